@@ -322,10 +322,39 @@ pub struct FieldDef {
     /// A valid identifier, raw (`r#type`) where needed.
     pub rust_name: String,
     pub ty: TypeRef,
-    /// Required fields are not wrapped in `Option`.
-    pub required: bool,
+    /// Whether the field is there: plain, or an `Option`.
+    pub presence: Presence,
     /// What the field means, when an overlay says.
     pub doc: String,
+}
+
+/// Whether a struct's field is always there, which decides its declared
+/// type: plain only where every value of the type has it. Decided once the
+/// area's types are known (`lower/presence.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Presence {
+    /// Every value has it: declared plain, and `new` takes it. A required
+    /// field of a type that only requests use (a body must send it), or an
+    /// identity (`id`, `name`) that the description requires of an answer.
+    Always,
+    /// The description requires it, but answers do not always send it
+    /// (the description is stricter than the API): an `Option`, which
+    /// `new` still takes, so a body built with `new` sends it.
+    Required,
+    /// An `Option`, not in `new`.
+    Optional,
+}
+
+impl Presence {
+    /// Declared without `Option`.
+    pub fn is_plain(self) -> bool {
+        self == Presence::Always
+    }
+
+    /// Taken by `new`.
+    pub fn in_constructor(self) -> bool {
+        self != Presence::Optional
+    }
 }
 
 /// A string enum that accepts values it does not know (`Other`).

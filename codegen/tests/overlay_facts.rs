@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use codegen::SourceFile;
-use codegen::ir::{Area, Endpoint, Output, Shape, Status, StructDef, TypeDef, TypeRef};
+use codegen::ir::{Area, Endpoint, Output, Presence, Shape, Status, StructDef, TypeDef, TypeRef};
 use serde_json::{Value, json};
 
 fn root() -> PathBuf {
@@ -424,7 +424,7 @@ impl Walk<'_> {
                     .get(wire)
                     .is_some_and(|p| self.description.flag(p, "readOnly"));
                 let ours = def.fields.iter().find(|f| &f.wire_name == wire);
-                let held = ours.is_some_and(|f| f.required) || Some(wire.as_str()) == tag;
+                let held = ours.is_some_and(|f| f.presence.in_constructor()) || Some(wire.as_str()) == tag;
                 if !read_only && !held {
                     self.problem(
                         &format!("{at} {}.{wire}", def.name),
@@ -446,7 +446,7 @@ impl Walk<'_> {
                 (Some(property), doc) => {
                     // A result must decode whenever the description allows it.
                     if direction == Direction::Response
-                        && field.required
+                        && field.presence.in_constructor()
                         && !required.contains(wire)
                     {
                         self.problem(
@@ -454,7 +454,7 @@ impl Walk<'_> {
                             "required here, but the description does not require it".into(),
                         );
                     }
-                    if field.required && nullable {
+                    if field.presence.in_constructor() && nullable {
                         self.problem(&at, "required, but the description allows `null`".into());
                     }
                     if direction == Direction::Request && read_only && !example_keys.contains(wire)
@@ -467,7 +467,7 @@ impl Walk<'_> {
                     self.ty(&field.ty, Some(&property), doc.copied(), direction, &at);
                 }
                 (None, Some(doc)) => {
-                    if field.required {
+                    if field.presence.in_constructor() {
                         self.problem(
                             &at,
                             "required, but only the document shows it, and it cannot say so".into(),
@@ -707,12 +707,12 @@ fn the_walk_catches_what_it_should() {
         ),
         (
             "zone",
-            |a| field(a, "Zone", "vanity_name_servers").required = true,
+            |a| field(a, "Zone", "vanity_name_servers").presence = Presence::Required,
             "GET /zones/{zone_id} result Zone.vanity_name_servers: required here, but the description does not require it",
         ),
         (
             "zone",
-            |a| field(a, "Zone", "activated_on").required = true,
+            |a| field(a, "Zone", "activated_on").presence = Presence::Required,
             "GET /zones/{zone_id} result Zone.activated_on: required, but the description allows `null`",
         ),
         (
@@ -757,7 +757,7 @@ fn the_walk_catches_what_it_should() {
         ),
         (
             "dns-records-for-a-zone",
-            |a| field(a, "TxtRecordBody", "content").required = false,
+            |a| field(a, "TxtRecordBody", "content").presence = Presence::Optional,
             "POST /zones/{zone_id}/dns_records body (TXT) TxtRecordBody.content: the description requires it in a request",
         ),
         (

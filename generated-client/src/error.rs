@@ -56,8 +56,11 @@ pub enum Error {
         source: reqwest::Error,
     },
 
-    /// The response was a success but its body did not match the expected type.
-    #[error("{method} {path}: could not decode the {status} response body: {source}")]
+    /// The response was a success but its body is not JSON (an HTML page,
+    /// a truncated body). A body that is JSON always decodes: what does not
+    /// fit the result's type is kept as sent (see
+    /// [`ResponseMeta::mismatches`](crate::ResponseMeta::mismatches)).
+    #[error("{method} {path}: the {status} response body is not JSON: {source}")]
     #[non_exhaustive]
     Decode {
         /// HTTP method of the request.
@@ -66,11 +69,12 @@ pub enum Error {
         path: &'static str,
         /// Status of the response.
         status: StatusCode,
-        /// What serde_json reported.
+        /// What serde_json reported; its line and column count from the
+        /// start of `body`.
         #[source]
         source: serde_json::Error,
-        /// The start of the response body (at most 64 KiB, copied, so that
-        /// the rest is freed), kept for debugging.
+        /// The whole response body, as it came (the buffer it was read
+        /// into, up to the client's `max_response_size`; not a copy).
         body: Bytes,
         /// The length of the whole body, in bytes.
         body_len: u64,
@@ -559,10 +563,6 @@ impl fmt::Display for ApiMessage {
         Ok(())
     }
 }
-
-/// Most bytes of a body that does not decode kept in [`Error::Decode`]: enough
-/// to see what came back, never a copy of a huge body.
-pub(crate) const DECODE_BODY_KEPT: usize = 64 << 10;
 
 /// Longest `body_snippet` kept, in characters.
 pub(crate) const SNIPPET_CHARS: usize = 500;

@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::{doc_attrs, emit_type_ref, ident};
 use crate::ir::{
-    EnumDef, EnumVariant, FieldDef, StructDef, TypeDef, TypeRef, UnionDef, UnionVariant,
+    EnumDef, EnumVariant, FieldDef, Presence, StructDef, TypeDef, TypeRef, UnionDef, UnionVariant,
 };
 
 /// `types`: every type of the area, for what a union's variants share.
@@ -39,14 +39,18 @@ pub(crate) fn fixed_enums(types: &[TypeDef]) -> BTreeMap<&str, &str> {
         .collect()
 }
 
-/// The arguments of a struct's `new(..)`: its required fields, except those
-/// that can only have one value. `None` when no field is required: the
-/// struct derives `Default` instead. Shared with the API listing.
+/// The arguments of a struct's `new(..)`: its required fields, plain or
+/// not, except those that can only have one value. `None` when no field is
+/// required: the struct derives `Default` instead. Shared with the API
+/// listing.
 pub(crate) fn constructor_args(
     fields: &[FieldDef],
     fixed: &BTreeMap<&str, &str>,
 ) -> Option<Vec<(Ident, TokenStream)>> {
-    let mut required = fields.iter().filter(|f| f.required).peekable();
+    let mut required = fields
+        .iter()
+        .filter(|f| f.presence.in_constructor())
+        .peekable();
     required.peek()?;
     Some(
         required
@@ -66,11 +70,11 @@ fn constructor_arg_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// The type of a struct field as declared: `Option<…>` unless required.
+/// The type of a struct field as declared: `Option<…>` unless plain.
 /// Shared with the API listing.
-pub(crate) fn field_type(ty: &TypeRef, required: bool) -> TokenStream {
+pub(crate) fn field_type(ty: &TypeRef, plain: bool) -> TokenStream {
     let ty = emit_type_ref(ty);
-    if required {
+    if plain {
         ty
     } else {
         quote!(::std::option::Option<#ty>)
@@ -132,13 +136,15 @@ fn emit_struct(
         let args: Vec<TokenStream> = args.iter().map(|(arg, ty)| quote!(#arg: #ty)).collect();
         let inits = fields.iter().map(|f| {
             let field = ident(&f.rust_name);
-            match (f.required, fixed_value(&f.ty, fixed)) {
-                (true, Some(value)) => quote!(#field: #value),
-                (true, None) if f.ty == TypeRef::String => {
-                    quote!(#field: ::std::convert::Into::into(#field))
-                }
-                (true, None) => quote!(#field),
-                (false, _) => quote!(#field: ::std::option::Option::None),
+            let value = match (fixed_value(&f.ty, fixed), &f.ty) {
+                (Some(value), _) => value,
+                (None, TypeRef::String) => quote!(::std::convert::Into::into(#field)),
+                (None, _) => quote!(#field),
+            };
+            match f.presence {
+                Presence::Always => quote!(#field: #value),
+                Presence::Required => quote!(#field: ::std::option::Option::Some(#value)),
+                Presence::Optional => quote!(#field: ::std::option::Option::None),
             }
         });
         let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -167,7 +173,16 @@ fn emit_struct(
     let wires = fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
-        let required = f.required.then(|| quote!(required));
+        // A plain field that an answer lacks holds the empty value of its
+        // type; one of a type without an empty value (request bodies only)
+        // must be there.
+        let required = f.presence.is_plain().then(|| {
+            if has_empty_value(&f.ty) {
+                quote!(required)
+            } else {
+                quote!(must)
+            }
+        });
         let kind = read_kind(&f.ty, types).map(|kind| {
             let kind = ident(kind);
             quote!(=> #kind)
@@ -180,7 +195,7 @@ fn emit_struct(
         #derive
         pub struct #ident_name {
             #(#fields)*
-            /// Keys the API sent that this type does not declare, as sent.
+            /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
             pub extra: crate::runtime::Extra,
         }
 
@@ -190,15 +205,18 @@ fn emit_struct(
     }
 }
 
-/// How `object!` reads a field of type `ty`, when not through its generic
-/// slot: a leaf type (`string`, `boolean`, `number`, `integer`, `json`, an
-/// array of strings) straight from the deserializer, a struct of the area
-/// (`object`) or an array of them (`objects`) by the struct's own code.
+/// How `object!` reads a field of type `ty`, when not through a
+/// `serde_json::Value`: a leaf type (`string`, `boolean`, `number`,
+/// `integer`, `json`, `map`, an array of strings, an open enum or an array
+/// of one) straight from the deserializer, a struct of the area (`object`)
+/// or an array of them (`objects`) by the struct's own code.
 fn read_kind(ty: &TypeRef, types: &[TypeDef]) -> Option<&'static str> {
-    let is_struct = |name: &str| {
-        types
-            .iter()
-            .any(|def| matches!(def, TypeDef::Struct(def) if def.name == name))
+    let kind_of = |name: &str| {
+        types.iter().find_map(|def| match def {
+            TypeDef::Struct(def) if def.name == name => Some("object"),
+            TypeDef::Enum(def) if def.name == name => Some("choice"),
+            _ => None,
+        })
     };
     match ty {
         TypeRef::String => Some("string"),
@@ -206,13 +224,34 @@ fn read_kind(ty: &TypeRef, types: &[TypeDef]) -> Option<&'static str> {
         TypeRef::F64 => Some("number"),
         TypeRef::I64 => Some("integer"),
         TypeRef::Value => Some("json"),
-        TypeRef::Named(name) if is_struct(name) => Some("object"),
+        TypeRef::Map => Some("map"),
+        TypeRef::Named(name) => kind_of(name),
         TypeRef::Vec(item) => match &**item {
             TypeRef::String => Some("strings"),
-            TypeRef::Named(name) if is_struct(name) => Some("objects"),
+            TypeRef::Named(name) => match kind_of(name) {
+                Some("object") => Some("objects"),
+                Some("choice") => Some("choices"),
+                _ => None,
+            },
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// Whether a plain field of type `ty` can hold an empty value when an
+/// answer lacks it (the runtime's placeholder, never sent back).
+fn has_empty_value(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String
+        | TypeRef::I64
+        | TypeRef::F64
+        | TypeRef::Bool
+        | TypeRef::Value
+        | TypeRef::Map
+        | TypeRef::Vec(_)
+        | TypeRef::Option(_) => true,
+        TypeRef::Named(_) => false,
     }
 }
 
@@ -221,11 +260,11 @@ fn emit_field(field: &FieldDef) -> TokenStream {
         wire_name,
         rust_name,
         ty,
-        required,
+        presence,
         doc,
     } = field;
     let name = ident(rust_name);
-    let declared = field_type(ty, *required);
+    let declared = field_type(ty, presence.is_plain());
     // The wire name is worth a line only when it differs from the field's.
     let mut text = String::new();
     if rust_name.trim_start_matches("r#") != wire_name {
@@ -315,10 +354,10 @@ fn emit_enum(def: &EnumDef) -> TokenStream {
     }
 }
 
-/// What the `Other` variant of a tagged union holds: the object, whole.
+/// What the `Other` variant of a tagged union holds: the value, whole.
 /// Shared with the API listing.
 pub(crate) fn other_variant_type() -> TokenStream {
-    quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+    quote!(::serde_json::Value)
 }
 
 fn emit_union(def: &UnionDef, types: &[TypeDef]) -> TokenStream {
@@ -358,20 +397,19 @@ fn emit_union(def: &UnionDef, types: &[TypeDef]) -> TokenStream {
         // A body or result is built once per request: boxing its bigger
         // variants would cost every caller an allocation and a `Box::new`
         // to save a few hundred bytes for a moment.
+        let arms = variants.iter().map(|UnionVariant { rust_name, ty, .. }| {
+            let (variant, ty) = (ident(rust_name), ident(ty));
+            quote!(#variant(#ty))
+        });
         return quote! {
             #doc
             #[allow(clippy::large_enum_variant)]
-            #[derive(
-                ::std::fmt::Debug,
-                ::std::clone::Clone,
-                ::std::cmp::PartialEq,
-                ::serde::Serialize,
-                ::serde::Deserialize,
-            )]
-            #[serde(untagged)]
+            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
             pub enum #name_ident {
                 #(#decls)*
             }
+
+            crate::runtime::untagged!(#name_ident { #(#arms),* });
 
             #(#froms)*
         };
@@ -399,7 +437,7 @@ fn emit_union(def: &UnionDef, types: &[TypeDef]) -> TokenStream {
     }
     let other = other_variant_type();
     let other_doc = doc_attrs(&format!(
-        "Any other `{tag}` (or none): the object as sent, `{tag}` included.\nIt is written back unchanged, so it can also send a kind this client\ndoes not know yet."
+        "Any other `{tag}` (or none): the value as sent, `{tag}` included.\nIt is written back unchanged, so it can also send a kind this client\ndoes not know yet. A value that is not an object at all is kept here\ntoo, and listed as a mismatch."
     ));
     let shared = shared_accessors(def, types);
     quote! {
@@ -450,7 +488,7 @@ fn shared_accessors(def: &UnionDef, types: &[TypeDef]) -> Option<TokenStream> {
                         o.wire_name == f.wire_name
                             && o.rust_name == f.rust_name
                             && o.ty == f.ty
-                            && o.required == f.required
+                            && o.presence == f.presence
                     })
                 })
         })
@@ -464,7 +502,7 @@ fn shared_accessors(def: &UnionDef, types: &[TypeDef]) -> Option<TokenStream> {
             };
             let name = ident(&field.rust_name);
             let wire = &field.wire_name;
-            let take = match (&field.ty, field.required) {
+            let take = match (&field.ty, field.presence.is_plain()) {
                 (TypeRef::String, true) => quote!(::std::option::Option::Some(value.#name.as_str())),
                 (TypeRef::String, false) => quote!(value.#name.as_deref()),
                 (_, true) => quote!(::std::option::Option::Some(value.#name)),
@@ -475,7 +513,7 @@ fn shared_accessors(def: &UnionDef, types: &[TypeDef]) -> Option<TokenStream> {
                 quote!(Self::#variant(value) => #take,)
             });
             let doc = doc_attrs(&format!(
-                "`{}` of any kind: `None` when it is absent, or an `Other` object holds\nsomething else there.",
+                "`{}` of any kind: `None` when it is absent, or an `Other` value holds\nsomething else there.",
                 wire.replace('`', "'")
             ));
             Some(quote! {

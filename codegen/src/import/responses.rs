@@ -104,6 +104,13 @@ fn media_example<'j>(
     }
 }
 
+/// The first media type a response names, when it is one.
+fn first_media_type(response: &Json) -> Option<String> {
+    let content = response.get("content")?.entries();
+    let (media, _) = content.first()?;
+    is_media_type(media).then(|| media.clone())
+}
+
 /// What the draft says under the document's success status.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Drafted {
@@ -140,9 +147,21 @@ pub(crate) fn response(
         .filter(|(status, _)| is_success(status))
         .map(|(status, response)| (status.as_str(), desc.resolve(response)))
         .collect();
-    let schema = successes
+    let own = successes
         .iter()
-        .filter(|(status, _)| status.eq_ignore_ascii_case(&doc.status))
+        .find(|(status, _)| status.eq_ignore_ascii_case(&doc.status));
+    // The document's own success is not JSON (a screenshot whose `202`,
+    // still in progress, is): that is what the endpoint returns.
+    if let Some((_, response)) = own {
+        if !hand.accept && json_schema(response).is_none() {
+            if let Some(media) = first_media_type(response).filter(|m| !is_json(m)) {
+                drafted.accept = Some(media);
+                return drafted;
+            }
+        }
+    }
+    let schema = own
+        .into_iter()
         .chain(successes.iter())
         .find_map(|(_, response)| json_schema(response));
     let Some(schema) = schema else {
@@ -154,11 +173,9 @@ pub(crate) fn response(
             content.iter().any(|(media, _)| is_json(media))
         });
         if !hand.accept && !any_json {
-            drafted.accept = successes.iter().find_map(|(_, response)| {
-                let content = response.get("content")?.entries();
-                let (media, _) = content.first()?;
-                is_media_type(media).then(|| media.clone())
-            });
+            drafted.accept = successes
+                .iter()
+                .find_map(|(_, response)| first_media_type(response));
         }
         return drafted;
     };

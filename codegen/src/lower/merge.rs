@@ -520,7 +520,7 @@ impl<'a> AreaLowering<'a> {
                 return;
             };
             endpoint.query = Some(Query {
-                argument: fields.iter().any(|f| f.required),
+                argument: fields.iter().any(|f| f.presence.in_constructor()),
                 ty,
             });
         }

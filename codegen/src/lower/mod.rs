@@ -7,6 +7,7 @@
 
 mod infer;
 mod merge;
+mod presence;
 pub(crate) mod skeleton;
 mod types;
 mod unify;
@@ -221,6 +222,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
             doc.clone_from(text);
         }
     }
+    presence::decide(&endpoints, &mut types.defs);
     Some(Area {
         source: source.path().to_owned(),
         title: title.value.clone(),
@@ -698,16 +700,34 @@ impl<'a> AreaLowering<'a> {
 
 /// An example that shows the whole Cloudflare envelope (`success`, `errors`,
 /// `messages` and `result`) documents its `result`: the response becomes
-/// that, as if the `> Data is at body["result"]` quote had been there.
+/// that, as if the `> Data is at body["result"]` quote had been there. An
+/// example of the envelope without a `result` (only `success`, `errors`,
+/// `messages`, perhaps `result_info`) documents no result at all: the
+/// response is an envelope whose `result` is not known, never a copy of
+/// the envelope's own keys.
 pub(crate) fn unwrap_envelope(response: &mut Response) {
     let Some(Shape::Object(fields)) = &mut response.body else {
         return;
     };
     let has = |key: &str| fields.iter().any(|f| f.wire_name == key);
-    if !["success", "errors", "messages", "result"]
-        .iter()
-        .all(|k| has(k))
-    {
+    let envelope = has("success") && (has("errors") || has("messages"));
+    if !envelope {
+        return;
+    }
+    if !has("result") {
+        let only_envelope = fields.iter().all(|f| {
+            matches!(
+                f.wire_name.as_str(),
+                "success" | "errors" | "messages" | "result_info"
+            )
+        });
+        if only_envelope {
+            response.body = None;
+            response.data_at_result = true;
+        }
+        return;
+    }
+    if !["errors", "messages"].iter().all(|k| has(k)) {
         return;
     }
     let result = fields.iter().position(|f| f.wire_name == "result");

@@ -14,7 +14,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::ir::{
-    EnumDef, EnumVariant, FieldDef, Shape, StructDef, TypeDef, TypeRef, UnionDef, UnionVariant,
+    EnumDef, EnumVariant, FieldDef, Presence, Shape, StructDef, TypeDef, TypeRef, UnionDef,
+    UnionVariant,
 };
 use crate::naming::{self, Namespace};
 
@@ -263,7 +264,11 @@ impl Types {
                     wire_name: field.wire_name.clone(),
                     ty: self.type_in(&field.shape, &child, false, user, origin),
                     rust_name,
-                    required: field.required,
+                    presence: if field.required {
+                        Presence::Required
+                    } else {
+                        Presence::Optional
+                    },
                     doc: crate::rustdoc::sanitize(&field.doc),
                 }
             })

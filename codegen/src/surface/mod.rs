@@ -330,13 +330,13 @@ fn type_surface<'a>(
                         wire_name,
                         rust_name,
                         ty,
-                        required,
+                        presence,
                         doc: _,
                     } = field;
                     let surface = FieldSurface {
                         name: rust_name.clone(),
-                        ty: texts.field(ty, *required),
-                        required: *required,
+                        ty: texts.field(ty, presence.is_plain()),
+                        required: presence.is_plain(),
                     };
                     (wire_name.clone(), surface)
                 })

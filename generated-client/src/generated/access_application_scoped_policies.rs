@@ -231,16 +231,16 @@ pub struct AccessApplicationPolicy {
     pub purpose_justification_required: ::std::option::Option<bool>,
     /// The amount of time that tokens issued for the application will be valid
     pub session_duration: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicy { created_at : "created_at" => string, decision : "decision",
-    exclude : "exclude" => objects, id : "id" => string, include : "include" => objects,
-    name : "name" => string, precedence : "precedence" => integer, require : "require" =>
-    objects, updated_at : "updated_at" => string, approval_groups : "approval_groups" =>
-    objects, approval_required : "approval_required" => boolean, isolation_required :
-    "isolation_required" => boolean, purpose_justification_prompt :
+    AccessApplicationPolicy { created_at : "created_at" => string, decision : "decision"
+    => choice, exclude : "exclude" => objects, id : "id" => string, include : "include"
+    => objects, name : "name" => string, precedence : "precedence" => integer, require :
+    "require" => objects, updated_at : "updated_at" => string, approval_groups :
+    "approval_groups" => objects, approval_required : "approval_required" => boolean,
+    isolation_required : "isolation_required" => boolean, purpose_justification_prompt :
     "purpose_justification_prompt" => string, purpose_justification_required :
     "purpose_justification_required" => boolean, session_duration : "session_duration" =>
     string }
@@ -339,17 +339,17 @@ pub struct AccessApplicationPolicyExclude {
     pub device_posture: ::std::option::Option<
         AccessApplicationPolicyExcludeDevicePosture,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationPolicyExclude { email : "email" => object, email_list : "email_list"
-    => object, email_domain : "email_domain" => object, everyone : "everyone", ip : "ip"
-    => object, ip_list : "ip_list" => object, certificate : "certificate", group :
-    "group" => object, azure_ad : "azureAD" => object, github_organization :
+    => object, email_domain : "email_domain" => object, everyone : "everyone" => map, ip
+    : "ip" => object, ip_list : "ip_list" => object, certificate : "certificate" => map,
+    group : "group" => object, azure_ad : "azureAD" => object, github_organization :
     "github-organization" => object, gsuite : "gsuite" => object, okta : "okta" =>
     object, saml : "saml" => object, service_token : "service_token" => object,
-    any_valid_service_token : "any_valid_service_token", external_evaluation :
+    any_valid_service_token : "any_valid_service_token" => map, external_evaluation :
     "external_evaluation" => object, geo : "geo" => object, auth_method : "auth_method"
     => object, device_posture : "device_posture" => object }
 );
@@ -357,18 +357,18 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeEmail {
     /// The email of the user
-    pub email: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeEmail { email : "email" required => string }
+    AccessApplicationPolicyExcludeEmail { email : "email" => string }
 );
 impl AccessApplicationPolicyExcludeEmail {
     /// A value with the required fields set and the others empty.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            email: ::std::convert::Into::into(email),
+            email: ::std::option::Option::Some(::std::convert::Into::into(email)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -378,7 +378,7 @@ impl AccessApplicationPolicyExcludeEmail {
 pub struct AccessApplicationPolicyExcludeEmailList {
     /// The ID of a previously created email list
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -397,18 +397,18 @@ impl AccessApplicationPolicyExcludeEmailList {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeEmailDomain {
     /// The email domain to match
-    pub domain: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeEmailDomain { domain : "domain" required => string }
+    AccessApplicationPolicyExcludeEmailDomain { domain : "domain" => string }
 );
 impl AccessApplicationPolicyExcludeEmailDomain {
     /// A value with the required fields set and the others empty.
     pub fn new(domain: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            domain: ::std::convert::Into::into(domain),
+            domain: ::std::option::Option::Some(::std::convert::Into::into(domain)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -417,18 +417,16 @@ impl AccessApplicationPolicyExcludeEmailDomain {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeIp {
     /// An IPv4 or IPv6 CIDR block
-    pub ip: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ip: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    AccessApplicationPolicyExcludeIp { ip : "ip" required => string }
-);
+crate::runtime::object!(AccessApplicationPolicyExcludeIp { ip : "ip" => string });
 impl AccessApplicationPolicyExcludeIp {
     /// A value with the required fields set and the others empty.
     pub fn new(ip: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            ip: ::std::convert::Into::into(ip),
+            ip: ::std::option::Option::Some(::std::convert::Into::into(ip)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -437,15 +435,15 @@ impl AccessApplicationPolicyExcludeIp {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeAzureAd {
     /// The ID of your Azure identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The ID of an Azure group
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeAzureAd { connection_id : "connection_id" required =>
-    string, id : "id" required => string }
+    AccessApplicationPolicyExcludeAzureAd { connection_id : "connection_id" => string, id
+    : "id" required => string }
 );
 impl AccessApplicationPolicyExcludeAzureAd {
     /// A value with the required fields set and the others empty.
@@ -454,7 +452,9 @@ impl AccessApplicationPolicyExcludeAzureAd {
         id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
             id: ::std::convert::Into::into(id),
             extra: ::std::default::Default::default(),
         }
@@ -464,15 +464,15 @@ impl AccessApplicationPolicyExcludeAzureAd {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeGithubOrganization {
     /// The ID of your Github identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The name of the organization
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeGithubOrganization { connection_id : "connection_id"
-    required => string, name : "name" required => string }
+    AccessApplicationPolicyExcludeGithubOrganization { connection_id : "connection_id" =>
+    string, name : "name" required => string }
 );
 impl AccessApplicationPolicyExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
@@ -481,7 +481,9 @@ impl AccessApplicationPolicyExcludeGithubOrganization {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }
@@ -491,15 +493,15 @@ impl AccessApplicationPolicyExcludeGithubOrganization {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeGsuite {
     /// The ID of your Google Workspace identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The email of the Google Workspace group
-    pub email: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeGsuite { connection_id : "connection_id" required =>
-    string, email : "email" required => string }
+    AccessApplicationPolicyExcludeGsuite { connection_id : "connection_id" => string,
+    email : "email" => string }
 );
 impl AccessApplicationPolicyExcludeGsuite {
     /// A value with the required fields set and the others empty.
@@ -508,8 +510,10 @@ impl AccessApplicationPolicyExcludeGsuite {
         email: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
-            email: ::std::convert::Into::into(email),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
+            email: ::std::option::Option::Some(::std::convert::Into::into(email)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -518,15 +522,15 @@ impl AccessApplicationPolicyExcludeGsuite {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeSaml {
     /// The name of the SAML attribute
-    pub attribute_name: ::std::string::String,
+    pub attribute_name: ::std::option::Option<::std::string::String>,
     /// The SAML attribute value to look for
-    pub attribute_value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub attribute_value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeSaml { attribute_name : "attribute_name" required =>
-    string, attribute_value : "attribute_value" required => string }
+    AccessApplicationPolicyExcludeSaml { attribute_name : "attribute_name" => string,
+    attribute_value : "attribute_value" => string }
 );
 impl AccessApplicationPolicyExcludeSaml {
     /// A value with the required fields set and the others empty.
@@ -535,8 +539,12 @@ impl AccessApplicationPolicyExcludeSaml {
         attribute_value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            attribute_name: ::std::convert::Into::into(attribute_name),
-            attribute_value: ::std::convert::Into::into(attribute_value),
+            attribute_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(attribute_name),
+            ),
+            attribute_value: ::std::option::Option::Some(
+                ::std::convert::Into::into(attribute_value),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -545,19 +553,18 @@ impl AccessApplicationPolicyExcludeSaml {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeServiceToken {
     /// The ID of a Service Token
-    pub token_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub token_id: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeServiceToken { token_id : "token_id" required => string
-    }
+    AccessApplicationPolicyExcludeServiceToken { token_id : "token_id" => string }
 );
 impl AccessApplicationPolicyExcludeServiceToken {
     /// A value with the required fields set and the others empty.
     pub fn new(token_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            token_id: ::std::convert::Into::into(token_id),
+            token_id: ::std::option::Option::Some(::std::convert::Into::into(token_id)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -566,15 +573,15 @@ impl AccessApplicationPolicyExcludeServiceToken {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeExternalEvaluation {
     /// The API endpoint containing your business logic
-    pub evaluate_url: ::std::string::String,
+    pub evaluate_url: ::std::option::Option<::std::string::String>,
     /// The API endpoint containing the key that Access uses to verify that the response came from your API
-    pub keys_url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub keys_url: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url"
-    required => string, keys_url : "keys_url" required => string }
+    AccessApplicationPolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url" =>
+    string, keys_url : "keys_url" => string }
 );
 impl AccessApplicationPolicyExcludeExternalEvaluation {
     /// A value with the required fields set and the others empty.
@@ -583,8 +590,10 @@ impl AccessApplicationPolicyExcludeExternalEvaluation {
         keys_url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            evaluate_url: ::std::convert::Into::into(evaluate_url),
-            keys_url: ::std::convert::Into::into(keys_url),
+            evaluate_url: ::std::option::Option::Some(
+                ::std::convert::Into::into(evaluate_url),
+            ),
+            keys_url: ::std::option::Option::Some(::std::convert::Into::into(keys_url)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -593,19 +602,20 @@ impl AccessApplicationPolicyExcludeExternalEvaluation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeGeo {
     /// The country code that should be matched
-    pub country_code: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub country_code: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeGeo { country_code : "country_code" required => string
-    }
+    AccessApplicationPolicyExcludeGeo { country_code : "country_code" => string }
 );
 impl AccessApplicationPolicyExcludeGeo {
     /// A value with the required fields set and the others empty.
     pub fn new(country_code: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            country_code: ::std::convert::Into::into(country_code),
+            country_code: ::std::option::Option::Some(
+                ::std::convert::Into::into(country_code),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -614,19 +624,20 @@ impl AccessApplicationPolicyExcludeGeo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeAuthMethod {
     /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>
-    pub auth_method: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub auth_method: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeAuthMethod { auth_method : "auth_method" required =>
-    string }
+    AccessApplicationPolicyExcludeAuthMethod { auth_method : "auth_method" => string }
 );
 impl AccessApplicationPolicyExcludeAuthMethod {
     /// A value with the required fields set and the others empty.
     pub fn new(auth_method: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            auth_method: ::std::convert::Into::into(auth_method),
+            auth_method: ::std::option::Option::Some(
+                ::std::convert::Into::into(auth_method),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -635,13 +646,13 @@ impl AccessApplicationPolicyExcludeAuthMethod {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeDevicePosture {
     /// The ID of a device posture integration
-    pub integration_uid: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub integration_uid: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeDevicePosture { integration_uid : "integration_uid"
-    required => string }
+    AccessApplicationPolicyExcludeDevicePosture { integration_uid : "integration_uid" =>
+    string }
 );
 impl AccessApplicationPolicyExcludeDevicePosture {
     /// A value with the required fields set and the others empty.
@@ -649,7 +660,9 @@ impl AccessApplicationPolicyExcludeDevicePosture {
         integration_uid: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            integration_uid: ::std::convert::Into::into(integration_uid),
+            integration_uid: ::std::option::Option::Some(
+                ::std::convert::Into::into(integration_uid),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -658,24 +671,24 @@ impl AccessApplicationPolicyExcludeDevicePosture {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyApprovalGroup {
     /// The number of approvals needed to obtain access
-    pub approvals_needed: f64,
+    pub approvals_needed: ::std::option::Option<f64>,
     /// A list of emails that can approve the access request
     pub email_addresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The UUID of an re-usable email list
     pub email_list_uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyApprovalGroup { approvals_needed : "approvals_needed" required
-    => number, email_addresses : "email_addresses" => strings, email_list_uuid :
+    AccessApplicationPolicyApprovalGroup { approvals_needed : "approvals_needed" =>
+    number, email_addresses : "email_addresses" => strings, email_list_uuid :
     "email_list_uuid" => string }
 );
 impl AccessApplicationPolicyApprovalGroup {
     /// A value with the required fields set and the others empty.
     pub fn new(approvals_needed: f64) -> Self {
         Self {
-            approvals_needed,
+            approvals_needed: ::std::option::Option::Some(approvals_needed),
             email_addresses: ::std::option::Option::None,
             email_list_uuid: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -713,26 +726,26 @@ pub struct ListAccessApplicationPoliciesItem {
     pub session_duration: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListAccessApplicationPoliciesItem { precedence : "precedence" => integer,
     approval_groups : "approval_groups" => objects, approval_required :
     "approval_required" => boolean, created_at : "created_at" => string, decision :
-    "decision", exclude : "exclude" => objects, id : "id" => string, include : "include"
-    => objects, isolation_required : "isolation_required" => boolean, name : "name" =>
-    string, purpose_justification_prompt : "purpose_justification_prompt" => string,
-    purpose_justification_required : "purpose_justification_required" => boolean, require
-    : "require" => objects, session_duration : "session_duration" => string, updated_at :
-    "updated_at" => string }
+    "decision" => choice, exclude : "exclude" => objects, id : "id" => string, include :
+    "include" => objects, isolation_required : "isolation_required" => boolean, name :
+    "name" => string, purpose_justification_prompt : "purpose_justification_prompt" =>
+    string, purpose_justification_required : "purpose_justification_required" => boolean,
+    require : "require" => objects, session_duration : "session_duration" => string,
+    updated_at : "updated_at" => string }
 );
 /// Used by [`AccessApplicationScopedPoliciesApi::delete_access_application_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAccessApplicationPolicyResponse {
     /// UUID
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessApplicationPolicyResponse { id : "id" => string });
@@ -761,18 +774,18 @@ pub struct CreateAccessApplicationPolicyBody {
     pub require: ::std::option::Option<::std::vec::Vec<AccessApplicationPolicyExclude>>,
     /// The amount of time that tokens issued for the application will be valid
     pub session_duration: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccessApplicationPolicyBody { precedence : "precedence" => integer,
     approval_groups : "approval_groups" => objects, approval_required :
-    "approval_required" => boolean, decision : "decision" required, exclude : "exclude"
-    => objects, include : "include" => objects, isolation_required : "isolation_required"
-    => boolean, name : "name" required => string, purpose_justification_prompt :
-    "purpose_justification_prompt" => string, purpose_justification_required :
-    "purpose_justification_required" => boolean, require : "require" => objects,
-    session_duration : "session_duration" => string }
+    "approval_required" => boolean, decision : "decision" must => choice, exclude :
+    "exclude" => objects, include : "include" => objects, isolation_required :
+    "isolation_required" => boolean, name : "name" required => string,
+    purpose_justification_prompt : "purpose_justification_prompt" => string,
+    purpose_justification_required : "purpose_justification_required" => boolean, require
+    : "require" => objects, session_duration : "session_duration" => string }
 );
 impl CreateAccessApplicationPolicyBody {
     /// A value with the required fields set and the others empty.
@@ -784,7 +797,7 @@ impl CreateAccessApplicationPolicyBody {
             precedence: ::std::option::Option::None,
             approval_groups: ::std::option::Option::None,
             approval_required: ::std::option::Option::None,
-            decision,
+            decision: decision,
             exclude: ::std::option::Option::None,
             include: ::std::option::Option::None,
             isolation_required: ::std::option::Option::None,

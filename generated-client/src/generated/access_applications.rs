@@ -325,7 +325,7 @@ pub struct AccessApplication {
     pub landing_page_design: ::std::option::Option<AccessApplicationLandingPageDesign>,
     /// Determines when to skip the App Launcher landing page
     pub skip_app_launcher_login_page: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -362,20 +362,20 @@ pub struct AccessApplicationScimConfig {
     /// Whether SCIM provisioning is turned on for this application
     pub enabled: ::std::option::Option<bool>,
     /// The UID of the IdP to use as the source for SCIM resources to provision to this application
-    pub idp_uid: ::std::string::String,
+    pub idp_uid: ::std::option::Option<::std::string::String>,
     pub mappings: ::std::option::Option<
         ::std::vec::Vec<AccessApplicationScimConfigMapping>,
     >,
     /// The base URI for the application's SCIM-compatible API
-    pub remote_uri: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub remote_uri: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationScimConfig { authentication : "authentication" => object,
     deactivate_on_delete : "deactivate_on_delete" => boolean, enabled : "enabled" =>
-    boolean, idp_uid : "idp_uid" required => string, mappings : "mappings" => objects,
-    remote_uri : "remote_uri" required => string }
+    boolean, idp_uid : "idp_uid" => string, mappings : "mappings" => objects, remote_uri
+    : "remote_uri" => string }
 );
 impl AccessApplicationScimConfig {
     /// A value with the required fields set and the others empty.
@@ -387,9 +387,11 @@ impl AccessApplicationScimConfig {
             authentication: ::std::option::Option::None,
             deactivate_on_delete: ::std::option::Option::None,
             enabled: ::std::option::Option::None,
-            idp_uid: ::std::convert::Into::into(idp_uid),
+            idp_uid: ::std::option::Option::Some(::std::convert::Into::into(idp_uid)),
             mappings: ::std::option::Option::None,
-            remote_uri: ::std::convert::Into::into(remote_uri),
+            remote_uri: ::std::option::Option::Some(
+                ::std::convert::Into::into(remote_uri),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -400,7 +402,7 @@ pub struct AccessApplicationScimConfigAuthentication {
     /// Password used to authenticate with the remote SCIM service
     pub password: ::std::option::Option<::std::string::String>,
     /// The authentication scheme to use when making SCIM requests to this application
-    pub scheme: AccessApplicationScimConfigAuthenticationScheme,
+    pub scheme: ::std::option::Option<AccessApplicationScimConfigAuthenticationScheme>,
     /// User name used to authenticate with the remote SCIM service
     pub user: ::std::option::Option<::std::string::String>,
     /// Token used to authenticate with the remote SCIM service
@@ -415,12 +417,12 @@ pub struct AccessApplicationScimConfigAuthentication {
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// URL used to generate the token used to authenticate with the remote SCIM service
     pub token_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationScimConfigAuthentication { password : "password" => string, scheme :
-    "scheme" required, user : "user" => string, token : "token" => string,
+    "scheme" => choice, user : "user" => string, token : "token" => string,
     authorization_url : "authorization_url" => string, client_id : "client_id" => string,
     client_secret : "client_secret" => string, scopes : "scopes" => strings, token_url :
     "token_url" => string }
@@ -430,7 +432,7 @@ impl AccessApplicationScimConfigAuthentication {
     pub fn new(scheme: AccessApplicationScimConfigAuthenticationScheme) -> Self {
         Self {
             password: ::std::option::Option::None,
-            scheme,
+            scheme: ::std::option::Option::Some(scheme),
             user: ::std::option::Option::None,
             token: ::std::option::Option::None,
             authorization_url: ::std::option::Option::None,
@@ -507,16 +509,16 @@ pub struct AccessApplicationScimConfigMapping {
     pub filter: ::std::option::Option<::std::string::String>,
     pub operations: ::std::option::Option<AccessApplicationScimConfigMappingOperations>,
     /// Which SCIM resource type this mapping applies to
-    pub schema: ::std::string::String,
+    pub schema: ::std::option::Option<::std::string::String>,
     /// A [JSONata](https://jsonata.org/) expression that transforms the resource before provisioning it in…
     pub transform_jsonata: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationScimConfigMapping { enabled : "enabled" => boolean, filter :
-    "filter" => string, operations : "operations" => object, schema : "schema" required
-    => string, transform_jsonata : "transform_jsonata" => string }
+    "filter" => string, operations : "operations" => object, schema : "schema" => string,
+    transform_jsonata : "transform_jsonata" => string }
 );
 impl AccessApplicationScimConfigMapping {
     /// A value with the required fields set and the others empty.
@@ -525,7 +527,7 @@ impl AccessApplicationScimConfigMapping {
             enabled: ::std::option::Option::None,
             filter: ::std::option::Option::None,
             operations: ::std::option::Option::None,
-            schema: ::std::convert::Into::into(schema),
+            schema: ::std::option::Option::Some(::std::convert::Into::into(schema)),
             transform_jsonata: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -540,7 +542,7 @@ pub struct AccessApplicationScimConfigMappingOperations {
     pub delete: ::std::option::Option<bool>,
     /// Whether or not this mapping applies to update (PATCH/PUT) operations
     pub update: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -568,15 +570,16 @@ pub struct AccessApplicationCorsHeaders {
     pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The maximum number of seconds the results of a preflight request can be cached
     pub max_age: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationCorsHeaders { allow_all_headers : "allow_all_headers" => boolean,
     allow_all_methods : "allow_all_methods" => boolean, allow_all_origins :
     "allow_all_origins" => boolean, allow_credentials : "allow_credentials" => boolean,
-    allowed_headers : "allowed_headers" => strings, allowed_methods : "allowed_methods",
-    allowed_origins : "allowed_origins" => strings, max_age : "max_age" => number }
+    allowed_headers : "allowed_headers" => strings, allowed_methods : "allowed_methods"
+    => choices, allowed_origins : "allowed_origins" => strings, max_age : "max_age" =>
+    number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -687,15 +690,15 @@ pub struct AccessApplicationPolicy {
     /// The amount of time that tokens issued for the application will be valid
     pub session_duration: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationPolicy { precedence : "precedence" => integer, approval_groups :
     "approval_groups" => objects, approval_required : "approval_required" => boolean,
-    created_at : "created_at" => string, decision : "decision", exclude : "exclude" =>
-    objects, id : "id" => string, include : "include" => objects, isolation_required :
-    "isolation_required" => boolean, name : "name" => string,
+    created_at : "created_at" => string, decision : "decision" => choice, exclude :
+    "exclude" => objects, id : "id" => string, include : "include" => objects,
+    isolation_required : "isolation_required" => boolean, name : "name" => string,
     purpose_justification_prompt : "purpose_justification_prompt" => string,
     purpose_justification_required : "purpose_justification_required" => boolean, require
     : "require" => objects, session_duration : "session_duration" => string, updated_at :
@@ -705,24 +708,24 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyApprovalGroup {
     /// The number of approvals needed to obtain access
-    pub approvals_needed: f64,
+    pub approvals_needed: ::std::option::Option<f64>,
     /// A list of emails that can approve the access request
     pub email_addresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The UUID of an re-usable email list
     pub email_list_uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyApprovalGroup { approvals_needed : "approvals_needed" required
-    => number, email_addresses : "email_addresses" => strings, email_list_uuid :
+    AccessApplicationPolicyApprovalGroup { approvals_needed : "approvals_needed" =>
+    number, email_addresses : "email_addresses" => strings, email_list_uuid :
     "email_list_uuid" => string }
 );
 impl AccessApplicationPolicyApprovalGroup {
     /// A value with the required fields set and the others empty.
     pub fn new(approvals_needed: f64) -> Self {
         Self {
-            approvals_needed,
+            approvals_needed: ::std::option::Option::Some(approvals_needed),
             email_addresses: ::std::option::Option::None,
             email_list_uuid: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -823,17 +826,17 @@ pub struct AccessApplicationPolicyExclude {
     pub device_posture: ::std::option::Option<
         AccessApplicationPolicyExcludeDevicePosture,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationPolicyExclude { email : "email" => object, email_list : "email_list"
-    => object, email_domain : "email_domain" => object, everyone : "everyone", ip : "ip"
-    => object, ip_list : "ip_list" => object, certificate : "certificate", group :
-    "group" => object, azure_ad : "azureAD" => object, github_organization :
+    => object, email_domain : "email_domain" => object, everyone : "everyone" => map, ip
+    : "ip" => object, ip_list : "ip_list" => object, certificate : "certificate" => map,
+    group : "group" => object, azure_ad : "azureAD" => object, github_organization :
     "github-organization" => object, gsuite : "gsuite" => object, okta : "okta" =>
     object, saml : "saml" => object, service_token : "service_token" => object,
-    any_valid_service_token : "any_valid_service_token", external_evaluation :
+    any_valid_service_token : "any_valid_service_token" => map, external_evaluation :
     "external_evaluation" => object, geo : "geo" => object, auth_method : "auth_method"
     => object, device_posture : "device_posture" => object }
 );
@@ -841,18 +844,18 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeEmail {
     /// The email of the user
-    pub email: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeEmail { email : "email" required => string }
+    AccessApplicationPolicyExcludeEmail { email : "email" => string }
 );
 impl AccessApplicationPolicyExcludeEmail {
     /// A value with the required fields set and the others empty.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            email: ::std::convert::Into::into(email),
+            email: ::std::option::Option::Some(::std::convert::Into::into(email)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -862,7 +865,7 @@ impl AccessApplicationPolicyExcludeEmail {
 pub struct AccessApplicationPolicyExcludeEmailList {
     /// The ID of a previously created email list
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -881,18 +884,18 @@ impl AccessApplicationPolicyExcludeEmailList {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeEmailDomain {
     /// The email domain to match
-    pub domain: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeEmailDomain { domain : "domain" required => string }
+    AccessApplicationPolicyExcludeEmailDomain { domain : "domain" => string }
 );
 impl AccessApplicationPolicyExcludeEmailDomain {
     /// A value with the required fields set and the others empty.
     pub fn new(domain: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            domain: ::std::convert::Into::into(domain),
+            domain: ::std::option::Option::Some(::std::convert::Into::into(domain)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -901,18 +904,16 @@ impl AccessApplicationPolicyExcludeEmailDomain {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeIp {
     /// An IPv4 or IPv6 CIDR block
-    pub ip: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ip: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    AccessApplicationPolicyExcludeIp { ip : "ip" required => string }
-);
+crate::runtime::object!(AccessApplicationPolicyExcludeIp { ip : "ip" => string });
 impl AccessApplicationPolicyExcludeIp {
     /// A value with the required fields set and the others empty.
     pub fn new(ip: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            ip: ::std::convert::Into::into(ip),
+            ip: ::std::option::Option::Some(::std::convert::Into::into(ip)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -921,15 +922,15 @@ impl AccessApplicationPolicyExcludeIp {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeAzureAd {
     /// The ID of your Azure identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The ID of an Azure group
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeAzureAd { connection_id : "connection_id" required =>
-    string, id : "id" required => string }
+    AccessApplicationPolicyExcludeAzureAd { connection_id : "connection_id" => string, id
+    : "id" required => string }
 );
 impl AccessApplicationPolicyExcludeAzureAd {
     /// A value with the required fields set and the others empty.
@@ -938,7 +939,9 @@ impl AccessApplicationPolicyExcludeAzureAd {
         id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
             id: ::std::convert::Into::into(id),
             extra: ::std::default::Default::default(),
         }
@@ -948,15 +951,15 @@ impl AccessApplicationPolicyExcludeAzureAd {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeGithubOrganization {
     /// The ID of your Github identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The name of the organization
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeGithubOrganization { connection_id : "connection_id"
-    required => string, name : "name" required => string }
+    AccessApplicationPolicyExcludeGithubOrganization { connection_id : "connection_id" =>
+    string, name : "name" required => string }
 );
 impl AccessApplicationPolicyExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
@@ -965,7 +968,9 @@ impl AccessApplicationPolicyExcludeGithubOrganization {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }
@@ -975,15 +980,15 @@ impl AccessApplicationPolicyExcludeGithubOrganization {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeGsuite {
     /// The ID of your Google Workspace identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The email of the Google Workspace group
-    pub email: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeGsuite { connection_id : "connection_id" required =>
-    string, email : "email" required => string }
+    AccessApplicationPolicyExcludeGsuite { connection_id : "connection_id" => string,
+    email : "email" => string }
 );
 impl AccessApplicationPolicyExcludeGsuite {
     /// A value with the required fields set and the others empty.
@@ -992,8 +997,10 @@ impl AccessApplicationPolicyExcludeGsuite {
         email: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
-            email: ::std::convert::Into::into(email),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
+            email: ::std::option::Option::Some(::std::convert::Into::into(email)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1002,15 +1009,15 @@ impl AccessApplicationPolicyExcludeGsuite {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeSaml {
     /// The name of the SAML attribute
-    pub attribute_name: ::std::string::String,
+    pub attribute_name: ::std::option::Option<::std::string::String>,
     /// The SAML attribute value to look for
-    pub attribute_value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub attribute_value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeSaml { attribute_name : "attribute_name" required =>
-    string, attribute_value : "attribute_value" required => string }
+    AccessApplicationPolicyExcludeSaml { attribute_name : "attribute_name" => string,
+    attribute_value : "attribute_value" => string }
 );
 impl AccessApplicationPolicyExcludeSaml {
     /// A value with the required fields set and the others empty.
@@ -1019,8 +1026,12 @@ impl AccessApplicationPolicyExcludeSaml {
         attribute_value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            attribute_name: ::std::convert::Into::into(attribute_name),
-            attribute_value: ::std::convert::Into::into(attribute_value),
+            attribute_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(attribute_name),
+            ),
+            attribute_value: ::std::option::Option::Some(
+                ::std::convert::Into::into(attribute_value),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1029,19 +1040,18 @@ impl AccessApplicationPolicyExcludeSaml {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeServiceToken {
     /// The ID of a Service Token
-    pub token_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub token_id: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeServiceToken { token_id : "token_id" required => string
-    }
+    AccessApplicationPolicyExcludeServiceToken { token_id : "token_id" => string }
 );
 impl AccessApplicationPolicyExcludeServiceToken {
     /// A value with the required fields set and the others empty.
     pub fn new(token_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            token_id: ::std::convert::Into::into(token_id),
+            token_id: ::std::option::Option::Some(::std::convert::Into::into(token_id)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1050,15 +1060,15 @@ impl AccessApplicationPolicyExcludeServiceToken {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeExternalEvaluation {
     /// The API endpoint containing your business logic
-    pub evaluate_url: ::std::string::String,
+    pub evaluate_url: ::std::option::Option<::std::string::String>,
     /// The API endpoint containing the key that Access uses to verify that the response came from your API
-    pub keys_url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub keys_url: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url"
-    required => string, keys_url : "keys_url" required => string }
+    AccessApplicationPolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url" =>
+    string, keys_url : "keys_url" => string }
 );
 impl AccessApplicationPolicyExcludeExternalEvaluation {
     /// A value with the required fields set and the others empty.
@@ -1067,8 +1077,10 @@ impl AccessApplicationPolicyExcludeExternalEvaluation {
         keys_url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            evaluate_url: ::std::convert::Into::into(evaluate_url),
-            keys_url: ::std::convert::Into::into(keys_url),
+            evaluate_url: ::std::option::Option::Some(
+                ::std::convert::Into::into(evaluate_url),
+            ),
+            keys_url: ::std::option::Option::Some(::std::convert::Into::into(keys_url)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1077,19 +1089,20 @@ impl AccessApplicationPolicyExcludeExternalEvaluation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeGeo {
     /// The country code that should be matched
-    pub country_code: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub country_code: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeGeo { country_code : "country_code" required => string
-    }
+    AccessApplicationPolicyExcludeGeo { country_code : "country_code" => string }
 );
 impl AccessApplicationPolicyExcludeGeo {
     /// A value with the required fields set and the others empty.
     pub fn new(country_code: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            country_code: ::std::convert::Into::into(country_code),
+            country_code: ::std::option::Option::Some(
+                ::std::convert::Into::into(country_code),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1098,19 +1111,20 @@ impl AccessApplicationPolicyExcludeGeo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeAuthMethod {
     /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>
-    pub auth_method: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub auth_method: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeAuthMethod { auth_method : "auth_method" required =>
-    string }
+    AccessApplicationPolicyExcludeAuthMethod { auth_method : "auth_method" => string }
 );
 impl AccessApplicationPolicyExcludeAuthMethod {
     /// A value with the required fields set and the others empty.
     pub fn new(auth_method: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            auth_method: ::std::convert::Into::into(auth_method),
+            auth_method: ::std::option::Option::Some(
+                ::std::convert::Into::into(auth_method),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1119,13 +1133,13 @@ impl AccessApplicationPolicyExcludeAuthMethod {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeDevicePosture {
     /// The ID of a device posture integration
-    pub integration_uid: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub integration_uid: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationPolicyExcludeDevicePosture { integration_uid : "integration_uid"
-    required => string }
+    AccessApplicationPolicyExcludeDevicePosture { integration_uid : "integration_uid" =>
+    string }
 );
 impl AccessApplicationPolicyExcludeDevicePosture {
     /// A value with the required fields set and the others empty.
@@ -1133,7 +1147,9 @@ impl AccessApplicationPolicyExcludeDevicePosture {
         integration_uid: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            integration_uid: ::std::convert::Into::into(integration_uid),
+            integration_uid: ::std::option::Option::Some(
+                ::std::convert::Into::into(integration_uid),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1193,15 +1209,15 @@ pub struct AccessApplicationSaasApp {
     >,
     /// Define the user information shared with access, "offline_access" scope will be automatically…
     pub scopes: ::std::option::Option<::std::vec::Vec<AccessApplicationSaasAppScope>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationSaasApp { auth_type : "auth_type", consumer_service_url :
+    AccessApplicationSaasApp { auth_type : "auth_type" => choice, consumer_service_url :
     "consumer_service_url" => string, created_at : "created_at" => string,
     custom_attributes : "custom_attributes" => object, default_relay_state :
     "default_relay_state" => string, idp_entity_id : "idp_entity_id" => string,
-    name_id_format : "name_id_format", name_id_transform_jsonata :
+    name_id_format : "name_id_format" => choice, name_id_transform_jsonata :
     "name_id_transform_jsonata" => string, public_key : "public_key" => string,
     saml_attribute_transform_jsonata : "saml_attribute_transform_jsonata" => string,
     sp_entity_id : "sp_entity_id" => string, sso_endpoint : "sso_endpoint" => string,
@@ -1209,10 +1225,11 @@ crate::runtime::object!(
     => string, allow_pkce_without_client_secret : "allow_pkce_without_client_secret" =>
     boolean, app_launcher_url : "app_launcher_url" => string, client_id : "client_id" =>
     string, client_secret : "client_secret" => string, custom_claims : "custom_claims" =>
-    object, grant_types : "grant_types", group_filter_regex : "group_filter_regex" =>
-    string, hybrid_and_implicit_options : "hybrid_and_implicit_options" => object,
-    redirect_uris : "redirect_uris" => strings, refresh_token_options :
-    "refresh_token_options" => object, scopes : "scopes" }
+    object, grant_types : "grant_types" => choices, group_filter_regex :
+    "group_filter_regex" => string, hybrid_and_implicit_options :
+    "hybrid_and_implicit_options" => object, redirect_uris : "redirect_uris" => strings,
+    refresh_token_options : "refresh_token_options" => object, scopes : "scopes" =>
+    choices }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1278,13 +1295,13 @@ pub struct AccessApplicationSaasAppCustomAttributes {
     /// If the attribute is required when building a SAML assertion
     pub required: ::std::option::Option<bool>,
     pub source: ::std::option::Option<AccessApplicationSaasAppCustomAttributesSource>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationSaasAppCustomAttributes { friendly_name : "friendly_name" => string,
-    name : "name" => string, name_format : "name_format", required : "required" =>
-    boolean, source : "source" => object }
+    name : "name" => string, name_format : "name_format" => choice, required : "required"
+    => boolean, source : "source" => object }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1362,12 +1379,12 @@ pub struct AccessApplicationSaasAppCustomAttributesSource {
     pub name_by_idp: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationSaasAppCustomAttributesSource { name : "name" => string, name_by_idp
-    : "name_by_idp" }
+    : "name_by_idp" => map }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1431,12 +1448,12 @@ pub struct AccessApplicationSaasAppCustomClaims {
     /// The scope of the claim
     pub scope: ::std::option::Option<AccessApplicationSaasAppCustomClaimsScope>,
     pub source: ::std::option::Option<AccessApplicationSaasAppCustomAttributesSource>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationSaasAppCustomClaims { name : "name" => string, required : "required"
-    => boolean, scope : "scope", source : "source" => object }
+    => boolean, scope : "scope" => choice, source : "source" => object }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1567,7 +1584,7 @@ pub struct AccessApplicationSaasAppHybridAndImplicitOptions {
     pub return_access_token_from_authorization_endpoint: ::std::option::Option<bool>,
     /// If an ID Token should be returned from the OIDC Authorization endpoint
     pub return_id_token_from_authorization_endpoint: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1582,7 +1599,7 @@ crate::runtime::object!(
 pub struct AccessApplicationSaasAppRefreshTokenOptions {
     /// How long a refresh token will be valid for after creation
     pub lifetime: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1652,13 +1669,13 @@ pub struct AccessApplicationFooterLink {
     /// The hypertext in the footer link
     pub name: ::std::string::String,
     /// the hyperlink in the footer link
-    pub url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub url: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationFooterLink { name : "name" required => string, url : "url" required
-    => string }
+    AccessApplicationFooterLink { name : "name" required => string, url : "url" => string
+    }
 );
 impl AccessApplicationFooterLink {
     /// A value with the required fields set and the others empty.
@@ -1668,7 +1685,7 @@ impl AccessApplicationFooterLink {
     ) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
-            url: ::std::convert::Into::into(url),
+            url: ::std::option::Option::Some(::std::convert::Into::into(url)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1686,7 +1703,7 @@ pub struct AccessApplicationLandingPageDesign {
     pub message: ::std::option::Option<::std::string::String>,
     /// The title shown on the landing page
     pub title: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1699,7 +1716,7 @@ crate::runtime::object!(
 pub struct DeleteAccessApplicationResponse {
     /// UUID
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessApplicationResponse { id : "id" => string });
@@ -1708,7 +1725,7 @@ crate::runtime::object!(DeleteAccessApplicationResponse { id : "id" => string })
 pub struct AccessApplicationSettings {
     pub allow_iframe: ::std::option::Option<bool>,
     pub skip_interstitial: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1720,7 +1737,7 @@ crate::runtime::object!(
 pub struct TestAccessPoliciesResponse {
     pub app_state: ::std::option::Option<TestAccessPoliciesResponseAppState>,
     pub user_identity: ::std::option::Option<TestAccessPoliciesResponseUserIdentity>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1739,7 +1756,7 @@ pub struct TestAccessPoliciesResponseAppState {
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1764,12 +1781,12 @@ pub struct TestAccessPoliciesResponseUserIdentity {
     /// UUID
     pub user_uuid: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TestAccessPoliciesResponseUserIdentity { account_id : "account_id" => string,
-    device_sessions : "device_sessions", email : "email" => string, geo : "geo" =>
+    device_sessions : "device_sessions" => map, email : "email" => string, geo : "geo" =>
     object, iat : "iat" => integer, id : "id" => string, is_gateway : "is_gateway" =>
     boolean, is_warp : "is_warp" => boolean, name : "name" => string, user_uuid :
     "user_uuid" => string, version : "version" => integer }
@@ -1778,7 +1795,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponseUserIdentityGeo {
     pub country: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1786,14 +1803,7 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum AddAccessApplicationBody {
     SelfHostedApplication(AddAccessApplicationBodySelfHostedApplication),
     SaaSApplication(AddAccessApplicationBodySaaSApplication),
@@ -1808,6 +1818,17 @@ pub enum AddAccessApplicationBody {
     ),
     BookmarkApplication(AddAccessApplicationBodyBookmarkApplication),
 }
+crate::runtime::untagged!(
+    AddAccessApplicationBody {
+    SelfHostedApplication(AddAccessApplicationBodySelfHostedApplication),
+    SaaSApplication(AddAccessApplicationBodySaaSApplication),
+    BrowserSshApplication(AddAccessApplicationBodyBrowserSshApplication),
+    BrowserVncApplication(AddAccessApplicationBodyBrowserVncApplication),
+    AppLauncherApplication(AddAccessApplicationBodyAppLauncherApplication),
+    DeviceEnrollmentPermissionsApplication(AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication),
+    BrowserIsolationPermissionsApplication(AddAccessApplicationBodyBrowserIsolationPermissionsApplication),
+    BookmarkApplication(AddAccessApplicationBodyBookmarkApplication) }
+);
 impl ::std::convert::From<AddAccessApplicationBodySelfHostedApplication>
 for AddAccessApplicationBody {
     fn from(value: AddAccessApplicationBodySelfHostedApplication) -> Self {
@@ -1915,7 +1936,7 @@ pub struct AddAccessApplicationBodySelfHostedApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1998,7 +2019,7 @@ pub struct AddAccessApplicationBodySaaSApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2064,7 +2085,7 @@ pub struct AddAccessApplicationBodyBrowserSshApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2177,7 +2198,7 @@ pub struct AddAccessApplicationBodyBrowserVncApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2263,7 +2284,7 @@ pub struct AddAccessApplicationBodyAppLauncherApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2273,7 +2294,7 @@ crate::runtime::object!(
     "bg_color" => string, footer_links : "footer_links" => objects, header_bg_color :
     "header_bg_color" => string, landing_page_design : "landing_page_design" => object,
     session_duration : "session_duration" => string, skip_app_launcher_login_page :
-    "skip_app_launcher_login_page" => boolean, r#type : "type" required, policies :
+    "skip_app_launcher_login_page" => boolean, r#type : "type" must => choice, policies :
     "policies", scim_config : "scim_config" => object }
 );
 impl AddAccessApplicationBodyAppLauncherApplication {
@@ -2289,7 +2310,7 @@ impl AddAccessApplicationBodyAppLauncherApplication {
             landing_page_design: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
             skip_app_launcher_login_page: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             policies: ::std::option::Option::None,
             scim_config: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -2404,7 +2425,7 @@ pub struct AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2414,7 +2435,7 @@ crate::runtime::object!(
     "bg_color" => string, footer_links : "footer_links" => objects, header_bg_color :
     "header_bg_color" => string, landing_page_design : "landing_page_design" => object,
     session_duration : "session_duration" => string, skip_app_launcher_login_page :
-    "skip_app_launcher_login_page" => boolean, r#type : "type" required, policies :
+    "skip_app_launcher_login_page" => boolean, r#type : "type" must => choice, policies :
     "policies", scim_config : "scim_config" => object }
 );
 impl AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
@@ -2430,7 +2451,7 @@ impl AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
             landing_page_design: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
             skip_app_launcher_login_page: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             policies: ::std::option::Option::None,
             scim_config: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -2465,7 +2486,7 @@ pub struct AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2475,7 +2496,7 @@ crate::runtime::object!(
     "bg_color" => string, footer_links : "footer_links" => objects, header_bg_color :
     "header_bg_color" => string, landing_page_design : "landing_page_design" => object,
     session_duration : "session_duration" => string, skip_app_launcher_login_page :
-    "skip_app_launcher_login_page" => boolean, r#type : "type" required, policies :
+    "skip_app_launcher_login_page" => boolean, r#type : "type" must => choice, policies :
     "policies", scim_config : "scim_config" => object }
 );
 impl AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
@@ -2491,7 +2512,7 @@ impl AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
             landing_page_design: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
             skip_app_launcher_login_page: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             policies: ::std::option::Option::None,
             scim_config: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -2516,7 +2537,7 @@ pub struct AddAccessApplicationBodyBookmarkApplication {
     /// The application type
     pub r#type: ::std::option::Option<::std::string::String>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2527,14 +2548,7 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum UpdateAccessApplicationBody {
     SelfHostedApplication(UpdateAccessApplicationBodySelfHostedApplication),
     SaaSApplication(UpdateAccessApplicationBodySaaSApplication),
@@ -2549,6 +2563,17 @@ pub enum UpdateAccessApplicationBody {
     ),
     BookmarkApplication(UpdateAccessApplicationBodyBookmarkApplication),
 }
+crate::runtime::untagged!(
+    UpdateAccessApplicationBody {
+    SelfHostedApplication(UpdateAccessApplicationBodySelfHostedApplication),
+    SaaSApplication(UpdateAccessApplicationBodySaaSApplication),
+    BrowserSshApplication(UpdateAccessApplicationBodyBrowserSshApplication),
+    BrowserVncApplication(UpdateAccessApplicationBodyBrowserVncApplication),
+    AppLauncherApplication(UpdateAccessApplicationBodyAppLauncherApplication),
+    DeviceEnrollmentPermissionsApplication(UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication),
+    BrowserIsolationPermissionsApplication(UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication),
+    BookmarkApplication(UpdateAccessApplicationBodyBookmarkApplication) }
+);
 impl ::std::convert::From<UpdateAccessApplicationBodySelfHostedApplication>
 for UpdateAccessApplicationBody {
     fn from(value: UpdateAccessApplicationBodySelfHostedApplication) -> Self {
@@ -2658,7 +2683,7 @@ pub struct UpdateAccessApplicationBodySelfHostedApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2741,7 +2766,7 @@ pub struct UpdateAccessApplicationBodySaaSApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2807,7 +2832,7 @@ pub struct UpdateAccessApplicationBodyBrowserSshApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2920,7 +2945,7 @@ pub struct UpdateAccessApplicationBodyBrowserVncApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3006,7 +3031,7 @@ pub struct UpdateAccessApplicationBodyAppLauncherApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3016,7 +3041,7 @@ crate::runtime::object!(
     "bg_color" => string, footer_links : "footer_links" => objects, header_bg_color :
     "header_bg_color" => string, landing_page_design : "landing_page_design" => object,
     session_duration : "session_duration" => string, skip_app_launcher_login_page :
-    "skip_app_launcher_login_page" => boolean, r#type : "type" required, policies :
+    "skip_app_launcher_login_page" => boolean, r#type : "type" must => choice, policies :
     "policies", scim_config : "scim_config" => object }
 );
 impl UpdateAccessApplicationBodyAppLauncherApplication {
@@ -3032,7 +3057,7 @@ impl UpdateAccessApplicationBodyAppLauncherApplication {
             landing_page_design: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
             skip_app_launcher_login_page: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             policies: ::std::option::Option::None,
             scim_config: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -3067,7 +3092,7 @@ pub struct UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3077,7 +3102,7 @@ crate::runtime::object!(
     "bg_color" => string, footer_links : "footer_links" => objects, header_bg_color :
     "header_bg_color" => string, landing_page_design : "landing_page_design" => object,
     session_duration : "session_duration" => string, skip_app_launcher_login_page :
-    "skip_app_launcher_login_page" => boolean, r#type : "type" required, policies :
+    "skip_app_launcher_login_page" => boolean, r#type : "type" must => choice, policies :
     "policies", scim_config : "scim_config" => object }
 );
 impl UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
@@ -3093,7 +3118,7 @@ impl UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
             landing_page_design: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
             skip_app_launcher_login_page: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             policies: ::std::option::Option::None,
             scim_config: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -3128,7 +3153,7 @@ pub struct UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
     /// The policies that will apply to the application, in ascending order of precedence
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3138,7 +3163,7 @@ crate::runtime::object!(
     "bg_color" => string, footer_links : "footer_links" => objects, header_bg_color :
     "header_bg_color" => string, landing_page_design : "landing_page_design" => object,
     session_duration : "session_duration" => string, skip_app_launcher_login_page :
-    "skip_app_launcher_login_page" => boolean, r#type : "type" required, policies :
+    "skip_app_launcher_login_page" => boolean, r#type : "type" must => choice, policies :
     "policies", scim_config : "scim_config" => object }
 );
 impl UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
@@ -3154,7 +3179,7 @@ impl UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
             landing_page_design: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
             skip_app_launcher_login_page: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             policies: ::std::option::Option::None,
             scim_config: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -3179,7 +3204,7 @@ pub struct UpdateAccessApplicationBodyBookmarkApplication {
     /// The application type
     pub r#type: ::std::option::Option<::std::string::String>,
     pub scim_config: ::std::option::Option<AccessApplicationScimConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -78,7 +78,7 @@ pub struct AccessAuthenticationLogs {
     pub ray_id: ::std::option::Option<::std::string::String>,
     /// The email address of the authenticating user
     pub user_email: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -99,12 +99,12 @@ pub struct GetAccessAuthenticationLogsQuery {
     pub since: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, The latest event timestamp to query
     pub until: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAccessAuthenticationLogsQuery { limit : "limit" => integer, direction :
-    "direction", since : "since" => string, until : "until" => string }
+    "direction" => choice, since : "since" => string, until : "until" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

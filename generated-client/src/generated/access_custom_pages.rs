@@ -160,17 +160,17 @@ pub struct CustomPage {
     /// Custom page name
     pub name: ::std::string::String,
     /// Custom page type
-    pub r#type: CustomPageType,
+    pub r#type: ::std::option::Option<CustomPageType>,
     /// UUID
     pub uid: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CustomPage { app_count : "app_count" => integer, created_at : "created_at" => string,
-    name : "name" required => string, r#type : "type" required, uid : "uid" => string,
+    name : "name" required => string, r#type : "type" => choice, uid : "uid" => string,
     updated_at : "updated_at" => string }
 );
 impl CustomPage {
@@ -183,7 +183,7 @@ impl CustomPage {
             app_count: ::std::option::Option::None,
             created_at: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
-            r#type,
+            r#type: ::std::option::Option::Some(r#type),
             uid: ::std::option::Option::None,
             updated_at: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -248,23 +248,23 @@ pub struct GetCustomPageResponse {
     /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Custom page HTML
-    pub custom_html: ::std::string::String,
+    pub custom_html: ::std::option::Option<::std::string::String>,
     /// Custom page name
     pub name: ::std::string::String,
     /// Custom page type
-    pub r#type: CustomPageType,
+    pub r#type: ::std::option::Option<CustomPageType>,
     /// UUID
     pub uid: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetCustomPageResponse { app_count : "app_count" => integer, created_at : "created_at"
-    => string, custom_html : "custom_html" required => string, name : "name" required =>
-    string, r#type : "type" required, uid : "uid" => string, updated_at : "updated_at" =>
-    string }
+    => string, custom_html : "custom_html" => string, name : "name" required => string,
+    r#type : "type" => choice, uid : "uid" => string, updated_at : "updated_at" => string
+    }
 );
 impl GetCustomPageResponse {
     /// A value with the required fields set and the others empty.
@@ -276,9 +276,11 @@ impl GetCustomPageResponse {
         Self {
             app_count: ::std::option::Option::None,
             created_at: ::std::option::Option::None,
-            custom_html: ::std::convert::Into::into(custom_html),
+            custom_html: ::std::option::Option::Some(
+                ::std::convert::Into::into(custom_html),
+            ),
             name: ::std::convert::Into::into(name),
-            r#type,
+            r#type: ::std::option::Option::Some(r#type),
             uid: ::std::option::Option::None,
             updated_at: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -290,7 +292,7 @@ impl GetCustomPageResponse {
 pub struct DeleteCustomPageResponse {
     /// UUID
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteCustomPageResponse { id : "id" => string });

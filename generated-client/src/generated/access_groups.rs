@@ -165,7 +165,7 @@ pub struct AccessGroup {
     pub require: ::std::option::Option<::std::vec::Vec<AccessGroupExclude>>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -204,34 +204,34 @@ pub struct AccessGroupExclude {
     pub geo: ::std::option::Option<AccessGroupExcludeGeo>,
     pub auth_method: ::std::option::Option<AccessGroupExcludeAuthMethod>,
     pub device_posture: ::std::option::Option<AccessGroupExcludeDevicePosture>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessGroupExclude { email : "email" => object, email_list : "email_list" => object,
-    email_domain : "email_domain" => object, everyone : "everyone", ip : "ip" => object,
-    ip_list : "ip_list" => object, certificate : "certificate", group : "group" =>
-    object, azure_ad : "azureAD" => object, github_organization : "github-organization"
-    => object, gsuite : "gsuite" => object, okta : "okta" => object, saml : "saml" =>
-    object, service_token : "service_token" => object, any_valid_service_token :
-    "any_valid_service_token", external_evaluation : "external_evaluation" => object, geo
-    : "geo" => object, auth_method : "auth_method" => object, device_posture :
-    "device_posture" => object }
+    email_domain : "email_domain" => object, everyone : "everyone" => map, ip : "ip" =>
+    object, ip_list : "ip_list" => object, certificate : "certificate" => map, group :
+    "group" => object, azure_ad : "azureAD" => object, github_organization :
+    "github-organization" => object, gsuite : "gsuite" => object, okta : "okta" =>
+    object, saml : "saml" => object, service_token : "service_token" => object,
+    any_valid_service_token : "any_valid_service_token" => map, external_evaluation :
+    "external_evaluation" => object, geo : "geo" => object, auth_method : "auth_method"
+    => object, device_posture : "device_posture" => object }
 );
 /// Used by [`AccessGroupsApi::create_access_group`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessGroupExcludeEmail {
     /// The email of the user
-    pub email: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessGroupExcludeEmail { email : "email" required => string });
+crate::runtime::object!(AccessGroupExcludeEmail { email : "email" => string });
 impl AccessGroupExcludeEmail {
     /// A value with the required fields set and the others empty.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            email: ::std::convert::Into::into(email),
+            email: ::std::option::Option::Some(::std::convert::Into::into(email)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -241,7 +241,7 @@ impl AccessGroupExcludeEmail {
 pub struct AccessGroupExcludeEmailList {
     /// The ID of a previously created email list
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AccessGroupExcludeEmailList { id : "id" required => string });
@@ -258,18 +258,16 @@ impl AccessGroupExcludeEmailList {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessGroupExcludeEmailDomain {
     /// The email domain to match
-    pub domain: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    AccessGroupExcludeEmailDomain { domain : "domain" required => string }
-);
+crate::runtime::object!(AccessGroupExcludeEmailDomain { domain : "domain" => string });
 impl AccessGroupExcludeEmailDomain {
     /// A value with the required fields set and the others empty.
     pub fn new(domain: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            domain: ::std::convert::Into::into(domain),
+            domain: ::std::option::Option::Some(::std::convert::Into::into(domain)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -278,16 +276,16 @@ impl AccessGroupExcludeEmailDomain {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessGroupExcludeIp {
     /// An IPv4 or IPv6 CIDR block
-    pub ip: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ip: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessGroupExcludeIp { ip : "ip" required => string });
+crate::runtime::object!(AccessGroupExcludeIp { ip : "ip" => string });
 impl AccessGroupExcludeIp {
     /// A value with the required fields set and the others empty.
     pub fn new(ip: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            ip: ::std::convert::Into::into(ip),
+            ip: ::std::option::Option::Some(::std::convert::Into::into(ip)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -296,15 +294,15 @@ impl AccessGroupExcludeIp {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessGroupExcludeAzureAd {
     /// The ID of your Azure identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The ID of an Azure group
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeAzureAd { connection_id : "connection_id" required => string, id :
-    "id" required => string }
+    AccessGroupExcludeAzureAd { connection_id : "connection_id" => string, id : "id"
+    required => string }
 );
 impl AccessGroupExcludeAzureAd {
     /// A value with the required fields set and the others empty.
@@ -313,7 +311,9 @@ impl AccessGroupExcludeAzureAd {
         id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
             id: ::std::convert::Into::into(id),
             extra: ::std::default::Default::default(),
         }
@@ -323,15 +323,15 @@ impl AccessGroupExcludeAzureAd {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessGroupExcludeGithubOrganization {
     /// The ID of your Github identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The name of the organization
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeGithubOrganization { connection_id : "connection_id" required =>
-    string, name : "name" required => string }
+    AccessGroupExcludeGithubOrganization { connection_id : "connection_id" => string,
+    name : "name" required => string }
 );
 impl AccessGroupExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
@@ -340,7 +340,9 @@ impl AccessGroupExcludeGithubOrganization {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }
@@ -350,15 +352,15 @@ impl AccessGroupExcludeGithubOrganization {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessGroupExcludeGsuite {
     /// The ID of your Google Workspace identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The email of the Google Workspace group
-    pub email: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeGsuite { connection_id : "connection_id" required => string, email
-    : "email" required => string }
+    AccessGroupExcludeGsuite { connection_id : "connection_id" => string, email : "email"
+    => string }
 );
 impl AccessGroupExcludeGsuite {
     /// A value with the required fields set and the others empty.
@@ -367,8 +369,10 @@ impl AccessGroupExcludeGsuite {
         email: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
-            email: ::std::convert::Into::into(email),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
+            email: ::std::option::Option::Some(::std::convert::Into::into(email)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -377,15 +381,15 @@ impl AccessGroupExcludeGsuite {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessGroupExcludeSaml {
     /// The name of the SAML attribute
-    pub attribute_name: ::std::string::String,
+    pub attribute_name: ::std::option::Option<::std::string::String>,
     /// The SAML attribute value to look for
-    pub attribute_value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub attribute_value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeSaml { attribute_name : "attribute_name" required => string,
-    attribute_value : "attribute_value" required => string }
+    AccessGroupExcludeSaml { attribute_name : "attribute_name" => string, attribute_value
+    : "attribute_value" => string }
 );
 impl AccessGroupExcludeSaml {
     /// A value with the required fields set and the others empty.
@@ -394,8 +398,12 @@ impl AccessGroupExcludeSaml {
         attribute_value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            attribute_name: ::std::convert::Into::into(attribute_name),
-            attribute_value: ::std::convert::Into::into(attribute_value),
+            attribute_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(attribute_name),
+            ),
+            attribute_value: ::std::option::Option::Some(
+                ::std::convert::Into::into(attribute_value),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -404,18 +412,18 @@ impl AccessGroupExcludeSaml {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessGroupExcludeServiceToken {
     /// The ID of a Service Token
-    pub token_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub token_id: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeServiceToken { token_id : "token_id" required => string }
+    AccessGroupExcludeServiceToken { token_id : "token_id" => string }
 );
 impl AccessGroupExcludeServiceToken {
     /// A value with the required fields set and the others empty.
     pub fn new(token_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            token_id: ::std::convert::Into::into(token_id),
+            token_id: ::std::option::Option::Some(::std::convert::Into::into(token_id)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -424,15 +432,15 @@ impl AccessGroupExcludeServiceToken {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessGroupExcludeExternalEvaluation {
     /// The API endpoint containing your business logic
-    pub evaluate_url: ::std::string::String,
+    pub evaluate_url: ::std::option::Option<::std::string::String>,
     /// The API endpoint containing the key that Access uses to verify that the response came from your API
-    pub keys_url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub keys_url: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeExternalEvaluation { evaluate_url : "evaluate_url" required =>
-    string, keys_url : "keys_url" required => string }
+    AccessGroupExcludeExternalEvaluation { evaluate_url : "evaluate_url" => string,
+    keys_url : "keys_url" => string }
 );
 impl AccessGroupExcludeExternalEvaluation {
     /// A value with the required fields set and the others empty.
@@ -441,8 +449,10 @@ impl AccessGroupExcludeExternalEvaluation {
         keys_url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            evaluate_url: ::std::convert::Into::into(evaluate_url),
-            keys_url: ::std::convert::Into::into(keys_url),
+            evaluate_url: ::std::option::Option::Some(
+                ::std::convert::Into::into(evaluate_url),
+            ),
+            keys_url: ::std::option::Option::Some(::std::convert::Into::into(keys_url)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -451,18 +461,20 @@ impl AccessGroupExcludeExternalEvaluation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessGroupExcludeGeo {
     /// The country code that should be matched
-    pub country_code: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub country_code: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeGeo { country_code : "country_code" required => string }
+    AccessGroupExcludeGeo { country_code : "country_code" => string }
 );
 impl AccessGroupExcludeGeo {
     /// A value with the required fields set and the others empty.
     pub fn new(country_code: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            country_code: ::std::convert::Into::into(country_code),
+            country_code: ::std::option::Option::Some(
+                ::std::convert::Into::into(country_code),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -471,18 +483,20 @@ impl AccessGroupExcludeGeo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessGroupExcludeAuthMethod {
     /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>
-    pub auth_method: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub auth_method: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeAuthMethod { auth_method : "auth_method" required => string }
+    AccessGroupExcludeAuthMethod { auth_method : "auth_method" => string }
 );
 impl AccessGroupExcludeAuthMethod {
     /// A value with the required fields set and the others empty.
     pub fn new(auth_method: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            auth_method: ::std::convert::Into::into(auth_method),
+            auth_method: ::std::option::Option::Some(
+                ::std::convert::Into::into(auth_method),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -491,13 +505,12 @@ impl AccessGroupExcludeAuthMethod {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessGroupExcludeDevicePosture {
     /// The ID of a device posture integration
-    pub integration_uid: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub integration_uid: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessGroupExcludeDevicePosture { integration_uid : "integration_uid" required =>
-    string }
+    AccessGroupExcludeDevicePosture { integration_uid : "integration_uid" => string }
 );
 impl AccessGroupExcludeDevicePosture {
     /// A value with the required fields set and the others empty.
@@ -505,7 +518,9 @@ impl AccessGroupExcludeDevicePosture {
         integration_uid: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            integration_uid: ::std::convert::Into::into(integration_uid),
+            integration_uid: ::std::option::Option::Some(
+                ::std::convert::Into::into(integration_uid),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -515,7 +530,7 @@ impl AccessGroupExcludeDevicePosture {
 pub struct DeleteAccessGroupResponse {
     /// UUID
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessGroupResponse { id : "id" => string });
@@ -529,7 +544,7 @@ pub struct CreateAccessGroupBody {
     /// The name of the Access group
     pub name: ::std::string::String,
     pub require: ::std::option::Option<::std::vec::Vec<AccessGroupExclude>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

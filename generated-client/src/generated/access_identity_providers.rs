@@ -221,14 +221,14 @@ pub struct AccessIdentityProvider {
     pub name: ::std::string::String,
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
-    pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub r#type: ::std::option::Option<AccessIdentityProviderType>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessIdentityProvider { config : "config" => object, id : "id" => string, name :
-    "name" required => string, scim_config : "scim_config" => object, r#type : "type"
-    required }
+    "name" required => string, scim_config : "scim_config" => object, r#type : "type" =>
+    choice }
 );
 impl AccessIdentityProvider {
     /// A value with the required fields set and the others empty.
@@ -241,7 +241,7 @@ impl AccessIdentityProvider {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: ::std::option::Option::Some(r#type),
             extra: ::std::default::Default::default(),
         }
     }
@@ -302,7 +302,7 @@ pub struct AccessIdentityProviderConfig {
     pub sign_request: ::std::option::Option<bool>,
     /// URL to send the SAML authentication requests to
     pub sso_target_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -310,13 +310,13 @@ crate::runtime::object!(
     "client_secret" => string, claims : "claims" => strings, email_claim_name :
     "email_claim_name" => string, conditional_access_enabled :
     "conditional_access_enabled" => boolean, directory_id : "directory_id" => string,
-    prompt : "prompt", support_groups : "support_groups" => boolean, centrify_account :
-    "centrify_account" => string, centrify_app_id : "centrify_app_id" => string,
-    apps_domain : "apps_domain" => string, auth_url : "auth_url" => string, certs_url :
-    "certs_url" => string, scopes : "scopes" => strings, token_url : "token_url" =>
-    string, authorization_server_id : "authorization_server_id" => string, okta_account :
-    "okta_account" => string, onelogin_account : "onelogin_account" => string,
-    ping_env_id : "ping_env_id" => string, attributes : "attributes" => strings,
+    prompt : "prompt" => choice, support_groups : "support_groups" => boolean,
+    centrify_account : "centrify_account" => string, centrify_app_id : "centrify_app_id"
+    => string, apps_domain : "apps_domain" => string, auth_url : "auth_url" => string,
+    certs_url : "certs_url" => string, scopes : "scopes" => strings, token_url :
+    "token_url" => string, authorization_server_id : "authorization_server_id" => string,
+    okta_account : "okta_account" => string, onelogin_account : "onelogin_account" =>
+    string, ping_env_id : "ping_env_id" => string, attributes : "attributes" => strings,
     email_attribute_name : "email_attribute_name" => string, header_attributes :
     "header_attributes" => objects, idp_public_certs : "idp_public_certs" => strings,
     issuer_url : "issuer_url" => string, sign_request : "sign_request" => boolean,
@@ -383,7 +383,7 @@ pub struct AccessIdentityProviderConfigHeaderAttribute {
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// header that will be added on the request to the origin
     pub header_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -403,7 +403,7 @@ pub struct AccessIdentityProviderScimConfig {
     pub secret: ::std::option::Option<::std::string::String>,
     /// A flag to enable revoking a user's session in Access and Gateway when they have been deprovisioned…
     pub user_deprovision: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -515,7 +515,7 @@ impl ::std::fmt::Display for AccessIdentityProviderType {
 pub struct DeleteAccessIdentityProviderResponse {
     /// UUID
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessIdentityProviderResponse { id : "id" => string });
@@ -529,7 +529,7 @@ pub struct ScimGroupResource {
     pub id: ::std::option::Option<::std::string::String>,
     pub meta: ::std::option::Option<ScimGroupResourceMeta>,
     pub schemas: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -543,7 +543,7 @@ pub struct ScimGroupResourceMeta {
     pub created: ::std::option::Option<::std::string::String>,
     /// `lastModified`
     pub last_modified: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -562,7 +562,7 @@ pub struct ScimUserResource {
     pub id: ::std::option::Option<::std::string::String>,
     pub meta: ::std::option::Option<ScimGroupResourceMeta>,
     pub schemas: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -576,7 +576,7 @@ pub struct ScimUserResourceEmail {
     pub primary: ::std::option::Option<bool>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -585,14 +585,7 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum AddAccessIdentityProviderBody {
     AzureAd(AddAccessIdentityProviderBodyAzureAd),
     Centrify(AddAccessIdentityProviderBodyCentrify),
@@ -609,6 +602,22 @@ pub enum AddAccessIdentityProviderBody {
     Yandex(AddAccessIdentityProviderBodyYandex),
     OneTimePin(AddAccessIdentityProviderBodyOneTimePin),
 }
+crate::runtime::untagged!(
+    AddAccessIdentityProviderBody { AzureAd(AddAccessIdentityProviderBodyAzureAd),
+    Centrify(AddAccessIdentityProviderBodyCentrify),
+    Facebook(AddAccessIdentityProviderBodyFacebook),
+    GitHub(AddAccessIdentityProviderBodyGitHub),
+    Google(AddAccessIdentityProviderBodyGoogle),
+    GoogleWorkspace(AddAccessIdentityProviderBodyGoogleWorkspace),
+    LinkedIn(AddAccessIdentityProviderBodyLinkedIn),
+    GenericOAuth(AddAccessIdentityProviderBodyGenericOAuth),
+    Okta(AddAccessIdentityProviderBodyOkta),
+    OneLogin(AddAccessIdentityProviderBodyOneLogin),
+    PingOne(AddAccessIdentityProviderBodyPingOne),
+    GenericSaml(AddAccessIdentityProviderBodyGenericSaml),
+    Yandex(AddAccessIdentityProviderBodyYandex),
+    OneTimePin(AddAccessIdentityProviderBodyOneTimePin) }
+);
 impl ::std::convert::From<AddAccessIdentityProviderBodyAzureAd>
 for AddAccessIdentityProviderBody {
     fn from(value: AddAccessIdentityProviderBodyAzureAd) -> Self {
@@ -706,13 +715,13 @@ pub struct AddAccessIdentityProviderBodyAzureAd {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyAzureAd { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyAzureAd {
     /// A value with the required fields set and the others empty.
@@ -725,7 +734,7 @@ impl AddAccessIdentityProviderBodyAzureAd {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -749,7 +758,7 @@ pub struct AddAccessIdentityProviderBodyAzureAdConfig {
     pub prompt: ::std::option::Option<AccessIdentityProviderConfigPrompt>,
     /// Should Cloudflare try to load groups from your account
     pub support_groups: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -757,7 +766,7 @@ crate::runtime::object!(
     client_secret : "client_secret" => string, claims : "claims" => strings,
     email_claim_name : "email_claim_name" => string, conditional_access_enabled :
     "conditional_access_enabled" => boolean, directory_id : "directory_id" => string,
-    prompt : "prompt", support_groups : "support_groups" => boolean }
+    prompt : "prompt" => choice, support_groups : "support_groups" => boolean }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -772,13 +781,13 @@ pub struct AddAccessIdentityProviderBodyCentrify {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyCentrify { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyCentrify {
     /// A value with the required fields set and the others empty.
@@ -791,7 +800,7 @@ impl AddAccessIdentityProviderBodyCentrify {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -811,7 +820,7 @@ pub struct AddAccessIdentityProviderBodyCentrifyConfig {
     pub centrify_account: ::std::option::Option<::std::string::String>,
     /// Your centrify app id
     pub centrify_app_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -833,13 +842,13 @@ pub struct AddAccessIdentityProviderBodyFacebook {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyFacebook { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyFacebook {
     /// A value with the required fields set and the others empty.
@@ -852,7 +861,7 @@ impl AddAccessIdentityProviderBodyFacebook {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -864,7 +873,7 @@ pub struct AddAccessIdentityProviderBodyFacebookConfig {
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Your OAuth Client Secret
     pub client_secret: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -884,13 +893,13 @@ pub struct AddAccessIdentityProviderBodyGitHub {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyGitHub { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyGitHub {
     /// A value with the required fields set and the others empty.
@@ -903,7 +912,7 @@ impl AddAccessIdentityProviderBodyGitHub {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -921,13 +930,13 @@ pub struct AddAccessIdentityProviderBodyGoogle {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyGoogle { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyGoogle {
     /// A value with the required fields set and the others empty.
@@ -940,7 +949,7 @@ impl AddAccessIdentityProviderBodyGoogle {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -956,7 +965,7 @@ pub struct AddAccessIdentityProviderBodyGoogleConfig {
     pub claims: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The claim name for email in the id_token response
     pub email_claim_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -979,13 +988,13 @@ pub struct AddAccessIdentityProviderBodyGoogleWorkspace {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyGoogleWorkspace { config : "config" => object, id : "id"
     => string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyGoogleWorkspace {
     /// A value with the required fields set and the others empty.
@@ -998,7 +1007,7 @@ impl AddAccessIdentityProviderBodyGoogleWorkspace {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1016,7 +1025,7 @@ pub struct AddAccessIdentityProviderBodyGoogleWorkspaceConfig {
     pub email_claim_name: ::std::option::Option<::std::string::String>,
     /// Your companies TLD
     pub apps_domain: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1038,13 +1047,13 @@ pub struct AddAccessIdentityProviderBodyLinkedIn {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyLinkedIn { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyLinkedIn {
     /// A value with the required fields set and the others empty.
@@ -1057,7 +1066,7 @@ impl AddAccessIdentityProviderBodyLinkedIn {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1075,13 +1084,13 @@ pub struct AddAccessIdentityProviderBodyGenericOAuth {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyGenericOAuth { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyGenericOAuth {
     /// A value with the required fields set and the others empty.
@@ -1094,7 +1103,7 @@ impl AddAccessIdentityProviderBodyGenericOAuth {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1118,7 +1127,7 @@ pub struct AddAccessIdentityProviderBodyGenericOAuthConfig {
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The token_endpoint URL of your IdP
     pub token_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1141,13 +1150,13 @@ pub struct AddAccessIdentityProviderBodyOkta {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyOkta { config : "config" => object, id : "id" => string,
     name : "name" required => string, scim_config : "scim_config" => object, r#type :
-    "type" required }
+    "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyOkta {
     /// A value with the required fields set and the others empty.
@@ -1160,7 +1169,7 @@ impl AddAccessIdentityProviderBodyOkta {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1180,7 +1189,7 @@ pub struct AddAccessIdentityProviderBodyOktaConfig {
     pub authorization_server_id: ::std::option::Option<::std::string::String>,
     /// Your okta account url
     pub okta_account: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1202,13 +1211,13 @@ pub struct AddAccessIdentityProviderBodyOneLogin {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyOneLogin { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyOneLogin {
     /// A value with the required fields set and the others empty.
@@ -1221,7 +1230,7 @@ impl AddAccessIdentityProviderBodyOneLogin {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1239,7 +1248,7 @@ pub struct AddAccessIdentityProviderBodyOneLoginConfig {
     pub email_claim_name: ::std::option::Option<::std::string::String>,
     /// Your OneLogin account url
     pub onelogin_account: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1261,13 +1270,13 @@ pub struct AddAccessIdentityProviderBodyPingOne {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyPingOne { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyPingOne {
     /// A value with the required fields set and the others empty.
@@ -1280,7 +1289,7 @@ impl AddAccessIdentityProviderBodyPingOne {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1298,7 +1307,7 @@ pub struct AddAccessIdentityProviderBodyPingOneConfig {
     pub email_claim_name: ::std::option::Option<::std::string::String>,
     /// Your PingOne environment identifier
     pub ping_env_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1320,13 +1329,13 @@ pub struct AddAccessIdentityProviderBodyGenericSaml {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyGenericSaml { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyGenericSaml {
     /// A value with the required fields set and the others empty.
@@ -1339,7 +1348,7 @@ impl AddAccessIdentityProviderBodyGenericSaml {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1362,7 +1371,7 @@ pub struct AddAccessIdentityProviderBodyGenericSamlConfig {
     pub sign_request: ::std::option::Option<bool>,
     /// URL to send the SAML authentication requests to
     pub sso_target_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1385,13 +1394,13 @@ pub struct AddAccessIdentityProviderBodyYandex {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyYandex { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyYandex {
     /// A value with the required fields set and the others empty.
@@ -1404,7 +1413,7 @@ impl AddAccessIdentityProviderBodyYandex {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1424,13 +1433,13 @@ pub struct AddAccessIdentityProviderBodyOneTimePin {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddAccessIdentityProviderBodyOneTimePin { config : "config", id : "id" => string,
-    name : "name" required => string, scim_config : "scim_config" => object, r#type :
-    "type" required }
+    AddAccessIdentityProviderBodyOneTimePin { config : "config" => map, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyOneTimePin {
     /// A value with the required fields set and the others empty.
@@ -1443,21 +1452,14 @@ impl AddAccessIdentityProviderBodyOneTimePin {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
 }
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum UpdateAccessIdentityProviderBody {
     AzureAd(UpdateAccessIdentityProviderBodyAzureAd),
     Centrify(UpdateAccessIdentityProviderBodyCentrify),
@@ -1474,6 +1476,22 @@ pub enum UpdateAccessIdentityProviderBody {
     Yandex(UpdateAccessIdentityProviderBodyYandex),
     OneTimePin(UpdateAccessIdentityProviderBodyOneTimePin),
 }
+crate::runtime::untagged!(
+    UpdateAccessIdentityProviderBody { AzureAd(UpdateAccessIdentityProviderBodyAzureAd),
+    Centrify(UpdateAccessIdentityProviderBodyCentrify),
+    Facebook(UpdateAccessIdentityProviderBodyFacebook),
+    GitHub(UpdateAccessIdentityProviderBodyGitHub),
+    Google(UpdateAccessIdentityProviderBodyGoogle),
+    GoogleWorkspace(UpdateAccessIdentityProviderBodyGoogleWorkspace),
+    LinkedIn(UpdateAccessIdentityProviderBodyLinkedIn),
+    GenericOAuth(UpdateAccessIdentityProviderBodyGenericOAuth),
+    Okta(UpdateAccessIdentityProviderBodyOkta),
+    OneLogin(UpdateAccessIdentityProviderBodyOneLogin),
+    PingOne(UpdateAccessIdentityProviderBodyPingOne),
+    GenericSaml(UpdateAccessIdentityProviderBodyGenericSaml),
+    Yandex(UpdateAccessIdentityProviderBodyYandex),
+    OneTimePin(UpdateAccessIdentityProviderBodyOneTimePin) }
+);
 impl ::std::convert::From<UpdateAccessIdentityProviderBodyAzureAd>
 for UpdateAccessIdentityProviderBody {
     fn from(value: UpdateAccessIdentityProviderBodyAzureAd) -> Self {
@@ -1571,13 +1589,13 @@ pub struct UpdateAccessIdentityProviderBodyAzureAd {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyAzureAd { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyAzureAd {
     /// A value with the required fields set and the others empty.
@@ -1590,7 +1608,7 @@ impl UpdateAccessIdentityProviderBodyAzureAd {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1608,13 +1626,13 @@ pub struct UpdateAccessIdentityProviderBodyCentrify {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyCentrify { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyCentrify {
     /// A value with the required fields set and the others empty.
@@ -1627,7 +1645,7 @@ impl UpdateAccessIdentityProviderBodyCentrify {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1645,13 +1663,13 @@ pub struct UpdateAccessIdentityProviderBodyFacebook {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyFacebook { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyFacebook {
     /// A value with the required fields set and the others empty.
@@ -1664,7 +1682,7 @@ impl UpdateAccessIdentityProviderBodyFacebook {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1682,13 +1700,13 @@ pub struct UpdateAccessIdentityProviderBodyGitHub {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyGitHub { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyGitHub {
     /// A value with the required fields set and the others empty.
@@ -1701,7 +1719,7 @@ impl UpdateAccessIdentityProviderBodyGitHub {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1719,13 +1737,13 @@ pub struct UpdateAccessIdentityProviderBodyGoogle {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyGoogle { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyGoogle {
     /// A value with the required fields set and the others empty.
@@ -1738,7 +1756,7 @@ impl UpdateAccessIdentityProviderBodyGoogle {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1758,13 +1776,13 @@ pub struct UpdateAccessIdentityProviderBodyGoogleWorkspace {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyGoogleWorkspace { config : "config" => object, id :
     "id" => string, name : "name" required => string, scim_config : "scim_config" =>
-    object, r#type : "type" required }
+    object, r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyGoogleWorkspace {
     /// A value with the required fields set and the others empty.
@@ -1777,7 +1795,7 @@ impl UpdateAccessIdentityProviderBodyGoogleWorkspace {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1795,13 +1813,13 @@ pub struct UpdateAccessIdentityProviderBodyLinkedIn {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyLinkedIn { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyLinkedIn {
     /// A value with the required fields set and the others empty.
@@ -1814,7 +1832,7 @@ impl UpdateAccessIdentityProviderBodyLinkedIn {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1832,13 +1850,13 @@ pub struct UpdateAccessIdentityProviderBodyGenericOAuth {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyGenericOAuth { config : "config" => object, id : "id"
     => string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyGenericOAuth {
     /// A value with the required fields set and the others empty.
@@ -1851,7 +1869,7 @@ impl UpdateAccessIdentityProviderBodyGenericOAuth {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1869,13 +1887,13 @@ pub struct UpdateAccessIdentityProviderBodyOkta {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyOkta { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyOkta {
     /// A value with the required fields set and the others empty.
@@ -1888,7 +1906,7 @@ impl UpdateAccessIdentityProviderBodyOkta {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1906,13 +1924,13 @@ pub struct UpdateAccessIdentityProviderBodyOneLogin {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyOneLogin { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyOneLogin {
     /// A value with the required fields set and the others empty.
@@ -1925,7 +1943,7 @@ impl UpdateAccessIdentityProviderBodyOneLogin {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1943,13 +1961,13 @@ pub struct UpdateAccessIdentityProviderBodyPingOne {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyPingOne { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyPingOne {
     /// A value with the required fields set and the others empty.
@@ -1962,7 +1980,7 @@ impl UpdateAccessIdentityProviderBodyPingOne {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1980,13 +1998,13 @@ pub struct UpdateAccessIdentityProviderBodyGenericSaml {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyGenericSaml { config : "config" => object, id : "id"
     => string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyGenericSaml {
     /// A value with the required fields set and the others empty.
@@ -1999,7 +2017,7 @@ impl UpdateAccessIdentityProviderBodyGenericSaml {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2017,13 +2035,13 @@ pub struct UpdateAccessIdentityProviderBodyYandex {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyYandex { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyYandex {
     /// A value with the required fields set and the others empty.
@@ -2036,7 +2054,7 @@ impl UpdateAccessIdentityProviderBodyYandex {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2056,13 +2074,13 @@ pub struct UpdateAccessIdentityProviderBodyOneTimePin {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccessIdentityProviderBodyOneTimePin { config : "config", id : "id" => string,
-    name : "name" required => string, scim_config : "scim_config" => object, r#type :
-    "type" required }
+    UpdateAccessIdentityProviderBodyOneTimePin { config : "config" => map, id : "id" =>
+    string, name : "name" required => string, scim_config : "scim_config" => object,
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyOneTimePin {
     /// A value with the required fields set and the others empty.
@@ -2075,7 +2093,7 @@ impl UpdateAccessIdentityProviderBodyOneTimePin {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }

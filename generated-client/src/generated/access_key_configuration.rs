@@ -105,7 +105,7 @@ pub struct AccessKeyConfiguration {
     pub days_until_next_rotation: ::std::option::Option<f64>,
     pub key_rotation_interval_days: ::std::option::Option<f64>,
     pub last_key_rotation_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -118,7 +118,7 @@ crate::runtime::object!(
 pub struct UpdateAccessKeyConfigurationBody {
     /// The number of days between key rotations
     pub key_rotation_interval_days: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -129,7 +129,7 @@ impl UpdateAccessKeyConfigurationBody {
     /// A value with the required fields set and the others empty.
     pub fn new(key_rotation_interval_days: f64) -> Self {
         Self {
-            key_rotation_interval_days,
+            key_rotation_interval_days: key_rotation_interval_days,
             extra: ::std::default::Default::default(),
         }
     }

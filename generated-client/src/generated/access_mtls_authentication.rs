@@ -215,7 +215,7 @@ pub struct MtlsCertificate {
     pub name: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -228,18 +228,18 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateMtlsCertificateHostnameSettingsItem {
     /// Request client certificates for this hostname in China
-    pub china_network: bool,
+    pub china_network: ::std::option::Option<bool>,
     /// Client Certificate Forwarding is a feature that takes the client cert provided by the eyeball to…
-    pub client_certificate_forwarding: bool,
+    pub client_certificate_forwarding: ::std::option::Option<bool>,
     /// The hostname that these settings apply to
-    pub hostname: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub hostname: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMtlsCertificateHostnameSettingsItem { china_network : "china_network" required
-    => boolean, client_certificate_forwarding : "client_certificate_forwarding" required
-    => boolean, hostname : "hostname" required => string }
+    UpdateMtlsCertificateHostnameSettingsItem { china_network : "china_network" =>
+    boolean, client_certificate_forwarding : "client_certificate_forwarding" => boolean,
+    hostname : "hostname" => string }
 );
 impl UpdateMtlsCertificateHostnameSettingsItem {
     /// A value with the required fields set and the others empty.
@@ -249,9 +249,11 @@ impl UpdateMtlsCertificateHostnameSettingsItem {
         hostname: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            china_network,
-            client_certificate_forwarding,
-            hostname: ::std::convert::Into::into(hostname),
+            china_network: ::std::option::Option::Some(china_network),
+            client_certificate_forwarding: ::std::option::Option::Some(
+                client_certificate_forwarding,
+            ),
+            hostname: ::std::option::Option::Some(::std::convert::Into::into(hostname)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -261,7 +263,7 @@ impl UpdateMtlsCertificateHostnameSettingsItem {
 pub struct DeleteMtlsCertificateResponse {
     /// UUID
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteMtlsCertificateResponse { id : "id" => string });
@@ -276,7 +278,7 @@ pub struct AddMtlsCertificateBody {
     pub certificate: ::std::string::String,
     /// The name of the certificate
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -303,7 +305,7 @@ pub struct UpdateMtlsCertificateHostnameSettingsBody {
     pub settings: ::std::option::Option<
         ::std::vec::Vec<UpdateMtlsCertificateHostnameSettingsItem>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -316,7 +318,7 @@ pub struct UpdateMtlsCertificateBody {
     pub associated_hostnames: ::std::vec::Vec<::std::string::String>,
     /// The name of the certificate
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -327,7 +329,7 @@ impl UpdateMtlsCertificateBody {
     /// A value with the required fields set and the others empty.
     pub fn new(associated_hostnames: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
-            associated_hostnames,
+            associated_hostnames: associated_hostnames,
             name: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }

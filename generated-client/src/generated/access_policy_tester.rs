@@ -105,7 +105,7 @@ impl AccessPolicyTesterApi {
 pub struct StartAccessPolicyTestResponse {
     pub id: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -124,7 +124,7 @@ pub struct Status {
     pub users_approved: ::std::option::Option<i64>,
     pub users_blocked: ::std::option::Option<i64>,
     pub users_errored: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -142,7 +142,7 @@ pub struct AccessPolicyTestUsersPage {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

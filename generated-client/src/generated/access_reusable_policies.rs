@@ -182,15 +182,15 @@ pub struct AccessReusablePolicy {
     pub purpose_justification_required: ::std::option::Option<bool>,
     /// The amount of time that tokens issued for the application will be valid
     pub session_duration: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessReusablePolicy { app_count : "app_count" => integer, created_at : "created_at"
-    => string, decision : "decision", exclude : "exclude" => objects, id : "id" =>
-    string, include : "include" => objects, name : "name" => string, require : "require"
-    => objects, reusable : "reusable" => boolean, updated_at : "updated_at" => string,
-    approval_groups : "approval_groups" => objects, approval_required :
+    => string, decision : "decision" => choice, exclude : "exclude" => objects, id : "id"
+    => string, include : "include" => objects, name : "name" => string, require :
+    "require" => objects, reusable : "reusable" => boolean, updated_at : "updated_at" =>
+    string, approval_groups : "approval_groups" => objects, approval_required :
     "approval_required" => boolean, isolation_required : "isolation_required" => boolean,
     purpose_justification_prompt : "purpose_justification_prompt" => string,
     purpose_justification_required : "purpose_justification_required" => boolean,
@@ -288,17 +288,17 @@ pub struct AccessReusablePolicyExclude {
     pub geo: ::std::option::Option<AccessReusablePolicyExcludeGeo>,
     pub auth_method: ::std::option::Option<AccessReusablePolicyExcludeAuthMethod>,
     pub device_posture: ::std::option::Option<AccessReusablePolicyExcludeDevicePosture>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessReusablePolicyExclude { email : "email" => object, email_list : "email_list" =>
-    object, email_domain : "email_domain" => object, everyone : "everyone", ip : "ip" =>
-    object, ip_list : "ip_list" => object, certificate : "certificate", group : "group"
-    => object, azure_ad : "azureAD" => object, github_organization :
+    object, email_domain : "email_domain" => object, everyone : "everyone" => map, ip :
+    "ip" => object, ip_list : "ip_list" => object, certificate : "certificate" => map,
+    group : "group" => object, azure_ad : "azureAD" => object, github_organization :
     "github-organization" => object, gsuite : "gsuite" => object, okta : "okta" =>
     object, saml : "saml" => object, service_token : "service_token" => object,
-    any_valid_service_token : "any_valid_service_token", external_evaluation :
+    any_valid_service_token : "any_valid_service_token" => map, external_evaluation :
     "external_evaluation" => object, geo : "geo" => object, auth_method : "auth_method"
     => object, device_posture : "device_posture" => object }
 );
@@ -306,18 +306,16 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyExcludeEmail {
     /// The email of the user
-    pub email: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    AccessReusablePolicyExcludeEmail { email : "email" required => string }
-);
+crate::runtime::object!(AccessReusablePolicyExcludeEmail { email : "email" => string });
 impl AccessReusablePolicyExcludeEmail {
     /// A value with the required fields set and the others empty.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            email: ::std::convert::Into::into(email),
+            email: ::std::option::Option::Some(::std::convert::Into::into(email)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -327,7 +325,7 @@ impl AccessReusablePolicyExcludeEmail {
 pub struct AccessReusablePolicyExcludeEmailList {
     /// The ID of a previously created email list
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -346,18 +344,18 @@ impl AccessReusablePolicyExcludeEmailList {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyExcludeEmailDomain {
     /// The email domain to match
-    pub domain: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeEmailDomain { domain : "domain" required => string }
+    AccessReusablePolicyExcludeEmailDomain { domain : "domain" => string }
 );
 impl AccessReusablePolicyExcludeEmailDomain {
     /// A value with the required fields set and the others empty.
     pub fn new(domain: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            domain: ::std::convert::Into::into(domain),
+            domain: ::std::option::Option::Some(::std::convert::Into::into(domain)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -366,16 +364,16 @@ impl AccessReusablePolicyExcludeEmailDomain {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyExcludeIp {
     /// An IPv4 or IPv6 CIDR block
-    pub ip: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ip: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessReusablePolicyExcludeIp { ip : "ip" required => string });
+crate::runtime::object!(AccessReusablePolicyExcludeIp { ip : "ip" => string });
 impl AccessReusablePolicyExcludeIp {
     /// A value with the required fields set and the others empty.
     pub fn new(ip: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            ip: ::std::convert::Into::into(ip),
+            ip: ::std::option::Option::Some(::std::convert::Into::into(ip)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -384,15 +382,15 @@ impl AccessReusablePolicyExcludeIp {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyExcludeAzureAd {
     /// The ID of your Azure identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The ID of an Azure group
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeAzureAd { connection_id : "connection_id" required =>
-    string, id : "id" required => string }
+    AccessReusablePolicyExcludeAzureAd { connection_id : "connection_id" => string, id :
+    "id" required => string }
 );
 impl AccessReusablePolicyExcludeAzureAd {
     /// A value with the required fields set and the others empty.
@@ -401,7 +399,9 @@ impl AccessReusablePolicyExcludeAzureAd {
         id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
             id: ::std::convert::Into::into(id),
             extra: ::std::default::Default::default(),
         }
@@ -411,15 +411,15 @@ impl AccessReusablePolicyExcludeAzureAd {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyExcludeGithubOrganization {
     /// The ID of your Github identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The name of the organization
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeGithubOrganization { connection_id : "connection_id"
-    required => string, name : "name" required => string }
+    AccessReusablePolicyExcludeGithubOrganization { connection_id : "connection_id" =>
+    string, name : "name" required => string }
 );
 impl AccessReusablePolicyExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
@@ -428,7 +428,9 @@ impl AccessReusablePolicyExcludeGithubOrganization {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }
@@ -438,15 +440,15 @@ impl AccessReusablePolicyExcludeGithubOrganization {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyExcludeGsuite {
     /// The ID of your Google Workspace identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The email of the Google Workspace group
-    pub email: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeGsuite { connection_id : "connection_id" required =>
-    string, email : "email" required => string }
+    AccessReusablePolicyExcludeGsuite { connection_id : "connection_id" => string, email
+    : "email" => string }
 );
 impl AccessReusablePolicyExcludeGsuite {
     /// A value with the required fields set and the others empty.
@@ -455,8 +457,10 @@ impl AccessReusablePolicyExcludeGsuite {
         email: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
-            email: ::std::convert::Into::into(email),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
+            email: ::std::option::Option::Some(::std::convert::Into::into(email)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -465,15 +469,15 @@ impl AccessReusablePolicyExcludeGsuite {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyExcludeSaml {
     /// The name of the SAML attribute
-    pub attribute_name: ::std::string::String,
+    pub attribute_name: ::std::option::Option<::std::string::String>,
     /// The SAML attribute value to look for
-    pub attribute_value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub attribute_value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeSaml { attribute_name : "attribute_name" required =>
-    string, attribute_value : "attribute_value" required => string }
+    AccessReusablePolicyExcludeSaml { attribute_name : "attribute_name" => string,
+    attribute_value : "attribute_value" => string }
 );
 impl AccessReusablePolicyExcludeSaml {
     /// A value with the required fields set and the others empty.
@@ -482,8 +486,12 @@ impl AccessReusablePolicyExcludeSaml {
         attribute_value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            attribute_name: ::std::convert::Into::into(attribute_name),
-            attribute_value: ::std::convert::Into::into(attribute_value),
+            attribute_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(attribute_name),
+            ),
+            attribute_value: ::std::option::Option::Some(
+                ::std::convert::Into::into(attribute_value),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -492,18 +500,18 @@ impl AccessReusablePolicyExcludeSaml {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyExcludeServiceToken {
     /// The ID of a Service Token
-    pub token_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub token_id: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeServiceToken { token_id : "token_id" required => string }
+    AccessReusablePolicyExcludeServiceToken { token_id : "token_id" => string }
 );
 impl AccessReusablePolicyExcludeServiceToken {
     /// A value with the required fields set and the others empty.
     pub fn new(token_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            token_id: ::std::convert::Into::into(token_id),
+            token_id: ::std::option::Option::Some(::std::convert::Into::into(token_id)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -512,15 +520,15 @@ impl AccessReusablePolicyExcludeServiceToken {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyExcludeExternalEvaluation {
     /// The API endpoint containing your business logic
-    pub evaluate_url: ::std::string::String,
+    pub evaluate_url: ::std::option::Option<::std::string::String>,
     /// The API endpoint containing the key that Access uses to verify that the response came from your API
-    pub keys_url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub keys_url: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url"
-    required => string, keys_url : "keys_url" required => string }
+    AccessReusablePolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url" =>
+    string, keys_url : "keys_url" => string }
 );
 impl AccessReusablePolicyExcludeExternalEvaluation {
     /// A value with the required fields set and the others empty.
@@ -529,8 +537,10 @@ impl AccessReusablePolicyExcludeExternalEvaluation {
         keys_url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            evaluate_url: ::std::convert::Into::into(evaluate_url),
-            keys_url: ::std::convert::Into::into(keys_url),
+            evaluate_url: ::std::option::Option::Some(
+                ::std::convert::Into::into(evaluate_url),
+            ),
+            keys_url: ::std::option::Option::Some(::std::convert::Into::into(keys_url)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -539,18 +549,20 @@ impl AccessReusablePolicyExcludeExternalEvaluation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyExcludeGeo {
     /// The country code that should be matched
-    pub country_code: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub country_code: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeGeo { country_code : "country_code" required => string }
+    AccessReusablePolicyExcludeGeo { country_code : "country_code" => string }
 );
 impl AccessReusablePolicyExcludeGeo {
     /// A value with the required fields set and the others empty.
     pub fn new(country_code: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            country_code: ::std::convert::Into::into(country_code),
+            country_code: ::std::option::Option::Some(
+                ::std::convert::Into::into(country_code),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -559,19 +571,20 @@ impl AccessReusablePolicyExcludeGeo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyExcludeAuthMethod {
     /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>
-    pub auth_method: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub auth_method: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeAuthMethod { auth_method : "auth_method" required =>
-    string }
+    AccessReusablePolicyExcludeAuthMethod { auth_method : "auth_method" => string }
 );
 impl AccessReusablePolicyExcludeAuthMethod {
     /// A value with the required fields set and the others empty.
     pub fn new(auth_method: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            auth_method: ::std::convert::Into::into(auth_method),
+            auth_method: ::std::option::Option::Some(
+                ::std::convert::Into::into(auth_method),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -580,13 +593,13 @@ impl AccessReusablePolicyExcludeAuthMethod {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyExcludeDevicePosture {
     /// The ID of a device posture integration
-    pub integration_uid: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub integration_uid: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyExcludeDevicePosture { integration_uid : "integration_uid"
-    required => string }
+    AccessReusablePolicyExcludeDevicePosture { integration_uid : "integration_uid" =>
+    string }
 );
 impl AccessReusablePolicyExcludeDevicePosture {
     /// A value with the required fields set and the others empty.
@@ -594,7 +607,9 @@ impl AccessReusablePolicyExcludeDevicePosture {
         integration_uid: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            integration_uid: ::std::convert::Into::into(integration_uid),
+            integration_uid: ::std::option::Option::Some(
+                ::std::convert::Into::into(integration_uid),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -603,24 +618,24 @@ impl AccessReusablePolicyExcludeDevicePosture {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyApprovalGroup {
     /// The number of approvals needed to obtain access
-    pub approvals_needed: f64,
+    pub approvals_needed: ::std::option::Option<f64>,
     /// A list of emails that can approve the access request
     pub email_addresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The UUID of an re-usable email list
     pub email_list_uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessReusablePolicyApprovalGroup { approvals_needed : "approvals_needed" required =>
-    number, email_addresses : "email_addresses" => strings, email_list_uuid :
-    "email_list_uuid" => string }
+    AccessReusablePolicyApprovalGroup { approvals_needed : "approvals_needed" => number,
+    email_addresses : "email_addresses" => strings, email_list_uuid : "email_list_uuid"
+    => string }
 );
 impl AccessReusablePolicyApprovalGroup {
     /// A value with the required fields set and the others empty.
     pub fn new(approvals_needed: f64) -> Self {
         Self {
-            approvals_needed,
+            approvals_needed: ::std::option::Option::Some(approvals_needed),
             email_addresses: ::std::option::Option::None,
             email_list_uuid: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -659,15 +674,15 @@ pub struct ListAccessReusablePoliciesItem {
     /// Number of access applications currently using this policy
     pub app_count: ::std::option::Option<i64>,
     pub reusable: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListAccessReusablePoliciesItem { approval_groups : "approval_groups" => objects,
     approval_required : "approval_required" => boolean, created_at : "created_at" =>
-    string, decision : "decision", exclude : "exclude" => objects, id : "id" => string,
-    include : "include" => objects, isolation_required : "isolation_required" => boolean,
-    name : "name" => string, purpose_justification_prompt :
+    string, decision : "decision" => choice, exclude : "exclude" => objects, id : "id" =>
+    string, include : "include" => objects, isolation_required : "isolation_required" =>
+    boolean, name : "name" => string, purpose_justification_prompt :
     "purpose_justification_prompt" => string, purpose_justification_required :
     "purpose_justification_required" => boolean, require : "require" => objects,
     session_duration : "session_duration" => string, updated_at : "updated_at" => string,
@@ -678,7 +693,7 @@ crate::runtime::object!(
 pub struct DeleteAccessReusablePolicyResponse {
     /// The UUID of the policy
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessReusablePolicyResponse { id : "id" => string });
@@ -705,15 +720,15 @@ pub struct CreateAccessReusablePolicyBody {
     pub require: ::std::option::Option<::std::vec::Vec<AccessReusablePolicyExclude>>,
     /// The amount of time that tokens issued for the application will be valid
     pub session_duration: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccessReusablePolicyBody { approval_groups : "approval_groups" => objects,
-    approval_required : "approval_required" => boolean, decision : "decision" required,
-    exclude : "exclude" => objects, include : "include" => objects, isolation_required :
-    "isolation_required" => boolean, name : "name" required => string,
-    purpose_justification_prompt : "purpose_justification_prompt" => string,
+    approval_required : "approval_required" => boolean, decision : "decision" must =>
+    choice, exclude : "exclude" => objects, include : "include" => objects,
+    isolation_required : "isolation_required" => boolean, name : "name" required =>
+    string, purpose_justification_prompt : "purpose_justification_prompt" => string,
     purpose_justification_required : "purpose_justification_required" => boolean, require
     : "require" => objects, session_duration : "session_duration" => string }
 );
@@ -726,7 +741,7 @@ impl CreateAccessReusablePolicyBody {
         Self {
             approval_groups: ::std::option::Option::None,
             approval_required: ::std::option::Option::None,
-            decision,
+            decision: decision,
             exclude: ::std::option::Option::None,
             include: ::std::option::Option::None,
             isolation_required: ::std::option::Option::None,

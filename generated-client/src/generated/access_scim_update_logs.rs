@@ -66,7 +66,7 @@ pub struct AccessScimUpdateLogs {
     pub resource_type: ::std::option::Option<::std::string::String>,
     pub resource_user_email: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

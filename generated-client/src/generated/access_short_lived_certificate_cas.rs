@@ -140,7 +140,7 @@ pub struct ShortLivedCertificateCa {
     pub id: ::std::option::Option<::std::string::String>,
     /// The public key to add to your SSH server configuration
     pub public_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -152,7 +152,7 @@ crate::runtime::object!(
 pub struct DeleteShortLivedCertificateCaResponse {
     /// The ID of the CA
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteShortLivedCertificateCaResponse { id : "id" => string });

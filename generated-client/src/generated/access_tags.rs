@@ -155,7 +155,7 @@ pub struct Tag {
     pub name: ::std::string::String,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -179,7 +179,7 @@ impl Tag {
 pub struct DeleteTagResponse {
     /// The name of the tag
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteTagResponse { name : "name" => string });
@@ -192,7 +192,7 @@ pub struct UpdateTagBody {
     pub name: ::std::string::String,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

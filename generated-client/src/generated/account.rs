@@ -56,7 +56,7 @@ impl AccountApi {
 pub struct Limits {
     pub build_minutes_refresh_on: ::std::option::Option<::std::string::String>,
     pub has_reached_build_minutes_limit: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

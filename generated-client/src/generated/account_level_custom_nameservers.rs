@@ -101,20 +101,20 @@ pub struct AccountCustomNameserver {
         ::std::vec::Vec<AccountCustomNameserverDnsRecord>,
     >,
     /// The FQDN of the name server
-    pub ns_name: ::std::string::String,
+    pub ns_name: ::std::option::Option<::std::string::String>,
     /// The number of the set that this name server belongs to
     pub ns_set: ::std::option::Option<f64>,
     /// deprecated, Verification status of the nameserver
-    pub status: AccountCustomNameserverStatus,
+    pub status: ::std::option::Option<AccountCustomNameserverStatus>,
     /// Identifier
-    pub zone_tag: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub zone_tag: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccountCustomNameserver { dns_records : "dns_records" => objects, ns_name : "ns_name"
-    required => string, ns_set : "ns_set" => number, status : "status" required, zone_tag
-    : "zone_tag" required => string }
+    => string, ns_set : "ns_set" => number, status : "status" => choice, zone_tag :
+    "zone_tag" => string }
 );
 impl AccountCustomNameserver {
     /// A value with the required fields set and the others empty.
@@ -125,10 +125,10 @@ impl AccountCustomNameserver {
     ) -> Self {
         Self {
             dns_records: ::std::option::Option::None,
-            ns_name: ::std::convert::Into::into(ns_name),
+            ns_name: ::std::option::Option::Some(::std::convert::Into::into(ns_name)),
             ns_set: ::std::option::Option::None,
-            status,
-            zone_tag: ::std::convert::Into::into(zone_tag),
+            status: ::std::option::Option::Some(status),
+            zone_tag: ::std::option::Option::Some(::std::convert::Into::into(zone_tag)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -140,11 +140,12 @@ pub struct AccountCustomNameserverDnsRecord {
     pub r#type: ::std::option::Option<AccountCustomNameserverDnsRecordType>,
     /// DNS record contents (an IPv4 or IPv6 address)
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountCustomNameserverDnsRecord { r#type : "type", value : "value" => string }
+    AccountCustomNameserverDnsRecord { r#type : "type" => choice, value : "value" =>
+    string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -259,7 +260,7 @@ pub struct AddAccountCustomNameserverBody {
     pub ns_name: ::std::string::String,
     /// The number of the set that this name server belongs to
     pub ns_set: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -88,7 +88,7 @@ pub struct SetAccountCustomNameserverRelatedZoneMetadataBody {
     pub enabled: ::std::option::Option<bool>,
     /// The number of the name server set to assign to the zone
     pub ns_set: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

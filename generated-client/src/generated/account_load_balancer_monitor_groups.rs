@@ -203,7 +203,7 @@ pub struct MonitorGroup {
     pub id: ::std::option::Option<::std::string::String>,
     pub members: ::std::option::Option<::std::vec::Vec<MonitorGroupMember>>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -220,7 +220,7 @@ pub struct MonitorGroupMember {
     pub monitoring_only: ::std::option::Option<bool>,
     pub must_be_healthy: ::std::option::Option<bool>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -236,7 +236,7 @@ pub struct MonitorGroupReference {
     pub resource_id: ::std::option::Option<::std::string::String>,
     pub resource_name: ::std::option::Option<::std::string::String>,
     pub resource_type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

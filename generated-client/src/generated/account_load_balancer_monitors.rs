@@ -287,7 +287,7 @@ pub struct Monitor {
     pub timeout: ::std::option::Option<i64>,
     /// The protocol to use for the health check
     pub r#type: ::std::option::Option<MonitorType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -295,11 +295,11 @@ crate::runtime::object!(
     "consecutive_down" => integer, consecutive_up : "consecutive_up" => integer,
     created_on : "created_on" => string, description : "description" => string,
     expected_body : "expected_body" => string, expected_codes : "expected_codes" =>
-    string, follow_redirects : "follow_redirects" => boolean, header : "header", id :
-    "id" => string, interval : "interval" => integer, method : "method" => string,
+    string, follow_redirects : "follow_redirects" => boolean, header : "header" => map,
+    id : "id" => string, interval : "interval" => integer, method : "method" => string,
     modified_on : "modified_on" => string, path : "path" => string, port : "port" =>
     integer, probe_zone : "probe_zone" => string, retries : "retries" => integer, timeout
-    : "timeout" => integer, r#type : "type" }
+    : "timeout" => integer, r#type : "type" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -371,7 +371,7 @@ impl ::std::fmt::Display for MonitorType {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteMonitorResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteMonitorResponse { id : "id" => string });
@@ -382,11 +382,12 @@ pub struct PreviewMonitorResponse {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub preview_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PreviewMonitorResponse { pools : "pools", preview_id : "preview_id" => string }
+    PreviewMonitorResponse { pools : "pools" => map, preview_id : "preview_id" => string
+    }
 );
 /// Used by [`AccountLoadBalancerMonitorsApi::list_monitor_references`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -395,7 +396,7 @@ pub struct MonitorReference {
     pub resource_id: ::std::option::Option<::std::string::String>,
     pub resource_name: ::std::option::Option<::std::string::String>,
     pub resource_type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -439,7 +440,7 @@ pub struct CreateMonitorBody {
     pub timeout: ::std::option::Option<i64>,
     /// The protocol to use for the health check
     pub r#type: ::std::option::Option<MonitorType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -447,10 +448,10 @@ crate::runtime::object!(
     "consecutive_down" => integer, consecutive_up : "consecutive_up" => integer,
     description : "description" => string, expected_body : "expected_body" => string,
     expected_codes : "expected_codes" required => string, follow_redirects :
-    "follow_redirects" => boolean, header : "header", interval : "interval" => integer,
-    method : "method" => string, path : "path" => string, port : "port" => integer,
-    probe_zone : "probe_zone" => string, retries : "retries" => integer, timeout :
-    "timeout" => integer, r#type : "type" }
+    "follow_redirects" => boolean, header : "header" => map, interval : "interval" =>
+    integer, method : "method" => string, path : "path" => string, port : "port" =>
+    integer, probe_zone : "probe_zone" => string, retries : "retries" => integer, timeout
+    : "timeout" => integer, r#type : "type" => choice }
 );
 impl CreateMonitorBody {
     /// A value with the required fields set and the others empty.

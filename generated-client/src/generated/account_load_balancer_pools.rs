@@ -300,13 +300,13 @@ pub struct Pool {
     pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
     pub origin_steering: ::std::option::Option<PoolOriginSteering>,
     pub origins: ::std::option::Option<::std::vec::Vec<PoolOrigin>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Pool { check_regions : "check_regions", created_on : "created_on" => string,
-    description : "description" => string, disabled_at : "disabled_at" => string, enabled
-    : "enabled" => boolean, id : "id" => string, latitude : "latitude" => number,
+    Pool { check_regions : "check_regions" => choices, created_on : "created_on" =>
+    string, description : "description" => string, disabled_at : "disabled_at" => string,
+    enabled : "enabled" => boolean, id : "id" => string, latitude : "latitude" => number,
     load_shedding : "load_shedding" => object, longitude : "longitude" => number,
     minimum_origins : "minimum_origins" => integer, modified_on : "modified_on" =>
     string, monitor : "monitor" => string, monitor_group : "monitor_group" => string,
@@ -424,13 +424,13 @@ pub struct PoolLoadShedding {
     pub session_percent: ::std::option::Option<f64>,
     /// Only the hash policy is supported for existing sessions (to avoid exponential decay)
     pub session_policy: ::std::option::Option<PoolLoadSheddingSessionPolicy>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     PoolLoadShedding { default_percent : "default_percent" => number, default_policy :
-    "default_policy", session_percent : "session_percent" => number, session_policy :
-    "session_policy" }
+    "default_policy" => choice, session_percent : "session_percent" => number,
+    session_policy : "session_policy" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -533,7 +533,7 @@ impl ::std::fmt::Display for PoolLoadSheddingSessionPolicy {
 pub struct PoolNotificationFilter {
     pub origin: ::std::option::Option<PoolNotificationFilterOrigin>,
     pub pool: ::std::option::Option<PoolNotificationFilterOrigin>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -546,7 +546,7 @@ pub struct PoolNotificationFilterOrigin {
     pub disable: ::std::option::Option<bool>,
     /// If present, send notifications only for this health status (e.g. false for only DOWN events)
     pub healthy: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -558,10 +558,10 @@ crate::runtime::object!(
 pub struct PoolOriginSteering {
     /// The type of origin steering policy to use
     pub policy: ::std::option::Option<PoolOriginSteeringPolicy>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PoolOriginSteering { policy : "policy" });
+crate::runtime::object!(PoolOriginSteering { policy : "policy" => choice });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -637,7 +637,7 @@ pub struct PoolOrigin {
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
     /// The weight of this origin relative to other origins in the pool
     pub weight: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -651,7 +651,7 @@ crate::runtime::object!(
 pub struct PoolOriginHeader {
     /// `Host`: The 'Host' header allows to override the hostname set in the HTTP request
     pub host: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PoolOriginHeader { host : "Host" => strings });
@@ -688,20 +688,20 @@ pub struct PatchPoolsItem {
     pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
     pub origin_steering: ::std::option::Option<PoolOriginSteering>,
     pub origins: ::std::option::Option<::std::vec::Vec<PatchPoolsItemOrigin>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchPoolsItem { check_regions : "check_regions", created_on : "created_on" =>
-    string, description : "description" => string, disabled_at : "disabled_at" => string,
-    enabled : "enabled" => boolean, id : "id" => string, latitude : "latitude" => number,
-    load_shedding : "load_shedding" => object, longitude : "longitude" => number,
-    minimum_origins : "minimum_origins" => integer, modified_on : "modified_on" =>
-    string, monitor : "monitor" => string, monitor_group : "monitor_group" => string,
-    name : "name" => string, networks : "networks" => strings, notification_email :
-    "notification_email" => string, notification_filter : "notification_filter" =>
-    object, origin_steering : "origin_steering" => object, origins : "origins" => objects
-    }
+    PatchPoolsItem { check_regions : "check_regions" => choices, created_on :
+    "created_on" => string, description : "description" => string, disabled_at :
+    "disabled_at" => string, enabled : "enabled" => boolean, id : "id" => string,
+    latitude : "latitude" => number, load_shedding : "load_shedding" => object, longitude
+    : "longitude" => number, minimum_origins : "minimum_origins" => integer, modified_on
+    : "modified_on" => string, monitor : "monitor" => string, monitor_group :
+    "monitor_group" => string, name : "name" => string, networks : "networks" => strings,
+    notification_email : "notification_email" => string, notification_filter :
+    "notification_filter" => object, origin_steering : "origin_steering" => object,
+    origins : "origins" => objects }
 );
 /// Used by [`AccountLoadBalancerPoolsApi::patch_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -719,7 +719,7 @@ pub struct PatchPoolsItemOrigin {
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
     /// The weight of this origin relative to other origins in the pool
     pub weight: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -732,7 +732,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePoolResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeletePoolResponse { id : "id" => string });
@@ -741,7 +741,7 @@ crate::runtime::object!(DeletePoolResponse { id : "id" => string });
 pub struct PoolHealth {
     pub pool_id: ::std::option::Option<::std::string::String>,
     pub pop_health: ::std::option::Option<PoolHealthPopHealth>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -752,7 +752,7 @@ crate::runtime::object!(
 pub struct PoolHealthPopHealth {
     pub healthy: ::std::option::Option<bool>,
     pub origins: ::std::option::Option<::std::vec::Vec<PoolHealthPopHealthOrigin>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -763,7 +763,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolHealthPopHealthOrigin {
     pub ip: ::std::option::Option<PoolHealthPopHealthOriginIp>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PoolHealthPopHealthOrigin { ip : "ip" => object });
@@ -774,7 +774,7 @@ pub struct PoolHealthPopHealthOriginIp {
     pub healthy: ::std::option::Option<bool>,
     pub response_code: ::std::option::Option<::serde_json::Value>,
     pub rtt: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -788,11 +788,11 @@ pub struct PreviewPoolResponse {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub preview_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PreviewPoolResponse { pools : "pools", preview_id : "preview_id" => string }
+    PreviewPoolResponse { pools : "pools" => map, preview_id : "preview_id" => string }
 );
 /// Used by [`AccountLoadBalancerPoolsApi::list_pool_references`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -801,7 +801,7 @@ pub struct PoolReference {
     pub resource_id: ::std::option::Option<::std::string::String>,
     pub resource_name: ::std::option::Option<::std::string::String>,
     pub resource_type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -831,7 +831,7 @@ pub struct CreatePoolBody {
     pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
     pub origin_steering: ::std::option::Option<PoolOriginSteering>,
     pub origins: ::std::option::Option<::std::vec::Vec<CreatePoolBodyOrigin>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -877,7 +877,7 @@ pub struct CreatePoolBodyOrigin {
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
     /// The weight of this origin relative to other origins in the pool
     pub weight: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -890,10 +890,12 @@ crate::runtime::object!(
 pub struct PatchPoolsBody {
     /// The email address to send health status notifications to
     pub notification_email: ::std::option::Option<PatchPoolsBodyNotificationEmail>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PatchPoolsBody { notification_email : "notification_email" });
+crate::runtime::object!(
+    PatchPoolsBody { notification_email : "notification_email" => choice }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -944,7 +946,7 @@ impl ::std::fmt::Display for PatchPoolsBodyNotificationEmail {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPoolsQuery {
     pub monitor: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListPoolsQuery { monitor : "monitor" => json });
@@ -972,13 +974,13 @@ pub struct UpdatePoolBody {
     pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
     pub origin_steering: ::std::option::Option<PoolOriginSteering>,
     pub origins: ::std::option::Option<::std::vec::Vec<CreatePoolBodyOrigin>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePoolBody { check_regions : "check_regions", description : "description" =>
-    string, enabled : "enabled" => boolean, latitude : "latitude" => number,
-    load_shedding : "load_shedding" => object, longitude : "longitude" => number,
+    UpdatePoolBody { check_regions : "check_regions" => choices, description :
+    "description" => string, enabled : "enabled" => boolean, latitude : "latitude" =>
+    number, load_shedding : "load_shedding" => object, longitude : "longitude" => number,
     minimum_origins : "minimum_origins" => integer, monitor : "monitor" => json, name :
     "name" required => string, notification_email : "notification_email" => string,
     notification_filter : "notification_filter" => object, origin_steering :
@@ -1029,13 +1031,13 @@ pub struct PatchPoolBody {
     pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
     pub origin_steering: ::std::option::Option<PoolOriginSteering>,
     pub origins: ::std::option::Option<::std::vec::Vec<CreatePoolBodyOrigin>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchPoolBody { check_regions : "check_regions", description : "description" =>
-    string, enabled : "enabled" => boolean, latitude : "latitude" => number,
-    load_shedding : "load_shedding" => object, longitude : "longitude" => number,
+    PatchPoolBody { check_regions : "check_regions" => choices, description :
+    "description" => string, enabled : "enabled" => boolean, latitude : "latitude" =>
+    number, load_shedding : "load_shedding" => object, longitude : "longitude" => number,
     minimum_origins : "minimum_origins" => integer, monitor : "monitor" => json, name :
     "name" => string, notification_email : "notification_email" => string,
     notification_filter : "notification_filter" => object, origin_steering :
@@ -1077,7 +1079,7 @@ pub struct PreviewPoolBody {
     pub timeout: ::std::option::Option<i64>,
     /// The protocol to use for the health check
     pub r#type: ::std::option::Option<PreviewPoolBodyType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1085,10 +1087,10 @@ crate::runtime::object!(
     "consecutive_down" => integer, consecutive_up : "consecutive_up" => integer,
     description : "description" => string, expected_body : "expected_body" => string,
     expected_codes : "expected_codes" required => string, follow_redirects :
-    "follow_redirects" => boolean, header : "header", interval : "interval" => integer,
-    method : "method" => string, path : "path" => string, port : "port" => integer,
-    probe_zone : "probe_zone" => string, retries : "retries" => integer, timeout :
-    "timeout" => integer, r#type : "type" }
+    "follow_redirects" => boolean, header : "header" => map, interval : "interval" =>
+    integer, method : "method" => string, path : "path" => string, port : "port" =>
+    integer, probe_zone : "probe_zone" => string, retries : "retries" => integer, timeout
+    : "timeout" => integer, r#type : "type" => choice }
 );
 impl PreviewPoolBody {
     /// A value with the required fields set and the others empty.

@@ -62,7 +62,7 @@ pub struct SearchResourcesResponse {
     pub resources: ::std::option::Option<
         ::std::vec::Vec<SearchResourcesResponseResource>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SearchResourcesResponse { resources : "resources" => objects });
@@ -83,13 +83,13 @@ pub struct SearchResourcesResponseResource {
     pub resource_type: ::std::option::Option<
         SearchResourcesResponseResourceResourceType,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchResourcesResponseResource { reference_type : "reference_type", references :
-    "references", resource_id : "resource_id" => string, resource_name : "resource_name"
-    => string, resource_type : "resource_type" }
+    SearchResourcesResponseResource { reference_type : "reference_type" => choice,
+    references : "references", resource_id : "resource_id" => string, resource_name :
+    "resource_name" => string, resource_type : "resource_type" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -208,7 +208,7 @@ pub struct SearchResourcesQuery {
     pub references: ::std::option::Option<::std::string::String>,
     pub page: ::std::option::Option<::serde_json::Value>,
     pub per_page: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -157,12 +157,13 @@ pub struct Member {
     /// A member's status in the account
     pub status: ::std::option::Option<MemberStatus>,
     pub user: ::std::option::Option<MemberUser>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Member { email : "email" => string, id : "id" => string, policies : "policies" =>
-    objects, roles : "roles" => objects, status : "status", user : "user" => object }
+    objects, roles : "roles" => objects, status : "status" => choice, user : "user" =>
+    object }
 );
 /// Used by [`AccountMembersApi::add_member`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -177,11 +178,11 @@ pub struct MemberPolicy {
     pub resource_groups: ::std::option::Option<
         ::std::vec::Vec<MemberPolicyResourceGroup>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberPolicy { access : "access", id : "id" => string, permission_groups :
+    MemberPolicy { access : "access" => choice, id : "id" => string, permission_groups :
     "permission_groups" => objects, resource_groups : "resource_groups" => objects }
 );
 /// One of a known set of values; values this client does not know yet
@@ -244,12 +245,12 @@ pub struct MemberPolicyPermissionGroup {
     >,
     /// Name of the group
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberPolicyPermissionGroup { id : "id" required => string, meta : "meta", name :
-    "name" => string }
+    MemberPolicyPermissionGroup { id : "id" required => string, meta : "meta" => map,
+    name : "name" => string }
 );
 impl MemberPolicyPermissionGroup {
     /// A value with the required fields set and the others empty.
@@ -273,12 +274,12 @@ pub struct MemberPolicyResourceGroup {
     /// Name of the resource group
     pub name: ::std::option::Option<::std::string::String>,
     pub scope: ::std::option::Option<::std::vec::Vec<MemberPolicyResourceGroupScope>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberPolicyResourceGroup { id : "id" required => string, meta : "meta", name :
-    "name" => string, scope : "scope" => objects }
+    MemberPolicyResourceGroup { id : "id" required => string, meta : "meta" => map, name
+    : "name" => string, scope : "scope" => objects }
 );
 impl MemberPolicyResourceGroup {
     /// A value with the required fields set and the others empty.
@@ -296,22 +297,22 @@ impl MemberPolicyResourceGroup {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberPolicyResourceGroupScope {
     /// This is a combination of pre-defined resource name and identifier (like Account ID etc.)
-    pub key: ::std::string::String,
+    pub key: ::std::option::Option<::std::string::String>,
     pub objects: ::std::option::Option<
         ::std::vec::Vec<MemberPolicyResourceGroupScopeObject>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberPolicyResourceGroupScope { key : "key" required => string, objects : "objects"
-    => objects }
+    MemberPolicyResourceGroupScope { key : "key" => string, objects : "objects" =>
+    objects }
 );
 impl MemberPolicyResourceGroupScope {
     /// A value with the required fields set and the others empty.
     pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            key: ::std::convert::Into::into(key),
+            key: ::std::option::Option::Some(::std::convert::Into::into(key)),
             objects: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -321,18 +322,16 @@ impl MemberPolicyResourceGroupScope {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberPolicyResourceGroupScopeObject {
     /// This is a combination of pre-defined resource name and identifier (like Zone ID etc.)
-    pub key: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    MemberPolicyResourceGroupScopeObject { key : "key" required => string }
-);
+crate::runtime::object!(MemberPolicyResourceGroupScopeObject { key : "key" => string });
 impl MemberPolicyResourceGroupScopeObject {
     /// A value with the required fields set and the others empty.
     pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            key: ::std::convert::Into::into(key),
+            key: ::std::option::Option::Some(::std::convert::Into::into(key)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -341,20 +340,19 @@ impl MemberPolicyResourceGroupScopeObject {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberRole {
     /// Description of role's permissions
-    pub description: ::std::string::String,
+    pub description: ::std::option::Option<::std::string::String>,
     /// Role identifier tag
     pub id: ::std::string::String,
     /// Role Name
     pub name: ::std::string::String,
     /// Access permissions for this User
-    pub permissions: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberRole { description : "description" required => string, id : "id" required =>
-    string, name : "name" required => string, permissions : "permissions" required =>
-    strings }
+    MemberRole { description : "description" => string, id : "id" required => string,
+    name : "name" required => string, permissions : "permissions" => strings }
 );
 impl MemberRole {
     /// A value with the required fields set and the others empty.
@@ -365,10 +363,12 @@ impl MemberRole {
         permissions: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            description: ::std::convert::Into::into(description),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             id: ::std::convert::Into::into(id),
             name: ::std::convert::Into::into(name),
-            permissions,
+            permissions: ::std::option::Option::Some(permissions),
             extra: ::std::default::Default::default(),
         }
     }
@@ -427,7 +427,7 @@ impl ::std::fmt::Display for MemberStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberUser {
     /// The contact email address of the user
-    pub email: ::std::string::String,
+    pub email: ::std::option::Option<::std::string::String>,
     /// User's first name
     pub first_name: ::std::option::Option<::std::string::String>,
     /// Identifier
@@ -436,19 +436,19 @@ pub struct MemberUser {
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Indicates whether two-factor authentication is enabled for the user account
     pub two_factor_authentication_enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MemberUser { email : "email" required => string, first_name : "first_name" => string,
-    id : "id" => string, last_name : "last_name" => string,
-    two_factor_authentication_enabled : "two_factor_authentication_enabled" => boolean }
+    MemberUser { email : "email" => string, first_name : "first_name" => string, id :
+    "id" => string, last_name : "last_name" => string, two_factor_authentication_enabled
+    : "two_factor_authentication_enabled" => boolean }
 );
 impl MemberUser {
     /// A value with the required fields set and the others empty.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            email: ::std::convert::Into::into(email),
+            email: ::std::option::Option::Some(::std::convert::Into::into(email)),
             first_name: ::std::option::Option::None,
             id: ::std::option::Option::None,
             last_name: ::std::option::Option::None,
@@ -462,7 +462,7 @@ impl MemberUser {
 pub struct RemoveMemberResponse {
     /// Identifier
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RemoveMemberResponse { id : "id" required => string });
@@ -477,18 +477,15 @@ impl RemoveMemberResponse {
 }
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum AddMemberBody {
     AddMemberWithAccountRoles(AddMemberBodyAddMemberWithAccountRoles),
     AddMemberWithPolicies(AddMemberBodyAddMemberWithPolicies),
 }
+crate::runtime::untagged!(
+    AddMemberBody { AddMemberWithAccountRoles(AddMemberBodyAddMemberWithAccountRoles),
+    AddMemberWithPolicies(AddMemberBodyAddMemberWithPolicies) }
+);
 impl ::std::convert::From<AddMemberBodyAddMemberWithAccountRoles> for AddMemberBody {
     fn from(value: AddMemberBodyAddMemberWithAccountRoles) -> Self {
         Self::AddMemberWithAccountRoles(value)
@@ -509,12 +506,12 @@ pub struct AddMemberBodyAddMemberWithAccountRoles {
     /// Array of roles associated with this member
     pub roles: ::std::vec::Vec<::std::string::String>,
     pub status: ::std::option::Option<MemberStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddMemberBodyAddMemberWithAccountRoles { email : "email" required => string, roles :
-    "roles" required => strings, status : "status" }
+    "roles" required => strings, status : "status" => choice }
 );
 impl AddMemberBodyAddMemberWithAccountRoles {
     /// A value with the required fields set and the others empty.
@@ -524,7 +521,7 @@ impl AddMemberBodyAddMemberWithAccountRoles {
     ) -> Self {
         Self {
             email: ::std::convert::Into::into(email),
-            roles,
+            roles: roles,
             status: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -541,12 +538,12 @@ pub struct AddMemberBodyAddMemberWithPolicies {
         ::std::vec::Vec<AddMemberBodyAddMemberWithPoliciesPolicy>,
     >,
     pub status: ::std::option::Option<MemberStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddMemberBodyAddMemberWithPolicies { email : "email" required => string, policies :
-    "policies" => objects, status : "status" }
+    "policies" => objects, status : "status" => choice }
 );
 impl AddMemberBodyAddMemberWithPolicies {
     /// A value with the required fields set and the others empty.
@@ -566,11 +563,11 @@ pub struct AddMemberBodyAddMemberWithPoliciesPolicy {
     pub access: MemberPolicyAccess,
     pub permission_groups: ::std::option::Option<::std::vec::Vec<RemoveMemberResponse>>,
     pub resource_groups: ::std::option::Option<::std::vec::Vec<RemoveMemberResponse>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddMemberBodyAddMemberWithPoliciesPolicy { access : "access" required,
+    AddMemberBodyAddMemberWithPoliciesPolicy { access : "access" must => choice,
     permission_groups : "permission_groups" => objects, resource_groups :
     "resource_groups" => objects }
 );
@@ -578,7 +575,7 @@ impl AddMemberBodyAddMemberWithPoliciesPolicy {
     /// A value with the required fields set and the others empty.
     pub fn new(access: MemberPolicyAccess) -> Self {
         Self {
-            access,
+            access: access,
             permission_groups: ::std::option::Option::None,
             resource_groups: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -598,12 +595,13 @@ pub struct ListMembersQuery {
     pub per_page: ::std::option::Option<f64>,
     /// Direction to order results
     pub direction: ::std::option::Option<ListMembersQueryDirection>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListMembersQuery { order : "order", status : "status", page : "page" => number,
-    per_page : "per_page" => number, direction : "direction" }
+    ListMembersQuery { order : "order" => choice, status : "status" => choice, page :
+    "page" => number, per_page : "per_page" => number, direction : "direction" => choice
+    }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -769,18 +767,16 @@ impl ::std::fmt::Display for ListMembersQueryDirection {
 }
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum UpdateMemberBody {
     UpdateMemberWithAccountRoles(UpdateMemberBodyUpdateMemberWithAccountRoles),
     UpdateMemberWithPolicies(UpdateMemberBodyUpdateMemberWithPolicies),
 }
+crate::runtime::untagged!(
+    UpdateMemberBody {
+    UpdateMemberWithAccountRoles(UpdateMemberBodyUpdateMemberWithAccountRoles),
+    UpdateMemberWithPolicies(UpdateMemberBodyUpdateMemberWithPolicies) }
+);
 impl ::std::convert::From<UpdateMemberBodyUpdateMemberWithAccountRoles>
 for UpdateMemberBody {
     fn from(value: UpdateMemberBodyUpdateMemberWithAccountRoles) -> Self {
@@ -799,7 +795,7 @@ for UpdateMemberBody {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMemberBodyUpdateMemberWithAccountRoles {
     pub roles: ::std::option::Option<::std::vec::Vec<RemoveMemberResponse>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -813,7 +809,7 @@ pub struct UpdateMemberBodyUpdateMemberWithPolicies {
     pub policies: ::std::option::Option<
         ::std::vec::Vec<AddMemberBodyAddMemberWithPoliciesPolicy>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

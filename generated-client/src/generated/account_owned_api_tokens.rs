@@ -221,7 +221,7 @@ pub struct CreateTokenResponse {
     pub policies: ::std::option::Option<::std::vec::Vec<CreateTokenResponsePolicy>>,
     pub status: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -235,7 +235,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponseCondition {
     pub request_ip: ::std::option::Option<CreateTokenResponseConditionRequestIp>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -246,7 +246,7 @@ crate::runtime::object!(
 pub struct CreateTokenResponseConditionRequestIp {
     pub r#in: ::std::option::Option<::serde_json::Value>,
     pub not_in: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -260,7 +260,7 @@ pub struct CreateTokenResponsePolicy {
     pub id: ::std::option::Option<::std::string::String>,
     pub permission_groups: ::std::option::Option<::serde_json::Value>,
     pub resources: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -280,7 +280,7 @@ pub struct ListTokensItem {
     pub not_before: ::std::option::Option<::std::string::String>,
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -296,7 +296,7 @@ pub struct PermissionGroup {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -316,7 +316,7 @@ pub struct Token {
     pub not_before: ::std::option::Option<::std::string::String>,
     pub policies: ::std::option::Option<::std::vec::Vec<CreateTokenResponsePolicy>>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -330,7 +330,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTokenResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteTokenResponse { id : "id" => string });

@@ -92,7 +92,7 @@ pub struct ListAccountPermissionGroupsItem {
     pub meta: ::std::option::Option<ListAccountPermissionGroupsItemMeta>,
     /// Name of the group
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -104,7 +104,7 @@ crate::runtime::object!(
 pub struct ListAccountPermissionGroupsItemMeta {
     pub key: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -124,7 +124,7 @@ pub struct ListAccountPermissionGroupsQuery {
     pub page: ::std::option::Option<f64>,
     /// Maximum number of results per page
     pub per_page: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

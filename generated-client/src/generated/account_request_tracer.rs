@@ -45,7 +45,7 @@ pub struct RequestTraceResponse {
     /// HTTP Status code of zone response
     pub status_code: ::std::option::Option<i64>,
     pub trace: ::std::option::Option<::std::vec::Vec<RequestTraceResponseTrace>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -75,15 +75,15 @@ pub struct RequestTraceResponseTrace {
     pub trace: ::std::option::Option<::serde_json::Value>,
     /// Tracing step type
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     RequestTraceResponseTrace { action : "action" => string, action_parameters :
-    "action_parameters", description : "description" => string, expression : "expression"
-    => string, kind : "kind" => string, matched : "matched" => boolean, name : "name" =>
-    string, step_name : "step_name" => string, trace : "trace" => json, r#type : "type"
-    => string }
+    "action_parameters" => map, description : "description" => string, expression :
+    "expression" => string, kind : "kind" => string, matched : "matched" => boolean, name
+    : "name" => string, step_name : "step_name" => string, trace : "trace" => json,
+    r#type : "type" => string }
 );
 /// Used by [`AccountRequestTracerApi::request_trace`].
 #[derive(Debug, Clone, PartialEq)]
@@ -104,14 +104,14 @@ pub struct RequestTraceBody {
     pub skip_response: ::std::option::Option<bool>,
     /// URL to which perform tracing request
     pub url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     RequestTraceBody { body : "body" => object, context : "context" => object, cookies :
-    "cookies", headers : "headers", method : "method" required => string, protocol :
-    "protocol" => string, skip_response : "skip_response" => boolean, url : "url"
-    required => string }
+    "cookies" => map, headers : "headers" => map, method : "method" required => string,
+    protocol : "protocol" => string, skip_response : "skip_response" => boolean, url :
+    "url" required => string }
 );
 impl RequestTraceBody {
     /// A value with the required fields set and the others empty.
@@ -142,12 +142,12 @@ pub struct RequestTraceBodyBody {
     >,
     /// Request body as plain text
     pub plain_text: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestTraceBodyBody { base64 : "base64" => string, json : "json", plain_text :
-    "plain_text" => string }
+    RequestTraceBodyBody { base64 : "base64" => string, json : "json" => map, plain_text
+    : "plain_text" => string }
 );
 /// Used by [`AccountRequestTracerApi::request_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -159,7 +159,7 @@ pub struct RequestTraceBodyContext {
     pub skip_challenge: ::std::option::Option<bool>,
     /// Threat score used for evaluating tracing request processing
     pub threat_score: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -180,7 +180,7 @@ pub struct RequestTraceBodyContextGeoloc {
     pub region_code: ::std::option::Option<::std::string::String>,
     pub subdivision_2_iso_code: ::std::option::Option<::std::string::String>,
     pub timezone: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

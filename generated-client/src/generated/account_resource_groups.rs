@@ -167,7 +167,7 @@ pub struct ResourceGroup {
     /// Name of the resource group
     pub name: ::std::option::Option<::std::string::String>,
     pub scope: ::std::option::Option<::std::vec::Vec<ResourceGroupScope>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -179,7 +179,7 @@ crate::runtime::object!(
 pub struct ResourceGroupMeta {
     pub key: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -191,7 +191,7 @@ pub struct ResourceGroupScope {
     /// This is a combination of pre-defined resource name and identifier (like Account ID etc.)
     pub key: ::std::option::Option<::std::string::String>,
     pub objects: ::std::option::Option<::std::vec::Vec<ResourceGroupScopeObject>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -201,16 +201,16 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResourceGroupScopeObject {
     /// This is a combination of pre-defined resource name and identifier (like Zone ID etc.)
-    pub key: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ResourceGroupScopeObject { key : "key" required => string });
+crate::runtime::object!(ResourceGroupScopeObject { key : "key" => string });
 impl ResourceGroupScopeObject {
     /// A value with the required fields set and the others empty.
     pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            key: ::std::convert::Into::into(key),
+            key: ::std::option::Option::Some(::std::convert::Into::into(key)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -220,7 +220,7 @@ impl ResourceGroupScopeObject {
 pub struct RemoveResourceGroupResponse {
     /// Identifier
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RemoveResourceGroupResponse { id : "id" required => string });
@@ -240,11 +240,11 @@ pub struct CreateResourceGroupBody {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub scope: ::std::option::Option<CreateResourceGroupBodyScope>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateResourceGroupBody { meta : "meta", scope : "scope" => object }
+    CreateResourceGroupBody { meta : "meta" => map, scope : "scope" => object }
 );
 /// Used by [`AccountResourceGroupsApi::create_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -253,7 +253,7 @@ pub struct CreateResourceGroupBodyScope {
     pub objects: ::std::option::Option<
         ::std::vec::Vec<CreateResourceGroupBodyScopeObject>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -263,7 +263,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateResourceGroupBodyScopeObject {
     pub key: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateResourceGroupBodyScopeObject { key : "key" => json });
@@ -278,7 +278,7 @@ pub struct ListResourceGroupsQuery {
     pub page: ::std::option::Option<f64>,
     /// Maximum number of results per page
     pub per_page: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -85,7 +85,7 @@ pub struct Role {
     pub name: ::std::option::Option<::std::string::String>,
     /// the document shows an object, the description an array; Access permissions for this User
     pub permissions: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

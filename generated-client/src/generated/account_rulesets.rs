@@ -446,24 +446,24 @@ pub struct AccountRuleset {
     /// The unique ID of the ruleset
     pub id: ::std::string::String,
     /// RFC 3339 date-time, The timestamp of when the ruleset was last modified
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     /// The human-readable name of the ruleset
     pub name: ::std::string::String,
     /// The version of the ruleset
-    pub version: ::std::string::String,
+    pub version: ::std::option::Option<::std::string::String>,
     /// The kind of the ruleset
-    pub kind: AccountRulesetKind,
+    pub kind: ::std::option::Option<AccountRulesetKind>,
     /// The phase of the ruleset
-    pub phase: AccountRulesetPhase,
+    pub phase: ::std::option::Option<AccountRulesetPhase>,
     pub rules: ::std::option::Option<::std::vec::Vec<AccountRulesetRule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccountRuleset { description : "description" => string, id : "id" required => string,
-    last_updated : "last_updated" required => string, name : "name" required => string,
-    version : "version" required => string, kind : "kind" required, phase : "phase"
-    required, rules : "rules" => objects }
+    last_updated : "last_updated" => string, name : "name" required => string, version :
+    "version" => string, kind : "kind" => choice, phase : "phase" => choice, rules :
+    "rules" => objects }
 );
 impl AccountRuleset {
     /// A value with the required fields set and the others empty.
@@ -478,11 +478,13 @@ impl AccountRuleset {
         Self {
             description: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             name: ::std::convert::Into::into(name),
-            version: ::std::convert::Into::into(version),
-            kind,
-            phase,
+            version: ::std::option::Option::Some(::std::convert::Into::into(version)),
+            kind: ::std::option::Option::Some(kind),
+            phase: ::std::option::Option::Some(phase),
             rules: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -686,33 +688,32 @@ pub struct AccountRulesetRule {
     /// The unique ID of the rule
     pub id: ::std::string::String,
     /// The expression defining which traffic will match the rule
-    pub expression: ::std::string::String,
+    pub expression: ::std::option::Option<::std::string::String>,
     /// The action to perform when the rule matches
-    pub action: AccountRulesetRuleAction,
+    pub action: ::std::option::Option<AccountRulesetRuleAction>,
     /// The reference of the rule (the rule ID by default)
-    pub r#ref: ::std::string::String,
+    pub r#ref: ::std::option::Option<::std::string::String>,
     /// Whether the rule should be executed
-    pub enabled: bool,
+    pub enabled: ::std::option::Option<bool>,
     pub action_parameters: ::std::option::Option<AccountRulesetRuleActionParameters>,
     /// The categories of the rule
     pub categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// An informative description of the rule
     pub description: ::std::option::Option<::std::string::String>,
     /// The timestamp of when the rule was last modified
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The version of the rule
-    pub version: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub version: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRule { id : "id" required => string, expression : "expression" required
-    => string, action : "action" required, r#ref : "ref" required => string, enabled :
-    "enabled" required => boolean, action_parameters : "action_parameters" => object,
-    categories : "categories" => strings, description : "description" => string,
-    last_updated : "last_updated" required => string, logging : "logging" => object,
-    version : "version" required => string }
+    AccountRulesetRule { id : "id" required => string, expression : "expression" =>
+    string, action : "action" => choice, r#ref : "ref" => string, enabled : "enabled" =>
+    boolean, action_parameters : "action_parameters" => object, categories : "categories"
+    => strings, description : "description" => string, last_updated : "last_updated" =>
+    string, logging : "logging" => object, version : "version" => string }
 );
 impl AccountRulesetRule {
     /// A value with the required fields set and the others empty.
@@ -727,16 +728,20 @@ impl AccountRulesetRule {
     ) -> Self {
         Self {
             id: ::std::convert::Into::into(id),
-            expression: ::std::convert::Into::into(expression),
-            action,
-            r#ref: ::std::convert::Into::into(r#ref),
-            enabled,
+            expression: ::std::option::Option::Some(
+                ::std::convert::Into::into(expression),
+            ),
+            action: ::std::option::Option::Some(action),
+            r#ref: ::std::option::Option::Some(::std::convert::Into::into(r#ref)),
+            enabled: ::std::option::Option::Some(enabled),
             action_parameters: ::std::option::Option::None,
             categories: ::std::option::Option::None,
             description: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             logging: ::std::option::Option::None,
-            version: ::std::convert::Into::into(version),
+            version: ::std::option::Option::Some(::std::convert::Into::into(version)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -966,52 +971,52 @@ pub struct AccountRulesetRuleActionParameters {
     pub response_fields: ::std::option::Option<
         ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccountRulesetRuleActionParameters { response : "response" => object, algorithms :
     "algorithms" => objects, id : "id" => string, matched_data : "matched_data" =>
     object, overrides : "overrides" => object, from_list : "from_list" => object,
-    from_value : "from_value" => object, headers : "headers", uri : "uri" => object,
-    host_header : "host_header" => string, origin : "origin" => object, sni : "sni" =>
-    object, increment : "increment" => integer, content : "content" => string,
-    content_type : "content_type", status_code : "status_code" => number,
+    from_value : "from_value" => object, headers : "headers" => map, uri : "uri" =>
+    object, host_header : "host_header" => string, origin : "origin" => object, sni :
+    "sni" => object, increment : "increment" => integer, content : "content" => string,
+    content_type : "content_type" => choice, status_code : "status_code" => number,
     automatic_https_rewrites : "automatic_https_rewrites" => boolean, autominify :
     "autominify" => object, bic : "bic" => boolean, disable_apps : "disable_apps" =>
     boolean, disable_rum : "disable_rum" => boolean, disable_zaraz : "disable_zaraz" =>
     boolean, email_obfuscation : "email_obfuscation" => boolean, fonts : "fonts" =>
     boolean, hotlink_protection : "hotlink_protection" => boolean, mirage : "mirage" =>
     boolean, opportunistic_encryption : "opportunistic_encryption" => boolean, polish :
-    "polish", rocket_loader : "rocket_loader" => boolean, security_level :
-    "security_level", server_side_excludes : "server_side_excludes" => boolean, ssl :
-    "ssl", sxg : "sxg" => boolean, phases : "phases", products : "products", rules :
-    "rules", ruleset : "ruleset", rulesets : "rulesets" => strings,
-    additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
-    "browser_ttl" => json, cache : "cache" => boolean, cache_key : "cache_key" => object,
-    cache_reserve : "cache_reserve" => object, edge_ttl : "edge_ttl" => json,
-    origin_cache_control : "origin_cache_control" => boolean, origin_error_page_passthru
-    : "origin_error_page_passthru" => boolean, read_timeout : "read_timeout" => integer,
-    respect_strong_etags : "respect_strong_etags" => boolean, serve_stale : "serve_stale"
-    => object, cookie_fields : "cookie_fields" => objects, request_fields :
-    "request_fields" => objects, response_fields : "response_fields" => objects }
+    "polish" => choice, rocket_loader : "rocket_loader" => boolean, security_level :
+    "security_level" => choice, server_side_excludes : "server_side_excludes" => boolean,
+    ssl : "ssl" => choice, sxg : "sxg" => boolean, phases : "phases" => choices, products
+    : "products" => choices, rules : "rules" => map, ruleset : "ruleset" => choice,
+    rulesets : "rulesets" => strings, additional_cacheable_ports :
+    "additional_cacheable_ports", browser_ttl : "browser_ttl" => json, cache : "cache" =>
+    boolean, cache_key : "cache_key" => object, cache_reserve : "cache_reserve" =>
+    object, edge_ttl : "edge_ttl" => json, origin_cache_control : "origin_cache_control"
+    => boolean, origin_error_page_passthru : "origin_error_page_passthru" => boolean,
+    read_timeout : "read_timeout" => integer, respect_strong_etags :
+    "respect_strong_etags" => boolean, serve_stale : "serve_stale" => object,
+    cookie_fields : "cookie_fields" => objects, request_fields : "request_fields" =>
+    objects, response_fields : "response_fields" => objects }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountRulesetRuleActionParametersResponse {
     /// The content to return
-    pub content: ::std::string::String,
+    pub content: ::std::option::Option<::std::string::String>,
     /// The type of the content to return
-    pub content_type: ::std::string::String,
+    pub content_type: ::std::option::Option<::std::string::String>,
     /// The status code to return
-    pub status_code: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub status_code: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersResponse { content : "content" required => string,
-    content_type : "content_type" required => string, status_code : "status_code"
-    required => integer }
+    AccountRulesetRuleActionParametersResponse { content : "content" => string,
+    content_type : "content_type" => string, status_code : "status_code" => integer }
 );
 impl AccountRulesetRuleActionParametersResponse {
     /// A value with the required fields set and the others empty.
@@ -1021,9 +1026,11 @@ impl AccountRulesetRuleActionParametersResponse {
         status_code: i64,
     ) -> Self {
         Self {
-            content: ::std::convert::Into::into(content),
-            content_type: ::std::convert::Into::into(content_type),
-            status_code,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            content_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(content_type),
+            ),
+            status_code: ::std::option::Option::Some(status_code),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1033,10 +1040,12 @@ impl AccountRulesetRuleActionParametersResponse {
 pub struct AccountRulesetRuleActionParametersAlgorithm {
     /// Name of compression algorithm to enable
     pub name: ::std::option::Option<AccountRulesetRuleActionParametersAlgorithmName>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccountRulesetRuleActionParametersAlgorithm { name : "name" });
+crate::runtime::object!(
+    AccountRulesetRuleActionParametersAlgorithm { name : "name" => choice }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1105,19 +1114,20 @@ impl ::std::fmt::Display for AccountRulesetRuleActionParametersAlgorithmName {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountRulesetRuleActionParametersMatchedData {
     /// The public key to encrypt matched data logs with
-    pub public_key: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub public_key: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersMatchedData { public_key : "public_key" required =>
-    string }
+    AccountRulesetRuleActionParametersMatchedData { public_key : "public_key" => string }
 );
 impl AccountRulesetRuleActionParametersMatchedData {
     /// A value with the required fields set and the others empty.
     pub fn new(public_key: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            public_key: ::std::convert::Into::into(public_key),
+            public_key: ::std::option::Option::Some(
+                ::std::convert::Into::into(public_key),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1139,13 +1149,13 @@ pub struct AccountRulesetRuleActionParametersOverrides {
     pub sensitivity_level: ::std::option::Option<
         AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccountRulesetRuleActionParametersOverrides { action : "action" => string, categories
     : "categories" => objects, enabled : "enabled" => boolean, rules : "rules" =>
-    objects, sensitivity_level : "sensitivity_level" }
+    objects, sensitivity_level : "sensitivity_level" => choice }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1153,27 +1163,27 @@ pub struct AccountRulesetRuleActionParametersOverridesCategory {
     /// The action to perform when the rule matches
     pub action: ::std::option::Option<::std::string::String>,
     /// A category of the rule
-    pub category: ::std::string::String,
+    pub category: ::std::option::Option<::std::string::String>,
     /// Whether the rule should be executed
     pub enabled: ::std::option::Option<bool>,
     /// The sensitivity level to use for rules in the category
     pub sensitivity_level: ::std::option::Option<
         AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccountRulesetRuleActionParametersOverridesCategory { action : "action" => string,
-    category : "category" required => string, enabled : "enabled" => boolean,
-    sensitivity_level : "sensitivity_level" }
+    category : "category" => string, enabled : "enabled" => boolean, sensitivity_level :
+    "sensitivity_level" => choice }
 );
 impl AccountRulesetRuleActionParametersOverridesCategory {
     /// A value with the required fields set and the others empty.
     pub fn new(category: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             action: ::std::option::Option::None,
-            category: ::std::convert::Into::into(category),
+            category: ::std::option::Option::Some(::std::convert::Into::into(category)),
             enabled: ::std::option::Option::None,
             sensitivity_level: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -1263,13 +1273,13 @@ pub struct AccountRulesetRuleActionParametersOverridesRule {
     pub sensitivity_level: ::std::option::Option<
         AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccountRulesetRuleActionParametersOverridesRule { action : "action" => string,
     enabled : "enabled" => boolean, id : "id" required => string, score_threshold :
-    "score_threshold" => integer, sensitivity_level : "sensitivity_level" }
+    "score_threshold" => integer, sensitivity_level : "sensitivity_level" => choice }
 );
 impl AccountRulesetRuleActionParametersOverridesRule {
     /// A value with the required fields set and the others empty.
@@ -1291,7 +1301,7 @@ pub struct AccountRulesetRuleActionParametersFromList {
     pub key: ::std::option::Option<::std::string::String>,
     /// The name of the list to match against
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1308,7 +1318,7 @@ pub struct AccountRulesetRuleActionParametersFromValue {
     pub target_url: ::std::option::Option<
         AccountRulesetRuleActionParametersFromValueTargetUrl,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1323,7 +1333,7 @@ pub struct AccountRulesetRuleActionParametersFromValueTargetUrl {
     pub value: ::std::option::Option<::std::string::String>,
     /// An expression to evaluate to get the URL to redirect the request to
     pub expression: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1339,7 +1349,7 @@ pub struct AccountRulesetRuleActionParametersUri {
     pub query: ::std::option::Option<
         AccountRulesetRuleActionParametersFromValueTargetUrl,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1353,7 +1363,7 @@ pub struct AccountRulesetRuleActionParametersOrigin {
     pub host: ::std::option::Option<::std::string::String>,
     /// Override the destination port
     pub port: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1364,18 +1374,18 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountRulesetRuleActionParametersSni {
     /// The SNI override
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersSni { value : "value" required => string }
+    AccountRulesetRuleActionParametersSni { value : "value" => string }
 );
 impl AccountRulesetRuleActionParametersSni {
     /// A value with the required fields set and the others empty.
     pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            value: ::std::convert::Into::into(value),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1449,7 +1459,7 @@ pub struct AccountRulesetRuleActionParametersAutominify {
     pub html: ::std::option::Option<bool>,
     /// Minify JS files
     pub js: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1776,7 +1786,7 @@ pub struct AccountRulesetRuleActionParametersCacheKey {
     >,
     /// Treat requests with the same query parameters the same, regardless of the order those query…
     pub ignore_query_strings_order: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1803,7 +1813,7 @@ pub struct AccountRulesetRuleActionParametersCacheKeyCustomKey {
     pub user: ::std::option::Option<
         AccountRulesetRuleActionParametersCacheKeyCustomKeyUser,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1818,7 +1828,7 @@ pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyCookie {
     pub check_presence: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Include these cookies' names and their values
     pub include: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1837,20 +1847,20 @@ pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyHeader {
     pub exclude_origin: ::std::option::Option<bool>,
     /// Include these headers' names and their values
     pub include: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccountRulesetRuleActionParametersCacheKeyCustomKeyHeader { check_presence :
-    "check_presence" => strings, contains : "contains", exclude_origin : "exclude_origin"
-    => boolean, include : "include" => strings }
+    "check_presence" => strings, contains : "contains" => map, exclude_origin :
+    "exclude_origin" => boolean, include : "include" => strings }
 );
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyHost {
     /// Use the resolved host in the cache key
     pub resolved: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1866,7 +1876,7 @@ pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryString {
     pub include: ::std::option::Option<
         AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1880,7 +1890,7 @@ pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude
     pub all: ::std::option::Option<bool>,
     /// A list of query string parameters NOT used to build the cache key
     pub list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1896,7 +1906,7 @@ pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyUser {
     pub geo: ::std::option::Option<bool>,
     /// Use the user agent's language in the cache key
     pub lang: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1907,22 +1917,22 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountRulesetRuleActionParametersCacheReserve {
     /// Determines whether cache reserve is enabled
-    pub eligible: ::serde_json::Value,
+    pub eligible: ::std::option::Option<::serde_json::Value>,
     /// The minimum file size eligible for store in cache reserve
-    pub min_file_size: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub min_file_size: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountRulesetRuleActionParametersCacheReserve { eligible : "eligible" required =>
-    json, min_file_size : "min_file_size" required => integer }
+    AccountRulesetRuleActionParametersCacheReserve { eligible : "eligible" => json,
+    min_file_size : "min_file_size" => integer }
 );
 impl AccountRulesetRuleActionParametersCacheReserve {
     /// A value with the required fields set and the others empty.
     pub fn new(eligible: ::serde_json::Value, min_file_size: i64) -> Self {
         Self {
-            eligible,
-            min_file_size,
+            eligible: ::std::option::Option::Some(eligible),
+            min_file_size: ::std::option::Option::Some(min_file_size),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1931,19 +1941,21 @@ impl AccountRulesetRuleActionParametersCacheReserve {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountRulesetRuleActionParametersServeStale {
     /// Defines whether Cloudflare should serve stale content while updating
-    pub disable_stale_while_updating: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub disable_stale_while_updating: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccountRulesetRuleActionParametersServeStale { disable_stale_while_updating :
-    "disable_stale_while_updating" required => boolean }
+    "disable_stale_while_updating" => boolean }
 );
 impl AccountRulesetRuleActionParametersServeStale {
     /// A value with the required fields set and the others empty.
     pub fn new(disable_stale_while_updating: bool) -> Self {
         Self {
-            disable_stale_while_updating,
+            disable_stale_while_updating: ::std::option::Option::Some(
+                disable_stale_while_updating,
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1953,7 +1965,7 @@ impl AccountRulesetRuleActionParametersServeStale {
 pub struct AccountRulesetRuleActionParametersCookieField {
     /// The name of the field
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1972,18 +1984,16 @@ impl AccountRulesetRuleActionParametersCookieField {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountRulesetRuleLogging {
     /// Whether to generate a log when the rule matches
-    pub enabled: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub enabled: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    AccountRulesetRuleLogging { enabled : "enabled" required => boolean }
-);
+crate::runtime::object!(AccountRulesetRuleLogging { enabled : "enabled" => boolean });
 impl AccountRulesetRuleLogging {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
         Self {
-            enabled,
+            enabled: ::std::option::Option::Some(enabled),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1996,23 +2006,22 @@ pub struct ListAccountRulesetsItem {
     /// The unique ID of the ruleset
     pub id: ::std::string::String,
     /// RFC 3339 date-time, The timestamp of when the ruleset was last modified
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     /// The human-readable name of the ruleset
     pub name: ::std::string::String,
     /// The version of the ruleset
-    pub version: ::std::string::String,
+    pub version: ::std::option::Option<::std::string::String>,
     /// The kind of the ruleset
-    pub kind: AccountRulesetKind,
+    pub kind: ::std::option::Option<AccountRulesetKind>,
     /// The phase of the ruleset
-    pub phase: AccountRulesetPhase,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub phase: ::std::option::Option<AccountRulesetPhase>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListAccountRulesetsItem { description : "description" => string, id : "id" required
-    => string, last_updated : "last_updated" required => string, name : "name" required
-    => string, version : "version" required => string, kind : "kind" required, phase :
-    "phase" required }
+    => string, last_updated : "last_updated" => string, name : "name" required => string,
+    version : "version" => string, kind : "kind" => choice, phase : "phase" => choice }
 );
 impl ListAccountRulesetsItem {
     /// A value with the required fields set and the others empty.
@@ -2027,11 +2036,13 @@ impl ListAccountRulesetsItem {
         Self {
             description: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             name: ::std::convert::Into::into(name),
-            version: ::std::convert::Into::into(version),
-            kind,
-            phase,
+            version: ::std::option::Option::Some(::std::convert::Into::into(version)),
+            kind: ::std::option::Option::Some(kind),
+            phase: ::std::option::Option::Some(phase),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2048,13 +2059,13 @@ pub struct CreateAccountRulesetBody {
     /// The phase of the ruleset
     pub phase: AccountRulesetPhase,
     pub rules: ::std::option::Option<::std::vec::Vec<CreateAccountRulesetBodyRule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetBody { description : "description" => string, name : "name"
-    required => string, kind : "kind" required, phase : "phase" required, rules : "rules"
-    => objects }
+    required => string, kind : "kind" must => choice, phase : "phase" must => choice,
+    rules : "rules" => objects }
 );
 impl CreateAccountRulesetBody {
     /// A value with the required fields set and the others empty.
@@ -2066,8 +2077,8 @@ impl CreateAccountRulesetBody {
         Self {
             description: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
-            kind,
-            phase,
+            kind: kind,
+            phase: phase,
             rules: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -2092,11 +2103,11 @@ pub struct CreateAccountRulesetBodyRule {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetBodyRule { action : "action", action_parameters :
+    CreateAccountRulesetBodyRule { action : "action" => choice, action_parameters :
     "action_parameters" => object, description : "description" => string, enabled :
     "enabled" => boolean, expression : "expression" => string, id : "id" => string,
     logging : "logging" => object, r#ref : "ref" => string }
@@ -2214,32 +2225,33 @@ pub struct CreateAccountRulesetBodyRuleActionParameters {
     pub response_fields: ::std::option::Option<
         ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetBodyRuleActionParameters { response : "response" => object,
     algorithms : "algorithms" => objects, id : "id" => string, matched_data :
     "matched_data" => object, overrides : "overrides" => object, from_list : "from_list"
-    => object, from_value : "from_value" => object, headers : "headers", uri : "uri" =>
-    object, host_header : "host_header" => string, origin : "origin" => object, sni :
-    "sni" => object, increment : "increment" => integer, content : "content" => string,
-    content_type : "content_type", status_code : "status_code" => number,
-    automatic_https_rewrites : "automatic_https_rewrites" => boolean, autominify :
-    "autominify" => object, bic : "bic" => boolean, disable_apps : "disable_apps" =>
+    => object, from_value : "from_value" => object, headers : "headers" => map, uri :
+    "uri" => object, host_header : "host_header" => string, origin : "origin" => object,
+    sni : "sni" => object, increment : "increment" => integer, content : "content" =>
+    string, content_type : "content_type" => choice, status_code : "status_code" =>
+    number, automatic_https_rewrites : "automatic_https_rewrites" => boolean, autominify
+    : "autominify" => object, bic : "bic" => boolean, disable_apps : "disable_apps" =>
     boolean, disable_rum : "disable_rum" => boolean, disable_zaraz : "disable_zaraz" =>
     boolean, email_obfuscation : "email_obfuscation" => boolean, fonts : "fonts" =>
     boolean, hotlink_protection : "hotlink_protection" => boolean, mirage : "mirage" =>
     boolean, opportunistic_encryption : "opportunistic_encryption" => boolean, polish :
-    "polish", rocket_loader : "rocket_loader" => boolean, security_level :
-    "security_level", server_side_excludes : "server_side_excludes" => boolean, ssl :
-    "ssl", sxg : "sxg" => boolean, phases : "phases", products : "products", rules :
-    "rules", ruleset : "ruleset", rulesets : "rulesets" => strings,
-    additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
-    "browser_ttl" => object, cache : "cache" => boolean, cache_key : "cache_key" =>
-    object, cache_reserve : "cache_reserve" => object, edge_ttl : "edge_ttl" => object,
-    origin_cache_control : "origin_cache_control" => boolean, origin_error_page_passthru
-    : "origin_error_page_passthru" => boolean, read_timeout : "read_timeout" => integer,
+    "polish" => choice, rocket_loader : "rocket_loader" => boolean, security_level :
+    "security_level" => choice, server_side_excludes : "server_side_excludes" => boolean,
+    ssl : "ssl" => choice, sxg : "sxg" => boolean, phases : "phases" => choices, products
+    : "products" => choices, rules : "rules" => map, ruleset : "ruleset" => choice,
+    rulesets : "rulesets" => strings, additional_cacheable_ports :
+    "additional_cacheable_ports", browser_ttl : "browser_ttl" => object, cache : "cache"
+    => boolean, cache_key : "cache_key" => object, cache_reserve : "cache_reserve" =>
+    object, edge_ttl : "edge_ttl" => object, origin_cache_control :
+    "origin_cache_control" => boolean, origin_error_page_passthru :
+    "origin_error_page_passthru" => boolean, read_timeout : "read_timeout" => integer,
     respect_strong_etags : "respect_strong_etags" => boolean, serve_stale : "serve_stale"
     => object, cookie_fields : "cookie_fields" => objects, request_fields :
     "request_fields" => objects, response_fields : "response_fields" => objects }
@@ -2251,12 +2263,12 @@ pub struct CreateAccountRulesetBodyRuleActionParametersBrowserTtl {
     pub default: ::std::option::Option<i64>,
     /// Determines which browser ttl mode to use
     pub mode: CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetBodyRuleActionParametersBrowserTtl { default : "default" =>
-    integer, mode : "mode" required }
+    integer, mode : "mode" must => choice }
 );
 impl CreateAccountRulesetBodyRuleActionParametersBrowserTtl {
     /// A value with the required fields set and the others empty.
@@ -2265,7 +2277,7 @@ impl CreateAccountRulesetBodyRuleActionParametersBrowserTtl {
     ) -> Self {
         Self {
             default: ::std::option::Option::None,
-            mode,
+            mode: mode,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2335,7 +2347,7 @@ pub struct CreateAccountRulesetBodyRuleActionParametersCacheReserve {
     pub eligible: bool,
     /// The minimum file size eligible for store in cache reserve
     pub min_file_size: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2346,8 +2358,8 @@ impl CreateAccountRulesetBodyRuleActionParametersCacheReserve {
     /// A value with the required fields set and the others empty.
     pub fn new(eligible: bool, min_file_size: i64) -> Self {
         Self {
-            eligible,
-            min_file_size,
+            eligible: eligible,
+            min_file_size: min_file_size,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2362,12 +2374,13 @@ pub struct CreateAccountRulesetBodyRuleActionParametersEdgeTtl {
     pub status_code_ttl: ::std::option::Option<
         ::std::vec::Vec<CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetBodyRuleActionParametersEdgeTtl { default : "default" required =>
-    integer, mode : "mode" required, status_code_ttl : "status_code_ttl" => objects }
+    integer, mode : "mode" must => choice, status_code_ttl : "status_code_ttl" => objects
+    }
 );
 impl CreateAccountRulesetBodyRuleActionParametersEdgeTtl {
     /// A value with the required fields set and the others empty.
@@ -2376,8 +2389,8 @@ impl CreateAccountRulesetBodyRuleActionParametersEdgeTtl {
         mode: CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode,
     ) -> Self {
         Self {
-            default,
-            mode,
+            default: default,
+            mode: mode,
             status_code_ttl: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -2393,7 +2406,7 @@ pub struct CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
     pub status_code_value: ::std::option::Option<i64>,
     /// Time to cache a response (in seconds)
     pub value: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2407,7 +2420,7 @@ impl CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
         Self {
             status_code_range: ::std::option::Option::None,
             status_code_value: ::std::option::Option::None,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2419,7 +2432,7 @@ pub struct CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatu
     pub from: i64,
     /// response status code upper bound
     pub to: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2430,8 +2443,8 @@ impl CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeR
     /// A value with the required fields set and the others empty.
     pub fn new(from: i64, to: i64) -> Self {
         Self {
-            from,
-            to,
+            from: from,
+            to: to,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2444,7 +2457,7 @@ pub struct UpdateAccountEntryPointRulesetBody {
     /// The human-readable name of the ruleset
     pub name: ::std::option::Option<::std::string::String>,
     pub rules: ::std::option::Option<::std::vec::Vec<CreateAccountRulesetBodyRule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2463,23 +2476,17 @@ pub struct UpdateAccountRulesetBody {
     /// The phase of the ruleset
     pub phase: ::std::option::Option<AccountRulesetPhase>,
     pub rules: ::std::option::Option<::std::vec::Vec<CreateAccountRulesetBodyRule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetBody { description : "description" => string, name : "name" =>
-    string, kind : "kind", phase : "phase", rules : "rules" => objects }
+    string, kind : "kind" => choice, phase : "phase" => choice, rules : "rules" =>
+    objects }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum CreateAccountRulesetRuleBody {
     Rule(CreateAccountRulesetRuleBodyRule),
     Rule2(CreateAccountRulesetRuleBodyRule2),
@@ -2500,6 +2507,22 @@ pub enum CreateAccountRulesetRuleBody {
     Rule17(CreateAccountRulesetRuleBodyRule17),
     Rule18(CreateAccountRulesetRuleBodyRule18),
 }
+crate::runtime::untagged!(
+    CreateAccountRulesetRuleBody { Rule(CreateAccountRulesetRuleBodyRule),
+    Rule2(CreateAccountRulesetRuleBodyRule2), Rule3(CreateAccountRulesetRuleBodyRule3),
+    Rule4(CreateAccountRulesetRuleBodyRule4), Rule5(CreateAccountRulesetRuleBodyRule5),
+    Rule6(CreateAccountRulesetRuleBodyRule6), Rule7(CreateAccountRulesetRuleBodyRule7),
+    Rule8(CreateAccountRulesetRuleBodyRule8), Rule9(CreateAccountRulesetRuleBodyRule9),
+    Rule10(CreateAccountRulesetRuleBodyRule10),
+    Rule11(CreateAccountRulesetRuleBodyRule11),
+    Rule12(CreateAccountRulesetRuleBodyRule12),
+    Rule13(CreateAccountRulesetRuleBodyRule13),
+    Rule14(CreateAccountRulesetRuleBodyRule14),
+    Rule15(CreateAccountRulesetRuleBodyRule15),
+    Rule16(CreateAccountRulesetRuleBodyRule16),
+    Rule17(CreateAccountRulesetRuleBodyRule17),
+    Rule18(CreateAccountRulesetRuleBodyRule18) }
+);
 impl ::std::convert::From<CreateAccountRulesetRuleBodyRule>
 for CreateAccountRulesetRuleBody {
     fn from(value: CreateAccountRulesetRuleBodyRule) -> Self {
@@ -2630,12 +2653,12 @@ pub struct CreateAccountRulesetRuleBodyRule {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    CreateAccountRulesetRuleBodyRule { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -2648,7 +2671,7 @@ pub struct CreateAccountRulesetRuleBodyRulePosition {
     pub after: ::std::option::Option<::std::string::String>,
     /// An index at which to place the rule, where index 1 is the first rule
     pub index: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2707,7 +2730,7 @@ impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRuleAction {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAccountRulesetRuleBodyRuleActionParameters {
     pub response: ::std::option::Option<AccountRulesetRuleActionParametersResponse>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2735,14 +2758,14 @@ pub struct CreateAccountRulesetRuleBodyRule2 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule2 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters", description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    "action" => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2814,12 +2837,12 @@ pub struct CreateAccountRulesetRuleBodyRule3 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule3 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -2877,7 +2900,7 @@ pub struct CreateAccountRulesetRuleBodyRule3ActionParameters {
     pub algorithms: ::std::option::Option<
         ::std::vec::Vec<AccountRulesetRuleActionParametersAlgorithm>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2906,12 +2929,12 @@ pub struct CreateAccountRulesetRuleBodyRule4 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule4 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -2972,7 +2995,7 @@ pub struct CreateAccountRulesetRuleBodyRule4ActionParameters {
         AccountRulesetRuleActionParametersMatchedData,
     >,
     pub overrides: ::std::option::Option<AccountRulesetRuleActionParametersOverrides>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3012,14 +3035,14 @@ pub struct CreateAccountRulesetRuleBodyRule5 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule5 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters", description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    "action" => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3091,14 +3114,14 @@ pub struct CreateAccountRulesetRuleBodyRule6 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule6 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters", description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    "action" => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3170,14 +3193,14 @@ pub struct CreateAccountRulesetRuleBodyRule7 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule7 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters", description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    "action" => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3249,12 +3272,12 @@ pub struct CreateAccountRulesetRuleBodyRule8 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule8 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -3311,7 +3334,7 @@ impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule8Action {
 pub struct CreateAccountRulesetRuleBodyRule8ActionParameters {
     pub from_list: ::std::option::Option<AccountRulesetRuleActionParametersFromList>,
     pub from_value: ::std::option::Option<AccountRulesetRuleActionParametersFromValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3340,12 +3363,12 @@ pub struct CreateAccountRulesetRuleBodyRule9 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule9 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -3404,12 +3427,12 @@ pub struct CreateAccountRulesetRuleBodyRule9ActionParameters {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub uri: ::std::option::Option<AccountRulesetRuleActionParametersUri>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule9ActionParameters { headers : "headers", uri : "uri"
-    => object }
+    CreateAccountRulesetRuleBodyRule9ActionParameters { headers : "headers" => map, uri :
+    "uri" => object }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -3433,12 +3456,12 @@ pub struct CreateAccountRulesetRuleBodyRule10 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule10 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -3497,7 +3520,7 @@ pub struct CreateAccountRulesetRuleBodyRule10ActionParameters {
     pub host_header: ::std::option::Option<::std::string::String>,
     pub origin: ::std::option::Option<AccountRulesetRuleActionParametersOrigin>,
     pub sni: ::std::option::Option<AccountRulesetRuleActionParametersSni>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3526,12 +3549,12 @@ pub struct CreateAccountRulesetRuleBodyRule11 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule11 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -3588,7 +3611,7 @@ impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule11Action {
 pub struct CreateAccountRulesetRuleBodyRule11ActionParameters {
     /// Increment contains the delta to change the score and can be either positive or negative
     pub increment: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3617,12 +3640,12 @@ pub struct CreateAccountRulesetRuleBodyRule12 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule12 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -3685,12 +3708,12 @@ pub struct CreateAccountRulesetRuleBodyRule12ActionParameters {
     >,
     /// The status code to use for the error
     pub status_code: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule12ActionParameters { content : "content" => string,
-    content_type : "content_type", status_code : "status_code" => number }
+    content_type : "content_type" => choice, status_code : "status_code" => number }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -3714,12 +3737,12 @@ pub struct CreateAccountRulesetRuleBodyRule13 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule13 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -3809,7 +3832,7 @@ pub struct CreateAccountRulesetRuleBodyRule13ActionParameters {
     pub ssl: ::std::option::Option<AccountRulesetRuleActionParametersSsl>,
     /// Turn on or off Signed Exchanges (SXG)
     pub sxg: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3819,10 +3842,10 @@ crate::runtime::object!(
     "disable_rum" => boolean, disable_zaraz : "disable_zaraz" => boolean,
     email_obfuscation : "email_obfuscation" => boolean, fonts : "fonts" => boolean,
     hotlink_protection : "hotlink_protection" => boolean, mirage : "mirage" => boolean,
-    opportunistic_encryption : "opportunistic_encryption" => boolean, polish : "polish",
-    rocket_loader : "rocket_loader" => boolean, security_level : "security_level",
-    server_side_excludes : "server_side_excludes" => boolean, ssl : "ssl", sxg : "sxg" =>
-    boolean }
+    opportunistic_encryption : "opportunistic_encryption" => boolean, polish : "polish"
+    => choice, rocket_loader : "rocket_loader" => boolean, security_level :
+    "security_level" => choice, server_side_excludes : "server_side_excludes" => boolean,
+    ssl : "ssl" => choice, sxg : "sxg" => boolean }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -3846,12 +3869,12 @@ pub struct CreateAccountRulesetRuleBodyRule14 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule14 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -3919,12 +3942,13 @@ pub struct CreateAccountRulesetRuleBodyRule14ActionParameters {
     pub ruleset: ::std::option::Option<AccountRulesetRuleActionParametersRuleset>,
     /// A list of ruleset IDs to skip the execution of
     pub rulesets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccountRulesetRuleBodyRule14ActionParameters { phases : "phases", products :
-    "products", rules : "rules", ruleset : "ruleset", rulesets : "rulesets" => strings }
+    CreateAccountRulesetRuleBodyRule14ActionParameters { phases : "phases" => choices,
+    products : "products" => choices, rules : "rules" => map, ruleset : "ruleset" =>
+    choice, rulesets : "rulesets" => strings }
 );
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
@@ -3948,12 +3972,12 @@ pub struct CreateAccountRulesetRuleBodyRule15 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule15 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4031,7 +4055,7 @@ pub struct CreateAccountRulesetRuleBodyRule15ActionParameters {
     /// Specify whether or not Cloudflare should respect strong ETag (entity tag) headers
     pub respect_strong_etags: ::std::option::Option<bool>,
     pub serve_stale: ::std::option::Option<AccountRulesetRuleActionParametersServeStale>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4066,12 +4090,12 @@ pub struct CreateAccountRulesetRuleBodyRule16 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule16 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4135,7 +4159,7 @@ pub struct CreateAccountRulesetRuleBodyRule16ActionParameters {
     pub response_fields: ::std::option::Option<
         ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4165,14 +4189,14 @@ pub struct CreateAccountRulesetRuleBodyRule17 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule17 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters", description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    "action" => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4244,14 +4268,14 @@ pub struct CreateAccountRulesetRuleBodyRule18 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule18 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters", description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    "action" => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4303,14 +4327,7 @@ impl ::std::fmt::Display for CreateAccountRulesetRuleBodyRule18Action {
 }
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum UpdateAccountRulesetRuleBody {
     Rule(UpdateAccountRulesetRuleBodyRule),
     Rule2(UpdateAccountRulesetRuleBodyRule2),
@@ -4331,6 +4348,22 @@ pub enum UpdateAccountRulesetRuleBody {
     Rule17(UpdateAccountRulesetRuleBodyRule17),
     Rule18(UpdateAccountRulesetRuleBodyRule18),
 }
+crate::runtime::untagged!(
+    UpdateAccountRulesetRuleBody { Rule(UpdateAccountRulesetRuleBodyRule),
+    Rule2(UpdateAccountRulesetRuleBodyRule2), Rule3(UpdateAccountRulesetRuleBodyRule3),
+    Rule4(UpdateAccountRulesetRuleBodyRule4), Rule5(UpdateAccountRulesetRuleBodyRule5),
+    Rule6(UpdateAccountRulesetRuleBodyRule6), Rule7(UpdateAccountRulesetRuleBodyRule7),
+    Rule8(UpdateAccountRulesetRuleBodyRule8), Rule9(UpdateAccountRulesetRuleBodyRule9),
+    Rule10(UpdateAccountRulesetRuleBodyRule10),
+    Rule11(UpdateAccountRulesetRuleBodyRule11),
+    Rule12(UpdateAccountRulesetRuleBodyRule12),
+    Rule13(UpdateAccountRulesetRuleBodyRule13),
+    Rule14(UpdateAccountRulesetRuleBodyRule14),
+    Rule15(UpdateAccountRulesetRuleBodyRule15),
+    Rule16(UpdateAccountRulesetRuleBodyRule16),
+    Rule17(UpdateAccountRulesetRuleBodyRule17),
+    Rule18(UpdateAccountRulesetRuleBodyRule18) }
+);
 impl ::std::convert::From<UpdateAccountRulesetRuleBodyRule>
 for UpdateAccountRulesetRuleBody {
     fn from(value: UpdateAccountRulesetRuleBodyRule) -> Self {
@@ -4461,12 +4494,12 @@ pub struct UpdateAccountRulesetRuleBodyRule {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAccountRulesetRuleBodyRule { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    UpdateAccountRulesetRuleBodyRule { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4492,14 +4525,14 @@ pub struct UpdateAccountRulesetRuleBodyRule2 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule2 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters", description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    "action" => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4523,12 +4556,12 @@ pub struct UpdateAccountRulesetRuleBodyRule3 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule3 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4554,12 +4587,12 @@ pub struct UpdateAccountRulesetRuleBodyRule4 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule4 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4585,14 +4618,14 @@ pub struct UpdateAccountRulesetRuleBodyRule5 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule5 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters", description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    "action" => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4616,14 +4649,14 @@ pub struct UpdateAccountRulesetRuleBodyRule6 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule6 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters", description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    "action" => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4647,14 +4680,14 @@ pub struct UpdateAccountRulesetRuleBodyRule7 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule7 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters", description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    "action" => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4678,12 +4711,12 @@ pub struct UpdateAccountRulesetRuleBodyRule8 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule8 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4709,12 +4742,12 @@ pub struct UpdateAccountRulesetRuleBodyRule9 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule9 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4740,12 +4773,12 @@ pub struct UpdateAccountRulesetRuleBodyRule10 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule10 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4771,12 +4804,12 @@ pub struct UpdateAccountRulesetRuleBodyRule11 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule11 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4802,12 +4835,12 @@ pub struct UpdateAccountRulesetRuleBodyRule12 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule12 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4833,12 +4866,12 @@ pub struct UpdateAccountRulesetRuleBodyRule13 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule13 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4864,12 +4897,12 @@ pub struct UpdateAccountRulesetRuleBodyRule14 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule14 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4895,12 +4928,12 @@ pub struct UpdateAccountRulesetRuleBodyRule15 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule15 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4926,12 +4959,12 @@ pub struct UpdateAccountRulesetRuleBodyRule16 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule16 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters" => object, description :
+    "action" => choice, action_parameters : "action_parameters" => object, description :
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
@@ -4957,14 +4990,14 @@ pub struct UpdateAccountRulesetRuleBodyRule17 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule17 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters", description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    "action" => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
@@ -4988,12 +5021,12 @@ pub struct UpdateAccountRulesetRuleBodyRule18 {
     pub logging: ::std::option::Option<AccountRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountRulesetRuleBodyRule18 { position : "position" => object, action :
-    "action", action_parameters : "action_parameters", description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    "action" => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );

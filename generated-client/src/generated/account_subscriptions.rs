@@ -148,7 +148,7 @@ pub struct Subscription {
     pub rate_plan: ::std::option::Option<SubscriptionRatePlan>,
     pub state: ::std::option::Option<::std::string::String>,
     pub zone: ::std::option::Option<SubscriptionZone>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -163,7 +163,7 @@ crate::runtime::object!(
 pub struct SubscriptionApp {
     /// app install id
     pub install_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SubscriptionApp { install_id : "install_id" => string });
@@ -174,7 +174,7 @@ pub struct SubscriptionComponentValue {
     pub name: ::std::option::Option<::std::string::String>,
     pub price: ::std::option::Option<f64>,
     pub value: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -191,7 +191,7 @@ pub struct SubscriptionRatePlan {
     pub public_name: ::std::option::Option<::std::string::String>,
     pub scope: ::std::option::Option<::std::string::String>,
     pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -205,7 +205,7 @@ crate::runtime::object!(
 pub struct SubscriptionZone {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -234,15 +234,16 @@ pub struct ListSubscriptionsItem {
     /// The state that the subscription is in
     pub state: ::std::option::Option<ListSubscriptionsItemState>,
     pub zone: ::std::option::Option<SubscriptionZone>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListSubscriptionsItem { app : "app" => object, component_values : "component_values"
     => objects, currency : "currency" => string, current_period_end :
     "current_period_end" => string, current_period_start : "current_period_start" =>
-    string, frequency : "frequency", id : "id" => string, price : "price" => number,
-    rate_plan : "rate_plan" => object, state : "state", zone : "zone" => object }
+    string, frequency : "frequency" => choice, id : "id" => string, price : "price" =>
+    number, rate_plan : "rate_plan" => object, state : "state" => choice, zone : "zone"
+    => object }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -377,7 +378,7 @@ impl ::std::fmt::Display for ListSubscriptionsItemState {
 pub struct DeleteSubscriptionResponse {
     /// Subscription identifier tag
     pub subscription_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -396,13 +397,13 @@ pub struct CreateSubscriptionBody {
     pub zone: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateSubscriptionBody { app : "app" => object, component_values : "component_values"
-    => objects, frequency : "frequency", rate_plan : "rate_plan" => object, zone : "zone"
-    }
+    => objects, frequency : "frequency" => choice, rate_plan : "rate_plan" => object,
+    zone : "zone" => map }
 );
 /// Used by [`AccountSubscriptionsApi::create_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -420,7 +421,7 @@ pub struct CreateSubscriptionBodyRatePlan {
     pub scope: ::std::option::Option<::std::string::String>,
     /// The list of sets this rate plan applies to
     pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

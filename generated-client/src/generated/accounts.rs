@@ -235,7 +235,7 @@ pub struct Account {
     pub name: ::std::option::Option<::std::string::String>,
     pub settings: ::std::option::Option<AccountSettings>,
     pub r#type: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -248,7 +248,7 @@ crate::runtime::object!(
 pub struct AccountManagedBy {
     pub parent_org_id: ::std::option::Option<::std::string::String>,
     pub parent_org_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -260,7 +260,7 @@ crate::runtime::object!(
 pub struct AccountSettings {
     pub abuse_contact_email: ::std::option::Option<::std::string::String>,
     pub enforce_twofactor: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -271,7 +271,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchMoveAccountsResponse {
     pub statuses: ::std::option::Option<BatchMoveAccountsResponseStatuses>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(BatchMoveAccountsResponse { statuses : "statuses" => object });
@@ -281,7 +281,7 @@ pub struct BatchMoveAccountsResponseStatuses {
     pub message: ::std::option::Option<::std::string::String>,
     pub moved: ::std::option::Option<bool>,
     pub tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -292,7 +292,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAccountResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccountResponse { id : "id" => string });
@@ -302,7 +302,7 @@ pub struct MoveAccountResponse {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub destination_organization_id: ::std::option::Option<::std::string::String>,
     pub source_organization_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -319,7 +319,7 @@ pub struct AccountOrganization {
     pub name: ::std::option::Option<::std::string::String>,
     pub parent: ::std::option::Option<AccountOrganizationParent>,
     pub profile: ::std::option::Option<AccountProfile>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -332,7 +332,7 @@ crate::runtime::object!(
 pub struct AccountOrganizationMeta {
     pub flags: ::std::option::Option<::serde_json::Value>,
     pub managed_by: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -344,7 +344,7 @@ crate::runtime::object!(
 pub struct AccountOrganizationParent {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -358,7 +358,7 @@ pub struct AccountProfile {
     pub business_name: ::std::option::Option<::std::string::String>,
     pub business_phone: ::std::option::Option<::std::string::String>,
     pub external_metadata: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -377,12 +377,12 @@ pub struct ListAccountsQuery {
     pub per_page: ::std::option::Option<f64>,
     /// Direction to order results
     pub direction: ::std::option::Option<ListAccountsQueryDirection>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListAccountsQuery { name : "name" => string, page : "page" => number, per_page :
-    "per_page" => number, direction : "direction" }
+    "per_page" => number, direction : "direction" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -440,7 +440,7 @@ pub struct UpdateAccountBody {
     /// Account name
     pub name: ::std::string::String,
     pub settings: ::std::option::Option<UpdateAccountBodySettings>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -470,14 +470,14 @@ pub struct UpdateAccountBodySettings {
     pub enforce_twofactor: ::std::option::Option<bool>,
     /// deprecated, Indicates whether new zones should use the account-level custom nameservers by default
     pub use_account_custom_ns_by_default: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccountBodySettings { abuse_contact_email : "abuse_contact_email" => string,
-    default_nameservers : "default_nameservers", enforce_twofactor : "enforce_twofactor"
-    => boolean, use_account_custom_ns_by_default : "use_account_custom_ns_by_default" =>
-    boolean }
+    default_nameservers : "default_nameservers" => choice, enforce_twofactor :
+    "enforce_twofactor" => boolean, use_account_custom_ns_by_default :
+    "use_account_custom_ns_by_default" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -156,7 +156,7 @@ pub struct Dataset {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -171,7 +171,7 @@ pub struct DatasetFilter {
     pub key: ::std::option::Option<::std::string::String>,
     pub operator: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -319,7 +319,7 @@ pub struct AiGatewayDynamicRoute {
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<AiGatewayDynamicRouteVersion>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -335,7 +335,7 @@ pub struct AiGatewayDynamicRouteDeployment {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub deployment_id: ::std::option::Option<::std::string::String>,
     pub version_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -351,7 +351,7 @@ pub struct AiGatewayDynamicRouteVersion {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub data: ::std::option::Option<::std::string::String>,
     pub version_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -364,7 +364,7 @@ crate::runtime::object!(
 pub struct AiGatewayDynamicRoutes {
     pub data: ::std::option::Option<Data>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -378,7 +378,7 @@ pub struct Data {
     pub page: ::std::option::Option<f64>,
     pub per_page: ::std::option::Option<f64>,
     pub routes: ::std::option::Option<::std::vec::Vec<AiGatewayDynamicRoute>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -391,7 +391,7 @@ crate::runtime::object!(
 pub struct UpdateAiGatewayDynamicRouteResponse {
     pub route: ::std::option::Option<AiGatewayDynamicRoute>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -408,7 +408,7 @@ pub struct DeleteAiGatewayDynamicRouteResponse {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -422,7 +422,7 @@ crate::runtime::object!(
 pub struct AiGatewayDynamicRouteDeployments {
     pub data: ::std::option::Option<AiGatewayDynamicRouteDeploymentsData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -439,7 +439,7 @@ pub struct AiGatewayDynamicRouteDeploymentsData {
     pub order_by_direction: ::std::option::Option<::std::string::String>,
     pub page: ::std::option::Option<f64>,
     pub per_page: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -452,7 +452,7 @@ crate::runtime::object!(
 pub struct AiGatewayDynamicRouteVersions {
     pub data: ::std::option::Option<AiGatewayDynamicRouteVersionsData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -467,7 +467,7 @@ pub struct AiGatewayDynamicRouteVersionsData {
     pub page: ::std::option::Option<f64>,
     pub per_page: ::std::option::Option<f64>,
     pub versions: ::std::option::Option<::std::vec::Vec<AiGatewayDynamicRouteVersion>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -489,7 +489,7 @@ pub struct GetAiGatewayDynamicRouteVersionResponse {
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub version_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -155,7 +155,7 @@ pub struct Evaluator {
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -178,7 +178,7 @@ pub struct Evaluation {
     pub processed: ::std::option::Option<bool>,
     pub results: ::std::option::Option<::std::vec::Vec<EvaluationResult>>,
     pub total_logs: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -200,7 +200,7 @@ pub struct EvaluationDataset {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -215,7 +215,7 @@ pub struct EvaluationDatasetFilter {
     pub key: ::std::option::Option<::std::string::String>,
     pub operator: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -234,7 +234,7 @@ pub struct EvaluationResult {
     pub status: ::std::option::Option<f64>,
     pub status_description: ::std::option::Option<::std::string::String>,
     pub total_logs: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -165,11 +165,11 @@ pub struct Gateway {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub authentication: ::std::option::Option<bool>,
-    pub cache_invalidate_on_update: bool,
+    pub cache_invalidate_on_update: ::std::option::Option<bool>,
     pub cache_ttl: ::std::option::Option<i64>,
-    pub collect_logs: bool,
+    pub collect_logs: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_at: ::std::string::String,
+    pub created_at: ::std::option::Option<::std::string::String>,
     pub dlp: ::std::option::Option<::serde_json::Value>,
     /// gateway id
     pub id: ::std::string::String,
@@ -180,31 +180,30 @@ pub struct Gateway {
     pub logpush: ::std::option::Option<bool>,
     pub logpush_public_key: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_at: ::std::string::String,
+    pub modified_at: ::std::option::Option<::std::string::String>,
     pub otel: ::std::option::Option<::std::vec::Vec<GatewayOtel>>,
     pub rate_limiting_interval: ::std::option::Option<i64>,
     pub rate_limiting_limit: ::std::option::Option<i64>,
-    pub rate_limiting_technique: GatewayRateLimitingTechnique,
+    pub rate_limiting_technique: ::std::option::Option<GatewayRateLimitingTechnique>,
     pub store_id: ::std::option::Option<::std::string::String>,
     pub stripe: ::std::option::Option<GatewayStripe>,
     pub zdr: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Gateway { account_id : "account_id" => string, account_tag : "account_tag" => string,
     authentication : "authentication" => boolean, cache_invalidate_on_update :
-    "cache_invalidate_on_update" required => boolean, cache_ttl : "cache_ttl" => integer,
-    collect_logs : "collect_logs" required => boolean, created_at : "created_at" required
-    => string, dlp : "dlp" => json, id : "id" required => string, internal_id :
-    "internal_id" => string, is_default : "is_default" => boolean, log_management :
-    "log_management" => integer, log_management_strategy : "log_management_strategy" =>
-    string, logpush : "logpush" => boolean, logpush_public_key : "logpush_public_key" =>
-    string, modified_at : "modified_at" required => string, otel : "otel" => objects,
-    rate_limiting_interval : "rate_limiting_interval" => integer, rate_limiting_limit :
-    "rate_limiting_limit" => integer, rate_limiting_technique : "rate_limiting_technique"
-    required, store_id : "store_id" => string, stripe : "stripe" => object, zdr : "zdr"
-    => boolean }
+    "cache_invalidate_on_update" => boolean, cache_ttl : "cache_ttl" => integer,
+    collect_logs : "collect_logs" => boolean, created_at : "created_at" => string, dlp :
+    "dlp" => json, id : "id" required => string, internal_id : "internal_id" => string,
+    is_default : "is_default" => boolean, log_management : "log_management" => integer,
+    log_management_strategy : "log_management_strategy" => string, logpush : "logpush" =>
+    boolean, logpush_public_key : "logpush_public_key" => string, modified_at :
+    "modified_at" => string, otel : "otel" => objects, rate_limiting_interval :
+    "rate_limiting_interval" => integer, rate_limiting_limit : "rate_limiting_limit" =>
+    integer, rate_limiting_technique : "rate_limiting_technique" => choice, store_id :
+    "store_id" => string, stripe : "stripe" => object, zdr : "zdr" => boolean }
 );
 impl Gateway {
     /// A value with the required fields set and the others empty.
@@ -220,10 +219,14 @@ impl Gateway {
             account_id: ::std::option::Option::None,
             account_tag: ::std::option::Option::None,
             authentication: ::std::option::Option::None,
-            cache_invalidate_on_update,
+            cache_invalidate_on_update: ::std::option::Option::Some(
+                cache_invalidate_on_update,
+            ),
             cache_ttl: ::std::option::Option::None,
-            collect_logs,
-            created_at: ::std::convert::Into::into(created_at),
+            collect_logs: ::std::option::Option::Some(collect_logs),
+            created_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_at),
+            ),
             dlp: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
             internal_id: ::std::option::Option::None,
@@ -232,11 +235,15 @@ impl Gateway {
             log_management_strategy: ::std::option::Option::None,
             logpush: ::std::option::Option::None,
             logpush_public_key: ::std::option::Option::None,
-            modified_at: ::std::convert::Into::into(modified_at),
+            modified_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_at),
+            ),
             otel: ::std::option::Option::None,
             rate_limiting_interval: ::std::option::Option::None,
             rate_limiting_limit: ::std::option::Option::None,
-            rate_limiting_technique,
+            rate_limiting_technique: ::std::option::Option::Some(
+                rate_limiting_technique,
+            ),
             store_id: ::std::option::Option::None,
             stripe: ::std::option::Option::None,
             zdr: ::std::option::Option::None,
@@ -252,12 +259,12 @@ pub struct GatewayOtel {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GatewayOtel { authorization : "authorization" => string, headers : "headers", url :
-    "url" => string }
+    GatewayOtel { authorization : "authorization" => string, headers : "headers" => map,
+    url : "url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -314,7 +321,7 @@ impl ::std::fmt::Display for GatewayRateLimitingTechnique {
 pub struct GatewayStripe {
     pub authorization: ::std::option::Option<::std::string::String>,
     pub usage_events: ::std::option::Option<::std::vec::Vec<GatewayStripeUsageEvent>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -325,7 +332,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GatewayStripeUsageEvent {
     pub payload: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GatewayStripeUsageEvent { payload : "payload" => string });
@@ -340,7 +347,7 @@ pub struct CreateGatewayBody {
     pub rate_limiting_interval: ::std::option::Option<i64>,
     pub rate_limiting_limit: ::std::option::Option<i64>,
     pub rate_limiting_technique: GatewayRateLimitingTechnique,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -349,7 +356,7 @@ crate::runtime::object!(
     "collect_logs" required => boolean, id : "id" required => string,
     rate_limiting_interval : "rate_limiting_interval" => integer, rate_limiting_limit :
     "rate_limiting_limit" => integer, rate_limiting_technique : "rate_limiting_technique"
-    required }
+    must => choice }
 );
 impl CreateGatewayBody {
     /// A value with the required fields set and the others empty.
@@ -360,13 +367,13 @@ impl CreateGatewayBody {
         rate_limiting_technique: GatewayRateLimitingTechnique,
     ) -> Self {
         Self {
-            cache_invalidate_on_update,
+            cache_invalidate_on_update: cache_invalidate_on_update,
             cache_ttl: ::std::option::Option::None,
-            collect_logs,
+            collect_logs: collect_logs,
             id: ::std::convert::Into::into(id),
             rate_limiting_interval: ::std::option::Option::None,
             rate_limiting_limit: ::std::option::Option::None,
-            rate_limiting_technique,
+            rate_limiting_technique: rate_limiting_technique,
             extra: ::std::default::Default::default(),
         }
     }
@@ -380,7 +387,7 @@ pub struct ListGatewaysQuery {
     pub order_by: ::std::option::Option<::std::string::String>,
     /// gateway id
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -396,7 +403,7 @@ pub struct UpdateGatewayBody {
     pub rate_limiting_interval: ::std::option::Option<i64>,
     pub rate_limiting_limit: ::std::option::Option<i64>,
     pub rate_limiting_technique: GatewayRateLimitingTechnique,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -404,7 +411,7 @@ crate::runtime::object!(
     required => boolean, cache_ttl : "cache_ttl" => integer, collect_logs :
     "collect_logs" required => boolean, rate_limiting_interval : "rate_limiting_interval"
     => integer, rate_limiting_limit : "rate_limiting_limit" => integer,
-    rate_limiting_technique : "rate_limiting_technique" required }
+    rate_limiting_technique : "rate_limiting_technique" must => choice }
 );
 impl UpdateGatewayBody {
     /// A value with the required fields set and the others empty.
@@ -414,12 +421,12 @@ impl UpdateGatewayBody {
         rate_limiting_technique: GatewayRateLimitingTechnique,
     ) -> Self {
         Self {
-            cache_invalidate_on_update,
+            cache_invalidate_on_update: cache_invalidate_on_update,
             cache_ttl: ::std::option::Option::None,
-            collect_logs,
+            collect_logs: collect_logs,
             rate_limiting_interval: ::std::option::Option::None,
             rate_limiting_limit: ::std::option::Option::None,
-            rate_limiting_technique,
+            rate_limiting_technique: rate_limiting_technique,
             extra: ::std::default::Default::default(),
         }
     }

@@ -199,43 +199,42 @@ impl AiGatewayLogsApi {
 /// Used by [`AiGatewayLogsApi::list_gateway_logs`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GatewayLogs {
-    pub cached: bool,
+    pub cached: ::std::option::Option<bool>,
     pub cost: ::std::option::Option<f64>,
     /// RFC 3339 date-time
-    pub created_at: ::std::string::String,
+    pub created_at: ::std::option::Option<::std::string::String>,
     pub custom_cost: ::std::option::Option<bool>,
-    pub duration: i64,
+    pub duration: ::std::option::Option<i64>,
     pub id: ::std::string::String,
     pub metadata: ::std::option::Option<::std::string::String>,
-    pub model: ::std::string::String,
+    pub model: ::std::option::Option<::std::string::String>,
     pub model_type: ::std::option::Option<::std::string::String>,
-    pub path: ::std::string::String,
-    pub provider: ::std::string::String,
+    pub path: ::std::option::Option<::std::string::String>,
+    pub provider: ::std::option::Option<::std::string::String>,
     pub request_content_type: ::std::option::Option<::std::string::String>,
     pub request_type: ::std::option::Option<::std::string::String>,
     pub response_content_type: ::std::option::Option<::std::string::String>,
     pub status_code: ::std::option::Option<i64>,
     pub step: ::std::option::Option<i64>,
-    pub success: bool,
+    pub success: ::std::option::Option<bool>,
     pub tokens_in: ::std::option::Option<i64>,
     pub tokens_out: ::std::option::Option<i64>,
-    pub request: ::std::string::String,
-    pub response: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub request: ::std::option::Option<::std::string::String>,
+    pub response: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GatewayLogs { cached : "cached" required => boolean, cost : "cost" => number,
-    created_at : "created_at" required => string, custom_cost : "custom_cost" => boolean,
-    duration : "duration" required => integer, id : "id" required => string, metadata :
-    "metadata" => string, model : "model" required => string, model_type : "model_type"
-    => string, path : "path" required => string, provider : "provider" required =>
-    string, request_content_type : "request_content_type" => string, request_type :
-    "request_type" => string, response_content_type : "response_content_type" => string,
-    status_code : "status_code" => integer, step : "step" => integer, success : "success"
-    required => boolean, tokens_in : "tokens_in" => integer, tokens_out : "tokens_out" =>
-    integer, request : "request" required => string, response : "response" required =>
-    string }
+    GatewayLogs { cached : "cached" => boolean, cost : "cost" => number, created_at :
+    "created_at" => string, custom_cost : "custom_cost" => boolean, duration : "duration"
+    => integer, id : "id" required => string, metadata : "metadata" => string, model :
+    "model" => string, model_type : "model_type" => string, path : "path" => string,
+    provider : "provider" => string, request_content_type : "request_content_type" =>
+    string, request_type : "request_type" => string, response_content_type :
+    "response_content_type" => string, status_code : "status_code" => integer, step :
+    "step" => integer, success : "success" => boolean, tokens_in : "tokens_in" =>
+    integer, tokens_out : "tokens_out" => integer, request : "request" => string,
+    response : "response" => string }
 );
 impl GatewayLogs {
     /// A value with the required fields set and the others empty.
@@ -253,27 +252,29 @@ impl GatewayLogs {
         response: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            cached,
+            cached: ::std::option::Option::Some(cached),
             cost: ::std::option::Option::None,
-            created_at: ::std::convert::Into::into(created_at),
+            created_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_at),
+            ),
             custom_cost: ::std::option::Option::None,
-            duration,
+            duration: ::std::option::Option::Some(duration),
             id: ::std::convert::Into::into(id),
             metadata: ::std::option::Option::None,
-            model: ::std::convert::Into::into(model),
+            model: ::std::option::Option::Some(::std::convert::Into::into(model)),
             model_type: ::std::option::Option::None,
-            path: ::std::convert::Into::into(path),
-            provider: ::std::convert::Into::into(provider),
+            path: ::std::option::Option::Some(::std::convert::Into::into(path)),
+            provider: ::std::option::Option::Some(::std::convert::Into::into(provider)),
             request_content_type: ::std::option::Option::None,
             request_type: ::std::option::Option::None,
             response_content_type: ::std::option::Option::None,
             status_code: ::std::option::Option::None,
             step: ::std::option::Option::None,
-            success,
+            success: ::std::option::Option::Some(success),
             tokens_in: ::std::option::Option::None,
             tokens_out: ::std::option::Option::None,
-            request: ::std::convert::Into::into(request),
-            response: ::std::convert::Into::into(response),
+            request: ::std::option::Option::Some(::std::convert::Into::into(request)),
+            response: ::std::option::Option::Some(::std::convert::Into::into(response)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -282,7 +283,7 @@ impl GatewayLogs {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteGatewayLogsResponse {
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteGatewayLogsResponse { success : "success" => boolean });
@@ -314,7 +315,7 @@ pub struct GatewayLog {
     pub success: ::std::option::Option<bool>,
     pub tokens_in: ::std::option::Option<i64>,
     pub tokens_out: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -346,14 +347,14 @@ pub struct ListGatewayLogsQuery {
     pub end_date: ::std::option::Option<::std::string::String>,
     pub success: ::std::option::Option<bool>,
     pub cached: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListGatewayLogsQuery { search : "search" => string, page : "page" => integer,
-    per_page : "per_page" => integer, order_by : "order_by", direction : "direction",
-    start_date : "start_date" => string, end_date : "end_date" => string, success :
-    "success" => boolean, cached : "cached" => boolean }
+    per_page : "per_page" => integer, order_by : "order_by" => choice, direction :
+    "direction" => choice, start_date : "start_date" => string, end_date : "end_date" =>
+    string, success : "success" => boolean, cached : "cached" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

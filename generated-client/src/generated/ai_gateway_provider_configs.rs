@@ -142,7 +142,7 @@ pub struct ProviderConfigs {
     pub rate_limit_period: ::std::option::Option<f64>,
     pub secret_id: ::std::option::Option<::std::string::String>,
     pub secret_preview: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

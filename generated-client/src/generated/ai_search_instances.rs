@@ -238,7 +238,7 @@ pub struct Instances {
     pub token_id: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub vectorize_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -265,7 +265,7 @@ crate::runtime::object!(
 pub struct InstancesCustomMetadata {
     pub data_type: ::std::option::Option<::std::string::String>,
     pub field_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -277,7 +277,7 @@ crate::runtime::object!(
 pub struct InstancesMetadata {
     pub created_from_aisearch_wizard: ::std::option::Option<bool>,
     pub worker_domain: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -297,7 +297,7 @@ pub struct InstancesPublicEndpointParams {
     pub search_endpoint: ::std::option::Option<
         InstancesPublicEndpointParamsChatCompletionsEndpoint,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -310,7 +310,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InstancesPublicEndpointParamsChatCompletionsEndpoint {
     pub disabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -322,7 +322,7 @@ crate::runtime::object!(
 pub struct InstancesPublicEndpointParamsMcp {
     pub description: ::std::option::Option<::std::string::String>,
     pub disabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -335,7 +335,7 @@ pub struct InstancesPublicEndpointParamsRateLimit {
     pub period_ms: ::std::option::Option<i64>,
     pub requests: ::std::option::Option<i64>,
     pub technique: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -350,7 +350,7 @@ pub struct InstancesSourceParams {
     pub prefix: ::std::option::Option<::std::string::String>,
     pub r2_jurisdiction: ::std::option::Option<::std::string::String>,
     pub web_crawler: ::std::option::Option<InstancesSourceParamsWebCrawler>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -368,7 +368,7 @@ pub struct InstancesSourceParamsWebCrawler {
     pub store_options: ::std::option::Option<
         InstancesSourceParamsWebCrawlerStoreOptions,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -384,13 +384,14 @@ pub struct InstancesSourceParamsWebCrawlerParseOptions {
     pub include_images: ::std::option::Option<bool>,
     pub specific_sitemaps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub use_browser_rendering: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstancesSourceParamsWebCrawlerParseOptions { include_headers : "include_headers",
-    include_images : "include_images" => boolean, specific_sitemaps : "specific_sitemaps"
-    => strings, use_browser_rendering : "use_browser_rendering" => boolean }
+    InstancesSourceParamsWebCrawlerParseOptions { include_headers : "include_headers" =>
+    map, include_images : "include_images" => boolean, specific_sitemaps :
+    "specific_sitemaps" => strings, use_browser_rendering : "use_browser_rendering" =>
+    boolean }
 );
 /// Used by [`AiSearchInstancesApi::create_instances`], [`AiSearchInstancesApi::list_instances`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -398,7 +399,7 @@ pub struct InstancesSourceParamsWebCrawlerStoreOptions {
     pub r2_jurisdiction: ::std::option::Option<::std::string::String>,
     pub storage_id: ::std::option::Option<::std::string::String>,
     pub storage_type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -441,7 +442,7 @@ pub struct Instance {
     pub token_id: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub vectorize_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -471,7 +472,7 @@ pub struct InstanceSourceParams {
     pub prefix: ::std::option::Option<::std::string::String>,
     pub r2_jurisdiction: ::std::option::Option<::std::string::String>,
     pub web_crawler: ::std::option::Option<InstanceSourceParamsWebCrawler>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -487,7 +488,7 @@ pub struct InstanceSourceParamsWebCrawler {
     pub store_options: ::std::option::Option<
         InstancesSourceParamsWebCrawlerStoreOptions,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -503,12 +504,12 @@ pub struct InstanceSourceParamsWebCrawlerParseOptions {
     pub include_images: ::std::option::Option<bool>,
     pub specific_sitemaps: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub use_browser_rendering: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InstanceSourceParamsWebCrawlerParseOptions { include_headers : "include_headers",
-    include_images : "include_images" => boolean, specific_sitemaps :
+    InstanceSourceParamsWebCrawlerParseOptions { include_headers : "include_headers" =>
+    map, include_images : "include_images" => boolean, specific_sitemaps :
     "specific_sitemaps", use_browser_rendering : "use_browser_rendering" => boolean }
 );
 /// Used by [`AiSearchInstancesApi::chat_completions`].
@@ -519,7 +520,7 @@ pub struct ChatCompletions {
     pub id: ::std::option::Option<::std::string::String>,
     pub model: ::std::option::Option<::std::string::String>,
     pub object: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -531,7 +532,7 @@ crate::runtime::object!(
 pub struct ChatCompletionsChoice {
     pub index: ::std::option::Option<i64>,
     pub message: ::std::option::Option<ChatCompletionsChoiceMessage>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -542,7 +543,7 @@ crate::runtime::object!(
 pub struct ChatCompletionsChoiceMessage {
     pub content: ::std::option::Option<::std::string::String>,
     pub role: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -558,7 +559,7 @@ pub struct ChatCompletionsChunk {
     pub scoring_details: ::std::option::Option<ChatCompletionsChunkScoringDetails>,
     pub text: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -574,12 +575,12 @@ pub struct ChatCompletionsChunkItem {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub timestamp: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChatCompletionsChunkItem { key : "key" => string, metadata : "metadata", timestamp :
-    "timestamp" => number }
+    ChatCompletionsChunkItem { key : "key" => string, metadata : "metadata" => map,
+    timestamp : "timestamp" => number }
 );
 /// Used by [`AiSearchInstancesApi::chat_completions`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -588,7 +589,7 @@ pub struct ChatCompletionsChunkScoringDetails {
     pub keyword_score: ::std::option::Option<f64>,
     pub vector_rank: ::std::option::Option<f64>,
     pub vector_score: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -601,7 +602,7 @@ crate::runtime::object!(
 pub struct SearchResponse {
     pub chunks: ::std::option::Option<::std::vec::Vec<ChatCompletionsChunk>>,
     pub search_query: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -623,12 +624,12 @@ pub struct Stats {
     pub queued: ::std::option::Option<i64>,
     pub running: ::std::option::Option<i64>,
     pub skipped: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Stats { completed : "completed" => integer, error : "error" => integer,
-    file_embed_errors : "file_embed_errors", index_source_errors : "index_source_errors",
-    last_activity : "last_activity" => string, queued : "queued" => integer, running :
-    "running" => integer, skipped : "skipped" => integer }
+    file_embed_errors : "file_embed_errors" => map, index_source_errors :
+    "index_source_errors" => map, last_activity : "last_activity" => string, queued :
+    "queued" => integer, running : "running" => integer, skipped : "skipped" => integer }
 );

@@ -136,7 +136,7 @@ pub struct CreateOrUpdateItemResponse {
     pub last_seen_at: ::std::option::Option<::std::string::String>,
     pub next_action: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -140,7 +140,7 @@ pub struct Tokens {
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub modified_by: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -64,7 +64,7 @@ impl AnalyticsApi {
 pub struct DayWiseSessionAndRecordingAnalyticsData {
     pub data: ::std::option::Option<DayWiseSessionAndRecordingAnalyticsDataData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -80,7 +80,7 @@ pub struct DayWiseSessionAndRecordingAnalyticsDataData {
     pub session_stats: ::std::option::Option<
         DayWiseSessionAndRecordingAnalyticsDataDataSessionStats,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -95,7 +95,7 @@ pub struct DayWiseSessionAndRecordingAnalyticsDataDataRecordingStats {
     >,
     pub recording_count: ::std::option::Option<i64>,
     pub recording_minutes_consumed: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -109,7 +109,7 @@ pub struct DayWiseSessionAndRecordingAnalyticsDataDataRecordingStatsDayStat {
     pub day: ::std::option::Option<::std::string::String>,
     pub total_recording_minutes: ::std::option::Option<i64>,
     pub total_recordings: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -125,7 +125,7 @@ pub struct DayWiseSessionAndRecordingAnalyticsDataDataSessionStats {
     >,
     pub sessions_count: ::std::option::Option<i64>,
     pub sessions_minutes_consumed: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -139,7 +139,7 @@ pub struct DayWiseSessionAndRecordingAnalyticsDataDataSessionStatsDayStat {
     pub day: ::std::option::Option<::std::string::String>,
     pub total_session_minutes: ::std::option::Option<f64>,
     pub total_sessions: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

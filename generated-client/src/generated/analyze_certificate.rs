@@ -52,12 +52,12 @@ pub struct AnalyzeCertificateBody {
     pub bundle_method: ::std::option::Option<BodyBundleMethod>,
     /// The zone's SSL certificate or certificate and the intermediate(s)
     pub certificate: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnalyzeCertificateBody { bundle_method : "bundle_method", certificate : "certificate"
-    => string }
+    AnalyzeCertificateBody { bundle_method : "bundle_method" => choice, certificate :
+    "certificate" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -140,20 +140,21 @@ pub struct DiscoveredOperations {
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     /// RFC 3339 date-time
-    pub timestamp: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamp: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DiscoveredOperations { schemas : "schemas", timestamp : "timestamp" required =>
-    string }
+    DiscoveredOperations { schemas : "schemas", timestamp : "timestamp" => string }
 );
 impl DiscoveredOperations {
     /// A value with the required fields set and the others empty.
     pub fn new(timestamp: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             schemas: ::std::option::Option::None,
-            timestamp: ::std::convert::Into::into(timestamp),
+            timestamp: ::std::option::Option::Some(
+                ::std::convert::Into::into(timestamp),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -162,28 +163,30 @@ impl DiscoveredOperations {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDiscoveredOperationsItem {
     /// The endpoint which can contain path parameter templates in curly braces, each will be replaced from…
-    pub endpoint: ::std::string::String,
+    pub endpoint: ::std::option::Option<::std::string::String>,
     pub features: ::std::option::Option<GetDiscoveredOperationsItemFeatures>,
     /// RFC3986-compliant host
-    pub host: ::std::string::String,
+    pub host: ::std::option::Option<::std::string::String>,
     /// UUID
     pub id: ::std::string::String,
     /// RFC 3339 date-time
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     /// The HTTP method used to access the endpoint
-    pub method: GetDiscoveredOperationsItemMethod,
+    pub method: ::std::option::Option<GetDiscoveredOperationsItemMethod>,
     /// API discovery engine(s) that discovered this operation
-    pub origin: ::std::vec::Vec<GetDiscoveredOperationsItemOrigin>,
+    pub origin: ::std::option::Option<
+        ::std::vec::Vec<GetDiscoveredOperationsItemOrigin>,
+    >,
     /// State of operation in API Discovery * `review` - Operation is not saved into API Shield Endpoint…
-    pub state: GetDiscoveredOperationsItemState,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub state: ::std::option::Option<GetDiscoveredOperationsItemState>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDiscoveredOperationsItem { endpoint : "endpoint" required => string, features :
-    "features" => object, host : "host" required => string, id : "id" required => string,
-    last_updated : "last_updated" required => string, method : "method" required, origin
-    : "origin" required, state : "state" required }
+    GetDiscoveredOperationsItem { endpoint : "endpoint" => string, features : "features"
+    => object, host : "host" => string, id : "id" required => string, last_updated :
+    "last_updated" => string, method : "method" => choice, origin : "origin" => choices,
+    state : "state" => choice }
 );
 impl GetDiscoveredOperationsItem {
     /// A value with the required fields set and the others empty.
@@ -197,14 +200,16 @@ impl GetDiscoveredOperationsItem {
         state: GetDiscoveredOperationsItemState,
     ) -> Self {
         Self {
-            endpoint: ::std::convert::Into::into(endpoint),
+            endpoint: ::std::option::Option::Some(::std::convert::Into::into(endpoint)),
             features: ::std::option::Option::None,
-            host: ::std::convert::Into::into(host),
+            host: ::std::option::Option::Some(::std::convert::Into::into(host)),
             id: ::std::convert::Into::into(id),
-            last_updated: ::std::convert::Into::into(last_updated),
-            method,
-            origin,
-            state,
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
+            method: ::std::option::Option::Some(method),
+            origin: ::std::option::Option::Some(origin),
+            state: ::std::option::Option::Some(state),
             extra: ::std::default::Default::default(),
         }
     }
@@ -215,7 +220,7 @@ pub struct GetDiscoveredOperationsItemFeatures {
     pub traffic_stats: ::std::option::Option<
         GetDiscoveredOperationsItemFeaturesTrafficStats,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -225,18 +230,18 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDiscoveredOperationsItemFeaturesTrafficStats {
     /// RFC 3339 date-time
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     /// The period in seconds these statistics were computed over
-    pub period_seconds: i64,
+    pub period_seconds: ::std::option::Option<i64>,
     /// The average number of requests seen during this period
-    pub requests: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub requests: ::std::option::Option<f64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDiscoveredOperationsItemFeaturesTrafficStats { last_updated : "last_updated"
-    required => string, period_seconds : "period_seconds" required => integer, requests :
-    "requests" required => number }
+    GetDiscoveredOperationsItemFeaturesTrafficStats { last_updated : "last_updated" =>
+    string, period_seconds : "period_seconds" => integer, requests : "requests" => number
+    }
 );
 impl GetDiscoveredOperationsItemFeaturesTrafficStats {
     /// A value with the required fields set and the others empty.
@@ -246,9 +251,11 @@ impl GetDiscoveredOperationsItemFeaturesTrafficStats {
         requests: f64,
     ) -> Self {
         Self {
-            last_updated: ::std::convert::Into::into(last_updated),
-            period_seconds,
-            requests,
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
+            period_seconds: ::std::option::Option::Some(period_seconds),
+            requests: ::std::option::Option::Some(requests),
             extra: ::std::default::Default::default(),
         }
     }
@@ -440,10 +447,10 @@ impl ::std::fmt::Display for GetDiscoveredOperationsItemState {
 pub struct DiscoveredOperation {
     /// State of operation in API Discovery * `review` - Operation is not saved into API Shield Endpoint…
     pub state: ::std::option::Option<GetDiscoveredOperationsItemState>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DiscoveredOperation { state : "state" });
+crate::runtime::object!(DiscoveredOperation { state : "state" => choice });
 /// Used by [`ApiShieldApiDiscoveryApi::get_discovered_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDiscoveredOperationsQuery {
@@ -467,14 +474,14 @@ pub struct GetDiscoveredOperationsQuery {
     pub origin: ::std::option::Option<GetDiscoveredOperationsItemOrigin>,
     /// Filter results to only include discovery results in a particular state
     pub state: ::std::option::Option<GetDiscoveredOperationsItemState>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetDiscoveredOperationsQuery { page : "page" => integer, per_page : "per_page" =>
     integer, host : "host" => strings, method : "method" => strings, endpoint :
-    "endpoint" => string, direction : "direction", order : "order", diff : "diff" =>
-    boolean, origin : "origin", state : "state" }
+    "endpoint" => string, direction : "direction" => choice, order : "order" => choice,
+    diff : "diff" => boolean, origin : "origin" => choice, state : "state" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -595,10 +602,10 @@ impl ::std::fmt::Display for GetDiscoveredOperationsQueryOrder {
 pub struct PatchDiscoveredOperationBody {
     /// Mark state of operation in API Discovery * `review` - Mark operation as for review * `ignored` -…
     pub state: ::std::option::Option<PatchDiscoveredOperationBodyState>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PatchDiscoveredOperationBody { state : "state" });
+crate::runtime::object!(PatchDiscoveredOperationBody { state : "state" => choice });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -221,7 +221,7 @@ impl ApiShieldClientCertificatesForAZoneApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HostnameAssociations {
     pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(HostnameAssociations { hostnames : "hostnames" => strings });
@@ -265,7 +265,7 @@ pub struct ClientCertificate {
     pub status: ::std::option::Option<ClientCertificateStatus>,
     /// The number of days the Client Certificate will be valid after the issued_on date
     pub validity_days: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -276,15 +276,15 @@ crate::runtime::object!(
     "issued_on" => string, location : "location" => string, organization : "organization"
     => string, organizational_unit : "organizational_unit" => string, serial_number :
     "serial_number" => string, signature : "signature" => string, ski : "ski" => string,
-    state : "state" => string, status : "status", validity_days : "validity_days" =>
-    integer }
+    state : "state" => string, status : "status" => choice, validity_days :
+    "validity_days" => integer }
 );
 /// Used by [`ApiShieldClientCertificatesForAZoneApi::create_client_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClientCertificateCertificateAuthority {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -355,7 +355,7 @@ pub struct ReplaceHostnameAssociationsBody {
     pub hostnames: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The UUID for a certificate that was uploaded to the mTLS Certificate Management endpoint
     pub mtls_certificate_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -367,7 +367,7 @@ crate::runtime::object!(
 pub struct ListHostnameAssociationsQuery {
     /// The UUID to match against for a certificate that was uploaded to the mTLS Certificate Management…
     pub mtls_certificate_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -381,7 +381,7 @@ pub struct CreateClientCertificateBody {
     pub csr: ::std::string::String,
     /// The number of days the Client Certificate will be valid after the issued_on date
     pub validity_days: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -396,7 +396,7 @@ impl CreateClientCertificateBody {
     ) -> Self {
         Self {
             csr: ::std::convert::Into::into(csr),
-            validity_days,
+            validity_days: validity_days,
             extra: ::std::default::Default::default(),
         }
     }
@@ -414,12 +414,13 @@ pub struct ListClientCertificatesQuery {
     pub limit: ::std::option::Option<i64>,
     /// Offset the results
     pub offset: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListClientCertificatesQuery { status : "status", page : "page" => number, per_page :
-    "per_page" => number, limit : "limit" => integer, offset : "offset" => integer }
+    ListClientCertificatesQuery { status : "status" => choice, page : "page" => number,
+    per_page : "per_page" => number, limit : "limit" => integer, offset : "offset" =>
+    integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

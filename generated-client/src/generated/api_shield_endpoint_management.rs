@@ -83,9 +83,7 @@ impl ApiShieldEndpointManagementApi {
         &self,
         zone_id: &str,
         body: &::std::vec::Vec<DeleteMultipleOperationsBody>,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteMultipleOperationsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::DELETE,
@@ -152,9 +150,7 @@ impl ApiShieldEndpointManagementApi {
         &self,
         zone_id: &str,
         operation_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteMultipleOperationsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -205,13 +201,13 @@ pub struct Operation {
     pub host: ::std::option::Option<::std::string::String>,
     /// The HTTP method used to access the endpoint
     pub method: ::std::option::Option<OperationMethod>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Operation { features : "features" => object, last_updated : "last_updated" => string,
     operation_id : "operation_id" => string, endpoint : "endpoint" => string, host :
-    "host" => string, method : "method" }
+    "host" => string, method : "method" => choice }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`], [`ApiShieldEndpointManagementApi::get_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -223,7 +219,7 @@ pub struct OperationFeatures {
         OperationFeaturesConfidenceIntervals,
     >,
     pub schema_info: ::std::option::Option<OperationFeaturesSchemaInfo>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -253,7 +249,7 @@ pub struct OperationFeaturesThresholds {
     pub requests: ::std::option::Option<i64>,
     /// The suggested threshold in requests done by the same auth_id or period_seconds
     pub suggested_threshold: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -271,7 +267,7 @@ pub struct OperationFeaturesParameterSchemas {
     pub parameter_schemas: ::std::option::Option<
         OperationFeaturesParameterSchemasParameterSchemas,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -287,12 +283,12 @@ pub struct OperationFeaturesParameterSchemasParameterSchemas {
     pub responses: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     OperationFeaturesParameterSchemasParameterSchemas { parameters : "parameters",
-    responses : "responses" }
+    responses : "responses" => map }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -301,7 +297,7 @@ pub struct OperationFeaturesApiRouting {
     pub last_updated: ::std::option::Option<::std::string::String>,
     /// Target route
     pub route: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -316,7 +312,7 @@ pub struct OperationFeaturesConfidenceIntervals {
     pub suggested_threshold: ::std::option::Option<
         OperationFeaturesConfidenceIntervalsSuggestedThreshold,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -331,7 +327,7 @@ pub struct OperationFeaturesConfidenceIntervalsSuggestedThreshold {
     >,
     /// Suggested threshold
     pub mean: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -350,7 +346,7 @@ pub struct OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceInter
     pub p99: ::std::option::Option<
         OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -364,7 +360,7 @@ pub struct OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceInter
     pub lower: ::std::option::Option<f64>,
     /// Upper bound for percentile estimate
     pub upper: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -381,13 +377,13 @@ pub struct OperationFeaturesSchemaInfo {
     pub mitigation_action: ::std::option::Option<
         OperationFeaturesSchemaInfoMitigationAction,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     OperationFeaturesSchemaInfo { active_schema : "active_schema" => object,
     learned_available : "learned_available" => boolean, mitigation_action :
-    "mitigation_action" }
+    "mitigation_action" => choice }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -400,7 +396,7 @@ pub struct OperationFeaturesSchemaInfoActiveSchema {
     pub is_learned: ::std::option::Option<bool>,
     /// Schema file name
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -546,23 +542,22 @@ impl ::std::fmt::Display for OperationMethod {
 pub struct InformationAboutOperation {
     pub features: ::std::option::Option<OperationFeatures>,
     /// The endpoint which can contain path parameter templates in curly braces, each will be replaced from…
-    pub endpoint: ::std::string::String,
+    pub endpoint: ::std::option::Option<::std::string::String>,
     /// RFC3986-compliant host
-    pub host: ::std::string::String,
+    pub host: ::std::option::Option<::std::string::String>,
     /// The HTTP method used to access the endpoint
-    pub method: OperationMethod,
+    pub method: ::std::option::Option<OperationMethod>,
     /// RFC 3339 date-time
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     /// UUID
-    pub operation_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub operation_id: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InformationAboutOperation { features : "features" => object, endpoint : "endpoint"
-    required => string, host : "host" required => string, method : "method" required,
-    last_updated : "last_updated" required => string, operation_id : "operation_id"
-    required => string }
+    InformationAboutOperation { features : "features" => object, endpoint : "endpoint" =>
+    string, host : "host" => string, method : "method" => choice, last_updated :
+    "last_updated" => string, operation_id : "operation_id" => string }
 );
 impl InformationAboutOperation {
     /// A value with the required fields set and the others empty.
@@ -575,57 +570,19 @@ impl InformationAboutOperation {
     ) -> Self {
         Self {
             features: ::std::option::Option::None,
-            endpoint: ::std::convert::Into::into(endpoint),
-            host: ::std::convert::Into::into(host),
-            method,
-            last_updated: ::std::convert::Into::into(last_updated),
-            operation_id: ::std::convert::Into::into(operation_id),
+            endpoint: ::std::option::Option::Some(::std::convert::Into::into(endpoint)),
+            host: ::std::option::Option::Some(::std::convert::Into::into(host)),
+            method: ::std::option::Option::Some(method),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
+            operation_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(operation_id),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
 }
-/// Used by [`ApiShieldEndpointManagementApi::delete_multiple_operations`], [`ApiShieldEndpointManagementApi::delete_operation`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteMultipleOperationsResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteMultipleOperationsResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteMultipleOperationsResponseError>,
-    >,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteMultipleOperationsResponse { errors : "errors" => objects, messages :
-    "messages" => objects, success : "success" => boolean }
-);
-/// Used by [`ApiShieldEndpointManagementApi::delete_multiple_operations`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteMultipleOperationsResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteMultipleOperationsResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteMultipleOperationsResponseError { code : "code" => integer, documentation_url :
-    "documentation_url" => string, message : "message" => string, source : "source" =>
-    object }
-);
-/// Used by [`ApiShieldEndpointManagementApi::delete_multiple_operations`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteMultipleOperationsResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteMultipleOperationsResponseErrorSource { pointer : "pointer" => string }
-);
 /// Used by [`ApiShieldEndpointManagementApi::get_operations_and_features_as_openapi_schemas`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperationsAndFeatures {
@@ -633,7 +590,7 @@ pub struct OperationsAndFeatures {
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     pub timestamp: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -648,12 +605,12 @@ pub struct AddOperationsToZoneBody {
     pub host: ::std::string::String,
     /// The HTTP method used to access the endpoint
     pub method: OperationMethod,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddOperationsToZoneBody { endpoint : "endpoint" required => string, host : "host"
-    required => string, method : "method" required }
+    required => string, method : "method" must => choice }
 );
 impl AddOperationsToZoneBody {
     /// A value with the required fields set and the others empty.
@@ -665,7 +622,7 @@ impl AddOperationsToZoneBody {
         Self {
             endpoint: ::std::convert::Into::into(endpoint),
             host: ::std::convert::Into::into(host),
-            method,
+            method: method,
             extra: ::std::default::Default::default(),
         }
     }
@@ -689,13 +646,14 @@ pub struct GetOperationsQuery {
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Add feature(s) to the results
     pub feature: ::std::option::Option<::std::vec::Vec<GetOperationsQueryFeature>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetOperationsQuery { page : "page" => integer, per_page : "per_page" => integer,
-    order : "order", direction : "direction", host : "host" => strings, method : "method"
-    => strings, endpoint : "endpoint" => string, feature : "feature" }
+    order : "order" => choice, direction : "direction" => choice, host : "host" =>
+    strings, method : "method" => strings, endpoint : "endpoint" => string, feature :
+    "feature" => choices }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -864,7 +822,7 @@ impl ::std::fmt::Display for GetOperationsQueryFeature {
 pub struct DeleteMultipleOperationsBody {
     /// The ID of the operation
     pub operation_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -884,10 +842,10 @@ impl DeleteMultipleOperationsBody {
 pub struct GetOperationQuery {
     /// Add feature(s) to the results
     pub feature: ::std::option::Option<::std::vec::Vec<GetOperationsQueryFeature>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetOperationQuery { feature : "feature" });
+crate::runtime::object!(GetOperationQuery { feature : "feature" => choices });
 /// Used by [`ApiShieldEndpointManagementApi::get_operations_and_features_as_openapi_schemas`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOperationsAndFeaturesAsOpenapiSchemasQuery {
@@ -895,12 +853,12 @@ pub struct GetOperationsAndFeaturesAsOpenapiSchemasQuery {
     pub host: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Add feature(s) to the results
     pub feature: ::std::option::Option<::std::vec::Vec<GetOperationsQueryFeature>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetOperationsAndFeaturesAsOpenapiSchemasQuery { host : "host" => strings, feature :
-    "feature" }
+    "feature" => choices }
 );
 impl crate::runtime::TypedQuery for GetOperationQuery {}
 impl crate::runtime::TypedQuery for GetOperationsAndFeaturesAsOpenapiSchemasQuery {}

@@ -310,9 +310,7 @@ impl ApiShieldSchemaValidation20Api {
         &self,
         zone_id: &str,
         schema_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteSchemaResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -359,7 +357,7 @@ impl ApiShieldSchemaValidation20Api {
 pub struct OperationLevelSchemaValidationSettings {
     pub mitigation_action: ::std::option::Option<::std::string::String>,
     pub operation_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -375,7 +373,7 @@ pub struct ZoneLevelSchemaValidationSettings {
     pub validation_override_mitigation_action: ::std::option::Option<
         ::std::string::String,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -389,7 +387,7 @@ crate::runtime::object!(
 pub struct UploadSchemaToZoneResponse {
     pub schema: ::std::option::Option<InformationAboutSchema>,
     pub upload_details: ::std::option::Option<UploadSchemaToZoneResponseUploadDetails>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -400,25 +398,24 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct InformationAboutSchema {
     /// RFC 3339 date-time
-    pub created_at: ::std::string::String,
+    pub created_at: ::std::option::Option<::std::string::String>,
     /// Kind of schema
-    pub kind: InformationAboutSchemaKind,
+    pub kind: ::std::option::Option<InformationAboutSchemaKind>,
     /// Name of the schema
     pub name: ::std::string::String,
     /// UUID
-    pub schema_id: ::std::string::String,
+    pub schema_id: ::std::option::Option<::std::string::String>,
     /// Source of the schema
     pub source: ::std::option::Option<::std::string::String>,
     /// Flag whether schema is enabled for validation
     pub validation_enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InformationAboutSchema { created_at : "created_at" required => string, kind : "kind"
-    required, name : "name" required => string, schema_id : "schema_id" required =>
-    string, source : "source" => string, validation_enabled : "validation_enabled" =>
-    boolean }
+    InformationAboutSchema { created_at : "created_at" => string, kind : "kind" =>
+    choice, name : "name" required => string, schema_id : "schema_id" => string, source :
+    "source" => string, validation_enabled : "validation_enabled" => boolean }
 );
 impl InformationAboutSchema {
     /// A value with the required fields set and the others empty.
@@ -428,10 +425,14 @@ impl InformationAboutSchema {
         schema_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            created_at: ::std::convert::Into::into(created_at),
-            kind: InformationAboutSchemaKind::OpenapiV3,
+            created_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_at),
+            ),
+            kind: ::std::option::Option::Some(InformationAboutSchemaKind::OpenapiV3),
             name: ::std::convert::Into::into(name),
-            schema_id: ::std::convert::Into::into(schema_id),
+            schema_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(schema_id),
+            ),
             source: ::std::option::Option::None,
             validation_enabled: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -490,7 +491,7 @@ pub struct UploadSchemaToZoneResponseUploadDetails {
     pub warnings: ::std::option::Option<
         ::std::vec::Vec<UploadSchemaToZoneResponseUploadDetailsWarning>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -500,23 +501,23 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadSchemaToZoneResponseUploadDetailsWarning {
     /// Code that identifies the event that occurred
-    pub code: i64,
+    pub code: ::std::option::Option<i64>,
     /// JSONPath location(s) in the schema where these events were encountered
     pub locations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Diagnostic message that describes the event
     pub message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UploadSchemaToZoneResponseUploadDetailsWarning { code : "code" required => integer,
-    locations : "locations" => strings, message : "message" => string }
+    UploadSchemaToZoneResponseUploadDetailsWarning { code : "code" => integer, locations
+    : "locations" => strings, message : "message" => string }
 );
 impl UploadSchemaToZoneResponseUploadDetailsWarning {
     /// A value with the required fields set and the others empty.
     pub fn new(code: i64) -> Self {
         Self {
-            code,
+            code: ::std::option::Option::Some(code),
             locations: ::std::option::Option::None,
             message: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -530,72 +531,34 @@ pub struct SchemaHost {
     pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub name: ::std::option::Option<::std::string::String>,
     pub schema_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SchemaHost { created_at : "created_at" => string, hosts : "hosts" => strings, name :
     "name" => string, schema_id : "schema_id" => string }
 );
-/// Used by [`ApiShieldSchemaValidation20Api::delete_schema`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteSchemaResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteSchemaResponseError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeleteSchemaResponseError>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteSchemaResponse { errors : "errors" => objects, messages : "messages" =>
-    objects, success : "success" => boolean }
-);
-/// Used by [`ApiShieldSchemaValidation20Api::delete_schema`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteSchemaResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteSchemaResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteSchemaResponseError { code : "code" => integer, documentation_url :
-    "documentation_url" => string, message : "message" => string, source : "source" =>
-    object }
-);
-/// Used by [`ApiShieldSchemaValidation20Api::delete_schema`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteSchemaResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteSchemaResponseErrorSource { pointer : "pointer" => string }
-);
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// The endpoint which can contain path parameter templates in curly braces, each will be replaced from…
-    pub endpoint: ::std::string::String,
+    pub endpoint: ::std::option::Option<::std::string::String>,
     /// RFC3986-compliant host
-    pub host: ::std::string::String,
+    pub host: ::std::option::Option<::std::string::String>,
     /// The HTTP method used to access the endpoint
-    pub method: OperationMethod,
+    pub method: ::std::option::Option<OperationMethod>,
     /// RFC 3339 date-time
     pub last_updated: ::std::option::Option<::std::string::String>,
     /// UUID
     pub operation_id: ::std::option::Option<::std::string::String>,
     pub features: ::std::option::Option<OperationFeatures>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Operation { endpoint : "endpoint" required => string, host : "host" required =>
-    string, method : "method" required, last_updated : "last_updated" => string,
-    operation_id : "operation_id" => string, features : "features" => object }
+    Operation { endpoint : "endpoint" => string, host : "host" => string, method :
+    "method" => choice, last_updated : "last_updated" => string, operation_id :
+    "operation_id" => string, features : "features" => object }
 );
 impl Operation {
     /// A value with the required fields set and the others empty.
@@ -605,9 +568,9 @@ impl Operation {
         method: OperationMethod,
     ) -> Self {
         Self {
-            endpoint: ::std::convert::Into::into(endpoint),
-            host: ::std::convert::Into::into(host),
-            method,
+            endpoint: ::std::option::Option::Some(::std::convert::Into::into(endpoint)),
+            host: ::std::option::Option::Some(::std::convert::Into::into(host)),
+            method: ::std::option::Option::Some(method),
             last_updated: ::std::option::Option::None,
             operation_id: ::std::option::Option::None,
             features: ::std::option::Option::None,
@@ -703,7 +666,7 @@ pub struct OperationFeatures {
         OperationFeaturesConfidenceIntervals,
     >,
     pub schema_info: ::std::option::Option<OperationFeaturesSchemaInfo>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -733,7 +696,7 @@ pub struct OperationFeaturesThresholds {
     pub requests: ::std::option::Option<i64>,
     /// The suggested threshold in requests done by the same auth_id or period_seconds
     pub suggested_threshold: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -751,7 +714,7 @@ pub struct OperationFeaturesParameterSchemas {
     pub parameter_schemas: ::std::option::Option<
         OperationFeaturesParameterSchemasParameterSchemas,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -767,12 +730,12 @@ pub struct OperationFeaturesParameterSchemasParameterSchemas {
     pub responses: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     OperationFeaturesParameterSchemasParameterSchemas { parameters : "parameters",
-    responses : "responses" }
+    responses : "responses" => map }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -781,7 +744,7 @@ pub struct OperationFeaturesApiRouting {
     pub last_updated: ::std::option::Option<::std::string::String>,
     /// Target route
     pub route: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -796,7 +759,7 @@ pub struct OperationFeaturesConfidenceIntervals {
     pub suggested_threshold: ::std::option::Option<
         OperationFeaturesConfidenceIntervalsSuggestedThreshold,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -811,7 +774,7 @@ pub struct OperationFeaturesConfidenceIntervalsSuggestedThreshold {
     >,
     /// Suggested threshold
     pub mean: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -830,7 +793,7 @@ pub struct OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceInter
     pub p99: ::std::option::Option<
         OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceIntervalsP90,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -844,7 +807,7 @@ pub struct OperationFeaturesConfidenceIntervalsSuggestedThresholdConfidenceInter
     pub lower: ::std::option::Option<f64>,
     /// Upper bound for percentile estimate
     pub upper: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -861,13 +824,13 @@ pub struct OperationFeaturesSchemaInfo {
     pub mitigation_action: ::std::option::Option<
         OperationFeaturesSchemaInfoMitigationAction,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     OperationFeaturesSchemaInfo { active_schema : "active_schema" => object,
     learned_available : "learned_available" => boolean, mitigation_action :
-    "mitigation_action" }
+    "mitigation_action" => choice }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -880,7 +843,7 @@ pub struct OperationFeaturesSchemaInfoActiveSchema {
     pub is_learned: ::std::option::Option<bool>,
     /// Schema file name
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -950,12 +913,12 @@ pub struct UpdateOperationLevelSchemaValidationSettingsBody {
     pub mitigation_action: ::std::option::Option<
         UpdateOperationLevelSchemaValidationSettingsBodyMitigationAction,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateOperationLevelSchemaValidationSettingsBody { mitigation_action :
-    "mitigation_action" }
+    "mitigation_action" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1030,13 +993,14 @@ pub struct UpdateZoneLevelSchemaValidationSettingsBody {
     pub validation_override_mitigation_action: ::std::option::Option<
         UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateZoneLevelSchemaValidationSettingsBody { validation_default_mitigation_action :
-    "validation_default_mitigation_action" required,
-    validation_override_mitigation_action : "validation_override_mitigation_action" }
+    "validation_default_mitigation_action" must => choice,
+    validation_override_mitigation_action : "validation_override_mitigation_action" =>
+    choice }
 );
 impl UpdateZoneLevelSchemaValidationSettingsBody {
     /// A value with the required fields set and the others empty.
@@ -1044,7 +1008,7 @@ impl UpdateZoneLevelSchemaValidationSettingsBody {
         validation_default_mitigation_action: OperationFeaturesSchemaInfoMitigationAction,
     ) -> Self {
         Self {
-            validation_default_mitigation_action,
+            validation_default_mitigation_action: validation_default_mitigation_action,
             validation_override_mitigation_action: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -1121,13 +1085,14 @@ pub struct UpdateZoneLevelSchemaValidationSettingsPatchBody {
     pub validation_override_mitigation_action: ::std::option::Option<
         UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateZoneLevelSchemaValidationSettingsPatchBody {
-    validation_default_mitigation_action : "validation_default_mitigation_action",
-    validation_override_mitigation_action : "validation_override_mitigation_action" }
+    validation_default_mitigation_action : "validation_default_mitigation_action" =>
+    choice, validation_override_mitigation_action :
+    "validation_override_mitigation_action" => choice }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_schemas`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1140,7 +1105,7 @@ pub struct GetSchemasQuery {
     pub omit_source: ::std::option::Option<bool>,
     /// Flag whether schema is enabled for validation
     pub validation_enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1153,7 +1118,7 @@ crate::runtime::object!(
 pub struct EnableValidationForSchemaBody {
     /// Flag whether schema is enabled for validation
     pub validation_enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1165,7 +1130,7 @@ crate::runtime::object!(
 pub struct GetSchemaQuery {
     /// Omit the source-files of schemas and only retrieve their meta-data
     pub omit_source: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetSchemaQuery { omit_source : "omit_source" => boolean });
@@ -1190,13 +1155,14 @@ pub struct GetOperationsFromSchemaQuery {
     pub operation_status: ::std::option::Option<
         GetOperationsFromSchemaQueryOperationStatus,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOperationsFromSchemaQuery { feature : "feature", host : "host" => strings, method
-    : "method" => strings, endpoint : "endpoint" => string, page : "page" => integer,
-    per_page : "per_page" => integer, operation_status : "operation_status" }
+    GetOperationsFromSchemaQuery { feature : "feature" => choices, host : "host" =>
+    strings, method : "method" => strings, endpoint : "endpoint" => string, page : "page"
+    => integer, per_page : "per_page" => integer, operation_status : "operation_status"
+    => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

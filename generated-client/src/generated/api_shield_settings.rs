@@ -82,7 +82,7 @@ pub struct InformationAboutConfigurationProperties {
     pub auth_id_characteristics: ::std::option::Option<
         ::std::vec::Vec<InformationAboutConfigurationPropertiesAuthIdCharacteristic>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -95,13 +95,15 @@ pub struct InformationAboutConfigurationPropertiesAuthIdCharacteristic {
     /// The name of the characteristic field, i.e., the header or cookie name
     pub name: ::std::string::String,
     /// The type of characteristic
-    pub r#type: InformationAboutConfigurationPropertiesAuthIdCharacteristicType,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub r#type: ::std::option::Option<
+        InformationAboutConfigurationPropertiesAuthIdCharacteristicType,
+    >,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     InformationAboutConfigurationPropertiesAuthIdCharacteristic { name : "name" required
-    => string, r#type : "type" required }
+    => string, r#type : "type" => choice }
 );
 impl InformationAboutConfigurationPropertiesAuthIdCharacteristic {
     /// A value with the required fields set and the others empty.
@@ -111,7 +113,7 @@ impl InformationAboutConfigurationPropertiesAuthIdCharacteristic {
     ) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
-            r#type,
+            r#type: ::std::option::Option::Some(r#type),
             extra: ::std::default::Default::default(),
         }
     }
@@ -187,10 +189,12 @@ pub struct GetConfigurationPropertiesQuery {
     pub properties: ::std::option::Option<
         ::std::vec::Vec<GetConfigurationPropertiesQueryProperty>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetConfigurationPropertiesQuery { properties : "properties" });
+crate::runtime::object!(
+    GetConfigurationPropertiesQuery { properties : "properties" => choices }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -64,7 +64,7 @@ impl ApiShieldWafExpressionTemplatesApi {
 pub struct GenerateFallthroughWafExpressionTemplateFromSetOfApiHostsResponse {
     pub expression: ::std::option::Option<::std::string::String>,
     pub title: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

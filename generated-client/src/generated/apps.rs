@@ -76,7 +76,7 @@ impl AppsApi {
 pub struct App {
     pub data: ::std::option::Option<AppData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(App { data : "data" => object, success : "success" => boolean });
@@ -84,7 +84,7 @@ crate::runtime::object!(App { data : "data" => object, success : "success" => bo
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppData {
     pub app: ::std::option::Option<AppDataApp>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AppData { app : "app" => object });
@@ -94,7 +94,7 @@ pub struct AppDataApp {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -106,7 +106,7 @@ crate::runtime::object!(
 pub struct Apps {
     pub data: ::std::option::Option<::std::vec::Vec<AppDataApp>>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

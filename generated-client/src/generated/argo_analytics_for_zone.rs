@@ -62,7 +62,7 @@ impl ArgoAnalyticsForZoneApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArgoAnalyticsQuery {
     pub bins: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ArgoAnalyticsQuery { bins : "bins" => string });

@@ -80,7 +80,7 @@ pub struct Setting {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -92,15 +92,17 @@ crate::runtime::object!(
 pub struct PatchArgoSmartRoutingSettingBody {
     /// Enables Argo Smart Routing
     pub value: PatchArgoSmartRoutingSettingBodyValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PatchArgoSmartRoutingSettingBody { value : "value" required });
+crate::runtime::object!(
+    PatchArgoSmartRoutingSettingBody { value : "value" must => choice }
+);
 impl PatchArgoSmartRoutingSettingBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: PatchArgoSmartRoutingSettingBodyValue) -> Self {
         Self {
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }

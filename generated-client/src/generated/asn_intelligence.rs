@@ -88,7 +88,7 @@ pub struct AsnSubnets {
     pub page: ::std::option::Option<f64>,
     pub per_page: ::std::option::Option<f64>,
     pub subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

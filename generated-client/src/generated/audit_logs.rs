@@ -107,7 +107,7 @@ pub struct AccountAuditLogs {
     pub raw: ::std::option::Option<AccountAuditLogsRaw>,
     pub resource: ::std::option::Option<AccountAuditLogsResource>,
     pub zone: ::std::option::Option<AccountAuditLogsAccount>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -120,7 +120,7 @@ crate::runtime::object!(
 pub struct AccountAuditLogsAccount {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -133,7 +133,7 @@ pub struct AccountAuditLogsAction {
     pub result: ::std::option::Option<::std::string::String>,
     pub time: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -150,7 +150,7 @@ pub struct AccountAuditLogsActor {
     pub token_id: ::std::option::Option<::std::string::String>,
     pub token_name: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -166,7 +166,7 @@ pub struct AccountAuditLogsRaw {
     pub status_code: ::std::option::Option<i64>,
     pub uri: ::std::option::Option<::std::string::String>,
     pub user_agent: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -189,13 +189,13 @@ pub struct AccountAuditLogsResource {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccountAuditLogsResource { id : "id" => string, product : "product" => string,
-    request : "request", response : "response", scope : "scope", r#type : "type" =>
-    string }
+    request : "request" => map, response : "response" => map, scope : "scope" => map,
+    r#type : "type" => string }
 );
 /// Used by [`AuditLogsApi::get_account_audit_logs`], [`AuditLogsApi::get_user_audit_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -224,15 +224,16 @@ pub struct GetAccountAuditLogsQuery {
     pub page: ::std::option::Option<f64>,
     /// Indicates whether or not to hide user level audit logs
     pub hide_user_logs: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAccountAuditLogsQuery { id : "id" => string, export : "export" => boolean,
     action_type : "action.type" => string, actor_ip : "actor.ip" => string, actor_email :
     "actor.email" => string, since : "since" => string, before : "before" => string,
-    zone_name : "zone.name" => string, direction : "direction", per_page : "per_page" =>
-    number, page : "page" => number, hide_user_logs : "hide_user_logs" => boolean }
+    zone_name : "zone.name" => string, direction : "direction" => choice, per_page :
+    "per_page" => number, page : "page" => number, hide_user_logs : "hide_user_logs" =>
+    boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

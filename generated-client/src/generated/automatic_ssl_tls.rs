@@ -83,7 +83,7 @@ pub struct EnrollmentStatus {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub next_scheduled_scan: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -110,7 +110,7 @@ pub struct Job {
     pub last_seen_at: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<::std::string::String>,
     pub started_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -125,7 +125,7 @@ pub struct JobLogs {
     pub id: ::std::option::Option<i64>,
     pub message: ::std::option::Option<::std::string::String>,
     pub message_type: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -82,7 +82,7 @@ impl AutoragRagApi {
 pub struct File {
     pub error: ::std::option::Option<::std::string::String>,
     pub key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(File { error : "error" => string, key : "key" => string });
@@ -90,7 +90,7 @@ crate::runtime::object!(File { error : "error" => string, key : "key" => string 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncResponse {
     pub job_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SyncResponse { job_id : "job_id" => string });

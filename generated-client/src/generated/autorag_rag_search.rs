@@ -85,7 +85,7 @@ pub struct AiSearch {
     pub object: ::std::option::Option<::std::string::String>,
     pub response: ::std::option::Option<::std::string::String>,
     pub search_query: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -103,19 +103,20 @@ pub struct AiSearchData {
     pub file_id: ::std::option::Option<::std::string::String>,
     pub filename: ::std::option::Option<::std::string::String>,
     pub score: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AiSearchData { attributes : "attributes", content : "content" => objects, file_id :
-    "file_id" => string, filename : "filename" => string, score : "score" => number }
+    AiSearchData { attributes : "attributes" => map, content : "content" => objects,
+    file_id : "file_id" => string, filename : "filename" => string, score : "score" =>
+    number }
 );
 /// Used by [`AutoragRagSearchApi::ai_search`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiSearchDataContent {
     pub text: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -129,7 +130,7 @@ pub struct SearchResponse {
     pub next_page: ::std::option::Option<::std::string::String>,
     pub object: ::std::option::Option<::std::string::String>,
     pub search_query: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -79,7 +79,7 @@ pub struct PostFileToBinaryStorageResponse {
     pub md5: ::std::option::Option<::std::string::String>,
     pub sha1: ::std::option::Option<::std::string::String>,
     pub sha256: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -162,17 +162,17 @@ pub struct ZoneBotManagementConfig {
     pub auto_update_model: ::std::option::Option<bool>,
     /// Whether to disable tracking the highest bot score for a session in the Bot Management cookie
     pub suppress_session_score: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ZoneBotManagementConfig { enable_js : "enable_js" => boolean, using_latest_model :
     "using_latest_model" => boolean, fight_mode : "fight_mode" => boolean,
     optimize_wordpress : "optimize_wordpress" => boolean, sbfm_definitely_automated :
-    "sbfm_definitely_automated", sbfm_static_resource_protection :
+    "sbfm_definitely_automated" => choice, sbfm_static_resource_protection :
     "sbfm_static_resource_protection" => boolean, sbfm_verified_bots :
-    "sbfm_verified_bots", sbfm_likely_automated : "sbfm_likely_automated",
-    auto_update_model : "auto_update_model" => boolean, suppress_session_score :
+    "sbfm_verified_bots" => choice, sbfm_likely_automated : "sbfm_likely_automated" =>
+    choice, auto_update_model : "auto_update_model" => boolean, suppress_session_score :
     "suppress_session_score" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
@@ -285,20 +285,20 @@ impl ::std::fmt::Display for ZoneBotManagementConfigSbfmVerifiedBots {
 }
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum UpdateZoneBotManagementConfigBody {
     BotFightMode(UpdateZoneBotManagementConfigBodyBotFightMode),
     SbfmProPlan(UpdateZoneBotManagementConfigBodySbfmProPlan),
     SbfmBizPlan(UpdateZoneBotManagementConfigBodySbfmBizPlan),
     BmEnterpriseSubscription(UpdateZoneBotManagementConfigBodyBmEnterpriseSubscription),
 }
+crate::runtime::untagged!(
+    UpdateZoneBotManagementConfigBody {
+    BotFightMode(UpdateZoneBotManagementConfigBodyBotFightMode),
+    SbfmProPlan(UpdateZoneBotManagementConfigBodySbfmProPlan),
+    SbfmBizPlan(UpdateZoneBotManagementConfigBodySbfmBizPlan),
+    BmEnterpriseSubscription(UpdateZoneBotManagementConfigBodyBmEnterpriseSubscription) }
+);
 impl ::std::convert::From<UpdateZoneBotManagementConfigBodyBotFightMode>
 for UpdateZoneBotManagementConfigBody {
     fn from(value: UpdateZoneBotManagementConfigBodyBotFightMode) -> Self {
@@ -332,7 +332,7 @@ pub struct UpdateZoneBotManagementConfigBodyBotFightMode {
     pub enable_js: ::std::option::Option<bool>,
     /// Whether to enable Bot Fight Mode
     pub fight_mode: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -358,15 +358,15 @@ pub struct UpdateZoneBotManagementConfigBodySbfmProPlan {
     pub sbfm_verified_bots: ::std::option::Option<
         ZoneBotManagementConfigSbfmVerifiedBots,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateZoneBotManagementConfigBodySbfmProPlan { enable_js : "enable_js" => boolean,
     optimize_wordpress : "optimize_wordpress" => boolean, sbfm_definitely_automated :
-    "sbfm_definitely_automated", sbfm_static_resource_protection :
+    "sbfm_definitely_automated" => choice, sbfm_static_resource_protection :
     "sbfm_static_resource_protection" => boolean, sbfm_verified_bots :
-    "sbfm_verified_bots" }
+    "sbfm_verified_bots" => choice }
 );
 /// One shape of [`UpdateZoneBotManagementConfigBody`].
 ///
@@ -391,15 +391,16 @@ pub struct UpdateZoneBotManagementConfigBodySbfmBizPlan {
     pub sbfm_likely_automated: ::std::option::Option<
         ZoneBotManagementConfigSbfmDefinitelyAutomated,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateZoneBotManagementConfigBodySbfmBizPlan { enable_js : "enable_js" => boolean,
     optimize_wordpress : "optimize_wordpress" => boolean, sbfm_definitely_automated :
-    "sbfm_definitely_automated", sbfm_static_resource_protection :
+    "sbfm_definitely_automated" => choice, sbfm_static_resource_protection :
     "sbfm_static_resource_protection" => boolean, sbfm_verified_bots :
-    "sbfm_verified_bots", sbfm_likely_automated : "sbfm_likely_automated" }
+    "sbfm_verified_bots" => choice, sbfm_likely_automated : "sbfm_likely_automated" =>
+    choice }
 );
 /// One shape of [`UpdateZoneBotManagementConfigBody`].
 ///
@@ -412,7 +413,7 @@ pub struct UpdateZoneBotManagementConfigBodyBmEnterpriseSubscription {
     pub auto_update_model: ::std::option::Option<bool>,
     /// Whether to disable tracking the highest bot score for a session in the Bot Management cookie
     pub suppress_session_score: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

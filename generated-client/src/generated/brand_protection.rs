@@ -488,7 +488,7 @@ pub struct UrlSubmissions {
     pub skipped_urls: ::std::option::Option<::std::vec::Vec<UrlSubmissionsSkippedUrl>>,
     pub submitted_urls: ::std::option::Option<::std::vec::Vec<UrlSubmissionsSkippedUrl>>,
     pub excluded_urls: ::std::option::Option<::std::vec::Vec<UrlSubmissionsExcludedUrl>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -502,7 +502,7 @@ pub struct UrlSubmissionsSkippedUrl {
     pub url: ::std::option::Option<::std::string::String>,
     /// ID of the submission of that URL that is currently scanning
     pub url_id: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -513,7 +513,7 @@ crate::runtime::object!(
 pub struct UrlSubmissionsExcludedUrl {
     /// URL that was excluded
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlSubmissionsExcludedUrl { url : "url" => string });
@@ -523,7 +523,7 @@ pub struct ReadSubmittedUrlsByIdQuery {
     /// Submission ID(s) to filter submission results by
     pub url_id: ::std::option::Option<i64>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -168,9 +168,7 @@ impl BrapiApi {
     pub fn get_screenshot(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Screenshot>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -210,7 +208,7 @@ impl BrapiApi {
 pub struct ScrapeElementsItem {
     pub results: ::std::option::Option<ScrapeElementsItemResults>,
     pub selector: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -228,7 +226,7 @@ pub struct ScrapeElementsItemResults {
     pub text: ::std::option::Option<::std::string::String>,
     pub top: ::std::option::Option<f64>,
     pub width: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -241,41 +239,19 @@ crate::runtime::object!(
 pub struct ScrapeElementsItemResultsAttribute {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ScrapeElementsItemResultsAttribute { name : "name" => string, value : "value" =>
     string }
 );
-/// Used by [`BrapiApi::get_screenshot`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Screenshot {
-    pub errors: ::std::option::Option<::std::vec::Vec<ScreenshotError>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    Screenshot { errors : "errors" => objects, success : "success" => boolean }
-);
-/// Used by [`BrapiApi::get_screenshot`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScreenshotError {
-    pub code: ::std::option::Option<f64>,
-    pub message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ScreenshotError { code : "code" => number, message : "message" => string }
-);
 /// Used by [`BrapiApi::get_html_content_and_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HtmlContentAndScreenshot {
     pub content: ::std::option::Option<::std::string::String>,
     pub screenshot: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

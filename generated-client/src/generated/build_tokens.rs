@@ -103,7 +103,7 @@ pub struct BuildToken {
     pub build_token_uuid: ::std::option::Option<::std::string::String>,
     pub cloudflare_token_id: ::std::option::Option<::std::string::String>,
     pub owner_type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -153,10 +153,10 @@ pub struct GetBuildsByVersionIdsResponse {
     pub builds: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetBuildsByVersionIdsResponse { builds : "builds" });
+crate::runtime::object!(GetBuildsByVersionIdsResponse { builds : "builds" => map });
 /// Used by [`BuildsApi::get_build_by_uuid`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Build {
@@ -171,7 +171,7 @@ pub struct Build {
     pub status: ::std::option::Option<::std::string::String>,
     pub stopped_on: ::std::option::Option<::std::string::String>,
     pub trigger: ::std::option::Option<BuildTrigger>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -201,7 +201,7 @@ pub struct BuildBuildTriggerMetadata {
     pub provider_type: ::std::option::Option<::std::string::String>,
     pub repo_name: ::std::option::Option<::std::string::String>,
     pub root_directory: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -210,8 +210,8 @@ crate::runtime::object!(
     string, build_token_uuid : "build_token_uuid" => string, build_trigger_source :
     "build_trigger_source" => string, commit_hash : "commit_hash" => string,
     commit_message : "commit_message" => string, deploy_command : "deploy_command" =>
-    string, environment_variables : "environment_variables", provider_account_name :
-    "provider_account_name" => string, provider_type : "provider_type" => string,
+    string, environment_variables : "environment_variables" => map, provider_account_name
+    : "provider_account_name" => string, provider_type : "provider_type" => string,
     repo_name : "repo_name" => string, root_directory : "root_directory" => string }
 );
 /// Used by [`BuildsApi::get_build_by_uuid`].
@@ -219,7 +219,7 @@ crate::runtime::object!(
 pub struct BuildPullRequest {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub pull_request_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -244,7 +244,7 @@ pub struct BuildTrigger {
     pub root_directory: ::std::option::Option<::std::string::String>,
     pub trigger_name: ::std::option::Option<::std::string::String>,
     pub trigger_uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -270,7 +270,7 @@ pub struct BuildTriggerRepoConnection {
     pub repo_connection_uuid: ::std::option::Option<::std::string::String>,
     pub repo_id: ::std::option::Option<::std::string::String>,
     pub repo_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -287,7 +287,7 @@ pub struct CancelBuildResponse {
     pub build_outcome: ::std::option::Option<::std::string::String>,
     pub build_uuid: ::std::option::Option<::std::string::String>,
     pub stopped_on: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -302,7 +302,7 @@ pub struct BuildLogs {
         ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>>,
     >,
     pub truncated: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

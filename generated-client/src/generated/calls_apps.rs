@@ -157,7 +157,7 @@ pub struct CreateAppResponse {
     pub secret: ::std::option::Option<::std::string::String>,
     /// A Cloudflare-generated unique identifier for a item
     pub uid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -175,7 +175,7 @@ pub struct App {
     pub name: ::std::option::Option<::std::string::String>,
     /// A Cloudflare-generated unique identifier for a item
     pub uid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -187,7 +187,7 @@ crate::runtime::object!(
 pub struct CreateAppBody {
     /// A short description of Calls app, not shown to end users
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateAppBody { name : "name" => string });

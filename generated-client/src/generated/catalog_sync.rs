@@ -234,13 +234,13 @@ pub struct CatalogSync {
     pub name: ::std::option::Option<::std::string::String>,
     pub policy: ::std::option::Option<::std::string::String>,
     pub update_mode: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CatalogSync { description : "description" => string, destination_id :
     "destination_id" => string, destination_type : "destination_type" => string, errors :
-    "errors", id : "id" => string, includes_discoveries_until :
+    "errors" => map, id : "id" => string, includes_discoveries_until :
     "includes_discoveries_until" => string, last_attempted_update_at :
     "last_attempted_update_at" => string, last_successful_update_at :
     "last_successful_update_at" => string, last_user_update_at : "last_user_update_at" =>
@@ -256,7 +256,7 @@ pub struct PrebuiltPolicy {
     pub policy_description: ::std::option::Option<::std::string::String>,
     pub policy_name: ::std::option::Option<::std::string::String>,
     pub policy_string: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -268,7 +268,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCatalogSyncResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteCatalogSyncResponse { id : "id" => string });

@@ -220,17 +220,18 @@ pub struct CertificatePack {
     >,
     /// Validity Days selected for the order
     pub validity_days: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertificatePack { certificate_authority : "certificate_authority", certificates :
-    "certificates" => objects, cloudflare_branding : "cloudflare_branding" => boolean,
-    dcv_delegation_records : "dcv_delegation_records" => objects, hosts : "hosts" =>
-    strings, id : "id" => string, primary_certificate : "primary_certificate" => string,
-    status : "status", r#type : "type", validation_errors : "validation_errors" =>
-    objects, validation_method : "validation_method", validation_records :
-    "validation_records" => objects, validity_days : "validity_days" => integer }
+    CertificatePack { certificate_authority : "certificate_authority" => choice,
+    certificates : "certificates" => objects, cloudflare_branding : "cloudflare_branding"
+    => boolean, dcv_delegation_records : "dcv_delegation_records" => objects, hosts :
+    "hosts" => strings, id : "id" => string, primary_certificate : "primary_certificate"
+    => string, status : "status" => choice, r#type : "type" => choice, validation_errors
+    : "validation_errors" => objects, validation_method : "validation_method" => choice,
+    validation_records : "validation_records" => objects, validity_days : "validity_days"
+    => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -305,7 +306,7 @@ pub struct CertificatePackCertificate {
     pub status: ::std::option::Option<::std::string::String>,
     pub uploaded_on: ::std::option::Option<::std::string::String>,
     pub zone_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -320,7 +321,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificatePackCertificateGeoRestrictions {
     pub label: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -337,7 +338,7 @@ pub struct CertificatePackDcvDelegationRecord {
     pub status: ::std::option::Option<::std::string::String>,
     pub txt_name: ::std::option::Option<::std::string::String>,
     pub txt_value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -522,7 +523,7 @@ impl ::std::fmt::Display for CertificatePackType {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificatePackValidationError {
     pub message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -586,7 +587,7 @@ impl ::std::fmt::Display for CertificatePackValidationMethod {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificatePackQuotas {
     pub advanced: ::std::option::Option<CertificatePackQuotasAdvanced>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CertificatePackQuotas { advanced : "advanced" => object });
@@ -597,7 +598,7 @@ pub struct CertificatePackQuotasAdvanced {
     pub allocated: ::std::option::Option<i64>,
     /// Quantity Used
     pub used: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -609,7 +610,7 @@ crate::runtime::object!(
 pub struct DeleteAdvancedCertificateManagerCertificatePackResponse {
     /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -620,10 +621,10 @@ crate::runtime::object!(
 pub struct ListCertificatePacksQuery {
     /// Include Certificate Packs of all statuses, not just active ones
     pub status: ::std::option::Option<ListCertificatePacksQueryStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListCertificatePacksQuery { status : "status" });
+crate::runtime::object!(ListCertificatePacksQuery { status : "status" => choice });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -685,15 +686,15 @@ pub struct OrderAdvancedCertificateManagerCertificatePackBody {
     pub validation_method: CertificatePackValidationMethod,
     /// Validity Days selected for the order
     pub validity_days: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     OrderAdvancedCertificateManagerCertificatePackBody { certificate_authority :
-    "certificate_authority" required, cloudflare_branding : "cloudflare_branding" =>
-    boolean, hosts : "hosts" required => strings, r#type : "type" required,
-    validation_method : "validation_method" required, validity_days : "validity_days"
-    required => integer }
+    "certificate_authority" must => choice, cloudflare_branding : "cloudflare_branding"
+    => boolean, hosts : "hosts" required => strings, r#type : "type" must => choice,
+    validation_method : "validation_method" must => choice, validity_days :
+    "validity_days" required => integer }
 );
 impl OrderAdvancedCertificateManagerCertificatePackBody {
     /// A value with the required fields set and the others empty.
@@ -704,12 +705,12 @@ impl OrderAdvancedCertificateManagerCertificatePackBody {
         validity_days: i64,
     ) -> Self {
         Self {
-            certificate_authority,
+            certificate_authority: certificate_authority,
             cloudflare_branding: ::std::option::Option::None,
-            hosts,
+            hosts: hosts,
             r#type: CertificatePackType::Advanced,
-            validation_method,
-            validity_days,
+            validation_method: validation_method,
+            validity_days: validity_days,
             extra: ::std::default::Default::default(),
         }
     }

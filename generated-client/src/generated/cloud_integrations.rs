@@ -81,11 +81,7 @@ impl CloudIntegrationsApi {
     pub fn run_discovery_for_all_integrations(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<RunDiscoveryForAllIntegrationsResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -202,11 +198,7 @@ impl CloudIntegrationsApi {
         &self,
         account_id: &str,
         provider_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<RunDiscoveryForAllIntegrationsResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -267,7 +259,7 @@ pub struct CloudIntegration {
     pub state: ::std::option::Option<::std::string::String>,
     pub state_v2: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<CloudIntegrationStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -303,7 +295,7 @@ pub struct CloudIntegrationStatus {
     pub last_discovery_status_v2: ::std::option::Option<::std::string::String>,
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -327,7 +319,7 @@ pub struct CloudIntegrationStatusDiscoveryProgress {
     pub done: ::std::option::Option<i64>,
     pub total: ::std::option::Option<i64>,
     pub unit: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -340,7 +332,7 @@ pub struct CloudIntegrationStatusInUseBy {
     pub client_type: ::std::option::Option<::serde_json::Value>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -364,7 +356,7 @@ pub struct ListCloudIntegrationsItem {
     pub state: ::std::option::Option<::std::string::String>,
     pub state_v2: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<ListCloudIntegrationsItemStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -400,7 +392,7 @@ pub struct ListCloudIntegrationsItemStatus {
     pub last_discovery_status_v2: ::std::option::Option<::std::string::String>,
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub regions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -418,73 +410,11 @@ crate::runtime::object!(
     "last_discovery_status_v2" => string, last_updated : "last_updated" => string,
     regions : "regions" }
 );
-/// Used by [`CloudIntegrationsApi::run_discovery_for_all_integrations`], [`CloudIntegrationsApi::run_discovery`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunDiscoveryForAllIntegrationsResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<RunDiscoveryForAllIntegrationsResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<RunDiscoveryForAllIntegrationsResponseError>,
-    >,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    RunDiscoveryForAllIntegrationsResponse { errors : "errors" => objects, messages :
-    "messages" => objects, success : "success" => boolean }
-);
-/// Used by [`CloudIntegrationsApi::run_discovery_for_all_integrations`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunDiscoveryForAllIntegrationsResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<RunDiscoveryForAllIntegrationsResponseErrorMeta>,
-    pub source: ::std::option::Option<RunDiscoveryForAllIntegrationsResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    RunDiscoveryForAllIntegrationsResponseError { code : "code" => integer,
-    documentation_url : "documentation_url" => string, message : "message" => string,
-    meta : "meta" => object, source : "source" => object }
-);
-/// Used by [`CloudIntegrationsApi::run_discovery_for_all_integrations`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunDiscoveryForAllIntegrationsResponseErrorMeta {
-    pub l10n_key: ::std::option::Option<::serde_json::Value>,
-    pub loggable_error: ::std::option::Option<::serde_json::Value>,
-    pub template_data: ::std::option::Option<::serde_json::Value>,
-    pub trace_id: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    RunDiscoveryForAllIntegrationsResponseErrorMeta { l10n_key : "l10n_key" => json,
-    loggable_error : "loggable_error" => json, template_data : "template_data" => json,
-    trace_id : "trace_id" => json }
-);
-/// Used by [`CloudIntegrationsApi::run_discovery_for_all_integrations`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RunDiscoveryForAllIntegrationsResponseErrorSource {
-    pub parameter: ::std::option::Option<::serde_json::Value>,
-    pub parameter_value_index: ::std::option::Option<::serde_json::Value>,
-    pub pointer: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    RunDiscoveryForAllIntegrationsResponseErrorSource { parameter : "parameter" => json,
-    parameter_value_index : "parameter_value_index" => json, pointer : "pointer" => json
-    }
-);
 /// Used by [`CloudIntegrationsApi::delete_cloud_integration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCloudIntegrationResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteCloudIntegrationResponse { id : "id" => string });

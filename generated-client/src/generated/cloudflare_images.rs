@@ -309,19 +309,19 @@ pub struct Image {
     pub uploaded: ::std::option::Option<::std::string::String>,
     /// the URL of a variant of the image
     pub variants: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Image { creator : "creator" => string, filename : "filename" => string, id : "id" =>
-    string, meta : "meta", require_signed_urls : "requireSignedURLs" => boolean, uploaded
-    : "uploaded" => string, variants : "variants" => strings }
+    string, meta : "meta" => map, require_signed_urls : "requireSignedURLs" => boolean,
+    uploaded : "uploaded" => string, variants : "variants" => strings }
 );
 /// Used by [`CloudflareImagesApi::list_images`], [`CloudflareImagesApi::list_images_v2`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListImagesResponse {
     pub images: ::std::option::Option<::std::vec::Vec<Image>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListImagesResponse { images : "images" => objects });
@@ -329,7 +329,7 @@ crate::runtime::object!(ListImagesResponse { images : "images" => objects });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagesUsageStatistics {
     pub count: ::std::option::Option<ImagesUsageStatisticsCount>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ImagesUsageStatistics { count : "count" => object });
@@ -340,7 +340,7 @@ pub struct ImagesUsageStatisticsCount {
     pub allowed: ::std::option::Option<f64>,
     /// Cloudflare Images current usage
     pub current: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -354,7 +354,7 @@ pub struct AuthenticatedDirectUploadUrlV2 {
     pub id: ::std::option::Option<::std::string::String>,
     /// `uploadURL`: The URL the unauthenticated upload can be performed to using a single HTTP POST…
     pub upload_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -368,7 +368,7 @@ pub struct ListImagesQuery {
     pub page: ::std::option::Option<f64>,
     /// Number of items per page
     pub per_page: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -382,12 +382,12 @@ pub struct UpdateImageBody {
     >,
     /// `requireSignedURLs`: Indicates whether the image can be accessed using only its UID
     pub require_signed_urls: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateImageBody { metadata : "metadata", require_signed_urls : "requireSignedURLs" =>
-    boolean }
+    UpdateImageBody { metadata : "metadata" => map, require_signed_urls :
+    "requireSignedURLs" => boolean }
 );
 /// Used by [`CloudflareImagesApi::list_images_v2`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -398,12 +398,12 @@ pub struct ListImagesV2Query {
     pub per_page: ::std::option::Option<f64>,
     /// Sorting order by upload time
     pub sort_order: ::std::option::Option<ListImagesV2QuerySortOrder>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListImagesV2Query { continuation_token : "continuation_token" => string, per_page :
-    "per_page" => number, sort_order : "sort_order" }
+    "per_page" => number, sort_order : "sort_order" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -106,7 +106,7 @@ impl CloudflareImagesKeysApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSigningKeysResponse {
     pub keys: ::std::option::Option<::std::vec::Vec<ListSigningKeysResponseKey>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListSigningKeysResponse { keys : "keys" => objects });
@@ -117,7 +117,7 @@ pub struct ListSigningKeysResponseKey {
     pub name: ::std::option::Option<::std::string::String>,
     /// Key value
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

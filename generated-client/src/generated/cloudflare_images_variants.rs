@@ -151,7 +151,7 @@ impl CloudflareImagesVariantsApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Variant {
     pub variant: ::std::option::Option<VariantVariant>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Variant { variant : "variant" => object });
@@ -162,7 +162,7 @@ pub struct VariantVariant {
     /// `neverRequireSignedURLs`: Indicates whether the variant can access an image without a signature, regardless of image access…
     pub never_require_signed_urls: ::std::option::Option<bool>,
     pub options: ::std::option::Option<VariantVariantOptions>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -184,19 +184,19 @@ impl VariantVariant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct VariantVariantOptions {
     /// The fit property describes how the width and height dimensions should be interpreted
-    pub fit: VariantVariantOptionsFit,
+    pub fit: ::std::option::Option<VariantVariantOptionsFit>,
     /// Maximum height in image pixels
-    pub height: f64,
+    pub height: ::std::option::Option<f64>,
     /// What EXIF data should be preserved in the output image
-    pub metadata: VariantVariantOptionsMetadata,
+    pub metadata: ::std::option::Option<VariantVariantOptionsMetadata>,
     /// Maximum width in image pixels
-    pub width: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub width: ::std::option::Option<f64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VariantVariantOptions { fit : "fit" required, height : "height" required => number,
-    metadata : "metadata" required, width : "width" required => number }
+    VariantVariantOptions { fit : "fit" => choice, height : "height" => number, metadata
+    : "metadata" => choice, width : "width" => number }
 );
 impl VariantVariantOptions {
     /// A value with the required fields set and the others empty.
@@ -207,10 +207,10 @@ impl VariantVariantOptions {
         width: f64,
     ) -> Self {
         Self {
-            fit,
-            height,
-            metadata,
-            width,
+            fit: ::std::option::Option::Some(fit),
+            height: ::std::option::Option::Some(height),
+            metadata: ::std::option::Option::Some(metadata),
+            width: ::std::option::Option::Some(width),
             extra: ::std::default::Default::default(),
         }
     }
@@ -335,7 +335,7 @@ impl ::std::fmt::Display for VariantVariantOptionsMetadata {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Variants {
     pub variants: ::std::option::Option<VariantsVariants>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Variants { variants : "variants" => object });
@@ -343,7 +343,7 @@ crate::runtime::object!(Variants { variants : "variants" => object });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VariantsVariants {
     pub hero: ::std::option::Option<VariantVariant>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(VariantsVariants { hero : "hero" => object });
@@ -353,7 +353,7 @@ pub struct UpdateVariantBody {
     /// `neverRequireSignedURLs`: Indicates whether the variant can access an image without a signature, regardless of image access…
     pub never_require_signed_urls: ::std::option::Option<bool>,
     pub options: ::std::option::Option<VariantVariantOptions>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -61,7 +61,7 @@ pub struct CloudflareJdCloudIp {
     pub ipv6_cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// List IPv4 and IPv6 CIDRs, only populated if `?networks=jdcloud` is used
     pub jdcloud_cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -73,7 +73,7 @@ crate::runtime::object!(
 pub struct CloudflareJdCloudIpDetailsQuery {
     /// Specified as `jdcloud` to list IPs used by JD Cloud data centers
     pub networks: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -489,7 +489,7 @@ pub struct CloudflareTunnel {
     pub status: ::std::option::Option<Status>,
     /// The type of tunnel
     pub tun_type: ::std::option::Option<TunType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -497,8 +497,9 @@ crate::runtime::object!(
     => string, connections : "connections" => objects, conns_active_at :
     "conns_active_at" => string, conns_inactive_at : "conns_inactive_at" => string,
     created_at : "created_at" => string, deleted_at : "deleted_at" => string, id : "id"
-    => string, metadata : "metadata", name : "name" => string, remote_config :
-    "remote_config" => boolean, status : "status", tun_type : "tun_type" }
+    => string, metadata : "metadata" => map, name : "name" => string, remote_config :
+    "remote_config" => boolean, status : "status" => choice, tun_type : "tun_type" =>
+    choice }
 );
 /// Used by [`CloudflareTunnelApi::create_cloudflare_tunnel`], [`CloudflareTunnelApi::list_cloudflare_tunnel_connections`], [`CloudflareTunnelApi::list_tunnels`], [`CloudflareTunnelApi::create_warp_connector_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -519,7 +520,7 @@ pub struct Connection {
     pub origin_ip: ::std::option::Option<::std::string::String>,
     /// UUID of the Cloudflare Tunnel connection
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -664,7 +665,7 @@ pub struct ListCloudflareTunnelConnectionsItem {
     pub run_at: ::std::option::Option<::std::string::String>,
     /// The cloudflared version used to establish this connection
     pub version: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -700,16 +701,16 @@ pub struct Tunnel {
     pub status: ::std::option::Option<Status>,
     /// The type of tunnel
     pub tun_type: ::std::option::Option<TunType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Tunnel { account_tag : "account_tag" => string, connections : "connections" =>
     objects, conns_active_at : "conns_active_at" => string, conns_inactive_at :
     "conns_inactive_at" => string, created_at : "created_at" => string, deleted_at :
-    "deleted_at" => string, id : "id" => string, metadata : "metadata", name : "name" =>
-    string, remote_config : "remote_config" => boolean, status : "status", tun_type :
-    "tun_type" }
+    "deleted_at" => string, id : "id" => string, metadata : "metadata" => map, name :
+    "name" => string, remote_config : "remote_config" => boolean, status : "status" =>
+    choice, tun_type : "tun_type" => choice }
 );
 /// Used by [`CloudflareTunnelApi::create_warp_connector_tunnel`], [`CloudflareTunnelApi::list_warp_connector_tunnels`], [`CloudflareTunnelApi::update_warp_connector_tunnel`], [`CloudflareTunnelApi::get_warp_connector_tunnel`], [`CloudflareTunnelApi::delete_warp_connector_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -738,7 +739,7 @@ pub struct WarpConnectorTunnel {
     pub tun_type: ::std::option::Option<TunType>,
     /// If `true`, the tunnel can be configured remotely from the Zero Trust dashboard
     pub remote_config: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -746,8 +747,8 @@ crate::runtime::object!(
     "connections" => objects, conns_active_at : "conns_active_at" => string,
     conns_inactive_at : "conns_inactive_at" => string, created_at : "created_at" =>
     string, deleted_at : "deleted_at" => string, id : "id" => string, metadata :
-    "metadata", name : "name" => string, status : "status", tun_type : "tun_type",
-    remote_config : "remote_config" => boolean }
+    "metadata" => map, name : "name" => string, status : "status" => choice, tun_type :
+    "tun_type" => choice, remote_config : "remote_config" => boolean }
 );
 /// Used by [`CloudflareTunnelApi::create_cloudflare_tunnel`].
 #[derive(Debug, Clone, PartialEq)]
@@ -758,12 +759,12 @@ pub struct CreateCloudflareTunnelBody {
     pub name: ::std::string::String,
     /// Sets the password required to run a locally-managed tunnel
     pub tunnel_secret: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCloudflareTunnelBody { config_src : "config_src", name : "name" required =>
-    string, tunnel_secret : "tunnel_secret" => string }
+    CreateCloudflareTunnelBody { config_src : "config_src" => choice, name : "name"
+    required => string, tunnel_secret : "tunnel_secret" => string }
 );
 impl CreateCloudflareTunnelBody {
     /// A value with the required fields set and the others empty.
@@ -851,7 +852,7 @@ pub struct ListCloudflareTunnelsQuery {
     pub per_page: ::std::option::Option<f64>,
     /// Page number of paginated results
     pub page: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -859,7 +860,8 @@ crate::runtime::object!(
     boolean, existed_at : "existed_at" => string, uuid : "uuid" => string, was_active_at
     : "was_active_at" => string, was_inactive_at : "was_inactive_at" => string,
     include_prefix : "include_prefix" => string, exclude_prefix : "exclude_prefix" =>
-    string, status : "status", per_page : "per_page" => number, page : "page" => number }
+    string, status : "status" => choice, per_page : "per_page" => number, page : "page"
+    => number }
 );
 /// Used by [`CloudflareTunnelApi::update_cloudflare_tunnel`], [`CloudflareTunnelApi::update_warp_connector_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -868,7 +870,7 @@ pub struct UpdateCloudflareTunnelBody {
     pub name: ::std::option::Option<::std::string::String>,
     /// Sets the password required to run a locally-managed tunnel
     pub tunnel_secret: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -880,7 +882,7 @@ crate::runtime::object!(
 pub struct CleanUpCloudflareTunnelConnectionsQuery {
     /// UUID of the Cloudflare Tunnel connector
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -890,11 +892,12 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCloudflareTunnelManagementTokenBody {
     pub resources: ::std::vec::Vec<GetCloudflareTunnelManagementTokenBodyResource>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCloudflareTunnelManagementTokenBody { resources : "resources" required }
+    GetCloudflareTunnelManagementTokenBody { resources : "resources" required => choices
+    }
 );
 impl GetCloudflareTunnelManagementTokenBody {
     /// A value with the required fields set and the others empty.
@@ -902,7 +905,7 @@ impl GetCloudflareTunnelManagementTokenBody {
         resources: ::std::vec::Vec<GetCloudflareTunnelManagementTokenBodyResource>,
     ) -> Self {
         Self {
-            resources,
+            resources: resources,
             extra: ::std::default::Default::default(),
         }
     }
@@ -980,7 +983,7 @@ pub struct ListTunnelsQuery {
     pub per_page: ::std::option::Option<f64>,
     /// Page number of paginated results
     pub page: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -988,15 +991,15 @@ crate::runtime::object!(
     existed_at : "existed_at" => string, uuid : "uuid" => string, was_active_at :
     "was_active_at" => string, was_inactive_at : "was_inactive_at" => string,
     include_prefix : "include_prefix" => string, exclude_prefix : "exclude_prefix" =>
-    string, tun_types : "tun_types" => string, status : "status", per_page : "per_page"
-    => number, page : "page" => number }
+    string, tun_types : "tun_types" => string, status : "status" => choice, per_page :
+    "per_page" => number, page : "page" => number }
 );
 /// Used by [`CloudflareTunnelApi::create_warp_connector_tunnel`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateWarpConnectorTunnelBody {
     /// A user-friendly name for a tunnel
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -93,7 +93,7 @@ pub struct Configuration {
     pub source: ::std::option::Option<::std::string::String>,
     pub tunnel_id: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -109,7 +109,7 @@ pub struct ConfigurationConfig {
     pub origin_request: ::std::option::Option<ConfigurationConfigIngressOriginRequest>,
     /// `warp-routing`
     pub warp_routing: ::std::option::Option<ConfigurationConfigWarpRouting>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -124,7 +124,7 @@ pub struct ConfigurationConfigIngress {
     pub origin_request: ::std::option::Option<ConfigurationConfigIngressOriginRequest>,
     pub path: ::std::option::Option<::serde_json::Value>,
     pub service: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -163,7 +163,7 @@ pub struct ConfigurationConfigIngressOriginRequest {
     pub tcp_keep_alive: ::std::option::Option<i64>,
     /// `tlsTimeout`
     pub tls_timeout: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -186,7 +186,7 @@ pub struct ConfigurationConfigIngressOriginRequestAccess {
     pub required: ::std::option::Option<::serde_json::Value>,
     /// `teamName`
     pub team_name: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -197,7 +197,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigurationConfigWarpRouting {
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -207,7 +207,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PutConfigurationBody {
     pub config: ::std::option::Option<PutConfigurationBodyConfig>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PutConfigurationBody { config : "config" => object });
@@ -223,7 +223,7 @@ pub struct PutConfigurationBodyConfig {
     >,
     /// `warp-routing`
     pub warp_routing: ::std::option::Option<ConfigurationConfigWarpRouting>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -243,7 +243,7 @@ pub struct PutConfigurationBodyConfigIngress {
     pub path: ::std::option::Option<::std::string::String>,
     /// Protocol and address of destination server
     pub service: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -298,7 +298,7 @@ pub struct PutConfigurationBodyConfigIngressOriginRequest {
     pub tcp_keep_alive: ::std::option::Option<i64>,
     /// `tlsTimeout`: Timeout for completing a TLS handshake to your origin server, if you have chosen to connect Tunnel…
     pub tls_timeout: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -321,7 +321,7 @@ pub struct PutConfigurationBodyConfigIngressOriginRequestAccess {
     pub required: ::std::option::Option<bool>,
     /// `teamName`
     pub team_name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -336,7 +336,7 @@ impl PutConfigurationBodyConfigIngressOriginRequestAccess {
         team_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            aud_tag,
+            aud_tag: aud_tag,
             required: ::std::option::Option::None,
             team_name: ::std::convert::Into::into(team_name),
             extra: ::std::default::Default::default(),

@@ -57,7 +57,7 @@ pub struct Country {
         ::std::vec::Vec<GetCountriesInformationForAllCountriesItemResultItem>,
     >,
     pub success: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -68,7 +68,7 @@ crate::runtime::object!(
 pub struct GetCountriesInformationForAllCountriesItemResultItem {
     pub alpha3: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -112,7 +112,7 @@ impl CustomHostnameFallbackOriginForAZoneApi {
 pub struct UpdateFallbackOriginForCustomHostnamesBody {
     /// Your origin hostname that requests to your custom hostnames will be sent to
     pub origin: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

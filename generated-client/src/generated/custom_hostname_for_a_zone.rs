@@ -228,7 +228,7 @@ impl CustomHostnameForAZoneApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomHostname {
     /// The custom hostname that will point to your hostname via CNAME
-    pub hostname: ::std::string::String,
+    pub hostname: ::std::option::Option<::std::string::String>,
     /// Identifier
     pub id: ::std::string::String,
     pub ssl: ::std::option::Option<CustomHostnameSsl>,
@@ -251,17 +251,17 @@ pub struct CustomHostname {
     pub verification_errors: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomHostname { hostname : "hostname" required => string, id : "id" required =>
-    string, ssl : "ssl" => object, created_at : "created_at" => string, custom_metadata :
+    CustomHostname { hostname : "hostname" => string, id : "id" required => string, ssl :
+    "ssl" => object, created_at : "created_at" => string, custom_metadata :
     "custom_metadata" => object, custom_origin_server : "custom_origin_server" => string,
     custom_origin_sni : "custom_origin_sni" => string, ownership_verification :
     "ownership_verification" => object, ownership_verification_http :
-    "ownership_verification_http" => object, status : "status", verification_errors :
-    "verification_errors" => strings }
+    "ownership_verification_http" => object, status : "status" => choice,
+    verification_errors : "verification_errors" => strings }
 );
 impl CustomHostname {
     /// A value with the required fields set and the others empty.
@@ -270,7 +270,7 @@ impl CustomHostname {
         id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            hostname: ::std::convert::Into::into(hostname),
+            hostname: ::std::option::Option::Some(::std::convert::Into::into(hostname)),
             id: ::std::convert::Into::into(id),
             ssl: ::std::option::Option::None,
             created_at: ::std::option::Option::None,
@@ -329,19 +329,20 @@ pub struct CustomHostnameSsl {
     >,
     /// Indicates whether the certificate covers a wildcard
     pub wildcard: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomHostnameSsl { bundle_method : "bundle_method", certificate_authority :
-    "certificate_authority", custom_certificate : "custom_certificate" => string,
-    custom_csr_id : "custom_csr_id" => string, custom_key : "custom_key" => string,
-    expires_on : "expires_on" => string, hosts : "hosts" => strings, id : "id" => string,
-    issuer : "issuer" => string, method : "method", serial_number : "serial_number" =>
-    string, settings : "settings" => object, signature : "signature" => string, status :
-    "status", r#type : "type", uploaded_on : "uploaded_on" => string, validation_errors :
-    "validation_errors" => objects, validation_records : "validation_records" => objects,
-    wildcard : "wildcard" => boolean }
+    CustomHostnameSsl { bundle_method : "bundle_method" => choice, certificate_authority
+    : "certificate_authority" => choice, custom_certificate : "custom_certificate" =>
+    string, custom_csr_id : "custom_csr_id" => string, custom_key : "custom_key" =>
+    string, expires_on : "expires_on" => string, hosts : "hosts" => strings, id : "id" =>
+    string, issuer : "issuer" => string, method : "method" => choice, serial_number :
+    "serial_number" => string, settings : "settings" => object, signature : "signature"
+    => string, status : "status" => choice, r#type : "type" => choice, uploaded_on :
+    "uploaded_on" => string, validation_errors : "validation_errors" => objects,
+    validation_records : "validation_records" => objects, wildcard : "wildcard" =>
+    boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -524,13 +525,13 @@ pub struct CustomHostnameSslSettings {
     pub min_tls_version: ::std::option::Option<CustomHostnameSslSettingsMinTlsVersion>,
     /// Whether or not TLS 1.3 is enabled
     pub tls_1_3: ::std::option::Option<CustomHostnameSslSettingsEarlyHints>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CustomHostnameSslSettings { ciphers : "ciphers" => strings, early_hints :
-    "early_hints", http2 : "http2", min_tls_version : "min_tls_version", tls_1_3 :
-    "tls_1_3" }
+    "early_hints" => choice, http2 : "http2" => choice, min_tls_version :
+    "min_tls_version" => choice, tls_1_3 : "tls_1_3" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -821,7 +822,7 @@ impl ::std::fmt::Display for CustomHostnameSslType {
 pub struct CustomHostnameSslValidationError {
     /// A domain validation error
     pub message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -840,7 +841,7 @@ pub struct CustomHostnameSslValidationRecord {
     pub txt_name: ::std::option::Option<::std::string::String>,
     /// The TXT record that the certificate authority (CA) will check during domain validation
     pub txt_value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -853,7 +854,7 @@ crate::runtime::object!(
 pub struct CustomHostnameCustomMetadata {
     /// Unique metadata for this hostname
     pub key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CustomHostnameCustomMetadata { key : "key" => string });
@@ -866,12 +867,12 @@ pub struct CustomHostnameOwnershipVerification {
     pub r#type: ::std::option::Option<CustomHostnameOwnershipVerificationType>,
     /// Content for the record
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CustomHostnameOwnershipVerification { name : "name" => string, r#type : "type", value
-    : "value" => string }
+    CustomHostnameOwnershipVerification { name : "name" => string, r#type : "type" =>
+    choice, value : "value" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -928,7 +929,7 @@ pub struct CustomHostnameOwnershipVerificationHttp {
     pub http_body: ::std::option::Option<::std::string::String>,
     /// The HTTP URL that will be checked during custom hostname verification and where the customer should…
     pub http_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1045,7 +1046,7 @@ impl ::std::fmt::Display for CustomHostnameStatus {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCustomHostnameResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteCustomHostnameResponse { id : "id" => string });
@@ -1056,7 +1057,7 @@ pub struct CreateCustomHostnameBody {
     /// The custom hostname that will point to your hostname via CNAME
     pub hostname: ::std::string::String,
     pub ssl: ::std::option::Option<CreateCustomHostnameBodySsl>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1094,14 +1095,15 @@ pub struct CreateCustomHostnameBodySsl {
     pub r#type: ::std::option::Option<CustomHostnameSslType>,
     /// Indicates whether the certificate covers a wildcard
     pub wildcard: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCustomHostnameBodySsl { bundle_method : "bundle_method", certificate_authority
-    : "certificate_authority", custom_certificate : "custom_certificate" => string,
-    custom_key : "custom_key" => string, method : "method", settings : "settings" =>
-    object, r#type : "type", wildcard : "wildcard" => boolean }
+    CreateCustomHostnameBodySsl { bundle_method : "bundle_method" => choice,
+    certificate_authority : "certificate_authority" => choice, custom_certificate :
+    "custom_certificate" => string, custom_key : "custom_key" => string, method :
+    "method" => choice, settings : "settings" => object, r#type : "type" => choice,
+    wildcard : "wildcard" => boolean }
 );
 /// Used by [`CustomHostnameForAZoneApi::list_custom_hostnames`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1120,13 +1122,13 @@ pub struct ListCustomHostnamesQuery {
     pub direction: ::std::option::Option<ListCustomHostnamesQueryDirection>,
     /// Whether to filter hostnames based on if they have SSL enabled
     pub ssl: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListCustomHostnamesQuery { hostname : "hostname" => string, id : "id" => string, page
-    : "page" => number, per_page : "per_page" => number, order : "order", direction :
-    "direction", ssl : "ssl" => integer }
+    : "page" => number, per_page : "per_page" => number, order : "order" => choice,
+    direction : "direction" => choice, ssl : "ssl" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1237,7 +1239,7 @@ pub struct EditCustomHostnameBody {
     /// A hostname that will be sent to your custom origin server as SNI for TLS handshake
     pub custom_origin_sni: ::std::option::Option<::std::string::String>,
     pub ssl: ::std::option::Option<CreateCustomHostnameBodySsl>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

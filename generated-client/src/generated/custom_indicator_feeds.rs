@@ -275,7 +275,7 @@ pub struct CreateIndicatorFeedResponse {
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// The name of the indicator feed
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -289,7 +289,7 @@ crate::runtime::object!(
 pub struct GrantPermissionToIndicatorFeedResponse {
     /// Whether the update succeeded or not
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -310,7 +310,7 @@ pub struct IndicatorFeedPermission {
     pub is_public: ::std::option::Option<bool>,
     /// The name of the indicator feed
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -346,16 +346,16 @@ pub struct IndicatorFeedMetadata {
     pub provider_id: ::std::option::Option<::std::string::String>,
     /// The provider of the indicator feed
     pub provider_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     IndicatorFeedMetadata { created_on : "created_on" => string, description :
     "description" => string, id : "id" => integer, is_attributable : "is_attributable" =>
     boolean, is_downloadable : "is_downloadable" => boolean, is_public : "is_public" =>
-    boolean, latest_upload_status : "latest_upload_status", modified_on : "modified_on"
-    => string, name : "name" => string, provider_id : "provider_id" => string,
-    provider_name : "provider_name" => string }
+    boolean, latest_upload_status : "latest_upload_status" => choice, modified_on :
+    "modified_on" => string, name : "name" => string, provider_id : "provider_id" =>
+    string, provider_name : "provider_name" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -434,7 +434,7 @@ pub struct IndicatorFeedData {
     pub filename: ::std::option::Option<::std::string::String>,
     /// Current status of upload, should be unified
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -448,7 +448,7 @@ pub struct CreateIndicatorFeedBody {
     pub description: ::std::option::Option<::std::string::String>,
     /// The name of the indicator feed
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -462,7 +462,7 @@ pub struct GrantPermissionToIndicatorFeedBody {
     pub account_tag: ::std::option::Option<::std::string::String>,
     /// The ID of the feed to add/remove permissions on
     pub feed_id: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -482,7 +482,7 @@ pub struct UpdateIndicatorFeedMetadataBody {
     pub is_public: ::std::option::Option<bool>,
     /// The new name of the feed
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -113,7 +113,7 @@ pub struct CustomPage {
     pub required_tokens: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub state: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -129,11 +129,12 @@ pub struct UpdateCustomPageBody {
     pub state: UpdateCustomPageBodyState,
     /// The URL associated with the custom page
     pub url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateCustomPageBody { state : "state" required, url : "url" required => string }
+    UpdateCustomPageBody { state : "state" must => choice, url : "url" required => string
+    }
 );
 impl UpdateCustomPageBody {
     /// A value with the required fields set and the others empty.
@@ -142,7 +143,7 @@ impl UpdateCustomPageBody {
         url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            state,
+            state: state,
             url: ::std::convert::Into::into(url),
             extra: ::std::default::Default::default(),
         }

@@ -213,17 +213,17 @@ pub struct SslConfiguration {
     pub zone_id: ::std::option::Option<::std::string::String>,
     /// Specify the policy that determines the region where your private key will be held locally
     pub policy: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SslConfiguration { bundle_method : "bundle_method", expires_on : "expires_on" =>
-    string, geo_restrictions : "geo_restrictions" => object, hosts : "hosts" => strings,
-    id : "id" => string, issuer : "issuer" => string, keyless_server : "keyless_server"
-    => object, modified_on : "modified_on" => string, policy_restrictions :
-    "policy_restrictions" => string, priority : "priority" => number, signature :
-    "signature" => string, status : "status", uploaded_on : "uploaded_on" => string,
-    zone_id : "zone_id" => string, policy : "policy" => string }
+    SslConfiguration { bundle_method : "bundle_method" => choice, expires_on :
+    "expires_on" => string, geo_restrictions : "geo_restrictions" => object, hosts :
+    "hosts" => strings, id : "id" => string, issuer : "issuer" => string, keyless_server
+    : "keyless_server" => object, modified_on : "modified_on" => string,
+    policy_restrictions : "policy_restrictions" => string, priority : "priority" =>
+    number, signature : "signature" => string, status : "status" => choice, uploaded_on :
+    "uploaded_on" => string, zone_id : "zone_id" => string, policy : "policy" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -283,10 +283,10 @@ impl ::std::fmt::Display for SslConfigurationBundleMethod {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SslConfigurationGeoRestrictions {
     pub label: ::std::option::Option<SslConfigurationGeoRestrictionsLabel>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SslConfigurationGeoRestrictions { label : "label" });
+crate::runtime::object!(SslConfigurationGeoRestrictions { label : "label" => choice });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -365,14 +365,15 @@ pub struct SslConfigurationKeylessServer {
     /// Status of the Keyless SSL
     pub status: ::std::option::Option<SslConfigurationKeylessServerStatus>,
     pub tunnel: ::std::option::Option<SslConfigurationKeylessServerTunnel>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SslConfigurationKeylessServer { created_on : "created_on" => string, enabled :
     "enabled" => boolean, host : "host" => string, id : "id" => string, modified_on :
     "modified_on" => string, name : "name" => string, permissions : "permissions" =>
-    strings, port : "port" => number, status : "status", tunnel : "tunnel" => object }
+    strings, port : "port" => number, status : "status" => choice, tunnel : "tunnel" =>
+    object }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -433,7 +434,7 @@ pub struct SslConfigurationKeylessServerTunnel {
     pub private_ip: ::std::option::Option<::std::string::String>,
     /// Cloudflare Tunnel Virtual Network ID
     pub vnet_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -507,7 +508,7 @@ impl ::std::fmt::Display for SslConfigurationStatus {
 pub struct DeleteSslConfigurationResponse {
     /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteSslConfigurationResponse { id : "id" => string });
@@ -525,14 +526,14 @@ pub struct CreateSslConfigurationBody {
     pub private_key: ::std::string::String,
     /// The type 'legacy_custom' enables support for legacy clients which do not include SNI in the TLS…
     pub r#type: ::std::option::Option<CreateSslConfigurationBodyType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSslConfigurationBody { bundle_method : "bundle_method", certificate :
+    CreateSslConfigurationBody { bundle_method : "bundle_method" => choice, certificate :
     "certificate" required => string, geo_restrictions : "geo_restrictions" => object,
     policy : "policy" => string, private_key : "private_key" required => string, r#type :
-    "type" }
+    "type" => choice }
 );
 impl CreateSslConfigurationBody {
     /// A value with the required fields set and the others empty.
@@ -612,12 +613,12 @@ pub struct ListSslConfigurationsQuery {
     pub r#match: ::std::option::Option<ListSslConfigurationsQueryMatch>,
     /// Status of the zone's custom SSL
     pub status: ::std::option::Option<SslConfigurationStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListSslConfigurationsQuery { page : "page" => number, per_page : "per_page" =>
-    number, r#match : "match", status : "status" }
+    number, r#match : "match" => choice, status : "status" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -675,7 +676,7 @@ pub struct RePrioritizeSslCertificatesBody {
     pub certificates: ::std::option::Option<
         ::std::vec::Vec<RePrioritizeSslCertificatesBodyCertificate>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -688,7 +689,7 @@ pub struct RePrioritizeSslCertificatesBodyCertificate {
     pub id: ::std::option::Option<::std::string::String>,
     /// The order/priority in which the certificate will be used in a request
     pub priority: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -707,11 +708,11 @@ pub struct EditSslConfigurationBody {
     pub policy: ::std::option::Option<::std::string::String>,
     /// The zone's private key
     pub private_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditSslConfigurationBody { bundle_method : "bundle_method", certificate :
+    EditSslConfigurationBody { bundle_method : "bundle_method" => choice, certificate :
     "certificate" => string, geo_restrictions : "geo_restrictions" => object, policy :
     "policy" => string, private_key : "private_key" => string }
 );

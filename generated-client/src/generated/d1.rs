@@ -341,7 +341,7 @@ pub struct Database {
     pub read_replication: ::std::option::Option<DatabaseReadReplication>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -354,7 +354,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabaseReadReplication {
     pub mode: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DatabaseReadReplication { mode : "mode" => string });
@@ -366,7 +366,7 @@ pub struct ListD1DatabasesItem {
     pub name: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -381,7 +381,7 @@ pub struct QueryD1DatabaseItem {
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -402,7 +402,7 @@ pub struct QueryD1DatabaseItemMeta {
     pub served_by_region: ::std::option::Option<::std::string::String>,
     pub size_after: ::std::option::Option<f64>,
     pub timings: ::std::option::Option<QueryD1DatabaseItemMetaTimings>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -417,7 +417,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryD1DatabaseItemMetaTimings {
     pub sql_duration_ms: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -429,7 +429,7 @@ pub struct RawD1DatabaseQuery {
     pub meta: ::std::option::Option<QueryD1DatabaseItemMeta>,
     pub results: ::std::option::Option<RawD1DatabaseQueryResults>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -443,7 +443,7 @@ pub struct RawD1DatabaseQueryResults {
     pub rows: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -453,7 +453,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabaseBookmark {
     pub bookmark: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DatabaseBookmark { bookmark : "bookmark" => string });
@@ -463,7 +463,7 @@ pub struct RestoreD1DatabaseToBookmarkOrPointInTimeResponse {
     pub bookmark: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
     pub previous_bookmark: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -478,12 +478,12 @@ pub struct CreateD1DatabaseBody {
     pub primary_location_hint: ::std::option::Option<
         CreateD1DatabaseBodyPrimaryLocationHint,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateD1DatabaseBody { name : "name" required => string, primary_location_hint :
-    "primary_location_hint" }
+    "primary_location_hint" => choice }
 );
 impl CreateD1DatabaseBody {
     /// A value with the required fields set and the others empty.
@@ -572,7 +572,7 @@ pub struct ListD1DatabasesQuery {
     pub page: ::std::option::Option<f64>,
     /// Number of items per page
     pub per_page: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -587,12 +587,13 @@ pub struct ExportD1DatabaseAsSqlBody {
     pub dump_options: ::std::option::Option<ExportD1DatabaseAsSqlBodyDumpOptions>,
     /// Specifies that you will poll this endpoint until the export completes
     pub output_format: ExportD1DatabaseAsSqlBodyOutputFormat,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ExportD1DatabaseAsSqlBody { current_bookmark : "current_bookmark" => string,
-    dump_options : "dump_options" => object, output_format : "output_format" required }
+    dump_options : "dump_options" => object, output_format : "output_format" must =>
+    choice }
 );
 impl ExportD1DatabaseAsSqlBody {
     /// A value with the required fields set and the others empty.
@@ -619,7 +620,7 @@ pub struct ExportD1DatabaseAsSqlBodyDumpOptions {
     pub no_schema: ::std::option::Option<bool>,
     /// Filter the export to just one or more tables
     pub tables: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -685,10 +686,11 @@ pub enum ImportSqlIntoYourD1DatabaseBody {
     Variant2(ImportSqlIntoYourD1DatabaseBodyVariant2),
     /// `action` is `poll`.
     Variant3(ImportSqlIntoYourD1DatabaseBodyVariant3),
-    /// Any other `action` (or none): the object as sent, `action` included.
+    /// Any other `action` (or none): the value as sent, `action` included.
     /// It is written back unchanged, so it can also send a kind this client
-    /// does not know yet.
-    Other(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    /// does not know yet. A value that is not an object at all is kept here
+    /// too, and listed as a mismatch.
+    Other(::serde_json::Value),
 }
 crate::runtime::tagged!(
     ImportSqlIntoYourD1DatabaseBody, "action", {
@@ -721,7 +723,7 @@ for ImportSqlIntoYourD1DatabaseBody {
 pub struct ImportSqlIntoYourD1DatabaseBodyVariant1 {
     /// Required when action is 'init' or 'ingest'
     pub etag: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -745,7 +747,7 @@ pub struct ImportSqlIntoYourD1DatabaseBodyVariant2 {
     pub etag: ::std::string::String,
     /// The filename you have successfully uploaded
     pub filename: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -772,7 +774,7 @@ impl ImportSqlIntoYourD1DatabaseBodyVariant2 {
 pub struct ImportSqlIntoYourD1DatabaseBodyVariant3 {
     /// This identifies the currently-running import, checking its status
     pub current_bookmark: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -796,7 +798,7 @@ pub struct QueryD1DatabaseBody {
     pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Your SQL query
     pub sql: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

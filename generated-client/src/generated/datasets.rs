@@ -62,7 +62,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponse 
         PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseProperties,
     >,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -85,7 +85,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
     pub summary: ::std::option::Option<
         PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesSummary,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -97,7 +97,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId {
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -111,7 +111,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
         PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItems,
     >,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -125,7 +125,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
         PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsProperties,
     >,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -161,7 +161,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
     pub total_processed: ::std::option::Option<
         PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -176,7 +176,7 @@ crate::runtime::object!(
 pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesDatasetsItemsPropertiesAttackers {
     pub properties: ::std::option::Option<::serde_json::Value>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -190,7 +190,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
         PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -204,7 +204,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
         PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesSummaryProperties,
     >,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -234,7 +234,7 @@ pub struct PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponseP
     pub total_processing_time_ms: ::std::option::Option<
         PopulateDatasetLookupTablesFromEventsDataWithBatchProcessingResponsePropertiesAccountId,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

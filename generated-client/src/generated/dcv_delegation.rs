@@ -58,7 +58,7 @@ impl DcvDelegationApi {
 pub struct UniqueIdentifier {
     /// The DCV Delegation unique identifier
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UniqueIdentifier { uuid : "uuid" => string });

@@ -113,7 +113,7 @@ pub struct Destination {
     pub name: ::std::option::Option<::std::string::String>,
     pub scripts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub slug: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -131,7 +131,7 @@ pub struct DestinationConfiguration {
     pub logpush_job: ::std::option::Option<f64>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -147,7 +147,7 @@ pub struct GetDestinationsItem {
     pub name: ::std::option::Option<::std::string::String>,
     pub scripts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub slug: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -168,12 +168,12 @@ pub struct GetDestinationsItemConfiguration {
     pub logpush_dataset: ::std::option::Option<::serde_json::Value>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetDestinationsItemConfiguration { destination_conf : "destination_conf" => string,
-    headers : "headers", job_status : "jobStatus" => object, logpush_dataset :
+    headers : "headers" => map, job_status : "jobStatus" => object, logpush_dataset :
     "logpushDataset" => json, r#type : "type" => string, url : "url" => string }
 );
 /// Used by [`DestinationsApi::get_destinations`].
@@ -182,7 +182,7 @@ pub struct GetDestinationsItemConfigurationJobStatus {
     pub error_message: ::std::option::Option<::std::string::String>,
     pub last_complete: ::std::option::Option<::std::string::String>,
     pub last_error: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -159,7 +159,7 @@ pub struct DeviceDexTest {
     >,
     pub targeted: ::std::option::Option<bool>,
     pub test_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -174,7 +174,7 @@ pub struct DeviceDexTestData {
     pub host: ::std::option::Option<::std::string::String>,
     pub kind: ::std::option::Option<::std::string::String>,
     pub method: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -187,7 +187,7 @@ pub struct DeviceDexTestTargetPolicy {
     pub default: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::serde_json::Value>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -205,7 +205,7 @@ pub struct ListDeviceDexTestsItem {
     pub target_policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub targeted: ::std::option::Option<bool>,
     pub test_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -218,7 +218,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDeviceDexTestResponse {
     pub dex_tests: ::std::option::Option<::std::vec::Vec<ListDeviceDexTestsItem>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -158,12 +158,12 @@ pub struct DeviceManagedNetwork {
     pub network_id: ::std::option::Option<::std::string::String>,
     /// The type of device managed network
     pub r#type: ::std::option::Option<DeviceManagedNetworkType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DeviceManagedNetwork { config : "config" => object, name : "name" => string,
-    network_id : "network_id" => string, r#type : "type" }
+    network_id : "network_id" => string, r#type : "type" => choice }
 );
 /// Used by [`DeviceManagedNetworksApi::create_device_managed_network`], [`DeviceManagedNetworksApi::update_device_managed_network`].
 #[derive(Debug, Clone, PartialEq)]
@@ -171,20 +171,22 @@ pub struct DeviceManagedNetworkConfig {
     /// The SHA-256 hash of the TLS certificate presented by the host found at tls_sockaddr
     pub sha256: ::std::option::Option<::std::string::String>,
     /// A network address of the form "host:port" that the WARP client will use to detect the presence of a…
-    pub tls_sockaddr: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub tls_sockaddr: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DeviceManagedNetworkConfig { sha256 : "sha256" => string, tls_sockaddr :
-    "tls_sockaddr" required => string }
+    "tls_sockaddr" => string }
 );
 impl DeviceManagedNetworkConfig {
     /// A value with the required fields set and the others empty.
     pub fn new(tls_sockaddr: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             sha256: ::std::option::Option::None,
-            tls_sockaddr: ::std::convert::Into::into(tls_sockaddr),
+            tls_sockaddr: ::std::option::Option::Some(
+                ::std::convert::Into::into(tls_sockaddr),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -243,12 +245,12 @@ pub struct CreateDeviceManagedNetworkBody {
     pub name: ::std::string::String,
     /// The type of device managed network
     pub r#type: DeviceManagedNetworkType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateDeviceManagedNetworkBody { config : "config" => object, name : "name" required
-    => string, r#type : "type" required }
+    => string, r#type : "type" must => choice }
 );
 impl CreateDeviceManagedNetworkBody {
     /// A value with the required fields set and the others empty.
@@ -269,10 +271,10 @@ pub struct UpdateDeviceManagedNetworkBody {
     pub name: ::std::option::Option<::std::string::String>,
     /// The type of device managed network
     pub r#type: ::std::option::Option<DeviceManagedNetworkType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateDeviceManagedNetworkBody { config : "config" => object, name : "name" =>
-    string, r#type : "type" }
+    string, r#type : "type" => choice }
 );

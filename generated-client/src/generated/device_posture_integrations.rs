@@ -166,28 +166,28 @@ pub struct DevicePostureIntegration {
     pub name: ::std::option::Option<::std::string::String>,
     /// The type of device posture integration
     pub r#type: ::std::option::Option<DevicePostureIntegrationType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DevicePostureIntegration { config : "config" => object, id : "id" => string, interval
-    : "interval" => string, name : "name" => string, r#type : "type" }
+    : "interval" => string, name : "name" => string, r#type : "type" => choice }
 );
 /// Used by [`DevicePostureIntegrationsApi::create_device_posture_integration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DevicePostureIntegrationConfig {
     /// The Workspace One API URL provided in the Workspace One Admin Dashboard
-    pub api_url: ::std::string::String,
+    pub api_url: ::std::option::Option<::std::string::String>,
     /// The Workspace One Authorization URL depending on your region
-    pub auth_url: ::std::string::String,
+    pub auth_url: ::std::option::Option<::std::string::String>,
     /// The Workspace One client ID provided in the Workspace One Admin Dashboard
-    pub client_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DevicePostureIntegrationConfig { api_url : "api_url" required => string, auth_url :
-    "auth_url" required => string, client_id : "client_id" required => string }
+    DevicePostureIntegrationConfig { api_url : "api_url" => string, auth_url : "auth_url"
+    => string, client_id : "client_id" => string }
 );
 impl DevicePostureIntegrationConfig {
     /// A value with the required fields set and the others empty.
@@ -197,9 +197,11 @@ impl DevicePostureIntegrationConfig {
         client_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            api_url: ::std::convert::Into::into(api_url),
-            auth_url: ::std::convert::Into::into(auth_url),
-            client_id: ::std::convert::Into::into(client_id),
+            api_url: ::std::option::Option::Some(::std::convert::Into::into(api_url)),
+            auth_url: ::std::option::Option::Some(::std::convert::Into::into(auth_url)),
+            client_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_id),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -284,13 +286,13 @@ pub struct CreateDevicePostureIntegrationBody {
     pub name: ::std::string::String,
     /// The type of device posture integration
     pub r#type: DevicePostureIntegrationType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateDevicePostureIntegrationBody { config : "config" => object, interval :
-    "interval" required => string, name : "name" required => string, r#type : "type"
-    required }
+    "interval" required => string, name : "name" required => string, r#type : "type" must
+    => choice }
 );
 impl CreateDevicePostureIntegrationBody {
     /// A value with the required fields set and the others empty.
@@ -303,7 +305,7 @@ impl CreateDevicePostureIntegrationBody {
             config: ::std::option::Option::None,
             interval: ::std::convert::Into::into(interval),
             name: ::std::convert::Into::into(name),
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -327,7 +329,7 @@ pub struct CreateDevicePostureIntegrationBodyConfig {
     pub access_client_id: ::std::option::Option<::std::string::String>,
     /// If present, this secret will be passed in the `CF-Access-Client-Secret` header when hitting the…
     pub access_client_secret: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -363,10 +365,10 @@ pub struct UpdateDevicePostureIntegrationBody {
     pub name: ::std::option::Option<::std::string::String>,
     /// The type of device posture integration
     pub r#type: ::std::option::Option<DevicePostureIntegrationType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateDevicePostureIntegrationBody { config : "config" => object, interval :
-    "interval" => string, name : "name" => string, r#type : "type" }
+    "interval" => string, name : "name" => string, r#type : "type" => choice }
 );

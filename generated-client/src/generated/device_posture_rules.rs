@@ -167,13 +167,14 @@ pub struct DevicePostureRule {
     pub schedule: ::std::option::Option<::std::string::String>,
     /// The type of device posture rule
     pub r#type: ::std::option::Option<DevicePostureRuleType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DevicePostureRule { description : "description" => string, expiration : "expiration"
     => string, id : "id" => string, input : "input" => object, r#match : "match" =>
-    objects, name : "name" => string, schedule : "schedule" => string, r#type : "type" }
+    objects, name : "name" => string, schedule : "schedule" => string, r#type : "type" =>
+    choice }
 );
 /// Used by [`DevicePostureRulesApi::create_device_posture_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -255,28 +256,29 @@ pub struct DevicePostureRuleInput {
     pub is_active: ::std::option::Option<bool>,
     /// Network status of device
     pub network_status: ::std::option::Option<DevicePostureRuleInputNetworkStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DevicePostureRuleInput { exists : "exists" => boolean, operating_system :
-    "operating_system", path : "path" => string, sha256 : "sha256" => string, thumbprint
-    : "thumbprint" => string, id : "id" => string, domain : "domain" => string, operator
-    : "operator", os_distro_name : "os_distro_name" => string, os_distro_revision :
-    "os_distro_revision" => string, os_version_extra : "os_version_extra" => string,
-    version : "version" => string, enabled : "enabled" => boolean, check_disks :
-    "checkDisks" => strings, require_all : "requireAll" => boolean, certificate_id :
-    "certificate_id" => string, cn : "cn" => string, check_private_key :
-    "check_private_key" => boolean, extended_key_usage : "extended_key_usage", locations
-    : "locations" => object, compliance_status : "compliance_status", connection_id :
-    "connection_id" => string, last_seen : "last_seen" => string, os : "os" => string,
-    overall : "overall" => json, sensor_config : "sensor_config" => json, state :
-    "state", version_operator : "versionOperator", count_operator : "countOperator",
+    "operating_system" => choice, path : "path" => string, sha256 : "sha256" => string,
+    thumbprint : "thumbprint" => string, id : "id" => string, domain : "domain" =>
+    string, operator : "operator" => choice, os_distro_name : "os_distro_name" => string,
+    os_distro_revision : "os_distro_revision" => string, os_version_extra :
+    "os_version_extra" => string, version : "version" => string, enabled : "enabled" =>
+    boolean, check_disks : "checkDisks" => strings, require_all : "requireAll" =>
+    boolean, certificate_id : "certificate_id" => string, cn : "cn" => string,
+    check_private_key : "check_private_key" => boolean, extended_key_usage :
+    "extended_key_usage" => choices, locations : "locations" => object, compliance_status
+    : "compliance_status" => choice, connection_id : "connection_id" => string, last_seen
+    : "last_seen" => string, os : "os" => string, overall : "overall" => json,
+    sensor_config : "sensor_config" => json, state : "state" => choice, version_operator
+    : "versionOperator" => choice, count_operator : "countOperator" => choice,
     issue_count : "issue_count" => json, eid_last_seen : "eid_last_seen" => string,
-    risk_level : "risk_level", score_operator : "scoreOperator", total_score :
-    "total_score" => number, active_threats : "active_threats" => number, infected :
-    "infected" => boolean, is_active : "is_active" => boolean, network_status :
-    "network_status" }
+    risk_level : "risk_level" => choice, score_operator : "scoreOperator" => choice,
+    total_score : "total_score" => number, active_threats : "active_threats" => number,
+    infected : "infected" => boolean, is_active : "is_active" => boolean, network_status
+    : "network_status" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -469,12 +471,12 @@ pub struct DevicePostureRuleInputLocations {
     pub trust_stores: ::std::option::Option<
         ::std::vec::Vec<DevicePostureRuleInputLocationsTrustStore>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DevicePostureRuleInputLocations { paths : "paths" => strings, trust_stores :
-    "trust_stores" }
+    "trust_stores" => choices }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -772,10 +774,10 @@ impl ::std::fmt::Display for DevicePostureRuleInputNetworkStatus {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DevicePostureRuleMatch {
     pub platform: ::std::option::Option<DevicePostureRuleMatchPlatform>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DevicePostureRuleMatch { platform : "platform" });
+crate::runtime::object!(DevicePostureRuleMatch { platform : "platform" => choice });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -965,7 +967,7 @@ impl ::std::fmt::Display for DevicePostureRuleType {
 pub struct DeleteDevicePostureRuleResponse {
     /// API UUID
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteDevicePostureRuleResponse { id : "id" => string });
@@ -984,14 +986,14 @@ pub struct CreateDevicePostureRuleBody {
     pub schedule: ::std::option::Option<::std::string::String>,
     /// The type of device posture rule
     pub r#type: DevicePostureRuleType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateDevicePostureRuleBody { description : "description" => string, expiration :
     "expiration" => string, input : "input" => object, r#match : "match" => objects, name
-    : "name" required => string, schedule : "schedule" => string, r#type : "type"
-    required }
+    : "name" required => string, schedule : "schedule" => string, r#type : "type" must =>
+    choice }
 );
 impl CreateDevicePostureRuleBody {
     /// A value with the required fields set and the others empty.
@@ -1006,7 +1008,7 @@ impl CreateDevicePostureRuleBody {
             r#match: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             schedule: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1091,26 +1093,27 @@ pub struct CreateDevicePostureRuleBodyInput {
     pub is_active: ::std::option::Option<bool>,
     /// Network status of device
     pub network_status: ::std::option::Option<DevicePostureRuleInputNetworkStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateDevicePostureRuleBodyInput { exists : "exists" => boolean, operating_system :
-    "operating_system", path : "path" => string, sha256 : "sha256" => string, thumbprint
-    : "thumbprint" => string, id : "id" => string, domain : "domain" => string, operator
-    : "operator", os_distro_name : "os_distro_name" => string, os_distro_revision :
-    "os_distro_revision" => string, os_version_extra : "os_version_extra" => string,
-    version : "version" => string, enabled : "enabled" => boolean, check_disks :
-    "checkDisks" => strings, require_all : "requireAll" => boolean, certificate_id :
-    "certificate_id" => string, cn : "cn" => string, check_private_key :
-    "check_private_key" => boolean, extended_key_usage : "extended_key_usage", locations
-    : "locations" => object, compliance_status : "compliance_status", connection_id :
-    "connection_id" => string, last_seen : "last_seen" => string, os : "os" => string,
-    overall : "overall" => string, sensor_config : "sensor_config" => string, state :
-    "state", version_operator : "versionOperator", count_operator : "countOperator",
-    issue_count : "issue_count" => string, eid_last_seen : "eid_last_seen" => string,
-    risk_level : "risk_level", score_operator : "scoreOperator", total_score :
-    "total_score" => number, active_threats : "active_threats" => number, infected :
-    "infected" => boolean, is_active : "is_active" => boolean, network_status :
-    "network_status" }
+    "operating_system" => choice, path : "path" => string, sha256 : "sha256" => string,
+    thumbprint : "thumbprint" => string, id : "id" => string, domain : "domain" =>
+    string, operator : "operator" => choice, os_distro_name : "os_distro_name" => string,
+    os_distro_revision : "os_distro_revision" => string, os_version_extra :
+    "os_version_extra" => string, version : "version" => string, enabled : "enabled" =>
+    boolean, check_disks : "checkDisks" => strings, require_all : "requireAll" =>
+    boolean, certificate_id : "certificate_id" => string, cn : "cn" => string,
+    check_private_key : "check_private_key" => boolean, extended_key_usage :
+    "extended_key_usage" => choices, locations : "locations" => object, compliance_status
+    : "compliance_status" => choice, connection_id : "connection_id" => string, last_seen
+    : "last_seen" => string, os : "os" => string, overall : "overall" => string,
+    sensor_config : "sensor_config" => string, state : "state" => choice,
+    version_operator : "versionOperator" => choice, count_operator : "countOperator" =>
+    choice, issue_count : "issue_count" => string, eid_last_seen : "eid_last_seen" =>
+    string, risk_level : "risk_level" => choice, score_operator : "scoreOperator" =>
+    choice, total_score : "total_score" => number, active_threats : "active_threats" =>
+    number, infected : "infected" => boolean, is_active : "is_active" => boolean,
+    network_status : "network_status" => choice }
 );

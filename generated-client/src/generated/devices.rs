@@ -711,15 +711,15 @@ pub struct ListDevicesItem {
     pub user: ::std::option::Option<ListDevicesItemUser>,
     /// The WARP client version
     pub version: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListDevicesItem { created : "created" => string, deleted : "deleted" => boolean,
-    device_type : "device_type", id : "id" => string, ip : "ip" => string, key : "key" =>
-    string, last_seen : "last_seen" => string, mac_address : "mac_address" => string,
-    manufacturer : "manufacturer" => string, model : "model" => string, name : "name" =>
-    string, os_distro_name : "os_distro_name" => string, os_distro_revision :
+    device_type : "device_type" => choice, id : "id" => string, ip : "ip" => string, key
+    : "key" => string, last_seen : "last_seen" => string, mac_address : "mac_address" =>
+    string, manufacturer : "manufacturer" => string, model : "model" => string, name :
+    "name" => string, os_distro_name : "os_distro_name" => string, os_distro_revision :
     "os_distro_revision" => string, os_version : "os_version" => string, os_version_extra
     : "os_version_extra" => string, revoked_at : "revoked_at" => string, serial_number :
     "serial_number" => string, updated : "updated" => string, user : "user" => object,
@@ -796,7 +796,7 @@ pub struct ListDevicesItemUser {
     pub id: ::std::option::Option<::std::string::String>,
     /// The enrolled device user's name
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -860,7 +860,7 @@ pub struct DeviceSettingsProfile {
     >,
     /// Determines which tunnel protocol to use
     pub tunnel_protocol: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -885,17 +885,17 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListDeviceSettingsProfilesItemExcludeItem {
     /// The address in CIDR format to exclude from the tunnel
-    pub address: ::std::string::String,
+    pub address: ::std::option::Option<::std::string::String>,
     /// A description of the Split Tunnel item, displayed in the client UI
-    pub description: ::std::string::String,
+    pub description: ::std::option::Option<::std::string::String>,
     /// The domain name to exclude from the tunnel
     pub host: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDeviceSettingsProfilesItemExcludeItem { address : "address" required => string,
-    description : "description" required => string, host : "host" => string }
+    ListDeviceSettingsProfilesItemExcludeItem { address : "address" => string,
+    description : "description" => string, host : "host" => string }
 );
 impl ListDeviceSettingsProfilesItemExcludeItem {
     /// A value with the required fields set and the others empty.
@@ -904,8 +904,10 @@ impl ListDeviceSettingsProfilesItemExcludeItem {
         description: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            address: ::std::convert::Into::into(address),
-            description: ::std::convert::Into::into(description),
+            address: ::std::option::Option::Some(::std::convert::Into::into(address)),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             host: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -918,13 +920,13 @@ pub struct DeviceSettingsProfileFallbackDomain {
     pub description: ::std::option::Option<::std::string::String>,
     pub dns_server: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// The domain suffix to match when resolving locally
-    pub suffix: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub suffix: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DeviceSettingsProfileFallbackDomain { description : "description" => string,
-    dns_server : "dns_server", suffix : "suffix" required => string }
+    dns_server : "dns_server", suffix : "suffix" => string }
 );
 impl DeviceSettingsProfileFallbackDomain {
     /// A value with the required fields set and the others empty.
@@ -932,7 +934,7 @@ impl DeviceSettingsProfileFallbackDomain {
         Self {
             description: ::std::option::Option::None,
             dns_server: ::std::option::Option::None,
-            suffix: ::std::convert::Into::into(suffix),
+            suffix: ::std::option::Option::Some(::std::convert::Into::into(suffix)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -944,7 +946,7 @@ pub struct DeviceSettingsProfileServiceModeV2 {
     pub mode: ::std::option::Option<::std::string::String>,
     /// The port number when used with proxy mode
     pub port: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -958,7 +960,7 @@ pub struct DeviceSettingsProfileTargetTest {
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the DEX test targeting this policy
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1004,7 +1006,7 @@ pub struct DefaultDeviceSettingsProfile {
     pub switch_locked: ::std::option::Option<bool>,
     /// Determines which tunnel protocol to use
     pub tunnel_protocol: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1028,13 +1030,13 @@ pub struct SetYourLocalDomainFallbackListItem {
     pub description: ::std::option::Option<::std::string::String>,
     pub dns_server: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The domain suffix to match when resolving locally
-    pub suffix: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub suffix: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SetYourLocalDomainFallbackListItem { description : "description" => string,
-    dns_server : "dns_server" => strings, suffix : "suffix" required => string }
+    dns_server : "dns_server" => strings, suffix : "suffix" => string }
 );
 impl SetYourLocalDomainFallbackListItem {
     /// A value with the required fields set and the others empty.
@@ -1042,7 +1044,7 @@ impl SetYourLocalDomainFallbackListItem {
         Self {
             description: ::std::option::Option::None,
             dns_server: ::std::option::Option::None,
-            suffix: ::std::convert::Into::into(suffix),
+            suffix: ::std::option::Option::Some(::std::convert::Into::into(suffix)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1069,7 +1071,7 @@ pub struct Device {
     pub updated: ::std::option::Option<::std::string::String>,
     pub user: ::std::option::Option<ListDevicesItemUser>,
     pub version: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1088,7 +1090,7 @@ pub struct DeviceAccount {
     pub account_type: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1099,7 +1101,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OverrideCodes {
     pub disable_for_time: ::std::option::Option<OverrideCodesDisableForTime>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1118,7 +1120,7 @@ pub struct OverrideCodesDisableForTime {
     pub _3: ::std::option::Option<::std::string::String>,
     /// `6`: Override code that is valid for 6 hours
     pub _6: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1129,7 +1131,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceCertificateProvisioningStatus {
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1173,7 +1175,7 @@ pub struct CreateDeviceSettingsProfileBody {
     pub switch_locked: ::std::option::Option<bool>,
     /// Determines which tunnel protocol to use
     pub tunnel_protocol: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1210,7 +1212,7 @@ impl CreateDeviceSettingsProfileBody {
             lan_allow_subnet_size: ::std::option::Option::None,
             r#match: ::std::convert::Into::into(r#match),
             name: ::std::convert::Into::into(name),
-            precedence,
+            precedence: precedence,
             service_mode_v2: ::std::option::Option::None,
             support_url: ::std::option::Option::None,
             switch_locked: ::std::option::Option::None,
@@ -1243,7 +1245,7 @@ pub struct UpdateDefaultDeviceSettingsProfileBody {
     pub switch_locked: ::std::option::Option<bool>,
     /// Determines which tunnel protocol to use
     pub tunnel_protocol: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1290,7 +1292,7 @@ pub struct UpdateDeviceSettingsProfileBody {
     pub switch_locked: ::std::option::Option<bool>,
     /// Determines which tunnel protocol to use
     pub tunnel_protocol: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

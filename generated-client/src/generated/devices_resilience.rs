@@ -80,7 +80,7 @@ impl DevicesResilienceApi {
 pub struct GlobalWarpOverrideState {
     pub disconnect: ::std::option::Option<bool>,
     pub timestamp: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

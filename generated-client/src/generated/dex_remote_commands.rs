@@ -150,7 +150,7 @@ impl DexRemoteCommandsApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountCommands {
     pub commands: ::std::option::Option<::std::vec::Vec<AccountCommandsCommand>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AccountCommands { commands : "commands" => objects });
@@ -164,12 +164,12 @@ pub struct AccountCommandsCommand {
     pub id: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountCommandsCommand { args : "args", device_id : "device_id" => string, id : "id"
-    => string, status : "status" => string, r#type : "type" => string }
+    AccountCommandsCommand { args : "args" => map, device_id : "device_id" => string, id
+    : "id" => string, status : "status" => string, r#type : "type" => string }
 );
 /// Used by [`DexRemoteCommandsApi::list_account_commands`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -177,7 +177,7 @@ pub struct ListAccountCommandsResponse {
     pub commands: ::std::option::Option<
         ::std::vec::Vec<ListAccountCommandsResponseCommand>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -194,7 +194,7 @@ pub struct ListAccountCommandsResponseCommand {
     pub status: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub user_email: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -207,7 +207,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DevicesEligible {
     pub devices: ::std::option::Option<::std::vec::Vec<DevicesEligibleDevice>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DevicesEligible { devices : "devices" => objects });
@@ -227,7 +227,7 @@ pub struct DevicesEligibleDevice {
     pub status: ::std::option::Option<::std::string::String>,
     pub timestamp: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -243,7 +243,7 @@ pub struct AccountCommandsUsageQuotaAndResetTime {
     pub quota: ::std::option::Option<f64>,
     pub quota_usage: ::std::option::Option<f64>,
     pub reset_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

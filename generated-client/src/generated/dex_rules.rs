@@ -147,7 +147,7 @@ pub struct DexRule {
     pub name: ::std::option::Option<::std::string::String>,
     pub targeted_tests: ::std::option::Option<::std::vec::Vec<DexRuleTargetedTest>>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -162,7 +162,7 @@ pub struct DexRuleTargetedTest {
     pub enabled: ::std::option::Option<bool>,
     pub name: ::std::option::Option<::std::string::String>,
     pub test_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -175,7 +175,7 @@ pub struct DexRuleTargetedTestData {
     pub host: ::std::option::Option<::serde_json::Value>,
     pub kind: ::std::option::Option<::serde_json::Value>,
     pub method: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -186,7 +186,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DexRules {
     pub rules: ::std::option::Option<::std::vec::Vec<Rule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DexRules { rules : "rules" => objects });
@@ -200,7 +200,7 @@ pub struct Rule {
     pub name: ::std::option::Option<::std::string::String>,
     pub targeted_tests: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -394,17 +394,17 @@ impl DexSyntheticApplicationMonitoringApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CloudflareColo {
     /// `airportCode`: Airport code
-    pub airport_code: ::std::string::String,
+    pub airport_code: ::std::option::Option<::std::string::String>,
     /// City
-    pub city: ::std::string::String,
+    pub city: ::std::option::Option<::std::string::String>,
     /// `countryCode`: Country code
-    pub country_code: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub country_code: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CloudflareColo { airport_code : "airportCode" required => string, city : "city"
-    required => string, country_code : "countryCode" required => string }
+    CloudflareColo { airport_code : "airportCode" => string, city : "city" => string,
+    country_code : "countryCode" => string }
 );
 impl CloudflareColo {
     /// A value with the required fields set and the others empty.
@@ -414,9 +414,13 @@ impl CloudflareColo {
         country_code: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            airport_code: ::std::convert::Into::into(airport_code),
-            city: ::std::convert::Into::into(city),
-            country_code: ::std::convert::Into::into(country_code),
+            airport_code: ::std::option::Option::Some(
+                ::std::convert::Into::into(airport_code),
+            ),
+            city: ::std::option::Option::Some(::std::convert::Into::into(city)),
+            country_code: ::std::option::Option::Some(
+                ::std::convert::Into::into(country_code),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -497,7 +501,7 @@ pub struct LiveStatus {
     /// `estimatedLossPct`
     pub estimated_loss_pct: ::std::option::Option<f64>,
     pub version: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -531,7 +535,7 @@ pub struct LiveStatusDeviceIpv6 {
     pub location: ::std::option::Option<LiveStatusDeviceIpv6Location>,
     pub netmask: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -546,7 +550,7 @@ pub struct LiveStatusDeviceIpv6Location {
     pub country_iso: ::std::option::Option<::std::string::String>,
     pub state_iso: ::std::option::Option<::std::string::String>,
     pub zip: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -558,7 +562,7 @@ crate::runtime::object!(
 pub struct LiveStatusCpuPctByApp {
     pub cpu_pct: ::std::option::Option<f64>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -569,7 +573,7 @@ crate::runtime::object!(
 pub struct LiveStatusRamUsedPctByApp {
     pub name: ::std::option::Option<::std::string::String>,
     pub ram_used_pct: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -593,7 +597,7 @@ pub struct FleetStatusDevice {
     /// `batteryCharging`
     pub battery_charging: ::std::option::Option<bool>,
     /// Cloudflare colo
-    pub colo: ::std::string::String,
+    pub colo: ::std::option::Option<::std::string::String>,
     /// `networkSsid`
     pub network_ssid: ::std::option::Option<::std::string::String>,
     /// `deviceIpv6`
@@ -605,13 +609,13 @@ pub struct FleetStatusDevice {
     /// `gatewayIpv6`
     pub gateway_ipv6: ::std::option::Option<LiveStatusDeviceIpv6>,
     /// Operating system
-    pub platform: ::std::string::String,
+    pub platform: ::std::option::Option<::std::string::String>,
     /// `ramUsedPct`
     pub ram_used_pct: ::std::option::Option<f64>,
     /// `diskUsagePct`
     pub disk_usage_pct: ::std::option::Option<f64>,
     /// Network status
-    pub status: ::std::string::String,
+    pub status: ::std::option::Option<::std::string::String>,
     /// `personEmail`: User contact email address
     pub person_email: ::std::option::Option<::std::string::String>,
     /// `cpuPctByApp`
@@ -629,7 +633,7 @@ pub struct FleetStatusDevice {
     /// `batteryCycles`
     pub battery_cycles: ::std::option::Option<i64>,
     /// `deviceId`: Device identifier (UUID v4)
-    pub device_id: ::std::string::String,
+    pub device_id: ::std::option::Option<::std::string::String>,
     /// `handshakeLatencyMs`
     pub handshake_latency_ms: ::std::option::Option<f64>,
     /// `networkSentBps`
@@ -655,8 +659,8 @@ pub struct FleetStatusDevice {
     /// `estimatedLossPct`
     pub estimated_loss_pct: ::std::option::Option<f64>,
     /// WARP client version
-    pub version: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub version: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -664,22 +668,22 @@ crate::runtime::object!(
     "switchLocked" => boolean, mode : "mode" => string, firewall_enabled :
     "firewallEnabled" => boolean, ram_available_kb : "ramAvailableKb" => integer,
     network_rcvd_bps : "networkRcvdBps" => integer, battery_charging : "batteryCharging"
-    => boolean, colo : "colo" required => string, network_ssid : "networkSsid" => string,
+    => boolean, colo : "colo" => string, network_ssid : "networkSsid" => string,
     device_ipv6 : "deviceIpv6" => object, gateway_ipv4 : "gatewayIpv4" => object,
     device_name : "deviceName" => string, gateway_ipv6 : "gatewayIpv6" => object,
-    platform : "platform" required => string, ram_used_pct : "ramUsedPct" => number,
-    disk_usage_pct : "diskUsagePct" => number, status : "status" required => string,
-    person_email : "personEmail" => string, cpu_pct_by_app : "cpuPctByApp", battery_pct :
-    "batteryPct" => number, always_on : "alwaysOn" => boolean, ram_used_pct_by_app :
+    platform : "platform" => string, ram_used_pct : "ramUsedPct" => number,
+    disk_usage_pct : "diskUsagePct" => number, status : "status" => string, person_email
+    : "personEmail" => string, cpu_pct_by_app : "cpuPctByApp", battery_pct : "batteryPct"
+    => number, always_on : "alwaysOn" => boolean, ram_used_pct_by_app :
     "ramUsedPctByApp", battery_cycles : "batteryCycles" => integer, device_id :
-    "deviceId" required => string, handshake_latency_ms : "handshakeLatencyMs" => number,
+    "deviceId" => string, handshake_latency_ms : "handshakeLatencyMs" => number,
     network_sent_bps : "networkSentBps" => integer, cpu_pct : "cpuPct" => number,
     isp_ipv4 : "ispIpv4" => object, timestamp : "timestamp" => string, disk_read_bps :
     "diskReadBps" => integer, isp_ipv6 : "ispIpv6" => object, metal : "metal" => string,
     doh_subdomain : "dohSubdomain" => string, wifi_strength_dbm : "wifiStrengthDbm" =>
     integer, device_ipv4 : "deviceIpv4" => object, disk_write_bps : "diskWriteBps" =>
-    integer, estimated_loss_pct : "estimatedLossPct" => number, version : "version"
-    required => string }
+    integer, estimated_loss_pct : "estimatedLossPct" => number, version : "version" =>
+    string }
 );
 impl FleetStatusDevice {
     /// A value with the required fields set and the others empty.
@@ -698,23 +702,25 @@ impl FleetStatusDevice {
             ram_available_kb: ::std::option::Option::None,
             network_rcvd_bps: ::std::option::Option::None,
             battery_charging: ::std::option::Option::None,
-            colo: ::std::convert::Into::into(colo),
+            colo: ::std::option::Option::Some(::std::convert::Into::into(colo)),
             network_ssid: ::std::option::Option::None,
             device_ipv6: ::std::option::Option::None,
             gateway_ipv4: ::std::option::Option::None,
             device_name: ::std::option::Option::None,
             gateway_ipv6: ::std::option::Option::None,
-            platform: ::std::convert::Into::into(platform),
+            platform: ::std::option::Option::Some(::std::convert::Into::into(platform)),
             ram_used_pct: ::std::option::Option::None,
             disk_usage_pct: ::std::option::Option::None,
-            status: ::std::convert::Into::into(status),
+            status: ::std::option::Option::Some(::std::convert::Into::into(status)),
             person_email: ::std::option::Option::None,
             cpu_pct_by_app: ::std::option::Option::None,
             battery_pct: ::std::option::Option::None,
             always_on: ::std::option::Option::None,
             ram_used_pct_by_app: ::std::option::Option::None,
             battery_cycles: ::std::option::Option::None,
-            device_id: ::std::convert::Into::into(device_id),
+            device_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(device_id),
+            ),
             handshake_latency_ms: ::std::option::Option::None,
             network_sent_bps: ::std::option::Option::None,
             cpu_pct: ::std::option::Option::None,
@@ -728,7 +734,7 @@ impl FleetStatusDevice {
             device_ipv4: ::std::option::Option::None,
             disk_write_bps: ::std::option::Option::None,
             estimated_loss_pct: ::std::option::Option::None,
-            version: ::std::convert::Into::into(version),
+            version: ::std::option::Option::Some(::std::convert::Into::into(version)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -738,7 +744,7 @@ impl FleetStatusDevice {
 pub struct FleetStatus {
     /// `deviceStats`
     pub device_stats: ::std::option::Option<FleetStatusDeviceStats>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(FleetStatus { device_stats : "deviceStats" => object });
@@ -759,7 +765,7 @@ pub struct FleetStatusDeviceStats {
     pub by_version: ::std::option::Option<::std::vec::Vec<FleetStatusDeviceStatsByColo>>,
     /// `uniqueDevicesTotal`: Number of unique devices
     pub unique_devices_total: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -774,7 +780,7 @@ pub struct FleetStatusDeviceStatsByColo {
     /// `uniqueDevicesTotal`: Number of unique devices
     pub unique_devices_total: ::std::option::Option<f64>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -786,7 +792,7 @@ crate::runtime::object!(
 pub struct FleetStatusAggregate {
     /// `deviceStats`
     pub device_stats: ::std::option::Option<FleetStatusAggregateDeviceStats>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(FleetStatusAggregate { device_stats : "deviceStats" => object });
@@ -803,7 +809,7 @@ pub struct FleetStatusAggregateDeviceStats {
     >,
     /// `uniqueDevicesTotal`
     pub unique_devices_total: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -817,7 +823,7 @@ pub struct FleetStatusAggregateDeviceStatsByMode {
     /// `uniqueDevicesTotal`
     pub unique_devices_total: ::std::option::Option<::serde_json::Value>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -846,14 +852,15 @@ pub struct DetailsAndAggregateMetrics {
         ::std::vec::Vec<DetailsAndAggregateMetricsTargetPolicy>,
     >,
     pub targeted: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DetailsAndAggregateMetrics { host : "host" => string, http_stats : "httpStats" =>
     object, http_stats_by_colo : "httpStatsByColo" => objects, interval : "interval" =>
-    string, kind : "kind", method : "method" => string, name : "name" => string,
-    target_policies : "target_policies" => objects, targeted : "targeted" => boolean }
+    string, kind : "kind" => choice, method : "method" => string, name : "name" =>
+    string, target_policies : "target_policies" => objects, targeted : "targeted" =>
+    boolean }
 );
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq)]
@@ -879,8 +886,8 @@ pub struct DetailsAndAggregateMetricsHttpStats {
         DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
     /// `uniqueDevicesTotal`: Count of unique devices that have run this test in the given time period
-    pub unique_devices_total: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub unique_devices_total: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -888,7 +895,7 @@ crate::runtime::object!(
     dns_response_time_ms : "dnsResponseTimeMs" => object, http_status_code :
     "httpStatusCode" => objects, resource_fetch_time_ms : "resourceFetchTimeMs" =>
     object, server_response_time_ms : "serverResponseTimeMs" => object,
-    unique_devices_total : "uniqueDevicesTotal" required => integer }
+    unique_devices_total : "uniqueDevicesTotal" => integer }
 );
 impl DetailsAndAggregateMetricsHttpStats {
     /// A value with the required fields set and the others empty.
@@ -899,7 +906,7 @@ impl DetailsAndAggregateMetricsHttpStats {
             http_status_code: ::std::option::Option::None,
             resource_fetch_time_ms: ::std::option::Option::None,
             server_response_time_ms: ::std::option::Option::None,
-            unique_devices_total,
+            unique_devices_total: ::std::option::Option::Some(unique_devices_total),
             extra: ::std::default::Default::default(),
         }
     }
@@ -916,7 +923,7 @@ pub struct DetailsAndAggregateMetricsHttpStatsAvailabilityPct {
     pub slots: ::std::option::Option<
         ::std::vec::Vec<DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -926,14 +933,14 @@ crate::runtime::object!(
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot {
-    pub timestamp: ::std::string::String,
-    pub value: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamp: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<f64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot { timestamp : "timestamp"
-    required => string, value : "value" required => number }
+    DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot { timestamp : "timestamp" =>
+    string, value : "value" => number }
 );
 impl DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot {
     /// A value with the required fields set and the others empty.
@@ -942,8 +949,10 @@ impl DetailsAndAggregateMetricsHttpStatsAvailabilityPctSlot {
         value: f64,
     ) -> Self {
         Self {
-            timestamp: ::std::convert::Into::into(timestamp),
-            value,
+            timestamp: ::std::option::Option::Some(
+                ::std::convert::Into::into(timestamp),
+            ),
+            value: ::std::option::Option::Some(value),
             extra: ::std::default::Default::default(),
         }
     }
@@ -960,7 +969,7 @@ pub struct DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs {
     pub slots: ::std::option::Option<
         ::std::vec::Vec<DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -970,14 +979,14 @@ crate::runtime::object!(
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot {
-    pub timestamp: ::std::string::String,
-    pub value: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamp: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot { timestamp : "timestamp"
-    required => string, value : "value" required => integer }
+    DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot { timestamp : "timestamp" =>
+    string, value : "value" => integer }
 );
 impl DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot {
     /// A value with the required fields set and the others empty.
@@ -986,8 +995,10 @@ impl DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot {
         value: i64,
     ) -> Self {
         Self {
-            timestamp: ::std::convert::Into::into(timestamp),
-            value,
+            timestamp: ::std::option::Option::Some(
+                ::std::convert::Into::into(timestamp),
+            ),
+            value: ::std::option::Option::Some(value),
             extra: ::std::default::Default::default(),
         }
     }
@@ -995,19 +1006,18 @@ impl DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMsSlot {
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailsAndAggregateMetricsHttpStatsHttpStatusCode {
-    pub status200: i64,
-    pub status300: i64,
-    pub status400: i64,
-    pub status500: i64,
-    pub timestamp: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub status200: ::std::option::Option<i64>,
+    pub status300: ::std::option::Option<i64>,
+    pub status400: ::std::option::Option<i64>,
+    pub status500: ::std::option::Option<i64>,
+    pub timestamp: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetricsHttpStatsHttpStatusCode { status200 : "status200" required
-    => integer, status300 : "status300" required => integer, status400 : "status400"
-    required => integer, status500 : "status500" required => integer, timestamp :
-    "timestamp" required => string }
+    DetailsAndAggregateMetricsHttpStatsHttpStatusCode { status200 : "status200" =>
+    integer, status300 : "status300" => integer, status400 : "status400" => integer,
+    status500 : "status500" => integer, timestamp : "timestamp" => string }
 );
 impl DetailsAndAggregateMetricsHttpStatsHttpStatusCode {
     /// A value with the required fields set and the others empty.
@@ -1019,11 +1029,13 @@ impl DetailsAndAggregateMetricsHttpStatsHttpStatusCode {
         timestamp: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            status200,
-            status300,
-            status400,
-            status500,
-            timestamp: ::std::convert::Into::into(timestamp),
+            status200: ::std::option::Option::Some(status200),
+            status300: ::std::option::Option::Some(status300),
+            status400: ::std::option::Option::Some(status400),
+            status500: ::std::option::Option::Some(status500),
+            timestamp: ::std::option::Option::Some(
+                ::std::convert::Into::into(timestamp),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1035,7 +1047,7 @@ pub struct DetailsAndAggregateMetricsHttpStatsByColo {
     pub availability_pct: ::std::option::Option<
         DetailsAndAggregateMetricsHttpStatsAvailabilityPct,
     >,
-    pub colo: ::std::string::String,
+    pub colo: ::std::option::Option<::std::string::String>,
     /// `dnsResponseTimeMs`
     pub dns_response_time_ms: ::std::option::Option<
         DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
@@ -1053,16 +1065,16 @@ pub struct DetailsAndAggregateMetricsHttpStatsByColo {
         DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
     /// `uniqueDevicesTotal`: Count of unique devices that have run this test in the given time period
-    pub unique_devices_total: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub unique_devices_total: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DetailsAndAggregateMetricsHttpStatsByColo { availability_pct : "availabilityPct" =>
-    object, colo : "colo" required => string, dns_response_time_ms : "dnsResponseTimeMs"
-    => object, http_status_code : "httpStatusCode" => objects, resource_fetch_time_ms :
+    object, colo : "colo" => string, dns_response_time_ms : "dnsResponseTimeMs" =>
+    object, http_status_code : "httpStatusCode" => objects, resource_fetch_time_ms :
     "resourceFetchTimeMs" => object, server_response_time_ms : "serverResponseTimeMs" =>
-    object, unique_devices_total : "uniqueDevicesTotal" required => integer }
+    object, unique_devices_total : "uniqueDevicesTotal" => integer }
 );
 impl DetailsAndAggregateMetricsHttpStatsByColo {
     /// A value with the required fields set and the others empty.
@@ -1072,12 +1084,12 @@ impl DetailsAndAggregateMetricsHttpStatsByColo {
     ) -> Self {
         Self {
             availability_pct: ::std::option::Option::None,
-            colo: ::std::convert::Into::into(colo),
+            colo: ::std::option::Option::Some(::std::convert::Into::into(colo)),
             dns_response_time_ms: ::std::option::Option::None,
             http_status_code: ::std::option::Option::None,
             resource_fetch_time_ms: ::std::option::Option::None,
             server_response_time_ms: ::std::option::Option::None,
-            unique_devices_total,
+            unique_devices_total: ::std::option::Option::Some(unique_devices_total),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1132,15 +1144,15 @@ impl ::std::fmt::Display for DetailsAndAggregateMetricsKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailsAndAggregateMetricsTargetPolicy {
     /// Whether the policy is the default for the account
-    pub default: bool,
+    pub default: ::std::option::Option<bool>,
     pub id: ::std::string::String,
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DetailsAndAggregateMetricsTargetPolicy { default : "default" required => boolean, id
-    : "id" required => string, name : "name" required => string }
+    DetailsAndAggregateMetricsTargetPolicy { default : "default" => boolean, id : "id"
+    required => string, name : "name" required => string }
 );
 impl DetailsAndAggregateMetricsTargetPolicy {
     /// A value with the required fields set and the others empty.
@@ -1150,7 +1162,7 @@ impl DetailsAndAggregateMetricsTargetPolicy {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            default,
+            default: ::std::option::Option::Some(default),
             id: ::std::convert::Into::into(id),
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
@@ -1166,7 +1178,7 @@ pub struct Percentiles {
     pub resource_fetch_time_ms: ::std::option::Option<PercentilesDnsResponseTimeMs>,
     /// `serverResponseTimeMs`
     pub server_response_time_ms: ::std::option::Option<PercentilesDnsResponseTimeMs>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1185,7 +1197,7 @@ pub struct PercentilesDnsResponseTimeMs {
     pub p95: ::std::option::Option<f64>,
     /// p99 observed in the time period
     pub p99: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1198,7 +1210,7 @@ pub struct DexTestAnalytics {
     /// `overviewMetrics`
     pub overview_metrics: ::std::option::Option<DexTestAnalyticsOverviewMetrics>,
     pub tests: ::std::option::Option<::std::vec::Vec<DexTestAnalyticsTest>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1214,7 +1226,7 @@ pub struct DexTestAnalyticsOverviewMetrics {
     pub avg_traceroute_availability_pct: ::std::option::Option<f64>,
     /// `testsTotal`
     pub tests_total: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1251,7 +1263,7 @@ pub struct DexTestAnalyticsTest {
         ::std::vec::Vec<DexTestAnalyticsTestTracerouteResultsByColo>,
     >,
     pub updated: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1271,7 +1283,7 @@ pub struct DexTestAnalyticsTestHttpResults {
     pub resource_fetch_time: ::std::option::Option<
         DexTestAnalyticsTestHttpResultsResourceFetchTime,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1286,7 +1298,7 @@ pub struct DexTestAnalyticsTestHttpResultsResourceFetchTime {
     pub history: ::std::option::Option<::serde_json::Value>,
     /// `overTime`
     pub over_time: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1301,7 +1313,7 @@ pub struct DexTestAnalyticsTestHttpResultsByColo {
     pub resource_fetch_time: ::std::option::Option<
         DexTestAnalyticsTestHttpResultsResourceFetchTime,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1314,7 +1326,7 @@ pub struct DexTestAnalyticsTestTargetPolicy {
     pub default: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1328,7 +1340,7 @@ pub struct DexTestAnalyticsTestTracerouteResults {
     pub round_trip_time: ::std::option::Option<
         DexTestAnalyticsTestHttpResultsResourceFetchTime,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1342,7 +1354,7 @@ pub struct DexTestAnalyticsTestTracerouteResultsByColo {
     pub round_trip_time: ::std::option::Option<
         DexTestAnalyticsTestHttpResultsResourceFetchTime,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1353,18 +1365,18 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct Count {
     /// `uniqueDevicesTotal`: total number of unique devices
-    pub unique_devices_total: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub unique_devices_total: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Count { unique_devices_total : "uniqueDevicesTotal" required => integer }
+    Count { unique_devices_total : "uniqueDevicesTotal" => integer }
 );
 impl Count {
     /// A value with the required fields set and the others empty.
     pub fn new(unique_devices_total: i64) -> Self {
         Self {
-            unique_devices_total,
+            unique_devices_total: ::std::option::Option::Some(unique_devices_total),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1376,18 +1388,18 @@ pub struct GetTracerouteTestRunResponse {
     pub device_name: ::std::option::Option<::std::string::String>,
     pub hops: ::std::option::Option<::std::vec::Vec<GetTracerouteTestRunResponseHop>>,
     /// `resultId`: API Resource UUID tag
-    pub result_id: ::std::string::String,
+    pub result_id: ::std::option::Option<::std::string::String>,
     /// `testId`: API Resource UUID tag
     pub test_id: ::std::option::Option<::std::string::String>,
     /// `testName`: name of the tracroute test
     pub test_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTracerouteTestRunResponse { device_name : "deviceName" => string, hops : "hops" =>
-    objects, result_id : "resultId" required => string, test_id : "testId" => string,
-    test_name : "testName" => string }
+    objects, result_id : "resultId" => string, test_id : "testId" => string, test_name :
+    "testName" => string }
 );
 impl GetTracerouteTestRunResponse {
     /// A value with the required fields set and the others empty.
@@ -1395,7 +1407,9 @@ impl GetTracerouteTestRunResponse {
         Self {
             device_name: ::std::option::Option::None,
             hops: ::std::option::Option::None,
-            result_id: ::std::convert::Into::into(result_id),
+            result_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(result_id),
+            ),
             test_id: ::std::option::Option::None,
             test_name: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -1416,15 +1430,15 @@ pub struct GetTracerouteTestRunResponseHop {
     pub packet_loss_pct: ::std::option::Option<f64>,
     /// `rttMs`
     pub rtt_ms: ::std::option::Option<i64>,
-    pub ttl: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ttl: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTracerouteTestRunResponseHop { asn : "asn" => integer, aso : "aso" => string,
-    ip_address : "ipAddress" => string, location : "location" => object, mile : "mile",
-    name : "name" => string, packet_loss_pct : "packetLossPct" => number, rtt_ms :
-    "rttMs" => integer, ttl : "ttl" required => integer }
+    ip_address : "ipAddress" => string, location : "location" => object, mile : "mile" =>
+    choice, name : "name" => string, packet_loss_pct : "packetLossPct" => number, rtt_ms
+    : "rttMs" => integer, ttl : "ttl" => integer }
 );
 impl GetTracerouteTestRunResponseHop {
     /// A value with the required fields set and the others empty.
@@ -1438,7 +1452,7 @@ impl GetTracerouteTestRunResponseHop {
             name: ::std::option::Option::None,
             packet_loss_pct: ::std::option::Option::None,
             rtt_ms: ::std::option::Option::None,
-            ttl,
+            ttl: ::std::option::Option::Some(ttl),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1449,7 +1463,7 @@ pub struct GetTracerouteTestRunResponseHopLocation {
     pub city: ::std::option::Option<::std::string::String>,
     pub state: ::std::option::Option<::std::string::String>,
     pub zip: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1520,10 +1534,12 @@ impl ::std::fmt::Display for GetTracerouteTestRunResponseHopMile {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponse {
     /// The host of the Traceroute synthetic application test
-    pub host: ::std::string::String,
+    pub host: ::std::option::Option<::std::string::String>,
     /// The interval at which the Traceroute synthetic application test is set to run
-    pub interval: ::std::string::String,
-    pub kind: GetDetailsAndAggregateMetricsForTracerouteTestResponseKind,
+    pub interval: ::std::option::Option<::std::string::String>,
+    pub kind: ::std::option::Option<
+        GetDetailsAndAggregateMetricsForTracerouteTestResponseKind,
+    >,
     /// The name of the Traceroute synthetic application test
     pub name: ::std::string::String,
     pub target_policies: ::std::option::Option<
@@ -1540,15 +1556,15 @@ pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponse {
             GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStatsByColo,
         >,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForTracerouteTestResponse { host : "host" required =>
-    string, interval : "interval" required => string, kind : "kind" required, name :
-    "name" required => string, target_policies : "target_policies" => objects, targeted :
-    "targeted" => boolean, traceroute_stats : "tracerouteStats" => object,
-    traceroute_stats_by_colo : "tracerouteStatsByColo" => objects }
+    GetDetailsAndAggregateMetricsForTracerouteTestResponse { host : "host" => string,
+    interval : "interval" => string, kind : "kind" => choice, name : "name" required =>
+    string, target_policies : "target_policies" => objects, targeted : "targeted" =>
+    boolean, traceroute_stats : "tracerouteStats" => object, traceroute_stats_by_colo :
+    "tracerouteStatsByColo" => objects }
 );
 impl GetDetailsAndAggregateMetricsForTracerouteTestResponse {
     /// A value with the required fields set and the others empty.
@@ -1558,9 +1574,11 @@ impl GetDetailsAndAggregateMetricsForTracerouteTestResponse {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            host: ::std::convert::Into::into(host),
-            interval: ::std::convert::Into::into(interval),
-            kind: GetDetailsAndAggregateMetricsForTracerouteTestResponseKind::Traceroute,
+            host: ::std::option::Option::Some(::std::convert::Into::into(host)),
+            interval: ::std::option::Option::Some(::std::convert::Into::into(interval)),
+            kind: ::std::option::Option::Some(
+                GetDetailsAndAggregateMetricsForTracerouteTestResponseKind::Traceroute,
+            ),
             name: ::std::convert::Into::into(name),
             target_policies: ::std::option::Option::None,
             targeted: ::std::option::Option::None,
@@ -1640,15 +1658,15 @@ pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats
         DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
     /// `uniqueDevicesTotal`: Count of unique devices that have run this test in the given time period
-    pub unique_devices_total: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub unique_devices_total: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats {
     availability_pct : "availabilityPct" => object, hops_count : "hopsCount" => object,
     packet_loss_pct : "packetLossPct" => object, round_trip_time_ms : "roundTripTimeMs"
-    => object, unique_devices_total : "uniqueDevicesTotal" required => integer }
+    => object, unique_devices_total : "uniqueDevicesTotal" => integer }
 );
 impl GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats {
     /// A value with the required fields set and the others empty.
@@ -1658,7 +1676,7 @@ impl GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats {
             hops_count: ::std::option::Option::None,
             packet_loss_pct: ::std::option::Option::None,
             round_trip_time_ms: ::std::option::Option::None,
-            unique_devices_total,
+            unique_devices_total: ::std::option::Option::Some(unique_devices_total),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1670,7 +1688,7 @@ pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats
     pub availability_pct: ::std::option::Option<
         DetailsAndAggregateMetricsHttpStatsAvailabilityPct,
     >,
-    pub colo: ::std::string::String,
+    pub colo: ::std::option::Option<::std::string::String>,
     /// `hopsCount`
     pub hops_count: ::std::option::Option<
         DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
@@ -1684,16 +1702,16 @@ pub struct GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStats
         DetailsAndAggregateMetricsHttpStatsDnsResponseTimeMs,
     >,
     /// `uniqueDevicesTotal`: Count of unique devices that have run this test in the given time period
-    pub unique_devices_total: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub unique_devices_total: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStatsByColo {
-    availability_pct : "availabilityPct" => object, colo : "colo" required => string,
-    hops_count : "hopsCount" => object, packet_loss_pct : "packetLossPct" => object,
+    availability_pct : "availabilityPct" => object, colo : "colo" => string, hops_count :
+    "hopsCount" => object, packet_loss_pct : "packetLossPct" => object,
     round_trip_time_ms : "roundTripTimeMs" => object, unique_devices_total :
-    "uniqueDevicesTotal" required => integer }
+    "uniqueDevicesTotal" => integer }
 );
 impl GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStatsByColo {
     /// A value with the required fields set and the others empty.
@@ -1703,11 +1721,11 @@ impl GetDetailsAndAggregateMetricsForTracerouteTestResponseTracerouteStatsByColo
     ) -> Self {
         Self {
             availability_pct: ::std::option::Option::None,
-            colo: ::std::convert::Into::into(colo),
+            colo: ::std::option::Option::Some(::std::convert::Into::into(colo)),
             hops_count: ::std::option::Option::None,
             packet_loss_pct: ::std::option::Option::None,
             round_trip_time_ms: ::std::option::Option::None,
-            unique_devices_total,
+            unique_devices_total: ::std::option::Option::Some(unique_devices_total),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1729,13 +1747,13 @@ pub struct NetworkPathBreakdown {
     pub network_path: ::std::option::Option<NetworkPathBreakdownNetworkPath>,
     /// The host of the Traceroute synthetic application test
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     NetworkPathBreakdown { device_name : "deviceName" => string, id : "id" required =>
-    string, interval : "interval" => string, kind : "kind", name : "name" => string,
-    network_path : "networkPath" => object, url : "url" => string }
+    string, interval : "interval" => string, kind : "kind" => choice, name : "name" =>
+    string, network_path : "networkPath" => object, url : "url" => string }
 );
 impl NetworkPathBreakdown {
     /// A value with the required fields set and the others empty.
@@ -1759,7 +1777,7 @@ pub struct NetworkPathBreakdownNetworkPath {
     pub slots: ::std::option::Option<
         ::std::vec::Vec<NetworkPathBreakdownNetworkPathSlot>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1769,21 +1787,23 @@ crate::runtime::object!(
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_network_path_breakdown_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkPathBreakdownNetworkPathSampling {
-    pub unit: NetworkPathBreakdownNetworkPathSamplingUnit,
-    pub value: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub unit: ::std::option::Option<NetworkPathBreakdownNetworkPathSamplingUnit>,
+    pub value: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkPathBreakdownNetworkPathSampling { unit : "unit" required, value : "value"
-    required => integer }
+    NetworkPathBreakdownNetworkPathSampling { unit : "unit" => choice, value : "value" =>
+    integer }
 );
 impl NetworkPathBreakdownNetworkPathSampling {
     /// A value with the required fields set and the others empty.
     pub fn new(value: i64) -> Self {
         Self {
-            unit: NetworkPathBreakdownNetworkPathSamplingUnit::Hours,
-            value,
+            unit: ::std::option::Option::Some(
+                NetworkPathBreakdownNetworkPathSamplingUnit::Hours,
+            ),
+            value: ::std::option::Option::Some(value),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1849,8 +1869,8 @@ pub struct NetworkPathBreakdownNetworkPathSlot {
     pub client_to_isp_rtt_ms: ::std::option::Option<i64>,
     /// API Resource UUID tag
     pub id: ::std::string::String,
-    pub timestamp: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamp: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1858,7 +1878,7 @@ crate::runtime::object!(
     integer, client_to_cf_egress_rtt_ms : "clientToCfEgressRttMs" => integer,
     client_to_cf_ingress_rtt_ms : "clientToCfIngressRttMs" => integer,
     client_to_isp_rtt_ms : "clientToIspRttMs" => integer, id : "id" required => string,
-    timestamp : "timestamp" required => string }
+    timestamp : "timestamp" => string }
 );
 impl NetworkPathBreakdownNetworkPathSlot {
     /// A value with the required fields set and the others empty.
@@ -1872,7 +1892,9 @@ impl NetworkPathBreakdownNetworkPathSlot {
             client_to_cf_ingress_rtt_ms: ::std::option::Option::None,
             client_to_isp_rtt_ms: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            timestamp: ::std::convert::Into::into(timestamp),
+            timestamp: ::std::option::Option::Some(
+                ::std::convert::Into::into(timestamp),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1886,7 +1908,7 @@ pub struct GetPercentilesForTracerouteTestResponse {
     pub packet_loss_pct: ::std::option::Option<PercentilesDnsResponseTimeMs>,
     /// `roundTripTimeMs`
     pub round_trip_time_ms: ::std::option::Option<PercentilesDnsResponseTimeMs>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1903,12 +1925,12 @@ pub struct ListCloudflareColosQuery {
     pub to: ::std::string::String,
     /// `sortBy`: Type of usage that colos should be sorted by
     pub sort_by: ::std::option::Option<ListCloudflareColosQuerySortBy>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListCloudflareColosQuery { from : "from" required => string, to : "to" required =>
-    string, sort_by : "sortBy" }
+    string, sort_by : "sortBy" => choice }
 );
 impl ListCloudflareColosQuery {
     /// A value with the required fields set and the others empty.
@@ -2001,15 +2023,15 @@ pub struct ListFleetStatusDevicesQuery {
     pub version: ::std::option::Option<::std::string::String>,
     /// Source: * `hourly` - device details aggregated hourly, up to 7 days prior * `last_seen` - device…
     pub source: ListFleetStatusDevicesQuerySource,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListFleetStatusDevicesQuery { to : "to" required => string, from : "from" required =>
     string, page : "page" required => number, per_page : "per_page" required => number,
-    sort_by : "sort_by", colo : "colo" => string, device_id : "device_id" => string, mode
-    : "mode" => string, status : "status" => string, platform : "platform" => string,
-    version : "version" => string, source : "source" required }
+    sort_by : "sort_by" => choice, colo : "colo" => string, device_id : "device_id" =>
+    string, mode : "mode" => string, status : "status" => string, platform : "platform"
+    => string, version : "version" => string, source : "source" must => choice }
 );
 impl ListFleetStatusDevicesQuery {
     /// A value with the required fields set and the others empty.
@@ -2023,8 +2045,8 @@ impl ListFleetStatusDevicesQuery {
         Self {
             to: ::std::convert::Into::into(to),
             from: ::std::convert::Into::into(from),
-            page,
-            per_page,
+            page: page,
+            per_page: per_page,
             sort_by: ::std::option::Option::None,
             colo: ::std::option::Option::None,
             device_id: ::std::option::Option::None,
@@ -2032,7 +2054,7 @@ impl ListFleetStatusDevicesQuery {
             status: ::std::option::Option::None,
             platform: ::std::option::Option::None,
             version: ::std::option::Option::None,
-            source,
+            source: source,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2166,7 +2188,7 @@ impl ::std::fmt::Display for ListFleetStatusDevicesQuerySource {
 pub struct ListFleetStatusDetailsByDimensionQuery {
     /// Number of minutes before current time
     pub since_minutes: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2177,7 +2199,7 @@ impl ListFleetStatusDetailsByDimensionQuery {
     /// A value with the required fields set and the others empty.
     pub fn new(since_minutes: f64) -> Self {
         Self {
-            since_minutes,
+            since_minutes: since_minutes,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2193,7 +2215,7 @@ pub struct ListFleetStatusAggregateDetailsByDimensionQuery {
     pub colo: ::std::option::Option<::std::string::String>,
     /// Device-specific ID, given as UUID v4
     pub device_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2229,13 +2251,13 @@ pub struct GetDetailsAndAggregateMetricsForHttpTestQuery {
     pub interval: GetDetailsAndAggregateMetricsForHttpTestQueryInterval,
     /// Optionally filter result stats to a Cloudflare colo
     pub colo: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetDetailsAndAggregateMetricsForHttpTestQuery { device_id : "deviceId" => strings,
     from : "from" required => string, to : "to" required => string, interval : "interval"
-    required, colo : "colo" => string }
+    must => choice, colo : "colo" => string }
 );
 impl GetDetailsAndAggregateMetricsForHttpTestQuery {
     /// A value with the required fields set and the others empty.
@@ -2248,7 +2270,7 @@ impl GetDetailsAndAggregateMetricsForHttpTestQuery {
             device_id: ::std::option::Option::None,
             from: ::std::convert::Into::into(from),
             to: ::std::convert::Into::into(to),
-            interval,
+            interval: interval,
             colo: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -2317,7 +2339,7 @@ pub struct GetPercentilesForHttpTestQuery {
     pub to: ::std::string::String,
     /// Optionally filter result stats to a Cloudflare colo
     pub colo: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2346,7 +2368,7 @@ pub struct GetCountOfDevicesTargetedQuery {
     pub test_name: ::std::option::Option<::std::string::String>,
     /// `deviceId`: Optionally filter result stats to a specific device(s)
     pub device_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2364,13 +2386,13 @@ pub struct GetNetworkPathBreakdownForTracerouteTestQuery {
     pub to: ::std::string::String,
     /// Time interval for aggregate time slots
     pub interval: GetDetailsAndAggregateMetricsForHttpTestQueryInterval,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetNetworkPathBreakdownForTracerouteTestQuery { device_id : "deviceId" required =>
     string, from : "from" required => string, to : "to" required => string, interval :
-    "interval" required }
+    "interval" must => choice }
 );
 impl GetNetworkPathBreakdownForTracerouteTestQuery {
     /// A value with the required fields set and the others empty.
@@ -2384,7 +2406,7 @@ impl GetNetworkPathBreakdownForTracerouteTestQuery {
             device_id: ::std::convert::Into::into(device_id),
             from: ::std::convert::Into::into(from),
             to: ::std::convert::Into::into(to),
-            interval,
+            interval: interval,
             extra: ::std::default::Default::default(),
         }
     }

@@ -45,7 +45,7 @@ pub struct Traceroute {
     pub colos: ::std::option::Option<::std::vec::Vec<TracerouteColo>>,
     /// The target hostname, IPv6, or IPv6 address
     pub target: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -63,13 +63,13 @@ pub struct TracerouteColo {
     >,
     /// Total time of traceroute in ms
     pub traceroute_time_ms: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TracerouteColo { colo : "colo" => object, error : "error" => string, hops : "hops" =>
-    objects, target_summary : "target_summary", traceroute_time_ms : "traceroute_time_ms"
-    => integer }
+    objects, target_summary : "target_summary" => map, traceroute_time_ms :
+    "traceroute_time_ms" => integer }
 );
 /// Used by [`DiagnosticsApi::traceroute`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -78,7 +78,7 @@ pub struct TracerouteColoColo {
     pub city: ::std::option::Option<::std::string::String>,
     /// Source colo name
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -94,7 +94,7 @@ pub struct TracerouteColoHop {
     pub packets_sent: ::std::option::Option<i64>,
     /// The time to live (TTL)
     pub packets_ttl: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -123,7 +123,7 @@ pub struct TracerouteColoHopNode {
     pub packet_count: ::std::option::Option<i64>,
     /// Standard deviation of the RTTs in ms
     pub std_dev_rtt_ms: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -139,7 +139,7 @@ pub struct TracerouteBody {
     pub colos: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub options: ::std::option::Option<TracerouteBodyOptions>,
     pub targets: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -152,7 +152,7 @@ impl TracerouteBody {
         Self {
             colos: ::std::option::Option::None,
             options: ::std::option::Option::None,
-            targets,
+            targets: targets,
             extra: ::std::default::Default::default(),
         }
     }
@@ -170,13 +170,13 @@ pub struct TracerouteBodyOptions {
     pub port: ::std::option::Option<i64>,
     /// Set the time (in seconds) to wait for a response to a probe
     pub wait_time: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TracerouteBodyOptions { max_ttl : "max_ttl" => integer, packet_type : "packet_type",
-    packets_per_ttl : "packets_per_ttl" => integer, port : "port" => integer, wait_time :
-    "wait_time" => integer }
+    TracerouteBodyOptions { max_ttl : "max_ttl" => integer, packet_type : "packet_type"
+    => choice, packets_per_ttl : "packets_per_ttl" => integer, port : "port" => integer,
+    wait_time : "wait_time" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -250,18 +250,18 @@ impl DlpDatasetsApi {
 pub struct CreateDatasetResponse {
     pub dataset: ::std::option::Option<Dataset>,
     pub encoding_version: ::std::option::Option<i64>,
-    pub max_cells: i64,
+    pub max_cells: ::std::option::Option<i64>,
     /// The secret to use for Exact Data Match datasets
     pub secret: ::std::option::Option<::std::string::String>,
     /// The version to use when uploading the dataset
-    pub version: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub version: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateDatasetResponse { dataset : "dataset" => object, encoding_version :
-    "encoding_version" => integer, max_cells : "max_cells" required => integer, secret :
-    "secret" => string, version : "version" required => integer }
+    "encoding_version" => integer, max_cells : "max_cells" => integer, secret : "secret"
+    => string, version : "version" => integer }
 );
 impl CreateDatasetResponse {
     /// A value with the required fields set and the others empty.
@@ -269,9 +269,9 @@ impl CreateDatasetResponse {
         Self {
             dataset: ::std::option::Option::None,
             encoding_version: ::std::option::Option::None,
-            max_cells,
+            max_cells: ::std::option::Option::Some(max_cells),
             secret: ::std::option::Option::None,
-            version,
+            version: ::std::option::Option::Some(version),
             extra: ::std::default::Default::default(),
         }
     }
@@ -282,27 +282,27 @@ pub struct Dataset {
     pub case_sensitive: ::std::option::Option<bool>,
     pub columns: ::std::option::Option<::std::vec::Vec<Column>>,
     /// RFC 3339 date-time
-    pub created_at: ::std::string::String,
+    pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub encoding_version: ::std::option::Option<i64>,
     pub id: ::std::string::String,
     pub name: ::std::string::String,
-    pub num_cells: i64,
-    pub secret: bool,
-    pub status: DatasetStatus,
+    pub num_cells: ::std::option::Option<i64>,
+    pub secret: ::std::option::Option<bool>,
+    pub status: ::std::option::Option<DatasetStatus>,
     /// RFC 3339 date-time
-    pub updated_at: ::std::string::String,
+    pub updated_at: ::std::option::Option<::std::string::String>,
     pub uploads: ::std::option::Option<::std::vec::Vec<DatasetUpload>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Dataset { case_sensitive : "case_sensitive" => boolean, columns : "columns" =>
-    objects, created_at : "created_at" required => string, description : "description" =>
-    string, encoding_version : "encoding_version" => integer, id : "id" required =>
-    string, name : "name" required => string, num_cells : "num_cells" required =>
-    integer, secret : "secret" required => boolean, status : "status" required,
-    updated_at : "updated_at" required => string, uploads : "uploads" => objects }
+    objects, created_at : "created_at" => string, description : "description" => string,
+    encoding_version : "encoding_version" => integer, id : "id" required => string, name
+    : "name" required => string, num_cells : "num_cells" => integer, secret : "secret" =>
+    boolean, status : "status" => choice, updated_at : "updated_at" => string, uploads :
+    "uploads" => objects }
 );
 impl Dataset {
     /// A value with the required fields set and the others empty.
@@ -318,15 +318,19 @@ impl Dataset {
         Self {
             case_sensitive: ::std::option::Option::None,
             columns: ::std::option::Option::None,
-            created_at: ::std::convert::Into::into(created_at),
+            created_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_at),
+            ),
             description: ::std::option::Option::None,
             encoding_version: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
             name: ::std::convert::Into::into(name),
-            num_cells,
-            secret,
-            status,
-            updated_at: ::std::convert::Into::into(updated_at),
+            num_cells: ::std::option::Option::Some(num_cells),
+            secret: ::std::option::Option::Some(secret),
+            status: ::std::option::Option::Some(status),
+            updated_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(updated_at),
+            ),
             uploads: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -339,7 +343,7 @@ pub struct Column {
     pub header_name: ::std::option::Option<::std::string::String>,
     pub num_cells: ::std::option::Option<i64>,
     pub upload_status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -407,23 +411,23 @@ impl ::std::fmt::Display for DatasetStatus {
 /// Used by [`DlpDatasetsApi::create_dataset`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetUpload {
-    pub num_cells: i64,
-    pub status: DatasetStatus,
-    pub version: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub num_cells: ::std::option::Option<i64>,
+    pub status: ::std::option::Option<DatasetStatus>,
+    pub version: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DatasetUpload { num_cells : "num_cells" required => integer, status : "status"
-    required, version : "version" required => integer }
+    DatasetUpload { num_cells : "num_cells" => integer, status : "status" => choice,
+    version : "version" => integer }
 );
 impl DatasetUpload {
     /// A value with the required fields set and the others empty.
     pub fn new(num_cells: i64, status: DatasetStatus, version: i64) -> Self {
         Self {
-            num_cells,
-            status,
-            version,
+            num_cells: ::std::option::Option::Some(num_cells),
+            status: ::std::option::Option::Some(status),
+            version: ::std::option::Option::Some(version),
             extra: ::std::default::Default::default(),
         }
     }
@@ -434,17 +438,17 @@ pub struct PrepareToUploadNewVersionOfDatasetResponse {
     pub case_sensitive: ::std::option::Option<bool>,
     pub columns: ::std::option::Option<::std::vec::Vec<Column>>,
     pub encoding_version: ::std::option::Option<i64>,
-    pub max_cells: i64,
+    pub max_cells: ::std::option::Option<i64>,
     pub secret: ::std::option::Option<::std::string::String>,
-    pub version: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub version: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     PrepareToUploadNewVersionOfDatasetResponse { case_sensitive : "case_sensitive" =>
     boolean, columns : "columns" => objects, encoding_version : "encoding_version" =>
-    integer, max_cells : "max_cells" required => integer, secret : "secret" => string,
-    version : "version" required => integer }
+    integer, max_cells : "max_cells" => integer, secret : "secret" => string, version :
+    "version" => integer }
 );
 impl PrepareToUploadNewVersionOfDatasetResponse {
     /// A value with the required fields set and the others empty.
@@ -453,9 +457,9 @@ impl PrepareToUploadNewVersionOfDatasetResponse {
             case_sensitive: ::std::option::Option::None,
             columns: ::std::option::Option::None,
             encoding_version: ::std::option::Option::None,
-            max_cells,
+            max_cells: ::std::option::Option::Some(max_cells),
             secret: ::std::option::Option::None,
-            version,
+            version: ::std::option::Option::Some(version),
             extra: ::std::default::Default::default(),
         }
     }
@@ -467,7 +471,7 @@ pub struct CreateDatasetBody {
     pub name: ::std::string::String,
     /// Generate a secret dataset
     pub secret: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -490,7 +494,7 @@ impl CreateDatasetBody {
 pub struct UpdateDatasetBody {
     pub description: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -199,7 +199,7 @@ impl DlpEmailApi {
 pub struct Mapping {
     pub addin_identifier_token: ::std::option::Option<::std::string::String>,
     pub auth_requirements: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -218,7 +218,7 @@ pub struct EmailScannerRule {
     pub priority: ::std::option::Option<i64>,
     pub rule_id: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -233,7 +233,7 @@ pub struct EmailScannerRuleCondition {
     pub operator: ::std::option::Option<::std::string::String>,
     pub selector: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

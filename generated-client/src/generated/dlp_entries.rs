@@ -205,7 +205,7 @@ pub struct CustomEntry {
     pub pattern: ::std::option::Option<CustomEntryPattern>,
     pub profile_id: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -219,7 +219,7 @@ crate::runtime::object!(
 pub struct CustomEntryPattern {
     pub regex: ::std::option::Option<::std::string::String>,
     pub validation: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -229,7 +229,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Entry {
     pub upload_status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Entry { upload_status : "upload_status" => string });
@@ -242,7 +242,7 @@ pub struct PredefinedEntry {
     pub name: ::std::option::Option<::std::string::String>,
     pub profile_id: ::std::option::Option<::std::string::String>,
     pub variant: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -255,7 +255,7 @@ crate::runtime::object!(
 pub struct PredefinedEntryConfidence {
     pub ai_context_available: ::std::option::Option<bool>,
     pub available: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -267,7 +267,7 @@ crate::runtime::object!(
 pub struct DlpEntry {
     pub profiles: ::std::option::Option<::std::vec::Vec<DlpEntryProfile>>,
     pub upload_status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -279,7 +279,7 @@ crate::runtime::object!(
 pub struct DlpEntryProfile {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

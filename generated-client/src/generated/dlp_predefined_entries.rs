@@ -91,7 +91,7 @@ pub struct PredefinedEntry {
     pub name: ::std::option::Option<::std::string::String>,
     pub profile_id: ::std::option::Option<::std::string::String>,
     pub variant: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -104,7 +104,7 @@ crate::runtime::object!(
 pub struct PredefinedEntryConfidence {
     pub ai_context_available: ::std::option::Option<bool>,
     pub available: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

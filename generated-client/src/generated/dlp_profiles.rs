@@ -390,34 +390,34 @@ pub struct ListProfilesItem {
     /// The description of the profile
     pub description: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListProfilesItem { allowed_match_count : "allowed_match_count" => number,
     context_awareness : "context_awareness" => object, entries : "entries" => objects, id
     : "id" => string, name : "name" => string, ocr_enabled : "ocr_enabled" => boolean,
-    r#type : "type", created_at : "created_at" => string, description : "description" =>
-    string, updated_at : "updated_at" => string }
+    r#type : "type" => choice, created_at : "created_at" => string, description :
+    "description" => string, updated_at : "updated_at" => string }
 );
 /// Used by [`DlpProfilesApi::list_profiles`], [`DlpProfilesApi::create_custom_profile`], [`DlpProfilesApi::get_predefined_profile`], [`DlpProfilesApi::update_custom_profile`], [`DlpProfilesApi::update_predefined_profile`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListProfilesItemContextAwareness {
     /// If true, scan the context of predefined entries to only return matches surrounded by keywords
-    pub enabled: bool,
+    pub enabled: ::std::option::Option<bool>,
     pub skip: ::std::option::Option<ListProfilesItemContextAwarenessSkip>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProfilesItemContextAwareness { enabled : "enabled" required => boolean, skip :
-    "skip" => object }
+    ListProfilesItemContextAwareness { enabled : "enabled" => boolean, skip : "skip" =>
+    object }
 );
 impl ListProfilesItemContextAwareness {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
         Self {
-            enabled,
+            enabled: ::std::option::Option::Some(enabled),
             skip: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -427,18 +427,18 @@ impl ListProfilesItemContextAwareness {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListProfilesItemContextAwarenessSkip {
     /// If the content type is a file, skip context analysis and return all matches
-    pub files: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub files: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProfilesItemContextAwarenessSkip { files : "files" required => boolean }
+    ListProfilesItemContextAwarenessSkip { files : "files" => boolean }
 );
 impl ListProfilesItemContextAwarenessSkip {
     /// A value with the required fields set and the others empty.
     pub fn new(files: bool) -> Self {
         Self {
-            files,
+            files: ::std::option::Option::Some(files),
             extra: ::std::default::Default::default(),
         }
     }
@@ -457,7 +457,7 @@ pub struct ListProfilesItemEntry {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub pattern: ::std::option::Option<ListProfilesItemEntryPattern>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -469,21 +469,21 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListProfilesItemEntryPattern {
     /// The regex pattern
-    pub regex: ::std::string::String,
+    pub regex: ::std::option::Option<::std::string::String>,
     /// Validation algorithm for the pattern
     pub validation: ::std::option::Option<ListProfilesItemEntryPatternValidation>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProfilesItemEntryPattern { regex : "regex" required => string, validation :
-    "validation" }
+    ListProfilesItemEntryPattern { regex : "regex" => string, validation : "validation"
+    => choice }
 );
 impl ListProfilesItemEntryPattern {
     /// A value with the required fields set and the others empty.
     pub fn new(regex: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            regex: ::std::convert::Into::into(regex),
+            regex: ::std::option::Option::Some(::std::convert::Into::into(regex)),
             validation: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -612,7 +612,7 @@ pub struct CustomProfile {
     pub r#type: ::std::option::Option<CustomProfileType>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -620,7 +620,7 @@ crate::runtime::object!(
     context_awareness : "context_awareness" => object, created_at : "created_at" =>
     string, description : "description" => string, entries : "entries" => objects, id :
     "id" => string, name : "name" => string, ocr_enabled : "ocr_enabled" => boolean,
-    r#type : "type", updated_at : "updated_at" => string }
+    r#type : "type" => choice, updated_at : "updated_at" => string }
 );
 /// Used by [`DlpProfilesApi::create_custom_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -638,7 +638,7 @@ pub struct CustomProfileEntry {
     pub profile_id: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -707,7 +707,7 @@ pub struct ListCustomProfilesItem {
     pub ocr_enabled: ::std::option::Option<bool>,
     pub shared_entries: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -723,7 +723,7 @@ crate::runtime::object!(
 pub struct ListCustomProfilesItemContextAwareness {
     pub enabled: ::std::option::Option<bool>,
     pub skip: ::std::option::Option<ListProfilesItemContextAwarenessSkip>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -745,14 +745,14 @@ pub struct PredefinedProfile {
     pub ocr_enabled: ::std::option::Option<bool>,
     /// The type of the profile
     pub r#type: ::std::option::Option<PredefinedProfileType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     PredefinedProfile { allowed_match_count : "allowed_match_count" => number,
     context_awareness : "context_awareness" => object, entries : "entries" => objects, id
     : "id" => string, name : "name" => string, ocr_enabled : "ocr_enabled" => boolean,
-    r#type : "type" }
+    r#type : "type" => choice }
 );
 /// Used by [`DlpProfilesApi::get_predefined_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -765,7 +765,7 @@ pub struct PredefinedProfileEntry {
     pub name: ::std::option::Option<::std::string::String>,
     /// Unique identifier for a DLP profile
     pub profile_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -830,7 +830,7 @@ pub struct PredefinedProfileConfig {
     pub name: ::std::option::Option<::std::string::String>,
     pub ocr_enabled: ::std::option::Option<bool>,
     pub open_access: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -844,7 +844,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCustomProfileBody {
     pub profiles: ::std::option::Option<::std::vec::Vec<CreateCustomProfileBodyProfile>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateCustomProfileBody { profiles : "profiles" => objects });
@@ -863,7 +863,7 @@ pub struct CreateCustomProfileBodyProfile {
     pub name: ::std::option::Option<::std::string::String>,
     /// If true, scan images via OCR to determine if any text present matches filters
     pub ocr_enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -880,7 +880,7 @@ pub struct CreateCustomProfileBodyProfileEntry {
     /// The name of the entry
     pub name: ::std::string::String,
     pub pattern: ::std::option::Option<ListProfilesItemEntryPattern>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -894,7 +894,7 @@ impl CreateCustomProfileBodyProfileEntry {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            enabled,
+            enabled: enabled,
             name: ::std::convert::Into::into(name),
             pattern: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -917,7 +917,7 @@ pub struct UpdateCustomProfileBody {
     pub shared_entries: ::std::option::Option<
         ::std::vec::Vec<UpdateCustomProfileBodySharedEntry>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -934,7 +934,7 @@ pub struct UpdateCustomProfileBodyEntry {
     /// The name of the entry
     pub name: ::std::option::Option<::std::string::String>,
     pub pattern: ::std::option::Option<ListProfilesItemEntryPattern>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -946,7 +946,7 @@ crate::runtime::object!(
 pub struct UpdateCustomProfileBodySharedEntry {
     /// Whether the entry is enabled or not
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -963,7 +963,7 @@ pub struct UpdatePredefinedProfileBody {
     >,
     /// If true, scan images via OCR to determine if any text present matches filters
     pub ocr_enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

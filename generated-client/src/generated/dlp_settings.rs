@@ -124,7 +124,7 @@ impl DlpSettingsApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LimitsAssociated {
     pub max_dataset_cells: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -134,7 +134,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateDlpRegexPatternResponse {
     pub valid: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ValidateDlpRegexPatternResponse { valid : "valid" => boolean });
@@ -144,7 +144,7 @@ pub struct PayloadLogSettings {
     pub masking_level: ::std::option::Option<::std::string::String>,
     pub public_key: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -156,7 +156,7 @@ crate::runtime::object!(
 pub struct ValidateDlpRegexPatternBody {
     /// The regex pattern
     pub regex: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -176,7 +176,7 @@ impl ValidateDlpRegexPatternBody {
 pub struct SetPayloadLogSettingsBody {
     /// The public key to use when encrypting extracted payloads, as a base64 string
     pub public_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

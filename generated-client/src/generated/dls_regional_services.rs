@@ -154,9 +154,7 @@ impl DlsRegionalServicesApi {
         &self,
         zone_id: &str,
         hostname: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteRegionalHostnameResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -177,7 +175,7 @@ pub struct Region {
     pub key: ::std::option::Option<::std::string::String>,
     /// Human-readable text label for the region
     pub label: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Region { key : "key" => string, label : "label" => string });
@@ -185,19 +183,18 @@ crate::runtime::object!(Region { key : "key" => string, label : "label" => strin
 #[derive(Debug, Clone, PartialEq)]
 pub struct RegionalHostname {
     /// RFC 3339 date-time, When the regional hostname was created
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// DNS hostname to be regionalized, must be a subdomain of the zone
-    pub hostname: ::std::string::String,
+    pub hostname: ::std::option::Option<::std::string::String>,
     /// Identifying key for the region
-    pub region_key: ::std::string::String,
+    pub region_key: ::std::option::Option<::std::string::String>,
     pub routing: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RegionalHostname { created_on : "created_on" required => string, hostname :
-    "hostname" required => string, region_key : "region_key" required => string, routing
-    : "routing" => string }
+    RegionalHostname { created_on : "created_on" => string, hostname : "hostname" =>
+    string, region_key : "region_key" => string, routing : "routing" => string }
 );
 impl RegionalHostname {
     /// A value with the required fields set and the others empty.
@@ -207,56 +204,18 @@ impl RegionalHostname {
         region_key: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            created_on: ::std::convert::Into::into(created_on),
-            hostname: ::std::convert::Into::into(hostname),
-            region_key: ::std::convert::Into::into(region_key),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            hostname: ::std::option::Option::Some(::std::convert::Into::into(hostname)),
+            region_key: ::std::option::Option::Some(
+                ::std::convert::Into::into(region_key),
+            ),
             routing: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
     }
 }
-/// Used by [`DlsRegionalServicesApi::delete_regional_hostname`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteRegionalHostnameResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteRegionalHostnameResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteRegionalHostnameResponseError>,
-    >,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteRegionalHostnameResponse { errors : "errors" => objects, messages : "messages"
-    => objects, success : "success" => boolean }
-);
-/// Used by [`DlsRegionalServicesApi::delete_regional_hostname`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteRegionalHostnameResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteRegionalHostnameResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteRegionalHostnameResponseError { code : "code" => integer, documentation_url :
-    "documentation_url" => string, message : "message" => string, source : "source" =>
-    object }
-);
-/// Used by [`DlsRegionalServicesApi::delete_regional_hostname`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteRegionalHostnameResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteRegionalHostnameResponseErrorSource { pointer : "pointer" => string }
-);
 /// Used by [`DlsRegionalServicesApi::create_regional_hostname`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateRegionalHostnameBody {
@@ -264,7 +223,7 @@ pub struct CreateRegionalHostnameBody {
     pub hostname: ::std::string::String,
     /// Identifying key for the region
     pub region_key: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -289,7 +248,7 @@ impl CreateRegionalHostnameBody {
 pub struct UpdateRegionalHostnameBody {
     /// Identifying key for the region
     pub region_key: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -204,18 +204,18 @@ impl DnsFirewallApi {
 pub struct Cluster {
     pub attack_mitigation: ::std::option::Option<ClusterAttackMitigation>,
     /// Deprecate the response to ANY requests
-    pub deprecate_any_requests: bool,
-    pub dns_firewall_ips: ::std::vec::Vec<::std::string::String>,
+    pub deprecate_any_requests: ::std::option::Option<bool>,
+    pub dns_firewall_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Forward client IP (resolver) subnet if no EDNS Client Subnet is sent
-    pub ecs_fallback: bool,
+    pub ecs_fallback: ::std::option::Option<bool>,
     /// Identifier
     pub id: ::std::string::String,
     /// Maximum DNS cache TTL
-    pub maximum_cache_ttl: f64,
+    pub maximum_cache_ttl: ::std::option::Option<f64>,
     /// Minimum DNS cache TTL
-    pub minimum_cache_ttl: f64,
+    pub minimum_cache_ttl: ::std::option::Option<f64>,
     /// RFC 3339 date-time, Last modification of DNS Firewall cluster
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// DNS Firewall Cluster Name
     pub name: ::std::string::String,
     /// Negative DNS cache TTL
@@ -224,20 +224,19 @@ pub struct Cluster {
     pub ratelimit: ::std::option::Option<f64>,
     /// Number of retries for fetching DNS responses from upstream nameservers (not counting the initial…
     pub retries: ::std::option::Option<f64>,
-    pub upstream_ips: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub upstream_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Cluster { attack_mitigation : "attack_mitigation" => object, deprecate_any_requests :
-    "deprecate_any_requests" required => boolean, dns_firewall_ips : "dns_firewall_ips"
-    required => strings, ecs_fallback : "ecs_fallback" required => boolean, id : "id"
-    required => string, maximum_cache_ttl : "maximum_cache_ttl" required => number,
-    minimum_cache_ttl : "minimum_cache_ttl" required => number, modified_on :
-    "modified_on" required => string, name : "name" required => string,
-    negative_cache_ttl : "negative_cache_ttl" => number, ratelimit : "ratelimit" =>
-    number, retries : "retries" => number, upstream_ips : "upstream_ips" required =>
-    strings }
+    "deprecate_any_requests" => boolean, dns_firewall_ips : "dns_firewall_ips" =>
+    strings, ecs_fallback : "ecs_fallback" => boolean, id : "id" required => string,
+    maximum_cache_ttl : "maximum_cache_ttl" => number, minimum_cache_ttl :
+    "minimum_cache_ttl" => number, modified_on : "modified_on" => string, name : "name"
+    required => string, negative_cache_ttl : "negative_cache_ttl" => number, ratelimit :
+    "ratelimit" => number, retries : "retries" => number, upstream_ips : "upstream_ips"
+    => strings }
 );
 impl Cluster {
     /// A value with the required fields set and the others empty.
@@ -255,18 +254,20 @@ impl Cluster {
     ) -> Self {
         Self {
             attack_mitigation: ::std::option::Option::None,
-            deprecate_any_requests,
-            dns_firewall_ips,
-            ecs_fallback,
+            deprecate_any_requests: ::std::option::Option::Some(deprecate_any_requests),
+            dns_firewall_ips: ::std::option::Option::Some(dns_firewall_ips),
+            ecs_fallback: ::std::option::Option::Some(ecs_fallback),
             id: ::std::convert::Into::into(id),
-            maximum_cache_ttl,
-            minimum_cache_ttl,
-            modified_on: ::std::convert::Into::into(modified_on),
+            maximum_cache_ttl: ::std::option::Option::Some(maximum_cache_ttl),
+            minimum_cache_ttl: ::std::option::Option::Some(minimum_cache_ttl),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             name: ::std::convert::Into::into(name),
             negative_cache_ttl: ::std::option::Option::None,
             ratelimit: ::std::option::Option::None,
             retries: ::std::option::Option::None,
-            upstream_ips,
+            upstream_ips: ::std::option::Option::Some(upstream_ips),
             extra: ::std::default::Default::default(),
         }
     }
@@ -278,7 +279,7 @@ pub struct ClusterAttackMitigation {
     pub enabled: ::std::option::Option<bool>,
     /// Only mitigate attacks when upstream servers seem unhealthy
     pub only_when_upstream_unhealthy: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -290,7 +291,7 @@ crate::runtime::object!(
 pub struct DeleteDnsFirewallClusterResponse {
     /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteDnsFirewallClusterResponse { id : "id" => string });
@@ -300,10 +301,10 @@ pub struct ClusterReverseDns {
     pub ptr: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ClusterReverseDns { ptr : "ptr" });
+crate::runtime::object!(ClusterReverseDns { ptr : "ptr" => map });
 /// Used by [`DnsFirewallApi::create_dns_firewall_cluster`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDnsFirewallClusterBody {
@@ -325,7 +326,7 @@ pub struct CreateDnsFirewallClusterBody {
     /// Number of retries for fetching DNS responses from upstream nameservers (not counting the initial…
     pub retries: ::std::option::Option<f64>,
     pub upstream_ips: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -353,7 +354,7 @@ impl CreateDnsFirewallClusterBody {
             negative_cache_ttl: ::std::option::Option::None,
             ratelimit: ::std::option::Option::None,
             retries: ::std::option::Option::None,
-            upstream_ips,
+            upstream_ips: upstream_ips,
             extra: ::std::default::Default::default(),
         }
     }
@@ -365,7 +366,7 @@ pub struct ListDnsFirewallClustersQuery {
     pub page: ::std::option::Option<f64>,
     /// Number of clusters per page
     pub per_page: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -396,7 +397,7 @@ pub struct UpdateDnsFirewallClusterBody {
     /// Number of retries for fetching DNS responses from upstream nameservers (not counting the initial…
     pub retries: ::std::option::Option<f64>,
     pub upstream_ips: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -424,17 +425,17 @@ impl UpdateDnsFirewallClusterBody {
     ) -> Self {
         Self {
             attack_mitigation: ::std::option::Option::None,
-            deprecate_any_requests,
-            dns_firewall_ips,
-            ecs_fallback,
+            deprecate_any_requests: deprecate_any_requests,
+            dns_firewall_ips: dns_firewall_ips,
+            ecs_fallback: ecs_fallback,
             id: ::std::convert::Into::into(id),
-            maximum_cache_ttl,
-            minimum_cache_ttl,
+            maximum_cache_ttl: maximum_cache_ttl,
+            minimum_cache_ttl: minimum_cache_ttl,
             name: ::std::convert::Into::into(name),
             negative_cache_ttl: ::std::option::Option::None,
             ratelimit: ::std::option::Option::None,
             retries: ::std::option::Option::None,
-            upstream_ips,
+            upstream_ips: upstream_ips,
             extra: ::std::default::Default::default(),
         }
     }

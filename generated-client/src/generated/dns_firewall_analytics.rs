@@ -97,7 +97,7 @@ impl DnsFirewallAnalyticsApi {
 pub struct Table {
     pub data: ::std::option::Option<::std::vec::Vec<TableData>>,
     /// Number of seconds between current time and last processed event, in another words how many seconds…
-    pub data_lag: f64,
+    pub data_lag: ::std::option::Option<f64>,
     pub max: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -106,28 +106,28 @@ pub struct Table {
     >,
     pub query: ::std::option::Option<TableQuery>,
     /// Total number of rows in the result
-    pub rows: f64,
+    pub rows: ::std::option::Option<f64>,
     pub totals: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Table { data : "data" => objects, data_lag : "data_lag" required => number, max :
-    "max", min : "min", query : "query" => object, rows : "rows" required => number,
-    totals : "totals" }
+    Table { data : "data" => objects, data_lag : "data_lag" => number, max : "max" =>
+    map, min : "min" => map, query : "query" => object, rows : "rows" => number, totals :
+    "totals" => map }
 );
 impl Table {
     /// A value with the required fields set and the others empty.
     pub fn new(data_lag: f64, rows: f64) -> Self {
         Self {
             data: ::std::option::Option::None,
-            data_lag,
+            data_lag: ::std::option::Option::Some(data_lag),
             max: ::std::option::Option::None,
             min: ::std::option::Option::None,
             query: ::std::option::Option::None,
-            rows,
+            rows: ::std::option::Option::Some(rows),
             totals: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -137,15 +137,14 @@ impl Table {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableData {
     /// Array with one item per requested metric
-    pub metrics: ::std::vec::Vec<f64>,
+    pub metrics: ::std::option::Option<::std::vec::Vec<f64>>,
     /// Array of dimension values, representing the combination of dimension values corresponding to this…
-    pub dimensions: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TableData { metrics : "metrics" required, dimensions : "dimensions" required =>
-    strings }
+    TableData { metrics : "metrics", dimensions : "dimensions" => strings }
 );
 impl TableData {
     /// A value with the required fields set and the others empty.
@@ -154,8 +153,8 @@ impl TableData {
         dimensions: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            metrics,
-            dimensions,
+            metrics: ::std::option::Option::Some(metrics),
+            dimensions: ::std::option::Option::Some(dimensions),
             extra: ::std::default::Default::default(),
         }
     }
@@ -164,27 +163,26 @@ impl TableData {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableQuery {
     /// Array of dimension names
-    pub dimensions: ::std::vec::Vec<::std::string::String>,
+    pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Segmentation filter in 'attribute operator value' format
     pub filters: ::std::option::Option<::std::string::String>,
     /// Limit number of returned metrics
-    pub limit: i64,
+    pub limit: ::std::option::Option<i64>,
     /// Array of metric names
-    pub metrics: ::std::vec::Vec<::std::string::String>,
+    pub metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// RFC 3339 date-time, Start date and time of requesting data period in ISO 8601 format
-    pub since: ::std::string::String,
+    pub since: ::std::option::Option<::std::string::String>,
     /// Array of dimensions to sort by, where each dimension may be prefixed by - (descending) or +…
     pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// RFC 3339 date-time, End date and time of requesting data period in ISO 8601 format
-    pub until: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub until: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TableQuery { dimensions : "dimensions" required => strings, filters : "filters" =>
-    string, limit : "limit" required => integer, metrics : "metrics" required => strings,
-    since : "since" required => string, sort : "sort" => strings, until : "until"
-    required => string }
+    TableQuery { dimensions : "dimensions" => strings, filters : "filters" => string,
+    limit : "limit" => integer, metrics : "metrics" => strings, since : "since" =>
+    string, sort : "sort" => strings, until : "until" => string }
 );
 impl TableQuery {
     /// A value with the required fields set and the others empty.
@@ -196,13 +194,13 @@ impl TableQuery {
         until: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            dimensions,
+            dimensions: ::std::option::Option::Some(dimensions),
             filters: ::std::option::Option::None,
-            limit,
-            metrics,
-            since: ::std::convert::Into::into(since),
+            limit: ::std::option::Option::Some(limit),
+            metrics: ::std::option::Option::Some(metrics),
+            since: ::std::option::Option::Some(::std::convert::Into::into(since)),
             sort: ::std::option::Option::None,
-            until: ::std::convert::Into::into(until),
+            until: ::std::option::Option::Some(::std::convert::Into::into(until)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -212,7 +210,7 @@ impl TableQuery {
 pub struct ByTimeResponse {
     pub data: ::std::option::Option<::std::vec::Vec<ByTimeResponseData>>,
     /// Number of seconds between current time and last processed event, in another words how many seconds…
-    pub data_lag: f64,
+    pub data_lag: ::std::option::Option<f64>,
     pub max: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -221,19 +219,21 @@ pub struct ByTimeResponse {
     >,
     pub query: ::std::option::Option<ByTimeResponseQuery>,
     /// Total number of rows in the result
-    pub rows: f64,
+    pub rows: ::std::option::Option<f64>,
     /// RFC 3339 date-time, Array of time intervals in the response data
-    pub time_intervals: ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
+    pub time_intervals: ::std::option::Option<
+        ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
+    >,
     pub totals: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ByTimeResponse { data : "data" => objects, data_lag : "data_lag" required => number,
-    max : "max", min : "min", query : "query" => object, rows : "rows" required =>
-    number, time_intervals : "time_intervals" required, totals : "totals" }
+    ByTimeResponse { data : "data" => objects, data_lag : "data_lag" => number, max :
+    "max" => map, min : "min" => map, query : "query" => object, rows : "rows" => number,
+    time_intervals : "time_intervals", totals : "totals" => map }
 );
 impl ByTimeResponse {
     /// A value with the required fields set and the others empty.
@@ -244,12 +244,12 @@ impl ByTimeResponse {
     ) -> Self {
         Self {
             data: ::std::option::Option::None,
-            data_lag,
+            data_lag: ::std::option::Option::Some(data_lag),
             max: ::std::option::Option::None,
             min: ::std::option::Option::None,
             query: ::std::option::Option::None,
-            rows,
-            time_intervals,
+            rows: ::std::option::Option::Some(rows),
+            time_intervals: ::std::option::Option::Some(time_intervals),
             totals: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -259,15 +259,14 @@ impl ByTimeResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ByTimeResponseData {
     /// the document shows an array, the description an object; Array with one item per requested metric
-    pub metrics: ::std::vec::Vec<::serde_json::Value>,
+    pub metrics: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Array of dimension values, representing the combination of dimension values corresponding to this…
-    pub dimensions: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ByTimeResponseData { metrics : "metrics" required, dimensions : "dimensions" required
-    => strings }
+    ByTimeResponseData { metrics : "metrics", dimensions : "dimensions" => strings }
 );
 impl ByTimeResponseData {
     /// A value with the required fields set and the others empty.
@@ -276,8 +275,8 @@ impl ByTimeResponseData {
         dimensions: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            metrics,
-            dimensions,
+            metrics: ::std::option::Option::Some(metrics),
+            dimensions: ::std::option::Option::Some(dimensions),
             extra: ::std::default::Default::default(),
         }
     }
@@ -286,29 +285,29 @@ impl ByTimeResponseData {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ByTimeResponseQuery {
     /// Unit of time to group data by
-    pub time_delta: ByTimeResponseQueryTimeDelta,
+    pub time_delta: ::std::option::Option<ByTimeResponseQueryTimeDelta>,
     /// Array of dimension names
-    pub dimensions: ::std::vec::Vec<::std::string::String>,
+    pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Segmentation filter in 'attribute operator value' format
     pub filters: ::std::option::Option<::std::string::String>,
     /// Limit number of returned metrics
-    pub limit: i64,
+    pub limit: ::std::option::Option<i64>,
     /// Array of metric names
-    pub metrics: ::std::vec::Vec<::std::string::String>,
+    pub metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// RFC 3339 date-time, Start date and time of requesting data period in ISO 8601 format
-    pub since: ::std::string::String,
+    pub since: ::std::option::Option<::std::string::String>,
     /// Array of dimensions to sort by, where each dimension may be prefixed by - (descending) or +…
     pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// RFC 3339 date-time, End date and time of requesting data period in ISO 8601 format
-    pub until: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub until: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ByTimeResponseQuery { time_delta : "time_delta" required, dimensions : "dimensions"
-    required => strings, filters : "filters" => string, limit : "limit" required =>
-    integer, metrics : "metrics" required => strings, since : "since" required => string,
-    sort : "sort" => strings, until : "until" required => string }
+    ByTimeResponseQuery { time_delta : "time_delta" => choice, dimensions : "dimensions"
+    => strings, filters : "filters" => string, limit : "limit" => integer, metrics :
+    "metrics" => strings, since : "since" => string, sort : "sort" => strings, until :
+    "until" => string }
 );
 impl ByTimeResponseQuery {
     /// A value with the required fields set and the others empty.
@@ -321,14 +320,14 @@ impl ByTimeResponseQuery {
         until: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            time_delta,
-            dimensions,
+            time_delta: ::std::option::Option::Some(time_delta),
+            dimensions: ::std::option::Option::Some(dimensions),
             filters: ::std::option::Option::None,
-            limit,
-            metrics,
-            since: ::std::convert::Into::into(since),
+            limit: ::std::option::Option::Some(limit),
+            metrics: ::std::option::Option::Some(metrics),
+            since: ::std::option::Option::Some(::std::convert::Into::into(since)),
             sort: ::std::option::Option::None,
-            until: ::std::convert::Into::into(until),
+            until: ::std::option::Option::Some(::std::convert::Into::into(until)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -432,7 +431,7 @@ pub struct TableQuery2 {
     pub sort: ::std::option::Option<::std::string::String>,
     /// Segmentation filter in 'attribute operator value' format
     pub filters: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -459,13 +458,14 @@ pub struct ByTimeQuery {
     pub filters: ::std::option::Option<::std::string::String>,
     /// Unit of time to group data by
     pub time_delta: ::std::option::Option<ByTimeResponseQueryTimeDelta>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ByTimeQuery { metrics : "metrics" => string, dimensions : "dimensions" => string,
     since : "since" => string, until : "until" => string, limit : "limit" => integer,
-    sort : "sort" => string, filters : "filters" => string, time_delta : "time_delta" }
+    sort : "sort" => string, filters : "filters" => string, time_delta : "time_delta" =>
+    choice }
 );
 impl crate::runtime::TypedQuery for ByTimeQuery {}
 impl crate::runtime::TypedQuery for TableQuery2 {}

@@ -239,9 +239,7 @@ impl DnsRecordsForAZoneApi {
     pub fn trigger_dns_record_scan(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<TriggerDnsRecordScanResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -515,7 +513,7 @@ pub struct DnsRecordMeta {
     pub auto_added: ::std::option::Option<bool>,
     /// where the record comes from, such as primary
     pub source: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -530,7 +528,7 @@ pub struct CaaData {
     pub tag: ::std::option::Option<::std::string::String>,
     /// the property's value; its meaning depends on the tag
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -547,7 +545,7 @@ pub struct CertData {
     pub key_tag: ::std::option::Option<f64>,
     /// the certificate type, 0 to 65535
     pub r#type: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -564,7 +562,7 @@ pub struct DnskeyData {
     /// 0 to 255
     pub protocol: ::std::option::Option<f64>,
     pub public_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -581,7 +579,7 @@ pub struct DsData {
     pub digest_type: ::std::option::Option<f64>,
     /// 0 to 65535
     pub key_tag: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -596,7 +594,7 @@ pub struct HttpsData {
     pub target: ::std::option::Option<::std::string::String>,
     /// the service parameters
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -628,16 +626,16 @@ pub struct LocData {
     pub precision_vert: ::std::option::Option<f64>,
     /// meters, 0 to 90000000
     pub size: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LocData { altitude : "altitude" => number, lat_degrees : "lat_degrees" => number,
-    lat_direction : "lat_direction", lat_minutes : "lat_minutes" => number, lat_seconds :
-    "lat_seconds" => number, long_degrees : "long_degrees" => number, long_direction :
-    "long_direction", long_minutes : "long_minutes" => number, long_seconds :
-    "long_seconds" => number, precision_horz : "precision_horz" => number, precision_vert
-    : "precision_vert" => number, size : "size" => number }
+    lat_direction : "lat_direction" => choice, lat_minutes : "lat_minutes" => number,
+    lat_seconds : "lat_seconds" => number, long_degrees : "long_degrees" => number,
+    long_direction : "long_direction" => choice, long_minutes : "long_minutes" => number,
+    long_seconds : "long_seconds" => number, precision_horz : "precision_horz" => number,
+    precision_vert : "precision_vert" => number, size : "size" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -750,7 +748,7 @@ pub struct NaptrData {
     pub regex: ::std::option::Option<::std::string::String>,
     pub replacement: ::std::option::Option<::std::string::String>,
     pub service: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -768,7 +766,7 @@ pub struct SmimeaData {
     pub selector: ::std::option::Option<f64>,
     /// 0 to 255
     pub usage: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -794,7 +792,7 @@ pub struct SrvData {
     pub proto: ::std::option::Option<::std::string::String>,
     /// deprecated: the rest of the name after service and protocol
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -810,7 +808,7 @@ pub struct SshfpData {
     pub fingerprint: ::std::option::Option<::std::string::String>,
     /// the fingerprint type, 0 to 255
     pub r#type: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -825,7 +823,7 @@ pub struct SvcbData {
     pub target: ::std::option::Option<::std::string::String>,
     /// the service parameters
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -842,7 +840,7 @@ pub struct TlsaData {
     pub selector: ::std::option::Option<f64>,
     /// 0 to 255
     pub usage: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -856,7 +854,7 @@ pub struct UriData {
     pub target: ::std::option::Option<::std::string::String>,
     /// 0 to 65535
     pub weight: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -911,10 +909,11 @@ pub enum DnsRecord {
     Txt(TxtRecord),
     /// `type` is `URI`.
     Uri(UriRecord),
-    /// Any other `type` (or none): the object as sent, `type` included.
+    /// Any other `type` (or none): the value as sent, `type` included.
     /// It is written back unchanged, so it can also send a kind this client
-    /// does not know yet.
-    Other(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    /// does not know yet. A value that is not an object at all is kept here
+    /// too, and listed as a mismatch.
+    Other(::serde_json::Value),
 }
 crate::runtime::tagged!(
     DnsRecord, "type", { A(ARecord) = "A", Aaaa(AaaaRecord) = "AAAA", Caa(CaaRecord) =
@@ -926,7 +925,7 @@ crate::runtime::tagged!(
     Txt(TxtRecord) = "TXT", Uri(UriRecord) = "URI" }
 );
 impl DnsRecord {
-    /// `id` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `id` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn id(&self) -> ::std::option::Option<&str> {
         match self {
@@ -953,7 +952,7 @@ impl DnsRecord {
             Self::Other(object) => object.get("id").and_then(::serde_json::Value::as_str),
         }
     }
-    /// `name` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `name` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn name(&self) -> ::std::option::Option<&str> {
         match self {
@@ -982,7 +981,7 @@ impl DnsRecord {
             }
         }
     }
-    /// `ttl` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `ttl` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn ttl(&self) -> ::std::option::Option<i64> {
         match self {
@@ -1011,7 +1010,7 @@ impl DnsRecord {
             }
         }
     }
-    /// `comment` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `comment` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn comment(&self) -> ::std::option::Option<&str> {
         match self {
@@ -1040,98 +1039,94 @@ impl DnsRecord {
             }
         }
     }
-    /// `proxiable` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `proxiable` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn proxiable(&self) -> ::std::option::Option<bool> {
         match self {
-            Self::A(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Aaaa(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Caa(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Cert(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Cname(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Dnskey(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Ds(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Https(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Loc(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Mx(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Naptr(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Ns(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Ptr(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Smimea(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Srv(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Sshfp(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Svcb(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Tlsa(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Txt(value) => ::std::option::Option::Some(value.proxiable),
-            Self::Uri(value) => ::std::option::Option::Some(value.proxiable),
+            Self::A(value) => value.proxiable,
+            Self::Aaaa(value) => value.proxiable,
+            Self::Caa(value) => value.proxiable,
+            Self::Cert(value) => value.proxiable,
+            Self::Cname(value) => value.proxiable,
+            Self::Dnskey(value) => value.proxiable,
+            Self::Ds(value) => value.proxiable,
+            Self::Https(value) => value.proxiable,
+            Self::Loc(value) => value.proxiable,
+            Self::Mx(value) => value.proxiable,
+            Self::Naptr(value) => value.proxiable,
+            Self::Ns(value) => value.proxiable,
+            Self::Ptr(value) => value.proxiable,
+            Self::Smimea(value) => value.proxiable,
+            Self::Srv(value) => value.proxiable,
+            Self::Sshfp(value) => value.proxiable,
+            Self::Svcb(value) => value.proxiable,
+            Self::Tlsa(value) => value.proxiable,
+            Self::Txt(value) => value.proxiable,
+            Self::Uri(value) => value.proxiable,
             Self::Other(object) => {
                 object.get("proxiable").and_then(::serde_json::Value::as_bool)
             }
         }
     }
-    /// `created_on` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `created_on` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn created_on(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::A(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Aaaa(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Caa(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Cert(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Cname(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Dnskey(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Ds(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Https(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Loc(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Mx(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Naptr(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Ns(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Ptr(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Smimea(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Srv(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Sshfp(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Svcb(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Tlsa(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Txt(value) => ::std::option::Option::Some(value.created_on.as_str()),
-            Self::Uri(value) => ::std::option::Option::Some(value.created_on.as_str()),
+            Self::A(value) => value.created_on.as_deref(),
+            Self::Aaaa(value) => value.created_on.as_deref(),
+            Self::Caa(value) => value.created_on.as_deref(),
+            Self::Cert(value) => value.created_on.as_deref(),
+            Self::Cname(value) => value.created_on.as_deref(),
+            Self::Dnskey(value) => value.created_on.as_deref(),
+            Self::Ds(value) => value.created_on.as_deref(),
+            Self::Https(value) => value.created_on.as_deref(),
+            Self::Loc(value) => value.created_on.as_deref(),
+            Self::Mx(value) => value.created_on.as_deref(),
+            Self::Naptr(value) => value.created_on.as_deref(),
+            Self::Ns(value) => value.created_on.as_deref(),
+            Self::Ptr(value) => value.created_on.as_deref(),
+            Self::Smimea(value) => value.created_on.as_deref(),
+            Self::Srv(value) => value.created_on.as_deref(),
+            Self::Sshfp(value) => value.created_on.as_deref(),
+            Self::Svcb(value) => value.created_on.as_deref(),
+            Self::Tlsa(value) => value.created_on.as_deref(),
+            Self::Txt(value) => value.created_on.as_deref(),
+            Self::Uri(value) => value.created_on.as_deref(),
             Self::Other(object) => {
                 object.get("created_on").and_then(::serde_json::Value::as_str)
             }
         }
     }
-    /// `modified_on` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `modified_on` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn modified_on(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::A(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Aaaa(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Caa(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Cert(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Cname(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Dnskey(value) => {
-                ::std::option::Option::Some(value.modified_on.as_str())
-            }
-            Self::Ds(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Https(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Loc(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Mx(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Naptr(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Ns(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Ptr(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Smimea(value) => {
-                ::std::option::Option::Some(value.modified_on.as_str())
-            }
-            Self::Srv(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Sshfp(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Svcb(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Tlsa(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Txt(value) => ::std::option::Option::Some(value.modified_on.as_str()),
-            Self::Uri(value) => ::std::option::Option::Some(value.modified_on.as_str()),
+            Self::A(value) => value.modified_on.as_deref(),
+            Self::Aaaa(value) => value.modified_on.as_deref(),
+            Self::Caa(value) => value.modified_on.as_deref(),
+            Self::Cert(value) => value.modified_on.as_deref(),
+            Self::Cname(value) => value.modified_on.as_deref(),
+            Self::Dnskey(value) => value.modified_on.as_deref(),
+            Self::Ds(value) => value.modified_on.as_deref(),
+            Self::Https(value) => value.modified_on.as_deref(),
+            Self::Loc(value) => value.modified_on.as_deref(),
+            Self::Mx(value) => value.modified_on.as_deref(),
+            Self::Naptr(value) => value.modified_on.as_deref(),
+            Self::Ns(value) => value.modified_on.as_deref(),
+            Self::Ptr(value) => value.modified_on.as_deref(),
+            Self::Smimea(value) => value.modified_on.as_deref(),
+            Self::Srv(value) => value.modified_on.as_deref(),
+            Self::Sshfp(value) => value.modified_on.as_deref(),
+            Self::Svcb(value) => value.modified_on.as_deref(),
+            Self::Tlsa(value) => value.modified_on.as_deref(),
+            Self::Txt(value) => value.modified_on.as_deref(),
+            Self::Uri(value) => value.modified_on.as_deref(),
             Self::Other(object) => {
                 object.get("modified_on").and_then(::serde_json::Value::as_str)
             }
         }
     }
-    /// `comment_modified_on` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `comment_modified_on` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn comment_modified_on(&self) -> ::std::option::Option<&str> {
         match self {
@@ -1160,7 +1155,7 @@ impl DnsRecord {
             }
         }
     }
-    /// `tags_modified_on` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `tags_modified_on` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn tags_modified_on(&self) -> ::std::option::Option<&str> {
         match self {
@@ -1189,30 +1184,30 @@ impl DnsRecord {
             }
         }
     }
-    /// `content` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `content` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn content(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::A(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Aaaa(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Caa(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Cert(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Cname(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Dnskey(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Ds(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Https(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Loc(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Mx(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Naptr(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Ns(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Ptr(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Smimea(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Srv(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Sshfp(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Svcb(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Tlsa(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Txt(value) => ::std::option::Option::Some(value.content.as_str()),
-            Self::Uri(value) => ::std::option::Option::Some(value.content.as_str()),
+            Self::A(value) => value.content.as_deref(),
+            Self::Aaaa(value) => value.content.as_deref(),
+            Self::Caa(value) => value.content.as_deref(),
+            Self::Cert(value) => value.content.as_deref(),
+            Self::Cname(value) => value.content.as_deref(),
+            Self::Dnskey(value) => value.content.as_deref(),
+            Self::Ds(value) => value.content.as_deref(),
+            Self::Https(value) => value.content.as_deref(),
+            Self::Loc(value) => value.content.as_deref(),
+            Self::Mx(value) => value.content.as_deref(),
+            Self::Naptr(value) => value.content.as_deref(),
+            Self::Ns(value) => value.content.as_deref(),
+            Self::Ptr(value) => value.content.as_deref(),
+            Self::Smimea(value) => value.content.as_deref(),
+            Self::Srv(value) => value.content.as_deref(),
+            Self::Sshfp(value) => value.content.as_deref(),
+            Self::Svcb(value) => value.content.as_deref(),
+            Self::Tlsa(value) => value.content.as_deref(),
+            Self::Txt(value) => value.content.as_deref(),
+            Self::Uri(value) => value.content.as_deref(),
             Self::Other(object) => {
                 object.get("content").and_then(::serde_json::Value::as_str)
             }
@@ -1334,30 +1329,29 @@ pub struct ARecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// an IPv4 address
-    pub content: ::std::string::String,
+    pub content: ::std::option::Option<::std::string::String>,
     /// whether Cloudflare proxies the traffic
     pub proxied: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ARecord { id : "id" required => string, name : "name" required => string, ttl : "ttl"
     => integer, comment : "comment" => string, tags : "tags" => strings, meta : "meta" =>
-    object, proxiable : "proxiable" required => boolean, created_on : "created_on"
-    required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, proxied :
-    "proxied" => boolean }
+    object, proxiable : "proxiable" => boolean, created_on : "created_on" => string,
+    modified_on : "modified_on" => string, comment_modified_on : "comment_modified_on" =>
+    string, tags_modified_on : "tags_modified_on" => string, content : "content" =>
+    string, proxied : "proxied" => boolean }
 );
 impl ARecord {
     /// A value with the required fields set and the others empty.
@@ -1376,12 +1370,16 @@ impl ARecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
             proxied: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -1402,30 +1400,29 @@ pub struct AaaaRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// an IPv6 address
-    pub content: ::std::string::String,
+    pub content: ::std::option::Option<::std::string::String>,
     /// whether Cloudflare proxies the traffic
     pub proxied: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AaaaRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, proxied :
-    "proxied" => boolean }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, proxied : "proxied" => boolean }
 );
 impl AaaaRecord {
     /// A value with the required fields set and the others empty.
@@ -1444,12 +1441,16 @@ impl AaaaRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
             proxied: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -1470,29 +1471,28 @@ pub struct CaaRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the record's data as one string; set `data` to change it
-    pub content: ::std::string::String,
-    pub data: CaaData,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<CaaData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CaaRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, data : "data"
-    required => object }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, data : "data" => object }
 );
 impl CaaRecord {
     /// A value with the required fields set and the others empty.
@@ -1512,13 +1512,17 @@ impl CaaRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            data,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            data: ::std::option::Option::Some(data),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1538,29 +1542,28 @@ pub struct CertRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the record's data as one string; set `data` to change it
-    pub content: ::std::string::String,
-    pub data: CertData,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<CertData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CertRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, data : "data"
-    required => object }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, data : "data" => object }
 );
 impl CertRecord {
     /// A value with the required fields set and the others empty.
@@ -1580,13 +1583,17 @@ impl CertRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            data,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            data: ::std::option::Option::Some(data),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1606,30 +1613,29 @@ pub struct CnameRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// a hostname other than the record's name
-    pub content: ::std::string::String,
+    pub content: ::std::option::Option<::std::string::String>,
     /// whether Cloudflare proxies the traffic
     pub proxied: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CnameRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, proxied :
-    "proxied" => boolean }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, proxied : "proxied" => boolean }
 );
 impl CnameRecord {
     /// A value with the required fields set and the others empty.
@@ -1648,12 +1654,16 @@ impl CnameRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
             proxied: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -1674,29 +1684,28 @@ pub struct DnskeyRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the record's data as one string; set `data` to change it
-    pub content: ::std::string::String,
-    pub data: DnskeyData,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<DnskeyData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DnskeyRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, data : "data"
-    required => object }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, data : "data" => object }
 );
 impl DnskeyRecord {
     /// A value with the required fields set and the others empty.
@@ -1716,13 +1725,17 @@ impl DnskeyRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            data,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            data: ::std::option::Option::Some(data),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1742,29 +1755,28 @@ pub struct DsRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the record's data as one string; set `data` to change it
-    pub content: ::std::string::String,
-    pub data: DsData,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<DsData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DsRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, data : "data"
-    required => object }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, data : "data" => object }
 );
 impl DsRecord {
     /// A value with the required fields set and the others empty.
@@ -1784,13 +1796,17 @@ impl DsRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            data,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            data: ::std::option::Option::Some(data),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1810,29 +1826,28 @@ pub struct HttpsRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the record's data as one string; set `data` to change it
-    pub content: ::std::string::String,
-    pub data: HttpsData,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<HttpsData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     HttpsRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, data : "data"
-    required => object }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, data : "data" => object }
 );
 impl HttpsRecord {
     /// A value with the required fields set and the others empty.
@@ -1852,13 +1867,17 @@ impl HttpsRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            data,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            data: ::std::option::Option::Some(data),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1878,29 +1897,28 @@ pub struct LocRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the record's data as one string; set `data` to change it
-    pub content: ::std::string::String,
-    pub data: LocData,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<LocData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LocRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, data : "data"
-    required => object }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, data : "data" => object }
 );
 impl LocRecord {
     /// A value with the required fields set and the others empty.
@@ -1920,13 +1938,17 @@ impl LocRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            data,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            data: ::std::option::Option::Some(data),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1946,30 +1968,29 @@ pub struct MxRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the mail server's hostname
-    pub content: ::std::string::String,
+    pub content: ::std::option::Option<::std::string::String>,
     /// 0 to 65535; lower is preferred
-    pub priority: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub priority: ::std::option::Option<f64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     MxRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, priority :
-    "priority" required => number }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, priority : "priority" => number }
 );
 impl MxRecord {
     /// A value with the required fields set and the others empty.
@@ -1989,13 +2010,17 @@ impl MxRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            priority,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            priority: ::std::option::Option::Some(priority),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2015,29 +2040,28 @@ pub struct NaptrRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the record's data as one string; set `data` to change it
-    pub content: ::std::string::String,
-    pub data: NaptrData,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<NaptrData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     NaptrRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, data : "data"
-    required => object }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, data : "data" => object }
 );
 impl NaptrRecord {
     /// A value with the required fields set and the others empty.
@@ -2057,13 +2081,17 @@ impl NaptrRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            data,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            data: ::std::option::Option::Some(data),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2083,27 +2111,27 @@ pub struct NsRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the name server's hostname
-    pub content: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     NsRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string }
 );
 impl NsRecord {
     /// A value with the required fields set and the others empty.
@@ -2122,12 +2150,16 @@ impl NsRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2147,27 +2179,27 @@ pub struct PtrRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the domain name the address points to
-    pub content: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     PtrRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string }
 );
 impl PtrRecord {
     /// A value with the required fields set and the others empty.
@@ -2186,12 +2218,16 @@ impl PtrRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2211,29 +2247,28 @@ pub struct SmimeaRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the record's data as one string; set `data` to change it
-    pub content: ::std::string::String,
-    pub data: SmimeaData,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<SmimeaData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SmimeaRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, data : "data"
-    required => object }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, data : "data" => object }
 );
 impl SmimeaRecord {
     /// A value with the required fields set and the others empty.
@@ -2253,13 +2288,17 @@ impl SmimeaRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            data,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            data: ::std::option::Option::Some(data),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2279,29 +2318,28 @@ pub struct SrvRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the record's data as one string; set `data` to change it
-    pub content: ::std::string::String,
-    pub data: SrvData,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<SrvData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SrvRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, data : "data"
-    required => object }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, data : "data" => object }
 );
 impl SrvRecord {
     /// A value with the required fields set and the others empty.
@@ -2321,13 +2359,17 @@ impl SrvRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            data,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            data: ::std::option::Option::Some(data),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2347,29 +2389,28 @@ pub struct SshfpRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the record's data as one string; set `data` to change it
-    pub content: ::std::string::String,
-    pub data: SshfpData,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<SshfpData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SshfpRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, data : "data"
-    required => object }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, data : "data" => object }
 );
 impl SshfpRecord {
     /// A value with the required fields set and the others empty.
@@ -2389,13 +2430,17 @@ impl SshfpRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            data,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            data: ::std::option::Option::Some(data),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2415,29 +2460,28 @@ pub struct SvcbRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the record's data as one string; set `data` to change it
-    pub content: ::std::string::String,
-    pub data: SvcbData,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<SvcbData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SvcbRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, data : "data"
-    required => object }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, data : "data" => object }
 );
 impl SvcbRecord {
     /// A value with the required fields set and the others empty.
@@ -2457,13 +2501,17 @@ impl SvcbRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            data,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            data: ::std::option::Option::Some(data),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2483,29 +2531,28 @@ pub struct TlsaRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the record's data as one string; set `data` to change it
-    pub content: ::std::string::String,
-    pub data: TlsaData,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<TlsaData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TlsaRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, data : "data"
-    required => object }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, data : "data" => object }
 );
 impl TlsaRecord {
     /// A value with the required fields set and the others empty.
@@ -2525,13 +2572,17 @@ impl TlsaRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            data,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            data: ::std::option::Option::Some(data),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2551,27 +2602,27 @@ pub struct TxtRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the text
-    pub content: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub content: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TxtRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string }
 );
 impl TxtRecord {
     /// A value with the required fields set and the others empty.
@@ -2590,12 +2641,16 @@ impl TxtRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2615,31 +2670,31 @@ pub struct UriRecord {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub meta: ::std::option::Option<DnsRecordMeta>,
     /// whether Cloudflare can proxy the record
-    pub proxiable: bool,
+    pub proxiable: ::std::option::Option<bool>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the comment last changed
     pub comment_modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, when the tags last changed
     pub tags_modified_on: ::std::option::Option<::std::string::String>,
     /// the record's data as one string; set `data` to change it
-    pub content: ::std::string::String,
-    pub data: UriData,
+    pub content: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<UriData>,
     /// 0 to 65535; lower is preferred
-    pub priority: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub priority: ::std::option::Option<f64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UriRecord { id : "id" required => string, name : "name" required => string, ttl :
     "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
-    "meta" => object, proxiable : "proxiable" required => boolean, created_on :
-    "created_on" required => string, modified_on : "modified_on" required => string,
-    comment_modified_on : "comment_modified_on" => string, tags_modified_on :
-    "tags_modified_on" => string, content : "content" required => string, data : "data"
-    required => object, priority : "priority" required => number }
+    "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
+    string, modified_on : "modified_on" => string, comment_modified_on :
+    "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
+    content : "content" => string, data : "data" => object, priority : "priority" =>
+    number }
 );
 impl UriRecord {
     /// A value with the required fields set and the others empty.
@@ -2661,14 +2716,18 @@ impl UriRecord {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             meta: ::std::option::Option::None,
-            proxiable,
-            created_on: ::std::convert::Into::into(created_on),
-            modified_on: ::std::convert::Into::into(modified_on),
+            proxiable: ::std::option::Option::Some(proxiable),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             comment_modified_on: ::std::option::Option::None,
             tags_modified_on: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            data,
-            priority,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            data: ::std::option::Option::Some(data),
+            priority: ::std::option::Option::Some(priority),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2721,10 +2780,11 @@ pub enum DnsRecordBody {
     Txt(TxtRecordBody),
     /// `type` is `URI`.
     Uri(UriRecordBody),
-    /// Any other `type` (or none): the object as sent, `type` included.
+    /// Any other `type` (or none): the value as sent, `type` included.
     /// It is written back unchanged, so it can also send a kind this client
-    /// does not know yet.
-    Other(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    /// does not know yet. A value that is not an object at all is kept here
+    /// too, and listed as a mismatch.
+    Other(::serde_json::Value),
 }
 crate::runtime::tagged!(
     DnsRecordBody, "type", { A(ARecordBody) = "A", Aaaa(AaaaRecordBody) = "AAAA",
@@ -2737,7 +2797,7 @@ crate::runtime::tagged!(
     = "TLSA", Txt(TxtRecordBody) = "TXT", Uri(UriRecordBody) = "URI" }
 );
 impl DnsRecordBody {
-    /// `name` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `name` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn name(&self) -> ::std::option::Option<&str> {
         match self {
@@ -2766,7 +2826,7 @@ impl DnsRecordBody {
             }
         }
     }
-    /// `ttl` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `ttl` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn ttl(&self) -> ::std::option::Option<i64> {
         match self {
@@ -2795,7 +2855,7 @@ impl DnsRecordBody {
             }
         }
     }
-    /// `comment` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `comment` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn comment(&self) -> ::std::option::Option<&str> {
         match self {
@@ -2824,7 +2884,7 @@ impl DnsRecordBody {
             }
         }
     }
-    /// `id` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `id` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn id(&self) -> ::std::option::Option<&str> {
         match self {
@@ -2969,7 +3029,7 @@ pub struct ARecordBody {
     pub content: ::std::string::String,
     /// whether Cloudflare proxies the traffic
     pub proxied: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3012,7 +3072,7 @@ pub struct AaaaRecordBody {
     pub content: ::std::string::String,
     /// whether Cloudflare proxies the traffic
     pub proxied: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3052,13 +3112,13 @@ pub struct CaaRecordBody {
     /// the record to change, in a batch's `puts` and `patches` only
     pub id: ::std::option::Option<::std::string::String>,
     pub data: CaaData,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CaaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    required => object }
+    must => object }
 );
 impl CaaRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3072,7 +3132,7 @@ impl CaaRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data,
+            data: data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3091,13 +3151,13 @@ pub struct CertRecordBody {
     /// the record to change, in a batch's `puts` and `patches` only
     pub id: ::std::option::Option<::std::string::String>,
     pub data: CertData,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CertRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    required => object }
+    must => object }
 );
 impl CertRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3111,7 +3171,7 @@ impl CertRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data,
+            data: data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3133,7 +3193,7 @@ pub struct CnameRecordBody {
     pub content: ::std::string::String,
     /// whether Cloudflare proxies the traffic
     pub proxied: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3173,13 +3233,13 @@ pub struct DnskeyRecordBody {
     /// the record to change, in a batch's `puts` and `patches` only
     pub id: ::std::option::Option<::std::string::String>,
     pub data: DnskeyData,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DnskeyRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment
     : "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    required => object }
+    must => object }
 );
 impl DnskeyRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3193,7 +3253,7 @@ impl DnskeyRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data,
+            data: data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3212,13 +3272,13 @@ pub struct DsRecordBody {
     /// the record to change, in a batch's `puts` and `patches` only
     pub id: ::std::option::Option<::std::string::String>,
     pub data: DsData,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DsRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    required => object }
+    must => object }
 );
 impl DsRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3232,7 +3292,7 @@ impl DsRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data,
+            data: data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3251,13 +3311,13 @@ pub struct HttpsRecordBody {
     /// the record to change, in a batch's `puts` and `patches` only
     pub id: ::std::option::Option<::std::string::String>,
     pub data: HttpsData,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     HttpsRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    required => object }
+    must => object }
 );
 impl HttpsRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3271,7 +3331,7 @@ impl HttpsRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data,
+            data: data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3290,13 +3350,13 @@ pub struct LocRecordBody {
     /// the record to change, in a batch's `puts` and `patches` only
     pub id: ::std::option::Option<::std::string::String>,
     pub data: LocData,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LocRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    required => object }
+    must => object }
 );
 impl LocRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3310,7 +3370,7 @@ impl LocRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data,
+            data: data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3332,7 +3392,7 @@ pub struct MxRecordBody {
     pub content: ::std::string::String,
     /// 0 to 65535; lower is preferred
     pub priority: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3354,7 +3414,7 @@ impl MxRecordBody {
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
             content: ::std::convert::Into::into(content),
-            priority,
+            priority: priority,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3373,13 +3433,13 @@ pub struct NaptrRecordBody {
     /// the record to change, in a batch's `puts` and `patches` only
     pub id: ::std::option::Option<::std::string::String>,
     pub data: NaptrData,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     NaptrRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    required => object }
+    must => object }
 );
 impl NaptrRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3393,7 +3453,7 @@ impl NaptrRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data,
+            data: data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3413,7 +3473,7 @@ pub struct NsRecordBody {
     pub id: ::std::option::Option<::std::string::String>,
     /// the name server's hostname
     pub content: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3453,7 +3513,7 @@ pub struct PtrRecordBody {
     pub id: ::std::option::Option<::std::string::String>,
     /// the domain name the address points to
     pub content: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3492,13 +3552,13 @@ pub struct SmimeaRecordBody {
     /// the record to change, in a batch's `puts` and `patches` only
     pub id: ::std::option::Option<::std::string::String>,
     pub data: SmimeaData,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SmimeaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment
     : "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    required => object }
+    must => object }
 );
 impl SmimeaRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3512,7 +3572,7 @@ impl SmimeaRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data,
+            data: data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3531,13 +3591,13 @@ pub struct SrvRecordBody {
     /// the record to change, in a batch's `puts` and `patches` only
     pub id: ::std::option::Option<::std::string::String>,
     pub data: SrvData,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SrvRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    required => object }
+    must => object }
 );
 impl SrvRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3551,7 +3611,7 @@ impl SrvRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data,
+            data: data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3570,13 +3630,13 @@ pub struct SshfpRecordBody {
     /// the record to change, in a batch's `puts` and `patches` only
     pub id: ::std::option::Option<::std::string::String>,
     pub data: SshfpData,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SshfpRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    required => object }
+    must => object }
 );
 impl SshfpRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3590,7 +3650,7 @@ impl SshfpRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data,
+            data: data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3609,13 +3669,13 @@ pub struct SvcbRecordBody {
     /// the record to change, in a batch's `puts` and `patches` only
     pub id: ::std::option::Option<::std::string::String>,
     pub data: SvcbData,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SvcbRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    required => object }
+    must => object }
 );
 impl SvcbRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3629,7 +3689,7 @@ impl SvcbRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data,
+            data: data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3648,13 +3708,13 @@ pub struct TlsaRecordBody {
     /// the record to change, in a batch's `puts` and `patches` only
     pub id: ::std::option::Option<::std::string::String>,
     pub data: TlsaData,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TlsaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    required => object }
+    must => object }
 );
 impl TlsaRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3668,7 +3728,7 @@ impl TlsaRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data,
+            data: data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3688,7 +3748,7 @@ pub struct TxtRecordBody {
     pub id: ::std::option::Option<::std::string::String>,
     /// the text
     pub content: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3729,13 +3789,13 @@ pub struct UriRecordBody {
     pub data: UriData,
     /// 0 to 65535; lower is preferred
     pub priority: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UriRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    required => object, priority : "priority" required => number }
+    must => object, priority : "priority" required => number }
 );
 impl UriRecordBody {
     /// A value with the required fields set and the others empty.
@@ -3750,8 +3810,8 @@ impl UriRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data,
-            priority,
+            data: data,
+            priority: priority,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3762,7 +3822,7 @@ impl UriRecordBody {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DnsRecordRef {
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DnsRecordRef { id : "id" required => string });
@@ -3782,7 +3842,7 @@ pub struct DnsRecordBatchResult {
     pub patches: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
     pub puts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
     pub posts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3796,7 +3856,7 @@ pub struct ImportDnsRecordsResponse {
     pub recs_added: ::std::option::Option<f64>,
     /// Total number of DNS records parsed
     pub total_records_parsed: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3808,61 +3868,19 @@ crate::runtime::object!(
 pub struct ReviewScannedDnsRecordsResponse {
     pub accepts: ::std::option::Option<::std::vec::Vec<DnsRecord>>,
     pub rejects: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ReviewScannedDnsRecordsResponse { accepts : "accepts", rejects : "rejects" => strings
     }
 );
-/// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TriggerDnsRecordScanResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<TriggerDnsRecordScanResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<TriggerDnsRecordScanResponseError>,
-    >,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    TriggerDnsRecordScanResponse { errors : "errors" => objects, messages : "messages" =>
-    objects, success : "success" => boolean }
-);
-/// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TriggerDnsRecordScanResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<TriggerDnsRecordScanResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    TriggerDnsRecordScanResponseError { code : "code" => integer, documentation_url :
-    "documentation_url" => string, message : "message" => string, source : "source" =>
-    object }
-);
-/// Used by [`DnsRecordsForAZoneApi::trigger_dns_record_scan`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TriggerDnsRecordScanResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    TriggerDnsRecordScanResponseErrorSource { pointer : "pointer" => string }
-);
 /// Used by [`DnsRecordsForAZoneApi::get_dns_record_usage`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DnsRecordUsage {
     pub record_quota: ::std::option::Option<i64>,
     pub record_usage: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3874,7 +3892,7 @@ crate::runtime::object!(
 pub struct DeleteDnsRecordResponse {
     /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteDnsRecordResponse { id : "id" => string });
@@ -3930,21 +3948,22 @@ pub struct DnsRecordQuery {
     pub per_page: ::std::option::Option<i64>,
     pub order: ::std::option::Option<DnsRecordQueryOrder>,
     pub direction: ::std::option::Option<DnsRecordQueryDirection>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsRecordQuery { name : "name" => string, r#type : "type", content : "content" =>
-    string, proxied : "proxied" => boolean, r#match : "match", comment : "comment" =>
-    string, comment_present : "comment.present" => string, comment_absent :
-    "comment.absent" => string, comment_exact : "comment.exact" => string,
-    comment_contains : "comment.contains" => string, comment_startswith :
+    DnsRecordQuery { name : "name" => string, r#type : "type" => choice, content :
+    "content" => string, proxied : "proxied" => boolean, r#match : "match" => choice,
+    comment : "comment" => string, comment_present : "comment.present" => string,
+    comment_absent : "comment.absent" => string, comment_exact : "comment.exact" =>
+    string, comment_contains : "comment.contains" => string, comment_startswith :
     "comment.startswith" => string, comment_endswith : "comment.endswith" => string, tag
     : "tag" => string, tag_present : "tag.present" => string, tag_absent : "tag.absent"
     => string, tag_exact : "tag.exact" => string, tag_contains : "tag.contains" =>
     string, tag_startswith : "tag.startswith" => string, tag_endswith : "tag.endswith" =>
-    string, search : "search" => string, tag_match : "tag_match", page : "page" =>
-    integer, per_page : "per_page" => integer, order : "order", direction : "direction" }
+    string, search : "search" => string, tag_match : "tag_match" => choice, page : "page"
+    => integer, per_page : "per_page" => integer, order : "order" => choice, direction :
+    "direction" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4119,7 +4138,7 @@ pub struct DnsRecordBatch {
     /// each with its `id`
     pub puts: ::std::option::Option<::std::vec::Vec<DnsRecordBody>>,
     pub posts: ::std::option::Option<::std::vec::Vec<DnsRecordBody>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -60,7 +60,7 @@ pub struct DnsRecordUsage {
     pub internal_record_usage: ::std::option::Option<i64>,
     pub record_quota: ::std::option::Option<i64>,
     pub record_usage: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

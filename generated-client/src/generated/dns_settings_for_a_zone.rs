@@ -94,7 +94,7 @@ pub struct DnsSettings {
     pub soa: ::std::option::Option<DnsSettingsSoa>,
     /// Whether the zone mode is a regular or CDN/DNS only zone
     pub zone_mode: ::std::option::Option<DnsSettingsZoneMode>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -102,13 +102,13 @@ crate::runtime::object!(
     "foundation_dns" => boolean, internal_dns : "internal_dns" => object, multi_provider
     : "multi_provider" => boolean, nameservers : "nameservers" => object, ns_ttl :
     "ns_ttl" => number, secondary_overrides : "secondary_overrides" => boolean, soa :
-    "soa" => object, zone_mode : "zone_mode" }
+    "soa" => object, zone_mode : "zone_mode" => choice }
 );
 /// Used by [`DnsSettingsForAZoneApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DnsSettingsInternalDns {
     pub reference_zone_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -119,19 +119,21 @@ crate::runtime::object!(
 pub struct DnsSettingsNameservers {
     pub ns_set: ::std::option::Option<i64>,
     /// Nameserver type
-    pub r#type: DnsSettingsNameserversType,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub r#type: ::std::option::Option<DnsSettingsNameserversType>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsSettingsNameservers { ns_set : "ns_set" => integer, r#type : "type" required }
+    DnsSettingsNameservers { ns_set : "ns_set" => integer, r#type : "type" => choice }
 );
 impl DnsSettingsNameservers {
     /// A value with the required fields set and the others empty.
     pub fn new() -> Self {
         Self {
             ns_set: ::std::option::Option::None,
-            r#type: DnsSettingsNameserversType::CloudflareStandard,
+            r#type: ::std::option::Option::Some(
+                DnsSettingsNameserversType::CloudflareStandard,
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -191,27 +193,26 @@ impl ::std::fmt::Display for DnsSettingsNameserversType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DnsSettingsSoa {
     /// Time in seconds of being unable to query the primary server after which secondary servers should…
-    pub expire: f64,
+    pub expire: ::std::option::Option<f64>,
     /// The time to live (TTL) for negative caching of records within the zone
-    pub min_ttl: f64,
+    pub min_ttl: ::std::option::Option<f64>,
     /// The primary nameserver, which may be used for outbound zone transfers
-    pub mname: ::std::string::String,
+    pub mname: ::std::option::Option<::std::string::String>,
     /// Time in seconds after which secondary servers should re-check the SOA record to see if the zone has…
-    pub refresh: f64,
+    pub refresh: ::std::option::Option<f64>,
     /// Time in seconds after which secondary servers should retry queries after the primary server was…
-    pub retry: f64,
+    pub retry: ::std::option::Option<f64>,
     /// The email address of the zone administrator, with the first label representing the local part of…
-    pub rname: ::std::string::String,
+    pub rname: ::std::option::Option<::std::string::String>,
     /// The time to live (TTL) of the SOA record itself
-    pub ttl: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ttl: ::std::option::Option<f64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsSettingsSoa { expire : "expire" required => number, min_ttl : "min_ttl" required
-    => number, mname : "mname" required => string, refresh : "refresh" required =>
-    number, retry : "retry" required => number, rname : "rname" required => string, ttl :
-    "ttl" required => number }
+    DnsSettingsSoa { expire : "expire" => number, min_ttl : "min_ttl" => number, mname :
+    "mname" => string, refresh : "refresh" => number, retry : "retry" => number, rname :
+    "rname" => string, ttl : "ttl" => number }
 );
 impl DnsSettingsSoa {
     /// A value with the required fields set and the others empty.
@@ -225,13 +226,13 @@ impl DnsSettingsSoa {
         ttl: f64,
     ) -> Self {
         Self {
-            expire,
-            min_ttl,
-            mname: ::std::convert::Into::into(mname),
-            refresh,
-            retry,
-            rname: ::std::convert::Into::into(rname),
-            ttl,
+            expire: ::std::option::Option::Some(expire),
+            min_ttl: ::std::option::Option::Some(min_ttl),
+            mname: ::std::option::Option::Some(::std::convert::Into::into(mname)),
+            refresh: ::std::option::Option::Some(refresh),
+            retry: ::std::option::Option::Some(retry),
+            rname: ::std::option::Option::Some(::std::convert::Into::into(rname)),
+            ttl: ::std::option::Option::Some(ttl),
             extra: ::std::default::Default::default(),
         }
     }
@@ -305,24 +306,26 @@ pub struct UpdateDnsSettingsBody {
     pub soa: ::std::option::Option<DnsSettingsSoa>,
     /// Whether the zone mode is a regular or CDN/DNS only zone
     pub zone_mode: ::std::option::Option<DnsSettingsZoneMode>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateDnsSettingsBody { foundation_dns : "foundation_dns" => boolean, multi_provider
     : "multi_provider" => boolean, nameservers : "nameservers" => object, ns_ttl :
     "ns_ttl" => number, secondary_overrides : "secondary_overrides" => boolean, soa :
-    "soa" => object, zone_mode : "zone_mode" }
+    "soa" => object, zone_mode : "zone_mode" => choice }
 );
 /// Used by [`DnsSettingsForAZoneApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDnsSettingsBodyNameservers {
     /// Nameserver type
     pub r#type: DnsSettingsNameserversType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateDnsSettingsBodyNameservers { r#type : "type" required });
+crate::runtime::object!(
+    UpdateDnsSettingsBodyNameservers { r#type : "type" must => choice }
+);
 impl UpdateDnsSettingsBodyNameservers {
     /// A value with the required fields set and the others empty.
     pub fn new() -> Self {

@@ -81,7 +81,7 @@ impl DnsSettingsForAnAccountApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DnsSettings {
     pub zone_defaults: ::std::option::Option<DnsSettingsZoneDefaults>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DnsSettings { zone_defaults : "zone_defaults" => object });
@@ -103,29 +103,34 @@ pub struct DnsSettingsZoneDefaults {
     pub secondary_overrides: ::std::option::Option<bool>,
     /// Whether the zone mode is a regular or CDN/DNS only zone
     pub zone_mode: ::std::option::Option<DnsSettingsZoneDefaultsZoneMode>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsSettingsZoneDefaults { internal_dns : "internal_dns", nameservers : "nameservers"
-    => object, soa : "soa" => object, foundation_dns : "foundation_dns" => boolean,
-    multi_provider : "multi_provider" => boolean, ns_ttl : "ns_ttl" => number,
-    secondary_overrides : "secondary_overrides" => boolean, zone_mode : "zone_mode" }
+    DnsSettingsZoneDefaults { internal_dns : "internal_dns" => map, nameservers :
+    "nameservers" => object, soa : "soa" => object, foundation_dns : "foundation_dns" =>
+    boolean, multi_provider : "multi_provider" => boolean, ns_ttl : "ns_ttl" => number,
+    secondary_overrides : "secondary_overrides" => boolean, zone_mode : "zone_mode" =>
+    choice }
 );
 /// Used by [`DnsSettingsForAnAccountApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DnsSettingsZoneDefaultsNameservers {
     /// Nameserver type
-    pub r#type: DnsSettingsZoneDefaultsNameserversType,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub r#type: ::std::option::Option<DnsSettingsZoneDefaultsNameserversType>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DnsSettingsZoneDefaultsNameservers { r#type : "type" required });
+crate::runtime::object!(
+    DnsSettingsZoneDefaultsNameservers { r#type : "type" => choice }
+);
 impl DnsSettingsZoneDefaultsNameservers {
     /// A value with the required fields set and the others empty.
     pub fn new() -> Self {
         Self {
-            r#type: DnsSettingsZoneDefaultsNameserversType::CloudflareStandard,
+            r#type: ::std::option::Option::Some(
+                DnsSettingsZoneDefaultsNameserversType::CloudflareStandard,
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -187,27 +192,26 @@ impl ::std::fmt::Display for DnsSettingsZoneDefaultsNameserversType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DnsSettingsZoneDefaultsSoa {
     /// Time in seconds of being unable to query the primary server after which secondary servers should…
-    pub expire: f64,
+    pub expire: ::std::option::Option<f64>,
     /// The time to live (TTL) for negative caching of records within the zone
-    pub min_ttl: f64,
+    pub min_ttl: ::std::option::Option<f64>,
     /// The primary nameserver, which may be used for outbound zone transfers
-    pub mname: ::std::string::String,
+    pub mname: ::std::option::Option<::std::string::String>,
     /// Time in seconds after which secondary servers should re-check the SOA record to see if the zone has…
-    pub refresh: f64,
+    pub refresh: ::std::option::Option<f64>,
     /// Time in seconds after which secondary servers should retry queries after the primary server was…
-    pub retry: f64,
+    pub retry: ::std::option::Option<f64>,
     /// The email address of the zone administrator, with the first label representing the local part of…
-    pub rname: ::std::string::String,
+    pub rname: ::std::option::Option<::std::string::String>,
     /// The time to live (TTL) of the SOA record itself
-    pub ttl: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ttl: ::std::option::Option<f64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsSettingsZoneDefaultsSoa { expire : "expire" required => number, min_ttl :
-    "min_ttl" required => number, mname : "mname" required => string, refresh : "refresh"
-    required => number, retry : "retry" required => number, rname : "rname" required =>
-    string, ttl : "ttl" required => number }
+    DnsSettingsZoneDefaultsSoa { expire : "expire" => number, min_ttl : "min_ttl" =>
+    number, mname : "mname" => string, refresh : "refresh" => number, retry : "retry" =>
+    number, rname : "rname" => string, ttl : "ttl" => number }
 );
 impl DnsSettingsZoneDefaultsSoa {
     /// A value with the required fields set and the others empty.
@@ -221,13 +225,13 @@ impl DnsSettingsZoneDefaultsSoa {
         ttl: f64,
     ) -> Self {
         Self {
-            expire,
-            min_ttl,
-            mname: ::std::convert::Into::into(mname),
-            refresh,
-            retry,
-            rname: ::std::convert::Into::into(rname),
-            ttl,
+            expire: ::std::option::Option::Some(expire),
+            min_ttl: ::std::option::Option::Some(min_ttl),
+            mname: ::std::option::Option::Some(::std::convert::Into::into(mname)),
+            refresh: ::std::option::Option::Some(refresh),
+            retry: ::std::option::Option::Some(retry),
+            rname: ::std::option::Option::Some(::std::convert::Into::into(rname)),
+            ttl: ::std::option::Option::Some(ttl),
             extra: ::std::default::Default::default(),
         }
     }
@@ -290,7 +294,7 @@ impl ::std::fmt::Display for DnsSettingsZoneDefaultsZoneMode {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDnsSettingsBody {
     pub zone_defaults: ::std::option::Option<UpdateDnsSettingsBodyZoneDefaults>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -311,12 +315,12 @@ pub struct UpdateDnsSettingsBodyZoneDefaults {
     pub soa: ::std::option::Option<DnsSettingsZoneDefaultsSoa>,
     /// Whether the zone mode is a regular or CDN/DNS only zone
     pub zone_mode: ::std::option::Option<DnsSettingsZoneDefaultsZoneMode>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateDnsSettingsBodyZoneDefaults { foundation_dns : "foundation_dns" => boolean,
     multi_provider : "multi_provider" => boolean, nameservers : "nameservers" => object,
     ns_ttl : "ns_ttl" => number, secondary_overrides : "secondary_overrides" => boolean,
-    soa : "soa" => object, zone_mode : "zone_mode" }
+    soa : "soa" => object, zone_mode : "zone_mode" => choice }
 );

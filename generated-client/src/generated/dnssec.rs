@@ -129,7 +129,7 @@ pub struct EditDnssecStatusResponse {
     pub public_key: ::std::option::Option<::std::string::String>,
     /// Status of DNSSEC, based on user-desired state and presence of necessary records
     pub status: ::std::option::Option<EditDnssecStatusResponseStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -139,7 +139,7 @@ crate::runtime::object!(
     "dnssec_presigned" => boolean, dnssec_use_nsec3 : "dnssec_use_nsec3" => boolean, ds :
     "ds" => string, flags : "flags" => number, key_tag : "key_tag" => number, key_type :
     "key_type" => string, modified_on : "modified_on" => string, public_key :
-    "public_key" => string, status : "status" }
+    "public_key" => string, status : "status" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -212,12 +212,12 @@ pub struct EditDnssecStatusBody {
     pub dnssec_presigned: ::std::option::Option<bool>,
     /// Status of DNSSEC, based on user-desired state and presence of necessary records
     pub status: ::std::option::Option<EditDnssecStatusBodyStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     EditDnssecStatusBody { dnssec_multi_signer : "dnssec_multi_signer" => boolean,
-    dnssec_presigned : "dnssec_presigned" => boolean, status : "status" }
+    dnssec_presigned : "dnssec_presigned" => boolean, status : "status" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

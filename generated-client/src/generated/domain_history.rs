@@ -62,7 +62,7 @@ impl DomainHistoryApi {
 pub struct DomainHistory {
     pub categorizations: ::std::option::Option<::std::vec::Vec<Categorization>>,
     pub domain: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -75,7 +75,7 @@ pub struct Categorization {
     pub categories: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub end: ::std::option::Option<::std::string::String>,
     pub start: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -86,7 +86,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDomainHistoryQuery {
     pub domain: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetDomainHistoryQuery { domain : "domain" => json });

@@ -105,7 +105,7 @@ pub struct Domain {
     /// Hostname risk score, which is a value between 0 (lowest risk) to 1 (highest risk)
     pub risk_score: ::std::option::Option<f64>,
     pub risk_types: ::std::option::Option<::std::vec::Vec<DomainContentCategory>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -122,7 +122,7 @@ crate::runtime::object!(
 pub struct DomainAdditionalInformation {
     /// Suspected DGA malware family
     pub suspected_malware_family: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -134,7 +134,7 @@ crate::runtime::object!(
 pub struct DomainApplication {
     pub id: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -146,7 +146,7 @@ pub struct DomainContentCategory {
     pub id: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub super_category_id: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -160,7 +160,7 @@ pub struct DomainResolvesToRef {
     pub id: ::std::option::Option<::std::string::String>,
     /// IP address or domain name
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -190,7 +190,7 @@ pub struct GetMultipleDomainDetailsItem {
     pub risk_types: ::std::option::Option<
         ::std::vec::Vec<GetMultipleDomainDetailsItemRiskType>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -208,7 +208,7 @@ pub struct GetMultipleDomainDetailsItemRiskType {
     pub id: ::std::option::Option<::serde_json::Value>,
     pub name: ::std::option::Option<::std::string::String>,
     pub super_category_id: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -219,7 +219,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDomainDetailsQuery {
     pub domain: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetDomainDetailsQuery { domain : "domain" => string });
@@ -227,7 +227,7 @@ crate::runtime::object!(GetDomainDetailsQuery { domain : "domain" => string });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMultipleDomainDetailsQuery {
     pub domain: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetMultipleDomainDetailsQuery { domain : "domain" => json });

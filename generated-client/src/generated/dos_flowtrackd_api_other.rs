@@ -85,9 +85,7 @@ impl DosFlowtrackdApiOtherApi {
     pub fn delete_all_dns_protection_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -162,9 +160,7 @@ impl DosFlowtrackdApiOtherApi {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -233,9 +229,7 @@ impl DosFlowtrackdApiOtherApi {
     pub fn delete_all_allowlist_prefixes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -310,9 +304,7 @@ impl DosFlowtrackdApiOtherApi {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -379,9 +371,7 @@ impl DosFlowtrackdApiOtherApi {
     pub fn delete_all_prefixes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -474,9 +464,7 @@ impl DosFlowtrackdApiOtherApi {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -547,9 +535,7 @@ impl DosFlowtrackdApiOtherApi {
     pub fn delete_all_syn_protection_filters(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -624,9 +610,7 @@ impl DosFlowtrackdApiOtherApi {
         &self,
         account_id: &str,
         filter_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -695,9 +679,7 @@ impl DosFlowtrackdApiOtherApi {
     pub fn delete_all_syn_protection_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -772,9 +754,7 @@ impl DosFlowtrackdApiOtherApi {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -845,9 +825,7 @@ impl DosFlowtrackdApiOtherApi {
     pub fn delete_all_tcp_flow_protection_filters(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -922,9 +900,7 @@ impl DosFlowtrackdApiOtherApi {
         &self,
         account_id: &str,
         filter_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -993,9 +969,7 @@ impl DosFlowtrackdApiOtherApi {
     pub fn delete_all_tcp_flow_protection_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -1070,9 +1044,7 @@ impl DosFlowtrackdApiOtherApi {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllDnsProtectionRulesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -1148,7 +1120,7 @@ pub struct DnsProtectionRule {
     pub profile_sensitivity: ::std::option::Option<::std::string::String>,
     pub rate_sensitivity: ::std::option::Option<::std::string::String>,
     pub scope: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1157,48 +1129,6 @@ crate::runtime::object!(
     "modified_on" => string, name : "name" => string, profile_sensitivity :
     "profile_sensitivity" => string, rate_sensitivity : "rate_sensitivity" => string,
     scope : "scope" => string }
-);
-/// Used by [`DosFlowtrackdApiOtherApi::delete_all_dns_protection_rules`], [`DosFlowtrackdApiOtherApi::delete_dns_protection_rule`], [`DosFlowtrackdApiOtherApi::delete_all_allowlist_prefixes`], [`DosFlowtrackdApiOtherApi::delete_allowlist_prefix`], [`DosFlowtrackdApiOtherApi::delete_all_prefixes`], [`DosFlowtrackdApiOtherApi::delete_prefix`], [`DosFlowtrackdApiOtherApi::delete_all_syn_protection_filters`], [`DosFlowtrackdApiOtherApi::delete_syn_protection_filter`], [`DosFlowtrackdApiOtherApi::delete_all_syn_protection_rules`], [`DosFlowtrackdApiOtherApi::delete_syn_protection_rule`], [`DosFlowtrackdApiOtherApi::delete_all_tcp_flow_protection_filters`], [`DosFlowtrackdApiOtherApi::delete_tcp_flow_protection_filter`], [`DosFlowtrackdApiOtherApi::delete_all_tcp_flow_protection_rules`], [`DosFlowtrackdApiOtherApi::delete_tcp_flow_protection_rule`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAllDnsProtectionRulesResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteAllDnsProtectionRulesResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteAllDnsProtectionRulesResponseError>,
-    >,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteAllDnsProtectionRulesResponse { errors : "errors" => objects, messages :
-    "messages" => objects, success : "success" => boolean }
-);
-/// Used by [`DosFlowtrackdApiOtherApi::delete_all_dns_protection_rules`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAllDnsProtectionRulesResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteAllDnsProtectionRulesResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteAllDnsProtectionRulesResponseError { code : "code" => integer,
-    documentation_url : "documentation_url" => string, message : "message" => string,
-    source : "source" => object }
-);
-/// Used by [`DosFlowtrackdApiOtherApi::delete_all_dns_protection_rules`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAllDnsProtectionRulesResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteAllDnsProtectionRulesResponseErrorSource { pointer : "pointer" => string }
 );
 /// Used by [`DosFlowtrackdApiOtherApi::create_allowlist_prefix`], [`DosFlowtrackdApiOtherApi::list_allowlist_prefixes`], [`DosFlowtrackdApiOtherApi::update_allowlist_prefix`], [`DosFlowtrackdApiOtherApi::get_allowlist_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1209,7 +1139,7 @@ pub struct AllowlistPrefix {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1226,7 +1156,7 @@ pub struct Prefix {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1242,7 +1172,7 @@ pub struct CreateSynProtectionFilterResponse {
     pub id: ::std::option::Option<::std::string::String>,
     pub mode: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1262,7 +1192,7 @@ pub struct SynProtectionRule {
     pub name: ::std::option::Option<::std::string::String>,
     pub rate_sensitivity: ::std::option::Option<::std::string::String>,
     pub scope: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1283,7 +1213,7 @@ pub struct TcpFlowProtectionRule {
     pub name: ::std::option::Option<::std::string::String>,
     pub rate_sensitivity: ::std::option::Option<::std::string::String>,
     pub scope: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1296,7 +1226,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProtectionStatus {
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ProtectionStatus { enabled : "enabled" => boolean });

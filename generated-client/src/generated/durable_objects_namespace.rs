@@ -85,7 +85,7 @@ pub struct Namespace {
     pub name: ::std::option::Option<::std::string::String>,
     pub script: ::std::option::Option<::std::string::String>,
     pub use_sqlite: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -99,7 +99,7 @@ pub struct Object {
     pub has_stored_data: ::std::option::Option<bool>,
     /// ID of the Durable Object
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -112,7 +112,7 @@ pub struct ListObjectsQuery {
     pub limit: ::std::option::Option<f64>,
     /// Opaque token indicating the position from which to continue when requesting the next set of records
     pub cursor: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

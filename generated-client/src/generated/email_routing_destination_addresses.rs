@@ -152,7 +152,7 @@ pub struct DestinationAddress {
     pub tag: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, The date and time the destination address has been verified
     pub verified: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -165,7 +165,7 @@ crate::runtime::object!(
 pub struct CreateDestinationAddressBody {
     /// The contact email address of the user
     pub email: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -191,12 +191,12 @@ pub struct ListDestinationAddressesQuery {
     pub direction: ::std::option::Option<ListDestinationAddressesQueryDirection>,
     /// Filter by verified destination addresses
     pub verified: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListDestinationAddressesQuery { page : "page" => number, per_page : "per_page" =>
-    number, direction : "direction", verified : "verified" => boolean }
+    number, direction : "direction" => choice, verified : "verified" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

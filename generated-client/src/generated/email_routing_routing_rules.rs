@@ -216,7 +216,7 @@ pub struct RoutingRule {
     pub priority: ::std::option::Option<f64>,
     /// deprecated, Routing rule tag
     pub tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -228,13 +228,13 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoutingRuleAction {
     /// Type of supported action
-    pub r#type: RoutingRuleActionType,
-    pub value: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub r#type: ::std::option::Option<RoutingRuleActionType>,
+    pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RoutingRuleAction { r#type : "type" required, value : "value" required => strings }
+    RoutingRuleAction { r#type : "type" => choice, value : "value" => strings }
 );
 impl RoutingRuleAction {
     /// A value with the required fields set and the others empty.
@@ -243,8 +243,8 @@ impl RoutingRuleAction {
         value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            r#type,
-            value,
+            r#type: ::std::option::Option::Some(r#type),
+            value: ::std::option::Option::Some(value),
             extra: ::std::default::Default::default(),
         }
     }
@@ -307,25 +307,25 @@ impl ::std::fmt::Display for RoutingRuleActionType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoutingRuleMatcher {
     /// Field for type matcher
-    pub field: RoutingRuleMatcherField,
+    pub field: ::std::option::Option<RoutingRuleMatcherField>,
     /// Type of matcher
-    pub r#type: RoutingRuleMatcherType,
+    pub r#type: ::std::option::Option<RoutingRuleMatcherType>,
     /// Value for matcher
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RoutingRuleMatcher { field : "field" required, r#type : "type" required, value :
-    "value" required => string }
+    RoutingRuleMatcher { field : "field" => choice, r#type : "type" => choice, value :
+    "value" => string }
 );
 impl RoutingRuleMatcher {
     /// A value with the required fields set and the others empty.
     pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            field: RoutingRuleMatcherField::To,
-            r#type: RoutingRuleMatcherType::Literal,
-            value: ::std::convert::Into::into(value),
+            field: ::std::option::Option::Some(RoutingRuleMatcherField::To),
+            r#type: ::std::option::Option::Some(RoutingRuleMatcherType::Literal),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -435,7 +435,7 @@ pub struct CatchRule {
     pub name: ::std::option::Option<::std::string::String>,
     /// deprecated, Routing rule tag
     pub tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -447,19 +447,19 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct CatchRuleAction {
     /// Type of action for catch-all rule
-    pub r#type: RoutingRuleActionType,
+    pub r#type: ::std::option::Option<RoutingRuleActionType>,
     pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CatchRuleAction { r#type : "type" required, value : "value" => strings }
+    CatchRuleAction { r#type : "type" => choice, value : "value" => strings }
 );
 impl CatchRuleAction {
     /// A value with the required fields set and the others empty.
     pub fn new(r#type: RoutingRuleActionType) -> Self {
         Self {
-            r#type,
+            r#type: ::std::option::Option::Some(r#type),
             value: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -469,16 +469,16 @@ impl CatchRuleAction {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CatchRuleMatcher {
     /// Type of matcher
-    pub r#type: CatchRuleMatcherType,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub r#type: ::std::option::Option<CatchRuleMatcherType>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CatchRuleMatcher { r#type : "type" required });
+crate::runtime::object!(CatchRuleMatcher { r#type : "type" => choice });
 impl CatchRuleMatcher {
     /// A value with the required fields set and the others empty.
     pub fn new() -> Self {
         Self {
-            r#type: CatchRuleMatcherType::All,
+            r#type: ::std::option::Option::Some(CatchRuleMatcherType::All),
             extra: ::std::default::Default::default(),
         }
     }
@@ -545,7 +545,7 @@ pub struct CreateRoutingRuleBody {
     pub name: ::std::option::Option<::std::string::String>,
     /// Priority of the routing rule
     pub priority: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -562,7 +562,7 @@ pub struct ListRoutingRulesQuery {
     pub per_page: ::std::option::Option<f64>,
     /// Filter by enabled routing rules
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -578,7 +578,7 @@ pub struct UpdateCatchAllRuleBody {
     pub matchers: ::std::option::Option<::std::vec::Vec<CatchRuleMatcher>>,
     /// Routing rule name
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -201,13 +201,14 @@ pub struct EmailRoutingSettings {
     pub status: ::std::option::Option<Status>,
     /// deprecated, Email Routing settings tag
     pub tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     EmailRoutingSettings { created : "created" => string, enabled : "enabled" => boolean,
     id : "id" => string, modified : "modified" => string, name : "name" => string,
-    skip_wizard : "skip_wizard" => boolean, status : "status", tag : "tag" => string }
+    skip_wizard : "skip_wizard" => boolean, status : "status" => choice, tag : "tag" =>
+    string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -284,12 +285,12 @@ pub struct EmailRouting {
     pub ttl: ::std::option::Option<f64>,
     /// DNS record type
     pub r#type: ::std::option::Option<EmailRoutingType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     EmailRouting { content : "content" => string, name : "name" => string, priority :
-    "priority" => number, ttl : "ttl" => number, r#type : "type" }
+    "priority" => number, ttl : "ttl" => number, r#type : "type" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

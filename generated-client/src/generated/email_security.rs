@@ -349,7 +349,7 @@ pub struct Message {
     pub to_name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub ts: ::std::option::Option<::std::string::String>,
     pub validation: ::std::option::Option<MessageValidation>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -380,7 +380,7 @@ pub struct MessageFinding {
     pub reason: ::std::option::Option<::std::string::String>,
     pub score: ::std::option::Option<f64>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -397,7 +397,7 @@ pub struct MessageProperties {
     pub blocklisted_message: ::std::option::Option<bool>,
     pub blocklisted_pattern: ::std::option::Option<::std::string::String>,
     pub whitelisted_pattern_type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -413,7 +413,7 @@ pub struct MessageValidation {
     pub dkim: ::std::option::Option<::std::string::String>,
     pub dmarc: ::std::option::Option<::std::string::String>,
     pub spf: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -431,7 +431,7 @@ pub struct MoveMultipleMessagesItem {
     pub recipient: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -444,7 +444,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailPreview {
     pub screenshot: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(EmailPreview { screenshot : "screenshot" => string });
@@ -456,7 +456,7 @@ pub struct ReleaseMessagesFromQuarantineItem {
     pub id: ::std::option::Option<::std::string::String>,
     pub postfix_id: ::std::option::Option<::std::string::String>,
     pub undelivered: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -477,7 +477,7 @@ pub struct MessageDetection {
         ::std::vec::Vec<MessageDetectionThreatCategory>,
     >,
     pub validation: ::std::option::Option<MessageValidation>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -495,7 +495,7 @@ pub struct MessageDetectionAttachment {
     pub encrypted: ::std::option::Option<bool>,
     pub name: ::std::option::Option<::std::string::String>,
     pub size: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -508,7 +508,7 @@ crate::runtime::object!(
 pub struct MessageDetectionHeader {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -519,7 +519,7 @@ crate::runtime::object!(
 pub struct MessageDetectionLink {
     pub href: ::std::option::Option<::std::string::String>,
     pub text: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -533,7 +533,7 @@ pub struct MessageDetectionSenderInfo {
     pub geo: ::std::option::Option<::std::string::String>,
     pub ip: ::std::option::Option<::std::string::String>,
     pub pld: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -546,7 +546,7 @@ pub struct MessageDetectionThreatCategory {
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -557,7 +557,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RawEmailContent {
     pub raw: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RawEmailContent { raw : "raw" => string });
@@ -566,7 +566,7 @@ crate::runtime::object!(RawEmailContent { raw : "raw" => string });
 pub struct EmailTrace {
     pub inbound: ::std::option::Option<EmailTraceInbound>,
     pub outbound: ::std::option::Option<EmailTraceInbound>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -577,7 +577,7 @@ crate::runtime::object!(
 pub struct EmailTraceInbound {
     pub lines: ::std::option::Option<::std::vec::Vec<EmailTraceInboundLine>>,
     pub pending: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -589,7 +589,7 @@ pub struct EmailTraceInboundLine {
     pub lineno: ::std::option::Option<i64>,
     pub message: ::std::option::Option<::std::string::String>,
     pub ts: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -607,7 +607,7 @@ pub struct PhishguardReport {
     pub tags: ::std::option::Option<::std::vec::Vec<PhishguardReportTag>>,
     pub title: ::std::option::Option<::std::string::String>,
     pub ts: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -622,7 +622,7 @@ pub struct PhishguardReportFields {
     pub postfix_id: ::std::option::Option<::std::string::String>,
     pub to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub ts: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -634,7 +634,7 @@ crate::runtime::object!(
 pub struct PhishguardReportTag {
     pub category: ::std::option::Option<::serde_json::Value>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -654,7 +654,7 @@ pub struct ReclassifySubmission {
     pub subject: ::std::option::Option<::std::string::String>,
     pub submission_id: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -699,7 +699,7 @@ pub struct EmailAllowPolicy {
     pub pattern: ::std::option::Option<::std::string::String>,
     pub pattern_type: ::std::option::Option<::std::string::String>,
     pub verify_sender: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -720,7 +720,7 @@ pub struct BatchAllowPoliciesResponse {
     pub patches: ::std::option::Option<::std::vec::Vec<EmailAllowPolicy>>,
     pub posts: ::std::option::Option<::std::vec::Vec<EmailAllowPolicy>>,
     pub puts: ::std::option::Option<::std::vec::Vec<EmailAllowPolicy>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -731,7 +731,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchAllowPoliciesResponseDeletesItem {
     pub id: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(BatchAllowPoliciesResponseDeletesItem { id : "id" => integer });
@@ -745,7 +745,7 @@ pub struct BlockedEmailSender {
     pub last_modified: ::std::option::Option<::std::string::String>,
     pub pattern: ::std::option::Option<::std::string::String>,
     pub pattern_type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -763,7 +763,7 @@ pub struct BatchBlockSendersResponse {
     pub patches: ::std::option::Option<::std::vec::Vec<BlockedEmailSender>>,
     pub posts: ::std::option::Option<::std::vec::Vec<BlockedEmailSender>>,
     pub puts: ::std::option::Option<::std::vec::Vec<BlockedEmailSender>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -795,7 +795,7 @@ pub struct EmailDomain {
     pub require_tls_outbound: ::std::option::Option<bool>,
     pub spf_status: ::std::option::Option<::std::string::String>,
     pub transport: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -817,7 +817,7 @@ pub struct EmailDomainAuthorization {
     pub authorized: ::std::option::Option<bool>,
     pub status_message: ::std::option::Option<::std::string::String>,
     pub timestamp: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -830,7 +830,7 @@ pub struct EmailDomainEmailsProcessed {
     pub timestamp: ::std::option::Option<::std::string::String>,
     pub total_emails_processed: ::std::option::Option<i64>,
     pub total_emails_processed_previous: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -852,7 +852,7 @@ pub struct Entry {
     pub last_modified: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub provenance: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -869,7 +869,7 @@ pub struct BatchSendingDomainRestrictionsResponse {
     pub deletes: ::std::option::Option<
         ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -886,7 +886,7 @@ pub struct TrustedEmailDomain {
     pub is_similarity: ::std::option::Option<bool>,
     pub last_modified: ::std::option::Option<::std::string::String>,
     pub pattern: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -904,7 +904,7 @@ pub struct BatchTrustedDomainsResponse {
     pub patches: ::std::option::Option<::std::vec::Vec<TrustedEmailDomain>>,
     pub posts: ::std::option::Option<::std::vec::Vec<TrustedEmailDomain>>,
     pub puts: ::std::option::Option<::std::vec::Vec<TrustedEmailDomain>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -131,9 +131,7 @@ impl EndpointHealthChecksApi {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteEndpointHealthCheckResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -154,52 +152,10 @@ pub struct EndpointHealthCheck {
     pub endpoint: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     EndpointHealthCheck { check_type : "check_type" => string, endpoint : "endpoint" =>
     string, id : "id" => string, name : "name" => string }
-);
-/// Used by [`EndpointHealthChecksApi::delete_endpoint_health_check`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteEndpointHealthCheckResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteEndpointHealthCheckResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteEndpointHealthCheckResponseError>,
-    >,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteEndpointHealthCheckResponse { errors : "errors" => objects, messages :
-    "messages" => objects, success : "success" => boolean }
-);
-/// Used by [`EndpointHealthChecksApi::delete_endpoint_health_check`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteEndpointHealthCheckResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteEndpointHealthCheckResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteEndpointHealthCheckResponseError { code : "code" => integer, documentation_url
-    : "documentation_url" => string, message : "message" => string, source : "source" =>
-    object }
-);
-/// Used by [`EndpointHealthChecksApi::delete_endpoint_health_check`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteEndpointHealthCheckResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteEndpointHealthCheckResponseErrorSource { pointer : "pointer" => string }
 );

@@ -867,7 +867,7 @@ pub struct Event {
     pub target_industry: ::std::option::Option<::std::string::String>,
     pub tlp: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -899,7 +899,7 @@ pub struct AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponse {
         AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponseDateRange,
     >,
     pub total: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -912,7 +912,7 @@ crate::runtime::object!(
 pub struct AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponseAggregation {
     pub count: ::std::option::Option<f64>,
     pub date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -926,7 +926,7 @@ pub struct AggregateEventsByOrMultipleColumnsWithOptionalDateFilteringResponseDa
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -949,7 +949,7 @@ pub struct BulkEvents {
     pub errors: ::std::option::Option<::std::vec::Vec<BulkEventsError>>,
     /// `queuedIndicatorsCount`
     pub queued_indicators_count: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -967,7 +967,7 @@ pub struct BulkEventsCreatedEvent {
     /// `shardId`
     pub shard_id: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -980,7 +980,7 @@ pub struct BulkEventsError {
     pub error: ::std::option::Option<::std::string::String>,
     /// `eventIndex`
     pub event_index: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -998,7 +998,7 @@ pub struct BulkDosEvent {
     /// `errorCount`
     pub error_count: ::std::option::Option<f64>,
     pub errors: ::std::option::Option<::std::vec::Vec<BulkEventsError>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1011,7 +1011,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveTagFromEventResponse {
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RemoveTagFromEventResponse { success : "success" => boolean });
@@ -1029,7 +1029,7 @@ pub struct SavedEventQuery {
     pub rule_scope: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub user_email: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1053,7 +1053,7 @@ pub struct QueryAlert {
     pub query_id: ::std::option::Option<i64>,
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub user_email: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1075,12 +1075,13 @@ pub struct Data {
     pub id: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<::std::string::String>,
     pub tlp: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Data { account_id : "accountId" => number, created : "created" => string, data :
-    "data", id : "id" => string, source : "source" => string, tlp : "tlp" => string }
+    "data" => map, id : "id" => string, source : "source" => string, tlp : "tlp" =>
+    string }
 );
 /// Used by [`EventApi::create_relationship_between_two_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1097,7 +1098,7 @@ pub struct RelationshipBetweenTwoEvents {
     /// `relationshipsCreated`
     pub relationships_created: ::std::option::Option<f64>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1114,7 +1115,7 @@ pub struct RelationshipBetweenTwoEventsError {
     pub error: ::std::option::Option<::std::string::String>,
     /// `errorType`
     pub error_type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1134,7 +1135,7 @@ pub struct RelationshipBetweenTwoEventsRelationship {
     pub parent_id: ::std::option::Option<::std::string::String>,
     /// `relationshipType`
     pub relationship_type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1151,7 +1152,7 @@ pub struct RevertEventsDurableObjectToPointInTimeResponse {
     >,
     pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1181,7 +1182,7 @@ pub struct RevertEventsDurableObjectToPointInTimeResponseProperties {
     pub undo_bookmark: ::std::option::Option<
         RevertEventsDurableObjectToPointInTimeResponsePropertiesDatasetId,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1194,7 +1195,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RevertEventsDurableObjectToPointInTimeResponsePropertiesDatasetId {
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1208,10 +1209,10 @@ pub struct RawEvent {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RawEvent { data : "data", id : "id" => string });
+crate::runtime::object!(RawEvent { data : "data" => map, id : "id" => string });
 /// Used by [`EventApi::graphql_endpoint_for_event_aggregation`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GraphqlEndpoint {
@@ -1221,7 +1222,7 @@ pub struct GraphqlEndpoint {
     pub errors: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GraphqlEndpoint { data : "data", errors : "errors" });
+crate::runtime::object!(GraphqlEndpoint { data : "data" => map, errors : "errors" });

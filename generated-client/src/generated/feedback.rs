@@ -94,7 +94,7 @@ pub struct ZoneFeedbackReport {
     >,
     pub subtype: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -102,7 +102,7 @@ crate::runtime::object!(
     => string, expression : "expression" => string, first_request_seen_at :
     "first_request_seen_at" => string, last_request_seen_at : "last_request_seen_at" =>
     string, requests : "requests" => integer, requests_by_attribute :
-    "requests_by_attribute", requests_by_score : "requests_by_score",
-    requests_by_score_src : "requests_by_score_src", subtype : "subtype" => string,
-    r#type : "type" => string }
+    "requests_by_attribute" => map, requests_by_score : "requests_by_score" => map,
+    requests_by_score_src : "requests_by_score_src" => map, subtype : "subtype" =>
+    string, r#type : "type" => string }
 );

@@ -203,7 +203,7 @@ pub struct Filter {
     pub paused: ::std::option::Option<bool>,
     /// A short reference tag
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -223,7 +223,7 @@ pub struct DeleteFiltersItem {
     pub paused: ::std::option::Option<bool>,
     /// A short reference tag
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -249,7 +249,7 @@ impl DeleteFiltersItem {
 pub struct CreateFiltersBody {
     /// The filter expression
     pub expression: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -280,7 +280,7 @@ pub struct ListFiltersQuery {
     pub per_page: ::std::option::Option<f64>,
     /// The unique identifier of the filter
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -292,7 +292,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateFilterBody {
     pub id: ::serde_json::Value,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateFilterBody { id : "id" required => json });
@@ -300,7 +300,7 @@ impl UpdateFilterBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
         Self {
-            id,
+            id: id,
             extra: ::std::default::Default::default(),
         }
     }

@@ -265,13 +265,14 @@ pub struct FirewallRule {
     pub products: ::std::option::Option<::std::vec::Vec<FirewallRuleProduct>>,
     /// A short reference tag
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FirewallRule { action : "action", description : "description" => string, filter :
-    "filter" => object, id : "id" required => string, paused : "paused" => boolean,
-    priority : "priority" => number, products : "products", r#ref : "ref" => string }
+    FirewallRule { action : "action" => choice, description : "description" => string,
+    filter : "filter" => object, id : "id" required => string, paused : "paused" =>
+    boolean, priority : "priority" => number, products : "products" => choices, r#ref :
+    "ref" => string }
 );
 impl FirewallRule {
     /// A value with the required fields set and the others empty.
@@ -374,7 +375,7 @@ pub struct FirewallRuleFilter {
     pub r#ref: ::std::option::Option<::std::string::String>,
     /// When true, indicates that the firewall rule was deleted
     pub deleted: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -456,7 +457,7 @@ impl ::std::fmt::Display for FirewallRuleProduct {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateFirewallRulesBody {
     pub id: ::serde_json::Value,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateFirewallRulesBody { id : "id" required => json });
@@ -464,7 +465,7 @@ impl UpdateFirewallRulesBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
         Self {
-            id,
+            id: id,
             extra: ::std::default::Default::default(),
         }
     }
@@ -474,7 +475,7 @@ impl UpdateFirewallRulesBody {
 pub struct CreateFirewallRulesBody {
     pub action: ::std::option::Option<CreateFirewallRulesBodyAction>,
     pub filter: ::std::option::Option<CreateFirewallRulesBodyFilter>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -488,12 +489,12 @@ pub struct CreateFirewallRulesBodyAction {
     pub response: ::std::option::Option<CreateFirewallRulesBodyActionResponse>,
     /// The time in seconds during which Cloudflare will perform the mitigation action
     pub timeout: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateFirewallRulesBodyAction { mode : "mode", response : "response" => object,
-    timeout : "timeout" => number }
+    CreateFirewallRulesBodyAction { mode : "mode" => choice, response : "response" =>
+    object, timeout : "timeout" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -564,7 +565,7 @@ pub struct CreateFirewallRulesBodyActionResponse {
     pub body: ::std::option::Option<::std::string::String>,
     /// The content type of the body
     pub content_type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -582,7 +583,7 @@ pub struct CreateFirewallRulesBodyFilter {
     pub paused: ::std::option::Option<bool>,
     /// A short reference tag
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -604,7 +605,7 @@ pub struct ListFirewallRulesQuery {
     pub id: ::std::option::Option<::std::string::String>,
     /// When true, indicates that the firewall rule is currently paused
     pub paused: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -617,7 +618,7 @@ crate::runtime::object!(
 pub struct GetFirewallRuleQuery {
     /// The unique identifier of the firewall rule
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetFirewallRuleQuery { id : "id" => string });
@@ -626,7 +627,7 @@ crate::runtime::object!(GetFirewallRuleQuery { id : "id" => string });
 pub struct DeleteFirewallRuleBody {
     /// When true, indicates that Cloudflare should also delete the associated filter if there are no other…
     pub delete_filter_if_unused: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -80,12 +80,12 @@ pub struct RepositoryConfigurationAutofill {
     pub scripts: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     RepositoryConfigurationAutofill { config_file : "config_file" => string,
     default_worker_name : "default_worker_name" => string, env_worker_names :
-    "env_worker_names", package_manager : "package_manager" => string, scripts :
-    "scripts" }
+    "env_worker_names" => map, package_manager : "package_manager" => string, scripts :
+    "scripts" => map }
 );

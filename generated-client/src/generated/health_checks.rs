@@ -428,18 +428,19 @@ pub struct HealthCheck {
     pub timeout: ::std::option::Option<i64>,
     /// The protocol to use for the health check
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HealthCheck { address : "address" => string, check_regions : "check_regions",
-    consecutive_fails : "consecutive_fails" => integer, consecutive_successes :
+    HealthCheck { address : "address" => string, check_regions : "check_regions" =>
+    choices, consecutive_fails : "consecutive_fails" => integer, consecutive_successes :
     "consecutive_successes" => integer, created_on : "created_on" => string, description
     : "description" => string, failure_reason : "failure_reason" => string, http_config :
     "http_config" => object, id : "id" => string, interval : "interval" => integer,
     modified_on : "modified_on" => string, name : "name" => string, retries : "retries"
-    => integer, status : "status", suspended : "suspended" => boolean, tcp_config :
-    "tcp_config" => object, timeout : "timeout" => integer, r#type : "type" => string }
+    => integer, status : "status" => choice, suspended : "suspended" => boolean,
+    tcp_config : "tcp_config" => object, timeout : "timeout" => integer, r#type : "type"
+    => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -559,14 +560,14 @@ pub struct HealthCheckHttpConfig {
     pub path: ::std::option::Option<::std::string::String>,
     /// Port number to connect to for the health check
     pub port: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     HealthCheckHttpConfig { allow_insecure : "allow_insecure" => boolean, expected_body :
     "expected_body" => string, expected_codes : "expected_codes" => strings,
-    follow_redirects : "follow_redirects" => boolean, header : "header", method :
-    "method", path : "path" => string, port : "port" => integer }
+    follow_redirects : "follow_redirects" => boolean, header : "header" => map, method :
+    "method" => choice, path : "path" => string, port : "port" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -683,11 +684,11 @@ pub struct HealthCheckTcpConfig {
     pub method: ::std::option::Option<HealthCheckTcpConfigMethod>,
     /// Port number to connect to for the health check
     pub port: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HealthCheckTcpConfig { method : "method", port : "port" => integer }
+    HealthCheckTcpConfig { method : "method" => choice, port : "port" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -740,7 +741,7 @@ impl ::std::fmt::Display for HealthCheckTcpConfigMethod {
 pub struct DeletePreviewHealthCheckResponse {
     /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeletePreviewHealthCheckResponse { id : "id" => string });
@@ -771,12 +772,12 @@ pub struct CreateHealthCheckBody {
     pub timeout: ::std::option::Option<i64>,
     /// The protocol to use for the health check
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateHealthCheckBody { address : "address" required => string, check_regions :
-    "check_regions", consecutive_fails : "consecutive_fails" => integer,
+    "check_regions" => choices, consecutive_fails : "consecutive_fails" => integer,
     consecutive_successes : "consecutive_successes" => integer, description :
     "description" => string, http_config : "http_config" => object, interval : "interval"
     => integer, name : "name" required => string, retries : "retries" => integer,
@@ -812,7 +813,7 @@ impl CreateHealthCheckBody {
 pub struct ListHealthChecksQuery {
     pub page: ::std::option::Option<::serde_json::Value>,
     pub per_page: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -192,7 +192,7 @@ pub struct Hyperdrive {
     pub name: ::std::option::Option<::std::string::String>,
     pub origin: ::std::option::Option<Origin>,
     pub origin_connection_limit: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -210,7 +210,7 @@ pub struct Caching {
     pub max_age: ::std::option::Option<i64>,
     /// When present, indicates the number of seconds cache may serve the response after it becomes stale
     pub stale_while_revalidate: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -223,7 +223,7 @@ pub struct Mtls {
     pub ca_certificate_id: ::std::option::Option<::std::string::String>,
     pub mtls_certificate_id: ::std::option::Option<::std::string::String>,
     pub sslmode: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -236,22 +236,22 @@ pub struct Origin {
     /// The Client ID of the Access token to use when connecting to the origin database
     pub access_client_id: ::std::option::Option<::std::string::String>,
     /// The name of your origin database
-    pub database: ::std::string::String,
+    pub database: ::std::option::Option<::std::string::String>,
     /// The host (hostname or IP) of your origin database
-    pub host: ::std::string::String,
+    pub host: ::std::option::Option<::std::string::String>,
     /// The port (default: 5432 for Postgres) of your origin database
     pub port: ::std::option::Option<::serde_json::Value>,
     /// Specifies the URL scheme used to connect to your origin database
-    pub scheme: OriginScheme,
+    pub scheme: ::std::option::Option<OriginScheme>,
     /// The user of your origin database
-    pub user: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub user: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Origin { access_client_id : "access_client_id" => string, database : "database"
-    required => string, host : "host" required => string, port : "port" => json, scheme :
-    "scheme" required, user : "user" required => string }
+    Origin { access_client_id : "access_client_id" => string, database : "database" =>
+    string, host : "host" => string, port : "port" => json, scheme : "scheme" => choice,
+    user : "user" => string }
 );
 impl Origin {
     /// A value with the required fields set and the others empty.
@@ -263,11 +263,11 @@ impl Origin {
     ) -> Self {
         Self {
             access_client_id: ::std::option::Option::None,
-            database: ::std::convert::Into::into(database),
-            host: ::std::convert::Into::into(host),
+            database: ::std::option::Option::Some(::std::convert::Into::into(database)),
+            host: ::std::option::Option::Some(::std::convert::Into::into(host)),
             port: ::std::option::Option::None,
-            scheme,
-            user: ::std::convert::Into::into(user),
+            scheme: ::std::option::Option::Some(scheme),
+            user: ::std::option::Option::Some(::std::convert::Into::into(user)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -332,7 +332,7 @@ pub struct CreateHyperdriveBody {
     pub origin: ::std::option::Option<CreateHyperdriveBodyOrigin>,
     pub caching: ::std::option::Option<Caching>,
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -369,14 +369,14 @@ pub struct CreateHyperdriveBodyOrigin {
     pub scheme: OriginScheme,
     /// The user of your origin database
     pub user: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateHyperdriveBodyOrigin { access_client_secret : "access_client_secret" => string,
     password : "password" required => string, access_client_id : "access_client_id" =>
     string, database : "database" required => string, host : "host" required => string,
-    port : "port" => integer, scheme : "scheme" required, user : "user" required =>
+    port : "port" => integer, scheme : "scheme" must => choice, user : "user" required =>
     string }
 );
 impl CreateHyperdriveBodyOrigin {
@@ -395,7 +395,7 @@ impl CreateHyperdriveBodyOrigin {
             database: ::std::convert::Into::into(database),
             host: ::std::convert::Into::into(host),
             port: ::std::option::Option::None,
-            scheme,
+            scheme: scheme,
             user: ::std::convert::Into::into(user),
             extra: ::std::default::Default::default(),
         }
@@ -407,7 +407,7 @@ pub struct PatchHyperdriveBody {
     pub origin: ::std::option::Option<CreateHyperdriveBodyOrigin>,
     pub caching: ::std::option::Option<Caching>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -241,7 +241,7 @@ impl IndicatorApi {
 pub struct ListIndicatorsResponse {
     pub indicators: ::std::option::Option<::std::vec::Vec<Indicator>>,
     pub pagination: ::std::option::Option<ListIndicatorsResponsePagination>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -264,7 +264,7 @@ pub struct Indicator {
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -280,7 +280,7 @@ pub struct RelatedEvent {
     pub dataset_id: ::std::option::Option<::std::string::String>,
     /// `eventId`
     pub event_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -293,7 +293,7 @@ pub struct Tag {
     pub category_name: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -310,7 +310,7 @@ pub struct ListIndicatorsResponsePagination {
     pub total_count: ::std::option::Option<f64>,
     /// `totalPages`
     pub total_pages: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -322,7 +322,7 @@ crate::runtime::object!(
 pub struct DeleteIndicatorResponse {
     pub message: ::std::option::Option<::std::string::String>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -334,7 +334,7 @@ crate::runtime::object!(
 pub struct Indicators {
     pub properties: ::std::option::Option<IndicatorsProperties>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -345,7 +345,7 @@ crate::runtime::object!(
 pub struct IndicatorsProperties {
     pub indicators: ::std::option::Option<IndicatorsPropertiesIndicators>,
     pub pagination: ::std::option::Option<IndicatorsPropertiesPagination>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -357,7 +357,7 @@ crate::runtime::object!(
 pub struct IndicatorsPropertiesIndicators {
     pub items: ::std::option::Option<Indicator>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -369,7 +369,7 @@ crate::runtime::object!(
 pub struct IndicatorsPropertiesPagination {
     pub properties: ::std::option::Option<IndicatorsPropertiesPaginationProperties>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -385,7 +385,7 @@ pub struct IndicatorsPropertiesPaginationProperties {
     pub total_count: ::std::option::Option<
         IndicatorsPropertiesPaginationPropertiesCount,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -396,7 +396,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndicatorsPropertiesPaginationPropertiesCount {
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

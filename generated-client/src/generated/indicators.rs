@@ -65,7 +65,7 @@ pub struct IndicatorType {
     /// `indicatorType`
     pub indicator_type: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -199,7 +199,7 @@ pub struct Target {
     pub id: ::std::option::Option<::std::string::String>,
     pub ip: ::std::option::Option<TargetIp>,
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -211,7 +211,7 @@ crate::runtime::object!(
 pub struct TargetIp {
     pub ipv4: ::std::option::Option<TargetIpIpv4>,
     pub ipv6: ::std::option::Option<TargetIpIpv4>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TargetIp { ipv4 : "ipv4" => object, ipv6 : "ipv6" => object });
@@ -220,7 +220,7 @@ crate::runtime::object!(TargetIp { ipv4 : "ipv4" => object, ipv6 : "ipv6" => obj
 pub struct TargetIpIpv4 {
     pub ip_addr: ::std::option::Option<::std::string::String>,
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

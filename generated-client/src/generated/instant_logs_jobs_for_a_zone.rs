@@ -82,7 +82,7 @@ pub struct InstantLogsJob {
     pub filter: ::std::option::Option<::std::string::String>,
     pub sample: ::std::option::Option<i64>,
     pub session_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -122,25 +122,25 @@ impl IpAccessRulesForAUserApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IpAccessRule {
     /// The available actions that a rule can apply to a matched request
-    pub allowed_modes: ::std::vec::Vec<IpAccessRuleAllowedMode>,
+    pub allowed_modes: ::std::option::Option<::std::vec::Vec<IpAccessRuleAllowedMode>>,
     pub configuration: ::std::option::Option<IpAccessRuleConfiguration>,
     /// RFC 3339 date-time, The timestamp of when the rule was created
     pub created_on: ::std::option::Option<::std::string::String>,
     /// The unique identifier of the IP Access rule
     pub id: ::std::string::String,
     /// The action to apply to a matched request
-    pub mode: IpAccessRuleAllowedMode,
+    pub mode: ::std::option::Option<IpAccessRuleAllowedMode>,
     /// RFC 3339 date-time, The timestamp of when the rule was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// An informative summary of the rule, typically used as a reminder or explanation
     pub notes: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpAccessRule { allowed_modes : "allowed_modes" required, configuration :
+    IpAccessRule { allowed_modes : "allowed_modes" => choices, configuration :
     "configuration" => object, created_on : "created_on" => string, id : "id" required =>
-    string, mode : "mode" required, modified_on : "modified_on" => string, notes :
+    string, mode : "mode" => choice, modified_on : "modified_on" => string, notes :
     "notes" => string }
 );
 impl IpAccessRule {
@@ -151,11 +151,11 @@ impl IpAccessRule {
         mode: IpAccessRuleAllowedMode,
     ) -> Self {
         Self {
-            allowed_modes,
+            allowed_modes: ::std::option::Option::Some(allowed_modes),
             configuration: ::std::option::Option::None,
             created_on: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            mode,
+            mode: ::std::option::Option::Some(mode),
             modified_on: ::std::option::Option::None,
             notes: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -231,11 +231,11 @@ pub struct IpAccessRuleConfiguration {
     pub target: ::std::option::Option<IpAccessRuleConfigurationTarget>,
     /// The IP address to match
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpAccessRuleConfiguration { target : "target", value : "value" => string }
+    IpAccessRuleConfiguration { target : "target" => choice, value : "value" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -304,7 +304,7 @@ impl ::std::fmt::Display for IpAccessRuleConfigurationTarget {
 pub struct DeleteIpAccessRuleResponse {
     /// The unique identifier of the IP Access rule
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteIpAccessRuleResponse { id : "id" => string });
@@ -316,19 +316,19 @@ pub struct CreateIpAccessRuleBody {
     pub mode: IpAccessRuleAllowedMode,
     /// An informative summary of the rule, typically used as a reminder or explanation
     pub notes: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateIpAccessRuleBody { configuration : "configuration" => object, mode : "mode"
-    required, notes : "notes" => string }
+    must => choice, notes : "notes" => string }
 );
 impl CreateIpAccessRuleBody {
     /// A value with the required fields set and the others empty.
     pub fn new(mode: IpAccessRuleAllowedMode) -> Self {
         Self {
             configuration: ::std::option::Option::None,
-            mode,
+            mode: mode,
             notes: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -357,14 +357,15 @@ pub struct ListIpAccessRulesQuery {
     pub order: ::std::option::Option<ListIpAccessRulesQueryOrder>,
     /// The direction used to sort returned rules
     pub direction: ::std::option::Option<ListIpAccessRulesQueryDirection>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListIpAccessRulesQuery { mode : "mode", configuration_target :
-    "configuration.target", configuration_value : "configuration.value" => string, notes
-    : "notes" => string, r#match : "match", page : "page" => number, per_page :
-    "per_page" => number, order : "order", direction : "direction" }
+    ListIpAccessRulesQuery { mode : "mode" => choice, configuration_target :
+    "configuration.target" => choice, configuration_value : "configuration.value" =>
+    string, notes : "notes" => string, r#match : "match" => choice, page : "page" =>
+    number, per_page : "per_page" => number, order : "order" => choice, direction :
+    "direction" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -587,10 +588,10 @@ pub struct UpdateIpAccessRuleBody {
     pub mode: ::std::option::Option<IpAccessRuleAllowedMode>,
     /// An informative summary of the rule, typically used as a reminder or explanation
     pub notes: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateIpAccessRuleBody { mode : "mode", notes : "notes" => string }
+    UpdateIpAccessRuleBody { mode : "mode" => choice, notes : "notes" => string }
 );
 impl crate::runtime::TypedQuery for ListIpAccessRulesQuery {}

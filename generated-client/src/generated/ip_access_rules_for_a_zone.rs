@@ -141,25 +141,25 @@ impl IpAccessRulesForAZoneApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IpAccessRule {
     /// The available actions that a rule can apply to a matched request
-    pub allowed_modes: ::std::vec::Vec<IpAccessRuleAllowedMode>,
+    pub allowed_modes: ::std::option::Option<::std::vec::Vec<IpAccessRuleAllowedMode>>,
     pub configuration: ::std::option::Option<IpAccessRuleConfiguration>,
     /// RFC 3339 date-time, The timestamp of when the rule was created
     pub created_on: ::std::option::Option<::std::string::String>,
     /// The unique identifier of the IP Access rule
     pub id: ::std::string::String,
     /// The action to apply to a matched request
-    pub mode: IpAccessRuleAllowedMode,
+    pub mode: ::std::option::Option<IpAccessRuleAllowedMode>,
     /// RFC 3339 date-time, The timestamp of when the rule was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// An informative summary of the rule, typically used as a reminder or explanation
     pub notes: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpAccessRule { allowed_modes : "allowed_modes" required, configuration :
+    IpAccessRule { allowed_modes : "allowed_modes" => choices, configuration :
     "configuration" => object, created_on : "created_on" => string, id : "id" required =>
-    string, mode : "mode" required, modified_on : "modified_on" => string, notes :
+    string, mode : "mode" => choice, modified_on : "modified_on" => string, notes :
     "notes" => string }
 );
 impl IpAccessRule {
@@ -170,11 +170,11 @@ impl IpAccessRule {
         mode: IpAccessRuleAllowedMode,
     ) -> Self {
         Self {
-            allowed_modes,
+            allowed_modes: ::std::option::Option::Some(allowed_modes),
             configuration: ::std::option::Option::None,
             created_on: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            mode,
+            mode: ::std::option::Option::Some(mode),
             modified_on: ::std::option::Option::None,
             notes: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -250,11 +250,11 @@ pub struct IpAccessRuleConfiguration {
     pub target: ::std::option::Option<IpAccessRuleConfigurationTarget>,
     /// The IP address to match
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpAccessRuleConfiguration { target : "target", value : "value" => string }
+    IpAccessRuleConfiguration { target : "target" => choice, value : "value" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -323,7 +323,7 @@ impl ::std::fmt::Display for IpAccessRuleConfigurationTarget {
 pub struct DeleteIpAccessRuleResponse {
     /// The unique identifier of the IP Access rule
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteIpAccessRuleResponse { id : "id" => string });
@@ -335,12 +335,12 @@ pub struct CreateIpAccessRuleBody {
     pub mode: IpAccessRuleAllowedMode,
     /// An informative summary of the rule, typically used as a reminder or explanation
     pub notes: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateIpAccessRuleBody { configuration : "configuration" => object, mode : "mode"
-    required, notes : "notes" required => string }
+    must => choice, notes : "notes" required => string }
 );
 impl CreateIpAccessRuleBody {
     /// A value with the required fields set and the others empty.
@@ -350,7 +350,7 @@ impl CreateIpAccessRuleBody {
     ) -> Self {
         Self {
             configuration: ::std::option::Option::None,
-            mode,
+            mode: mode,
             notes: ::std::convert::Into::into(notes),
             extra: ::std::default::Default::default(),
         }
@@ -379,14 +379,15 @@ pub struct ListIpAccessRulesQuery {
     pub order: ::std::option::Option<ListIpAccessRulesQueryOrder>,
     /// The direction used to sort returned rules
     pub direction: ::std::option::Option<ListIpAccessRulesQueryDirection>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListIpAccessRulesQuery { mode : "mode", configuration_target :
-    "configuration.target", configuration_value : "configuration.value" => string, notes
-    : "notes" => string, r#match : "match", page : "page" => number, per_page :
-    "per_page" => number, order : "order", direction : "direction" }
+    ListIpAccessRulesQuery { mode : "mode" => choice, configuration_target :
+    "configuration.target" => choice, configuration_value : "configuration.value" =>
+    string, notes : "notes" => string, r#match : "match" => choice, page : "page" =>
+    number, per_page : "per_page" => number, order : "order" => choice, direction :
+    "direction" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -609,21 +610,21 @@ pub struct UpdateIpAccessRuleBody {
     pub mode: ::std::option::Option<IpAccessRuleAllowedMode>,
     /// An informative summary of the rule, typically used as a reminder or explanation
     pub notes: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateIpAccessRuleBody { mode : "mode", notes : "notes" => string }
+    UpdateIpAccessRuleBody { mode : "mode" => choice, notes : "notes" => string }
 );
 /// Used by [`IpAccessRulesForAZoneApi::delete_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteIpAccessRuleBody {
     /// The level to attempt to delete similar rules defined for other zones with the same owner
     pub cascade: ::std::option::Option<DeleteIpAccessRuleBodyCascade>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteIpAccessRuleBody { cascade : "cascade" });
+crate::runtime::object!(DeleteIpAccessRuleBody { cascade : "cascade" => choice });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -174,14 +174,14 @@ pub struct IpAccessRule {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub notes: ::std::option::Option<::std::string::String>,
     pub scope: ::std::option::Option<IpAccessRuleScope>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     IpAccessRule { allowed_modes : "allowed_modes" => strings, configuration :
-    "configuration", created_on : "created_on" => string, id : "id" => string, mode :
-    "mode" => string, modified_on : "modified_on" => string, notes : "notes" => string,
-    scope : "scope" => object }
+    "configuration" => map, created_on : "created_on" => string, id : "id" => string,
+    mode : "mode" => string, modified_on : "modified_on" => string, notes : "notes" =>
+    string, scope : "scope" => object }
 );
 /// Used by [`IpAccessRulesForAnAccountApi::create_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -189,7 +189,7 @@ pub struct IpAccessRuleScope {
     pub email: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -201,7 +201,7 @@ crate::runtime::object!(
 pub struct DeleteIpAccessRuleResponse {
     /// Identifier
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteIpAccessRuleResponse { id : "id" required => string });
@@ -222,19 +222,19 @@ pub struct CreateIpAccessRuleBody {
     pub mode: CreateIpAccessRuleBodyMode,
     /// An informative summary of the rule, typically used as a reminder or explanation
     pub notes: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateIpAccessRuleBody { configuration : "configuration" => object, mode : "mode"
-    required, notes : "notes" => string }
+    must => choice, notes : "notes" => string }
 );
 impl CreateIpAccessRuleBody {
     /// A value with the required fields set and the others empty.
     pub fn new(mode: CreateIpAccessRuleBodyMode) -> Self {
         Self {
             configuration: ::std::option::Option::None,
-            mode,
+            mode: mode,
             notes: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -247,11 +247,12 @@ pub struct CreateIpAccessRuleBodyConfiguration {
     pub target: ::std::option::Option<CreateIpAccessRuleBodyConfigurationTarget>,
     /// The IP address to match
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpAccessRuleBodyConfiguration { target : "target", value : "value" => string }
+    CreateIpAccessRuleBodyConfiguration { target : "target" => choice, value : "value" =>
+    string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -402,14 +403,15 @@ pub struct ListIpAccessRulesQuery {
     pub order: ::std::option::Option<ListIpAccessRulesQueryOrder>,
     /// The direction used to sort returned rules
     pub direction: ::std::option::Option<ListIpAccessRulesQueryDirection>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListIpAccessRulesQuery { mode : "mode", configuration_target :
-    "configuration.target", configuration_value : "configuration.value" => string, notes
-    : "notes" => string, r#match : "match", page : "page" => number, per_page :
-    "per_page" => number, order : "order", direction : "direction" }
+    ListIpAccessRulesQuery { mode : "mode" => choice, configuration_target :
+    "configuration.target" => choice, configuration_value : "configuration.value" =>
+    string, notes : "notes" => string, r#match : "match" => choice, page : "page" =>
+    number, per_page : "per_page" => number, order : "order" => choice, direction :
+    "direction" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

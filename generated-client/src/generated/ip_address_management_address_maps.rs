@@ -319,7 +319,7 @@ pub struct AddressMap {
     pub memberships: ::std::option::Option<::std::vec::Vec<AddressMapMembership>>,
     /// RFC 3339 date-time
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -336,7 +336,7 @@ pub struct AddressMapIp {
     pub created_at: ::std::option::Option<::std::string::String>,
     /// An IPv4 or IPv6 address
     pub ip: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -353,12 +353,13 @@ pub struct AddressMapMembership {
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The type of the membership
     pub kind: ::std::option::Option<AddressMapMembershipKind>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddressMapMembership { can_delete : "can_delete" => boolean, created_at :
-    "created_at" => string, identifier : "identifier" => string, kind : "kind" }
+    "created_at" => string, identifier : "identifier" => string, kind : "kind" => choice
+    }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -429,7 +430,7 @@ pub struct ListAddressMapsItem {
     pub id: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -449,7 +450,7 @@ pub struct CreateAddressMapBody {
     pub memberships: ::std::option::Option<
         ::std::vec::Vec<CreateAddressMapBodyMembership>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -465,12 +466,12 @@ pub struct CreateAddressMapBodyMembership {
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The type of the membership
     pub kind: ::std::option::Option<AddressMapMembershipKind>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAddressMapBodyMembership { created_at : "created_at" => string, identifier :
-    "identifier" => string, kind : "kind" }
+    "identifier" => string, kind : "kind" => choice }
 );
 /// Used by [`IpAddressManagementAddressMapsApi::update_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -481,7 +482,7 @@ pub struct UpdateAddressMapBody {
     pub description: ::std::option::Option<::std::string::String>,
     /// Whether the Address Map is enabled or not
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

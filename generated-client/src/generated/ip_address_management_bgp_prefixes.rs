@@ -148,9 +148,7 @@ impl IpAddressManagementBgpPrefixesApi {
         account_id: &str,
         prefix_id: &str,
         bgp_prefix_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteBgpPrefixResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -183,7 +181,7 @@ pub struct BgpPrefix {
     /// RFC 3339 date-time
     pub modified_at: ::std::option::Option<::std::string::String>,
     pub on_demand: ::std::option::Option<BgpPrefixOnDemand>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -200,7 +198,7 @@ pub struct BgpPrefixBgpSignalOpts {
     pub enabled: ::std::option::Option<bool>,
     /// RFC 3339 date-time, Last time BGP signaling control was toggled
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -218,7 +216,7 @@ pub struct BgpPrefixOnDemand {
     pub on_demand_enabled: ::std::option::Option<bool>,
     /// Whether advertisement status of the prefix is locked, meaning it cannot be changed
     pub on_demand_locked: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -226,49 +224,11 @@ crate::runtime::object!(
     "advertised_modified_at" => string, on_demand_enabled : "on_demand_enabled" =>
     boolean, on_demand_locked : "on_demand_locked" => boolean }
 );
-/// Used by [`IpAddressManagementBgpPrefixesApi::delete_bgp_prefix`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteBgpPrefixResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteBgpPrefixResponseError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeleteBgpPrefixResponseError>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteBgpPrefixResponse { errors : "errors" => objects, messages : "messages" =>
-    objects, success : "success" => boolean }
-);
-/// Used by [`IpAddressManagementBgpPrefixesApi::delete_bgp_prefix`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteBgpPrefixResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteBgpPrefixResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteBgpPrefixResponseError { code : "code" => integer, documentation_url :
-    "documentation_url" => string, message : "message" => string, source : "source" =>
-    object }
-);
-/// Used by [`IpAddressManagementBgpPrefixesApi::delete_bgp_prefix`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteBgpPrefixResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteBgpPrefixResponseErrorSource { pointer : "pointer" => string }
-);
 /// Used by [`IpAddressManagementBgpPrefixesApi::update_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateBgpPrefixBody {
     pub on_demand: ::std::option::Option<UpdateBgpPrefixBodyOnDemand>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateBgpPrefixBody { on_demand : "on_demand" => object });
@@ -276,7 +236,7 @@ crate::runtime::object!(UpdateBgpPrefixBody { on_demand : "on_demand" => object 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateBgpPrefixBodyOnDemand {
     pub advertised: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

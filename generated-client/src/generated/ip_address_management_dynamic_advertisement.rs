@@ -103,7 +103,7 @@ pub struct UpdatePrefixDynamicAdvertisementStatusResponse {
     pub advertised: ::std::option::Option<bool>,
     /// RFC 3339 date-time, Last time the advertisement status was changed
     pub advertised_modified_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -115,7 +115,7 @@ crate::runtime::object!(
 pub struct UpdatePrefixDynamicAdvertisementStatusBody {
     /// Enablement of prefix advertisement to the Internet
     pub advertised: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -126,7 +126,7 @@ impl UpdatePrefixDynamicAdvertisementStatusBody {
     /// A value with the required fields set and the others empty.
     pub fn new(advertised: bool) -> Self {
         Self {
-            advertised,
+            advertised: advertised,
             extra: ::std::default::Default::default(),
         }
     }

@@ -127,7 +127,7 @@ pub struct PrefixDelegation {
     pub modified_at: ::std::option::Option<::std::string::String>,
     /// Identifier
     pub parent_prefix_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -141,7 +141,7 @@ crate::runtime::object!(
 pub struct DeletePrefixDelegationResponse {
     /// Delegation identifier tag
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeletePrefixDelegationResponse { id : "id" => string });
@@ -152,7 +152,7 @@ pub struct CreatePrefixDelegationBody {
     pub cidr: ::std::string::String,
     /// Account identifier for the account to which prefix is being delegated
     pub delegated_account_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -225,7 +225,7 @@ pub struct UploadLoaDocumentResponse {
     pub size_bytes: ::std::option::Option<i64>,
     pub verified: ::std::option::Option<bool>,
     pub verified_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -268,7 +268,7 @@ pub struct Prefix {
     pub ownership_validation_state: ::std::option::Option<::std::string::String>,
     pub ownership_validation_token: ::std::option::Option<::std::string::String>,
     pub rpki_validation_state: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -293,7 +293,7 @@ pub struct AddPrefixBody {
     pub cidr: ::std::string::String,
     /// Identifier for the uploaded LOA document
     pub loa_document_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -316,7 +316,7 @@ impl AddPrefixBody {
 pub struct UpdatePrefixDescriptionBody {
     /// Description of the prefix
     pub description: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

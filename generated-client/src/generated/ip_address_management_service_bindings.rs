@@ -122,9 +122,7 @@ impl IpAddressManagementServiceBindingsApi {
         account_id: &str,
         prefix_id: &str,
         binding_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteServiceBindingResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -172,7 +170,7 @@ pub struct ServiceBinding {
     pub service_id: ::std::option::Option<::std::string::String>,
     /// Name of a service running on the Cloudflare network
     pub service_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -185,10 +183,10 @@ crate::runtime::object!(
 pub struct ServiceBindingProvisioning {
     /// When a binding has been deployed to a majority of Cloudflare datacenters, the binding will become…
     pub state: ::std::option::Option<ServiceBindingProvisioningState>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ServiceBindingProvisioning { state : "state" });
+crate::runtime::object!(ServiceBindingProvisioning { state : "state" => choice });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -239,48 +237,6 @@ impl ::std::fmt::Display for ServiceBindingProvisioningState {
         f.write_str(self.as_str())
     }
 }
-/// Used by [`IpAddressManagementServiceBindingsApi::delete_service_binding`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteServiceBindingResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteServiceBindingResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteServiceBindingResponseError>,
-    >,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteServiceBindingResponse { errors : "errors" => objects, messages : "messages" =>
-    objects, success : "success" => boolean }
-);
-/// Used by [`IpAddressManagementServiceBindingsApi::delete_service_binding`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteServiceBindingResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteServiceBindingResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteServiceBindingResponseError { code : "code" => integer, documentation_url :
-    "documentation_url" => string, message : "message" => string, source : "source" =>
-    object }
-);
-/// Used by [`IpAddressManagementServiceBindingsApi::delete_service_binding`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteServiceBindingResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteServiceBindingResponseErrorSource { pointer : "pointer" => string }
-);
 /// Used by [`IpAddressManagementServiceBindingsApi::list_services`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Service {
@@ -288,7 +244,7 @@ pub struct Service {
     pub id: ::std::option::Option<::std::string::String>,
     /// Name of a service running on the Cloudflare network
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Service { id : "id" => string, name : "name" => string });
@@ -299,7 +255,7 @@ pub struct CreateServiceBindingBody {
     pub cidr: ::std::option::Option<::std::string::String>,
     /// Identifier
     pub service_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

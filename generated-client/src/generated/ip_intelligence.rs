@@ -60,7 +60,7 @@ pub struct IpOverview {
     pub belongs_to_ref: ::std::option::Option<IpOverviewBelongsToRef>,
     pub ip: ::std::option::Option<::std::string::String>,
     pub risk_types: ::std::option::Option<::std::vec::Vec<IpOverviewRiskType>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -76,12 +76,13 @@ pub struct IpOverviewBelongsToRef {
     /// Infrastructure type of this ASN
     pub r#type: ::std::option::Option<IpOverviewBelongsToRefType>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     IpOverviewBelongsToRef { country : "country" => string, description : "description"
-    => string, id : "id" => string, r#type : "type", value : "value" => string }
+    => string, id : "id" => string, r#type : "type" => choice, value : "value" => string
+    }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -143,7 +144,7 @@ pub struct IpOverviewRiskType {
     pub id: ::std::option::Option<f64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub super_category_id: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -155,7 +156,7 @@ crate::runtime::object!(
 pub struct GetIpOverviewQuery {
     pub ipv4: ::std::option::Option<::std::string::String>,
     pub ipv6: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -58,7 +58,7 @@ pub struct AvailableIpList {
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -161,33 +161,33 @@ impl KeylessSslForAZoneApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeylessSslConfiguration {
     /// RFC 3339 date-time, When the Keyless SSL was created
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// Whether or not the Keyless SSL is on or off
-    pub enabled: bool,
+    pub enabled: ::std::option::Option<bool>,
     /// The keyless SSL name
-    pub host: ::std::string::String,
+    pub host: ::std::option::Option<::std::string::String>,
     /// Keyless certificate identifier tag
     pub id: ::std::string::String,
     /// RFC 3339 date-time, When the Keyless SSL was last modified
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// The keyless SSL name
     pub name: ::std::string::String,
     /// Available permissions for the Keyless SSL for the current user requesting the item
-    pub permissions: ::std::vec::Vec<::std::string::String>,
+    pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The keyless SSL port used to communicate between Cloudflare and the client's Keyless SSL server
-    pub port: f64,
+    pub port: ::std::option::Option<f64>,
     /// Status of the Keyless SSL
-    pub status: KeylessSslConfigurationStatus,
+    pub status: ::std::option::Option<KeylessSslConfigurationStatus>,
     pub tunnel: ::std::option::Option<KeylessSslConfigurationTunnel>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    KeylessSslConfiguration { created_on : "created_on" required => string, enabled :
-    "enabled" required => boolean, host : "host" required => string, id : "id" required
-    => string, modified_on : "modified_on" required => string, name : "name" required =>
-    string, permissions : "permissions" required => strings, port : "port" required =>
-    number, status : "status" required, tunnel : "tunnel" => object }
+    KeylessSslConfiguration { created_on : "created_on" => string, enabled : "enabled" =>
+    boolean, host : "host" => string, id : "id" required => string, modified_on :
+    "modified_on" => string, name : "name" required => string, permissions :
+    "permissions" => strings, port : "port" => number, status : "status" => choice,
+    tunnel : "tunnel" => object }
 );
 impl KeylessSslConfiguration {
     /// A value with the required fields set and the others empty.
@@ -204,15 +204,19 @@ impl KeylessSslConfiguration {
         status: KeylessSslConfigurationStatus,
     ) -> Self {
         Self {
-            created_on: ::std::convert::Into::into(created_on),
-            enabled,
-            host: ::std::convert::Into::into(host),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            enabled: ::std::option::Option::Some(enabled),
+            host: ::std::option::Option::Some(::std::convert::Into::into(host)),
             id: ::std::convert::Into::into(id),
-            modified_on: ::std::convert::Into::into(modified_on),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             name: ::std::convert::Into::into(name),
-            permissions,
-            port,
-            status,
+            permissions: ::std::option::Option::Some(permissions),
+            port: ::std::option::Option::Some(port),
+            status: ::std::option::Option::Some(status),
             tunnel: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -272,15 +276,15 @@ impl ::std::fmt::Display for KeylessSslConfigurationStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeylessSslConfigurationTunnel {
     /// Private IP of the Key Server Host
-    pub private_ip: ::std::string::String,
+    pub private_ip: ::std::option::Option<::std::string::String>,
     /// Cloudflare Tunnel Virtual Network ID
-    pub vnet_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub vnet_id: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    KeylessSslConfigurationTunnel { private_ip : "private_ip" required => string, vnet_id
-    : "vnet_id" required => string }
+    KeylessSslConfigurationTunnel { private_ip : "private_ip" => string, vnet_id :
+    "vnet_id" => string }
 );
 impl KeylessSslConfigurationTunnel {
     /// A value with the required fields set and the others empty.
@@ -289,8 +293,10 @@ impl KeylessSslConfigurationTunnel {
         vnet_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            private_ip: ::std::convert::Into::into(private_ip),
-            vnet_id: ::std::convert::Into::into(vnet_id),
+            private_ip: ::std::option::Option::Some(
+                ::std::convert::Into::into(private_ip),
+            ),
+            vnet_id: ::std::option::Option::Some(::std::convert::Into::into(vnet_id)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -300,7 +306,7 @@ impl KeylessSslConfigurationTunnel {
 pub struct DeleteKeylessSslConfigurationResponse {
     /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteKeylessSslConfigurationResponse { id : "id" => string });
@@ -320,13 +326,14 @@ pub struct CreateKeylessSslConfigurationBody {
     /// The keyless SSL port used to communicate between Cloudflare and the client's Keyless SSL server
     pub port: f64,
     pub tunnel: ::std::option::Option<KeylessSslConfigurationTunnel>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateKeylessSslConfigurationBody { bundle_method : "bundle_method", certificate :
-    "certificate" required => string, host : "host" required => string, name : "name" =>
-    string, port : "port" required => number, tunnel : "tunnel" => object }
+    CreateKeylessSslConfigurationBody { bundle_method : "bundle_method" => choice,
+    certificate : "certificate" required => string, host : "host" required => string,
+    name : "name" => string, port : "port" required => number, tunnel : "tunnel" =>
+    object }
 );
 impl CreateKeylessSslConfigurationBody {
     /// A value with the required fields set and the others empty.
@@ -340,7 +347,7 @@ impl CreateKeylessSslConfigurationBody {
             certificate: ::std::convert::Into::into(certificate),
             host: ::std::convert::Into::into(host),
             name: ::std::option::Option::None,
-            port,
+            port: port,
             tunnel: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -414,7 +421,7 @@ pub struct EditKeylessSslConfigurationBody {
     /// The keyless SSL port used to communicate between Cloudflare and the client's Keyless SSL server
     pub port: ::std::option::Option<f64>,
     pub tunnel: ::std::option::Option<KeylessSslConfigurationTunnel>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

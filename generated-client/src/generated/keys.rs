@@ -51,7 +51,7 @@ pub struct Key {
     /// `lastSeenAt`
     pub last_seen_at: ::std::option::Option<f64>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -188,7 +188,7 @@ impl LeakedCredentialChecksApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Status {
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Status { enabled : "enabled" => boolean });
@@ -198,7 +198,7 @@ pub struct CustomDetection {
     pub id: ::std::option::Option<::std::string::String>,
     pub password: ::std::option::Option<::std::string::String>,
     pub username: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -332,13 +332,13 @@ pub struct List {
     pub num_items: ::std::option::Option<f64>,
     /// The number of [filters](/operations/filters-list-filters) referencing the list
     pub num_referencing_filters: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     List { created_on : "created_on" => string, description : "description" => string, id
-    : "id" => string, kind : "kind", modified_on : "modified_on" => string, name : "name"
-    => string, num_items : "num_items" => number, num_referencing_filters :
+    : "id" => string, kind : "kind" => choice, modified_on : "modified_on" => string,
+    name : "name" => string, num_items : "num_items" => number, num_referencing_filters :
     "num_referencing_filters" => number }
 );
 /// One of a known set of values; values this client does not know yet
@@ -403,30 +403,29 @@ impl ::std::fmt::Display for ListKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetListsItem {
     /// The RFC 3339 timestamp of when the list was created
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// An informative summary of the list
     pub description: ::std::option::Option<::std::string::String>,
     /// The unique ID of the list
     pub id: ::std::string::String,
     /// The type of the list
-    pub kind: ListKind,
+    pub kind: ::std::option::Option<ListKind>,
     /// The RFC 3339 timestamp of when the list was last modified
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// An informative name for the list
     pub name: ::std::string::String,
     /// The number of items in the list
-    pub num_items: f64,
+    pub num_items: ::std::option::Option<f64>,
     /// The number of [filters](/operations/filters-list-filters) referencing the list
     pub num_referencing_filters: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetListsItem { created_on : "created_on" required => string, description :
-    "description" => string, id : "id" required => string, kind : "kind" required,
-    modified_on : "modified_on" required => string, name : "name" required => string,
-    num_items : "num_items" required => number, num_referencing_filters :
-    "num_referencing_filters" => number }
+    GetListsItem { created_on : "created_on" => string, description : "description" =>
+    string, id : "id" required => string, kind : "kind" => choice, modified_on :
+    "modified_on" => string, name : "name" required => string, num_items : "num_items" =>
+    number, num_referencing_filters : "num_referencing_filters" => number }
 );
 impl GetListsItem {
     /// A value with the required fields set and the others empty.
@@ -439,13 +438,17 @@ impl GetListsItem {
         num_items: f64,
     ) -> Self {
         Self {
-            created_on: ::std::convert::Into::into(created_on),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
             description: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            kind,
-            modified_on: ::std::convert::Into::into(modified_on),
+            kind: ::std::option::Option::Some(kind),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             name: ::std::convert::Into::into(name),
-            num_items,
+            num_items: ::std::option::Option::Some(num_items),
             num_referencing_filters: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -461,13 +464,13 @@ pub struct BulkOperationStatus {
     /// The unique operation ID of the asynchronous action
     pub id: ::std::string::String,
     /// The current status of the asynchronous operation
-    pub status: BulkOperationStatusStatus,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub status: ::std::option::Option<BulkOperationStatusStatus>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     BulkOperationStatus { completed : "completed" => string, error : "error" => string,
-    id : "id" required => string, status : "status" required }
+    id : "id" required => string, status : "status" => choice }
 );
 impl BulkOperationStatus {
     /// A value with the required fields set and the others empty.
@@ -479,7 +482,7 @@ impl BulkOperationStatus {
             completed: ::std::option::Option::None,
             error: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            status,
+            status: ::std::option::Option::Some(status),
             extra: ::std::default::Default::default(),
         }
     }
@@ -547,7 +550,7 @@ impl ::std::fmt::Display for BulkOperationStatusStatus {
 pub struct DeleteListResponse {
     /// The unique ID of the item in the List
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteListResponse { id : "id" => string });
@@ -556,7 +559,7 @@ crate::runtime::object!(DeleteListResponse { id : "id" => string });
 pub struct ListItems {
     /// The unique operation ID of the asynchronous action
     pub operation_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListItems { operation_id : "operation_id" => string });
@@ -577,7 +580,7 @@ pub struct ListItem {
     /// The RFC 3339 timestamp of when the item was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub redirect: ::std::option::Option<ListItemRedirect>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -589,18 +592,18 @@ crate::runtime::object!(
 /// Used by [`ListsApi::get_list_items`], [`ListsApi::update_all_list_items`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListItemHostname {
-    pub url_hostname: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub url_hostname: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListItemHostname { url_hostname : "url_hostname" required => string }
-);
+crate::runtime::object!(ListItemHostname { url_hostname : "url_hostname" => string });
 impl ListItemHostname {
     /// A value with the required fields set and the others empty.
     pub fn new(url_hostname: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            url_hostname: ::std::convert::Into::into(url_hostname),
+            url_hostname: ::std::option::Option::Some(
+                ::std::convert::Into::into(url_hostname),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -611,19 +614,19 @@ pub struct ListItemRedirect {
     pub include_subdomains: ::std::option::Option<bool>,
     pub preserve_path_suffix: ::std::option::Option<bool>,
     pub preserve_query_string: ::std::option::Option<bool>,
-    pub source_url: ::std::string::String,
+    pub source_url: ::std::option::Option<::std::string::String>,
     pub status_code: ::std::option::Option<i64>,
     pub subpath_matching: ::std::option::Option<bool>,
-    pub target_url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub target_url: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListItemRedirect { include_subdomains : "include_subdomains" => boolean,
     preserve_path_suffix : "preserve_path_suffix" => boolean, preserve_query_string :
-    "preserve_query_string" => boolean, source_url : "source_url" required => string,
-    status_code : "status_code" => integer, subpath_matching : "subpath_matching" =>
-    boolean, target_url : "target_url" required => string }
+    "preserve_query_string" => boolean, source_url : "source_url" => string, status_code
+    : "status_code" => integer, subpath_matching : "subpath_matching" => boolean,
+    target_url : "target_url" => string }
 );
 impl ListItemRedirect {
     /// A value with the required fields set and the others empty.
@@ -635,10 +638,14 @@ impl ListItemRedirect {
             include_subdomains: ::std::option::Option::None,
             preserve_path_suffix: ::std::option::Option::None,
             preserve_query_string: ::std::option::Option::None,
-            source_url: ::std::convert::Into::into(source_url),
+            source_url: ::std::option::Option::Some(
+                ::std::convert::Into::into(source_url),
+            ),
             status_code: ::std::option::Option::None,
             subpath_matching: ::std::option::Option::None,
-            target_url: ::std::convert::Into::into(target_url),
+            target_url: ::std::option::Option::Some(
+                ::std::convert::Into::into(target_url),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -652,12 +659,12 @@ pub struct CreateListBody {
     pub kind: ListKind,
     /// An informative name for the list
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateListBody { description : "description" => string, kind : "kind" required, name
-    : "name" required => string }
+    CreateListBody { description : "description" => string, kind : "kind" must => choice,
+    name : "name" required => string }
 );
 impl CreateListBody {
     /// A value with the required fields set and the others empty.
@@ -667,7 +674,7 @@ impl CreateListBody {
     ) -> Self {
         Self {
             description: ::std::option::Option::None,
-            kind,
+            kind: kind,
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }
@@ -678,7 +685,7 @@ impl CreateListBody {
 pub struct UpdateListBody {
     /// An informative summary of the list
     pub description: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateListBody { description : "description" => string });
@@ -693,7 +700,7 @@ pub struct UpdateAllListItemsBody {
     /// An IPv4 address, an IPv4 CIDR, or an IPv6 CIDR
     pub ip: ::std::option::Option<::std::string::String>,
     pub redirect: ::std::option::Option<ListItemRedirect>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -710,7 +717,7 @@ pub struct GetListItemsQuery {
     pub per_page: ::std::option::Option<i64>,
     /// A search query to filter returned items
     pub search: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -721,7 +728,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteListItemsBody {
     pub items: ::std::option::Option<::std::vec::Vec<DeleteListResponse>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteListItemsBody { items : "items" => objects });

@@ -343,7 +343,7 @@ impl LiveStreamsApi {
 pub struct CompleteAnalyticsData {
     pub data: ::std::option::Option<CompleteAnalyticsDataData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -355,7 +355,7 @@ pub struct CompleteAnalyticsDataData {
     pub count: ::std::option::Option<i64>,
     pub total_ingest_seconds: ::std::option::Option<i64>,
     pub total_viewer_seconds: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -368,7 +368,7 @@ crate::runtime::object!(
 pub struct IndependentLivestream {
     pub data: ::std::option::Option<IndependentLivestreamData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -385,7 +385,7 @@ pub struct IndependentLivestreamData {
     pub playback_url: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     pub stream_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -399,7 +399,7 @@ crate::runtime::object!(
 pub struct Livestreams {
     pub data: ::std::option::Option<LivestreamsData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -419,7 +419,7 @@ pub struct LivestreamsData {
     pub status: ::std::option::Option<::std::string::String>,
     pub stream_key: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -435,7 +435,7 @@ pub struct LivestreamsDataPaging {
     pub end_offset: ::std::option::Option<i64>,
     pub start_offset: ::std::option::Option<i64>,
     pub total_count: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -449,7 +449,7 @@ pub struct GetLivestreamSessionDetailsUsingLivestreamSessionIdResponse {
         GetLivestreamSessionDetailsUsingLivestreamSessionIdResponseData,
     >,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -468,7 +468,7 @@ pub struct GetLivestreamSessionDetailsUsingLivestreamSessionIdResponseData {
     pub stopped_time: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub viewer_seconds: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -484,7 +484,7 @@ crate::runtime::object!(
 pub struct Livestream {
     pub data: ::std::option::Option<LivestreamData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -496,7 +496,7 @@ pub struct LivestreamData {
     pub livestream: ::std::option::Option<LivestreamDataLivestream>,
     pub paging: ::std::option::Option<LivestreamsDataPaging>,
     pub session: ::std::option::Option<LivestreamDataSession>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -516,7 +516,7 @@ pub struct LivestreamDataLivestream {
     pub status: ::std::option::Option<::std::string::String>,
     pub stream_key: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -539,7 +539,7 @@ pub struct LivestreamDataSession {
     pub stopped_time: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub viewer_seconds: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -555,7 +555,7 @@ crate::runtime::object!(
 pub struct ActiveLivestreamSession {
     pub data: ::std::option::Option<ActiveLivestreamSessionData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -566,7 +566,7 @@ crate::runtime::object!(
 pub struct ActiveLivestreamSessionData {
     pub livestream: ::std::option::Option<LivestreamDataLivestream>,
     pub session: ::std::option::Option<ActiveLivestreamSessionDataSession>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -586,7 +586,7 @@ pub struct ActiveLivestreamSessionDataSession {
     pub stopped_time: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub viewer_seconds: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -602,7 +602,7 @@ crate::runtime::object!(
 pub struct ActiveLivestreams {
     pub data: ::std::option::Option<LivestreamDataLivestream>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -613,7 +613,7 @@ crate::runtime::object!(
 pub struct StopLivestreamingMeetingResponse {
     pub data: ::std::option::Option<StopLivestreamingMeetingResponseData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -624,7 +624,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StopLivestreamingMeetingResponseData {
     pub message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -635,7 +635,7 @@ crate::runtime::object!(
 pub struct LivestreamSession {
     pub data: ::std::option::Option<LivestreamSessionData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -649,7 +649,7 @@ pub struct LivestreamSessionData {
     >,
     pub paging: ::std::option::Option<LivestreamsDataPaging>,
     pub sessions: ::std::option::Option<LivestreamSessionDataSessions>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -669,7 +669,7 @@ pub struct LivestreamSessionDataLivestream {
     pub status: ::std::option::Option<::std::string::String>,
     pub stream_key: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -691,7 +691,7 @@ pub struct LivestreamSessionDataSessions {
     pub started_time: ::std::option::Option<::std::string::String>,
     pub stopped_time: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -706,7 +706,7 @@ crate::runtime::object!(
 pub struct StartLivestreamingMeetingResponse {
     pub data: ::std::option::Option<StartLivestreamingMeetingResponseData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -721,7 +721,7 @@ pub struct StartLivestreamingMeetingResponseData {
     pub playback_url: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     pub stream_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -736,7 +736,7 @@ pub struct GetLivestreamSessionDetailsUsingSessionIdResponse {
         GetLivestreamSessionDetailsUsingSessionIdResponseData,
     >,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -758,7 +758,7 @@ pub struct GetLivestreamSessionDetailsUsingSessionIdResponseData {
     pub stopped_time: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub viewer_seconds: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -775,7 +775,7 @@ pub struct GetLivestreamSessionDetailsUsingSessionIdResponseDataPaging {
     pub end_offset: ::std::option::Option<f64>,
     pub start_offset: ::std::option::Option<f64>,
     pub total_count: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

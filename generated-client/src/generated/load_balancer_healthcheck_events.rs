@@ -61,12 +61,12 @@ pub struct HealthcheckEvent {
     >,
     /// RFC 3339 date-time
     pub timestamp: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     HealthcheckEvent { id : "id" => integer, origins : "origins" => objects, pool :
-    "pool", timestamp : "timestamp" => string }
+    "pool" => map, timestamp : "timestamp" => string }
 );
 /// Used by [`LoadBalancerHealthcheckEventsApi::list_healthcheck_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -78,7 +78,7 @@ pub struct HealthcheckEventOrigin {
     pub healthy: ::std::option::Option<::serde_json::Value>,
     pub ip: ::std::option::Option<::serde_json::Value>,
     pub name: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -102,7 +102,7 @@ pub struct ListHealthcheckEventsQuery {
     pub origin_name: ::std::option::Option<::std::string::String>,
     /// If true, filter events where the pool status is healthy
     pub pool_healthy: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

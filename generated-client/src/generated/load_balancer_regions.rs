@@ -97,7 +97,7 @@ pub struct ListRegionsQuery {
     pub subdivision_code_a2: ::std::option::Option<::std::string::String>,
     /// Two-letter alpha-2 country code followed in ISO 3166-1
     pub country_code_a2: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -223,28 +223,29 @@ pub struct LoadBalancer {
     /// Time to live (TTL) of the DNS entry for the IP address returned by this load balancer
     pub ttl: ::std::option::Option<f64>,
     pub zone_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LoadBalancer { adaptive_routing : "adaptive_routing" => object, country_pools :
-    "country_pools", created_on : "created_on" => string, default_pools : "default_pools"
-    => strings, description : "description" => string, enabled : "enabled" => boolean,
-    fallback_pool : "fallback_pool" => string, id : "id" => string, location_strategy :
-    "location_strategy" => object, modified_on : "modified_on" => string, name : "name"
-    => string, networks : "networks" => strings, pop_pools : "pop_pools", proxied :
-    "proxied" => boolean, random_steering : "random_steering" => object, region_pools :
-    "region_pools", rules : "rules" => objects, session_affinity : "session_affinity",
-    session_affinity_attributes : "session_affinity_attributes" => object,
-    session_affinity_ttl : "session_affinity_ttl" => number, steering_policy :
-    "steering_policy", ttl : "ttl" => number, zone_name : "zone_name" => string }
+    "country_pools" => map, created_on : "created_on" => string, default_pools :
+    "default_pools" => strings, description : "description" => string, enabled :
+    "enabled" => boolean, fallback_pool : "fallback_pool" => string, id : "id" => string,
+    location_strategy : "location_strategy" => object, modified_on : "modified_on" =>
+    string, name : "name" => string, networks : "networks" => strings, pop_pools :
+    "pop_pools" => map, proxied : "proxied" => boolean, random_steering :
+    "random_steering" => object, region_pools : "region_pools" => map, rules : "rules" =>
+    objects, session_affinity : "session_affinity" => choice, session_affinity_attributes
+    : "session_affinity_attributes" => object, session_affinity_ttl :
+    "session_affinity_ttl" => number, steering_policy : "steering_policy" => choice, ttl
+    : "ttl" => number, zone_name : "zone_name" => string }
 );
 /// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::update_load_balancer`], [`LoadBalancersApi::patch_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoadBalancerAdaptiveRouting {
     /// Extends zero-downtime failover of requests to healthy origins from alternate pools, when no healthy…
     pub failover_across_pools: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -258,11 +259,12 @@ pub struct LoadBalancerLocationStrategy {
     pub mode: ::std::option::Option<LoadBalancerLocationStrategyMode>,
     /// Whether the EDNS Client Subnet (ECS) GeoIP should be preferred as the authoritative location
     pub prefer_ecs: ::std::option::Option<LoadBalancerLocationStrategyPreferEcs>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LoadBalancerLocationStrategy { mode : "mode", prefer_ecs : "prefer_ecs" }
+    LoadBalancerLocationStrategy { mode : "mode" => choice, prefer_ecs : "prefer_ecs" =>
+    choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -382,12 +384,12 @@ pub struct LoadBalancerRandomSteering {
     pub pool_weights: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LoadBalancerRandomSteering { default_weight : "default_weight" => number,
-    pool_weights : "pool_weights" }
+    pool_weights : "pool_weights" => map }
 );
 /// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -404,7 +406,7 @@ pub struct LoadBalancerRule {
     pub priority: ::std::option::Option<i64>,
     /// If this rule's condition is true, this causes rule evaluation to stop after processing this rule
     pub terminates: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -424,7 +426,7 @@ pub struct LoadBalancerRuleFixedResponse {
     pub message_body: ::std::option::Option<::std::string::String>,
     /// The http status code to respond with
     pub status_code: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -463,18 +465,18 @@ pub struct LoadBalancerRuleOverrides {
     pub steering_policy: ::std::option::Option<LoadBalancerRuleOverridesSteeringPolicy>,
     /// Time to live (TTL) of the DNS entry for the IP address returned by this load balancer
     pub ttl: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LoadBalancerRuleOverrides { adaptive_routing : "adaptive_routing" => object,
-    country_pools : "country_pools", default_pools : "default_pools" => strings,
+    country_pools : "country_pools" => map, default_pools : "default_pools" => strings,
     fallback_pool : "fallback_pool" => string, location_strategy : "location_strategy" =>
-    object, pop_pools : "pop_pools", random_steering : "random_steering" => object,
-    region_pools : "region_pools", session_affinity : "session_affinity",
-    session_affinity_attributes : "session_affinity_attributes" => object,
+    object, pop_pools : "pop_pools" => map, random_steering : "random_steering" =>
+    object, region_pools : "region_pools" => map, session_affinity : "session_affinity"
+    => choice, session_affinity_attributes : "session_affinity_attributes" => object,
     session_affinity_ttl : "session_affinity_ttl" => number, steering_policy :
-    "steering_policy", ttl : "ttl" => number }
+    "steering_policy" => choice, ttl : "ttl" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -561,14 +563,14 @@ pub struct LoadBalancerRuleOverridesSessionAffinityAttributes {
     pub zero_downtime_failover: ::std::option::Option<
         LoadBalancerRuleOverridesSessionAffinityAttributesZeroDowntimeFailover,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LoadBalancerRuleOverridesSessionAffinityAttributes { drain_duration :
     "drain_duration" => number, headers : "headers" => strings, require_all_headers :
-    "require_all_headers" => boolean, samesite : "samesite", secure : "secure",
-    zero_downtime_failover : "zero_downtime_failover" }
+    "require_all_headers" => boolean, samesite : "samesite" => choice, secure : "secure"
+    => choice, zero_downtime_failover : "zero_downtime_failover" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -834,7 +836,7 @@ impl ::std::fmt::Display for LoadBalancerRuleOverridesSteeringPolicy {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteLoadBalancerResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteLoadBalancerResponse { id : "id" => string });
@@ -876,20 +878,20 @@ pub struct CreateLoadBalancerBody {
     pub steering_policy: ::std::option::Option<LoadBalancerRuleOverridesSteeringPolicy>,
     /// Time to live (TTL) of the DNS entry for the IP address returned by this load balancer
     pub ttl: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateLoadBalancerBody { adaptive_routing : "adaptive_routing" => object,
-    country_pools : "country_pools", default_pools : "default_pools" required => strings,
-    description : "description" => string, fallback_pool : "fallback_pool" => json,
-    location_strategy : "location_strategy" => object, name : "name" required => string,
-    pop_pools : "pop_pools", proxied : "proxied" => boolean, random_steering :
-    "random_steering" => object, region_pools : "region_pools", rules : "rules" =>
-    objects, session_affinity : "session_affinity", session_affinity_attributes :
-    "session_affinity_attributes" => object, session_affinity_ttl :
-    "session_affinity_ttl" => number, steering_policy : "steering_policy", ttl : "ttl" =>
-    number }
+    country_pools : "country_pools" => map, default_pools : "default_pools" required =>
+    strings, description : "description" => string, fallback_pool : "fallback_pool" =>
+    json, location_strategy : "location_strategy" => object, name : "name" required =>
+    string, pop_pools : "pop_pools" => map, proxied : "proxied" => boolean,
+    random_steering : "random_steering" => object, region_pools : "region_pools" => map,
+    rules : "rules" => objects, session_affinity : "session_affinity" => choice,
+    session_affinity_attributes : "session_affinity_attributes" => object,
+    session_affinity_ttl : "session_affinity_ttl" => number, steering_policy :
+    "steering_policy" => choice, ttl : "ttl" => number }
 );
 impl CreateLoadBalancerBody {
     /// A value with the required fields set and the others empty.
@@ -900,7 +902,7 @@ impl CreateLoadBalancerBody {
         Self {
             adaptive_routing: ::std::option::Option::None,
             country_pools: ::std::option::Option::None,
-            default_pools,
+            default_pools: default_pools,
             description: ::std::option::Option::None,
             fallback_pool: ::std::option::Option::None,
             location_strategy: ::std::option::Option::None,
@@ -934,7 +936,7 @@ pub struct CreateLoadBalancerBodyRule {
     pub priority: ::std::option::Option<i64>,
     /// If this rule's condition is true, this causes rule evaluation to stop after processing this rule
     pub terminates: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -974,18 +976,19 @@ pub struct CreateLoadBalancerBodyRuleOverrides {
     pub steering_policy: ::std::option::Option<LoadBalancerRuleOverridesSteeringPolicy>,
     /// Time to live (TTL) of the DNS entry for the IP address returned by this load balancer
     pub ttl: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateLoadBalancerBodyRuleOverrides { adaptive_routing : "adaptive_routing" =>
-    object, country_pools : "country_pools", default_pools : "default_pools" => strings,
-    fallback_pool : "fallback_pool" => json, location_strategy : "location_strategy" =>
-    object, pop_pools : "pop_pools", random_steering : "random_steering" => object,
-    region_pools : "region_pools", session_affinity : "session_affinity",
-    session_affinity_attributes : "session_affinity_attributes" => object,
-    session_affinity_ttl : "session_affinity_ttl" => number, steering_policy :
-    "steering_policy", ttl : "ttl" => number }
+    object, country_pools : "country_pools" => map, default_pools : "default_pools" =>
+    strings, fallback_pool : "fallback_pool" => json, location_strategy :
+    "location_strategy" => object, pop_pools : "pop_pools" => map, random_steering :
+    "random_steering" => object, region_pools : "region_pools" => map, session_affinity :
+    "session_affinity" => choice, session_affinity_attributes :
+    "session_affinity_attributes" => object, session_affinity_ttl :
+    "session_affinity_ttl" => number, steering_policy : "steering_policy" => choice, ttl
+    : "ttl" => number }
 );
 /// Used by [`LoadBalancersApi::update_load_balancer`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1027,20 +1030,21 @@ pub struct UpdateLoadBalancerBody {
     pub steering_policy: ::std::option::Option<LoadBalancerRuleOverridesSteeringPolicy>,
     /// Time to live (TTL) of the DNS entry for the IP address returned by this load balancer
     pub ttl: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateLoadBalancerBody { adaptive_routing : "adaptive_routing" => object,
-    country_pools : "country_pools", default_pools : "default_pools" required => strings,
-    description : "description" => string, enabled : "enabled" => boolean, fallback_pool
-    : "fallback_pool" => json, location_strategy : "location_strategy" => object, name :
-    "name" required => string, pop_pools : "pop_pools", proxied : "proxied" => boolean,
-    random_steering : "random_steering" => object, region_pools : "region_pools", rules :
-    "rules" => objects, session_affinity : "session_affinity",
-    session_affinity_attributes : "session_affinity_attributes" => object,
-    session_affinity_ttl : "session_affinity_ttl" => number, steering_policy :
-    "steering_policy", ttl : "ttl" => number }
+    country_pools : "country_pools" => map, default_pools : "default_pools" required =>
+    strings, description : "description" => string, enabled : "enabled" => boolean,
+    fallback_pool : "fallback_pool" => json, location_strategy : "location_strategy" =>
+    object, name : "name" required => string, pop_pools : "pop_pools" => map, proxied :
+    "proxied" => boolean, random_steering : "random_steering" => object, region_pools :
+    "region_pools" => map, rules : "rules" => objects, session_affinity :
+    "session_affinity" => choice, session_affinity_attributes :
+    "session_affinity_attributes" => object, session_affinity_ttl :
+    "session_affinity_ttl" => number, steering_policy : "steering_policy" => choice, ttl
+    : "ttl" => number }
 );
 impl UpdateLoadBalancerBody {
     /// A value with the required fields set and the others empty.
@@ -1051,7 +1055,7 @@ impl UpdateLoadBalancerBody {
         Self {
             adaptive_routing: ::std::option::Option::None,
             country_pools: ::std::option::Option::None,
-            default_pools,
+            default_pools: default_pools,
             description: ::std::option::Option::None,
             enabled: ::std::option::Option::None,
             fallback_pool: ::std::option::Option::None,
@@ -1111,18 +1115,18 @@ pub struct PatchLoadBalancerBody {
     pub steering_policy: ::std::option::Option<LoadBalancerRuleOverridesSteeringPolicy>,
     /// Time to live (TTL) of the DNS entry for the IP address returned by this load balancer
     pub ttl: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     PatchLoadBalancerBody { adaptive_routing : "adaptive_routing" => object,
-    country_pools : "country_pools", default_pools : "default_pools" => strings,
+    country_pools : "country_pools" => map, default_pools : "default_pools" => strings,
     description : "description" => string, enabled : "enabled" => boolean, fallback_pool
     : "fallback_pool" => json, location_strategy : "location_strategy" => object, name :
-    "name" => string, pop_pools : "pop_pools", proxied : "proxied" => boolean,
-    random_steering : "random_steering" => object, region_pools : "region_pools", rules :
-    "rules" => objects, session_affinity : "session_affinity",
+    "name" => string, pop_pools : "pop_pools" => map, proxied : "proxied" => boolean,
+    random_steering : "random_steering" => object, region_pools : "region_pools" => map,
+    rules : "rules" => objects, session_affinity : "session_affinity" => choice,
     session_affinity_attributes : "session_affinity_attributes" => object,
     session_affinity_ttl : "session_affinity_ttl" => number, steering_policy :
-    "steering_policy", ttl : "ttl" => number }
+    "steering_policy" => choice, ttl : "ttl" => number }
 );

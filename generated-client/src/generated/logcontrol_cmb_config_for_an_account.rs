@@ -111,7 +111,7 @@ pub struct CmbConfig {
     pub allow_out_of_region_access: ::std::option::Option<bool>,
     /// Comma-separated list of regions
     pub regions: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -123,7 +123,7 @@ crate::runtime::object!(
 pub struct UpdateCmbConfigBody {
     /// Comma-separated list of regions
     pub regions: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateCmbConfigBody { regions : "regions" => string });

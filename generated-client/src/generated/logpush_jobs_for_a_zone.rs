@@ -356,16 +356,16 @@ pub struct LogpushJob {
     /// Optional human readable job name
     pub name: ::std::option::Option<::std::string::String>,
     pub output_options: ::std::option::Option<LogpushJobOutputOptions>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LogpushJob { dataset : "dataset" => string, destination_conf : "destination_conf" =>
     string, enabled : "enabled" => boolean, error_message : "error_message" => string,
-    frequency : "frequency", id : "id" => integer, kind : "kind", last_complete :
-    "last_complete" => string, last_error : "last_error" => string, logpull_options :
-    "logpull_options" => string, max_upload_bytes : "max_upload_bytes" => integer,
-    max_upload_interval_seconds : "max_upload_interval_seconds" => integer,
+    frequency : "frequency" => choice, id : "id" => integer, kind : "kind" => choice,
+    last_complete : "last_complete" => string, last_error : "last_error" => string,
+    logpull_options : "logpull_options" => string, max_upload_bytes : "max_upload_bytes"
+    => integer, max_upload_interval_seconds : "max_upload_interval_seconds" => integer,
     max_upload_records : "max_upload_records" => integer, name : "name" => string,
     output_options : "output_options" => object }
 );
@@ -494,17 +494,18 @@ pub struct LogpushJobOutputOptions {
     pub timestamp_format: ::std::option::Option<LogpushJobOutputOptionsTimestampFormat>,
     /// `CVE-2021-4428`: If set to true, will cause all occurrences of `${` in the generated files to be replaced with `x{`
     pub cve_2021_4428: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LogpushJobOutputOptions { cve_2021_44228 : "CVE-2021-44228" => boolean, batch_prefix
     : "batch_prefix" => string, batch_suffix : "batch_suffix" => string, field_delimiter
     : "field_delimiter" => string, field_names : "field_names" => strings, output_type :
-    "output_type", record_delimiter : "record_delimiter" => string, record_prefix :
-    "record_prefix" => string, record_suffix : "record_suffix" => string, record_template
-    : "record_template" => string, sample_rate : "sample_rate" => number,
-    timestamp_format : "timestamp_format", cve_2021_4428 : "CVE-2021-4428" => boolean }
+    "output_type" => choice, record_delimiter : "record_delimiter" => string,
+    record_prefix : "record_prefix" => string, record_suffix : "record_suffix" => string,
+    record_template : "record_template" => string, sample_rate : "sample_rate" => number,
+    timestamp_format : "timestamp_format" => choice, cve_2021_4428 : "CVE-2021-4428" =>
+    boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -617,7 +618,7 @@ impl ::std::fmt::Display for LogpushJobOutputOptionsTimestampFormat {
 pub struct DeleteLogpushJobResponse {
     /// Unique id of the job
     pub id: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteLogpushJobResponse { id : "id" => integer });
@@ -627,7 +628,7 @@ pub struct OwnershipChallenge {
     pub filename: ::std::option::Option<::std::string::String>,
     pub message: ::std::option::Option<::std::string::String>,
     pub valid: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -638,7 +639,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateOwnershipChallengeResponse {
     pub valid: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -649,7 +650,7 @@ crate::runtime::object!(
 pub struct ValidateDestinationResponse {
     pub message: ::std::option::Option<::std::string::String>,
     pub valid: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -660,7 +661,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckDestinationExistsResponse {
     pub exists: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CheckDestinationExistsResponse { exists : "exists" => boolean });
@@ -690,17 +691,18 @@ pub struct CreateLogpushJobBody {
     pub output_options: ::std::option::Option<CreateLogpushJobBodyOutputOptions>,
     /// Ownership challenge token to prove destination ownership
     pub ownership_challenge: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateLogpushJobBody { dataset : "dataset" => string, destination_conf :
     "destination_conf" required => string, enabled : "enabled" => boolean, frequency :
-    "frequency", kind : "kind", logpull_options : "logpull_options" => string,
-    max_upload_bytes : "max_upload_bytes" => integer, max_upload_interval_seconds :
-    "max_upload_interval_seconds" => integer, max_upload_records : "max_upload_records"
-    => integer, name : "name" => string, output_options : "output_options" => object,
-    ownership_challenge : "ownership_challenge" => string }
+    "frequency" => choice, kind : "kind" => choice, logpull_options : "logpull_options"
+    => string, max_upload_bytes : "max_upload_bytes" => integer,
+    max_upload_interval_seconds : "max_upload_interval_seconds" => integer,
+    max_upload_records : "max_upload_records" => integer, name : "name" => string,
+    output_options : "output_options" => object, ownership_challenge :
+    "ownership_challenge" => string }
 );
 impl CreateLogpushJobBody {
     /// A value with the required fields set and the others empty.
@@ -751,17 +753,17 @@ pub struct CreateLogpushJobBodyOutputOptions {
     pub sample_rate: ::std::option::Option<f64>,
     /// String to specify the format for timestamps, such as `unixnano`, `unix`, or `rfc3339`
     pub timestamp_format: ::std::option::Option<LogpushJobOutputOptionsTimestampFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateLogpushJobBodyOutputOptions { cve_2021_4428 : "CVE-2021-4428" => boolean,
     batch_prefix : "batch_prefix" => string, batch_suffix : "batch_suffix" => string,
     field_delimiter : "field_delimiter" => string, field_names : "field_names" =>
-    strings, output_type : "output_type", record_delimiter : "record_delimiter" =>
-    string, record_prefix : "record_prefix" => string, record_suffix : "record_suffix" =>
-    string, record_template : "record_template" => string, sample_rate : "sample_rate" =>
-    number, timestamp_format : "timestamp_format" }
+    strings, output_type : "output_type" => choice, record_delimiter : "record_delimiter"
+    => string, record_prefix : "record_prefix" => string, record_suffix : "record_suffix"
+    => string, record_template : "record_template" => string, sample_rate : "sample_rate"
+    => number, timestamp_format : "timestamp_format" => choice }
 );
 /// Used by [`LogpushJobsForAZoneApi::update_logpush_job`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -785,14 +787,14 @@ pub struct UpdateLogpushJobBody {
     pub output_options: ::std::option::Option<CreateLogpushJobBodyOutputOptions>,
     /// Ownership challenge token to prove destination ownership
     pub ownership_challenge: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateLogpushJobBody { destination_conf : "destination_conf" => string, enabled :
-    "enabled" => boolean, frequency : "frequency", kind : "kind", logpull_options :
-    "logpull_options" => string, max_upload_bytes : "max_upload_bytes" => integer,
-    max_upload_interval_seconds : "max_upload_interval_seconds" => integer,
+    "enabled" => boolean, frequency : "frequency" => choice, kind : "kind" => choice,
+    logpull_options : "logpull_options" => string, max_upload_bytes : "max_upload_bytes"
+    => integer, max_upload_interval_seconds : "max_upload_interval_seconds" => integer,
     max_upload_records : "max_upload_records" => integer, output_options :
     "output_options" => object, ownership_challenge : "ownership_challenge" => string }
 );
@@ -801,7 +803,7 @@ crate::runtime::object!(
 pub struct GetOwnershipChallengeBody {
     /// Uniquely identifies a resource (such as an s3 bucket) where data will be pushed
     pub destination_conf: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -826,7 +828,7 @@ pub struct ValidateOwnershipChallengeBody {
     pub destination_conf: ::std::string::String,
     /// Ownership challenge token to prove destination ownership
     pub ownership_challenge: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -851,7 +853,7 @@ impl ValidateOwnershipChallengeBody {
 pub struct ValidateOriginBody {
     /// deprecated, This field is deprecated
     pub logpull_options: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

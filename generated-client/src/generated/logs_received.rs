@@ -156,7 +156,7 @@ impl LogsReceivedApi {
 pub struct LogRetentionFlag {
     /// The log retention flag for Logpull API
     pub flag: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(LogRetentionFlag { flag : "flag" => boolean });
@@ -164,7 +164,7 @@ crate::runtime::object!(LogRetentionFlag { flag : "flag" => boolean });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fields {
     pub key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Fields { key : "key" => string });
@@ -175,11 +175,12 @@ pub struct GetLogsRayidsQuery {
     pub fields: ::std::option::Option<::std::string::String>,
     /// By default, timestamps in responses are returned as Unix nanosecond integers
     pub timestamps: ::std::option::Option<GetLogsRayidsQueryTimestamps>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLogsRayidsQuery { fields : "fields" => string, timestamps : "timestamps" }
+    GetLogsRayidsQuery { fields : "fields" => string, timestamps : "timestamps" => choice
+    }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -250,20 +251,20 @@ pub struct GetLogsReceivedQuery {
     pub count: ::std::option::Option<i64>,
     /// By default, timestamps in responses are returned as Unix nanosecond integers
     pub timestamps: ::std::option::Option<GetLogsRayidsQueryTimestamps>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLogsReceivedQuery { start : "start" => json, end : "end" required => json, fields
     : "fields" => string, sample : "sample" => number, count : "count" => integer,
-    timestamps : "timestamps" }
+    timestamps : "timestamps" => choice }
 );
 impl GetLogsReceivedQuery {
     /// A value with the required fields set and the others empty.
     pub fn new(end: ::serde_json::Value) -> Self {
         Self {
             start: ::std::option::Option::None,
-            end,
+            end: end,
             fields: ::std::option::Option::None,
             sample: ::std::option::Option::None,
             count: ::std::option::Option::None,

@@ -155,7 +155,7 @@ pub struct App {
     pub name: ::std::option::Option<::std::string::String>,
     /// Category of the app
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -178,7 +178,7 @@ pub struct ListAppsItem {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Managed app ID
     pub managed_app_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -188,18 +188,14 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum CreateAppBody {
     Hostnames(CreateAppBodyHostnames),
     Subnets(CreateAppBodySubnets),
 }
+crate::runtime::untagged!(
+    CreateAppBody { Hostnames(CreateAppBodyHostnames), Subnets(CreateAppBodySubnets) }
+);
 impl ::std::convert::From<CreateAppBodyHostnames> for CreateAppBody {
     fn from(value: CreateAppBodyHostnames) -> Self {
         Self::Hostnames(value)
@@ -223,7 +219,7 @@ pub struct CreateAppBodyHostnames {
     pub name: ::std::string::String,
     /// Category of the app
     pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -239,7 +235,7 @@ impl CreateAppBodyHostnames {
         r#type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            hostnames,
+            hostnames: hostnames,
             ip_subnets: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             r#type: ::std::convert::Into::into(r#type),
@@ -260,7 +256,7 @@ pub struct CreateAppBodySubnets {
     pub name: ::std::string::String,
     /// Category of the app
     pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -277,7 +273,7 @@ impl CreateAppBodySubnets {
     ) -> Self {
         Self {
             hostnames: ::std::option::Option::None,
-            ip_subnets,
+            ip_subnets: ip_subnets,
             name: ::std::convert::Into::into(name),
             r#type: ::std::convert::Into::into(r#type),
             extra: ::std::default::Default::default(),
@@ -286,20 +282,19 @@ impl CreateAppBodySubnets {
 }
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum UpdateAppBody {
     UpdateAppName(UpdateAppBodyUpdateAppName),
     UpdateAppType(UpdateAppBodyUpdateAppType),
     UpdateAppHostnames(UpdateAppBodyUpdateAppHostnames),
     UpdateAppSubnets(UpdateAppBodyUpdateAppSubnets),
 }
+crate::runtime::untagged!(
+    UpdateAppBody { UpdateAppName(UpdateAppBodyUpdateAppName),
+    UpdateAppType(UpdateAppBodyUpdateAppType),
+    UpdateAppHostnames(UpdateAppBodyUpdateAppHostnames),
+    UpdateAppSubnets(UpdateAppBodyUpdateAppSubnets) }
+);
 impl ::std::convert::From<UpdateAppBodyUpdateAppName> for UpdateAppBody {
     fn from(value: UpdateAppBodyUpdateAppName) -> Self {
         Self::UpdateAppName(value)
@@ -333,7 +328,7 @@ pub struct UpdateAppBodyUpdateAppName {
     pub name: ::std::string::String,
     /// Category of the app
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -366,7 +361,7 @@ pub struct UpdateAppBodyUpdateAppType {
     pub name: ::std::option::Option<::std::string::String>,
     /// Category of the app
     pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -399,7 +394,7 @@ pub struct UpdateAppBodyUpdateAppHostnames {
     pub name: ::std::option::Option<::std::string::String>,
     /// Category of the app
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -411,7 +406,7 @@ impl UpdateAppBodyUpdateAppHostnames {
     /// A value with the required fields set and the others empty.
     pub fn new(hostnames: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
-            hostnames,
+            hostnames: hostnames,
             ip_subnets: ::std::option::Option::None,
             name: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
@@ -432,7 +427,7 @@ pub struct UpdateAppBodyUpdateAppSubnets {
     pub name: ::std::option::Option<::std::string::String>,
     /// Category of the app
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -445,7 +440,7 @@ impl UpdateAppBodyUpdateAppSubnets {
     pub fn new(ip_subnets: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
             hostnames: ::std::option::Option::None,
-            ip_subnets,
+            ip_subnets: ip_subnets,
             name: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
             extra: ::std::default::Default::default(),

@@ -315,7 +315,7 @@ pub struct Connector {
     pub license_key: ::std::option::Option<::std::string::String>,
     pub notes: ::std::option::Option<::std::string::String>,
     pub timezone: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -331,7 +331,7 @@ crate::runtime::object!(
 pub struct ConnectorDevice {
     pub id: ::std::option::Option<::std::string::String>,
     pub serial_number: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -343,7 +343,7 @@ pub struct Events {
     pub count: ::std::option::Option<f64>,
     pub cursor: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<EventsItem>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -357,7 +357,7 @@ pub struct EventsItem {
     pub k: ::std::option::Option<::std::string::String>,
     pub n: ::std::option::Option<f64>,
     pub t: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -369,7 +369,7 @@ crate::runtime::object!(
 pub struct LatestEvents {
     pub count: ::std::option::Option<f64>,
     pub items: ::std::option::Option<::std::vec::Vec<Event>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -383,17 +383,17 @@ pub struct Event {
     >,
     pub n: ::std::option::Option<f64>,
     pub t: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Event { e : "e", n : "n" => number, t : "t" => number });
+crate::runtime::object!(Event { e : "e" => map, n : "n" => number, t : "t" => number });
 /// Used by [`MagicConnectorsApi::list_snapshots`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snapshots {
     pub count: ::std::option::Option<f64>,
     pub cursor: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<SnapshotsItem>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -405,7 +405,7 @@ crate::runtime::object!(
 pub struct SnapshotsItem {
     pub a: ::std::option::Option<f64>,
     pub t: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SnapshotsItem { a : "a" => number, t : "t" => number });
@@ -414,7 +414,7 @@ crate::runtime::object!(SnapshotsItem { a : "a" => number, t : "t" => number });
 pub struct LatestSnapshots {
     pub count: ::std::option::Option<f64>,
     pub items: ::std::option::Option<::std::vec::Vec<LatestSnapshotsItem>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -593,7 +593,7 @@ pub struct LatestSnapshotsItem {
     pub disks: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub snmp_icmp_in_echo_reps: ::std::option::Option<f64>,
     pub ha_state: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -899,7 +899,7 @@ pub struct Snapshot {
     pub disks: ::std::option::Option<::std::vec::Vec<SnapshotDisk>>,
     pub snmp_icmp_in_echo_reps: ::std::option::Option<f64>,
     pub ha_state: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1038,7 +1038,7 @@ crate::runtime::object!(
 pub struct SnapshotBond {
     pub name: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1056,7 +1056,7 @@ pub struct SnapshotMount {
     pub mount_point: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub total_bytes: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1077,7 +1077,7 @@ pub struct SnapshotTunnel {
     pub recent_healthy_pings: ::std::option::Option<f64>,
     pub recent_unhealthy_pings: ::std::option::Option<f64>,
     pub tunnel_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1097,7 +1097,7 @@ pub struct SnapshotDhcpLease {
     pub interface_name: ::std::option::Option<::std::string::String>,
     pub ip_address: ::std::option::Option<::std::string::String>,
     pub mac_address: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1114,7 +1114,7 @@ pub struct SnapshotInterface {
     pub name: ::std::option::Option<::std::string::String>,
     pub operstate: ::std::option::Option<::std::string::String>,
     pub speed: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1143,7 +1143,7 @@ pub struct SnapshotNetdev {
     pub sent_errs: ::std::option::Option<f64>,
     pub sent_fifo: ::std::option::Option<f64>,
     pub sent_packets: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1165,7 +1165,7 @@ pub struct SnapshotThermal {
     pub current_celcius: ::std::option::Option<f64>,
     pub label: ::std::option::Option<::std::string::String>,
     pub max_celcius: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1197,7 +1197,7 @@ pub struct SnapshotDisk {
     pub weighted_time_in_progress_ms: ::std::option::Option<f64>,
     pub writes: ::std::option::Option<f64>,
     pub writes_merged: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1221,7 +1221,7 @@ pub struct ReplaceConnectorOrReProvisionLicenseKeyBody {
     pub interrupt_window_hour_of_day: ::std::option::Option<f64>,
     pub notes: ::std::option::Option<::std::string::String>,
     pub timezone: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

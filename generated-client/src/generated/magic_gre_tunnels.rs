@@ -182,7 +182,7 @@ pub struct UpdateMultipleGreTunnelsResponse {
     pub modified_gre_tunnels: ::std::option::Option<
         ::std::vec::Vec<UpdateMultipleGreTunnelsResponseModifiedGreTunnel>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -193,11 +193,11 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateMultipleGreTunnelsResponseModifiedGreTunnel {
     /// The IP address assigned to the Cloudflare side of the GRE tunnel
-    pub cloudflare_gre_endpoint: ::std::string::String,
+    pub cloudflare_gre_endpoint: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, The date and time the tunnel was created
     pub created_on: ::std::option::Option<::std::string::String>,
     /// The IP address assigned to the customer side of the GRE tunnel
-    pub customer_gre_endpoint: ::std::string::String,
+    pub customer_gre_endpoint: ::std::option::Option<::std::string::String>,
     /// An optional description of the GRE tunnel
     pub description: ::std::option::Option<::std::string::String>,
     pub health_check: ::std::option::Option<
@@ -206,7 +206,7 @@ pub struct UpdateMultipleGreTunnelsResponseModifiedGreTunnel {
     /// Tunnel identifier tag
     pub id: ::std::option::Option<::std::string::String>,
     /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel
-    pub interface_address: ::std::string::String,
+    pub interface_address: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, The date and time the tunnel was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// Maximum Transmission Unit (MTU) in bytes for the GRE tunnel
@@ -215,15 +215,15 @@ pub struct UpdateMultipleGreTunnelsResponseModifiedGreTunnel {
     pub name: ::std::string::String,
     /// Time To Live (TTL) in number of hops of the GRE tunnel
     pub ttl: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateMultipleGreTunnelsResponseModifiedGreTunnel { cloudflare_gre_endpoint :
-    "cloudflare_gre_endpoint" required => string, created_on : "created_on" => string,
-    customer_gre_endpoint : "customer_gre_endpoint" required => string, description :
+    "cloudflare_gre_endpoint" => string, created_on : "created_on" => string,
+    customer_gre_endpoint : "customer_gre_endpoint" => string, description :
     "description" => string, health_check : "health_check" => object, id : "id" =>
-    string, interface_address : "interface_address" required => string, modified_on :
+    string, interface_address : "interface_address" => string, modified_on :
     "modified_on" => string, mtu : "mtu" => integer, name : "name" required => string,
     ttl : "ttl" => integer }
 );
@@ -236,13 +236,19 @@ impl UpdateMultipleGreTunnelsResponseModifiedGreTunnel {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            cloudflare_gre_endpoint: ::std::convert::Into::into(cloudflare_gre_endpoint),
+            cloudflare_gre_endpoint: ::std::option::Option::Some(
+                ::std::convert::Into::into(cloudflare_gre_endpoint),
+            ),
             created_on: ::std::option::Option::None,
-            customer_gre_endpoint: ::std::convert::Into::into(customer_gre_endpoint),
+            customer_gre_endpoint: ::std::option::Option::Some(
+                ::std::convert::Into::into(customer_gre_endpoint),
+            ),
             description: ::std::option::Option::None,
             health_check: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            interface_address: ::std::convert::Into::into(interface_address),
+            interface_address: ::std::option::Option::Some(
+                ::std::convert::Into::into(interface_address),
+            ),
             modified_on: ::std::option::Option::None,
             mtu: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
@@ -270,13 +276,13 @@ pub struct UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheck {
     pub r#type: ::std::option::Option<
         UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckType,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheck { direction :
-    "direction", enabled : "enabled" => boolean, rate : "rate", target : "target" =>
-    string, r#type : "type" }
+    "direction" => choice, enabled : "enabled" => boolean, rate : "rate" => choice,
+    target : "target" => string, r#type : "type" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -483,7 +489,7 @@ pub struct GreTunnel {
     pub gre_tunnels: ::std::option::Option<
         ::std::vec::Vec<UpdateMultipleGreTunnelsResponseModifiedGreTunnel>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -503,7 +509,7 @@ pub struct GreTunnelBgp {
     pub customer_asn: ::std::option::Option<i64>,
     pub extra_prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub md5_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -521,7 +527,7 @@ pub struct GreTunnelBgpStatus {
     pub state: ::std::option::Option<::std::string::String>,
     pub tcp_established: ::std::option::Option<bool>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -539,7 +545,7 @@ pub struct GreTunnelHealthCheck {
     pub rate: ::std::option::Option<::std::string::String>,
     pub target: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -553,7 +559,7 @@ pub struct GreTunnels {
     pub gre_tunnels: ::std::option::Option<
         ::std::vec::Vec<UpdateMultipleGreTunnelsResponseModifiedGreTunnel>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GreTunnels { gre_tunnels : "gre_tunnels" => objects });
@@ -564,7 +570,7 @@ pub struct UpdateGreTunnelResponse {
     pub modified_gre_tunnel: ::std::option::Option<
         UpdateGreTunnelResponseModifiedGreTunnel,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -589,7 +595,7 @@ pub struct UpdateGreTunnelResponseModifiedGreTunnel {
     pub mtu: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub ttl: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -609,7 +615,7 @@ pub struct UpdateGreTunnelResponseModifiedGreTunnelBgp {
     pub customer_asn: ::std::option::Option<i64>,
     pub extra_prefixes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub md5_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -620,7 +626,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGreTunnelDetailsResponse {
     pub gre_tunnel: ::std::option::Option<UpdateGreTunnelResponseModifiedGreTunnel>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -633,7 +639,7 @@ pub struct DeleteGreTunnelResponse {
     pub deleted_gre_tunnel: ::std::option::Option<
         UpdateGreTunnelResponseModifiedGreTunnel,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -644,7 +650,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateMultipleGreTunnelsBody {
     pub id: ::serde_json::Value,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateMultipleGreTunnelsBody { id : "id" required => json });
@@ -652,7 +658,7 @@ impl UpdateMultipleGreTunnelsBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
         Self {
-            id,
+            id: id,
             extra: ::std::default::Default::default(),
         }
     }
@@ -664,7 +670,7 @@ pub struct CreateGreTunnelBody {
     pub customer_gre_endpoint: ::serde_json::Value,
     pub cloudflare_gre_endpoint: ::serde_json::Value,
     pub interface_address: ::serde_json::Value,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -682,10 +688,10 @@ impl CreateGreTunnelBody {
         interface_address: ::serde_json::Value,
     ) -> Self {
         Self {
-            name,
-            customer_gre_endpoint,
-            cloudflare_gre_endpoint,
-            interface_address,
+            name: name,
+            customer_gre_endpoint: customer_gre_endpoint,
+            cloudflare_gre_endpoint: cloudflare_gre_endpoint,
+            interface_address: interface_address,
             extra: ::std::default::Default::default(),
         }
     }
@@ -710,7 +716,7 @@ pub struct UpdateGreTunnelBody {
     pub name: ::std::string::String,
     /// Time To Live (TTL) in number of hops of the GRE tunnel
     pub ttl: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

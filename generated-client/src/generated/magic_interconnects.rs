@@ -137,7 +137,7 @@ pub struct UpdateMultipleInterconnectsResponse {
     pub modified_interconnects: ::std::option::Option<
         ::std::vec::Vec<UpdateMultipleInterconnectsResponseModifiedInterconnect>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -169,7 +169,7 @@ pub struct UpdateMultipleInterconnectsResponseModifiedInterconnect {
     pub mtu: ::std::option::Option<i64>,
     /// The name of the interconnect
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -184,7 +184,7 @@ crate::runtime::object!(
 pub struct UpdateMultipleInterconnectsResponseModifiedInterconnectGre {
     /// The IP address assigned to the Cloudflare side of the GRE tunnel created as part of the Interconnect
     pub cloudflare_endpoint: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -206,12 +206,13 @@ pub struct UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheck {
     pub r#type: ::std::option::Option<
         UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckType,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheck { enabled :
-    "enabled" => boolean, rate : "rate", target : "target" => string, r#type : "type" }
+    "enabled" => boolean, rate : "rate" => choice, target : "target" => string, r#type :
+    "type" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -343,7 +344,7 @@ pub struct Interconnects {
     pub interconnects: ::std::option::Option<
         ::std::vec::Vec<UpdateMultipleInterconnectsResponseModifiedInterconnect>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Interconnects { interconnects : "interconnects" => objects });
@@ -354,7 +355,7 @@ pub struct UpdateInterconnectResponse {
     pub modified_interconnect: ::std::option::Option<
         UpdateInterconnectResponseModifiedInterconnect,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -380,7 +381,7 @@ pub struct UpdateInterconnectResponseModifiedInterconnect {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub mtu: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -399,7 +400,7 @@ pub struct UpdateInterconnectResponseModifiedInterconnectHealthCheck {
     pub rate: ::std::option::Option<::std::string::String>,
     pub target: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -413,7 +414,7 @@ pub struct Interconnect {
     pub interconnect: ::std::option::Option<
         UpdateInterconnectResponseModifiedInterconnect,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Interconnect { interconnect : "interconnect" => object });
@@ -421,7 +422,7 @@ crate::runtime::object!(Interconnect { interconnect : "interconnect" => object }
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateMultipleInterconnectsBody {
     pub id: ::serde_json::Value,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateMultipleInterconnectsBody { id : "id" required => json });
@@ -429,7 +430,7 @@ impl UpdateMultipleInterconnectsBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
         Self {
-            id,
+            id: id,
             extra: ::std::default::Default::default(),
         }
     }
@@ -449,7 +450,7 @@ pub struct UpdateInterconnectBody {
     pub interface_address: ::std::option::Option<::std::string::String>,
     /// The Maximum Transmission Unit (MTU) in bytes for the interconnect
     pub mtu: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -207,7 +207,7 @@ pub struct UpdateMultipleIpsecTunnelsResponse {
     pub modified_ipsec_tunnels: ::std::option::Option<
         ::std::vec::Vec<UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -220,7 +220,7 @@ pub struct UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel {
     /// When `true`, the tunnel can use a null-cipher (`ENCR_NULL`) in the ESP tunnel (Phase 2)
     pub allow_null_cipher: ::std::option::Option<bool>,
     /// The IP address assigned to the Cloudflare side of the IPsec tunnel
-    pub cloudflare_endpoint: ::std::string::String,
+    pub cloudflare_endpoint: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, The date and time the tunnel was created
     pub created_on: ::std::option::Option<::std::string::String>,
     /// The IP address assigned to the customer side of the IPsec tunnel
@@ -230,7 +230,7 @@ pub struct UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel {
     /// Tunnel identifier tag
     pub id: ::std::option::Option<::std::string::String>,
     /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel
-    pub interface_address: ::std::string::String,
+    pub interface_address: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, The date and time the tunnel was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// The name of the IPsec tunnel
@@ -243,18 +243,18 @@ pub struct UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel {
     pub tunnel_health_check: ::std::option::Option<
         UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheck,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel { allow_null_cipher :
-    "allow_null_cipher" => boolean, cloudflare_endpoint : "cloudflare_endpoint" required
-    => string, created_on : "created_on" => string, customer_endpoint :
-    "customer_endpoint" => string, description : "description" => string, id : "id" =>
-    string, interface_address : "interface_address" required => string, modified_on :
-    "modified_on" => string, name : "name" required => string, psk_metadata :
-    "psk_metadata" => object, replay_protection : "replay_protection" => boolean,
-    tunnel_health_check : "tunnel_health_check" => object }
+    "allow_null_cipher" => boolean, cloudflare_endpoint : "cloudflare_endpoint" =>
+    string, created_on : "created_on" => string, customer_endpoint : "customer_endpoint"
+    => string, description : "description" => string, id : "id" => string,
+    interface_address : "interface_address" => string, modified_on : "modified_on" =>
+    string, name : "name" required => string, psk_metadata : "psk_metadata" => object,
+    replay_protection : "replay_protection" => boolean, tunnel_health_check :
+    "tunnel_health_check" => object }
 );
 impl UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel {
     /// A value with the required fields set and the others empty.
@@ -265,12 +265,16 @@ impl UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel {
     ) -> Self {
         Self {
             allow_null_cipher: ::std::option::Option::None,
-            cloudflare_endpoint: ::std::convert::Into::into(cloudflare_endpoint),
+            cloudflare_endpoint: ::std::option::Option::Some(
+                ::std::convert::Into::into(cloudflare_endpoint),
+            ),
             created_on: ::std::option::Option::None,
             customer_endpoint: ::std::option::Option::None,
             description: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            interface_address: ::std::convert::Into::into(interface_address),
+            interface_address: ::std::option::Option::Some(
+                ::std::convert::Into::into(interface_address),
+            ),
             modified_on: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             psk_metadata: ::std::option::Option::None,
@@ -285,7 +289,7 @@ impl UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel {
 pub struct UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelPskMetadata {
     /// RFC 3339 date-time, The date and time the tunnel was last modified
     pub last_generated_on: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -307,12 +311,13 @@ pub struct UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthChec
     pub r#type: ::std::option::Option<
         UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckType,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheck { enabled :
-    "enabled" => boolean, rate : "rate", target : "target" => string, r#type : "type" }
+    "enabled" => boolean, rate : "rate" => choice, target : "target" => string, r#type :
+    "type" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -465,7 +470,7 @@ pub struct IpsecTunnel {
     pub ipsec_tunnels: ::std::option::Option<
         ::std::vec::Vec<UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -487,7 +492,7 @@ pub struct IpsecTunnelBgp {
     pub customer_asn: ::std::option::Option<i64>,
     pub extra_prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub md5_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -505,7 +510,7 @@ pub struct IpsecTunnelBgpStatus {
     pub state: ::std::option::Option<::std::string::String>,
     pub tcp_established: ::std::option::Option<bool>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -519,7 +524,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpsecTunnelCustomRemoteIdentities {
     pub fqdn_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -533,7 +538,7 @@ pub struct IpsecTunnelHealthCheck {
     pub rate: ::std::option::Option<::std::string::String>,
     pub target: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -547,7 +552,7 @@ pub struct IpsecTunnels {
     pub ipsec_tunnels: ::std::option::Option<
         ::std::vec::Vec<UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(IpsecTunnels { ipsec_tunnels : "ipsec_tunnels" => objects });
@@ -558,7 +563,7 @@ pub struct UpdateIpsecTunnelResponse {
     pub modified_ipsec_tunnel: ::std::option::Option<
         UpdateIpsecTunnelResponseModifiedIpsecTunnel,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -589,7 +594,7 @@ pub struct UpdateIpsecTunnelResponseModifiedIpsecTunnel {
         UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelPskMetadata,
     >,
     pub replay_protection: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -611,7 +616,7 @@ pub struct UpdateIpsecTunnelResponseModifiedIpsecTunnelBgp {
     pub customer_asn: ::std::option::Option<i64>,
     pub extra_prefixes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub md5_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -624,7 +629,7 @@ pub struct ListIpsecTunnelDetailsResponse {
     pub ipsec_tunnel: ::std::option::Option<
         UpdateIpsecTunnelResponseModifiedIpsecTunnel,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -637,7 +642,7 @@ pub struct DeleteIpsecTunnelResponse {
     pub deleted_ipsec_tunnel: ::std::option::Option<
         UpdateIpsecTunnelResponseModifiedIpsecTunnel,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -654,7 +659,7 @@ pub struct GeneratePreSharedKeyResponse {
     pub psk_metadata: ::std::option::Option<
         UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelPskMetadata,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -665,7 +670,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateMultipleIpsecTunnelsBody {
     pub id: ::serde_json::Value,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateMultipleIpsecTunnelsBody { id : "id" required => json });
@@ -673,7 +678,7 @@ impl UpdateMultipleIpsecTunnelsBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
         Self {
-            id,
+            id: id,
             extra: ::std::default::Default::default(),
         }
     }
@@ -696,7 +701,7 @@ pub struct CreateIpsecTunnelBody {
     pub psk: ::std::option::Option<::std::string::String>,
     /// If `true`, then IPsec replay protection will be supported in the Cloudflare-to-customer direction
     pub replay_protection: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -743,12 +748,13 @@ pub struct CreateIpsecTunnelBodyHealthCheck {
     pub r#type: ::std::option::Option<
         UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckType,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpsecTunnelBodyHealthCheck { direction : "direction", enabled : "enabled" =>
-    boolean, rate : "rate", target : "target" => string, r#type : "type" }
+    CreateIpsecTunnelBodyHealthCheck { direction : "direction" => choice, enabled :
+    "enabled" => boolean, rate : "rate" => choice, target : "target" => string, r#type :
+    "type" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -169,20 +169,20 @@ impl MagicNetworkMonitoringConfigurationApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountConfiguration {
     /// Fallback sampling rate of flow messages being sent in packets per second
-    pub default_sampling: f64,
+    pub default_sampling: ::std::option::Option<f64>,
     /// The account name
     pub name: ::std::string::String,
-    pub router_ips: ::std::vec::Vec<::std::string::String>,
+    pub router_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub warp_devices: ::std::option::Option<
         ::std::vec::Vec<AccountConfigurationWarpDevice>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccountConfiguration { default_sampling : "default_sampling" required => number, name
-    : "name" required => string, router_ips : "router_ips" required => strings,
-    warp_devices : "warp_devices" => objects }
+    AccountConfiguration { default_sampling : "default_sampling" => number, name : "name"
+    required => string, router_ips : "router_ips" => strings, warp_devices :
+    "warp_devices" => objects }
 );
 impl AccountConfiguration {
     /// A value with the required fields set and the others empty.
@@ -192,9 +192,9 @@ impl AccountConfiguration {
         router_ips: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            default_sampling,
+            default_sampling: ::std::option::Option::Some(default_sampling),
             name: ::std::convert::Into::into(name),
-            router_ips,
+            router_ips: ::std::option::Option::Some(router_ips),
             warp_devices: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -206,7 +206,7 @@ pub struct AccountConfigurationWarpDevice {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub router_ip: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

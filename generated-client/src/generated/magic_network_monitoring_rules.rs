@@ -191,7 +191,7 @@ pub struct Rule {
     /// The number of bits per second for the rule
     pub bandwidth_threshold: ::std::option::Option<f64>,
     /// The amount of time that the rule threshold must be exceeded to send an alert notification
-    pub duration: ::std::string::String,
+    pub duration: ::std::option::Option<::std::string::String>,
     /// The id of the rule
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the rule
@@ -199,19 +199,19 @@ pub struct Rule {
     /// The number of packets per second for the rule
     pub packet_threshold: ::std::option::Option<f64>,
     pub prefix_match: ::std::option::Option<::std::string::String>,
-    pub prefixes: ::std::vec::Vec<::std::string::String>,
+    pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub zscore_sensitivity: ::std::option::Option<::std::string::String>,
     pub zscore_target: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Rule { automatic_advertisement : "automatic_advertisement" => json,
-    bandwidth_threshold : "bandwidth_threshold" => number, duration : "duration" required
-    => string, id : "id" => string, name : "name" required => string, packet_threshold :
+    bandwidth_threshold : "bandwidth_threshold" => number, duration : "duration" =>
+    string, id : "id" => string, name : "name" required => string, packet_threshold :
     "packet_threshold" => number, prefix_match : "prefix_match" => string, prefixes :
-    "prefixes" required => strings, r#type : "type" => string, zscore_sensitivity :
+    "prefixes" => strings, r#type : "type" => string, zscore_sensitivity :
     "zscore_sensitivity" => string, zscore_target : "zscore_target" => string }
 );
 impl Rule {
@@ -224,12 +224,12 @@ impl Rule {
         Self {
             automatic_advertisement: ::std::option::Option::None,
             bandwidth_threshold: ::std::option::Option::None,
-            duration: ::std::convert::Into::into(duration),
+            duration: ::std::option::Option::Some(::std::convert::Into::into(duration)),
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             packet_threshold: ::std::option::Option::None,
             prefix_match: ::std::option::Option::None,
-            prefixes,
+            prefixes: ::std::option::Option::Some(prefixes),
             r#type: ::std::option::Option::None,
             zscore_sensitivity: ::std::option::Option::None,
             zscore_target: ::std::option::Option::None,
@@ -242,7 +242,7 @@ impl Rule {
 pub struct Advertisement {
     /// Toggle on if you would like Cloudflare to automatically advertise the IP Prefixes within the rule…
     pub automatic_advertisement: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

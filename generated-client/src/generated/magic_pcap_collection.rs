@@ -252,7 +252,7 @@ pub struct PcapFilter {
     pub destination_port: ::std::option::Option<i64>,
     /// IP protocol number
     pub protocol: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -292,17 +292,18 @@ pub struct PcapRequest {
     pub packets_captured: ::std::option::Option<i64>,
     /// RFC 3339 date-time, full captures only: when a stop was requested
     pub stop_requested: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PcapRequest { id : "id" => string, r#type : "type", system : "system", status :
-    "status", submitted : "submitted" => string, time_limit : "time_limit" => number,
-    filter_v1 : "filter_v1" => object, offset_time : "offset_time" => string,
-    packet_limit : "packet_limit" => integer, byte_limit : "byte_limit" => integer,
-    colo_name : "colo_name" => string, destination_conf : "destination_conf" => string,
-    error_message : "error_message" => string, packets_captured : "packets_captured" =>
-    integer, stop_requested : "stop_requested" => string }
+    PcapRequest { id : "id" => string, r#type : "type" => choice, system : "system" =>
+    choice, status : "status" => choice, submitted : "submitted" => string, time_limit :
+    "time_limit" => number, filter_v1 : "filter_v1" => object, offset_time :
+    "offset_time" => string, packet_limit : "packet_limit" => integer, byte_limit :
+    "byte_limit" => integer, colo_name : "colo_name" => string, destination_conf :
+    "destination_conf" => string, error_message : "error_message" => string,
+    packets_captured : "packets_captured" => integer, stop_requested : "stop_requested"
+    => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -481,22 +482,22 @@ impl ::std::fmt::Display for PcapRequestStatus {
 pub struct PcapsOwnership {
     /// the bucket ID
     pub id: ::std::string::String,
-    pub status: PcapsOwnershipStatus,
+    pub status: ::std::option::Option<PcapsOwnershipStatus>,
     /// RFC 3339 time the bucket was added
-    pub submitted: ::std::string::String,
+    pub submitted: ::std::option::Option<::std::string::String>,
     /// the bucket URI
-    pub destination_conf: ::std::string::String,
+    pub destination_conf: ::std::option::Option<::std::string::String>,
     /// the ownership challenge file written to the bucket
-    pub filename: ::std::string::String,
+    pub filename: ::std::option::Option<::std::string::String>,
     /// RFC 3339 time the bucket was validated
     pub validated: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PcapsOwnership { id : "id" required => string, status : "status" required, submitted
-    : "submitted" required => string, destination_conf : "destination_conf" required =>
-    string, filename : "filename" required => string, validated : "validated" => string }
+    PcapsOwnership { id : "id" required => string, status : "status" => choice, submitted
+    : "submitted" => string, destination_conf : "destination_conf" => string, filename :
+    "filename" => string, validated : "validated" => string }
 );
 impl PcapsOwnership {
     /// A value with the required fields set and the others empty.
@@ -509,10 +510,14 @@ impl PcapsOwnership {
     ) -> Self {
         Self {
             id: ::std::convert::Into::into(id),
-            status,
-            submitted: ::std::convert::Into::into(submitted),
-            destination_conf: ::std::convert::Into::into(destination_conf),
-            filename: ::std::convert::Into::into(filename),
+            status: ::std::option::Option::Some(status),
+            submitted: ::std::option::Option::Some(
+                ::std::convert::Into::into(submitted),
+            ),
+            destination_conf: ::std::option::Option::Some(
+                ::std::convert::Into::into(destination_conf),
+            ),
+            filename: ::std::option::Option::Some(::std::convert::Into::into(filename)),
             validated: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -581,17 +586,18 @@ pub enum PcapCreateRequest {
     Simple(PcapCreateSimple),
     /// `type` is `full`.
     Full(PcapCreateFull),
-    /// Any other `type` (or none): the object as sent, `type` included.
+    /// Any other `type` (or none): the value as sent, `type` included.
     /// It is written back unchanged, so it can also send a kind this client
-    /// does not know yet.
-    Other(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    /// does not know yet. A value that is not an object at all is kept here
+    /// too, and listed as a mismatch.
+    Other(::serde_json::Value),
 }
 crate::runtime::tagged!(
     PcapCreateRequest, "type", { Simple(PcapCreateSimple) = "simple",
     Full(PcapCreateFull) = "full" }
 );
 impl PcapCreateRequest {
-    /// `time_limit` of any kind: `None` when it is absent, or an `Other` object holds
+    /// `time_limit` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
     pub fn time_limit(&self) -> ::std::option::Option<f64> {
         match self {
@@ -626,21 +632,21 @@ pub struct PcapCreateSimple {
     pub filter_v1: ::std::option::Option<PcapFilter>,
     /// RFC 3339 date-time, within the last 24 h; defaults to the time of the request
     pub offset_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PcapCreateSimple { system : "system" required, time_limit : "time_limit" required =>
-    number, packet_limit : "packet_limit" required => integer, filter_v1 : "filter_v1" =>
-    object, offset_time : "offset_time" => string }
+    PcapCreateSimple { system : "system" must => choice, time_limit : "time_limit"
+    required => number, packet_limit : "packet_limit" required => integer, filter_v1 :
+    "filter_v1" => object, offset_time : "offset_time" => string }
 );
 impl PcapCreateSimple {
     /// A value with the required fields set and the others empty.
     pub fn new(time_limit: f64, packet_limit: i64) -> Self {
         Self {
             system: PcapRequestSystem::MagicTransit,
-            time_limit,
-            packet_limit,
+            time_limit: time_limit,
+            packet_limit: packet_limit,
             filter_v1: ::std::option::Option::None,
             offset_time: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -664,12 +670,12 @@ pub struct PcapCreateFull {
     pub packet_limit: ::std::option::Option<i64>,
     /// at most 1000000000
     pub byte_limit: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PcapCreateFull { system : "system" required, time_limit : "time_limit" required =>
-    number, colo_name : "colo_name" required => string, destination_conf :
+    PcapCreateFull { system : "system" must => choice, time_limit : "time_limit" required
+    => number, colo_name : "colo_name" required => string, destination_conf :
     "destination_conf" required => string, filter_v1 : "filter_v1" => object,
     packet_limit : "packet_limit" => integer, byte_limit : "byte_limit" => integer }
 );
@@ -682,7 +688,7 @@ impl PcapCreateFull {
     ) -> Self {
         Self {
             system: PcapRequestSystem::MagicTransit,
-            time_limit,
+            time_limit: time_limit,
             colo_name: ::std::convert::Into::into(colo_name),
             destination_conf: ::std::convert::Into::into(destination_conf),
             filter_v1: ::std::option::Option::None,
@@ -697,7 +703,7 @@ impl PcapCreateFull {
 pub struct PcapsOwnershipRequest {
     /// the bucket URI, such as s3://pcaps-bucket?region=us-east-1
     pub destination_conf: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -721,7 +727,7 @@ pub struct PcapsOwnershipValidateRequest {
     pub destination_conf: ::std::string::String,
     /// the challenge file name found in the bucket
     pub ownership_challenge: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -200,20 +200,20 @@ pub struct SiteAcl {
     pub name: ::std::option::Option<::std::string::String>,
     pub protocols: ::std::option::Option<::std::vec::Vec<SiteAclProtocol>>,
     pub unidirectional: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SiteAcl { description : "description" => string, forward_locally : "forward_locally"
     => boolean, id : "id" => string, lan_1 : "lan_1" => object, lan_2 : "lan_2" =>
-    object, name : "name" => string, protocols : "protocols", unidirectional :
+    object, name : "name" => string, protocols : "protocols" => choices, unidirectional :
     "unidirectional" => boolean }
 );
 /// Used by [`MagicSiteAclsApi::create_site_acl`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteAclLan1 {
     /// The identifier for the LAN you want to create an ACL policy with
-    pub lan_id: ::std::string::String,
+    pub lan_id: ::std::option::Option<::std::string::String>,
     /// The name of the LAN based on the provided lan_id
     pub lan_name: ::std::option::Option<::std::string::String>,
     pub port_ranges: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -221,11 +221,11 @@ pub struct SiteAclLan1 {
     pub ports: ::std::option::Option<::std::vec::Vec<i64>>,
     /// Array of subnet IPs within the LAN that will be included in the ACL
     pub subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteAclLan1 { lan_id : "lan_id" required => string, lan_name : "lan_name" => string,
+    SiteAclLan1 { lan_id : "lan_id" => string, lan_name : "lan_name" => string,
     port_ranges : "port_ranges" => strings, ports : "ports", subnets : "subnets" =>
     strings }
 );
@@ -233,7 +233,7 @@ impl SiteAclLan1 {
     /// A value with the required fields set and the others empty.
     pub fn new(lan_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            lan_id: ::std::convert::Into::into(lan_id),
+            lan_id: ::std::option::Option::Some(::std::convert::Into::into(lan_id)),
             lan_name: ::std::option::Option::None,
             port_ranges: ::std::option::Option::None,
             ports: ::std::option::Option::None,
@@ -311,20 +311,20 @@ pub struct ListSiteAclsItem {
     pub name: ::std::option::Option<::std::string::String>,
     pub protocols: ::std::option::Option<::std::vec::Vec<SiteAclProtocol>>,
     pub unidirectional: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListSiteAclsItem { description : "description" => string, forward_locally :
     "forward_locally" => boolean, id : "id" => string, lan_1 : "lan_1" => object, lan_2 :
-    "lan_2" => object, name : "name" => string, protocols : "protocols", unidirectional :
-    "unidirectional" => boolean }
+    "lan_2" => object, name : "name" => string, protocols : "protocols" => choices,
+    unidirectional : "unidirectional" => boolean }
 );
 /// Used by [`MagicSiteAclsApi::list_site_acls`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListSiteAclsItemLan1 {
     /// The identifier for the LAN you want to create an ACL policy with
-    pub lan_id: ::std::string::String,
+    pub lan_id: ::std::option::Option<::std::string::String>,
     /// The name of the LAN based on the provided lan_id
     pub lan_name: ::std::option::Option<::std::string::String>,
     pub port_ranges: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -332,19 +332,18 @@ pub struct ListSiteAclsItemLan1 {
     pub ports: ::std::option::Option<::std::vec::Vec<i64>>,
     /// Array of subnet IPs within the LAN that will be included in the ACL
     pub subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListSiteAclsItemLan1 { lan_id : "lan_id" required => string, lan_name : "lan_name" =>
-    string, port_ranges : "port_ranges", ports : "ports", subnets : "subnets" => strings
-    }
+    ListSiteAclsItemLan1 { lan_id : "lan_id" => string, lan_name : "lan_name" => string,
+    port_ranges : "port_ranges", ports : "ports", subnets : "subnets" => strings }
 );
 impl ListSiteAclsItemLan1 {
     /// A value with the required fields set and the others empty.
     pub fn new(lan_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            lan_id: ::std::convert::Into::into(lan_id),
+            lan_id: ::std::option::Option::Some(::std::convert::Into::into(lan_id)),
             lan_name: ::std::option::Option::None,
             port_ranges: ::std::option::Option::None,
             ports: ::std::option::Option::None,
@@ -365,13 +364,13 @@ pub struct CreateSiteAclBody {
     /// The name of the ACL
     pub name: ::std::string::String,
     pub protocols: ::std::option::Option<::std::vec::Vec<SiteAclProtocol>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateSiteAclBody { description : "description" => string, forward_locally :
     "forward_locally" => boolean, lan_1 : "lan_1" => object, lan_2 : "lan_2" => object,
-    name : "name" required => string, protocols : "protocols" }
+    name : "name" required => string, protocols : "protocols" => choices }
 );
 impl CreateSiteAclBody {
     /// A value with the required fields set and the others empty.
@@ -398,7 +397,7 @@ pub struct CreateSiteAclBodyLan1 {
     pub ports: ::std::option::Option<::std::vec::Vec<i64>>,
     /// Array of subnet IPs within the LAN that will be included in the ACL
     pub subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -429,11 +428,11 @@ pub struct UpdateSiteAclBody {
     /// The name of the ACL
     pub name: ::std::option::Option<::std::string::String>,
     pub protocols: ::std::option::Option<::std::vec::Vec<SiteAclProtocol>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateSiteAclBody { description : "description" => string, forward_locally :
     "forward_locally" => boolean, lan_1 : "lan_1" => object, lan_2 : "lan_2" => object,
-    name : "name" => string, protocols : "protocols" }
+    name : "name" => string, protocols : "protocols" => choices }
 );

@@ -174,17 +174,17 @@ pub struct AppConfig {
     /// Priority of traffic
     pub priority: ::std::option::Option<i64>,
     /// Identifier
-    pub site_id: ::std::string::String,
+    pub site_id: ::std::option::Option<::std::string::String>,
     /// Magic account app ID
     pub account_app_id: ::std::option::Option<::std::string::String>,
     /// Managed app ID
     pub managed_app_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AppConfig { breakout : "breakout" => boolean, id : "id" required => string, priority
-    : "priority" => integer, site_id : "site_id" required => string, account_app_id :
+    : "priority" => integer, site_id : "site_id" => string, account_app_id :
     "account_app_id" => string, managed_app_id : "managed_app_id" => string }
 );
 impl AppConfig {
@@ -197,7 +197,7 @@ impl AppConfig {
             breakout: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
             priority: ::std::option::Option::None,
-            site_id: ::std::convert::Into::into(site_id),
+            site_id: ::std::option::Option::Some(::std::convert::Into::into(site_id)),
             account_app_id: ::std::option::Option::None,
             managed_app_id: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -215,7 +215,7 @@ pub struct CreateAppConfigBody {
     pub account_app_id: ::std::option::Option<::std::string::String>,
     /// Managed app ID
     pub managed_app_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -234,7 +234,7 @@ pub struct UpdateAppConfigBody {
     pub managed_app_id: ::std::option::Option<::std::string::String>,
     /// Priority of traffic
     pub priority: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -202,7 +202,7 @@ pub struct SiteLan {
     pub static_addressing: ::std::option::Option<SiteLanStaticAddressing>,
     /// VLAN port number
     pub vlan_tag: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -216,7 +216,7 @@ crate::runtime::object!(
 pub struct SiteLanNat {
     /// A valid CIDR notation representing an IP range
     pub static_prefix: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SiteLanNat { static_prefix : "static_prefix" => string });
@@ -225,15 +225,15 @@ crate::runtime::object!(SiteLanNat { static_prefix : "static_prefix" => string }
 pub struct SiteLanRoutedSubnet {
     pub nat: ::std::option::Option<SiteLanNat>,
     /// A valid IPv4 address
-    pub next_hop: ::std::string::String,
+    pub next_hop: ::std::option::Option<::std::string::String>,
     /// A valid CIDR notation representing an IP range
-    pub prefix: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteLanRoutedSubnet { nat : "nat" => object, next_hop : "next_hop" required =>
-    string, prefix : "prefix" required => string }
+    SiteLanRoutedSubnet { nat : "nat" => object, next_hop : "next_hop" => string, prefix
+    : "prefix" => string }
 );
 impl SiteLanRoutedSubnet {
     /// A value with the required fields set and the others empty.
@@ -243,8 +243,8 @@ impl SiteLanRoutedSubnet {
     ) -> Self {
         Self {
             nat: ::std::option::Option::None,
-            next_hop: ::std::convert::Into::into(next_hop),
-            prefix: ::std::convert::Into::into(prefix),
+            next_hop: ::std::option::Option::Some(::std::convert::Into::into(next_hop)),
+            prefix: ::std::option::Option::Some(::std::convert::Into::into(prefix)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -253,26 +253,26 @@ impl SiteLanRoutedSubnet {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteLanStaticAddressing {
     /// A valid CIDR notation representing an IP range
-    pub address: ::std::string::String,
+    pub address: ::std::option::Option<::std::string::String>,
     pub dhcp_relay: ::std::option::Option<SiteLanStaticAddressingDhcpRelay>,
     pub dhcp_server: ::std::option::Option<SiteLanStaticAddressingDhcpServer>,
     /// A valid CIDR notation representing an IP range
     pub secondary_address: ::std::option::Option<::std::string::String>,
     /// A valid CIDR notation representing an IP range
     pub virtual_address: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteLanStaticAddressing { address : "address" required => string, dhcp_relay :
-    "dhcp_relay" => object, dhcp_server : "dhcp_server" => object, secondary_address :
+    SiteLanStaticAddressing { address : "address" => string, dhcp_relay : "dhcp_relay" =>
+    object, dhcp_server : "dhcp_server" => object, secondary_address :
     "secondary_address" => string, virtual_address : "virtual_address" => string }
 );
 impl SiteLanStaticAddressing {
     /// A value with the required fields set and the others empty.
     pub fn new(address: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            address: ::std::convert::Into::into(address),
+            address: ::std::option::Option::Some(::std::convert::Into::into(address)),
             dhcp_relay: ::std::option::Option::None,
             dhcp_server: ::std::option::Option::None,
             secondary_address: ::std::option::Option::None,
@@ -286,7 +286,7 @@ impl SiteLanStaticAddressing {
 pub struct SiteLanStaticAddressingDhcpRelay {
     /// List of DHCP server IPs
     pub server_addresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -305,13 +305,13 @@ pub struct SiteLanStaticAddressingDhcpServer {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub dns_servers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SiteLanStaticAddressingDhcpServer { dhcp_pool_end : "dhcp_pool_end" => string,
     dhcp_pool_start : "dhcp_pool_start" => string, dns_server : "dns_server" => string,
-    reservations : "reservations", dns_servers : "dns_servers" }
+    reservations : "reservations" => map, dns_servers : "dns_servers" }
 );
 /// Used by [`MagicSiteLansApi::create_site_lan`].
 #[derive(Debug, Clone, PartialEq)]
@@ -325,7 +325,7 @@ pub struct CreateSiteLanBody {
     pub static_addressing: ::std::option::Option<CreateSiteLanBodyStaticAddressing>,
     /// VLAN port number
     pub vlan_tag: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -341,10 +341,10 @@ impl CreateSiteLanBody {
             ha_link: ::std::option::Option::None,
             name: ::std::option::Option::None,
             nat: ::std::option::Option::None,
-            physport,
+            physport: physport,
             routed_subnets: ::std::option::Option::None,
             static_addressing: ::std::option::Option::None,
-            vlan_tag,
+            vlan_tag: vlan_tag,
             extra: ::std::default::Default::default(),
         }
     }
@@ -360,7 +360,7 @@ pub struct CreateSiteLanBodyStaticAddressing {
     pub secondary_address: ::std::option::Option<::std::string::String>,
     /// A valid CIDR notation representing an IP range
     pub virtual_address: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -394,13 +394,13 @@ pub struct CreateSiteLanBodyStaticAddressingDhcpServer {
     pub reservations: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateSiteLanBodyStaticAddressingDhcpServer { dhcp_pool_end : "dhcp_pool_end" =>
     string, dhcp_pool_start : "dhcp_pool_start" => string, dns_server : "dns_server" =>
-    string, reservations : "reservations" }
+    string, reservations : "reservations" => map }
 );
 /// Used by [`MagicSiteLansApi::update_site_lan`], [`MagicSiteLansApi::patch_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -412,7 +412,7 @@ pub struct UpdateSiteLanBody {
     pub static_addressing: ::std::option::Option<CreateSiteLanBodyStaticAddressing>,
     /// VLAN port number
     pub vlan_tag: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -165,7 +165,7 @@ pub struct NetflowConfiguration {
     pub collector_port: ::std::option::Option<i64>,
     pub inactive_timeout: ::std::option::Option<i64>,
     pub sampling_rate: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

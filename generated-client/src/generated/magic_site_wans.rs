@@ -200,7 +200,7 @@ pub struct SiteWan {
     pub static_addressing: ::std::option::Option<SiteWanStaticAddressing>,
     /// VLAN port number
     pub vlan_tag: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -213,18 +213,17 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteWanStaticAddressing {
     /// A valid CIDR notation representing an IP range
-    pub address: ::std::string::String,
+    pub address: ::std::option::Option<::std::string::String>,
     /// A valid IPv4 address
-    pub gateway_address: ::std::string::String,
+    pub gateway_address: ::std::option::Option<::std::string::String>,
     /// A valid CIDR notation representing an IP range
     pub secondary_address: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SiteWanStaticAddressing { address : "address" required => string, gateway_address :
-    "gateway_address" required => string, secondary_address : "secondary_address" =>
-    string }
+    SiteWanStaticAddressing { address : "address" => string, gateway_address :
+    "gateway_address" => string, secondary_address : "secondary_address" => string }
 );
 impl SiteWanStaticAddressing {
     /// A value with the required fields set and the others empty.
@@ -233,8 +232,10 @@ impl SiteWanStaticAddressing {
         gateway_address: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            address: ::std::convert::Into::into(address),
-            gateway_address: ::std::convert::Into::into(gateway_address),
+            address: ::std::option::Option::Some(::std::convert::Into::into(address)),
+            gateway_address: ::std::option::Option::Some(
+                ::std::convert::Into::into(gateway_address),
+            ),
             secondary_address: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -249,7 +250,7 @@ pub struct CreateSiteWanBody {
     pub static_addressing: ::std::option::Option<SiteWanStaticAddressing>,
     /// VLAN port number
     pub vlan_tag: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -262,10 +263,10 @@ impl CreateSiteWanBody {
     pub fn new(physport: i64, vlan_tag: i64) -> Self {
         Self {
             name: ::std::option::Option::None,
-            physport,
+            physport: physport,
             priority: ::std::option::Option::None,
             static_addressing: ::std::option::Option::None,
-            vlan_tag,
+            vlan_tag: vlan_tag,
             extra: ::std::default::Default::default(),
         }
     }
@@ -279,7 +280,7 @@ pub struct UpdateSiteWanBody {
     pub static_addressing: ::std::option::Option<SiteWanStaticAddressing>,
     /// VLAN port number
     pub vlan_tag: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

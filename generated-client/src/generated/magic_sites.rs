@@ -183,7 +183,7 @@ pub struct Site {
     pub name: ::std::option::Option<::std::string::String>,
     /// Magic Connector identifier tag
     pub secondary_connector_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -199,7 +199,7 @@ pub struct SiteLocation {
     pub lat: ::std::option::Option<::serde_json::Value>,
     /// Longitude
     pub lon: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SiteLocation { lat : "lat" => json, lon : "lon" => json });
@@ -216,7 +216,7 @@ pub struct CreateSiteBody {
     pub name: ::std::string::String,
     /// Magic Connector identifier tag
     pub secondary_connector_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -246,7 +246,7 @@ pub struct CreateSiteBodyLocation {
     pub lat: ::std::option::Option<::std::string::String>,
     /// Longitude
     pub lon: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -257,7 +257,7 @@ crate::runtime::object!(
 pub struct ListSitesQuery {
     /// Identifier
     pub connector_identifier: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -274,7 +274,7 @@ pub struct UpdateSiteBody {
     pub name: ::std::option::Option<::std::string::String>,
     /// Magic Connector identifier tag
     pub secondary_connector_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

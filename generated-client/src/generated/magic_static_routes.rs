@@ -200,7 +200,7 @@ impl MagicStaticRoutesApi {
 pub struct ManyRoutes {
     pub modified: ::std::option::Option<bool>,
     pub modified_routes: ::std::option::Option<::std::vec::Vec<ManyRoutesModifiedRoute>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -219,23 +219,22 @@ pub struct ManyRoutesModifiedRoute {
     /// RFC 3339 date-time, When the route was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// The next-hop IP Address for the static route
-    pub nexthop: ::std::string::String,
+    pub nexthop: ::std::option::Option<::std::string::String>,
     /// IP Prefix in Classless Inter-Domain Routing format
-    pub prefix: ::std::string::String,
+    pub prefix: ::std::option::Option<::std::string::String>,
     /// Priority of the static route
-    pub priority: i64,
+    pub priority: ::std::option::Option<i64>,
     pub scope: ::std::option::Option<ManyRoutesModifiedRouteScope>,
     /// Optional weight of the ECMP scope - if provided
     pub weight: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ManyRoutesModifiedRoute { created_on : "created_on" => string, description :
     "description" => string, id : "id" => string, modified_on : "modified_on" => string,
-    nexthop : "nexthop" required => string, prefix : "prefix" required => string,
-    priority : "priority" required => integer, scope : "scope" => object, weight :
-    "weight" => integer }
+    nexthop : "nexthop" => string, prefix : "prefix" => string, priority : "priority" =>
+    integer, scope : "scope" => object, weight : "weight" => integer }
 );
 impl ManyRoutesModifiedRoute {
     /// A value with the required fields set and the others empty.
@@ -249,9 +248,9 @@ impl ManyRoutesModifiedRoute {
             description: ::std::option::Option::None,
             id: ::std::option::Option::None,
             modified_on: ::std::option::Option::None,
-            nexthop: ::std::convert::Into::into(nexthop),
-            prefix: ::std::convert::Into::into(prefix),
-            priority,
+            nexthop: ::std::option::Option::Some(::std::convert::Into::into(nexthop)),
+            prefix: ::std::option::Option::Some(::std::convert::Into::into(prefix)),
+            priority: ::std::option::Option::Some(priority),
             scope: ::std::option::Option::None,
             weight: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -265,7 +264,7 @@ pub struct ManyRoutesModifiedRouteScope {
     pub colo_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// List of colo regions for the ECMP scope
     pub colo_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -285,7 +284,7 @@ pub struct Route {
     pub scope: ::std::option::Option<RouteScope>,
     pub weight: ::std::option::Option<i64>,
     pub routes: ::std::option::Option<::std::vec::Vec<ManyRoutesModifiedRoute>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -299,7 +298,7 @@ crate::runtime::object!(
 pub struct RouteScope {
     pub colo_names: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub colo_regions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -309,7 +308,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Routes {
     pub routes: ::std::option::Option<::std::vec::Vec<ManyRoutesModifiedRoute>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Routes { routes : "routes" => objects });
@@ -320,19 +319,19 @@ pub struct DeleteManyRoutesResponse {
     pub deleted_routes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DeleteManyRoutesResponse { deleted : "deleted" => boolean, deleted_routes :
-    "deleted_routes" }
+    "deleted_routes" => map }
 );
 /// Used by [`MagicStaticRoutesApi::update_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateRouteResponse {
     pub modified: ::std::option::Option<bool>,
     pub modified_route: ::std::option::Option<UpdateRouteResponseModifiedRoute>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -351,7 +350,7 @@ pub struct UpdateRouteResponseModifiedRoute {
     pub priority: ::std::option::Option<i64>,
     pub scope: ::std::option::Option<UpdateRouteResponseModifiedRouteScope>,
     pub weight: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -365,7 +364,7 @@ crate::runtime::object!(
 pub struct UpdateRouteResponseModifiedRouteScope {
     pub colo_names: ::std::option::Option<::serde_json::Value>,
     pub colo_regions: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -376,7 +375,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RouteDetailsResponse {
     pub route: ::std::option::Option<UpdateRouteResponseModifiedRoute>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RouteDetailsResponse { route : "route" => object });
@@ -385,7 +384,7 @@ crate::runtime::object!(RouteDetailsResponse { route : "route" => object });
 pub struct DeleteRouteResponse {
     pub deleted: ::std::option::Option<bool>,
     pub deleted_route: ::std::option::Option<UpdateRouteResponseModifiedRoute>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -396,7 +395,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateManyRoutesBody {
     pub routes: ::std::option::Option<::std::vec::Vec<UpdateManyRoutesBodyRoute>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateManyRoutesBody { routes : "routes" => objects });
@@ -414,7 +413,7 @@ pub struct UpdateManyRoutesBodyRoute {
     pub scope: ::std::option::Option<ManyRoutesModifiedRouteScope>,
     /// Optional weight of the ECMP scope - if provided
     pub weight: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -434,7 +433,7 @@ impl UpdateManyRoutesBodyRoute {
             description: ::std::option::Option::None,
             nexthop: ::std::convert::Into::into(nexthop),
             prefix: ::std::convert::Into::into(prefix),
-            priority,
+            priority: priority,
             scope: ::std::option::Option::None,
             weight: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -447,7 +446,7 @@ pub struct CreateRouteBody {
     pub prefix: ::serde_json::Value,
     pub nexthop: ::serde_json::Value,
     pub priority: ::serde_json::Value,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -462,9 +461,9 @@ impl CreateRouteBody {
         priority: ::serde_json::Value,
     ) -> Self {
         Self {
-            prefix,
-            nexthop,
-            priority,
+            prefix: prefix,
+            nexthop: nexthop,
+            priority: priority,
             extra: ::std::default::Default::default(),
         }
     }
@@ -475,7 +474,7 @@ pub struct DeleteManyRoutesBody {
     pub routes: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteManyRoutesBody { routes : "routes" });

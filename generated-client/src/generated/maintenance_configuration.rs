@@ -95,7 +95,7 @@ pub struct UpdateCatalogMaintenanceConfigurationResponse {
     pub snapshot_expiration: ::std::option::Option<
         UpdateCatalogMaintenanceConfigurationResponseSnapshotExpiration,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -107,7 +107,7 @@ crate::runtime::object!(
 pub struct UpdateCatalogMaintenanceConfigurationResponseCompaction {
     pub state: ::std::option::Option<::std::string::String>,
     pub target_size_mb: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -120,7 +120,7 @@ pub struct UpdateCatalogMaintenanceConfigurationResponseSnapshotExpiration {
     pub max_snapshot_age: ::std::option::Option<::std::string::String>,
     pub min_snapshots_to_keep: ::std::option::Option<i64>,
     pub state: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -135,7 +135,7 @@ pub struct CatalogMaintenanceConfiguration {
     pub maintenance_config: ::std::option::Option<
         UpdateCatalogMaintenanceConfigurationResponse,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

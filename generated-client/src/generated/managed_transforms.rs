@@ -102,7 +102,7 @@ pub struct UpdateManagedTransformsBody {
     pub managed_response_headers: ::std::option::Option<
         ::std::vec::Vec<UpdateManagedTransformsBodyManagedRequestHeader>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -116,7 +116,7 @@ pub struct UpdateManagedTransformsBodyManagedRequestHeader {
     pub enabled: ::std::option::Option<bool>,
     /// Human-readable identifier of the Managed Transform
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

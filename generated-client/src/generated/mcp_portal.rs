@@ -148,7 +148,7 @@ pub struct McpPortal {
     pub modified_by: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub secure_web_gateway: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -170,7 +170,7 @@ pub struct ReadMcpPortalResponse {
     pub name: ::std::option::Option<::std::string::String>,
     pub secure_web_gateway: ::std::option::Option<bool>,
     pub servers: ::std::option::Option<::std::vec::Vec<ReadMcpPortalResponseServer>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -210,7 +210,7 @@ pub struct ReadMcpPortalResponseServer {
     pub updated_tools: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -25,9 +25,7 @@ impl MiscategorizationApi {
         &self,
         account_id: &str,
         body: &CreateMiscategorizationBody,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Miscategorization>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -43,41 +41,6 @@ impl MiscategorizationApi {
 }
 /// Used by [`MiscategorizationApi::create_miscategorization`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Miscategorization {
-    pub errors: ::std::option::Option<::std::vec::Vec<Error>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<Error>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    Miscategorization { errors : "errors" => objects, messages : "messages" => objects,
-    success : "success" => boolean }
-);
-/// Used by [`MiscategorizationApi::create_miscategorization`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Error {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<ErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    Error { code : "code" => integer, documentation_url : "documentation_url" => string,
-    message : "message" => string, source : "source" => object }
-);
-/// Used by [`MiscategorizationApi::create_miscategorization`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(ErrorSource { pointer : "pointer" => string });
-/// Used by [`MiscategorizationApi::create_miscategorization`].
-#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateMiscategorizationBody {
     pub content_adds: ::std::option::Option<::serde_json::Value>,
     pub content_removes: ::std::option::Option<::serde_json::Value>,
@@ -87,14 +50,14 @@ pub struct CreateMiscategorizationBody {
     pub security_removes: ::std::option::Option<::serde_json::Value>,
     /// Provide only if indicator_type is `domain` or `url`
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateMiscategorizationBody { content_adds : "content_adds" => json, content_removes
-    : "content_removes" => json, indicator_type : "indicator_type", ip : "ip" => json,
-    security_adds : "security_adds" => json, security_removes : "security_removes" =>
-    json, url : "url" => string }
+    : "content_removes" => json, indicator_type : "indicator_type" => choice, ip : "ip"
+    => json, security_adds : "security_adds" => json, security_removes :
+    "security_removes" => json, url : "url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -179,7 +179,7 @@ pub struct UploadMtlsCertificateResponse {
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, This is the time the certificate was uploaded
     pub uploaded_on: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -210,7 +210,7 @@ pub struct MtlsCertificate {
     pub signature: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, This is the time the certificate was uploaded
     pub uploaded_on: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -226,7 +226,7 @@ pub struct MtlsCertificateAssociation {
     pub service: ::std::option::Option<::std::string::String>,
     /// Certificate deployment status for the given service
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -244,7 +244,7 @@ pub struct UploadMtlsCertificateBody {
     pub name: ::std::option::Option<::std::string::String>,
     /// The private key for the certificate
     pub private_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -259,7 +259,7 @@ impl UploadMtlsCertificateBody {
         certificates: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            ca,
+            ca: ca,
             certificates: ::std::convert::Into::into(certificates),
             name: ::std::option::Option::None,
             private_key: ::std::option::Option::None,

@@ -68,7 +68,7 @@ pub struct Namespaces {
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     pub next_page_token: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -82,7 +82,7 @@ pub struct NamespacesDetail {
     pub namespace: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub namespace_uuid: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

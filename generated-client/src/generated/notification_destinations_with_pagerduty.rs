@@ -61,9 +61,7 @@ impl NotificationDestinationsWithPagerdutyApi {
     pub fn delete_pagerduty_services(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeletePagerdutyServicesResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -133,47 +131,18 @@ pub struct PagerdutyService {
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the pagerduty service
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     PagerdutyService { id : "id" => string, name : "name" => string }
-);
-/// Used by [`NotificationDestinationsWithPagerdutyApi::delete_pagerduty_services`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletePagerdutyServicesResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeletePagerdutyServicesResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeletePagerdutyServicesResponseError>,
-    >,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeletePagerdutyServicesResponse { errors : "errors" => objects, messages : "messages"
-    => objects, success : "success" => boolean }
-);
-/// Used by [`NotificationDestinationsWithPagerdutyApi::delete_pagerduty_services`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletePagerdutyServicesResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeletePagerdutyServicesResponseError { code : "code" => integer, message : "message"
-    => string }
 );
 /// Used by [`NotificationDestinationsWithPagerdutyApi::create_pagerduty_integration_token`], [`NotificationDestinationsWithPagerdutyApi::connect_pagerduty`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagerdutyIntegrationToken {
     /// token in form of UUID
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PagerdutyIntegrationToken { id : "id" => string });

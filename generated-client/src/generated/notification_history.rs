@@ -75,14 +75,14 @@ pub struct History {
     pub policy_id: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, Timestamp of when the notification was dispatched in ISO 8601 format
     pub sent: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     History { alert_body : "alert_body" => json, alert_type : "alert_type" => string,
     description : "description" => string, id : "id" => string, mechanism : "mechanism"
-    => string, mechanism_type : "mechanism_type", name : "name" => string, policy_id :
-    "policy_id" => string, sent : "sent" => string }
+    => string, mechanism_type : "mechanism_type" => choice, name : "name" => string,
+    policy_id : "policy_id" => string, sent : "sent" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -149,7 +149,7 @@ pub struct ListHistoryQuery {
     pub page: ::std::option::Option<f64>,
     /// RFC 3339 date-time, Limit the returned results to history records newer than the specified date
     pub since: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

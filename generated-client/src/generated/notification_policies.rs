@@ -134,9 +134,7 @@ impl NotificationPoliciesApi {
         &self,
         account_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteNotificationPolicyResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -155,7 +153,7 @@ impl NotificationPoliciesApi {
 pub struct NotificationPolicy {
     /// UUID
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(NotificationPolicy { id : "id" => string });
@@ -180,15 +178,15 @@ pub struct ListNotificationPoliciesItem {
     pub modified: ::std::option::Option<::std::string::String>,
     /// Name of the policy
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListNotificationPoliciesItem { alert_interval : "alert_interval" => string,
-    alert_type : "alert_type", created : "created" => string, description : "description"
-    => string, enabled : "enabled" => boolean, filters : "filters" => object, id : "id"
-    => string, mechanisms : "mechanisms" => object, modified : "modified" => string, name
-    : "name" => string }
+    alert_type : "alert_type" => choice, created : "created" => string, description :
+    "description" => string, enabled : "enabled" => boolean, filters : "filters" =>
+    object, id : "id" => string, mechanisms : "mechanisms" => object, modified :
+    "modified" => string, name : "name" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -648,7 +646,7 @@ pub struct ListNotificationPoliciesItemFilters {
     pub product: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Used for configuring advanced_ddos_attack_l4_alert
     pub target_ip: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -657,23 +655,23 @@ crate::runtime::object!(
     group_by : "group_by" => strings, event : "event" => strings, new_status :
     "new_status" => strings, health_check_id : "health_check_id" => strings, tunnel_name
     : "tunnel_name" => strings, affected_asns : "affected_asns" => strings, r#type :
-    "type", traffic_exclusions : "traffic_exclusions", new_health : "new_health" =>
-    strings, r#where : "where" => strings, requests_per_second : "requests_per_second" =>
-    strings, pool_id : "pool_id" => strings, alert_trigger_preferences :
-    "alert_trigger_preferences" => strings, tunnel_id : "tunnel_id" => strings,
-    affected_components : "affected_components" => json, status : "status" => strings,
-    selectors : "selectors" => strings, environment : "environment" => strings,
-    target_zone_name : "target_zone_name" => strings, query_tag : "query_tag" => strings,
-    actions : "actions" => strings, zones : "zones" => strings, airport_code :
-    "airport_code" => strings, slo : "slo" => strings, limit : "limit" => strings,
+    "type", traffic_exclusions : "traffic_exclusions" => choices, new_health :
+    "new_health" => strings, r#where : "where" => strings, requests_per_second :
+    "requests_per_second" => strings, pool_id : "pool_id" => strings,
+    alert_trigger_preferences : "alert_trigger_preferences" => strings, tunnel_id :
+    "tunnel_id" => strings, affected_components : "affected_components" => json, status :
+    "status" => strings, selectors : "selectors" => strings, environment : "environment"
+    => strings, target_zone_name : "target_zone_name" => strings, query_tag : "query_tag"
+    => strings, actions : "actions" => strings, zones : "zones" => strings, airport_code
+    : "airport_code" => strings, slo : "slo" => strings, limit : "limit" => strings,
     enabled : "enabled" => strings, input_id : "input_id" => strings, pop_names :
     "pop_names", megabits_per_second : "megabits_per_second" => strings,
     alert_trigger_preferences_value : "alert_trigger_preferences_value" => strings,
     affected_locations : "affected_locations" => strings, project_id : "project_id" =>
     strings, event_type : "event_type" => strings, services : "services" => strings,
     logo_tag : "logo_tag" => strings, insight_class : "insight_class", incident_impact :
-    "incident_impact", packets_per_second : "packets_per_second" => strings, product :
-    "product" => strings, target_ip : "target_ip" => strings }
+    "incident_impact" => choices, packets_per_second : "packets_per_second" => strings,
+    product : "product" => strings, target_ip : "target_ip" => strings }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -789,7 +787,7 @@ pub struct ListNotificationPoliciesItemMechanisms {
     pub email: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub pagerduty: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub webhooks: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -817,15 +815,15 @@ pub struct GetNotificationPolicyResponse {
     pub modified: ::std::option::Option<::std::string::String>,
     /// Name of the policy
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetNotificationPolicyResponse { alert_interval : "alert_interval" => string,
-    alert_type : "alert_type", created : "created" => string, description : "description"
-    => string, enabled : "enabled" => boolean, filters : "filters" => object, id : "id"
-    => string, mechanisms : "mechanisms" => object, modified : "modified" => string, name
-    : "name" => string }
+    alert_type : "alert_type" => choice, created : "created" => string, description :
+    "description" => string, enabled : "enabled" => boolean, filters : "filters" =>
+    object, id : "id" => string, mechanisms : "mechanisms" => object, modified :
+    "modified" => string, name : "name" => string }
 );
 /// Used by [`NotificationPoliciesApi::get_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -929,7 +927,7 @@ pub struct GetNotificationPolicyResponseFilters {
     pub product: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Used for configuring advanced_ddos_attack_l4_alert
     pub target_ip: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -938,7 +936,7 @@ crate::runtime::object!(
     group_by : "group_by" => strings, event : "event" => strings, new_status :
     "new_status" => strings, health_check_id : "health_check_id" => strings, tunnel_name
     : "tunnel_name" => strings, affected_asns : "affected_asns" => strings, r#type :
-    "type" => strings, traffic_exclusions : "traffic_exclusions", new_health :
+    "type" => strings, traffic_exclusions : "traffic_exclusions" => choices, new_health :
     "new_health" => strings, r#where : "where" => strings, requests_per_second :
     "requests_per_second" => strings, pool_id : "pool_id" => strings,
     alert_trigger_preferences : "alert_trigger_preferences" => strings, tunnel_id :
@@ -953,8 +951,9 @@ crate::runtime::object!(
     affected_locations : "affected_locations" => strings, project_id : "project_id" =>
     strings, event_type : "event_type" => strings, services : "services" => strings,
     logo_tag : "logo_tag" => strings, insight_class : "insight_class" => strings,
-    incident_impact : "incident_impact", packets_per_second : "packets_per_second" =>
-    strings, product : "product" => strings, target_ip : "target_ip" => strings }
+    incident_impact : "incident_impact" => choices, packets_per_second :
+    "packets_per_second" => strings, product : "product" => strings, target_ip :
+    "target_ip" => strings }
 );
 /// Used by [`NotificationPoliciesApi::get_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -962,57 +961,12 @@ pub struct GetNotificationPolicyResponseMechanisms {
     pub email: ::std::option::Option<::std::vec::Vec<NotificationPolicy>>,
     pub pagerduty: ::std::option::Option<::std::vec::Vec<NotificationPolicy>>,
     pub webhooks: ::std::option::Option<::std::vec::Vec<NotificationPolicy>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetNotificationPolicyResponseMechanisms { email : "email" => objects, pagerduty :
     "pagerduty" => objects, webhooks : "webhooks" => objects }
-);
-/// Used by [`NotificationPoliciesApi::delete_notification_policy`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteNotificationPolicyResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteNotificationPolicyResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteNotificationPolicyResponseError>,
-    >,
-    pub result_info: ::std::option::Option<DeleteNotificationPolicyResponseResultInfo>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteNotificationPolicyResponse { errors : "errors" => objects, messages :
-    "messages" => objects, result_info : "result_info" => object, success : "success" =>
-    boolean }
-);
-/// Used by [`NotificationPoliciesApi::delete_notification_policy`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteNotificationPolicyResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteNotificationPolicyResponseError { code : "code" => integer, message : "message"
-    => string }
-);
-/// Used by [`NotificationPoliciesApi::delete_notification_policy`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteNotificationPolicyResponseResultInfo {
-    pub count: ::std::option::Option<f64>,
-    pub page: ::std::option::Option<f64>,
-    pub per_page: ::std::option::Option<f64>,
-    pub total_count: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteNotificationPolicyResponseResultInfo { count : "count" => number, page : "page"
-    => number, per_page : "per_page" => number, total_count : "total_count" => number }
 );
 /// Used by [`NotificationPoliciesApi::create_notification_policy`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1031,14 +985,14 @@ pub struct CreateNotificationPolicyBody {
     >,
     /// Name of the policy
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateNotificationPolicyBody { alert_interval : "alert_interval" => string,
-    alert_type : "alert_type" required, description : "description" => string, enabled :
-    "enabled" required => boolean, filters : "filters" => object, mechanisms :
-    "mechanisms", name : "name" required => string }
+    alert_type : "alert_type" must => choice, description : "description" => string,
+    enabled : "enabled" required => boolean, filters : "filters" => object, mechanisms :
+    "mechanisms" => map, name : "name" required => string }
 );
 impl CreateNotificationPolicyBody {
     /// A value with the required fields set and the others empty.
@@ -1049,9 +1003,9 @@ impl CreateNotificationPolicyBody {
     ) -> Self {
         Self {
             alert_interval: ::std::option::Option::None,
-            alert_type,
+            alert_type: alert_type,
             description: ::std::option::Option::None,
-            enabled,
+            enabled: enabled,
             filters: ::std::option::Option::None,
             mechanisms: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
@@ -1160,7 +1114,7 @@ pub struct CreateNotificationPolicyBodyFilters {
     pub r#where: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Usage depends on specific alert type
     pub zones: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1172,19 +1126,19 @@ crate::runtime::object!(
     enabled : "enabled" => strings, environment : "environment" => strings, event :
     "event" => strings, event_source : "event_source" => strings, event_type :
     "event_type" => strings, group_by : "group_by" => strings, health_check_id :
-    "health_check_id" => strings, incident_impact : "incident_impact", input_id :
-    "input_id" => strings, limit : "limit" => strings, logo_tag : "logo_tag" => strings,
-    megabits_per_second : "megabits_per_second" => strings, new_health : "new_health" =>
-    strings, new_status : "new_status" => strings, packets_per_second :
+    "health_check_id" => strings, incident_impact : "incident_impact" => choices,
+    input_id : "input_id" => strings, limit : "limit" => strings, logo_tag : "logo_tag"
+    => strings, megabits_per_second : "megabits_per_second" => strings, new_health :
+    "new_health" => strings, new_status : "new_status" => strings, packets_per_second :
     "packets_per_second" => strings, pool_id : "pool_id" => strings, product : "product"
     => strings, project_id : "project_id" => strings, protocol : "protocol" => strings,
     query_tag : "query_tag" => strings, requests_per_second : "requests_per_second" =>
     strings, selectors : "selectors" => strings, services : "services" => strings, slo :
     "slo" => strings, status : "status" => strings, target_hostname : "target_hostname"
     => strings, target_ip : "target_ip" => strings, target_zone_name : "target_zone_name"
-    => strings, traffic_exclusions : "traffic_exclusions", tunnel_id : "tunnel_id" =>
-    strings, tunnel_name : "tunnel_name" => strings, r#where : "where" => strings, zones
-    : "zones" => strings }
+    => strings, traffic_exclusions : "traffic_exclusions" => choices, tunnel_id :
+    "tunnel_id" => strings, tunnel_name : "tunnel_name" => strings, r#where : "where" =>
+    strings, zones : "zones" => strings }
 );
 /// Used by [`NotificationPoliciesApi::update_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1203,12 +1157,12 @@ pub struct UpdateNotificationPolicyBody {
     >,
     /// Name of the policy
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateNotificationPolicyBody { alert_interval : "alert_interval" => string,
-    alert_type : "alert_type", description : "description" => string, enabled : "enabled"
-    => boolean, filters : "filters" => object, mechanisms : "mechanisms", name : "name"
-    => string }
+    alert_type : "alert_type" => choice, description : "description" => string, enabled :
+    "enabled" => boolean, filters : "filters" => object, mechanisms : "mechanisms" =>
+    map, name : "name" => string }
 );

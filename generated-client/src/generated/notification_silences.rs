@@ -59,7 +59,7 @@ impl NotificationSilencesApi {
     pub fn create_silences(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Silences>>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -122,7 +122,7 @@ impl NotificationSilencesApi {
         &self,
         account_id: &str,
         silence_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Silences>>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -145,35 +145,11 @@ pub struct Silence {
     pub policy_id: ::std::option::Option<::std::string::String>,
     pub start_time: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Silence { created_at : "created_at" => string, end_time : "end_time" => string, id :
     "id" => string, policy_id : "policy_id" => string, start_time : "start_time" =>
     string, updated_at : "updated_at" => string }
-);
-/// Used by [`NotificationSilencesApi::create_silences`], [`NotificationSilencesApi::delete_silence`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Silences {
-    pub errors: ::std::option::Option<::std::vec::Vec<SilencesError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<SilencesError>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    Silences { errors : "errors" => objects, messages : "messages" => objects, success :
-    "success" => boolean }
-);
-/// Used by [`NotificationSilencesApi::create_silences`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SilencesError {
-    pub code: ::std::option::Option<i64>,
-    pub message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    SilencesError { code : "code" => integer, message : "message" => string }
 );

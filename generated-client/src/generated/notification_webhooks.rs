@@ -130,9 +130,7 @@ impl NotificationWebhooksApi {
         &self,
         account_id: &str,
         webhook_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteWebhookResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -151,7 +149,7 @@ impl NotificationWebhooksApi {
 pub struct Webhook {
     /// UUID
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Webhook { id : "id" => string });
@@ -174,14 +172,14 @@ pub struct ListWebhooksItem {
     pub r#type: ::std::option::Option<ListWebhooksItemType>,
     /// The POST endpoint to call when dispatching a notification
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListWebhooksItem { created_at : "created_at" => string, id : "id" => string,
     last_failure : "last_failure" => string, last_success : "last_success" => string,
-    name : "name" => string, secret : "secret" => string, r#type : "type", url : "url" =>
-    string }
+    name : "name" => string, secret : "secret" => string, r#type : "type" => choice, url
+    : "url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -237,31 +235,6 @@ impl ::std::fmt::Display for ListWebhooksItemType {
         f.write_str(self.as_str())
     }
 }
-/// Used by [`NotificationWebhooksApi::delete_webhook`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteWebhookResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteWebhookResponseError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeleteWebhookResponseError>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteWebhookResponse { errors : "errors" => objects, messages : "messages" =>
-    objects, success : "success" => boolean }
-);
-/// Used by [`NotificationWebhooksApi::delete_webhook`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteWebhookResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteWebhookResponseError { code : "code" => integer, message : "message" => string
-    }
-);
 /// Used by [`NotificationWebhooksApi::create_webhook`], [`NotificationWebhooksApi::update_webhook`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateWebhookBody {
@@ -271,7 +244,7 @@ pub struct CreateWebhookBody {
     pub secret: ::std::option::Option<::std::string::String>,
     /// The POST endpoint to call when dispatching a notification
     pub url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

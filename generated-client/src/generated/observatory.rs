@@ -302,7 +302,7 @@ pub struct QuotaAndAvailability {
     pub regions: ::std::option::Option<::std::vec::Vec<QuotaAndAvailabilityRegion>>,
     /// `regionsPerPlan`
     pub regions_per_plan: ::std::option::Option<QuotaAndAvailabilityRegionsPerPlan>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -324,7 +324,7 @@ pub struct QuotaAndAvailabilityQuota {
     pub schedule_quotas_per_plan: ::std::option::Option<
         QuotaAndAvailabilityQuotaQuotasPerPlan,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -337,7 +337,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuotaAndAvailabilityQuotaQuotasPerPlan {
     pub value: ::std::option::Option<QuotaAndAvailabilityQuotaQuotasPerPlanValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -350,7 +350,7 @@ pub struct QuotaAndAvailabilityQuotaQuotasPerPlanValue {
     pub enterprise: ::std::option::Option<i64>,
     pub free: ::std::option::Option<i64>,
     pub pro: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -364,11 +364,11 @@ pub struct QuotaAndAvailabilityRegion {
     pub label: ::std::option::Option<::std::string::String>,
     /// A test region
     pub value: ::std::option::Option<QuotaAndAvailabilityRegionValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QuotaAndAvailabilityRegion { label : "label" => string, value : "value" }
+    QuotaAndAvailabilityRegion { label : "label" => string, value : "value" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -503,7 +503,7 @@ pub struct QuotaAndAvailabilityRegionsPerPlan {
     pub enterprise: ::std::option::Option<::std::vec::Vec<QuotaAndAvailabilityRegion>>,
     pub free: ::std::option::Option<::std::vec::Vec<QuotaAndAvailabilityRegion>>,
     pub pro: ::std::option::Option<::std::vec::Vec<QuotaAndAvailabilityRegion>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -519,12 +519,12 @@ pub struct TestedWebpage {
     pub tests: ::std::option::Option<::std::vec::Vec<ListTestedWebpagesItemTestsItem>>,
     /// A URL
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TestedWebpage { region : "region" => object, schedule_frequency :
-    "scheduleFrequency", tests : "tests" => objects, url : "url" => string }
+    TestedWebpage { region : "region" => object, schedule_frequency : "scheduleFrequency"
+    => choice, tests : "tests" => objects, url : "url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -596,14 +596,14 @@ pub struct ListTestedWebpagesItemTestsItem {
     pub schedule_frequency: ::std::option::Option<TestedWebpageScheduleFrequency>,
     /// A URL
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListTestedWebpagesItemTestsItem { date : "date" => string, desktop_report :
     "desktopReport" => object, id : "id" => string, mobile_report : "mobileReport" =>
-    object, region : "region" => object, schedule_frequency : "scheduleFrequency", url :
-    "url" => string }
+    object, region : "region" => object, schedule_frequency : "scheduleFrequency" =>
+    choice, url : "url" => string }
 );
 /// Used by [`ObservatoryApi::list_tested_webpages`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -633,15 +633,15 @@ pub struct ListTestedWebpagesItemTestsItemDesktopReport {
     pub ttfb: ::std::option::Option<f64>,
     /// Time To Interactive
     pub tti: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListTestedWebpagesItemTestsItemDesktopReport { cls : "cls" => number, device_type :
-    "deviceType", error : "error" => object, fcp : "fcp" => number, json_report_url :
-    "jsonReportUrl" => string, lcp : "lcp" => number, performance_score :
-    "performanceScore" => number, si : "si" => number, state : "state", tbt : "tbt" =>
-    number, ttfb : "ttfb" => number, tti : "tti" => number }
+    "deviceType" => choice, error : "error" => object, fcp : "fcp" => number,
+    json_report_url : "jsonReportUrl" => string, lcp : "lcp" => number, performance_score
+    : "performanceScore" => number, si : "si" => number, state : "state" => choice, tbt :
+    "tbt" => number, ttfb : "ttfb" => number, tti : "tti" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -706,12 +706,12 @@ pub struct ListTestedWebpagesItemTestsItemDesktopReportError {
     pub detail: ::std::option::Option<::std::string::String>,
     /// `finalDisplayedUrl`: The final URL displayed to the user
     pub final_displayed_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTestedWebpagesItemTestsItemDesktopReportError { code : "code", detail : "detail"
-    => string, final_displayed_url : "finalDisplayedUrl" => string }
+    ListTestedWebpagesItemTestsItemDesktopReportError { code : "code" => choice, detail :
+    "detail" => string, final_displayed_url : "finalDisplayedUrl" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -838,7 +838,7 @@ impl ::std::fmt::Display for ListTestedWebpagesItemTestsItemDesktopReportState {
 pub struct DeleteAllPageTestsResponse {
     /// Number of items affected
     pub count: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAllPageTestsResponse { count : "count" => number });
@@ -863,7 +863,7 @@ pub struct CoreWebVitalMetricsTrend {
     pub ttfb: ::std::option::Option<::std::vec::Vec<::std::option::Option<f64>>>,
     /// Time To Interactive trend
     pub tti: ::std::option::Option<::std::vec::Vec<::std::option::Option<f64>>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -875,7 +875,7 @@ crate::runtime::object!(
 pub struct ScheduledPageTest {
     pub schedule: ::std::option::Option<PageTestSchedule>,
     pub test: ::std::option::Option<ListTestedWebpagesItemTestsItem>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -890,22 +890,22 @@ pub struct PageTestSchedule {
     pub region: ::std::option::Option<QuotaAndAvailabilityRegionValue>,
     /// A URL
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PageTestSchedule { frequency : "frequency", region : "region", url : "url" => string
-    }
+    PageTestSchedule { frequency : "frequency" => choice, region : "region" => choice,
+    url : "url" => string }
 );
 /// Used by [`ObservatoryApi::start_page_test`], [`ObservatoryApi::delete_all_page_tests`], [`ObservatoryApi::create_scheduled_page_test`], [`ObservatoryApi::get_page_test_schedule`], [`ObservatoryApi::delete_scheduled_page_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartPageTestBody {
     /// A test region
     pub region: ::std::option::Option<QuotaAndAvailabilityRegionValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(StartPageTestBody { region : "region" });
+crate::runtime::object!(StartPageTestBody { region : "region" => choice });
 /// Used by [`ObservatoryApi::list_page_test_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPageTestHistoryQuery {
@@ -913,12 +913,12 @@ pub struct ListPageTestHistoryQuery {
     pub per_page: ::std::option::Option<i64>,
     /// A test region
     pub region: ::std::option::Option<QuotaAndAvailabilityRegionValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListPageTestHistoryQuery { page : "page" => integer, per_page : "per_page" =>
-    integer, region : "region" }
+    integer, region : "region" => choice }
 );
 /// Used by [`ObservatoryApi::list_core_web_vital_metrics_trend`].
 #[derive(Debug, Clone, PartialEq)]
@@ -935,13 +935,13 @@ pub struct ListCoreWebVitalMetricsTrendQuery {
     pub tz: ::std::string::String,
     /// A comma-separated list of metrics to include in the results
     pub metrics: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCoreWebVitalMetricsTrendQuery { region : "region" required, device_type :
-    "deviceType" required, start : "start" required => string, end : "end" => string, tz
-    : "tz" required => string, metrics : "metrics" required => string }
+    ListCoreWebVitalMetricsTrendQuery { region : "region" must => choice, device_type :
+    "deviceType" must => choice, start : "start" required => string, end : "end" =>
+    string, tz : "tz" required => string, metrics : "metrics" required => string }
 );
 impl ListCoreWebVitalMetricsTrendQuery {
     /// A value with the required fields set and the others empty.
@@ -953,8 +953,8 @@ impl ListCoreWebVitalMetricsTrendQuery {
         metrics: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            region,
-            device_type,
+            region: region,
+            device_type: device_type,
             start: ::std::convert::Into::into(start),
             end: ::std::option::Option::None,
             tz: ::std::convert::Into::into(tz),

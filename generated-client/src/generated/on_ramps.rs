@@ -250,7 +250,7 @@ impl OnRampsApi {
         &self,
         account_id: &str,
         onramp_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Plan>>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -296,7 +296,7 @@ impl OnRampsApi {
         &self,
         account_id: &str,
         onramp_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Plan>>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -355,7 +355,7 @@ pub struct CreateOnRampResponse {
     pub vpcs_by_id_unavailable: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -373,11 +373,11 @@ crate::runtime::object!(
     object, planned_resources : "planned_resources" => objects,
     planned_resources_unavailable : "planned_resources_unavailable" => boolean,
     post_apply_monthly_cost_estimate : "post_apply_monthly_cost_estimate" => object,
-    post_apply_resources : "post_apply_resources", post_apply_resources_unavailable :
-    "post_apply_resources_unavailable" => boolean, region : "region" => string, status :
-    "status" => object, r#type : "type" => string, updated_at : "updated_at" => string,
-    vpc : "vpc" => string, vpcs_by_id : "vpcs_by_id", vpcs_by_id_unavailable :
-    "vpcs_by_id_unavailable" => strings }
+    post_apply_resources : "post_apply_resources" => map,
+    post_apply_resources_unavailable : "post_apply_resources_unavailable" => boolean,
+    region : "region" => string, status : "status" => object, r#type : "type" => string,
+    updated_at : "updated_at" => string, vpc : "vpc" => string, vpcs_by_id : "vpcs_by_id"
+    => map, vpcs_by_id_unavailable : "vpcs_by_id_unavailable" => strings }
 );
 /// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -386,7 +386,7 @@ pub struct CreateOnRampResponsePlannedMonthlyCostEstimate {
     pub current_monthly_cost: ::std::option::Option<f64>,
     pub diff: ::std::option::Option<f64>,
     pub proposed_monthly_cost: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -406,7 +406,7 @@ pub struct CreateOnRampResponsePlannedResource {
     >,
     pub planned_action: ::std::option::Option<::std::string::String>,
     pub resource: ::std::option::Option<CreateOnRampResponsePlannedResourceResource>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -423,7 +423,7 @@ pub struct CreateOnRampResponsePlannedResourceDiff {
     pub left_yaml: ::std::option::Option<::serde_json::Value>,
     pub right_description: ::std::option::Option<::serde_json::Value>,
     pub right_yaml: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -438,7 +438,7 @@ pub struct CreateOnRampResponsePlannedResourceMonthlyCostEstimateDiff {
     pub current_monthly_cost: ::std::option::Option<f64>,
     pub diff: ::std::option::Option<::serde_json::Value>,
     pub proposed_monthly_cost: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -455,7 +455,7 @@ pub struct CreateOnRampResponsePlannedResourceResource {
     pub name: ::std::option::Option<::std::string::String>,
     pub resource_type: ::std::option::Option<::serde_json::Value>,
     pub title: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -468,7 +468,7 @@ crate::runtime::object!(
 pub struct CreateOnRampResponsePostApplyMonthlyCostEstimate {
     pub currency: ::std::option::Option<::std::string::String>,
     pub monthly_cost: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -486,21 +486,21 @@ pub struct CreateOnRampResponseStatus {
     pub plan_progress: ::std::option::Option<CreateOnRampResponseStatusApplyProgress>,
     pub routes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tunnels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateOnRampResponseStatus { apply_progress : "apply_progress" => object,
-    lifecycle_errors : "lifecycle_errors", lifecycle_state : "lifecycle_state" => string,
-    plan_progress : "plan_progress" => object, routes : "routes" => strings, tunnels :
-    "tunnels" => strings }
+    lifecycle_errors : "lifecycle_errors" => map, lifecycle_state : "lifecycle_state" =>
+    string, plan_progress : "plan_progress" => object, routes : "routes" => strings,
+    tunnels : "tunnels" => strings }
 );
 /// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOnRampResponseStatusApplyProgress {
     pub done: ::std::option::Option<i64>,
     pub total: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -551,7 +551,7 @@ pub struct ListOnRampsItem {
     pub vpcs_by_id_unavailable: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -569,11 +569,11 @@ crate::runtime::object!(
     object, planned_resources : "planned_resources" => objects,
     planned_resources_unavailable : "planned_resources_unavailable" => boolean,
     post_apply_monthly_cost_estimate : "post_apply_monthly_cost_estimate" => object,
-    post_apply_resources : "post_apply_resources", post_apply_resources_unavailable :
-    "post_apply_resources_unavailable" => boolean, region : "region" => string, status :
-    "status" => object, r#type : "type" => string, updated_at : "updated_at" => string,
-    vpc : "vpc" => string, vpcs_by_id : "vpcs_by_id", vpcs_by_id_unavailable :
-    "vpcs_by_id_unavailable" => strings }
+    post_apply_resources : "post_apply_resources" => map,
+    post_apply_resources_unavailable : "post_apply_resources_unavailable" => boolean,
+    region : "region" => string, status : "status" => object, r#type : "type" => string,
+    updated_at : "updated_at" => string, vpc : "vpc" => string, vpcs_by_id : "vpcs_by_id"
+    => map, vpcs_by_id_unavailable : "vpcs_by_id_unavailable" => strings }
 );
 /// Used by [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -587,7 +587,7 @@ pub struct ListOnRampsItemPlannedResource {
     >,
     pub planned_action: ::std::option::Option<::std::string::String>,
     pub resource: ::std::option::Option<CreateOnRampResponsePlannedResourceResource>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -607,19 +607,19 @@ pub struct ListOnRampsItemStatus {
     pub plan_progress: ::std::option::Option<CreateOnRampResponseStatusApplyProgress>,
     pub routes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub tunnels: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListOnRampsItemStatus { apply_progress : "apply_progress" => object, lifecycle_errors
-    : "lifecycle_errors", lifecycle_state : "lifecycle_state" => string, plan_progress :
-    "plan_progress" => object, routes : "routes", tunnels : "tunnels" }
+    : "lifecycle_errors" => map, lifecycle_state : "lifecycle_state" => string,
+    plan_progress : "plan_progress" => object, routes : "routes", tunnels : "tunnels" }
 );
 /// Used by [`OnRampsApi::update_magic_wan_address_space`], [`OnRampsApi::patch_magic_wan_address_space`], [`OnRampsApi::read_magic_wan_address_space`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MagicWanAddressSpace {
     pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(MagicWanAddressSpace { prefixes : "prefixes" => strings });
@@ -627,63 +627,7 @@ crate::runtime::object!(MagicWanAddressSpace { prefixes : "prefixes" => strings 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteOnRampResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteOnRampResponse { id : "id" => string });
-/// Used by [`OnRampsApi::apply_on_ramp`], [`OnRampsApi::plan_on_ramp`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Plan {
-    pub errors: ::std::option::Option<::std::vec::Vec<PlanError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<PlanError>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    Plan { errors : "errors" => objects, messages : "messages" => objects, success :
-    "success" => boolean }
-);
-/// Used by [`OnRampsApi::apply_on_ramp`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlanError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<PlanErrorMeta>,
-    pub source: ::std::option::Option<PlanErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    PlanError { code : "code" => integer, documentation_url : "documentation_url" =>
-    string, message : "message" => string, meta : "meta" => object, source : "source" =>
-    object }
-);
-/// Used by [`OnRampsApi::apply_on_ramp`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlanErrorMeta {
-    pub l10n_key: ::std::option::Option<::serde_json::Value>,
-    pub loggable_error: ::std::option::Option<::serde_json::Value>,
-    pub template_data: ::std::option::Option<::serde_json::Value>,
-    pub trace_id: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    PlanErrorMeta { l10n_key : "l10n_key" => json, loggable_error : "loggable_error" =>
-    json, template_data : "template_data" => json, trace_id : "trace_id" => json }
-);
-/// Used by [`OnRampsApi::apply_on_ramp`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PlanErrorSource {
-    pub parameter: ::std::option::Option<::serde_json::Value>,
-    pub parameter_value_index: ::std::option::Option<::serde_json::Value>,
-    pub pointer: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    PlanErrorSource { parameter : "parameter" => json, parameter_value_index :
-    "parameter_value_index" => json, pointer : "pointer" => json }
-);

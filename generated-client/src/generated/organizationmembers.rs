@@ -151,13 +151,13 @@ pub struct OrganizationMember {
     pub status: ::std::option::Option<::std::string::String>,
     pub update_time: ::std::option::Option<::std::string::String>,
     pub user: ::std::option::Option<OrganizationMemberUser>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     OrganizationMember { create_time : "create_time" => string, id : "id" => string, meta
-    : "meta", status : "status" => string, update_time : "update_time" => string, user :
-    "user" => object }
+    : "meta" => map, status : "status" => string, update_time : "update_time" => string,
+    user : "user" => object }
 );
 /// Used by [`OrganizationmembersApi::create_organization_member`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -166,7 +166,7 @@ pub struct OrganizationMemberUser {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub two_factor_authentication_enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

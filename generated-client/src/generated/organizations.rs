@@ -198,7 +198,7 @@ pub struct Organization {
     pub name: ::std::option::Option<::std::string::String>,
     pub parent: ::std::option::Option<OrganizationParent>,
     pub profile: ::std::option::Option<OrganizationProfile>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -211,7 +211,7 @@ crate::runtime::object!(
 pub struct OrganizationMeta {
     pub flags: ::std::option::Option<OrganizationMetaFlags>,
     pub managed_by: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -225,7 +225,7 @@ pub struct OrganizationMetaFlags {
     pub account_migration: ::std::option::Option<::std::string::String>,
     pub account_mobility: ::std::option::Option<::std::string::String>,
     pub sub_org_creation: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -239,7 +239,7 @@ crate::runtime::object!(
 pub struct OrganizationParent {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -253,7 +253,7 @@ pub struct OrganizationProfile {
     pub business_name: ::std::option::Option<::std::string::String>,
     pub business_phone: ::std::option::Option<::std::string::String>,
     pub external_metadata: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -266,7 +266,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteOrganizationResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteOrganizationResponse { id : "id" => string });
@@ -278,7 +278,7 @@ pub struct OrganizationAccount {
     pub name: ::std::option::Option<::std::string::String>,
     pub settings: ::std::option::Option<OrganizationAccountSettings>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -294,7 +294,7 @@ pub struct OrganizationAccountSettings {
     pub default_nameservers: ::std::option::Option<::std::string::String>,
     pub enforce_twofactor: ::std::option::Option<bool>,
     pub use_account_custom_ns_by_default: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -129,14 +129,14 @@ pub struct Certificate {
     pub request_type: ::std::option::Option<CertificateRequestType>,
     /// The number of days for which the certificate should be valid
     pub requested_validity: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Certificate { certificate : "certificate" => string, csr : "csr" => string,
     expires_on : "expires_on" => string, hostnames : "hostnames" => strings, id : "id" =>
-    string, request_type : "request_type", requested_validity : "requested_validity" =>
-    number }
+    string, request_type : "request_type" => choice, requested_validity :
+    "requested_validity" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -197,7 +197,7 @@ impl ::std::fmt::Display for CertificateRequestType {
 pub struct RevokeCertificateResponse {
     /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RevokeCertificateResponse { id : "id" => string });
@@ -211,19 +211,19 @@ pub struct CreateCertificateBody {
     pub request_type: ::std::option::Option<CertificateRequestType>,
     /// The number of days for which the certificate should be valid
     pub requested_validity: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateCertificateBody { csr : "csr" => string, hostnames : "hostnames", request_type
-    : "request_type", requested_validity : "requested_validity" => number }
+    : "request_type" => choice, requested_validity : "requested_validity" => number }
 );
 /// Used by [`OriginCaApi::list_certificates`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCertificatesQuery {
     /// Identifier
     pub zone_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListCertificatesQuery { zone_id : "zone_id" => string });

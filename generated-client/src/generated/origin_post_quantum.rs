@@ -85,7 +85,7 @@ pub struct EncryptionSetting {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -97,17 +97,17 @@ crate::runtime::object!(
 pub struct ChangeOriginPostQuantumEncryptionSettingBody {
     /// Value of the Origin Post Quantum Encryption Setting
     pub value: ChangeOriginPostQuantumEncryptionSettingBodyValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeOriginPostQuantumEncryptionSettingBody { value : "value" required }
+    ChangeOriginPostQuantumEncryptionSettingBody { value : "value" must => choice }
 );
 impl ChangeOriginPostQuantumEncryptionSettingBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeOriginPostQuantumEncryptionSettingBodyValue) -> Self {
         Self {
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }

@@ -185,13 +185,13 @@ pub struct PageRule {
     /// The status of the Page Rule
     pub status: ::std::option::Option<PageRuleStatus>,
     pub targets: ::std::option::Option<::std::vec::Vec<PageRuleTarget>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     PageRule { actions : "actions" => objects, created_on : "created_on" => string, id :
     "id" => string, modified_on : "modified_on" => string, priority : "priority" =>
-    integer, status : "status", targets : "targets" => objects }
+    integer, status : "status" => choice, targets : "targets" => objects }
 );
 /// Used by [`PageRulesApi::create_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -201,12 +201,12 @@ pub struct PageRuleAction {
     /// The type of route
     pub name: ::std::option::Option<PageRuleActionName>,
     pub value: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PageRuleAction { modified_on : "modified_on" => string, name : "name", value :
-    "value" => json }
+    PageRuleAction { modified_on : "modified_on" => string, name : "name" => choice,
+    value : "value" => json }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -308,19 +308,19 @@ impl ::std::fmt::Display for PageRuleStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageRuleTarget {
     /// A target based on the URL of the request
-    pub target: PageRuleTargetTarget,
+    pub target: ::std::option::Option<PageRuleTargetTarget>,
     pub constraint: ::std::option::Option<PageRuleTargetConstraint>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PageRuleTarget { target : "target" required, constraint : "constraint" => object }
+    PageRuleTarget { target : "target" => choice, constraint : "constraint" => object }
 );
 impl PageRuleTarget {
     /// A value with the required fields set and the others empty.
     pub fn new() -> Self {
         Self {
-            target: PageRuleTargetTarget::Url,
+            target: ::std::option::Option::Some(PageRuleTargetTarget::Url),
             constraint: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -381,15 +381,15 @@ impl ::std::fmt::Display for PageRuleTargetTarget {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageRuleTargetConstraint {
     /// The matches operator can use asterisks and pipes as wildcard and 'or' operators
-    pub operator: PageRuleTargetConstraintOperator,
+    pub operator: ::std::option::Option<PageRuleTargetConstraintOperator>,
     /// The value to apply the operator to
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PageRuleTargetConstraint { operator : "operator" required, value : "value" required
-    => string }
+    PageRuleTargetConstraint { operator : "operator" => choice, value : "value" => string
+    }
 );
 impl PageRuleTargetConstraint {
     /// A value with the required fields set and the others empty.
@@ -398,8 +398,8 @@ impl PageRuleTargetConstraint {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            operator,
-            value: ::std::convert::Into::into(value),
+            operator: ::std::option::Option::Some(operator),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -471,7 +471,7 @@ impl ::std::fmt::Display for PageRuleTargetConstraintOperator {
 pub struct DeletePageRuleResponse {
     /// Identifier
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeletePageRuleResponse { id : "id" required => string });
@@ -493,12 +493,12 @@ pub struct CreatePageRuleBody {
     /// The status of the Page Rule
     pub status: ::std::option::Option<PageRuleStatus>,
     pub targets: ::std::option::Option<::std::vec::Vec<PageRuleTarget>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreatePageRuleBody { actions : "actions" => objects, priority : "priority" =>
-    integer, status : "status", targets : "targets" => objects }
+    integer, status : "status" => choice, targets : "targets" => objects }
 );
 /// Used by [`PageRulesApi::create_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -506,11 +506,11 @@ pub struct CreatePageRuleBodyAction {
     /// The type of route
     pub name: ::std::option::Option<PageRuleActionName>,
     pub value: ::std::option::Option<CreatePageRuleBodyActionValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePageRuleBodyAction { name : "name", value : "value" => object }
+    CreatePageRuleBodyAction { name : "name" => choice, value : "value" => object }
 );
 /// Used by [`PageRulesApi::create_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -519,11 +519,11 @@ pub struct CreatePageRuleBodyActionValue {
     pub r#type: ::std::option::Option<CreatePageRuleBodyActionValueType>,
     /// The URL to redirect the request to
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePageRuleBodyActionValue { r#type : "type", url : "url" => string }
+    CreatePageRuleBodyActionValue { r#type : "type" => choice, url : "url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -586,12 +586,12 @@ pub struct ListPageRulesQuery {
     pub r#match: ::std::option::Option<ListPageRulesQueryMatch>,
     /// The status of the Page Rule
     pub status: ::std::option::Option<PageRuleStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPageRulesQuery { order : "order", direction : "direction", r#match : "match",
-    status : "status" }
+    ListPageRulesQuery { order : "order" => choice, direction : "direction" => choice,
+    r#match : "match" => choice, status : "status" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

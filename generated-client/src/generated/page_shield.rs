@@ -333,21 +333,20 @@ impl PageShieldApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// When true, indicates that Page Shield is enabled
-    pub enabled: bool,
+    pub enabled: ::std::option::Option<bool>,
     /// The timestamp of when Page Shield was last updated
-    pub updated_at: ::std::string::String,
+    pub updated_at: ::std::option::Option<::std::string::String>,
     /// When true, CSP reports will be sent to…
-    pub use_cloudflare_reporting_endpoint: bool,
+    pub use_cloudflare_reporting_endpoint: ::std::option::Option<bool>,
     /// When true, the paths associated with connections URLs will also be analyzed
-    pub use_connection_url_path: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub use_connection_url_path: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Settings { enabled : "enabled" required => boolean, updated_at : "updated_at"
-    required => string, use_cloudflare_reporting_endpoint :
-    "use_cloudflare_reporting_endpoint" required => boolean, use_connection_url_path :
-    "use_connection_url_path" required => boolean }
+    Settings { enabled : "enabled" => boolean, updated_at : "updated_at" => string,
+    use_cloudflare_reporting_endpoint : "use_cloudflare_reporting_endpoint" => boolean,
+    use_connection_url_path : "use_connection_url_path" => boolean }
 );
 impl Settings {
     /// A value with the required fields set and the others empty.
@@ -358,10 +357,16 @@ impl Settings {
         use_connection_url_path: bool,
     ) -> Self {
         Self {
-            enabled,
-            updated_at: ::std::convert::Into::into(updated_at),
-            use_cloudflare_reporting_endpoint,
-            use_connection_url_path,
+            enabled: ::std::option::Option::Some(enabled),
+            updated_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(updated_at),
+            ),
+            use_cloudflare_reporting_endpoint: ::std::option::Option::Some(
+                use_cloudflare_reporting_endpoint,
+            ),
+            use_connection_url_path: ::std::option::Option::Some(
+                use_connection_url_path,
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -370,16 +375,16 @@ impl Settings {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Connection {
     /// RFC 3339 date-time
-    pub added_at: ::std::string::String,
+    pub added_at: ::std::option::Option<::std::string::String>,
     pub domain_reported_malicious: ::std::option::Option<bool>,
     pub first_page_url: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub first_seen_at: ::std::string::String,
-    pub host: ::std::string::String,
+    pub first_seen_at: ::std::option::Option<::std::string::String>,
+    pub host: ::std::option::Option<::std::string::String>,
     /// Identifier
     pub id: ::std::string::String,
     /// RFC 3339 date-time
-    pub last_seen_at: ::std::string::String,
+    pub last_seen_at: ::std::option::Option<::std::string::String>,
     pub malicious_domain_categories: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -387,21 +392,21 @@ pub struct Connection {
         ::std::vec::Vec<::std::string::String>,
     >,
     pub page_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub url: ::std::string::String,
-    pub url_contains_cdn_cgi_path: bool,
+    pub url: ::std::option::Option<::std::string::String>,
+    pub url_contains_cdn_cgi_path: ::std::option::Option<bool>,
     pub url_reported_malicious: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Connection { added_at : "added_at" required => string, domain_reported_malicious :
+    Connection { added_at : "added_at" => string, domain_reported_malicious :
     "domain_reported_malicious" => boolean, first_page_url : "first_page_url" => string,
-    first_seen_at : "first_seen_at" required => string, host : "host" required => string,
-    id : "id" required => string, last_seen_at : "last_seen_at" required => string,
+    first_seen_at : "first_seen_at" => string, host : "host" => string, id : "id"
+    required => string, last_seen_at : "last_seen_at" => string,
     malicious_domain_categories : "malicious_domain_categories" => strings,
     malicious_url_categories : "malicious_url_categories" => strings, page_urls :
-    "page_urls" => strings, url : "url" required => string, url_contains_cdn_cgi_path :
-    "url_contains_cdn_cgi_path" required => boolean, url_reported_malicious :
+    "page_urls" => strings, url : "url" => string, url_contains_cdn_cgi_path :
+    "url_contains_cdn_cgi_path" => boolean, url_reported_malicious :
     "url_reported_malicious" => boolean }
 );
 impl Connection {
@@ -416,18 +421,24 @@ impl Connection {
         url_contains_cdn_cgi_path: bool,
     ) -> Self {
         Self {
-            added_at: ::std::convert::Into::into(added_at),
+            added_at: ::std::option::Option::Some(::std::convert::Into::into(added_at)),
             domain_reported_malicious: ::std::option::Option::None,
             first_page_url: ::std::option::Option::None,
-            first_seen_at: ::std::convert::Into::into(first_seen_at),
-            host: ::std::convert::Into::into(host),
+            first_seen_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(first_seen_at),
+            ),
+            host: ::std::option::Option::Some(::std::convert::Into::into(host)),
             id: ::std::convert::Into::into(id),
-            last_seen_at: ::std::convert::Into::into(last_seen_at),
+            last_seen_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_seen_at),
+            ),
             malicious_domain_categories: ::std::option::Option::None,
             malicious_url_categories: ::std::option::Option::None,
             page_urls: ::std::option::Option::None,
-            url: ::std::convert::Into::into(url),
-            url_contains_cdn_cgi_path,
+            url: ::std::option::Option::Some(::std::convert::Into::into(url)),
+            url_contains_cdn_cgi_path: ::std::option::Option::Some(
+                url_contains_cdn_cgi_path,
+            ),
             url_reported_malicious: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -440,13 +451,13 @@ pub struct ListPageShieldCookiesItem {
     /// RFC 3339 date-time
     pub expires_attribute: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub first_seen_at: ::std::string::String,
-    pub host: ::std::string::String,
+    pub first_seen_at: ::std::option::Option<::std::string::String>,
+    pub host: ::std::option::Option<::std::string::String>,
     pub http_only_attribute: ::std::option::Option<bool>,
     /// Identifier
     pub id: ::std::string::String,
     /// RFC 3339 date-time
-    pub last_seen_at: ::std::string::String,
+    pub last_seen_at: ::std::option::Option<::std::string::String>,
     pub max_age_attribute: ::std::option::Option<i64>,
     pub name: ::std::string::String,
     pub page_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -455,20 +466,19 @@ pub struct ListPageShieldCookiesItem {
         ListPageShieldCookiesItemSameSiteAttribute,
     >,
     pub secure_attribute: ::std::option::Option<bool>,
-    pub r#type: ListPageShieldCookiesItemType,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub r#type: ::std::option::Option<ListPageShieldCookiesItemType>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListPageShieldCookiesItem { domain_attribute : "domain_attribute" => string,
-    expires_attribute : "expires_attribute" => string, first_seen_at : "first_seen_at"
-    required => string, host : "host" required => string, http_only_attribute :
-    "http_only_attribute" => boolean, id : "id" required => string, last_seen_at :
-    "last_seen_at" required => string, max_age_attribute : "max_age_attribute" =>
-    integer, name : "name" required => string, page_urls : "page_urls" => strings,
-    path_attribute : "path_attribute" => string, same_site_attribute :
-    "same_site_attribute", secure_attribute : "secure_attribute" => boolean, r#type :
-    "type" required }
+    expires_attribute : "expires_attribute" => string, first_seen_at : "first_seen_at" =>
+    string, host : "host" => string, http_only_attribute : "http_only_attribute" =>
+    boolean, id : "id" required => string, last_seen_at : "last_seen_at" => string,
+    max_age_attribute : "max_age_attribute" => integer, name : "name" required => string,
+    page_urls : "page_urls" => strings, path_attribute : "path_attribute" => string,
+    same_site_attribute : "same_site_attribute" => choice, secure_attribute :
+    "secure_attribute" => boolean, r#type : "type" => choice }
 );
 impl ListPageShieldCookiesItem {
     /// A value with the required fields set and the others empty.
@@ -483,18 +493,22 @@ impl ListPageShieldCookiesItem {
         Self {
             domain_attribute: ::std::option::Option::None,
             expires_attribute: ::std::option::Option::None,
-            first_seen_at: ::std::convert::Into::into(first_seen_at),
-            host: ::std::convert::Into::into(host),
+            first_seen_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(first_seen_at),
+            ),
+            host: ::std::option::Option::Some(::std::convert::Into::into(host)),
             http_only_attribute: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            last_seen_at: ::std::convert::Into::into(last_seen_at),
+            last_seen_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_seen_at),
+            ),
             max_age_attribute: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             page_urls: ::std::option::Option::None,
             path_attribute: ::std::option::Option::None,
             same_site_attribute: ::std::option::Option::None,
             secure_attribute: ::std::option::Option::None,
-            r#type,
+            r#type: ::std::option::Option::Some(r#type),
             extra: ::std::default::Default::default(),
         }
     }
@@ -609,24 +623,24 @@ impl ::std::fmt::Display for ListPageShieldCookiesItemType {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     /// The action to take if the expression matches
-    pub action: PolicyAction,
+    pub action: ::std::option::Option<PolicyAction>,
     /// A description for the policy
-    pub description: ::std::string::String,
+    pub description: ::std::option::Option<::std::string::String>,
     /// Whether the policy is enabled
-    pub enabled: bool,
+    pub enabled: ::std::option::Option<bool>,
     /// The expression which must match for the policy to be applied, using the Cloudflare Firewall rule…
-    pub expression: ::std::string::String,
+    pub expression: ::std::option::Option<::std::string::String>,
     /// The policy which will be applied
-    pub value: ::std::string::String,
+    pub value: ::std::option::Option<::std::string::String>,
     /// Identifier
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Policy { action : "action" required, description : "description" required => string,
-    enabled : "enabled" required => boolean, expression : "expression" required =>
-    string, value : "value" required => string, id : "id" required => string }
+    Policy { action : "action" => choice, description : "description" => string, enabled
+    : "enabled" => boolean, expression : "expression" => string, value : "value" =>
+    string, id : "id" required => string }
 );
 impl Policy {
     /// A value with the required fields set and the others empty.
@@ -639,11 +653,15 @@ impl Policy {
         id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            action,
-            description: ::std::convert::Into::into(description),
-            enabled,
-            expression: ::std::convert::Into::into(expression),
-            value: ::std::convert::Into::into(value),
+            action: ::std::option::Option::Some(action),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
+            enabled: ::std::option::Option::Some(enabled),
+            expression: ::std::option::Option::Some(
+                ::std::convert::Into::into(expression),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             id: ::std::convert::Into::into(id),
             extra: ::std::default::Default::default(),
         }
@@ -703,7 +721,7 @@ impl ::std::fmt::Display for PolicyAction {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListPageShieldScriptsItem {
     /// RFC 3339 date-time
-    pub added_at: ::std::string::String,
+    pub added_at: ::std::option::Option<::std::string::String>,
     /// The dataflow score of the JavaScript content
     pub dataflow_score: ::std::option::Option<i64>,
     pub domain_reported_malicious: ::std::option::Option<bool>,
@@ -711,16 +729,16 @@ pub struct ListPageShieldScriptsItem {
     pub fetched_at: ::std::option::Option<::std::string::String>,
     pub first_page_url: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub first_seen_at: ::std::string::String,
+    pub first_seen_at: ::std::option::Option<::std::string::String>,
     /// The computed hash of the analyzed script
     pub hash: ::std::option::Option<::std::string::String>,
-    pub host: ::std::string::String,
+    pub host: ::std::option::Option<::std::string::String>,
     /// Identifier
     pub id: ::std::string::String,
     /// The integrity score of the JavaScript content
     pub js_integrity_score: ::std::option::Option<i64>,
     /// RFC 3339 date-time
-    pub last_seen_at: ::std::string::String,
+    pub last_seen_at: ::std::option::Option<::std::string::String>,
     pub malicious_domain_categories: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -730,24 +748,23 @@ pub struct ListPageShieldScriptsItem {
     /// The obfuscation score of the JavaScript content
     pub obfuscation_score: ::std::option::Option<i64>,
     pub page_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub url: ::std::string::String,
-    pub url_contains_cdn_cgi_path: bool,
+    pub url: ::std::option::Option<::std::string::String>,
+    pub url_contains_cdn_cgi_path: ::std::option::Option<bool>,
     pub url_reported_malicious: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPageShieldScriptsItem { added_at : "added_at" required => string, dataflow_score
-    : "dataflow_score" => integer, domain_reported_malicious :
-    "domain_reported_malicious" => boolean, fetched_at : "fetched_at" => string,
-    first_page_url : "first_page_url" => string, first_seen_at : "first_seen_at" required
-    => string, hash : "hash" => string, host : "host" required => string, id : "id"
-    required => string, js_integrity_score : "js_integrity_score" => integer,
-    last_seen_at : "last_seen_at" required => string, malicious_domain_categories :
-    "malicious_domain_categories" => strings, malicious_url_categories :
-    "malicious_url_categories" => strings, obfuscation_score : "obfuscation_score" =>
-    integer, page_urls : "page_urls" => strings, url : "url" required => string,
-    url_contains_cdn_cgi_path : "url_contains_cdn_cgi_path" required => boolean,
+    ListPageShieldScriptsItem { added_at : "added_at" => string, dataflow_score :
+    "dataflow_score" => integer, domain_reported_malicious : "domain_reported_malicious"
+    => boolean, fetched_at : "fetched_at" => string, first_page_url : "first_page_url" =>
+    string, first_seen_at : "first_seen_at" => string, hash : "hash" => string, host :
+    "host" => string, id : "id" required => string, js_integrity_score :
+    "js_integrity_score" => integer, last_seen_at : "last_seen_at" => string,
+    malicious_domain_categories : "malicious_domain_categories" => strings,
+    malicious_url_categories : "malicious_url_categories" => strings, obfuscation_score :
+    "obfuscation_score" => integer, page_urls : "page_urls" => strings, url : "url" =>
+    string, url_contains_cdn_cgi_path : "url_contains_cdn_cgi_path" => boolean,
     url_reported_malicious : "url_reported_malicious" => boolean }
 );
 impl ListPageShieldScriptsItem {
@@ -762,23 +779,29 @@ impl ListPageShieldScriptsItem {
         url_contains_cdn_cgi_path: bool,
     ) -> Self {
         Self {
-            added_at: ::std::convert::Into::into(added_at),
+            added_at: ::std::option::Option::Some(::std::convert::Into::into(added_at)),
             dataflow_score: ::std::option::Option::None,
             domain_reported_malicious: ::std::option::Option::None,
             fetched_at: ::std::option::Option::None,
             first_page_url: ::std::option::Option::None,
-            first_seen_at: ::std::convert::Into::into(first_seen_at),
+            first_seen_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(first_seen_at),
+            ),
             hash: ::std::option::Option::None,
-            host: ::std::convert::Into::into(host),
+            host: ::std::option::Option::Some(::std::convert::Into::into(host)),
             id: ::std::convert::Into::into(id),
             js_integrity_score: ::std::option::Option::None,
-            last_seen_at: ::std::convert::Into::into(last_seen_at),
+            last_seen_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_seen_at),
+            ),
             malicious_domain_categories: ::std::option::Option::None,
             malicious_url_categories: ::std::option::Option::None,
             obfuscation_score: ::std::option::Option::None,
             page_urls: ::std::option::Option::None,
-            url: ::std::convert::Into::into(url),
-            url_contains_cdn_cgi_path,
+            url: ::std::option::Option::Some(::std::convert::Into::into(url)),
+            url_contains_cdn_cgi_path: ::std::option::Option::Some(
+                url_contains_cdn_cgi_path,
+            ),
             url_reported_malicious: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -788,7 +811,7 @@ impl ListPageShieldScriptsItem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Script {
     /// RFC 3339 date-time
-    pub added_at: ::std::string::String,
+    pub added_at: ::std::option::Option<::std::string::String>,
     /// The dataflow score of the JavaScript content
     pub dataflow_score: ::std::option::Option<i64>,
     pub domain_reported_malicious: ::std::option::Option<bool>,
@@ -796,16 +819,16 @@ pub struct Script {
     pub fetched_at: ::std::option::Option<::std::string::String>,
     pub first_page_url: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub first_seen_at: ::std::string::String,
+    pub first_seen_at: ::std::option::Option<::std::string::String>,
     /// The computed hash of the analyzed script
     pub hash: ::std::option::Option<::std::string::String>,
-    pub host: ::std::string::String,
+    pub host: ::std::option::Option<::std::string::String>,
     /// Identifier
     pub id: ::std::string::String,
     /// The integrity score of the JavaScript content
     pub js_integrity_score: ::std::option::Option<i64>,
     /// RFC 3339 date-time
-    pub last_seen_at: ::std::string::String,
+    pub last_seen_at: ::std::option::Option<::std::string::String>,
     pub malicious_domain_categories: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -815,26 +838,26 @@ pub struct Script {
     /// The obfuscation score of the JavaScript content
     pub obfuscation_score: ::std::option::Option<i64>,
     pub page_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub url: ::std::string::String,
-    pub url_contains_cdn_cgi_path: bool,
+    pub url: ::std::option::Option<::std::string::String>,
+    pub url_contains_cdn_cgi_path: ::std::option::Option<bool>,
     pub url_reported_malicious: ::std::option::Option<bool>,
     pub versions: ::std::option::Option<::std::vec::Vec<ScriptVersion>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Script { added_at : "added_at" required => string, dataflow_score : "dataflow_score"
-    => integer, domain_reported_malicious : "domain_reported_malicious" => boolean,
+    Script { added_at : "added_at" => string, dataflow_score : "dataflow_score" =>
+    integer, domain_reported_malicious : "domain_reported_malicious" => boolean,
     fetched_at : "fetched_at" => string, first_page_url : "first_page_url" => string,
-    first_seen_at : "first_seen_at" required => string, hash : "hash" => string, host :
-    "host" required => string, id : "id" required => string, js_integrity_score :
-    "js_integrity_score" => integer, last_seen_at : "last_seen_at" required => string,
-    malicious_domain_categories : "malicious_domain_categories" => strings,
-    malicious_url_categories : "malicious_url_categories" => strings, obfuscation_score :
-    "obfuscation_score" => integer, page_urls : "page_urls" => strings, url : "url"
-    required => string, url_contains_cdn_cgi_path : "url_contains_cdn_cgi_path" required
-    => boolean, url_reported_malicious : "url_reported_malicious" => boolean, versions :
-    "versions" => objects }
+    first_seen_at : "first_seen_at" => string, hash : "hash" => string, host : "host" =>
+    string, id : "id" required => string, js_integrity_score : "js_integrity_score" =>
+    integer, last_seen_at : "last_seen_at" => string, malicious_domain_categories :
+    "malicious_domain_categories" => strings, malicious_url_categories :
+    "malicious_url_categories" => strings, obfuscation_score : "obfuscation_score" =>
+    integer, page_urls : "page_urls" => strings, url : "url" => string,
+    url_contains_cdn_cgi_path : "url_contains_cdn_cgi_path" => boolean,
+    url_reported_malicious : "url_reported_malicious" => boolean, versions : "versions"
+    => objects }
 );
 impl Script {
     /// A value with the required fields set and the others empty.
@@ -848,23 +871,29 @@ impl Script {
         url_contains_cdn_cgi_path: bool,
     ) -> Self {
         Self {
-            added_at: ::std::convert::Into::into(added_at),
+            added_at: ::std::option::Option::Some(::std::convert::Into::into(added_at)),
             dataflow_score: ::std::option::Option::None,
             domain_reported_malicious: ::std::option::Option::None,
             fetched_at: ::std::option::Option::None,
             first_page_url: ::std::option::Option::None,
-            first_seen_at: ::std::convert::Into::into(first_seen_at),
+            first_seen_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(first_seen_at),
+            ),
             hash: ::std::option::Option::None,
-            host: ::std::convert::Into::into(host),
+            host: ::std::option::Option::Some(::std::convert::Into::into(host)),
             id: ::std::convert::Into::into(id),
             js_integrity_score: ::std::option::Option::None,
-            last_seen_at: ::std::convert::Into::into(last_seen_at),
+            last_seen_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_seen_at),
+            ),
             malicious_domain_categories: ::std::option::Option::None,
             malicious_url_categories: ::std::option::Option::None,
             obfuscation_score: ::std::option::Option::None,
             page_urls: ::std::option::Option::None,
-            url: ::std::convert::Into::into(url),
-            url_contains_cdn_cgi_path,
+            url: ::std::option::Option::Some(::std::convert::Into::into(url)),
+            url_contains_cdn_cgi_path: ::std::option::Option::Some(
+                url_contains_cdn_cgi_path,
+            ),
             url_reported_malicious: ::std::option::Option::None,
             versions: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -884,7 +913,7 @@ pub struct ScriptVersion {
     pub js_integrity_score: ::std::option::Option<i64>,
     /// The obfuscation score of the JavaScript content
     pub obfuscation_score: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -901,7 +930,7 @@ pub struct UpdatePageShieldSettingsBody {
     pub use_cloudflare_reporting_endpoint: ::std::option::Option<bool>,
     /// When true, the paths associated with connections URLs will also be analyzed
     pub use_connection_url_path: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -936,16 +965,16 @@ pub struct ListPageShieldConnectionsQuery {
     pub page_url: ::std::option::Option<::std::string::String>,
     /// Export the list of connections as a file
     pub export: ::std::option::Option<ListPageShieldConnectionsQueryExport>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListPageShieldConnectionsQuery { exclude_urls : "exclude_urls" => string, urls :
     "urls" => string, hosts : "hosts" => string, page : "page" => string, per_page :
-    "per_page" => number, order_by : "order_by", direction : "direction",
-    prioritize_malicious : "prioritize_malicious" => boolean, exclude_cdn_cgi :
+    "per_page" => number, order_by : "order_by" => choice, direction : "direction" =>
+    choice, prioritize_malicious : "prioritize_malicious" => boolean, exclude_cdn_cgi :
     "exclude_cdn_cgi" => boolean, status : "status" => string, page_url : "page_url" =>
-    string, export : "export" }
+    string, export : "export" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1130,15 +1159,16 @@ pub struct ListPageShieldCookiesQuery {
     pub path: ::std::option::Option<::std::string::String>,
     /// Filters the returned cookies that match the specified domain attribute
     pub domain: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListPageShieldCookiesQuery { hosts : "hosts" => string, page : "page" => string,
-    per_page : "per_page" => number, order_by : "order_by", direction : "direction",
-    page_url : "page_url" => string, export : "export", name : "name" => string, secure :
-    "secure" => boolean, http_only : "http_only" => boolean, same_site : "same_site",
-    r#type : "type", path : "path" => string, domain : "domain" => string }
+    per_page : "per_page" => number, order_by : "order_by" => choice, direction :
+    "direction" => choice, page_url : "page_url" => string, export : "export" => choice,
+    name : "name" => string, secure : "secure" => boolean, http_only : "http_only" =>
+    boolean, same_site : "same_site" => choice, r#type : "type" => choice, path : "path"
+    => string, domain : "domain" => string }
 );
 /// Used by [`PageShieldApi::create_page_shield_policy`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1153,13 +1183,13 @@ pub struct CreatePageShieldPolicyBody {
     pub expression: ::std::string::String,
     /// The policy which will be applied
     pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePageShieldPolicyBody { action : "action" required, description : "description"
-    required => string, enabled : "enabled" required => boolean, expression :
-    "expression" required => string, value : "value" required => string }
+    CreatePageShieldPolicyBody { action : "action" must => choice, description :
+    "description" required => string, enabled : "enabled" required => boolean, expression
+    : "expression" required => string, value : "value" required => string }
 );
 impl CreatePageShieldPolicyBody {
     /// A value with the required fields set and the others empty.
@@ -1171,9 +1201,9 @@ impl CreatePageShieldPolicyBody {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            action,
+            action: action,
             description: ::std::convert::Into::into(description),
-            enabled,
+            enabled: enabled,
             expression: ::std::convert::Into::into(expression),
             value: ::std::convert::Into::into(value),
             extra: ::std::default::Default::default(),
@@ -1193,13 +1223,13 @@ pub struct UpdatePageShieldPolicyBody {
     pub expression: ::std::option::Option<::std::string::String>,
     /// The policy which will be applied
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePageShieldPolicyBody { action : "action", description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, value :
-    "value" => string }
+    UpdatePageShieldPolicyBody { action : "action" => choice, description : "description"
+    => string, enabled : "enabled" => boolean, expression : "expression" => string, value
+    : "value" => string }
 );
 /// Used by [`PageShieldApi::list_page_shield_scripts`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1230,16 +1260,17 @@ pub struct ListPageShieldScriptsQuery {
     pub page_url: ::std::option::Option<::std::string::String>,
     /// Export the list of scripts as a file
     pub export: ::std::option::Option<ListPageShieldConnectionsQueryExport>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListPageShieldScriptsQuery { exclude_urls : "exclude_urls" => string, urls : "urls"
     => string, hosts : "hosts" => string, page : "page" => string, per_page : "per_page"
-    => number, order_by : "order_by", direction : "direction", prioritize_malicious :
-    "prioritize_malicious" => boolean, exclude_cdn_cgi : "exclude_cdn_cgi" => boolean,
-    exclude_duplicates : "exclude_duplicates" => boolean, status : "status" => string,
-    page_url : "page_url" => string, export : "export" }
+    => number, order_by : "order_by" => choice, direction : "direction" => choice,
+    prioritize_malicious : "prioritize_malicious" => boolean, exclude_cdn_cgi :
+    "exclude_cdn_cgi" => boolean, exclude_duplicates : "exclude_duplicates" => boolean,
+    status : "status" => string, page_url : "page_url" => string, export : "export" =>
+    choice }
 );
 impl crate::runtime::TypedQuery for ListPageShieldConnectionsQuery {}
 impl crate::runtime::TypedQuery for ListPageShieldCookiesQuery {}

@@ -259,17 +259,17 @@ pub struct Deployment {
     /// The live URL to view this deployment
     pub url: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Deployment { aliases : "aliases" => strings, build_config : "build_config" => object,
     created_on : "created_on" => string, deployment_trigger : "deployment_trigger" =>
-    object, env_vars : "env_vars", environment : "environment" => string, id : "id" =>
-    string, is_skipped : "is_skipped" => boolean, latest_stage : "latest_stage" =>
-    object, modified_on : "modified_on" => string, project_id : "project_id" => string,
-    project_name : "project_name" => string, short_id : "short_id" => string, source :
-    "source" => object, stages : "stages" => objects, url : "url" => string,
+    object, env_vars : "env_vars" => map, environment : "environment" => string, id :
+    "id" => string, is_skipped : "is_skipped" => boolean, latest_stage : "latest_stage"
+    => object, modified_on : "modified_on" => string, project_id : "project_id" =>
+    string, project_name : "project_name" => string, short_id : "short_id" => string,
+    source : "source" => object, stages : "stages" => objects, url : "url" => string,
     uses_functions : "uses_functions" => boolean }
 );
 /// Used by [`PagesDeploymentApi::create_deployment`].
@@ -281,7 +281,7 @@ pub struct DeploymentBuildConfig {
     pub root_dir: ::std::option::Option<::std::string::String>,
     pub web_analytics_tag: ::std::option::Option<::std::string::String>,
     pub web_analytics_token: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -296,7 +296,7 @@ pub struct DeploymentDeploymentTrigger {
     pub metadata: ::std::option::Option<DeploymentDeploymentTriggerMetadata>,
     /// What caused the deployment
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -313,7 +313,7 @@ pub struct DeploymentDeploymentTriggerMetadata {
     pub commit_hash: ::std::option::Option<::std::string::String>,
     /// Message of the deployment trigger commit
     pub commit_message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -328,7 +328,7 @@ pub struct DeploymentLatestStage {
     pub name: ::std::option::Option<::std::string::String>,
     pub started_on: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -340,7 +340,7 @@ crate::runtime::object!(
 pub struct DeploymentSource {
     pub config: ::std::option::Option<DeploymentSourceConfig>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -366,7 +366,7 @@ pub struct DeploymentSourceConfig {
     pub production_deployments_enabled: ::std::option::Option<bool>,
     pub repo_id: ::std::option::Option<::std::string::String>,
     pub repo_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -386,7 +386,7 @@ pub struct DeploymentLogs {
     pub data: ::std::option::Option<::std::vec::Vec<DeploymentLogsData>>,
     pub includes_container_logs: ::std::option::Option<bool>,
     pub total: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -398,7 +398,7 @@ crate::runtime::object!(
 pub struct DeploymentLogsData {
     pub line: ::std::option::Option<::std::string::String>,
     pub ts: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -409,10 +409,10 @@ crate::runtime::object!(
 pub struct GetDeploymentsQuery {
     /// What type of deployments to fetch
     pub env: ::std::option::Option<GetDeploymentsQueryEnv>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetDeploymentsQuery { env : "env" });
+crate::runtime::object!(GetDeploymentsQuery { env : "env" => choice });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -174,7 +174,7 @@ pub struct Domain {
     pub validation_data: ::std::option::Option<DomainValidationData>,
     pub verification_data: ::std::option::Option<DomainVerificationData>,
     pub zone_tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -192,7 +192,7 @@ pub struct DomainValidationData {
     pub status: ::std::option::Option<::std::string::String>,
     pub txt_name: ::std::option::Option<::std::string::String>,
     pub txt_value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -205,7 +205,7 @@ crate::runtime::object!(
 pub struct DomainVerificationData {
     pub error_message: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -216,7 +216,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddDomainBody {
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AddDomainBody { name : "name" => string });

@@ -173,7 +173,7 @@ pub struct Project {
     /// The Cloudflare subdomain associated with the project
     pub subdomain: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -202,7 +202,7 @@ pub struct ProjectBuildConfig {
     pub web_analytics_tag: ::std::option::Option<::std::string::String>,
     /// The auth token for analytics
     pub web_analytics_token: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -247,18 +247,18 @@ pub struct ProjectCanonicalDeployment {
     /// The live URL to view this deployment
     pub url: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ProjectCanonicalDeployment { aliases : "aliases" => strings, build_config :
     "build_config" => object, created_on : "created_on" => string, deployment_trigger :
-    "deployment_trigger" => object, env_vars : "env_vars", environment : "environment" =>
-    string, id : "id" => string, is_skipped : "is_skipped" => boolean, latest_stage :
-    "latest_stage" => object, modified_on : "modified_on" => string, project_id :
-    "project_id" => string, project_name : "project_name" => string, short_id :
-    "short_id" => string, source : "source" => object, stages : "stages" => objects, url
-    : "url" => string, uses_functions : "uses_functions" => boolean }
+    "deployment_trigger" => object, env_vars : "env_vars" => map, environment :
+    "environment" => string, id : "id" => string, is_skipped : "is_skipped" => boolean,
+    latest_stage : "latest_stage" => object, modified_on : "modified_on" => string,
+    project_id : "project_id" => string, project_name : "project_name" => string,
+    short_id : "short_id" => string, source : "source" => object, stages : "stages" =>
+    objects, url : "url" => string, uses_functions : "uses_functions" => boolean }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -268,7 +268,7 @@ pub struct ProjectCanonicalDeploymentDeploymentTrigger {
     >,
     /// What caused the deployment
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -285,7 +285,7 @@ pub struct ProjectCanonicalDeploymentDeploymentTriggerMetadata {
     pub commit_hash: ::std::option::Option<::std::string::String>,
     /// Message of the deployment trigger commit
     pub commit_message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -300,7 +300,7 @@ pub struct ProjectCanonicalDeploymentLatestStage {
     pub name: ::std::option::Option<::std::string::String>,
     pub started_on: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -312,7 +312,7 @@ crate::runtime::object!(
 pub struct ProjectCanonicalDeploymentSource {
     pub config: ::std::option::Option<ProjectCanonicalDeploymentSourceConfig>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -339,7 +339,7 @@ pub struct ProjectCanonicalDeploymentSourceConfig {
     pub production_deployments_enabled: ::std::option::Option<bool>,
     pub repo_id: ::std::option::Option<::std::string::String>,
     pub repo_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -358,7 +358,7 @@ crate::runtime::object!(
 pub struct ProjectDeploymentConfigs {
     pub preview: ::std::option::Option<ProjectDeploymentConfigsPreview>,
     pub production: ::std::option::Option<ProjectDeploymentConfigsPreview>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -408,7 +408,7 @@ pub struct ProjectDeploymentConfigsPreview {
         ProjectDeploymentConfigsPreviewVectorizeBindings,
     >,
     pub wrangler_config_hash: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -434,7 +434,7 @@ pub struct ProjectDeploymentConfigsPreviewAiBindings {
     pub ai_binding: ::std::option::Option<
         ProjectDeploymentConfigsPreviewAiBindingsAiBinding,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -444,7 +444,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewAiBindingsAiBinding {
     pub project_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -458,7 +458,7 @@ pub struct ProjectDeploymentConfigsPreviewAnalyticsEngineDatasets {
     pub analytics_engine_binding: ::std::option::Option<
         ProjectDeploymentConfigsPreviewAnalyticsEngineDatasetsAnalyticsEngineBinding,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -470,7 +470,7 @@ crate::runtime::object!(
 pub struct ProjectDeploymentConfigsPreviewAnalyticsEngineDatasetsAnalyticsEngineBinding {
     /// Name of the dataset
     pub dataset: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -484,10 +484,12 @@ pub struct ProjectDeploymentConfigsPreviewBrowsers {
     pub browser: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ProjectDeploymentConfigsPreviewBrowsers { browser : "BROWSER" });
+crate::runtime::object!(
+    ProjectDeploymentConfigsPreviewBrowsers { browser : "BROWSER" => map }
+);
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewD1Databases {
@@ -495,7 +497,7 @@ pub struct ProjectDeploymentConfigsPreviewD1Databases {
     pub d1_binding: ::std::option::Option<
         ProjectDeploymentConfigsPreviewD1DatabasesD1Binding,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -506,7 +508,7 @@ crate::runtime::object!(
 pub struct ProjectDeploymentConfigsPreviewD1DatabasesD1Binding {
     /// UUID of the D1 database
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -519,7 +521,7 @@ pub struct ProjectDeploymentConfigsPreviewDurableObjectNamespaces {
     pub do_binding: ::std::option::Option<
         ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -531,7 +533,7 @@ crate::runtime::object!(
 pub struct ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding {
     /// ID of the Durabble Object namespace
     pub namespace_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -545,7 +547,7 @@ pub struct ProjectDeploymentConfigsPreviewEnvVars {
     pub environment_variable: ::std::option::Option<
         ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariable,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -561,12 +563,12 @@ pub struct ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariable {
     >,
     /// Environment variable value
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariable { r#type : "type", value :
-    "value" => string }
+    ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariable { r#type : "type" =>
+    choice, value : "value" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -634,7 +636,7 @@ pub struct ProjectDeploymentConfigsPreviewHyperdriveBindings {
     pub hyperdrive: ::std::option::Option<
         ProjectDeploymentConfigsPreviewD1DatabasesD1Binding,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -648,7 +650,7 @@ pub struct ProjectDeploymentConfigsPreviewKvNamespaces {
     pub kv_binding: ::std::option::Option<
         ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -658,7 +660,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewLimits {
     pub cpu_ms: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -669,7 +671,7 @@ crate::runtime::object!(
 pub struct ProjectDeploymentConfigsPreviewMtlsCertificates {
     /// `MTLS`
     pub mtls: ::std::option::Option<ProjectDeploymentConfigsPreviewMtlsCertificatesMtls>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -679,7 +681,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewMtlsCertificatesMtls {
     pub certificate_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -691,7 +693,7 @@ crate::runtime::object!(
 pub struct ProjectDeploymentConfigsPreviewPlacement {
     /// Placement mode
     pub mode: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -704,7 +706,7 @@ pub struct ProjectDeploymentConfigsPreviewQueueProducers {
     pub queue_producer_binding: ::std::option::Option<
         ProjectDeploymentConfigsPreviewQueueProducersQueueProducerBinding,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -716,7 +718,7 @@ crate::runtime::object!(
 pub struct ProjectDeploymentConfigsPreviewQueueProducersQueueProducerBinding {
     /// Name of the Queue
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -730,7 +732,7 @@ pub struct ProjectDeploymentConfigsPreviewR2Buckets {
     pub r2_binding: ::std::option::Option<
         ProjectDeploymentConfigsPreviewR2BucketsR2Binding,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -743,7 +745,7 @@ pub struct ProjectDeploymentConfigsPreviewR2BucketsR2Binding {
     pub jurisdiction: ::std::option::Option<::std::string::String>,
     /// Name of the R2 bucket
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -757,7 +759,7 @@ pub struct ProjectDeploymentConfigsPreviewServices {
     pub service_binding: ::std::option::Option<
         ProjectDeploymentConfigsPreviewServicesServiceBinding,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -773,7 +775,7 @@ pub struct ProjectDeploymentConfigsPreviewServicesServiceBinding {
     pub environment: ::std::option::Option<::std::string::String>,
     /// The Service name
     pub service: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -787,7 +789,7 @@ pub struct ProjectDeploymentConfigsPreviewVectorizeBindings {
     pub vectorize: ::std::option::Option<
         ProjectDeploymentConfigsPreviewVectorizeBindingsVectorize,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -798,7 +800,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewVectorizeBindingsVectorize {
     pub index_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -850,7 +852,7 @@ pub struct GetProjectsItem {
     >,
     /// The live URL to view this deployment
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -863,7 +865,7 @@ crate::runtime::object!(
     "production_branch" => string, production_script_name : "production_script_name" =>
     string, source : "source" => object, subdomain : "subdomain" => string,
     uses_functions : "uses_functions" => boolean, aliases : "aliases" => strings,
-    deployment_trigger : "deployment_trigger" => object, env_vars : "env_vars",
+    deployment_trigger : "deployment_trigger" => object, env_vars : "env_vars" => map,
     environment : "environment" => string, is_skipped : "is_skipped" => boolean,
     latest_stage : "latest_stage" => object, modified_on : "modified_on" => string,
     project_id : "project_id" => string, project_name : "project_name" => string,
@@ -892,7 +894,7 @@ pub struct GetProjectsItemCanonicalDeployment {
     pub stages: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub url: ::std::option::Option<::std::string::String>,
     pub uses_functions: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -910,7 +912,7 @@ crate::runtime::object!(
 pub struct GetProjectsItemCanonicalDeploymentDeploymentTrigger {
     pub metadata: ::std::option::Option<::serde_json::Value>,
     pub r#type: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -923,7 +925,7 @@ pub struct GetProjectsItemDeploymentTrigger {
     pub metadata: ::std::option::Option<GetProjectsItemDeploymentTriggerMetadata>,
     /// What caused the deployment
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -939,7 +941,7 @@ pub struct GetProjectsItemDeploymentTriggerMetadata {
     pub commit_hash: ::std::option::Option<::std::string::String>,
     /// Message of the deployment trigger commit
     pub commit_message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -961,21 +963,21 @@ pub struct CreateProjectBody {
     pub name: ::std::option::Option<::std::string::String>,
     /// Production branch of the project
     pub production_branch: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateProjectBody { build_config : "build_config" => object, canonical_deployment :
-    "canonical_deployment", deployment_configs : "deployment_configs" => object,
-    latest_deployment : "latest_deployment", name : "name" => string, production_branch :
-    "production_branch" => string }
+    "canonical_deployment" => map, deployment_configs : "deployment_configs" => object,
+    latest_deployment : "latest_deployment" => map, name : "name" => string,
+    production_branch : "production_branch" => string }
 );
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectBodyDeploymentConfigs {
     pub preview: ::std::option::Option<CreateProjectBodyDeploymentConfigsPreview>,
     pub production: ::std::option::Option<CreateProjectBodyDeploymentConfigsPreview>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1018,7 +1020,7 @@ pub struct CreateProjectBodyDeploymentConfigsPreview {
     pub vectorize_bindings: ::std::option::Option<
         ProjectDeploymentConfigsPreviewVectorizeBindings,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1040,7 +1042,7 @@ pub struct CreateProjectBodyDeploymentConfigsPreviewAiBindings {
     pub ai_binding: ::std::option::Option<
         CreateProjectBodyDeploymentConfigsPreviewAiBindingsAiBinding,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1051,7 +1053,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectBodyDeploymentConfigsPreviewAiBindingsAiBinding {
     pub project_id: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1062,7 +1064,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProjectBody {
     pub deployment_configs: ::std::option::Option<UpdateProjectBodyDeploymentConfigs>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1072,7 +1074,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProjectBodyDeploymentConfigs {
     pub production: ::std::option::Option<UpdateProjectBodyDeploymentConfigsProduction>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1088,7 +1090,7 @@ pub struct UpdateProjectBodyDeploymentConfigsProduction {
     pub env_vars: ::std::option::Option<
         UpdateProjectBodyDeploymentConfigsProductionEnvVars,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1107,7 +1109,7 @@ pub struct UpdateProjectBodyDeploymentConfigsProductionEnvVars {
     pub secret_var: ::std::option::Option<
         UpdateProjectBodyDeploymentConfigsProductionEnvVarsSecretVar,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1119,7 +1121,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProjectBodyDeploymentConfigsProductionEnvVarsBuildVersion {
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1131,7 +1133,7 @@ crate::runtime::object!(
 pub struct UpdateProjectBodyDeploymentConfigsProductionEnvVarsSecretVar {
     pub r#type: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

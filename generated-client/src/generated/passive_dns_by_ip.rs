@@ -66,7 +66,7 @@ pub struct PassiveDns {
     /// Number of results per page of results
     pub per_page: ::std::option::Option<f64>,
     pub reverse_records: ::std::option::Option<::std::vec::Vec<PassiveDnsReverseRecord>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -81,7 +81,7 @@ pub struct PassiveDnsReverseRecord {
     pub hostname: ::std::option::Option<::std::string::String>,
     /// Last seen date of the DNS record during the time period
     pub last_seen: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -100,7 +100,7 @@ pub struct GetPassiveDnsByIpQuery {
     pub page: ::std::option::Option<f64>,
     /// Maximum number of results requested
     pub per_page: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

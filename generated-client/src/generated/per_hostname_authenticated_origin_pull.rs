@@ -209,17 +209,18 @@ pub struct Certificate {
     pub status: ::std::option::Option<CertificateCertStatus>,
     /// RFC 3339 date-time, The time when the certificate was updated
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Certificate { cert_id : "cert_id" => string, certificate : "certificate" => string,
     enabled : "enabled" => boolean, hostname : "hostname" => string, id : "id" => string,
-    private_key : "private_key" => string, cert_status : "cert_status", cert_updated_at :
-    "cert_updated_at" => string, cert_uploaded_on : "cert_uploaded_on" => string,
-    created_at : "created_at" => string, expires_on : "expires_on" => string, issuer :
-    "issuer" => string, serial_number : "serial_number" => string, signature :
-    "signature" => string, status : "status", updated_at : "updated_at" => string }
+    private_key : "private_key" => string, cert_status : "cert_status" => choice,
+    cert_updated_at : "cert_updated_at" => string, cert_uploaded_on : "cert_uploaded_on"
+    => string, created_at : "created_at" => string, expires_on : "expires_on" => string,
+    issuer : "issuer" => string, serial_number : "serial_number" => string, signature :
+    "signature" => string, status : "status" => choice, updated_at : "updated_at" =>
+    string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -310,14 +311,14 @@ pub struct HostnameClientCertificate {
     pub status: ::std::option::Option<CertificateCertStatus>,
     /// RFC 3339 date-time, The time when the certificate was uploaded
     pub uploaded_on: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     HostnameClientCertificate { certificate : "certificate" => string, expires_on :
     "expires_on" => string, id : "id" => string, issuer : "issuer" => string,
     serial_number : "serial_number" => string, signature : "signature" => string, status
-    : "status", uploaded_on : "uploaded_on" => string }
+    : "status" => choice, uploaded_on : "uploaded_on" => string }
 );
 /// Used by [`PerHostnameAuthenticatedOriginPullApi::get_hostname_status_for_client_authentication`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -350,17 +351,17 @@ pub struct HostnameStatus {
     pub status: ::std::option::Option<CertificateCertStatus>,
     /// RFC 3339 date-time, The time when the certificate was updated
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HostnameStatus { cert_id : "cert_id" => string, cert_status : "cert_status",
-    cert_updated_at : "cert_updated_at" => string, cert_uploaded_on : "cert_uploaded_on"
-    => string, certificate : "certificate" => string, created_at : "created_at" =>
-    string, enabled : "enabled" => boolean, expires_on : "expires_on" => string, hostname
-    : "hostname" => string, issuer : "issuer" => string, serial_number : "serial_number"
-    => string, signature : "signature" => string, status : "status", updated_at :
-    "updated_at" => string }
+    HostnameStatus { cert_id : "cert_id" => string, cert_status : "cert_status" =>
+    choice, cert_updated_at : "cert_updated_at" => string, cert_uploaded_on :
+    "cert_uploaded_on" => string, certificate : "certificate" => string, created_at :
+    "created_at" => string, enabled : "enabled" => boolean, expires_on : "expires_on" =>
+    string, hostname : "hostname" => string, issuer : "issuer" => string, serial_number :
+    "serial_number" => string, signature : "signature" => string, status : "status" =>
+    choice, updated_at : "updated_at" => string }
 );
 /// Used by [`PerHostnameAuthenticatedOriginPullApi::enable_or_disable_hostname_for_client_authentication`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -368,7 +369,7 @@ pub struct EnableOrDisableHostnameForClientAuthenticationBody {
     pub config: ::std::option::Option<
         ::std::vec::Vec<EnableOrDisableHostnameForClientAuthenticationBodyConfig>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -383,7 +384,7 @@ pub struct EnableOrDisableHostnameForClientAuthenticationBodyConfig {
     pub enabled: ::std::option::Option<bool>,
     /// The hostname on the origin for which the client certificate uploaded will be used
     pub hostname: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -397,7 +398,7 @@ pub struct UploadHostnameClientCertificateBody {
     pub certificate: ::std::string::String,
     /// The hostname certificate's private key
     pub private_key: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

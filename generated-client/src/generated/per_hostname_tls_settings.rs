@@ -149,7 +149,7 @@ pub struct TlsSetting {
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// The tls setting value
     pub value: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -168,7 +168,7 @@ pub struct DeleteTlsSettingForHostnameResponse {
     /// RFC 3339 date-time, This is the time the tls setting was updated
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -181,7 +181,7 @@ crate::runtime::object!(
 pub struct EditTlsSettingForHostnameBody {
     /// The tls setting value
     pub value: ::serde_json::Value,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -191,7 +191,7 @@ impl EditTlsSettingForHostnameBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ::serde_json::Value) -> Self {
         Self {
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }

@@ -183,7 +183,7 @@ pub struct Device {
     pub public_ip: ::std::option::Option<::std::string::String>,
     pub serial_number: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -191,8 +191,8 @@ crate::runtime::object!(
     "client_version" => string, created_at : "created_at" => string, deleted_at :
     "deleted_at" => string, device_type : "device_type" => string, hardware_id :
     "hardware_id" => string, id : "id" => string, last_seen_at : "last_seen_at" =>
-    string, last_seen_registration : "last_seen_registration", last_seen_user :
-    "last_seen_user", mac_address : "mac_address" => string, manufacturer :
+    string, last_seen_registration : "last_seen_registration" => map, last_seen_user :
+    "last_seen_user" => map, mac_address : "mac_address" => string, manufacturer :
     "manufacturer" => string, model : "model" => string, name : "name" => string,
     os_version : "os_version" => string, os_version_extra : "os_version_extra" => string,
     public_ip : "public_ip" => string, serial_number : "serial_number" => string,

@@ -38,9 +38,7 @@ impl PpcConfigApi {
     pub fn set_can_be_enabled_setting(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CanBeEnabledSetting>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -143,72 +141,11 @@ impl PpcConfigApi {
         )
     }
 }
-/// Used by [`PpcConfigApi::set_can_be_enabled_setting`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CanBeEnabledSetting {
-    pub errors: ::std::option::Option<::std::vec::Vec<CanBeEnabledSettingError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<CanBeEnabledSettingError>>,
-    pub result_info: ::std::option::Option<CanBeEnabledSettingResultInfo>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    CanBeEnabledSetting { errors : "errors" => objects, messages : "messages" => objects,
-    result_info : "result_info" => object, success : "success" => boolean }
-);
-/// Used by [`PpcConfigApi::set_can_be_enabled_setting`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CanBeEnabledSettingError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub error_chain: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<::serde_json::Value>,
-    pub source: ::std::option::Option<CanBeEnabledSettingErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    CanBeEnabledSettingError { code : "code" => integer, documentation_url :
-    "documentation_url" => string, error_chain : "error_chain", message : "message" =>
-    string, meta : "meta" => json, source : "source" => object }
-);
-/// Used by [`PpcConfigApi::set_can_be_enabled_setting`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CanBeEnabledSettingErrorSource {
-    pub parameter: ::std::option::Option<::serde_json::Value>,
-    pub parameter_value_index: ::std::option::Option<::serde_json::Value>,
-    pub pointer: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    CanBeEnabledSettingErrorSource { parameter : "parameter" => json,
-    parameter_value_index : "parameter_value_index" => json, pointer : "pointer" => json
-    }
-);
-/// Used by [`PpcConfigApi::set_can_be_enabled_setting`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CanBeEnabledSettingResultInfo {
-    pub count: ::std::option::Option<i64>,
-    pub page: ::std::option::Option<i64>,
-    pub per_page: ::std::option::Option<i64>,
-    pub total_count: ::std::option::Option<i64>,
-    pub total_pages: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    CanBeEnabledSettingResultInfo { count : "count" => integer, page : "page" => integer,
-    per_page : "per_page" => integer, total_count : "total_count" => integer, total_pages
-    : "total_pages" => integer }
-);
 /// Used by [`PpcConfigApi::get_can_be_enabled_zone_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CanBeEnabledZoneSetting {
     pub zones: ::std::option::Option<::std::vec::Vec<CanBeEnabledZoneSettingZone>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CanBeEnabledZoneSetting { zones : "zones" => objects });
@@ -217,7 +154,7 @@ crate::runtime::object!(CanBeEnabledZoneSetting { zones : "zones" => objects });
 pub struct CanBeEnabledZoneSettingZone {
     pub can_be_enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -232,10 +169,10 @@ pub struct PayPerCrawlConfig {
     >,
     pub enabled: ::std::option::Option<bool>,
     pub price_usd_microcents: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PayPerCrawlConfig { bot_overrides : "bot_overrides", enabled : "enabled" => boolean,
-    price_usd_microcents : "price_usd_microcents" => integer }
+    PayPerCrawlConfig { bot_overrides : "bot_overrides" => map, enabled : "enabled" =>
+    boolean, price_usd_microcents : "price_usd_microcents" => integer }
 );

@@ -82,9 +82,7 @@ impl PpcStripeApi {
     pub fn delete_stripe_config_for_crawler(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteStripeConfigForCrawlerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -148,9 +146,7 @@ impl PpcStripeApi {
     pub fn delete_stripe_config_for_publisher(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteStripeConfigForCrawlerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -167,7 +163,7 @@ impl PpcStripeApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StripeConfig {
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(StripeConfig { url : "url" => string });
@@ -176,78 +172,10 @@ crate::runtime::object!(StripeConfig { url : "url" => string });
 pub struct GetStripeConfigForCrawlerResponse {
     pub connect_status: ::std::option::Option<::std::string::String>,
     pub stripe_account_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetStripeConfigForCrawlerResponse { connect_status : "connect_status" => string,
     stripe_account_id : "stripe_account_id" => string }
-);
-/// Used by [`PpcStripeApi::delete_stripe_config_for_crawler`], [`PpcStripeApi::delete_stripe_config_for_publisher`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteStripeConfigForCrawlerResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeleteStripeConfigForCrawlerResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeleteStripeConfigForCrawlerResponseError>,
-    >,
-    pub result_info: ::std::option::Option<
-        DeleteStripeConfigForCrawlerResponseResultInfo,
-    >,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteStripeConfigForCrawlerResponse { errors : "errors" => objects, messages :
-    "messages" => objects, result_info : "result_info" => object, success : "success" =>
-    boolean }
-);
-/// Used by [`PpcStripeApi::delete_stripe_config_for_crawler`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteStripeConfigForCrawlerResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub error_chain: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<::serde_json::Value>,
-    pub source: ::std::option::Option<DeleteStripeConfigForCrawlerResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteStripeConfigForCrawlerResponseError { code : "code" => integer,
-    documentation_url : "documentation_url" => string, error_chain : "error_chain",
-    message : "message" => string, meta : "meta" => json, source : "source" => object }
-);
-/// Used by [`PpcStripeApi::delete_stripe_config_for_crawler`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteStripeConfigForCrawlerResponseErrorSource {
-    pub parameter: ::std::option::Option<::serde_json::Value>,
-    pub parameter_value_index: ::std::option::Option<::serde_json::Value>,
-    pub pointer: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteStripeConfigForCrawlerResponseErrorSource { parameter : "parameter" => json,
-    parameter_value_index : "parameter_value_index" => json, pointer : "pointer" => json
-    }
-);
-/// Used by [`PpcStripeApi::delete_stripe_config_for_crawler`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteStripeConfigForCrawlerResponseResultInfo {
-    pub count: ::std::option::Option<i64>,
-    pub page: ::std::option::Option<i64>,
-    pub per_page: ::std::option::Option<i64>,
-    pub total_count: ::std::option::Option<i64>,
-    pub total_pages: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteStripeConfigForCrawlerResponseResultInfo { count : "count" => integer, page :
-    "page" => integer, per_page : "per_page" => integer, total_count : "total_count" =>
-    integer, total_pages : "total_pages" => integer }
 );

@@ -153,11 +153,7 @@ impl PriorityIntelligenceRequirementsPirApi {
         &self,
         account_id: &str,
         priority_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<DeletePriorityIntelligenceRequirementResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -175,27 +171,27 @@ impl PriorityIntelligenceRequirementsPirApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PriorityIntelligenceRequirement {
     /// RFC 3339 date-time, Priority creation time
-    pub created: ::std::string::String,
+    pub created: ::std::option::Option<::std::string::String>,
     /// UUID
     pub id: ::std::string::String,
     /// List of labels
-    pub labels: ::std::vec::Vec<::std::string::String>,
+    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Priority
-    pub priority: i64,
+    pub priority: ::std::option::Option<i64>,
     /// Requirement
-    pub requirement: ::std::string::String,
+    pub requirement: ::std::option::Option<::std::string::String>,
     /// The CISA defined Traffic Light Protocol (TLP)
-    pub tlp: PriorityIntelligenceRequirementTlp,
+    pub tlp: ::std::option::Option<PriorityIntelligenceRequirementTlp>,
     /// RFC 3339 date-time, Priority last updated time
-    pub updated: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PriorityIntelligenceRequirement { created : "created" required => string, id : "id"
-    required => string, labels : "labels" required => strings, priority : "priority"
-    required => integer, requirement : "requirement" required => string, tlp : "tlp"
-    required, updated : "updated" required => string }
+    PriorityIntelligenceRequirement { created : "created" => string, id : "id" required
+    => string, labels : "labels" => strings, priority : "priority" => integer,
+    requirement : "requirement" => string, tlp : "tlp" => choice, updated : "updated" =>
+    string }
 );
 impl PriorityIntelligenceRequirement {
     /// A value with the required fields set and the others empty.
@@ -209,13 +205,15 @@ impl PriorityIntelligenceRequirement {
         updated: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            created: ::std::convert::Into::into(created),
+            created: ::std::option::Option::Some(::std::convert::Into::into(created)),
             id: ::std::convert::Into::into(id),
-            labels,
-            priority,
-            requirement: ::std::convert::Into::into(requirement),
-            tlp,
-            updated: ::std::convert::Into::into(updated),
+            labels: ::std::option::Option::Some(labels),
+            priority: ::std::option::Option::Some(priority),
+            requirement: ::std::option::Option::Some(
+                ::std::convert::Into::into(requirement),
+            ),
+            tlp: ::std::option::Option::Some(tlp),
+            updated: ::std::option::Option::Some(::std::convert::Into::into(updated)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -293,7 +291,7 @@ pub struct PriorityIntelligenceRequirementQuota {
     pub quota: ::std::option::Option<i64>,
     /// Tokens remaining for the quarter
     pub remaining: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -307,42 +305,41 @@ pub struct UpdatePriorityIntelligenceRequirementResponse {
     /// RFC 3339 date-time
     pub completed: ::std::option::Option<::std::string::String>,
     /// Request content
-    pub content: ::std::string::String,
+    pub content: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub created: ::std::string::String,
+    pub created: ::std::option::Option<::std::string::String>,
     /// UUID
     pub id: ::std::string::String,
     /// Tokens for the request messages
     pub message_tokens: ::std::option::Option<i64>,
     /// RFC 3339 date-time
-    pub priority: ::std::string::String,
+    pub priority: ::std::option::Option<::std::string::String>,
     /// Readable Request ID
     pub readable_id: ::std::option::Option<::std::string::String>,
     /// Requested information from request
-    pub request: ::std::string::String,
+    pub request: ::std::option::Option<::std::string::String>,
     /// Request Status
     pub status: ::std::option::Option<
         UpdatePriorityIntelligenceRequirementResponseStatus,
     >,
     /// Brief description of the request
-    pub summary: ::std::string::String,
+    pub summary: ::std::option::Option<::std::string::String>,
     /// The CISA defined Traffic Light Protocol (TLP)
-    pub tlp: PriorityIntelligenceRequirementTlp,
+    pub tlp: ::std::option::Option<PriorityIntelligenceRequirementTlp>,
     /// Tokens for the request
     pub tokens: ::std::option::Option<i64>,
     /// RFC 3339 date-time
-    pub updated: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdatePriorityIntelligenceRequirementResponse { completed : "completed" => string,
-    content : "content" required => string, created : "created" required => string, id :
-    "id" required => string, message_tokens : "message_tokens" => integer, priority :
-    "priority" required => string, readable_id : "readable_id" => string, request :
-    "request" required => string, status : "status", summary : "summary" required =>
-    string, tlp : "tlp" required, tokens : "tokens" => integer, updated : "updated"
-    required => string }
+    content : "content" => string, created : "created" => string, id : "id" required =>
+    string, message_tokens : "message_tokens" => integer, priority : "priority" =>
+    string, readable_id : "readable_id" => string, request : "request" => string, status
+    : "status" => choice, summary : "summary" => string, tlp : "tlp" => choice, tokens :
+    "tokens" => integer, updated : "updated" => string }
 );
 impl UpdatePriorityIntelligenceRequirementResponse {
     /// A value with the required fields set and the others empty.
@@ -359,18 +356,18 @@ impl UpdatePriorityIntelligenceRequirementResponse {
     ) -> Self {
         Self {
             completed: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            created: ::std::convert::Into::into(created),
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            created: ::std::option::Option::Some(::std::convert::Into::into(created)),
             id: ::std::convert::Into::into(id),
             message_tokens: ::std::option::Option::None,
-            priority: ::std::convert::Into::into(priority),
+            priority: ::std::option::Option::Some(::std::convert::Into::into(priority)),
             readable_id: ::std::option::Option::None,
-            request: ::std::convert::Into::into(request),
+            request: ::std::option::Option::Some(::std::convert::Into::into(request)),
             status: ::std::option::Option::None,
-            summary: ::std::convert::Into::into(summary),
-            tlp,
+            summary: ::std::option::Option::Some(::std::convert::Into::into(summary)),
+            tlp: ::std::option::Option::Some(tlp),
             tokens: ::std::option::Option::None,
-            updated: ::std::convert::Into::into(updated),
+            updated: ::std::option::Option::Some(::std::convert::Into::into(updated)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -443,51 +440,6 @@ impl ::std::fmt::Display for UpdatePriorityIntelligenceRequirementResponseStatus
         f.write_str(self.as_str())
     }
 }
-/// Used by [`PriorityIntelligenceRequirementsPirApi::delete_priority_intelligence_requirement`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletePriorityIntelligenceRequirementResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<DeletePriorityIntelligenceRequirementResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<DeletePriorityIntelligenceRequirementResponseError>,
-    >,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeletePriorityIntelligenceRequirementResponse { errors : "errors" => objects,
-    messages : "messages" => objects, success : "success" => boolean }
-);
-/// Used by [`PriorityIntelligenceRequirementsPirApi::delete_priority_intelligence_requirement`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletePriorityIntelligenceRequirementResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<
-        DeletePriorityIntelligenceRequirementResponseErrorSource,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeletePriorityIntelligenceRequirementResponseError { code : "code" => integer,
-    documentation_url : "documentation_url" => string, message : "message" => string,
-    source : "source" => object }
-);
-/// Used by [`PriorityIntelligenceRequirementsPirApi::delete_priority_intelligence_requirement`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletePriorityIntelligenceRequirementResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeletePriorityIntelligenceRequirementResponseErrorSource { pointer : "pointer" =>
-    string }
-);
 /// Used by [`PriorityIntelligenceRequirementsPirApi::list_priority_intelligence_requirements`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListPriorityIntelligenceRequirementsBody {
@@ -495,7 +447,7 @@ pub struct ListPriorityIntelligenceRequirementsBody {
     pub page: i64,
     /// Number of results per page
     pub per_page: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -506,8 +458,8 @@ impl ListPriorityIntelligenceRequirementsBody {
     /// A value with the required fields set and the others empty.
     pub fn new(page: i64, per_page: i64) -> Self {
         Self {
-            page,
-            per_page,
+            page: page,
+            per_page: per_page,
             extra: ::std::default::Default::default(),
         }
     }
@@ -523,13 +475,13 @@ pub struct CreatePriorityIntelligenceRequirementBody {
     pub requirement: ::std::string::String,
     /// The CISA defined Traffic Light Protocol (TLP)
     pub tlp: PriorityIntelligenceRequirementTlp,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreatePriorityIntelligenceRequirementBody { labels : "labels" required => strings,
     priority : "priority" required => integer, requirement : "requirement" required =>
-    string, tlp : "tlp" required }
+    string, tlp : "tlp" must => choice }
 );
 impl CreatePriorityIntelligenceRequirementBody {
     /// A value with the required fields set and the others empty.
@@ -540,10 +492,10 @@ impl CreatePriorityIntelligenceRequirementBody {
         tlp: PriorityIntelligenceRequirementTlp,
     ) -> Self {
         Self {
-            labels,
-            priority,
+            labels: labels,
+            priority: priority,
             requirement: ::std::convert::Into::into(requirement),
-            tlp,
+            tlp: tlp,
             extra: ::std::default::Default::default(),
         }
     }

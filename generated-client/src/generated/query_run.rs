@@ -62,12 +62,12 @@ pub struct RunQueryResponse {
     pub run: ::std::option::Option<RunQueryResponseRun>,
     pub statistics: ::std::option::Option<RunQueryResponseRunStatistics>,
     pub traces: ::std::option::Option<::std::vec::Vec<RunQueryResponseTrace>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     RunQueryResponse { calculations : "calculations" => objects, compare : "compare" =>
-    objects, events : "events" => object, invocations : "invocations", patterns :
+    objects, events : "events" => object, invocations : "invocations" => map, patterns :
     "patterns" => objects, run : "run" => object, statistics : "statistics" => object,
     traces : "traces" => objects }
 );
@@ -82,7 +82,7 @@ pub struct RunQueryResponseCalculation {
     pub series: ::std::option::Option<
         ::std::vec::Vec<RunQueryResponseCalculationSeries>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -98,7 +98,7 @@ pub struct RunQueryResponseCalculationAggregate {
     /// `sampleInterval`
     pub sample_interval: ::std::option::Option<f64>,
     pub value: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -111,7 +111,7 @@ crate::runtime::object!(
 pub struct RunQueryResponseCalculationSeries {
     pub data: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -124,7 +124,7 @@ pub struct RunQueryResponseEvents {
     pub events: ::std::option::Option<::std::vec::Vec<RunQueryResponseEventsEvent>>,
     pub fields: ::std::option::Option<::std::vec::Vec<RunQueryResponseEventsField>>,
     pub series: ::std::option::Option<::std::vec::Vec<RunQueryResponseEventsSeries>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -145,13 +145,13 @@ pub struct RunQueryResponseEventsEvent {
     pub dataset: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<::serde_json::Value>,
     pub timestamp: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RunQueryResponseEventsEvent { containers : "$containers", metadata : "$metadata" =>
-    object, workers : "$workers" => json, dataset : "dataset" => string, source :
-    "source" => json, timestamp : "timestamp" => integer }
+    RunQueryResponseEventsEvent { containers : "$containers" => map, metadata :
+    "$metadata" => object, workers : "$workers" => json, dataset : "dataset" => string,
+    source : "source" => json, timestamp : "timestamp" => integer }
 );
 /// Used by [`QueryRunApi::run_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -203,7 +203,7 @@ pub struct RunQueryResponseEventsEventMetadata {
     pub trigger: ::std::option::Option<::serde_json::Value>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -226,7 +226,7 @@ crate::runtime::object!(
 pub struct RunQueryResponseEventsField {
     pub key: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -237,7 +237,7 @@ crate::runtime::object!(
 pub struct RunQueryResponseEventsSeries {
     pub data: ::std::option::Option<::std::vec::Vec<RunQueryResponseEventsSeriesData>>,
     pub time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -255,7 +255,7 @@ pub struct RunQueryResponseEventsSeriesData {
     pub interval: ::std::option::Option<f64>,
     /// `sampleInterval`
     pub sample_interval: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -270,7 +270,7 @@ pub struct RunQueryResponsePattern {
     pub pattern: ::std::option::Option<::std::string::String>,
     pub series: ::std::option::Option<::std::vec::Vec<RunQueryResponsePatternSeries>>,
     pub service: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -282,7 +282,7 @@ crate::runtime::object!(
 pub struct RunQueryResponsePatternSeries {
     pub data: ::std::option::Option<RunQueryResponseCalculationAggregate>,
     pub time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -308,7 +308,7 @@ pub struct RunQueryResponseRun {
     pub user_id: ::std::option::Option<::std::string::String>,
     /// `workspaceId`
     pub workspace_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -335,7 +335,7 @@ pub struct RunQueryResponseRunQuery {
     pub user_id: ::std::option::Option<::std::string::String>,
     /// `workspaceId`
     pub workspace_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -362,7 +362,7 @@ pub struct RunQueryResponseRunQueryParameters {
     pub needle: ::std::option::Option<::serde_json::Value>,
     /// `orderBy`
     pub order_by: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -379,7 +379,7 @@ pub struct RunQueryResponseRunStatistics {
     pub bytes_read: ::std::option::Option<f64>,
     pub elapsed: ::std::option::Option<f64>,
     pub rows_read: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -392,7 +392,7 @@ crate::runtime::object!(
 pub struct RunQueryResponseRunTimeframe {
     pub from: ::std::option::Option<f64>,
     pub to: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -416,7 +416,7 @@ pub struct RunQueryResponseTrace {
     pub trace_id: ::std::option::Option<::std::string::String>,
     /// `traceStartMs`
     pub trace_start_ms: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -417,9 +417,7 @@ impl QueueApi {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PushMessageResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -471,9 +469,7 @@ impl QueueApi {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<PushMessageResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -576,13 +572,14 @@ pub struct EventSubscription {
     pub source: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EventSubscription { created_at : "created_at" => string, destination : "destination",
-    enabled : "enabled" => boolean, events : "events" => strings, id : "id" => string,
-    modified_at : "modified_at" => string, name : "name" => string, source : "source" }
+    EventSubscription { created_at : "created_at" => string, destination : "destination"
+    => map, enabled : "enabled" => boolean, events : "events" => strings, id : "id" =>
+    string, modified_at : "modified_at" => string, name : "name" => string, source :
+    "source" => map }
 );
 /// Used by [`QueueApi::create_queue`], [`QueueApi::list_queues`], [`QueueApi::update_queue`], [`QueueApi::update_queue_patch`], [`QueueApi::get_queue`], [`QueueApi::purge_queue`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -598,7 +595,7 @@ pub struct Queue {
     pub queue_id: ::std::option::Option<::std::string::String>,
     pub queue_name: ::std::option::Option<::std::string::String>,
     pub settings: ::std::option::Option<Settings>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -614,7 +611,7 @@ pub struct Settings {
     pub delivery_delay: ::std::option::Option<f64>,
     pub delivery_paused: ::std::option::Option<bool>,
     pub message_retention_period: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -632,7 +629,7 @@ pub struct Consumer {
     pub queue_name: ::std::option::Option<::std::string::String>,
     pub script_name: ::std::option::Option<::std::string::String>,
     pub settings: ::std::option::Option<ConsumerSettings>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -649,7 +646,7 @@ pub struct ConsumerSettings {
     /// The maximum number of retries
     pub max_retries: ::std::option::Option<f64>,
     pub max_wait_time_ms: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -664,37 +661,13 @@ pub struct ListQueueConsumersItem {
     pub queue_name: ::std::option::Option<::std::string::String>,
     pub service: ::std::option::Option<::std::string::String>,
     pub settings: ::std::option::Option<ConsumerSettings>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListQueueConsumersItem { created_on : "created_on" => string, environment :
     "environment" => string, queue_name : "queue_name" => string, service : "service" =>
     string, settings : "settings" => object }
-);
-/// Used by [`QueueApi::push_message`], [`QueueApi::push_message_batch`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PushMessageResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<PushMessageResponseError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    PushMessageResponse { errors : "errors" => objects, messages : "messages" => strings,
-    success : "success" => boolean }
-);
-/// Used by [`QueueApi::push_message`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PushMessageResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    PushMessageResponseError { code : "code" => integer, message : "message" => string }
 );
 /// Used by [`QueueApi::acknowledge_retry_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -704,7 +677,7 @@ pub struct AcknowledgeRetryQueueMessagesResponse {
     /// `retryCount`: The number of messages that were succesfully retried
     pub retry_count: ::std::option::Option<f64>,
     pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -716,7 +689,7 @@ crate::runtime::object!(
 pub struct PurgeStatus {
     pub completed: ::std::option::Option<::std::string::String>,
     pub started_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -727,7 +700,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateQueueBody {
     pub queue_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateQueueBody { queue_name : "queue_name" => string });
@@ -739,7 +712,7 @@ pub struct CreateQueueConsumerBody {
     pub script_name: ::std::option::Option<::std::string::String>,
     pub settings: ::std::option::Option<CreateQueueConsumerBodySettings>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -753,7 +726,7 @@ pub struct CreateQueueConsumerBodySettings {
     pub batch_size: ::std::option::Option<i64>,
     pub max_retries: ::std::option::Option<i64>,
     pub max_wait_time_ms: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -767,7 +740,7 @@ pub struct UpdateQueueConsumerBody {
     pub environment: ::std::option::Option<::std::string::String>,
     pub script_name: ::std::option::Option<::std::string::String>,
     pub settings: ::std::option::Option<UpdateQueueConsumerBodySettings>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -779,7 +752,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateQueueConsumerBodySettings {
     pub batch_size: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -794,7 +767,7 @@ pub struct AcknowledgeRetryQueueMessagesBody {
     pub retries: ::std::option::Option<
         ::std::vec::Vec<AcknowledgeRetryQueueMessagesBodyRetry>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -806,7 +779,7 @@ crate::runtime::object!(
 pub struct AcknowledgeRetryQueueMessagesBodyAck {
     /// Lease ID for a message to acknowledge
     pub lease_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -819,7 +792,7 @@ pub struct AcknowledgeRetryQueueMessagesBodyRetry {
     pub delay_seconds: ::std::option::Option<f64>,
     /// Lease ID for a message to retry
     pub lease_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -833,7 +806,7 @@ pub struct PullQueueMessagesBody {
     pub batch_size: ::std::option::Option<f64>,
     /// The number of milliseconds that a message is exclusively leased
     pub visibility_timeout_ms: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -59,7 +59,7 @@ pub struct AccountLevelMetrics {
     /// `infrequentAccess`
     pub infrequent_access: ::std::option::Option<AccountLevelMetricsInfrequentAccess>,
     pub standard: ::std::option::Option<AccountLevelMetricsInfrequentAccess>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -71,7 +71,7 @@ crate::runtime::object!(
 pub struct AccountLevelMetricsInfrequentAccess {
     pub published: ::std::option::Option<AccountLevelMetricsInfrequentAccessPublished>,
     pub uploaded: ::std::option::Option<AccountLevelMetricsInfrequentAccessPublished>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -86,7 +86,7 @@ pub struct AccountLevelMetricsInfrequentAccessPublished {
     pub objects: ::std::option::Option<f64>,
     /// `payloadSize`
     pub payload_size: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

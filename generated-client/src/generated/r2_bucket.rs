@@ -795,7 +795,7 @@ pub struct EventNotificationRules {
     /// `bucketName`
     pub bucket_name: ::std::option::Option<::std::string::String>,
     pub queues: ::std::option::Option<::std::vec::Vec<EventNotificationRulesQueue>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -810,7 +810,7 @@ pub struct EventNotificationRulesQueue {
     /// `queueName`
     pub queue_name: ::std::option::Option<::std::string::String>,
     pub rules: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -821,7 +821,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventNotificationRule {
     pub event_notification_detail_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -838,7 +838,7 @@ pub struct GetEventNotificationRuleResponse {
     pub rules: ::std::option::Option<
         ::std::vec::Vec<GetEventNotificationRuleResponseRule>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -856,7 +856,7 @@ pub struct GetEventNotificationRuleResponseRule {
     /// `ruleId`
     pub rule_id: ::std::option::Option<::std::string::String>,
     pub suffix: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -876,13 +876,13 @@ pub struct Bucket {
     pub name: ::std::option::Option<::std::string::String>,
     /// Storage class for newly uploaded objects, unless specified otherwise
     pub storage_class: ::std::option::Option<BucketStorageClass>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Bucket { creation_date : "creation_date" => string, jurisdiction : "jurisdiction" =>
-    string, location : "location", name : "name" => string, storage_class :
-    "storage_class" }
+    string, location : "location" => choice, name : "name" => string, storage_class :
+    "storage_class" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1000,7 +1000,7 @@ impl ::std::fmt::Display for BucketStorageClass {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BucketCorsPolicy {
     pub rules: ::std::option::Option<::std::vec::Vec<BucketCorsPolicyRule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(BucketCorsPolicy { rules : "rules" => objects });
@@ -1013,7 +1013,7 @@ pub struct BucketCorsPolicyRule {
     pub id: ::std::option::Option<::std::string::String>,
     /// `maxAgeSeconds`
     pub max_age_seconds: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1027,7 +1027,7 @@ pub struct BucketCorsPolicyRuleAllowed {
     pub headers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub methods: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub origins: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1042,7 +1042,7 @@ pub struct AttachCustomDomainToBucketResponse {
     pub enabled: ::std::option::Option<bool>,
     /// `minTLS`
     pub min_tls: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1053,7 +1053,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomDomains {
     pub domains: ::std::option::Option<::std::vec::Vec<CustomDomainSettings>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CustomDomains { domains : "domains" => objects });
@@ -1070,7 +1070,7 @@ pub struct CustomDomainSettings {
     pub zone_id: ::std::option::Option<::std::string::String>,
     /// `zoneName`
     pub zone_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1083,7 +1083,7 @@ crate::runtime::object!(
 pub struct CustomDomainSettingsStatus {
     pub ownership: ::std::option::Option<::std::string::String>,
     pub ssl: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1094,7 +1094,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveCustomDomainFromBucketResponse {
     pub domain: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1107,7 +1107,7 @@ pub struct R2DevDomain {
     pub bucket_id: ::std::option::Option<::std::string::String>,
     pub domain: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1118,7 +1118,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectLifecycleRules {
     pub rules: ::std::option::Option<::std::vec::Vec<ObjectLifecycleRulesRule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ObjectLifecycleRules { rules : "rules" => objects });
@@ -1140,7 +1140,7 @@ pub struct ObjectLifecycleRulesRule {
     pub storage_class_transitions: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1154,7 +1154,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectLifecycleRulesRuleAbortMultipartUploadsTransition {
     pub condition: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1165,7 +1165,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectLifecycleRulesRuleConditions {
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1175,7 +1175,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocalUploadsConfiguration {
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(LocalUploadsConfiguration { enabled : "enabled" => boolean });
@@ -1183,7 +1183,7 @@ crate::runtime::object!(LocalUploadsConfiguration { enabled : "enabled" => boole
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BucketLockRules {
     pub rules: ::std::option::Option<::std::vec::Vec<BucketLockRulesRule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(BucketLockRules { rules : "rules" => objects });
@@ -1194,7 +1194,7 @@ pub struct BucketLockRulesRule {
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1208,7 +1208,7 @@ pub struct SippyConfiguration {
     /// State of Sippy for this bucket
     pub enabled: ::std::option::Option<bool>,
     pub source: ::std::option::Option<SippyConfigurationSource>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1224,12 +1224,12 @@ pub struct SippyConfigurationDestination {
     /// Name of the bucket on the provider
     pub bucket: ::std::option::Option<::std::string::String>,
     pub provider: ::std::option::Option<SippyConfigurationDestinationProvider>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SippyConfigurationDestination { access_key_id : "accessKeyId" => string, account :
-    "account" => string, bucket : "bucket" => string, provider : "provider" }
+    "account" => string, bucket : "bucket" => string, provider : "provider" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1289,12 +1289,12 @@ pub struct SippyConfigurationSource {
     pub provider: ::std::option::Option<SippyConfigurationSourceProvider>,
     /// Region where the bucket resides (AWS only)
     pub region: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SippyConfigurationSource { bucket : "bucket" => string, bucket_url : "bucketUrl" =>
-    string, provider : "provider", region : "region" => string }
+    string, provider : "provider" => choice, region : "region" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1355,7 +1355,7 @@ pub struct TemporaryAccessCredentials {
     pub secret_access_key: ::std::option::Option<::std::string::String>,
     /// `sessionToken`: Security token
     pub session_token: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1369,7 +1369,7 @@ pub struct CreateEventNotificationRuleBody {
     pub rules: ::std::option::Option<
         ::std::vec::Vec<CreateEventNotificationRuleBodyRule>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateEventNotificationRuleBody { rules : "rules" => objects });
@@ -1382,12 +1382,12 @@ pub struct CreateEventNotificationRuleBodyRule {
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Notifications will be sent only for objects with this suffix
     pub suffix: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateEventNotificationRuleBodyRule { actions : "actions" required, prefix : "prefix"
-    => string, suffix : "suffix" => string }
+    CreateEventNotificationRuleBodyRule { actions : "actions" required => choices, prefix
+    : "prefix" => string, suffix : "suffix" => string }
 );
 impl CreateEventNotificationRuleBodyRule {
     /// A value with the required fields set and the others empty.
@@ -1395,7 +1395,7 @@ impl CreateEventNotificationRuleBodyRule {
         actions: ::std::vec::Vec<CreateEventNotificationRuleBodyRuleAction>,
     ) -> Self {
         Self {
-            actions,
+            actions: actions,
             prefix: ::std::option::Option::None,
             suffix: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -1475,12 +1475,12 @@ pub struct CreateBucketBody {
     pub name: ::std::string::String,
     /// `storageClass`: Storage class for newly uploaded objects, unless specified otherwise
     pub storage_class: ::std::option::Option<BucketStorageClass>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateBucketBody { location_hint : "locationHint", name : "name" required => string,
-    storage_class : "storageClass" }
+    CreateBucketBody { location_hint : "locationHint" => choice, name : "name" required
+    => string, storage_class : "storageClass" => choice }
 );
 impl CreateBucketBody {
     /// A value with the required fields set and the others empty.
@@ -1508,13 +1508,13 @@ pub struct ListBucketsQuery {
     pub direction: ::std::option::Option<ListBucketsQueryDirection>,
     /// Pagination cursor received during the last List Buckets call
     pub cursor: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListBucketsQuery { name_contains : "name_contains" => string, start_after :
-    "start_after" => string, per_page : "per_page" => number, order : "order", direction
-    : "direction", cursor : "cursor" => string }
+    "start_after" => string, per_page : "per_page" => number, order : "order" => choice,
+    direction : "direction" => choice, cursor : "cursor" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1614,18 +1614,15 @@ impl ::std::fmt::Display for ListBucketsQueryDirection {
 }
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum EnableSippyBody {
     EnableSippyAws(EnableSippyBodyEnableSippyAws),
     EnableSippyGcs(EnableSippyBodyEnableSippyGcs),
 }
+crate::runtime::untagged!(
+    EnableSippyBody { EnableSippyAws(EnableSippyBodyEnableSippyAws),
+    EnableSippyGcs(EnableSippyBodyEnableSippyGcs) }
+);
 impl ::std::convert::From<EnableSippyBodyEnableSippyAws> for EnableSippyBody {
     fn from(value: EnableSippyBodyEnableSippyAws) -> Self {
         Self::EnableSippyAws(value)
@@ -1643,7 +1640,7 @@ impl ::std::convert::From<EnableSippyBodyEnableSippyGcs> for EnableSippyBody {
 pub struct EnableSippyBodyEnableSippyAws {
     pub destination: ::std::option::Option<EnableSippyBodyEnableSippyAwsDestination>,
     pub source: ::std::option::Option<EnableSippyBodyEnableSippyAwsSource>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1658,12 +1655,12 @@ pub struct EnableSippyBodyEnableSippyAwsDestination {
     pub provider: ::std::option::Option<SippyConfigurationDestinationProvider>,
     /// `secretAccessKey`: Value of a Cloudflare API token
     pub secret_access_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     EnableSippyBodyEnableSippyAwsDestination { access_key_id : "accessKeyId" => string,
-    provider : "provider", secret_access_key : "secretAccessKey" => string }
+    provider : "provider" => choice, secret_access_key : "secretAccessKey" => string }
 );
 /// Used by [`R2BucketApi::enable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1677,12 +1674,12 @@ pub struct EnableSippyBodyEnableSippyAwsSource {
     pub region: ::std::option::Option<::std::string::String>,
     /// `secretAccessKey`: Secret Access Key of an IAM credential (ideally scoped to a single S3 bucket)
     pub secret_access_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     EnableSippyBodyEnableSippyAwsSource { access_key_id : "accessKeyId" => string, bucket
-    : "bucket" => string, provider : "provider", region : "region" => string,
+    : "bucket" => string, provider : "provider" => choice, region : "region" => string,
     secret_access_key : "secretAccessKey" => string }
 );
 /// One of a known set of values; values this client does not know yet
@@ -1740,7 +1737,7 @@ impl ::std::fmt::Display for EnableSippyBodyEnableSippyAwsSourceProvider {
 pub struct EnableSippyBodyEnableSippyGcs {
     pub destination: ::std::option::Option<EnableSippyBodyEnableSippyAwsDestination>,
     pub source: ::std::option::Option<EnableSippyBodyEnableSippyGcsSource>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1757,13 +1754,13 @@ pub struct EnableSippyBodyEnableSippyGcsSource {
     /// `privateKey`: Private Key of an IAM credential (ideally scoped to a single GCS bucket)
     pub private_key: ::std::option::Option<::std::string::String>,
     pub provider: ::std::option::Option<EnableSippyBodyEnableSippyGcsSourceProvider>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     EnableSippyBodyEnableSippyGcsSource { bucket : "bucket" => string, client_email :
     "clientEmail" => string, private_key : "privateKey" => string, provider : "provider"
-    }
+    => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1828,13 +1825,13 @@ pub struct CreateTemporaryAccessCredentialsBody {
     pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ttlSeconds`: How long the credentials will live for in seconds
     pub ttl_seconds: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateTemporaryAccessCredentialsBody { bucket : "bucket" required => string, objects
     : "objects" => strings, parent_access_key_id : "parentAccessKeyId" required =>
-    string, permission : "permission" required, prefixes : "prefixes" => strings,
+    string, permission : "permission" must => choice, prefixes : "prefixes" => strings,
     ttl_seconds : "ttlSeconds" required => number }
 );
 impl CreateTemporaryAccessCredentialsBody {
@@ -1849,9 +1846,9 @@ impl CreateTemporaryAccessCredentialsBody {
             bucket: ::std::convert::Into::into(bucket),
             objects: ::std::option::Option::None,
             parent_access_key_id: ::std::convert::Into::into(parent_access_key_id),
-            permission,
+            permission: permission,
             prefixes: ::std::option::Option::None,
-            ttl_seconds,
+            ttl_seconds: ttl_seconds,
             extra: ::std::default::Default::default(),
         }
     }

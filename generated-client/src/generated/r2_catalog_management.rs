@@ -136,7 +136,7 @@ impl R2CatalogManagementApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct R2Catalogs {
     pub warehouses: ::std::option::Option<::std::vec::Vec<R2Catalog>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(R2Catalogs { warehouses : "warehouses" => objects });
@@ -151,20 +151,20 @@ pub struct R2Catalog {
     >,
     pub name: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     R2Catalog { bucket : "bucket" => string, credential_status : "credential_status" =>
-    string, id : "id" => string, maintenance_config : "maintenance_config", name : "name"
-    => string, status : "status" => string }
+    string, id : "id" => string, maintenance_config : "maintenance_config" => map, name :
+    "name" => string, status : "status" => string }
 );
 /// Used by [`R2CatalogManagementApi::enable_r2_bucket_as_catalog`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableR2BucketAsCatalogResponse {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -271,7 +271,7 @@ impl R2SuperSlurperApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateJobResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateJobResponse { id : "id" => string });
@@ -287,7 +287,7 @@ pub struct Job {
     pub source: ::std::option::Option<::serde_json::Value>,
     pub status: ::std::option::Option<::std::string::String>,
     pub target: ::std::option::Option<JobTarget>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -301,7 +301,7 @@ pub struct JobTarget {
     pub bucket: ::std::option::Option<::std::string::String>,
     pub jurisdiction: ::std::option::Option<::std::string::String>,
     pub vendor: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -319,7 +319,7 @@ pub struct JobLogs {
     pub message: ::std::option::Option<::std::string::String>,
     /// `objectKey`
     pub object_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -341,7 +341,7 @@ pub struct JobProgress {
     pub status: ::std::option::Option<::std::string::String>,
     /// `transferredObjects`
     pub transferred_objects: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -355,7 +355,7 @@ crate::runtime::object!(
 pub struct CheckSourceConnectivityResponse {
     /// `connectivityStatus`
     pub connectivity_status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

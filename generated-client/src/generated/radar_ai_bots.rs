@@ -134,11 +134,12 @@ pub struct GetAiUserAgentsSummaryResponse {
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponse { meta : "meta" => object, summary_0 : "summary_0" }
+    GetAiUserAgentsSummaryResponse { meta : "meta" => object, summary_0 : "summary_0" =>
+    map }
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -157,7 +158,7 @@ pub struct GetAiUserAgentsSummaryResponseMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -172,7 +173,7 @@ pub struct GetAiUserAgentsSummaryResponseMetaConfidenceInfo {
         ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -195,7 +196,7 @@ pub struct GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -211,7 +212,7 @@ pub struct GetAiUserAgentsSummaryResponseMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -223,7 +224,7 @@ crate::runtime::object!(
 pub struct GetAiUserAgentsSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -234,7 +235,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiBotsHttpRequestsTimeSeries {
     pub meta: ::std::option::Option<AiBotsHttpRequestsTimeSeriesMeta>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AiBotsHttpRequestsTimeSeries { meta : "meta" => object });
@@ -257,7 +258,7 @@ pub struct AiBotsHttpRequestsTimeSeriesMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -271,7 +272,7 @@ crate::runtime::object!(
 pub struct GetAiUserAgentsTimeSeriesResponse {
     pub meta: ::std::option::Option<AiBotsHttpRequestsTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<GetAiUserAgentsTimeSeriesResponseSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -282,7 +283,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAiUserAgentsTimeSeriesResponseSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

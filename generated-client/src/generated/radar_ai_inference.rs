@@ -155,12 +155,12 @@ pub struct GetWorkersAiModelsSummaryResponse {
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetWorkersAiModelsSummaryResponse { meta : "meta" => object, summary_0 : "summary_0"
-    }
+    => map }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -179,7 +179,7 @@ pub struct GetWorkersAiModelsSummaryResponseMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -194,7 +194,7 @@ pub struct GetWorkersAiModelsSummaryResponseMetaConfidenceInfo {
         ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -217,7 +217,7 @@ pub struct GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -233,7 +233,7 @@ pub struct GetWorkersAiModelsSummaryResponseMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -245,7 +245,7 @@ crate::runtime::object!(
 pub struct GetWorkersAiModelsSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -257,7 +257,7 @@ crate::runtime::object!(
 pub struct GetWorkersAiModelsTimeSeriesResponse {
     pub meta: ::std::option::Option<GetWorkersAiModelsTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<GetWorkersAiModelsTimeSeriesResponseSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -283,7 +283,7 @@ pub struct GetWorkersAiModelsTimeSeriesResponseMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -296,7 +296,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWorkersAiModelsTimeSeriesResponseSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -96,7 +96,7 @@ pub struct GetLatestAnnotationsResponse {
     pub annotations: ::std::option::Option<
         ::std::vec::Vec<GetLatestAnnotationsResponseAnnotation>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -105,22 +105,22 @@ crate::runtime::object!(
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLatestAnnotationsResponseAnnotation {
-    pub asns: ::std::vec::Vec<i64>,
+    pub asns: ::std::option::Option<::std::vec::Vec<i64>>,
     /// `asnsDetails`
     pub asns_details: ::std::option::Option<
         ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationAsnsDetail>,
     >,
     /// `dataSource`
-    pub data_source: ::std::string::String,
+    pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::string::String,
+    pub event_type: ::std::option::Option<::std::string::String>,
     pub id: ::std::string::String,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
-    pub locations: ::std::vec::Vec<::std::string::String>,
+    pub locations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `locationsDetails`
     pub locations_details: ::std::option::Option<
         ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationAsnsDetailLocations>,
@@ -133,19 +133,18 @@ pub struct GetLatestAnnotationsResponseAnnotation {
     pub outage: ::std::option::Option<GetLatestAnnotationsResponseAnnotationOutage>,
     pub scope: ::std::option::Option<::std::string::String>,
     /// `startDate`
-    pub start_date: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotation { asns : "asns" required, asns_details :
-    "asnsDetails" => objects, data_source : "dataSource" required => string, description
-    : "description" => string, end_date : "endDate" => string, event_type : "eventType"
-    required => string, id : "id" required => string, linked_url : "linkedUrl" => string,
-    locations : "locations" required => strings, locations_details : "locationsDetails"
-    => objects, origins : "origins" => strings, origins_details : "originsDetails" =>
-    objects, outage : "outage" => object, scope : "scope" => string, start_date :
-    "startDate" required => string }
+    GetLatestAnnotationsResponseAnnotation { asns : "asns", asns_details : "asnsDetails"
+    => objects, data_source : "dataSource" => string, description : "description" =>
+    string, end_date : "endDate" => string, event_type : "eventType" => string, id : "id"
+    required => string, linked_url : "linkedUrl" => string, locations : "locations" =>
+    strings, locations_details : "locationsDetails" => objects, origins : "origins" =>
+    strings, origins_details : "originsDetails" => objects, outage : "outage" => object,
+    scope : "scope" => string, start_date : "startDate" => string }
 );
 impl GetLatestAnnotationsResponseAnnotation {
     /// A value with the required fields set and the others empty.
@@ -158,21 +157,27 @@ impl GetLatestAnnotationsResponseAnnotation {
         start_date: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            asns,
+            asns: ::std::option::Option::Some(asns),
             asns_details: ::std::option::Option::None,
-            data_source: ::std::convert::Into::into(data_source),
+            data_source: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_source),
+            ),
             description: ::std::option::Option::None,
             end_date: ::std::option::Option::None,
-            event_type: ::std::convert::Into::into(event_type),
+            event_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(event_type),
+            ),
             id: ::std::convert::Into::into(id),
             linked_url: ::std::option::Option::None,
-            locations,
+            locations: ::std::option::Option::Some(locations),
             locations_details: ::std::option::Option::None,
             origins: ::std::option::Option::None,
             origins_details: ::std::option::Option::None,
             outage: ::std::option::Option::None,
             scope: ::std::option::Option::None,
-            start_date: ::std::convert::Into::into(start_date),
+            start_date: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_date),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -180,17 +185,17 @@ impl GetLatestAnnotationsResponseAnnotation {
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLatestAnnotationsResponseAnnotationAsnsDetail {
-    pub asn: ::std::string::String,
+    pub asn: ::std::option::Option<::std::string::String>,
     pub locations: ::std::option::Option<
         GetLatestAnnotationsResponseAnnotationAsnsDetailLocations,
     >,
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationAsnsDetail { asn : "asn" required => string,
-    locations : "locations" => object, name : "name" required => string }
+    GetLatestAnnotationsResponseAnnotationAsnsDetail { asn : "asn" => string, locations :
+    "locations" => object, name : "name" required => string }
 );
 impl GetLatestAnnotationsResponseAnnotationAsnsDetail {
     /// A value with the required fields set and the others empty.
@@ -199,7 +204,7 @@ impl GetLatestAnnotationsResponseAnnotationAsnsDetail {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            asn: ::std::convert::Into::into(asn),
+            asn: ::std::option::Option::Some(::std::convert::Into::into(asn)),
             locations: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
@@ -209,14 +214,14 @@ impl GetLatestAnnotationsResponseAnnotationAsnsDetail {
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLatestAnnotationsResponseAnnotationAsnsDetailLocations {
-    pub code: ::std::string::String,
+    pub code: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationAsnsDetailLocations { code : "code" required =>
-    string, name : "name" required => string }
+    GetLatestAnnotationsResponseAnnotationAsnsDetailLocations { code : "code" => string,
+    name : "name" required => string }
 );
 impl GetLatestAnnotationsResponseAnnotationAsnsDetailLocations {
     /// A value with the required fields set and the others empty.
@@ -225,7 +230,7 @@ impl GetLatestAnnotationsResponseAnnotationAsnsDetailLocations {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            code: ::std::convert::Into::into(code),
+            code: ::std::option::Option::Some(::std::convert::Into::into(code)),
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }
@@ -236,7 +241,7 @@ impl GetLatestAnnotationsResponseAnnotationAsnsDetailLocations {
 pub struct GetLatestAnnotationsResponseAnnotationOriginsDetail {
     pub name: ::std::option::Option<::std::string::String>,
     pub origin: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -247,15 +252,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLatestAnnotationsResponseAnnotationOutage {
     /// `outageCause`
-    pub outage_cause: ::std::string::String,
+    pub outage_cause: ::std::option::Option<::std::string::String>,
     /// `outageType`
-    pub outage_type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub outage_type: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationOutage { outage_cause : "outageCause" required
-    => string, outage_type : "outageType" required => string }
+    GetLatestAnnotationsResponseAnnotationOutage { outage_cause : "outageCause" =>
+    string, outage_type : "outageType" => string }
 );
 impl GetLatestAnnotationsResponseAnnotationOutage {
     /// A value with the required fields set and the others empty.
@@ -264,8 +269,12 @@ impl GetLatestAnnotationsResponseAnnotationOutage {
         outage_type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            outage_cause: ::std::convert::Into::into(outage_cause),
-            outage_type: ::std::convert::Into::into(outage_type),
+            outage_cause: ::std::option::Option::Some(
+                ::std::convert::Into::into(outage_cause),
+            ),
+            outage_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(outage_type),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -274,7 +283,7 @@ impl GetLatestAnnotationsResponseAnnotationOutage {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Number {
     pub annotations: ::std::option::Option<::std::vec::Vec<NumberAnnotation>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Number { annotations : "annotations" => objects });
@@ -282,17 +291,16 @@ crate::runtime::object!(Number { annotations : "annotations" => objects });
 #[derive(Debug, Clone, PartialEq)]
 pub struct NumberAnnotation {
     /// `clientCountryAlpha2`
-    pub client_country_alpha2: ::std::string::String,
+    pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
-    pub client_country_name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub client_country_name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NumberAnnotation { client_country_alpha2 : "clientCountryAlpha2" required => string,
-    client_country_name : "clientCountryName" required => string, value : "value"
-    required => string }
+    NumberAnnotation { client_country_alpha2 : "clientCountryAlpha2" => string,
+    client_country_name : "clientCountryName" => string, value : "value" => string }
 );
 impl NumberAnnotation {
     /// A value with the required fields set and the others empty.
@@ -302,9 +310,13 @@ impl NumberAnnotation {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            client_country_alpha2: ::std::convert::Into::into(client_country_alpha2),
-            client_country_name: ::std::convert::Into::into(client_country_name),
-            value: ::std::convert::Into::into(value),
+            client_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_alpha2),
+            ),
+            client_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_name),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -328,14 +340,14 @@ pub struct GetLatestAnnotationsQuery {
     pub location: ::std::option::Option<::std::string::String>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLatestAnnotationsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLatestAnnotationsQuery { limit : "limit" => integer, offset : "offset" => integer,
     date_range : "dateRange" => string, date_start : "dateStart" => string, date_end :
     "dateEnd" => string, asn : "asn" => integer, location : "location" => string, format
-    : "format" }
+    : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -400,13 +412,13 @@ pub struct GetNumberOfOutagesByLocationQuery {
     pub date_end: ::std::option::Option<::std::string::String>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLatestAnnotationsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetNumberOfOutagesByLocationQuery { limit : "limit" => integer, date_range :
     "dateRange" => string, date_start : "dateStart" => string, date_end : "dateEnd" =>
-    string, format : "format" }
+    string, format : "format" => choice }
 );
 impl crate::runtime::TypedQuery for GetLatestAnnotationsQuery {}
 impl crate::runtime::TypedQuery for GetNumberOfOutagesByLocationQuery {}

@@ -457,7 +457,7 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetAs112DnsQueriesByDnssecSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -476,19 +476,18 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMeta {
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
-    pub normalization: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSummaryResponseMeta { confidence_info : "confidenceInfo" =>
-    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" required =>
-    string, normalization : "normalization" required => string, units : "units" =>
-    objects }
+    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 impl GetAs112DnsQueriesByDnssecSummaryResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -499,8 +498,12 @@ impl GetAs112DnsQueriesByDnssecSummaryResponseMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
-            normalization: ::std::convert::Into::into(normalization),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
+            normalization: ::std::option::Option::Some(
+                ::std::convert::Into::into(normalization),
+            ),
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -515,7 +518,7 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo {
         >,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -526,14 +529,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::string::String,
-    pub description: ::std::string::String,
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::string::String,
+    pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    pub is_instantaneous: bool,
+    pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -542,16 +545,15 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" required => string, description : "description" required => string,
-    end_date : "endDate" => string, event_type : "eventType" required => string,
-    is_instantaneous : "isInstantaneous" required => boolean, linked_url : "linkedUrl" =>
-    string, start_date : "startDate" => string, end_time : "endTime" => string,
-    start_time : "startTime" => string }
+    "dataSource" => string, description : "description" => string, end_date : "endDate"
+    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
+    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string,
+    end_time : "endTime" => string, start_time : "startTime" => string }
 );
 impl GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -562,11 +564,17 @@ impl GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation {
         is_instantaneous: bool,
     ) -> Self {
         Self {
-            data_source: ::std::convert::Into::into(data_source),
-            description: ::std::convert::Into::into(description),
+            data_source: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_source),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             end_date: ::std::option::Option::None,
-            event_type: ::std::convert::Into::into(event_type),
-            is_instantaneous,
+            event_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(event_type),
+            ),
+            is_instantaneous: ::std::option::Option::Some(is_instantaneous),
             linked_url: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
@@ -579,15 +587,15 @@ impl GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
-    pub end_time: ::std::string::String,
+    pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
-    pub start_time: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange { end_time : "endTime"
-    required => string, start_time : "startTime" required => string }
+    GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange { end_time : "endTime" =>
+    string, start_time : "startTime" => string }
 );
 impl GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -596,8 +604,10 @@ impl GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
         start_time: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            end_time: ::std::convert::Into::into(end_time),
-            start_time: ::std::convert::Into::into(start_time),
+            end_time: ::std::option::Option::Some(::std::convert::Into::into(end_time)),
+            start_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_time),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -607,7 +617,7 @@ impl GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -618,15 +628,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
     /// `NOT_SUPPORTED`
-    pub not_supported: ::std::string::String,
+    pub not_supported: ::std::option::Option<::std::string::String>,
     /// `SUPPORTED`
-    pub supported: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub supported: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSummaryResponseSummary0 { not_supported : "NOT_SUPPORTED"
-    required => string, supported : "SUPPORTED" required => string }
+    => string, supported : "SUPPORTED" => string }
 );
 impl GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -635,8 +645,12 @@ impl GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
         supported: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            not_supported: ::std::convert::Into::into(not_supported),
-            supported: ::std::convert::Into::into(supported),
+            not_supported: ::std::option::Option::Some(
+                ::std::convert::Into::into(not_supported),
+            ),
+            supported: ::std::option::Option::Some(
+                ::std::convert::Into::into(supported),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -648,7 +662,7 @@ pub struct GetAs112DnsQueriesByIpVersionSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetAs112DnsQueriesByIpVersionSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -659,15 +673,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    pub ipv4: ::std::string::String,
+    pub ipv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    pub ipv6: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ipv6: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required =>
-    string, ipv6 : "IPv6" required => string }
+    GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" => string, ipv6
+    : "IPv6" => string }
 );
 impl GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -676,8 +690,8 @@ impl GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 {
         ipv6: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            ipv4: ::std::convert::Into::into(ipv4),
-            ipv6: ::std::convert::Into::into(ipv6),
+            ipv4: ::std::option::Option::Some(::std::convert::Into::into(ipv4)),
+            ipv6: ::std::option::Option::Some(::std::convert::Into::into(ipv6)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -689,7 +703,7 @@ pub struct GetAs112DnsQueriesByDnsProtocolSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -708,16 +722,16 @@ pub struct GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 {
     /// `UDP`
     pub udp: ::std::option::Option<::std::string::String>,
     /// `tcp`
-    pub tcp2: ::std::string::String,
+    pub tcp2: ::std::option::Option<::std::string::String>,
     /// `udp`
-    pub udp2: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub udp2: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 { https : "HTTPS" => string,
-    tcp : "TCP" => string, tls : "TLS" => string, udp : "UDP" => string, tcp2 : "tcp"
-    required => string, udp2 : "udp" required => string }
+    tcp : "TCP" => string, tls : "TLS" => string, udp : "UDP" => string, tcp2 : "tcp" =>
+    string, udp2 : "udp" => string }
 );
 impl GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -730,8 +744,8 @@ impl GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 {
             tcp: ::std::option::Option::None,
             tls: ::std::option::Option::None,
             udp: ::std::option::Option::None,
-            tcp2: ::std::convert::Into::into(tcp2),
-            udp2: ::std::convert::Into::into(udp2),
+            tcp2: ::std::option::Option::Some(::std::convert::Into::into(tcp2)),
+            udp2: ::std::option::Option::Some(::std::convert::Into::into(udp2)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -741,7 +755,7 @@ impl GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0 {
 pub struct As112DnsQueries {
     pub meta: ::std::option::Option<As112DnsQueriesMeta>,
     pub summary_0: ::std::option::Option<As112DnsQueriesSummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -760,7 +774,7 @@ pub struct As112DnsQueriesMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -775,7 +789,7 @@ pub struct As112DnsQueriesMetaConfidenceInfo {
         ::std::vec::Vec<As112DnsQueriesMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -802,7 +816,7 @@ pub struct As112DnsQueriesMetaConfidenceInfoAnnotation {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -819,7 +833,7 @@ pub struct As112DnsQueriesMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -843,7 +857,7 @@ pub struct As112DnsQueriesSummary0 {
     pub noerror: ::std::option::Option<::std::string::String>,
     /// `NXDOMAIN`
     pub nxdomain: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -856,7 +870,7 @@ crate::runtime::object!(
 pub struct As112DnsQueriesTimeSeries {
     pub meta: ::std::option::Option<As112DnsQueriesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<As112DnsQueriesTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -866,7 +880,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct As112DnsQueriesTimeSeriesMeta {
     /// `aggInterval`
-    pub agg_interval: ::std::string::String,
+    pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
         GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo,
@@ -876,19 +890,19 @@ pub struct As112DnsQueriesTimeSeriesMeta {
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`: RFC 3339 date-time
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    As112DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval" required => string,
+    As112DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval" => string,
     confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
-    last_updated : "lastUpdated" required => string, normalization : "normalization" =>
-    string, units : "units" => objects }
+    last_updated : "lastUpdated" => string, normalization : "normalization" => string,
+    units : "units" => objects }
 );
 impl As112DnsQueriesTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -897,10 +911,14 @@ impl As112DnsQueriesTimeSeriesMeta {
         last_updated: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            agg_interval: ::std::convert::Into::into(agg_interval),
+            agg_interval: ::std::option::Option::Some(
+                ::std::convert::Into::into(agg_interval),
+            ),
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             normalization: ::std::option::Option::None,
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -911,14 +929,14 @@ impl As112DnsQueriesTimeSeriesMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct As112DnsQueriesTimeSeriesSerie0 {
     /// RFC 3339 date-time
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    pub values: ::std::vec::Vec<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    As112DnsQueriesTimeSeriesSerie0 { timestamps : "timestamps" required => strings,
-    values : "values" required }
+    As112DnsQueriesTimeSeriesSerie0 { timestamps : "timestamps" => strings, values :
+    "values" }
 );
 impl As112DnsQueriesTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -927,8 +945,8 @@ impl As112DnsQueriesTimeSeriesSerie0 {
         values: ::std::vec::Vec<::serde_json::Value>,
     ) -> Self {
         Self {
-            timestamps,
-            values,
+            timestamps: ::std::option::Option::Some(timestamps),
+            values: ::std::option::Option::Some(values),
             extra: ::std::default::Default::default(),
         }
     }
@@ -942,7 +960,7 @@ pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -966,7 +984,7 @@ pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -984,7 +1002,7 @@ pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfo
         >,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1007,7 +1025,7 @@ pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfo
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1021,15 +1039,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
     /// `NOT_SUPPORTED`
-    pub not_supported: ::std::vec::Vec<::std::string::String>,
+    pub not_supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SUPPORTED`
-    pub supported: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { not_supported :
-    "NOT_SUPPORTED" required => strings, supported : "SUPPORTED" required => strings }
+    "NOT_SUPPORTED" => strings, supported : "SUPPORTED" => strings }
 );
 impl GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1038,8 +1056,8 @@ impl GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
         supported: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            not_supported,
-            supported,
+            not_supported: ::std::option::Option::Some(not_supported),
+            supported: ::std::option::Option::Some(supported),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1053,7 +1071,7 @@ pub struct GetAs112DnsQueriesByIpVersionTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1064,15 +1082,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub ipv4: ::std::vec::Vec<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    pub ipv6: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required =>
-    strings, ipv6 : "IPv6" required => strings }
+    GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" => strings,
+    ipv6 : "IPv6" => strings }
 );
 impl GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1081,8 +1099,8 @@ impl GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 {
         ipv6: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            ipv4,
-            ipv6,
+            ipv4: ::std::option::Option::Some(ipv4),
+            ipv6: ::std::option::Option::Some(ipv6),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1096,7 +1114,7 @@ pub struct GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1115,16 +1133,16 @@ pub struct GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 {
     /// `UDP`
     pub udp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `tcp`
-    pub tcp2: ::std::vec::Vec<::std::string::String>,
+    pub tcp2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `udp`
-    pub udp2: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub udp2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 { https : "HTTPS" => strings,
     tcp : "TCP" => strings, tls : "TLS" => strings, udp : "UDP" => strings, tcp2 : "tcp"
-    required => strings, udp2 : "udp" required => strings }
+    => strings, udp2 : "udp" => strings }
 );
 impl GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1137,8 +1155,8 @@ impl GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 {
             tcp: ::std::option::Option::None,
             tls: ::std::option::Option::None,
             udp: ::std::option::Option::None,
-            tcp2,
-            udp2,
+            tcp2: ::std::option::Option::Some(tcp2),
+            udp2: ::std::option::Option::Some(udp2),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1150,7 +1168,7 @@ pub struct GetAs112DnsQueriesByTypeTimeSeriesResponse {
         GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta,
     >,
     pub serie_0: ::std::option::Option<GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1175,7 +1193,7 @@ pub struct GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 {
     pub noerror: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `NXDOMAIN`
     pub nxdomain: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1189,7 +1207,7 @@ crate::runtime::object!(
 pub struct TopLocations {
     pub meta: ::std::option::Option<TopLocationsMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1207,18 +1225,18 @@ pub struct TopLocationsMeta {
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TopLocationsMeta { confidence_info : "confidenceInfo" => object, date_range :
-    "dateRange" => objects, last_updated : "lastUpdated" required => string,
-    normalization : "normalization" => string, units : "units" => objects }
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 impl TopLocationsMeta {
     /// A value with the required fields set and the others empty.
@@ -1226,7 +1244,9 @@ impl TopLocationsMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             normalization: ::std::option::Option::None,
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -1237,17 +1257,16 @@ impl TopLocationsMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTop0 {
     /// `clientCountryAlpha2`
-    pub client_country_alpha2: ::std::string::String,
+    pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
-    pub client_country_name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub client_country_name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required => string,
-    client_country_name : "clientCountryName" required => string, value : "value"
-    required => string }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" => string,
+    client_country_name : "clientCountryName" => string, value : "value" => string }
 );
 impl TopLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1257,9 +1276,13 @@ impl TopLocationsTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            client_country_alpha2: ::std::convert::Into::into(client_country_alpha2),
-            client_country_name: ::std::convert::Into::into(client_country_name),
-            value: ::std::convert::Into::into(value),
+            client_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_alpha2),
+            ),
+            client_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_name),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1283,14 +1306,14 @@ pub struct GetAs112DnsQueriesByDnssecSummaryQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAs112DnsQueriesByDnssecSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, format : "format" }
+    "continent" => strings, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1367,14 +1390,15 @@ pub struct GetAs112DnsQueriesTimeSeriesQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, format : "format" }
+    GetAs112DnsQueriesTimeSeriesQuery { agg_interval : "aggInterval" => choice, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, format : "format" =>
+    choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1457,14 +1481,14 @@ pub struct GetTopLocationsByAs112DnsQueriesQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopLocationsByAs112DnsQueriesQuery { limit : "limit" => integer, name : "name" =>
     strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, format : "format" }
+    strings, continent : "continent" => strings, format : "format" => choice }
 );
 impl crate::runtime::TypedQuery for GetAs112DnsQueriesByDnssecSummaryQuery {}
 impl crate::runtime::TypedQuery for GetAs112DnsQueriesTimeSeriesQuery {}

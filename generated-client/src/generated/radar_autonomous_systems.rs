@@ -147,7 +147,7 @@ impl RadarAutonomousSystemsApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutonomousSystems {
     pub asns: ::std::option::Option<::std::vec::Vec<AutonomousSystemsAsn>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AutonomousSystems { asns : "asns" => objects });
@@ -155,24 +155,24 @@ crate::runtime::object!(AutonomousSystems { asns : "asns" => objects });
 #[derive(Debug, Clone, PartialEq)]
 pub struct AutonomousSystemsAsn {
     pub aka: ::std::option::Option<::std::string::String>,
-    pub asn: i64,
-    pub country: ::std::string::String,
+    pub asn: ::std::option::Option<i64>,
+    pub country: ::std::option::Option<::std::string::String>,
     /// `countryName`
-    pub country_name: ::std::string::String,
+    pub country_name: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
     /// `orgName`
     pub org_name: ::std::option::Option<::std::string::String>,
     pub website: ::std::option::Option<::std::string::String>,
     /// `nameLong`: Deprecated field
     pub name_long: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AutonomousSystemsAsn { aka : "aka" => string, asn : "asn" required => integer,
-    country : "country" required => string, country_name : "countryName" required =>
-    string, name : "name" required => string, org_name : "orgName" => string, website :
-    "website" => string, name_long : "nameLong" => string }
+    AutonomousSystemsAsn { aka : "aka" => string, asn : "asn" => integer, country :
+    "country" => string, country_name : "countryName" => string, name : "name" required
+    => string, org_name : "orgName" => string, website : "website" => string, name_long :
+    "nameLong" => string }
 );
 impl AutonomousSystemsAsn {
     /// A value with the required fields set and the others empty.
@@ -184,9 +184,11 @@ impl AutonomousSystemsAsn {
     ) -> Self {
         Self {
             aka: ::std::option::Option::None,
-            asn,
-            country: ::std::convert::Into::into(country),
-            country_name: ::std::convert::Into::into(country_name),
+            asn: ::std::option::Option::Some(asn),
+            country: ::std::option::Option::Some(::std::convert::Into::into(country)),
+            country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(country_name),
+            ),
             name: ::std::convert::Into::into(name),
             org_name: ::std::option::Option::None,
             website: ::std::option::Option::None,
@@ -199,7 +201,7 @@ impl AutonomousSystemsAsn {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByIpAddressResponse {
     pub asn: ::std::option::Option<GetAsDetailsByIpAddressResponseAsn>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetAsDetailsByIpAddressResponse { asn : "asn" => object });
@@ -207,35 +209,34 @@ crate::runtime::object!(GetAsDetailsByIpAddressResponse { asn : "asn" => object 
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAsDetailsByIpAddressResponseAsn {
     pub aka: ::std::option::Option<::std::string::String>,
-    pub asn: i64,
-    pub country: ::std::string::String,
+    pub asn: ::std::option::Option<i64>,
+    pub country: ::std::option::Option<::std::string::String>,
     /// `countryName`
-    pub country_name: ::std::string::String,
+    pub country_name: ::std::option::Option<::std::string::String>,
     /// `estimatedUsers`
     pub estimated_users: ::std::option::Option<
         GetAsDetailsByIpAddressResponseAsnEstimatedUsers,
     >,
     pub name: ::std::string::String,
     /// `orgName`
-    pub org_name: ::std::string::String,
+    pub org_name: ::std::option::Option<::std::string::String>,
     pub related: ::std::option::Option<
         ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnRelated>,
     >,
     /// Regional Internet Registry
-    pub source: ::std::string::String,
-    pub website: ::std::string::String,
+    pub source: ::std::option::Option<::std::string::String>,
+    pub website: ::std::option::Option<::std::string::String>,
     /// `nameLong`: Deprecated field
     pub name_long: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByIpAddressResponseAsn { aka : "aka" => string, asn : "asn" required =>
-    integer, country : "country" required => string, country_name : "countryName"
-    required => string, estimated_users : "estimatedUsers" => object, name : "name"
-    required => string, org_name : "orgName" required => string, related : "related" =>
-    objects, source : "source" required => string, website : "website" required =>
-    string, name_long : "nameLong" => string }
+    GetAsDetailsByIpAddressResponseAsn { aka : "aka" => string, asn : "asn" => integer,
+    country : "country" => string, country_name : "countryName" => string,
+    estimated_users : "estimatedUsers" => object, name : "name" required => string,
+    org_name : "orgName" => string, related : "related" => objects, source : "source" =>
+    string, website : "website" => string, name_long : "nameLong" => string }
 );
 impl GetAsDetailsByIpAddressResponseAsn {
     /// A value with the required fields set and the others empty.
@@ -250,15 +251,17 @@ impl GetAsDetailsByIpAddressResponseAsn {
     ) -> Self {
         Self {
             aka: ::std::option::Option::None,
-            asn,
-            country: ::std::convert::Into::into(country),
-            country_name: ::std::convert::Into::into(country_name),
+            asn: ::std::option::Option::Some(asn),
+            country: ::std::option::Option::Some(::std::convert::Into::into(country)),
+            country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(country_name),
+            ),
             estimated_users: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
-            org_name: ::std::convert::Into::into(org_name),
+            org_name: ::std::option::Option::Some(::std::convert::Into::into(org_name)),
             related: ::std::option::Option::None,
-            source: ::std::convert::Into::into(source),
-            website: ::std::convert::Into::into(website),
+            source: ::std::option::Option::Some(::std::convert::Into::into(source)),
+            website: ::std::option::Option::Some(::std::convert::Into::into(website)),
             name_long: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -272,7 +275,7 @@ pub struct GetAsDetailsByIpAddressResponseAsnEstimatedUsers {
     pub locations: ::std::option::Option<
         ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -285,16 +288,16 @@ pub struct GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation {
     /// `estimatedUsers`: Estimated users per location
     pub estimated_users: ::std::option::Option<i64>,
     /// `locationAlpha2`
-    pub location_alpha2: ::std::string::String,
+    pub location_alpha2: ::std::option::Option<::std::string::String>,
     /// `locationName`
-    pub location_name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub location_name: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation { estimated_users :
-    "estimatedUsers" => integer, location_alpha2 : "locationAlpha2" required => string,
-    location_name : "locationName" required => string }
+    "estimatedUsers" => integer, location_alpha2 : "locationAlpha2" => string,
+    location_name : "locationName" => string }
 );
 impl GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation {
     /// A value with the required fields set and the others empty.
@@ -304,8 +307,12 @@ impl GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation {
     ) -> Self {
         Self {
             estimated_users: ::std::option::Option::None,
-            location_alpha2: ::std::convert::Into::into(location_alpha2),
-            location_name: ::std::convert::Into::into(location_name),
+            location_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(location_alpha2),
+            ),
+            location_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(location_name),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -314,17 +321,17 @@ impl GetAsDetailsByIpAddressResponseAsnEstimatedUsersLocation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAsDetailsByIpAddressResponseAsnRelated {
     pub aka: ::std::option::Option<::std::string::String>,
-    pub asn: i64,
+    pub asn: ::std::option::Option<i64>,
     /// `estimatedUsers`: Total estimated users
     pub estimated_users: ::std::option::Option<i64>,
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByIpAddressResponseAsnRelated { aka : "aka" => string, asn : "asn"
-    required => integer, estimated_users : "estimatedUsers" => integer, name : "name"
-    required => string }
+    GetAsDetailsByIpAddressResponseAsnRelated { aka : "aka" => string, asn : "asn" =>
+    integer, estimated_users : "estimatedUsers" => integer, name : "name" required =>
+    string }
 );
 impl GetAsDetailsByIpAddressResponseAsnRelated {
     /// A value with the required fields set and the others empty.
@@ -334,7 +341,7 @@ impl GetAsDetailsByIpAddressResponseAsnRelated {
     ) -> Self {
         Self {
             aka: ::std::option::Option::None,
-            asn,
+            asn: ::std::option::Option::Some(asn),
             estimated_users: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
@@ -345,7 +352,7 @@ impl GetAsDetailsByIpAddressResponseAsnRelated {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByAsnResponse {
     pub asn: ::std::option::Option<GetAsDetailsByAsnResponseAsn>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetAsDetailsByAsnResponse { asn : "asn" => object });
@@ -353,37 +360,36 @@ crate::runtime::object!(GetAsDetailsByAsnResponse { asn : "asn" => object });
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAsDetailsByAsnResponseAsn {
     pub aka: ::std::option::Option<::std::string::String>,
-    pub asn: i64,
+    pub asn: ::std::option::Option<i64>,
     /// `confidenceLevel`
-    pub confidence_level: i64,
-    pub country: ::std::string::String,
+    pub confidence_level: ::std::option::Option<i64>,
+    pub country: ::std::option::Option<::std::string::String>,
     /// `countryName`
-    pub country_name: ::std::string::String,
+    pub country_name: ::std::option::Option<::std::string::String>,
     /// `estimatedUsers`
     pub estimated_users: ::std::option::Option<
         GetAsDetailsByIpAddressResponseAsnEstimatedUsers,
     >,
     pub name: ::std::string::String,
     /// `orgName`
-    pub org_name: ::std::string::String,
+    pub org_name: ::std::option::Option<::std::string::String>,
     pub related: ::std::option::Option<
         ::std::vec::Vec<GetAsDetailsByIpAddressResponseAsnRelated>,
     >,
     /// Regional Internet Registry
-    pub source: ::std::string::String,
-    pub website: ::std::string::String,
+    pub source: ::std::option::Option<::std::string::String>,
+    pub website: ::std::option::Option<::std::string::String>,
     /// `nameLong`: Deprecated field
     pub name_long: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByAsnResponseAsn { aka : "aka" => string, asn : "asn" required =>
-    integer, confidence_level : "confidenceLevel" required => integer, country :
-    "country" required => string, country_name : "countryName" required => string,
-    estimated_users : "estimatedUsers" => object, name : "name" required => string,
-    org_name : "orgName" required => string, related : "related" => objects, source :
-    "source" required => string, website : "website" required => string, name_long :
+    GetAsDetailsByAsnResponseAsn { aka : "aka" => string, asn : "asn" => integer,
+    confidence_level : "confidenceLevel" => integer, country : "country" => string,
+    country_name : "countryName" => string, estimated_users : "estimatedUsers" => object,
+    name : "name" required => string, org_name : "orgName" => string, related : "related"
+    => objects, source : "source" => string, website : "website" => string, name_long :
     "nameLong" => string }
 );
 impl GetAsDetailsByAsnResponseAsn {
@@ -401,16 +407,18 @@ impl GetAsDetailsByAsnResponseAsn {
     ) -> Self {
         Self {
             aka: ::std::option::Option::None,
-            asn,
-            confidence_level,
-            country: ::std::convert::Into::into(country),
-            country_name: ::std::convert::Into::into(country_name),
+            asn: ::std::option::Option::Some(asn),
+            confidence_level: ::std::option::Option::Some(confidence_level),
+            country: ::std::option::Option::Some(::std::convert::Into::into(country)),
+            country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(country_name),
+            ),
             estimated_users: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
-            org_name: ::std::convert::Into::into(org_name),
+            org_name: ::std::option::Option::Some(::std::convert::Into::into(org_name)),
             related: ::std::option::Option::None,
-            source: ::std::convert::Into::into(source),
-            website: ::std::convert::Into::into(website),
+            source: ::std::option::Option::Some(::std::convert::Into::into(source)),
+            website: ::std::option::Option::Some(::std::convert::Into::into(website)),
             name_long: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -423,7 +431,7 @@ pub struct Irr {
     pub paths: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Irr { as_sets : "as_sets" => objects, paths : "paths" });
@@ -439,7 +447,7 @@ pub struct IrrAsSet {
     pub irr_sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub name: ::std::option::Option<::std::string::String>,
     pub peeringdb_asn: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -457,7 +465,7 @@ pub struct GetAsLevelRelationshipsByAsnResponse {
     pub rels: ::std::option::Option<
         ::std::vec::Vec<GetAsLevelRelationshipsByAsnResponseRel>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -467,16 +475,15 @@ crate::runtime::object!(
 /// Used by [`RadarAutonomousSystemsApi::get_as_level_relationships_by_asn`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAsLevelRelationshipsByAsnResponseMeta {
-    pub data_time: ::std::string::String,
-    pub query_time: ::std::string::String,
-    pub total_peers: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub data_time: ::std::option::Option<::std::string::String>,
+    pub query_time: ::std::option::Option<::std::string::String>,
+    pub total_peers: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsLevelRelationshipsByAsnResponseMeta { data_time : "data_time" required =>
-    string, query_time : "query_time" required => string, total_peers : "total_peers"
-    required => integer }
+    GetAsLevelRelationshipsByAsnResponseMeta { data_time : "data_time" => string,
+    query_time : "query_time" => string, total_peers : "total_peers" => integer }
 );
 impl GetAsLevelRelationshipsByAsnResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -486,9 +493,13 @@ impl GetAsLevelRelationshipsByAsnResponseMeta {
         total_peers: i64,
     ) -> Self {
         Self {
-            data_time: ::std::convert::Into::into(data_time),
-            query_time: ::std::convert::Into::into(query_time),
-            total_peers,
+            data_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_time),
+            ),
+            query_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(query_time),
+            ),
+            total_peers: ::std::option::Option::Some(total_peers),
             extra: ::std::default::Default::default(),
         }
     }
@@ -496,21 +507,21 @@ impl GetAsLevelRelationshipsByAsnResponseMeta {
 /// Used by [`RadarAutonomousSystemsApi::get_as_level_relationships_by_asn`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetAsLevelRelationshipsByAsnResponseRel {
-    pub asn1: i64,
-    pub asn1_country: ::std::string::String,
-    pub asn1_name: ::std::string::String,
-    pub asn2: i64,
-    pub asn2_country: ::std::string::String,
-    pub asn2_name: ::std::string::String,
-    pub rel: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub asn1: ::std::option::Option<i64>,
+    pub asn1_country: ::std::option::Option<::std::string::String>,
+    pub asn1_name: ::std::option::Option<::std::string::String>,
+    pub asn2: ::std::option::Option<i64>,
+    pub asn2_country: ::std::option::Option<::std::string::String>,
+    pub asn2_name: ::std::option::Option<::std::string::String>,
+    pub rel: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsLevelRelationshipsByAsnResponseRel { asn1 : "asn1" required => integer,
-    asn1_country : "asn1_country" required => string, asn1_name : "asn1_name" required =>
-    string, asn2 : "asn2" required => integer, asn2_country : "asn2_country" required =>
-    string, asn2_name : "asn2_name" required => string, rel : "rel" required => string }
+    GetAsLevelRelationshipsByAsnResponseRel { asn1 : "asn1" => integer, asn1_country :
+    "asn1_country" => string, asn1_name : "asn1_name" => string, asn2 : "asn2" =>
+    integer, asn2_country : "asn2_country" => string, asn2_name : "asn2_name" => string,
+    rel : "rel" => string }
 );
 impl GetAsLevelRelationshipsByAsnResponseRel {
     /// A value with the required fields set and the others empty.
@@ -524,13 +535,21 @@ impl GetAsLevelRelationshipsByAsnResponseRel {
         rel: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            asn1,
-            asn1_country: ::std::convert::Into::into(asn1_country),
-            asn1_name: ::std::convert::Into::into(asn1_name),
-            asn2,
-            asn2_country: ::std::convert::Into::into(asn2_country),
-            asn2_name: ::std::convert::Into::into(asn2_name),
-            rel: ::std::convert::Into::into(rel),
+            asn1: ::std::option::Option::Some(asn1),
+            asn1_country: ::std::option::Option::Some(
+                ::std::convert::Into::into(asn1_country),
+            ),
+            asn1_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(asn1_name),
+            ),
+            asn2: ::std::option::Option::Some(asn2),
+            asn2_country: ::std::option::Option::Some(
+                ::std::convert::Into::into(asn2_country),
+            ),
+            asn2_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(asn2_name),
+            ),
+            rel: ::std::option::Option::Some(::std::convert::Into::into(rel)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -550,13 +569,13 @@ pub struct ListAutonomousSystemsQuery {
     pub order_by: ::std::option::Option<ListAutonomousSystemsQueryOrderBy>,
     /// Format results are returned in
     pub format: ::std::option::Option<ListAutonomousSystemsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListAutonomousSystemsQuery { limit : "limit" => integer, offset : "offset" =>
-    integer, asn : "asn" => string, location : "location" => string, order_by :
-    "orderBy", format : "format" }
+    integer, asn : "asn" => string, location : "location" => string, order_by : "orderBy"
+    => choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -665,11 +684,12 @@ pub struct GetAsDetailsByIpAddressQuery {
     pub ip: ::std::string::String,
     /// Format results are returned in
     pub format: ::std::option::Option<ListAutonomousSystemsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsDetailsByIpAddressQuery { ip : "ip" required => string, format : "format" }
+    GetAsDetailsByIpAddressQuery { ip : "ip" required => string, format : "format" =>
+    choice }
 );
 impl GetAsDetailsByIpAddressQuery {
     /// A value with the required fields set and the others empty.
@@ -686,10 +706,10 @@ impl GetAsDetailsByIpAddressQuery {
 pub struct GetAsDetailsByAsnQuery {
     /// Format results are returned in
     pub format: ::std::option::Option<ListAutonomousSystemsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetAsDetailsByAsnQuery { format : "format" });
+crate::runtime::object!(GetAsDetailsByAsnQuery { format : "format" => choice });
 /// Used by [`RadarAutonomousSystemsApi::get_as_level_relationships_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsLevelRelationshipsByAsnQuery {
@@ -697,11 +717,12 @@ pub struct GetAsLevelRelationshipsByAsnQuery {
     pub asn2: ::std::option::Option<i64>,
     /// Format results are returned in
     pub format: ::std::option::Option<ListAutonomousSystemsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAsLevelRelationshipsByAsnQuery { asn2 : "asn2" => integer, format : "format" }
+    GetAsLevelRelationshipsByAsnQuery { asn2 : "asn2" => integer, format : "format" =>
+    choice }
 );
 impl crate::runtime::TypedQuery for GetAsDetailsByAsnQuery {}
 impl crate::runtime::TypedQuery for GetAsDetailsByIpAddressQuery {}

@@ -323,13 +323,13 @@ impl RadarBgpApi {
 pub struct BgpHijackEvents {
     pub asn_info: ::std::option::Option<::std::vec::Vec<BgpHijackEventsAsnInfo>>,
     pub events: ::std::option::Option<::std::vec::Vec<BgpHijackEventsEvent>>,
-    pub total_monitors: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub total_monitors: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     BgpHijackEvents { asn_info : "asn_info" => objects, events : "events" => objects,
-    total_monitors : "total_monitors" required => integer }
+    total_monitors : "total_monitors" => integer }
 );
 impl BgpHijackEvents {
     /// A value with the required fields set and the others empty.
@@ -337,7 +337,7 @@ impl BgpHijackEvents {
         Self {
             asn_info: ::std::option::Option::None,
             events: ::std::option::Option::None,
-            total_monitors,
+            total_monitors: ::std::option::Option::Some(total_monitors),
             extra: ::std::default::Default::default(),
         }
     }
@@ -345,15 +345,15 @@ impl BgpHijackEvents {
 /// Used by [`RadarBgpApi::get_bgp_hijack_events`], [`RadarBgpApi::get_bgp_route_leak_events`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct BgpHijackEventsAsnInfo {
-    pub asn: i64,
-    pub country_code: ::std::string::String,
-    pub org_name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub asn: ::std::option::Option<i64>,
+    pub country_code: ::std::option::Option<::std::string::String>,
+    pub org_name: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpHijackEventsAsnInfo { asn : "asn" required => integer, country_code :
-    "country_code" required => string, org_name : "org_name" required => string }
+    BgpHijackEventsAsnInfo { asn : "asn" => integer, country_code : "country_code" =>
+    string, org_name : "org_name" => string }
 );
 impl BgpHijackEventsAsnInfo {
     /// A value with the required fields set and the others empty.
@@ -363,9 +363,11 @@ impl BgpHijackEventsAsnInfo {
         org_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            asn,
-            country_code: ::std::convert::Into::into(country_code),
-            org_name: ::std::convert::Into::into(org_name),
+            asn: ::std::option::Option::Some(asn),
+            country_code: ::std::option::Option::Some(
+                ::std::convert::Into::into(country_code),
+            ),
+            org_name: ::std::option::Option::Some(::std::convert::Into::into(org_name)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -373,39 +375,37 @@ impl BgpHijackEventsAsnInfo {
 /// Used by [`RadarBgpApi::get_bgp_hijack_events`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct BgpHijackEventsEvent {
-    pub confidence_score: i64,
-    pub duration: i64,
-    pub event_type: i64,
-    pub hijack_msgs_count: i64,
-    pub hijacker_asn: i64,
-    pub hijacker_country: ::std::string::String,
-    pub id: i64,
-    pub is_stale: bool,
-    pub max_hijack_ts: ::std::string::String,
-    pub max_msg_ts: ::std::string::String,
-    pub min_hijack_ts: ::std::string::String,
-    pub on_going_count: i64,
-    pub peer_asns: ::std::vec::Vec<i64>,
-    pub peer_ip_count: i64,
-    pub prefixes: ::std::vec::Vec<::std::string::String>,
+    pub confidence_score: ::std::option::Option<i64>,
+    pub duration: ::std::option::Option<i64>,
+    pub event_type: ::std::option::Option<i64>,
+    pub hijack_msgs_count: ::std::option::Option<i64>,
+    pub hijacker_asn: ::std::option::Option<i64>,
+    pub hijacker_country: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<i64>,
+    pub is_stale: ::std::option::Option<bool>,
+    pub max_hijack_ts: ::std::option::Option<::std::string::String>,
+    pub max_msg_ts: ::std::option::Option<::std::string::String>,
+    pub min_hijack_ts: ::std::option::Option<::std::string::String>,
+    pub on_going_count: ::std::option::Option<i64>,
+    pub peer_asns: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub peer_ip_count: ::std::option::Option<i64>,
+    pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tags: ::std::option::Option<::std::vec::Vec<BgpHijackEventsEventTag>>,
-    pub victim_asns: ::std::vec::Vec<i64>,
-    pub victim_countries: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub victim_asns: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub victim_countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpHijackEventsEvent { confidence_score : "confidence_score" required => integer,
-    duration : "duration" required => integer, event_type : "event_type" required =>
-    integer, hijack_msgs_count : "hijack_msgs_count" required => integer, hijacker_asn :
-    "hijacker_asn" required => integer, hijacker_country : "hijacker_country" required =>
-    string, id : "id" required => integer, is_stale : "is_stale" required => boolean,
-    max_hijack_ts : "max_hijack_ts" required => string, max_msg_ts : "max_msg_ts"
-    required => string, min_hijack_ts : "min_hijack_ts" required => string,
-    on_going_count : "on_going_count" required => integer, peer_asns : "peer_asns"
-    required, peer_ip_count : "peer_ip_count" required => integer, prefixes : "prefixes"
-    required => strings, tags : "tags" => objects, victim_asns : "victim_asns" required,
-    victim_countries : "victim_countries" required => strings }
+    BgpHijackEventsEvent { confidence_score : "confidence_score" => integer, duration :
+    "duration" => integer, event_type : "event_type" => integer, hijack_msgs_count :
+    "hijack_msgs_count" => integer, hijacker_asn : "hijacker_asn" => integer,
+    hijacker_country : "hijacker_country" => string, id : "id" => integer, is_stale :
+    "is_stale" => boolean, max_hijack_ts : "max_hijack_ts" => string, max_msg_ts :
+    "max_msg_ts" => string, min_hijack_ts : "min_hijack_ts" => string, on_going_count :
+    "on_going_count" => integer, peer_asns : "peer_asns", peer_ip_count : "peer_ip_count"
+    => integer, prefixes : "prefixes" => strings, tags : "tags" => objects, victim_asns :
+    "victim_asns", victim_countries : "victim_countries" => strings }
 );
 impl BgpHijackEventsEvent {
     /// A value with the required fields set and the others empty.
@@ -430,24 +430,32 @@ impl BgpHijackEventsEvent {
         victim_countries: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            confidence_score,
-            duration,
-            event_type,
-            hijack_msgs_count,
-            hijacker_asn,
-            hijacker_country: ::std::convert::Into::into(hijacker_country),
-            id,
-            is_stale,
-            max_hijack_ts: ::std::convert::Into::into(max_hijack_ts),
-            max_msg_ts: ::std::convert::Into::into(max_msg_ts),
-            min_hijack_ts: ::std::convert::Into::into(min_hijack_ts),
-            on_going_count,
-            peer_asns,
-            peer_ip_count,
-            prefixes,
+            confidence_score: ::std::option::Option::Some(confidence_score),
+            duration: ::std::option::Option::Some(duration),
+            event_type: ::std::option::Option::Some(event_type),
+            hijack_msgs_count: ::std::option::Option::Some(hijack_msgs_count),
+            hijacker_asn: ::std::option::Option::Some(hijacker_asn),
+            hijacker_country: ::std::option::Option::Some(
+                ::std::convert::Into::into(hijacker_country),
+            ),
+            id: ::std::option::Option::Some(id),
+            is_stale: ::std::option::Option::Some(is_stale),
+            max_hijack_ts: ::std::option::Option::Some(
+                ::std::convert::Into::into(max_hijack_ts),
+            ),
+            max_msg_ts: ::std::option::Option::Some(
+                ::std::convert::Into::into(max_msg_ts),
+            ),
+            min_hijack_ts: ::std::option::Option::Some(
+                ::std::convert::Into::into(min_hijack_ts),
+            ),
+            on_going_count: ::std::option::Option::Some(on_going_count),
+            peer_asns: ::std::option::Option::Some(peer_asns),
+            peer_ip_count: ::std::option::Option::Some(peer_ip_count),
+            prefixes: ::std::option::Option::Some(prefixes),
             tags: ::std::option::Option::None,
-            victim_asns,
-            victim_countries,
+            victim_asns: ::std::option::Option::Some(victim_asns),
+            victim_countries: ::std::option::Option::Some(victim_countries),
             extra: ::std::default::Default::default(),
         }
     }
@@ -456,13 +464,13 @@ impl BgpHijackEventsEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BgpHijackEventsEventTag {
     pub name: ::std::string::String,
-    pub score: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub score: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpHijackEventsEventTag { name : "name" required => string, score : "score" required
-    => integer }
+    BgpHijackEventsEventTag { name : "name" required => string, score : "score" =>
+    integer }
 );
 impl BgpHijackEventsEventTag {
     /// A value with the required fields set and the others empty.
@@ -472,7 +480,7 @@ impl BgpHijackEventsEventTag {
     ) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
-            score,
+            score: ::std::option::Option::Some(score),
             extra: ::std::default::Default::default(),
         }
     }
@@ -483,7 +491,7 @@ pub struct AnnouncedIpAddressSpaceTimeSeries {
     pub meta: ::std::option::Option<AnnouncedIpAddressSpaceTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<AnnouncedIpAddressSpaceTimeSeriesSerie0>,
     pub serie_174: ::std::option::Option<AnnouncedIpAddressSpaceTimeSeriesSerie174>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -513,7 +521,7 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMeta {
     pub queries: ::std::option::Option<
         ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaQuery>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -530,7 +538,7 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfo {
         ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -553,7 +561,7 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -569,7 +577,7 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -588,7 +596,7 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelay {
     pub healthy: ::std::option::Option<bool>,
     /// `nowTs`
     pub now_ts: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -607,7 +615,7 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnData {
     pub latest: ::std::option::Option<
         AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnDataLatest,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -621,7 +629,7 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelayAsnDataLatest {
     pub entries_count: ::std::option::Option<f64>,
     pub path: ::std::option::Option<::std::string::String>,
     pub timestamp: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -640,7 +648,7 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryData {
     pub latest: ::std::option::Option<
         AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryDataLatest,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -653,7 +661,7 @@ crate::runtime::object!(
 pub struct AnnouncedIpAddressSpaceTimeSeriesMetaDelayCountryDataLatest {
     pub count: ::std::option::Option<f64>,
     pub timestamp: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -665,7 +673,7 @@ crate::runtime::object!(
 pub struct AnnouncedIpAddressSpaceTimeSeriesMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -679,20 +687,20 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesMetaQuery {
     pub date_range: ::std::option::Option<
         AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange,
     >,
-    pub entity: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub entity: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AnnouncedIpAddressSpaceTimeSeriesMetaQuery { date_range : "dateRange" => object,
-    entity : "entity" required => string }
+    entity : "entity" => string }
 );
 impl AnnouncedIpAddressSpaceTimeSeriesMetaQuery {
     /// A value with the required fields set and the others empty.
     pub fn new(entity: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             date_range: ::std::option::Option::None,
-            entity: ::std::convert::Into::into(entity),
+            entity: ::std::option::Option::Some(::std::convert::Into::into(entity)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -701,15 +709,15 @@ impl AnnouncedIpAddressSpaceTimeSeriesMetaQuery {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange {
     /// `endTime`
-    pub end_time: ::std::string::String,
+    pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
-    pub start_time: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange { end_time : "endTime" required
-    => string, start_time : "startTime" required => string }
+    AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange { end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 impl AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange {
     /// A value with the required fields set and the others empty.
@@ -718,8 +726,10 @@ impl AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange {
         start_time: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            end_time: ::std::convert::Into::into(end_time),
-            start_time: ::std::convert::Into::into(start_time),
+            end_time: ::std::option::Option::Some(::std::convert::Into::into(end_time)),
+            start_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_time),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -730,7 +740,7 @@ pub struct AnnouncedIpAddressSpaceTimeSeriesSerie0 {
     pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -740,16 +750,16 @@ crate::runtime::object!(
 /// Used by [`RadarBgpApi::get_announced_ip_address_space_time_series`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnnouncedIpAddressSpaceTimeSeriesSerie174 {
-    pub ipv4: ::std::vec::Vec<::std::string::String>,
-    pub ipv6: ::std::vec::Vec<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// RFC 3339 date-time
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnnouncedIpAddressSpaceTimeSeriesSerie174 { ipv4 : "ipv4" required => strings, ipv6 :
-    "ipv6" required => strings, timestamps : "timestamps" required => strings }
+    AnnouncedIpAddressSpaceTimeSeriesSerie174 { ipv4 : "ipv4" => strings, ipv6 : "ipv6"
+    => strings, timestamps : "timestamps" => strings }
 );
 impl AnnouncedIpAddressSpaceTimeSeriesSerie174 {
     /// A value with the required fields set and the others empty.
@@ -759,9 +769,9 @@ impl AnnouncedIpAddressSpaceTimeSeriesSerie174 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            ipv4,
-            ipv6,
-            timestamps,
+            ipv4: ::std::option::Option::Some(ipv4),
+            ipv6: ::std::option::Option::Some(ipv6),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -771,7 +781,7 @@ impl AnnouncedIpAddressSpaceTimeSeriesSerie174 {
 pub struct BgpRouteLeakEvents {
     pub asn_info: ::std::option::Option<::std::vec::Vec<BgpHijackEventsAsnInfo>>,
     pub events: ::std::option::Option<::std::vec::Vec<BgpRouteLeakEventsEvent>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -780,31 +790,29 @@ crate::runtime::object!(
 /// Used by [`RadarBgpApi::get_bgp_route_leak_events`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct BgpRouteLeakEventsEvent {
-    pub countries: ::std::vec::Vec<::std::string::String>,
-    pub detected_ts: ::std::string::String,
-    pub finished: bool,
-    pub id: i64,
-    pub leak_asn: i64,
-    pub leak_count: i64,
-    pub leak_seg: ::std::vec::Vec<i64>,
-    pub leak_type: i64,
-    pub max_ts: ::std::string::String,
-    pub min_ts: ::std::string::String,
-    pub origin_count: i64,
-    pub peer_count: i64,
-    pub prefix_count: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub countries: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub detected_ts: ::std::option::Option<::std::string::String>,
+    pub finished: ::std::option::Option<bool>,
+    pub id: ::std::option::Option<i64>,
+    pub leak_asn: ::std::option::Option<i64>,
+    pub leak_count: ::std::option::Option<i64>,
+    pub leak_seg: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub leak_type: ::std::option::Option<i64>,
+    pub max_ts: ::std::option::Option<::std::string::String>,
+    pub min_ts: ::std::option::Option<::std::string::String>,
+    pub origin_count: ::std::option::Option<i64>,
+    pub peer_count: ::std::option::Option<i64>,
+    pub prefix_count: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpRouteLeakEventsEvent { countries : "countries" required => strings, detected_ts :
-    "detected_ts" required => string, finished : "finished" required => boolean, id :
-    "id" required => integer, leak_asn : "leak_asn" required => integer, leak_count :
-    "leak_count" required => integer, leak_seg : "leak_seg" required, leak_type :
-    "leak_type" required => integer, max_ts : "max_ts" required => string, min_ts :
-    "min_ts" required => string, origin_count : "origin_count" required => integer,
-    peer_count : "peer_count" required => integer, prefix_count : "prefix_count" required
-    => integer }
+    BgpRouteLeakEventsEvent { countries : "countries" => strings, detected_ts :
+    "detected_ts" => string, finished : "finished" => boolean, id : "id" => integer,
+    leak_asn : "leak_asn" => integer, leak_count : "leak_count" => integer, leak_seg :
+    "leak_seg", leak_type : "leak_type" => integer, max_ts : "max_ts" => string, min_ts :
+    "min_ts" => string, origin_count : "origin_count" => integer, peer_count :
+    "peer_count" => integer, prefix_count : "prefix_count" => integer }
 );
 impl BgpRouteLeakEventsEvent {
     /// A value with the required fields set and the others empty.
@@ -825,19 +833,21 @@ impl BgpRouteLeakEventsEvent {
         prefix_count: i64,
     ) -> Self {
         Self {
-            countries,
-            detected_ts: ::std::convert::Into::into(detected_ts),
-            finished,
-            id,
-            leak_asn,
-            leak_count,
-            leak_seg,
-            leak_type,
-            max_ts: ::std::convert::Into::into(max_ts),
-            min_ts: ::std::convert::Into::into(min_ts),
-            origin_count,
-            peer_count,
-            prefix_count,
+            countries: ::std::option::Option::Some(countries),
+            detected_ts: ::std::option::Option::Some(
+                ::std::convert::Into::into(detected_ts),
+            ),
+            finished: ::std::option::Option::Some(finished),
+            id: ::std::option::Option::Some(id),
+            leak_asn: ::std::option::Option::Some(leak_asn),
+            leak_count: ::std::option::Option::Some(leak_count),
+            leak_seg: ::std::option::Option::Some(leak_seg),
+            leak_type: ::std::option::Option::Some(leak_type),
+            max_ts: ::std::option::Option::Some(::std::convert::Into::into(max_ts)),
+            min_ts: ::std::option::Option::Some(::std::convert::Into::into(min_ts)),
+            origin_count: ::std::option::Option::Some(origin_count),
+            peer_count: ::std::option::Option::Some(peer_count),
+            prefix_count: ::std::option::Option::Some(prefix_count),
             extra: ::std::default::Default::default(),
         }
     }
@@ -847,42 +857,41 @@ impl BgpRouteLeakEventsEvent {
 pub struct Ases {
     pub asns: ::std::option::Option<::std::vec::Vec<AsesAsn>>,
     pub meta: ::std::option::Option<AsesMeta>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Ases { asns : "asns" => objects, meta : "meta" => object });
 /// Used by [`RadarBgpApi::list_ases_from_global_routing_tables`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AsesAsn {
-    pub asn: i64,
+    pub asn: ::std::option::Option<i64>,
     /// `coneSize`: AS's customer cone size
-    pub cone_size: i64,
+    pub cone_size: ::std::option::Option<i64>,
     /// 2-letter country code for the AS's registration country
-    pub country: ::std::string::String,
+    pub country: ::std::option::Option<::std::string::String>,
     /// `ipv4Count`: number of IPv4 addresses originated by the AS
-    pub ipv4_count: i64,
+    pub ipv4_count: ::std::option::Option<i64>,
     /// `ipv6Count`: number of IPv6 addresses originated by the AS
-    pub ipv6_count: ::std::string::String,
+    pub ipv6_count: ::std::option::Option<::std::string::String>,
     /// name of the AS
     pub name: ::std::string::String,
     /// `pfxsCount`: number of total IP prefixes originated by the AS
-    pub pfxs_count: i64,
+    pub pfxs_count: ::std::option::Option<i64>,
     /// `rpkiInvalid`: number of RPKI invalid prefixes originated by the AS
-    pub rpki_invalid: i64,
+    pub rpki_invalid: ::std::option::Option<i64>,
     /// `rpkiUnknown`: number of RPKI unknown prefixes originated by the AS
-    pub rpki_unknown: i64,
+    pub rpki_unknown: ::std::option::Option<i64>,
     /// `rpkiValid`: number of RPKI valid prefixes originated by the AS
-    pub rpki_valid: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub rpki_valid: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AsesAsn { asn : "asn" required => integer, cone_size : "coneSize" required =>
-    integer, country : "country" required => string, ipv4_count : "ipv4Count" required =>
-    integer, ipv6_count : "ipv6Count" required => string, name : "name" required =>
-    string, pfxs_count : "pfxsCount" required => integer, rpki_invalid : "rpkiInvalid"
-    required => integer, rpki_unknown : "rpkiUnknown" required => integer, rpki_valid :
-    "rpkiValid" required => integer }
+    AsesAsn { asn : "asn" => integer, cone_size : "coneSize" => integer, country :
+    "country" => string, ipv4_count : "ipv4Count" => integer, ipv6_count : "ipv6Count" =>
+    string, name : "name" required => string, pfxs_count : "pfxsCount" => integer,
+    rpki_invalid : "rpkiInvalid" => integer, rpki_unknown : "rpkiUnknown" => integer,
+    rpki_valid : "rpkiValid" => integer }
 );
 impl AsesAsn {
     /// A value with the required fields set and the others empty.
@@ -900,16 +909,18 @@ impl AsesAsn {
         rpki_valid: i64,
     ) -> Self {
         Self {
-            asn,
-            cone_size,
-            country: ::std::convert::Into::into(country),
-            ipv4_count,
-            ipv6_count: ::std::convert::Into::into(ipv6_count),
+            asn: ::std::option::Option::Some(asn),
+            cone_size: ::std::option::Option::Some(cone_size),
+            country: ::std::option::Option::Some(::std::convert::Into::into(country)),
+            ipv4_count: ::std::option::Option::Some(ipv4_count),
+            ipv6_count: ::std::option::Option::Some(
+                ::std::convert::Into::into(ipv6_count),
+            ),
             name: ::std::convert::Into::into(name),
-            pfxs_count,
-            rpki_invalid,
-            rpki_unknown,
-            rpki_valid,
+            pfxs_count: ::std::option::Option::Some(pfxs_count),
+            rpki_invalid: ::std::option::Option::Some(rpki_invalid),
+            rpki_unknown: ::std::option::Option::Some(rpki_unknown),
+            rpki_valid: ::std::option::Option::Some(rpki_valid),
             extra: ::std::default::Default::default(),
         }
     }
@@ -918,17 +929,17 @@ impl AsesAsn {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AsesMeta {
     /// `dataTime`: the timestamp of when the data is generated
-    pub data_time: ::std::string::String,
+    pub data_time: ::std::option::Option<::std::string::String>,
     /// `queryTime`: the timestamp of the query
-    pub query_time: ::std::string::String,
+    pub query_time: ::std::option::Option<::std::string::String>,
     /// `totalPeers`: total number of route collector peers used to generate this data
-    pub total_peers: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub total_peers: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AsesMeta { data_time : "dataTime" required => string, query_time : "queryTime"
-    required => string, total_peers : "totalPeers" required => integer }
+    AsesMeta { data_time : "dataTime" => string, query_time : "queryTime" => string,
+    total_peers : "totalPeers" => integer }
 );
 impl AsesMeta {
     /// A value with the required fields set and the others empty.
@@ -938,9 +949,13 @@ impl AsesMeta {
         total_peers: i64,
     ) -> Self {
         Self {
-            data_time: ::std::convert::Into::into(data_time),
-            query_time: ::std::convert::Into::into(query_time),
-            total_peers,
+            data_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_time),
+            ),
+            query_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(query_time),
+            ),
+            total_peers: ::std::option::Option::Some(total_peers),
             extra: ::std::default::Default::default(),
         }
     }
@@ -950,7 +965,7 @@ impl AsesMeta {
 pub struct MultiOrigin {
     pub meta: ::std::option::Option<MultiOriginMeta>,
     pub moas: ::std::option::Option<::std::vec::Vec<MultiOriginMoa>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -959,15 +974,15 @@ crate::runtime::object!(
 /// Used by [`RadarBgpApi::get_multi_origin_as`], [`RadarBgpApi::get_prefix_to_asn_mapping`], [`RadarBgpApi::get_bgp_routing_table_stats`], [`RadarBgpApi::get_top_ases_by_prefix_count`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct MultiOriginMeta {
-    pub data_time: ::std::string::String,
-    pub query_time: ::std::string::String,
-    pub total_peers: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub data_time: ::std::option::Option<::std::string::String>,
+    pub query_time: ::std::option::Option<::std::string::String>,
+    pub total_peers: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MultiOriginMeta { data_time : "data_time" required => string, query_time :
-    "query_time" required => string, total_peers : "total_peers" required => integer }
+    MultiOriginMeta { data_time : "data_time" => string, query_time : "query_time" =>
+    string, total_peers : "total_peers" => integer }
 );
 impl MultiOriginMeta {
     /// A value with the required fields set and the others empty.
@@ -977,9 +992,13 @@ impl MultiOriginMeta {
         total_peers: i64,
     ) -> Self {
         Self {
-            data_time: ::std::convert::Into::into(data_time),
-            query_time: ::std::convert::Into::into(query_time),
-            total_peers,
+            data_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_time),
+            ),
+            query_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(query_time),
+            ),
+            total_peers: ::std::option::Option::Some(total_peers),
             extra: ::std::default::Default::default(),
         }
     }
@@ -988,20 +1007,19 @@ impl MultiOriginMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MultiOriginMoa {
     pub origins: ::std::option::Option<::std::vec::Vec<MultiOriginMoaOrigin>>,
-    pub prefix: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MultiOriginMoa { origins : "origins" => objects, prefix : "prefix" required => string
-    }
+    MultiOriginMoa { origins : "origins" => objects, prefix : "prefix" => string }
 );
 impl MultiOriginMoa {
     /// A value with the required fields set and the others empty.
     pub fn new(prefix: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             origins: ::std::option::Option::None,
-            prefix: ::std::convert::Into::into(prefix),
+            prefix: ::std::option::Option::Some(::std::convert::Into::into(prefix)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1009,16 +1027,15 @@ impl MultiOriginMoa {
 /// Used by [`RadarBgpApi::get_multi_origin_as`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct MultiOriginMoaOrigin {
-    pub origin: i64,
-    pub peer_count: i64,
-    pub rpki_validation: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub origin: ::std::option::Option<i64>,
+    pub peer_count: ::std::option::Option<i64>,
+    pub rpki_validation: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MultiOriginMoaOrigin { origin : "origin" required => integer, peer_count :
-    "peer_count" required => integer, rpki_validation : "rpki_validation" required =>
-    string }
+    MultiOriginMoaOrigin { origin : "origin" => integer, peer_count : "peer_count" =>
+    integer, rpki_validation : "rpki_validation" => string }
 );
 impl MultiOriginMoaOrigin {
     /// A value with the required fields set and the others empty.
@@ -1028,9 +1045,11 @@ impl MultiOriginMoaOrigin {
         rpki_validation: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            origin,
-            peer_count,
-            rpki_validation: ::std::convert::Into::into(rpki_validation),
+            origin: ::std::option::Option::Some(origin),
+            peer_count: ::std::option::Option::Some(peer_count),
+            rpki_validation: ::std::option::Option::Some(
+                ::std::convert::Into::into(rpki_validation),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1040,7 +1059,7 @@ impl MultiOriginMoaOrigin {
 pub struct Prefix {
     pub meta: ::std::option::Option<MultiOriginMeta>,
     pub prefix_origins: ::std::option::Option<::std::vec::Vec<PrefixPrefixOrigin>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1049,17 +1068,16 @@ crate::runtime::object!(
 /// Used by [`RadarBgpApi::get_prefix_to_asn_mapping`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrefixPrefixOrigin {
-    pub origin: i64,
-    pub peer_count: i64,
-    pub prefix: ::std::string::String,
-    pub rpki_validation: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub origin: ::std::option::Option<i64>,
+    pub peer_count: ::std::option::Option<i64>,
+    pub prefix: ::std::option::Option<::std::string::String>,
+    pub rpki_validation: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PrefixPrefixOrigin { origin : "origin" required => integer, peer_count : "peer_count"
-    required => integer, prefix : "prefix" required => string, rpki_validation :
-    "rpki_validation" required => string }
+    PrefixPrefixOrigin { origin : "origin" => integer, peer_count : "peer_count" =>
+    integer, prefix : "prefix" => string, rpki_validation : "rpki_validation" => string }
 );
 impl PrefixPrefixOrigin {
     /// A value with the required fields set and the others empty.
@@ -1070,10 +1088,12 @@ impl PrefixPrefixOrigin {
         rpki_validation: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            origin,
-            peer_count,
-            prefix: ::std::convert::Into::into(prefix),
-            rpki_validation: ::std::convert::Into::into(rpki_validation),
+            origin: ::std::option::Option::Some(origin),
+            peer_count: ::std::option::Option::Some(peer_count),
+            prefix: ::std::option::Option::Some(::std::convert::Into::into(prefix)),
+            rpki_validation: ::std::option::Option::Some(
+                ::std::convert::Into::into(rpki_validation),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1083,7 +1103,7 @@ impl PrefixPrefixOrigin {
 pub struct RealTimeBgpRoutes {
     pub meta: ::std::option::Option<RealTimeBgpRoutesMeta>,
     pub routes: ::std::option::Option<::std::vec::Vec<RealTimeBgpRoutesRoute>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1101,7 +1121,7 @@ pub struct RealTimeBgpRoutesMeta {
         ::std::vec::Vec<RealTimeBgpRoutesMetaPrefixOrigin>,
     >,
     pub query_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1117,7 +1137,7 @@ pub struct RealTimeBgpRoutesMetaAsnInfo {
     pub country_code: ::std::option::Option<::std::string::String>,
     pub org_id: ::std::option::Option<::std::string::String>,
     pub org_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1135,7 +1155,7 @@ pub struct RealTimeBgpRoutesMetaCollector {
     pub peers_count: ::std::option::Option<i64>,
     pub peers_v4_count: ::std::option::Option<i64>,
     pub peers_v6_count: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1154,7 +1174,7 @@ pub struct RealTimeBgpRoutesMetaPrefixOrigin {
     pub total_peers: ::std::option::Option<i64>,
     pub total_visible: ::std::option::Option<i64>,
     pub visibility: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1171,7 +1191,7 @@ pub struct RealTimeBgpRoutesRoute {
     pub communities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub prefix: ::std::option::Option<::std::string::String>,
     pub timestamp: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1184,7 +1204,7 @@ crate::runtime::object!(
 pub struct BgpRoutingTableStats {
     pub meta: ::std::option::Option<MultiOriginMeta>,
     pub stats: ::std::option::Option<BgpRoutingTableStatsStats>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1193,43 +1213,41 @@ crate::runtime::object!(
 /// Used by [`RadarBgpApi::get_bgp_routing_table_stats`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct BgpRoutingTableStatsStats {
-    pub distinct_origins: i64,
-    pub distinct_origins_ipv4: i64,
-    pub distinct_origins_ipv6: i64,
-    pub distinct_prefixes: i64,
-    pub distinct_prefixes_ipv4: i64,
-    pub distinct_prefixes_ipv6: i64,
-    pub routes_invalid: i64,
-    pub routes_invalid_ipv4: i64,
-    pub routes_invalid_ipv6: i64,
-    pub routes_total: i64,
-    pub routes_total_ipv4: i64,
-    pub routes_total_ipv6: i64,
-    pub routes_unknown: i64,
-    pub routes_unknown_ipv4: i64,
-    pub routes_unknown_ipv6: i64,
-    pub routes_valid: i64,
-    pub routes_valid_ipv4: i64,
-    pub routes_valid_ipv6: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub distinct_origins: ::std::option::Option<i64>,
+    pub distinct_origins_ipv4: ::std::option::Option<i64>,
+    pub distinct_origins_ipv6: ::std::option::Option<i64>,
+    pub distinct_prefixes: ::std::option::Option<i64>,
+    pub distinct_prefixes_ipv4: ::std::option::Option<i64>,
+    pub distinct_prefixes_ipv6: ::std::option::Option<i64>,
+    pub routes_invalid: ::std::option::Option<i64>,
+    pub routes_invalid_ipv4: ::std::option::Option<i64>,
+    pub routes_invalid_ipv6: ::std::option::Option<i64>,
+    pub routes_total: ::std::option::Option<i64>,
+    pub routes_total_ipv4: ::std::option::Option<i64>,
+    pub routes_total_ipv6: ::std::option::Option<i64>,
+    pub routes_unknown: ::std::option::Option<i64>,
+    pub routes_unknown_ipv4: ::std::option::Option<i64>,
+    pub routes_unknown_ipv6: ::std::option::Option<i64>,
+    pub routes_valid: ::std::option::Option<i64>,
+    pub routes_valid_ipv4: ::std::option::Option<i64>,
+    pub routes_valid_ipv6: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpRoutingTableStatsStats { distinct_origins : "distinct_origins" required =>
-    integer, distinct_origins_ipv4 : "distinct_origins_ipv4" required => integer,
-    distinct_origins_ipv6 : "distinct_origins_ipv6" required => integer,
-    distinct_prefixes : "distinct_prefixes" required => integer, distinct_prefixes_ipv4 :
-    "distinct_prefixes_ipv4" required => integer, distinct_prefixes_ipv6 :
-    "distinct_prefixes_ipv6" required => integer, routes_invalid : "routes_invalid"
-    required => integer, routes_invalid_ipv4 : "routes_invalid_ipv4" required => integer,
-    routes_invalid_ipv6 : "routes_invalid_ipv6" required => integer, routes_total :
-    "routes_total" required => integer, routes_total_ipv4 : "routes_total_ipv4" required
-    => integer, routes_total_ipv6 : "routes_total_ipv6" required => integer,
-    routes_unknown : "routes_unknown" required => integer, routes_unknown_ipv4 :
-    "routes_unknown_ipv4" required => integer, routes_unknown_ipv6 :
-    "routes_unknown_ipv6" required => integer, routes_valid : "routes_valid" required =>
-    integer, routes_valid_ipv4 : "routes_valid_ipv4" required => integer,
-    routes_valid_ipv6 : "routes_valid_ipv6" required => integer }
+    BgpRoutingTableStatsStats { distinct_origins : "distinct_origins" => integer,
+    distinct_origins_ipv4 : "distinct_origins_ipv4" => integer, distinct_origins_ipv6 :
+    "distinct_origins_ipv6" => integer, distinct_prefixes : "distinct_prefixes" =>
+    integer, distinct_prefixes_ipv4 : "distinct_prefixes_ipv4" => integer,
+    distinct_prefixes_ipv6 : "distinct_prefixes_ipv6" => integer, routes_invalid :
+    "routes_invalid" => integer, routes_invalid_ipv4 : "routes_invalid_ipv4" => integer,
+    routes_invalid_ipv6 : "routes_invalid_ipv6" => integer, routes_total : "routes_total"
+    => integer, routes_total_ipv4 : "routes_total_ipv4" => integer, routes_total_ipv6 :
+    "routes_total_ipv6" => integer, routes_unknown : "routes_unknown" => integer,
+    routes_unknown_ipv4 : "routes_unknown_ipv4" => integer, routes_unknown_ipv6 :
+    "routes_unknown_ipv6" => integer, routes_valid : "routes_valid" => integer,
+    routes_valid_ipv4 : "routes_valid_ipv4" => integer, routes_valid_ipv6 :
+    "routes_valid_ipv6" => integer }
 );
 impl BgpRoutingTableStatsStats {
     /// A value with the required fields set and the others empty.
@@ -1255,24 +1273,24 @@ impl BgpRoutingTableStatsStats {
         routes_valid_ipv6: i64,
     ) -> Self {
         Self {
-            distinct_origins,
-            distinct_origins_ipv4,
-            distinct_origins_ipv6,
-            distinct_prefixes,
-            distinct_prefixes_ipv4,
-            distinct_prefixes_ipv6,
-            routes_invalid,
-            routes_invalid_ipv4,
-            routes_invalid_ipv6,
-            routes_total,
-            routes_total_ipv4,
-            routes_total_ipv6,
-            routes_unknown,
-            routes_unknown_ipv4,
-            routes_unknown_ipv6,
-            routes_valid,
-            routes_valid_ipv4,
-            routes_valid_ipv6,
+            distinct_origins: ::std::option::Option::Some(distinct_origins),
+            distinct_origins_ipv4: ::std::option::Option::Some(distinct_origins_ipv4),
+            distinct_origins_ipv6: ::std::option::Option::Some(distinct_origins_ipv6),
+            distinct_prefixes: ::std::option::Option::Some(distinct_prefixes),
+            distinct_prefixes_ipv4: ::std::option::Option::Some(distinct_prefixes_ipv4),
+            distinct_prefixes_ipv6: ::std::option::Option::Some(distinct_prefixes_ipv6),
+            routes_invalid: ::std::option::Option::Some(routes_invalid),
+            routes_invalid_ipv4: ::std::option::Option::Some(routes_invalid_ipv4),
+            routes_invalid_ipv6: ::std::option::Option::Some(routes_invalid_ipv6),
+            routes_total: ::std::option::Option::Some(routes_total),
+            routes_total_ipv4: ::std::option::Option::Some(routes_total_ipv4),
+            routes_total_ipv6: ::std::option::Option::Some(routes_total_ipv6),
+            routes_unknown: ::std::option::Option::Some(routes_unknown),
+            routes_unknown_ipv4: ::std::option::Option::Some(routes_unknown_ipv4),
+            routes_unknown_ipv6: ::std::option::Option::Some(routes_unknown_ipv6),
+            routes_valid: ::std::option::Option::Some(routes_valid),
+            routes_valid_ipv4: ::std::option::Option::Some(routes_valid_ipv4),
+            routes_valid_ipv6: ::std::option::Option::Some(routes_valid_ipv6),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1284,7 +1302,7 @@ pub struct AspaChangesOverTime {
     pub asn_info: ::std::option::Option<AspaChangesOverTimeAsnInfo>,
     pub changes: ::std::option::Option<::std::vec::Vec<AspaChangesOverTimeChange>>,
     pub meta: ::std::option::Option<AspaChangesOverTimeMeta>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1296,7 +1314,7 @@ crate::runtime::object!(
 pub struct AspaChangesOverTimeAsnInfo {
     /// `13335`
     pub _13335: ::std::option::Option<AspaChangesOverTimeAsnInfoN13335>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AspaChangesOverTimeAsnInfo { _13335 : "13335" => object });
@@ -1306,7 +1324,7 @@ pub struct AspaChangesOverTimeAsnInfoN13335 {
     pub asn: ::std::option::Option<i64>,
     pub country: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1328,7 +1346,7 @@ pub struct AspaChangesOverTimeChange {
     pub providers_removed: ::std::option::Option<i64>,
     /// `totalCount`
     pub total_count: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1345,7 +1363,7 @@ pub struct AspaChangesOverTimeChangeEntry {
     pub customer_asn: ::std::option::Option<i64>,
     pub providers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1359,7 +1377,7 @@ pub struct AspaChangesOverTimeMeta {
     pub data_time: ::std::option::Option<::std::string::String>,
     /// `queryTime`
     pub query_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1376,7 +1394,7 @@ pub struct AspaObjectsSnapshot {
         ::std::vec::Vec<AspaObjectsSnapshotAspaObject>,
     >,
     pub meta: ::std::option::Option<AspaObjectsSnapshotMeta>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1389,7 +1407,7 @@ pub struct AspaObjectsSnapshotAspaObject {
     /// `customerAsn`
     pub customer_asn: ::std::option::Option<i64>,
     pub providers: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1405,7 +1423,7 @@ pub struct AspaObjectsSnapshotMeta {
     pub query_time: ::std::option::Option<::std::string::String>,
     /// `totalCount`
     pub total_count: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1417,7 +1435,7 @@ crate::runtime::object!(
 pub struct AspaCountTimeSeries {
     pub meta: ::std::option::Option<AspaChangesOverTimeMeta>,
     pub serie_0: ::std::option::Option<AspaCountTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1428,7 +1446,7 @@ crate::runtime::object!(
 pub struct AspaCountTimeSeriesSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1440,7 +1458,7 @@ crate::runtime::object!(
 pub struct BgpTimeSeries {
     pub meta: ::std::option::Option<BgpTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<BgpTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1450,7 +1468,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct BgpTimeSeriesMeta {
     /// `aggInterval`
-    pub agg_interval: ::std::string::String,
+    pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<BgpTimeSeriesMetaConfidenceInfo>,
     /// `dateRange`
@@ -1458,14 +1476,14 @@ pub struct BgpTimeSeriesMeta {
         ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange>,
     >,
     /// `lastUpdated`: RFC 3339 date-time
-    pub last_updated: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpTimeSeriesMeta { agg_interval : "aggInterval" required => string, confidence_info
-    : "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
-    "lastUpdated" required => string }
+    BgpTimeSeriesMeta { agg_interval : "aggInterval" => string, confidence_info :
+    "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" => string }
 );
 impl BgpTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -1474,10 +1492,14 @@ impl BgpTimeSeriesMeta {
         last_updated: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            agg_interval: ::std::convert::Into::into(agg_interval),
+            agg_interval: ::std::option::Option::Some(
+                ::std::convert::Into::into(agg_interval),
+            ),
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1489,7 +1511,7 @@ pub struct BgpTimeSeriesMetaConfidenceInfo {
         ::std::vec::Vec<BgpTimeSeriesMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1500,14 +1522,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct BgpTimeSeriesMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::string::String,
-    pub description: ::std::string::String,
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::string::String,
+    pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    pub is_instantaneous: bool,
+    pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -1516,16 +1538,15 @@ pub struct BgpTimeSeriesMetaConfidenceInfoAnnotation {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpTimeSeriesMetaConfidenceInfoAnnotation { data_source : "dataSource" required =>
-    string, description : "description" required => string, end_date : "endDate" =>
-    string, event_type : "eventType" required => string, is_instantaneous :
-    "isInstantaneous" required => boolean, linked_url : "linkedUrl" => string, start_date
-    : "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
-    string }
+    BgpTimeSeriesMetaConfidenceInfoAnnotation { data_source : "dataSource" => string,
+    description : "description" => string, end_date : "endDate" => string, event_type :
+    "eventType" => string, is_instantaneous : "isInstantaneous" => boolean, linked_url :
+    "linkedUrl" => string, start_date : "startDate" => string, end_time : "endTime" =>
+    string, start_time : "startTime" => string }
 );
 impl BgpTimeSeriesMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -1536,11 +1557,17 @@ impl BgpTimeSeriesMetaConfidenceInfoAnnotation {
         is_instantaneous: bool,
     ) -> Self {
         Self {
-            data_source: ::std::convert::Into::into(data_source),
-            description: ::std::convert::Into::into(description),
+            data_source: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_source),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             end_date: ::std::option::Option::None,
-            event_type: ::std::convert::Into::into(event_type),
-            is_instantaneous,
+            event_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(event_type),
+            ),
+            is_instantaneous: ::std::option::Option::Some(is_instantaneous),
             linked_url: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
@@ -1553,14 +1580,13 @@ impl BgpTimeSeriesMetaConfidenceInfoAnnotation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BgpTimeSeriesSerie0 {
     /// RFC 3339 date-time
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    pub values: ::std::vec::Vec<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BgpTimeSeriesSerie0 { timestamps : "timestamps" required => strings, values :
-    "values" required }
+    BgpTimeSeriesSerie0 { timestamps : "timestamps" => strings, values : "values" }
 );
 impl BgpTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1569,8 +1595,8 @@ impl BgpTimeSeriesSerie0 {
         values: ::std::vec::Vec<::serde_json::Value>,
     ) -> Self {
         Self {
-            timestamps,
-            values,
+            timestamps: ::std::option::Option::Some(timestamps),
+            values: ::std::option::Option::Some(values),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1580,7 +1606,7 @@ impl BgpTimeSeriesSerie0 {
 pub struct TopAses {
     pub meta: ::std::option::Option<TopAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopAses { meta : "meta" => object, top_0 : "top_0" => objects });
@@ -1591,7 +1617,7 @@ pub struct TopAsesMeta {
     pub date_range: ::std::option::Option<
         ::std::vec::Vec<AnnouncedIpAddressSpaceTimeSeriesMetaQueryDateRange>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopAsesMeta { date_range : "dateRange" => objects });
@@ -1599,16 +1625,16 @@ crate::runtime::object!(TopAsesMeta { date_range : "dateRange" => objects });
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopAsesTop0 {
     /// `ASName`
-    pub as_name: ::std::string::String,
-    pub asn: i64,
+    pub as_name: ::std::option::Option<::std::string::String>,
+    pub asn: ::std::option::Option<i64>,
     /// Percentage of updates by this AS out of the total updates by all autonomous systems
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { as_name : "ASName" required => string, asn : "asn" required => integer,
-    value : "value" required => string }
+    TopAsesTop0 { as_name : "ASName" => string, asn : "asn" => integer, value : "value"
+    => string }
 );
 impl TopAsesTop0 {
     /// A value with the required fields set and the others empty.
@@ -1618,9 +1644,9 @@ impl TopAsesTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            as_name: ::std::convert::Into::into(as_name),
-            asn,
-            value: ::std::convert::Into::into(value),
+            as_name: ::std::option::Option::Some(::std::convert::Into::into(as_name)),
+            asn: ::std::option::Option::Some(asn),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1630,7 +1656,7 @@ impl TopAsesTop0 {
 pub struct GetTopAsesByPrefixCountResponse {
     pub asns: ::std::option::Option<::std::vec::Vec<GetTopAsesByPrefixCountResponseAsn>>,
     pub meta: ::std::option::Option<MultiOriginMeta>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1639,17 +1665,16 @@ crate::runtime::object!(
 /// Used by [`RadarBgpApi::get_top_ases_by_prefix_count`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetTopAsesByPrefixCountResponseAsn {
-    pub asn: i64,
-    pub country: ::std::string::String,
+    pub asn: ::std::option::Option<i64>,
+    pub country: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
-    pub pfxs_count: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub pfxs_count: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByPrefixCountResponseAsn { asn : "asn" required => integer, country :
-    "country" required => string, name : "name" required => string, pfxs_count :
-    "pfxs_count" required => integer }
+    GetTopAsesByPrefixCountResponseAsn { asn : "asn" => integer, country : "country" =>
+    string, name : "name" required => string, pfxs_count : "pfxs_count" => integer }
 );
 impl GetTopAsesByPrefixCountResponseAsn {
     /// A value with the required fields set and the others empty.
@@ -1660,10 +1685,10 @@ impl GetTopAsesByPrefixCountResponseAsn {
         pfxs_count: i64,
     ) -> Self {
         Self {
-            asn,
-            country: ::std::convert::Into::into(country),
+            asn: ::std::option::Option::Some(asn),
+            country: ::std::option::Option::Some(::std::convert::Into::into(country)),
             name: ::std::convert::Into::into(name),
-            pfxs_count,
+            pfxs_count: ::std::option::Option::Some(pfxs_count),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1673,7 +1698,7 @@ impl GetTopAsesByPrefixCountResponseAsn {
 pub struct TopPrefixes {
     pub meta: ::std::option::Option<TopAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopPrefixesTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1682,14 +1707,13 @@ crate::runtime::object!(
 /// Used by [`RadarBgpApi::get_top_prefixes_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopPrefixesTop0 {
-    pub prefix: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopPrefixesTop0 { prefix : "prefix" required => string, value : "value" required =>
-    string }
+    TopPrefixesTop0 { prefix : "prefix" => string, value : "value" => string }
 );
 impl TopPrefixesTop0 {
     /// A value with the required fields set and the others empty.
@@ -1698,8 +1722,8 @@ impl TopPrefixesTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            prefix: ::std::convert::Into::into(prefix),
-            value: ::std::convert::Into::into(value),
+            prefix: ::std::option::Option::Some(::std::convert::Into::into(prefix)),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1739,7 +1763,7 @@ pub struct GetBgpHijackEventsQuery {
     pub sort_order: ::std::option::Option<GetBgpHijackEventsQuerySortOrder>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1749,7 +1773,8 @@ crate::runtime::object!(
     "involvedCountry" => string, prefix : "prefix" => string, min_confidence :
     "minConfidence" => integer, max_confidence : "maxConfidence" => integer, date_range :
     "dateRange" => string, date_start : "dateStart" => string, date_end : "dateEnd" =>
-    string, sort_by : "sortBy", sort_order : "sortOrder", format : "format" }
+    string, sort_by : "sortBy" => choice, sort_order : "sortOrder" => choice, format :
+    "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1928,14 +1953,15 @@ pub struct GetAnnouncedIpAddressSpaceTimeSeriesQuery {
     pub include_delay: ::std::option::Option<bool>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAnnouncedIpAddressSpaceTimeSeriesQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, ip_version :
-    "ipVersion", include_delay : "includeDelay" => boolean, format : "format" }
+    "ipVersion" => choices, include_delay : "includeDelay" => boolean, format : "format"
+    => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2016,7 +2042,7 @@ pub struct GetBgpRouteLeakEventsQuery {
     pub sort_order: ::std::option::Option<GetBgpHijackEventsQuerySortOrder>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2024,8 +2050,8 @@ crate::runtime::object!(
     integer, event_id : "eventId" => integer, leak_asn : "leakAsn" => integer,
     involved_asn : "involvedAsn" => integer, involved_country : "involvedCountry" =>
     string, date_range : "dateRange" => string, date_start : "dateStart" => string,
-    date_end : "dateEnd" => string, sort_by : "sortBy", sort_order : "sortOrder", format
-    : "format" }
+    date_end : "dateEnd" => string, sort_by : "sortBy" => choice, sort_order :
+    "sortOrder" => choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2106,12 +2132,13 @@ pub struct ListAsesFromGlobalRoutingTablesQuery {
     pub sort_order: ::std::option::Option<ListAsesFromGlobalRoutingTablesQuerySortOrder>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListAsesFromGlobalRoutingTablesQuery { location : "location" => string, limit :
-    "limit" => integer, sort_by : "sortBy", sort_order : "sortOrder", format : "format" }
+    "limit" => integer, sort_by : "sortBy" => choice, sort_order : "sortOrder" => choice,
+    format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2248,12 +2275,12 @@ pub struct GetMultiOriginAsQuery {
     pub invalid_only: ::std::option::Option<bool>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetMultiOriginAsQuery { origin : "origin" => integer, prefix : "prefix" => string,
-    invalid_only : "invalid_only" => boolean, format : "format" }
+    invalid_only : "invalid_only" => boolean, format : "format" => choice }
 );
 /// Used by [`RadarBgpApi::get_prefix_to_asn_mapping`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2268,13 +2295,13 @@ pub struct GetPrefixToAsnMappingQuery {
     pub longest_prefix_match: ::std::option::Option<bool>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetPrefixToAsnMappingQuery { prefix : "prefix" => string, origin : "origin" =>
-    integer, rpki_status : "rpkiStatus", longest_prefix_match : "longestPrefixMatch" =>
-    boolean, format : "format" }
+    integer, rpki_status : "rpkiStatus" => choice, longest_prefix_match :
+    "longestPrefixMatch" => boolean, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2341,12 +2368,12 @@ pub struct GetBgpRoutingTableStatsQuery {
     pub location: ::std::option::Option<::std::string::String>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetBgpRoutingTableStatsQuery { asn : "asn" => integer, location : "location" =>
-    string, format : "format" }
+    string, format : "format" => choice }
 );
 /// Used by [`RadarBgpApi::get_bgp_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2371,14 +2398,14 @@ pub struct GetBgpTimeSeriesQuery {
     pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBgpTimeSeriesQuery { agg_interval : "aggInterval", name : "name" => strings,
-    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
-    "dateEnd" => strings, prefix : "prefix" => strings, update_type : "updateType", asn :
-    "asn" => strings, format : "format" }
+    GetBgpTimeSeriesQuery { agg_interval : "aggInterval" => choice, name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, prefix : "prefix" => strings, update_type :
+    "updateType" => choices, asn : "asn" => strings, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2511,14 +2538,14 @@ pub struct GetTopAsesByBgpUpdatesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopAsesByBgpUpdatesQuery { limit : "limit" => integer, name : "name" => strings,
     date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
     "dateEnd" => strings, asn : "asn" => strings, prefix : "prefix" => strings,
-    update_type : "updateType", format : "format" }
+    update_type : "updateType" => choices, format : "format" => choice }
 );
 /// Used by [`RadarBgpApi::get_top_ases_by_prefix_count`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2529,12 +2556,12 @@ pub struct GetTopAsesByPrefixCountQuery {
     pub limit: ::std::option::Option<i64>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopAsesByPrefixCountQuery { country : "country" => string, limit : "limit" =>
-    integer, format : "format" }
+    integer, format : "format" => choice }
 );
 /// Used by [`RadarBgpApi::get_top_prefixes_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2557,14 +2584,14 @@ pub struct GetTopPrefixesByBgpUpdatesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetBgpHijackEventsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopPrefixesByBgpUpdatesQuery { limit : "limit" => integer, name : "name" =>
     strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, asn : "asn" => strings, update_type : "updateType",
-    format : "format" }
+    date_end : "dateEnd" => strings, asn : "asn" => strings, update_type : "updateType"
+    => choices, format : "format" => choice }
 );
 impl crate::runtime::TypedQuery for GetAnnouncedIpAddressSpaceTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetBgpHijackEventsQuery {}

@@ -127,7 +127,7 @@ impl RadarBotsApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Bots {
     pub bots: ::std::option::Option<::std::vec::Vec<BotsBot>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Bots { bots : "bots" => objects });
@@ -144,7 +144,7 @@ pub struct BotsBot {
     pub user_agent_patterns: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -159,11 +159,12 @@ pub struct BotsHttpRequestsDistribution {
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BotsHttpRequestsDistribution { meta : "meta" => object, summary_0 : "summary_0" }
+    BotsHttpRequestsDistribution { meta : "meta" => object, summary_0 : "summary_0" =>
+    map }
 );
 /// Used by [`RadarBotsApi::get_bots_http_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -182,7 +183,7 @@ pub struct BotsHttpRequestsDistributionMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<BotsHttpRequestsDistributionMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -197,7 +198,7 @@ pub struct BotsHttpRequestsDistributionMetaConfidenceInfo {
         ::std::vec::Vec<BotsHttpRequestsDistributionMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -220,7 +221,7 @@ pub struct BotsHttpRequestsDistributionMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -236,7 +237,7 @@ pub struct BotsHttpRequestsDistributionMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -248,7 +249,7 @@ crate::runtime::object!(
 pub struct BotsHttpRequestsDistributionMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -259,7 +260,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BotsHttpRequestsTimeSeries {
     pub meta: ::std::option::Option<BotsHttpRequestsTimeSeriesMeta>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(BotsHttpRequestsTimeSeries { meta : "meta" => object });
@@ -282,7 +283,7 @@ pub struct BotsHttpRequestsTimeSeriesMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<BotsHttpRequestsDistributionMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -296,7 +297,7 @@ crate::runtime::object!(
 pub struct TimeSeriesDistribution {
     pub meta: ::std::option::Option<BotsHttpRequestsTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<TimeSeriesDistributionSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -306,7 +307,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeSeriesDistributionSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -316,7 +317,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Bot {
     pub bot: ::std::option::Option<BotBot>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Bot { bot : "bot" => object });
@@ -337,7 +338,7 @@ pub struct BotBot {
     >,
     /// `userAgents`
     pub user_agents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -172,7 +172,7 @@ pub struct CertificateAuthorities {
     pub certificate_authorities: ::std::option::Option<
         ::std::vec::Vec<CertificateAuthoritiesCertificateAuthority>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -197,7 +197,7 @@ pub struct CertificateAuthoritiesCertificateAuthority {
     pub revocation_status: ::std::option::Option<::std::string::String>,
     /// `sha256Fingerprint`
     pub sha256_fingerprint: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -215,7 +215,7 @@ pub struct CertificateAuthority {
     pub certificate_authority: ::std::option::Option<
         CertificateAuthorityCertificateAuthority,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -258,7 +258,7 @@ pub struct CertificateAuthorityCertificateAuthority {
     pub valid_from: ::std::option::Option<::std::string::String>,
     /// `validTo`
     pub valid_to: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -284,7 +284,7 @@ pub struct CertificateAuthorityCertificateAuthorityRelated {
     pub revocation_status: ::std::option::Option<::std::string::String>,
     /// `sha256Fingerprint`
     pub sha256_fingerprint: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -299,7 +299,7 @@ pub struct CertificateLogs {
     pub certificate_logs: ::std::option::Option<
         ::std::vec::Vec<CertificateLogsCertificateLog>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -320,7 +320,7 @@ pub struct CertificateLogsCertificateLog {
     /// `stateTimestamp`
     pub state_timestamp: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -335,7 +335,7 @@ crate::runtime::object!(
 pub struct CertificateLog {
     /// `certificateLog`
     pub certificate_log: ::std::option::Option<CertificateLogCertificateLog>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CertificateLog { certificate_log : "certificateLog" => object });
@@ -366,7 +366,7 @@ pub struct CertificateLogCertificateLog {
     /// `submittedCertCount`
     pub submitted_cert_count: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -388,7 +388,7 @@ pub struct CertificateLogCertificateLogPerformance {
     /// `responseTime`
     pub response_time: ::std::option::Option<f64>,
     pub uptime: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -402,7 +402,7 @@ pub struct CertificateLogCertificateLogPerformanceEndpoint {
     /// `responseTime`
     pub response_time: ::std::option::Option<f64>,
     pub uptime: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -419,7 +419,7 @@ pub struct CertificateLogCertificateLogRelated {
     /// `startInclusive`
     pub start_inclusive: ::std::option::Option<::std::string::String>,
     pub state: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -432,7 +432,7 @@ crate::runtime::object!(
 pub struct CertificateDistribution {
     pub meta: ::std::option::Option<CertificateDistributionMeta>,
     pub summary_0: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -453,7 +453,7 @@ pub struct CertificateDistributionMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<CertificateDistributionMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -468,7 +468,7 @@ pub struct CertificateDistributionMetaConfidenceInfo {
         ::std::vec::Vec<CertificateDistributionMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -491,7 +491,7 @@ pub struct CertificateDistributionMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -507,7 +507,7 @@ pub struct CertificateDistributionMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -519,7 +519,7 @@ crate::runtime::object!(
 pub struct CertificateDistributionMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -530,7 +530,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificatesTimeSeries {
     pub meta: ::std::option::Option<CertificatesTimeSeriesMeta>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CertificatesTimeSeries { meta : "meta" => object });
@@ -551,7 +551,7 @@ pub struct CertificatesTimeSeriesMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<CertificateDistributionMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -565,7 +565,7 @@ crate::runtime::object!(
 pub struct TimeSeries {
     pub meta: ::std::option::Option<CertificatesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

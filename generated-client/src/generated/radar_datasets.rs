@@ -96,28 +96,28 @@ impl RadarDatasetsApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Datasets {
     pub datasets: ::std::option::Option<::std::vec::Vec<DatasetsDataset>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Datasets { datasets : "datasets" => objects });
 /// Used by [`RadarDatasetsApi::list_datasets`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetsDataset {
-    pub description: ::std::string::String,
-    pub id: i64,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub id: ::std::option::Option<i64>,
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub tags: ::std::vec::Vec<::std::string::String>,
-    pub title: ::std::string::String,
-    pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub title: ::std::option::Option<::std::string::String>,
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DatasetsDataset { description : "description" required => string, id : "id" required
-    => integer, meta : "meta", tags : "tags" required => strings, title : "title"
-    required => string, r#type : "type" required => string }
+    DatasetsDataset { description : "description" => string, id : "id" => integer, meta :
+    "meta" => map, tags : "tags" => strings, title : "title" => string, r#type : "type"
+    => string }
 );
 impl DatasetsDataset {
     /// A value with the required fields set and the others empty.
@@ -129,12 +129,14 @@ impl DatasetsDataset {
         r#type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            description: ::std::convert::Into::into(description),
-            id,
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
+            id: ::std::option::Option::Some(id),
             meta: ::std::option::Option::None,
-            tags,
-            title: ::std::convert::Into::into(title),
-            r#type: ::std::convert::Into::into(r#type),
+            tags: ::std::option::Option::Some(tags),
+            title: ::std::option::Option::Some(::std::convert::Into::into(title)),
+            r#type: ::std::option::Option::Some(::std::convert::Into::into(r#type)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -143,23 +145,23 @@ impl DatasetsDataset {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatasetDownloadUrl {
     pub dataset: ::std::option::Option<DatasetDownloadUrlDataset>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DatasetDownloadUrl { dataset : "dataset" => object });
 /// Used by [`RadarDatasetsApi::get_dataset_download_url`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetDownloadUrlDataset {
-    pub url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub url: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DatasetDownloadUrlDataset { url : "url" required => string });
+crate::runtime::object!(DatasetDownloadUrlDataset { url : "url" => string });
 impl DatasetDownloadUrlDataset {
     /// A value with the required fields set and the others empty.
     pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            url: ::std::convert::Into::into(url),
+            url: ::std::option::Option::Some(::std::convert::Into::into(url)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -175,12 +177,12 @@ pub struct ListDatasetsQuery {
     pub dataset_type: ::std::option::Option<ListDatasetsQueryDatasetType>,
     /// Format results are returned in
     pub format: ::std::option::Option<ListDatasetsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListDatasetsQuery { limit : "limit" => integer, offset : "offset" => integer,
-    dataset_type : "datasetType", format : "format" }
+    dataset_type : "datasetType" => choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -287,7 +289,7 @@ impl ::std::fmt::Display for ListDatasetsQueryFormat {
 pub struct GetDatasetDownloadUrlBody {
     /// `datasetId`
     pub dataset_id: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -297,7 +299,7 @@ impl GetDatasetDownloadUrlBody {
     /// A value with the required fields set and the others empty.
     pub fn new(dataset_id: i64) -> Self {
         Self {
-            dataset_id,
+            dataset_id: dataset_id,
             extra: ::std::default::Default::default(),
         }
     }
@@ -307,9 +309,9 @@ impl GetDatasetDownloadUrlBody {
 pub struct GetDatasetDownloadUrlQuery {
     /// Format results are returned in
     pub format: ::std::option::Option<ListDatasetsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetDatasetDownloadUrlQuery { format : "format" });
+crate::runtime::object!(GetDatasetDownloadUrlQuery { format : "format" => choice });
 impl crate::runtime::TypedQuery for GetDatasetDownloadUrlQuery {}
 impl crate::runtime::TypedQuery for ListDatasetsQuery {}

@@ -575,7 +575,7 @@ impl RadarDnsApi {
 pub struct DnsQueries {
     pub meta: ::std::option::Option<DnsQueriesMeta>,
     pub summary_0: ::std::option::Option<DnsQueriesSummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -589,16 +589,16 @@ pub struct DnsQueriesMeta {
     /// `dateRange`
     pub date_range: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaDateRange>>,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
-    pub normalization: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DnsQueriesMeta { confidence_info : "confidenceInfo" => object, date_range :
-    "dateRange" => objects, last_updated : "lastUpdated" required => string,
-    normalization : "normalization" required => string, units : "units" => objects }
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 impl DnsQueriesMeta {
     /// A value with the required fields set and the others empty.
@@ -609,8 +609,12 @@ impl DnsQueriesMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
-            normalization: ::std::convert::Into::into(normalization),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
+            normalization: ::std::option::Option::Some(
+                ::std::convert::Into::into(normalization),
+            ),
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -623,7 +627,7 @@ pub struct DnsQueriesMetaConfidenceInfo {
         ::std::vec::Vec<DnsQueriesMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -634,14 +638,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct DnsQueriesMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::string::String,
-    pub description: ::std::string::String,
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::string::String,
+    pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    pub is_instantaneous: bool,
+    pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -650,16 +654,15 @@ pub struct DnsQueriesMetaConfidenceInfoAnnotation {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesMetaConfidenceInfoAnnotation { data_source : "dataSource" required =>
-    string, description : "description" required => string, end_date : "endDate" =>
-    string, event_type : "eventType" required => string, is_instantaneous :
-    "isInstantaneous" required => boolean, linked_url : "linkedUrl" => string, start_date
-    : "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
-    string }
+    DnsQueriesMetaConfidenceInfoAnnotation { data_source : "dataSource" => string,
+    description : "description" => string, end_date : "endDate" => string, event_type :
+    "eventType" => string, is_instantaneous : "isInstantaneous" => boolean, linked_url :
+    "linkedUrl" => string, start_date : "startDate" => string, end_time : "endTime" =>
+    string, start_time : "startTime" => string }
 );
 impl DnsQueriesMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -670,11 +673,17 @@ impl DnsQueriesMetaConfidenceInfoAnnotation {
         is_instantaneous: bool,
     ) -> Self {
         Self {
-            data_source: ::std::convert::Into::into(data_source),
-            description: ::std::convert::Into::into(description),
+            data_source: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_source),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             end_date: ::std::option::Option::None,
-            event_type: ::std::convert::Into::into(event_type),
-            is_instantaneous,
+            event_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(event_type),
+            ),
+            is_instantaneous: ::std::option::Option::Some(is_instantaneous),
             linked_url: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
@@ -687,15 +696,15 @@ impl DnsQueriesMetaConfidenceInfoAnnotation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DnsQueriesMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
-    pub end_time: ::std::string::String,
+    pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
-    pub start_time: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesMetaDateRange { end_time : "endTime" required => string, start_time :
-    "startTime" required => string }
+    DnsQueriesMetaDateRange { end_time : "endTime" => string, start_time : "startTime" =>
+    string }
 );
 impl DnsQueriesMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -704,8 +713,10 @@ impl DnsQueriesMetaDateRange {
         start_time: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            end_time: ::std::convert::Into::into(end_time),
-            start_time: ::std::convert::Into::into(start_time),
+            end_time: ::std::option::Option::Some(::std::convert::Into::into(end_time)),
+            start_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_time),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -715,7 +726,7 @@ impl DnsQueriesMetaDateRange {
 pub struct DnsQueriesMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -725,15 +736,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct DnsQueriesSummary0 {
     /// `NEGATIVE`
-    pub negative: ::std::string::String,
+    pub negative: ::std::option::Option<::std::string::String>,
     /// `POSITIVE`
-    pub positive: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub positive: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesSummary0 { negative : "NEGATIVE" required => string, positive : "POSITIVE"
-    required => string }
+    DnsQueriesSummary0 { negative : "NEGATIVE" => string, positive : "POSITIVE" => string
+    }
 );
 impl DnsQueriesSummary0 {
     /// A value with the required fields set and the others empty.
@@ -742,8 +753,8 @@ impl DnsQueriesSummary0 {
         positive: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            negative: ::std::convert::Into::into(negative),
-            positive: ::std::convert::Into::into(positive),
+            negative: ::std::option::Option::Some(::std::convert::Into::into(negative)),
+            positive: ::std::option::Option::Some(::std::convert::Into::into(positive)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -755,7 +766,7 @@ pub struct GetDnsQueriesByDnssecSupportSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetDnsQueriesByDnssecSupportSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -766,20 +777,20 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDnsQueriesByDnssecSupportSummaryResponseSummary0 {
     /// `INSECURE`
-    pub insecure: ::std::string::String,
+    pub insecure: ::std::option::Option<::std::string::String>,
     /// `INVALID`
-    pub invalid: ::std::string::String,
+    pub invalid: ::std::option::Option<::std::string::String>,
     /// `OTHER`
-    pub other: ::std::string::String,
+    pub other: ::std::option::Option<::std::string::String>,
     /// `SECURE`
-    pub secure: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub secure: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByDnssecSupportSummaryResponseSummary0 { insecure : "INSECURE" required
-    => string, invalid : "INVALID" required => string, other : "OTHER" required =>
-    string, secure : "SECURE" required => string }
+    GetDnsQueriesByDnssecSupportSummaryResponseSummary0 { insecure : "INSECURE" =>
+    string, invalid : "INVALID" => string, other : "OTHER" => string, secure : "SECURE"
+    => string }
 );
 impl GetDnsQueriesByDnssecSupportSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -790,10 +801,10 @@ impl GetDnsQueriesByDnssecSupportSummaryResponseSummary0 {
         secure: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            insecure: ::std::convert::Into::into(insecure),
-            invalid: ::std::convert::Into::into(invalid),
-            other: ::std::convert::Into::into(other),
-            secure: ::std::convert::Into::into(secure),
+            insecure: ::std::option::Option::Some(::std::convert::Into::into(insecure)),
+            invalid: ::std::option::Option::Some(::std::convert::Into::into(invalid)),
+            other: ::std::option::Option::Some(::std::convert::Into::into(other)),
+            secure: ::std::option::Option::Some(::std::convert::Into::into(secure)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -805,7 +816,7 @@ pub struct GetDnsQueriesByDnssecAwarenessSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -816,15 +827,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 {
     /// `NOT_SUPPORTED`
-    pub not_supported: ::std::string::String,
+    pub not_supported: ::std::option::Option<::std::string::String>,
     /// `SUPPORTED`
-    pub supported: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub supported: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 { not_supported :
-    "NOT_SUPPORTED" required => string, supported : "SUPPORTED" required => string }
+    "NOT_SUPPORTED" => string, supported : "SUPPORTED" => string }
 );
 impl GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -833,8 +844,12 @@ impl GetDnsQueriesByDnssecAwarenessSummaryResponseSummary0 {
         supported: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            not_supported: ::std::convert::Into::into(not_supported),
-            supported: ::std::convert::Into::into(supported),
+            not_supported: ::std::option::Option::Some(
+                ::std::convert::Into::into(not_supported),
+            ),
+            supported: ::std::option::Option::Some(
+                ::std::convert::Into::into(supported),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -846,7 +861,7 @@ pub struct GetDnsQueriesByIpVersionSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetDnsQueriesByIpVersionSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -857,15 +872,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDnsQueriesByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    pub ipv4: ::std::string::String,
+    pub ipv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    pub ipv6: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ipv6: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required => string,
-    ipv6 : "IPv6" required => string }
+    GetDnsQueriesByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" => string, ipv6 :
+    "IPv6" => string }
 );
 impl GetDnsQueriesByIpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -874,8 +889,8 @@ impl GetDnsQueriesByIpVersionSummaryResponseSummary0 {
         ipv6: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            ipv4: ::std::convert::Into::into(ipv4),
-            ipv6: ::std::convert::Into::into(ipv6),
+            ipv4: ::std::option::Option::Some(::std::convert::Into::into(ipv4)),
+            ipv6: ::std::option::Option::Some(::std::convert::Into::into(ipv6)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -885,7 +900,7 @@ impl GetDnsQueriesByIpVersionSummaryResponseSummary0 {
 pub struct GetDnsQueriesByProtocolSummaryResponse {
     pub meta: ::std::option::Option<DnsQueriesMeta>,
     pub summary_0: ::std::option::Option<GetDnsQueriesByProtocolSummaryResponseSummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -896,20 +911,19 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDnsQueriesByProtocolSummaryResponseSummary0 {
     /// `HTTPS`
-    pub https: ::std::string::String,
+    pub https: ::std::option::Option<::std::string::String>,
     /// `TCP`
-    pub tcp: ::std::string::String,
+    pub tcp: ::std::option::Option<::std::string::String>,
     /// `TLS`
-    pub tls: ::std::string::String,
+    pub tls: ::std::option::Option<::std::string::String>,
     /// `UDP`
-    pub udp: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub udp: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByProtocolSummaryResponseSummary0 { https : "HTTPS" required => string,
-    tcp : "TCP" required => string, tls : "TLS" required => string, udp : "UDP" required
-    => string }
+    GetDnsQueriesByProtocolSummaryResponseSummary0 { https : "HTTPS" => string, tcp :
+    "TCP" => string, tls : "TLS" => string, udp : "UDP" => string }
 );
 impl GetDnsQueriesByProtocolSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -920,10 +934,10 @@ impl GetDnsQueriesByProtocolSummaryResponseSummary0 {
         udp: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            https: ::std::convert::Into::into(https),
-            tcp: ::std::convert::Into::into(tcp),
-            tls: ::std::convert::Into::into(tls),
-            udp: ::std::convert::Into::into(udp),
+            https: ::std::option::Option::Some(::std::convert::Into::into(https)),
+            tcp: ::std::option::Option::Some(::std::convert::Into::into(tcp)),
+            tls: ::std::option::Option::Some(::std::convert::Into::into(tls)),
+            udp: ::std::option::Option::Some(::std::convert::Into::into(udp)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -933,7 +947,7 @@ impl GetDnsQueriesByProtocolSummaryResponseSummary0 {
 pub struct GetDnsQueriesByTypeSummaryResponse {
     pub meta: ::std::option::Option<GetDnsQueriesByTypeSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<GetDnsQueriesByTypeSummaryResponseSummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -955,7 +969,7 @@ pub struct GetDnsQueriesByTypeSummaryResponseMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -970,7 +984,7 @@ pub struct GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfo {
         ::std::vec::Vec<GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -997,7 +1011,7 @@ pub struct GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfoAnnotation {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1014,7 +1028,7 @@ pub struct GetDnsQueriesByTypeSummaryResponseMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1025,22 +1039,21 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDnsQueriesByTypeSummaryResponseSummary0 {
     /// `A`
-    pub a: ::std::string::String,
+    pub a: ::std::option::Option<::std::string::String>,
     /// `AAAA`
-    pub aaaa: ::std::string::String,
+    pub aaaa: ::std::option::Option<::std::string::String>,
     /// `HTTPS`
-    pub https: ::std::string::String,
+    pub https: ::std::option::Option<::std::string::String>,
     /// `NS`
-    pub ns: ::std::string::String,
+    pub ns: ::std::option::Option<::std::string::String>,
     /// `PTR`
-    pub ptr: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ptr: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeSummaryResponseSummary0 { a : "A" required => string, aaaa :
-    "AAAA" required => string, https : "HTTPS" required => string, ns : "NS" required =>
-    string, ptr : "PTR" required => string }
+    GetDnsQueriesByTypeSummaryResponseSummary0 { a : "A" => string, aaaa : "AAAA" =>
+    string, https : "HTTPS" => string, ns : "NS" => string, ptr : "PTR" => string }
 );
 impl GetDnsQueriesByTypeSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1052,11 +1065,11 @@ impl GetDnsQueriesByTypeSummaryResponseSummary0 {
         ptr: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            a: ::std::convert::Into::into(a),
-            aaaa: ::std::convert::Into::into(aaaa),
-            https: ::std::convert::Into::into(https),
-            ns: ::std::convert::Into::into(ns),
-            ptr: ::std::convert::Into::into(ptr),
+            a: ::std::option::Option::Some(::std::convert::Into::into(a)),
+            aaaa: ::std::option::Option::Some(::std::convert::Into::into(aaaa)),
+            https: ::std::option::Option::Some(::std::convert::Into::into(https)),
+            ns: ::std::option::Option::Some(::std::convert::Into::into(ns)),
+            ptr: ::std::option::Option::Some(::std::convert::Into::into(ptr)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1068,7 +1081,7 @@ pub struct GetDnsQueriesByResponseTtlSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetDnsQueriesByResponseTtlSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1086,24 +1099,24 @@ pub struct GetDnsQueriesByResponseTtlSummaryResponseSummary0 {
     pub gt_5m_lte_15m: ::std::option::Option<::std::string::String>,
     pub lte_1m: ::std::option::Option<::std::string::String>,
     /// `<=0m`
-    pub _0m: ::std::string::String,
+    pub _0m: ::std::option::Option<::std::string::String>,
     /// `<=15m`
-    pub _15m: ::std::string::String,
+    pub _15m: ::std::option::Option<::std::string::String>,
     /// `<=1d`
-    pub _1d: ::std::string::String,
+    pub _1d: ::std::option::Option<::std::string::String>,
     /// `<=1h`
-    pub _1h: ::std::string::String,
+    pub _1h: ::std::option::Option<::std::string::String>,
     /// `<=1m`
-    pub _1m: ::std::string::String,
+    pub _1m: ::std::option::Option<::std::string::String>,
     /// `<=1w`
-    pub _1w: ::std::string::String,
+    pub _1w: ::std::option::Option<::std::string::String>,
     /// `<=1y`
-    pub _1y: ::std::string::String,
+    pub _1y: ::std::option::Option<::std::string::String>,
     /// `<=5m`
-    pub _5m: ::std::string::String,
+    pub _5m: ::std::option::Option<::std::string::String>,
     /// `>1y`
-    pub _1y2: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub _1y2: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1111,10 +1124,9 @@ crate::runtime::object!(
     => string, gt_1d_lte_1w : "gt_1d_lte_1w" => string, gt_1h_lte_1d : "gt_1h_lte_1d" =>
     string, gt_1m_lte_5m : "gt_1m_lte_5m" => string, gt_1w : "gt_1w" => string,
     gt_5m_lte_15m : "gt_5m_lte_15m" => string, lte_1m : "lte_1m" => string, _0m : "<=0m"
-    required => string, _15m : "<=15m" required => string, _1d : "<=1d" required =>
-    string, _1h : "<=1h" required => string, _1m : "<=1m" required => string, _1w :
-    "<=1w" required => string, _1y : "<=1y" required => string, _5m : "<=5m" required =>
-    string, _1y2 : ">1y" required => string }
+    => string, _15m : "<=15m" => string, _1d : "<=1d" => string, _1h : "<=1h" => string,
+    _1m : "<=1m" => string, _1w : "<=1w" => string, _1y : "<=1y" => string, _5m : "<=5m"
+    => string, _1y2 : ">1y" => string }
 );
 impl GetDnsQueriesByResponseTtlSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1138,15 +1150,15 @@ impl GetDnsQueriesByResponseTtlSummaryResponseSummary0 {
             gt_1w: ::std::option::Option::None,
             gt_5m_lte_15m: ::std::option::Option::None,
             lte_1m: ::std::option::Option::None,
-            _0m: ::std::convert::Into::into(_0m),
-            _15m: ::std::convert::Into::into(_15m),
-            _1d: ::std::convert::Into::into(_1d),
-            _1h: ::std::convert::Into::into(_1h),
-            _1m: ::std::convert::Into::into(_1m),
-            _1w: ::std::convert::Into::into(_1w),
-            _1y: ::std::convert::Into::into(_1y),
-            _5m: ::std::convert::Into::into(_5m),
-            _1y2: ::std::convert::Into::into(_1y2),
+            _0m: ::std::option::Option::Some(::std::convert::Into::into(_0m)),
+            _15m: ::std::option::Option::Some(::std::convert::Into::into(_15m)),
+            _1d: ::std::option::Option::Some(::std::convert::Into::into(_1d)),
+            _1h: ::std::option::Option::Some(::std::convert::Into::into(_1h)),
+            _1m: ::std::option::Option::Some(::std::convert::Into::into(_1m)),
+            _1w: ::std::option::Option::Some(::std::convert::Into::into(_1w)),
+            _1y: ::std::option::Option::Some(::std::convert::Into::into(_1y)),
+            _5m: ::std::option::Option::Some(::std::convert::Into::into(_5m)),
+            _1y2: ::std::option::Option::Some(::std::convert::Into::into(_1y2)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1156,7 +1168,7 @@ impl GetDnsQueriesByResponseTtlSummaryResponseSummary0 {
 pub struct DnsQueriesTimeSeries {
     pub meta: ::std::option::Option<DnsQueriesTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<DnsQueriesTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1166,23 +1178,23 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct DnsQueriesTimeSeriesMeta {
     /// `aggInterval`
-    pub agg_interval: ::std::string::String,
+    pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<DnsQueriesMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaDateRange>>,
     /// `lastUpdated`: RFC 3339 date-time
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval" required => string,
-    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
-    last_updated : "lastUpdated" required => string, normalization : "normalization" =>
-    string, units : "units" => objects }
+    DnsQueriesTimeSeriesMeta { agg_interval : "aggInterval" => string, confidence_info :
+    "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" => string, normalization : "normalization" => string, units : "units"
+    => objects }
 );
 impl DnsQueriesTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -1191,10 +1203,14 @@ impl DnsQueriesTimeSeriesMeta {
         last_updated: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            agg_interval: ::std::convert::Into::into(agg_interval),
+            agg_interval: ::std::option::Option::Some(
+                ::std::convert::Into::into(agg_interval),
+            ),
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             normalization: ::std::option::Option::None,
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -1205,14 +1221,14 @@ impl DnsQueriesTimeSeriesMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DnsQueriesTimeSeriesSerie0 {
     /// RFC 3339 date-time
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    pub values: ::std::vec::Vec<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnsQueriesTimeSeriesSerie0 { timestamps : "timestamps" required => strings, values :
-    "values" required }
+    DnsQueriesTimeSeriesSerie0 { timestamps : "timestamps" => strings, values : "values"
+    }
 );
 impl DnsQueriesTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1221,8 +1237,8 @@ impl DnsQueriesTimeSeriesSerie0 {
         values: ::std::vec::Vec<::serde_json::Value>,
     ) -> Self {
         Self {
-            timestamps,
-            values,
+            timestamps: ::std::option::Option::Some(timestamps),
+            values: ::std::option::Option::Some(values),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1234,7 +1250,7 @@ pub struct GetDnsQueriesByCacheStatusTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1258,7 +1274,7 @@ pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1276,7 +1292,7 @@ pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfo {
         >,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1299,7 +1315,7 @@ pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfoAnnotat
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1313,15 +1329,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
     /// `NEGATIVE`
-    pub negative: ::std::vec::Vec<::std::string::String>,
+    pub negative: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `POSITIVE`
-    pub positive: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub positive: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 { negative : "NEGATIVE" required
-    => strings, positive : "POSITIVE" required => strings }
+    GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 { negative : "NEGATIVE" =>
+    strings, positive : "POSITIVE" => strings }
 );
 impl GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1330,8 +1346,8 @@ impl GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
         positive: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            negative,
-            positive,
+            negative: ::std::option::Option::Some(negative),
+            positive: ::std::option::Option::Some(positive),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1343,7 +1359,7 @@ pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1354,20 +1370,20 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
     /// `INSECURE`
-    pub insecure: ::std::vec::Vec<::std::string::String>,
+    pub insecure: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `INVALID`
-    pub invalid: ::std::vec::Vec<::std::string::String>,
+    pub invalid: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `OTHER`
-    pub other: ::std::vec::Vec<::std::string::String>,
+    pub other: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SECURE`
-    pub secure: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub secure: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { insecure : "INSECURE" required
-    => strings, invalid : "INVALID" required => strings, other : "OTHER" required =>
-    strings, secure : "SECURE" required => strings }
+    GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { insecure : "INSECURE" =>
+    strings, invalid : "INVALID" => strings, other : "OTHER" => strings, secure :
+    "SECURE" => strings }
 );
 impl GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1378,10 +1394,10 @@ impl GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
         secure: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            insecure,
-            invalid,
-            other,
-            secure,
+            insecure: ::std::option::Option::Some(insecure),
+            invalid: ::std::option::Option::Some(invalid),
+            other: ::std::option::Option::Some(other),
+            secure: ::std::option::Option::Some(secure),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1393,7 +1409,7 @@ pub struct GetDnsQueriesByDnssecAwarenessTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1404,15 +1420,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 {
     /// `NOT_SUPPORTED`
-    pub not_supported: ::std::vec::Vec<::std::string::String>,
+    pub not_supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SUPPORTED`
-    pub supported: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 { not_supported :
-    "NOT_SUPPORTED" required => strings, supported : "SUPPORTED" required => strings }
+    "NOT_SUPPORTED" => strings, supported : "SUPPORTED" => strings }
 );
 impl GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1421,8 +1437,8 @@ impl GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 {
         supported: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            not_supported,
-            supported,
+            not_supported: ::std::option::Option::Some(not_supported),
+            supported: ::std::option::Option::Some(supported),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1432,7 +1448,7 @@ impl GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 {
 pub struct GetDnsQueriesByIpVersionTimeSeriesResponse {
     pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<GetDnsQueriesByIpVersionTimeSeriesResponseSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1443,15 +1459,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub ipv4: ::std::vec::Vec<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    pub ipv6: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required => strings,
-    ipv6 : "IPv6" required => strings }
+    GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" => strings, ipv6 :
+    "IPv6" => strings }
 );
 impl GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1460,8 +1476,8 @@ impl GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 {
         ipv6: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            ipv4,
-            ipv6,
+            ipv4: ::std::option::Option::Some(ipv4),
+            ipv6: ::std::option::Option::Some(ipv6),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1471,7 +1487,7 @@ impl GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 {
 pub struct GetDnsQueriesByProtocolTimeSeriesResponse {
     pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<GetDnsQueriesByProtocolTimeSeriesResponseSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1482,20 +1498,19 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDnsQueriesByProtocolTimeSeriesResponseSerie0 {
     /// `HTTPS`
-    pub https: ::std::vec::Vec<::std::string::String>,
+    pub https: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TCP`
-    pub tcp: ::std::vec::Vec<::std::string::String>,
+    pub tcp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS`
-    pub tls: ::std::vec::Vec<::std::string::String>,
+    pub tls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `UDP`
-    pub udp: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub udp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByProtocolTimeSeriesResponseSerie0 { https : "HTTPS" required =>
-    strings, tcp : "TCP" required => strings, tls : "TLS" required => strings, udp :
-    "UDP" required => strings }
+    GetDnsQueriesByProtocolTimeSeriesResponseSerie0 { https : "HTTPS" => strings, tcp :
+    "TCP" => strings, tls : "TLS" => strings, udp : "UDP" => strings }
 );
 impl GetDnsQueriesByProtocolTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1506,10 +1521,10 @@ impl GetDnsQueriesByProtocolTimeSeriesResponseSerie0 {
         udp: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            https,
-            tcp,
-            tls,
-            udp,
+            https: ::std::option::Option::Some(https),
+            tcp: ::std::option::Option::Some(tcp),
+            tls: ::std::option::Option::Some(tls),
+            udp: ::std::option::Option::Some(udp),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1519,7 +1534,7 @@ impl GetDnsQueriesByProtocolTimeSeriesResponseSerie0 {
 pub struct GetDnsQueriesByTypeTimeSeriesResponse {
     pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<GetDnsQueriesByTypeTimeSeriesResponseSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1540,7 +1555,7 @@ pub struct GetDnsQueriesByTypeTimeSeriesResponseSerie0 {
     pub ns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `PTR`
     pub ptr: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1555,7 +1570,7 @@ pub struct GetDnsQueriesByResponseTtlTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1573,24 +1588,24 @@ pub struct GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 {
     pub gt_5m_lte_15m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub lte_1m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `<=0m`
-    pub _0m: ::std::vec::Vec<::std::string::String>,
+    pub _0m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `<=15m`
-    pub _15m: ::std::vec::Vec<::std::string::String>,
+    pub _15m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `<=1d`
-    pub _1d: ::std::vec::Vec<::std::string::String>,
+    pub _1d: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `<=1h`
-    pub _1h: ::std::vec::Vec<::std::string::String>,
+    pub _1h: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `<=1m`
-    pub _1m: ::std::vec::Vec<::std::string::String>,
+    pub _1m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `<=1w`
-    pub _1w: ::std::vec::Vec<::std::string::String>,
+    pub _1w: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `<=1y`
-    pub _1y: ::std::vec::Vec<::std::string::String>,
+    pub _1y: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `<=5m`
-    pub _5m: ::std::vec::Vec<::std::string::String>,
+    pub _5m: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `>1y`
-    pub _1y2: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub _1y2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1598,10 +1613,9 @@ crate::runtime::object!(
     => strings, gt_1d_lte_1w : "gt_1d_lte_1w" => strings, gt_1h_lte_1d : "gt_1h_lte_1d"
     => strings, gt_1m_lte_5m : "gt_1m_lte_5m" => strings, gt_1w : "gt_1w" => strings,
     gt_5m_lte_15m : "gt_5m_lte_15m" => strings, lte_1m : "lte_1m" => strings, _0m :
-    "<=0m" required => strings, _15m : "<=15m" required => strings, _1d : "<=1d" required
-    => strings, _1h : "<=1h" required => strings, _1m : "<=1m" required => strings, _1w :
-    "<=1w" required => strings, _1y : "<=1y" required => strings, _5m : "<=5m" required
-    => strings, _1y2 : ">1y" required => strings }
+    "<=0m" => strings, _15m : "<=15m" => strings, _1d : "<=1d" => strings, _1h : "<=1h"
+    => strings, _1m : "<=1m" => strings, _1w : "<=1w" => strings, _1y : "<=1y" =>
+    strings, _5m : "<=5m" => strings, _1y2 : ">1y" => strings }
 );
 impl GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1625,15 +1639,15 @@ impl GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 {
             gt_1w: ::std::option::Option::None,
             gt_5m_lte_15m: ::std::option::Option::None,
             lte_1m: ::std::option::Option::None,
-            _0m,
-            _15m,
-            _1d,
-            _1h,
-            _1m,
-            _1w,
-            _1y,
-            _5m,
-            _1y2,
+            _0m: ::std::option::Option::Some(_0m),
+            _15m: ::std::option::Option::Some(_15m),
+            _1d: ::std::option::Option::Some(_1d),
+            _1h: ::std::option::Option::Some(_1h),
+            _1m: ::std::option::Option::Some(_1m),
+            _1w: ::std::option::Option::Some(_1w),
+            _1y: ::std::option::Option::Some(_1y),
+            _5m: ::std::option::Option::Some(_5m),
+            _1y2: ::std::option::Option::Some(_1y2),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1643,7 +1657,7 @@ impl GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0 {
 pub struct TopAses {
     pub meta: ::std::option::Option<TopAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopAses { meta : "meta" => object, top_0 : "top_0" => objects });
@@ -1658,7 +1672,7 @@ pub struct TopAsesMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<DnsQueriesMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1670,16 +1684,16 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopAsesTop0 {
     /// `clientASN`
-    pub client_asn: i64,
+    pub client_asn: ::std::option::Option<i64>,
     /// `clientASName`
-    pub client_as_name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub client_as_name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { client_asn : "clientASN" required => integer, client_as_name :
-    "clientASName" required => string, value : "value" required => string }
+    TopAsesTop0 { client_asn : "clientASN" => integer, client_as_name : "clientASName" =>
+    string, value : "value" => string }
 );
 impl TopAsesTop0 {
     /// A value with the required fields set and the others empty.
@@ -1689,9 +1703,11 @@ impl TopAsesTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            client_asn,
-            client_as_name: ::std::convert::Into::into(client_as_name),
-            value: ::std::convert::Into::into(value),
+            client_asn: ::std::option::Option::Some(client_asn),
+            client_as_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_as_name),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1701,7 +1717,7 @@ impl TopAsesTop0 {
 pub struct TopLocations {
     pub meta: ::std::option::Option<TopAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1711,17 +1727,16 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTop0 {
     /// `clientCountryAlpha2`
-    pub client_country_alpha2: ::std::string::String,
+    pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
-    pub client_country_name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub client_country_name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required => string,
-    client_country_name : "clientCountryName" required => string, value : "value"
-    required => string }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" => string,
+    client_country_name : "clientCountryName" => string, value : "value" => string }
 );
 impl TopLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1731,9 +1746,13 @@ impl TopLocationsTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            client_country_alpha2: ::std::convert::Into::into(client_country_alpha2),
-            client_country_name: ::std::convert::Into::into(client_country_name),
-            value: ::std::convert::Into::into(value),
+            client_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_alpha2),
+            ),
+            client_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_name),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1759,14 +1778,14 @@ pub struct GetDnsQueriesByCacheStatusSummaryQuery {
     pub tld: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetDnsQueriesByCacheStatusSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, tld : "tld" => strings, format : "format" }
+    "continent" => strings, tld : "tld" => strings, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1843,15 +1862,15 @@ pub struct GetDnsQueriesTimeSeriesQuery {
     pub tld: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    GetDnsQueriesTimeSeriesQuery { agg_interval : "aggInterval" => choice, name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
     strings, continent : "continent" => strings, tld : "tld" => strings, format :
-    "format" }
+    "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1936,7 +1955,7 @@ pub struct GetTopAsesByDnsQueriesQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1944,7 +1963,7 @@ crate::runtime::object!(
     domain : "domain" required => strings, date_range : "dateRange" => strings,
     date_start : "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" =>
     strings, location : "location" => strings, continent : "continent" => strings, format
-    : "format" }
+    : "format" => choice }
 );
 impl GetTopAsesByDnsQueriesQuery {
     /// A value with the required fields set and the others empty.
@@ -1952,7 +1971,7 @@ impl GetTopAsesByDnsQueriesQuery {
         Self {
             limit: ::std::option::Option::None,
             name: ::std::option::Option::None,
-            domain,
+            domain: domain,
             date_range: ::std::option::Option::None,
             date_start: ::std::option::Option::None,
             date_end: ::std::option::Option::None,

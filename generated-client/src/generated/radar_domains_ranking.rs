@@ -99,7 +99,7 @@ impl RadarDomainsRankingApi {
 pub struct DomainRank {
     pub details_0: ::std::option::Option<DomainRankDetails0>,
     pub meta: ::std::option::Option<DomainRankMeta>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -115,7 +115,7 @@ pub struct DomainRankDetails0 {
     pub top_locations: ::std::option::Option<
         ::std::vec::Vec<DomainRankDetails0TopLocation>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -125,16 +125,16 @@ crate::runtime::object!(
 /// Used by [`RadarDomainsRankingApi::get_domain_rank_details`], [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainRankDetails0Category {
-    pub id: f64,
+    pub id: ::std::option::Option<f64>,
     pub name: ::std::string::String,
     /// `superCategoryId`
-    pub super_category_id: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub super_category_id: ::std::option::Option<f64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainRankDetails0Category { id : "id" required => number, name : "name" required =>
-    string, super_category_id : "superCategoryId" required => number }
+    DomainRankDetails0Category { id : "id" => number, name : "name" required => string,
+    super_category_id : "superCategoryId" => number }
 );
 impl DomainRankDetails0Category {
     /// A value with the required fields set and the others empty.
@@ -144,9 +144,9 @@ impl DomainRankDetails0Category {
         super_category_id: f64,
     ) -> Self {
         Self {
-            id,
+            id: ::std::option::Option::Some(id),
             name: ::std::convert::Into::into(name),
-            super_category_id,
+            super_category_id: ::std::option::Option::Some(super_category_id),
             extra: ::std::default::Default::default(),
         }
     }
@@ -155,17 +155,16 @@ impl DomainRankDetails0Category {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainRankDetails0TopLocation {
     /// `locationCode`
-    pub location_code: ::std::string::String,
+    pub location_code: ::std::option::Option<::std::string::String>,
     /// `locationName`
-    pub location_name: ::std::string::String,
-    pub rank: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub location_name: ::std::option::Option<::std::string::String>,
+    pub rank: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainRankDetails0TopLocation { location_code : "locationCode" required => string,
-    location_name : "locationName" required => string, rank : "rank" required => integer
-    }
+    DomainRankDetails0TopLocation { location_code : "locationCode" => string,
+    location_name : "locationName" => string, rank : "rank" => integer }
 );
 impl DomainRankDetails0TopLocation {
     /// A value with the required fields set and the others empty.
@@ -175,9 +174,13 @@ impl DomainRankDetails0TopLocation {
         rank: i64,
     ) -> Self {
         Self {
-            location_code: ::std::convert::Into::into(location_code),
-            location_name: ::std::convert::Into::into(location_name),
-            rank,
+            location_code: ::std::option::Option::Some(
+                ::std::convert::Into::into(location_code),
+            ),
+            location_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(location_name),
+            ),
+            rank: ::std::option::Option::Some(rank),
             extra: ::std::default::Default::default(),
         }
     }
@@ -187,7 +190,7 @@ impl DomainRankDetails0TopLocation {
 pub struct DomainRankMeta {
     /// `dateRange`
     pub date_range: ::std::option::Option<::std::vec::Vec<DomainRankMetaDateRange>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DomainRankMeta { date_range : "dateRange" => objects });
@@ -198,7 +201,7 @@ pub struct DomainRankMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -210,7 +213,7 @@ crate::runtime::object!(
 pub struct DomainsRankTimeSeries {
     pub meta: ::std::option::Option<DomainsRankTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<DomainsRankTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -231,7 +234,7 @@ pub struct DomainsRankTimeSeriesMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<DomainsRankTimeSeriesMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -247,7 +250,7 @@ pub struct DomainsRankTimeSeriesMetaConfidenceInfo {
         ::std::vec::Vec<DomainsRankTimeSeriesMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -270,7 +273,7 @@ pub struct DomainsRankTimeSeriesMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -283,15 +286,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainsRankTimeSeriesMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
-    pub end_time: ::std::string::String,
+    pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
-    pub start_time: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainsRankTimeSeriesMetaDateRange { end_time : "endTime" required => string,
-    start_time : "startTime" required => string }
+    DomainsRankTimeSeriesMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
 impl DomainsRankTimeSeriesMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -300,8 +303,10 @@ impl DomainsRankTimeSeriesMetaDateRange {
         start_time: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            end_time: ::std::convert::Into::into(end_time),
-            start_time: ::std::convert::Into::into(start_time),
+            end_time: ::std::option::Option::Some(::std::convert::Into::into(end_time)),
+            start_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_time),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -311,7 +316,7 @@ impl DomainsRankTimeSeriesMetaDateRange {
 pub struct DomainsRankTimeSeriesMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -320,18 +325,18 @@ crate::runtime::object!(
 /// Used by [`RadarDomainsRankingApi::get_domains_rank_time_series`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainsRankTimeSeriesSerie0 {
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainsRankTimeSeriesSerie0 { timestamps : "timestamps" required => strings }
+    DomainsRankTimeSeriesSerie0 { timestamps : "timestamps" => strings }
 );
 impl DomainsRankTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
     pub fn new(timestamps: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
-            timestamps,
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -341,7 +346,7 @@ impl DomainsRankTimeSeriesSerie0 {
 pub struct TopOrTrendingDomains {
     pub meta: ::std::option::Option<TopOrTrendingDomainsMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopOrTrendingDomainsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -359,7 +364,7 @@ pub struct TopOrTrendingDomainsMeta {
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<DomainsRankTimeSeriesMetaUnit>>,
     pub top_0: ::std::option::Option<TopOrTrendingDomainsMetaTop0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -370,18 +375,16 @@ crate::runtime::object!(
 /// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopOrTrendingDomainsMetaTop0 {
-    pub date: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub date: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    TopOrTrendingDomainsMetaTop0 { date : "date" required => string }
-);
+crate::runtime::object!(TopOrTrendingDomainsMetaTop0 { date : "date" => string });
 impl TopOrTrendingDomainsMetaTop0 {
     /// A value with the required fields set and the others empty.
     pub fn new(date: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            date: ::std::convert::Into::into(date),
+            date: ::std::option::Option::Some(::std::convert::Into::into(date)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -390,17 +393,16 @@ impl TopOrTrendingDomainsMetaTop0 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopOrTrendingDomainsTop0 {
     pub categories: ::std::option::Option<::std::vec::Vec<DomainRankDetails0Category>>,
-    pub domain: ::std::string::String,
+    pub domain: ::std::option::Option<::std::string::String>,
     /// `pctRankChange`: Only available in TRENDING rankings
     pub pct_rank_change: ::std::option::Option<f64>,
-    pub rank: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub rank: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOrTrendingDomainsTop0 { categories : "categories" => objects, domain : "domain"
-    required => string, pct_rank_change : "pctRankChange" => number, rank : "rank"
-    required => integer }
+    TopOrTrendingDomainsTop0 { categories : "categories" => objects, domain : "domain" =>
+    string, pct_rank_change : "pctRankChange" => number, rank : "rank" => integer }
 );
 impl TopOrTrendingDomainsTop0 {
     /// A value with the required fields set and the others empty.
@@ -410,9 +412,9 @@ impl TopOrTrendingDomainsTop0 {
     ) -> Self {
         Self {
             categories: ::std::option::Option::None,
-            domain: ::std::convert::Into::into(domain),
+            domain: ::std::option::Option::Some(::std::convert::Into::into(domain)),
             pct_rank_change: ::std::option::Option::None,
-            rank,
+            rank: ::std::option::Option::Some(rank),
             extra: ::std::default::Default::default(),
         }
     }
@@ -430,12 +432,13 @@ pub struct GetDomainRankDetailsQuery {
     pub date: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetDomainRankDetailsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDomainRankDetailsQuery { limit : "limit" => integer, ranking_type : "rankingType",
-    name : "name" => strings, date : "date" => strings, format : "format" }
+    GetDomainRankDetailsQuery { limit : "limit" => integer, ranking_type : "rankingType"
+    => choice, name : "name" => strings, date : "date" => strings, format : "format" =>
+    choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -564,14 +567,15 @@ pub struct GetDomainsRankTimeSeriesQuery {
     pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetDomainRankDetailsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetDomainsRankTimeSeriesQuery { limit : "limit" => integer, ranking_type :
-    "rankingType", name : "name" => strings, location : "location" => strings, domains :
-    "domains" => strings, date_range : "dateRange" => strings, date_start : "dateStart"
-    => strings, date_end : "dateEnd" => strings, format : "format" }
+    "rankingType" => choice, name : "name" => strings, location : "location" => strings,
+    domains : "domains" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, format : "format" => choice
+    }
 );
 /// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -588,13 +592,13 @@ pub struct GetTopOrTrendingDomainsQuery {
     pub ranking_type: ::std::option::Option<GetDomainRankDetailsQueryRankingType>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetDomainRankDetailsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopOrTrendingDomainsQuery { limit : "limit" => integer, name : "name" => strings,
     location : "location" => strings, date : "date" => strings, ranking_type :
-    "rankingType", format : "format" }
+    "rankingType" => choice, format : "format" => choice }
 );
 impl crate::runtime::TypedQuery for GetDomainRankDetailsQuery {}
 impl crate::runtime::TypedQuery for GetDomainsRankTimeSeriesQuery {}

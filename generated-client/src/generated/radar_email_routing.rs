@@ -357,7 +357,7 @@ impl RadarEmailRoutingApi {
 pub struct GetEmailArcValidationSummaryResponse {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<GetEmailArcValidationSummaryResponseSummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -376,19 +376,18 @@ pub struct GetEmailArcValidationSummaryResponseMeta {
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
-    pub normalization: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailArcValidationSummaryResponseMeta { confidence_info : "confidenceInfo" =>
-    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" required =>
-    string, normalization : "normalization" required => string, units : "units" =>
-    objects }
+    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 impl GetEmailArcValidationSummaryResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -399,8 +398,12 @@ impl GetEmailArcValidationSummaryResponseMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
-            normalization: ::std::convert::Into::into(normalization),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
+            normalization: ::std::option::Option::Some(
+                ::std::convert::Into::into(normalization),
+            ),
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -413,7 +416,7 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfo {
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -424,14 +427,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::string::String,
-    pub description: ::std::string::String,
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::string::String,
+    pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    pub is_instantaneous: bool,
+    pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -440,16 +443,15 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" required => string, description : "description" required => string,
-    end_date : "endDate" => string, event_type : "eventType" required => string,
-    is_instantaneous : "isInstantaneous" required => boolean, linked_url : "linkedUrl" =>
-    string, start_date : "startDate" => string, end_time : "endTime" => string,
-    start_time : "startTime" => string }
+    "dataSource" => string, description : "description" => string, end_date : "endDate"
+    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
+    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string,
+    end_time : "endTime" => string, start_time : "startTime" => string }
 );
 impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -460,11 +462,17 @@ impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
         is_instantaneous: bool,
     ) -> Self {
         Self {
-            data_source: ::std::convert::Into::into(data_source),
-            description: ::std::convert::Into::into(description),
+            data_source: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_source),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             end_date: ::std::option::Option::None,
-            event_type: ::std::convert::Into::into(event_type),
-            is_instantaneous,
+            event_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(event_type),
+            ),
+            is_instantaneous: ::std::option::Option::Some(is_instantaneous),
             linked_url: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
@@ -477,15 +485,15 @@ impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
-    pub end_time: ::std::string::String,
+    pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
-    pub start_time: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime" required =>
-    string, start_time : "startTime" required => string }
+    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 impl GetEmailArcValidationSummaryResponseMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -494,8 +502,10 @@ impl GetEmailArcValidationSummaryResponseMetaDateRange {
         start_time: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            end_time: ::std::convert::Into::into(end_time),
-            start_time: ::std::convert::Into::into(start_time),
+            end_time: ::std::option::Option::Some(::std::convert::Into::into(end_time)),
+            start_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_time),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -505,7 +515,7 @@ impl GetEmailArcValidationSummaryResponseMetaDateRange {
 pub struct GetEmailArcValidationSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -516,17 +526,17 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationSummaryResponseSummary0 {
     /// `FAIL`
-    pub fail: ::std::string::String,
+    pub fail: ::std::option::Option<::std::string::String>,
     /// `NONE`
-    pub none: ::std::string::String,
+    pub none: ::std::option::Option<::std::string::String>,
     /// `PASS`
-    pub pass: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub pass: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL" required => string, none
-    : "NONE" required => string, pass : "PASS" required => string }
+    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL" => string, none : "NONE"
+    => string, pass : "PASS" => string }
 );
 impl GetEmailArcValidationSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -536,9 +546,9 @@ impl GetEmailArcValidationSummaryResponseSummary0 {
         pass: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            fail: ::std::convert::Into::into(fail),
-            none: ::std::convert::Into::into(none),
-            pass: ::std::convert::Into::into(pass),
+            fail: ::std::option::Option::Some(::std::convert::Into::into(fail)),
+            none: ::std::option::Option::Some(::std::convert::Into::into(none)),
+            pass: ::std::option::Option::Some(::std::convert::Into::into(pass)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -548,7 +558,7 @@ impl GetEmailArcValidationSummaryResponseSummary0 {
 pub struct EmailEncryptionStatusSummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<EmailEncryptionStatusSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -559,15 +569,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailEncryptionStatusSummarySummary0 {
     /// `ENCRYPTED`
-    pub encrypted: ::std::string::String,
+    pub encrypted: ::std::option::Option<::std::string::String>,
     /// `NOT_ENCRYPTED`
-    pub not_encrypted: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub not_encrypted: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailEncryptionStatusSummarySummary0 { encrypted : "ENCRYPTED" required => string,
-    not_encrypted : "NOT_ENCRYPTED" required => string }
+    EmailEncryptionStatusSummarySummary0 { encrypted : "ENCRYPTED" => string,
+    not_encrypted : "NOT_ENCRYPTED" => string }
 );
 impl EmailEncryptionStatusSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -576,8 +586,12 @@ impl EmailEncryptionStatusSummarySummary0 {
         not_encrypted: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            encrypted: ::std::convert::Into::into(encrypted),
-            not_encrypted: ::std::convert::Into::into(not_encrypted),
+            encrypted: ::std::option::Option::Some(
+                ::std::convert::Into::into(encrypted),
+            ),
+            not_encrypted: ::std::option::Option::Some(
+                ::std::convert::Into::into(not_encrypted),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -587,7 +601,7 @@ impl EmailEncryptionStatusSummarySummary0 {
 pub struct EmailIpVersionSummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<EmailIpVersionSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -597,15 +611,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailIpVersionSummarySummary0 {
     /// `IPv4`
-    pub ipv4: ::std::string::String,
+    pub ipv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    pub ipv6: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ipv6: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailIpVersionSummarySummary0 { ipv4 : "IPv4" required => string, ipv6 : "IPv6"
-    required => string }
+    EmailIpVersionSummarySummary0 { ipv4 : "IPv4" => string, ipv6 : "IPv6" => string }
 );
 impl EmailIpVersionSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -614,8 +627,8 @@ impl EmailIpVersionSummarySummary0 {
         ipv6: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            ipv4: ::std::convert::Into::into(ipv4),
-            ipv6: ::std::convert::Into::into(ipv6),
+            ipv4: ::std::option::Option::Some(::std::convert::Into::into(ipv4)),
+            ipv6: ::std::option::Option::Some(::std::convert::Into::into(ipv6)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -627,11 +640,11 @@ pub struct EmailRoutingSummary {
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailRoutingSummary { meta : "meta" => object, summary_0 : "summary_0" }
+    EmailRoutingSummary { meta : "meta" => object, summary_0 : "summary_0" => map }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -648,7 +661,7 @@ pub struct EmailRoutingSummaryMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -663,7 +676,7 @@ pub struct EmailRoutingSummaryMetaConfidenceInfo {
         ::std::vec::Vec<EmailRoutingSummaryMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -686,7 +699,7 @@ pub struct EmailRoutingSummaryMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -702,7 +715,7 @@ pub struct EmailRoutingSummaryMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -714,7 +727,7 @@ crate::runtime::object!(
 pub struct GetEmailArcValidationTimeSeriesResponse {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -738,7 +751,7 @@ pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -751,17 +764,17 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
     /// `FAIL`
-    pub fail: ::std::vec::Vec<::std::string::String>,
+    pub fail: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `NONE`
-    pub none: ::std::vec::Vec<::std::string::String>,
+    pub none: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `PASS`
-    pub pass: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub pass: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL" required => strings,
-    none : "NONE" required => strings, pass : "PASS" required => strings }
+    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL" => strings, none :
+    "NONE" => strings, pass : "PASS" => strings }
 );
 impl GetEmailArcValidationTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -771,9 +784,9 @@ impl GetEmailArcValidationTimeSeriesResponseSerie0 {
         pass: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            fail,
-            none,
-            pass,
+            fail: ::std::option::Option::Some(fail),
+            none: ::std::option::Option::Some(none),
+            pass: ::std::option::Option::Some(pass),
             extra: ::std::default::Default::default(),
         }
     }
@@ -783,7 +796,7 @@ impl GetEmailArcValidationTimeSeriesResponseSerie0 {
 pub struct EmailEncryptionStatusTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<EmailEncryptionStatusTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -794,15 +807,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailEncryptionStatusTimeSeriesSerie0 {
     /// `ENCRYPTED`
-    pub encrypted: ::std::vec::Vec<::std::string::String>,
+    pub encrypted: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `NOT_ENCRYPTED`
-    pub not_encrypted: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub not_encrypted: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailEncryptionStatusTimeSeriesSerie0 { encrypted : "ENCRYPTED" required => strings,
-    not_encrypted : "NOT_ENCRYPTED" required => strings }
+    EmailEncryptionStatusTimeSeriesSerie0 { encrypted : "ENCRYPTED" => strings,
+    not_encrypted : "NOT_ENCRYPTED" => strings }
 );
 impl EmailEncryptionStatusTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -811,8 +824,8 @@ impl EmailEncryptionStatusTimeSeriesSerie0 {
         not_encrypted: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            encrypted,
-            not_encrypted,
+            encrypted: ::std::option::Option::Some(encrypted),
+            not_encrypted: ::std::option::Option::Some(not_encrypted),
             extra: ::std::default::Default::default(),
         }
     }
@@ -822,7 +835,7 @@ impl EmailEncryptionStatusTimeSeriesSerie0 {
 pub struct EmailIpVersionTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<EmailIpVersionTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -832,15 +845,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailIpVersionTimeSeriesSerie0 {
     /// `IPv4`
-    pub ipv4: ::std::vec::Vec<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    pub ipv6: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailIpVersionTimeSeriesSerie0 { ipv4 : "IPv4" required => strings, ipv6 : "IPv6"
-    required => strings }
+    EmailIpVersionTimeSeriesSerie0 { ipv4 : "IPv4" => strings, ipv6 : "IPv6" => strings }
 );
 impl EmailIpVersionTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -849,8 +861,8 @@ impl EmailIpVersionTimeSeriesSerie0 {
         ipv6: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            ipv4,
-            ipv6,
+            ipv4: ::std::option::Option::Some(ipv4),
+            ipv6: ::std::option::Option::Some(ipv6),
             extra: ::std::default::Default::default(),
         }
     }
@@ -860,7 +872,7 @@ impl EmailIpVersionTimeSeriesSerie0 {
 pub struct EmailRoutingTimeSeriesGrouped {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<EmailRoutingTimeSeriesGroupedSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -871,7 +883,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailRoutingTimeSeriesGroupedSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -910,14 +922,15 @@ pub struct GetEmailArcValidationSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailArcValidationSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, dkim : "dkim", dmarc : "dmarc", spf : "spf", ip_version : "ipVersion",
-    encrypted : "encrypted", format : "format" }
+    strings, dkim : "dkim" => choices, dmarc : "dmarc" => choices, spf : "spf" =>
+    choices, ip_version : "ipVersion" => choices, encrypted : "encrypted" => choices,
+    format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1164,14 +1177,15 @@ pub struct GetEmailDkimValidationSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailDkimValidationSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, arc : "arc", dmarc : "dmarc", spf : "spf", ip_version : "ipVersion",
-    encrypted : "encrypted", format : "format" }
+    strings, arc : "arc" => choices, dmarc : "dmarc" => choices, spf : "spf" => choices,
+    ip_version : "ipVersion" => choices, encrypted : "encrypted" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_dmarc_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1206,14 +1220,15 @@ pub struct GetEmailDmarcValidationSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailDmarcValidationSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, arc : "arc", dkim : "dkim", spf : "spf", ip_version : "ipVersion", encrypted
-    : "encrypted", format : "format" }
+    strings, arc : "arc" => choices, dkim : "dkim" => choices, spf : "spf" => choices,
+    ip_version : "ipVersion" => choices, encrypted : "encrypted" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_encryption_status_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1248,14 +1263,15 @@ pub struct GetEmailEncryptionStatusSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailEncryptionStatusSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", ip_version :
-    "ipVersion", format : "format" }
+    strings, arc : "arc" => choices, dkim : "dkim" => choices, dmarc : "dmarc" =>
+    choices, spf : "spf" => choices, ip_version : "ipVersion" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1290,14 +1306,14 @@ pub struct GetEmailIpVersionSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailIpVersionSummaryQuery { name : "name" => strings, date_range : "dateRange" =>
     strings, date_start : "dateStart" => strings, date_end : "dateEnd" => strings, arc :
-    "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", encrypted : "encrypted", format :
-    "format" }
+    "arc" => choices, dkim : "dkim" => choices, dmarc : "dmarc" => choices, spf : "spf"
+    => choices, encrypted : "encrypted" => choices, format : "format" => choice }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_spf_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1332,14 +1348,15 @@ pub struct GetEmailSpfValidationSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailSpfValidationSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", ip_version : "ipVersion",
-    encrypted : "encrypted", format : "format" }
+    strings, arc : "arc" => choices, dkim : "dkim" => choices, dmarc : "dmarc" =>
+    choices, ip_version : "ipVersion" => choices, encrypted : "encrypted" => choices,
+    format : "format" => choice }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1378,14 +1395,15 @@ pub struct GetEmailArcValidationTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, dkim : "dkim", dmarc : "dmarc", spf : "spf",
-    ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
+    GetEmailArcValidationTimeSeriesQuery { agg_interval : "aggInterval" => choice, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, dkim : "dkim" => choices, dmarc : "dmarc"
+    => choices, spf : "spf" => choices, ip_version : "ipVersion" => choices, encrypted :
+    "encrypted" => choices, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1484,14 +1502,15 @@ pub struct GetEmailDkimValidationTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailDkimValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
-    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, arc : "arc", dmarc : "dmarc", spf : "spf",
-    ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
+    GetEmailDkimValidationTimeSeriesQuery { agg_interval : "aggInterval" => choice, name
+    : "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, arc : "arc" => choices, dmarc : "dmarc" =>
+    choices, spf : "spf" => choices, ip_version : "ipVersion" => choices, encrypted :
+    "encrypted" => choices, format : "format" => choice }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_dmarc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1530,14 +1549,15 @@ pub struct GetEmailDmarcValidationTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailDmarcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
-    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", spf : "spf", ip_version
-    : "ipVersion", encrypted : "encrypted", format : "format" }
+    GetEmailDmarcValidationTimeSeriesQuery { agg_interval : "aggInterval" => choice, name
+    : "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, arc : "arc" => choices, dkim : "dkim" =>
+    choices, spf : "spf" => choices, ip_version : "ipVersion" => choices, encrypted :
+    "encrypted" => choices, format : "format" => choice }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_encryption_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1576,14 +1596,15 @@ pub struct GetEmailEncryptionStatusTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailEncryptionStatusTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
-    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", spf :
-    "spf", ip_version : "ipVersion", format : "format" }
+    GetEmailEncryptionStatusTimeSeriesQuery { agg_interval : "aggInterval" => choice,
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, arc : "arc" => choices, dkim
+    : "dkim" => choices, dmarc : "dmarc" => choices, spf : "spf" => choices, ip_version :
+    "ipVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1622,14 +1643,15 @@ pub struct GetEmailIpVersionTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailIpVersionTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", spf :
-    "spf", encrypted : "encrypted", format : "format" }
+    GetEmailIpVersionTimeSeriesQuery { agg_interval : "aggInterval" => choice, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, arc : "arc" => choices, dkim : "dkim" =>
+    choices, dmarc : "dmarc" => choices, spf : "spf" => choices, encrypted : "encrypted"
+    => choices, format : "format" => choice }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1668,14 +1690,15 @@ pub struct GetEmailSpfValidationTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpfValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc : "dmarc",
-    ip_version : "ipVersion", encrypted : "encrypted", format : "format" }
+    GetEmailSpfValidationTimeSeriesQuery { agg_interval : "aggInterval" => choice, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, arc : "arc" => choices, dkim : "dkim" =>
+    choices, dmarc : "dmarc" => choices, ip_version : "ipVersion" => choices, encrypted :
+    "encrypted" => choices, format : "format" => choice }
 );
 impl crate::runtime::TypedQuery for GetEmailArcValidationSummaryQuery {}
 impl crate::runtime::TypedQuery for GetEmailArcValidationTimeSeriesQuery {}

@@ -591,7 +591,7 @@ impl RadarEmailSecurityApi {
 pub struct GetEmailArcValidationSummaryResponse {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<GetEmailArcValidationSummaryResponseSummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -610,19 +610,18 @@ pub struct GetEmailArcValidationSummaryResponseMeta {
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
-    pub normalization: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailArcValidationSummaryResponseMeta { confidence_info : "confidenceInfo" =>
-    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" required =>
-    string, normalization : "normalization" required => string, units : "units" =>
-    objects }
+    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 impl GetEmailArcValidationSummaryResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -633,8 +632,12 @@ impl GetEmailArcValidationSummaryResponseMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
-            normalization: ::std::convert::Into::into(normalization),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
+            normalization: ::std::option::Option::Some(
+                ::std::convert::Into::into(normalization),
+            ),
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -647,7 +650,7 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfo {
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -658,14 +661,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::string::String,
-    pub description: ::std::string::String,
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::string::String,
+    pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    pub is_instantaneous: bool,
+    pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -674,16 +677,15 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" required => string, description : "description" required => string,
-    end_date : "endDate" => string, event_type : "eventType" required => string,
-    is_instantaneous : "isInstantaneous" required => boolean, linked_url : "linkedUrl" =>
-    string, start_date : "startDate" => string, end_time : "endTime" => string,
-    start_time : "startTime" => string }
+    "dataSource" => string, description : "description" => string, end_date : "endDate"
+    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
+    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string,
+    end_time : "endTime" => string, start_time : "startTime" => string }
 );
 impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -694,11 +696,17 @@ impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
         is_instantaneous: bool,
     ) -> Self {
         Self {
-            data_source: ::std::convert::Into::into(data_source),
-            description: ::std::convert::Into::into(description),
+            data_source: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_source),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             end_date: ::std::option::Option::None,
-            event_type: ::std::convert::Into::into(event_type),
-            is_instantaneous,
+            event_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(event_type),
+            ),
+            is_instantaneous: ::std::option::Option::Some(is_instantaneous),
             linked_url: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
@@ -711,15 +719,15 @@ impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
-    pub end_time: ::std::string::String,
+    pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
-    pub start_time: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime" required =>
-    string, start_time : "startTime" required => string }
+    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime" => string,
+    start_time : "startTime" => string }
 );
 impl GetEmailArcValidationSummaryResponseMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -728,8 +736,10 @@ impl GetEmailArcValidationSummaryResponseMetaDateRange {
         start_time: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            end_time: ::std::convert::Into::into(end_time),
-            start_time: ::std::convert::Into::into(start_time),
+            end_time: ::std::option::Option::Some(::std::convert::Into::into(end_time)),
+            start_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_time),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -739,7 +749,7 @@ impl GetEmailArcValidationSummaryResponseMetaDateRange {
 pub struct GetEmailArcValidationSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -750,17 +760,17 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationSummaryResponseSummary0 {
     /// `FAIL`
-    pub fail: ::std::string::String,
+    pub fail: ::std::option::Option<::std::string::String>,
     /// `NONE`
-    pub none: ::std::string::String,
+    pub none: ::std::option::Option<::std::string::String>,
     /// `PASS`
-    pub pass: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub pass: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL" required => string, none
-    : "NONE" required => string, pass : "PASS" required => string }
+    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL" => string, none : "NONE"
+    => string, pass : "PASS" => string }
 );
 impl GetEmailArcValidationSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -770,9 +780,9 @@ impl GetEmailArcValidationSummaryResponseSummary0 {
         pass: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            fail: ::std::convert::Into::into(fail),
-            none: ::std::convert::Into::into(none),
-            pass: ::std::convert::Into::into(pass),
+            fail: ::std::option::Option::Some(::std::convert::Into::into(fail)),
+            none: ::std::option::Option::Some(::std::convert::Into::into(none)),
+            pass: ::std::option::Option::Some(::std::convert::Into::into(pass)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -782,7 +792,7 @@ impl GetEmailArcValidationSummaryResponseSummary0 {
 pub struct EmailMaliciousClassificationSummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<EmailMaliciousClassificationSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -793,15 +803,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailMaliciousClassificationSummarySummary0 {
     /// `MALICIOUS`
-    pub malicious: ::std::string::String,
+    pub malicious: ::std::option::Option<::std::string::String>,
     /// `NOT_MALICIOUS`
-    pub not_malicious: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub not_malicious: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailMaliciousClassificationSummarySummary0 { malicious : "MALICIOUS" required =>
-    string, not_malicious : "NOT_MALICIOUS" required => string }
+    EmailMaliciousClassificationSummarySummary0 { malicious : "MALICIOUS" => string,
+    not_malicious : "NOT_MALICIOUS" => string }
 );
 impl EmailMaliciousClassificationSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -810,8 +820,12 @@ impl EmailMaliciousClassificationSummarySummary0 {
         not_malicious: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            malicious: ::std::convert::Into::into(malicious),
-            not_malicious: ::std::convert::Into::into(not_malicious),
+            malicious: ::std::option::Option::Some(
+                ::std::convert::Into::into(malicious),
+            ),
+            not_malicious: ::std::option::Option::Some(
+                ::std::convert::Into::into(not_malicious),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -821,7 +835,7 @@ impl EmailMaliciousClassificationSummarySummary0 {
 pub struct EmailSpamClassificationSummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<EmailSpamClassificationSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -832,15 +846,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailSpamClassificationSummarySummary0 {
     /// `NOT_SPAM`
-    pub not_spam: ::std::string::String,
+    pub not_spam: ::std::option::Option<::std::string::String>,
     /// `SPAM`
-    pub spam: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub spam: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpamClassificationSummarySummary0 { not_spam : "NOT_SPAM" required => string,
-    spam : "SPAM" required => string }
+    EmailSpamClassificationSummarySummary0 { not_spam : "NOT_SPAM" => string, spam :
+    "SPAM" => string }
 );
 impl EmailSpamClassificationSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -849,8 +863,8 @@ impl EmailSpamClassificationSummarySummary0 {
         spam: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            not_spam: ::std::convert::Into::into(not_spam),
-            spam: ::std::convert::Into::into(spam),
+            not_spam: ::std::option::Option::Some(::std::convert::Into::into(not_spam)),
+            spam: ::std::option::Option::Some(::std::convert::Into::into(spam)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -860,7 +874,7 @@ impl EmailSpamClassificationSummarySummary0 {
 pub struct EmailSpoofClassificationSummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<EmailSpoofClassificationSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -871,15 +885,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailSpoofClassificationSummarySummary0 {
     /// `NOT_SPOOF`
-    pub not_spoof: ::std::string::String,
+    pub not_spoof: ::std::option::Option<::std::string::String>,
     /// `SPOOF`
-    pub spoof: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub spoof: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpoofClassificationSummarySummary0 { not_spoof : "NOT_SPOOF" required => string,
-    spoof : "SPOOF" required => string }
+    EmailSpoofClassificationSummarySummary0 { not_spoof : "NOT_SPOOF" => string, spoof :
+    "SPOOF" => string }
 );
 impl EmailSpoofClassificationSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -888,8 +902,10 @@ impl EmailSpoofClassificationSummarySummary0 {
         spoof: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            not_spoof: ::std::convert::Into::into(not_spoof),
-            spoof: ::std::convert::Into::into(spoof),
+            not_spoof: ::std::option::Option::Some(
+                ::std::convert::Into::into(not_spoof),
+            ),
+            spoof: ::std::option::Option::Some(::std::convert::Into::into(spoof)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -899,7 +915,7 @@ impl EmailSpoofClassificationSummarySummary0 {
 pub struct EmailThreatCategorySummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<EmailThreatCategorySummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -910,21 +926,20 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailThreatCategorySummarySummary0 {
     /// `BrandImpersonation`
-    pub brand_impersonation: ::std::string::String,
+    pub brand_impersonation: ::std::option::Option<::std::string::String>,
     /// `CredentialHarvester`
-    pub credential_harvester: ::std::string::String,
+    pub credential_harvester: ::std::option::Option<::std::string::String>,
     /// `IdentityDeception`
-    pub identity_deception: ::std::string::String,
+    pub identity_deception: ::std::option::Option<::std::string::String>,
     /// `Link`
-    pub link: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub link: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailThreatCategorySummarySummary0 { brand_impersonation : "BrandImpersonation"
-    required => string, credential_harvester : "CredentialHarvester" required => string,
-    identity_deception : "IdentityDeception" required => string, link : "Link" required
-    => string }
+    EmailThreatCategorySummarySummary0 { brand_impersonation : "BrandImpersonation" =>
+    string, credential_harvester : "CredentialHarvester" => string, identity_deception :
+    "IdentityDeception" => string, link : "Link" => string }
 );
 impl EmailThreatCategorySummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -935,10 +950,16 @@ impl EmailThreatCategorySummarySummary0 {
         link: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            brand_impersonation: ::std::convert::Into::into(brand_impersonation),
-            credential_harvester: ::std::convert::Into::into(credential_harvester),
-            identity_deception: ::std::convert::Into::into(identity_deception),
-            link: ::std::convert::Into::into(link),
+            brand_impersonation: ::std::option::Option::Some(
+                ::std::convert::Into::into(brand_impersonation),
+            ),
+            credential_harvester: ::std::option::Option::Some(
+                ::std::convert::Into::into(credential_harvester),
+            ),
+            identity_deception: ::std::option::Option::Some(
+                ::std::convert::Into::into(identity_deception),
+            ),
+            link: ::std::option::Option::Some(::std::convert::Into::into(link)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -948,7 +969,7 @@ impl EmailThreatCategorySummarySummary0 {
 pub struct EmailTlsVersionSummary {
     pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<EmailTlsVersionSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -958,20 +979,19 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailTlsVersionSummarySummary0 {
     /// `TLS 1.0`
-    pub tls_1_0: ::std::string::String,
+    pub tls_1_0: ::std::option::Option<::std::string::String>,
     /// `TLS 1.1`
-    pub tls_1_1: ::std::string::String,
+    pub tls_1_1: ::std::option::Option<::std::string::String>,
     /// `TLS 1.2`
-    pub tls_1_2: ::std::string::String,
+    pub tls_1_2: ::std::option::Option<::std::string::String>,
     /// `TLS 1.3`
-    pub tls_1_3: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub tls_1_3: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailTlsVersionSummarySummary0 { tls_1_0 : "TLS 1.0" required => string, tls_1_1 :
-    "TLS 1.1" required => string, tls_1_2 : "TLS 1.2" required => string, tls_1_3 :
-    "TLS 1.3" required => string }
+    EmailTlsVersionSummarySummary0 { tls_1_0 : "TLS 1.0" => string, tls_1_1 : "TLS 1.1"
+    => string, tls_1_2 : "TLS 1.2" => string, tls_1_3 : "TLS 1.3" => string }
 );
 impl EmailTlsVersionSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -982,10 +1002,10 @@ impl EmailTlsVersionSummarySummary0 {
         tls_1_3: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            tls_1_0: ::std::convert::Into::into(tls_1_0),
-            tls_1_1: ::std::convert::Into::into(tls_1_1),
-            tls_1_2: ::std::convert::Into::into(tls_1_2),
-            tls_1_3: ::std::convert::Into::into(tls_1_3),
+            tls_1_0: ::std::option::Option::Some(::std::convert::Into::into(tls_1_0)),
+            tls_1_1: ::std::option::Option::Some(::std::convert::Into::into(tls_1_1)),
+            tls_1_2: ::std::option::Option::Some(::std::convert::Into::into(tls_1_2)),
+            tls_1_3: ::std::option::Option::Some(::std::convert::Into::into(tls_1_3)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -997,11 +1017,11 @@ pub struct EmailSecuritySummary {
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSecuritySummary { meta : "meta" => object, summary_0 : "summary_0" }
+    EmailSecuritySummary { meta : "meta" => object, summary_0 : "summary_0" => map }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1018,7 +1038,7 @@ pub struct EmailSecuritySummaryMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1033,7 +1053,7 @@ pub struct EmailSecuritySummaryMetaConfidenceInfo {
         ::std::vec::Vec<EmailSecuritySummaryMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1056,7 +1076,7 @@ pub struct EmailSecuritySummaryMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1072,7 +1092,7 @@ pub struct EmailSecuritySummaryMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1084,7 +1104,7 @@ crate::runtime::object!(
 pub struct GetEmailArcValidationTimeSeriesResponse {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1108,7 +1128,7 @@ pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1121,17 +1141,17 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
     /// `FAIL`
-    pub fail: ::std::vec::Vec<::std::string::String>,
+    pub fail: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `NONE`
-    pub none: ::std::vec::Vec<::std::string::String>,
+    pub none: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `PASS`
-    pub pass: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub pass: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL" required => strings,
-    none : "NONE" required => strings, pass : "PASS" required => strings }
+    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL" => strings, none :
+    "NONE" => strings, pass : "PASS" => strings }
 );
 impl GetEmailArcValidationTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1141,9 +1161,9 @@ impl GetEmailArcValidationTimeSeriesResponseSerie0 {
         pass: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            fail,
-            none,
-            pass,
+            fail: ::std::option::Option::Some(fail),
+            none: ::std::option::Option::Some(none),
+            pass: ::std::option::Option::Some(pass),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1153,7 +1173,7 @@ impl GetEmailArcValidationTimeSeriesResponseSerie0 {
 pub struct EmailMaliciousClassificationTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<EmailMaliciousClassificationTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1164,15 +1184,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailMaliciousClassificationTimeSeriesSerie0 {
     /// `MALICIOUS`
-    pub malicious: ::std::vec::Vec<::std::string::String>,
+    pub malicious: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `NOT_MALICIOUS`
-    pub not_malicious: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub not_malicious: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailMaliciousClassificationTimeSeriesSerie0 { malicious : "MALICIOUS" required =>
-    strings, not_malicious : "NOT_MALICIOUS" required => strings }
+    EmailMaliciousClassificationTimeSeriesSerie0 { malicious : "MALICIOUS" => strings,
+    not_malicious : "NOT_MALICIOUS" => strings }
 );
 impl EmailMaliciousClassificationTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1181,8 +1201,8 @@ impl EmailMaliciousClassificationTimeSeriesSerie0 {
         not_malicious: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            malicious,
-            not_malicious,
+            malicious: ::std::option::Option::Some(malicious),
+            not_malicious: ::std::option::Option::Some(not_malicious),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1192,7 +1212,7 @@ impl EmailMaliciousClassificationTimeSeriesSerie0 {
 pub struct EmailSpamClassificationTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<EmailSpamClassificationTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1203,15 +1223,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailSpamClassificationTimeSeriesSerie0 {
     /// `NOT_SPAM`
-    pub not_spam: ::std::vec::Vec<::std::string::String>,
+    pub not_spam: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SPAM`
-    pub spam: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub spam: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpamClassificationTimeSeriesSerie0 { not_spam : "NOT_SPAM" required => strings,
-    spam : "SPAM" required => strings }
+    EmailSpamClassificationTimeSeriesSerie0 { not_spam : "NOT_SPAM" => strings, spam :
+    "SPAM" => strings }
 );
 impl EmailSpamClassificationTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1220,8 +1240,8 @@ impl EmailSpamClassificationTimeSeriesSerie0 {
         spam: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            not_spam,
-            spam,
+            not_spam: ::std::option::Option::Some(not_spam),
+            spam: ::std::option::Option::Some(spam),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1231,7 +1251,7 @@ impl EmailSpamClassificationTimeSeriesSerie0 {
 pub struct EmailSpoofClassificationTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<EmailSpoofClassificationTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1242,15 +1262,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailSpoofClassificationTimeSeriesSerie0 {
     /// `NOT_SPOOF`
-    pub not_spoof: ::std::vec::Vec<::std::string::String>,
+    pub not_spoof: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SPOOF`
-    pub spoof: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub spoof: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailSpoofClassificationTimeSeriesSerie0 { not_spoof : "NOT_SPOOF" required =>
-    strings, spoof : "SPOOF" required => strings }
+    EmailSpoofClassificationTimeSeriesSerie0 { not_spoof : "NOT_SPOOF" => strings, spoof
+    : "SPOOF" => strings }
 );
 impl EmailSpoofClassificationTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1259,8 +1279,8 @@ impl EmailSpoofClassificationTimeSeriesSerie0 {
         spoof: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            not_spoof,
-            spoof,
+            not_spoof: ::std::option::Option::Some(not_spoof),
+            spoof: ::std::option::Option::Some(spoof),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1270,7 +1290,7 @@ impl EmailSpoofClassificationTimeSeriesSerie0 {
 pub struct EmailThreatCategoryTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<EmailThreatCategoryTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1281,21 +1301,26 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailThreatCategoryTimeSeriesSerie0 {
     /// `BrandImpersonation`
-    pub brand_impersonation: ::std::vec::Vec<::std::string::String>,
+    pub brand_impersonation: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// `CredentialHarvester`
-    pub credential_harvester: ::std::vec::Vec<::std::string::String>,
+    pub credential_harvester: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// `IdentityDeception`
-    pub identity_deception: ::std::vec::Vec<::std::string::String>,
+    pub identity_deception: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// `Link`
-    pub link: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub link: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailThreatCategoryTimeSeriesSerie0 { brand_impersonation : "BrandImpersonation"
-    required => strings, credential_harvester : "CredentialHarvester" required =>
-    strings, identity_deception : "IdentityDeception" required => strings, link : "Link"
-    required => strings }
+    EmailThreatCategoryTimeSeriesSerie0 { brand_impersonation : "BrandImpersonation" =>
+    strings, credential_harvester : "CredentialHarvester" => strings, identity_deception
+    : "IdentityDeception" => strings, link : "Link" => strings }
 );
 impl EmailThreatCategoryTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1306,10 +1331,10 @@ impl EmailThreatCategoryTimeSeriesSerie0 {
         link: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            brand_impersonation,
-            credential_harvester,
-            identity_deception,
-            link,
+            brand_impersonation: ::std::option::Option::Some(brand_impersonation),
+            credential_harvester: ::std::option::Option::Some(credential_harvester),
+            identity_deception: ::std::option::Option::Some(identity_deception),
+            link: ::std::option::Option::Some(link),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1319,7 +1344,7 @@ impl EmailThreatCategoryTimeSeriesSerie0 {
 pub struct EmailTlsVersionTimeSeries {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<EmailTlsVersionTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1329,20 +1354,19 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailTlsVersionTimeSeriesSerie0 {
     /// `TLS 1.0`
-    pub tls_1_0: ::std::vec::Vec<::std::string::String>,
+    pub tls_1_0: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS 1.1`
-    pub tls_1_1: ::std::vec::Vec<::std::string::String>,
+    pub tls_1_1: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS 1.2`
-    pub tls_1_2: ::std::vec::Vec<::std::string::String>,
+    pub tls_1_2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS 1.3`
-    pub tls_1_3: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub tls_1_3: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EmailTlsVersionTimeSeriesSerie0 { tls_1_0 : "TLS 1.0" required => strings, tls_1_1 :
-    "TLS 1.1" required => strings, tls_1_2 : "TLS 1.2" required => strings, tls_1_3 :
-    "TLS 1.3" required => strings }
+    EmailTlsVersionTimeSeriesSerie0 { tls_1_0 : "TLS 1.0" => strings, tls_1_1 : "TLS 1.1"
+    => strings, tls_1_2 : "TLS 1.2" => strings, tls_1_3 : "TLS 1.3" => strings }
 );
 impl EmailTlsVersionTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1353,10 +1377,10 @@ impl EmailTlsVersionTimeSeriesSerie0 {
         tls_1_3: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            tls_1_0,
-            tls_1_1,
-            tls_1_2,
-            tls_1_3,
+            tls_1_0: ::std::option::Option::Some(tls_1_0),
+            tls_1_1: ::std::option::Option::Some(tls_1_1),
+            tls_1_2: ::std::option::Option::Some(tls_1_2),
+            tls_1_3: ::std::option::Option::Some(tls_1_3),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1366,7 +1390,7 @@ impl EmailTlsVersionTimeSeriesSerie0 {
 pub struct EmailSecurityTimeSeriesGrouped {
     pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<EmailSecurityTimeSeriesGroupedSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1377,7 +1401,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSecurityTimeSeriesGroupedSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1388,7 +1412,7 @@ crate::runtime::object!(
 pub struct TopTlds {
     pub meta: ::std::option::Option<TopTldsMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopTldsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopTlds { meta : "meta" => object, top_0 : "top_0" => objects });
@@ -1404,18 +1428,18 @@ pub struct TopTldsMeta {
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TopTldsMeta { confidence_info : "confidenceInfo" => object, date_range : "dateRange"
-    => objects, last_updated : "lastUpdated" required => string, normalization :
-    "normalization" => string, units : "units" => objects }
+    => objects, last_updated : "lastUpdated" => string, normalization : "normalization"
+    => string, units : "units" => objects }
 );
 impl TopTldsMeta {
     /// A value with the required fields set and the others empty.
@@ -1423,7 +1447,9 @@ impl TopTldsMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             normalization: ::std::option::Option::None,
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -1434,12 +1460,12 @@ impl TopTldsMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopTldsTop0 {
     pub name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopTldsTop0 { name : "name" required => string, value : "value" required => string }
+    TopTldsTop0 { name : "name" required => string, value : "value" => string }
 );
 impl TopTldsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1449,7 +1475,7 @@ impl TopTldsTop0 {
     ) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
-            value: ::std::convert::Into::into(value),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1483,14 +1509,14 @@ pub struct GetEmailArcValidationSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailArcValidationSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, dkim : "dkim", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion",
-    format : "format" }
+    strings, dkim : "dkim" => choices, dmarc : "dmarc" => choices, spf : "spf" =>
+    choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1689,14 +1715,14 @@ pub struct GetEmailDkimValidationSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailDkimValidationSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, arc : "arc", dmarc : "dmarc", spf : "spf", tls_version : "tlsVersion",
-    format : "format" }
+    strings, arc : "arc" => choices, dmarc : "dmarc" => choices, spf : "spf" => choices,
+    tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_dmarc_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1727,14 +1753,14 @@ pub struct GetEmailDmarcValidationSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailDmarcValidationSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, arc : "arc", dkim : "dkim", spf : "spf", tls_version : "tlsVersion", format
-    : "format" }
+    strings, arc : "arc" => choices, dkim : "dkim" => choices, spf : "spf" => choices,
+    tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_summary`], [`RadarEmailSecurityApi::get_email_spam_classification_summary`], [`RadarEmailSecurityApi::get_email_spoof_classification_summary`], [`RadarEmailSecurityApi::get_email_threat_category_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1769,14 +1795,15 @@ pub struct GetEmailMaliciousClassificationSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailMaliciousClassificationSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", tls_version :
-    "tlsVersion", format : "format" }
+    strings, arc : "arc" => choices, dkim : "dkim" => choices, dmarc : "dmarc" =>
+    choices, spf : "spf" => choices, tls_version : "tlsVersion" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_spf_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1807,14 +1834,14 @@ pub struct GetEmailSpfValidationSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailSpfValidationSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", tls_version : "tlsVersion",
-    format : "format" }
+    strings, arc : "arc" => choices, dkim : "dkim" => choices, dmarc : "dmarc" =>
+    choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1845,13 +1872,14 @@ pub struct GetEmailTlsVersionSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetEmailTlsVersionSummaryQuery { name : "name" => strings, date_range : "dateRange"
     => strings, date_start : "dateStart" => strings, date_end : "dateEnd" => strings, arc
-    : "arc", dkim : "dkim", dmarc : "dmarc", spf : "spf", format : "format" }
+    : "arc" => choices, dkim : "dkim" => choices, dmarc : "dmarc" => choices, spf : "spf"
+    => choices, format : "format" => choice }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1886,14 +1914,15 @@ pub struct GetEmailArcValidationTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, dkim : "dkim", dmarc : "dmarc", spf : "spf",
-    tls_version : "tlsVersion", format : "format" }
+    GetEmailArcValidationTimeSeriesQuery { agg_interval : "aggInterval" => choice, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, dkim : "dkim" => choices, dmarc : "dmarc"
+    => choices, spf : "spf" => choices, tls_version : "tlsVersion" => choices, format :
+    "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1988,14 +2017,15 @@ pub struct GetEmailDkimValidationTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailDkimValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
-    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, arc : "arc", dmarc : "dmarc", spf : "spf",
-    tls_version : "tlsVersion", format : "format" }
+    GetEmailDkimValidationTimeSeriesQuery { agg_interval : "aggInterval" => choice, name
+    : "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, arc : "arc" => choices, dmarc : "dmarc" =>
+    choices, spf : "spf" => choices, tls_version : "tlsVersion" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_dmarc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2030,14 +2060,15 @@ pub struct GetEmailDmarcValidationTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailDmarcValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
-    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", spf : "spf", tls_version
-    : "tlsVersion", format : "format" }
+    GetEmailDmarcValidationTimeSeriesQuery { agg_interval : "aggInterval" => choice, name
+    : "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, arc : "arc" => choices, dkim : "dkim" =>
+    choices, spf : "spf" => choices, tls_version : "tlsVersion" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`], [`RadarEmailSecurityApi::get_email_spam_classification_time_series`], [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`], [`RadarEmailSecurityApi::get_email_threat_category_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2076,14 +2107,15 @@ pub struct GetEmailMaliciousClassificationTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailMaliciousClassificationTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc :
-    "dmarc", spf : "spf", tls_version : "tlsVersion", format : "format" }
+    GetEmailMaliciousClassificationTimeSeriesQuery { agg_interval : "aggInterval" =>
+    choice, name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, arc : "arc" => choices, dkim
+    : "dkim" => choices, dmarc : "dmarc" => choices, spf : "spf" => choices, tls_version
+    : "tlsVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2118,14 +2150,15 @@ pub struct GetEmailSpfValidationTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailSpfValidationTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc : "dmarc",
-    tls_version : "tlsVersion", format : "format" }
+    GetEmailSpfValidationTimeSeriesQuery { agg_interval : "aggInterval" => choice, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, arc : "arc" => choices, dkim : "dkim" =>
+    choices, dmarc : "dmarc" => choices, tls_version : "tlsVersion" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2160,14 +2193,15 @@ pub struct GetEmailTlsVersionTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailTlsVersionTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", spf :
-    "spf", format : "format" }
+    GetEmailTlsVersionTimeSeriesQuery { agg_interval : "aggInterval" => choice, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, arc : "arc" => choices, dkim : "dkim" =>
+    choices, dmarc : "dmarc" => choices, spf : "spf" => choices, format : "format" =>
+    choice }
 );
 /// Used by [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`], [`RadarEmailSecurityApi::get_top_tlds_by_email_malicious_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spam_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spoof_classification`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2208,14 +2242,15 @@ pub struct GetTopTldsByEmailMessageVolumeQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopTldsByEmailMessageVolumeQuery { limit : "limit" => integer, name : "name" =>
     strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, arc : "arc", dkim : "dkim", dmarc : "dmarc", spf :
-    "spf", tls_version : "tlsVersion", tld_category : "tldCategory", format : "format" }
+    date_end : "dateEnd" => strings, arc : "arc" => choices, dkim : "dkim" => choices,
+    dmarc : "dmarc" => choices, spf : "spf" => choices, tls_version : "tlsVersion" =>
+    choices, tld_category : "tldCategory" => choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -72,7 +72,7 @@ impl RadarGeolocationsApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Geolocations {
     pub geolocations: ::std::option::Option<::std::vec::Vec<GeolocationsGeolocation>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Geolocations { geolocations : "geolocations" => objects });
@@ -86,7 +86,7 @@ pub struct GeolocationsGeolocation {
     pub name: ::std::option::Option<::std::string::String>,
     pub parent: ::std::option::Option<GeolocationsGeolocationParent>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -104,7 +104,7 @@ pub struct GeolocationsGeolocationParent {
     pub name: ::std::option::Option<::std::string::String>,
     pub parent: ::std::option::Option<GeolocationsGeolocationParentParent>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -121,7 +121,7 @@ pub struct GeolocationsGeolocationParentParent {
     pub longitude: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -133,7 +133,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Geolocation {
     pub geolocation: ::std::option::Option<GeolocationsGeolocation>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Geolocation { geolocation : "geolocation" => object });

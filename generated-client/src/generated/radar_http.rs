@@ -975,7 +975,7 @@ pub struct GetHttpRequestsByBotClassSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByBotClassSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -994,19 +994,18 @@ pub struct GetHttpRequestsByBotClassSummaryResponseMeta {
         ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
-    pub normalization: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetHttpRequestsByBotClassSummaryResponseMeta { confidence_info : "confidenceInfo" =>
-    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" required =>
-    string, normalization : "normalization" required => string, units : "units" =>
-    objects }
+    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 impl GetHttpRequestsByBotClassSummaryResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -1017,8 +1016,12 @@ impl GetHttpRequestsByBotClassSummaryResponseMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
-            normalization: ::std::convert::Into::into(normalization),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
+            normalization: ::std::option::Option::Some(
+                ::std::convert::Into::into(normalization),
+            ),
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -1033,7 +1036,7 @@ pub struct GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfo {
         >,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1044,14 +1047,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::string::String,
-    pub description: ::std::string::String,
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::string::String,
+    pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    pub is_instantaneous: bool,
+    pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -1060,16 +1063,15 @@ pub struct GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotation 
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" required => string, description : "description" required => string,
-    end_date : "endDate" => string, event_type : "eventType" required => string,
-    is_instantaneous : "isInstantaneous" required => boolean, linked_url : "linkedUrl" =>
-    string, start_date : "startDate" => string, end_time : "endTime" => string,
-    start_time : "startTime" => string }
+    "dataSource" => string, description : "description" => string, end_date : "endDate"
+    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
+    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string,
+    end_time : "endTime" => string, start_time : "startTime" => string }
 );
 impl GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -1080,11 +1082,17 @@ impl GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotation {
         is_instantaneous: bool,
     ) -> Self {
         Self {
-            data_source: ::std::convert::Into::into(data_source),
-            description: ::std::convert::Into::into(description),
+            data_source: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_source),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             end_date: ::std::option::Option::None,
-            event_type: ::std::convert::Into::into(event_type),
-            is_instantaneous,
+            event_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(event_type),
+            ),
+            is_instantaneous: ::std::option::Option::Some(is_instantaneous),
             linked_url: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
@@ -1097,15 +1105,15 @@ impl GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfoAnnotation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByBotClassSummaryResponseMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
-    pub end_time: ::std::string::String,
+    pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
-    pub start_time: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassSummaryResponseMetaDateRange { end_time : "endTime" required
-    => string, start_time : "startTime" required => string }
+    GetHttpRequestsByBotClassSummaryResponseMetaDateRange { end_time : "endTime" =>
+    string, start_time : "startTime" => string }
 );
 impl GetHttpRequestsByBotClassSummaryResponseMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -1114,8 +1122,10 @@ impl GetHttpRequestsByBotClassSummaryResponseMetaDateRange {
         start_time: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            end_time: ::std::convert::Into::into(end_time),
-            start_time: ::std::convert::Into::into(start_time),
+            end_time: ::std::option::Option::Some(::std::convert::Into::into(end_time)),
+            start_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_time),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1125,7 +1135,7 @@ impl GetHttpRequestsByBotClassSummaryResponseMetaDateRange {
 pub struct GetHttpRequestsByBotClassSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1135,14 +1145,14 @@ crate::runtime::object!(
 /// Used by [`RadarHttpApi::get_http_requests_by_bot_class_summary`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByBotClassSummaryResponseSummary0 {
-    pub bot: ::std::string::String,
-    pub human: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub bot: ::std::option::Option<::std::string::String>,
+    pub human: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassSummaryResponseSummary0 { bot : "bot" required => string,
-    human : "human" required => string }
+    GetHttpRequestsByBotClassSummaryResponseSummary0 { bot : "bot" => string, human :
+    "human" => string }
 );
 impl GetHttpRequestsByBotClassSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1151,8 +1161,8 @@ impl GetHttpRequestsByBotClassSummaryResponseSummary0 {
         human: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            bot: ::std::convert::Into::into(bot),
-            human: ::std::convert::Into::into(human),
+            bot: ::std::option::Option::Some(::std::convert::Into::into(bot)),
+            human: ::std::option::Option::Some(::std::convert::Into::into(human)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1164,7 +1174,7 @@ pub struct GetHttpRequestsByDeviceTypeSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByDeviceTypeSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1174,15 +1184,15 @@ crate::runtime::object!(
 /// Used by [`RadarHttpApi::get_http_requests_by_device_type_summary`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByDeviceTypeSummaryResponseSummary0 {
-    pub desktop: ::std::string::String,
-    pub mobile: ::std::string::String,
-    pub other: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub desktop: ::std::option::Option<::std::string::String>,
+    pub mobile: ::std::option::Option<::std::string::String>,
+    pub other: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByDeviceTypeSummaryResponseSummary0 { desktop : "desktop" required =>
-    string, mobile : "mobile" required => string, other : "other" required => string }
+    GetHttpRequestsByDeviceTypeSummaryResponseSummary0 { desktop : "desktop" => string,
+    mobile : "mobile" => string, other : "other" => string }
 );
 impl GetHttpRequestsByDeviceTypeSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1192,9 +1202,9 @@ impl GetHttpRequestsByDeviceTypeSummaryResponseSummary0 {
         other: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            desktop: ::std::convert::Into::into(desktop),
-            mobile: ::std::convert::Into::into(mobile),
-            other: ::std::convert::Into::into(other),
+            desktop: ::std::option::Option::Some(::std::convert::Into::into(desktop)),
+            mobile: ::std::option::Option::Some(::std::convert::Into::into(mobile)),
+            other: ::std::option::Option::Some(::std::convert::Into::into(other)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1206,7 +1216,7 @@ pub struct GetHttpRequestsByHttpHttpsSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByHttpHttpsSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1216,14 +1226,14 @@ crate::runtime::object!(
 /// Used by [`RadarHttpApi::get_http_requests_by_http_https_summary`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByHttpHttpsSummaryResponseSummary0 {
-    pub http: ::std::string::String,
-    pub https: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub http: ::std::option::Option<::std::string::String>,
+    pub https: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpHttpsSummaryResponseSummary0 { http : "http" required => string,
-    https : "https" required => string }
+    GetHttpRequestsByHttpHttpsSummaryResponseSummary0 { http : "http" => string, https :
+    "https" => string }
 );
 impl GetHttpRequestsByHttpHttpsSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1232,8 +1242,8 @@ impl GetHttpRequestsByHttpHttpsSummaryResponseSummary0 {
         https: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            http: ::std::convert::Into::into(http),
-            https: ::std::convert::Into::into(https),
+            http: ::std::option::Option::Some(::std::convert::Into::into(http)),
+            https: ::std::option::Option::Some(::std::convert::Into::into(https)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1245,7 +1255,7 @@ pub struct GetHttpRequestsByHttpVersionSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByHttpVersionSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1256,18 +1266,17 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByHttpVersionSummaryResponseSummary0 {
     /// `HTTP/1.x`
-    pub http_1_x: ::std::string::String,
+    pub http_1_x: ::std::option::Option<::std::string::String>,
     /// `HTTP/2`
-    pub http_2: ::std::string::String,
+    pub http_2: ::std::option::Option<::std::string::String>,
     /// `HTTP/3`
-    pub http_3: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub http_3: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x" required
-    => string, http_2 : "HTTP/2" required => string, http_3 : "HTTP/3" required => string
-    }
+    GetHttpRequestsByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x" =>
+    string, http_2 : "HTTP/2" => string, http_3 : "HTTP/3" => string }
 );
 impl GetHttpRequestsByHttpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1277,9 +1286,9 @@ impl GetHttpRequestsByHttpVersionSummaryResponseSummary0 {
         http_3: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            http_1_x: ::std::convert::Into::into(http_1_x),
-            http_2: ::std::convert::Into::into(http_2),
-            http_3: ::std::convert::Into::into(http_3),
+            http_1_x: ::std::option::Option::Some(::std::convert::Into::into(http_1_x)),
+            http_2: ::std::option::Option::Some(::std::convert::Into::into(http_2)),
+            http_3: ::std::option::Option::Some(::std::convert::Into::into(http_3)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1291,7 +1300,7 @@ pub struct GetHttpRequestsByIpVersionSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByIpVersionSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1302,15 +1311,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    pub ipv4: ::std::string::String,
+    pub ipv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    pub ipv6: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ipv6: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required => string,
-    ipv6 : "IPv6" required => string }
+    GetHttpRequestsByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" => string, ipv6 :
+    "IPv6" => string }
 );
 impl GetHttpRequestsByIpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1319,8 +1328,8 @@ impl GetHttpRequestsByIpVersionSummaryResponseSummary0 {
         ipv6: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            ipv4: ::std::convert::Into::into(ipv4),
-            ipv6: ::std::convert::Into::into(ipv6),
+            ipv4: ::std::option::Option::Some(::std::convert::Into::into(ipv4)),
+            ipv6: ::std::option::Option::Some(::std::convert::Into::into(ipv6)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1330,7 +1339,7 @@ impl GetHttpRequestsByIpVersionSummaryResponseSummary0 {
 pub struct GetHttpRequestsByOsSummaryResponse {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassSummaryResponseMeta>,
     pub summary_0: ::std::option::Option<GetHttpRequestsByOsSummaryResponseSummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1341,15 +1350,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByOsSummaryResponseSummary0 {
     /// `ANDROID`
-    pub android: ::std::string::String,
+    pub android: ::std::option::Option<::std::string::String>,
     /// `IOS`
-    pub ios: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ios: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByOsSummaryResponseSummary0 { android : "ANDROID" required => string,
-    ios : "IOS" required => string }
+    GetHttpRequestsByOsSummaryResponseSummary0 { android : "ANDROID" => string, ios :
+    "IOS" => string }
 );
 impl GetHttpRequestsByOsSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1358,8 +1367,8 @@ impl GetHttpRequestsByOsSummaryResponseSummary0 {
         ios: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            android: ::std::convert::Into::into(android),
-            ios: ::std::convert::Into::into(ios),
+            android: ::std::option::Option::Some(::std::convert::Into::into(android)),
+            ios: ::std::option::Option::Some(::std::convert::Into::into(ios)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1371,7 +1380,7 @@ pub struct GetHttpRequestsByPostQuantumSupportSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByPostQuantumSupportSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1382,15 +1391,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByPostQuantumSupportSummaryResponseSummary0 {
     /// `NOT_SUPPORTED`
-    pub not_supported: ::std::string::String,
+    pub not_supported: ::std::option::Option<::std::string::String>,
     /// `SUPPORTED`
-    pub supported: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub supported: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetHttpRequestsByPostQuantumSupportSummaryResponseSummary0 { not_supported :
-    "NOT_SUPPORTED" required => string, supported : "SUPPORTED" required => string }
+    "NOT_SUPPORTED" => string, supported : "SUPPORTED" => string }
 );
 impl GetHttpRequestsByPostQuantumSupportSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1399,8 +1408,12 @@ impl GetHttpRequestsByPostQuantumSupportSummaryResponseSummary0 {
         supported: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            not_supported: ::std::convert::Into::into(not_supported),
-            supported: ::std::convert::Into::into(supported),
+            not_supported: ::std::option::Option::Some(
+                ::std::convert::Into::into(not_supported),
+            ),
+            supported: ::std::option::Option::Some(
+                ::std::convert::Into::into(supported),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1412,7 +1425,7 @@ pub struct GetHttpRequestsByTlsVersionSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetHttpRequestsByTlsVersionSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1423,23 +1436,22 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByTlsVersionSummaryResponseSummary0 {
     /// `TLS 1.0`
-    pub tls_1_0: ::std::string::String,
+    pub tls_1_0: ::std::option::Option<::std::string::String>,
     /// `TLS 1.1`
-    pub tls_1_1: ::std::string::String,
+    pub tls_1_1: ::std::option::Option<::std::string::String>,
     /// `TLS 1.2`
-    pub tls_1_2: ::std::string::String,
+    pub tls_1_2: ::std::option::Option<::std::string::String>,
     /// `TLS 1.3`
-    pub tls_1_3: ::std::string::String,
+    pub tls_1_3: ::std::option::Option<::std::string::String>,
     /// `TLS QUIC`
-    pub tls_quic: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub tls_quic: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByTlsVersionSummaryResponseSummary0 { tls_1_0 : "TLS 1.0" required =>
-    string, tls_1_1 : "TLS 1.1" required => string, tls_1_2 : "TLS 1.2" required =>
-    string, tls_1_3 : "TLS 1.3" required => string, tls_quic : "TLS QUIC" required =>
-    string }
+    GetHttpRequestsByTlsVersionSummaryResponseSummary0 { tls_1_0 : "TLS 1.0" => string,
+    tls_1_1 : "TLS 1.1" => string, tls_1_2 : "TLS 1.2" => string, tls_1_3 : "TLS 1.3" =>
+    string, tls_quic : "TLS QUIC" => string }
 );
 impl GetHttpRequestsByTlsVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -1451,11 +1463,11 @@ impl GetHttpRequestsByTlsVersionSummaryResponseSummary0 {
         tls_quic: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            tls_1_0: ::std::convert::Into::into(tls_1_0),
-            tls_1_1: ::std::convert::Into::into(tls_1_1),
-            tls_1_2: ::std::convert::Into::into(tls_1_2),
-            tls_1_3: ::std::convert::Into::into(tls_1_3),
-            tls_quic: ::std::convert::Into::into(tls_quic),
+            tls_1_0: ::std::option::Option::Some(::std::convert::Into::into(tls_1_0)),
+            tls_1_1: ::std::option::Option::Some(::std::convert::Into::into(tls_1_1)),
+            tls_1_2: ::std::option::Option::Some(::std::convert::Into::into(tls_1_2)),
+            tls_1_3: ::std::option::Option::Some(::std::convert::Into::into(tls_1_3)),
+            tls_quic: ::std::option::Option::Some(::std::convert::Into::into(tls_quic)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1467,11 +1479,11 @@ pub struct HttpRequestsSummary {
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpRequestsSummary { meta : "meta" => object, summary_0 : "summary_0" }
+    HttpRequestsSummary { meta : "meta" => object, summary_0 : "summary_0" => map }
 );
 /// Used by [`RadarHttpApi::get_http_requests_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1488,7 +1500,7 @@ pub struct HttpRequestsSummaryMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1503,7 +1515,7 @@ pub struct HttpRequestsSummaryMetaConfidenceInfo {
         ::std::vec::Vec<HttpRequestsSummaryMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1526,7 +1538,7 @@ pub struct HttpRequestsSummaryMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1542,7 +1554,7 @@ pub struct HttpRequestsSummaryMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1554,7 +1566,7 @@ crate::runtime::object!(
 pub struct HttpRequestsTimeSeries {
     pub meta: ::std::option::Option<HttpRequestsTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<HttpRequestsTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1564,7 +1576,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpRequestsTimeSeriesMeta {
     /// `aggInterval`
-    pub agg_interval: ::std::string::String,
+    pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
         GetHttpRequestsByBotClassSummaryResponseMetaConfidenceInfo,
@@ -1574,19 +1586,19 @@ pub struct HttpRequestsTimeSeriesMeta {
         ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`: RFC 3339 date-time
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpRequestsTimeSeriesMeta { agg_interval : "aggInterval" required => string,
-    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
-    last_updated : "lastUpdated" required => string, normalization : "normalization" =>
-    string, units : "units" => objects }
+    HttpRequestsTimeSeriesMeta { agg_interval : "aggInterval" => string, confidence_info
+    : "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" => string, normalization : "normalization" => string, units : "units"
+    => objects }
 );
 impl HttpRequestsTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -1595,10 +1607,14 @@ impl HttpRequestsTimeSeriesMeta {
         last_updated: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            agg_interval: ::std::convert::Into::into(agg_interval),
+            agg_interval: ::std::option::Option::Some(
+                ::std::convert::Into::into(agg_interval),
+            ),
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             normalization: ::std::option::Option::None,
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -1609,14 +1625,14 @@ impl HttpRequestsTimeSeriesMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpRequestsTimeSeriesSerie0 {
     /// RFC 3339 date-time
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    pub values: ::std::vec::Vec<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpRequestsTimeSeriesSerie0 { timestamps : "timestamps" required => strings, values
-    : "values" required }
+    HttpRequestsTimeSeriesSerie0 { timestamps : "timestamps" => strings, values :
+    "values" }
 );
 impl HttpRequestsTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1625,8 +1641,8 @@ impl HttpRequestsTimeSeriesSerie0 {
         values: ::std::vec::Vec<::serde_json::Value>,
     ) -> Self {
         Self {
-            timestamps,
-            values,
+            timestamps: ::std::option::Option::Some(timestamps),
+            values: ::std::option::Option::Some(values),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1638,7 +1654,7 @@ pub struct GetHttpRequestsByBotClassTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByBotClassTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1662,7 +1678,7 @@ pub struct GetHttpRequestsByBotClassTimeSeriesResponseMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1674,15 +1690,15 @@ crate::runtime::object!(
 /// Used by [`RadarHttpApi::get_http_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByBotClassTimeSeriesResponseSerie0 {
-    pub bot: ::std::vec::Vec<::std::string::String>,
-    pub human: ::std::vec::Vec<::std::string::String>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub bot: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub human: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassTimeSeriesResponseSerie0 { bot : "bot" required => strings,
-    human : "human" required => strings, timestamps : "timestamps" required => strings }
+    GetHttpRequestsByBotClassTimeSeriesResponseSerie0 { bot : "bot" => strings, human :
+    "human" => strings, timestamps : "timestamps" => strings }
 );
 impl GetHttpRequestsByBotClassTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1692,9 +1708,9 @@ impl GetHttpRequestsByBotClassTimeSeriesResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            bot,
-            human,
-            timestamps,
+            bot: ::std::option::Option::Some(bot),
+            human: ::std::option::Option::Some(human),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1704,7 +1720,7 @@ impl GetHttpRequestsByBotClassTimeSeriesResponseSerie0 {
 pub struct HttpRequests {
     pub meta: ::std::option::Option<GetHttpRequestsByBotClassTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<HttpRequestsSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1714,7 +1730,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpRequestsSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(HttpRequestsSerie0 { timestamps : "timestamps" => strings });
@@ -1725,7 +1741,7 @@ pub struct GetHttpRequestsByDeviceTypeTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1735,17 +1751,17 @@ crate::runtime::object!(
 /// Used by [`RadarHttpApi::get_http_requests_by_device_type_time_series`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0 {
-    pub desktop: ::std::vec::Vec<::std::string::String>,
-    pub mobile: ::std::vec::Vec<::std::string::String>,
-    pub other: ::std::vec::Vec<::std::string::String>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub desktop: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub mobile: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub other: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0 { desktop : "desktop" required =>
-    strings, mobile : "mobile" required => strings, other : "other" required => strings,
-    timestamps : "timestamps" required => strings }
+    GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0 { desktop : "desktop" => strings,
+    mobile : "mobile" => strings, other : "other" => strings, timestamps : "timestamps"
+    => strings }
 );
 impl GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1756,10 +1772,10 @@ impl GetHttpRequestsByDeviceTypeTimeSeriesResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            desktop,
-            mobile,
-            other,
-            timestamps,
+            desktop: ::std::option::Option::Some(desktop),
+            mobile: ::std::option::Option::Some(mobile),
+            other: ::std::option::Option::Some(other),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1771,7 +1787,7 @@ pub struct GetHttpRequestsByHttpHttpsTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1781,16 +1797,15 @@ crate::runtime::object!(
 /// Used by [`RadarHttpApi::get_http_requests_by_http_https_time_series`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0 {
-    pub http: ::std::vec::Vec<::std::string::String>,
-    pub https: ::std::vec::Vec<::std::string::String>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub http: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub https: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0 { http : "http" required =>
-    strings, https : "https" required => strings, timestamps : "timestamps" required =>
-    strings }
+    GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0 { http : "http" => strings, https
+    : "https" => strings, timestamps : "timestamps" => strings }
 );
 impl GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1800,9 +1815,9 @@ impl GetHttpRequestsByHttpHttpsTimeSeriesResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            http,
-            https,
-            timestamps,
+            http: ::std::option::Option::Some(http),
+            https: ::std::option::Option::Some(https),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1814,7 +1829,7 @@ pub struct GetHttpRequestsByHttpVersionTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1825,19 +1840,19 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0 {
     /// `HTTP/1.x`
-    pub http_1_x: ::std::vec::Vec<::std::string::String>,
+    pub http_1_x: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `HTTP/2`
-    pub http_2: ::std::vec::Vec<::std::string::String>,
+    pub http_2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `HTTP/3`
-    pub http_3: ::std::vec::Vec<::std::string::String>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub http_3: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0 { http_1_x : "HTTP/1.x" required
-    => strings, http_2 : "HTTP/2" required => strings, http_3 : "HTTP/3" required =>
-    strings, timestamps : "timestamps" required => strings }
+    GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0 { http_1_x : "HTTP/1.x" =>
+    strings, http_2 : "HTTP/2" => strings, http_3 : "HTTP/3" => strings, timestamps :
+    "timestamps" => strings }
 );
 impl GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1848,10 +1863,10 @@ impl GetHttpRequestsByHttpVersionTimeSeriesResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            http_1_x,
-            http_2,
-            http_3,
-            timestamps,
+            http_1_x: ::std::option::Option::Some(http_1_x),
+            http_2: ::std::option::Option::Some(http_2),
+            http_3: ::std::option::Option::Some(http_3),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1863,7 +1878,7 @@ pub struct GetHttpRequestsByIpVersionTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByIpVersionTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1874,17 +1889,16 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub ipv4: ::std::vec::Vec<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    pub ipv6: ::std::vec::Vec<::std::string::String>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required =>
-    strings, ipv6 : "IPv6" required => strings, timestamps : "timestamps" required =>
-    strings }
+    GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" => strings, ipv6 :
+    "IPv6" => strings, timestamps : "timestamps" => strings }
 );
 impl GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1894,9 +1908,9 @@ impl GetHttpRequestsByIpVersionTimeSeriesResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            ipv4,
-            ipv6,
-            timestamps,
+            ipv4: ::std::option::Option::Some(ipv4),
+            ipv6: ::std::option::Option::Some(ipv6),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1908,7 +1922,7 @@ pub struct GetHttpRequestsByPostQuantumSupportTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1919,17 +1933,17 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0 {
     /// `NOT_SUPPORTED`
-    pub not_supported: ::std::vec::Vec<::std::string::String>,
+    pub not_supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SUPPORTED`
-    pub supported: ::std::vec::Vec<::std::string::String>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0 { not_supported :
-    "NOT_SUPPORTED" required => strings, supported : "SUPPORTED" required => strings,
-    timestamps : "timestamps" required => strings }
+    "NOT_SUPPORTED" => strings, supported : "SUPPORTED" => strings, timestamps :
+    "timestamps" => strings }
 );
 impl GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1939,9 +1953,9 @@ impl GetHttpRequestsByPostQuantumSupportTimeSeriesResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            not_supported,
-            supported,
-            timestamps,
+            not_supported: ::std::option::Option::Some(not_supported),
+            supported: ::std::option::Option::Some(supported),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1953,7 +1967,7 @@ pub struct GetHttpRequestsByTlsVersionTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1964,24 +1978,23 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0 {
     /// `TLS 1.0`
-    pub tls_1_0: ::std::vec::Vec<::std::string::String>,
+    pub tls_1_0: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS 1.1`
-    pub tls_1_1: ::std::vec::Vec<::std::string::String>,
+    pub tls_1_1: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS 1.2`
-    pub tls_1_2: ::std::vec::Vec<::std::string::String>,
+    pub tls_1_2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS 1.3`
-    pub tls_1_3: ::std::vec::Vec<::std::string::String>,
+    pub tls_1_3: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TLS QUIC`
-    pub tls_quic: ::std::vec::Vec<::std::string::String>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub tls_quic: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0 { tls_1_0 : "TLS 1.0" required =>
-    strings, tls_1_1 : "TLS 1.1" required => strings, tls_1_2 : "TLS 1.2" required =>
-    strings, tls_1_3 : "TLS 1.3" required => strings, tls_quic : "TLS QUIC" required =>
-    strings, timestamps : "timestamps" required => strings }
+    GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0 { tls_1_0 : "TLS 1.0" => strings,
+    tls_1_1 : "TLS 1.1" => strings, tls_1_2 : "TLS 1.2" => strings, tls_1_3 : "TLS 1.3"
+    => strings, tls_quic : "TLS QUIC" => strings, timestamps : "timestamps" => strings }
 );
 impl GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1994,12 +2007,12 @@ impl GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            tls_1_0,
-            tls_1_1,
-            tls_1_2,
-            tls_1_3,
-            tls_quic,
-            timestamps,
+            tls_1_0: ::std::option::Option::Some(tls_1_0),
+            tls_1_1: ::std::option::Option::Some(tls_1_1),
+            tls_1_2: ::std::option::Option::Some(tls_1_2),
+            tls_1_3: ::std::option::Option::Some(tls_1_3),
+            tls_quic: ::std::option::Option::Some(tls_quic),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2009,7 +2022,7 @@ impl GetHttpRequestsByTlsVersionTimeSeriesResponseSerie0 {
 pub struct TopAses {
     pub meta: ::std::option::Option<TopAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopAses { meta : "meta" => object, top_0 : "top_0" => objects });
@@ -2025,18 +2038,18 @@ pub struct TopAsesMeta {
         ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetHttpRequestsByBotClassSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TopAsesMeta { confidence_info : "confidenceInfo" => object, date_range : "dateRange"
-    => objects, last_updated : "lastUpdated" required => string, normalization :
-    "normalization" => string, units : "units" => objects }
+    => objects, last_updated : "lastUpdated" => string, normalization : "normalization"
+    => string, units : "units" => objects }
 );
 impl TopAsesMeta {
     /// A value with the required fields set and the others empty.
@@ -2044,7 +2057,9 @@ impl TopAsesMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             normalization: ::std::option::Option::None,
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -2055,16 +2070,16 @@ impl TopAsesMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopAsesTop0 {
     /// `clientASN`
-    pub client_asn: i64,
+    pub client_asn: ::std::option::Option<i64>,
     /// `clientASName`
-    pub client_as_name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub client_as_name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { client_asn : "clientASN" required => integer, client_as_name :
-    "clientASName" required => string, value : "value" required => string }
+    TopAsesTop0 { client_asn : "clientASN" => integer, client_as_name : "clientASName" =>
+    string, value : "value" => string }
 );
 impl TopAsesTop0 {
     /// A value with the required fields set and the others empty.
@@ -2074,9 +2089,11 @@ impl TopAsesTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            client_asn,
-            client_as_name: ::std::convert::Into::into(client_as_name),
-            value: ::std::convert::Into::into(value),
+            client_asn: ::std::option::Option::Some(client_asn),
+            client_as_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_as_name),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2088,7 +2105,7 @@ pub struct GetTopUserAgentsByHttpRequestsResponse {
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopUserAgentsByHttpRequestsResponseTop0>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2099,13 +2116,13 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetTopUserAgentsByHttpRequestsResponseTop0 {
     pub name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopUserAgentsByHttpRequestsResponseTop0 { name : "name" required => string, value
-    : "value" required => string }
+    : "value" => string }
 );
 impl GetTopUserAgentsByHttpRequestsResponseTop0 {
     /// A value with the required fields set and the others empty.
@@ -2115,7 +2132,7 @@ impl GetTopUserAgentsByHttpRequestsResponseTop0 {
     ) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
-            value: ::std::convert::Into::into(value),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2125,7 +2142,7 @@ impl GetTopUserAgentsByHttpRequestsResponseTop0 {
 pub struct TopLocations {
     pub meta: ::std::option::Option<TopAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2135,17 +2152,16 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTop0 {
     /// `clientCountryAlpha2`
-    pub client_country_alpha2: ::std::string::String,
+    pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
-    pub client_country_name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub client_country_name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required => string,
-    client_country_name : "clientCountryName" required => string, value : "value"
-    required => string }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" => string,
+    client_country_name : "clientCountryName" => string, value : "value" => string }
 );
 impl TopLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -2155,9 +2171,13 @@ impl TopLocationsTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            client_country_alpha2: ::std::convert::Into::into(client_country_alpha2),
-            client_country_name: ::std::convert::Into::into(client_country_name),
-            value: ::std::convert::Into::into(value),
+            client_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_alpha2),
+            ),
+            client_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_name),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2205,16 +2225,17 @@ pub struct GetHttpRequestsByBotClassSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetHttpRequestsByBotClassSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, device_type : "deviceType", http_protocol : "httpProtocol",
-    http_version : "httpVersion", ip_version : "ipVersion", os : "os", tls_version :
-    "tlsVersion", format : "format" }
+    "continent" => strings, device_type : "deviceType" => choices, http_protocol :
+    "httpProtocol" => choices, http_version : "httpVersion" => choices, ip_version :
+    "ipVersion" => choices, os : "os" => choices, tls_version : "tlsVersion" => choices,
+    format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2663,16 +2684,17 @@ pub struct GetHttpRequestsByDeviceTypeSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetHttpRequestsByDeviceTypeSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, bot_class : "botClass", http_protocol : "httpProtocol",
-    http_version : "httpVersion", ip_version : "ipVersion", os : "os", tls_version :
-    "tlsVersion", format : "format" }
+    "continent" => strings, bot_class : "botClass" => choices, http_protocol :
+    "httpProtocol" => choices, http_version : "httpVersion" => choices, ip_version :
+    "ipVersion" => choices, os : "os" => choices, tls_version : "tlsVersion" => choices,
+    format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2769,16 +2791,17 @@ pub struct GetHttpRequestsByHttpHttpsSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetHttpRequestsByHttpHttpsSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, bot_class : "botClass", device_type : "deviceType",
-    http_version : "httpVersion", ip_version : "ipVersion", os : "os", tls_version :
-    "tlsVersion", format : "format" }
+    "continent" => strings, bot_class : "botClass" => choices, device_type : "deviceType"
+    => choices, http_version : "httpVersion" => choices, ip_version : "ipVersion" =>
+    choices, os : "os" => choices, tls_version : "tlsVersion" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_http_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2823,16 +2846,17 @@ pub struct GetHttpRequestsByHttpVersionSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetHttpRequestsByHttpVersionSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, bot_class : "botClass", device_type : "deviceType",
-    http_protocol : "httpProtocol", ip_version : "ipVersion", os : "os", tls_version :
-    "tlsVersion", format : "format" }
+    "continent" => strings, bot_class : "botClass" => choices, device_type : "deviceType"
+    => choices, http_protocol : "httpProtocol" => choices, ip_version : "ipVersion" =>
+    choices, os : "os" => choices, tls_version : "tlsVersion" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2877,16 +2901,17 @@ pub struct GetHttpRequestsByIpVersionSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetHttpRequestsByIpVersionSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, bot_class : "botClass", device_type : "deviceType",
-    http_protocol : "httpProtocol", http_version : "httpVersion", os : "os", tls_version
-    : "tlsVersion", format : "format" }
+    "continent" => strings, bot_class : "botClass" => choices, device_type : "deviceType"
+    => choices, http_protocol : "httpProtocol" => choices, http_version : "httpVersion"
+    => choices, os : "os" => choices, tls_version : "tlsVersion" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_os_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2931,16 +2956,17 @@ pub struct GetHttpRequestsByOsSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetHttpRequestsByOsSummaryQuery { name : "name" => strings, date_range : "dateRange"
     => strings, date_start : "dateStart" => strings, date_end : "dateEnd" => strings, asn
     : "asn" => strings, location : "location" => strings, continent : "continent" =>
-    strings, bot_class : "botClass", device_type : "deviceType", http_protocol :
-    "httpProtocol", http_version : "httpVersion", ip_version : "ipVersion", tls_version :
-    "tlsVersion", format : "format" }
+    strings, bot_class : "botClass" => choices, device_type : "deviceType" => choices,
+    http_protocol : "httpProtocol" => choices, http_version : "httpVersion" => choices,
+    ip_version : "ipVersion" => choices, tls_version : "tlsVersion" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_post_quantum_support_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2989,16 +3015,17 @@ pub struct GetHttpRequestsByPostQuantumSupportSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetHttpRequestsByPostQuantumSupportSummaryQuery { name : "name" => strings,
     date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
     "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
-    continent : "continent" => strings, bot_class : "botClass", device_type :
-    "deviceType", http_protocol : "httpProtocol", http_version : "httpVersion",
-    ip_version : "ipVersion", os : "os", tls_version : "tlsVersion", format : "format" }
+    continent : "continent" => strings, bot_class : "botClass" => choices, device_type :
+    "deviceType" => choices, http_protocol : "httpProtocol" => choices, http_version :
+    "httpVersion" => choices, ip_version : "ipVersion" => choices, os : "os" => choices,
+    tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3043,16 +3070,17 @@ pub struct GetHttpRequestsByTlsVersionSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetHttpRequestsByTlsVersionSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, bot_class : "botClass", device_type : "deviceType",
-    http_protocol : "httpProtocol", http_version : "httpVersion", ip_version :
-    "ipVersion", os : "os", format : "format" }
+    "continent" => strings, bot_class : "botClass" => choices, device_type : "deviceType"
+    => choices, http_protocol : "httpProtocol" => choices, http_version : "httpVersion"
+    => choices, ip_version : "ipVersion" => choices, os : "os" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3079,15 +3107,15 @@ pub struct GetHttpRequestsTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, normalization : "normalization", format
-    : "format" }
+    GetHttpRequestsTimeSeriesQuery { agg_interval : "aggInterval" => choice, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, normalization :
+    "normalization" => choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3246,16 +3274,17 @@ pub struct GetHttpRequestsByBotClassTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByBotClassTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, device_type :
-    "deviceType", http_protocol : "httpProtocol", http_version : "httpVersion",
-    ip_version : "ipVersion", os : "os", tls_version : "tlsVersion", format : "format" }
+    GetHttpRequestsByBotClassTimeSeriesQuery { agg_interval : "aggInterval" => choice,
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, device_type :
+    "deviceType" => choices, http_protocol : "httpProtocol" => choices, http_version :
+    "httpVersion" => choices, ip_version : "ipVersion" => choices, os : "os" => choices,
+    tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_user_agent_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3308,17 +3337,18 @@ pub struct GetHttpRequestsByUserAgentTimeSeriesQuery {
     pub limit_per_group: ::std::option::Option<i64>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByUserAgentTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
-    device_type : "deviceType", http_protocol : "httpProtocol", http_version :
-    "httpVersion", ip_version : "ipVersion", os : "os", tls_version : "tlsVersion",
-    limit_per_group : "limitPerGroup" => integer, format : "format" }
+    GetHttpRequestsByUserAgentTimeSeriesQuery { agg_interval : "aggInterval" => choice,
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, bot_class :
+    "botClass" => choices, device_type : "deviceType" => choices, http_protocol :
+    "httpProtocol" => choices, http_version : "httpVersion" => choices, ip_version :
+    "ipVersion" => choices, os : "os" => choices, tls_version : "tlsVersion" => choices,
+    limit_per_group : "limitPerGroup" => integer, format : "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_user_agent_family_time_series`], [`RadarHttpApi::get_http_requests_by_post_quantum_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3369,17 +3399,18 @@ pub struct GetHttpRequestsByUserAgentFamilyTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByUserAgentFamilyTimeSeriesQuery { agg_interval : "aggInterval", name
-    : "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
-    device_type : "deviceType", http_protocol : "httpProtocol", http_version :
-    "httpVersion", ip_version : "ipVersion", os : "os", tls_version : "tlsVersion",
-    format : "format" }
+    GetHttpRequestsByUserAgentFamilyTimeSeriesQuery { agg_interval : "aggInterval" =>
+    choice, name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, bot_class :
+    "botClass" => choices, device_type : "deviceType" => choices, http_protocol :
+    "httpProtocol" => choices, http_version : "httpVersion" => choices, ip_version :
+    "ipVersion" => choices, os : "os" => choices, tls_version : "tlsVersion" => choices,
+    format : "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_device_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3426,16 +3457,17 @@ pub struct GetHttpRequestsByDeviceTypeTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByDeviceTypeTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
-    http_protocol : "httpProtocol", http_version : "httpVersion", ip_version :
-    "ipVersion", os : "os", tls_version : "tlsVersion", format : "format" }
+    GetHttpRequestsByDeviceTypeTimeSeriesQuery { agg_interval : "aggInterval" => choice,
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, bot_class :
+    "botClass" => choices, http_protocol : "httpProtocol" => choices, http_version :
+    "httpVersion" => choices, ip_version : "ipVersion" => choices, os : "os" => choices,
+    tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_http_https_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3482,16 +3514,17 @@ pub struct GetHttpRequestsByHttpHttpsTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpHttpsTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
-    device_type : "deviceType", http_version : "httpVersion", ip_version : "ipVersion",
-    os : "os", tls_version : "tlsVersion", format : "format" }
+    GetHttpRequestsByHttpHttpsTimeSeriesQuery { agg_interval : "aggInterval" => choice,
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, bot_class :
+    "botClass" => choices, device_type : "deviceType" => choices, http_version :
+    "httpVersion" => choices, ip_version : "ipVersion" => choices, os : "os" => choices,
+    tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_http_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3538,16 +3571,17 @@ pub struct GetHttpRequestsByHttpVersionTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByHttpVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
-    device_type : "deviceType", http_protocol : "httpProtocol", ip_version : "ipVersion",
-    os : "os", tls_version : "tlsVersion", format : "format" }
+    GetHttpRequestsByHttpVersionTimeSeriesQuery { agg_interval : "aggInterval" => choice,
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, bot_class :
+    "botClass" => choices, device_type : "deviceType" => choices, http_protocol :
+    "httpProtocol" => choices, ip_version : "ipVersion" => choices, os : "os" => choices,
+    tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3594,16 +3628,17 @@ pub struct GetHttpRequestsByIpVersionTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByIpVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
-    device_type : "deviceType", http_protocol : "httpProtocol", http_version :
-    "httpVersion", os : "os", tls_version : "tlsVersion", format : "format" }
+    GetHttpRequestsByIpVersionTimeSeriesQuery { agg_interval : "aggInterval" => choice,
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, bot_class :
+    "botClass" => choices, device_type : "deviceType" => choices, http_protocol :
+    "httpProtocol" => choices, http_version : "httpVersion" => choices, os : "os" =>
+    choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_os_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3650,16 +3685,17 @@ pub struct GetHttpRequestsByOsTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByOsTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, bot_class : "botClass", device_type :
-    "deviceType", http_protocol : "httpProtocol", http_version : "httpVersion",
-    ip_version : "ipVersion", tls_version : "tlsVersion", format : "format" }
+    GetHttpRequestsByOsTimeSeriesQuery { agg_interval : "aggInterval" => choice, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass" =>
+    choices, device_type : "deviceType" => choices, http_protocol : "httpProtocol" =>
+    choices, http_version : "httpVersion" => choices, ip_version : "ipVersion" =>
+    choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3706,16 +3742,17 @@ pub struct GetHttpRequestsByTlsVersionTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByTlsVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
-    device_type : "deviceType", http_protocol : "httpProtocol", http_version :
-    "httpVersion", ip_version : "ipVersion", os : "os", format : "format" }
+    GetHttpRequestsByTlsVersionTimeSeriesQuery { agg_interval : "aggInterval" => choice,
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, bot_class :
+    "botClass" => choices, device_type : "deviceType" => choices, http_protocol :
+    "httpProtocol" => choices, http_version : "httpVersion" => choices, ip_version :
+    "ipVersion" => choices, os : "os" => choices, format : "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests`], [`RadarHttpApi::get_top_user_agents_by_http_requests`], [`RadarHttpApi::get_top_user_agent_families_by_http_requests`], [`RadarHttpApi::get_top_locations_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3770,17 +3807,18 @@ pub struct GetTopAsesByHttpRequestsQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopAsesByHttpRequestsQuery { limit : "limit" => integer, name : "name" => strings,
     date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
     "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
-    continent : "continent" => strings, bot_class : "botClass", device_type :
-    "deviceType", http_protocol : "httpProtocol", http_version : "httpVersion",
-    ip_version : "ipVersion", os : "os", tls_version : "tlsVersion", browser_family :
-    "browserFamily", format : "format" }
+    continent : "continent" => strings, bot_class : "botClass" => choices, device_type :
+    "deviceType" => choices, http_protocol : "httpProtocol" => choices, http_version :
+    "httpVersion" => choices, ip_version : "ipVersion" => choices, os : "os" => choices,
+    tls_version : "tlsVersion" => choices, browser_family : "browserFamily" => choices,
+    format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3891,17 +3929,18 @@ pub struct GetTopAsesByHttpRequestsForBotClassQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopAsesByHttpRequestsForBotClassQuery { limit : "limit" => integer, name : "name"
     => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, device_type : "deviceType",
-    http_protocol : "httpProtocol", http_version : "httpVersion", ip_version :
-    "ipVersion", os : "os", tls_version : "tlsVersion", browser_family : "browserFamily",
-    format : "format" }
+    strings, continent : "continent" => strings, device_type : "deviceType" => choices,
+    http_protocol : "httpProtocol" => choices, http_version : "httpVersion" => choices,
+    ip_version : "ipVersion" => choices, os : "os" => choices, tls_version : "tlsVersion"
+    => choices, browser_family : "browserFamily" => choices, format : "format" => choice
+    }
 );
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_browser_family`], [`RadarHttpApi::get_top_locations_by_http_requests_for_browser_family`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3952,17 +3991,18 @@ pub struct GetTopAsesByHttpRequestsForBrowserFamilyQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopAsesByHttpRequestsForBrowserFamilyQuery { limit : "limit" => integer, name :
     "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
     strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
-    device_type : "deviceType", http_protocol : "httpProtocol", http_version :
-    "httpVersion", ip_version : "ipVersion", os : "os", tls_version : "tlsVersion",
-    format : "format" }
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass" =>
+    choices, device_type : "deviceType" => choices, http_protocol : "httpProtocol" =>
+    choices, http_version : "httpVersion" => choices, ip_version : "ipVersion" =>
+    choices, os : "os" => choices, tls_version : "tlsVersion" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_device_type`], [`RadarHttpApi::get_top_locations_by_http_requests_for_device_type`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4013,17 +4053,18 @@ pub struct GetTopAsesByHttpRequestsForDeviceTypeQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopAsesByHttpRequestsForDeviceTypeQuery { limit : "limit" => integer, name :
     "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
     strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
-    http_protocol : "httpProtocol", http_version : "httpVersion", ip_version :
-    "ipVersion", os : "os", tls_version : "tlsVersion", browser_family : "browserFamily",
-    format : "format" }
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass" =>
+    choices, http_protocol : "httpProtocol" => choices, http_version : "httpVersion" =>
+    choices, ip_version : "ipVersion" => choices, os : "os" => choices, tls_version :
+    "tlsVersion" => choices, browser_family : "browserFamily" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_http_protocol`], [`RadarHttpApi::get_top_ases_by_http_requests_for_http_version`], [`RadarHttpApi::get_top_locations_by_http_requests_for_http_protocol`], [`RadarHttpApi::get_top_locations_by_http_requests_for_http_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4074,17 +4115,18 @@ pub struct GetTopAsesByHttpRequestsForHttpProtocolQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopAsesByHttpRequestsForHttpProtocolQuery { limit : "limit" => integer, name :
     "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
     strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
-    device_type : "deviceType", http_protocol : "httpProtocol", ip_version : "ipVersion",
-    os : "os", tls_version : "tlsVersion", browser_family : "browserFamily", format :
-    "format" }
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass" =>
+    choices, device_type : "deviceType" => choices, http_protocol : "httpProtocol" =>
+    choices, ip_version : "ipVersion" => choices, os : "os" => choices, tls_version :
+    "tlsVersion" => choices, browser_family : "browserFamily" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_ip_version`], [`RadarHttpApi::get_top_locations_by_http_requests_for_ip_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4135,17 +4177,18 @@ pub struct GetTopAsesByHttpRequestsForIpVersionQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopAsesByHttpRequestsForIpVersionQuery { limit : "limit" => integer, name : "name"
     => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, bot_class : "botClass", device_type :
-    "deviceType", http_protocol : "httpProtocol", http_version : "httpVersion", os :
-    "os", tls_version : "tlsVersion", browser_family : "browserFamily", format : "format"
-    }
+    strings, continent : "continent" => strings, bot_class : "botClass" => choices,
+    device_type : "deviceType" => choices, http_protocol : "httpProtocol" => choices,
+    http_version : "httpVersion" => choices, os : "os" => choices, tls_version :
+    "tlsVersion" => choices, browser_family : "browserFamily" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_os`], [`RadarHttpApi::get_top_locations_by_http_requests_for_os`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4196,17 +4239,18 @@ pub struct GetTopAsesByHttpRequestsForOsQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopAsesByHttpRequestsForOsQuery { limit : "limit" => integer, name : "name" =>
     strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, bot_class : "botClass", device_type :
-    "deviceType", http_protocol : "httpProtocol", http_version : "httpVersion",
-    ip_version : "ipVersion", tls_version : "tlsVersion", browser_family :
-    "browserFamily", format : "format" }
+    strings, continent : "continent" => strings, bot_class : "botClass" => choices,
+    device_type : "deviceType" => choices, http_protocol : "httpProtocol" => choices,
+    http_version : "httpVersion" => choices, ip_version : "ipVersion" => choices,
+    tls_version : "tlsVersion" => choices, browser_family : "browserFamily" => choices,
+    format : "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_tls_version`], [`RadarHttpApi::get_top_locations_by_http_requests_for_tls_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4257,17 +4301,18 @@ pub struct GetTopAsesByHttpRequestsForTlsVersionQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopAsesByHttpRequestsForTlsVersionQuery { limit : "limit" => integer, name :
     "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
     strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass",
-    device_type : "deviceType", http_protocol : "httpProtocol", http_version :
-    "httpVersion", ip_version : "ipVersion", os : "os", browser_family : "browserFamily",
-    format : "format" }
+    "location" => strings, continent : "continent" => strings, bot_class : "botClass" =>
+    choices, device_type : "deviceType" => choices, http_protocol : "httpProtocol" =>
+    choices, http_version : "httpVersion" => choices, ip_version : "ipVersion" =>
+    choices, os : "os" => choices, browser_family : "browserFamily" => choices, format :
+    "format" => choice }
 );
 impl crate::runtime::TypedQuery for GetHttpRequestsByBotClassSummaryQuery {}
 impl crate::runtime::TypedQuery for GetHttpRequestsByBotClassTimeSeriesQuery {}

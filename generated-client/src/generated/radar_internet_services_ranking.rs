@@ -95,7 +95,7 @@ pub struct InternetServicesCategories {
     pub categories_0: ::std::option::Option<
         ::std::vec::Vec<InternetServicesCategoriesCategories0>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -105,7 +105,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternetServicesCategoriesCategories0 {
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -116,7 +116,7 @@ crate::runtime::object!(
 pub struct InternetServicesRankTimeSeries {
     pub meta: ::std::option::Option<InternetServicesRankTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<InternetServicesRankTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -142,7 +142,7 @@ pub struct InternetServicesRankTimeSeriesMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<InternetServicesRankTimeSeriesMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -158,7 +158,7 @@ pub struct InternetServicesRankTimeSeriesMetaConfidenceInfo {
         ::std::vec::Vec<InternetServicesRankTimeSeriesMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -181,7 +181,7 @@ pub struct InternetServicesRankTimeSeriesMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -197,7 +197,7 @@ pub struct InternetServicesRankTimeSeriesMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -209,7 +209,7 @@ crate::runtime::object!(
 pub struct InternetServicesRankTimeSeriesMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -220,7 +220,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternetServicesRankTimeSeriesSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -231,7 +231,7 @@ crate::runtime::object!(
 pub struct TopInternetServices {
     pub meta: ::std::option::Option<TopInternetServicesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopInternetServicesTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -254,7 +254,7 @@ pub struct TopInternetServicesMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<InternetServicesRankTimeSeriesMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -267,7 +267,7 @@ crate::runtime::object!(
 pub struct TopInternetServicesTop0 {
     pub rank: ::std::option::Option<i64>,
     pub service: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

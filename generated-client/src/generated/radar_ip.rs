@@ -43,35 +43,34 @@ impl RadarIpApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpAddress {
     pub ip: ::std::option::Option<IpAddressIp>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(IpAddress { ip : "ip" => object });
 /// Used by [`RadarIpApi::get_ip_address_details`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct IpAddressIp {
-    pub asn: ::std::string::String,
+    pub asn: ::std::option::Option<::std::string::String>,
     /// `asnLocation`
-    pub asn_location: ::std::string::String,
+    pub asn_location: ::std::option::Option<::std::string::String>,
     /// `asnName`
-    pub asn_name: ::std::string::String,
+    pub asn_name: ::std::option::Option<::std::string::String>,
     /// `asnOrgName`
-    pub asn_org_name: ::std::string::String,
-    pub ip: ::std::string::String,
+    pub asn_org_name: ::std::option::Option<::std::string::String>,
+    pub ip: ::std::option::Option<::std::string::String>,
     /// `ipVersion`
-    pub ip_version: ::std::string::String,
-    pub location: ::std::string::String,
+    pub ip_version: ::std::option::Option<::std::string::String>,
+    pub location: ::std::option::Option<::std::string::String>,
     /// `locationName`
-    pub location_name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub location_name: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IpAddressIp { asn : "asn" required => string, asn_location : "asnLocation" required
-    => string, asn_name : "asnName" required => string, asn_org_name : "asnOrgName"
-    required => string, ip : "ip" required => string, ip_version : "ipVersion" required
-    => string, location : "location" required => string, location_name : "locationName"
-    required => string }
+    IpAddressIp { asn : "asn" => string, asn_location : "asnLocation" => string, asn_name
+    : "asnName" => string, asn_org_name : "asnOrgName" => string, ip : "ip" => string,
+    ip_version : "ipVersion" => string, location : "location" => string, location_name :
+    "locationName" => string }
 );
 impl IpAddressIp {
     /// A value with the required fields set and the others empty.
@@ -87,14 +86,22 @@ impl IpAddressIp {
         location_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            asn: ::std::convert::Into::into(asn),
-            asn_location: ::std::convert::Into::into(asn_location),
-            asn_name: ::std::convert::Into::into(asn_name),
-            asn_org_name: ::std::convert::Into::into(asn_org_name),
-            ip: ::std::convert::Into::into(ip),
-            ip_version: ::std::convert::Into::into(ip_version),
-            location: ::std::convert::Into::into(location),
-            location_name: ::std::convert::Into::into(location_name),
+            asn: ::std::option::Option::Some(::std::convert::Into::into(asn)),
+            asn_location: ::std::option::Option::Some(
+                ::std::convert::Into::into(asn_location),
+            ),
+            asn_name: ::std::option::Option::Some(::std::convert::Into::into(asn_name)),
+            asn_org_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(asn_org_name),
+            ),
+            ip: ::std::option::Option::Some(::std::convert::Into::into(ip)),
+            ip_version: ::std::option::Option::Some(
+                ::std::convert::Into::into(ip_version),
+            ),
+            location: ::std::option::Option::Some(::std::convert::Into::into(location)),
+            location_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(location_name),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -106,11 +113,12 @@ pub struct GetIpAddressDetailsQuery {
     pub ip: ::std::string::String,
     /// Format results are returned in
     pub format: ::std::option::Option<GetIpAddressDetailsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetIpAddressDetailsQuery { ip : "ip" required => string, format : "format" }
+    GetIpAddressDetailsQuery { ip : "ip" required => string, format : "format" => choice
+    }
 );
 impl GetIpAddressDetailsQuery {
     /// A value with the required fields set and the others empty.

@@ -541,7 +541,7 @@ pub struct GetLayer3AttacksByBitrateSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetLayer3AttacksByBitrateSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -560,19 +560,18 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMeta {
         ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
-    pub normalization: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer3AttacksByBitrateSummaryResponseMeta { confidence_info : "confidenceInfo" =>
-    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" required =>
-    string, normalization : "normalization" required => string, units : "units" =>
-    objects }
+    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
+    normalization : "normalization" => string, units : "units" => objects }
 );
 impl GetLayer3AttacksByBitrateSummaryResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -583,8 +582,12 @@ impl GetLayer3AttacksByBitrateSummaryResponseMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
-            normalization: ::std::convert::Into::into(normalization),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
+            normalization: ::std::option::Option::Some(
+                ::std::convert::Into::into(normalization),
+            ),
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -599,7 +602,7 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfo {
         >,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -610,14 +613,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::string::String,
-    pub description: ::std::string::String,
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::string::String,
+    pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    pub is_instantaneous: bool,
+    pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -626,16 +629,15 @@ pub struct GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation 
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" required => string, description : "description" required => string,
-    end_date : "endDate" => string, event_type : "eventType" required => string,
-    is_instantaneous : "isInstantaneous" required => boolean, linked_url : "linkedUrl" =>
-    string, start_date : "startDate" => string, end_time : "endTime" => string,
-    start_time : "startTime" => string }
+    "dataSource" => string, description : "description" => string, end_date : "endDate"
+    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
+    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string,
+    end_time : "endTime" => string, start_time : "startTime" => string }
 );
 impl GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -646,11 +648,17 @@ impl GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation {
         is_instantaneous: bool,
     ) -> Self {
         Self {
-            data_source: ::std::convert::Into::into(data_source),
-            description: ::std::convert::Into::into(description),
+            data_source: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_source),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             end_date: ::std::option::Option::None,
-            event_type: ::std::convert::Into::into(event_type),
-            is_instantaneous,
+            event_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(event_type),
+            ),
+            is_instantaneous: ::std::option::Option::Some(is_instantaneous),
             linked_url: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
@@ -663,15 +671,15 @@ impl GetLayer3AttacksByBitrateSummaryResponseMetaConfidenceInfoAnnotation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
-    pub end_time: ::std::string::String,
+    pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
-    pub start_time: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryResponseMetaDateRange { end_time : "endTime" required
-    => string, start_time : "startTime" required => string }
+    GetLayer3AttacksByBitrateSummaryResponseMetaDateRange { end_time : "endTime" =>
+    string, start_time : "startTime" => string }
 );
 impl GetLayer3AttacksByBitrateSummaryResponseMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -680,8 +688,10 @@ impl GetLayer3AttacksByBitrateSummaryResponseMetaDateRange {
         start_time: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            end_time: ::std::convert::Into::into(end_time),
-            start_time: ::std::convert::Into::into(start_time),
+            end_time: ::std::option::Option::Some(::std::convert::Into::into(end_time)),
+            start_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_time),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -691,7 +701,7 @@ impl GetLayer3AttacksByBitrateSummaryResponseMetaDateRange {
 pub struct GetLayer3AttacksByBitrateSummaryResponseMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -702,24 +712,23 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByBitrateSummaryResponseSummary0 {
     /// `OVER_100_GBPS`
-    pub over_100_gbps: ::std::string::String,
+    pub over_100_gbps: ::std::option::Option<::std::string::String>,
     /// `UNDER_500_MBPS`
-    pub under_500_mbps: ::std::string::String,
+    pub under_500_mbps: ::std::option::Option<::std::string::String>,
     /// `_10_GBPS_TO_100_GBPS`
-    pub _10_gbps_to_100_gbps: ::std::string::String,
+    pub _10_gbps_to_100_gbps: ::std::option::Option<::std::string::String>,
     /// `_1_GBPS_TO_10_GBPS`
-    pub _1_gbps_to_10_gbps: ::std::string::String,
+    pub _1_gbps_to_10_gbps: ::std::option::Option<::std::string::String>,
     /// `_500_MBPS_TO_1_GBPS`
-    pub _500_mbps_to_1_gbps: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub _500_mbps_to_1_gbps: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryResponseSummary0 { over_100_gbps : "OVER_100_GBPS"
-    required => string, under_500_mbps : "UNDER_500_MBPS" required => string,
-    _10_gbps_to_100_gbps : "_10_GBPS_TO_100_GBPS" required => string, _1_gbps_to_10_gbps
-    : "_1_GBPS_TO_10_GBPS" required => string, _500_mbps_to_1_gbps :
-    "_500_MBPS_TO_1_GBPS" required => string }
+    GetLayer3AttacksByBitrateSummaryResponseSummary0 { over_100_gbps : "OVER_100_GBPS" =>
+    string, under_500_mbps : "UNDER_500_MBPS" => string, _10_gbps_to_100_gbps :
+    "_10_GBPS_TO_100_GBPS" => string, _1_gbps_to_10_gbps : "_1_GBPS_TO_10_GBPS" =>
+    string, _500_mbps_to_1_gbps : "_500_MBPS_TO_1_GBPS" => string }
 );
 impl GetLayer3AttacksByBitrateSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -731,11 +740,21 @@ impl GetLayer3AttacksByBitrateSummaryResponseSummary0 {
         _500_mbps_to_1_gbps: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            over_100_gbps: ::std::convert::Into::into(over_100_gbps),
-            under_500_mbps: ::std::convert::Into::into(under_500_mbps),
-            _10_gbps_to_100_gbps: ::std::convert::Into::into(_10_gbps_to_100_gbps),
-            _1_gbps_to_10_gbps: ::std::convert::Into::into(_1_gbps_to_10_gbps),
-            _500_mbps_to_1_gbps: ::std::convert::Into::into(_500_mbps_to_1_gbps),
+            over_100_gbps: ::std::option::Option::Some(
+                ::std::convert::Into::into(over_100_gbps),
+            ),
+            under_500_mbps: ::std::option::Option::Some(
+                ::std::convert::Into::into(under_500_mbps),
+            ),
+            _10_gbps_to_100_gbps: ::std::option::Option::Some(
+                ::std::convert::Into::into(_10_gbps_to_100_gbps),
+            ),
+            _1_gbps_to_10_gbps: ::std::option::Option::Some(
+                ::std::convert::Into::into(_1_gbps_to_10_gbps),
+            ),
+            _500_mbps_to_1_gbps: ::std::option::Option::Some(
+                ::std::convert::Into::into(_500_mbps_to_1_gbps),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -747,7 +766,7 @@ pub struct GetLayer3AttacksByDurationSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetLayer3AttacksByDurationSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -758,26 +777,26 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByDurationSummaryResponseSummary0 {
     /// `OVER_3_HOURS`
-    pub over_3_hours: ::std::string::String,
+    pub over_3_hours: ::std::option::Option<::std::string::String>,
     /// `UNDER_10_MINS`
-    pub under_10_mins: ::std::string::String,
+    pub under_10_mins: ::std::option::Option<::std::string::String>,
     /// `_10_MINS_TO_20_MINS`
-    pub _10_mins_to_20_mins: ::std::string::String,
+    pub _10_mins_to_20_mins: ::std::option::Option<::std::string::String>,
     /// `_1_HOUR_TO_3_HOURS`
-    pub _1_hour_to_3_hours: ::std::string::String,
+    pub _1_hour_to_3_hours: ::std::option::Option<::std::string::String>,
     /// `_20_MINS_TO_40_MINS`
-    pub _20_mins_to_40_mins: ::std::string::String,
+    pub _20_mins_to_40_mins: ::std::option::Option<::std::string::String>,
     /// `_40_MINS_TO_1_HOUR`
-    pub _40_mins_to_1_hour: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub _40_mins_to_1_hour: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByDurationSummaryResponseSummary0 { over_3_hours : "OVER_3_HOURS"
-    required => string, under_10_mins : "UNDER_10_MINS" required => string,
-    _10_mins_to_20_mins : "_10_MINS_TO_20_MINS" required => string, _1_hour_to_3_hours :
-    "_1_HOUR_TO_3_HOURS" required => string, _20_mins_to_40_mins : "_20_MINS_TO_40_MINS"
-    required => string, _40_mins_to_1_hour : "_40_MINS_TO_1_HOUR" required => string }
+    GetLayer3AttacksByDurationSummaryResponseSummary0 { over_3_hours : "OVER_3_HOURS" =>
+    string, under_10_mins : "UNDER_10_MINS" => string, _10_mins_to_20_mins :
+    "_10_MINS_TO_20_MINS" => string, _1_hour_to_3_hours : "_1_HOUR_TO_3_HOURS" => string,
+    _20_mins_to_40_mins : "_20_MINS_TO_40_MINS" => string, _40_mins_to_1_hour :
+    "_40_MINS_TO_1_HOUR" => string }
 );
 impl GetLayer3AttacksByDurationSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -790,12 +809,24 @@ impl GetLayer3AttacksByDurationSummaryResponseSummary0 {
         _40_mins_to_1_hour: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            over_3_hours: ::std::convert::Into::into(over_3_hours),
-            under_10_mins: ::std::convert::Into::into(under_10_mins),
-            _10_mins_to_20_mins: ::std::convert::Into::into(_10_mins_to_20_mins),
-            _1_hour_to_3_hours: ::std::convert::Into::into(_1_hour_to_3_hours),
-            _20_mins_to_40_mins: ::std::convert::Into::into(_20_mins_to_40_mins),
-            _40_mins_to_1_hour: ::std::convert::Into::into(_40_mins_to_1_hour),
+            over_3_hours: ::std::option::Option::Some(
+                ::std::convert::Into::into(over_3_hours),
+            ),
+            under_10_mins: ::std::option::Option::Some(
+                ::std::convert::Into::into(under_10_mins),
+            ),
+            _10_mins_to_20_mins: ::std::option::Option::Some(
+                ::std::convert::Into::into(_10_mins_to_20_mins),
+            ),
+            _1_hour_to_3_hours: ::std::option::Option::Some(
+                ::std::convert::Into::into(_1_hour_to_3_hours),
+            ),
+            _20_mins_to_40_mins: ::std::option::Option::Some(
+                ::std::convert::Into::into(_20_mins_to_40_mins),
+            ),
+            _40_mins_to_1_hour: ::std::option::Option::Some(
+                ::std::convert::Into::into(_40_mins_to_1_hour),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -809,12 +840,12 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponse {
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer3AttacksByTargetedIndustrySummaryResponse { meta : "meta" => object,
-    summary_0 : "summary_0" }
+    summary_0 : "summary_0" => map }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -833,7 +864,7 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -851,7 +882,7 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfo {
         >,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -878,7 +909,7 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfoAn
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -896,7 +927,7 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -910,7 +941,7 @@ pub struct GetLayer3AttacksByIpVersionSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetLayer3AttacksByIpVersionSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -921,15 +952,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    pub ipv4: ::std::string::String,
+    pub ipv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    pub ipv6: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ipv6: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required =>
-    string, ipv6 : "IPv6" required => string }
+    GetLayer3AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" => string, ipv6 :
+    "IPv6" => string }
 );
 impl GetLayer3AttacksByIpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -938,8 +969,8 @@ impl GetLayer3AttacksByIpVersionSummaryResponseSummary0 {
         ipv6: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            ipv4: ::std::convert::Into::into(ipv4),
-            ipv6: ::std::convert::Into::into(ipv6),
+            ipv4: ::std::option::Option::Some(::std::convert::Into::into(ipv4)),
+            ipv6: ::std::option::Option::Some(::std::convert::Into::into(ipv6)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -951,7 +982,7 @@ pub struct GetLayer3AttacksByProtocolSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetLayer3AttacksByProtocolSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -962,20 +993,19 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByProtocolSummaryResponseSummary0 {
     /// `GRE`
-    pub gre: ::std::string::String,
+    pub gre: ::std::option::Option<::std::string::String>,
     /// `ICMP`
-    pub icmp: ::std::string::String,
+    pub icmp: ::std::option::Option<::std::string::String>,
     /// `TCP`
-    pub tcp: ::std::string::String,
+    pub tcp: ::std::option::Option<::std::string::String>,
     /// `UDP`
-    pub udp: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub udp: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByProtocolSummaryResponseSummary0 { gre : "GRE" required => string,
-    icmp : "ICMP" required => string, tcp : "TCP" required => string, udp : "UDP"
-    required => string }
+    GetLayer3AttacksByProtocolSummaryResponseSummary0 { gre : "GRE" => string, icmp :
+    "ICMP" => string, tcp : "TCP" => string, udp : "UDP" => string }
 );
 impl GetLayer3AttacksByProtocolSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -986,10 +1016,10 @@ impl GetLayer3AttacksByProtocolSummaryResponseSummary0 {
         udp: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            gre: ::std::convert::Into::into(gre),
-            icmp: ::std::convert::Into::into(icmp),
-            tcp: ::std::convert::Into::into(tcp),
-            udp: ::std::convert::Into::into(udp),
+            gre: ::std::option::Option::Some(::std::convert::Into::into(gre)),
+            icmp: ::std::option::Option::Some(::std::convert::Into::into(icmp)),
+            tcp: ::std::option::Option::Some(::std::convert::Into::into(tcp)),
+            udp: ::std::option::Option::Some(::std::convert::Into::into(udp)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -999,7 +1029,7 @@ impl GetLayer3AttacksByProtocolSummaryResponseSummary0 {
 pub struct GetLayer3AttacksByBytesTimeSeriesResponse {
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1025,7 +1055,7 @@ pub struct GetLayer3AttacksByBytesTimeSeriesResponseMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1043,7 +1073,7 @@ pub struct GetLayer3AttacksByBytesTimeSeriesResponseMetaConfidenceInfo {
         >,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1066,7 +1096,7 @@ pub struct GetLayer3AttacksByBytesTimeSeriesResponseMetaConfidenceInfoAnnotation
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1078,14 +1108,14 @@ crate::runtime::object!(
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByBytesTimeSeriesResponseSerie0 {
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    pub values: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBytesTimeSeriesResponseSerie0 { timestamps : "timestamps" required
-    => strings, values : "values" required => strings }
+    GetLayer3AttacksByBytesTimeSeriesResponseSerie0 { timestamps : "timestamps" =>
+    strings, values : "values" => strings }
 );
 impl GetLayer3AttacksByBytesTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1094,8 +1124,8 @@ impl GetLayer3AttacksByBytesTimeSeriesResponseSerie0 {
         values: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            timestamps,
-            values,
+            timestamps: ::std::option::Option::Some(timestamps),
+            values: ::std::option::Option::Some(values),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1107,7 +1137,7 @@ pub struct GetLayer3AttacksByBitrateTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetLayer3AttacksByBitrateTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1118,26 +1148,31 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 {
     /// `OVER_100_GBPS`
-    pub over_100_gbps: ::std::vec::Vec<::std::string::String>,
+    pub over_100_gbps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `UNDER_500_MBPS`
-    pub under_500_mbps: ::std::vec::Vec<::std::string::String>,
+    pub under_500_mbps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `_10_GBPS_TO_100_GBPS`
-    pub _10_gbps_to_100_gbps: ::std::vec::Vec<::std::string::String>,
+    pub _10_gbps_to_100_gbps: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// `_1_GBPS_TO_10_GBPS`
-    pub _1_gbps_to_10_gbps: ::std::vec::Vec<::std::string::String>,
+    pub _1_gbps_to_10_gbps: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// `_500_MBPS_TO_1_GBPS`
-    pub _500_mbps_to_1_gbps: ::std::vec::Vec<::std::string::String>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub _500_mbps_to_1_gbps: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 { over_100_gbps : "OVER_100_GBPS"
-    required => strings, under_500_mbps : "UNDER_500_MBPS" required => strings,
-    _10_gbps_to_100_gbps : "_10_GBPS_TO_100_GBPS" required => strings, _1_gbps_to_10_gbps
-    : "_1_GBPS_TO_10_GBPS" required => strings, _500_mbps_to_1_gbps :
-    "_500_MBPS_TO_1_GBPS" required => strings, timestamps : "timestamps" required =>
-    strings }
+    => strings, under_500_mbps : "UNDER_500_MBPS" => strings, _10_gbps_to_100_gbps :
+    "_10_GBPS_TO_100_GBPS" => strings, _1_gbps_to_10_gbps : "_1_GBPS_TO_10_GBPS" =>
+    strings, _500_mbps_to_1_gbps : "_500_MBPS_TO_1_GBPS" => strings, timestamps :
+    "timestamps" => strings }
 );
 impl GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1150,12 +1185,12 @@ impl GetLayer3AttacksByBitrateTimeSeriesResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            over_100_gbps,
-            under_500_mbps,
-            _10_gbps_to_100_gbps,
-            _1_gbps_to_10_gbps,
-            _500_mbps_to_1_gbps,
-            timestamps,
+            over_100_gbps: ::std::option::Option::Some(over_100_gbps),
+            under_500_mbps: ::std::option::Option::Some(under_500_mbps),
+            _10_gbps_to_100_gbps: ::std::option::Option::Some(_10_gbps_to_100_gbps),
+            _1_gbps_to_10_gbps: ::std::option::Option::Some(_1_gbps_to_10_gbps),
+            _500_mbps_to_1_gbps: ::std::option::Option::Some(_500_mbps_to_1_gbps),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1167,7 +1202,7 @@ pub struct GetLayer3AttacksByDurationTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetLayer3AttacksByDurationTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1178,28 +1213,35 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByDurationTimeSeriesResponseSerie0 {
     /// `OVER_3_HOURS`
-    pub over_3_hours: ::std::vec::Vec<::std::string::String>,
+    pub over_3_hours: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `UNDER_10_MINS`
-    pub under_10_mins: ::std::vec::Vec<::std::string::String>,
+    pub under_10_mins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `_10_MINS_TO_20_MINS`
-    pub _10_mins_to_20_mins: ::std::vec::Vec<::std::string::String>,
+    pub _10_mins_to_20_mins: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// `_1_HOUR_TO_3_HOURS`
-    pub _1_hour_to_3_hours: ::std::vec::Vec<::std::string::String>,
+    pub _1_hour_to_3_hours: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// `_20_MINS_TO_40_MINS`
-    pub _20_mins_to_40_mins: ::std::vec::Vec<::std::string::String>,
+    pub _20_mins_to_40_mins: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// `_40_MINS_TO_1_HOUR`
-    pub _40_mins_to_1_hour: ::std::vec::Vec<::std::string::String>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub _40_mins_to_1_hour: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByDurationTimeSeriesResponseSerie0 { over_3_hours : "OVER_3_HOURS"
-    required => strings, under_10_mins : "UNDER_10_MINS" required => strings,
-    _10_mins_to_20_mins : "_10_MINS_TO_20_MINS" required => strings, _1_hour_to_3_hours :
-    "_1_HOUR_TO_3_HOURS" required => strings, _20_mins_to_40_mins : "_20_MINS_TO_40_MINS"
-    required => strings, _40_mins_to_1_hour : "_40_MINS_TO_1_HOUR" required => strings,
-    timestamps : "timestamps" required => strings }
+    GetLayer3AttacksByDurationTimeSeriesResponseSerie0 { over_3_hours : "OVER_3_HOURS" =>
+    strings, under_10_mins : "UNDER_10_MINS" => strings, _10_mins_to_20_mins :
+    "_10_MINS_TO_20_MINS" => strings, _1_hour_to_3_hours : "_1_HOUR_TO_3_HOURS" =>
+    strings, _20_mins_to_40_mins : "_20_MINS_TO_40_MINS" => strings, _40_mins_to_1_hour :
+    "_40_MINS_TO_1_HOUR" => strings, timestamps : "timestamps" => strings }
 );
 impl GetLayer3AttacksByDurationTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1213,13 +1255,13 @@ impl GetLayer3AttacksByDurationTimeSeriesResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            over_3_hours,
-            under_10_mins,
-            _10_mins_to_20_mins,
-            _1_hour_to_3_hours,
-            _20_mins_to_40_mins,
-            _40_mins_to_1_hour,
-            timestamps,
+            over_3_hours: ::std::option::Option::Some(over_3_hours),
+            under_10_mins: ::std::option::Option::Some(under_10_mins),
+            _10_mins_to_20_mins: ::std::option::Option::Some(_10_mins_to_20_mins),
+            _1_hour_to_3_hours: ::std::option::Option::Some(_1_hour_to_3_hours),
+            _20_mins_to_40_mins: ::std::option::Option::Some(_20_mins_to_40_mins),
+            _40_mins_to_1_hour: ::std::option::Option::Some(_40_mins_to_1_hour),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1229,7 +1271,7 @@ impl GetLayer3AttacksByDurationTimeSeriesResponseSerie0 {
 pub struct Layer3Attacks {
     pub meta: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<Layer3AttacksSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1239,7 +1281,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layer3AttacksSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Layer3AttacksSerie0 { timestamps : "timestamps" => strings });
@@ -1250,7 +1292,7 @@ pub struct GetLayer3AttacksByIpVersionTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1261,17 +1303,16 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub ipv4: ::std::vec::Vec<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    pub ipv6: ::std::vec::Vec<::std::string::String>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required =>
-    strings, ipv6 : "IPv6" required => strings, timestamps : "timestamps" required =>
-    strings }
+    GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" => strings, ipv6
+    : "IPv6" => strings, timestamps : "timestamps" => strings }
 );
 impl GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1281,9 +1322,9 @@ impl GetLayer3AttacksByIpVersionTimeSeriesResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            ipv4,
-            ipv6,
-            timestamps,
+            ipv4: ::std::option::Option::Some(ipv4),
+            ipv6: ::std::option::Option::Some(ipv6),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1295,7 +1336,7 @@ pub struct GetLayer3AttacksByProtocolTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetLayer3AttacksByProtocolTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1306,21 +1347,21 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 {
     /// `GRE`
-    pub gre: ::std::vec::Vec<::std::string::String>,
+    pub gre: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ICMP`
-    pub icmp: ::std::vec::Vec<::std::string::String>,
+    pub icmp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `TCP`
-    pub tcp: ::std::vec::Vec<::std::string::String>,
+    pub tcp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `UDP`
-    pub udp: ::std::vec::Vec<::std::string::String>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub udp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 { gre : "GRE" required => strings,
-    icmp : "ICMP" required => strings, tcp : "TCP" required => strings, udp : "UDP"
-    required => strings, timestamps : "timestamps" required => strings }
+    GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 { gre : "GRE" => strings, icmp :
+    "ICMP" => strings, tcp : "TCP" => strings, udp : "UDP" => strings, timestamps :
+    "timestamps" => strings }
 );
 impl GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1332,11 +1373,11 @@ impl GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            gre,
-            icmp,
-            tcp,
-            udp,
-            timestamps,
+            gre: ::std::option::Option::Some(gre),
+            icmp: ::std::option::Option::Some(icmp),
+            tcp: ::std::option::Option::Some(tcp),
+            udp: ::std::option::Option::Some(udp),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1346,7 +1387,7 @@ impl GetLayer3AttacksByProtocolTimeSeriesResponseSerie0 {
 pub struct TopLayer3AttackPairs {
     pub meta: ::std::option::Option<TopLayer3AttackPairsMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopLayer3AttackPairsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1364,18 +1405,18 @@ pub struct TopLayer3AttackPairsMeta {
         ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
         ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryResponseMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TopLayer3AttackPairsMeta { confidence_info : "confidenceInfo" => object, date_range :
-    "dateRange" => objects, last_updated : "lastUpdated" required => string,
-    normalization : "normalization" => string, units : "units" => objects }
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 impl TopLayer3AttackPairsMeta {
     /// A value with the required fields set and the others empty.
@@ -1383,7 +1424,9 @@ impl TopLayer3AttackPairsMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             normalization: ::std::option::Option::None,
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -1394,17 +1437,16 @@ impl TopLayer3AttackPairsMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLayer3AttackPairsTop0 {
     /// `originCountryAlpha2`
-    pub origin_country_alpha2: ::std::string::String,
+    pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `originCountryName`
-    pub origin_country_name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub origin_country_name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLayer3AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2" required =>
-    string, origin_country_name : "originCountryName" required => string, value : "value"
-    required => string }
+    TopLayer3AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2" => string,
+    origin_country_name : "originCountryName" => string, value : "value" => string }
 );
 impl TopLayer3AttackPairsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1414,9 +1456,13 @@ impl TopLayer3AttackPairsTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            origin_country_alpha2: ::std::convert::Into::into(origin_country_alpha2),
-            origin_country_name: ::std::convert::Into::into(origin_country_name),
-            value: ::std::convert::Into::into(value),
+            origin_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(origin_country_alpha2),
+            ),
+            origin_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(origin_country_name),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1428,7 +1474,7 @@ pub struct GetTopIndustriesTargetedByLayer3AttacksResponse {
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopIndustriesTargetedByLayer3AttacksResponseTop0>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1439,13 +1485,13 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetTopIndustriesTargetedByLayer3AttacksResponseTop0 {
     pub name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopIndustriesTargetedByLayer3AttacksResponseTop0 { name : "name" required =>
-    string, value : "value" required => string }
+    string, value : "value" => string }
 );
 impl GetTopIndustriesTargetedByLayer3AttacksResponseTop0 {
     /// A value with the required fields set and the others empty.
@@ -1455,7 +1501,7 @@ impl GetTopIndustriesTargetedByLayer3AttacksResponseTop0 {
     ) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
-            value: ::std::convert::Into::into(value),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1465,7 +1511,7 @@ impl GetTopIndustriesTargetedByLayer3AttacksResponseTop0 {
 pub struct TopOriginLocations {
     pub meta: ::std::option::Option<TopLayer3AttackPairsMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopOriginLocationsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1475,18 +1521,18 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopOriginLocationsTop0 {
     /// `originCountryAlpha2`
-    pub origin_country_alpha2: ::std::string::String,
+    pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `originCountryName`
-    pub origin_country_name: ::std::string::String,
-    pub rank: f64,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub origin_country_name: ::std::option::Option<::std::string::String>,
+    pub rank: ::std::option::Option<f64>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2" required =>
-    string, origin_country_name : "originCountryName" required => string, rank : "rank"
-    required => number, value : "value" required => string }
+    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2" => string,
+    origin_country_name : "originCountryName" => string, rank : "rank" => number, value :
+    "value" => string }
 );
 impl TopOriginLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1497,10 +1543,14 @@ impl TopOriginLocationsTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            origin_country_alpha2: ::std::convert::Into::into(origin_country_alpha2),
-            origin_country_name: ::std::convert::Into::into(origin_country_name),
-            rank,
-            value: ::std::convert::Into::into(value),
+            origin_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(origin_country_alpha2),
+            ),
+            origin_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(origin_country_name),
+            ),
+            rank: ::std::option::Option::Some(rank),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1510,7 +1560,7 @@ impl TopOriginLocationsTop0 {
 pub struct TopTargetLocations {
     pub meta: ::std::option::Option<TopLayer3AttackPairsMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopTargetLocationsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1519,19 +1569,19 @@ crate::runtime::object!(
 /// Used by [`RadarLayer3AttacksApi::get_top_target_locations_of_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopTargetLocationsTop0 {
-    pub rank: f64,
+    pub rank: ::std::option::Option<f64>,
     /// `targetCountryAlpha2`
-    pub target_country_alpha2: ::std::string::String,
+    pub target_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `targetCountryName`
-    pub target_country_name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub target_country_name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopTargetLocationsTop0 { rank : "rank" required => number, target_country_alpha2 :
-    "targetCountryAlpha2" required => string, target_country_name : "targetCountryName"
-    required => string, value : "value" required => string }
+    TopTargetLocationsTop0 { rank : "rank" => number, target_country_alpha2 :
+    "targetCountryAlpha2" => string, target_country_name : "targetCountryName" => string,
+    value : "value" => string }
 );
 impl TopTargetLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1542,10 +1592,14 @@ impl TopTargetLocationsTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            rank,
-            target_country_alpha2: ::std::convert::Into::into(target_country_alpha2),
-            target_country_name: ::std::convert::Into::into(target_country_name),
-            value: ::std::convert::Into::into(value),
+            rank: ::std::option::Option::Some(rank),
+            target_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(target_country_alpha2),
+            ),
+            target_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(target_country_name),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1577,15 +1631,15 @@ pub struct GetLayer3AttacksByBitrateSummaryQuery {
     pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer3AttacksByBitrateSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, location : "location" => strings, continent : "continent" => strings,
-    ip_version : "ipVersion", protocol : "protocol", direction : "direction", format :
-    "format" }
+    ip_version : "ipVersion" => choices, protocol : "protocol" => choices, direction :
+    "direction" => choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1826,14 +1880,15 @@ pub struct GetLayer3AttacksByIpVersionSummaryQuery {
     pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer3AttacksByIpVersionSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, location : "location" => strings, continent : "continent" => strings,
-    protocol : "protocol", direction : "direction", format : "format" }
+    protocol : "protocol" => choices, direction : "direction" => choice, format :
+    "format" => choice }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1858,14 +1913,15 @@ pub struct GetLayer3AttacksByProtocolSummaryQuery {
     pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer3AttacksByProtocolSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, location : "location" => strings, continent : "continent" => strings,
-    ip_version : "ipVersion", direction : "direction", format : "format" }
+    ip_version : "ipVersion" => choices, direction : "direction" => choice, format :
+    "format" => choice }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1906,16 +1962,17 @@ pub struct GetLayer3AttacksByBytesTimeSeriesQuery {
     pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBytesTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
-    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, ip_version : "ipVersion", protocol :
-    "protocol", normalization : "normalization", metric : "metric", direction :
-    "direction", format : "format" }
+    GetLayer3AttacksByBytesTimeSeriesQuery { agg_interval : "aggInterval" => choice, name
+    : "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, ip_version : "ipVersion"
+    => choices, protocol : "protocol" => choices, normalization : "normalization" =>
+    choice, metric : "metric" => choice, direction : "direction" => choice, format :
+    "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2116,15 +2173,16 @@ pub struct GetLayer3AttacksByBitrateTimeSeriesQuery {
     pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, location : "location" => strings, continent
-    : "continent" => strings, ip_version : "ipVersion", protocol : "protocol",
-    normalization : "normalization", direction : "direction", format : "format" }
+    GetLayer3AttacksByBitrateTimeSeriesQuery { agg_interval : "aggInterval" => choice,
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, location : "location" =>
+    strings, continent : "continent" => strings, ip_version : "ipVersion" => choices,
+    protocol : "protocol" => choices, normalization : "normalization" => choice,
+    direction : "direction" => choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2215,16 +2273,17 @@ pub struct GetLayer3AttacksByTargetIndustriesTimeSeriesQuery {
     pub limit_per_group: ::std::option::Option<i64>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByTargetIndustriesTimeSeriesQuery { agg_interval : "aggInterval",
-    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    GetLayer3AttacksByTargetIndustriesTimeSeriesQuery { agg_interval : "aggInterval" =>
+    choice, name : "name" => strings, date_range : "dateRange" => strings, date_start :
     "dateStart" => strings, date_end : "dateEnd" => strings, location : "location" =>
-    strings, continent : "continent" => strings, ip_version : "ipVersion", protocol :
-    "protocol", normalization : "normalization", direction : "direction", limit_per_group
-    : "limitPerGroup" => integer, format : "format" }
+    strings, continent : "continent" => strings, ip_version : "ipVersion" => choices,
+    protocol : "protocol" => choices, normalization : "normalization" => choice,
+    direction : "direction" => choice, limit_per_group : "limitPerGroup" => integer,
+    format : "format" => choice }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2257,15 +2316,16 @@ pub struct GetLayer3AttacksByIpVersionTimeSeriesQuery {
     pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByIpVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, location : "location" => strings, continent
-    : "continent" => strings, protocol : "protocol", normalization : "normalization",
-    direction : "direction", format : "format" }
+    GetLayer3AttacksByIpVersionTimeSeriesQuery { agg_interval : "aggInterval" => choice,
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, location : "location" =>
+    strings, continent : "continent" => strings, protocol : "protocol" => choices,
+    normalization : "normalization" => choice, direction : "direction" => choice, format
+    : "format" => choice }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2298,15 +2358,16 @@ pub struct GetLayer3AttacksByProtocolTimeSeriesQuery {
     pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByProtocolTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, location : "location" => strings, continent
-    : "continent" => strings, ip_version : "ipVersion", normalization : "normalization",
-    direction : "direction", format : "format" }
+    GetLayer3AttacksByProtocolTimeSeriesQuery { agg_interval : "aggInterval" => choice,
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, location : "location" =>
+    strings, continent : "continent" => strings, ip_version : "ipVersion" => choices,
+    normalization : "normalization" => choice, direction : "direction" => choice, format
+    : "format" => choice }
 );
 /// Used by [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2343,16 +2404,16 @@ pub struct GetTopLayer3AttackPairsQuery {
     pub normalization: ::std::option::Option<GetTopLayer3AttackPairsQueryNormalization>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopLayer3AttackPairsQuery { limit : "limit" => integer, name : "name" => strings,
     date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
     "dateEnd" => strings, location : "location" => strings, continent : "continent" =>
-    strings, ip_version : "ipVersion", protocol : "protocol", limit_direction :
-    "limitDirection", limit_per_location : "limitPerLocation" => integer, normalization :
-    "normalization", format : "format" }
+    strings, ip_version : "ipVersion" => choices, protocol : "protocol" => choices,
+    limit_direction : "limitDirection" => choice, limit_per_location : "limitPerLocation"
+    => integer, normalization : "normalization" => choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2433,15 +2494,15 @@ pub struct GetTopIndustriesTargetedByLayer3AttacksQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopIndustriesTargetedByLayer3AttacksQuery { limit : "limit" => integer, name :
     "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
     strings, date_end : "dateEnd" => strings, location : "location" => strings, continent
-    : "continent" => strings, ip_version : "ipVersion", protocol : "protocol", format :
-    "format" }
+    : "continent" => strings, ip_version : "ipVersion" => choices, protocol : "protocol"
+    => choices, format : "format" => choice }
 );
 impl crate::runtime::TypedQuery for GetLayer3AttacksByBitrateSummaryQuery {}
 impl crate::runtime::TypedQuery for GetLayer3AttacksByBitrateTimeSeriesQuery {}

@@ -565,7 +565,7 @@ impl RadarLayer7AttacksApi {
 pub struct Layer7Attacks {
     pub meta: ::std::option::Option<Layer7AttacksMeta>,
     pub summary_0: ::std::option::Option<Layer7AttacksSummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -582,7 +582,7 @@ pub struct Layer7AttacksMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -597,7 +597,7 @@ pub struct Layer7AttacksMetaConfidenceInfo {
         ::std::vec::Vec<Layer7AttacksMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -624,7 +624,7 @@ pub struct Layer7AttacksMetaConfidenceInfoAnnotation {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -641,7 +641,7 @@ pub struct Layer7AttacksMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -653,7 +653,7 @@ crate::runtime::object!(
 pub struct Layer7AttacksMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -674,7 +674,7 @@ pub struct Layer7AttacksSummary0 {
     pub ddos: ::std::option::Option<::std::string::String>,
     /// `WAF`
     pub waf: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -689,7 +689,7 @@ pub struct GetLayer7AttacksByHttpVersionSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetLayer7AttacksByHttpVersionSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -708,17 +708,16 @@ pub struct GetLayer7AttacksByHttpVersionSummaryResponseMeta {
         ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
-    pub normalization: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer7AttacksByHttpVersionSummaryResponseMeta { confidence_info : "confidenceInfo"
-    => object, date_range : "dateRange" => objects, last_updated : "lastUpdated" required
-    => string, normalization : "normalization" required => string, units : "units" =>
-    objects }
+    => object, date_range : "dateRange" => objects, last_updated : "lastUpdated" =>
+    string, normalization : "normalization" => string, units : "units" => objects }
 );
 impl GetLayer7AttacksByHttpVersionSummaryResponseMeta {
     /// A value with the required fields set and the others empty.
@@ -729,8 +728,12 @@ impl GetLayer7AttacksByHttpVersionSummaryResponseMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
-            normalization: ::std::convert::Into::into(normalization),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
+            normalization: ::std::option::Option::Some(
+                ::std::convert::Into::into(normalization),
+            ),
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -745,7 +748,7 @@ pub struct GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfo {
         >,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -756,14 +759,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::string::String,
-    pub description: ::std::string::String,
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::string::String,
+    pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    pub is_instantaneous: bool,
+    pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -772,16 +775,16 @@ pub struct GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfoAnnotat
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfoAnnotation {
-    data_source : "dataSource" required => string, description : "description" required
-    => string, end_date : "endDate" => string, event_type : "eventType" required =>
-    string, is_instantaneous : "isInstantaneous" required => boolean, linked_url :
-    "linkedUrl" => string, start_date : "startDate" => string, end_time : "endTime" =>
-    string, start_time : "startTime" => string }
+    data_source : "dataSource" => string, description : "description" => string, end_date
+    : "endDate" => string, event_type : "eventType" => string, is_instantaneous :
+    "isInstantaneous" => boolean, linked_url : "linkedUrl" => string, start_date :
+    "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
+    string }
 );
 impl GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -792,11 +795,17 @@ impl GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfoAnnotation {
         is_instantaneous: bool,
     ) -> Self {
         Self {
-            data_source: ::std::convert::Into::into(data_source),
-            description: ::std::convert::Into::into(description),
+            data_source: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_source),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             end_date: ::std::option::Option::None,
-            event_type: ::std::convert::Into::into(event_type),
-            is_instantaneous,
+            event_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(event_type),
+            ),
+            is_instantaneous: ::std::option::Option::Some(is_instantaneous),
             linked_url: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
@@ -809,15 +818,15 @@ impl GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfoAnnotation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
-    pub end_time: ::std::string::String,
+    pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
-    pub start_time: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange { end_time : "endTime"
-    required => string, start_time : "startTime" required => string }
+    GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange { end_time : "endTime" =>
+    string, start_time : "startTime" => string }
 );
 impl GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -826,8 +835,10 @@ impl GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange {
         start_time: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            end_time: ::std::convert::Into::into(end_time),
-            start_time: ::std::convert::Into::into(start_time),
+            end_time: ::std::option::Option::Some(::std::convert::Into::into(end_time)),
+            start_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_time),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -836,18 +847,17 @@ impl GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer7AttacksByHttpVersionSummaryResponseSummary0 {
     /// `HTTP/1.x`
-    pub http_1_x: ::std::string::String,
+    pub http_1_x: ::std::option::Option<::std::string::String>,
     /// `HTTP/2`
-    pub http_2: ::std::string::String,
+    pub http_2: ::std::option::Option<::std::string::String>,
     /// `HTTP/3`
-    pub http_3: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub http_3: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x" required
-    => string, http_2 : "HTTP/2" required => string, http_3 : "HTTP/3" required => string
-    }
+    GetLayer7AttacksByHttpVersionSummaryResponseSummary0 { http_1_x : "HTTP/1.x" =>
+    string, http_2 : "HTTP/2" => string, http_3 : "HTTP/3" => string }
 );
 impl GetLayer7AttacksByHttpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -857,9 +867,9 @@ impl GetLayer7AttacksByHttpVersionSummaryResponseSummary0 {
         http_3: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            http_1_x: ::std::convert::Into::into(http_1_x),
-            http_2: ::std::convert::Into::into(http_2),
-            http_3: ::std::convert::Into::into(http_3),
+            http_1_x: ::std::option::Option::Some(::std::convert::Into::into(http_1_x)),
+            http_2: ::std::option::Option::Some(::std::convert::Into::into(http_2)),
+            http_3: ::std::option::Option::Some(::std::convert::Into::into(http_3)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -871,7 +881,7 @@ pub struct GetLayer7AttacksByIpVersionSummaryResponse {
     pub summary_0: ::std::option::Option<
         GetLayer7AttacksByIpVersionSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -882,15 +892,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer7AttacksByIpVersionSummaryResponseSummary0 {
     /// `IPv4`
-    pub ipv4: ::std::string::String,
+    pub ipv4: ::std::option::Option<::std::string::String>,
     /// `IPv6`
-    pub ipv6: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ipv6: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" required =>
-    string, ipv6 : "IPv6" required => string }
+    GetLayer7AttacksByIpVersionSummaryResponseSummary0 { ipv4 : "IPv4" => string, ipv6 :
+    "IPv6" => string }
 );
 impl GetLayer7AttacksByIpVersionSummaryResponseSummary0 {
     /// A value with the required fields set and the others empty.
@@ -899,8 +909,8 @@ impl GetLayer7AttacksByIpVersionSummaryResponseSummary0 {
         ipv6: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            ipv4: ::std::convert::Into::into(ipv4),
-            ipv6: ::std::convert::Into::into(ipv6),
+            ipv4: ::std::option::Option::Some(::std::convert::Into::into(ipv4)),
+            ipv6: ::std::option::Option::Some(::std::convert::Into::into(ipv6)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -910,7 +920,7 @@ impl GetLayer7AttacksByIpVersionSummaryResponseSummary0 {
 pub struct Layer7AttacksTimeSeries {
     pub meta: ::std::option::Option<Layer7AttacksTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<Layer7AttacksTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -920,7 +930,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layer7AttacksTimeSeriesMeta {
     /// `aggInterval`
-    pub agg_interval: ::std::string::String,
+    pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
         GetLayer7AttacksByHttpVersionSummaryResponseMetaConfidenceInfo,
@@ -930,17 +940,17 @@ pub struct Layer7AttacksTimeSeriesMeta {
         ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`: RFC 3339 date-time
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Layer7AttacksTimeSeriesMeta { agg_interval : "aggInterval" required => string,
-    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
-    last_updated : "lastUpdated" required => string, normalization : "normalization" =>
-    string, units : "units" => objects }
+    Layer7AttacksTimeSeriesMeta { agg_interval : "aggInterval" => string, confidence_info
+    : "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" => string, normalization : "normalization" => string, units : "units"
+    => objects }
 );
 impl Layer7AttacksTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -949,10 +959,14 @@ impl Layer7AttacksTimeSeriesMeta {
         last_updated: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            agg_interval: ::std::convert::Into::into(agg_interval),
+            agg_interval: ::std::option::Option::Some(
+                ::std::convert::Into::into(agg_interval),
+            ),
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             normalization: ::std::option::Option::None,
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -963,14 +977,14 @@ impl Layer7AttacksTimeSeriesMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layer7AttacksTimeSeriesSerie0 {
     /// RFC 3339 date-time
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    pub values: ::std::vec::Vec<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Layer7AttacksTimeSeriesSerie0 { timestamps : "timestamps" required => strings, values
-    : "values" required }
+    Layer7AttacksTimeSeriesSerie0 { timestamps : "timestamps" => strings, values :
+    "values" }
 );
 impl Layer7AttacksTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -979,8 +993,8 @@ impl Layer7AttacksTimeSeriesSerie0 {
         values: ::std::vec::Vec<::serde_json::Value>,
     ) -> Self {
         Self {
-            timestamps,
-            values,
+            timestamps: ::std::option::Option::Some(timestamps),
+            values: ::std::option::Option::Some(values),
             extra: ::std::default::Default::default(),
         }
     }
@@ -992,7 +1006,7 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1014,7 +1028,7 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1032,7 +1046,7 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfo {
         >,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1055,7 +1069,7 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfoAnnot
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1075,7 +1089,7 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 {
     pub bot: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `DDOS`
     pub ddos: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1089,7 +1103,7 @@ pub struct GetLayer7AttacksByHttpVersionTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1100,19 +1114,19 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 {
     /// `HTTP/1.x`
-    pub http_1_x: ::std::vec::Vec<::std::string::String>,
+    pub http_1_x: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `HTTP/2`
     pub http_2: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `HTTP/3`
     pub http_3: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 { http_1_x : "HTTP/1.x"
-    required => strings, http_2 : "HTTP/2" => strings, http_3 : "HTTP/3" => strings,
-    timestamps : "timestamps" required => strings }
+    GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 { http_1_x : "HTTP/1.x" =>
+    strings, http_2 : "HTTP/2" => strings, http_3 : "HTTP/3" => strings, timestamps :
+    "timestamps" => strings }
 );
 impl GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1121,10 +1135,10 @@ impl GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            http_1_x,
+            http_1_x: ::std::option::Option::Some(http_1_x),
             http_2: ::std::option::Option::None,
             http_3: ::std::option::Option::None,
-            timestamps,
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1136,7 +1150,7 @@ pub struct GetLayer7AttacksByIpVersionTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1147,17 +1161,16 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 {
     /// `IPv4`
-    pub ipv4: ::std::vec::Vec<::std::string::String>,
+    pub ipv4: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `IPv6`
-    pub ipv6: ::std::vec::Vec<::std::string::String>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ipv6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" required =>
-    strings, ipv6 : "IPv6" required => strings, timestamps : "timestamps" required =>
-    strings }
+    GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 { ipv4 : "IPv4" => strings, ipv6
+    : "IPv6" => strings, timestamps : "timestamps" => strings }
 );
 impl GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -1167,9 +1180,9 @@ impl GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            ipv4,
-            ipv6,
-            timestamps,
+            ipv4: ::std::option::Option::Some(ipv4),
+            ipv6: ::std::option::Option::Some(ipv6),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1179,7 +1192,7 @@ impl GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0 {
 pub struct TopOriginAses {
     pub meta: ::std::option::Option<TopOriginAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopOriginAsesTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1197,16 +1210,16 @@ pub struct TopOriginAsesMeta {
         ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryResponseMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TopOriginAsesMeta { confidence_info : "confidenceInfo" => object, date_range :
-    "dateRange" => objects, last_updated : "lastUpdated" required => string,
-    normalization : "normalization" => string, units : "units" => objects }
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 impl TopOriginAsesMeta {
     /// A value with the required fields set and the others empty.
@@ -1214,7 +1227,9 @@ impl TopOriginAsesMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             normalization: ::std::option::Option::None,
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -1225,18 +1240,17 @@ impl TopOriginAsesMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopOriginAsesTop0 {
     /// `originAsn`
-    pub origin_asn: ::std::string::String,
+    pub origin_asn: ::std::option::Option<::std::string::String>,
     /// `originAsnName`
-    pub origin_asn_name: ::std::string::String,
-    pub rank: f64,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub origin_asn_name: ::std::option::Option<::std::string::String>,
+    pub rank: ::std::option::Option<f64>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOriginAsesTop0 { origin_asn : "originAsn" required => string, origin_asn_name :
-    "originAsnName" required => string, rank : "rank" required => number, value : "value"
-    required => string }
+    TopOriginAsesTop0 { origin_asn : "originAsn" => string, origin_asn_name :
+    "originAsnName" => string, rank : "rank" => number, value : "value" => string }
 );
 impl TopOriginAsesTop0 {
     /// A value with the required fields set and the others empty.
@@ -1247,10 +1261,14 @@ impl TopOriginAsesTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            origin_asn: ::std::convert::Into::into(origin_asn),
-            origin_asn_name: ::std::convert::Into::into(origin_asn_name),
-            rank,
-            value: ::std::convert::Into::into(value),
+            origin_asn: ::std::option::Option::Some(
+                ::std::convert::Into::into(origin_asn),
+            ),
+            origin_asn_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(origin_asn_name),
+            ),
+            rank: ::std::option::Option::Some(rank),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1260,7 +1278,7 @@ impl TopOriginAsesTop0 {
 pub struct TopLayer7AttackPairs {
     pub meta: ::std::option::Option<TopOriginAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopLayer7AttackPairsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1270,22 +1288,22 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLayer7AttackPairsTop0 {
     /// `originCountryAlpha2`
-    pub origin_country_alpha2: ::std::string::String,
+    pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `originCountryName`
-    pub origin_country_name: ::std::string::String,
+    pub origin_country_name: ::std::option::Option<::std::string::String>,
     /// `targetCountryAlpha2`
-    pub target_country_alpha2: ::std::string::String,
+    pub target_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `targetCountryName`
-    pub target_country_name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub target_country_name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLayer7AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2" required =>
-    string, origin_country_name : "originCountryName" required => string,
-    target_country_alpha2 : "targetCountryAlpha2" required => string, target_country_name
-    : "targetCountryName" required => string, value : "value" required => string }
+    TopLayer7AttackPairsTop0 { origin_country_alpha2 : "originCountryAlpha2" => string,
+    origin_country_name : "originCountryName" => string, target_country_alpha2 :
+    "targetCountryAlpha2" => string, target_country_name : "targetCountryName" => string,
+    value : "value" => string }
 );
 impl TopLayer7AttackPairsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1297,11 +1315,19 @@ impl TopLayer7AttackPairsTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            origin_country_alpha2: ::std::convert::Into::into(origin_country_alpha2),
-            origin_country_name: ::std::convert::Into::into(origin_country_name),
-            target_country_alpha2: ::std::convert::Into::into(target_country_alpha2),
-            target_country_name: ::std::convert::Into::into(target_country_name),
-            value: ::std::convert::Into::into(value),
+            origin_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(origin_country_alpha2),
+            ),
+            origin_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(origin_country_name),
+            ),
+            target_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(target_country_alpha2),
+            ),
+            target_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(target_country_name),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1313,7 +1339,7 @@ pub struct GetTopIndustriesTargetedByLayer7AttacksResponse {
     pub top_0: ::std::option::Option<
         ::std::vec::Vec<GetTopIndustriesTargetedByLayer7AttacksResponseTop0>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1324,13 +1350,13 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetTopIndustriesTargetedByLayer7AttacksResponseTop0 {
     pub name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopIndustriesTargetedByLayer7AttacksResponseTop0 { name : "name" required =>
-    string, value : "value" required => string }
+    string, value : "value" => string }
 );
 impl GetTopIndustriesTargetedByLayer7AttacksResponseTop0 {
     /// A value with the required fields set and the others empty.
@@ -1340,7 +1366,7 @@ impl GetTopIndustriesTargetedByLayer7AttacksResponseTop0 {
     ) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
-            value: ::std::convert::Into::into(value),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1350,7 +1376,7 @@ impl GetTopIndustriesTargetedByLayer7AttacksResponseTop0 {
 pub struct TopOriginLocations {
     pub meta: ::std::option::Option<TopOriginAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopOriginLocationsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1360,18 +1386,18 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopOriginLocationsTop0 {
     /// `originCountryAlpha2`
-    pub origin_country_alpha2: ::std::string::String,
+    pub origin_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `originCountryName`
-    pub origin_country_name: ::std::string::String,
-    pub rank: f64,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub origin_country_name: ::std::option::Option<::std::string::String>,
+    pub rank: ::std::option::Option<f64>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2" required =>
-    string, origin_country_name : "originCountryName" required => string, rank : "rank"
-    required => number, value : "value" required => string }
+    TopOriginLocationsTop0 { origin_country_alpha2 : "originCountryAlpha2" => string,
+    origin_country_name : "originCountryName" => string, rank : "rank" => number, value :
+    "value" => string }
 );
 impl TopOriginLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1382,10 +1408,14 @@ impl TopOriginLocationsTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            origin_country_alpha2: ::std::convert::Into::into(origin_country_alpha2),
-            origin_country_name: ::std::convert::Into::into(origin_country_name),
-            rank,
-            value: ::std::convert::Into::into(value),
+            origin_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(origin_country_alpha2),
+            ),
+            origin_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(origin_country_name),
+            ),
+            rank: ::std::option::Option::Some(rank),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1395,7 +1425,7 @@ impl TopOriginLocationsTop0 {
 pub struct TopTargetLocations {
     pub meta: ::std::option::Option<TopOriginAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopTargetLocationsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1404,19 +1434,19 @@ crate::runtime::object!(
 /// Used by [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopTargetLocationsTop0 {
-    pub rank: f64,
+    pub rank: ::std::option::Option<f64>,
     /// `targetCountryAlpha2`
-    pub target_country_alpha2: ::std::string::String,
+    pub target_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `targetCountryName`
-    pub target_country_name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub target_country_name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopTargetLocationsTop0 { rank : "rank" required => number, target_country_alpha2 :
-    "targetCountryAlpha2" required => string, target_country_name : "targetCountryName"
-    required => string, value : "value" required => string }
+    TopTargetLocationsTop0 { rank : "rank" => number, target_country_alpha2 :
+    "targetCountryAlpha2" => string, target_country_name : "targetCountryName" => string,
+    value : "value" => string }
 );
 impl TopTargetLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -1427,10 +1457,14 @@ impl TopTargetLocationsTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            rank,
-            target_country_alpha2: ::std::convert::Into::into(target_country_alpha2),
-            target_country_name: ::std::convert::Into::into(target_country_name),
-            value: ::std::convert::Into::into(value),
+            rank: ::std::option::Option::Some(rank),
+            target_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(target_country_alpha2),
+            ),
+            target_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(target_country_name),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1466,15 +1500,16 @@ pub struct GetLayer7AttacksByHttpMethodSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer7AttacksByHttpMethodSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, ip_version : "ipVersion", http_version : "httpVersion",
-    mitigation_product : "mitigationProduct", format : "format" }
+    "continent" => strings, ip_version : "ipVersion" => choices, http_version :
+    "httpVersion" => choices, mitigation_product : "mitigationProduct" => choices, format
+    : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1741,15 +1776,16 @@ pub struct GetLayer7AttacksByHttpVersionSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer7AttacksByHttpVersionSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, ip_version : "ipVersion", http_method : "httpMethod",
-    mitigation_product : "mitigationProduct", format : "format" }
+    "continent" => strings, ip_version : "ipVersion" => choices, http_method :
+    "httpMethod" => choices, mitigation_product : "mitigationProduct" => choices, format
+    : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2010,15 +2046,16 @@ pub struct GetLayer7AttacksByIpVersionSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer7AttacksByIpVersionSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, http_version : "httpVersion", http_method : "httpMethod",
-    mitigation_product : "mitigationProduct", format : "format" }
+    "continent" => strings, http_version : "httpVersion" => choices, http_method :
+    "httpMethod" => choices, mitigation_product : "mitigationProduct" => choices, format
+    : "format" => choice }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_managed_rules_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2055,16 +2092,16 @@ pub struct GetLayer7AttacksByManagedRulesSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer7AttacksByManagedRulesSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, ip_version : "ipVersion", http_version : "httpVersion",
-    http_method : "httpMethod", mitigation_product : "mitigationProduct", format :
-    "format" }
+    "continent" => strings, ip_version : "ipVersion" => choices, http_version :
+    "httpVersion" => choices, http_method : "httpMethod" => choices, mitigation_product :
+    "mitigationProduct" => choices, format : "format" => choice }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_mitigation_product_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2097,15 +2134,16 @@ pub struct GetLayer7AttacksByMitigationProductSummaryQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLayer7AttacksByMitigationProductSummaryQuery { name : "name" => strings,
     date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
     "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
-    continent : "continent" => strings, ip_version : "ipVersion", http_version :
-    "httpVersion", http_method : "httpMethod", format : "format" }
+    continent : "continent" => strings, ip_version : "ipVersion" => choices, http_version
+    : "httpVersion" => choices, http_method : "httpMethod" => choices, format : "format"
+    => choice }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2152,16 +2190,17 @@ pub struct GetLayer7AttacksTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, attack : "attack", asn : "asn" => strings, location
-    : "location" => strings, continent : "continent" => strings, normalization :
-    "normalization", ip_version : "ipVersion", http_version : "httpVersion", http_method
-    : "httpMethod", mitigation_product : "mitigationProduct", format : "format" }
+    GetLayer7AttacksTimeSeriesQuery { agg_interval : "aggInterval" => choice, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, attack : "attack" => choices, asn : "asn"
+    => strings, location : "location" => strings, continent : "continent" => strings,
+    normalization : "normalization" => choice, ip_version : "ipVersion" => choices,
+    http_version : "httpVersion" => choices, http_method : "httpMethod" => choices,
+    mitigation_product : "mitigationProduct" => choices, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2312,16 +2351,17 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, ip_version : "ipVersion",
-    http_version : "httpVersion", mitigation_product : "mitigationProduct", normalization
-    : "normalization", format : "format" }
+    GetLayer7AttacksByHttpMethodTimeSeriesQuery { agg_interval : "aggInterval" => choice,
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, ip_version :
+    "ipVersion" => choices, http_version : "httpVersion" => choices, mitigation_product :
+    "mitigationProduct" => choices, normalization : "normalization" => choice, format :
+    "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2414,16 +2454,17 @@ pub struct GetLayer7AttacksByHttpVersionTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, ip_version : "ipVersion",
-    http_method : "httpMethod", mitigation_product : "mitigationProduct", normalization :
-    "normalization", format : "format" }
+    GetLayer7AttacksByHttpVersionTimeSeriesQuery { agg_interval : "aggInterval" =>
+    choice, name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, ip_version :
+    "ipVersion" => choices, http_method : "httpMethod" => choices, mitigation_product :
+    "mitigationProduct" => choices, normalization : "normalization" => choice, format :
+    "format" => choice }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_target_industries_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_vertical_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2468,17 +2509,18 @@ pub struct GetLayer7AttacksByTargetIndustriesTimeSeriesQuery {
     pub limit_per_group: ::std::option::Option<i64>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByTargetIndustriesTimeSeriesQuery { agg_interval : "aggInterval",
-    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    GetLayer7AttacksByTargetIndustriesTimeSeriesQuery { agg_interval : "aggInterval" =>
+    choice, name : "name" => strings, date_range : "dateRange" => strings, date_start :
     "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
     location : "location" => strings, continent : "continent" => strings, ip_version :
-    "ipVersion", http_version : "httpVersion", http_method : "httpMethod",
-    mitigation_product : "mitigationProduct", normalization : "normalization",
-    limit_per_group : "limitPerGroup" => integer, format : "format" }
+    "ipVersion" => choices, http_version : "httpVersion" => choices, http_method :
+    "httpMethod" => choices, mitigation_product : "mitigationProduct" => choices,
+    normalization : "normalization" => choice, limit_per_group : "limitPerGroup" =>
+    integer, format : "format" => choice }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2517,16 +2559,17 @@ pub struct GetLayer7AttacksByIpVersionTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByIpVersionTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, http_version :
-    "httpVersion", http_method : "httpMethod", mitigation_product : "mitigationProduct",
-    normalization : "normalization", format : "format" }
+    GetLayer7AttacksByIpVersionTimeSeriesQuery { agg_interval : "aggInterval" => choice,
+    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, http_version :
+    "httpVersion" => choices, http_method : "httpMethod" => choices, mitigation_product :
+    "mitigationProduct" => choices, normalization : "normalization" => choice, format :
+    "format" => choice }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_managed_rules_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2569,16 +2612,17 @@ pub struct GetLayer7AttacksByManagedRulesTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByManagedRulesTimeSeriesQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, ip_version : "ipVersion",
-    http_version : "httpVersion", http_method : "httpMethod", mitigation_product :
-    "mitigationProduct", normalization : "normalization", format : "format" }
+    GetLayer7AttacksByManagedRulesTimeSeriesQuery { agg_interval : "aggInterval" =>
+    choice, name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, ip_version :
+    "ipVersion" => choices, http_version : "httpVersion" => choices, http_method :
+    "httpMethod" => choices, mitigation_product : "mitigationProduct" => choices,
+    normalization : "normalization" => choice, format : "format" => choice }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_mitigation_product_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2617,16 +2661,17 @@ pub struct GetLayer7AttacksByMitigationProductTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByMitigationProductTimeSeriesQuery { agg_interval : "aggInterval",
-    name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    GetLayer7AttacksByMitigationProductTimeSeriesQuery { agg_interval : "aggInterval" =>
+    choice, name : "name" => strings, date_range : "dateRange" => strings, date_start :
     "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
     location : "location" => strings, continent : "continent" => strings, ip_version :
-    "ipVersion", http_version : "httpVersion", http_method : "httpMethod", normalization
-    : "normalization", format : "format" }
+    "ipVersion" => choices, http_version : "httpVersion" => choices, http_method :
+    "httpMethod" => choices, normalization : "normalization" => choice, format : "format"
+    => choice }
 );
 /// Used by [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2663,16 +2708,16 @@ pub struct GetTopOriginAsesOfLayer7AttacksQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopOriginAsesOfLayer7AttacksQuery { limit : "limit" => integer, name : "name" =>
     strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, location : "location" => strings, continent :
-    "continent" => strings, ip_version : "ipVersion", http_version : "httpVersion",
-    http_method : "httpMethod", mitigation_product : "mitigationProduct", format :
-    "format" }
+    "continent" => strings, ip_version : "ipVersion" => choices, http_version :
+    "httpVersion" => choices, http_method : "httpMethod" => choices, mitigation_product :
+    "mitigationProduct" => choices, format : "format" => choice }
 );
 /// Used by [`RadarLayer7AttacksApi::get_top_layer_7_attack_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2721,18 +2766,18 @@ pub struct GetTopLayer7AttackPairsQuery {
     pub normalization: ::std::option::Option<GetTopLayer7AttackPairsQueryNormalization>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopLayer7AttackPairsQuery { limit : "limit" => integer, name : "name" => strings,
     date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
     "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
-    continent : "continent" => strings, ip_version : "ipVersion", http_version :
-    "httpVersion", http_method : "httpMethod", mitigation_product : "mitigationProduct",
-    limit_direction : "limitDirection", limit_per_location : "limitPerLocation" =>
-    integer, magnitude : "magnitude", normalization : "normalization", format : "format"
-    }
+    continent : "continent" => strings, ip_version : "ipVersion" => choices, http_version
+    : "httpVersion" => choices, http_method : "httpMethod" => choices, mitigation_product
+    : "mitigationProduct" => choices, limit_direction : "limitDirection" => choice,
+    limit_per_location : "limitPerLocation" => integer, magnitude : "magnitude" =>
+    choice, normalization : "normalization" => choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2927,16 +2972,17 @@ pub struct GetTopIndustriesTargetedByLayer7AttacksQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopIndustriesTargetedByLayer7AttacksQuery { limit : "limit" => integer, name :
     "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
     strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, ip_version : "ipVersion",
-    http_version : "httpVersion", http_method : "httpMethod", mitigation_product :
-    "mitigationProduct", format : "format" }
+    "location" => strings, continent : "continent" => strings, ip_version : "ipVersion"
+    => choices, http_version : "httpVersion" => choices, http_method : "httpMethod" =>
+    choices, mitigation_product : "mitigationProduct" => choices, format : "format" =>
+    choice }
 );
 /// Used by [`RadarLayer7AttacksApi::get_top_origin_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2973,15 +3019,16 @@ pub struct GetTopOriginLocationsOfLayer7AttacksQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopOriginLocationsOfLayer7AttacksQuery { limit : "limit" => integer, name : "name"
     => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, asn : "asn" => strings, continent : "continent" =>
-    strings, ip_version : "ipVersion", http_version : "httpVersion", http_method :
-    "httpMethod", mitigation_product : "mitigationProduct", format : "format" }
+    strings, ip_version : "ipVersion" => choices, http_version : "httpVersion" =>
+    choices, http_method : "httpMethod" => choices, mitigation_product :
+    "mitigationProduct" => choices, format : "format" => choice }
 );
 /// Used by [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3016,15 +3063,16 @@ pub struct GetTopTargetLocationsOfLayer7AttacksQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLayer7AttacksByHttpMethodSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopTargetLocationsOfLayer7AttacksQuery { limit : "limit" => integer, name : "name"
     => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, continent : "continent" => strings, ip_version :
-    "ipVersion", http_version : "httpVersion", http_method : "httpMethod",
-    mitigation_product : "mitigationProduct", format : "format" }
+    "ipVersion" => choices, http_version : "httpVersion" => choices, http_method :
+    "httpMethod" => choices, mitigation_product : "mitigationProduct" => choices, format
+    : "format" => choice }
 );
 impl crate::runtime::TypedQuery for GetLayer7AttacksByHttpMethodSummaryQuery {}
 impl crate::runtime::TypedQuery for GetLayer7AttacksByHttpMethodTimeSeriesQuery {}

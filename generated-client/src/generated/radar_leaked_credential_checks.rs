@@ -179,7 +179,7 @@ impl RadarLeakedCredentialChecksApi {
 pub struct HttpAuthenticationRequests {
     pub meta: ::std::option::Option<HttpAuthenticationRequestsMeta>,
     pub summary_0: ::std::option::Option<HttpAuthenticationRequestsSummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -203,7 +203,7 @@ pub struct HttpAuthenticationRequestsMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<HttpAuthenticationRequestsMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -218,7 +218,7 @@ pub struct HttpAuthenticationRequestsMetaConfidenceInfo {
         ::std::vec::Vec<HttpAuthenticationRequestsMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -241,7 +241,7 @@ pub struct HttpAuthenticationRequestsMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -257,7 +257,7 @@ pub struct HttpAuthenticationRequestsMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -269,7 +269,7 @@ crate::runtime::object!(
 pub struct HttpAuthenticationRequestsMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -281,7 +281,7 @@ crate::runtime::object!(
 pub struct HttpAuthenticationRequestsSummary0 {
     pub bot: ::std::option::Option<::std::string::String>,
     pub human: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -295,7 +295,7 @@ pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResp
     pub summary_0: ::std::option::Option<
         GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponseSummary0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -309,7 +309,7 @@ pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResp
     pub clean: ::std::option::Option<::std::string::String>,
     /// `COMPROMISED`
     pub compromised: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -323,12 +323,12 @@ pub struct HttpAuthenticationRequestsDistribution {
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     HttpAuthenticationRequestsDistribution { meta : "meta" => object, summary_0 :
-    "summary_0" }
+    "summary_0" => map }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -339,7 +339,7 @@ pub struct GetHttpAuthenticationRequestsByBotClassTimeSeriesResponse {
     pub serie_0: ::std::option::Option<
         GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -365,7 +365,7 @@ pub struct GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<HttpAuthenticationRequestsMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -380,7 +380,7 @@ pub struct GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseSerie0 {
     pub bot: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub human: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -396,7 +396,7 @@ pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesR
     pub serie_0: ::std::option::Option<
         GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -411,7 +411,7 @@ pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesR
     /// `COMPROMISED`
     pub compromised: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -426,7 +426,7 @@ pub struct TimeSeriesDistribution {
         GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseMeta,
     >,
     pub serie_0: ::std::option::Option<TimeSeriesDistributionSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -436,7 +436,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeSeriesDistributionSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -78,24 +78,23 @@ impl RadarLocationsApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Locations {
     pub locations: ::std::option::Option<::std::vec::Vec<LocationsLocation>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Locations { locations : "locations" => objects });
 /// Used by [`RadarLocationsApi::list_locations`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationsLocation {
-    pub alpha2: ::std::string::String,
-    pub latitude: ::serde_json::Value,
-    pub longitude: ::serde_json::Value,
+    pub alpha2: ::std::option::Option<::std::string::String>,
+    pub latitude: ::std::option::Option<::serde_json::Value>,
+    pub longitude: ::std::option::Option<::serde_json::Value>,
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LocationsLocation { alpha2 : "alpha2" required => string, latitude : "latitude"
-    required => json, longitude : "longitude" required => json, name : "name" required =>
-    string }
+    LocationsLocation { alpha2 : "alpha2" => string, latitude : "latitude" => json,
+    longitude : "longitude" => json, name : "name" required => string }
 );
 impl LocationsLocation {
     /// A value with the required fields set and the others empty.
@@ -106,9 +105,9 @@ impl LocationsLocation {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            alpha2: ::std::convert::Into::into(alpha2),
-            latitude,
-            longitude,
+            alpha2: ::std::option::Option::Some(::std::convert::Into::into(alpha2)),
+            latitude: ::std::option::Option::Some(latitude),
+            longitude: ::std::option::Option::Some(longitude),
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }
@@ -118,29 +117,29 @@ impl LocationsLocation {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Location {
     pub location: ::std::option::Option<LocationLocation>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Location { location : "location" => object });
 /// Used by [`RadarLocationsApi::get_location_details`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationLocation {
-    pub alpha2: ::std::string::String,
+    pub alpha2: ::std::option::Option<::std::string::String>,
     /// `confidenceLevel`
-    pub confidence_level: i64,
-    pub latitude: ::serde_json::Value,
-    pub longitude: ::serde_json::Value,
+    pub confidence_level: ::std::option::Option<i64>,
+    pub latitude: ::std::option::Option<::serde_json::Value>,
+    pub longitude: ::std::option::Option<::serde_json::Value>,
     pub name: ::std::string::String,
-    pub region: ::std::string::String,
-    pub subregion: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub region: ::std::option::Option<::std::string::String>,
+    pub subregion: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LocationLocation { alpha2 : "alpha2" required => string, confidence_level :
-    "confidenceLevel" required => integer, latitude : "latitude" required => json,
-    longitude : "longitude" required => json, name : "name" required => string, region :
-    "region" required => string, subregion : "subregion" required => string }
+    LocationLocation { alpha2 : "alpha2" => string, confidence_level : "confidenceLevel"
+    => integer, latitude : "latitude" => json, longitude : "longitude" => json, name :
+    "name" required => string, region : "region" => string, subregion : "subregion" =>
+    string }
 );
 impl LocationLocation {
     /// A value with the required fields set and the others empty.
@@ -154,13 +153,15 @@ impl LocationLocation {
         subregion: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            alpha2: ::std::convert::Into::into(alpha2),
-            confidence_level,
-            latitude,
-            longitude,
+            alpha2: ::std::option::Option::Some(::std::convert::Into::into(alpha2)),
+            confidence_level: ::std::option::Option::Some(confidence_level),
+            latitude: ::std::option::Option::Some(latitude),
+            longitude: ::std::option::Option::Some(longitude),
             name: ::std::convert::Into::into(name),
-            region: ::std::convert::Into::into(region),
-            subregion: ::std::convert::Into::into(subregion),
+            region: ::std::option::Option::Some(::std::convert::Into::into(region)),
+            subregion: ::std::option::Option::Some(
+                ::std::convert::Into::into(subregion),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -176,12 +177,12 @@ pub struct ListLocationsQuery {
     pub location: ::std::option::Option<::std::string::String>,
     /// Format results are returned in
     pub format: ::std::option::Option<ListLocationsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListLocationsQuery { limit : "limit" => integer, offset : "offset" => integer,
-    location : "location" => string, format : "format" }
+    location : "location" => string, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -238,9 +239,9 @@ impl ::std::fmt::Display for ListLocationsQueryFormat {
 pub struct GetLocationDetailsQuery {
     /// Format results are returned in
     pub format: ::std::option::Option<ListLocationsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetLocationDetailsQuery { format : "format" });
+crate::runtime::object!(GetLocationDetailsQuery { format : "format" => choice });
 impl crate::runtime::TypedQuery for GetLocationDetailsQuery {}
 impl crate::runtime::TypedQuery for ListLocationsQuery {}

@@ -157,7 +157,7 @@ impl RadarNetflowsApi {
 pub struct NetworkTrafficSummary {
     pub meta: ::std::option::Option<NetworkTrafficSummaryMeta>,
     pub summary_0: ::std::option::Option<NetworkTrafficSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -176,7 +176,7 @@ pub struct NetworkTrafficSummaryMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<NetworkTrafficSummaryMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -191,7 +191,7 @@ pub struct NetworkTrafficSummaryMetaConfidenceInfo {
         ::std::vec::Vec<NetworkTrafficSummaryMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -202,14 +202,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkTrafficSummaryMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::string::String,
-    pub description: ::std::string::String,
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::string::String,
+    pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    pub is_instantaneous: bool,
+    pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -218,16 +218,15 @@ pub struct NetworkTrafficSummaryMetaConfidenceInfoAnnotation {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource"
-    required => string, description : "description" required => string, end_date :
-    "endDate" => string, event_type : "eventType" required => string, is_instantaneous :
-    "isInstantaneous" required => boolean, linked_url : "linkedUrl" => string, start_date
-    : "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
-    string }
+    NetworkTrafficSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string, end_time :
+    "endTime" => string, start_time : "startTime" => string }
 );
 impl NetworkTrafficSummaryMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -238,11 +237,17 @@ impl NetworkTrafficSummaryMetaConfidenceInfoAnnotation {
         is_instantaneous: bool,
     ) -> Self {
         Self {
-            data_source: ::std::convert::Into::into(data_source),
-            description: ::std::convert::Into::into(description),
+            data_source: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_source),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             end_date: ::std::option::Option::None,
-            event_type: ::std::convert::Into::into(event_type),
-            is_instantaneous,
+            event_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(event_type),
+            ),
+            is_instantaneous: ::std::option::Option::Some(is_instantaneous),
             linked_url: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
@@ -255,15 +260,15 @@ impl NetworkTrafficSummaryMetaConfidenceInfoAnnotation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkTrafficSummaryMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
-    pub end_time: ::std::string::String,
+    pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
-    pub start_time: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficSummaryMetaDateRange { end_time : "endTime" required => string,
-    start_time : "startTime" required => string }
+    NetworkTrafficSummaryMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
 impl NetworkTrafficSummaryMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -272,8 +277,10 @@ impl NetworkTrafficSummaryMetaDateRange {
         start_time: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            end_time: ::std::convert::Into::into(end_time),
-            start_time: ::std::convert::Into::into(start_time),
+            end_time: ::std::option::Option::Some(::std::convert::Into::into(end_time)),
+            start_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_time),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -283,7 +290,7 @@ impl NetworkTrafficSummaryMetaDateRange {
 pub struct NetworkTrafficSummaryMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -293,15 +300,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkTrafficSummarySummary0 {
     /// `HTTP`
-    pub http: ::std::string::String,
+    pub http: ::std::option::Option<::std::string::String>,
     /// `OTHER`
-    pub other: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub other: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficSummarySummary0 { http : "HTTP" required => string, other : "OTHER"
-    required => string }
+    NetworkTrafficSummarySummary0 { http : "HTTP" => string, other : "OTHER" => string }
 );
 impl NetworkTrafficSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -310,8 +316,8 @@ impl NetworkTrafficSummarySummary0 {
         other: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            http: ::std::convert::Into::into(http),
-            other: ::std::convert::Into::into(other),
+            http: ::std::option::Option::Some(::std::convert::Into::into(http)),
+            other: ::std::option::Option::Some(::std::convert::Into::into(other)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -323,11 +329,12 @@ pub struct NetworkTrafficDistribution {
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficDistribution { meta : "meta" => object, summary_0 : "summary_0" }
+    NetworkTrafficDistribution { meta : "meta" => object, summary_0 : "summary_0" => map
+    }
 );
 /// Used by [`RadarNetflowsApi::get_network_traffic_distribution_by_dimension`], [`RadarNetflowsApi::get_top_ases_by_network_traffic`], [`RadarNetflowsApi::get_top_locations_by_network_traffic`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -344,7 +351,7 @@ pub struct NetworkTrafficDistributionMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<NetworkTrafficSummaryMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -359,7 +366,7 @@ pub struct NetworkTrafficDistributionMetaConfidenceInfo {
         ::std::vec::Vec<NetworkTrafficDistributionMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -382,7 +389,7 @@ pub struct NetworkTrafficDistributionMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -398,7 +405,7 @@ pub struct NetworkTrafficDistributionMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -410,7 +417,7 @@ crate::runtime::object!(
 pub struct NetworkTrafficTimeSeries {
     pub meta: ::std::option::Option<NetworkTrafficTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<NetworkTrafficTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -420,7 +427,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkTrafficTimeSeriesMeta {
     /// `aggInterval`
-    pub agg_interval: ::std::string::String,
+    pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<NetworkTrafficSummaryMetaConfidenceInfo>,
     /// `dateRange`
@@ -428,17 +435,17 @@ pub struct NetworkTrafficTimeSeriesMeta {
         ::std::vec::Vec<NetworkTrafficSummaryMetaDateRange>,
     >,
     /// `lastUpdated`: RFC 3339 date-time
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<NetworkTrafficSummaryMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficTimeSeriesMeta { agg_interval : "aggInterval" required => string,
+    NetworkTrafficTimeSeriesMeta { agg_interval : "aggInterval" => string,
     confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
-    last_updated : "lastUpdated" required => string, normalization : "normalization" =>
-    string, units : "units" => objects }
+    last_updated : "lastUpdated" => string, normalization : "normalization" => string,
+    units : "units" => objects }
 );
 impl NetworkTrafficTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -447,10 +454,14 @@ impl NetworkTrafficTimeSeriesMeta {
         last_updated: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            agg_interval: ::std::convert::Into::into(agg_interval),
+            agg_interval: ::std::option::Option::Some(
+                ::std::convert::Into::into(agg_interval),
+            ),
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             normalization: ::std::option::Option::None,
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -461,14 +472,14 @@ impl NetworkTrafficTimeSeriesMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkTrafficTimeSeriesSerie0 {
     /// RFC 3339 date-time
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    pub values: ::std::vec::Vec<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NetworkTrafficTimeSeriesSerie0 { timestamps : "timestamps" required => strings,
-    values : "values" required }
+    NetworkTrafficTimeSeriesSerie0 { timestamps : "timestamps" => strings, values :
+    "values" }
 );
 impl NetworkTrafficTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -477,8 +488,8 @@ impl NetworkTrafficTimeSeriesSerie0 {
         values: ::std::vec::Vec<::serde_json::Value>,
     ) -> Self {
         Self {
-            timestamps,
-            values,
+            timestamps: ::std::option::Option::Some(timestamps),
+            values: ::std::option::Option::Some(values),
             extra: ::std::default::Default::default(),
         }
     }
@@ -488,7 +499,7 @@ impl NetworkTrafficTimeSeriesSerie0 {
 pub struct TimeSeriesDistribution {
     pub meta: ::std::option::Option<TimeSeriesDistributionMeta>,
     pub serie_0: ::std::option::Option<TimeSeriesDistributionSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -511,7 +522,7 @@ pub struct TimeSeriesDistributionMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<NetworkTrafficSummaryMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -524,7 +535,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeSeriesDistributionSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -535,7 +546,7 @@ crate::runtime::object!(
 pub struct TopAses {
     pub meta: ::std::option::Option<NetworkTrafficDistributionMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopAses { meta : "meta" => object, top_0 : "top_0" => objects });
@@ -543,16 +554,16 @@ crate::runtime::object!(TopAses { meta : "meta" => object, top_0 : "top_0" => ob
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopAsesTop0 {
     /// `clientASN`
-    pub client_asn: f64,
+    pub client_asn: ::std::option::Option<f64>,
     /// `clientASName`
-    pub client_as_name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub client_as_name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { client_asn : "clientASN" required => number, client_as_name :
-    "clientASName" required => string, value : "value" required => string }
+    TopAsesTop0 { client_asn : "clientASN" => number, client_as_name : "clientASName" =>
+    string, value : "value" => string }
 );
 impl TopAsesTop0 {
     /// A value with the required fields set and the others empty.
@@ -562,9 +573,11 @@ impl TopAsesTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            client_asn,
-            client_as_name: ::std::convert::Into::into(client_as_name),
-            value: ::std::convert::Into::into(value),
+            client_asn: ::std::option::Option::Some(client_asn),
+            client_as_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_as_name),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -574,7 +587,7 @@ impl TopAsesTop0 {
 pub struct TopLocations {
     pub meta: ::std::option::Option<NetworkTrafficDistributionMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -584,17 +597,16 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTop0 {
     /// `clientCountryAlpha2`
-    pub client_country_alpha2: ::std::string::String,
+    pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
-    pub client_country_name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub client_country_name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" required => string,
-    client_country_name : "clientCountryName" required => string, value : "value"
-    required => string }
+    TopLocationsTop0 { client_country_alpha2 : "clientCountryAlpha2" => string,
+    client_country_name : "clientCountryName" => string, value : "value" => string }
 );
 impl TopLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -604,9 +616,13 @@ impl TopLocationsTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            client_country_alpha2: ::std::convert::Into::into(client_country_alpha2),
-            client_country_name: ::std::convert::Into::into(client_country_name),
-            value: ::std::convert::Into::into(value),
+            client_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_alpha2),
+            ),
+            client_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_name),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -630,14 +646,14 @@ pub struct GetNetworkTrafficSummaryQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetNetworkTrafficSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetNetworkTrafficSummaryQuery { name : "name" => strings, date_range : "dateRange" =>
     strings, date_start : "dateStart" => strings, date_end : "dateEnd" => strings, asn :
     "asn" => strings, location : "location" => strings, continent : "continent" =>
-    strings, format : "format" }
+    strings, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -720,15 +736,15 @@ pub struct GetNetworkTrafficTimeSeriesQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetNetworkTrafficSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetNetworkTrafficTimeSeriesQuery { agg_interval : "aggInterval", name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, product : "product", asn : "asn" => strings,
-    location : "location" => strings, continent : "continent" => strings, normalization :
-    "normalization", format : "format" }
+    GetNetworkTrafficTimeSeriesQuery { agg_interval : "aggInterval" => choice, name :
+    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, product : "product" => choices, asn : "asn"
+    => strings, location : "location" => strings, continent : "continent" => strings,
+    normalization : "normalization" => choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -915,14 +931,14 @@ pub struct GetTopAsesByNetworkTrafficQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetNetworkTrafficSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopAsesByNetworkTrafficQuery { limit : "limit" => integer, name : "name" =>
     strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, format : "format" }
+    strings, continent : "continent" => strings, format : "format" => choice }
 );
 impl crate::runtime::TypedQuery for GetNetworkTrafficSummaryQuery {}
 impl crate::runtime::TypedQuery for GetNetworkTrafficTimeSeriesQuery {}

@@ -127,7 +127,7 @@ impl RadarOriginsApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Origins {
     pub origins: ::std::option::Option<::std::vec::Vec<OriginsOrigin>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Origins { origins : "origins" => objects });
@@ -136,7 +136,7 @@ crate::runtime::object!(Origins { origins : "origins" => objects });
 pub struct OriginsOrigin {
     pub regions: ::std::option::Option<::std::vec::Vec<OriginsOriginRegion>>,
     pub slug: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -146,7 +146,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OriginsOriginRegion {
     pub region: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(OriginsOriginRegion { region : "region" => string });
@@ -157,11 +157,11 @@ pub struct OriginMetricsDistribution {
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginMetricsDistribution { meta : "meta" => object, summary_0 : "summary_0" }
+    OriginMetricsDistribution { meta : "meta" => object, summary_0 : "summary_0" => map }
 );
 /// Used by [`RadarOriginsApi::get_origin_metrics_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -178,7 +178,7 @@ pub struct OriginMetricsDistributionMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<OriginMetricsDistributionMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -193,7 +193,7 @@ pub struct OriginMetricsDistributionMetaConfidenceInfo {
         ::std::vec::Vec<OriginMetricsDistributionMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -216,7 +216,7 @@ pub struct OriginMetricsDistributionMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -232,7 +232,7 @@ pub struct OriginMetricsDistributionMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -244,7 +244,7 @@ crate::runtime::object!(
 pub struct OriginMetricsDistributionMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -255,7 +255,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OriginMetricsTimeSeries {
     pub meta: ::std::option::Option<OriginMetricsTimeSeriesMeta>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(OriginMetricsTimeSeries { meta : "meta" => object });
@@ -276,7 +276,7 @@ pub struct OriginMetricsTimeSeriesMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<OriginMetricsDistributionMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -290,7 +290,7 @@ crate::runtime::object!(
 pub struct OriginMetricsTimeSeriesGrouped {
     pub meta: ::std::option::Option<OriginMetricsTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<OriginMetricsTimeSeriesGroupedSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -301,7 +301,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OriginMetricsTimeSeriesGroupedSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -311,7 +311,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Origin {
     pub origin: ::std::option::Option<OriginsOrigin>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Origin { origin : "origin" => object });

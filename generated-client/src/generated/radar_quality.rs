@@ -161,7 +161,7 @@ impl RadarQualityApi {
 pub struct InternetQualityIndex {
     pub meta: ::std::option::Option<InternetQualityIndexMeta>,
     pub summary_0: ::std::option::Option<InternetQualityIndexSummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -177,16 +177,16 @@ pub struct InternetQualityIndexMeta {
         ::std::vec::Vec<InternetQualityIndexMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
-    pub normalization: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
+    pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<InternetQualityIndexMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     InternetQualityIndexMeta { confidence_info : "confidenceInfo" => object, date_range :
-    "dateRange" => objects, last_updated : "lastUpdated" required => string,
-    normalization : "normalization" required => string, units : "units" => objects }
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 impl InternetQualityIndexMeta {
     /// A value with the required fields set and the others empty.
@@ -197,8 +197,12 @@ impl InternetQualityIndexMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
-            normalization: ::std::convert::Into::into(normalization),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
+            normalization: ::std::option::Option::Some(
+                ::std::convert::Into::into(normalization),
+            ),
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -211,7 +215,7 @@ pub struct InternetQualityIndexMetaConfidenceInfo {
         ::std::vec::Vec<InternetQualityIndexMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -222,14 +226,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct InternetQualityIndexMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::string::String,
-    pub description: ::std::string::String,
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::string::String,
+    pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    pub is_instantaneous: bool,
+    pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -238,16 +242,15 @@ pub struct InternetQualityIndexMetaConfidenceInfoAnnotation {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetQualityIndexMetaConfidenceInfoAnnotation { data_source : "dataSource"
-    required => string, description : "description" required => string, end_date :
-    "endDate" => string, event_type : "eventType" required => string, is_instantaneous :
-    "isInstantaneous" required => boolean, linked_url : "linkedUrl" => string, start_date
-    : "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
-    string }
+    InternetQualityIndexMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string, end_time :
+    "endTime" => string, start_time : "startTime" => string }
 );
 impl InternetQualityIndexMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -258,11 +261,17 @@ impl InternetQualityIndexMetaConfidenceInfoAnnotation {
         is_instantaneous: bool,
     ) -> Self {
         Self {
-            data_source: ::std::convert::Into::into(data_source),
-            description: ::std::convert::Into::into(description),
+            data_source: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_source),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             end_date: ::std::option::Option::None,
-            event_type: ::std::convert::Into::into(event_type),
-            is_instantaneous,
+            event_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(event_type),
+            ),
+            is_instantaneous: ::std::option::Option::Some(is_instantaneous),
             linked_url: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
@@ -275,15 +284,15 @@ impl InternetQualityIndexMetaConfidenceInfoAnnotation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct InternetQualityIndexMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
-    pub end_time: ::std::string::String,
+    pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
-    pub start_time: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetQualityIndexMetaDateRange { end_time : "endTime" required => string,
-    start_time : "startTime" required => string }
+    InternetQualityIndexMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
 impl InternetQualityIndexMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -292,8 +301,10 @@ impl InternetQualityIndexMetaDateRange {
         start_time: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            end_time: ::std::convert::Into::into(end_time),
-            start_time: ::std::convert::Into::into(start_time),
+            end_time: ::std::option::Option::Some(::std::convert::Into::into(end_time)),
+            start_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_time),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -303,7 +314,7 @@ impl InternetQualityIndexMetaDateRange {
 pub struct InternetQualityIndexMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -312,15 +323,15 @@ crate::runtime::object!(
 /// Used by [`RadarQualityApi::get_internet_quality_index`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct InternetQualityIndexSummary0 {
-    pub p25: ::std::string::String,
-    pub p50: ::std::string::String,
-    pub p75: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub p25: ::std::option::Option<::std::string::String>,
+    pub p50: ::std::option::Option<::std::string::String>,
+    pub p75: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InternetQualityIndexSummary0 { p25 : "p25" required => string, p50 : "p50" required
-    => string, p75 : "p75" required => string }
+    InternetQualityIndexSummary0 { p25 : "p25" => string, p50 : "p50" => string, p75 :
+    "p75" => string }
 );
 impl InternetQualityIndexSummary0 {
     /// A value with the required fields set and the others empty.
@@ -330,9 +341,9 @@ impl InternetQualityIndexSummary0 {
         p75: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            p25: ::std::convert::Into::into(p25),
-            p50: ::std::convert::Into::into(p50),
-            p75: ::std::convert::Into::into(p75),
+            p25: ::std::option::Option::Some(::std::convert::Into::into(p25)),
+            p50: ::std::option::Option::Some(::std::convert::Into::into(p50)),
+            p75: ::std::option::Option::Some(::std::convert::Into::into(p75)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -344,7 +355,7 @@ pub struct GetInternetQualityIndexTimeseriesGroupsResponse {
     pub serie_0: ::std::option::Option<
         GetInternetQualityIndexTimeseriesGroupsResponseSerie0,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -368,7 +379,7 @@ pub struct GetInternetQualityIndexTimeseriesGroupsResponseMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<InternetQualityIndexMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -386,7 +397,7 @@ pub struct GetInternetQualityIndexTimeseriesGroupsResponseMetaConfidenceInfo {
         >,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -409,7 +420,7 @@ pub struct GetInternetQualityIndexTimeseriesGroupsResponseMetaConfidenceInfoAnno
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -426,7 +437,7 @@ pub struct GetInternetQualityIndexTimeseriesGroupsResponseMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -436,17 +447,16 @@ crate::runtime::object!(
 /// Used by [`RadarQualityApi::get_internet_quality_index_timeseries_groups`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetInternetQualityIndexTimeseriesGroupsResponseSerie0 {
-    pub p25: ::std::vec::Vec<::std::string::String>,
-    pub p50: ::std::vec::Vec<::std::string::String>,
-    pub p75: ::std::vec::Vec<::std::string::String>,
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub p25: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub p50: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub p75: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexTimeseriesGroupsResponseSerie0 { p25 : "p25" required =>
-    strings, p50 : "p50" required => strings, p75 : "p75" required => strings, timestamps
-    : "timestamps" required => strings }
+    GetInternetQualityIndexTimeseriesGroupsResponseSerie0 { p25 : "p25" => strings, p50 :
+    "p50" => strings, p75 : "p75" => strings, timestamps : "timestamps" => strings }
 );
 impl GetInternetQualityIndexTimeseriesGroupsResponseSerie0 {
     /// A value with the required fields set and the others empty.
@@ -457,10 +467,10 @@ impl GetInternetQualityIndexTimeseriesGroupsResponseSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            p25,
-            p50,
-            p75,
-            timestamps,
+            p25: ::std::option::Option::Some(p25),
+            p50: ::std::option::Option::Some(p50),
+            p75: ::std::option::Option::Some(p75),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -470,7 +480,7 @@ impl GetInternetQualityIndexTimeseriesGroupsResponseSerie0 {
 pub struct SpeedTestsHistogram {
     pub histogram_0: ::std::option::Option<SpeedTestsHistogramHistogram0>,
     pub meta: ::std::option::Option<SpeedTestsHistogramMeta>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -481,18 +491,20 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpeedTestsHistogramHistogram0 {
     /// `bandwidthDownload`
-    pub bandwidth_download: ::std::vec::Vec<::std::string::String>,
+    pub bandwidth_download: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// `bandwidthUpload`
-    pub bandwidth_upload: ::std::vec::Vec<::std::string::String>,
+    pub bandwidth_upload: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `bucketMin`
-    pub bucket_min: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub bucket_min: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SpeedTestsHistogramHistogram0 { bandwidth_download : "bandwidthDownload" required =>
-    strings, bandwidth_upload : "bandwidthUpload" required => strings, bucket_min :
-    "bucketMin" required => strings }
+    SpeedTestsHistogramHistogram0 { bandwidth_download : "bandwidthDownload" => strings,
+    bandwidth_upload : "bandwidthUpload" => strings, bucket_min : "bucketMin" => strings
+    }
 );
 impl SpeedTestsHistogramHistogram0 {
     /// A value with the required fields set and the others empty.
@@ -502,9 +514,9 @@ impl SpeedTestsHistogramHistogram0 {
         bucket_min: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            bandwidth_download,
-            bandwidth_upload,
-            bucket_min,
+            bandwidth_download: ::std::option::Option::Some(bandwidth_download),
+            bandwidth_upload: ::std::option::Option::Some(bandwidth_upload),
+            bucket_min: ::std::option::Option::Some(bucket_min),
             extra: ::std::default::Default::default(),
         }
     }
@@ -528,7 +540,7 @@ pub struct SpeedTestsHistogramMeta {
     /// `totalTests`
     pub total_tests: ::std::option::Option<::std::vec::Vec<i64>>,
     pub units: ::std::option::Option<::std::vec::Vec<InternetQualityIndexMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -542,7 +554,7 @@ crate::runtime::object!(
 pub struct SpeedTestsSummary {
     pub meta: ::std::option::Option<InternetQualityIndexMeta>,
     pub summary_0: ::std::option::Option<SpeedTestsSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -552,28 +564,27 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpeedTestsSummarySummary0 {
     /// `bandwidthDownload`
-    pub bandwidth_download: ::std::string::String,
+    pub bandwidth_download: ::std::option::Option<::std::string::String>,
     /// `bandwidthUpload`
-    pub bandwidth_upload: ::std::string::String,
+    pub bandwidth_upload: ::std::option::Option<::std::string::String>,
     /// `jitterIdle`
-    pub jitter_idle: ::std::string::String,
+    pub jitter_idle: ::std::option::Option<::std::string::String>,
     /// `jitterLoaded`
-    pub jitter_loaded: ::std::string::String,
+    pub jitter_loaded: ::std::option::Option<::std::string::String>,
     /// `latencyIdle`
-    pub latency_idle: ::std::string::String,
+    pub latency_idle: ::std::option::Option<::std::string::String>,
     /// `latencyLoaded`
-    pub latency_loaded: ::std::string::String,
+    pub latency_loaded: ::std::option::Option<::std::string::String>,
     /// `packetLoss`
-    pub packet_loss: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub packet_loss: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SpeedTestsSummarySummary0 { bandwidth_download : "bandwidthDownload" required =>
-    string, bandwidth_upload : "bandwidthUpload" required => string, jitter_idle :
-    "jitterIdle" required => string, jitter_loaded : "jitterLoaded" required => string,
-    latency_idle : "latencyIdle" required => string, latency_loaded : "latencyLoaded"
-    required => string, packet_loss : "packetLoss" required => string }
+    SpeedTestsSummarySummary0 { bandwidth_download : "bandwidthDownload" => string,
+    bandwidth_upload : "bandwidthUpload" => string, jitter_idle : "jitterIdle" => string,
+    jitter_loaded : "jitterLoaded" => string, latency_idle : "latencyIdle" => string,
+    latency_loaded : "latencyLoaded" => string, packet_loss : "packetLoss" => string }
 );
 impl SpeedTestsSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -587,13 +598,27 @@ impl SpeedTestsSummarySummary0 {
         packet_loss: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            bandwidth_download: ::std::convert::Into::into(bandwidth_download),
-            bandwidth_upload: ::std::convert::Into::into(bandwidth_upload),
-            jitter_idle: ::std::convert::Into::into(jitter_idle),
-            jitter_loaded: ::std::convert::Into::into(jitter_loaded),
-            latency_idle: ::std::convert::Into::into(latency_idle),
-            latency_loaded: ::std::convert::Into::into(latency_loaded),
-            packet_loss: ::std::convert::Into::into(packet_loss),
+            bandwidth_download: ::std::option::Option::Some(
+                ::std::convert::Into::into(bandwidth_download),
+            ),
+            bandwidth_upload: ::std::option::Option::Some(
+                ::std::convert::Into::into(bandwidth_upload),
+            ),
+            jitter_idle: ::std::option::Option::Some(
+                ::std::convert::Into::into(jitter_idle),
+            ),
+            jitter_loaded: ::std::option::Option::Some(
+                ::std::convert::Into::into(jitter_loaded),
+            ),
+            latency_idle: ::std::option::Option::Some(
+                ::std::convert::Into::into(latency_idle),
+            ),
+            latency_loaded: ::std::option::Option::Some(
+                ::std::convert::Into::into(latency_loaded),
+            ),
+            packet_loss: ::std::option::Option::Some(
+                ::std::convert::Into::into(packet_loss),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -603,7 +628,7 @@ impl SpeedTestsSummarySummary0 {
 pub struct TopAses {
     pub meta: ::std::option::Option<TopAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopAsesTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TopAses { meta : "meta" => object, top_0 : "top_0" => objects });
@@ -617,16 +642,16 @@ pub struct TopAsesMeta {
         ::std::vec::Vec<InternetQualityIndexMetaDateRange>,
     >,
     /// `lastUpdated`
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<InternetQualityIndexMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TopAsesMeta { confidence_info : "confidenceInfo" => object, date_range : "dateRange"
-    => objects, last_updated : "lastUpdated" required => string, normalization :
-    "normalization" => string, units : "units" => objects }
+    => objects, last_updated : "lastUpdated" => string, normalization : "normalization"
+    => string, units : "units" => objects }
 );
 impl TopAsesMeta {
     /// A value with the required fields set and the others empty.
@@ -634,7 +659,9 @@ impl TopAsesMeta {
         Self {
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             normalization: ::std::option::Option::None,
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -645,36 +672,35 @@ impl TopAsesMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopAsesTop0 {
     /// `bandwidthDownload`
-    pub bandwidth_download: ::std::string::String,
+    pub bandwidth_download: ::std::option::Option<::std::string::String>,
     /// `bandwidthUpload`
-    pub bandwidth_upload: ::std::string::String,
+    pub bandwidth_upload: ::std::option::Option<::std::string::String>,
     /// `clientASN`
-    pub client_asn: f64,
+    pub client_asn: ::std::option::Option<f64>,
     /// `clientASName`
-    pub client_as_name: ::std::string::String,
+    pub client_as_name: ::std::option::Option<::std::string::String>,
     /// `jitterIdle`
-    pub jitter_idle: ::std::string::String,
+    pub jitter_idle: ::std::option::Option<::std::string::String>,
     /// `jitterLoaded`
-    pub jitter_loaded: ::std::string::String,
+    pub jitter_loaded: ::std::option::Option<::std::string::String>,
     /// `latencyIdle`
-    pub latency_idle: ::std::string::String,
+    pub latency_idle: ::std::option::Option<::std::string::String>,
     /// `latencyLoaded`
-    pub latency_loaded: ::std::string::String,
+    pub latency_loaded: ::std::option::Option<::std::string::String>,
     /// `numTests`
-    pub num_tests: f64,
+    pub num_tests: ::std::option::Option<f64>,
     /// `rankPower`
-    pub rank_power: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub rank_power: ::std::option::Option<f64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopAsesTop0 { bandwidth_download : "bandwidthDownload" required => string,
-    bandwidth_upload : "bandwidthUpload" required => string, client_asn : "clientASN"
-    required => number, client_as_name : "clientASName" required => string, jitter_idle :
-    "jitterIdle" required => string, jitter_loaded : "jitterLoaded" required => string,
-    latency_idle : "latencyIdle" required => string, latency_loaded : "latencyLoaded"
-    required => string, num_tests : "numTests" required => number, rank_power :
-    "rankPower" required => number }
+    TopAsesTop0 { bandwidth_download : "bandwidthDownload" => string, bandwidth_upload :
+    "bandwidthUpload" => string, client_asn : "clientASN" => number, client_as_name :
+    "clientASName" => string, jitter_idle : "jitterIdle" => string, jitter_loaded :
+    "jitterLoaded" => string, latency_idle : "latencyIdle" => string, latency_loaded :
+    "latencyLoaded" => string, num_tests : "numTests" => number, rank_power : "rankPower"
+    => number }
 );
 impl TopAsesTop0 {
     /// A value with the required fields set and the others empty.
@@ -692,16 +718,30 @@ impl TopAsesTop0 {
         rank_power: f64,
     ) -> Self {
         Self {
-            bandwidth_download: ::std::convert::Into::into(bandwidth_download),
-            bandwidth_upload: ::std::convert::Into::into(bandwidth_upload),
-            client_asn,
-            client_as_name: ::std::convert::Into::into(client_as_name),
-            jitter_idle: ::std::convert::Into::into(jitter_idle),
-            jitter_loaded: ::std::convert::Into::into(jitter_loaded),
-            latency_idle: ::std::convert::Into::into(latency_idle),
-            latency_loaded: ::std::convert::Into::into(latency_loaded),
-            num_tests,
-            rank_power,
+            bandwidth_download: ::std::option::Option::Some(
+                ::std::convert::Into::into(bandwidth_download),
+            ),
+            bandwidth_upload: ::std::option::Option::Some(
+                ::std::convert::Into::into(bandwidth_upload),
+            ),
+            client_asn: ::std::option::Option::Some(client_asn),
+            client_as_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_as_name),
+            ),
+            jitter_idle: ::std::option::Option::Some(
+                ::std::convert::Into::into(jitter_idle),
+            ),
+            jitter_loaded: ::std::option::Option::Some(
+                ::std::convert::Into::into(jitter_loaded),
+            ),
+            latency_idle: ::std::option::Option::Some(
+                ::std::convert::Into::into(latency_idle),
+            ),
+            latency_loaded: ::std::option::Option::Some(
+                ::std::convert::Into::into(latency_loaded),
+            ),
+            num_tests: ::std::option::Option::Some(num_tests),
+            rank_power: ::std::option::Option::Some(rank_power),
             extra: ::std::default::Default::default(),
         }
     }
@@ -711,7 +751,7 @@ impl TopAsesTop0 {
 pub struct TopLocations {
     pub meta: ::std::option::Option<TopAsesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopLocationsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -721,36 +761,35 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTop0 {
     /// `bandwidthDownload`
-    pub bandwidth_download: ::std::string::String,
+    pub bandwidth_download: ::std::option::Option<::std::string::String>,
     /// `bandwidthUpload`
-    pub bandwidth_upload: ::std::string::String,
+    pub bandwidth_upload: ::std::option::Option<::std::string::String>,
     /// `clientCountryAlpha2`
-    pub client_country_alpha2: ::std::string::String,
+    pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
-    pub client_country_name: ::std::string::String,
+    pub client_country_name: ::std::option::Option<::std::string::String>,
     /// `jitterIdle`
-    pub jitter_idle: ::std::string::String,
+    pub jitter_idle: ::std::option::Option<::std::string::String>,
     /// `jitterLoaded`
-    pub jitter_loaded: ::std::string::String,
+    pub jitter_loaded: ::std::option::Option<::std::string::String>,
     /// `latencyIdle`
-    pub latency_idle: ::std::string::String,
+    pub latency_idle: ::std::option::Option<::std::string::String>,
     /// `latencyLoaded`
-    pub latency_loaded: ::std::string::String,
+    pub latency_loaded: ::std::option::Option<::std::string::String>,
     /// `numTests`
-    pub num_tests: f64,
+    pub num_tests: ::std::option::Option<f64>,
     /// `rankPower`
-    pub rank_power: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub rank_power: ::std::option::Option<f64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTop0 { bandwidth_download : "bandwidthDownload" required => string,
-    bandwidth_upload : "bandwidthUpload" required => string, client_country_alpha2 :
-    "clientCountryAlpha2" required => string, client_country_name : "clientCountryName"
-    required => string, jitter_idle : "jitterIdle" required => string, jitter_loaded :
-    "jitterLoaded" required => string, latency_idle : "latencyIdle" required => string,
-    latency_loaded : "latencyLoaded" required => string, num_tests : "numTests" required
-    => number, rank_power : "rankPower" required => number }
+    TopLocationsTop0 { bandwidth_download : "bandwidthDownload" => string,
+    bandwidth_upload : "bandwidthUpload" => string, client_country_alpha2 :
+    "clientCountryAlpha2" => string, client_country_name : "clientCountryName" => string,
+    jitter_idle : "jitterIdle" => string, jitter_loaded : "jitterLoaded" => string,
+    latency_idle : "latencyIdle" => string, latency_loaded : "latencyLoaded" => string,
+    num_tests : "numTests" => number, rank_power : "rankPower" => number }
 );
 impl TopLocationsTop0 {
     /// A value with the required fields set and the others empty.
@@ -768,16 +807,32 @@ impl TopLocationsTop0 {
         rank_power: f64,
     ) -> Self {
         Self {
-            bandwidth_download: ::std::convert::Into::into(bandwidth_download),
-            bandwidth_upload: ::std::convert::Into::into(bandwidth_upload),
-            client_country_alpha2: ::std::convert::Into::into(client_country_alpha2),
-            client_country_name: ::std::convert::Into::into(client_country_name),
-            jitter_idle: ::std::convert::Into::into(jitter_idle),
-            jitter_loaded: ::std::convert::Into::into(jitter_loaded),
-            latency_idle: ::std::convert::Into::into(latency_idle),
-            latency_loaded: ::std::convert::Into::into(latency_loaded),
-            num_tests,
-            rank_power,
+            bandwidth_download: ::std::option::Option::Some(
+                ::std::convert::Into::into(bandwidth_download),
+            ),
+            bandwidth_upload: ::std::option::Option::Some(
+                ::std::convert::Into::into(bandwidth_upload),
+            ),
+            client_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_alpha2),
+            ),
+            client_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_name),
+            ),
+            jitter_idle: ::std::option::Option::Some(
+                ::std::convert::Into::into(jitter_idle),
+            ),
+            jitter_loaded: ::std::option::Option::Some(
+                ::std::convert::Into::into(jitter_loaded),
+            ),
+            latency_idle: ::std::option::Option::Some(
+                ::std::convert::Into::into(latency_idle),
+            ),
+            latency_loaded: ::std::option::Option::Some(
+                ::std::convert::Into::into(latency_loaded),
+            ),
+            num_tests: ::std::option::Option::Some(num_tests),
+            rank_power: ::std::option::Option::Some(rank_power),
             extra: ::std::default::Default::default(),
         }
     }
@@ -803,14 +858,14 @@ pub struct GetInternetQualityIndexQuery {
     pub metric: GetInternetQualityIndexQueryMetric,
     /// Format results are returned in
     pub format: ::std::option::Option<GetInternetQualityIndexQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetInternetQualityIndexQuery { name : "name" => strings, date_range : "dateRange" =>
     strings, date_start : "dateStart" => strings, date_end : "dateEnd" => strings, asn :
     "asn" => strings, location : "location" => strings, continent : "continent" =>
-    strings, metric : "metric" required, format : "format" }
+    strings, metric : "metric" must => choice, format : "format" => choice }
 );
 impl GetInternetQualityIndexQuery {
     /// A value with the required fields set and the others empty.
@@ -823,7 +878,7 @@ impl GetInternetQualityIndexQuery {
             asn: ::std::option::Option::None,
             location: ::std::option::Option::None,
             continent: ::std::option::Option::None,
-            metric,
+            metric: metric,
             format: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -960,15 +1015,16 @@ pub struct GetInternetQualityIndexTimeseriesGroupsQuery {
     pub metric: GetInternetQualityIndexQueryMetric,
     /// Format results are returned in
     pub format: ::std::option::Option<GetInternetQualityIndexQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetInternetQualityIndexTimeseriesGroupsQuery { agg_interval : "aggInterval", name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, interpolation :
-    "interpolation" => boolean, metric : "metric" required, format : "format" }
+    GetInternetQualityIndexTimeseriesGroupsQuery { agg_interval : "aggInterval" =>
+    choice, name : "name" => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, interpolation :
+    "interpolation" => boolean, metric : "metric" must => choice, format : "format" =>
+    choice }
 );
 impl GetInternetQualityIndexTimeseriesGroupsQuery {
     /// A value with the required fields set and the others empty.
@@ -983,7 +1039,7 @@ impl GetInternetQualityIndexTimeseriesGroupsQuery {
             location: ::std::option::Option::None,
             continent: ::std::option::Option::None,
             interpolation: ::std::option::Option::None,
-            metric,
+            metric: metric,
             format: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -1070,14 +1126,14 @@ pub struct GetSpeedTestsHistogramQuery {
     pub metric_group: ::std::option::Option<GetSpeedTestsHistogramQueryMetricGroup>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetInternetQualityIndexQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetSpeedTestsHistogramQuery { name : "name" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
     "continent" => strings, bucket_size : "bucketSize" => integer, metric_group :
-    "metricGroup", format : "format" }
+    "metricGroup" => choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1150,13 +1206,13 @@ pub struct GetSpeedTestsSummaryQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetInternetQualityIndexQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetSpeedTestsSummaryQuery { name : "name" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, format : "format" }
+    "continent" => strings, format : "format" => choice }
 );
 /// Used by [`RadarQualityApi::get_top_ases_by_speed_test_results`], [`RadarQualityApi::get_top_locations_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1179,14 +1235,14 @@ pub struct GetTopAsesBySpeedTestResultsQuery {
     pub reverse: ::std::option::Option<bool>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetInternetQualityIndexQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopAsesBySpeedTestResultsQuery { limit : "limit" => integer, name : "name" =>
     strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, order_by : "orderBy",
-    reverse : "reverse" => boolean, format : "format" }
+    "location" => strings, continent : "continent" => strings, order_by : "orderBy" =>
+    choice, reverse : "reverse" => boolean, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

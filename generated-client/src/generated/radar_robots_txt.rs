@@ -73,7 +73,7 @@ impl RadarRobotsTxtApi {
 pub struct TopDomainCategories {
     pub meta: ::std::option::Option<TopDomainCategoriesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopDomainCategoriesTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -92,7 +92,7 @@ pub struct TopDomainCategoriesMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<TopDomainCategoriesMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -107,7 +107,7 @@ pub struct TopDomainCategoriesMetaConfidenceInfo {
         ::std::vec::Vec<TopDomainCategoriesMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -130,7 +130,7 @@ pub struct TopDomainCategoriesMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -146,7 +146,7 @@ pub struct TopDomainCategoriesMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -158,7 +158,7 @@ crate::runtime::object!(
 pub struct TopDomainCategoriesMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -169,7 +169,7 @@ crate::runtime::object!(
 pub struct TopDomainCategoriesTop0 {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -180,7 +180,7 @@ crate::runtime::object!(
 pub struct TopUserAgents {
     pub meta: ::std::option::Option<TopDomainCategoriesMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopUserAgentsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -193,7 +193,7 @@ pub struct TopUserAgentsTop0 {
     pub name: ::std::option::Option<::std::string::String>,
     pub partially: ::std::option::Option<i64>,
     pub value: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

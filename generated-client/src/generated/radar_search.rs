@@ -47,7 +47,7 @@ pub struct SearchForLocationsAsesReportsAndMoreResponse {
     pub search: ::std::option::Option<
         ::std::vec::Vec<SearchForLocationsAsesReportsAndMoreResponseSearch>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -56,15 +56,15 @@ crate::runtime::object!(
 /// Used by [`RadarSearchApi::search_for_locations_ases_reports_and_more`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchForLocationsAsesReportsAndMoreResponseSearch {
-    pub code: ::std::string::String,
+    pub code: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
-    pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchForLocationsAsesReportsAndMoreResponseSearch { code : "code" required =>
-    string, name : "name" required => string, r#type : "type" required => string }
+    SearchForLocationsAsesReportsAndMoreResponseSearch { code : "code" => string, name :
+    "name" required => string, r#type : "type" => string }
 );
 impl SearchForLocationsAsesReportsAndMoreResponseSearch {
     /// A value with the required fields set and the others empty.
@@ -74,9 +74,9 @@ impl SearchForLocationsAsesReportsAndMoreResponseSearch {
         r#type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            code: ::std::convert::Into::into(code),
+            code: ::std::option::Option::Some(::std::convert::Into::into(code)),
             name: ::std::convert::Into::into(name),
-            r#type: ::std::convert::Into::into(r#type),
+            r#type: ::std::option::Option::Some(::std::convert::Into::into(r#type)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -100,13 +100,14 @@ pub struct SearchForLocationsAsesReportsAndMoreQuery {
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<SearchForLocationsAsesReportsAndMoreQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SearchForLocationsAsesReportsAndMoreQuery { limit : "limit" => integer,
     limit_per_group : "limitPerGroup" => number, query : "query" required => string,
-    include : "include", exclude : "exclude", format : "format" }
+    include : "include" => choices, exclude : "exclude" => choices, format : "format" =>
+    choice }
 );
 impl SearchForLocationsAsesReportsAndMoreQuery {
     /// A value with the required fields set and the others empty.

@@ -79,7 +79,7 @@ impl RadarTcpResetsAndTimeoutsApi {
 pub struct TcpResetsAndTimeoutsSummary {
     pub meta: ::std::option::Option<TcpResetsAndTimeoutsSummaryMeta>,
     pub summary_0: ::std::option::Option<TcpResetsAndTimeoutsSummarySummary0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -103,7 +103,7 @@ pub struct TcpResetsAndTimeoutsSummaryMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<TcpResetsAndTimeoutsSummaryMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -118,7 +118,7 @@ pub struct TcpResetsAndTimeoutsSummaryMetaConfidenceInfo {
         ::std::vec::Vec<TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -129,14 +129,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::string::String,
-    pub description: ::std::string::String,
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::string::String,
+    pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    pub is_instantaneous: bool,
+    pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -145,16 +145,15 @@ pub struct TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource"
-    required => string, description : "description" required => string, end_date :
-    "endDate" => string, event_type : "eventType" required => string, is_instantaneous :
-    "isInstantaneous" required => boolean, linked_url : "linkedUrl" => string, start_date
-    : "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
-    string }
+    => string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string, end_time :
+    "endTime" => string, start_time : "startTime" => string }
 );
 impl TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -165,11 +164,17 @@ impl TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation {
         is_instantaneous: bool,
     ) -> Self {
         Self {
-            data_source: ::std::convert::Into::into(data_source),
-            description: ::std::convert::Into::into(description),
+            data_source: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_source),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             end_date: ::std::option::Option::None,
-            event_type: ::std::convert::Into::into(event_type),
-            is_instantaneous,
+            event_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(event_type),
+            ),
+            is_instantaneous: ::std::option::Option::Some(is_instantaneous),
             linked_url: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
@@ -182,15 +187,15 @@ impl TcpResetsAndTimeoutsSummaryMetaConfidenceInfoAnnotation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TcpResetsAndTimeoutsSummaryMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
-    pub end_time: ::std::string::String,
+    pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
-    pub start_time: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsSummaryMetaDateRange { end_time : "endTime" required => string,
-    start_time : "startTime" required => string }
+    TcpResetsAndTimeoutsSummaryMetaDateRange { end_time : "endTime" => string, start_time
+    : "startTime" => string }
 );
 impl TcpResetsAndTimeoutsSummaryMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -199,8 +204,10 @@ impl TcpResetsAndTimeoutsSummaryMetaDateRange {
         start_time: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            end_time: ::std::convert::Into::into(end_time),
-            start_time: ::std::convert::Into::into(start_time),
+            end_time: ::std::option::Option::Some(::std::convert::Into::into(end_time)),
+            start_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_time),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -210,7 +217,7 @@ impl TcpResetsAndTimeoutsSummaryMetaDateRange {
 pub struct TcpResetsAndTimeoutsSummaryMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -221,23 +228,22 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TcpResetsAndTimeoutsSummarySummary0 {
     /// Connection resets within the first 10 packets from the client, but after the server has received…
-    pub later_in_flow: ::std::string::String,
+    pub later_in_flow: ::std::option::Option<::std::string::String>,
     /// All other connections
-    pub no_match: ::std::string::String,
+    pub no_match: ::std::option::Option<::std::string::String>,
     /// Connection resets or timeouts after the server received both a SYN packet and an ACK packet…
-    pub post_ack: ::std::string::String,
+    pub post_ack: ::std::option::Option<::std::string::String>,
     /// Connection resets or timeouts after the server received a packet with PSH flag set, following…
-    pub post_psh: ::std::string::String,
+    pub post_psh: ::std::option::Option<::std::string::String>,
     /// Connection resets or timeouts after the server received only a single SYN packet
-    pub post_syn: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub post_syn: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsSummarySummary0 { later_in_flow : "later_in_flow" required =>
-    string, no_match : "no_match" required => string, post_ack : "post_ack" required =>
-    string, post_psh : "post_psh" required => string, post_syn : "post_syn" required =>
-    string }
+    TcpResetsAndTimeoutsSummarySummary0 { later_in_flow : "later_in_flow" => string,
+    no_match : "no_match" => string, post_ack : "post_ack" => string, post_psh :
+    "post_psh" => string, post_syn : "post_syn" => string }
 );
 impl TcpResetsAndTimeoutsSummarySummary0 {
     /// A value with the required fields set and the others empty.
@@ -249,11 +255,13 @@ impl TcpResetsAndTimeoutsSummarySummary0 {
         post_syn: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            later_in_flow: ::std::convert::Into::into(later_in_flow),
-            no_match: ::std::convert::Into::into(no_match),
-            post_ack: ::std::convert::Into::into(post_ack),
-            post_psh: ::std::convert::Into::into(post_psh),
-            post_syn: ::std::convert::Into::into(post_syn),
+            later_in_flow: ::std::option::Option::Some(
+                ::std::convert::Into::into(later_in_flow),
+            ),
+            no_match: ::std::option::Option::Some(::std::convert::Into::into(no_match)),
+            post_ack: ::std::option::Option::Some(::std::convert::Into::into(post_ack)),
+            post_psh: ::std::option::Option::Some(::std::convert::Into::into(post_psh)),
+            post_syn: ::std::option::Option::Some(::std::convert::Into::into(post_syn)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -263,7 +271,7 @@ impl TcpResetsAndTimeoutsSummarySummary0 {
 pub struct TcpResetsAndTimeoutsTimeSeries {
     pub meta: ::std::option::Option<TcpResetsAndTimeoutsTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<TcpResetsAndTimeoutsTimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -274,7 +282,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TcpResetsAndTimeoutsTimeSeriesMeta {
     /// `aggInterval`
-    pub agg_interval: ::std::string::String,
+    pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
         TcpResetsAndTimeoutsSummaryMetaConfidenceInfo,
@@ -284,19 +292,19 @@ pub struct TcpResetsAndTimeoutsTimeSeriesMeta {
         ::std::vec::Vec<TcpResetsAndTimeoutsSummaryMetaDateRange>,
     >,
     /// `lastUpdated`: RFC 3339 date-time
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<
         ::std::vec::Vec<TcpResetsAndTimeoutsSummaryMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsTimeSeriesMeta { agg_interval : "aggInterval" required => string,
+    TcpResetsAndTimeoutsTimeSeriesMeta { agg_interval : "aggInterval" => string,
     confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
-    last_updated : "lastUpdated" required => string, normalization : "normalization" =>
-    string, units : "units" => objects }
+    last_updated : "lastUpdated" => string, normalization : "normalization" => string,
+    units : "units" => objects }
 );
 impl TcpResetsAndTimeoutsTimeSeriesMeta {
     /// A value with the required fields set and the others empty.
@@ -305,10 +313,14 @@ impl TcpResetsAndTimeoutsTimeSeriesMeta {
         last_updated: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            agg_interval: ::std::convert::Into::into(agg_interval),
+            agg_interval: ::std::option::Option::Some(
+                ::std::convert::Into::into(agg_interval),
+            ),
             confidence_info: ::std::option::Option::None,
             date_range: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             normalization: ::std::option::Option::None,
             units: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -319,25 +331,25 @@ impl TcpResetsAndTimeoutsTimeSeriesMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TcpResetsAndTimeoutsTimeSeriesSerie0 {
     /// Connection resets within the first 10 packets from the client, but after the server has received…
-    pub later_in_flow: ::std::vec::Vec<::std::string::String>,
+    pub later_in_flow: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// All other connections
-    pub no_match: ::std::vec::Vec<::std::string::String>,
+    pub no_match: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Connection resets or timeouts after the server received both a SYN packet and an ACK packet…
-    pub post_ack: ::std::vec::Vec<::std::string::String>,
+    pub post_ack: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Connection resets or timeouts after the server received a packet with PSH flag set, following…
-    pub post_psh: ::std::vec::Vec<::std::string::String>,
+    pub post_psh: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Connection resets or timeouts after the server received only a single SYN packet
-    pub post_syn: ::std::vec::Vec<::std::string::String>,
+    pub post_syn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// RFC 3339 date-time
-    pub timestamps: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TcpResetsAndTimeoutsTimeSeriesSerie0 { later_in_flow : "later_in_flow" required =>
-    strings, no_match : "no_match" required => strings, post_ack : "post_ack" required =>
-    strings, post_psh : "post_psh" required => strings, post_syn : "post_syn" required =>
-    strings, timestamps : "timestamps" required => strings }
+    TcpResetsAndTimeoutsTimeSeriesSerie0 { later_in_flow : "later_in_flow" => strings,
+    no_match : "no_match" => strings, post_ack : "post_ack" => strings, post_psh :
+    "post_psh" => strings, post_syn : "post_syn" => strings, timestamps : "timestamps" =>
+    strings }
 );
 impl TcpResetsAndTimeoutsTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
@@ -350,12 +362,12 @@ impl TcpResetsAndTimeoutsTimeSeriesSerie0 {
         timestamps: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            later_in_flow,
-            no_match,
-            post_ack,
-            post_psh,
-            post_syn,
-            timestamps,
+            later_in_flow: ::std::option::Option::Some(later_in_flow),
+            no_match: ::std::option::Option::Some(no_match),
+            post_ack: ::std::option::Option::Some(post_ack),
+            post_psh: ::std::option::Option::Some(post_psh),
+            post_syn: ::std::option::Option::Some(post_syn),
+            timestamps: ::std::option::Option::Some(timestamps),
             extra: ::std::default::Default::default(),
         }
     }
@@ -379,14 +391,14 @@ pub struct GetTcpResetsAndTimeoutsSummaryQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetTcpResetsAndTimeoutsSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTcpResetsAndTimeoutsSummaryQuery { name : "name" => strings, date_range :
     "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
     strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, format : "format" }
+    "continent" => strings, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -463,14 +475,15 @@ pub struct GetTcpResetsAndTimeoutsTimeSeriesQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetTcpResetsAndTimeoutsSummaryQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTcpResetsAndTimeoutsTimeSeriesQuery { agg_interval : "aggInterval", name : "name"
-    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, format : "format" }
+    GetTcpResetsAndTimeoutsTimeSeriesQuery { agg_interval : "aggInterval" => choice, name
+    : "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
+    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
+    "location" => strings, continent : "continent" => strings, format : "format" =>
+    choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

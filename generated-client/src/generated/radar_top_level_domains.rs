@@ -68,7 +68,7 @@ impl RadarTopLevelDomainsApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tlds {
     pub tlds: ::std::option::Option<::std::vec::Vec<TldsTld>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Tlds { tlds : "tlds" => objects });
@@ -78,7 +78,7 @@ pub struct TldsTld {
     pub manager: ::std::option::Option<::std::string::String>,
     pub tld: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -89,7 +89,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tld {
     pub tld: ::std::option::Option<TldsTld>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Tld { tld : "tld" => object });

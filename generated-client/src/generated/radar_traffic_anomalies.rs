@@ -77,7 +77,7 @@ pub struct LatestInternetTrafficAnomalies {
     pub traffic_anomalies: ::std::option::Option<
         ::std::vec::Vec<LatestInternetTrafficAnomaliesTrafficAnomaly>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -101,24 +101,23 @@ pub struct LatestInternetTrafficAnomaliesTrafficAnomaly {
         LatestInternetTrafficAnomaliesTrafficAnomalyOriginDetails,
     >,
     /// `startDate`
-    pub start_date: ::std::string::String,
-    pub status: ::std::string::String,
-    pub r#type: ::std::string::String,
-    pub uuid: ::std::string::String,
+    pub start_date: ::std::option::Option<::std::string::String>,
+    pub status: ::std::option::Option<::std::string::String>,
+    pub r#type: ::std::option::Option<::std::string::String>,
+    pub uuid: ::std::option::Option<::std::string::String>,
     /// `visibleInDataSources`
     pub visible_in_data_sources: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LatestInternetTrafficAnomaliesTrafficAnomaly { asn_details : "asnDetails" => object,
     end_date : "endDate" => string, location_details : "locationDetails" => object,
-    origin_details : "originDetails" => object, start_date : "startDate" required =>
-    string, status : "status" required => string, r#type : "type" required => string,
-    uuid : "uuid" required => string, visible_in_data_sources : "visibleInDataSources" =>
-    strings }
+    origin_details : "originDetails" => object, start_date : "startDate" => string,
+    status : "status" => string, r#type : "type" => string, uuid : "uuid" => string,
+    visible_in_data_sources : "visibleInDataSources" => strings }
 );
 impl LatestInternetTrafficAnomaliesTrafficAnomaly {
     /// A value with the required fields set and the others empty.
@@ -133,10 +132,12 @@ impl LatestInternetTrafficAnomaliesTrafficAnomaly {
             end_date: ::std::option::Option::None,
             location_details: ::std::option::Option::None,
             origin_details: ::std::option::Option::None,
-            start_date: ::std::convert::Into::into(start_date),
-            status: ::std::convert::Into::into(status),
-            r#type: ::std::convert::Into::into(r#type),
-            uuid: ::std::convert::Into::into(uuid),
+            start_date: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_date),
+            ),
+            status: ::std::option::Option::Some(::std::convert::Into::into(status)),
+            r#type: ::std::option::Option::Some(::std::convert::Into::into(r#type)),
+            uuid: ::std::option::Option::Some(::std::convert::Into::into(uuid)),
             visible_in_data_sources: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -145,17 +146,17 @@ impl LatestInternetTrafficAnomaliesTrafficAnomaly {
 /// Used by [`RadarTrafficAnomaliesApi::get_latest_internet_traffic_anomalies`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails {
-    pub asn: ::std::string::String,
+    pub asn: ::std::option::Option<::std::string::String>,
     pub locations: ::std::option::Option<
         LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations,
     >,
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails { asn : "asn" required =>
-    string, locations : "locations" => object, name : "name" required => string }
+    LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails { asn : "asn" => string,
+    locations : "locations" => object, name : "name" required => string }
 );
 impl LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails {
     /// A value with the required fields set and the others empty.
@@ -164,7 +165,7 @@ impl LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            asn: ::std::convert::Into::into(asn),
+            asn: ::std::option::Option::Some(::std::convert::Into::into(asn)),
             locations: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
@@ -174,14 +175,14 @@ impl LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails {
 /// Used by [`RadarTrafficAnomaliesApi::get_latest_internet_traffic_anomalies`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations {
-    pub code: ::std::string::String,
+    pub code: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations { code : "code"
-    required => string, name : "name" required => string }
+    LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations { code : "code" =>
+    string, name : "name" required => string }
 );
 impl LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations {
     /// A value with the required fields set and the others empty.
@@ -190,7 +191,7 @@ impl LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            code: ::std::convert::Into::into(code),
+            code: ::std::option::Option::Some(::std::convert::Into::into(code)),
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }
@@ -201,7 +202,7 @@ impl LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations {
 pub struct LatestInternetTrafficAnomaliesTrafficAnomalyOriginDetails {
     pub name: ::std::option::Option<::std::string::String>,
     pub origin: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -215,7 +216,7 @@ pub struct TopLocations {
     pub traffic_anomalies: ::std::option::Option<
         ::std::vec::Vec<TopLocationsTrafficAnomaly>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -225,17 +226,16 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsTrafficAnomaly {
     /// `clientCountryAlpha2`
-    pub client_country_alpha2: ::std::string::String,
+    pub client_country_alpha2: ::std::option::Option<::std::string::String>,
     /// `clientCountryName`
-    pub client_country_name: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub client_country_name: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopLocationsTrafficAnomaly { client_country_alpha2 : "clientCountryAlpha2" required
-    => string, client_country_name : "clientCountryName" required => string, value :
-    "value" required => string }
+    TopLocationsTrafficAnomaly { client_country_alpha2 : "clientCountryAlpha2" => string,
+    client_country_name : "clientCountryName" => string, value : "value" => string }
 );
 impl TopLocationsTrafficAnomaly {
     /// A value with the required fields set and the others empty.
@@ -245,9 +245,13 @@ impl TopLocationsTrafficAnomaly {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            client_country_alpha2: ::std::convert::Into::into(client_country_alpha2),
-            client_country_name: ::std::convert::Into::into(client_country_name),
-            value: ::std::convert::Into::into(value),
+            client_country_alpha2: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_alpha2),
+            ),
+            client_country_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(client_country_name),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -272,14 +276,14 @@ pub struct GetLatestInternetTrafficAnomaliesQuery {
     pub location: ::std::option::Option<::std::string::String>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLatestInternetTrafficAnomaliesQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetLatestInternetTrafficAnomaliesQuery { limit : "limit" => integer, offset :
     "offset" => integer, date_range : "dateRange" => string, date_start : "dateStart" =>
-    string, date_end : "dateEnd" => string, status : "status", asn : "asn" => integer,
-    location : "location" => string, format : "format" }
+    string, date_end : "dateEnd" => string, status : "status" => choice, asn : "asn" =>
+    integer, location : "location" => string, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -399,13 +403,13 @@ pub struct GetTopLocationsByTotalTrafficAnomaliesQuery {
     pub status: ::std::option::Option<GetLatestInternetTrafficAnomaliesQueryStatus>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetLatestInternetTrafficAnomaliesQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopLocationsByTotalTrafficAnomaliesQuery { limit : "limit" => integer, date_range
     : "dateRange" => string, date_start : "dateStart" => string, date_end : "dateEnd" =>
-    string, status : "status", format : "format" }
+    string, status : "status" => choice, format : "format" => choice }
 );
 impl crate::runtime::TypedQuery for GetLatestInternetTrafficAnomaliesQuery {}
 impl crate::runtime::TypedQuery for GetTopLocationsByTotalTrafficAnomaliesQuery {}

@@ -75,7 +75,7 @@ impl RadarVerifiedBotsApi {
 pub struct TopVerifiedBots {
     pub meta: ::std::option::Option<TopVerifiedBotsMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopVerifiedBotsTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -92,7 +92,7 @@ pub struct TopVerifiedBotsMeta {
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
     pub units: ::std::option::Option<::std::vec::Vec<TopVerifiedBotsMetaUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -107,7 +107,7 @@ pub struct TopVerifiedBotsMetaConfidenceInfo {
         ::std::vec::Vec<TopVerifiedBotsMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -118,14 +118,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopVerifiedBotsMetaConfidenceInfoAnnotation {
     /// `dataSource`
-    pub data_source: ::std::string::String,
-    pub description: ::std::string::String,
+    pub data_source: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
     /// `endDate`
     pub end_date: ::std::option::Option<::std::string::String>,
     /// `eventType`
-    pub event_type: ::std::string::String,
+    pub event_type: ::std::option::Option<::std::string::String>,
     /// `isInstantaneous`
-    pub is_instantaneous: bool,
+    pub is_instantaneous: ::std::option::Option<bool>,
     /// `linkedUrl`
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
@@ -134,16 +134,15 @@ pub struct TopVerifiedBotsMetaConfidenceInfoAnnotation {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopVerifiedBotsMetaConfidenceInfoAnnotation { data_source : "dataSource" required =>
-    string, description : "description" required => string, end_date : "endDate" =>
-    string, event_type : "eventType" required => string, is_instantaneous :
-    "isInstantaneous" required => boolean, linked_url : "linkedUrl" => string, start_date
-    : "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
-    string }
+    TopVerifiedBotsMetaConfidenceInfoAnnotation { data_source : "dataSource" => string,
+    description : "description" => string, end_date : "endDate" => string, event_type :
+    "eventType" => string, is_instantaneous : "isInstantaneous" => boolean, linked_url :
+    "linkedUrl" => string, start_date : "startDate" => string, end_time : "endTime" =>
+    string, start_time : "startTime" => string }
 );
 impl TopVerifiedBotsMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
@@ -154,11 +153,17 @@ impl TopVerifiedBotsMetaConfidenceInfoAnnotation {
         is_instantaneous: bool,
     ) -> Self {
         Self {
-            data_source: ::std::convert::Into::into(data_source),
-            description: ::std::convert::Into::into(description),
+            data_source: ::std::option::Option::Some(
+                ::std::convert::Into::into(data_source),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             end_date: ::std::option::Option::None,
-            event_type: ::std::convert::Into::into(event_type),
-            is_instantaneous,
+            event_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(event_type),
+            ),
+            is_instantaneous: ::std::option::Option::Some(is_instantaneous),
             linked_url: ::std::option::Option::None,
             start_date: ::std::option::Option::None,
             end_time: ::std::option::Option::None,
@@ -171,15 +176,15 @@ impl TopVerifiedBotsMetaConfidenceInfoAnnotation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopVerifiedBotsMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
-    pub end_time: ::std::string::String,
+    pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
-    pub start_time: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub start_time: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopVerifiedBotsMetaDateRange { end_time : "endTime" required => string, start_time :
-    "startTime" required => string }
+    TopVerifiedBotsMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
 impl TopVerifiedBotsMetaDateRange {
     /// A value with the required fields set and the others empty.
@@ -188,8 +193,10 @@ impl TopVerifiedBotsMetaDateRange {
         start_time: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            end_time: ::std::convert::Into::into(end_time),
-            start_time: ::std::convert::Into::into(start_time),
+            end_time: ::std::option::Option::Some(::std::convert::Into::into(end_time)),
+            start_time: ::std::option::Option::Some(
+                ::std::convert::Into::into(start_time),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -199,7 +206,7 @@ impl TopVerifiedBotsMetaDateRange {
 pub struct TopVerifiedBotsMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -209,19 +216,18 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopVerifiedBotsTop0 {
     /// `botCategory`
-    pub bot_category: ::std::string::String,
+    pub bot_category: ::std::option::Option<::std::string::String>,
     /// `botName`
-    pub bot_name: ::std::string::String,
+    pub bot_name: ::std::option::Option<::std::string::String>,
     /// `botOwner`
-    pub bot_owner: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub bot_owner: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopVerifiedBotsTop0 { bot_category : "botCategory" required => string, bot_name :
-    "botName" required => string, bot_owner : "botOwner" required => string, value :
-    "value" required => string }
+    TopVerifiedBotsTop0 { bot_category : "botCategory" => string, bot_name : "botName" =>
+    string, bot_owner : "botOwner" => string, value : "value" => string }
 );
 impl TopVerifiedBotsTop0 {
     /// A value with the required fields set and the others empty.
@@ -232,10 +238,14 @@ impl TopVerifiedBotsTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            bot_category: ::std::convert::Into::into(bot_category),
-            bot_name: ::std::convert::Into::into(bot_name),
-            bot_owner: ::std::convert::Into::into(bot_owner),
-            value: ::std::convert::Into::into(value),
+            bot_category: ::std::option::Option::Some(
+                ::std::convert::Into::into(bot_category),
+            ),
+            bot_name: ::std::option::Option::Some(::std::convert::Into::into(bot_name)),
+            bot_owner: ::std::option::Option::Some(
+                ::std::convert::Into::into(bot_owner),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -245,7 +255,7 @@ impl TopVerifiedBotsTop0 {
 pub struct TopVerifiedBotCategories {
     pub meta: ::std::option::Option<TopVerifiedBotsMeta>,
     pub top_0: ::std::option::Option<::std::vec::Vec<TopVerifiedBotCategoriesTop0>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -255,14 +265,14 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopVerifiedBotCategoriesTop0 {
     /// `botCategory`
-    pub bot_category: ::std::string::String,
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub bot_category: ::std::option::Option<::std::string::String>,
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TopVerifiedBotCategoriesTop0 { bot_category : "botCategory" required => string, value
-    : "value" required => string }
+    TopVerifiedBotCategoriesTop0 { bot_category : "botCategory" => string, value :
+    "value" => string }
 );
 impl TopVerifiedBotCategoriesTop0 {
     /// A value with the required fields set and the others empty.
@@ -271,8 +281,10 @@ impl TopVerifiedBotCategoriesTop0 {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            bot_category: ::std::convert::Into::into(bot_category),
-            value: ::std::convert::Into::into(value),
+            bot_category: ::std::option::Option::Some(
+                ::std::convert::Into::into(bot_category),
+            ),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -298,14 +310,14 @@ pub struct GetTopVerifiedBotsByHttpRequestsQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetTopVerifiedBotsByHttpRequestsQueryFormat>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetTopVerifiedBotsByHttpRequestsQuery { limit : "limit" => integer, name : "name" =>
     strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, format : "format" }
+    strings, continent : "continent" => strings, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

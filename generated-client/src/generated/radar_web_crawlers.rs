@@ -80,11 +80,12 @@ pub struct CrawlerHttpRequestDistribution {
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CrawlerHttpRequestDistribution { meta : "meta" => object, summary_0 : "summary_0" }
+    CrawlerHttpRequestDistribution { meta : "meta" => object, summary_0 : "summary_0" =>
+    map }
 );
 /// Used by [`RadarWebCrawlersApi::get_crawler_http_request_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -103,7 +104,7 @@ pub struct CrawlerHttpRequestDistributionMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<CrawlerHttpRequestDistributionMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -118,7 +119,7 @@ pub struct CrawlerHttpRequestDistributionMetaConfidenceInfo {
         ::std::vec::Vec<CrawlerHttpRequestDistributionMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -141,7 +142,7 @@ pub struct CrawlerHttpRequestDistributionMetaConfidenceInfoAnnotation {
     pub linked_url: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -157,7 +158,7 @@ pub struct CrawlerHttpRequestDistributionMetaDateRange {
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -169,7 +170,7 @@ crate::runtime::object!(
 pub struct CrawlerHttpRequestDistributionMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -181,7 +182,7 @@ crate::runtime::object!(
 pub struct TimeSeries {
     pub meta: ::std::option::Option<TimeSeriesMeta>,
     pub serie_0: ::std::option::Option<TimeSeriesSerie0>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -206,7 +207,7 @@ pub struct TimeSeriesMeta {
     pub units: ::std::option::Option<
         ::std::vec::Vec<CrawlerHttpRequestDistributionMetaUnit>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -219,7 +220,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeSeriesSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TimeSeriesSerie0 { timestamps : "timestamps" => strings });

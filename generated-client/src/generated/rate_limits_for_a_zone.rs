@@ -168,7 +168,7 @@ pub struct RateLimit {
     pub period: ::std::option::Option<f64>,
     /// The threshold that will trigger the configured mitigation action
     pub threshold: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -185,12 +185,12 @@ pub struct RateLimitAction {
     pub response: ::std::option::Option<RateLimitActionResponse>,
     /// The time in seconds during which Cloudflare will perform the mitigation action
     pub timeout: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RateLimitAction { mode : "mode", response : "response" => object, timeout : "timeout"
-    => number }
+    RateLimitAction { mode : "mode" => choice, response : "response" => object, timeout :
+    "timeout" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -261,7 +261,7 @@ pub struct RateLimitActionResponse {
     pub body: ::std::option::Option<::std::string::String>,
     /// The content type of the body
     pub content_type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -274,10 +274,12 @@ pub struct RateLimitBypass {
     pub name: ::std::option::Option<RateLimitBypassName>,
     /// The URL to bypass
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RateLimitBypass { name : "name", value : "value" => string });
+crate::runtime::object!(
+    RateLimitBypass { name : "name" => choice, value : "value" => string }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -330,7 +332,7 @@ pub struct RateLimitMatch {
     pub headers: ::std::option::Option<::std::vec::Vec<RateLimitMatchHeader>>,
     pub request: ::std::option::Option<RateLimitMatchRequest>,
     pub response: ::std::option::Option<RateLimitMatchResponse>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -346,12 +348,12 @@ pub struct RateLimitMatchHeader {
     pub op: ::std::option::Option<RateLimitMatchHeaderOp>,
     /// The value of the response header, which must match exactly
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RateLimitMatchHeader { name : "name" => string, op : "op", value : "value" => string
-    }
+    RateLimitMatchHeader { name : "name" => string, op : "op" => choice, value : "value"
+    => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -412,12 +414,12 @@ pub struct RateLimitMatchRequest {
     pub schemes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The URL pattern to match, composed of a host and a path such as `example.org/path*`
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RateLimitMatchRequest { methods : "methods", schemes : "schemes" => strings, url :
-    "url" => string }
+    RateLimitMatchRequest { methods : "methods" => choices, schemes : "schemes" =>
+    strings, url : "url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -494,7 +496,7 @@ impl ::std::fmt::Display for RateLimitMatchRequestMethod {
 pub struct RateLimitMatchResponse {
     /// When true, only the uncached traffic served from your origin servers will count towards rate…
     pub origin_traffic: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -505,7 +507,7 @@ crate::runtime::object!(
 pub struct DeleteRateLimitResponse {
     /// The unique identifier of the rate limit
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteRateLimitResponse { id : "id" => string });
@@ -518,7 +520,7 @@ pub struct CreateRateLimitBody {
     pub period: f64,
     /// The threshold that will trigger the configured mitigation action
     pub threshold: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -531,8 +533,8 @@ impl CreateRateLimitBody {
         Self {
             action: ::std::option::Option::None,
             r#match: ::std::option::Option::None,
-            period,
-            threshold,
+            period: period,
+            threshold: threshold,
             extra: ::std::default::Default::default(),
         }
     }
@@ -544,7 +546,7 @@ pub struct ListRateLimitsQuery {
     pub page: ::std::option::Option<f64>,
     /// The maximum number of results per page
     pub per_page: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

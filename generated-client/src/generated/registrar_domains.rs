@@ -135,7 +135,7 @@ pub struct Domain {
     pub transfer_in: ::std::option::Option<DomainTransferIn>,
     /// RFC 3339 date-time, Last updated
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -150,11 +150,11 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct DomainRegistrantContact {
     /// Address
-    pub address: ::std::string::String,
+    pub address: ::std::option::Option<::std::string::String>,
     /// Optional address line for unit, floor, suite, etc
     pub address2: ::std::option::Option<::std::string::String>,
     /// City
-    pub city: ::std::string::String,
+    pub city: ::std::option::Option<::std::string::String>,
     /// The country in which the user lives
     pub country: ::std::option::Option<::std::string::String>,
     /// The contact email address of the user
@@ -168,23 +168,22 @@ pub struct DomainRegistrantContact {
     /// User's last name
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Name of organization
-    pub organization: ::std::string::String,
+    pub organization: ::std::option::Option<::std::string::String>,
     /// User's telephone number
     pub phone: ::std::option::Option<::std::string::String>,
     /// State
-    pub state: ::std::string::String,
+    pub state: ::std::option::Option<::std::string::String>,
     /// The zipcode or postal code where the user lives
     pub zip: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainRegistrantContact { address : "address" required => string, address2 :
-    "address2" => string, city : "city" required => string, country : "country" =>
-    string, email : "email" => string, fax : "fax" => string, first_name : "first_name"
-    => string, id : "id" => string, last_name : "last_name" => string, organization :
-    "organization" required => string, phone : "phone" => string, state : "state"
-    required => string, zip : "zip" => string }
+    DomainRegistrantContact { address : "address" => string, address2 : "address2" =>
+    string, city : "city" => string, country : "country" => string, email : "email" =>
+    string, fax : "fax" => string, first_name : "first_name" => string, id : "id" =>
+    string, last_name : "last_name" => string, organization : "organization" => string,
+    phone : "phone" => string, state : "state" => string, zip : "zip" => string }
 );
 impl DomainRegistrantContact {
     /// A value with the required fields set and the others empty.
@@ -195,18 +194,20 @@ impl DomainRegistrantContact {
         state: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            address: ::std::convert::Into::into(address),
+            address: ::std::option::Option::Some(::std::convert::Into::into(address)),
             address2: ::std::option::Option::None,
-            city: ::std::convert::Into::into(city),
+            city: ::std::option::Option::Some(::std::convert::Into::into(city)),
             country: ::std::option::Option::None,
             email: ::std::option::Option::None,
             fax: ::std::option::Option::None,
             first_name: ::std::option::Option::None,
             id: ::std::option::Option::None,
             last_name: ::std::option::Option::None,
-            organization: ::std::convert::Into::into(organization),
+            organization: ::std::option::Option::Some(
+                ::std::convert::Into::into(organization),
+            ),
             phone: ::std::option::Option::None,
-            state: ::std::convert::Into::into(state),
+            state: ::std::option::Option::Some(::std::convert::Into::into(state)),
             zip: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -227,14 +228,14 @@ pub struct DomainTransferIn {
     pub enter_auth_code: ::std::option::Option<DomainTransferInEnterAuthCode>,
     /// Domain is unlocked at the foreign registrar
     pub unlock_domain: ::std::option::Option<DomainTransferInUnlockDomain>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DomainTransferIn { accept_foa : "accept_foa", approve_transfer : "approve_transfer",
-    can_cancel_transfer : "can_cancel_transfer" => boolean, disable_privacy :
-    "disable_privacy", enter_auth_code : "enter_auth_code", unlock_domain :
-    "unlock_domain" }
+    DomainTransferIn { accept_foa : "accept_foa" => choice, approve_transfer :
+    "approve_transfer" => choice, can_cancel_transfer : "can_cancel_transfer" => boolean,
+    disable_privacy : "disable_privacy" => choice, enter_auth_code : "enter_auth_code" =>
+    choice, unlock_domain : "unlock_domain" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -539,7 +540,7 @@ pub struct UpdateDomainBody {
     pub locked: ::std::option::Option<bool>,
     /// Privacy option controls redacting WHOIS information
     pub privacy: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

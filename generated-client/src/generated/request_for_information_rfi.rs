@@ -182,9 +182,7 @@ impl RequestForInformationRfiApi {
         &self,
         account_id: &str,
         request_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteRequestResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -297,9 +295,7 @@ impl RequestForInformationRfiApi {
         account_id: &str,
         request_id: &str,
         asset_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteRequestResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -397,9 +393,7 @@ impl RequestForInformationRfiApi {
         account_id: &str,
         request_id: &str,
         message_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteRequestResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -421,36 +415,35 @@ pub struct ListRequestsItem {
     /// RFC 3339 date-time, Request completion time
     pub completed: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, Request creation time
-    pub created: ::std::string::String,
+    pub created: ::std::option::Option<::std::string::String>,
     /// UUID
     pub id: ::std::string::String,
     /// Tokens for the request messages
     pub message_tokens: ::std::option::Option<i64>,
-    pub priority: ListRequestsItemPriority,
+    pub priority: ::std::option::Option<ListRequestsItemPriority>,
     /// Readable Request ID
     pub readable_id: ::std::option::Option<::std::string::String>,
     /// Requested information from request
-    pub request: ::std::string::String,
+    pub request: ::std::option::Option<::std::string::String>,
     /// Request Status
     pub status: ::std::option::Option<ListRequestsItemStatus>,
     /// Brief description of the request
-    pub summary: ::std::string::String,
+    pub summary: ::std::option::Option<::std::string::String>,
     /// The CISA defined Traffic Light Protocol (TLP)
-    pub tlp: ListRequestsItemTlp,
+    pub tlp: ::std::option::Option<ListRequestsItemTlp>,
     /// Tokens for the request
     pub tokens: ::std::option::Option<i64>,
     /// RFC 3339 date-time, Request last updated time
-    pub updated: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListRequestsItem { completed : "completed" => string, created : "created" required =>
-    string, id : "id" required => string, message_tokens : "message_tokens" => integer,
-    priority : "priority" required, readable_id : "readable_id" => string, request :
-    "request" required => string, status : "status", summary : "summary" required =>
-    string, tlp : "tlp" required, tokens : "tokens" => integer, updated : "updated"
-    required => string }
+    ListRequestsItem { completed : "completed" => string, created : "created" => string,
+    id : "id" required => string, message_tokens : "message_tokens" => integer, priority
+    : "priority" => choice, readable_id : "readable_id" => string, request : "request" =>
+    string, status : "status" => choice, summary : "summary" => string, tlp : "tlp" =>
+    choice, tokens : "tokens" => integer, updated : "updated" => string }
 );
 impl ListRequestsItem {
     /// A value with the required fields set and the others empty.
@@ -465,17 +458,17 @@ impl ListRequestsItem {
     ) -> Self {
         Self {
             completed: ::std::option::Option::None,
-            created: ::std::convert::Into::into(created),
+            created: ::std::option::Option::Some(::std::convert::Into::into(created)),
             id: ::std::convert::Into::into(id),
             message_tokens: ::std::option::Option::None,
-            priority,
+            priority: ::std::option::Option::Some(priority),
             readable_id: ::std::option::Option::None,
-            request: ::std::convert::Into::into(request),
+            request: ::std::option::Option::Some(::std::convert::Into::into(request)),
             status: ::std::option::Option::None,
-            summary: ::std::convert::Into::into(summary),
-            tlp,
+            summary: ::std::option::Option::Some(::std::convert::Into::into(summary)),
+            tlp: ::std::option::Option::Some(tlp),
             tokens: ::std::option::Option::None,
-            updated: ::std::convert::Into::into(updated),
+            updated: ::std::option::Option::Some(::std::convert::Into::into(updated)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -668,12 +661,12 @@ pub struct RequestPriorityStatusAndTlpConstants {
     pub priority: ::std::option::Option<::std::vec::Vec<ListRequestsItemPriority>>,
     pub status: ::std::option::Option<::std::vec::Vec<ListRequestsItemStatus>>,
     pub tlp: ::std::option::Option<::std::vec::Vec<ListRequestsItemTlp>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestPriorityStatusAndTlpConstants { priority : "priority", status : "status", tlp
-    : "tlp" }
+    RequestPriorityStatusAndTlpConstants { priority : "priority" => choices, status :
+    "status" => choices, tlp : "tlp" => choices }
 );
 /// Used by [`RequestForInformationRfiApi::create_request`], [`RequestForInformationRfiApi::update_request`], [`RequestForInformationRfiApi::get_request`].
 #[derive(Debug, Clone, PartialEq)]
@@ -681,39 +674,39 @@ pub struct Request {
     /// RFC 3339 date-time
     pub completed: ::std::option::Option<::std::string::String>,
     /// Request content
-    pub content: ::std::string::String,
+    pub content: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub created: ::std::string::String,
+    pub created: ::std::option::Option<::std::string::String>,
     /// UUID
     pub id: ::std::string::String,
     /// Tokens for the request messages
     pub message_tokens: ::std::option::Option<i64>,
     /// RFC 3339 date-time
-    pub priority: ::std::string::String,
+    pub priority: ::std::option::Option<::std::string::String>,
     /// Readable Request ID
     pub readable_id: ::std::option::Option<::std::string::String>,
     /// Requested information from request
-    pub request: ::std::string::String,
+    pub request: ::std::option::Option<::std::string::String>,
     /// Request Status
     pub status: ::std::option::Option<ListRequestsItemStatus>,
     /// Brief description of the request
-    pub summary: ::std::string::String,
+    pub summary: ::std::option::Option<::std::string::String>,
     /// The CISA defined Traffic Light Protocol (TLP)
-    pub tlp: ListRequestsItemTlp,
+    pub tlp: ::std::option::Option<ListRequestsItemTlp>,
     /// Tokens for the request
     pub tokens: ::std::option::Option<i64>,
     /// RFC 3339 date-time
-    pub updated: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Request { completed : "completed" => string, content : "content" required => string,
-    created : "created" required => string, id : "id" required => string, message_tokens
-    : "message_tokens" => integer, priority : "priority" required => string, readable_id
-    : "readable_id" => string, request : "request" required => string, status : "status",
-    summary : "summary" required => string, tlp : "tlp" required, tokens : "tokens" =>
-    integer, updated : "updated" required => string }
+    Request { completed : "completed" => string, content : "content" => string, created :
+    "created" => string, id : "id" required => string, message_tokens : "message_tokens"
+    => integer, priority : "priority" => string, readable_id : "readable_id" => string,
+    request : "request" => string, status : "status" => choice, summary : "summary" =>
+    string, tlp : "tlp" => choice, tokens : "tokens" => integer, updated : "updated" =>
+    string }
 );
 impl Request {
     /// A value with the required fields set and the others empty.
@@ -730,18 +723,18 @@ impl Request {
     ) -> Self {
         Self {
             completed: ::std::option::Option::None,
-            content: ::std::convert::Into::into(content),
-            created: ::std::convert::Into::into(created),
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            created: ::std::option::Option::Some(::std::convert::Into::into(created)),
             id: ::std::convert::Into::into(id),
             message_tokens: ::std::option::Option::None,
-            priority: ::std::convert::Into::into(priority),
+            priority: ::std::option::Option::Some(::std::convert::Into::into(priority)),
             readable_id: ::std::option::Option::None,
-            request: ::std::convert::Into::into(request),
+            request: ::std::option::Option::Some(::std::convert::Into::into(request)),
             status: ::std::option::Option::None,
-            summary: ::std::convert::Into::into(summary),
-            tlp,
+            summary: ::std::option::Option::Some(::std::convert::Into::into(summary)),
+            tlp: ::std::option::Option::Some(tlp),
             tokens: ::std::option::Option::None,
-            updated: ::std::convert::Into::into(updated),
+            updated: ::std::option::Option::Some(::std::convert::Into::into(updated)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -757,51 +750,13 @@ pub struct RequestQuota {
     pub quota: ::std::option::Option<i64>,
     /// Tokens remaining for the quarter
     pub remaining: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     RequestQuota { anniversary_date : "anniversary_date" => string,
     quarter_anniversary_date : "quarter_anniversary_date" => string, quota : "quota" =>
     integer, remaining : "remaining" => integer }
-);
-/// Used by [`RequestForInformationRfiApi::delete_request`], [`RequestForInformationRfiApi::delete_request_asset`], [`RequestForInformationRfiApi::delete_request_message`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteRequestResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteRequestResponseError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeleteRequestResponseError>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteRequestResponse { errors : "errors" => objects, messages : "messages" =>
-    objects, success : "success" => boolean }
-);
-/// Used by [`RequestForInformationRfiApi::delete_request`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteRequestResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteRequestResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteRequestResponseError { code : "code" => integer, documentation_url :
-    "documentation_url" => string, message : "message" => string, source : "source" =>
-    object }
-);
-/// Used by [`RequestForInformationRfiApi::delete_request`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteRequestResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteRequestResponseErrorSource { pointer : "pointer" => string }
 );
 /// Used by [`RequestForInformationRfiApi::list_request_assets`], [`RequestForInformationRfiApi::create_request_asset`], [`RequestForInformationRfiApi::update_request_asset`], [`RequestForInformationRfiApi::get_request_asset`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -811,7 +766,7 @@ pub struct RequestAsset {
     pub file_type: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<i64>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -822,25 +777,24 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestMessage {
     /// Author of message
-    pub author: ::std::string::String,
+    pub author: ::std::option::Option<::std::string::String>,
     /// Content of message
-    pub content: ::std::string::String,
+    pub content: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, Message creation time
     pub created: ::std::option::Option<::std::string::String>,
     /// Message ID
-    pub id: i64,
+    pub id: ::std::option::Option<i64>,
     /// Message is a follow-on request
-    pub is_follow_on_request: bool,
+    pub is_follow_on_request: ::std::option::Option<bool>,
     /// RFC 3339 date-time, Message last updated time
-    pub updated: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub updated: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RequestMessage { author : "author" required => string, content : "content" required
-    => string, created : "created" => string, id : "id" required => integer,
-    is_follow_on_request : "is_follow_on_request" required => boolean, updated :
-    "updated" required => string }
+    RequestMessage { author : "author" => string, content : "content" => string, created
+    : "created" => string, id : "id" => integer, is_follow_on_request :
+    "is_follow_on_request" => boolean, updated : "updated" => string }
 );
 impl RequestMessage {
     /// A value with the required fields set and the others empty.
@@ -852,12 +806,12 @@ impl RequestMessage {
         updated: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            author: ::std::convert::Into::into(author),
-            content: ::std::convert::Into::into(content),
+            author: ::std::option::Option::Some(::std::convert::Into::into(author)),
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
             created: ::std::option::Option::None,
-            id,
-            is_follow_on_request,
-            updated: ::std::convert::Into::into(updated),
+            id: ::std::option::Option::Some(id),
+            is_follow_on_request: ::std::option::Option::Some(is_follow_on_request),
+            updated: ::std::option::Option::Some(::std::convert::Into::into(updated)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -885,7 +839,7 @@ pub struct ListRequestsBody {
     pub sort_order: ::std::option::Option<ListRequestsBodySortOrder>,
     /// Request Status
     pub status: ::std::option::Option<ListRequestsItemStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -893,7 +847,8 @@ crate::runtime::object!(
     "completed_before" => string, created_after : "created_after" => string,
     created_before : "created_before" => string, page : "page" required => integer,
     per_page : "per_page" required => integer, request_type : "request_type" => string,
-    sort_by : "sort_by" => string, sort_order : "sort_order", status : "status" }
+    sort_by : "sort_by" => string, sort_order : "sort_order" => choice, status : "status"
+    => choice }
 );
 impl ListRequestsBody {
     /// A value with the required fields set and the others empty.
@@ -903,8 +858,8 @@ impl ListRequestsBody {
             completed_before: ::std::option::Option::None,
             created_after: ::std::option::Option::None,
             created_before: ::std::option::Option::None,
-            page,
-            per_page,
+            page: page,
+            per_page: per_page,
             request_type: ::std::option::Option::None,
             sort_by: ::std::option::Option::None,
             sort_order: ::std::option::Option::None,
@@ -976,12 +931,13 @@ pub struct CreateRequestBody {
     pub summary: ::std::option::Option<::std::string::String>,
     /// The CISA defined Traffic Light Protocol (TLP)
     pub tlp: ::std::option::Option<ListRequestsItemTlp>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateRequestBody { content : "content" => string, priority : "priority" => string,
-    request_type : "request_type" => string, summary : "summary" => string, tlp : "tlp" }
+    request_type : "request_type" => string, summary : "summary" => string, tlp : "tlp"
+    => choice }
 );
 /// Used by [`RequestForInformationRfiApi::list_request_messages`].
 #[derive(Debug, Clone, PartialEq)]
@@ -998,13 +954,13 @@ pub struct ListRequestMessagesBody {
     pub sort_by: ::std::option::Option<::std::string::String>,
     /// Sort order (asc or desc)
     pub sort_order: ::std::option::Option<ListRequestsBodySortOrder>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListRequestMessagesBody { after : "after" => string, before : "before" => string,
     page : "page" required => integer, per_page : "per_page" required => integer, sort_by
-    : "sort_by" => string, sort_order : "sort_order" }
+    : "sort_by" => string, sort_order : "sort_order" => choice }
 );
 impl ListRequestMessagesBody {
     /// A value with the required fields set and the others empty.
@@ -1012,8 +968,8 @@ impl ListRequestMessagesBody {
         Self {
             after: ::std::option::Option::None,
             before: ::std::option::Option::None,
-            page,
-            per_page,
+            page: page,
+            per_page: per_page,
             sort_by: ::std::option::Option::None,
             sort_order: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -1025,7 +981,7 @@ impl ListRequestMessagesBody {
 pub struct CreateRequestMessageBody {
     /// Content of message
     pub content: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateRequestMessageBody { content : "content" => string });

@@ -150,19 +150,20 @@ pub struct Resource {
     >,
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Resource { account_id : "account_id" => string, cloud_type : "cloud_type" => string,
-    config : "config", deployment_provider : "deployment_provider" => string, id : "id"
-    => string, managed : "managed" => boolean, managed_by : "managed_by" => objects,
+    config : "config" => map, deployment_provider : "deployment_provider" => string, id :
+    "id" => string, managed : "managed" => boolean, managed_by : "managed_by" => objects,
     monthly_cost_estimate : "monthly_cost_estimate" => object, name : "name" => string,
-    native_id : "native_id" => string, observations : "observations", provider_ids :
-    "provider_ids" => strings, provider_names_by_id : "provider_names_by_id", region :
-    "region" => string, resource_group : "resource_group" => string, resource_type :
-    "resource_type" => string, sections : "sections" => objects, state : "state", tags :
-    "tags", updated_at : "updated_at" => string, url : "url" => string }
+    native_id : "native_id" => string, observations : "observations" => map, provider_ids
+    : "provider_ids" => strings, provider_names_by_id : "provider_names_by_id" => map,
+    region : "region" => string, resource_group : "resource_group" => string,
+    resource_type : "resource_type" => string, sections : "sections" => objects, state :
+    "state" => map, tags : "tags" => map, updated_at : "updated_at" => string, url :
+    "url" => string }
 );
 /// Used by [`ResourcesApi::list_resources`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -170,7 +171,7 @@ pub struct ResourceManagedBy {
     pub client_type: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -182,7 +183,7 @@ crate::runtime::object!(
 pub struct ResourceMonthlyCostEstimate {
     pub currency: ::std::option::Option<::std::string::String>,
     pub monthly_cost: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -196,7 +197,7 @@ pub struct ResourceSection {
     pub hidden_items: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub name: ::std::option::Option<::std::string::String>,
     pub visible_items: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -148,7 +148,7 @@ pub struct ScanConfig {
     pub id: ::std::option::Option<::std::string::String>,
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub ports: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -160,7 +160,7 @@ crate::runtime::object!(
 pub struct LatestScanResult {
     /// `1.1.1.1`
     pub _1_1_1_1: ::std::option::Option<::std::vec::Vec<LatestScanResultN1111>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(LatestScanResult { _1_1_1_1 : "1.1.1.1" => objects });
@@ -170,7 +170,7 @@ pub struct LatestScanResultN1111 {
     pub number: ::std::option::Option<f64>,
     pub proto: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -149,15 +149,15 @@ impl SecondaryDnsAclApi {
 pub struct Acl {
     pub id: ::std::string::String,
     /// Allowed IPv4/IPv6 address range of primary or secondary nameservers
-    pub ip_range: ::std::string::String,
+    pub ip_range: ::std::option::Option<::std::string::String>,
     /// The name of the acl
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Acl { id : "id" required => string, ip_range : "ip_range" required => string, name :
-    "name" required => string }
+    Acl { id : "id" required => string, ip_range : "ip_range" => string, name : "name"
+    required => string }
 );
 impl Acl {
     /// A value with the required fields set and the others empty.
@@ -168,7 +168,7 @@ impl Acl {
     ) -> Self {
         Self {
             id: ::std::convert::Into::into(id),
-            ip_range: ::std::convert::Into::into(ip_range),
+            ip_range: ::std::option::Option::Some(::std::convert::Into::into(ip_range)),
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }
@@ -178,7 +178,7 @@ impl Acl {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAclResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAclResponse { id : "id" => string });
@@ -187,7 +187,7 @@ crate::runtime::object!(DeleteAclResponse { id : "id" => string });
 pub struct CreateAclBody {
     pub name: ::serde_json::Value,
     pub ip_range: ::serde_json::Value,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -198,8 +198,8 @@ impl CreateAclBody {
     /// A value with the required fields set and the others empty.
     pub fn new(name: ::serde_json::Value, ip_range: ::serde_json::Value) -> Self {
         Self {
-            name,
-            ip_range,
+            name: name,
+            ip_range: ip_range,
             extra: ::std::default::Default::default(),
         }
     }
@@ -211,7 +211,7 @@ pub struct UpdateAclBody {
     pub ip_range: ::std::string::String,
     /// The name of the acl
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -158,7 +158,7 @@ pub struct Peer {
     pub port: ::std::option::Option<f64>,
     /// TSIG authentication will be used for zone transfer if configured
     pub tsig_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -187,7 +187,7 @@ impl Peer {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePeerResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeletePeerResponse { id : "id" => string });
@@ -195,7 +195,7 @@ crate::runtime::object!(DeletePeerResponse { id : "id" => string });
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreatePeerBody {
     pub name: ::serde_json::Value,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreatePeerBody { name : "name" required => json });
@@ -203,7 +203,7 @@ impl CreatePeerBody {
     /// A value with the required fields set and the others empty.
     pub fn new(name: ::serde_json::Value) -> Self {
         Self {
-            name,
+            name: name,
             extra: ::std::default::Default::default(),
         }
     }
@@ -221,7 +221,7 @@ pub struct UpdatePeerBody {
     pub port: ::std::option::Option<f64>,
     /// TSIG authentication will be used for zone transfer if configured
     pub tsig_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -229,7 +229,7 @@ pub struct PrimaryZoneConfiguration {
     pub peers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The serial number of the SOA for the given zone
     pub soa_serial: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -242,7 +242,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletePrimaryZoneConfigurationResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeletePrimaryZoneConfigurationResponse { id : "id" => string });
@@ -252,7 +252,7 @@ pub struct UpdatePrimaryZoneConfigurationBody {
     /// Zone name
     pub name: ::std::string::String,
     pub peers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

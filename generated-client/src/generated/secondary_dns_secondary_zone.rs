@@ -165,7 +165,7 @@ pub struct SecondaryZoneConfiguration {
     pub peers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The serial number of the SOA for the given zone
     pub soa_serial: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -178,7 +178,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSecondaryZoneConfigurationResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -192,7 +192,7 @@ pub struct UpdateSecondaryZoneConfigurationBody {
     /// Zone name
     pub name: ::std::string::String,
     pub peers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -206,7 +206,7 @@ impl UpdateSecondaryZoneConfigurationBody {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            auto_refresh_seconds,
+            auto_refresh_seconds: auto_refresh_seconds,
             name: ::std::convert::Into::into(name),
             peers: ::std::option::Option::None,
             extra: ::std::default::Default::default(),

@@ -148,18 +148,18 @@ impl SecondaryDnsTsigApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tsig {
     /// TSIG algorithm
-    pub algo: ::std::string::String,
+    pub algo: ::std::option::Option<::std::string::String>,
     pub id: ::std::string::String,
     /// TSIG key name
     pub name: ::std::string::String,
     /// TSIG secret
-    pub secret: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub secret: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tsig { algo : "algo" required => string, id : "id" required => string, name : "name"
-    required => string, secret : "secret" required => string }
+    Tsig { algo : "algo" => string, id : "id" required => string, name : "name" required
+    => string, secret : "secret" => string }
 );
 impl Tsig {
     /// A value with the required fields set and the others empty.
@@ -170,10 +170,10 @@ impl Tsig {
         secret: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            algo: ::std::convert::Into::into(algo),
+            algo: ::std::option::Option::Some(::std::convert::Into::into(algo)),
             id: ::std::convert::Into::into(id),
             name: ::std::convert::Into::into(name),
-            secret: ::std::convert::Into::into(secret),
+            secret: ::std::option::Option::Some(::std::convert::Into::into(secret)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -182,7 +182,7 @@ impl Tsig {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTsigResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteTsigResponse { id : "id" => string });
@@ -195,7 +195,7 @@ pub struct CreateTsigBody {
     pub name: ::std::string::String,
     /// TSIG secret
     pub secret: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

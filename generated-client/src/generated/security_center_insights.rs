@@ -153,9 +153,7 @@ impl SecurityCenterInsightsApi {
         account_id: &str,
         issue_id: &str,
         body: &ArchiveSecurityCenterInsightBody,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ArchiveSecurityCenterInsightResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -249,9 +247,7 @@ impl SecurityCenterInsightsApi {
         &self,
         account_id: &str,
         issue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ArchiveSecurityCenterInsightResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -344,9 +340,7 @@ impl SecurityCenterInsightsApi {
         &self,
         zone_id: &str,
         issue_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ArchiveSecurityCenterInsightResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -371,7 +365,7 @@ pub struct SecurityCenterIssues {
     pub page: ::std::option::Option<i64>,
     /// Number of results per page of results
     pub per_page: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -396,15 +390,15 @@ pub struct SecurityCenterIssuesIssue {
     pub subject: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub timestamp: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SecurityCenterIssuesIssue { dismissed : "dismissed" => boolean, id : "id" => string,
-    issue_class : "issue_class" => string, issue_type : "issue_type", payload :
-    "payload", resolve_link : "resolve_link" => string, resolve_text : "resolve_text" =>
-    string, severity : "severity", since : "since" => string, subject : "subject" =>
-    string, timestamp : "timestamp" => string }
+    issue_class : "issue_class" => string, issue_type : "issue_type" => choice, payload :
+    "payload" => map, resolve_link : "resolve_link" => string, resolve_text :
+    "resolve_text" => string, severity : "severity" => choice, since : "since" => string,
+    subject : "subject" => string, timestamp : "timestamp" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -527,53 +521,11 @@ impl ::std::fmt::Display for SecurityCenterIssuesIssueSeverity {
 pub struct SecurityCenterIssueCount {
     pub count: ::std::option::Option<i64>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SecurityCenterIssueCount { count : "count" => integer, value : "value" => string }
-);
-/// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`], [`SecurityCenterInsightsApi::archive_security_center_insight_security_center_insights`], [`SecurityCenterInsightsApi::archive_zone_security_center_insight`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ArchiveSecurityCenterInsightResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<ArchiveSecurityCenterInsightResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<ArchiveSecurityCenterInsightResponseError>,
-    >,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ArchiveSecurityCenterInsightResponse { errors : "errors" => objects, messages :
-    "messages" => objects, success : "success" => boolean }
-);
-/// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ArchiveSecurityCenterInsightResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<ArchiveSecurityCenterInsightResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ArchiveSecurityCenterInsightResponseError { code : "code" => integer,
-    documentation_url : "documentation_url" => string, message : "message" => string,
-    source : "source" => object }
-);
-/// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ArchiveSecurityCenterInsightResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    ArchiveSecurityCenterInsightResponseErrorSource { pointer : "pointer" => string }
 );
 /// Used by [`SecurityCenterInsightsApi::get_security_center_issues`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -606,16 +558,17 @@ pub struct GetSecurityCenterIssuesQuery {
     pub page: ::std::option::Option<i64>,
     /// Number of results per page of results
     pub per_page: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetSecurityCenterIssuesQuery { dismissed : "dismissed" => boolean, issue_class :
-    "issue_class" => strings, issue_type : "issue_type", product : "product" => strings,
-    severity : "severity", subject : "subject" => strings, issue_class_neq :
-    "issue_class~neq" => strings, issue_type_neq : "issue_type~neq", product_neq :
-    "product~neq" => strings, severity_neq : "severity~neq", subject_neq : "subject~neq"
-    => strings, page : "page" => integer, per_page : "per_page" => integer }
+    "issue_class" => strings, issue_type : "issue_type" => choices, product : "product"
+    => strings, severity : "severity" => choices, subject : "subject" => strings,
+    issue_class_neq : "issue_class~neq" => strings, issue_type_neq : "issue_type~neq" =>
+    choices, product_neq : "product~neq" => strings, severity_neq : "severity~neq" =>
+    choices, subject_neq : "subject~neq" => strings, page : "page" => integer, per_page :
+    "per_page" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -700,22 +653,22 @@ pub struct GetSecurityCenterIssueCountsByClassQuery {
     >,
     /// `subject~neq`
     pub subject_neq: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetSecurityCenterIssueCountsByClassQuery { dismissed : "dismissed" => boolean,
-    issue_class : "issue_class" => strings, issue_type : "issue_type", product :
-    "product" => strings, severity : "severity", subject : "subject" => strings,
-    issue_class_neq : "issue_class~neq" => strings, issue_type_neq : "issue_type~neq",
-    product_neq : "product~neq" => strings, severity_neq : "severity~neq", subject_neq :
-    "subject~neq" => strings }
+    issue_class : "issue_class" => strings, issue_type : "issue_type" => choices, product
+    : "product" => strings, severity : "severity" => choices, subject : "subject" =>
+    strings, issue_class_neq : "issue_class~neq" => strings, issue_type_neq :
+    "issue_type~neq" => choices, product_neq : "product~neq" => strings, severity_neq :
+    "severity~neq" => choices, subject_neq : "subject~neq" => strings }
 );
 /// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArchiveSecurityCenterInsightBody {
     pub dismiss: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -36,9 +36,7 @@ impl SecurityTxtApi {
     pub fn update_security_txt(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<SecurityTxt>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -74,9 +72,7 @@ impl SecurityTxtApi {
     pub fn delete_security_txt(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<SecurityTxt>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -89,38 +85,3 @@ impl SecurityTxtApi {
         )
     }
 }
-/// Used by [`SecurityTxtApi::update_security_txt`], [`SecurityTxtApi::delete_security_txt`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SecurityTxt {
-    pub errors: ::std::option::Option<::std::vec::Vec<Error>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<Error>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    SecurityTxt { errors : "errors" => objects, messages : "messages" => objects, success
-    : "success" => boolean }
-);
-/// Used by [`SecurityTxtApi::update_security_txt`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Error {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<ErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    Error { code : "code" => integer, documentation_url : "documentation_url" => string,
-    message : "message" => string, source : "source" => object }
-);
-/// Used by [`SecurityTxtApi::update_security_txt`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(ErrorSource { pointer : "pointer" => string });

@@ -272,7 +272,7 @@ impl SessionsApi {
 pub struct GenerateSummaryOfTranscriptsForSessionResponse {
     pub data: ::std::option::Option<GenerateSummaryOfTranscriptsForSessionResponseData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -284,7 +284,7 @@ crate::runtime::object!(
 pub struct GenerateSummaryOfTranscriptsForSessionResponseData {
     pub message: ::std::option::Option<::std::string::String>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -71,7 +71,7 @@ impl SettingsApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Settings {
     pub default_asn: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Settings { default_asn : "default_asn" => integer });

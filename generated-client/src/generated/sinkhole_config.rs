@@ -67,7 +67,7 @@ pub struct SinkholesOwned {
     pub r2_bucket: ::std::option::Option<::std::string::String>,
     /// The id of the R2 instance
     pub r2_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

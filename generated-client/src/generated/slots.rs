@@ -76,7 +76,7 @@ impl SlotsApi {
 pub struct List {
     pub items: ::std::option::Option<::std::vec::Vec<InformationAboutSpecifiedSlot>>,
     pub next: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(List { items : "items" => objects, next : "next" => integer });
@@ -89,7 +89,7 @@ pub struct InformationAboutSpecifiedSlot {
     pub occupied: ::std::option::Option<bool>,
     pub site: ::std::option::Option<::std::string::String>,
     pub speed: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -102,7 +102,7 @@ crate::runtime::object!(
 pub struct InformationAboutSpecifiedSlotFacility {
     pub address: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -119,7 +119,7 @@ pub struct AggregatedAnalytics {
     pub connections: ::std::option::Option<f64>,
     /// `durationAvg`
     pub duration_avg: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -146,20 +146,20 @@ pub struct GetAnalyticsByTimeResponse {
     pub totals: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetAnalyticsByTimeResponse { data : "data" => objects, data_lag : "data_lag" =>
-    number, max : "max", min : "min", query : "query" => object, rows : "rows" => number,
-    time_intervals : "time_intervals", totals : "totals" }
+    number, max : "max" => map, min : "min" => map, query : "query" => object, rows :
+    "rows" => number, time_intervals : "time_intervals", totals : "totals" => map }
 );
 /// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnalyticsByTimeResponseData {
     pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -176,7 +176,7 @@ pub struct GetAnalyticsByTimeResponseQuery {
     pub since: ::std::option::Option<::serde_json::Value>,
     pub sort: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub until: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -193,7 +193,7 @@ pub struct GetAggregatedAnalyticsQuery {
     pub app_id_param: ::std::option::Option<::std::string::String>,
     /// Co-location identifier
     pub colo_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -218,13 +218,13 @@ pub struct GetAnalyticsByTimeQuery {
     pub since: ::std::option::Option<::std::string::String>,
     /// Used to select time series resolution
     pub time_delta: ::std::option::Option<GetAnalyticsByTimeQueryTimeDelta>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByTimeQuery { dimensions : "dimensions", sort : "sort", until : "until"
-    => string, metrics : "metrics", filters : "filters" => string, since : "since" =>
-    string, time_delta : "time_delta" }
+    GetAnalyticsByTimeQuery { dimensions : "dimensions" => choices, sort : "sort", until
+    : "until" => string, metrics : "metrics" => choices, filters : "filters" => string,
+    since : "since" => string, time_delta : "time_delta" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -444,13 +444,13 @@ pub struct GetAnalyticsSummaryQuery {
     pub filters: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, Start of time interval to query, defaults to `until` - 6 hours
     pub since: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsSummaryQuery { dimensions : "dimensions", sort : "sort", until : "until"
-    => string, metrics : "metrics", filters : "filters" => string, since : "since" =>
-    string }
+    GetAnalyticsSummaryQuery { dimensions : "dimensions" => choices, sort : "sort", until
+    : "until" => string, metrics : "metrics" => choices, filters : "filters" => string,
+    since : "since" => string }
 );
 impl crate::runtime::TypedQuery for GetAggregatedAnalyticsQuery {}
 impl crate::runtime::TypedQuery for GetAnalyticsByTimeQuery {}

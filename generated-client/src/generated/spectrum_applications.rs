@@ -203,7 +203,7 @@ pub struct CreateSpectrumApplicationUsingNameForOriginResponse {
     pub traffic_type: ::std::option::Option<
         CreateSpectrumApplicationUsingNameForOriginResponseTrafficType,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -212,8 +212,8 @@ crate::runtime::object!(
     object, edge_ips : "edge_ips" => object, id : "id" => string, ip_firewall :
     "ip_firewall" => boolean, modified_on : "modified_on" => string, origin_dns :
     "origin_dns" => object, origin_port : "origin_port" => json, protocol : "protocol" =>
-    string, proxy_protocol : "proxy_protocol", tls : "tls", traffic_type : "traffic_type"
-    }
+    string, proxy_protocol : "proxy_protocol" => choice, tls : "tls" => choice,
+    traffic_type : "traffic_type" => choice }
 );
 /// Used by [`SpectrumApplicationsApi::create_spectrum_application_using_name_for_origin`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -224,12 +224,12 @@ pub struct CreateSpectrumApplicationUsingNameForOriginResponseDns {
     pub r#type: ::std::option::Option<
         CreateSpectrumApplicationUsingNameForOriginResponseDnsType,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateSpectrumApplicationUsingNameForOriginResponseDns { name : "name" => string,
-    r#type : "type" }
+    r#type : "type" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -298,12 +298,12 @@ pub struct CreateSpectrumApplicationUsingNameForOriginResponseEdgeIps {
     >,
     /// The array of customer owned IPs we broadcast via anycast for this hostname and application
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateSpectrumApplicationUsingNameForOriginResponseEdgeIps { connectivity :
-    "connectivity", r#type : "type", ips : "ips" => strings }
+    "connectivity" => choice, r#type : "type" => choice, ips : "ips" => strings }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -437,7 +437,7 @@ pub struct CreateSpectrumApplicationUsingNameForOriginResponseOriginDns {
     pub ttl: ::std::option::Option<i64>,
     /// The type of DNS record associated with the origin
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -640,7 +640,7 @@ for CreateSpectrumApplicationUsingNameForOriginResponseTrafficType {
 pub struct DeleteSpectrumApplicationResponse {
     /// Application identifier
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteSpectrumApplicationResponse { id : "id" => string });
@@ -676,7 +676,7 @@ pub struct CreateSpectrumApplicationUsingNameForOriginBody {
     pub traffic_type: ::std::option::Option<
         CreateSpectrumApplicationUsingNameForOriginResponseTrafficType,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -684,8 +684,8 @@ crate::runtime::object!(
     "argo_smart_routing" => boolean, dns : "dns" => object, edge_ips : "edge_ips" =>
     object, ip_firewall : "ip_firewall" => boolean, origin_dns : "origin_dns" => object,
     origin_port : "origin_port" required => json, protocol : "protocol" required =>
-    string, proxy_protocol : "proxy_protocol", tls : "tls", traffic_type : "traffic_type"
-    }
+    string, proxy_protocol : "proxy_protocol" => choice, tls : "tls" => choice,
+    traffic_type : "traffic_type" => choice }
 );
 impl CreateSpectrumApplicationUsingNameForOriginBody {
     /// A value with the required fields set and the others empty.
@@ -699,7 +699,7 @@ impl CreateSpectrumApplicationUsingNameForOriginBody {
             edge_ips: ::std::option::Option::None,
             ip_firewall: ::std::option::Option::None,
             origin_dns: ::std::option::Option::None,
-            origin_port,
+            origin_port: origin_port,
             protocol: ::std::convert::Into::into(protocol),
             proxy_protocol: ::std::option::Option::None,
             tls: ::std::option::Option::None,
@@ -719,12 +719,12 @@ pub struct ListSpectrumApplicationsQuery {
     pub direction: ::std::option::Option<ListSpectrumApplicationsQueryDirection>,
     /// Application field by which results are ordered
     pub order: ::std::option::Option<ListSpectrumApplicationsQueryOrder>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListSpectrumApplicationsQuery { page : "page" => number, per_page : "per_page" =>
-    number, direction : "direction", order : "order" }
+    number, direction : "direction" => choice, order : "order" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -63,13 +63,13 @@ pub struct SslTlsRecommendation {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub next_scheduled_scan: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<SslTlsRecommendationValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SslTlsRecommendation { editable : "editable" => boolean, id : "id" => string,
     modified_on : "modified_on" => string, next_scheduled_scan : "next_scheduled_scan" =>
-    string, value : "value" }
+    string, value : "value" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -94,7 +94,7 @@ pub struct SslVerification {
     /// Certificate Pack UUID
     pub cert_pack_uuid: ::std::option::Option<::std::string::String>,
     /// Current status of certificate
-    pub certificate_status: CertificateStatus,
+    pub certificate_status: ::std::option::Option<CertificateStatus>,
     /// Certificate's signature algorithm
     pub signature: ::std::option::Option<Signature>,
     /// Validation method in use for a certificate pack order
@@ -104,15 +104,15 @@ pub struct SslVerification {
     pub verification_status: ::std::option::Option<bool>,
     /// Method of verification
     pub verification_type: ::std::option::Option<VerificationType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SslVerification { brand_check : "brand_check" => boolean, cert_pack_uuid :
-    "cert_pack_uuid" => string, certificate_status : "certificate_status" required,
-    signature : "signature", validation_method : "validation_method", verification_info :
-    "verification_info" => object, verification_status : "verification_status" =>
-    boolean, verification_type : "verification_type" }
+    "cert_pack_uuid" => string, certificate_status : "certificate_status" => choice,
+    signature : "signature" => choice, validation_method : "validation_method" => choice,
+    verification_info : "verification_info" => object, verification_status :
+    "verification_status" => boolean, verification_type : "verification_type" => choice }
 );
 impl SslVerification {
     /// A value with the required fields set and the others empty.
@@ -120,7 +120,7 @@ impl SslVerification {
         Self {
             brand_check: ::std::option::Option::None,
             cert_pack_uuid: ::std::option::Option::None,
-            certificate_status,
+            certificate_status: ::std::option::Option::Some(certificate_status),
             signature: ::std::option::Option::None,
             validation_method: ::std::option::Option::None,
             verification_info: ::std::option::Option::None,
@@ -315,11 +315,12 @@ pub struct VerificationInfo {
     pub record_name: ::std::option::Option<VerificationInfoRecordName>,
     /// Target of CNAME record
     pub record_target: ::std::option::Option<VerificationInfoRecordTarget>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VerificationInfo { record_name : "record_name", record_target : "record_target" }
+    VerificationInfo { record_name : "record_name" => choice, record_target :
+    "record_target" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -496,12 +497,12 @@ pub struct SslCertificatePackValidationMethod {
     pub validation_method: ::std::option::Option<
         SslCertificatePackValidationMethodValidationMethod,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SslCertificatePackValidationMethod { status : "status" => string, validation_method :
-    "validation_method" }
+    "validation_method" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -568,7 +569,7 @@ impl ::std::fmt::Display for SslCertificatePackValidationMethodValidationMethod 
 pub struct SslVerificationDetailsQuery {
     /// Immediately retry SSL Verification
     pub retry: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SslVerificationDetailsQuery { retry : "retry" => boolean });
@@ -577,12 +578,12 @@ crate::runtime::object!(SslVerificationDetailsQuery { retry : "retry" => boolean
 pub struct EditSslCertificatePackValidationMethodBody {
     /// Desired validation method
     pub validation_method: SslCertificatePackValidationMethodValidationMethod,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     EditSslCertificatePackValidationMethodBody { validation_method : "validation_method"
-    required }
+    must => choice }
 );
 impl EditSslCertificatePackValidationMethodBody {
     /// A value with the required fields set and the others empty.
@@ -590,7 +591,7 @@ impl EditSslCertificatePackValidationMethodBody {
         validation_method: SslCertificatePackValidationMethodValidationMethod,
     ) -> Self {
         Self {
-            validation_method,
+            validation_method: validation_method,
             extra: ::std::default::Default::default(),
         }
     }

@@ -38,7 +38,7 @@ impl SsoApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<InitializeNewSsoConnectorResponse>>,
+        crate::runtime::Json<::std::option::Option<Connector>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -77,7 +77,7 @@ impl SsoApi {
         account_id: &str,
         sso_connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<InitializeNewSsoConnectorResponse>>,
+        crate::runtime::Json<::std::option::Option<Connector>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -99,7 +99,7 @@ impl SsoApi {
         account_id: &str,
         sso_connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<InitializeNewSsoConnectorResponse>>,
+        crate::runtime::Json<::std::option::Option<Connector>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -142,11 +142,7 @@ impl SsoApi {
         &self,
         account_id: &str,
         sso_connector_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<BeginSsoConnectorVerificationResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -161,40 +157,7 @@ impl SsoApi {
         )
     }
 }
-/// Used by [`SsoApi::initialize_new_sso_connector`], [`SsoApi::update_sso_connector_state`], [`SsoApi::get_sso_connector`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InitializeNewSsoConnectorResponse {
-    pub created_on: ::std::option::Option<::std::string::String>,
-    pub email_domain: ::std::option::Option<::std::string::String>,
-    pub enabled: ::std::option::Option<bool>,
-    pub id: ::std::option::Option<::std::string::String>,
-    pub updated_on: ::std::option::Option<::std::string::String>,
-    pub use_fedramp_language: ::std::option::Option<bool>,
-    pub verification: ::std::option::Option<
-        InitializeNewSsoConnectorResponseVerification,
-    >,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    InitializeNewSsoConnectorResponse { created_on : "created_on" => string, email_domain
-    : "email_domain" => string, enabled : "enabled" => boolean, id : "id" => string,
-    updated_on : "updated_on" => string, use_fedramp_language : "use_fedramp_language" =>
-    boolean, verification : "verification" => object }
-);
-/// Used by [`SsoApi::initialize_new_sso_connector`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct InitializeNewSsoConnectorResponseVerification {
-    pub code: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    InitializeNewSsoConnectorResponseVerification { code : "code" => string, status :
-    "status" => string }
-);
-/// Used by [`SsoApi::get_sso_connectors`].
+/// Used by [`SsoApi::initialize_new_sso_connector`], [`SsoApi::get_sso_connectors`], [`SsoApi::update_sso_connector_state`], [`SsoApi::get_sso_connector`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Connector {
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -204,7 +167,7 @@ pub struct Connector {
     pub updated_on: ::std::option::Option<::std::string::String>,
     pub use_fedramp_language: ::std::option::Option<bool>,
     pub verification: ::std::option::Option<ConnectorVerification>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -213,64 +176,22 @@ crate::runtime::object!(
     "updated_on" => string, use_fedramp_language : "use_fedramp_language" => boolean,
     verification : "verification" => object }
 );
-/// Used by [`SsoApi::get_sso_connectors`].
+/// Used by [`SsoApi::initialize_new_sso_connector`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorVerification {
-    pub code: ::std::option::Option<::serde_json::Value>,
+    pub code: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ConnectorVerification { code : "code" => json, status : "status" => string }
+    ConnectorVerification { code : "code" => string, status : "status" => string }
 );
 /// Used by [`SsoApi::delete_sso_connector`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteSsoConnectorResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteSsoConnectorResponse { id : "id" => string });
-/// Used by [`SsoApi::begin_sso_connector_verification`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BeginSsoConnectorVerificationResponse {
-    pub errors: ::std::option::Option<
-        ::std::vec::Vec<BeginSsoConnectorVerificationResponseError>,
-    >,
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<BeginSsoConnectorVerificationResponseError>,
-    >,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    BeginSsoConnectorVerificationResponse { errors : "errors" => objects, messages :
-    "messages" => objects, success : "success" => boolean }
-);
-/// Used by [`SsoApi::begin_sso_connector_verification`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BeginSsoConnectorVerificationResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<BeginSsoConnectorVerificationResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    BeginSsoConnectorVerificationResponseError { code : "code" => integer,
-    documentation_url : "documentation_url" => string, message : "message" => string,
-    source : "source" => object }
-);
-/// Used by [`SsoApi::begin_sso_connector_verification`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BeginSsoConnectorVerificationResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    BeginSsoConnectorVerificationResponseErrorSource { pointer : "pointer" => string }
-);

@@ -152,12 +152,12 @@ pub struct ListAdditionalAudioTracksOnVideoItem {
     pub status: ::std::option::Option<ListAdditionalAudioTracksOnVideoItemStatus>,
     /// A Cloudflare-generated unique identifier for a media item
     pub uid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListAdditionalAudioTracksOnVideoItem { default : "default" => boolean, label :
-    "label" => string, status : "status", uid : "uid" => string }
+    "label" => string, status : "status" => choice, uid : "uid" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -222,7 +222,7 @@ pub struct AddAudioTracksToVideoBody {
     pub label: ::std::string::String,
     /// An audio track URL
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -246,7 +246,7 @@ pub struct EditAdditionalAudioTracksOnVideoBody {
     pub default: ::std::option::Option<bool>,
     /// A string to uniquely identify the track amongst other audio track labels for the specified video
     pub label: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -372,16 +372,16 @@ pub struct LiveInput {
     pub web_rtc: ::std::option::Option<LiveInputWebRtc>,
     /// `webRTCPlayback`
     pub web_rtc_playback: ::std::option::Option<LiveInputWebRtc>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LiveInput { created : "created" => string, delete_recording_after_days :
-    "deleteRecordingAfterDays" => number, enabled : "enabled" => boolean, meta : "meta",
-    modified : "modified" => string, recording : "recording" => object, rtmps : "rtmps"
-    => object, rtmps_playback : "rtmpsPlayback" => object, srt : "srt" => object,
-    srt_playback : "srtPlayback" => object, status : "status", uid : "uid" => string,
-    web_rtc : "webRTC" => object, web_rtc_playback : "webRTCPlayback" => object }
+    "deleteRecordingAfterDays" => number, enabled : "enabled" => boolean, meta : "meta"
+    => map, modified : "modified" => string, recording : "recording" => object, rtmps :
+    "rtmps" => object, rtmps_playback : "rtmpsPlayback" => object, srt : "srt" => object,
+    srt_playback : "srtPlayback" => object, status : "status" => choice, uid : "uid" =>
+    string, web_rtc : "webRTC" => object, web_rtc_playback : "webRTCPlayback" => object }
 );
 /// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -396,12 +396,12 @@ pub struct LiveInputRecording {
     pub require_signed_urls: ::std::option::Option<bool>,
     /// `timeoutSeconds`: Determines the amount of time a live input configured in `automatic` mode should wait before a…
     pub timeout_seconds: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LiveInputRecording { allowed_origins : "allowedOrigins" => strings,
-    hide_live_viewer_count : "hideLiveViewerCount" => boolean, mode : "mode",
+    hide_live_viewer_count : "hideLiveViewerCount" => boolean, mode : "mode" => choice,
     require_signed_urls : "requireSignedURLs" => boolean, timeout_seconds :
     "timeoutSeconds" => integer }
 );
@@ -462,7 +462,7 @@ pub struct LiveInputRtmps {
     pub stream_key: ::std::option::Option<::std::string::String>,
     /// The RTMPS URL you provide to the broadcaster, which they stream live video to
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -477,7 +477,7 @@ pub struct LiveInputSrt {
     pub stream_id: ::std::option::Option<::std::string::String>,
     /// The SRT URL you provide to the broadcaster, which they stream live video to
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -563,7 +563,7 @@ impl ::std::fmt::Display for LiveInputStatus {
 pub struct LiveInputWebRtc {
     /// The WebRTC URL you provide to the broadcaster, which they stream live video to
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(LiveInputWebRtc { url : "url" => string });
@@ -576,7 +576,7 @@ pub struct LiveInputs {
     pub range: ::std::option::Option<i64>,
     /// The total number of live inputs that match the provided filters
     pub total: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -597,13 +597,13 @@ pub struct LiveInputsLiveInput {
     pub modified: ::std::option::Option<::std::string::String>,
     /// A unique identifier for a live input
     pub uid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LiveInputsLiveInput { created : "created" => string, delete_recording_after_days :
-    "deleteRecordingAfterDays" => number, meta : "meta", modified : "modified" => string,
-    uid : "uid" => string }
+    "deleteRecordingAfterDays" => number, meta : "meta" => map, modified : "modified" =>
+    string, uid : "uid" => string }
 );
 /// Used by [`StreamLiveInputsApi::create_output_connected_to_live_input`], [`StreamLiveInputsApi::list_outputs_associated_with_specified_live_input`], [`StreamLiveInputsApi::update_output`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -616,7 +616,7 @@ pub struct CreateOutputConnectedToLiveInputResponse {
     pub uid: ::std::option::Option<::std::string::String>,
     /// The URL an output uses to restream
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -634,13 +634,13 @@ pub struct CreateLiveInputBody {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub recording: ::std::option::Option<CreateLiveInputBodyRecording>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateLiveInputBody { default_creator : "defaultCreator" => string,
-    delete_recording_after_days : "deleteRecordingAfterDays" => number, meta : "meta",
-    recording : "recording" => object }
+    delete_recording_after_days : "deleteRecordingAfterDays" => number, meta : "meta" =>
+    map, recording : "recording" => object }
 );
 /// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -653,20 +653,20 @@ pub struct CreateLiveInputBodyRecording {
     pub require_signed_urls: ::std::option::Option<bool>,
     /// `timeoutSeconds`: Determines the amount of time a live input configured in `automatic` mode should wait before a…
     pub timeout_seconds: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateLiveInputBodyRecording { allowed_origins : "allowedOrigins" => strings, mode :
-    "mode", require_signed_urls : "requireSignedURLs" => boolean, timeout_seconds :
-    "timeoutSeconds" => integer }
+    "mode" => choice, require_signed_urls : "requireSignedURLs" => boolean,
+    timeout_seconds : "timeoutSeconds" => integer }
 );
 /// Used by [`StreamLiveInputsApi::list_live_inputs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLiveInputsQuery {
     /// Includes the total number of videos associated with the submitted query parameters
     pub include_counts: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -681,7 +681,7 @@ pub struct CreateOutputConnectedToLiveInputBody {
     pub stream_key: ::std::string::String,
     /// The URL an output uses to restream
     pub url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -707,7 +707,7 @@ impl CreateOutputConnectedToLiveInputBody {
 pub struct UpdateOutputBody {
     /// When enabled, live video streamed to the associated live input will be sent to the output URL
     pub enabled: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateOutputBody { enabled : "enabled" required => boolean });
@@ -715,7 +715,7 @@ impl UpdateOutputBody {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
         Self {
-            enabled,
+            enabled: enabled,
             extra: ::std::default::Default::default(),
         }
     }

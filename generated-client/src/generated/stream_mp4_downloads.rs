@@ -168,7 +168,7 @@ pub struct Downloads {
     pub percent_complete: ::std::option::Option<f64>,
     pub status: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -180,7 +180,7 @@ crate::runtime::object!(
 pub struct ListDownloadsResponse {
     pub audio: ::std::option::Option<Downloads>,
     pub default: ::std::option::Option<Downloads>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

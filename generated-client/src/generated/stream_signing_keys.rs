@@ -109,7 +109,7 @@ pub struct SigningKeys {
     pub jwk: ::std::option::Option<::std::string::String>,
     /// The signing key in PEM format
     pub pem: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -123,7 +123,7 @@ pub struct SigningKey {
     pub created: ::std::option::Option<::std::string::String>,
     /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -205,12 +205,12 @@ pub struct ListCaptionsOrSubtitlesItem {
     pub language: ::std::option::Option<::std::string::String>,
     /// The status of a generated caption
     pub status: ::std::option::Option<ListCaptionsOrSubtitlesItemStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListCaptionsOrSubtitlesItem { generated : "generated" => boolean, label : "label" =>
-    string, language : "language" => string, status : "status" }
+    string, language : "language" => string, status : "status" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -73,18 +73,19 @@ pub struct ClipVideosStartAndEndTime {
     /// `thumbnailTimestampPct`: The timestamp for a thumbnail image calculated as a percentage value of the video's duration
     pub thumbnail_timestamp_pct: ::std::option::Option<f64>,
     pub watermark: ::std::option::Option<ClipVideosStartAndEndTimeWatermark>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ClipVideosStartAndEndTime { allowed_origins : "allowedOrigins" => strings,
     clipped_from_video_uid : "clippedFromVideoUID" => string, created : "created" =>
     string, creator : "creator" => string, end_time_seconds : "endTimeSeconds" =>
-    integer, max_duration_seconds : "maxDurationSeconds" => integer, meta : "meta",
-    modified : "modified" => string, playback : "playback" => object, preview : "preview"
-    => string, require_signed_urls : "requireSignedURLs" => boolean, start_time_seconds :
-    "startTimeSeconds" => integer, status : "status", thumbnail_timestamp_pct :
-    "thumbnailTimestampPct" => number, watermark : "watermark" => object }
+    integer, max_duration_seconds : "maxDurationSeconds" => integer, meta : "meta" =>
+    map, modified : "modified" => string, playback : "playback" => object, preview :
+    "preview" => string, require_signed_urls : "requireSignedURLs" => boolean,
+    start_time_seconds : "startTimeSeconds" => integer, status : "status" => choice,
+    thumbnail_timestamp_pct : "thumbnailTimestampPct" => number, watermark : "watermark"
+    => object }
 );
 /// Used by [`StreamVideoClippingApi::clip_videos_start_and_end_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -93,7 +94,7 @@ pub struct ClipVideosStartAndEndTimePlayback {
     pub dash: ::std::option::Option<::std::string::String>,
     /// The HLS manifest for the video
     pub hls: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -170,7 +171,7 @@ impl ::std::fmt::Display for ClipVideosStartAndEndTimeStatus {
 pub struct ClipVideosStartAndEndTimeWatermark {
     /// The unique identifier for the watermark profile
     pub uid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ClipVideosStartAndEndTimeWatermark { uid : "uid" => string });
@@ -194,7 +195,7 @@ pub struct ClipVideosStartAndEndTimeBody {
     /// `thumbnailTimestampPct`: The timestamp for a thumbnail image calculated as a percentage value of the video's duration
     pub thumbnail_timestamp_pct: ::std::option::Option<f64>,
     pub watermark: ::std::option::Option<ClipVideosStartAndEndTimeWatermark>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -217,10 +218,10 @@ impl ClipVideosStartAndEndTimeBody {
             allowed_origins: ::std::option::Option::None,
             clipped_from_video_uid: ::std::convert::Into::into(clipped_from_video_uid),
             creator: ::std::option::Option::None,
-            end_time_seconds,
+            end_time_seconds: end_time_seconds,
             max_duration_seconds: ::std::option::Option::None,
             require_signed_urls: ::std::option::Option::None,
-            start_time_seconds,
+            start_time_seconds: start_time_seconds,
             thumbnail_timestamp_pct: ::std::option::Option::None,
             watermark: ::std::option::Option::None,
             extra: ::std::default::Default::default(),

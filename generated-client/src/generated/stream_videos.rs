@@ -313,17 +313,17 @@ pub struct Video {
     /// RFC 3339 date-time, The date and time the media item was uploaded
     pub uploaded: ::std::option::Option<::std::string::String>,
     pub watermark: ::std::option::Option<VideoWatermark>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Video { allowed_origins : "allowedOrigins" => strings, created : "created" => string,
     creator : "creator" => string, duration : "duration" => number, input : "input" =>
     object, live_input : "liveInput" => string, max_duration_seconds :
-    "maxDurationSeconds" => integer, meta : "meta", modified : "modified" => string,
-    playback : "playback" => object, preview : "preview" => string, ready_to_stream :
-    "readyToStream" => boolean, ready_to_stream_at : "readyToStreamAt" => string,
-    require_signed_urls : "requireSignedURLs" => boolean, scheduled_deletion :
+    "maxDurationSeconds" => integer, meta : "meta" => map, modified : "modified" =>
+    string, playback : "playback" => object, preview : "preview" => string,
+    ready_to_stream : "readyToStream" => boolean, ready_to_stream_at : "readyToStreamAt"
+    => string, require_signed_urls : "requireSignedURLs" => boolean, scheduled_deletion :
     "scheduledDeletion" => string, size : "size" => number, status : "status" => object,
     thumbnail : "thumbnail" => string, thumbnail_timestamp_pct : "thumbnailTimestampPct"
     => number, uid : "uid" => string, upload_expiry : "uploadExpiry" => string, uploaded
@@ -336,7 +336,7 @@ pub struct VideoInput {
     pub height: ::std::option::Option<i64>,
     /// The video width in pixels
     pub width: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -349,7 +349,7 @@ pub struct VideoPlayback {
     pub dash: ::std::option::Option<::std::string::String>,
     /// The HLS manifest for the video
     pub hls: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -366,13 +366,13 @@ pub struct VideoStatus {
     pub pct_complete: ::std::option::Option<::std::string::String>,
     /// Specifies the processing status for all quality levels for a video
     pub state: ::std::option::Option<VideoStatusState>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     VideoStatus { error_reason_code : "errorReasonCode" => string, error_reason_text :
     "errorReasonText" => string, pct_complete : "pctComplete" => string, state : "state"
-    }
+    => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -465,7 +465,7 @@ pub struct VideoWatermark {
     pub uid: ::std::option::Option<::std::string::String>,
     /// The width of the image in pixels
     pub width: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -485,7 +485,7 @@ pub struct UploadVideosViaDirectUploadUrlsResponse {
     /// `uploadURL`: The URL an unauthenticated upload can use for a single `HTTP POST multipart/form-data` request
     pub upload_url: ::std::option::Option<::std::string::String>,
     pub watermark: ::std::option::Option<VideoWatermark>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -504,7 +504,7 @@ pub struct StorageUse {
     pub total_storage_minutes_limit: ::std::option::Option<i64>,
     /// `videoCount`: The total count of videos associated with the account
     pub video_count: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -517,7 +517,7 @@ crate::runtime::object!(
 pub struct SignedUrlTokens {
     /// The signed token used with the signed URLs feature
     pub token: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SignedUrlTokens { token : "token" => string });
@@ -540,13 +540,14 @@ pub struct ListVideosQuery {
     pub end: ::std::option::Option<::std::string::String>,
     /// Includes the total number of videos associated with the submitted query parameters
     pub include_counts: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListVideosQuery { status : "status", creator : "creator" => string, r#type : "type"
-    => string, asc : "asc" => boolean, search : "search" => string, start : "start" =>
-    string, end : "end" => string, include_counts : "include_counts" => boolean }
+    ListVideosQuery { status : "status" => choice, creator : "creator" => string, r#type
+    : "type" => string, asc : "asc" => boolean, search : "search" => string, start :
+    "start" => string, end : "end" => string, include_counts : "include_counts" =>
+    boolean }
 );
 /// Used by [`StreamVideosApi::upload_videos_from_url`].
 #[derive(Debug, Clone, PartialEq)]
@@ -567,15 +568,15 @@ pub struct UploadVideosFromUrlBody {
     /// A video's URL
     pub url: ::std::string::String,
     pub watermark: ::std::option::Option<UploadVideosFromUrlBodyWatermark>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UploadVideosFromUrlBody { allowed_origins : "allowedOrigins" => strings, creator :
-    "creator" => string, meta : "meta", require_signed_urls : "requireSignedURLs" =>
-    boolean, scheduled_deletion : "scheduledDeletion" => string, thumbnail_timestamp_pct
-    : "thumbnailTimestampPct" => number, url : "url" required => string, watermark :
-    "watermark" => object }
+    "creator" => string, meta : "meta" => map, require_signed_urls : "requireSignedURLs"
+    => boolean, scheduled_deletion : "scheduledDeletion" => string,
+    thumbnail_timestamp_pct : "thumbnailTimestampPct" => number, url : "url" required =>
+    string, watermark : "watermark" => object }
 );
 impl UploadVideosFromUrlBody {
     /// A value with the required fields set and the others empty.
@@ -598,7 +599,7 @@ impl UploadVideosFromUrlBody {
 pub struct UploadVideosFromUrlBodyWatermark {
     /// The unique identifier for the watermark profile
     pub uid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UploadVideosFromUrlBodyWatermark { uid : "uid" => string });
@@ -623,13 +624,13 @@ pub struct UploadVideosViaDirectUploadUrlsBody {
     /// `thumbnailTimestampPct`: The timestamp for a thumbnail image calculated as a percentage value of the video's duration
     pub thumbnail_timestamp_pct: ::std::option::Option<f64>,
     pub watermark: ::std::option::Option<UploadVideosFromUrlBodyWatermark>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UploadVideosViaDirectUploadUrlsBody { allowed_origins : "allowedOrigins" => strings,
     creator : "creator" => string, expiry : "expiry" => string, max_duration_seconds :
-    "maxDurationSeconds" required => integer, meta : "meta", require_signed_urls :
+    "maxDurationSeconds" required => integer, meta : "meta" => map, require_signed_urls :
     "requireSignedURLs" => boolean, scheduled_deletion : "scheduledDeletion" => string,
     thumbnail_timestamp_pct : "thumbnailTimestampPct" => number, watermark : "watermark"
     => object }
@@ -641,7 +642,7 @@ impl UploadVideosViaDirectUploadUrlsBody {
             allowed_origins: ::std::option::Option::None,
             creator: ::std::option::Option::None,
             expiry: ::std::option::Option::None,
-            max_duration_seconds,
+            max_duration_seconds: max_duration_seconds,
             meta: ::std::option::Option::None,
             require_signed_urls: ::std::option::Option::None,
             scheduled_deletion: ::std::option::Option::None,
@@ -656,7 +657,7 @@ impl UploadVideosViaDirectUploadUrlsBody {
 pub struct StorageUseQuery {
     /// A user-defined identifier for the media creator
     pub creator: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(StorageUseQuery { creator : "creator" => string });
@@ -680,15 +681,15 @@ pub struct EditVideoDetailsBody {
     pub thumbnail_timestamp_pct: ::std::option::Option<f64>,
     /// `uploadExpiry`: RFC 3339 date-time, The date and time when the video upload URL is no longer valid for direct user uploads
     pub upload_expiry: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     EditVideoDetailsBody { allowed_origins : "allowedOrigins" => strings, creator :
     "creator" => string, max_duration_seconds : "maxDurationSeconds" => integer, meta :
-    "meta", require_signed_urls : "requireSignedURLs" => boolean, scheduled_deletion :
-    "scheduledDeletion" => string, thumbnail_timestamp_pct : "thumbnailTimestampPct" =>
-    number, upload_expiry : "uploadExpiry" => string }
+    "meta" => map, require_signed_urls : "requireSignedURLs" => boolean,
+    scheduled_deletion : "scheduledDeletion" => string, thumbnail_timestamp_pct :
+    "thumbnailTimestampPct" => number, upload_expiry : "uploadExpiry" => string }
 );
 /// Used by [`StreamVideosApi::create_signed_url_tokens_for_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -707,7 +708,7 @@ pub struct CreateSignedUrlTokensForVideosBody {
     pub nbf: ::std::option::Option<i64>,
     /// The optional base64 encoded private key in PEM format associated with a Stream signing key
     pub pem: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -728,12 +729,12 @@ pub struct CreateSignedUrlTokensForVideosBodyAccessRule {
     pub ip: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Lists available rule types to match for requests
     pub r#type: ::std::option::Option<CreateSignedUrlTokensForVideosBodyAccessRuleType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSignedUrlTokensForVideosBodyAccessRule { action : "action", country : "country"
-    => strings, ip : "ip" => strings, r#type : "type" }
+    CreateSignedUrlTokensForVideosBodyAccessRule { action : "action" => choice, country :
+    "country" => strings, ip : "ip" => strings, r#type : "type" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -149,7 +149,7 @@ pub struct WatermarkProfile {
     pub uid: ::std::option::Option<::std::string::String>,
     /// The width of the image in pixels
     pub width: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

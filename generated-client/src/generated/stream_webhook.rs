@@ -112,7 +112,7 @@ impl StreamWebhookApi {
 pub struct CreateWebhooksBody {
     /// `notificationUrl`: The URL where webhooks will be sent
     pub notification_url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -109,7 +109,7 @@ pub struct UpdateTableMaintenanceConfigurationResponse {
     pub snapshot_expiration: ::std::option::Option<
         UpdateTableMaintenanceConfigurationResponseSnapshotExpiration,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -121,7 +121,7 @@ crate::runtime::object!(
 pub struct UpdateTableMaintenanceConfigurationResponseCompaction {
     pub state: ::std::option::Option<::std::string::String>,
     pub target_size_mb: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -134,7 +134,7 @@ pub struct UpdateTableMaintenanceConfigurationResponseSnapshotExpiration {
     pub max_snapshot_age: ::std::option::Option<::std::string::String>,
     pub min_snapshots_to_keep: ::std::option::Option<i64>,
     pub state: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -148,7 +148,7 @@ pub struct TableMaintenanceConfiguration {
     pub maintenance_config: ::std::option::Option<
         UpdateTableMaintenanceConfigurationResponse,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -67,7 +67,7 @@ pub struct Tables {
     pub identifiers: ::std::option::Option<::std::vec::Vec<TablesDetailIdentifier>>,
     pub next_page_token: ::std::option::Option<::std::string::String>,
     pub table_uuids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -84,7 +84,7 @@ pub struct TablesDetail {
     pub metadata_location: ::std::option::Option<::std::string::String>,
     pub table_uuid: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -97,7 +97,7 @@ crate::runtime::object!(
 pub struct TablesDetailIdentifier {
     pub name: ::std::option::Option<::std::string::String>,
     pub namespace: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -150,7 +150,7 @@ impl TagApi {
 pub struct IndicatorsRelated {
     pub indicators: ::std::option::Option<::std::vec::Vec<IndicatorsRelatedIndicator>>,
     pub pagination: ::std::option::Option<IndicatorsRelatedPagination>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -175,7 +175,7 @@ pub struct IndicatorsRelatedIndicator {
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -191,7 +191,7 @@ pub struct IndicatorsRelatedIndicatorRelatedEvent {
     pub dataset_id: ::std::option::Option<::std::string::String>,
     /// `eventId`
     pub event_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -205,7 +205,7 @@ pub struct IndicatorsRelatedIndicatorTag {
     pub category_name: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -222,7 +222,7 @@ pub struct IndicatorsRelatedPagination {
     pub total_count: ::std::option::Option<f64>,
     /// `totalPages`
     pub total_pages: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -234,7 +234,7 @@ crate::runtime::object!(
 pub struct Tags {
     pub pagination: ::std::option::Option<IndicatorsRelatedPagination>,
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -279,7 +279,7 @@ pub struct Tag {
     pub sophistication_level: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -299,7 +299,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTagResponse {
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteTagResponse { uuid : "uuid" => string });

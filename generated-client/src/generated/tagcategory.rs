@@ -129,7 +129,7 @@ impl TagcategoryApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCategories {
     pub categories: ::std::option::Option<::std::vec::Vec<TagCategory>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TagCategories { categories : "categories" => objects });
@@ -143,7 +143,7 @@ pub struct TagCategory {
     /// `updatedAt`
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -155,7 +155,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTagCategoryResponse {
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteTagCategoryResponse { uuid : "uuid" => string });

@@ -150,14 +150,14 @@ pub struct Tenant {
     pub tenant_tag: ::std::option::Option<::std::string::String>,
     pub tenant_type: ::std::option::Option<::std::string::String>,
     pub tenant_units: ::std::option::Option<::std::vec::Vec<TenantTenantUnit>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Tenant { cdate : "cdate" => string, customer_id : "customer_id" => string, edate :
     "edate" => string, tenant_contacts : "tenant_contacts" => object, tenant_labels :
     "tenant_labels" => strings, tenant_metadata : "tenant_metadata" => object,
-    tenant_name : "tenant_name" => string, tenant_network : "tenant_network",
+    tenant_name : "tenant_name" => string, tenant_network : "tenant_network" => map,
     tenant_status : "tenant_status" => string, tenant_tag : "tenant_tag" => string,
     tenant_type : "tenant_type" => string, tenant_units : "tenant_units" => objects }
 );
@@ -166,7 +166,7 @@ crate::runtime::object!(
 pub struct TenantTenantContacts {
     pub email: ::std::option::Option<::std::string::String>,
     pub website: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -176,7 +176,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantTenantMetadata {
     pub dns: ::std::option::Option<TenantTenantMetadataDns>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TenantTenantMetadata { dns : "dns" => object });
@@ -184,7 +184,7 @@ crate::runtime::object!(TenantTenantMetadata { dns : "dns" => object });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantTenantMetadataDns {
     pub ns_pool: ::std::option::Option<TenantTenantMetadataDnsNsPool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TenantTenantMetadataDns { ns_pool : "ns_pool" => object });
@@ -193,7 +193,7 @@ crate::runtime::object!(TenantTenantMetadataDns { ns_pool : "ns_pool" => object 
 pub struct TenantTenantMetadataDnsNsPool {
     pub primary: ::std::option::Option<::std::string::String>,
     pub secondary: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -212,13 +212,13 @@ pub struct TenantTenantUnit {
     pub unit_name: ::std::option::Option<::std::string::String>,
     pub unit_status: ::std::option::Option<::std::string::String>,
     pub unit_tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TenantTenantUnit { unit_memberships : "unit_memberships", unit_metadata :
-    "unit_metadata", unit_name : "unit_name" => string, unit_status : "unit_status" =>
-    string, unit_tag : "unit_tag" => string }
+    "unit_metadata" => map, unit_name : "unit_name" => string, unit_status :
+    "unit_status" => string, unit_tag : "unit_tag" => string }
 );
 /// Used by [`TenantsApi::list_tenant_accounts`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -228,7 +228,7 @@ pub struct TenantAccount {
     pub name: ::std::option::Option<::std::string::String>,
     pub settings: ::std::option::Option<TenantAccountSettings>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -244,7 +244,7 @@ pub struct TenantAccountSettings {
     pub default_nameservers: ::std::option::Option<::std::string::String>,
     pub enforce_twofactor: ::std::option::Option<bool>,
     pub use_account_custom_ns_by_default: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -271,7 +271,7 @@ pub struct TenantEntitlements {
     pub partial_setup_allowed: ::std::option::Option<
         TenantEntitlementsAllowAddSubdomain,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -286,7 +286,7 @@ crate::runtime::object!(
 pub struct TenantEntitlementsAllowAddSubdomain {
     pub r#type: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -298,7 +298,7 @@ crate::runtime::object!(
 pub struct TenantEntitlementsCustomEntitlement {
     pub allocation: ::std::option::Option<::serde_json::Value>,
     pub feature: ::std::option::Option<TenantEntitlementsCustomEntitlementFeature>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -309,7 +309,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TenantEntitlementsCustomEntitlementFeature {
     pub key: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -320,7 +320,7 @@ crate::runtime::object!(
 pub struct TenantEntitlementsMhsCertificateCount {
     pub r#type: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -333,7 +333,7 @@ pub struct TenantMembership {
     pub user_email: ::std::option::Option<::std::string::String>,
     pub user_name: ::std::option::Option<::std::string::String>,
     pub user_tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -79,17 +79,17 @@ pub struct Setting {
     /// The identifier of the caching setting
     pub id: ::std::string::String,
     /// RFC 3339 date-time, The time when the setting was last modified
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// The status of the feature being on / off
-    pub value: SettingValue,
+    pub value: ::std::option::Option<SettingValue>,
     /// Whether the setting is editable
-    pub editable: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub editable: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Setting { id : "id" required => string, modified_on : "modified_on" required =>
-    string, value : "value" required, editable : "editable" required => boolean }
+    Setting { id : "id" required => string, modified_on : "modified_on" => string, value
+    : "value" => choice, editable : "editable" => boolean }
 );
 impl Setting {
     /// A value with the required fields set and the others empty.
@@ -101,9 +101,11 @@ impl Setting {
     ) -> Self {
         Self {
             id: ::std::convert::Into::into(id),
-            modified_on: ::std::convert::Into::into(modified_on),
-            value,
-            editable,
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
+            value: ::std::option::Option::Some(value),
+            editable: ::std::option::Option::Some(editable),
             extra: ::std::default::Default::default(),
         }
     }
@@ -163,15 +165,17 @@ impl ::std::fmt::Display for SettingValue {
 pub struct PatchTieredCachingSettingBody {
     /// Enables Tiered Caching
     pub value: SettingValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(PatchTieredCachingSettingBody { value : "value" required });
+crate::runtime::object!(
+    PatchTieredCachingSettingBody { value : "value" must => choice }
+);
 impl PatchTieredCachingSettingBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: SettingValue) -> Self {
         Self {
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }

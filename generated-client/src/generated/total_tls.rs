@@ -82,12 +82,12 @@ pub struct Settings {
     pub enabled: ::std::option::Option<bool>,
     /// The validity period in days for the certificates ordered via Total TLS
     pub validity_period: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Settings { certificate_authority : "certificate_authority", enabled : "enabled" =>
-    boolean, validity_period : "validity_period" => integer }
+    Settings { certificate_authority : "certificate_authority" => choice, enabled :
+    "enabled" => boolean, validity_period : "validity_period" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -150,19 +150,19 @@ pub struct EnableOrDisableTotalTlsBody {
     pub certificate_authority: ::std::option::Option<SettingsCertificateAuthority>,
     /// If enabled, Total TLS will order a hostname specific TLS certificate for any proxied A, AAAA, or…
     pub enabled: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EnableOrDisableTotalTlsBody { certificate_authority : "certificate_authority",
-    enabled : "enabled" required => boolean }
+    EnableOrDisableTotalTlsBody { certificate_authority : "certificate_authority" =>
+    choice, enabled : "enabled" required => boolean }
 );
 impl EnableOrDisableTotalTlsBody {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
         Self {
             certificate_authority: ::std::option::Option::None,
-            enabled,
+            enabled: enabled,
             extra: ::std::default::Default::default(),
         }
     }

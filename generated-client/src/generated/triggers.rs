@@ -163,7 +163,7 @@ pub struct Trigger {
     pub root_directory: ::std::option::Option<::std::string::String>,
     pub trigger_name: ::std::option::Option<::std::string::String>,
     pub trigger_uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -191,7 +191,7 @@ pub struct TriggerRepoConnection {
     pub repo_connection_uuid: ::std::option::Option<::std::string::String>,
     pub repo_id: ::std::option::Option<::std::string::String>,
     pub repo_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -207,7 +207,7 @@ crate::runtime::object!(
 pub struct ManualBuild {
     pub build_uuid: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

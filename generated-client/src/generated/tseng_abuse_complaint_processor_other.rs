@@ -182,7 +182,7 @@ impl TsengAbuseComplaintProcessorOtherApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AbuseReports {
     pub reports: ::std::option::Option<::std::vec::Vec<AbuseReport>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AbuseReports { reports : "reports" => objects });
@@ -199,7 +199,7 @@ pub struct AbuseReport {
     pub submitter: ::std::option::Option<AbuseReportSubmitter>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -217,7 +217,7 @@ pub struct AbuseReportMitigationSummary {
     pub external_host_notified: ::std::option::Option<bool>,
     pub in_review_count: ::std::option::Option<i64>,
     pub pending_count: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -233,7 +233,7 @@ pub struct AbuseReportSubmitter {
     pub email: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub telephone: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -244,7 +244,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AbuseReportEmails {
     pub emails: ::std::option::Option<::std::vec::Vec<AbuseReportEmailsEmail>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AbuseReportEmails { emails : "emails" => objects });
@@ -256,7 +256,7 @@ pub struct AbuseReportEmailsEmail {
     pub recipient: ::std::option::Option<::std::string::String>,
     pub sent_at: ::std::option::Option<::std::string::String>,
     pub subject: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -269,7 +269,7 @@ pub struct AbuseReportMitigations {
     pub mitigations: ::std::option::Option<
         ::std::vec::Vec<ListAbuseReportMitigationsResponseMitigationsItem>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -284,7 +284,7 @@ pub struct ListAbuseReportMitigationsResponseMitigationsItem {
     pub id: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -279,7 +279,7 @@ pub struct TunnelRoute {
     pub tunnel_id: ::std::option::Option<::std::string::String>,
     /// UUID of the virtual network
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -311,15 +311,15 @@ pub struct ListTunnelRoutesItem {
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
     /// A user-friendly name for the virtual network
     pub virtual_network_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListTunnelRoutesItem { comment : "comment" => string, created_at : "created_at" =>
     string, deleted_at : "deleted_at" => string, id : "id" => string, network : "network"
-    => string, tun_type : "tun_type", tunnel_id : "tunnel_id" => string, tunnel_name :
-    "tunnel_name" => string, virtual_network_id : "virtual_network_id" => string,
-    virtual_network_name : "virtual_network_name" => string }
+    => string, tun_type : "tun_type" => choice, tunnel_id : "tunnel_id" => string,
+    tunnel_name : "tunnel_name" => string, virtual_network_id : "virtual_network_id" =>
+    string, virtual_network_name : "virtual_network_name" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -392,7 +392,7 @@ pub struct CreateTunnelRouteBody {
     pub network: ::std::string::String,
     /// UUID of the virtual network
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -435,7 +435,7 @@ pub struct ListTunnelRoutesQuery {
     pub per_page: ::std::option::Option<f64>,
     /// Page number of paginated results
     pub page: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -451,7 +451,7 @@ crate::runtime::object!(
 pub struct GetTunnelRouteByIpQuery {
     /// UUID of the virtual network
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -464,7 +464,7 @@ pub struct CreateTunnelRouteNetworkBody {
     pub comment: ::std::option::Option<::std::string::String>,
     /// UUID of the virtual network
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -480,12 +480,12 @@ pub struct DeleteTunnelRouteQuery {
     pub tun_type: ::std::option::Option<ListTunnelRoutesItemTunType>,
     /// UUID of the tunnel
     pub tunnel_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DeleteTunnelRouteQuery { virtual_network_id : "virtual_network_id" => string,
-    tun_type : "tun_type", tunnel_id : "tunnel_id" => string }
+    tun_type : "tun_type" => choice, tunnel_id : "tunnel_id" => string }
 );
 /// Used by [`TunnelRoutingApi::update_tunnel_route_patch`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -496,7 +496,7 @@ pub struct UpdateTunnelRoutePatchBody {
     pub network: ::std::option::Option<::std::string::String>,
     /// UUID of the virtual network
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -173,7 +173,7 @@ pub struct VirtualNetwork {
     pub is_default_network: ::std::option::Option<bool>,
     /// A user-friendly name for the virtual network
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -190,7 +190,7 @@ pub struct CreateVirtualNetworkBody {
     pub is_default: ::std::option::Option<bool>,
     /// A user-friendly name for the virtual network
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -219,7 +219,7 @@ pub struct ListVirtualNetworksQuery {
     pub is_default: ::std::option::Option<bool>,
     /// If `true`, only include deleted virtual networks
     pub is_deleted: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -235,7 +235,7 @@ pub struct UpdateVirtualNetworkBody {
     pub is_default_network: ::std::option::Option<bool>,
     /// A user-friendly name for the virtual network
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

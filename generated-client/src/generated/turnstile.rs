@@ -184,38 +184,37 @@ impl TurnstileApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Widget {
     /// If bot_fight_mode is set to `true`, Cloudflare issues computationally expensive challenges in…
-    pub bot_fight_mode: bool,
+    pub bot_fight_mode: ::std::option::Option<bool>,
     /// If Turnstile is embedded on a Cloudflare site and the widget should grant challenge clearance, this…
-    pub clearance_level: WidgetClearanceLevel,
+    pub clearance_level: ::std::option::Option<WidgetClearanceLevel>,
     /// RFC 3339 date-time, When the widget was created
-    pub created_on: ::std::string::String,
-    pub domains: ::std::vec::Vec<::std::string::String>,
+    pub created_on: ::std::option::Option<::std::string::String>,
+    pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub ephemeral_id: ::std::option::Option<bool>,
     /// Widget Mode
-    pub mode: WidgetMode,
+    pub mode: ::std::option::Option<WidgetMode>,
     /// RFC 3339 date-time, When the widget was modified
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// Human readable widget name
     pub name: ::std::string::String,
     /// Do not show any Cloudflare branding on the widget (ENT only)
-    pub offlabel: bool,
+    pub offlabel: ::std::option::Option<bool>,
     /// Region where this widget can be used
-    pub region: WidgetRegion,
+    pub region: ::std::option::Option<WidgetRegion>,
     /// Secret key for this widget
-    pub secret: ::std::string::String,
+    pub secret: ::std::option::Option<::std::string::String>,
     /// Widget item identifier tag
-    pub sitekey: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub sitekey: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Widget { bot_fight_mode : "bot_fight_mode" required => boolean, clearance_level :
-    "clearance_level" required, created_on : "created_on" required => string, domains :
-    "domains" required => strings, ephemeral_id : "ephemeral_id" => boolean, mode :
-    "mode" required, modified_on : "modified_on" required => string, name : "name"
-    required => string, offlabel : "offlabel" required => boolean, region : "region"
-    required, secret : "secret" required => string, sitekey : "sitekey" required =>
-    string }
+    Widget { bot_fight_mode : "bot_fight_mode" => boolean, clearance_level :
+    "clearance_level" => choice, created_on : "created_on" => string, domains : "domains"
+    => strings, ephemeral_id : "ephemeral_id" => boolean, mode : "mode" => choice,
+    modified_on : "modified_on" => string, name : "name" required => string, offlabel :
+    "offlabel" => boolean, region : "region" => choice, secret : "secret" => string,
+    sitekey : "sitekey" => string }
 );
 impl Widget {
     /// A value with the required fields set and the others empty.
@@ -233,18 +232,22 @@ impl Widget {
         sitekey: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            bot_fight_mode,
-            clearance_level,
-            created_on: ::std::convert::Into::into(created_on),
-            domains,
+            bot_fight_mode: ::std::option::Option::Some(bot_fight_mode),
+            clearance_level: ::std::option::Option::Some(clearance_level),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            domains: ::std::option::Option::Some(domains),
             ephemeral_id: ::std::option::Option::None,
-            mode,
-            modified_on: ::std::convert::Into::into(modified_on),
+            mode: ::std::option::Option::Some(mode),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             name: ::std::convert::Into::into(name),
-            offlabel,
-            region: WidgetRegion::World,
-            secret: ::std::convert::Into::into(secret),
-            sitekey: ::std::convert::Into::into(sitekey),
+            offlabel: ::std::option::Option::Some(offlabel),
+            region: ::std::option::Option::Some(WidgetRegion::World),
+            secret: ::std::option::Option::Some(::std::convert::Into::into(secret)),
+            sitekey: ::std::option::Option::Some(::std::convert::Into::into(sitekey)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -411,35 +414,35 @@ impl ::std::fmt::Display for WidgetRegion {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListTurnstileWidgetsItem {
     /// If bot_fight_mode is set to `true`, Cloudflare issues computationally expensive challenges in…
-    pub bot_fight_mode: bool,
+    pub bot_fight_mode: ::std::option::Option<bool>,
     /// If Turnstile is embedded on a Cloudflare site and the widget should grant challenge clearance, this…
-    pub clearance_level: WidgetClearanceLevel,
+    pub clearance_level: ::std::option::Option<WidgetClearanceLevel>,
     /// RFC 3339 date-time, When the widget was created
-    pub created_on: ::std::string::String,
-    pub domains: ::std::vec::Vec<::std::string::String>,
+    pub created_on: ::std::option::Option<::std::string::String>,
+    pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub ephemeral_id: ::std::option::Option<bool>,
     /// Widget Mode
-    pub mode: WidgetMode,
+    pub mode: ::std::option::Option<WidgetMode>,
     /// RFC 3339 date-time, When the widget was modified
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// Human readable widget name
     pub name: ::std::string::String,
     /// Do not show any Cloudflare branding on the widget (ENT only)
-    pub offlabel: bool,
+    pub offlabel: ::std::option::Option<bool>,
     /// Region where this widget can be used
-    pub region: WidgetRegion,
+    pub region: ::std::option::Option<WidgetRegion>,
     /// Widget item identifier tag
-    pub sitekey: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub sitekey: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTurnstileWidgetsItem { bot_fight_mode : "bot_fight_mode" required => boolean,
-    clearance_level : "clearance_level" required, created_on : "created_on" required =>
-    string, domains : "domains" required => strings, ephemeral_id : "ephemeral_id" =>
-    boolean, mode : "mode" required, modified_on : "modified_on" required => string, name
-    : "name" required => string, offlabel : "offlabel" required => boolean, region :
-    "region" required, sitekey : "sitekey" required => string }
+    ListTurnstileWidgetsItem { bot_fight_mode : "bot_fight_mode" => boolean,
+    clearance_level : "clearance_level" => choice, created_on : "created_on" => string,
+    domains : "domains" => strings, ephemeral_id : "ephemeral_id" => boolean, mode :
+    "mode" => choice, modified_on : "modified_on" => string, name : "name" required =>
+    string, offlabel : "offlabel" => boolean, region : "region" => choice, sitekey :
+    "sitekey" => string }
 );
 impl ListTurnstileWidgetsItem {
     /// A value with the required fields set and the others empty.
@@ -456,17 +459,21 @@ impl ListTurnstileWidgetsItem {
         sitekey: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            bot_fight_mode,
-            clearance_level,
-            created_on: ::std::convert::Into::into(created_on),
-            domains,
+            bot_fight_mode: ::std::option::Option::Some(bot_fight_mode),
+            clearance_level: ::std::option::Option::Some(clearance_level),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            domains: ::std::option::Option::Some(domains),
             ephemeral_id: ::std::option::Option::None,
-            mode,
-            modified_on: ::std::convert::Into::into(modified_on),
+            mode: ::std::option::Option::Some(mode),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             name: ::std::convert::Into::into(name),
-            offlabel,
-            region: WidgetRegion::World,
-            sitekey: ::std::convert::Into::into(sitekey),
+            offlabel: ::std::option::Option::Some(offlabel),
+            region: ::std::option::Option::Some(WidgetRegion::World),
+            sitekey: ::std::option::Option::Some(::std::convert::Into::into(sitekey)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -487,14 +494,14 @@ pub struct CreateTurnstileWidgetBody {
     pub offlabel: ::std::option::Option<bool>,
     /// Region where this widget can be used
     pub region: ::std::option::Option<WidgetRegion>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateTurnstileWidgetBody { bot_fight_mode : "bot_fight_mode" => boolean,
-    clearance_level : "clearance_level", domains : "domains" required => strings, mode :
-    "mode" required, name : "name" required => string, offlabel : "offlabel" => boolean,
-    region : "region" }
+    clearance_level : "clearance_level" => choice, domains : "domains" required =>
+    strings, mode : "mode" must => choice, name : "name" required => string, offlabel :
+    "offlabel" => boolean, region : "region" => choice }
 );
 impl CreateTurnstileWidgetBody {
     /// A value with the required fields set and the others empty.
@@ -506,8 +513,8 @@ impl CreateTurnstileWidgetBody {
         Self {
             bot_fight_mode: ::std::option::Option::None,
             clearance_level: ::std::option::Option::None,
-            domains,
-            mode,
+            domains: domains,
+            mode: mode,
             name: ::std::convert::Into::into(name),
             offlabel: ::std::option::Option::None,
             region: ::std::option::Option::None,
@@ -526,12 +533,12 @@ pub struct CreateTurnstileWidgetQuery {
     pub order: ::std::option::Option<CreateTurnstileWidgetQueryOrder>,
     /// Direction to order widgets
     pub direction: ::std::option::Option<CreateTurnstileWidgetQueryDirection>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateTurnstileWidgetQuery { page : "page" => number, per_page : "per_page" =>
-    number, order : "order", direction : "direction" }
+    number, order : "order" => choice, direction : "direction" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -661,13 +668,14 @@ pub struct UpdateTurnstileWidgetBody {
     pub name: ::std::string::String,
     /// Do not show any Cloudflare branding on the widget (ENT only)
     pub offlabel: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateTurnstileWidgetBody { bot_fight_mode : "bot_fight_mode" => boolean,
-    clearance_level : "clearance_level", domains : "domains" required => strings, mode :
-    "mode" required, name : "name" required => string, offlabel : "offlabel" => boolean }
+    clearance_level : "clearance_level" => choice, domains : "domains" required =>
+    strings, mode : "mode" must => choice, name : "name" required => string, offlabel :
+    "offlabel" => boolean }
 );
 impl UpdateTurnstileWidgetBody {
     /// A value with the required fields set and the others empty.
@@ -679,8 +687,8 @@ impl UpdateTurnstileWidgetBody {
         Self {
             bot_fight_mode: ::std::option::Option::None,
             clearance_level: ::std::option::Option::None,
-            domains,
-            mode,
+            domains: domains,
+            mode: mode,
             name: ::std::convert::Into::into(name),
             offlabel: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -692,7 +700,7 @@ impl UpdateTurnstileWidgetBody {
 pub struct RotateSecretForTurnstileWidgetBody {
     /// If `invalidate_immediately` is set to `false`, the previous secret will remain valid for two hours
     pub invalidate_immediately: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

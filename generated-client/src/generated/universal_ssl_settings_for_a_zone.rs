@@ -82,7 +82,7 @@ impl UniversalSslSettingsForAZoneApi {
 pub struct UniversalSslSettings {
     /// Disabling Universal SSL removes any currently active Universal SSL certificates for your zone from…
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UniversalSslSettings { enabled : "enabled" => boolean });

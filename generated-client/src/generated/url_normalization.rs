@@ -100,7 +100,7 @@ pub struct UpdateUrlNormalizationSettingsBody {
     pub scope: ::std::option::Option<::std::string::String>,
     /// The type of URL normalization performed by Cloudflare
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

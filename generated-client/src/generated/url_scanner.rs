@@ -217,7 +217,7 @@ pub struct BulkCreateUrlScansItem {
     pub url: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub visibility: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -229,7 +229,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateUrlScansItemOptions {
     pub useragent: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -239,7 +239,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanHar {
     pub log: ::std::option::Option<UrlScanHarLog>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlScanHar { log : "log" => object });
@@ -250,7 +250,7 @@ pub struct UrlScanHarLog {
     pub entries: ::std::option::Option<::std::vec::Vec<UrlScanHarLogEntry>>,
     pub pages: ::std::option::Option<::std::vec::Vec<UrlScanHarLogPage>>,
     pub version: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -263,7 +263,7 @@ pub struct UrlScanHarLogCreator {
     pub comment: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -297,17 +297,17 @@ pub struct UrlScanHarLogEntry {
     /// `startedDateTime`
     pub started_date_time: ::std::option::Option<::std::string::String>,
     pub time: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UrlScanHarLogEntry { initial_priority : "_initialPriority" => string, initiator_type
     : "_initiator_type" => string, priority : "_priority" => string, request_id :
     "_requestId" => string, request_time : "_requestTime" => number, resource_type :
-    "_resourceType" => string, cache : "cache", connection : "connection" => string,
-    pageref : "pageref" => string, request : "request" => object, response : "response"
-    => object, server_ip_address : "serverIPAddress" => string, started_date_time :
-    "startedDateTime" => string, time : "time" => number }
+    "_resourceType" => string, cache : "cache" => map, connection : "connection" =>
+    string, pageref : "pageref" => string, request : "request" => object, response :
+    "response" => object, server_ip_address : "serverIPAddress" => string,
+    started_date_time : "startedDateTime" => string, time : "time" => number }
 );
 /// Used by [`UrlScannerApi::get_url_scan_har`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -321,7 +321,7 @@ pub struct UrlScanHarLogEntryRequest {
     pub http_version: ::std::option::Option<::std::string::String>,
     pub method: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -347,7 +347,7 @@ pub struct UrlScanHarLogEntryResponse {
     pub status: ::std::option::Option<f64>,
     /// `statusText`
     pub status_text: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -364,7 +364,7 @@ pub struct UrlScanHarLogEntryResponseContent {
     /// `mimeType`
     pub mime_type: ::std::option::Option<::std::string::String>,
     pub size: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -380,7 +380,7 @@ pub struct UrlScanHarLogPage {
     /// `startedDateTime`
     pub started_date_time: ::std::option::Option<::std::string::String>,
     pub title: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -394,7 +394,7 @@ pub struct UrlScanHarLogPagePageTimings {
     pub on_content_load: ::std::option::Option<f64>,
     /// `onLoad`
     pub on_load: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -412,7 +412,7 @@ pub struct UrlScan {
     pub stats: ::std::option::Option<UrlScanStats>,
     pub task: ::std::option::Option<UrlScanTask>,
     pub verdicts: ::std::option::Option<UrlScanVerdicts>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -429,7 +429,7 @@ pub struct UrlScanData {
     pub links: ::std::option::Option<::std::vec::Vec<UrlScanDataLink>>,
     pub performance: ::std::option::Option<::std::vec::Vec<UrlScanDataPerformance>>,
     pub requests: ::std::option::Option<::std::vec::Vec<UrlScanDataRequest>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -441,7 +441,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanDataConsole {
     pub message: ::std::option::Option<UrlScanDataConsoleMessage>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlScanDataConsole { message : "message" => object });
@@ -452,7 +452,7 @@ pub struct UrlScanDataConsoleMessage {
     pub source: ::std::option::Option<::std::string::String>,
     pub text: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -479,7 +479,7 @@ pub struct UrlScanDataCooky {
     /// `sourceScheme`
     pub source_scheme: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -495,7 +495,7 @@ crate::runtime::object!(
 pub struct UrlScanDataGlobal {
     pub prop: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -506,7 +506,7 @@ crate::runtime::object!(
 pub struct UrlScanDataLink {
     pub href: ::std::option::Option<::std::string::String>,
     pub text: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -521,7 +521,7 @@ pub struct UrlScanDataPerformance {
     pub name: ::std::option::Option<::std::string::String>,
     /// `startTime`
     pub start_time: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -536,7 +536,7 @@ pub struct UrlScanDataRequest {
         ::std::vec::Vec<GetUrlScanResponseDataRequestsItemRequestsItem>,
     >,
     pub response: ::std::option::Option<UrlScanDataRequestResponse>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -569,7 +569,7 @@ pub struct UrlScanDataRequestRequest {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// `wallTime`
     pub wall_time: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -587,7 +587,7 @@ pub struct UrlScanDataRequestRequestInitiator {
     pub host: ::std::option::Option<::serde_json::Value>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -614,7 +614,7 @@ pub struct UrlScanDataRequestRequestRedirectResponse {
     /// `statusText`
     pub status_text: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -639,7 +639,7 @@ pub struct UrlScanDataRequestRequestRequest {
     /// `referrerPolicy`
     pub referrer_policy: ::std::option::Option<::serde_json::Value>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -668,7 +668,7 @@ pub struct GetUrlScanResponseDataRequestsItemRequestsItem {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// `wallTime`
     pub wall_time: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -698,7 +698,7 @@ pub struct UrlScanDataRequestResponse {
     pub response: ::std::option::Option<UrlScanDataRequestResponseResponse>,
     pub size: ::std::option::Option<f64>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -718,7 +718,7 @@ pub struct UrlScanDataRequestResponseAsn {
     pub ip: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub org: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -736,7 +736,7 @@ pub struct UrlScanDataRequestResponseGeoip {
     pub geoname_id: ::std::option::Option<::serde_json::Value>,
     pub ll: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub region: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -766,7 +766,7 @@ pub struct UrlScanDataRequestResponseResponse {
     /// `statusText`
     pub status_text: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -791,7 +791,7 @@ pub struct UrlScanLists {
     pub link_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub servers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -811,7 +811,7 @@ pub struct UrlScanListsCertificate {
     pub valid_from: ::std::option::Option<f64>,
     /// `validTo`
     pub valid_to: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -822,7 +822,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMeta {
     pub processors: ::std::option::Option<UrlScanMetaProcessors>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlScanMeta { processors : "processors" => object });
@@ -842,7 +842,7 @@ pub struct UrlScanMetaProcessors {
     /// `urlCategories`
     pub url_categories: ::std::option::Option<UrlScanMetaProcessorsUrlCategories>,
     pub wappa: ::std::option::Option<UrlScanMetaProcessorsWappa>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -855,7 +855,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsAsn {
     pub data: ::std::option::Option<::std::vec::Vec<UrlScanMetaProcessorsAsnData>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlScanMetaProcessorsAsn { data : "data" => objects });
@@ -867,7 +867,7 @@ pub struct UrlScanMetaProcessorsAsnData {
     pub description: ::std::option::Option<::std::string::String>,
     pub ip: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -878,7 +878,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsDns {
     pub data: ::std::option::Option<::std::vec::Vec<UrlScanMetaProcessorsDnsData>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlScanMetaProcessorsDns { data : "data" => objects });
@@ -889,7 +889,7 @@ pub struct UrlScanMetaProcessorsDnsData {
     pub dnssec_valid: ::std::option::Option<::serde_json::Value>,
     pub name: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -902,7 +902,7 @@ pub struct UrlScanMetaProcessorsDomainCategories {
     pub data: ::std::option::Option<
         ::std::vec::Vec<UrlScanMetaProcessorsDomainCategoriesData>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -915,7 +915,7 @@ pub struct UrlScanMetaProcessorsDomainCategoriesData {
     /// `isPrimary`
     pub is_primary: ::std::option::Option<::serde_json::Value>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -926,7 +926,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsGeoip {
     pub data: ::std::option::Option<::std::vec::Vec<UrlScanMetaProcessorsGeoipData>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlScanMetaProcessorsGeoip { data : "data" => objects });
@@ -935,7 +935,7 @@ crate::runtime::object!(UrlScanMetaProcessorsGeoip { data : "data" => objects })
 pub struct UrlScanMetaProcessorsGeoipData {
     pub geoip: ::std::option::Option<::serde_json::Value>,
     pub ip: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -945,7 +945,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsPhishing {
     pub data: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlScanMetaProcessorsPhishing { data : "data" => strings });
@@ -953,7 +953,7 @@ crate::runtime::object!(UrlScanMetaProcessorsPhishing { data : "data" => strings
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsRadarRank {
     pub data: ::std::option::Option<::std::vec::Vec<UrlScanMetaProcessorsRadarRankData>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlScanMetaProcessorsRadarRank { data : "data" => objects });
@@ -963,7 +963,7 @@ pub struct UrlScanMetaProcessorsRadarRankData {
     pub bucket: ::std::option::Option<::serde_json::Value>,
     pub hostname: ::std::option::Option<::serde_json::Value>,
     pub rank: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -974,7 +974,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsRobotsTxt {
     pub data: ::std::option::Option<::std::vec::Vec<UrlScanMetaProcessorsRobotsTxtData>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlScanMetaProcessorsRobotsTxt { data : "data" => objects });
@@ -984,7 +984,7 @@ pub struct UrlScanMetaProcessorsRobotsTxtData {
     pub hash: ::std::option::Option<::std::string::String>,
     pub rules: ::std::option::Option<::serde_json::Value>,
     pub sitemaps: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -997,7 +997,7 @@ pub struct UrlScanMetaProcessorsUrlCategories {
     pub data: ::std::option::Option<
         ::std::vec::Vec<UrlScanMetaProcessorsUrlCategoriesData>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlScanMetaProcessorsUrlCategories { data : "data" => objects });
@@ -1008,7 +1008,7 @@ pub struct UrlScanMetaProcessorsUrlCategoriesData {
     pub inherited: ::std::option::Option<::serde_json::Value>,
     pub name: ::std::option::Option<::std::string::String>,
     pub risks: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1019,7 +1019,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanMetaProcessorsWappa {
     pub data: ::std::option::Option<::std::vec::Vec<UrlScanMetaProcessorsWappaData>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlScanMetaProcessorsWappa { data : "data" => objects });
@@ -1033,7 +1033,7 @@ pub struct UrlScanMetaProcessorsWappaData {
     pub confidence_total: ::std::option::Option<::serde_json::Value>,
     pub icon: ::std::option::Option<::serde_json::Value>,
     pub website: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1067,7 +1067,7 @@ pub struct UrlScanPage {
     /// `tlsValidFrom`
     pub tls_valid_from: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1087,7 +1087,7 @@ pub struct UrlScanPageScreenshot {
     pub mm3_hash: ::std::option::Option<f64>,
     pub name: ::std::option::Option<::std::string::String>,
     pub phash: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1099,7 +1099,7 @@ crate::runtime::object!(
 pub struct UrlScanScanner {
     pub colo: ::std::option::Option<::std::string::String>,
     pub country: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1133,7 +1133,7 @@ pub struct UrlScanStats {
     pub uniq_asns: ::std::option::Option<f64>,
     /// `uniqCountries`
     pub uniq_countries: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1158,7 +1158,7 @@ pub struct UrlScanStatsDomainStat {
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub redirects: ::std::option::Option<f64>,
     pub size: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1183,7 +1183,7 @@ pub struct UrlScanStatsIpStat {
     pub redirects: ::std::option::Option<f64>,
     pub requests: ::std::option::Option<f64>,
     pub size: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1202,7 +1202,7 @@ pub struct UrlScanStatsIpStatAsn {
     pub ip: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub org: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1218,7 +1218,7 @@ pub struct UrlScanStatsIpStatGeoip {
     pub country_name: ::std::option::Option<::std::string::String>,
     pub ll: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub region: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1235,7 +1235,7 @@ pub struct UrlScanStatsProtocolStat {
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub protocol: ::std::option::Option<::std::string::String>,
     pub size: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1255,7 +1255,7 @@ pub struct UrlScanStatsResourceStat {
     pub percentage: ::std::option::Option<f64>,
     pub size: ::std::option::Option<f64>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1274,7 +1274,7 @@ pub struct UrlScanStatsServerStat {
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub server: ::std::option::Option<::std::string::String>,
     pub size: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1294,7 +1294,7 @@ pub struct UrlScanStatsTlsStat {
     /// `securityState`
     pub security_state: ::std::option::Option<::std::string::String>,
     pub size: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1308,7 +1308,7 @@ crate::runtime::object!(
 pub struct UrlScanStatsTlsStatProtocols {
     /// `TLS 1.3 / AES_128_GCM`
     pub tls_1_3_aes_128_gcm: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1335,7 +1335,7 @@ pub struct UrlScanTask {
     pub url: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub visibility: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1357,18 +1357,18 @@ pub struct UrlScanTaskOptions {
     pub screenshots_resolutions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScanTaskOptions { custom_headers : "customHeaders", screenshots_resolutions :
-    "screenshotsResolutions" => strings }
+    UrlScanTaskOptions { custom_headers : "customHeaders" => map, screenshots_resolutions
+    : "screenshotsResolutions" => strings }
 );
 /// Used by [`UrlScannerApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlScanVerdicts {
     pub overall: ::std::option::Option<UrlScanVerdictsOverall>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlScanVerdicts { overall : "overall" => object });
@@ -1380,7 +1380,7 @@ pub struct UrlScanVerdictsOverall {
     pub has_verdicts: ::std::option::Option<bool>,
     pub malicious: ::std::option::Option<bool>,
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1392,7 +1392,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponse {
     pub results: ::std::option::Option<::std::vec::Vec<SearchUrlScansResponseResult>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SearchUrlScansResponse { results : "results" => objects });
@@ -1406,7 +1406,7 @@ pub struct SearchUrlScansResponseResult {
     pub stats: ::std::option::Option<SearchUrlScansResponseResultStats>,
     pub task: ::std::option::Option<SearchUrlScansResponseResultTask>,
     pub verdicts: ::std::option::Option<SearchUrlScansResponseResultVerdicts>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1421,7 +1421,7 @@ pub struct SearchUrlScansResponseResultPage {
     pub country: ::std::option::Option<::std::string::String>,
     pub ip: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1438,7 +1438,7 @@ pub struct SearchUrlScansResponseResultStats {
     pub uniq_countries: ::std::option::Option<f64>,
     /// `uniqIPs`
     pub uniq_ips: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1453,7 +1453,7 @@ pub struct SearchUrlScansResponseResultTask {
     pub url: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub visibility: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1464,7 +1464,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponseResultVerdicts {
     pub malicious: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -182,19 +182,19 @@ impl UrlScannerDeprecatedApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UrlScan {
     /// RFC 3339 date-time, Time when url was submitted for scanning
-    pub time: ::std::string::String,
+    pub time: ::std::option::Option<::std::string::String>,
     /// Canonical form of submitted URL
-    pub url: ::std::string::String,
+    pub url: ::std::option::Option<::std::string::String>,
     /// Scan ID
-    pub uuid: ::std::string::String,
+    pub uuid: ::std::option::Option<::std::string::String>,
     /// Submitted visibility status
-    pub visibility: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub visibility: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UrlScan { time : "time" required => string, url : "url" required => string, uuid :
-    "uuid" required => string, visibility : "visibility" required => string }
+    UrlScan { time : "time" => string, url : "url" => string, uuid : "uuid" => string,
+    visibility : "visibility" => string }
 );
 impl UrlScan {
     /// A value with the required fields set and the others empty.
@@ -205,10 +205,12 @@ impl UrlScan {
         visibility: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            time: ::std::convert::Into::into(time),
-            url: ::std::convert::Into::into(url),
-            uuid: ::std::convert::Into::into(uuid),
-            visibility: ::std::convert::Into::into(visibility),
+            time: ::std::option::Option::Some(::std::convert::Into::into(time)),
+            url: ::std::option::Option::Some(::std::convert::Into::into(url)),
+            uuid: ::std::option::Option::Some(::std::convert::Into::into(uuid)),
+            visibility: ::std::option::Option::Some(
+                ::std::convert::Into::into(visibility),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -217,7 +219,7 @@ impl UrlScan {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponse {
     pub tasks: ::std::option::Option<::std::vec::Vec<SearchUrlScansResponseTask>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SearchUrlScansResponse { tasks : "tasks" => objects });
@@ -225,25 +227,24 @@ crate::runtime::object!(SearchUrlScansResponse { tasks : "tasks" => objects });
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchUrlScansResponseTask {
     /// Alpha-2 country code
-    pub country: ::std::string::String,
+    pub country: ::std::option::Option<::std::string::String>,
     /// Whether scan was successful or not
-    pub success: bool,
+    pub success: ::std::option::Option<bool>,
     /// RFC 3339 date-time, When scan was submitted (UTC)
-    pub time: ::std::string::String,
+    pub time: ::std::option::Option<::std::string::String>,
     /// Scan url (after redirects)
-    pub url: ::std::string::String,
+    pub url: ::std::option::Option<::std::string::String>,
     /// Scan id
-    pub uuid: ::std::string::String,
+    pub uuid: ::std::option::Option<::std::string::String>,
     /// Visibility status
-    pub visibility: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub visibility: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SearchUrlScansResponseTask { country : "country" required => string, success :
-    "success" required => boolean, time : "time" required => string, url : "url" required
-    => string, uuid : "uuid" required => string, visibility : "visibility" required =>
-    string }
+    SearchUrlScansResponseTask { country : "country" => string, success : "success" =>
+    boolean, time : "time" => string, url : "url" => string, uuid : "uuid" => string,
+    visibility : "visibility" => string }
 );
 impl SearchUrlScansResponseTask {
     /// A value with the required fields set and the others empty.
@@ -256,12 +257,14 @@ impl SearchUrlScansResponseTask {
         visibility: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            country: ::std::convert::Into::into(country),
-            success,
-            time: ::std::convert::Into::into(time),
-            url: ::std::convert::Into::into(url),
-            uuid: ::std::convert::Into::into(uuid),
-            visibility: ::std::convert::Into::into(visibility),
+            country: ::std::option::Option::Some(::std::convert::Into::into(country)),
+            success: ::std::option::Option::Some(success),
+            time: ::std::option::Option::Some(::std::convert::Into::into(time)),
+            url: ::std::option::Option::Some(::std::convert::Into::into(url)),
+            uuid: ::std::option::Option::Some(::std::convert::Into::into(uuid)),
+            visibility: ::std::option::Option::Some(
+                ::std::convert::Into::into(visibility),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -280,12 +283,13 @@ pub struct CreateUrlScanBody {
     pub url: ::std::string::String,
     /// The option `Public` means it will be included in listings like recent scans and search results
     pub visibility: ::std::option::Option<CreateUrlScanBodyVisibility>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateUrlScanBody { custom_headers : "customHeaders", screenshots_resolutions :
-    "screenshotsResolutions", url : "url" required => string, visibility : "visibility" }
+    CreateUrlScanBody { custom_headers : "customHeaders" => map, screenshots_resolutions
+    : "screenshotsResolutions" => choices, url : "url" required => string, visibility :
+    "visibility" => choice }
 );
 impl CreateUrlScanBody {
     /// A value with the required fields set and the others empty.
@@ -444,7 +448,7 @@ pub struct SearchUrlScansQuery {
     pub account_scans: ::std::option::Option<bool>,
     /// Filter scans by malicious verdict
     pub is_malicious: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -462,7 +466,7 @@ crate::runtime::object!(
 pub struct GetUrlScanQuery {
     /// Whether to return full report (scan summary and network log)
     pub full: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetUrlScanQuery { full : "full" => boolean });
@@ -471,10 +475,10 @@ crate::runtime::object!(GetUrlScanQuery { full : "full" => boolean });
 pub struct GetScreenshotQuery {
     /// Target device type
     pub resolution: ::std::option::Option<CreateUrlScanBodyScreenshotsResolution>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetScreenshotQuery { resolution : "resolution" });
+crate::runtime::object!(GetScreenshotQuery { resolution : "resolution" => choice });
 impl crate::runtime::TypedQuery for GetScreenshotQuery {}
 impl crate::runtime::TypedQuery for GetUrlScanQuery {}
 impl crate::runtime::TypedQuery for SearchUrlScansQuery {}

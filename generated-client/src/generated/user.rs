@@ -93,7 +93,7 @@ pub struct User {
     pub two_factor_authentication_enabled: ::std::option::Option<bool>,
     pub two_factor_authentication_locked: ::std::option::Option<bool>,
     pub zipcode: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -114,7 +114,7 @@ pub struct Organization {
     pub permissions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -130,7 +130,7 @@ pub struct Tenant {
     pub name: ::std::option::Option<::std::string::String>,
     pub parent: ::std::option::Option<TenantParent>,
     pub profile: ::std::option::Option<TenantProfile>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -143,7 +143,7 @@ crate::runtime::object!(
 pub struct TenantMeta {
     pub flags: ::std::option::Option<::serde_json::Value>,
     pub managed_by: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -154,7 +154,7 @@ crate::runtime::object!(
 pub struct TenantParent {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TenantParent { id : "id" => string, name : "name" => string });
@@ -166,7 +166,7 @@ pub struct TenantProfile {
     pub business_name: ::std::option::Option<::std::string::String>,
     pub business_phone: ::std::option::Option<::std::string::String>,
     pub external_metadata: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -187,7 +187,7 @@ pub struct EditUserBody {
     pub telephone: ::std::option::Option<::std::string::String>,
     /// The zipcode or postal code where the user lives
     pub zipcode: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -179,13 +179,13 @@ pub struct UserAgentBlockingRule {
     pub mode: ::std::option::Option<UserAgentBlockingRuleMode>,
     /// When true, indicates that the rule is currently paused
     pub paused: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UserAgentBlockingRule { configuration : "configuration" => object, description :
-    "description" => string, id : "id" => string, mode : "mode", paused : "paused" =>
-    boolean }
+    "description" => string, id : "id" => string, mode : "mode" => choice, paused :
+    "paused" => boolean }
 );
 /// Used by [`UserAgentBlockingRulesApi::list_user_agent_blocking_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -194,7 +194,7 @@ pub struct UserAgentBlockingRuleConfiguration {
     pub target: ::std::option::Option<::std::string::String>,
     /// The exact user agent string to match
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -264,7 +264,7 @@ impl ::std::fmt::Display for UserAgentBlockingRuleMode {
 pub struct DeleteUserAgentBlockingRuleResponse {
     /// The unique identifier of the User Agent Blocking rule
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteUserAgentBlockingRuleResponse { id : "id" => string });
@@ -276,19 +276,19 @@ pub struct CreateUserAgentBlockingRuleBody {
     >,
     /// The action to apply to a matched request
     pub mode: CreateUserAgentBlockingRuleBodyMode,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateUserAgentBlockingRuleBody { configuration : "configuration" => object, mode :
-    "mode" required }
+    "mode" must => choice }
 );
 impl CreateUserAgentBlockingRuleBody {
     /// A value with the required fields set and the others empty.
     pub fn new(mode: CreateUserAgentBlockingRuleBodyMode) -> Self {
         Self {
             configuration: ::std::option::Option::None,
-            mode,
+            mode: mode,
             extra: ::std::default::Default::default(),
         }
     }
@@ -302,12 +302,12 @@ pub struct CreateUserAgentBlockingRuleBodyConfiguration {
     >,
     /// The IP address to match
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateUserAgentBlockingRuleBodyConfiguration { target : "target", value : "value" =>
-    string }
+    CreateUserAgentBlockingRuleBodyConfiguration { target : "target" => choice, value :
+    "value" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -450,7 +450,7 @@ pub struct ListUserAgentBlockingRulesQuery {
     pub per_page: ::std::option::Option<f64>,
     /// A string to search for in the user agent values of existing rules
     pub ua_search: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -197,7 +197,7 @@ pub struct CreateTokenResponse {
     pub status: ::std::option::Option<::std::string::String>,
     /// The token value
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -211,7 +211,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenResponseCondition {
     pub request_ip: ::std::option::Option<CreateTokenResponseConditionRequestIp>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -222,7 +222,7 @@ crate::runtime::object!(
 pub struct CreateTokenResponseConditionRequestIp {
     pub r#in: ::std::option::Option<::serde_json::Value>,
     pub not_in: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -236,7 +236,7 @@ pub struct CreateTokenResponsePolicy {
     pub id: ::std::option::Option<::std::string::String>,
     pub permission_groups: ::std::option::Option<::serde_json::Value>,
     pub resources: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -256,7 +256,7 @@ pub struct ListTokensItem {
     pub not_before: ::std::option::Option<::std::string::String>,
     pub policies: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -272,7 +272,7 @@ pub struct TokenPermissionGroup {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -289,13 +289,13 @@ pub struct VerifyTokenResponse {
     /// RFC 3339 date-time, The time before which the token MUST NOT be accepted for processing
     pub not_before: ::std::option::Option<::std::string::String>,
     /// Status of the token
-    pub status: VerifyTokenResponseStatus,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub status: ::std::option::Option<VerifyTokenResponseStatus>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     VerifyTokenResponse { expires_on : "expires_on" => string, id : "id" required =>
-    string, not_before : "not_before" => string, status : "status" required }
+    string, not_before : "not_before" => string, status : "status" => choice }
 );
 impl VerifyTokenResponse {
     /// A value with the required fields set and the others empty.
@@ -307,7 +307,7 @@ impl VerifyTokenResponse {
             expires_on: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
             not_before: ::std::option::Option::None,
-            status,
+            status: ::std::option::Option::Some(status),
             extra: ::std::default::Default::default(),
         }
     }
@@ -379,7 +379,7 @@ pub struct Token {
     pub not_before: ::std::option::Option<::std::string::String>,
     pub policies: ::std::option::Option<::std::vec::Vec<CreateTokenResponsePolicy>>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -394,7 +394,7 @@ crate::runtime::object!(
 pub struct DeleteTokenResponse {
     /// Identifier
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteTokenResponse { id : "id" required => string });
@@ -418,7 +418,7 @@ pub struct CreateTokenBody {
     /// RFC 3339 date-time, The time before which the token MUST NOT be accepted for processing
     pub not_before: ::std::option::Option<::std::string::String>,
     pub policies: ::std::option::Option<::std::vec::Vec<CreateTokenBodyPolicy>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -444,7 +444,7 @@ impl CreateTokenBody {
 pub struct CreateTokenBodyCondition {
     /// `request.ip`
     pub request_ip: ::std::option::Option<CreateTokenBodyConditionRequestIp>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -457,7 +457,7 @@ pub struct CreateTokenBodyConditionRequestIp {
     pub r#in: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// List of IPv4/IPv6 CIDR addresses
     pub not_in: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -475,18 +475,18 @@ pub struct CreateTokenBodyPolicy {
     pub resources: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTokenBodyPolicy { effect : "effect" required, permission_groups :
-    "permission_groups" => objects, resources : "resources" }
+    CreateTokenBodyPolicy { effect : "effect" must => choice, permission_groups :
+    "permission_groups" => objects, resources : "resources" => map }
 );
 impl CreateTokenBodyPolicy {
     /// A value with the required fields set and the others empty.
     pub fn new(effect: CreateTokenBodyPolicyEffect) -> Self {
         Self {
-            effect,
+            effect: effect,
             permission_groups: ::std::option::Option::None,
             resources: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -549,10 +549,10 @@ pub struct CreateTokenBodyPolicyPermissionGroup {
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateTokenBodyPolicyPermissionGroup { meta : "meta" });
+crate::runtime::object!(CreateTokenBodyPolicyPermissionGroup { meta : "meta" => map });
 /// Used by [`UserApiTokensApi::list_tokens`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTokensQuery {
@@ -562,12 +562,12 @@ pub struct ListTokensQuery {
     pub per_page: ::std::option::Option<f64>,
     /// Direction to order results
     pub direction: ::std::option::Option<ListTokensQueryDirection>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListTokensQuery { page : "page" => number, per_page : "per_page" => number, direction
-    : "direction" }
+    : "direction" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -632,13 +632,13 @@ pub struct UpdateTokenBody {
     pub policies: ::std::option::Option<::std::vec::Vec<CreateTokenBodyPolicy>>,
     /// Status of the token
     pub status: VerifyTokenResponseStatus,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateTokenBody { condition : "condition" => object, expires_on : "expires_on" =>
     string, name : "name" required => string, not_before : "not_before" => string,
-    policies : "policies" => objects, status : "status" required }
+    policies : "policies" => objects, status : "status" must => choice }
 );
 impl UpdateTokenBody {
     /// A value with the required fields set and the others empty.
@@ -652,7 +652,7 @@ impl UpdateTokenBody {
             name: ::std::convert::Into::into(name),
             not_before: ::std::option::Option::None,
             policies: ::std::option::Option::None,
-            status,
+            status: status,
             extra: ::std::default::Default::default(),
         }
     }

@@ -55,28 +55,28 @@ impl UserBillingHistoryApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BillingHistory {
     /// The billing item action
-    pub action: ::std::string::String,
+    pub action: ::std::option::Option<::std::string::String>,
     /// The amount associated with this billing item
-    pub amount: f64,
+    pub amount: ::std::option::Option<f64>,
     /// The monetary unit in which pricing information is displayed
-    pub currency: ::std::string::String,
+    pub currency: ::std::option::Option<::std::string::String>,
     /// The billing item description
-    pub description: ::std::string::String,
+    pub description: ::std::option::Option<::std::string::String>,
     /// Billing item identifier tag
     pub id: ::std::string::String,
     /// RFC 3339 date-time, When the billing item was created
-    pub occurred_at: ::std::string::String,
+    pub occurred_at: ::std::option::Option<::std::string::String>,
     /// The billing item type
-    pub r#type: ::std::string::String,
+    pub r#type: ::std::option::Option<::std::string::String>,
     pub zone: ::std::option::Option<BillingHistoryZone>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    BillingHistory { action : "action" required => string, amount : "amount" required =>
-    number, currency : "currency" required => string, description : "description"
-    required => string, id : "id" required => string, occurred_at : "occurred_at"
-    required => string, r#type : "type" required => string, zone : "zone" => object }
+    BillingHistory { action : "action" => string, amount : "amount" => number, currency :
+    "currency" => string, description : "description" => string, id : "id" required =>
+    string, occurred_at : "occurred_at" => string, r#type : "type" => string, zone :
+    "zone" => object }
 );
 impl BillingHistory {
     /// A value with the required fields set and the others empty.
@@ -90,13 +90,17 @@ impl BillingHistory {
         r#type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            action: ::std::convert::Into::into(action),
-            amount,
-            currency: ::std::convert::Into::into(currency),
-            description: ::std::convert::Into::into(description),
+            action: ::std::option::Option::Some(::std::convert::Into::into(action)),
+            amount: ::std::option::Option::Some(amount),
+            currency: ::std::option::Option::Some(::std::convert::Into::into(currency)),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             id: ::std::convert::Into::into(id),
-            occurred_at: ::std::convert::Into::into(occurred_at),
-            r#type: ::std::convert::Into::into(r#type),
+            occurred_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(occurred_at),
+            ),
+            r#type: ::std::option::Option::Some(::std::convert::Into::into(r#type)),
             zone: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -106,7 +110,7 @@ impl BillingHistory {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BillingHistoryZone {
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(BillingHistoryZone { name : "name" => string });
@@ -127,12 +131,12 @@ pub struct BillingHistoryDetailsQuery {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The billing item action
     pub action: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     BillingHistoryDetailsQuery { page : "page" => number, per_page : "per_page" =>
-    number, order : "order", occured_at : "occured_at" => string, occurred_at :
+    number, order : "order" => choice, occured_at : "occured_at" => string, occurred_at :
     "occurred_at" => string, r#type : "type" => string, action : "action" => string }
 );
 /// One of a known set of values; values this client does not know yet

@@ -89,7 +89,7 @@ pub struct BillingProfile {
     pub is_partner: ::std::option::Option<bool>,
     pub payment_zipcode: ::std::option::Option<::std::string::String>,
     pub payment_city: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -129,13 +129,13 @@ pub struct Membership {
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Status of this membership
     pub status: ::std::option::Option<MembershipStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Membership { account : "account" => object, api_access_enabled : "api_access_enabled"
     => boolean, id : "id" => string, permissions : "permissions" => object, policies :
-    "policies" => objects, roles : "roles" => strings, status : "status" }
+    "policies" => objects, roles : "roles" => strings, status : "status" => choice }
 );
 /// Used by [`UserSAccountMembershipsApi::update_membership`].
 #[derive(Debug, Clone, PartialEq)]
@@ -149,7 +149,7 @@ pub struct MembershipAccount {
     pub name: ::std::string::String,
     pub settings: ::std::option::Option<MembershipAccountSettings>,
     pub r#type: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -179,7 +179,7 @@ impl MembershipAccount {
 pub struct MembershipAccountManagedBy {
     pub parent_org_id: ::std::option::Option<::std::string::String>,
     pub parent_org_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -199,13 +199,13 @@ pub struct MembershipAccountSettings {
     >,
     /// deprecated, Indicates whether new zones should use the account-level custom nameservers by default
     pub use_account_custom_ns_by_default: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     MembershipAccountSettings { abuse_contact_email : "abuse_contact_email" => string,
     enforce_twofactor : "enforce_twofactor" => boolean, default_nameservers :
-    "default_nameservers", use_account_custom_ns_by_default :
+    "default_nameservers" => choice, use_account_custom_ns_by_default :
     "use_account_custom_ns_by_default" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
@@ -279,7 +279,7 @@ pub struct MembershipPermissions {
     pub waf: ::std::option::Option<MembershipPermissionsAnalytics>,
     pub zone_settings: ::std::option::Option<MembershipPermissionsAnalytics>,
     pub zones: ::std::option::Option<MembershipPermissionsAnalytics>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -294,7 +294,7 @@ crate::runtime::object!(
 pub struct MembershipPermissionsAnalytics {
     pub read: ::std::option::Option<bool>,
     pub write: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -314,12 +314,13 @@ pub struct MembershipPolicy {
     pub resource_groups: ::std::option::Option<
         ::std::vec::Vec<MembershipPolicyResourceGroup>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipPolicy { access : "access", id : "id" => string, permission_groups :
-    "permission_groups" => objects, resource_groups : "resource_groups" => objects }
+    MembershipPolicy { access : "access" => choice, id : "id" => string,
+    permission_groups : "permission_groups" => objects, resource_groups :
+    "resource_groups" => objects }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -381,12 +382,12 @@ pub struct MembershipPolicyPermissionGroup {
     >,
     /// Name of the group
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipPolicyPermissionGroup { id : "id" required => string, meta : "meta", name :
-    "name" => string }
+    MembershipPolicyPermissionGroup { id : "id" required => string, meta : "meta" => map,
+    name : "name" => string }
 );
 impl MembershipPolicyPermissionGroup {
     /// A value with the required fields set and the others empty.
@@ -412,12 +413,12 @@ pub struct MembershipPolicyResourceGroup {
     pub scope: ::std::option::Option<
         ::std::vec::Vec<MembershipPolicyResourceGroupScope>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipPolicyResourceGroup { id : "id" required => string, meta : "meta", name :
-    "name" => string, scope : "scope" => objects }
+    MembershipPolicyResourceGroup { id : "id" required => string, meta : "meta" => map,
+    name : "name" => string, scope : "scope" => objects }
 );
 impl MembershipPolicyResourceGroup {
     /// A value with the required fields set and the others empty.
@@ -435,22 +436,22 @@ impl MembershipPolicyResourceGroup {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MembershipPolicyResourceGroupScope {
     /// This is a combination of pre-defined resource name and identifier (like Account ID etc.)
-    pub key: ::std::string::String,
+    pub key: ::std::option::Option<::std::string::String>,
     pub objects: ::std::option::Option<
         ::std::vec::Vec<MembershipPolicyResourceGroupScopeObject>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipPolicyResourceGroupScope { key : "key" required => string, objects :
-    "objects" => objects }
+    MembershipPolicyResourceGroupScope { key : "key" => string, objects : "objects" =>
+    objects }
 );
 impl MembershipPolicyResourceGroupScope {
     /// A value with the required fields set and the others empty.
     pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            key: ::std::convert::Into::into(key),
+            key: ::std::option::Option::Some(::std::convert::Into::into(key)),
             objects: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -460,18 +461,18 @@ impl MembershipPolicyResourceGroupScope {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MembershipPolicyResourceGroupScopeObject {
     /// This is a combination of pre-defined resource name and identifier (like Zone ID etc.)
-    pub key: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MembershipPolicyResourceGroupScopeObject { key : "key" required => string }
+    MembershipPolicyResourceGroupScopeObject { key : "key" => string }
 );
 impl MembershipPolicyResourceGroupScopeObject {
     /// A value with the required fields set and the others empty.
     pub fn new(key: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            key: ::std::convert::Into::into(key),
+            key: ::std::option::Option::Some(::std::convert::Into::into(key)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -535,7 +536,7 @@ impl ::std::fmt::Display for MembershipStatus {
 pub struct DeleteMembershipResponse {
     /// Membership identifier tag
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteMembershipResponse { id : "id" => string });
@@ -556,13 +557,13 @@ pub struct ListMembershipsQuery {
     pub name: ::std::option::Option<::std::string::String>,
     /// Status of this membership
     pub status: ::std::option::Option<MembershipStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListMembershipsQuery { account_name : "account.name" => string, page : "page" =>
-    number, per_page : "per_page" => number, order : "order", direction : "direction",
-    name : "name" => string, status : "status" }
+    number, per_page : "per_page" => number, order : "order" => choice, direction :
+    "direction" => choice, name : "name" => string, status : "status" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -673,15 +674,15 @@ impl ::std::fmt::Display for ListMembershipsQueryDirection {
 pub struct UpdateMembershipBody {
     /// Whether to accept or reject this account invitation
     pub status: UpdateMembershipBodyStatus,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateMembershipBody { status : "status" required });
+crate::runtime::object!(UpdateMembershipBody { status : "status" must => choice });
 impl UpdateMembershipBody {
     /// A value with the required fields set and the others empty.
     pub fn new(status: UpdateMembershipBodyStatus) -> Self {
         Self {
-            status,
+            status: status,
             extra: ::std::default::Default::default(),
         }
     }

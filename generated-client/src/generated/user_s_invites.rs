@@ -114,7 +114,7 @@ pub struct Invitation {
     pub roles: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Current status of the invitation
     pub status: ::std::option::Option<InvitationStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -124,7 +124,7 @@ crate::runtime::object!(
     string, organization_id : "organization_id" => string,
     organization_is_enforcing_twofactor : "organization_is_enforcing_twofactor" =>
     boolean, organization_name : "organization_name" => string, roles : "roles", status :
-    "status" }
+    "status" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -189,15 +189,15 @@ impl ::std::fmt::Display for InvitationStatus {
 pub struct RespondToInvitationBody {
     /// Status of your response to the invitation (rejected or accepted)
     pub status: RespondToInvitationBodyStatus,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RespondToInvitationBody { status : "status" required });
+crate::runtime::object!(RespondToInvitationBody { status : "status" must => choice });
 impl RespondToInvitationBody {
     /// A value with the required fields set and the others empty.
     pub fn new(status: RespondToInvitationBodyStatus) -> Self {
         Self {
-            status,
+            status: status,
             extra: ::std::default::Default::default(),
         }
     }

@@ -110,12 +110,12 @@ pub struct Organization {
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether the user is a member of the organization or has an invitation pending
     pub status: ::std::option::Option<OrganizationStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Organization { id : "id" => string, name : "name" => string, permissions :
-    "permissions" => strings, roles : "roles" => strings, status : "status" }
+    "permissions" => strings, roles : "roles" => strings, status : "status" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -171,7 +171,7 @@ impl ::std::fmt::Display for OrganizationStatus {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LeaveOrganizationResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(LeaveOrganizationResponse { id : "id" => string });
@@ -192,13 +192,13 @@ pub struct ListOrganizationsQuery {
     pub r#match: ::std::option::Option<ListOrganizationsQueryMatch>,
     /// Whether the user is a member of the organization or has an inivitation pending
     pub status: ::std::option::Option<OrganizationStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListOrganizationsQuery { name : "name" => string, page : "page" => number, per_page :
-    "per_page" => number, order : "order", direction : "direction", r#match : "match",
-    status : "status" }
+    "per_page" => number, order : "order" => choice, direction : "direction" => choice,
+    r#match : "match" => choice, status : "status" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

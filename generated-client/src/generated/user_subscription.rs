@@ -115,22 +115,22 @@ pub struct UserSubscription {
     /// The state that the subscription is in
     pub state: ::std::option::Option<State>,
     pub zone: ::std::option::Option<Zone>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UserSubscription { app : "app" => object, component_values : "component_values" =>
     objects, currency : "currency" => string, current_period_end : "current_period_end"
     => string, current_period_start : "current_period_start" => string, frequency :
-    "frequency", id : "id" => string, price : "price" => number, rate_plan : "rate_plan"
-    => object, state : "state", zone : "zone" => object }
+    "frequency" => choice, id : "id" => string, price : "price" => number, rate_plan :
+    "rate_plan" => object, state : "state" => choice, zone : "zone" => object }
 );
 /// Used by [`UserSubscriptionApi::get_user_subscriptions`], [`UserSubscriptionApi::update_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct App {
     /// app install id
     pub install_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(App { install_id : "install_id" => string });
@@ -145,7 +145,7 @@ pub struct ComponentValue {
     pub price: ::std::option::Option<f64>,
     /// The amount of the component value assigned
     pub value: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -227,7 +227,7 @@ pub struct RatePlan {
     pub scope: ::std::option::Option<::std::string::String>,
     /// The list of sets this rate plan applies to
     pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -312,7 +312,7 @@ pub struct Zone {
     pub id: ::std::option::Option<::std::string::String>,
     /// The domain name
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Zone { id : "id" => string, name : "name" => string });
@@ -320,7 +320,7 @@ crate::runtime::object!(Zone { id : "id" => string, name : "name" => string });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteUserSubscriptionResponse {
     pub subscription_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -337,13 +337,13 @@ pub struct UpdateUserSubscriptionBody {
     pub zone: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateUserSubscriptionBody { app : "app" => object, component_values :
-    "component_values" => objects, frequency : "frequency", rate_plan : "rate_plan" =>
-    object, zone : "zone" }
+    "component_values" => objects, frequency : "frequency" => choice, rate_plan :
+    "rate_plan" => object, zone : "zone" => map }
 );
 /// Used by [`UserSubscriptionApi::update_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -361,7 +361,7 @@ pub struct UpdateUserSubscriptionBodyRatePlan {
     pub scope: ::std::option::Option<::std::string::String>,
     /// The list of sets this rate plan applies to
     pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

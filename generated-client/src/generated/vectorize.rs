@@ -397,7 +397,7 @@ pub struct Index {
     /// RFC 3339 date-time, Specifies the timestamp the resource was modified as an ISO8601 string
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -409,22 +409,21 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexConfig {
     /// Specifies the number of dimensions for the index
-    pub dimensions: i64,
+    pub dimensions: ::std::option::Option<i64>,
     /// Specifies the type of metric to use calculating distance
-    pub metric: IndexConfigMetric,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub metric: ::std::option::Option<IndexConfigMetric>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    IndexConfig { dimensions : "dimensions" required => integer, metric : "metric"
-    required }
+    IndexConfig { dimensions : "dimensions" => integer, metric : "metric" => choice }
 );
 impl IndexConfig {
     /// A value with the required fields set and the others empty.
     pub fn new(dimensions: i64, metric: IndexConfigMetric) -> Self {
         Self {
-            dimensions,
-            metric,
+            dimensions: ::std::option::Option::Some(dimensions),
+            metric: ::std::option::Option::Some(metric),
             extra: ::std::default::Default::default(),
         }
     }
@@ -488,7 +487,7 @@ impl ::std::fmt::Display for IndexConfigMetric {
 pub struct DeleteVectorsByIdentifierResponse {
     /// `mutationId`: The unique identifier for the async mutation operation containing the changeset
     pub mutation_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -504,12 +503,12 @@ pub struct Vector {
     >,
     pub namespace: ::std::option::Option<::std::string::String>,
     pub values: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Vector { id : "id" => string, metadata : "metadata", namespace : "namespace" =>
-    string, values : "values" }
+    Vector { id : "id" => string, metadata : "metadata" => map, namespace : "namespace"
+    => string, values : "values" }
 );
 /// Used by [`VectorizeApi::get_vectorize_index_info`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -522,7 +521,7 @@ pub struct GetVectorizeIndexInfoResponse {
     pub processed_up_to_mutation: ::std::option::Option<::std::string::String>,
     /// `vectorCount`: Specifies the number of vectors present in the index
     pub vector_count: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -544,7 +543,7 @@ pub struct Vectors {
     /// `totalCount`
     pub total_count: ::std::option::Option<i64>,
     pub vectors: ::std::option::Option<::std::vec::Vec<VectorsVector>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -557,7 +556,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VectorsVector {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(VectorsVector { id : "id" => string });
@@ -568,7 +567,7 @@ pub struct MetadataIndexes {
     pub metadata_indexes: ::std::option::Option<
         ::std::vec::Vec<MetadataIndexesMetadataIndex>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -581,7 +580,7 @@ pub struct MetadataIndexesMetadataIndex {
     pub index_type: ::std::option::Option<::std::string::String>,
     /// `propertyName`
     pub property_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -594,7 +593,7 @@ pub struct QueryVectorsResponse {
     /// Specifies the count of vectors returned by the search
     pub count: ::std::option::Option<i64>,
     pub matches: ::std::option::Option<::std::vec::Vec<QueryVectorsResponseMatch>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -612,12 +611,12 @@ pub struct QueryVectorsResponseMatch {
     /// The score of the vector according to the index's distance metric
     pub score: ::std::option::Option<f64>,
     pub values: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryVectorsResponseMatch { id : "id" => string, metadata : "metadata", namespace :
-    "namespace" => string, score : "score" => number, values : "values" }
+    QueryVectorsResponseMatch { id : "id" => string, metadata : "metadata" => map,
+    namespace : "namespace" => string, score : "score" => number, values : "values" }
 );
 /// Used by [`VectorizeApi::create_vectorize_index`].
 #[derive(Debug, Clone, PartialEq)]
@@ -626,7 +625,7 @@ pub struct CreateVectorizeIndexBody {
     /// Specifies the description of the index
     pub description: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -653,12 +652,12 @@ pub struct CreateVectorizeIndexBodyConfig {
     pub metric: ::std::option::Option<IndexConfigMetric>,
     /// Specifies the preset to use for the index
     pub preset: ::std::option::Option<CreateVectorizeIndexBodyConfigPreset>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateVectorizeIndexBodyConfig { dimensions : "dimensions" => integer, metric :
-    "metric", preset : "preset" }
+    "metric" => choice, preset : "preset" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -729,7 +728,7 @@ impl ::std::fmt::Display for CreateVectorizeIndexBodyConfigPreset {
 pub struct DeleteVectorsByIdentifierBody {
     /// A list of vector identifiers to delete from the index indicated by the path
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteVectorsByIdentifierBody { ids : "ids" => strings });
@@ -738,11 +737,11 @@ crate::runtime::object!(DeleteVectorsByIdentifierBody { ids : "ids" => strings }
 pub struct InsertVectorsQuery {
     /// `unparsable-behavior`: Behavior for ndjson parse failures
     pub unparsable_behavior: ::std::option::Option<InsertVectorsQueryUnparsableBehavior>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InsertVectorsQuery { unparsable_behavior : "unparsable-behavior" }
+    InsertVectorsQuery { unparsable_behavior : "unparsable-behavior" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -803,11 +802,11 @@ pub struct CreateMetadataIndexBody {
     pub index_type: CreateMetadataIndexBodyIndexType,
     /// `propertyName`: Specifies the metadata property to index
     pub property_name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateMetadataIndexBody { index_type : "indexType" required, property_name :
+    CreateMetadataIndexBody { index_type : "indexType" must => choice, property_name :
     "propertyName" required => string }
 );
 impl CreateMetadataIndexBody {
@@ -817,7 +816,7 @@ impl CreateMetadataIndexBody {
         property_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            index_type,
+            index_type: index_type,
             property_name: ::std::convert::Into::into(property_name),
             extra: ::std::default::Default::default(),
         }
@@ -882,7 +881,7 @@ impl ::std::fmt::Display for CreateMetadataIndexBodyIndexType {
 pub struct DeleteMetadataIndexBody {
     /// `propertyName`: Specifies the metadata property for which the index must be deleted
     pub property_name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -911,13 +910,13 @@ pub struct QueryVectorsBody {
     pub top_k: ::std::option::Option<f64>,
     /// The search vector that will be used to find the nearest neighbors
     pub vector: ::std::vec::Vec<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryVectorsBody { filter : "filter", return_metadata : "returnMetadata" => boolean,
-    return_values : "returnValues" => boolean, top_k : "topK" => number, vector :
-    "vector" required }
+    QueryVectorsBody { filter : "filter" => map, return_metadata : "returnMetadata" =>
+    boolean, return_values : "returnValues" => boolean, top_k : "topK" => number, vector
+    : "vector" required }
 );
 impl QueryVectorsBody {
     /// A value with the required fields set and the others empty.
@@ -927,7 +926,7 @@ impl QueryVectorsBody {
             return_metadata: ::std::option::Option::None,
             return_values: ::std::option::Option::None,
             top_k: ::std::option::Option::None,
-            vector,
+            vector: vector,
             extra: ::std::default::Default::default(),
         }
     }

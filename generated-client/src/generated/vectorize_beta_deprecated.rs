@@ -288,7 +288,7 @@ pub struct VectorizeIndex {
     /// RFC 3339 date-time, Specifies the timestamp the resource was modified as an ISO8601 string
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -300,22 +300,22 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct VectorizeIndexConfig {
     /// Specifies the number of dimensions for the index
-    pub dimensions: i64,
+    pub dimensions: ::std::option::Option<i64>,
     /// Specifies the type of metric to use calculating distance
-    pub metric: VectorizeIndexConfigMetric,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub metric: ::std::option::Option<VectorizeIndexConfigMetric>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VectorizeIndexConfig { dimensions : "dimensions" required => integer, metric :
-    "metric" required }
+    VectorizeIndexConfig { dimensions : "dimensions" => integer, metric : "metric" =>
+    choice }
 );
 impl VectorizeIndexConfig {
     /// A value with the required fields set and the others empty.
     pub fn new(dimensions: i64, metric: VectorizeIndexConfigMetric) -> Self {
         Self {
-            dimensions,
-            metric,
+            dimensions: ::std::option::Option::Some(dimensions),
+            metric: ::std::option::Option::Some(metric),
             extra: ::std::default::Default::default(),
         }
     }
@@ -381,7 +381,7 @@ pub struct Vectors {
     pub count: ::std::option::Option<i64>,
     /// Array of vector identifiers of the vectors that were successfully processed for deletion
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Vectors { count : "count" => integer, ids : "ids" => strings });
@@ -395,12 +395,12 @@ pub struct Vector {
     >,
     pub namespace: ::std::option::Option<::std::string::String>,
     pub values: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Vector { id : "id" => string, metadata : "metadata", namespace : "namespace" =>
-    string, values : "values" }
+    Vector { id : "id" => string, metadata : "metadata" => map, namespace : "namespace"
+    => string, values : "values" }
 );
 /// Used by [`VectorizeBetaDeprecatedApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -408,7 +408,7 @@ pub struct QueryVectorsResponse {
     /// Specifies the count of vectors returned by the search
     pub count: ::std::option::Option<i64>,
     pub matches: ::std::option::Option<::std::vec::Vec<QueryVectorsResponseMatch>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -425,12 +425,12 @@ pub struct QueryVectorsResponseMatch {
     /// The score of the vector according to the index's distance metric
     pub score: ::std::option::Option<f64>,
     pub values: ::std::option::Option<::std::vec::Vec<f64>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryVectorsResponseMatch { id : "id" => string, metadata : "metadata", score :
-    "score" => number, values : "values" }
+    QueryVectorsResponseMatch { id : "id" => string, metadata : "metadata" => map, score
+    : "score" => number, values : "values" }
 );
 /// Used by [`VectorizeBetaDeprecatedApi::create_vectorize_index`].
 #[derive(Debug, Clone, PartialEq)]
@@ -439,7 +439,7 @@ pub struct CreateVectorizeIndexBody {
     /// Specifies the description of the index
     pub description: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -466,12 +466,12 @@ pub struct CreateVectorizeIndexBodyConfig {
     pub metric: ::std::option::Option<VectorizeIndexConfigMetric>,
     /// Specifies the preset to use for the index
     pub preset: ::std::option::Option<CreateVectorizeIndexBodyConfigPreset>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateVectorizeIndexBodyConfig { dimensions : "dimensions" => integer, metric :
-    "metric", preset : "preset" }
+    "metric" => choice, preset : "preset" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -542,7 +542,7 @@ impl ::std::fmt::Display for CreateVectorizeIndexBodyConfigPreset {
 pub struct UpdateVectorizeIndexBody {
     /// Specifies the description of the index
     pub description: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -562,7 +562,7 @@ impl UpdateVectorizeIndexBody {
 pub struct DeleteVectorsByIdentifierBody {
     /// A list of vector identifiers to delete from the index indicated by the path
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteVectorsByIdentifierBody { ids : "ids" => strings });
@@ -580,13 +580,13 @@ pub struct QueryVectorsBody {
     pub top_k: ::std::option::Option<f64>,
     /// The search vector that will be used to find the nearest neighbors
     pub vector: ::std::vec::Vec<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryVectorsBody { filter : "filter", return_metadata : "returnMetadata" => boolean,
-    return_values : "returnValues" => boolean, top_k : "topK" => number, vector :
-    "vector" required }
+    QueryVectorsBody { filter : "filter" => map, return_metadata : "returnMetadata" =>
+    boolean, return_values : "returnValues" => boolean, top_k : "topK" => number, vector
+    : "vector" required }
 );
 impl QueryVectorsBody {
     /// A value with the required fields set and the others empty.
@@ -596,7 +596,7 @@ impl QueryVectorsBody {
             return_metadata: ::std::option::Option::None,
             return_values: ::std::option::Option::None,
             top_k: ::std::option::Option::None,
-            vector,
+            vector: vector,
             extra: ::std::default::Default::default(),
         }
     }

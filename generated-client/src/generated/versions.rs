@@ -113,9 +113,7 @@ impl VersionsApi {
         account_id: &str,
         worker_id: &str,
         version_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteVersionResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -156,7 +154,7 @@ pub struct Version {
     pub source: ::std::option::Option<::std::string::String>,
     pub startup_time_ms: ::std::option::Option<i64>,
     pub usage_model: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -165,7 +163,7 @@ crate::runtime::object!(
     compatibility_flags : "compatibility_flags" => strings, created_on : "created_on" =>
     string, id : "id" => string, limits : "limits" => object, main_module : "main_module"
     => string, migrations : "migrations" => json, modules : "modules" => objects, number
-    : "number" => integer, placement : "placement", source : "source" => string,
+    : "number" => integer, placement : "placement" => map, source : "source" => string,
     startup_time_ms : "startup_time_ms" => integer, usage_model : "usage_model" => string
     }
 );
@@ -178,7 +176,7 @@ pub struct VersionAnnotations {
     pub workers_tag: ::std::option::Option<::std::string::String>,
     /// `workers/triggered_by`
     pub workers_triggered_by: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -190,7 +188,7 @@ crate::runtime::object!(
 pub struct VersionAssets {
     pub config: ::std::option::Option<VersionAssetsConfig>,
     pub jwt: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -202,7 +200,7 @@ pub struct VersionAssetsConfig {
     pub html_handling: ::std::option::Option<::std::string::String>,
     pub not_found_handling: ::std::option::Option<::std::string::String>,
     pub run_worker_first: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -213,7 +211,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VersionLimits {
     pub cpu_ms: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(VersionLimits { cpu_ms : "cpu_ms" => integer });
@@ -223,7 +221,7 @@ pub struct VersionModule {
     pub content_base64: ::std::option::Option<::std::string::String>,
     pub content_type: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -251,7 +249,7 @@ pub struct ListVersionsItem {
     pub source: ::std::option::Option<::std::string::String>,
     pub startup_time_ms: ::std::option::Option<i64>,
     pub usage_model: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -260,44 +258,7 @@ crate::runtime::object!(
     compatibility_flags : "compatibility_flags", created_on : "created_on" => string, id
     : "id" => string, limits : "limits" => object, main_module : "main_module" => string,
     migrations : "migrations" => json, modules : "modules" => objects, number : "number"
-    => integer, placement : "placement", source : "source" => string, startup_time_ms :
-    "startup_time_ms" => integer, usage_model : "usage_model" => string }
-);
-/// Used by [`VersionsApi::delete_version`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteVersionResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteVersionResponseError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeleteVersionResponseError>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteVersionResponse { errors : "errors" => objects, messages : "messages" =>
-    objects, success : "success" => boolean }
-);
-/// Used by [`VersionsApi::delete_version`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteVersionResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteVersionResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteVersionResponseError { code : "code" => integer, documentation_url :
-    "documentation_url" => string, message : "message" => string, source : "source" =>
-    object }
-);
-/// Used by [`VersionsApi::delete_version`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteVersionResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteVersionResponseErrorSource { pointer : "pointer" => string }
+    => integer, placement : "placement" => map, source : "source" => string,
+    startup_time_ms : "startup_time_ms" => integer, usage_model : "usage_model" => string
+    }
 );

@@ -185,13 +185,14 @@ pub struct WafOverride {
     >,
     /// The URLs to include in the current WAF override
     pub urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WafOverride { description : "description" => string, groups : "groups", id : "id" =>
-    string, paused : "paused" => boolean, priority : "priority" => number, rewrite_action
-    : "rewrite_action" => object, rules : "rules", urls : "urls" => strings }
+    WafOverride { description : "description" => string, groups : "groups" => map, id :
+    "id" => string, paused : "paused" => boolean, priority : "priority" => number,
+    rewrite_action : "rewrite_action" => object, rules : "rules" => map, urls : "urls" =>
+    strings }
 );
 /// Used by [`WafOverridesApi::create_waf_override`], [`WafOverridesApi::update_waf_override`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -206,12 +207,13 @@ pub struct WafOverrideRewriteAction {
     pub disable: ::std::option::Option<WafOverrideRewriteActionBlock>,
     /// The WAF rule action to apply
     pub simulate: ::std::option::Option<WafOverrideRewriteActionBlock>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WafOverrideRewriteAction { block : "block", challenge : "challenge", default :
-    "default", disable : "disable", simulate : "simulate" }
+    WafOverrideRewriteAction { block : "block" => choice, challenge : "challenge" =>
+    choice, default : "default" => choice, disable : "disable" => choice, simulate :
+    "simulate" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -280,7 +282,7 @@ impl ::std::fmt::Display for WafOverrideRewriteActionBlock {
 pub struct DeleteWafOverrideResponse {
     /// The unique identifier of the WAF override
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteWafOverrideResponse { id : "id" => string });
@@ -289,7 +291,7 @@ crate::runtime::object!(DeleteWafOverrideResponse { id : "id" => string });
 pub struct CreateWafOverrideBody {
     /// The URLs to include in the current WAF override
     pub urls: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateWafOverrideBody { urls : "urls" required => strings });
@@ -297,7 +299,7 @@ impl CreateWafOverrideBody {
     /// A value with the required fields set and the others empty.
     pub fn new(urls: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
-            urls,
+            urls: urls,
             extra: ::std::default::Default::default(),
         }
     }
@@ -309,7 +311,7 @@ pub struct ListWafOverridesQuery {
     pub page: ::std::option::Option<f64>,
     /// The number of WAF overrides per page
     pub per_page: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -324,12 +326,12 @@ pub struct UpdateWafOverrideBody {
     >,
     /// The URLs to include in the current WAF override
     pub urls: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateWafOverrideBody { rewrite_action : "rewrite_action" => object, rules : "rules",
-    urls : "urls" required => strings }
+    UpdateWafOverrideBody { rewrite_action : "rewrite_action" => object, rules : "rules"
+    => map, urls : "urls" required => strings }
 );
 impl UpdateWafOverrideBody {
     /// A value with the required fields set and the others empty.
@@ -337,7 +339,7 @@ impl UpdateWafOverrideBody {
         Self {
             rewrite_action: ::std::option::Option::None,
             rules: ::std::option::Option::None,
-            urls,
+            urls: urls,
             extra: ::std::default::Default::default(),
         }
     }

@@ -114,29 +114,29 @@ impl WafPackagesApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WafPackage {
     /// The default action performed by the rules in the WAF package
-    pub action_mode: WafPackageActionMode,
+    pub action_mode: ::std::option::Option<WafPackageActionMode>,
     /// A summary of the purpose/function of the WAF package
-    pub description: ::std::string::String,
+    pub description: ::std::option::Option<::std::string::String>,
     /// The mode that defines how rules within the package are evaluated during the course of a request
-    pub detection_mode: WafPackageDetectionMode,
+    pub detection_mode: ::std::option::Option<WafPackageDetectionMode>,
     /// Identifier
     pub id: ::std::string::String,
     /// The name of the WAF package
     pub name: ::std::string::String,
     /// The sensitivity of the WAF package
-    pub sensitivity: WafPackageSensitivity,
+    pub sensitivity: ::std::option::Option<WafPackageSensitivity>,
     /// When set to `active`, indicates that the WAF package will be applied to the zone
     pub status: ::std::option::Option<WafPackageStatus>,
     /// Identifier
-    pub zone_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub zone_id: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WafPackage { action_mode : "action_mode" required, description : "description"
-    required => string, detection_mode : "detection_mode" required, id : "id" required =>
-    string, name : "name" required => string, sensitivity : "sensitivity" required,
-    status : "status", zone_id : "zone_id" required => string }
+    WafPackage { action_mode : "action_mode" => choice, description : "description" =>
+    string, detection_mode : "detection_mode" => choice, id : "id" required => string,
+    name : "name" required => string, sensitivity : "sensitivity" => choice, status :
+    "status" => choice, zone_id : "zone_id" => string }
 );
 impl WafPackage {
     /// A value with the required fields set and the others empty.
@@ -150,14 +150,16 @@ impl WafPackage {
         zone_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            action_mode,
-            description: ::std::convert::Into::into(description),
-            detection_mode,
+            action_mode: ::std::option::Option::Some(action_mode),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
+            detection_mode: ::std::option::Option::Some(detection_mode),
             id: ::std::convert::Into::into(id),
             name: ::std::convert::Into::into(name),
-            sensitivity,
+            sensitivity: ::std::option::Option::Some(sensitivity),
             status: ::std::option::Option::None,
-            zone_id: ::std::convert::Into::into(zone_id),
+            zone_id: ::std::option::Option::Some(::std::convert::Into::into(zone_id)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -385,13 +387,13 @@ pub struct ListWafPackagesQuery {
     pub r#match: ::std::option::Option<ListWafPackagesQueryMatch>,
     /// The name of the WAF package
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListWafPackagesQuery { page : "page" => number, per_page : "per_page" => number,
-    order : "order", direction : "direction", r#match : "match", name : "name" => string
-    }
+    order : "order" => choice, direction : "direction" => choice, r#match : "match" =>
+    choice, name : "name" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -546,10 +548,11 @@ pub struct UpdateWafPackageBody {
     pub action_mode: ::std::option::Option<WafPackageActionMode>,
     /// The sensitivity of the WAF package
     pub sensitivity: ::std::option::Option<WafPackageSensitivity>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateWafPackageBody { action_mode : "action_mode", sensitivity : "sensitivity" }
+    UpdateWafPackageBody { action_mode : "action_mode" => choice, sensitivity :
+    "sensitivity" => choice }
 );
 impl crate::runtime::TypedQuery for ListWafPackagesQuery {}

@@ -141,7 +141,7 @@ pub struct WafRuleGroup {
     /// The unique identifier of the rule group
     pub id: ::std::string::String,
     /// The state of the rules contained in the rule group
-    pub mode: WafRuleGroupAllowedMode,
+    pub mode: ::std::option::Option<WafRuleGroupAllowedMode>,
     /// The number of rules within the group that have been modified from their default configuration
     pub modified_rules_count: ::std::option::Option<f64>,
     /// The name of the rule group
@@ -149,15 +149,15 @@ pub struct WafRuleGroup {
     /// The unique identifier of a WAF package
     pub package_id: ::std::option::Option<::std::string::String>,
     /// The number of rules in the current rule group
-    pub rules_count: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub rules_count: ::std::option::Option<f64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WafRuleGroup { allowed_modes : "allowed_modes", description : "description" =>
-    string, id : "id" required => string, mode : "mode" required, modified_rules_count :
-    "modified_rules_count" => number, name : "name" required => string, package_id :
-    "package_id" => string, rules_count : "rules_count" required => number }
+    WafRuleGroup { allowed_modes : "allowed_modes" => choices, description :
+    "description" => string, id : "id" required => string, mode : "mode" => choice,
+    modified_rules_count : "modified_rules_count" => number, name : "name" required =>
+    string, package_id : "package_id" => string, rules_count : "rules_count" => number }
 );
 impl WafRuleGroup {
     /// A value with the required fields set and the others empty.
@@ -171,11 +171,11 @@ impl WafRuleGroup {
             allowed_modes: ::std::option::Option::None,
             description: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            mode,
+            mode: ::std::option::Option::Some(mode),
             modified_rules_count: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             package_id: ::std::option::Option::None,
-            rules_count,
+            rules_count: ::std::option::Option::Some(rules_count),
             extra: ::std::default::Default::default(),
         }
     }
@@ -249,13 +249,14 @@ pub struct ListWafRuleGroupsQuery {
     pub name: ::std::option::Option<::std::string::String>,
     /// The number of rules in the current rule group
     pub rules_count: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWafRuleGroupsQuery { mode : "mode", page : "page" => number, per_page :
-    "per_page" => number, order : "order", direction : "direction", r#match : "match",
-    name : "name" => string, rules_count : "rules_count" => number }
+    ListWafRuleGroupsQuery { mode : "mode" => choice, page : "page" => number, per_page :
+    "per_page" => number, order : "order" => choice, direction : "direction" => choice,
+    r#match : "match" => choice, name : "name" => string, rules_count : "rules_count" =>
+    number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -412,8 +413,8 @@ impl ::std::fmt::Display for ListWafRuleGroupsQueryMatch {
 pub struct UpdateWafRuleGroupBody {
     /// The state of the rules contained in the rule group
     pub mode: ::std::option::Option<WafRuleGroupAllowedMode>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateWafRuleGroupBody { mode : "mode" });
+crate::runtime::object!(UpdateWafRuleGroupBody { mode : "mode" => choice });
 impl crate::runtime::TypedQuery for ListWafRuleGroupsQuery {}

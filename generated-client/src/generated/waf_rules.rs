@@ -126,28 +126,28 @@ impl WafRulesApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WafRule {
     /// The public description of the WAF rule
-    pub description: ::std::string::String,
+    pub description: ::std::option::Option<::std::string::String>,
     pub group: ::std::option::Option<WafRuleGroup>,
     /// The unique identifier of the WAF rule
     pub id: ::std::string::String,
     /// The unique identifier of a WAF package
-    pub package_id: ::std::string::String,
+    pub package_id: ::std::option::Option<::std::string::String>,
     /// The order in which the individual WAF rule is executed within its rule group
-    pub priority: ::std::string::String,
+    pub priority: ::std::option::Option<::std::string::String>,
     /// Defines the available modes for the current WAF rule
-    pub allowed_modes: ::std::vec::Vec<WafRuleAllowedMode>,
+    pub allowed_modes: ::std::option::Option<::std::vec::Vec<WafRuleAllowedMode>>,
     /// When set to `on`, the current WAF rule will be used when evaluating the request
-    pub mode: WafRuleAllowedMode,
+    pub mode: ::std::option::Option<WafRuleAllowedMode>,
     /// The default action/mode of a rule
     pub default_mode: ::std::option::Option<WafRuleDefaultMode>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WafRule { description : "description" required => string, group : "group" => object,
-    id : "id" required => string, package_id : "package_id" required => string, priority
-    : "priority" required => string, allowed_modes : "allowed_modes" required, mode :
-    "mode" required, default_mode : "default_mode" }
+    WafRule { description : "description" => string, group : "group" => object, id : "id"
+    required => string, package_id : "package_id" => string, priority : "priority" =>
+    string, allowed_modes : "allowed_modes" => choices, mode : "mode" => choice,
+    default_mode : "default_mode" => choice }
 );
 impl WafRule {
     /// A value with the required fields set and the others empty.
@@ -160,13 +160,17 @@ impl WafRule {
         mode: WafRuleAllowedMode,
     ) -> Self {
         Self {
-            description: ::std::convert::Into::into(description),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             group: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            package_id: ::std::convert::Into::into(package_id),
-            priority: ::std::convert::Into::into(priority),
-            allowed_modes,
-            mode,
+            package_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(package_id),
+            ),
+            priority: ::std::option::Option::Some(::std::convert::Into::into(priority)),
+            allowed_modes: ::std::option::Option::Some(allowed_modes),
+            mode: ::std::option::Option::Some(mode),
             default_mode: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -179,7 +183,7 @@ pub struct WafRuleGroup {
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the rule group
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(WafRuleGroup { id : "id" => string, name : "name" => string });
@@ -332,14 +336,14 @@ pub struct ListWafRulesQuery {
     pub description: ::std::option::Option<::std::string::String>,
     /// The order in which the individual WAF rule is executed within its rule group
     pub priority: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWafRulesQuery { mode : "mode", group_id : "group_id" => string, page : "page" =>
-    number, per_page : "per_page" => number, order : "order", direction : "direction",
-    r#match : "match", description : "description" => string, priority : "priority" =>
-    string }
+    ListWafRulesQuery { mode : "mode" => choice, group_id : "group_id" => string, page :
+    "page" => number, per_page : "per_page" => number, order : "order" => choice,
+    direction : "direction" => choice, r#match : "match" => choice, description :
+    "description" => string, priority : "priority" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -558,10 +562,10 @@ impl ::std::fmt::Display for ListWafRulesQueryMatch {
 pub struct UpdateWafRuleBody {
     /// The mode/action of the rule when triggered
     pub mode: ::std::option::Option<UpdateWafRuleBodyMode>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateWafRuleBody { mode : "mode" });
+crate::runtime::object!(UpdateWafRuleBody { mode : "mode" => choice });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

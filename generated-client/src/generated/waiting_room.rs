@@ -703,22 +703,22 @@ pub struct WaitingRoom {
     pub total_active_users: ::std::option::Option<i64>,
     pub turnstile_action: ::std::option::Option<::std::string::String>,
     pub turnstile_mode: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     WaitingRoom { additional_routes : "additional_routes" => objects, cookie_attributes :
     "cookie_attributes" => object, cookie_suffix : "cookie_suffix" => string, created_on
     : "created_on" => string, custom_page_html : "custom_page_html" => string,
-    default_template_language : "default_template_language", description : "description"
-    => string, disable_session_renewal : "disable_session_renewal" => boolean,
-    enabled_origin_commands : "enabled_origin_commands" => strings, host : "host" =>
-    string, id : "id" => string, json_response_enabled : "json_response_enabled" =>
-    boolean, modified_on : "modified_on" => string, name : "name" => string,
-    new_users_per_minute : "new_users_per_minute" => integer,
+    default_template_language : "default_template_language" => choice, description :
+    "description" => string, disable_session_renewal : "disable_session_renewal" =>
+    boolean, enabled_origin_commands : "enabled_origin_commands" => strings, host :
+    "host" => string, id : "id" => string, json_response_enabled :
+    "json_response_enabled" => boolean, modified_on : "modified_on" => string, name :
+    "name" => string, new_users_per_minute : "new_users_per_minute" => integer,
     next_event_prequeue_start_time : "next_event_prequeue_start_time" => string,
     next_event_start_time : "next_event_start_time" => string, path : "path" => string,
-    queue_all : "queue_all" => boolean, queueing_method : "queueing_method",
+    queue_all : "queue_all" => boolean, queueing_method : "queueing_method" => choice,
     queueing_status_code : "queueing_status_code" => integer, session_duration :
     "session_duration" => integer, suspended : "suspended" => boolean, total_active_users
     : "total_active_users" => integer, turnstile_action : "turnstile_action" => string,
@@ -731,7 +731,7 @@ pub struct AdditionalRoute {
     pub host: ::std::option::Option<::std::string::String>,
     /// Sets the path within the host to enable the waiting room on
     pub path: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -744,10 +744,12 @@ pub struct CookieAttributes {
     pub samesite: ::std::option::Option<CookieAttributesSamesite>,
     /// Configures the Secure attribute on the waiting room cookie
     pub secure: ::std::option::Option<CookieAttributesSecure>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CookieAttributes { samesite : "samesite", secure : "secure" });
+crate::runtime::object!(
+    CookieAttributes { samesite : "samesite" => choice, secure : "secure" => choice }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1033,7 +1035,7 @@ impl ::std::fmt::Display for QueueingMethod {
 pub struct CustomWaitingRoomPagePreview {
     /// URL where the custom waiting room page can temporarily be previewed
     pub preview_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1043,19 +1045,21 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneLevelWaitingRoomSettings {
     /// Whether to allow verified search engine crawlers to bypass all waiting rooms on this zone
-    pub search_engine_crawler_bypass: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub search_engine_crawler_bypass: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ZoneLevelWaitingRoomSettings { search_engine_crawler_bypass :
-    "search_engine_crawler_bypass" required => boolean }
+    "search_engine_crawler_bypass" => boolean }
 );
 impl ZoneLevelWaitingRoomSettings {
     /// A value with the required fields set and the others empty.
     pub fn new(search_engine_crawler_bypass: bool) -> Self {
         Self {
-            search_engine_crawler_bypass,
+            search_engine_crawler_bypass: ::std::option::Option::Some(
+                search_engine_crawler_bypass,
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1064,7 +1068,7 @@ impl ZoneLevelWaitingRoomSettings {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWaitingRoomResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteWaitingRoomResponse { id : "id" => string });
@@ -1104,7 +1108,7 @@ pub struct Event {
     pub total_active_users: ::std::option::Option<i64>,
     pub turnstile_action: ::std::option::Option<::std::string::String>,
     pub turnstile_mode: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1148,7 +1152,7 @@ pub struct PreviewActiveEventDetailsResponse {
     /// Suspends or allows an event
     pub suspended: ::std::option::Option<bool>,
     pub total_active_users: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1180,13 +1184,13 @@ pub struct Rule {
     pub last_updated: ::std::option::Option<::std::string::String>,
     /// The version of the rule
     pub version: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { action : "action", description : "description" => string, enabled : "enabled"
-    => boolean, expression : "expression" => string, id : "id" => string, last_updated :
-    "last_updated" => string, version : "version" => string }
+    Rule { action : "action" => choice, description : "description" => string, enabled :
+    "enabled" => boolean, expression : "expression" => string, id : "id" => string,
+    last_updated : "last_updated" => string, version : "version" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1242,14 +1246,14 @@ pub struct Status {
     pub event_id: ::std::option::Option<::std::string::String>,
     pub max_estimated_time_minutes: ::std::option::Option<i64>,
     pub status: ::std::option::Option<StatusStatus>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Status { estimated_queued_users : "estimated_queued_users" => integer,
     estimated_total_active_users : "estimated_total_active_users" => integer, event_id :
     "event_id" => string, max_estimated_time_minutes : "max_estimated_time_minutes" =>
-    integer, status : "status" }
+    integer, status : "status" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1342,21 +1346,22 @@ pub struct CreateWaitingRoomBody {
     pub suspended: ::std::option::Option<bool>,
     /// Sets the total number of active user sessions on the route at a point in time
     pub total_active_users: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateWaitingRoomBody { additional_routes : "additional_routes" => objects,
     cookie_attributes : "cookie_attributes" => object, cookie_suffix : "cookie_suffix" =>
     string, custom_page_html : "custom_page_html" => string, default_template_language :
-    "default_template_language", description : "description" => string,
+    "default_template_language" => choice, description : "description" => string,
     disable_session_renewal : "disable_session_renewal" => boolean, host : "host"
     required => string, json_response_enabled : "json_response_enabled" => boolean, name
     : "name" required => string, new_users_per_minute : "new_users_per_minute" required
     => integer, path : "path" => string, queue_all : "queue_all" => boolean,
-    queueing_method : "queueing_method", queueing_status_code : "queueing_status_code" =>
-    integer, session_duration : "session_duration" => integer, suspended : "suspended" =>
-    boolean, total_active_users : "total_active_users" required => integer }
+    queueing_method : "queueing_method" => choice, queueing_status_code :
+    "queueing_status_code" => integer, session_duration : "session_duration" => integer,
+    suspended : "suspended" => boolean, total_active_users : "total_active_users"
+    required => integer }
 );
 impl CreateWaitingRoomBody {
     /// A value with the required fields set and the others empty.
@@ -1377,14 +1382,14 @@ impl CreateWaitingRoomBody {
             host: ::std::convert::Into::into(host),
             json_response_enabled: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
-            new_users_per_minute,
+            new_users_per_minute: new_users_per_minute,
             path: ::std::option::Option::None,
             queue_all: ::std::option::Option::None,
             queueing_method: ::std::option::Option::None,
             queueing_status_code: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
             suspended: ::std::option::Option::None,
-            total_active_users,
+            total_active_users: total_active_users,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1394,7 +1399,7 @@ impl CreateWaitingRoomBody {
 pub struct ListWaitingRoomsZonesQuery {
     pub page: ::std::option::Option<::serde_json::Value>,
     pub per_page: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1405,7 +1410,7 @@ crate::runtime::object!(
 pub struct CreateCustomWaitingRoomPagePreviewBody {
     /// Only available for the Waiting Room Advanced subscription
     pub custom_html: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1426,7 +1431,7 @@ impl CreateCustomWaitingRoomPagePreviewBody {
 pub struct UpdateZoneLevelWaitingRoomSettingsBody {
     /// Whether to allow verified search engine crawlers to bypass all waiting rooms on this zone
     pub search_engine_crawler_bypass: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1462,7 +1467,7 @@ pub struct CreateEventBody {
     pub suspended: ::std::option::Option<bool>,
     /// If set, the event will override the waiting room's `total_active_users` property while it is active
     pub total_active_users: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1512,13 +1517,13 @@ pub struct ReplaceWaitingRoomRulesBody {
     pub enabled: ::std::option::Option<bool>,
     /// Criteria defining when there is a match for the current rule
     pub expression: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReplaceWaitingRoomRulesBody { action : "action" required, description : "description"
-    => string, enabled : "enabled" => boolean, expression : "expression" required =>
-    string }
+    ReplaceWaitingRoomRulesBody { action : "action" must => choice, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression"
+    required => string }
 );
 impl ReplaceWaitingRoomRulesBody {
     /// A value with the required fields set and the others empty.
@@ -1544,13 +1549,13 @@ pub struct PatchWaitingRoomRuleBody {
     /// Criteria defining when there is a match for the current rule
     pub expression: ::std::string::String,
     pub position: ::std::option::Option<PatchWaitingRoomRuleBodyPosition>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchWaitingRoomRuleBody { action : "action" required, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" required => string,
-    position : "position" => object }
+    PatchWaitingRoomRuleBody { action : "action" must => choice, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression"
+    required => string, position : "position" => object }
 );
 impl PatchWaitingRoomRuleBody {
     /// A value with the required fields set and the others empty.
@@ -1574,7 +1579,7 @@ pub struct PatchWaitingRoomRuleBodyPosition {
     pub before: ::std::option::Option<::std::string::String>,
     /// Places the rule after rule <RULE_ID>
     pub after: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

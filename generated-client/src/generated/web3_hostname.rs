@@ -359,14 +359,14 @@ pub struct Web3Hostname {
     pub status: ::std::option::Option<Status>,
     /// Target gateway of the hostname
     pub target: ::std::option::Option<Target>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Web3Hostname { created_on : "created_on" => string, description : "description" =>
     string, dnslink : "dnslink" => string, id : "id" => string, modified_on :
-    "modified_on" => string, name : "name" => string, status : "status", target :
-    "target" }
+    "modified_on" => string, name : "name" => string, status : "status" => choice, target
+    : "target" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -485,7 +485,7 @@ impl ::std::fmt::Display for Target {
 pub struct DeleteWeb3HostnameResponse {
     /// Identifier
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteWeb3HostnameResponse { id : "id" required => string });
@@ -503,10 +503,12 @@ impl DeleteWeb3HostnameResponse {
 pub struct IpfsUniversalPathGatewayContentList {
     /// Behavior of the content list
     pub action: ::std::option::Option<IpfsUniversalPathGatewayContentListAction>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(IpfsUniversalPathGatewayContentList { action : "action" });
+crate::runtime::object!(
+    IpfsUniversalPathGatewayContentList { action : "action" => choice }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -570,13 +572,13 @@ pub struct IpfsUniversalPathGatewayContentListEntry {
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// Type of content list entry to block
     pub r#type: ::std::option::Option<IpfsUniversalPathGatewayContentListEntryType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     IpfsUniversalPathGatewayContentListEntry { content : "content" => string, created_on
     : "created_on" => string, description : "description" => string, id : "id" => string,
-    modified_on : "modified_on" => string, r#type : "type" }
+    modified_on : "modified_on" => string, r#type : "type" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -636,7 +638,7 @@ pub struct IpfsUniversalPathGatewayContentListEntries {
     pub entries: ::std::option::Option<
         ::std::vec::Vec<IpfsUniversalPathGatewayContentListEntry>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -651,12 +653,12 @@ pub struct CreateWeb3HostnameBody {
     pub dnslink: ::std::option::Option<::std::string::String>,
     /// Target gateway of the hostname
     pub target: Target,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateWeb3HostnameBody { description : "description" => string, dnslink : "dnslink"
-    => string, target : "target" required }
+    => string, target : "target" must => choice }
 );
 impl CreateWeb3HostnameBody {
     /// A value with the required fields set and the others empty.
@@ -664,7 +666,7 @@ impl CreateWeb3HostnameBody {
         Self {
             description: ::std::option::Option::None,
             dnslink: ::std::option::Option::None,
-            target,
+            target: target,
             extra: ::std::default::Default::default(),
         }
     }
@@ -676,7 +678,7 @@ pub struct EditWeb3HostnameBody {
     pub description: ::std::option::Option<::std::string::String>,
     /// DNSLink value used if the target is ipfs
     pub dnslink: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -691,12 +693,12 @@ pub struct UpdateIpfsUniversalPathGatewayContentListBody {
     pub entries: ::std::option::Option<
         ::std::vec::Vec<UpdateIpfsUniversalPathGatewayContentListBodyEntry>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateIpfsUniversalPathGatewayContentListBody { action : "action" required, entries :
-    "entries" => objects }
+    UpdateIpfsUniversalPathGatewayContentListBody { action : "action" must => choice,
+    entries : "entries" => objects }
 );
 impl UpdateIpfsUniversalPathGatewayContentListBody {
     /// A value with the required fields set and the others empty.
@@ -722,12 +724,12 @@ pub struct UpdateIpfsUniversalPathGatewayContentListBodyEntry {
     pub description: ::std::option::Option<::std::string::String>,
     /// Type of content list entry to block
     pub r#type: ::std::option::Option<IpfsUniversalPathGatewayContentListEntryType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateIpfsUniversalPathGatewayContentListBodyEntry { content : "content" => string,
-    description : "description" => string, r#type : "type" }
+    description : "description" => string, r#type : "type" => choice }
 );
 /// Used by [`Web3HostnameApi::create_ipfs_universal_path_gateway_content_list_entry`], [`Web3HostnameApi::edit_ipfs_universal_path_gateway_content_list_entry`].
 #[derive(Debug, Clone, PartialEq)]
@@ -738,12 +740,12 @@ pub struct CreateIpfsUniversalPathGatewayContentListEntryBody {
     pub description: ::std::option::Option<::std::string::String>,
     /// Type of content list entry to block
     pub r#type: IpfsUniversalPathGatewayContentListEntryType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateIpfsUniversalPathGatewayContentListEntryBody { content : "content" required =>
-    string, description : "description" => string, r#type : "type" required }
+    string, description : "description" => string, r#type : "type" must => choice }
 );
 impl CreateIpfsUniversalPathGatewayContentListEntryBody {
     /// A value with the required fields set and the others empty.
@@ -754,7 +756,7 @@ impl CreateIpfsUniversalPathGatewayContentListEntryBody {
         Self {
             content: ::std::convert::Into::into(content),
             description: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }

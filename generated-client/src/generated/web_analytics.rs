@@ -341,7 +341,7 @@ pub struct Site {
     pub site_token: ::std::option::Option<::std::string::String>,
     /// Encoded JavaScript snippet
     pub snippet: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -365,7 +365,7 @@ pub struct Rule {
     /// The paths the rule will be applied to
     pub paths: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub priority: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -383,7 +383,7 @@ pub struct SiteRuleset {
     pub zone_name: ::std::option::Option<::std::string::String>,
     /// The zone identifier
     pub zone_tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -395,7 +395,7 @@ crate::runtime::object!(
 pub struct DeleteWebAnalyticsSiteResponse {
     /// The Web Analytics site identifier
     pub site_tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -406,7 +406,7 @@ crate::runtime::object!(
 pub struct DeleteWebAnalyticsRuleResponse {
     /// The Web Analytics rule identifier
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteWebAnalyticsRuleResponse { id : "id" => string });
@@ -415,7 +415,7 @@ crate::runtime::object!(DeleteWebAnalyticsRuleResponse { id : "id" => string });
 pub struct UpdateWebAnalyticsRulesResponse {
     pub rules: ::std::option::Option<::std::vec::Vec<Rule>>,
     pub ruleset: ::std::option::Option<SiteRuleset>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -429,7 +429,7 @@ pub struct RumStatus {
     pub id: ::std::option::Option<::std::string::String>,
     /// Current state of RUM
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -445,7 +445,7 @@ pub struct CreateWebAnalyticsSiteBody {
     pub host: ::std::option::Option<::std::string::String>,
     /// The zone identifier
     pub zone_tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -461,12 +461,12 @@ pub struct ListWebAnalyticsSitesQuery {
     pub page: ::std::option::Option<f64>,
     /// The property used to sort the list of results
     pub order_by: ::std::option::Option<ListWebAnalyticsSitesQueryOrderBy>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListWebAnalyticsSitesQuery { per_page : "per_page" => number, page : "page" =>
-    number, order_by : "order_by" }
+    number, order_by : "order_by" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -527,7 +527,7 @@ pub struct CreateWebAnalyticsRuleBody {
     /// Whether the rule is paused or not
     pub is_paused: ::std::option::Option<bool>,
     pub paths: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -540,7 +540,7 @@ pub struct UpdateWebAnalyticsRulesBody {
     /// A list of rule identifiers to delete
     pub delete_rules: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub rules: ::std::option::Option<::std::vec::Vec<UpdateWebAnalyticsRulesBodyRule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -556,7 +556,7 @@ pub struct UpdateWebAnalyticsRulesBodyRule {
     pub inclusive: ::std::option::Option<bool>,
     pub is_paused: ::std::option::Option<bool>,
     pub paths: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -569,7 +569,7 @@ crate::runtime::object!(
 pub struct ToggleRumOnOffBody {
     /// Value can either be On or Off
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ToggleRumOnOffBody { value : "value" => string });

@@ -183,7 +183,7 @@ impl WebhooksApi {
 pub struct Webhook {
     pub data: ::std::option::Option<WebhookData>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -199,7 +199,7 @@ pub struct WebhookData {
     pub name: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -212,7 +212,7 @@ crate::runtime::object!(
 pub struct Webhooks {
     pub data: ::std::option::Option<::std::vec::Vec<WebhookData>>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

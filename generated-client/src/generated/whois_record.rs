@@ -57,7 +57,7 @@ impl WhoisRecordApi {
 /// Used by [`WhoisRecordApi::get_whois_record`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct WhoisRecord {
-    pub found: bool,
+    pub found: ::std::option::Option<bool>,
     pub registrar_id: ::std::option::Option<::std::string::String>,
     pub registrant_fax_ext: ::std::option::Option<::std::string::String>,
     pub administrative_name: ::std::option::Option<::std::string::String>,
@@ -93,11 +93,11 @@ pub struct WhoisRecord {
     pub billing_email: ::std::option::Option<::std::string::String>,
     pub billing_fax: ::std::option::Option<::std::string::String>,
     pub billing_phone: ::std::option::Option<::std::string::String>,
-    pub nameservers: ::std::vec::Vec<::std::string::String>,
+    pub nameservers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub technical_referral_url: ::std::option::Option<::std::string::String>,
     pub administrative_id: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub punycode: ::std::string::String,
+    pub punycode: ::std::option::Option<::std::string::String>,
     pub administrative_country: ::std::option::Option<::std::string::String>,
     pub technical_id: ::std::option::Option<::std::string::String>,
     pub administrative_email: ::std::option::Option<::std::string::String>,
@@ -114,11 +114,11 @@ pub struct WhoisRecord {
     pub registrant_org: ::std::option::Option<::std::string::String>,
     pub registrant_phone: ::std::option::Option<::std::string::String>,
     pub technical_email: ::std::option::Option<::std::string::String>,
-    pub registrant: ::std::string::String,
+    pub registrant: ::std::option::Option<::std::string::String>,
     pub technical_name: ::std::option::Option<::std::string::String>,
     pub billing_phone_ext: ::std::option::Option<::std::string::String>,
     pub technical_province: ::std::option::Option<::std::string::String>,
-    pub extension: ::std::string::String,
+    pub extension: ::std::option::Option<::std::string::String>,
     pub billing_org: ::std::option::Option<::std::string::String>,
     pub registrant_country: ::std::option::Option<::std::string::String>,
     pub registrar_org: ::std::option::Option<::std::string::String>,
@@ -135,24 +135,24 @@ pub struct WhoisRecord {
     pub billing_name: ::std::option::Option<::std::string::String>,
     pub administrative_phone: ::std::option::Option<::std::string::String>,
     pub administrative_fax: ::std::option::Option<::std::string::String>,
-    pub registrar: ::std::string::String,
+    pub registrar: ::std::option::Option<::std::string::String>,
     pub registrant_referral_url: ::std::option::Option<::std::string::String>,
     pub administrative_fax_ext: ::std::option::Option<::std::string::String>,
     pub technical_postal_code: ::std::option::Option<::std::string::String>,
     pub administrative_street: ::std::option::Option<::std::string::String>,
-    pub domain: ::std::string::String,
+    pub domain: ::std::option::Option<::std::string::String>,
     pub registrant_province: ::std::option::Option<::std::string::String>,
     pub registrar_postal_code: ::std::option::Option<::std::string::String>,
     pub registrar_name: ::std::option::Option<::std::string::String>,
     pub administrative_city: ::std::option::Option<::std::string::String>,
     pub registrar_fax_ext: ::std::option::Option<::std::string::String>,
     pub technical_phone_ext: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WhoisRecord { found : "found" required => boolean, registrar_id : "registrar_id" =>
-    string, registrant_fax_ext : "registrant_fax_ext" => string, administrative_name :
+    WhoisRecord { found : "found" => boolean, registrar_id : "registrar_id" => string,
+    registrant_fax_ext : "registrant_fax_ext" => string, administrative_name :
     "administrative_name" => string, billing_referral_url : "billing_referral_url" =>
     string, created_date_raw : "created_date_raw" => string, updated_date_raw :
     "updated_date_raw" => string, billing_postal_code : "billing_postal_code" => string,
@@ -172,9 +172,9 @@ crate::runtime::object!(
     registrant_city : "registrant_city" => string, billing_id : "billing_id" => string,
     expiration_date : "expiration_date" => string, billing_email : "billing_email" =>
     string, billing_fax : "billing_fax" => string, billing_phone : "billing_phone" =>
-    string, nameservers : "nameservers" required => strings, technical_referral_url :
+    string, nameservers : "nameservers" => strings, technical_referral_url :
     "technical_referral_url" => string, administrative_id : "administrative_id" =>
-    string, status : "status" => strings, punycode : "punycode" required => string,
+    string, status : "status" => strings, punycode : "punycode" => string,
     administrative_country : "administrative_country" => string, technical_id :
     "technical_id" => string, administrative_email : "administrative_email" => string, id
     : "id" => string, registrant_email : "registrant_email" => string, registrant_name :
@@ -184,24 +184,23 @@ crate::runtime::object!(
     "technical_fax" => string, registrant_fax : "registrant_fax" => string,
     billing_country : "billing_country" => string, registrant_org : "registrant_org" =>
     string, registrant_phone : "registrant_phone" => string, technical_email :
-    "technical_email" => string, registrant : "registrant" required => string,
-    technical_name : "technical_name" => string, billing_phone_ext : "billing_phone_ext"
-    => string, technical_province : "technical_province" => string, extension :
-    "extension" required => string, billing_org : "billing_org" => string,
-    registrant_country : "registrant_country" => string, registrar_org : "registrar_org"
-    => string, created_date : "created_date" => string, billing_fax_ext :
-    "billing_fax_ext" => string, registrar_city : "registrar_city" => string,
-    registrar_country : "registrar_country" => string, registrant_phone_ext :
-    "registrant_phone_ext" => string, technical_fax_ext : "technical_fax_ext" => string,
-    billing_province : "billing_province" => string, administrative_province :
-    "administrative_province" => string, billing_city : "billing_city" => string,
-    billing_name : "billing_name" => string, administrative_phone :
-    "administrative_phone" => string, administrative_fax : "administrative_fax" =>
-    string, registrar : "registrar" required => string, registrant_referral_url :
-    "registrant_referral_url" => string, administrative_fax_ext :
-    "administrative_fax_ext" => string, technical_postal_code : "technical_postal_code"
+    "technical_email" => string, registrant : "registrant" => string, technical_name :
+    "technical_name" => string, billing_phone_ext : "billing_phone_ext" => string,
+    technical_province : "technical_province" => string, extension : "extension" =>
+    string, billing_org : "billing_org" => string, registrant_country :
+    "registrant_country" => string, registrar_org : "registrar_org" => string,
+    created_date : "created_date" => string, billing_fax_ext : "billing_fax_ext" =>
+    string, registrar_city : "registrar_city" => string, registrar_country :
+    "registrar_country" => string, registrant_phone_ext : "registrant_phone_ext" =>
+    string, technical_fax_ext : "technical_fax_ext" => string, billing_province :
+    "billing_province" => string, administrative_province : "administrative_province" =>
+    string, billing_city : "billing_city" => string, billing_name : "billing_name" =>
+    string, administrative_phone : "administrative_phone" => string, administrative_fax :
+    "administrative_fax" => string, registrar : "registrar" => string,
+    registrant_referral_url : "registrant_referral_url" => string, administrative_fax_ext
+    : "administrative_fax_ext" => string, technical_postal_code : "technical_postal_code"
     => string, administrative_street : "administrative_street" => string, domain :
-    "domain" required => string, registrant_province : "registrant_province" => string,
+    "domain" => string, registrant_province : "registrant_province" => string,
     registrar_postal_code : "registrar_postal_code" => string, registrar_name :
     "registrar_name" => string, administrative_city : "administrative_city" => string,
     registrar_fax_ext : "registrar_fax_ext" => string, technical_phone_ext :
@@ -219,7 +218,7 @@ impl WhoisRecord {
         domain: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            found,
+            found: ::std::option::Option::Some(found),
             registrar_id: ::std::option::Option::None,
             registrant_fax_ext: ::std::option::Option::None,
             administrative_name: ::std::option::Option::None,
@@ -253,11 +252,11 @@ impl WhoisRecord {
             billing_email: ::std::option::Option::None,
             billing_fax: ::std::option::Option::None,
             billing_phone: ::std::option::Option::None,
-            nameservers,
+            nameservers: ::std::option::Option::Some(nameservers),
             technical_referral_url: ::std::option::Option::None,
             administrative_id: ::std::option::Option::None,
             status: ::std::option::Option::None,
-            punycode: ::std::convert::Into::into(punycode),
+            punycode: ::std::option::Option::Some(::std::convert::Into::into(punycode)),
             administrative_country: ::std::option::Option::None,
             technical_id: ::std::option::Option::None,
             administrative_email: ::std::option::Option::None,
@@ -274,11 +273,15 @@ impl WhoisRecord {
             registrant_org: ::std::option::Option::None,
             registrant_phone: ::std::option::Option::None,
             technical_email: ::std::option::Option::None,
-            registrant: ::std::convert::Into::into(registrant),
+            registrant: ::std::option::Option::Some(
+                ::std::convert::Into::into(registrant),
+            ),
             technical_name: ::std::option::Option::None,
             billing_phone_ext: ::std::option::Option::None,
             technical_province: ::std::option::Option::None,
-            extension: ::std::convert::Into::into(extension),
+            extension: ::std::option::Option::Some(
+                ::std::convert::Into::into(extension),
+            ),
             billing_org: ::std::option::Option::None,
             registrant_country: ::std::option::Option::None,
             registrar_org: ::std::option::Option::None,
@@ -294,12 +297,14 @@ impl WhoisRecord {
             billing_name: ::std::option::Option::None,
             administrative_phone: ::std::option::Option::None,
             administrative_fax: ::std::option::Option::None,
-            registrar: ::std::convert::Into::into(registrar),
+            registrar: ::std::option::Option::Some(
+                ::std::convert::Into::into(registrar),
+            ),
             registrant_referral_url: ::std::option::Option::None,
             administrative_fax_ext: ::std::option::Option::None,
             technical_postal_code: ::std::option::Option::None,
             administrative_street: ::std::option::Option::None,
-            domain: ::std::convert::Into::into(domain),
+            domain: ::std::option::Option::Some(::std::convert::Into::into(domain)),
             registrant_province: ::std::option::Option::None,
             registrar_postal_code: ::std::option::Option::None,
             registrar_name: ::std::option::Option::None,
@@ -314,7 +319,7 @@ impl WhoisRecord {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetWhoisRecordQuery {
     pub domain: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetWhoisRecordQuery { domain : "domain" => string });

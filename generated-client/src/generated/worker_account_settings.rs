@@ -80,7 +80,7 @@ impl WorkerAccountSettingsApi {
 pub struct WorkerAccountSettings {
     pub default_usage_model: ::std::option::Option<::std::string::String>,
     pub green_compute: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -86,7 +86,7 @@ impl WorkerCronTriggerApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CronTriggers {
     pub schedules: ::std::option::Option<::std::vec::Vec<CronTriggersSchedule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CronTriggers { schedules : "schedules" => objects });
@@ -96,7 +96,7 @@ pub struct CronTriggersSchedule {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub cron: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

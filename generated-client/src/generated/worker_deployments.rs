@@ -123,9 +123,7 @@ impl WorkerDeploymentsApi {
         account_id: &str,
         script_name: &str,
         deployment_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteDeploymentResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -151,13 +149,13 @@ pub struct Deployment {
     pub source: ::std::option::Option<::std::string::String>,
     pub strategy: ::std::option::Option<DeploymentStrategy>,
     pub versions: ::std::option::Option<::std::vec::Vec<DeploymentVersion>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Deployment { annotations : "annotations" => object, author_email : "author_email" =>
     string, created_on : "created_on" => string, id : "id" => string, source : "source"
-    => string, strategy : "strategy", versions : "versions" => objects }
+    => string, strategy : "strategy" => choice, versions : "versions" => objects }
 );
 /// Used by [`WorkerDeploymentsApi::create_deployment`], [`WorkerDeploymentsApi::list_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -166,7 +164,7 @@ pub struct DeploymentAnnotations {
     pub workers_message: ::std::option::Option<::std::string::String>,
     /// `workers/triggered_by`
     pub workers_triggered_by: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -224,7 +222,7 @@ impl ::std::fmt::Display for DeploymentStrategy {
 pub struct DeploymentVersion {
     pub percentage: ::std::option::Option<f64>,
     pub version_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -235,7 +233,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Deployments {
     pub deployments: ::std::option::Option<::std::vec::Vec<DeploymentsDeployment>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Deployments { deployments : "deployments" => objects });
@@ -247,16 +245,16 @@ pub struct DeploymentsDeployment {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<::std::string::String>,
-    pub strategy: DeploymentStrategy,
+    pub strategy: ::std::option::Option<DeploymentStrategy>,
     pub versions: ::std::option::Option<::std::vec::Vec<DeploymentsDeploymentVersion>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DeploymentsDeployment { annotations : "annotations" => object, author_email :
     "author_email" => string, created_on : "created_on" => string, id : "id" => string,
-    source : "source" => string, strategy : "strategy" required, versions : "versions" =>
-    objects }
+    source : "source" => string, strategy : "strategy" => choice, versions : "versions"
+    => objects }
 );
 impl DeploymentsDeployment {
     /// A value with the required fields set and the others empty.
@@ -267,7 +265,7 @@ impl DeploymentsDeployment {
             created_on: ::std::option::Option::None,
             id: ::std::option::Option::None,
             source: ::std::option::Option::None,
-            strategy: DeploymentStrategy::Percentage,
+            strategy: ::std::option::Option::Some(DeploymentStrategy::Percentage),
             versions: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -281,14 +279,14 @@ impl ::std::default::Default for DeploymentsDeployment {
 /// Used by [`WorkerDeploymentsApi::list_deployments`], [`WorkerDeploymentsApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentsDeploymentVersion {
-    pub percentage: f64,
-    pub version_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub percentage: ::std::option::Option<f64>,
+    pub version_id: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeploymentsDeploymentVersion { percentage : "percentage" required => number,
-    version_id : "version_id" required => string }
+    DeploymentsDeploymentVersion { percentage : "percentage" => number, version_id :
+    "version_id" => string }
 );
 impl DeploymentsDeploymentVersion {
     /// A value with the required fields set and the others empty.
@@ -297,62 +295,26 @@ impl DeploymentsDeploymentVersion {
         version_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            percentage,
-            version_id: ::std::convert::Into::into(version_id),
+            percentage: ::std::option::Option::Some(percentage),
+            version_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(version_id),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
 }
-/// Used by [`WorkerDeploymentsApi::delete_deployment`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteDeploymentResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteDeploymentResponseError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeleteDeploymentResponseError>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteDeploymentResponse { errors : "errors" => objects, messages : "messages" =>
-    objects, success : "success" => boolean }
-);
-/// Used by [`WorkerDeploymentsApi::delete_deployment`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteDeploymentResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteDeploymentResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteDeploymentResponseError { code : "code" => integer, documentation_url :
-    "documentation_url" => string, message : "message" => string, source : "source" =>
-    object }
-);
-/// Used by [`WorkerDeploymentsApi::delete_deployment`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteDeploymentResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteDeploymentResponseErrorSource { pointer : "pointer" => string }
-);
 /// Used by [`WorkerDeploymentsApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDeploymentBody {
     pub annotations: ::std::option::Option<CreateDeploymentBodyAnnotations>,
     pub strategy: DeploymentStrategy,
     pub versions: ::std::option::Option<::std::vec::Vec<DeploymentsDeploymentVersion>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateDeploymentBody { annotations : "annotations" => object, strategy : "strategy"
-    required, versions : "versions" => objects }
+    must => choice, versions : "versions" => objects }
 );
 impl CreateDeploymentBody {
     /// A value with the required fields set and the others empty.
@@ -375,7 +337,7 @@ impl ::std::default::Default for CreateDeploymentBody {
 pub struct CreateDeploymentBodyAnnotations {
     /// `workers/message`: Human-readable message about the deployment
     pub workers_message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -386,7 +348,7 @@ crate::runtime::object!(
 pub struct CreateDeploymentQuery {
     /// If set to true, the deployment will be created even if normally blocked by something such rolling…
     pub force: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateDeploymentQuery { force : "force" => boolean });

@@ -135,7 +135,7 @@ pub struct Domain {
     pub zone_id: ::std::option::Option<::std::string::String>,
     /// Name of the zone
     pub zone_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -153,7 +153,7 @@ pub struct AttachToDomainBody {
     /// Worker service associated with the zone and hostname
     pub service: ::std::string::String,
     pub zone_id: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -189,7 +189,7 @@ pub struct ListDomainsQuery {
     pub hostname: ::std::option::Option<::std::string::String>,
     /// Worker environment associated with the zone and hostname
     pub environment: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

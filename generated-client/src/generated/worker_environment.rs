@@ -173,7 +173,7 @@ pub struct ScriptContent {
     >,
     /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -190,13 +190,13 @@ pub struct ScriptContentTailConsumer {
     /// Optional dispatch namespace the script belongs to
     pub namespace: ::std::option::Option<::std::string::String>,
     /// Name of Worker that is to be the consumer
-    pub service: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub service: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ScriptContentTailConsumer { environment : "environment" => string, namespace :
-    "namespace" => string, service : "service" required => string }
+    "namespace" => string, service : "service" => string }
 );
 impl ScriptContentTailConsumer {
     /// A value with the required fields set and the others empty.
@@ -204,7 +204,7 @@ impl ScriptContentTailConsumer {
         Self {
             environment: ::std::option::Option::None,
             namespace: ::std::option::Option::None,
-            service: ::std::convert::Into::into(service),
+            service: ::std::option::Option::Some(::std::convert::Into::into(service)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -219,7 +219,7 @@ pub struct ScriptSettings {
     pub tail_consumers: ::std::option::Option<
         ::std::vec::Vec<ScriptContentTailConsumer>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -232,7 +232,7 @@ pub struct ScriptSettingsObservability {
     pub enabled: ::std::option::Option<bool>,
     pub head_sampling_rate: ::std::option::Option<f64>,
     pub logs: ::std::option::Option<ScriptSettingsObservabilityLogs>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -247,7 +247,7 @@ pub struct ScriptSettingsObservabilityLogs {
     pub head_sampling_rate: ::std::option::Option<f64>,
     pub invocation_logs: ::std::option::Option<bool>,
     pub persist: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -262,7 +262,7 @@ pub struct PutScriptContentFormMetadata {
     pub body_part: ::std::option::Option<::std::string::String>,
     /// Name of the part in the multipart request that contains the main module (e.g. the file exporting a…
     pub main_module: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -277,7 +277,7 @@ pub struct PatchScriptSettingsBody {
     /// Whether the API call was successful
     pub success: bool,
     pub result: ::std::option::Option<PatchScriptSettingsBodyResult>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -290,7 +290,7 @@ impl PatchScriptSettingsBody {
         Self {
             errors: ::std::option::Option::None,
             messages: ::std::option::Option::None,
-            success,
+            success: success,
             result: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -301,7 +301,7 @@ impl PatchScriptSettingsBody {
 pub struct PatchScriptSettingsBodyError {
     pub code: i64,
     pub message: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -315,7 +315,7 @@ impl PatchScriptSettingsBodyError {
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            code,
+            code: code,
             message: ::std::convert::Into::into(message),
             extra: ::std::default::Default::default(),
         }
@@ -329,7 +329,7 @@ pub struct PatchScriptSettingsBodyResult {
     pub tail_consumers: ::std::option::Option<
         ::std::vec::Vec<ScriptContentTailConsumer>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

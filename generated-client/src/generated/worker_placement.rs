@@ -57,7 +57,7 @@ impl WorkerPlacementApi {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlacementRegions {
     pub providers: ::std::option::Option<::std::vec::Vec<PlacementRegionsProvider>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PlacementRegions { providers : "providers" => objects });
@@ -66,7 +66,7 @@ crate::runtime::object!(PlacementRegions { providers : "providers" => objects })
 pub struct PlacementRegionsProvider {
     pub id: ::std::option::Option<::std::string::String>,
     pub regions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

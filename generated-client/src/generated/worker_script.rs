@@ -624,7 +624,7 @@ pub struct WorkerMetadata {
     pub version_tags: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -633,25 +633,22 @@ crate::runtime::object!(
     "compatibility_flags" => strings, bindings : "bindings", keep_bindings :
     "keep_bindings" => strings, logpush : "logpush" => boolean, migrations :
     "migrations", placement : "placement" => object, tags : "tags" => strings,
-    tail_consumers : "tail_consumers" => objects, usage_model : "usage_model",
-    version_tags : "version_tags" }
+    tail_consumers : "tail_consumers" => objects, usage_model : "usage_model" => choice,
+    version_tags : "version_tags" => map }
 );
 /// The Durable Object migrations to apply with this upload.
 ///
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum WorkerMigrations {
     Single(WorkerSingleStepMigrations),
     Stepped(WorkerSteppedMigrations),
 }
+crate::runtime::untagged!(
+    WorkerMigrations { Single(WorkerSingleStepMigrations),
+    Stepped(WorkerSteppedMigrations) }
+);
 impl ::std::convert::From<WorkerSingleStepMigrations> for WorkerMigrations {
     fn from(value: WorkerSingleStepMigrations) -> Self {
         Self::Single(value)
@@ -673,7 +670,7 @@ pub struct WorkerSingleStepMigrations {
     pub deleted_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub renamed_classes: ::std::option::Option<::std::vec::Vec<RenamedClass>>,
     pub transferred_classes: ::std::option::Option<::std::vec::Vec<TransferredClass>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -687,7 +684,7 @@ crate::runtime::object!(
 pub struct RenamedClass {
     pub from: ::std::option::Option<::std::string::String>,
     pub to: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RenamedClass { from : "from" => string, to : "to" => string });
@@ -697,7 +694,7 @@ pub struct TransferredClass {
     pub from: ::std::option::Option<::std::string::String>,
     pub from_script: ::std::option::Option<::std::string::String>,
     pub to: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -712,7 +709,7 @@ pub struct WorkerSteppedMigrations {
     /// the tag the latest migration tag must have, or the upload is rejected
     pub old_tag: ::std::option::Option<::std::string::String>,
     pub steps: ::std::option::Option<::std::vec::Vec<MigrationStep>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -726,7 +723,7 @@ pub struct MigrationStep {
     pub deleted_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub renamed_classes: ::std::option::Option<::std::vec::Vec<RenamedClass>>,
     pub transferred_classes: ::std::option::Option<::std::vec::Vec<TransferredClass>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -741,10 +738,10 @@ crate::runtime::object!(
 pub struct WorkerPlacement {
     /// Smart Placement
     pub mode: ::std::option::Option<WorkerPlacementMode>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(WorkerPlacement { mode : "mode" });
+crate::runtime::object!(WorkerPlacement { mode : "mode" => choice });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -800,7 +797,7 @@ pub struct TailConsumer {
     pub environment: ::std::option::Option<::std::string::String>,
     /// its dispatch namespace
     pub namespace: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -900,7 +897,7 @@ pub struct Worker {
     pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
     /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -921,7 +918,7 @@ crate::runtime::object!(
 pub struct WorkerNamedHandler {
     pub handlers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -933,7 +930,7 @@ pub struct WorkerObservability {
     pub enabled: ::std::option::Option<bool>,
     pub head_sampling_rate: ::std::option::Option<f64>,
     pub logs: ::std::option::Option<WorkerObservabilityLogs>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -948,7 +945,7 @@ pub struct WorkerObservabilityLogs {
     pub head_sampling_rate: ::std::option::Option<f64>,
     pub invocation_logs: ::std::option::Option<bool>,
     pub persist: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -961,7 +958,7 @@ crate::runtime::object!(
 pub struct ListWorkersItemPlacement {
     pub last_analyzed_at: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -974,7 +971,7 @@ pub struct WorkerRoute {
     pub id: ::std::option::Option<::std::string::String>,
     pub pattern: ::std::option::Option<::serde_json::Value>,
     pub script: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -989,13 +986,13 @@ pub struct WorkerTailConsumer {
     /// Optional dispatch namespace the script belongs to
     pub namespace: ::std::option::Option<::std::string::String>,
     /// Name of Worker that is to be the consumer
-    pub service: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub service: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     WorkerTailConsumer { environment : "environment" => string, namespace : "namespace"
-    => string, service : "service" required => string }
+    => string, service : "service" => string }
 );
 impl WorkerTailConsumer {
     /// A value with the required fields set and the others empty.
@@ -1003,7 +1000,7 @@ impl WorkerTailConsumer {
         Self {
             environment: ::std::option::Option::None,
             namespace: ::std::option::Option::None,
-            service: ::std::convert::Into::into(service),
+            service: ::std::option::Option::Some(::std::convert::Into::into(service)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1018,7 +1015,7 @@ pub struct SearchWorkersItem {
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub script_name: ::std::option::Option<::std::string::String>,
     pub service_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1064,7 +1061,7 @@ pub struct UploadWorkerModuleResponse {
     pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
     /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1086,7 +1083,7 @@ crate::runtime::object!(
 pub struct UploadWorkerModuleResponseNamedHandler {
     pub handlers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1100,7 +1097,7 @@ pub struct AssetsUploadSession {
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     pub jwt: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1124,7 +1121,7 @@ pub struct ScriptContent {
     pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
     /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1141,7 +1138,7 @@ pub struct ScriptSettings {
     pub observability: ::std::option::Option<WorkerObservability>,
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1169,7 +1166,7 @@ pub struct Settings {
     pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
     /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1188,7 +1185,7 @@ pub struct SettingsBinding {
     /// Namespace identifier tag
     pub namespace_id: ::std::option::Option<::std::string::String>,
     /// The class of resource that the binding provides
-    pub r#type: SettingsBindingType,
+    pub r#type: ::std::option::Option<SettingsBindingType>,
     /// Optional environment if the Worker utilizes one
     pub environment: ::std::option::Option<::std::string::String>,
     /// Name of Worker to bind to
@@ -1210,12 +1207,12 @@ pub struct SettingsBinding {
     pub outbound: ::std::option::Option<SettingsBindingOutbound>,
     /// ID of the certificate to bind to
     pub certificate_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     SettingsBinding { name : "name" required => string, namespace_id : "namespace_id" =>
-    string, r#type : "type" required, environment : "environment" => string, service :
+    string, r#type : "type" => choice, environment : "environment" => string, service :
     "service" => string, class_name : "class_name" => string, script_name : "script_name"
     => string, bucket_name : "bucket_name" => string, queue_name : "queue_name" =>
     string, binding : "binding" => string, id : "id" => string, namespace : "namespace"
@@ -1231,7 +1228,7 @@ impl SettingsBinding {
         Self {
             name: ::std::convert::Into::into(name),
             namespace_id: ::std::option::Option::None,
-            r#type,
+            r#type: ::std::option::Option::Some(r#type),
             environment: ::std::option::Option::None,
             service: ::std::option::Option::None,
             class_name: ::std::option::Option::None,
@@ -1327,7 +1324,7 @@ pub struct SettingsBindingOutbound {
     /// Pass information from the Dispatch Worker to the Outbound Worker through the parameters
     pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub worker: ::std::option::Option<SettingsBindingOutboundWorker>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1340,7 +1337,7 @@ pub struct SettingsBindingOutboundWorker {
     pub environment: ::std::option::Option<::std::string::String>,
     /// Name of the outbound worker
     pub service: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1352,7 +1349,7 @@ crate::runtime::object!(
 pub struct SettingsLimits {
     /// The amount of CPU time this Worker can use in milliseconds
     pub cpu_ms: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SettingsLimits { cpu_ms : "cpu_ms" => integer });
@@ -1370,7 +1367,7 @@ pub struct SettingsMigrations {
     pub renamed_classes: ::std::option::Option<::std::vec::Vec<RenamedClass>>,
     pub transferred_classes: ::std::option::Option<::std::vec::Vec<TransferredClass>>,
     pub steps: ::std::option::Option<::std::vec::Vec<SettingsMigrationsStep>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1388,7 +1385,7 @@ pub struct SettingsMigrationsStep {
     pub new_classes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub renamed_classes: ::std::option::Option<::std::vec::Vec<RenamedClass>>,
     pub transferred_classes: ::std::option::Option<::std::vec::Vec<TransferredClass>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1401,7 +1398,7 @@ crate::runtime::object!(
 pub struct WorkerSubdomain {
     pub enabled: ::std::option::Option<bool>,
     pub previews_enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1413,7 +1410,7 @@ crate::runtime::object!(
 pub struct UsageModel {
     pub usage_model: ::std::option::Option<::std::string::String>,
     pub user_limits: ::std::option::Option<SettingsLimits>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1425,7 +1422,7 @@ crate::runtime::object!(
 pub struct UploadWorkerModuleQuery {
     /// Rollback to provided deployment based on deployment ID
     pub rollback_to: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1436,7 +1433,7 @@ crate::runtime::object!(
 pub struct DeleteWorkerQuery {
     /// If set to true, delete will not be stopped by associated service binding, durable object, or other…
     pub force: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteWorkerQuery { force : "force" => boolean });
@@ -1447,7 +1444,7 @@ pub struct PutScriptContentFormMetadata {
     pub body_part: ::std::option::Option<::std::string::String>,
     /// Name of the part in the multipart request that contains the main module (e.g. the file exporting a…
     pub main_module: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1460,7 +1457,7 @@ pub struct PatchScriptSettingsBody {
     /// Whether Logpush is turned on for the Worker
     pub logpush: ::std::option::Option<bool>,
     pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1489,7 +1486,7 @@ pub struct PatchSettingsFormSettings {
     pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
     /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1525,11 +1522,11 @@ pub struct PatchSettingsFormSettingsBinding {
     pub outbound: ::std::option::Option<SettingsBindingOutbound>,
     /// ID of the certificate to bind to
     pub certificate_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchSettingsFormSettingsBinding { r#type : "type" required, environment :
+    PatchSettingsFormSettingsBinding { r#type : "type" must => choice, environment :
     "environment" => string, service : "service" => string, class_name : "class_name" =>
     string, script_name : "script_name" => string, bucket_name : "bucket_name" => string,
     queue_name : "queue_name" => string, id : "id" => string, name : "name" => string,
@@ -1540,7 +1537,7 @@ impl PatchSettingsFormSettingsBinding {
     /// A value with the required fields set and the others empty.
     pub fn new(r#type: SettingsBindingType) -> Self {
         Self {
-            r#type,
+            r#type: r#type,
             environment: ::std::option::Option::None,
             service: ::std::option::Option::None,
             class_name: ::std::option::Option::None,

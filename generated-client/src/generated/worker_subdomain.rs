@@ -100,7 +100,7 @@ impl WorkerSubdomainApi {
 pub struct Subdomain {
     pub subdomain: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

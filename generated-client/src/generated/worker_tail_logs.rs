@@ -87,9 +87,7 @@ impl WorkerTailLogsApi {
         account_id: &str,
         script_name: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteTailResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -111,46 +109,10 @@ pub struct Tails {
     pub expires_at: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Tails { expires_at : "expires_at" => string, id : "id" => string, url : "url" =>
     string }
 );
-/// Used by [`WorkerTailLogsApi::delete_tail`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteTailResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteTailResponseError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeleteTailResponseError>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteTailResponse { errors : "errors" => objects, messages : "messages" => objects,
-    success : "success" => boolean }
-);
-/// Used by [`WorkerTailLogsApi::delete_tail`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteTailResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteTailResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteTailResponseError { code : "code" => integer, documentation_url :
-    "documentation_url" => string, message : "message" => string, source : "source" =>
-    object }
-);
-/// Used by [`WorkerTailLogsApi::delete_tail`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteTailResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(DeleteTailResponseErrorSource { pointer : "pointer" => string });

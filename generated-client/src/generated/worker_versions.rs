@@ -118,7 +118,7 @@ pub struct UploadVersionResponse {
     pub number: ::std::option::Option<f64>,
     pub resources: ::std::option::Option<UploadVersionResponseResources>,
     pub startup_time_ms: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -136,7 +136,7 @@ pub struct UploadVersionResponseMetadata {
     pub has_preview: ::std::option::Option<bool>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -155,7 +155,7 @@ pub struct UploadVersionResponseResources {
     pub script_runtime: ::std::option::Option<
         UploadVersionResponseResourcesScriptRuntime,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -171,7 +171,7 @@ pub struct UploadVersionResponseResourcesScript {
     pub named_handlers: ::std::option::Option<
         ::std::vec::Vec<UploadVersionResponseResourcesScriptNamedHandler>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -184,7 +184,7 @@ crate::runtime::object!(
 pub struct UploadVersionResponseResourcesScriptNamedHandler {
     pub handlers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -201,7 +201,7 @@ pub struct UploadVersionResponseResourcesScriptRuntime {
     pub limits: ::std::option::Option<UploadVersionResponseResourcesScriptRuntimeLimits>,
     pub migration_tag: ::std::option::Option<::std::string::String>,
     pub usage_model: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -214,7 +214,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionResponseResourcesScriptRuntimeLimits {
     pub cpu_ms: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -224,7 +224,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Versions {
     pub items: ::std::option::Option<::std::vec::Vec<VersionsItem>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Versions { items : "items" => objects });
@@ -234,7 +234,7 @@ pub struct VersionsItem {
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<UploadVersionResponseMetadata>,
     pub number: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -248,7 +248,7 @@ pub struct Version {
     pub metadata: ::std::option::Option<UploadVersionResponseMetadata>,
     pub number: ::std::option::Option<f64>,
     pub resources: ::std::option::Option<UploadVersionResponseResources>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -274,14 +274,14 @@ pub struct UploadVersionFormMetadata {
     pub main_module: ::std::option::Option<::std::string::String>,
     /// Usage model to apply to invocations
     pub usage_model: ::std::option::Option<UploadVersionFormMetadataUsageModel>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UploadVersionFormMetadata { annotations : "annotations" => object, bindings :
     "bindings", compatibility_date : "compatibility_date" => string, compatibility_flags
     : "compatibility_flags" => strings, keep_bindings : "keep_bindings" => strings,
-    main_module : "main_module" => string, usage_model : "usage_model" }
+    main_module : "main_module" => string, usage_model : "usage_model" => choice }
 );
 /// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -290,7 +290,7 @@ pub struct UploadVersionFormMetadataAnnotations {
     pub workers_message: ::std::option::Option<::std::string::String>,
     /// `workers/tag`: User-provided identifier for the version
     pub workers_tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -354,7 +354,7 @@ pub struct ListVersionsQuery {
     pub page: ::std::option::Option<i64>,
     /// Items per-page
     pub per_page: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

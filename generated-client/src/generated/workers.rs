@@ -198,9 +198,7 @@ impl WorkersApi {
         &self,
         account_id: &str,
         worker_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteWorkerResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -228,7 +226,7 @@ pub struct Build {
     pub status: ::std::option::Option<::std::string::String>,
     pub stopped_on: ::std::option::Option<::std::string::String>,
     pub trigger: ::std::option::Option<BuildTrigger>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -258,7 +256,7 @@ pub struct BuildBuildTriggerMetadata {
     pub provider_type: ::std::option::Option<::serde_json::Value>,
     pub repo_name: ::std::option::Option<::std::string::String>,
     pub root_directory: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -267,7 +265,7 @@ crate::runtime::object!(
     string, build_token_uuid : "build_token_uuid" => string, build_trigger_source :
     "build_trigger_source" => json, commit_hash : "commit_hash" => string, commit_message
     : "commit_message" => string, deploy_command : "deploy_command" => string,
-    environment_variables : "environment_variables", provider_account_name :
+    environment_variables : "environment_variables" => map, provider_account_name :
     "provider_account_name" => string, provider_type : "provider_type" => json, repo_name
     : "repo_name" => string, root_directory : "root_directory" => string }
 );
@@ -276,7 +274,7 @@ crate::runtime::object!(
 pub struct BuildPullRequest {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub pull_request_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -301,7 +299,7 @@ pub struct BuildTrigger {
     pub root_directory: ::std::option::Option<::std::string::String>,
     pub trigger_name: ::std::option::Option<::std::string::String>,
     pub trigger_uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -327,7 +325,7 @@ pub struct BuildTriggerRepoConnection {
     pub repo_connection_uuid: ::std::option::Option<::std::string::String>,
     pub repo_id: ::std::option::Option<::std::string::String>,
     pub repo_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -358,7 +356,7 @@ pub struct Trigger {
     pub root_directory: ::std::option::Option<::std::string::String>,
     pub trigger_name: ::std::option::Option<::std::string::String>,
     pub trigger_uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -387,7 +385,7 @@ pub struct Worker {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tail_consumers: ::std::option::Option<::std::vec::Vec<WorkerTailConsumer>>,
     pub updated_on: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -403,7 +401,7 @@ pub struct WorkerObservability {
     pub enabled: ::std::option::Option<bool>,
     pub head_sampling_rate: ::std::option::Option<f64>,
     pub logs: ::std::option::Option<WorkerObservabilityLogs>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -416,7 +414,7 @@ pub struct WorkerObservabilityLogs {
     pub enabled: ::std::option::Option<bool>,
     pub head_sampling_rate: ::std::option::Option<f64>,
     pub invocation_logs: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -435,7 +433,7 @@ pub struct WorkerReferences {
     >,
     pub queues: ::std::option::Option<::std::vec::Vec<WorkerReferencesQueue>>,
     pub workers: ::std::option::Option<::std::vec::Vec<WorkerReferencesWorker>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -450,7 +448,7 @@ pub struct WorkerReferencesDispatchNamespaceOutbound {
     pub namespace_name: ::std::option::Option<::std::string::String>,
     pub worker_id: ::std::option::Option<::std::string::String>,
     pub worker_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -466,7 +464,7 @@ pub struct WorkerReferencesDomain {
     pub id: ::std::option::Option<::std::string::String>,
     pub zone_id: ::std::option::Option<::std::string::String>,
     pub zone_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -480,7 +478,7 @@ pub struct WorkerReferencesQueue {
     pub queue_consumer_id: ::std::option::Option<::std::string::String>,
     pub queue_id: ::std::option::Option<::std::string::String>,
     pub queue_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -492,7 +490,7 @@ crate::runtime::object!(
 pub struct WorkerReferencesWorker {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -503,7 +501,7 @@ crate::runtime::object!(
 pub struct WorkerSubdomain {
     pub enabled: ::std::option::Option<bool>,
     pub previews_enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -514,45 +512,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkerTailConsumer {
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(WorkerTailConsumer { name : "name" => string });
-/// Used by [`WorkersApi::delete_worker`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteWorkerResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteWorkerResponseError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeleteWorkerResponseError>>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteWorkerResponse { errors : "errors" => objects, messages : "messages" =>
-    objects, success : "success" => boolean }
-);
-/// Used by [`WorkersApi::delete_worker`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteWorkerResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteWorkerResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteWorkerResponseError { code : "code" => integer, documentation_url :
-    "documentation_url" => string, message : "message" => string, source : "source" =>
-    object }
-);
-/// Used by [`WorkersApi::delete_worker`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteWorkerResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteWorkerResponseErrorSource { pointer : "pointer" => string }
-);

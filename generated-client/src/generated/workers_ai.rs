@@ -202,7 +202,7 @@ impl WorkersAiApi {
 pub struct ModelSchema {
     pub input: ::std::option::Option<ModelSchemaInput>,
     pub output: ::std::option::Option<ModelSchemaInput>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -215,7 +215,7 @@ pub struct ModelSchemaInput {
     pub additional_properties: ::std::option::Option<bool>,
     pub description: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -231,7 +231,7 @@ pub struct ConvertFilesIntoMarkdownItem {
     pub mime_type: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub tokens: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -245,7 +245,7 @@ pub struct ConvertedFormatsSupported {
     pub extension: ::std::option::Option<::std::string::String>,
     /// `mimeType`
     pub mime_type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -257,7 +257,7 @@ crate::runtime::object!(
 pub struct GetModelSchemaQuery {
     /// Model Name
     pub model: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetModelSchemaQuery { model : "model" required => string });
@@ -285,7 +285,7 @@ pub struct ModelSearchQuery {
     pub hide_experimental: ::std::option::Option<bool>,
     /// Search
     pub search: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -325,7 +325,7 @@ pub struct ExecuteAiModelBody {
     pub target_lang: ::std::option::Option<::std::string::String>,
     pub input_text: ::std::option::Option<::std::string::String>,
     pub max_length: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -348,7 +348,7 @@ crate::runtime::object!(
 pub struct ExecuteAiModelBodyFunction {
     pub code: ::std::string::String,
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -373,7 +373,7 @@ impl ExecuteAiModelBodyFunction {
 pub struct ExecuteAiModelBodyMessage {
     pub content: ::std::string::String,
     pub role: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -401,7 +401,7 @@ pub struct ExecuteAiModelBodyTool {
     pub parameters: ::std::option::Option<ExecuteAiModelBodyToolParameters>,
     pub function: ::std::option::Option<ExecuteAiModelBodyToolFunction>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -417,12 +417,12 @@ pub struct ExecuteAiModelBodyToolParameters {
     >,
     pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteAiModelBodyToolParameters { properties : "properties", required : "required"
-    => strings, r#type : "type" required => string }
+    ExecuteAiModelBodyToolParameters { properties : "properties" => map, required :
+    "required" => strings, r#type : "type" required => string }
 );
 impl ExecuteAiModelBodyToolParameters {
     /// A value with the required fields set and the others empty.
@@ -441,7 +441,7 @@ pub struct ExecuteAiModelBodyToolFunction {
     pub description: ::std::string::String,
     pub name: ::std::string::String,
     pub parameters: ::std::option::Option<ExecuteAiModelBodyToolParameters>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -126,22 +126,22 @@ impl WorkersAiFinetuneApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateFinetuneResponse {
     /// RFC 3339 date-time
-    pub created_at: ::std::string::String,
+    pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::string::String,
-    pub model: ::std::string::String,
+    pub model: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_at: ::std::string::String,
+    pub modified_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
-    pub public: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub public: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateFinetuneResponse { created_at : "created_at" required => string, description :
-    "description" => string, id : "id" required => string, model : "model" required =>
-    string, modified_at : "modified_at" required => string, name : "name" required =>
-    string, public : "public" required => boolean }
+    CreateFinetuneResponse { created_at : "created_at" => string, description :
+    "description" => string, id : "id" required => string, model : "model" => string,
+    modified_at : "modified_at" => string, name : "name" required => string, public :
+    "public" => boolean }
 );
 impl CreateFinetuneResponse {
     /// A value with the required fields set and the others empty.
@@ -154,13 +154,17 @@ impl CreateFinetuneResponse {
         public: bool,
     ) -> Self {
         Self {
-            created_at: ::std::convert::Into::into(created_at),
+            created_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_at),
+            ),
             description: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            model: ::std::convert::Into::into(model),
-            modified_at: ::std::convert::Into::into(modified_at),
+            model: ::std::option::Option::Some(::std::convert::Into::into(model)),
+            modified_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_at),
+            ),
             name: ::std::convert::Into::into(name),
-            public,
+            public: ::std::option::Option::Some(public),
             extra: ::std::default::Default::default(),
         }
     }
@@ -169,20 +173,20 @@ impl CreateFinetuneResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finetunes {
     /// RFC 3339 date-time
-    pub created_at: ::std::string::String,
+    pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::string::String,
-    pub model: ::std::string::String,
+    pub model: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub modified_at: ::std::string::String,
+    pub modified_at: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Finetunes { created_at : "created_at" required => string, description : "description"
-    => string, id : "id" required => string, model : "model" required => string,
-    modified_at : "modified_at" required => string, name : "name" required => string }
+    Finetunes { created_at : "created_at" => string, description : "description" =>
+    string, id : "id" required => string, model : "model" => string, modified_at :
+    "modified_at" => string, name : "name" required => string }
 );
 impl Finetunes {
     /// A value with the required fields set and the others empty.
@@ -194,11 +198,15 @@ impl Finetunes {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            created_at: ::std::convert::Into::into(created_at),
+            created_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_at),
+            ),
             description: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            model: ::std::convert::Into::into(model),
-            modified_at: ::std::convert::Into::into(modified_at),
+            model: ::std::option::Option::Some(::std::convert::Into::into(model)),
+            modified_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_at),
+            ),
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }
@@ -208,23 +216,22 @@ impl Finetunes {
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadFinetuneAssetResponse {
     pub success: ::std::option::Option<bool>,
-    pub bucket_name: ::std::string::String,
+    pub bucket_name: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub created_at: ::std::string::String,
-    pub file_name: ::std::string::String,
-    pub finetune_id: ::std::string::String,
+    pub created_at: ::std::option::Option<::std::string::String>,
+    pub file_name: ::std::option::Option<::std::string::String>,
+    pub finetune_id: ::std::option::Option<::std::string::String>,
     pub id: ::std::string::String,
     /// RFC 3339 date-time
-    pub modified_at: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub modified_at: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UploadFinetuneAssetResponse { success : "success" => boolean, bucket_name :
-    "bucket_name" required => string, created_at : "created_at" required => string,
-    file_name : "file_name" required => string, finetune_id : "finetune_id" required =>
-    string, id : "id" required => string, modified_at : "modified_at" required => string
-    }
+    "bucket_name" => string, created_at : "created_at" => string, file_name : "file_name"
+    => string, finetune_id : "finetune_id" => string, id : "id" required => string,
+    modified_at : "modified_at" => string }
 );
 impl UploadFinetuneAssetResponse {
     /// A value with the required fields set and the others empty.
@@ -238,12 +245,22 @@ impl UploadFinetuneAssetResponse {
     ) -> Self {
         Self {
             success: ::std::option::Option::None,
-            bucket_name: ::std::convert::Into::into(bucket_name),
-            created_at: ::std::convert::Into::into(created_at),
-            file_name: ::std::convert::Into::into(file_name),
-            finetune_id: ::std::convert::Into::into(finetune_id),
+            bucket_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(bucket_name),
+            ),
+            created_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_at),
+            ),
+            file_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(file_name),
+            ),
+            finetune_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(finetune_id),
+            ),
             id: ::std::convert::Into::into(id),
-            modified_at: ::std::convert::Into::into(modified_at),
+            modified_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_at),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -255,7 +272,7 @@ pub struct CreateFinetuneBody {
     pub model: ::std::string::String,
     pub name: ::std::string::String,
     pub public: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -286,7 +303,7 @@ pub struct ListPublicFinetunesQuery {
     pub offset: ::std::option::Option<f64>,
     /// `orderBy`: Order By Column Name
     pub order_by: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -86,7 +86,7 @@ impl WorkersAiSummarizationApi {
 pub struct ExecuteCfFacebookBartLargeCnnModelBody {
     pub input_text: ::std::string::String,
     pub max_length: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

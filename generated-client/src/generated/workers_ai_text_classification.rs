@@ -113,7 +113,7 @@ impl WorkersAiTextClassificationApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecuteCfHuggingfaceDistilbertSst2Int8ModelBody {
     pub text: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

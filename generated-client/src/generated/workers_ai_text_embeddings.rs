@@ -355,7 +355,7 @@ impl WorkersAiTextEmbeddingsApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecuteCfBaaiBgeBaseEnV15ModelBody {
     pub text: ::serde_json::Value,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -365,7 +365,7 @@ impl ExecuteCfBaaiBgeBaseEnV15ModelBody {
     /// A value with the required fields set and the others empty.
     pub fn new(text: ::serde_json::Value) -> Self {
         Self {
-            text,
+            text: text,
             extra: ::std::default::Default::default(),
         }
     }

@@ -1407,18 +1407,16 @@ impl WorkersAiTextGenerationApi {
 }
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody {
     Variant1(ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1),
     Variant2(ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody {
+    Variant1(ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1),
+    Variant2(ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1>
 for ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody {
     fn from(value: ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1) -> Self {
@@ -1448,7 +1446,7 @@ pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1506,7 +1504,7 @@ pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1523,7 +1521,7 @@ crate::runtime::object!(
 pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function {
     pub code: ::std::string::String,
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1548,7 +1546,7 @@ impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function {
 pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message {
     pub content: ::std::string::String,
     pub role: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1580,7 +1578,7 @@ pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool {
         ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunction,
     >,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1596,13 +1594,13 @@ pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParamet
     >,
     pub required: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters { properties
-    : "properties", required : "required" => strings, r#type : "type" required => string
-    }
+    : "properties" => map, required : "required" => strings, r#type : "type" required =>
+    string }
 );
 impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters {
     /// A value with the required fields set and the others empty.
@@ -1623,7 +1621,7 @@ pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunctio
     pub parameters: ::std::option::Option<
         ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1647,18 +1645,16 @@ impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunction {
 }
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfDefogSqlcoder7b2ModelBody {
     Variant1(ExecuteCfDefogSqlcoder7b2ModelBodyVariant1),
     Variant2(ExecuteCfDefogSqlcoder7b2ModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfDefogSqlcoder7b2ModelBody {
+    Variant1(ExecuteCfDefogSqlcoder7b2ModelBodyVariant1),
+    Variant2(ExecuteCfDefogSqlcoder7b2ModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfDefogSqlcoder7b2ModelBodyVariant1>
 for ExecuteCfDefogSqlcoder7b2ModelBody {
     fn from(value: ExecuteCfDefogSqlcoder7b2ModelBodyVariant1) -> Self {
@@ -1688,7 +1684,7 @@ pub struct ExecuteCfDefogSqlcoder7b2ModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1746,7 +1742,7 @@ pub struct ExecuteCfDefogSqlcoder7b2ModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1759,18 +1755,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody {
     Variant1(ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1),
     Variant2(ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody {
+    Variant1(ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1),
+    Variant2(ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1>
 for ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody {
     fn from(value: ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1) -> Self {
@@ -1800,7 +1794,7 @@ pub struct ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1858,7 +1852,7 @@ pub struct ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1872,18 +1866,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfGoogleGemma2bItLoraModelBody {
     Variant1(ExecuteCfGoogleGemma2bItLoraModelBodyVariant1),
     Variant2(ExecuteCfGoogleGemma2bItLoraModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfGoogleGemma2bItLoraModelBody {
+    Variant1(ExecuteCfGoogleGemma2bItLoraModelBodyVariant1),
+    Variant2(ExecuteCfGoogleGemma2bItLoraModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfGoogleGemma2bItLoraModelBodyVariant1>
 for ExecuteCfGoogleGemma2bItLoraModelBody {
     fn from(value: ExecuteCfGoogleGemma2bItLoraModelBodyVariant1) -> Self {
@@ -1913,7 +1905,7 @@ pub struct ExecuteCfGoogleGemma2bItLoraModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1971,7 +1963,7 @@ pub struct ExecuteCfGoogleGemma2bItLoraModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1985,18 +1977,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfGoogleGemma7bItLoraModelBody {
     Variant1(ExecuteCfGoogleGemma7bItLoraModelBodyVariant1),
     Variant2(ExecuteCfGoogleGemma7bItLoraModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfGoogleGemma7bItLoraModelBody {
+    Variant1(ExecuteCfGoogleGemma7bItLoraModelBodyVariant1),
+    Variant2(ExecuteCfGoogleGemma7bItLoraModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfGoogleGemma7bItLoraModelBodyVariant1>
 for ExecuteCfGoogleGemma7bItLoraModelBody {
     fn from(value: ExecuteCfGoogleGemma7bItLoraModelBodyVariant1) -> Self {
@@ -2026,7 +2016,7 @@ pub struct ExecuteCfGoogleGemma7bItLoraModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2084,7 +2074,7 @@ pub struct ExecuteCfGoogleGemma7bItLoraModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2098,18 +2088,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody {
     Variant1(ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1),
     Variant2(ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody {
+    Variant1(ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1),
+    Variant2(ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1>
 for ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody {
     fn from(value: ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1) -> Self {
@@ -2139,7 +2127,7 @@ pub struct ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2197,7 +2185,7 @@ pub struct ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2211,18 +2199,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfMetaLlama27bChatFp16ModelBody {
     Variant1(ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1),
     Variant2(ExecuteCfMetaLlama27bChatFp16ModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfMetaLlama27bChatFp16ModelBody {
+    Variant1(ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1),
+    Variant2(ExecuteCfMetaLlama27bChatFp16ModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1>
 for ExecuteCfMetaLlama27bChatFp16ModelBody {
     fn from(value: ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1) -> Self {
@@ -2252,7 +2238,7 @@ pub struct ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2310,7 +2296,7 @@ pub struct ExecuteCfMetaLlama27bChatFp16ModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2324,18 +2310,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfMetaLlama38bInstructModelBody {
     Variant1(ExecuteCfMetaLlama38bInstructModelBodyVariant1),
     Variant2(ExecuteCfMetaLlama38bInstructModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfMetaLlama38bInstructModelBody {
+    Variant1(ExecuteCfMetaLlama38bInstructModelBodyVariant1),
+    Variant2(ExecuteCfMetaLlama38bInstructModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfMetaLlama38bInstructModelBodyVariant1>
 for ExecuteCfMetaLlama38bInstructModelBody {
     fn from(value: ExecuteCfMetaLlama38bInstructModelBodyVariant1) -> Self {
@@ -2365,7 +2349,7 @@ pub struct ExecuteCfMetaLlama38bInstructModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2423,7 +2407,7 @@ pub struct ExecuteCfMetaLlama38bInstructModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2437,18 +2421,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfMetaLlama38bInstructAwqModelBody {
     Variant1(ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1),
     Variant2(ExecuteCfMetaLlama38bInstructAwqModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfMetaLlama38bInstructAwqModelBody {
+    Variant1(ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1),
+    Variant2(ExecuteCfMetaLlama38bInstructAwqModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1>
 for ExecuteCfMetaLlama38bInstructAwqModelBody {
     fn from(value: ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1) -> Self {
@@ -2478,7 +2460,7 @@ pub struct ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2536,7 +2518,7 @@ pub struct ExecuteCfMetaLlama38bInstructAwqModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2550,18 +2532,15 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfMicrosoftPhi2ModelBody {
     Variant1(ExecuteCfMicrosoftPhi2ModelBodyVariant1),
     Variant2(ExecuteCfMicrosoftPhi2ModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfMicrosoftPhi2ModelBody { Variant1(ExecuteCfMicrosoftPhi2ModelBodyVariant1),
+    Variant2(ExecuteCfMicrosoftPhi2ModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfMicrosoftPhi2ModelBodyVariant1>
 for ExecuteCfMicrosoftPhi2ModelBody {
     fn from(value: ExecuteCfMicrosoftPhi2ModelBodyVariant1) -> Self {
@@ -2591,7 +2570,7 @@ pub struct ExecuteCfMicrosoftPhi2ModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2649,7 +2628,7 @@ pub struct ExecuteCfMicrosoftPhi2ModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2662,18 +2641,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfMistralMistral7bInstructV02LoraModelBody {
     Variant1(ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1),
     Variant2(ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfMistralMistral7bInstructV02LoraModelBody {
+    Variant1(ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1),
+    Variant2(ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1>
 for ExecuteCfMistralMistral7bInstructV02LoraModelBody {
     fn from(value: ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1) -> Self {
@@ -2703,7 +2680,7 @@ pub struct ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2761,7 +2738,7 @@ pub struct ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2775,18 +2752,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfOpenchatOpenchat350106ModelBody {
     Variant1(ExecuteCfOpenchatOpenchat350106ModelBodyVariant1),
     Variant2(ExecuteCfOpenchatOpenchat350106ModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfOpenchatOpenchat350106ModelBody {
+    Variant1(ExecuteCfOpenchatOpenchat350106ModelBodyVariant1),
+    Variant2(ExecuteCfOpenchatOpenchat350106ModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfOpenchatOpenchat350106ModelBodyVariant1>
 for ExecuteCfOpenchatOpenchat350106ModelBody {
     fn from(value: ExecuteCfOpenchatOpenchat350106ModelBodyVariant1) -> Self {
@@ -2816,7 +2791,7 @@ pub struct ExecuteCfOpenchatOpenchat350106ModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2874,7 +2849,7 @@ pub struct ExecuteCfOpenchatOpenchat350106ModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2888,18 +2863,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfQwenQwen1505bChatModelBody {
     Variant1(ExecuteCfQwenQwen1505bChatModelBodyVariant1),
     Variant2(ExecuteCfQwenQwen1505bChatModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfQwenQwen1505bChatModelBody {
+    Variant1(ExecuteCfQwenQwen1505bChatModelBodyVariant1),
+    Variant2(ExecuteCfQwenQwen1505bChatModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfQwenQwen1505bChatModelBodyVariant1>
 for ExecuteCfQwenQwen1505bChatModelBody {
     fn from(value: ExecuteCfQwenQwen1505bChatModelBodyVariant1) -> Self {
@@ -2929,7 +2902,7 @@ pub struct ExecuteCfQwenQwen1505bChatModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2987,7 +2960,7 @@ pub struct ExecuteCfQwenQwen1505bChatModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3000,18 +2973,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfQwenQwen1518bChatModelBody {
     Variant1(ExecuteCfQwenQwen1518bChatModelBodyVariant1),
     Variant2(ExecuteCfQwenQwen1518bChatModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfQwenQwen1518bChatModelBody {
+    Variant1(ExecuteCfQwenQwen1518bChatModelBodyVariant1),
+    Variant2(ExecuteCfQwenQwen1518bChatModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfQwenQwen1518bChatModelBodyVariant1>
 for ExecuteCfQwenQwen1518bChatModelBody {
     fn from(value: ExecuteCfQwenQwen1518bChatModelBodyVariant1) -> Self {
@@ -3041,7 +3012,7 @@ pub struct ExecuteCfQwenQwen1518bChatModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3099,7 +3070,7 @@ pub struct ExecuteCfQwenQwen1518bChatModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3112,18 +3083,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfQwenQwen1514bChatAwqModelBody {
     Variant1(ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1),
     Variant2(ExecuteCfQwenQwen1514bChatAwqModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfQwenQwen1514bChatAwqModelBody {
+    Variant1(ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1),
+    Variant2(ExecuteCfQwenQwen1514bChatAwqModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1>
 for ExecuteCfQwenQwen1514bChatAwqModelBody {
     fn from(value: ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1) -> Self {
@@ -3153,7 +3122,7 @@ pub struct ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3211,7 +3180,7 @@ pub struct ExecuteCfQwenQwen1514bChatAwqModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3225,18 +3194,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfQwenQwen157bChatAwqModelBody {
     Variant1(ExecuteCfQwenQwen157bChatAwqModelBodyVariant1),
     Variant2(ExecuteCfQwenQwen157bChatAwqModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfQwenQwen157bChatAwqModelBody {
+    Variant1(ExecuteCfQwenQwen157bChatAwqModelBodyVariant1),
+    Variant2(ExecuteCfQwenQwen157bChatAwqModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfQwenQwen157bChatAwqModelBodyVariant1>
 for ExecuteCfQwenQwen157bChatAwqModelBody {
     fn from(value: ExecuteCfQwenQwen157bChatAwqModelBodyVariant1) -> Self {
@@ -3266,7 +3233,7 @@ pub struct ExecuteCfQwenQwen157bChatAwqModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3324,7 +3291,7 @@ pub struct ExecuteCfQwenQwen157bChatAwqModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3338,18 +3305,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody {
     Variant1(ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1),
     Variant2(ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody {
+    Variant1(ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1),
+    Variant2(ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1>
 for ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody {
     fn from(value: ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1) -> Self {
@@ -3379,7 +3344,7 @@ pub struct ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3437,7 +3402,7 @@ pub struct ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3451,18 +3416,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfTiiuaeFalcon7bInstructModelBody {
     Variant1(ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1),
     Variant2(ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfTiiuaeFalcon7bInstructModelBody {
+    Variant1(ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1),
+    Variant2(ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1>
 for ExecuteCfTiiuaeFalcon7bInstructModelBody {
     fn from(value: ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1) -> Self {
@@ -3492,7 +3455,7 @@ pub struct ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3550,7 +3513,7 @@ pub struct ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3564,18 +3527,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteCfTinyllamaTinyllama11bChatV10ModelBody {
     Variant1(ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1),
     Variant2(ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteCfTinyllamaTinyllama11bChatV10ModelBody {
+    Variant1(ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1),
+    Variant2(ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1>
 for ExecuteCfTinyllamaTinyllama11bChatV10ModelBody {
     fn from(value: ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1) -> Self {
@@ -3605,7 +3566,7 @@ pub struct ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3663,7 +3624,7 @@ pub struct ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3677,18 +3638,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteHfMistralMistral7bInstructV02ModelBody {
     Variant1(ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1),
     Variant2(ExecuteHfMistralMistral7bInstructV02ModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteHfMistralMistral7bInstructV02ModelBody {
+    Variant1(ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1),
+    Variant2(ExecuteHfMistralMistral7bInstructV02ModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1>
 for ExecuteHfMistralMistral7bInstructV02ModelBody {
     fn from(value: ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1) -> Self {
@@ -3718,7 +3677,7 @@ pub struct ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3776,7 +3735,7 @@ pub struct ExecuteHfMistralMistral7bInstructV02ModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3790,18 +3749,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteHfNexusflowStarlingLm7bBetaModelBody {
     Variant1(ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1),
     Variant2(ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteHfNexusflowStarlingLm7bBetaModelBody {
+    Variant1(ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1),
+    Variant2(ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1>
 for ExecuteHfNexusflowStarlingLm7bBetaModelBody {
     fn from(value: ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1) -> Self {
@@ -3831,7 +3788,7 @@ pub struct ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3889,7 +3846,7 @@ pub struct ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3903,18 +3860,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteHfNousresearchHermes2ProMistral7bModelBody {
     Variant1(ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1),
     Variant2(ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteHfNousresearchHermes2ProMistral7bModelBody {
+    Variant1(ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1),
+    Variant2(ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1>
 for ExecuteHfNousresearchHermes2ProMistral7bModelBody {
     fn from(value: ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1) -> Self {
@@ -3944,7 +3899,7 @@ pub struct ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4002,7 +3957,7 @@ pub struct ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4016,18 +3971,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody {
     Variant1(ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1),
     Variant2(ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody {
+    Variant1(ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1>
 for ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody {
     fn from(value: ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1) -> Self {
@@ -4057,7 +4010,7 @@ pub struct ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4115,7 +4068,7 @@ pub struct ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4129,18 +4082,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody {
     Variant1(ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1),
     Variant2(ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody {
+    Variant1(ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1>
 for ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody {
     fn from(
@@ -4174,7 +4125,7 @@ pub struct ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4232,7 +4183,7 @@ pub struct ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4246,18 +4197,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteHfTheblokeLlama213bChatAwqModelBody {
     Variant1(ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1),
     Variant2(ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteHfTheblokeLlama213bChatAwqModelBody {
+    Variant1(ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1>
 for ExecuteHfTheblokeLlama213bChatAwqModelBody {
     fn from(value: ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1) -> Self {
@@ -4287,7 +4236,7 @@ pub struct ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4345,7 +4294,7 @@ pub struct ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4359,18 +4308,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteHfTheblokeMistral7bInstructV01AwqModelBody {
     Variant1(ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1),
     Variant2(ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteHfTheblokeMistral7bInstructV01AwqModelBody {
+    Variant1(ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1>
 for ExecuteHfTheblokeMistral7bInstructV01AwqModelBody {
     fn from(value: ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1) -> Self {
@@ -4400,7 +4347,7 @@ pub struct ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4458,7 +4405,7 @@ pub struct ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4472,18 +4419,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteHfTheblokeNeuralChat7bV31AwqModelBody {
     Variant1(ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1),
     Variant2(ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteHfTheblokeNeuralChat7bV31AwqModelBody {
+    Variant1(ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1>
 for ExecuteHfTheblokeNeuralChat7bV31AwqModelBody {
     fn from(value: ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1) -> Self {
@@ -4513,7 +4458,7 @@ pub struct ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4571,7 +4516,7 @@ pub struct ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4585,18 +4530,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody {
     Variant1(ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1),
     Variant2(ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody {
+    Variant1(ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1>
 for ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody {
     fn from(value: ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1) -> Self {
@@ -4626,7 +4569,7 @@ pub struct ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4684,7 +4627,7 @@ pub struct ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4698,18 +4641,16 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum ExecuteHfTheblokeZephyr7bBetaAwqModelBody {
     Variant1(ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1),
     Variant2(ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant2),
 }
+crate::runtime::untagged!(
+    ExecuteHfTheblokeZephyr7bBetaAwqModelBody {
+    Variant1(ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1),
+    Variant2(ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant2) }
+);
 impl ::std::convert::From<ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1>
 for ExecuteHfTheblokeZephyr7bBetaAwqModelBody {
     fn from(value: ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1) -> Self {
@@ -4739,7 +4680,7 @@ pub struct ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1 {
     pub temperature: ::std::option::Option<f64>,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4797,7 +4738,7 @@ pub struct ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant2 {
     >,
     pub top_k: ::std::option::Option<i64>,
     pub top_p: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -352,7 +352,7 @@ pub struct ExecuteCfBytedanceStableDiffusionXlLightningModelBody {
     pub seed: ::std::option::Option<i64>,
     pub strength: ::std::option::Option<f64>,
     pub width: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

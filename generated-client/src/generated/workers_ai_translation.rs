@@ -115,7 +115,7 @@ pub struct ExecuteCfMetaM2m10012bModelBody {
     pub source_lang: ::std::option::Option<::std::string::String>,
     pub target_lang: ::std::string::String,
     pub text: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -803,7 +803,7 @@ pub struct DispatchNamespace {
     /// The current number of scripts in this Dispatch Namespace
     pub script_count: ::std::option::Option<i64>,
     pub trusted_workers: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -823,7 +823,7 @@ pub struct ListScriptsInNamespaceItem {
     /// RFC 3339 date-time, When the script was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub script: ::std::option::Option<ScriptContent>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -851,7 +851,7 @@ pub struct ScriptContent {
     >,
     /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -868,13 +868,13 @@ pub struct ScriptContentTailConsumer {
     /// Optional dispatch namespace the script belongs to
     pub namespace: ::std::option::Option<::std::string::String>,
     /// Name of Worker that is to be the consumer
-    pub service: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub service: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ScriptContentTailConsumer { environment : "environment" => string, namespace :
-    "namespace" => string, service : "service" required => string }
+    "namespace" => string, service : "service" => string }
 );
 impl ScriptContentTailConsumer {
     /// A value with the required fields set and the others empty.
@@ -882,7 +882,7 @@ impl ScriptContentTailConsumer {
         Self {
             environment: ::std::option::Option::None,
             namespace: ::std::option::Option::None,
-            service: ::std::convert::Into::into(service),
+            service: ::std::option::Option::Some(::std::convert::Into::into(service)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -895,7 +895,7 @@ pub struct DeleteScriptsInNamespaceResponse {
     >,
     pub deleted_count: ::std::option::Option<i64>,
     pub has_more: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -906,7 +906,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteScriptsInNamespaceResponseDeleted {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteScriptsInNamespaceResponseDeleted { id : "id" => string });
@@ -931,7 +931,7 @@ pub struct UploadWorkerModuleResponse {
     /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
     pub startup_time_ms: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -948,7 +948,7 @@ pub struct AssetsUploadSession {
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     pub jwt: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -962,7 +962,7 @@ pub struct ScriptBinding {
     /// Namespace identifier tag
     pub namespace_id: ::std::option::Option<::std::string::String>,
     /// The class of resource that the binding provides
-    pub r#type: ScriptBindingType,
+    pub r#type: ::std::option::Option<ScriptBindingType>,
     /// Optional environment if the Worker utilizes one
     pub environment: ::std::option::Option<::std::string::String>,
     /// Name of Worker to bind to
@@ -984,12 +984,12 @@ pub struct ScriptBinding {
     pub outbound: ::std::option::Option<ScriptBindingOutbound>,
     /// ID of the certificate to bind to
     pub certificate_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ScriptBinding { name : "name" required => string, namespace_id : "namespace_id" =>
-    string, r#type : "type" required, environment : "environment" => string, service :
+    string, r#type : "type" => choice, environment : "environment" => string, service :
     "service" => string, class_name : "class_name" => string, script_name : "script_name"
     => string, bucket_name : "bucket_name" => string, queue_name : "queue_name" =>
     string, binding : "binding" => string, id : "id" => string, namespace : "namespace"
@@ -1005,7 +1005,7 @@ impl ScriptBinding {
         Self {
             name: ::std::convert::Into::into(name),
             namespace_id: ::std::option::Option::None,
-            r#type,
+            r#type: ::std::option::Option::Some(r#type),
             environment: ::std::option::Option::None,
             service: ::std::option::Option::None,
             class_name: ::std::option::Option::None,
@@ -1101,7 +1101,7 @@ pub struct ScriptBindingOutbound {
     /// Pass information from the Dispatch Worker to the Outbound Worker through the parameters
     pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub worker: ::std::option::Option<ScriptBindingOutboundWorker>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1114,7 +1114,7 @@ pub struct ScriptBindingOutboundWorker {
     pub environment: ::std::option::Option<::std::string::String>,
     /// Name of the outbound worker
     pub service: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1128,10 +1128,12 @@ pub struct ScriptSecret {
     pub name: ::std::option::Option<::std::string::String>,
     /// The type of secret to put
     pub r#type: ::std::option::Option<ScriptSecretType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ScriptSecret { name : "name" => string, r#type : "type" });
+crate::runtime::object!(
+    ScriptSecret { name : "name" => string, r#type : "type" => choice }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1201,7 +1203,7 @@ pub struct ScriptSettings {
     >,
     /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1217,7 +1219,7 @@ crate::runtime::object!(
 pub struct ScriptSettingsLimits {
     /// The amount of CPU time this Worker can use in milliseconds
     pub cpu_ms: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ScriptSettingsLimits { cpu_ms : "cpu_ms" => integer });
@@ -1239,7 +1241,7 @@ pub struct ScriptSettingsMigrations {
         ::std::vec::Vec<ScriptSettingsMigrationsTransferredClass>,
     >,
     pub steps: ::std::option::Option<::std::vec::Vec<ScriptSettingsMigrationsStep>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1253,7 +1255,7 @@ crate::runtime::object!(
 pub struct ScriptSettingsMigrationsRenamedClass {
     pub from: ::std::option::Option<::std::string::String>,
     pub to: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1265,7 +1267,7 @@ pub struct ScriptSettingsMigrationsTransferredClass {
     pub from: ::std::option::Option<::std::string::String>,
     pub from_script: ::std::option::Option<::std::string::String>,
     pub to: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1285,7 +1287,7 @@ pub struct ScriptSettingsMigrationsStep {
     pub transferred_classes: ::std::option::Option<
         ::std::vec::Vec<ScriptSettingsMigrationsTransferredClass>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1299,7 +1301,7 @@ pub struct ScriptSettingsObservability {
     pub enabled: ::std::option::Option<bool>,
     pub head_sampling_rate: ::std::option::Option<f64>,
     pub logs: ::std::option::Option<ScriptSettingsObservabilityLogs>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1314,7 +1316,7 @@ pub struct ScriptSettingsObservabilityLogs {
     pub head_sampling_rate: ::std::option::Option<f64>,
     pub invocation_logs: ::std::option::Option<bool>,
     pub persist: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1327,10 +1329,10 @@ crate::runtime::object!(
 pub struct ScriptSettingsPlacement {
     /// Enables [Smart Placement](https://developers.cloudflare.com/workers/configuration/smart-placement)
     pub mode: ::std::option::Option<ScriptSettingsPlacementMode>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ScriptSettingsPlacement { mode : "mode" });
+crate::runtime::object!(ScriptSettingsPlacement { mode : "mode" => choice });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1382,7 +1384,7 @@ impl ::std::fmt::Display for ScriptSettingsPlacementMode {
 pub struct CreateDispatchNamespaceBody {
     /// The name of the dispatch namespace
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateDispatchNamespaceBody { name : "name" => string });
@@ -1418,7 +1420,7 @@ pub struct UploadWorkerModuleFormMetadata {
     pub version_tags: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1427,8 +1429,8 @@ crate::runtime::object!(
     "compatibility_flags" => strings, keep_bindings : "keep_bindings" => strings, logpush
     : "logpush" => boolean, main_module : "main_module" => string, migrations :
     "migrations" => object, placement : "placement" => object, tags : "tags" => strings,
-    tail_consumers : "tail_consumers" => objects, usage_model : "usage_model",
-    version_tags : "version_tags" }
+    tail_consumers : "tail_consumers" => objects, usage_model : "usage_model" => choice,
+    version_tags : "version_tags" => map }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1487,7 +1489,7 @@ impl ::std::fmt::Display for UploadWorkerModuleFormMetadataUsageModel {
 pub struct DeleteWorkerQuery {
     /// If set to true, delete will not be stopped by associated service binding, durable object, or other…
     pub force: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteWorkerQuery { force : "force" => boolean });
@@ -1498,7 +1500,7 @@ pub struct PutScriptContentFormMetadata {
     pub body_part: ::std::option::Option<::std::string::String>,
     /// Name of the part in the multipart request that contains the main module (e.g. the file exporting a…
     pub main_module: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1514,12 +1516,12 @@ pub struct AddScriptSecretBody {
     pub text: ::std::option::Option<::std::string::String>,
     /// The type of secret to put
     pub r#type: ::std::option::Option<ScriptSecretType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddScriptSecretBody { name : "name" => string, text : "text" => string, r#type :
-    "type" }
+    "type" => choice }
 );
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1545,7 +1547,7 @@ pub struct PatchScriptSettingsFormSettings {
     >,
     /// Specifies the usage model for the Worker (e.g. 'bundled' or 'unbound')
     pub usage_model: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1582,22 +1584,22 @@ pub struct PatchScriptSettingsFormSettingsBinding {
     pub outbound: ::std::option::Option<ScriptBindingOutbound>,
     /// ID of the certificate to bind to
     pub certificate_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchScriptSettingsFormSettingsBinding { r#type : "type" required, environment :
-    "environment" => string, service : "service" => string, class_name : "class_name" =>
-    string, script_name : "script_name" => string, bucket_name : "bucket_name" => string,
-    queue_name : "queue_name" => string, id : "id" => string, name : "name" => string,
-    namespace : "namespace" => string, outbound : "outbound" => object, certificate_id :
-    "certificate_id" => string }
+    PatchScriptSettingsFormSettingsBinding { r#type : "type" must => choice, environment
+    : "environment" => string, service : "service" => string, class_name : "class_name"
+    => string, script_name : "script_name" => string, bucket_name : "bucket_name" =>
+    string, queue_name : "queue_name" => string, id : "id" => string, name : "name" =>
+    string, namespace : "namespace" => string, outbound : "outbound" => object,
+    certificate_id : "certificate_id" => string }
 );
 impl PatchScriptSettingsFormSettingsBinding {
     /// A value with the required fields set and the others empty.
     pub fn new(r#type: ScriptBindingType) -> Self {
         Self {
-            r#type,
+            r#type: r#type,
             environment: ::std::option::Option::None,
             service: ::std::option::Option::None,
             class_name: ::std::option::Option::None,

@@ -418,7 +418,7 @@ pub struct Namespace {
     pub supports_url_encoding: ::std::option::Option<bool>,
     /// A human-readable string name for a Namespace
     pub title: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -430,7 +430,7 @@ crate::runtime::object!(
 pub struct WriteMultipleKeyValuePairsResponse {
     pub successful_key_count: ::std::option::Option<f64>,
     pub unsuccessful_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -447,12 +447,12 @@ pub struct NamespaceKey {
     >,
     /// A key's name
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NamespaceKey { expiration : "expiration" => number, metadata : "metadata", name :
-    "name" required => string }
+    NamespaceKey { expiration : "expiration" => number, metadata : "metadata" => map,
+    name : "name" required => string }
 );
 impl NamespaceKey {
     /// A value with the required fields set and the others empty.
@@ -470,7 +470,7 @@ impl NamespaceKey {
 pub struct CreateNamespaceBody {
     /// A human-readable string name for a Namespace
     pub title: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateNamespaceBody { title : "title" required => string });
@@ -494,12 +494,12 @@ pub struct ListNamespacesQuery {
     pub order: ::std::option::Option<ListNamespacesQueryOrder>,
     /// Direction to order namespaces
     pub direction: ::std::option::Option<ListNamespacesQueryDirection>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListNamespacesQuery { page : "page" => number, per_page : "per_page" => number, order
-    : "order", direction : "direction" }
+    : "order" => choice, direction : "direction" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -617,13 +617,13 @@ pub struct WriteMultipleKeyValuePairsBody {
     >,
     /// A UTF-8 encoded string to be stored, up to 25 MiB in length
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     WriteMultipleKeyValuePairsBody { base64 : "base64" => boolean, expiration :
     "expiration" => number, expiration_ttl : "expiration_ttl" => number, key : "key" =>
-    string, metadata : "metadata", value : "value" => string }
+    string, metadata : "metadata" => map, value : "value" => string }
 );
 /// Used by [`WorkersKvNamespaceApi::list_namespace_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -634,7 +634,7 @@ pub struct ListNamespaceKeysQuery {
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Opaque token indicating the position from which to continue when requesting the next set of records…
     pub cursor: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

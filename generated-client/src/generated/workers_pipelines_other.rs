@@ -455,7 +455,7 @@ pub struct DeprecatedCreatePipelineResponse {
     pub name: ::std::option::Option<::std::string::String>,
     pub source: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub version: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -473,7 +473,7 @@ pub struct DeprecatedCreatePipelineResponseDestination {
     pub format: ::std::option::Option<::std::string::String>,
     pub path: ::std::option::Option<DeprecatedCreatePipelineResponseDestinationPath>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -487,7 +487,7 @@ pub struct DeprecatedCreatePipelineResponseDestinationBatch {
     pub max_bytes: ::std::option::Option<i64>,
     pub max_duration_s: ::std::option::Option<f64>,
     pub max_rows: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -499,7 +499,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedCreatePipelineResponseDestinationCompression {
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -512,7 +512,7 @@ pub struct DeprecatedCreatePipelineResponseDestinationPath {
     pub filename: ::std::option::Option<::std::string::String>,
     pub filepath: ::std::option::Option<::std::string::String>,
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -528,7 +528,7 @@ pub struct DeprecatedListPipelines {
         ::std::vec::Vec<DeprecatedCreatePipelineResponse>,
     >,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -542,7 +542,7 @@ pub struct DeprecatedListPipelinesResultInfo {
     pub page: ::std::option::Option<f64>,
     pub per_page: ::std::option::Option<f64>,
     pub total_count: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -558,7 +558,7 @@ pub struct Pipeline {
     pub name: ::std::option::Option<::std::string::String>,
     pub sql: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -576,7 +576,7 @@ pub struct GetPipelineDetailsResponse {
     pub sql: ::std::option::Option<::std::string::String>,
     pub status: ::std::option::Option<::std::string::String>,
     pub tables: ::std::option::Option<::std::vec::Vec<GetPipelineDetailsResponseTable>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -592,7 +592,7 @@ pub struct GetPipelineDetailsResponseTable {
     pub name: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -610,7 +610,7 @@ pub struct Sink {
     pub name: ::std::option::Option<::std::string::String>,
     pub schema: ::std::option::Option<SinkSchema>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -624,7 +624,7 @@ pub struct SinkSchema {
     pub fields: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub format: ::std::option::Option<::std::string::String>,
     pub inferred: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -644,7 +644,7 @@ pub struct Stream {
     pub schema: ::std::option::Option<SinkSchema>,
     pub version: ::std::option::Option<i64>,
     pub worker_binding: ::std::option::Option<StreamWorkerBinding>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -659,7 +659,7 @@ pub struct StreamHttp {
     pub authentication: ::std::option::Option<bool>,
     pub cors: ::std::option::Option<StreamHttpCors>,
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -670,7 +670,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamHttpCors {
     pub origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(StreamHttpCors { origins : "origins" => strings });
@@ -678,7 +678,7 @@ crate::runtime::object!(StreamHttpCors { origins : "origins" => strings });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamWorkerBinding {
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(StreamWorkerBinding { enabled : "enabled" => boolean });
@@ -694,7 +694,7 @@ pub struct UpdateStreamResponse {
     pub name: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
     pub worker_binding: ::std::option::Option<StreamWorkerBinding>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -710,18 +710,18 @@ pub struct ValidateSqlResponse {
     pub tables: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ValidateSqlResponse { graph : "graph" => object, tables : "tables" }
+    ValidateSqlResponse { graph : "graph" => object, tables : "tables" => map }
 );
 /// Used by [`WorkersPipelinesOtherApi::validate_sql`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidateSqlResponseGraph {
     pub edges: ::std::option::Option<::std::vec::Vec<ValidateSqlResponseGraphEdge>>,
     pub nodes: ::std::option::Option<::std::vec::Vec<ValidateSqlResponseGraphNode>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -735,7 +735,7 @@ pub struct ValidateSqlResponseGraphEdge {
     pub key_type: ::std::option::Option<::serde_json::Value>,
     pub src_id: ::std::option::Option<::serde_json::Value>,
     pub value_type: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -750,7 +750,7 @@ pub struct ValidateSqlResponseGraphNode {
     pub node_id: ::std::option::Option<::serde_json::Value>,
     pub operator: ::std::option::Option<::serde_json::Value>,
     pub parallelism: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -421,7 +421,7 @@ pub struct Workflow {
     pub name: ::std::option::Option<::std::string::String>,
     pub script_name: ::std::option::Option<::std::string::String>,
     pub triggered_on: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -442,7 +442,7 @@ pub struct WorkflowInstances {
     pub waiting: ::std::option::Option<f64>,
     /// `waitingForPause`
     pub waiting_for_pause: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -464,7 +464,7 @@ pub struct ModifyWorkflow {
     pub terminator_running: ::std::option::Option<f64>,
     pub triggered_on: ::std::option::Option<::std::string::String>,
     pub version_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -479,7 +479,7 @@ crate::runtime::object!(
 pub struct DeleteWorkflowResponse {
     pub status: ::std::option::Option<::std::string::String>,
     pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -493,7 +493,7 @@ pub struct WorkflowInstance {
     pub status: ::std::option::Option<::std::string::String>,
     pub version_id: ::std::option::Option<::std::string::String>,
     pub workflow_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -511,7 +511,7 @@ pub struct ListOfWorkflowInstancesItem {
     pub status: ::std::option::Option<::std::string::String>,
     pub version_id: ::std::option::Option<::std::string::String>,
     pub workflow_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -526,7 +526,7 @@ pub struct BatchTerminateInstancesOfWorkflowResponse {
     /// `instancesTerminated`
     pub instances_terminated: ::std::option::Option<f64>,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -537,7 +537,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Status {
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Status { status : "status" => string });
@@ -558,21 +558,21 @@ pub struct LogsAndStatus {
     pub trigger: ::std::option::Option<LogsAndStatusTrigger>,
     /// `versionId`
     pub version_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LogsAndStatus { end : "end" => string, error : "error" => object, output : "output"
-    => json, params : "params", queued : "queued" => string, start : "start" => string,
-    status : "status" => string, steps : "steps", success : "success" => boolean, trigger
-    : "trigger" => object, version_id : "versionId" => string }
+    => json, params : "params" => map, queued : "queued" => string, start : "start" =>
+    string, status : "status" => string, steps : "steps", success : "success" => boolean,
+    trigger : "trigger" => object, version_id : "versionId" => string }
 );
 /// Used by [`WorkflowsApi::get_logs_and_status_from_instance`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogsAndStatusError {
     pub message: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -582,7 +582,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogsAndStatusTrigger {
     pub source: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(LogsAndStatusTrigger { source : "source" => string });
@@ -591,7 +591,7 @@ crate::runtime::object!(LogsAndStatusTrigger { source : "source" => string });
 pub struct ChangeStatusOfInstanceResponse {
     pub status: ::std::option::Option<::std::string::String>,
     pub timestamp: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -607,7 +607,7 @@ pub struct ListDeployedWorkflowVersionsItem {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub workflow_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -626,11 +626,11 @@ pub struct GetWorkflowVersionDagResponse {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub workflow_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetWorkflowVersionDagResponse { class_name : "class_name" => string, created_on :
-    "created_on" => string, dag : "dag", id : "id" => string, modified_on : "modified_on"
-    => string, workflow_id : "workflow_id" => string }
+    "created_on" => string, dag : "dag" => map, id : "id" => string, modified_on :
+    "modified_on" => string, workflow_id : "workflow_id" => string }
 );

@@ -291,15 +291,15 @@ pub struct Configuration {
     >,
     /// `zarazVersion`: Zaraz internal version of the config
     pub zaraz_version: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Configuration { analytics : "analytics" => object, consent : "consent" => object,
     data_layer : "dataLayer" => boolean, debug_key : "debugKey" => string, history_change
-    : "historyChange" => boolean, settings : "settings" => object, tools : "tools",
-    triggers : "triggers", variables : "variables", zaraz_version : "zarazVersion" =>
-    integer }
+    : "historyChange" => boolean, settings : "settings" => object, tools : "tools" =>
+    map, triggers : "triggers" => map, variables : "variables" => map, zaraz_version :
+    "zarazVersion" => integer }
 );
 /// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -309,7 +309,7 @@ pub struct ConfigurationAnalytics {
     pub enabled: ::std::option::Option<bool>,
     /// `sessionExpTime`
     pub session_exp_time: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -355,7 +355,7 @@ pub struct ConfigurationConsent {
     >,
     /// `tcfCompliant`
     pub tcf_compliant: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -363,12 +363,12 @@ crate::runtime::object!(
     company_email : "companyEmail" => string, company_name : "companyName" => string,
     company_street_address : "companyStreetAddress" => string, consent_modal_intro_html :
     "consentModalIntroHTML" => string, consent_modal_intro_html_with_translations :
-    "consentModalIntroHTMLWithTranslations", cookie_name : "cookieName" => string,
+    "consentModalIntroHTMLWithTranslations" => map, cookie_name : "cookieName" => string,
     custom_css : "customCSS" => string, custom_intro_disclaimer_dismissed :
     "customIntroDisclaimerDismissed" => boolean, default_language : "defaultLanguage" =>
     string, enabled : "enabled" => boolean, hide_modal : "hideModal" => boolean, purposes
-    : "purposes", purposes_with_translations : "purposesWithTranslations", tcf_compliant
-    : "tcfCompliant" => boolean }
+    : "purposes" => map, purposes_with_translations : "purposesWithTranslations" => map,
+    tcf_compliant : "tcfCompliant" => boolean }
 );
 /// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -382,12 +382,12 @@ pub struct ConfigurationConsentButtonTextTranslations {
     pub reject_all: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ConfigurationConsentButtonTextTranslations { accept_all : "accept_all",
-    confirm_my_choices : "confirm_my_choices", reject_all : "reject_all" }
+    ConfigurationConsentButtonTextTranslations { accept_all : "accept_all" => map,
+    confirm_my_choices : "confirm_my_choices" => map, reject_all : "reject_all" => map }
 );
 /// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -420,7 +420,7 @@ pub struct ConfigurationSettings {
     pub script_path: ::std::option::Option<::std::string::String>,
     /// `trackPath`: Custom endpoint for Zaraz tracking requests
     pub track_path: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -440,7 +440,7 @@ pub struct ConfigurationSettingsContextEnricher {
     pub escaped_worker_name: ::std::option::Option<::std::string::String>,
     /// `workerTag`
     pub worker_tag: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -451,22 +451,22 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoricalConfigurationRecord {
     /// `createdAt`: RFC 3339 date-time, Date and time the configuration was created
-    pub created_at: ::std::string::String,
+    pub created_at: ::std::option::Option<::std::string::String>,
     /// Configuration description provided by the user who published this configuration
-    pub description: ::std::string::String,
+    pub description: ::std::option::Option<::std::string::String>,
     /// ID of the configuration
-    pub id: i64,
+    pub id: ::std::option::Option<i64>,
     /// `updatedAt`: RFC 3339 date-time, Date and time the configuration was last updated
-    pub updated_at: ::std::string::String,
+    pub updated_at: ::std::option::Option<::std::string::String>,
     /// `userId`: Alpha-numeric ID of the account user who published the configuration
-    pub user_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub user_id: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HistoricalConfigurationRecord { created_at : "createdAt" required => string,
-    description : "description" required => string, id : "id" required => integer,
-    updated_at : "updatedAt" required => string, user_id : "userId" required => string }
+    HistoricalConfigurationRecord { created_at : "createdAt" => string, description :
+    "description" => string, id : "id" => integer, updated_at : "updatedAt" => string,
+    user_id : "userId" => string }
 );
 impl HistoricalConfigurationRecord {
     /// A value with the required fields set and the others empty.
@@ -478,11 +478,17 @@ impl HistoricalConfigurationRecord {
         user_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            created_at: ::std::convert::Into::into(created_at),
-            description: ::std::convert::Into::into(description),
-            id,
-            updated_at: ::std::convert::Into::into(updated_at),
-            user_id: ::std::convert::Into::into(user_id),
+            created_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_at),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
+            id: ::std::option::Option::Some(id),
+            updated_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(updated_at),
+            ),
+            user_id: ::std::option::Option::Some(::std::convert::Into::into(user_id)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -559,15 +565,15 @@ pub struct UpdateZarazConfigurationBody {
     pub tools: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateZarazConfigurationBody { consent : "consent" => object, data_layer :
     "dataLayer" required => boolean, debug_key : "debugKey" required => string,
     history_change : "historyChange" => boolean, settings : "settings" => object,
-    triggers : "triggers", variables : "variables", zaraz_version : "zarazVersion"
-    required => integer, tools : "tools" }
+    triggers : "triggers" => map, variables : "variables" => map, zaraz_version :
+    "zarazVersion" required => integer, tools : "tools" => map }
 );
 impl UpdateZarazConfigurationBody {
     /// A value with the required fields set and the others empty.
@@ -578,13 +584,13 @@ impl UpdateZarazConfigurationBody {
     ) -> Self {
         Self {
             consent: ::std::option::Option::None,
-            data_layer,
+            data_layer: data_layer,
             debug_key: ::std::convert::Into::into(debug_key),
             history_change: ::std::option::Option::None,
             settings: ::std::option::Option::None,
             triggers: ::std::option::Option::None,
             variables: ::std::option::Option::None,
-            zaraz_version,
+            zaraz_version: zaraz_version,
             tools: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -629,7 +635,7 @@ pub struct UpdateZarazConfigurationBodyConsent {
     >,
     /// `tcfCompliant`
     pub tcf_compliant: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -638,12 +644,12 @@ crate::runtime::object!(
     company_name : "companyName" => string, company_street_address :
     "companyStreetAddress" => string, consent_modal_intro_html : "consentModalIntroHTML"
     => string, consent_modal_intro_html_with_translations :
-    "consentModalIntroHTMLWithTranslations", cookie_name : "cookieName" => string,
+    "consentModalIntroHTMLWithTranslations" => map, cookie_name : "cookieName" => string,
     custom_css : "customCSS" => string, custom_intro_disclaimer_dismissed :
     "customIntroDisclaimerDismissed" => boolean, default_language : "defaultLanguage" =>
     string, enabled : "enabled" required => boolean, hide_modal : "hideModal" => boolean,
-    purposes : "purposes", purposes_with_translations : "purposesWithTranslations",
-    tcf_compliant : "tcfCompliant" => boolean }
+    purposes : "purposes" => map, purposes_with_translations : "purposesWithTranslations"
+    => map, tcf_compliant : "tcfCompliant" => boolean }
 );
 impl UpdateZarazConfigurationBodyConsent {
     /// A value with the required fields set and the others empty.
@@ -659,7 +665,7 @@ impl UpdateZarazConfigurationBodyConsent {
             custom_css: ::std::option::Option::None,
             custom_intro_disclaimer_dismissed: ::std::option::Option::None,
             default_language: ::std::option::Option::None,
-            enabled,
+            enabled: enabled,
             hide_modal: ::std::option::Option::None,
             purposes: ::std::option::Option::None,
             purposes_with_translations: ::std::option::Option::None,
@@ -701,7 +707,7 @@ pub struct UpdateZarazConfigurationBodySettings {
     pub script_path: ::std::option::Option<::std::string::String>,
     /// `trackPath`: Custom endpoint for Zaraz tracking requests
     pub track_path: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -718,7 +724,7 @@ impl UpdateZarazConfigurationBodySettings {
     /// A value with the required fields set and the others empty.
     pub fn new(auto_inject_script: bool) -> Self {
         Self {
-            auto_inject_script,
+            auto_inject_script: auto_inject_script,
             context_enricher: ::std::option::Option::None,
             cookie_domain: ::std::option::Option::None,
             ecommerce: ::std::option::Option::None,
@@ -743,7 +749,7 @@ pub struct UpdateZarazConfigurationBodySettingsContextEnricher {
     pub escaped_worker_name: ::std::string::String,
     /// `workerTag`
     pub worker_tag: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -778,12 +784,13 @@ pub struct ListZarazHistoricalConfigurationRecordsQuery {
     pub sort_order: ::std::option::Option<
         ListZarazHistoricalConfigurationRecordsQuerySortOrder,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListZarazHistoricalConfigurationRecordsQuery { offset : "offset" => integer, limit :
-    "limit" => integer, sort_field : "sortField", sort_order : "sortOrder" }
+    "limit" => integer, sort_field : "sortField" => choice, sort_order : "sortOrder" =>
+    choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -906,7 +913,7 @@ impl ::std::fmt::Display for ListZarazHistoricalConfigurationRecordsQuerySortOrd
 pub struct GetZarazHistoricalConfigurationsByIdQuery {
     /// comma-separated; Comma separated list of Zaraz configuration IDs
     pub ids: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

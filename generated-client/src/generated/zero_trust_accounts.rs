@@ -327,7 +327,7 @@ pub struct DeviceSettings {
     pub root_certificate_installation_enabled: ::std::option::Option<bool>,
     /// Enable using CGNAT virtual IPv4
     pub use_zt_virtual_ip: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -350,7 +350,7 @@ pub struct ZeroTrustAccount {
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the provider
     pub provider_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -365,7 +365,7 @@ pub struct ZeroTrustAccountConfiguration {
     pub settings: ::std::option::Option<ZeroTrustAccountConfigurationSettings>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -411,7 +411,7 @@ pub struct ZeroTrustAccountConfigurationSettings {
     pub tls_decrypt: ::std::option::Option<
         ZeroTrustAccountConfigurationSettingsActivityLog,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -429,7 +429,7 @@ crate::runtime::object!(
 pub struct ZeroTrustAccountConfigurationSettingsActivityLog {
     /// Enable activity logging
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -447,7 +447,7 @@ pub struct ZeroTrustAccountConfigurationSettingsAntivirus {
     pub notification_settings: ::std::option::Option<
         ZeroTrustAccountConfigurationSettingsAntivirusNotificationSettings,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -466,7 +466,7 @@ pub struct ZeroTrustAccountConfigurationSettingsAntivirusNotificationSettings {
     pub msg: ::std::option::Option<::std::string::String>,
     /// Optional URL to direct users to additional information
     pub support_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -501,7 +501,7 @@ pub struct ZeroTrustAccountConfigurationSettingsBlockPage {
     pub suppress_footer: ::std::option::Option<bool>,
     pub target_uri: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -519,7 +519,7 @@ crate::runtime::object!(
 pub struct ZeroTrustAccountConfigurationSettingsBodyScanning {
     /// Set the inspection mode to either `deep` or `shallow`
     pub inspection_mode: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -533,7 +533,7 @@ pub struct ZeroTrustAccountConfigurationSettingsBrowserIsolation {
     pub non_identity_enabled: ::std::option::Option<bool>,
     /// Enable Clientless Browser Isolation
     pub url_browser_isolation_enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -546,7 +546,7 @@ crate::runtime::object!(
 pub struct ZeroTrustAccountConfigurationSettingsCertificate {
     /// UUID of certificate to be used for interception
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -567,25 +567,25 @@ pub struct ZeroTrustAccountConfigurationSettingsCustomCertificate {
     /// Certificate status (internal)
     pub binding_status: ::std::option::Option<::std::string::String>,
     /// Enable use of custom certificate authority for signing Gateway traffic
-    pub enabled: bool,
+    pub enabled: ::std::option::Option<bool>,
     /// UUID of certificate (ID from MTLS certificate store)
     pub id: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ZeroTrustAccountConfigurationSettingsCustomCertificate { binding_status :
-    "binding_status" => string, enabled : "enabled" required => boolean, id : "id" =>
-    string, updated_at : "updated_at" => string }
+    "binding_status" => string, enabled : "enabled" => boolean, id : "id" => string,
+    updated_at : "updated_at" => string }
 );
 impl ZeroTrustAccountConfigurationSettingsCustomCertificate {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
         Self {
             binding_status: ::std::option::Option::None,
-            enabled,
+            enabled: ::std::option::Option::Some(enabled),
             id: ::std::option::Option::None,
             updated_at: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -600,7 +600,7 @@ pub struct ZeroTrustAccountConfigurationSettingsExtendedEmailMatching {
     pub read_only: ::std::option::Option<bool>,
     pub source_account: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -613,7 +613,7 @@ crate::runtime::object!(
 pub struct ZeroTrustAccountConfigurationSettingsFips {
     /// Enable only cipher suites and TLS versions compliant with FIPS 140-2
     pub tls: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -623,7 +623,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationSettingsInspection {
     pub mode: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -634,7 +634,7 @@ crate::runtime::object!(
 pub struct ZeroTrustAccountConfigurationSettingsSandbox {
     pub enabled: ::std::option::Option<bool>,
     pub fallback_action: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -648,7 +648,7 @@ pub struct ZeroTrustCertificateConfiguration {
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -664,7 +664,7 @@ pub struct UpdateZeroTrustAccountLoggingSettingsResponse {
     pub settings_by_rule_type: ::std::option::Option<
         UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -683,7 +683,7 @@ pub struct UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType {
     pub l4: ::std::option::Option<
         UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -695,7 +695,7 @@ crate::runtime::object!(
 pub struct UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns {
     pub log_all: ::std::option::Option<bool>,
     pub log_blocks: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -713,7 +713,7 @@ pub struct UpdateDeviceSettingsForZeroTrustAccountBody {
     pub root_certificate_installation_enabled: ::std::option::Option<bool>,
     /// Enable using CGNAT virtual IPv4
     pub use_zt_virtual_ip: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -727,7 +727,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountConfigurationBody {
     pub settings: ::std::option::Option<UpdateZeroTrustAccountConfigurationBodySettings>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -767,7 +767,7 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettings {
     pub tls_decrypt: ::std::option::Option<
         ZeroTrustAccountConfigurationSettingsActivityLog,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -791,7 +791,7 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettingsAntivirus {
     pub notification_settings: ::std::option::Option<
         UpdateZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -809,7 +809,7 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettingsAntivirusNotificationS
     pub msg: ::std::option::Option<::std::string::String>,
     /// Optional URL to direct users to additional information
     pub support_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -838,7 +838,7 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettingsBlockPage {
     pub name: ::std::option::Option<::std::string::String>,
     /// Suppress detailed info at the bottom of the block page
     pub suppress_footer: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -856,7 +856,7 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate {
     pub enabled: bool,
     /// UUID of certificate (ID from MTLS certificate store)
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -867,7 +867,7 @@ impl UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
         Self {
-            enabled,
+            enabled: enabled,
             id: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -881,7 +881,7 @@ pub struct UpdateZeroTrustAccountLoggingSettingsBody {
     pub settings_by_rule_type: ::std::option::Option<
         UpdateZeroTrustAccountLoggingSettingsBodySettingsByRuleType,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -900,10 +900,10 @@ pub struct UpdateZeroTrustAccountLoggingSettingsBodySettingsByRuleType {
     pub l4: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountLoggingSettingsBodySettingsByRuleType { dns : "dns", http :
-    "http", l4 : "l4" }
+    UpdateZeroTrustAccountLoggingSettingsBodySettingsByRuleType { dns : "dns" => map,
+    http : "http" => map, l4 : "l4" => map }
 );

@@ -85,7 +85,7 @@ pub struct ApplicationsReviewStatuses {
     pub in_review_apps: ::std::option::Option<::std::vec::Vec<i64>>,
     pub unapproved_apps: ::std::option::Option<::std::vec::Vec<i64>>,
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

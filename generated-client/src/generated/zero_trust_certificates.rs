@@ -197,16 +197,16 @@ pub struct ZeroTrustCertificate {
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub uploaded_on: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustCertificate { binding_status : "binding_status", certificate : "certificate"
-    => string, created_at : "created_at" => string, expires_on : "expires_on" => string,
-    fingerprint : "fingerprint" => string, id : "id" => string, in_use : "in_use" =>
-    boolean, issuer_org : "issuer_org" => string, issuer_raw : "issuer_raw" => string,
-    r#type : "type", updated_at : "updated_at" => string, uploaded_on : "uploaded_on" =>
-    string }
+    ZeroTrustCertificate { binding_status : "binding_status" => choice, certificate :
+    "certificate" => string, created_at : "created_at" => string, expires_on :
+    "expires_on" => string, fingerprint : "fingerprint" => string, id : "id" => string,
+    in_use : "in_use" => boolean, issuer_org : "issuer_org" => string, issuer_raw :
+    "issuer_raw" => string, r#type : "type" => choice, updated_at : "updated_at" =>
+    string, uploaded_on : "uploaded_on" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -321,7 +321,7 @@ impl ::std::fmt::Display for ZeroTrustCertificateType {
 pub struct CreateZeroTrustCertificateBody {
     /// Number of days the generated certificate will be valid, minimum 1 day and maximum 30 years
     pub validity_period_days: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -84,7 +84,7 @@ pub struct ZeroTrustConnectivitySettings {
     pub icmp_proxy_enabled: ::std::option::Option<bool>,
     /// A flag to enable WARP to WARP traffic
     pub offramp_warp_enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

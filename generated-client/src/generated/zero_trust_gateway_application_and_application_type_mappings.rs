@@ -68,7 +68,7 @@ pub struct ApplicationAndApplicationTypeMapping {
     pub name: ::std::option::Option<::std::string::String>,
     /// A short summary of applications with this type
     pub description: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -66,13 +66,13 @@ pub struct Category {
     /// The name of the category
     pub name: ::std::option::Option<::std::string::String>,
     pub subcategories: ::std::option::Option<::std::vec::Vec<CategorySubcategory>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Category { beta : "beta" => boolean, class : "class", description : "description" =>
-    string, id : "id" => integer, name : "name" => string, subcategories :
-    "subcategories" => objects }
+    Category { beta : "beta" => boolean, class : "class" => choice, description :
+    "description" => string, id : "id" => integer, name : "name" => string, subcategories
+    : "subcategories" => objects }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -149,10 +149,11 @@ pub struct CategorySubcategory {
     pub id: ::std::option::Option<i64>,
     /// The name of the category
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CategorySubcategory { beta : "beta" => boolean, class : "class", description :
-    "description" => string, id : "id" => integer, name : "name" => string }
+    CategorySubcategory { beta : "beta" => boolean, class : "class" => choice,
+    description : "description" => string, id : "id" => integer, name : "name" => string
+    }
 );

@@ -183,7 +183,7 @@ pub struct ZeroTrustGatewayLocation {
     >,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -203,7 +203,7 @@ pub struct ZeroTrustGatewayLocationEndpoints {
     pub dot: ::std::option::Option<ZeroTrustGatewayLocationEndpointsDot>,
     pub ipv4: ::std::option::Option<ZeroTrustGatewayLocationEndpointsIpv4>,
     pub ipv6: ::std::option::Option<ZeroTrustGatewayLocationEndpointsDot>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -220,7 +220,7 @@ pub struct ZeroTrustGatewayLocationEndpointsDoh {
     >,
     /// True if the endpoint requires \[user…
     pub require_token: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -231,19 +231,18 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZeroTrustGatewayLocationEndpointsDohNetwork {
     /// The IP address or IP CIDR
-    pub network: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub network: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayLocationEndpointsDohNetwork { network : "network" required => string
-    }
+    ZeroTrustGatewayLocationEndpointsDohNetwork { network : "network" => string }
 );
 impl ZeroTrustGatewayLocationEndpointsDohNetwork {
     /// A value with the required fields set and the others empty.
     pub fn new(network: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            network: ::std::convert::Into::into(network),
+            network: ::std::option::Option::Some(::std::convert::Into::into(network)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -256,7 +255,7 @@ pub struct ZeroTrustGatewayLocationEndpointsDot {
     pub networks: ::std::option::Option<
         ::std::vec::Vec<ZeroTrustGatewayLocationEndpointsDohNetwork>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -268,7 +267,7 @@ crate::runtime::object!(
 pub struct ZeroTrustGatewayLocationEndpointsIpv4 {
     /// True if the endpoint is enabled for this location
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -289,7 +288,7 @@ pub struct CreateZeroTrustGatewayLocationBody {
     pub networks: ::std::option::Option<
         ::std::vec::Vec<ZeroTrustGatewayLocationEndpointsDohNetwork>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

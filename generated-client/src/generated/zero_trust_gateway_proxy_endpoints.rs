@@ -172,7 +172,7 @@ pub struct ProxyEndpoint {
     pub subdomain: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -187,7 +187,7 @@ pub struct CreateProxyEndpointBody {
     pub ips: ::std::vec::Vec<::std::string::String>,
     /// The name of the proxy endpoint
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -201,7 +201,7 @@ impl CreateProxyEndpointBody {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            ips,
+            ips: ips,
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }
@@ -214,7 +214,7 @@ pub struct UpdateProxyEndpointBody {
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The name of the proxy endpoint
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -236,18 +236,18 @@ pub struct ZeroTrustGatewayRule {
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
     pub warning_status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRule { action : "action", created_at : "created_at" => string,
-    deleted_at : "deleted_at" => string, description : "description" => string,
+    ZeroTrustGatewayRule { action : "action" => choice, created_at : "created_at" =>
+    string, deleted_at : "deleted_at" => string, description : "description" => string,
     device_posture : "device_posture" => string, enabled : "enabled" => boolean,
-    expiration : "expiration" => object, filters : "filters", id : "id" => string,
-    identity : "identity" => string, name : "name" => string, precedence : "precedence"
-    => integer, read_only : "read_only" => boolean, rule_settings : "rule_settings" =>
-    object, schedule : "schedule" => object, sharable : "sharable" => boolean,
-    source_account : "source_account" => string, traffic : "traffic" => string,
+    expiration : "expiration" => object, filters : "filters" => choices, id : "id" =>
+    string, identity : "identity" => string, name : "name" => string, precedence :
+    "precedence" => integer, read_only : "read_only" => boolean, rule_settings :
+    "rule_settings" => object, schedule : "schedule" => object, sharable : "sharable" =>
+    boolean, source_account : "source_account" => string, traffic : "traffic" => string,
     updated_at : "updated_at" => string, version : "version" => integer, warning_status :
     "warning_status" => string }
 );
@@ -359,7 +359,7 @@ pub struct ZeroTrustGatewayRuleExpiration {
     pub duration: ::std::option::Option<i64>,
     pub expired: ::std::option::Option<bool>,
     pub expires_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -480,17 +480,17 @@ pub struct ZeroTrustGatewayRuleRuleSettings {
     pub untrusted_cert: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsUntrustedCert,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettings { add_headers : "add_headers", allow_child_bypass :
-    "allow_child_bypass" => boolean, audit_ssh : "audit_ssh" => object,
-    biso_admin_controls : "biso_admin_controls" => object, block_page : "block_page" =>
-    object, block_page_enabled : "block_page_enabled" => boolean, block_reason :
-    "block_reason" => string, bypass_parent_rule : "bypass_parent_rule" => boolean,
-    check_session : "check_session" => object, dns_resolvers : "dns_resolvers" => object,
-    egress : "egress" => object, forensic_copy : "forensic_copy" => object,
+    ZeroTrustGatewayRuleRuleSettings { add_headers : "add_headers" => map,
+    allow_child_bypass : "allow_child_bypass" => boolean, audit_ssh : "audit_ssh" =>
+    object, biso_admin_controls : "biso_admin_controls" => object, block_page :
+    "block_page" => object, block_page_enabled : "block_page_enabled" => boolean,
+    block_reason : "block_reason" => string, bypass_parent_rule : "bypass_parent_rule" =>
+    boolean, check_session : "check_session" => object, dns_resolvers : "dns_resolvers"
+    => object, egress : "egress" => object, forensic_copy : "forensic_copy" => object,
     ignore_cname_category_matches : "ignore_cname_category_matches" => boolean,
     insecure_disable_dnssec_validation : "insecure_disable_dnssec_validation" => boolean,
     ip_categories : "ip_categories" => boolean, ip_indicator_feeds : "ip_indicator_feeds"
@@ -507,7 +507,7 @@ crate::runtime::object!(
 pub struct ZeroTrustGatewayRuleRuleSettingsAuditSsh {
     /// Enable to turn on SSH command logging
     pub command_logging: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -534,7 +534,7 @@ pub struct ZeroTrustGatewayRuleRuleSettingsBisoAdminControls {
     pub printing: ::std::option::Option<::std::string::String>,
     pub upload: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -549,7 +549,7 @@ crate::runtime::object!(
 pub struct ZeroTrustGatewayRuleRuleSettingsBlockPage {
     pub include_context: ::std::option::Option<bool>,
     pub target_uri: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -563,7 +563,7 @@ pub struct ZeroTrustGatewayRuleRuleSettingsCheckSession {
     pub duration: ::std::option::Option<::std::string::String>,
     /// Set to true to enable session enforcement
     pub enforce: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -579,7 +579,7 @@ pub struct ZeroTrustGatewayRuleRuleSettingsDnsResolvers {
     pub ipv6: ::std::option::Option<
         ::std::vec::Vec<ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -590,26 +590,26 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 {
     /// IPv4 address of upstream resolver
-    pub ip: ::std::string::String,
+    pub ip: ::std::option::Option<::std::string::String>,
     /// A port number to use for upstream resolver
     pub port: ::std::option::Option<i64>,
     /// Whether to connect to this resolver over a private network
     pub route_through_private_network: ::std::option::Option<bool>,
     /// Optionally specify a virtual network for this resolver
     pub vnet_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 { ip : "ip" required => string, port
-    : "port" => integer, route_through_private_network : "route_through_private_network"
-    => boolean, vnet_id : "vnet_id" => string }
+    ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 { ip : "ip" => string, port : "port"
+    => integer, route_through_private_network : "route_through_private_network" =>
+    boolean, vnet_id : "vnet_id" => string }
 );
 impl ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 {
     /// A value with the required fields set and the others empty.
     pub fn new(ip: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            ip: ::std::convert::Into::into(ip),
+            ip: ::std::option::Option::Some(::std::convert::Into::into(ip)),
             port: ::std::option::Option::None,
             route_through_private_network: ::std::option::Option::None,
             vnet_id: ::std::option::Option::None,
@@ -626,7 +626,7 @@ pub struct ZeroTrustGatewayRuleRuleSettingsEgress {
     pub ipv4_fallback: ::std::option::Option<::std::string::String>,
     /// The IPv6 range to be used for egress
     pub ipv6: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -637,7 +637,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsForensicCopy {
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -650,7 +650,7 @@ pub struct ZeroTrustGatewayRuleRuleSettingsL4override {
     pub ip: ::std::option::Option<::std::string::String>,
     /// A port number to use for TCP/UDP overrides
     pub port: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -667,7 +667,7 @@ pub struct ZeroTrustGatewayRuleRuleSettingsNotificationSettings {
     pub msg: ::std::option::Option<::std::string::String>,
     /// Optional URL to direct users to additional information
     pub support_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -679,7 +679,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsQuarantine {
     pub file_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -691,7 +691,7 @@ pub struct ZeroTrustGatewayRuleRuleSettingsRedirect {
     pub include_context: ::std::option::Option<bool>,
     pub preserve_path_and_query: ::std::option::Option<bool>,
     pub target_uri: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -704,7 +704,7 @@ crate::runtime::object!(
 pub struct ZeroTrustGatewayRuleRuleSettingsResolveDnsInternally {
     pub fallback: ::std::option::Option<::std::string::String>,
     pub view_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -718,11 +718,11 @@ pub struct ZeroTrustGatewayRuleRuleSettingsUntrustedCert {
     pub action: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsUntrustedCertAction,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZeroTrustGatewayRuleRuleSettingsUntrustedCert { action : "action" }
+    ZeroTrustGatewayRuleRuleSettingsUntrustedCert { action : "action" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -799,7 +799,7 @@ pub struct ZeroTrustGatewayRuleSchedule {
     pub tue: ::std::option::Option<::std::string::String>,
     /// The time intervals when the rule will be active on Wednesdays, in increasing order from 00:00-24:00
     pub wed: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -844,20 +844,20 @@ pub struct ListZeroTrustGatewayRulesItem {
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
     pub warning_status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZeroTrustGatewayRulesItem { action : "action", created_at : "created_at" =>
-    string, deleted_at : "deleted_at" => string, description : "description" => string,
-    device_posture : "device_posture" => string, enabled : "enabled" => boolean,
-    expiration : "expiration" => object, filters : "filters", id : "id" => string,
-    identity : "identity" => string, name : "name" => string, precedence : "precedence"
-    => integer, read_only : "read_only" => boolean, rule_settings : "rule_settings" =>
-    object, schedule : "schedule" => object, sharable : "sharable" => boolean,
-    source_account : "source_account" => string, traffic : "traffic" => string,
-    updated_at : "updated_at" => string, version : "version" => integer, warning_status :
-    "warning_status" => string }
+    ListZeroTrustGatewayRulesItem { action : "action" => choice, created_at :
+    "created_at" => string, deleted_at : "deleted_at" => string, description :
+    "description" => string, device_posture : "device_posture" => string, enabled :
+    "enabled" => boolean, expiration : "expiration" => object, filters : "filters" =>
+    choices, id : "id" => string, identity : "identity" => string, name : "name" =>
+    string, precedence : "precedence" => integer, read_only : "read_only" => boolean,
+    rule_settings : "rule_settings" => object, schedule : "schedule" => object, sharable
+    : "sharable" => boolean, source_account : "source_account" => string, traffic :
+    "traffic" => string, updated_at : "updated_at" => string, version : "version" =>
+    integer, warning_status : "warning_status" => string }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -915,11 +915,11 @@ pub struct ListZeroTrustGatewayRulesItemRuleSettings {
     pub untrusted_cert: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsUntrustedCert,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZeroTrustGatewayRulesItemRuleSettings { add_headers : "add_headers",
+    ListZeroTrustGatewayRulesItemRuleSettings { add_headers : "add_headers" => map,
     allow_child_bypass : "allow_child_bypass" => boolean, audit_ssh : "audit_ssh" =>
     object, biso_admin_controls : "biso_admin_controls" => object, block_page :
     "block_page" => object, block_page_enabled : "block_page_enabled" => boolean,
@@ -957,7 +957,7 @@ pub struct ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls {
     pub printing: ::std::option::Option<::std::string::String>,
     pub upload: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -990,16 +990,16 @@ pub struct CreateZeroTrustGatewayRuleBody {
     pub schedule: ::std::option::Option<ZeroTrustGatewayRuleSchedule>,
     /// The wirefilter expression used for traffic matching
     pub traffic: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustGatewayRuleBody { action : "action" required, description :
+    CreateZeroTrustGatewayRuleBody { action : "action" must => choice, description :
     "description" => string, device_posture : "device_posture" => string, enabled :
-    "enabled" => boolean, filters : "filters", identity : "identity" => string, name :
-    "name" required => string, precedence : "precedence" => integer, rule_settings :
-    "rule_settings" => object, schedule : "schedule" => object, traffic : "traffic" =>
-    string }
+    "enabled" => boolean, filters : "filters" => choices, identity : "identity" =>
+    string, name : "name" required => string, precedence : "precedence" => integer,
+    rule_settings : "rule_settings" => object, schedule : "schedule" => object, traffic :
+    "traffic" => string }
 );
 impl CreateZeroTrustGatewayRuleBody {
     /// A value with the required fields set and the others empty.
@@ -1008,7 +1008,7 @@ impl CreateZeroTrustGatewayRuleBody {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            action,
+            action: action,
             description: ::std::option::Option::None,
             device_posture: ::std::option::Option::None,
             enabled: ::std::option::Option::None,
@@ -1070,11 +1070,11 @@ pub struct CreateZeroTrustGatewayRuleBodyRuleSettings {
     pub untrusted_cert: ::std::option::Option<
         ZeroTrustGatewayRuleRuleSettingsUntrustedCert,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustGatewayRuleBodyRuleSettings { add_headers : "add_headers",
+    CreateZeroTrustGatewayRuleBodyRuleSettings { add_headers : "add_headers" => map,
     allow_child_bypass : "allow_child_bypass" => boolean, audit_ssh : "audit_ssh" =>
     object, biso_admin_controls : "biso_admin_controls" => object, block_page_enabled :
     "block_page_enabled" => boolean, block_reason : "block_reason" => string,
@@ -1102,7 +1102,7 @@ pub struct CreateZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls {
     pub dp: ::std::option::Option<bool>,
     /// Set to false to enable uploading
     pub du: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1119,7 +1119,7 @@ pub struct CreateZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings {
     pub msg: ::std::option::Option<::std::string::String>,
     /// Optional URL to direct users to additional information
     pub support_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -156,7 +156,7 @@ pub struct HostnameRoute {
     pub id: ::std::option::Option<::std::string::String>,
     pub tunnel_id: ::std::option::Option<::std::string::String>,
     pub tunnel_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

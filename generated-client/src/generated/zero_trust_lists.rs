@@ -226,13 +226,13 @@ pub struct CreateZeroTrustListResponse {
     pub r#type: ::std::option::Option<CreateZeroTrustListResponseType>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateZeroTrustListResponse { created_at : "created_at" => string, description :
     "description" => string, id : "id" => string, items : "items" => objects, name :
-    "name" => string, r#type : "type", updated_at : "updated_at" => string }
+    "name" => string, r#type : "type" => choice, updated_at : "updated_at" => string }
 );
 /// Used by [`ZeroTrustListsApi::create_zero_trust_list`], [`ZeroTrustListsApi::list_zero_trust_lists`], [`ZeroTrustListsApi::get_zero_trust_list_items`], [`ZeroTrustListsApi::patch_zero_trust_list`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -243,7 +243,7 @@ pub struct CreateZeroTrustListResponseItem {
     pub description: ::std::option::Option<::std::string::String>,
     /// The value of the item in a list
     pub value: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -330,14 +330,14 @@ pub struct ZeroTrustList {
     pub r#type: ::std::option::Option<CreateZeroTrustListResponseType>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ZeroTrustList { count : "count" => number, created_at : "created_at" => string,
     description : "description" => string, id : "id" => string, items : "items" =>
-    objects, name : "name" => string, r#type : "type", updated_at : "updated_at" =>
-    string }
+    objects, name : "name" => string, r#type : "type" => choice, updated_at :
+    "updated_at" => string }
 );
 /// Used by [`ZeroTrustListsApi::create_zero_trust_list`].
 #[derive(Debug, Clone, PartialEq)]
@@ -349,12 +349,12 @@ pub struct CreateZeroTrustListBody {
     pub name: ::std::string::String,
     /// The type of list
     pub r#type: CreateZeroTrustListResponseType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateZeroTrustListBody { description : "description" => string, items : "items" =>
-    objects, name : "name" required => string, r#type : "type" required }
+    objects, name : "name" required => string, r#type : "type" must => choice }
 );
 impl CreateZeroTrustListBody {
     /// A value with the required fields set and the others empty.
@@ -366,7 +366,7 @@ impl CreateZeroTrustListBody {
             description: ::std::option::Option::None,
             items: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -376,10 +376,10 @@ impl CreateZeroTrustListBody {
 pub struct ListZeroTrustListsQuery {
     /// The type of list
     pub r#type: ::std::option::Option<CreateZeroTrustListResponseType>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListZeroTrustListsQuery { r#type : "type" });
+crate::runtime::object!(ListZeroTrustListsQuery { r#type : "type" => choice });
 /// Used by [`ZeroTrustListsApi::update_zero_trust_list`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateZeroTrustListBody {
@@ -387,7 +387,7 @@ pub struct UpdateZeroTrustListBody {
     pub description: ::std::option::Option<::std::string::String>,
     /// The name of the list
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -410,7 +410,7 @@ pub struct PatchZeroTrustListBody {
     pub append: ::std::option::Option<::std::vec::Vec<CreateZeroTrustListResponseItem>>,
     /// A list of the item values you want to remove
     pub remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -198,7 +198,7 @@ pub struct YourZeroTrustOrganization {
     pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
     /// The amount of time that tokens issued for applications will be valid
     pub warp_auth_session_duration: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -222,7 +222,7 @@ pub struct YourZeroTrustOrganizationCustomPages {
     pub forbidden: ::std::option::Option<::std::string::String>,
     /// The uid of the custom page to use when a user is denied access
     pub identity_denied: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -242,7 +242,7 @@ pub struct YourZeroTrustOrganizationLoginDesign {
     pub logo_path: ::std::option::Option<::std::string::String>,
     /// The text color on your login page
     pub text_color: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -254,7 +254,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct YourZeroTrustOrganizationDohSettings {
     pub doh_jwt_duration: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -284,7 +284,7 @@ pub struct UpdateYourZeroTrustOrganizationBody {
     pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
     /// The amount of time that tokens issued for applications will be valid
     pub warp_auth_session_duration: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -320,7 +320,7 @@ pub struct CreateYourZeroTrustOrganizationBody {
     pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
     /// The amount of time that tokens issued for applications will be valid
     pub warp_auth_session_duration: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -359,7 +359,7 @@ impl CreateYourZeroTrustOrganizationBody {
 pub struct RevokeAllAccessTokensForUserBody {
     /// The email of the user to revoke
     pub email: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -158,39 +158,38 @@ pub struct UpdateConfigurationForRiskBehaviorsResponse {
     pub behaviors: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateConfigurationForRiskBehaviorsResponse { behaviors : "behaviors" }
+    UpdateConfigurationForRiskBehaviorsResponse { behaviors : "behaviors" => map }
 );
 /// Used by [`ZeroTrustRiskScoringApi::get_risk_score_info_for_all_users`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskScore {
     pub users: ::std::option::Option<::std::vec::Vec<RiskScoreUser>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RiskScore { users : "users" => objects });
 /// Used by [`ZeroTrustRiskScoringApi::get_risk_score_info_for_all_users`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RiskScoreUser {
-    pub email: ::std::string::String,
-    pub event_count: i64,
+    pub email: ::std::option::Option<::std::string::String>,
+    pub event_count: ::std::option::Option<i64>,
     /// RFC 3339 date-time
-    pub last_event: ::std::string::String,
-    pub max_risk_level: RiskScoreUserMaxRiskLevel,
+    pub last_event: ::std::option::Option<::std::string::String>,
+    pub max_risk_level: ::std::option::Option<RiskScoreUserMaxRiskLevel>,
     pub name: ::std::string::String,
     /// The ID for a user
-    pub user_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub user_id: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RiskScoreUser { email : "email" required => string, event_count : "event_count"
-    required => integer, last_event : "last_event" required => string, max_risk_level :
-    "max_risk_level" required, name : "name" required => string, user_id : "user_id"
-    required => string }
+    RiskScoreUser { email : "email" => string, event_count : "event_count" => integer,
+    last_event : "last_event" => string, max_risk_level : "max_risk_level" => choice,
+    name : "name" required => string, user_id : "user_id" => string }
 );
 impl RiskScoreUser {
     /// A value with the required fields set and the others empty.
@@ -203,12 +202,14 @@ impl RiskScoreUser {
         user_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            email: ::std::convert::Into::into(email),
-            event_count,
-            last_event: ::std::convert::Into::into(last_event),
-            max_risk_level,
+            email: ::std::option::Option::Some(::std::convert::Into::into(email)),
+            event_count: ::std::option::Option::Some(event_count),
+            last_event: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_event),
+            ),
+            max_risk_level: ::std::option::Option::Some(max_risk_level),
             name: ::std::convert::Into::into(name),
-            user_id: ::std::convert::Into::into(user_id),
+            user_id: ::std::option::Option::Some(::std::convert::Into::into(user_id)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -276,13 +277,13 @@ pub struct RiskEventScore {
     pub last_reset_time: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub risk_level: ::std::option::Option<RiskScoreUserMaxRiskLevel>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     RiskEventScore { email : "email" => string, events : "events" => objects,
     last_reset_time : "last_reset_time" => string, name : "name" => string, risk_level :
-    "risk_level" }
+    "risk_level" => choice }
 );
 /// Used by [`ZeroTrustRiskScoringApi::get_risk_event_score_information_for_user`].
 #[derive(Debug, Clone, PartialEq)]
@@ -292,16 +293,16 @@ pub struct RiskEventScoreEvent {
     >,
     pub id: ::std::string::String,
     pub name: ::std::string::String,
-    pub risk_level: RiskScoreUserMaxRiskLevel,
+    pub risk_level: ::std::option::Option<RiskScoreUserMaxRiskLevel>,
     /// RFC 3339 date-time
-    pub timestamp: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub timestamp: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RiskEventScoreEvent { event_details : "event_details", id : "id" required => string,
-    name : "name" required => string, risk_level : "risk_level" required, timestamp :
-    "timestamp" required => string }
+    RiskEventScoreEvent { event_details : "event_details" => map, id : "id" required =>
+    string, name : "name" required => string, risk_level : "risk_level" => choice,
+    timestamp : "timestamp" => string }
 );
 impl RiskEventScoreEvent {
     /// A value with the required fields set and the others empty.
@@ -315,8 +316,10 @@ impl RiskEventScoreEvent {
             event_details: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
             name: ::std::convert::Into::into(name),
-            risk_level,
-            timestamp: ::std::convert::Into::into(timestamp),
+            risk_level: ::std::option::Option::Some(risk_level),
+            timestamp: ::std::option::Option::Some(
+                ::std::convert::Into::into(timestamp),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -328,12 +331,12 @@ pub struct GetRiskScoreInfoForAllUsersQuery {
     pub per_page: ::std::option::Option<i64>,
     pub order_by: ::std::option::Option<GetRiskScoreInfoForAllUsersQueryOrderBy>,
     pub direction: ::std::option::Option<GetRiskScoreInfoForAllUsersQueryDirection>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetRiskScoreInfoForAllUsersQuery { page : "page" => integer, per_page : "per_page" =>
-    integer, order_by : "order_by", direction : "direction" }
+    integer, order_by : "order_by" => choice, direction : "direction" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -450,12 +453,13 @@ pub struct GetRiskEventScoreInformationForUserQuery {
     pub per_page: ::std::option::Option<i64>,
     pub order_by: ::std::option::Option<GetRiskEventScoreInformationForUserQueryOrderBy>,
     pub direction: ::std::option::Option<GetRiskScoreInfoForAllUsersQueryDirection>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     GetRiskEventScoreInformationForUserQuery { page : "page" => integer, per_page :
-    "per_page" => integer, order_by : "order_by", direction : "direction" }
+    "per_page" => integer, order_by : "order_by" => choice, direction : "direction" =>
+    choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

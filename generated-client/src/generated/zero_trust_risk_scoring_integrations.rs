@@ -176,29 +176,29 @@ impl ZeroTrustRiskScoringIntegrationsApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RiskScoreIntegration {
     /// The Cloudflare account tag
-    pub account_tag: ::std::string::String,
+    pub account_tag: ::std::option::Option<::std::string::String>,
     /// Whether this integration is enabled and should export changes in risk score
-    pub active: bool,
+    pub active: ::std::option::Option<bool>,
     /// RFC 3339 date-time, When the integration was created in RFC3339 format
-    pub created_at: ::std::string::String,
+    pub created_at: ::std::option::Option<::std::string::String>,
     /// The id of the integration, a UUIDv4
     pub id: ::std::string::String,
-    pub integration_type: RiskScoreIntegrationIntegrationType,
+    pub integration_type: ::std::option::Option<RiskScoreIntegrationIntegrationType>,
     /// A reference ID defined by the client
-    pub reference_id: ::std::string::String,
+    pub reference_id: ::std::option::Option<::std::string::String>,
     /// The base URL for the tenant
-    pub tenant_url: ::std::string::String,
+    pub tenant_url: ::std::option::Option<::std::string::String>,
     /// The URL for the Shared Signals Framework configuration, e.g.…
-    pub well_known_url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub well_known_url: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    RiskScoreIntegration { account_tag : "account_tag" required => string, active :
-    "active" required => boolean, created_at : "created_at" required => string, id : "id"
-    required => string, integration_type : "integration_type" required, reference_id :
-    "reference_id" required => string, tenant_url : "tenant_url" required => string,
-    well_known_url : "well_known_url" required => string }
+    RiskScoreIntegration { account_tag : "account_tag" => string, active : "active" =>
+    boolean, created_at : "created_at" => string, id : "id" required => string,
+    integration_type : "integration_type" => choice, reference_id : "reference_id" =>
+    string, tenant_url : "tenant_url" => string, well_known_url : "well_known_url" =>
+    string }
 );
 impl RiskScoreIntegration {
     /// A value with the required fields set and the others empty.
@@ -212,14 +212,26 @@ impl RiskScoreIntegration {
         well_known_url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            account_tag: ::std::convert::Into::into(account_tag),
-            active,
-            created_at: ::std::convert::Into::into(created_at),
+            account_tag: ::std::option::Option::Some(
+                ::std::convert::Into::into(account_tag),
+            ),
+            active: ::std::option::Option::Some(active),
+            created_at: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_at),
+            ),
             id: ::std::convert::Into::into(id),
-            integration_type: RiskScoreIntegrationIntegrationType::Okta,
-            reference_id: ::std::convert::Into::into(reference_id),
-            tenant_url: ::std::convert::Into::into(tenant_url),
-            well_known_url: ::std::convert::Into::into(well_known_url),
+            integration_type: ::std::option::Option::Some(
+                RiskScoreIntegrationIntegrationType::Okta,
+            ),
+            reference_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(reference_id),
+            ),
+            tenant_url: ::std::option::Option::Some(
+                ::std::convert::Into::into(tenant_url),
+            ),
+            well_known_url: ::std::option::Option::Some(
+                ::std::convert::Into::into(well_known_url),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -280,13 +292,13 @@ pub struct CreateRiskScoreIntegrationBody {
     pub reference_id: ::std::option::Option<::std::string::String>,
     /// The base url of the tenant, e.g. "<https://tenant.okta.com>"
     pub tenant_url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRiskScoreIntegrationBody { integration_type : "integration_type" required,
-    reference_id : "reference_id" => string, tenant_url : "tenant_url" required => string
-    }
+    CreateRiskScoreIntegrationBody { integration_type : "integration_type" must =>
+    choice, reference_id : "reference_id" => string, tenant_url : "tenant_url" required
+    => string }
 );
 impl CreateRiskScoreIntegrationBody {
     /// A value with the required fields set and the others empty.
@@ -308,7 +320,7 @@ pub struct UpdateRiskScoreIntegrationBody {
     pub reference_id: ::std::option::Option<::std::string::String>,
     /// The base url of the tenant, e.g. "<https://tenant.okta.com>"
     pub tenant_url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -322,7 +334,7 @@ impl UpdateRiskScoreIntegrationBody {
         tenant_url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            active,
+            active: active,
             reference_id: ::std::option::Option::None,
             tenant_url: ::std::convert::Into::into(tenant_url),
             extra: ::std::default::Default::default(),

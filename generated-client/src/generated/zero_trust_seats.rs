@@ -52,7 +52,7 @@ pub struct UserSeat {
     pub seat_uid: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -69,7 +69,7 @@ pub struct UpdateUserSeatBody {
     pub gateway_seat: bool,
     /// The unique API identifier for the Zero Trust seat
     pub seat_uid: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -84,8 +84,8 @@ impl UpdateUserSeatBody {
         seat_uid: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            access_seat,
-            gateway_seat,
+            access_seat: access_seat,
+            gateway_seat: gateway_seat,
             seat_uid: ::std::convert::Into::into(seat_uid),
             extra: ::std::default::Default::default(),
         }

@@ -110,7 +110,7 @@ pub struct ZeroTrustSshSettings {
     pub seed_id: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -124,7 +124,7 @@ pub struct UpdateZeroTrustSshSettingsBody {
     pub public_key: ::std::string::String,
     /// Seed ID
     pub seed_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

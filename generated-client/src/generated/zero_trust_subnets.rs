@@ -195,7 +195,7 @@ pub struct WarpIpSubnet {
     pub name: ::std::option::Option<::std::string::String>,
     pub network: ::std::option::Option<::std::string::String>,
     pub subnet_type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -195,7 +195,7 @@ pub struct User {
     pub uid: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -212,7 +212,7 @@ pub struct GetActiveSessionsItem {
     pub expiration: ::std::option::Option<i64>,
     pub metadata: ::std::option::Option<GetActiveSessionsItemMetadata>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -229,12 +229,12 @@ pub struct GetActiveSessionsItemMetadata {
     pub iat: ::std::option::Option<i64>,
     pub nonce: ::std::option::Option<::std::string::String>,
     pub ttl: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetActiveSessionsItemMetadata { apps : "apps", expires : "expires" => integer, iat :
-    "iat" => integer, nonce : "nonce" => string, ttl : "ttl" => integer }
+    GetActiveSessionsItemMetadata { apps : "apps" => map, expires : "expires" => integer,
+    iat : "iat" => integer, nonce : "nonce" => string, ttl : "ttl" => integer }
 );
 /// Used by [`ZeroTrustUsersApi::get_active_session`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -264,15 +264,15 @@ pub struct ActiveSession {
     pub service_token_status: ::std::option::Option<bool>,
     pub user_uuid: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ActiveSession { account_id : "account_id" => string, auth_status : "auth_status" =>
-    string, common_name : "common_name" => string, device_posture : "devicePosture",
-    device_id : "device_id" => string, device_sessions : "device_sessions", email :
-    "email" => string, geo : "geo" => object, iat : "iat" => number, idp : "idp" =>
-    object, ip : "ip" => string, is_active : "isActive" => boolean, is_gateway :
+    string, common_name : "common_name" => string, device_posture : "devicePosture" =>
+    map, device_id : "device_id" => string, device_sessions : "device_sessions" => map,
+    email : "email" => string, geo : "geo" => object, iat : "iat" => number, idp : "idp"
+    => object, ip : "ip" => string, is_active : "isActive" => boolean, is_gateway :
     "is_gateway" => boolean, is_warp : "is_warp" => boolean, mtls_auth : "mtls_auth" =>
     object, service_token_id : "service_token_id" => string, service_token_status :
     "service_token_status" => boolean, user_uuid : "user_uuid" => string, version :
@@ -282,7 +282,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActiveSessionGeo {
     pub country: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ActiveSessionGeo { country : "country" => string });
@@ -291,7 +291,7 @@ crate::runtime::object!(ActiveSessionGeo { country : "country" => string });
 pub struct ActiveSessionIdp {
     pub id: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -305,7 +305,7 @@ pub struct ActiveSessionMtlsAuth {
     pub cert_issuer_ski: ::std::option::Option<::std::string::String>,
     pub cert_presented: ::std::option::Option<bool>,
     pub cert_serial: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -320,11 +320,11 @@ pub struct FailedLogin {
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    FailedLogin { expiration : "expiration" => integer, metadata : "metadata" }
+    FailedLogin { expiration : "expiration" => integer, metadata : "metadata" => map }
 );
 /// Used by [`ZeroTrustUsersApi::get_last_seen_identity`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -352,15 +352,15 @@ pub struct LastSeenIdentity {
     pub service_token_status: ::std::option::Option<bool>,
     pub user_uuid: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     LastSeenIdentity { account_id : "account_id" => string, auth_status : "auth_status"
-    => string, common_name : "common_name" => string, device_posture : "devicePosture",
-    device_id : "device_id" => string, device_sessions : "device_sessions", email :
-    "email" => string, geo : "geo" => object, iat : "iat" => number, idp : "idp" =>
-    object, ip : "ip" => string, is_gateway : "is_gateway" => boolean, is_warp :
+    => string, common_name : "common_name" => string, device_posture : "devicePosture" =>
+    map, device_id : "device_id" => string, device_sessions : "device_sessions" => map,
+    email : "email" => string, geo : "geo" => object, iat : "iat" => number, idp : "idp"
+    => object, ip : "ip" => string, is_gateway : "is_gateway" => boolean, is_warp :
     "is_warp" => boolean, mtls_auth : "mtls_auth" => object, service_token_id :
     "service_token_id" => string, service_token_status : "service_token_status" =>
     boolean, user_uuid : "user_uuid" => string, version : "version" => number }

@@ -223,7 +223,7 @@ impl ZoneApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Reference { id : "id" required => string });
@@ -241,7 +241,7 @@ impl Reference {
 pub struct Account {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Account { id : "id" => string, name : "name" => string });
@@ -261,7 +261,7 @@ pub struct Meta {
     /// the zone was flagged for phishing
     pub phishing_detected: ::std::option::Option<bool>,
     pub step: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -278,7 +278,7 @@ pub struct Owner {
     pub name: ::std::option::Option<::std::string::String>,
     /// the kind of owner, such as organization
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -289,22 +289,22 @@ crate::runtime::object!(
 /// Used by [`ZoneApi::create_zone`], [`ZoneApi::list_zones`], [`ZoneApi::edit_zone`], [`ZoneApi::zone_details`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
-    pub account: Account,
+    pub account: ::std::option::Option<Account>,
     /// RFC 3339 date-time, when ownership was last proven and the zone became active
     pub activated_on: ::std::option::Option<::std::string::String>,
     pub cname_suffix: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// seconds until development mode ends (positive) or since it ended (negative); 0 if it was never on
-    pub development_mode: f64,
+    pub development_mode: ::std::option::Option<f64>,
     pub id: ::std::string::String,
-    pub meta: Meta,
+    pub meta: ::std::option::Option<Meta>,
     /// RFC 3339 date-time
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// the domain name
     pub name: ::std::string::String,
     /// the name servers Cloudflare assigned
-    pub name_servers: ::std::vec::Vec<::std::string::String>,
+    pub name_servers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// the DNS host before the move to Cloudflare
     pub original_dnshost: ::std::option::Option<::std::string::String>,
     /// the name servers before the move to Cloudflare
@@ -313,7 +313,7 @@ pub struct Zone {
     >,
     /// the registrar at the time of the move to Cloudflare
     pub original_registrar: ::std::option::Option<::std::string::String>,
-    pub owner: Owner,
+    pub owner: ::std::option::Option<Owner>,
     /// only Cloudflare DNS is used: no security or performance features
     pub paused: ::std::option::Option<bool>,
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -328,22 +328,21 @@ pub struct Zone {
         ::std::vec::Vec<::std::string::String>,
     >,
     pub verification_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Zone { account : "account" required => object, activated_on : "activated_on" =>
-    string, cname_suffix : "cname_suffix" => string, created_on : "created_on" required
-    => string, development_mode : "development_mode" required => number, id : "id"
-    required => string, meta : "meta" required => object, modified_on : "modified_on"
-    required => string, name : "name" required => string, name_servers : "name_servers"
-    required => strings, original_dnshost : "original_dnshost" => string,
-    original_name_servers : "original_name_servers" => strings, original_registrar :
-    "original_registrar" => string, owner : "owner" required => object, paused : "paused"
-    => boolean, permissions : "permissions" => strings, plan : "plan" => object, status :
-    "status", tenant : "tenant" => json, tenant_unit : "tenant_unit" => json, r#type :
-    "type", vanity_name_servers : "vanity_name_servers" => strings, verification_key :
-    "verification_key" => string }
+    Zone { account : "account" => object, activated_on : "activated_on" => string,
+    cname_suffix : "cname_suffix" => string, created_on : "created_on" => string,
+    development_mode : "development_mode" => number, id : "id" required => string, meta :
+    "meta" => object, modified_on : "modified_on" => string, name : "name" required =>
+    string, name_servers : "name_servers" => strings, original_dnshost :
+    "original_dnshost" => string, original_name_servers : "original_name_servers" =>
+    strings, original_registrar : "original_registrar" => string, owner : "owner" =>
+    object, paused : "paused" => boolean, permissions : "permissions" => strings, plan :
+    "plan" => object, status : "status" => choice, tenant : "tenant" => json, tenant_unit
+    : "tenant_unit" => json, r#type : "type" => choice, vanity_name_servers :
+    "vanity_name_servers" => strings, verification_key : "verification_key" => string }
 );
 impl Zone {
     /// A value with the required fields set and the others empty.
@@ -360,20 +359,24 @@ impl Zone {
         owner: Owner,
     ) -> Self {
         Self {
-            account,
+            account: ::std::option::Option::Some(account),
             activated_on: ::std::option::Option::None,
             cname_suffix: ::std::option::Option::None,
-            created_on: ::std::convert::Into::into(created_on),
-            development_mode,
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            development_mode: ::std::option::Option::Some(development_mode),
             id: ::std::convert::Into::into(id),
-            meta,
-            modified_on: ::std::convert::Into::into(modified_on),
+            meta: ::std::option::Option::Some(meta),
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
             name: ::std::convert::Into::into(name),
-            name_servers,
+            name_servers: ::std::option::Option::Some(name_servers),
             original_dnshost: ::std::option::Option::None,
             original_name_servers: ::std::option::Option::None,
             original_registrar: ::std::option::Option::None,
-            owner,
+            owner: ::std::option::Option::Some(owner),
             paused: ::std::option::Option::None,
             permissions: ::std::option::Option::None,
             plan: ::std::option::Option::None,
@@ -391,7 +394,7 @@ impl Zone {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZonePlan {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ZonePlan { id : "id" => string });
@@ -514,12 +517,12 @@ pub struct ZoneCreate {
     pub name: ::std::string::String,
     pub account: Reference,
     pub r#type: ::std::option::Option<Type>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneCreate { name : "name" required => string, account : "account" required =>
-    object, r#type : "type" }
+    ZoneCreate { name : "name" required => string, account : "account" must => object,
+    r#type : "type" => choice }
 );
 impl ZoneCreate {
     /// A value with the required fields set and the others empty.
@@ -529,7 +532,7 @@ impl ZoneCreate {
     ) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
-            account,
+            account: account,
             r#type: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -557,13 +560,14 @@ pub struct ZoneQuery {
     pub direction: ::std::option::Option<QueryDirection>,
     /// whether every filter must hold (all, the default) or one (any)
     pub r#match: ::std::option::Option<QueryMatch>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneQuery { name : "name" => string, status : "status", account_id : "account.id" =>
-    string, account_name : "account.name" => string, page : "page" => integer, per_page :
-    "per_page" => integer, order : "order", direction : "direction", r#match : "match" }
+    ZoneQuery { name : "name" => string, status : "status" => choice, account_id :
+    "account.id" => string, account_name : "account.name" => string, page : "page" =>
+    integer, per_page : "per_page" => integer, order : "order" => choice, direction :
+    "direction" => choice, r#match : "match" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -736,23 +740,16 @@ pub struct ZoneEdit {
     pub vanity_name_servers: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneEdit { paused : "paused" => boolean, plan : "plan" => object, r#type : "type",
-    vanity_name_servers : "vanity_name_servers" => strings }
+    ZoneEdit { paused : "paused" => boolean, plan : "plan" => object, r#type : "type" =>
+    choice, vanity_name_servers : "vanity_name_servers" => strings }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum PurgeCachedContentBody {
     PurgeByTags(PurgeCachedContentBodyPurgeByTags),
     PurgeByHostnames(PurgeCachedContentBodyPurgeByHostnames),
@@ -761,6 +758,14 @@ pub enum PurgeCachedContentBody {
     PurgeFiles(PurgeCachedContentBodyPurgeFiles),
     PurgeFilesWithUrlAndHeaders(PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders),
 }
+crate::runtime::untagged!(
+    PurgeCachedContentBody { PurgeByTags(PurgeCachedContentBodyPurgeByTags),
+    PurgeByHostnames(PurgeCachedContentBodyPurgeByHostnames),
+    PurgeByPrefixes(PurgeCachedContentBodyPurgeByPrefixes),
+    PurgeEverything(PurgeCachedContentBodyPurgeEverything),
+    PurgeFiles(PurgeCachedContentBodyPurgeFiles),
+    PurgeFilesWithUrlAndHeaders(PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders) }
+);
 impl ::std::convert::From<PurgeCachedContentBodyPurgeByTags> for PurgeCachedContentBody {
     fn from(value: PurgeCachedContentBodyPurgeByTags) -> Self {
         Self::PurgeByTags(value)
@@ -802,7 +807,7 @@ for PurgeCachedContentBody {
 pub struct PurgeCachedContentBodyPurgeByTags {
     /// For more information on cache tags and purging by tags, please refer to \[purge by cache-tags…
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PurgeCachedContentBodyPurgeByTags { tags : "tags" => strings });
@@ -813,7 +818,7 @@ crate::runtime::object!(PurgeCachedContentBodyPurgeByTags { tags : "tags" => str
 pub struct PurgeCachedContentBodyPurgeByHostnames {
     /// For more information purging by hostnames, please refer to \[purge by hostname documentation…
     pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -826,7 +831,7 @@ crate::runtime::object!(
 pub struct PurgeCachedContentBodyPurgeByPrefixes {
     /// For more information on purging by prefixes, please refer to \[purge by prefix documentation…
     pub prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -839,7 +844,7 @@ crate::runtime::object!(
 pub struct PurgeCachedContentBodyPurgeEverything {
     /// For more information, please refer to \[purge everything documentation…
     pub purge_everything: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -853,7 +858,7 @@ crate::runtime::object!(
 pub struct PurgeCachedContentBodyPurgeFiles {
     /// For more information on purging files, please refer to \[purge by single-file documentation…
     pub files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PurgeCachedContentBodyPurgeFiles { files : "files" => strings });
@@ -865,7 +870,7 @@ pub struct PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders {
     pub files: ::std::option::Option<
         ::std::vec::Vec<PurgeCachedContentBodyPurgeFilesWithUrlAndHeadersFile>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -878,11 +883,11 @@ pub struct PurgeCachedContentBodyPurgeFilesWithUrlAndHeadersFile {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PurgeCachedContentBodyPurgeFilesWithUrlAndHeadersFile { headers : "headers", url :
-    "url" => string }
+    PurgeCachedContentBodyPurgeFilesWithUrlAndHeadersFile { headers : "headers" => map,
+    url : "url" => string }
 );
 impl crate::runtime::TypedQuery for ZoneQuery {}

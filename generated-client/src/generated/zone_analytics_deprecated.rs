@@ -89,7 +89,7 @@ pub struct Analytics {
     pub colo_id: ::std::option::Option<::std::string::String>,
     pub timeseries: ::std::option::Option<::std::vec::Vec<AnalyticsTimesery>>,
     pub totals: ::std::option::Option<AnalyticsTimesery>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -106,7 +106,7 @@ pub struct AnalyticsTimesery {
     pub threats: ::std::option::Option<AnalyticsTimeseryThreats>,
     /// The (exclusive) end of the requested time frame
     pub until: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -123,7 +123,7 @@ pub struct AnalyticsTimeseryBandwidth {
     pub cached: ::std::option::Option<i64>,
     /// The number of bytes that were fetched and served from the origin server
     pub uncached: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -145,12 +145,13 @@ pub struct AnalyticsTimeseryRequests {
     >,
     /// Total number of requests served from the origin
     pub uncached: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AnalyticsTimeseryRequests { all : "all" => integer, cached : "cached" => integer,
-    country : "country", http_status : "http_status", uncached : "uncached" => integer }
+    country : "country" => map, http_status : "http_status" => map, uncached : "uncached"
+    => integer }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`], [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -163,19 +164,19 @@ pub struct AnalyticsTimeseryThreats {
     pub r#type: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AnalyticsTimeseryThreats { all : "all" => integer, country : "country", r#type :
-    "type" }
+    AnalyticsTimeseryThreats { all : "all" => integer, country : "country" => map, r#type
+    : "type" => map }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dashboard {
     pub timeseries: ::std::option::Option<::std::vec::Vec<DashboardTimesery>>,
     pub totals: ::std::option::Option<DashboardTimesery>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -193,7 +194,7 @@ pub struct DashboardTimesery {
     pub uniques: ::std::option::Option<DashboardTimeseryUniques>,
     /// The (exclusive) end of the requested time frame
     pub until: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -218,13 +219,13 @@ pub struct DashboardTimeseryBandwidth {
     pub ssl_protocols: ::std::option::Option<DashboardTimeseryBandwidthSslProtocols>,
     /// The number of bytes that were fetched and served from the origin server
     pub uncached: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DashboardTimeseryBandwidth { all : "all" => integer, cached : "cached" => integer,
-    content_type : "content_type", country : "country", ssl : "ssl" => object,
-    ssl_protocols : "ssl_protocols" => object, uncached : "uncached" => integer }
+    content_type : "content_type" => map, country : "country" => map, ssl : "ssl" =>
+    object, ssl_protocols : "ssl_protocols" => object, uncached : "uncached" => integer }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -233,7 +234,7 @@ pub struct DashboardTimeseryBandwidthSsl {
     pub encrypted: ::std::option::Option<i64>,
     /// The number of bytes served over HTTP
     pub unencrypted: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -253,7 +254,7 @@ pub struct DashboardTimeseryBandwidthSslProtocols {
     pub tls_v1_3: ::std::option::Option<i64>,
     /// The number of requests served over HTTP
     pub none: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -269,12 +270,12 @@ pub struct DashboardTimeseryPageviews {
     pub search_engine: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DashboardTimeseryPageviews { all : "all" => integer, search_engine : "search_engine"
-    }
+    => map }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -296,21 +297,21 @@ pub struct DashboardTimeseryRequests {
     pub ssl_protocols: ::std::option::Option<DashboardTimeseryBandwidthSslProtocols>,
     /// Total number of requests served from the origin
     pub uncached: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     DashboardTimeseryRequests { all : "all" => integer, cached : "cached" => integer,
-    content_type : "content_type", country : "country", http_status : "http_status", ssl
-    : "ssl" => object, ssl_protocols : "ssl_protocols" => object, uncached : "uncached"
-    => integer }
+    content_type : "content_type" => map, country : "country" => map, http_status :
+    "http_status" => map, ssl : "ssl" => object, ssl_protocols : "ssl_protocols" =>
+    object, uncached : "uncached" => integer }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_dashboard`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DashboardTimeseryUniques {
     /// Total number of unique IP addresses within the time range
     pub all: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DashboardTimeseryUniques { all : "all" => integer });
@@ -323,7 +324,7 @@ pub struct GetAnalyticsByCoLocationsQuery {
     pub since: ::std::option::Option<::serde_json::Value>,
     /// When set to true, the API will move the requested time window backward, until it finds a region…
     pub continuous: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -239,17 +239,17 @@ impl ZoneCacheSettingsApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeCacheReserveSettingResponse {
     /// Identifier of the zone setting
-    pub id: ChangeCacheReserveSettingResponseId,
+    pub id: ::std::option::Option<ChangeCacheReserveSettingResponseId>,
     /// RFC 3339 date-time, last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// Value of the Cache Reserve zone setting
-    pub value: ::serde_json::Value,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub value: ::std::option::Option<::serde_json::Value>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeCacheReserveSettingResponse { id : "id" required, modified_on : "modified_on"
-    => string, value : "value" required => json }
+    ChangeCacheReserveSettingResponse { id : "id" => choice, modified_on : "modified_on"
+    => string, value : "value" => json }
 );
 impl ChangeCacheReserveSettingResponse {
     /// A value with the required fields set and the others empty.
@@ -258,9 +258,9 @@ impl ChangeCacheReserveSettingResponse {
         value: ::serde_json::Value,
     ) -> Self {
         Self {
-            id,
+            id: ::std::option::Option::Some(id),
             modified_on: ::std::option::Option::None,
-            value,
+            value: ::std::option::Option::Some(value),
             extra: ::std::default::Default::default(),
         }
     }
@@ -323,20 +323,19 @@ pub struct CacheReserveClear {
     /// RFC 3339 date-time, The time that the latest Cache Reserve Clear operation completed
     pub end_ts: ::std::option::Option<::std::string::String>,
     /// Identifier of the zone setting
-    pub id: CacheReserveClearId,
+    pub id: ::std::option::Option<CacheReserveClearId>,
     /// RFC 3339 date-time, last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, The time that the latest Cache Reserve Clear operation started
-    pub start_ts: ::std::string::String,
+    pub start_ts: ::std::option::Option<::std::string::String>,
     /// The current state of the Cache Reserve Clear operation
-    pub state: CacheReserveClearState,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub state: ::std::option::Option<CacheReserveClearState>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CacheReserveClear { end_ts : "end_ts" => string, id : "id" required, modified_on :
-    "modified_on" => string, start_ts : "start_ts" required => string, state : "state"
-    required }
+    CacheReserveClear { end_ts : "end_ts" => string, id : "id" => choice, modified_on :
+    "modified_on" => string, start_ts : "start_ts" => string, state : "state" => choice }
 );
 impl CacheReserveClear {
     /// A value with the required fields set and the others empty.
@@ -346,10 +345,10 @@ impl CacheReserveClear {
     ) -> Self {
         Self {
             end_ts: ::std::option::Option::None,
-            id: CacheReserveClearId::CacheReserveClear,
+            id: ::std::option::Option::Some(CacheReserveClearId::CacheReserveClear),
             modified_on: ::std::option::Option::None,
-            start_ts: ::std::convert::Into::into(start_ts),
-            state,
+            start_ts: ::std::option::Option::Some(::std::convert::Into::into(start_ts)),
+            state: ::std::option::Option::Some(state),
             extra: ::std::default::Default::default(),
         }
     }
@@ -454,22 +453,22 @@ impl ::std::fmt::Display for CacheReserveClearState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct VariantsSetting {
     /// Identifier of the zone setting
-    pub id: VariantsSettingId,
+    pub id: ::std::option::Option<VariantsSettingId>,
     /// RFC 3339 date-time, last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<VariantsSettingValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VariantsSetting { id : "id" required, modified_on : "modified_on" => string, value :
+    VariantsSetting { id : "id" => choice, modified_on : "modified_on" => string, value :
     "value" => object }
 );
 impl VariantsSetting {
     /// A value with the required fields set and the others empty.
     pub fn new() -> Self {
         Self {
-            id: VariantsSettingId::Variants,
+            id: ::std::option::Option::Some(VariantsSettingId::Variants),
             modified_on: ::std::option::Option::None,
             value: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -552,7 +551,7 @@ pub struct VariantsSettingValue {
     pub tiff: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// List of strings with the MIME types of all the variants that should be served for webp
     pub webp: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -565,21 +564,21 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteVariantsSettingResponse {
     /// Identifier of the zone setting
-    pub id: VariantsSettingId,
+    pub id: ::std::option::Option<VariantsSettingId>,
     /// RFC 3339 date-time, last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteVariantsSettingResponse { id : "id" required, modified_on : "modified_on" =>
+    DeleteVariantsSettingResponse { id : "id" => choice, modified_on : "modified_on" =>
     string }
 );
 impl DeleteVariantsSettingResponse {
     /// A value with the required fields set and the others empty.
     pub fn new() -> Self {
         Self {
-            id: VariantsSettingId::Variants,
+            id: ::std::option::Option::Some(VariantsSettingId::Variants),
             modified_on: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -595,15 +594,17 @@ impl ::std::default::Default for DeleteVariantsSettingResponse {
 pub struct ChangeCacheReserveSettingBody {
     /// Value of the Cache Reserve zone setting
     pub value: ChangeCacheReserveSettingBodyValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ChangeCacheReserveSettingBody { value : "value" required });
+crate::runtime::object!(
+    ChangeCacheReserveSettingBody { value : "value" must => choice }
+);
 impl ChangeCacheReserveSettingBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCacheReserveSettingBodyValue) -> Self {
         Self {
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -662,7 +663,7 @@ impl ::std::fmt::Display for ChangeCacheReserveSettingBodyValue {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeVariantsSettingBody {
     pub value: ::std::option::Option<VariantsSettingValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ChangeVariantsSettingBody { value : "value" => object });

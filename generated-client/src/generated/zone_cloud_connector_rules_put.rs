@@ -47,20 +47,20 @@ pub struct Rule {
     pub parameters: ::std::option::Option<RuleParameters>,
     /// Cloud Provider type
     pub provider: ::std::option::Option<RuleProvider>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Rule { description : "description" => string, enabled : "enabled" => boolean,
     expression : "expression" => string, id : "id" => string, parameters : "parameters"
-    => object, provider : "provider" }
+    => object, provider : "provider" => choice }
 );
 /// Used by [`ZoneCloudConnectorRulesPutApi::put_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleParameters {
     /// Host to perform Cloud Connection to
     pub host: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RuleParameters { host : "host" => string });

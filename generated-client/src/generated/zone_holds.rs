@@ -129,7 +129,7 @@ pub struct ZoneHold {
     pub hold: ::std::option::Option<bool>,
     pub hold_after: ::std::option::Option<::std::string::String>,
     pub include_subdomains: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -141,7 +141,7 @@ crate::runtime::object!(
 pub struct CreateZoneHoldQuery {
     /// If provided, the zone hold will extend to block any subdomain of the given zone, as well as…
     pub include_subdomains: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -152,7 +152,7 @@ crate::runtime::object!(
 pub struct RemoveZoneHoldQuery {
     /// If `hold_after` is provided, the hold will be temporarily disabled, then automatically re-enabled…
     pub hold_after: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RemoveZoneHoldQuery { hold_after : "hold_after" => string });

@@ -298,7 +298,7 @@ pub struct AccessApplication {
     /// The application type
     pub r#type: ::std::option::Option<::std::string::String>,
     pub saas_app: ::std::option::Option<AccessApplicationSaasApp>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -326,20 +326,20 @@ pub struct AccessApplicationScimConfig {
     /// Whether SCIM provisioning is turned on for this application
     pub enabled: ::std::option::Option<bool>,
     /// The UID of the IdP to use as the source for SCIM resources to provision to this application
-    pub idp_uid: ::std::string::String,
+    pub idp_uid: ::std::option::Option<::std::string::String>,
     pub mappings: ::std::option::Option<
         ::std::vec::Vec<AccessApplicationScimConfigMapping>,
     >,
     /// The base URI for the application's SCIM-compatible API
-    pub remote_uri: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub remote_uri: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationScimConfig { authentication : "authentication" => object,
     deactivate_on_delete : "deactivate_on_delete" => boolean, enabled : "enabled" =>
-    boolean, idp_uid : "idp_uid" required => string, mappings : "mappings" => objects,
-    remote_uri : "remote_uri" required => string }
+    boolean, idp_uid : "idp_uid" => string, mappings : "mappings" => objects, remote_uri
+    : "remote_uri" => string }
 );
 impl AccessApplicationScimConfig {
     /// A value with the required fields set and the others empty.
@@ -351,9 +351,11 @@ impl AccessApplicationScimConfig {
             authentication: ::std::option::Option::None,
             deactivate_on_delete: ::std::option::Option::None,
             enabled: ::std::option::Option::None,
-            idp_uid: ::std::convert::Into::into(idp_uid),
+            idp_uid: ::std::option::Option::Some(::std::convert::Into::into(idp_uid)),
             mappings: ::std::option::Option::None,
-            remote_uri: ::std::convert::Into::into(remote_uri),
+            remote_uri: ::std::option::Option::Some(
+                ::std::convert::Into::into(remote_uri),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -364,7 +366,7 @@ pub struct AccessApplicationScimConfigAuthentication {
     /// Password used to authenticate with the remote SCIM service
     pub password: ::std::option::Option<::std::string::String>,
     /// The authentication scheme to use when making SCIM requests to this application
-    pub scheme: AccessApplicationScimConfigAuthenticationScheme,
+    pub scheme: ::std::option::Option<AccessApplicationScimConfigAuthenticationScheme>,
     /// User name used to authenticate with the remote SCIM service
     pub user: ::std::option::Option<::std::string::String>,
     /// Token used to authenticate with the remote SCIM service
@@ -379,12 +381,12 @@ pub struct AccessApplicationScimConfigAuthentication {
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// URL used to generate the token used to authenticate with the remote SCIM service
     pub token_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationScimConfigAuthentication { password : "password" => string, scheme :
-    "scheme" required, user : "user" => string, token : "token" => string,
+    "scheme" => choice, user : "user" => string, token : "token" => string,
     authorization_url : "authorization_url" => string, client_id : "client_id" => string,
     client_secret : "client_secret" => string, scopes : "scopes" => strings, token_url :
     "token_url" => string }
@@ -394,7 +396,7 @@ impl AccessApplicationScimConfigAuthentication {
     pub fn new(scheme: AccessApplicationScimConfigAuthenticationScheme) -> Self {
         Self {
             password: ::std::option::Option::None,
-            scheme,
+            scheme: ::std::option::Option::Some(scheme),
             user: ::std::option::Option::None,
             token: ::std::option::Option::None,
             authorization_url: ::std::option::Option::None,
@@ -471,16 +473,16 @@ pub struct AccessApplicationScimConfigMapping {
     pub filter: ::std::option::Option<::std::string::String>,
     pub operations: ::std::option::Option<AccessApplicationScimConfigMappingOperations>,
     /// Which SCIM resource type this mapping applies to
-    pub schema: ::std::string::String,
+    pub schema: ::std::option::Option<::std::string::String>,
     /// A [JSONata](https://jsonata.org/) expression that transforms the resource before provisioning it in…
     pub transform_jsonata: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationScimConfigMapping { enabled : "enabled" => boolean, filter :
-    "filter" => string, operations : "operations" => object, schema : "schema" required
-    => string, transform_jsonata : "transform_jsonata" => string }
+    "filter" => string, operations : "operations" => object, schema : "schema" => string,
+    transform_jsonata : "transform_jsonata" => string }
 );
 impl AccessApplicationScimConfigMapping {
     /// A value with the required fields set and the others empty.
@@ -489,7 +491,7 @@ impl AccessApplicationScimConfigMapping {
             enabled: ::std::option::Option::None,
             filter: ::std::option::Option::None,
             operations: ::std::option::Option::None,
-            schema: ::std::convert::Into::into(schema),
+            schema: ::std::option::Option::Some(::std::convert::Into::into(schema)),
             transform_jsonata: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -504,7 +506,7 @@ pub struct AccessApplicationScimConfigMappingOperations {
     pub delete: ::std::option::Option<bool>,
     /// Whether or not this mapping applies to update (PATCH/PUT) operations
     pub update: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -531,14 +533,14 @@ pub struct AccessApplicationCorsHeaders {
     pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The maximum number of seconds the results of a preflight request can be cached
     pub max_age: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationCorsHeaders { allow_all_headers : "allow_all_headers" => boolean,
     allow_all_methods : "allow_all_methods" => boolean, allow_all_origins :
     "allow_all_origins" => boolean, allow_credentials : "allow_credentials" => boolean,
-    allowed_headers : "allowed_headers", allowed_methods : "allowed_methods",
+    allowed_headers : "allowed_headers", allowed_methods : "allowed_methods" => choices,
     allowed_origins : "allowed_origins" => strings, max_age : "max_age" => number }
 );
 /// One of a known set of values; values this client does not know yet
@@ -672,24 +674,25 @@ pub struct AccessApplicationSaasApp {
     >,
     /// Define the user information shared with access, "offline_access" scope will be automatically…
     pub scopes: ::std::option::Option<::std::vec::Vec<AccessApplicationSaasAppScope>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessApplicationSaasApp { auth_type : "auth_type", consumer_service_url :
+    AccessApplicationSaasApp { auth_type : "auth_type" => choice, consumer_service_url :
     "consumer_service_url" => string, created_at : "created_at" => string,
     custom_attributes : "custom_attributes" => object, idp_entity_id : "idp_entity_id" =>
-    string, name_id_format : "name_id_format", name_id_transform_jsonata :
+    string, name_id_format : "name_id_format" => choice, name_id_transform_jsonata :
     "name_id_transform_jsonata" => string, public_key : "public_key" => string,
     sp_entity_id : "sp_entity_id" => string, sso_endpoint : "sso_endpoint" => string,
     updated_at : "updated_at" => string, access_token_lifetime : "access_token_lifetime"
     => string, allow_pkce_without_client_secret : "allow_pkce_without_client_secret" =>
     boolean, app_launcher_url : "app_launcher_url" => string, client_id : "client_id" =>
     string, client_secret : "client_secret" => string, custom_claims : "custom_claims" =>
-    object, grant_types : "grant_types", group_filter_regex : "group_filter_regex" =>
-    string, hybrid_and_implicit_options : "hybrid_and_implicit_options" => object,
-    redirect_uris : "redirect_uris" => strings, refresh_token_options :
-    "refresh_token_options" => object, scopes : "scopes" }
+    object, grant_types : "grant_types" => choices, group_filter_regex :
+    "group_filter_regex" => string, hybrid_and_implicit_options :
+    "hybrid_and_implicit_options" => object, redirect_uris : "redirect_uris" => strings,
+    refresh_token_options : "refresh_token_options" => object, scopes : "scopes" =>
+    choices }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -755,13 +758,13 @@ pub struct AccessApplicationSaasAppCustomAttributes {
     /// If the attribute is required when building a SAML assertion
     pub required: ::std::option::Option<bool>,
     pub source: ::std::option::Option<AccessApplicationSaasAppCustomAttributesSource>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationSaasAppCustomAttributes { friendly_name : "friendly_name" => string,
-    name : "name" => string, name_format : "name_format", required : "required" =>
-    boolean, source : "source" => object }
+    name : "name" => string, name_format : "name_format" => choice, required : "required"
+    => boolean, source : "source" => object }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -839,12 +842,12 @@ pub struct AccessApplicationSaasAppCustomAttributesSource {
     pub name_by_idp: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationSaasAppCustomAttributesSource { name : "name" => string, name_by_idp
-    : "name_by_idp" }
+    : "name_by_idp" => map }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -908,12 +911,12 @@ pub struct AccessApplicationSaasAppCustomClaims {
     /// The scope of the claim
     pub scope: ::std::option::Option<AccessApplicationSaasAppCustomClaimsScope>,
     pub source: ::std::option::Option<AccessApplicationSaasAppCustomAttributesSource>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessApplicationSaasAppCustomClaims { name : "name" => string, required : "required"
-    => boolean, scope : "scope", source : "source" => object }
+    => boolean, scope : "scope" => choice, source : "source" => object }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1044,7 +1047,7 @@ pub struct AccessApplicationSaasAppHybridAndImplicitOptions {
     pub return_access_token_from_authorization_endpoint: ::std::option::Option<bool>,
     /// If an ID Token should be returned from the OIDC Authorization endpoint
     pub return_id_token_from_authorization_endpoint: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1059,7 +1062,7 @@ crate::runtime::object!(
 pub struct AccessApplicationSaasAppRefreshTokenOptions {
     /// How long a refresh token will be valid for after creation
     pub lifetime: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1128,7 +1131,7 @@ impl ::std::fmt::Display for AccessApplicationSaasAppScope {
 pub struct DeleteAccessApplicationResponse {
     /// UUID
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessApplicationResponse { id : "id" => string });
@@ -1137,7 +1140,7 @@ crate::runtime::object!(DeleteAccessApplicationResponse { id : "id" => string })
 pub struct ApplicationSettings {
     pub allow_iframe: ::std::option::Option<bool>,
     pub skip_interstitial: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1149,7 +1152,7 @@ crate::runtime::object!(
 pub struct TestAccessPoliciesResponse {
     pub app_state: ::std::option::Option<TestAccessPoliciesResponseAppState>,
     pub user_identity: ::std::option::Option<TestAccessPoliciesResponseUserIdentity>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1168,7 +1171,7 @@ pub struct TestAccessPoliciesResponseAppState {
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     pub status: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1193,12 +1196,12 @@ pub struct TestAccessPoliciesResponseUserIdentity {
     /// UUID
     pub user_uuid: ::std::option::Option<::std::string::String>,
     pub version: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     TestAccessPoliciesResponseUserIdentity { account_id : "account_id" => string,
-    device_sessions : "device_sessions", email : "email" => string, geo : "geo" =>
+    device_sessions : "device_sessions" => map, email : "email" => string, geo : "geo" =>
     object, iat : "iat" => integer, id : "id" => string, is_gateway : "is_gateway" =>
     boolean, is_warp : "is_warp" => boolean, name : "name" => string, user_uuid :
     "user_uuid" => string, version : "version" => integer }
@@ -1207,7 +1210,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestAccessPoliciesResponseUserIdentityGeo {
     pub country: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1215,14 +1218,7 @@ crate::runtime::object!(
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum AddAccessApplicationBody {
     SelfHostedApplication(AddAccessApplicationBodySelfHostedApplication),
     SaaSApplication(AddAccessApplicationBodySaaSApplication),
@@ -1237,6 +1233,17 @@ pub enum AddAccessApplicationBody {
     ),
     BookmarkApplication(AddAccessApplicationBodyBookmarkApplication),
 }
+crate::runtime::untagged!(
+    AddAccessApplicationBody {
+    SelfHostedApplication(AddAccessApplicationBodySelfHostedApplication),
+    SaaSApplication(AddAccessApplicationBodySaaSApplication),
+    BrowserSshApplication(AddAccessApplicationBodyBrowserSshApplication),
+    BrowserVncApplication(AddAccessApplicationBodyBrowserVncApplication),
+    AppLauncherApplication(AddAccessApplicationBodyAppLauncherApplication),
+    DeviceEnrollmentPermissionsApplication(AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication),
+    BrowserIsolationPermissionsApplication(AddAccessApplicationBodyBrowserIsolationPermissionsApplication),
+    BookmarkApplication(AddAccessApplicationBodyBookmarkApplication) }
+);
 impl ::std::convert::From<AddAccessApplicationBodySelfHostedApplication>
 for AddAccessApplicationBody {
     fn from(value: AddAccessApplicationBodySelfHostedApplication) -> Self {
@@ -1336,7 +1343,7 @@ pub struct AddAccessApplicationBodySelfHostedApplication {
     pub skip_interstitial: ::std::option::Option<bool>,
     /// The application type
     pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1407,7 +1414,7 @@ pub struct AddAccessApplicationBodySelfHostedApplicationCorsHeaders {
     pub allowed_origins: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// The maximum number of seconds the results of a preflight request can be cached
     pub max_age: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1415,8 +1422,8 @@ crate::runtime::object!(
     "allow_all_headers" => boolean, allow_all_methods : "allow_all_methods" => boolean,
     allow_all_origins : "allow_all_origins" => boolean, allow_credentials :
     "allow_credentials" => boolean, allowed_headers : "allowed_headers", allowed_methods
-    : "allowed_methods", allowed_origins : "allowed_origins", max_age : "max_age" =>
-    number }
+    : "allowed_methods" => choices, allowed_origins : "allowed_origins", max_age :
+    "max_age" => number }
 );
 /// One shape of [`AddAccessApplicationBody`].
 ///
@@ -1443,7 +1450,7 @@ pub struct AddAccessApplicationBodySaaSApplication {
     pub saas_app: ::std::option::Option<AccessApplicationSaasApp>,
     /// The application type
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1501,7 +1508,7 @@ pub struct AddAccessApplicationBodyBrowserSshApplication {
     pub skip_interstitial: ::std::option::Option<bool>,
     /// The application type
     pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1600,7 +1607,7 @@ pub struct AddAccessApplicationBodyBrowserVncApplication {
     pub skip_interstitial: ::std::option::Option<bool>,
     /// The application type
     pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1672,7 +1679,7 @@ pub struct AddAccessApplicationBodyAppLauncherApplication {
     pub session_duration: ::std::option::Option<::std::string::String>,
     /// The application type
     pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1680,7 +1687,7 @@ crate::runtime::object!(
     id : "id" => string, scim_config : "scim_config" => object, updated_at : "updated_at"
     => string, allowed_idps : "allowed_idps" => strings, auto_redirect_to_identity :
     "auto_redirect_to_identity" => boolean, session_duration : "session_duration" =>
-    string, r#type : "type" required }
+    string, r#type : "type" must => choice }
 );
 impl AddAccessApplicationBodyAppLauncherApplication {
     /// A value with the required fields set and the others empty.
@@ -1693,7 +1700,7 @@ impl AddAccessApplicationBodyAppLauncherApplication {
             allowed_idps: ::std::option::Option::None,
             auto_redirect_to_identity: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1798,7 +1805,7 @@ pub struct AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
     pub session_duration: ::std::option::Option<::std::string::String>,
     /// The application type
     pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1806,7 +1813,7 @@ crate::runtime::object!(
     "created_at" => string, id : "id" => string, scim_config : "scim_config" => object,
     updated_at : "updated_at" => string, allowed_idps : "allowed_idps" => strings,
     auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, session_duration
-    : "session_duration" => string, r#type : "type" required }
+    : "session_duration" => string, r#type : "type" must => choice }
 );
 impl AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
     /// A value with the required fields set and the others empty.
@@ -1819,7 +1826,7 @@ impl AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
             allowed_idps: ::std::option::Option::None,
             auto_redirect_to_identity: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1844,7 +1851,7 @@ pub struct AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
     pub session_duration: ::std::option::Option<::std::string::String>,
     /// The application type
     pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1852,7 +1859,7 @@ crate::runtime::object!(
     "created_at" => string, id : "id" => string, scim_config : "scim_config" => object,
     updated_at : "updated_at" => string, allowed_idps : "allowed_idps" => strings,
     auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, session_duration
-    : "session_duration" => string, r#type : "type" required }
+    : "session_duration" => string, r#type : "type" must => choice }
 );
 impl AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
     /// A value with the required fields set and the others empty.
@@ -1865,7 +1872,7 @@ impl AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
             allowed_idps: ::std::option::Option::None,
             auto_redirect_to_identity: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1890,7 +1897,7 @@ pub struct AddAccessApplicationBodyBookmarkApplication {
     pub name: ::std::option::Option<::std::string::String>,
     /// The application type
     pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1919,14 +1926,7 @@ impl AddAccessApplicationBodyBookmarkApplication {
 }
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum UpdateAccessApplicationBody {
     SelfHostedApplication(UpdateAccessApplicationBodySelfHostedApplication),
     SaaSApplication(UpdateAccessApplicationBodySaaSApplication),
@@ -1941,6 +1941,17 @@ pub enum UpdateAccessApplicationBody {
     ),
     BookmarkApplication(UpdateAccessApplicationBodyBookmarkApplication),
 }
+crate::runtime::untagged!(
+    UpdateAccessApplicationBody {
+    SelfHostedApplication(UpdateAccessApplicationBodySelfHostedApplication),
+    SaaSApplication(UpdateAccessApplicationBodySaaSApplication),
+    BrowserSshApplication(UpdateAccessApplicationBodyBrowserSshApplication),
+    BrowserVncApplication(UpdateAccessApplicationBodyBrowserVncApplication),
+    AppLauncherApplication(UpdateAccessApplicationBodyAppLauncherApplication),
+    DeviceEnrollmentPermissionsApplication(UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication),
+    BrowserIsolationPermissionsApplication(UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication),
+    BookmarkApplication(UpdateAccessApplicationBodyBookmarkApplication) }
+);
 impl ::std::convert::From<UpdateAccessApplicationBodySelfHostedApplication>
 for UpdateAccessApplicationBody {
     fn from(value: UpdateAccessApplicationBodySelfHostedApplication) -> Self {
@@ -2042,7 +2053,7 @@ pub struct UpdateAccessApplicationBodySelfHostedApplication {
     pub skip_interstitial: ::std::option::Option<bool>,
     /// The application type
     pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2119,7 +2130,7 @@ pub struct UpdateAccessApplicationBodySaaSApplication {
     pub saas_app: ::std::option::Option<AccessApplicationSaasApp>,
     /// The application type
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2177,7 +2188,7 @@ pub struct UpdateAccessApplicationBodyBrowserSshApplication {
     pub skip_interstitial: ::std::option::Option<bool>,
     /// The application type
     pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2276,7 +2287,7 @@ pub struct UpdateAccessApplicationBodyBrowserVncApplication {
     pub skip_interstitial: ::std::option::Option<bool>,
     /// The application type
     pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2348,7 +2359,7 @@ pub struct UpdateAccessApplicationBodyAppLauncherApplication {
     pub session_duration: ::std::option::Option<::std::string::String>,
     /// The application type
     pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2356,7 +2367,7 @@ crate::runtime::object!(
     string, id : "id" => string, scim_config : "scim_config" => object, updated_at :
     "updated_at" => string, allowed_idps : "allowed_idps" => strings,
     auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, session_duration
-    : "session_duration" => string, r#type : "type" required }
+    : "session_duration" => string, r#type : "type" must => choice }
 );
 impl UpdateAccessApplicationBodyAppLauncherApplication {
     /// A value with the required fields set and the others empty.
@@ -2369,7 +2380,7 @@ impl UpdateAccessApplicationBodyAppLauncherApplication {
             allowed_idps: ::std::option::Option::None,
             auto_redirect_to_identity: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2394,7 +2405,7 @@ pub struct UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
     pub session_duration: ::std::option::Option<::std::string::String>,
     /// The application type
     pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2402,7 +2413,7 @@ crate::runtime::object!(
     "created_at" => string, id : "id" => string, scim_config : "scim_config" => object,
     updated_at : "updated_at" => string, allowed_idps : "allowed_idps" => strings,
     auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, session_duration
-    : "session_duration" => string, r#type : "type" required }
+    : "session_duration" => string, r#type : "type" must => choice }
 );
 impl UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
     /// A value with the required fields set and the others empty.
@@ -2415,7 +2426,7 @@ impl UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
             allowed_idps: ::std::option::Option::None,
             auto_redirect_to_identity: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2440,7 +2451,7 @@ pub struct UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
     pub session_duration: ::std::option::Option<::std::string::String>,
     /// The application type
     pub r#type: AddAccessApplicationBodyAppLauncherApplicationType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2448,7 +2459,7 @@ crate::runtime::object!(
     "created_at" => string, id : "id" => string, scim_config : "scim_config" => object,
     updated_at : "updated_at" => string, allowed_idps : "allowed_idps" => strings,
     auto_redirect_to_identity : "auto_redirect_to_identity" => boolean, session_duration
-    : "session_duration" => string, r#type : "type" required }
+    : "session_duration" => string, r#type : "type" must => choice }
 );
 impl UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
     /// A value with the required fields set and the others empty.
@@ -2461,7 +2472,7 @@ impl UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
             allowed_idps: ::std::option::Option::None,
             auto_redirect_to_identity: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2486,7 +2497,7 @@ pub struct UpdateAccessApplicationBodyBookmarkApplication {
     pub name: ::std::option::Option<::std::string::String>,
     /// The application type
     pub r#type: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -171,14 +171,14 @@ pub struct AccessIdentityProvider {
     pub name: ::std::string::String,
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
-    pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub r#type: ::std::option::Option<AccessIdentityProviderType>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessIdentityProvider { config : "config" => object, id : "id" => string, name :
-    "name" required => string, scim_config : "scim_config" => object, r#type : "type"
-    required }
+    "name" required => string, scim_config : "scim_config" => object, r#type : "type" =>
+    choice }
 );
 impl AccessIdentityProvider {
     /// A value with the required fields set and the others empty.
@@ -191,7 +191,7 @@ impl AccessIdentityProvider {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: ::std::option::Option::Some(r#type),
             extra: ::std::default::Default::default(),
         }
     }
@@ -248,13 +248,13 @@ pub struct AccessIdentityProviderConfig {
     pub sign_request: ::std::option::Option<bool>,
     /// URL to send the SAML authentication requests to
     pub sso_target_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessIdentityProviderConfig { client_id : "client_id" => string, client_secret :
     "client_secret" => string, conditional_access_enabled : "conditional_access_enabled"
-    => boolean, directory_id : "directory_id" => string, prompt : "prompt",
+    => boolean, directory_id : "directory_id" => string, prompt : "prompt" => choice,
     support_groups : "support_groups" => boolean, centrify_account : "centrify_account"
     => string, centrify_app_id : "centrify_app_id" => string, apps_domain : "apps_domain"
     => string, auth_url : "auth_url" => string, certs_url : "certs_url" => string, claims
@@ -327,7 +327,7 @@ pub struct AccessIdentityProviderConfigHeaderAttribute {
     pub attribute_name: ::std::option::Option<::std::string::String>,
     /// header that will be added on the request to the origin
     pub header_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -347,7 +347,7 @@ pub struct AccessIdentityProviderScimConfig {
     pub secret: ::std::option::Option<::std::string::String>,
     /// A flag to enable revoking a user's session in Access and Gateway when they have been deprovisioned…
     pub user_deprovision: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -459,20 +459,13 @@ impl ::std::fmt::Display for AccessIdentityProviderType {
 pub struct DeleteAccessIdentityProviderResponse {
     /// UUID
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessIdentityProviderResponse { id : "id" => string });
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum AddAccessIdentityProviderBody {
     AzureAd(AddAccessIdentityProviderBodyAzureAd),
     Centrify(AddAccessIdentityProviderBodyCentrify),
@@ -488,6 +481,21 @@ pub enum AddAccessIdentityProviderBody {
     GenericSaml(AddAccessIdentityProviderBodyGenericSaml),
     Yandex(AddAccessIdentityProviderBodyYandex),
 }
+crate::runtime::untagged!(
+    AddAccessIdentityProviderBody { AzureAd(AddAccessIdentityProviderBodyAzureAd),
+    Centrify(AddAccessIdentityProviderBodyCentrify),
+    Facebook(AddAccessIdentityProviderBodyFacebook),
+    GitHub(AddAccessIdentityProviderBodyGitHub),
+    Google(AddAccessIdentityProviderBodyGoogle),
+    GoogleWorkspace(AddAccessIdentityProviderBodyGoogleWorkspace),
+    LinkedIn(AddAccessIdentityProviderBodyLinkedIn),
+    GenericOAuth(AddAccessIdentityProviderBodyGenericOAuth),
+    Okta(AddAccessIdentityProviderBodyOkta),
+    OneLogin(AddAccessIdentityProviderBodyOneLogin),
+    PingOne(AddAccessIdentityProviderBodyPingOne),
+    GenericSaml(AddAccessIdentityProviderBodyGenericSaml),
+    Yandex(AddAccessIdentityProviderBodyYandex) }
+);
 impl ::std::convert::From<AddAccessIdentityProviderBodyAzureAd>
 for AddAccessIdentityProviderBody {
     fn from(value: AddAccessIdentityProviderBodyAzureAd) -> Self {
@@ -579,13 +587,13 @@ pub struct AddAccessIdentityProviderBodyAzureAd {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyAzureAd { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyAzureAd {
     /// A value with the required fields set and the others empty.
@@ -598,7 +606,7 @@ impl AddAccessIdentityProviderBodyAzureAd {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -618,14 +626,14 @@ pub struct AddAccessIdentityProviderBodyAzureAdConfig {
     pub prompt: ::std::option::Option<AccessIdentityProviderConfigPrompt>,
     /// Should Cloudflare try to load groups from your account
     pub support_groups: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyAzureAdConfig { client_id : "client_id" => string,
     client_secret : "client_secret" => string, conditional_access_enabled :
     "conditional_access_enabled" => boolean, directory_id : "directory_id" => string,
-    prompt : "prompt", support_groups : "support_groups" => boolean }
+    prompt : "prompt" => choice, support_groups : "support_groups" => boolean }
 );
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
@@ -640,13 +648,13 @@ pub struct AddAccessIdentityProviderBodyCentrify {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyCentrify { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyCentrify {
     /// A value with the required fields set and the others empty.
@@ -659,7 +667,7 @@ impl AddAccessIdentityProviderBodyCentrify {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -675,7 +683,7 @@ pub struct AddAccessIdentityProviderBodyCentrifyConfig {
     pub centrify_account: ::std::option::Option<::std::string::String>,
     /// Your centrify app id
     pub centrify_app_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -696,13 +704,13 @@ pub struct AddAccessIdentityProviderBodyFacebook {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyFacebook { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyFacebook {
     /// A value with the required fields set and the others empty.
@@ -715,7 +723,7 @@ impl AddAccessIdentityProviderBodyFacebook {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -727,7 +735,7 @@ pub struct AddAccessIdentityProviderBodyFacebookConfig {
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Your OAuth Client Secret
     pub client_secret: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -747,13 +755,13 @@ pub struct AddAccessIdentityProviderBodyGitHub {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyGitHub { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyGitHub {
     /// A value with the required fields set and the others empty.
@@ -766,7 +774,7 @@ impl AddAccessIdentityProviderBodyGitHub {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -784,13 +792,13 @@ pub struct AddAccessIdentityProviderBodyGoogle {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyGoogle { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyGoogle {
     /// A value with the required fields set and the others empty.
@@ -803,7 +811,7 @@ impl AddAccessIdentityProviderBodyGoogle {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -823,13 +831,13 @@ pub struct AddAccessIdentityProviderBodyGoogleWorkspace {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyGoogleWorkspace { config : "config" => object, id : "id"
     => string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyGoogleWorkspace {
     /// A value with the required fields set and the others empty.
@@ -842,7 +850,7 @@ impl AddAccessIdentityProviderBodyGoogleWorkspace {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -856,7 +864,7 @@ pub struct AddAccessIdentityProviderBodyGoogleWorkspaceConfig {
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// Your companies TLD
     pub apps_domain: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -877,13 +885,13 @@ pub struct AddAccessIdentityProviderBodyLinkedIn {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyLinkedIn { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyLinkedIn {
     /// A value with the required fields set and the others empty.
@@ -896,7 +904,7 @@ impl AddAccessIdentityProviderBodyLinkedIn {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -914,13 +922,13 @@ pub struct AddAccessIdentityProviderBodyGenericOAuth {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyGenericOAuth { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyGenericOAuth {
     /// A value with the required fields set and the others empty.
@@ -933,7 +941,7 @@ impl AddAccessIdentityProviderBodyGenericOAuth {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -955,7 +963,7 @@ pub struct AddAccessIdentityProviderBodyGenericOAuthConfig {
     pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The token_endpoint URL of your IdP
     pub token_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -977,13 +985,13 @@ pub struct AddAccessIdentityProviderBodyOkta {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyOkta { config : "config" => object, id : "id" => string,
     name : "name" required => string, scim_config : "scim_config" => object, r#type :
-    "type" required }
+    "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyOkta {
     /// A value with the required fields set and the others empty.
@@ -996,7 +1004,7 @@ impl AddAccessIdentityProviderBodyOkta {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1010,7 +1018,7 @@ pub struct AddAccessIdentityProviderBodyOktaConfig {
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// Your okta account url
     pub okta_account: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1030,13 +1038,13 @@ pub struct AddAccessIdentityProviderBodyOneLogin {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyOneLogin { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyOneLogin {
     /// A value with the required fields set and the others empty.
@@ -1049,7 +1057,7 @@ impl AddAccessIdentityProviderBodyOneLogin {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1063,7 +1071,7 @@ pub struct AddAccessIdentityProviderBodyOneLoginConfig {
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// Your OneLogin account url
     pub onelogin_account: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1084,13 +1092,13 @@ pub struct AddAccessIdentityProviderBodyPingOne {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyPingOne { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyPingOne {
     /// A value with the required fields set and the others empty.
@@ -1103,7 +1111,7 @@ impl AddAccessIdentityProviderBodyPingOne {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1117,7 +1125,7 @@ pub struct AddAccessIdentityProviderBodyPingOneConfig {
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// Your PingOne environment identifier
     pub ping_env_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1137,13 +1145,13 @@ pub struct AddAccessIdentityProviderBodyGenericSaml {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyGenericSaml { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyGenericSaml {
     /// A value with the required fields set and the others empty.
@@ -1156,7 +1164,7 @@ impl AddAccessIdentityProviderBodyGenericSaml {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1179,7 +1187,7 @@ pub struct AddAccessIdentityProviderBodyGenericSamlConfig {
     pub sign_request: ::std::option::Option<bool>,
     /// URL to send the SAML authentication requests to
     pub sso_target_url: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1202,13 +1210,13 @@ pub struct AddAccessIdentityProviderBodyYandex {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AddAccessIdentityProviderBodyYandex { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl AddAccessIdentityProviderBodyYandex {
     /// A value with the required fields set and the others empty.
@@ -1221,21 +1229,14 @@ impl AddAccessIdentityProviderBodyYandex {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
 }
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum UpdateAccessIdentityProviderBody {
     AzureAd(UpdateAccessIdentityProviderBodyAzureAd),
     Centrify(UpdateAccessIdentityProviderBodyCentrify),
@@ -1251,6 +1252,21 @@ pub enum UpdateAccessIdentityProviderBody {
     GenericSaml(UpdateAccessIdentityProviderBodyGenericSaml),
     Yandex(UpdateAccessIdentityProviderBodyYandex),
 }
+crate::runtime::untagged!(
+    UpdateAccessIdentityProviderBody { AzureAd(UpdateAccessIdentityProviderBodyAzureAd),
+    Centrify(UpdateAccessIdentityProviderBodyCentrify),
+    Facebook(UpdateAccessIdentityProviderBodyFacebook),
+    GitHub(UpdateAccessIdentityProviderBodyGitHub),
+    Google(UpdateAccessIdentityProviderBodyGoogle),
+    GoogleWorkspace(UpdateAccessIdentityProviderBodyGoogleWorkspace),
+    LinkedIn(UpdateAccessIdentityProviderBodyLinkedIn),
+    GenericOAuth(UpdateAccessIdentityProviderBodyGenericOAuth),
+    Okta(UpdateAccessIdentityProviderBodyOkta),
+    OneLogin(UpdateAccessIdentityProviderBodyOneLogin),
+    PingOne(UpdateAccessIdentityProviderBodyPingOne),
+    GenericSaml(UpdateAccessIdentityProviderBodyGenericSaml),
+    Yandex(UpdateAccessIdentityProviderBodyYandex) }
+);
 impl ::std::convert::From<UpdateAccessIdentityProviderBodyAzureAd>
 for UpdateAccessIdentityProviderBody {
     fn from(value: UpdateAccessIdentityProviderBodyAzureAd) -> Self {
@@ -1342,13 +1358,13 @@ pub struct UpdateAccessIdentityProviderBodyAzureAd {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyAzureAd { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyAzureAd {
     /// A value with the required fields set and the others empty.
@@ -1361,7 +1377,7 @@ impl UpdateAccessIdentityProviderBodyAzureAd {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1379,13 +1395,13 @@ pub struct UpdateAccessIdentityProviderBodyCentrify {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyCentrify { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyCentrify {
     /// A value with the required fields set and the others empty.
@@ -1398,7 +1414,7 @@ impl UpdateAccessIdentityProviderBodyCentrify {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1416,13 +1432,13 @@ pub struct UpdateAccessIdentityProviderBodyFacebook {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyFacebook { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyFacebook {
     /// A value with the required fields set and the others empty.
@@ -1435,7 +1451,7 @@ impl UpdateAccessIdentityProviderBodyFacebook {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1453,13 +1469,13 @@ pub struct UpdateAccessIdentityProviderBodyGitHub {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyGitHub { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyGitHub {
     /// A value with the required fields set and the others empty.
@@ -1472,7 +1488,7 @@ impl UpdateAccessIdentityProviderBodyGitHub {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1490,13 +1506,13 @@ pub struct UpdateAccessIdentityProviderBodyGoogle {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyGoogle { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyGoogle {
     /// A value with the required fields set and the others empty.
@@ -1509,7 +1525,7 @@ impl UpdateAccessIdentityProviderBodyGoogle {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1529,13 +1545,13 @@ pub struct UpdateAccessIdentityProviderBodyGoogleWorkspace {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyGoogleWorkspace { config : "config" => object, id :
     "id" => string, name : "name" required => string, scim_config : "scim_config" =>
-    object, r#type : "type" required }
+    object, r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyGoogleWorkspace {
     /// A value with the required fields set and the others empty.
@@ -1548,7 +1564,7 @@ impl UpdateAccessIdentityProviderBodyGoogleWorkspace {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1566,13 +1582,13 @@ pub struct UpdateAccessIdentityProviderBodyLinkedIn {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyLinkedIn { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyLinkedIn {
     /// A value with the required fields set and the others empty.
@@ -1585,7 +1601,7 @@ impl UpdateAccessIdentityProviderBodyLinkedIn {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1603,13 +1619,13 @@ pub struct UpdateAccessIdentityProviderBodyGenericOAuth {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyGenericOAuth { config : "config" => object, id : "id"
     => string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyGenericOAuth {
     /// A value with the required fields set and the others empty.
@@ -1622,7 +1638,7 @@ impl UpdateAccessIdentityProviderBodyGenericOAuth {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1640,13 +1656,13 @@ pub struct UpdateAccessIdentityProviderBodyOkta {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyOkta { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyOkta {
     /// A value with the required fields set and the others empty.
@@ -1659,7 +1675,7 @@ impl UpdateAccessIdentityProviderBodyOkta {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1677,13 +1693,13 @@ pub struct UpdateAccessIdentityProviderBodyOneLogin {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyOneLogin { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyOneLogin {
     /// A value with the required fields set and the others empty.
@@ -1696,7 +1712,7 @@ impl UpdateAccessIdentityProviderBodyOneLogin {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1714,13 +1730,13 @@ pub struct UpdateAccessIdentityProviderBodyPingOne {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyPingOne { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyPingOne {
     /// A value with the required fields set and the others empty.
@@ -1733,7 +1749,7 @@ impl UpdateAccessIdentityProviderBodyPingOne {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1751,13 +1767,13 @@ pub struct UpdateAccessIdentityProviderBodyGenericSaml {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyGenericSaml { config : "config" => object, id : "id"
     => string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyGenericSaml {
     /// A value with the required fields set and the others empty.
@@ -1770,7 +1786,7 @@ impl UpdateAccessIdentityProviderBodyGenericSaml {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1788,13 +1804,13 @@ pub struct UpdateAccessIdentityProviderBodyYandex {
     pub scim_config: ::std::option::Option<AccessIdentityProviderScimConfig>,
     /// The type of identity provider
     pub r#type: AccessIdentityProviderType,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateAccessIdentityProviderBodyYandex { config : "config" => object, id : "id" =>
     string, name : "name" required => string, scim_config : "scim_config" => object,
-    r#type : "type" required }
+    r#type : "type" must => choice }
 );
 impl UpdateAccessIdentityProviderBodyYandex {
     /// A value with the required fields set and the others empty.
@@ -1807,7 +1823,7 @@ impl UpdateAccessIdentityProviderBodyYandex {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type,
+            r#type: r#type,
             extra: ::std::default::Default::default(),
         }
     }

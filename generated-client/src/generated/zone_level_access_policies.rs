@@ -195,16 +195,16 @@ pub struct AccessPolicy {
     pub require: ::std::option::Option<::std::vec::Vec<AccessPolicyExclude>>,
     /// RFC 3339 date-time
     pub updated_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessPolicy { approval_groups : "approval_groups" => objects, approval_required :
     "approval_required" => boolean, created_at : "created_at" => string, decision :
-    "decision", exclude : "exclude" => objects, id : "id" => string, include : "include"
-    => objects, isolation_required : "isolation_required" => boolean, name : "name" =>
-    string, precedence : "precedence" => integer, purpose_justification_prompt :
-    "purpose_justification_prompt" => string, purpose_justification_required :
+    "decision" => choice, exclude : "exclude" => objects, id : "id" => string, include :
+    "include" => objects, isolation_required : "isolation_required" => boolean, name :
+    "name" => string, precedence : "precedence" => integer, purpose_justification_prompt
+    : "purpose_justification_prompt" => string, purpose_justification_required :
     "purpose_justification_required" => boolean, require : "require" => objects,
     updated_at : "updated_at" => string }
 );
@@ -212,16 +212,16 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyApprovalGroup {
     /// The number of approvals needed to obtain access
-    pub approvals_needed: f64,
+    pub approvals_needed: ::std::option::Option<f64>,
     /// A list of emails that can approve the access request
     pub email_addresses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The UUID of an re-usable email list
     pub email_list_uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyApprovalGroup { approvals_needed : "approvals_needed" required => number,
+    AccessPolicyApprovalGroup { approvals_needed : "approvals_needed" => number,
     email_addresses : "email_addresses" => strings, email_list_uuid : "email_list_uuid"
     => string }
 );
@@ -229,7 +229,7 @@ impl AccessPolicyApprovalGroup {
     /// A value with the required fields set and the others empty.
     pub fn new(approvals_needed: f64) -> Self {
         Self {
-            approvals_needed,
+            approvals_needed: ::std::option::Option::Some(approvals_needed),
             email_addresses: ::std::option::Option::None,
             email_list_uuid: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -328,34 +328,34 @@ pub struct AccessPolicyExclude {
     pub geo: ::std::option::Option<AccessPolicyExcludeGeo>,
     pub auth_method: ::std::option::Option<AccessPolicyExcludeAuthMethod>,
     pub device_posture: ::std::option::Option<AccessPolicyExcludeDevicePosture>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AccessPolicyExclude { email : "email" => object, email_list : "email_list" => object,
-    email_domain : "email_domain" => object, everyone : "everyone", ip : "ip" => object,
-    ip_list : "ip_list" => object, certificate : "certificate", group : "group" =>
-    object, azure_ad : "azureAD" => object, github_organization : "github-organization"
-    => object, gsuite : "gsuite" => object, okta : "okta" => object, saml : "saml" =>
-    object, service_token : "service_token" => object, any_valid_service_token :
-    "any_valid_service_token", external_evaluation : "external_evaluation" => object, geo
-    : "geo" => object, auth_method : "auth_method" => object, device_posture :
-    "device_posture" => object }
+    email_domain : "email_domain" => object, everyone : "everyone" => map, ip : "ip" =>
+    object, ip_list : "ip_list" => object, certificate : "certificate" => map, group :
+    "group" => object, azure_ad : "azureAD" => object, github_organization :
+    "github-organization" => object, gsuite : "gsuite" => object, okta : "okta" =>
+    object, saml : "saml" => object, service_token : "service_token" => object,
+    any_valid_service_token : "any_valid_service_token" => map, external_evaluation :
+    "external_evaluation" => object, geo : "geo" => object, auth_method : "auth_method"
+    => object, device_posture : "device_posture" => object }
 );
 /// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyExcludeEmail {
     /// The email of the user
-    pub email: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessPolicyExcludeEmail { email : "email" required => string });
+crate::runtime::object!(AccessPolicyExcludeEmail { email : "email" => string });
 impl AccessPolicyExcludeEmail {
     /// A value with the required fields set and the others empty.
     pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            email: ::std::convert::Into::into(email),
+            email: ::std::option::Option::Some(::std::convert::Into::into(email)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -365,7 +365,7 @@ impl AccessPolicyExcludeEmail {
 pub struct AccessPolicyExcludeEmailList {
     /// The ID of a previously created email list
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AccessPolicyExcludeEmailList { id : "id" required => string });
@@ -382,18 +382,16 @@ impl AccessPolicyExcludeEmailList {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyExcludeEmailDomain {
     /// The email domain to match
-    pub domain: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub domain: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    AccessPolicyExcludeEmailDomain { domain : "domain" required => string }
-);
+crate::runtime::object!(AccessPolicyExcludeEmailDomain { domain : "domain" => string });
 impl AccessPolicyExcludeEmailDomain {
     /// A value with the required fields set and the others empty.
     pub fn new(domain: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            domain: ::std::convert::Into::into(domain),
+            domain: ::std::option::Option::Some(::std::convert::Into::into(domain)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -402,16 +400,16 @@ impl AccessPolicyExcludeEmailDomain {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyExcludeIp {
     /// An IPv4 or IPv6 CIDR block
-    pub ip: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub ip: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(AccessPolicyExcludeIp { ip : "ip" required => string });
+crate::runtime::object!(AccessPolicyExcludeIp { ip : "ip" => string });
 impl AccessPolicyExcludeIp {
     /// A value with the required fields set and the others empty.
     pub fn new(ip: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            ip: ::std::convert::Into::into(ip),
+            ip: ::std::option::Option::Some(::std::convert::Into::into(ip)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -420,15 +418,15 @@ impl AccessPolicyExcludeIp {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyExcludeAzureAd {
     /// The ID of your Azure identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The ID of an Azure group
     pub id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeAzureAd { connection_id : "connection_id" required => string, id :
-    "id" required => string }
+    AccessPolicyExcludeAzureAd { connection_id : "connection_id" => string, id : "id"
+    required => string }
 );
 impl AccessPolicyExcludeAzureAd {
     /// A value with the required fields set and the others empty.
@@ -437,7 +435,9 @@ impl AccessPolicyExcludeAzureAd {
         id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
             id: ::std::convert::Into::into(id),
             extra: ::std::default::Default::default(),
         }
@@ -447,15 +447,15 @@ impl AccessPolicyExcludeAzureAd {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyExcludeGithubOrganization {
     /// The ID of your Github identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The name of the organization
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeGithubOrganization { connection_id : "connection_id" required =>
-    string, name : "name" required => string }
+    AccessPolicyExcludeGithubOrganization { connection_id : "connection_id" => string,
+    name : "name" required => string }
 );
 impl AccessPolicyExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
@@ -464,7 +464,9 @@ impl AccessPolicyExcludeGithubOrganization {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }
@@ -474,15 +476,15 @@ impl AccessPolicyExcludeGithubOrganization {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyExcludeGsuite {
     /// The ID of your Google Workspace identity provider
-    pub connection_id: ::std::string::String,
+    pub connection_id: ::std::option::Option<::std::string::String>,
     /// The email of the Google Workspace group
-    pub email: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub email: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeGsuite { connection_id : "connection_id" required => string, email
-    : "email" required => string }
+    AccessPolicyExcludeGsuite { connection_id : "connection_id" => string, email :
+    "email" => string }
 );
 impl AccessPolicyExcludeGsuite {
     /// A value with the required fields set and the others empty.
@@ -491,8 +493,10 @@ impl AccessPolicyExcludeGsuite {
         email: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            connection_id: ::std::convert::Into::into(connection_id),
-            email: ::std::convert::Into::into(email),
+            connection_id: ::std::option::Option::Some(
+                ::std::convert::Into::into(connection_id),
+            ),
+            email: ::std::option::Option::Some(::std::convert::Into::into(email)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -501,15 +505,15 @@ impl AccessPolicyExcludeGsuite {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyExcludeSaml {
     /// The name of the SAML attribute
-    pub attribute_name: ::std::string::String,
+    pub attribute_name: ::std::option::Option<::std::string::String>,
     /// The SAML attribute value to look for
-    pub attribute_value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub attribute_value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeSaml { attribute_name : "attribute_name" required => string,
-    attribute_value : "attribute_value" required => string }
+    AccessPolicyExcludeSaml { attribute_name : "attribute_name" => string,
+    attribute_value : "attribute_value" => string }
 );
 impl AccessPolicyExcludeSaml {
     /// A value with the required fields set and the others empty.
@@ -518,8 +522,12 @@ impl AccessPolicyExcludeSaml {
         attribute_value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            attribute_name: ::std::convert::Into::into(attribute_name),
-            attribute_value: ::std::convert::Into::into(attribute_value),
+            attribute_name: ::std::option::Option::Some(
+                ::std::convert::Into::into(attribute_name),
+            ),
+            attribute_value: ::std::option::Option::Some(
+                ::std::convert::Into::into(attribute_value),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -528,18 +536,18 @@ impl AccessPolicyExcludeSaml {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyExcludeServiceToken {
     /// The ID of a Service Token
-    pub token_id: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub token_id: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeServiceToken { token_id : "token_id" required => string }
+    AccessPolicyExcludeServiceToken { token_id : "token_id" => string }
 );
 impl AccessPolicyExcludeServiceToken {
     /// A value with the required fields set and the others empty.
     pub fn new(token_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            token_id: ::std::convert::Into::into(token_id),
+            token_id: ::std::option::Option::Some(::std::convert::Into::into(token_id)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -548,15 +556,15 @@ impl AccessPolicyExcludeServiceToken {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyExcludeExternalEvaluation {
     /// The API endpoint containing your business logic
-    pub evaluate_url: ::std::string::String,
+    pub evaluate_url: ::std::option::Option<::std::string::String>,
     /// The API endpoint containing the key that Access uses to verify that the response came from your API
-    pub keys_url: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub keys_url: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url" required =>
-    string, keys_url : "keys_url" required => string }
+    AccessPolicyExcludeExternalEvaluation { evaluate_url : "evaluate_url" => string,
+    keys_url : "keys_url" => string }
 );
 impl AccessPolicyExcludeExternalEvaluation {
     /// A value with the required fields set and the others empty.
@@ -565,8 +573,10 @@ impl AccessPolicyExcludeExternalEvaluation {
         keys_url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            evaluate_url: ::std::convert::Into::into(evaluate_url),
-            keys_url: ::std::convert::Into::into(keys_url),
+            evaluate_url: ::std::option::Option::Some(
+                ::std::convert::Into::into(evaluate_url),
+            ),
+            keys_url: ::std::option::Option::Some(::std::convert::Into::into(keys_url)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -575,18 +585,20 @@ impl AccessPolicyExcludeExternalEvaluation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyExcludeGeo {
     /// The country code that should be matched
-    pub country_code: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub country_code: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeGeo { country_code : "country_code" required => string }
+    AccessPolicyExcludeGeo { country_code : "country_code" => string }
 );
 impl AccessPolicyExcludeGeo {
     /// A value with the required fields set and the others empty.
     pub fn new(country_code: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            country_code: ::std::convert::Into::into(country_code),
+            country_code: ::std::option::Option::Some(
+                ::std::convert::Into::into(country_code),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -595,18 +607,20 @@ impl AccessPolicyExcludeGeo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyExcludeAuthMethod {
     /// The type of authentication method <https://datatracker.ietf.org/doc/html/rfc8176>
-    pub auth_method: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub auth_method: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeAuthMethod { auth_method : "auth_method" required => string }
+    AccessPolicyExcludeAuthMethod { auth_method : "auth_method" => string }
 );
 impl AccessPolicyExcludeAuthMethod {
     /// A value with the required fields set and the others empty.
     pub fn new(auth_method: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            auth_method: ::std::convert::Into::into(auth_method),
+            auth_method: ::std::option::Option::Some(
+                ::std::convert::Into::into(auth_method),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -615,13 +629,12 @@ impl AccessPolicyExcludeAuthMethod {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessPolicyExcludeDevicePosture {
     /// The ID of a device posture integration
-    pub integration_uid: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub integration_uid: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AccessPolicyExcludeDevicePosture { integration_uid : "integration_uid" required =>
-    string }
+    AccessPolicyExcludeDevicePosture { integration_uid : "integration_uid" => string }
 );
 impl AccessPolicyExcludeDevicePosture {
     /// A value with the required fields set and the others empty.
@@ -629,7 +642,9 @@ impl AccessPolicyExcludeDevicePosture {
         integration_uid: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            integration_uid: ::std::convert::Into::into(integration_uid),
+            integration_uid: ::std::option::Option::Some(
+                ::std::convert::Into::into(integration_uid),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -639,7 +654,7 @@ impl AccessPolicyExcludeDevicePosture {
 pub struct DeleteAccessPolicyResponse {
     /// UUID
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessPolicyResponse { id : "id" => string });
@@ -666,15 +681,15 @@ pub struct CreateAccessPolicyBody {
     /// Require users to enter a justification when they log in to the application
     pub purpose_justification_required: ::std::option::Option<bool>,
     pub require: ::std::option::Option<::std::vec::Vec<AccessPolicyExclude>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateAccessPolicyBody { approval_groups : "approval_groups" => objects,
-    approval_required : "approval_required" => boolean, decision : "decision" required,
-    exclude : "exclude" => objects, include : "include" => objects, isolation_required :
-    "isolation_required" => boolean, name : "name" required => string, precedence :
-    "precedence" => integer, purpose_justification_prompt :
+    approval_required : "approval_required" => boolean, decision : "decision" must =>
+    choice, exclude : "exclude" => objects, include : "include" => objects,
+    isolation_required : "isolation_required" => boolean, name : "name" required =>
+    string, precedence : "precedence" => integer, purpose_justification_prompt :
     "purpose_justification_prompt" => string, purpose_justification_required :
     "purpose_justification_required" => boolean, require : "require" => objects }
 );
@@ -687,7 +702,7 @@ impl CreateAccessPolicyBody {
         Self {
             approval_groups: ::std::option::Option::None,
             approval_required: ::std::option::Option::None,
-            decision,
+            decision: decision,
             exclude: ::std::option::Option::None,
             include: ::std::option::Option::None,
             isolation_required: ::std::option::Option::None,
@@ -708,7 +723,7 @@ pub struct CreateAccessPolicyBodyApprovalGroup {
     pub email_addresses: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// The UUID of an re-usable email list
     pub email_list_uuid: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -720,7 +735,7 @@ impl CreateAccessPolicyBodyApprovalGroup {
     /// A value with the required fields set and the others empty.
     pub fn new(approvals_needed: f64) -> Self {
         Self {
-            approvals_needed,
+            approvals_needed: approvals_needed,
             email_addresses: ::std::option::Option::None,
             email_list_uuid: ::std::option::Option::None,
             extra: ::std::default::Default::default(),

@@ -199,14 +199,14 @@ pub struct Certificate {
     pub status: ::std::option::Option<CertificateStatus>,
     /// RFC 3339 date-time, This is the time the certificate was uploaded
     pub uploaded_on: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     Certificate { certificate : "certificate" => string, enabled : "enabled" => boolean,
     id : "id" => string, private_key : "private_key" => string, expires_on : "expires_on"
     => string, issuer : "issuer" => string, signature : "signature" => string, status :
-    "status", uploaded_on : "uploaded_on" => string }
+    "status" => choice, uploaded_on : "uploaded_on" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -283,7 +283,7 @@ impl ::std::fmt::Display for CertificateStatus {
 pub struct SetEnablementResponse {
     /// Indicates whether zone-level authenticated origin pulls is enabled
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SetEnablementResponse { enabled : "enabled" => boolean });
@@ -294,7 +294,7 @@ pub struct UploadCertificateBody {
     pub certificate: ::std::string::String,
     /// The zone's private key
     pub private_key: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -319,7 +319,7 @@ impl UploadCertificateBody {
 pub struct SetEnablementBody {
     /// Indicates whether zone-level authenticated origin pulls is enabled
     pub enabled: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SetEnablementBody { enabled : "enabled" required => boolean });
@@ -327,7 +327,7 @@ impl SetEnablementBody {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
         Self {
-            enabled,
+            enabled: enabled,
             extra: ::std::default::Default::default(),
         }
     }

@@ -147,7 +147,7 @@ pub struct YourZeroTrustOrganization {
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// The amount of time a user seat is inactive before it expires
     pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -173,7 +173,7 @@ pub struct YourZeroTrustOrganizationLoginDesign {
     pub logo_path: ::std::option::Option<::std::string::String>,
     /// The text color on your login page
     pub text_color: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -195,7 +195,7 @@ pub struct UpdateYourZeroTrustOrganizationBody {
     pub ui_read_only_toggle_reason: ::std::option::Option<::std::string::String>,
     /// The amount of time a user seat is inactive before it expires
     pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -219,7 +219,7 @@ pub struct CreateYourZeroTrustOrganizationBody {
     pub ui_read_only_toggle_reason: ::std::option::Option<::std::string::String>,
     /// The amount of time a user seat is inactive before it expires
     pub user_seat_expiration_inactive_time: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -251,7 +251,7 @@ impl CreateYourZeroTrustOrganizationBody {
 pub struct RevokeAllAccessTokensForUserBody {
     /// The email of the user to revoke
     pub email: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

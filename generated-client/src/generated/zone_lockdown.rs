@@ -153,27 +153,27 @@ impl ZoneLockdownApi {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     /// A list of IP addresses or CIDR ranges that will be allowed to access the URLs specified in the Zone…
-    pub configurations: ::serde_json::Value,
+    pub configurations: ::std::option::Option<::serde_json::Value>,
     /// RFC 3339 date-time, The timestamp of when the rule was created
-    pub created_on: ::std::string::String,
+    pub created_on: ::std::option::Option<::std::string::String>,
     /// An informative summary of the rule
-    pub description: ::std::string::String,
+    pub description: ::std::option::Option<::std::string::String>,
     /// The unique identifier of the Zone Lockdown rule
     pub id: ::std::string::String,
     /// RFC 3339 date-time, The timestamp of when the rule was last modified
-    pub modified_on: ::std::string::String,
+    pub modified_on: ::std::option::Option<::std::string::String>,
     /// When true, indicates that the rule is currently paused
-    pub paused: bool,
+    pub paused: ::std::option::Option<bool>,
     /// The URLs to include in the rule definition
-    pub urls: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { configurations : "configurations" required => json, created_on : "created_on"
-    required => string, description : "description" required => string, id : "id"
-    required => string, modified_on : "modified_on" required => string, paused : "paused"
-    required => boolean, urls : "urls" required => strings }
+    Rule { configurations : "configurations" => json, created_on : "created_on" =>
+    string, description : "description" => string, id : "id" required => string,
+    modified_on : "modified_on" => string, paused : "paused" => boolean, urls : "urls" =>
+    strings }
 );
 impl Rule {
     /// A value with the required fields set and the others empty.
@@ -187,13 +187,19 @@ impl Rule {
         urls: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            configurations,
-            created_on: ::std::convert::Into::into(created_on),
-            description: ::std::convert::Into::into(description),
+            configurations: ::std::option::Option::Some(configurations),
+            created_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(created_on),
+            ),
+            description: ::std::option::Option::Some(
+                ::std::convert::Into::into(description),
+            ),
             id: ::std::convert::Into::into(id),
-            modified_on: ::std::convert::Into::into(modified_on),
-            paused,
-            urls,
+            modified_on: ::std::option::Option::Some(
+                ::std::convert::Into::into(modified_on),
+            ),
+            paused: ::std::option::Option::Some(paused),
+            urls: ::std::option::Option::Some(urls),
             extra: ::std::default::Default::default(),
         }
     }
@@ -203,7 +209,7 @@ impl Rule {
 pub struct DeleteZoneLockdownRuleResponse {
     /// The unique identifier of the Zone Lockdown rule
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteZoneLockdownRuleResponse { id : "id" => string });
@@ -214,7 +220,7 @@ pub struct CreateZoneLockdownRuleBody {
     pub configurations: ::serde_json::Value,
     /// The URLs to include in the current WAF override
     pub urls: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -228,8 +234,8 @@ impl CreateZoneLockdownRuleBody {
         urls: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            configurations,
-            urls,
+            configurations: configurations,
+            urls: urls,
             extra: ::std::default::Default::default(),
         }
     }
@@ -259,7 +265,7 @@ pub struct ListZoneLockdownRulesQuery {
     pub description_search: ::std::option::Option<::std::string::String>,
     /// A single IP address to search for in existing rules
     pub ip_search: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

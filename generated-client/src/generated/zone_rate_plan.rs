@@ -119,13 +119,13 @@ pub struct AvailablePlan {
     pub name: ::std::option::Option<::std::string::String>,
     /// The amount you will be billed for this plan
     pub price: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AvailablePlan { can_subscribe : "can_subscribe" => boolean, currency : "currency" =>
-    string, externally_managed : "externally_managed" => boolean, frequency :
-    "frequency", id : "id" => string, is_subscribed : "is_subscribed" => boolean,
+    string, externally_managed : "externally_managed" => boolean, frequency : "frequency"
+    => choice, id : "id" => string, is_subscribed : "is_subscribed" => boolean,
     legacy_discount : "legacy_discount" => boolean, legacy_id : "legacy_id" => string,
     name : "name" => string, price : "price" => number }
 );
@@ -201,13 +201,13 @@ pub struct AvailableRatePlan {
     pub id: ::std::option::Option<::std::string::String>,
     /// The plan name
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     AvailableRatePlan { components : "components" => objects, currency : "currency" =>
-    string, duration : "duration" => number, frequency : "frequency", id : "id" =>
-    string, name : "name" => string }
+    string, duration : "duration" => number, frequency : "frequency" => choice, id : "id"
+    => string, name : "name" => string }
 );
 /// Used by [`ZoneRatePlanApi::list_available_rate_plans`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -218,12 +218,12 @@ pub struct AvailableRatePlanComponent {
     pub name: ::std::option::Option<AvailableRatePlanComponentName>,
     /// The unit price of the addon
     pub unit_price: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AvailableRatePlanComponent { default : "default" => number, name : "name", unit_price
-    : "unit_price" => number }
+    AvailableRatePlanComponent { default : "default" => number, name : "name" => choice,
+    unit_price : "unit_price" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

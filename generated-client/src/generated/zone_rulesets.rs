@@ -444,24 +444,24 @@ pub struct ZoneRuleset {
     /// The unique ID of the ruleset
     pub id: ::std::string::String,
     /// RFC 3339 date-time, The timestamp of when the ruleset was last modified
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     /// The human-readable name of the ruleset
     pub name: ::std::string::String,
     /// The version of the ruleset
-    pub version: ::std::string::String,
+    pub version: ::std::option::Option<::std::string::String>,
     /// The kind of the ruleset
-    pub kind: ZoneRulesetKind,
+    pub kind: ::std::option::Option<ZoneRulesetKind>,
     /// The phase of the ruleset
-    pub phase: ZoneRulesetPhase,
+    pub phase: ::std::option::Option<ZoneRulesetPhase>,
     pub rules: ::std::option::Option<::std::vec::Vec<ZoneRulesetRule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ZoneRuleset { description : "description" => string, id : "id" required => string,
-    last_updated : "last_updated" required => string, name : "name" required => string,
-    version : "version" required => string, kind : "kind" required, phase : "phase"
-    required, rules : "rules" => objects }
+    last_updated : "last_updated" => string, name : "name" required => string, version :
+    "version" => string, kind : "kind" => choice, phase : "phase" => choice, rules :
+    "rules" => objects }
 );
 impl ZoneRuleset {
     /// A value with the required fields set and the others empty.
@@ -476,11 +476,13 @@ impl ZoneRuleset {
         Self {
             description: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             name: ::std::convert::Into::into(name),
-            version: ::std::convert::Into::into(version),
-            kind,
-            phase,
+            version: ::std::option::Option::Some(::std::convert::Into::into(version)),
+            kind: ::std::option::Option::Some(kind),
+            phase: ::std::option::Option::Some(phase),
             rules: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -684,33 +686,32 @@ pub struct ZoneRulesetRule {
     /// The unique ID of the rule
     pub id: ::std::string::String,
     /// The expression defining which traffic will match the rule
-    pub expression: ::std::string::String,
+    pub expression: ::std::option::Option<::std::string::String>,
     /// The action to perform when the rule matches
-    pub action: ZoneRulesetRuleAction,
+    pub action: ::std::option::Option<ZoneRulesetRuleAction>,
     /// The reference of the rule (the rule ID by default)
-    pub r#ref: ::std::string::String,
+    pub r#ref: ::std::option::Option<::std::string::String>,
     /// Whether the rule should be executed
-    pub enabled: bool,
+    pub enabled: ::std::option::Option<bool>,
     pub action_parameters: ::std::option::Option<ZoneRulesetRuleActionParameters>,
     /// The categories of the rule
     pub categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// An informative description of the rule
     pub description: ::std::option::Option<::std::string::String>,
     /// The timestamp of when the rule was last modified
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The version of the rule
-    pub version: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub version: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRule { id : "id" required => string, expression : "expression" required =>
-    string, action : "action" required, r#ref : "ref" required => string, enabled :
-    "enabled" required => boolean, action_parameters : "action_parameters" => object,
-    categories : "categories" => strings, description : "description" => string,
-    last_updated : "last_updated" required => string, logging : "logging" => object,
-    version : "version" required => string }
+    ZoneRulesetRule { id : "id" required => string, expression : "expression" => string,
+    action : "action" => choice, r#ref : "ref" => string, enabled : "enabled" => boolean,
+    action_parameters : "action_parameters" => object, categories : "categories" =>
+    strings, description : "description" => string, last_updated : "last_updated" =>
+    string, logging : "logging" => object, version : "version" => string }
 );
 impl ZoneRulesetRule {
     /// A value with the required fields set and the others empty.
@@ -725,16 +726,20 @@ impl ZoneRulesetRule {
     ) -> Self {
         Self {
             id: ::std::convert::Into::into(id),
-            expression: ::std::convert::Into::into(expression),
-            action,
-            r#ref: ::std::convert::Into::into(r#ref),
-            enabled,
+            expression: ::std::option::Option::Some(
+                ::std::convert::Into::into(expression),
+            ),
+            action: ::std::option::Option::Some(action),
+            r#ref: ::std::option::Option::Some(::std::convert::Into::into(r#ref)),
+            enabled: ::std::option::Option::Some(enabled),
             action_parameters: ::std::option::Option::None,
             categories: ::std::option::Option::None,
             description: ::std::option::Option::None,
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             logging: ::std::option::Option::None,
-            version: ::std::convert::Into::into(version),
+            version: ::std::option::Option::Some(::std::convert::Into::into(version)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -960,52 +965,52 @@ pub struct ZoneRulesetRuleActionParameters {
     pub response_fields: ::std::option::Option<
         ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ZoneRulesetRuleActionParameters { response : "response" => object, algorithms :
     "algorithms" => objects, id : "id" => string, matched_data : "matched_data" =>
     object, overrides : "overrides" => object, from_list : "from_list" => object,
-    from_value : "from_value" => object, headers : "headers", uri : "uri" => object,
-    host_header : "host_header" => string, origin : "origin" => object, sni : "sni" =>
-    object, increment : "increment" => integer, content : "content" => string,
-    content_type : "content_type", status_code : "status_code" => number,
+    from_value : "from_value" => object, headers : "headers" => map, uri : "uri" =>
+    object, host_header : "host_header" => string, origin : "origin" => object, sni :
+    "sni" => object, increment : "increment" => integer, content : "content" => string,
+    content_type : "content_type" => choice, status_code : "status_code" => number,
     automatic_https_rewrites : "automatic_https_rewrites" => boolean, autominify :
     "autominify" => object, bic : "bic" => boolean, disable_apps : "disable_apps" =>
     boolean, disable_rum : "disable_rum" => boolean, disable_zaraz : "disable_zaraz" =>
     boolean, email_obfuscation : "email_obfuscation" => boolean, fonts : "fonts" =>
     boolean, hotlink_protection : "hotlink_protection" => boolean, mirage : "mirage" =>
     boolean, opportunistic_encryption : "opportunistic_encryption" => boolean, polish :
-    "polish", rocket_loader : "rocket_loader" => boolean, security_level :
-    "security_level", server_side_excludes : "server_side_excludes" => boolean, ssl :
-    "ssl", sxg : "sxg" => boolean, phases : "phases", products : "products", rules :
-    "rules", ruleset : "ruleset", rulesets : "rulesets" => strings,
-    additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
-    "browser_ttl" => json, cache : "cache" => boolean, cache_key : "cache_key" => object,
-    cache_reserve : "cache_reserve" => object, edge_ttl : "edge_ttl" => json,
-    origin_cache_control : "origin_cache_control" => boolean, origin_error_page_passthru
-    : "origin_error_page_passthru" => boolean, read_timeout : "read_timeout" => integer,
-    respect_strong_etags : "respect_strong_etags" => boolean, serve_stale : "serve_stale"
-    => object, cookie_fields : "cookie_fields" => objects, request_fields :
-    "request_fields" => objects, response_fields : "response_fields" => objects }
+    "polish" => choice, rocket_loader : "rocket_loader" => boolean, security_level :
+    "security_level" => choice, server_side_excludes : "server_side_excludes" => boolean,
+    ssl : "ssl" => choice, sxg : "sxg" => boolean, phases : "phases" => choices, products
+    : "products" => choices, rules : "rules" => map, ruleset : "ruleset" => choice,
+    rulesets : "rulesets" => strings, additional_cacheable_ports :
+    "additional_cacheable_ports", browser_ttl : "browser_ttl" => json, cache : "cache" =>
+    boolean, cache_key : "cache_key" => object, cache_reserve : "cache_reserve" =>
+    object, edge_ttl : "edge_ttl" => json, origin_cache_control : "origin_cache_control"
+    => boolean, origin_error_page_passthru : "origin_error_page_passthru" => boolean,
+    read_timeout : "read_timeout" => integer, respect_strong_etags :
+    "respect_strong_etags" => boolean, serve_stale : "serve_stale" => object,
+    cookie_fields : "cookie_fields" => objects, request_fields : "request_fields" =>
+    objects, response_fields : "response_fields" => objects }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneRulesetRuleActionParametersResponse {
     /// The content to return
-    pub content: ::std::string::String,
+    pub content: ::std::option::Option<::std::string::String>,
     /// The type of the content to return
-    pub content_type: ::std::string::String,
+    pub content_type: ::std::option::Option<::std::string::String>,
     /// The status code to return
-    pub status_code: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub status_code: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersResponse { content : "content" required => string,
-    content_type : "content_type" required => string, status_code : "status_code"
-    required => integer }
+    ZoneRulesetRuleActionParametersResponse { content : "content" => string, content_type
+    : "content_type" => string, status_code : "status_code" => integer }
 );
 impl ZoneRulesetRuleActionParametersResponse {
     /// A value with the required fields set and the others empty.
@@ -1015,9 +1020,11 @@ impl ZoneRulesetRuleActionParametersResponse {
         status_code: i64,
     ) -> Self {
         Self {
-            content: ::std::convert::Into::into(content),
-            content_type: ::std::convert::Into::into(content_type),
-            status_code,
+            content: ::std::option::Option::Some(::std::convert::Into::into(content)),
+            content_type: ::std::option::Option::Some(
+                ::std::convert::Into::into(content_type),
+            ),
+            status_code: ::std::option::Option::Some(status_code),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1027,10 +1034,12 @@ impl ZoneRulesetRuleActionParametersResponse {
 pub struct ZoneRulesetRuleActionParametersAlgorithm {
     /// Name of compression algorithm to enable
     pub name: ::std::option::Option<ZoneRulesetRuleActionParametersAlgorithmName>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ZoneRulesetRuleActionParametersAlgorithm { name : "name" });
+crate::runtime::object!(
+    ZoneRulesetRuleActionParametersAlgorithm { name : "name" => choice }
+);
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1099,19 +1108,20 @@ impl ::std::fmt::Display for ZoneRulesetRuleActionParametersAlgorithmName {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneRulesetRuleActionParametersMatchedData {
     /// The public key to encrypt matched data logs with
-    pub public_key: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub public_key: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersMatchedData { public_key : "public_key" required =>
-    string }
+    ZoneRulesetRuleActionParametersMatchedData { public_key : "public_key" => string }
 );
 impl ZoneRulesetRuleActionParametersMatchedData {
     /// A value with the required fields set and the others empty.
     pub fn new(public_key: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            public_key: ::std::convert::Into::into(public_key),
+            public_key: ::std::option::Option::Some(
+                ::std::convert::Into::into(public_key),
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1133,13 +1143,13 @@ pub struct ZoneRulesetRuleActionParametersOverrides {
     pub sensitivity_level: ::std::option::Option<
         ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ZoneRulesetRuleActionParametersOverrides { action : "action" => string, categories :
     "categories" => objects, enabled : "enabled" => boolean, rules : "rules" => objects,
-    sensitivity_level : "sensitivity_level" }
+    sensitivity_level : "sensitivity_level" => choice }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq)]
@@ -1147,27 +1157,27 @@ pub struct ZoneRulesetRuleActionParametersOverridesCategory {
     /// The action to perform when the rule matches
     pub action: ::std::option::Option<::std::string::String>,
     /// A category of the rule
-    pub category: ::std::string::String,
+    pub category: ::std::option::Option<::std::string::String>,
     /// Whether the rule should be executed
     pub enabled: ::std::option::Option<bool>,
     /// The sensitivity level to use for rules in the category
     pub sensitivity_level: ::std::option::Option<
         ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ZoneRulesetRuleActionParametersOverridesCategory { action : "action" => string,
-    category : "category" required => string, enabled : "enabled" => boolean,
-    sensitivity_level : "sensitivity_level" }
+    category : "category" => string, enabled : "enabled" => boolean, sensitivity_level :
+    "sensitivity_level" => choice }
 );
 impl ZoneRulesetRuleActionParametersOverridesCategory {
     /// A value with the required fields set and the others empty.
     pub fn new(category: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             action: ::std::option::Option::None,
-            category: ::std::convert::Into::into(category),
+            category: ::std::option::Option::Some(::std::convert::Into::into(category)),
             enabled: ::std::option::Option::None,
             sensitivity_level: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -1257,13 +1267,13 @@ pub struct ZoneRulesetRuleActionParametersOverridesRule {
     pub sensitivity_level: ::std::option::Option<
         ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ZoneRulesetRuleActionParametersOverridesRule { action : "action" => string, enabled :
     "enabled" => boolean, id : "id" required => string, score_threshold :
-    "score_threshold" => integer, sensitivity_level : "sensitivity_level" }
+    "score_threshold" => integer, sensitivity_level : "sensitivity_level" => choice }
 );
 impl ZoneRulesetRuleActionParametersOverridesRule {
     /// A value with the required fields set and the others empty.
@@ -1285,7 +1295,7 @@ pub struct ZoneRulesetRuleActionParametersFromList {
     pub key: ::std::option::Option<::std::string::String>,
     /// The name of the list to match against
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1302,7 +1312,7 @@ pub struct ZoneRulesetRuleActionParametersFromValue {
     pub target_url: ::std::option::Option<
         ZoneRulesetRuleActionParametersFromValueTargetUrl,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1317,7 +1327,7 @@ pub struct ZoneRulesetRuleActionParametersFromValueTargetUrl {
     pub value: ::std::option::Option<::std::string::String>,
     /// An expression to evaluate to get the URL to redirect the request to
     pub expression: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1329,7 +1339,7 @@ crate::runtime::object!(
 pub struct ZoneRulesetRuleActionParametersUri {
     pub path: ::std::option::Option<ZoneRulesetRuleActionParametersFromValueTargetUrl>,
     pub query: ::std::option::Option<ZoneRulesetRuleActionParametersFromValueTargetUrl>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1343,7 +1353,7 @@ pub struct ZoneRulesetRuleActionParametersOrigin {
     pub host: ::std::option::Option<::std::string::String>,
     /// Override the destination port
     pub port: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1354,18 +1364,18 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneRulesetRuleActionParametersSni {
     /// The SNI override
-    pub value: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub value: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersSni { value : "value" required => string }
+    ZoneRulesetRuleActionParametersSni { value : "value" => string }
 );
 impl ZoneRulesetRuleActionParametersSni {
     /// A value with the required fields set and the others empty.
     pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
-            value: ::std::convert::Into::into(value),
+            value: ::std::option::Option::Some(::std::convert::Into::into(value)),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1439,7 +1449,7 @@ pub struct ZoneRulesetRuleActionParametersAutominify {
     pub html: ::std::option::Option<bool>,
     /// Minify JS files
     pub js: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1764,7 +1774,7 @@ pub struct ZoneRulesetRuleActionParametersCacheKey {
     >,
     /// Treat requests with the same query parameters the same, regardless of the order those query…
     pub ignore_query_strings_order: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1791,7 +1801,7 @@ pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKey {
     pub user: ::std::option::Option<
         ZoneRulesetRuleActionParametersCacheKeyCustomKeyUser,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1806,7 +1816,7 @@ pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyCookie {
     pub check_presence: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Include these cookies' names and their values
     pub include: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1825,20 +1835,20 @@ pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyHeader {
     pub exclude_origin: ::std::option::Option<bool>,
     /// Include these headers' names and their values
     pub include: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ZoneRulesetRuleActionParametersCacheKeyCustomKeyHeader { check_presence :
-    "check_presence" => strings, contains : "contains", exclude_origin : "exclude_origin"
-    => boolean, include : "include" => strings }
+    "check_presence" => strings, contains : "contains" => map, exclude_origin :
+    "exclude_origin" => boolean, include : "include" => strings }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyHost {
     /// Use the resolved host in the cache key
     pub resolved: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1854,7 +1864,7 @@ pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryString {
     pub include: ::std::option::Option<
         ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1868,7 +1878,7 @@ pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude {
     pub all: ::std::option::Option<bool>,
     /// A list of query string parameters NOT used to build the cache key
     pub list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1884,7 +1894,7 @@ pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyUser {
     pub geo: ::std::option::Option<bool>,
     /// Use the user agent's language in the cache key
     pub lang: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1895,22 +1905,22 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneRulesetRuleActionParametersCacheReserve {
     /// Determines whether cache reserve is enabled
-    pub eligible: ::serde_json::Value,
+    pub eligible: ::std::option::Option<::serde_json::Value>,
     /// The minimum file size eligible for store in cache reserve
-    pub min_file_size: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub min_file_size: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ZoneRulesetRuleActionParametersCacheReserve { eligible : "eligible" required => json,
-    min_file_size : "min_file_size" required => integer }
+    ZoneRulesetRuleActionParametersCacheReserve { eligible : "eligible" => json,
+    min_file_size : "min_file_size" => integer }
 );
 impl ZoneRulesetRuleActionParametersCacheReserve {
     /// A value with the required fields set and the others empty.
     pub fn new(eligible: ::serde_json::Value, min_file_size: i64) -> Self {
         Self {
-            eligible,
-            min_file_size,
+            eligible: ::std::option::Option::Some(eligible),
+            min_file_size: ::std::option::Option::Some(min_file_size),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1919,19 +1929,21 @@ impl ZoneRulesetRuleActionParametersCacheReserve {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneRulesetRuleActionParametersServeStale {
     /// Defines whether Cloudflare should serve stale content while updating
-    pub disable_stale_while_updating: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub disable_stale_while_updating: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ZoneRulesetRuleActionParametersServeStale { disable_stale_while_updating :
-    "disable_stale_while_updating" required => boolean }
+    "disable_stale_while_updating" => boolean }
 );
 impl ZoneRulesetRuleActionParametersServeStale {
     /// A value with the required fields set and the others empty.
     pub fn new(disable_stale_while_updating: bool) -> Self {
         Self {
-            disable_stale_while_updating,
+            disable_stale_while_updating: ::std::option::Option::Some(
+                disable_stale_while_updating,
+            ),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1941,7 +1953,7 @@ impl ZoneRulesetRuleActionParametersServeStale {
 pub struct ZoneRulesetRuleActionParametersCookieField {
     /// The name of the field
     pub name: ::std::string::String,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -1960,18 +1972,16 @@ impl ZoneRulesetRuleActionParametersCookieField {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneRulesetRuleLogging {
     /// Whether to generate a log when the rule matches
-    pub enabled: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub enabled: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ZoneRulesetRuleLogging { enabled : "enabled" required => boolean }
-);
+crate::runtime::object!(ZoneRulesetRuleLogging { enabled : "enabled" => boolean });
 impl ZoneRulesetRuleLogging {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
         Self {
-            enabled,
+            enabled: ::std::option::Option::Some(enabled),
             extra: ::std::default::Default::default(),
         }
     }
@@ -1984,23 +1994,22 @@ pub struct ListZoneRulesetsItem {
     /// The unique ID of the ruleset
     pub id: ::std::string::String,
     /// RFC 3339 date-time, The timestamp of when the ruleset was last modified
-    pub last_updated: ::std::string::String,
+    pub last_updated: ::std::option::Option<::std::string::String>,
     /// The human-readable name of the ruleset
     pub name: ::std::string::String,
     /// The version of the ruleset
-    pub version: ::std::string::String,
+    pub version: ::std::option::Option<::std::string::String>,
     /// The kind of the ruleset
-    pub kind: ZoneRulesetKind,
+    pub kind: ::std::option::Option<ZoneRulesetKind>,
     /// The phase of the ruleset
-    pub phase: ZoneRulesetPhase,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub phase: ::std::option::Option<ZoneRulesetPhase>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     ListZoneRulesetsItem { description : "description" => string, id : "id" required =>
-    string, last_updated : "last_updated" required => string, name : "name" required =>
-    string, version : "version" required => string, kind : "kind" required, phase :
-    "phase" required }
+    string, last_updated : "last_updated" => string, name : "name" required => string,
+    version : "version" => string, kind : "kind" => choice, phase : "phase" => choice }
 );
 impl ListZoneRulesetsItem {
     /// A value with the required fields set and the others empty.
@@ -2015,11 +2024,13 @@ impl ListZoneRulesetsItem {
         Self {
             description: ::std::option::Option::None,
             id: ::std::convert::Into::into(id),
-            last_updated: ::std::convert::Into::into(last_updated),
+            last_updated: ::std::option::Option::Some(
+                ::std::convert::Into::into(last_updated),
+            ),
             name: ::std::convert::Into::into(name),
-            version: ::std::convert::Into::into(version),
-            kind,
-            phase,
+            version: ::std::option::Option::Some(::std::convert::Into::into(version)),
+            kind: ::std::option::Option::Some(kind),
+            phase: ::std::option::Option::Some(phase),
             extra: ::std::default::Default::default(),
         }
     }
@@ -2036,13 +2047,13 @@ pub struct CreateZoneRulesetBody {
     /// The phase of the ruleset
     pub phase: ZoneRulesetPhase,
     pub rules: ::std::option::Option<::std::vec::Vec<CreateZoneRulesetBodyRule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateZoneRulesetBody { description : "description" => string, name : "name" required
-    => string, kind : "kind" required, phase : "phase" required, rules : "rules" =>
-    objects }
+    => string, kind : "kind" must => choice, phase : "phase" must => choice, rules :
+    "rules" => objects }
 );
 impl CreateZoneRulesetBody {
     /// A value with the required fields set and the others empty.
@@ -2054,8 +2065,8 @@ impl CreateZoneRulesetBody {
         Self {
             description: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
-            kind,
-            phase,
+            kind: kind,
+            phase: phase,
             rules: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -2080,11 +2091,11 @@ pub struct CreateZoneRulesetBodyRule {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetBodyRule { action : "action", action_parameters :
+    CreateZoneRulesetBodyRule { action : "action" => choice, action_parameters :
     "action_parameters" => object, description : "description" => string, enabled :
     "enabled" => boolean, expression : "expression" => string, id : "id" => string,
     logging : "logging" => object, r#ref : "ref" => string }
@@ -2198,32 +2209,33 @@ pub struct CreateZoneRulesetBodyRuleActionParameters {
     pub response_fields: ::std::option::Option<
         ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateZoneRulesetBodyRuleActionParameters { response : "response" => object,
     algorithms : "algorithms" => objects, id : "id" => string, matched_data :
     "matched_data" => object, overrides : "overrides" => object, from_list : "from_list"
-    => object, from_value : "from_value" => object, headers : "headers", uri : "uri" =>
-    object, host_header : "host_header" => string, origin : "origin" => object, sni :
-    "sni" => object, increment : "increment" => integer, content : "content" => string,
-    content_type : "content_type", status_code : "status_code" => number,
-    automatic_https_rewrites : "automatic_https_rewrites" => boolean, autominify :
-    "autominify" => object, bic : "bic" => boolean, disable_apps : "disable_apps" =>
+    => object, from_value : "from_value" => object, headers : "headers" => map, uri :
+    "uri" => object, host_header : "host_header" => string, origin : "origin" => object,
+    sni : "sni" => object, increment : "increment" => integer, content : "content" =>
+    string, content_type : "content_type" => choice, status_code : "status_code" =>
+    number, automatic_https_rewrites : "automatic_https_rewrites" => boolean, autominify
+    : "autominify" => object, bic : "bic" => boolean, disable_apps : "disable_apps" =>
     boolean, disable_rum : "disable_rum" => boolean, disable_zaraz : "disable_zaraz" =>
     boolean, email_obfuscation : "email_obfuscation" => boolean, fonts : "fonts" =>
     boolean, hotlink_protection : "hotlink_protection" => boolean, mirage : "mirage" =>
     boolean, opportunistic_encryption : "opportunistic_encryption" => boolean, polish :
-    "polish", rocket_loader : "rocket_loader" => boolean, security_level :
-    "security_level", server_side_excludes : "server_side_excludes" => boolean, ssl :
-    "ssl", sxg : "sxg" => boolean, phases : "phases", products : "products", rules :
-    "rules", ruleset : "ruleset", rulesets : "rulesets" => strings,
-    additional_cacheable_ports : "additional_cacheable_ports", browser_ttl :
-    "browser_ttl" => object, cache : "cache" => boolean, cache_key : "cache_key" =>
-    object, cache_reserve : "cache_reserve" => object, edge_ttl : "edge_ttl" => object,
-    origin_cache_control : "origin_cache_control" => boolean, origin_error_page_passthru
-    : "origin_error_page_passthru" => boolean, read_timeout : "read_timeout" => integer,
+    "polish" => choice, rocket_loader : "rocket_loader" => boolean, security_level :
+    "security_level" => choice, server_side_excludes : "server_side_excludes" => boolean,
+    ssl : "ssl" => choice, sxg : "sxg" => boolean, phases : "phases" => choices, products
+    : "products" => choices, rules : "rules" => map, ruleset : "ruleset" => choice,
+    rulesets : "rulesets" => strings, additional_cacheable_ports :
+    "additional_cacheable_ports", browser_ttl : "browser_ttl" => object, cache : "cache"
+    => boolean, cache_key : "cache_key" => object, cache_reserve : "cache_reserve" =>
+    object, edge_ttl : "edge_ttl" => object, origin_cache_control :
+    "origin_cache_control" => boolean, origin_error_page_passthru :
+    "origin_error_page_passthru" => boolean, read_timeout : "read_timeout" => integer,
     respect_strong_etags : "respect_strong_etags" => boolean, serve_stale : "serve_stale"
     => object, cookie_fields : "cookie_fields" => objects, request_fields :
     "request_fields" => objects, response_fields : "response_fields" => objects }
@@ -2235,19 +2247,19 @@ pub struct CreateZoneRulesetBodyRuleActionParametersBrowserTtl {
     pub default: ::std::option::Option<i64>,
     /// Determines which browser ttl mode to use
     pub mode: CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateZoneRulesetBodyRuleActionParametersBrowserTtl { default : "default" => integer,
-    mode : "mode" required }
+    mode : "mode" must => choice }
 );
 impl CreateZoneRulesetBodyRuleActionParametersBrowserTtl {
     /// A value with the required fields set and the others empty.
     pub fn new(mode: CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode) -> Self {
         Self {
             default: ::std::option::Option::None,
-            mode,
+            mode: mode,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2317,7 +2329,7 @@ pub struct CreateZoneRulesetBodyRuleActionParametersCacheReserve {
     pub eligible: bool,
     /// The minimum file size eligible for store in cache reserve
     pub min_file_size: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2328,8 +2340,8 @@ impl CreateZoneRulesetBodyRuleActionParametersCacheReserve {
     /// A value with the required fields set and the others empty.
     pub fn new(eligible: bool, min_file_size: i64) -> Self {
         Self {
-            eligible,
-            min_file_size,
+            eligible: eligible,
+            min_file_size: min_file_size,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2344,12 +2356,13 @@ pub struct CreateZoneRulesetBodyRuleActionParametersEdgeTtl {
     pub status_code_ttl: ::std::option::Option<
         ::std::vec::Vec<CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateZoneRulesetBodyRuleActionParametersEdgeTtl { default : "default" required =>
-    integer, mode : "mode" required, status_code_ttl : "status_code_ttl" => objects }
+    integer, mode : "mode" must => choice, status_code_ttl : "status_code_ttl" => objects
+    }
 );
 impl CreateZoneRulesetBodyRuleActionParametersEdgeTtl {
     /// A value with the required fields set and the others empty.
@@ -2358,8 +2371,8 @@ impl CreateZoneRulesetBodyRuleActionParametersEdgeTtl {
         mode: CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode,
     ) -> Self {
         Self {
-            default,
-            mode,
+            default: default,
+            mode: mode,
             status_code_ttl: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -2375,7 +2388,7 @@ pub struct CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
     pub status_code_value: ::std::option::Option<i64>,
     /// Time to cache a response (in seconds)
     pub value: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2389,7 +2402,7 @@ impl CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
         Self {
             status_code_range: ::std::option::Option::None,
             status_code_value: ::std::option::Option::None,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2401,7 +2414,7 @@ pub struct CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCo
     pub from: i64,
     /// response status code upper bound
     pub to: i64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2412,8 +2425,8 @@ impl CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRang
     /// A value with the required fields set and the others empty.
     pub fn new(from: i64, to: i64) -> Self {
         Self {
-            from,
-            to,
+            from: from,
+            to: to,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2426,7 +2439,7 @@ pub struct UpdateZoneEntryPointRulesetBody {
     /// The human-readable name of the ruleset
     pub name: ::std::option::Option<::std::string::String>,
     pub rules: ::std::option::Option<::std::vec::Vec<CreateZoneRulesetBodyRule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2445,23 +2458,17 @@ pub struct UpdateZoneRulesetBody {
     /// The phase of the ruleset
     pub phase: ::std::option::Option<ZoneRulesetPhase>,
     pub rules: ::std::option::Option<::std::vec::Vec<CreateZoneRulesetBodyRule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateZoneRulesetBody { description : "description" => string, name : "name" =>
-    string, kind : "kind", phase : "phase", rules : "rules" => objects }
+    string, kind : "kind" => choice, phase : "phase" => choice, rules : "rules" =>
+    objects }
 );
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum CreateZoneRulesetRuleBody {
     Rule(CreateZoneRulesetRuleBodyRule),
     Rule2(CreateZoneRulesetRuleBodyRule2),
@@ -2482,6 +2489,18 @@ pub enum CreateZoneRulesetRuleBody {
     Rule17(CreateZoneRulesetRuleBodyRule17),
     Rule18(CreateZoneRulesetRuleBodyRule18),
 }
+crate::runtime::untagged!(
+    CreateZoneRulesetRuleBody { Rule(CreateZoneRulesetRuleBodyRule),
+    Rule2(CreateZoneRulesetRuleBodyRule2), Rule3(CreateZoneRulesetRuleBodyRule3),
+    Rule4(CreateZoneRulesetRuleBodyRule4), Rule5(CreateZoneRulesetRuleBodyRule5),
+    Rule6(CreateZoneRulesetRuleBodyRule6), Rule7(CreateZoneRulesetRuleBodyRule7),
+    Rule8(CreateZoneRulesetRuleBodyRule8), Rule9(CreateZoneRulesetRuleBodyRule9),
+    Rule10(CreateZoneRulesetRuleBodyRule10), Rule11(CreateZoneRulesetRuleBodyRule11),
+    Rule12(CreateZoneRulesetRuleBodyRule12), Rule13(CreateZoneRulesetRuleBodyRule13),
+    Rule14(CreateZoneRulesetRuleBodyRule14), Rule15(CreateZoneRulesetRuleBodyRule15),
+    Rule16(CreateZoneRulesetRuleBodyRule16), Rule17(CreateZoneRulesetRuleBodyRule17),
+    Rule18(CreateZoneRulesetRuleBodyRule18) }
+);
 impl ::std::convert::From<CreateZoneRulesetRuleBodyRule> for CreateZoneRulesetRuleBody {
     fn from(value: CreateZoneRulesetRuleBodyRule) -> Self {
         Self::Rule(value)
@@ -2603,14 +2622,14 @@ pub struct CreateZoneRulesetRuleBodyRule {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule { position : "position" => object, action : "action" =>
+    choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2621,7 +2640,7 @@ pub struct CreateZoneRulesetRuleBodyRulePosition {
     pub after: ::std::option::Option<::std::string::String>,
     /// An index at which to place the rule, where index 1 is the first rule
     pub index: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2680,7 +2699,7 @@ impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRuleAction {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZoneRulesetRuleBodyRuleActionParameters {
     pub response: ::std::option::Option<ZoneRulesetRuleActionParametersResponse>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2708,14 +2727,14 @@ pub struct CreateZoneRulesetRuleBodyRule2 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule2 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters", description : "description" => string,
-    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
-    string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule2 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2787,14 +2806,14 @@ pub struct CreateZoneRulesetRuleBodyRule3 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule3 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule3 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2850,7 +2869,7 @@ pub struct CreateZoneRulesetRuleBodyRule3ActionParameters {
     pub algorithms: ::std::option::Option<
         ::std::vec::Vec<ZoneRulesetRuleActionParametersAlgorithm>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2879,14 +2898,14 @@ pub struct CreateZoneRulesetRuleBodyRule4 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule4 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule4 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2943,7 +2962,7 @@ pub struct CreateZoneRulesetRuleBodyRule4ActionParameters {
     pub id: ::std::string::String,
     pub matched_data: ::std::option::Option<ZoneRulesetRuleActionParametersMatchedData>,
     pub overrides: ::std::option::Option<ZoneRulesetRuleActionParametersOverrides>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -2983,14 +3002,14 @@ pub struct CreateZoneRulesetRuleBodyRule5 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule5 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters", description : "description" => string,
-    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
-    string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule5 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3062,14 +3081,14 @@ pub struct CreateZoneRulesetRuleBodyRule6 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule6 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters", description : "description" => string,
-    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
-    string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule6 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3141,14 +3160,14 @@ pub struct CreateZoneRulesetRuleBodyRule7 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule7 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters", description : "description" => string,
-    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
-    string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule7 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3220,14 +3239,14 @@ pub struct CreateZoneRulesetRuleBodyRule8 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule8 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule8 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3282,7 +3301,7 @@ impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule8Action {
 pub struct CreateZoneRulesetRuleBodyRule8ActionParameters {
     pub from_list: ::std::option::Option<ZoneRulesetRuleActionParametersFromList>,
     pub from_value: ::std::option::Option<ZoneRulesetRuleActionParametersFromValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3311,14 +3330,14 @@ pub struct CreateZoneRulesetRuleBodyRule9 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule9 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule9 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3375,12 +3394,12 @@ pub struct CreateZoneRulesetRuleBodyRule9ActionParameters {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub uri: ::std::option::Option<ZoneRulesetRuleActionParametersUri>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule9ActionParameters { headers : "headers", uri : "uri" =>
-    object }
+    CreateZoneRulesetRuleBodyRule9ActionParameters { headers : "headers" => map, uri :
+    "uri" => object }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -3404,14 +3423,14 @@ pub struct CreateZoneRulesetRuleBodyRule10 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule10 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule10 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3468,7 +3487,7 @@ pub struct CreateZoneRulesetRuleBodyRule10ActionParameters {
     pub host_header: ::std::option::Option<::std::string::String>,
     pub origin: ::std::option::Option<ZoneRulesetRuleActionParametersOrigin>,
     pub sni: ::std::option::Option<ZoneRulesetRuleActionParametersSni>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3497,14 +3516,14 @@ pub struct CreateZoneRulesetRuleBodyRule11 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule11 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule11 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3559,7 +3578,7 @@ impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule11Action {
 pub struct CreateZoneRulesetRuleBodyRule11ActionParameters {
     /// Increment contains the delta to change the score and can be either positive or negative
     pub increment: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3588,14 +3607,14 @@ pub struct CreateZoneRulesetRuleBodyRule12 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule12 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule12 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3654,12 +3673,12 @@ pub struct CreateZoneRulesetRuleBodyRule12ActionParameters {
     pub content_type: ::std::option::Option<ZoneRulesetRuleActionParametersContentType>,
     /// The status code to use for the error
     pub status_code: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     CreateZoneRulesetRuleBodyRule12ActionParameters { content : "content" => string,
-    content_type : "content_type", status_code : "status_code" => number }
+    content_type : "content_type" => choice, status_code : "status_code" => number }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -3683,14 +3702,14 @@ pub struct CreateZoneRulesetRuleBodyRule13 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule13 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule13 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3778,7 +3797,7 @@ pub struct CreateZoneRulesetRuleBodyRule13ActionParameters {
     pub ssl: ::std::option::Option<ZoneRulesetRuleActionParametersSsl>,
     /// Turn on or off Signed Exchanges (SXG)
     pub sxg: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3788,10 +3807,10 @@ crate::runtime::object!(
     "disable_rum" => boolean, disable_zaraz : "disable_zaraz" => boolean,
     email_obfuscation : "email_obfuscation" => boolean, fonts : "fonts" => boolean,
     hotlink_protection : "hotlink_protection" => boolean, mirage : "mirage" => boolean,
-    opportunistic_encryption : "opportunistic_encryption" => boolean, polish : "polish",
-    rocket_loader : "rocket_loader" => boolean, security_level : "security_level",
-    server_side_excludes : "server_side_excludes" => boolean, ssl : "ssl", sxg : "sxg" =>
-    boolean }
+    opportunistic_encryption : "opportunistic_encryption" => boolean, polish : "polish"
+    => choice, rocket_loader : "rocket_loader" => boolean, security_level :
+    "security_level" => choice, server_side_excludes : "server_side_excludes" => boolean,
+    ssl : "ssl" => choice, sxg : "sxg" => boolean }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -3815,14 +3834,14 @@ pub struct CreateZoneRulesetRuleBodyRule14 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule14 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule14 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -3888,12 +3907,13 @@ pub struct CreateZoneRulesetRuleBodyRule14ActionParameters {
     pub ruleset: ::std::option::Option<ZoneRulesetRuleActionParametersRuleset>,
     /// A list of ruleset IDs to skip the execution of
     pub rulesets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule14ActionParameters { phases : "phases", products :
-    "products", rules : "rules", ruleset : "ruleset", rulesets : "rulesets" => strings }
+    CreateZoneRulesetRuleBodyRule14ActionParameters { phases : "phases" => choices,
+    products : "products" => choices, rules : "rules" => map, ruleset : "ruleset" =>
+    choice, rulesets : "rulesets" => strings }
 );
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
@@ -3917,14 +3937,14 @@ pub struct CreateZoneRulesetRuleBodyRule15 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule15 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule15 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4000,7 +4020,7 @@ pub struct CreateZoneRulesetRuleBodyRule15ActionParameters {
     /// Specify whether or not Cloudflare should respect strong ETag (entity tag) headers
     pub respect_strong_etags: ::std::option::Option<bool>,
     pub serve_stale: ::std::option::Option<ZoneRulesetRuleActionParametersServeStale>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4035,14 +4055,14 @@ pub struct CreateZoneRulesetRuleBodyRule16 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule16 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule16 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4104,7 +4124,7 @@ pub struct CreateZoneRulesetRuleBodyRule16ActionParameters {
     pub response_fields: ::std::option::Option<
         ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4134,14 +4154,14 @@ pub struct CreateZoneRulesetRuleBodyRule17 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule17 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters", description : "description" => string,
-    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
-    string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule17 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4213,14 +4233,14 @@ pub struct CreateZoneRulesetRuleBodyRule18 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneRulesetRuleBodyRule18 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters", description : "description" => string,
-    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
-    string, logging : "logging" => object, r#ref : "ref" => string }
+    CreateZoneRulesetRuleBodyRule18 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -4272,14 +4292,7 @@ impl ::std::fmt::Display for CreateZoneRulesetRuleBodyRule18Action {
 }
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum UpdateZoneRulesetRuleBody {
     Rule(UpdateZoneRulesetRuleBodyRule),
     Rule2(UpdateZoneRulesetRuleBodyRule2),
@@ -4300,6 +4313,18 @@ pub enum UpdateZoneRulesetRuleBody {
     Rule17(UpdateZoneRulesetRuleBodyRule17),
     Rule18(UpdateZoneRulesetRuleBodyRule18),
 }
+crate::runtime::untagged!(
+    UpdateZoneRulesetRuleBody { Rule(UpdateZoneRulesetRuleBodyRule),
+    Rule2(UpdateZoneRulesetRuleBodyRule2), Rule3(UpdateZoneRulesetRuleBodyRule3),
+    Rule4(UpdateZoneRulesetRuleBodyRule4), Rule5(UpdateZoneRulesetRuleBodyRule5),
+    Rule6(UpdateZoneRulesetRuleBodyRule6), Rule7(UpdateZoneRulesetRuleBodyRule7),
+    Rule8(UpdateZoneRulesetRuleBodyRule8), Rule9(UpdateZoneRulesetRuleBodyRule9),
+    Rule10(UpdateZoneRulesetRuleBodyRule10), Rule11(UpdateZoneRulesetRuleBodyRule11),
+    Rule12(UpdateZoneRulesetRuleBodyRule12), Rule13(UpdateZoneRulesetRuleBodyRule13),
+    Rule14(UpdateZoneRulesetRuleBodyRule14), Rule15(UpdateZoneRulesetRuleBodyRule15),
+    Rule16(UpdateZoneRulesetRuleBodyRule16), Rule17(UpdateZoneRulesetRuleBodyRule17),
+    Rule18(UpdateZoneRulesetRuleBodyRule18) }
+);
 impl ::std::convert::From<UpdateZoneRulesetRuleBodyRule> for UpdateZoneRulesetRuleBody {
     fn from(value: UpdateZoneRulesetRuleBodyRule) -> Self {
         Self::Rule(value)
@@ -4421,14 +4446,14 @@ pub struct UpdateZoneRulesetRuleBodyRule {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule { position : "position" => object, action : "action" =>
+    choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4452,14 +4477,14 @@ pub struct UpdateZoneRulesetRuleBodyRule2 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule2 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters", description : "description" => string,
-    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
-    string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule2 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4483,14 +4508,14 @@ pub struct UpdateZoneRulesetRuleBodyRule3 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule3 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule3 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4514,14 +4539,14 @@ pub struct UpdateZoneRulesetRuleBodyRule4 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule4 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule4 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4545,14 +4570,14 @@ pub struct UpdateZoneRulesetRuleBodyRule5 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule5 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters", description : "description" => string,
-    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
-    string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule5 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4576,14 +4601,14 @@ pub struct UpdateZoneRulesetRuleBodyRule6 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule6 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters", description : "description" => string,
-    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
-    string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule6 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4607,14 +4632,14 @@ pub struct UpdateZoneRulesetRuleBodyRule7 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule7 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters", description : "description" => string,
-    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
-    string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule7 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4638,14 +4663,14 @@ pub struct UpdateZoneRulesetRuleBodyRule8 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule8 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule8 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4669,14 +4694,14 @@ pub struct UpdateZoneRulesetRuleBodyRule9 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule9 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule9 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4700,14 +4725,14 @@ pub struct UpdateZoneRulesetRuleBodyRule10 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule10 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule10 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4731,14 +4756,14 @@ pub struct UpdateZoneRulesetRuleBodyRule11 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule11 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule11 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4762,14 +4787,14 @@ pub struct UpdateZoneRulesetRuleBodyRule12 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule12 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule12 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4793,14 +4818,14 @@ pub struct UpdateZoneRulesetRuleBodyRule13 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule13 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule13 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4824,14 +4849,14 @@ pub struct UpdateZoneRulesetRuleBodyRule14 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule14 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule14 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4855,14 +4880,14 @@ pub struct UpdateZoneRulesetRuleBodyRule15 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule15 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule15 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4886,14 +4911,14 @@ pub struct UpdateZoneRulesetRuleBodyRule16 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule16 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters" => object, description : "description" =>
-    string, enabled : "enabled" => boolean, expression : "expression" => string, id :
-    "id" => string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule16 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => object, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4917,14 +4942,14 @@ pub struct UpdateZoneRulesetRuleBodyRule17 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule17 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters", description : "description" => string,
-    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
-    string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule17 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
@@ -4948,12 +4973,12 @@ pub struct UpdateZoneRulesetRuleBodyRule18 {
     pub logging: ::std::option::Option<ZoneRulesetRuleLogging>,
     /// The reference of the rule (the rule ID by default)
     pub r#ref: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneRulesetRuleBodyRule18 { position : "position" => object, action : "action",
-    action_parameters : "action_parameters", description : "description" => string,
-    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
-    string, logging : "logging" => object, r#ref : "ref" => string }
+    UpdateZoneRulesetRuleBodyRule18 { position : "position" => object, action : "action"
+    => choice, action_parameters : "action_parameters" => map, description :
+    "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
+    string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );

@@ -367,11 +367,11 @@ pub struct EditMultipleZoneSettingsItem {
     pub time_remaining: ::std::option::Option<f64>,
     /// ssl-recommender enrollment setting
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditMultipleZoneSettingsItem { editable : "editable" => boolean, id : "id",
+    EditMultipleZoneSettingsItem { editable : "editable" => boolean, id : "id" => choice,
     modified_on : "modified_on" => string, value : "value" => json, time_remaining :
     "time_remaining" => number, enabled : "enabled" => boolean }
 );
@@ -643,7 +643,7 @@ pub struct AegisSetting {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<AegisSettingValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -655,7 +655,7 @@ crate::runtime::object!(
 pub struct AegisSettingValue {
     pub enabled: ::std::option::Option<bool>,
     pub pool_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -672,12 +672,12 @@ pub struct ChangeCloudflareFontsSettingResponse {
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// Current value of the zone setting
     pub value: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeCloudflareFontsSettingResponse { editable : "editable" => boolean, id : "id",
-    modified_on : "modified_on" => string, value : "value" }
+    ChangeCloudflareFontsSettingResponse { editable : "editable" => boolean, id : "id" =>
+    choice, modified_on : "modified_on" => string, value : "value" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -785,7 +785,7 @@ pub struct OriginH2MaxStreamsSetting {
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -796,25 +796,27 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct OriginMaxHttpVersionSetting {
     /// Identifier of the zone setting
-    pub id: OriginMaxHttpVersionSettingId,
+    pub id: ::std::option::Option<OriginMaxHttpVersionSettingId>,
     /// RFC 3339 date-time, last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// Value of the Origin Max HTTP Version Setting
-    pub value: OriginMaxHttpVersionSettingValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    pub value: ::std::option::Option<OriginMaxHttpVersionSettingValue>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    OriginMaxHttpVersionSetting { id : "id" required, modified_on : "modified_on" =>
-    string, value : "value" required }
+    OriginMaxHttpVersionSetting { id : "id" => choice, modified_on : "modified_on" =>
+    string, value : "value" => choice }
 );
 impl OriginMaxHttpVersionSetting {
     /// A value with the required fields set and the others empty.
     pub fn new(value: OriginMaxHttpVersionSettingValue) -> Self {
         Self {
-            id: OriginMaxHttpVersionSettingId::OriginMaxHttpVersion,
+            id: ::std::option::Option::Some(
+                OriginMaxHttpVersionSettingId::OriginMaxHttpVersion,
+            ),
             modified_on: ::std::option::Option::None,
-            value,
+            value: ::std::option::Option::Some(value),
             extra: ::std::default::Default::default(),
         }
     }
@@ -924,27 +926,29 @@ pub struct EditMultipleZoneSettingsBody {
     pub value: ::std::option::Option<::serde_json::Value>,
     /// ssl-recommender enrollment setting
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditMultipleZoneSettingsBody { id : "id", value : "value" => json, enabled :
-    "enabled" => boolean }
+    EditMultipleZoneSettingsBody { id : "id" => choice, value : "value" => json, enabled
+    : "enabled" => boolean }
 );
 /// Used by [`ZoneSettingsApi::change_cloudflare_fonts_setting`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeCloudflareFontsSettingBody {
     /// Whether the feature is enabled or disabled
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ChangeCloudflareFontsSettingBody { value : "value" required });
+crate::runtime::object!(
+    ChangeCloudflareFontsSettingBody { value : "value" must => choice }
+);
 impl ChangeCloudflareFontsSettingBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -954,31 +958,24 @@ impl ChangeCloudflareFontsSettingBody {
 pub struct ChangeOriginMaxHttpVersionSettingBody {
     /// Value of the Origin Max HTTP Version Setting
     pub value: OriginMaxHttpVersionSettingValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeOriginMaxHttpVersionSettingBody { value : "value" required }
+    ChangeOriginMaxHttpVersionSettingBody { value : "value" must => choice }
 );
 impl ChangeOriginMaxHttpVersionSettingBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: OriginMaxHttpVersionSettingValue) -> Self {
         Self {
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
 }
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
-#[serde(untagged)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum EditZoneSettingBody {
     N0RttValue(EditZoneSettingBodyN0RttValue),
     AdvancedDDoSProtection(EditZoneSettingBodyAdvancedDDoSProtection),
@@ -1046,6 +1043,60 @@ pub enum EditZoneSettingBody {
     PolishWebPConversion(EditZoneSettingBodyPolishWebPConversion),
     WebSockets(EditZoneSettingBodyWebSockets),
 }
+crate::runtime::untagged!(
+    EditZoneSettingBody { N0RttValue(EditZoneSettingBodyN0RttValue),
+    AdvancedDDoSProtection(EditZoneSettingBodyAdvancedDDoSProtection),
+    AlwaysOnlineMode(EditZoneSettingBodyAlwaysOnlineMode),
+    ZoneEnableAlwaysUseHttps(EditZoneSettingBodyZoneEnableAlwaysUseHttps),
+    ZoneEnableAutomaticHttpsRewrites(EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites),
+    BrotliCompression(EditZoneSettingBodyBrotliCompression),
+    BrowserCacheTtl(EditZoneSettingBodyBrowserCacheTtl),
+    BrowserCheck(EditZoneSettingBodyBrowserCheck),
+    CloudflareCacheLevel(EditZoneSettingBodyCloudflareCacheLevel),
+    ChallengePageTtl(EditZoneSettingBodyChallengePageTtl),
+    ZoneCiphersAllowedForTlsTermination(EditZoneSettingBodyZoneCiphersAllowedForTlsTermination),
+    CloudflareCnameFlattening(EditZoneSettingBodyCloudflareCnameFlattening),
+    DevelopmentMode(EditZoneSettingBodyDevelopmentMode),
+    EarlyHints(EditZoneSettingBodyEarlyHints),
+    EdgeCacheTtl(EditZoneSettingBodyEdgeCacheTtl),
+    EmailObfuscation(EditZoneSettingBodyEmailObfuscation),
+    Http2EdgePrioritization(EditZoneSettingBodyHttp2EdgePrioritization),
+    HotlinkProtection(EditZoneSettingBodyHotlinkProtection),
+    Http2Value(EditZoneSettingBodyHttp2Value), Http3Value(EditZoneSettingBodyHttp3Value),
+    ImageResizing(EditZoneSettingBodyImageResizing),
+    IpGeolocation(EditZoneSettingBodyIpGeolocation), Ipv6(EditZoneSettingBodyIPv6),
+    MaxUpload(EditZoneSettingBodyMaxUpload),
+    ZoneMinimumTlsVersionValue(EditZoneSettingBodyZoneMinimumTlsVersionValue),
+    AutoMinifyAssets(EditZoneSettingBodyAutoMinifyAssets),
+    MirageImageOptimization(EditZoneSettingBodyMirageImageOptimization),
+    MobileRedirect(EditZoneSettingBodyMobileRedirect),
+    NetworkErrorLogging(EditZoneSettingBodyNetworkErrorLogging),
+    EnableOpportunisticEncryptionForAZone(EditZoneSettingBodyEnableOpportunisticEncryptionForAZone),
+    ZoneEnableOnionRouting(EditZoneSettingBodyZoneEnableOnionRouting),
+    OrangeToOrange(EditZoneSettingBodyOrangeToOrange),
+    ErrorPagesOn(EditZoneSettingBodyErrorPagesOn),
+    PolishImageOptimization(EditZoneSettingBodyPolishImageOptimization),
+    PrefetchPreload(EditZoneSettingBodyPrefetchPreload),
+    ProxyReadTimeout(EditZoneSettingBodyProxyReadTimeout),
+    PseudoIpv4Value(EditZoneSettingBodyPseudoIPv4Value),
+    ReplaceInsecureJavaScriptLibraries(EditZoneSettingBodyReplaceInsecureJavaScriptLibraries),
+    ResponseBuffering(EditZoneSettingBodyResponseBuffering),
+    RocketLoader(EditZoneSettingBodyRocketLoader),
+    AutomaticPlatformOptimizationForWordPress(EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress),
+    SecurityHeader(EditZoneSettingBodySecurityHeader),
+    SecurityLevel(EditZoneSettingBodySecurityLevel),
+    ServerSideExclude(EditZoneSettingBodyServerSideExclude),
+    ToggleSha1Support(EditZoneSettingBodyToggleSha1Support),
+    GetStringSort(EditZoneSettingBodyGetStringSort), Ssl(EditZoneSettingBodySsl),
+    SslTlsRecommender(EditZoneSettingBodySslTlsRecommender),
+    Tls12Only(EditZoneSettingBodyTls12Only),
+    EnableTls13ValueForAZone(EditZoneSettingBodyEnableTls13ValueForAZone),
+    TlsClientAuthentication(EditZoneSettingBodyTlsClientAuthentication),
+    TrueClientIpHeader(EditZoneSettingBodyTrueClientIpHeader),
+    WebApplicationFirewall(EditZoneSettingBodyWebApplicationFirewall),
+    PolishWebPConversion(EditZoneSettingBodyPolishWebPConversion),
+    WebSockets(EditZoneSettingBodyWebSockets) }
+);
 impl ::std::convert::From<EditZoneSettingBodyN0RttValue> for EditZoneSettingBody {
     fn from(value: EditZoneSettingBodyN0RttValue) -> Self {
         Self::N0RttValue(value)
@@ -1352,18 +1403,19 @@ pub struct EditZoneSettingBodyN0RttValue {
     pub id: EditZoneSettingBodyN0RttValueId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyN0RttValue { id : "id" required, value : "value" required }
+    EditZoneSettingBodyN0RttValue { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodyN0RttValue {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyN0RttValueId::N0rtt,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1423,19 +1475,19 @@ pub struct EditZoneSettingBodyAdvancedDDoSProtection {
     pub id: EditZoneSettingBodyAdvancedDDoSProtectionId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyAdvancedDDoSProtection { id : "id" required, value : "value"
-    required }
+    EditZoneSettingBodyAdvancedDDoSProtection { id : "id" must => choice, value : "value"
+    must => choice }
 );
 impl EditZoneSettingBodyAdvancedDDoSProtection {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyAdvancedDDoSProtectionId::AdvancedDdos,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1497,18 +1549,19 @@ pub struct EditZoneSettingBodyAlwaysOnlineMode {
     pub id: EditZoneSettingBodyAlwaysOnlineModeId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyAlwaysOnlineMode { id : "id" required, value : "value" required }
+    EditZoneSettingBodyAlwaysOnlineMode { id : "id" must => choice, value : "value" must
+    => choice }
 );
 impl EditZoneSettingBodyAlwaysOnlineMode {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyAlwaysOnlineModeId::AlwaysOnline,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1570,19 +1623,19 @@ pub struct EditZoneSettingBodyZoneEnableAlwaysUseHttps {
     pub id: EditZoneSettingBodyZoneEnableAlwaysUseHttpsId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyZoneEnableAlwaysUseHttps { id : "id" required, value : "value"
-    required }
+    EditZoneSettingBodyZoneEnableAlwaysUseHttps { id : "id" must => choice, value :
+    "value" must => choice }
 );
 impl EditZoneSettingBodyZoneEnableAlwaysUseHttps {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyZoneEnableAlwaysUseHttpsId::AlwaysUseHttps,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1644,19 +1697,19 @@ pub struct EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites {
     pub id: EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites { id : "id" required, value :
-    "value" required }
+    EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites { id : "id" must => choice, value
+    : "value" must => choice }
 );
 impl EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId::AutomaticHttpsRewrites,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1718,18 +1771,19 @@ pub struct EditZoneSettingBodyBrotliCompression {
     pub id: EditZoneSettingBodyBrotliCompressionId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyBrotliCompressionValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyBrotliCompression { id : "id" required, value : "value" required }
+    EditZoneSettingBodyBrotliCompression { id : "id" must => choice, value : "value" must
+    => choice }
 );
 impl EditZoneSettingBodyBrotliCompression {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
         Self {
             id: EditZoneSettingBodyBrotliCompressionId::Brotli,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1843,19 +1897,19 @@ pub struct EditZoneSettingBodyBrowserCacheTtl {
     pub id: EditZoneSettingBodyBrowserCacheTtlId,
     /// Current value of the zone setting
     pub value: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyBrowserCacheTtl { id : "id" required, value : "value" required =>
-    number }
+    EditZoneSettingBodyBrowserCacheTtl { id : "id" must => choice, value : "value"
+    required => number }
 );
 impl EditZoneSettingBodyBrowserCacheTtl {
     /// A value with the required fields set and the others empty.
     pub fn new(value: f64) -> Self {
         Self {
             id: EditZoneSettingBodyBrowserCacheTtlId::BrowserCacheTtl,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1917,18 +1971,19 @@ pub struct EditZoneSettingBodyBrowserCheck {
     pub id: EditZoneSettingBodyBrowserCheckId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyBrowserCheck { id : "id" required, value : "value" required }
+    EditZoneSettingBodyBrowserCheck { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodyBrowserCheck {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyBrowserCheckId::BrowserCheck,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1988,19 +2043,19 @@ pub struct EditZoneSettingBodyCloudflareCacheLevel {
     pub id: EditZoneSettingBodyCloudflareCacheLevelId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyCloudflareCacheLevelValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyCloudflareCacheLevel { id : "id" required, value : "value"
-    required }
+    EditZoneSettingBodyCloudflareCacheLevel { id : "id" must => choice, value : "value"
+    must => choice }
 );
 impl EditZoneSettingBodyCloudflareCacheLevel {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyCloudflareCacheLevelValue) -> Self {
         Self {
             id: EditZoneSettingBodyCloudflareCacheLevelId::CacheLevel,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2118,19 +2173,19 @@ pub struct EditZoneSettingBodyChallengePageTtl {
     pub id: EditZoneSettingBodyChallengePageTtlId,
     /// Current value of the zone setting
     pub value: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyChallengePageTtl { id : "id" required, value : "value" required =>
-    number }
+    EditZoneSettingBodyChallengePageTtl { id : "id" must => choice, value : "value"
+    required => number }
 );
 impl EditZoneSettingBodyChallengePageTtl {
     /// A value with the required fields set and the others empty.
     pub fn new(value: f64) -> Self {
         Self {
             id: EditZoneSettingBodyChallengePageTtlId::ChallengeTtl,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2192,19 +2247,19 @@ pub struct EditZoneSettingBodyZoneCiphersAllowedForTlsTermination {
     pub id: EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId,
     /// Current value of the zone setting
     pub value: ::std::vec::Vec<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyZoneCiphersAllowedForTlsTermination { id : "id" required, value :
-    "value" required => strings }
+    EditZoneSettingBodyZoneCiphersAllowedForTlsTermination { id : "id" must => choice,
+    value : "value" required => strings }
 );
 impl EditZoneSettingBodyZoneCiphersAllowedForTlsTermination {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
             id: EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId::Ciphers,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2268,19 +2323,19 @@ pub struct EditZoneSettingBodyCloudflareCnameFlattening {
     pub id: EditZoneSettingBodyCloudflareCnameFlatteningId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyCloudflareCnameFlatteningValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyCloudflareCnameFlattening { id : "id" required, value : "value"
-    required }
+    EditZoneSettingBodyCloudflareCnameFlattening { id : "id" must => choice, value :
+    "value" must => choice }
 );
 impl EditZoneSettingBodyCloudflareCnameFlattening {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyCloudflareCnameFlatteningValue) -> Self {
         Self {
             id: EditZoneSettingBodyCloudflareCnameFlatteningId::CnameFlattening,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2394,18 +2449,19 @@ pub struct EditZoneSettingBodyDevelopmentMode {
     pub id: EditZoneSettingBodyDevelopmentModeId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyDevelopmentMode { id : "id" required, value : "value" required }
+    EditZoneSettingBodyDevelopmentMode { id : "id" must => choice, value : "value" must
+    => choice }
 );
 impl EditZoneSettingBodyDevelopmentMode {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyDevelopmentModeId::DevelopmentMode,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2467,18 +2523,19 @@ pub struct EditZoneSettingBodyEarlyHints {
     pub id: EditZoneSettingBodyEarlyHintsId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyEarlyHints { id : "id" required, value : "value" required }
+    EditZoneSettingBodyEarlyHints { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodyEarlyHints {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyEarlyHintsId::EarlyHints,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2538,19 +2595,19 @@ pub struct EditZoneSettingBodyEdgeCacheTtl {
     pub id: EditZoneSettingBodyEdgeCacheTtlId,
     /// Current value of the zone setting
     pub value: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyEdgeCacheTtl { id : "id" required, value : "value" required =>
-    number }
+    EditZoneSettingBodyEdgeCacheTtl { id : "id" must => choice, value : "value" required
+    => number }
 );
 impl EditZoneSettingBodyEdgeCacheTtl {
     /// A value with the required fields set and the others empty.
     pub fn new(value: f64) -> Self {
         Self {
             id: EditZoneSettingBodyEdgeCacheTtlId::EdgeCacheTtl,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2610,18 +2667,19 @@ pub struct EditZoneSettingBodyEmailObfuscation {
     pub id: EditZoneSettingBodyEmailObfuscationId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyEmailObfuscation { id : "id" required, value : "value" required }
+    EditZoneSettingBodyEmailObfuscation { id : "id" must => choice, value : "value" must
+    => choice }
 );
 impl EditZoneSettingBodyEmailObfuscation {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyEmailObfuscationId::EmailObfuscation,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2683,19 +2741,19 @@ pub struct EditZoneSettingBodyHttp2EdgePrioritization {
     pub id: EditZoneSettingBodyHttp2EdgePrioritizationId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyHttp2EdgePrioritizationValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyHttp2EdgePrioritization { id : "id" required, value : "value"
-    required }
+    EditZoneSettingBodyHttp2EdgePrioritization { id : "id" must => choice, value :
+    "value" must => choice }
 );
 impl EditZoneSettingBodyHttp2EdgePrioritization {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyHttp2EdgePrioritizationValue) -> Self {
         Self {
             id: EditZoneSettingBodyHttp2EdgePrioritizationId::H2Prioritization,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2813,18 +2871,19 @@ pub struct EditZoneSettingBodyHotlinkProtection {
     pub id: EditZoneSettingBodyHotlinkProtectionId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyHotlinkProtection { id : "id" required, value : "value" required }
+    EditZoneSettingBodyHotlinkProtection { id : "id" must => choice, value : "value" must
+    => choice }
 );
 impl EditZoneSettingBodyHotlinkProtection {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyHotlinkProtectionId::HotlinkProtection,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2886,18 +2945,19 @@ pub struct EditZoneSettingBodyHttp2Value {
     pub id: EditZoneSettingBodyHttp2ValueId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyHttp2Value { id : "id" required, value : "value" required }
+    EditZoneSettingBodyHttp2Value { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodyHttp2Value {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyHttp2ValueId::Http2,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2957,18 +3017,19 @@ pub struct EditZoneSettingBodyHttp3Value {
     pub id: EditZoneSettingBodyHttp3ValueId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyHttp3Value { id : "id" required, value : "value" required }
+    EditZoneSettingBodyHttp3Value { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodyHttp3Value {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyHttp3ValueId::Http3,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3028,18 +3089,19 @@ pub struct EditZoneSettingBodyImageResizing {
     pub id: EditZoneSettingBodyImageResizingId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyImageResizingValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyImageResizing { id : "id" required, value : "value" required }
+    EditZoneSettingBodyImageResizing { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodyImageResizing {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyImageResizingValue) -> Self {
         Self {
             id: EditZoneSettingBodyImageResizingId::ImageResizing,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3155,18 +3217,19 @@ pub struct EditZoneSettingBodyIpGeolocation {
     pub id: EditZoneSettingBodyIpGeolocationId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyIpGeolocation { id : "id" required, value : "value" required }
+    EditZoneSettingBodyIpGeolocation { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodyIpGeolocation {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyIpGeolocationId::IpGeolocation,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3226,18 +3289,18 @@ pub struct EditZoneSettingBodyIPv6 {
     pub id: EditZoneSettingBodyIPv6Id,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyBrotliCompressionValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyIPv6 { id : "id" required, value : "value" required }
+    EditZoneSettingBodyIPv6 { id : "id" must => choice, value : "value" must => choice }
 );
 impl EditZoneSettingBodyIPv6 {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
         Self {
             id: EditZoneSettingBodyIPv6Id::Ipv6,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3297,19 +3360,19 @@ pub struct EditZoneSettingBodyMaxUpload {
     pub id: EditZoneSettingBodyMaxUploadId,
     /// Current value of the zone setting
     pub value: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyMaxUpload { id : "id" required, value : "value" required => number
-    }
+    EditZoneSettingBodyMaxUpload { id : "id" must => choice, value : "value" required =>
+    number }
 );
 impl EditZoneSettingBodyMaxUpload {
     /// A value with the required fields set and the others empty.
     pub fn new(value: f64) -> Self {
         Self {
             id: EditZoneSettingBodyMaxUploadId::MaxUpload,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3369,19 +3432,19 @@ pub struct EditZoneSettingBodyZoneMinimumTlsVersionValue {
     pub id: EditZoneSettingBodyZoneMinimumTlsVersionValueId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyZoneMinimumTlsVersionValueValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyZoneMinimumTlsVersionValue { id : "id" required, value : "value"
-    required }
+    EditZoneSettingBodyZoneMinimumTlsVersionValue { id : "id" must => choice, value :
+    "value" must => choice }
 );
 impl EditZoneSettingBodyZoneMinimumTlsVersionValue {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyZoneMinimumTlsVersionValueValue) -> Self {
         Self {
             id: EditZoneSettingBodyZoneMinimumTlsVersionValueId::MinTlsVersion,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3502,11 +3565,12 @@ pub struct EditZoneSettingBodyAutoMinifyAssets {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyAutoMinifyAssetsId,
     pub value: ::std::option::Option<EditZoneSettingBodyAutoMinifyAssetsValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyAutoMinifyAssets { id : "id" required, value : "value" => object }
+    EditZoneSettingBodyAutoMinifyAssets { id : "id" must => choice, value : "value" =>
+    object }
 );
 impl EditZoneSettingBodyAutoMinifyAssets {
     /// A value with the required fields set and the others empty.
@@ -3580,11 +3644,12 @@ pub struct EditZoneSettingBodyAutoMinifyAssetsValue {
     pub html: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
     /// Automatically minify all JavaScript files for your website
     pub js: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyAutoMinifyAssetsValue { css : "css", html : "html", js : "js" }
+    EditZoneSettingBodyAutoMinifyAssetsValue { css : "css" => choice, html : "html" =>
+    choice, js : "js" => choice }
 );
 /// One shape of [`EditZoneSettingBody`].
 ///
@@ -3595,19 +3660,19 @@ pub struct EditZoneSettingBodyMirageImageOptimization {
     pub id: EditZoneSettingBodyMirageImageOptimizationId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyMirageImageOptimization { id : "id" required, value : "value"
-    required }
+    EditZoneSettingBodyMirageImageOptimization { id : "id" must => choice, value :
+    "value" must => choice }
 );
 impl EditZoneSettingBodyMirageImageOptimization {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyMirageImageOptimizationId::Mirage,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3668,11 +3733,12 @@ pub struct EditZoneSettingBodyMobileRedirect {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyMobileRedirectId,
     pub value: ::std::option::Option<EditZoneSettingBodyMobileRedirectValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyMobileRedirect { id : "id" required, value : "value" => object }
+    EditZoneSettingBodyMobileRedirect { id : "id" must => choice, value : "value" =>
+    object }
 );
 impl EditZoneSettingBodyMobileRedirect {
     /// A value with the required fields set and the others empty.
@@ -3746,12 +3812,12 @@ pub struct EditZoneSettingBodyMobileRedirectValue {
     pub status: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
     /// Whether to drop the current page path and redirect to the mobile subdomain URL root, or keep the…
     pub strip_uri: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     EditZoneSettingBodyMobileRedirectValue { mobile_subdomain : "mobile_subdomain" =>
-    string, status : "status", strip_uri : "strip_uri" => boolean }
+    string, status : "status" => choice, strip_uri : "strip_uri" => boolean }
 );
 /// One shape of [`EditZoneSettingBody`].
 ///
@@ -3761,11 +3827,11 @@ pub struct EditZoneSettingBodyNetworkErrorLogging {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyNetworkErrorLoggingId,
     pub value: ::std::option::Option<EditZoneSettingBodyNetworkErrorLoggingValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyNetworkErrorLogging { id : "id" required, value : "value" =>
+    EditZoneSettingBodyNetworkErrorLogging { id : "id" must => choice, value : "value" =>
     object }
 );
 impl EditZoneSettingBodyNetworkErrorLogging {
@@ -3835,7 +3901,7 @@ impl ::std::fmt::Display for EditZoneSettingBodyNetworkErrorLoggingId {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyNetworkErrorLoggingValue {
     pub enabled: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -3850,19 +3916,19 @@ pub struct EditZoneSettingBodyEnableOpportunisticEncryptionForAZone {
     pub id: EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyEnableOpportunisticEncryptionForAZone { id : "id" required, value
-    : "value" required }
+    EditZoneSettingBodyEnableOpportunisticEncryptionForAZone { id : "id" must => choice,
+    value : "value" must => choice }
 );
 impl EditZoneSettingBodyEnableOpportunisticEncryptionForAZone {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId::OpportunisticEncryption,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3926,19 +3992,19 @@ pub struct EditZoneSettingBodyZoneEnableOnionRouting {
     pub id: EditZoneSettingBodyZoneEnableOnionRoutingId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyZoneEnableOnionRouting { id : "id" required, value : "value"
-    required }
+    EditZoneSettingBodyZoneEnableOnionRouting { id : "id" must => choice, value : "value"
+    must => choice }
 );
 impl EditZoneSettingBodyZoneEnableOnionRouting {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyZoneEnableOnionRoutingId::OpportunisticOnion,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4000,18 +4066,19 @@ pub struct EditZoneSettingBodyOrangeToOrange {
     pub id: EditZoneSettingBodyOrangeToOrangeId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyOrangeToOrange { id : "id" required, value : "value" required }
+    EditZoneSettingBodyOrangeToOrange { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodyOrangeToOrange {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyOrangeToOrangeId::OrangeToOrange,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4073,18 +4140,19 @@ pub struct EditZoneSettingBodyErrorPagesOn {
     pub id: EditZoneSettingBodyErrorPagesOnId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyErrorPagesOn { id : "id" required, value : "value" required }
+    EditZoneSettingBodyErrorPagesOn { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodyErrorPagesOn {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyErrorPagesOnId::OriginErrorPagePassThru,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4144,19 +4212,19 @@ pub struct EditZoneSettingBodyPolishImageOptimization {
     pub id: EditZoneSettingBodyPolishImageOptimizationId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyPolishImageOptimizationValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyPolishImageOptimization { id : "id" required, value : "value"
-    required }
+    EditZoneSettingBodyPolishImageOptimization { id : "id" must => choice, value :
+    "value" must => choice }
 );
 impl EditZoneSettingBodyPolishImageOptimization {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyPolishImageOptimizationValue) -> Self {
         Self {
             id: EditZoneSettingBodyPolishImageOptimizationId::Polish,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4274,18 +4342,19 @@ pub struct EditZoneSettingBodyPrefetchPreload {
     pub id: EditZoneSettingBodyPrefetchPreloadId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyPrefetchPreload { id : "id" required, value : "value" required }
+    EditZoneSettingBodyPrefetchPreload { id : "id" must => choice, value : "value" must
+    => choice }
 );
 impl EditZoneSettingBodyPrefetchPreload {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyPrefetchPreloadId::PrefetchPreload,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4347,19 +4416,19 @@ pub struct EditZoneSettingBodyProxyReadTimeout {
     pub id: EditZoneSettingBodyProxyReadTimeoutId,
     /// Current value of the zone setting
     pub value: f64,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyProxyReadTimeout { id : "id" required, value : "value" required =>
-    number }
+    EditZoneSettingBodyProxyReadTimeout { id : "id" must => choice, value : "value"
+    required => number }
 );
 impl EditZoneSettingBodyProxyReadTimeout {
     /// A value with the required fields set and the others empty.
     pub fn new(value: f64) -> Self {
         Self {
             id: EditZoneSettingBodyProxyReadTimeoutId::ProxyReadTimeout,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4421,18 +4490,19 @@ pub struct EditZoneSettingBodyPseudoIPv4Value {
     pub id: EditZoneSettingBodyPseudoIPv4ValueId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyPseudoIPv4ValueValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyPseudoIPv4Value { id : "id" required, value : "value" required }
+    EditZoneSettingBodyPseudoIPv4Value { id : "id" must => choice, value : "value" must
+    => choice }
 );
 impl EditZoneSettingBodyPseudoIPv4Value {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyPseudoIPv4ValueValue) -> Self {
         Self {
             id: EditZoneSettingBodyPseudoIPv4ValueId::PseudoIpv4,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4550,19 +4620,19 @@ pub struct EditZoneSettingBodyReplaceInsecureJavaScriptLibraries {
     pub id: EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyReplaceInsecureJavaScriptLibraries { id : "id" required, value :
-    "value" required }
+    EditZoneSettingBodyReplaceInsecureJavaScriptLibraries { id : "id" must => choice,
+    value : "value" must => choice }
 );
 impl EditZoneSettingBodyReplaceInsecureJavaScriptLibraries {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId::ReplaceInsecureJs,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4626,18 +4696,19 @@ pub struct EditZoneSettingBodyResponseBuffering {
     pub id: EditZoneSettingBodyResponseBufferingId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyResponseBuffering { id : "id" required, value : "value" required }
+    EditZoneSettingBodyResponseBuffering { id : "id" must => choice, value : "value" must
+    => choice }
 );
 impl EditZoneSettingBodyResponseBuffering {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyResponseBufferingId::ResponseBuffering,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4699,18 +4770,19 @@ pub struct EditZoneSettingBodyRocketLoader {
     pub id: EditZoneSettingBodyRocketLoaderId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyRocketLoader { id : "id" required, value : "value" required }
+    EditZoneSettingBodyRocketLoader { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodyRocketLoader {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyRocketLoaderId::RocketLoader,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4771,12 +4843,12 @@ pub struct EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress {
     pub value: ::std::option::Option<
         EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress { id : "id" required,
-    value : "value" => object }
+    EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress { id : "id" must =>
+    choice, value : "value" => object }
 );
 impl EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress {
     /// A value with the required fields set and the others empty.
@@ -4864,7 +4936,7 @@ pub struct EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue {
     pub wordpress: bool,
     /// Indicates whether or not \[Cloudflare for WordPress…
     pub wp_plugin: bool,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4885,12 +4957,12 @@ impl EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue {
         wp_plugin: bool,
     ) -> Self {
         Self {
-            cache_by_device_type,
-            cf,
-            enabled,
-            hostnames,
-            wordpress,
-            wp_plugin,
+            cache_by_device_type: cache_by_device_type,
+            cf: cf,
+            enabled: enabled,
+            hostnames: hostnames,
+            wordpress: wordpress,
+            wp_plugin: wp_plugin,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4903,11 +4975,12 @@ pub struct EditZoneSettingBodySecurityHeader {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodySecurityHeaderId,
     pub value: ::std::option::Option<EditZoneSettingBodySecurityHeaderValue>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodySecurityHeader { id : "id" required, value : "value" => object }
+    EditZoneSettingBodySecurityHeader { id : "id" must => choice, value : "value" =>
+    object }
 );
 impl EditZoneSettingBodySecurityHeader {
     /// A value with the required fields set and the others empty.
@@ -4978,7 +5051,7 @@ pub struct EditZoneSettingBodySecurityHeaderValue {
     pub strict_transport_security: ::std::option::Option<
         EditZoneSettingBodySecurityHeaderValueStrictTransportSecurity,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -4998,7 +5071,7 @@ pub struct EditZoneSettingBodySecurityHeaderValueStrictTransportSecurity {
     pub nosniff: ::std::option::Option<bool>,
     /// Enable automatic preload of the HSTS configuration
     pub preload: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -5015,18 +5088,19 @@ pub struct EditZoneSettingBodySecurityLevel {
     pub id: EditZoneSettingBodySecurityLevelId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodySecurityLevelValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodySecurityLevel { id : "id" required, value : "value" required }
+    EditZoneSettingBodySecurityLevel { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodySecurityLevel {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodySecurityLevelValue) -> Self {
         Self {
             id: EditZoneSettingBodySecurityLevelId::SecurityLevel,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5154,18 +5228,19 @@ pub struct EditZoneSettingBodyServerSideExclude {
     pub id: EditZoneSettingBodyServerSideExcludeId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyServerSideExclude { id : "id" required, value : "value" required }
+    EditZoneSettingBodyServerSideExclude { id : "id" must => choice, value : "value" must
+    => choice }
 );
 impl EditZoneSettingBodyServerSideExclude {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyServerSideExcludeId::ServerSideExclude,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5227,18 +5302,19 @@ pub struct EditZoneSettingBodyToggleSha1Support {
     pub id: EditZoneSettingBodyToggleSha1SupportId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyBrotliCompressionValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyToggleSha1Support { id : "id" required, value : "value" required }
+    EditZoneSettingBodyToggleSha1Support { id : "id" must => choice, value : "value" must
+    => choice }
 );
 impl EditZoneSettingBodyToggleSha1Support {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
         Self {
             id: EditZoneSettingBodyToggleSha1SupportId::Sha1Support,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5300,18 +5376,19 @@ pub struct EditZoneSettingBodyGetStringSort {
     pub id: EditZoneSettingBodyGetStringSortId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyGetStringSort { id : "id" required, value : "value" required }
+    EditZoneSettingBodyGetStringSort { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodyGetStringSort {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyGetStringSortId::SortQueryStringForCache,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5371,18 +5448,18 @@ pub struct EditZoneSettingBodySsl {
     pub id: EditZoneSettingBodySslId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodySslValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodySsl { id : "id" required, value : "value" required }
+    EditZoneSettingBodySsl { id : "id" must => choice, value : "value" must => choice }
 );
 impl EditZoneSettingBodySsl {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodySslValue) -> Self {
         Self {
             id: EditZoneSettingBodySslId::Ssl,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5500,11 +5577,12 @@ pub struct EditZoneSettingBodySslTlsRecommender {
     pub enabled: ::std::option::Option<bool>,
     /// Enrollment value for SSL/TLS Recommender
     pub id: ::std::option::Option<EditZoneSettingBodySslTlsRecommenderId>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodySslTlsRecommender { enabled : "enabled" => boolean, id : "id" }
+    EditZoneSettingBodySslTlsRecommender { enabled : "enabled" => boolean, id : "id" =>
+    choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -5563,18 +5641,19 @@ pub struct EditZoneSettingBodyTls12Only {
     pub id: EditZoneSettingBodyTls12OnlyId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyBrotliCompressionValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyTls12Only { id : "id" required, value : "value" required }
+    EditZoneSettingBodyTls12Only { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodyTls12Only {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
         Self {
             id: EditZoneSettingBodyTls12OnlyId::Tls12Only,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5634,19 +5713,19 @@ pub struct EditZoneSettingBodyEnableTls13ValueForAZone {
     pub id: EditZoneSettingBodyEnableTls13ValueForAZoneId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyEnableTls13ValueForAZoneValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyEnableTls13ValueForAZone { id : "id" required, value : "value"
-    required }
+    EditZoneSettingBodyEnableTls13ValueForAZone { id : "id" must => choice, value :
+    "value" must => choice }
 );
 impl EditZoneSettingBodyEnableTls13ValueForAZone {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyEnableTls13ValueForAZoneValue) -> Self {
         Self {
             id: EditZoneSettingBodyEnableTls13ValueForAZoneId::Tls13,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5764,19 +5843,19 @@ pub struct EditZoneSettingBodyTlsClientAuthentication {
     pub id: EditZoneSettingBodyTlsClientAuthenticationId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyTlsClientAuthentication { id : "id" required, value : "value"
-    required }
+    EditZoneSettingBodyTlsClientAuthentication { id : "id" must => choice, value :
+    "value" must => choice }
 );
 impl EditZoneSettingBodyTlsClientAuthentication {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyTlsClientAuthenticationId::TlsClientAuth,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5838,19 +5917,19 @@ pub struct EditZoneSettingBodyTrueClientIpHeader {
     pub id: EditZoneSettingBodyTrueClientIpHeaderId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyTrueClientIpHeader { id : "id" required, value : "value" required
-    }
+    EditZoneSettingBodyTrueClientIpHeader { id : "id" must => choice, value : "value"
+    must => choice }
 );
 impl EditZoneSettingBodyTrueClientIpHeader {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyTrueClientIpHeaderId::TrueClientIpHeader,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5912,19 +5991,19 @@ pub struct EditZoneSettingBodyWebApplicationFirewall {
     pub id: EditZoneSettingBodyWebApplicationFirewallId,
     /// Current value of the zone setting
     pub value: ChangeCloudflareFontsSettingResponseValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyWebApplicationFirewall { id : "id" required, value : "value"
-    required }
+    EditZoneSettingBodyWebApplicationFirewall { id : "id" must => choice, value : "value"
+    must => choice }
 );
 impl EditZoneSettingBodyWebApplicationFirewall {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyWebApplicationFirewallId::Waf,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5986,19 +6065,19 @@ pub struct EditZoneSettingBodyPolishWebPConversion {
     pub id: EditZoneSettingBodyPolishWebPConversionId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyBrotliCompressionValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyPolishWebPConversion { id : "id" required, value : "value"
-    required }
+    EditZoneSettingBodyPolishWebPConversion { id : "id" must => choice, value : "value"
+    must => choice }
 );
 impl EditZoneSettingBodyPolishWebPConversion {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
         Self {
             id: EditZoneSettingBodyPolishWebPConversionId::Webp,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -6060,18 +6139,19 @@ pub struct EditZoneSettingBodyWebSockets {
     pub id: EditZoneSettingBodyWebSocketsId,
     /// Current value of the zone setting
     pub value: EditZoneSettingBodyBrotliCompressionValue,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyWebSockets { id : "id" required, value : "value" required }
+    EditZoneSettingBodyWebSockets { id : "id" must => choice, value : "value" must =>
+    choice }
 );
 impl EditZoneSettingBodyWebSockets {
     /// A value with the required fields set and the others empty.
     pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
         Self {
             id: EditZoneSettingBodyWebSocketsId::Websockets,
-            value,
+            value: value,
             extra: ::std::default::Default::default(),
         }
     }

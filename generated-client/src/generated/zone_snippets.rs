@@ -219,7 +219,7 @@ pub struct ZoneSnippet {
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// Snippet identifying name
     pub snippet_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -234,7 +234,7 @@ pub struct ZoneSnippetRule {
     pub expression: ::std::option::Option<::std::string::String>,
     /// Snippet identifying name
     pub snippet_name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -246,7 +246,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZoneSnippetRulesBody {
     pub rules: ::std::option::Option<::std::vec::Vec<ZoneSnippetRule>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateZoneSnippetRulesBody { rules : "rules" => objects });
@@ -255,7 +255,7 @@ crate::runtime::object!(UpdateZoneSnippetRulesBody { rules : "rules" => objects 
 pub struct UpdateZoneSnippetFormMetadata {
     /// Main module name of uploaded snippet
     pub main_module: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

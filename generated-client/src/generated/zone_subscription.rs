@@ -115,7 +115,7 @@ pub struct ZoneSubscription {
     pub rate_plan: ::std::option::Option<RatePlan>,
     pub state: ::std::option::Option<::std::string::String>,
     pub zone: ::std::option::Option<Zone>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -132,7 +132,7 @@ pub struct ComponentValue {
     pub name: ::std::option::Option<::std::string::String>,
     pub price: ::std::option::Option<f64>,
     pub value: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -149,7 +149,7 @@ pub struct RatePlan {
     pub public_name: ::std::option::Option<::std::string::String>,
     pub scope: ::std::option::Option<::std::string::String>,
     pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -162,7 +162,7 @@ crate::runtime::object!(
 pub struct Zone {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Zone { id : "id" => string, name : "name" => string });
@@ -177,20 +177,20 @@ pub struct UpdateZoneSubscriptionBody {
     pub zone: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateZoneSubscriptionBody { app : "app" => object, component_values :
-    "component_values" => objects, frequency : "frequency", rate_plan : "rate_plan" =>
-    object, zone : "zone" }
+    "component_values" => objects, frequency : "frequency" => choice, rate_plan :
+    "rate_plan" => object, zone : "zone" => map }
 );
 /// Used by [`ZoneSubscriptionApi::update_zone_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZoneSubscriptionBodyApp {
     /// app install id
     pub install_id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -272,7 +272,7 @@ pub struct UpdateZoneSubscriptionBodyRatePlan {
     pub scope: ::std::option::Option<::std::string::String>,
     /// The list of sets this rate plan applies to
     pub sets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

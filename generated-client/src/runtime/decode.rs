@@ -8,7 +8,7 @@ use serde_json::value::RawValue;
 
 use super::model::ResultInfo;
 use super::parts::{Fetched, FetchedBody, ResponseMeta, cf_ray};
-use crate::error::{ApiError, ApiMessage, DECODE_BODY_KEPT, Error, Result, body_snippet};
+use crate::error::{ApiError, ApiMessage, Error, Result, body_snippet};
 use reqwest::Method;
 
 /// What the endpoint documents as its body.
@@ -80,7 +80,7 @@ impl Fetched {
     /// The JSON text the output value is decoded from: the envelope's
     /// `result` (or `null`), or the whole body; and the body's top-level
     /// `result_info`, when it is an object.
-    pub(super) fn json_text(&self, shape: Shape) -> Result<(&str, Option<ResultInfo>)> {
+    pub(crate) fn json_text(&self, shape: Shape) -> Result<(&str, Option<ResultInfo>)> {
         let FetchedBody::Buffered(body) = &self.body else {
             return Ok(("null", None));
         };
@@ -126,28 +126,28 @@ impl Fetched {
 
     /// The buffered body as text, for a decoder that reads it in one pass
     /// and falls back to [`json_text`](Self::json_text) when it cannot.
-    pub(super) fn body_text(&self) -> Option<&str> {
+    pub(crate) fn body_text(&self) -> Option<&str> {
         match &self.body {
             FetchedBody::Buffered(body) => std::str::from_utf8(body).ok(),
             FetchedBody::Streaming(_) => None,
         }
     }
 
-    pub(super) fn decode_error(&self, source: serde_json::Error) -> Error {
-        let whole: &[u8] = match &self.body {
-            FetchedBody::Buffered(body) => body,
-            FetchedBody::Streaming(_) => &[],
+    /// The answer is not JSON (an HTML page with a 200, a truncated body):
+    /// the error keeps the whole body, as it came (the buffer it was read
+    /// into, not a copy), and serde_json's position counts from its start.
+    pub(crate) fn decode_error(&self, source: serde_json::Error) -> Error {
+        let body = match &self.body {
+            FetchedBody::Buffered(body) => body.clone(),
+            FetchedBody::Streaming(_) => bytes::Bytes::new(),
         };
-        // A copy, not a slice of the buffer: a slice would keep the whole
-        // body alive for as long as the error lives.
-        let kept = &whole[..whole.len().min(DECODE_BODY_KEPT)];
         Error::Decode {
             method: self.method.clone(),
             path: self.template,
             status: self.meta.status,
             source,
-            body: bytes::Bytes::copy_from_slice(kept),
-            body_len: whole.len() as u64,
+            body_len: body.len() as u64,
+            body,
         }
     }
 }

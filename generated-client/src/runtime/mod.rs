@@ -21,18 +21,23 @@ pub use reqwest::{Certificate, Method, StatusCode};
 
 #[doc(hidden)]
 pub use self::model::field;
-pub use self::model::{AnyQuery, Extra, Object, QueryOf, ResultInfo, TypedQuery, Wire};
+pub use self::model::{
+    AnyQuery, Extra, Found, Mismatch, Object, QueryOf, ResultInfo, Segment, TypedQuery, Wire,
+};
 #[doc(hidden)]
 pub use self::model::{
-    Entries, FieldReader, Fields, Key, Leaf, ObjectSlot, ObjectsSlot, OptionalField,
-    OptionalStructField, OptionalStructsField, ReadError, ReadObject, Replay, Slot, StructField,
-    StructsField, TagRead, deserialize_object, read_tag, serialize_fields, serialize_object,
+    ChoiceField, ChoiceSlot, ElementsField, ElementsSlot, Entries, FieldReader, Fields, Key, Leaf,
+    ObjectSlot, ObjectsSlot, OptionalChoiceField, OptionalElementsField, OptionalField,
+    OptionalStructField, OptionalStructsField, OptionalTextsField, ReadError, ReadObject, Replay,
+    Slot, StructField, StructsField, TagRead, Text, TextsField, TextsSlot, deserialize_object,
+    Variant, best_fit, not_an_object, read_tag, serialize_fields, serialize_object,
     serialize_tagged,
 };
-pub(crate) use self::model::{object, open_enum};
-// Only areas with a tagged union call it.
 #[allow(unused_imports)]
-pub(crate) use self::model::tagged;
+pub(crate) use self::model::{object, open_enum};
+// Only areas with a tagged or untagged union call them.
+#[allow(unused_imports)]
+pub(crate) use self::model::{tagged, tagged_other_values, untagged};
 pub use self::multipart::{FilePart, Multipart};
 pub use self::output::{Bare, Json, NoContent, Output, Raw};
 pub use self::pages::{Items, List, Page, Pages};

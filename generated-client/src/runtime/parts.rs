@@ -14,7 +14,7 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 
-use super::model::ResultInfo;
+use super::model::{Mismatch, ResultInfo};
 use super::multipart::Multipart;
 use super::path::{self, PathPart};
 use crate::client::is_secret_header;
@@ -163,6 +163,15 @@ pub struct ResponseMeta {
     /// Response headers.
     pub headers: HeaderMap,
     pub(crate) result_info: Option<ResultInfo>,
+    unfit: Unfit,
+}
+
+/// What of a result did not fit its type.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Unfit {
+    pub(crate) mismatches: Vec<Mismatch>,
+    /// The result as sent, when the type could not hold it at all.
+    pub(crate) as_sent: Option<serde_json::Value>,
 }
 
 impl ResponseMeta {
@@ -171,7 +180,29 @@ impl ResponseMeta {
             status,
             headers,
             result_info: None,
+            unfit: Unfit::default(),
         }
+    }
+
+    pub(crate) fn with_unfit(mut self, unfit: Unfit) -> ResponseMeta {
+        self.unfit = unfit;
+        self
+    }
+
+    /// Every place where the result did not fit its type, with its path
+    /// from the result (`.[3].meta.source`); empty when everything fit.
+    /// What did not fit is kept as sent: in the `extra` of the struct that
+    /// holds it (see [`Object`](super::Object)), or, when the type could
+    /// not hold the result at all, in [`as_sent`](Self::as_sent).
+    pub fn mismatches(&self) -> &[Mismatch] {
+        &self.unfit.mismatches
+    }
+
+    /// The result as sent, when its type could not hold it at all (an
+    /// object where a text was expected): the typed result is then `None`,
+    /// or a list without the items that did not fit.
+    pub fn as_sent(&self) -> Option<&serde_json::Value> {
+        self.unfit.as_sent.as_ref()
     }
 
     /// The `cf-ray` header: the id Cloudflare support asks for.
@@ -207,6 +238,9 @@ pub struct Fetched {
     pub(crate) body: FetchedBody,
     /// For streamed bodies: the longest wait for the next chunk.
     pub(crate) idle_timeout: Duration,
+    /// The most of a body read into memory (the client's
+    /// `max_response_size`), for a streamed body read whole later.
+    pub(crate) max_size: u64,
 }
 
 pub(crate) enum FetchedBody {
@@ -225,6 +259,19 @@ impl fmt::Debug for Fetched {
 }
 
 impl Fetched {
+    /// Says, once per answer, that its result did not fit its type.
+    pub(crate) fn warn_unfit(&self, unfit: &Unfit) {
+        if let Some(first) = unfit.mismatches.first() {
+            tracing::warn!(
+                method = %self.method,
+                path = self.template,
+                mismatches = unfit.mismatches.len(),
+                first = %first,
+                "the answer did not fit its type; what did not fit is kept as sent"
+            );
+        }
+    }
+
     pub(crate) fn into_meta(self) -> ResponseMeta {
         self.meta
     }

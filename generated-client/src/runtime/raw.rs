@@ -27,6 +27,7 @@ pub struct RawResponse {
     meta: ResponseMeta,
     response: reqwest::Response,
     idle_timeout: Duration,
+    max_size: u64,
     method: Method,
     path: &'static str,
 }
@@ -47,6 +48,7 @@ impl RawResponse {
         meta: ResponseMeta,
         response: reqwest::Response,
         idle_timeout: Duration,
+        max_size: u64,
         method: Method,
         path: &'static str,
     ) -> Self {
@@ -54,6 +56,7 @@ impl RawResponse {
             meta,
             response,
             idle_timeout,
+            max_size,
             method,
             path,
         }
@@ -108,13 +111,34 @@ impl RawResponse {
         }
     }
 
-    /// Reads the whole body into memory.
+    /// Reads the whole body into memory, up to the client's
+    /// [`max_response_size`](crate::ClientBuilder::max_response_size)
+    /// ([`Error::ResponseTooLarge`] past it, refused from its
+    /// `Content-Length` or as soon as it grows past). [`stream`](Self::stream)
+    /// and [`write_to`](Self::write_to) read a body of any size.
     pub async fn bytes(self) -> Result<Bytes> {
-        let capacity = self.content_length().unwrap_or(0).min(16 << 20) as usize;
+        let limit = self.max_size;
+        let too_large = |content_length| Error::ResponseTooLarge {
+            method: self.method.clone(),
+            path: self.path,
+            status: self.meta.status,
+            limit,
+            content_length,
+        };
+        let announced = self.content_length();
+        if announced.is_some_and(|len| len > limit) {
+            return Err(too_large(announced));
+        }
+        let capacity = announced.unwrap_or(0).min(16 << 20) as usize;
+        let error = too_large(announced);
         let mut stream = self.stream();
         let mut body = BytesMut::with_capacity(capacity);
         while let Some(chunk) = stream.next().await {
-            body.extend_from_slice(&chunk?);
+            let chunk = chunk?;
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(error);
+            }
+            body.extend_from_slice(&chunk);
         }
         Ok(body.freeze())
     }

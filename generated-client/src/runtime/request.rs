@@ -13,7 +13,8 @@ use serde::Serialize;
 
 use super::model::{AnyQuery, QueryOf, Wire, query};
 use super::multipart::Multipart;
-use super::output::Output;
+use super::output::{Output, Raw};
+use super::raw::RawResponse;
 use super::parts::{BoxFuture, Parts, ResponseMeta};
 use super::path::PathPart;
 use super::send;
@@ -149,6 +150,25 @@ impl<K: Output, Q> Request<K, Q> {
     pub fn send(self) -> BoxFuture<Result<K::Output>> {
         let fetch = send::execute(self.client, self.parts, K::STREAMING);
         Box::pin(async move { K::finish(fetch.await?).map(|(output, _)| output) })
+    }
+
+    /// Sends the request and hands back the answer as it came, whatever
+    /// the endpoint's result type: status, headers, and the body unread, to
+    /// read as bytes or a stream ([`RawResponse`]). The same credentials,
+    /// retries, redirects and size limit as [`send`](Self::send) (the limit
+    /// applies to [`RawResponse::bytes`]); a non-success status is still an
+    /// [`Error::Api`](crate::Error::Api).
+    ///
+    /// ```no_run
+    /// # async fn f(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let raw = client.zone().zone_details("023e105f4ecef8ad9ca31a8372d0c353").send_raw().await?;
+    /// println!("{} {:?}", raw.status(), raw.headers().get("content-type"));
+    /// let body = raw.bytes().await?;
+    /// # let _ = body; Ok(()) }
+    /// ```
+    pub fn send_raw(self) -> BoxFuture<Result<RawResponse>> {
+        let fetch = send::execute(self.client, self.parts, Raw::STREAMING);
+        Box::pin(async move { Raw::finish(fetch.await?).map(|(raw, _)| raw) })
     }
 
     /// Sends the request and also returns the status and headers.

@@ -363,6 +363,7 @@ async fn attempt_once(
             template: ctx.template,
             body,
             idle_timeout: Duration::ZERO,
+            max_size: inner.max_response_size,
         });
     }
 

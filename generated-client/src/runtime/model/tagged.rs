@@ -4,11 +4,13 @@
 //! An API adds kinds over time (a DNS record type, a capture kind), and an
 //! old client must still decode a list that holds one, and write it back
 //! without loss. So each generated tagged union has, besides a variant per
-//! kind it knows, an `Other` variant holding an object of any other kind
-//! (or without the tag) whole, as sent, tag included; it serializes back to
+//! kind it knows, an `Other` variant holding any other value whole, as
+//! sent: an object of another kind (or without the tag), tag included, or
+//! a value that is not an object at all (that one a mismatch, which
+//! [`mismatches`](super::account::mismatches) lists). It serializes back to
 //! the same JSON, key order aside. Known kinds decode into their struct,
-//! which keeps its own undeclared keys in `extra` (see
-//! [`object!`](super::object)).
+//! which types what fits and keeps the rest (see `object!`), so a union
+//! decodes whatever it is sent.
 //!
 //! serde's `#[serde(tag = "…")]` derive can do neither: it has no fallback,
 //! and it buffers every object into a tree before reading it. [`tagged!`]
@@ -16,7 +18,7 @@
 //! tag, holding the few before it (an `id`, a `name`), then hands the chosen
 //! struct a map that replays those and goes on reading the input itself.
 //! Serializing opens one map, writes the tag, then the struct's entries
-//! ([`Fields`](super::Fields)).
+//! ([`Fields`]).
 //!
 //! This module knows no union: the macro's per-union code is a chain of
 //! string comparisons from tag value to variant. It must not buffer a known
@@ -29,6 +31,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::Value;
 
+use super::account::{self, Found, Mismatch};
 use super::object::{Fields, Key, serialize_fields};
 
 /// An object read up to its tag: the entries before the tag, the tag's
@@ -185,10 +188,62 @@ pub fn serialize_tagged<S: Serializer, T: Fields>(
     map.end()
 }
 
+/// A tagged union sent something other than an object: kept whole in
+/// `Other`, and accounted for as a mismatch.
+#[doc(hidden)]
+pub fn not_an_object(value: Value, expected: &'static str) -> Value {
+    account::record(Mismatch::new(Vec::new(), expected, Found::of(&value)));
+    value
+}
+
+/// The values a tagged union's visitor meets that are not objects, each
+/// kept whole in `Other`.
+#[allow(unused_macros)]
+macro_rules! tagged_other_values {
+    ($name:ident) => {
+        fn visit_bool<E: ::serde::de::Error>(self, v: bool) -> ::std::result::Result<$name, E> {
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(::serde_json::Value::Bool(v), Self::EXPECTING)))
+        }
+        fn visit_i64<E: ::serde::de::Error>(self, v: i64) -> ::std::result::Result<$name, E> {
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(::serde_json::Value::from(v), Self::EXPECTING)))
+        }
+        fn visit_u64<E: ::serde::de::Error>(self, v: u64) -> ::std::result::Result<$name, E> {
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(::serde_json::Value::from(v), Self::EXPECTING)))
+        }
+        fn visit_f64<E: ::serde::de::Error>(self, v: f64) -> ::std::result::Result<$name, E> {
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(::serde_json::Value::from(v), Self::EXPECTING)))
+        }
+        fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<$name, E> {
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(::serde_json::Value::from(v), Self::EXPECTING)))
+        }
+        fn visit_unit<E: ::serde::de::Error>(self) -> ::std::result::Result<$name, E> {
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(::serde_json::Value::Null, Self::EXPECTING)))
+        }
+        fn visit_none<E: ::serde::de::Error>(self) -> ::std::result::Result<$name, E> {
+            self.visit_unit()
+        }
+        fn visit_some<D: ::serde::Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> ::std::result::Result<$name, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+        fn visit_seq<A: ::serde::de::SeqAccess<'de>>(
+            self,
+            seq: A,
+        ) -> ::std::result::Result<$name, A::Error> {
+            let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
+                ::serde::de::value::SeqAccessDeserializer::new(seq),
+            )?;
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(value, Self::EXPECTING)))
+        }
+    };
+}
+
 /// Implements `Deserialize`, `Serialize` and a `tag()` method for a
 /// generated tagged union: an enum with a newtype variant per known kind
-/// (each wrapping a struct made by [`object!`](super::object)) and
-/// `Other(serde_json::Map<String, serde_json::Value>)`.
+/// (each wrapping a struct made by `object!`) and
+/// `Other(serde_json::Value)`.
 ///
 /// A build whose areas have no tagged union does not call it.
 ///
@@ -203,6 +258,9 @@ macro_rules! tagged {
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
                 struct TaggedVisitor;
+                impl TaggedVisitor {
+                    const EXPECTING: &'static str = concat!("an object (", stringify!($name), ")");
+                }
                 impl<'de> ::serde::de::Visitor<'de> for TaggedVisitor {
                     type Value = $name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -221,8 +279,9 @@ macro_rules! tagged {
                         )*
                         ::serde::Deserialize::deserialize(read.whole()).map($name::Other)
                     }
+                    $crate::runtime::tagged_other_values!($name);
                 }
-                deserializer.deserialize_map(TaggedVisitor)
+                deserializer.deserialize_any(TaggedVisitor)
             }
         }
 
@@ -235,8 +294,8 @@ macro_rules! tagged {
                     $($name::$variant(value) => {
                         $crate::runtime::serialize_tagged(serializer, $tag, $value, value)
                     })*
-                    $name::Other(object) => {
-                        ::serde::Serialize::serialize(&$crate::runtime::Wire(object), serializer)
+                    $name::Other(value) => {
+                        ::serde::Serialize::serialize(&$crate::runtime::Wire(value), serializer)
                     }
                 }
             }
@@ -250,7 +309,7 @@ macro_rules! tagged {
             pub fn tag(&self) -> &str {
                 match self {
                     $($name::$variant(_) => $value,)*
-                    $name::Other(object) => object
+                    $name::Other(value) => value
                         .get($tag)
                         .and_then(::serde_json::Value::as_str)
                         .unwrap_or(""),
@@ -262,35 +321,38 @@ macro_rules! tagged {
 
 #[allow(unused_imports)]
 pub(crate) use tagged;
+#[allow(unused_imports)]
+pub(crate) use tagged_other_values;
 
 #[cfg(test)]
 mod tests {
-    use serde_json::{Map, Value, json};
+    use serde_json::{Value, json};
 
-    use crate::runtime::Object;
+    use crate::runtime::model::account::Scope;
+    use crate::runtime::{Extra, Mismatch, Object};
 
     #[derive(Debug, Clone, PartialEq)]
     struct Txt {
         name: String,
         content: Option<String>,
         ttl: Option<f64>,
-        extra: Map<String, Value>,
+        extra: Extra,
     }
-    crate::runtime::object!(Txt { name: "name" required, content: "content", ttl: "ttl" });
+    crate::runtime::object!(Txt { name: "name" required => string, content: "content" => string, ttl: "ttl" => number });
 
     #[derive(Debug, Clone, PartialEq)]
     struct Mx {
         name: String,
-        priority: f64,
-        extra: Map<String, Value>,
+        priority: Option<f64>,
+        extra: Extra,
     }
-    crate::runtime::object!(Mx { name: "name" required, priority: "priority" required });
+    crate::runtime::object!(Mx { name: "name" required => string, priority: "priority" => number });
 
     #[derive(Debug, Clone, PartialEq)]
     enum Record {
         Txt(Txt),
         Mx(Mx),
-        Other(Map<String, Value>),
+        Other(Value),
     }
     super::tagged!(Record, "type", { Txt(Txt) = "TXT", Mx(Mx) = "MX" });
 
@@ -299,8 +361,17 @@ mod tests {
             name: name.into(),
             content: Some(content.into()),
             ttl: None,
-            extra: Map::new(),
+            extra: Extra::new(),
         }
+    }
+
+    /// Decodes `text` as a caller of a whole result does, with what did not
+    /// fit in it.
+    fn decode<T: serde::de::DeserializeOwned>(text: &str) -> (T, Vec<String>) {
+        let scope = Scope::open();
+        let value = serde_json::from_str(text).unwrap();
+        let listed = scope.close().iter().map(Mismatch::to_string).collect();
+        (value, listed)
     }
 
     #[test]
@@ -322,7 +393,7 @@ mod tests {
             serde_json::from_str(r#"{"id": "r1", "type": "MX", "name": "m", "priority": 10}"#)
                 .unwrap();
         let Record::Mx(mx) = mx else { panic!("{mx:?}") };
-        assert_eq!((mx.name.as_str(), mx.priority), ("m", 10.0));
+        assert_eq!((mx.name.as_str(), mx.priority), ("m", Some(10.0)));
         // Keys before the tag that the struct does not declare are kept too.
         assert_eq!(mx.extra(), json!({"id": "r1"}).as_object().unwrap());
     }
@@ -353,11 +424,14 @@ mod tests {
             json!({}),
         ] {
             let record: Record = serde_json::from_value(sent.clone()).unwrap();
-            let Record::Other(object) = &record else {
+            let Record::Other(value) = &record else {
                 panic!("{record:?}")
             };
-            assert_eq!(&Value::Object(object.clone()), &sent);
+            assert_eq!(value, &sent);
             assert_eq!(serde_json::to_value(&record).unwrap(), sent);
+            // A kind this client does not know is not a mismatch.
+            let (_, listed) = decode::<Record>(&sent.to_string());
+            assert!(listed.is_empty());
             let again: Record =
                 serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
             assert_eq!(again, record);
@@ -369,21 +443,44 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_known_kind_is_an_error_not_other() {
-        let err = serde_json::from_str::<Record>(r#"{"type": "MX", "name": "m"}"#).unwrap_err();
-        assert!(
-            err.to_string().starts_with("missing field `priority`"),
-            "{err}"
+    fn a_known_kind_that_does_not_fit_keeps_what_did_not() {
+        let sent = json!({"type": "MX", "priority": "high"});
+        let (record, listed) = decode::<Record>(&sent.to_string());
+        let Record::Mx(mx) = &record else {
+            panic!("{record:?}")
+        };
+        assert_eq!((mx.name.as_str(), mx.priority), ("", None));
+        assert_eq!(mx.mismatches().len(), 2);
+        assert_eq!(
+            listed,
+            [
+                ".priority: expected a number, found a string",
+                ".name: expected a value, found nothing (the key is missing)",
+            ]
         );
-        let err =
-            serde_json::from_str::<Record>(r#"{"name": "m", "priority": "high", "type": "MX"}"#)
-                .unwrap_err();
-        assert!(err.to_string().contains("invalid type: string"), "{err}");
-        let err = serde_json::from_str::<Record>(r#"["TXT"]"#).unwrap_err();
-        assert!(
-            err.to_string().contains("expected an object (Record)"),
-            "{err}"
+        assert_eq!(serde_json::to_value(&record).unwrap(), sent);
+    }
+
+    #[test]
+    fn a_value_that_is_not_an_object_is_other_and_a_mismatch() {
+        let text = r#"[{"type": "TXT", "name": "a"}, "TXT", null, [1], {"type": "NEW", "x": 1}]"#;
+        // Decoded on its own, a union has nowhere to say so but `Other`.
+        let records: Vec<Record> = serde_json::from_str(text).unwrap();
+        assert_eq!(records[1], Record::Other(json!("TXT")));
+        assert_eq!(records[2], Record::Other(json!(null)));
+        // Decoded as a result, each is listed (a list's reader puts the
+        // index in front; serde's `Vec` does not).
+        let (_, listed) = decode::<Vec<Record>>(text);
+        assert_eq!(
+            listed,
+            [
+                ".: expected an object (Record), found a string",
+                ".: expected an object (Record), found null",
+                ".: expected an object (Record), found an array",
+            ]
         );
+        let back = serde_json::to_value(&records).unwrap();
+        assert_eq!(back, serde_json::from_str::<Value>(text).unwrap());
     }
 
     #[test]

@@ -1,0 +1,362 @@
+//! `object!` over every field kind the generator emits: what fits is typed,
+//! what does not is kept and accounted for, and the value writes back what
+//! was sent.
+
+use serde_json::{Map, Value, json};
+
+use super::Object;
+use crate::runtime::model::account::Scope;
+use crate::runtime::output::Listed;
+use crate::runtime::{Extra, Found, Mismatch};
+
+/// A struct with a field of every kind, optional ones first, then plain.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Record {
+    name: Option<String>,
+    proxied: Option<bool>,
+    weight: Option<f64>,
+    ttl: Option<i64>,
+    data: Option<Value>,
+    settings: Option<Map<String, Value>>,
+    tags: Option<Vec<String>>,
+    status: Option<Status>,
+    statuses: Option<Vec<Status>>,
+    meta: Option<Meta>,
+    history: Option<Vec<Meta>>,
+    grid: Option<Vec<Vec<i64>>>,
+    id: String,
+    priority: i64,
+    extra: Extra,
+}
+super::object!(Record {
+    name: "name" => string, proxied: "proxied" => boolean, weight: "weight" => number,
+    ttl: "ttl" => integer, data: "data" => json, settings: "settings" => map,
+    tags: "tags" => strings, status: "status" => choice, statuses: "statuses" => choices,
+    meta: "meta" => object, history: "history" => objects, grid: "grid",
+    id: "id" required => string, priority: "priority" required => integer
+});
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Meta {
+    source: Option<String>,
+    extra: Extra,
+}
+super::object!(Meta { source: "source" => string });
+
+/// A request body type: its plain enum field has no empty value.
+#[derive(Debug, Clone, PartialEq)]
+struct Body {
+    kind: Status,
+    extra: Extra,
+}
+super::object!(Body { kind: "kind" must => choice });
+
+/// An open enum as the generator writes one.
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Active,
+    Other(String),
+}
+impl Status {
+    fn as_str(&self) -> &str {
+        match self {
+            Status::Active => "active",
+            Status::Other(other) => other,
+        }
+    }
+}
+impl From<String> for Status {
+    fn from(value: String) -> Status {
+        match value.as_str() {
+            "active" => Status::Active,
+            _ => Status::Other(value),
+        }
+    }
+}
+crate::runtime::open_enum!(Status);
+
+fn decode(sent: &Value) -> Record {
+    // From text, as answers are read, and from a tree: the same value.
+    let from_text: Record = serde_json::from_str(&sent.to_string()).unwrap();
+    let from_tree: Record = serde_json::from_value(sent.clone()).unwrap();
+    assert_eq!(from_text, from_tree);
+    assert_eq!(from_text.mismatches(), from_tree.mismatches());
+    from_text
+}
+
+/// What `value` lists, as text.
+fn listed(value: &Record) -> Vec<String> {
+    value.mismatches().iter().map(Mismatch::to_string).collect()
+}
+
+/// The same, in key order (a tree's keys come sorted).
+fn sorted(value: &Record) -> Vec<String> {
+    let mut all = listed(value);
+    all.sort();
+    all
+}
+
+#[track_caller]
+fn writes_back(record: &Record, sent: &Value) {
+    assert_eq!(&serde_json::to_value(record).unwrap(), sent);
+}
+
+#[test]
+fn every_kind_that_fits_is_typed_and_written_back() {
+    let sent = json!({
+        "id": "r1", "priority": 10, "name": "www", "proxied": true, "weight": 0.5,
+        "ttl": 3600, "data": {"any": [1]}, "settings": {"ipv4_only": true},
+        "tags": ["a", "b"], "status": "active", "statuses": ["active", "moved"],
+        "meta": {"source": "primary", "k": 1}, "history": [{"source": "b"}, {}],
+        "grid": [[1, 2], []], "new_field": "kept"
+    });
+    let record = decode(&sent);
+    assert_eq!(record.id, "r1");
+    assert_eq!(record.priority, 10);
+    assert_eq!(record.name.as_deref(), Some("www"));
+    assert_eq!(record.proxied, Some(true));
+    assert_eq!(record.weight, Some(0.5));
+    assert_eq!(record.ttl, Some(3600));
+    assert_eq!(record.data, Some(json!({"any": [1]})));
+    assert_eq!(record.settings.as_ref().unwrap()["ipv4_only"], json!(true));
+    assert_eq!(record.tags.as_deref(), Some(&["a".to_owned(), "b".to_owned()][..]));
+    assert_eq!(record.status, Some(Status::Active));
+    assert_eq!(
+        record.statuses,
+        Some(vec![Status::Active, Status::Other("moved".into())])
+    );
+    assert_eq!(record.meta.as_ref().unwrap().extra()["k"], json!(1));
+    assert_eq!(record.history.as_ref().unwrap().len(), 2);
+    assert_eq!(record.grid, Some(vec![vec![1, 2], vec![]]));
+    assert_eq!(record.extra()["new_field"], json!("kept"));
+    assert!(record.fits());
+    assert!(record.mismatches().is_empty());
+    writes_back(&record, &sent);
+}
+
+#[test]
+fn a_value_of_another_type_is_kept_under_its_key() {
+    // One of each kind, sent as something it cannot be.
+    let sent = json!({
+        "id": "r1", "priority": 1, "name": 5, "proxied": "yes", "weight": "heavy",
+        "ttl": 1.5, "settings": [1], "tags": "a,b", "status": 3, "statuses": {"a": 1},
+        "meta": "primary", "history": {"source": "x"}, "grid": [[1, "x"]]
+    });
+    let record = decode(&sent);
+    assert_eq!(
+        sorted(&record),
+        [
+            ".grid: expected Vec<Vec<i64>>, found an array",
+            ".history: expected an array of objects, found an object",
+            ".meta: expected an object (Meta), found a string",
+            ".name: expected a string, found a number",
+            ".proxied: expected a boolean, found a string",
+            ".settings: expected an object, found an array",
+            ".status: expected a string (Status), found a number",
+            ".statuses: expected an array of strings, found an object",
+            ".tags: expected an array of strings, found a string",
+            ".ttl: expected an integer, found a number",
+            ".weight: expected a number, found a string",
+        ]
+    );
+    // Nothing typed where nothing fit, and every value kept as sent.
+    let empty = Record {
+        id: "r1".into(),
+        priority: 1,
+        extra: record.extra.clone(),
+        ..Record::default()
+    };
+    assert_eq!(record, empty);
+    for key in ["name", "ttl", "meta", "grid"] {
+        assert_eq!(record.extra()[key], sent[key], "{key}");
+    }
+    assert!(!record.fits());
+    writes_back(&record, &sent);
+}
+
+#[test]
+fn an_array_keeps_its_place_of_what_did_not_fit() {
+    let sent = json!({"id": "r", "priority": 1, "tags": ["a", 2, "c"], "statuses": ["active", null]});
+    let record = decode(&sent);
+    assert_eq!(
+        sorted(&record),
+        [
+            ".statuses[1]: expected a string (Status), found null",
+            ".tags[1]: expected a string, found a number",
+        ]
+    );
+    assert_eq!(record.tags, None);
+    assert_eq!(record.extra()["tags"], json!(["a", 2, "c"]));
+    writes_back(&record, &sent);
+}
+
+#[test]
+fn an_element_that_is_not_an_object_keeps_its_place() {
+    let sent = json!({"id": "r", "priority": 1,
+                      "history": [{"source": "a"}, "b", null, {"source": 4}]});
+    let record = decode(&sent);
+    let history = record.history.as_ref().unwrap();
+    assert_eq!(history.len(), 4);
+    assert_eq!(history[0].source.as_deref(), Some("a"));
+    assert_eq!(history[1].extra.as_sent(), Some(&json!("b")));
+    assert_eq!(history[2].extra.as_sent(), Some(&json!(null)));
+    assert!(history[0].fits() && !history[1].fits() && !history[3].fits());
+    assert_eq!(
+        listed(&record),
+        [
+            ".history[1]: expected an object (Meta), found a string",
+            ".history[2]: expected an object (Meta), found null",
+            ".history[3].source: expected a string, found a number",
+        ]
+    );
+    writes_back(&record, &sent);
+}
+
+#[test]
+fn a_missing_plain_field_is_empty_accounted_for_and_not_written() {
+    let sent = json!({"name": "www"});
+    let record = decode(&sent);
+    assert_eq!((record.id.as_str(), record.priority), ("", 0));
+    assert_eq!(
+        listed(&record),
+        [
+            ".id: expected a value, found nothing (the key is missing)",
+            ".priority: expected a value, found nothing (the key is missing)",
+        ]
+    );
+    assert!(record.mismatches()[0].found() == Found::Missing);
+    writes_back(&record, &sent);
+
+    // Once set, a plain field is written again.
+    let mut fixed = record.clone();
+    fixed.id = "r9".into();
+    assert_eq!(
+        serde_json::to_value(&fixed).unwrap(),
+        json!({"name": "www", "id": "r9"})
+    );
+}
+
+#[test]
+fn nulls_are_none_and_written_back_where_they_fit() {
+    // Optional fields: `null` is `None`, and comes back as `null`.
+    let sent = json!({"id": "r", "priority": 1, "name": null, "meta": null,
+                      "history": null, "tags": null, "status": null, "grid": null});
+    let record = decode(&sent);
+    assert!(record.fits(), "{:?}", record.mismatches());
+    assert_eq!((record.name.as_ref(), record.meta.as_ref()), (None, None));
+    writes_back(&record, &sent);
+    // Once set, the value is written instead.
+    let mut named = record.clone();
+    named.name = Some("www".into());
+    assert_eq!(serde_json::to_value(&named).unwrap()["name"], json!("www"));
+
+    // A plain field's `null` does not fit: kept, and written back.
+    let sent = json!({"id": null, "priority": 1});
+    let record = decode(&sent);
+    assert_eq!(listed(&record), [".id: expected a string, found null"]);
+    writes_back(&record, &sent);
+}
+
+#[test]
+fn a_kept_value_is_not_written_twice_once_its_field_is_set() {
+    let sent = json!({"id": "r", "priority": "high", "ttl": "auto"});
+    let mut record = decode(&sent);
+    record.priority = 5;
+    record.ttl = Some(300);
+    let back = serde_json::to_string(&record).unwrap();
+    assert_eq!(back, r#"{"ttl":300,"id":"r","priority":5}"#);
+}
+
+#[test]
+fn a_struct_sent_as_another_value_is_kept_whole() {
+    for sent in [json!("text"), json!([1, 2]), json!(7), json!(null), json!(true)] {
+        let record: Record = serde_json::from_value(sent.clone()).unwrap();
+        assert_eq!(record.extra.as_sent(), Some(&sent));
+        assert_eq!(record.id, "");
+        assert_eq!(
+            listed(&record),
+            [format!(
+                ".: expected an object (Record), found {}",
+                Found::of(&sent)
+            )]
+        );
+        writes_back(&record, &sent);
+    }
+}
+
+#[test]
+fn mismatches_inside_are_listed_from_the_outside() {
+    let sent = json!({"id": "r", "priority": 1,
+                      "meta": {"source": 1},
+                      "history": [{}, {"source": false}]});
+    let record = decode(&sent);
+    // Those inside are listed with their paths from the struct.
+    assert!(!record.fits());
+    assert_eq!(
+        listed(&record),
+        [
+            ".history[1].source: expected a string, found a boolean",
+            ".meta.source: expected a string, found a number",
+        ]
+    );
+    // The inner structs keep theirs, from themselves.
+    assert_eq!(
+        record.meta.as_ref().unwrap().mismatches()[0].path(),
+        ".source"
+    );
+    // A list result puts each element's index in front.
+    let text = json!([{"id": "s", "priority": 2}, sent]).to_string();
+    let scope = Scope::open();
+    let Listed(list) = serde_json::from_str::<Listed<Record>>(&text).unwrap();
+    let found = scope.close();
+    assert_eq!(list.len(), 2);
+    let paths: Vec<String> = found.iter().map(Mismatch::path).collect();
+    assert_eq!(paths, [".[1].history[1].source", ".[1].meta.source"]);
+    assert_eq!(found[0].pointer(), "/1/history/1/source");
+}
+
+#[test]
+fn a_request_body_type_refuses_what_it_must_have() {
+    let body: Body = serde_json::from_str(r#"{"kind": "active"}"#).unwrap();
+    assert_eq!(body.kind, Status::Active);
+    let err = serde_json::from_str::<Body>(r#"{"other": 1}"#).unwrap_err();
+    assert!(
+        err.to_string().starts_with("missing field `kind`"),
+        "{err}"
+    );
+    let err = serde_json::from_str::<Body>(r#"{"kind": 4}"#).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("the value of field `kind` does not fit its type"),
+        "{err}"
+    );
+}
+
+#[test]
+fn json_that_is_not_json_is_still_an_error() {
+    for text in [r#"{"id": "a", "meta": {"k": [1, }}"#, r#"{"id": "a""#, "<html>"] {
+        assert!(serde_json::from_str::<Record>(text).is_err(), "{text}");
+    }
+}
+
+#[test]
+fn open_enums_keep_values_they_do_not_know() {
+    let read: Vec<Status> = serde_json::from_value(json!(["active", "moved"])).unwrap();
+    assert_eq!(read, [Status::Active, Status::Other("moved".into())]);
+    assert_eq!(
+        serde_json::to_value(&read).unwrap(),
+        json!(["active", "moved"])
+    );
+    // Alone, an enum has nowhere to keep a number (a struct field does).
+    assert!(serde_json::from_value::<Status>(json!(1)).is_err());
+}
+
+#[test]
+fn extra_field_reads_a_kept_key() {
+    let record = decode(&json!({"id": "r", "priority": 1, "content": "198.51.100.4"}));
+    assert_eq!(
+        record.extra_field::<String>("content").unwrap().unwrap(),
+        "198.51.100.4"
+    );
+    assert!(record.extra_field::<String>("absent").is_none());
+}
