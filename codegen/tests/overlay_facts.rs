@@ -424,7 +424,8 @@ impl Walk<'_> {
                     .get(wire)
                     .is_some_and(|p| self.description.flag(p, "readOnly"));
                 let ours = def.fields.iter().find(|f| &f.wire_name == wire);
-                let held = ours.is_some_and(|f| f.presence.in_constructor()) || Some(wire.as_str()) == tag;
+                let held =
+                    ours.is_some_and(|f| f.presence.in_constructor()) || Some(wire.as_str()) == tag;
                 if !read_only && !held {
                     self.problem(
                         &format!("{at} {}.{wire}", def.name),

@@ -283,7 +283,6 @@ pub async fn run(client: &Client, options: &Options) -> Result<Outcome, Failure>
 /// Prints every packet capture of the account, across all pages: `.items()`
 /// requests the next page only when the lines of the previous one are out.
 async fn list_captures(api: &MagicPcapCollectionApi, account: &str) -> Result<(), Failure> {
-    let text = |value: Option<&str>| value.unwrap_or("-").to_owned();
     let mut captures = api.list_packet_capture_requests(account).items();
     let mut count = 0;
     while let Some(pcap) = captures
@@ -422,11 +421,17 @@ async fn ensure_bucket(
     for bucket in &buckets {
         println!(
             "  {:<36}  {:<8}  {}",
-            bucket.id, bucket.status, bucket.destination_conf
+            bucket.id,
+            text(bucket.status.as_ref().map(|s| s.as_str())),
+            text(bucket.destination_conf.as_deref())
         );
     }
-    if let Some(bucket) = buckets.iter().find(|b| b.destination_conf == uri) {
-        println!("bucket {uri} is already registered ({})", bucket.status);
+    if let Some(bucket) = buckets
+        .iter()
+        .find(|b| b.destination_conf.as_deref() == Some(uri))
+    {
+        let status = text(bucket.status.as_ref().map(|s| s.as_str()));
+        println!("bucket {uri} is already registered ({status})");
         return Ok(None);
     }
     let added = api
@@ -442,9 +447,16 @@ async fn ensure_bucket(
     println!(
         "registered bucket {uri} as {} ({}); Cloudflare wrote the challenge file {} to it, \
          validate it before using the bucket",
-        added.id, added.status, added.filename
+        added.id,
+        text(added.status.as_ref().map(|s| s.as_str())),
+        text(added.filename.as_deref())
     );
     Ok(Some(added.id))
+}
+
+/// A field the API may leave out, for display.
+fn text(value: Option<&str>) -> String {
+    value.unwrap_or("-").to_owned()
 }
 
 /// `pcap-<id>.pcap`, keeping only characters that are safe in a file name:

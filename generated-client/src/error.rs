@@ -57,10 +57,12 @@ pub enum Error {
     },
 
     /// The response was a success but its body is not JSON (an HTML page,
-    /// a truncated body). A body that is JSON always decodes: what does not
-    /// fit the result's type is kept as sent (see
-    /// [`ResponseMeta::mismatches`](crate::ResponseMeta::mismatches)).
-    #[error("{method} {path}: the {status} response body is not JSON: {source}")]
+    /// a truncated body). A body that is JSON always decodes into the
+    /// generated result types: what does not fit is kept as sent (see
+    /// [`ResponseMeta::mismatches`](crate::ResponseMeta::mismatches)). Only
+    /// a caller's own result type (`Request::new`) that can neither hold
+    /// the body nor be empty (`None`) refuses it here.
+    #[error("{method} {path}: could not decode the {status} response body: {source}")]
     #[non_exhaustive]
     Decode {
         /// HTTP method of the request.

@@ -20,7 +20,7 @@
 //! /// The code under test.
 //! async fn txt_content(client: &Client, zone: &str, id: &str) -> generated_client::Result<String> {
 //!     match client.dns_records_for_a_zone().dns_record_details(zone, id).await? {
-//!         Some(DnsRecord::Txt(txt)) => Ok(txt.content),
+//!         Some(DnsRecord::Txt(txt)) => Ok(txt.content.unwrap_or_default()),
 //!         _ => Ok(String::new()),
 //!     }
 //! }

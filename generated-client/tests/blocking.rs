@@ -52,7 +52,7 @@ fn requests_and_downloads_without_async() {
         .send_blocking()
         .unwrap()
         .unwrap();
-    assert_eq!(added.status, PcapsOwnershipStatus::Pending);
+    assert_eq!(added.status, Some(PcapsOwnershipStatus::Pending));
     let (listed, meta) = pcap
         .list_pcaps_bucket_ownership("acc")
         .send_with_meta_blocking()

@@ -123,7 +123,7 @@ async fn against_prism(prism: &Prism) {
         script
             .tail_consumers
             .as_ref()
-            .map(|t| t[0].service.as_str()),
+            .and_then(|t| t[0].service.as_deref()),
         Some("my-log-consumer")
     );
 

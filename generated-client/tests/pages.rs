@@ -518,13 +518,12 @@ async fn a_builder_error_is_the_only_item() {
 }
 
 #[tokio::test]
-async fn a_page_that_does_not_decode_ends_the_stream() {
+async fn a_page_that_is_not_json_ends_the_stream() {
     let server = Server::start([
         page(records(0..1), json!({"page": 1, "total_pages": 3})),
-        page(
-            json!([{"id": "not a number"}]),
-            json!({"page": 2, "total_pages": 3}),
-        ),
+        Reply::status(200)
+            .header("content-type", "application/json")
+            .body(r#"{"success": true, "result": [{"id": 1}"#),
     ])
     .await;
     let mut pages = list_records(&client(&server), "z1").pages();
@@ -533,6 +532,41 @@ async fn a_page_that_does_not_decode_ends_the_stream() {
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
     assert!(pages.next().await.is_none());
     assert_eq!(server.hits(), 2);
+}
+
+/// An item a caller's own type cannot hold is left out of its page, which
+/// says so and keeps the page as sent; paging goes on.
+#[tokio::test]
+async fn an_item_that_does_not_fit_is_accounted_for_and_paging_goes_on() {
+    let server = Server::start([
+        page(records(0..1), json!({"page": 1, "total_pages": 3})),
+        page(
+            json!([{"id": 1}, {"id": "not a number"}, {"id": 2}]),
+            json!({"page": 2, "total_pages": 3}),
+        ),
+        page(records(3..4), json!({"page": 3, "total_pages": 3})),
+    ])
+    .await;
+    let pages: Vec<_> = list_records(&client(&server), "z1")
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let second = &pages[1];
+    assert_eq!(second.items, [Record { id: 1 }, Record { id: 2 }]);
+    let found: Vec<String> = second
+        .meta
+        .mismatches()
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    assert_eq!(found, [".[1]: expected Record, found an object"]);
+    assert_eq!(
+        second.meta.as_sent().unwrap()[1],
+        json!({"id": "not a number"})
+    );
+    assert_eq!(pages.len(), 3);
+    assert_eq!(server.hits(), 3);
 }
 
 // ---------------------------------------------------------------------------

@@ -284,8 +284,10 @@ async fn a_chunked_body_is_refused_when_it_grows_past_the_limit() {
     get_zone::<NoContent>(&roomy).await.unwrap();
 }
 
+/// A body a caller's own type cannot hold is an error that keeps the body
+/// whole: the buffer it was read into, within the client's limit.
 #[tokio::test]
-async fn a_decode_error_keeps_only_the_start_of_the_body() {
+async fn a_decode_error_keeps_the_whole_body() {
     let envelope = json!({"success": true, "result": {"id": 7, "pad": "y".repeat(1 << 20)}});
     // What the server sends: `Reply::json` writes the value this way.
     let sent = envelope.to_string();
@@ -299,7 +301,7 @@ async fn a_decode_error_keeps_only_the_start_of_the_body() {
     let err = get_zone::<Json<Zone>>(&client).await.unwrap_err();
     match &err {
         Error::Decode { body, body_len, .. } => {
-            assert_eq!(&body[..], &sent.as_bytes()[..64 << 10]);
+            assert_eq!(&body[..], sent.as_bytes());
             assert_eq!(*body_len, sent.len() as u64);
         }
         other => panic!("expected Decode, got {other:?}"),

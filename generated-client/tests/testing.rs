@@ -7,7 +7,7 @@ use std::time::Duration;
 use generated_client::dns_records_for_a_zone::{
     DnsRecord, DnsRecordQuery, DnsRecordType, TxtRecord, TxtRecordBody,
 };
-use generated_client::runtime::{Bare, Method, NoContent, PathPart, Request, StatusCode};
+use generated_client::runtime::{Bare, Method, NoContent, Object, PathPart, Request, StatusCode};
 use generated_client::testing::{MOCK_API_TOKEN, MockResponse, MockServer};
 use generated_client::{ApiError, Error, PagingStop};
 use serde_json::{Value, json};
@@ -263,6 +263,9 @@ async fn any_response_at_all() {
         .respond_with(MockResponse::envelope(&Value::Null).delay(Duration::from_secs(5)));
     server
         .on(|cf| cf.zone().zone_details("broken"))
+        .respond_with(MockResponse::new(StatusCode::OK).body("<html>maintenance</html>"));
+    server
+        .on(|cf| cf.zone().zone_details("odd"))
         .respond_with(MockResponse::envelope(&json!({"id": 7})));
     let client = server
         .client_builder()
@@ -283,6 +286,10 @@ async fn any_response_at_all() {
     assert!(slow.is_timeout(), "{slow:?}");
     let broken = client.zone().zone_details("broken").await.unwrap_err();
     assert!(matches!(broken, Error::Decode { .. }), "{broken:?}");
+    // JSON that does not fit is a success, with what did not fit listed.
+    let odd = client.zone().zone_details("odd").await.unwrap().unwrap();
+    assert_eq!(odd.extra["id"], json!(7));
+    assert_eq!(odd.mismatches().len(), 2, "{:?}", odd.mismatches());
 }
 
 #[tokio::test]

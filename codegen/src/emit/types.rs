@@ -139,6 +139,8 @@ fn emit_struct(
             let value = match (fixed_value(&f.ty, fixed), &f.ty) {
                 (Some(value), _) => value,
                 (None, TypeRef::String) => quote!(::std::convert::Into::into(#field)),
+                // The argument as it is: the field's own name.
+                (None, _) if f.presence == Presence::Always => return quote!(#field),
                 (None, _) => quote!(#field),
             };
             match f.presence {

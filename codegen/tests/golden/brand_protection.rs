@@ -491,7 +491,7 @@ pub struct UrlSubmissions {
     pub submitted_urls: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -133,9 +133,7 @@ impl IpAddressManagementAddressMapsApi {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -157,9 +155,7 @@ impl IpAddressManagementAddressMapsApi {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -183,9 +179,7 @@ impl IpAddressManagementAddressMapsApi {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -210,9 +204,7 @@ impl IpAddressManagementAddressMapsApi {
         account_id: &str,
         address_map_id: &str,
         ip_address: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -237,9 +229,7 @@ impl IpAddressManagementAddressMapsApi {
         account_id: &str,
         address_map_id: &str,
         ip_address: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -264,9 +254,7 @@ impl IpAddressManagementAddressMapsApi {
         account_id: &str,
         address_map_id: &str,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -291,9 +279,7 @@ impl IpAddressManagementAddressMapsApi {
         account_id: &str,
         address_map_id: &str,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAddressMapResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -322,7 +308,7 @@ pub struct AddressMap {
     pub ips: ::std::option::Option<::std::vec::Vec<AddressMapIp>>,
     pub memberships: ::std::option::Option<::std::vec::Vec<AddressMapMembership>>,
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -337,7 +323,7 @@ crate::runtime::object!(
 pub struct AddressMapIp {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub ip: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -350,7 +336,7 @@ pub struct AddressMapMembership {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub identifier: ::std::option::Option<::serde_json::Value>,
     pub kind: ::std::option::Option<::serde_json::Value>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -368,7 +354,7 @@ pub struct ListAddressMapsItem {
     pub enabled: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_at: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -376,57 +362,4 @@ crate::runtime::object!(
     "can_modify_ips" => boolean, created_at : "created_at" => string, default_sni :
     "default_sni" => string, description : "description" => string, enabled : "enabled"
     => boolean, id : "id" => string, modified_at : "modified_at" => string }
-);
-/// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`], [`IpAddressManagementAddressMapsApi::add_account_membership_to_address_map`], [`IpAddressManagementAddressMapsApi::remove_account_membership_from_address_map`], [`IpAddressManagementAddressMapsApi::add_ip_to_address_map`], [`IpAddressManagementAddressMapsApi::remove_ip_from_address_map`], [`IpAddressManagementAddressMapsApi::add_zone_membership_to_address_map`], [`IpAddressManagementAddressMapsApi::remove_zone_membership_from_address_map`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAddressMapResponse {
-    pub errors: ::std::option::Option<::std::vec::Vec<DeleteAddressMapResponseError>>,
-    pub messages: ::std::option::Option<::std::vec::Vec<DeleteAddressMapResponseError>>,
-    pub result_info: ::std::option::Option<DeleteAddressMapResponseResultInfo>,
-    pub success: ::std::option::Option<bool>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteAddressMapResponse { errors : "errors" => objects, messages : "messages" =>
-    objects, result_info : "result_info" => object, success : "success" => boolean }
-);
-/// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAddressMapResponseError {
-    pub code: ::std::option::Option<i64>,
-    pub documentation_url: ::std::option::Option<::std::string::String>,
-    pub message: ::std::option::Option<::std::string::String>,
-    pub source: ::std::option::Option<DeleteAddressMapResponseErrorSource>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteAddressMapResponseError { code : "code" => integer, documentation_url :
-    "documentation_url" => string, message : "message" => string, source : "source" =>
-    object }
-);
-/// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAddressMapResponseErrorSource {
-    pub pointer: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteAddressMapResponseErrorSource { pointer : "pointer" => string }
-);
-/// Used by [`IpAddressManagementAddressMapsApi::delete_address_map`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAddressMapResponseResultInfo {
-    pub count: ::std::option::Option<f64>,
-    pub page: ::std::option::Option<f64>,
-    pub per_page: ::std::option::Option<f64>,
-    pub total_count: ::std::option::Option<f64>,
-    /// Keys the API sent that this type does not declare, as sent.
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    DeleteAddressMapResponseResultInfo { count : "count" => number, page : "page" =>
-    number, per_page : "per_page" => number, total_count : "total_count" => number }
 );

@@ -242,7 +242,7 @@ pub struct AddBucketsForFullPacketCapturesResponse {
     pub status: ::std::option::Option<::std::string::String>,
     pub submitted: ::std::option::Option<::std::string::String>,
     pub validated: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(

@@ -173,7 +173,7 @@ pub struct UrlScan {
     pub url: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub visibility: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -184,7 +184,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUrlScansResponse {
     pub tasks: ::std::option::Option<::std::vec::Vec<SearchUrlScansResponseTask>>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SearchUrlScansResponse { tasks : "tasks" => objects });
@@ -197,7 +197,7 @@ pub struct SearchUrlScansResponseTask {
     pub url: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub visibility: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -209,7 +209,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Screenshot {
     pub scan: ::std::option::Option<ScreenshotScan>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Screenshot { scan : "scan" => object });
@@ -217,7 +217,7 @@ crate::runtime::object!(Screenshot { scan : "scan" => object });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScreenshotScan {
     pub task: ::std::option::Option<ScreenshotScanTask>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ScreenshotScan { task : "task" => object });
@@ -235,7 +235,7 @@ pub struct ScreenshotScanTask {
     pub url: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
     pub visibility: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -248,7 +248,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScreenshotScanTaskError {
     pub message: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ScreenshotScanTaskError { message : "message" => string });

@@ -244,7 +244,7 @@ pub struct Zone {
         ::std::vec::Vec<::std::string::String>,
     >,
     pub verification_key: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -265,7 +265,7 @@ crate::runtime::object!(
 pub struct Account {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(Account { id : "id" => string, name : "name" => string });
@@ -279,7 +279,7 @@ pub struct Meta {
     pub page_rule_quota: ::std::option::Option<i64>,
     pub phishing_detected: ::std::option::Option<bool>,
     pub step: ::std::option::Option<i64>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -295,7 +295,7 @@ pub struct Owner {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
@@ -305,7 +305,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteZoneResponse {
     pub id: ::std::option::Option<::std::string::String>,
-    /// Keys the API sent that this type does not declare, as sent.
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteZoneResponse { id : "id" => string });

@@ -797,7 +797,7 @@ impl CreateAccessApplicationPolicyBody {
             precedence: ::std::option::Option::None,
             approval_groups: ::std::option::Option::None,
             approval_required: ::std::option::Option::None,
-            decision: decision,
+            decision,
             exclude: ::std::option::Option::None,
             include: ::std::option::Option::None,
             isolation_required: ::std::option::Option::None,

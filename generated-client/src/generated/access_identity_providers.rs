@@ -734,7 +734,7 @@ impl AddAccessIdentityProviderBodyAzureAd {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -800,7 +800,7 @@ impl AddAccessIdentityProviderBodyCentrify {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -861,7 +861,7 @@ impl AddAccessIdentityProviderBodyFacebook {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -912,7 +912,7 @@ impl AddAccessIdentityProviderBodyGitHub {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -949,7 +949,7 @@ impl AddAccessIdentityProviderBodyGoogle {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1007,7 +1007,7 @@ impl AddAccessIdentityProviderBodyGoogleWorkspace {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1066,7 +1066,7 @@ impl AddAccessIdentityProviderBodyLinkedIn {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1103,7 +1103,7 @@ impl AddAccessIdentityProviderBodyGenericOAuth {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1169,7 +1169,7 @@ impl AddAccessIdentityProviderBodyOkta {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1230,7 +1230,7 @@ impl AddAccessIdentityProviderBodyOneLogin {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1289,7 +1289,7 @@ impl AddAccessIdentityProviderBodyPingOne {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1348,7 +1348,7 @@ impl AddAccessIdentityProviderBodyGenericSaml {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1413,7 +1413,7 @@ impl AddAccessIdentityProviderBodyYandex {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1452,7 +1452,7 @@ impl AddAccessIdentityProviderBodyOneTimePin {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1608,7 +1608,7 @@ impl UpdateAccessIdentityProviderBodyAzureAd {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1645,7 +1645,7 @@ impl UpdateAccessIdentityProviderBodyCentrify {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1682,7 +1682,7 @@ impl UpdateAccessIdentityProviderBodyFacebook {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1719,7 +1719,7 @@ impl UpdateAccessIdentityProviderBodyGitHub {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1756,7 +1756,7 @@ impl UpdateAccessIdentityProviderBodyGoogle {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1795,7 +1795,7 @@ impl UpdateAccessIdentityProviderBodyGoogleWorkspace {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1832,7 +1832,7 @@ impl UpdateAccessIdentityProviderBodyLinkedIn {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1869,7 +1869,7 @@ impl UpdateAccessIdentityProviderBodyGenericOAuth {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1906,7 +1906,7 @@ impl UpdateAccessIdentityProviderBodyOkta {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1943,7 +1943,7 @@ impl UpdateAccessIdentityProviderBodyOneLogin {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1980,7 +1980,7 @@ impl UpdateAccessIdentityProviderBodyPingOne {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2017,7 +2017,7 @@ impl UpdateAccessIdentityProviderBodyGenericSaml {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2054,7 +2054,7 @@ impl UpdateAccessIdentityProviderBodyYandex {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2093,7 +2093,7 @@ impl UpdateAccessIdentityProviderBodyOneTimePin {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }

@@ -129,7 +129,7 @@ impl UpdateAccessKeyConfigurationBody {
     /// A value with the required fields set and the others empty.
     pub fn new(key_rotation_interval_days: f64) -> Self {
         Self {
-            key_rotation_interval_days: key_rotation_interval_days,
+            key_rotation_interval_days,
             extra: ::std::default::Default::default(),
         }
     }

@@ -329,7 +329,7 @@ impl UpdateMtlsCertificateBody {
     /// A value with the required fields set and the others empty.
     pub fn new(associated_hostnames: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
-            associated_hostnames: associated_hostnames,
+            associated_hostnames,
             name: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }

@@ -741,7 +741,7 @@ impl CreateAccessReusablePolicyBody {
         Self {
             approval_groups: ::std::option::Option::None,
             approval_required: ::std::option::Option::None,
-            decision: decision,
+            decision,
             exclude: ::std::option::Option::None,
             include: ::std::option::Option::None,
             isolation_required: ::std::option::Option::None,

@@ -521,7 +521,7 @@ impl AddMemberBodyAddMemberWithAccountRoles {
     ) -> Self {
         Self {
             email: ::std::convert::Into::into(email),
-            roles: roles,
+            roles,
             status: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -575,7 +575,7 @@ impl AddMemberBodyAddMemberWithPoliciesPolicy {
     /// A value with the required fields set and the others empty.
     pub fn new(access: MemberPolicyAccess) -> Self {
         Self {
-            access: access,
+            access,
             permission_groups: ::std::option::Option::None,
             resource_groups: ::std::option::Option::None,
             extra: ::std::default::Default::default(),

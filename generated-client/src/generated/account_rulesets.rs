@@ -2077,8 +2077,8 @@ impl CreateAccountRulesetBody {
         Self {
             description: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
-            kind: kind,
-            phase: phase,
+            kind,
+            phase,
             rules: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -2277,7 +2277,7 @@ impl CreateAccountRulesetBodyRuleActionParametersBrowserTtl {
     ) -> Self {
         Self {
             default: ::std::option::Option::None,
-            mode: mode,
+            mode,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2358,8 +2358,8 @@ impl CreateAccountRulesetBodyRuleActionParametersCacheReserve {
     /// A value with the required fields set and the others empty.
     pub fn new(eligible: bool, min_file_size: i64) -> Self {
         Self {
-            eligible: eligible,
-            min_file_size: min_file_size,
+            eligible,
+            min_file_size,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2389,8 +2389,8 @@ impl CreateAccountRulesetBodyRuleActionParametersEdgeTtl {
         mode: CreateAccountRulesetBodyRuleActionParametersBrowserTtlMode,
     ) -> Self {
         Self {
-            default: default,
-            mode: mode,
+            default,
+            mode,
             status_code_ttl: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -2420,7 +2420,7 @@ impl CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
         Self {
             status_code_range: ::std::option::Option::None,
             status_code_value: ::std::option::Option::None,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2443,8 +2443,8 @@ impl CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeR
     /// A value with the required fields set and the others empty.
     pub fn new(from: i64, to: i64) -> Self {
         Self {
-            from: from,
-            to: to,
+            from,
+            to,
             extra: ::std::default::Default::default(),
         }
     }

@@ -367,13 +367,13 @@ impl CreateGatewayBody {
         rate_limiting_technique: GatewayRateLimitingTechnique,
     ) -> Self {
         Self {
-            cache_invalidate_on_update: cache_invalidate_on_update,
+            cache_invalidate_on_update,
             cache_ttl: ::std::option::Option::None,
-            collect_logs: collect_logs,
+            collect_logs,
             id: ::std::convert::Into::into(id),
             rate_limiting_interval: ::std::option::Option::None,
             rate_limiting_limit: ::std::option::Option::None,
-            rate_limiting_technique: rate_limiting_technique,
+            rate_limiting_technique,
             extra: ::std::default::Default::default(),
         }
     }
@@ -421,12 +421,12 @@ impl UpdateGatewayBody {
         rate_limiting_technique: GatewayRateLimitingTechnique,
     ) -> Self {
         Self {
-            cache_invalidate_on_update: cache_invalidate_on_update,
+            cache_invalidate_on_update,
             cache_ttl: ::std::option::Option::None,
-            collect_logs: collect_logs,
+            collect_logs,
             rate_limiting_interval: ::std::option::Option::None,
             rate_limiting_limit: ::std::option::Option::None,
-            rate_limiting_technique: rate_limiting_technique,
+            rate_limiting_technique,
             extra: ::std::default::Default::default(),
         }
     }

@@ -396,7 +396,7 @@ impl CreateClientCertificateBody {
     ) -> Self {
         Self {
             csr: ::std::convert::Into::into(csr),
-            validity_days: validity_days,
+            validity_days,
             extra: ::std::default::Default::default(),
         }
     }

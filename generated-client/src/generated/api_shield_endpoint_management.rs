@@ -622,7 +622,7 @@ impl AddOperationsToZoneBody {
         Self {
             endpoint: ::std::convert::Into::into(endpoint),
             host: ::std::convert::Into::into(host),
-            method: method,
+            method,
             extra: ::std::default::Default::default(),
         }
     }

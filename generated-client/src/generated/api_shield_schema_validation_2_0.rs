@@ -1008,7 +1008,7 @@ impl UpdateZoneLevelSchemaValidationSettingsBody {
         validation_default_mitigation_action: OperationFeaturesSchemaInfoMitigationAction,
     ) -> Self {
         Self {
-            validation_default_mitigation_action: validation_default_mitigation_action,
+            validation_default_mitigation_action,
             validation_override_mitigation_action: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }

@@ -102,7 +102,7 @@ impl PatchArgoSmartRoutingSettingBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: PatchArgoSmartRoutingSettingBodyValue) -> Self {
         Self {
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }

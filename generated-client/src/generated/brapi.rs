@@ -168,17 +168,18 @@ impl BrapiApi {
     pub fn get_screenshot(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Raw> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/browser-rendering/screenshot",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/browser-rendering/screenshot"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/browser-rendering/screenshot",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/browser-rendering/screenshot"),
+                ],
+            )
+            .header("accept", "image/png")
     }
     /// Get HTML content and screenshot.
     ///

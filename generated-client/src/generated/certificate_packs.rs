@@ -705,12 +705,12 @@ impl OrderAdvancedCertificateManagerCertificatePackBody {
         validity_days: i64,
     ) -> Self {
         Self {
-            certificate_authority: certificate_authority,
+            certificate_authority,
             cloudflare_branding: ::std::option::Option::None,
-            hosts: hosts,
+            hosts,
             r#type: CertificatePackType::Advanced,
-            validation_method: validation_method,
-            validity_days: validity_days,
+            validation_method,
+            validity_days,
             extra: ::std::default::Default::default(),
         }
     }

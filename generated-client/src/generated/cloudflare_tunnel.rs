@@ -905,7 +905,7 @@ impl GetCloudflareTunnelManagementTokenBody {
         resources: ::std::vec::Vec<GetCloudflareTunnelManagementTokenBodyResource>,
     ) -> Self {
         Self {
-            resources: resources,
+            resources,
             extra: ::std::default::Default::default(),
         }
     }

@@ -336,7 +336,7 @@ impl PutConfigurationBodyConfigIngressOriginRequestAccess {
         team_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            aud_tag: aud_tag,
+            aud_tag,
             required: ::std::option::Option::None,
             team_name: ::std::convert::Into::into(team_name),
             extra: ::std::default::Default::default(),

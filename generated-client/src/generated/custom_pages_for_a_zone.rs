@@ -143,7 +143,7 @@ impl UpdateCustomPageBody {
         url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            state: state,
+            state,
             url: ::std::convert::Into::into(url),
             extra: ::std::default::Default::default(),
         }

@@ -305,7 +305,7 @@ impl CreateDevicePostureIntegrationBody {
             config: ::std::option::Option::None,
             interval: ::std::convert::Into::into(interval),
             name: ::std::convert::Into::into(name),
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }

@@ -1008,7 +1008,7 @@ impl CreateDevicePostureRuleBody {
             r#match: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             schedule: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }

@@ -1212,7 +1212,7 @@ impl CreateDeviceSettingsProfileBody {
             lan_allow_subnet_size: ::std::option::Option::None,
             r#match: ::std::convert::Into::into(r#match),
             name: ::std::convert::Into::into(name),
-            precedence: precedence,
+            precedence,
             service_mode_v2: ::std::option::Option::None,
             support_url: ::std::option::Option::None,
             switch_locked: ::std::option::Option::None,

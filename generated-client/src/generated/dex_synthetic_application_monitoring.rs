@@ -2045,8 +2045,8 @@ impl ListFleetStatusDevicesQuery {
         Self {
             to: ::std::convert::Into::into(to),
             from: ::std::convert::Into::into(from),
-            page: page,
-            per_page: per_page,
+            page,
+            per_page,
             sort_by: ::std::option::Option::None,
             colo: ::std::option::Option::None,
             device_id: ::std::option::Option::None,
@@ -2054,7 +2054,7 @@ impl ListFleetStatusDevicesQuery {
             status: ::std::option::Option::None,
             platform: ::std::option::Option::None,
             version: ::std::option::Option::None,
-            source: source,
+            source,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2199,7 +2199,7 @@ impl ListFleetStatusDetailsByDimensionQuery {
     /// A value with the required fields set and the others empty.
     pub fn new(since_minutes: f64) -> Self {
         Self {
-            since_minutes: since_minutes,
+            since_minutes,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2270,7 +2270,7 @@ impl GetDetailsAndAggregateMetricsForHttpTestQuery {
             device_id: ::std::option::Option::None,
             from: ::std::convert::Into::into(from),
             to: ::std::convert::Into::into(to),
-            interval: interval,
+            interval,
             colo: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -2406,7 +2406,7 @@ impl GetNetworkPathBreakdownForTracerouteTestQuery {
             device_id: ::std::convert::Into::into(device_id),
             from: ::std::convert::Into::into(from),
             to: ::std::convert::Into::into(to),
-            interval: interval,
+            interval,
             extra: ::std::default::Default::default(),
         }
     }

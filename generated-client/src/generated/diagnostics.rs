@@ -152,7 +152,7 @@ impl TracerouteBody {
         Self {
             colos: ::std::option::Option::None,
             options: ::std::option::Option::None,
-            targets: targets,
+            targets,
             extra: ::std::default::Default::default(),
         }
     }

@@ -894,7 +894,7 @@ impl CreateCustomProfileBodyProfileEntry {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            enabled: enabled,
+            enabled,
             name: ::std::convert::Into::into(name),
             pattern: ::std::option::Option::None,
             extra: ::std::default::Default::default(),

@@ -354,7 +354,7 @@ impl CreateDnsFirewallClusterBody {
             negative_cache_ttl: ::std::option::Option::None,
             ratelimit: ::std::option::Option::None,
             retries: ::std::option::Option::None,
-            upstream_ips: upstream_ips,
+            upstream_ips,
             extra: ::std::default::Default::default(),
         }
     }
@@ -425,17 +425,17 @@ impl UpdateDnsFirewallClusterBody {
     ) -> Self {
         Self {
             attack_mitigation: ::std::option::Option::None,
-            deprecate_any_requests: deprecate_any_requests,
-            dns_firewall_ips: dns_firewall_ips,
-            ecs_fallback: ecs_fallback,
+            deprecate_any_requests,
+            dns_firewall_ips,
+            ecs_fallback,
             id: ::std::convert::Into::into(id),
-            maximum_cache_ttl: maximum_cache_ttl,
-            minimum_cache_ttl: minimum_cache_ttl,
+            maximum_cache_ttl,
+            minimum_cache_ttl,
             name: ::std::convert::Into::into(name),
             negative_cache_ttl: ::std::option::Option::None,
             ratelimit: ::std::option::Option::None,
             retries: ::std::option::Option::None,
-            upstream_ips: upstream_ips,
+            upstream_ips,
             extra: ::std::default::Default::default(),
         }
     }

@@ -3132,7 +3132,7 @@ impl CaaRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data: data,
+            data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3171,7 +3171,7 @@ impl CertRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data: data,
+            data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3253,7 +3253,7 @@ impl DnskeyRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data: data,
+            data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3292,7 +3292,7 @@ impl DsRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data: data,
+            data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3331,7 +3331,7 @@ impl HttpsRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data: data,
+            data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3370,7 +3370,7 @@ impl LocRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data: data,
+            data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3414,7 +3414,7 @@ impl MxRecordBody {
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
             content: ::std::convert::Into::into(content),
-            priority: priority,
+            priority,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3453,7 +3453,7 @@ impl NaptrRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data: data,
+            data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3572,7 +3572,7 @@ impl SmimeaRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data: data,
+            data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3611,7 +3611,7 @@ impl SrvRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data: data,
+            data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3650,7 +3650,7 @@ impl SshfpRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data: data,
+            data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3689,7 +3689,7 @@ impl SvcbRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data: data,
+            data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3728,7 +3728,7 @@ impl TlsaRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data: data,
+            data,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3810,8 +3810,8 @@ impl UriRecordBody {
             comment: ::std::option::Option::None,
             tags: ::std::option::Option::None,
             id: ::std::option::Option::None,
-            data: data,
-            priority: priority,
+            data,
+            priority,
             extra: ::std::default::Default::default(),
         }
     }

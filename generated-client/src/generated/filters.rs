@@ -300,7 +300,7 @@ impl UpdateFilterBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
         Self {
-            id: id,
+            id,
             extra: ::std::default::Default::default(),
         }
     }

@@ -395,7 +395,7 @@ impl CreateHyperdriveBodyOrigin {
             database: ::std::convert::Into::into(database),
             host: ::std::convert::Into::into(host),
             port: ::std::option::Option::None,
-            scheme: scheme,
+            scheme,
             user: ::std::convert::Into::into(user),
             extra: ::std::default::Default::default(),
         }

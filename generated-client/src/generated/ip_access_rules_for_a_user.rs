@@ -328,7 +328,7 @@ impl CreateIpAccessRuleBody {
     pub fn new(mode: IpAccessRuleAllowedMode) -> Self {
         Self {
             configuration: ::std::option::Option::None,
-            mode: mode,
+            mode,
             notes: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }

@@ -350,7 +350,7 @@ impl CreateIpAccessRuleBody {
     ) -> Self {
         Self {
             configuration: ::std::option::Option::None,
-            mode: mode,
+            mode,
             notes: ::std::convert::Into::into(notes),
             extra: ::std::default::Default::default(),
         }

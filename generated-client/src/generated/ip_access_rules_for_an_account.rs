@@ -234,7 +234,7 @@ impl CreateIpAccessRuleBody {
     pub fn new(mode: CreateIpAccessRuleBodyMode) -> Self {
         Self {
             configuration: ::std::option::Option::None,
-            mode: mode,
+            mode,
             notes: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }

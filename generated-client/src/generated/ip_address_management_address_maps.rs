@@ -136,7 +136,7 @@ impl IpAddressManagementAddressMapsApi {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -158,7 +158,7 @@ impl IpAddressManagementAddressMapsApi {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -182,7 +182,7 @@ impl IpAddressManagementAddressMapsApi {
         &self,
         account_id: &str,
         address_map_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -207,7 +207,7 @@ impl IpAddressManagementAddressMapsApi {
         account_id: &str,
         address_map_id: &str,
         ip_address: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -232,7 +232,7 @@ impl IpAddressManagementAddressMapsApi {
         account_id: &str,
         address_map_id: &str,
         ip_address: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -257,7 +257,7 @@ impl IpAddressManagementAddressMapsApi {
         account_id: &str,
         address_map_id: &str,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -282,7 +282,7 @@ impl IpAddressManagementAddressMapsApi {
         account_id: &str,
         address_map_id: &str,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,

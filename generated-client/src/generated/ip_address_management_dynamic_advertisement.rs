@@ -126,7 +126,7 @@ impl UpdatePrefixDynamicAdvertisementStatusBody {
     /// A value with the required fields set and the others empty.
     pub fn new(advertised: bool) -> Self {
         Self {
-            advertised: advertised,
+            advertised,
             extra: ::std::default::Default::default(),
         }
     }

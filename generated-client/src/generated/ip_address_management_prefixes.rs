@@ -176,7 +176,7 @@ impl IpAddressManagementPrefixesApi {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,

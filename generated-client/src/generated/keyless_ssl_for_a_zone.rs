@@ -347,7 +347,7 @@ impl CreateKeylessSslConfigurationBody {
             certificate: ::std::convert::Into::into(certificate),
             host: ::std::convert::Into::into(host),
             name: ::std::option::Option::None,
-            port: port,
+            port,
             tunnel: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }

@@ -674,7 +674,7 @@ impl CreateListBody {
     ) -> Self {
         Self {
             description: ::std::option::Option::None,
-            kind: kind,
+            kind,
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }

@@ -902,7 +902,7 @@ impl CreateLoadBalancerBody {
         Self {
             adaptive_routing: ::std::option::Option::None,
             country_pools: ::std::option::Option::None,
-            default_pools: default_pools,
+            default_pools,
             description: ::std::option::Option::None,
             fallback_pool: ::std::option::Option::None,
             location_strategy: ::std::option::Option::None,
@@ -1055,7 +1055,7 @@ impl UpdateLoadBalancerBody {
         Self {
             adaptive_routing: ::std::option::Option::None,
             country_pools: ::std::option::Option::None,
-            default_pools: default_pools,
+            default_pools,
             description: ::std::option::Option::None,
             enabled: ::std::option::Option::None,
             fallback_pool: ::std::option::Option::None,

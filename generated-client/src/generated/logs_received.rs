@@ -264,7 +264,7 @@ impl GetLogsReceivedQuery {
     pub fn new(end: ::serde_json::Value) -> Self {
         Self {
             start: ::std::option::Option::None,
-            end: end,
+            end,
             fields: ::std::option::Option::None,
             sample: ::std::option::Option::None,
             count: ::std::option::Option::None,

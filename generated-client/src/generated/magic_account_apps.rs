@@ -235,7 +235,7 @@ impl CreateAppBodyHostnames {
         r#type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            hostnames: hostnames,
+            hostnames,
             ip_subnets: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             r#type: ::std::convert::Into::into(r#type),
@@ -273,7 +273,7 @@ impl CreateAppBodySubnets {
     ) -> Self {
         Self {
             hostnames: ::std::option::Option::None,
-            ip_subnets: ip_subnets,
+            ip_subnets,
             name: ::std::convert::Into::into(name),
             r#type: ::std::convert::Into::into(r#type),
             extra: ::std::default::Default::default(),
@@ -406,7 +406,7 @@ impl UpdateAppBodyUpdateAppHostnames {
     /// A value with the required fields set and the others empty.
     pub fn new(hostnames: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
-            hostnames: hostnames,
+            hostnames,
             ip_subnets: ::std::option::Option::None,
             name: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
@@ -440,7 +440,7 @@ impl UpdateAppBodyUpdateAppSubnets {
     pub fn new(ip_subnets: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
             hostnames: ::std::option::Option::None,
-            ip_subnets: ip_subnets,
+            ip_subnets,
             name: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
             extra: ::std::default::Default::default(),

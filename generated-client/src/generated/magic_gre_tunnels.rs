@@ -658,7 +658,7 @@ impl UpdateMultipleGreTunnelsBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
         Self {
-            id: id,
+            id,
             extra: ::std::default::Default::default(),
         }
     }
@@ -688,10 +688,10 @@ impl CreateGreTunnelBody {
         interface_address: ::serde_json::Value,
     ) -> Self {
         Self {
-            name: name,
-            customer_gre_endpoint: customer_gre_endpoint,
-            cloudflare_gre_endpoint: cloudflare_gre_endpoint,
-            interface_address: interface_address,
+            name,
+            customer_gre_endpoint,
+            cloudflare_gre_endpoint,
+            interface_address,
             extra: ::std::default::Default::default(),
         }
     }

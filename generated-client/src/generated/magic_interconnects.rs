@@ -430,7 +430,7 @@ impl UpdateMultipleInterconnectsBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
         Self {
-            id: id,
+            id,
             extra: ::std::default::Default::default(),
         }
     }

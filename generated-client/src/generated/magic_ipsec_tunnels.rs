@@ -678,7 +678,7 @@ impl UpdateMultipleIpsecTunnelsBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
         Self {
-            id: id,
+            id,
             extra: ::std::default::Default::default(),
         }
     }

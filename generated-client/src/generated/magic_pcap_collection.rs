@@ -645,8 +645,8 @@ impl PcapCreateSimple {
     pub fn new(time_limit: f64, packet_limit: i64) -> Self {
         Self {
             system: PcapRequestSystem::MagicTransit,
-            time_limit: time_limit,
-            packet_limit: packet_limit,
+            time_limit,
+            packet_limit,
             filter_v1: ::std::option::Option::None,
             offset_time: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -688,7 +688,7 @@ impl PcapCreateFull {
     ) -> Self {
         Self {
             system: PcapRequestSystem::MagicTransit,
-            time_limit: time_limit,
+            time_limit,
             colo_name: ::std::convert::Into::into(colo_name),
             destination_conf: ::std::convert::Into::into(destination_conf),
             filter_v1: ::std::option::Option::None,

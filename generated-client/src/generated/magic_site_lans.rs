@@ -341,10 +341,10 @@ impl CreateSiteLanBody {
             ha_link: ::std::option::Option::None,
             name: ::std::option::Option::None,
             nat: ::std::option::Option::None,
-            physport: physport,
+            physport,
             routed_subnets: ::std::option::Option::None,
             static_addressing: ::std::option::Option::None,
-            vlan_tag: vlan_tag,
+            vlan_tag,
             extra: ::std::default::Default::default(),
         }
     }

@@ -263,10 +263,10 @@ impl CreateSiteWanBody {
     pub fn new(physport: i64, vlan_tag: i64) -> Self {
         Self {
             name: ::std::option::Option::None,
-            physport: physport,
+            physport,
             priority: ::std::option::Option::None,
             static_addressing: ::std::option::Option::None,
-            vlan_tag: vlan_tag,
+            vlan_tag,
             extra: ::std::default::Default::default(),
         }
     }

@@ -433,7 +433,7 @@ impl UpdateManyRoutesBodyRoute {
             description: ::std::option::Option::None,
             nexthop: ::std::convert::Into::into(nexthop),
             prefix: ::std::convert::Into::into(prefix),
-            priority: priority,
+            priority,
             scope: ::std::option::Option::None,
             weight: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -461,9 +461,9 @@ impl CreateRouteBody {
         priority: ::serde_json::Value,
     ) -> Self {
         Self {
-            prefix: prefix,
-            nexthop: nexthop,
-            priority: priority,
+            prefix,
+            nexthop,
+            priority,
             extra: ::std::default::Default::default(),
         }
     }

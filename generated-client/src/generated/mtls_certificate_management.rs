@@ -259,7 +259,7 @@ impl UploadMtlsCertificateBody {
         certificates: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            ca: ca,
+            ca,
             certificates: ::std::convert::Into::into(certificates),
             name: ::std::option::Option::None,
             private_key: ::std::option::Option::None,

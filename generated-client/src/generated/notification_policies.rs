@@ -1003,9 +1003,9 @@ impl CreateNotificationPolicyBody {
     ) -> Self {
         Self {
             alert_interval: ::std::option::Option::None,
-            alert_type: alert_type,
+            alert_type,
             description: ::std::option::Option::None,
-            enabled: enabled,
+            enabled,
             filters: ::std::option::Option::None,
             mechanisms: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),

@@ -953,8 +953,8 @@ impl ListCoreWebVitalMetricsTrendQuery {
         metrics: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            region: region,
-            device_type: device_type,
+            region,
+            device_type,
             start: ::std::convert::Into::into(start),
             end: ::std::option::Option::None,
             tz: ::std::convert::Into::into(tz),

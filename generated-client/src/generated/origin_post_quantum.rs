@@ -107,7 +107,7 @@ impl ChangeOriginPostQuantumEncryptionSettingBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeOriginPostQuantumEncryptionSettingBodyValue) -> Self {
         Self {
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }

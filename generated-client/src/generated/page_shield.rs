@@ -1201,9 +1201,9 @@ impl CreatePageShieldPolicyBody {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            action: action,
+            action,
             description: ::std::convert::Into::into(description),
-            enabled: enabled,
+            enabled,
             expression: ::std::convert::Into::into(expression),
             value: ::std::convert::Into::into(value),
             extra: ::std::default::Default::default(),

@@ -191,7 +191,7 @@ impl EditTlsSettingForHostnameBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ::serde_json::Value) -> Self {
         Self {
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }

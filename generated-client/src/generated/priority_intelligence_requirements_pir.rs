@@ -458,8 +458,8 @@ impl ListPriorityIntelligenceRequirementsBody {
     /// A value with the required fields set and the others empty.
     pub fn new(page: i64, per_page: i64) -> Self {
         Self {
-            page: page,
-            per_page: per_page,
+            page,
+            per_page,
             extra: ::std::default::Default::default(),
         }
     }
@@ -492,10 +492,10 @@ impl CreatePriorityIntelligenceRequirementBody {
         tlp: PriorityIntelligenceRequirementTlp,
     ) -> Self {
         Self {
-            labels: labels,
-            priority: priority,
+            labels,
+            priority,
             requirement: ::std::convert::Into::into(requirement),
-            tlp: tlp,
+            tlp,
             extra: ::std::default::Default::default(),
         }
     }

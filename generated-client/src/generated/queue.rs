@@ -264,7 +264,7 @@ impl QueueApi {
         &self,
         account_id: &str,
         queue_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -393,7 +393,7 @@ impl QueueApi {
         account_id: &str,
         queue_id: &str,
         consumer_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::List<::serde_json::Value>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,

@@ -1395,7 +1395,7 @@ impl CreateEventNotificationRuleBodyRule {
         actions: ::std::vec::Vec<CreateEventNotificationRuleBodyRuleAction>,
     ) -> Self {
         Self {
-            actions: actions,
+            actions,
             prefix: ::std::option::Option::None,
             suffix: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -1846,9 +1846,9 @@ impl CreateTemporaryAccessCredentialsBody {
             bucket: ::std::convert::Into::into(bucket),
             objects: ::std::option::Option::None,
             parent_access_key_id: ::std::convert::Into::into(parent_access_key_id),
-            permission: permission,
+            permission,
             prefixes: ::std::option::Option::None,
-            ttl_seconds: ttl_seconds,
+            ttl_seconds,
             extra: ::std::default::Default::default(),
         }
     }

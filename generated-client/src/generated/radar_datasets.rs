@@ -299,7 +299,7 @@ impl GetDatasetDownloadUrlBody {
     /// A value with the required fields set and the others empty.
     pub fn new(dataset_id: i64) -> Self {
         Self {
-            dataset_id: dataset_id,
+            dataset_id,
             extra: ::std::default::Default::default(),
         }
     }

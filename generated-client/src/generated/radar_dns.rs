@@ -1971,7 +1971,7 @@ impl GetTopAsesByDnsQueriesQuery {
         Self {
             limit: ::std::option::Option::None,
             name: ::std::option::Option::None,
-            domain: domain,
+            domain,
             date_range: ::std::option::Option::None,
             date_start: ::std::option::Option::None,
             date_end: ::std::option::Option::None,

@@ -878,7 +878,7 @@ impl GetInternetQualityIndexQuery {
             asn: ::std::option::Option::None,
             location: ::std::option::Option::None,
             continent: ::std::option::Option::None,
-            metric: metric,
+            metric,
             format: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -1039,7 +1039,7 @@ impl GetInternetQualityIndexTimeseriesGroupsQuery {
             location: ::std::option::Option::None,
             continent: ::std::option::Option::None,
             interpolation: ::std::option::Option::None,
-            metric: metric,
+            metric,
             format: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }

@@ -533,8 +533,8 @@ impl CreateRateLimitBody {
         Self {
             action: ::std::option::Option::None,
             r#match: ::std::option::Option::None,
-            period: period,
-            threshold: threshold,
+            period,
+            threshold,
             extra: ::std::default::Default::default(),
         }
     }

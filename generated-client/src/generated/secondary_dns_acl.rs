@@ -198,8 +198,8 @@ impl CreateAclBody {
     /// A value with the required fields set and the others empty.
     pub fn new(name: ::serde_json::Value, ip_range: ::serde_json::Value) -> Self {
         Self {
-            name: name,
-            ip_range: ip_range,
+            name,
+            ip_range,
             extra: ::std::default::Default::default(),
         }
     }

@@ -203,7 +203,7 @@ impl CreatePeerBody {
     /// A value with the required fields set and the others empty.
     pub fn new(name: ::serde_json::Value) -> Self {
         Self {
-            name: name,
+            name,
             extra: ::std::default::Default::default(),
         }
     }

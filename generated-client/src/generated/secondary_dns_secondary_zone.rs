@@ -206,7 +206,7 @@ impl UpdateSecondaryZoneConfigurationBody {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            auto_refresh_seconds: auto_refresh_seconds,
+            auto_refresh_seconds,
             name: ::std::convert::Into::into(name),
             peers: ::std::option::Option::None,
             extra: ::std::default::Default::default(),

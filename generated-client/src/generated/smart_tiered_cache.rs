@@ -243,7 +243,7 @@ impl PatchSmartTieredCacheSettingBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: SettingValue) -> Self {
         Self {
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }

@@ -699,7 +699,7 @@ impl CreateSpectrumApplicationUsingNameForOriginBody {
             edge_ips: ::std::option::Option::None,
             ip_firewall: ::std::option::Option::None,
             origin_dns: ::std::option::Option::None,
-            origin_port: origin_port,
+            origin_port,
             protocol: ::std::convert::Into::into(protocol),
             proxy_protocol: ::std::option::Option::None,
             tls: ::std::option::Option::None,

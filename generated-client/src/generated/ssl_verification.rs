@@ -591,7 +591,7 @@ impl EditSslCertificatePackValidationMethodBody {
         validation_method: SslCertificatePackValidationMethodValidationMethod,
     ) -> Self {
         Self {
-            validation_method: validation_method,
+            validation_method,
             extra: ::std::default::Default::default(),
         }
     }

@@ -715,7 +715,7 @@ impl UpdateOutputBody {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
         Self {
-            enabled: enabled,
+            enabled,
             extra: ::std::default::Default::default(),
         }
     }

@@ -642,7 +642,7 @@ impl UploadVideosViaDirectUploadUrlsBody {
             allowed_origins: ::std::option::Option::None,
             creator: ::std::option::Option::None,
             expiry: ::std::option::Option::None,
-            max_duration_seconds: max_duration_seconds,
+            max_duration_seconds,
             meta: ::std::option::Option::None,
             require_signed_urls: ::std::option::Option::None,
             scheduled_deletion: ::std::option::Option::None,

@@ -175,7 +175,7 @@ impl PatchTieredCachingSettingBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: SettingValue) -> Self {
         Self {
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }

@@ -162,7 +162,7 @@ impl EnableOrDisableTotalTlsBody {
     pub fn new(enabled: bool) -> Self {
         Self {
             certificate_authority: ::std::option::Option::None,
-            enabled: enabled,
+            enabled,
             extra: ::std::default::Default::default(),
         }
     }

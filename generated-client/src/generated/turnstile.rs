@@ -513,8 +513,8 @@ impl CreateTurnstileWidgetBody {
         Self {
             bot_fight_mode: ::std::option::Option::None,
             clearance_level: ::std::option::Option::None,
-            domains: domains,
-            mode: mode,
+            domains,
+            mode,
             name: ::std::convert::Into::into(name),
             offlabel: ::std::option::Option::None,
             region: ::std::option::Option::None,
@@ -687,8 +687,8 @@ impl UpdateTurnstileWidgetBody {
         Self {
             bot_fight_mode: ::std::option::Option::None,
             clearance_level: ::std::option::Option::None,
-            domains: domains,
-            mode: mode,
+            domains,
+            mode,
             name: ::std::convert::Into::into(name),
             offlabel: ::std::option::Option::None,
             extra: ::std::default::Default::default(),

@@ -171,19 +171,20 @@ impl UrlScannerApi {
         &self,
         account_id: &str,
         scan_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
+    ) -> crate::runtime::Request<crate::runtime::Raw> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/urlscanner/v2/screenshots/{scan_id}.png",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/urlscanner/v2/screenshots/"),
-                crate::runtime::PathPart::Param("scan_id", scan_id),
-                crate::runtime::PathPart::Lit(".png"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/urlscanner/v2/screenshots/{scan_id}.png",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/urlscanner/v2/screenshots/"),
+                    crate::runtime::PathPart::Param("scan_id", scan_id),
+                    crate::runtime::PathPart::Lit(".png"),
+                ],
+            )
+            .header("accept", "image/png")
     }
     /// Search URL scans
     ///

@@ -160,22 +160,20 @@ impl UrlScannerDeprecatedApi {
         &self,
         account_id: &str,
         scan_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::serde_json::Value>,
-        GetScreenshotQuery,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Raw, GetScreenshotQuery> {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::GET,
-            "/accounts/{account_id}/urlscanner/scan/{scan_id}/screenshot",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/urlscanner/scan/"),
-                crate::runtime::PathPart::Param("scan_id", scan_id),
-                crate::runtime::PathPart::Lit("/screenshot"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::GET,
+                "/accounts/{account_id}/urlscanner/scan/{scan_id}/screenshot",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/urlscanner/scan/"),
+                    crate::runtime::PathPart::Param("scan_id", scan_id),
+                    crate::runtime::PathPart::Lit("/screenshot"),
+                ],
+            )
+            .header("accept", "image/png")
     }
 }
 /// Used by [`UrlScannerDeprecatedApi::create_url_scan`].

@@ -288,7 +288,7 @@ impl CreateUserAgentBlockingRuleBody {
     pub fn new(mode: CreateUserAgentBlockingRuleBodyMode) -> Self {
         Self {
             configuration: ::std::option::Option::None,
-            mode: mode,
+            mode,
             extra: ::std::default::Default::default(),
         }
     }

@@ -486,7 +486,7 @@ impl CreateTokenBodyPolicy {
     /// A value with the required fields set and the others empty.
     pub fn new(effect: CreateTokenBodyPolicyEffect) -> Self {
         Self {
-            effect: effect,
+            effect,
             permission_groups: ::std::option::Option::None,
             resources: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
@@ -652,7 +652,7 @@ impl UpdateTokenBody {
             name: ::std::convert::Into::into(name),
             not_before: ::std::option::Option::None,
             policies: ::std::option::Option::None,
-            status: status,
+            status,
             extra: ::std::default::Default::default(),
         }
     }

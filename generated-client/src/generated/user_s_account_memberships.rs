@@ -682,7 +682,7 @@ impl UpdateMembershipBody {
     /// A value with the required fields set and the others empty.
     pub fn new(status: UpdateMembershipBodyStatus) -> Self {
         Self {
-            status: status,
+            status,
             extra: ::std::default::Default::default(),
         }
     }

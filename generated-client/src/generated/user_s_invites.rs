@@ -197,7 +197,7 @@ impl RespondToInvitationBody {
     /// A value with the required fields set and the others empty.
     pub fn new(status: RespondToInvitationBodyStatus) -> Self {
         Self {
-            status: status,
+            status,
             extra: ::std::default::Default::default(),
         }
     }

@@ -816,7 +816,7 @@ impl CreateMetadataIndexBody {
         property_name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            index_type: index_type,
+            index_type,
             property_name: ::std::convert::Into::into(property_name),
             extra: ::std::default::Default::default(),
         }
@@ -926,7 +926,7 @@ impl QueryVectorsBody {
             return_metadata: ::std::option::Option::None,
             return_values: ::std::option::Option::None,
             top_k: ::std::option::Option::None,
-            vector: vector,
+            vector,
             extra: ::std::default::Default::default(),
         }
     }

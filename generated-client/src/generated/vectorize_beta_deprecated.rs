@@ -596,7 +596,7 @@ impl QueryVectorsBody {
             return_metadata: ::std::option::Option::None,
             return_values: ::std::option::Option::None,
             top_k: ::std::option::Option::None,
-            vector: vector,
+            vector,
             extra: ::std::default::Default::default(),
         }
     }

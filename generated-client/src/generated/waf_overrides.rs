@@ -299,7 +299,7 @@ impl CreateWafOverrideBody {
     /// A value with the required fields set and the others empty.
     pub fn new(urls: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
-            urls: urls,
+            urls,
             extra: ::std::default::Default::default(),
         }
     }
@@ -339,7 +339,7 @@ impl UpdateWafOverrideBody {
         Self {
             rewrite_action: ::std::option::Option::None,
             rules: ::std::option::Option::None,
-            urls: urls,
+            urls,
             extra: ::std::default::Default::default(),
         }
     }

@@ -1382,14 +1382,14 @@ impl CreateWaitingRoomBody {
             host: ::std::convert::Into::into(host),
             json_response_enabled: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
-            new_users_per_minute: new_users_per_minute,
+            new_users_per_minute,
             path: ::std::option::Option::None,
             queue_all: ::std::option::Option::None,
             queueing_method: ::std::option::Option::None,
             queueing_status_code: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
             suspended: ::std::option::Option::None,
-            total_active_users: total_active_users,
+            total_active_users,
             extra: ::std::default::Default::default(),
         }
     }

@@ -666,7 +666,7 @@ impl CreateWeb3HostnameBody {
         Self {
             description: ::std::option::Option::None,
             dnslink: ::std::option::Option::None,
-            target: target,
+            target,
             extra: ::std::default::Default::default(),
         }
     }
@@ -756,7 +756,7 @@ impl CreateIpfsUniversalPathGatewayContentListEntryBody {
         Self {
             content: ::std::convert::Into::into(content),
             description: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }

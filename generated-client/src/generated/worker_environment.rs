@@ -290,7 +290,7 @@ impl PatchScriptSettingsBody {
         Self {
             errors: ::std::option::Option::None,
             messages: ::std::option::Option::None,
-            success: success,
+            success,
             result: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -315,7 +315,7 @@ impl PatchScriptSettingsBodyError {
         message: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            code: code,
+            code,
             message: ::std::convert::Into::into(message),
             extra: ::std::default::Default::default(),
         }

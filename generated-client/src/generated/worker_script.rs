@@ -1537,7 +1537,7 @@ impl PatchSettingsFormSettingsBinding {
     /// A value with the required fields set and the others empty.
     pub fn new(r#type: SettingsBindingType) -> Self {
         Self {
-            r#type: r#type,
+            r#type,
             environment: ::std::option::Option::None,
             service: ::std::option::Option::None,
             class_name: ::std::option::Option::None,

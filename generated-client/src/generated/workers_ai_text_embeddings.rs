@@ -365,7 +365,7 @@ impl ExecuteCfBaaiBgeBaseEnV15ModelBody {
     /// A value with the required fields set and the others empty.
     pub fn new(text: ::serde_json::Value) -> Self {
         Self {
-            text: text,
+            text,
             extra: ::std::default::Default::default(),
         }
     }

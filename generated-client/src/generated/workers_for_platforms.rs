@@ -1599,7 +1599,7 @@ impl PatchScriptSettingsFormSettingsBinding {
     /// A value with the required fields set and the others empty.
     pub fn new(r#type: ScriptBindingType) -> Self {
         Self {
-            r#type: r#type,
+            r#type,
             environment: ::std::option::Option::None,
             service: ::std::option::Option::None,
             class_name: ::std::option::Option::None,

@@ -584,13 +584,13 @@ impl UpdateZarazConfigurationBody {
     ) -> Self {
         Self {
             consent: ::std::option::Option::None,
-            data_layer: data_layer,
+            data_layer,
             debug_key: ::std::convert::Into::into(debug_key),
             history_change: ::std::option::Option::None,
             settings: ::std::option::Option::None,
             triggers: ::std::option::Option::None,
             variables: ::std::option::Option::None,
-            zaraz_version: zaraz_version,
+            zaraz_version,
             tools: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -665,7 +665,7 @@ impl UpdateZarazConfigurationBodyConsent {
             custom_css: ::std::option::Option::None,
             custom_intro_disclaimer_dismissed: ::std::option::Option::None,
             default_language: ::std::option::Option::None,
-            enabled: enabled,
+            enabled,
             hide_modal: ::std::option::Option::None,
             purposes: ::std::option::Option::None,
             purposes_with_translations: ::std::option::Option::None,
@@ -724,7 +724,7 @@ impl UpdateZarazConfigurationBodySettings {
     /// A value with the required fields set and the others empty.
     pub fn new(auto_inject_script: bool) -> Self {
         Self {
-            auto_inject_script: auto_inject_script,
+            auto_inject_script,
             context_enricher: ::std::option::Option::None,
             cookie_domain: ::std::option::Option::None,
             ecommerce: ::std::option::Option::None,

@@ -867,7 +867,7 @@ impl UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
         Self {
-            enabled: enabled,
+            enabled,
             id: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }

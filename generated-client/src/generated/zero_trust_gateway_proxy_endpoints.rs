@@ -201,7 +201,7 @@ impl CreateProxyEndpointBody {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            ips: ips,
+            ips,
             name: ::std::convert::Into::into(name),
             extra: ::std::default::Default::default(),
         }

@@ -1008,7 +1008,7 @@ impl CreateZeroTrustGatewayRuleBody {
         name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            action: action,
+            action,
             description: ::std::option::Option::None,
             device_posture: ::std::option::Option::None,
             enabled: ::std::option::Option::None,

@@ -366,7 +366,7 @@ impl CreateZeroTrustListBody {
             description: ::std::option::Option::None,
             items: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }

@@ -334,7 +334,7 @@ impl UpdateRiskScoreIntegrationBody {
         tenant_url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            active: active,
+            active,
             reference_id: ::std::option::Option::None,
             tenant_url: ::std::convert::Into::into(tenant_url),
             extra: ::std::default::Default::default(),

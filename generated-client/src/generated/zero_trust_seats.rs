@@ -84,8 +84,8 @@ impl UpdateUserSeatBody {
         seat_uid: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            access_seat: access_seat,
-            gateway_seat: gateway_seat,
+            access_seat,
+            gateway_seat,
             seat_uid: ::std::convert::Into::into(seat_uid),
             extra: ::std::default::Default::default(),
         }

@@ -532,7 +532,7 @@ impl ZoneCreate {
     ) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
-            account: account,
+            account,
             r#type: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }

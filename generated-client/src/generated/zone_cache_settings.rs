@@ -604,7 +604,7 @@ impl ChangeCacheReserveSettingBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCacheReserveSettingBodyValue) -> Self {
         Self {
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }

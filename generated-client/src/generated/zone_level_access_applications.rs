@@ -1700,7 +1700,7 @@ impl AddAccessApplicationBodyAppLauncherApplication {
             allowed_idps: ::std::option::Option::None,
             auto_redirect_to_identity: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1826,7 +1826,7 @@ impl AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
             allowed_idps: ::std::option::Option::None,
             auto_redirect_to_identity: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1872,7 +1872,7 @@ impl AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
             allowed_idps: ::std::option::Option::None,
             auto_redirect_to_identity: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2380,7 +2380,7 @@ impl UpdateAccessApplicationBodyAppLauncherApplication {
             allowed_idps: ::std::option::Option::None,
             auto_redirect_to_identity: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2426,7 +2426,7 @@ impl UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
             allowed_idps: ::std::option::Option::None,
             auto_redirect_to_identity: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2472,7 +2472,7 @@ impl UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
             allowed_idps: ::std::option::Option::None,
             auto_redirect_to_identity: ::std::option::Option::None,
             session_duration: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }

@@ -606,7 +606,7 @@ impl AddAccessIdentityProviderBodyAzureAd {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -667,7 +667,7 @@ impl AddAccessIdentityProviderBodyCentrify {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -723,7 +723,7 @@ impl AddAccessIdentityProviderBodyFacebook {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -774,7 +774,7 @@ impl AddAccessIdentityProviderBodyGitHub {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -811,7 +811,7 @@ impl AddAccessIdentityProviderBodyGoogle {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -850,7 +850,7 @@ impl AddAccessIdentityProviderBodyGoogleWorkspace {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -904,7 +904,7 @@ impl AddAccessIdentityProviderBodyLinkedIn {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -941,7 +941,7 @@ impl AddAccessIdentityProviderBodyGenericOAuth {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1004,7 +1004,7 @@ impl AddAccessIdentityProviderBodyOkta {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1057,7 +1057,7 @@ impl AddAccessIdentityProviderBodyOneLogin {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1111,7 +1111,7 @@ impl AddAccessIdentityProviderBodyPingOne {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1164,7 +1164,7 @@ impl AddAccessIdentityProviderBodyGenericSaml {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1229,7 +1229,7 @@ impl AddAccessIdentityProviderBodyYandex {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1377,7 +1377,7 @@ impl UpdateAccessIdentityProviderBodyAzureAd {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1414,7 +1414,7 @@ impl UpdateAccessIdentityProviderBodyCentrify {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1451,7 +1451,7 @@ impl UpdateAccessIdentityProviderBodyFacebook {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1488,7 +1488,7 @@ impl UpdateAccessIdentityProviderBodyGitHub {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1525,7 +1525,7 @@ impl UpdateAccessIdentityProviderBodyGoogle {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1564,7 +1564,7 @@ impl UpdateAccessIdentityProviderBodyGoogleWorkspace {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1601,7 +1601,7 @@ impl UpdateAccessIdentityProviderBodyLinkedIn {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1638,7 +1638,7 @@ impl UpdateAccessIdentityProviderBodyGenericOAuth {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1675,7 +1675,7 @@ impl UpdateAccessIdentityProviderBodyOkta {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1712,7 +1712,7 @@ impl UpdateAccessIdentityProviderBodyOneLogin {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1749,7 +1749,7 @@ impl UpdateAccessIdentityProviderBodyPingOne {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1786,7 +1786,7 @@ impl UpdateAccessIdentityProviderBodyGenericSaml {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1823,7 +1823,7 @@ impl UpdateAccessIdentityProviderBodyYandex {
             id: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
             scim_config: ::std::option::Option::None,
-            r#type: r#type,
+            r#type,
             extra: ::std::default::Default::default(),
         }
     }

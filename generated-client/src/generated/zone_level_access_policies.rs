@@ -702,7 +702,7 @@ impl CreateAccessPolicyBody {
         Self {
             approval_groups: ::std::option::Option::None,
             approval_required: ::std::option::Option::None,
-            decision: decision,
+            decision,
             exclude: ::std::option::Option::None,
             include: ::std::option::Option::None,
             isolation_required: ::std::option::Option::None,
@@ -735,7 +735,7 @@ impl CreateAccessPolicyBodyApprovalGroup {
     /// A value with the required fields set and the others empty.
     pub fn new(approvals_needed: f64) -> Self {
         Self {
-            approvals_needed: approvals_needed,
+            approvals_needed,
             email_addresses: ::std::option::Option::None,
             email_list_uuid: ::std::option::Option::None,
             extra: ::std::default::Default::default(),

@@ -327,7 +327,7 @@ impl SetEnablementBody {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
         Self {
-            enabled: enabled,
+            enabled,
             extra: ::std::default::Default::default(),
         }
     }

@@ -234,8 +234,8 @@ impl CreateZoneLockdownRuleBody {
         urls: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
-            configurations: configurations,
-            urls: urls,
+            configurations,
+            urls,
             extra: ::std::default::Default::default(),
         }
     }

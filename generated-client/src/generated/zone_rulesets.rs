@@ -2065,8 +2065,8 @@ impl CreateZoneRulesetBody {
         Self {
             description: ::std::option::Option::None,
             name: ::std::convert::Into::into(name),
-            kind: kind,
-            phase: phase,
+            kind,
+            phase,
             rules: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -2259,7 +2259,7 @@ impl CreateZoneRulesetBodyRuleActionParametersBrowserTtl {
     pub fn new(mode: CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode) -> Self {
         Self {
             default: ::std::option::Option::None,
-            mode: mode,
+            mode,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2340,8 +2340,8 @@ impl CreateZoneRulesetBodyRuleActionParametersCacheReserve {
     /// A value with the required fields set and the others empty.
     pub fn new(eligible: bool, min_file_size: i64) -> Self {
         Self {
-            eligible: eligible,
-            min_file_size: min_file_size,
+            eligible,
+            min_file_size,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2371,8 +2371,8 @@ impl CreateZoneRulesetBodyRuleActionParametersEdgeTtl {
         mode: CreateZoneRulesetBodyRuleActionParametersBrowserTtlMode,
     ) -> Self {
         Self {
-            default: default,
-            mode: mode,
+            default,
+            mode,
             status_code_ttl: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
@@ -2402,7 +2402,7 @@ impl CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
         Self {
             status_code_range: ::std::option::Option::None,
             status_code_value: ::std::option::Option::None,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2425,8 +2425,8 @@ impl CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRang
     /// A value with the required fields set and the others empty.
     pub fn new(from: i64, to: i64) -> Self {
         Self {
-            from: from,
-            to: to,
+            from,
+            to,
             extra: ::std::default::Default::default(),
         }
     }

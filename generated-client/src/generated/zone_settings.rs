@@ -948,7 +948,7 @@ impl ChangeCloudflareFontsSettingBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -968,7 +968,7 @@ impl ChangeOriginMaxHttpVersionSettingBody {
     /// A value with the required fields set and the others empty.
     pub fn new(value: OriginMaxHttpVersionSettingValue) -> Self {
         Self {
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1415,7 +1415,7 @@ impl EditZoneSettingBodyN0RttValue {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyN0RttValueId::N0rtt,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1487,7 +1487,7 @@ impl EditZoneSettingBodyAdvancedDDoSProtection {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyAdvancedDDoSProtectionId::AdvancedDdos,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1561,7 +1561,7 @@ impl EditZoneSettingBodyAlwaysOnlineMode {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyAlwaysOnlineModeId::AlwaysOnline,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1635,7 +1635,7 @@ impl EditZoneSettingBodyZoneEnableAlwaysUseHttps {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyZoneEnableAlwaysUseHttpsId::AlwaysUseHttps,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1709,7 +1709,7 @@ impl EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId::AutomaticHttpsRewrites,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1783,7 +1783,7 @@ impl EditZoneSettingBodyBrotliCompression {
     pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
         Self {
             id: EditZoneSettingBodyBrotliCompressionId::Brotli,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1909,7 +1909,7 @@ impl EditZoneSettingBodyBrowserCacheTtl {
     pub fn new(value: f64) -> Self {
         Self {
             id: EditZoneSettingBodyBrowserCacheTtlId::BrowserCacheTtl,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -1983,7 +1983,7 @@ impl EditZoneSettingBodyBrowserCheck {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyBrowserCheckId::BrowserCheck,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2055,7 +2055,7 @@ impl EditZoneSettingBodyCloudflareCacheLevel {
     pub fn new(value: EditZoneSettingBodyCloudflareCacheLevelValue) -> Self {
         Self {
             id: EditZoneSettingBodyCloudflareCacheLevelId::CacheLevel,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2185,7 +2185,7 @@ impl EditZoneSettingBodyChallengePageTtl {
     pub fn new(value: f64) -> Self {
         Self {
             id: EditZoneSettingBodyChallengePageTtlId::ChallengeTtl,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2259,7 +2259,7 @@ impl EditZoneSettingBodyZoneCiphersAllowedForTlsTermination {
     pub fn new(value: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
             id: EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId::Ciphers,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2335,7 +2335,7 @@ impl EditZoneSettingBodyCloudflareCnameFlattening {
     pub fn new(value: EditZoneSettingBodyCloudflareCnameFlatteningValue) -> Self {
         Self {
             id: EditZoneSettingBodyCloudflareCnameFlatteningId::CnameFlattening,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2461,7 +2461,7 @@ impl EditZoneSettingBodyDevelopmentMode {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyDevelopmentModeId::DevelopmentMode,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2535,7 +2535,7 @@ impl EditZoneSettingBodyEarlyHints {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyEarlyHintsId::EarlyHints,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2607,7 +2607,7 @@ impl EditZoneSettingBodyEdgeCacheTtl {
     pub fn new(value: f64) -> Self {
         Self {
             id: EditZoneSettingBodyEdgeCacheTtlId::EdgeCacheTtl,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2679,7 +2679,7 @@ impl EditZoneSettingBodyEmailObfuscation {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyEmailObfuscationId::EmailObfuscation,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2753,7 +2753,7 @@ impl EditZoneSettingBodyHttp2EdgePrioritization {
     pub fn new(value: EditZoneSettingBodyHttp2EdgePrioritizationValue) -> Self {
         Self {
             id: EditZoneSettingBodyHttp2EdgePrioritizationId::H2Prioritization,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2883,7 +2883,7 @@ impl EditZoneSettingBodyHotlinkProtection {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyHotlinkProtectionId::HotlinkProtection,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -2957,7 +2957,7 @@ impl EditZoneSettingBodyHttp2Value {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyHttp2ValueId::Http2,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3029,7 +3029,7 @@ impl EditZoneSettingBodyHttp3Value {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyHttp3ValueId::Http3,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3101,7 +3101,7 @@ impl EditZoneSettingBodyImageResizing {
     pub fn new(value: EditZoneSettingBodyImageResizingValue) -> Self {
         Self {
             id: EditZoneSettingBodyImageResizingId::ImageResizing,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3229,7 +3229,7 @@ impl EditZoneSettingBodyIpGeolocation {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyIpGeolocationId::IpGeolocation,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3300,7 +3300,7 @@ impl EditZoneSettingBodyIPv6 {
     pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
         Self {
             id: EditZoneSettingBodyIPv6Id::Ipv6,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3372,7 +3372,7 @@ impl EditZoneSettingBodyMaxUpload {
     pub fn new(value: f64) -> Self {
         Self {
             id: EditZoneSettingBodyMaxUploadId::MaxUpload,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3444,7 +3444,7 @@ impl EditZoneSettingBodyZoneMinimumTlsVersionValue {
     pub fn new(value: EditZoneSettingBodyZoneMinimumTlsVersionValueValue) -> Self {
         Self {
             id: EditZoneSettingBodyZoneMinimumTlsVersionValueId::MinTlsVersion,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3672,7 +3672,7 @@ impl EditZoneSettingBodyMirageImageOptimization {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyMirageImageOptimizationId::Mirage,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -3928,7 +3928,7 @@ impl EditZoneSettingBodyEnableOpportunisticEncryptionForAZone {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId::OpportunisticEncryption,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4004,7 +4004,7 @@ impl EditZoneSettingBodyZoneEnableOnionRouting {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyZoneEnableOnionRoutingId::OpportunisticOnion,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4078,7 +4078,7 @@ impl EditZoneSettingBodyOrangeToOrange {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyOrangeToOrangeId::OrangeToOrange,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4152,7 +4152,7 @@ impl EditZoneSettingBodyErrorPagesOn {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyErrorPagesOnId::OriginErrorPagePassThru,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4224,7 +4224,7 @@ impl EditZoneSettingBodyPolishImageOptimization {
     pub fn new(value: EditZoneSettingBodyPolishImageOptimizationValue) -> Self {
         Self {
             id: EditZoneSettingBodyPolishImageOptimizationId::Polish,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4354,7 +4354,7 @@ impl EditZoneSettingBodyPrefetchPreload {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyPrefetchPreloadId::PrefetchPreload,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4428,7 +4428,7 @@ impl EditZoneSettingBodyProxyReadTimeout {
     pub fn new(value: f64) -> Self {
         Self {
             id: EditZoneSettingBodyProxyReadTimeoutId::ProxyReadTimeout,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4502,7 +4502,7 @@ impl EditZoneSettingBodyPseudoIPv4Value {
     pub fn new(value: EditZoneSettingBodyPseudoIPv4ValueValue) -> Self {
         Self {
             id: EditZoneSettingBodyPseudoIPv4ValueId::PseudoIpv4,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4632,7 +4632,7 @@ impl EditZoneSettingBodyReplaceInsecureJavaScriptLibraries {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId::ReplaceInsecureJs,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4708,7 +4708,7 @@ impl EditZoneSettingBodyResponseBuffering {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyResponseBufferingId::ResponseBuffering,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4782,7 +4782,7 @@ impl EditZoneSettingBodyRocketLoader {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyRocketLoaderId::RocketLoader,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4957,12 +4957,12 @@ impl EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue {
         wp_plugin: bool,
     ) -> Self {
         Self {
-            cache_by_device_type: cache_by_device_type,
-            cf: cf,
-            enabled: enabled,
-            hostnames: hostnames,
-            wordpress: wordpress,
-            wp_plugin: wp_plugin,
+            cache_by_device_type,
+            cf,
+            enabled,
+            hostnames,
+            wordpress,
+            wp_plugin,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5100,7 +5100,7 @@ impl EditZoneSettingBodySecurityLevel {
     pub fn new(value: EditZoneSettingBodySecurityLevelValue) -> Self {
         Self {
             id: EditZoneSettingBodySecurityLevelId::SecurityLevel,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5240,7 +5240,7 @@ impl EditZoneSettingBodyServerSideExclude {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyServerSideExcludeId::ServerSideExclude,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5314,7 +5314,7 @@ impl EditZoneSettingBodyToggleSha1Support {
     pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
         Self {
             id: EditZoneSettingBodyToggleSha1SupportId::Sha1Support,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5388,7 +5388,7 @@ impl EditZoneSettingBodyGetStringSort {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyGetStringSortId::SortQueryStringForCache,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5459,7 +5459,7 @@ impl EditZoneSettingBodySsl {
     pub fn new(value: EditZoneSettingBodySslValue) -> Self {
         Self {
             id: EditZoneSettingBodySslId::Ssl,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5653,7 +5653,7 @@ impl EditZoneSettingBodyTls12Only {
     pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
         Self {
             id: EditZoneSettingBodyTls12OnlyId::Tls12Only,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5725,7 +5725,7 @@ impl EditZoneSettingBodyEnableTls13ValueForAZone {
     pub fn new(value: EditZoneSettingBodyEnableTls13ValueForAZoneValue) -> Self {
         Self {
             id: EditZoneSettingBodyEnableTls13ValueForAZoneId::Tls13,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5855,7 +5855,7 @@ impl EditZoneSettingBodyTlsClientAuthentication {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyTlsClientAuthenticationId::TlsClientAuth,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5929,7 +5929,7 @@ impl EditZoneSettingBodyTrueClientIpHeader {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyTrueClientIpHeaderId::TrueClientIpHeader,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -6003,7 +6003,7 @@ impl EditZoneSettingBodyWebApplicationFirewall {
     pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
         Self {
             id: EditZoneSettingBodyWebApplicationFirewallId::Waf,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -6077,7 +6077,7 @@ impl EditZoneSettingBodyPolishWebPConversion {
     pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
         Self {
             id: EditZoneSettingBodyPolishWebPConversionId::Webp,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }
@@ -6151,7 +6151,7 @@ impl EditZoneSettingBodyWebSockets {
     pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
         Self {
             id: EditZoneSettingBodyWebSocketsId::Websockets,
-            value: value,
+            value,
             extra: ::std::default::Default::default(),
         }
     }

@@ -29,8 +29,8 @@ pub use self::model::{
     ChoiceField, ChoiceSlot, ElementsField, ElementsSlot, Entries, FieldReader, Fields, Key, Leaf,
     ObjectSlot, ObjectsSlot, OptionalChoiceField, OptionalElementsField, OptionalField,
     OptionalStructField, OptionalStructsField, OptionalTextsField, ReadError, ReadObject, Replay,
-    Slot, StructField, StructsField, TagRead, Text, TextsField, TextsSlot, deserialize_object,
-    Variant, best_fit, not_an_object, read_tag, serialize_fields, serialize_object,
+    Slot, StructField, StructsField, TagRead, Text, TextsField, TextsSlot, Variant, best_fit,
+    deserialize_object, not_an_object, read_tag, serialize_fields, serialize_object,
     serialize_tagged,
 };
 #[allow(unused_imports)]

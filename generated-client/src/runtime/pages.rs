@@ -243,10 +243,7 @@ impl<T: DeserializeOwned + Send + 'static> FusedStream for Pages<T> {
     }
 }
 
-fn decode_page<T: DeserializeOwned>(
-    pager: &mut Pager,
-    fetched: Fetched,
-) -> Result<Page<T>> {
+fn decode_page<T: DeserializeOwned>(pager: &mut Pager, fetched: Fetched) -> Result<Page<T>> {
     let (items, info, unfit) = decode_list(&fetched)?;
     pager.advance(info.as_ref(), items.len())?;
     Ok(Page {

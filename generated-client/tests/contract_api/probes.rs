@@ -8987,15 +8987,6 @@ pub const PROBES: &[Probe] = &[
     },
     Probe {
         area: "url_scanner",
-        method: "get_screenshot",
-        path: "/accounts/{account_id}/urlscanner/v2/screenshots/{scan_id}.png",
-        envelope: true,
-        call: |client, args| Box::pin(async move {
-            done(client.url_scanner().get_screenshot(args.path(0), args.path(1)).send_with_meta().await)
-        }),
-    },
-    Probe {
-        area: "url_scanner",
         method: "search_url_scans",
         path: "/accounts/{account_id}/urlscanner/v2/search",
         envelope: true,
@@ -9037,15 +9028,6 @@ pub const PROBES: &[Probe] = &[
         envelope: true,
         call: |client, args| Box::pin(async move {
             done(client.url_scanner_deprecated().get_url_scan_har(args.path(0), args.path(1)).send_with_meta().await)
-        }),
-    },
-    Probe {
-        area: "url_scanner_deprecated",
-        method: "get_screenshot",
-        path: "/accounts/{account_id}/urlscanner/scan/{scan_id}/screenshot",
-        envelope: true,
-        call: |client, args| Box::pin(async move {
-            done(client.url_scanner_deprecated().get_screenshot(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {

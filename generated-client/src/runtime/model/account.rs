@@ -284,7 +284,6 @@ impl Mismatch {
     pub fn found(&self) -> Found {
         self.found
     }
-
 }
 
 impl fmt::Display for Mismatch {

@@ -24,10 +24,10 @@ pub use self::object::{
 pub(crate) use self::object::{object, open_enum, type_name};
 pub use self::query::{AnyQuery, QueryOf, TypedQuery};
 pub use self::result_info::ResultInfo;
-#[allow(unused_imports)]
-pub(crate) use self::tagged::{tagged, tagged_other_values};
 #[doc(hidden)]
 pub use self::tagged::{Replay, TagRead, not_an_object, read_tag, serialize_tagged};
+#[allow(unused_imports)]
+pub(crate) use self::tagged::{tagged, tagged_other_values};
 #[allow(unused_imports)]
 pub(crate) use self::untagged::untagged;
 #[doc(hidden)]

@@ -202,22 +202,40 @@ pub fn not_an_object(value: Value, expected: &'static str) -> Value {
 macro_rules! tagged_other_values {
     ($name:ident) => {
         fn visit_bool<E: ::serde::de::Error>(self, v: bool) -> ::std::result::Result<$name, E> {
-            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(::serde_json::Value::Bool(v), Self::EXPECTING)))
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(
+                ::serde_json::Value::Bool(v),
+                Self::EXPECTING,
+            )))
         }
         fn visit_i64<E: ::serde::de::Error>(self, v: i64) -> ::std::result::Result<$name, E> {
-            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(::serde_json::Value::from(v), Self::EXPECTING)))
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(
+                ::serde_json::Value::from(v),
+                Self::EXPECTING,
+            )))
         }
         fn visit_u64<E: ::serde::de::Error>(self, v: u64) -> ::std::result::Result<$name, E> {
-            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(::serde_json::Value::from(v), Self::EXPECTING)))
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(
+                ::serde_json::Value::from(v),
+                Self::EXPECTING,
+            )))
         }
         fn visit_f64<E: ::serde::de::Error>(self, v: f64) -> ::std::result::Result<$name, E> {
-            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(::serde_json::Value::from(v), Self::EXPECTING)))
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(
+                ::serde_json::Value::from(v),
+                Self::EXPECTING,
+            )))
         }
         fn visit_str<E: ::serde::de::Error>(self, v: &str) -> ::std::result::Result<$name, E> {
-            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(::serde_json::Value::from(v), Self::EXPECTING)))
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(
+                ::serde_json::Value::from(v),
+                Self::EXPECTING,
+            )))
         }
         fn visit_unit<E: ::serde::de::Error>(self) -> ::std::result::Result<$name, E> {
-            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(::serde_json::Value::Null, Self::EXPECTING)))
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(
+                ::serde_json::Value::Null,
+                Self::EXPECTING,
+            )))
         }
         fn visit_none<E: ::serde::de::Error>(self) -> ::std::result::Result<$name, E> {
             self.visit_unit()
@@ -235,7 +253,10 @@ macro_rules! tagged_other_values {
             let value: ::serde_json::Value = ::serde::Deserialize::deserialize(
                 ::serde::de::value::SeqAccessDeserializer::new(seq),
             )?;
-            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(value, Self::EXPECTING)))
+            ::std::result::Result::Ok($name::Other($crate::runtime::not_an_object(
+                value,
+                Self::EXPECTING,
+            )))
         }
     };
 }

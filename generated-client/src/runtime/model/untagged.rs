@@ -27,7 +27,10 @@ pub fn best_fit<T>(value: &Value, variants: &[Variant<T>]) -> Option<T> {
         let scope = Scope::open();
         let before = account::pending();
         let read = variant(value);
-        let score = (account::pending() - before, read.as_ref().map_or(0, |r| r.1));
+        let score = (
+            account::pending() - before,
+            read.as_ref().map_or(0, |r| r.1),
+        );
         match read {
             Some((read, _)) if score == (0, 0) => {
                 scope.close();

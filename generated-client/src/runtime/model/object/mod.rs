@@ -26,13 +26,13 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+pub(crate) use self::read::type_name;
 pub use self::read::{
     ChoiceField, ChoiceSlot, ElementsField, ElementsSlot, FieldReader, Key, Leaf, ObjectSlot,
     ObjectsSlot, OptionalChoiceField, OptionalElementsField, OptionalStructField,
     OptionalStructsField, OptionalTextsField, ReadError, ReadObject, Slot, StructField,
     StructsField, Text, TextsField, TextsSlot, deserialize_object,
 };
-pub(crate) use self::read::type_name;
 pub use self::write::{Entries, Fields, OptionalField, serialize_fields, serialize_object};
 use super::account::Mismatch;
 

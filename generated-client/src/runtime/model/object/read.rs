@@ -25,7 +25,9 @@ use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::{Map, Number, Value};
 
 use super::super::account::{self, Extra, Found, Mismatch, Scope, Segment};
@@ -516,8 +518,8 @@ impl<'de> Visitor<'de> for LeafVisitor<'_> {
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Fit, E> {
         // A whole number written with a fraction (`3.0`) is an integer.
-        let whole = (v.fract() == 0.0 && v >= i64::MIN as f64 && v < i64::MAX as f64)
-            .then_some(v as i64);
+        let whole =
+            (v.fract() == 0.0 && v >= i64::MIN as f64 && v < i64::MAX as f64).then_some(v as i64);
         match (self.0, whole) {
             (Leaf::F64(slot), _) => *slot = Some(v),
             (Leaf::OptionalF64(slot), _) => *slot = Some(Some(v)),
@@ -677,7 +679,10 @@ macro_rules! keep_other_values {
         fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
             self.visit_unit()
         }
-        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        fn visit_some<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<Self::Value, D::Error> {
             deserializer.deserialize_any(self)
         }
     };
@@ -915,7 +920,10 @@ impl Slot for Elements<'_> {
 /// field's slot, a result that may be `null`): `Vec<Option<f64>>`.
 pub(crate) fn type_name<T: ?Sized>() -> String {
     let name = full_type_name::<T>();
-    match name.strip_prefix("Option<").and_then(|n| n.strip_suffix('>')) {
+    match name
+        .strip_prefix("Option<")
+        .and_then(|n| n.strip_suffix('>'))
+    {
         Some(inner) => inner.to_owned(),
         None => name,
     }
@@ -1053,7 +1061,7 @@ impl<'de> DeserializeSeed<'de> for ObjectSeed<'_> {
     }
 }
 
-impl<'de> ObjectSeed<'_> {
+impl ObjectSeed<'_> {
     fn other<E>(self, value: Value) -> Result<Fit, E> {
         unfit(value)
     }

@@ -119,7 +119,10 @@ fn every_kind_that_fits_is_typed_and_written_back() {
     assert_eq!(record.ttl, Some(3600));
     assert_eq!(record.data, Some(json!({"any": [1]})));
     assert_eq!(record.settings.as_ref().unwrap()["ipv4_only"], json!(true));
-    assert_eq!(record.tags.as_deref(), Some(&["a".to_owned(), "b".to_owned()][..]));
+    assert_eq!(
+        record.tags.as_deref(),
+        Some(&["a".to_owned(), "b".to_owned()][..])
+    );
     assert_eq!(record.status, Some(Status::Active));
     assert_eq!(
         record.statuses,
@@ -176,7 +179,8 @@ fn a_value_of_another_type_is_kept_under_its_key() {
 
 #[test]
 fn an_array_keeps_its_place_of_what_did_not_fit() {
-    let sent = json!({"id": "r", "priority": 1, "tags": ["a", 2, "c"], "statuses": ["active", null]});
+    let sent =
+        json!({"id": "r", "priority": 1, "tags": ["a", 2, "c"], "statuses": ["active", null]});
     let record = decode(&sent);
     assert_eq!(
         sorted(&record),
@@ -269,7 +273,13 @@ fn a_kept_value_is_not_written_twice_once_its_field_is_set() {
 
 #[test]
 fn a_struct_sent_as_another_value_is_kept_whole() {
-    for sent in [json!("text"), json!([1, 2]), json!(7), json!(null), json!(true)] {
+    for sent in [
+        json!("text"),
+        json!([1, 2]),
+        json!(7),
+        json!(null),
+        json!(true),
+    ] {
         let record: Record = serde_json::from_value(sent.clone()).unwrap();
         assert_eq!(record.extra.as_sent(), Some(&sent));
         assert_eq!(record.id, "");
@@ -320,10 +330,7 @@ fn a_request_body_type_refuses_what_it_must_have() {
     let body: Body = serde_json::from_str(r#"{"kind": "active"}"#).unwrap();
     assert_eq!(body.kind, Status::Active);
     let err = serde_json::from_str::<Body>(r#"{"other": 1}"#).unwrap_err();
-    assert!(
-        err.to_string().starts_with("missing field `kind`"),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with("missing field `kind`"), "{err}");
     let err = serde_json::from_str::<Body>(r#"{"kind": 4}"#).unwrap_err();
     assert!(
         err.to_string()
@@ -334,7 +341,11 @@ fn a_request_body_type_refuses_what_it_must_have() {
 
 #[test]
 fn json_that_is_not_json_is_still_an_error() {
-    for text in [r#"{"id": "a", "meta": {"k": [1, }}"#, r#"{"id": "a""#, "<html>"] {
+    for text in [
+        r#"{"id": "a", "meta": {"k": [1, }}"#,
+        r#"{"id": "a""#,
+        "<html>",
+    ] {
         assert!(serde_json::from_str::<Record>(text).is_err(), "{text}");
     }
 }
