@@ -38,6 +38,16 @@
 //! - **Errors** are one [`Error`] enum: [`Error::Api`] carries the parsed
 //!   Cloudflare envelope ([`ApiError`]), and helpers such as
 //!   [`Error::is_not_found`] and [`Error::codes`] avoid string matching.
+//! - **A success is never refused** for its shape: a 2xx body that is JSON
+//!   always decodes. What fits is typed; a value that does not fit its field
+//!   is kept as sent in the struct's `extra` ([`runtime::Extra`]), and each
+//!   such place is a [`runtime::Mismatch`] with its path, listed by the
+//!   struct ([`runtime::Object::mismatches`]) and for the whole result by
+//!   [`ResponseMeta::mismatches`], and logged as one `tracing` warning per
+//!   answer. Fields of answer types are `Option`s, but for the `id` and
+//!   `name` every answer has. Only a body that is not JSON is an
+//!   [`Error::Decode`], which keeps it whole; any request can also be sent
+//!   for its raw answer ([`Request::send_raw`](runtime::Request::send_raw)).
 //! - **Retries**: 2 by default, on connection errors, timeouts, 408, 409, 429
 //!   and 5xx, honouring `Retry-After` / `retry-after-ms` up to 60 s and
 //!   otherwise backing off exponentially (0.5 s doubling, capped at 8 s, with
@@ -57,8 +67,8 @@
 //!   the one they were meant for (see the README's *Security* section).
 //! - **Limits**: a success body is read into memory only up to 64 MiB
 //!   ([`ClientBuilder::max_response_size`]; [`Error::ResponseTooLarge`]
-//!   past it); an error body up to 1 MiB; a [`Error::Decode`] keeps the
-//!   first 64 KiB of the body.
+//!   past it), and so does [`RawResponse::bytes`]; an error body up to
+//!   1 MiB.
 //! - **TLS**: rustls with the bundled Mozilla roots; the `native-roots`
 //!   feature adds the system's store, [`ClientBuilder::add_root_certificate`]
 //!   a CA of yours, and [`ClientBuilder::configure_http`] anything else
