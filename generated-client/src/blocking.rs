@@ -58,6 +58,13 @@ impl<K: Output, Q> Request<K, Q> {
     pub fn send_with_meta_blocking(self) -> Result<(K::Output, ResponseMeta)> {
         block_on(self.send_with_meta())?
     }
+
+    /// Sends the request and waits for the answer as it came (see
+    /// [`send_raw`](Self::send_raw)); read its body with
+    /// [`RawResponse::bytes_blocking`].
+    pub fn send_raw_blocking(self) -> Result<RawResponse> {
+        block_on(self.send_raw())?
+    }
 }
 
 impl RawResponse {

@@ -41,6 +41,7 @@ fn requests_and_downloads_without_async() {
         Reply::status(200).body(b"\xd4\xc3\xb2\xa1pcap".to_vec()),
         Reply::status(200).body(b"second".to_vec()),
         Reply::status(204),
+        Reply::envelope(owned.clone()),
     ]);
     let pcap = client(&server).magic_pcap_collection();
 
@@ -80,6 +81,14 @@ fn requests_and_downloads_without_async() {
     );
 
     pcap.stop_full_pcap("acc", "p1").send_blocking().unwrap();
+    // Any request, read raw.
+    let raw = pcap
+        .list_pcaps_bucket_ownership("acc")
+        .send_raw_blocking()
+        .unwrap();
+    assert_eq!(raw.status(), 200);
+    let body: serde_json::Value = serde_json::from_slice(&raw.bytes_blocking().unwrap()).unwrap();
+    assert_eq!(body["result"], owned);
     let paths: Vec<String> = server
         .requests()
         .iter()
@@ -93,6 +102,7 @@ fn requests_and_downloads_without_async() {
             "GET /accounts/acc/pcaps/p1/download",
             "GET /accounts/acc/pcaps/p1/download",
             "PUT /accounts/acc/pcaps/p1/stop",
+            "GET /accounts/acc/pcaps/ownership",
         ]
     );
 }

@@ -21,7 +21,7 @@ pub(crate) mod sealed {
 }
 
 /// How a response body becomes the value a request yields. Implemented by
-/// [`Json`], [`List`], [`Bare`], [`NoContent`] and [`Raw`] only.
+/// [`Json`], [`List`](crate::runtime::List), [`Bare`], [`NoContent`] and [`Raw`] only.
 pub trait Output: sealed::Sealed + 'static {
     /// What awaiting the request yields.
     type Output: Send + 'static;

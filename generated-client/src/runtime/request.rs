@@ -23,8 +23,10 @@ use crate::error::Result;
 
 /// A request being prepared; `.await` it to send it.
 ///
-/// `K` is the output kind ([`Json`], [`List`], [`Bare`], [`NoContent`] or
-/// [`Raw`]) and decides what awaiting yields; a [`List`] request can also
+/// `K` is the output kind ([`Json`](crate::runtime::Json), [`List`](crate::runtime::List),
+/// [`Bare`](crate::runtime::Bare), [`NoContent`](crate::runtime::NoContent) or
+/// [`Raw`](crate::runtime::Raw)) and decides what awaiting yields; a
+/// [`List`](crate::runtime::List) request can also
 /// page through the whole list ([`Request::pages`]). `Q` is the endpoint's
 /// query type, which [`Request::query`] takes; [`AnyQuery`] when the client
 /// does not know the endpoint's query parameters. The request owns a clone of the [`Client`],
@@ -43,7 +45,7 @@ impl<K: Output, Q> Request<K, Q> {
     /// [`PathPart::Param`] percent-encoded as one segment).
     ///
     /// An empty parameter value, or one that is `.` or `..`, makes the request
-    /// fail with [`Error::InvalidArgument`] when awaited, without sending.
+    /// fail with [`Error::InvalidArgument`](crate::Error::InvalidArgument) when awaited, without sending.
     pub fn new(
         client: &Client,
         method: Method,
@@ -75,7 +77,7 @@ impl<K: Output, Q> Request<K, Q> {
     /// Sends `form` as a `multipart/form-data` body. Endpoints whose overlay
     /// declares their parts take a typed body instead; this is for the
     /// others. A body with a file part read from a path
-    /// ([`FilePart::path`]) is streamed and sent at most once: the request
+    /// ([`FilePart::path`](crate::runtime::FilePart::path)) is streamed and sent at most once: the request
     /// is retried only if it failed before the body started going out.
     pub fn multipart(mut self, form: Multipart) -> Self {
         self.parts.set_multipart(form);

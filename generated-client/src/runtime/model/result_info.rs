@@ -15,8 +15,8 @@ use serde_json::{Map, Value};
 /// (`page`, `per_page`, `total_pages`), counts, or a `cursor`. Every field is
 /// optional; keys this type does not name are kept and reachable through
 /// [`other`](Self::other). Get it from
-/// [`ResponseMeta::result_info`](super::ResponseMeta::result_info) (via
-/// `send_with_meta()`) or from each [`Page`](super::Page).
+/// [`ResponseMeta::result_info`](crate::runtime::ResponseMeta::result_info) (via
+/// `send_with_meta()`) or from each [`Page`](crate::runtime::Page).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ResultInfo {
