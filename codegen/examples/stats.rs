@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use codegen::ir::{Output, TypeDef, TypeRef};
+use std::collections::BTreeSet;
+
+use codegen::ir::{Area, Output, TypeDef, TypeRef};
 
 fn main() {
     let dir = std::env::args().nth(1).unwrap_or_else(|| "spec".to_owned());
@@ -100,6 +102,146 @@ fn main() {
         method_names.iter().filter(|m| m.len() > 40).count(),
         third_person
     );
+    names_bar(&api.areas, &method_names, &type_names);
+}
+
+/// The names bar of issue 28: methods named with an HTTP verb after the
+/// title's words, methods over 70 characters, types that several methods
+/// use but that are named after one of them, and bare names that more than
+/// one area declares. `STATS_LIST=1` lists them.
+fn names_bar(areas: &[Area], method_names: &[String], type_names: &[(String, String)]) {
+    let list = std::env::var_os("STATS_LIST").is_some();
+    let suffixed: Vec<&String> = method_names
+        .iter()
+        .filter(|m| {
+            ["_patch", "_put", "_post", "_get", "_delete"]
+                .iter()
+                .any(|s| m.ends_with(s))
+        })
+        .collect();
+    let long: Vec<&String> = method_names.iter().filter(|m| m.len() > 70).collect();
+    let mut after_method = Vec::new();
+    let mut direct_after_method = 0;
+    for area in areas {
+        let pascal: Vec<String> = area
+            .endpoints
+            .iter()
+            .map(|e| pascal(&e.rust_name))
+            .collect();
+        for def in &area.types {
+            let users = users_of(area, def.name(), false);
+            if users.len() < 2 {
+                continue;
+            }
+            if let Some(method) = pascal.iter().find(|p| def.name().starts_with(p.as_str())) {
+                let direct = users_of(area, def.name(), true).len() > 1;
+                direct_after_method += usize::from(direct);
+                after_method.push(format!(
+                    "{}{}::{} (after `{method}`; used by {})",
+                    if direct { "* " } else { "" },
+                    area.module,
+                    def.name(),
+                    users.into_iter().collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+    }
+    let mut areas_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, name) in type_names {
+        *areas_of.entry(name).or_default() += 1;
+    }
+    let colliding: Vec<(&&str, &usize)> = areas_of
+        .iter()
+        .filter(|(name, n)| **n > 1 && name.chars().filter(char::is_ascii_uppercase).count() == 1)
+        .collect();
+    println!(
+        "names bar: {} methods end in an HTTP verb, {} over 70 characters, {} shared types named after a method ({} of them results, bodies or queries of several methods), {} one-word type names in several areas",
+        suffixed.len(),
+        long.len(),
+        after_method.len(),
+        direct_after_method,
+        colliding.len()
+    );
+    if list {
+        for m in suffixed.iter().chain(&long) {
+            println!("  method {m}");
+        }
+        for t in &after_method {
+            println!("  type {t}");
+        }
+        for (name, n) in &colliding {
+            println!("  bare {name} ({n} areas)");
+        }
+    }
+}
+
+fn pascal(snake: &str) -> String {
+    snake
+        .trim_start_matches("r#")
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The endpoints whose result, body or query holds the type `name`, at any depth.
+fn users_of(area: &Area, name: &str, direct: bool) -> BTreeSet<String> {
+    let mut users = BTreeSet::new();
+    for endpoint in &area.endpoints {
+        let mut roots = Vec::new();
+        if let Output::Json { ty, .. } = &endpoint.output {
+            roots.push(ty.clone());
+        }
+        roots.extend(endpoint.request_body.clone());
+        roots.extend(endpoint.query.as_ref().map(|q| q.ty.clone()));
+        let mut seen = BTreeSet::new();
+        for root in &roots {
+            if direct {
+                let mut root = root;
+                while let TypeRef::Vec(item) | TypeRef::Option(item) = root {
+                    root = item;
+                }
+                if let TypeRef::Named(n) = root {
+                    seen.insert(n.clone());
+                }
+            } else {
+                reach(area, root, &mut seen);
+            }
+        }
+        if seen.contains(name) {
+            users.insert(endpoint.rust_name.clone());
+        }
+    }
+    users
+}
+
+fn reach(area: &Area, ty: &TypeRef, seen: &mut BTreeSet<String>) {
+    match ty {
+        TypeRef::Named(name) => {
+            if !seen.insert(name.clone()) {
+                return;
+            }
+            match area.types.iter().find(|d| d.name() == name) {
+                Some(TypeDef::Struct(def)) => {
+                    for f in &def.fields {
+                        reach(area, &f.ty, seen);
+                    }
+                }
+                Some(TypeDef::Union(def)) => {
+                    for v in &def.variants {
+                        reach(area, &TypeRef::Named(v.ty.clone()), seen);
+                    }
+                }
+                _ => {}
+            }
+        }
+        TypeRef::Vec(item) | TypeRef::Option(item) => reach(area, item, seen),
+        _ => {}
+    }
 }
 
 /// `serde_json::Value`, alone or as the element of a list.

@@ -523,6 +523,33 @@ pub fn path_difference(path: &str, other: &str) -> Vec<String> {
         .collect()
 }
 
+/// `base` with the verb an HTTP method stands for in place of its first
+/// word when that is a verb, else in front: what tells apart two endpoints
+/// with one title and one path (`update_queue` by PUT, then
+/// `edit_queue` by PATCH, as Cloudflare's own SDKs say). GET reads (`get`),
+/// PUT replaces, PATCH edits, POST creates, DELETE deletes.
+pub fn with_method_verb(base: &str, http_method: &str) -> String {
+    let verb = match http_method {
+        "GET" => "get",
+        "PUT" => "replace",
+        "PATCH" => "edit",
+        "POST" => "create",
+        "DELETE" => "delete",
+        other => return format!("{base}_{}", other.to_ascii_lowercase()),
+    };
+    let bare = base.trim_start_matches("r#");
+    let rest = match bare.split_once('_') {
+        Some((first, rest)) if VERBS.contains(&first) => rest,
+        None if VERBS.contains(&bare) => "",
+        _ => bare,
+    };
+    if rest.is_empty() {
+        verb.to_owned()
+    } else {
+        format!("{verb}_{rest}")
+    }
+}
+
 /// Module name for an area title; `None` when the title gives no identifier.
 pub fn module_name(title: &str) -> Option<String> {
     let snake = title_snake(title);
@@ -807,6 +834,10 @@ mod tests {
             ["smart_shield"]
         );
         assert!(path_difference("/a/{b}", "/a/{c}").is_empty());
+        assert_eq!(with_method_verb("update_queue", "PATCH"), "edit_queue");
+        assert_eq!(with_method_verb("update_queue", "PUT"), "replace_queue");
+        assert_eq!(with_method_verb("read_event", "GET"), "get_event");
+        assert_eq!(with_method_verb("zone_dnssec", "GET"), "get_zone_dnssec");
     }
 
     #[test]

@@ -368,10 +368,12 @@ impl<'a> AreaLowering<'a> {
     }
 
     /// The method name for a title's `base` name. The first endpoint with a
-    /// title gets it; a later one with the same title is told apart by what
-    /// differs in its path (`patch_health_check_smart_shield`), or, when the
-    /// path is the same (a PUT/PATCH pair), by its HTTP method, then by a
-    /// number.
+    /// title gets it; a later one with the same title is told apart by the
+    /// words of its path the other's lacks and its name does not say already
+    /// (`patch_health_check_smart_shield`), or else by the verb its HTTP
+    /// method stands for in place of the title's (a PUT/PATCH pair on one
+    /// path: `update_queue` and `edit_queue`), then by a number. A name never
+    /// ends in an HTTP method.
     fn claim_method(
         &mut self,
         base: &str,
@@ -379,18 +381,38 @@ impl<'a> AreaLowering<'a> {
         path: &str,
         methods: &mut Namespace,
     ) -> String {
-        let Some(first) = self.first_paths.get(base) else {
+        let Some(first) = self.first_paths.get(base).cloned() else {
             self.first_paths.insert(base.to_owned(), path.to_owned());
-            return methods.claim(base, &method.as_str().to_ascii_lowercase());
+            if !methods.contains(base) {
+                return methods.claim(base, "");
+            }
+            return methods.claim(&naming::with_method_verb(base, method.as_str()), "");
         };
-        let difference = naming::path_difference(path, first);
+        // Words the name says already go (`delete_targets` + `batch_delete`
+        // → `delete_targets_batch`), unless nothing else is left; a path
+        // that ends in an HTTP method's name is not used.
+        let said: Vec<&str> = base.trim_start_matches("r#").split('_').collect();
+        let words: Vec<String> = naming::path_difference(path, &first)
+            .iter()
+            .flat_map(|segment| segment.split('_').map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        let new: Vec<String> = words
+            .iter()
+            .filter(|word| !said.contains(&word.as_str()))
+            .cloned()
+            .collect();
+        let difference = if new.is_empty() { words } else { new };
+        let difference = match difference.last().map(String::as_str) {
+            Some("get" | "put" | "post" | "patch" | "delete") => Vec::new(),
+            _ => difference,
+        };
         if !difference.is_empty() {
             let candidate = format!("{}_{}", base.trim_start_matches("r#"), difference.join("_"));
             if !methods.contains(&candidate) {
                 return methods.claim(&candidate, "");
             }
         }
-        methods.claim(base, &method.as_str().to_ascii_lowercase())
+        methods.claim(&naming::with_method_verb(base, method.as_str()), "")
     }
 
     fn error_count(&self) -> usize {

@@ -208,7 +208,7 @@ impl AccessApplicationsApi {
     /// `PATCH /accounts/{account_id}/access/apps/{app_id}/settings`
     ///
     /// Updates Access application settings.
-    pub fn update_access_application_settings_patch(
+    pub fn edit_access_application_settings(
         &self,
         account_id: &str,
         app_id: &str,
@@ -1720,7 +1720,7 @@ pub struct DeleteAccessApplicationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessApplicationResponse { id : "id" => string });
-/// Used by [`AccessApplicationsApi::update_access_application_settings`], [`AccessApplicationsApi::update_access_application_settings_patch`].
+/// Used by [`AccessApplicationsApi::update_access_application_settings`], [`AccessApplicationsApi::edit_access_application_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessApplicationSettings {
     pub allow_iframe: ::std::option::Option<bool>,

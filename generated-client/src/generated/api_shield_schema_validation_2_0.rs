@@ -148,10 +148,10 @@ impl ApiShieldSchemaValidation20Api {
     /// `PATCH /zones/{zone_id}/api_gateway/settings/schema_validation`
     ///
     /// Updates zone level schema validation settings on the zone
-    pub fn update_zone_level_schema_validation_settings_patch(
+    pub fn edit_zone_level_schema_validation_settings(
         &self,
         zone_id: &str,
-        body: &UpdateZoneLevelSchemaValidationSettingsPatchBody,
+        body: &EditZoneLevelSchemaValidationSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZoneLevelSchemaValidationSettings>>,
     > {
@@ -364,7 +364,7 @@ crate::runtime::object!(
     OperationLevelSchemaValidationSettings { mitigation_action : "mitigation_action" =>
     string, operation_id : "operation_id" => string }
 );
-/// Used by [`ApiShieldSchemaValidation20Api::update_zone_level_schema_validation_settings`], [`ApiShieldSchemaValidation20Api::update_zone_level_schema_validation_settings_patch`], [`ApiShieldSchemaValidation20Api::get_zone_level_schema_validation_settings`].
+/// Used by [`ApiShieldSchemaValidation20Api::update_zone_level_schema_validation_settings`], [`ApiShieldSchemaValidation20Api::edit_zone_level_schema_validation_settings`], [`ApiShieldSchemaValidation20Api::get_zone_level_schema_validation_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneLevelSchemaValidationSettings {
     pub validation_default_mitigation_action: ::std::option::Option<
@@ -1074,9 +1074,9 @@ for UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationActio
         f.write_str(self.as_str())
     }
 }
-/// Used by [`ApiShieldSchemaValidation20Api::update_zone_level_schema_validation_settings_patch`].
+/// Used by [`ApiShieldSchemaValidation20Api::edit_zone_level_schema_validation_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZoneLevelSchemaValidationSettingsPatchBody {
+pub struct EditZoneLevelSchemaValidationSettingsBody {
     /// The default mitigation action used when there is no mitigation action defined on the operation…
     pub validation_default_mitigation_action: ::std::option::Option<
         OperationFeaturesSchemaInfoMitigationAction,
@@ -1089,10 +1089,10 @@ pub struct UpdateZoneLevelSchemaValidationSettingsPatchBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneLevelSchemaValidationSettingsPatchBody {
-    validation_default_mitigation_action : "validation_default_mitigation_action" =>
-    choice, validation_override_mitigation_action :
-    "validation_override_mitigation_action" => choice }
+    EditZoneLevelSchemaValidationSettingsBody { validation_default_mitigation_action :
+    "validation_default_mitigation_action" => choice,
+    validation_override_mitigation_action : "validation_override_mitigation_action" =>
+    choice }
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_schemas`].
 #[derive(Debug, Clone, PartialEq, Default)]

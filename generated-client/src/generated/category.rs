@@ -154,7 +154,7 @@ impl CategoryApi {
     /// Updates a category
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/categories/{category_id}`
-    pub fn update_category_patch(
+    pub fn edit_category(
         &self,
         account_id: &str,
         category_id: &str,
@@ -228,7 +228,7 @@ crate::runtime::object!(
     ApplicationCategory { created_at : "created_at" => string, description :
     "description" => string, id : "id" => string, name : "name" => string }
 );
-/// Used by [`CategoryApi::list_categories_across_multiple_datasets`], [`CategoryApi::list_categories`], [`CategoryApi::create_category`], [`CategoryApi::update_category`], [`CategoryApi::update_category_patch`], [`CategoryApi::read_category`].
+/// Used by [`CategoryApi::list_categories_across_multiple_datasets`], [`CategoryApi::list_categories`], [`CategoryApi::create_category`], [`CategoryApi::update_category`], [`CategoryApi::edit_category`], [`CategoryApi::read_category`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Category {
     /// `killChain`

@@ -107,7 +107,7 @@ impl CertificatePacksApi {
     /// `PATCH /zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}`
     ///
     /// For a given zone, restart validation or add cloudflare branding for an advanced certificate pack.  The former is only a validation operation for a Certificate Pack in a validation_timed_out status.
-    pub fn restart_validation_or_update_advanced_certificate_manager_certificate_pack(
+    pub fn restart_validation_or_update_certificate_pack(
         &self,
         zone_id: &str,
         certificate_pack_id: &str,
@@ -188,7 +188,7 @@ impl CertificatePacksApi {
         )
     }
 }
-/// Used by [`CertificatePacksApi::list_certificate_packs`], [`CertificatePacksApi::order_advanced_certificate_manager_certificate_pack`], [`CertificatePacksApi::restart_validation_or_update_advanced_certificate_manager_certificate_pack`], [`CertificatePacksApi::get_certificate_pack`].
+/// Used by [`CertificatePacksApi::list_certificate_packs`], [`CertificatePacksApi::order_advanced_certificate_manager_certificate_pack`], [`CertificatePacksApi::restart_validation_or_update_certificate_pack`], [`CertificatePacksApi::get_certificate_pack`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertificatePack {
     /// Certificate Authority selected for the order

@@ -90,7 +90,7 @@ impl DatasetApi {
     /// Updates an existing dataset
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}`
-    pub fn update_dataset_patch(
+    pub fn edit_dataset(
         &self,
         account_id: &str,
         dataset_id: &str,
@@ -152,7 +152,7 @@ impl DatasetApi {
         )
     }
 }
-/// Used by [`DatasetApi::list_datasets`], [`DatasetApi::create_dataset`], [`DatasetApi::update_dataset`], [`DatasetApi::update_dataset_patch`], [`DatasetApi::read_dataset`].
+/// Used by [`DatasetApi::list_datasets`], [`DatasetApi::create_dataset`], [`DatasetApi::update_dataset`], [`DatasetApi::edit_dataset`], [`DatasetApi::read_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dataset {
     /// `isPublic`

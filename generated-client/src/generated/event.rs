@@ -327,7 +327,7 @@ impl EventApi {
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}`
     ///
     /// Update an existing event query alert by its ID
-    pub fn update_event_query_alert_patch(
+    pub fn edit_event_query_alert(
         &self,
         account_id: &str,
         alert_id: &str,
@@ -443,7 +443,7 @@ impl EventApi {
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/queries/{query_id}`
     ///
     /// Update an existing saved event query by its ID
-    pub fn update_saved_event_query_patch(
+    pub fn edit_saved_event_query(
         &self,
         account_id: &str,
         query_id: &str,
@@ -669,7 +669,7 @@ impl EventApi {
     /// Updates an event
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/{event_id}`
-    pub fn update_event_patch(
+    pub fn edit_event(
         &self,
         account_id: &str,
         event_id: &str,
@@ -691,7 +691,7 @@ impl EventApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/{event_id}`
     ///
     /// This Method is deprecated. Please use /events/dataset/:dataset_id/events/:event_id instead.
-    pub fn read_event_get(
+    pub fn get_event(
         &self,
         account_id: &str,
         event_id: &str,
@@ -734,7 +734,7 @@ impl EventApi {
     /// Updates a raw event
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}`
-    pub fn update_raw_event_patch(
+    pub fn edit_raw_event(
         &self,
         account_id: &str,
         event_id: &str,
@@ -757,7 +757,7 @@ impl EventApi {
     /// Reads data for a raw event
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}`
-    pub fn read_raw_event_get(
+    pub fn get_raw_event(
         &self,
         account_id: &str,
         event_id: &str,
@@ -823,7 +823,7 @@ impl EventApi {
         )
     }
 }
-/// Used by [`EventApi::filter_and_list_events`], [`EventApi::create_event`], [`EventApi::read_event`], [`EventApi::update_event`], [`EventApi::update_event_patch`], [`EventApi::read_event_get`], [`EventApi::filter_and_list_events_related_to_event`].
+/// Used by [`EventApi::filter_and_list_events`], [`EventApi::create_event`], [`EventApi::read_event`], [`EventApi::update_event`], [`EventApi::edit_event`], [`EventApi::get_event`], [`EventApi::filter_and_list_events_related_to_event`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Event {
     pub attacker: ::std::option::Option<::std::string::String>,
@@ -1015,7 +1015,7 @@ pub struct RemoveTagFromEventResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RemoveTagFromEventResponse { success : "success" => boolean });
-/// Used by [`EventApi::list_saved_event_queries`], [`EventApi::create_saved_event_query`], [`EventApi::update_saved_event_query`], [`EventApi::update_saved_event_query_patch`], [`EventApi::read_saved_event_query`].
+/// Used by [`EventApi::list_saved_event_queries`], [`EventApi::create_saved_event_query`], [`EventApi::update_saved_event_query`], [`EventApi::edit_saved_event_query`], [`EventApi::read_saved_event_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SavedEventQuery {
     pub account_id: ::std::option::Option<i64>,
@@ -1040,7 +1040,7 @@ crate::runtime::object!(
     rule_scope : "rule_scope" => string, updated_at : "updated_at" => string, user_email
     : "user_email" => string }
 );
-/// Used by [`EventApi::list_event_query_alerts`], [`EventApi::create_event_query_alert`], [`EventApi::update_event_query_alert`], [`EventApi::update_event_query_alert_patch`], [`EventApi::read_event_query_alert`].
+/// Used by [`EventApi::list_event_query_alerts`], [`EventApi::create_event_query_alert`], [`EventApi::update_event_query_alert`], [`EventApi::edit_event_query_alert`], [`EventApi::read_event_query_alert`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryAlert {
     pub account_id: ::std::option::Option<i64>,
@@ -1063,7 +1063,7 @@ crate::runtime::object!(
     "notification_type" => string, query_id : "query_id" => integer, updated_at :
     "updated_at" => string, user_email : "user_email" => string }
 );
-/// Used by [`EventApi::read_raw_event`], [`EventApi::read_raw_event_get`].
+/// Used by [`EventApi::read_raw_event`], [`EventApi::get_raw_event`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Data {
     /// `accountId`
@@ -1202,7 +1202,7 @@ crate::runtime::object!(
     RevertEventsDurableObjectToPointInTimeResponsePropertiesDatasetId { r#type : "type"
     => string }
 );
-/// Used by [`EventApi::update_raw_event`], [`EventApi::update_raw_event_patch`].
+/// Used by [`EventApi::update_raw_event`], [`EventApi::edit_raw_event`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RawEvent {
     pub data: ::std::option::Option<

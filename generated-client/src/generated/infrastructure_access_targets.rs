@@ -115,7 +115,7 @@ impl InfrastructureAccessTargetsApi {
     /// `POST /accounts/{account_id}/infrastructure/targets/batch_delete`
     ///
     /// Removes one or more targets.
-    pub fn delete_targets_batch_delete(
+    pub fn delete_targets_batch(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {

@@ -102,7 +102,7 @@ impl MagicAccountAppsApi {
     /// `PATCH /accounts/{account_id}/magic/apps/{account_app_id}`
     ///
     /// Updates an Account App
-    pub fn update_app_patch(
+    pub fn edit_app(
         &self,
         account_id: &str,
         account_app_id: &str,
@@ -142,7 +142,7 @@ impl MagicAccountAppsApi {
         )
     }
 }
-/// Used by [`MagicAccountAppsApi::create_app`], [`MagicAccountAppsApi::update_app`], [`MagicAccountAppsApi::update_app_patch`], [`MagicAccountAppsApi::delete_account_app`].
+/// Used by [`MagicAccountAppsApi::create_app`], [`MagicAccountAppsApi::update_app`], [`MagicAccountAppsApi::edit_app`], [`MagicAccountAppsApi::delete_account_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct App {
     /// Magic account app ID

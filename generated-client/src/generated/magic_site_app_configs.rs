@@ -116,7 +116,7 @@ impl MagicSiteAppConfigsApi {
     /// `PATCH /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`
     ///
     /// Updates an App Config for a site
-    pub fn update_app_config_patch(
+    pub fn edit_app_config(
         &self,
         account_id: &str,
         site_id: &str,

@@ -86,7 +86,7 @@ impl MagicSiteNetflowConfigApi {
     /// `PATCH /accounts/{account_id}/magic/sites/{site_id}/netflow_config`
     ///
     /// Updates NetFlow configuration for a site.
-    pub fn update_netflow_configuration_patch(
+    pub fn edit_netflow_configuration(
         &self,
         account_id: &str,
         site_id: &str,
@@ -157,7 +157,7 @@ impl MagicSiteNetflowConfigApi {
         )
     }
 }
-/// Used by [`MagicSiteNetflowConfigApi::update_netflow_configuration`], [`MagicSiteNetflowConfigApi::create_netflow_configuration`], [`MagicSiteNetflowConfigApi::update_netflow_configuration_patch`], [`MagicSiteNetflowConfigApi::netflow_configuration_details`], [`MagicSiteNetflowConfigApi::delete_netflow_configuration`].
+/// Used by [`MagicSiteNetflowConfigApi::update_netflow_configuration`], [`MagicSiteNetflowConfigApi::create_netflow_configuration`], [`MagicSiteNetflowConfigApi::edit_netflow_configuration`], [`MagicSiteNetflowConfigApi::netflow_configuration_details`], [`MagicSiteNetflowConfigApi::delete_netflow_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NetflowConfiguration {
     pub active_timeout: ::std::option::Option<i64>,

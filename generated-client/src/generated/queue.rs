@@ -216,7 +216,7 @@ impl QueueApi {
     /// `PATCH /accounts/{account_id}/queues/{queue_id}`
     ///
     /// Updates a Queue.
-    pub fn update_queue_patch(
+    pub fn edit_queue(
         &self,
         account_id: &str,
         queue_id: &str,
@@ -581,7 +581,7 @@ crate::runtime::object!(
     string, modified_at : "modified_at" => string, name : "name" => string, source :
     "source" => map }
 );
-/// Used by [`QueueApi::create_queue`], [`QueueApi::list_queues`], [`QueueApi::update_queue`], [`QueueApi::update_queue_patch`], [`QueueApi::get_queue`], [`QueueApi::purge_queue`].
+/// Used by [`QueueApi::create_queue`], [`QueueApi::list_queues`], [`QueueApi::update_queue`], [`QueueApi::edit_queue`], [`QueueApi::get_queue`], [`QueueApi::purge_queue`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Queue {
     /// the document shows an array, the description an object

@@ -55,12 +55,12 @@ impl RadarLeakedCredentialChecksApi {
     /// `GET /radar/leaked_credential_checks/summary/compromised`
     ///
     /// Retrieves the distribution of HTTP authentication requests by compromised credential status.
-    pub fn get_http_authentication_requests_by_compromised_credential_status_summary(
+    pub fn get_http_authentication_requests_by_compromised_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
-                GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponse,
+                GetHttpAuthenticationRequestsByCompromisedSummaryResponse,
             >,
         >,
     > {
@@ -130,12 +130,12 @@ impl RadarLeakedCredentialChecksApi {
     /// `GET /radar/leaked_credential_checks/timeseries_groups/compromised`
     ///
     /// Retrieves the distribution of HTTP authentication requests by compromised credential status over time.
-    pub fn get_http_authentication_requests_by_compromised_credential_status_time_series(
+    pub fn get_http_authentication_requests_by_compromised_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
-                GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponse,
+                GetHttpAuthenticationRequestsByCompromisedTimeSeriesResponse,
             >,
         >,
     > {
@@ -155,7 +155,7 @@ impl RadarLeakedCredentialChecksApi {
     /// `GET /radar/leaked_credential_checks/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of HTTP authentication requests, grouped by the specified dimension over time.
-    pub fn get_time_series_distribution_of_http_authentication_requests_by_dimension(
+    pub fn get_http_authentication_requests_time_series_by_dimension(
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
@@ -186,7 +186,7 @@ crate::runtime::object!(
     HttpAuthenticationRequests { meta : "meta" => object, summary_0 : "summary_0" =>
     object }
 );
-/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_distribution_by_dimension`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_summary`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpAuthenticationRequestsMeta {
     /// `confidenceInfo`
@@ -288,23 +288,23 @@ crate::runtime::object!(
     HttpAuthenticationRequestsSummary0 { bot : "bot" => string, human : "human" => string
     }
 );
-/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_summary`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponse {
+pub struct GetHttpAuthenticationRequestsByCompromisedSummaryResponse {
     pub meta: ::std::option::Option<HttpAuthenticationRequestsMeta>,
     pub summary_0: ::std::option::Option<
-        GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponseSummary0,
+        GetHttpAuthenticationRequestsByCompromisedSummaryResponseSummary0,
     >,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponse { meta :
-    "meta" => object, summary_0 : "summary_0" => object }
+    GetHttpAuthenticationRequestsByCompromisedSummaryResponse { meta : "meta" => object,
+    summary_0 : "summary_0" => object }
 );
-/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_summary`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponseSummary0 {
+pub struct GetHttpAuthenticationRequestsByCompromisedSummaryResponseSummary0 {
     /// `CLEAN`
     pub clean: ::std::option::Option<::std::string::String>,
     /// `COMPROMISED`
@@ -313,8 +313,8 @@ pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResp
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsByCompromisedCredentialStatusSummaryResponseSummary0 {
-    clean : "CLEAN" => string, compromised : "COMPROMISED" => string }
+    GetHttpAuthenticationRequestsByCompromisedSummaryResponseSummary0 { clean : "CLEAN"
+    => string, compromised : "COMPROMISED" => string }
 );
 /// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -346,7 +346,7 @@ crate::runtime::object!(
     GetHttpAuthenticationRequestsByBotClassTimeSeriesResponse { meta : "meta" => object,
     serie_0 : "serie_0" => object }
 );
-/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_time_series`], [`RadarLeakedCredentialChecksApi::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_bot_class_time_series`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_time_series`], [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_time_series_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseMeta {
     /// `aggInterval`
@@ -387,25 +387,25 @@ crate::runtime::object!(
     GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseSerie0 { bot : "bot" =>
     strings, human : "human" => strings, timestamps : "timestamps" => strings }
 );
-/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_time_series`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponse {
+pub struct GetHttpAuthenticationRequestsByCompromisedTimeSeriesResponse {
     pub meta: ::std::option::Option<
         GetHttpAuthenticationRequestsByBotClassTimeSeriesResponseMeta,
     >,
     pub serie_0: ::std::option::Option<
-        GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponseSerie0,
+        GetHttpAuthenticationRequestsByCompromisedTimeSeriesResponseSerie0,
     >,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponse { meta :
-    "meta" => object, serie_0 : "serie_0" => object }
+    GetHttpAuthenticationRequestsByCompromisedTimeSeriesResponse { meta : "meta" =>
+    object, serie_0 : "serie_0" => object }
 );
-/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_credential_status_time_series`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_by_compromised_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponseSerie0 {
+pub struct GetHttpAuthenticationRequestsByCompromisedTimeSeriesResponseSerie0 {
     /// `CLEAN`
     pub clean: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `COMPROMISED`
@@ -415,11 +415,11 @@ pub struct GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesR
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpAuthenticationRequestsByCompromisedCredentialStatusTimeSeriesResponseSerie0 {
-    clean : "CLEAN" => strings, compromised : "COMPROMISED" => strings, timestamps :
-    "timestamps" => strings }
+    GetHttpAuthenticationRequestsByCompromisedTimeSeriesResponseSerie0 { clean : "CLEAN"
+    => strings, compromised : "COMPROMISED" => strings, timestamps : "timestamps" =>
+    strings }
 );
-/// Used by [`RadarLeakedCredentialChecksApi::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_time_series_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeSeriesDistribution {
     pub meta: ::std::option::Option<
@@ -432,7 +432,7 @@ pub struct TimeSeriesDistribution {
 crate::runtime::object!(
     TimeSeriesDistribution { meta : "meta" => object, serie_0 : "serie_0" => object }
 );
-/// Used by [`RadarLeakedCredentialChecksApi::get_time_series_distribution_of_http_authentication_requests_by_dimension`].
+/// Used by [`RadarLeakedCredentialChecksApi::get_http_authentication_requests_time_series_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TimeSeriesDistributionSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,

@@ -243,7 +243,7 @@ impl SecurityCenterInsightsApi {
     /// Archives Security Center Insight
     ///
     /// `PUT /accounts/{account_id}/security-center/insights/{issue_id}/dismiss`
-    pub fn archive_security_center_insight_security_center_insights(
+    pub fn archive_security_center_insight_insights(
         &self,
         account_id: &str,
         issue_id: &str,

@@ -192,11 +192,11 @@ impl TunnelRoutingApi {
     /// `PATCH /accounts/{account_id}/teamnet/routes/{route_id}`
     ///
     /// Updates an existing private network route in an account. The fields that are meant to be updated should be provided in the body of the request.
-    pub fn update_tunnel_route_patch(
+    pub fn edit_tunnel_route(
         &self,
         account_id: &str,
         route_id: &str,
-        body: &UpdateTunnelRoutePatchBody,
+        body: &EditTunnelRouteBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TunnelRoute>>,
     > {
@@ -242,7 +242,7 @@ impl TunnelRoutingApi {
     /// `DELETE /accounts/{account_id}/teamnet/routes/{route_id}`
     ///
     /// Deletes a private network route from an account.
-    pub fn delete_tunnel_route_delete(
+    pub fn delete_tunnel_route_by_id(
         &self,
         account_id: &str,
         route_id: &str,
@@ -262,7 +262,7 @@ impl TunnelRoutingApi {
         )
     }
 }
-/// Used by [`TunnelRoutingApi::create_tunnel_route`], [`TunnelRoutingApi::create_tunnel_route_network`], [`TunnelRoutingApi::update_tunnel_route`], [`TunnelRoutingApi::delete_tunnel_route`], [`TunnelRoutingApi::update_tunnel_route_patch`], [`TunnelRoutingApi::get_tunnel_route`], [`TunnelRoutingApi::delete_tunnel_route_delete`].
+/// Used by [`TunnelRoutingApi::create_tunnel_route`], [`TunnelRoutingApi::create_tunnel_route_network`], [`TunnelRoutingApi::update_tunnel_route`], [`TunnelRoutingApi::delete_tunnel_route`], [`TunnelRoutingApi::edit_tunnel_route`], [`TunnelRoutingApi::get_tunnel_route`], [`TunnelRoutingApi::delete_tunnel_route_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TunnelRoute {
     /// Optional remark describing the route
@@ -487,9 +487,9 @@ crate::runtime::object!(
     DeleteTunnelRouteQuery { virtual_network_id : "virtual_network_id" => string,
     tun_type : "tun_type" => choice, tunnel_id : "tunnel_id" => string }
 );
-/// Used by [`TunnelRoutingApi::update_tunnel_route_patch`].
+/// Used by [`TunnelRoutingApi::edit_tunnel_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateTunnelRoutePatchBody {
+pub struct EditTunnelRouteBody {
     /// Optional remark describing the route
     pub comment: ::std::option::Option<::std::string::String>,
     /// The private IPv4 or IPv6 range connected by the route, in CIDR notation
@@ -500,8 +500,8 @@ pub struct UpdateTunnelRoutePatchBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateTunnelRoutePatchBody { comment : "comment" => string, network : "network" =>
-    string, virtual_network_id : "virtual_network_id" => string }
+    EditTunnelRouteBody { comment : "comment" => string, network : "network" => string,
+    virtual_network_id : "virtual_network_id" => string }
 );
 impl crate::runtime::TypedQuery for DeleteTunnelRouteQuery {}
 impl crate::runtime::TypedQuery for GetTunnelRouteByIpQuery {}

@@ -214,7 +214,7 @@ impl WorkersKvNamespaceApi {
     /// `POST /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk/delete`
     ///
     /// Remove multiple KV pairs from the namespace. Body should be an array of up to 10,000 keys to be removed.
-    pub fn delete_multiple_key_value_pairs_delete(
+    pub fn bulk_delete_key_value_pairs(
         &self,
         account_id: &str,
         namespace_id: &str,
@@ -425,7 +425,7 @@ crate::runtime::object!(
     Namespace { id : "id" => string, supports_url_encoding : "supports_url_encoding" =>
     boolean, title : "title" => string }
 );
-/// Used by [`WorkersKvNamespaceApi::write_multiple_key_value_pairs`], [`WorkersKvNamespaceApi::delete_multiple_key_value_pairs`], [`WorkersKvNamespaceApi::delete_multiple_key_value_pairs_delete`].
+/// Used by [`WorkersKvNamespaceApi::write_multiple_key_value_pairs`], [`WorkersKvNamespaceApi::delete_multiple_key_value_pairs`], [`WorkersKvNamespaceApi::bulk_delete_key_value_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WriteMultipleKeyValuePairsResponse {
     pub successful_key_count: ::std::option::Option<f64>,

@@ -208,7 +208,7 @@ impl ZoneLevelAccessApplicationsApi {
     /// `PATCH /zones/{zone_id}/access/apps/{app_id}/settings`
     ///
     /// Updates application settings.
-    pub fn update_application_settings_patch(
+    pub fn edit_application_settings(
         &self,
         zone_id: &str,
         app_id: &str,
@@ -1135,7 +1135,7 @@ pub struct DeleteAccessApplicationResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteAccessApplicationResponse { id : "id" => string });
-/// Used by [`ZoneLevelAccessApplicationsApi::update_application_settings`], [`ZoneLevelAccessApplicationsApi::update_application_settings_patch`].
+/// Used by [`ZoneLevelAccessApplicationsApi::update_application_settings`], [`ZoneLevelAccessApplicationsApi::edit_application_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApplicationSettings {
     pub allow_iframe: ::std::option::Option<bool>,

@@ -3281,20 +3281,20 @@ pub const PROBES: &[Probe] = &[
     },
     Probe {
         area: "event",
-        method: "read_event_get",
+        method: "get_event",
         path: "/accounts/{account_id}/cloudforce-one/events/{event_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(client.event().read_event_get(args.path(0), args.path(1)).send_with_meta().await)
+            done(client.event().get_event(args.path(0), args.path(1)).send_with_meta().await)
         }),
     },
     Probe {
         area: "event",
-        method: "read_raw_event_get",
+        method: "get_raw_event",
         path: "/accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(client.event().read_raw_event_get(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
+            done(client.event().get_raw_event(args.path(0), args.path(1), args.path(2)).send_with_meta().await)
         }),
     },
     Probe {
@@ -7418,11 +7418,11 @@ pub const PROBES: &[Probe] = &[
     },
     Probe {
         area: "radar_leaked_credential_checks",
-        method: "get_http_authentication_requests_by_compromised_credential_status_summary",
+        method: "get_http_authentication_requests_by_compromised_summary",
         path: "/radar/leaked_credential_checks/summary/compromised",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(client.radar_leaked_credential_checks().get_http_authentication_requests_by_compromised_credential_status_summary().send_with_meta().await)
+            done(client.radar_leaked_credential_checks().get_http_authentication_requests_by_compromised_summary().send_with_meta().await)
         }),
     },
     Probe {
@@ -7445,20 +7445,20 @@ pub const PROBES: &[Probe] = &[
     },
     Probe {
         area: "radar_leaked_credential_checks",
-        method: "get_http_authentication_requests_by_compromised_credential_status_time_series",
+        method: "get_http_authentication_requests_by_compromised_time_series",
         path: "/radar/leaked_credential_checks/timeseries_groups/compromised",
         envelope: true,
         call: |client, _args| Box::pin(async move {
-            done(client.radar_leaked_credential_checks().get_http_authentication_requests_by_compromised_credential_status_time_series().send_with_meta().await)
+            done(client.radar_leaked_credential_checks().get_http_authentication_requests_by_compromised_time_series().send_with_meta().await)
         }),
     },
     Probe {
         area: "radar_leaked_credential_checks",
-        method: "get_time_series_distribution_of_http_authentication_requests_by_dimension",
+        method: "get_http_authentication_requests_time_series_by_dimension",
         path: "/radar/leaked_credential_checks/timeseries_groups/{dimension}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            done(client.radar_leaked_credential_checks().get_time_series_distribution_of_http_authentication_requests_by_dimension(args.path(0)).send_with_meta().await)
+            done(client.radar_leaked_credential_checks().get_http_authentication_requests_time_series_by_dimension(args.path(0)).send_with_meta().await)
         }),
     },
     Probe {
