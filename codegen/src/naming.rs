@@ -490,17 +490,65 @@ pub fn singular(word: &str) -> String {
     }
 }
 
+/// A PascalCase name with its last word in the singular: `TopPools` →
+/// `TopPool`.
+pub fn singular_name(name: &str) -> String {
+    let at = name.rfind(|c: char| c.is_ascii_uppercase()).unwrap_or(0);
+    let (head, last) = name.split_at(at);
+    let lower = last.to_ascii_lowercase();
+    let one = singular(&lower);
+    if one == lower {
+        return name.to_owned();
+    }
+    format!("{head}{}", type_name(&one))
+}
+
+/// A one-word type name made specific to its area: the module's words
+/// (up to a preposition or `and`, without `deprecated` or `other`) in front,
+/// the last of them standing for the name when it is that word
+/// (`waf_rules`, `Rule` → `WafRule`; `zone`, `Status` → `ZoneStatus`;
+/// `zone`, `Zone` → `Zone`).
+pub fn area_specific(name: &str, module: &str) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    for word in module.trim_start_matches("r#").split('_') {
+        if PREPOSITIONS.contains(&word) || ARTICLES.contains(&word) || word == "and" {
+            break;
+        }
+        if !matches!(word, "deprecated" | "other" | "s" | "") {
+            words.push(word);
+        }
+    }
+    let lower = name.to_ascii_lowercase();
+    if let Some(last) = words.last() {
+        let stem = |w: &str| singular(w).trim_end_matches('s').to_owned();
+        if stem(last) == stem(&lower) {
+            let mut words: Vec<&str> = words.clone();
+            words.pop();
+            words.push(&lower);
+            return type_name(&words.join("_"));
+        }
+    }
+    format!("{}{name}", type_name(&words.join("_")))
+}
+
 /// `name` without the module's words in front, when they are there and
-/// something more than a generic word remains: in `zone`, `ZoneMeta` →
-/// `Meta`; `Zone` stays (nothing would remain), and so does `ZoneItem`.
+/// more than one word remains: in `zone`, `ZonePlanLimits` →
+/// `PlanLimits`; `Zone` stays (nothing would remain), and so do `ZoneMeta`
+/// and `ZoneItem` (a bare `Meta` would say nothing, and clash with every
+/// other area's): one word left is made [`area_specific`] (in `dex_rules`,
+/// `DexRulesRule` → `DexRule`).
 pub fn strip_module(name: &str, module: &str) -> String {
+    let module_snake = module;
     let module = type_name(module);
     match name.strip_prefix(module.as_str()) {
         Some(rest)
             if rest.starts_with(|c: char| c.is_ascii_uppercase())
-                && !matches!(rest, "Item" | "Response" | "Body" | "Query") =>
+                && rest.chars().filter(char::is_ascii_uppercase).count() > 1 =>
         {
             rest.to_owned()
+        }
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => {
+            area_specific(rest, &module_snake)
         }
         _ => name.to_owned(),
     }
@@ -548,6 +596,69 @@ pub fn with_method_verb(base: &str, http_method: &str) -> String {
     } else {
         format!("{verb}_{rest}")
     }
+}
+
+/// What several methods share a type for, as PascalCase words: the words
+/// every method's name has, in order, after its verb (compared in the
+/// singular), without prepositions. `create_access_policy` and
+/// `update_access_policy` → `AccessPolicy`; `insert_vectors`,
+/// `upsert_vectors` and `delete_vectors_by_identifier` → `Vectors`;
+/// `get_top_ases_by_http_requests` and
+/// `get_top_ases_by_http_requests_for_bot_class` → `TopAsesHttpRequests`.
+/// `None` when they share no word. The methods are taken in sorted order,
+/// so the order of the document decides nothing.
+pub fn shared_entity(methods: &[&str]) -> Option<String> {
+    let mut sorted: Vec<&str> = methods.to_vec();
+    sorted.sort_unstable();
+    let words = |method: &str| -> Vec<String> {
+        let mut words: Vec<String> = method
+            .trim_start_matches("r#")
+            .split('_')
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if words.len() > 1 && VERBS.contains(&imperative(&words[0]).as_str()) {
+            words.remove(0);
+        }
+        words
+    };
+    let mut common = words(sorted.first()?);
+    for method in &sorted[1..] {
+        common = common_words(&common, &words(method));
+    }
+    common.retain(|w| !PREPOSITIONS.contains(&w.as_str()) && !ARTICLES.contains(&w.as_str()));
+    let snake = common.join("_");
+    (!snake.is_empty() && snake.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .then(|| type_name(&snake))
+}
+
+/// The longest common subsequence of two lists of words, compared in the
+/// singular, with the words of `a`.
+fn common_words(a: &[String], b: &[String]) -> Vec<String> {
+    let same = |x: &String, y: &String| singular(x) == singular(y);
+    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            table[i][j] = if same(&a[i], &b[j]) {
+                table[i + 1][j + 1] + 1
+            } else {
+                table[i + 1][j].max(table[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        if same(&a[i], &b[j]) {
+            out.push(a[i].clone());
+            i += 1;
+            j += 1;
+        } else if table[i + 1][j] >= table[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
 }
 
 /// Module name for an area title; `None` when the title gives no identifier.
@@ -818,7 +929,9 @@ mod tests {
                 "{title}"
             );
         }
-        assert_eq!(strip_module("ZoneMeta", "zone"), "Meta");
+        assert_eq!(strip_module("ZoneMeta", "zone"), "ZoneMeta");
+        assert_eq!(strip_module("ZonePlanLimits", "zone"), "PlanLimits");
+        assert_eq!(strip_module("DexRulesRule", "dex_rules"), "DexRule");
         assert_eq!(strip_module("Zone", "zone"), "Zone");
         assert_eq!(strip_module("ZoneItem", "zone"), "ZoneItem");
         assert_eq!(strip_module("Zones", "zone"), "Zones");
@@ -834,6 +947,45 @@ mod tests {
             ["smart_shield"]
         );
         assert!(path_difference("/a/{b}", "/a/{c}").is_empty());
+        assert_eq!(
+            shared_entity(&["update_access_policy", "create_access_policy"]).as_deref(),
+            Some("AccessPolicy")
+        );
+        assert_eq!(
+            shared_entity(&[
+                "insert_vectors",
+                "upsert_vectors",
+                "delete_vectors_by_identifier"
+            ])
+            .as_deref(),
+            Some("Vectors")
+        );
+        assert_eq!(
+            shared_entity(&[
+                "get_top_ases_by_http_requests",
+                "get_top_ases_by_http_requests_for_bot_class"
+            ])
+            .as_deref(),
+            Some("TopAsesHttpRequests")
+        );
+        assert_eq!(
+            shared_entity(&["list_policies", "convert_policy_to_reusable_policy"]).as_deref(),
+            Some("Policy")
+        );
+        assert_eq!(shared_entity(&["get_a", "list_b"]), None);
+        assert_eq!(singular_name("TopPools"), "TopPool");
+        assert_eq!(area_specific("Rule", "waf_rules"), "WafRule");
+        assert_eq!(area_specific("Status", "zone"), "ZoneStatus");
+        assert_eq!(area_specific("Zone", "zone"), "Zone");
+        assert_eq!(
+            area_specific("Setting", "dns_settings_for_a_zone"),
+            "DnsSetting"
+        );
+        assert_eq!(
+            area_specific("Status", "zone_analytics_deprecated"),
+            "ZoneAnalyticsStatus"
+        );
+        assert_eq!(singular_name("DnsSettings"), "DnsSettings");
         assert_eq!(with_method_verb("update_queue", "PATCH"), "edit_queue");
         assert_eq!(with_method_verb("update_queue", "PUT"), "replace_queue");
         assert_eq!(with_method_verb("read_event", "GET"), "get_event");

@@ -347,7 +347,7 @@ fn odd_documents_warn_where_they_should() {
 }
 
 #[test]
-fn repeated_titles_take_what_differs_in_the_path_then_the_method() {
+fn repeated_titles_take_what_differs_in_the_path_then_the_methods_verb() {
     let mut text = String::from("# Zones\n");
     for (method, path) in [
         ("PUT", "/zones/{id}"),
@@ -368,11 +368,11 @@ fn repeated_titles_take_what_differs_in_the_path_then_the_method() {
         names,
         [
             "update_zone",
-            "update_zone_patch",
+            "edit_zone",
             "update_zone_other",
-            "update_zone_put",
-            "update_zone_get",
-            "update_zone_patch_get"
+            "replace_zone",
+            "get_zone",
+            "update_zone_patch"
         ]
     );
     valid(&text);

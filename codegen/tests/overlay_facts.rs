@@ -732,7 +732,8 @@ fn the_walk_catches_what_it_should() {
         (
             "zone",
             |a| {
-                let Some(TypeDef::Enum(status)) = a.types.iter_mut().find(|t| t.name() == "Status")
+                let Some(TypeDef::Enum(status)) =
+                    a.types.iter_mut().find(|t| t.name() == "ZoneStatus")
                 else {
                     panic!("the zone status enum")
                 };
@@ -740,7 +741,7 @@ fn the_walk_catches_what_it_should() {
                 gone.wire_name = "deleted".into();
                 status.variants.push(gone);
             },
-            "GET /zones query ZoneQuery.status: `Status` has the value `deleted`, which the description does not list",
+            "GET /zones query ZoneQuery.status: `ZoneStatus` has the value `deleted`, which the description does not list",
         ),
         (
             "dns-records-for-a-zone",

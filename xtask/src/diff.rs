@@ -16,6 +16,9 @@ pub enum Old {
     Base(String),
     /// Another folder.
     Dir(PathBuf),
+    /// The API listing (`API.md`) as committed at this git revision: what
+    /// users had, whatever generator wrote it.
+    Listing(String),
 }
 
 /// How the report is printed.
@@ -42,16 +45,18 @@ impl Format {
 pub struct DiffArgs {
     pub old: Old,
     pub spec: PathBuf,
+    /// The client's `API.md`, for [`Old::Listing`].
+    pub listing: PathBuf,
     pub format: Format,
 }
 
 /// Prints the report on stdout; `Ok(true)` when something breaks.
 pub fn run(args: &DiffArgs) -> Result<bool, String> {
-    let old_sources = match &args.old {
-        Old::Base(revision) => read_at_revision(&args.spec, revision)?,
-        Old::Dir(dir) => crate::read_sources(dir)?,
+    let old = match &args.old {
+        Old::Base(revision) => surface(&read_at_revision(&args.spec, revision)?, "old")?,
+        Old::Dir(dir) => surface(&crate::read_sources(dir)?, "old")?,
+        Old::Listing(revision) => listing_at_revision(&args.listing, revision)?,
     };
-    let old = surface(&old_sources, "old")?;
     let new = surface(&crate::read_sources(&args.spec)?, "new")?;
     let report = codegen::surface::diff(&old, &new);
     let text = match args.format {
@@ -98,6 +103,21 @@ pub fn check_summary(listing: &Path, old: Option<&str>, new: &str) -> String {
         ),
         (_, Err(diags)) => format!("internal error: the new API listing does not read:\n{diags}\n"),
     }
+}
+
+/// The API listing `listing` as committed at `revision`, read back.
+fn listing_at_revision(listing: &Path, revision: &str) -> Result<Surface, String> {
+    let shown = crate::display_path(listing);
+    let dir = listing.parent().unwrap_or(Path::new("."));
+    let name = listing
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let text = git(dir, &["show", &format!("{revision}:./{name}")], None)
+        .map_err(|err| format!("error: cannot read {shown} at `{revision}`: {err}"))?;
+    let source =
+        SourceFile::from_bytes(format!("{revision}:{shown}"), &text).map_err(|d| d.to_string())?;
+    Surface::parse(&source).map_err(|diags| format!("{diags}"))
 }
 
 /// Reads the `*.md` documents of `dir` as committed at `revision`, with

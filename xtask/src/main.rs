@@ -6,10 +6,11 @@
 //! - `check [--spec DIR] [--out CRATE_DIR] [--deny-warnings]`: exits 1 with a
 //!   diff when the checked-in client is not what `generate` would write,
 //!   headed by the API change report from the checked-in `API.md`.
-//! - `diff [--base GIT_REF | --old DIR] [--spec DIR] [--format text|markdown|json]`:
+//! - `diff [--base GIT_REF | --old DIR | --listing GIT_REF] [--spec DIR] [--format text|markdown|json]`:
 //!   prints the API change report from the old docs (`--spec` at `GIT_REF`,
-//!   default `HEAD`, or `DIR`) to the docs in `--spec`; exits 3 when
-//!   something breaks.
+//!   default `HEAD`, or `DIR`), or from the `API.md` committed at
+//!   `GIT_REF` (which shows what a generator change renames), to the docs in
+//!   `--spec`; exits 3 when something breaks.
 //!
 //! - `corpus [--spec DIR]... [--out DIR] [--timings]`: generates folders of
 //!   docs (default: the shared corpus) into a scratch crate with a feature per
@@ -63,6 +64,8 @@ options:
   --base GIT_REF     diff: the old docs are DIR as committed at GIT_REF
                      (default: HEAD)
   --old DIR          diff: the old docs are in another folder
+  --listing GIT_REF  diff: the old API is CRATE_DIR/API.md as committed at
+                     GIT_REF, so that the generator's own changes show too
   --format FORMAT    diff: text (default), markdown (release notes) or json
   --openapi FILE     overlay: the OpenAPI 3 description (JSON)
   --area NAME        overlay: only this area (the document's file stem, e.g.
@@ -177,9 +180,10 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
             "--out" if !diff => parsed.out = value("--out")?.into(),
             "--deny-warnings" if mode.is_some() => parsed.deny_warnings = true,
             "--timings" if !diff => parsed.timings = true,
-            "--base" | "--old" if diff && old.is_some() => {
-                return Err("give one of `--base` and `--old`".to_owned());
+            "--base" | "--old" | "--listing" if diff && old.is_some() => {
+                return Err("give one of `--base`, `--old` and `--listing`".to_owned());
             }
+            "--listing" if diff => old = Some(diff::Old::Listing(value("--listing")?)),
             "--base" if diff => old = Some(diff::Old::Base(value("--base")?)),
             "--old" if diff => old = Some(diff::Old::Dir(value("--old")?.into())),
             "--format" if diff => {
@@ -196,6 +200,7 @@ fn parse_args(args: &[String]) -> Result<Option<Command>, String> {
         None if diff => Command::Diff(diff::DiffArgs {
             old: old.unwrap_or_else(|| diff::Old::Base("HEAD".to_owned())),
             spec: parsed.spec,
+            listing: parsed.out.join(codegen::surface::API_LISTING),
             format,
         }),
         None => Command::Corpus(corpus::CorpusArgs {

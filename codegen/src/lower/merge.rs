@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::AreaLowering;
 use super::skeleton;
-use super::types::{NamedShape, Types, Variant};
+use super::types::{NamedShape, Types, Use, Variant};
 use crate::diagnostic::SourceFile;
 use crate::ir::{
     Endpoint, Field, Method, MultipartBody, PartDef, PartKind, PartName, Query, Response, Shape,
@@ -496,6 +496,9 @@ impl<'a> AreaLowering<'a> {
         let pascal = naming::type_name(&user);
         if let Some((source, body)) = patch.request_body {
             endpoint.request_body = self.body_type(source, body, &format!("{pascal}Body"), &user);
+            if let Some(ty) = &endpoint.request_body {
+                self.types.note_request(ty, &user, Use::Body);
+            }
         }
         if let Some((source, form)) = patch.multipart {
             endpoint.multipart = Some(self.multipart_body(source, form, &pascal, &user));
@@ -504,6 +507,7 @@ impl<'a> AreaLowering<'a> {
             let Some(ty) = self.body_type(source, query, &format!("{pascal}Query"), &user) else {
                 return;
             };
+            self.types.note_request(&ty, &user, Use::Query);
             let fields = match &ty {
                 TypeRef::Named(name) => self.types.defs.iter().find_map(|def| match def {
                     TypeDef::Struct(def) if def.name == *name => Some(&def.fields),

@@ -74,6 +74,7 @@ pub fn lower(inputs: &[Input<'_>]) -> (Api, Vec<Diagnostic>) {
             areas.push(area);
         }
     }
+    types::area_specific_names(&mut areas);
     (Api { areas }, diags)
 }
 
@@ -178,7 +179,9 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
             lowering.output(raw, &endpoint.rust_name, &endpoint.responses, &patch.names)
         };
         if let Output::Json { ty, .. } = &endpoint.output {
-            lowering.types.note_result(ty, &endpoint.title);
+            lowering
+                .types
+                .note_result(ty, &endpoint.title, &endpoint.rust_name);
         }
         endpoints.push(endpoint);
         patches.push(patch);

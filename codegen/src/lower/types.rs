@@ -11,11 +11,11 @@
 //! The provisional name is the fallback on a clash. Names the overlay gives
 //! are exact and never change.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::ir::{
-    EnumDef, EnumVariant, FieldDef, Presence, Shape, StructDef, TypeDef, TypeRef, UnionDef,
-    UnionVariant,
+    Area, EnumDef, EnumVariant, FieldDef, Output, PartKind, Presence, Shape, StructDef, TypeDef,
+    TypeRef, UnionDef, UnionVariant,
 };
 use crate::naming::{self, Namespace};
 
@@ -62,6 +62,19 @@ pub(super) struct Types {
     /// Per def: the endpoints it is the result of (title, and whether as the
     /// element of a list).
     results: Vec<Vec<(String, bool)>>,
+    /// Per def: the methods it is the result, body or query of, and how.
+    uses: Vec<Vec<(String, Use)>>,
+}
+
+/// How a method uses a type directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Use {
+    /// Its result, or the element of its list.
+    Result,
+    /// Its request body.
+    Body,
+    /// Its query.
+    Query,
 }
 
 impl Types {
@@ -75,6 +88,7 @@ impl Types {
             named,
             origins: Vec::new(),
             results: Vec::new(),
+            uses: Vec::new(),
         }
     }
 
@@ -117,11 +131,13 @@ impl Types {
         self.defs.push(def);
         self.origins.push(origin);
         self.results.push(Vec::new());
+        self.uses.push(Vec::new());
         self.defs.len() - 1
     }
 
-    /// Records that `ty` is the result of the endpoint titled `title`.
-    pub fn note_result(&mut self, ty: &TypeRef, title: &str) {
+    /// Records that `ty` is the result of the endpoint titled `title`,
+    /// whose method is `method`.
+    pub fn note_result(&mut self, ty: &TypeRef, title: &str, method: &str) {
         let (name, element) = match ty {
             TypeRef::Named(name) => (name, false),
             TypeRef::Vec(item) => match &**item {
@@ -136,7 +152,56 @@ impl Types {
         };
         if let Some(index) = self.defs.iter().position(|d| d.name() == name) {
             self.results[index].push((title.to_owned(), element));
+            self.uses[index].push((method.to_owned(), Use::Result));
         }
+    }
+
+    /// Records that `ty` is the request body or query (`how`) of `method`.
+    pub fn note_request(&mut self, ty: &TypeRef, method: &str, how: Use) {
+        let mut ty = ty;
+        while let TypeRef::Vec(item) | TypeRef::Option(item) = ty {
+            ty = item;
+        }
+        let TypeRef::Named(name) = ty else { return };
+        if let Some(index) = self.defs.iter().position(|d| d.name() == name) {
+            self.uses[index].push((method.to_owned(), how));
+        }
+    }
+
+    /// The name of a type that several methods use directly and whose
+    /// titles agree on no noun: what their names share
+    /// ([`naming::shared_entity`]), with `Body` or `Query` when that is
+    /// all they use it as; a result takes the bare noun, or `…Response`
+    /// when another type has it.
+    fn shared_name(
+        &self,
+        index: usize,
+        names: &Namespace,
+        nouns: &BTreeSet<&String>,
+    ) -> Option<String> {
+        let uses = &self.uses[index];
+        let mut methods: Vec<&str> = uses.iter().map(|(m, _)| m.as_str()).collect();
+        methods.sort_unstable();
+        methods.dedup();
+        if methods.len() < 2 {
+            return None;
+        }
+        let mut entity = naming::shared_entity(&methods)?;
+        let all = |how: Use| uses.iter().all(|(_, u)| *u == how);
+        // The elements of lists are each one thing.
+        if all(Use::Result) && self.results[index].iter().all(|(_, element)| *element) {
+            entity = naming::singular_name(&entity);
+        }
+        let candidates = if all(Use::Body) {
+            vec![format!("{entity}Body")]
+        } else if all(Use::Query) {
+            vec![format!("{entity}Query")]
+        } else {
+            vec![entity.clone(), format!("{entity}Response")]
+        };
+        candidates
+            .into_iter()
+            .find(|c| !names.contains(c) && !nouns.contains(c))
     }
 
     fn type_in(
@@ -443,32 +508,42 @@ impl Types {
                 winners.insert(*best, noun);
             }
         }
+        // The names the titles give, which a shared type's never takes.
+        let nouns: BTreeSet<&String> = winners.values().collect();
         let mut finals: Vec<String> = Vec::with_capacity(self.defs.len());
         for index in 0..self.defs.len() {
             let provisional = self.defs[index].name().to_owned();
-            let candidate = match &self.origins[index] {
-                Origin::Given => {
-                    finals.push(provisional);
-                    continue;
-                }
-                _ if !self.results[index].is_empty() => winners.get(&index).cloned(),
-                Origin::Field {
-                    parent,
-                    field,
-                    array,
-                } => {
-                    // The elements of `tags` are each a `Tag`.
-                    let field = field.trim_start_matches("r#");
-                    let field = if *array {
-                        naming::singular(field)
-                    } else {
-                        field.to_owned()
-                    };
-                    let name = format!("{}{}", finals[*parent], naming::type_name(&field));
-                    Some(naming::strip_module(&name, module))
-                }
-                Origin::Loose => None,
+            if let Origin::Given = &self.origins[index] {
+                finals.push(provisional);
+                continue;
+            }
+            // A result named by its titles; else, when several methods use
+            // it, what they share; else a field's type after its parent.
+            let by_title = if self.results[index].is_empty() {
+                None
+            } else {
+                winners.get(&index).cloned()
             };
+            let candidate = by_title
+                .or_else(|| self.shared_name(index, &names, &nouns))
+                .or_else(|| match &self.origins[index] {
+                    Origin::Field {
+                        parent,
+                        field,
+                        array,
+                    } => {
+                        // The elements of `tags` are each a `Tag`.
+                        let field = field.trim_start_matches("r#");
+                        let field = if *array {
+                            naming::singular(field)
+                        } else {
+                            field.to_owned()
+                        };
+                        let name = format!("{}{}", finals[*parent], naming::type_name(&field));
+                        Some(naming::strip_module(&name, module))
+                    }
+                    Origin::Given | Origin::Loose => None,
+                });
             let name = match candidate {
                 Some(candidate) if !names.contains(&candidate) => names.claim(&candidate, ""),
                 _ => names.claim(&provisional, ""),
@@ -558,5 +633,94 @@ pub(super) fn rename(ty: &mut TypeRef, renames: &BTreeMap<String, String>) {
         }
         TypeRef::Vec(item) | TypeRef::Option(item) => rename(item, renames),
         _ => {}
+    }
+}
+
+/// Area-specific names where bare ones collide: a one-word type name
+/// (`Status`, `Rule`) that more than one area declares takes its area's
+/// words in front (`zone::ZoneStatus`, `waf_rules::WafRule`), so that
+/// importing from several areas never clashes; the area's own noun keeps
+/// its name (`zone::Zone`). Run once every area is lowered.
+pub(super) fn area_specific_names(areas: &mut [Area]) {
+    let one_word = |name: &str| {
+        name.chars().filter(char::is_ascii_uppercase).count() == 1
+            && name.starts_with(|c: char| c.is_ascii_uppercase())
+    };
+    let mut declared: BTreeMap<String, usize> = BTreeMap::new();
+    for area in areas.iter() {
+        for def in &area.types {
+            if one_word(def.name()) {
+                *declared.entry(def.name().to_owned()).or_default() += 1;
+            }
+        }
+    }
+    for area in areas.iter_mut() {
+        let mut names = Namespace::with_reserved(&[area.handle.as_str()]);
+        for def in &area.types {
+            names.claim(def.name(), "");
+        }
+        let mut renames = BTreeMap::new();
+        for def in &area.types {
+            let name = def.name();
+            if !one_word(name) || declared.get(name).copied().unwrap_or_default() < 2 {
+                continue;
+            }
+            let specific = naming::area_specific(name, &area.module);
+            if specific != name && !names.contains(&specific) {
+                renames.insert(name.to_owned(), names.claim(&specific, ""));
+            }
+        }
+        if !renames.is_empty() {
+            rename_in_area(area, &renames);
+        }
+    }
+}
+
+/// Renames types of `area`, and every reference to them.
+fn rename_in_area(area: &mut Area, renames: &BTreeMap<String, String>) {
+    for def in &mut area.types {
+        match def {
+            TypeDef::Struct(def) => {
+                if let Some(new) = renames.get(&def.name) {
+                    def.name.clone_from(new);
+                }
+                for field in &mut def.fields {
+                    rename(&mut field.ty, renames);
+                }
+            }
+            TypeDef::Enum(def) => {
+                if let Some(new) = renames.get(&def.name) {
+                    def.name.clone_from(new);
+                }
+            }
+            TypeDef::Union(def) => {
+                if let Some(new) = renames.get(&def.name) {
+                    def.name.clone_from(new);
+                }
+                for variant in &mut def.variants {
+                    if let Some(new) = renames.get(&variant.ty) {
+                        variant.ty.clone_from(new);
+                    }
+                }
+            }
+        }
+    }
+    for endpoint in &mut area.endpoints {
+        if let Output::Json { ty, .. } = &mut endpoint.output {
+            rename(ty, renames);
+        }
+        if let Some(ty) = &mut endpoint.request_body {
+            rename(ty, renames);
+        }
+        if let Some(query) = &mut endpoint.query {
+            rename(&mut query.ty, renames);
+        }
+        if let Some(form) = &mut endpoint.multipart {
+            for part in &mut form.parts {
+                if let PartKind::Json(ty) = &mut part.kind {
+                    rename(ty, renames);
+                }
+            }
+        }
     }
 }

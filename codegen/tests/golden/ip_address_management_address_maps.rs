@@ -64,7 +64,7 @@ impl IpAddressManagementAddressMapsApi {
     pub fn list_address_maps(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAddressMapsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AddressMaps>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -86,7 +86,7 @@ impl IpAddressManagementAddressMapsApi {
         account_id: &str,
         address_map_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAddressMapsItem>>,
+        crate::runtime::Json<::std::option::Option<AddressMaps>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -345,7 +345,7 @@ crate::runtime::object!(
 );
 /// Used by [`IpAddressManagementAddressMapsApi::list_address_maps`], [`IpAddressManagementAddressMapsApi::update_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAddressMapsItem {
+pub struct AddressMaps {
     pub can_delete: ::std::option::Option<bool>,
     pub can_modify_ips: ::std::option::Option<bool>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -358,8 +358,8 @@ pub struct ListAddressMapsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAddressMapsItem { can_delete : "can_delete" => boolean, can_modify_ips :
-    "can_modify_ips" => boolean, created_at : "created_at" => string, default_sni :
-    "default_sni" => string, description : "description" => string, enabled : "enabled"
-    => boolean, id : "id" => string, modified_at : "modified_at" => string }
+    AddressMaps { can_delete : "can_delete" => boolean, can_modify_ips : "can_modify_ips"
+    => boolean, created_at : "created_at" => string, default_sni : "default_sni" =>
+    string, description : "description" => string, enabled : "enabled" => boolean, id :
+    "id" => string, modified_at : "modified_at" => string }
 );

@@ -80,11 +80,7 @@ impl MagicPcapCollectionApi {
     pub fn add_buckets_for_full_packet_captures(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<AddBucketsForFullPacketCapturesResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Buckets>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -104,9 +100,7 @@ impl MagicPcapCollectionApi {
     pub fn list_pcaps_bucket_ownership(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<AddBucketsForFullPacketCapturesResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<Buckets>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -126,11 +120,7 @@ impl MagicPcapCollectionApi {
     pub fn validate_buckets_for_full_packet_captures(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<AddBucketsForFullPacketCapturesResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Buckets>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -235,7 +225,7 @@ impl MagicPcapCollectionApi {
 }
 /// Used by [`MagicPcapCollectionApi::add_buckets_for_full_packet_captures`], [`MagicPcapCollectionApi::list_pcaps_bucket_ownership`], [`MagicPcapCollectionApi::validate_buckets_for_full_packet_captures`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AddBucketsForFullPacketCapturesResponse {
+pub struct Buckets {
     pub destination_conf: ::std::option::Option<::std::string::String>,
     pub filename: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -246,7 +236,7 @@ pub struct AddBucketsForFullPacketCapturesResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AddBucketsForFullPacketCapturesResponse { destination_conf : "destination_conf" =>
-    string, filename : "filename" => string, id : "id" => string, status : "status" =>
-    string, submitted : "submitted" => string, validated : "validated" => string }
+    Buckets { destination_conf : "destination_conf" => string, filename : "filename" =>
+    string, id : "id" => string, status : "status" => string, submitted : "submitted" =>
+    string, validated : "validated" => string }
 );

@@ -217,13 +217,13 @@ impl ZoneApi {
 /// Used by [`ZoneApi::create_zone`], [`ZoneApi::list_zones`], [`ZoneApi::edit_zone`], [`ZoneApi::zone_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Zone {
-    pub account: ::std::option::Option<Account>,
+    pub account: ::std::option::Option<ZoneAccount>,
     pub activated_on: ::std::option::Option<::std::string::String>,
     pub cname_suffix: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub development_mode: ::std::option::Option<f64>,
     pub id: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<Meta>,
+    pub meta: ::std::option::Option<ZoneMeta>,
     pub modified_on: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub name_servers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -232,7 +232,7 @@ pub struct Zone {
         ::std::vec::Vec<::std::string::String>,
     >,
     pub original_registrar: ::std::option::Option<::std::string::String>,
-    pub owner: ::std::option::Option<Owner>,
+    pub owner: ::std::option::Option<ZoneOwner>,
     pub paused: ::std::option::Option<bool>,
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub plan: ::std::option::Option<::serde_json::Value>,
@@ -262,16 +262,16 @@ crate::runtime::object!(
 );
 /// Used by [`ZoneApi::create_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Account {
+pub struct ZoneAccount {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Account { id : "id" => string, name : "name" => string });
+crate::runtime::object!(ZoneAccount { id : "id" => string, name : "name" => string });
 /// Used by [`ZoneApi::create_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Meta {
+pub struct ZoneMeta {
     pub cdn_only: ::std::option::Option<bool>,
     pub custom_certificate_quota: ::std::option::Option<i64>,
     pub dns_only: ::std::option::Option<bool>,
@@ -283,7 +283,7 @@ pub struct Meta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Meta { cdn_only : "cdn_only" => boolean, custom_certificate_quota :
+    ZoneMeta { cdn_only : "cdn_only" => boolean, custom_certificate_quota :
     "custom_certificate_quota" => integer, dns_only : "dns_only" => boolean,
     foundation_dns : "foundation_dns" => boolean, page_rule_quota : "page_rule_quota" =>
     integer, phishing_detected : "phishing_detected" => boolean, step : "step" => integer
@@ -291,7 +291,7 @@ crate::runtime::object!(
 );
 /// Used by [`ZoneApi::create_zone`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Owner {
+pub struct ZoneOwner {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -299,7 +299,7 @@ pub struct Owner {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Owner { id : "id" => string, name : "name" => string, r#type : "type" => string }
+    ZoneOwner { id : "id" => string, name : "name" => string, r#type : "type" => string }
 );
 /// Used by [`ZoneApi::delete_zone`], [`ZoneApi::rerun_activation_check`], [`ZoneApi::purge_cached_content`].
 #[derive(Debug, Clone, PartialEq, Default)]

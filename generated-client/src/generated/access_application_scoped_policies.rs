@@ -43,7 +43,7 @@ impl AccessApplicationScopedPoliciesApi {
         &self,
         account_id: &str,
         app_id: &str,
-        body: &CreateAccessApplicationPolicyBody,
+        body: &AccessApplicationPolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessApplicationPolicy>>,
     > {
@@ -70,9 +70,7 @@ impl AccessApplicationScopedPoliciesApi {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListAccessApplicationPoliciesItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AccessApplicationPolicyResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -96,7 +94,7 @@ impl AccessApplicationScopedPoliciesApi {
         account_id: &str,
         app_id: &str,
         policy_id: &str,
-        body: &CreateAccessApplicationPolicyBody,
+        body: &AccessApplicationPolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessApplicationPolicy>>,
     > {
@@ -181,9 +179,7 @@ impl AccessApplicationScopedPoliciesApi {
         account_id: &str,
         app_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListAccessApplicationPoliciesItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AccessApplicationPolicyResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -697,7 +693,7 @@ impl AccessApplicationPolicyApprovalGroup {
 }
 /// Used by [`AccessApplicationScopedPoliciesApi::list_access_application_policies`], [`AccessApplicationScopedPoliciesApi::convert_access_application_policy_to_reusable_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAccessApplicationPoliciesItem {
+pub struct AccessApplicationPolicyResponse {
     /// The order of execution for this policy
     pub precedence: ::std::option::Option<i64>,
     pub approval_groups: ::std::option::Option<
@@ -730,7 +726,7 @@ pub struct ListAccessApplicationPoliciesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccessApplicationPoliciesItem { precedence : "precedence" => integer,
+    AccessApplicationPolicyResponse { precedence : "precedence" => integer,
     approval_groups : "approval_groups" => objects, approval_required :
     "approval_required" => boolean, created_at : "created_at" => string, decision :
     "decision" => choice, exclude : "exclude" => objects, id : "id" => string, include :
@@ -751,7 +747,7 @@ pub struct DeleteAccessApplicationPolicyResponse {
 crate::runtime::object!(DeleteAccessApplicationPolicyResponse { id : "id" => string });
 /// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`], [`AccessApplicationScopedPoliciesApi::update_access_application_policy`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateAccessApplicationPolicyBody {
+pub struct AccessApplicationPolicyBody {
     /// The order of execution for this policy
     pub precedence: ::std::option::Option<i64>,
     pub approval_groups: ::std::option::Option<
@@ -778,16 +774,16 @@ pub struct CreateAccessApplicationPolicyBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccessApplicationPolicyBody { precedence : "precedence" => integer,
-    approval_groups : "approval_groups" => objects, approval_required :
-    "approval_required" => boolean, decision : "decision" must => choice, exclude :
-    "exclude" => objects, include : "include" => objects, isolation_required :
-    "isolation_required" => boolean, name : "name" required => string,
-    purpose_justification_prompt : "purpose_justification_prompt" => string,
-    purpose_justification_required : "purpose_justification_required" => boolean, require
-    : "require" => objects, session_duration : "session_duration" => string }
+    AccessApplicationPolicyBody { precedence : "precedence" => integer, approval_groups :
+    "approval_groups" => objects, approval_required : "approval_required" => boolean,
+    decision : "decision" must => choice, exclude : "exclude" => objects, include :
+    "include" => objects, isolation_required : "isolation_required" => boolean, name :
+    "name" required => string, purpose_justification_prompt :
+    "purpose_justification_prompt" => string, purpose_justification_required :
+    "purpose_justification_required" => boolean, require : "require" => objects,
+    session_duration : "session_duration" => string }
 );
-impl CreateAccessApplicationPolicyBody {
+impl AccessApplicationPolicyBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         decision: AccessApplicationPolicyDecision,

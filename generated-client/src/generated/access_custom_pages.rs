@@ -39,7 +39,7 @@ impl AccessCustomPagesApi {
     pub fn create_custom_page(
         &self,
         account_id: &str,
-        body: &GetCustomPageResponse,
+        body: &CustomPageResponse,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CustomPage>>,
     > {
@@ -84,7 +84,7 @@ impl AccessCustomPagesApi {
         &self,
         account_id: &str,
         custom_page_id: &str,
-        body: &GetCustomPageResponse,
+        body: &CustomPageResponse,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CustomPage>>,
     > {
@@ -111,7 +111,7 @@ impl AccessCustomPagesApi {
         account_id: &str,
         custom_page_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetCustomPageResponse>>,
+        crate::runtime::Json<::std::option::Option<CustomPageResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -242,7 +242,7 @@ impl ::std::fmt::Display for CustomPageType {
 }
 /// Used by [`AccessCustomPagesApi::get_custom_page`], [`AccessCustomPagesApi::create_custom_page`], [`AccessCustomPagesApi::update_custom_page`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetCustomPageResponse {
+pub struct CustomPageResponse {
     /// Number of apps the custom page is assigned to
     pub app_count: ::std::option::Option<i64>,
     /// RFC 3339 date-time
@@ -261,12 +261,12 @@ pub struct GetCustomPageResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCustomPageResponse { app_count : "app_count" => integer, created_at : "created_at"
-    => string, custom_html : "custom_html" => string, name : "name" required => string,
+    CustomPageResponse { app_count : "app_count" => integer, created_at : "created_at" =>
+    string, custom_html : "custom_html" => string, name : "name" required => string,
     r#type : "type" => choice, uid : "uid" => string, updated_at : "updated_at" => string
     }
 );
-impl GetCustomPageResponse {
+impl CustomPageResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(
         custom_html: impl ::std::convert::Into<::std::string::String>,

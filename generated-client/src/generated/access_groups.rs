@@ -39,7 +39,7 @@ impl AccessGroupsApi {
     pub fn create_access_group(
         &self,
         account_id: &str,
-        body: &CreateAccessGroupBody,
+        body: &AccessGroupBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessGroup>>,
     > {
@@ -84,7 +84,7 @@ impl AccessGroupsApi {
         &self,
         account_id: &str,
         group_id: &str,
-        body: &CreateAccessGroupBody,
+        body: &AccessGroupBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessGroup>>,
     > {
@@ -536,7 +536,7 @@ pub struct DeleteAccessGroupResponse {
 crate::runtime::object!(DeleteAccessGroupResponse { id : "id" => string });
 /// Used by [`AccessGroupsApi::create_access_group`], [`AccessGroupsApi::update_access_group`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateAccessGroupBody {
+pub struct AccessGroupBody {
     pub exclude: ::std::option::Option<::std::vec::Vec<AccessGroupExclude>>,
     pub include: ::std::option::Option<::std::vec::Vec<AccessGroupExclude>>,
     /// Whether this is the default group
@@ -548,11 +548,11 @@ pub struct CreateAccessGroupBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccessGroupBody { exclude : "exclude" => objects, include : "include" =>
-    objects, is_default : "is_default" => boolean, name : "name" required => string,
-    require : "require" => objects }
+    AccessGroupBody { exclude : "exclude" => objects, include : "include" => objects,
+    is_default : "is_default" => boolean, name : "name" required => string, require :
+    "require" => objects }
 );
-impl CreateAccessGroupBody {
+impl AccessGroupBody {
     /// A value with the required fields set and the others empty.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {

@@ -84,9 +84,7 @@ impl AccessMtlsAuthenticationApi {
         &self,
         account_id: &str,
         body: &UpdateMtlsCertificateHostnameSettingsBody,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<UpdateMtlsCertificateHostnameSettingsItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<MtlsHostnameSettings>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -107,9 +105,7 @@ impl AccessMtlsAuthenticationApi {
     pub fn list_mtls_hostname_settings(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<UpdateMtlsCertificateHostnameSettingsItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<MtlsHostnameSettings>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -226,7 +222,7 @@ crate::runtime::object!(
 );
 /// Used by [`AccessMtlsAuthenticationApi::update_mtls_certificate_hostname_settings`], [`AccessMtlsAuthenticationApi::list_mtls_hostname_settings`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct UpdateMtlsCertificateHostnameSettingsItem {
+pub struct MtlsHostnameSettings {
     /// Request client certificates for this hostname in China
     pub china_network: ::std::option::Option<bool>,
     /// Client Certificate Forwarding is a feature that takes the client cert provided by the eyeball to…
@@ -237,11 +233,11 @@ pub struct UpdateMtlsCertificateHostnameSettingsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMtlsCertificateHostnameSettingsItem { china_network : "china_network" =>
-    boolean, client_certificate_forwarding : "client_certificate_forwarding" => boolean,
-    hostname : "hostname" => string }
+    MtlsHostnameSettings { china_network : "china_network" => boolean,
+    client_certificate_forwarding : "client_certificate_forwarding" => boolean, hostname
+    : "hostname" => string }
 );
-impl UpdateMtlsCertificateHostnameSettingsItem {
+impl MtlsHostnameSettings {
     /// A value with the required fields set and the others empty.
     pub fn new(
         china_network: bool,
@@ -302,9 +298,7 @@ impl AddMtlsCertificateBody {
 /// Used by [`AccessMtlsAuthenticationApi::update_mtls_certificate_hostname_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMtlsCertificateHostnameSettingsBody {
-    pub settings: ::std::option::Option<
-        ::std::vec::Vec<UpdateMtlsCertificateHostnameSettingsItem>,
-    >,
+    pub settings: ::std::option::Option<::std::vec::Vec<MtlsHostnameSettings>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }

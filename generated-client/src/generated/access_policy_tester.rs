@@ -63,7 +63,9 @@ impl AccessPolicyTesterApi {
         &self,
         account_id: &str,
         policy_test_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccessPolicyTesterStatus>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -113,7 +115,7 @@ crate::runtime::object!(
 );
 /// Used by [`AccessPolicyTesterApi::get_status_of_access_policy_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Status {
+pub struct AccessPolicyTesterStatus {
     pub id: ::std::option::Option<::std::string::String>,
     pub percent_approved: ::std::option::Option<i64>,
     pub percent_blocked: ::std::option::Option<i64>,
@@ -128,12 +130,12 @@ pub struct Status {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Status { id : "id" => string, percent_approved : "percent_approved" => integer,
-    percent_blocked : "percent_blocked" => integer, percent_errored : "percent_errored"
-    => integer, percent_users_processed : "percent_users_processed" => integer, status :
-    "status" => string, total_users : "total_users" => integer, users_approved :
-    "users_approved" => integer, users_blocked : "users_blocked" => integer,
-    users_errored : "users_errored" => integer }
+    AccessPolicyTesterStatus { id : "id" => string, percent_approved : "percent_approved"
+    => integer, percent_blocked : "percent_blocked" => integer, percent_errored :
+    "percent_errored" => integer, percent_users_processed : "percent_users_processed" =>
+    integer, status : "status" => string, total_users : "total_users" => integer,
+    users_approved : "users_approved" => integer, users_blocked : "users_blocked" =>
+    integer, users_errored : "users_errored" => integer }
 );
 /// Used by [`AccessPolicyTesterApi::get_access_policy_test_users_page`].
 #[derive(Debug, Clone, PartialEq, Default)]

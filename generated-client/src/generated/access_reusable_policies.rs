@@ -39,7 +39,7 @@ impl AccessReusablePoliciesApi {
     pub fn create_access_reusable_policy(
         &self,
         account_id: &str,
-        body: &CreateAccessReusablePolicyBody,
+        body: &AccessReusablePolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessReusablePolicy>>,
     > {
@@ -84,7 +84,7 @@ impl AccessReusablePoliciesApi {
         &self,
         account_id: &str,
         policy_id: &str,
-        body: &CreateAccessReusablePolicyBody,
+        body: &AccessReusablePolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessReusablePolicy>>,
     > {
@@ -699,7 +699,7 @@ pub struct DeleteAccessReusablePolicyResponse {
 crate::runtime::object!(DeleteAccessReusablePolicyResponse { id : "id" => string });
 /// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`], [`AccessReusablePoliciesApi::update_access_reusable_policy`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateAccessReusablePolicyBody {
+pub struct AccessReusablePolicyBody {
     pub approval_groups: ::std::option::Option<
         ::std::vec::Vec<AccessReusablePolicyApprovalGroup>,
     >,
@@ -724,7 +724,7 @@ pub struct CreateAccessReusablePolicyBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccessReusablePolicyBody { approval_groups : "approval_groups" => objects,
+    AccessReusablePolicyBody { approval_groups : "approval_groups" => objects,
     approval_required : "approval_required" => boolean, decision : "decision" must =>
     choice, exclude : "exclude" => objects, include : "include" => objects,
     isolation_required : "isolation_required" => boolean, name : "name" required =>
@@ -732,7 +732,7 @@ crate::runtime::object!(
     purpose_justification_required : "purpose_justification_required" => boolean, require
     : "require" => objects, session_duration : "session_duration" => string }
 );
-impl CreateAccessReusablePolicyBody {
+impl AccessReusablePolicyBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         decision: AccessReusablePolicyDecision,

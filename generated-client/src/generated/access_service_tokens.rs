@@ -41,7 +41,7 @@ impl AccessServiceTokensApi {
         account_id: &str,
         body: &CreateServiceTokenBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateServiceTokenResponse>>,
+        crate::runtime::Json<::std::option::Option<ServiceTokenResponse>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -184,7 +184,7 @@ impl AccessServiceTokensApi {
         account_id: &str,
         service_token_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateServiceTokenResponse>>,
+        crate::runtime::Json<::std::option::Option<ServiceTokenResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -202,7 +202,7 @@ impl AccessServiceTokensApi {
 }
 /// Used by [`AccessServiceTokensApi::create_service_token`], [`AccessServiceTokensApi::rotate_service_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateServiceTokenResponse {
+pub struct ServiceTokenResponse {
     /// The Client ID for the service token
     pub client_id: ::std::option::Option<::std::string::String>,
     /// The Client Secret for the service token
@@ -221,7 +221,7 @@ pub struct CreateServiceTokenResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateServiceTokenResponse { client_id : "client_id" => string, client_secret :
+    ServiceTokenResponse { client_id : "client_id" => string, client_secret :
     "client_secret" => string, created_at : "created_at" => string, duration : "duration"
     => string, id : "id" => string, name : "name" => string, updated_at : "updated_at" =>
     string }

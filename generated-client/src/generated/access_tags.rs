@@ -40,7 +40,9 @@ impl AccessTagsApi {
         &self,
         account_id: &str,
         body: &::std::string::String,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tag>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccessTag>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -61,7 +63,7 @@ impl AccessTagsApi {
     pub fn list_tags(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Tag>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AccessTag>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -83,7 +85,9 @@ impl AccessTagsApi {
         account_id: &str,
         tag_name: &str,
         body: &UpdateTagBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tag>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccessTag>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -106,7 +110,9 @@ impl AccessTagsApi {
         &self,
         account_id: &str,
         tag_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tag>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccessTag>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -146,7 +152,7 @@ impl AccessTagsApi {
 }
 /// Used by [`AccessTagsApi::create_tag`], [`AccessTagsApi::list_tags`], [`AccessTagsApi::update_tag`], [`AccessTagsApi::get_tag`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Tag {
+pub struct AccessTag {
     /// The number of applications that have this tag
     pub app_count: ::std::option::Option<i64>,
     /// RFC 3339 date-time
@@ -159,10 +165,10 @@ pub struct Tag {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tag { app_count : "app_count" => integer, created_at : "created_at" => string, name :
-    "name" required => string, updated_at : "updated_at" => string }
+    AccessTag { app_count : "app_count" => integer, created_at : "created_at" => string,
+    name : "name" required => string, updated_at : "updated_at" => string }
 );
-impl Tag {
+impl AccessTag {
     /// A value with the required fields set and the others empty.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {

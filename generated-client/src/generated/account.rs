@@ -38,7 +38,9 @@ impl AccountApi {
     pub fn get_account_limits(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Limits>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountLimits>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -53,13 +55,13 @@ impl AccountApi {
 }
 /// Used by [`AccountApi::get_account_limits`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Limits {
+pub struct AccountLimits {
     pub build_minutes_refresh_on: ::std::option::Option<::std::string::String>,
     pub has_reached_build_minutes_limit: ::std::option::Option<bool>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Limits { build_minutes_refresh_on : "build_minutes_refresh_on" => string,
+    AccountLimits { build_minutes_refresh_on : "build_minutes_refresh_on" => string,
     has_reached_build_minutes_limit : "has_reached_build_minutes_limit" => boolean }
 );

@@ -39,8 +39,10 @@ impl AccountLoadBalancerMonitorsApi {
     pub fn create_monitor(
         &self,
         account_id: &str,
-        body: &CreateMonitorBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
+        body: &MonitorBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountLoadBalancerMonitor>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -61,7 +63,7 @@ impl AccountLoadBalancerMonitorsApi {
     pub fn list_monitors(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Monitor>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AccountLoadBalancerMonitor>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -82,8 +84,10 @@ impl AccountLoadBalancerMonitorsApi {
         &self,
         account_id: &str,
         monitor_id: &str,
-        body: &CreateMonitorBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
+        body: &MonitorBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountLoadBalancerMonitor>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -106,8 +110,10 @@ impl AccountLoadBalancerMonitorsApi {
         &self,
         account_id: &str,
         monitor_id: &str,
-        body: &CreateMonitorBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
+        body: &MonitorBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountLoadBalancerMonitor>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -130,7 +136,9 @@ impl AccountLoadBalancerMonitorsApi {
         &self,
         account_id: &str,
         monitor_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountLoadBalancerMonitor>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -176,7 +184,7 @@ impl AccountLoadBalancerMonitorsApi {
         &self,
         account_id: &str,
         monitor_id: &str,
-        body: &CreateMonitorBody,
+        body: &MonitorBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PreviewMonitorResponse>>,
     > {
@@ -248,7 +256,7 @@ impl AccountLoadBalancerMonitorsApi {
 }
 /// Used by [`AccountLoadBalancerMonitorsApi::create_monitor`], [`AccountLoadBalancerMonitorsApi::list_monitors`], [`AccountLoadBalancerMonitorsApi::update_monitor`], [`AccountLoadBalancerMonitorsApi::patch_monitor`], [`AccountLoadBalancerMonitorsApi::monitor_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Monitor {
+pub struct AccountLoadBalancerMonitor {
     /// Do not validate the certificate when monitor use HTTPS
     pub allow_insecure: ::std::option::Option<bool>,
     /// To be marked unhealthy the monitored origin must fail this healthcheck N consecutive times
@@ -291,15 +299,15 @@ pub struct Monitor {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Monitor { allow_insecure : "allow_insecure" => boolean, consecutive_down :
-    "consecutive_down" => integer, consecutive_up : "consecutive_up" => integer,
-    created_on : "created_on" => string, description : "description" => string,
-    expected_body : "expected_body" => string, expected_codes : "expected_codes" =>
-    string, follow_redirects : "follow_redirects" => boolean, header : "header" => map,
-    id : "id" => string, interval : "interval" => integer, method : "method" => string,
-    modified_on : "modified_on" => string, path : "path" => string, port : "port" =>
-    integer, probe_zone : "probe_zone" => string, retries : "retries" => integer, timeout
-    : "timeout" => integer, r#type : "type" => choice }
+    AccountLoadBalancerMonitor { allow_insecure : "allow_insecure" => boolean,
+    consecutive_down : "consecutive_down" => integer, consecutive_up : "consecutive_up"
+    => integer, created_on : "created_on" => string, description : "description" =>
+    string, expected_body : "expected_body" => string, expected_codes : "expected_codes"
+    => string, follow_redirects : "follow_redirects" => boolean, header : "header" =>
+    map, id : "id" => string, interval : "interval" => integer, method : "method" =>
+    string, modified_on : "modified_on" => string, path : "path" => string, port : "port"
+    => integer, probe_zone : "probe_zone" => string, retries : "retries" => integer,
+    timeout : "timeout" => integer, r#type : "type" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -406,7 +414,7 @@ crate::runtime::object!(
 );
 /// Used by [`AccountLoadBalancerMonitorsApi::create_monitor`], [`AccountLoadBalancerMonitorsApi::update_monitor`], [`AccountLoadBalancerMonitorsApi::patch_monitor`], [`AccountLoadBalancerMonitorsApi::preview_monitor`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateMonitorBody {
+pub struct MonitorBody {
     /// Do not validate the certificate when monitor use HTTPS
     pub allow_insecure: ::std::option::Option<bool>,
     /// To be marked unhealthy the monitored origin must fail this healthcheck N consecutive times
@@ -444,7 +452,7 @@ pub struct CreateMonitorBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateMonitorBody { allow_insecure : "allow_insecure" => boolean, consecutive_down :
+    MonitorBody { allow_insecure : "allow_insecure" => boolean, consecutive_down :
     "consecutive_down" => integer, consecutive_up : "consecutive_up" => integer,
     description : "description" => string, expected_body : "expected_body" => string,
     expected_codes : "expected_codes" required => string, follow_redirects :
@@ -453,7 +461,7 @@ crate::runtime::object!(
     integer, probe_zone : "probe_zone" => string, retries : "retries" => integer, timeout
     : "timeout" => integer, r#type : "type" => choice }
 );
-impl CreateMonitorBody {
+impl MonitorBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         expected_codes: impl ::std::convert::Into<::std::string::String>,

@@ -40,7 +40,9 @@ impl AccountLoadBalancerPoolsApi {
         &self,
         account_id: &str,
         body: &CreatePoolBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountLoadBalancerPool>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -62,7 +64,7 @@ impl AccountLoadBalancerPoolsApi {
         &self,
         account_id: &str,
         body: &PatchPoolsBody,
-    ) -> crate::runtime::Request<crate::runtime::List<PatchPoolsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PoolResponse>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -85,7 +87,7 @@ impl AccountLoadBalancerPoolsApi {
     pub fn list_pools(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<PatchPoolsItem>, ListPoolsQuery> {
+    ) -> crate::runtime::Request<crate::runtime::List<PoolResponse>, ListPoolsQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -107,7 +109,9 @@ impl AccountLoadBalancerPoolsApi {
         account_id: &str,
         pool_id: &str,
         body: &UpdatePoolBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountLoadBalancerPool>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -131,7 +135,9 @@ impl AccountLoadBalancerPoolsApi {
         account_id: &str,
         pool_id: &str,
         body: &PatchPoolBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountLoadBalancerPool>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -154,7 +160,9 @@ impl AccountLoadBalancerPoolsApi {
         &self,
         account_id: &str,
         pool_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountLoadBalancerPool>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -269,7 +277,7 @@ impl AccountLoadBalancerPoolsApi {
 }
 /// Used by [`AccountLoadBalancerPoolsApi::create_pool`], [`AccountLoadBalancerPoolsApi::update_pool`], [`AccountLoadBalancerPoolsApi::patch_pool`], [`AccountLoadBalancerPoolsApi::pool_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Pool {
+pub struct AccountLoadBalancerPool {
     /// A list of regions from which to run health checks
     pub check_regions: ::std::option::Option<::std::vec::Vec<PoolCheckRegion>>,
     /// RFC 3339 date-time
@@ -304,16 +312,16 @@ pub struct Pool {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Pool { check_regions : "check_regions" => choices, created_on : "created_on" =>
-    string, description : "description" => string, disabled_at : "disabled_at" => string,
-    enabled : "enabled" => boolean, id : "id" => string, latitude : "latitude" => number,
-    load_shedding : "load_shedding" => object, longitude : "longitude" => number,
-    minimum_origins : "minimum_origins" => integer, modified_on : "modified_on" =>
-    string, monitor : "monitor" => string, monitor_group : "monitor_group" => string,
-    name : "name" => string, networks : "networks" => strings, notification_email :
-    "notification_email" => string, notification_filter : "notification_filter" =>
-    object, origin_steering : "origin_steering" => object, origins : "origins" => objects
-    }
+    AccountLoadBalancerPool { check_regions : "check_regions" => choices, created_on :
+    "created_on" => string, description : "description" => string, disabled_at :
+    "disabled_at" => string, enabled : "enabled" => boolean, id : "id" => string,
+    latitude : "latitude" => number, load_shedding : "load_shedding" => object, longitude
+    : "longitude" => number, minimum_origins : "minimum_origins" => integer, modified_on
+    : "modified_on" => string, monitor : "monitor" => string, monitor_group :
+    "monitor_group" => string, name : "name" => string, networks : "networks" => strings,
+    notification_email : "notification_email" => string, notification_filter :
+    "notification_filter" => object, origin_steering : "origin_steering" => object,
+    origins : "origins" => objects }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -657,7 +665,7 @@ pub struct PoolOriginHeader {
 crate::runtime::object!(PoolOriginHeader { host : "Host" => strings });
 /// Used by [`AccountLoadBalancerPoolsApi::patch_pools`], [`AccountLoadBalancerPoolsApi::list_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchPoolsItem {
+pub struct PoolResponse {
     /// A list of regions from which to run health checks
     pub check_regions: ::std::option::Option<::std::vec::Vec<PoolCheckRegion>>,
     /// RFC 3339 date-time
@@ -687,25 +695,25 @@ pub struct PatchPoolsItem {
     pub notification_email: ::std::option::Option<::std::string::String>,
     pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
     pub origin_steering: ::std::option::Option<PoolOriginSteering>,
-    pub origins: ::std::option::Option<::std::vec::Vec<PatchPoolsItemOrigin>>,
+    pub origins: ::std::option::Option<::std::vec::Vec<PoolResponseOrigin>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchPoolsItem { check_regions : "check_regions" => choices, created_on :
-    "created_on" => string, description : "description" => string, disabled_at :
-    "disabled_at" => string, enabled : "enabled" => boolean, id : "id" => string,
-    latitude : "latitude" => number, load_shedding : "load_shedding" => object, longitude
-    : "longitude" => number, minimum_origins : "minimum_origins" => integer, modified_on
-    : "modified_on" => string, monitor : "monitor" => string, monitor_group :
-    "monitor_group" => string, name : "name" => string, networks : "networks" => strings,
-    notification_email : "notification_email" => string, notification_filter :
-    "notification_filter" => object, origin_steering : "origin_steering" => object,
-    origins : "origins" => objects }
+    PoolResponse { check_regions : "check_regions" => choices, created_on : "created_on"
+    => string, description : "description" => string, disabled_at : "disabled_at" =>
+    string, enabled : "enabled" => boolean, id : "id" => string, latitude : "latitude" =>
+    number, load_shedding : "load_shedding" => object, longitude : "longitude" => number,
+    minimum_origins : "minimum_origins" => integer, modified_on : "modified_on" =>
+    string, monitor : "monitor" => string, monitor_group : "monitor_group" => string,
+    name : "name" => string, networks : "networks" => strings, notification_email :
+    "notification_email" => string, notification_filter : "notification_filter" =>
+    object, origin_steering : "origin_steering" => object, origins : "origins" => objects
+    }
 );
 /// Used by [`AccountLoadBalancerPoolsApi::patch_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchPoolsItemOrigin {
+pub struct PoolResponseOrigin {
     /// The IP address (IPv4 or IPv6) of the origin, or its publicly addressable hostname
     pub address: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, This field shows up only if the origin is disabled
@@ -723,7 +731,7 @@ pub struct PatchPoolsItemOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchPoolsItemOrigin { address : "address" => string, disabled_at : "disabled_at" =>
+    PoolResponseOrigin { address : "address" => string, disabled_at : "disabled_at" =>
     string, enabled : "enabled" => boolean, header : "header" => object, name : "name" =>
     string, virtual_network_id : "virtual_network_id" => string, weight : "weight" =>
     number }

@@ -122,7 +122,9 @@ impl AccountOwnedApiTokensApi {
         &self,
         account_id: &str,
         token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Token>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountOwnedApiToken>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -144,7 +146,9 @@ impl AccountOwnedApiTokensApi {
         &self,
         account_id: &str,
         token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Token>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AccountOwnedApiToken>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -305,7 +309,7 @@ crate::runtime::object!(
 );
 /// Used by [`AccountOwnedApiTokensApi::update_token`], [`AccountOwnedApiTokensApi::token_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Token {
+pub struct AccountOwnedApiToken {
     pub condition: ::std::option::Option<CreateTokenResponseCondition>,
     pub expires_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -320,11 +324,11 @@ pub struct Token {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Token { condition : "condition" => object, expires_on : "expires_on" => string, id :
-    "id" => string, issued_on : "issued_on" => string, last_used_on : "last_used_on" =>
-    string, modified_on : "modified_on" => string, name : "name" => string, not_before :
-    "not_before" => string, policies : "policies" => objects, status : "status" => string
-    }
+    AccountOwnedApiToken { condition : "condition" => object, expires_on : "expires_on"
+    => string, id : "id" => string, issued_on : "issued_on" => string, last_used_on :
+    "last_used_on" => string, modified_on : "modified_on" => string, name : "name" =>
+    string, not_before : "not_before" => string, policies : "policies" => objects, status
+    : "status" => string }
 );
 /// Used by [`AccountOwnedApiTokensApi::delete_token`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -42,7 +42,7 @@ impl AccountPermissionGroupsApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<ListAccountPermissionGroupsItem>,
+        crate::runtime::List<PermissionGroups>,
         ListAccountPermissionGroupsQuery,
     > {
         crate::runtime::Request::new(
@@ -66,7 +66,7 @@ impl AccountPermissionGroupsApi {
         account_id: &str,
         permission_group_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAccountPermissionGroupsItem>>,
+        crate::runtime::Json<::std::option::Option<PermissionGroups>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -86,30 +86,29 @@ impl AccountPermissionGroupsApi {
 }
 /// Used by [`AccountPermissionGroupsApi::list_account_permission_groups`], [`AccountPermissionGroupsApi::permission_group_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAccountPermissionGroupsItem {
+pub struct PermissionGroups {
     /// Identifier of the group
     pub id: ::std::option::Option<::std::string::String>,
-    pub meta: ::std::option::Option<ListAccountPermissionGroupsItemMeta>,
+    pub meta: ::std::option::Option<PermissionGroupsMeta>,
     /// Name of the group
     pub name: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccountPermissionGroupsItem { id : "id" => string, meta : "meta" => object, name
-    : "name" => string }
+    PermissionGroups { id : "id" => string, meta : "meta" => object, name : "name" =>
+    string }
 );
 /// Used by [`AccountPermissionGroupsApi::list_account_permission_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAccountPermissionGroupsItemMeta {
+pub struct PermissionGroupsMeta {
     pub key: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccountPermissionGroupsItemMeta { key : "key" => string, value : "value" =>
-    string }
+    PermissionGroupsMeta { key : "key" => string, value : "value" => string }
 );
 /// Used by [`AccountPermissionGroupsApi::list_account_permission_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -39,7 +39,7 @@ impl AccountResourceGroupsApi {
     pub fn create_resource_group(
         &self,
         account_id: &str,
-        body: &CreateResourceGroupBody,
+        body: &ResourceGroupBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ResourceGroup>>,
     > {
@@ -89,7 +89,7 @@ impl AccountResourceGroupsApi {
         &self,
         account_id: &str,
         resource_group_id: &str,
-        body: &CreateResourceGroupBody,
+        body: &ResourceGroupBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ResourceGroup>>,
     > {
@@ -235,38 +235,36 @@ impl RemoveResourceGroupResponse {
 }
 /// Used by [`AccountResourceGroupsApi::create_resource_group`], [`AccountResourceGroupsApi::update_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateResourceGroupBody {
+pub struct ResourceGroupBody {
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub scope: ::std::option::Option<CreateResourceGroupBodyScope>,
+    pub scope: ::std::option::Option<ResourceGroupBodyScope>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateResourceGroupBody { meta : "meta" => map, scope : "scope" => object }
+    ResourceGroupBody { meta : "meta" => map, scope : "scope" => object }
 );
 /// Used by [`AccountResourceGroupsApi::create_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateResourceGroupBodyScope {
+pub struct ResourceGroupBodyScope {
     pub key: ::std::option::Option<::serde_json::Value>,
-    pub objects: ::std::option::Option<
-        ::std::vec::Vec<CreateResourceGroupBodyScopeObject>,
-    >,
+    pub objects: ::std::option::Option<::std::vec::Vec<ResourceGroupBodyScopeObject>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateResourceGroupBodyScope { key : "key" => json, objects : "objects" => objects }
+    ResourceGroupBodyScope { key : "key" => json, objects : "objects" => objects }
 );
 /// Used by [`AccountResourceGroupsApi::create_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateResourceGroupBodyScopeObject {
+pub struct ResourceGroupBodyScopeObject {
     pub key: ::std::option::Option<::serde_json::Value>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateResourceGroupBodyScopeObject { key : "key" => json });
+crate::runtime::object!(ResourceGroupBodyScopeObject { key : "key" => json });
 /// Used by [`AccountResourceGroupsApi::list_resource_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListResourceGroupsQuery {

@@ -63,7 +63,7 @@ impl AccountRulesetsApi {
     pub fn list_account_rulesets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAccountRulesetsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AccountRulesetResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -136,7 +136,7 @@ impl AccountRulesetsApi {
         &self,
         account_id: &str,
         ruleset_phase: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAccountRulesetsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AccountRulesetResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -341,7 +341,7 @@ impl AccountRulesetsApi {
         &self,
         account_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAccountRulesetsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AccountRulesetResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -2000,7 +2000,7 @@ impl AccountRulesetRuleLogging {
 }
 /// Used by [`AccountRulesetsApi::list_account_rulesets`], [`AccountRulesetsApi::list_account_entry_point_ruleset_versions`], [`AccountRulesetsApi::list_account_ruleset_versions`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListAccountRulesetsItem {
+pub struct AccountRulesetResponse {
     /// An informative description of the ruleset
     pub description: ::std::option::Option<::std::string::String>,
     /// The unique ID of the ruleset
@@ -2019,11 +2019,11 @@ pub struct ListAccountRulesetsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAccountRulesetsItem { description : "description" => string, id : "id" required
-    => string, last_updated : "last_updated" => string, name : "name" required => string,
+    AccountRulesetResponse { description : "description" => string, id : "id" required =>
+    string, last_updated : "last_updated" => string, name : "name" required => string,
     version : "version" => string, kind : "kind" => choice, phase : "phase" => choice }
 );
-impl ListAccountRulesetsItem {
+impl AccountRulesetResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,

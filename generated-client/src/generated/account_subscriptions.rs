@@ -39,7 +39,7 @@ impl AccountSubscriptionsApi {
     pub fn create_subscription(
         &self,
         account_id: &str,
-        body: &CreateSubscriptionBody,
+        body: &SubscriptionBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Subscription>>,
     > {
@@ -84,7 +84,7 @@ impl AccountSubscriptionsApi {
         &self,
         account_id: &str,
         subscription_identifier: &str,
-        body: &CreateSubscriptionBody,
+        body: &SubscriptionBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Subscription>>,
     > {
@@ -386,14 +386,14 @@ crate::runtime::object!(
 );
 /// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::update_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSubscriptionBody {
+pub struct SubscriptionBody {
     pub app: ::std::option::Option<SubscriptionApp>,
     pub component_values: ::std::option::Option<
         ::std::vec::Vec<SubscriptionComponentValue>,
     >,
     /// How often the subscription is renewed automatically
     pub frequency: ::std::option::Option<ListSubscriptionsItemFrequency>,
-    pub rate_plan: ::std::option::Option<CreateSubscriptionBodyRatePlan>,
+    pub rate_plan: ::std::option::Option<SubscriptionBodyRatePlan>,
     pub zone: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -401,13 +401,13 @@ pub struct CreateSubscriptionBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSubscriptionBody { app : "app" => object, component_values : "component_values"
-    => objects, frequency : "frequency" => choice, rate_plan : "rate_plan" => object,
-    zone : "zone" => map }
+    SubscriptionBody { app : "app" => object, component_values : "component_values" =>
+    objects, frequency : "frequency" => choice, rate_plan : "rate_plan" => object, zone :
+    "zone" => map }
 );
 /// Used by [`AccountSubscriptionsApi::create_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSubscriptionBodyRatePlan {
+pub struct SubscriptionBodyRatePlan {
     /// The currency applied to the rate plan subscription
     pub currency: ::std::option::Option<::std::string::String>,
     /// Whether this rate plan is managed externally from Cloudflare
@@ -425,8 +425,8 @@ pub struct CreateSubscriptionBodyRatePlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSubscriptionBodyRatePlan { currency : "currency" => string, externally_managed
-    : "externally_managed" => boolean, id : "id" => json, is_contract : "is_contract" =>
+    SubscriptionBodyRatePlan { currency : "currency" => string, externally_managed :
+    "externally_managed" => boolean, id : "id" => json, is_contract : "is_contract" =>
     boolean, public_name : "public_name" => string, scope : "scope" => string, sets :
     "sets" => strings }
 );

@@ -39,7 +39,9 @@ impl AiGatewayDatasetsApi {
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AiGatewayDataset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -60,7 +62,7 @@ impl AiGatewayDatasetsApi {
         &self,
         account_id: &str,
         gateway_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Dataset>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AiGatewayDataset>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -82,7 +84,9 @@ impl AiGatewayDatasetsApi {
         account_id: &str,
         gateway_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AiGatewayDataset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -105,7 +109,9 @@ impl AiGatewayDatasetsApi {
         account_id: &str,
         gateway_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AiGatewayDataset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -128,7 +134,9 @@ impl AiGatewayDatasetsApi {
         account_id: &str,
         gateway_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AiGatewayDataset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -146,7 +154,7 @@ impl AiGatewayDatasetsApi {
 }
 /// Used by [`AiGatewayDatasetsApi::create_dataset`], [`AiGatewayDatasetsApi::list_datasets`], [`AiGatewayDatasetsApi::update_dataset`], [`AiGatewayDatasetsApi::get_dataset`], [`AiGatewayDatasetsApi::delete_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Dataset {
+pub struct AiGatewayDataset {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -160,9 +168,9 @@ pub struct Dataset {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Dataset { account_id : "account_id" => string, account_tag : "account_tag" => string,
-    created_at : "created_at" => string, enable : "enable" => boolean, filters :
-    "filters" => objects, gateway_id : "gateway_id" => string, id : "id" => string,
+    AiGatewayDataset { account_id : "account_id" => string, account_tag : "account_tag"
+    => string, created_at : "created_at" => string, enable : "enable" => boolean, filters
+    : "filters" => objects, gateway_id : "gateway_id" => string, id : "id" => string,
     modified_at : "modified_at" => string, name : "name" => string }
 );
 /// Used by [`AiGatewayDatasetsApi::create_dataset`].

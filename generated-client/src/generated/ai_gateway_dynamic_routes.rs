@@ -146,7 +146,7 @@ impl AiGatewayDynamicRoutesApi {
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAiGatewayDynamicRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<AiGatewayDynamicRouteResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -173,7 +173,7 @@ impl AiGatewayDynamicRoutesApi {
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAiGatewayDynamicRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<AiGatewayDynamicRouteResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -229,7 +229,7 @@ impl AiGatewayDynamicRoutesApi {
         gateway_id: &str,
         id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAiGatewayDynamicRouteResponse>>,
+        crate::runtime::Json<::std::option::Option<AiGatewayDynamicRouteResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -362,7 +362,7 @@ crate::runtime::object!(
 /// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_routes`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiGatewayDynamicRoutes {
-    pub data: ::std::option::Option<Data>,
+    pub data: ::std::option::Option<AiGatewayDynamicRoutesData>,
     pub success: ::std::option::Option<bool>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -372,7 +372,7 @@ crate::runtime::object!(
 );
 /// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_routes`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Data {
+pub struct AiGatewayDynamicRoutesData {
     pub order_by: ::std::option::Option<::std::string::String>,
     pub order_by_direction: ::std::option::Option<::std::string::String>,
     pub page: ::std::option::Option<f64>,
@@ -382,9 +382,9 @@ pub struct Data {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Data { order_by : "order_by" => string, order_by_direction : "order_by_direction" =>
-    string, page : "page" => number, per_page : "per_page" => number, routes : "routes"
-    => objects }
+    AiGatewayDynamicRoutesData { order_by : "order_by" => string, order_by_direction :
+    "order_by_direction" => string, page : "page" => number, per_page : "per_page" =>
+    number, routes : "routes" => objects }
 );
 /// Used by [`AiGatewayDynamicRoutesApi::update_ai_gateway_dynamic_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -400,7 +400,7 @@ crate::runtime::object!(
 );
 /// Used by [`AiGatewayDynamicRoutesApi::delete_ai_gateway_dynamic_route`], [`AiGatewayDynamicRoutesApi::create_ai_gateway_dynamic_route_deployment`], [`AiGatewayDynamicRoutesApi::create_ai_gateway_dynamic_route_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAiGatewayDynamicRouteResponse {
+pub struct AiGatewayDynamicRouteResponse {
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub elements: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -412,10 +412,9 @@ pub struct DeleteAiGatewayDynamicRouteResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteAiGatewayDynamicRouteResponse { account_tag : "account_tag" => string,
-    created_at : "created_at" => string, elements : "elements", gateway_id : "gateway_id"
-    => string, id : "id" => string, modified_at : "modified_at" => string, name : "name"
-    => string }
+    AiGatewayDynamicRouteResponse { account_tag : "account_tag" => string, created_at :
+    "created_at" => string, elements : "elements", gateway_id : "gateway_id" => string,
+    id : "id" => string, modified_at : "modified_at" => string, name : "name" => string }
 );
 /// Used by [`AiGatewayDynamicRoutesApi::list_ai_gateway_dynamic_route_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]

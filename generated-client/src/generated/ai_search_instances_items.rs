@@ -39,9 +39,7 @@ impl AiSearchInstancesItemsApi {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateOrUpdateItemResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Item>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -62,7 +60,7 @@ impl AiSearchInstancesItemsApi {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateOrUpdateItemResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Item>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -84,9 +82,7 @@ impl AiSearchInstancesItemsApi {
         account_id: &str,
         id: &str,
         item_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateOrUpdateItemResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Item>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -109,9 +105,7 @@ impl AiSearchInstancesItemsApi {
         account_id: &str,
         id: &str,
         item_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateOrUpdateItemResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Item>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -129,7 +123,7 @@ impl AiSearchInstancesItemsApi {
 }
 /// Used by [`AiSearchInstancesItemsApi::create_or_update_item`], [`AiSearchInstancesItemsApi::items_list`], [`AiSearchInstancesItemsApi::sync_item`], [`AiSearchInstancesItemsApi::get_item`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOrUpdateItemResponse {
+pub struct Item {
     pub error: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub key: ::std::option::Option<::std::string::String>,
@@ -140,7 +134,7 @@ pub struct CreateOrUpdateItemResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOrUpdateItemResponse { error : "error" => string, id : "id" => string, key :
-    "key" => string, last_seen_at : "last_seen_at" => string, next_action : "next_action"
-    => string, status : "status" => string }
+    Item { error : "error" => string, id : "id" => string, key : "key" => string,
+    last_seen_at : "last_seen_at" => string, next_action : "next_action" => string,
+    status : "status" => string }
 );

@@ -39,7 +39,9 @@ impl AiSearchInstancesJobsApi {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Job>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AiSearchInstancesJob>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -60,7 +62,7 @@ impl AiSearchInstancesJobsApi {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Job>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AiSearchInstancesJob>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -82,7 +84,9 @@ impl AiSearchInstancesJobsApi {
         account_id: &str,
         id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Job>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AiSearchInstancesJob>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -105,7 +109,9 @@ impl AiSearchInstancesJobsApi {
         account_id: &str,
         id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Job>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AiSearchInstancesJob>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -147,7 +153,7 @@ impl AiSearchInstancesJobsApi {
 }
 /// Used by [`AiSearchInstancesJobsApi::create_job`], [`AiSearchInstancesJobsApi::list_jobs`], [`AiSearchInstancesJobsApi::change_job_status`], [`AiSearchInstancesJobsApi::get_job_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Job {
+pub struct AiSearchInstancesJob {
     pub end_reason: ::std::option::Option<::std::string::String>,
     pub ended_at: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -158,9 +164,9 @@ pub struct Job {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Job { end_reason : "end_reason" => string, ended_at : "ended_at" => string, id : "id"
-    => string, last_seen_at : "last_seen_at" => string, source : "source" => string,
-    started_at : "started_at" => string }
+    AiSearchInstancesJob { end_reason : "end_reason" => string, ended_at : "ended_at" =>
+    string, id : "id" => string, last_seen_at : "last_seen_at" => string, source :
+    "source" => string, started_at : "started_at" => string }
 );
 /// Used by [`AiSearchInstancesJobsApi::list_job_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -40,7 +40,9 @@ impl ApiShieldEndpointManagementApi {
         &self,
         zone_id: &str,
         body: &::std::vec::Vec<AddOperationsToZoneBody>,
-    ) -> crate::runtime::Request<crate::runtime::List<Operation>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<ApiShieldEndpointManagementOperation>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -105,7 +107,7 @@ impl ApiShieldEndpointManagementApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Operation>>,
+        crate::runtime::Json<::std::option::Option<ApiShieldEndpointManagementOperation>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -128,7 +130,9 @@ impl ApiShieldEndpointManagementApi {
         zone_id: &str,
         operation_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Operation>>,
+        crate::runtime::Json<
+            ::std::option::Option<ApiShieldEndpointManagementOperation>,
+        >,
         GetOperationQuery,
     > {
         crate::runtime::Request::new(
@@ -189,7 +193,7 @@ impl ApiShieldEndpointManagementApi {
 }
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`], [`ApiShieldEndpointManagementApi::add_one_operation_to_zone`], [`ApiShieldEndpointManagementApi::get_operation`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Operation {
+pub struct ApiShieldEndpointManagementOperation {
     pub features: ::std::option::Option<OperationFeatures>,
     /// RFC 3339 date-time
     pub last_updated: ::std::option::Option<::std::string::String>,
@@ -205,9 +209,9 @@ pub struct Operation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Operation { features : "features" => object, last_updated : "last_updated" => string,
-    operation_id : "operation_id" => string, endpoint : "endpoint" => string, host :
-    "host" => string, method : "method" => choice }
+    ApiShieldEndpointManagementOperation { features : "features" => object, last_updated
+    : "last_updated" => string, operation_id : "operation_id" => string, endpoint :
+    "endpoint" => string, host : "host" => string, method : "method" => choice }
 );
 /// Used by [`ApiShieldEndpointManagementApi::add_operations_to_zone`], [`ApiShieldEndpointManagementApi::get_operations`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -335,7 +335,7 @@ impl ApiShieldSchemaValidation20Api {
         zone_id: &str,
         schema_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<Operation>,
+        crate::runtime::List<ApiShieldSchemaValidation20Operation>,
         GetOperationsFromSchemaQuery,
     > {
         crate::runtime::Request::new(
@@ -540,7 +540,7 @@ crate::runtime::object!(
 );
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Operation {
+pub struct ApiShieldSchemaValidation20Operation {
     /// The endpoint which can contain path parameter templates in curly braces, each will be replaced from…
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// RFC3986-compliant host
@@ -556,11 +556,11 @@ pub struct Operation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Operation { endpoint : "endpoint" => string, host : "host" => string, method :
-    "method" => choice, last_updated : "last_updated" => string, operation_id :
-    "operation_id" => string, features : "features" => object }
+    ApiShieldSchemaValidation20Operation { endpoint : "endpoint" => string, host : "host"
+    => string, method : "method" => choice, last_updated : "last_updated" => string,
+    operation_id : "operation_id" => string, features : "features" => object }
 );
-impl Operation {
+impl ApiShieldSchemaValidation20Operation {
     /// A value with the required fields set and the others empty.
     pub fn new(
         endpoint: impl ::std::convert::Into<::std::string::String>,

@@ -39,7 +39,9 @@ impl ArgoSmartRoutingApi {
         &self,
         zone_id: &str,
         body: &PatchArgoSmartRoutingSettingBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ArgoSmartRoutingSetting>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -60,7 +62,9 @@ impl ArgoSmartRoutingApi {
     pub fn get_argo_smart_routing_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ArgoSmartRoutingSetting>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -75,7 +79,7 @@ impl ArgoSmartRoutingApi {
 }
 /// Used by [`ArgoSmartRoutingApi::patch_argo_smart_routing_setting`], [`ArgoSmartRoutingApi::get_argo_smart_routing_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Setting {
+pub struct ArgoSmartRoutingSetting {
     pub editable: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
@@ -84,8 +88,8 @@ pub struct Setting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Setting { editable : "editable" => boolean, id : "id" => string, modified_on :
-    "modified_on" => string, value : "value" => string }
+    ArgoSmartRoutingSetting { editable : "editable" => boolean, id : "id" => string,
+    modified_on : "modified_on" => string, value : "value" => string }
 );
 /// Used by [`ArgoSmartRoutingApi::patch_argo_smart_routing_setting`].
 #[derive(Debug, Clone, PartialEq)]

@@ -37,13 +37,13 @@ impl AuditLogsApi {
     ///
     /// Gets a list of audit logs for an account. Can be filtered by who made the change, on which zone, and the timeframe of the change.
     ///
-    /// Query parameters: [`GetAccountAuditLogsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`AuditLogsQuery`], passed with `.query(&…)`.
     pub fn get_account_audit_logs(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::serde_json::Value>,
-        GetAccountAuditLogsQuery,
+        AuditLogsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -82,12 +82,12 @@ impl AuditLogsApi {
     ///
     /// Gets a list of audit logs for a user account. Can be filtered by who made the change, on which zone, and the timeframe of the change.
     ///
-    /// Query parameters: [`GetAccountAuditLogsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`AuditLogsQuery`], passed with `.query(&…)`.
     pub fn get_user_audit_logs(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::serde_json::Value>,
-        GetAccountAuditLogsQuery,
+        AuditLogsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -199,7 +199,7 @@ crate::runtime::object!(
 );
 /// Used by [`AuditLogsApi::get_account_audit_logs`], [`AuditLogsApi::get_user_audit_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAccountAuditLogsQuery {
+pub struct AuditLogsQuery {
     /// Finds a specific log by its ID
     pub id: ::std::option::Option<::std::string::String>,
     /// Indicates that this request is an export of logs in CSV format
@@ -217,7 +217,7 @@ pub struct GetAccountAuditLogsQuery {
     /// `zone.name`: Filters by the name of the zone associated to the change
     pub zone_name: ::std::option::Option<::std::string::String>,
     /// Changes the direction of the chronological sorting
-    pub direction: ::std::option::Option<GetAccountAuditLogsQueryDirection>,
+    pub direction: ::std::option::Option<QueryDirection>,
     /// Sets the number of results to return per page
     pub per_page: ::std::option::Option<f64>,
     /// Defines which page of results to return
@@ -228,12 +228,11 @@ pub struct GetAccountAuditLogsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAccountAuditLogsQuery { id : "id" => string, export : "export" => boolean,
-    action_type : "action.type" => string, actor_ip : "actor.ip" => string, actor_email :
-    "actor.email" => string, since : "since" => string, before : "before" => string,
-    zone_name : "zone.name" => string, direction : "direction" => choice, per_page :
-    "per_page" => number, page : "page" => number, hide_user_logs : "hide_user_logs" =>
-    boolean }
+    AuditLogsQuery { id : "id" => string, export : "export" => boolean, action_type :
+    "action.type" => string, actor_ip : "actor.ip" => string, actor_email : "actor.email"
+    => string, since : "since" => string, before : "before" => string, zone_name :
+    "zone.name" => string, direction : "direction" => choice, per_page : "per_page" =>
+    number, page : "page" => number, hide_user_logs : "hide_user_logs" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -244,7 +243,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetAccountAuditLogsQueryDirection {
+pub enum QueryDirection {
     /// `desc`
     Desc,
     /// `asc`
@@ -252,7 +251,7 @@ pub enum GetAccountAuditLogsQueryDirection {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetAccountAuditLogsQueryDirection {
+impl QueryDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -262,7 +261,7 @@ impl GetAccountAuditLogsQueryDirection {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for GetAccountAuditLogsQueryDirection {
+impl ::std::convert::From<::std::string::String> for QueryDirection {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "desc" => Self::Desc,
@@ -271,18 +270,18 @@ impl ::std::convert::From<::std::string::String> for GetAccountAuditLogsQueryDir
         }
     }
 }
-crate::runtime::open_enum!(GetAccountAuditLogsQueryDirection);
-impl ::std::convert::From<GetAccountAuditLogsQueryDirection> for ::std::string::String {
-    fn from(value: GetAccountAuditLogsQueryDirection) -> Self {
+crate::runtime::open_enum!(QueryDirection);
+impl ::std::convert::From<QueryDirection> for ::std::string::String {
+    fn from(value: QueryDirection) -> Self {
         match value {
-            GetAccountAuditLogsQueryDirection::Other(value) => value,
+            QueryDirection::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetAccountAuditLogsQueryDirection {
+impl ::std::fmt::Display for QueryDirection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::TypedQuery for GetAccountAuditLogsQuery {}
+impl crate::runtime::TypedQuery for AuditLogsQuery {}

@@ -39,7 +39,7 @@ impl AutoragJobsApi {
         &self,
         account_id: &str,
         id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Job>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AutoragJob>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -61,7 +61,9 @@ impl AutoragJobsApi {
         account_id: &str,
         id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Job>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<AutoragJob>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -103,7 +105,7 @@ impl AutoragJobsApi {
 }
 /// Used by [`AutoragJobsApi::list_jobs`], [`AutoragJobsApi::get_job_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Job {
+pub struct AutoragJob {
     pub end_reason: ::std::option::Option<::std::string::String>,
     pub ended_at: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -114,9 +116,9 @@ pub struct Job {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Job { end_reason : "end_reason" => string, ended_at : "ended_at" => string, id : "id"
-    => string, last_seen_at : "last_seen_at" => string, source : "source" => string,
-    started_at : "started_at" => string }
+    AutoragJob { end_reason : "end_reason" => string, ended_at : "ended_at" => string, id
+    : "id" => string, last_seen_at : "last_seen_at" => string, source : "source" =>
+    string, started_at : "started_at" => string }
 );
 /// Used by [`AutoragJobsApi::list_job_logs`].
 #[derive(Debug, Clone, PartialEq, Default)]

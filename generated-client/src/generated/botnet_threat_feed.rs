@@ -39,9 +39,7 @@ impl BotnetThreatFeedApi {
         &self,
         account_id: &str,
         asn_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDailyReportResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Report>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -64,9 +62,7 @@ impl BotnetThreatFeedApi {
         &self,
         account_id: &str,
         asn_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDailyReportResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Report>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -88,7 +84,9 @@ impl BotnetThreatFeedApi {
     pub fn get_list_of_asns(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<List>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<BotnetThreatFeedList>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -109,7 +107,9 @@ impl BotnetThreatFeedApi {
         &self,
         account_id: &str,
         asn_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<List>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<BotnetThreatFeedList>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -125,7 +125,7 @@ impl BotnetThreatFeedApi {
 }
 /// Used by [`BotnetThreatFeedApi::get_daily_report`], [`BotnetThreatFeedApi::get_full_report`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDailyReportResponse {
+pub struct Report {
     pub cidr: ::std::option::Option<::std::string::String>,
     pub date: ::std::option::Option<::std::string::String>,
     pub offense_count: ::std::option::Option<i64>,
@@ -133,14 +133,14 @@ pub struct GetDailyReportResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDailyReportResponse { cidr : "cidr" => string, date : "date" => string,
-    offense_count : "offense_count" => integer }
+    Report { cidr : "cidr" => string, date : "date" => string, offense_count :
+    "offense_count" => integer }
 );
 /// Used by [`BotnetThreatFeedApi::get_list_of_asns`], [`BotnetThreatFeedApi::delete_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct List {
+pub struct BotnetThreatFeedList {
     pub asn: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(List { asn : "asn" => integer });
+crate::runtime::object!(BotnetThreatFeedList { asn : "asn" => integer });

@@ -39,7 +39,7 @@ impl BuildsApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetBuildsByVersionIdsResponse>>,
+        crate::runtime::Json<::std::option::Option<BuildsIds>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -61,7 +61,7 @@ impl BuildsApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetBuildsByVersionIdsResponse>>,
+        crate::runtime::Json<::std::option::Option<BuildsIds>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -149,14 +149,14 @@ impl BuildsApi {
 }
 /// Used by [`BuildsApi::get_builds_by_version_ids`], [`BuildsApi::get_latest_builds_by_script_ids`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetBuildsByVersionIdsResponse {
+pub struct BuildsIds {
     pub builds: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(GetBuildsByVersionIdsResponse { builds : "builds" => map });
+crate::runtime::object!(BuildsIds { builds : "builds" => map });
 /// Used by [`BuildsApi::get_build_by_uuid`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Build {

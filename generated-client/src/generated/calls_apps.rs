@@ -39,7 +39,7 @@ impl CallsAppsApi {
     pub fn create_app(
         &self,
         account_id: &str,
-        body: &CreateAppBody,
+        body: &AppBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CreateAppResponse>>,
     > {
@@ -84,8 +84,8 @@ impl CallsAppsApi {
         &self,
         account_id: &str,
         app_id: &str,
-        body: &CreateAppBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
+        body: &AppBody,
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<CallsApp>>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -108,7 +108,7 @@ impl CallsAppsApi {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<CallsApp>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -130,7 +130,7 @@ impl CallsAppsApi {
         &self,
         account_id: &str,
         app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<CallsApp>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -166,7 +166,7 @@ crate::runtime::object!(
 );
 /// Used by [`CallsAppsApi::edit_app_details`], [`CallsAppsApi::get_app_details`], [`CallsAppsApi::delete_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct App {
+pub struct CallsApp {
     /// RFC 3339 date-time, The date and time the item was created
     pub created: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, The date and time the item was last modified
@@ -179,15 +179,15 @@ pub struct App {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    App { created : "created" => string, modified : "modified" => string, name : "name"
-    => string, uid : "uid" => string }
+    CallsApp { created : "created" => string, modified : "modified" => string, name :
+    "name" => string, uid : "uid" => string }
 );
 /// Used by [`CallsAppsApi::create_app`], [`CallsAppsApi::edit_app_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateAppBody {
+pub struct AppBody {
     /// A short description of Calls app, not shown to end users
     pub name: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateAppBody { name : "name" => string });
+crate::runtime::object!(AppBody { name : "name" => string });

@@ -39,7 +39,7 @@ impl CallsTurnKeysApi {
     pub fn create_turn_key(
         &self,
         account_id: &str,
-        body: &CreateTurnKeyBody,
+        body: &TurnKeyBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<TurnKey>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -82,7 +82,7 @@ impl CallsTurnKeysApi {
         &self,
         account_id: &str,
         key_id: &str,
-        body: &CreateTurnKeyBody,
+        body: &TurnKeyBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -159,10 +159,10 @@ crate::runtime::object!(
 );
 /// Used by [`CallsTurnKeysApi::create_turn_key`], [`CallsTurnKeysApi::edit_turn_key_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTurnKeyBody {
+pub struct TurnKeyBody {
     /// A short description of a TURN key, not shown to end users
     pub name: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateTurnKeyBody { name : "name" => string });
+crate::runtime::object!(TurnKeyBody { name : "name" => string });

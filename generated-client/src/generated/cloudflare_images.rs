@@ -64,7 +64,7 @@ impl CloudflareImagesApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListImagesResponse>>,
+        crate::runtime::Json<::std::option::Option<Images>>,
         ListImagesQuery,
     > {
         crate::runtime::Request::new(
@@ -251,7 +251,7 @@ impl CloudflareImagesApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListImagesResponse>>,
+        crate::runtime::Json<::std::option::Option<Images>>,
         ListImagesV2Query,
     > {
         crate::runtime::Request::new(
@@ -319,12 +319,12 @@ crate::runtime::object!(
 );
 /// Used by [`CloudflareImagesApi::list_images`], [`CloudflareImagesApi::list_images_v2`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListImagesResponse {
+pub struct Images {
     pub images: ::std::option::Option<::std::vec::Vec<Image>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListImagesResponse { images : "images" => objects });
+crate::runtime::object!(Images { images : "images" => objects });
 /// Used by [`CloudflareImagesApi::images_usage_statistics`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImagesUsageStatistics {

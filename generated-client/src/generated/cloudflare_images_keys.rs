@@ -39,7 +39,7 @@ impl CloudflareImagesKeysApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListSigningKeysResponse>>,
+        crate::runtime::Json<::std::option::Option<SigningKey>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -62,7 +62,7 @@ impl CloudflareImagesKeysApi {
         account_id: &str,
         signing_key_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListSigningKeysResponse>>,
+        crate::runtime::Json<::std::option::Option<SigningKey>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -87,7 +87,7 @@ impl CloudflareImagesKeysApi {
         account_id: &str,
         signing_key_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListSigningKeysResponse>>,
+        crate::runtime::Json<::std::option::Option<SigningKey>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -104,15 +104,15 @@ impl CloudflareImagesKeysApi {
 }
 /// Used by [`CloudflareImagesKeysApi::list_signing_keys`], [`CloudflareImagesKeysApi::create_signing_key`], [`CloudflareImagesKeysApi::delete_signing_key`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListSigningKeysResponse {
-    pub keys: ::std::option::Option<::std::vec::Vec<ListSigningKeysResponseKey>>,
+pub struct SigningKey {
+    pub keys: ::std::option::Option<::std::vec::Vec<SigningKeyKey>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(ListSigningKeysResponse { keys : "keys" => objects });
+crate::runtime::object!(SigningKey { keys : "keys" => objects });
 /// Used by [`CloudflareImagesKeysApi::list_signing_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListSigningKeysResponseKey {
+pub struct SigningKeyKey {
     /// Key name
     pub name: ::std::option::Option<::std::string::String>,
     /// Key value
@@ -121,5 +121,5 @@ pub struct ListSigningKeysResponseKey {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListSigningKeysResponseKey { name : "name" => string, value : "value" => string }
+    SigningKeyKey { name : "name" => string, value : "value" => string }
 );

@@ -61,14 +61,11 @@ impl CloudflareTunnelApi {
     ///
     /// Lists and filters Cloudflare Tunnels in an account.
     ///
-    /// Query parameters: [`ListCloudflareTunnelsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TunnelsQuery`], passed with `.query(&…)`.
     pub fn list_cloudflare_tunnels(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CloudflareTunnel>,
-        ListCloudflareTunnelsQuery,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CloudflareTunnel>, TunnelsQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -89,7 +86,7 @@ impl CloudflareTunnelApi {
         &self,
         account_id: &str,
         tunnel_id: &str,
-        body: &UpdateCloudflareTunnelBody,
+        body: &TunnelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<CloudflareTunnel>>,
     > {
@@ -163,9 +160,7 @@ impl CloudflareTunnelApi {
         &self,
         account_id: &str,
         tunnel_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListCloudflareTunnelConnectionsItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<CloudflareTunnelResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -222,7 +217,7 @@ impl CloudflareTunnelApi {
         tunnel_id: &str,
         connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCloudflareTunnelConnectionsItem>>,
+        crate::runtime::Json<::std::option::Option<CloudflareTunnelResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -342,13 +337,13 @@ impl CloudflareTunnelApi {
     ///
     /// Lists and filters Warp Connector Tunnels in an account.
     ///
-    /// Query parameters: [`ListCloudflareTunnelsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TunnelsQuery`], passed with `.query(&…)`.
     pub fn list_warp_connector_tunnels(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::List<WarpConnectorTunnel>,
-        ListCloudflareTunnelsQuery,
+        TunnelsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -370,7 +365,7 @@ impl CloudflareTunnelApi {
         &self,
         account_id: &str,
         tunnel_id: &str,
-        body: &UpdateCloudflareTunnelBody,
+        body: &TunnelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WarpConnectorTunnel>>,
     > {
@@ -467,7 +462,7 @@ pub struct CloudflareTunnel {
     /// Cloudflare account ID
     pub account_tag: ::std::option::Option<::std::string::String>,
     pub config_src: ::std::option::Option<::std::string::String>,
-    pub connections: ::std::option::Option<::std::vec::Vec<Connection>>,
+    pub connections: ::std::option::Option<::std::vec::Vec<CloudflareTunnelConnection>>,
     /// Timestamp of when the tunnel established at least one connection to Cloudflare's edge
     pub conns_active_at: ::std::option::Option<::std::string::String>,
     /// Timestamp of when the tunnel became inactive (no connections to Cloudflare's edge)
@@ -486,7 +481,7 @@ pub struct CloudflareTunnel {
     /// If `true`, the tunnel can be configured remotely from the Zero Trust dashboard
     pub remote_config: ::std::option::Option<bool>,
     /// The status of the tunnel
-    pub status: ::std::option::Option<Status>,
+    pub status: ::std::option::Option<CloudflareTunnelStatus>,
     /// The type of tunnel
     pub tun_type: ::std::option::Option<TunType>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
@@ -503,7 +498,7 @@ crate::runtime::object!(
 );
 /// Used by [`CloudflareTunnelApi::create_cloudflare_tunnel`], [`CloudflareTunnelApi::list_cloudflare_tunnel_connections`], [`CloudflareTunnelApi::list_tunnels`], [`CloudflareTunnelApi::create_warp_connector_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Connection {
+pub struct CloudflareTunnelConnection {
     /// UUID of the Cloudflare Tunnel connector
     pub client_id: ::std::option::Option<::std::string::String>,
     /// The cloudflared version used to establish this connection
@@ -524,10 +519,10 @@ pub struct Connection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Connection { client_id : "client_id" => string, client_version : "client_version" =>
-    string, colo_name : "colo_name" => string, id : "id" => string, is_pending_reconnect
-    : "is_pending_reconnect" => boolean, opened_at : "opened_at" => string, origin_ip :
-    "origin_ip" => string, uuid : "uuid" => string }
+    CloudflareTunnelConnection { client_id : "client_id" => string, client_version :
+    "client_version" => string, colo_name : "colo_name" => string, id : "id" => string,
+    is_pending_reconnect : "is_pending_reconnect" => boolean, opened_at : "opened_at" =>
+    string, origin_ip : "origin_ip" => string, uuid : "uuid" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -538,7 +533,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum Status {
+pub enum CloudflareTunnelStatus {
     /// `inactive`
     Inactive,
     /// `degraded`
@@ -550,7 +545,7 @@ pub enum Status {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl Status {
+impl CloudflareTunnelStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -562,7 +557,7 @@ impl Status {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Status {
+impl ::std::convert::From<::std::string::String> for CloudflareTunnelStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "inactive" => Self::Inactive,
@@ -573,16 +568,16 @@ impl ::std::convert::From<::std::string::String> for Status {
         }
     }
 }
-crate::runtime::open_enum!(Status);
-impl ::std::convert::From<Status> for ::std::string::String {
-    fn from(value: Status) -> Self {
+crate::runtime::open_enum!(CloudflareTunnelStatus);
+impl ::std::convert::From<CloudflareTunnelStatus> for ::std::string::String {
+    fn from(value: CloudflareTunnelStatus) -> Self {
         match value {
-            Status::Other(value) => value,
+            CloudflareTunnelStatus::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for Status {
+impl ::std::fmt::Display for CloudflareTunnelStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -651,12 +646,12 @@ impl ::std::fmt::Display for TunType {
 }
 /// Used by [`CloudflareTunnelApi::list_cloudflare_tunnel_connections`], [`CloudflareTunnelApi::get_cloudflare_tunnel_connector`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCloudflareTunnelConnectionsItem {
+pub struct CloudflareTunnelResponse {
     /// The cloudflared OS architecture used to establish this connection
     pub arch: ::std::option::Option<::std::string::String>,
     /// The version of the remote tunnel configuration
     pub config_version: ::std::option::Option<i64>,
-    pub conns: ::std::option::Option<::std::vec::Vec<Connection>>,
+    pub conns: ::std::option::Option<::std::vec::Vec<CloudflareTunnelConnection>>,
     /// Features enabled for the Cloudflare Tunnel
     pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// UUID of the Cloudflare Tunnel connection
@@ -669,17 +664,16 @@ pub struct ListCloudflareTunnelConnectionsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCloudflareTunnelConnectionsItem { arch : "arch" => string, config_version :
-    "config_version" => integer, conns : "conns" => objects, features : "features" =>
-    strings, id : "id" => string, run_at : "run_at" => string, version : "version" =>
-    string }
+    CloudflareTunnelResponse { arch : "arch" => string, config_version : "config_version"
+    => integer, conns : "conns" => objects, features : "features" => strings, id : "id"
+    => string, run_at : "run_at" => string, version : "version" => string }
 );
 /// Used by [`CloudflareTunnelApi::list_tunnels`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tunnel {
     /// Cloudflare account ID
     pub account_tag: ::std::option::Option<::std::string::String>,
-    pub connections: ::std::option::Option<::std::vec::Vec<Connection>>,
+    pub connections: ::std::option::Option<::std::vec::Vec<CloudflareTunnelConnection>>,
     /// Timestamp of when the tunnel established at least one connection to Cloudflare's edge
     pub conns_active_at: ::std::option::Option<::std::string::String>,
     /// Timestamp of when the tunnel became inactive (no connections to Cloudflare's edge)
@@ -698,7 +692,7 @@ pub struct Tunnel {
     /// If `true`, the tunnel can be configured remotely from the Zero Trust dashboard
     pub remote_config: ::std::option::Option<bool>,
     /// The status of the tunnel
-    pub status: ::std::option::Option<Status>,
+    pub status: ::std::option::Option<CloudflareTunnelStatus>,
     /// The type of tunnel
     pub tun_type: ::std::option::Option<TunType>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
@@ -717,7 +711,7 @@ crate::runtime::object!(
 pub struct WarpConnectorTunnel {
     /// Cloudflare account ID
     pub account_tag: ::std::option::Option<::std::string::String>,
-    pub connections: ::std::option::Option<::std::vec::Vec<Connection>>,
+    pub connections: ::std::option::Option<::std::vec::Vec<CloudflareTunnelConnection>>,
     /// Timestamp of when the tunnel established at least one connection to Cloudflare's edge
     pub conns_active_at: ::std::option::Option<::std::string::String>,
     /// Timestamp of when the tunnel became inactive (no connections to Cloudflare's edge)
@@ -734,7 +728,7 @@ pub struct WarpConnectorTunnel {
     /// A user-friendly name for a tunnel
     pub name: ::std::option::Option<::std::string::String>,
     /// The status of the tunnel
-    pub status: ::std::option::Option<Status>,
+    pub status: ::std::option::Option<CloudflareTunnelStatus>,
     /// The type of tunnel
     pub tun_type: ::std::option::Option<TunType>,
     /// If `true`, the tunnel can be configured remotely from the Zero Trust dashboard
@@ -831,7 +825,7 @@ impl ::std::fmt::Display for CreateCloudflareTunnelBodyConfigSrc {
 }
 /// Used by [`CloudflareTunnelApi::list_cloudflare_tunnels`], [`CloudflareTunnelApi::list_warp_connector_tunnels`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCloudflareTunnelsQuery {
+pub struct TunnelsQuery {
     /// A user-friendly name for a tunnel
     pub name: ::std::option::Option<::std::string::String>,
     /// If `true`, only include deleted tunnels
@@ -847,7 +841,7 @@ pub struct ListCloudflareTunnelsQuery {
     pub include_prefix: ::std::option::Option<::std::string::String>,
     pub exclude_prefix: ::std::option::Option<::std::string::String>,
     /// The status of the tunnel
-    pub status: ::std::option::Option<Status>,
+    pub status: ::std::option::Option<CloudflareTunnelStatus>,
     /// Number of results to display
     pub per_page: ::std::option::Option<f64>,
     /// Page number of paginated results
@@ -856,16 +850,16 @@ pub struct ListCloudflareTunnelsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCloudflareTunnelsQuery { name : "name" => string, is_deleted : "is_deleted" =>
-    boolean, existed_at : "existed_at" => string, uuid : "uuid" => string, was_active_at
-    : "was_active_at" => string, was_inactive_at : "was_inactive_at" => string,
+    TunnelsQuery { name : "name" => string, is_deleted : "is_deleted" => boolean,
+    existed_at : "existed_at" => string, uuid : "uuid" => string, was_active_at :
+    "was_active_at" => string, was_inactive_at : "was_inactive_at" => string,
     include_prefix : "include_prefix" => string, exclude_prefix : "exclude_prefix" =>
     string, status : "status" => choice, per_page : "per_page" => number, page : "page"
     => number }
 );
 /// Used by [`CloudflareTunnelApi::update_cloudflare_tunnel`], [`CloudflareTunnelApi::update_warp_connector_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateCloudflareTunnelBody {
+pub struct TunnelBody {
     /// A user-friendly name for a tunnel
     pub name: ::std::option::Option<::std::string::String>,
     /// Sets the password required to run a locally-managed tunnel
@@ -874,8 +868,7 @@ pub struct UpdateCloudflareTunnelBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateCloudflareTunnelBody { name : "name" => string, tunnel_secret : "tunnel_secret"
-    => string }
+    TunnelBody { name : "name" => string, tunnel_secret : "tunnel_secret" => string }
 );
 /// Used by [`CloudflareTunnelApi::clean_up_cloudflare_tunnel_connections`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -978,7 +971,7 @@ pub struct ListTunnelsQuery {
     /// The types of tunnels to filter separated by a comma
     pub tun_types: ::std::option::Option<::std::string::String>,
     /// The status of the tunnel
-    pub status: ::std::option::Option<Status>,
+    pub status: ::std::option::Option<CloudflareTunnelStatus>,
     /// Number of results to display
     pub per_page: ::std::option::Option<f64>,
     /// Page number of paginated results
@@ -1015,5 +1008,5 @@ impl CreateWarpConnectorTunnelBody {
     }
 }
 impl crate::runtime::TypedQuery for CleanUpCloudflareTunnelConnectionsQuery {}
-impl crate::runtime::TypedQuery for ListCloudflareTunnelsQuery {}
 impl crate::runtime::TypedQuery for ListTunnelsQuery {}
+impl crate::runtime::TypedQuery for TunnelsQuery {}

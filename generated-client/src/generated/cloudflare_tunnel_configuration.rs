@@ -42,7 +42,7 @@ impl CloudflareTunnelConfigurationApi {
         tunnel_id: &str,
         body: &PutConfigurationBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Configuration>>,
+        crate::runtime::Json<::std::option::Option<CloudflareTunnelConfiguration>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -68,7 +68,7 @@ impl CloudflareTunnelConfigurationApi {
         account_id: &str,
         tunnel_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Configuration>>,
+        crate::runtime::Json<::std::option::Option<CloudflareTunnelConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -86,7 +86,7 @@ impl CloudflareTunnelConfigurationApi {
 }
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`], [`CloudflareTunnelConfigurationApi::get_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Configuration {
+pub struct CloudflareTunnelConfiguration {
     pub account_id: ::std::option::Option<::std::string::String>,
     pub config: ::std::option::Option<ConfigurationConfig>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -97,9 +97,9 @@ pub struct Configuration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Configuration { account_id : "account_id" => string, config : "config" => object,
-    created_at : "created_at" => string, source : "source" => string, tunnel_id :
-    "tunnel_id" => string, version : "version" => integer }
+    CloudflareTunnelConfiguration { account_id : "account_id" => string, config :
+    "config" => object, created_at : "created_at" => string, source : "source" => string,
+    tunnel_id : "tunnel_id" => string, version : "version" => integer }
 );
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]

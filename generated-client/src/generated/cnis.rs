@@ -37,7 +37,7 @@ impl CnisApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCniObjectResponse>>,
+        crate::runtime::Json<::std::option::Option<CniObject>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -78,7 +78,7 @@ impl CnisApi {
         account_id: &str,
         cni: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCniObjectResponse>>,
+        crate::runtime::Json<::std::option::Option<CniObject>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -100,7 +100,7 @@ impl CnisApi {
         account_id: &str,
         cni: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateCniObjectResponse>>,
+        crate::runtime::Json<::std::option::Option<CniObject>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -137,25 +137,25 @@ impl CnisApi {
 }
 /// Used by [`CnisApi::create_cni_object`], [`CnisApi::list_cni_objects`], [`CnisApi::modify_stored_information_about_cni_object`], [`CnisApi::get_cni_object`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateCniObjectResponse {
+pub struct CniObject {
     pub account: ::std::option::Option<::std::string::String>,
-    pub bgp: ::std::option::Option<CreateCniObjectResponseBgp>,
+    pub bgp: ::std::option::Option<CniObjectBgp>,
     pub cust_ip: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub interconnect: ::std::option::Option<::std::string::String>,
-    pub magic: ::std::option::Option<CreateCniObjectResponseMagic>,
+    pub magic: ::std::option::Option<CniObjectMagic>,
     pub p2p_ip: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCniObjectResponse { account : "account" => string, bgp : "bgp" => object,
-    cust_ip : "cust_ip" => string, id : "id" => string, interconnect : "interconnect" =>
-    string, magic : "magic" => object, p2p_ip : "p2p_ip" => string }
+    CniObject { account : "account" => string, bgp : "bgp" => object, cust_ip : "cust_ip"
+    => string, id : "id" => string, interconnect : "interconnect" => string, magic :
+    "magic" => object, p2p_ip : "p2p_ip" => string }
 );
 /// Used by [`CnisApi::create_cni_object`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateCniObjectResponseBgp {
+pub struct CniObjectBgp {
     pub customer_asn: ::std::option::Option<i64>,
     pub extra_prefixes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub md5_key: ::std::option::Option<::std::string::String>,
@@ -163,12 +163,12 @@ pub struct CreateCniObjectResponseBgp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCniObjectResponseBgp { customer_asn : "customer_asn" => integer, extra_prefixes
-    : "extra_prefixes" => strings, md5_key : "md5_key" => string }
+    CniObjectBgp { customer_asn : "customer_asn" => integer, extra_prefixes :
+    "extra_prefixes" => strings, md5_key : "md5_key" => string }
 );
 /// Used by [`CnisApi::create_cni_object`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateCniObjectResponseMagic {
+pub struct CniObjectMagic {
     pub conduit_name: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub mtu: ::std::option::Option<i64>,
@@ -176,13 +176,13 @@ pub struct CreateCniObjectResponseMagic {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateCniObjectResponseMagic { conduit_name : "conduit_name" => string, description :
-    "description" => string, mtu : "mtu" => integer }
+    CniObjectMagic { conduit_name : "conduit_name" => string, description : "description"
+    => string, mtu : "mtu" => integer }
 );
 /// Used by [`CnisApi::list_cni_objects`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CniObjects {
-    pub items: ::std::option::Option<::std::vec::Vec<CreateCniObjectResponse>>,
+    pub items: ::std::option::Option<::std::vec::Vec<CniObject>>,
     pub next: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,

@@ -141,7 +141,9 @@ impl ContentScanningApi {
     pub fn update_content_scanning_status(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ContentScanningStatus>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -161,7 +163,9 @@ impl ContentScanningApi {
     pub fn get_content_scanning_status(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ContentScanningStatus>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -187,12 +191,12 @@ crate::runtime::object!(
 );
 /// Used by [`ContentScanningApi::update_content_scanning_status`], [`ContentScanningApi::get_content_scanning_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Status {
+pub struct ContentScanningStatus {
     pub modified: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Status { modified : "modified" => string, value : "value" => string }
+    ContentScanningStatus { modified : "modified" => string, value : "value" => string }
 );

@@ -53,9 +53,7 @@ impl CountryApi {
 /// Used by [`CountryApi::get_countries_information_for_all_countries`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Country {
-    pub result: ::std::option::Option<
-        ::std::vec::Vec<GetCountriesInformationForAllCountriesItemResultItem>,
-    >,
+    pub result: ::std::option::Option<::std::vec::Vec<CountryResult>>,
     pub success: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -65,13 +63,12 @@ crate::runtime::object!(
 );
 /// Used by [`CountryApi::get_countries_information_for_all_countries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetCountriesInformationForAllCountriesItemResultItem {
+pub struct CountryResult {
     pub alpha3: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetCountriesInformationForAllCountriesItemResultItem { alpha3 : "alpha3" => string,
-    name : "name" => string }
+    CountryResult { alpha3 : "alpha3" => string, name : "name" => string }
 );

@@ -139,7 +139,7 @@ impl CustomHostnameForAZoneApi {
         zone_id: &str,
         custom_hostname_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteCustomHostnameResponse>>,
+        crate::runtime::Json<::std::option::Option<CustomHostnameResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -199,7 +199,7 @@ impl CustomHostnameForAZoneApi {
         certificate_pack_id: &str,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteCustomHostnameResponse>>,
+        crate::runtime::Json<::std::option::Option<CustomHostnameResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -1044,12 +1044,12 @@ impl ::std::fmt::Display for CustomHostnameStatus {
 }
 /// Used by [`CustomHostnameForAZoneApi::delete_custom_hostname`], [`CustomHostnameForAZoneApi::delete_certificate_and_key_for_custom_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteCustomHostnameResponse {
+pub struct CustomHostnameResponse {
     pub id: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteCustomHostnameResponse { id : "id" => string });
+crate::runtime::object!(CustomHostnameResponse { id : "id" => string });
 /// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateCustomHostnameBody {

@@ -39,7 +39,7 @@ impl CustomIndicatorFeedsApi {
         account_id: &str,
         body: &CreateIndicatorFeedBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateIndicatorFeedResponse>>,
+        crate::runtime::Json<::std::option::Option<IndicatorFeed>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -59,7 +59,7 @@ impl CustomIndicatorFeedsApi {
     pub fn get_indicator_feeds_owned_by_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<CreateIndicatorFeedResponse>> {
+    ) -> crate::runtime::Request<crate::runtime::List<IndicatorFeed>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -77,11 +77,9 @@ impl CustomIndicatorFeedsApi {
     pub fn grant_permission_to_indicator_feed(
         &self,
         account_id: &str,
-        body: &GrantPermissionToIndicatorFeedBody,
+        body: &PermissionIndicatorFeedBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GrantPermissionToIndicatorFeedResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PermissionIndicatorFeed>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -103,11 +101,9 @@ impl CustomIndicatorFeedsApi {
     pub fn revoke_permission_to_indicator_feed(
         &self,
         account_id: &str,
-        body: &GrantPermissionToIndicatorFeedBody,
+        body: &PermissionIndicatorFeedBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GrantPermissionToIndicatorFeedResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<PermissionIndicatorFeed>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -150,7 +146,7 @@ impl CustomIndicatorFeedsApi {
         feed_id: &str,
         body: &UpdateIndicatorFeedMetadataBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateIndicatorFeedResponse>>,
+        crate::runtime::Json<::std::option::Option<IndicatorFeed>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -258,7 +254,7 @@ impl CustomIndicatorFeedsApi {
 }
 /// Used by [`CustomIndicatorFeedsApi::create_indicator_feed`], [`CustomIndicatorFeedsApi::get_indicator_feeds_owned_by_account`], [`CustomIndicatorFeedsApi::update_indicator_feed_metadata`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateIndicatorFeedResponse {
+pub struct IndicatorFeed {
     /// RFC 3339 date-time, The date and time when the data entry was created
     pub created_on: ::std::option::Option<::std::string::String>,
     /// The description of the example test
@@ -279,22 +275,20 @@ pub struct CreateIndicatorFeedResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIndicatorFeedResponse { created_on : "created_on" => string, description :
-    "description" => string, id : "id" => integer, is_attributable : "is_attributable" =>
-    boolean, is_downloadable : "is_downloadable" => boolean, is_public : "is_public" =>
-    boolean, modified_on : "modified_on" => string, name : "name" => string }
+    IndicatorFeed { created_on : "created_on" => string, description : "description" =>
+    string, id : "id" => integer, is_attributable : "is_attributable" => boolean,
+    is_downloadable : "is_downloadable" => boolean, is_public : "is_public" => boolean,
+    modified_on : "modified_on" => string, name : "name" => string }
 );
 /// Used by [`CustomIndicatorFeedsApi::grant_permission_to_indicator_feed`], [`CustomIndicatorFeedsApi::revoke_permission_to_indicator_feed`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GrantPermissionToIndicatorFeedResponse {
+pub struct PermissionIndicatorFeed {
     /// Whether the update succeeded or not
     pub success: ::std::option::Option<bool>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GrantPermissionToIndicatorFeedResponse { success : "success" => boolean }
-);
+crate::runtime::object!(PermissionIndicatorFeed { success : "success" => boolean });
 /// Used by [`CustomIndicatorFeedsApi::list_indicator_feed_permissions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndicatorFeedPermission {
@@ -457,7 +451,7 @@ crate::runtime::object!(
 );
 /// Used by [`CustomIndicatorFeedsApi::grant_permission_to_indicator_feed`], [`CustomIndicatorFeedsApi::revoke_permission_to_indicator_feed`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GrantPermissionToIndicatorFeedBody {
+pub struct PermissionIndicatorFeedBody {
     /// The Cloudflare account tag of the account to change permissions on
     pub account_tag: ::std::option::Option<::std::string::String>,
     /// The ID of the feed to add/remove permissions on
@@ -466,7 +460,7 @@ pub struct GrantPermissionToIndicatorFeedBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GrantPermissionToIndicatorFeedBody { account_tag : "account_tag" => string, feed_id :
+    PermissionIndicatorFeedBody { account_tag : "account_tag" => string, feed_id :
     "feed_id" => integer }
 );
 /// Used by [`CustomIndicatorFeedsApi::update_indicator_feed_metadata`].

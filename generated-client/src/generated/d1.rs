@@ -40,7 +40,9 @@ impl D1Api {
         &self,
         account_id: &str,
         body: &CreateD1DatabaseBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Database>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<D1Database>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -87,7 +89,9 @@ impl D1Api {
         &self,
         account_id: &str,
         database_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Database>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<D1Database>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -109,7 +113,9 @@ impl D1Api {
         &self,
         account_id: &str,
         database_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Database>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<D1Database>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -131,7 +137,9 @@ impl D1Api {
         &self,
         account_id: &str,
         database_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Database>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<D1Database>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -234,7 +242,7 @@ impl D1Api {
         &self,
         account_id: &str,
         database_id: &str,
-        body: &QueryD1DatabaseBody,
+        body: &D1DatabaseBody,
     ) -> crate::runtime::Request<crate::runtime::List<QueryD1DatabaseItem>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -259,7 +267,7 @@ impl D1Api {
         &self,
         account_id: &str,
         database_id: &str,
-        body: &QueryD1DatabaseBody,
+        body: &D1DatabaseBody,
     ) -> crate::runtime::Request<crate::runtime::List<RawD1DatabaseQuery>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -331,7 +339,7 @@ impl D1Api {
 }
 /// Used by [`D1Api::create_d1_database`], [`D1Api::update_d1_database`], [`D1Api::update_d1_database_partially`], [`D1Api::get_d1_database`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Database {
+pub struct D1Database {
     /// RFC 3339 date-time, Specifies the timestamp the resource was created as an ISO8601 string
     pub created_at: ::std::option::Option<::std::string::String>,
     /// The D1 database's size, in bytes
@@ -345,7 +353,7 @@ pub struct Database {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Database { created_at : "created_at" => string, file_size : "file_size" => number,
+    D1Database { created_at : "created_at" => string, file_size : "file_size" => number,
     name : "name" => string, num_tables : "num_tables" => number, read_replication :
     "read_replication" => object, uuid : "uuid" => string, version : "version" => string
     }
@@ -794,7 +802,7 @@ impl ImportSqlIntoYourD1DatabaseBodyVariant3 {
 }
 /// Used by [`D1Api::query_d1_database`], [`D1Api::raw_d1_database_query`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct QueryD1DatabaseBody {
+pub struct D1DatabaseBody {
     pub params: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Your SQL query
     pub sql: ::std::string::String,
@@ -802,9 +810,9 @@ pub struct QueryD1DatabaseBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    QueryD1DatabaseBody { params : "params" => strings, sql : "sql" required => string }
+    D1DatabaseBody { params : "params" => strings, sql : "sql" required => string }
 );
-impl QueryD1DatabaseBody {
+impl D1DatabaseBody {
     /// A value with the required fields set and the others empty.
     pub fn new(sql: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {

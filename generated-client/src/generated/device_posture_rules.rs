@@ -39,7 +39,7 @@ impl DevicePostureRulesApi {
     pub fn create_device_posture_rule(
         &self,
         account_id: &str,
-        body: &CreateDevicePostureRuleBody,
+        body: &DevicePostureRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DevicePostureRule>>,
     > {
@@ -84,7 +84,7 @@ impl DevicePostureRulesApi {
         &self,
         account_id: &str,
         rule_id: &str,
-        body: &CreateDevicePostureRuleBody,
+        body: &DevicePostureRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DevicePostureRule>>,
     > {
@@ -973,12 +973,12 @@ pub struct DeleteDevicePostureRuleResponse {
 crate::runtime::object!(DeleteDevicePostureRuleResponse { id : "id" => string });
 /// Used by [`DevicePostureRulesApi::create_device_posture_rule`], [`DevicePostureRulesApi::update_device_posture_rule`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateDevicePostureRuleBody {
+pub struct DevicePostureRuleBody {
     /// The description of the device posture rule
     pub description: ::std::option::Option<::std::string::String>,
     /// Sets the expiration time for a posture check result
     pub expiration: ::std::option::Option<::std::string::String>,
-    pub input: ::std::option::Option<CreateDevicePostureRuleBodyInput>,
+    pub input: ::std::option::Option<DevicePostureRuleBodyInput>,
     pub r#match: ::std::option::Option<::std::vec::Vec<DevicePostureRuleMatch>>,
     /// The name of the device posture rule
     pub name: ::std::string::String,
@@ -990,12 +990,12 @@ pub struct CreateDevicePostureRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDevicePostureRuleBody { description : "description" => string, expiration :
+    DevicePostureRuleBody { description : "description" => string, expiration :
     "expiration" => string, input : "input" => object, r#match : "match" => objects, name
     : "name" required => string, schedule : "schedule" => string, r#type : "type" must =>
     choice }
 );
-impl CreateDevicePostureRuleBody {
+impl DevicePostureRuleBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1015,7 +1015,7 @@ impl CreateDevicePostureRuleBody {
 }
 /// Used by [`DevicePostureRulesApi::create_device_posture_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateDevicePostureRuleBodyInput {
+pub struct DevicePostureRuleBodyInput {
     /// Whether or not file exists
     pub exists: ::std::option::Option<bool>,
     /// Operating system
@@ -1097,7 +1097,7 @@ pub struct CreateDevicePostureRuleBodyInput {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateDevicePostureRuleBodyInput { exists : "exists" => boolean, operating_system :
+    DevicePostureRuleBodyInput { exists : "exists" => boolean, operating_system :
     "operating_system" => choice, path : "path" => string, sha256 : "sha256" => string,
     thumbprint : "thumbprint" => string, id : "id" => string, domain : "domain" =>
     string, operator : "operator" => choice, os_distro_name : "os_distro_name" => string,

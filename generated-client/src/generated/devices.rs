@@ -154,10 +154,8 @@ impl DevicesApi {
     pub fn set_split_tunnel_exclude_list(
         &self,
         account_id: &str,
-        body: &::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
-    > {
+        body: &::std::vec::Vec<SplitTunnelList>,
+    ) -> crate::runtime::Request<crate::runtime::List<SplitTunnelList>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -178,9 +176,7 @@ impl DevicesApi {
     pub fn get_split_tunnel_exclude_list(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<SplitTunnelList>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -200,10 +196,8 @@ impl DevicesApi {
     pub fn set_your_local_domain_fallback_list(
         &self,
         account_id: &str,
-        body: &::std::vec::Vec<DeviceSettingsProfileFallbackDomain>,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<SetYourLocalDomainFallbackListItem>,
-    > {
+        body: &::std::vec::Vec<LocalDomainFallbackListBody>,
+    ) -> crate::runtime::Request<crate::runtime::List<LocalDomainFallbackList>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -224,9 +218,7 @@ impl DevicesApi {
     pub fn get_your_local_domain_fallback_list(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<SetYourLocalDomainFallbackListItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<LocalDomainFallbackList>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -246,10 +238,8 @@ impl DevicesApi {
     pub fn set_split_tunnel_include_list(
         &self,
         account_id: &str,
-        body: &::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
-    > {
+        body: &::std::vec::Vec<SplitTunnelList>,
+    ) -> crate::runtime::Request<crate::runtime::List<SplitTunnelList>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -270,9 +260,7 @@ impl DevicesApi {
     pub fn get_split_tunnel_include_list(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<SplitTunnelList>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -365,10 +353,8 @@ impl DevicesApi {
         &self,
         account_id: &str,
         policy_id: &str,
-        body: &::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
-    > {
+        body: &::std::vec::Vec<SplitTunnelList>,
+    ) -> crate::runtime::Request<crate::runtime::List<SplitTunnelList>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -392,9 +378,7 @@ impl DevicesApi {
         &self,
         account_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<SplitTunnelList>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -417,10 +401,8 @@ impl DevicesApi {
         &self,
         account_id: &str,
         policy_id: &str,
-        body: &::std::vec::Vec<DeviceSettingsProfileFallbackDomain>,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<SetYourLocalDomainFallbackListItem>,
-    > {
+        body: &::std::vec::Vec<LocalDomainFallbackListBody>,
+    ) -> crate::runtime::Request<crate::runtime::List<LocalDomainFallbackList>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -444,9 +426,7 @@ impl DevicesApi {
         &self,
         account_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<SetYourLocalDomainFallbackListItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<LocalDomainFallbackList>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -469,10 +449,8 @@ impl DevicesApi {
         &self,
         account_id: &str,
         policy_id: &str,
-        body: &::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
-    > {
+        body: &::std::vec::Vec<SplitTunnelList>,
+    ) -> crate::runtime::Request<crate::runtime::List<SplitTunnelList>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -496,9 +474,7 @@ impl DevicesApi {
         &self,
         account_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListDeviceSettingsProfilesItemExcludeItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<SplitTunnelList>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -824,18 +800,14 @@ pub struct DeviceSettingsProfile {
     pub disable_auto_fallback: ::std::option::Option<bool>,
     /// Whether the policy will be applied to matching devices
     pub enabled: ::std::option::Option<bool>,
-    pub exclude: ::std::option::Option<
-        ::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
-    >,
+    pub exclude: ::std::option::Option<::std::vec::Vec<SplitTunnelList>>,
     /// Whether to add Microsoft IPs to Split Tunnel exclusions
     pub exclude_office_ips: ::std::option::Option<bool>,
     pub fallback_domains: ::std::option::Option<
-        ::std::vec::Vec<DeviceSettingsProfileFallbackDomain>,
+        ::std::vec::Vec<LocalDomainFallbackListBody>,
     >,
     pub gateway_unique_id: ::std::option::Option<::std::string::String>,
-    pub include: ::std::option::Option<
-        ::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
-    >,
+    pub include: ::std::option::Option<::std::vec::Vec<SplitTunnelList>>,
     /// The amount of time in minutes a user is allowed access to their LAN
     pub lan_allow_minutes: ::std::option::Option<f64>,
     /// The size of the subnet for the local access network
@@ -883,7 +855,7 @@ crate::runtime::object!(
 );
 /// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::update_default_device_settings_profile`], [`DevicesApi::set_split_tunnel_exclude_list`], [`DevicesApi::get_split_tunnel_exclude_list`], [`DevicesApi::set_split_tunnel_include_list`], [`DevicesApi::get_split_tunnel_include_list`], [`DevicesApi::set_split_tunnel_exclude_list_for_device_settings_profile`], [`DevicesApi::get_split_tunnel_exclude_list_for_device_settings_profile`], [`DevicesApi::set_split_tunnel_include_list_for_device_settings_profile`], [`DevicesApi::get_split_tunnel_include_list_for_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListDeviceSettingsProfilesItemExcludeItem {
+pub struct SplitTunnelList {
     /// The address in CIDR format to exclude from the tunnel
     pub address: ::std::option::Option<::std::string::String>,
     /// A description of the Split Tunnel item, displayed in the client UI
@@ -894,10 +866,10 @@ pub struct ListDeviceSettingsProfilesItemExcludeItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDeviceSettingsProfilesItemExcludeItem { address : "address" => string,
-    description : "description" => string, host : "host" => string }
+    SplitTunnelList { address : "address" => string, description : "description" =>
+    string, host : "host" => string }
 );
-impl ListDeviceSettingsProfilesItemExcludeItem {
+impl SplitTunnelList {
     /// A value with the required fields set and the others empty.
     pub fn new(
         address: impl ::std::convert::Into<::std::string::String>,
@@ -915,7 +887,7 @@ impl ListDeviceSettingsProfilesItemExcludeItem {
 }
 /// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::update_default_device_settings_profile`], [`DevicesApi::set_your_local_domain_fallback_list`], [`DevicesApi::set_local_domain_fallback_list_for_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct DeviceSettingsProfileFallbackDomain {
+pub struct LocalDomainFallbackListBody {
     /// A description of the fallback domain, displayed in the client UI
     pub description: ::std::option::Option<::std::string::String>,
     pub dns_server: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -925,10 +897,10 @@ pub struct DeviceSettingsProfileFallbackDomain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeviceSettingsProfileFallbackDomain { description : "description" => string,
-    dns_server : "dns_server", suffix : "suffix" => string }
+    LocalDomainFallbackListBody { description : "description" => string, dns_server :
+    "dns_server", suffix : "suffix" => string }
 );
-impl DeviceSettingsProfileFallbackDomain {
+impl LocalDomainFallbackListBody {
     /// A value with the required fields set and the others empty.
     pub fn new(suffix: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
@@ -985,18 +957,14 @@ pub struct DefaultDeviceSettingsProfile {
     pub disable_auto_fallback: ::std::option::Option<bool>,
     /// Whether the policy will be applied to matching devices
     pub enabled: ::std::option::Option<bool>,
-    pub exclude: ::std::option::Option<
-        ::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
-    >,
+    pub exclude: ::std::option::Option<::std::vec::Vec<SplitTunnelList>>,
     /// Whether to add Microsoft IPs to Split Tunnel exclusions
     pub exclude_office_ips: ::std::option::Option<bool>,
     pub fallback_domains: ::std::option::Option<
-        ::std::vec::Vec<DeviceSettingsProfileFallbackDomain>,
+        ::std::vec::Vec<LocalDomainFallbackListBody>,
     >,
     pub gateway_unique_id: ::std::option::Option<::std::string::String>,
-    pub include: ::std::option::Option<
-        ::std::vec::Vec<ListDeviceSettingsProfilesItemExcludeItem>,
-    >,
+    pub include: ::std::option::Option<::std::vec::Vec<SplitTunnelList>>,
     pub register_interface_ip_with_dns: ::std::option::Option<bool>,
     pub sccm_vpn_boundary_support: ::std::option::Option<bool>,
     pub service_mode_v2: ::std::option::Option<DeviceSettingsProfileServiceModeV2>,
@@ -1025,7 +993,7 @@ crate::runtime::object!(
 );
 /// Used by [`DevicesApi::set_your_local_domain_fallback_list`], [`DevicesApi::get_your_local_domain_fallback_list`], [`DevicesApi::set_local_domain_fallback_list_for_device_settings_profile`], [`DevicesApi::get_local_domain_fallback_list_for_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct SetYourLocalDomainFallbackListItem {
+pub struct LocalDomainFallbackList {
     /// A description of the fallback domain, displayed in the client UI
     pub description: ::std::option::Option<::std::string::String>,
     pub dns_server: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1035,10 +1003,10 @@ pub struct SetYourLocalDomainFallbackListItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SetYourLocalDomainFallbackListItem { description : "description" => string,
-    dns_server : "dns_server" => strings, suffix : "suffix" => string }
+    LocalDomainFallbackList { description : "description" => string, dns_server :
+    "dns_server" => strings, suffix : "suffix" => string }
 );
-impl SetYourLocalDomainFallbackListItem {
+impl LocalDomainFallbackList {
     /// A value with the required fields set and the others empty.
     pub fn new(suffix: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {

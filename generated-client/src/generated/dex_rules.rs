@@ -185,14 +185,14 @@ crate::runtime::object!(
 /// Used by [`DexRulesApi::list_dex_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DexRules {
-    pub rules: ::std::option::Option<::std::vec::Vec<Rule>>,
+    pub rules: ::std::option::Option<::std::vec::Vec<ListDexRulesResponseRulesItem>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DexRules { rules : "rules" => objects });
 /// Used by [`DexRulesApi::list_dex_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Rule {
+pub struct ListDexRulesResponseRulesItem {
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -204,7 +204,8 @@ pub struct Rule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { created_at : "created_at" => string, description : "description" => string, id
-    : "id" => string, r#match : "match" => string, name : "name" => string,
-    targeted_tests : "targeted_tests", updated_at : "updated_at" => string }
+    ListDexRulesResponseRulesItem { created_at : "created_at" => string, description :
+    "description" => string, id : "id" => string, r#match : "match" => string, name :
+    "name" => string, targeted_tests : "targeted_tests", updated_at : "updated_at" =>
+    string }
 );

@@ -171,15 +171,15 @@ impl DexSyntheticApplicationMonitoringApi {
     ///
     /// Get test details and aggregate performance metrics for an http test for a given time period between 1 hour and 7 days.
     ///
-    /// Query parameters: [`GetDetailsAndAggregateMetricsForHttpTestQuery`], its required ones in `new`.
+    /// Query parameters: [`DetailsAndAggregateMetricsTestQuery`], its required ones in `new`.
     pub fn get_details_and_aggregate_metrics_for_http_test(
         &self,
         account_id: &str,
         test_id: &str,
-        query: &GetDetailsAndAggregateMetricsForHttpTestQuery,
+        query: &DetailsAndAggregateMetricsTestQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DetailsAndAggregateMetrics>>,
-        GetDetailsAndAggregateMetricsForHttpTestQuery,
+        DetailsAndAggregateMetricsTestQuery,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -200,15 +200,15 @@ impl DexSyntheticApplicationMonitoringApi {
     ///
     /// Get percentiles for an http test for a given time period between 1 hour and 7 days.
     ///
-    /// Query parameters: [`GetPercentilesForHttpTestQuery`], its required ones in `new`.
+    /// Query parameters: [`PercentilesTestQuery`], its required ones in `new`.
     pub fn get_percentiles_for_http_test(
         &self,
         account_id: &str,
         test_id: &str,
-        query: &GetPercentilesForHttpTestQuery,
+        query: &PercentilesTestQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Percentiles>>,
-        GetPercentilesForHttpTestQuery,
+        PercentilesTestQuery,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -302,17 +302,17 @@ impl DexSyntheticApplicationMonitoringApi {
     ///
     /// Get test details and aggregate performance metrics for an traceroute test for a given time period between 1 hour and 7 days.
     ///
-    /// Query parameters: [`GetDetailsAndAggregateMetricsForHttpTestQuery`], its required ones in `new`.
+    /// Query parameters: [`DetailsAndAggregateMetricsTestQuery`], its required ones in `new`.
     pub fn get_details_and_aggregate_metrics_for_traceroute_test(
         &self,
         account_id: &str,
         test_id: &str,
-        query: &GetDetailsAndAggregateMetricsForHttpTestQuery,
+        query: &DetailsAndAggregateMetricsTestQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDetailsAndAggregateMetricsForTracerouteTestResponse>,
         >,
-        GetDetailsAndAggregateMetricsForHttpTestQuery,
+        DetailsAndAggregateMetricsTestQuery,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -363,17 +363,17 @@ impl DexSyntheticApplicationMonitoringApi {
     ///
     /// Get percentiles for a traceroute test for a given time period between 1 hour and 7 days.
     ///
-    /// Query parameters: [`GetPercentilesForHttpTestQuery`], its required ones in `new`.
+    /// Query parameters: [`PercentilesTestQuery`], its required ones in `new`.
     pub fn get_percentiles_for_traceroute_test(
         &self,
         account_id: &str,
         test_id: &str,
-        query: &GetPercentilesForHttpTestQuery,
+        query: &PercentilesTestQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetPercentilesForTracerouteTestResponse>,
         >,
-        GetPercentilesForHttpTestQuery,
+        PercentilesTestQuery,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -2240,7 +2240,7 @@ impl ListFleetStatusAggregateDetailsByDimensionQuery {
 }
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetDetailsAndAggregateMetricsForHttpTestQuery {
+pub struct DetailsAndAggregateMetricsTestQuery {
     /// `deviceId`: Optionally filter result stats to a specific device(s)
     pub device_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Start time for aggregate metrics in ISO ms
@@ -2248,23 +2248,23 @@ pub struct GetDetailsAndAggregateMetricsForHttpTestQuery {
     /// End time for aggregate metrics in ISO ms
     pub to: ::std::string::String,
     /// Time interval for aggregate time slots
-    pub interval: GetDetailsAndAggregateMetricsForHttpTestQueryInterval,
+    pub interval: DetailsAndAggregateMetricsTestQueryInterval,
     /// Optionally filter result stats to a Cloudflare colo
     pub colo: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDetailsAndAggregateMetricsForHttpTestQuery { device_id : "deviceId" => strings,
-    from : "from" required => string, to : "to" required => string, interval : "interval"
-    must => choice, colo : "colo" => string }
+    DetailsAndAggregateMetricsTestQuery { device_id : "deviceId" => strings, from :
+    "from" required => string, to : "to" required => string, interval : "interval" must
+    => choice, colo : "colo" => string }
 );
-impl GetDetailsAndAggregateMetricsForHttpTestQuery {
+impl DetailsAndAggregateMetricsTestQuery {
     /// A value with the required fields set and the others empty.
     pub fn new(
         from: impl ::std::convert::Into<::std::string::String>,
         to: impl ::std::convert::Into<::std::string::String>,
-        interval: GetDetailsAndAggregateMetricsForHttpTestQueryInterval,
+        interval: DetailsAndAggregateMetricsTestQueryInterval,
     ) -> Self {
         Self {
             device_id: ::std::option::Option::None,
@@ -2285,7 +2285,7 @@ impl GetDetailsAndAggregateMetricsForHttpTestQuery {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetDetailsAndAggregateMetricsForHttpTestQueryInterval {
+pub enum DetailsAndAggregateMetricsTestQueryInterval {
     /// `minute`
     Minute,
     /// `hour`
@@ -2293,7 +2293,7 @@ pub enum GetDetailsAndAggregateMetricsForHttpTestQueryInterval {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetDetailsAndAggregateMetricsForHttpTestQueryInterval {
+impl DetailsAndAggregateMetricsTestQueryInterval {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2304,7 +2304,7 @@ impl GetDetailsAndAggregateMetricsForHttpTestQueryInterval {
     }
 }
 impl ::std::convert::From<::std::string::String>
-for GetDetailsAndAggregateMetricsForHttpTestQueryInterval {
+for DetailsAndAggregateMetricsTestQueryInterval {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "minute" => Self::Minute,
@@ -2313,24 +2313,24 @@ for GetDetailsAndAggregateMetricsForHttpTestQueryInterval {
         }
     }
 }
-crate::runtime::open_enum!(GetDetailsAndAggregateMetricsForHttpTestQueryInterval);
-impl ::std::convert::From<GetDetailsAndAggregateMetricsForHttpTestQueryInterval>
+crate::runtime::open_enum!(DetailsAndAggregateMetricsTestQueryInterval);
+impl ::std::convert::From<DetailsAndAggregateMetricsTestQueryInterval>
 for ::std::string::String {
-    fn from(value: GetDetailsAndAggregateMetricsForHttpTestQueryInterval) -> Self {
+    fn from(value: DetailsAndAggregateMetricsTestQueryInterval) -> Self {
         match value {
-            GetDetailsAndAggregateMetricsForHttpTestQueryInterval::Other(value) => value,
+            DetailsAndAggregateMetricsTestQueryInterval::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetDetailsAndAggregateMetricsForHttpTestQueryInterval {
+impl ::std::fmt::Display for DetailsAndAggregateMetricsTestQueryInterval {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_percentiles_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetPercentilesForHttpTestQuery {
+pub struct PercentilesTestQuery {
     /// `deviceId`: Optionally filter result stats to a specific device(s)
     pub device_id: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Start time for aggregate metrics in ISO format
@@ -2343,10 +2343,10 @@ pub struct GetPercentilesForHttpTestQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetPercentilesForHttpTestQuery { device_id : "deviceId" => strings, from : "from"
-    required => string, to : "to" required => string, colo : "colo" => string }
+    PercentilesTestQuery { device_id : "deviceId" => strings, from : "from" required =>
+    string, to : "to" required => string, colo : "colo" => string }
 );
-impl GetPercentilesForHttpTestQuery {
+impl PercentilesTestQuery {
     /// A value with the required fields set and the others empty.
     pub fn new(
         from: impl ::std::convert::Into<::std::string::String>,
@@ -2385,7 +2385,7 @@ pub struct GetNetworkPathBreakdownForTracerouteTestQuery {
     /// End time for aggregate metrics in ISO ms
     pub to: ::std::string::String,
     /// Time interval for aggregate time slots
-    pub interval: GetDetailsAndAggregateMetricsForHttpTestQueryInterval,
+    pub interval: DetailsAndAggregateMetricsTestQueryInterval,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -2400,7 +2400,7 @@ impl GetNetworkPathBreakdownForTracerouteTestQuery {
         device_id: impl ::std::convert::Into<::std::string::String>,
         from: impl ::std::convert::Into<::std::string::String>,
         to: impl ::std::convert::Into<::std::string::String>,
-        interval: GetDetailsAndAggregateMetricsForHttpTestQueryInterval,
+        interval: DetailsAndAggregateMetricsTestQueryInterval,
     ) -> Self {
         Self {
             device_id: ::std::convert::Into::into(device_id),
@@ -2411,11 +2411,11 @@ impl GetNetworkPathBreakdownForTracerouteTestQuery {
         }
     }
 }
+impl crate::runtime::TypedQuery for DetailsAndAggregateMetricsTestQuery {}
 impl crate::runtime::TypedQuery for GetCountOfDevicesTargetedQuery {}
-impl crate::runtime::TypedQuery for GetDetailsAndAggregateMetricsForHttpTestQuery {}
 impl crate::runtime::TypedQuery for GetNetworkPathBreakdownForTracerouteTestQuery {}
-impl crate::runtime::TypedQuery for GetPercentilesForHttpTestQuery {}
 impl crate::runtime::TypedQuery for ListCloudflareColosQuery {}
 impl crate::runtime::TypedQuery for ListFleetStatusAggregateDetailsByDimensionQuery {}
 impl crate::runtime::TypedQuery for ListFleetStatusDetailsByDimensionQuery {}
 impl crate::runtime::TypedQuery for ListFleetStatusDevicesQuery {}
+impl crate::runtime::TypedQuery for PercentilesTestQuery {}

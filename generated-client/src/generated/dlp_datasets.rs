@@ -59,7 +59,7 @@ impl DlpDatasetsApi {
     pub fn get_datasets(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Dataset>> {
+    ) -> crate::runtime::Request<crate::runtime::List<DlpDataset>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -79,7 +79,9 @@ impl DlpDatasetsApi {
         account_id: &str,
         dataset_id: &str,
         body: &UpdateDatasetBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DlpDataset>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -100,7 +102,9 @@ impl DlpDatasetsApi {
         &self,
         account_id: &str,
         dataset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DlpDataset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -173,7 +177,9 @@ impl DlpDatasetsApi {
         account_id: &str,
         dataset_id: &str,
         version: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dataset>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DlpDataset>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -248,7 +254,7 @@ impl DlpDatasetsApi {
 /// Used by [`DlpDatasetsApi::create_dataset`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDatasetResponse {
-    pub dataset: ::std::option::Option<Dataset>,
+    pub dataset: ::std::option::Option<DlpDataset>,
     pub encoding_version: ::std::option::Option<i64>,
     pub max_cells: ::std::option::Option<i64>,
     /// The secret to use for Exact Data Match datasets
@@ -278,7 +284,7 @@ impl CreateDatasetResponse {
 }
 /// Used by [`DlpDatasetsApi::create_dataset`], [`DlpDatasetsApi::get_datasets`], [`DlpDatasetsApi::update_dataset`], [`DlpDatasetsApi::get_dataset`], [`DlpDatasetsApi::upload_new_version_of_dataset`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Dataset {
+pub struct DlpDataset {
     pub case_sensitive: ::std::option::Option<bool>,
     pub columns: ::std::option::Option<::std::vec::Vec<Column>>,
     /// RFC 3339 date-time
@@ -297,14 +303,14 @@ pub struct Dataset {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Dataset { case_sensitive : "case_sensitive" => boolean, columns : "columns" =>
+    DlpDataset { case_sensitive : "case_sensitive" => boolean, columns : "columns" =>
     objects, created_at : "created_at" => string, description : "description" => string,
     encoding_version : "encoding_version" => integer, id : "id" required => string, name
     : "name" required => string, num_cells : "num_cells" => integer, secret : "secret" =>
     boolean, status : "status" => choice, updated_at : "updated_at" => string, uploads :
     "uploads" => objects }
 );
-impl Dataset {
+impl DlpDataset {
     /// A value with the required fields set and the others empty.
     pub fn new(
         created_at: impl ::std::convert::Into<::std::string::String>,

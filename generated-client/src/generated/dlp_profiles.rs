@@ -39,7 +39,7 @@ impl DlpProfilesApi {
     pub fn list_profiles(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListProfilesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<Profile>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -355,9 +355,7 @@ impl DlpProfilesApi {
         &self,
         account_id: &str,
         profile_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListProfilesItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Profile>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -373,11 +371,11 @@ impl DlpProfilesApi {
 }
 /// Used by [`DlpProfilesApi::list_profiles`], [`DlpProfilesApi::get_dlp_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListProfilesItem {
+pub struct Profile {
     /// Related DLP policies will trigger when the match count exceeds the number set
     pub allowed_match_count: ::std::option::Option<f64>,
-    pub context_awareness: ::std::option::Option<ListProfilesItemContextAwareness>,
-    pub entries: ::std::option::Option<::std::vec::Vec<ListProfilesItemEntry>>,
+    pub context_awareness: ::std::option::Option<ProfileContextAwareness>,
+    pub entries: ::std::option::Option<::std::vec::Vec<ProfileEntry>>,
     /// Unique identifier for a DLP profile
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the profile
@@ -385,7 +383,7 @@ pub struct ListProfilesItem {
     /// If true, scan images via OCR to determine if any text present matches filters
     pub ocr_enabled: ::std::option::Option<bool>,
     /// The type of the profile
-    pub r#type: ::std::option::Option<ListProfilesItemType>,
+    pub r#type: ::std::option::Option<ProfileType>,
     pub created_at: ::std::option::Option<::std::string::String>,
     /// The description of the profile
     pub description: ::std::option::Option<::std::string::String>,
@@ -394,26 +392,25 @@ pub struct ListProfilesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProfilesItem { allowed_match_count : "allowed_match_count" => number,
-    context_awareness : "context_awareness" => object, entries : "entries" => objects, id
-    : "id" => string, name : "name" => string, ocr_enabled : "ocr_enabled" => boolean,
-    r#type : "type" => choice, created_at : "created_at" => string, description :
-    "description" => string, updated_at : "updated_at" => string }
+    Profile { allowed_match_count : "allowed_match_count" => number, context_awareness :
+    "context_awareness" => object, entries : "entries" => objects, id : "id" => string,
+    name : "name" => string, ocr_enabled : "ocr_enabled" => boolean, r#type : "type" =>
+    choice, created_at : "created_at" => string, description : "description" => string,
+    updated_at : "updated_at" => string }
 );
 /// Used by [`DlpProfilesApi::list_profiles`], [`DlpProfilesApi::create_custom_profile`], [`DlpProfilesApi::get_predefined_profile`], [`DlpProfilesApi::update_custom_profile`], [`DlpProfilesApi::update_predefined_profile`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListProfilesItemContextAwareness {
+pub struct ProfileContextAwareness {
     /// If true, scan the context of predefined entries to only return matches surrounded by keywords
     pub enabled: ::std::option::Option<bool>,
-    pub skip: ::std::option::Option<ListProfilesItemContextAwarenessSkip>,
+    pub skip: ::std::option::Option<ProfileContextAwarenessSkip>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProfilesItemContextAwareness { enabled : "enabled" => boolean, skip : "skip" =>
-    object }
+    ProfileContextAwareness { enabled : "enabled" => boolean, skip : "skip" => object }
 );
-impl ListProfilesItemContextAwareness {
+impl ProfileContextAwareness {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
         Self {
@@ -425,16 +422,14 @@ impl ListProfilesItemContextAwareness {
 }
 /// Used by [`DlpProfilesApi::list_profiles`], [`DlpProfilesApi::list_custom_profiles`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListProfilesItemContextAwarenessSkip {
+pub struct ProfileContextAwarenessSkip {
     /// If the content type is a file, skip context analysis and return all matches
     pub files: ::std::option::Option<bool>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ListProfilesItemContextAwarenessSkip { files : "files" => boolean }
-);
-impl ListProfilesItemContextAwarenessSkip {
+crate::runtime::object!(ProfileContextAwarenessSkip { files : "files" => boolean });
+impl ProfileContextAwarenessSkip {
     /// A value with the required fields set and the others empty.
     pub fn new(files: bool) -> Self {
         Self {
@@ -445,7 +440,7 @@ impl ListProfilesItemContextAwarenessSkip {
 }
 /// Used by [`DlpProfilesApi::list_profiles`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListProfilesItemEntry {
+pub struct ProfileEntry {
     /// Whether the entry is enabled or not
     pub enabled: ::std::option::Option<bool>,
     /// Unique identifier for a DLP entry
@@ -455,31 +450,31 @@ pub struct ListProfilesItemEntry {
     /// Unique identifier for a DLP profile
     pub profile_id: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
-    pub pattern: ::std::option::Option<ListProfilesItemEntryPattern>,
+    pub pattern: ::std::option::Option<ProfileEntryPattern>,
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProfilesItemEntry { enabled : "enabled" => boolean, id : "id" => string, name :
-    "name" => string, profile_id : "profile_id" => string, created_at : "created_at" =>
-    string, pattern : "pattern" => object, updated_at : "updated_at" => string }
+    ProfileEntry { enabled : "enabled" => boolean, id : "id" => string, name : "name" =>
+    string, profile_id : "profile_id" => string, created_at : "created_at" => string,
+    pattern : "pattern" => object, updated_at : "updated_at" => string }
 );
 /// Used by [`DlpProfilesApi::list_profiles`], [`DlpProfilesApi::create_custom_profile`], [`DlpProfilesApi::update_custom_profile`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListProfilesItemEntryPattern {
+pub struct ProfileEntryPattern {
     /// The regex pattern
     pub regex: ::std::option::Option<::std::string::String>,
     /// Validation algorithm for the pattern
-    pub validation: ::std::option::Option<ListProfilesItemEntryPatternValidation>,
+    pub validation: ::std::option::Option<ProfileEntryPatternValidation>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListProfilesItemEntryPattern { regex : "regex" => string, validation : "validation"
-    => choice }
+    ProfileEntryPattern { regex : "regex" => string, validation : "validation" => choice
+    }
 );
-impl ListProfilesItemEntryPattern {
+impl ProfileEntryPattern {
     /// A value with the required fields set and the others empty.
     pub fn new(regex: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
@@ -498,13 +493,13 @@ impl ListProfilesItemEntryPattern {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ListProfilesItemEntryPatternValidation {
+pub enum ProfileEntryPatternValidation {
     /// `luhn`
     Luhn,
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ListProfilesItemEntryPatternValidation {
+impl ProfileEntryPatternValidation {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -513,8 +508,7 @@ impl ListProfilesItemEntryPatternValidation {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for ListProfilesItemEntryPatternValidation {
+impl ::std::convert::From<::std::string::String> for ProfileEntryPatternValidation {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "luhn" => Self::Luhn,
@@ -522,17 +516,16 @@ for ListProfilesItemEntryPatternValidation {
         }
     }
 }
-crate::runtime::open_enum!(ListProfilesItemEntryPatternValidation);
-impl ::std::convert::From<ListProfilesItemEntryPatternValidation>
-for ::std::string::String {
-    fn from(value: ListProfilesItemEntryPatternValidation) -> Self {
+crate::runtime::open_enum!(ProfileEntryPatternValidation);
+impl ::std::convert::From<ProfileEntryPatternValidation> for ::std::string::String {
+    fn from(value: ProfileEntryPatternValidation) -> Self {
         match value {
-            ListProfilesItemEntryPatternValidation::Other(value) => value,
+            ProfileEntryPatternValidation::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ListProfilesItemEntryPatternValidation {
+impl ::std::fmt::Display for ProfileEntryPatternValidation {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -546,7 +539,7 @@ impl ::std::fmt::Display for ListProfilesItemEntryPatternValidation {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ListProfilesItemType {
+pub enum ProfileType {
     /// `predefined`
     Predefined,
     /// `custom`
@@ -556,7 +549,7 @@ pub enum ListProfilesItemType {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ListProfilesItemType {
+impl ProfileType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -567,7 +560,7 @@ impl ListProfilesItemType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ListProfilesItemType {
+impl ::std::convert::From<::std::string::String> for ProfileType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "predefined" => Self::Predefined,
@@ -577,16 +570,16 @@ impl ::std::convert::From<::std::string::String> for ListProfilesItemType {
         }
     }
 }
-crate::runtime::open_enum!(ListProfilesItemType);
-impl ::std::convert::From<ListProfilesItemType> for ::std::string::String {
-    fn from(value: ListProfilesItemType) -> Self {
+crate::runtime::open_enum!(ProfileType);
+impl ::std::convert::From<ProfileType> for ::std::string::String {
+    fn from(value: ProfileType) -> Self {
         match value {
-            ListProfilesItemType::Other(value) => value,
+            ProfileType::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ListProfilesItemType {
+impl ::std::fmt::Display for ProfileType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -596,7 +589,7 @@ impl ::std::fmt::Display for ListProfilesItemType {
 pub struct CustomProfile {
     /// Related DLP policies will trigger when the match count exceeds the number set
     pub allowed_match_count: ::std::option::Option<f64>,
-    pub context_awareness: ::std::option::Option<ListProfilesItemContextAwareness>,
+    pub context_awareness: ::std::option::Option<ProfileContextAwareness>,
     /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
     /// The description of the profile
@@ -633,7 +626,7 @@ pub struct CustomProfileEntry {
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the entry
     pub name: ::std::option::Option<::std::string::String>,
-    pub pattern: ::std::option::Option<ListProfilesItemEntryPattern>,
+    pub pattern: ::std::option::Option<ProfileEntryPattern>,
     /// Unique identifier for a DLP profile
     pub profile_id: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
@@ -722,7 +715,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCustomProfilesItemContextAwareness {
     pub enabled: ::std::option::Option<bool>,
-    pub skip: ::std::option::Option<ListProfilesItemContextAwarenessSkip>,
+    pub skip: ::std::option::Option<ProfileContextAwarenessSkip>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -735,7 +728,7 @@ crate::runtime::object!(
 pub struct PredefinedProfile {
     /// Related DLP policies will trigger when the match count exceeds the number set
     pub allowed_match_count: ::std::option::Option<f64>,
-    pub context_awareness: ::std::option::Option<ListProfilesItemContextAwareness>,
+    pub context_awareness: ::std::option::Option<ProfileContextAwareness>,
     pub entries: ::std::option::Option<::std::vec::Vec<PredefinedProfileEntry>>,
     /// Unique identifier for a DLP profile
     pub id: ::std::option::Option<::std::string::String>,
@@ -853,7 +846,7 @@ crate::runtime::object!(CreateCustomProfileBody { profiles : "profiles" => objec
 pub struct CreateCustomProfileBodyProfile {
     /// Related DLP policies will trigger when the match count exceeds the number set
     pub allowed_match_count: ::std::option::Option<f64>,
-    pub context_awareness: ::std::option::Option<ListProfilesItemContextAwareness>,
+    pub context_awareness: ::std::option::Option<ProfileContextAwareness>,
     /// The description of the profile
     pub description: ::std::option::Option<::std::string::String>,
     pub entries: ::std::option::Option<
@@ -879,7 +872,7 @@ pub struct CreateCustomProfileBodyProfileEntry {
     pub enabled: bool,
     /// The name of the entry
     pub name: ::std::string::String,
-    pub pattern: ::std::option::Option<ListProfilesItemEntryPattern>,
+    pub pattern: ::std::option::Option<ProfileEntryPattern>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -906,7 +899,7 @@ impl CreateCustomProfileBodyProfileEntry {
 pub struct UpdateCustomProfileBody {
     /// Related DLP policies will trigger when the match count exceeds the number set
     pub allowed_match_count: ::std::option::Option<f64>,
-    pub context_awareness: ::std::option::Option<ListProfilesItemContextAwareness>,
+    pub context_awareness: ::std::option::Option<ProfileContextAwareness>,
     /// The description of the profile
     pub description: ::std::option::Option<::std::string::String>,
     pub entries: ::std::option::Option<::std::vec::Vec<UpdateCustomProfileBodyEntry>>,
@@ -933,7 +926,7 @@ pub struct UpdateCustomProfileBodyEntry {
     pub enabled: ::std::option::Option<bool>,
     /// The name of the entry
     pub name: ::std::option::Option<::std::string::String>,
-    pub pattern: ::std::option::Option<ListProfilesItemEntryPattern>,
+    pub pattern: ::std::option::Option<ProfileEntryPattern>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -957,7 +950,7 @@ crate::runtime::object!(
 pub struct UpdatePredefinedProfileBody {
     /// Related DLP policies will trigger when the match count exceeds the number set
     pub allowed_match_count: ::std::option::Option<f64>,
-    pub context_awareness: ::std::option::Option<ListProfilesItemContextAwareness>,
+    pub context_awareness: ::std::option::Option<ProfileContextAwareness>,
     pub entries: ::std::option::Option<
         ::std::vec::Vec<UpdateCustomProfileBodySharedEntry>,
     >,

@@ -43,7 +43,7 @@ impl DnsAnalyticsApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Table>>,
+        crate::runtime::Json<::std::option::Option<DnsAnalyticsTable>>,
         TableQuery2,
     > {
         crate::runtime::Request::new(
@@ -87,7 +87,7 @@ impl DnsAnalyticsApi {
 }
 /// Used by [`DnsAnalyticsApi::table`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Table {
+pub struct DnsAnalyticsTable {
     pub data: ::std::option::Option<::std::vec::Vec<TableData>>,
     /// Number of seconds between current time and last processed event, in another words how many seconds…
     pub data_lag: ::std::option::Option<f64>,
@@ -107,11 +107,11 @@ pub struct Table {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Table { data : "data" => objects, data_lag : "data_lag" => number, max : "max" =>
-    map, min : "min" => map, query : "query" => object, rows : "rows" => number, totals :
-    "totals" => map }
+    DnsAnalyticsTable { data : "data" => objects, data_lag : "data_lag" => number, max :
+    "max" => map, min : "min" => map, query : "query" => object, rows : "rows" => number,
+    totals : "totals" => map }
 );
-impl Table {
+impl DnsAnalyticsTable {
     /// A value with the required fields set and the others empty.
     pub fn new(data_lag: f64, rows: f64) -> Self {
         Self {

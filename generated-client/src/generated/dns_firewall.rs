@@ -40,7 +40,9 @@ impl DnsFirewallApi {
         &self,
         account_id: &str,
         body: &CreateDnsFirewallClusterBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Cluster>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DnsFirewallCluster>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -64,7 +66,7 @@ impl DnsFirewallApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<Cluster>,
+        crate::runtime::List<DnsFirewallCluster>,
         ListDnsFirewallClustersQuery,
     > {
         crate::runtime::Request::new(
@@ -88,7 +90,9 @@ impl DnsFirewallApi {
         account_id: &str,
         dns_firewall_id: &str,
         body: &UpdateDnsFirewallClusterBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Cluster>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DnsFirewallCluster>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -111,7 +115,9 @@ impl DnsFirewallApi {
         &self,
         account_id: &str,
         dns_firewall_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Cluster>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DnsFirewallCluster>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -201,7 +207,7 @@ impl DnsFirewallApi {
 }
 /// Used by [`DnsFirewallApi::create_dns_firewall_cluster`], [`DnsFirewallApi::list_dns_firewall_clusters`], [`DnsFirewallApi::update_dns_firewall_cluster`], [`DnsFirewallApi::dns_firewall_cluster_details`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cluster {
+pub struct DnsFirewallCluster {
     pub attack_mitigation: ::std::option::Option<ClusterAttackMitigation>,
     /// Deprecate the response to ANY requests
     pub deprecate_any_requests: ::std::option::Option<bool>,
@@ -229,16 +235,16 @@ pub struct Cluster {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Cluster { attack_mitigation : "attack_mitigation" => object, deprecate_any_requests :
-    "deprecate_any_requests" => boolean, dns_firewall_ips : "dns_firewall_ips" =>
-    strings, ecs_fallback : "ecs_fallback" => boolean, id : "id" required => string,
-    maximum_cache_ttl : "maximum_cache_ttl" => number, minimum_cache_ttl :
-    "minimum_cache_ttl" => number, modified_on : "modified_on" => string, name : "name"
-    required => string, negative_cache_ttl : "negative_cache_ttl" => number, ratelimit :
-    "ratelimit" => number, retries : "retries" => number, upstream_ips : "upstream_ips"
-    => strings }
+    DnsFirewallCluster { attack_mitigation : "attack_mitigation" => object,
+    deprecate_any_requests : "deprecate_any_requests" => boolean, dns_firewall_ips :
+    "dns_firewall_ips" => strings, ecs_fallback : "ecs_fallback" => boolean, id : "id"
+    required => string, maximum_cache_ttl : "maximum_cache_ttl" => number,
+    minimum_cache_ttl : "minimum_cache_ttl" => number, modified_on : "modified_on" =>
+    string, name : "name" required => string, negative_cache_ttl : "negative_cache_ttl"
+    => number, ratelimit : "ratelimit" => number, retries : "retries" => number,
+    upstream_ips : "upstream_ips" => strings }
 );
-impl Cluster {
+impl DnsFirewallCluster {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(

@@ -45,7 +45,7 @@ impl DnsFirewallAnalyticsApi {
         account_id: &str,
         dns_firewall_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Table>>,
+        crate::runtime::Json<::std::option::Option<DnsFirewallAnalyticsTable>>,
         TableQuery2,
     > {
         crate::runtime::Request::new(
@@ -94,7 +94,7 @@ impl DnsFirewallAnalyticsApi {
 }
 /// Used by [`DnsFirewallAnalyticsApi::table`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Table {
+pub struct DnsFirewallAnalyticsTable {
     pub data: ::std::option::Option<::std::vec::Vec<TableData>>,
     /// Number of seconds between current time and last processed event, in another words how many seconds…
     pub data_lag: ::std::option::Option<f64>,
@@ -114,11 +114,11 @@ pub struct Table {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Table { data : "data" => objects, data_lag : "data_lag" => number, max : "max" =>
-    map, min : "min" => map, query : "query" => object, rows : "rows" => number, totals :
-    "totals" => map }
+    DnsFirewallAnalyticsTable { data : "data" => objects, data_lag : "data_lag" =>
+    number, max : "max" => map, min : "min" => map, query : "query" => object, rows :
+    "rows" => number, totals : "totals" => map }
 );
-impl Table {
+impl DnsFirewallAnalyticsTable {
     /// A value with the required fields set and the others empty.
     pub fn new(data_lag: f64, rows: f64) -> Self {
         Self {

@@ -153,7 +153,7 @@ impl DnsRecordsForAZoneApi {
         zone_id: &str,
         body: DnsImport,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ImportDnsRecordsResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsRecords>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -176,7 +176,7 @@ impl DnsRecordsForAZoneApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ImportDnsRecordsResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsRecords>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -3851,7 +3851,7 @@ crate::runtime::object!(
 );
 /// Used by [`DnsRecordsForAZoneApi::import_dns_records`], [`DnsRecordsForAZoneApi::scan_dns_records`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ImportDnsRecordsResponse {
+pub struct DnsRecords {
     /// Number of DNS records added
     pub recs_added: ::std::option::Option<f64>,
     /// Total number of DNS records parsed
@@ -3860,8 +3860,8 @@ pub struct ImportDnsRecordsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ImportDnsRecordsResponse { recs_added : "recs_added" => number, total_records_parsed
-    : "total_records_parsed" => number }
+    DnsRecords { recs_added : "recs_added" => number, total_records_parsed :
+    "total_records_parsed" => number }
 );
 /// Used by [`DnsRecordsForAZoneApi::review_scanned_dns_records`].
 #[derive(Debug, Clone, PartialEq, Default)]

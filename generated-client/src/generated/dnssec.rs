@@ -39,9 +39,7 @@ impl DnssecApi {
         &self,
         zone_id: &str,
         body: &EditDnssecStatusBody,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EditDnssecStatusResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dnssec>>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -62,9 +60,7 @@ impl DnssecApi {
     pub fn dnssec_details(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EditDnssecStatusResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Dnssec>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -101,7 +97,7 @@ impl DnssecApi {
 }
 /// Used by [`DnssecApi::edit_dnssec_status`], [`DnssecApi::dnssec_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EditDnssecStatusResponse {
+pub struct Dnssec {
     /// Algorithm key code
     pub algorithm: ::std::option::Option<::std::string::String>,
     /// Digest hash
@@ -128,14 +124,14 @@ pub struct EditDnssecStatusResponse {
     /// Public key for DS record
     pub public_key: ::std::option::Option<::std::string::String>,
     /// Status of DNSSEC, based on user-desired state and presence of necessary records
-    pub status: ::std::option::Option<EditDnssecStatusResponseStatus>,
+    pub status: ::std::option::Option<DnssecStatus>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditDnssecStatusResponse { algorithm : "algorithm" => string, digest : "digest" =>
-    string, digest_algorithm : "digest_algorithm" => string, digest_type : "digest_type"
-    => string, dnssec_multi_signer : "dnssec_multi_signer" => boolean, dnssec_presigned :
+    Dnssec { algorithm : "algorithm" => string, digest : "digest" => string,
+    digest_algorithm : "digest_algorithm" => string, digest_type : "digest_type" =>
+    string, dnssec_multi_signer : "dnssec_multi_signer" => boolean, dnssec_presigned :
     "dnssec_presigned" => boolean, dnssec_use_nsec3 : "dnssec_use_nsec3" => boolean, ds :
     "ds" => string, flags : "flags" => number, key_tag : "key_tag" => number, key_type :
     "key_type" => string, modified_on : "modified_on" => string, public_key :
@@ -150,7 +146,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum EditDnssecStatusResponseStatus {
+pub enum DnssecStatus {
     /// `active`
     Active,
     /// `pending`
@@ -164,7 +160,7 @@ pub enum EditDnssecStatusResponseStatus {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl EditDnssecStatusResponseStatus {
+impl DnssecStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -177,7 +173,7 @@ impl EditDnssecStatusResponseStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for EditDnssecStatusResponseStatus {
+impl ::std::convert::From<::std::string::String> for DnssecStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "active" => Self::Active,
@@ -189,16 +185,16 @@ impl ::std::convert::From<::std::string::String> for EditDnssecStatusResponseSta
         }
     }
 }
-crate::runtime::open_enum!(EditDnssecStatusResponseStatus);
-impl ::std::convert::From<EditDnssecStatusResponseStatus> for ::std::string::String {
-    fn from(value: EditDnssecStatusResponseStatus) -> Self {
+crate::runtime::open_enum!(DnssecStatus);
+impl ::std::convert::From<DnssecStatus> for ::std::string::String {
+    fn from(value: DnssecStatus) -> Self {
         match value {
-            EditDnssecStatusResponseStatus::Other(value) => value,
+            DnssecStatus::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for EditDnssecStatusResponseStatus {
+impl ::std::fmt::Display for DnssecStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -60,7 +60,9 @@ impl DomainHistoryApi {
 /// Used by [`DomainHistoryApi::get_domain_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DomainHistory {
-    pub categorizations: ::std::option::Option<::std::vec::Vec<Categorization>>,
+    pub categorizations: ::std::option::Option<
+        ::std::vec::Vec<DomainHistoryCategorization>,
+    >,
     pub domain: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -71,7 +73,7 @@ crate::runtime::object!(
 );
 /// Used by [`DomainHistoryApi::get_domain_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Categorization {
+pub struct DomainHistoryCategorization {
     pub categories: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub end: ::std::option::Option<::std::string::String>,
     pub start: ::std::option::Option<::std::string::String>,
@@ -79,8 +81,8 @@ pub struct Categorization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Categorization { categories : "categories", end : "end" => string, start : "start" =>
-    string }
+    DomainHistoryCategorization { categories : "categories", end : "end" => string, start
+    : "start" => string }
 );
 /// Used by [`DomainHistoryApi::get_domain_history`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -42,7 +42,7 @@ impl DomainIntelligenceApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Domain>>,
+        crate::runtime::Json<::std::option::Option<DomainIntelligenceDomain>>,
         GetDomainDetailsQuery,
     > {
         crate::runtime::Request::new(
@@ -84,7 +84,7 @@ impl DomainIntelligenceApi {
 }
 /// Used by [`DomainIntelligenceApi::get_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Domain {
+pub struct DomainIntelligenceDomain {
     pub additional_information: ::std::option::Option<DomainAdditionalInformation>,
     pub application: ::std::option::Option<DomainApplication>,
     pub content_categories: ::std::option::Option<
@@ -109,10 +109,11 @@ pub struct Domain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Domain { additional_information : "additional_information" => object, application :
-    "application" => object, content_categories : "content_categories" => objects, domain
-    : "domain" => string, inherited_content_categories : "inherited_content_categories"
-    => objects, inherited_from : "inherited_from" => string, inherited_risk_types :
+    DomainIntelligenceDomain { additional_information : "additional_information" =>
+    object, application : "application" => object, content_categories :
+    "content_categories" => objects, domain : "domain" => string,
+    inherited_content_categories : "inherited_content_categories" => objects,
+    inherited_from : "inherited_from" => string, inherited_risk_types :
     "inherited_risk_types" => objects, popularity_rank : "popularity_rank" => integer,
     resolves_to_refs : "resolves_to_refs" => objects, risk_score : "risk_score" =>
     number, risk_types : "risk_types" => objects }

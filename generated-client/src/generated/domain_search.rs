@@ -38,7 +38,9 @@ impl DomainSearchApi {
     pub fn read_matches_for_string_queries_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Matches>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DomainSearchMatches>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -58,7 +60,9 @@ impl DomainSearchApi {
     pub fn download_matches_for_string_queries_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Matches>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DomainSearchMatches>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -213,7 +217,7 @@ impl DomainSearchApi {
 }
 /// Used by [`DomainSearchApi::read_matches_for_string_queries_by_id`], [`DomainSearchApi::download_matches_for_string_queries_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Matches {
+pub struct DomainSearchMatches {
     pub matches: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -221,4 +225,6 @@ pub struct Matches {
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Matches { matches : "matches", total : "total" => integer });
+crate::runtime::object!(
+    DomainSearchMatches { matches : "matches", total : "total" => integer }
+);

@@ -327,7 +327,9 @@ impl DosFlowtrackdApiOtherApi {
     pub fn create_prefix(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DosFlowtrackdApiPrefix>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -349,7 +351,7 @@ impl DosFlowtrackdApiOtherApi {
     pub fn list_prefixes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Prefix>> {
+    ) -> crate::runtime::Request<crate::runtime::List<DosFlowtrackdApiPrefix>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -393,7 +395,7 @@ impl DosFlowtrackdApiOtherApi {
     pub fn create_multiple_prefixes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Prefix>> {
+    ) -> crate::runtime::Request<crate::runtime::List<DosFlowtrackdApiPrefix>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -416,7 +418,9 @@ impl DosFlowtrackdApiOtherApi {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DosFlowtrackdApiPrefix>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -440,7 +444,9 @@ impl DosFlowtrackdApiOtherApi {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<DosFlowtrackdApiPrefix>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -488,7 +494,7 @@ impl DosFlowtrackdApiOtherApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSynProtectionFilterResponse>>,
+        crate::runtime::Json<::std::option::Option<ProtectionFilter>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -511,9 +517,7 @@ impl DosFlowtrackdApiOtherApi {
     pub fn list_syn_protection_filters(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateSynProtectionFilterResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ProtectionFilter>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -559,7 +563,7 @@ impl DosFlowtrackdApiOtherApi {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSynProtectionFilterResponse>>,
+        crate::runtime::Json<::std::option::Option<ProtectionFilter>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -585,7 +589,7 @@ impl DosFlowtrackdApiOtherApi {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSynProtectionFilterResponse>>,
+        crate::runtime::Json<::std::option::Option<ProtectionFilter>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -778,7 +782,7 @@ impl DosFlowtrackdApiOtherApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSynProtectionFilterResponse>>,
+        crate::runtime::Json<::std::option::Option<ProtectionFilter>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -801,9 +805,7 @@ impl DosFlowtrackdApiOtherApi {
     pub fn list_tcp_flow_protection_filters(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateSynProtectionFilterResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<ProtectionFilter>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -849,7 +851,7 @@ impl DosFlowtrackdApiOtherApi {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSynProtectionFilterResponse>>,
+        crate::runtime::Json<::std::option::Option<ProtectionFilter>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -875,7 +877,7 @@ impl DosFlowtrackdApiOtherApi {
         account_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateSynProtectionFilterResponse>>,
+        crate::runtime::Json<::std::option::Option<ProtectionFilter>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -1149,7 +1151,7 @@ crate::runtime::object!(
 );
 /// Used by [`DosFlowtrackdApiOtherApi::create_prefix`], [`DosFlowtrackdApiOtherApi::list_prefixes`], [`DosFlowtrackdApiOtherApi::create_multiple_prefixes`], [`DosFlowtrackdApiOtherApi::update_prefix`], [`DosFlowtrackdApiOtherApi::get_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Prefix {
+pub struct DosFlowtrackdApiPrefix {
     pub comment: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub excluded: ::std::option::Option<bool>,
@@ -1160,13 +1162,13 @@ pub struct Prefix {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Prefix { comment : "comment" => string, created_on : "created_on" => string, excluded
-    : "excluded" => boolean, id : "id" => string, modified_on : "modified_on" => string,
-    prefix : "prefix" => string }
+    DosFlowtrackdApiPrefix { comment : "comment" => string, created_on : "created_on" =>
+    string, excluded : "excluded" => boolean, id : "id" => string, modified_on :
+    "modified_on" => string, prefix : "prefix" => string }
 );
 /// Used by [`DosFlowtrackdApiOtherApi::create_syn_protection_filter`], [`DosFlowtrackdApiOtherApi::list_syn_protection_filters`], [`DosFlowtrackdApiOtherApi::update_syn_protection_filter`], [`DosFlowtrackdApiOtherApi::get_syn_protection_filter`], [`DosFlowtrackdApiOtherApi::create_tcp_flow_protection_filter`], [`DosFlowtrackdApiOtherApi::list_tcp_flow_protection_filters`], [`DosFlowtrackdApiOtherApi::update_tcp_flow_protection_filter`], [`DosFlowtrackdApiOtherApi::get_tcp_flow_protection_filter`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSynProtectionFilterResponse {
+pub struct ProtectionFilter {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub expression: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -1176,9 +1178,9 @@ pub struct CreateSynProtectionFilterResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSynProtectionFilterResponse { created_on : "created_on" => string, expression :
-    "expression" => string, id : "id" => string, mode : "mode" => string, modified_on :
-    "modified_on" => string }
+    ProtectionFilter { created_on : "created_on" => string, expression : "expression" =>
+    string, id : "id" => string, mode : "mode" => string, modified_on : "modified_on" =>
+    string }
 );
 /// Used by [`DosFlowtrackdApiOtherApi::create_syn_protection_rule`], [`DosFlowtrackdApiOtherApi::list_syn_protection_rules`], [`DosFlowtrackdApiOtherApi::update_syn_protection_rule`], [`DosFlowtrackdApiOtherApi::get_syn_protection_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]

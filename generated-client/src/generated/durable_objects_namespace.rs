@@ -39,7 +39,7 @@ impl DurableObjectsNamespaceApi {
     pub fn list_namespaces(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Namespace>> {
+    ) -> crate::runtime::Request<crate::runtime::List<DurableObjectsNamespace>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -79,7 +79,7 @@ impl DurableObjectsNamespaceApi {
 }
 /// Used by [`DurableObjectsNamespaceApi::list_namespaces`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Namespace {
+pub struct DurableObjectsNamespace {
     pub class: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -89,8 +89,8 @@ pub struct Namespace {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Namespace { class : "class" => string, id : "id" => string, name : "name" => string,
-    script : "script" => string, use_sqlite : "use_sqlite" => boolean }
+    DurableObjectsNamespace { class : "class" => string, id : "id" => string, name :
+    "name" => string, script : "script" => string, use_sqlite : "use_sqlite" => boolean }
 );
 /// Used by [`DurableObjectsNamespaceApi::list_objects`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -39,7 +39,7 @@ impl EmailRoutingRoutingRulesApi {
     pub fn create_routing_rule(
         &self,
         zone_id: &str,
-        body: &CreateRoutingRuleBody,
+        body: &RoutingRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RoutingRule>>,
     > {
@@ -135,7 +135,7 @@ impl EmailRoutingRoutingRulesApi {
         &self,
         zone_id: &str,
         rule_identifier: &str,
-        body: &CreateRoutingRuleBody,
+        body: &RoutingRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RoutingRule>>,
     > {
@@ -536,7 +536,7 @@ impl ::std::fmt::Display for CatchRuleMatcherType {
 }
 /// Used by [`EmailRoutingRoutingRulesApi::create_routing_rule`], [`EmailRoutingRoutingRulesApi::update_routing_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateRoutingRuleBody {
+pub struct RoutingRuleBody {
     pub actions: ::std::option::Option<::std::vec::Vec<RoutingRuleAction>>,
     /// Routing rule status
     pub enabled: ::std::option::Option<bool>,
@@ -549,9 +549,9 @@ pub struct CreateRoutingRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRoutingRuleBody { actions : "actions" => objects, enabled : "enabled" =>
-    boolean, matchers : "matchers" => objects, name : "name" => string, priority :
-    "priority" => number }
+    RoutingRuleBody { actions : "actions" => objects, enabled : "enabled" => boolean,
+    matchers : "matchers" => objects, name : "name" => string, priority : "priority" =>
+    number }
 );
 /// Used by [`EmailRoutingRoutingRulesApi::list_routing_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -198,7 +198,7 @@ pub struct EmailRoutingSettings {
     /// Flag to check if the user skipped the configuration wizard
     pub skip_wizard: ::std::option::Option<bool>,
     /// Show the state of your account, and the type or configuration error
-    pub status: ::std::option::Option<Status>,
+    pub status: ::std::option::Option<EmailRoutingSettingsStatus>,
     /// deprecated, Email Routing settings tag
     pub tag: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
@@ -219,7 +219,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum Status {
+pub enum EmailRoutingSettingsStatus {
     /// `ready`
     Ready,
     /// `unconfigured`
@@ -233,7 +233,7 @@ pub enum Status {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl Status {
+impl EmailRoutingSettingsStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -246,7 +246,7 @@ impl Status {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Status {
+impl ::std::convert::From<::std::string::String> for EmailRoutingSettingsStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ready" => Self::Ready,
@@ -258,16 +258,16 @@ impl ::std::convert::From<::std::string::String> for Status {
         }
     }
 }
-crate::runtime::open_enum!(Status);
-impl ::std::convert::From<Status> for ::std::string::String {
-    fn from(value: Status) -> Self {
+crate::runtime::open_enum!(EmailRoutingSettingsStatus);
+impl ::std::convert::From<EmailRoutingSettingsStatus> for ::std::string::String {
+    fn from(value: EmailRoutingSettingsStatus) -> Self {
         match value {
-            Status::Other(value) => value,
+            EmailRoutingSettingsStatus::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for Status {
+impl ::std::fmt::Display for EmailRoutingSettingsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -61,7 +61,7 @@ impl EmailSecurityApi {
     pub fn move_multiple_messages(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<MoveMultipleMessagesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<MessageResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -165,7 +165,7 @@ impl EmailSecurityApi {
         &self,
         account_id: &str,
         postfix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<MoveMultipleMessagesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<MessageResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -422,7 +422,7 @@ crate::runtime::object!(
 );
 /// Used by [`EmailSecurityApi::move_multiple_messages`], [`EmailSecurityApi::move_message`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct MoveMultipleMessagesItem {
+pub struct MessageResponse {
     pub completed_timestamp: ::std::option::Option<::std::string::String>,
     pub destination: ::std::option::Option<::std::string::String>,
     pub item_count: ::std::option::Option<i64>,
@@ -435,10 +435,10 @@ pub struct MoveMultipleMessagesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MoveMultipleMessagesItem { completed_timestamp : "completed_timestamp" => string,
-    destination : "destination" => string, item_count : "item_count" => integer,
-    message_id : "message_id" => string, operation : "operation" => string, recipient :
-    "recipient" => string, status : "status" => string, success : "success" => boolean }
+    MessageResponse { completed_timestamp : "completed_timestamp" => string, destination
+    : "destination" => string, item_count : "item_count" => integer, message_id :
+    "message_id" => string, operation : "operation" => string, recipient : "recipient" =>
+    string, status : "status" => string, success : "success" => boolean }
 );
 /// Used by [`EmailSecurityApi::preview_for_non_detection_messages`], [`EmailSecurityApi::get_email_preview`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -151,9 +151,7 @@ impl EmailSecuritySettingsApi {
         account_id: &str,
         policy_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<BatchAllowPoliciesResponseDelete>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -283,9 +281,7 @@ impl EmailSecuritySettingsApi {
         account_id: &str,
         pattern_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<BatchAllowPoliciesResponseDelete>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -326,7 +322,7 @@ impl EmailSecuritySettingsApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<BatchAllowPoliciesResponseDeletesItem>,
+        crate::runtime::List<BatchAllowPoliciesResponseDelete>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -391,9 +387,7 @@ impl EmailSecuritySettingsApi {
         account_id: &str,
         domain_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<BatchAllowPoliciesResponseDelete>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -413,7 +407,9 @@ impl EmailSecuritySettingsApi {
     pub fn create_entry_in_impersonation_registry(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Entry>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<EmailSecuritySettingsEntry>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -435,7 +431,7 @@ impl EmailSecuritySettingsApi {
     pub fn list_entries_in_impersonation_registry(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Entry>> {
+    ) -> crate::runtime::Request<crate::runtime::List<EmailSecuritySettingsEntry>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -456,7 +452,9 @@ impl EmailSecuritySettingsApi {
         &self,
         account_id: &str,
         display_name_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Entry>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<EmailSecuritySettingsEntry>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -478,7 +476,9 @@ impl EmailSecuritySettingsApi {
         &self,
         account_id: &str,
         display_name_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Entry>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<EmailSecuritySettingsEntry>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -501,9 +501,7 @@ impl EmailSecuritySettingsApi {
         account_id: &str,
         display_name_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<BatchAllowPoliciesResponseDelete>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -663,9 +661,7 @@ impl EmailSecuritySettingsApi {
         account_id: &str,
         trusted_domain_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<BatchAllowPoliciesResponseDeletesItem>,
-        >,
+        crate::runtime::Json<::std::option::Option<BatchAllowPoliciesResponseDelete>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -715,7 +711,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchAllowPoliciesResponse {
     pub deletes: ::std::option::Option<
-        ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
+        ::std::vec::Vec<BatchAllowPoliciesResponseDelete>,
     >,
     pub patches: ::std::option::Option<::std::vec::Vec<EmailAllowPolicy>>,
     pub posts: ::std::option::Option<::std::vec::Vec<EmailAllowPolicy>>,
@@ -729,12 +725,12 @@ crate::runtime::object!(
 );
 /// Used by [`EmailSecuritySettingsApi::batch_allow_policies`], [`EmailSecuritySettingsApi::delete_email_allow_policy`], [`EmailSecuritySettingsApi::batch_block_senders`], [`EmailSecuritySettingsApi::delete_blocked_email_sender`], [`EmailSecuritySettingsApi::unprotect_multiple_email_domains`], [`EmailSecuritySettingsApi::unprotect_email_domain`], [`EmailSecuritySettingsApi::delete_entry_from_impersonation_registry`], [`EmailSecuritySettingsApi::batch_sending_domain_restrictions`], [`EmailSecuritySettingsApi::batch_trusted_domains`], [`EmailSecuritySettingsApi::delete_trusted_email_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct BatchAllowPoliciesResponseDeletesItem {
+pub struct BatchAllowPoliciesResponseDelete {
     pub id: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(BatchAllowPoliciesResponseDeletesItem { id : "id" => integer });
+crate::runtime::object!(BatchAllowPoliciesResponseDelete { id : "id" => integer });
 /// Used by [`EmailSecuritySettingsApi::create_blocked_email_sender`], [`EmailSecuritySettingsApi::list_blocked_email_senders`], [`EmailSecuritySettingsApi::batch_block_senders`], [`EmailSecuritySettingsApi::update_blocked_email_sender`], [`EmailSecuritySettingsApi::get_blocked_email_sender`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlockedEmailSender {
@@ -758,7 +754,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchBlockSendersResponse {
     pub deletes: ::std::option::Option<
-        ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
+        ::std::vec::Vec<BatchAllowPoliciesResponseDelete>,
     >,
     pub patches: ::std::option::Option<::std::vec::Vec<BlockedEmailSender>>,
     pub posts: ::std::option::Option<::std::vec::Vec<BlockedEmailSender>>,
@@ -840,7 +836,7 @@ crate::runtime::object!(
 );
 /// Used by [`EmailSecuritySettingsApi::create_entry_in_impersonation_registry`], [`EmailSecuritySettingsApi::list_entries_in_impersonation_registry`], [`EmailSecuritySettingsApi::update_entry_in_impersonation_registry`], [`EmailSecuritySettingsApi::get_entry_in_impersonation_registry`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Entry {
+pub struct EmailSecuritySettingsEntry {
     pub comments: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
     pub directory_id: ::std::option::Option<i64>,
@@ -856,10 +852,10 @@ pub struct Entry {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Entry { comments : "comments" => string, created_at : "created_at" => string,
-    directory_id : "directory_id" => integer, directory_node_id : "directory_node_id" =>
-    integer, email : "email" => string, external_directory_node_id :
-    "external_directory_node_id" => string, id : "id" => integer, is_email_regex :
+    EmailSecuritySettingsEntry { comments : "comments" => string, created_at :
+    "created_at" => string, directory_id : "directory_id" => integer, directory_node_id :
+    "directory_node_id" => integer, email : "email" => string, external_directory_node_id
+    : "external_directory_node_id" => string, id : "id" => integer, is_email_regex :
     "is_email_regex" => boolean, last_modified : "last_modified" => string, name : "name"
     => string, provenance : "provenance" => string }
 );
@@ -867,7 +863,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchSendingDomainRestrictionsResponse {
     pub deletes: ::std::option::Option<
-        ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
+        ::std::vec::Vec<BatchAllowPoliciesResponseDelete>,
     >,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -899,7 +895,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BatchTrustedDomainsResponse {
     pub deletes: ::std::option::Option<
-        ::std::vec::Vec<BatchAllowPoliciesResponseDeletesItem>,
+        ::std::vec::Vec<BatchAllowPoliciesResponseDelete>,
     >,
     pub patches: ::std::option::Option<::std::vec::Vec<TrustedEmailDomain>>,
     pub posts: ::std::option::Option<::std::vec::Vec<TrustedEmailDomain>>,

@@ -197,7 +197,7 @@ impl EventApi {
         account_id: &str,
         event_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<RemoveTagFromEventResponse>>,
+        crate::runtime::Json<::std::option::Option<EventResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -219,7 +219,7 @@ impl EventApi {
         account_id: &str,
         event_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<RemoveTagFromEventResponse>>,
+        crate::runtime::Json<::std::option::Option<EventResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -539,7 +539,7 @@ impl EventApi {
         account_id: &str,
         event_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<RemoveTagFromEventResponse>>,
+        crate::runtime::Json<::std::option::Option<EventResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -561,7 +561,7 @@ impl EventApi {
         account_id: &str,
         event_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<RemoveTagFromEventResponse>>,
+        crate::runtime::Json<::std::option::Option<EventResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -1009,12 +1009,12 @@ crate::runtime::object!(
 );
 /// Used by [`EventApi::remove_tag_from_event`], [`EventApi::add_tag_to_event`], [`EventApi::remove_event_reference`], [`EventApi::create_event_references_for_event`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct RemoveTagFromEventResponse {
+pub struct EventResponse {
     pub success: ::std::option::Option<bool>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RemoveTagFromEventResponse { success : "success" => boolean });
+crate::runtime::object!(EventResponse { success : "success" => boolean });
 /// Used by [`EventApi::list_saved_event_queries`], [`EventApi::create_saved_event_query`], [`EventApi::update_saved_event_query`], [`EventApi::edit_saved_event_query`], [`EventApi::read_saved_event_query`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SavedEventQuery {

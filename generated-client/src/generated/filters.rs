@@ -106,7 +106,7 @@ impl FiltersApi {
         &self,
         zone_id: &str,
         body: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> crate::runtime::Request<crate::runtime::List<DeleteFiltersItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<FilterResponse>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::DELETE,
@@ -175,7 +175,7 @@ impl FiltersApi {
         zone_id: &str,
         filter_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteFiltersItem>>,
+        crate::runtime::Json<::std::option::Option<FilterResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -212,7 +212,7 @@ crate::runtime::object!(
 );
 /// Used by [`FiltersApi::delete_filters`], [`FiltersApi::delete_filter`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct DeleteFiltersItem {
+pub struct FilterResponse {
     /// The unique identifier of the filter
     pub id: ::std::string::String,
     /// An informative summary of the filter
@@ -227,11 +227,11 @@ pub struct DeleteFiltersItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeleteFiltersItem { id : "id" required => string, description : "description" =>
-    string, expression : "expression" => string, paused : "paused" => boolean, r#ref :
-    "ref" => string }
+    FilterResponse { id : "id" required => string, description : "description" => string,
+    expression : "expression" => string, paused : "paused" => boolean, r#ref : "ref" =>
+    string }
 );
-impl DeleteFiltersItem {
+impl FilterResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {

@@ -39,7 +39,7 @@ impl FirewallRulesApi {
     pub fn update_firewall_rules(
         &self,
         zone_id: &str,
-        body: &UpdateFirewallRulesBody,
+        body: &FirewallRulesBody,
     ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -83,7 +83,7 @@ impl FirewallRulesApi {
     pub fn update_priority_of_firewall_rules(
         &self,
         zone_id: &str,
-        body: &UpdateFirewallRulesBody,
+        body: &FirewallRulesBody,
     ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -455,13 +455,13 @@ impl ::std::fmt::Display for FirewallRuleProduct {
 }
 /// Used by [`FirewallRulesApi::update_firewall_rules`], [`FirewallRulesApi::update_priority_of_firewall_rules`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct UpdateFirewallRulesBody {
+pub struct FirewallRulesBody {
     pub id: ::serde_json::Value,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(UpdateFirewallRulesBody { id : "id" required => json });
-impl UpdateFirewallRulesBody {
+crate::runtime::object!(FirewallRulesBody { id : "id" required => json });
+impl FirewallRulesBody {
     /// A value with the required fields set and the others empty.
     pub fn new(id: ::serde_json::Value) -> Self {
         Self {

@@ -43,7 +43,9 @@ impl FraudDetectionApi {
     pub fn update_fraud_detection_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<FraudDetectionSettings>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -63,7 +65,9 @@ impl FraudDetectionApi {
     pub fn get_fraud_detection_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<FraudDetectionSettings>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -78,7 +82,7 @@ impl FraudDetectionApi {
 }
 /// Used by [`FraudDetectionApi::update_fraud_detection_settings`], [`FraudDetectionApi::get_fraud_detection_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Settings {
+pub struct FraudDetectionSettings {
     pub user_profiles: ::std::option::Option<::std::string::String>,
     pub username_expressions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -87,6 +91,6 @@ pub struct Settings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Settings { user_profiles : "user_profiles" => string, username_expressions :
-    "username_expressions" => strings }
+    FraudDetectionSettings { user_profiles : "user_profiles" => string,
+    username_expressions : "username_expressions" => strings }
 );

@@ -39,7 +39,7 @@ impl HealthChecksApi {
     pub fn create_health_check(
         &self,
         zone_id: &str,
-        body: &CreateHealthCheckBody,
+        body: &HealthCheckBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
@@ -88,7 +88,7 @@ impl HealthChecksApi {
     pub fn create_preview_health_check(
         &self,
         zone_id: &str,
-        body: &CreateHealthCheckBody,
+        body: &HealthCheckBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
@@ -138,7 +138,7 @@ impl HealthChecksApi {
         zone_id: &str,
         healthcheck_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeletePreviewHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<HealthCheckResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -161,7 +161,7 @@ impl HealthChecksApi {
         &self,
         zone_id: &str,
         healthcheck_id: &str,
-        body: &CreateHealthCheckBody,
+        body: &HealthCheckBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
@@ -187,7 +187,7 @@ impl HealthChecksApi {
         &self,
         zone_id: &str,
         healthcheck_id: &str,
-        body: &CreateHealthCheckBody,
+        body: &HealthCheckBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
@@ -238,7 +238,7 @@ impl HealthChecksApi {
         zone_id: &str,
         healthcheck_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeletePreviewHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<HealthCheckResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -376,7 +376,7 @@ impl HealthChecksApi {
         zone_id: &str,
         healthcheck_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeletePreviewHealthCheckResponse>>,
+        crate::runtime::Json<::std::option::Option<HealthCheckResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -738,16 +738,16 @@ impl ::std::fmt::Display for HealthCheckTcpConfigMethod {
 }
 /// Used by [`HealthChecksApi::delete_preview_health_check`], [`HealthChecksApi::delete_health_check`], [`HealthChecksApi::delete_health_check_smart_shield`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeletePreviewHealthCheckResponse {
+pub struct HealthCheckResponse {
     /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeletePreviewHealthCheckResponse { id : "id" => string });
+crate::runtime::object!(HealthCheckResponse { id : "id" => string });
 /// Used by [`HealthChecksApi::create_health_check`], [`HealthChecksApi::create_preview_health_check`], [`HealthChecksApi::update_health_check`], [`HealthChecksApi::patch_health_check`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateHealthCheckBody {
+pub struct HealthCheckBody {
     /// The hostname or IP address of the origin server to run health checks on
     pub address: ::std::string::String,
     /// A list of regions from which to run health checks
@@ -776,7 +776,7 @@ pub struct CreateHealthCheckBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateHealthCheckBody { address : "address" required => string, check_regions :
+    HealthCheckBody { address : "address" required => string, check_regions :
     "check_regions" => choices, consecutive_fails : "consecutive_fails" => integer,
     consecutive_successes : "consecutive_successes" => integer, description :
     "description" => string, http_config : "http_config" => object, interval : "interval"
@@ -784,7 +784,7 @@ crate::runtime::object!(
     suspended : "suspended" => boolean, tcp_config : "tcp_config" => object, timeout :
     "timeout" => integer, r#type : "type" => string }
 );
-impl CreateHealthCheckBody {
+impl HealthCheckBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         address: impl ::std::convert::Into<::std::string::String>,

@@ -39,7 +39,7 @@ impl HyperdriveApi {
     pub fn create_hyperdrive(
         &self,
         account_id: &str,
-        body: &CreateHyperdriveBody,
+        body: &HyperdriveBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Hyperdrive>>,
     > {
@@ -84,7 +84,7 @@ impl HyperdriveApi {
         &self,
         account_id: &str,
         hyperdrive_id: &str,
-        body: &CreateHyperdriveBody,
+        body: &HyperdriveBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Hyperdrive>>,
     > {
@@ -183,14 +183,14 @@ impl HyperdriveApi {
 /// Used by [`HyperdriveApi::create_hyperdrive`], [`HyperdriveApi::list_hyperdrives`], [`HyperdriveApi::update_hyperdrive`], [`HyperdriveApi::patch_hyperdrive`], [`HyperdriveApi::get_hyperdrive`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Hyperdrive {
-    pub caching: ::std::option::Option<Caching>,
+    pub caching: ::std::option::Option<HyperdriveCaching>,
     pub created_on: ::std::option::Option<::std::string::String>,
     /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub mtls: ::std::option::Option<Mtls>,
+    pub mtls: ::std::option::Option<HyperdriveMtls>,
     pub name: ::std::option::Option<::std::string::String>,
-    pub origin: ::std::option::Option<Origin>,
+    pub origin: ::std::option::Option<HyperdriveOrigin>,
     pub origin_connection_limit: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -203,7 +203,7 @@ crate::runtime::object!(
 );
 /// Used by [`HyperdriveApi::create_hyperdrive`], [`HyperdriveApi::patch_hyperdrive`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Caching {
+pub struct HyperdriveCaching {
     /// When set to true, disables the caching of SQL responses
     pub disabled: ::std::option::Option<bool>,
     /// When present, specifies max duration for which items should persist in the cache
@@ -214,12 +214,12 @@ pub struct Caching {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Caching { disabled : "disabled" => boolean, max_age : "max_age" => integer,
+    HyperdriveCaching { disabled : "disabled" => boolean, max_age : "max_age" => integer,
     stale_while_revalidate : "stale_while_revalidate" => integer }
 );
 /// Used by [`HyperdriveApi::create_hyperdrive`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Mtls {
+pub struct HyperdriveMtls {
     pub ca_certificate_id: ::std::option::Option<::std::string::String>,
     pub mtls_certificate_id: ::std::option::Option<::std::string::String>,
     pub sslmode: ::std::option::Option<::std::string::String>,
@@ -227,12 +227,13 @@ pub struct Mtls {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Mtls { ca_certificate_id : "ca_certificate_id" => string, mtls_certificate_id :
-    "mtls_certificate_id" => string, sslmode : "sslmode" => string }
+    HyperdriveMtls { ca_certificate_id : "ca_certificate_id" => string,
+    mtls_certificate_id : "mtls_certificate_id" => string, sslmode : "sslmode" => string
+    }
 );
 /// Used by [`HyperdriveApi::create_hyperdrive`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Origin {
+pub struct HyperdriveOrigin {
     /// The Client ID of the Access token to use when connecting to the origin database
     pub access_client_id: ::std::option::Option<::std::string::String>,
     /// The name of your origin database
@@ -249,11 +250,11 @@ pub struct Origin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Origin { access_client_id : "access_client_id" => string, database : "database" =>
-    string, host : "host" => string, port : "port" => json, scheme : "scheme" => choice,
-    user : "user" => string }
+    HyperdriveOrigin { access_client_id : "access_client_id" => string, database :
+    "database" => string, host : "host" => string, port : "port" => json, scheme :
+    "scheme" => choice, user : "user" => string }
 );
-impl Origin {
+impl HyperdriveOrigin {
     /// A value with the required fields set and the others empty.
     pub fn new(
         database: impl ::std::convert::Into<::std::string::String>,
@@ -328,18 +329,18 @@ impl ::std::fmt::Display for OriginScheme {
 }
 /// Used by [`HyperdriveApi::create_hyperdrive`], [`HyperdriveApi::update_hyperdrive`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateHyperdriveBody {
-    pub origin: ::std::option::Option<CreateHyperdriveBodyOrigin>,
-    pub caching: ::std::option::Option<Caching>,
+pub struct HyperdriveBody {
+    pub origin: ::std::option::Option<BodyOrigin>,
+    pub caching: ::std::option::Option<HyperdriveCaching>,
     pub name: ::std::string::String,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateHyperdriveBody { origin : "origin" => object, caching : "caching" => object,
-    name : "name" required => string }
+    HyperdriveBody { origin : "origin" => object, caching : "caching" => object, name :
+    "name" required => string }
 );
-impl CreateHyperdriveBody {
+impl HyperdriveBody {
     /// A value with the required fields set and the others empty.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
@@ -352,7 +353,7 @@ impl CreateHyperdriveBody {
 }
 /// Used by [`HyperdriveApi::create_hyperdrive`], [`HyperdriveApi::patch_hyperdrive`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateHyperdriveBodyOrigin {
+pub struct BodyOrigin {
     /// The Client Secret of the Access token to use when connecting to the origin database
     pub access_client_secret: ::std::option::Option<::std::string::String>,
     /// The password required to access your origin database
@@ -373,13 +374,13 @@ pub struct CreateHyperdriveBodyOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateHyperdriveBodyOrigin { access_client_secret : "access_client_secret" => string,
-    password : "password" required => string, access_client_id : "access_client_id" =>
-    string, database : "database" required => string, host : "host" required => string,
-    port : "port" => integer, scheme : "scheme" must => choice, user : "user" required =>
-    string }
+    BodyOrigin { access_client_secret : "access_client_secret" => string, password :
+    "password" required => string, access_client_id : "access_client_id" => string,
+    database : "database" required => string, host : "host" required => string, port :
+    "port" => integer, scheme : "scheme" must => choice, user : "user" required => string
+    }
 );
-impl CreateHyperdriveBodyOrigin {
+impl BodyOrigin {
     /// A value with the required fields set and the others empty.
     pub fn new(
         password: impl ::std::convert::Into<::std::string::String>,
@@ -404,8 +405,8 @@ impl CreateHyperdriveBodyOrigin {
 /// Used by [`HyperdriveApi::patch_hyperdrive`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchHyperdriveBody {
-    pub origin: ::std::option::Option<CreateHyperdriveBodyOrigin>,
-    pub caching: ::std::option::Option<Caching>,
+    pub origin: ::std::option::Option<BodyOrigin>,
+    pub caching: ::std::option::Option<HyperdriveCaching>,
     pub name: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,

@@ -259,7 +259,7 @@ pub struct Indicator {
     pub indicator_type: ::std::option::Option<::std::string::String>,
     /// `relatedEvents`
     pub related_events: ::std::option::Option<::std::vec::Vec<RelatedEvent>>,
-    pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+    pub tags: ::std::option::Option<::std::vec::Vec<IndicatorTag>>,
     /// `updatedAt`
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -288,7 +288,7 @@ crate::runtime::object!(
 );
 /// Used by [`IndicatorApi::list_indicators`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Tag {
+pub struct IndicatorTag {
     /// `categoryName`
     pub category_name: ::std::option::Option<::std::string::String>,
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -297,8 +297,8 @@ pub struct Tag {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tag { category_name : "categoryName" => string, uuid : "uuid" => string, value :
-    "value" => string }
+    IndicatorTag { category_name : "categoryName" => string, uuid : "uuid" => string,
+    value : "value" => string }
 );
 /// Used by [`IndicatorApi::list_indicators`].
 #[derive(Debug, Clone, PartialEq, Default)]

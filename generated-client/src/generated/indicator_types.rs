@@ -76,7 +76,7 @@ impl IndicatorTypesApi {
 /// Used by [`IndicatorTypesApi::list_indicator_types_across_multiple_datasets`], [`IndicatorTypesApi::list_indicator_types`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndicatorTypes {
-    pub items: ::std::option::Option<Items>,
+    pub items: ::std::option::Option<IndicatorTypesItems>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -86,9 +86,9 @@ crate::runtime::object!(
 );
 /// Used by [`IndicatorTypesApi::list_indicator_types_across_multiple_datasets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Items {
+pub struct IndicatorTypesItems {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Items { r#type : "type" => string });
+crate::runtime::object!(IndicatorTypesItems { r#type : "type" => string });

@@ -41,7 +41,7 @@ impl IpAccessRulesForAnAccountApi {
     pub fn create_ip_access_rule(
         &self,
         account_id: &str,
-        body: &CreateIpAccessRuleBody,
+        body: &IpAccessRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<IpAccessRule>>,
     > {
@@ -93,7 +93,7 @@ impl IpAccessRulesForAnAccountApi {
         &self,
         account_id: &str,
         rule_id: &str,
-        body: &CreateIpAccessRuleBody,
+        body: &IpAccessRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<IpAccessRule>>,
     > {
@@ -216,22 +216,22 @@ impl DeleteIpAccessRuleResponse {
 }
 /// Used by [`IpAccessRulesForAnAccountApi::create_ip_access_rule`], [`IpAccessRulesForAnAccountApi::update_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateIpAccessRuleBody {
-    pub configuration: ::std::option::Option<CreateIpAccessRuleBodyConfiguration>,
+pub struct IpAccessRuleBody {
+    pub configuration: ::std::option::Option<IpAccessRuleBodyConfiguration>,
     /// The action to apply to a matched request
-    pub mode: CreateIpAccessRuleBodyMode,
+    pub mode: IpAccessRuleBodyMode,
     /// An informative summary of the rule, typically used as a reminder or explanation
     pub notes: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpAccessRuleBody { configuration : "configuration" => object, mode : "mode"
-    must => choice, notes : "notes" => string }
+    IpAccessRuleBody { configuration : "configuration" => object, mode : "mode" must =>
+    choice, notes : "notes" => string }
 );
-impl CreateIpAccessRuleBody {
+impl IpAccessRuleBody {
     /// A value with the required fields set and the others empty.
-    pub fn new(mode: CreateIpAccessRuleBodyMode) -> Self {
+    pub fn new(mode: IpAccessRuleBodyMode) -> Self {
         Self {
             configuration: ::std::option::Option::None,
             mode,
@@ -242,16 +242,16 @@ impl CreateIpAccessRuleBody {
 }
 /// Used by [`IpAccessRulesForAnAccountApi::create_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateIpAccessRuleBodyConfiguration {
+pub struct IpAccessRuleBodyConfiguration {
     /// The configuration target
-    pub target: ::std::option::Option<CreateIpAccessRuleBodyConfigurationTarget>,
+    pub target: ::std::option::Option<IpAccessRuleBodyConfigurationTarget>,
     /// The IP address to match
     pub value: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpAccessRuleBodyConfiguration { target : "target" => choice, value : "value" =>
+    IpAccessRuleBodyConfiguration { target : "target" => choice, value : "value" =>
     string }
 );
 /// One of a known set of values; values this client does not know yet
@@ -263,7 +263,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreateIpAccessRuleBodyConfigurationTarget {
+pub enum IpAccessRuleBodyConfigurationTarget {
     /// `ip`
     Ip,
     /// `ip6`
@@ -277,7 +277,7 @@ pub enum CreateIpAccessRuleBodyConfigurationTarget {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreateIpAccessRuleBodyConfigurationTarget {
+impl IpAccessRuleBodyConfigurationTarget {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -291,7 +291,7 @@ impl CreateIpAccessRuleBodyConfigurationTarget {
     }
 }
 impl ::std::convert::From<::std::string::String>
-for CreateIpAccessRuleBodyConfigurationTarget {
+for IpAccessRuleBodyConfigurationTarget {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ip" => Self::Ip,
@@ -303,17 +303,17 @@ for CreateIpAccessRuleBodyConfigurationTarget {
         }
     }
 }
-crate::runtime::open_enum!(CreateIpAccessRuleBodyConfigurationTarget);
-impl ::std::convert::From<CreateIpAccessRuleBodyConfigurationTarget>
+crate::runtime::open_enum!(IpAccessRuleBodyConfigurationTarget);
+impl ::std::convert::From<IpAccessRuleBodyConfigurationTarget>
 for ::std::string::String {
-    fn from(value: CreateIpAccessRuleBodyConfigurationTarget) -> Self {
+    fn from(value: IpAccessRuleBodyConfigurationTarget) -> Self {
         match value {
-            CreateIpAccessRuleBodyConfigurationTarget::Other(value) => value,
+            IpAccessRuleBodyConfigurationTarget::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for CreateIpAccessRuleBodyConfigurationTarget {
+impl ::std::fmt::Display for IpAccessRuleBodyConfigurationTarget {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -327,7 +327,7 @@ impl ::std::fmt::Display for CreateIpAccessRuleBodyConfigurationTarget {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreateIpAccessRuleBodyMode {
+pub enum IpAccessRuleBodyMode {
     /// `block`
     Block,
     /// `challenge`
@@ -341,7 +341,7 @@ pub enum CreateIpAccessRuleBodyMode {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreateIpAccessRuleBodyMode {
+impl IpAccessRuleBodyMode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -354,7 +354,7 @@ impl CreateIpAccessRuleBodyMode {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for CreateIpAccessRuleBodyMode {
+impl ::std::convert::From<::std::string::String> for IpAccessRuleBodyMode {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "block" => Self::Block,
@@ -366,16 +366,16 @@ impl ::std::convert::From<::std::string::String> for CreateIpAccessRuleBodyMode 
         }
     }
 }
-crate::runtime::open_enum!(CreateIpAccessRuleBodyMode);
-impl ::std::convert::From<CreateIpAccessRuleBodyMode> for ::std::string::String {
-    fn from(value: CreateIpAccessRuleBodyMode) -> Self {
+crate::runtime::open_enum!(IpAccessRuleBodyMode);
+impl ::std::convert::From<IpAccessRuleBodyMode> for ::std::string::String {
+    fn from(value: IpAccessRuleBodyMode) -> Self {
         match value {
-            CreateIpAccessRuleBodyMode::Other(value) => value,
+            IpAccessRuleBodyMode::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for CreateIpAccessRuleBodyMode {
+impl ::std::fmt::Display for IpAccessRuleBodyMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -384,7 +384,7 @@ impl ::std::fmt::Display for CreateIpAccessRuleBodyMode {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIpAccessRulesQuery {
     /// The action to apply to a matched request
-    pub mode: ::std::option::Option<CreateIpAccessRuleBodyMode>,
+    pub mode: ::std::option::Option<IpAccessRuleBodyMode>,
     /// `configuration.target`: The target to search in existing rules
     pub configuration_target: ::std::option::Option<
         ListIpAccessRulesQueryConfigurationTarget,

@@ -65,7 +65,7 @@ impl IpAddressManagementAddressMapsApi {
     pub fn list_address_maps(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListAddressMapsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<AddressMaps>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -88,7 +88,7 @@ impl IpAddressManagementAddressMapsApi {
         address_map_id: &str,
         body: &UpdateAddressMapBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAddressMapsItem>>,
+        crate::runtime::Json<::std::option::Option<AddressMaps>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -413,7 +413,7 @@ impl ::std::fmt::Display for AddressMapMembershipKind {
 }
 /// Used by [`IpAddressManagementAddressMapsApi::list_address_maps`], [`IpAddressManagementAddressMapsApi::update_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAddressMapsItem {
+pub struct AddressMaps {
     /// If set to false, then the Address Map cannot be deleted via API
     pub can_delete: ::std::option::Option<bool>,
     /// If set to false, then the IPs on the Address Map cannot be modified via the API
@@ -434,10 +434,10 @@ pub struct ListAddressMapsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAddressMapsItem { can_delete : "can_delete" => boolean, can_modify_ips :
-    "can_modify_ips" => boolean, created_at : "created_at" => string, default_sni :
-    "default_sni" => string, description : "description" => string, enabled : "enabled"
-    => boolean, id : "id" => string, modified_at : "modified_at" => string }
+    AddressMaps { can_delete : "can_delete" => boolean, can_modify_ips : "can_modify_ips"
+    => boolean, created_at : "created_at" => string, default_sni : "default_sni" =>
+    string, description : "description" => string, enabled : "enabled" => boolean, id :
+    "id" => string, modified_at : "modified_at" => string }
 );
 /// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]

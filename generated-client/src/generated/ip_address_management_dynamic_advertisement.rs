@@ -47,9 +47,7 @@ impl IpAddressManagementDynamicAdvertisementApi {
         prefix_id: &str,
         body: &UpdatePrefixDynamicAdvertisementStatusBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdatePrefixDynamicAdvertisementStatusResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AdvertisementStatus>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -78,9 +76,7 @@ impl IpAddressManagementDynamicAdvertisementApi {
         account_id: &str,
         prefix_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdatePrefixDynamicAdvertisementStatusResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<AdvertisementStatus>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -98,7 +94,7 @@ impl IpAddressManagementDynamicAdvertisementApi {
 }
 /// Used by [`IpAddressManagementDynamicAdvertisementApi::update_prefix_dynamic_advertisement_status`], [`IpAddressManagementDynamicAdvertisementApi::get_advertisement_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdatePrefixDynamicAdvertisementStatusResponse {
+pub struct AdvertisementStatus {
     /// Enablement of prefix advertisement to the Internet
     pub advertised: ::std::option::Option<bool>,
     /// RFC 3339 date-time, Last time the advertisement status was changed
@@ -107,8 +103,8 @@ pub struct UpdatePrefixDynamicAdvertisementStatusResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePrefixDynamicAdvertisementStatusResponse { advertised : "advertised" =>
-    boolean, advertised_modified_at : "advertised_modified_at" => string }
+    AdvertisementStatus { advertised : "advertised" => boolean, advertised_modified_at :
+    "advertised_modified_at" => string }
 );
 /// Used by [`IpAddressManagementDynamicAdvertisementApi::update_prefix_dynamic_advertisement_status`].
 #[derive(Debug, Clone, PartialEq)]

@@ -88,7 +88,9 @@ impl IpAddressManagementPrefixesApi {
         &self,
         account_id: &str,
         body: &AddPrefixBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<IpAddressManagementPrefix>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -109,7 +111,7 @@ impl IpAddressManagementPrefixesApi {
     pub fn list_prefixes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Prefix>> {
+    ) -> crate::runtime::Request<crate::runtime::List<IpAddressManagementPrefix>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -131,7 +133,9 @@ impl IpAddressManagementPrefixesApi {
         account_id: &str,
         prefix_id: &str,
         body: &UpdatePrefixDescriptionBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<IpAddressManagementPrefix>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -154,7 +158,9 @@ impl IpAddressManagementPrefixesApi {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<IpAddressManagementPrefix>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -198,7 +204,9 @@ impl IpAddressManagementPrefixesApi {
         &self,
         account_id: &str,
         prefix_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Prefix>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<IpAddressManagementPrefix>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -236,7 +244,7 @@ crate::runtime::object!(
 );
 /// Used by [`IpAddressManagementPrefixesApi::add_prefix`], [`IpAddressManagementPrefixesApi::list_prefixes`], [`IpAddressManagementPrefixesApi::update_prefix_description`], [`IpAddressManagementPrefixesApi::prefix_details`], [`IpAddressManagementPrefixesApi::validate_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Prefix {
+pub struct IpAddressManagementPrefix {
     /// Identifier
     pub account_id: ::std::option::Option<::std::string::String>,
     /// Prefix advertisement status to the Internet
@@ -272,17 +280,17 @@ pub struct Prefix {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Prefix { account_id : "account_id" => string, advertised : "advertised" => boolean,
-    advertised_modified_at : "advertised_modified_at" => string, approved : "approved" =>
-    string, asn : "asn" => integer, cidr : "cidr" => string, created_at : "created_at" =>
-    string, delegate_loa_creation : "delegate_loa_creation" => boolean, description :
-    "description" => string, id : "id" => string, irr_validation_state :
-    "irr_validation_state" => string, loa_document_id : "loa_document_id" => string,
-    modified_at : "modified_at" => string, on_demand_enabled : "on_demand_enabled" =>
-    boolean, on_demand_locked : "on_demand_locked" => boolean, ownership_validation_state
-    : "ownership_validation_state" => string, ownership_validation_token :
-    "ownership_validation_token" => string, rpki_validation_state :
-    "rpki_validation_state" => string }
+    IpAddressManagementPrefix { account_id : "account_id" => string, advertised :
+    "advertised" => boolean, advertised_modified_at : "advertised_modified_at" => string,
+    approved : "approved" => string, asn : "asn" => integer, cidr : "cidr" => string,
+    created_at : "created_at" => string, delegate_loa_creation : "delegate_loa_creation"
+    => boolean, description : "description" => string, id : "id" => string,
+    irr_validation_state : "irr_validation_state" => string, loa_document_id :
+    "loa_document_id" => string, modified_at : "modified_at" => string, on_demand_enabled
+    : "on_demand_enabled" => boolean, on_demand_locked : "on_demand_locked" => boolean,
+    ownership_validation_state : "ownership_validation_state" => string,
+    ownership_validation_token : "ownership_validation_token" => string,
+    rpki_validation_state : "rpki_validation_state" => string }
 );
 /// Used by [`IpAddressManagementPrefixesApi::add_prefix`].
 #[derive(Debug, Clone, PartialEq)]

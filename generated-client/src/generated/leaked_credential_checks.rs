@@ -39,7 +39,9 @@ impl LeakedCredentialChecksApi {
     pub fn set_leaked_credential_checks_status(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<LeakedCredentialChecksStatus>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -59,7 +61,9 @@ impl LeakedCredentialChecksApi {
     pub fn get_leaked_credential_checks_status(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<LeakedCredentialChecksStatus>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -186,12 +190,12 @@ impl LeakedCredentialChecksApi {
 }
 /// Used by [`LeakedCredentialChecksApi::set_leaked_credential_checks_status`], [`LeakedCredentialChecksApi::get_leaked_credential_checks_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Status {
+pub struct LeakedCredentialChecksStatus {
     pub enabled: ::std::option::Option<bool>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Status { enabled : "enabled" => boolean });
+crate::runtime::object!(LeakedCredentialChecksStatus { enabled : "enabled" => boolean });
 /// Used by [`LeakedCredentialChecksApi::create_leaked_credential_checks_custom_detection`], [`LeakedCredentialChecksApi::list_leaked_credential_checks_custom_detections`], [`LeakedCredentialChecksApi::update_leaked_credential_checks_custom_detection`], [`LeakedCredentialChecksApi::get_leaked_credential_checks_custom_detection`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomDetection {

@@ -182,7 +182,7 @@ impl ListsApi {
         &self,
         account_id: &str,
         list_id: &str,
-        body: &::std::vec::Vec<UpdateAllListItemsBody>,
+        body: &::std::vec::Vec<ListItemsBody>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ListItems>>,
     > {
@@ -213,7 +213,7 @@ impl ListsApi {
         &self,
         account_id: &str,
         list_id: &str,
-        body: &::std::vec::Vec<UpdateAllListItemsBody>,
+        body: &::std::vec::Vec<ListItemsBody>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ListItems>>,
     > {
@@ -691,7 +691,7 @@ pub struct UpdateListBody {
 crate::runtime::object!(UpdateListBody { description : "description" => string });
 /// Used by [`ListsApi::update_all_list_items`], [`ListsApi::create_list_items`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateAllListItemsBody {
+pub struct ListItemsBody {
     /// A non-negative 32 bit integer
     pub asn: ::std::option::Option<i64>,
     /// An informative summary of the list item
@@ -704,9 +704,8 @@ pub struct UpdateAllListItemsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateAllListItemsBody { asn : "asn" => integer, comment : "comment" => string,
-    hostname : "hostname" => object, ip : "ip" => string, redirect : "redirect" => object
-    }
+    ListItemsBody { asn : "asn" => integer, comment : "comment" => string, hostname :
+    "hostname" => object, ip : "ip" => string, redirect : "redirect" => object }
 );
 /// Used by [`ListsApi::get_list_items`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -37,8 +37,10 @@ impl LoadBalancerMonitorsApi {
     /// Create a configured monitor.
     pub fn create_monitor(
         &self,
-        body: &CreateMonitorBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
+        body: &MonitorBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<LoadBalancerMonitor>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -54,7 +56,7 @@ impl LoadBalancerMonitorsApi {
     /// List configured monitors for a user.
     pub fn list_monitors(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<Monitor>> {
+    ) -> crate::runtime::Request<crate::runtime::List<LoadBalancerMonitor>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -70,8 +72,10 @@ impl LoadBalancerMonitorsApi {
     pub fn update_monitor(
         &self,
         monitor_id: &str,
-        body: &CreateMonitorBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
+        body: &MonitorBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<LoadBalancerMonitor>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -91,8 +95,10 @@ impl LoadBalancerMonitorsApi {
     pub fn patch_monitor(
         &self,
         monitor_id: &str,
-        body: &CreateMonitorBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
+        body: &MonitorBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<LoadBalancerMonitor>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -112,7 +118,9 @@ impl LoadBalancerMonitorsApi {
     pub fn monitor_details(
         &self,
         monitor_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Monitor>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<LoadBalancerMonitor>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -152,7 +160,7 @@ impl LoadBalancerMonitorsApi {
     pub fn preview_monitor(
         &self,
         monitor_id: &str,
-        body: &CreateMonitorBody,
+        body: &MonitorBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PreviewMonitorResponse>>,
     > {
@@ -216,7 +224,7 @@ impl LoadBalancerMonitorsApi {
 }
 /// Used by [`LoadBalancerMonitorsApi::create_monitor`], [`LoadBalancerMonitorsApi::list_monitors`], [`LoadBalancerMonitorsApi::update_monitor`], [`LoadBalancerMonitorsApi::patch_monitor`], [`LoadBalancerMonitorsApi::monitor_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Monitor {
+pub struct LoadBalancerMonitor {
     /// Do not validate the certificate when monitor use HTTPS
     pub allow_insecure: ::std::option::Option<bool>,
     /// To be marked unhealthy the monitored origin must fail this healthcheck N consecutive times
@@ -259,8 +267,8 @@ pub struct Monitor {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Monitor { allow_insecure : "allow_insecure" => boolean, consecutive_down :
-    "consecutive_down" => integer, consecutive_up : "consecutive_up" => integer,
+    LoadBalancerMonitor { allow_insecure : "allow_insecure" => boolean, consecutive_down
+    : "consecutive_down" => integer, consecutive_up : "consecutive_up" => integer,
     created_on : "created_on" => string, description : "description" => string,
     expected_body : "expected_body" => string, expected_codes : "expected_codes" =>
     string, follow_redirects : "follow_redirects" => boolean, header : "header" => map,
@@ -374,7 +382,7 @@ crate::runtime::object!(
 );
 /// Used by [`LoadBalancerMonitorsApi::create_monitor`], [`LoadBalancerMonitorsApi::update_monitor`], [`LoadBalancerMonitorsApi::patch_monitor`], [`LoadBalancerMonitorsApi::preview_monitor`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateMonitorBody {
+pub struct MonitorBody {
     /// Do not validate the certificate when monitor use HTTPS
     pub allow_insecure: ::std::option::Option<bool>,
     /// To be marked unhealthy the monitored origin must fail this healthcheck N consecutive times
@@ -412,7 +420,7 @@ pub struct CreateMonitorBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateMonitorBody { allow_insecure : "allow_insecure" => boolean, consecutive_down :
+    MonitorBody { allow_insecure : "allow_insecure" => boolean, consecutive_down :
     "consecutive_down" => integer, consecutive_up : "consecutive_up" => integer,
     description : "description" => string, expected_body : "expected_body" => string,
     expected_codes : "expected_codes" required => string, follow_redirects :
@@ -421,7 +429,7 @@ crate::runtime::object!(
     integer, probe_zone : "probe_zone" => string, retries : "retries" => integer, timeout
     : "timeout" => integer, r#type : "type" => choice }
 );
-impl CreateMonitorBody {
+impl MonitorBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         expected_codes: impl ::std::convert::Into<::std::string::String>,

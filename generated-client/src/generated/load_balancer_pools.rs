@@ -37,8 +37,10 @@ impl LoadBalancerPoolsApi {
     /// Create a new pool.
     pub fn create_pool(
         &self,
-        body: &CreatePoolBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
+        body: &PoolBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<LoadBalancerPool>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -55,7 +57,7 @@ impl LoadBalancerPoolsApi {
     pub fn patch_pools(
         &self,
         body: &PatchPoolsBody,
-    ) -> crate::runtime::Request<crate::runtime::List<PatchPoolsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PoolResponse>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -73,7 +75,7 @@ impl LoadBalancerPoolsApi {
     /// Query parameters: [`ListPoolsQuery`], passed with `.query(&…)`.
     pub fn list_pools(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<PatchPoolsItem>, ListPoolsQuery> {
+    ) -> crate::runtime::Request<crate::runtime::List<PoolResponse>, ListPoolsQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -89,8 +91,10 @@ impl LoadBalancerPoolsApi {
     pub fn update_pool(
         &self,
         pool_id: &str,
-        body: &CreatePoolBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
+        body: &PoolBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<LoadBalancerPool>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -111,7 +115,9 @@ impl LoadBalancerPoolsApi {
         &self,
         pool_id: &str,
         body: &PatchPoolBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<LoadBalancerPool>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -131,7 +137,9 @@ impl LoadBalancerPoolsApi {
     pub fn pool_details(
         &self,
         pool_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Pool>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<LoadBalancerPool>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -232,7 +240,7 @@ impl LoadBalancerPoolsApi {
 }
 /// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::update_pool`], [`LoadBalancerPoolsApi::patch_pool`], [`LoadBalancerPoolsApi::pool_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Pool {
+pub struct LoadBalancerPool {
     /// A list of regions from which to run health checks
     pub check_regions: ::std::option::Option<::std::vec::Vec<PoolCheckRegion>>,
     /// RFC 3339 date-time
@@ -267,16 +275,16 @@ pub struct Pool {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Pool { check_regions : "check_regions" => choices, created_on : "created_on" =>
-    string, description : "description" => string, disabled_at : "disabled_at" => string,
-    enabled : "enabled" => boolean, id : "id" => string, latitude : "latitude" => number,
-    load_shedding : "load_shedding" => object, longitude : "longitude" => number,
-    minimum_origins : "minimum_origins" => integer, modified_on : "modified_on" =>
-    string, monitor : "monitor" => string, monitor_group : "monitor_group" => string,
-    name : "name" => string, networks : "networks" => strings, notification_email :
-    "notification_email" => string, notification_filter : "notification_filter" =>
-    object, origin_steering : "origin_steering" => object, origins : "origins" => objects
-    }
+    LoadBalancerPool { check_regions : "check_regions" => choices, created_on :
+    "created_on" => string, description : "description" => string, disabled_at :
+    "disabled_at" => string, enabled : "enabled" => boolean, id : "id" => string,
+    latitude : "latitude" => number, load_shedding : "load_shedding" => object, longitude
+    : "longitude" => number, minimum_origins : "minimum_origins" => integer, modified_on
+    : "modified_on" => string, monitor : "monitor" => string, monitor_group :
+    "monitor_group" => string, name : "name" => string, networks : "networks" => strings,
+    notification_email : "notification_email" => string, notification_filter :
+    "notification_filter" => object, origin_steering : "origin_steering" => object,
+    origins : "origins" => objects }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -620,7 +628,7 @@ pub struct PoolOriginHeader {
 crate::runtime::object!(PoolOriginHeader { host : "Host" => strings });
 /// Used by [`LoadBalancerPoolsApi::patch_pools`], [`LoadBalancerPoolsApi::list_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchPoolsItem {
+pub struct PoolResponse {
     /// A list of regions from which to run health checks
     pub check_regions: ::std::option::Option<::std::vec::Vec<PoolCheckRegion>>,
     /// RFC 3339 date-time
@@ -650,25 +658,25 @@ pub struct PatchPoolsItem {
     pub notification_email: ::std::option::Option<::std::string::String>,
     pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
     pub origin_steering: ::std::option::Option<PoolOriginSteering>,
-    pub origins: ::std::option::Option<::std::vec::Vec<PatchPoolsItemOrigin>>,
+    pub origins: ::std::option::Option<::std::vec::Vec<PoolResponseOrigin>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchPoolsItem { check_regions : "check_regions" => choices, created_on :
-    "created_on" => string, description : "description" => string, disabled_at :
-    "disabled_at" => string, enabled : "enabled" => boolean, id : "id" => string,
-    latitude : "latitude" => number, load_shedding : "load_shedding" => object, longitude
-    : "longitude" => number, minimum_origins : "minimum_origins" => integer, modified_on
-    : "modified_on" => string, monitor : "monitor" => string, monitor_group :
-    "monitor_group" => string, name : "name" => string, networks : "networks" => strings,
-    notification_email : "notification_email" => string, notification_filter :
-    "notification_filter" => object, origin_steering : "origin_steering" => object,
-    origins : "origins" => objects }
+    PoolResponse { check_regions : "check_regions" => choices, created_on : "created_on"
+    => string, description : "description" => string, disabled_at : "disabled_at" =>
+    string, enabled : "enabled" => boolean, id : "id" => string, latitude : "latitude" =>
+    number, load_shedding : "load_shedding" => object, longitude : "longitude" => number,
+    minimum_origins : "minimum_origins" => integer, modified_on : "modified_on" =>
+    string, monitor : "monitor" => string, monitor_group : "monitor_group" => string,
+    name : "name" => string, networks : "networks" => strings, notification_email :
+    "notification_email" => string, notification_filter : "notification_filter" =>
+    object, origin_steering : "origin_steering" => object, origins : "origins" => objects
+    }
 );
 /// Used by [`LoadBalancerPoolsApi::patch_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct PatchPoolsItemOrigin {
+pub struct PoolResponseOrigin {
     /// The IP address (IPv4 or IPv6) of the origin, or its publicly addressable hostname
     pub address: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, This field shows up only if the origin is disabled
@@ -686,7 +694,7 @@ pub struct PatchPoolsItemOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchPoolsItemOrigin { address : "address" => string, disabled_at : "disabled_at" =>
+    PoolResponseOrigin { address : "address" => string, disabled_at : "disabled_at" =>
     string, enabled : "enabled" => boolean, header : "header" => object, name : "name" =>
     string, virtual_network_id : "virtual_network_id" => string, weight : "weight" =>
     number }
@@ -774,7 +782,7 @@ crate::runtime::object!(
 );
 /// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::update_pool`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreatePoolBody {
+pub struct PoolBody {
     /// A list of regions from which to run health checks
     pub check_regions: ::std::option::Option<::std::vec::Vec<PoolCheckRegion>>,
     /// A human-readable description of the pool
@@ -795,20 +803,20 @@ pub struct CreatePoolBody {
     pub notification_email: ::std::option::Option<::std::string::String>,
     pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
     pub origin_steering: ::std::option::Option<PoolOriginSteering>,
-    pub origins: ::std::option::Option<::std::vec::Vec<CreatePoolBodyOrigin>>,
+    pub origins: ::std::option::Option<::std::vec::Vec<PoolBodyOrigin>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePoolBody { check_regions : "check_regions" => choices, description :
-    "description" => string, enabled : "enabled" => boolean, latitude : "latitude" =>
-    number, load_shedding : "load_shedding" => object, longitude : "longitude" => number,
+    PoolBody { check_regions : "check_regions" => choices, description : "description" =>
+    string, enabled : "enabled" => boolean, latitude : "latitude" => number,
+    load_shedding : "load_shedding" => object, longitude : "longitude" => number,
     minimum_origins : "minimum_origins" => integer, monitor : "monitor" => json, name :
     "name" required => string, notification_email : "notification_email" => string,
     notification_filter : "notification_filter" => object, origin_steering :
     "origin_steering" => object, origins : "origins" => objects }
 );
-impl CreatePoolBody {
+impl PoolBody {
     /// A value with the required fields set and the others empty.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
@@ -831,7 +839,7 @@ impl CreatePoolBody {
 }
 /// Used by [`LoadBalancerPoolsApi::create_pool`], [`LoadBalancerPoolsApi::patch_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePoolBodyOrigin {
+pub struct PoolBodyOrigin {
     /// The IP address (IPv4 or IPv6) of the origin, or its publicly addressable hostname
     pub address: ::std::option::Option<::std::string::String>,
     /// Whether to enable (the default) this origin within the pool
@@ -847,7 +855,7 @@ pub struct CreatePoolBodyOrigin {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePoolBodyOrigin { address : "address" => string, enabled : "enabled" => boolean,
+    PoolBodyOrigin { address : "address" => string, enabled : "enabled" => boolean,
     header : "header" => object, name : "name" => string, virtual_network_id :
     "virtual_network_id" => string, weight : "weight" => number }
 );
@@ -939,7 +947,7 @@ pub struct PatchPoolBody {
     pub notification_email: ::std::option::Option<::std::string::String>,
     pub notification_filter: ::std::option::Option<PoolNotificationFilter>,
     pub origin_steering: ::std::option::Option<PoolOriginSteering>,
-    pub origins: ::std::option::Option<::std::vec::Vec<CreatePoolBodyOrigin>>,
+    pub origins: ::std::option::Option<::std::vec::Vec<PoolBodyOrigin>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }

@@ -37,7 +37,9 @@ impl LogoMatchApi {
     pub fn read_matches_for_logo_queries_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Matches>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<LogoMatch>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -57,7 +59,9 @@ impl LogoMatchApi {
     pub fn download_matches_for_logo_queries_by_id(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Matches>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<LogoMatch>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -211,7 +215,7 @@ impl LogoMatchApi {
 }
 /// Used by [`LogoMatchApi::read_matches_for_logo_queries_by_id`], [`LogoMatchApi::download_matches_for_logo_queries_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Matches {
+pub struct LogoMatch {
     pub matches: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -219,7 +223,7 @@ pub struct Matches {
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Matches { matches : "matches", total : "total" => integer });
+crate::runtime::object!(LogoMatch { matches : "matches", total : "total" => integer });
 /// Used by [`LogoMatchApi::create_saved_logo_queries_from_image_files`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SavedLogoQueries {

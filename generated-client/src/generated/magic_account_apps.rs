@@ -40,7 +40,9 @@ impl MagicAccountAppsApi {
         &self,
         account_id: &str,
         body: &CreateAppBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MagicAccountApp>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -83,7 +85,9 @@ impl MagicAccountAppsApi {
         account_id: &str,
         account_app_id: &str,
         body: &UpdateAppBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MagicAccountApp>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -106,7 +110,9 @@ impl MagicAccountAppsApi {
         &self,
         account_id: &str,
         account_app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MagicAccountApp>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -128,7 +134,9 @@ impl MagicAccountAppsApi {
         &self,
         account_id: &str,
         account_app_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<App>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MagicAccountApp>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -144,7 +152,7 @@ impl MagicAccountAppsApi {
 }
 /// Used by [`MagicAccountAppsApi::create_app`], [`MagicAccountAppsApi::update_app`], [`MagicAccountAppsApi::edit_app`], [`MagicAccountAppsApi::delete_account_app`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct App {
+pub struct MagicAccountApp {
     /// Magic account app ID
     pub account_app_id: ::std::option::Option<::std::string::String>,
     /// FQDNs to associate with traffic decisions
@@ -159,9 +167,9 @@ pub struct App {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    App { account_app_id : "account_app_id" => string, hostnames : "hostnames" =>
-    strings, ip_subnets : "ip_subnets" => strings, name : "name" => string, r#type :
-    "type" => string }
+    MagicAccountApp { account_app_id : "account_app_id" => string, hostnames :
+    "hostnames" => strings, ip_subnets : "ip_subnets" => strings, name : "name" =>
+    string, r#type : "type" => string }
 );
 /// Used by [`MagicAccountAppsApi::list_apps`].
 #[derive(Debug, Clone, PartialEq, Default)]

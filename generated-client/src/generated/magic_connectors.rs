@@ -76,7 +76,7 @@ impl MagicConnectorsApi {
         &self,
         account_id: &str,
         connector_id: &str,
-        body: &ReplaceConnectorOrReProvisionLicenseKeyBody,
+        body: &ConnectorOrReProvisionLicenseKeyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Connector>>,
     > {
@@ -100,7 +100,7 @@ impl MagicConnectorsApi {
         &self,
         account_id: &str,
         connector_id: &str,
-        body: &ReplaceConnectorOrReProvisionLicenseKeyBody,
+        body: &ConnectorOrReProvisionLicenseKeyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Connector>>,
     > {
@@ -214,7 +214,9 @@ impl MagicConnectorsApi {
         connector_id: &str,
         event_t: &str,
         event_n: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MagicConnectorsEvent>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -368,7 +370,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LatestEvents {
     pub count: ::std::option::Option<f64>,
-    pub items: ::std::option::Option<::std::vec::Vec<Event>>,
+    pub items: ::std::option::Option<::std::vec::Vec<MagicConnectorsEvent>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -377,7 +379,7 @@ crate::runtime::object!(
 );
 /// Used by [`MagicConnectorsApi::get_latest_events`], [`MagicConnectorsApi::get_event`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Event {
+pub struct MagicConnectorsEvent {
     pub e: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -386,7 +388,9 @@ pub struct Event {
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Event { e : "e" => map, n : "n" => number, t : "t" => number });
+crate::runtime::object!(
+    MagicConnectorsEvent { e : "e" => map, n : "n" => number, t : "t" => number }
+);
 /// Used by [`MagicConnectorsApi::list_snapshots`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snapshots {
@@ -1215,7 +1219,7 @@ crate::runtime::object!(
 );
 /// Used by [`MagicConnectorsApi::replace_connector_or_re_provision_license_key`], [`MagicConnectorsApi::edit_connector_to_update_properties_or_re_provision_license_key`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ReplaceConnectorOrReProvisionLicenseKeyBody {
+pub struct ConnectorOrReProvisionLicenseKeyBody {
     pub activated: ::std::option::Option<bool>,
     pub interrupt_window_duration_hours: ::std::option::Option<f64>,
     pub interrupt_window_hour_of_day: ::std::option::Option<f64>,
@@ -1225,7 +1229,7 @@ pub struct ReplaceConnectorOrReProvisionLicenseKeyBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReplaceConnectorOrReProvisionLicenseKeyBody { activated : "activated" => boolean,
+    ConnectorOrReProvisionLicenseKeyBody { activated : "activated" => boolean,
     interrupt_window_duration_hours : "interrupt_window_duration_hours" => number,
     interrupt_window_hour_of_day : "interrupt_window_hour_of_day" => number, notes :
     "notes" => string, timezone : "timezone" => string }

@@ -63,7 +63,7 @@ impl MagicInterconnectsApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Interconnects>>,
+        crate::runtime::Json<::std::option::Option<MagicInterconnects>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -340,14 +340,16 @@ for UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckType {
 }
 /// Used by [`MagicInterconnectsApi::list_interconnects`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Interconnects {
+pub struct MagicInterconnects {
     pub interconnects: ::std::option::Option<
         ::std::vec::Vec<UpdateMultipleInterconnectsResponseModifiedInterconnect>,
     >,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Interconnects { interconnects : "interconnects" => objects });
+crate::runtime::object!(
+    MagicInterconnects { interconnects : "interconnects" => objects }
+);
 /// Used by [`MagicInterconnectsApi::update_interconnect`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInterconnectResponse {

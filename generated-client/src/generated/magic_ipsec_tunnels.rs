@@ -62,7 +62,7 @@ impl MagicIpsecTunnelsApi {
     pub fn create_ipsec_tunnel(
         &self,
         account_id: &str,
-        body: &CreateIpsecTunnelBody,
+        body: &IpsecTunnelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<IpsecTunnel>>,
     > {
@@ -109,7 +109,7 @@ impl MagicIpsecTunnelsApi {
         &self,
         account_id: &str,
         ipsec_tunnel_id: &str,
-        body: &CreateIpsecTunnelBody,
+        body: &IpsecTunnelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UpdateIpsecTunnelResponse>>,
     > {
@@ -685,14 +685,14 @@ impl UpdateMultipleIpsecTunnelsBody {
 }
 /// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`], [`MagicIpsecTunnelsApi::update_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateIpsecTunnelBody {
+pub struct IpsecTunnelBody {
     /// The IP address assigned to the Cloudflare side of the IPsec tunnel
     pub cloudflare_endpoint: ::std::string::String,
     /// The IP address assigned to the customer side of the IPsec tunnel
     pub customer_endpoint: ::std::option::Option<::std::string::String>,
     /// An optional description forthe IPsec tunnel
     pub description: ::std::option::Option<::std::string::String>,
-    pub health_check: ::std::option::Option<CreateIpsecTunnelBodyHealthCheck>,
+    pub health_check: ::std::option::Option<IpsecTunnelBodyHealthCheck>,
     /// A 31-bit prefix (/31 in CIDR notation) supporting two hosts, one for each side of the tunnel
     pub interface_address: ::std::string::String,
     /// The name of the IPsec tunnel
@@ -705,13 +705,13 @@ pub struct CreateIpsecTunnelBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpsecTunnelBody { cloudflare_endpoint : "cloudflare_endpoint" required =>
-    string, customer_endpoint : "customer_endpoint" => string, description :
-    "description" => string, health_check : "health_check" => object, interface_address :
+    IpsecTunnelBody { cloudflare_endpoint : "cloudflare_endpoint" required => string,
+    customer_endpoint : "customer_endpoint" => string, description : "description" =>
+    string, health_check : "health_check" => object, interface_address :
     "interface_address" required => string, name : "name" required => string, psk : "psk"
     => string, replay_protection : "replay_protection" => boolean }
 );
-impl CreateIpsecTunnelBody {
+impl IpsecTunnelBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         cloudflare_endpoint: impl ::std::convert::Into<::std::string::String>,
@@ -733,9 +733,9 @@ impl CreateIpsecTunnelBody {
 }
 /// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateIpsecTunnelBodyHealthCheck {
+pub struct IpsecTunnelBodyHealthCheck {
     /// The direction of the flow of the healthcheck
-    pub direction: ::std::option::Option<CreateIpsecTunnelBodyHealthCheckDirection>,
+    pub direction: ::std::option::Option<IpsecTunnelBodyHealthCheckDirection>,
     /// Determines whether to run healthchecks for a tunnel
     pub enabled: ::std::option::Option<bool>,
     /// How frequent the health check is run
@@ -752,9 +752,9 @@ pub struct CreateIpsecTunnelBodyHealthCheck {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpsecTunnelBodyHealthCheck { direction : "direction" => choice, enabled :
-    "enabled" => boolean, rate : "rate" => choice, target : "target" => string, r#type :
-    "type" => choice }
+    IpsecTunnelBodyHealthCheck { direction : "direction" => choice, enabled : "enabled"
+    => boolean, rate : "rate" => choice, target : "target" => string, r#type : "type" =>
+    choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -765,7 +765,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreateIpsecTunnelBodyHealthCheckDirection {
+pub enum IpsecTunnelBodyHealthCheckDirection {
     /// `unidirectional`
     Unidirectional,
     /// `bidirectional`
@@ -773,7 +773,7 @@ pub enum CreateIpsecTunnelBodyHealthCheckDirection {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreateIpsecTunnelBodyHealthCheckDirection {
+impl IpsecTunnelBodyHealthCheckDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -784,7 +784,7 @@ impl CreateIpsecTunnelBodyHealthCheckDirection {
     }
 }
 impl ::std::convert::From<::std::string::String>
-for CreateIpsecTunnelBodyHealthCheckDirection {
+for IpsecTunnelBodyHealthCheckDirection {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "unidirectional" => Self::Unidirectional,
@@ -793,17 +793,17 @@ for CreateIpsecTunnelBodyHealthCheckDirection {
         }
     }
 }
-crate::runtime::open_enum!(CreateIpsecTunnelBodyHealthCheckDirection);
-impl ::std::convert::From<CreateIpsecTunnelBodyHealthCheckDirection>
+crate::runtime::open_enum!(IpsecTunnelBodyHealthCheckDirection);
+impl ::std::convert::From<IpsecTunnelBodyHealthCheckDirection>
 for ::std::string::String {
-    fn from(value: CreateIpsecTunnelBodyHealthCheckDirection) -> Self {
+    fn from(value: IpsecTunnelBodyHealthCheckDirection) -> Self {
         match value {
-            CreateIpsecTunnelBodyHealthCheckDirection::Other(value) => value,
+            IpsecTunnelBodyHealthCheckDirection::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for CreateIpsecTunnelBodyHealthCheckDirection {
+impl ::std::fmt::Display for IpsecTunnelBodyHealthCheckDirection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -39,7 +39,9 @@ impl MagicNetworkMonitoringRulesApi {
     pub fn update_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MagicNetworkMonitoringRule>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -59,7 +61,9 @@ impl MagicNetworkMonitoringRulesApi {
     pub fn create_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MagicNetworkMonitoringRule>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -79,7 +83,9 @@ impl MagicNetworkMonitoringRulesApi {
     pub fn list_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<::std::option::Option<Rule>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<::std::option::Option<MagicNetworkMonitoringRule>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -100,7 +106,9 @@ impl MagicNetworkMonitoringRulesApi {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MagicNetworkMonitoringRule>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -122,7 +130,9 @@ impl MagicNetworkMonitoringRulesApi {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MagicNetworkMonitoringRule>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -144,7 +154,9 @@ impl MagicNetworkMonitoringRulesApi {
         &self,
         account_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MagicNetworkMonitoringRule>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -185,7 +197,7 @@ impl MagicNetworkMonitoringRulesApi {
 }
 /// Used by [`MagicNetworkMonitoringRulesApi::update_rules`], [`MagicNetworkMonitoringRulesApi::create_rules`], [`MagicNetworkMonitoringRulesApi::list_rules`], [`MagicNetworkMonitoringRulesApi::update_rule`], [`MagicNetworkMonitoringRulesApi::get_rule`], [`MagicNetworkMonitoringRulesApi::delete_rule`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rule {
+pub struct MagicNetworkMonitoringRule {
     /// Toggle on if you would like Cloudflare to automatically advertise the IP Prefixes within the rule…
     pub automatic_advertisement: ::std::option::Option<::serde_json::Value>,
     /// The number of bits per second for the rule
@@ -207,14 +219,14 @@ pub struct Rule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { automatic_advertisement : "automatic_advertisement" => json,
-    bandwidth_threshold : "bandwidth_threshold" => number, duration : "duration" =>
+    MagicNetworkMonitoringRule { automatic_advertisement : "automatic_advertisement" =>
+    json, bandwidth_threshold : "bandwidth_threshold" => number, duration : "duration" =>
     string, id : "id" => string, name : "name" required => string, packet_threshold :
     "packet_threshold" => number, prefix_match : "prefix_match" => string, prefixes :
     "prefixes" => strings, r#type : "type" => string, zscore_sensitivity :
     "zscore_sensitivity" => string, zscore_target : "zscore_target" => string }
 );
-impl Rule {
+impl MagicNetworkMonitoringRule {
     /// A value with the required fields set and the others empty.
     pub fn new(
         duration: impl ::std::convert::Into<::std::string::String>,

@@ -90,7 +90,7 @@ impl MagicSiteAclsApi {
         account_id: &str,
         site_id: &str,
         acl_id: &str,
-        body: &UpdateSiteAclBody,
+        body: &SiteAclBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteAcl>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -117,7 +117,7 @@ impl MagicSiteAclsApi {
         account_id: &str,
         site_id: &str,
         acl_id: &str,
-        body: &UpdateSiteAclBody,
+        body: &SiteAclBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteAcl>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -418,7 +418,7 @@ impl CreateSiteAclBodyLan1 {
 }
 /// Used by [`MagicSiteAclsApi::update_site_acl`], [`MagicSiteAclsApi::patch_site_acl`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateSiteAclBody {
+pub struct SiteAclBody {
     /// Description for the ACL
     pub description: ::std::option::Option<::std::string::String>,
     /// The desired forwarding action for this ACL policy
@@ -432,7 +432,7 @@ pub struct UpdateSiteAclBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateSiteAclBody { description : "description" => string, forward_locally :
+    SiteAclBody { description : "description" => string, forward_locally :
     "forward_locally" => boolean, lan_1 : "lan_1" => object, lan_2 : "lan_2" => object,
     name : "name" => string, protocols : "protocols" => choices }
 );

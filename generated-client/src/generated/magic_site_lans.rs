@@ -90,7 +90,7 @@ impl MagicSiteLansApi {
         account_id: &str,
         site_id: &str,
         lan_id: &str,
-        body: &UpdateSiteLanBody,
+        body: &SiteLanBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteLan>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -117,7 +117,7 @@ impl MagicSiteLansApi {
         account_id: &str,
         site_id: &str,
         lan_id: &str,
-        body: &UpdateSiteLanBody,
+        body: &SiteLanBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteLan>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -404,7 +404,7 @@ crate::runtime::object!(
 );
 /// Used by [`MagicSiteLansApi::update_site_lan`], [`MagicSiteLansApi::patch_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateSiteLanBody {
+pub struct SiteLanBody {
     pub name: ::std::option::Option<::std::string::String>,
     pub nat: ::std::option::Option<SiteLanNat>,
     pub physport: ::std::option::Option<i64>,
@@ -416,7 +416,7 @@ pub struct UpdateSiteLanBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateSiteLanBody { name : "name" => string, nat : "nat" => object, physport :
-    "physport" => integer, routed_subnets : "routed_subnets" => objects,
-    static_addressing : "static_addressing" => object, vlan_tag : "vlan_tag" => integer }
+    SiteLanBody { name : "name" => string, nat : "nat" => object, physport : "physport"
+    => integer, routed_subnets : "routed_subnets" => objects, static_addressing :
+    "static_addressing" => object, vlan_tag : "vlan_tag" => integer }
 );

@@ -90,7 +90,7 @@ impl MagicSiteWansApi {
         account_id: &str,
         site_id: &str,
         wan_id: &str,
-        body: &UpdateSiteWanBody,
+        body: &SiteWanBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteWan>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -117,7 +117,7 @@ impl MagicSiteWansApi {
         account_id: &str,
         site_id: &str,
         wan_id: &str,
-        body: &UpdateSiteWanBody,
+        body: &SiteWanBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteWan>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -273,7 +273,7 @@ impl CreateSiteWanBody {
 }
 /// Used by [`MagicSiteWansApi::update_site_wan`], [`MagicSiteWansApi::patch_site_wan`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateSiteWanBody {
+pub struct SiteWanBody {
     pub name: ::std::option::Option<::std::string::String>,
     pub physport: ::std::option::Option<i64>,
     pub priority: ::std::option::Option<i64>,
@@ -284,7 +284,7 @@ pub struct UpdateSiteWanBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateSiteWanBody { name : "name" => string, physport : "physport" => integer,
-    priority : "priority" => integer, static_addressing : "static_addressing" => object,
-    vlan_tag : "vlan_tag" => integer }
+    SiteWanBody { name : "name" => string, physport : "physport" => integer, priority :
+    "priority" => integer, static_addressing : "static_addressing" => object, vlan_tag :
+    "vlan_tag" => integer }
 );

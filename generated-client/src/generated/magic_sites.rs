@@ -84,7 +84,7 @@ impl MagicSitesApi {
         &self,
         account_id: &str,
         site_id: &str,
-        body: &UpdateSiteBody,
+        body: &SiteBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -108,7 +108,7 @@ impl MagicSitesApi {
         &self,
         account_id: &str,
         site_id: &str,
-        body: &UpdateSiteBody,
+        body: &SiteBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -265,7 +265,7 @@ crate::runtime::object!(
 );
 /// Used by [`MagicSitesApi::update_site`], [`MagicSitesApi::patch_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateSiteBody {
+pub struct SiteBody {
     /// Magic Connector identifier tag
     pub connector_id: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -278,8 +278,8 @@ pub struct UpdateSiteBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateSiteBody { connector_id : "connector_id" => string, description : "description"
-    => string, location : "location" => object, name : "name" => string,
+    SiteBody { connector_id : "connector_id" => string, description : "description" =>
+    string, location : "location" => object, name : "name" => string,
     secondary_connector_id : "secondary_connector_id" => string }
 );
 impl crate::runtime::TypedQuery for ListSitesQuery {}

@@ -63,7 +63,9 @@ impl MagicStaticRoutesApi {
         &self,
         account_id: &str,
         body: &CreateRouteBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Route>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<MagicStaticRoute>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -273,7 +275,7 @@ crate::runtime::object!(
 );
 /// Used by [`MagicStaticRoutesApi::create_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Route {
+pub struct MagicStaticRoute {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -288,10 +290,11 @@ pub struct Route {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Route { created_on : "created_on" => string, description : "description" => string,
-    id : "id" => string, modified_on : "modified_on" => string, nexthop : "nexthop" =>
-    string, prefix : "prefix" => string, priority : "priority" => integer, scope :
-    "scope" => object, weight : "weight" => integer, routes : "routes" => objects }
+    MagicStaticRoute { created_on : "created_on" => string, description : "description"
+    => string, id : "id" => string, modified_on : "modified_on" => string, nexthop :
+    "nexthop" => string, prefix : "prefix" => string, priority : "priority" => integer,
+    scope : "scope" => object, weight : "weight" => integer, routes : "routes" => objects
+    }
 );
 /// Used by [`MagicStaticRoutesApi::create_route`].
 #[derive(Debug, Clone, PartialEq, Default)]

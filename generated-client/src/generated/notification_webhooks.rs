@@ -39,8 +39,10 @@ impl NotificationWebhooksApi {
     pub fn create_webhook(
         &self,
         account_id: &str,
-        body: &CreateWebhookBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Webhook>>> {
+        body: &WebhookBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<NotificationWebhook>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -61,7 +63,7 @@ impl NotificationWebhooksApi {
     pub fn list_webhooks(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListWebhooksItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WebhookResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -82,8 +84,10 @@ impl NotificationWebhooksApi {
         &self,
         account_id: &str,
         webhook_id: &str,
-        body: &CreateWebhookBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Webhook>>> {
+        body: &WebhookBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<NotificationWebhook>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -107,7 +111,7 @@ impl NotificationWebhooksApi {
         account_id: &str,
         webhook_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListWebhooksItem>>,
+        crate::runtime::Json<::std::option::Option<WebhookResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -146,16 +150,16 @@ impl NotificationWebhooksApi {
 }
 /// Used by [`NotificationWebhooksApi::create_webhook`], [`NotificationWebhooksApi::update_webhook`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Webhook {
+pub struct NotificationWebhook {
     /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Webhook { id : "id" => string });
+crate::runtime::object!(NotificationWebhook { id : "id" => string });
 /// Used by [`NotificationWebhooksApi::list_webhooks`], [`NotificationWebhooksApi::get_webhook`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListWebhooksItem {
+pub struct WebhookResponse {
     /// RFC 3339 date-time, Timestamp of when the webhook destination was created
     pub created_at: ::std::option::Option<::std::string::String>,
     /// The unique identifier of a webhook
@@ -169,14 +173,14 @@ pub struct ListWebhooksItem {
     /// Optional secret that will be passed in the `cf-webhook-auth` header when dispatching generic…
     pub secret: ::std::option::Option<::std::string::String>,
     /// Type of webhook endpoint
-    pub r#type: ::std::option::Option<ListWebhooksItemType>,
+    pub r#type: ::std::option::Option<WebhookResponseType>,
     /// The POST endpoint to call when dispatching a notification
     pub url: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListWebhooksItem { created_at : "created_at" => string, id : "id" => string,
+    WebhookResponse { created_at : "created_at" => string, id : "id" => string,
     last_failure : "last_failure" => string, last_success : "last_success" => string,
     name : "name" => string, secret : "secret" => string, r#type : "type" => choice, url
     : "url" => string }
@@ -190,7 +194,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ListWebhooksItemType {
+pub enum WebhookResponseType {
     /// `slack`
     Slack,
     /// `generic`
@@ -200,7 +204,7 @@ pub enum ListWebhooksItemType {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ListWebhooksItemType {
+impl WebhookResponseType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -211,7 +215,7 @@ impl ListWebhooksItemType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ListWebhooksItemType {
+impl ::std::convert::From<::std::string::String> for WebhookResponseType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "slack" => Self::Slack,
@@ -221,23 +225,23 @@ impl ::std::convert::From<::std::string::String> for ListWebhooksItemType {
         }
     }
 }
-crate::runtime::open_enum!(ListWebhooksItemType);
-impl ::std::convert::From<ListWebhooksItemType> for ::std::string::String {
-    fn from(value: ListWebhooksItemType) -> Self {
+crate::runtime::open_enum!(WebhookResponseType);
+impl ::std::convert::From<WebhookResponseType> for ::std::string::String {
+    fn from(value: WebhookResponseType) -> Self {
         match value {
-            ListWebhooksItemType::Other(value) => value,
+            WebhookResponseType::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ListWebhooksItemType {
+impl ::std::fmt::Display for WebhookResponseType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`NotificationWebhooksApi::create_webhook`], [`NotificationWebhooksApi::update_webhook`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateWebhookBody {
+pub struct WebhookBody {
     /// The name of the webhook destination
     pub name: ::std::string::String,
     /// Optional secret that will be passed in the `cf-webhook-auth` header when dispatching generic…
@@ -248,10 +252,10 @@ pub struct CreateWebhookBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWebhookBody { name : "name" required => string, secret : "secret" => string,
-    url : "url" required => string }
+    WebhookBody { name : "name" required => string, secret : "secret" => string, url :
+    "url" required => string }
 );
-impl CreateWebhookBody {
+impl WebhookBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,

@@ -82,10 +82,8 @@ impl ObservatoryApi {
         &self,
         zone_id: &str,
         url: &str,
-        body: &StartPageTestBody,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListTestedWebpagesItemTestsItem>>,
-    > {
+        body: &PageTestResponse,
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PageTest>>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -112,7 +110,7 @@ impl ObservatoryApi {
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<ListTestedWebpagesItemTestsItem>,
+        crate::runtime::List<PageTest>,
         ListPageTestHistoryQuery,
     > {
         crate::runtime::Request::new(
@@ -134,14 +132,14 @@ impl ObservatoryApi {
     ///
     /// Deletes all tests for a specific webpage from a specific region. Deleted tests are still counted as part of the quota.
     ///
-    /// Query parameters: [`StartPageTestBody`], passed with `.query(&…)`.
+    /// Query parameters: [`PageTestResponse`], passed with `.query(&…)`.
     pub fn delete_all_page_tests(
         &self,
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllPageTestsResponse>>,
-        StartPageTestBody,
+        crate::runtime::Json<::std::option::Option<PageTests>>,
+        PageTestResponse,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -166,9 +164,7 @@ impl ObservatoryApi {
         zone_id: &str,
         url: &str,
         test_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListTestedWebpagesItemTestsItem>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PageTest>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -219,14 +215,14 @@ impl ObservatoryApi {
     ///
     /// Creates a scheduled test for a page.
     ///
-    /// Query parameters: [`StartPageTestBody`], passed with `.query(&…)`.
+    /// Query parameters: [`PageTestResponse`], passed with `.query(&…)`.
     pub fn create_scheduled_page_test(
         &self,
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ScheduledPageTest>>,
-        StartPageTestBody,
+        PageTestResponse,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -246,14 +242,14 @@ impl ObservatoryApi {
     ///
     /// Retrieves the test schedule for a page in a specific region.
     ///
-    /// Query parameters: [`StartPageTestBody`], passed with `.query(&…)`.
+    /// Query parameters: [`PageTestResponse`], passed with `.query(&…)`.
     pub fn get_page_test_schedule(
         &self,
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PageTestSchedule>>,
-        StartPageTestBody,
+        PageTestResponse,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -273,14 +269,14 @@ impl ObservatoryApi {
     ///
     /// Deletes a scheduled test for a page.
     ///
-    /// Query parameters: [`StartPageTestBody`], passed with `.query(&…)`.
+    /// Query parameters: [`PageTestResponse`], passed with `.query(&…)`.
     pub fn delete_scheduled_page_test(
         &self,
         zone_id: &str,
         url: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeleteAllPageTestsResponse>>,
-        StartPageTestBody,
+        crate::runtime::Json<::std::option::Option<PageTests>>,
+        PageTestResponse,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -516,7 +512,7 @@ pub struct TestedWebpage {
     pub region: ::std::option::Option<QuotaAndAvailabilityRegion>,
     /// `scheduleFrequency`: The frequency of the test
     pub schedule_frequency: ::std::option::Option<TestedWebpageScheduleFrequency>,
-    pub tests: ::std::option::Option<::std::vec::Vec<ListTestedWebpagesItemTestsItem>>,
+    pub tests: ::std::option::Option<::std::vec::Vec<PageTest>>,
     /// A URL
     pub url: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
@@ -578,19 +574,15 @@ impl ::std::fmt::Display for TestedWebpageScheduleFrequency {
 }
 /// Used by [`ObservatoryApi::list_tested_webpages`], [`ObservatoryApi::start_page_test`], [`ObservatoryApi::list_page_test_history`], [`ObservatoryApi::get_page_test_result`], [`ObservatoryApi::create_scheduled_page_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTestedWebpagesItemTestsItem {
+pub struct PageTest {
     /// RFC 3339 date-time
     pub date: ::std::option::Option<::std::string::String>,
     /// `desktopReport`
-    pub desktop_report: ::std::option::Option<
-        ListTestedWebpagesItemTestsItemDesktopReport,
-    >,
+    pub desktop_report: ::std::option::Option<PageTestDesktopReport>,
     /// UUID
     pub id: ::std::option::Option<::std::string::String>,
     /// `mobileReport`
-    pub mobile_report: ::std::option::Option<
-        ListTestedWebpagesItemTestsItemDesktopReport,
-    >,
+    pub mobile_report: ::std::option::Option<PageTestDesktopReport>,
     pub region: ::std::option::Option<QuotaAndAvailabilityRegion>,
     /// `scheduleFrequency`: The frequency of the test
     pub schedule_frequency: ::std::option::Option<TestedWebpageScheduleFrequency>,
@@ -600,21 +592,18 @@ pub struct ListTestedWebpagesItemTestsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTestedWebpagesItemTestsItem { date : "date" => string, desktop_report :
-    "desktopReport" => object, id : "id" => string, mobile_report : "mobileReport" =>
-    object, region : "region" => object, schedule_frequency : "scheduleFrequency" =>
-    choice, url : "url" => string }
+    PageTest { date : "date" => string, desktop_report : "desktopReport" => object, id :
+    "id" => string, mobile_report : "mobileReport" => object, region : "region" =>
+    object, schedule_frequency : "scheduleFrequency" => choice, url : "url" => string }
 );
 /// Used by [`ObservatoryApi::list_tested_webpages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTestedWebpagesItemTestsItemDesktopReport {
+pub struct PageTestDesktopReport {
     /// Cumulative Layout Shift
     pub cls: ::std::option::Option<f64>,
     /// `deviceType`: The type of device
-    pub device_type: ::std::option::Option<
-        ListTestedWebpagesItemTestsItemDesktopReportDeviceType,
-    >,
-    pub error: ::std::option::Option<ListTestedWebpagesItemTestsItemDesktopReportError>,
+    pub device_type: ::std::option::Option<PageTestDesktopReportDeviceType>,
+    pub error: ::std::option::Option<PageTestDesktopReportError>,
     /// First Contentful Paint
     pub fcp: ::std::option::Option<f64>,
     /// `jsonReportUrl`: The URL to the full Lighthouse JSON report
@@ -626,7 +615,7 @@ pub struct ListTestedWebpagesItemTestsItemDesktopReport {
     /// Speed Index
     pub si: ::std::option::Option<f64>,
     /// The state of the Lighthouse report
-    pub state: ::std::option::Option<ListTestedWebpagesItemTestsItemDesktopReportState>,
+    pub state: ::std::option::Option<PageTestDesktopReportState>,
     /// Total Blocking Time
     pub tbt: ::std::option::Option<f64>,
     /// Time To First Byte
@@ -637,11 +626,11 @@ pub struct ListTestedWebpagesItemTestsItemDesktopReport {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTestedWebpagesItemTestsItemDesktopReport { cls : "cls" => number, device_type :
-    "deviceType" => choice, error : "error" => object, fcp : "fcp" => number,
-    json_report_url : "jsonReportUrl" => string, lcp : "lcp" => number, performance_score
-    : "performanceScore" => number, si : "si" => number, state : "state" => choice, tbt :
-    "tbt" => number, ttfb : "ttfb" => number, tti : "tti" => number }
+    PageTestDesktopReport { cls : "cls" => number, device_type : "deviceType" => choice,
+    error : "error" => object, fcp : "fcp" => number, json_report_url : "jsonReportUrl"
+    => string, lcp : "lcp" => number, performance_score : "performanceScore" => number,
+    si : "si" => number, state : "state" => choice, tbt : "tbt" => number, ttfb : "ttfb"
+    => number, tti : "tti" => number }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -652,7 +641,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ListTestedWebpagesItemTestsItemDesktopReportDeviceType {
+pub enum PageTestDesktopReportDeviceType {
     /// `DESKTOP`
     Desktop,
     /// `MOBILE`
@@ -660,7 +649,7 @@ pub enum ListTestedWebpagesItemTestsItemDesktopReportDeviceType {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ListTestedWebpagesItemTestsItemDesktopReportDeviceType {
+impl PageTestDesktopReportDeviceType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -670,8 +659,7 @@ impl ListTestedWebpagesItemTestsItemDesktopReportDeviceType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for ListTestedWebpagesItemTestsItemDesktopReportDeviceType {
+impl ::std::convert::From<::std::string::String> for PageTestDesktopReportDeviceType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "DESKTOP" => Self::Desktop,
@@ -680,28 +668,25 @@ for ListTestedWebpagesItemTestsItemDesktopReportDeviceType {
         }
     }
 }
-crate::runtime::open_enum!(ListTestedWebpagesItemTestsItemDesktopReportDeviceType);
-impl ::std::convert::From<ListTestedWebpagesItemTestsItemDesktopReportDeviceType>
-for ::std::string::String {
-    fn from(value: ListTestedWebpagesItemTestsItemDesktopReportDeviceType) -> Self {
+crate::runtime::open_enum!(PageTestDesktopReportDeviceType);
+impl ::std::convert::From<PageTestDesktopReportDeviceType> for ::std::string::String {
+    fn from(value: PageTestDesktopReportDeviceType) -> Self {
         match value {
-            ListTestedWebpagesItemTestsItemDesktopReportDeviceType::Other(value) => value,
+            PageTestDesktopReportDeviceType::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ListTestedWebpagesItemTestsItemDesktopReportDeviceType {
+impl ::std::fmt::Display for PageTestDesktopReportDeviceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`ObservatoryApi::list_tested_webpages`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTestedWebpagesItemTestsItemDesktopReportError {
+pub struct PageTestDesktopReportError {
     /// The error code of the Lighthouse result
-    pub code: ::std::option::Option<
-        ListTestedWebpagesItemTestsItemDesktopReportErrorCode,
-    >,
+    pub code: ::std::option::Option<PageTestDesktopReportErrorCode>,
     /// Detailed error message
     pub detail: ::std::option::Option<::std::string::String>,
     /// `finalDisplayedUrl`: The final URL displayed to the user
@@ -710,8 +695,8 @@ pub struct ListTestedWebpagesItemTestsItemDesktopReportError {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTestedWebpagesItemTestsItemDesktopReportError { code : "code" => choice, detail :
-    "detail" => string, final_displayed_url : "finalDisplayedUrl" => string }
+    PageTestDesktopReportError { code : "code" => choice, detail : "detail" => string,
+    final_displayed_url : "finalDisplayedUrl" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -722,7 +707,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ListTestedWebpagesItemTestsItemDesktopReportErrorCode {
+pub enum PageTestDesktopReportErrorCode {
     /// `NOT_REACHABLE`
     NotReachable,
     /// `DNS_FAILURE`
@@ -736,7 +721,7 @@ pub enum ListTestedWebpagesItemTestsItemDesktopReportErrorCode {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ListTestedWebpagesItemTestsItemDesktopReportErrorCode {
+impl PageTestDesktopReportErrorCode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -749,8 +734,7 @@ impl ListTestedWebpagesItemTestsItemDesktopReportErrorCode {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for ListTestedWebpagesItemTestsItemDesktopReportErrorCode {
+impl ::std::convert::From<::std::string::String> for PageTestDesktopReportErrorCode {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "NOT_REACHABLE" => Self::NotReachable,
@@ -762,17 +746,16 @@ for ListTestedWebpagesItemTestsItemDesktopReportErrorCode {
         }
     }
 }
-crate::runtime::open_enum!(ListTestedWebpagesItemTestsItemDesktopReportErrorCode);
-impl ::std::convert::From<ListTestedWebpagesItemTestsItemDesktopReportErrorCode>
-for ::std::string::String {
-    fn from(value: ListTestedWebpagesItemTestsItemDesktopReportErrorCode) -> Self {
+crate::runtime::open_enum!(PageTestDesktopReportErrorCode);
+impl ::std::convert::From<PageTestDesktopReportErrorCode> for ::std::string::String {
+    fn from(value: PageTestDesktopReportErrorCode) -> Self {
         match value {
-            ListTestedWebpagesItemTestsItemDesktopReportErrorCode::Other(value) => value,
+            PageTestDesktopReportErrorCode::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ListTestedWebpagesItemTestsItemDesktopReportErrorCode {
+impl ::std::fmt::Display for PageTestDesktopReportErrorCode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -786,7 +769,7 @@ impl ::std::fmt::Display for ListTestedWebpagesItemTestsItemDesktopReportErrorCo
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ListTestedWebpagesItemTestsItemDesktopReportState {
+pub enum PageTestDesktopReportState {
     /// `RUNNING`
     Running,
     /// `COMPLETE`
@@ -796,7 +779,7 @@ pub enum ListTestedWebpagesItemTestsItemDesktopReportState {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ListTestedWebpagesItemTestsItemDesktopReportState {
+impl PageTestDesktopReportState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -807,8 +790,7 @@ impl ListTestedWebpagesItemTestsItemDesktopReportState {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for ListTestedWebpagesItemTestsItemDesktopReportState {
+impl ::std::convert::From<::std::string::String> for PageTestDesktopReportState {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "RUNNING" => Self::Running,
@@ -818,30 +800,29 @@ for ListTestedWebpagesItemTestsItemDesktopReportState {
         }
     }
 }
-crate::runtime::open_enum!(ListTestedWebpagesItemTestsItemDesktopReportState);
-impl ::std::convert::From<ListTestedWebpagesItemTestsItemDesktopReportState>
-for ::std::string::String {
-    fn from(value: ListTestedWebpagesItemTestsItemDesktopReportState) -> Self {
+crate::runtime::open_enum!(PageTestDesktopReportState);
+impl ::std::convert::From<PageTestDesktopReportState> for ::std::string::String {
+    fn from(value: PageTestDesktopReportState) -> Self {
         match value {
-            ListTestedWebpagesItemTestsItemDesktopReportState::Other(value) => value,
+            PageTestDesktopReportState::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ListTestedWebpagesItemTestsItemDesktopReportState {
+impl ::std::fmt::Display for PageTestDesktopReportState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`ObservatoryApi::delete_all_page_tests`], [`ObservatoryApi::delete_scheduled_page_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteAllPageTestsResponse {
+pub struct PageTests {
     /// Number of items affected
     pub count: ::std::option::Option<f64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteAllPageTestsResponse { count : "count" => number });
+crate::runtime::object!(PageTests { count : "count" => number });
 /// Used by [`ObservatoryApi::list_core_web_vital_metrics_trend`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CoreWebVitalMetricsTrend {
@@ -874,7 +855,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScheduledPageTest {
     pub schedule: ::std::option::Option<PageTestSchedule>,
-    pub test: ::std::option::Option<ListTestedWebpagesItemTestsItem>,
+    pub test: ::std::option::Option<PageTest>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -899,13 +880,13 @@ crate::runtime::object!(
 );
 /// Used by [`ObservatoryApi::start_page_test`], [`ObservatoryApi::delete_all_page_tests`], [`ObservatoryApi::create_scheduled_page_test`], [`ObservatoryApi::get_page_test_schedule`], [`ObservatoryApi::delete_scheduled_page_test`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartPageTestBody {
+pub struct PageTestResponse {
     /// A test region
     pub region: ::std::option::Option<QuotaAndAvailabilityRegionValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(StartPageTestBody { region : "region" => choice });
+crate::runtime::object!(PageTestResponse { region : "region" => choice });
 /// Used by [`ObservatoryApi::list_page_test_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPageTestHistoryQuery {
@@ -926,7 +907,7 @@ pub struct ListCoreWebVitalMetricsTrendQuery {
     /// A test region
     pub region: QuotaAndAvailabilityRegionValue,
     /// `deviceType`: The type of device
-    pub device_type: ListTestedWebpagesItemTestsItemDesktopReportDeviceType,
+    pub device_type: PageTestDesktopReportDeviceType,
     /// RFC 3339 date-time
     pub start: ::std::string::String,
     /// RFC 3339 date-time
@@ -947,7 +928,7 @@ impl ListCoreWebVitalMetricsTrendQuery {
     /// A value with the required fields set and the others empty.
     pub fn new(
         region: QuotaAndAvailabilityRegionValue,
-        device_type: ListTestedWebpagesItemTestsItemDesktopReportDeviceType,
+        device_type: PageTestDesktopReportDeviceType,
         start: impl ::std::convert::Into<::std::string::String>,
         tz: impl ::std::convert::Into<::std::string::String>,
         metrics: impl ::std::convert::Into<::std::string::String>,
@@ -965,4 +946,4 @@ impl ListCoreWebVitalMetricsTrendQuery {
 }
 impl crate::runtime::TypedQuery for ListCoreWebVitalMetricsTrendQuery {}
 impl crate::runtime::TypedQuery for ListPageTestHistoryQuery {}
-impl crate::runtime::TypedQuery for StartPageTestBody {}
+impl crate::runtime::TypedQuery for PageTestResponse {}

@@ -39,9 +39,7 @@ impl OnRampsApi {
     pub fn create_on_ramp(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateOnRampResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Ramp>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -154,9 +152,7 @@ impl OnRampsApi {
         &self,
         account_id: &str,
         onramp_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateOnRampResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Ramp>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PUT,
@@ -178,9 +174,7 @@ impl OnRampsApi {
         &self,
         account_id: &str,
         onramp_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateOnRampResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Ramp>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -202,9 +196,7 @@ impl OnRampsApi {
         &self,
         account_id: &str,
         onramp_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateOnRampResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Ramp>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -313,7 +305,7 @@ impl OnRampsApi {
 }
 /// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::update_on_ramp`], [`OnRampsApi::patch_on_ramp`], [`OnRampsApi::read_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOnRampResponse {
+pub struct Ramp {
     pub attached_hubs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub attached_vpcs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub cloud_asn: ::std::option::Option<i64>,
@@ -331,21 +323,19 @@ pub struct CreateOnRampResponse {
     pub manage_vpc_to_hub_attachments: ::std::option::Option<bool>,
     pub name: ::std::option::Option<::std::string::String>,
     pub planned_monthly_cost_estimate: ::std::option::Option<
-        CreateOnRampResponsePlannedMonthlyCostEstimate,
+        RampPlannedMonthlyCostEstimate,
     >,
-    pub planned_resources: ::std::option::Option<
-        ::std::vec::Vec<CreateOnRampResponsePlannedResource>,
-    >,
+    pub planned_resources: ::std::option::Option<::std::vec::Vec<RampPlannedResource>>,
     pub planned_resources_unavailable: ::std::option::Option<bool>,
     pub post_apply_monthly_cost_estimate: ::std::option::Option<
-        CreateOnRampResponsePostApplyMonthlyCostEstimate,
+        RampPostApplyMonthlyCostEstimate,
     >,
     pub post_apply_resources: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub post_apply_resources_unavailable: ::std::option::Option<bool>,
     pub region: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<CreateOnRampResponseStatus>,
+    pub status: ::std::option::Option<RampStatus>,
     pub r#type: ::std::option::Option<::std::string::String>,
     pub updated_at: ::std::option::Option<::std::string::String>,
     pub vpc: ::std::option::Option<::std::string::String>,
@@ -359,29 +349,29 @@ pub struct CreateOnRampResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponse { attached_hubs : "attached_hubs" => strings, attached_vpcs :
-    "attached_vpcs" => strings, cloud_asn : "cloud_asn" => integer, cloud_type :
-    "cloud_type" => string, description : "description" => string, dynamic_routing :
-    "dynamic_routing" => boolean, hub : "hub" => string, id : "id" => string,
-    install_routes_in_cloud : "install_routes_in_cloud" => boolean,
-    install_routes_in_magic_wan : "install_routes_in_magic_wan" => boolean,
-    last_applied_at : "last_applied_at" => string, last_exported_at : "last_exported_at"
-    => string, last_planned_at : "last_planned_at" => string,
-    manage_hub_to_hub_attachments : "manage_hub_to_hub_attachments" => boolean,
-    manage_vpc_to_hub_attachments : "manage_vpc_to_hub_attachments" => boolean, name :
-    "name" => string, planned_monthly_cost_estimate : "planned_monthly_cost_estimate" =>
-    object, planned_resources : "planned_resources" => objects,
-    planned_resources_unavailable : "planned_resources_unavailable" => boolean,
-    post_apply_monthly_cost_estimate : "post_apply_monthly_cost_estimate" => object,
-    post_apply_resources : "post_apply_resources" => map,
-    post_apply_resources_unavailable : "post_apply_resources_unavailable" => boolean,
-    region : "region" => string, status : "status" => object, r#type : "type" => string,
-    updated_at : "updated_at" => string, vpc : "vpc" => string, vpcs_by_id : "vpcs_by_id"
-    => map, vpcs_by_id_unavailable : "vpcs_by_id_unavailable" => strings }
+    Ramp { attached_hubs : "attached_hubs" => strings, attached_vpcs : "attached_vpcs" =>
+    strings, cloud_asn : "cloud_asn" => integer, cloud_type : "cloud_type" => string,
+    description : "description" => string, dynamic_routing : "dynamic_routing" =>
+    boolean, hub : "hub" => string, id : "id" => string, install_routes_in_cloud :
+    "install_routes_in_cloud" => boolean, install_routes_in_magic_wan :
+    "install_routes_in_magic_wan" => boolean, last_applied_at : "last_applied_at" =>
+    string, last_exported_at : "last_exported_at" => string, last_planned_at :
+    "last_planned_at" => string, manage_hub_to_hub_attachments :
+    "manage_hub_to_hub_attachments" => boolean, manage_vpc_to_hub_attachments :
+    "manage_vpc_to_hub_attachments" => boolean, name : "name" => string,
+    planned_monthly_cost_estimate : "planned_monthly_cost_estimate" => object,
+    planned_resources : "planned_resources" => objects, planned_resources_unavailable :
+    "planned_resources_unavailable" => boolean, post_apply_monthly_cost_estimate :
+    "post_apply_monthly_cost_estimate" => object, post_apply_resources :
+    "post_apply_resources" => map, post_apply_resources_unavailable :
+    "post_apply_resources_unavailable" => boolean, region : "region" => string, status :
+    "status" => object, r#type : "type" => string, updated_at : "updated_at" => string,
+    vpc : "vpc" => string, vpcs_by_id : "vpcs_by_id" => map, vpcs_by_id_unavailable :
+    "vpcs_by_id_unavailable" => strings }
 );
 /// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOnRampResponsePlannedMonthlyCostEstimate {
+pub struct RampPlannedMonthlyCostEstimate {
     pub currency: ::std::option::Option<::std::string::String>,
     pub current_monthly_cost: ::std::option::Option<f64>,
     pub diff: ::std::option::Option<f64>,
@@ -390,34 +380,34 @@ pub struct CreateOnRampResponsePlannedMonthlyCostEstimate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedMonthlyCostEstimate { currency : "currency" => string,
+    RampPlannedMonthlyCostEstimate { currency : "currency" => string,
     current_monthly_cost : "current_monthly_cost" => number, diff : "diff" => number,
     proposed_monthly_cost : "proposed_monthly_cost" => number }
 );
 /// Used by [`OnRampsApi::create_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOnRampResponsePlannedResource {
-    pub diff: ::std::option::Option<CreateOnRampResponsePlannedResourceDiff>,
+pub struct RampPlannedResource {
+    pub diff: ::std::option::Option<RampPlannedResourceDiff>,
     pub keys_require_replace: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     pub monthly_cost_estimate_diff: ::std::option::Option<
-        CreateOnRampResponsePlannedResourceMonthlyCostEstimateDiff,
+        RampPlannedResourceMonthlyCostEstimateDiff,
     >,
     pub planned_action: ::std::option::Option<::std::string::String>,
-    pub resource: ::std::option::Option<CreateOnRampResponsePlannedResourceResource>,
+    pub resource: ::std::option::Option<RampPlannedResourceResource>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedResource { diff : "diff" => object, keys_require_replace :
+    RampPlannedResource { diff : "diff" => object, keys_require_replace :
     "keys_require_replace" => strings, monthly_cost_estimate_diff :
     "monthly_cost_estimate_diff" => object, planned_action : "planned_action" => string,
     resource : "resource" => object }
 );
 /// Used by [`OnRampsApi::create_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOnRampResponsePlannedResourceDiff {
+pub struct RampPlannedResourceDiff {
     pub diff: ::std::option::Option<::serde_json::Value>,
     pub left_description: ::std::option::Option<::serde_json::Value>,
     pub left_yaml: ::std::option::Option<::serde_json::Value>,
@@ -427,13 +417,13 @@ pub struct CreateOnRampResponsePlannedResourceDiff {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedResourceDiff { diff : "diff" => json, left_description :
+    RampPlannedResourceDiff { diff : "diff" => json, left_description :
     "left_description" => json, left_yaml : "left_yaml" => json, right_description :
     "right_description" => json, right_yaml : "right_yaml" => json }
 );
 /// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOnRampResponsePlannedResourceMonthlyCostEstimateDiff {
+pub struct RampPlannedResourceMonthlyCostEstimateDiff {
     pub currency: ::std::option::Option<::std::string::String>,
     pub current_monthly_cost: ::std::option::Option<f64>,
     pub diff: ::std::option::Option<::serde_json::Value>,
@@ -442,13 +432,13 @@ pub struct CreateOnRampResponsePlannedResourceMonthlyCostEstimateDiff {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedResourceMonthlyCostEstimateDiff { currency : "currency" =>
-    string, current_monthly_cost : "current_monthly_cost" => number, diff : "diff" =>
-    json, proposed_monthly_cost : "proposed_monthly_cost" => number }
+    RampPlannedResourceMonthlyCostEstimateDiff { currency : "currency" => string,
+    current_monthly_cost : "current_monthly_cost" => number, diff : "diff" => json,
+    proposed_monthly_cost : "proposed_monthly_cost" => number }
 );
 /// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOnRampResponsePlannedResourceResource {
+pub struct RampPlannedResourceResource {
     pub cloud_type: ::std::option::Option<::std::string::String>,
     pub detail: ::std::option::Option<::serde_json::Value>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -459,53 +449,52 @@ pub struct CreateOnRampResponsePlannedResourceResource {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePlannedResourceResource { cloud_type : "cloud_type" => string,
-    detail : "detail" => json, id : "id" => string, name : "name" => string,
-    resource_type : "resource_type" => json, title : "title" => json }
+    RampPlannedResourceResource { cloud_type : "cloud_type" => string, detail : "detail"
+    => json, id : "id" => string, name : "name" => string, resource_type :
+    "resource_type" => json, title : "title" => json }
 );
 /// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOnRampResponsePostApplyMonthlyCostEstimate {
+pub struct RampPostApplyMonthlyCostEstimate {
     pub currency: ::std::option::Option<::std::string::String>,
     pub monthly_cost: ::std::option::Option<f64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponsePostApplyMonthlyCostEstimate { currency : "currency" => string,
-    monthly_cost : "monthly_cost" => number }
+    RampPostApplyMonthlyCostEstimate { currency : "currency" => string, monthly_cost :
+    "monthly_cost" => number }
 );
 /// Used by [`OnRampsApi::create_on_ramp`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOnRampResponseStatus {
-    pub apply_progress: ::std::option::Option<CreateOnRampResponseStatusApplyProgress>,
+pub struct RampStatus {
+    pub apply_progress: ::std::option::Option<RampStatusApplyProgress>,
     pub lifecycle_errors: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub lifecycle_state: ::std::option::Option<::std::string::String>,
-    pub plan_progress: ::std::option::Option<CreateOnRampResponseStatusApplyProgress>,
+    pub plan_progress: ::std::option::Option<RampStatusApplyProgress>,
     pub routes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tunnels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponseStatus { apply_progress : "apply_progress" => object,
-    lifecycle_errors : "lifecycle_errors" => map, lifecycle_state : "lifecycle_state" =>
-    string, plan_progress : "plan_progress" => object, routes : "routes" => strings,
-    tunnels : "tunnels" => strings }
+    RampStatus { apply_progress : "apply_progress" => object, lifecycle_errors :
+    "lifecycle_errors" => map, lifecycle_state : "lifecycle_state" => string,
+    plan_progress : "plan_progress" => object, routes : "routes" => strings, tunnels :
+    "tunnels" => strings }
 );
 /// Used by [`OnRampsApi::create_on_ramp`], [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOnRampResponseStatusApplyProgress {
+pub struct RampStatusApplyProgress {
     pub done: ::std::option::Option<i64>,
     pub total: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOnRampResponseStatusApplyProgress { done : "done" => integer, total : "total"
-    => integer }
+    RampStatusApplyProgress { done : "done" => integer, total : "total" => integer }
 );
 /// Used by [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -527,14 +516,14 @@ pub struct ListOnRampsItem {
     pub manage_vpc_to_hub_attachments: ::std::option::Option<bool>,
     pub name: ::std::option::Option<::std::string::String>,
     pub planned_monthly_cost_estimate: ::std::option::Option<
-        CreateOnRampResponsePlannedMonthlyCostEstimate,
+        RampPlannedMonthlyCostEstimate,
     >,
     pub planned_resources: ::std::option::Option<
         ::std::vec::Vec<ListOnRampsItemPlannedResource>,
     >,
     pub planned_resources_unavailable: ::std::option::Option<bool>,
     pub post_apply_monthly_cost_estimate: ::std::option::Option<
-        CreateOnRampResponsePostApplyMonthlyCostEstimate,
+        RampPostApplyMonthlyCostEstimate,
     >,
     pub post_apply_resources: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -583,10 +572,10 @@ pub struct ListOnRampsItemPlannedResource {
         ::std::vec::Vec<::std::string::String>,
     >,
     pub monthly_cost_estimate_diff: ::std::option::Option<
-        CreateOnRampResponsePlannedResourceMonthlyCostEstimateDiff,
+        RampPlannedResourceMonthlyCostEstimateDiff,
     >,
     pub planned_action: ::std::option::Option<::std::string::String>,
-    pub resource: ::std::option::Option<CreateOnRampResponsePlannedResourceResource>,
+    pub resource: ::std::option::Option<RampPlannedResourceResource>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -599,12 +588,12 @@ crate::runtime::object!(
 /// Used by [`OnRampsApi::list_on_ramps`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOnRampsItemStatus {
-    pub apply_progress: ::std::option::Option<CreateOnRampResponseStatusApplyProgress>,
+    pub apply_progress: ::std::option::Option<RampStatusApplyProgress>,
     pub lifecycle_errors: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     pub lifecycle_state: ::std::option::Option<::std::string::String>,
-    pub plan_progress: ::std::option::Option<CreateOnRampResponseStatusApplyProgress>,
+    pub plan_progress: ::std::option::Option<RampStatusApplyProgress>,
     pub routes: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     pub tunnels: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).

@@ -39,7 +39,7 @@ impl OriginCaApi {
         &self,
         body: &CreateCertificateBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Certificate>>,
+        crate::runtime::Json<::std::option::Option<OriginCaCertificate>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -59,7 +59,7 @@ impl OriginCaApi {
     pub fn list_certificates(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::List<Certificate>,
+        crate::runtime::List<OriginCaCertificate>,
         ListCertificatesQuery,
     > {
         crate::runtime::Request::new(
@@ -78,7 +78,7 @@ impl OriginCaApi {
         &self,
         certificate_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Certificate>>,
+        crate::runtime::Json<::std::option::Option<OriginCaCertificate>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -114,7 +114,7 @@ impl OriginCaApi {
 }
 /// Used by [`OriginCaApi::create_certificate`], [`OriginCaApi::list_certificates`], [`OriginCaApi::get_certificate`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Certificate {
+pub struct OriginCaCertificate {
     /// The Origin CA certificate
     pub certificate: ::std::option::Option<::std::string::String>,
     /// The Certificate Signing Request (CSR)
@@ -133,7 +133,7 @@ pub struct Certificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Certificate { certificate : "certificate" => string, csr : "csr" => string,
+    OriginCaCertificate { certificate : "certificate" => string, csr : "csr" => string,
     expires_on : "expires_on" => string, hostnames : "hostnames" => strings, id : "id" =>
     string, request_type : "request_type" => choice, requested_validity :
     "requested_validity" => number }

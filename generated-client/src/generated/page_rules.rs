@@ -39,7 +39,7 @@ impl PageRulesApi {
     pub fn create_page_rule(
         &self,
         zone_id: &str,
-        body: &CreatePageRuleBody,
+        body: &PageRuleBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PageRule>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -84,7 +84,7 @@ impl PageRulesApi {
         &self,
         zone_id: &str,
         pagerule_id: &str,
-        body: &CreatePageRuleBody,
+        body: &PageRuleBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PageRule>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -108,7 +108,7 @@ impl PageRulesApi {
         &self,
         zone_id: &str,
         pagerule_id: &str,
-        body: &CreatePageRuleBody,
+        body: &PageRuleBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PageRule>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -486,8 +486,8 @@ impl DeletePageRuleResponse {
 }
 /// Used by [`PageRulesApi::create_page_rule`], [`PageRulesApi::update_page_rule`], [`PageRulesApi::edit_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePageRuleBody {
-    pub actions: ::std::option::Option<::std::vec::Vec<CreatePageRuleBodyAction>>,
+pub struct PageRuleBody {
+    pub actions: ::std::option::Option<::std::vec::Vec<PageRuleBodyAction>>,
     /// The priority of the rule, used to define which Page Rule is processed over another
     pub priority: ::std::option::Option<i64>,
     /// The status of the Page Rule
@@ -497,33 +497,33 @@ pub struct CreatePageRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePageRuleBody { actions : "actions" => objects, priority : "priority" =>
-    integer, status : "status" => choice, targets : "targets" => objects }
+    PageRuleBody { actions : "actions" => objects, priority : "priority" => integer,
+    status : "status" => choice, targets : "targets" => objects }
 );
 /// Used by [`PageRulesApi::create_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePageRuleBodyAction {
+pub struct PageRuleBodyAction {
     /// The type of route
     pub name: ::std::option::Option<PageRuleActionName>,
-    pub value: ::std::option::Option<CreatePageRuleBodyActionValue>,
+    pub value: ::std::option::Option<PageRuleBodyActionValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePageRuleBodyAction { name : "name" => choice, value : "value" => object }
+    PageRuleBodyAction { name : "name" => choice, value : "value" => object }
 );
 /// Used by [`PageRulesApi::create_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreatePageRuleBodyActionValue {
+pub struct PageRuleBodyActionValue {
     /// The response type for the URL redirect
-    pub r#type: ::std::option::Option<CreatePageRuleBodyActionValueType>,
+    pub r#type: ::std::option::Option<PageRuleBodyActionValueType>,
     /// The URL to redirect the request to
     pub url: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePageRuleBodyActionValue { r#type : "type" => choice, url : "url" => string }
+    PageRuleBodyActionValue { r#type : "type" => choice, url : "url" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -534,7 +534,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreatePageRuleBodyActionValueType {
+pub enum PageRuleBodyActionValueType {
     /// `temporary`
     Temporary,
     /// `permanent`
@@ -542,7 +542,7 @@ pub enum CreatePageRuleBodyActionValueType {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreatePageRuleBodyActionValueType {
+impl PageRuleBodyActionValueType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -552,7 +552,7 @@ impl CreatePageRuleBodyActionValueType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for CreatePageRuleBodyActionValueType {
+impl ::std::convert::From<::std::string::String> for PageRuleBodyActionValueType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "temporary" => Self::Temporary,
@@ -561,16 +561,16 @@ impl ::std::convert::From<::std::string::String> for CreatePageRuleBodyActionVal
         }
     }
 }
-crate::runtime::open_enum!(CreatePageRuleBodyActionValueType);
-impl ::std::convert::From<CreatePageRuleBodyActionValueType> for ::std::string::String {
-    fn from(value: CreatePageRuleBodyActionValueType) -> Self {
+crate::runtime::open_enum!(PageRuleBodyActionValueType);
+impl ::std::convert::From<PageRuleBodyActionValueType> for ::std::string::String {
+    fn from(value: PageRuleBodyActionValueType) -> Self {
         match value {
-            CreatePageRuleBodyActionValueType::Other(value) => value,
+            PageRuleBodyActionValueType::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for CreatePageRuleBodyActionValueType {
+impl ::std::fmt::Display for PageRuleBodyActionValueType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

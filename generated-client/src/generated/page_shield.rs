@@ -40,7 +40,9 @@ impl PageShieldApi {
         &self,
         zone_id: &str,
         body: &UpdatePageShieldSettingsBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PageShieldSettings>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -61,7 +63,9 @@ impl PageShieldApi {
     pub fn get_page_shield_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PageShieldSettings>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -84,7 +88,7 @@ impl PageShieldApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<Connection>,
+        crate::runtime::List<PageShieldConnection>,
         ListPageShieldConnectionsQuery,
     > {
         crate::runtime::Request::new(
@@ -108,7 +112,7 @@ impl PageShieldApi {
         zone_id: &str,
         connection_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Connection>>,
+        crate::runtime::Json<::std::option::Option<PageShieldConnection>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -133,7 +137,7 @@ impl PageShieldApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<ListPageShieldCookiesItem>,
+        crate::runtime::List<PageShield>,
         ListPageShieldCookiesQuery,
     > {
         crate::runtime::Request::new(
@@ -157,7 +161,7 @@ impl PageShieldApi {
         zone_id: &str,
         cookie_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListPageShieldCookiesItem>>,
+        crate::runtime::Json<::std::option::Option<PageShield>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -180,7 +184,9 @@ impl PageShieldApi {
         &self,
         zone_id: &str,
         body: &CreatePageShieldPolicyBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Policy>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PageShieldPolicy>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -201,7 +207,7 @@ impl PageShieldApi {
     pub fn list_page_shield_policies(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Policy>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PageShieldPolicy>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -223,7 +229,9 @@ impl PageShieldApi {
         zone_id: &str,
         policy_id: &str,
         body: &UpdatePageShieldPolicyBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Policy>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PageShieldPolicy>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -246,7 +254,9 @@ impl PageShieldApi {
         &self,
         zone_id: &str,
         policy_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Policy>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PageShieldPolicy>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -315,7 +325,9 @@ impl PageShieldApi {
         &self,
         zone_id: &str,
         script_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Script>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PageShieldScript>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -331,7 +343,7 @@ impl PageShieldApi {
 }
 /// Used by [`PageShieldApi::update_page_shield_settings`], [`PageShieldApi::get_page_shield_settings`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Settings {
+pub struct PageShieldSettings {
     /// When true, indicates that Page Shield is enabled
     pub enabled: ::std::option::Option<bool>,
     /// The timestamp of when Page Shield was last updated
@@ -344,11 +356,11 @@ pub struct Settings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Settings { enabled : "enabled" => boolean, updated_at : "updated_at" => string,
-    use_cloudflare_reporting_endpoint : "use_cloudflare_reporting_endpoint" => boolean,
-    use_connection_url_path : "use_connection_url_path" => boolean }
+    PageShieldSettings { enabled : "enabled" => boolean, updated_at : "updated_at" =>
+    string, use_cloudflare_reporting_endpoint : "use_cloudflare_reporting_endpoint" =>
+    boolean, use_connection_url_path : "use_connection_url_path" => boolean }
 );
-impl Settings {
+impl PageShieldSettings {
     /// A value with the required fields set and the others empty.
     pub fn new(
         enabled: bool,
@@ -373,7 +385,7 @@ impl Settings {
 }
 /// Used by [`PageShieldApi::list_page_shield_connections`], [`PageShieldApi::get_page_shield_connection`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Connection {
+pub struct PageShieldConnection {
     /// RFC 3339 date-time
     pub added_at: ::std::option::Option<::std::string::String>,
     pub domain_reported_malicious: ::std::option::Option<bool>,
@@ -399,7 +411,7 @@ pub struct Connection {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Connection { added_at : "added_at" => string, domain_reported_malicious :
+    PageShieldConnection { added_at : "added_at" => string, domain_reported_malicious :
     "domain_reported_malicious" => boolean, first_page_url : "first_page_url" => string,
     first_seen_at : "first_seen_at" => string, host : "host" => string, id : "id"
     required => string, last_seen_at : "last_seen_at" => string,
@@ -409,7 +421,7 @@ crate::runtime::object!(
     "url_contains_cdn_cgi_path" => boolean, url_reported_malicious :
     "url_reported_malicious" => boolean }
 );
-impl Connection {
+impl PageShieldConnection {
     /// A value with the required fields set and the others empty.
     pub fn new(
         added_at: impl ::std::convert::Into<::std::string::String>,
@@ -446,7 +458,7 @@ impl Connection {
 }
 /// Used by [`PageShieldApi::list_page_shield_cookies`], [`PageShieldApi::get_page_shield_cookie`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListPageShieldCookiesItem {
+pub struct PageShield {
     pub domain_attribute: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time
     pub expires_attribute: ::std::option::Option<::std::string::String>,
@@ -462,25 +474,23 @@ pub struct ListPageShieldCookiesItem {
     pub name: ::std::string::String,
     pub page_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub path_attribute: ::std::option::Option<::std::string::String>,
-    pub same_site_attribute: ::std::option::Option<
-        ListPageShieldCookiesItemSameSiteAttribute,
-    >,
+    pub same_site_attribute: ::std::option::Option<SameSiteAttribute>,
     pub secure_attribute: ::std::option::Option<bool>,
-    pub r#type: ::std::option::Option<ListPageShieldCookiesItemType>,
+    pub r#type: ::std::option::Option<PageShieldType>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPageShieldCookiesItem { domain_attribute : "domain_attribute" => string,
-    expires_attribute : "expires_attribute" => string, first_seen_at : "first_seen_at" =>
-    string, host : "host" => string, http_only_attribute : "http_only_attribute" =>
-    boolean, id : "id" required => string, last_seen_at : "last_seen_at" => string,
-    max_age_attribute : "max_age_attribute" => integer, name : "name" required => string,
-    page_urls : "page_urls" => strings, path_attribute : "path_attribute" => string,
+    PageShield { domain_attribute : "domain_attribute" => string, expires_attribute :
+    "expires_attribute" => string, first_seen_at : "first_seen_at" => string, host :
+    "host" => string, http_only_attribute : "http_only_attribute" => boolean, id : "id"
+    required => string, last_seen_at : "last_seen_at" => string, max_age_attribute :
+    "max_age_attribute" => integer, name : "name" required => string, page_urls :
+    "page_urls" => strings, path_attribute : "path_attribute" => string,
     same_site_attribute : "same_site_attribute" => choice, secure_attribute :
     "secure_attribute" => boolean, r#type : "type" => choice }
 );
-impl ListPageShieldCookiesItem {
+impl PageShield {
     /// A value with the required fields set and the others empty.
     pub fn new(
         first_seen_at: impl ::std::convert::Into<::std::string::String>,
@@ -488,7 +498,7 @@ impl ListPageShieldCookiesItem {
         id: impl ::std::convert::Into<::std::string::String>,
         last_seen_at: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
-        r#type: ListPageShieldCookiesItemType,
+        r#type: PageShieldType,
     ) -> Self {
         Self {
             domain_attribute: ::std::option::Option::None,
@@ -522,7 +532,7 @@ impl ListPageShieldCookiesItem {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ListPageShieldCookiesItemSameSiteAttribute {
+pub enum SameSiteAttribute {
     /// `lax`
     Lax,
     /// `strict`
@@ -532,7 +542,7 @@ pub enum ListPageShieldCookiesItemSameSiteAttribute {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ListPageShieldCookiesItemSameSiteAttribute {
+impl SameSiteAttribute {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -543,8 +553,7 @@ impl ListPageShieldCookiesItemSameSiteAttribute {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for ListPageShieldCookiesItemSameSiteAttribute {
+impl ::std::convert::From<::std::string::String> for SameSiteAttribute {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "lax" => Self::Lax,
@@ -554,17 +563,16 @@ for ListPageShieldCookiesItemSameSiteAttribute {
         }
     }
 }
-crate::runtime::open_enum!(ListPageShieldCookiesItemSameSiteAttribute);
-impl ::std::convert::From<ListPageShieldCookiesItemSameSiteAttribute>
-for ::std::string::String {
-    fn from(value: ListPageShieldCookiesItemSameSiteAttribute) -> Self {
+crate::runtime::open_enum!(SameSiteAttribute);
+impl ::std::convert::From<SameSiteAttribute> for ::std::string::String {
+    fn from(value: SameSiteAttribute) -> Self {
         match value {
-            ListPageShieldCookiesItemSameSiteAttribute::Other(value) => value,
+            SameSiteAttribute::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ListPageShieldCookiesItemSameSiteAttribute {
+impl ::std::fmt::Display for SameSiteAttribute {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -578,7 +586,7 @@ impl ::std::fmt::Display for ListPageShieldCookiesItemSameSiteAttribute {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ListPageShieldCookiesItemType {
+pub enum PageShieldType {
     /// `first_party`
     FirstParty,
     /// `unknown`
@@ -586,7 +594,7 @@ pub enum ListPageShieldCookiesItemType {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ListPageShieldCookiesItemType {
+impl PageShieldType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -596,7 +604,7 @@ impl ListPageShieldCookiesItemType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ListPageShieldCookiesItemType {
+impl ::std::convert::From<::std::string::String> for PageShieldType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "first_party" => Self::FirstParty,
@@ -605,23 +613,23 @@ impl ::std::convert::From<::std::string::String> for ListPageShieldCookiesItemTy
         }
     }
 }
-crate::runtime::open_enum!(ListPageShieldCookiesItemType);
-impl ::std::convert::From<ListPageShieldCookiesItemType> for ::std::string::String {
-    fn from(value: ListPageShieldCookiesItemType) -> Self {
+crate::runtime::open_enum!(PageShieldType);
+impl ::std::convert::From<PageShieldType> for ::std::string::String {
+    fn from(value: PageShieldType) -> Self {
         match value {
-            ListPageShieldCookiesItemType::Other(value) => value,
+            PageShieldType::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ListPageShieldCookiesItemType {
+impl ::std::fmt::Display for PageShieldType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`PageShieldApi::create_page_shield_policy`], [`PageShieldApi::list_page_shield_policies`], [`PageShieldApi::update_page_shield_policy`], [`PageShieldApi::get_page_shield_policy`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Policy {
+pub struct PageShieldPolicy {
     /// The action to take if the expression matches
     pub action: ::std::option::Option<PolicyAction>,
     /// A description for the policy
@@ -638,11 +646,11 @@ pub struct Policy {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Policy { action : "action" => choice, description : "description" => string, enabled
-    : "enabled" => boolean, expression : "expression" => string, value : "value" =>
-    string, id : "id" required => string }
+    PageShieldPolicy { action : "action" => choice, description : "description" =>
+    string, enabled : "enabled" => boolean, expression : "expression" => string, value :
+    "value" => string, id : "id" required => string }
 );
-impl Policy {
+impl PageShieldPolicy {
     /// A value with the required fields set and the others empty.
     pub fn new(
         action: PolicyAction,
@@ -809,7 +817,7 @@ impl ListPageShieldScriptsItem {
 }
 /// Used by [`PageShieldApi::get_page_shield_script`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Script {
+pub struct PageShieldScript {
     /// RFC 3339 date-time
     pub added_at: ::std::option::Option<::std::string::String>,
     /// The dataflow score of the JavaScript content
@@ -846,8 +854,8 @@ pub struct Script {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Script { added_at : "added_at" => string, dataflow_score : "dataflow_score" =>
-    integer, domain_reported_malicious : "domain_reported_malicious" => boolean,
+    PageShieldScript { added_at : "added_at" => string, dataflow_score : "dataflow_score"
+    => integer, domain_reported_malicious : "domain_reported_malicious" => boolean,
     fetched_at : "fetched_at" => string, first_page_url : "first_page_url" => string,
     first_seen_at : "first_seen_at" => string, hash : "hash" => string, host : "host" =>
     string, id : "id" required => string, js_integrity_score : "js_integrity_score" =>
@@ -859,7 +867,7 @@ crate::runtime::object!(
     url_reported_malicious : "url_reported_malicious" => boolean, versions : "versions"
     => objects }
 );
-impl Script {
+impl PageShieldScript {
     /// A value with the required fields set and the others empty.
     pub fn new(
         added_at: impl ::std::convert::Into<::std::string::String>,
@@ -1152,9 +1160,9 @@ pub struct ListPageShieldCookiesQuery {
     /// Filters the returned cookies that are set with HttpOnly
     pub http_only: ::std::option::Option<bool>,
     /// Filters the returned cookies that match the specified same_site attribute
-    pub same_site: ::std::option::Option<ListPageShieldCookiesItemSameSiteAttribute>,
+    pub same_site: ::std::option::Option<SameSiteAttribute>,
     /// Filters the returned cookies that match the specified type attribute
-    pub r#type: ::std::option::Option<ListPageShieldCookiesItemType>,
+    pub r#type: ::std::option::Option<PageShieldType>,
     /// Filters the returned cookies that match the specified path attribute
     pub path: ::std::option::Option<::std::string::String>,
     /// Filters the returned cookies that match the specified domain attribute

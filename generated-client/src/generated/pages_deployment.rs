@@ -43,7 +43,7 @@ impl PagesDeploymentApi {
         project_name: &str,
         body: CreateDeploymentForm,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Deployment>>,
+        crate::runtime::Json<::std::option::Option<PagesDeployment>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -70,7 +70,10 @@ impl PagesDeploymentApi {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Deployment>, GetDeploymentsQuery> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<PagesDeployment>,
+        GetDeploymentsQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -95,7 +98,7 @@ impl PagesDeploymentApi {
         project_name: &str,
         deployment_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Deployment>>,
+        crate::runtime::Json<::std::option::Option<PagesDeployment>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -181,7 +184,7 @@ impl PagesDeploymentApi {
         project_name: &str,
         deployment_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Deployment>>,
+        crate::runtime::Json<::std::option::Option<PagesDeployment>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -209,7 +212,7 @@ impl PagesDeploymentApi {
         project_name: &str,
         deployment_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Deployment>>,
+        crate::runtime::Json<::std::option::Option<PagesDeployment>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -229,7 +232,7 @@ impl PagesDeploymentApi {
 }
 /// Used by [`PagesDeploymentApi::create_deployment`], [`PagesDeploymentApi::get_deployments`], [`PagesDeploymentApi::get_deployment_info`], [`PagesDeploymentApi::retry_deployment`], [`PagesDeploymentApi::rollback_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Deployment {
+pub struct PagesDeployment {
     /// A list of alias URLs pointing to this deployment
     pub aliases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub build_config: ::std::option::Option<DeploymentBuildConfig>,
@@ -263,14 +266,14 @@ pub struct Deployment {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Deployment { aliases : "aliases" => strings, build_config : "build_config" => object,
-    created_on : "created_on" => string, deployment_trigger : "deployment_trigger" =>
-    object, env_vars : "env_vars" => map, environment : "environment" => string, id :
-    "id" => string, is_skipped : "is_skipped" => boolean, latest_stage : "latest_stage"
-    => object, modified_on : "modified_on" => string, project_id : "project_id" =>
-    string, project_name : "project_name" => string, short_id : "short_id" => string,
-    source : "source" => object, stages : "stages" => objects, url : "url" => string,
-    uses_functions : "uses_functions" => boolean }
+    PagesDeployment { aliases : "aliases" => strings, build_config : "build_config" =>
+    object, created_on : "created_on" => string, deployment_trigger :
+    "deployment_trigger" => object, env_vars : "env_vars" => map, environment :
+    "environment" => string, id : "id" => string, is_skipped : "is_skipped" => boolean,
+    latest_stage : "latest_stage" => object, modified_on : "modified_on" => string,
+    project_id : "project_id" => string, project_name : "project_name" => string,
+    short_id : "short_id" => string, source : "source" => object, stages : "stages" =>
+    objects, url : "url" => string, uses_functions : "uses_functions" => boolean }
 );
 /// Used by [`PagesDeploymentApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -42,7 +42,9 @@ impl PagesDomainsApi {
         account_id: &str,
         project_name: &str,
         body: &AddDomainBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PagesDomain>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -66,7 +68,7 @@ impl PagesDomainsApi {
         &self,
         account_id: &str,
         project_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Domain>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PagesDomain>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -90,7 +92,9 @@ impl PagesDomainsApi {
         account_id: &str,
         project_name: &str,
         domain_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PagesDomain>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::PATCH,
@@ -115,7 +119,9 @@ impl PagesDomainsApi {
         account_id: &str,
         project_name: &str,
         domain_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PagesDomain>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -164,7 +170,7 @@ impl PagesDomainsApi {
 }
 /// Used by [`PagesDomainsApi::add_domain`], [`PagesDomainsApi::get_domains`], [`PagesDomainsApi::patch_domain`], [`PagesDomainsApi::get_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Domain {
+pub struct PagesDomain {
     pub certificate_authority: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub domain_id: ::std::option::Option<::std::string::String>,
@@ -178,7 +184,7 @@ pub struct Domain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Domain { certificate_authority : "certificate_authority" => string, created_on :
+    PagesDomain { certificate_authority : "certificate_authority" => string, created_on :
     "created_on" => string, domain_id : "domain_id" => string, id : "id" => string, name
     : "name" => string, status : "status" => string, validation_data : "validation_data"
     => object, verification_data : "verification_data" => object, zone_tag : "zone_tag"

@@ -42,7 +42,9 @@ impl PerHostnameAuthenticatedOriginPullApi {
         &self,
         zone_id: &str,
         body: &EnableOrDisableHostnameForClientAuthenticationBody,
-    ) -> crate::runtime::Request<crate::runtime::List<Certificate>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<PerHostnameAuthenticatedOriginPullCertificate>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -87,7 +89,9 @@ impl PerHostnameAuthenticatedOriginPullApi {
     pub fn list_certificates(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Certificate>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<PerHostnameAuthenticatedOriginPullCertificate>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -176,7 +180,7 @@ impl PerHostnameAuthenticatedOriginPullApi {
 }
 /// Used by [`PerHostnameAuthenticatedOriginPullApi::enable_or_disable_hostname_for_client_authentication`], [`PerHostnameAuthenticatedOriginPullApi::list_certificates`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Certificate {
+pub struct PerHostnameAuthenticatedOriginPullCertificate {
     /// Identifier
     pub cert_id: ::std::option::Option<::std::string::String>,
     /// The hostname certificate
@@ -213,14 +217,14 @@ pub struct Certificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Certificate { cert_id : "cert_id" => string, certificate : "certificate" => string,
-    enabled : "enabled" => boolean, hostname : "hostname" => string, id : "id" => string,
-    private_key : "private_key" => string, cert_status : "cert_status" => choice,
-    cert_updated_at : "cert_updated_at" => string, cert_uploaded_on : "cert_uploaded_on"
-    => string, created_at : "created_at" => string, expires_on : "expires_on" => string,
-    issuer : "issuer" => string, serial_number : "serial_number" => string, signature :
-    "signature" => string, status : "status" => choice, updated_at : "updated_at" =>
-    string }
+    PerHostnameAuthenticatedOriginPullCertificate { cert_id : "cert_id" => string,
+    certificate : "certificate" => string, enabled : "enabled" => boolean, hostname :
+    "hostname" => string, id : "id" => string, private_key : "private_key" => string,
+    cert_status : "cert_status" => choice, cert_updated_at : "cert_updated_at" => string,
+    cert_uploaded_on : "cert_uploaded_on" => string, created_at : "created_at" => string,
+    expires_on : "expires_on" => string, issuer : "issuer" => string, serial_number :
+    "serial_number" => string, signature : "signature" => string, status : "status" =>
+    choice, updated_at : "updated_at" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

@@ -39,7 +39,7 @@ impl PhysicalDevicesApi {
     pub fn list_devices(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Device>> {
+    ) -> crate::runtime::Request<crate::runtime::List<PhysicalDevice>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -60,7 +60,9 @@ impl PhysicalDevicesApi {
         &self,
         account_id: &str,
         device_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Device>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<PhysicalDevice>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -159,7 +161,7 @@ impl PhysicalDevicesApi {
 }
 /// Used by [`PhysicalDevicesApi::list_devices`], [`PhysicalDevicesApi::get_device`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Device {
+pub struct PhysicalDevice {
     pub active_registrations: ::std::option::Option<i64>,
     pub client_version: ::std::option::Option<::std::string::String>,
     pub created_at: ::std::option::Option<::std::string::String>,
@@ -187,14 +189,14 @@ pub struct Device {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Device { active_registrations : "active_registrations" => integer, client_version :
-    "client_version" => string, created_at : "created_at" => string, deleted_at :
-    "deleted_at" => string, device_type : "device_type" => string, hardware_id :
-    "hardware_id" => string, id : "id" => string, last_seen_at : "last_seen_at" =>
-    string, last_seen_registration : "last_seen_registration" => map, last_seen_user :
-    "last_seen_user" => map, mac_address : "mac_address" => string, manufacturer :
-    "manufacturer" => string, model : "model" => string, name : "name" => string,
-    os_version : "os_version" => string, os_version_extra : "os_version_extra" => string,
-    public_ip : "public_ip" => string, serial_number : "serial_number" => string,
+    PhysicalDevice { active_registrations : "active_registrations" => integer,
+    client_version : "client_version" => string, created_at : "created_at" => string,
+    deleted_at : "deleted_at" => string, device_type : "device_type" => string,
+    hardware_id : "hardware_id" => string, id : "id" => string, last_seen_at :
+    "last_seen_at" => string, last_seen_registration : "last_seen_registration" => map,
+    last_seen_user : "last_seen_user" => map, mac_address : "mac_address" => string,
+    manufacturer : "manufacturer" => string, model : "model" => string, name : "name" =>
+    string, os_version : "os_version" => string, os_version_extra : "os_version_extra" =>
+    string, public_ip : "public_ip" => string, serial_number : "serial_number" => string,
     updated_at : "updated_at" => string }
 );

@@ -61,7 +61,7 @@ impl PpcStripeApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetStripeConfigForCrawlerResponse>>,
+        crate::runtime::Json<::std::option::Option<StripeConfigResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -125,7 +125,7 @@ impl PpcStripeApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetStripeConfigForCrawlerResponse>>,
+        crate::runtime::Json<::std::option::Option<StripeConfigResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -169,13 +169,13 @@ pub struct StripeConfig {
 crate::runtime::object!(StripeConfig { url : "url" => string });
 /// Used by [`PpcStripeApi::get_stripe_config_for_crawler`], [`PpcStripeApi::get_stripe_config_for_publisher`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetStripeConfigForCrawlerResponse {
+pub struct StripeConfigResponse {
     pub connect_status: ::std::option::Option<::std::string::String>,
     pub stripe_account_id: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetStripeConfigForCrawlerResponse { connect_status : "connect_status" => string,
-    stripe_account_id : "stripe_account_id" => string }
+    StripeConfigResponse { connect_status : "connect_status" => string, stripe_account_id
+    : "stripe_account_id" => string }
 );

@@ -58,7 +58,7 @@ impl PriorityIntelligenceRequirementsPirApi {
     pub fn create_priority_intelligence_requirement(
         &self,
         account_id: &str,
-        body: &CreatePriorityIntelligenceRequirementBody,
+        body: &PriorityIntelligenceRequirementBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PriorityIntelligenceRequirement>>,
     > {
@@ -103,10 +103,10 @@ impl PriorityIntelligenceRequirementsPirApi {
         &self,
         account_id: &str,
         priority_id: &str,
-        body: &CreatePriorityIntelligenceRequirementBody,
+        body: &PriorityIntelligenceRequirementBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<UpdatePriorityIntelligenceRequirementResponse>,
+            ::std::option::Option<PriorityIntelligenceRequirementResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -131,7 +131,7 @@ impl PriorityIntelligenceRequirementsPirApi {
         priority_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
-            ::std::option::Option<UpdatePriorityIntelligenceRequirementResponse>,
+            ::std::option::Option<PriorityIntelligenceRequirementResponse>,
         >,
     > {
         crate::runtime::Request::new(
@@ -301,7 +301,7 @@ crate::runtime::object!(
 );
 /// Used by [`PriorityIntelligenceRequirementsPirApi::update_priority_intelligence_requirement`], [`PriorityIntelligenceRequirementsPirApi::get_priority_intelligence_requirement`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct UpdatePriorityIntelligenceRequirementResponse {
+pub struct PriorityIntelligenceRequirementResponse {
     /// RFC 3339 date-time
     pub completed: ::std::option::Option<::std::string::String>,
     /// Request content
@@ -319,9 +319,7 @@ pub struct UpdatePriorityIntelligenceRequirementResponse {
     /// Requested information from request
     pub request: ::std::option::Option<::std::string::String>,
     /// Request Status
-    pub status: ::std::option::Option<
-        UpdatePriorityIntelligenceRequirementResponseStatus,
-    >,
+    pub status: ::std::option::Option<PriorityIntelligenceRequirementResponseStatus>,
     /// Brief description of the request
     pub summary: ::std::option::Option<::std::string::String>,
     /// The CISA defined Traffic Light Protocol (TLP)
@@ -334,14 +332,14 @@ pub struct UpdatePriorityIntelligenceRequirementResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePriorityIntelligenceRequirementResponse { completed : "completed" => string,
-    content : "content" => string, created : "created" => string, id : "id" required =>
-    string, message_tokens : "message_tokens" => integer, priority : "priority" =>
-    string, readable_id : "readable_id" => string, request : "request" => string, status
-    : "status" => choice, summary : "summary" => string, tlp : "tlp" => choice, tokens :
+    PriorityIntelligenceRequirementResponse { completed : "completed" => string, content
+    : "content" => string, created : "created" => string, id : "id" required => string,
+    message_tokens : "message_tokens" => integer, priority : "priority" => string,
+    readable_id : "readable_id" => string, request : "request" => string, status :
+    "status" => choice, summary : "summary" => string, tlp : "tlp" => choice, tokens :
     "tokens" => integer, updated : "updated" => string }
 );
-impl UpdatePriorityIntelligenceRequirementResponse {
+impl PriorityIntelligenceRequirementResponse {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -381,7 +379,7 @@ impl UpdatePriorityIntelligenceRequirementResponse {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum UpdatePriorityIntelligenceRequirementResponseStatus {
+pub enum PriorityIntelligenceRequirementResponseStatus {
     /// `open`
     Open,
     /// `accepted`
@@ -397,7 +395,7 @@ pub enum UpdatePriorityIntelligenceRequirementResponseStatus {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl UpdatePriorityIntelligenceRequirementResponseStatus {
+impl PriorityIntelligenceRequirementResponseStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -412,7 +410,7 @@ impl UpdatePriorityIntelligenceRequirementResponseStatus {
     }
 }
 impl ::std::convert::From<::std::string::String>
-for UpdatePriorityIntelligenceRequirementResponseStatus {
+for PriorityIntelligenceRequirementResponseStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "open" => Self::Open,
@@ -425,17 +423,17 @@ for UpdatePriorityIntelligenceRequirementResponseStatus {
         }
     }
 }
-crate::runtime::open_enum!(UpdatePriorityIntelligenceRequirementResponseStatus);
-impl ::std::convert::From<UpdatePriorityIntelligenceRequirementResponseStatus>
+crate::runtime::open_enum!(PriorityIntelligenceRequirementResponseStatus);
+impl ::std::convert::From<PriorityIntelligenceRequirementResponseStatus>
 for ::std::string::String {
-    fn from(value: UpdatePriorityIntelligenceRequirementResponseStatus) -> Self {
+    fn from(value: PriorityIntelligenceRequirementResponseStatus) -> Self {
         match value {
-            UpdatePriorityIntelligenceRequirementResponseStatus::Other(value) => value,
+            PriorityIntelligenceRequirementResponseStatus::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for UpdatePriorityIntelligenceRequirementResponseStatus {
+impl ::std::fmt::Display for PriorityIntelligenceRequirementResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -466,7 +464,7 @@ impl ListPriorityIntelligenceRequirementsBody {
 }
 /// Used by [`PriorityIntelligenceRequirementsPirApi::create_priority_intelligence_requirement`], [`PriorityIntelligenceRequirementsPirApi::update_priority_intelligence_requirement`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreatePriorityIntelligenceRequirementBody {
+pub struct PriorityIntelligenceRequirementBody {
     /// List of labels
     pub labels: ::std::vec::Vec<::std::string::String>,
     /// Priority
@@ -479,11 +477,11 @@ pub struct CreatePriorityIntelligenceRequirementBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreatePriorityIntelligenceRequirementBody { labels : "labels" required => strings,
-    priority : "priority" required => integer, requirement : "requirement" required =>
-    string, tlp : "tlp" must => choice }
+    PriorityIntelligenceRequirementBody { labels : "labels" required => strings, priority
+    : "priority" required => integer, requirement : "requirement" required => string, tlp
+    : "tlp" must => choice }
 );
-impl CreatePriorityIntelligenceRequirementBody {
+impl PriorityIntelligenceRequirementBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         labels: ::std::vec::Vec<::std::string::String>,

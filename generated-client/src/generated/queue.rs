@@ -153,7 +153,7 @@ impl QueueApi {
     pub fn create_queue(
         &self,
         account_id: &str,
-        body: &CreateQueueBody,
+        body: &QueueBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Queue>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -196,7 +196,7 @@ impl QueueApi {
         &self,
         account_id: &str,
         queue_id: &str,
-        body: &CreateQueueBody,
+        body: &QueueBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Queue>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -287,7 +287,9 @@ impl QueueApi {
         account_id: &str,
         queue_id: &str,
         body: &CreateQueueConsumerBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Consumer>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<QueueConsumer>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -336,7 +338,9 @@ impl QueueApi {
         queue_id: &str,
         consumer_id: &str,
         body: &UpdateQueueConsumerBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Consumer>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<QueueConsumer>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -594,7 +598,7 @@ pub struct Queue {
     pub producers_total_count: ::std::option::Option<f64>,
     pub queue_id: ::std::option::Option<::std::string::String>,
     pub queue_name: ::std::option::Option<::std::string::String>,
-    pub settings: ::std::option::Option<Settings>,
+    pub settings: ::std::option::Option<QueueSettings>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -607,7 +611,7 @@ crate::runtime::object!(
 );
 /// Used by [`QueueApi::create_queue`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Settings {
+pub struct QueueSettings {
     pub delivery_delay: ::std::option::Option<f64>,
     pub delivery_paused: ::std::option::Option<bool>,
     pub message_retention_period: ::std::option::Option<f64>,
@@ -615,13 +619,13 @@ pub struct Settings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Settings { delivery_delay : "delivery_delay" => number, delivery_paused :
+    QueueSettings { delivery_delay : "delivery_delay" => number, delivery_paused :
     "delivery_paused" => boolean, message_retention_period : "message_retention_period"
     => number }
 );
 /// Used by [`QueueApi::create_queue_consumer`], [`QueueApi::update_queue_consumer`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Consumer {
+pub struct QueueConsumer {
     pub created_on: ::std::option::Option<::std::string::String>,
     /// The name of the dead letter queue
     pub dead_letter_queue: ::std::option::Option<::std::string::String>,
@@ -633,7 +637,7 @@ pub struct Consumer {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Consumer { created_on : "created_on" => string, dead_letter_queue :
+    QueueConsumer { created_on : "created_on" => string, dead_letter_queue :
     "dead_letter_queue" => string, environment : "environment" => string, queue_name :
     "queue_name" => string, script_name : "script_name" => string, settings : "settings"
     => object }
@@ -698,12 +702,12 @@ crate::runtime::object!(
 );
 /// Used by [`QueueApi::create_queue`], [`QueueApi::update_queue`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateQueueBody {
+pub struct QueueBody {
     pub queue_name: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateQueueBody { queue_name : "queue_name" => string });
+crate::runtime::object!(QueueBody { queue_name : "queue_name" => string });
 /// Used by [`QueueApi::create_queue_consumer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateQueueConsumerBody {

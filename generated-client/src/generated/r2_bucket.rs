@@ -354,7 +354,7 @@ impl R2BucketApi {
         account_id: &str,
         bucket_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AttachCustomDomainToBucketResponse>>,
+        crate::runtime::Json<::std::option::Option<CustomDomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -405,7 +405,7 @@ impl R2BucketApi {
         bucket_name: &str,
         domain: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<AttachCustomDomainToBucketResponse>>,
+        crate::runtime::Json<::std::option::Option<CustomDomain>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -1036,7 +1036,7 @@ crate::runtime::object!(
 );
 /// Used by [`R2BucketApi::attach_custom_domain_to_bucket`], [`R2BucketApi::configure_custom_domain_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct AttachCustomDomainToBucketResponse {
+pub struct CustomDomain {
     pub ciphers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub domain: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
@@ -1046,8 +1046,8 @@ pub struct AttachCustomDomainToBucketResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AttachCustomDomainToBucketResponse { ciphers : "ciphers" => strings, domain :
-    "domain" => string, enabled : "enabled" => boolean, min_tls : "minTLS" => string }
+    CustomDomain { ciphers : "ciphers" => strings, domain : "domain" => string, enabled :
+    "enabled" => boolean, min_tls : "minTLS" => string }
 );
 /// Used by [`R2BucketApi::list_custom_domains_of_bucket`].
 #[derive(Debug, Clone, PartialEq, Default)]

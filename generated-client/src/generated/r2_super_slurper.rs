@@ -57,7 +57,7 @@ impl R2SuperSlurperApi {
     pub fn list_jobs(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Job>> {
+    ) -> crate::runtime::Request<crate::runtime::List<R2SuperSlurperJob>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -96,7 +96,9 @@ impl R2SuperSlurperApi {
         &self,
         account_id: &str,
         job_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Job>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<R2SuperSlurperJob>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -231,7 +233,7 @@ impl R2SuperSlurperApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CheckSourceConnectivityResponse>>,
+        crate::runtime::Json<::std::option::Option<Connectivity>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -253,7 +255,7 @@ impl R2SuperSlurperApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CheckSourceConnectivityResponse>>,
+        crate::runtime::Json<::std::option::Option<Connectivity>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -277,7 +279,7 @@ pub struct CreateJobResponse {
 crate::runtime::object!(CreateJobResponse { id : "id" => string });
 /// Used by [`R2SuperSlurperApi::list_jobs`], [`R2SuperSlurperApi::get_job_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Job {
+pub struct R2SuperSlurperJob {
     /// `createdAt`
     pub created_at: ::std::option::Option<::std::string::String>,
     /// `finishedAt`
@@ -291,9 +293,9 @@ pub struct Job {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Job { created_at : "createdAt" => string, finished_at : "finishedAt" => string, id :
-    "id" => string, overwrite : "overwrite" => boolean, source : "source" => json, status
-    : "status" => string, target : "target" => object }
+    R2SuperSlurperJob { created_at : "createdAt" => string, finished_at : "finishedAt" =>
+    string, id : "id" => string, overwrite : "overwrite" => boolean, source : "source" =>
+    json, status : "status" => string, target : "target" => object }
 );
 /// Used by [`R2SuperSlurperApi::list_jobs`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -352,13 +354,12 @@ crate::runtime::object!(
 );
 /// Used by [`R2SuperSlurperApi::check_source_connectivity`], [`R2SuperSlurperApi::check_target_connectivity`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CheckSourceConnectivityResponse {
+pub struct Connectivity {
     /// `connectivityStatus`
     pub connectivity_status: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CheckSourceConnectivityResponse { connectivity_status : "connectivityStatus" =>
-    string }
+    Connectivity { connectivity_status : "connectivityStatus" => string }
 );

@@ -36,9 +36,7 @@ impl RadarAiBotsApi {
     /// Retrieves the distribution of traffic by AI user agent.
     pub fn get_ai_user_agents_summary(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAiUserAgentsSummaryResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Ai>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -54,9 +52,7 @@ impl RadarAiBotsApi {
     pub fn get_ai_bots_http_requests_distribution_by_dimension(
         &self,
         dimension: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAiUserAgentsSummaryResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Ai>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -92,7 +88,7 @@ impl RadarAiBotsApi {
     pub fn get_ai_user_agents_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAiUserAgentsTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<TimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -114,7 +110,7 @@ impl RadarAiBotsApi {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAiUserAgentsTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<TimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -129,60 +125,51 @@ impl RadarAiBotsApi {
 }
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`], [`RadarAiBotsApi::get_ai_bots_http_requests_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAiUserAgentsSummaryResponse {
-    pub meta: ::std::option::Option<GetAiUserAgentsSummaryResponseMeta>,
+pub struct Ai {
+    pub meta: ::std::option::Option<AiMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetAiUserAgentsSummaryResponse { meta : "meta" => object, summary_0 : "summary_0" =>
-    map }
-);
+crate::runtime::object!(Ai { meta : "meta" => object, summary_0 : "summary_0" => map });
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAiUserAgentsSummaryResponseMeta {
+pub struct AiMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetAiUserAgentsSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<AiMetaConfidenceInfo>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaDateRange>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<AiMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<AiMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponseMeta { confidence_info : "confidenceInfo" => object,
-    date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
-    normalization : "normalization" => string, units : "units" => objects }
+    AiMeta { confidence_info : "confidenceInfo" => object, date_range : "dateRange" =>
+    objects, last_updated : "lastUpdated" => string, normalization : "normalization" =>
+    string, units : "units" => objects }
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`], [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAiUserAgentsSummaryResponseMetaConfidenceInfo {
+pub struct AiMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotation>,
+        ::std::vec::Vec<AiMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponseMetaConfidenceInfo { annotations : "annotations" =>
-    objects, level : "level" => integer }
+    AiMetaConfidenceInfo { annotations : "annotations" => objects, level : "level" =>
+    integer }
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotation {
+pub struct AiMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -200,14 +187,14 @@ pub struct GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" => string, description : "description" => string, end_date : "endDate"
-    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
-    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string }
+    AiMetaConfidenceInfoAnnotation { data_source : "dataSource" => string, description :
+    "description" => string, end_date : "endDate" => string, event_type : "eventType" =>
+    string, is_instantaneous : "isInstantaneous" => boolean, linked_url : "linkedUrl" =>
+    string, start_date : "startDate" => string }
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`], [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAiUserAgentsSummaryResponseMetaDateRange {
+pub struct AiMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -216,20 +203,19 @@ pub struct GetAiUserAgentsSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponseMetaDateRange { end_time : "endTime" => string,
-    start_time : "startTime" => string }
+    AiMetaDateRange { end_time : "endTime" => string, start_time : "startTime" => string
+    }
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_summary`], [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAiUserAgentsSummaryResponseMetaUnit {
+pub struct AiMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsSummaryResponseMetaUnit { name : "name" => string, value : "value" =>
-    string }
+    AiMetaUnit { name : "name" => string, value : "value" => string }
 );
 /// Used by [`RadarAiBotsApi::get_ai_bots_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -245,19 +231,13 @@ pub struct AiBotsHttpRequestsTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetAiUserAgentsSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<AiMetaConfidenceInfo>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaDateRange>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<AiMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetAiUserAgentsSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<AiMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -269,23 +249,20 @@ crate::runtime::object!(
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_time_series`], [`RadarAiBotsApi::get_time_series_distribution_of_ai_bots_http_requests_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAiUserAgentsTimeSeriesResponse {
+pub struct TimeSeries {
     pub meta: ::std::option::Option<AiBotsHttpRequestsTimeSeriesMeta>,
-    pub serie_0: ::std::option::Option<GetAiUserAgentsTimeSeriesResponseSerie0>,
+    pub serie_0: ::std::option::Option<TimeSeriesSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAiUserAgentsTimeSeriesResponse { meta : "meta" => object, serie_0 : "serie_0" =>
-    object }
+    TimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
 );
 /// Used by [`RadarAiBotsApi::get_ai_user_agents_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAiUserAgentsTimeSeriesResponseSerie0 {
+pub struct TimeSeriesSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetAiUserAgentsTimeSeriesResponseSerie0 { timestamps : "timestamps" => strings }
-);
+crate::runtime::object!(TimeSeriesSerie0 { timestamps : "timestamps" => strings });

@@ -37,7 +37,7 @@ impl RadarAiInferenceApi {
     pub fn get_workers_ai_models_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetWorkersAiModelsSummaryResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkersAi>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -54,7 +54,7 @@ impl RadarAiInferenceApi {
     pub fn get_workers_ai_tasks_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetWorkersAiModelsSummaryResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkersAi>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -72,7 +72,7 @@ impl RadarAiInferenceApi {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetWorkersAiModelsSummaryResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkersAi>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,7 +92,7 @@ impl RadarAiInferenceApi {
     pub fn get_workers_ai_models_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetWorkersAiModelsTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkersAiResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -113,7 +113,7 @@ impl RadarAiInferenceApi {
     pub fn get_workers_ai_tasks_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetWorkersAiModelsTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkersAiResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -135,7 +135,7 @@ impl RadarAiInferenceApi {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetWorkersAiModelsTimeSeriesResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkersAiResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -150,8 +150,8 @@ impl RadarAiInferenceApi {
 }
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`], [`RadarAiInferenceApi::get_workers_ai_tasks_summary`], [`RadarAiInferenceApi::get_workers_ai_inference_distribution_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWorkersAiModelsSummaryResponse {
-    pub meta: ::std::option::Option<GetWorkersAiModelsSummaryResponseMeta>,
+pub struct WorkersAi {
+    pub meta: ::std::option::Option<WorkersAiMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -159,51 +159,44 @@ pub struct GetWorkersAiModelsSummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponse { meta : "meta" => object, summary_0 : "summary_0"
-    => map }
+    WorkersAi { meta : "meta" => object, summary_0 : "summary_0" => map }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWorkersAiModelsSummaryResponseMeta {
+pub struct WorkersAiMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetWorkersAiModelsSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<WorkersAiMetaConfidenceInfo>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaDateRange>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<WorkersAiMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<WorkersAiMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponseMeta { confidence_info : "confidenceInfo" => object,
-    date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
-    normalization : "normalization" => string, units : "units" => objects }
+    WorkersAiMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`], [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWorkersAiModelsSummaryResponseMetaConfidenceInfo {
+pub struct WorkersAiMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotation>,
+        ::std::vec::Vec<WorkersAiMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponseMetaConfidenceInfo { annotations : "annotations" =>
-    objects, level : "level" => integer }
+    WorkersAiMetaConfidenceInfo { annotations : "annotations" => objects, level : "level"
+    => integer }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotation {
+pub struct WorkersAiMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -221,14 +214,14 @@ pub struct GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" => string, description : "description" => string, end_date : "endDate"
-    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
-    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string }
+    WorkersAiMetaConfidenceInfoAnnotation { data_source : "dataSource" => string,
+    description : "description" => string, end_date : "endDate" => string, event_type :
+    "eventType" => string, is_instantaneous : "isInstantaneous" => boolean, linked_url :
+    "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`], [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWorkersAiModelsSummaryResponseMetaDateRange {
+pub struct WorkersAiMetaDateRange {
     /// `endTime`
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`
@@ -237,68 +230,60 @@ pub struct GetWorkersAiModelsSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponseMetaDateRange { end_time : "endTime" => string,
-    start_time : "startTime" => string }
+    WorkersAiMetaDateRange { end_time : "endTime" => string, start_time : "startTime" =>
+    string }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_summary`], [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWorkersAiModelsSummaryResponseMetaUnit {
+pub struct WorkersAiMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsSummaryResponseMetaUnit { name : "name" => string, value : "value"
-    => string }
+    WorkersAiMetaUnit { name : "name" => string, value : "value" => string }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_time_series`], [`RadarAiInferenceApi::get_workers_ai_tasks_time_series`], [`RadarAiInferenceApi::get_time_series_distribution_of_workers_ai_inference_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWorkersAiModelsTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetWorkersAiModelsTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetWorkersAiModelsTimeSeriesResponseSerie0>,
+pub struct WorkersAiResponse {
+    pub meta: ::std::option::Option<WorkersAiResponseMeta>,
+    pub serie_0: ::std::option::Option<WorkersAiResponseSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsTimeSeriesResponse { meta : "meta" => object, serie_0 : "serie_0"
-    => object }
+    WorkersAiResponse { meta : "meta" => object, serie_0 : "serie_0" => object }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWorkersAiModelsTimeSeriesResponseMeta {
+pub struct WorkersAiResponseMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetWorkersAiModelsSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<WorkersAiMetaConfidenceInfo>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaDateRange>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<WorkersAiMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetWorkersAiModelsSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<WorkersAiMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsTimeSeriesResponseMeta { agg_interval : "aggInterval" => string,
-    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
-    last_updated : "lastUpdated" => string, normalization : "normalization" => string,
-    units : "units" => objects }
+    WorkersAiResponseMeta { agg_interval : "aggInterval" => string, confidence_info :
+    "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" => string, normalization : "normalization" => string, units : "units"
+    => objects }
 );
 /// Used by [`RadarAiInferenceApi::get_workers_ai_models_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWorkersAiModelsTimeSeriesResponseSerie0 {
+pub struct WorkersAiResponseSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkersAiModelsTimeSeriesResponseSerie0 { timestamps : "timestamps" => strings }
+    WorkersAiResponseSerie0 { timestamps : "timestamps" => strings }
 );

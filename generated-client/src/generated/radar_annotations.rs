@@ -35,12 +35,12 @@ impl RadarAnnotationsApi {
     ///
     /// Retrieves the latest annotations.
     ///
-    /// Query parameters: [`GetLatestAnnotationsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`LatestQuery`], passed with `.query(&…)`.
     pub fn get_latest_annotations(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetLatestAnnotationsResponse>>,
-        GetLatestAnnotationsQuery,
+        crate::runtime::Json<::std::option::Option<Latest>>,
+        LatestQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -55,12 +55,12 @@ impl RadarAnnotationsApi {
     ///
     /// Retrieves the latest Internet outages and anomalies.
     ///
-    /// Query parameters: [`GetLatestAnnotationsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`LatestQuery`], passed with `.query(&…)`.
     pub fn get_latest_internet_outages_and_anomalies(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetLatestAnnotationsResponse>>,
-        GetLatestAnnotationsQuery,
+        crate::runtime::Json<::std::option::Option<Latest>>,
+        LatestQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -92,24 +92,18 @@ impl RadarAnnotationsApi {
 }
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`], [`RadarAnnotationsApi::get_latest_internet_outages_and_anomalies`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestAnnotationsResponse {
-    pub annotations: ::std::option::Option<
-        ::std::vec::Vec<GetLatestAnnotationsResponseAnnotation>,
-    >,
+pub struct Latest {
+    pub annotations: ::std::option::Option<::std::vec::Vec<LatestAnnotation>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    GetLatestAnnotationsResponse { annotations : "annotations" => objects }
-);
+crate::runtime::object!(Latest { annotations : "annotations" => objects });
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetLatestAnnotationsResponseAnnotation {
+pub struct LatestAnnotation {
     pub asns: ::std::option::Option<::std::vec::Vec<i64>>,
     /// `asnsDetails`
-    pub asns_details: ::std::option::Option<
-        ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationAsnsDetail>,
-    >,
+    pub asns_details: ::std::option::Option<::std::vec::Vec<LatestAnnotationAsnsDetail>>,
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -123,14 +117,14 @@ pub struct GetLatestAnnotationsResponseAnnotation {
     pub locations: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `locationsDetails`
     pub locations_details: ::std::option::Option<
-        ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationAsnsDetailLocations>,
+        ::std::vec::Vec<LatestAnnotationAsnsDetailLocations>,
     >,
     pub origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `originsDetails`
     pub origins_details: ::std::option::Option<
-        ::std::vec::Vec<GetLatestAnnotationsResponseAnnotationOriginsDetail>,
+        ::std::vec::Vec<LatestAnnotationOriginsDetail>,
     >,
-    pub outage: ::std::option::Option<GetLatestAnnotationsResponseAnnotationOutage>,
+    pub outage: ::std::option::Option<LatestAnnotationOutage>,
     pub scope: ::std::option::Option<::std::string::String>,
     /// `startDate`
     pub start_date: ::std::option::Option<::std::string::String>,
@@ -138,15 +132,15 @@ pub struct GetLatestAnnotationsResponseAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotation { asns : "asns", asns_details : "asnsDetails"
-    => objects, data_source : "dataSource" => string, description : "description" =>
-    string, end_date : "endDate" => string, event_type : "eventType" => string, id : "id"
-    required => string, linked_url : "linkedUrl" => string, locations : "locations" =>
-    strings, locations_details : "locationsDetails" => objects, origins : "origins" =>
-    strings, origins_details : "originsDetails" => objects, outage : "outage" => object,
-    scope : "scope" => string, start_date : "startDate" => string }
+    LatestAnnotation { asns : "asns", asns_details : "asnsDetails" => objects,
+    data_source : "dataSource" => string, description : "description" => string, end_date
+    : "endDate" => string, event_type : "eventType" => string, id : "id" required =>
+    string, linked_url : "linkedUrl" => string, locations : "locations" => strings,
+    locations_details : "locationsDetails" => objects, origins : "origins" => strings,
+    origins_details : "originsDetails" => objects, outage : "outage" => object, scope :
+    "scope" => string, start_date : "startDate" => string }
 );
-impl GetLatestAnnotationsResponseAnnotation {
+impl LatestAnnotation {
     /// A value with the required fields set and the others empty.
     pub fn new(
         asns: ::std::vec::Vec<i64>,
@@ -184,20 +178,18 @@ impl GetLatestAnnotationsResponseAnnotation {
 }
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetLatestAnnotationsResponseAnnotationAsnsDetail {
+pub struct LatestAnnotationAsnsDetail {
     pub asn: ::std::option::Option<::std::string::String>,
-    pub locations: ::std::option::Option<
-        GetLatestAnnotationsResponseAnnotationAsnsDetailLocations,
-    >,
+    pub locations: ::std::option::Option<LatestAnnotationAsnsDetailLocations>,
     pub name: ::std::string::String,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationAsnsDetail { asn : "asn" => string, locations :
-    "locations" => object, name : "name" required => string }
+    LatestAnnotationAsnsDetail { asn : "asn" => string, locations : "locations" =>
+    object, name : "name" required => string }
 );
-impl GetLatestAnnotationsResponseAnnotationAsnsDetail {
+impl LatestAnnotationAsnsDetail {
     /// A value with the required fields set and the others empty.
     pub fn new(
         asn: impl ::std::convert::Into<::std::string::String>,
@@ -213,17 +205,17 @@ impl GetLatestAnnotationsResponseAnnotationAsnsDetail {
 }
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetLatestAnnotationsResponseAnnotationAsnsDetailLocations {
+pub struct LatestAnnotationAsnsDetailLocations {
     pub code: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationAsnsDetailLocations { code : "code" => string,
-    name : "name" required => string }
+    LatestAnnotationAsnsDetailLocations { code : "code" => string, name : "name" required
+    => string }
 );
-impl GetLatestAnnotationsResponseAnnotationAsnsDetailLocations {
+impl LatestAnnotationAsnsDetailLocations {
     /// A value with the required fields set and the others empty.
     pub fn new(
         code: impl ::std::convert::Into<::std::string::String>,
@@ -238,19 +230,19 @@ impl GetLatestAnnotationsResponseAnnotationAsnsDetailLocations {
 }
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestAnnotationsResponseAnnotationOriginsDetail {
+pub struct LatestAnnotationOriginsDetail {
     pub name: ::std::option::Option<::std::string::String>,
     pub origin: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationOriginsDetail { name : "name" => string, origin
-    : "origin" => string }
+    LatestAnnotationOriginsDetail { name : "name" => string, origin : "origin" => string
+    }
 );
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetLatestAnnotationsResponseAnnotationOutage {
+pub struct LatestAnnotationOutage {
     /// `outageCause`
     pub outage_cause: ::std::option::Option<::std::string::String>,
     /// `outageType`
@@ -259,10 +251,10 @@ pub struct GetLatestAnnotationsResponseAnnotationOutage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsResponseAnnotationOutage { outage_cause : "outageCause" =>
-    string, outage_type : "outageType" => string }
+    LatestAnnotationOutage { outage_cause : "outageCause" => string, outage_type :
+    "outageType" => string }
 );
-impl GetLatestAnnotationsResponseAnnotationOutage {
+impl LatestAnnotationOutage {
     /// A value with the required fields set and the others empty.
     pub fn new(
         outage_cause: impl ::std::convert::Into<::std::string::String>,
@@ -323,7 +315,7 @@ impl NumberAnnotation {
 }
 /// Used by [`RadarAnnotationsApi::get_latest_annotations`], [`RadarAnnotationsApi::get_latest_internet_outages_and_anomalies`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLatestAnnotationsQuery {
+pub struct LatestQuery {
     /// Limit the number of objects in the response
     pub limit: ::std::option::Option<i64>,
     /// Number of objects to skip before grabbing results
@@ -339,15 +331,15 @@ pub struct GetLatestAnnotationsQuery {
     /// Location Alpha2 code
     pub location: ::std::option::Option<::std::string::String>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetLatestAnnotationsQueryFormat>,
+    pub format: ::std::option::Option<LatestQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLatestAnnotationsQuery { limit : "limit" => integer, offset : "offset" => integer,
-    date_range : "dateRange" => string, date_start : "dateStart" => string, date_end :
-    "dateEnd" => string, asn : "asn" => integer, location : "location" => string, format
-    : "format" => choice }
+    LatestQuery { limit : "limit" => integer, offset : "offset" => integer, date_range :
+    "dateRange" => string, date_start : "dateStart" => string, date_end : "dateEnd" =>
+    string, asn : "asn" => integer, location : "location" => string, format : "format" =>
+    choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -358,7 +350,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetLatestAnnotationsQueryFormat {
+pub enum LatestQueryFormat {
     /// `JSON`
     Json,
     /// `CSV`
@@ -366,7 +358,7 @@ pub enum GetLatestAnnotationsQueryFormat {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetLatestAnnotationsQueryFormat {
+impl LatestQueryFormat {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -376,7 +368,7 @@ impl GetLatestAnnotationsQueryFormat {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for GetLatestAnnotationsQueryFormat {
+impl ::std::convert::From<::std::string::String> for LatestQueryFormat {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "JSON" => Self::Json,
@@ -385,16 +377,16 @@ impl ::std::convert::From<::std::string::String> for GetLatestAnnotationsQueryFo
         }
     }
 }
-crate::runtime::open_enum!(GetLatestAnnotationsQueryFormat);
-impl ::std::convert::From<GetLatestAnnotationsQueryFormat> for ::std::string::String {
-    fn from(value: GetLatestAnnotationsQueryFormat) -> Self {
+crate::runtime::open_enum!(LatestQueryFormat);
+impl ::std::convert::From<LatestQueryFormat> for ::std::string::String {
+    fn from(value: LatestQueryFormat) -> Self {
         match value {
-            GetLatestAnnotationsQueryFormat::Other(value) => value,
+            LatestQueryFormat::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetLatestAnnotationsQueryFormat {
+impl ::std::fmt::Display for LatestQueryFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -411,7 +403,7 @@ pub struct GetNumberOfOutagesByLocationQuery {
     /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
     pub date_end: ::std::option::Option<::std::string::String>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetLatestAnnotationsQueryFormat>,
+    pub format: ::std::option::Option<LatestQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -420,5 +412,5 @@ crate::runtime::object!(
     "dateRange" => string, date_start : "dateStart" => string, date_end : "dateEnd" =>
     string, format : "format" => choice }
 );
-impl crate::runtime::TypedQuery for GetLatestAnnotationsQuery {}
 impl crate::runtime::TypedQuery for GetNumberOfOutagesByLocationQuery {}
+impl crate::runtime::TypedQuery for LatestQuery {}

@@ -35,14 +35,12 @@ impl RadarAs112Api {
     ///
     /// Retrieves the distribution of DNS queries to AS112 by DNSSEC (DNS Security Extensions) support.
     ///
-    /// Query parameters: [`GetAs112DnsQueriesByDnssecSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`As112DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_dnssec_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponse>,
-        >,
-        GetAs112DnsQueriesByDnssecSummaryQuery,
+        crate::runtime::Json<::std::option::Option<As112DnsQueriesSummary>>,
+        As112DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -57,14 +55,12 @@ impl RadarAs112Api {
     ///
     /// Retrieves the distribution of DNS queries to AS112 by EDNS (Extension Mechanisms for DNS) support.
     ///
-    /// Query parameters: [`GetAs112DnsQueriesByDnssecSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`As112DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_edns_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponse>,
-        >,
-        GetAs112DnsQueriesByDnssecSummaryQuery,
+        crate::runtime::Json<::std::option::Option<As112DnsQueriesSummary>>,
+        As112DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -79,14 +75,14 @@ impl RadarAs112Api {
     ///
     /// Retrieves the distribution of DNS queries to AS112 by IP version.
     ///
-    /// Query parameters: [`GetAs112DnsQueriesByDnssecSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`As112DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByIpVersionSummaryResponse>,
         >,
-        GetAs112DnsQueriesByDnssecSummaryQuery,
+        As112DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -101,14 +97,14 @@ impl RadarAs112Api {
     ///
     /// Retrieves the distribution of DNS queries to AS112 by protocol.
     ///
-    /// Query parameters: [`GetAs112DnsQueriesByDnssecSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`As112DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_dns_protocol_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByDnsProtocolSummaryResponse>,
         >,
-        GetAs112DnsQueriesByDnssecSummaryQuery,
+        As112DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -123,12 +119,12 @@ impl RadarAs112Api {
     ///
     /// Retrieves the distribution of DNS queries to AS112 by type.
     ///
-    /// Query parameters: [`GetAs112DnsQueriesByDnssecSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`As112DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_type_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<As112DnsQueries>>,
-        GetAs112DnsQueriesByDnssecSummaryQuery,
+        As112DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -143,12 +139,12 @@ impl RadarAs112Api {
     ///
     /// Retrieves the distribution of AS112 DNS requests classified by response code.
     ///
-    /// Query parameters: [`GetAs112DnsQueriesByDnssecSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`As112DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_response_code_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<As112DnsQueries>>,
-        GetAs112DnsQueriesByDnssecSummaryQuery,
+        As112DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -184,12 +180,12 @@ impl RadarAs112Api {
     ///
     /// Retrieves the AS112 DNS queries over time.
     ///
-    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<As112DnsQueriesTimeSeries>>,
-        GetAs112DnsQueriesTimeSeriesQuery,
+        As112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -204,14 +200,12 @@ impl RadarAs112Api {
     ///
     /// Retrieves the distribution of AS112 DNS queries by DNSSEC (DNS Security Extensions) support over time.
     ///
-    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_dnssec_support_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse>,
-        >,
-        GetAs112DnsQueriesTimeSeriesQuery,
+        crate::runtime::Json<::std::option::Option<As112DnsQueriesSupport>>,
+        As112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -226,14 +220,12 @@ impl RadarAs112Api {
     ///
     /// Retrieves the distribution of AS112 DNS queries by EDNS (Extension Mechanisms for DNS) support over time.
     ///
-    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_edns_support_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse>,
-        >,
-        GetAs112DnsQueriesTimeSeriesQuery,
+        crate::runtime::Json<::std::option::Option<As112DnsQueriesSupport>>,
+        As112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -248,14 +240,14 @@ impl RadarAs112Api {
     ///
     /// Retrieves the distribution of AS112 DNS queries by IP version over time.
     ///
-    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByIpVersionTimeSeriesResponse>,
         >,
-        GetAs112DnsQueriesTimeSeriesQuery,
+        As112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -270,14 +262,14 @@ impl RadarAs112Api {
     ///
     /// Retrieves the distribution of AS112 DNS requests classified by protocol over time.
     ///
-    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_dns_protocol_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse>,
         >,
-        GetAs112DnsQueriesTimeSeriesQuery,
+        As112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -292,14 +284,12 @@ impl RadarAs112Api {
     ///
     /// Retrieves the distribution of AS112 DNS queries by type over time.
     ///
-    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_type_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetAs112DnsQueriesByTypeTimeSeriesResponse>,
-        >,
-        GetAs112DnsQueriesTimeSeriesQuery,
+        crate::runtime::Json<::std::option::Option<As112TimeSeries>>,
+        As112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -314,14 +304,12 @@ impl RadarAs112Api {
     ///
     /// Retrieves the distribution of AS112 DNS requests classified by response code over time.
     ///
-    /// Query parameters: [`GetAs112DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_as112_dns_queries_by_response_code_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetAs112DnsQueriesByTypeTimeSeriesResponse>,
-        >,
-        GetAs112DnsQueriesTimeSeriesQuery,
+        crate::runtime::Json<::std::option::Option<As112TimeSeries>>,
+        As112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -343,9 +331,7 @@ impl RadarAs112Api {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetAs112DnsQueriesByTypeTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<As112TimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -363,12 +349,12 @@ impl RadarAs112Api {
     ///
     /// Retrieves the top locations by AS112 DNS queries.
     ///
-    /// Query parameters: [`GetTopLocationsByAs112DnsQueriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopLocationsAs112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_as112_dns_queries(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopLocationsByAs112DnsQueriesQuery,
+        TopLocationsAs112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -383,13 +369,13 @@ impl RadarAs112Api {
     ///
     /// Retrieves the top locations of DNS queries to AS112 with DNSSEC (DNS Security Extensions) support.
     ///
-    /// Query parameters: [`GetTopLocationsByAs112DnsQueriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopLocationsAs112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_as112_dns_queries_with_dnssec_support(
         &self,
         dnssec: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopLocationsByAs112DnsQueriesQuery,
+        TopLocationsAs112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -407,13 +393,13 @@ impl RadarAs112Api {
     ///
     /// Retrieves the top locations of DNS queries to AS112 with EDNS (Extension Mechanisms for DNS) support.
     ///
-    /// Query parameters: [`GetTopLocationsByAs112DnsQueriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopLocationsAs112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_as112_dns_queries_with_edns_support(
         &self,
         edns: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopLocationsByAs112DnsQueriesQuery,
+        TopLocationsAs112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -431,13 +417,13 @@ impl RadarAs112Api {
     ///
     /// Retrieves the top locations of DNS queries to AS112 for an IP version.
     ///
-    /// Query parameters: [`GetTopLocationsByAs112DnsQueriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopLocationsAs112DnsQueriesQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_as112_dns_queries_for_ip_version(
         &self,
         ip_version: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopLocationsByAs112DnsQueriesQuery,
+        TopLocationsAs112DnsQueriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -452,44 +438,37 @@ impl RadarAs112Api {
 }
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_by_edns_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSummaryResponse {
-    pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<
-        GetAs112DnsQueriesByDnssecSummaryResponseSummary0,
-    >,
+pub struct As112DnsQueriesSummary {
+    pub meta: ::std::option::Option<As112DnsQueriesSummaryMeta>,
+    pub summary_0: ::std::option::Option<As112DnsQueriesSummarySummary0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponse { meta : "meta" => object, summary_0 :
-    "summary_0" => object }
+    As112DnsQueriesSummary { meta : "meta" => object, summary_0 : "summary_0" => object }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetAs112DnsQueriesByDnssecSummaryResponseMeta {
+pub struct As112DnsQueriesSummaryMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<As112DnsQueriesSummaryMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange>,
+        ::std::vec::Vec<As112DnsQueriesSummaryMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<As112DnsQueriesSummaryMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMeta { confidence_info : "confidenceInfo" =>
-    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
-    normalization : "normalization" => string, units : "units" => objects }
+    As112DnsQueriesSummaryMeta { confidence_info : "confidenceInfo" => object, date_range
+    : "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
-impl GetAs112DnsQueriesByDnssecSummaryResponseMeta {
+impl As112DnsQueriesSummaryMeta {
     /// A value with the required fields set and the others empty.
     pub fn new(
         last_updated: impl ::std::convert::Into<::std::string::String>,
@@ -511,23 +490,21 @@ impl GetAs112DnsQueriesByDnssecSummaryResponseMeta {
 }
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_time_series`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo {
+pub struct As112DnsQueriesSummaryMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation,
-        >,
+        ::std::vec::Vec<As112DnsQueriesSummaryMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo { annotations :
-    "annotations" => objects, level : "level" => integer }
+    As112DnsQueriesSummaryMetaConfidenceInfo { annotations : "annotations" => objects,
+    level : "level" => integer }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation {
+pub struct As112DnsQueriesSummaryMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -549,13 +526,13 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" => string, description : "description" => string, end_date : "endDate"
-    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
-    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string,
-    end_time : "endTime" => string, start_time : "startTime" => string }
+    As112DnsQueriesSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string, end_time :
+    "endTime" => string, start_time : "startTime" => string }
 );
-impl GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation {
+impl As112DnsQueriesSummaryMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
     pub fn new(
         data_source: impl ::std::convert::Into<::std::string::String>,
@@ -585,7 +562,7 @@ impl GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfoAnnotation {
 }
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_time_series`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
+pub struct As112DnsQueriesSummaryMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
@@ -594,10 +571,10 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange { end_time : "endTime" =>
-    string, start_time : "startTime" => string }
+    As112DnsQueriesSummaryMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
-impl GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
+impl As112DnsQueriesSummaryMetaDateRange {
     /// A value with the required fields set and the others empty.
     pub fn new(
         end_time: impl ::std::convert::Into<::std::string::String>,
@@ -614,19 +591,18 @@ impl GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange {
 }
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_by_type_summary`], [`RadarAs112Api::get_as112_dns_queries_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit {
+pub struct As112DnsQueriesSummaryMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit { name : "name" => string, value :
-    "value" => string }
+    As112DnsQueriesSummaryMetaUnit { name : "name" => string, value : "value" => string }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
+pub struct As112DnsQueriesSummarySummary0 {
     /// `NOT_SUPPORTED`
     pub not_supported: ::std::option::Option<::std::string::String>,
     /// `SUPPORTED`
@@ -635,10 +611,10 @@ pub struct GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryResponseSummary0 { not_supported : "NOT_SUPPORTED"
-    => string, supported : "SUPPORTED" => string }
+    As112DnsQueriesSummarySummary0 { not_supported : "NOT_SUPPORTED" => string, supported
+    : "SUPPORTED" => string }
 );
-impl GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
+impl As112DnsQueriesSummarySummary0 {
     /// A value with the required fields set and the others empty.
     pub fn new(
         not_supported: impl ::std::convert::Into<::std::string::String>,
@@ -658,7 +634,7 @@ impl GetAs112DnsQueriesByDnssecSummaryResponseSummary0 {
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByIpVersionSummaryResponse {
-    pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
+    pub meta: ::std::option::Option<As112DnsQueriesSummaryMeta>,
     pub summary_0: ::std::option::Option<
         GetAs112DnsQueriesByIpVersionSummaryResponseSummary0,
     >,
@@ -699,7 +675,7 @@ impl GetAs112DnsQueriesByIpVersionSummaryResponseSummary0 {
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnsProtocolSummaryResponse {
-    pub meta: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryResponseMeta>,
+    pub meta: ::std::option::Option<As112DnsQueriesSummaryMeta>,
     pub summary_0: ::std::option::Option<
         GetAs112DnsQueriesByDnsProtocolSummaryResponseSummary0,
     >,
@@ -771,9 +747,7 @@ pub struct As112DnsQueriesMeta {
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<As112DnsQueriesSummaryMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -882,19 +856,15 @@ pub struct As112DnsQueriesTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<As112DnsQueriesSummaryMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange>,
+        ::std::vec::Vec<As112DnsQueriesSummaryMetaDateRange>,
     >,
     /// `lastUpdated`: RFC 3339 date-time
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<As112DnsQueriesSummaryMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -953,65 +923,54 @@ impl As112DnsQueriesTimeSeriesSerie0 {
 }
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_edns_support_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse {
-    pub meta: ::std::option::Option<
-        GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta,
-    >,
-    pub serie_0: ::std::option::Option<
-        GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0,
-    >,
+pub struct As112DnsQueriesSupport {
+    pub meta: ::std::option::Option<As112DnsQueriesSupportMeta>,
+    pub serie_0: ::std::option::Option<As112DnsQueriesSupportSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponse { meta : "meta" => object,
-    serie_0 : "serie_0" => object }
+    As112DnsQueriesSupport { meta : "meta" => object, serie_0 : "serie_0" => object }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta {
+pub struct As112DnsQueriesSupportMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<As112DnsQueriesSupportMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<::std::vec::Vec<As112DnsQueriesMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<As112DnsQueriesSummaryMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta { agg_interval :
-    "aggInterval" => string, confidence_info : "confidenceInfo" => object, date_range :
-    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
-    "normalization" => string, units : "units" => objects }
+    As112DnsQueriesSupportMeta { agg_interval : "aggInterval" => string, confidence_info
+    : "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
+    "lastUpdated" => string, normalization : "normalization" => string, units : "units"
+    => objects }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfo {
+pub struct As112DnsQueriesSupportMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfoAnnotation,
-        >,
+        ::std::vec::Vec<As112DnsQueriesSupportMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfo { annotations :
-    "annotations" => objects, level : "level" => integer }
+    As112DnsQueriesSupportMetaConfidenceInfo { annotations : "annotations" => objects,
+    level : "level" => integer }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfoAnnotation {
+pub struct As112DnsQueriesSupportMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -1029,15 +988,14 @@ pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfo
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMetaConfidenceInfoAnnotation {
-    data_source : "dataSource" => string, description : "description" => string, end_date
-    : "endDate" => string, event_type : "eventType" => string, is_instantaneous :
-    "isInstantaneous" => boolean, linked_url : "linkedUrl" => string, start_date :
-    "startDate" => string }
+    As112DnsQueriesSupportMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
+pub struct As112DnsQueriesSupportSerie0 {
     /// `NOT_SUPPORTED`
     pub not_supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `SUPPORTED`
@@ -1046,10 +1004,10 @@ pub struct GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 { not_supported :
-    "NOT_SUPPORTED" => strings, supported : "SUPPORTED" => strings }
+    As112DnsQueriesSupportSerie0 { not_supported : "NOT_SUPPORTED" => strings, supported
+    : "SUPPORTED" => strings }
 );
-impl GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
+impl As112DnsQueriesSupportSerie0 {
     /// A value with the required fields set and the others empty.
     pub fn new(
         not_supported: ::std::vec::Vec<::std::string::String>,
@@ -1065,9 +1023,7 @@ impl GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByIpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<
-        GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta,
-    >,
+    pub meta: ::std::option::Option<As112DnsQueriesSupportMeta>,
     pub serie_0: ::std::option::Option<
         GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0,
     >,
@@ -1108,9 +1064,7 @@ impl GetAs112DnsQueriesByIpVersionTimeSeriesResponseSerie0 {
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAs112DnsQueriesByDnsProtocolTimeSeriesResponse {
-    pub meta: ::std::option::Option<
-        GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta,
-    >,
+    pub meta: ::std::option::Option<As112DnsQueriesSupportMeta>,
     pub serie_0: ::std::option::Option<
         GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0,
     >,
@@ -1163,21 +1117,18 @@ impl GetAs112DnsQueriesByDnsProtocolTimeSeriesResponseSerie0 {
 }
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_response_code_time_series`], [`RadarAs112Api::get_as112_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByTypeTimeSeriesResponse {
-    pub meta: ::std::option::Option<
-        GetAs112DnsQueriesByDnssecSupportTimeSeriesResponseMeta,
-    >,
-    pub serie_0: ::std::option::Option<GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0>,
+pub struct As112TimeSeries {
+    pub meta: ::std::option::Option<As112DnsQueriesSupportMeta>,
+    pub serie_0: ::std::option::Option<As112TimeSeriesSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByTypeTimeSeriesResponse { meta : "meta" => object, serie_0 :
-    "serie_0" => object }
+    As112TimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
 );
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 {
+pub struct As112TimeSeriesSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `A`
     pub a: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1197,10 +1148,9 @@ pub struct GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps" =>
-    strings, a : "A" => strings, aaaa : "AAAA" => strings, ptr : "PTR" => strings, soa :
-    "SOA" => strings, srv : "SRV" => strings, noerror : "NOERROR" => strings, nxdomain :
-    "NXDOMAIN" => strings }
+    As112TimeSeriesSerie0 { timestamps : "timestamps" => strings, a : "A" => strings,
+    aaaa : "AAAA" => strings, ptr : "PTR" => strings, soa : "SOA" => strings, srv : "SRV"
+    => strings, noerror : "NOERROR" => strings, nxdomain : "NXDOMAIN" => strings }
 );
 /// Used by [`RadarAs112Api::get_top_locations_by_as112_dns_queries`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_with_dnssec_support`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_with_edns_support`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_for_ip_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1217,19 +1167,15 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopLocationsMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetAs112DnsQueriesByDnssecSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<As112DnsQueriesSummaryMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaDateRange>,
+        ::std::vec::Vec<As112DnsQueriesSummaryMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetAs112DnsQueriesByDnssecSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<As112DnsQueriesSummaryMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -1289,7 +1235,7 @@ impl TopLocationsTop0 {
 }
 /// Used by [`RadarAs112Api::get_as112_dns_queries_by_dnssec_summary`], [`RadarAs112Api::get_as112_dns_queries_by_edns_summary`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_summary`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_summary`], [`RadarAs112Api::get_as112_dns_queries_by_type_summary`], [`RadarAs112Api::get_as112_dns_queries_by_response_code_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesByDnssecSummaryQuery {
+pub struct As112DnsQueriesSummaryQuery {
     /// Array of names that will be used to name the series in responses
     pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
@@ -1305,15 +1251,15 @@ pub struct GetAs112DnsQueriesByDnssecSummaryQuery {
     /// Array of comma separated list of continents (alpha-2 continent codes)
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryQueryFormat>,
+    pub format: ::std::option::Option<As112DnsQueriesSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesByDnssecSummaryQuery { name : "name" => strings, date_range :
-    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, format : "format" => choice }
+    As112DnsQueriesSummaryQuery { name : "name" => strings, date_range : "dateRange" =>
+    strings, date_start : "dateStart" => strings, date_end : "dateEnd" => strings, asn :
+    "asn" => strings, location : "location" => strings, continent : "continent" =>
+    strings, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1324,7 +1270,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetAs112DnsQueriesByDnssecSummaryQueryFormat {
+pub enum As112DnsQueriesSummaryQueryFormat {
     /// `JSON`
     Json,
     /// `CSV`
@@ -1332,7 +1278,7 @@ pub enum GetAs112DnsQueriesByDnssecSummaryQueryFormat {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetAs112DnsQueriesByDnssecSummaryQueryFormat {
+impl As112DnsQueriesSummaryQueryFormat {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1342,8 +1288,7 @@ impl GetAs112DnsQueriesByDnssecSummaryQueryFormat {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for GetAs112DnsQueriesByDnssecSummaryQueryFormat {
+impl ::std::convert::From<::std::string::String> for As112DnsQueriesSummaryQueryFormat {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "JSON" => Self::Json,
@@ -1352,28 +1297,25 @@ for GetAs112DnsQueriesByDnssecSummaryQueryFormat {
         }
     }
 }
-crate::runtime::open_enum!(GetAs112DnsQueriesByDnssecSummaryQueryFormat);
-impl ::std::convert::From<GetAs112DnsQueriesByDnssecSummaryQueryFormat>
-for ::std::string::String {
-    fn from(value: GetAs112DnsQueriesByDnssecSummaryQueryFormat) -> Self {
+crate::runtime::open_enum!(As112DnsQueriesSummaryQueryFormat);
+impl ::std::convert::From<As112DnsQueriesSummaryQueryFormat> for ::std::string::String {
+    fn from(value: As112DnsQueriesSummaryQueryFormat) -> Self {
         match value {
-            GetAs112DnsQueriesByDnssecSummaryQueryFormat::Other(value) => value,
+            As112DnsQueriesSummaryQueryFormat::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetAs112DnsQueriesByDnssecSummaryQueryFormat {
+impl ::std::fmt::Display for As112DnsQueriesSummaryQueryFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`RadarAs112Api::get_as112_dns_queries_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_dnssec_support_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_edns_support_summary`], [`RadarAs112Api::get_as112_dns_queries_by_ip_version_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_dns_protocol_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_type_time_series`], [`RadarAs112Api::get_as112_dns_queries_by_response_code_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAs112DnsQueriesTimeSeriesQuery {
+pub struct As112DnsQueriesQuery {
     /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
-    pub agg_interval: ::std::option::Option<
-        GetAs112DnsQueriesTimeSeriesQueryAggInterval,
-    >,
+    pub agg_interval: ::std::option::Option<As112DnsQueriesQueryAggInterval>,
     /// Array of names that will be used to name the series in responses
     pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
@@ -1389,16 +1331,15 @@ pub struct GetAs112DnsQueriesTimeSeriesQuery {
     /// Array of comma separated list of continents (alpha-2 continent codes)
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryQueryFormat>,
+    pub format: ::std::option::Option<As112DnsQueriesSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAs112DnsQueriesTimeSeriesQuery { agg_interval : "aggInterval" => choice, name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, format : "format" =>
-    choice }
+    As112DnsQueriesQuery { agg_interval : "aggInterval" => choice, name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1409,7 +1350,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetAs112DnsQueriesTimeSeriesQueryAggInterval {
+pub enum As112DnsQueriesQueryAggInterval {
     /// `15m`
     N15m,
     /// `1h`
@@ -1421,7 +1362,7 @@ pub enum GetAs112DnsQueriesTimeSeriesQueryAggInterval {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetAs112DnsQueriesTimeSeriesQueryAggInterval {
+impl As112DnsQueriesQueryAggInterval {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1433,8 +1374,7 @@ impl GetAs112DnsQueriesTimeSeriesQueryAggInterval {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for GetAs112DnsQueriesTimeSeriesQueryAggInterval {
+impl ::std::convert::From<::std::string::String> for As112DnsQueriesQueryAggInterval {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "15m" => Self::N15m,
@@ -1445,24 +1385,23 @@ for GetAs112DnsQueriesTimeSeriesQueryAggInterval {
         }
     }
 }
-crate::runtime::open_enum!(GetAs112DnsQueriesTimeSeriesQueryAggInterval);
-impl ::std::convert::From<GetAs112DnsQueriesTimeSeriesQueryAggInterval>
-for ::std::string::String {
-    fn from(value: GetAs112DnsQueriesTimeSeriesQueryAggInterval) -> Self {
+crate::runtime::open_enum!(As112DnsQueriesQueryAggInterval);
+impl ::std::convert::From<As112DnsQueriesQueryAggInterval> for ::std::string::String {
+    fn from(value: As112DnsQueriesQueryAggInterval) -> Self {
         match value {
-            GetAs112DnsQueriesTimeSeriesQueryAggInterval::Other(value) => value,
+            As112DnsQueriesQueryAggInterval::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetAs112DnsQueriesTimeSeriesQueryAggInterval {
+impl ::std::fmt::Display for As112DnsQueriesQueryAggInterval {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`RadarAs112Api::get_top_locations_by_as112_dns_queries`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_with_dnssec_support`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_with_edns_support`], [`RadarAs112Api::get_top_locations_by_as112_dns_queries_for_ip_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopLocationsByAs112DnsQueriesQuery {
+pub struct TopLocationsAs112DnsQueriesQuery {
     /// Limit the number of objects in the response
     pub limit: ::std::option::Option<i64>,
     /// Array of names that will be used to name the series in responses
@@ -1480,16 +1419,16 @@ pub struct GetTopLocationsByAs112DnsQueriesQuery {
     /// Array of comma separated list of continents (alpha-2 continent codes)
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetAs112DnsQueriesByDnssecSummaryQueryFormat>,
+    pub format: ::std::option::Option<As112DnsQueriesSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopLocationsByAs112DnsQueriesQuery { limit : "limit" => integer, name : "name" =>
+    TopLocationsAs112DnsQueriesQuery { limit : "limit" => integer, name : "name" =>
     strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
     strings, continent : "continent" => strings, format : "format" => choice }
 );
-impl crate::runtime::TypedQuery for GetAs112DnsQueriesByDnssecSummaryQuery {}
-impl crate::runtime::TypedQuery for GetAs112DnsQueriesTimeSeriesQuery {}
-impl crate::runtime::TypedQuery for GetTopLocationsByAs112DnsQueriesQuery {}
+impl crate::runtime::TypedQuery for As112DnsQueriesQuery {}
+impl crate::runtime::TypedQuery for As112DnsQueriesSummaryQuery {}
+impl crate::runtime::TypedQuery for TopLocationsAs112DnsQueriesQuery {}

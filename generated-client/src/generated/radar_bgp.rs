@@ -139,7 +139,7 @@ impl RadarBgpApi {
     pub fn get_prefix_to_asn_mapping(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Prefix>>,
+        crate::runtime::Json<::std::option::Option<RadarBgpPrefix>>,
         GetPrefixToAsnMappingQuery,
     > {
         crate::runtime::Request::new(
@@ -1056,14 +1056,15 @@ impl MultiOriginMoaOrigin {
 }
 /// Used by [`RadarBgpApi::get_prefix_to_asn_mapping`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Prefix {
+pub struct RadarBgpPrefix {
     pub meta: ::std::option::Option<MultiOriginMeta>,
     pub prefix_origins: ::std::option::Option<::std::vec::Vec<PrefixPrefixOrigin>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Prefix { meta : "meta" => object, prefix_origins : "prefix_origins" => objects }
+    RadarBgpPrefix { meta : "meta" => object, prefix_origins : "prefix_origins" =>
+    objects }
 );
 /// Used by [`RadarBgpApi::get_prefix_to_asn_mapping`].
 #[derive(Debug, Clone, PartialEq)]

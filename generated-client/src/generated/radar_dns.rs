@@ -35,12 +35,12 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by cache status.
     ///
-    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_cache_status_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsQueries>>,
-        GetDnsQueriesByCacheStatusSummaryQuery,
+        DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -55,14 +55,14 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS responses by DNSSEC (DNS Security Extensions) support.
     ///
-    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_dnssec_support_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByDnssecSupportSummaryResponse>,
         >,
-        GetDnsQueriesByCacheStatusSummaryQuery,
+        DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -77,14 +77,14 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by DNSSEC (DNS Security Extensions) client awareness.
     ///
-    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_dnssec_awareness_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByDnssecAwarenessSummaryResponse>,
         >,
-        GetDnsQueriesByCacheStatusSummaryQuery,
+        DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -99,12 +99,12 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNSSEC-validated answers by end-to-end security status.
     ///
-    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_dnssec_end_to_end_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsQueries>>,
-        GetDnsQueriesByCacheStatusSummaryQuery,
+        DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -119,14 +119,14 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by IP version.
     ///
-    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByIpVersionSummaryResponse>,
         >,
-        GetDnsQueriesByCacheStatusSummaryQuery,
+        DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -141,12 +141,12 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by matching answers.
     ///
-    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_matching_answer_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsQueries>>,
-        GetDnsQueriesByCacheStatusSummaryQuery,
+        DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -161,14 +161,14 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by DNS transport protocol.
     ///
-    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_protocol_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByProtocolSummaryResponse>,
         >,
-        GetDnsQueriesByCacheStatusSummaryQuery,
+        DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -183,12 +183,12 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by type.
     ///
-    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_type_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDnsQueriesByTypeSummaryResponse>>,
-        GetDnsQueriesByCacheStatusSummaryQuery,
+        crate::runtime::Json<::std::option::Option<DnsSummary>>,
+        DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -205,7 +205,7 @@ impl RadarDnsApi {
     pub fn get_dns_queries_by_response_code_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDnsQueriesByTypeSummaryResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -220,14 +220,14 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by minimum response TTL.
     ///
-    /// Query parameters: [`GetDnsQueriesByCacheStatusSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_response_ttl_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByResponseTtlSummaryResponse>,
         >,
-        GetDnsQueriesByCacheStatusSummaryQuery,
+        DnsQueriesSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -245,7 +245,7 @@ impl RadarDnsApi {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetDnsQueriesByTypeSummaryResponse>>,
+        crate::runtime::Json<::std::option::Option<DnsSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -263,12 +263,12 @@ impl RadarDnsApi {
     ///
     /// Retrieves normalized query volume to the 1.1.1.1 DNS resolver over time.
     ///
-    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsQueriesTimeSeries>>,
-        GetDnsQueriesTimeSeriesQuery,
+        DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -283,14 +283,12 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by cache status over time.
     ///
-    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_cache_status_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponse>,
-        >,
-        GetDnsQueriesTimeSeriesQuery,
+        crate::runtime::Json<::std::option::Option<DnsQueriesTimeSeriesResponse>>,
+        DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -305,14 +303,14 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS responses by DNSSEC (DNS Security Extensions) support over time.
     ///
-    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_dnssec_support_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByDnssecSupportTimeSeriesResponse>,
         >,
-        GetDnsQueriesTimeSeriesQuery,
+        DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -327,14 +325,14 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by DNSSEC (DNS Security Extensions) client awareness over time.
     ///
-    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_dnssec_awareness_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByDnssecAwarenessTimeSeriesResponse>,
         >,
-        GetDnsQueriesTimeSeriesQuery,
+        DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -349,14 +347,12 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNSSEC-validated answers by end-to-end security status over time.
     ///
-    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_dnssec_end_to_end_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponse>,
-        >,
-        GetDnsQueriesTimeSeriesQuery,
+        crate::runtime::Json<::std::option::Option<DnsQueriesTimeSeriesResponse>>,
+        DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -371,14 +367,14 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by IP version over time.
     ///
-    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByIpVersionTimeSeriesResponse>,
         >,
-        GetDnsQueriesTimeSeriesQuery,
+        DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -393,14 +389,12 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by matching answers over time.
     ///
-    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_matching_answer_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponse>,
-        >,
-        GetDnsQueriesTimeSeriesQuery,
+        crate::runtime::Json<::std::option::Option<DnsQueriesTimeSeriesResponse>>,
+        DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -419,14 +413,14 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by DNS transport protocol over time.
     ///
-    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_protocol_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByProtocolTimeSeriesResponse>,
         >,
-        GetDnsQueriesTimeSeriesQuery,
+        DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -441,14 +435,12 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by type over time.
     ///
-    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_type_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetDnsQueriesByTypeTimeSeriesResponse>,
-        >,
-        GetDnsQueriesTimeSeriesQuery,
+        crate::runtime::Json<::std::option::Option<DnsTimeSeries>>,
+        DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -465,9 +457,7 @@ impl RadarDnsApi {
     pub fn get_dns_queries_by_response_code_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetDnsQueriesByTypeTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DnsTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -486,14 +476,14 @@ impl RadarDnsApi {
     ///
     /// Retrieves the distribution of DNS queries by minimum answer TTL over time.
     ///
-    /// Query parameters: [`GetDnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_dns_queries_by_response_ttl_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetDnsQueriesByResponseTtlTimeSeriesResponse>,
         >,
-        GetDnsQueriesTimeSeriesQuery,
+        DnsQueriesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -511,9 +501,7 @@ impl RadarDnsApi {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetDnsQueriesByTypeTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<DnsTimeSeries>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -531,13 +519,13 @@ impl RadarDnsApi {
     ///
     /// Retrieves the top autonomous systems by DNS queries made to 1.1.1.1 DNS resolver.
     ///
-    /// Query parameters: [`GetTopAsesByDnsQueriesQuery`], its required ones in `new`.
+    /// Query parameters: [`TopDnsQueriesQuery`], its required ones in `new`.
     pub fn get_top_ases_by_dns_queries(
         &self,
-        query: &GetTopAsesByDnsQueriesQuery,
+        query: &TopDnsQueriesQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopAses>>,
-        GetTopAsesByDnsQueriesQuery,
+        TopDnsQueriesQuery,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -553,13 +541,13 @@ impl RadarDnsApi {
     ///
     /// Retrieves the top locations by DNS queries made to 1.1.1.1 DNS resolver.
     ///
-    /// Query parameters: [`GetTopAsesByDnsQueriesQuery`], its required ones in `new`.
+    /// Query parameters: [`TopDnsQueriesQuery`], its required ones in `new`.
     pub fn get_top_locations_by_dns_queries(
         &self,
-        query: &GetTopAsesByDnsQueriesQuery,
+        query: &TopDnsQueriesQuery,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopAsesByDnsQueriesQuery,
+        TopDnsQueriesQuery,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -944,27 +932,22 @@ impl GetDnsQueriesByProtocolSummaryResponseSummary0 {
 }
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`], [`RadarDnsApi::get_dns_queries_by_response_code_summary`], [`RadarDnsApi::get_dns_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByTypeSummaryResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByTypeSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<GetDnsQueriesByTypeSummaryResponseSummary0>,
+pub struct DnsSummary {
+    pub meta: ::std::option::Option<DnsSummaryMeta>,
+    pub summary_0: ::std::option::Option<DnsSummarySummary0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeSummaryResponse { meta : "meta" => object, summary_0 : "summary_0"
-    => object }
+    DnsSummary { meta : "meta" => object, summary_0 : "summary_0" => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByTypeSummaryResponseMeta {
+pub struct DnsSummaryMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<DnsSummaryMetaConfidenceInfo>,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetDnsQueriesByTypeSummaryResponseMetaDateRange>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<DnsSummaryMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
@@ -973,27 +956,27 @@ pub struct GetDnsQueriesByTypeSummaryResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeSummaryResponseMeta { confidence_info : "confidenceInfo" =>
-    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
-    normalization : "normalization" => string, units : "units" => objects }
+    DnsSummaryMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfo {
+pub struct DnsSummaryMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfoAnnotation>,
+        ::std::vec::Vec<DnsSummaryMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfo { annotations : "annotations" =>
-    objects, level : "level" => integer }
+    DnsSummaryMetaConfidenceInfo { annotations : "annotations" => objects, level :
+    "level" => integer }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfoAnnotation {
+pub struct DnsSummaryMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -1015,15 +998,15 @@ pub struct GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" => string, description : "description" => string, end_date : "endDate"
-    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
-    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string,
-    end_time : "endTime" => string, start_time : "startTime" => string }
+    DnsSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource" => string,
+    description : "description" => string, end_date : "endDate" => string, event_type :
+    "eventType" => string, is_instantaneous : "isInstantaneous" => boolean, linked_url :
+    "linkedUrl" => string, start_date : "startDate" => string, end_time : "endTime" =>
+    string, start_time : "startTime" => string }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`], [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByTypeSummaryResponseMetaDateRange {
+pub struct DnsSummaryMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
@@ -1032,12 +1015,12 @@ pub struct GetDnsQueriesByTypeSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeSummaryResponseMetaDateRange { end_time : "endTime" => string,
-    start_time : "startTime" => string }
+    DnsSummaryMetaDateRange { end_time : "endTime" => string, start_time : "startTime" =>
+    string }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_summary`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetDnsQueriesByTypeSummaryResponseSummary0 {
+pub struct DnsSummarySummary0 {
     /// `A`
     pub a: ::std::option::Option<::std::string::String>,
     /// `AAAA`
@@ -1052,10 +1035,10 @@ pub struct GetDnsQueriesByTypeSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeSummaryResponseSummary0 { a : "A" => string, aaaa : "AAAA" =>
-    string, https : "HTTPS" => string, ns : "NS" => string, ptr : "PTR" => string }
+    DnsSummarySummary0 { a : "A" => string, aaaa : "AAAA" => string, https : "HTTPS" =>
+    string, ns : "NS" => string, ptr : "PTR" => string }
 );
-impl GetDnsQueriesByTypeSummaryResponseSummary0 {
+impl DnsSummarySummary0 {
     /// A value with the required fields set and the others empty.
     pub fn new(
         a: impl ::std::convert::Into<::std::string::String>,
@@ -1245,31 +1228,27 @@ impl DnsQueriesTimeSeriesSerie0 {
 }
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_end_to_end_time_series`], [`RadarDnsApi::get_dns_queries_by_matching_answer_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<
-        GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0,
-    >,
+pub struct DnsQueriesTimeSeriesResponse {
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesResponseMeta>,
+    pub serie_0: ::std::option::Option<DnsQueriesTimeSeriesResponseSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusTimeSeriesResponse { meta : "meta" => object, serie_0 :
-    "serie_0" => object }
+    DnsQueriesTimeSeriesResponse { meta : "meta" => object, serie_0 : "serie_0" => object
+    }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`], [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`], [`RadarDnsApi::get_dns_queries_by_protocol_time_series`], [`RadarDnsApi::get_dns_queries_by_type_time_series`], [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMeta {
+pub struct DnsQueriesTimeSeriesResponseMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfo,
+        DnsQueriesTimeSeriesResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
-    pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetDnsQueriesByTypeSummaryResponseMetaDateRange>,
-    >,
+    pub date_range: ::std::option::Option<::std::vec::Vec<DnsSummaryMetaDateRange>>,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
@@ -1278,30 +1257,28 @@ pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusTimeSeriesResponseMeta { agg_interval : "aggInterval" =>
-    string, confidence_info : "confidenceInfo" => object, date_range : "dateRange" =>
-    objects, last_updated : "lastUpdated" => string, normalization : "normalization" =>
-    string, units : "units" => objects }
+    DnsQueriesTimeSeriesResponseMeta { agg_interval : "aggInterval" => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" => string, normalization : "normalization" => string,
+    units : "units" => objects }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfo {
+pub struct DnsQueriesTimeSeriesResponseMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfoAnnotation,
-        >,
+        ::std::vec::Vec<DnsQueriesTimeSeriesResponseMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfo { annotations :
-    "annotations" => objects, level : "level" => integer }
+    DnsQueriesTimeSeriesResponseMetaConfidenceInfo { annotations : "annotations" =>
+    objects, level : "level" => integer }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfoAnnotation {
+pub struct DnsQueriesTimeSeriesResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -1319,15 +1296,14 @@ pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfoAnnotat
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusTimeSeriesResponseMetaConfidenceInfoAnnotation {
-    data_source : "dataSource" => string, description : "description" => string, end_date
-    : "endDate" => string, event_type : "eventType" => string, is_instantaneous :
-    "isInstantaneous" => boolean, linked_url : "linkedUrl" => string, start_date :
-    "startDate" => string }
+    DnsQueriesTimeSeriesResponseMetaConfidenceInfoAnnotation { data_source : "dataSource"
+    => string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
+pub struct DnsQueriesTimeSeriesResponseSerie0 {
     /// `NEGATIVE`
     pub negative: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `POSITIVE`
@@ -1336,10 +1312,10 @@ pub struct GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 { negative : "NEGATIVE" =>
-    strings, positive : "POSITIVE" => strings }
+    DnsQueriesTimeSeriesResponseSerie0 { negative : "NEGATIVE" => strings, positive :
+    "POSITIVE" => strings }
 );
-impl GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
+impl DnsQueriesTimeSeriesResponseSerie0 {
     /// A value with the required fields set and the others empty.
     pub fn new(
         negative: ::std::vec::Vec<::std::string::String>,
@@ -1355,7 +1331,7 @@ impl GetDnsQueriesByCacheStatusTimeSeriesResponseSerie0 {
 /// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecSupportTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0,
     >,
@@ -1405,7 +1381,7 @@ impl GetDnsQueriesByDnssecSupportTimeSeriesResponseSerie0 {
 /// Used by [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByDnssecAwarenessTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0,
     >,
@@ -1446,7 +1422,7 @@ impl GetDnsQueriesByDnssecAwarenessTimeSeriesResponseSerie0 {
 /// Used by [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByIpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<GetDnsQueriesByIpVersionTimeSeriesResponseSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -1485,7 +1461,7 @@ impl GetDnsQueriesByIpVersionTimeSeriesResponseSerie0 {
 /// Used by [`RadarDnsApi::get_dns_queries_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByProtocolTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<GetDnsQueriesByProtocolTimeSeriesResponseSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -1531,19 +1507,18 @@ impl GetDnsQueriesByProtocolTimeSeriesResponseSerie0 {
 }
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_time_series`], [`RadarDnsApi::get_dns_queries_by_response_code_time_series`], [`RadarDnsApi::get_dns_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByTypeTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetDnsQueriesByTypeTimeSeriesResponseSerie0>,
+pub struct DnsTimeSeries {
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesResponseMeta>,
+    pub serie_0: ::std::option::Option<DnsTimeSeriesSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeTimeSeriesResponse { meta : "meta" => object, serie_0 : "serie_0"
-    => object }
+    DnsTimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByTypeTimeSeriesResponseSerie0 {
+pub struct DnsTimeSeriesSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `A`
     pub a: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1559,14 +1534,14 @@ pub struct GetDnsQueriesByTypeTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByTypeTimeSeriesResponseSerie0 { timestamps : "timestamps" => strings, a
-    : "A" => strings, aaaa : "AAAA" => strings, https : "HTTPS" => strings, ns : "NS" =>
-    strings, ptr : "PTR" => strings }
+    DnsTimeSeriesSerie0 { timestamps : "timestamps" => strings, a : "A" => strings, aaaa
+    : "AAAA" => strings, https : "HTTPS" => strings, ns : "NS" => strings, ptr : "PTR" =>
+    strings }
 );
 /// Used by [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDnsQueriesByResponseTtlTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetDnsQueriesByCacheStatusTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<DnsQueriesTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<
         GetDnsQueriesByResponseTtlTimeSeriesResponseSerie0,
     >,
@@ -1759,7 +1734,7 @@ impl TopLocationsTop0 {
 }
 /// Used by [`RadarDnsApi::get_dns_queries_by_cache_status_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_support_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_summary`], [`RadarDnsApi::get_dns_queries_by_dnssec_end_to_end_summary`], [`RadarDnsApi::get_dns_queries_by_ip_version_summary`], [`RadarDnsApi::get_dns_queries_by_matching_answer_summary`], [`RadarDnsApi::get_dns_queries_by_protocol_summary`], [`RadarDnsApi::get_dns_queries_by_type_summary`], [`RadarDnsApi::get_dns_queries_by_response_ttl_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesByCacheStatusSummaryQuery {
+pub struct DnsQueriesSummaryQuery {
     /// Array of names that will be used to name the series in responses
     pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
@@ -1777,15 +1752,15 @@ pub struct GetDnsQueriesByCacheStatusSummaryQuery {
     /// Filter for ccTLD
     pub tld: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryQueryFormat>,
+    pub format: ::std::option::Option<DnsQueriesSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesByCacheStatusSummaryQuery { name : "name" => strings, date_range :
-    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, asn : "asn" => strings, location : "location" => strings, continent :
-    "continent" => strings, tld : "tld" => strings, format : "format" => choice }
+    DnsQueriesSummaryQuery { name : "name" => strings, date_range : "dateRange" =>
+    strings, date_start : "dateStart" => strings, date_end : "dateEnd" => strings, asn :
+    "asn" => strings, location : "location" => strings, continent : "continent" =>
+    strings, tld : "tld" => strings, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1796,7 +1771,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetDnsQueriesByCacheStatusSummaryQueryFormat {
+pub enum DnsQueriesSummaryQueryFormat {
     /// `JSON`
     Json,
     /// `CSV`
@@ -1804,7 +1779,7 @@ pub enum GetDnsQueriesByCacheStatusSummaryQueryFormat {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetDnsQueriesByCacheStatusSummaryQueryFormat {
+impl DnsQueriesSummaryQueryFormat {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1814,8 +1789,7 @@ impl GetDnsQueriesByCacheStatusSummaryQueryFormat {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for GetDnsQueriesByCacheStatusSummaryQueryFormat {
+impl ::std::convert::From<::std::string::String> for DnsQueriesSummaryQueryFormat {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "JSON" => Self::Json,
@@ -1824,26 +1798,25 @@ for GetDnsQueriesByCacheStatusSummaryQueryFormat {
         }
     }
 }
-crate::runtime::open_enum!(GetDnsQueriesByCacheStatusSummaryQueryFormat);
-impl ::std::convert::From<GetDnsQueriesByCacheStatusSummaryQueryFormat>
-for ::std::string::String {
-    fn from(value: GetDnsQueriesByCacheStatusSummaryQueryFormat) -> Self {
+crate::runtime::open_enum!(DnsQueriesSummaryQueryFormat);
+impl ::std::convert::From<DnsQueriesSummaryQueryFormat> for ::std::string::String {
+    fn from(value: DnsQueriesSummaryQueryFormat) -> Self {
         match value {
-            GetDnsQueriesByCacheStatusSummaryQueryFormat::Other(value) => value,
+            DnsQueriesSummaryQueryFormat::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetDnsQueriesByCacheStatusSummaryQueryFormat {
+impl ::std::fmt::Display for DnsQueriesSummaryQueryFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`RadarDnsApi::get_dns_queries_time_series`], [`RadarDnsApi::get_dns_queries_by_cache_status_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_support_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_awareness_time_series`], [`RadarDnsApi::get_dns_queries_by_dnssec_end_to_end_time_series`], [`RadarDnsApi::get_dns_queries_by_ip_version_time_series`], [`RadarDnsApi::get_dns_queries_by_matching_answer_time_series`], [`RadarDnsApi::get_dns_queries_by_protocol_time_series`], [`RadarDnsApi::get_dns_queries_by_type_time_series`], [`RadarDnsApi::get_dns_queries_by_response_ttl_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetDnsQueriesTimeSeriesQuery {
+pub struct DnsQueriesTimeSeriesQuery {
     /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
-    pub agg_interval: ::std::option::Option<GetDnsQueriesTimeSeriesQueryAggInterval>,
+    pub agg_interval: ::std::option::Option<DnsQueriesTimeSeriesQueryAggInterval>,
     /// Array of names that will be used to name the series in responses
     pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
@@ -1861,13 +1834,13 @@ pub struct GetDnsQueriesTimeSeriesQuery {
     /// Filter for ccTLD
     pub tld: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryQueryFormat>,
+    pub format: ::std::option::Option<DnsQueriesSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDnsQueriesTimeSeriesQuery { agg_interval : "aggInterval" => choice, name : "name"
-    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    DnsQueriesTimeSeriesQuery { agg_interval : "aggInterval" => choice, name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
     strings, continent : "continent" => strings, tld : "tld" => strings, format :
     "format" => choice }
@@ -1881,7 +1854,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetDnsQueriesTimeSeriesQueryAggInterval {
+pub enum DnsQueriesTimeSeriesQueryAggInterval {
     /// `15m`
     N15m,
     /// `1h`
@@ -1893,7 +1866,7 @@ pub enum GetDnsQueriesTimeSeriesQueryAggInterval {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetDnsQueriesTimeSeriesQueryAggInterval {
+impl DnsQueriesTimeSeriesQueryAggInterval {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1906,7 +1879,7 @@ impl GetDnsQueriesTimeSeriesQueryAggInterval {
     }
 }
 impl ::std::convert::From<::std::string::String>
-for GetDnsQueriesTimeSeriesQueryAggInterval {
+for DnsQueriesTimeSeriesQueryAggInterval {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "15m" => Self::N15m,
@@ -1917,24 +1890,24 @@ for GetDnsQueriesTimeSeriesQueryAggInterval {
         }
     }
 }
-crate::runtime::open_enum!(GetDnsQueriesTimeSeriesQueryAggInterval);
-impl ::std::convert::From<GetDnsQueriesTimeSeriesQueryAggInterval>
+crate::runtime::open_enum!(DnsQueriesTimeSeriesQueryAggInterval);
+impl ::std::convert::From<DnsQueriesTimeSeriesQueryAggInterval>
 for ::std::string::String {
-    fn from(value: GetDnsQueriesTimeSeriesQueryAggInterval) -> Self {
+    fn from(value: DnsQueriesTimeSeriesQueryAggInterval) -> Self {
         match value {
-            GetDnsQueriesTimeSeriesQueryAggInterval::Other(value) => value,
+            DnsQueriesTimeSeriesQueryAggInterval::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetDnsQueriesTimeSeriesQueryAggInterval {
+impl ::std::fmt::Display for DnsQueriesTimeSeriesQueryAggInterval {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`RadarDnsApi::get_top_ases_by_dns_queries`], [`RadarDnsApi::get_top_locations_by_dns_queries`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetTopAsesByDnsQueriesQuery {
+pub struct TopDnsQueriesQuery {
     /// Limit the number of objects in the response
     pub limit: ::std::option::Option<i64>,
     /// Array of names that will be used to name the series in responses
@@ -1954,18 +1927,18 @@ pub struct GetTopAsesByDnsQueriesQuery {
     /// Array of comma separated list of continents (alpha-2 continent codes)
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetDnsQueriesByCacheStatusSummaryQueryFormat>,
+    pub format: ::std::option::Option<DnsQueriesSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByDnsQueriesQuery { limit : "limit" => integer, name : "name" => strings,
-    domain : "domain" required => strings, date_range : "dateRange" => strings,
-    date_start : "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" =>
-    strings, location : "location" => strings, continent : "continent" => strings, format
-    : "format" => choice }
+    TopDnsQueriesQuery { limit : "limit" => integer, name : "name" => strings, domain :
+    "domain" required => strings, date_range : "dateRange" => strings, date_start :
+    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
+    location : "location" => strings, continent : "continent" => strings, format :
+    "format" => choice }
 );
-impl GetTopAsesByDnsQueriesQuery {
+impl TopDnsQueriesQuery {
     /// A value with the required fields set and the others empty.
     pub fn new(domain: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
@@ -1983,6 +1956,6 @@ impl GetTopAsesByDnsQueriesQuery {
         }
     }
 }
-impl crate::runtime::TypedQuery for GetDnsQueriesByCacheStatusSummaryQuery {}
-impl crate::runtime::TypedQuery for GetDnsQueriesTimeSeriesQuery {}
-impl crate::runtime::TypedQuery for GetTopAsesByDnsQueriesQuery {}
+impl crate::runtime::TypedQuery for DnsQueriesSummaryQuery {}
+impl crate::runtime::TypedQuery for DnsQueriesTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for TopDnsQueriesQuery {}

@@ -39,9 +39,7 @@ impl RadarEmailRoutingApi {
     pub fn get_email_arc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationSummary>>,
         GetEmailArcValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
@@ -61,9 +59,7 @@ impl RadarEmailRoutingApi {
     pub fn get_email_dkim_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationSummary>>,
         GetEmailDkimValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
@@ -83,9 +79,7 @@ impl RadarEmailRoutingApi {
     pub fn get_email_dmarc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationSummary>>,
         GetEmailDmarcValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
@@ -145,9 +139,7 @@ impl RadarEmailRoutingApi {
     pub fn get_email_spf_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationSummary>>,
         GetEmailSpfValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
@@ -188,9 +180,7 @@ impl RadarEmailRoutingApi {
     pub fn get_email_arc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationTimeSeries>>,
         GetEmailArcValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
@@ -214,9 +204,7 @@ impl RadarEmailRoutingApi {
     pub fn get_email_dkim_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationTimeSeries>>,
         GetEmailDkimValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
@@ -240,9 +228,7 @@ impl RadarEmailRoutingApi {
     pub fn get_email_dmarc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationTimeSeries>>,
         GetEmailDmarcValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
@@ -314,9 +300,7 @@ impl RadarEmailRoutingApi {
     pub fn get_email_spf_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationTimeSeries>>,
         GetEmailSpfValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
@@ -354,42 +338,37 @@ impl RadarEmailRoutingApi {
 }
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_dkim_validation_summary`], [`RadarEmailRoutingApi::get_email_dmarc_validation_summary`], [`RadarEmailRoutingApi::get_email_spf_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponse {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<GetEmailArcValidationSummaryResponseSummary0>,
+pub struct EmailValidationSummary {
+    pub meta: ::std::option::Option<EmailValidationSummaryMeta>,
+    pub summary_0: ::std::option::Option<EmailValidationSummarySummary0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponse { meta : "meta" => object, summary_0 :
-    "summary_0" => object }
+    EmailValidationSummary { meta : "meta" => object, summary_0 : "summary_0" => object }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_encryption_status_summary`], [`RadarEmailRoutingApi::get_email_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetEmailArcValidationSummaryResponseMeta {
+pub struct EmailValidationSummaryMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetEmailArcValidationSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<EmailValidationSummaryMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
+        ::std::vec::Vec<EmailValidationSummaryMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<EmailValidationSummaryMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMeta { confidence_info : "confidenceInfo" =>
-    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
-    normalization : "normalization" => string, units : "units" => objects }
+    EmailValidationSummaryMeta { confidence_info : "confidenceInfo" => object, date_range
+    : "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
-impl GetEmailArcValidationSummaryResponseMeta {
+impl EmailValidationSummaryMeta {
     /// A value with the required fields set and the others empty.
     pub fn new(
         last_updated: impl ::std::convert::Into<::std::string::String>,
@@ -411,21 +390,21 @@ impl GetEmailArcValidationSummaryResponseMeta {
 }
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfo {
+pub struct EmailValidationSummaryMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation>,
+        ::std::vec::Vec<EmailValidationSummaryMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaConfidenceInfo { annotations : "annotations"
-    => objects, level : "level" => integer }
+    EmailValidationSummaryMetaConfidenceInfo { annotations : "annotations" => objects,
+    level : "level" => integer }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
+pub struct EmailValidationSummaryMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -447,13 +426,13 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" => string, description : "description" => string, end_date : "endDate"
-    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
-    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string,
-    end_time : "endTime" => string, start_time : "startTime" => string }
+    EmailValidationSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string, end_time :
+    "endTime" => string, start_time : "startTime" => string }
 );
-impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
+impl EmailValidationSummaryMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
     pub fn new(
         data_source: impl ::std::convert::Into<::std::string::String>,
@@ -483,7 +462,7 @@ impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
 }
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
+pub struct EmailValidationSummaryMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
@@ -492,10 +471,10 @@ pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime" => string,
-    start_time : "startTime" => string }
+    EmailValidationSummaryMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
-impl GetEmailArcValidationSummaryResponseMetaDateRange {
+impl EmailValidationSummaryMetaDateRange {
     /// A value with the required fields set and the others empty.
     pub fn new(
         end_time: impl ::std::convert::Into<::std::string::String>,
@@ -512,19 +491,18 @@ impl GetEmailArcValidationSummaryResponseMetaDateRange {
 }
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`], [`RadarEmailRoutingApi::get_email_routing_summary_by_dimension`], [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaUnit {
+pub struct EmailValidationSummaryMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaUnit { name : "name" => string, value :
-    "value" => string }
+    EmailValidationSummaryMetaUnit { name : "name" => string, value : "value" => string }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetEmailArcValidationSummaryResponseSummary0 {
+pub struct EmailValidationSummarySummary0 {
     /// `FAIL`
     pub fail: ::std::option::Option<::std::string::String>,
     /// `NONE`
@@ -535,10 +513,10 @@ pub struct GetEmailArcValidationSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL" => string, none : "NONE"
-    => string, pass : "PASS" => string }
+    EmailValidationSummarySummary0 { fail : "FAIL" => string, none : "NONE" => string,
+    pass : "PASS" => string }
 );
-impl GetEmailArcValidationSummaryResponseSummary0 {
+impl EmailValidationSummarySummary0 {
     /// A value with the required fields set and the others empty.
     pub fn new(
         fail: impl ::std::convert::Into<::std::string::String>,
@@ -556,7 +534,7 @@ impl GetEmailArcValidationSummaryResponseSummary0 {
 /// Used by [`RadarEmailRoutingApi::get_email_encryption_status_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailEncryptionStatusSummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationSummaryMeta>,
     pub summary_0: ::std::option::Option<EmailEncryptionStatusSummarySummary0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -599,7 +577,7 @@ impl EmailEncryptionStatusSummarySummary0 {
 /// Used by [`RadarEmailRoutingApi::get_email_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailIpVersionSummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationSummaryMeta>,
     pub summary_0: ::std::option::Option<EmailIpVersionSummarySummary0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -658,9 +636,7 @@ pub struct EmailRoutingSummaryMeta {
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<EmailValidationSummaryMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -724,19 +700,18 @@ crate::runtime::object!(
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`], [`RadarEmailRoutingApi::get_email_dkim_validation_time_series`], [`RadarEmailRoutingApi::get_email_dmarc_validation_time_series`], [`RadarEmailRoutingApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseSerie0>,
+pub struct EmailValidationTimeSeries {
+    pub meta: ::std::option::Option<EmailValidationTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<EmailValidationTimeSeriesSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponse { meta : "meta" => object, serie_0 :
-    "serie_0" => object }
+    EmailValidationTimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`], [`RadarEmailRoutingApi::get_email_encryption_status_time_series`], [`RadarEmailRoutingApi::get_email_ip_version_time_series`], [`RadarEmailRoutingApi::get_email_routing_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationTimeSeriesResponseMeta {
+pub struct EmailValidationTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
@@ -748,21 +723,19 @@ pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<EmailValidationSummaryMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponseMeta { agg_interval : "aggInterval" => string,
+    EmailValidationTimeSeriesMeta { agg_interval : "aggInterval" => string,
     confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
     last_updated : "lastUpdated" => string, normalization : "normalization" => string,
     units : "units" => objects }
 );
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
+pub struct EmailValidationTimeSeriesSerie0 {
     /// `FAIL`
     pub fail: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `NONE`
@@ -773,10 +746,10 @@ pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL" => strings, none :
-    "NONE" => strings, pass : "PASS" => strings }
+    EmailValidationTimeSeriesSerie0 { fail : "FAIL" => strings, none : "NONE" => strings,
+    pass : "PASS" => strings }
 );
-impl GetEmailArcValidationTimeSeriesResponseSerie0 {
+impl EmailValidationTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
     pub fn new(
         fail: ::std::vec::Vec<::std::string::String>,
@@ -794,7 +767,7 @@ impl GetEmailArcValidationTimeSeriesResponseSerie0 {
 /// Used by [`RadarEmailRoutingApi::get_email_encryption_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailEncryptionStatusTimeSeries {
-    pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<EmailEncryptionStatusTimeSeriesSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -833,7 +806,7 @@ impl EmailEncryptionStatusTimeSeriesSerie0 {
 /// Used by [`RadarEmailRoutingApi::get_email_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailIpVersionTimeSeries {
-    pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<EmailIpVersionTimeSeriesSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -870,7 +843,7 @@ impl EmailIpVersionTimeSeriesSerie0 {
 /// Used by [`RadarEmailRoutingApi::get_email_routing_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailRoutingTimeSeriesGrouped {
-    pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<EmailRoutingTimeSeriesGroupedSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,

@@ -39,9 +39,7 @@ impl RadarEmailSecurityApi {
     pub fn get_email_arc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationSummary>>,
         GetEmailArcValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
@@ -61,9 +59,7 @@ impl RadarEmailSecurityApi {
     pub fn get_email_dkim_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationSummary>>,
         GetEmailDkimValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
@@ -83,9 +79,7 @@ impl RadarEmailSecurityApi {
     pub fn get_email_dmarc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationSummary>>,
         GetEmailDmarcValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
@@ -101,12 +95,12 @@ impl RadarEmailSecurityApi {
     ///
     /// Retrieves the distribution of emails by malicious classification.
     ///
-    /// Query parameters: [`GetEmailMaliciousClassificationSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`EmailSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_malicious_classification_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailMaliciousClassificationSummary>>,
-        GetEmailMaliciousClassificationSummaryQuery,
+        EmailSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -121,12 +115,12 @@ impl RadarEmailSecurityApi {
     ///
     /// Retrieves the proportion of emails by spam classification (spam vs. non-spam).
     ///
-    /// Query parameters: [`GetEmailMaliciousClassificationSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`EmailSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_spam_classification_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailSpamClassificationSummary>>,
-        GetEmailMaliciousClassificationSummaryQuery,
+        EmailSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -145,9 +139,7 @@ impl RadarEmailSecurityApi {
     pub fn get_email_spf_validation_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationSummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationSummary>>,
         GetEmailSpfValidationSummaryQuery,
     > {
         crate::runtime::Request::new(
@@ -163,12 +155,12 @@ impl RadarEmailSecurityApi {
     ///
     /// Retrieves the proportion of emails by spoof classification (spoof vs. non-spoof).
     ///
-    /// Query parameters: [`GetEmailMaliciousClassificationSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`EmailSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_spoof_classification_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailSpoofClassificationSummary>>,
-        GetEmailMaliciousClassificationSummaryQuery,
+        EmailSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -183,12 +175,12 @@ impl RadarEmailSecurityApi {
     ///
     /// Retrieves the distribution of emails by threat categories.
     ///
-    /// Query parameters: [`GetEmailMaliciousClassificationSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`EmailSummaryQuery`], passed with `.query(&…)`.
     pub fn get_email_threat_category_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailThreatCategorySummary>>,
-        GetEmailMaliciousClassificationSummaryQuery,
+        EmailSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -252,9 +244,7 @@ impl RadarEmailSecurityApi {
     pub fn get_email_arc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationTimeSeries>>,
         GetEmailArcValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
@@ -278,9 +268,7 @@ impl RadarEmailSecurityApi {
     pub fn get_email_dkim_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationTimeSeries>>,
         GetEmailDkimValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
@@ -304,9 +292,7 @@ impl RadarEmailSecurityApi {
     pub fn get_email_dmarc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationTimeSeries>>,
         GetEmailDmarcValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
@@ -326,14 +312,14 @@ impl RadarEmailSecurityApi {
     ///
     /// Retrieves the distribution of emails by malicious classification over time.
     ///
-    /// Query parameters: [`GetEmailMaliciousClassificationTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`EmailTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_malicious_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<EmailMaliciousClassificationTimeSeries>,
         >,
-        GetEmailMaliciousClassificationTimeSeriesQuery,
+        EmailTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -352,12 +338,12 @@ impl RadarEmailSecurityApi {
     ///
     /// Retrieves the distribution of emails by spam classification (spam vs. non-spam) over time.
     ///
-    /// Query parameters: [`GetEmailMaliciousClassificationTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`EmailTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_spam_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailSpamClassificationTimeSeries>>,
-        GetEmailMaliciousClassificationTimeSeriesQuery,
+        EmailTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -380,9 +366,7 @@ impl RadarEmailSecurityApi {
     pub fn get_email_spf_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetEmailArcValidationTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<EmailValidationTimeSeries>>,
         GetEmailSpfValidationTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
@@ -402,12 +386,12 @@ impl RadarEmailSecurityApi {
     ///
     /// Retrieves the distribution of emails by spoof classification (spoof vs. non-spoof) over time.
     ///
-    /// Query parameters: [`GetEmailMaliciousClassificationTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`EmailTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_spoof_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailSpoofClassificationTimeSeries>>,
-        GetEmailMaliciousClassificationTimeSeriesQuery,
+        EmailTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -426,12 +410,12 @@ impl RadarEmailSecurityApi {
     ///
     /// Retrieves the distribution of emails by threat category over time.
     ///
-    /// Query parameters: [`GetEmailMaliciousClassificationTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`EmailTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_email_threat_category_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<EmailThreatCategoryTimeSeries>>,
-        GetEmailMaliciousClassificationTimeSeriesQuery,
+        EmailTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -497,12 +481,12 @@ impl RadarEmailSecurityApi {
     ///
     /// Retrieves the top TLDs by number of email messages.
     ///
-    /// Query parameters: [`GetTopTldsByEmailMessageVolumeQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopTldsEmailQuery`], passed with `.query(&…)`.
     pub fn get_top_tlds_by_email_message_volume(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopTlds>>,
-        GetTopTldsByEmailMessageVolumeQuery,
+        TopTldsEmailQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -517,13 +501,13 @@ impl RadarEmailSecurityApi {
     ///
     /// Retrieves the top TLDs by emails classified as malicious or not.
     ///
-    /// Query parameters: [`GetTopTldsByEmailMessageVolumeQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopTldsEmailQuery`], passed with `.query(&…)`.
     pub fn get_top_tlds_by_email_malicious_classification(
         &self,
         malicious: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopTlds>>,
-        GetTopTldsByEmailMessageVolumeQuery,
+        TopTldsEmailQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -543,13 +527,13 @@ impl RadarEmailSecurityApi {
     ///
     /// Retrieves the top TLDs by emails classified as spam or not.
     ///
-    /// Query parameters: [`GetTopTldsByEmailMessageVolumeQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopTldsEmailQuery`], passed with `.query(&…)`.
     pub fn get_top_tlds_by_email_spam_classification(
         &self,
         spam: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopTlds>>,
-        GetTopTldsByEmailMessageVolumeQuery,
+        TopTldsEmailQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -567,13 +551,13 @@ impl RadarEmailSecurityApi {
     ///
     /// Retrieves the top TLDs by emails classified as spoof or not.
     ///
-    /// Query parameters: [`GetTopTldsByEmailMessageVolumeQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopTldsEmailQuery`], passed with `.query(&…)`.
     pub fn get_top_tlds_by_email_spoof_classification(
         &self,
         spoof: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopTlds>>,
-        GetTopTldsByEmailMessageVolumeQuery,
+        TopTldsEmailQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -588,42 +572,37 @@ impl RadarEmailSecurityApi {
 }
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_dkim_validation_summary`], [`RadarEmailSecurityApi::get_email_dmarc_validation_summary`], [`RadarEmailSecurityApi::get_email_spf_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponse {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
-    pub summary_0: ::std::option::Option<GetEmailArcValidationSummaryResponseSummary0>,
+pub struct EmailValidationSummary {
+    pub meta: ::std::option::Option<EmailValidationSummaryMeta>,
+    pub summary_0: ::std::option::Option<EmailValidationSummarySummary0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponse { meta : "meta" => object, summary_0 :
-    "summary_0" => object }
+    EmailValidationSummary { meta : "meta" => object, summary_0 : "summary_0" => object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_malicious_classification_summary`], [`RadarEmailSecurityApi::get_email_spam_classification_summary`], [`RadarEmailSecurityApi::get_email_spoof_classification_summary`], [`RadarEmailSecurityApi::get_email_threat_category_summary`], [`RadarEmailSecurityApi::get_email_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetEmailArcValidationSummaryResponseMeta {
+pub struct EmailValidationSummaryMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetEmailArcValidationSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<EmailValidationSummaryMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
+        ::std::vec::Vec<EmailValidationSummaryMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<EmailValidationSummaryMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMeta { confidence_info : "confidenceInfo" =>
-    object, date_range : "dateRange" => objects, last_updated : "lastUpdated" => string,
-    normalization : "normalization" => string, units : "units" => objects }
+    EmailValidationSummaryMeta { confidence_info : "confidenceInfo" => object, date_range
+    : "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
-impl GetEmailArcValidationSummaryResponseMeta {
+impl EmailValidationSummaryMeta {
     /// A value with the required fields set and the others empty.
     pub fn new(
         last_updated: impl ::std::convert::Into<::std::string::String>,
@@ -645,21 +624,21 @@ impl GetEmailArcValidationSummaryResponseMeta {
 }
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfo {
+pub struct EmailValidationSummaryMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation>,
+        ::std::vec::Vec<EmailValidationSummaryMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaConfidenceInfo { annotations : "annotations"
-    => objects, level : "level" => integer }
+    EmailValidationSummaryMetaConfidenceInfo { annotations : "annotations" => objects,
+    level : "level" => integer }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
+pub struct EmailValidationSummaryMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -681,13 +660,13 @@ pub struct GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation { data_source :
-    "dataSource" => string, description : "description" => string, end_date : "endDate"
-    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
-    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string,
-    end_time : "endTime" => string, start_time : "startTime" => string }
+    EmailValidationSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string, end_time :
+    "endTime" => string, start_time : "startTime" => string }
 );
-impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
+impl EmailValidationSummaryMetaConfidenceInfoAnnotation {
     /// A value with the required fields set and the others empty.
     pub fn new(
         data_source: impl ::std::convert::Into<::std::string::String>,
@@ -717,7 +696,7 @@ impl GetEmailArcValidationSummaryResponseMetaConfidenceInfoAnnotation {
 }
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
+pub struct EmailValidationSummaryMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
@@ -726,10 +705,10 @@ pub struct GetEmailArcValidationSummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaDateRange { end_time : "endTime" => string,
-    start_time : "startTime" => string }
+    EmailValidationSummaryMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
-impl GetEmailArcValidationSummaryResponseMetaDateRange {
+impl EmailValidationSummaryMetaDateRange {
     /// A value with the required fields set and the others empty.
     pub fn new(
         end_time: impl ::std::convert::Into<::std::string::String>,
@@ -746,19 +725,18 @@ impl GetEmailArcValidationSummaryResponseMetaDateRange {
 }
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`], [`RadarEmailSecurityApi::get_email_security_summary_by_dimension`], [`RadarEmailSecurityApi::get_email_arc_validation_time_series`], [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationSummaryResponseMetaUnit {
+pub struct EmailValidationSummaryMetaUnit {
     pub name: ::std::option::Option<::std::string::String>,
     pub value: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseMetaUnit { name : "name" => string, value :
-    "value" => string }
+    EmailValidationSummaryMetaUnit { name : "name" => string, value : "value" => string }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_summary`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetEmailArcValidationSummaryResponseSummary0 {
+pub struct EmailValidationSummarySummary0 {
     /// `FAIL`
     pub fail: ::std::option::Option<::std::string::String>,
     /// `NONE`
@@ -769,10 +747,10 @@ pub struct GetEmailArcValidationSummaryResponseSummary0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationSummaryResponseSummary0 { fail : "FAIL" => string, none : "NONE"
-    => string, pass : "PASS" => string }
+    EmailValidationSummarySummary0 { fail : "FAIL" => string, none : "NONE" => string,
+    pass : "PASS" => string }
 );
-impl GetEmailArcValidationSummaryResponseSummary0 {
+impl EmailValidationSummarySummary0 {
     /// A value with the required fields set and the others empty.
     pub fn new(
         fail: impl ::std::convert::Into<::std::string::String>,
@@ -790,7 +768,7 @@ impl GetEmailArcValidationSummaryResponseSummary0 {
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailMaliciousClassificationSummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationSummaryMeta>,
     pub summary_0: ::std::option::Option<EmailMaliciousClassificationSummarySummary0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -833,7 +811,7 @@ impl EmailMaliciousClassificationSummarySummary0 {
 /// Used by [`RadarEmailSecurityApi::get_email_spam_classification_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSpamClassificationSummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationSummaryMeta>,
     pub summary_0: ::std::option::Option<EmailSpamClassificationSummarySummary0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -872,7 +850,7 @@ impl EmailSpamClassificationSummarySummary0 {
 /// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSpoofClassificationSummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationSummaryMeta>,
     pub summary_0: ::std::option::Option<EmailSpoofClassificationSummarySummary0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -913,7 +891,7 @@ impl EmailSpoofClassificationSummarySummary0 {
 /// Used by [`RadarEmailSecurityApi::get_email_threat_category_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailThreatCategorySummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationSummaryMeta>,
     pub summary_0: ::std::option::Option<EmailThreatCategorySummarySummary0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -967,7 +945,7 @@ impl EmailThreatCategorySummarySummary0 {
 /// Used by [`RadarEmailSecurityApi::get_email_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailTlsVersionSummary {
-    pub meta: ::std::option::Option<GetEmailArcValidationSummaryResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationSummaryMeta>,
     pub summary_0: ::std::option::Option<EmailTlsVersionSummarySummary0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -1035,9 +1013,7 @@ pub struct EmailSecuritySummaryMeta {
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<EmailValidationSummaryMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -1101,19 +1077,18 @@ crate::runtime::object!(
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`], [`RadarEmailSecurityApi::get_email_dkim_validation_time_series`], [`RadarEmailSecurityApi::get_email_dmarc_validation_time_series`], [`RadarEmailSecurityApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseSerie0>,
+pub struct EmailValidationTimeSeries {
+    pub meta: ::std::option::Option<EmailValidationTimeSeriesMeta>,
+    pub serie_0: ::std::option::Option<EmailValidationTimeSeriesSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponse { meta : "meta" => object, serie_0 :
-    "serie_0" => object }
+    EmailValidationTimeSeries { meta : "meta" => object, serie_0 : "serie_0" => object }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`], [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`], [`RadarEmailSecurityApi::get_email_spam_classification_time_series`], [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`], [`RadarEmailSecurityApi::get_email_threat_category_time_series`], [`RadarEmailSecurityApi::get_email_tls_version_time_series`], [`RadarEmailSecurityApi::get_email_security_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailArcValidationTimeSeriesResponseMeta {
+pub struct EmailValidationTimeSeriesMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
@@ -1125,21 +1100,19 @@ pub struct GetEmailArcValidationTimeSeriesResponseMeta {
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<EmailValidationSummaryMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponseMeta { agg_interval : "aggInterval" => string,
+    EmailValidationTimeSeriesMeta { agg_interval : "aggInterval" => string,
     confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
     last_updated : "lastUpdated" => string, normalization : "normalization" => string,
     units : "units" => objects }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
+pub struct EmailValidationTimeSeriesSerie0 {
     /// `FAIL`
     pub fail: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `NONE`
@@ -1150,10 +1123,10 @@ pub struct GetEmailArcValidationTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailArcValidationTimeSeriesResponseSerie0 { fail : "FAIL" => strings, none :
-    "NONE" => strings, pass : "PASS" => strings }
+    EmailValidationTimeSeriesSerie0 { fail : "FAIL" => strings, none : "NONE" => strings,
+    pass : "PASS" => strings }
 );
-impl GetEmailArcValidationTimeSeriesResponseSerie0 {
+impl EmailValidationTimeSeriesSerie0 {
     /// A value with the required fields set and the others empty.
     pub fn new(
         fail: ::std::vec::Vec<::std::string::String>,
@@ -1171,7 +1144,7 @@ impl GetEmailArcValidationTimeSeriesResponseSerie0 {
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailMaliciousClassificationTimeSeries {
-    pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<EmailMaliciousClassificationTimeSeriesSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -1210,7 +1183,7 @@ impl EmailMaliciousClassificationTimeSeriesSerie0 {
 /// Used by [`RadarEmailSecurityApi::get_email_spam_classification_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSpamClassificationTimeSeries {
-    pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<EmailSpamClassificationTimeSeriesSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -1249,7 +1222,7 @@ impl EmailSpamClassificationTimeSeriesSerie0 {
 /// Used by [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSpoofClassificationTimeSeries {
-    pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<EmailSpoofClassificationTimeSeriesSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -1288,7 +1261,7 @@ impl EmailSpoofClassificationTimeSeriesSerie0 {
 /// Used by [`RadarEmailSecurityApi::get_email_threat_category_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailThreatCategoryTimeSeries {
-    pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<EmailThreatCategoryTimeSeriesSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -1342,7 +1315,7 @@ impl EmailThreatCategoryTimeSeriesSerie0 {
 /// Used by [`RadarEmailSecurityApi::get_email_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailTlsVersionTimeSeries {
-    pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<EmailTlsVersionTimeSeriesSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -1388,7 +1361,7 @@ impl EmailTlsVersionTimeSeriesSerie0 {
 /// Used by [`RadarEmailSecurityApi::get_email_security_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSecurityTimeSeriesGrouped {
-    pub meta: ::std::option::Option<GetEmailArcValidationTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<EmailValidationTimeSeriesMeta>,
     pub serie_0: ::std::option::Option<EmailSecurityTimeSeriesGroupedSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -1420,19 +1393,15 @@ crate::runtime::object!(TopTlds { meta : "meta" => object, top_0 : "top_0" => ob
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopTldsMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetEmailArcValidationSummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<EmailValidationSummaryMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaDateRange>,
+        ::std::vec::Vec<EmailValidationSummaryMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
     pub normalization: ::std::option::Option<::std::string::String>,
-    pub units: ::std::option::Option<
-        ::std::vec::Vec<GetEmailArcValidationSummaryResponseMetaUnit>,
-    >,
+    pub units: ::std::option::Option<::std::vec::Vec<EmailValidationSummaryMetaUnit>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -1764,7 +1733,7 @@ crate::runtime::object!(
 );
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_summary`], [`RadarEmailSecurityApi::get_email_spam_classification_summary`], [`RadarEmailSecurityApi::get_email_spoof_classification_summary`], [`RadarEmailSecurityApi::get_email_threat_category_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailMaliciousClassificationSummaryQuery {
+pub struct EmailSummaryQuery {
     /// Array of names that will be used to name the series in responses
     pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
@@ -1799,11 +1768,10 @@ pub struct GetEmailMaliciousClassificationSummaryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailMaliciousClassificationSummaryQuery { name : "name" => strings, date_range :
-    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, arc : "arc" => choices, dkim : "dkim" => choices, dmarc : "dmarc" =>
-    choices, spf : "spf" => choices, tls_version : "tlsVersion" => choices, format :
-    "format" => choice }
+    EmailSummaryQuery { name : "name" => strings, date_range : "dateRange" => strings,
+    date_start : "dateStart" => strings, date_end : "dateEnd" => strings, arc : "arc" =>
+    choices, dkim : "dkim" => choices, dmarc : "dmarc" => choices, spf : "spf" =>
+    choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_spf_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2072,7 +2040,7 @@ crate::runtime::object!(
 );
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`], [`RadarEmailSecurityApi::get_email_spam_classification_time_series`], [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`], [`RadarEmailSecurityApi::get_email_threat_category_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetEmailMaliciousClassificationTimeSeriesQuery {
+pub struct EmailTimeSeriesQuery {
     /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
     pub agg_interval: ::std::option::Option<
         GetEmailArcValidationTimeSeriesQueryAggInterval,
@@ -2111,11 +2079,11 @@ pub struct GetEmailMaliciousClassificationTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetEmailMaliciousClassificationTimeSeriesQuery { agg_interval : "aggInterval" =>
-    choice, name : "name" => strings, date_range : "dateRange" => strings, date_start :
-    "dateStart" => strings, date_end : "dateEnd" => strings, arc : "arc" => choices, dkim
-    : "dkim" => choices, dmarc : "dmarc" => choices, spf : "spf" => choices, tls_version
-    : "tlsVersion" => choices, format : "format" => choice }
+    EmailTimeSeriesQuery { agg_interval : "aggInterval" => choice, name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, arc : "arc" => choices, dkim : "dkim" => choices,
+    dmarc : "dmarc" => choices, spf : "spf" => choices, tls_version : "tlsVersion" =>
+    choices, format : "format" => choice }
 );
 /// Used by [`RadarEmailSecurityApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2205,7 +2173,7 @@ crate::runtime::object!(
 );
 /// Used by [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`], [`RadarEmailSecurityApi::get_top_tlds_by_email_malicious_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spam_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spoof_classification`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopTldsByEmailMessageVolumeQuery {
+pub struct TopTldsEmailQuery {
     /// Limit the number of objects in the response
     pub limit: ::std::option::Option<i64>,
     /// Array of names that will be used to name the series in responses
@@ -2237,20 +2205,18 @@ pub struct GetTopTldsByEmailMessageVolumeQuery {
         ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
     >,
     /// `tldCategory`: Filter for TLDs by category
-    pub tld_category: ::std::option::Option<
-        GetTopTldsByEmailMessageVolumeQueryTldCategory,
-    >,
+    pub tld_category: ::std::option::Option<TopTldsEmailQueryTldCategory>,
     /// Format results are returned in
     pub format: ::std::option::Option<GetEmailArcValidationSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopTldsByEmailMessageVolumeQuery { limit : "limit" => integer, name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, arc : "arc" => choices, dkim : "dkim" => choices,
-    dmarc : "dmarc" => choices, spf : "spf" => choices, tls_version : "tlsVersion" =>
-    choices, tld_category : "tldCategory" => choice, format : "format" => choice }
+    TopTldsEmailQuery { limit : "limit" => integer, name : "name" => strings, date_range
+    : "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd"
+    => strings, arc : "arc" => choices, dkim : "dkim" => choices, dmarc : "dmarc" =>
+    choices, spf : "spf" => choices, tls_version : "tlsVersion" => choices, tld_category
+    : "tldCategory" => choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2261,7 +2227,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetTopTldsByEmailMessageVolumeQueryTldCategory {
+pub enum TopTldsEmailQueryTldCategory {
     /// `CLASSIC`
     Classic,
     /// `COUNTRY`
@@ -2269,7 +2235,7 @@ pub enum GetTopTldsByEmailMessageVolumeQueryTldCategory {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetTopTldsByEmailMessageVolumeQueryTldCategory {
+impl TopTldsEmailQueryTldCategory {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2279,8 +2245,7 @@ impl GetTopTldsByEmailMessageVolumeQueryTldCategory {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for GetTopTldsByEmailMessageVolumeQueryTldCategory {
+impl ::std::convert::From<::std::string::String> for TopTldsEmailQueryTldCategory {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "CLASSIC" => Self::Classic,
@@ -2289,31 +2254,30 @@ for GetTopTldsByEmailMessageVolumeQueryTldCategory {
         }
     }
 }
-crate::runtime::open_enum!(GetTopTldsByEmailMessageVolumeQueryTldCategory);
-impl ::std::convert::From<GetTopTldsByEmailMessageVolumeQueryTldCategory>
-for ::std::string::String {
-    fn from(value: GetTopTldsByEmailMessageVolumeQueryTldCategory) -> Self {
+crate::runtime::open_enum!(TopTldsEmailQueryTldCategory);
+impl ::std::convert::From<TopTldsEmailQueryTldCategory> for ::std::string::String {
+    fn from(value: TopTldsEmailQueryTldCategory) -> Self {
         match value {
-            GetTopTldsByEmailMessageVolumeQueryTldCategory::Other(value) => value,
+            TopTldsEmailQueryTldCategory::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetTopTldsByEmailMessageVolumeQueryTldCategory {
+impl ::std::fmt::Display for TopTldsEmailQueryTldCategory {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+impl crate::runtime::TypedQuery for EmailSummaryQuery {}
+impl crate::runtime::TypedQuery for EmailTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetEmailArcValidationSummaryQuery {}
 impl crate::runtime::TypedQuery for GetEmailArcValidationTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetEmailDkimValidationSummaryQuery {}
 impl crate::runtime::TypedQuery for GetEmailDkimValidationTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetEmailDmarcValidationSummaryQuery {}
 impl crate::runtime::TypedQuery for GetEmailDmarcValidationTimeSeriesQuery {}
-impl crate::runtime::TypedQuery for GetEmailMaliciousClassificationSummaryQuery {}
-impl crate::runtime::TypedQuery for GetEmailMaliciousClassificationTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetEmailSpfValidationSummaryQuery {}
 impl crate::runtime::TypedQuery for GetEmailSpfValidationTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetEmailTlsVersionSummaryQuery {}
 impl crate::runtime::TypedQuery for GetEmailTlsVersionTimeSeriesQuery {}
-impl crate::runtime::TypedQuery for GetTopTldsByEmailMessageVolumeQuery {}
+impl crate::runtime::TypedQuery for TopTldsEmailQuery {}

@@ -292,12 +292,12 @@ impl RadarHttpApi {
     ///
     /// Retrieves the distribution of HTTP requests by user agent family over time.
     ///
-    /// Query parameters: [`GetHttpRequestsByUserAgentFamilyTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`HttpRequestsTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_http_requests_by_user_agent_family_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<HttpRequests>>,
-        GetHttpRequestsByUserAgentFamilyTimeSeriesQuery,
+        HttpRequestsTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -432,14 +432,14 @@ impl RadarHttpApi {
     ///
     /// Retrieves the distribution of HTTP requests by post-quantum support over time.
     ///
-    /// Query parameters: [`GetHttpRequestsByUserAgentFamilyTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`HttpRequestsTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_http_requests_by_post_quantum_support_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetHttpRequestsByPostQuantumSupportTimeSeriesResponse>,
         >,
-        GetHttpRequestsByUserAgentFamilyTimeSeriesQuery,
+        HttpRequestsTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -501,12 +501,12 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top autonomous systems by HTTP requests.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopAses>>,
-        GetTopAsesByHttpRequestsQuery,
+        TopHttpRequestsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -521,13 +521,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested bot class.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForBotClassQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsBotClassQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_http_requests_for_bot_class(
         &self,
         bot_class: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopAses>>,
-        GetTopAsesByHttpRequestsForBotClassQuery,
+        TopHttpRequestsBotClassQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -545,13 +545,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested browser family.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForBrowserFamilyQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsBrowserFamilyQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_http_requests_for_browser_family(
         &self,
         browser_family: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopAses>>,
-        GetTopAsesByHttpRequestsForBrowserFamilyQuery,
+        TopHttpRequestsBrowserFamilyQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -569,13 +569,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested device type.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForDeviceTypeQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsDeviceTypeQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_http_requests_for_device_type(
         &self,
         device_type: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopAses>>,
-        GetTopAsesByHttpRequestsForDeviceTypeQuery,
+        TopHttpRequestsDeviceTypeQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -593,13 +593,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested HTTP protocol.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForHttpProtocolQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsHttpQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_http_requests_for_http_protocol(
         &self,
         http_protocol: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopAses>>,
-        GetTopAsesByHttpRequestsForHttpProtocolQuery,
+        TopHttpRequestsHttpQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -617,13 +617,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested HTTP version.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForHttpProtocolQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsHttpQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_http_requests_for_http_version(
         &self,
         http_version: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopAses>>,
-        GetTopAsesByHttpRequestsForHttpProtocolQuery,
+        TopHttpRequestsHttpQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -641,13 +641,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested IP version.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForIpVersionQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsIpVersionQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_http_requests_for_ip_version(
         &self,
         ip_version: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopAses>>,
-        GetTopAsesByHttpRequestsForIpVersionQuery,
+        TopHttpRequestsIpVersionQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -665,13 +665,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested operating system.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForOsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsOsQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_http_requests_for_os(
         &self,
         os: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopAses>>,
-        GetTopAsesByHttpRequestsForOsQuery,
+        TopHttpRequestsOsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -689,13 +689,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top autonomous systems, by HTTP requests, of the requested TLS protocol version.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForTlsVersionQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsTlsVersionQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_http_requests_for_tls_version(
         &self,
         tls_version: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopAses>>,
-        GetTopAsesByHttpRequestsForTlsVersionQuery,
+        TopHttpRequestsTlsVersionQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -713,14 +713,12 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top user agents by HTTP requests.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsQuery`], passed with `.query(&…)`.
     pub fn get_top_user_agents_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopUserAgentsByHttpRequestsResponse>,
-        >,
-        GetTopAsesByHttpRequestsQuery,
+        crate::runtime::Json<::std::option::Option<TopUserAgentHttpRequests>>,
+        TopHttpRequestsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -735,14 +733,12 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top user agents, aggregated in families, by HTTP requests.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsQuery`], passed with `.query(&…)`.
     pub fn get_top_user_agent_families_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopUserAgentsByHttpRequestsResponse>,
-        >,
-        GetTopAsesByHttpRequestsQuery,
+        crate::runtime::Json<::std::option::Option<TopUserAgentHttpRequests>>,
+        TopHttpRequestsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -757,12 +753,12 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top locations by HTTP requests.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopAsesByHttpRequestsQuery,
+        TopHttpRequestsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -777,13 +773,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested bot class.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForBotClassQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsBotClassQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_http_requests_for_bot_class(
         &self,
         bot_class: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopAsesByHttpRequestsForBotClassQuery,
+        TopHttpRequestsBotClassQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -801,13 +797,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested browser family.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForBrowserFamilyQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsBrowserFamilyQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_http_requests_for_browser_family(
         &self,
         browser_family: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopAsesByHttpRequestsForBrowserFamilyQuery,
+        TopHttpRequestsBrowserFamilyQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -827,13 +823,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested device type.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForDeviceTypeQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsDeviceTypeQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_http_requests_for_device_type(
         &self,
         device_type: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopAsesByHttpRequestsForDeviceTypeQuery,
+        TopHttpRequestsDeviceTypeQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -851,13 +847,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested HTTP protocol.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForHttpProtocolQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsHttpQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_http_requests_for_http_protocol(
         &self,
         http_protocol: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopAsesByHttpRequestsForHttpProtocolQuery,
+        TopHttpRequestsHttpQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -877,13 +873,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested HTTP version.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForHttpProtocolQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsHttpQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_http_requests_for_http_version(
         &self,
         http_version: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopAsesByHttpRequestsForHttpProtocolQuery,
+        TopHttpRequestsHttpQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -901,13 +897,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested IP version.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForIpVersionQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsIpVersionQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_http_requests_for_ip_version(
         &self,
         ip_version: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopAsesByHttpRequestsForIpVersionQuery,
+        TopHttpRequestsIpVersionQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -925,13 +921,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested operating system.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForOsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsOsQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_http_requests_for_os(
         &self,
         os: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopAsesByHttpRequestsForOsQuery,
+        TopHttpRequestsOsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -949,13 +945,13 @@ impl RadarHttpApi {
     ///
     /// Retrieves the top locations, by HTTP requests, of the requested TLS protocol version.
     ///
-    /// Query parameters: [`GetTopAsesByHttpRequestsForTlsVersionQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopHttpRequestsTlsVersionQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_http_requests_for_tls_version(
         &self,
         tls_version: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopAsesByHttpRequestsForTlsVersionQuery,
+        TopHttpRequestsTlsVersionQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -2100,31 +2096,28 @@ impl TopAsesTop0 {
 }
 /// Used by [`RadarHttpApi::get_top_user_agents_by_http_requests`], [`RadarHttpApi::get_top_user_agent_families_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopUserAgentsByHttpRequestsResponse {
+pub struct TopUserAgentHttpRequests {
     pub meta: ::std::option::Option<TopAsesMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopUserAgentsByHttpRequestsResponseTop0>,
-    >,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopUserAgentHttpRequestsTop0>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopUserAgentsByHttpRequestsResponse { meta : "meta" => object, top_0 : "top_0" =>
-    objects }
+    TopUserAgentHttpRequests { meta : "meta" => object, top_0 : "top_0" => objects }
 );
 /// Used by [`RadarHttpApi::get_top_user_agents_by_http_requests`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetTopUserAgentsByHttpRequestsResponseTop0 {
+pub struct TopUserAgentHttpRequestsTop0 {
     pub name: ::std::string::String,
     pub value: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopUserAgentsByHttpRequestsResponseTop0 { name : "name" required => string, value
-    : "value" => string }
+    TopUserAgentHttpRequestsTop0 { name : "name" required => string, value : "value" =>
+    string }
 );
-impl GetTopUserAgentsByHttpRequestsResponseTop0 {
+impl TopUserAgentHttpRequestsTop0 {
     /// A value with the required fields set and the others empty.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
@@ -3352,7 +3345,7 @@ crate::runtime::object!(
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_user_agent_family_time_series`], [`RadarHttpApi::get_http_requests_by_post_quantum_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetHttpRequestsByUserAgentFamilyTimeSeriesQuery {
+pub struct HttpRequestsTimeSeriesQuery {
     /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
     pub agg_interval: ::std::option::Option<GetHttpRequestsTimeSeriesQueryAggInterval>,
     /// Array of names that will be used to name the series in responses
@@ -3403,14 +3396,13 @@ pub struct GetHttpRequestsByUserAgentFamilyTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetHttpRequestsByUserAgentFamilyTimeSeriesQuery { agg_interval : "aggInterval" =>
-    choice, name : "name" => strings, date_range : "dateRange" => strings, date_start :
-    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
-    location : "location" => strings, continent : "continent" => strings, bot_class :
-    "botClass" => choices, device_type : "deviceType" => choices, http_protocol :
-    "httpProtocol" => choices, http_version : "httpVersion" => choices, ip_version :
-    "ipVersion" => choices, os : "os" => choices, tls_version : "tlsVersion" => choices,
-    format : "format" => choice }
+    HttpRequestsTimeSeriesQuery { agg_interval : "aggInterval" => choice, name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, bot_class : "botClass" => choices,
+    device_type : "deviceType" => choices, http_protocol : "httpProtocol" => choices,
+    http_version : "httpVersion" => choices, ip_version : "ipVersion" => choices, os :
+    "os" => choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_http_requests_by_device_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3756,7 +3748,7 @@ crate::runtime::object!(
 );
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests`], [`RadarHttpApi::get_top_user_agents_by_http_requests`], [`RadarHttpApi::get_top_user_agent_families_by_http_requests`], [`RadarHttpApi::get_top_locations_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByHttpRequestsQuery {
+pub struct TopHttpRequestsQuery {
     /// Limit the number of objects in the response
     pub limit: ::std::option::Option<i64>,
     /// Array of names that will be used to name the series in responses
@@ -3803,7 +3795,7 @@ pub struct GetTopAsesByHttpRequestsQuery {
     >,
     /// `browserFamily`: Filter for browser family
     pub browser_family: ::std::option::Option<
-        ::std::vec::Vec<GetTopAsesByHttpRequestsQueryBrowserFamily>,
+        ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
@@ -3811,7 +3803,7 @@ pub struct GetTopAsesByHttpRequestsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByHttpRequestsQuery { limit : "limit" => integer, name : "name" => strings,
+    TopHttpRequestsQuery { limit : "limit" => integer, name : "name" => strings,
     date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
     "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
     continent : "continent" => strings, bot_class : "botClass" => choices, device_type :
@@ -3829,7 +3821,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetTopAsesByHttpRequestsQueryBrowserFamily {
+pub enum TopHttpRequestsQueryBrowserFamily {
     /// `CHROME`
     Chrome,
     /// `EDGE`
@@ -3841,7 +3833,7 @@ pub enum GetTopAsesByHttpRequestsQueryBrowserFamily {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetTopAsesByHttpRequestsQueryBrowserFamily {
+impl TopHttpRequestsQueryBrowserFamily {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3853,8 +3845,7 @@ impl GetTopAsesByHttpRequestsQueryBrowserFamily {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for GetTopAsesByHttpRequestsQueryBrowserFamily {
+impl ::std::convert::From<::std::string::String> for TopHttpRequestsQueryBrowserFamily {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "CHROME" => Self::Chrome,
@@ -3865,24 +3856,23 @@ for GetTopAsesByHttpRequestsQueryBrowserFamily {
         }
     }
 }
-crate::runtime::open_enum!(GetTopAsesByHttpRequestsQueryBrowserFamily);
-impl ::std::convert::From<GetTopAsesByHttpRequestsQueryBrowserFamily>
-for ::std::string::String {
-    fn from(value: GetTopAsesByHttpRequestsQueryBrowserFamily) -> Self {
+crate::runtime::open_enum!(TopHttpRequestsQueryBrowserFamily);
+impl ::std::convert::From<TopHttpRequestsQueryBrowserFamily> for ::std::string::String {
+    fn from(value: TopHttpRequestsQueryBrowserFamily) -> Self {
         match value {
-            GetTopAsesByHttpRequestsQueryBrowserFamily::Other(value) => value,
+            TopHttpRequestsQueryBrowserFamily::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetTopAsesByHttpRequestsQueryBrowserFamily {
+impl ::std::fmt::Display for TopHttpRequestsQueryBrowserFamily {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_bot_class`], [`RadarHttpApi::get_top_locations_by_http_requests_for_bot_class`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByHttpRequestsForBotClassQuery {
+pub struct TopHttpRequestsBotClassQuery {
     /// Limit the number of objects in the response
     pub limit: ::std::option::Option<i64>,
     /// Array of names that will be used to name the series in responses
@@ -3925,7 +3915,7 @@ pub struct GetTopAsesByHttpRequestsForBotClassQuery {
     >,
     /// `browserFamily`: Filter for browser family
     pub browser_family: ::std::option::Option<
-        ::std::vec::Vec<GetTopAsesByHttpRequestsQueryBrowserFamily>,
+        ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
@@ -3933,10 +3923,10 @@ pub struct GetTopAsesByHttpRequestsForBotClassQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByHttpRequestsForBotClassQuery { limit : "limit" => integer, name : "name"
-    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, device_type : "deviceType" => choices,
+    TopHttpRequestsBotClassQuery { limit : "limit" => integer, name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
+    continent : "continent" => strings, device_type : "deviceType" => choices,
     http_protocol : "httpProtocol" => choices, http_version : "httpVersion" => choices,
     ip_version : "ipVersion" => choices, os : "os" => choices, tls_version : "tlsVersion"
     => choices, browser_family : "browserFamily" => choices, format : "format" => choice
@@ -3944,7 +3934,7 @@ crate::runtime::object!(
 );
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_browser_family`], [`RadarHttpApi::get_top_locations_by_http_requests_for_browser_family`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByHttpRequestsForBrowserFamilyQuery {
+pub struct TopHttpRequestsBrowserFamilyQuery {
     /// Limit the number of objects in the response
     pub limit: ::std::option::Option<i64>,
     /// Array of names that will be used to name the series in responses
@@ -3995,266 +3985,263 @@ pub struct GetTopAsesByHttpRequestsForBrowserFamilyQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByHttpRequestsForBrowserFamilyQuery { limit : "limit" => integer, name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass" =>
-    choices, device_type : "deviceType" => choices, http_protocol : "httpProtocol" =>
-    choices, http_version : "httpVersion" => choices, ip_version : "ipVersion" =>
-    choices, os : "os" => choices, tls_version : "tlsVersion" => choices, format :
-    "format" => choice }
-);
-/// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_device_type`], [`RadarHttpApi::get_top_locations_by_http_requests_for_device_type`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByHttpRequestsForDeviceTypeQuery {
-    /// Limit the number of objects in the response
-    pub limit: ::std::option::Option<i64>,
-    /// Array of names that will be used to name the series in responses
-    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
-    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
-    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
-    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Array of comma separated list of ASNs, start with `-` to exclude from results
-    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Array of comma separated list of locations (alpha-2 country codes)
-    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Array of comma separated list of continents (alpha-2 continent codes)
-    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `botClass`: Filter for bot class
-    pub bot_class: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
-    >,
-    /// `httpProtocol`: Filter for http protocol
-    pub http_protocol: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
-    >,
-    /// `httpVersion`: Filter for http version
-    pub http_version: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
-    >,
-    /// `ipVersion`: Filter for ip version
-    pub ip_version: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
-    >,
-    /// Filter for os name
-    pub os: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
-    >,
-    /// `tlsVersion`: Filter for tls version
-    pub tls_version: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
-    >,
-    /// `browserFamily`: Filter for browser family
-    pub browser_family: ::std::option::Option<
-        ::std::vec::Vec<GetTopAsesByHttpRequestsQueryBrowserFamily>,
-    >,
-    /// Format results are returned in
-    pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetTopAsesByHttpRequestsForDeviceTypeQuery { limit : "limit" => integer, name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass" =>
-    choices, http_protocol : "httpProtocol" => choices, http_version : "httpVersion" =>
-    choices, ip_version : "ipVersion" => choices, os : "os" => choices, tls_version :
-    "tlsVersion" => choices, browser_family : "browserFamily" => choices, format :
-    "format" => choice }
-);
-/// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_http_protocol`], [`RadarHttpApi::get_top_ases_by_http_requests_for_http_version`], [`RadarHttpApi::get_top_locations_by_http_requests_for_http_protocol`], [`RadarHttpApi::get_top_locations_by_http_requests_for_http_version`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByHttpRequestsForHttpProtocolQuery {
-    /// Limit the number of objects in the response
-    pub limit: ::std::option::Option<i64>,
-    /// Array of names that will be used to name the series in responses
-    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
-    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
-    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
-    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Array of comma separated list of ASNs, start with `-` to exclude from results
-    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Array of comma separated list of locations (alpha-2 country codes)
-    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Array of comma separated list of continents (alpha-2 continent codes)
-    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `botClass`: Filter for bot class
-    pub bot_class: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
-    >,
-    /// `deviceType`: Filter for device type
-    pub device_type: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
-    >,
-    /// `httpProtocol`: Filter for http protocol
-    pub http_protocol: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
-    >,
-    /// `ipVersion`: Filter for ip version
-    pub ip_version: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
-    >,
-    /// Filter for os name
-    pub os: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
-    >,
-    /// `tlsVersion`: Filter for tls version
-    pub tls_version: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
-    >,
-    /// `browserFamily`: Filter for browser family
-    pub browser_family: ::std::option::Option<
-        ::std::vec::Vec<GetTopAsesByHttpRequestsQueryBrowserFamily>,
-    >,
-    /// Format results are returned in
-    pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetTopAsesByHttpRequestsForHttpProtocolQuery { limit : "limit" => integer, name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass" =>
-    choices, device_type : "deviceType" => choices, http_protocol : "httpProtocol" =>
-    choices, ip_version : "ipVersion" => choices, os : "os" => choices, tls_version :
-    "tlsVersion" => choices, browser_family : "browserFamily" => choices, format :
-    "format" => choice }
-);
-/// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_ip_version`], [`RadarHttpApi::get_top_locations_by_http_requests_for_ip_version`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByHttpRequestsForIpVersionQuery {
-    /// Limit the number of objects in the response
-    pub limit: ::std::option::Option<i64>,
-    /// Array of names that will be used to name the series in responses
-    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
-    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
-    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
-    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Array of comma separated list of ASNs, start with `-` to exclude from results
-    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Array of comma separated list of locations (alpha-2 country codes)
-    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Array of comma separated list of continents (alpha-2 continent codes)
-    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `botClass`: Filter for bot class
-    pub bot_class: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
-    >,
-    /// `deviceType`: Filter for device type
-    pub device_type: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
-    >,
-    /// `httpProtocol`: Filter for http protocol
-    pub http_protocol: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
-    >,
-    /// `httpVersion`: Filter for http version
-    pub http_version: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
-    >,
-    /// Filter for os name
-    pub os: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
-    >,
-    /// `tlsVersion`: Filter for tls version
-    pub tls_version: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
-    >,
-    /// `browserFamily`: Filter for browser family
-    pub browser_family: ::std::option::Option<
-        ::std::vec::Vec<GetTopAsesByHttpRequestsQueryBrowserFamily>,
-    >,
-    /// Format results are returned in
-    pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetTopAsesByHttpRequestsForIpVersionQuery { limit : "limit" => integer, name : "name"
-    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, bot_class : "botClass" => choices,
-    device_type : "deviceType" => choices, http_protocol : "httpProtocol" => choices,
-    http_version : "httpVersion" => choices, os : "os" => choices, tls_version :
-    "tlsVersion" => choices, browser_family : "browserFamily" => choices, format :
-    "format" => choice }
-);
-/// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_os`], [`RadarHttpApi::get_top_locations_by_http_requests_for_os`].
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByHttpRequestsForOsQuery {
-    /// Limit the number of objects in the response
-    pub limit: ::std::option::Option<i64>,
-    /// Array of names that will be used to name the series in responses
-    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
-    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
-    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
-    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Array of comma separated list of ASNs, start with `-` to exclude from results
-    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Array of comma separated list of locations (alpha-2 country codes)
-    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Array of comma separated list of continents (alpha-2 continent codes)
-    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `botClass`: Filter for bot class
-    pub bot_class: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
-    >,
-    /// `deviceType`: Filter for device type
-    pub device_type: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
-    >,
-    /// `httpProtocol`: Filter for http protocol
-    pub http_protocol: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
-    >,
-    /// `httpVersion`: Filter for http version
-    pub http_version: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
-    >,
-    /// `ipVersion`: Filter for ip version
-    pub ip_version: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
-    >,
-    /// `tlsVersion`: Filter for tls version
-    pub tls_version: ::std::option::Option<
-        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
-    >,
-    /// `browserFamily`: Filter for browser family
-    pub browser_family: ::std::option::Option<
-        ::std::vec::Vec<GetTopAsesByHttpRequestsQueryBrowserFamily>,
-    >,
-    /// Format results are returned in
-    pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
-    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
-    pub extra: crate::runtime::Extra,
-}
-crate::runtime::object!(
-    GetTopAsesByHttpRequestsForOsQuery { limit : "limit" => integer, name : "name" =>
+    TopHttpRequestsBrowserFamilyQuery { limit : "limit" => integer, name : "name" =>
     strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
     strings, continent : "continent" => strings, bot_class : "botClass" => choices,
     device_type : "deviceType" => choices, http_protocol : "httpProtocol" => choices,
-    http_version : "httpVersion" => choices, ip_version : "ipVersion" => choices,
-    tls_version : "tlsVersion" => choices, browser_family : "browserFamily" => choices,
-    format : "format" => choice }
+    http_version : "httpVersion" => choices, ip_version : "ipVersion" => choices, os :
+    "os" => choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
+);
+/// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_device_type`], [`RadarHttpApi::get_top_locations_by_http_requests_for_device_type`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopHttpRequestsDeviceTypeQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `botClass`: Filter for bot class
+    pub bot_class: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    >,
+    /// `httpProtocol`: Filter for http protocol
+    pub http_protocol: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    >,
+    /// Filter for os name
+    pub os: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    >,
+    /// `browserFamily`: Filter for browser family
+    pub browser_family: ::std::option::Option<
+        ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TopHttpRequestsDeviceTypeQuery { limit : "limit" => integer, name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, bot_class : "botClass" => choices,
+    http_protocol : "httpProtocol" => choices, http_version : "httpVersion" => choices,
+    ip_version : "ipVersion" => choices, os : "os" => choices, tls_version : "tlsVersion"
+    => choices, browser_family : "browserFamily" => choices, format : "format" => choice
+    }
+);
+/// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_http_protocol`], [`RadarHttpApi::get_top_ases_by_http_requests_for_http_version`], [`RadarHttpApi::get_top_locations_by_http_requests_for_http_protocol`], [`RadarHttpApi::get_top_locations_by_http_requests_for_http_version`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopHttpRequestsHttpQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `botClass`: Filter for bot class
+    pub bot_class: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    >,
+    /// `deviceType`: Filter for device type
+    pub device_type: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    >,
+    /// `httpProtocol`: Filter for http protocol
+    pub http_protocol: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    >,
+    /// Filter for os name
+    pub os: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    >,
+    /// `browserFamily`: Filter for browser family
+    pub browser_family: ::std::option::Option<
+        ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TopHttpRequestsHttpQuery { limit : "limit" => integer, name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
+    continent : "continent" => strings, bot_class : "botClass" => choices, device_type :
+    "deviceType" => choices, http_protocol : "httpProtocol" => choices, ip_version :
+    "ipVersion" => choices, os : "os" => choices, tls_version : "tlsVersion" => choices,
+    browser_family : "browserFamily" => choices, format : "format" => choice }
+);
+/// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_ip_version`], [`RadarHttpApi::get_top_locations_by_http_requests_for_ip_version`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopHttpRequestsIpVersionQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `botClass`: Filter for bot class
+    pub bot_class: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    >,
+    /// `deviceType`: Filter for device type
+    pub device_type: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    >,
+    /// `httpProtocol`: Filter for http protocol
+    pub http_protocol: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    >,
+    /// Filter for os name
+    pub os: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    >,
+    /// `browserFamily`: Filter for browser family
+    pub browser_family: ::std::option::Option<
+        ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TopHttpRequestsIpVersionQuery { limit : "limit" => integer, name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
+    continent : "continent" => strings, bot_class : "botClass" => choices, device_type :
+    "deviceType" => choices, http_protocol : "httpProtocol" => choices, http_version :
+    "httpVersion" => choices, os : "os" => choices, tls_version : "tlsVersion" =>
+    choices, browser_family : "browserFamily" => choices, format : "format" => choice }
+);
+/// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_os`], [`RadarHttpApi::get_top_locations_by_http_requests_for_os`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopHttpRequestsOsQuery {
+    /// Limit the number of objects in the response
+    pub limit: ::std::option::Option<i64>,
+    /// Array of names that will be used to name the series in responses
+    pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
+    pub date_range: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateStart`: RFC 3339 date-time, Array of datetimes to filter the start of a series
+    pub date_start: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `dateEnd`: RFC 3339 date-time, End of the date range (inclusive)
+    pub date_end: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of ASNs, start with `-` to exclude from results
+    pub asn: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of locations (alpha-2 country codes)
+    pub location: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Array of comma separated list of continents (alpha-2 continent codes)
+    pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `botClass`: Filter for bot class
+    pub bot_class: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    >,
+    /// `deviceType`: Filter for device type
+    pub device_type: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    >,
+    /// `httpProtocol`: Filter for http protocol
+    pub http_protocol: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    >,
+    /// `httpVersion`: Filter for http version
+    pub http_version: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    >,
+    /// `ipVersion`: Filter for ip version
+    pub ip_version: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    >,
+    /// `tlsVersion`: Filter for tls version
+    pub tls_version: ::std::option::Option<
+        ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    >,
+    /// `browserFamily`: Filter for browser family
+    pub browser_family: ::std::option::Option<
+        ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
+    >,
+    /// Format results are returned in
+    pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TopHttpRequestsOsQuery { limit : "limit" => integer, name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
+    continent : "continent" => strings, bot_class : "botClass" => choices, device_type :
+    "deviceType" => choices, http_protocol : "httpProtocol" => choices, http_version :
+    "httpVersion" => choices, ip_version : "ipVersion" => choices, tls_version :
+    "tlsVersion" => choices, browser_family : "browserFamily" => choices, format :
+    "format" => choice }
 );
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_tls_version`], [`RadarHttpApi::get_top_locations_by_http_requests_for_tls_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByHttpRequestsForTlsVersionQuery {
+pub struct TopHttpRequestsTlsVersionQuery {
     /// Limit the number of objects in the response
     pub limit: ::std::option::Option<i64>,
     /// Array of names that will be used to name the series in responses
@@ -4297,7 +4284,7 @@ pub struct GetTopAsesByHttpRequestsForTlsVersionQuery {
     >,
     /// `browserFamily`: Filter for browser family
     pub browser_family: ::std::option::Option<
-        ::std::vec::Vec<GetTopAsesByHttpRequestsQueryBrowserFamily>,
+        ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
     >,
     /// Format results are returned in
     pub format: ::std::option::Option<GetHttpRequestsByBotClassSummaryQueryFormat>,
@@ -4305,14 +4292,14 @@ pub struct GetTopAsesByHttpRequestsForTlsVersionQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByHttpRequestsForTlsVersionQuery { limit : "limit" => integer, name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, bot_class : "botClass" =>
-    choices, device_type : "deviceType" => choices, http_protocol : "httpProtocol" =>
-    choices, http_version : "httpVersion" => choices, ip_version : "ipVersion" =>
-    choices, os : "os" => choices, browser_family : "browserFamily" => choices, format :
-    "format" => choice }
+    TopHttpRequestsTlsVersionQuery { limit : "limit" => integer, name : "name" =>
+    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, bot_class : "botClass" => choices,
+    device_type : "deviceType" => choices, http_protocol : "httpProtocol" => choices,
+    http_version : "httpVersion" => choices, ip_version : "ipVersion" => choices, os :
+    "os" => choices, browser_family : "browserFamily" => choices, format : "format" =>
+    choice }
 );
 impl crate::runtime::TypedQuery for GetHttpRequestsByBotClassSummaryQuery {}
 impl crate::runtime::TypedQuery for GetHttpRequestsByBotClassTimeSeriesQuery {}
@@ -4329,14 +4316,14 @@ impl crate::runtime::TypedQuery for GetHttpRequestsByOsTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetHttpRequestsByPostQuantumSupportSummaryQuery {}
 impl crate::runtime::TypedQuery for GetHttpRequestsByTlsVersionSummaryQuery {}
 impl crate::runtime::TypedQuery for GetHttpRequestsByTlsVersionTimeSeriesQuery {}
-impl crate::runtime::TypedQuery for GetHttpRequestsByUserAgentFamilyTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetHttpRequestsByUserAgentTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetHttpRequestsTimeSeriesQuery {}
-impl crate::runtime::TypedQuery for GetTopAsesByHttpRequestsForBotClassQuery {}
-impl crate::runtime::TypedQuery for GetTopAsesByHttpRequestsForBrowserFamilyQuery {}
-impl crate::runtime::TypedQuery for GetTopAsesByHttpRequestsForDeviceTypeQuery {}
-impl crate::runtime::TypedQuery for GetTopAsesByHttpRequestsForHttpProtocolQuery {}
-impl crate::runtime::TypedQuery for GetTopAsesByHttpRequestsForIpVersionQuery {}
-impl crate::runtime::TypedQuery for GetTopAsesByHttpRequestsForOsQuery {}
-impl crate::runtime::TypedQuery for GetTopAsesByHttpRequestsForTlsVersionQuery {}
-impl crate::runtime::TypedQuery for GetTopAsesByHttpRequestsQuery {}
+impl crate::runtime::TypedQuery for HttpRequestsTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for TopHttpRequestsBotClassQuery {}
+impl crate::runtime::TypedQuery for TopHttpRequestsBrowserFamilyQuery {}
+impl crate::runtime::TypedQuery for TopHttpRequestsDeviceTypeQuery {}
+impl crate::runtime::TypedQuery for TopHttpRequestsHttpQuery {}
+impl crate::runtime::TypedQuery for TopHttpRequestsIpVersionQuery {}
+impl crate::runtime::TypedQuery for TopHttpRequestsOsQuery {}
+impl crate::runtime::TypedQuery for TopHttpRequestsQuery {}
+impl crate::runtime::TypedQuery for TopHttpRequestsTlsVersionQuery {}

@@ -35,14 +35,14 @@ impl RadarLayer3AttacksApi {
     ///
     /// Retrieves the distribution of layer 3 attacks by bitrate.
     ///
-    /// Query parameters: [`GetLayer3AttacksByBitrateSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`Layer3AttacksSummaryQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_bitrate_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByBitrateSummaryResponse>,
         >,
-        GetLayer3AttacksByBitrateSummaryQuery,
+        Layer3AttacksSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -57,14 +57,14 @@ impl RadarLayer3AttacksApi {
     ///
     /// Retrieves the distribution of layer 3 attacks by duration.
     ///
-    /// Query parameters: [`GetLayer3AttacksByBitrateSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`Layer3AttacksSummaryQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_duration_summary(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByDurationSummaryResponse>,
         >,
-        GetLayer3AttacksByBitrateSummaryQuery,
+        Layer3AttacksSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -81,9 +81,7 @@ impl RadarLayer3AttacksApi {
     pub fn get_layer_3_attacks_by_targeted_industry_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer3AttacksByTargetedIndustrySummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer3AttacksSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -142,14 +140,12 @@ impl RadarLayer3AttacksApi {
     ///
     /// Retrieves the distribution of layer 3 attacks by vector.
     ///
-    /// Query parameters: [`GetLayer3AttacksByBitrateSummaryQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`Layer3AttacksSummaryQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_vector_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer3AttacksByTargetedIndustrySummaryResponse>,
-        >,
-        GetLayer3AttacksByBitrateSummaryQuery,
+        crate::runtime::Json<::std::option::Option<Layer3AttacksSummary>>,
+        Layer3AttacksSummaryQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -166,9 +162,7 @@ impl RadarLayer3AttacksApi {
     pub fn get_layer_3_attacks_by_targeted_vertical_summary(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer3AttacksByTargetedIndustrySummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer3AttacksSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -186,9 +180,7 @@ impl RadarLayer3AttacksApi {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer3AttacksByTargetedIndustrySummaryResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer3AttacksSummary>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -228,14 +220,14 @@ impl RadarLayer3AttacksApi {
     ///
     /// Retrieves the distribution of layer 3 attacks by bitrate over time.
     ///
-    /// Query parameters: [`GetLayer3AttacksByBitrateTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`Layer3AttacksTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_bitrate_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByBitrateTimeSeriesResponse>,
         >,
-        GetLayer3AttacksByBitrateTimeSeriesQuery,
+        Layer3AttacksTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -254,14 +246,14 @@ impl RadarLayer3AttacksApi {
     ///
     /// Retrieves the distribution of layer 3 attacks by duration over time.
     ///
-    /// Query parameters: [`GetLayer3AttacksByBitrateTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`Layer3AttacksTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_3_attacks_by_duration_time_series(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<GetLayer3AttacksByDurationTimeSeriesResponse>,
         >,
-        GetLayer3AttacksByBitrateTimeSeriesQuery,
+        Layer3AttacksTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -447,14 +439,12 @@ impl RadarLayer3AttacksApi {
     ///
     /// This endpoint is deprecated. To continue getting this data, switch to the summary by industry endpoint.
     ///
-    /// Query parameters: [`GetTopIndustriesTargetedByLayer3AttacksQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopLayer3AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_industries_targeted_by_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopIndustriesTargetedByLayer3AttacksResponse>,
-        >,
-        GetTopIndustriesTargetedByLayer3AttacksQuery,
+        crate::runtime::Json<::std::option::Option<TopTargetedLayer3Attacks>>,
+        TopLayer3AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -469,12 +459,12 @@ impl RadarLayer3AttacksApi {
     ///
     /// Retrieves the origin locations of layer 3 attacks.
     ///
-    /// Query parameters: [`GetTopIndustriesTargetedByLayer3AttacksQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopLayer3AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_origin_locations_of_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopOriginLocations>>,
-        GetTopIndustriesTargetedByLayer3AttacksQuery,
+        TopLayer3AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -493,12 +483,12 @@ impl RadarLayer3AttacksApi {
     ///
     /// Retrieves the target locations of layer 3 attacks.
     ///
-    /// Query parameters: [`GetTopIndustriesTargetedByLayer3AttacksQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopLayer3AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_target_locations_of_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopTargetLocations>>,
-        GetTopIndustriesTargetedByLayer3AttacksQuery,
+        TopLayer3AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -517,14 +507,12 @@ impl RadarLayer3AttacksApi {
     ///
     /// This endpoint is deprecated. To continue getting this data, switch to the summary by vertical endpoint.
     ///
-    /// Query parameters: [`GetTopIndustriesTargetedByLayer3AttacksQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopLayer3AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_verticals_targeted_by_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopIndustriesTargetedByLayer3AttacksResponse>,
-        >,
-        GetTopIndustriesTargetedByLayer3AttacksQuery,
+        crate::runtime::Json<::std::option::Option<TopTargetedLayer3Attacks>>,
+        TopLayer3AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -833,10 +821,8 @@ impl GetLayer3AttacksByDurationSummaryResponseSummary0 {
 }
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_vector_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_vertical_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_summary_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByTargetedIndustrySummaryResponse {
-    pub meta: ::std::option::Option<
-        GetLayer3AttacksByTargetedIndustrySummaryResponseMeta,
-    >,
+pub struct Layer3AttacksSummary {
+    pub meta: ::std::option::Option<Layer3AttacksSummaryMeta>,
     pub summary_0: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -844,19 +830,16 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByTargetedIndustrySummaryResponse { meta : "meta" => object,
-    summary_0 : "summary_0" => map }
+    Layer3AttacksSummary { meta : "meta" => object, summary_0 : "summary_0" => map }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMeta {
+pub struct Layer3AttacksSummaryMeta {
     /// `confidenceInfo`
-    pub confidence_info: ::std::option::Option<
-        GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfo,
-    >,
+    pub confidence_info: ::std::option::Option<Layer3AttacksSummaryMetaConfidenceInfo>,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByTargetedIndustrySummaryResponseMetaDateRange>,
+        ::std::vec::Vec<Layer3AttacksSummaryMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
@@ -868,30 +851,27 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByTargetedIndustrySummaryResponseMeta { confidence_info :
-    "confidenceInfo" => object, date_range : "dateRange" => objects, last_updated :
-    "lastUpdated" => string, normalization : "normalization" => string, units : "units"
-    => objects }
+    Layer3AttacksSummaryMeta { confidence_info : "confidenceInfo" => object, date_range :
+    "dateRange" => objects, last_updated : "lastUpdated" => string, normalization :
+    "normalization" => string, units : "units" => objects }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfo {
+pub struct Layer3AttacksSummaryMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfoAnnotation,
-        >,
+        ::std::vec::Vec<Layer3AttacksSummaryMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfo { annotations :
-    "annotations" => objects, level : "level" => integer }
+    Layer3AttacksSummaryMetaConfidenceInfo { annotations : "annotations" => objects,
+    level : "level" => integer }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfoAnnotation {
+pub struct Layer3AttacksSummaryMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -913,16 +893,15 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfoAn
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByTargetedIndustrySummaryResponseMetaConfidenceInfoAnnotation {
-    data_source : "dataSource" => string, description : "description" => string, end_date
-    : "endDate" => string, event_type : "eventType" => string, is_instantaneous :
-    "isInstantaneous" => boolean, linked_url : "linkedUrl" => string, start_date :
-    "startDate" => string, end_time : "endTime" => string, start_time : "startTime" =>
-    string }
+    Layer3AttacksSummaryMetaConfidenceInfoAnnotation { data_source : "dataSource" =>
+    string, description : "description" => string, end_date : "endDate" => string,
+    event_type : "eventType" => string, is_instantaneous : "isInstantaneous" => boolean,
+    linked_url : "linkedUrl" => string, start_date : "startDate" => string, end_time :
+    "endTime" => string, start_time : "startTime" => string }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_targeted_industry_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaDateRange {
+pub struct Layer3AttacksSummaryMetaDateRange {
     /// `endTime`: RFC 3339 date-time, Adjusted end of date range
     pub end_time: ::std::option::Option<::std::string::String>,
     /// `startTime`: RFC 3339 date-time, Adjusted start of date range
@@ -931,8 +910,8 @@ pub struct GetLayer3AttacksByTargetedIndustrySummaryResponseMetaDateRange {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByTargetedIndustrySummaryResponseMetaDateRange { end_time : "endTime"
-    => string, start_time : "startTime" => string }
+    Layer3AttacksSummaryMetaDateRange { end_time : "endTime" => string, start_time :
+    "startTime" => string }
 );
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1047,7 +1026,7 @@ pub struct GetLayer3AttacksByBytesTimeSeriesResponseMeta {
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByTargetedIndustrySummaryResponseMetaDateRange>,
+        ::std::vec::Vec<Layer3AttacksSummaryMetaDateRange>,
     >,
     /// `lastUpdated`
     pub last_updated: ::std::option::Option<::std::string::String>,
@@ -1469,31 +1448,28 @@ impl TopLayer3AttackPairsTop0 {
 }
 /// Used by [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_verticals_targeted_by_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopIndustriesTargetedByLayer3AttacksResponse {
+pub struct TopTargetedLayer3Attacks {
     pub meta: ::std::option::Option<TopLayer3AttackPairsMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopIndustriesTargetedByLayer3AttacksResponseTop0>,
-    >,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopTargetedLayer3AttacksTop0>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopIndustriesTargetedByLayer3AttacksResponse { meta : "meta" => object, top_0 :
-    "top_0" => objects }
+    TopTargetedLayer3Attacks { meta : "meta" => object, top_0 : "top_0" => objects }
 );
 /// Used by [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetTopIndustriesTargetedByLayer3AttacksResponseTop0 {
+pub struct TopTargetedLayer3AttacksTop0 {
     pub name: ::std::string::String,
     pub value: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopIndustriesTargetedByLayer3AttacksResponseTop0 { name : "name" required =>
-    string, value : "value" => string }
+    TopTargetedLayer3AttacksTop0 { name : "name" required => string, value : "value" =>
+    string }
 );
-impl GetTopIndustriesTargetedByLayer3AttacksResponseTop0 {
+impl TopTargetedLayer3AttacksTop0 {
     /// A value with the required fields set and the others empty.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
@@ -1606,7 +1582,7 @@ impl TopTargetLocationsTop0 {
 }
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_summary`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_vector_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByBitrateSummaryQuery {
+pub struct Layer3AttacksSummaryQuery {
     /// Array of names that will be used to name the series in responses
     pub name: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `dateRange`: For example, use `7d` and `7dControl` to compare this week with the previous week
@@ -1621,25 +1597,25 @@ pub struct GetLayer3AttacksByBitrateSummaryQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ipVersion`: Filter for ip version
     pub ip_version: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
     >,
     /// Array of L3/4 attack types
     pub protocol: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
     >,
     /// Together with the `location` parameter, will apply the filter to origin or target location
-    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    pub direction: ::std::option::Option<Layer3AttacksSummaryQueryDirection>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    pub format: ::std::option::Option<Layer3AttacksSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateSummaryQuery { name : "name" => strings, date_range :
-    "dateRange" => strings, date_start : "dateStart" => strings, date_end : "dateEnd" =>
-    strings, location : "location" => strings, continent : "continent" => strings,
-    ip_version : "ipVersion" => choices, protocol : "protocol" => choices, direction :
-    "direction" => choice, format : "format" => choice }
+    Layer3AttacksSummaryQuery { name : "name" => strings, date_range : "dateRange" =>
+    strings, date_start : "dateStart" => strings, date_end : "dateEnd" => strings,
+    location : "location" => strings, continent : "continent" => strings, ip_version :
+    "ipVersion" => choices, protocol : "protocol" => choices, direction : "direction" =>
+    choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1650,7 +1626,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetLayer3AttacksByBitrateSummaryQueryIpVersion {
+pub enum Layer3AttacksSummaryQueryIpVersion {
     /// `IPv4`
     Ipv4,
     /// `IPv6`
@@ -1658,7 +1634,7 @@ pub enum GetLayer3AttacksByBitrateSummaryQueryIpVersion {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetLayer3AttacksByBitrateSummaryQueryIpVersion {
+impl Layer3AttacksSummaryQueryIpVersion {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1668,8 +1644,7 @@ impl GetLayer3AttacksByBitrateSummaryQueryIpVersion {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for GetLayer3AttacksByBitrateSummaryQueryIpVersion {
+impl ::std::convert::From<::std::string::String> for Layer3AttacksSummaryQueryIpVersion {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "IPv4" => Self::Ipv4,
@@ -1678,17 +1653,16 @@ for GetLayer3AttacksByBitrateSummaryQueryIpVersion {
         }
     }
 }
-crate::runtime::open_enum!(GetLayer3AttacksByBitrateSummaryQueryIpVersion);
-impl ::std::convert::From<GetLayer3AttacksByBitrateSummaryQueryIpVersion>
-for ::std::string::String {
-    fn from(value: GetLayer3AttacksByBitrateSummaryQueryIpVersion) -> Self {
+crate::runtime::open_enum!(Layer3AttacksSummaryQueryIpVersion);
+impl ::std::convert::From<Layer3AttacksSummaryQueryIpVersion> for ::std::string::String {
+    fn from(value: Layer3AttacksSummaryQueryIpVersion) -> Self {
         match value {
-            GetLayer3AttacksByBitrateSummaryQueryIpVersion::Other(value) => value,
+            Layer3AttacksSummaryQueryIpVersion::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetLayer3AttacksByBitrateSummaryQueryIpVersion {
+impl ::std::fmt::Display for Layer3AttacksSummaryQueryIpVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1702,7 +1676,7 @@ impl ::std::fmt::Display for GetLayer3AttacksByBitrateSummaryQueryIpVersion {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetLayer3AttacksByBitrateSummaryQueryProtocol {
+pub enum Layer3AttacksSummaryQueryProtocol {
     /// `UDP`
     Udp,
     /// `TCP`
@@ -1714,7 +1688,7 @@ pub enum GetLayer3AttacksByBitrateSummaryQueryProtocol {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetLayer3AttacksByBitrateSummaryQueryProtocol {
+impl Layer3AttacksSummaryQueryProtocol {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1726,8 +1700,7 @@ impl GetLayer3AttacksByBitrateSummaryQueryProtocol {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for GetLayer3AttacksByBitrateSummaryQueryProtocol {
+impl ::std::convert::From<::std::string::String> for Layer3AttacksSummaryQueryProtocol {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "UDP" => Self::Udp,
@@ -1738,17 +1711,16 @@ for GetLayer3AttacksByBitrateSummaryQueryProtocol {
         }
     }
 }
-crate::runtime::open_enum!(GetLayer3AttacksByBitrateSummaryQueryProtocol);
-impl ::std::convert::From<GetLayer3AttacksByBitrateSummaryQueryProtocol>
-for ::std::string::String {
-    fn from(value: GetLayer3AttacksByBitrateSummaryQueryProtocol) -> Self {
+crate::runtime::open_enum!(Layer3AttacksSummaryQueryProtocol);
+impl ::std::convert::From<Layer3AttacksSummaryQueryProtocol> for ::std::string::String {
+    fn from(value: Layer3AttacksSummaryQueryProtocol) -> Self {
         match value {
-            GetLayer3AttacksByBitrateSummaryQueryProtocol::Other(value) => value,
+            Layer3AttacksSummaryQueryProtocol::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetLayer3AttacksByBitrateSummaryQueryProtocol {
+impl ::std::fmt::Display for Layer3AttacksSummaryQueryProtocol {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1762,7 +1734,7 @@ impl ::std::fmt::Display for GetLayer3AttacksByBitrateSummaryQueryProtocol {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetLayer3AttacksByBitrateSummaryQueryDirection {
+pub enum Layer3AttacksSummaryQueryDirection {
     /// `ORIGIN`
     Origin,
     /// `TARGET`
@@ -1770,7 +1742,7 @@ pub enum GetLayer3AttacksByBitrateSummaryQueryDirection {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetLayer3AttacksByBitrateSummaryQueryDirection {
+impl Layer3AttacksSummaryQueryDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1780,8 +1752,7 @@ impl GetLayer3AttacksByBitrateSummaryQueryDirection {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for GetLayer3AttacksByBitrateSummaryQueryDirection {
+impl ::std::convert::From<::std::string::String> for Layer3AttacksSummaryQueryDirection {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ORIGIN" => Self::Origin,
@@ -1790,17 +1761,16 @@ for GetLayer3AttacksByBitrateSummaryQueryDirection {
         }
     }
 }
-crate::runtime::open_enum!(GetLayer3AttacksByBitrateSummaryQueryDirection);
-impl ::std::convert::From<GetLayer3AttacksByBitrateSummaryQueryDirection>
-for ::std::string::String {
-    fn from(value: GetLayer3AttacksByBitrateSummaryQueryDirection) -> Self {
+crate::runtime::open_enum!(Layer3AttacksSummaryQueryDirection);
+impl ::std::convert::From<Layer3AttacksSummaryQueryDirection> for ::std::string::String {
+    fn from(value: Layer3AttacksSummaryQueryDirection) -> Self {
         match value {
-            GetLayer3AttacksByBitrateSummaryQueryDirection::Other(value) => value,
+            Layer3AttacksSummaryQueryDirection::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetLayer3AttacksByBitrateSummaryQueryDirection {
+impl ::std::fmt::Display for Layer3AttacksSummaryQueryDirection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1814,7 +1784,7 @@ impl ::std::fmt::Display for GetLayer3AttacksByBitrateSummaryQueryDirection {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetLayer3AttacksByBitrateSummaryQueryFormat {
+pub enum Layer3AttacksSummaryQueryFormat {
     /// `JSON`
     Json,
     /// `CSV`
@@ -1822,7 +1792,7 @@ pub enum GetLayer3AttacksByBitrateSummaryQueryFormat {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetLayer3AttacksByBitrateSummaryQueryFormat {
+impl Layer3AttacksSummaryQueryFormat {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1832,8 +1802,7 @@ impl GetLayer3AttacksByBitrateSummaryQueryFormat {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for GetLayer3AttacksByBitrateSummaryQueryFormat {
+impl ::std::convert::From<::std::string::String> for Layer3AttacksSummaryQueryFormat {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "JSON" => Self::Json,
@@ -1842,17 +1811,16 @@ for GetLayer3AttacksByBitrateSummaryQueryFormat {
         }
     }
 }
-crate::runtime::open_enum!(GetLayer3AttacksByBitrateSummaryQueryFormat);
-impl ::std::convert::From<GetLayer3AttacksByBitrateSummaryQueryFormat>
-for ::std::string::String {
-    fn from(value: GetLayer3AttacksByBitrateSummaryQueryFormat) -> Self {
+crate::runtime::open_enum!(Layer3AttacksSummaryQueryFormat);
+impl ::std::convert::From<Layer3AttacksSummaryQueryFormat> for ::std::string::String {
+    fn from(value: Layer3AttacksSummaryQueryFormat) -> Self {
         match value {
-            GetLayer3AttacksByBitrateSummaryQueryFormat::Other(value) => value,
+            Layer3AttacksSummaryQueryFormat::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetLayer3AttacksByBitrateSummaryQueryFormat {
+impl ::std::fmt::Display for Layer3AttacksSummaryQueryFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1874,12 +1842,12 @@ pub struct GetLayer3AttacksByIpVersionSummaryQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Array of L3/4 attack types
     pub protocol: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
     >,
     /// Together with the `location` parameter, will apply the filter to origin or target location
-    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    pub direction: ::std::option::Option<Layer3AttacksSummaryQueryDirection>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    pub format: ::std::option::Option<Layer3AttacksSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -1907,12 +1875,12 @@ pub struct GetLayer3AttacksByProtocolSummaryQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ipVersion`: Filter for ip version
     pub ip_version: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
     >,
     /// Together with the `location` parameter, will apply the filter to origin or target location
-    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    pub direction: ::std::option::Option<Layer3AttacksSummaryQueryDirection>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    pub format: ::std::option::Option<Layer3AttacksSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -1946,11 +1914,11 @@ pub struct GetLayer3AttacksByBytesTimeSeriesQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ipVersion`: Filter for ip version
     pub ip_version: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
     >,
     /// Array of L3/4 attack types
     pub protocol: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
     >,
     /// Normalization method applied
     pub normalization: ::std::option::Option<
@@ -1959,9 +1927,9 @@ pub struct GetLayer3AttacksByBytesTimeSeriesQuery {
     /// Measurement units, eg. bytes
     pub metric: ::std::option::Option<GetLayer3AttacksByBytesTimeSeriesQueryMetric>,
     /// Together with the `location` parameter, will apply the filter to origin or target location
-    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    pub direction: ::std::option::Option<Layer3AttacksSummaryQueryDirection>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    pub format: ::std::option::Option<Layer3AttacksSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -2140,7 +2108,7 @@ impl ::std::fmt::Display for GetLayer3AttacksByBytesTimeSeriesQueryMetric {
 }
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bitrate_time_series`], [`RadarLayer3AttacksApi::get_layer_3_attacks_by_duration_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer3AttacksByBitrateTimeSeriesQuery {
+pub struct Layer3AttacksTimeSeriesQuery {
     /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
     pub agg_interval: ::std::option::Option<
         GetLayer3AttacksByBytesTimeSeriesQueryAggInterval,
@@ -2159,30 +2127,28 @@ pub struct GetLayer3AttacksByBitrateTimeSeriesQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ipVersion`: Filter for ip version
     pub ip_version: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
     >,
     /// Array of L3/4 attack types
     pub protocol: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
     >,
     /// Normalization method applied
-    pub normalization: ::std::option::Option<
-        GetLayer3AttacksByBitrateTimeSeriesQueryNormalization,
-    >,
+    pub normalization: ::std::option::Option<Layer3AttacksTimeSeriesQueryNormalization>,
     /// Together with the `location` parameter, will apply the filter to origin or target location
-    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    pub direction: ::std::option::Option<Layer3AttacksSummaryQueryDirection>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    pub format: ::std::option::Option<Layer3AttacksSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer3AttacksByBitrateTimeSeriesQuery { agg_interval : "aggInterval" => choice,
-    name : "name" => strings, date_range : "dateRange" => strings, date_start :
-    "dateStart" => strings, date_end : "dateEnd" => strings, location : "location" =>
-    strings, continent : "continent" => strings, ip_version : "ipVersion" => choices,
-    protocol : "protocol" => choices, normalization : "normalization" => choice,
-    direction : "direction" => choice, format : "format" => choice }
+    Layer3AttacksTimeSeriesQuery { agg_interval : "aggInterval" => choice, name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, location : "location" => strings, continent :
+    "continent" => strings, ip_version : "ipVersion" => choices, protocol : "protocol" =>
+    choices, normalization : "normalization" => choice, direction : "direction" =>
+    choice, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -2193,7 +2159,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetLayer3AttacksByBitrateTimeSeriesQueryNormalization {
+pub enum Layer3AttacksTimeSeriesQueryNormalization {
     /// `PERCENTAGE`
     Percentage,
     /// `MIN0_MAX`
@@ -2201,7 +2167,7 @@ pub enum GetLayer3AttacksByBitrateTimeSeriesQueryNormalization {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetLayer3AttacksByBitrateTimeSeriesQueryNormalization {
+impl Layer3AttacksTimeSeriesQueryNormalization {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2212,7 +2178,7 @@ impl GetLayer3AttacksByBitrateTimeSeriesQueryNormalization {
     }
 }
 impl ::std::convert::From<::std::string::String>
-for GetLayer3AttacksByBitrateTimeSeriesQueryNormalization {
+for Layer3AttacksTimeSeriesQueryNormalization {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "PERCENTAGE" => Self::Percentage,
@@ -2221,17 +2187,17 @@ for GetLayer3AttacksByBitrateTimeSeriesQueryNormalization {
         }
     }
 }
-crate::runtime::open_enum!(GetLayer3AttacksByBitrateTimeSeriesQueryNormalization);
-impl ::std::convert::From<GetLayer3AttacksByBitrateTimeSeriesQueryNormalization>
+crate::runtime::open_enum!(Layer3AttacksTimeSeriesQueryNormalization);
+impl ::std::convert::From<Layer3AttacksTimeSeriesQueryNormalization>
 for ::std::string::String {
-    fn from(value: GetLayer3AttacksByBitrateTimeSeriesQueryNormalization) -> Self {
+    fn from(value: Layer3AttacksTimeSeriesQueryNormalization) -> Self {
         match value {
-            GetLayer3AttacksByBitrateTimeSeriesQueryNormalization::Other(value) => value,
+            Layer3AttacksTimeSeriesQueryNormalization::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetLayer3AttacksByBitrateTimeSeriesQueryNormalization {
+impl ::std::fmt::Display for Layer3AttacksTimeSeriesQueryNormalization {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2257,22 +2223,20 @@ pub struct GetLayer3AttacksByTargetIndustriesTimeSeriesQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ipVersion`: Filter for ip version
     pub ip_version: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
     >,
     /// Array of L3/4 attack types
     pub protocol: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
     >,
     /// Normalization method applied
-    pub normalization: ::std::option::Option<
-        GetLayer3AttacksByBitrateTimeSeriesQueryNormalization,
-    >,
+    pub normalization: ::std::option::Option<Layer3AttacksTimeSeriesQueryNormalization>,
     /// Together with the `location` parameter, will apply the filter to origin or target location
-    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    pub direction: ::std::option::Option<Layer3AttacksSummaryQueryDirection>,
     /// `limitPerGroup`: Limit the number of objects (eg browsers, verticals, etc) to the top items over the time range
     pub limit_per_group: ::std::option::Option<i64>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    pub format: ::std::option::Option<Layer3AttacksSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -2306,16 +2270,14 @@ pub struct GetLayer3AttacksByIpVersionTimeSeriesQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Array of L3/4 attack types
     pub protocol: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
     >,
     /// Normalization method applied
-    pub normalization: ::std::option::Option<
-        GetLayer3AttacksByBitrateTimeSeriesQueryNormalization,
-    >,
+    pub normalization: ::std::option::Option<Layer3AttacksTimeSeriesQueryNormalization>,
     /// Together with the `location` parameter, will apply the filter to origin or target location
-    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    pub direction: ::std::option::Option<Layer3AttacksSummaryQueryDirection>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    pub format: ::std::option::Option<Layer3AttacksSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -2348,16 +2310,14 @@ pub struct GetLayer3AttacksByProtocolTimeSeriesQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ipVersion`: Filter for ip version
     pub ip_version: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
     >,
     /// Normalization method applied
-    pub normalization: ::std::option::Option<
-        GetLayer3AttacksByBitrateTimeSeriesQueryNormalization,
-    >,
+    pub normalization: ::std::option::Option<Layer3AttacksTimeSeriesQueryNormalization>,
     /// Together with the `location` parameter, will apply the filter to origin or target location
-    pub direction: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryDirection>,
+    pub direction: ::std::option::Option<Layer3AttacksSummaryQueryDirection>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    pub format: ::std::option::Option<Layer3AttacksSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -2388,22 +2348,20 @@ pub struct GetTopLayer3AttackPairsQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ipVersion`: Filter for ip version
     pub ip_version: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
     >,
     /// Array of L3/4 attack types
     pub protocol: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
     >,
     /// `limitDirection`: Array of attack origin/target location attack limits
-    pub limit_direction: ::std::option::Option<
-        GetLayer3AttacksByBitrateSummaryQueryDirection,
-    >,
+    pub limit_direction: ::std::option::Option<Layer3AttacksSummaryQueryDirection>,
     /// `limitPerLocation`: Limit the number of attacks per origin/target (refer to `limitDirection` parameter) location
     pub limit_per_location: ::std::option::Option<i64>,
     /// Normalization method applied
     pub normalization: ::std::option::Option<GetTopLayer3AttackPairsQueryNormalization>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    pub format: ::std::option::Option<Layer3AttacksSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -2469,7 +2427,7 @@ impl ::std::fmt::Display for GetTopLayer3AttackPairsQueryNormalization {
 }
 /// Used by [`RadarLayer3AttacksApi::get_top_industries_targeted_by_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_origin_locations_of_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_target_locations_of_layer_3_attacks`], [`RadarLayer3AttacksApi::get_top_verticals_targeted_by_layer_3_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopIndustriesTargetedByLayer3AttacksQuery {
+pub struct TopLayer3AttacksQuery {
     /// Limit the number of objects in the response
     pub limit: ::std::option::Option<i64>,
     /// Array of names that will be used to name the series in responses
@@ -2486,31 +2444,31 @@ pub struct GetTopIndustriesTargetedByLayer3AttacksQuery {
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ipVersion`: Filter for ip version
     pub ip_version: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryIpVersion>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
     >,
     /// Array of L3/4 attack types
     pub protocol: ::std::option::Option<
-        ::std::vec::Vec<GetLayer3AttacksByBitrateSummaryQueryProtocol>,
+        ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
     >,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetLayer3AttacksByBitrateSummaryQueryFormat>,
+    pub format: ::std::option::Option<Layer3AttacksSummaryQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopIndustriesTargetedByLayer3AttacksQuery { limit : "limit" => integer, name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, location : "location" => strings, continent
-    : "continent" => strings, ip_version : "ipVersion" => choices, protocol : "protocol"
-    => choices, format : "format" => choice }
+    TopLayer3AttacksQuery { limit : "limit" => integer, name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, location : "location" => strings, continent : "continent" =>
+    strings, ip_version : "ipVersion" => choices, protocol : "protocol" => choices,
+    format : "format" => choice }
 );
-impl crate::runtime::TypedQuery for GetLayer3AttacksByBitrateSummaryQuery {}
-impl crate::runtime::TypedQuery for GetLayer3AttacksByBitrateTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetLayer3AttacksByBytesTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetLayer3AttacksByIpVersionSummaryQuery {}
 impl crate::runtime::TypedQuery for GetLayer3AttacksByIpVersionTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetLayer3AttacksByProtocolSummaryQuery {}
 impl crate::runtime::TypedQuery for GetLayer3AttacksByProtocolTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetLayer3AttacksByTargetIndustriesTimeSeriesQuery {}
-impl crate::runtime::TypedQuery for GetTopIndustriesTargetedByLayer3AttacksQuery {}
 impl crate::runtime::TypedQuery for GetTopLayer3AttackPairsQuery {}
+impl crate::runtime::TypedQuery for Layer3AttacksSummaryQuery {}
+impl crate::runtime::TypedQuery for Layer3AttacksTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for TopLayer3AttacksQuery {}

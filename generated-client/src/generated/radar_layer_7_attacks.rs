@@ -230,9 +230,7 @@ impl RadarLayer7AttacksApi {
     pub fn get_layer_7_attacks_by_http_method_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer7AttacksTimeSeriesResponse>>,
         GetLayer7AttacksByHttpMethodTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
@@ -278,14 +276,12 @@ impl RadarLayer7AttacksApi {
     ///
     /// Retrieves the distribution of layer 7 attacks by targeted industry over time.
     ///
-    /// Query parameters: [`GetLayer7AttacksByTargetIndustriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`Layer7AttacksTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_target_industries_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
-        >,
-        GetLayer7AttacksByTargetIndustriesTimeSeriesQuery,
+        crate::runtime::Json<::std::option::Option<Layer7AttacksTimeSeriesResponse>>,
+        Layer7AttacksTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -334,9 +330,7 @@ impl RadarLayer7AttacksApi {
     pub fn get_layer_7_attacks_by_managed_rules_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer7AttacksTimeSeriesResponse>>,
         GetLayer7AttacksByManagedRulesTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
@@ -360,9 +354,7 @@ impl RadarLayer7AttacksApi {
     pub fn get_layer_7_attacks_by_mitigation_product_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer7AttacksTimeSeriesResponse>>,
         GetLayer7AttacksByMitigationProductTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
@@ -382,14 +374,12 @@ impl RadarLayer7AttacksApi {
     ///
     /// Retrieves the distribution of layer 7 attacks by targeted vertical over time.
     ///
-    /// Query parameters: [`GetLayer7AttacksByTargetIndustriesTimeSeriesQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`Layer7AttacksTimeSeriesQuery`], passed with `.query(&…)`.
     pub fn get_layer_7_attacks_by_vertical_time_series(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
-        >,
-        GetLayer7AttacksByTargetIndustriesTimeSeriesQuery,
+        crate::runtime::Json<::std::option::Option<Layer7AttacksTimeSeriesResponse>>,
+        Layer7AttacksTimeSeriesQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -411,9 +401,7 @@ impl RadarLayer7AttacksApi {
         &self,
         dimension: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<Layer7AttacksTimeSeriesResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -473,14 +461,12 @@ impl RadarLayer7AttacksApi {
     ///
     /// This endpoint is deprecated. To continue getting this data, switch to the summary by industry endpoint.
     ///
-    /// Query parameters: [`GetTopIndustriesTargetedByLayer7AttacksQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopTargetedLayer7AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_industries_targeted_by_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopIndustriesTargetedByLayer7AttacksResponse>,
-        >,
-        GetTopIndustriesTargetedByLayer7AttacksQuery,
+        crate::runtime::Json<::std::option::Option<TopTargetedLayer7Attacks>>,
+        TopTargetedLayer7AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -543,14 +529,12 @@ impl RadarLayer7AttacksApi {
     ///
     /// This endpoint is deprecated. To continue getting this data, switch to the summary by vertical endpoint.
     ///
-    /// Query parameters: [`GetTopIndustriesTargetedByLayer7AttacksQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopTargetedLayer7AttacksQuery`], passed with `.query(&…)`.
     pub fn get_top_verticals_targeted_by_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<GetTopIndustriesTargetedByLayer7AttacksResponse>,
-        >,
-        GetTopIndustriesTargetedByLayer7AttacksQuery,
+        crate::runtime::Json<::std::option::Option<TopTargetedLayer7Attacks>>,
+        TopTargetedLayer7AttacksQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -1001,26 +985,24 @@ impl Layer7AttacksTimeSeriesSerie0 {
 }
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_target_industries_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_managed_rules_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_mitigation_product_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_vertical_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series_grouped_by_dimension`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta>,
-    pub serie_0: ::std::option::Option<
-        GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0,
-    >,
+pub struct Layer7AttacksTimeSeriesResponse {
+    pub meta: ::std::option::Option<Layer7AttacksTimeSeriesResponseMeta>,
+    pub serie_0: ::std::option::Option<Layer7AttacksTimeSeriesResponseSerie0>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodTimeSeriesResponse { meta : "meta" => object, serie_0 :
-    "serie_0" => object }
+    Layer7AttacksTimeSeriesResponse { meta : "meta" => object, serie_0 : "serie_0" =>
+    object }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta {
+pub struct Layer7AttacksTimeSeriesResponseMeta {
     /// `aggInterval`
     pub agg_interval: ::std::option::Option<::std::string::String>,
     /// `confidenceInfo`
     pub confidence_info: ::std::option::Option<
-        GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfo,
+        Layer7AttacksTimeSeriesResponseMetaConfidenceInfo,
     >,
     /// `dateRange`
     pub date_range: ::std::option::Option<::std::vec::Vec<Layer7AttacksMetaDateRange>>,
@@ -1032,30 +1014,28 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta { agg_interval : "aggInterval" =>
-    string, confidence_info : "confidenceInfo" => object, date_range : "dateRange" =>
-    objects, last_updated : "lastUpdated" => string, normalization : "normalization" =>
-    string, units : "units" => objects }
+    Layer7AttacksTimeSeriesResponseMeta { agg_interval : "aggInterval" => string,
+    confidence_info : "confidenceInfo" => object, date_range : "dateRange" => objects,
+    last_updated : "lastUpdated" => string, normalization : "normalization" => string,
+    units : "units" => objects }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfo {
+pub struct Layer7AttacksTimeSeriesResponseMetaConfidenceInfo {
     pub annotations: ::std::option::Option<
-        ::std::vec::Vec<
-            GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfoAnnotation,
-        >,
+        ::std::vec::Vec<Layer7AttacksTimeSeriesResponseMetaConfidenceInfoAnnotation>,
     >,
     pub level: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfo { annotations :
-    "annotations" => objects, level : "level" => integer }
+    Layer7AttacksTimeSeriesResponseMetaConfidenceInfo { annotations : "annotations" =>
+    objects, level : "level" => integer }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfoAnnotation {
+pub struct Layer7AttacksTimeSeriesResponseMetaConfidenceInfoAnnotation {
     /// `dataSource`
     pub data_source: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -1073,15 +1053,14 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfoAnnot
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodTimeSeriesResponseMetaConfidenceInfoAnnotation {
-    data_source : "dataSource" => string, description : "description" => string, end_date
-    : "endDate" => string, event_type : "eventType" => string, is_instantaneous :
-    "isInstantaneous" => boolean, linked_url : "linkedUrl" => string, start_date :
-    "startDate" => string }
+    Layer7AttacksTimeSeriesResponseMetaConfidenceInfoAnnotation { data_source :
+    "dataSource" => string, description : "description" => string, end_date : "endDate"
+    => string, event_type : "eventType" => string, is_instantaneous : "isInstantaneous"
+    => boolean, linked_url : "linkedUrl" => string, start_date : "startDate" => string }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_method_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 {
+pub struct Layer7AttacksTimeSeriesResponseSerie0 {
     pub timestamps: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `GET`
     pub get: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1093,13 +1072,13 @@ pub struct GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByHttpMethodTimeSeriesResponseSerie0 { timestamps : "timestamps" =>
-    strings, get : "GET" => strings, bot : "Bot" => strings, ddos : "DDOS" => strings }
+    Layer7AttacksTimeSeriesResponseSerie0 { timestamps : "timestamps" => strings, get :
+    "GET" => strings, bot : "Bot" => strings, ddos : "DDOS" => strings }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_http_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByHttpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<Layer7AttacksTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<
         GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0,
     >,
@@ -1146,7 +1125,7 @@ impl GetLayer7AttacksByHttpVersionTimeSeriesResponseSerie0 {
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByIpVersionTimeSeriesResponse {
-    pub meta: ::std::option::Option<GetLayer7AttacksByHttpMethodTimeSeriesResponseMeta>,
+    pub meta: ::std::option::Option<Layer7AttacksTimeSeriesResponseMeta>,
     pub serie_0: ::std::option::Option<
         GetLayer7AttacksByIpVersionTimeSeriesResponseSerie0,
     >,
@@ -1334,31 +1313,28 @@ impl TopLayer7AttackPairsTop0 {
 }
 /// Used by [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_verticals_targeted_by_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopIndustriesTargetedByLayer7AttacksResponse {
+pub struct TopTargetedLayer7Attacks {
     pub meta: ::std::option::Option<TopOriginAsesMeta>,
-    pub top_0: ::std::option::Option<
-        ::std::vec::Vec<GetTopIndustriesTargetedByLayer7AttacksResponseTop0>,
-    >,
+    pub top_0: ::std::option::Option<::std::vec::Vec<TopTargetedLayer7AttacksTop0>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopIndustriesTargetedByLayer7AttacksResponse { meta : "meta" => object, top_0 :
-    "top_0" => objects }
+    TopTargetedLayer7Attacks { meta : "meta" => object, top_0 : "top_0" => objects }
 );
 /// Used by [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct GetTopIndustriesTargetedByLayer7AttacksResponseTop0 {
+pub struct TopTargetedLayer7AttacksTop0 {
     pub name: ::std::string::String,
     pub value: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopIndustriesTargetedByLayer7AttacksResponseTop0 { name : "name" required =>
-    string, value : "value" => string }
+    TopTargetedLayer7AttacksTop0 { name : "name" required => string, value : "value" =>
+    string }
 );
-impl GetTopIndustriesTargetedByLayer7AttacksResponseTop0 {
+impl TopTargetedLayer7AttacksTop0 {
     /// A value with the required fields set and the others empty.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
@@ -2468,7 +2444,7 @@ crate::runtime::object!(
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_target_industries_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_vertical_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetLayer7AttacksByTargetIndustriesTimeSeriesQuery {
+pub struct Layer7AttacksTimeSeriesQuery {
     /// `aggInterval`: Aggregation interval results should be returned in (for example, in 15 minutes or 1 hour intervals)
     pub agg_interval: ::std::option::Option<GetLayer7AttacksTimeSeriesQueryAggInterval>,
     /// Array of names that will be used to name the series in responses
@@ -2513,14 +2489,14 @@ pub struct GetLayer7AttacksByTargetIndustriesTimeSeriesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetLayer7AttacksByTargetIndustriesTimeSeriesQuery { agg_interval : "aggInterval" =>
-    choice, name : "name" => strings, date_range : "dateRange" => strings, date_start :
-    "dateStart" => strings, date_end : "dateEnd" => strings, asn : "asn" => strings,
-    location : "location" => strings, continent : "continent" => strings, ip_version :
-    "ipVersion" => choices, http_version : "httpVersion" => choices, http_method :
-    "httpMethod" => choices, mitigation_product : "mitigationProduct" => choices,
-    normalization : "normalization" => choice, limit_per_group : "limitPerGroup" =>
-    integer, format : "format" => choice }
+    Layer7AttacksTimeSeriesQuery { agg_interval : "aggInterval" => choice, name : "name"
+    => strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, ip_version : "ipVersion" => choices,
+    http_version : "httpVersion" => choices, http_method : "httpMethod" => choices,
+    mitigation_product : "mitigationProduct" => choices, normalization : "normalization"
+    => choice, limit_per_group : "limitPerGroup" => integer, format : "format" => choice
+    }
 );
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2937,7 +2913,7 @@ impl ::std::fmt::Display for GetTopLayer7AttackPairsQueryNormalization {
 }
 /// Used by [`RadarLayer7AttacksApi::get_top_industries_targeted_by_layer_7_attacks`], [`RadarLayer7AttacksApi::get_top_verticals_targeted_by_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopIndustriesTargetedByLayer7AttacksQuery {
+pub struct TopTargetedLayer7AttacksQuery {
     /// Limit the number of objects in the response
     pub limit: ::std::option::Option<i64>,
     /// Array of names that will be used to name the series in responses
@@ -2976,13 +2952,12 @@ pub struct GetTopIndustriesTargetedByLayer7AttacksQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopIndustriesTargetedByLayer7AttacksQuery { limit : "limit" => integer, name :
-    "name" => strings, date_range : "dateRange" => strings, date_start : "dateStart" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, ip_version : "ipVersion"
-    => choices, http_version : "httpVersion" => choices, http_method : "httpMethod" =>
-    choices, mitigation_product : "mitigationProduct" => choices, format : "format" =>
-    choice }
+    TopTargetedLayer7AttacksQuery { limit : "limit" => integer, name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
+    continent : "continent" => strings, ip_version : "ipVersion" => choices, http_version
+    : "httpVersion" => choices, http_method : "httpMethod" => choices, mitigation_product
+    : "mitigationProduct" => choices, format : "format" => choice }
 );
 /// Used by [`RadarLayer7AttacksApi::get_top_origin_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3084,10 +3059,10 @@ impl crate::runtime::TypedQuery for GetLayer7AttacksByManagedRulesSummaryQuery {
 impl crate::runtime::TypedQuery for GetLayer7AttacksByManagedRulesTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetLayer7AttacksByMitigationProductSummaryQuery {}
 impl crate::runtime::TypedQuery for GetLayer7AttacksByMitigationProductTimeSeriesQuery {}
-impl crate::runtime::TypedQuery for GetLayer7AttacksByTargetIndustriesTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetLayer7AttacksTimeSeriesQuery {}
-impl crate::runtime::TypedQuery for GetTopIndustriesTargetedByLayer7AttacksQuery {}
 impl crate::runtime::TypedQuery for GetTopLayer7AttackPairsQuery {}
 impl crate::runtime::TypedQuery for GetTopOriginAsesOfLayer7AttacksQuery {}
 impl crate::runtime::TypedQuery for GetTopOriginLocationsOfLayer7AttacksQuery {}
 impl crate::runtime::TypedQuery for GetTopTargetLocationsOfLayer7AttacksQuery {}
+impl crate::runtime::TypedQuery for Layer7AttacksTimeSeriesQuery {}
+impl crate::runtime::TypedQuery for TopTargetedLayer7AttacksQuery {}

@@ -117,12 +117,12 @@ impl RadarNetflowsApi {
     ///
     /// Retrieves the top autonomous systems by network traffic (NetFlows).
     ///
-    /// Query parameters: [`GetTopAsesByNetworkTrafficQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopNetworkTrafficQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_network_traffic(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopAses>>,
-        GetTopAsesByNetworkTrafficQuery,
+        TopNetworkTrafficQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -137,12 +137,12 @@ impl RadarNetflowsApi {
     ///
     /// Retrieves the top locations by network traffic (NetFlows).
     ///
-    /// Query parameters: [`GetTopAsesByNetworkTrafficQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopNetworkTrafficQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_network_traffic(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopAsesByNetworkTrafficQuery,
+        TopNetworkTrafficQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -912,7 +912,7 @@ impl ::std::fmt::Display for GetNetworkTrafficTimeSeriesQueryNormalization {
 }
 /// Used by [`RadarNetflowsApi::get_top_ases_by_network_traffic`], [`RadarNetflowsApi::get_top_locations_by_network_traffic`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesByNetworkTrafficQuery {
+pub struct TopNetworkTrafficQuery {
     /// Limit the number of objects in the response
     pub limit: ::std::option::Option<i64>,
     /// Array of names that will be used to name the series in responses
@@ -935,11 +935,11 @@ pub struct GetTopAsesByNetworkTrafficQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesByNetworkTrafficQuery { limit : "limit" => integer, name : "name" =>
-    strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
-    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
-    strings, continent : "continent" => strings, format : "format" => choice }
+    TopNetworkTrafficQuery { limit : "limit" => integer, name : "name" => strings,
+    date_range : "dateRange" => strings, date_start : "dateStart" => strings, date_end :
+    "dateEnd" => strings, asn : "asn" => strings, location : "location" => strings,
+    continent : "continent" => strings, format : "format" => choice }
 );
 impl crate::runtime::TypedQuery for GetNetworkTrafficSummaryQuery {}
 impl crate::runtime::TypedQuery for GetNetworkTrafficTimeSeriesQuery {}
-impl crate::runtime::TypedQuery for GetTopAsesByNetworkTrafficQuery {}
+impl crate::runtime::TypedQuery for TopNetworkTrafficQuery {}

@@ -121,12 +121,12 @@ impl RadarQualityApi {
     ///
     /// Retrieves the top autonomous systems by bandwidth, latency, jitter, or packet loss, from the previous 90 days of Cloudflare Speed Test data.
     ///
-    /// Query parameters: [`GetTopAsesBySpeedTestResultsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopSpeedTestResultsQuery`], passed with `.query(&…)`.
     pub fn get_top_ases_by_speed_test_results(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopAses>>,
-        GetTopAsesBySpeedTestResultsQuery,
+        TopSpeedTestResultsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -141,12 +141,12 @@ impl RadarQualityApi {
     ///
     /// Retrieves the top locations by bandwidth, latency, jitter, or packet loss, from the previous 90 days of Cloudflare Speed Test data.
     ///
-    /// Query parameters: [`GetTopAsesBySpeedTestResultsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopSpeedTestResultsQuery`], passed with `.query(&…)`.
     pub fn get_top_locations_by_speed_test_results(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopLocations>>,
-        GetTopAsesBySpeedTestResultsQuery,
+        TopSpeedTestResultsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -1216,7 +1216,7 @@ crate::runtime::object!(
 );
 /// Used by [`RadarQualityApi::get_top_ases_by_speed_test_results`], [`RadarQualityApi::get_top_locations_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopAsesBySpeedTestResultsQuery {
+pub struct TopSpeedTestResultsQuery {
     /// Limit the number of objects in the response
     pub limit: ::std::option::Option<i64>,
     /// Array of names that will be used to name the series in responses
@@ -1230,7 +1230,7 @@ pub struct GetTopAsesBySpeedTestResultsQuery {
     /// Array of comma separated list of continents (alpha-2 continent codes)
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `orderBy`: Metric to order the results by
-    pub order_by: ::std::option::Option<GetTopAsesBySpeedTestResultsQueryOrderBy>,
+    pub order_by: ::std::option::Option<TopSpeedTestResultsQueryOrderBy>,
     /// Reverse the order of results
     pub reverse: ::std::option::Option<bool>,
     /// Format results are returned in
@@ -1239,10 +1239,10 @@ pub struct GetTopAsesBySpeedTestResultsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopAsesBySpeedTestResultsQuery { limit : "limit" => integer, name : "name" =>
-    strings, date_end : "dateEnd" => strings, asn : "asn" => strings, location :
-    "location" => strings, continent : "continent" => strings, order_by : "orderBy" =>
-    choice, reverse : "reverse" => boolean, format : "format" => choice }
+    TopSpeedTestResultsQuery { limit : "limit" => integer, name : "name" => strings,
+    date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
+    strings, continent : "continent" => strings, order_by : "orderBy" => choice, reverse
+    : "reverse" => boolean, format : "format" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1253,7 +1253,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetTopAsesBySpeedTestResultsQueryOrderBy {
+pub enum TopSpeedTestResultsQueryOrderBy {
     /// `BANDWIDTH_DOWNLOAD`
     BandwidthDownload,
     /// `BANDWIDTH_UPLOAD`
@@ -1269,7 +1269,7 @@ pub enum GetTopAsesBySpeedTestResultsQueryOrderBy {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetTopAsesBySpeedTestResultsQueryOrderBy {
+impl TopSpeedTestResultsQueryOrderBy {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1283,8 +1283,7 @@ impl GetTopAsesBySpeedTestResultsQueryOrderBy {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for GetTopAsesBySpeedTestResultsQueryOrderBy {
+impl ::std::convert::From<::std::string::String> for TopSpeedTestResultsQueryOrderBy {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "BANDWIDTH_DOWNLOAD" => Self::BandwidthDownload,
@@ -1297,17 +1296,16 @@ for GetTopAsesBySpeedTestResultsQueryOrderBy {
         }
     }
 }
-crate::runtime::open_enum!(GetTopAsesBySpeedTestResultsQueryOrderBy);
-impl ::std::convert::From<GetTopAsesBySpeedTestResultsQueryOrderBy>
-for ::std::string::String {
-    fn from(value: GetTopAsesBySpeedTestResultsQueryOrderBy) -> Self {
+crate::runtime::open_enum!(TopSpeedTestResultsQueryOrderBy);
+impl ::std::convert::From<TopSpeedTestResultsQueryOrderBy> for ::std::string::String {
+    fn from(value: TopSpeedTestResultsQueryOrderBy) -> Self {
         match value {
-            GetTopAsesBySpeedTestResultsQueryOrderBy::Other(value) => value,
+            TopSpeedTestResultsQueryOrderBy::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetTopAsesBySpeedTestResultsQueryOrderBy {
+impl ::std::fmt::Display for TopSpeedTestResultsQueryOrderBy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1316,4 +1314,4 @@ impl crate::runtime::TypedQuery for GetInternetQualityIndexQuery {}
 impl crate::runtime::TypedQuery for GetInternetQualityIndexTimeseriesGroupsQuery {}
 impl crate::runtime::TypedQuery for GetSpeedTestsHistogramQuery {}
 impl crate::runtime::TypedQuery for GetSpeedTestsSummaryQuery {}
-impl crate::runtime::TypedQuery for GetTopAsesBySpeedTestResultsQuery {}
+impl crate::runtime::TypedQuery for TopSpeedTestResultsQuery {}

@@ -35,12 +35,12 @@ impl RadarVerifiedBotsApi {
     ///
     /// Retrieves the top verified bots by HTTP requests, with owner and category.
     ///
-    /// Query parameters: [`GetTopVerifiedBotsByHttpRequestsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopVerifiedBotHttpRequestsQuery`], passed with `.query(&…)`.
     pub fn get_top_verified_bots_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopVerifiedBots>>,
-        GetTopVerifiedBotsByHttpRequestsQuery,
+        TopVerifiedBotHttpRequestsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -55,12 +55,12 @@ impl RadarVerifiedBotsApi {
     ///
     /// Retrieves the top verified bot categories by HTTP requests, along with their corresponding percentage, over the total verified bot HTTP requests.
     ///
-    /// Query parameters: [`GetTopVerifiedBotsByHttpRequestsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TopVerifiedBotHttpRequestsQuery`], passed with `.query(&…)`.
     pub fn get_top_verified_bot_categories_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<TopVerifiedBotCategories>>,
-        GetTopVerifiedBotsByHttpRequestsQuery,
+        TopVerifiedBotHttpRequestsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -291,7 +291,7 @@ impl TopVerifiedBotCategoriesTop0 {
 }
 /// Used by [`RadarVerifiedBotsApi::get_top_verified_bots_by_http_requests`], [`RadarVerifiedBotsApi::get_top_verified_bot_categories_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetTopVerifiedBotsByHttpRequestsQuery {
+pub struct TopVerifiedBotHttpRequestsQuery {
     /// Limit the number of objects in the response
     pub limit: ::std::option::Option<i64>,
     /// Array of names that will be used to name the series in responses
@@ -309,12 +309,12 @@ pub struct GetTopVerifiedBotsByHttpRequestsQuery {
     /// Array of comma separated list of continents (alpha-2 continent codes)
     pub continent: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Format results are returned in
-    pub format: ::std::option::Option<GetTopVerifiedBotsByHttpRequestsQueryFormat>,
+    pub format: ::std::option::Option<TopVerifiedBotHttpRequestsQueryFormat>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetTopVerifiedBotsByHttpRequestsQuery { limit : "limit" => integer, name : "name" =>
+    TopVerifiedBotHttpRequestsQuery { limit : "limit" => integer, name : "name" =>
     strings, date_range : "dateRange" => strings, date_start : "dateStart" => strings,
     date_end : "dateEnd" => strings, asn : "asn" => strings, location : "location" =>
     strings, continent : "continent" => strings, format : "format" => choice }
@@ -328,7 +328,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum GetTopVerifiedBotsByHttpRequestsQueryFormat {
+pub enum TopVerifiedBotHttpRequestsQueryFormat {
     /// `JSON`
     Json,
     /// `CSV`
@@ -336,7 +336,7 @@ pub enum GetTopVerifiedBotsByHttpRequestsQueryFormat {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl GetTopVerifiedBotsByHttpRequestsQueryFormat {
+impl TopVerifiedBotHttpRequestsQueryFormat {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -347,7 +347,7 @@ impl GetTopVerifiedBotsByHttpRequestsQueryFormat {
     }
 }
 impl ::std::convert::From<::std::string::String>
-for GetTopVerifiedBotsByHttpRequestsQueryFormat {
+for TopVerifiedBotHttpRequestsQueryFormat {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "JSON" => Self::Json,
@@ -356,19 +356,19 @@ for GetTopVerifiedBotsByHttpRequestsQueryFormat {
         }
     }
 }
-crate::runtime::open_enum!(GetTopVerifiedBotsByHttpRequestsQueryFormat);
-impl ::std::convert::From<GetTopVerifiedBotsByHttpRequestsQueryFormat>
+crate::runtime::open_enum!(TopVerifiedBotHttpRequestsQueryFormat);
+impl ::std::convert::From<TopVerifiedBotHttpRequestsQueryFormat>
 for ::std::string::String {
-    fn from(value: GetTopVerifiedBotsByHttpRequestsQueryFormat) -> Self {
+    fn from(value: TopVerifiedBotHttpRequestsQueryFormat) -> Self {
         match value {
-            GetTopVerifiedBotsByHttpRequestsQueryFormat::Other(value) => value,
+            TopVerifiedBotHttpRequestsQueryFormat::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for GetTopVerifiedBotsByHttpRequestsQueryFormat {
+impl ::std::fmt::Display for TopVerifiedBotHttpRequestsQueryFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl crate::runtime::TypedQuery for GetTopVerifiedBotsByHttpRequestsQuery {}
+impl crate::runtime::TypedQuery for TopVerifiedBotHttpRequestsQuery {}

@@ -39,7 +39,7 @@ impl RateLimitsForAZoneApi {
     pub fn create_rate_limit(
         &self,
         zone_id: &str,
-        body: &CreateRateLimitBody,
+        body: &RateLimitBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RateLimit>>,
     > {
@@ -86,7 +86,7 @@ impl RateLimitsForAZoneApi {
         &self,
         zone_id: &str,
         rate_limit_id: &str,
-        body: &CreateRateLimitBody,
+        body: &RateLimitBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RateLimit>>,
     > {
@@ -513,7 +513,7 @@ pub struct DeleteRateLimitResponse {
 crate::runtime::object!(DeleteRateLimitResponse { id : "id" => string });
 /// Used by [`RateLimitsForAZoneApi::create_rate_limit`], [`RateLimitsForAZoneApi::update_rate_limit`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateRateLimitBody {
+pub struct RateLimitBody {
     pub action: ::std::option::Option<RateLimitAction>,
     pub r#match: ::std::option::Option<RateLimitMatch>,
     /// The time in seconds (an integer value) to count matching traffic
@@ -524,10 +524,10 @@ pub struct CreateRateLimitBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRateLimitBody { action : "action" => object, r#match : "match" => object,
-    period : "period" required => number, threshold : "threshold" required => number }
+    RateLimitBody { action : "action" => object, r#match : "match" => object, period :
+    "period" required => number, threshold : "threshold" required => number }
 );
-impl CreateRateLimitBody {
+impl RateLimitBody {
     /// A value with the required fields set and the others empty.
     pub fn new(period: f64, threshold: f64) -> Self {
         Self {

@@ -39,7 +39,7 @@ impl RegistrarDomainsApi {
     pub fn list_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Domain>> {
+    ) -> crate::runtime::Request<crate::runtime::List<RegistrarDomain>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -112,7 +112,7 @@ impl RegistrarDomainsApi {
 }
 /// Used by [`RegistrarDomainsApi::list_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Domain {
+pub struct RegistrarDomain {
     /// Shows if a domain is available for transferring into Cloudflare Registrar
     pub available: ::std::option::Option<bool>,
     /// Indicates if the domain can be registered as a new domain
@@ -139,12 +139,13 @@ pub struct Domain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Domain { available : "available" => boolean, can_register : "can_register" =>
-    boolean, created_at : "created_at" => string, current_registrar : "current_registrar"
-    => string, expires_at : "expires_at" => string, id : "id" => string, locked :
-    "locked" => boolean, registrant_contact : "registrant_contact" => object,
-    registry_statuses : "registry_statuses" => string, supported_tld : "supported_tld" =>
-    boolean, transfer_in : "transfer_in" => object, updated_at : "updated_at" => string }
+    RegistrarDomain { available : "available" => boolean, can_register : "can_register"
+    => boolean, created_at : "created_at" => string, current_registrar :
+    "current_registrar" => string, expires_at : "expires_at" => string, id : "id" =>
+    string, locked : "locked" => boolean, registrant_contact : "registrant_contact" =>
+    object, registry_statuses : "registry_statuses" => string, supported_tld :
+    "supported_tld" => boolean, transfer_in : "transfer_in" => object, updated_at :
+    "updated_at" => string }
 );
 /// Used by [`RegistrarDomainsApi::list_domains`].
 #[derive(Debug, Clone, PartialEq)]

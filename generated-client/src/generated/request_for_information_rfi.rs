@@ -79,7 +79,7 @@ impl RequestForInformationRfiApi {
     pub fn create_request(
         &self,
         account_id: &str,
-        body: &CreateRequestBody,
+        body: &RequestBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Request>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -140,7 +140,7 @@ impl RequestForInformationRfiApi {
         &self,
         account_id: &str,
         request_id: &str,
-        body: &CreateRequestBody,
+        body: &RequestBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Request>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -366,7 +366,7 @@ impl RequestForInformationRfiApi {
         account_id: &str,
         request_id: &str,
         message_id: &str,
-        body: &CreateRequestBody,
+        body: &RequestBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<RequestMessage>>,
     > {
@@ -920,7 +920,7 @@ impl ::std::fmt::Display for ListRequestsBodySortOrder {
 }
 /// Used by [`RequestForInformationRfiApi::create_request`], [`RequestForInformationRfiApi::update_request`], [`RequestForInformationRfiApi::update_request_message`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateRequestBody {
+pub struct RequestBody {
     /// Request content
     pub content: ::std::option::Option<::std::string::String>,
     /// Priority for analyzing the request
@@ -935,7 +935,7 @@ pub struct CreateRequestBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRequestBody { content : "content" => string, priority : "priority" => string,
+    RequestBody { content : "content" => string, priority : "priority" => string,
     request_type : "request_type" => string, summary : "summary" => string, tlp : "tlp"
     => choice }
 );

@@ -38,7 +38,7 @@ impl SecondaryDnsPrimaryZoneApi {
     pub fn update_primary_zone_configuration(
         &self,
         zone_id: &str,
-        body: &UpdatePrimaryZoneConfigurationBody,
+        body: &PrimaryZoneConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PrimaryZoneConfiguration>>,
     > {
@@ -62,7 +62,7 @@ impl SecondaryDnsPrimaryZoneApi {
     pub fn create_primary_zone_configuration(
         &self,
         zone_id: &str,
-        body: &UpdatePrimaryZoneConfigurationBody,
+        body: &PrimaryZoneConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<PrimaryZoneConfiguration>>,
     > {
@@ -248,7 +248,7 @@ pub struct DeletePrimaryZoneConfigurationResponse {
 crate::runtime::object!(DeletePrimaryZoneConfigurationResponse { id : "id" => string });
 /// Used by [`SecondaryDnsPrimaryZoneApi::update_primary_zone_configuration`], [`SecondaryDnsPrimaryZoneApi::create_primary_zone_configuration`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct UpdatePrimaryZoneConfigurationBody {
+pub struct PrimaryZoneConfigurationBody {
     /// Zone name
     pub name: ::std::string::String,
     pub peers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -256,10 +256,9 @@ pub struct UpdatePrimaryZoneConfigurationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePrimaryZoneConfigurationBody { name : "name" required => string, peers :
-    "peers" }
+    PrimaryZoneConfigurationBody { name : "name" required => string, peers : "peers" }
 );
-impl UpdatePrimaryZoneConfigurationBody {
+impl PrimaryZoneConfigurationBody {
     /// A value with the required fields set and the others empty.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {

@@ -60,7 +60,7 @@ impl SecondaryDnsSecondaryZoneApi {
     pub fn update_secondary_zone_configuration(
         &self,
         zone_id: &str,
-        body: &UpdateSecondaryZoneConfigurationBody,
+        body: &SecondaryZoneConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<SecondaryZoneConfiguration>>,
     > {
@@ -84,7 +84,7 @@ impl SecondaryDnsSecondaryZoneApi {
     pub fn create_secondary_zone_configuration(
         &self,
         zone_id: &str,
-        body: &UpdateSecondaryZoneConfigurationBody,
+        body: &SecondaryZoneConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<SecondaryZoneConfiguration>>,
     > {
@@ -186,7 +186,7 @@ crate::runtime::object!(
 );
 /// Used by [`SecondaryDnsSecondaryZoneApi::update_secondary_zone_configuration`], [`SecondaryDnsSecondaryZoneApi::create_secondary_zone_configuration`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct UpdateSecondaryZoneConfigurationBody {
+pub struct SecondaryZoneConfigurationBody {
     /// How often should a secondary zone auto refresh regardless of DNS NOTIFY
     pub auto_refresh_seconds: f64,
     /// Zone name
@@ -196,10 +196,10 @@ pub struct UpdateSecondaryZoneConfigurationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateSecondaryZoneConfigurationBody { auto_refresh_seconds : "auto_refresh_seconds"
+    SecondaryZoneConfigurationBody { auto_refresh_seconds : "auto_refresh_seconds"
     required => number, name : "name" required => string, peers : "peers" }
 );
-impl UpdateSecondaryZoneConfigurationBody {
+impl SecondaryZoneConfigurationBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         auto_refresh_seconds: f64,

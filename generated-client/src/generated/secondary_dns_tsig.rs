@@ -39,7 +39,7 @@ impl SecondaryDnsTsigApi {
     pub fn create_tsig(
         &self,
         account_id: &str,
-        body: &CreateTsigBody,
+        body: &TsigBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tsig>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -82,7 +82,7 @@ impl SecondaryDnsTsigApi {
         &self,
         account_id: &str,
         tsig_id: &str,
-        body: &CreateTsigBody,
+        body: &TsigBody,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tsig>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -188,7 +188,7 @@ pub struct DeleteTsigResponse {
 crate::runtime::object!(DeleteTsigResponse { id : "id" => string });
 /// Used by [`SecondaryDnsTsigApi::create_tsig`], [`SecondaryDnsTsigApi::update_tsig`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateTsigBody {
+pub struct TsigBody {
     /// TSIG algorithm
     pub algo: ::std::string::String,
     /// TSIG key name
@@ -199,10 +199,10 @@ pub struct CreateTsigBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTsigBody { algo : "algo" required => string, name : "name" required => string,
-    secret : "secret" required => string }
+    TsigBody { algo : "algo" required => string, name : "name" required => string, secret
+    : "secret" required => string }
 );
-impl CreateTsigBody {
+impl TsigBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         algo: impl ::std::convert::Into<::std::string::String>,

@@ -76,13 +76,13 @@ impl SecurityCenterInsightsApi {
     ///
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues/class`
     ///
-    /// Query parameters: [`GetSecurityCenterIssueCountsByClassQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`SecurityCenterIssueCountsQuery`], passed with `.query(&…)`.
     pub fn get_security_center_issue_counts_by_class(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::List<SecurityCenterIssueCount>,
-        GetSecurityCenterIssueCountsByClassQuery,
+        SecurityCenterIssueCountsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -101,13 +101,13 @@ impl SecurityCenterInsightsApi {
     ///
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues/severity`
     ///
-    /// Query parameters: [`GetSecurityCenterIssueCountsByClassQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`SecurityCenterIssueCountsQuery`], passed with `.query(&…)`.
     pub fn get_security_center_issue_counts_by_severity(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::List<SecurityCenterIssueCount>,
-        GetSecurityCenterIssueCountsByClassQuery,
+        SecurityCenterIssueCountsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -126,13 +126,13 @@ impl SecurityCenterInsightsApi {
     ///
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues/type`
     ///
-    /// Query parameters: [`GetSecurityCenterIssueCountsByClassQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`SecurityCenterIssueCountsQuery`], passed with `.query(&…)`.
     pub fn get_security_center_issue_counts_by_type(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::List<SecurityCenterIssueCount>,
-        GetSecurityCenterIssueCountsByClassQuery,
+        SecurityCenterIssueCountsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -628,7 +628,7 @@ impl ::std::fmt::Display for GetSecurityCenterIssuesQuerySeverity {
 }
 /// Used by [`SecurityCenterInsightsApi::get_security_center_issue_counts_by_class`], [`SecurityCenterInsightsApi::get_security_center_issue_counts_by_severity`], [`SecurityCenterInsightsApi::get_security_center_issue_counts_by_type`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetSecurityCenterIssueCountsByClassQuery {
+pub struct SecurityCenterIssueCountsQuery {
     pub dismissed: ::std::option::Option<bool>,
     pub issue_class: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub issue_type: ::std::option::Option<
@@ -657,12 +657,12 @@ pub struct GetSecurityCenterIssueCountsByClassQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSecurityCenterIssueCountsByClassQuery { dismissed : "dismissed" => boolean,
-    issue_class : "issue_class" => strings, issue_type : "issue_type" => choices, product
-    : "product" => strings, severity : "severity" => choices, subject : "subject" =>
-    strings, issue_class_neq : "issue_class~neq" => strings, issue_type_neq :
-    "issue_type~neq" => choices, product_neq : "product~neq" => strings, severity_neq :
-    "severity~neq" => choices, subject_neq : "subject~neq" => strings }
+    SecurityCenterIssueCountsQuery { dismissed : "dismissed" => boolean, issue_class :
+    "issue_class" => strings, issue_type : "issue_type" => choices, product : "product"
+    => strings, severity : "severity" => choices, subject : "subject" => strings,
+    issue_class_neq : "issue_class~neq" => strings, issue_type_neq : "issue_type~neq" =>
+    choices, product_neq : "product~neq" => strings, severity_neq : "severity~neq" =>
+    choices, subject_neq : "subject~neq" => strings }
 );
 /// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -674,5 +674,5 @@ pub struct ArchiveSecurityCenterInsightBody {
 crate::runtime::object!(
     ArchiveSecurityCenterInsightBody { dismiss : "dismiss" => boolean }
 );
-impl crate::runtime::TypedQuery for GetSecurityCenterIssueCountsByClassQuery {}
 impl crate::runtime::TypedQuery for GetSecurityCenterIssuesQuery {}
+impl crate::runtime::TypedQuery for SecurityCenterIssueCountsQuery {}

@@ -36,7 +36,9 @@ impl SlotsApi {
     pub fn get_list_of_all_slots_matching_specified_parameters(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<List>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SlotsList>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -73,13 +75,15 @@ impl SlotsApi {
 }
 /// Used by [`SlotsApi::get_list_of_all_slots_matching_specified_parameters`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct List {
+pub struct SlotsList {
     pub items: ::std::option::Option<::std::vec::Vec<InformationAboutSpecifiedSlot>>,
     pub next: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(List { items : "items" => objects, next : "next" => integer });
+crate::runtime::object!(
+    SlotsList { items : "items" => objects, next : "next" => integer }
+);
 /// Used by [`SlotsApi::get_list_of_all_slots_matching_specified_parameters`], [`SlotsApi::get_specified_slot`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InformationAboutSpecifiedSlot {

@@ -39,7 +39,9 @@ impl SmartTieredCacheApi {
         &self,
         zone_id: &str,
         body: &PatchSmartTieredCacheSettingBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SmartTieredCacheSetting>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -62,7 +64,9 @@ impl SmartTieredCacheApi {
     pub fn get_smart_tiered_cache_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<SmartTieredCacheSetting>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -105,7 +109,7 @@ impl SmartTieredCacheApi {
 }
 /// Used by [`SmartTieredCacheApi::patch_smart_tiered_cache_setting`], [`SmartTieredCacheApi::get_smart_tiered_cache_setting`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Setting {
+pub struct SmartTieredCacheSetting {
     /// The identifier of the caching setting
     pub id: ::std::string::String,
     /// RFC 3339 date-time, The time when the setting was last modified
@@ -118,10 +122,10 @@ pub struct Setting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Setting { id : "id" required => string, modified_on : "modified_on" => string, value
-    : "value" => choice, editable : "editable" => boolean }
+    SmartTieredCacheSetting { id : "id" required => string, modified_on : "modified_on"
+    => string, value : "value" => choice, editable : "editable" => boolean }
 );
-impl Setting {
+impl SmartTieredCacheSetting {
     /// A value with the required fields set and the others empty.
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,

@@ -67,7 +67,7 @@ impl SpectrumAnalyticsApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAnalyticsByTimeResponse>>,
+        crate::runtime::Json<::std::option::Option<SpectrumAnalytics>>,
         GetAnalyticsByTimeQuery,
     > {
         crate::runtime::Request::new(
@@ -92,7 +92,7 @@ impl SpectrumAnalyticsApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetAnalyticsByTimeResponse>>,
+        crate::runtime::Json<::std::option::Option<SpectrumAnalytics>>,
         GetAnalyticsSummaryQuery,
     > {
         crate::runtime::Request::new(
@@ -129,8 +129,8 @@ crate::runtime::object!(
 );
 /// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`], [`SpectrumAnalyticsApi::get_analytics_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnalyticsByTimeResponse {
-    pub data: ::std::option::Option<::std::vec::Vec<GetAnalyticsByTimeResponseData>>,
+pub struct SpectrumAnalytics {
+    pub data: ::std::option::Option<::std::vec::Vec<AnalyticsData>>,
     pub data_lag: ::std::option::Option<f64>,
     pub max: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -138,7 +138,7 @@ pub struct GetAnalyticsByTimeResponse {
     pub min: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub query: ::std::option::Option<GetAnalyticsByTimeResponseQuery>,
+    pub query: ::std::option::Option<AnalyticsQuery>,
     pub rows: ::std::option::Option<f64>,
     pub time_intervals: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
@@ -150,25 +150,25 @@ pub struct GetAnalyticsByTimeResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByTimeResponse { data : "data" => objects, data_lag : "data_lag" =>
-    number, max : "max" => map, min : "min" => map, query : "query" => object, rows :
-    "rows" => number, time_intervals : "time_intervals", totals : "totals" => map }
+    SpectrumAnalytics { data : "data" => objects, data_lag : "data_lag" => number, max :
+    "max" => map, min : "min" => map, query : "query" => object, rows : "rows" => number,
+    time_intervals : "time_intervals", totals : "totals" => map }
 );
 /// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnalyticsByTimeResponseData {
+pub struct AnalyticsData {
     pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByTimeResponseData { dimensions : "dimensions" => strings, metrics :
-    "metrics" => strings }
+    AnalyticsData { dimensions : "dimensions" => strings, metrics : "metrics" => strings
+    }
 );
 /// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetAnalyticsByTimeResponseQuery {
+pub struct AnalyticsQuery {
     pub dimensions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub filters: ::std::option::Option<::std::string::String>,
     pub limit: ::std::option::Option<f64>,
@@ -180,9 +180,9 @@ pub struct GetAnalyticsByTimeResponseQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetAnalyticsByTimeResponseQuery { dimensions : "dimensions" => strings, filters :
-    "filters" => string, limit : "limit" => number, metrics : "metrics" => strings, since
-    : "since" => json, sort : "sort" => strings, until : "until" => json }
+    AnalyticsQuery { dimensions : "dimensions" => strings, filters : "filters" => string,
+    limit : "limit" => number, metrics : "metrics" => strings, since : "since" => json,
+    sort : "sort" => strings, until : "until" => json }
 );
 /// Used by [`SpectrumAnalyticsApi::get_aggregated_analytics`].
 #[derive(Debug, Clone, PartialEq, Default)]

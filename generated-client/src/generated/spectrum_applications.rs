@@ -39,11 +39,9 @@ impl SpectrumApplicationsApi {
     pub fn create_spectrum_application_using_name_for_origin(
         &self,
         zone_id: &str,
-        body: &CreateSpectrumApplicationUsingNameForOriginBody,
+        body: &SpectrumApplicationNameOriginBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateSpectrumApplicationUsingNameForOriginResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<SpectrumApplicationNameOrigin>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -93,11 +91,9 @@ impl SpectrumApplicationsApi {
         &self,
         zone_id: &str,
         app_id: &str,
-        body: &CreateSpectrumApplicationUsingNameForOriginBody,
+        body: &SpectrumApplicationNameOriginBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateSpectrumApplicationUsingNameForOriginResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<SpectrumApplicationNameOrigin>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -167,69 +163,57 @@ impl SpectrumApplicationsApi {
 }
 /// Used by [`SpectrumApplicationsApi::create_spectrum_application_using_name_for_origin`], [`SpectrumApplicationsApi::update_spectrum_application_configuration_using_name_for_origin`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSpectrumApplicationUsingNameForOriginResponse {
+pub struct SpectrumApplicationNameOrigin {
     /// Enables Argo Smart Routing for this application
     pub argo_smart_routing: ::std::option::Option<bool>,
     /// RFC 3339 date-time, When the Application was created
     pub created_on: ::std::option::Option<::std::string::String>,
-    pub dns: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseDns,
-    >,
-    pub edge_ips: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseEdgeIps,
-    >,
+    pub dns: ::std::option::Option<SpectrumApplicationNameOriginDns>,
+    pub edge_ips: ::std::option::Option<SpectrumApplicationNameOriginEdgeIps>,
     /// Application identifier
     pub id: ::std::option::Option<::std::string::String>,
     /// Enables IP Access Rules for this application
     pub ip_firewall: ::std::option::Option<bool>,
     /// RFC 3339 date-time, When the Application was last modified
     pub modified_on: ::std::option::Option<::std::string::String>,
-    pub origin_dns: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseOriginDns,
-    >,
+    pub origin_dns: ::std::option::Option<SpectrumApplicationNameOriginOriginDns>,
     /// The destination port at the origin
     pub origin_port: ::std::option::Option<::serde_json::Value>,
     /// The port configuration at Cloudflare’s edge
     pub protocol: ::std::option::Option<::std::string::String>,
     /// Enables Proxy Protocol to the origin
     pub proxy_protocol: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol,
+        SpectrumApplicationNameOriginProxyProtocol,
     >,
     /// The type of TLS termination associated with the application
-    pub tls: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseTls,
-    >,
+    pub tls: ::std::option::Option<SpectrumApplicationNameOriginTls>,
     /// Determines how data travels from the edge to your origin
-    pub traffic_type: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseTrafficType,
-    >,
+    pub traffic_type: ::std::option::Option<SpectrumApplicationNameOriginTrafficType>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSpectrumApplicationUsingNameForOriginResponse { argo_smart_routing :
-    "argo_smart_routing" => boolean, created_on : "created_on" => string, dns : "dns" =>
-    object, edge_ips : "edge_ips" => object, id : "id" => string, ip_firewall :
-    "ip_firewall" => boolean, modified_on : "modified_on" => string, origin_dns :
-    "origin_dns" => object, origin_port : "origin_port" => json, protocol : "protocol" =>
-    string, proxy_protocol : "proxy_protocol" => choice, tls : "tls" => choice,
-    traffic_type : "traffic_type" => choice }
+    SpectrumApplicationNameOrigin { argo_smart_routing : "argo_smart_routing" => boolean,
+    created_on : "created_on" => string, dns : "dns" => object, edge_ips : "edge_ips" =>
+    object, id : "id" => string, ip_firewall : "ip_firewall" => boolean, modified_on :
+    "modified_on" => string, origin_dns : "origin_dns" => object, origin_port :
+    "origin_port" => json, protocol : "protocol" => string, proxy_protocol :
+    "proxy_protocol" => choice, tls : "tls" => choice, traffic_type : "traffic_type" =>
+    choice }
 );
 /// Used by [`SpectrumApplicationsApi::create_spectrum_application_using_name_for_origin`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSpectrumApplicationUsingNameForOriginResponseDns {
+pub struct SpectrumApplicationNameOriginDns {
     /// The name of the DNS record associated with the application
     pub name: ::std::option::Option<::std::string::String>,
     /// The type of DNS record associated with the application
-    pub r#type: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseDnsType,
-    >,
+    pub r#type: ::std::option::Option<SpectrumApplicationNameOriginDnsType>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSpectrumApplicationUsingNameForOriginResponseDns { name : "name" => string,
-    r#type : "type" => choice }
+    SpectrumApplicationNameOriginDns { name : "name" => string, r#type : "type" => choice
+    }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -240,7 +224,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreateSpectrumApplicationUsingNameForOriginResponseDnsType {
+pub enum SpectrumApplicationNameOriginDnsType {
     /// `CNAME`
     Cname,
     /// `ADDRESS`
@@ -248,7 +232,7 @@ pub enum CreateSpectrumApplicationUsingNameForOriginResponseDnsType {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreateSpectrumApplicationUsingNameForOriginResponseDnsType {
+impl SpectrumApplicationNameOriginDnsType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -259,7 +243,7 @@ impl CreateSpectrumApplicationUsingNameForOriginResponseDnsType {
     }
 }
 impl ::std::convert::From<::std::string::String>
-for CreateSpectrumApplicationUsingNameForOriginResponseDnsType {
+for SpectrumApplicationNameOriginDnsType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "CNAME" => Self::Cname,
@@ -268,42 +252,38 @@ for CreateSpectrumApplicationUsingNameForOriginResponseDnsType {
         }
     }
 }
-crate::runtime::open_enum!(CreateSpectrumApplicationUsingNameForOriginResponseDnsType);
-impl ::std::convert::From<CreateSpectrumApplicationUsingNameForOriginResponseDnsType>
+crate::runtime::open_enum!(SpectrumApplicationNameOriginDnsType);
+impl ::std::convert::From<SpectrumApplicationNameOriginDnsType>
 for ::std::string::String {
-    fn from(value: CreateSpectrumApplicationUsingNameForOriginResponseDnsType) -> Self {
+    fn from(value: SpectrumApplicationNameOriginDnsType) -> Self {
         match value {
-            CreateSpectrumApplicationUsingNameForOriginResponseDnsType::Other(value) => {
-                value
-            }
+            SpectrumApplicationNameOriginDnsType::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for CreateSpectrumApplicationUsingNameForOriginResponseDnsType {
+impl ::std::fmt::Display for SpectrumApplicationNameOriginDnsType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`SpectrumApplicationsApi::create_spectrum_application_using_name_for_origin`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSpectrumApplicationUsingNameForOriginResponseEdgeIps {
+pub struct SpectrumApplicationNameOriginEdgeIps {
     /// The IP versions supported for inbound connections on Spectrum anycast IPs
     pub connectivity: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity,
+        SpectrumApplicationNameOriginEdgeIpsConnectivity,
     >,
     /// The type of edge IP configuration specified
-    pub r#type: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType,
-    >,
+    pub r#type: ::std::option::Option<SpectrumApplicationNameOriginEdgeIpsType>,
     /// The array of customer owned IPs we broadcast via anycast for this hostname and application
     pub ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSpectrumApplicationUsingNameForOriginResponseEdgeIps { connectivity :
-    "connectivity" => choice, r#type : "type" => choice, ips : "ips" => strings }
+    SpectrumApplicationNameOriginEdgeIps { connectivity : "connectivity" => choice,
+    r#type : "type" => choice, ips : "ips" => strings }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -314,7 +294,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity {
+pub enum SpectrumApplicationNameOriginEdgeIpsConnectivity {
     /// `all`
     All,
     /// `ipv4`
@@ -324,7 +304,7 @@ pub enum CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity 
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity {
+impl SpectrumApplicationNameOriginEdgeIpsConnectivity {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -336,7 +316,7 @@ impl CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity {
     }
 }
 impl ::std::convert::From<::std::string::String>
-for CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity {
+for SpectrumApplicationNameOriginEdgeIpsConnectivity {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "all" => Self::All,
@@ -346,25 +326,17 @@ for CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity {
         }
     }
 }
-crate::runtime::open_enum!(
-    CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity
-);
-impl ::std::convert::From<
-    CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity,
-> for ::std::string::String {
-    fn from(
-        value: CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity,
-    ) -> Self {
+crate::runtime::open_enum!(SpectrumApplicationNameOriginEdgeIpsConnectivity);
+impl ::std::convert::From<SpectrumApplicationNameOriginEdgeIpsConnectivity>
+for ::std::string::String {
+    fn from(value: SpectrumApplicationNameOriginEdgeIpsConnectivity) -> Self {
         match value {
-            CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity::Other(
-                value,
-            ) => value,
+            SpectrumApplicationNameOriginEdgeIpsConnectivity::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display
-for CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity {
+impl ::std::fmt::Display for SpectrumApplicationNameOriginEdgeIpsConnectivity {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -378,7 +350,7 @@ for CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsConnectivity {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType {
+pub enum SpectrumApplicationNameOriginEdgeIpsType {
     /// `dynamic`
     Dynamic,
     /// `static`
@@ -386,7 +358,7 @@ pub enum CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType {
+impl SpectrumApplicationNameOriginEdgeIpsType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -397,7 +369,7 @@ impl CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType {
     }
 }
 impl ::std::convert::From<::std::string::String>
-for CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType {
+for SpectrumApplicationNameOriginEdgeIpsType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "dynamic" => Self::Dynamic,
@@ -406,31 +378,24 @@ for CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType {
         }
     }
 }
-crate::runtime::open_enum!(
-    CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType
-);
-impl ::std::convert::From<CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType>
+crate::runtime::open_enum!(SpectrumApplicationNameOriginEdgeIpsType);
+impl ::std::convert::From<SpectrumApplicationNameOriginEdgeIpsType>
 for ::std::string::String {
-    fn from(
-        value: CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType,
-    ) -> Self {
+    fn from(value: SpectrumApplicationNameOriginEdgeIpsType) -> Self {
         match value {
-            CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType::Other(
-                value,
-            ) => value,
+            SpectrumApplicationNameOriginEdgeIpsType::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display
-for CreateSpectrumApplicationUsingNameForOriginResponseEdgeIpsType {
+impl ::std::fmt::Display for SpectrumApplicationNameOriginEdgeIpsType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`SpectrumApplicationsApi::create_spectrum_application_using_name_for_origin`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateSpectrumApplicationUsingNameForOriginResponseOriginDns {
+pub struct SpectrumApplicationNameOriginOriginDns {
     /// The name of the DNS record associated with the origin
     pub name: ::std::option::Option<::std::string::String>,
     /// The TTL of our resolution of your DNS record in seconds
@@ -441,8 +406,8 @@ pub struct CreateSpectrumApplicationUsingNameForOriginResponseOriginDns {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSpectrumApplicationUsingNameForOriginResponseOriginDns { name : "name" =>
-    string, ttl : "ttl" => integer, r#type : "type" => string }
+    SpectrumApplicationNameOriginOriginDns { name : "name" => string, ttl : "ttl" =>
+    integer, r#type : "type" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -453,7 +418,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol {
+pub enum SpectrumApplicationNameOriginProxyProtocol {
     /// `off`
     Off,
     /// `v1`
@@ -465,7 +430,7 @@ pub enum CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol {
+impl SpectrumApplicationNameOriginProxyProtocol {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -478,7 +443,7 @@ impl CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol {
     }
 }
 impl ::std::convert::From<::std::string::String>
-for CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol {
+for SpectrumApplicationNameOriginProxyProtocol {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "off" => Self::Off,
@@ -489,25 +454,17 @@ for CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol {
         }
     }
 }
-crate::runtime::open_enum!(
-    CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol
-);
-impl ::std::convert::From<
-    CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol,
-> for ::std::string::String {
-    fn from(
-        value: CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol,
-    ) -> Self {
+crate::runtime::open_enum!(SpectrumApplicationNameOriginProxyProtocol);
+impl ::std::convert::From<SpectrumApplicationNameOriginProxyProtocol>
+for ::std::string::String {
+    fn from(value: SpectrumApplicationNameOriginProxyProtocol) -> Self {
         match value {
-            CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol::Other(
-                value,
-            ) => value,
+            SpectrumApplicationNameOriginProxyProtocol::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display
-for CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol {
+impl ::std::fmt::Display for SpectrumApplicationNameOriginProxyProtocol {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -521,7 +478,7 @@ for CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreateSpectrumApplicationUsingNameForOriginResponseTls {
+pub enum SpectrumApplicationNameOriginTls {
     /// `off`
     Off,
     /// `flexible`
@@ -533,7 +490,7 @@ pub enum CreateSpectrumApplicationUsingNameForOriginResponseTls {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreateSpectrumApplicationUsingNameForOriginResponseTls {
+impl SpectrumApplicationNameOriginTls {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -545,8 +502,7 @@ impl CreateSpectrumApplicationUsingNameForOriginResponseTls {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for CreateSpectrumApplicationUsingNameForOriginResponseTls {
+impl ::std::convert::From<::std::string::String> for SpectrumApplicationNameOriginTls {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "off" => Self::Off,
@@ -557,17 +513,16 @@ for CreateSpectrumApplicationUsingNameForOriginResponseTls {
         }
     }
 }
-crate::runtime::open_enum!(CreateSpectrumApplicationUsingNameForOriginResponseTls);
-impl ::std::convert::From<CreateSpectrumApplicationUsingNameForOriginResponseTls>
-for ::std::string::String {
-    fn from(value: CreateSpectrumApplicationUsingNameForOriginResponseTls) -> Self {
+crate::runtime::open_enum!(SpectrumApplicationNameOriginTls);
+impl ::std::convert::From<SpectrumApplicationNameOriginTls> for ::std::string::String {
+    fn from(value: SpectrumApplicationNameOriginTls) -> Self {
         match value {
-            CreateSpectrumApplicationUsingNameForOriginResponseTls::Other(value) => value,
+            SpectrumApplicationNameOriginTls::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for CreateSpectrumApplicationUsingNameForOriginResponseTls {
+impl ::std::fmt::Display for SpectrumApplicationNameOriginTls {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -581,7 +536,7 @@ impl ::std::fmt::Display for CreateSpectrumApplicationUsingNameForOriginResponse
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreateSpectrumApplicationUsingNameForOriginResponseTrafficType {
+pub enum SpectrumApplicationNameOriginTrafficType {
     /// `direct`
     Direct,
     /// `http`
@@ -591,7 +546,7 @@ pub enum CreateSpectrumApplicationUsingNameForOriginResponseTrafficType {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreateSpectrumApplicationUsingNameForOriginResponseTrafficType {
+impl SpectrumApplicationNameOriginTrafficType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -603,7 +558,7 @@ impl CreateSpectrumApplicationUsingNameForOriginResponseTrafficType {
     }
 }
 impl ::std::convert::From<::std::string::String>
-for CreateSpectrumApplicationUsingNameForOriginResponseTrafficType {
+for SpectrumApplicationNameOriginTrafficType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "direct" => Self::Direct,
@@ -613,24 +568,17 @@ for CreateSpectrumApplicationUsingNameForOriginResponseTrafficType {
         }
     }
 }
-crate::runtime::open_enum!(
-    CreateSpectrumApplicationUsingNameForOriginResponseTrafficType
-);
-impl ::std::convert::From<CreateSpectrumApplicationUsingNameForOriginResponseTrafficType>
+crate::runtime::open_enum!(SpectrumApplicationNameOriginTrafficType);
+impl ::std::convert::From<SpectrumApplicationNameOriginTrafficType>
 for ::std::string::String {
-    fn from(
-        value: CreateSpectrumApplicationUsingNameForOriginResponseTrafficType,
-    ) -> Self {
+    fn from(value: SpectrumApplicationNameOriginTrafficType) -> Self {
         match value {
-            CreateSpectrumApplicationUsingNameForOriginResponseTrafficType::Other(
-                value,
-            ) => value,
+            SpectrumApplicationNameOriginTrafficType::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display
-for CreateSpectrumApplicationUsingNameForOriginResponseTrafficType {
+impl ::std::fmt::Display for SpectrumApplicationNameOriginTrafficType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -646,48 +594,38 @@ pub struct DeleteSpectrumApplicationResponse {
 crate::runtime::object!(DeleteSpectrumApplicationResponse { id : "id" => string });
 /// Used by [`SpectrumApplicationsApi::create_spectrum_application_using_name_for_origin`], [`SpectrumApplicationsApi::update_spectrum_application_configuration_using_name_for_origin`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateSpectrumApplicationUsingNameForOriginBody {
+pub struct SpectrumApplicationNameOriginBody {
     /// Enables Argo Smart Routing for this application
     pub argo_smart_routing: ::std::option::Option<bool>,
-    pub dns: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseDns,
-    >,
-    pub edge_ips: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseEdgeIps,
-    >,
+    pub dns: ::std::option::Option<SpectrumApplicationNameOriginDns>,
+    pub edge_ips: ::std::option::Option<SpectrumApplicationNameOriginEdgeIps>,
     /// Enables IP Access Rules for this application
     pub ip_firewall: ::std::option::Option<bool>,
-    pub origin_dns: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseOriginDns,
-    >,
+    pub origin_dns: ::std::option::Option<SpectrumApplicationNameOriginOriginDns>,
     /// The destination port at the origin
     pub origin_port: ::serde_json::Value,
     /// The port configuration at Cloudflare’s edge
     pub protocol: ::std::string::String,
     /// Enables Proxy Protocol to the origin
     pub proxy_protocol: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseProxyProtocol,
+        SpectrumApplicationNameOriginProxyProtocol,
     >,
     /// The type of TLS termination associated with the application
-    pub tls: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseTls,
-    >,
+    pub tls: ::std::option::Option<SpectrumApplicationNameOriginTls>,
     /// Determines how data travels from the edge to your origin
-    pub traffic_type: ::std::option::Option<
-        CreateSpectrumApplicationUsingNameForOriginResponseTrafficType,
-    >,
+    pub traffic_type: ::std::option::Option<SpectrumApplicationNameOriginTrafficType>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateSpectrumApplicationUsingNameForOriginBody { argo_smart_routing :
-    "argo_smart_routing" => boolean, dns : "dns" => object, edge_ips : "edge_ips" =>
-    object, ip_firewall : "ip_firewall" => boolean, origin_dns : "origin_dns" => object,
-    origin_port : "origin_port" required => json, protocol : "protocol" required =>
-    string, proxy_protocol : "proxy_protocol" => choice, tls : "tls" => choice,
-    traffic_type : "traffic_type" => choice }
+    SpectrumApplicationNameOriginBody { argo_smart_routing : "argo_smart_routing" =>
+    boolean, dns : "dns" => object, edge_ips : "edge_ips" => object, ip_firewall :
+    "ip_firewall" => boolean, origin_dns : "origin_dns" => object, origin_port :
+    "origin_port" required => json, protocol : "protocol" required => string,
+    proxy_protocol : "proxy_protocol" => choice, tls : "tls" => choice, traffic_type :
+    "traffic_type" => choice }
 );
-impl CreateSpectrumApplicationUsingNameForOriginBody {
+impl SpectrumApplicationNameOriginBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         origin_port: ::serde_json::Value,

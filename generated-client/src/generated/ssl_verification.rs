@@ -96,7 +96,7 @@ pub struct SslVerification {
     /// Current status of certificate
     pub certificate_status: ::std::option::Option<CertificateStatus>,
     /// Certificate's signature algorithm
-    pub signature: ::std::option::Option<Signature>,
+    pub signature: ::std::option::Option<SslVerificationSignature>,
     /// Validation method in use for a certificate pack order
     pub validation_method: ::std::option::Option<ValidationMethod>,
     pub verification_info: ::std::option::Option<VerificationInfo>,
@@ -209,7 +209,7 @@ impl ::std::fmt::Display for CertificateStatus {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum Signature {
+pub enum SslVerificationSignature {
     /// `ECDSAWithSHA256`
     EcdsaWithSha256,
     /// `SHA1WithRSA`
@@ -219,7 +219,7 @@ pub enum Signature {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl Signature {
+impl SslVerificationSignature {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -230,7 +230,7 @@ impl Signature {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Signature {
+impl ::std::convert::From<::std::string::String> for SslVerificationSignature {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ECDSAWithSHA256" => Self::EcdsaWithSha256,
@@ -240,16 +240,16 @@ impl ::std::convert::From<::std::string::String> for Signature {
         }
     }
 }
-crate::runtime::open_enum!(Signature);
-impl ::std::convert::From<Signature> for ::std::string::String {
-    fn from(value: Signature) -> Self {
+crate::runtime::open_enum!(SslVerificationSignature);
+impl ::std::convert::From<SslVerificationSignature> for ::std::string::String {
+    fn from(value: SslVerificationSignature) -> Self {
         match value {
-            Signature::Other(value) => value,
+            SslVerificationSignature::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for Signature {
+impl ::std::fmt::Display for SslVerificationSignature {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -38,7 +38,7 @@ impl SsoApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Connector>>,
+        crate::runtime::Json<::std::option::Option<SsoConnector>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -57,7 +57,7 @@ impl SsoApi {
     pub fn get_sso_connectors(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Connector>> {
+    ) -> crate::runtime::Request<crate::runtime::List<SsoConnector>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -77,7 +77,7 @@ impl SsoApi {
         account_id: &str,
         sso_connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Connector>>,
+        crate::runtime::Json<::std::option::Option<SsoConnector>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -99,7 +99,7 @@ impl SsoApi {
         account_id: &str,
         sso_connector_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Connector>>,
+        crate::runtime::Json<::std::option::Option<SsoConnector>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -159,7 +159,7 @@ impl SsoApi {
 }
 /// Used by [`SsoApi::initialize_new_sso_connector`], [`SsoApi::get_sso_connectors`], [`SsoApi::update_sso_connector_state`], [`SsoApi::get_sso_connector`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Connector {
+pub struct SsoConnector {
     pub created_on: ::std::option::Option<::std::string::String>,
     pub email_domain: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
@@ -171,7 +171,7 @@ pub struct Connector {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Connector { created_on : "created_on" => string, email_domain : "email_domain" =>
+    SsoConnector { created_on : "created_on" => string, email_domain : "email_domain" =>
     string, enabled : "enabled" => boolean, id : "id" => string, updated_on :
     "updated_on" => string, use_fedramp_language : "use_fedramp_language" => boolean,
     verification : "verification" => object }

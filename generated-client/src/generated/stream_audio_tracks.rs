@@ -41,9 +41,7 @@ impl StreamAudioTracksApi {
         &self,
         account_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListAdditionalAudioTracksOnVideoItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<AudioTracksVideo>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -68,7 +66,7 @@ impl StreamAudioTracksApi {
         identifier: &str,
         body: &AddAudioTracksToVideoBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAdditionalAudioTracksOnVideoItem>>,
+        crate::runtime::Json<::std::option::Option<AudioTracksVideo>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -96,7 +94,7 @@ impl StreamAudioTracksApi {
         audio_identifier: &str,
         body: &EditAdditionalAudioTracksOnVideoBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListAdditionalAudioTracksOnVideoItem>>,
+        crate::runtime::Json<::std::option::Option<AudioTracksVideo>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -143,21 +141,21 @@ impl StreamAudioTracksApi {
 }
 /// Used by [`StreamAudioTracksApi::list_additional_audio_tracks_on_video`], [`StreamAudioTracksApi::add_audio_tracks_to_video`], [`StreamAudioTracksApi::edit_additional_audio_tracks_on_video`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAdditionalAudioTracksOnVideoItem {
+pub struct AudioTracksVideo {
     /// Denotes whether the audio track will be played by default in a player
     pub default: ::std::option::Option<bool>,
     /// A string to uniquely identify the track amongst other audio track labels for the specified video
     pub label: ::std::option::Option<::std::string::String>,
     /// Specifies the processing status of the video
-    pub status: ::std::option::Option<ListAdditionalAudioTracksOnVideoItemStatus>,
+    pub status: ::std::option::Option<AudioTracksVideoStatus>,
     /// A Cloudflare-generated unique identifier for a media item
     pub uid: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAdditionalAudioTracksOnVideoItem { default : "default" => boolean, label :
-    "label" => string, status : "status" => choice, uid : "uid" => string }
+    AudioTracksVideo { default : "default" => boolean, label : "label" => string, status
+    : "status" => choice, uid : "uid" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -168,7 +166,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ListAdditionalAudioTracksOnVideoItemStatus {
+pub enum AudioTracksVideoStatus {
     /// `queued`
     Queued,
     /// `ready`
@@ -178,7 +176,7 @@ pub enum ListAdditionalAudioTracksOnVideoItemStatus {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ListAdditionalAudioTracksOnVideoItemStatus {
+impl AudioTracksVideoStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -189,8 +187,7 @@ impl ListAdditionalAudioTracksOnVideoItemStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for ListAdditionalAudioTracksOnVideoItemStatus {
+impl ::std::convert::From<::std::string::String> for AudioTracksVideoStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "queued" => Self::Queued,
@@ -200,17 +197,16 @@ for ListAdditionalAudioTracksOnVideoItemStatus {
         }
     }
 }
-crate::runtime::open_enum!(ListAdditionalAudioTracksOnVideoItemStatus);
-impl ::std::convert::From<ListAdditionalAudioTracksOnVideoItemStatus>
-for ::std::string::String {
-    fn from(value: ListAdditionalAudioTracksOnVideoItemStatus) -> Self {
+crate::runtime::open_enum!(AudioTracksVideoStatus);
+impl ::std::convert::From<AudioTracksVideoStatus> for ::std::string::String {
+    fn from(value: AudioTracksVideoStatus) -> Self {
         match value {
-            ListAdditionalAudioTracksOnVideoItemStatus::Other(value) => value,
+            AudioTracksVideoStatus::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ListAdditionalAudioTracksOnVideoItemStatus {
+impl ::std::fmt::Display for AudioTracksVideoStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -40,7 +40,7 @@ impl StreamLiveInputsApi {
     pub fn create_live_input(
         &self,
         account_id: &str,
-        body: &CreateLiveInputBody,
+        body: &LiveInputBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<LiveInput>>,
     > {
@@ -90,7 +90,7 @@ impl StreamLiveInputsApi {
         &self,
         account_id: &str,
         live_input_identifier: &str,
-        body: &CreateLiveInputBody,
+        body: &LiveInputBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<LiveInput>>,
     > {
@@ -228,11 +228,7 @@ impl StreamLiveInputsApi {
         account_id: &str,
         live_input_identifier: &str,
         body: &CreateOutputConnectedToLiveInputBody,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateOutputConnectedToLiveInputResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Output>>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -259,9 +255,7 @@ impl StreamLiveInputsApi {
         &self,
         account_id: &str,
         live_input_identifier: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<CreateOutputConnectedToLiveInputResponse>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<Output>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -289,11 +283,7 @@ impl StreamLiveInputsApi {
         live_input_identifier: &str,
         output_identifier: &str,
         body: &UpdateOutputBody,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<CreateOutputConnectedToLiveInputResponse>,
-        >,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Output>>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -607,7 +597,7 @@ crate::runtime::object!(
 );
 /// Used by [`StreamLiveInputsApi::create_output_connected_to_live_input`], [`StreamLiveInputsApi::list_outputs_associated_with_specified_live_input`], [`StreamLiveInputsApi::update_output`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateOutputConnectedToLiveInputResponse {
+pub struct Output {
     /// When enabled, live video streamed to the associated live input will be sent to the output URL
     pub enabled: ::std::option::Option<bool>,
     /// `streamKey`: The streamKey used to authenticate against an output's target
@@ -620,12 +610,12 @@ pub struct CreateOutputConnectedToLiveInputResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateOutputConnectedToLiveInputResponse { enabled : "enabled" => boolean, stream_key
-    : "streamKey" => string, uid : "uid" => string, url : "url" => string }
+    Output { enabled : "enabled" => boolean, stream_key : "streamKey" => string, uid :
+    "uid" => string, url : "url" => string }
 );
 /// Used by [`StreamLiveInputsApi::create_live_input`], [`StreamLiveInputsApi::update_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLiveInputBody {
+pub struct LiveInputBody {
     /// `defaultCreator`: Sets the creator ID asssociated with this live input
     pub default_creator: ::std::option::Option<::std::string::String>,
     /// `deleteRecordingAfterDays`: Indicates the number of days after which the live inputs recordings will be deleted
@@ -633,18 +623,18 @@ pub struct CreateLiveInputBody {
     pub meta: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    pub recording: ::std::option::Option<CreateLiveInputBodyRecording>,
+    pub recording: ::std::option::Option<LiveInputBodyRecording>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLiveInputBody { default_creator : "defaultCreator" => string,
+    LiveInputBody { default_creator : "defaultCreator" => string,
     delete_recording_after_days : "deleteRecordingAfterDays" => number, meta : "meta" =>
     map, recording : "recording" => object }
 );
 /// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateLiveInputBodyRecording {
+pub struct LiveInputBodyRecording {
     /// `allowedOrigins`: Lists the origins allowed to display videos created with this input
     pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Specifies the recording behavior for the live input
@@ -657,9 +647,9 @@ pub struct CreateLiveInputBodyRecording {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateLiveInputBodyRecording { allowed_origins : "allowedOrigins" => strings, mode :
-    "mode" => choice, require_signed_urls : "requireSignedURLs" => boolean,
-    timeout_seconds : "timeoutSeconds" => integer }
+    LiveInputBodyRecording { allowed_origins : "allowedOrigins" => strings, mode : "mode"
+    => choice, require_signed_urls : "requireSignedURLs" => boolean, timeout_seconds :
+    "timeoutSeconds" => integer }
 );
 /// Used by [`StreamLiveInputsApi::list_live_inputs`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -65,9 +65,7 @@ impl StreamMp4DownloadsApi {
         &self,
         account_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListDownloadsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Download>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -116,9 +114,7 @@ impl StreamMp4DownloadsApi {
         account_id: &str,
         identifier: &str,
         download_type: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListDownloadsResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Download>>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -177,12 +173,12 @@ crate::runtime::object!(
 );
 /// Used by [`StreamMp4DownloadsApi::list_downloads`], [`StreamMp4DownloadsApi::create_download`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDownloadsResponse {
+pub struct Download {
     pub audio: ::std::option::Option<Downloads>,
     pub default: ::std::option::Option<Downloads>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDownloadsResponse { audio : "audio" => object, default : "default" => object }
+    Download { audio : "audio" => object, default : "default" => object }
 );

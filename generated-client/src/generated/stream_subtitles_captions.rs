@@ -41,7 +41,7 @@ impl StreamSubtitlesCaptionsApi {
         &self,
         account_id: &str,
         identifier: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListCaptionsOrSubtitlesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<CaptionsOrSubtitles>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -67,7 +67,7 @@ impl StreamSubtitlesCaptionsApi {
         language: &str,
         body: UploadCaptionsOrSubtitlesForm,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCaptionsOrSubtitlesItem>>,
+        crate::runtime::Json<::std::option::Option<CaptionsOrSubtitles>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -95,7 +95,7 @@ impl StreamSubtitlesCaptionsApi {
         identifier: &str,
         language: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCaptionsOrSubtitlesItem>>,
+        crate::runtime::Json<::std::option::Option<CaptionsOrSubtitles>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -149,7 +149,7 @@ impl StreamSubtitlesCaptionsApi {
         identifier: &str,
         language: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListCaptionsOrSubtitlesItem>>,
+        crate::runtime::Json<::std::option::Option<CaptionsOrSubtitles>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -196,7 +196,7 @@ impl StreamSubtitlesCaptionsApi {
 }
 /// Used by [`StreamSubtitlesCaptionsApi::list_captions_or_subtitles`], [`StreamSubtitlesCaptionsApi::upload_captions_or_subtitles`], [`StreamSubtitlesCaptionsApi::list_captions_or_subtitles_for_provided_language`], [`StreamSubtitlesCaptionsApi::generate_captions_or_subtitles_for_provided_language_via_ai`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListCaptionsOrSubtitlesItem {
+pub struct CaptionsOrSubtitles {
     /// Whether the caption was generated via AI
     pub generated: ::std::option::Option<bool>,
     /// The language label displayed in the native language to users
@@ -204,13 +204,13 @@ pub struct ListCaptionsOrSubtitlesItem {
     /// The language tag in BCP 47 format
     pub language: ::std::option::Option<::std::string::String>,
     /// The status of a generated caption
-    pub status: ::std::option::Option<ListCaptionsOrSubtitlesItemStatus>,
+    pub status: ::std::option::Option<CaptionsOrSubtitlesStatus>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListCaptionsOrSubtitlesItem { generated : "generated" => boolean, label : "label" =>
-    string, language : "language" => string, status : "status" => choice }
+    CaptionsOrSubtitles { generated : "generated" => boolean, label : "label" => string,
+    language : "language" => string, status : "status" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -221,7 +221,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ListCaptionsOrSubtitlesItemStatus {
+pub enum CaptionsOrSubtitlesStatus {
     /// `ready`
     Ready,
     /// `inprogress`
@@ -231,7 +231,7 @@ pub enum ListCaptionsOrSubtitlesItemStatus {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ListCaptionsOrSubtitlesItemStatus {
+impl CaptionsOrSubtitlesStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -242,7 +242,7 @@ impl ListCaptionsOrSubtitlesItemStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ListCaptionsOrSubtitlesItemStatus {
+impl ::std::convert::From<::std::string::String> for CaptionsOrSubtitlesStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ready" => Self::Ready,
@@ -252,16 +252,16 @@ impl ::std::convert::From<::std::string::String> for ListCaptionsOrSubtitlesItem
         }
     }
 }
-crate::runtime::open_enum!(ListCaptionsOrSubtitlesItemStatus);
-impl ::std::convert::From<ListCaptionsOrSubtitlesItemStatus> for ::std::string::String {
-    fn from(value: ListCaptionsOrSubtitlesItemStatus) -> Self {
+crate::runtime::open_enum!(CaptionsOrSubtitlesStatus);
+impl ::std::convert::From<CaptionsOrSubtitlesStatus> for ::std::string::String {
+    fn from(value: CaptionsOrSubtitlesStatus) -> Self {
         match value {
-            ListCaptionsOrSubtitlesItemStatus::Other(value) => value,
+            CaptionsOrSubtitlesStatus::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ListCaptionsOrSubtitlesItemStatus {
+impl ::std::fmt::Display for CaptionsOrSubtitlesStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -39,7 +39,9 @@ impl TieredCachingApi {
         &self,
         zone_id: &str,
         body: &PatchTieredCachingSettingBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TieredCachingSetting>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -60,7 +62,9 @@ impl TieredCachingApi {
     pub fn get_tiered_caching_setting(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Setting>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TieredCachingSetting>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -75,7 +79,7 @@ impl TieredCachingApi {
 }
 /// Used by [`TieredCachingApi::patch_tiered_caching_setting`], [`TieredCachingApi::get_tiered_caching_setting`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Setting {
+pub struct TieredCachingSetting {
     /// The identifier of the caching setting
     pub id: ::std::string::String,
     /// RFC 3339 date-time, The time when the setting was last modified
@@ -88,10 +92,10 @@ pub struct Setting {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Setting { id : "id" required => string, modified_on : "modified_on" => string, value
-    : "value" => choice, editable : "editable" => boolean }
+    TieredCachingSetting { id : "id" required => string, modified_on : "modified_on" =>
+    string, value : "value" => choice, editable : "editable" => boolean }
 );
-impl Setting {
+impl TieredCachingSetting {
     /// A value with the required fields set and the others empty.
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,

@@ -39,7 +39,9 @@ impl TotalTlsApi {
         &self,
         zone_id: &str,
         body: &EnableOrDisableTotalTlsBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TotalTlsSettings>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -60,7 +62,9 @@ impl TotalTlsApi {
     pub fn total_tls_settings_details(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TotalTlsSettings>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -75,7 +79,7 @@ impl TotalTlsApi {
 }
 /// Used by [`TotalTlsApi::enable_or_disable_total_tls`], [`TotalTlsApi::total_tls_settings_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Settings {
+pub struct TotalTlsSettings {
     /// The Certificate Authority that Total TLS certificates will be issued through
     pub certificate_authority: ::std::option::Option<SettingsCertificateAuthority>,
     /// If enabled, Total TLS will order a hostname specific TLS certificate for any proxied A, AAAA, or…
@@ -86,8 +90,8 @@ pub struct Settings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Settings { certificate_authority : "certificate_authority" => choice, enabled :
-    "enabled" => boolean, validity_period : "validity_period" => integer }
+    TotalTlsSettings { certificate_authority : "certificate_authority" => choice, enabled
+    : "enabled" => boolean, validity_period : "validity_period" => integer }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

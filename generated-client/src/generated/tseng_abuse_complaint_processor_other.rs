@@ -114,7 +114,7 @@ impl TsengAbuseComplaintProcessorOtherApi {
         account_id: &str,
         report_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<ListAbuseReportMitigationsResponseMitigationsItem>,
+        crate::runtime::List<AbuseReportMitigationsMitigation>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -267,7 +267,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AbuseReportMitigations {
     pub mitigations: ::std::option::Option<
-        ::std::vec::Vec<ListAbuseReportMitigationsResponseMitigationsItem>,
+        ::std::vec::Vec<AbuseReportMitigationsMitigation>,
     >,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
@@ -277,7 +277,7 @@ crate::runtime::object!(
 );
 /// Used by [`TsengAbuseComplaintProcessorOtherApi::list_abuse_report_mitigations`], [`TsengAbuseComplaintProcessorOtherApi::request_review_on_mitigations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAbuseReportMitigationsResponseMitigationsItem {
+pub struct AbuseReportMitigationsMitigation {
     pub effective_date: ::std::option::Option<::std::string::String>,
     pub entity_id: ::std::option::Option<::std::string::String>,
     pub entity_type: ::std::option::Option<::std::string::String>,
@@ -288,7 +288,7 @@ pub struct ListAbuseReportMitigationsResponseMitigationsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListAbuseReportMitigationsResponseMitigationsItem { effective_date : "effective_date"
-    => string, entity_id : "entity_id" => string, entity_type : "entity_type" => string,
-    id : "id" => string, status : "status" => string, r#type : "type" => string }
+    AbuseReportMitigationsMitigation { effective_date : "effective_date" => string,
+    entity_id : "entity_id" => string, entity_type : "entity_type" => string, id : "id"
+    => string, status : "status" => string, r#type : "type" => string }
 );

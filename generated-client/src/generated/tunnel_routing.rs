@@ -66,7 +66,7 @@ impl TunnelRoutingApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<ListTunnelRoutesItem>,
+        crate::runtime::List<TunnelRouteResponse>,
         ListTunnelRoutesQuery,
     > {
         crate::runtime::Request::new(
@@ -92,7 +92,7 @@ impl TunnelRoutingApi {
         account_id: &str,
         ip: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListTunnelRoutesItem>>,
+        crate::runtime::Json<::std::option::Option<TunnelRouteResponse>>,
         GetTunnelRouteByIpQuery,
     > {
         crate::runtime::Request::new(
@@ -290,7 +290,7 @@ crate::runtime::object!(
 );
 /// Used by [`TunnelRoutingApi::list_tunnel_routes`], [`TunnelRoutingApi::get_tunnel_route_by_ip`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListTunnelRoutesItem {
+pub struct TunnelRouteResponse {
     /// Optional remark describing the route
     pub comment: ::std::option::Option<::std::string::String>,
     /// RFC 3339 date-time, Timestamp of when the resource was created
@@ -302,7 +302,7 @@ pub struct ListTunnelRoutesItem {
     /// The private IPv4 or IPv6 range connected by the route, in CIDR notation
     pub network: ::std::option::Option<::std::string::String>,
     /// The type of tunnel
-    pub tun_type: ::std::option::Option<ListTunnelRoutesItemTunType>,
+    pub tun_type: ::std::option::Option<TunnelRouteResponseTunType>,
     /// UUID of the tunnel
     pub tunnel_id: ::std::option::Option<::std::string::String>,
     /// A user-friendly name for a tunnel
@@ -315,7 +315,7 @@ pub struct ListTunnelRoutesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListTunnelRoutesItem { comment : "comment" => string, created_at : "created_at" =>
+    TunnelRouteResponse { comment : "comment" => string, created_at : "created_at" =>
     string, deleted_at : "deleted_at" => string, id : "id" => string, network : "network"
     => string, tun_type : "tun_type" => choice, tunnel_id : "tunnel_id" => string,
     tunnel_name : "tunnel_name" => string, virtual_network_id : "virtual_network_id" =>
@@ -330,7 +330,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ListTunnelRoutesItemTunType {
+pub enum TunnelRouteResponseTunType {
     /// `cfd_tunnel`
     CfdTunnel,
     /// `warp_connector`
@@ -344,7 +344,7 @@ pub enum ListTunnelRoutesItemTunType {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ListTunnelRoutesItemTunType {
+impl TunnelRouteResponseTunType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -357,7 +357,7 @@ impl ListTunnelRoutesItemTunType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ListTunnelRoutesItemTunType {
+impl ::std::convert::From<::std::string::String> for TunnelRouteResponseTunType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "cfd_tunnel" => Self::CfdTunnel,
@@ -369,16 +369,16 @@ impl ::std::convert::From<::std::string::String> for ListTunnelRoutesItemTunType
         }
     }
 }
-crate::runtime::open_enum!(ListTunnelRoutesItemTunType);
-impl ::std::convert::From<ListTunnelRoutesItemTunType> for ::std::string::String {
-    fn from(value: ListTunnelRoutesItemTunType) -> Self {
+crate::runtime::open_enum!(TunnelRouteResponseTunType);
+impl ::std::convert::From<TunnelRouteResponseTunType> for ::std::string::String {
+    fn from(value: TunnelRouteResponseTunType) -> Self {
         match value {
-            ListTunnelRoutesItemTunType::Other(value) => value,
+            TunnelRouteResponseTunType::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ListTunnelRoutesItemTunType {
+impl ::std::fmt::Display for TunnelRouteResponseTunType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -477,7 +477,7 @@ pub struct DeleteTunnelRouteQuery {
     /// UUID of the virtual network
     pub virtual_network_id: ::std::option::Option<::std::string::String>,
     /// The type of tunnel
-    pub tun_type: ::std::option::Option<ListTunnelRoutesItemTunType>,
+    pub tun_type: ::std::option::Option<TunnelRouteResponseTunType>,
     /// UUID of the tunnel
     pub tunnel_id: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).

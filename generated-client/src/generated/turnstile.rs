@@ -37,14 +37,14 @@ impl TurnstileApi {
     ///
     /// Lists challenge widgets.
     ///
-    /// Query parameters: [`CreateTurnstileWidgetQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TurnstileWidgetQuery`], passed with `.query(&…)`.
     pub fn create_turnstile_widget(
         &self,
         account_id: &str,
         body: &CreateTurnstileWidgetBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Widget>>,
-        CreateTurnstileWidgetQuery,
+        crate::runtime::Json<::std::option::Option<TurnstileWidget>>,
+        TurnstileWidgetQuery,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -64,13 +64,13 @@ impl TurnstileApi {
     ///
     /// Lists all turnstile widgets of an account.
     ///
-    /// Query parameters: [`CreateTurnstileWidgetQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`TurnstileWidgetQuery`], passed with `.query(&…)`.
     pub fn list_turnstile_widgets(
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
         crate::runtime::List<ListTurnstileWidgetsItem>,
-        CreateTurnstileWidgetQuery,
+        TurnstileWidgetQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -93,7 +93,9 @@ impl TurnstileApi {
         account_id: &str,
         sitekey: &str,
         body: &UpdateTurnstileWidgetBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Widget>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TurnstileWidget>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -116,7 +118,9 @@ impl TurnstileApi {
         &self,
         account_id: &str,
         sitekey: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Widget>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TurnstileWidget>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -138,7 +142,9 @@ impl TurnstileApi {
         &self,
         account_id: &str,
         sitekey: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Widget>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TurnstileWidget>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -164,7 +170,9 @@ impl TurnstileApi {
         account_id: &str,
         sitekey: &str,
         body: &RotateSecretForTurnstileWidgetBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Widget>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<TurnstileWidget>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -182,7 +190,7 @@ impl TurnstileApi {
 }
 /// Used by [`TurnstileApi::create_turnstile_widget`], [`TurnstileApi::update_turnstile_widget`], [`TurnstileApi::turnstile_widget_details`], [`TurnstileApi::delete_turnstile_widget`], [`TurnstileApi::rotate_secret_for_turnstile_widget`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Widget {
+pub struct TurnstileWidget {
     /// If bot_fight_mode is set to `true`, Cloudflare issues computationally expensive challenges in…
     pub bot_fight_mode: ::std::option::Option<bool>,
     /// If Turnstile is embedded on a Cloudflare site and the widget should grant challenge clearance, this…
@@ -209,14 +217,14 @@ pub struct Widget {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Widget { bot_fight_mode : "bot_fight_mode" => boolean, clearance_level :
+    TurnstileWidget { bot_fight_mode : "bot_fight_mode" => boolean, clearance_level :
     "clearance_level" => choice, created_on : "created_on" => string, domains : "domains"
     => strings, ephemeral_id : "ephemeral_id" => boolean, mode : "mode" => choice,
     modified_on : "modified_on" => string, name : "name" required => string, offlabel :
     "offlabel" => boolean, region : "region" => choice, secret : "secret" => string,
     sitekey : "sitekey" => string }
 );
-impl Widget {
+impl TurnstileWidget {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -524,21 +532,21 @@ impl CreateTurnstileWidgetBody {
 }
 /// Used by [`TurnstileApi::create_turnstile_widget`], [`TurnstileApi::list_turnstile_widgets`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateTurnstileWidgetQuery {
+pub struct TurnstileWidgetQuery {
     /// Page number of paginated results
     pub page: ::std::option::Option<f64>,
     /// Number of items per page
     pub per_page: ::std::option::Option<f64>,
     /// Field to order widgets by
-    pub order: ::std::option::Option<CreateTurnstileWidgetQueryOrder>,
+    pub order: ::std::option::Option<WidgetQueryOrder>,
     /// Direction to order widgets
-    pub direction: ::std::option::Option<CreateTurnstileWidgetQueryDirection>,
+    pub direction: ::std::option::Option<WidgetQueryDirection>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateTurnstileWidgetQuery { page : "page" => number, per_page : "per_page" =>
-    number, order : "order" => choice, direction : "direction" => choice }
+    TurnstileWidgetQuery { page : "page" => number, per_page : "per_page" => number,
+    order : "order" => choice, direction : "direction" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -549,7 +557,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreateTurnstileWidgetQueryOrder {
+pub enum WidgetQueryOrder {
     /// `id`
     Id,
     /// `sitekey`
@@ -563,7 +571,7 @@ pub enum CreateTurnstileWidgetQueryOrder {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreateTurnstileWidgetQueryOrder {
+impl WidgetQueryOrder {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -576,7 +584,7 @@ impl CreateTurnstileWidgetQueryOrder {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for CreateTurnstileWidgetQueryOrder {
+impl ::std::convert::From<::std::string::String> for WidgetQueryOrder {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "id" => Self::Id,
@@ -588,16 +596,16 @@ impl ::std::convert::From<::std::string::String> for CreateTurnstileWidgetQueryO
         }
     }
 }
-crate::runtime::open_enum!(CreateTurnstileWidgetQueryOrder);
-impl ::std::convert::From<CreateTurnstileWidgetQueryOrder> for ::std::string::String {
-    fn from(value: CreateTurnstileWidgetQueryOrder) -> Self {
+crate::runtime::open_enum!(WidgetQueryOrder);
+impl ::std::convert::From<WidgetQueryOrder> for ::std::string::String {
+    fn from(value: WidgetQueryOrder) -> Self {
         match value {
-            CreateTurnstileWidgetQueryOrder::Other(value) => value,
+            WidgetQueryOrder::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for CreateTurnstileWidgetQueryOrder {
+impl ::std::fmt::Display for WidgetQueryOrder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -611,7 +619,7 @@ impl ::std::fmt::Display for CreateTurnstileWidgetQueryOrder {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreateTurnstileWidgetQueryDirection {
+pub enum WidgetQueryDirection {
     /// `asc`
     Asc,
     /// `desc`
@@ -619,7 +627,7 @@ pub enum CreateTurnstileWidgetQueryDirection {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreateTurnstileWidgetQueryDirection {
+impl WidgetQueryDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -629,8 +637,7 @@ impl CreateTurnstileWidgetQueryDirection {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for CreateTurnstileWidgetQueryDirection {
+impl ::std::convert::From<::std::string::String> for WidgetQueryDirection {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "asc" => Self::Asc,
@@ -639,17 +646,16 @@ for CreateTurnstileWidgetQueryDirection {
         }
     }
 }
-crate::runtime::open_enum!(CreateTurnstileWidgetQueryDirection);
-impl ::std::convert::From<CreateTurnstileWidgetQueryDirection>
-for ::std::string::String {
-    fn from(value: CreateTurnstileWidgetQueryDirection) -> Self {
+crate::runtime::open_enum!(WidgetQueryDirection);
+impl ::std::convert::From<WidgetQueryDirection> for ::std::string::String {
+    fn from(value: WidgetQueryDirection) -> Self {
         match value {
-            CreateTurnstileWidgetQueryDirection::Other(value) => value,
+            WidgetQueryDirection::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for CreateTurnstileWidgetQueryDirection {
+impl ::std::fmt::Display for WidgetQueryDirection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -707,4 +713,4 @@ crate::runtime::object!(
     RotateSecretForTurnstileWidgetBody { invalidate_immediately :
     "invalidate_immediately" => boolean }
 );
-impl crate::runtime::TypedQuery for CreateTurnstileWidgetQuery {}
+impl crate::runtime::TypedQuery for TurnstileWidgetQuery {}

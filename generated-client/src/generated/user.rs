@@ -67,7 +67,7 @@ impl UserApi {
     /// Retrieves list of tenants the authenticated user / method has access to.
     pub fn list_user_tenants(
         &self,
-    ) -> crate::runtime::Request<crate::runtime::List<Tenant>> {
+    ) -> crate::runtime::Request<crate::runtime::List<UserTenant>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -87,7 +87,7 @@ pub struct User {
     pub has_pro_zones: ::std::option::Option<bool>,
     pub id: ::std::option::Option<::std::string::String>,
     pub last_name: ::std::option::Option<::std::string::String>,
-    pub organizations: ::std::option::Option<::std::vec::Vec<Organization>>,
+    pub organizations: ::std::option::Option<::std::vec::Vec<UserOrganization>>,
     pub suspended: ::std::option::Option<bool>,
     pub telephone: ::std::option::Option<::std::string::String>,
     pub two_factor_authentication_enabled: ::std::option::Option<bool>,
@@ -108,7 +108,7 @@ crate::runtime::object!(
 );
 /// Used by [`UserApi::edit_user`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Organization {
+pub struct UserOrganization {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     pub permissions: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -118,12 +118,12 @@ pub struct Organization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Organization { id : "id" => string, name : "name" => string, permissions :
+    UserOrganization { id : "id" => string, name : "name" => string, permissions :
     "permissions", roles : "roles" => strings, status : "status" => string }
 );
 /// Used by [`UserApi::list_user_tenants`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Tenant {
+pub struct UserTenant {
     pub create_time: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub meta: ::std::option::Option<TenantMeta>,
@@ -134,9 +134,9 @@ pub struct Tenant {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Tenant { create_time : "create_time" => string, id : "id" => string, meta : "meta" =>
-    object, name : "name" => string, parent : "parent" => object, profile : "profile" =>
-    object }
+    UserTenant { create_time : "create_time" => string, id : "id" => string, meta :
+    "meta" => object, name : "name" => string, parent : "parent" => object, profile :
+    "profile" => object }
 );
 /// Used by [`UserApi::list_user_tenants`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -39,7 +39,7 @@ impl UserAgentBlockingRulesApi {
     pub fn create_user_agent_blocking_rule(
         &self,
         zone_id: &str,
-        body: &CreateUserAgentBlockingRuleBody,
+        body: &UserAgentBlockingRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -93,7 +93,7 @@ impl UserAgentBlockingRulesApi {
         &self,
         zone_id: &str,
         ua_rule_id: &str,
-        body: &CreateUserAgentBlockingRuleBody,
+        body: &UserAgentBlockingRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -270,22 +270,20 @@ pub struct DeleteUserAgentBlockingRuleResponse {
 crate::runtime::object!(DeleteUserAgentBlockingRuleResponse { id : "id" => string });
 /// Used by [`UserAgentBlockingRulesApi::create_user_agent_blocking_rule`], [`UserAgentBlockingRulesApi::update_user_agent_blocking_rule`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateUserAgentBlockingRuleBody {
-    pub configuration: ::std::option::Option<
-        CreateUserAgentBlockingRuleBodyConfiguration,
-    >,
+pub struct UserAgentBlockingRuleBody {
+    pub configuration: ::std::option::Option<UserAgentBlockingRuleBodyConfiguration>,
     /// The action to apply to a matched request
-    pub mode: CreateUserAgentBlockingRuleBodyMode,
+    pub mode: UserAgentBlockingRuleBodyMode,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateUserAgentBlockingRuleBody { configuration : "configuration" => object, mode :
-    "mode" must => choice }
+    UserAgentBlockingRuleBody { configuration : "configuration" => object, mode : "mode"
+    must => choice }
 );
-impl CreateUserAgentBlockingRuleBody {
+impl UserAgentBlockingRuleBody {
     /// A value with the required fields set and the others empty.
-    pub fn new(mode: CreateUserAgentBlockingRuleBodyMode) -> Self {
+    pub fn new(mode: UserAgentBlockingRuleBodyMode) -> Self {
         Self {
             configuration: ::std::option::Option::None,
             mode,
@@ -295,19 +293,17 @@ impl CreateUserAgentBlockingRuleBody {
 }
 /// Used by [`UserAgentBlockingRulesApi::create_user_agent_blocking_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateUserAgentBlockingRuleBodyConfiguration {
+pub struct UserAgentBlockingRuleBodyConfiguration {
     /// The configuration target
-    pub target: ::std::option::Option<
-        CreateUserAgentBlockingRuleBodyConfigurationTarget,
-    >,
+    pub target: ::std::option::Option<UserAgentBlockingRuleBodyConfigurationTarget>,
     /// The IP address to match
     pub value: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateUserAgentBlockingRuleBodyConfiguration { target : "target" => choice, value :
-    "value" => string }
+    UserAgentBlockingRuleBodyConfiguration { target : "target" => choice, value : "value"
+    => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -318,7 +314,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreateUserAgentBlockingRuleBodyConfigurationTarget {
+pub enum UserAgentBlockingRuleBodyConfigurationTarget {
     /// `ip`
     Ip,
     /// `ip6`
@@ -332,7 +328,7 @@ pub enum CreateUserAgentBlockingRuleBodyConfigurationTarget {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreateUserAgentBlockingRuleBodyConfigurationTarget {
+impl UserAgentBlockingRuleBodyConfigurationTarget {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -346,7 +342,7 @@ impl CreateUserAgentBlockingRuleBodyConfigurationTarget {
     }
 }
 impl ::std::convert::From<::std::string::String>
-for CreateUserAgentBlockingRuleBodyConfigurationTarget {
+for UserAgentBlockingRuleBodyConfigurationTarget {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ip" => Self::Ip,
@@ -358,17 +354,17 @@ for CreateUserAgentBlockingRuleBodyConfigurationTarget {
         }
     }
 }
-crate::runtime::open_enum!(CreateUserAgentBlockingRuleBodyConfigurationTarget);
-impl ::std::convert::From<CreateUserAgentBlockingRuleBodyConfigurationTarget>
+crate::runtime::open_enum!(UserAgentBlockingRuleBodyConfigurationTarget);
+impl ::std::convert::From<UserAgentBlockingRuleBodyConfigurationTarget>
 for ::std::string::String {
-    fn from(value: CreateUserAgentBlockingRuleBodyConfigurationTarget) -> Self {
+    fn from(value: UserAgentBlockingRuleBodyConfigurationTarget) -> Self {
         match value {
-            CreateUserAgentBlockingRuleBodyConfigurationTarget::Other(value) => value,
+            UserAgentBlockingRuleBodyConfigurationTarget::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for CreateUserAgentBlockingRuleBodyConfigurationTarget {
+impl ::std::fmt::Display for UserAgentBlockingRuleBodyConfigurationTarget {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -382,7 +378,7 @@ impl ::std::fmt::Display for CreateUserAgentBlockingRuleBodyConfigurationTarget 
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum CreateUserAgentBlockingRuleBodyMode {
+pub enum UserAgentBlockingRuleBodyMode {
     /// `block`
     Block,
     /// `challenge`
@@ -396,7 +392,7 @@ pub enum CreateUserAgentBlockingRuleBodyMode {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl CreateUserAgentBlockingRuleBodyMode {
+impl UserAgentBlockingRuleBodyMode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -409,8 +405,7 @@ impl CreateUserAgentBlockingRuleBodyMode {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for CreateUserAgentBlockingRuleBodyMode {
+impl ::std::convert::From<::std::string::String> for UserAgentBlockingRuleBodyMode {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "block" => Self::Block,
@@ -422,17 +417,16 @@ for CreateUserAgentBlockingRuleBodyMode {
         }
     }
 }
-crate::runtime::open_enum!(CreateUserAgentBlockingRuleBodyMode);
-impl ::std::convert::From<CreateUserAgentBlockingRuleBodyMode>
-for ::std::string::String {
-    fn from(value: CreateUserAgentBlockingRuleBodyMode) -> Self {
+crate::runtime::open_enum!(UserAgentBlockingRuleBodyMode);
+impl ::std::convert::From<UserAgentBlockingRuleBodyMode> for ::std::string::String {
+    fn from(value: UserAgentBlockingRuleBodyMode) -> Self {
         match value {
-            CreateUserAgentBlockingRuleBodyMode::Other(value) => value,
+            UserAgentBlockingRuleBodyMode::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for CreateUserAgentBlockingRuleBodyMode {
+impl ::std::fmt::Display for UserAgentBlockingRuleBodyMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -107,7 +107,9 @@ impl UserApiTokensApi {
         &self,
         token_id: &str,
         body: &UpdateTokenBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Token>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UserApiToken>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -127,7 +129,9 @@ impl UserApiTokensApi {
     pub fn token_details(
         &self,
         token_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Token>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<UserApiToken>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -368,7 +372,7 @@ impl ::std::fmt::Display for VerifyTokenResponseStatus {
 }
 /// Used by [`UserApiTokensApi::update_token`], [`UserApiTokensApi::token_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Token {
+pub struct UserApiToken {
     pub condition: ::std::option::Option<CreateTokenResponseCondition>,
     pub expires_on: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -383,11 +387,11 @@ pub struct Token {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Token { condition : "condition" => object, expires_on : "expires_on" => string, id :
-    "id" => string, issued_on : "issued_on" => string, last_used_on : "last_used_on" =>
-    string, modified_on : "modified_on" => string, name : "name" => string, not_before :
-    "not_before" => string, policies : "policies" => objects, status : "status" => string
-    }
+    UserApiToken { condition : "condition" => object, expires_on : "expires_on" =>
+    string, id : "id" => string, issued_on : "issued_on" => string, last_used_on :
+    "last_used_on" => string, modified_on : "modified_on" => string, name : "name" =>
+    string, not_before : "not_before" => string, policies : "policies" => objects, status
+    : "status" => string }
 );
 /// Used by [`UserApiTokensApi::delete_token`].
 #[derive(Debug, Clone, PartialEq)]

@@ -40,7 +40,7 @@ impl UserSOrganizationsApi {
     pub fn list_organizations(
         &self,
     ) -> crate::runtime::Request<
-        crate::runtime::List<Organization>,
+        crate::runtime::List<UserOrganization>,
         ListOrganizationsQuery,
     > {
         crate::runtime::Request::new(
@@ -99,7 +99,7 @@ impl UserSOrganizationsApi {
 }
 /// Used by [`UserSOrganizationsApi::list_organizations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Organization {
+pub struct UserOrganization {
     /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     /// Organization name
@@ -114,7 +114,7 @@ pub struct Organization {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Organization { id : "id" => string, name : "name" => string, permissions :
+    UserOrganization { id : "id" => string, name : "name" => string, permissions :
     "permissions" => strings, roles : "roles" => strings, status : "status" => choice }
 );
 /// One of a known set of values; values this client does not know yet

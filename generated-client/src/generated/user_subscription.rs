@@ -97,7 +97,7 @@ impl UserSubscriptionApi {
 /// Used by [`UserSubscriptionApi::get_user_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSubscription {
-    pub app: ::std::option::Option<App>,
+    pub app: ::std::option::Option<UserSubscriptionApp>,
     pub component_values: ::std::option::Option<::std::vec::Vec<ComponentValue>>,
     /// The monetary unit in which pricing information is displayed
     pub currency: ::std::option::Option<::std::string::String>,
@@ -106,15 +106,15 @@ pub struct UserSubscription {
     /// RFC 3339 date-time, When the current billing period started
     pub current_period_start: ::std::option::Option<::std::string::String>,
     /// How often the subscription is renewed automatically
-    pub frequency: ::std::option::Option<Frequency>,
+    pub frequency: ::std::option::Option<UserSubscriptionFrequency>,
     /// Subscription identifier tag
     pub id: ::std::option::Option<::std::string::String>,
     /// The price of the subscription that will be billed, in US dollars
     pub price: ::std::option::Option<f64>,
     pub rate_plan: ::std::option::Option<RatePlan>,
     /// The state that the subscription is in
-    pub state: ::std::option::Option<State>,
-    pub zone: ::std::option::Option<Zone>,
+    pub state: ::std::option::Option<UserSubscriptionState>,
+    pub zone: ::std::option::Option<UserSubscriptionZone>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -127,13 +127,13 @@ crate::runtime::object!(
 );
 /// Used by [`UserSubscriptionApi::get_user_subscriptions`], [`UserSubscriptionApi::update_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct App {
+pub struct UserSubscriptionApp {
     /// app install id
     pub install_id: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(App { install_id : "install_id" => string });
+crate::runtime::object!(UserSubscriptionApp { install_id : "install_id" => string });
 /// Used by [`UserSubscriptionApi::get_user_subscriptions`], [`UserSubscriptionApi::update_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComponentValue {
@@ -161,7 +161,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum Frequency {
+pub enum UserSubscriptionFrequency {
     /// `weekly`
     Weekly,
     /// `monthly`
@@ -173,7 +173,7 @@ pub enum Frequency {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl Frequency {
+impl UserSubscriptionFrequency {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -185,7 +185,7 @@ impl Frequency {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Frequency {
+impl ::std::convert::From<::std::string::String> for UserSubscriptionFrequency {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "weekly" => Self::Weekly,
@@ -196,16 +196,16 @@ impl ::std::convert::From<::std::string::String> for Frequency {
         }
     }
 }
-crate::runtime::open_enum!(Frequency);
-impl ::std::convert::From<Frequency> for ::std::string::String {
-    fn from(value: Frequency) -> Self {
+crate::runtime::open_enum!(UserSubscriptionFrequency);
+impl ::std::convert::From<UserSubscriptionFrequency> for ::std::string::String {
+    fn from(value: UserSubscriptionFrequency) -> Self {
         match value {
-            Frequency::Other(value) => value,
+            UserSubscriptionFrequency::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for Frequency {
+impl ::std::fmt::Display for UserSubscriptionFrequency {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -244,7 +244,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum State {
+pub enum UserSubscriptionState {
     /// `Trial`
     Trial,
     /// `Provisioned`
@@ -262,7 +262,7 @@ pub enum State {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl State {
+impl UserSubscriptionState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -277,7 +277,7 @@ impl State {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for State {
+impl ::std::convert::From<::std::string::String> for UserSubscriptionState {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Trial" => Self::Trial,
@@ -291,23 +291,23 @@ impl ::std::convert::From<::std::string::String> for State {
         }
     }
 }
-crate::runtime::open_enum!(State);
-impl ::std::convert::From<State> for ::std::string::String {
-    fn from(value: State) -> Self {
+crate::runtime::open_enum!(UserSubscriptionState);
+impl ::std::convert::From<UserSubscriptionState> for ::std::string::String {
+    fn from(value: UserSubscriptionState) -> Self {
         match value {
-            State::Other(value) => value,
+            UserSubscriptionState::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for State {
+impl ::std::fmt::Display for UserSubscriptionState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`UserSubscriptionApi::get_user_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Zone {
+pub struct UserSubscriptionZone {
     /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     /// The domain name
@@ -315,7 +315,9 @@ pub struct Zone {
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Zone { id : "id" => string, name : "name" => string });
+crate::runtime::object!(
+    UserSubscriptionZone { id : "id" => string, name : "name" => string }
+);
 /// Used by [`UserSubscriptionApi::delete_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteUserSubscriptionResponse {
@@ -329,10 +331,10 @@ crate::runtime::object!(
 /// Used by [`UserSubscriptionApi::update_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserSubscriptionBody {
-    pub app: ::std::option::Option<App>,
+    pub app: ::std::option::Option<UserSubscriptionApp>,
     pub component_values: ::std::option::Option<::std::vec::Vec<ComponentValue>>,
     /// How often the subscription is renewed automatically
-    pub frequency: ::std::option::Option<Frequency>,
+    pub frequency: ::std::option::Option<UserSubscriptionFrequency>,
     pub rate_plan: ::std::option::Option<UpdateUserSubscriptionBodyRatePlan>,
     pub zone: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,

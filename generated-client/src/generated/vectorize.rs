@@ -40,7 +40,9 @@ impl VectorizeApi {
         &self,
         account_id: &str,
         body: &CreateVectorizeIndexBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Index>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<VectorizeIndex>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -61,7 +63,7 @@ impl VectorizeApi {
     pub fn list_vectorize_indexes(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Index>> {
+    ) -> crate::runtime::Request<crate::runtime::List<VectorizeIndex>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -82,7 +84,9 @@ impl VectorizeApi {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Index>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<VectorizeIndex>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -132,7 +136,7 @@ impl VectorizeApi {
         &self,
         account_id: &str,
         index_name: &str,
-        body: &DeleteVectorsByIdentifierBody,
+        body: &VectorsIdentifierBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
     > {
@@ -159,8 +163,8 @@ impl VectorizeApi {
         &self,
         account_id: &str,
         index_name: &str,
-        body: &DeleteVectorsByIdentifierBody,
-    ) -> crate::runtime::Request<crate::runtime::List<Vector>> {
+        body: &VectorsIdentifierBody,
+    ) -> crate::runtime::Request<crate::runtime::List<VectorizeVector>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -206,14 +210,14 @@ impl VectorizeApi {
     ///
     /// Inserts vectors into the specified index and returns a mutation id corresponding to the vectors enqueued for insertion.
     ///
-    /// Query parameters: [`InsertVectorsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`VectorsQuery`], passed with `.query(&…)`.
     pub fn insert_vectors(
         &self,
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
-        InsertVectorsQuery,
+        VectorsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -237,7 +241,9 @@ impl VectorizeApi {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Vectors>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<VectorizeVectors>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -363,14 +369,14 @@ impl VectorizeApi {
     ///
     /// Upserts vectors into the specified index, creating them if they do not exist and returns a mutation id corresponding to the vectors enqueued for upsertion.
     ///
-    /// Query parameters: [`InsertVectorsQuery`], passed with `.query(&…)`.
+    /// Query parameters: [`VectorsQuery`], passed with `.query(&…)`.
     pub fn upsert_vectors(
         &self,
         account_id: &str,
         index_name: &str,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
-        InsertVectorsQuery,
+        VectorsQuery,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -388,7 +394,7 @@ impl VectorizeApi {
 }
 /// Used by [`VectorizeApi::create_vectorize_index`], [`VectorizeApi::list_vectorize_indexes`], [`VectorizeApi::get_vectorize_index`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Index {
+pub struct VectorizeIndex {
     pub config: ::std::option::Option<IndexConfig>,
     /// RFC 3339 date-time, Specifies the timestamp the resource was created as an ISO8601 string
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -401,9 +407,9 @@ pub struct Index {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Index { config : "config" => object, created_on : "created_on" => string, description
-    : "description" => string, modified_on : "modified_on" => string, name : "name" =>
-    string }
+    VectorizeIndex { config : "config" => object, created_on : "created_on" => string,
+    description : "description" => string, modified_on : "modified_on" => string, name :
+    "name" => string }
 );
 /// Used by [`VectorizeApi::create_vectorize_index`].
 #[derive(Debug, Clone, PartialEq)]
@@ -495,7 +501,7 @@ crate::runtime::object!(
 );
 /// Used by [`VectorizeApi::get_vectors_by_identifier`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Vector {
+pub struct VectorizeVector {
     /// Identifier for a Vector
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
@@ -507,8 +513,8 @@ pub struct Vector {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Vector { id : "id" => string, metadata : "metadata" => map, namespace : "namespace"
-    => string, values : "values" }
+    VectorizeVector { id : "id" => string, metadata : "metadata" => map, namespace :
+    "namespace" => string, values : "values" }
 );
 /// Used by [`VectorizeApi::get_vectorize_index_info`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -532,7 +538,7 @@ crate::runtime::object!(
 );
 /// Used by [`VectorizeApi::list_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Vectors {
+pub struct VectorizeVectors {
     pub count: ::std::option::Option<i64>,
     /// `cursorExpirationTimestamp`
     pub cursor_expiration_timestamp: ::std::option::Option<::std::string::String>,
@@ -547,7 +553,7 @@ pub struct Vectors {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Vectors { count : "count" => integer, cursor_expiration_timestamp :
+    VectorizeVectors { count : "count" => integer, cursor_expiration_timestamp :
     "cursorExpirationTimestamp" => string, is_truncated : "isTruncated" => boolean,
     next_cursor : "nextCursor" => string, total_count : "totalCount" => integer, vectors
     : "vectors" => objects }
@@ -725,23 +731,23 @@ impl ::std::fmt::Display for CreateVectorizeIndexBodyConfigPreset {
 }
 /// Used by [`VectorizeApi::delete_vectors_by_identifier`], [`VectorizeApi::get_vectors_by_identifier`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteVectorsByIdentifierBody {
+pub struct VectorsIdentifierBody {
     /// A list of vector identifiers to delete from the index indicated by the path
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteVectorsByIdentifierBody { ids : "ids" => strings });
+crate::runtime::object!(VectorsIdentifierBody { ids : "ids" => strings });
 /// Used by [`VectorizeApi::insert_vectors`], [`VectorizeApi::upsert_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct InsertVectorsQuery {
+pub struct VectorsQuery {
     /// `unparsable-behavior`: Behavior for ndjson parse failures
-    pub unparsable_behavior: ::std::option::Option<InsertVectorsQueryUnparsableBehavior>,
+    pub unparsable_behavior: ::std::option::Option<VectorsQueryUnparsableBehavior>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    InsertVectorsQuery { unparsable_behavior : "unparsable-behavior" => choice }
+    VectorsQuery { unparsable_behavior : "unparsable-behavior" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -752,7 +758,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum InsertVectorsQueryUnparsableBehavior {
+pub enum VectorsQueryUnparsableBehavior {
     /// `error`
     Error,
     /// `discard`
@@ -760,7 +766,7 @@ pub enum InsertVectorsQueryUnparsableBehavior {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl InsertVectorsQueryUnparsableBehavior {
+impl VectorsQueryUnparsableBehavior {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -770,8 +776,7 @@ impl InsertVectorsQueryUnparsableBehavior {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for InsertVectorsQueryUnparsableBehavior {
+impl ::std::convert::From<::std::string::String> for VectorsQueryUnparsableBehavior {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "error" => Self::Error,
@@ -780,17 +785,16 @@ for InsertVectorsQueryUnparsableBehavior {
         }
     }
 }
-crate::runtime::open_enum!(InsertVectorsQueryUnparsableBehavior);
-impl ::std::convert::From<InsertVectorsQueryUnparsableBehavior>
-for ::std::string::String {
-    fn from(value: InsertVectorsQueryUnparsableBehavior) -> Self {
+crate::runtime::open_enum!(VectorsQueryUnparsableBehavior);
+impl ::std::convert::From<VectorsQueryUnparsableBehavior> for ::std::string::String {
+    fn from(value: VectorsQueryUnparsableBehavior) -> Self {
         match value {
-            InsertVectorsQueryUnparsableBehavior::Other(value) => value,
+            VectorsQueryUnparsableBehavior::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for InsertVectorsQueryUnparsableBehavior {
+impl ::std::fmt::Display for VectorsQueryUnparsableBehavior {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -931,4 +935,4 @@ impl QueryVectorsBody {
         }
     }
 }
-impl crate::runtime::TypedQuery for InsertVectorsQuery {}
+impl crate::runtime::TypedQuery for VectorsQuery {}

@@ -162,8 +162,10 @@ impl VectorizeBetaDeprecatedApi {
         &self,
         account_id: &str,
         index_name: &str,
-        body: &DeleteVectorsByIdentifierBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Vectors>>> {
+        body: &VectorsIdentifierBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<VectorizeBetaVectors>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -187,8 +189,8 @@ impl VectorizeBetaDeprecatedApi {
         &self,
         account_id: &str,
         index_name: &str,
-        body: &DeleteVectorsByIdentifierBody,
-    ) -> crate::runtime::Request<crate::runtime::List<Vector>> {
+        body: &VectorsIdentifierBody,
+    ) -> crate::runtime::Request<crate::runtime::List<VectorizeBetaVector>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -212,7 +214,9 @@ impl VectorizeBetaDeprecatedApi {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Vectors>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<VectorizeBetaVectors>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -262,7 +266,9 @@ impl VectorizeBetaDeprecatedApi {
         &self,
         account_id: &str,
         index_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Vectors>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<VectorizeBetaVectors>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -376,7 +382,7 @@ impl ::std::fmt::Display for VectorizeIndexConfigMetric {
 }
 /// Used by [`VectorizeBetaDeprecatedApi::delete_vectors_by_identifier`], [`VectorizeBetaDeprecatedApi::insert_vectors`], [`VectorizeBetaDeprecatedApi::upsert_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Vectors {
+pub struct VectorizeBetaVectors {
     /// The count of the vectors successfully deleted
     pub count: ::std::option::Option<i64>,
     /// Array of vector identifiers of the vectors that were successfully processed for deletion
@@ -384,10 +390,12 @@ pub struct Vectors {
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Vectors { count : "count" => integer, ids : "ids" => strings });
+crate::runtime::object!(
+    VectorizeBetaVectors { count : "count" => integer, ids : "ids" => strings }
+);
 /// Used by [`VectorizeBetaDeprecatedApi::get_vectors_by_identifier`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Vector {
+pub struct VectorizeBetaVector {
     /// Identifier for a Vector
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
@@ -399,8 +407,8 @@ pub struct Vector {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Vector { id : "id" => string, metadata : "metadata" => map, namespace : "namespace"
-    => string, values : "values" }
+    VectorizeBetaVector { id : "id" => string, metadata : "metadata" => map, namespace :
+    "namespace" => string, values : "values" }
 );
 /// Used by [`VectorizeBetaDeprecatedApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -559,13 +567,13 @@ impl UpdateVectorizeIndexBody {
 }
 /// Used by [`VectorizeBetaDeprecatedApi::delete_vectors_by_identifier`], [`VectorizeBetaDeprecatedApi::get_vectors_by_identifier`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeleteVectorsByIdentifierBody {
+pub struct VectorsIdentifierBody {
     /// A list of vector identifiers to delete from the index indicated by the path
     pub ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(DeleteVectorsByIdentifierBody { ids : "ids" => strings });
+crate::runtime::object!(VectorsIdentifierBody { ids : "ids" => strings });
 /// Used by [`VectorizeBetaDeprecatedApi::query_vectors`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryVectorsBody {

@@ -59,7 +59,7 @@ impl WaitingRoomApi {
     pub fn create_waiting_room(
         &self,
         zone_id: &str,
-        body: &CreateWaitingRoomBody,
+        body: &WaitingRoomBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WaitingRoom>>,
     > {
@@ -148,7 +148,7 @@ impl WaitingRoomApi {
     pub fn update_zone_level_waiting_room_settings(
         &self,
         zone_id: &str,
-        body: &UpdateZoneLevelWaitingRoomSettingsBody,
+        body: &ZoneLevelWaitingRoomSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZoneLevelWaitingRoomSettings>>,
     > {
@@ -170,7 +170,7 @@ impl WaitingRoomApi {
     pub fn patch_zone_level_waiting_room_settings(
         &self,
         zone_id: &str,
-        body: &UpdateZoneLevelWaitingRoomSettingsBody,
+        body: &ZoneLevelWaitingRoomSettingsBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZoneLevelWaitingRoomSettings>>,
     > {
@@ -215,7 +215,7 @@ impl WaitingRoomApi {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-        body: &CreateWaitingRoomBody,
+        body: &WaitingRoomBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WaitingRoom>>,
     > {
@@ -241,7 +241,7 @@ impl WaitingRoomApi {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-        body: &CreateWaitingRoomBody,
+        body: &WaitingRoomBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WaitingRoom>>,
     > {
@@ -315,8 +315,10 @@ impl WaitingRoomApi {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-        body: &CreateEventBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
+        body: &EventBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WaitingRoomEvent>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -343,7 +345,7 @@ impl WaitingRoomApi {
         zone_id: &str,
         waiting_room_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<Event>,
+        crate::runtime::List<WaitingRoomEvent>,
         ListWaitingRoomsZonesQuery,
     > {
         crate::runtime::Request::new(
@@ -369,8 +371,10 @@ impl WaitingRoomApi {
         zone_id: &str,
         waiting_room_id: &str,
         event_id: &str,
-        body: &CreateEventBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
+        body: &EventBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WaitingRoomEvent>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -396,8 +400,10 @@ impl WaitingRoomApi {
         zone_id: &str,
         waiting_room_id: &str,
         event_id: &str,
-        body: &CreateEventBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
+        body: &EventBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WaitingRoomEvent>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -423,7 +429,9 @@ impl WaitingRoomApi {
         zone_id: &str,
         waiting_room_id: &str,
         event_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Event>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WaitingRoomEvent>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -502,8 +510,8 @@ impl WaitingRoomApi {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-        body: &::std::vec::Vec<ReplaceWaitingRoomRulesBody>,
-    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
+        body: &::std::vec::Vec<WaitingRoomRuleBody>,
+    ) -> crate::runtime::Request<crate::runtime::List<WaitingRoomRule>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -527,8 +535,8 @@ impl WaitingRoomApi {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-        body: &ReplaceWaitingRoomRulesBody,
-    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
+        body: &WaitingRoomRuleBody,
+    ) -> crate::runtime::Request<crate::runtime::List<WaitingRoomRule>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -552,7 +560,7 @@ impl WaitingRoomApi {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WaitingRoomRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -577,7 +585,7 @@ impl WaitingRoomApi {
         waiting_room_id: &str,
         rule_id: &str,
         body: &PatchWaitingRoomRuleBody,
-    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WaitingRoomRule>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -603,7 +611,7 @@ impl WaitingRoomApi {
         zone_id: &str,
         waiting_room_id: &str,
         rule_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WaitingRoomRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::DELETE,
@@ -637,7 +645,9 @@ impl WaitingRoomApi {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WaitingRoomStatus>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -1074,7 +1084,7 @@ pub struct DeleteWaitingRoomResponse {
 crate::runtime::object!(DeleteWaitingRoomResponse { id : "id" => string });
 /// Used by [`WaitingRoomApi::create_event`], [`WaitingRoomApi::list_events`], [`WaitingRoomApi::update_event`], [`WaitingRoomApi::patch_event`], [`WaitingRoomApi::event_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Event {
+pub struct WaitingRoomEvent {
     /// RFC 3339 date-time
     pub created_on: ::std::option::Option<::std::string::String>,
     /// If set, the event will override the waiting room's `custom_page_html` property while it is active
@@ -1112,17 +1122,17 @@ pub struct Event {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Event { created_on : "created_on" => string, custom_page_html : "custom_page_html" =>
-    string, description : "description" => string, disable_session_renewal :
-    "disable_session_renewal" => boolean, event_end_time : "event_end_time" => string,
-    event_start_time : "event_start_time" => string, id : "id" => string, modified_on :
-    "modified_on" => string, name : "name" => string, new_users_per_minute :
-    "new_users_per_minute" => integer, prequeue_start_time : "prequeue_start_time" =>
-    string, queueing_method : "queueing_method" => string, session_duration :
-    "session_duration" => integer, shuffle_at_event_start : "shuffle_at_event_start" =>
-    boolean, suspended : "suspended" => boolean, total_active_users :
-    "total_active_users" => integer, turnstile_action : "turnstile_action" => string,
-    turnstile_mode : "turnstile_mode" => string }
+    WaitingRoomEvent { created_on : "created_on" => string, custom_page_html :
+    "custom_page_html" => string, description : "description" => string,
+    disable_session_renewal : "disable_session_renewal" => boolean, event_end_time :
+    "event_end_time" => string, event_start_time : "event_start_time" => string, id :
+    "id" => string, modified_on : "modified_on" => string, name : "name" => string,
+    new_users_per_minute : "new_users_per_minute" => integer, prequeue_start_time :
+    "prequeue_start_time" => string, queueing_method : "queueing_method" => string,
+    session_duration : "session_duration" => integer, shuffle_at_event_start :
+    "shuffle_at_event_start" => boolean, suspended : "suspended" => boolean,
+    total_active_users : "total_active_users" => integer, turnstile_action :
+    "turnstile_action" => string, turnstile_mode : "turnstile_mode" => string }
 );
 /// Used by [`WaitingRoomApi::preview_active_event_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1169,7 +1179,7 @@ crate::runtime::object!(
 );
 /// Used by [`WaitingRoomApi::replace_waiting_room_rules`], [`WaitingRoomApi::create_waiting_room_rule`], [`WaitingRoomApi::list_waiting_room_rules`], [`WaitingRoomApi::patch_waiting_room_rule`], [`WaitingRoomApi::delete_waiting_room_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Rule {
+pub struct WaitingRoomRule {
     /// The action to take when the expression matches
     pub action: ::std::option::Option<RuleAction>,
     /// The description of the rule
@@ -1188,9 +1198,9 @@ pub struct Rule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { action : "action" => choice, description : "description" => string, enabled :
-    "enabled" => boolean, expression : "expression" => string, id : "id" => string,
-    last_updated : "last_updated" => string, version : "version" => string }
+    WaitingRoomRule { action : "action" => choice, description : "description" => string,
+    enabled : "enabled" => boolean, expression : "expression" => string, id : "id" =>
+    string, last_updated : "last_updated" => string, version : "version" => string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -1240,7 +1250,7 @@ impl ::std::fmt::Display for RuleAction {
 }
 /// Used by [`WaitingRoomApi::get_waiting_room_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Status {
+pub struct WaitingRoomStatus {
     pub estimated_queued_users: ::std::option::Option<i64>,
     pub estimated_total_active_users: ::std::option::Option<i64>,
     pub event_id: ::std::option::Option<::std::string::String>,
@@ -1250,7 +1260,7 @@ pub struct Status {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Status { estimated_queued_users : "estimated_queued_users" => integer,
+    WaitingRoomStatus { estimated_queued_users : "estimated_queued_users" => integer,
     estimated_total_active_users : "estimated_total_active_users" => integer, event_id :
     "event_id" => string, max_estimated_time_minutes : "max_estimated_time_minutes" =>
     integer, status : "status" => choice }
@@ -1311,7 +1321,7 @@ impl ::std::fmt::Display for StatusStatus {
 }
 /// Used by [`WaitingRoomApi::create_waiting_room`], [`WaitingRoomApi::update_waiting_room`], [`WaitingRoomApi::patch_waiting_room`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateWaitingRoomBody {
+pub struct WaitingRoomBody {
     pub additional_routes: ::std::option::Option<::std::vec::Vec<AdditionalRoute>>,
     pub cookie_attributes: ::std::option::Option<CookieAttributes>,
     /// Appends a '_' + a custom suffix to the end of Cloudflare Waiting Room's cookie…
@@ -1350,7 +1360,7 @@ pub struct CreateWaitingRoomBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWaitingRoomBody { additional_routes : "additional_routes" => objects,
+    WaitingRoomBody { additional_routes : "additional_routes" => objects,
     cookie_attributes : "cookie_attributes" => object, cookie_suffix : "cookie_suffix" =>
     string, custom_page_html : "custom_page_html" => string, default_template_language :
     "default_template_language" => choice, description : "description" => string,
@@ -1363,7 +1373,7 @@ crate::runtime::object!(
     suspended : "suspended" => boolean, total_active_users : "total_active_users"
     required => integer }
 );
-impl CreateWaitingRoomBody {
+impl WaitingRoomBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         host: impl ::std::convert::Into<::std::string::String>,
@@ -1428,19 +1438,19 @@ impl CreateCustomWaitingRoomPagePreviewBody {
 }
 /// Used by [`WaitingRoomApi::update_zone_level_waiting_room_settings`], [`WaitingRoomApi::patch_zone_level_waiting_room_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZoneLevelWaitingRoomSettingsBody {
+pub struct ZoneLevelWaitingRoomSettingsBody {
     /// Whether to allow verified search engine crawlers to bypass all waiting rooms on this zone
     pub search_engine_crawler_bypass: ::std::option::Option<bool>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneLevelWaitingRoomSettingsBody { search_engine_crawler_bypass :
+    ZoneLevelWaitingRoomSettingsBody { search_engine_crawler_bypass :
     "search_engine_crawler_bypass" => boolean }
 );
 /// Used by [`WaitingRoomApi::create_event`], [`WaitingRoomApi::update_event`], [`WaitingRoomApi::patch_event`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateEventBody {
+pub struct EventBody {
     /// If set, the event will override the waiting room's `custom_page_html` property while it is active
     pub custom_page_html: ::std::option::Option<::std::string::String>,
     /// A note that you can use to add more details about the event
@@ -1471,7 +1481,7 @@ pub struct CreateEventBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateEventBody { custom_page_html : "custom_page_html" => string, description :
+    EventBody { custom_page_html : "custom_page_html" => string, description :
     "description" => string, disable_session_renewal : "disable_session_renewal" =>
     boolean, event_end_time : "event_end_time" required => string, event_start_time :
     "event_start_time" required => string, name : "name" required => string,
@@ -1481,7 +1491,7 @@ crate::runtime::object!(
     "shuffle_at_event_start" => boolean, suspended : "suspended" => boolean,
     total_active_users : "total_active_users" => integer }
 );
-impl CreateEventBody {
+impl EventBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         event_end_time: impl ::std::convert::Into<::std::string::String>,
@@ -1508,7 +1518,7 @@ impl CreateEventBody {
 }
 /// Used by [`WaitingRoomApi::replace_waiting_room_rules`], [`WaitingRoomApi::create_waiting_room_rule`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReplaceWaitingRoomRulesBody {
+pub struct WaitingRoomRuleBody {
     /// The action to take when the expression matches
     pub action: RuleAction,
     /// The description of the rule
@@ -1521,11 +1531,11 @@ pub struct ReplaceWaitingRoomRulesBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ReplaceWaitingRoomRulesBody { action : "action" must => choice, description :
-    "description" => string, enabled : "enabled" => boolean, expression : "expression"
-    required => string }
+    WaitingRoomRuleBody { action : "action" must => choice, description : "description"
+    => string, enabled : "enabled" => boolean, expression : "expression" required =>
+    string }
 );
-impl ReplaceWaitingRoomRulesBody {
+impl WaitingRoomRuleBody {
     /// A value with the required fields set and the others empty.
     pub fn new(expression: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {

@@ -194,7 +194,7 @@ impl Web3HostnameApi {
         &self,
         zone_id: &str,
         identifier: &str,
-        body: &CreateIpfsUniversalPathGatewayContentListEntryBody,
+        body: &IpfsUniversalPathGatewayContentListEntryBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<IpfsUniversalPathGatewayContentListEntry>,
@@ -251,7 +251,7 @@ impl Web3HostnameApi {
         zone_id: &str,
         identifier: &str,
         content_list_entry_identifier: &str,
-        body: &CreateIpfsUniversalPathGatewayContentListEntryBody,
+        body: &IpfsUniversalPathGatewayContentListEntryBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<IpfsUniversalPathGatewayContentListEntry>,
@@ -356,9 +356,9 @@ pub struct Web3Hostname {
     /// The hostname that will point to the target gateway via CNAME
     pub name: ::std::option::Option<::std::string::String>,
     /// Status of the hostname's activation
-    pub status: ::std::option::Option<Status>,
+    pub status: ::std::option::Option<Web3HostnameStatus>,
     /// Target gateway of the hostname
-    pub target: ::std::option::Option<Target>,
+    pub target: ::std::option::Option<Web3HostnameTarget>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -377,7 +377,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum Status {
+pub enum Web3HostnameStatus {
     /// `active`
     Active,
     /// `pending`
@@ -389,7 +389,7 @@ pub enum Status {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl Status {
+impl Web3HostnameStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -401,7 +401,7 @@ impl Status {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Status {
+impl ::std::convert::From<::std::string::String> for Web3HostnameStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "active" => Self::Active,
@@ -412,16 +412,16 @@ impl ::std::convert::From<::std::string::String> for Status {
         }
     }
 }
-crate::runtime::open_enum!(Status);
-impl ::std::convert::From<Status> for ::std::string::String {
-    fn from(value: Status) -> Self {
+crate::runtime::open_enum!(Web3HostnameStatus);
+impl ::std::convert::From<Web3HostnameStatus> for ::std::string::String {
+    fn from(value: Web3HostnameStatus) -> Self {
         match value {
-            Status::Other(value) => value,
+            Web3HostnameStatus::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for Status {
+impl ::std::fmt::Display for Web3HostnameStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -435,7 +435,7 @@ impl ::std::fmt::Display for Status {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum Target {
+pub enum Web3HostnameTarget {
     /// `ethereum`
     Ethereum,
     /// `ipfs`
@@ -445,7 +445,7 @@ pub enum Target {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl Target {
+impl Web3HostnameTarget {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -456,7 +456,7 @@ impl Target {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Target {
+impl ::std::convert::From<::std::string::String> for Web3HostnameTarget {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ethereum" => Self::Ethereum,
@@ -466,16 +466,16 @@ impl ::std::convert::From<::std::string::String> for Target {
         }
     }
 }
-crate::runtime::open_enum!(Target);
-impl ::std::convert::From<Target> for ::std::string::String {
-    fn from(value: Target) -> Self {
+crate::runtime::open_enum!(Web3HostnameTarget);
+impl ::std::convert::From<Web3HostnameTarget> for ::std::string::String {
+    fn from(value: Web3HostnameTarget) -> Self {
         match value {
-            Target::Other(value) => value,
+            Web3HostnameTarget::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for Target {
+impl ::std::fmt::Display for Web3HostnameTarget {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -652,7 +652,7 @@ pub struct CreateWeb3HostnameBody {
     /// DNSLink value used if the target is ipfs
     pub dnslink: ::std::option::Option<::std::string::String>,
     /// Target gateway of the hostname
-    pub target: Target,
+    pub target: Web3HostnameTarget,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -662,7 +662,7 @@ crate::runtime::object!(
 );
 impl CreateWeb3HostnameBody {
     /// A value with the required fields set and the others empty.
-    pub fn new(target: Target) -> Self {
+    pub fn new(target: Web3HostnameTarget) -> Self {
         Self {
             description: ::std::option::Option::None,
             dnslink: ::std::option::Option::None,
@@ -733,7 +733,7 @@ crate::runtime::object!(
 );
 /// Used by [`Web3HostnameApi::create_ipfs_universal_path_gateway_content_list_entry`], [`Web3HostnameApi::edit_ipfs_universal_path_gateway_content_list_entry`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateIpfsUniversalPathGatewayContentListEntryBody {
+pub struct IpfsUniversalPathGatewayContentListEntryBody {
     /// CID or content path of content to block
     pub content: ::std::string::String,
     /// An optional description of the content list entry
@@ -744,10 +744,10 @@ pub struct CreateIpfsUniversalPathGatewayContentListEntryBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateIpfsUniversalPathGatewayContentListEntryBody { content : "content" required =>
+    IpfsUniversalPathGatewayContentListEntryBody { content : "content" required =>
     string, description : "description" => string, r#type : "type" must => choice }
 );
-impl CreateIpfsUniversalPathGatewayContentListEntryBody {
+impl IpfsUniversalPathGatewayContentListEntryBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         content: impl ::std::convert::Into<::std::string::String>,

@@ -39,8 +39,10 @@ impl WebAnalyticsApi {
     pub fn create_web_analytics_site(
         &self,
         account_id: &str,
-        body: &CreateWebAnalyticsSiteBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
+        body: &WebAnalyticsSiteBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WebAnalyticsSite>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -64,7 +66,7 @@ impl WebAnalyticsApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<Site>,
+        crate::runtime::List<WebAnalyticsSite>,
         ListWebAnalyticsSitesQuery,
     > {
         crate::runtime::Request::new(
@@ -87,8 +89,10 @@ impl WebAnalyticsApi {
         &self,
         account_id: &str,
         site_id: &str,
-        body: &CreateWebAnalyticsSiteBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
+        body: &WebAnalyticsSiteBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WebAnalyticsSite>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -111,7 +115,9 @@ impl WebAnalyticsApi {
         &self,
         account_id: &str,
         site_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WebAnalyticsSite>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -157,8 +163,10 @@ impl WebAnalyticsApi {
         &self,
         account_id: &str,
         ruleset_id: &str,
-        body: &CreateWebAnalyticsRuleBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
+        body: &WebAnalyticsRuleBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WebAnalyticsRule>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -183,8 +191,10 @@ impl WebAnalyticsApi {
         account_id: &str,
         ruleset_id: &str,
         rule_id: &str,
-        body: &CreateWebAnalyticsRuleBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
+        body: &WebAnalyticsRuleBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WebAnalyticsRule>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -238,7 +248,7 @@ impl WebAnalyticsApi {
         ruleset_id: &str,
         body: &UpdateWebAnalyticsRulesBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateWebAnalyticsRulesResponse>>,
+        crate::runtime::Json<::std::option::Option<WebAnalytics>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -264,7 +274,7 @@ impl WebAnalyticsApi {
         account_id: &str,
         ruleset_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<UpdateWebAnalyticsRulesResponse>>,
+        crate::runtime::Json<::std::option::Option<WebAnalytics>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -328,12 +338,12 @@ impl WebAnalyticsApi {
 }
 /// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::list_web_analytics_sites`], [`WebAnalyticsApi::update_web_analytics_site`], [`WebAnalyticsApi::get_web_analytics_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Site {
+pub struct WebAnalyticsSite {
     /// If enabled, the JavaScript snippet is automatically injected for orange-clouded sites
     pub auto_install: ::std::option::Option<bool>,
     /// RFC 3339 date-time
     pub created: ::std::option::Option<::std::string::String>,
-    pub rules: ::std::option::Option<::std::vec::Vec<Rule>>,
+    pub rules: ::std::option::Option<::std::vec::Vec<WebAnalyticsRule>>,
     pub ruleset: ::std::option::Option<SiteRuleset>,
     /// The Web Analytics site identifier
     pub site_tag: ::std::option::Option<::std::string::String>,
@@ -345,13 +355,14 @@ pub struct Site {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Site { auto_install : "auto_install" => boolean, created : "created" => string, rules
-    : "rules" => objects, ruleset : "ruleset" => object, site_tag : "site_tag" => string,
-    site_token : "site_token" => string, snippet : "snippet" => string }
+    WebAnalyticsSite { auto_install : "auto_install" => boolean, created : "created" =>
+    string, rules : "rules" => objects, ruleset : "ruleset" => object, site_tag :
+    "site_tag" => string, site_token : "site_token" => string, snippet : "snippet" =>
+    string }
 );
 /// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::create_web_analytics_rule`], [`WebAnalyticsApi::update_web_analytics_rule`], [`WebAnalyticsApi::update_web_analytics_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Rule {
+pub struct WebAnalyticsRule {
     /// RFC 3339 date-time
     pub created: ::std::option::Option<::std::string::String>,
     /// The hostname the rule will be applied to
@@ -369,9 +380,9 @@ pub struct Rule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { created : "created" => string, host : "host" => string, id : "id" => string,
-    inclusive : "inclusive" => boolean, is_paused : "is_paused" => boolean, paths :
-    "paths" => strings, priority : "priority" => number }
+    WebAnalyticsRule { created : "created" => string, host : "host" => string, id : "id"
+    => string, inclusive : "inclusive" => boolean, is_paused : "is_paused" => boolean,
+    paths : "paths" => strings, priority : "priority" => number }
 );
 /// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::update_web_analytics_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -412,15 +423,14 @@ pub struct DeleteWebAnalyticsRuleResponse {
 crate::runtime::object!(DeleteWebAnalyticsRuleResponse { id : "id" => string });
 /// Used by [`WebAnalyticsApi::update_web_analytics_rules`], [`WebAnalyticsApi::list_rules_in_web_analytics_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateWebAnalyticsRulesResponse {
-    pub rules: ::std::option::Option<::std::vec::Vec<Rule>>,
+pub struct WebAnalytics {
+    pub rules: ::std::option::Option<::std::vec::Vec<WebAnalyticsRule>>,
     pub ruleset: ::std::option::Option<SiteRuleset>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateWebAnalyticsRulesResponse { rules : "rules" => objects, ruleset : "ruleset" =>
-    object }
+    WebAnalytics { rules : "rules" => objects, ruleset : "ruleset" => object }
 );
 /// Used by [`WebAnalyticsApi::toggle_rum_on_off`], [`WebAnalyticsApi::get_rum_status`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -438,7 +448,7 @@ crate::runtime::object!(
 );
 /// Used by [`WebAnalyticsApi::create_web_analytics_site`], [`WebAnalyticsApi::update_web_analytics_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWebAnalyticsSiteBody {
+pub struct WebAnalyticsSiteBody {
     /// If enabled, the JavaScript snippet is automatically injected for orange-clouded sites
     pub auto_install: ::std::option::Option<bool>,
     /// The hostname to use for gray-clouded sites
@@ -449,8 +459,8 @@ pub struct CreateWebAnalyticsSiteBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWebAnalyticsSiteBody { auto_install : "auto_install" => boolean, host : "host"
-    => string, zone_tag : "zone_tag" => string }
+    WebAnalyticsSiteBody { auto_install : "auto_install" => boolean, host : "host" =>
+    string, zone_tag : "zone_tag" => string }
 );
 /// Used by [`WebAnalyticsApi::list_web_analytics_sites`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -520,7 +530,7 @@ impl ::std::fmt::Display for ListWebAnalyticsSitesQueryOrderBy {
 }
 /// Used by [`WebAnalyticsApi::create_web_analytics_rule`], [`WebAnalyticsApi::update_web_analytics_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateWebAnalyticsRuleBody {
+pub struct WebAnalyticsRuleBody {
     pub host: ::std::option::Option<::std::string::String>,
     /// Whether the rule includes or excludes traffic from being measured
     pub inclusive: ::std::option::Option<bool>,
@@ -531,8 +541,8 @@ pub struct CreateWebAnalyticsRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateWebAnalyticsRuleBody { host : "host" => string, inclusive : "inclusive" =>
-    boolean, is_paused : "is_paused" => boolean, paths : "paths" => strings }
+    WebAnalyticsRuleBody { host : "host" => string, inclusive : "inclusive" => boolean,
+    is_paused : "is_paused" => boolean, paths : "paths" => strings }
 );
 /// Used by [`WebAnalyticsApi::update_web_analytics_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]

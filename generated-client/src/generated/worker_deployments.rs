@@ -44,7 +44,7 @@ impl WorkerDeploymentsApi {
         script_name: &str,
         body: &CreateDeploymentBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Deployment>>,
+        crate::runtime::Json<::std::option::Option<WorkerDeployment>>,
         CreateDeploymentQuery,
     > {
         crate::runtime::Request::new(
@@ -97,7 +97,7 @@ impl WorkerDeploymentsApi {
         script_name: &str,
         deployment_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Deployment>>,
+        crate::runtime::Json<::std::option::Option<WorkerDeployment>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -141,7 +141,7 @@ impl WorkerDeploymentsApi {
 }
 /// Used by [`WorkerDeploymentsApi::create_deployment`], [`WorkerDeploymentsApi::get_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Deployment {
+pub struct WorkerDeployment {
     pub annotations: ::std::option::Option<DeploymentAnnotations>,
     pub author_email: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
@@ -153,9 +153,10 @@ pub struct Deployment {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Deployment { annotations : "annotations" => object, author_email : "author_email" =>
-    string, created_on : "created_on" => string, id : "id" => string, source : "source"
-    => string, strategy : "strategy" => choice, versions : "versions" => objects }
+    WorkerDeployment { annotations : "annotations" => object, author_email :
+    "author_email" => string, created_on : "created_on" => string, id : "id" => string,
+    source : "source" => string, strategy : "strategy" => choice, versions : "versions"
+    => objects }
 );
 /// Used by [`WorkerDeploymentsApi::create_deployment`], [`WorkerDeploymentsApi::list_deployments`].
 #[derive(Debug, Clone, PartialEq, Default)]

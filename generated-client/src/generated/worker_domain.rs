@@ -40,7 +40,9 @@ impl WorkerDomainApi {
         &self,
         account_id: &str,
         body: &AttachToDomainBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WorkerDomain>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -63,7 +65,7 @@ impl WorkerDomainApi {
     pub fn list_domains(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Domain>, ListDomainsQuery> {
+    ) -> crate::runtime::Request<crate::runtime::List<WorkerDomain>, ListDomainsQuery> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -84,7 +86,9 @@ impl WorkerDomainApi {
         &self,
         account_id: &str,
         domain_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Domain>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WorkerDomain>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -122,7 +126,7 @@ impl WorkerDomainApi {
 }
 /// Used by [`WorkerDomainApi::attach_to_domain`], [`WorkerDomainApi::list_domains`], [`WorkerDomainApi::get_domain`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Domain {
+pub struct WorkerDomain {
     /// Worker environment associated with the zone and hostname
     pub environment: ::std::option::Option<::std::string::String>,
     /// Hostname of the Worker Domain
@@ -139,9 +143,9 @@ pub struct Domain {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Domain { environment : "environment" => string, hostname : "hostname" => string, id :
-    "id" => string, service : "service" => string, zone_id : "zone_id" => string,
-    zone_name : "zone_name" => string }
+    WorkerDomain { environment : "environment" => string, hostname : "hostname" =>
+    string, id : "id" => string, service : "service" => string, zone_id : "zone_id" =>
+    string, zone_name : "zone_name" => string }
 );
 /// Used by [`WorkerDomainApi::attach_to_domain`].
 #[derive(Debug, Clone, PartialEq)]

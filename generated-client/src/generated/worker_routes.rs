@@ -39,8 +39,10 @@ impl WorkerRoutesApi {
     pub fn create_route(
         &self,
         zone_id: &str,
-        body: &CreateRouteBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Route>>> {
+        body: &RouteBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WorkerRoute>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -61,7 +63,7 @@ impl WorkerRoutesApi {
     pub fn list_routes(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Route>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WorkerRoute>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -82,8 +84,10 @@ impl WorkerRoutesApi {
         &self,
         zone_id: &str,
         route_id: &str,
-        body: &CreateRouteBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Route>>> {
+        body: &RouteBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WorkerRoute>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -106,7 +110,9 @@ impl WorkerRoutesApi {
         &self,
         zone_id: &str,
         route_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Route>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WorkerRoute>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -146,7 +152,7 @@ impl WorkerRoutesApi {
 }
 /// Used by [`WorkerRoutesApi::create_route`], [`WorkerRoutesApi::list_routes`], [`WorkerRoutesApi::update_route`], [`WorkerRoutesApi::get_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Route {
+pub struct WorkerRoute {
     /// Identifier
     pub id: ::std::option::Option<::std::string::String>,
     pub pattern: ::std::option::Option<::std::string::String>,
@@ -156,8 +162,8 @@ pub struct Route {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Route { id : "id" => string, pattern : "pattern" => string, script : "script" =>
-    string }
+    WorkerRoute { id : "id" => string, pattern : "pattern" => string, script : "script"
+    => string }
 );
 /// Used by [`WorkerRoutesApi::delete_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -169,7 +175,7 @@ pub struct DeleteRouteResponse {
 crate::runtime::object!(DeleteRouteResponse { id : "id" => string });
 /// Used by [`WorkerRoutesApi::create_route`], [`WorkerRoutesApi::update_route`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateRouteBody {
+pub struct RouteBody {
     pub pattern: ::std::string::String,
     /// Name of the script, used in URLs and route configuration
     pub script: ::std::option::Option<::std::string::String>,
@@ -177,10 +183,9 @@ pub struct CreateRouteBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateRouteBody { pattern : "pattern" required => string, script : "script" => string
-    }
+    RouteBody { pattern : "pattern" required => string, script : "script" => string }
 );
-impl CreateRouteBody {
+impl RouteBody {
     /// A value with the required fields set and the others empty.
     pub fn new(pattern: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {

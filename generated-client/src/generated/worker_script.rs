@@ -59,7 +59,7 @@ impl WorkerScriptApi {
     pub fn list_workers(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Worker>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WorkerScriptWorker>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -428,7 +428,9 @@ impl WorkerScriptApi {
         account_id: &str,
         script_name: &str,
         body: PatchSettingsForm,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WorkerScriptSettings>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -452,7 +454,9 @@ impl WorkerScriptApi {
         &self,
         account_id: &str,
         script_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Settings>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WorkerScriptSettings>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -867,7 +871,7 @@ impl ::std::fmt::Display for WorkerMetadataUsageModel {
 }
 /// Used by [`WorkerScriptApi::list_workers`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Worker {
+pub struct WorkerScriptWorker {
     pub compatibility_date: ::std::option::Option<::std::string::String>,
     pub compatibility_flags: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// RFC 3339 date-time, When the script was created
@@ -901,17 +905,17 @@ pub struct Worker {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Worker { compatibility_date : "compatibility_date" => string, compatibility_flags :
-    "compatibility_flags", created_on : "created_on" => string, etag : "etag" => string,
-    handlers : "handlers" => strings, has_assets : "has_assets" => boolean, has_modules :
-    "has_modules" => boolean, id : "id" => string, last_deployed_from :
-    "last_deployed_from" => string, logpush : "logpush" => boolean, migration_tag :
-    "migration_tag" => string, modified_on : "modified_on" => string, named_handlers :
-    "named_handlers" => objects, observability : "observability" => object, placement :
-    "placement" => object, placement_mode : "placement_mode" => string, placement_status
-    : "placement_status" => string, routes : "routes" => objects, tag : "tag" => string,
-    tags : "tags", tail_consumers : "tail_consumers" => objects, usage_model :
-    "usage_model" => string }
+    WorkerScriptWorker { compatibility_date : "compatibility_date" => string,
+    compatibility_flags : "compatibility_flags", created_on : "created_on" => string,
+    etag : "etag" => string, handlers : "handlers" => strings, has_assets : "has_assets"
+    => boolean, has_modules : "has_modules" => boolean, id : "id" => string,
+    last_deployed_from : "last_deployed_from" => string, logpush : "logpush" => boolean,
+    migration_tag : "migration_tag" => string, modified_on : "modified_on" => string,
+    named_handlers : "named_handlers" => objects, observability : "observability" =>
+    object, placement : "placement" => object, placement_mode : "placement_mode" =>
+    string, placement_status : "placement_status" => string, routes : "routes" =>
+    objects, tag : "tag" => string, tags : "tags", tail_consumers : "tail_consumers" =>
+    objects, usage_model : "usage_model" => string }
 );
 /// Used by [`WorkerScriptApi::list_workers`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1147,7 +1151,7 @@ crate::runtime::object!(
 );
 /// Used by [`WorkerScriptApi::patch_settings`], [`WorkerScriptApi::get_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Settings {
+pub struct WorkerScriptSettings {
     pub bindings: ::std::option::Option<::std::vec::Vec<SettingsBinding>>,
     /// Opt your Worker into changes after this date
     pub compatibility_date: ::std::option::Option<::std::string::String>,
@@ -1170,7 +1174,7 @@ pub struct Settings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Settings { bindings : "bindings" => objects, compatibility_date :
+    WorkerScriptSettings { bindings : "bindings" => objects, compatibility_date :
     "compatibility_date" => string, compatibility_flags : "compatibility_flags" =>
     strings, limits : "limits" => object, logpush : "logpush" => boolean, migrations :
     "migrations" => object, observability : "observability" => object, placement :

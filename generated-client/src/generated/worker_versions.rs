@@ -94,7 +94,9 @@ impl WorkerVersionsApi {
         account_id: &str,
         script_name: &str,
         version_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Version>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WorkerVersion>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -243,7 +245,7 @@ crate::runtime::object!(
 );
 /// Used by [`WorkerVersionsApi::get_version_detail`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Version {
+pub struct WorkerVersion {
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<UploadVersionResponseMetadata>,
     pub number: ::std::option::Option<f64>,
@@ -252,8 +254,8 @@ pub struct Version {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Version { id : "id" => string, metadata : "metadata" => object, number : "number" =>
-    number, resources : "resources" => object }
+    WorkerVersion { id : "id" => string, metadata : "metadata" => object, number :
+    "number" => number, resources : "resources" => object }
 );
 /// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]

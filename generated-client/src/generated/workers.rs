@@ -40,7 +40,7 @@ impl WorkersApi {
         &self,
         account_id: &str,
         external_script_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Build>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WorkersBuild>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -66,7 +66,7 @@ impl WorkersApi {
         &self,
         account_id: &str,
         external_script_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Trigger>> {
+    ) -> crate::runtime::Request<crate::runtime::List<WorkersTrigger>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -214,7 +214,7 @@ impl WorkersApi {
 }
 /// Used by [`WorkersApi::list_builds_by_script`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Build {
+pub struct WorkersBuild {
     pub build_outcome: ::std::option::Option<::std::string::String>,
     pub build_trigger_metadata: ::std::option::Option<BuildBuildTriggerMetadata>,
     pub build_uuid: ::std::option::Option<::std::string::String>,
@@ -230,7 +230,7 @@ pub struct Build {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Build { build_outcome : "build_outcome" => string, build_trigger_metadata :
+    WorkersBuild { build_outcome : "build_outcome" => string, build_trigger_metadata :
     "build_trigger_metadata" => object, build_uuid : "build_uuid" => string, created_on :
     "created_on" => string, initializing_on : "initializing_on" => string, modified_on :
     "modified_on" => string, pull_request : "pull_request" => object, running_on :
@@ -338,7 +338,7 @@ crate::runtime::object!(
 );
 /// Used by [`WorkersApi::list_triggers_by_script`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Trigger {
+pub struct WorkersTrigger {
     pub branch_excludes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub branch_includes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub build_caching_enabled: ::std::option::Option<bool>,
@@ -360,7 +360,7 @@ pub struct Trigger {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Trigger { branch_excludes : "branch_excludes" => strings, branch_includes :
+    WorkersTrigger { branch_excludes : "branch_excludes" => strings, branch_includes :
     "branch_includes" => strings, build_caching_enabled : "build_caching_enabled" =>
     boolean, build_command : "build_command" => string, build_token_name :
     "build_token_name" => string, build_token_uuid : "build_token_uuid" => string,

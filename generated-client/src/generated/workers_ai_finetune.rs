@@ -38,9 +38,7 @@ impl WorkersAiFinetuneApi {
         &self,
         account_id: &str,
         body: &CreateFinetuneBody,
-    ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<CreateFinetuneResponse>>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Finetune>>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -82,7 +80,7 @@ impl WorkersAiFinetuneApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<CreateFinetuneResponse>,
+        crate::runtime::List<Finetune>,
         ListPublicFinetunesQuery,
     > {
         crate::runtime::Request::new(
@@ -124,7 +122,7 @@ impl WorkersAiFinetuneApi {
 }
 /// Used by [`WorkersAiFinetuneApi::create_finetune`], [`WorkersAiFinetuneApi::list_public_finetunes`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateFinetuneResponse {
+pub struct Finetune {
     /// RFC 3339 date-time
     pub created_at: ::std::option::Option<::std::string::String>,
     pub description: ::std::option::Option<::std::string::String>,
@@ -138,12 +136,12 @@ pub struct CreateFinetuneResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateFinetuneResponse { created_at : "created_at" => string, description :
-    "description" => string, id : "id" required => string, model : "model" => string,
-    modified_at : "modified_at" => string, name : "name" required => string, public :
-    "public" => boolean }
+    Finetune { created_at : "created_at" => string, description : "description" =>
+    string, id : "id" required => string, model : "model" => string, modified_at :
+    "modified_at" => string, name : "name" required => string, public : "public" =>
+    boolean }
 );
-impl CreateFinetuneResponse {
+impl Finetune {
     /// A value with the required fields set and the others empty.
     pub fn new(
         created_at: impl ::std::convert::Into<::std::string::String>,

@@ -36,7 +36,7 @@ impl WorkersAiTextEmbeddingsApi {
     pub fn execute_cf_baai_bge_base_en_v1_5_model(
         &self,
         account_id: &str,
-        body: &ExecuteCfBaaiBgeBaseEnV15ModelBody,
+        body: &CfBaaiBgeEnV15ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -62,7 +62,7 @@ impl WorkersAiTextEmbeddingsApi {
     pub fn execute_cf_baai_bge_large_en_v1_5_model(
         &self,
         account_id: &str,
-        body: &ExecuteCfBaaiBgeBaseEnV15ModelBody,
+        body: &CfBaaiBgeEnV15ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -112,7 +112,7 @@ impl WorkersAiTextEmbeddingsApi {
     pub fn execute_cf_baai_bge_small_en_v1_5_model(
         &self,
         account_id: &str,
-        body: &ExecuteCfBaaiBgeBaseEnV15ModelBody,
+        body: &CfBaaiBgeEnV15ModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -353,15 +353,13 @@ impl WorkersAiTextEmbeddingsApi {
 }
 /// Used by [`WorkersAiTextEmbeddingsApi::execute_cf_baai_bge_base_en_v1_5_model`], [`WorkersAiTextEmbeddingsApi::execute_cf_baai_bge_large_en_v1_5_model`], [`WorkersAiTextEmbeddingsApi::execute_cf_baai_bge_small_en_v1_5_model`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExecuteCfBaaiBgeBaseEnV15ModelBody {
+pub struct CfBaaiBgeEnV15ModelBody {
     pub text: ::serde_json::Value,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ExecuteCfBaaiBgeBaseEnV15ModelBody { text : "text" required => json }
-);
-impl ExecuteCfBaaiBgeBaseEnV15ModelBody {
+crate::runtime::object!(CfBaaiBgeEnV15ModelBody { text : "text" required => json });
+impl CfBaaiBgeEnV15ModelBody {
     /// A value with the required fields set and the others empty.
     pub fn new(text: ::serde_json::Value) -> Self {
         Self {

@@ -139,7 +139,7 @@ impl WorkersAiTextToImageApi {
     pub fn execute_cf_bytedance_stable_diffusion_xl_lightning_model(
         &self,
         account_id: &str,
-        body: &ExecuteCfBytedanceStableDiffusionXlLightningModelBody,
+        body: &CfModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -215,7 +215,7 @@ impl WorkersAiTextToImageApi {
     pub fn execute_cf_lykon_dreamshaper_8_lcm_model(
         &self,
         account_id: &str,
-        body: &ExecuteCfBytedanceStableDiffusionXlLightningModelBody,
+        body: &CfModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -241,7 +241,7 @@ impl WorkersAiTextToImageApi {
     pub fn execute_cf_runwayml_stable_diffusion_v1_5_img2img_model(
         &self,
         account_id: &str,
-        body: &ExecuteCfBytedanceStableDiffusionXlLightningModelBody,
+        body: &CfModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -269,7 +269,7 @@ impl WorkersAiTextToImageApi {
     pub fn execute_cf_runwayml_stable_diffusion_v1_5_inpainting_model(
         &self,
         account_id: &str,
-        body: &ExecuteCfBytedanceStableDiffusionXlLightningModelBody,
+        body: &CfModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -297,7 +297,7 @@ impl WorkersAiTextToImageApi {
     pub fn execute_cf_stabilityai_stable_diffusion_xl_base_1_0_model(
         &self,
         account_id: &str,
-        body: &ExecuteCfBytedanceStableDiffusionXlLightningModelBody,
+        body: &CfModelBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -340,7 +340,7 @@ impl WorkersAiTextToImageApi {
 }
 /// Used by [`WorkersAiTextToImageApi::execute_cf_bytedance_stable_diffusion_xl_lightning_model`], [`WorkersAiTextToImageApi::execute_cf_lykon_dreamshaper_8_lcm_model`], [`WorkersAiTextToImageApi::execute_cf_runwayml_stable_diffusion_v1_5_img2img_model`], [`WorkersAiTextToImageApi::execute_cf_runwayml_stable_diffusion_v1_5_inpainting_model`], [`WorkersAiTextToImageApi::execute_cf_stabilityai_stable_diffusion_xl_base_1_0_model`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExecuteCfBytedanceStableDiffusionXlLightningModelBody {
+pub struct CfModelBody {
     pub guidance: ::std::option::Option<f64>,
     pub height: ::std::option::Option<i64>,
     pub image: ::std::option::Option<::std::vec::Vec<f64>>,
@@ -356,13 +356,13 @@ pub struct ExecuteCfBytedanceStableDiffusionXlLightningModelBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ExecuteCfBytedanceStableDiffusionXlLightningModelBody { guidance : "guidance" =>
-    number, height : "height" => integer, image : "image", image_b64 : "image_b64" =>
-    string, mask : "mask", negative_prompt : "negative_prompt" => string, num_steps :
-    "num_steps" => integer, prompt : "prompt" required => string, seed : "seed" =>
-    integer, strength : "strength" => number, width : "width" => integer }
+    CfModelBody { guidance : "guidance" => number, height : "height" => integer, image :
+    "image", image_b64 : "image_b64" => string, mask : "mask", negative_prompt :
+    "negative_prompt" => string, num_steps : "num_steps" => integer, prompt : "prompt"
+    required => string, seed : "seed" => integer, strength : "strength" => number, width
+    : "width" => integer }
 );
-impl ExecuteCfBytedanceStableDiffusionXlLightningModelBody {
+impl CfModelBody {
     /// A value with the required fields set and the others empty.
     pub fn new(prompt: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {

@@ -39,9 +39,9 @@ impl WorkersKvNamespaceApi {
     pub fn create_namespace(
         &self,
         account_id: &str,
-        body: &CreateNamespaceBody,
+        body: &NamespaceBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Namespace>>,
+        crate::runtime::Json<::std::option::Option<WorkersKvNamespace>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -65,7 +65,10 @@ impl WorkersKvNamespaceApi {
     pub fn list_namespaces(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Namespace>, ListNamespacesQuery> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<WorkersKvNamespace>,
+        ListNamespacesQuery,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -86,9 +89,9 @@ impl WorkersKvNamespaceApi {
         &self,
         account_id: &str,
         namespace_id: &str,
-        body: &CreateNamespaceBody,
+        body: &NamespaceBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Namespace>>,
+        crate::runtime::Json<::std::option::Option<WorkersKvNamespace>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -113,7 +116,7 @@ impl WorkersKvNamespaceApi {
         account_id: &str,
         namespace_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Namespace>>,
+        crate::runtime::Json<::std::option::Option<WorkersKvNamespace>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -166,7 +169,7 @@ impl WorkersKvNamespaceApi {
         namespace_id: &str,
         body: &::std::vec::Vec<WriteMultipleKeyValuePairsBody>,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<WriteMultipleKeyValuePairsResponse>>,
+        crate::runtime::Json<::std::option::Option<KeyValuePairs>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -193,7 +196,7 @@ impl WorkersKvNamespaceApi {
         namespace_id: &str,
         body: &::std::vec::Vec<::std::string::String>,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<WriteMultipleKeyValuePairsResponse>>,
+        crate::runtime::Json<::std::option::Option<KeyValuePairs>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -220,7 +223,7 @@ impl WorkersKvNamespaceApi {
         namespace_id: &str,
         body: &::std::vec::Vec<::std::string::String>,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<WriteMultipleKeyValuePairsResponse>>,
+        crate::runtime::Json<::std::option::Option<KeyValuePairs>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -411,7 +414,7 @@ impl WorkersKvNamespaceApi {
 }
 /// Used by [`WorkersKvNamespaceApi::create_namespace`], [`WorkersKvNamespaceApi::list_namespaces`], [`WorkersKvNamespaceApi::rename_namespace`], [`WorkersKvNamespaceApi::get_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Namespace {
+pub struct WorkersKvNamespace {
     /// Namespace identifier tag
     pub id: ::std::option::Option<::std::string::String>,
     /// True if keys written on the URL will be URL-decoded before storing
@@ -422,20 +425,20 @@ pub struct Namespace {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Namespace { id : "id" => string, supports_url_encoding : "supports_url_encoding" =>
-    boolean, title : "title" => string }
+    WorkersKvNamespace { id : "id" => string, supports_url_encoding :
+    "supports_url_encoding" => boolean, title : "title" => string }
 );
 /// Used by [`WorkersKvNamespaceApi::write_multiple_key_value_pairs`], [`WorkersKvNamespaceApi::delete_multiple_key_value_pairs`], [`WorkersKvNamespaceApi::bulk_delete_key_value_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct WriteMultipleKeyValuePairsResponse {
+pub struct KeyValuePairs {
     pub successful_key_count: ::std::option::Option<f64>,
     pub unsuccessful_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    WriteMultipleKeyValuePairsResponse { successful_key_count : "successful_key_count" =>
-    number, unsuccessful_keys : "unsuccessful_keys" => strings }
+    KeyValuePairs { successful_key_count : "successful_key_count" => number,
+    unsuccessful_keys : "unsuccessful_keys" => strings }
 );
 /// Used by [`WorkersKvNamespaceApi::list_namespace_keys`].
 #[derive(Debug, Clone, PartialEq)]
@@ -467,14 +470,14 @@ impl NamespaceKey {
 }
 /// Used by [`WorkersKvNamespaceApi::create_namespace`], [`WorkersKvNamespaceApi::rename_namespace`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateNamespaceBody {
+pub struct NamespaceBody {
     /// A human-readable string name for a Namespace
     pub title: ::std::string::String,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CreateNamespaceBody { title : "title" required => string });
-impl CreateNamespaceBody {
+crate::runtime::object!(NamespaceBody { title : "title" required => string });
+impl NamespaceBody {
     /// A value with the required fields set and the others empty.
     pub fn new(title: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {

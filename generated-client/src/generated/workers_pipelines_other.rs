@@ -40,7 +40,7 @@ impl WorkersPipelinesOtherApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeprecatedCreatePipelineResponse>>,
+        crate::runtime::Json<::std::option::Option<DeprecatedPipeline>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -385,7 +385,7 @@ impl WorkersPipelinesOtherApi {
         account_id: &str,
         pipeline_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeprecatedCreatePipelineResponse>>,
+        crate::runtime::Json<::std::option::Option<DeprecatedPipeline>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -409,7 +409,7 @@ impl WorkersPipelinesOtherApi {
         account_id: &str,
         pipeline_name: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<DeprecatedCreatePipelineResponse>>,
+        crate::runtime::Json<::std::option::Option<DeprecatedPipeline>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -448,8 +448,8 @@ impl WorkersPipelinesOtherApi {
 }
 /// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`], [`WorkersPipelinesOtherApi::deprecated_list_pipelines`], [`WorkersPipelinesOtherApi::deprecated_update_pipeline`], [`WorkersPipelinesOtherApi::deprecated_get_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeprecatedCreatePipelineResponse {
-    pub destination: ::std::option::Option<DeprecatedCreatePipelineResponseDestination>,
+pub struct DeprecatedPipeline {
+    pub destination: ::std::option::Option<DeprecatedPipelineDestination>,
     pub endpoint: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
@@ -459,31 +459,29 @@ pub struct DeprecatedCreatePipelineResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedCreatePipelineResponse { destination : "destination" => object, endpoint :
-    "endpoint" => string, id : "id" => string, name : "name" => string, source :
-    "source", version : "version" => number }
+    DeprecatedPipeline { destination : "destination" => object, endpoint : "endpoint" =>
+    string, id : "id" => string, name : "name" => string, source : "source", version :
+    "version" => number }
 );
 /// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeprecatedCreatePipelineResponseDestination {
-    pub batch: ::std::option::Option<DeprecatedCreatePipelineResponseDestinationBatch>,
-    pub compression: ::std::option::Option<
-        DeprecatedCreatePipelineResponseDestinationCompression,
-    >,
+pub struct DeprecatedPipelineDestination {
+    pub batch: ::std::option::Option<DeprecatedPipelineDestinationBatch>,
+    pub compression: ::std::option::Option<DeprecatedPipelineDestinationCompression>,
     pub format: ::std::option::Option<::std::string::String>,
-    pub path: ::std::option::Option<DeprecatedCreatePipelineResponseDestinationPath>,
+    pub path: ::std::option::Option<DeprecatedPipelineDestinationPath>,
     pub r#type: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedCreatePipelineResponseDestination { batch : "batch" => object, compression
-    : "compression" => object, format : "format" => string, path : "path" => object,
-    r#type : "type" => string }
+    DeprecatedPipelineDestination { batch : "batch" => object, compression :
+    "compression" => object, format : "format" => string, path : "path" => object, r#type
+    : "type" => string }
 );
 /// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeprecatedCreatePipelineResponseDestinationBatch {
+pub struct DeprecatedPipelineDestinationBatch {
     pub max_bytes: ::std::option::Option<i64>,
     pub max_duration_s: ::std::option::Option<f64>,
     pub max_rows: ::std::option::Option<i64>,
@@ -491,23 +489,22 @@ pub struct DeprecatedCreatePipelineResponseDestinationBatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedCreatePipelineResponseDestinationBatch { max_bytes : "max_bytes" =>
-    integer, max_duration_s : "max_duration_s" => number, max_rows : "max_rows" =>
-    integer }
+    DeprecatedPipelineDestinationBatch { max_bytes : "max_bytes" => integer,
+    max_duration_s : "max_duration_s" => number, max_rows : "max_rows" => integer }
 );
 /// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeprecatedCreatePipelineResponseDestinationCompression {
+pub struct DeprecatedPipelineDestinationCompression {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedCreatePipelineResponseDestinationCompression { r#type : "type" => string }
+    DeprecatedPipelineDestinationCompression { r#type : "type" => string }
 );
 /// Used by [`WorkersPipelinesOtherApi::deprecated_create_pipeline`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DeprecatedCreatePipelineResponseDestinationPath {
+pub struct DeprecatedPipelineDestinationPath {
     pub bucket: ::std::option::Option<::std::string::String>,
     pub filename: ::std::option::Option<::std::string::String>,
     pub filepath: ::std::option::Option<::std::string::String>,
@@ -516,17 +513,14 @@ pub struct DeprecatedCreatePipelineResponseDestinationPath {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DeprecatedCreatePipelineResponseDestinationPath { bucket : "bucket" => string,
-    filename : "filename" => string, filepath : "filepath" => string, prefix : "prefix"
-    => string }
+    DeprecatedPipelineDestinationPath { bucket : "bucket" => string, filename :
+    "filename" => string, filepath : "filepath" => string, prefix : "prefix" => string }
 );
 /// Used by [`WorkersPipelinesOtherApi::deprecated_list_pipelines`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeprecatedListPipelines {
     pub result_info: ::std::option::Option<DeprecatedListPipelinesResultInfo>,
-    pub results: ::std::option::Option<
-        ::std::vec::Vec<DeprecatedCreatePipelineResponse>,
-    >,
+    pub results: ::std::option::Option<::std::vec::Vec<DeprecatedPipeline>>,
     pub success: ::std::option::Option<bool>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,

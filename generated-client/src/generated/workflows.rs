@@ -212,7 +212,9 @@ impl WorkflowsApi {
         &self,
         account_id: &str,
         workflow_name: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Status>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<WorkflowsStatus>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -316,9 +318,7 @@ impl WorkflowsApi {
         &self,
         account_id: &str,
         workflow_name: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<ListDeployedWorkflowVersionsItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<WorkflowVersion>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -341,7 +341,7 @@ impl WorkflowsApi {
         workflow_name: &str,
         version_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ListDeployedWorkflowVersionsItem>>,
+        crate::runtime::Json<::std::option::Option<WorkflowVersion>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -366,7 +366,7 @@ impl WorkflowsApi {
         workflow_name: &str,
         version_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetWorkflowVersionDagResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkflowVersionResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -392,7 +392,7 @@ impl WorkflowsApi {
         workflow_name: &str,
         version_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<GetWorkflowVersionDagResponse>>,
+        crate::runtime::Json<::std::option::Option<WorkflowVersionResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -535,12 +535,12 @@ crate::runtime::object!(
 );
 /// Used by [`WorkflowsApi::get_status_of_job_responsible_for_terminate_all_instances_of_workflow`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Status {
+pub struct WorkflowsStatus {
     pub status: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Status { status : "status" => string });
+crate::runtime::object!(WorkflowsStatus { status : "status" => string });
 /// Used by [`WorkflowsApi::get_logs_and_status_from_instance`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogsAndStatus {
@@ -600,7 +600,7 @@ crate::runtime::object!(
 );
 /// Used by [`WorkflowsApi::list_deployed_workflow_versions`], [`WorkflowsApi::get_workflow_version_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListDeployedWorkflowVersionsItem {
+pub struct WorkflowVersion {
     pub class_name: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub has_dag: ::std::option::Option<bool>,
@@ -611,13 +611,13 @@ pub struct ListDeployedWorkflowVersionsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListDeployedWorkflowVersionsItem { class_name : "class_name" => string, created_on :
-    "created_on" => string, has_dag : "has_dag" => boolean, id : "id" => string,
-    modified_on : "modified_on" => string, workflow_id : "workflow_id" => string }
+    WorkflowVersion { class_name : "class_name" => string, created_on : "created_on" =>
+    string, has_dag : "has_dag" => boolean, id : "id" => string, modified_on :
+    "modified_on" => string, workflow_id : "workflow_id" => string }
 );
 /// Used by [`WorkflowsApi::get_workflow_version_dag`], [`WorkflowsApi::get_workflow_version_graph`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct GetWorkflowVersionDagResponse {
+pub struct WorkflowVersionResponse {
     pub class_name: ::std::option::Option<::std::string::String>,
     pub created_on: ::std::option::Option<::std::string::String>,
     pub dag: ::std::option::Option<
@@ -630,7 +630,7 @@ pub struct GetWorkflowVersionDagResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetWorkflowVersionDagResponse { class_name : "class_name" => string, created_on :
+    WorkflowVersionResponse { class_name : "class_name" => string, created_on :
     "created_on" => string, dag : "dag" => map, id : "id" => string, modified_on :
     "modified_on" => string, workflow_id : "workflow_id" => string }
 );

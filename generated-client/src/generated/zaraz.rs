@@ -41,7 +41,7 @@ impl ZarazApi {
         zone_id: &str,
         body: &UpdateZarazConfigurationBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Configuration>>,
+        crate::runtime::Json<::std::option::Option<ZarazConfiguration>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -64,7 +64,7 @@ impl ZarazApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Configuration>>,
+        crate::runtime::Json<::std::option::Option<ZarazConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -86,7 +86,7 @@ impl ZarazApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Configuration>>,
+        crate::runtime::Json<::std::option::Option<ZarazConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -108,7 +108,7 @@ impl ZarazApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Configuration>>,
+        crate::runtime::Json<::std::option::Option<ZarazConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -131,7 +131,7 @@ impl ZarazApi {
         zone_id: &str,
         body: &i64,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<Configuration>>,
+        crate::runtime::Json<::std::option::Option<ZarazConfiguration>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -233,8 +233,10 @@ impl ZarazApi {
     pub fn update_zaraz_workflow(
         &self,
         zone_id: &str,
-        body: &Workflow,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Workflow>>> {
+        body: &ZarazWorkflow,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZarazWorkflow>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -255,7 +257,9 @@ impl ZarazApi {
     pub fn get_zaraz_workflow(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Workflow>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZarazWorkflow>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -270,7 +274,7 @@ impl ZarazApi {
 }
 /// Used by [`ZarazApi::update_zaraz_configuration`], [`ZarazApi::get_zaraz_configuration`], [`ZarazApi::get_default_zaraz_configuration`], [`ZarazApi::export_zaraz_configuration`], [`ZarazApi::restore_zaraz_historical_configuration_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Configuration {
+pub struct ZarazConfiguration {
     pub analytics: ::std::option::Option<ConfigurationAnalytics>,
     pub consent: ::std::option::Option<ConfigurationConsent>,
     /// `dataLayer`: Data layer compatibility mode enabled
@@ -295,11 +299,11 @@ pub struct Configuration {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Configuration { analytics : "analytics" => object, consent : "consent" => object,
-    data_layer : "dataLayer" => boolean, debug_key : "debugKey" => string, history_change
-    : "historyChange" => boolean, settings : "settings" => object, tools : "tools" =>
-    map, triggers : "triggers" => map, variables : "variables" => map, zaraz_version :
-    "zarazVersion" => integer }
+    ZarazConfiguration { analytics : "analytics" => object, consent : "consent" =>
+    object, data_layer : "dataLayer" => boolean, debug_key : "debugKey" => string,
+    history_change : "historyChange" => boolean, settings : "settings" => object, tools :
+    "tools" => map, triggers : "triggers" => map, variables : "variables" => map,
+    zaraz_version : "zarazVersion" => integer }
 );
 /// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -502,7 +506,7 @@ impl HistoricalConfigurationRecord {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum Workflow {
+pub enum ZarazWorkflow {
     /// `realtime`
     Realtime,
     /// `preview`
@@ -510,7 +514,7 @@ pub enum Workflow {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl Workflow {
+impl ZarazWorkflow {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -520,7 +524,7 @@ impl Workflow {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Workflow {
+impl ::std::convert::From<::std::string::String> for ZarazWorkflow {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "realtime" => Self::Realtime,
@@ -529,16 +533,16 @@ impl ::std::convert::From<::std::string::String> for Workflow {
         }
     }
 }
-crate::runtime::open_enum!(Workflow);
-impl ::std::convert::From<Workflow> for ::std::string::String {
-    fn from(value: Workflow) -> Self {
+crate::runtime::open_enum!(ZarazWorkflow);
+impl ::std::convert::From<ZarazWorkflow> for ::std::string::String {
+    fn from(value: ZarazWorkflow) -> Self {
         match value {
-            Workflow::Other(value) => value,
+            ZarazWorkflow::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for Workflow {
+impl ::std::fmt::Display for ZarazWorkflow {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

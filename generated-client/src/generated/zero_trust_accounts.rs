@@ -172,7 +172,7 @@ impl ZeroTrustAccountsApi {
     pub fn update_zero_trust_account_configuration(
         &self,
         account_id: &str,
-        body: &UpdateZeroTrustAccountConfigurationBody,
+        body: &ZeroTrustAccountConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustAccountConfiguration>>,
     > {
@@ -196,7 +196,7 @@ impl ZeroTrustAccountsApi {
     pub fn patch_zero_trust_account_configuration(
         &self,
         account_id: &str,
-        body: &UpdateZeroTrustAccountConfigurationBody,
+        body: &ZeroTrustAccountConfigurationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustAccountConfiguration>>,
     > {
@@ -268,9 +268,7 @@ impl ZeroTrustAccountsApi {
         account_id: &str,
         body: &UpdateZeroTrustAccountLoggingSettingsBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateZeroTrustAccountLoggingSettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZeroTrustAccountResponse>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -293,9 +291,7 @@ impl ZeroTrustAccountsApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateZeroTrustAccountLoggingSettingsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZeroTrustAccountResponse>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -658,49 +654,43 @@ crate::runtime::object!(
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`], [`ZeroTrustAccountsApi::get_logging_settings_for_zero_trust_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountLoggingSettingsResponse {
+pub struct ZeroTrustAccountResponse {
     /// Redact personally identifiable information from activity logging (PII fields are: source IP, user…
     pub redact_pii: ::std::option::Option<bool>,
     pub settings_by_rule_type: ::std::option::Option<
-        UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType,
+        ZeroTrustAccountResponseSettingsByRuleType,
     >,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountLoggingSettingsResponse { redact_pii : "redact_pii" => boolean,
+    ZeroTrustAccountResponse { redact_pii : "redact_pii" => boolean,
     settings_by_rule_type : "settings_by_rule_type" => object }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType {
-    pub dns: ::std::option::Option<
-        UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns,
-    >,
-    pub http: ::std::option::Option<
-        UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns,
-    >,
-    pub l4: ::std::option::Option<
-        UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns,
-    >,
+pub struct ZeroTrustAccountResponseSettingsByRuleType {
+    pub dns: ::std::option::Option<ZeroTrustAccountResponseSettingsByRuleTypeDns>,
+    pub http: ::std::option::Option<ZeroTrustAccountResponseSettingsByRuleTypeDns>,
+    pub l4: ::std::option::Option<ZeroTrustAccountResponseSettingsByRuleTypeDns>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleType { dns : "dns" =>
-    object, http : "http" => object, l4 : "l4" => object }
+    ZeroTrustAccountResponseSettingsByRuleType { dns : "dns" => object, http : "http" =>
+    object, l4 : "l4" => object }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns {
+pub struct ZeroTrustAccountResponseSettingsByRuleTypeDns {
     pub log_all: ::std::option::Option<bool>,
     pub log_blocks: ::std::option::Option<bool>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountLoggingSettingsResponseSettingsByRuleTypeDns { log_all :
-    "log_all" => boolean, log_blocks : "log_blocks" => boolean }
+    ZeroTrustAccountResponseSettingsByRuleTypeDns { log_all : "log_all" => boolean,
+    log_blocks : "log_blocks" => boolean }
 );
 /// Used by [`ZeroTrustAccountsApi::update_device_settings_for_zero_trust_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -725,25 +715,25 @@ crate::runtime::object!(
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`], [`ZeroTrustAccountsApi::patch_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationBody {
-    pub settings: ::std::option::Option<UpdateZeroTrustAccountConfigurationBodySettings>,
+pub struct ZeroTrustAccountConfigurationBody {
+    pub settings: ::std::option::Option<ZeroTrustAccountConfigurationBodySettings>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationBody { settings : "settings" => object }
+    ZeroTrustAccountConfigurationBody { settings : "settings" => object }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationBodySettings {
+pub struct ZeroTrustAccountConfigurationBodySettings {
     pub activity_log: ::std::option::Option<
         ZeroTrustAccountConfigurationSettingsActivityLog,
     >,
     pub antivirus: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationBodySettingsAntivirus,
+        ZeroTrustAccountConfigurationBodySettingsAntivirus,
     >,
     pub block_page: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationBodySettingsBlockPage,
+        ZeroTrustAccountConfigurationBodySettingsBlockPage,
     >,
     pub body_scanning: ::std::option::Option<
         ZeroTrustAccountConfigurationSettingsBodyScanning,
@@ -755,7 +745,7 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettings {
         ZeroTrustAccountConfigurationSettingsCertificate,
     >,
     pub custom_certificate: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate,
+        ZeroTrustAccountConfigurationBodySettingsCustomCertificate,
     >,
     pub extended_email_matching: ::std::option::Option<
         ZeroTrustAccountConfigurationSettingsActivityLog,
@@ -771,17 +761,17 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationBodySettings { activity_log : "activity_log" =>
-    object, antivirus : "antivirus" => object, block_page : "block_page" => object,
-    body_scanning : "body_scanning" => object, browser_isolation : "browser_isolation" =>
-    object, certificate : "certificate" => object, custom_certificate :
-    "custom_certificate" => object, extended_email_matching : "extended_email_matching"
-    => object, fips : "fips" => object, protocol_detection : "protocol_detection" =>
-    object, tls_decrypt : "tls_decrypt" => object }
+    ZeroTrustAccountConfigurationBodySettings { activity_log : "activity_log" => object,
+    antivirus : "antivirus" => object, block_page : "block_page" => object, body_scanning
+    : "body_scanning" => object, browser_isolation : "browser_isolation" => object,
+    certificate : "certificate" => object, custom_certificate : "custom_certificate" =>
+    object, extended_email_matching : "extended_email_matching" => object, fips : "fips"
+    => object, protocol_detection : "protocol_detection" => object, tls_decrypt :
+    "tls_decrypt" => object }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationBodySettingsAntivirus {
+pub struct ZeroTrustAccountConfigurationBodySettingsAntivirus {
     /// Enable anti-virus scanning on downloads
     pub enabled_download_phase: ::std::option::Option<bool>,
     /// Enable anti-virus scanning on uploads
@@ -789,20 +779,20 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettingsAntivirus {
     /// Block requests for files that cannot be scanned
     pub fail_closed: ::std::option::Option<bool>,
     pub notification_settings: ::std::option::Option<
-        UpdateZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings,
+        ZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings,
     >,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationBodySettingsAntivirus { enabled_download_phase :
+    ZeroTrustAccountConfigurationBodySettingsAntivirus { enabled_download_phase :
     "enabled_download_phase" => boolean, enabled_upload_phase : "enabled_upload_phase" =>
     boolean, fail_closed : "fail_closed" => boolean, notification_settings :
     "notification_settings" => object }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings {
+pub struct ZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings {
     /// Set notification on
     pub enabled: ::std::option::Option<bool>,
     /// Customize the message shown in the notification
@@ -813,13 +803,12 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettingsAntivirusNotificationS
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings {
-    enabled : "enabled" => boolean, msg : "msg" => string, support_url : "support_url" =>
-    string }
+    ZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings { enabled :
+    "enabled" => boolean, msg : "msg" => string, support_url : "support_url" => string }
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZeroTrustAccountConfigurationBodySettingsBlockPage {
+pub struct ZeroTrustAccountConfigurationBodySettingsBlockPage {
     /// Block page background color in #rrggbb format
     pub background_color: ::std::option::Option<::std::string::String>,
     /// Enable only cipher suites and TLS versions compliant with FIPS 140-2
@@ -842,7 +831,7 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettingsBlockPage {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationBodySettingsBlockPage { background_color :
+    ZeroTrustAccountConfigurationBodySettingsBlockPage { background_color :
     "background_color" => string, enabled : "enabled" => boolean, footer_text :
     "footer_text" => string, header_text : "header_text" => string, logo_path :
     "logo_path" => string, mailto_address : "mailto_address" => string, mailto_subject :
@@ -851,7 +840,7 @@ crate::runtime::object!(
 );
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate {
+pub struct ZeroTrustAccountConfigurationBodySettingsCustomCertificate {
     /// Enable use of custom certificate authority for signing Gateway traffic
     pub enabled: bool,
     /// UUID of certificate (ID from MTLS certificate store)
@@ -860,10 +849,10 @@ pub struct UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate { enabled :
-    "enabled" required => boolean, id : "id" => string }
+    ZeroTrustAccountConfigurationBodySettingsCustomCertificate { enabled : "enabled"
+    required => boolean, id : "id" => string }
 );
-impl UpdateZeroTrustAccountConfigurationBodySettingsCustomCertificate {
+impl ZeroTrustAccountConfigurationBodySettingsCustomCertificate {
     /// A value with the required fields set and the others empty.
     pub fn new(enabled: bool) -> Self {
         Self {

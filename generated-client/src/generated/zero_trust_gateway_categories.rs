@@ -39,7 +39,7 @@ impl ZeroTrustGatewayCategoriesApi {
     pub fn list_categories(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Category>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZeroTrustGatewayCategory>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -54,7 +54,7 @@ impl ZeroTrustGatewayCategoriesApi {
 }
 /// Used by [`ZeroTrustGatewayCategoriesApi::list_categories`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Category {
+pub struct ZeroTrustGatewayCategory {
     /// True if the category is in beta and subject to change
     pub beta: ::std::option::Option<bool>,
     /// Which account types are allowed to create policies based on this category
@@ -70,9 +70,9 @@ pub struct Category {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Category { beta : "beta" => boolean, class : "class" => choice, description :
-    "description" => string, id : "id" => integer, name : "name" => string, subcategories
-    : "subcategories" => objects }
+    ZeroTrustGatewayCategory { beta : "beta" => boolean, class : "class" => choice,
+    description : "description" => string, id : "id" => integer, name : "name" => string,
+    subcategories : "subcategories" => objects }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.

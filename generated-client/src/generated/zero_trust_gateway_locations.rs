@@ -39,7 +39,7 @@ impl ZeroTrustGatewayLocationsApi {
     pub fn create_zero_trust_gateway_location(
         &self,
         account_id: &str,
-        body: &CreateZeroTrustGatewayLocationBody,
+        body: &ZeroTrustGatewayLocationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustGatewayLocation>>,
     > {
@@ -84,7 +84,7 @@ impl ZeroTrustGatewayLocationsApi {
         &self,
         account_id: &str,
         location_id: &str,
-        body: &CreateZeroTrustGatewayLocationBody,
+        body: &ZeroTrustGatewayLocationBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustGatewayLocation>>,
     > {
@@ -275,7 +275,7 @@ crate::runtime::object!(
 );
 /// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`], [`ZeroTrustGatewayLocationsApi::update_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateZeroTrustGatewayLocationBody {
+pub struct ZeroTrustGatewayLocationBody {
     /// True if the location is the default location
     pub client_default: ::std::option::Option<bool>,
     /// The identifier of the pair of IPv4 addresses assigned to this location
@@ -292,12 +292,12 @@ pub struct CreateZeroTrustGatewayLocationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustGatewayLocationBody { client_default : "client_default" => boolean,
+    ZeroTrustGatewayLocationBody { client_default : "client_default" => boolean,
     dns_destination_ips_id : "dns_destination_ips_id" => string, ecs_support :
     "ecs_support" => boolean, endpoints : "endpoints" => object, name : "name" required
     => string, networks : "networks" => objects }
 );
-impl CreateZeroTrustGatewayLocationBody {
+impl ZeroTrustGatewayLocationBody {
     /// A value with the required fields set and the others empty.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {

@@ -39,7 +39,7 @@ impl ZeroTrustGatewayRulesApi {
     pub fn create_zero_trust_gateway_rule(
         &self,
         account_id: &str,
-        body: &CreateZeroTrustGatewayRuleBody,
+        body: &ZeroTrustGatewayRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustGatewayRule>>,
     > {
@@ -63,7 +63,7 @@ impl ZeroTrustGatewayRulesApi {
     pub fn list_zero_trust_gateway_rules(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListZeroTrustGatewayRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZeroTrustGatewayRuleResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -83,7 +83,7 @@ impl ZeroTrustGatewayRulesApi {
     pub fn list_zero_trust_gateway_rules_inherited_from_parent_account(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListZeroTrustGatewayRulesItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZeroTrustGatewayRuleResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -104,7 +104,7 @@ impl ZeroTrustGatewayRulesApi {
         &self,
         account_id: &str,
         rule_id: &str,
-        body: &CreateZeroTrustGatewayRuleBody,
+        body: &ZeroTrustGatewayRuleBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustGatewayRule>>,
     > {
@@ -809,7 +809,7 @@ crate::runtime::object!(
 );
 /// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules_inherited_from_parent_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListZeroTrustGatewayRulesItem {
+pub struct ZeroTrustGatewayRuleResponse {
     /// The action to preform when the associated traffic, identity, and device posture expressions are…
     pub action: ::std::option::Option<ZeroTrustGatewayRuleAction>,
     /// RFC 3339 date-time
@@ -834,7 +834,7 @@ pub struct ListZeroTrustGatewayRulesItem {
     /// Precedence sets the order of your rules
     pub precedence: ::std::option::Option<i64>,
     pub read_only: ::std::option::Option<bool>,
-    pub rule_settings: ::std::option::Option<ListZeroTrustGatewayRulesItemRuleSettings>,
+    pub rule_settings: ::std::option::Option<ZeroTrustGatewayRuleResponseRuleSettings>,
     pub schedule: ::std::option::Option<ZeroTrustGatewayRuleSchedule>,
     pub sharable: ::std::option::Option<bool>,
     pub source_account: ::std::option::Option<::std::string::String>,
@@ -848,20 +848,20 @@ pub struct ListZeroTrustGatewayRulesItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZeroTrustGatewayRulesItem { action : "action" => choice, created_at :
-    "created_at" => string, deleted_at : "deleted_at" => string, description :
-    "description" => string, device_posture : "device_posture" => string, enabled :
-    "enabled" => boolean, expiration : "expiration" => object, filters : "filters" =>
-    choices, id : "id" => string, identity : "identity" => string, name : "name" =>
-    string, precedence : "precedence" => integer, read_only : "read_only" => boolean,
-    rule_settings : "rule_settings" => object, schedule : "schedule" => object, sharable
-    : "sharable" => boolean, source_account : "source_account" => string, traffic :
-    "traffic" => string, updated_at : "updated_at" => string, version : "version" =>
-    integer, warning_status : "warning_status" => string }
+    ZeroTrustGatewayRuleResponse { action : "action" => choice, created_at : "created_at"
+    => string, deleted_at : "deleted_at" => string, description : "description" =>
+    string, device_posture : "device_posture" => string, enabled : "enabled" => boolean,
+    expiration : "expiration" => object, filters : "filters" => choices, id : "id" =>
+    string, identity : "identity" => string, name : "name" => string, precedence :
+    "precedence" => integer, read_only : "read_only" => boolean, rule_settings :
+    "rule_settings" => object, schedule : "schedule" => object, sharable : "sharable" =>
+    boolean, source_account : "source_account" => string, traffic : "traffic" => string,
+    updated_at : "updated_at" => string, version : "version" => integer, warning_status :
+    "warning_status" => string }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettings {
+pub struct ZeroTrustGatewayRuleResponseRuleSettings {
     pub add_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -869,7 +869,7 @@ pub struct ListZeroTrustGatewayRulesItemRuleSettings {
     pub allow_child_bypass: ::std::option::Option<bool>,
     pub audit_ssh: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsAuditSsh>,
     pub biso_admin_controls: ::std::option::Option<
-        ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls,
+        ZeroTrustGatewayRuleResponseRuleSettingsBisoAdminControls,
     >,
     pub block_page: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsBlockPage>,
     /// Enable the custom block page
@@ -919,7 +919,7 @@ pub struct ListZeroTrustGatewayRulesItemRuleSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZeroTrustGatewayRulesItemRuleSettings { add_headers : "add_headers" => map,
+    ZeroTrustGatewayRuleResponseRuleSettings { add_headers : "add_headers" => map,
     allow_child_bypass : "allow_child_bypass" => boolean, audit_ssh : "audit_ssh" =>
     object, biso_admin_controls : "biso_admin_controls" => object, block_page :
     "block_page" => object, block_page_enabled : "block_page_enabled" => boolean,
@@ -939,7 +939,7 @@ crate::runtime::object!(
 );
 /// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls {
+pub struct ZeroTrustGatewayRuleResponseRuleSettingsBisoAdminControls {
     pub copy: ::std::option::Option<::std::string::String>,
     /// Set to false to enable copy-pasting
     pub dcp: ::std::option::Option<bool>,
@@ -961,7 +961,7 @@ pub struct ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZeroTrustGatewayRulesItemRuleSettingsBisoAdminControls { copy : "copy" => string,
+    ZeroTrustGatewayRuleResponseRuleSettingsBisoAdminControls { copy : "copy" => string,
     dcp : "dcp" => boolean, dd : "dd" => boolean, dk : "dk" => boolean, download :
     "download" => string, dp : "dp" => boolean, du : "du" => boolean, keyboard :
     "keyboard" => string, paste : "paste" => string, printing : "printing" => string,
@@ -969,7 +969,7 @@ crate::runtime::object!(
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::update_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateZeroTrustGatewayRuleBody {
+pub struct ZeroTrustGatewayRuleBody {
     /// The action to preform when the associated traffic, identity, and device posture expressions are…
     pub action: ZeroTrustGatewayRuleAction,
     /// The description of the rule
@@ -986,7 +986,7 @@ pub struct CreateZeroTrustGatewayRuleBody {
     pub name: ::std::string::String,
     /// Precedence sets the order of your rules
     pub precedence: ::std::option::Option<i64>,
-    pub rule_settings: ::std::option::Option<CreateZeroTrustGatewayRuleBodyRuleSettings>,
+    pub rule_settings: ::std::option::Option<ZeroTrustGatewayRuleBodyRuleSettings>,
     pub schedule: ::std::option::Option<ZeroTrustGatewayRuleSchedule>,
     /// The wirefilter expression used for traffic matching
     pub traffic: ::std::option::Option<::std::string::String>,
@@ -994,14 +994,14 @@ pub struct CreateZeroTrustGatewayRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustGatewayRuleBody { action : "action" must => choice, description :
+    ZeroTrustGatewayRuleBody { action : "action" must => choice, description :
     "description" => string, device_posture : "device_posture" => string, enabled :
     "enabled" => boolean, filters : "filters" => choices, identity : "identity" =>
     string, name : "name" required => string, precedence : "precedence" => integer,
     rule_settings : "rule_settings" => object, schedule : "schedule" => object, traffic :
     "traffic" => string }
 );
-impl CreateZeroTrustGatewayRuleBody {
+impl ZeroTrustGatewayRuleBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         action: ZeroTrustGatewayRuleAction,
@@ -1025,7 +1025,7 @@ impl CreateZeroTrustGatewayRuleBody {
 }
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateZeroTrustGatewayRuleBodyRuleSettings {
+pub struct ZeroTrustGatewayRuleBodyRuleSettings {
     pub add_headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -1033,7 +1033,7 @@ pub struct CreateZeroTrustGatewayRuleBodyRuleSettings {
     pub allow_child_bypass: ::std::option::Option<bool>,
     pub audit_ssh: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsAuditSsh>,
     pub biso_admin_controls: ::std::option::Option<
-        CreateZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls,
+        ZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls,
     >,
     /// Enable the custom block page
     pub block_page_enabled: ::std::option::Option<bool>,
@@ -1058,7 +1058,7 @@ pub struct CreateZeroTrustGatewayRuleBodyRuleSettings {
     pub ip_indicator_feeds: ::std::option::Option<bool>,
     pub l4override: ::std::option::Option<ZeroTrustGatewayRuleRuleSettingsL4override>,
     pub notification_settings: ::std::option::Option<
-        CreateZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings,
+        ZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings,
     >,
     /// Override matching DNS queries with a hostname
     pub override_host: ::std::option::Option<::std::string::String>,
@@ -1074,7 +1074,7 @@ pub struct CreateZeroTrustGatewayRuleBodyRuleSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustGatewayRuleBodyRuleSettings { add_headers : "add_headers" => map,
+    ZeroTrustGatewayRuleBodyRuleSettings { add_headers : "add_headers" => map,
     allow_child_bypass : "allow_child_bypass" => boolean, audit_ssh : "audit_ssh" =>
     object, biso_admin_controls : "biso_admin_controls" => object, block_page_enabled :
     "block_page_enabled" => boolean, block_reason : "block_reason" => string,
@@ -1091,7 +1091,7 @@ crate::runtime::object!(
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls {
+pub struct ZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls {
     /// Set to false to enable copy-pasting
     pub dcp: ::std::option::Option<bool>,
     /// Set to false to enable downloading
@@ -1106,13 +1106,12 @@ pub struct CreateZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls { dcp : "dcp" => boolean,
-    dd : "dd" => boolean, dk : "dk" => boolean, dp : "dp" => boolean, du : "du" =>
-    boolean }
+    ZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls { dcp : "dcp" => boolean, dd :
+    "dd" => boolean, dk : "dk" => boolean, dp : "dp" => boolean, du : "du" => boolean }
 );
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct CreateZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings {
+pub struct ZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings {
     /// Set notification on
     pub enabled: ::std::option::Option<bool>,
     /// Customize the message shown in the notification
@@ -1123,6 +1122,6 @@ pub struct CreateZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings { enabled : "enabled"
-    => boolean, msg : "msg" => string, support_url : "support_url" => string }
+    ZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings { enabled : "enabled" =>
+    boolean, msg : "msg" => string, support_url : "support_url" => string }
 );

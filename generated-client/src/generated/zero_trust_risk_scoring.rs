@@ -36,11 +36,9 @@ impl ZeroTrustRiskScoringApi {
     pub fn update_configuration_for_risk_behaviors(
         &self,
         account_id: &str,
-        body: &UpdateConfigurationForRiskBehaviorsResponse,
+        body: &ZeroTrustRiskScoringConfiguration,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateConfigurationForRiskBehaviorsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZeroTrustRiskScoringConfiguration>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -61,9 +59,7 @@ impl ZeroTrustRiskScoringApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<
-            ::std::option::Option<UpdateConfigurationForRiskBehaviorsResponse>,
-        >,
+        crate::runtime::Json<::std::option::Option<ZeroTrustRiskScoringConfiguration>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -154,7 +150,7 @@ impl ZeroTrustRiskScoringApi {
 }
 /// Used by [`ZeroTrustRiskScoringApi::update_configuration_for_risk_behaviors`], [`ZeroTrustRiskScoringApi::get_behaviors_and_associated_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateConfigurationForRiskBehaviorsResponse {
+pub struct ZeroTrustRiskScoringConfiguration {
     pub behaviors: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -162,7 +158,7 @@ pub struct UpdateConfigurationForRiskBehaviorsResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateConfigurationForRiskBehaviorsResponse { behaviors : "behaviors" => map }
+    ZeroTrustRiskScoringConfiguration { behaviors : "behaviors" => map }
 );
 /// Used by [`ZeroTrustRiskScoringApi::get_risk_score_info_for_all_users`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -39,7 +39,9 @@ impl ZeroTrustUsersApi {
     pub fn create_user(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<User>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZeroTrustUser>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::POST,
@@ -59,7 +61,7 @@ impl ZeroTrustUsersApi {
     pub fn get_users(
         &self,
         account_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<User>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZeroTrustUser>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -172,7 +174,7 @@ impl ZeroTrustUsersApi {
 }
 /// Used by [`ZeroTrustUsersApi::create_user`], [`ZeroTrustUsersApi::get_users`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct User {
+pub struct ZeroTrustUser {
     /// True if the user has authenticated with Cloudflare Access
     pub access_seat: ::std::option::Option<bool>,
     /// The number of active devices registered to the user
@@ -199,7 +201,7 @@ pub struct User {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    User { access_seat : "access_seat" => boolean, active_device_count :
+    ZeroTrustUser { access_seat : "access_seat" => boolean, active_device_count :
     "active_device_count" => number, created_at : "created_at" => string, email : "email"
     => string, gateway_seat : "gateway_seat" => boolean, id : "id" => string,
     last_successful_login : "last_successful_login" => string, name : "name" => string,

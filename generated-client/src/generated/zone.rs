@@ -238,16 +238,16 @@ impl Reference {
 }
 /// The account a zone belongs to.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Account {
+pub struct ZoneAccount {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Account { id : "id" => string, name : "name" => string });
+crate::runtime::object!(ZoneAccount { id : "id" => string, name : "name" => string });
 /// What Cloudflare says about a zone's setup and limits.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Meta {
+pub struct ZoneMeta {
     /// the zone is set up for the CDN only
     pub cdn_only: ::std::option::Option<bool>,
     /// how many custom certificates the zone may have
@@ -265,7 +265,7 @@ pub struct Meta {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Meta { cdn_only : "cdn_only" => boolean, custom_certificate_quota :
+    ZoneMeta { cdn_only : "cdn_only" => boolean, custom_certificate_quota :
     "custom_certificate_quota" => integer, dns_only : "dns_only" => boolean,
     foundation_dns : "foundation_dns" => boolean, page_rule_quota : "page_rule_quota" =>
     integer, phishing_detected : "phishing_detected" => boolean, step : "step" => integer
@@ -273,7 +273,7 @@ crate::runtime::object!(
 );
 /// Who owns a zone.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Owner {
+pub struct ZoneOwner {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// the kind of owner, such as organization
@@ -282,14 +282,14 @@ pub struct Owner {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Owner { id : "id" => string, name : "name" => string, r#type : "type" => string }
+    ZoneOwner { id : "id" => string, name : "name" => string, r#type : "type" => string }
 );
 /// A zone: a domain and its settings on Cloudflare.
 ///
 /// Used by [`ZoneApi::create_zone`], [`ZoneApi::list_zones`], [`ZoneApi::edit_zone`], [`ZoneApi::zone_details`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
-    pub account: ::std::option::Option<Account>,
+    pub account: ::std::option::Option<ZoneAccount>,
     /// RFC 3339 date-time, when ownership was last proven and the zone became active
     pub activated_on: ::std::option::Option<::std::string::String>,
     pub cname_suffix: ::std::option::Option<::std::string::String>,
@@ -298,7 +298,7 @@ pub struct Zone {
     /// seconds until development mode ends (positive) or since it ended (negative); 0 if it was never on
     pub development_mode: ::std::option::Option<f64>,
     pub id: ::std::string::String,
-    pub meta: ::std::option::Option<Meta>,
+    pub meta: ::std::option::Option<ZoneMeta>,
     /// RFC 3339 date-time
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// the domain name
@@ -313,16 +313,16 @@ pub struct Zone {
     >,
     /// the registrar at the time of the move to Cloudflare
     pub original_registrar: ::std::option::Option<::std::string::String>,
-    pub owner: ::std::option::Option<Owner>,
+    pub owner: ::std::option::Option<ZoneOwner>,
     /// only Cloudflare DNS is used: no security or performance features
     pub paused: ::std::option::Option<bool>,
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub plan: ::std::option::Option<ZonePlan>,
-    pub status: ::std::option::Option<Status>,
+    pub status: ::std::option::Option<ZoneStatus>,
     pub tenant: ::std::option::Option<::serde_json::Value>,
     pub tenant_unit: ::std::option::Option<::serde_json::Value>,
     /// full: Cloudflare hosts the DNS; partial: a partner does (a CNAME setup)
-    pub r#type: ::std::option::Option<Type>,
+    pub r#type: ::std::option::Option<ZoneType>,
     /// custom name servers (Business and Enterprise plans)
     pub vanity_name_servers: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
@@ -348,15 +348,15 @@ impl Zone {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        account: Account,
+        account: ZoneAccount,
         created_on: impl ::std::convert::Into<::std::string::String>,
         development_mode: f64,
         id: impl ::std::convert::Into<::std::string::String>,
-        meta: Meta,
+        meta: ZoneMeta,
         modified_on: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
         name_servers: ::std::vec::Vec<::std::string::String>,
-        owner: Owner,
+        owner: ZoneOwner,
     ) -> Self {
         Self {
             account: ::std::option::Option::Some(account),
@@ -407,7 +407,7 @@ crate::runtime::object!(ZonePlan { id : "id" => string });
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum Status {
+pub enum ZoneStatus {
     /// `initializing`
     Initializing,
     /// `pending`
@@ -419,7 +419,7 @@ pub enum Status {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl Status {
+impl ZoneStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -431,7 +431,7 @@ impl Status {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Status {
+impl ::std::convert::From<::std::string::String> for ZoneStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "initializing" => Self::Initializing,
@@ -442,16 +442,16 @@ impl ::std::convert::From<::std::string::String> for Status {
         }
     }
 }
-crate::runtime::open_enum!(Status);
-impl ::std::convert::From<Status> for ::std::string::String {
-    fn from(value: Status) -> Self {
+crate::runtime::open_enum!(ZoneStatus);
+impl ::std::convert::From<ZoneStatus> for ::std::string::String {
+    fn from(value: ZoneStatus) -> Self {
         match value {
-            Status::Other(value) => value,
+            ZoneStatus::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for Status {
+impl ::std::fmt::Display for ZoneStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -465,7 +465,7 @@ impl ::std::fmt::Display for Status {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum Type {
+pub enum ZoneType {
     /// `full`
     Full,
     /// `partial`
@@ -475,7 +475,7 @@ pub enum Type {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl Type {
+impl ZoneType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -486,7 +486,7 @@ impl Type {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Type {
+impl ::std::convert::From<::std::string::String> for ZoneType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "full" => Self::Full,
@@ -496,16 +496,16 @@ impl ::std::convert::From<::std::string::String> for Type {
         }
     }
 }
-crate::runtime::open_enum!(Type);
-impl ::std::convert::From<Type> for ::std::string::String {
-    fn from(value: Type) -> Self {
+crate::runtime::open_enum!(ZoneType);
+impl ::std::convert::From<ZoneType> for ::std::string::String {
+    fn from(value: ZoneType) -> Self {
         match value {
-            Type::Other(value) => value,
+            ZoneType::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for Type {
+impl ::std::fmt::Display for ZoneType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -516,7 +516,7 @@ pub struct ZoneCreate {
     /// the domain name
     pub name: ::std::string::String,
     pub account: Reference,
-    pub r#type: ::std::option::Option<Type>,
+    pub r#type: ::std::option::Option<ZoneType>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -547,7 +547,7 @@ impl ZoneCreate {
 pub struct ZoneQuery {
     /// a domain name
     pub name: ::std::option::Option<::std::string::String>,
-    pub status: ::std::option::Option<Status>,
+    pub status: ::std::option::Option<ZoneStatus>,
     /// `account.id`
     pub account_id: ::std::option::Option<::std::string::String>,
     /// `account.name`
@@ -736,7 +736,7 @@ pub struct ZoneEdit {
     /// deprecated: use the zone subscription endpoints
     pub plan: ::std::option::Option<Reference>,
     /// Enterprise only, or where enabled
-    pub r#type: ::std::option::Option<Type>,
+    pub r#type: ::std::option::Option<ZoneType>,
     pub vanity_name_servers: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,

@@ -42,7 +42,7 @@ impl ZoneAnalyticsDeprecatedApi {
         &self,
         zone_identifier: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<Analytics>,
+        crate::runtime::List<ZoneAnalytics>,
         GetAnalyticsByCoLocationsQuery,
     > {
         crate::runtime::Request::new(
@@ -84,7 +84,7 @@ impl ZoneAnalyticsDeprecatedApi {
 }
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Analytics {
+pub struct ZoneAnalytics {
     /// The airport code identifer for the co-location
     pub colo_id: ::std::option::Option<::std::string::String>,
     pub timeseries: ::std::option::Option<::std::vec::Vec<AnalyticsTimesery>>,
@@ -93,7 +93,7 @@ pub struct Analytics {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Analytics { colo_id : "colo_id" => string, timeseries : "timeseries" => objects,
+    ZoneAnalytics { colo_id : "colo_id" => string, timeseries : "timeseries" => objects,
     totals : "totals" => object }
 );
 /// Used by [`ZoneAnalyticsDeprecatedApi::get_analytics_by_co_locations`].

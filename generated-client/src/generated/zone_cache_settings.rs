@@ -38,9 +38,9 @@ impl ZoneCacheSettingsApi {
     pub fn change_cache_reserve_setting(
         &self,
         zone_id: &str,
-        body: &ChangeCacheReserveSettingBody,
+        body: &CacheSettingBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ChangeCacheReserveSettingResponse>>,
+        crate::runtime::Json<::std::option::Option<CacheSetting>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -63,7 +63,7 @@ impl ZoneCacheSettingsApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ChangeCacheReserveSettingResponse>>,
+        crate::runtime::Json<::std::option::Option<CacheSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -128,9 +128,9 @@ impl ZoneCacheSettingsApi {
     pub fn change_regional_tiered_cache_setting(
         &self,
         zone_id: &str,
-        body: &ChangeCacheReserveSettingBody,
+        body: &CacheSettingBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ChangeCacheReserveSettingResponse>>,
+        crate::runtime::Json<::std::option::Option<CacheSetting>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -153,7 +153,7 @@ impl ZoneCacheSettingsApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ChangeCacheReserveSettingResponse>>,
+        crate::runtime::Json<::std::option::Option<CacheSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -237,9 +237,9 @@ impl ZoneCacheSettingsApi {
 }
 /// Used by [`ZoneCacheSettingsApi::change_cache_reserve_setting`], [`ZoneCacheSettingsApi::get_cache_reserve_setting`], [`ZoneCacheSettingsApi::change_regional_tiered_cache_setting`], [`ZoneCacheSettingsApi::get_regional_tiered_cache_setting`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ChangeCacheReserveSettingResponse {
+pub struct CacheSetting {
     /// Identifier of the zone setting
-    pub id: ::std::option::Option<ChangeCacheReserveSettingResponseId>,
+    pub id: ::std::option::Option<CacheSettingId>,
     /// RFC 3339 date-time, last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// Value of the Cache Reserve zone setting
@@ -248,15 +248,12 @@ pub struct ChangeCacheReserveSettingResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeCacheReserveSettingResponse { id : "id" => choice, modified_on : "modified_on"
-    => string, value : "value" => json }
+    CacheSetting { id : "id" => choice, modified_on : "modified_on" => string, value :
+    "value" => json }
 );
-impl ChangeCacheReserveSettingResponse {
+impl CacheSetting {
     /// A value with the required fields set and the others empty.
-    pub fn new(
-        id: ChangeCacheReserveSettingResponseId,
-        value: ::serde_json::Value,
-    ) -> Self {
+    pub fn new(id: CacheSettingId, value: ::serde_json::Value) -> Self {
         Self {
             id: ::std::option::Option::Some(id),
             modified_on: ::std::option::Option::None,
@@ -274,7 +271,7 @@ impl ChangeCacheReserveSettingResponse {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ChangeCacheReserveSettingResponseId {
+pub enum CacheSettingId {
     /// `cache_reserve`
     CacheReserve,
     /// `tc_regional`
@@ -282,7 +279,7 @@ pub enum ChangeCacheReserveSettingResponseId {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ChangeCacheReserveSettingResponseId {
+impl CacheSettingId {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -292,8 +289,7 @@ impl ChangeCacheReserveSettingResponseId {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for ChangeCacheReserveSettingResponseId {
+impl ::std::convert::From<::std::string::String> for CacheSettingId {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "cache_reserve" => Self::CacheReserve,
@@ -302,17 +298,16 @@ for ChangeCacheReserveSettingResponseId {
         }
     }
 }
-crate::runtime::open_enum!(ChangeCacheReserveSettingResponseId);
-impl ::std::convert::From<ChangeCacheReserveSettingResponseId>
-for ::std::string::String {
-    fn from(value: ChangeCacheReserveSettingResponseId) -> Self {
+crate::runtime::open_enum!(CacheSettingId);
+impl ::std::convert::From<CacheSettingId> for ::std::string::String {
+    fn from(value: CacheSettingId) -> Self {
         match value {
-            ChangeCacheReserveSettingResponseId::Other(value) => value,
+            CacheSettingId::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ChangeCacheReserveSettingResponseId {
+impl ::std::fmt::Display for CacheSettingId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -591,18 +586,16 @@ impl ::std::default::Default for DeleteVariantsSettingResponse {
 }
 /// Used by [`ZoneCacheSettingsApi::change_cache_reserve_setting`], [`ZoneCacheSettingsApi::change_regional_tiered_cache_setting`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ChangeCacheReserveSettingBody {
+pub struct CacheSettingBody {
     /// Value of the Cache Reserve zone setting
-    pub value: ChangeCacheReserveSettingBodyValue,
+    pub value: CacheSettingBodyValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ChangeCacheReserveSettingBody { value : "value" must => choice }
-);
-impl ChangeCacheReserveSettingBody {
+crate::runtime::object!(CacheSettingBody { value : "value" must => choice });
+impl CacheSettingBody {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCacheReserveSettingBodyValue) -> Self {
+    pub fn new(value: CacheSettingBodyValue) -> Self {
         Self {
             value,
             extra: ::std::default::Default::default(),
@@ -618,7 +611,7 @@ impl ChangeCacheReserveSettingBody {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ChangeCacheReserveSettingBodyValue {
+pub enum CacheSettingBodyValue {
     /// `on`
     On,
     /// `off`
@@ -626,7 +619,7 @@ pub enum ChangeCacheReserveSettingBodyValue {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ChangeCacheReserveSettingBodyValue {
+impl CacheSettingBodyValue {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -636,7 +629,7 @@ impl ChangeCacheReserveSettingBodyValue {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ChangeCacheReserveSettingBodyValue {
+impl ::std::convert::From<::std::string::String> for CacheSettingBodyValue {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "on" => Self::On,
@@ -645,16 +638,16 @@ impl ::std::convert::From<::std::string::String> for ChangeCacheReserveSettingBo
         }
     }
 }
-crate::runtime::open_enum!(ChangeCacheReserveSettingBodyValue);
-impl ::std::convert::From<ChangeCacheReserveSettingBodyValue> for ::std::string::String {
-    fn from(value: ChangeCacheReserveSettingBodyValue) -> Self {
+crate::runtime::open_enum!(CacheSettingBodyValue);
+impl ::std::convert::From<CacheSettingBodyValue> for ::std::string::String {
+    fn from(value: CacheSettingBodyValue) -> Self {
         match value {
-            ChangeCacheReserveSettingBodyValue::Other(value) => value,
+            CacheSettingBodyValue::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ChangeCacheReserveSettingBodyValue {
+impl ::std::fmt::Display for CacheSettingBodyValue {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

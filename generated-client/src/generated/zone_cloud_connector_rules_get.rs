@@ -37,7 +37,7 @@ impl ZoneCloudConnectorRulesGetApi {
     pub fn rules(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZoneCloudConnectorRulesGetRule>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -52,7 +52,7 @@ impl ZoneCloudConnectorRulesGetApi {
 }
 /// Used by [`ZoneCloudConnectorRulesGetApi::rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Rule {
+pub struct ZoneCloudConnectorRulesGetRule {
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub expression: ::std::option::Option<::std::string::String>,
@@ -64,9 +64,9 @@ pub struct Rule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { description : "description" => string, enabled : "enabled" => boolean,
-    expression : "expression" => string, id : "id" => string, parameters : "parameters"
-    => object, provider : "provider" => choice }
+    ZoneCloudConnectorRulesGetRule { description : "description" => string, enabled :
+    "enabled" => boolean, expression : "expression" => string, id : "id" => string,
+    parameters : "parameters" => object, provider : "provider" => choice }
 );
 /// Used by [`ZoneCloudConnectorRulesGetApi::rules`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -22,8 +22,8 @@ impl ZoneCloudConnectorRulesPutApi {
     pub fn put_rules(
         &self,
         zone_id: &str,
-        body: &::std::vec::Vec<Rule>,
-    ) -> crate::runtime::Request<crate::runtime::List<Rule>> {
+        body: &::std::vec::Vec<ZoneCloudConnectorRulesPutRule>,
+    ) -> crate::runtime::Request<crate::runtime::List<ZoneCloudConnectorRulesPutRule>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -39,7 +39,7 @@ impl ZoneCloudConnectorRulesPutApi {
 }
 /// Used by [`ZoneCloudConnectorRulesPutApi::put_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Rule {
+pub struct ZoneCloudConnectorRulesPutRule {
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<bool>,
     pub expression: ::std::option::Option<::std::string::String>,
@@ -51,9 +51,9 @@ pub struct Rule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { description : "description" => string, enabled : "enabled" => boolean,
-    expression : "expression" => string, id : "id" => string, parameters : "parameters"
-    => object, provider : "provider" => choice }
+    ZoneCloudConnectorRulesPutRule { description : "description" => string, enabled :
+    "enabled" => boolean, expression : "expression" => string, id : "id" => string,
+    parameters : "parameters" => object, provider : "provider" => choice }
 );
 /// Used by [`ZoneCloudConnectorRulesPutApi::put_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -39,7 +39,7 @@ impl ZoneLevelAccessGroupsApi {
     pub fn create_access_group(
         &self,
         zone_id: &str,
-        body: &CreateAccessGroupBody,
+        body: &AccessGroupBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessGroup>>,
     > {
@@ -84,7 +84,7 @@ impl ZoneLevelAccessGroupsApi {
         &self,
         zone_id: &str,
         group_id: &str,
-        body: &CreateAccessGroupBody,
+        body: &AccessGroupBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessGroup>>,
     > {
@@ -534,7 +534,7 @@ pub struct DeleteAccessGroupResponse {
 crate::runtime::object!(DeleteAccessGroupResponse { id : "id" => string });
 /// Used by [`ZoneLevelAccessGroupsApi::create_access_group`], [`ZoneLevelAccessGroupsApi::update_access_group`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateAccessGroupBody {
+pub struct AccessGroupBody {
     pub exclude: ::std::option::Option<::std::vec::Vec<AccessGroupExclude>>,
     pub include: ::std::option::Option<::std::vec::Vec<AccessGroupExclude>>,
     /// The name of the Access group
@@ -544,10 +544,10 @@ pub struct CreateAccessGroupBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccessGroupBody { exclude : "exclude" => objects, include : "include" =>
-    objects, name : "name" required => string, require : "require" => objects }
+    AccessGroupBody { exclude : "exclude" => objects, include : "include" => objects,
+    name : "name" required => string, require : "require" => objects }
 );
-impl CreateAccessGroupBody {
+impl AccessGroupBody {
     /// A value with the required fields set and the others empty.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {

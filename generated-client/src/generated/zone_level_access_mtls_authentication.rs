@@ -86,9 +86,7 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
         &self,
         zone_id: &str,
         body: &UpdateMtlsCertificateHostnameSettingsBody,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<UpdateMtlsCertificateHostnameSettingsItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<MtlsHostnameSettings>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -109,9 +107,7 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
     pub fn list_mtls_hostname_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<
-        crate::runtime::List<UpdateMtlsCertificateHostnameSettingsItem>,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::List<MtlsHostnameSettings>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -227,7 +223,7 @@ crate::runtime::object!(
 );
 /// Used by [`ZoneLevelAccessMtlsAuthenticationApi::update_mtls_certificate_hostname_settings`], [`ZoneLevelAccessMtlsAuthenticationApi::list_mtls_hostname_settings`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct UpdateMtlsCertificateHostnameSettingsItem {
+pub struct MtlsHostnameSettings {
     /// Request client certificates for this hostname in China
     pub china_network: ::std::option::Option<bool>,
     /// Client Certificate Forwarding is a feature that takes the client cert provided by the eyeball to…
@@ -238,11 +234,11 @@ pub struct UpdateMtlsCertificateHostnameSettingsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateMtlsCertificateHostnameSettingsItem { china_network : "china_network" =>
-    boolean, client_certificate_forwarding : "client_certificate_forwarding" => boolean,
-    hostname : "hostname" => string }
+    MtlsHostnameSettings { china_network : "china_network" => boolean,
+    client_certificate_forwarding : "client_certificate_forwarding" => boolean, hostname
+    : "hostname" => string }
 );
-impl UpdateMtlsCertificateHostnameSettingsItem {
+impl MtlsHostnameSettings {
     /// A value with the required fields set and the others empty.
     pub fn new(
         china_network: bool,
@@ -303,9 +299,7 @@ impl AddMtlsCertificateBody {
 /// Used by [`ZoneLevelAccessMtlsAuthenticationApi::update_mtls_certificate_hostname_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMtlsCertificateHostnameSettingsBody {
-    pub settings: ::std::option::Option<
-        ::std::vec::Vec<UpdateMtlsCertificateHostnameSettingsItem>,
-    >,
+    pub settings: ::std::option::Option<::std::vec::Vec<MtlsHostnameSettings>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }

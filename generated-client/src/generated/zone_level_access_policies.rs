@@ -41,7 +41,7 @@ impl ZoneLevelAccessPoliciesApi {
         &self,
         zone_id: &str,
         app_id: &str,
-        body: &CreateAccessPolicyBody,
+        body: &AccessPolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessPolicy>>,
     > {
@@ -92,7 +92,7 @@ impl ZoneLevelAccessPoliciesApi {
         zone_id: &str,
         app_id: &str,
         policy_id: &str,
-        body: &CreateAccessPolicyBody,
+        body: &AccessPolicyBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccessPolicy>>,
     > {
@@ -660,9 +660,9 @@ pub struct DeleteAccessPolicyResponse {
 crate::runtime::object!(DeleteAccessPolicyResponse { id : "id" => string });
 /// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`], [`ZoneLevelAccessPoliciesApi::update_access_policy`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateAccessPolicyBody {
+pub struct AccessPolicyBody {
     pub approval_groups: ::std::option::Option<
-        ::std::vec::Vec<CreateAccessPolicyBodyApprovalGroup>,
+        ::std::vec::Vec<AccessPolicyBodyApprovalGroup>,
     >,
     /// Requires the user to request access from an administrator at the start of each session
     pub approval_required: ::std::option::Option<bool>,
@@ -685,15 +685,15 @@ pub struct CreateAccessPolicyBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccessPolicyBody { approval_groups : "approval_groups" => objects,
-    approval_required : "approval_required" => boolean, decision : "decision" must =>
-    choice, exclude : "exclude" => objects, include : "include" => objects,
-    isolation_required : "isolation_required" => boolean, name : "name" required =>
-    string, precedence : "precedence" => integer, purpose_justification_prompt :
+    AccessPolicyBody { approval_groups : "approval_groups" => objects, approval_required
+    : "approval_required" => boolean, decision : "decision" must => choice, exclude :
+    "exclude" => objects, include : "include" => objects, isolation_required :
+    "isolation_required" => boolean, name : "name" required => string, precedence :
+    "precedence" => integer, purpose_justification_prompt :
     "purpose_justification_prompt" => string, purpose_justification_required :
     "purpose_justification_required" => boolean, require : "require" => objects }
 );
-impl CreateAccessPolicyBody {
+impl AccessPolicyBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         decision: AccessPolicyDecision,
@@ -717,7 +717,7 @@ impl CreateAccessPolicyBody {
 }
 /// Used by [`ZoneLevelAccessPoliciesApi::create_access_policy`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateAccessPolicyBodyApprovalGroup {
+pub struct AccessPolicyBodyApprovalGroup {
     /// The number of approvals needed to obtain access
     pub approvals_needed: f64,
     pub email_addresses: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
@@ -727,11 +727,11 @@ pub struct CreateAccessPolicyBodyApprovalGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateAccessPolicyBodyApprovalGroup { approvals_needed : "approvals_needed" required
-    => number, email_addresses : "email_addresses", email_list_uuid : "email_list_uuid"
-    => string }
+    AccessPolicyBodyApprovalGroup { approvals_needed : "approvals_needed" required =>
+    number, email_addresses : "email_addresses", email_list_uuid : "email_list_uuid" =>
+    string }
 );
-impl CreateAccessPolicyBodyApprovalGroup {
+impl AccessPolicyBodyApprovalGroup {
     /// A value with the required fields set and the others empty.
     pub fn new(approvals_needed: f64) -> Self {
         Self {

@@ -67,7 +67,9 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
     pub fn list_certificates(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<Certificate>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::List<ZoneLevelAuthenticatedOriginPullsCertificate>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -89,7 +91,7 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
         zone_id: &str,
         body: &SetEnablementBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<SetEnablementResponse>>,
+        crate::runtime::Json<::std::option::Option<Enablement>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -112,7 +114,7 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<SetEnablementResponse>>,
+        crate::runtime::Json<::std::option::Option<Enablement>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -180,7 +182,7 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
 }
 /// Used by [`ZoneLevelAuthenticatedOriginPullsApi::list_certificates`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Certificate {
+pub struct ZoneLevelAuthenticatedOriginPullsCertificate {
     /// The zone's leaf certificate
     pub certificate: ::std::option::Option<::std::string::String>,
     /// Indicates whether zone-level authenticated origin pulls is enabled
@@ -203,10 +205,11 @@ pub struct Certificate {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Certificate { certificate : "certificate" => string, enabled : "enabled" => boolean,
-    id : "id" => string, private_key : "private_key" => string, expires_on : "expires_on"
-    => string, issuer : "issuer" => string, signature : "signature" => string, status :
-    "status" => choice, uploaded_on : "uploaded_on" => string }
+    ZoneLevelAuthenticatedOriginPullsCertificate { certificate : "certificate" => string,
+    enabled : "enabled" => boolean, id : "id" => string, private_key : "private_key" =>
+    string, expires_on : "expires_on" => string, issuer : "issuer" => string, signature :
+    "signature" => string, status : "status" => choice, uploaded_on : "uploaded_on" =>
+    string }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -280,13 +283,13 @@ impl ::std::fmt::Display for CertificateStatus {
 }
 /// Used by [`ZoneLevelAuthenticatedOriginPullsApi::set_enablement`], [`ZoneLevelAuthenticatedOriginPullsApi::get_enablement_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SetEnablementResponse {
+pub struct Enablement {
     /// Indicates whether zone-level authenticated origin pulls is enabled
     pub enabled: ::std::option::Option<bool>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(SetEnablementResponse { enabled : "enabled" => boolean });
+crate::runtime::object!(Enablement { enabled : "enabled" => boolean });
 /// Used by [`ZoneLevelAuthenticatedOriginPullsApi::upload_certificate`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadCertificateBody {

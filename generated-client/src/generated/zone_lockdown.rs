@@ -39,8 +39,10 @@ impl ZoneLockdownApi {
     pub fn create_zone_lockdown_rule(
         &self,
         zone_id: &str,
-        body: &CreateZoneLockdownRuleBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
+        body: &ZoneLockdownRuleBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneLockdownRule>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -64,7 +66,7 @@ impl ZoneLockdownApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::List<Rule>,
+        crate::runtime::List<ZoneLockdownRule>,
         ListZoneLockdownRulesQuery,
     > {
         crate::runtime::Request::new(
@@ -87,8 +89,10 @@ impl ZoneLockdownApi {
         &self,
         zone_id: &str,
         lock_downs_id: &str,
-        body: &CreateZoneLockdownRuleBody,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
+        body: &ZoneLockdownRuleBody,
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneLockdownRule>>,
+    > {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PUT,
@@ -111,7 +115,9 @@ impl ZoneLockdownApi {
         &self,
         zone_id: &str,
         lock_downs_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Rule>>> {
+    ) -> crate::runtime::Request<
+        crate::runtime::Json<::std::option::Option<ZoneLockdownRule>>,
+    > {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -151,7 +157,7 @@ impl ZoneLockdownApi {
 }
 /// Used by [`ZoneLockdownApi::create_zone_lockdown_rule`], [`ZoneLockdownApi::list_zone_lockdown_rules`], [`ZoneLockdownApi::update_zone_lockdown_rule`], [`ZoneLockdownApi::get_zone_lockdown_rule`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rule {
+pub struct ZoneLockdownRule {
     /// A list of IP addresses or CIDR ranges that will be allowed to access the URLs specified in the Zone…
     pub configurations: ::std::option::Option<::serde_json::Value>,
     /// RFC 3339 date-time, The timestamp of when the rule was created
@@ -170,12 +176,12 @@ pub struct Rule {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    Rule { configurations : "configurations" => json, created_on : "created_on" =>
-    string, description : "description" => string, id : "id" required => string,
-    modified_on : "modified_on" => string, paused : "paused" => boolean, urls : "urls" =>
-    strings }
+    ZoneLockdownRule { configurations : "configurations" => json, created_on :
+    "created_on" => string, description : "description" => string, id : "id" required =>
+    string, modified_on : "modified_on" => string, paused : "paused" => boolean, urls :
+    "urls" => strings }
 );
-impl Rule {
+impl ZoneLockdownRule {
     /// A value with the required fields set and the others empty.
     pub fn new(
         configurations: ::serde_json::Value,
@@ -215,7 +221,7 @@ pub struct DeleteZoneLockdownRuleResponse {
 crate::runtime::object!(DeleteZoneLockdownRuleResponse { id : "id" => string });
 /// Used by [`ZoneLockdownApi::create_zone_lockdown_rule`], [`ZoneLockdownApi::update_zone_lockdown_rule`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct CreateZoneLockdownRuleBody {
+pub struct ZoneLockdownRuleBody {
     /// A list of IP addresses or CIDR ranges that will be allowed to access the URLs specified in the Zone…
     pub configurations: ::serde_json::Value,
     /// The URLs to include in the current WAF override
@@ -224,10 +230,10 @@ pub struct CreateZoneLockdownRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CreateZoneLockdownRuleBody { configurations : "configurations" required => json, urls
-    : "urls" required => strings }
+    ZoneLockdownRuleBody { configurations : "configurations" required => json, urls :
+    "urls" required => strings }
 );
-impl CreateZoneLockdownRuleBody {
+impl ZoneLockdownRuleBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         configurations: ::serde_json::Value,

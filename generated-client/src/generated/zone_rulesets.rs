@@ -63,7 +63,7 @@ impl ZoneRulesetsApi {
     pub fn list_zone_rulesets(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListZoneRulesetsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZoneRulesetResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -136,7 +136,7 @@ impl ZoneRulesetsApi {
         &self,
         zone_id: &str,
         ruleset_phase: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListZoneRulesetsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZoneRulesetResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -341,7 +341,7 @@ impl ZoneRulesetsApi {
         &self,
         zone_id: &str,
         ruleset_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<ListZoneRulesetsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZoneRulesetResponse>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -1988,7 +1988,7 @@ impl ZoneRulesetRuleLogging {
 }
 /// Used by [`ZoneRulesetsApi::list_zone_rulesets`], [`ZoneRulesetsApi::list_zone_entry_point_ruleset_versions`], [`ZoneRulesetsApi::list_zone_ruleset_versions`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ListZoneRulesetsItem {
+pub struct ZoneRulesetResponse {
     /// An informative description of the ruleset
     pub description: ::std::option::Option<::std::string::String>,
     /// The unique ID of the ruleset
@@ -2007,11 +2007,11 @@ pub struct ListZoneRulesetsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListZoneRulesetsItem { description : "description" => string, id : "id" required =>
+    ZoneRulesetResponse { description : "description" => string, id : "id" required =>
     string, last_updated : "last_updated" => string, name : "name" required => string,
     version : "version" => string, kind : "kind" => choice, phase : "phase" => choice }
 );
-impl ListZoneRulesetsItem {
+impl ZoneRulesetResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,

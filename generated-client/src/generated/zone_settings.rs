@@ -40,7 +40,7 @@ impl ZoneSettingsApi {
         &self,
         zone_id: &str,
         body: &::std::vec::Vec<EditMultipleZoneSettingsBody>,
-    ) -> crate::runtime::Request<crate::runtime::List<EditMultipleZoneSettingsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZoneSettingsZone>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::PATCH,
@@ -61,7 +61,7 @@ impl ZoneSettingsApi {
     pub fn get_zone_settings(
         &self,
         zone_id: &str,
-    ) -> crate::runtime::Request<crate::runtime::List<EditMultipleZoneSettingsItem>> {
+    ) -> crate::runtime::Request<crate::runtime::List<ZoneSettingsZone>> {
         crate::runtime::Request::new(
             &self.client,
             crate::runtime::Method::GET,
@@ -128,7 +128,7 @@ impl ZoneSettingsApi {
         zone_id: &str,
         body: &ChangeCloudflareFontsSettingBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ChangeCloudflareFontsSettingResponse>>,
+        crate::runtime::Json<::std::option::Option<CloudflareSetting>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -152,7 +152,7 @@ impl ZoneSettingsApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ChangeCloudflareFontsSettingResponse>>,
+        crate::runtime::Json<::std::option::Option<CloudflareSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -265,7 +265,7 @@ impl ZoneSettingsApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ChangeCloudflareFontsSettingResponse>>,
+        crate::runtime::Json<::std::option::Option<CloudflareSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -288,7 +288,7 @@ impl ZoneSettingsApi {
         &self,
         zone_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<ChangeCloudflareFontsSettingResponse>>,
+        crate::runtime::Json<::std::option::Option<CloudflareSetting>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -312,7 +312,7 @@ impl ZoneSettingsApi {
         setting_id: &str,
         body: &EditZoneSettingBody,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EditMultipleZoneSettingsItem>>,
+        crate::runtime::Json<::std::option::Option<ZoneSettingsZone>>,
     > {
         crate::runtime::Request::new(
                 &self.client,
@@ -337,7 +337,7 @@ impl ZoneSettingsApi {
         zone_id: &str,
         setting_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<EditMultipleZoneSettingsItem>>,
+        crate::runtime::Json<::std::option::Option<ZoneSettingsZone>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -354,11 +354,11 @@ impl ZoneSettingsApi {
 }
 /// Used by [`ZoneSettingsApi::edit_multiple_zone_settings`], [`ZoneSettingsApi::get_zone_settings`], [`ZoneSettingsApi::edit_zone_setting`], [`ZoneSettingsApi::get_zone_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EditMultipleZoneSettingsItem {
+pub struct ZoneSettingsZone {
     /// Whether or not this setting can be modified for this zone (based on your Cloudflare plan level)
     pub editable: ::std::option::Option<bool>,
     /// Identifier of the zone setting
-    pub id: ::std::option::Option<EditMultipleZoneSettingsItemId>,
+    pub id: ::std::option::Option<ZoneId>,
     /// last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// Current value of the zone setting
@@ -371,9 +371,9 @@ pub struct EditMultipleZoneSettingsItem {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditMultipleZoneSettingsItem { editable : "editable" => boolean, id : "id" => choice,
-    modified_on : "modified_on" => string, value : "value" => json, time_remaining :
-    "time_remaining" => number, enabled : "enabled" => boolean }
+    ZoneSettingsZone { editable : "editable" => boolean, id : "id" => choice, modified_on
+    : "modified_on" => string, value : "value" => json, time_remaining : "time_remaining"
+    => number, enabled : "enabled" => boolean }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -384,7 +384,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum EditMultipleZoneSettingsItemId {
+pub enum ZoneId {
     /// `0rtt`
     N0rtt,
     /// `advanced_ddos`
@@ -498,7 +498,7 @@ pub enum EditMultipleZoneSettingsItemId {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl EditMultipleZoneSettingsItemId {
+impl ZoneId {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -561,7 +561,7 @@ impl EditMultipleZoneSettingsItemId {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for EditMultipleZoneSettingsItemId {
+impl ::std::convert::From<::std::string::String> for ZoneId {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "0rtt" => Self::N0rtt,
@@ -623,16 +623,16 @@ impl ::std::convert::From<::std::string::String> for EditMultipleZoneSettingsIte
         }
     }
 }
-crate::runtime::open_enum!(EditMultipleZoneSettingsItemId);
-impl ::std::convert::From<EditMultipleZoneSettingsItemId> for ::std::string::String {
-    fn from(value: EditMultipleZoneSettingsItemId) -> Self {
+crate::runtime::open_enum!(ZoneId);
+impl ::std::convert::From<ZoneId> for ::std::string::String {
+    fn from(value: ZoneId) -> Self {
         match value {
-            EditMultipleZoneSettingsItemId::Other(value) => value,
+            ZoneId::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for EditMultipleZoneSettingsItemId {
+impl ::std::fmt::Display for ZoneId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -663,21 +663,21 @@ crate::runtime::object!(
 );
 /// Used by [`ZoneSettingsApi::change_cloudflare_fonts_setting`], [`ZoneSettingsApi::get_cloudflare_fonts_setting`], [`ZoneSettingsApi::change_cloudflare_speed_brain_setting`], [`ZoneSettingsApi::get_cloudflare_speed_brain_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChangeCloudflareFontsSettingResponse {
+pub struct CloudflareSetting {
     /// Whether or not this setting can be modified for this zone (based on your Cloudflare plan level)
     pub editable: ::std::option::Option<bool>,
     /// Identifier of the zone setting
-    pub id: ::std::option::Option<ChangeCloudflareFontsSettingResponseId>,
+    pub id: ::std::option::Option<CloudflareSettingId>,
     /// RFC 3339 date-time, last time this setting was modified
     pub modified_on: ::std::option::Option<::std::string::String>,
     /// Current value of the zone setting
-    pub value: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeCloudflareFontsSettingResponse { editable : "editable" => boolean, id : "id" =>
-    choice, modified_on : "modified_on" => string, value : "value" => choice }
+    CloudflareSetting { editable : "editable" => boolean, id : "id" => choice,
+    modified_on : "modified_on" => string, value : "value" => choice }
 );
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
@@ -688,13 +688,13 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ChangeCloudflareFontsSettingResponseId {
+pub enum CloudflareSettingId {
     /// `fonts`
     Fonts,
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ChangeCloudflareFontsSettingResponseId {
+impl CloudflareSettingId {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -703,8 +703,7 @@ impl ChangeCloudflareFontsSettingResponseId {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for ChangeCloudflareFontsSettingResponseId {
+impl ::std::convert::From<::std::string::String> for CloudflareSettingId {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "fonts" => Self::Fonts,
@@ -712,17 +711,16 @@ for ChangeCloudflareFontsSettingResponseId {
         }
     }
 }
-crate::runtime::open_enum!(ChangeCloudflareFontsSettingResponseId);
-impl ::std::convert::From<ChangeCloudflareFontsSettingResponseId>
-for ::std::string::String {
-    fn from(value: ChangeCloudflareFontsSettingResponseId) -> Self {
+crate::runtime::open_enum!(CloudflareSettingId);
+impl ::std::convert::From<CloudflareSettingId> for ::std::string::String {
+    fn from(value: CloudflareSettingId) -> Self {
         match value {
-            ChangeCloudflareFontsSettingResponseId::Other(value) => value,
+            CloudflareSettingId::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ChangeCloudflareFontsSettingResponseId {
+impl ::std::fmt::Display for CloudflareSettingId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -736,7 +734,7 @@ impl ::std::fmt::Display for ChangeCloudflareFontsSettingResponseId {
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum ChangeCloudflareFontsSettingResponseValue {
+pub enum CloudflareSettingValue {
     /// `on`
     On,
     /// `off`
@@ -744,7 +742,7 @@ pub enum ChangeCloudflareFontsSettingResponseValue {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl ChangeCloudflareFontsSettingResponseValue {
+impl CloudflareSettingValue {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -754,8 +752,7 @@ impl ChangeCloudflareFontsSettingResponseValue {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for ChangeCloudflareFontsSettingResponseValue {
+impl ::std::convert::From<::std::string::String> for CloudflareSettingValue {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "on" => Self::On,
@@ -764,17 +761,16 @@ for ChangeCloudflareFontsSettingResponseValue {
         }
     }
 }
-crate::runtime::open_enum!(ChangeCloudflareFontsSettingResponseValue);
-impl ::std::convert::From<ChangeCloudflareFontsSettingResponseValue>
-for ::std::string::String {
-    fn from(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+crate::runtime::open_enum!(CloudflareSettingValue);
+impl ::std::convert::From<CloudflareSettingValue> for ::std::string::String {
+    fn from(value: CloudflareSettingValue) -> Self {
         match value {
-            ChangeCloudflareFontsSettingResponseValue::Other(value) => value,
+            CloudflareSettingValue::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for ChangeCloudflareFontsSettingResponseValue {
+impl ::std::fmt::Display for CloudflareSettingValue {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -921,7 +917,7 @@ impl ::std::fmt::Display for OriginMaxHttpVersionSettingValue {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditMultipleZoneSettingsBody {
     /// Identifier of the zone setting
-    pub id: ::std::option::Option<EditMultipleZoneSettingsItemId>,
+    pub id: ::std::option::Option<ZoneId>,
     /// Current value of the zone setting
     pub value: ::std::option::Option<::serde_json::Value>,
     /// ssl-recommender enrollment setting
@@ -937,7 +933,7 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeCloudflareFontsSettingBody {
     /// Whether the feature is enabled or disabled
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -946,7 +942,7 @@ crate::runtime::object!(
 );
 impl ChangeCloudflareFontsSettingBody {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             value,
             extra: ::std::default::Default::default(),
@@ -1402,7 +1398,7 @@ pub struct EditZoneSettingBodyN0RttValue {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyN0RttValueId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -1412,7 +1408,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyN0RttValue {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyN0RttValueId::N0rtt,
             value,
@@ -1474,7 +1470,7 @@ pub struct EditZoneSettingBodyAdvancedDDoSProtection {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyAdvancedDDoSProtectionId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -1484,7 +1480,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyAdvancedDDoSProtection {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyAdvancedDDoSProtectionId::AdvancedDdos,
             value,
@@ -1548,7 +1544,7 @@ pub struct EditZoneSettingBodyAlwaysOnlineMode {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyAlwaysOnlineModeId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -1558,7 +1554,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyAlwaysOnlineMode {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyAlwaysOnlineModeId::AlwaysOnline,
             value,
@@ -1622,7 +1618,7 @@ pub struct EditZoneSettingBodyZoneEnableAlwaysUseHttps {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyZoneEnableAlwaysUseHttpsId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -1632,7 +1628,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyZoneEnableAlwaysUseHttps {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyZoneEnableAlwaysUseHttpsId::AlwaysUseHttps,
             value,
@@ -1696,7 +1692,7 @@ pub struct EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -1706,7 +1702,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId::AutomaticHttpsRewrites,
             value,
@@ -1970,7 +1966,7 @@ pub struct EditZoneSettingBodyBrowserCheck {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyBrowserCheckId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -1980,7 +1976,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyBrowserCheck {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyBrowserCheckId::BrowserCheck,
             value,
@@ -2448,7 +2444,7 @@ pub struct EditZoneSettingBodyDevelopmentMode {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyDevelopmentModeId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -2458,7 +2454,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyDevelopmentMode {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyDevelopmentModeId::DevelopmentMode,
             value,
@@ -2522,7 +2518,7 @@ pub struct EditZoneSettingBodyEarlyHints {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyEarlyHintsId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -2532,7 +2528,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyEarlyHints {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyEarlyHintsId::EarlyHints,
             value,
@@ -2666,7 +2662,7 @@ pub struct EditZoneSettingBodyEmailObfuscation {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyEmailObfuscationId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -2676,7 +2672,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyEmailObfuscation {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyEmailObfuscationId::EmailObfuscation,
             value,
@@ -2870,7 +2866,7 @@ pub struct EditZoneSettingBodyHotlinkProtection {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyHotlinkProtectionId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -2880,7 +2876,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyHotlinkProtection {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyHotlinkProtectionId::HotlinkProtection,
             value,
@@ -2944,7 +2940,7 @@ pub struct EditZoneSettingBodyHttp2Value {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyHttp2ValueId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -2954,7 +2950,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyHttp2Value {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyHttp2ValueId::Http2,
             value,
@@ -3016,7 +3012,7 @@ pub struct EditZoneSettingBodyHttp3Value {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyHttp3ValueId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -3026,7 +3022,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyHttp3Value {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyHttp3ValueId::Http3,
             value,
@@ -3216,7 +3212,7 @@ pub struct EditZoneSettingBodyIpGeolocation {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyIpGeolocationId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -3226,7 +3222,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyIpGeolocation {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyIpGeolocationId::IpGeolocation,
             value,
@@ -3639,11 +3635,11 @@ impl ::std::fmt::Display for EditZoneSettingBodyAutoMinifyAssetsId {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyAutoMinifyAssetsValue {
     /// Automatically minify all CSS files for your website
-    pub css: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
+    pub css: ::std::option::Option<CloudflareSettingValue>,
     /// Automatically minify all HTML files for your website
-    pub html: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
+    pub html: ::std::option::Option<CloudflareSettingValue>,
     /// Automatically minify all JavaScript files for your website
-    pub js: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
+    pub js: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -3659,7 +3655,7 @@ pub struct EditZoneSettingBodyMirageImageOptimization {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyMirageImageOptimizationId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -3669,7 +3665,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyMirageImageOptimization {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyMirageImageOptimizationId::Mirage,
             value,
@@ -3809,7 +3805,7 @@ pub struct EditZoneSettingBodyMobileRedirectValue {
     /// Which subdomain prefix you wish to redirect visitors on mobile devices to (subdomain must already…
     pub mobile_subdomain: ::std::option::Option<::std::string::String>,
     /// Deprecated: Use Single Redirects instead…
-    pub status: ::std::option::Option<ChangeCloudflareFontsSettingResponseValue>,
+    pub status: ::std::option::Option<CloudflareSettingValue>,
     /// Whether to drop the current page path and redirect to the mobile subdomain URL root, or keep the…
     pub strip_uri: ::std::option::Option<bool>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
@@ -3915,7 +3911,7 @@ pub struct EditZoneSettingBodyEnableOpportunisticEncryptionForAZone {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -3925,7 +3921,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyEnableOpportunisticEncryptionForAZone {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId::OpportunisticEncryption,
             value,
@@ -3991,7 +3987,7 @@ pub struct EditZoneSettingBodyZoneEnableOnionRouting {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyZoneEnableOnionRoutingId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -4001,7 +3997,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyZoneEnableOnionRouting {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyZoneEnableOnionRoutingId::OpportunisticOnion,
             value,
@@ -4065,7 +4061,7 @@ pub struct EditZoneSettingBodyOrangeToOrange {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyOrangeToOrangeId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -4075,7 +4071,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyOrangeToOrange {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyOrangeToOrangeId::OrangeToOrange,
             value,
@@ -4139,7 +4135,7 @@ pub struct EditZoneSettingBodyErrorPagesOn {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyErrorPagesOnId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -4149,7 +4145,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyErrorPagesOn {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyErrorPagesOnId::OriginErrorPagePassThru,
             value,
@@ -4341,7 +4337,7 @@ pub struct EditZoneSettingBodyPrefetchPreload {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyPrefetchPreloadId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -4351,7 +4347,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyPrefetchPreload {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyPrefetchPreloadId::PrefetchPreload,
             value,
@@ -4619,7 +4615,7 @@ pub struct EditZoneSettingBodyReplaceInsecureJavaScriptLibraries {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -4629,7 +4625,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyReplaceInsecureJavaScriptLibraries {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId::ReplaceInsecureJs,
             value,
@@ -4695,7 +4691,7 @@ pub struct EditZoneSettingBodyResponseBuffering {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyResponseBufferingId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -4705,7 +4701,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyResponseBuffering {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyResponseBufferingId::ResponseBuffering,
             value,
@@ -4769,7 +4765,7 @@ pub struct EditZoneSettingBodyRocketLoader {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyRocketLoaderId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -4779,7 +4775,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyRocketLoader {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyRocketLoaderId::RocketLoader,
             value,
@@ -5227,7 +5223,7 @@ pub struct EditZoneSettingBodyServerSideExclude {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyServerSideExcludeId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -5237,7 +5233,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyServerSideExclude {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyServerSideExcludeId::ServerSideExclude,
             value,
@@ -5375,7 +5371,7 @@ pub struct EditZoneSettingBodyGetStringSort {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyGetStringSortId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -5385,7 +5381,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyGetStringSort {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyGetStringSortId::SortQueryStringForCache,
             value,
@@ -5842,7 +5838,7 @@ pub struct EditZoneSettingBodyTlsClientAuthentication {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyTlsClientAuthenticationId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -5852,7 +5848,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyTlsClientAuthentication {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyTlsClientAuthenticationId::TlsClientAuth,
             value,
@@ -5916,7 +5912,7 @@ pub struct EditZoneSettingBodyTrueClientIpHeader {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyTrueClientIpHeaderId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -5926,7 +5922,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyTrueClientIpHeader {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyTrueClientIpHeaderId::TrueClientIpHeader,
             value,
@@ -5990,7 +5986,7 @@ pub struct EditZoneSettingBodyWebApplicationFirewall {
     /// Identifier of the zone setting
     pub id: EditZoneSettingBodyWebApplicationFirewallId,
     /// Current value of the zone setting
-    pub value: ChangeCloudflareFontsSettingResponseValue,
+    pub value: CloudflareSettingValue,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -6000,7 +5996,7 @@ crate::runtime::object!(
 );
 impl EditZoneSettingBodyWebApplicationFirewall {
     /// A value with the required fields set and the others empty.
-    pub fn new(value: ChangeCloudflareFontsSettingResponseValue) -> Self {
+    pub fn new(value: CloudflareSettingValue) -> Self {
         Self {
             id: EditZoneSettingBodyWebApplicationFirewallId::Waf,
             value,

@@ -38,7 +38,7 @@ impl ZoneSubscriptionApi {
     pub fn update_zone_subscription(
         &self,
         zone_id: &str,
-        body: &UpdateZoneSubscriptionBody,
+        body: &ZoneSubscriptionBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZoneSubscription>>,
     > {
@@ -62,7 +62,7 @@ impl ZoneSubscriptionApi {
     pub fn create_zone_subscription(
         &self,
         zone_id: &str,
-        body: &UpdateZoneSubscriptionBody,
+        body: &ZoneSubscriptionBody,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZoneSubscription>>,
     > {
@@ -114,7 +114,7 @@ pub struct ZoneSubscription {
     pub price: ::std::option::Option<f64>,
     pub rate_plan: ::std::option::Option<RatePlan>,
     pub state: ::std::option::Option<::std::string::String>,
-    pub zone: ::std::option::Option<Zone>,
+    pub zone: ::std::option::Option<ZoneSubscriptionZone>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -159,21 +159,23 @@ crate::runtime::object!(
 );
 /// Used by [`ZoneSubscriptionApi::update_zone_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Zone {
+pub struct ZoneSubscriptionZone {
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(Zone { id : "id" => string, name : "name" => string });
+crate::runtime::object!(
+    ZoneSubscriptionZone { id : "id" => string, name : "name" => string }
+);
 /// Used by [`ZoneSubscriptionApi::update_zone_subscription`], [`ZoneSubscriptionApi::create_zone_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZoneSubscriptionBody {
-    pub app: ::std::option::Option<UpdateZoneSubscriptionBodyApp>,
+pub struct ZoneSubscriptionBody {
+    pub app: ::std::option::Option<BodyApp>,
     pub component_values: ::std::option::Option<::std::vec::Vec<ComponentValue>>,
     /// How often the subscription is renewed automatically
-    pub frequency: ::std::option::Option<UpdateZoneSubscriptionBodyFrequency>,
-    pub rate_plan: ::std::option::Option<UpdateZoneSubscriptionBodyRatePlan>,
+    pub frequency: ::std::option::Option<BodyFrequency>,
+    pub rate_plan: ::std::option::Option<BodyRatePlan>,
     pub zone: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -181,21 +183,19 @@ pub struct UpdateZoneSubscriptionBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneSubscriptionBody { app : "app" => object, component_values :
-    "component_values" => objects, frequency : "frequency" => choice, rate_plan :
-    "rate_plan" => object, zone : "zone" => map }
+    ZoneSubscriptionBody { app : "app" => object, component_values : "component_values"
+    => objects, frequency : "frequency" => choice, rate_plan : "rate_plan" => object,
+    zone : "zone" => map }
 );
 /// Used by [`ZoneSubscriptionApi::update_zone_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZoneSubscriptionBodyApp {
+pub struct BodyApp {
     /// app install id
     pub install_id: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    UpdateZoneSubscriptionBodyApp { install_id : "install_id" => string }
-);
+crate::runtime::object!(BodyApp { install_id : "install_id" => string });
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -205,7 +205,7 @@ crate::runtime::object!(
     ::std::cmp::Eq,
     ::std::hash::Hash,
 )]
-pub enum UpdateZoneSubscriptionBodyFrequency {
+pub enum BodyFrequency {
     /// `weekly`
     Weekly,
     /// `monthly`
@@ -217,7 +217,7 @@ pub enum UpdateZoneSubscriptionBodyFrequency {
     /// A value this client does not know yet.
     Other(::std::string::String),
 }
-impl UpdateZoneSubscriptionBodyFrequency {
+impl BodyFrequency {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -229,8 +229,7 @@ impl UpdateZoneSubscriptionBodyFrequency {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for UpdateZoneSubscriptionBodyFrequency {
+impl ::std::convert::From<::std::string::String> for BodyFrequency {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "weekly" => Self::Weekly,
@@ -241,24 +240,23 @@ for UpdateZoneSubscriptionBodyFrequency {
         }
     }
 }
-crate::runtime::open_enum!(UpdateZoneSubscriptionBodyFrequency);
-impl ::std::convert::From<UpdateZoneSubscriptionBodyFrequency>
-for ::std::string::String {
-    fn from(value: UpdateZoneSubscriptionBodyFrequency) -> Self {
+crate::runtime::open_enum!(BodyFrequency);
+impl ::std::convert::From<BodyFrequency> for ::std::string::String {
+    fn from(value: BodyFrequency) -> Self {
         match value {
-            UpdateZoneSubscriptionBodyFrequency::Other(value) => value,
+            BodyFrequency::Other(value) => value,
             known => ::std::borrow::ToOwned::to_owned(known.as_str()),
         }
     }
 }
-impl ::std::fmt::Display for UpdateZoneSubscriptionBodyFrequency {
+impl ::std::fmt::Display for BodyFrequency {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 /// Used by [`ZoneSubscriptionApi::update_zone_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct UpdateZoneSubscriptionBodyRatePlan {
+pub struct BodyRatePlan {
     /// The currency applied to the rate plan subscription
     pub currency: ::std::option::Option<::std::string::String>,
     /// Whether this rate plan is managed externally from Cloudflare
@@ -276,8 +274,8 @@ pub struct UpdateZoneSubscriptionBodyRatePlan {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateZoneSubscriptionBodyRatePlan { currency : "currency" => string,
-    externally_managed : "externally_managed" => boolean, id : "id" => json, is_contract
-    : "is_contract" => boolean, public_name : "public_name" => string, scope : "scope" =>
-    string, sets : "sets" => strings }
+    BodyRatePlan { currency : "currency" => string, externally_managed :
+    "externally_managed" => boolean, id : "id" => json, is_contract : "is_contract" =>
+    boolean, public_name : "public_name" => string, scope : "scope" => string, sets :
+    "sets" => strings }
 );

@@ -2335,7 +2335,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/http-tests/{test_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::dex_synthetic_application_monitoring::GetDetailsAndAggregateMetricsForHttpTestQuery = args.query()?;
+            let query: generated_client::dex_synthetic_application_monitoring::DetailsAndAggregateMetricsTestQuery = args.query()?;
             done(client.dex_synthetic_application_monitoring().get_details_and_aggregate_metrics_for_http_test(args.path(0), args.path(1), &query).send_with_meta().await)
         }),
     },
@@ -2345,7 +2345,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/http-tests/{test_id}/percentiles",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::dex_synthetic_application_monitoring::GetPercentilesForHttpTestQuery = args.query()?;
+            let query: generated_client::dex_synthetic_application_monitoring::PercentilesTestQuery = args.query()?;
             done(client.dex_synthetic_application_monitoring().get_percentiles_for_http_test(args.path(0), args.path(1), &query).send_with_meta().await)
         }),
     },
@@ -2382,7 +2382,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/traceroute-tests/{test_id}",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::dex_synthetic_application_monitoring::GetDetailsAndAggregateMetricsForHttpTestQuery = args.query()?;
+            let query: generated_client::dex_synthetic_application_monitoring::DetailsAndAggregateMetricsTestQuery = args.query()?;
             done(client.dex_synthetic_application_monitoring().get_details_and_aggregate_metrics_for_traceroute_test(args.path(0), args.path(1), &query).send_with_meta().await)
         }),
     },
@@ -2402,7 +2402,7 @@ pub const PROBES: &[Probe] = &[
         path: "/accounts/{account_id}/dex/traceroute-tests/{test_id}/percentiles",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::dex_synthetic_application_monitoring::GetPercentilesForHttpTestQuery = args.query()?;
+            let query: generated_client::dex_synthetic_application_monitoring::PercentilesTestQuery = args.query()?;
             done(client.dex_synthetic_application_monitoring().get_percentiles_for_traceroute_test(args.path(0), args.path(1), &query).send_with_meta().await)
         }),
     },
@@ -6195,7 +6195,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/top/ases",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::radar_dns::GetTopAsesByDnsQueriesQuery = args.query()?;
+            let query: generated_client::radar_dns::TopDnsQueriesQuery = args.query()?;
             done(client.radar_dns().get_top_ases_by_dns_queries(&query).send_with_meta().await)
         }),
     },
@@ -6205,7 +6205,7 @@ pub const PROBES: &[Probe] = &[
         path: "/radar/dns/top/locations",
         envelope: true,
         call: |client, args| Box::pin(async move {
-            let query: generated_client::radar_dns::GetTopAsesByDnsQueriesQuery = args.query()?;
+            let query: generated_client::radar_dns::TopDnsQueriesQuery = args.query()?;
             done(client.radar_dns().get_top_locations_by_dns_queries(&query).send_with_meta().await)
         }),
     },
