@@ -417,8 +417,10 @@ impl Walk<'_> {
             _ => BTreeMap::new(),
         };
         // A body built with `new` must carry what the description demands
-        // (read-only properties aside: a request leaves them out).
-        if direction == Direction::Request {
+        // (read-only properties aside: a request leaves them out). A PATCH
+        // body is the exception, by the generator's rule: it sends only
+        // what changes, so every field of it is optional.
+        if direction == Direction::Request && !at.starts_with("PATCH ") {
             for wire in &required {
                 let read_only = properties
                     .get(wire)

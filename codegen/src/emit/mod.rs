@@ -192,7 +192,10 @@ fn emit_area(area: &Area) -> TokenStream {
     let methods = endpoints.iter().map(emit_endpoint);
     let fixed = fixed_enums(types);
     let defs = types;
-    let types = types.iter().map(|t| emit_type_def(t, handle, &fixed, defs));
+    let built = built_types(endpoints, types);
+    let types = types
+        .iter()
+        .map(|t| emit_type_def(t, handle, &fixed, defs, built.contains(t.name())));
     let forms = endpoints.iter().filter_map(|endpoint| {
         let form = endpoint.multipart.as_ref()?;
         Some(emit_multipart(form, handle, &endpoint.rust_name))
@@ -241,6 +244,57 @@ fn emit_area(area: &Area) -> TokenStream {
 
         #(#forms)*
     }
+}
+
+/// The types callers build: request bodies, queries, JSON parts of
+/// multipart bodies, and every type inside them. They get a setter per
+/// optional field; types only answers use do not (nobody builds them, and
+/// the setters would cost compile time for nothing).
+pub(crate) fn built_types<'a>(
+    endpoints: &'a [Endpoint],
+    types: &'a [crate::ir::TypeDef],
+) -> std::collections::BTreeSet<&'a str> {
+    let mut built = std::collections::BTreeSet::new();
+    let mut roots: Vec<&TypeRef> = Vec::new();
+    for endpoint in endpoints {
+        roots.extend(endpoint.request_body.as_ref());
+        roots.extend(endpoint.query.as_ref().map(|q| &q.ty));
+        if let Some(form) = &endpoint.multipart {
+            for part in &form.parts {
+                if let crate::ir::PartKind::Json(ty) = &part.kind {
+                    roots.push(ty);
+                }
+            }
+        }
+    }
+    while let Some(ty) = roots.pop() {
+        match ty {
+            TypeRef::Vec(item) | TypeRef::Option(item) => roots.push(item),
+            TypeRef::Named(name) => {
+                if !built.insert(name.as_str()) {
+                    continue;
+                }
+                match types.iter().find(|t| t.name() == name) {
+                    Some(crate::ir::TypeDef::Struct(def)) => {
+                        roots.extend(def.fields.iter().map(|f| &f.ty));
+                    }
+                    Some(crate::ir::TypeDef::Union(def)) => {
+                        for variant in &def.variants {
+                            if let Some(t) = types.iter().find(|t| t.name() == variant.ty) {
+                                built.insert(t.name());
+                                if let crate::ir::TypeDef::Struct(def) = t {
+                                    roots.extend(def.fields.iter().map(|f| &f.ty));
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    built
 }
 
 fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {

@@ -12,14 +12,17 @@ use crate::ir::{
 };
 
 /// `types`: every type of the area, for what a union's variants share.
+/// `built`: callers build values of it (a request type), so it gets
+/// setters.
 pub(super) fn emit_type_def(
     def: &TypeDef,
     handle: &str,
     fixed: &BTreeMap<&str, &str>,
     types: &[TypeDef],
+    built: bool,
 ) -> TokenStream {
     match def {
-        TypeDef::Struct(def) => emit_struct(def, handle, fixed, types),
+        TypeDef::Struct(def) => emit_struct(def, handle, fixed, types, built),
         TypeDef::Enum(def) => emit_enum(def),
         TypeDef::Union(def) => emit_union(def, types),
     }
@@ -97,6 +100,7 @@ fn emit_struct(
     handle: &str,
     fixed: &BTreeMap<&str, &str>,
     types: &[TypeDef],
+    built: bool,
 ) -> TokenStream {
     let StructDef {
         name,
@@ -191,6 +195,7 @@ fn emit_struct(
         });
         quote!(#field: #wire #required #kind)
     });
+    let setters = built.then(|| emit_setters(&ident_name, fields));
     let fields = fields.iter().map(emit_field);
     quote! {
         #doc
@@ -204,7 +209,55 @@ fn emit_struct(
         crate::runtime::object!(#ident_name { #(#wires),* });
 
         #constructor
+
+        #setters
     }
+}
+
+/// Whether an optional field gets a setter: every one but those whose name
+/// an inherent method or a trait's takes.
+pub(crate) fn has_setter(field: &FieldDef) -> bool {
+    field.presence == Presence::Optional
+        && !matches!(
+            field.rust_name.as_str(),
+            "new" | "default" | "clone" | "fmt" | "eq" | "ne" | "extra"
+        )
+}
+
+/// A setter per optional field of a type callers build, so that a body
+/// reads `TxtRecordBody::new(name, content).ttl(300).comment("…")`. A text
+/// field takes anything that becomes a `String`.
+fn emit_setters(name: &Ident, fields: &[FieldDef]) -> Option<TokenStream> {
+    let setters: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| has_setter(f))
+        .map(|f| {
+            let field = ident(&f.rust_name);
+            let doc = format!(" Sets `{}`.", f.rust_name.trim_start_matches("r#"));
+            let (arg, value) = match &f.ty {
+                TypeRef::String => (
+                    quote!(impl ::std::convert::Into<::std::string::String>),
+                    quote!(::std::convert::Into::into(value)),
+                ),
+                ty => (emit_type_ref(ty), quote!(value)),
+            };
+            quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #field(mut self, value: #arg) -> Self {
+                    self.#field = ::std::option::Option::Some(#value);
+                    self
+                }
+            }
+        })
+        .collect();
+    (!setters.is_empty()).then(|| {
+        quote! {
+            impl #name {
+                #(#setters)*
+            }
+        }
+    })
 }
 
 /// How `object!` reads a field of type `ty`, when not through a

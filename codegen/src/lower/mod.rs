@@ -226,6 +226,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         }
     }
     presence::decide(&endpoints, &mut types.defs);
+    presence::patch_bodies(&mut endpoints, &mut types.defs);
     Some(Area {
         source: source.path().to_owned(),
         title: title.value.clone(),

@@ -349,6 +349,149 @@ crate::runtime::object!(
     "external_evaluation" => object, geo : "geo" => object, auth_method : "auth_method"
     => object, device_posture : "device_posture" => object }
 );
+impl AccessApplicationPolicyExclude {
+    /// Sets `email`.
+    #[must_use]
+    pub fn email(mut self, value: AccessApplicationPolicyExcludeEmail) -> Self {
+        self.email = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_list`.
+    #[must_use]
+    pub fn email_list(mut self, value: AccessApplicationPolicyExcludeEmailList) -> Self {
+        self.email_list = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_domain`.
+    #[must_use]
+    pub fn email_domain(
+        mut self,
+        value: AccessApplicationPolicyExcludeEmailDomain,
+    ) -> Self {
+        self.email_domain = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `everyone`.
+    #[must_use]
+    pub fn everyone(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.everyone = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip`.
+    #[must_use]
+    pub fn ip(mut self, value: AccessApplicationPolicyExcludeIp) -> Self {
+        self.ip = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_list`.
+    #[must_use]
+    pub fn ip_list(mut self, value: AccessApplicationPolicyExcludeEmailList) -> Self {
+        self.ip_list = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `certificate`.
+    #[must_use]
+    pub fn certificate(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.certificate = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `group`.
+    #[must_use]
+    pub fn group(mut self, value: AccessApplicationPolicyExcludeEmailList) -> Self {
+        self.group = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `azure_ad`.
+    #[must_use]
+    pub fn azure_ad(mut self, value: AccessApplicationPolicyExcludeAzureAd) -> Self {
+        self.azure_ad = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `github_organization`.
+    #[must_use]
+    pub fn github_organization(
+        mut self,
+        value: AccessApplicationPolicyExcludeGithubOrganization,
+    ) -> Self {
+        self.github_organization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `gsuite`.
+    #[must_use]
+    pub fn gsuite(mut self, value: AccessApplicationPolicyExcludeGsuite) -> Self {
+        self.gsuite = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `okta`.
+    #[must_use]
+    pub fn okta(mut self, value: AccessApplicationPolicyExcludeGsuite) -> Self {
+        self.okta = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `saml`.
+    #[must_use]
+    pub fn saml(mut self, value: AccessApplicationPolicyExcludeSaml) -> Self {
+        self.saml = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `service_token`.
+    #[must_use]
+    pub fn service_token(
+        mut self,
+        value: AccessApplicationPolicyExcludeServiceToken,
+    ) -> Self {
+        self.service_token = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `any_valid_service_token`.
+    #[must_use]
+    pub fn any_valid_service_token(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.any_valid_service_token = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `external_evaluation`.
+    #[must_use]
+    pub fn external_evaluation(
+        mut self,
+        value: AccessApplicationPolicyExcludeExternalEvaluation,
+    ) -> Self {
+        self.external_evaluation = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `geo`.
+    #[must_use]
+    pub fn geo(mut self, value: AccessApplicationPolicyExcludeGeo) -> Self {
+        self.geo = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auth_method`.
+    #[must_use]
+    pub fn auth_method(
+        mut self,
+        value: AccessApplicationPolicyExcludeAuthMethod,
+    ) -> Self {
+        self.auth_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_posture`.
+    #[must_use]
+    pub fn device_posture(
+        mut self,
+        value: AccessApplicationPolicyExcludeDevicePosture,
+    ) -> Self {
+        self.device_posture = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccessApplicationScopedPoliciesApi::create_access_application_policy`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationPolicyExcludeEmail {
@@ -691,6 +834,28 @@ impl AccessApplicationPolicyApprovalGroup {
         }
     }
 }
+impl AccessApplicationPolicyApprovalGroup {
+    /// Sets `email_addresses`.
+    #[must_use]
+    pub fn email_addresses(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.email_addresses = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_list_uuid`.
+    #[must_use]
+    pub fn email_list_uuid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email_list_uuid = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`AccessApplicationScopedPoliciesApi::list_access_application_policies`], [`AccessApplicationScopedPoliciesApi::convert_access_application_policy_to_reusable_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessApplicationPolicyResponse {
@@ -804,5 +969,89 @@ impl AccessApplicationPolicyBody {
             session_duration: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AccessApplicationPolicyBody {
+    /// Sets `precedence`.
+    #[must_use]
+    pub fn precedence(mut self, value: i64) -> Self {
+        self.precedence = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `approval_groups`.
+    #[must_use]
+    pub fn approval_groups(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationPolicyApprovalGroup>,
+    ) -> Self {
+        self.approval_groups = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `approval_required`.
+    #[must_use]
+    pub fn approval_required(mut self, value: bool) -> Self {
+        self.approval_required = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `exclude`.
+    #[must_use]
+    pub fn exclude(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationPolicyExclude>,
+    ) -> Self {
+        self.exclude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `include`.
+    #[must_use]
+    pub fn include(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationPolicyExclude>,
+    ) -> Self {
+        self.include = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `isolation_required`.
+    #[must_use]
+    pub fn isolation_required(mut self, value: bool) -> Self {
+        self.isolation_required = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `purpose_justification_prompt`.
+    #[must_use]
+    pub fn purpose_justification_prompt(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.purpose_justification_prompt = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `purpose_justification_required`.
+    #[must_use]
+    pub fn purpose_justification_required(mut self, value: bool) -> Self {
+        self.purpose_justification_required = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `require`.
+    #[must_use]
+    pub fn require(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationPolicyExclude>,
+    ) -> Self {
+        self.require = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
     }
 }

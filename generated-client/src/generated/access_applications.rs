@@ -396,6 +396,38 @@ impl AccessApplicationScimConfig {
         }
     }
 }
+impl AccessApplicationScimConfig {
+    /// Sets `authentication`.
+    #[must_use]
+    pub fn authentication(
+        mut self,
+        value: AccessApplicationScimConfigAuthentication,
+    ) -> Self {
+        self.authentication = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `deactivate_on_delete`.
+    #[must_use]
+    pub fn deactivate_on_delete(mut self, value: bool) -> Self {
+        self.deactivate_on_delete = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mappings`.
+    #[must_use]
+    pub fn mappings(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationScimConfigMapping>,
+    ) -> Self {
+        self.mappings = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccessApplicationsApi::add_access_application`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationScimConfigAuthentication {
@@ -442,6 +474,81 @@ impl AccessApplicationScimConfigAuthentication {
             token_url: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AccessApplicationScimConfigAuthentication {
+    /// Sets `password`.
+    #[must_use]
+    pub fn password(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.password = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `user`.
+    #[must_use]
+    pub fn user(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `token`.
+    #[must_use]
+    pub fn token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.token = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `authorization_url`.
+    #[must_use]
+    pub fn authorization_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.authorization_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `scopes`.
+    #[must_use]
+    pub fn scopes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.scopes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `token_url`.
+    #[must_use]
+    pub fn token_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.token_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -533,6 +640,43 @@ impl AccessApplicationScimConfigMapping {
         }
     }
 }
+impl AccessApplicationScimConfigMapping {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `filter`.
+    #[must_use]
+    pub fn filter(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.filter = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `operations`.
+    #[must_use]
+    pub fn operations(
+        mut self,
+        value: AccessApplicationScimConfigMappingOperations,
+    ) -> Self {
+        self.operations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `transform_jsonata`.
+    #[must_use]
+    pub fn transform_jsonata(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.transform_jsonata = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`AccessApplicationsApi::add_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessApplicationScimConfigMappingOperations {
@@ -549,6 +693,26 @@ crate::runtime::object!(
     AccessApplicationScimConfigMappingOperations { create : "create" => boolean, delete :
     "delete" => boolean, update : "update" => boolean }
 );
+impl AccessApplicationScimConfigMappingOperations {
+    /// Sets `create`.
+    #[must_use]
+    pub fn create(mut self, value: bool) -> Self {
+        self.create = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `delete`.
+    #[must_use]
+    pub fn delete(mut self, value: bool) -> Self {
+        self.delete = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `update`.
+    #[must_use]
+    pub fn update(mut self, value: bool) -> Self {
+        self.update = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccessApplicationsApi::add_access_application`], [`AccessApplicationsApi::update_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessApplicationCorsHeaders {
@@ -581,6 +745,65 @@ crate::runtime::object!(
     => choices, allowed_origins : "allowed_origins" => strings, max_age : "max_age" =>
     number }
 );
+impl AccessApplicationCorsHeaders {
+    /// Sets `allow_all_headers`.
+    #[must_use]
+    pub fn allow_all_headers(mut self, value: bool) -> Self {
+        self.allow_all_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allow_all_methods`.
+    #[must_use]
+    pub fn allow_all_methods(mut self, value: bool) -> Self {
+        self.allow_all_methods = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allow_all_origins`.
+    #[must_use]
+    pub fn allow_all_origins(mut self, value: bool) -> Self {
+        self.allow_all_origins = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allow_credentials`.
+    #[must_use]
+    pub fn allow_credentials(mut self, value: bool) -> Self {
+        self.allow_credentials = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_headers`.
+    #[must_use]
+    pub fn allowed_headers(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_methods`.
+    #[must_use]
+    pub fn allowed_methods(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationCorsHeadersAllowedMethod>,
+    ) -> Self {
+        self.allowed_methods = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_origins`.
+    #[must_use]
+    pub fn allowed_origins(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_origins = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_age`.
+    #[must_use]
+    pub fn max_age(mut self, value: f64) -> Self {
+        self.max_age = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1231,6 +1454,246 @@ crate::runtime::object!(
     refresh_token_options : "refresh_token_options" => object, scopes : "scopes" =>
     choices }
 );
+impl AccessApplicationSaasApp {
+    /// Sets `auth_type`.
+    #[must_use]
+    pub fn auth_type(mut self, value: AccessApplicationSaasAppAuthType) -> Self {
+        self.auth_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `consumer_service_url`.
+    #[must_use]
+    pub fn consumer_service_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.consumer_service_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `custom_attributes`.
+    #[must_use]
+    pub fn custom_attributes(
+        mut self,
+        value: AccessApplicationSaasAppCustomAttributes,
+    ) -> Self {
+        self.custom_attributes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `default_relay_state`.
+    #[must_use]
+    pub fn default_relay_state(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default_relay_state = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `idp_entity_id`.
+    #[must_use]
+    pub fn idp_entity_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.idp_entity_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name_id_format`.
+    #[must_use]
+    pub fn name_id_format(
+        mut self,
+        value: AccessApplicationSaasAppNameIdFormat,
+    ) -> Self {
+        self.name_id_format = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name_id_transform_jsonata`.
+    #[must_use]
+    pub fn name_id_transform_jsonata(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name_id_transform_jsonata = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `public_key`.
+    #[must_use]
+    pub fn public_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.public_key = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `saml_attribute_transform_jsonata`.
+    #[must_use]
+    pub fn saml_attribute_transform_jsonata(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.saml_attribute_transform_jsonata = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `sp_entity_id`.
+    #[must_use]
+    pub fn sp_entity_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sp_entity_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `sso_endpoint`.
+    #[must_use]
+    pub fn sso_endpoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sso_endpoint = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `access_token_lifetime`.
+    #[must_use]
+    pub fn access_token_lifetime(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.access_token_lifetime = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `allow_pkce_without_client_secret`.
+    #[must_use]
+    pub fn allow_pkce_without_client_secret(mut self, value: bool) -> Self {
+        self.allow_pkce_without_client_secret = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_url`.
+    #[must_use]
+    pub fn app_launcher_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_launcher_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_claims`.
+    #[must_use]
+    pub fn custom_claims(mut self, value: AccessApplicationSaasAppCustomClaims) -> Self {
+        self.custom_claims = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `grant_types`.
+    #[must_use]
+    pub fn grant_types(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationSaasAppGrantType>,
+    ) -> Self {
+        self.grant_types = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `group_filter_regex`.
+    #[must_use]
+    pub fn group_filter_regex(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_filter_regex = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `hybrid_and_implicit_options`.
+    #[must_use]
+    pub fn hybrid_and_implicit_options(
+        mut self,
+        value: AccessApplicationSaasAppHybridAndImplicitOptions,
+    ) -> Self {
+        self.hybrid_and_implicit_options = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `redirect_uris`.
+    #[must_use]
+    pub fn redirect_uris(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.redirect_uris = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `refresh_token_options`.
+    #[must_use]
+    pub fn refresh_token_options(
+        mut self,
+        value: AccessApplicationSaasAppRefreshTokenOptions,
+    ) -> Self {
+        self.refresh_token_options = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scopes`.
+    #[must_use]
+    pub fn scopes(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationSaasAppScope>,
+    ) -> Self {
+        self.scopes = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1303,6 +1766,52 @@ crate::runtime::object!(
     name : "name" => string, name_format : "name_format" => choice, required : "required"
     => boolean, source : "source" => object }
 );
+impl AccessApplicationSaasAppCustomAttributes {
+    /// Sets `friendly_name`.
+    #[must_use]
+    pub fn friendly_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.friendly_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name_format`.
+    #[must_use]
+    pub fn name_format(
+        mut self,
+        value: AccessApplicationSaasAppCustomAttributesNameFormat,
+    ) -> Self {
+        self.name_format = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `required`.
+    #[must_use]
+    pub fn required(mut self, value: bool) -> Self {
+        self.required = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `source`.
+    #[must_use]
+    pub fn source(
+        mut self,
+        value: AccessApplicationSaasAppCustomAttributesSource,
+    ) -> Self {
+        self.source = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1386,6 +1895,26 @@ crate::runtime::object!(
     AccessApplicationSaasAppCustomAttributesSource { name : "name" => string, name_by_idp
     : "name_by_idp" => map }
 );
+impl AccessApplicationSaasAppCustomAttributesSource {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name_by_idp`.
+    #[must_use]
+    pub fn name_by_idp(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.name_by_idp = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1455,6 +1984,38 @@ crate::runtime::object!(
     AccessApplicationSaasAppCustomClaims { name : "name" => string, required : "required"
     => boolean, scope : "scope" => choice, source : "source" => object }
 );
+impl AccessApplicationSaasAppCustomClaims {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `required`.
+    #[must_use]
+    pub fn required(mut self, value: bool) -> Self {
+        self.required = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scope`.
+    #[must_use]
+    pub fn scope(mut self, value: AccessApplicationSaasAppCustomClaimsScope) -> Self {
+        self.scope = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `source`.
+    #[must_use]
+    pub fn source(
+        mut self,
+        value: AccessApplicationSaasAppCustomAttributesSource,
+    ) -> Self {
+        self.source = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1594,6 +2155,27 @@ crate::runtime::object!(
     return_id_token_from_authorization_endpoint :
     "return_id_token_from_authorization_endpoint" => boolean }
 );
+impl AccessApplicationSaasAppHybridAndImplicitOptions {
+    /// Sets `return_access_token_from_authorization_endpoint`.
+    #[must_use]
+    pub fn return_access_token_from_authorization_endpoint(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.return_access_token_from_authorization_endpoint = ::std::option::Option::Some(
+            value,
+        );
+        self
+    }
+    /// Sets `return_id_token_from_authorization_endpoint`.
+    #[must_use]
+    pub fn return_id_token_from_authorization_endpoint(mut self, value: bool) -> Self {
+        self.return_id_token_from_authorization_endpoint = ::std::option::Option::Some(
+            value,
+        );
+        self
+    }
+}
 /// Used by [`AccessApplicationsApi::add_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessApplicationSaasAppRefreshTokenOptions {
@@ -1605,6 +2187,17 @@ pub struct AccessApplicationSaasAppRefreshTokenOptions {
 crate::runtime::object!(
     AccessApplicationSaasAppRefreshTokenOptions { lifetime : "lifetime" => string }
 );
+impl AccessApplicationSaasAppRefreshTokenOptions {
+    /// Sets `lifetime`.
+    #[must_use]
+    pub fn lifetime(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lifetime = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1711,6 +2304,57 @@ crate::runtime::object!(
     button_text_color : "button_text_color" => string, image_url : "image_url" => string,
     message : "message" => string, title : "title" => string }
 );
+impl AccessApplicationLandingPageDesign {
+    /// Sets `button_color`.
+    #[must_use]
+    pub fn button_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.button_color = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `button_text_color`.
+    #[must_use]
+    pub fn button_text_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.button_text_color = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `image_url`.
+    #[must_use]
+    pub fn image_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `message`.
+    #[must_use]
+    pub fn message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `title`.
+    #[must_use]
+    pub fn title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`AccessApplicationsApi::delete_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAccessApplicationResponse {
@@ -1994,6 +2638,186 @@ impl AddAccessApplicationBodySelfHostedApplication {
         }
     }
 }
+impl AddAccessApplicationBodySelfHostedApplication {
+    /// Sets `allow_authenticate_via_warp`.
+    #[must_use]
+    pub fn allow_authenticate_via_warp(mut self, value: bool) -> Self {
+        self.allow_authenticate_via_warp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cors_headers`.
+    #[must_use]
+    pub fn cors_headers(mut self, value: AccessApplicationCorsHeaders) -> Self {
+        self.cors_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_deny_message`.
+    #[must_use]
+    pub fn custom_deny_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_deny_url`.
+    #[must_use]
+    pub fn custom_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_non_identity_deny_url`.
+    #[must_use]
+    pub fn custom_non_identity_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_non_identity_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_pages`.
+    #[must_use]
+    pub fn custom_pages(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.custom_pages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enable_binding_cookie`.
+    #[must_use]
+    pub fn enable_binding_cookie(mut self, value: bool) -> Self {
+        self.enable_binding_cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_only_cookie_attribute`.
+    #[must_use]
+    pub fn http_only_cookie_attribute(mut self, value: bool) -> Self {
+        self.http_only_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `options_preflight_bypass`.
+    #[must_use]
+    pub fn options_preflight_bypass(mut self, value: bool) -> Self {
+        self.options_preflight_bypass = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `path_cookie_attribute`.
+    #[must_use]
+    pub fn path_cookie_attribute(mut self, value: bool) -> Self {
+        self.path_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `same_site_cookie_attribute`.
+    #[must_use]
+    pub fn same_site_cookie_attribute(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.same_site_cookie_attribute = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `self_hosted_domains`.
+    #[must_use]
+    pub fn self_hosted_domains(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.self_hosted_domains = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `service_auth_401_redirect`.
+    #[must_use]
+    pub fn service_auth_401_redirect(mut self, value: bool) -> Self {
+        self.service_auth_401_redirect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_interstitial`.
+    #[must_use]
+    pub fn skip_interstitial(mut self, value: bool) -> Self {
+        self.skip_interstitial = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`AddAccessApplicationBody`].
 ///
 /// Used by [`AccessApplicationsApi::add_access_application`].
@@ -2030,6 +2854,89 @@ crate::runtime::object!(
     object, tags : "tags" => strings, r#type : "type" => string, policies : "policies",
     scim_config : "scim_config" => object }
 );
+impl AddAccessApplicationBodySaaSApplication {
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_pages`.
+    #[must_use]
+    pub fn custom_pages(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.custom_pages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `saas_app`.
+    #[must_use]
+    pub fn saas_app(mut self, value: AccessApplicationSaasApp) -> Self {
+        self.saas_app = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`AddAccessApplicationBody`].
 ///
 /// Used by [`AccessApplicationsApi::add_access_application`].
@@ -2141,6 +3048,186 @@ impl AddAccessApplicationBodyBrowserSshApplication {
             scim_config: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AddAccessApplicationBodyBrowserSshApplication {
+    /// Sets `allow_authenticate_via_warp`.
+    #[must_use]
+    pub fn allow_authenticate_via_warp(mut self, value: bool) -> Self {
+        self.allow_authenticate_via_warp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cors_headers`.
+    #[must_use]
+    pub fn cors_headers(mut self, value: AccessApplicationCorsHeaders) -> Self {
+        self.cors_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_deny_message`.
+    #[must_use]
+    pub fn custom_deny_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_deny_url`.
+    #[must_use]
+    pub fn custom_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_non_identity_deny_url`.
+    #[must_use]
+    pub fn custom_non_identity_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_non_identity_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_pages`.
+    #[must_use]
+    pub fn custom_pages(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.custom_pages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enable_binding_cookie`.
+    #[must_use]
+    pub fn enable_binding_cookie(mut self, value: bool) -> Self {
+        self.enable_binding_cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_only_cookie_attribute`.
+    #[must_use]
+    pub fn http_only_cookie_attribute(mut self, value: bool) -> Self {
+        self.http_only_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `options_preflight_bypass`.
+    #[must_use]
+    pub fn options_preflight_bypass(mut self, value: bool) -> Self {
+        self.options_preflight_bypass = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `path_cookie_attribute`.
+    #[must_use]
+    pub fn path_cookie_attribute(mut self, value: bool) -> Self {
+        self.path_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `same_site_cookie_attribute`.
+    #[must_use]
+    pub fn same_site_cookie_attribute(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.same_site_cookie_attribute = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `self_hosted_domains`.
+    #[must_use]
+    pub fn self_hosted_domains(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.self_hosted_domains = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `service_auth_401_redirect`.
+    #[must_use]
+    pub fn service_auth_401_redirect(mut self, value: bool) -> Self {
+        self.service_auth_401_redirect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_interstitial`.
+    #[must_use]
+    pub fn skip_interstitial(mut self, value: bool) -> Self {
+        self.skip_interstitial = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One shape of [`AddAccessApplicationBody`].
@@ -2256,6 +3343,186 @@ impl AddAccessApplicationBodyBrowserVncApplication {
         }
     }
 }
+impl AddAccessApplicationBodyBrowserVncApplication {
+    /// Sets `allow_authenticate_via_warp`.
+    #[must_use]
+    pub fn allow_authenticate_via_warp(mut self, value: bool) -> Self {
+        self.allow_authenticate_via_warp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cors_headers`.
+    #[must_use]
+    pub fn cors_headers(mut self, value: AccessApplicationCorsHeaders) -> Self {
+        self.cors_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_deny_message`.
+    #[must_use]
+    pub fn custom_deny_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_deny_url`.
+    #[must_use]
+    pub fn custom_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_non_identity_deny_url`.
+    #[must_use]
+    pub fn custom_non_identity_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_non_identity_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_pages`.
+    #[must_use]
+    pub fn custom_pages(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.custom_pages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enable_binding_cookie`.
+    #[must_use]
+    pub fn enable_binding_cookie(mut self, value: bool) -> Self {
+        self.enable_binding_cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_only_cookie_attribute`.
+    #[must_use]
+    pub fn http_only_cookie_attribute(mut self, value: bool) -> Self {
+        self.http_only_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `options_preflight_bypass`.
+    #[must_use]
+    pub fn options_preflight_bypass(mut self, value: bool) -> Self {
+        self.options_preflight_bypass = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `path_cookie_attribute`.
+    #[must_use]
+    pub fn path_cookie_attribute(mut self, value: bool) -> Self {
+        self.path_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `same_site_cookie_attribute`.
+    #[must_use]
+    pub fn same_site_cookie_attribute(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.same_site_cookie_attribute = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `self_hosted_domains`.
+    #[must_use]
+    pub fn self_hosted_domains(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.self_hosted_domains = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `service_auth_401_redirect`.
+    #[must_use]
+    pub fn service_auth_401_redirect(mut self, value: bool) -> Self {
+        self.service_auth_401_redirect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_interstitial`.
+    #[must_use]
+    pub fn skip_interstitial(mut self, value: bool) -> Self {
+        self.skip_interstitial = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`AddAccessApplicationBody`].
 ///
 /// Used by [`AccessApplicationsApi::add_access_application`].
@@ -2315,6 +3582,101 @@ impl AddAccessApplicationBodyAppLauncherApplication {
             scim_config: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AddAccessApplicationBodyAppLauncherApplication {
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_logo_url`.
+    #[must_use]
+    pub fn app_launcher_logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_launcher_logo_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bg_color`.
+    #[must_use]
+    pub fn bg_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.bg_color = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `footer_links`.
+    #[must_use]
+    pub fn footer_links(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationFooterLink>,
+    ) -> Self {
+        self.footer_links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `header_bg_color`.
+    #[must_use]
+    pub fn header_bg_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.header_bg_color = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `landing_page_design`.
+    #[must_use]
+    pub fn landing_page_design(
+        mut self,
+        value: AccessApplicationLandingPageDesign,
+    ) -> Self {
+        self.landing_page_design = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_app_launcher_login_page`.
+    #[must_use]
+    pub fn skip_app_launcher_login_page(mut self, value: bool) -> Self {
+        self.skip_app_launcher_login_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2458,6 +3820,101 @@ impl AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
         }
     }
 }
+impl AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_logo_url`.
+    #[must_use]
+    pub fn app_launcher_logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_launcher_logo_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bg_color`.
+    #[must_use]
+    pub fn bg_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.bg_color = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `footer_links`.
+    #[must_use]
+    pub fn footer_links(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationFooterLink>,
+    ) -> Self {
+        self.footer_links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `header_bg_color`.
+    #[must_use]
+    pub fn header_bg_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.header_bg_color = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `landing_page_design`.
+    #[must_use]
+    pub fn landing_page_design(
+        mut self,
+        value: AccessApplicationLandingPageDesign,
+    ) -> Self {
+        self.landing_page_design = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_app_launcher_login_page`.
+    #[must_use]
+    pub fn skip_app_launcher_login_page(mut self, value: bool) -> Self {
+        self.skip_app_launcher_login_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`AddAccessApplicationBody`].
 ///
 /// Used by [`AccessApplicationsApi::add_access_application`].
@@ -2519,6 +3976,101 @@ impl AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
         }
     }
 }
+impl AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_logo_url`.
+    #[must_use]
+    pub fn app_launcher_logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_launcher_logo_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bg_color`.
+    #[must_use]
+    pub fn bg_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.bg_color = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `footer_links`.
+    #[must_use]
+    pub fn footer_links(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationFooterLink>,
+    ) -> Self {
+        self.footer_links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `header_bg_color`.
+    #[must_use]
+    pub fn header_bg_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.header_bg_color = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `landing_page_design`.
+    #[must_use]
+    pub fn landing_page_design(
+        mut self,
+        value: AccessApplicationLandingPageDesign,
+    ) -> Self {
+        self.landing_page_design = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_app_launcher_login_page`.
+    #[must_use]
+    pub fn skip_app_launcher_login_page(mut self, value: bool) -> Self {
+        self.skip_app_launcher_login_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`AddAccessApplicationBody`].
 ///
 /// Used by [`AccessApplicationsApi::add_access_application`].
@@ -2546,6 +4098,62 @@ crate::runtime::object!(
     => string, name : "name" => string, tags : "tags" => strings, r#type : "type" =>
     string, scim_config : "scim_config" => object }
 );
+impl AddAccessApplicationBodyBookmarkApplication {
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `domain`.
+    #[must_use]
+    pub fn domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -2741,6 +4349,186 @@ impl UpdateAccessApplicationBodySelfHostedApplication {
         }
     }
 }
+impl UpdateAccessApplicationBodySelfHostedApplication {
+    /// Sets `allow_authenticate_via_warp`.
+    #[must_use]
+    pub fn allow_authenticate_via_warp(mut self, value: bool) -> Self {
+        self.allow_authenticate_via_warp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cors_headers`.
+    #[must_use]
+    pub fn cors_headers(mut self, value: AccessApplicationCorsHeaders) -> Self {
+        self.cors_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_deny_message`.
+    #[must_use]
+    pub fn custom_deny_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_deny_url`.
+    #[must_use]
+    pub fn custom_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_non_identity_deny_url`.
+    #[must_use]
+    pub fn custom_non_identity_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_non_identity_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_pages`.
+    #[must_use]
+    pub fn custom_pages(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.custom_pages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enable_binding_cookie`.
+    #[must_use]
+    pub fn enable_binding_cookie(mut self, value: bool) -> Self {
+        self.enable_binding_cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_only_cookie_attribute`.
+    #[must_use]
+    pub fn http_only_cookie_attribute(mut self, value: bool) -> Self {
+        self.http_only_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `options_preflight_bypass`.
+    #[must_use]
+    pub fn options_preflight_bypass(mut self, value: bool) -> Self {
+        self.options_preflight_bypass = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `path_cookie_attribute`.
+    #[must_use]
+    pub fn path_cookie_attribute(mut self, value: bool) -> Self {
+        self.path_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `same_site_cookie_attribute`.
+    #[must_use]
+    pub fn same_site_cookie_attribute(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.same_site_cookie_attribute = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `self_hosted_domains`.
+    #[must_use]
+    pub fn self_hosted_domains(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.self_hosted_domains = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `service_auth_401_redirect`.
+    #[must_use]
+    pub fn service_auth_401_redirect(mut self, value: bool) -> Self {
+        self.service_auth_401_redirect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_interstitial`.
+    #[must_use]
+    pub fn skip_interstitial(mut self, value: bool) -> Self {
+        self.skip_interstitial = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessApplicationBody`].
 ///
 /// Used by [`AccessApplicationsApi::update_access_application`].
@@ -2777,6 +4565,89 @@ crate::runtime::object!(
     saas_app : "saas_app" => object, tags : "tags" => strings, r#type : "type" => string,
     policies : "policies", scim_config : "scim_config" => object }
 );
+impl UpdateAccessApplicationBodySaaSApplication {
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_pages`.
+    #[must_use]
+    pub fn custom_pages(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.custom_pages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `saas_app`.
+    #[must_use]
+    pub fn saas_app(mut self, value: AccessApplicationSaasApp) -> Self {
+        self.saas_app = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessApplicationBody`].
 ///
 /// Used by [`AccessApplicationsApi::update_access_application`].
@@ -2888,6 +4759,186 @@ impl UpdateAccessApplicationBodyBrowserSshApplication {
             scim_config: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAccessApplicationBodyBrowserSshApplication {
+    /// Sets `allow_authenticate_via_warp`.
+    #[must_use]
+    pub fn allow_authenticate_via_warp(mut self, value: bool) -> Self {
+        self.allow_authenticate_via_warp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cors_headers`.
+    #[must_use]
+    pub fn cors_headers(mut self, value: AccessApplicationCorsHeaders) -> Self {
+        self.cors_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_deny_message`.
+    #[must_use]
+    pub fn custom_deny_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_deny_url`.
+    #[must_use]
+    pub fn custom_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_non_identity_deny_url`.
+    #[must_use]
+    pub fn custom_non_identity_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_non_identity_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_pages`.
+    #[must_use]
+    pub fn custom_pages(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.custom_pages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enable_binding_cookie`.
+    #[must_use]
+    pub fn enable_binding_cookie(mut self, value: bool) -> Self {
+        self.enable_binding_cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_only_cookie_attribute`.
+    #[must_use]
+    pub fn http_only_cookie_attribute(mut self, value: bool) -> Self {
+        self.http_only_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `options_preflight_bypass`.
+    #[must_use]
+    pub fn options_preflight_bypass(mut self, value: bool) -> Self {
+        self.options_preflight_bypass = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `path_cookie_attribute`.
+    #[must_use]
+    pub fn path_cookie_attribute(mut self, value: bool) -> Self {
+        self.path_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `same_site_cookie_attribute`.
+    #[must_use]
+    pub fn same_site_cookie_attribute(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.same_site_cookie_attribute = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `self_hosted_domains`.
+    #[must_use]
+    pub fn self_hosted_domains(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.self_hosted_domains = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `service_auth_401_redirect`.
+    #[must_use]
+    pub fn service_auth_401_redirect(mut self, value: bool) -> Self {
+        self.service_auth_401_redirect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_interstitial`.
+    #[must_use]
+    pub fn skip_interstitial(mut self, value: bool) -> Self {
+        self.skip_interstitial = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One shape of [`UpdateAccessApplicationBody`].
@@ -3003,6 +5054,186 @@ impl UpdateAccessApplicationBodyBrowserVncApplication {
         }
     }
 }
+impl UpdateAccessApplicationBodyBrowserVncApplication {
+    /// Sets `allow_authenticate_via_warp`.
+    #[must_use]
+    pub fn allow_authenticate_via_warp(mut self, value: bool) -> Self {
+        self.allow_authenticate_via_warp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cors_headers`.
+    #[must_use]
+    pub fn cors_headers(mut self, value: AccessApplicationCorsHeaders) -> Self {
+        self.cors_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_deny_message`.
+    #[must_use]
+    pub fn custom_deny_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_deny_url`.
+    #[must_use]
+    pub fn custom_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_non_identity_deny_url`.
+    #[must_use]
+    pub fn custom_non_identity_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_non_identity_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_pages`.
+    #[must_use]
+    pub fn custom_pages(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.custom_pages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enable_binding_cookie`.
+    #[must_use]
+    pub fn enable_binding_cookie(mut self, value: bool) -> Self {
+        self.enable_binding_cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_only_cookie_attribute`.
+    #[must_use]
+    pub fn http_only_cookie_attribute(mut self, value: bool) -> Self {
+        self.http_only_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `options_preflight_bypass`.
+    #[must_use]
+    pub fn options_preflight_bypass(mut self, value: bool) -> Self {
+        self.options_preflight_bypass = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `path_cookie_attribute`.
+    #[must_use]
+    pub fn path_cookie_attribute(mut self, value: bool) -> Self {
+        self.path_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `same_site_cookie_attribute`.
+    #[must_use]
+    pub fn same_site_cookie_attribute(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.same_site_cookie_attribute = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `self_hosted_domains`.
+    #[must_use]
+    pub fn self_hosted_domains(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.self_hosted_domains = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `service_auth_401_redirect`.
+    #[must_use]
+    pub fn service_auth_401_redirect(mut self, value: bool) -> Self {
+        self.service_auth_401_redirect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_interstitial`.
+    #[must_use]
+    pub fn skip_interstitial(mut self, value: bool) -> Self {
+        self.skip_interstitial = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessApplicationBody`].
 ///
 /// Used by [`AccessApplicationsApi::update_access_application`].
@@ -3062,6 +5293,101 @@ impl UpdateAccessApplicationBodyAppLauncherApplication {
             scim_config: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAccessApplicationBodyAppLauncherApplication {
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_logo_url`.
+    #[must_use]
+    pub fn app_launcher_logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_launcher_logo_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bg_color`.
+    #[must_use]
+    pub fn bg_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.bg_color = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `footer_links`.
+    #[must_use]
+    pub fn footer_links(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationFooterLink>,
+    ) -> Self {
+        self.footer_links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `header_bg_color`.
+    #[must_use]
+    pub fn header_bg_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.header_bg_color = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `landing_page_design`.
+    #[must_use]
+    pub fn landing_page_design(
+        mut self,
+        value: AccessApplicationLandingPageDesign,
+    ) -> Self {
+        self.landing_page_design = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_app_launcher_login_page`.
+    #[must_use]
+    pub fn skip_app_launcher_login_page(mut self, value: bool) -> Self {
+        self.skip_app_launcher_login_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One shape of [`UpdateAccessApplicationBody`].
@@ -3125,6 +5451,101 @@ impl UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
         }
     }
 }
+impl UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_logo_url`.
+    #[must_use]
+    pub fn app_launcher_logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_launcher_logo_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bg_color`.
+    #[must_use]
+    pub fn bg_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.bg_color = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `footer_links`.
+    #[must_use]
+    pub fn footer_links(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationFooterLink>,
+    ) -> Self {
+        self.footer_links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `header_bg_color`.
+    #[must_use]
+    pub fn header_bg_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.header_bg_color = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `landing_page_design`.
+    #[must_use]
+    pub fn landing_page_design(
+        mut self,
+        value: AccessApplicationLandingPageDesign,
+    ) -> Self {
+        self.landing_page_design = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_app_launcher_login_page`.
+    #[must_use]
+    pub fn skip_app_launcher_login_page(mut self, value: bool) -> Self {
+        self.skip_app_launcher_login_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessApplicationBody`].
 ///
 /// Used by [`AccessApplicationsApi::update_access_application`].
@@ -3186,6 +5607,101 @@ impl UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
         }
     }
 }
+impl UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_logo_url`.
+    #[must_use]
+    pub fn app_launcher_logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_launcher_logo_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bg_color`.
+    #[must_use]
+    pub fn bg_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.bg_color = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `footer_links`.
+    #[must_use]
+    pub fn footer_links(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationFooterLink>,
+    ) -> Self {
+        self.footer_links = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `header_bg_color`.
+    #[must_use]
+    pub fn header_bg_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.header_bg_color = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `landing_page_design`.
+    #[must_use]
+    pub fn landing_page_design(
+        mut self,
+        value: AccessApplicationLandingPageDesign,
+    ) -> Self {
+        self.landing_page_design = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_app_launcher_login_page`.
+    #[must_use]
+    pub fn skip_app_launcher_login_page(mut self, value: bool) -> Self {
+        self.skip_app_launcher_login_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessApplicationBody`].
 ///
 /// Used by [`AccessApplicationsApi::update_access_application`].
@@ -3213,3 +5729,59 @@ crate::runtime::object!(
     => string, name : "name" => string, tags : "tags" => strings, r#type : "type" =>
     string, scim_config : "scim_config" => object }
 );
+impl UpdateAccessApplicationBodyBookmarkApplication {
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `domain`.
+    #[must_use]
+    pub fn domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -106,6 +106,41 @@ crate::runtime::object!(
     GetAccessAuthenticationLogsQuery { limit : "limit" => integer, direction :
     "direction" => choice, since : "since" => string, until : "until" => string }
 );
+impl GetAccessAuthenticationLogsQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(
+        mut self,
+        value: GetAccessAuthenticationLogsQueryDirection,
+    ) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `since`.
+    #[must_use]
+    pub fn since(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.since = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `until`.
+    #[must_use]
+    pub fn until(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.until = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

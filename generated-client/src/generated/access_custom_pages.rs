@@ -287,6 +287,41 @@ impl CustomPageResponse {
         }
     }
 }
+impl CustomPageResponse {
+    /// Sets `app_count`.
+    #[must_use]
+    pub fn app_count(mut self, value: i64) -> Self {
+        self.app_count = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `uid`.
+    #[must_use]
+    pub fn uid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uid = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`AccessCustomPagesApi::delete_custom_page`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCustomPageResponse {

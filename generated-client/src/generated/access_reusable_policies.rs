@@ -302,6 +302,146 @@ crate::runtime::object!(
     "external_evaluation" => object, geo : "geo" => object, auth_method : "auth_method"
     => object, device_posture : "device_posture" => object }
 );
+impl AccessReusablePolicyExclude {
+    /// Sets `email`.
+    #[must_use]
+    pub fn email(mut self, value: AccessReusablePolicyExcludeEmail) -> Self {
+        self.email = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_list`.
+    #[must_use]
+    pub fn email_list(mut self, value: AccessReusablePolicyExcludeEmailList) -> Self {
+        self.email_list = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_domain`.
+    #[must_use]
+    pub fn email_domain(
+        mut self,
+        value: AccessReusablePolicyExcludeEmailDomain,
+    ) -> Self {
+        self.email_domain = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `everyone`.
+    #[must_use]
+    pub fn everyone(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.everyone = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip`.
+    #[must_use]
+    pub fn ip(mut self, value: AccessReusablePolicyExcludeIp) -> Self {
+        self.ip = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_list`.
+    #[must_use]
+    pub fn ip_list(mut self, value: AccessReusablePolicyExcludeEmailList) -> Self {
+        self.ip_list = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `certificate`.
+    #[must_use]
+    pub fn certificate(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.certificate = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `group`.
+    #[must_use]
+    pub fn group(mut self, value: AccessReusablePolicyExcludeEmailList) -> Self {
+        self.group = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `azure_ad`.
+    #[must_use]
+    pub fn azure_ad(mut self, value: AccessReusablePolicyExcludeAzureAd) -> Self {
+        self.azure_ad = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `github_organization`.
+    #[must_use]
+    pub fn github_organization(
+        mut self,
+        value: AccessReusablePolicyExcludeGithubOrganization,
+    ) -> Self {
+        self.github_organization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `gsuite`.
+    #[must_use]
+    pub fn gsuite(mut self, value: AccessReusablePolicyExcludeGsuite) -> Self {
+        self.gsuite = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `okta`.
+    #[must_use]
+    pub fn okta(mut self, value: AccessReusablePolicyExcludeGsuite) -> Self {
+        self.okta = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `saml`.
+    #[must_use]
+    pub fn saml(mut self, value: AccessReusablePolicyExcludeSaml) -> Self {
+        self.saml = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `service_token`.
+    #[must_use]
+    pub fn service_token(
+        mut self,
+        value: AccessReusablePolicyExcludeServiceToken,
+    ) -> Self {
+        self.service_token = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `any_valid_service_token`.
+    #[must_use]
+    pub fn any_valid_service_token(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.any_valid_service_token = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `external_evaluation`.
+    #[must_use]
+    pub fn external_evaluation(
+        mut self,
+        value: AccessReusablePolicyExcludeExternalEvaluation,
+    ) -> Self {
+        self.external_evaluation = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `geo`.
+    #[must_use]
+    pub fn geo(mut self, value: AccessReusablePolicyExcludeGeo) -> Self {
+        self.geo = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auth_method`.
+    #[must_use]
+    pub fn auth_method(mut self, value: AccessReusablePolicyExcludeAuthMethod) -> Self {
+        self.auth_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_posture`.
+    #[must_use]
+    pub fn device_posture(
+        mut self,
+        value: AccessReusablePolicyExcludeDevicePosture,
+    ) -> Self {
+        self.device_posture = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccessReusablePoliciesApi::create_access_reusable_policy`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessReusablePolicyExcludeEmail {
@@ -642,6 +782,28 @@ impl AccessReusablePolicyApprovalGroup {
         }
     }
 }
+impl AccessReusablePolicyApprovalGroup {
+    /// Sets `email_addresses`.
+    #[must_use]
+    pub fn email_addresses(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.email_addresses = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_list_uuid`.
+    #[must_use]
+    pub fn email_list_uuid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email_list_uuid = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`AccessReusablePoliciesApi::list_access_reusable_policies`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAccessReusablePoliciesItem {
@@ -752,5 +914,83 @@ impl AccessReusablePolicyBody {
             session_duration: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AccessReusablePolicyBody {
+    /// Sets `approval_groups`.
+    #[must_use]
+    pub fn approval_groups(
+        mut self,
+        value: ::std::vec::Vec<AccessReusablePolicyApprovalGroup>,
+    ) -> Self {
+        self.approval_groups = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `approval_required`.
+    #[must_use]
+    pub fn approval_required(mut self, value: bool) -> Self {
+        self.approval_required = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `exclude`.
+    #[must_use]
+    pub fn exclude(
+        mut self,
+        value: ::std::vec::Vec<AccessReusablePolicyExclude>,
+    ) -> Self {
+        self.exclude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `include`.
+    #[must_use]
+    pub fn include(
+        mut self,
+        value: ::std::vec::Vec<AccessReusablePolicyExclude>,
+    ) -> Self {
+        self.include = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `isolation_required`.
+    #[must_use]
+    pub fn isolation_required(mut self, value: bool) -> Self {
+        self.isolation_required = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `purpose_justification_prompt`.
+    #[must_use]
+    pub fn purpose_justification_prompt(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.purpose_justification_prompt = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `purpose_justification_required`.
+    #[must_use]
+    pub fn purpose_justification_required(mut self, value: bool) -> Self {
+        self.purpose_justification_required = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `require`.
+    #[must_use]
+    pub fn require(
+        mut self,
+        value: ::std::vec::Vec<AccessReusablePolicyExclude>,
+    ) -> Self {
+        self.require = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
     }
 }

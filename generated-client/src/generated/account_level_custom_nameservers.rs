@@ -277,3 +277,11 @@ impl AddAccountCustomNameserverBody {
         }
     }
 }
+impl AddAccountCustomNameserverBody {
+    /// Sets `ns_set`.
+    #[must_use]
+    pub fn ns_set(mut self, value: f64) -> Self {
+        self.ns_set = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -95,3 +95,17 @@ crate::runtime::object!(
     SetAccountCustomNameserverRelatedZoneMetadataBody { enabled : "enabled" => boolean,
     ns_set : "ns_set" => number }
 );
+impl SetAccountCustomNameserverRelatedZoneMetadataBody {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ns_set`.
+    #[must_use]
+    pub fn ns_set(mut self, value: f64) -> Self {
+        self.ns_set = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -110,7 +110,7 @@ impl AccountLoadBalancerMonitorsApi {
         &self,
         account_id: &str,
         monitor_id: &str,
-        body: &MonitorBody,
+        body: &MonitorPatch,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<AccountLoadBalancerMonitor>>,
     > {
@@ -485,5 +485,293 @@ impl MonitorBody {
             r#type: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl MonitorBody {
+    /// Sets `allow_insecure`.
+    #[must_use]
+    pub fn allow_insecure(mut self, value: bool) -> Self {
+        self.allow_insecure = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `consecutive_down`.
+    #[must_use]
+    pub fn consecutive_down(mut self, value: i64) -> Self {
+        self.consecutive_down = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `consecutive_up`.
+    #[must_use]
+    pub fn consecutive_up(mut self, value: i64) -> Self {
+        self.consecutive_up = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `expected_body`.
+    #[must_use]
+    pub fn expected_body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expected_body = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `follow_redirects`.
+    #[must_use]
+    pub fn follow_redirects(mut self, value: bool) -> Self {
+        self.follow_redirects = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `header`.
+    #[must_use]
+    pub fn header(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.header = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `interval`.
+    #[must_use]
+    pub fn interval(mut self, value: i64) -> Self {
+        self.interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `method`.
+    #[must_use]
+    pub fn method(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.method = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `probe_zone`.
+    #[must_use]
+    pub fn probe_zone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.probe_zone = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `retries`.
+    #[must_use]
+    pub fn retries(mut self, value: i64) -> Self {
+        self.retries = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `timeout`.
+    #[must_use]
+    pub fn timeout(mut self, value: i64) -> Self {
+        self.timeout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: MonitorType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// Used by [`AccountLoadBalancerMonitorsApi::patch_monitor`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MonitorPatch {
+    /// Do not validate the certificate when monitor use HTTPS
+    pub allow_insecure: ::std::option::Option<bool>,
+    /// To be marked unhealthy the monitored origin must fail this healthcheck N consecutive times
+    pub consecutive_down: ::std::option::Option<i64>,
+    /// To be marked healthy the monitored origin must pass this healthcheck N consecutive times
+    pub consecutive_up: ::std::option::Option<i64>,
+    /// Object description
+    pub description: ::std::option::Option<::std::string::String>,
+    /// A case-insensitive sub-string to look for in the response body
+    pub expected_body: ::std::option::Option<::std::string::String>,
+    /// The expected HTTP response code or code range of the health check
+    pub expected_codes: ::std::option::Option<::std::string::String>,
+    /// Follow redirects if returned by the origin
+    pub follow_redirects: ::std::option::Option<bool>,
+    pub header: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// The interval between each health check
+    pub interval: ::std::option::Option<i64>,
+    /// The method to use for the health check
+    pub method: ::std::option::Option<::std::string::String>,
+    /// The endpoint path you want to conduct a health check against
+    pub path: ::std::option::Option<::std::string::String>,
+    /// The port number to connect to for the health check
+    pub port: ::std::option::Option<i64>,
+    /// Assign this monitor to emulate the specified zone while probing
+    pub probe_zone: ::std::option::Option<::std::string::String>,
+    /// The number of retries to attempt in case of a timeout before marking the origin as unhealthy
+    pub retries: ::std::option::Option<i64>,
+    /// The timeout (in seconds) before marking the health check as failed
+    pub timeout: ::std::option::Option<i64>,
+    /// The protocol to use for the health check
+    pub r#type: ::std::option::Option<MonitorType>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MonitorPatch { allow_insecure : "allow_insecure" => boolean, consecutive_down :
+    "consecutive_down" => integer, consecutive_up : "consecutive_up" => integer,
+    description : "description" => string, expected_body : "expected_body" => string,
+    expected_codes : "expected_codes" => string, follow_redirects : "follow_redirects" =>
+    boolean, header : "header" => map, interval : "interval" => integer, method :
+    "method" => string, path : "path" => string, port : "port" => integer, probe_zone :
+    "probe_zone" => string, retries : "retries" => integer, timeout : "timeout" =>
+    integer, r#type : "type" => choice }
+);
+impl MonitorPatch {
+    /// Sets `allow_insecure`.
+    #[must_use]
+    pub fn allow_insecure(mut self, value: bool) -> Self {
+        self.allow_insecure = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `consecutive_down`.
+    #[must_use]
+    pub fn consecutive_down(mut self, value: i64) -> Self {
+        self.consecutive_down = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `consecutive_up`.
+    #[must_use]
+    pub fn consecutive_up(mut self, value: i64) -> Self {
+        self.consecutive_up = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `expected_body`.
+    #[must_use]
+    pub fn expected_body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expected_body = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `expected_codes`.
+    #[must_use]
+    pub fn expected_codes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expected_codes = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `follow_redirects`.
+    #[must_use]
+    pub fn follow_redirects(mut self, value: bool) -> Self {
+        self.follow_redirects = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `header`.
+    #[must_use]
+    pub fn header(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.header = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `interval`.
+    #[must_use]
+    pub fn interval(mut self, value: i64) -> Self {
+        self.interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `method`.
+    #[must_use]
+    pub fn method(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.method = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `probe_zone`.
+    #[must_use]
+    pub fn probe_zone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.probe_zone = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `retries`.
+    #[must_use]
+    pub fn retries(mut self, value: i64) -> Self {
+        self.retries = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `timeout`.
+    #[must_use]
+    pub fn timeout(mut self, value: i64) -> Self {
+        self.timeout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: MonitorType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
     }
 }

@@ -440,6 +440,32 @@ crate::runtime::object!(
     "default_policy" => choice, session_percent : "session_percent" => number,
     session_policy : "session_policy" => choice }
 );
+impl PoolLoadShedding {
+    /// Sets `default_percent`.
+    #[must_use]
+    pub fn default_percent(mut self, value: f64) -> Self {
+        self.default_percent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `default_policy`.
+    #[must_use]
+    pub fn default_policy(mut self, value: PoolLoadSheddingDefaultPolicy) -> Self {
+        self.default_policy = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_percent`.
+    #[must_use]
+    pub fn session_percent(mut self, value: f64) -> Self {
+        self.session_percent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_policy`.
+    #[must_use]
+    pub fn session_policy(mut self, value: PoolLoadSheddingSessionPolicy) -> Self {
+        self.session_policy = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -547,6 +573,20 @@ pub struct PoolNotificationFilter {
 crate::runtime::object!(
     PoolNotificationFilter { origin : "origin" => object, pool : "pool" => object }
 );
+impl PoolNotificationFilter {
+    /// Sets `origin`.
+    #[must_use]
+    pub fn origin(mut self, value: PoolNotificationFilterOrigin) -> Self {
+        self.origin = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pool`.
+    #[must_use]
+    pub fn pool(mut self, value: PoolNotificationFilterOrigin) -> Self {
+        self.pool = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountLoadBalancerPoolsApi::create_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolNotificationFilterOrigin {
@@ -561,6 +601,20 @@ crate::runtime::object!(
     PoolNotificationFilterOrigin { disable : "disable" => boolean, healthy : "healthy" =>
     boolean }
 );
+impl PoolNotificationFilterOrigin {
+    /// Sets `disable`.
+    #[must_use]
+    pub fn disable(mut self, value: bool) -> Self {
+        self.disable = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `healthy`.
+    #[must_use]
+    pub fn healthy(mut self, value: bool) -> Self {
+        self.healthy = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountLoadBalancerPoolsApi::create_pool`], [`AccountLoadBalancerPoolsApi::patch_pools`], [`AccountLoadBalancerPoolsApi::update_pool`], [`AccountLoadBalancerPoolsApi::patch_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolOriginSteering {
@@ -570,6 +624,14 @@ pub struct PoolOriginSteering {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PoolOriginSteering { policy : "policy" => choice });
+impl PoolOriginSteering {
+    /// Sets `policy`.
+    #[must_use]
+    pub fn policy(mut self, value: PoolOriginSteeringPolicy) -> Self {
+        self.policy = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -663,6 +725,14 @@ pub struct PoolOriginHeader {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PoolOriginHeader { host : "Host" => strings });
+impl PoolOriginHeader {
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.host = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountLoadBalancerPoolsApi::patch_pools`], [`AccountLoadBalancerPoolsApi::list_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PoolResponse {
@@ -871,6 +941,84 @@ impl CreatePoolBody {
         }
     }
 }
+impl CreatePoolBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `latitude`.
+    #[must_use]
+    pub fn latitude(mut self, value: f64) -> Self {
+        self.latitude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `load_shedding`.
+    #[must_use]
+    pub fn load_shedding(mut self, value: PoolLoadShedding) -> Self {
+        self.load_shedding = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `longitude`.
+    #[must_use]
+    pub fn longitude(mut self, value: f64) -> Self {
+        self.longitude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `minimum_origins`.
+    #[must_use]
+    pub fn minimum_origins(mut self, value: i64) -> Self {
+        self.minimum_origins = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `monitor`.
+    #[must_use]
+    pub fn monitor(mut self, value: ::serde_json::Value) -> Self {
+        self.monitor = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `notification_email`.
+    #[must_use]
+    pub fn notification_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notification_email = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `notification_filter`.
+    #[must_use]
+    pub fn notification_filter(mut self, value: PoolNotificationFilter) -> Self {
+        self.notification_filter = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_steering`.
+    #[must_use]
+    pub fn origin_steering(mut self, value: PoolOriginSteering) -> Self {
+        self.origin_steering = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origins`.
+    #[must_use]
+    pub fn origins(mut self, value: ::std::vec::Vec<CreatePoolBodyOrigin>) -> Self {
+        self.origins = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountLoadBalancerPoolsApi::create_pool`], [`AccountLoadBalancerPoolsApi::update_pool`], [`AccountLoadBalancerPoolsApi::patch_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePoolBodyOrigin {
@@ -893,6 +1041,55 @@ crate::runtime::object!(
     header : "header" => object, name : "name" => string, virtual_network_id :
     "virtual_network_id" => string, weight : "weight" => number }
 );
+impl CreatePoolBodyOrigin {
+    /// Sets `address`.
+    #[must_use]
+    pub fn address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `header`.
+    #[must_use]
+    pub fn header(mut self, value: PoolOriginHeader) -> Self {
+        self.header = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `virtual_network_id`.
+    #[must_use]
+    pub fn virtual_network_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.virtual_network_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `weight`.
+    #[must_use]
+    pub fn weight(mut self, value: f64) -> Self {
+        self.weight = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountLoadBalancerPoolsApi::patch_pools`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchPoolsBody {
@@ -904,6 +1101,14 @@ pub struct PatchPoolsBody {
 crate::runtime::object!(
     PatchPoolsBody { notification_email : "notification_email" => choice }
 );
+impl PatchPoolsBody {
+    /// Sets `notification_email`.
+    #[must_use]
+    pub fn notification_email(mut self, value: PatchPoolsBodyNotificationEmail) -> Self {
+        self.notification_email = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -958,6 +1163,14 @@ pub struct ListPoolsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListPoolsQuery { monitor : "monitor" => json });
+impl ListPoolsQuery {
+    /// Sets `monitor`.
+    #[must_use]
+    pub fn monitor(mut self, value: ::serde_json::Value) -> Self {
+        self.monitor = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountLoadBalancerPoolsApi::update_pool`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdatePoolBody {
@@ -1015,6 +1228,90 @@ impl UpdatePoolBody {
         }
     }
 }
+impl UpdatePoolBody {
+    /// Sets `check_regions`.
+    #[must_use]
+    pub fn check_regions(mut self, value: ::std::vec::Vec<PoolCheckRegion>) -> Self {
+        self.check_regions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `latitude`.
+    #[must_use]
+    pub fn latitude(mut self, value: f64) -> Self {
+        self.latitude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `load_shedding`.
+    #[must_use]
+    pub fn load_shedding(mut self, value: PoolLoadShedding) -> Self {
+        self.load_shedding = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `longitude`.
+    #[must_use]
+    pub fn longitude(mut self, value: f64) -> Self {
+        self.longitude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `minimum_origins`.
+    #[must_use]
+    pub fn minimum_origins(mut self, value: i64) -> Self {
+        self.minimum_origins = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `monitor`.
+    #[must_use]
+    pub fn monitor(mut self, value: ::serde_json::Value) -> Self {
+        self.monitor = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `notification_email`.
+    #[must_use]
+    pub fn notification_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notification_email = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `notification_filter`.
+    #[must_use]
+    pub fn notification_filter(mut self, value: PoolNotificationFilter) -> Self {
+        self.notification_filter = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_steering`.
+    #[must_use]
+    pub fn origin_steering(mut self, value: PoolOriginSteering) -> Self {
+        self.origin_steering = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origins`.
+    #[must_use]
+    pub fn origins(mut self, value: ::std::vec::Vec<CreatePoolBodyOrigin>) -> Self {
+        self.origins = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountLoadBalancerPoolsApi::patch_pool`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchPoolBody {
@@ -1051,6 +1348,99 @@ crate::runtime::object!(
     notification_filter : "notification_filter" => object, origin_steering :
     "origin_steering" => object, origins : "origins" => objects }
 );
+impl PatchPoolBody {
+    /// Sets `check_regions`.
+    #[must_use]
+    pub fn check_regions(mut self, value: ::std::vec::Vec<PoolCheckRegion>) -> Self {
+        self.check_regions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `latitude`.
+    #[must_use]
+    pub fn latitude(mut self, value: f64) -> Self {
+        self.latitude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `load_shedding`.
+    #[must_use]
+    pub fn load_shedding(mut self, value: PoolLoadShedding) -> Self {
+        self.load_shedding = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `longitude`.
+    #[must_use]
+    pub fn longitude(mut self, value: f64) -> Self {
+        self.longitude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `minimum_origins`.
+    #[must_use]
+    pub fn minimum_origins(mut self, value: i64) -> Self {
+        self.minimum_origins = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `monitor`.
+    #[must_use]
+    pub fn monitor(mut self, value: ::serde_json::Value) -> Self {
+        self.monitor = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `notification_email`.
+    #[must_use]
+    pub fn notification_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notification_email = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `notification_filter`.
+    #[must_use]
+    pub fn notification_filter(mut self, value: PoolNotificationFilter) -> Self {
+        self.notification_filter = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_steering`.
+    #[must_use]
+    pub fn origin_steering(mut self, value: PoolOriginSteering) -> Self {
+        self.origin_steering = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origins`.
+    #[must_use]
+    pub fn origins(mut self, value: ::std::vec::Vec<CreatePoolBodyOrigin>) -> Self {
+        self.origins = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountLoadBalancerPoolsApi::preview_pool`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreviewPoolBody {
@@ -1124,6 +1514,120 @@ impl PreviewPoolBody {
             r#type: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl PreviewPoolBody {
+    /// Sets `allow_insecure`.
+    #[must_use]
+    pub fn allow_insecure(mut self, value: bool) -> Self {
+        self.allow_insecure = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `consecutive_down`.
+    #[must_use]
+    pub fn consecutive_down(mut self, value: i64) -> Self {
+        self.consecutive_down = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `consecutive_up`.
+    #[must_use]
+    pub fn consecutive_up(mut self, value: i64) -> Self {
+        self.consecutive_up = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `expected_body`.
+    #[must_use]
+    pub fn expected_body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expected_body = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `follow_redirects`.
+    #[must_use]
+    pub fn follow_redirects(mut self, value: bool) -> Self {
+        self.follow_redirects = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `header`.
+    #[must_use]
+    pub fn header(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.header = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `interval`.
+    #[must_use]
+    pub fn interval(mut self, value: i64) -> Self {
+        self.interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `method`.
+    #[must_use]
+    pub fn method(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.method = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `probe_zone`.
+    #[must_use]
+    pub fn probe_zone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.probe_zone = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `retries`.
+    #[must_use]
+    pub fn retries(mut self, value: i64) -> Self {
+        self.retries = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `timeout`.
+    #[must_use]
+    pub fn timeout(mut self, value: i64) -> Self {
+        self.timeout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: PreviewPoolBodyType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet

@@ -215,4 +215,36 @@ crate::runtime::object!(
     SearchResourcesQuery { query : "query" => string, references : "references" =>
     string, page : "page" => json, per_page : "per_page" => json }
 );
+impl SearchResourcesQuery {
+    /// Sets `query`.
+    #[must_use]
+    pub fn query(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.query = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `references`.
+    #[must_use]
+    pub fn references(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.references = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: ::serde_json::Value) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: ::serde_json::Value) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for SearchResourcesQuery {}

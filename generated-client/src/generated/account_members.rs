@@ -527,6 +527,14 @@ impl AddMemberBodyAddMemberWithAccountRoles {
         }
     }
 }
+impl AddMemberBodyAddMemberWithAccountRoles {
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: MemberStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`AddMemberBody`].
 ///
 /// Used by [`AccountMembersApi::add_member`].
@@ -556,6 +564,23 @@ impl AddMemberBodyAddMemberWithPolicies {
         }
     }
 }
+impl AddMemberBodyAddMemberWithPolicies {
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(
+        mut self,
+        value: ::std::vec::Vec<AddMemberBodyAddMemberWithPoliciesPolicy>,
+    ) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: MemberStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountMembersApi::add_member`], [`AccountMembersApi::update_member`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddMemberBodyAddMemberWithPoliciesPolicy {
@@ -582,6 +607,26 @@ impl AddMemberBodyAddMemberWithPoliciesPolicy {
         }
     }
 }
+impl AddMemberBodyAddMemberWithPoliciesPolicy {
+    /// Sets `permission_groups`.
+    #[must_use]
+    pub fn permission_groups(
+        mut self,
+        value: ::std::vec::Vec<RemoveMemberResponse>,
+    ) -> Self {
+        self.permission_groups = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `resource_groups`.
+    #[must_use]
+    pub fn resource_groups(
+        mut self,
+        value: ::std::vec::Vec<RemoveMemberResponse>,
+    ) -> Self {
+        self.resource_groups = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountMembersApi::list_members`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListMembersQuery {
@@ -603,6 +648,38 @@ crate::runtime::object!(
     "page" => number, per_page : "per_page" => number, direction : "direction" => choice
     }
 );
+impl ListMembersQuery {
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: ListMembersQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: ListMembersQueryStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListMembersQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -801,6 +878,14 @@ pub struct UpdateMemberBodyUpdateMemberWithAccountRoles {
 crate::runtime::object!(
     UpdateMemberBodyUpdateMemberWithAccountRoles { roles : "roles" => objects }
 );
+impl UpdateMemberBodyUpdateMemberWithAccountRoles {
+    /// Sets `roles`.
+    #[must_use]
+    pub fn roles(mut self, value: ::std::vec::Vec<RemoveMemberResponse>) -> Self {
+        self.roles = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateMemberBody`].
 ///
 /// Used by [`AccountMembersApi::update_member`].
@@ -815,4 +900,15 @@ pub struct UpdateMemberBodyUpdateMemberWithPolicies {
 crate::runtime::object!(
     UpdateMemberBodyUpdateMemberWithPolicies { policies : "policies" => objects }
 );
+impl UpdateMemberBodyUpdateMemberWithPolicies {
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(
+        mut self,
+        value: ::std::vec::Vec<AddMemberBodyAddMemberWithPoliciesPolicy>,
+    ) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListMembersQuery {}

@@ -132,6 +132,53 @@ impl RequestTraceBody {
         }
     }
 }
+impl RequestTraceBody {
+    /// Sets `body`.
+    #[must_use]
+    pub fn body(mut self, value: RequestTraceBodyBody) -> Self {
+        self.body = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `context`.
+    #[must_use]
+    pub fn context(mut self, value: RequestTraceBodyContext) -> Self {
+        self.context = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cookies`.
+    #[must_use]
+    pub fn cookies(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.cookies = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `headers`.
+    #[must_use]
+    pub fn headers(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.protocol = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `skip_response`.
+    #[must_use]
+    pub fn skip_response(mut self, value: bool) -> Self {
+        self.skip_response = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRequestTracerApi::request_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestTraceBodyBody {
@@ -149,6 +196,35 @@ crate::runtime::object!(
     RequestTraceBodyBody { base64 : "base64" => string, json : "json" => map, plain_text
     : "plain_text" => string }
 );
+impl RequestTraceBodyBody {
+    /// Sets `base64`.
+    #[must_use]
+    pub fn base64(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.base64 = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `json`.
+    #[must_use]
+    pub fn json(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.json = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `plain_text`.
+    #[must_use]
+    pub fn plain_text(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.plain_text = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`AccountRequestTracerApi::request_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestTraceBodyContext {
@@ -167,6 +243,32 @@ crate::runtime::object!(
     object, skip_challenge : "skip_challenge" => boolean, threat_score : "threat_score"
     => integer }
 );
+impl RequestTraceBodyContext {
+    /// Sets `bot_score`.
+    #[must_use]
+    pub fn bot_score(mut self, value: i64) -> Self {
+        self.bot_score = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `geoloc`.
+    #[must_use]
+    pub fn geoloc(mut self, value: RequestTraceBodyContextGeoloc) -> Self {
+        self.geoloc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `skip_challenge`.
+    #[must_use]
+    pub fn skip_challenge(mut self, value: bool) -> Self {
+        self.skip_challenge = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `threat_score`.
+    #[must_use]
+    pub fn threat_score(mut self, value: i64) -> Self {
+        self.threat_score = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRequestTracerApi::request_trace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestTraceBodyContextGeoloc {
@@ -191,3 +293,92 @@ crate::runtime::object!(
     subdivision_2_iso_code : "subdivision_2_iso_code" => string, timezone : "timezone" =>
     string }
 );
+impl RequestTraceBodyContextGeoloc {
+    /// Sets `city`.
+    #[must_use]
+    pub fn city(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.city = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.continent = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `is_eu_country`.
+    #[must_use]
+    pub fn is_eu_country(mut self, value: bool) -> Self {
+        self.is_eu_country = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `iso_code`.
+    #[must_use]
+    pub fn iso_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.iso_code = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `latitude`.
+    #[must_use]
+    pub fn latitude(mut self, value: f64) -> Self {
+        self.latitude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `longitude`.
+    #[must_use]
+    pub fn longitude(mut self, value: f64) -> Self {
+        self.longitude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `postal_code`.
+    #[must_use]
+    pub fn postal_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.postal_code = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `region_code`.
+    #[must_use]
+    pub fn region_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region_code = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `subdivision_2_iso_code`.
+    #[must_use]
+    pub fn subdivision_2_iso_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.subdivision_2_iso_code = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `timezone`.
+    #[must_use]
+    pub fn timezone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.timezone = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

@@ -246,6 +246,23 @@ pub struct ResourceGroupBody {
 crate::runtime::object!(
     ResourceGroupBody { meta : "meta" => map, scope : "scope" => object }
 );
+impl ResourceGroupBody {
+    /// Sets `meta`.
+    #[must_use]
+    pub fn meta(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.meta = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scope`.
+    #[must_use]
+    pub fn scope(mut self, value: ResourceGroupBodyScope) -> Self {
+        self.scope = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountResourceGroupsApi::create_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceGroupBodyScope {
@@ -257,6 +274,23 @@ pub struct ResourceGroupBodyScope {
 crate::runtime::object!(
     ResourceGroupBodyScope { key : "key" => json, objects : "objects" => objects }
 );
+impl ResourceGroupBodyScope {
+    /// Sets `key`.
+    #[must_use]
+    pub fn key(mut self, value: ::serde_json::Value) -> Self {
+        self.key = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `objects`.
+    #[must_use]
+    pub fn objects(
+        mut self,
+        value: ::std::vec::Vec<ResourceGroupBodyScopeObject>,
+    ) -> Self {
+        self.objects = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountResourceGroupsApi::create_resource_group`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceGroupBodyScopeObject {
@@ -265,6 +299,14 @@ pub struct ResourceGroupBodyScopeObject {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ResourceGroupBodyScopeObject { key : "key" => json });
+impl ResourceGroupBodyScopeObject {
+    /// Sets `key`.
+    #[must_use]
+    pub fn key(mut self, value: ::serde_json::Value) -> Self {
+        self.key = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountResourceGroupsApi::list_resource_groups`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListResourceGroupsQuery {
@@ -283,4 +325,36 @@ crate::runtime::object!(
     ListResourceGroupsQuery { id : "id" => string, name : "name" => string, page : "page"
     => number, per_page : "per_page" => number }
 );
+impl ListResourceGroupsQuery {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListResourceGroupsQuery {}

@@ -1046,6 +1046,17 @@ pub struct AccountRulesetRuleActionParametersAlgorithm {
 crate::runtime::object!(
     AccountRulesetRuleActionParametersAlgorithm { name : "name" => choice }
 );
+impl AccountRulesetRuleActionParametersAlgorithm {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: AccountRulesetRuleActionParametersAlgorithmName,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1157,6 +1168,50 @@ crate::runtime::object!(
     : "categories" => objects, enabled : "enabled" => boolean, rules : "rules" =>
     objects, sensitivity_level : "sensitivity_level" => choice }
 );
+impl AccountRulesetRuleActionParametersOverrides {
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `categories`.
+    #[must_use]
+    pub fn categories(
+        mut self,
+        value: ::std::vec::Vec<AccountRulesetRuleActionParametersOverridesCategory>,
+    ) -> Self {
+        self.categories = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: ::std::vec::Vec<AccountRulesetRuleActionParametersOverridesRule>,
+    ) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sensitivity_level`.
+    #[must_use]
+    pub fn sensitivity_level(
+        mut self,
+        value: AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    ) -> Self {
+        self.sensitivity_level = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountRulesetRuleActionParametersOverridesCategory {
@@ -1188,6 +1243,32 @@ impl AccountRulesetRuleActionParametersOverridesCategory {
             sensitivity_level: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AccountRulesetRuleActionParametersOverridesCategory {
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sensitivity_level`.
+    #[must_use]
+    pub fn sensitivity_level(
+        mut self,
+        value: AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    ) -> Self {
+        self.sensitivity_level = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -1294,6 +1375,38 @@ impl AccountRulesetRuleActionParametersOverridesRule {
         }
     }
 }
+impl AccountRulesetRuleActionParametersOverridesRule {
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `score_threshold`.
+    #[must_use]
+    pub fn score_threshold(mut self, value: i64) -> Self {
+        self.score_threshold = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sensitivity_level`.
+    #[must_use]
+    pub fn sensitivity_level(
+        mut self,
+        value: AccountRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    ) -> Self {
+        self.sensitivity_level = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountRulesetRuleActionParametersFromList {
@@ -1308,6 +1421,26 @@ crate::runtime::object!(
     AccountRulesetRuleActionParametersFromList { key : "key" => string, name : "name" =>
     string }
 );
+impl AccountRulesetRuleActionParametersFromList {
+    /// Sets `key`.
+    #[must_use]
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountRulesetRuleActionParametersFromValue {
@@ -1326,6 +1459,29 @@ crate::runtime::object!(
     "preserve_query_string" => boolean, status_code : "status_code" => number, target_url
     : "target_url" => object }
 );
+impl AccountRulesetRuleActionParametersFromValue {
+    /// Sets `preserve_query_string`.
+    #[must_use]
+    pub fn preserve_query_string(mut self, value: bool) -> Self {
+        self.preserve_query_string = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status_code`.
+    #[must_use]
+    pub fn status_code(mut self, value: f64) -> Self {
+        self.status_code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `target_url`.
+    #[must_use]
+    pub fn target_url(
+        mut self,
+        value: AccountRulesetRuleActionParametersFromValueTargetUrl,
+    ) -> Self {
+        self.target_url = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountRulesetRuleActionParametersFromValueTargetUrl {
@@ -1340,6 +1496,26 @@ crate::runtime::object!(
     AccountRulesetRuleActionParametersFromValueTargetUrl { value : "value" => string,
     expression : "expression" => string }
 );
+impl AccountRulesetRuleActionParametersFromValueTargetUrl {
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountRulesetRuleActionParametersUri {
@@ -1356,6 +1532,26 @@ crate::runtime::object!(
     AccountRulesetRuleActionParametersUri { path : "path" => object, query : "query" =>
     object }
 );
+impl AccountRulesetRuleActionParametersUri {
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(
+        mut self,
+        value: AccountRulesetRuleActionParametersFromValueTargetUrl,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `query`.
+    #[must_use]
+    pub fn query(
+        mut self,
+        value: AccountRulesetRuleActionParametersFromValueTargetUrl,
+    ) -> Self {
+        self.query = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountRulesetRuleActionParametersOrigin {
@@ -1370,6 +1566,23 @@ crate::runtime::object!(
     AccountRulesetRuleActionParametersOrigin { host : "host" => string, port : "port" =>
     number }
 );
+impl AccountRulesetRuleActionParametersOrigin {
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: f64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountRulesetRuleActionParametersSni {
@@ -1466,6 +1679,26 @@ crate::runtime::object!(
     AccountRulesetRuleActionParametersAutominify { css : "css" => boolean, html : "html"
     => boolean, js : "js" => boolean }
 );
+impl AccountRulesetRuleActionParametersAutominify {
+    /// Sets `css`.
+    #[must_use]
+    pub fn css(mut self, value: bool) -> Self {
+        self.css = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `html`.
+    #[must_use]
+    pub fn html(mut self, value: bool) -> Self {
+        self.html = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `js`.
+    #[must_use]
+    pub fn js(mut self, value: bool) -> Self {
+        self.js = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1795,6 +2028,35 @@ crate::runtime::object!(
     boolean, custom_key : "custom_key" => object, ignore_query_strings_order :
     "ignore_query_strings_order" => boolean }
 );
+impl AccountRulesetRuleActionParametersCacheKey {
+    /// Sets `cache_by_device_type`.
+    #[must_use]
+    pub fn cache_by_device_type(mut self, value: bool) -> Self {
+        self.cache_by_device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache_deception_armor`.
+    #[must_use]
+    pub fn cache_deception_armor(mut self, value: bool) -> Self {
+        self.cache_deception_armor = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_key`.
+    #[must_use]
+    pub fn custom_key(
+        mut self,
+        value: AccountRulesetRuleActionParametersCacheKeyCustomKey,
+    ) -> Self {
+        self.custom_key = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ignore_query_strings_order`.
+    #[must_use]
+    pub fn ignore_query_strings_order(mut self, value: bool) -> Self {
+        self.ignore_query_strings_order = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountRulesetRuleActionParametersCacheKeyCustomKey {
@@ -1821,6 +2083,53 @@ crate::runtime::object!(
     header : "header" => object, host : "host" => object, query_string : "query_string"
     => object, user : "user" => object }
 );
+impl AccountRulesetRuleActionParametersCacheKeyCustomKey {
+    /// Sets `cookie`.
+    #[must_use]
+    pub fn cookie(
+        mut self,
+        value: AccountRulesetRuleActionParametersCacheKeyCustomKeyCookie,
+    ) -> Self {
+        self.cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `header`.
+    #[must_use]
+    pub fn header(
+        mut self,
+        value: AccountRulesetRuleActionParametersCacheKeyCustomKeyHeader,
+    ) -> Self {
+        self.header = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(
+        mut self,
+        value: AccountRulesetRuleActionParametersCacheKeyCustomKeyHost,
+    ) -> Self {
+        self.host = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `query_string`.
+    #[must_use]
+    pub fn query_string(
+        mut self,
+        value: AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryString,
+    ) -> Self {
+        self.query_string = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `user`.
+    #[must_use]
+    pub fn user(
+        mut self,
+        value: AccountRulesetRuleActionParametersCacheKeyCustomKeyUser,
+    ) -> Self {
+        self.user = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyCookie {
@@ -1835,6 +2144,23 @@ crate::runtime::object!(
     AccountRulesetRuleActionParametersCacheKeyCustomKeyCookie { check_presence :
     "check_presence" => strings, include : "include" => strings }
 );
+impl AccountRulesetRuleActionParametersCacheKeyCustomKeyCookie {
+    /// Sets `check_presence`.
+    #[must_use]
+    pub fn check_presence(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.check_presence = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `include`.
+    #[must_use]
+    pub fn include(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.include = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyHeader {
@@ -1855,6 +2181,38 @@ crate::runtime::object!(
     "check_presence" => strings, contains : "contains" => map, exclude_origin :
     "exclude_origin" => boolean, include : "include" => strings }
 );
+impl AccountRulesetRuleActionParametersCacheKeyCustomKeyHeader {
+    /// Sets `check_presence`.
+    #[must_use]
+    pub fn check_presence(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.check_presence = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `contains`.
+    #[must_use]
+    pub fn contains(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.contains = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `exclude_origin`.
+    #[must_use]
+    pub fn exclude_origin(mut self, value: bool) -> Self {
+        self.exclude_origin = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `include`.
+    #[must_use]
+    pub fn include(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.include = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyHost {
@@ -1867,6 +2225,14 @@ crate::runtime::object!(
     AccountRulesetRuleActionParametersCacheKeyCustomKeyHost { resolved : "resolved" =>
     boolean }
 );
+impl AccountRulesetRuleActionParametersCacheKeyCustomKeyHost {
+    /// Sets `resolved`.
+    #[must_use]
+    pub fn resolved(mut self, value: bool) -> Self {
+        self.resolved = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryString {
@@ -1883,6 +2249,26 @@ crate::runtime::object!(
     AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryString { exclude : "exclude"
     => object, include : "include" => object }
 );
+impl AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryString {
+    /// Sets `exclude`.
+    #[must_use]
+    pub fn exclude(
+        mut self,
+        value: AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude,
+    ) -> Self {
+        self.exclude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `include`.
+    #[must_use]
+    pub fn include(
+        mut self,
+        value: AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude,
+    ) -> Self {
+        self.include = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude {
@@ -1897,6 +2283,20 @@ crate::runtime::object!(
     AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude { all : "all"
     => boolean, list : "list" => strings }
 );
+impl AccountRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude {
+    /// Sets `all`.
+    #[must_use]
+    pub fn all(mut self, value: bool) -> Self {
+        self.all = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `list`.
+    #[must_use]
+    pub fn list(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.list = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountRulesetRuleActionParametersCacheKeyCustomKeyUser {
@@ -1913,6 +2313,26 @@ crate::runtime::object!(
     AccountRulesetRuleActionParametersCacheKeyCustomKeyUser { device_type : "device_type"
     => boolean, geo : "geo" => boolean, lang : "lang" => boolean }
 );
+impl AccountRulesetRuleActionParametersCacheKeyCustomKeyUser {
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(mut self, value: bool) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `geo`.
+    #[must_use]
+    pub fn geo(mut self, value: bool) -> Self {
+        self.geo = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lang`.
+    #[must_use]
+    pub fn lang(mut self, value: bool) -> Self {
+        self.lang = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountRulesetRuleActionParametersCacheReserve {
@@ -2084,6 +2504,28 @@ impl CreateAccountRulesetBody {
         }
     }
 }
+impl CreateAccountRulesetBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: ::std::vec::Vec<CreateAccountRulesetBodyRule>,
+    ) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::update_account_entry_point_ruleset`], [`AccountRulesetsApi::update_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAccountRulesetBodyRule {
@@ -2112,6 +2554,73 @@ crate::runtime::object!(
     "enabled" => boolean, expression : "expression" => string, id : "id" => string,
     logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetBodyRule {
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: AccountRulesetRuleAction) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetBodyRuleActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAccountRulesetBodyRuleActionParameters {
@@ -2256,6 +2765,391 @@ crate::runtime::object!(
     => object, cookie_fields : "cookie_fields" => objects, request_fields :
     "request_fields" => objects, response_fields : "response_fields" => objects }
 );
+impl CreateAccountRulesetBodyRuleActionParameters {
+    /// Sets `response`.
+    #[must_use]
+    pub fn response(
+        mut self,
+        value: AccountRulesetRuleActionParametersResponse,
+    ) -> Self {
+        self.response = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `algorithms`.
+    #[must_use]
+    pub fn algorithms(
+        mut self,
+        value: ::std::vec::Vec<AccountRulesetRuleActionParametersAlgorithm>,
+    ) -> Self {
+        self.algorithms = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `matched_data`.
+    #[must_use]
+    pub fn matched_data(
+        mut self,
+        value: AccountRulesetRuleActionParametersMatchedData,
+    ) -> Self {
+        self.matched_data = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `overrides`.
+    #[must_use]
+    pub fn overrides(
+        mut self,
+        value: AccountRulesetRuleActionParametersOverrides,
+    ) -> Self {
+        self.overrides = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `from_list`.
+    #[must_use]
+    pub fn from_list(
+        mut self,
+        value: AccountRulesetRuleActionParametersFromList,
+    ) -> Self {
+        self.from_list = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `from_value`.
+    #[must_use]
+    pub fn from_value(
+        mut self,
+        value: AccountRulesetRuleActionParametersFromValue,
+    ) -> Self {
+        self.from_value = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `headers`.
+    #[must_use]
+    pub fn headers(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `uri`.
+    #[must_use]
+    pub fn uri(mut self, value: AccountRulesetRuleActionParametersUri) -> Self {
+        self.uri = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `host_header`.
+    #[must_use]
+    pub fn host_header(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host_header = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `origin`.
+    #[must_use]
+    pub fn origin(mut self, value: AccountRulesetRuleActionParametersOrigin) -> Self {
+        self.origin = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sni`.
+    #[must_use]
+    pub fn sni(mut self, value: AccountRulesetRuleActionParametersSni) -> Self {
+        self.sni = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `increment`.
+    #[must_use]
+    pub fn increment(mut self, value: i64) -> Self {
+        self.increment = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `content_type`.
+    #[must_use]
+    pub fn content_type(
+        mut self,
+        value: AccountRulesetRuleActionParametersContentType,
+    ) -> Self {
+        self.content_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status_code`.
+    #[must_use]
+    pub fn status_code(mut self, value: f64) -> Self {
+        self.status_code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `automatic_https_rewrites`.
+    #[must_use]
+    pub fn automatic_https_rewrites(mut self, value: bool) -> Self {
+        self.automatic_https_rewrites = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `autominify`.
+    #[must_use]
+    pub fn autominify(
+        mut self,
+        value: AccountRulesetRuleActionParametersAutominify,
+    ) -> Self {
+        self.autominify = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bic`.
+    #[must_use]
+    pub fn bic(mut self, value: bool) -> Self {
+        self.bic = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_apps`.
+    #[must_use]
+    pub fn disable_apps(mut self, value: bool) -> Self {
+        self.disable_apps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_rum`.
+    #[must_use]
+    pub fn disable_rum(mut self, value: bool) -> Self {
+        self.disable_rum = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_zaraz`.
+    #[must_use]
+    pub fn disable_zaraz(mut self, value: bool) -> Self {
+        self.disable_zaraz = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_obfuscation`.
+    #[must_use]
+    pub fn email_obfuscation(mut self, value: bool) -> Self {
+        self.email_obfuscation = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fonts`.
+    #[must_use]
+    pub fn fonts(mut self, value: bool) -> Self {
+        self.fonts = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `hotlink_protection`.
+    #[must_use]
+    pub fn hotlink_protection(mut self, value: bool) -> Self {
+        self.hotlink_protection = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mirage`.
+    #[must_use]
+    pub fn mirage(mut self, value: bool) -> Self {
+        self.mirage = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `opportunistic_encryption`.
+    #[must_use]
+    pub fn opportunistic_encryption(mut self, value: bool) -> Self {
+        self.opportunistic_encryption = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `polish`.
+    #[must_use]
+    pub fn polish(mut self, value: AccountRulesetRuleActionParametersPolish) -> Self {
+        self.polish = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rocket_loader`.
+    #[must_use]
+    pub fn rocket_loader(mut self, value: bool) -> Self {
+        self.rocket_loader = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `security_level`.
+    #[must_use]
+    pub fn security_level(
+        mut self,
+        value: AccountRulesetRuleActionParametersSecurityLevel,
+    ) -> Self {
+        self.security_level = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `server_side_excludes`.
+    #[must_use]
+    pub fn server_side_excludes(mut self, value: bool) -> Self {
+        self.server_side_excludes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ssl`.
+    #[must_use]
+    pub fn ssl(mut self, value: AccountRulesetRuleActionParametersSsl) -> Self {
+        self.ssl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sxg`.
+    #[must_use]
+    pub fn sxg(mut self, value: bool) -> Self {
+        self.sxg = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `phases`.
+    #[must_use]
+    pub fn phases(mut self, value: ::std::vec::Vec<AccountRulesetPhase>) -> Self {
+        self.phases = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `products`.
+    #[must_use]
+    pub fn products(
+        mut self,
+        value: ::std::vec::Vec<AccountRulesetRuleActionParametersProduct>,
+    ) -> Self {
+        self.products = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ruleset`.
+    #[must_use]
+    pub fn ruleset(mut self, value: AccountRulesetRuleActionParametersRuleset) -> Self {
+        self.ruleset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rulesets`.
+    #[must_use]
+    pub fn rulesets(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.rulesets = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `additional_cacheable_ports`.
+    #[must_use]
+    pub fn additional_cacheable_ports(mut self, value: ::std::vec::Vec<i64>) -> Self {
+        self.additional_cacheable_ports = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `browser_ttl`.
+    #[must_use]
+    pub fn browser_ttl(
+        mut self,
+        value: CreateAccountRulesetBodyRuleActionParametersBrowserTtl,
+    ) -> Self {
+        self.browser_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache`.
+    #[must_use]
+    pub fn cache(mut self, value: bool) -> Self {
+        self.cache = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache_key`.
+    #[must_use]
+    pub fn cache_key(
+        mut self,
+        value: AccountRulesetRuleActionParametersCacheKey,
+    ) -> Self {
+        self.cache_key = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache_reserve`.
+    #[must_use]
+    pub fn cache_reserve(
+        mut self,
+        value: CreateAccountRulesetBodyRuleActionParametersCacheReserve,
+    ) -> Self {
+        self.cache_reserve = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `edge_ttl`.
+    #[must_use]
+    pub fn edge_ttl(
+        mut self,
+        value: CreateAccountRulesetBodyRuleActionParametersEdgeTtl,
+    ) -> Self {
+        self.edge_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_cache_control`.
+    #[must_use]
+    pub fn origin_cache_control(mut self, value: bool) -> Self {
+        self.origin_cache_control = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_error_page_passthru`.
+    #[must_use]
+    pub fn origin_error_page_passthru(mut self, value: bool) -> Self {
+        self.origin_error_page_passthru = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `read_timeout`.
+    #[must_use]
+    pub fn read_timeout(mut self, value: i64) -> Self {
+        self.read_timeout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `respect_strong_etags`.
+    #[must_use]
+    pub fn respect_strong_etags(mut self, value: bool) -> Self {
+        self.respect_strong_etags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `serve_stale`.
+    #[must_use]
+    pub fn serve_stale(
+        mut self,
+        value: AccountRulesetRuleActionParametersServeStale,
+    ) -> Self {
+        self.serve_stale = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cookie_fields`.
+    #[must_use]
+    pub fn cookie_fields(
+        mut self,
+        value: ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    ) -> Self {
+        self.cookie_fields = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `request_fields`.
+    #[must_use]
+    pub fn request_fields(
+        mut self,
+        value: ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    ) -> Self {
+        self.request_fields = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `response_fields`.
+    #[must_use]
+    pub fn response_fields(
+        mut self,
+        value: ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    ) -> Self {
+        self.response_fields = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`], [`AccountRulesetsApi::create_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateAccountRulesetBodyRuleActionParametersBrowserTtl {
@@ -2396,6 +3290,19 @@ impl CreateAccountRulesetBodyRuleActionParametersEdgeTtl {
         }
     }
 }
+impl CreateAccountRulesetBodyRuleActionParametersEdgeTtl {
+    /// Sets `status_code_ttl`.
+    #[must_use]
+    pub fn status_code_ttl(
+        mut self,
+        value: ::std::vec::Vec<
+            CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl,
+        >,
+    ) -> Self {
+        self.status_code_ttl = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
@@ -2423,6 +3330,23 @@ impl CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
             value,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
+    /// Sets `status_code_range`.
+    #[must_use]
+    pub fn status_code_range(
+        mut self,
+        value: CreateAccountRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange,
+    ) -> Self {
+        self.status_code_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status_code_value`.
+    #[must_use]
+    pub fn status_code_value(mut self, value: i64) -> Self {
+        self.status_code_value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// Used by [`AccountRulesetsApi::create_account_ruleset`].
@@ -2464,6 +3388,37 @@ crate::runtime::object!(
     UpdateAccountEntryPointRulesetBody { description : "description" => string, name :
     "name" => string, rules : "rules" => objects }
 );
+impl UpdateAccountEntryPointRulesetBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: ::std::vec::Vec<CreateAccountRulesetBodyRule>,
+    ) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::update_account_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAccountRulesetBody {
@@ -2484,6 +3439,49 @@ crate::runtime::object!(
     string, kind : "kind" => choice, phase : "phase" => choice, rules : "rules" =>
     objects }
 );
+impl UpdateAccountRulesetBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `kind`.
+    #[must_use]
+    pub fn kind(mut self, value: AccountRulesetKind) -> Self {
+        self.kind = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `phase`.
+    #[must_use]
+    pub fn phase(mut self, value: AccountRulesetPhase) -> Self {
+        self.phase = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: ::std::vec::Vec<CreateAccountRulesetBodyRule>,
+    ) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -2662,6 +3660,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRuleAction) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRuleActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`], [`AccountRulesetsApi::update_account_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAccountRulesetRuleBodyRulePosition {
@@ -2678,6 +3749,32 @@ crate::runtime::object!(
     CreateAccountRulesetRuleBodyRulePosition { before : "before" => string, after :
     "after" => string, index : "index" => number }
 );
+impl CreateAccountRulesetRuleBodyRulePosition {
+    /// Sets `before`.
+    #[must_use]
+    pub fn before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.before = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `after`.
+    #[must_use]
+    pub fn after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `index`.
+    #[must_use]
+    pub fn index(mut self, value: f64) -> Self {
+        self.index = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2736,6 +3833,17 @@ pub struct CreateAccountRulesetRuleBodyRuleActionParameters {
 crate::runtime::object!(
     CreateAccountRulesetRuleBodyRuleActionParameters { response : "response" => object }
 );
+impl CreateAccountRulesetRuleBodyRuleActionParameters {
+    /// Sets `response`.
+    #[must_use]
+    pub fn response(
+        mut self,
+        value: AccountRulesetRuleActionParametersResponse,
+    ) -> Self {
+        self.response = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
@@ -2767,6 +3875,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule2 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule2Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2846,6 +4027,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule3 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule3Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule3ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2907,6 +4161,17 @@ crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule3ActionParameters { algorithms : "algorithms" =>
     objects }
 );
+impl CreateAccountRulesetRuleBodyRule3ActionParameters {
+    /// Sets `algorithms`.
+    #[must_use]
+    pub fn algorithms(
+        mut self,
+        value: ::std::vec::Vec<AccountRulesetRuleActionParametersAlgorithm>,
+    ) -> Self {
+        self.algorithms = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
@@ -2938,6 +4203,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule4 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule4Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule4ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3013,6 +4351,26 @@ impl CreateAccountRulesetRuleBodyRule4ActionParameters {
         }
     }
 }
+impl CreateAccountRulesetRuleBodyRule4ActionParameters {
+    /// Sets `matched_data`.
+    #[must_use]
+    pub fn matched_data(
+        mut self,
+        value: AccountRulesetRuleActionParametersMatchedData,
+    ) -> Self {
+        self.matched_data = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `overrides`.
+    #[must_use]
+    pub fn overrides(
+        mut self,
+        value: AccountRulesetRuleActionParametersOverrides,
+    ) -> Self {
+        self.overrides = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
@@ -3044,6 +4402,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule5 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule5Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3123,6 +4554,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule6 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule6Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3202,6 +4706,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule7 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule7Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3281,6 +4858,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule8 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule8Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule8ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3341,6 +4991,26 @@ crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule8ActionParameters { from_list : "from_list" =>
     object, from_value : "from_value" => object }
 );
+impl CreateAccountRulesetRuleBodyRule8ActionParameters {
+    /// Sets `from_list`.
+    #[must_use]
+    pub fn from_list(
+        mut self,
+        value: AccountRulesetRuleActionParametersFromList,
+    ) -> Self {
+        self.from_list = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `from_value`.
+    #[must_use]
+    pub fn from_value(
+        mut self,
+        value: AccountRulesetRuleActionParametersFromValue,
+    ) -> Self {
+        self.from_value = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
@@ -3372,6 +5042,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule9 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule9Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule9ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3434,6 +5177,23 @@ crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule9ActionParameters { headers : "headers" => map, uri :
     "uri" => object }
 );
+impl CreateAccountRulesetRuleBodyRule9ActionParameters {
+    /// Sets `headers`.
+    #[must_use]
+    pub fn headers(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `uri`.
+    #[must_use]
+    pub fn uri(mut self, value: AccountRulesetRuleActionParametersUri) -> Self {
+        self.uri = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
@@ -3465,6 +5225,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule10 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule10Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule10ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3527,6 +5360,31 @@ crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule10ActionParameters { host_header : "host_header" =>
     string, origin : "origin" => object, sni : "sni" => object }
 );
+impl CreateAccountRulesetRuleBodyRule10ActionParameters {
+    /// Sets `host_header`.
+    #[must_use]
+    pub fn host_header(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host_header = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `origin`.
+    #[must_use]
+    pub fn origin(mut self, value: AccountRulesetRuleActionParametersOrigin) -> Self {
+        self.origin = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sni`.
+    #[must_use]
+    pub fn sni(mut self, value: AccountRulesetRuleActionParametersSni) -> Self {
+        self.sni = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
@@ -3558,6 +5416,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule11 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule11Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule11ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3618,6 +5549,14 @@ crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule11ActionParameters { increment : "increment" =>
     integer }
 );
+impl CreateAccountRulesetRuleBodyRule11ActionParameters {
+    /// Sets `increment`.
+    #[must_use]
+    pub fn increment(mut self, value: i64) -> Self {
+        self.increment = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
@@ -3649,6 +5588,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule12 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule12Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule12ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3715,6 +5727,32 @@ crate::runtime::object!(
     CreateAccountRulesetRuleBodyRule12ActionParameters { content : "content" => string,
     content_type : "content_type" => choice, status_code : "status_code" => number }
 );
+impl CreateAccountRulesetRuleBodyRule12ActionParameters {
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `content_type`.
+    #[must_use]
+    pub fn content_type(
+        mut self,
+        value: AccountRulesetRuleActionParametersContentType,
+    ) -> Self {
+        self.content_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status_code`.
+    #[must_use]
+    pub fn status_code(mut self, value: f64) -> Self {
+        self.status_code = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
@@ -3746,6 +5784,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule13 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule13Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule13ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3847,6 +5958,116 @@ crate::runtime::object!(
     "security_level" => choice, server_side_excludes : "server_side_excludes" => boolean,
     ssl : "ssl" => choice, sxg : "sxg" => boolean }
 );
+impl CreateAccountRulesetRuleBodyRule13ActionParameters {
+    /// Sets `automatic_https_rewrites`.
+    #[must_use]
+    pub fn automatic_https_rewrites(mut self, value: bool) -> Self {
+        self.automatic_https_rewrites = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `autominify`.
+    #[must_use]
+    pub fn autominify(
+        mut self,
+        value: AccountRulesetRuleActionParametersAutominify,
+    ) -> Self {
+        self.autominify = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bic`.
+    #[must_use]
+    pub fn bic(mut self, value: bool) -> Self {
+        self.bic = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_apps`.
+    #[must_use]
+    pub fn disable_apps(mut self, value: bool) -> Self {
+        self.disable_apps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_rum`.
+    #[must_use]
+    pub fn disable_rum(mut self, value: bool) -> Self {
+        self.disable_rum = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_zaraz`.
+    #[must_use]
+    pub fn disable_zaraz(mut self, value: bool) -> Self {
+        self.disable_zaraz = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_obfuscation`.
+    #[must_use]
+    pub fn email_obfuscation(mut self, value: bool) -> Self {
+        self.email_obfuscation = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fonts`.
+    #[must_use]
+    pub fn fonts(mut self, value: bool) -> Self {
+        self.fonts = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `hotlink_protection`.
+    #[must_use]
+    pub fn hotlink_protection(mut self, value: bool) -> Self {
+        self.hotlink_protection = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mirage`.
+    #[must_use]
+    pub fn mirage(mut self, value: bool) -> Self {
+        self.mirage = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `opportunistic_encryption`.
+    #[must_use]
+    pub fn opportunistic_encryption(mut self, value: bool) -> Self {
+        self.opportunistic_encryption = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `polish`.
+    #[must_use]
+    pub fn polish(mut self, value: AccountRulesetRuleActionParametersPolish) -> Self {
+        self.polish = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rocket_loader`.
+    #[must_use]
+    pub fn rocket_loader(mut self, value: bool) -> Self {
+        self.rocket_loader = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `security_level`.
+    #[must_use]
+    pub fn security_level(
+        mut self,
+        value: AccountRulesetRuleActionParametersSecurityLevel,
+    ) -> Self {
+        self.security_level = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `server_side_excludes`.
+    #[must_use]
+    pub fn server_side_excludes(mut self, value: bool) -> Self {
+        self.server_side_excludes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ssl`.
+    #[must_use]
+    pub fn ssl(mut self, value: AccountRulesetRuleActionParametersSsl) -> Self {
+        self.ssl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sxg`.
+    #[must_use]
+    pub fn sxg(mut self, value: bool) -> Self {
+        self.sxg = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
@@ -3878,6 +6099,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule14 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule14Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule14ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3950,6 +6244,44 @@ crate::runtime::object!(
     products : "products" => choices, rules : "rules" => map, ruleset : "ruleset" =>
     choice, rulesets : "rulesets" => strings }
 );
+impl CreateAccountRulesetRuleBodyRule14ActionParameters {
+    /// Sets `phases`.
+    #[must_use]
+    pub fn phases(mut self, value: ::std::vec::Vec<AccountRulesetPhase>) -> Self {
+        self.phases = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `products`.
+    #[must_use]
+    pub fn products(
+        mut self,
+        value: ::std::vec::Vec<AccountRulesetRuleActionParametersProduct>,
+    ) -> Self {
+        self.products = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ruleset`.
+    #[must_use]
+    pub fn ruleset(mut self, value: AccountRulesetRuleActionParametersRuleset) -> Self {
+        self.ruleset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rulesets`.
+    #[must_use]
+    pub fn rulesets(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.rulesets = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
@@ -3981,6 +6313,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule15 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule15Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule15ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -4068,6 +6473,89 @@ crate::runtime::object!(
     respect_strong_etags : "respect_strong_etags" => boolean, serve_stale : "serve_stale"
     => object }
 );
+impl CreateAccountRulesetRuleBodyRule15ActionParameters {
+    /// Sets `additional_cacheable_ports`.
+    #[must_use]
+    pub fn additional_cacheable_ports(mut self, value: ::std::vec::Vec<i64>) -> Self {
+        self.additional_cacheable_ports = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `browser_ttl`.
+    #[must_use]
+    pub fn browser_ttl(
+        mut self,
+        value: CreateAccountRulesetBodyRuleActionParametersBrowserTtl,
+    ) -> Self {
+        self.browser_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache`.
+    #[must_use]
+    pub fn cache(mut self, value: bool) -> Self {
+        self.cache = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache_key`.
+    #[must_use]
+    pub fn cache_key(
+        mut self,
+        value: AccountRulesetRuleActionParametersCacheKey,
+    ) -> Self {
+        self.cache_key = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache_reserve`.
+    #[must_use]
+    pub fn cache_reserve(
+        mut self,
+        value: CreateAccountRulesetBodyRuleActionParametersCacheReserve,
+    ) -> Self {
+        self.cache_reserve = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `edge_ttl`.
+    #[must_use]
+    pub fn edge_ttl(
+        mut self,
+        value: CreateAccountRulesetBodyRuleActionParametersEdgeTtl,
+    ) -> Self {
+        self.edge_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_cache_control`.
+    #[must_use]
+    pub fn origin_cache_control(mut self, value: bool) -> Self {
+        self.origin_cache_control = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_error_page_passthru`.
+    #[must_use]
+    pub fn origin_error_page_passthru(mut self, value: bool) -> Self {
+        self.origin_error_page_passthru = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `read_timeout`.
+    #[must_use]
+    pub fn read_timeout(mut self, value: i64) -> Self {
+        self.read_timeout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `respect_strong_etags`.
+    #[must_use]
+    pub fn respect_strong_etags(mut self, value: bool) -> Self {
+        self.respect_strong_etags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `serve_stale`.
+    #[must_use]
+    pub fn serve_stale(
+        mut self,
+        value: AccountRulesetRuleActionParametersServeStale,
+    ) -> Self {
+        self.serve_stale = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
@@ -4099,6 +6587,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule16 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule16Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule16ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -4167,6 +6728,35 @@ crate::runtime::object!(
     => objects, request_fields : "request_fields" => objects, response_fields :
     "response_fields" => objects }
 );
+impl CreateAccountRulesetRuleBodyRule16ActionParameters {
+    /// Sets `cookie_fields`.
+    #[must_use]
+    pub fn cookie_fields(
+        mut self,
+        value: ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    ) -> Self {
+        self.cookie_fields = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `request_fields`.
+    #[must_use]
+    pub fn request_fields(
+        mut self,
+        value: ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    ) -> Self {
+        self.request_fields = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `response_fields`.
+    #[must_use]
+    pub fn response_fields(
+        mut self,
+        value: ::std::vec::Vec<AccountRulesetRuleActionParametersCookieField>,
+    ) -> Self {
+        self.response_fields = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::create_account_ruleset_rule`].
@@ -4198,6 +6788,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule17 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule17Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -4277,6 +6940,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateAccountRulesetRuleBodyRule18 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule18Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -4503,6 +7239,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRuleAction) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRuleActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4534,6 +7343,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule2 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule2Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4565,6 +7447,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule3 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule3Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule3ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4596,6 +7551,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule4 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule4Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule4ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4627,6 +7655,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule5 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule5Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4658,6 +7759,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule6 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule6Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4689,6 +7863,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule7 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule7Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4720,6 +7967,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule8 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule8Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule8ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4751,6 +8071,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule9 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule9Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule9ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4782,6 +8175,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule10 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule10Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule10ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4813,6 +8279,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule11 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule11Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule11ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4844,6 +8383,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule12 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule12Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule12ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4875,6 +8487,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule13 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule13Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule13ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4906,6 +8591,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule14 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule14Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule14ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4937,6 +8695,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule15 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule15Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule15ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4968,6 +8799,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule16 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule16Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateAccountRulesetRuleBodyRule16ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -4999,6 +8903,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule17 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule17Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccountRulesetRuleBody`].
 ///
 /// Used by [`AccountRulesetsApi::update_account_ruleset_rule`].
@@ -5030,3 +9007,76 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateAccountRulesetRuleBodyRule18 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateAccountRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateAccountRulesetRuleBodyRule18Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: AccountRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

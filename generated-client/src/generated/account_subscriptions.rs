@@ -167,6 +167,17 @@ pub struct SubscriptionApp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SubscriptionApp { install_id : "install_id" => string });
+impl SubscriptionApp {
+    /// Sets `install_id`.
+    #[must_use]
+    pub fn install_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.install_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::list_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionComponentValue {
@@ -181,6 +192,29 @@ crate::runtime::object!(
     SubscriptionComponentValue { default : "default" => number, name : "name" => string,
     price : "price" => number, value : "value" => number }
 );
+impl SubscriptionComponentValue {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `price`.
+    #[must_use]
+    pub fn price(mut self, value: f64) -> Self {
+        self.price = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: f64) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountSubscriptionsApi::create_subscription`], [`AccountSubscriptionsApi::list_subscriptions`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionRatePlan {
@@ -405,6 +439,44 @@ crate::runtime::object!(
     objects, frequency : "frequency" => choice, rate_plan : "rate_plan" => object, zone :
     "zone" => map }
 );
+impl SubscriptionBody {
+    /// Sets `app`.
+    #[must_use]
+    pub fn app(mut self, value: SubscriptionApp) -> Self {
+        self.app = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `component_values`.
+    #[must_use]
+    pub fn component_values(
+        mut self,
+        value: ::std::vec::Vec<SubscriptionComponentValue>,
+    ) -> Self {
+        self.component_values = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `frequency`.
+    #[must_use]
+    pub fn frequency(mut self, value: ListSubscriptionsItemFrequency) -> Self {
+        self.frequency = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rate_plan`.
+    #[must_use]
+    pub fn rate_plan(mut self, value: SubscriptionBodyRatePlan) -> Self {
+        self.rate_plan = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `zone`.
+    #[must_use]
+    pub fn zone(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.zone = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountSubscriptionsApi::create_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionBodyRatePlan {
@@ -430,3 +502,58 @@ crate::runtime::object!(
     boolean, public_name : "public_name" => string, scope : "scope" => string, sets :
     "sets" => strings }
 );
+impl SubscriptionBodyRatePlan {
+    /// Sets `currency`.
+    #[must_use]
+    pub fn currency(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.currency = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `externally_managed`.
+    #[must_use]
+    pub fn externally_managed(mut self, value: bool) -> Self {
+        self.externally_managed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: ::serde_json::Value) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_contract`.
+    #[must_use]
+    pub fn is_contract(mut self, value: bool) -> Self {
+        self.is_contract = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `public_name`.
+    #[must_use]
+    pub fn public_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.public_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `scope`.
+    #[must_use]
+    pub fn scope(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scope = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sets`.
+    #[must_use]
+    pub fn sets(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.sets = ::std::option::Option::Some(value);
+        self
+    }
+}

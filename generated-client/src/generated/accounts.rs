@@ -384,6 +384,35 @@ crate::runtime::object!(
     ListAccountsQuery { name : "name" => string, page : "page" => number, per_page :
     "per_page" => number, direction : "direction" => choice }
 );
+impl ListAccountsQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListAccountsQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -457,6 +486,14 @@ impl UpdateAccountBody {
         }
     }
 }
+impl UpdateAccountBody {
+    /// Sets `settings`.
+    #[must_use]
+    pub fn settings(mut self, value: UpdateAccountBodySettings) -> Self {
+        self.settings = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AccountsApi::update_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAccountBodySettings {
@@ -479,6 +516,40 @@ crate::runtime::object!(
     "enforce_twofactor" => boolean, use_account_custom_ns_by_default :
     "use_account_custom_ns_by_default" => boolean }
 );
+impl UpdateAccountBodySettings {
+    /// Sets `abuse_contact_email`.
+    #[must_use]
+    pub fn abuse_contact_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.abuse_contact_email = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `default_nameservers`.
+    #[must_use]
+    pub fn default_nameservers(
+        mut self,
+        value: UpdateAccountBodySettingsDefaultNameservers,
+    ) -> Self {
+        self.default_nameservers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enforce_twofactor`.
+    #[must_use]
+    pub fn enforce_twofactor(mut self, value: bool) -> Self {
+        self.enforce_twofactor = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `use_account_custom_ns_by_default`.
+    #[must_use]
+    pub fn use_account_custom_ns_by_default(mut self, value: bool) -> Self {
+        self.use_account_custom_ns_by_default = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

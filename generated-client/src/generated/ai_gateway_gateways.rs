@@ -378,6 +378,26 @@ impl CreateGatewayBody {
         }
     }
 }
+impl CreateGatewayBody {
+    /// Sets `cache_ttl`.
+    #[must_use]
+    pub fn cache_ttl(mut self, value: i64) -> Self {
+        self.cache_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rate_limiting_interval`.
+    #[must_use]
+    pub fn rate_limiting_interval(mut self, value: i64) -> Self {
+        self.rate_limiting_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rate_limiting_limit`.
+    #[must_use]
+    pub fn rate_limiting_limit(mut self, value: i64) -> Self {
+        self.rate_limiting_limit = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`AiGatewayGatewaysApi::list_gateways`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGatewaysQuery {
@@ -394,6 +414,38 @@ crate::runtime::object!(
     ListGatewaysQuery { page : "page" => integer, per_page : "per_page" => integer,
     order_by : "order_by" => string, id : "id" => string }
 );
+impl ListGatewaysQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order_by`.
+    #[must_use]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.order_by = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`AiGatewayGatewaysApi::update_gateway`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateGatewayBody {
@@ -429,6 +481,26 @@ impl UpdateGatewayBody {
             rate_limiting_technique,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateGatewayBody {
+    /// Sets `cache_ttl`.
+    #[must_use]
+    pub fn cache_ttl(mut self, value: i64) -> Self {
+        self.cache_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rate_limiting_interval`.
+    #[must_use]
+    pub fn rate_limiting_interval(mut self, value: i64) -> Self {
+        self.rate_limiting_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rate_limiting_limit`.
+    #[must_use]
+    pub fn rate_limiting_limit(mut self, value: i64) -> Self {
+        self.rate_limiting_limit = ::std::option::Option::Some(value);
+        self
     }
 }
 impl crate::runtime::TypedQuery for ListGatewaysQuery {}

@@ -356,6 +356,71 @@ crate::runtime::object!(
     "direction" => choice, start_date : "start_date" => string, end_date : "end_date" =>
     string, success : "success" => boolean, cached : "cached" => boolean }
 );
+impl ListGatewayLogsQuery {
+    /// Sets `search`.
+    #[must_use]
+    pub fn search(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.search = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order_by`.
+    #[must_use]
+    pub fn order_by(mut self, value: ListGatewayLogsQueryOrderBy) -> Self {
+        self.order_by = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListGatewayLogsQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `start_date`.
+    #[must_use]
+    pub fn start_date(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start_date = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `end_date`.
+    #[must_use]
+    pub fn end_date(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end_date = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `success`.
+    #[must_use]
+    pub fn success(mut self, value: bool) -> Self {
+        self.success = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cached`.
+    #[must_use]
+    pub fn cached(mut self, value: bool) -> Self {
+        self.cached = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -59,6 +59,25 @@ crate::runtime::object!(
     AnalyzeCertificateBody { bundle_method : "bundle_method" => choice, certificate :
     "certificate" => string }
 );
+impl AnalyzeCertificateBody {
+    /// Sets `bundle_method`.
+    #[must_use]
+    pub fn bundle_method(mut self, value: BodyBundleMethod) -> Self {
+        self.bundle_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `certificate`.
+    #[must_use]
+    pub fn certificate(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.certificate = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -483,6 +483,71 @@ crate::runtime::object!(
     "endpoint" => string, direction : "direction" => choice, order : "order" => choice,
     diff : "diff" => boolean, origin : "origin" => choice, state : "state" => choice }
 );
+impl GetDiscoveredOperationsQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.host = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `method`.
+    #[must_use]
+    pub fn method(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `endpoint`.
+    #[must_use]
+    pub fn endpoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.endpoint = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: GetDiscoveredOperationsQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: GetDiscoveredOperationsQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `diff`.
+    #[must_use]
+    pub fn diff(mut self, value: bool) -> Self {
+        self.diff = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin`.
+    #[must_use]
+    pub fn origin(mut self, value: GetDiscoveredOperationsItemOrigin) -> Self {
+        self.origin = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(mut self, value: GetDiscoveredOperationsItemState) -> Self {
+        self.state = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -606,6 +671,14 @@ pub struct PatchDiscoveredOperationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PatchDiscoveredOperationBody { state : "state" => choice });
+impl PatchDiscoveredOperationBody {
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(mut self, value: PatchDiscoveredOperationBodyState) -> Self {
+        self.state = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

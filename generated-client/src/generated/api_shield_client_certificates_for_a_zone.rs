@@ -362,6 +362,25 @@ crate::runtime::object!(
     ReplaceHostnameAssociationsBody { hostnames : "hostnames" => strings,
     mtls_certificate_id : "mtls_certificate_id" => string }
 );
+impl ReplaceHostnameAssociationsBody {
+    /// Sets `hostnames`.
+    #[must_use]
+    pub fn hostnames(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.hostnames = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mtls_certificate_id`.
+    #[must_use]
+    pub fn mtls_certificate_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mtls_certificate_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ApiShieldClientCertificatesForAZoneApi::list_hostname_associations`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHostnameAssociationsQuery {
@@ -374,6 +393,19 @@ crate::runtime::object!(
     ListHostnameAssociationsQuery { mtls_certificate_id : "mtls_certificate_id" => string
     }
 );
+impl ListHostnameAssociationsQuery {
+    /// Sets `mtls_certificate_id`.
+    #[must_use]
+    pub fn mtls_certificate_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mtls_certificate_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ApiShieldClientCertificatesForAZoneApi::create_client_certificate`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateClientCertificateBody {
@@ -422,6 +454,38 @@ crate::runtime::object!(
     per_page : "per_page" => number, limit : "limit" => integer, offset : "offset" =>
     integer }
 );
+impl ListClientCertificatesQuery {
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: ListClientCertificatesQueryStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `offset`.
+    #[must_use]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

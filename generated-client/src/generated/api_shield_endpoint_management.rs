@@ -659,6 +659,59 @@ crate::runtime::object!(
     strings, method : "method" => strings, endpoint : "endpoint" => string, feature :
     "feature" => choices }
 );
+impl GetOperationsQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: GetOperationsQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: GetOperationsQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.host = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `method`.
+    #[must_use]
+    pub fn method(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `endpoint`.
+    #[must_use]
+    pub fn endpoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.endpoint = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `feature`.
+    #[must_use]
+    pub fn feature(mut self, value: ::std::vec::Vec<GetOperationsQueryFeature>) -> Self {
+        self.feature = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -850,6 +903,14 @@ pub struct GetOperationQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetOperationQuery { feature : "feature" => choices });
+impl GetOperationQuery {
+    /// Sets `feature`.
+    #[must_use]
+    pub fn feature(mut self, value: ::std::vec::Vec<GetOperationsQueryFeature>) -> Self {
+        self.feature = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ApiShieldEndpointManagementApi::get_operations_and_features_as_openapi_schemas`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOperationsAndFeaturesAsOpenapiSchemasQuery {
@@ -864,6 +925,20 @@ crate::runtime::object!(
     GetOperationsAndFeaturesAsOpenapiSchemasQuery { host : "host" => strings, feature :
     "feature" => choices }
 );
+impl GetOperationsAndFeaturesAsOpenapiSchemasQuery {
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.host = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `feature`.
+    #[must_use]
+    pub fn feature(mut self, value: ::std::vec::Vec<GetOperationsQueryFeature>) -> Self {
+        self.feature = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetOperationQuery {}
 impl crate::runtime::TypedQuery for GetOperationsAndFeaturesAsOpenapiSchemasQuery {}
 impl crate::runtime::TypedQuery for GetOperationsQuery {}

@@ -920,6 +920,17 @@ crate::runtime::object!(
     UpdateOperationLevelSchemaValidationSettingsBody { mitigation_action :
     "mitigation_action" => choice }
 );
+impl UpdateOperationLevelSchemaValidationSettingsBody {
+    /// Sets `mitigation_action`.
+    #[must_use]
+    pub fn mitigation_action(
+        mut self,
+        value: UpdateOperationLevelSchemaValidationSettingsBodyMitigationAction,
+    ) -> Self {
+        self.mitigation_action = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1014,6 +1025,17 @@ impl UpdateZoneLevelSchemaValidationSettingsBody {
         }
     }
 }
+impl UpdateZoneLevelSchemaValidationSettingsBody {
+    /// Sets `validation_override_mitigation_action`.
+    #[must_use]
+    pub fn validation_override_mitigation_action(
+        mut self,
+        value: UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction,
+    ) -> Self {
+        self.validation_override_mitigation_action = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1094,6 +1116,26 @@ crate::runtime::object!(
     validation_override_mitigation_action : "validation_override_mitigation_action" =>
     choice }
 );
+impl EditZoneLevelSchemaValidationSettingsBody {
+    /// Sets `validation_default_mitigation_action`.
+    #[must_use]
+    pub fn validation_default_mitigation_action(
+        mut self,
+        value: OperationFeaturesSchemaInfoMitigationAction,
+    ) -> Self {
+        self.validation_default_mitigation_action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `validation_override_mitigation_action`.
+    #[must_use]
+    pub fn validation_override_mitigation_action(
+        mut self,
+        value: UpdateZoneLevelSchemaValidationSettingsBodyValidationOverrideMitigationAction,
+    ) -> Self {
+        self.validation_override_mitigation_action = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ApiShieldSchemaValidation20Api::get_schemas`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSchemasQuery {
@@ -1113,6 +1155,32 @@ crate::runtime::object!(
     omit_source : "omit_source" => boolean, validation_enabled : "validation_enabled" =>
     boolean }
 );
+impl GetSchemasQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `omit_source`.
+    #[must_use]
+    pub fn omit_source(mut self, value: bool) -> Self {
+        self.omit_source = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `validation_enabled`.
+    #[must_use]
+    pub fn validation_enabled(mut self, value: bool) -> Self {
+        self.validation_enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ApiShieldSchemaValidation20Api::enable_validation_for_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableValidationForSchemaBody {
@@ -1125,6 +1193,14 @@ crate::runtime::object!(
     EnableValidationForSchemaBody { validation_enabled : "validation_enabled" => boolean
     }
 );
+impl EnableValidationForSchemaBody {
+    /// Sets `validation_enabled`.
+    #[must_use]
+    pub fn validation_enabled(mut self, value: bool) -> Self {
+        self.validation_enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ApiShieldSchemaValidation20Api::get_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSchemaQuery {
@@ -1134,6 +1210,14 @@ pub struct GetSchemaQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetSchemaQuery { omit_source : "omit_source" => boolean });
+impl GetSchemaQuery {
+    /// Sets `omit_source`.
+    #[must_use]
+    pub fn omit_source(mut self, value: bool) -> Self {
+        self.omit_source = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ApiShieldSchemaValidation20Api::get_operations_from_schema`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOperationsFromSchemaQuery {
@@ -1164,6 +1248,59 @@ crate::runtime::object!(
     => integer, per_page : "per_page" => integer, operation_status : "operation_status"
     => choice }
 );
+impl GetOperationsFromSchemaQuery {
+    /// Sets `feature`.
+    #[must_use]
+    pub fn feature(
+        mut self,
+        value: ::std::vec::Vec<GetOperationsFromSchemaQueryFeature>,
+    ) -> Self {
+        self.feature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.host = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `method`.
+    #[must_use]
+    pub fn method(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `endpoint`.
+    #[must_use]
+    pub fn endpoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.endpoint = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `operation_status`.
+    #[must_use]
+    pub fn operation_status(
+        mut self,
+        value: GetOperationsFromSchemaQueryOperationStatus,
+    ) -> Self {
+        self.operation_status = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

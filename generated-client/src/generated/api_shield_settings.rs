@@ -89,6 +89,19 @@ crate::runtime::object!(
     InformationAboutConfigurationProperties { auth_id_characteristics :
     "auth_id_characteristics" => objects }
 );
+impl InformationAboutConfigurationProperties {
+    /// Sets `auth_id_characteristics`.
+    #[must_use]
+    pub fn auth_id_characteristics(
+        mut self,
+        value: ::std::vec::Vec<
+            InformationAboutConfigurationPropertiesAuthIdCharacteristic,
+        >,
+    ) -> Self {
+        self.auth_id_characteristics = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ApiShieldSettingsApi::get_configuration_properties`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct InformationAboutConfigurationPropertiesAuthIdCharacteristic {
@@ -195,6 +208,17 @@ pub struct GetConfigurationPropertiesQuery {
 crate::runtime::object!(
     GetConfigurationPropertiesQuery { properties : "properties" => choices }
 );
+impl GetConfigurationPropertiesQuery {
+    /// Sets `properties`.
+    #[must_use]
+    pub fn properties(
+        mut self,
+        value: ::std::vec::Vec<GetConfigurationPropertiesQueryProperty>,
+    ) -> Self {
+        self.properties = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -66,4 +66,15 @@ pub struct ArgoAnalyticsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ArgoAnalyticsQuery { bins : "bins" => string });
+impl ArgoAnalyticsQuery {
+    /// Sets `bins`.
+    #[must_use]
+    pub fn bins(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.bins = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ArgoAnalyticsQuery {}

@@ -92,23 +92,20 @@ crate::runtime::object!(
     modified_on : "modified_on" => string, value : "value" => string }
 );
 /// Used by [`ArgoSmartRoutingApi::patch_argo_smart_routing_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchArgoSmartRoutingSettingBody {
     /// Enables Argo Smart Routing
-    pub value: PatchArgoSmartRoutingSettingBodyValue,
+    pub value: ::std::option::Option<PatchArgoSmartRoutingSettingBodyValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    PatchArgoSmartRoutingSettingBody { value : "value" must => choice }
-);
+crate::runtime::object!(PatchArgoSmartRoutingSettingBody { value : "value" => choice });
 impl PatchArgoSmartRoutingSettingBody {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: PatchArgoSmartRoutingSettingBodyValue) -> Self {
-        Self {
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: PatchArgoSmartRoutingSettingBodyValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet

@@ -234,6 +234,105 @@ crate::runtime::object!(
     "zone.name" => string, direction : "direction" => choice, per_page : "per_page" =>
     number, page : "page" => number, hide_user_logs : "hide_user_logs" => boolean }
 );
+impl AuditLogsQuery {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `export`.
+    #[must_use]
+    pub fn export(mut self, value: bool) -> Self {
+        self.export = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_type`.
+    #[must_use]
+    pub fn action_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.action_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `actor_ip`.
+    #[must_use]
+    pub fn actor_ip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.actor_ip = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `actor_email`.
+    #[must_use]
+    pub fn actor_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.actor_email = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `since`.
+    #[must_use]
+    pub fn since(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.since = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `before`.
+    #[must_use]
+    pub fn before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.before = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `zone_name`.
+    #[must_use]
+    pub fn zone_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.zone_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: QueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `hide_user_logs`.
+    #[must_use]
+    pub fn hide_user_logs(mut self, value: bool) -> Self {
+        self.hide_user_logs = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -339,6 +339,20 @@ crate::runtime::object!(
     UpdateZoneBotManagementConfigBodyBotFightMode { enable_js : "enable_js" => boolean,
     fight_mode : "fight_mode" => boolean }
 );
+impl UpdateZoneBotManagementConfigBodyBotFightMode {
+    /// Sets `enable_js`.
+    #[must_use]
+    pub fn enable_js(mut self, value: bool) -> Self {
+        self.enable_js = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fight_mode`.
+    #[must_use]
+    pub fn fight_mode(mut self, value: bool) -> Self {
+        self.fight_mode = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateZoneBotManagementConfigBody`].
 ///
 /// Used by [`BotSettingsApi::update_zone_bot_management_config`].
@@ -368,6 +382,44 @@ crate::runtime::object!(
     "sbfm_static_resource_protection" => boolean, sbfm_verified_bots :
     "sbfm_verified_bots" => choice }
 );
+impl UpdateZoneBotManagementConfigBodySbfmProPlan {
+    /// Sets `enable_js`.
+    #[must_use]
+    pub fn enable_js(mut self, value: bool) -> Self {
+        self.enable_js = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `optimize_wordpress`.
+    #[must_use]
+    pub fn optimize_wordpress(mut self, value: bool) -> Self {
+        self.optimize_wordpress = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sbfm_definitely_automated`.
+    #[must_use]
+    pub fn sbfm_definitely_automated(
+        mut self,
+        value: ZoneBotManagementConfigSbfmDefinitelyAutomated,
+    ) -> Self {
+        self.sbfm_definitely_automated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sbfm_static_resource_protection`.
+    #[must_use]
+    pub fn sbfm_static_resource_protection(mut self, value: bool) -> Self {
+        self.sbfm_static_resource_protection = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sbfm_verified_bots`.
+    #[must_use]
+    pub fn sbfm_verified_bots(
+        mut self,
+        value: ZoneBotManagementConfigSbfmVerifiedBots,
+    ) -> Self {
+        self.sbfm_verified_bots = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateZoneBotManagementConfigBody`].
 ///
 /// Used by [`BotSettingsApi::update_zone_bot_management_config`].
@@ -402,6 +454,53 @@ crate::runtime::object!(
     "sbfm_verified_bots" => choice, sbfm_likely_automated : "sbfm_likely_automated" =>
     choice }
 );
+impl UpdateZoneBotManagementConfigBodySbfmBizPlan {
+    /// Sets `enable_js`.
+    #[must_use]
+    pub fn enable_js(mut self, value: bool) -> Self {
+        self.enable_js = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `optimize_wordpress`.
+    #[must_use]
+    pub fn optimize_wordpress(mut self, value: bool) -> Self {
+        self.optimize_wordpress = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sbfm_definitely_automated`.
+    #[must_use]
+    pub fn sbfm_definitely_automated(
+        mut self,
+        value: ZoneBotManagementConfigSbfmDefinitelyAutomated,
+    ) -> Self {
+        self.sbfm_definitely_automated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sbfm_static_resource_protection`.
+    #[must_use]
+    pub fn sbfm_static_resource_protection(mut self, value: bool) -> Self {
+        self.sbfm_static_resource_protection = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sbfm_verified_bots`.
+    #[must_use]
+    pub fn sbfm_verified_bots(
+        mut self,
+        value: ZoneBotManagementConfigSbfmVerifiedBots,
+    ) -> Self {
+        self.sbfm_verified_bots = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sbfm_likely_automated`.
+    #[must_use]
+    pub fn sbfm_likely_automated(
+        mut self,
+        value: ZoneBotManagementConfigSbfmDefinitelyAutomated,
+    ) -> Self {
+        self.sbfm_likely_automated = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateZoneBotManagementConfigBody`].
 ///
 /// Used by [`BotSettingsApi::update_zone_bot_management_config`].
@@ -421,3 +520,23 @@ crate::runtime::object!(
     => boolean, auto_update_model : "auto_update_model" => boolean,
     suppress_session_score : "suppress_session_score" => boolean }
 );
+impl UpdateZoneBotManagementConfigBodyBmEnterpriseSubscription {
+    /// Sets `enable_js`.
+    #[must_use]
+    pub fn enable_js(mut self, value: bool) -> Self {
+        self.enable_js = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_update_model`.
+    #[must_use]
+    pub fn auto_update_model(mut self, value: bool) -> Self {
+        self.auto_update_model = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `suppress_session_score`.
+    #[must_use]
+    pub fn suppress_session_score(mut self, value: bool) -> Self {
+        self.suppress_session_score = ::std::option::Option::Some(value);
+        self
+    }
+}

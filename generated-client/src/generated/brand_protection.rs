@@ -517,6 +517,17 @@ pub struct UrlSubmissionsExcludedUrl {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UrlSubmissionsExcludedUrl { url : "url" => string });
+impl UrlSubmissionsExcludedUrl {
+    /// Sets `url`.
+    #[must_use]
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`BrandProtectionApi::read_submitted_urls_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadSubmittedUrlsByIdQuery {
@@ -529,4 +540,21 @@ pub struct ReadSubmittedUrlsByIdQuery {
 crate::runtime::object!(
     ReadSubmittedUrlsByIdQuery { url_id : "url_id" => integer, url : "url" => string }
 );
+impl ReadSubmittedUrlsByIdQuery {
+    /// Sets `url_id`.
+    #[must_use]
+    pub fn url_id(mut self, value: i64) -> Self {
+        self.url_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `url`.
+    #[must_use]
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ReadSubmittedUrlsByIdQuery {}

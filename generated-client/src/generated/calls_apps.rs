@@ -191,3 +191,14 @@ pub struct AppBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AppBody { name : "name" => string });
+impl AppBody {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

@@ -166,3 +166,14 @@ pub struct TurnKeyBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(TurnKeyBody { name : "name" => string });
+impl TurnKeyBody {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

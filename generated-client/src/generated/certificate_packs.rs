@@ -625,6 +625,14 @@ pub struct ListCertificatePacksQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListCertificatePacksQuery { status : "status" => choice });
+impl ListCertificatePacksQuery {
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: ListCertificatePacksQueryStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -713,6 +721,14 @@ impl OrderAdvancedCertificateManagerCertificatePackBody {
             validity_days,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl OrderAdvancedCertificateManagerCertificatePackBody {
+    /// Sets `cloudflare_branding`.
+    #[must_use]
+    pub fn cloudflare_branding(mut self, value: bool) -> Self {
+        self.cloudflare_branding = ::std::option::Option::Some(value);
+        self
     }
 }
 impl crate::runtime::TypedQuery for ListCertificatePacksQuery {}

@@ -374,6 +374,20 @@ pub struct ListImagesQuery {
 crate::runtime::object!(
     ListImagesQuery { page : "page" => number, per_page : "per_page" => number }
 );
+impl ListImagesQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CloudflareImagesApi::update_image`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateImageBody {
@@ -389,6 +403,23 @@ crate::runtime::object!(
     UpdateImageBody { metadata : "metadata" => map, require_signed_urls :
     "requireSignedURLs" => boolean }
 );
+impl UpdateImageBody {
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `require_signed_urls`.
+    #[must_use]
+    pub fn require_signed_urls(mut self, value: bool) -> Self {
+        self.require_signed_urls = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CloudflareImagesApi::list_images_v2`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListImagesV2Query {
@@ -405,6 +436,31 @@ crate::runtime::object!(
     ListImagesV2Query { continuation_token : "continuation_token" => string, per_page :
     "per_page" => number, sort_order : "sort_order" => choice }
 );
+impl ListImagesV2Query {
+    /// Sets `continuation_token`.
+    #[must_use]
+    pub fn continuation_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.continuation_token = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sort_order`.
+    #[must_use]
+    pub fn sort_order(mut self, value: ListImagesV2QuerySortOrder) -> Self {
+        self.sort_order = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

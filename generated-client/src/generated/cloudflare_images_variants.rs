@@ -180,6 +180,20 @@ impl VariantVariant {
         }
     }
 }
+impl VariantVariant {
+    /// Sets `never_require_signed_urls`.
+    #[must_use]
+    pub fn never_require_signed_urls(mut self, value: bool) -> Self {
+        self.never_require_signed_urls = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `options`.
+    #[must_use]
+    pub fn options(mut self, value: VariantVariantOptions) -> Self {
+        self.options = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CloudflareImagesVariantsApi::create_variant`], [`CloudflareImagesVariantsApi::update_variant`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct VariantVariantOptions {
@@ -360,3 +374,17 @@ crate::runtime::object!(
     UpdateVariantBody { never_require_signed_urls : "neverRequireSignedURLs" => boolean,
     options : "options" => object }
 );
+impl UpdateVariantBody {
+    /// Sets `never_require_signed_urls`.
+    #[must_use]
+    pub fn never_require_signed_urls(mut self, value: bool) -> Self {
+        self.never_require_signed_urls = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `options`.
+    #[must_use]
+    pub fn options(mut self, value: VariantVariantOptions) -> Self {
+        self.options = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -79,4 +79,15 @@ pub struct CloudflareJdCloudIpDetailsQuery {
 crate::runtime::object!(
     CloudflareJdCloudIpDetailsQuery { networks : "networks" => string }
 );
+impl CloudflareJdCloudIpDetailsQuery {
+    /// Sets `networks`.
+    #[must_use]
+    pub fn networks(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.networks = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for CloudflareJdCloudIpDetailsQuery {}

@@ -771,6 +771,25 @@ impl CreateCloudflareTunnelBody {
         }
     }
 }
+impl CreateCloudflareTunnelBody {
+    /// Sets `config_src`.
+    #[must_use]
+    pub fn config_src(mut self, value: CreateCloudflareTunnelBodyConfigSrc) -> Self {
+        self.config_src = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tunnel_secret`.
+    #[must_use]
+    pub fn tunnel_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tunnel_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -857,6 +876,103 @@ crate::runtime::object!(
     string, status : "status" => choice, per_page : "per_page" => number, page : "page"
     => number }
 );
+impl TunnelsQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `is_deleted`.
+    #[must_use]
+    pub fn is_deleted(mut self, value: bool) -> Self {
+        self.is_deleted = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `existed_at`.
+    #[must_use]
+    pub fn existed_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.existed_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `uuid`.
+    #[must_use]
+    pub fn uuid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uuid = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `was_active_at`.
+    #[must_use]
+    pub fn was_active_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.was_active_at = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `was_inactive_at`.
+    #[must_use]
+    pub fn was_inactive_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.was_inactive_at = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `include_prefix`.
+    #[must_use]
+    pub fn include_prefix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.include_prefix = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `exclude_prefix`.
+    #[must_use]
+    pub fn exclude_prefix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.exclude_prefix = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: CloudflareTunnelStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CloudflareTunnelApi::update_cloudflare_tunnel`], [`CloudflareTunnelApi::update_warp_connector_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TunnelBody {
@@ -870,6 +986,28 @@ pub struct TunnelBody {
 crate::runtime::object!(
     TunnelBody { name : "name" => string, tunnel_secret : "tunnel_secret" => string }
 );
+impl TunnelBody {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tunnel_secret`.
+    #[must_use]
+    pub fn tunnel_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tunnel_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`CloudflareTunnelApi::clean_up_cloudflare_tunnel_connections`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CleanUpCloudflareTunnelConnectionsQuery {
@@ -881,6 +1019,17 @@ pub struct CleanUpCloudflareTunnelConnectionsQuery {
 crate::runtime::object!(
     CleanUpCloudflareTunnelConnectionsQuery { client_id : "client_id" => string }
 );
+impl CleanUpCloudflareTunnelConnectionsQuery {
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`CloudflareTunnelApi::get_cloudflare_tunnel_management_token`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetCloudflareTunnelManagementTokenBody {
@@ -987,6 +1136,112 @@ crate::runtime::object!(
     string, tun_types : "tun_types" => string, status : "status" => choice, per_page :
     "per_page" => number, page : "page" => number }
 );
+impl ListTunnelsQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `is_deleted`.
+    #[must_use]
+    pub fn is_deleted(mut self, value: bool) -> Self {
+        self.is_deleted = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `existed_at`.
+    #[must_use]
+    pub fn existed_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.existed_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `uuid`.
+    #[must_use]
+    pub fn uuid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uuid = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `was_active_at`.
+    #[must_use]
+    pub fn was_active_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.was_active_at = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `was_inactive_at`.
+    #[must_use]
+    pub fn was_inactive_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.was_inactive_at = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `include_prefix`.
+    #[must_use]
+    pub fn include_prefix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.include_prefix = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `exclude_prefix`.
+    #[must_use]
+    pub fn exclude_prefix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.exclude_prefix = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `tun_types`.
+    #[must_use]
+    pub fn tun_types(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tun_types = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: CloudflareTunnelStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CloudflareTunnelApi::create_warp_connector_tunnel`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateWarpConnectorTunnelBody {

@@ -203,6 +203,14 @@ pub struct ConfigurationConfigWarpRouting {
 crate::runtime::object!(
     ConfigurationConfigWarpRouting { enabled : "enabled" => boolean }
 );
+impl ConfigurationConfigWarpRouting {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PutConfigurationBody {
@@ -211,6 +219,14 @@ pub struct PutConfigurationBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PutConfigurationBody { config : "config" => object });
+impl PutConfigurationBody {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: PutConfigurationBodyConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PutConfigurationBodyConfig {
@@ -230,6 +246,32 @@ crate::runtime::object!(
     PutConfigurationBodyConfig { ingress : "ingress" => objects, origin_request :
     "originRequest" => object, warp_routing : "warp-routing" => object }
 );
+impl PutConfigurationBodyConfig {
+    /// Sets `ingress`.
+    #[must_use]
+    pub fn ingress(
+        mut self,
+        value: ::std::vec::Vec<PutConfigurationBodyConfigIngress>,
+    ) -> Self {
+        self.ingress = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_request`.
+    #[must_use]
+    pub fn origin_request(
+        mut self,
+        value: PutConfigurationBodyConfigIngressOriginRequest,
+    ) -> Self {
+        self.origin_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `warp_routing`.
+    #[must_use]
+    pub fn warp_routing(mut self, value: ConfigurationConfigWarpRouting) -> Self {
+        self.warp_routing = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PutConfigurationBodyConfigIngress {
@@ -264,6 +306,26 @@ impl PutConfigurationBodyConfigIngress {
             service: ::std::convert::Into::into(service),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl PutConfigurationBodyConfigIngress {
+    /// Sets `origin_request`.
+    #[must_use]
+    pub fn origin_request(
+        mut self,
+        value: PutConfigurationBodyConfigIngressOriginRequest,
+    ) -> Self {
+        self.origin_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
@@ -312,6 +374,111 @@ crate::runtime::object!(
     string, proxy_type : "proxyType" => string, tcp_keep_alive : "tcpKeepAlive" =>
     integer, tls_timeout : "tlsTimeout" => integer }
 );
+impl PutConfigurationBodyConfigIngressOriginRequest {
+    /// Sets `access`.
+    #[must_use]
+    pub fn access(
+        mut self,
+        value: PutConfigurationBodyConfigIngressOriginRequestAccess,
+    ) -> Self {
+        self.access = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ca_pool`.
+    #[must_use]
+    pub fn ca_pool(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ca_pool = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `connect_timeout`.
+    #[must_use]
+    pub fn connect_timeout(mut self, value: i64) -> Self {
+        self.connect_timeout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_chunked_encoding`.
+    #[must_use]
+    pub fn disable_chunked_encoding(mut self, value: bool) -> Self {
+        self.disable_chunked_encoding = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http2_origin`.
+    #[must_use]
+    pub fn http2_origin(mut self, value: bool) -> Self {
+        self.http2_origin = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_host_header`.
+    #[must_use]
+    pub fn http_host_header(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.http_host_header = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `keep_alive_connections`.
+    #[must_use]
+    pub fn keep_alive_connections(mut self, value: i64) -> Self {
+        self.keep_alive_connections = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `keep_alive_timeout`.
+    #[must_use]
+    pub fn keep_alive_timeout(mut self, value: i64) -> Self {
+        self.keep_alive_timeout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `no_happy_eyeballs`.
+    #[must_use]
+    pub fn no_happy_eyeballs(mut self, value: bool) -> Self {
+        self.no_happy_eyeballs = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `no_tls_verify`.
+    #[must_use]
+    pub fn no_tls_verify(mut self, value: bool) -> Self {
+        self.no_tls_verify = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_server_name`.
+    #[must_use]
+    pub fn origin_server_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.origin_server_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `proxy_type`.
+    #[must_use]
+    pub fn proxy_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.proxy_type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tcp_keep_alive`.
+    #[must_use]
+    pub fn tcp_keep_alive(mut self, value: i64) -> Self {
+        self.tcp_keep_alive = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_timeout`.
+    #[must_use]
+    pub fn tls_timeout(mut self, value: i64) -> Self {
+        self.tls_timeout = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CloudflareTunnelConfigurationApi::put_configuration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PutConfigurationBodyConfigIngressOriginRequestAccess {
@@ -341,5 +508,13 @@ impl PutConfigurationBodyConfigIngressOriginRequestAccess {
             team_name: ::std::convert::Into::into(team_name),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl PutConfigurationBodyConfigIngressOriginRequestAccess {
+    /// Sets `required`.
+    #[must_use]
+    pub fn required(mut self, value: bool) -> Self {
+        self.required = ::std::option::Option::Some(value);
+        self
     }
 }

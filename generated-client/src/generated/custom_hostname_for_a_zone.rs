@@ -533,6 +533,41 @@ crate::runtime::object!(
     "early_hints" => choice, http2 : "http2" => choice, min_tls_version :
     "min_tls_version" => choice, tls_1_3 : "tls_1_3" => choice }
 );
+impl CustomHostnameSslSettings {
+    /// Sets `ciphers`.
+    #[must_use]
+    pub fn ciphers(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.ciphers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `early_hints`.
+    #[must_use]
+    pub fn early_hints(mut self, value: CustomHostnameSslSettingsEarlyHints) -> Self {
+        self.early_hints = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http2`.
+    #[must_use]
+    pub fn http2(mut self, value: CustomHostnameSslSettingsEarlyHints) -> Self {
+        self.http2 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `min_tls_version`.
+    #[must_use]
+    pub fn min_tls_version(
+        mut self,
+        value: CustomHostnameSslSettingsMinTlsVersion,
+    ) -> Self {
+        self.min_tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_1_3`.
+    #[must_use]
+    pub fn tls_1_3(mut self, value: CustomHostnameSslSettingsEarlyHints) -> Self {
+        self.tls_1_3 = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -858,6 +893,17 @@ pub struct CustomHostnameCustomMetadata {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CustomHostnameCustomMetadata { key : "key" => string });
+impl CustomHostnameCustomMetadata {
+    /// Sets `key`.
+    #[must_use]
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomHostnameOwnershipVerification {
@@ -1075,6 +1121,20 @@ impl CreateCustomHostnameBody {
         }
     }
 }
+impl CreateCustomHostnameBody {
+    /// Sets `custom_metadata`.
+    #[must_use]
+    pub fn custom_metadata(mut self, value: CustomHostnameCustomMetadata) -> Self {
+        self.custom_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ssl`.
+    #[must_use]
+    pub fn ssl(mut self, value: CreateCustomHostnameBodySsl) -> Self {
+        self.ssl = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CustomHostnameForAZoneApi::create_custom_hostname`], [`CustomHostnameForAZoneApi::edit_custom_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCustomHostnameBodySsl {
@@ -1105,6 +1165,67 @@ crate::runtime::object!(
     "method" => choice, settings : "settings" => object, r#type : "type" => choice,
     wildcard : "wildcard" => boolean }
 );
+impl CreateCustomHostnameBodySsl {
+    /// Sets `bundle_method`.
+    #[must_use]
+    pub fn bundle_method(mut self, value: CustomHostnameSslBundleMethod) -> Self {
+        self.bundle_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `certificate_authority`.
+    #[must_use]
+    pub fn certificate_authority(
+        mut self,
+        value: CustomHostnameSslCertificateAuthority,
+    ) -> Self {
+        self.certificate_authority = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_certificate`.
+    #[must_use]
+    pub fn custom_certificate(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_certificate = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_key`.
+    #[must_use]
+    pub fn custom_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_key = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `method`.
+    #[must_use]
+    pub fn method(mut self, value: CustomHostnameSslMethod) -> Self {
+        self.method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `settings`.
+    #[must_use]
+    pub fn settings(mut self, value: CustomHostnameSslSettings) -> Self {
+        self.settings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: CustomHostnameSslType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `wildcard`.
+    #[must_use]
+    pub fn wildcard(mut self, value: bool) -> Self {
+        self.wildcard = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CustomHostnameForAZoneApi::list_custom_hostnames`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCustomHostnamesQuery {
@@ -1130,6 +1251,56 @@ crate::runtime::object!(
     : "page" => number, per_page : "per_page" => number, order : "order" => choice,
     direction : "direction" => choice, ssl : "ssl" => integer }
 );
+impl ListCustomHostnamesQuery {
+    /// Sets `hostname`.
+    #[must_use]
+    pub fn hostname(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hostname = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: ListCustomHostnamesQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListCustomHostnamesQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ssl`.
+    #[must_use]
+    pub fn ssl(mut self, value: i64) -> Self {
+        self.ssl = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1247,4 +1418,40 @@ crate::runtime::object!(
     custom_origin_server : "custom_origin_server" => string, custom_origin_sni :
     "custom_origin_sni" => string, ssl : "ssl" => object }
 );
+impl EditCustomHostnameBody {
+    /// Sets `custom_metadata`.
+    #[must_use]
+    pub fn custom_metadata(mut self, value: CustomHostnameCustomMetadata) -> Self {
+        self.custom_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_origin_server`.
+    #[must_use]
+    pub fn custom_origin_server(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_origin_server = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_origin_sni`.
+    #[must_use]
+    pub fn custom_origin_sni(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_origin_sni = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `ssl`.
+    #[must_use]
+    pub fn ssl(mut self, value: CreateCustomHostnameBodySsl) -> Self {
+        self.ssl = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListCustomHostnamesQuery {}

@@ -449,6 +449,28 @@ crate::runtime::object!(
     CreateIndicatorFeedBody { description : "description" => string, name : "name" =>
     string }
 );
+impl CreateIndicatorFeedBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`CustomIndicatorFeedsApi::grant_permission_to_indicator_feed`], [`CustomIndicatorFeedsApi::revoke_permission_to_indicator_feed`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PermissionIndicatorFeedBody {
@@ -463,6 +485,25 @@ crate::runtime::object!(
     PermissionIndicatorFeedBody { account_tag : "account_tag" => string, feed_id :
     "feed_id" => integer }
 );
+impl PermissionIndicatorFeedBody {
+    /// Sets `account_tag`.
+    #[must_use]
+    pub fn account_tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_tag = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `feed_id`.
+    #[must_use]
+    pub fn feed_id(mut self, value: i64) -> Self {
+        self.feed_id = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CustomIndicatorFeedsApi::update_indicator_feed_metadata`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateIndicatorFeedMetadataBody {
@@ -484,6 +525,46 @@ crate::runtime::object!(
     is_attributable : "is_attributable" => boolean, is_downloadable : "is_downloadable"
     => boolean, is_public : "is_public" => boolean, name : "name" => string }
 );
+impl UpdateIndicatorFeedMetadataBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `is_attributable`.
+    #[must_use]
+    pub fn is_attributable(mut self, value: bool) -> Self {
+        self.is_attributable = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_downloadable`.
+    #[must_use]
+    pub fn is_downloadable(mut self, value: bool) -> Self {
+        self.is_downloadable = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_public`.
+    #[must_use]
+    pub fn is_public(mut self, value: bool) -> Self {
+        self.is_public = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// The `multipart/form-data` body of [`CustomIndicatorFeedsApi::update_indicator_feed_data`]. `new` takes the required parts; a method sets or adds each other one. Parts:
 ///
 /// - `source`: text

@@ -287,6 +287,14 @@ pub struct SslConfigurationGeoRestrictions {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SslConfigurationGeoRestrictions { label : "label" => choice });
+impl SslConfigurationGeoRestrictions {
+    /// Sets `label`.
+    #[must_use]
+    pub fn label(mut self, value: SslConfigurationGeoRestrictionsLabel) -> Self {
+        self.label = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -552,6 +560,35 @@ impl CreateSslConfigurationBody {
         }
     }
 }
+impl CreateSslConfigurationBody {
+    /// Sets `bundle_method`.
+    #[must_use]
+    pub fn bundle_method(mut self, value: SslConfigurationBundleMethod) -> Self {
+        self.bundle_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `geo_restrictions`.
+    #[must_use]
+    pub fn geo_restrictions(mut self, value: SslConfigurationGeoRestrictions) -> Self {
+        self.geo_restrictions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policy`.
+    #[must_use]
+    pub fn policy(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.policy = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: CreateSslConfigurationBodyType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -620,6 +657,32 @@ crate::runtime::object!(
     ListSslConfigurationsQuery { page : "page" => number, per_page : "per_page" =>
     number, r#match : "match" => choice, status : "status" => choice }
 );
+impl ListSslConfigurationsQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `match`.
+    #[must_use]
+    pub fn r#match(mut self, value: ListSslConfigurationsQueryMatch) -> Self {
+        self.r#match = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: SslConfigurationStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -682,6 +745,17 @@ pub struct RePrioritizeSslCertificatesBody {
 crate::runtime::object!(
     RePrioritizeSslCertificatesBody { certificates : "certificates" => objects }
 );
+impl RePrioritizeSslCertificatesBody {
+    /// Sets `certificates`.
+    #[must_use]
+    pub fn certificates(
+        mut self,
+        value: ::std::vec::Vec<RePrioritizeSslCertificatesBodyCertificate>,
+    ) -> Self {
+        self.certificates = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CustomSslForAZoneApi::re_prioritize_ssl_certificates`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RePrioritizeSslCertificatesBodyCertificate {
@@ -696,6 +770,23 @@ crate::runtime::object!(
     RePrioritizeSslCertificatesBodyCertificate { id : "id" => string, priority :
     "priority" => number }
 );
+impl RePrioritizeSslCertificatesBodyCertificate {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: f64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`CustomSslForAZoneApi::edit_ssl_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditSslConfigurationBody {
@@ -716,4 +807,49 @@ crate::runtime::object!(
     "certificate" => string, geo_restrictions : "geo_restrictions" => object, policy :
     "policy" => string, private_key : "private_key" => string }
 );
+impl EditSslConfigurationBody {
+    /// Sets `bundle_method`.
+    #[must_use]
+    pub fn bundle_method(mut self, value: SslConfigurationBundleMethod) -> Self {
+        self.bundle_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `certificate`.
+    #[must_use]
+    pub fn certificate(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.certificate = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `geo_restrictions`.
+    #[must_use]
+    pub fn geo_restrictions(mut self, value: SslConfigurationGeoRestrictions) -> Self {
+        self.geo_restrictions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `policy`.
+    #[must_use]
+    pub fn policy(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.policy = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `private_key`.
+    #[must_use]
+    pub fn private_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.private_key = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListSslConfigurationsQuery {}

@@ -503,6 +503,17 @@ impl CreateD1DatabaseBody {
         }
     }
 }
+impl CreateD1DatabaseBody {
+    /// Sets `primary_location_hint`.
+    #[must_use]
+    pub fn primary_location_hint(
+        mut self,
+        value: CreateD1DatabaseBodyPrimaryLocationHint,
+    ) -> Self {
+        self.primary_location_hint = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -587,6 +598,29 @@ crate::runtime::object!(
     ListD1DatabasesQuery { name : "name" => string, page : "page" => number, per_page :
     "per_page" => number }
 );
+impl ListD1DatabasesQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`D1Api::export_d1_database_as_sql`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportD1DatabaseAsSqlBody {
@@ -619,6 +653,25 @@ impl ::std::default::Default for ExportD1DatabaseAsSqlBody {
         Self::new()
     }
 }
+impl ExportD1DatabaseAsSqlBody {
+    /// Sets `current_bookmark`.
+    #[must_use]
+    pub fn current_bookmark(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.current_bookmark = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `dump_options`.
+    #[must_use]
+    pub fn dump_options(mut self, value: ExportD1DatabaseAsSqlBodyDumpOptions) -> Self {
+        self.dump_options = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`D1Api::export_d1_database_as_sql`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportD1DatabaseAsSqlBodyDumpOptions {
@@ -635,6 +688,26 @@ crate::runtime::object!(
     ExportD1DatabaseAsSqlBodyDumpOptions { no_data : "no_data" => boolean, no_schema :
     "no_schema" => boolean, tables : "tables" => strings }
 );
+impl ExportD1DatabaseAsSqlBodyDumpOptions {
+    /// Sets `no_data`.
+    #[must_use]
+    pub fn no_data(mut self, value: bool) -> Self {
+        self.no_data = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `no_schema`.
+    #[must_use]
+    pub fn no_schema(mut self, value: bool) -> Self {
+        self.no_schema = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tables`.
+    #[must_use]
+    pub fn tables(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tables = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -820,6 +893,14 @@ impl D1DatabaseBody {
             sql: ::std::convert::Into::into(sql),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl D1DatabaseBody {
+    /// Sets `params`.
+    #[must_use]
+    pub fn params(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.params = ::std::option::Option::Some(value);
+        self
     }
 }
 impl crate::runtime::TypedQuery for ListD1DatabasesQuery {}

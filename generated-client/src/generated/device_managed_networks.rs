@@ -191,6 +191,17 @@ impl DeviceManagedNetworkConfig {
         }
     }
 }
+impl DeviceManagedNetworkConfig {
+    /// Sets `sha256`.
+    #[must_use]
+    pub fn sha256(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sha256 = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -263,6 +274,14 @@ impl CreateDeviceManagedNetworkBody {
         }
     }
 }
+impl CreateDeviceManagedNetworkBody {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: DeviceManagedNetworkConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DeviceManagedNetworksApi::update_device_managed_network`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDeviceManagedNetworkBody {
@@ -278,3 +297,26 @@ crate::runtime::object!(
     UpdateDeviceManagedNetworkBody { config : "config" => object, name : "name" =>
     string, r#type : "type" => choice }
 );
+impl UpdateDeviceManagedNetworkBody {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: DeviceManagedNetworkConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: DeviceManagedNetworkType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -310,6 +310,14 @@ impl CreateDevicePostureIntegrationBody {
         }
     }
 }
+impl CreateDevicePostureIntegrationBody {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: CreateDevicePostureIntegrationBodyConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DevicePostureIntegrationsApi::create_device_posture_integration`], [`DevicePostureIntegrationsApi::update_device_posture_integration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateDevicePostureIntegrationBodyConfig {
@@ -355,6 +363,77 @@ impl CreateDevicePostureIntegrationBodyConfig {
         }
     }
 }
+impl CreateDevicePostureIntegrationBodyConfig {
+    /// Sets `api_url`.
+    #[must_use]
+    pub fn api_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.api_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `auth_url`.
+    #[must_use]
+    pub fn auth_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.auth_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `customer_id`.
+    #[must_use]
+    pub fn customer_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.customer_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `client_key`.
+    #[must_use]
+    pub fn client_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_key = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `access_client_id`.
+    #[must_use]
+    pub fn access_client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.access_client_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `access_client_secret`.
+    #[must_use]
+    pub fn access_client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.access_client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`DevicePostureIntegrationsApi::update_device_posture_integration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDevicePostureIntegrationBody {
@@ -372,3 +451,35 @@ crate::runtime::object!(
     UpdateDevicePostureIntegrationBody { config : "config" => object, interval :
     "interval" => string, name : "name" => string, r#type : "type" => choice }
 );
+impl UpdateDevicePostureIntegrationBody {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: CreateDevicePostureIntegrationBodyConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `interval`.
+    #[must_use]
+    pub fn interval(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.interval = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: DevicePostureIntegrationType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}

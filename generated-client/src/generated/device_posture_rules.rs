@@ -478,6 +478,23 @@ crate::runtime::object!(
     DevicePostureRuleInputLocations { paths : "paths" => strings, trust_stores :
     "trust_stores" => choices }
 );
+impl DevicePostureRuleInputLocations {
+    /// Sets `paths`.
+    #[must_use]
+    pub fn paths(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.paths = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `trust_stores`.
+    #[must_use]
+    pub fn trust_stores(
+        mut self,
+        value: ::std::vec::Vec<DevicePostureRuleInputLocationsTrustStore>,
+    ) -> Self {
+        self.trust_stores = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -778,6 +795,14 @@ pub struct DevicePostureRuleMatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DevicePostureRuleMatch { platform : "platform" => choice });
+impl DevicePostureRuleMatch {
+    /// Sets `platform`.
+    #[must_use]
+    pub fn platform(mut self, value: DevicePostureRuleMatchPlatform) -> Self {
+        self.platform = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1013,6 +1038,49 @@ impl DevicePostureRuleBody {
         }
     }
 }
+impl DevicePostureRuleBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `expiration`.
+    #[must_use]
+    pub fn expiration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expiration = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `input`.
+    #[must_use]
+    pub fn input(mut self, value: DevicePostureRuleBodyInput) -> Self {
+        self.input = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `match`.
+    #[must_use]
+    pub fn r#match(mut self, value: ::std::vec::Vec<DevicePostureRuleMatch>) -> Self {
+        self.r#match = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `schedule`.
+    #[must_use]
+    pub fn schedule(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.schedule = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`DevicePostureRulesApi::create_device_posture_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DevicePostureRuleBodyInput {
@@ -1117,3 +1185,312 @@ crate::runtime::object!(
     number, infected : "infected" => boolean, is_active : "is_active" => boolean,
     network_status : "network_status" => choice }
 );
+impl DevicePostureRuleBodyInput {
+    /// Sets `exists`.
+    #[must_use]
+    pub fn exists(mut self, value: bool) -> Self {
+        self.exists = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `operating_system`.
+    #[must_use]
+    pub fn operating_system(
+        mut self,
+        value: DevicePostureRuleInputOperatingSystem,
+    ) -> Self {
+        self.operating_system = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sha256`.
+    #[must_use]
+    pub fn sha256(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sha256 = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `thumbprint`.
+    #[must_use]
+    pub fn thumbprint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thumbprint = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `domain`.
+    #[must_use]
+    pub fn domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `operator`.
+    #[must_use]
+    pub fn operator(mut self, value: DevicePostureRuleInputOperator) -> Self {
+        self.operator = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os_distro_name`.
+    #[must_use]
+    pub fn os_distro_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_distro_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `os_distro_revision`.
+    #[must_use]
+    pub fn os_distro_revision(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_distro_revision = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `os_version_extra`.
+    #[must_use]
+    pub fn os_version_extra(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_version_extra = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `version`.
+    #[must_use]
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.version = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `check_disks`.
+    #[must_use]
+    pub fn check_disks(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.check_disks = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `require_all`.
+    #[must_use]
+    pub fn require_all(mut self, value: bool) -> Self {
+        self.require_all = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `certificate_id`.
+    #[must_use]
+    pub fn certificate_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.certificate_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `cn`.
+    #[must_use]
+    pub fn cn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cn = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `check_private_key`.
+    #[must_use]
+    pub fn check_private_key(mut self, value: bool) -> Self {
+        self.check_private_key = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `extended_key_usage`.
+    #[must_use]
+    pub fn extended_key_usage(
+        mut self,
+        value: ::std::vec::Vec<DevicePostureRuleInputExtendedKeyUsage>,
+    ) -> Self {
+        self.extended_key_usage = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `locations`.
+    #[must_use]
+    pub fn locations(mut self, value: DevicePostureRuleInputLocations) -> Self {
+        self.locations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `compliance_status`.
+    #[must_use]
+    pub fn compliance_status(
+        mut self,
+        value: DevicePostureRuleInputComplianceStatus,
+    ) -> Self {
+        self.compliance_status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `connection_id`.
+    #[must_use]
+    pub fn connection_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connection_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `last_seen`.
+    #[must_use]
+    pub fn last_seen(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_seen = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `overall`.
+    #[must_use]
+    pub fn overall(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.overall = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sensor_config`.
+    #[must_use]
+    pub fn sensor_config(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sensor_config = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `state`.
+    #[must_use]
+    pub fn state(mut self, value: DevicePostureRuleInputState) -> Self {
+        self.state = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `version_operator`.
+    #[must_use]
+    pub fn version_operator(mut self, value: DevicePostureRuleInputOperator) -> Self {
+        self.version_operator = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `count_operator`.
+    #[must_use]
+    pub fn count_operator(mut self, value: DevicePostureRuleInputOperator) -> Self {
+        self.count_operator = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `issue_count`.
+    #[must_use]
+    pub fn issue_count(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.issue_count = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `eid_last_seen`.
+    #[must_use]
+    pub fn eid_last_seen(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.eid_last_seen = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `risk_level`.
+    #[must_use]
+    pub fn risk_level(mut self, value: DevicePostureRuleInputRiskLevel) -> Self {
+        self.risk_level = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `score_operator`.
+    #[must_use]
+    pub fn score_operator(mut self, value: DevicePostureRuleInputOperator) -> Self {
+        self.score_operator = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `total_score`.
+    #[must_use]
+    pub fn total_score(mut self, value: f64) -> Self {
+        self.total_score = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `active_threats`.
+    #[must_use]
+    pub fn active_threats(mut self, value: f64) -> Self {
+        self.active_threats = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `infected`.
+    #[must_use]
+    pub fn infected(mut self, value: bool) -> Self {
+        self.infected = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_active`.
+    #[must_use]
+    pub fn is_active(mut self, value: bool) -> Self {
+        self.is_active = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `network_status`.
+    #[must_use]
+    pub fn network_status(mut self, value: DevicePostureRuleInputNetworkStatus) -> Self {
+        self.network_status = ::std::option::Option::Some(value);
+        self
+    }
+}

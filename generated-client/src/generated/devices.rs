@@ -885,6 +885,17 @@ impl SplitTunnelList {
         }
     }
 }
+impl SplitTunnelList {
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::update_default_device_settings_profile`], [`DevicesApi::set_your_local_domain_fallback_list`], [`DevicesApi::set_local_domain_fallback_list_for_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocalDomainFallbackListBody {
@@ -911,6 +922,25 @@ impl LocalDomainFallbackListBody {
         }
     }
 }
+impl LocalDomainFallbackListBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `dns_server`.
+    #[must_use]
+    pub fn dns_server(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.dns_server = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DevicesApi::list_device_settings_profiles`], [`DevicesApi::update_default_device_settings_profile`], [`DevicesApi::create_device_settings_profile`], [`DevicesApi::update_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceSettingsProfileServiceModeV2 {
@@ -925,6 +955,23 @@ crate::runtime::object!(
     DeviceSettingsProfileServiceModeV2 { mode : "mode" => string, port : "port" => number
     }
 );
+impl DeviceSettingsProfileServiceModeV2 {
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mode = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: f64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DevicesApi::list_device_settings_profiles`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceSettingsProfileTargetTest {
@@ -1189,6 +1236,113 @@ impl CreateDeviceSettingsProfileBody {
         }
     }
 }
+impl CreateDeviceSettingsProfileBody {
+    /// Sets `allow_mode_switch`.
+    #[must_use]
+    pub fn allow_mode_switch(mut self, value: bool) -> Self {
+        self.allow_mode_switch = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allow_updates`.
+    #[must_use]
+    pub fn allow_updates(mut self, value: bool) -> Self {
+        self.allow_updates = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_to_leave`.
+    #[must_use]
+    pub fn allowed_to_leave(mut self, value: bool) -> Self {
+        self.allowed_to_leave = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_connect`.
+    #[must_use]
+    pub fn auto_connect(mut self, value: f64) -> Self {
+        self.auto_connect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `captive_portal`.
+    #[must_use]
+    pub fn captive_portal(mut self, value: f64) -> Self {
+        self.captive_portal = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `disable_auto_fallback`.
+    #[must_use]
+    pub fn disable_auto_fallback(mut self, value: bool) -> Self {
+        self.disable_auto_fallback = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `exclude_office_ips`.
+    #[must_use]
+    pub fn exclude_office_ips(mut self, value: bool) -> Self {
+        self.exclude_office_ips = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lan_allow_minutes`.
+    #[must_use]
+    pub fn lan_allow_minutes(mut self, value: f64) -> Self {
+        self.lan_allow_minutes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lan_allow_subnet_size`.
+    #[must_use]
+    pub fn lan_allow_subnet_size(mut self, value: f64) -> Self {
+        self.lan_allow_subnet_size = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `service_mode_v2`.
+    #[must_use]
+    pub fn service_mode_v2(mut self, value: DeviceSettingsProfileServiceModeV2) -> Self {
+        self.service_mode_v2 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `support_url`.
+    #[must_use]
+    pub fn support_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.support_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `switch_locked`.
+    #[must_use]
+    pub fn switch_locked(mut self, value: bool) -> Self {
+        self.switch_locked = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tunnel_protocol`.
+    #[must_use]
+    pub fn tunnel_protocol(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tunnel_protocol = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`DevicesApi::update_default_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDefaultDeviceSettingsProfileBody {
@@ -1226,6 +1380,84 @@ crate::runtime::object!(
     => string, switch_locked : "switch_locked" => boolean, tunnel_protocol :
     "tunnel_protocol" => string }
 );
+impl UpdateDefaultDeviceSettingsProfileBody {
+    /// Sets `allow_mode_switch`.
+    #[must_use]
+    pub fn allow_mode_switch(mut self, value: bool) -> Self {
+        self.allow_mode_switch = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allow_updates`.
+    #[must_use]
+    pub fn allow_updates(mut self, value: bool) -> Self {
+        self.allow_updates = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_to_leave`.
+    #[must_use]
+    pub fn allowed_to_leave(mut self, value: bool) -> Self {
+        self.allowed_to_leave = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_connect`.
+    #[must_use]
+    pub fn auto_connect(mut self, value: f64) -> Self {
+        self.auto_connect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `captive_portal`.
+    #[must_use]
+    pub fn captive_portal(mut self, value: f64) -> Self {
+        self.captive_portal = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_auto_fallback`.
+    #[must_use]
+    pub fn disable_auto_fallback(mut self, value: bool) -> Self {
+        self.disable_auto_fallback = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `exclude_office_ips`.
+    #[must_use]
+    pub fn exclude_office_ips(mut self, value: bool) -> Self {
+        self.exclude_office_ips = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `service_mode_v2`.
+    #[must_use]
+    pub fn service_mode_v2(mut self, value: DeviceSettingsProfileServiceModeV2) -> Self {
+        self.service_mode_v2 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `support_url`.
+    #[must_use]
+    pub fn support_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.support_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `switch_locked`.
+    #[must_use]
+    pub fn switch_locked(mut self, value: bool) -> Self {
+        self.switch_locked = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tunnel_protocol`.
+    #[must_use]
+    pub fn tunnel_protocol(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tunnel_protocol = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`DevicesApi::update_device_settings_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDeviceSettingsProfileBody {
@@ -1274,3 +1506,122 @@ crate::runtime::object!(
     "service_mode_v2" => object, support_url : "support_url" => string, switch_locked :
     "switch_locked" => boolean, tunnel_protocol : "tunnel_protocol" => string }
 );
+impl UpdateDeviceSettingsProfileBody {
+    /// Sets `allow_mode_switch`.
+    #[must_use]
+    pub fn allow_mode_switch(mut self, value: bool) -> Self {
+        self.allow_mode_switch = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allow_updates`.
+    #[must_use]
+    pub fn allow_updates(mut self, value: bool) -> Self {
+        self.allow_updates = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_to_leave`.
+    #[must_use]
+    pub fn allowed_to_leave(mut self, value: bool) -> Self {
+        self.allowed_to_leave = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_connect`.
+    #[must_use]
+    pub fn auto_connect(mut self, value: f64) -> Self {
+        self.auto_connect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `captive_portal`.
+    #[must_use]
+    pub fn captive_portal(mut self, value: f64) -> Self {
+        self.captive_portal = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `disable_auto_fallback`.
+    #[must_use]
+    pub fn disable_auto_fallback(mut self, value: bool) -> Self {
+        self.disable_auto_fallback = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `exclude_office_ips`.
+    #[must_use]
+    pub fn exclude_office_ips(mut self, value: bool) -> Self {
+        self.exclude_office_ips = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `match`.
+    #[must_use]
+    pub fn r#match(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#match = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `precedence`.
+    #[must_use]
+    pub fn precedence(mut self, value: f64) -> Self {
+        self.precedence = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `service_mode_v2`.
+    #[must_use]
+    pub fn service_mode_v2(mut self, value: DeviceSettingsProfileServiceModeV2) -> Self {
+        self.service_mode_v2 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `support_url`.
+    #[must_use]
+    pub fn support_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.support_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `switch_locked`.
+    #[must_use]
+    pub fn switch_locked(mut self, value: bool) -> Self {
+        self.switch_locked = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tunnel_protocol`.
+    #[must_use]
+    pub fn tunnel_protocol(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tunnel_protocol = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}

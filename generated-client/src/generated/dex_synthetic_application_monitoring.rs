@@ -1946,6 +1946,14 @@ impl ListCloudflareColosQuery {
         }
     }
 }
+impl ListCloudflareColosQuery {
+    /// Sets `sort_by`.
+    #[must_use]
+    pub fn sort_by(mut self, value: ListCloudflareColosQuerySortBy) -> Self {
+        self.sort_by = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2057,6 +2065,68 @@ impl ListFleetStatusDevicesQuery {
             source,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ListFleetStatusDevicesQuery {
+    /// Sets `sort_by`.
+    #[must_use]
+    pub fn sort_by(mut self, value: ListFleetStatusDevicesQuerySortBy) -> Self {
+        self.sort_by = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `colo`.
+    #[must_use]
+    pub fn colo(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.colo = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `device_id`.
+    #[must_use]
+    pub fn device_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mode = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `platform`.
+    #[must_use]
+    pub fn platform(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.platform = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `version`.
+    #[must_use]
+    pub fn version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.version = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2238,6 +2308,26 @@ impl ListFleetStatusAggregateDetailsByDimensionQuery {
         }
     }
 }
+impl ListFleetStatusAggregateDetailsByDimensionQuery {
+    /// Sets `colo`.
+    #[must_use]
+    pub fn colo(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.colo = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `device_id`.
+    #[must_use]
+    pub fn device_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_http_test`], [`DexSyntheticApplicationMonitoringApi::get_details_and_aggregate_metrics_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailsAndAggregateMetricsTestQuery {
@@ -2274,6 +2364,23 @@ impl DetailsAndAggregateMetricsTestQuery {
             colo: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl DetailsAndAggregateMetricsTestQuery {
+    /// Sets `device_id`.
+    #[must_use]
+    pub fn device_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.device_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `colo`.
+    #[must_use]
+    pub fn colo(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.colo = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2361,6 +2468,23 @@ impl PercentilesTestQuery {
         }
     }
 }
+impl PercentilesTestQuery {
+    /// Sets `device_id`.
+    #[must_use]
+    pub fn device_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.device_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `colo`.
+    #[must_use]
+    pub fn colo(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.colo = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_count_of_devices_targeted`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetCountOfDevicesTargetedQuery {
@@ -2375,6 +2499,23 @@ crate::runtime::object!(
     GetCountOfDevicesTargetedQuery { test_name : "testName" => string, device_id :
     "deviceId" => strings }
 );
+impl GetCountOfDevicesTargetedQuery {
+    /// Sets `test_name`.
+    #[must_use]
+    pub fn test_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.test_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `device_id`.
+    #[must_use]
+    pub fn device_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.device_id = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DexSyntheticApplicationMonitoringApi::get_network_path_breakdown_for_traceroute_test`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetNetworkPathBreakdownForTracerouteTestQuery {

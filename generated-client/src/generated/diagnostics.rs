@@ -157,6 +157,20 @@ impl TracerouteBody {
         }
     }
 }
+impl TracerouteBody {
+    /// Sets `colos`.
+    #[must_use]
+    pub fn colos(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.colos = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `options`.
+    #[must_use]
+    pub fn options(mut self, value: TracerouteBodyOptions) -> Self {
+        self.options = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DiagnosticsApi::traceroute`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TracerouteBodyOptions {
@@ -178,6 +192,38 @@ crate::runtime::object!(
     => choice, packets_per_ttl : "packets_per_ttl" => integer, port : "port" => integer,
     wait_time : "wait_time" => integer }
 );
+impl TracerouteBodyOptions {
+    /// Sets `max_ttl`.
+    #[must_use]
+    pub fn max_ttl(mut self, value: i64) -> Self {
+        self.max_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `packet_type`.
+    #[must_use]
+    pub fn packet_type(mut self, value: TracerouteBodyOptionsPacketType) -> Self {
+        self.packet_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `packets_per_ttl`.
+    #[must_use]
+    pub fn packets_per_ttl(mut self, value: i64) -> Self {
+        self.packets_per_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `wait_time`.
+    #[must_use]
+    pub fn wait_time(mut self, value: i64) -> Self {
+        self.wait_time = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

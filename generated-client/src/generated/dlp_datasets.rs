@@ -495,6 +495,25 @@ impl CreateDatasetBody {
         }
     }
 }
+impl CreateDatasetBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `secret`.
+    #[must_use]
+    pub fn secret(mut self, value: bool) -> Self {
+        self.secret = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DlpDatasetsApi::update_dataset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDatasetBody {
@@ -506,3 +525,25 @@ pub struct UpdateDatasetBody {
 crate::runtime::object!(
     UpdateDatasetBody { description : "description" => string, name : "name" => string }
 );
+impl UpdateDatasetBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

@@ -420,6 +420,14 @@ impl ProfileContextAwareness {
         }
     }
 }
+impl ProfileContextAwareness {
+    /// Sets `skip`.
+    #[must_use]
+    pub fn skip(mut self, value: ProfileContextAwarenessSkip) -> Self {
+        self.skip = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DlpProfilesApi::list_profiles`], [`DlpProfilesApi::list_custom_profiles`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileContextAwarenessSkip {
@@ -482,6 +490,14 @@ impl ProfileEntryPattern {
             validation: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ProfileEntryPattern {
+    /// Sets `validation`.
+    #[must_use]
+    pub fn validation(mut self, value: ProfileEntryPatternValidation) -> Self {
+        self.validation = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -841,6 +857,17 @@ pub struct CreateCustomProfileBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateCustomProfileBody { profiles : "profiles" => objects });
+impl CreateCustomProfileBody {
+    /// Sets `profiles`.
+    #[must_use]
+    pub fn profiles(
+        mut self,
+        value: ::std::vec::Vec<CreateCustomProfileBodyProfile>,
+    ) -> Self {
+        self.profiles = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DlpProfilesApi::create_custom_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateCustomProfileBodyProfile {
@@ -865,6 +892,55 @@ crate::runtime::object!(
     "description" => string, entries : "entries" => objects, name : "name" => string,
     ocr_enabled : "ocr_enabled" => boolean }
 );
+impl CreateCustomProfileBodyProfile {
+    /// Sets `allowed_match_count`.
+    #[must_use]
+    pub fn allowed_match_count(mut self, value: f64) -> Self {
+        self.allowed_match_count = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `context_awareness`.
+    #[must_use]
+    pub fn context_awareness(mut self, value: ProfileContextAwareness) -> Self {
+        self.context_awareness = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `entries`.
+    #[must_use]
+    pub fn entries(
+        mut self,
+        value: ::std::vec::Vec<CreateCustomProfileBodyProfileEntry>,
+    ) -> Self {
+        self.entries = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ocr_enabled`.
+    #[must_use]
+    pub fn ocr_enabled(mut self, value: bool) -> Self {
+        self.ocr_enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DlpProfilesApi::create_custom_profile`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateCustomProfileBodyProfileEntry {
@@ -894,6 +970,14 @@ impl CreateCustomProfileBodyProfileEntry {
         }
     }
 }
+impl CreateCustomProfileBodyProfileEntry {
+    /// Sets `pattern`.
+    #[must_use]
+    pub fn pattern(mut self, value: ProfileEntryPattern) -> Self {
+        self.pattern = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DlpProfilesApi::update_custom_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCustomProfileBody {
@@ -919,6 +1003,64 @@ crate::runtime::object!(
     string, entries : "entries" => objects, name : "name" => string, ocr_enabled :
     "ocr_enabled" => boolean, shared_entries : "shared_entries" => objects }
 );
+impl UpdateCustomProfileBody {
+    /// Sets `allowed_match_count`.
+    #[must_use]
+    pub fn allowed_match_count(mut self, value: f64) -> Self {
+        self.allowed_match_count = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `context_awareness`.
+    #[must_use]
+    pub fn context_awareness(mut self, value: ProfileContextAwareness) -> Self {
+        self.context_awareness = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `entries`.
+    #[must_use]
+    pub fn entries(
+        mut self,
+        value: ::std::vec::Vec<UpdateCustomProfileBodyEntry>,
+    ) -> Self {
+        self.entries = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ocr_enabled`.
+    #[must_use]
+    pub fn ocr_enabled(mut self, value: bool) -> Self {
+        self.ocr_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `shared_entries`.
+    #[must_use]
+    pub fn shared_entries(
+        mut self,
+        value: ::std::vec::Vec<UpdateCustomProfileBodySharedEntry>,
+    ) -> Self {
+        self.shared_entries = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DlpProfilesApi::update_custom_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCustomProfileBodyEntry {
@@ -934,6 +1076,29 @@ crate::runtime::object!(
     UpdateCustomProfileBodyEntry { enabled : "enabled" => boolean, name : "name" =>
     string, pattern : "pattern" => object }
 );
+impl UpdateCustomProfileBodyEntry {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `pattern`.
+    #[must_use]
+    pub fn pattern(mut self, value: ProfileEntryPattern) -> Self {
+        self.pattern = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DlpProfilesApi::update_custom_profile`], [`DlpProfilesApi::update_predefined_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCustomProfileBodySharedEntry {
@@ -945,6 +1110,14 @@ pub struct UpdateCustomProfileBodySharedEntry {
 crate::runtime::object!(
     UpdateCustomProfileBodySharedEntry { enabled : "enabled" => boolean }
 );
+impl UpdateCustomProfileBodySharedEntry {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DlpProfilesApi::update_predefined_profile`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePredefinedProfileBody {
@@ -964,3 +1137,32 @@ crate::runtime::object!(
     context_awareness : "context_awareness" => object, entries : "entries" => objects,
     ocr_enabled : "ocr_enabled" => boolean }
 );
+impl UpdatePredefinedProfileBody {
+    /// Sets `allowed_match_count`.
+    #[must_use]
+    pub fn allowed_match_count(mut self, value: f64) -> Self {
+        self.allowed_match_count = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `context_awareness`.
+    #[must_use]
+    pub fn context_awareness(mut self, value: ProfileContextAwareness) -> Self {
+        self.context_awareness = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `entries`.
+    #[must_use]
+    pub fn entries(
+        mut self,
+        value: ::std::vec::Vec<UpdateCustomProfileBodySharedEntry>,
+    ) -> Self {
+        self.entries = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ocr_enabled`.
+    #[must_use]
+    pub fn ocr_enabled(mut self, value: bool) -> Self {
+        self.ocr_enabled = ::std::option::Option::Some(value);
+        self
+    }
+}

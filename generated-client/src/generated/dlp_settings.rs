@@ -182,3 +182,14 @@ pub struct SetPayloadLogSettingsBody {
 crate::runtime::object!(
     SetPayloadLogSettingsBody { public_key : "public_key" => string }
 );
+impl SetPayloadLogSettingsBody {
+    /// Sets `public_key`.
+    #[must_use]
+    pub fn public_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.public_key = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

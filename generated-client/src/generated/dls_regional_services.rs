@@ -244,22 +244,24 @@ impl CreateRegionalHostnameBody {
     }
 }
 /// Used by [`DlsRegionalServicesApi::update_regional_hostname`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateRegionalHostnameBody {
     /// Identifying key for the region
-    pub region_key: ::std::string::String,
+    pub region_key: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdateRegionalHostnameBody { region_key : "region_key" required => string }
+    UpdateRegionalHostnameBody { region_key : "region_key" => string }
 );
 impl UpdateRegionalHostnameBody {
-    /// A value with the required fields set and the others empty.
-    pub fn new(region_key: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            region_key: ::std::convert::Into::into(region_key),
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `region_key`.
+    #[must_use]
+    pub fn region_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region_key = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }

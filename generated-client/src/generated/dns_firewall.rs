@@ -292,6 +292,20 @@ crate::runtime::object!(
     ClusterAttackMitigation { enabled : "enabled" => boolean,
     only_when_upstream_unhealthy : "only_when_upstream_unhealthy" => boolean }
 );
+impl ClusterAttackMitigation {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `only_when_upstream_unhealthy`.
+    #[must_use]
+    pub fn only_when_upstream_unhealthy(mut self, value: bool) -> Self {
+        self.only_when_upstream_unhealthy = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DnsFirewallApi::delete_dns_firewall_cluster`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteDnsFirewallClusterResponse {
@@ -365,6 +379,56 @@ impl CreateDnsFirewallClusterBody {
         }
     }
 }
+impl CreateDnsFirewallClusterBody {
+    /// Sets `attack_mitigation`.
+    #[must_use]
+    pub fn attack_mitigation(mut self, value: ClusterAttackMitigation) -> Self {
+        self.attack_mitigation = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `deprecate_any_requests`.
+    #[must_use]
+    pub fn deprecate_any_requests(mut self, value: bool) -> Self {
+        self.deprecate_any_requests = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ecs_fallback`.
+    #[must_use]
+    pub fn ecs_fallback(mut self, value: bool) -> Self {
+        self.ecs_fallback = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `maximum_cache_ttl`.
+    #[must_use]
+    pub fn maximum_cache_ttl(mut self, value: f64) -> Self {
+        self.maximum_cache_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `minimum_cache_ttl`.
+    #[must_use]
+    pub fn minimum_cache_ttl(mut self, value: f64) -> Self {
+        self.minimum_cache_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `negative_cache_ttl`.
+    #[must_use]
+    pub fn negative_cache_ttl(mut self, value: f64) -> Self {
+        self.negative_cache_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ratelimit`.
+    #[must_use]
+    pub fn ratelimit(mut self, value: f64) -> Self {
+        self.ratelimit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `retries`.
+    #[must_use]
+    pub fn retries(mut self, value: f64) -> Self {
+        self.retries = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DnsFirewallApi::list_dns_firewall_clusters`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDnsFirewallClustersQuery {
@@ -379,71 +443,140 @@ crate::runtime::object!(
     ListDnsFirewallClustersQuery { page : "page" => number, per_page : "per_page" =>
     number }
 );
+impl ListDnsFirewallClustersQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DnsFirewallApi::update_dns_firewall_cluster`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDnsFirewallClusterBody {
     pub attack_mitigation: ::std::option::Option<ClusterAttackMitigation>,
     /// Deprecate the response to ANY requests
-    pub deprecate_any_requests: bool,
-    pub dns_firewall_ips: ::std::vec::Vec<::std::string::String>,
+    pub deprecate_any_requests: ::std::option::Option<bool>,
+    pub dns_firewall_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Forward client IP (resolver) subnet if no EDNS Client Subnet is sent
-    pub ecs_fallback: bool,
+    pub ecs_fallback: ::std::option::Option<bool>,
     /// Identifier
-    pub id: ::std::string::String,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Maximum DNS cache TTL
-    pub maximum_cache_ttl: f64,
+    pub maximum_cache_ttl: ::std::option::Option<f64>,
     /// Minimum DNS cache TTL
-    pub minimum_cache_ttl: f64,
+    pub minimum_cache_ttl: ::std::option::Option<f64>,
     /// DNS Firewall Cluster Name
-    pub name: ::std::string::String,
+    pub name: ::std::option::Option<::std::string::String>,
     /// Negative DNS cache TTL
     pub negative_cache_ttl: ::std::option::Option<f64>,
     /// Ratelimit in queries per second per datacenter (applies to DNS queries sent to the upstream…
     pub ratelimit: ::std::option::Option<f64>,
     /// Number of retries for fetching DNS responses from upstream nameservers (not counting the initial…
     pub retries: ::std::option::Option<f64>,
-    pub upstream_ips: ::std::vec::Vec<::std::string::String>,
+    pub upstream_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UpdateDnsFirewallClusterBody { attack_mitigation : "attack_mitigation" => object,
-    deprecate_any_requests : "deprecate_any_requests" required => boolean,
-    dns_firewall_ips : "dns_firewall_ips" required => strings, ecs_fallback :
-    "ecs_fallback" required => boolean, id : "id" required => string, maximum_cache_ttl :
-    "maximum_cache_ttl" required => number, minimum_cache_ttl : "minimum_cache_ttl"
-    required => number, name : "name" required => string, negative_cache_ttl :
+    deprecate_any_requests : "deprecate_any_requests" => boolean, dns_firewall_ips :
+    "dns_firewall_ips" => strings, ecs_fallback : "ecs_fallback" => boolean, id : "id" =>
+    string, maximum_cache_ttl : "maximum_cache_ttl" => number, minimum_cache_ttl :
+    "minimum_cache_ttl" => number, name : "name" => string, negative_cache_ttl :
     "negative_cache_ttl" => number, ratelimit : "ratelimit" => number, retries :
-    "retries" => number, upstream_ips : "upstream_ips" required => strings }
+    "retries" => number, upstream_ips : "upstream_ips" => strings }
 );
 impl UpdateDnsFirewallClusterBody {
-    /// A value with the required fields set and the others empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        deprecate_any_requests: bool,
-        dns_firewall_ips: ::std::vec::Vec<::std::string::String>,
-        ecs_fallback: bool,
-        id: impl ::std::convert::Into<::std::string::String>,
-        maximum_cache_ttl: f64,
-        minimum_cache_ttl: f64,
-        name: impl ::std::convert::Into<::std::string::String>,
-        upstream_ips: ::std::vec::Vec<::std::string::String>,
+    /// Sets `attack_mitigation`.
+    #[must_use]
+    pub fn attack_mitigation(mut self, value: ClusterAttackMitigation) -> Self {
+        self.attack_mitigation = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `deprecate_any_requests`.
+    #[must_use]
+    pub fn deprecate_any_requests(mut self, value: bool) -> Self {
+        self.deprecate_any_requests = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dns_firewall_ips`.
+    #[must_use]
+    pub fn dns_firewall_ips(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
-        Self {
-            attack_mitigation: ::std::option::Option::None,
-            deprecate_any_requests,
-            dns_firewall_ips,
-            ecs_fallback,
-            id: ::std::convert::Into::into(id),
-            maximum_cache_ttl,
-            minimum_cache_ttl,
-            name: ::std::convert::Into::into(name),
-            negative_cache_ttl: ::std::option::Option::None,
-            ratelimit: ::std::option::Option::None,
-            retries: ::std::option::Option::None,
-            upstream_ips,
-            extra: ::std::default::Default::default(),
-        }
+        self.dns_firewall_ips = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ecs_fallback`.
+    #[must_use]
+    pub fn ecs_fallback(mut self, value: bool) -> Self {
+        self.ecs_fallback = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `maximum_cache_ttl`.
+    #[must_use]
+    pub fn maximum_cache_ttl(mut self, value: f64) -> Self {
+        self.maximum_cache_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `minimum_cache_ttl`.
+    #[must_use]
+    pub fn minimum_cache_ttl(mut self, value: f64) -> Self {
+        self.minimum_cache_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `negative_cache_ttl`.
+    #[must_use]
+    pub fn negative_cache_ttl(mut self, value: f64) -> Self {
+        self.negative_cache_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ratelimit`.
+    #[must_use]
+    pub fn ratelimit(mut self, value: f64) -> Self {
+        self.ratelimit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `retries`.
+    #[must_use]
+    pub fn retries(mut self, value: f64) -> Self {
+        self.retries = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `upstream_ips`.
+    #[must_use]
+    pub fn upstream_ips(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.upstream_ips = ::std::option::Option::Some(value);
+        self
     }
 }
 impl crate::runtime::TypedQuery for ListDnsFirewallClustersQuery {}

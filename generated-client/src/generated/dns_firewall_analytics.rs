@@ -439,6 +439,68 @@ crate::runtime::object!(
     since : "since" => string, until : "until" => string, limit : "limit" => integer,
     sort : "sort" => string, filters : "filters" => string }
 );
+impl TableQuery2 {
+    /// Sets `metrics`.
+    #[must_use]
+    pub fn metrics(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.metrics = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `dimensions`.
+    #[must_use]
+    pub fn dimensions(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.dimensions = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `since`.
+    #[must_use]
+    pub fn since(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.since = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `until`.
+    #[must_use]
+    pub fn until(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.until = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sort`.
+    #[must_use]
+    pub fn sort(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sort = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `filters`.
+    #[must_use]
+    pub fn filters(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.filters = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`DnsFirewallAnalyticsApi::by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ByTimeQuery {
@@ -467,5 +529,73 @@ crate::runtime::object!(
     sort : "sort" => string, filters : "filters" => string, time_delta : "time_delta" =>
     choice }
 );
+impl ByTimeQuery {
+    /// Sets `metrics`.
+    #[must_use]
+    pub fn metrics(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.metrics = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `dimensions`.
+    #[must_use]
+    pub fn dimensions(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.dimensions = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `since`.
+    #[must_use]
+    pub fn since(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.since = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `until`.
+    #[must_use]
+    pub fn until(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.until = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sort`.
+    #[must_use]
+    pub fn sort(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sort = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `filters`.
+    #[must_use]
+    pub fn filters(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.filters = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `time_delta`.
+    #[must_use]
+    pub fn time_delta(mut self, value: ByTimeResponseQueryTimeDelta) -> Self {
+        self.time_delta = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ByTimeQuery {}
 impl crate::runtime::TypedQuery for TableQuery2 {}

@@ -322,7 +322,7 @@ impl DnsRecordsForAZoneApi {
         &self,
         zone_id: &str,
         dns_record_id: &str,
-        body: &DnsRecordBody,
+        body: &DnsRecordPatch,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DnsRecord>>,
     > {
@@ -535,6 +535,32 @@ crate::runtime::object!(
     CaaData { flags : "flags" => number, tag : "tag" => string, value : "value" => string
     }
 );
+impl CaaData {
+    /// Sets `flags`.
+    #[must_use]
+    pub fn flags(mut self, value: f64) -> Self {
+        self.flags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tag`.
+    #[must_use]
+    pub fn tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tag = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// The parts of a CERT record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CertData {
@@ -552,6 +578,37 @@ crate::runtime::object!(
     CertData { algorithm : "algorithm" => number, certificate : "certificate" => string,
     key_tag : "key_tag" => number, r#type : "type" => number }
 );
+impl CertData {
+    /// Sets `algorithm`.
+    #[must_use]
+    pub fn algorithm(mut self, value: f64) -> Self {
+        self.algorithm = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `certificate`.
+    #[must_use]
+    pub fn certificate(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.certificate = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `key_tag`.
+    #[must_use]
+    pub fn key_tag(mut self, value: f64) -> Self {
+        self.key_tag = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: f64) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// The parts of a DNSKEY record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DnskeyData {
@@ -569,6 +626,35 @@ crate::runtime::object!(
     DnskeyData { algorithm : "algorithm" => number, flags : "flags" => number, protocol :
     "protocol" => number, public_key : "public_key" => string }
 );
+impl DnskeyData {
+    /// Sets `algorithm`.
+    #[must_use]
+    pub fn algorithm(mut self, value: f64) -> Self {
+        self.algorithm = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `flags`.
+    #[must_use]
+    pub fn flags(mut self, value: f64) -> Self {
+        self.flags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(mut self, value: f64) -> Self {
+        self.protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `public_key`.
+    #[must_use]
+    pub fn public_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.public_key = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// The parts of a DS record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DsData {
@@ -586,6 +672,35 @@ crate::runtime::object!(
     DsData { algorithm : "algorithm" => number, digest : "digest" => string, digest_type
     : "digest_type" => number, key_tag : "key_tag" => number }
 );
+impl DsData {
+    /// Sets `algorithm`.
+    #[must_use]
+    pub fn algorithm(mut self, value: f64) -> Self {
+        self.algorithm = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `digest`.
+    #[must_use]
+    pub fn digest(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.digest = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `digest_type`.
+    #[must_use]
+    pub fn digest_type(mut self, value: f64) -> Self {
+        self.digest_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `key_tag`.
+    #[must_use]
+    pub fn key_tag(mut self, value: f64) -> Self {
+        self.key_tag = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// The parts of an HTTPS record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpsData {
@@ -601,6 +716,32 @@ crate::runtime::object!(
     HttpsData { priority : "priority" => number, target : "target" => string, value :
     "value" => string }
 );
+impl HttpsData {
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: f64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `target`.
+    #[must_use]
+    pub fn target(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.target = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// The parts of a LOC record: a place on Earth.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LocData {
@@ -637,6 +778,80 @@ crate::runtime::object!(
     long_seconds : "long_seconds" => number, precision_horz : "precision_horz" => number,
     precision_vert : "precision_vert" => number, size : "size" => number }
 );
+impl LocData {
+    /// Sets `altitude`.
+    #[must_use]
+    pub fn altitude(mut self, value: f64) -> Self {
+        self.altitude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lat_degrees`.
+    #[must_use]
+    pub fn lat_degrees(mut self, value: f64) -> Self {
+        self.lat_degrees = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lat_direction`.
+    #[must_use]
+    pub fn lat_direction(mut self, value: LocDataLatDirection) -> Self {
+        self.lat_direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lat_minutes`.
+    #[must_use]
+    pub fn lat_minutes(mut self, value: f64) -> Self {
+        self.lat_minutes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lat_seconds`.
+    #[must_use]
+    pub fn lat_seconds(mut self, value: f64) -> Self {
+        self.lat_seconds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `long_degrees`.
+    #[must_use]
+    pub fn long_degrees(mut self, value: f64) -> Self {
+        self.long_degrees = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `long_direction`.
+    #[must_use]
+    pub fn long_direction(mut self, value: LocDataLongDirection) -> Self {
+        self.long_direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `long_minutes`.
+    #[must_use]
+    pub fn long_minutes(mut self, value: f64) -> Self {
+        self.long_minutes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `long_seconds`.
+    #[must_use]
+    pub fn long_seconds(mut self, value: f64) -> Self {
+        self.long_seconds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `precision_horz`.
+    #[must_use]
+    pub fn precision_horz(mut self, value: f64) -> Self {
+        self.precision_horz = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `precision_vert`.
+    #[must_use]
+    pub fn precision_vert(mut self, value: f64) -> Self {
+        self.precision_vert = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `size`.
+    #[must_use]
+    pub fn size(mut self, value: f64) -> Self {
+        self.size = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -756,6 +971,58 @@ crate::runtime::object!(
     "preference" => number, regex : "regex" => string, replacement : "replacement" =>
     string, service : "service" => string }
 );
+impl NaptrData {
+    /// Sets `flags`.
+    #[must_use]
+    pub fn flags(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.flags = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: f64) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `preference`.
+    #[must_use]
+    pub fn preference(mut self, value: f64) -> Self {
+        self.preference = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `regex`.
+    #[must_use]
+    pub fn regex(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.regex = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `replacement`.
+    #[must_use]
+    pub fn replacement(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.replacement = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `service`.
+    #[must_use]
+    pub fn service(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// The parts of an SMIMEA record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SmimeaData {
@@ -773,6 +1040,37 @@ crate::runtime::object!(
     SmimeaData { certificate : "certificate" => string, matching_type : "matching_type"
     => number, selector : "selector" => number, usage : "usage" => number }
 );
+impl SmimeaData {
+    /// Sets `certificate`.
+    #[must_use]
+    pub fn certificate(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.certificate = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `matching_type`.
+    #[must_use]
+    pub fn matching_type(mut self, value: f64) -> Self {
+        self.matching_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `selector`.
+    #[must_use]
+    pub fn selector(mut self, value: f64) -> Self {
+        self.selector = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `usage`.
+    #[must_use]
+    pub fn usage(mut self, value: f64) -> Self {
+        self.usage = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// The parts of an SRV record. The service and protocol now belong in the
 /// record's `name` (`_sip._tcp.example.com`); `service`, `proto` and `name`
 /// here are deprecated.
@@ -800,6 +1098,62 @@ crate::runtime::object!(
     => string, weight : "weight" => number, service : "service" => string, proto :
     "proto" => string, name : "name" => string }
 );
+impl SrvData {
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: f64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: f64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `target`.
+    #[must_use]
+    pub fn target(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.target = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `weight`.
+    #[must_use]
+    pub fn weight(mut self, value: f64) -> Self {
+        self.weight = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `service`.
+    #[must_use]
+    pub fn service(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `proto`.
+    #[must_use]
+    pub fn proto(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.proto = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// The parts of an SSHFP record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SshfpData {
@@ -815,6 +1169,31 @@ crate::runtime::object!(
     SshfpData { algorithm : "algorithm" => number, fingerprint : "fingerprint" => string,
     r#type : "type" => number }
 );
+impl SshfpData {
+    /// Sets `algorithm`.
+    #[must_use]
+    pub fn algorithm(mut self, value: f64) -> Self {
+        self.algorithm = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fingerprint`.
+    #[must_use]
+    pub fn fingerprint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.fingerprint = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: f64) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// The parts of an SVCB record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SvcbData {
@@ -830,6 +1209,32 @@ crate::runtime::object!(
     SvcbData { priority : "priority" => number, target : "target" => string, value :
     "value" => string }
 );
+impl SvcbData {
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: f64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `target`.
+    #[must_use]
+    pub fn target(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.target = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// The parts of a TLSA record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TlsaData {
@@ -847,6 +1252,37 @@ crate::runtime::object!(
     TlsaData { certificate : "certificate" => string, matching_type : "matching_type" =>
     number, selector : "selector" => number, usage : "usage" => number }
 );
+impl TlsaData {
+    /// Sets `certificate`.
+    #[must_use]
+    pub fn certificate(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.certificate = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `matching_type`.
+    #[must_use]
+    pub fn matching_type(mut self, value: f64) -> Self {
+        self.matching_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `selector`.
+    #[must_use]
+    pub fn selector(mut self, value: f64) -> Self {
+        self.selector = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `usage`.
+    #[must_use]
+    pub fn usage(mut self, value: f64) -> Self {
+        self.usage = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// The parts of a URI record.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UriData {
@@ -860,6 +1296,23 @@ pub struct UriData {
 crate::runtime::object!(
     UriData { target : "target" => string, weight : "weight" => number }
 );
+impl UriData {
+    /// Sets `target`.
+    #[must_use]
+    pub fn target(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.target = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `weight`.
+    #[must_use]
+    pub fn weight(mut self, value: f64) -> Self {
+        self.weight = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// A DNS record, as the API returns it. Each kind is a variant; fields every
 /// kind has are fields of each variant's struct. A kind this client does not
 /// know yet is kept whole in `Other`.
@@ -3055,6 +3508,44 @@ impl ARecordBody {
         }
     }
 }
+impl ARecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `proxied`.
+    #[must_use]
+    pub fn proxied(mut self, value: bool) -> Self {
+        self.proxied = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// A [`DnsRecordBody`] whose `type` is `AAAA`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AaaaRecordBody {
@@ -3098,6 +3589,44 @@ impl AaaaRecordBody {
         }
     }
 }
+impl AaaaRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `proxied`.
+    #[must_use]
+    pub fn proxied(mut self, value: bool) -> Self {
+        self.proxied = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// A [`DnsRecordBody`] whose `type` is `CAA`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaaRecordBody {
@@ -3137,6 +3666,38 @@ impl CaaRecordBody {
         }
     }
 }
+impl CaaRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// A [`DnsRecordBody`] whose `type` is `CERT`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CertRecordBody {
@@ -3174,6 +3735,38 @@ impl CertRecordBody {
             data,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl CertRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// A [`DnsRecordBody`] whose `type` is `CNAME`.
@@ -3219,6 +3812,44 @@ impl CnameRecordBody {
         }
     }
 }
+impl CnameRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `proxied`.
+    #[must_use]
+    pub fn proxied(mut self, value: bool) -> Self {
+        self.proxied = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// A [`DnsRecordBody`] whose `type` is `DNSKEY`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DnskeyRecordBody {
@@ -3256,6 +3887,38 @@ impl DnskeyRecordBody {
             data,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl DnskeyRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// A [`DnsRecordBody`] whose `type` is `DS`.
@@ -3297,6 +3960,38 @@ impl DsRecordBody {
         }
     }
 }
+impl DsRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// A [`DnsRecordBody`] whose `type` is `HTTPS`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpsRecordBody {
@@ -3336,6 +4031,38 @@ impl HttpsRecordBody {
         }
     }
 }
+impl HttpsRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// A [`DnsRecordBody`] whose `type` is `LOC`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocRecordBody {
@@ -3373,6 +4100,38 @@ impl LocRecordBody {
             data,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl LocRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// A [`DnsRecordBody`] whose `type` is `MX`.
@@ -3419,6 +4178,38 @@ impl MxRecordBody {
         }
     }
 }
+impl MxRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// A [`DnsRecordBody`] whose `type` is `NAPTR`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NaptrRecordBody {
@@ -3456,6 +4247,38 @@ impl NaptrRecordBody {
             data,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl NaptrRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// A [`DnsRecordBody`] whose `type` is `NS`.
@@ -3498,6 +4321,38 @@ impl NsRecordBody {
         }
     }
 }
+impl NsRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// A [`DnsRecordBody`] whose `type` is `PTR`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PtrRecordBody {
@@ -3536,6 +4391,38 @@ impl PtrRecordBody {
             content: ::std::convert::Into::into(content),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl PtrRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// A [`DnsRecordBody`] whose `type` is `SMIMEA`.
@@ -3577,6 +4464,38 @@ impl SmimeaRecordBody {
         }
     }
 }
+impl SmimeaRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// A [`DnsRecordBody`] whose `type` is `SRV`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SrvRecordBody {
@@ -3614,6 +4533,38 @@ impl SrvRecordBody {
             data,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl SrvRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// A [`DnsRecordBody`] whose `type` is `SSHFP`.
@@ -3655,6 +4606,38 @@ impl SshfpRecordBody {
         }
     }
 }
+impl SshfpRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// A [`DnsRecordBody`] whose `type` is `SVCB`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SvcbRecordBody {
@@ -3692,6 +4675,38 @@ impl SvcbRecordBody {
             data,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl SvcbRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// A [`DnsRecordBody`] whose `type` is `TLSA`.
@@ -3733,6 +4748,38 @@ impl TlsaRecordBody {
         }
     }
 }
+impl TlsaRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// A [`DnsRecordBody`] whose `type` is `TXT`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TxtRecordBody {
@@ -3771,6 +4818,38 @@ impl TxtRecordBody {
             content: ::std::convert::Into::into(content),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl TxtRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// A [`DnsRecordBody`] whose `type` is `URI`.
@@ -3814,6 +4893,38 @@ impl UriRecordBody {
             priority,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UriRecordBody {
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// A record, by its identifier.
@@ -3965,6 +5076,229 @@ crate::runtime::object!(
     => integer, per_page : "per_page" => integer, order : "order" => choice, direction :
     "direction" => choice }
 );
+impl DnsRecordQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: DnsRecordType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `proxied`.
+    #[must_use]
+    pub fn proxied(mut self, value: bool) -> Self {
+        self.proxied = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `match`.
+    #[must_use]
+    pub fn r#match(mut self, value: DnsRecordQueryMatch) -> Self {
+        self.r#match = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `comment_present`.
+    #[must_use]
+    pub fn comment_present(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment_present = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `comment_absent`.
+    #[must_use]
+    pub fn comment_absent(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment_absent = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `comment_exact`.
+    #[must_use]
+    pub fn comment_exact(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment_exact = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `comment_contains`.
+    #[must_use]
+    pub fn comment_contains(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment_contains = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `comment_startswith`.
+    #[must_use]
+    pub fn comment_startswith(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment_startswith = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `comment_endswith`.
+    #[must_use]
+    pub fn comment_endswith(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment_endswith = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `tag`.
+    #[must_use]
+    pub fn tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tag = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tag_present`.
+    #[must_use]
+    pub fn tag_present(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tag_present = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `tag_absent`.
+    #[must_use]
+    pub fn tag_absent(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tag_absent = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tag_exact`.
+    #[must_use]
+    pub fn tag_exact(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tag_exact = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tag_contains`.
+    #[must_use]
+    pub fn tag_contains(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tag_contains = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `tag_startswith`.
+    #[must_use]
+    pub fn tag_startswith(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tag_startswith = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `tag_endswith`.
+    #[must_use]
+    pub fn tag_endswith(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tag_endswith = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `search`.
+    #[must_use]
+    pub fn search(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.search = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tag_match`.
+    #[must_use]
+    pub fn tag_match(mut self, value: DnsRecordQueryMatch) -> Self {
+        self.tag_match = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: DnsRecordQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: DnsRecordQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -4145,6 +5479,1757 @@ crate::runtime::object!(
     DnsRecordBatch { deletes : "deletes" => objects, patches : "patches", puts : "puts",
     posts : "posts" }
 );
+impl DnsRecordBatch {
+    /// Sets `deletes`.
+    #[must_use]
+    pub fn deletes(mut self, value: ::std::vec::Vec<DnsRecordRef>) -> Self {
+        self.deletes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `patches`.
+    #[must_use]
+    pub fn patches(mut self, value: ::std::vec::Vec<DnsRecordBody>) -> Self {
+        self.patches = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `puts`.
+    #[must_use]
+    pub fn puts(mut self, value: ::std::vec::Vec<DnsRecordBody>) -> Self {
+        self.puts = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `posts`.
+    #[must_use]
+    pub fn posts(mut self, value: ::std::vec::Vec<DnsRecordBody>) -> Self {
+        self.posts = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A DNS record to create, overwrite or update: one line builds one, as in
+/// `TxtRecordBody::new(name, content).into()`.
+///
+/// One of several kinds, told apart by `type`. A kind this client does not
+/// know yet decodes into `Other`, whole.
+#[allow(clippy::large_enum_variant)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub enum DnsRecordPatch {
+    /// `type` is `A`.
+    A(ARecordPatch),
+    /// `type` is `AAAA`.
+    Aaaa(AaaaRecordPatch),
+    /// `type` is `CAA`.
+    Caa(CaaRecordPatch),
+    /// `type` is `CERT`.
+    Cert(CertRecordPatch),
+    /// `type` is `CNAME`.
+    Cname(CnameRecordPatch),
+    /// `type` is `DNSKEY`.
+    Dnskey(DnskeyRecordPatch),
+    /// `type` is `DS`.
+    Ds(DsRecordPatch),
+    /// `type` is `HTTPS`.
+    Https(HttpsRecordPatch),
+    /// `type` is `LOC`.
+    Loc(LocRecordPatch),
+    /// `type` is `MX`.
+    Mx(MxRecordPatch),
+    /// `type` is `NAPTR`.
+    Naptr(NaptrRecordPatch),
+    /// `type` is `NS`.
+    Ns(NsRecordPatch),
+    /// `type` is `PTR`.
+    Ptr(PtrRecordPatch),
+    /// `type` is `SMIMEA`.
+    Smimea(SmimeaRecordPatch),
+    /// `type` is `SRV`.
+    Srv(SrvRecordPatch),
+    /// `type` is `SSHFP`.
+    Sshfp(SshfpRecordPatch),
+    /// `type` is `SVCB`.
+    Svcb(SvcbRecordPatch),
+    /// `type` is `TLSA`.
+    Tlsa(TlsaRecordPatch),
+    /// `type` is `TXT`.
+    Txt(TxtRecordPatch),
+    /// `type` is `URI`.
+    Uri(UriRecordPatch),
+    /// Any other `type` (or none): the value as sent, `type` included.
+    /// It is written back unchanged, so it can also send a kind this client
+    /// does not know yet. A value that is not an object at all is kept here
+    /// too, and listed as a mismatch.
+    Other(::serde_json::Value),
+}
+crate::runtime::tagged!(
+    DnsRecordPatch, "type", { A(ARecordPatch) = "A", Aaaa(AaaaRecordPatch) = "AAAA",
+    Caa(CaaRecordPatch) = "CAA", Cert(CertRecordPatch) = "CERT", Cname(CnameRecordPatch)
+    = "CNAME", Dnskey(DnskeyRecordPatch) = "DNSKEY", Ds(DsRecordPatch) = "DS",
+    Https(HttpsRecordPatch) = "HTTPS", Loc(LocRecordPatch) = "LOC", Mx(MxRecordPatch) =
+    "MX", Naptr(NaptrRecordPatch) = "NAPTR", Ns(NsRecordPatch) = "NS",
+    Ptr(PtrRecordPatch) = "PTR", Smimea(SmimeaRecordPatch) = "SMIMEA",
+    Srv(SrvRecordPatch) = "SRV", Sshfp(SshfpRecordPatch) = "SSHFP", Svcb(SvcbRecordPatch)
+    = "SVCB", Tlsa(TlsaRecordPatch) = "TLSA", Txt(TxtRecordPatch) = "TXT",
+    Uri(UriRecordPatch) = "URI" }
+);
+impl DnsRecordPatch {
+    /// `name` of any kind: `None` when it is absent, or an `Other` value holds
+    /// something else there.
+    pub fn name(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => value.name.as_deref(),
+            Self::Aaaa(value) => value.name.as_deref(),
+            Self::Caa(value) => value.name.as_deref(),
+            Self::Cert(value) => value.name.as_deref(),
+            Self::Cname(value) => value.name.as_deref(),
+            Self::Dnskey(value) => value.name.as_deref(),
+            Self::Ds(value) => value.name.as_deref(),
+            Self::Https(value) => value.name.as_deref(),
+            Self::Loc(value) => value.name.as_deref(),
+            Self::Mx(value) => value.name.as_deref(),
+            Self::Naptr(value) => value.name.as_deref(),
+            Self::Ns(value) => value.name.as_deref(),
+            Self::Ptr(value) => value.name.as_deref(),
+            Self::Smimea(value) => value.name.as_deref(),
+            Self::Srv(value) => value.name.as_deref(),
+            Self::Sshfp(value) => value.name.as_deref(),
+            Self::Svcb(value) => value.name.as_deref(),
+            Self::Tlsa(value) => value.name.as_deref(),
+            Self::Txt(value) => value.name.as_deref(),
+            Self::Uri(value) => value.name.as_deref(),
+            Self::Other(object) => {
+                object.get("name").and_then(::serde_json::Value::as_str)
+            }
+        }
+    }
+    /// `ttl` of any kind: `None` when it is absent, or an `Other` value holds
+    /// something else there.
+    pub fn ttl(&self) -> ::std::option::Option<i64> {
+        match self {
+            Self::A(value) => value.ttl,
+            Self::Aaaa(value) => value.ttl,
+            Self::Caa(value) => value.ttl,
+            Self::Cert(value) => value.ttl,
+            Self::Cname(value) => value.ttl,
+            Self::Dnskey(value) => value.ttl,
+            Self::Ds(value) => value.ttl,
+            Self::Https(value) => value.ttl,
+            Self::Loc(value) => value.ttl,
+            Self::Mx(value) => value.ttl,
+            Self::Naptr(value) => value.ttl,
+            Self::Ns(value) => value.ttl,
+            Self::Ptr(value) => value.ttl,
+            Self::Smimea(value) => value.ttl,
+            Self::Srv(value) => value.ttl,
+            Self::Sshfp(value) => value.ttl,
+            Self::Svcb(value) => value.ttl,
+            Self::Tlsa(value) => value.ttl,
+            Self::Txt(value) => value.ttl,
+            Self::Uri(value) => value.ttl,
+            Self::Other(object) => {
+                object.get("ttl").and_then(::serde_json::Value::as_i64)
+            }
+        }
+    }
+    /// `comment` of any kind: `None` when it is absent, or an `Other` value holds
+    /// something else there.
+    pub fn comment(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => value.comment.as_deref(),
+            Self::Aaaa(value) => value.comment.as_deref(),
+            Self::Caa(value) => value.comment.as_deref(),
+            Self::Cert(value) => value.comment.as_deref(),
+            Self::Cname(value) => value.comment.as_deref(),
+            Self::Dnskey(value) => value.comment.as_deref(),
+            Self::Ds(value) => value.comment.as_deref(),
+            Self::Https(value) => value.comment.as_deref(),
+            Self::Loc(value) => value.comment.as_deref(),
+            Self::Mx(value) => value.comment.as_deref(),
+            Self::Naptr(value) => value.comment.as_deref(),
+            Self::Ns(value) => value.comment.as_deref(),
+            Self::Ptr(value) => value.comment.as_deref(),
+            Self::Smimea(value) => value.comment.as_deref(),
+            Self::Srv(value) => value.comment.as_deref(),
+            Self::Sshfp(value) => value.comment.as_deref(),
+            Self::Svcb(value) => value.comment.as_deref(),
+            Self::Tlsa(value) => value.comment.as_deref(),
+            Self::Txt(value) => value.comment.as_deref(),
+            Self::Uri(value) => value.comment.as_deref(),
+            Self::Other(object) => {
+                object.get("comment").and_then(::serde_json::Value::as_str)
+            }
+        }
+    }
+    /// `id` of any kind: `None` when it is absent, or an `Other` value holds
+    /// something else there.
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::A(value) => value.id.as_deref(),
+            Self::Aaaa(value) => value.id.as_deref(),
+            Self::Caa(value) => value.id.as_deref(),
+            Self::Cert(value) => value.id.as_deref(),
+            Self::Cname(value) => value.id.as_deref(),
+            Self::Dnskey(value) => value.id.as_deref(),
+            Self::Ds(value) => value.id.as_deref(),
+            Self::Https(value) => value.id.as_deref(),
+            Self::Loc(value) => value.id.as_deref(),
+            Self::Mx(value) => value.id.as_deref(),
+            Self::Naptr(value) => value.id.as_deref(),
+            Self::Ns(value) => value.id.as_deref(),
+            Self::Ptr(value) => value.id.as_deref(),
+            Self::Smimea(value) => value.id.as_deref(),
+            Self::Srv(value) => value.id.as_deref(),
+            Self::Sshfp(value) => value.id.as_deref(),
+            Self::Svcb(value) => value.id.as_deref(),
+            Self::Tlsa(value) => value.id.as_deref(),
+            Self::Txt(value) => value.id.as_deref(),
+            Self::Uri(value) => value.id.as_deref(),
+            Self::Other(object) => object.get("id").and_then(::serde_json::Value::as_str),
+        }
+    }
+}
+impl ::std::convert::From<ARecordPatch> for DnsRecordPatch {
+    fn from(value: ARecordPatch) -> Self {
+        Self::A(value)
+    }
+}
+impl ::std::convert::From<AaaaRecordPatch> for DnsRecordPatch {
+    fn from(value: AaaaRecordPatch) -> Self {
+        Self::Aaaa(value)
+    }
+}
+impl ::std::convert::From<CaaRecordPatch> for DnsRecordPatch {
+    fn from(value: CaaRecordPatch) -> Self {
+        Self::Caa(value)
+    }
+}
+impl ::std::convert::From<CertRecordPatch> for DnsRecordPatch {
+    fn from(value: CertRecordPatch) -> Self {
+        Self::Cert(value)
+    }
+}
+impl ::std::convert::From<CnameRecordPatch> for DnsRecordPatch {
+    fn from(value: CnameRecordPatch) -> Self {
+        Self::Cname(value)
+    }
+}
+impl ::std::convert::From<DnskeyRecordPatch> for DnsRecordPatch {
+    fn from(value: DnskeyRecordPatch) -> Self {
+        Self::Dnskey(value)
+    }
+}
+impl ::std::convert::From<DsRecordPatch> for DnsRecordPatch {
+    fn from(value: DsRecordPatch) -> Self {
+        Self::Ds(value)
+    }
+}
+impl ::std::convert::From<HttpsRecordPatch> for DnsRecordPatch {
+    fn from(value: HttpsRecordPatch) -> Self {
+        Self::Https(value)
+    }
+}
+impl ::std::convert::From<LocRecordPatch> for DnsRecordPatch {
+    fn from(value: LocRecordPatch) -> Self {
+        Self::Loc(value)
+    }
+}
+impl ::std::convert::From<MxRecordPatch> for DnsRecordPatch {
+    fn from(value: MxRecordPatch) -> Self {
+        Self::Mx(value)
+    }
+}
+impl ::std::convert::From<NaptrRecordPatch> for DnsRecordPatch {
+    fn from(value: NaptrRecordPatch) -> Self {
+        Self::Naptr(value)
+    }
+}
+impl ::std::convert::From<NsRecordPatch> for DnsRecordPatch {
+    fn from(value: NsRecordPatch) -> Self {
+        Self::Ns(value)
+    }
+}
+impl ::std::convert::From<PtrRecordPatch> for DnsRecordPatch {
+    fn from(value: PtrRecordPatch) -> Self {
+        Self::Ptr(value)
+    }
+}
+impl ::std::convert::From<SmimeaRecordPatch> for DnsRecordPatch {
+    fn from(value: SmimeaRecordPatch) -> Self {
+        Self::Smimea(value)
+    }
+}
+impl ::std::convert::From<SrvRecordPatch> for DnsRecordPatch {
+    fn from(value: SrvRecordPatch) -> Self {
+        Self::Srv(value)
+    }
+}
+impl ::std::convert::From<SshfpRecordPatch> for DnsRecordPatch {
+    fn from(value: SshfpRecordPatch) -> Self {
+        Self::Sshfp(value)
+    }
+}
+impl ::std::convert::From<SvcbRecordPatch> for DnsRecordPatch {
+    fn from(value: SvcbRecordPatch) -> Self {
+        Self::Svcb(value)
+    }
+}
+impl ::std::convert::From<TlsaRecordPatch> for DnsRecordPatch {
+    fn from(value: TlsaRecordPatch) -> Self {
+        Self::Tlsa(value)
+    }
+}
+impl ::std::convert::From<TxtRecordPatch> for DnsRecordPatch {
+    fn from(value: TxtRecordPatch) -> Self {
+        Self::Txt(value)
+    }
+}
+impl ::std::convert::From<UriRecordPatch> for DnsRecordPatch {
+    fn from(value: UriRecordPatch) -> Self {
+        Self::Uri(value)
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `A`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ARecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// an IPv4 address
+    pub content: ::std::option::Option<::std::string::String>,
+    /// whether Cloudflare proxies the traffic
+    pub proxied: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ARecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, content : "content" =>
+    string, proxied : "proxied" => boolean }
+);
+impl ARecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `proxied`.
+    #[must_use]
+    pub fn proxied(mut self, value: bool) -> Self {
+        self.proxied = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `AAAA`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AaaaRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// an IPv6 address
+    pub content: ::std::option::Option<::std::string::String>,
+    /// whether Cloudflare proxies the traffic
+    pub proxied: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    AaaaRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, content :
+    "content" => string, proxied : "proxied" => boolean }
+);
+impl AaaaRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `proxied`.
+    #[must_use]
+    pub fn proxied(mut self, value: bool) -> Self {
+        self.proxied = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `CAA`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CaaRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<CaaData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CaaRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, data : "data" => object }
+);
+impl CaaRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: CaaData) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `CERT`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CertRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<CertData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CertRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
+    object }
+);
+impl CertRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: CertData) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `CNAME`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CnameRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// a hostname other than the record's name
+    pub content: ::std::option::Option<::std::string::String>,
+    /// whether Cloudflare proxies the traffic
+    pub proxied: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    CnameRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, content :
+    "content" => string, proxied : "proxied" => boolean }
+);
+impl CnameRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `proxied`.
+    #[must_use]
+    pub fn proxied(mut self, value: bool) -> Self {
+        self.proxied = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `DNSKEY`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DnskeyRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<DnskeyData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DnskeyRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
+    object }
+);
+impl DnskeyRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: DnskeyData) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `DS`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DsRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<DsData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    DsRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, data : "data" => object }
+);
+impl DsRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: DsData) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `HTTPS`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HttpsRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<HttpsData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    HttpsRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
+    object }
+);
+impl HttpsRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: HttpsData) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `LOC`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LocRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<LocData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    LocRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, data : "data" => object }
+);
+impl LocRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: LocData) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `MX`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MxRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// the mail server's hostname
+    pub content: ::std::option::Option<::std::string::String>,
+    /// 0 to 65535; lower is preferred
+    pub priority: ::std::option::Option<f64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    MxRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, content : "content" =>
+    string, priority : "priority" => number }
+);
+impl MxRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: f64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `NAPTR`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NaptrRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<NaptrData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NaptrRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
+    object }
+);
+impl NaptrRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: NaptrData) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `NS`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NsRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// the name server's hostname
+    pub content: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    NsRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, content : "content" =>
+    string }
+);
+impl NsRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `PTR`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PtrRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// the domain name the address points to
+    pub content: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PtrRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, content : "content" =>
+    string }
+);
+impl PtrRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `SMIMEA`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SmimeaRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<SmimeaData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SmimeaRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
+    object }
+);
+impl SmimeaRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: SmimeaData) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `SRV`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SrvRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<SrvData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SrvRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, data : "data" => object }
+);
+impl SrvRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: SrvData) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `SSHFP`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SshfpRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<SshfpData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SshfpRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
+    object }
+);
+impl SshfpRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: SshfpData) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `SVCB`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SvcbRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<SvcbData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SvcbRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
+    object }
+);
+impl SvcbRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: SvcbData) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `TLSA`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TlsaRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<TlsaData>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TlsaRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
+    object }
+);
+impl TlsaRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: TlsaData) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `TXT`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TxtRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    /// the text
+    pub content: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    TxtRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, content : "content" =>
+    string }
+);
+impl TxtRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
+/// A [`DnsRecordBody`] whose `type` is `URI`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UriRecordPatch {
+    /// the record's name in Punycode (`@` for the zone apex)
+    pub name: ::std::option::Option<::std::string::String>,
+    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<i64>,
+    /// a note; it has no effect on DNS
+    pub comment: ::std::option::Option<::std::string::String>,
+    /// tags of the form name:value; they have no effect on DNS
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// the record to change, in a batch's `puts` and `patches` only
+    pub id: ::std::option::Option<::std::string::String>,
+    pub data: ::std::option::Option<UriData>,
+    /// 0 to 65535; lower is preferred
+    pub priority: ::std::option::Option<f64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    UriRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, data : "data" => object,
+    priority : "priority" => number }
+);
+impl UriRecordPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `data`.
+    #[must_use]
+    pub fn data(mut self, value: UriData) -> Self {
+        self.data = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: f64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for DnsRecordQuery {}
 /// A BIND zone file to import.
 ///

@@ -300,6 +300,14 @@ pub struct UpdateDnsSettingsBody {
 crate::runtime::object!(
     UpdateDnsSettingsBody { zone_defaults : "zone_defaults" => object }
 );
+impl UpdateDnsSettingsBody {
+    /// Sets `zone_defaults`.
+    #[must_use]
+    pub fn zone_defaults(mut self, value: UpdateDnsSettingsBodyZoneDefaults) -> Self {
+        self.zone_defaults = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`DnsSettingsForAnAccountApi::update_dns_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDnsSettingsBodyZoneDefaults {
@@ -324,3 +332,47 @@ crate::runtime::object!(
     ns_ttl : "ns_ttl" => number, secondary_overrides : "secondary_overrides" => boolean,
     soa : "soa" => object, zone_mode : "zone_mode" => choice }
 );
+impl UpdateDnsSettingsBodyZoneDefaults {
+    /// Sets `foundation_dns`.
+    #[must_use]
+    pub fn foundation_dns(mut self, value: bool) -> Self {
+        self.foundation_dns = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `multi_provider`.
+    #[must_use]
+    pub fn multi_provider(mut self, value: bool) -> Self {
+        self.multi_provider = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `nameservers`.
+    #[must_use]
+    pub fn nameservers(mut self, value: DnsSettingsZoneDefaultsNameservers) -> Self {
+        self.nameservers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ns_ttl`.
+    #[must_use]
+    pub fn ns_ttl(mut self, value: f64) -> Self {
+        self.ns_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `secondary_overrides`.
+    #[must_use]
+    pub fn secondary_overrides(mut self, value: bool) -> Self {
+        self.secondary_overrides = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `soa`.
+    #[must_use]
+    pub fn soa(mut self, value: DnsSettingsZoneDefaultsSoa) -> Self {
+        self.soa = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `zone_mode`.
+    #[must_use]
+    pub fn zone_mode(mut self, value: DnsSettingsZoneDefaultsZoneMode) -> Self {
+        self.zone_mode = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -215,6 +215,26 @@ crate::runtime::object!(
     EditDnssecStatusBody { dnssec_multi_signer : "dnssec_multi_signer" => boolean,
     dnssec_presigned : "dnssec_presigned" => boolean, status : "status" => choice }
 );
+impl EditDnssecStatusBody {
+    /// Sets `dnssec_multi_signer`.
+    #[must_use]
+    pub fn dnssec_multi_signer(mut self, value: bool) -> Self {
+        self.dnssec_multi_signer = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dnssec_presigned`.
+    #[must_use]
+    pub fn dnssec_presigned(mut self, value: bool) -> Self {
+        self.dnssec_presigned = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: EditDnssecStatusBodyStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

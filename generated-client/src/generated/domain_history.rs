@@ -92,4 +92,12 @@ pub struct GetDomainHistoryQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetDomainHistoryQuery { domain : "domain" => json });
+impl GetDomainHistoryQuery {
+    /// Sets `domain`.
+    #[must_use]
+    pub fn domain(mut self, value: ::serde_json::Value) -> Self {
+        self.domain = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetDomainHistoryQuery {}

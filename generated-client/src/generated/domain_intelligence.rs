@@ -224,6 +224,17 @@ pub struct GetDomainDetailsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetDomainDetailsQuery { domain : "domain" => string });
+impl GetDomainDetailsQuery {
+    /// Sets `domain`.
+    #[must_use]
+    pub fn domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`DomainIntelligenceApi::get_multiple_domain_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetMultipleDomainDetailsQuery {
@@ -232,5 +243,13 @@ pub struct GetMultipleDomainDetailsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetMultipleDomainDetailsQuery { domain : "domain" => json });
+impl GetMultipleDomainDetailsQuery {
+    /// Sets `domain`.
+    #[must_use]
+    pub fn domain(mut self, value: ::serde_json::Value) -> Self {
+        self.domain = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetDomainDetailsQuery {}
 impl crate::runtime::TypedQuery for GetMultipleDomainDetailsQuery {}

@@ -118,4 +118,21 @@ pub struct ListObjectsQuery {
 crate::runtime::object!(
     ListObjectsQuery { limit : "limit" => number, cursor : "cursor" => string }
 );
+impl ListObjectsQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: f64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cursor`.
+    #[must_use]
+    pub fn cursor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cursor = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListObjectsQuery {}

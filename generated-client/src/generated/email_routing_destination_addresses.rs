@@ -198,6 +198,32 @@ crate::runtime::object!(
     ListDestinationAddressesQuery { page : "page" => number, per_page : "per_page" =>
     number, direction : "direction" => choice, verified : "verified" => boolean }
 );
+impl ListDestinationAddressesQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListDestinationAddressesQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `verified`.
+    #[must_use]
+    pub fn verified(mut self, value: bool) -> Self {
+        self.verified = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

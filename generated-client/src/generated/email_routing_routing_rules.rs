@@ -465,6 +465,14 @@ impl CatchRuleAction {
         }
     }
 }
+impl CatchRuleAction {
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`EmailRoutingRoutingRulesApi::update_catch_all_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CatchRuleMatcher {
@@ -553,6 +561,41 @@ crate::runtime::object!(
     matchers : "matchers" => objects, name : "name" => string, priority : "priority" =>
     number }
 );
+impl RoutingRuleBody {
+    /// Sets `actions`.
+    #[must_use]
+    pub fn actions(mut self, value: ::std::vec::Vec<RoutingRuleAction>) -> Self {
+        self.actions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `matchers`.
+    #[must_use]
+    pub fn matchers(mut self, value: ::std::vec::Vec<RoutingRuleMatcher>) -> Self {
+        self.matchers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: f64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`EmailRoutingRoutingRulesApi::list_routing_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRoutingRulesQuery {
@@ -569,6 +612,26 @@ crate::runtime::object!(
     ListRoutingRulesQuery { page : "page" => number, per_page : "per_page" => number,
     enabled : "enabled" => boolean }
 );
+impl ListRoutingRulesQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`EmailRoutingRoutingRulesApi::update_catch_all_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateCatchAllRuleBody {
@@ -585,4 +648,33 @@ crate::runtime::object!(
     UpdateCatchAllRuleBody { actions : "actions" => objects, enabled : "enabled" =>
     boolean, matchers : "matchers" => objects, name : "name" => string }
 );
+impl UpdateCatchAllRuleBody {
+    /// Sets `actions`.
+    #[must_use]
+    pub fn actions(mut self, value: ::std::vec::Vec<CatchRuleAction>) -> Self {
+        self.actions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `matchers`.
+    #[must_use]
+    pub fn matchers(mut self, value: ::std::vec::Vec<CatchRuleMatcher>) -> Self {
+        self.matchers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListRoutingRulesQuery {}

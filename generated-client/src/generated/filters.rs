@@ -288,6 +288,64 @@ crate::runtime::object!(
     description : "description" => string, r#ref : "ref" => string, page : "page" =>
     number, per_page : "per_page" => number, id : "id" => string }
 );
+impl ListFiltersQuery {
+    /// Sets `paused`.
+    #[must_use]
+    pub fn paused(mut self, value: bool) -> Self {
+        self.paused = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`FiltersApi::update_filter`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateFilterBody {

@@ -83,7 +83,7 @@ impl FirewallRulesApi {
     pub fn update_priority_of_firewall_rules(
         &self,
         zone_id: &str,
-        body: &FirewallRulesBody,
+        body: &FirewallRulesPatch,
     ) -> crate::runtime::Request<crate::runtime::List<FirewallRule>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -481,6 +481,20 @@ pub struct CreateFirewallRulesBody {
 crate::runtime::object!(
     CreateFirewallRulesBody { action : "action" => object, filter : "filter" => object }
 );
+impl CreateFirewallRulesBody {
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateFirewallRulesBodyAction) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `filter`.
+    #[must_use]
+    pub fn filter(mut self, value: CreateFirewallRulesBodyFilter) -> Self {
+        self.filter = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`FirewallRulesApi::create_firewall_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateFirewallRulesBodyAction {
@@ -496,6 +510,26 @@ crate::runtime::object!(
     CreateFirewallRulesBodyAction { mode : "mode" => choice, response : "response" =>
     object, timeout : "timeout" => number }
 );
+impl CreateFirewallRulesBodyAction {
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(mut self, value: CreateFirewallRulesBodyActionMode) -> Self {
+        self.mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `response`.
+    #[must_use]
+    pub fn response(mut self, value: CreateFirewallRulesBodyActionResponse) -> Self {
+        self.response = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `timeout`.
+    #[must_use]
+    pub fn timeout(mut self, value: f64) -> Self {
+        self.timeout = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -572,6 +606,28 @@ crate::runtime::object!(
     CreateFirewallRulesBodyActionResponse { body : "body" => string, content_type :
     "content_type" => string }
 );
+impl CreateFirewallRulesBodyActionResponse {
+    /// Sets `body`.
+    #[must_use]
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `content_type`.
+    #[must_use]
+    pub fn content_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`FirewallRulesApi::create_firewall_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateFirewallRulesBodyFilter {
@@ -590,6 +646,43 @@ crate::runtime::object!(
     CreateFirewallRulesBodyFilter { description : "description" => string, expression :
     "expression" => string, paused : "paused" => boolean, r#ref : "ref" => string }
 );
+impl CreateFirewallRulesBodyFilter {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `paused`.
+    #[must_use]
+    pub fn paused(mut self, value: bool) -> Self {
+        self.paused = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`FirewallRulesApi::list_firewall_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFirewallRulesQuery {
@@ -613,6 +706,55 @@ crate::runtime::object!(
     string, page : "page" => number, per_page : "per_page" => number, id : "id" =>
     string, paused : "paused" => boolean }
 );
+impl ListFirewallRulesQuery {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `paused`.
+    #[must_use]
+    pub fn paused(mut self, value: bool) -> Self {
+        self.paused = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`FirewallRulesApi::get_firewall_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetFirewallRuleQuery {
@@ -622,6 +764,17 @@ pub struct GetFirewallRuleQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetFirewallRuleQuery { id : "id" => string });
+impl GetFirewallRuleQuery {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`FirewallRulesApi::delete_firewall_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteFirewallRuleBody {
@@ -634,5 +787,29 @@ crate::runtime::object!(
     DeleteFirewallRuleBody { delete_filter_if_unused : "delete_filter_if_unused" =>
     boolean }
 );
+impl DeleteFirewallRuleBody {
+    /// Sets `delete_filter_if_unused`.
+    #[must_use]
+    pub fn delete_filter_if_unused(mut self, value: bool) -> Self {
+        self.delete_filter_if_unused = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// Used by [`FirewallRulesApi::update_priority_of_firewall_rules`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FirewallRulesPatch {
+    pub id: ::std::option::Option<::serde_json::Value>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(FirewallRulesPatch { id : "id" => json });
+impl FirewallRulesPatch {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: ::serde_json::Value) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetFirewallRuleQuery {}
 impl crate::runtime::TypedQuery for ListFirewallRulesQuery {}

@@ -187,7 +187,7 @@ impl HealthChecksApi {
         &self,
         zone_id: &str,
         healthcheck_id: &str,
-        body: &HealthCheckBody,
+        body: &HealthCheckPatch,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<HealthCheck>>,
     > {
@@ -569,6 +569,70 @@ crate::runtime::object!(
     follow_redirects : "follow_redirects" => boolean, header : "header" => map, method :
     "method" => choice, path : "path" => string, port : "port" => integer }
 );
+impl HealthCheckHttpConfig {
+    /// Sets `allow_insecure`.
+    #[must_use]
+    pub fn allow_insecure(mut self, value: bool) -> Self {
+        self.allow_insecure = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expected_body`.
+    #[must_use]
+    pub fn expected_body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expected_body = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `expected_codes`.
+    #[must_use]
+    pub fn expected_codes(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.expected_codes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `follow_redirects`.
+    #[must_use]
+    pub fn follow_redirects(mut self, value: bool) -> Self {
+        self.follow_redirects = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `header`.
+    #[must_use]
+    pub fn header(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.header = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `method`.
+    #[must_use]
+    pub fn method(mut self, value: HealthCheckHttpConfigMethod) -> Self {
+        self.method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -690,6 +754,20 @@ pub struct HealthCheckTcpConfig {
 crate::runtime::object!(
     HealthCheckTcpConfig { method : "method" => choice, port : "port" => integer }
 );
+impl HealthCheckTcpConfig {
+    /// Sets `method`.
+    #[must_use]
+    pub fn method(mut self, value: HealthCheckTcpConfigMethod) -> Self {
+        self.method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -808,6 +886,85 @@ impl HealthCheckBody {
         }
     }
 }
+impl HealthCheckBody {
+    /// Sets `check_regions`.
+    #[must_use]
+    pub fn check_regions(
+        mut self,
+        value: ::std::vec::Vec<HealthCheckCheckRegion>,
+    ) -> Self {
+        self.check_regions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `consecutive_fails`.
+    #[must_use]
+    pub fn consecutive_fails(mut self, value: i64) -> Self {
+        self.consecutive_fails = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `consecutive_successes`.
+    #[must_use]
+    pub fn consecutive_successes(mut self, value: i64) -> Self {
+        self.consecutive_successes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `http_config`.
+    #[must_use]
+    pub fn http_config(mut self, value: HealthCheckHttpConfig) -> Self {
+        self.http_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `interval`.
+    #[must_use]
+    pub fn interval(mut self, value: i64) -> Self {
+        self.interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `retries`.
+    #[must_use]
+    pub fn retries(mut self, value: i64) -> Self {
+        self.retries = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `suspended`.
+    #[must_use]
+    pub fn suspended(mut self, value: bool) -> Self {
+        self.suspended = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tcp_config`.
+    #[must_use]
+    pub fn tcp_config(mut self, value: HealthCheckTcpConfig) -> Self {
+        self.tcp_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `timeout`.
+    #[must_use]
+    pub fn timeout(mut self, value: i64) -> Self {
+        self.timeout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`HealthChecksApi::list_health_checks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListHealthChecksQuery {
@@ -819,4 +976,154 @@ pub struct ListHealthChecksQuery {
 crate::runtime::object!(
     ListHealthChecksQuery { page : "page" => json, per_page : "per_page" => json }
 );
+impl ListHealthChecksQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: ::serde_json::Value) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: ::serde_json::Value) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// Used by [`HealthChecksApi::patch_health_check`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HealthCheckPatch {
+    /// The hostname or IP address of the origin server to run health checks on
+    pub address: ::std::option::Option<::std::string::String>,
+    /// A list of regions from which to run health checks
+    pub check_regions: ::std::option::Option<::std::vec::Vec<HealthCheckCheckRegion>>,
+    /// The number of consecutive fails required from a health check before changing the health to unhealthy
+    pub consecutive_fails: ::std::option::Option<i64>,
+    /// The number of consecutive successes required from a health check before changing the health to…
+    pub consecutive_successes: ::std::option::Option<i64>,
+    /// A human-readable description of the health check
+    pub description: ::std::option::Option<::std::string::String>,
+    pub http_config: ::std::option::Option<HealthCheckHttpConfig>,
+    /// The interval between each health check
+    pub interval: ::std::option::Option<i64>,
+    /// A short name to identify the health check
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The number of retries to attempt in case of a timeout before marking the origin as unhealthy
+    pub retries: ::std::option::Option<i64>,
+    /// If suspended, no health checks are sent to the origin
+    pub suspended: ::std::option::Option<bool>,
+    pub tcp_config: ::std::option::Option<HealthCheckTcpConfig>,
+    /// The timeout (in seconds) before marking the health check as failed
+    pub timeout: ::std::option::Option<i64>,
+    /// The protocol to use for the health check
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    HealthCheckPatch { address : "address" => string, check_regions : "check_regions" =>
+    choices, consecutive_fails : "consecutive_fails" => integer, consecutive_successes :
+    "consecutive_successes" => integer, description : "description" => string,
+    http_config : "http_config" => object, interval : "interval" => integer, name :
+    "name" => string, retries : "retries" => integer, suspended : "suspended" => boolean,
+    tcp_config : "tcp_config" => object, timeout : "timeout" => integer, r#type : "type"
+    => string }
+);
+impl HealthCheckPatch {
+    /// Sets `address`.
+    #[must_use]
+    pub fn address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.address = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `check_regions`.
+    #[must_use]
+    pub fn check_regions(
+        mut self,
+        value: ::std::vec::Vec<HealthCheckCheckRegion>,
+    ) -> Self {
+        self.check_regions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `consecutive_fails`.
+    #[must_use]
+    pub fn consecutive_fails(mut self, value: i64) -> Self {
+        self.consecutive_fails = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `consecutive_successes`.
+    #[must_use]
+    pub fn consecutive_successes(mut self, value: i64) -> Self {
+        self.consecutive_successes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `http_config`.
+    #[must_use]
+    pub fn http_config(mut self, value: HealthCheckHttpConfig) -> Self {
+        self.http_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `interval`.
+    #[must_use]
+    pub fn interval(mut self, value: i64) -> Self {
+        self.interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `retries`.
+    #[must_use]
+    pub fn retries(mut self, value: i64) -> Self {
+        self.retries = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `suspended`.
+    #[must_use]
+    pub fn suspended(mut self, value: bool) -> Self {
+        self.suspended = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tcp_config`.
+    #[must_use]
+    pub fn tcp_config(mut self, value: HealthCheckTcpConfig) -> Self {
+        self.tcp_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `timeout`.
+    #[must_use]
+    pub fn timeout(mut self, value: i64) -> Self {
+        self.timeout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListHealthChecksQuery {}

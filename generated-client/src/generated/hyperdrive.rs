@@ -217,6 +217,26 @@ crate::runtime::object!(
     HyperdriveCaching { disabled : "disabled" => boolean, max_age : "max_age" => integer,
     stale_while_revalidate : "stale_while_revalidate" => integer }
 );
+impl HyperdriveCaching {
+    /// Sets `disabled`.
+    #[must_use]
+    pub fn disabled(mut self, value: bool) -> Self {
+        self.disabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_age`.
+    #[must_use]
+    pub fn max_age(mut self, value: i64) -> Self {
+        self.max_age = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stale_while_revalidate`.
+    #[must_use]
+    pub fn stale_while_revalidate(mut self, value: i64) -> Self {
+        self.stale_while_revalidate = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`HyperdriveApi::create_hyperdrive`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HyperdriveMtls {
@@ -351,6 +371,20 @@ impl HyperdriveBody {
         }
     }
 }
+impl HyperdriveBody {
+    /// Sets `origin`.
+    #[must_use]
+    pub fn origin(mut self, value: BodyOrigin) -> Self {
+        self.origin = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `caching`.
+    #[must_use]
+    pub fn caching(mut self, value: HyperdriveCaching) -> Self {
+        self.caching = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`HyperdriveApi::create_hyperdrive`], [`HyperdriveApi::patch_hyperdrive`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct BodyOrigin {
@@ -402,6 +436,36 @@ impl BodyOrigin {
         }
     }
 }
+impl BodyOrigin {
+    /// Sets `access_client_secret`.
+    #[must_use]
+    pub fn access_client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.access_client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `access_client_id`.
+    #[must_use]
+    pub fn access_client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.access_client_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`HyperdriveApi::patch_hyperdrive`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchHyperdriveBody {
@@ -415,3 +479,26 @@ crate::runtime::object!(
     PatchHyperdriveBody { origin : "origin" => object, caching : "caching" => object,
     name : "name" => string }
 );
+impl PatchHyperdriveBody {
+    /// Sets `origin`.
+    #[must_use]
+    pub fn origin(mut self, value: BodyOrigin) -> Self {
+        self.origin = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `caching`.
+    #[must_use]
+    pub fn caching(mut self, value: HyperdriveCaching) -> Self {
+        self.caching = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

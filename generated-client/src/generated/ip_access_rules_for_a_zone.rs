@@ -256,6 +256,23 @@ pub struct IpAccessRuleConfiguration {
 crate::runtime::object!(
     IpAccessRuleConfiguration { target : "target" => choice, value : "value" => string }
 );
+impl IpAccessRuleConfiguration {
+    /// Sets `target`.
+    #[must_use]
+    pub fn target(mut self, value: IpAccessRuleConfigurationTarget) -> Self {
+        self.target = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -356,6 +373,14 @@ impl CreateIpAccessRuleBody {
         }
     }
 }
+impl CreateIpAccessRuleBody {
+    /// Sets `configuration`.
+    #[must_use]
+    pub fn configuration(mut self, value: IpAccessRuleConfiguration) -> Self {
+        self.configuration = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`IpAccessRulesForAZoneApi::list_ip_access_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListIpAccessRulesQuery {
@@ -389,6 +414,73 @@ crate::runtime::object!(
     number, per_page : "per_page" => number, order : "order" => choice, direction :
     "direction" => choice }
 );
+impl ListIpAccessRulesQuery {
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(mut self, value: IpAccessRuleAllowedMode) -> Self {
+        self.mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `configuration_target`.
+    #[must_use]
+    pub fn configuration_target(
+        mut self,
+        value: ListIpAccessRulesQueryConfigurationTarget,
+    ) -> Self {
+        self.configuration_target = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `configuration_value`.
+    #[must_use]
+    pub fn configuration_value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.configuration_value = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `notes`.
+    #[must_use]
+    pub fn notes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notes = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `match`.
+    #[must_use]
+    pub fn r#match(mut self, value: ListIpAccessRulesQueryMatch) -> Self {
+        self.r#match = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: ListIpAccessRulesQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListIpAccessRulesQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -616,6 +708,23 @@ pub struct UpdateIpAccessRuleBody {
 crate::runtime::object!(
     UpdateIpAccessRuleBody { mode : "mode" => choice, notes : "notes" => string }
 );
+impl UpdateIpAccessRuleBody {
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(mut self, value: IpAccessRuleAllowedMode) -> Self {
+        self.mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `notes`.
+    #[must_use]
+    pub fn notes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notes = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`IpAccessRulesForAZoneApi::delete_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteIpAccessRuleBody {
@@ -625,6 +734,14 @@ pub struct DeleteIpAccessRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteIpAccessRuleBody { cascade : "cascade" => choice });
+impl DeleteIpAccessRuleBody {
+    /// Sets `cascade`.
+    #[must_use]
+    pub fn cascade(mut self, value: DeleteIpAccessRuleBodyCascade) -> Self {
+        self.cascade = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -93,7 +93,7 @@ impl IpAccessRulesForAnAccountApi {
         &self,
         account_id: &str,
         rule_id: &str,
-        body: &IpAccessRuleBody,
+        body: &IpAccessRulePatch,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<IpAccessRule>>,
     > {
@@ -240,6 +240,23 @@ impl IpAccessRuleBody {
         }
     }
 }
+impl IpAccessRuleBody {
+    /// Sets `configuration`.
+    #[must_use]
+    pub fn configuration(mut self, value: IpAccessRuleBodyConfiguration) -> Self {
+        self.configuration = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `notes`.
+    #[must_use]
+    pub fn notes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notes = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`IpAccessRulesForAnAccountApi::create_ip_access_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpAccessRuleBodyConfiguration {
@@ -254,6 +271,23 @@ crate::runtime::object!(
     IpAccessRuleBodyConfiguration { target : "target" => choice, value : "value" =>
     string }
 );
+impl IpAccessRuleBodyConfiguration {
+    /// Sets `target`.
+    #[must_use]
+    pub fn target(mut self, value: IpAccessRuleBodyConfigurationTarget) -> Self {
+        self.target = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -413,6 +447,73 @@ crate::runtime::object!(
     number, per_page : "per_page" => number, order : "order" => choice, direction :
     "direction" => choice }
 );
+impl ListIpAccessRulesQuery {
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(mut self, value: IpAccessRuleBodyMode) -> Self {
+        self.mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `configuration_target`.
+    #[must_use]
+    pub fn configuration_target(
+        mut self,
+        value: ListIpAccessRulesQueryConfigurationTarget,
+    ) -> Self {
+        self.configuration_target = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `configuration_value`.
+    #[must_use]
+    pub fn configuration_value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.configuration_value = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `notes`.
+    #[must_use]
+    pub fn notes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notes = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `match`.
+    #[must_use]
+    pub fn r#match(mut self, value: ListIpAccessRulesQueryMatch) -> Self {
+        self.r#match = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: ListIpAccessRulesQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListIpAccessRulesQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -625,6 +726,44 @@ impl ::std::convert::From<ListIpAccessRulesQueryDirection> for ::std::string::St
 impl ::std::fmt::Display for ListIpAccessRulesQueryDirection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+/// Used by [`IpAccessRulesForAnAccountApi::update_ip_access_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IpAccessRulePatch {
+    pub configuration: ::std::option::Option<IpAccessRuleBodyConfiguration>,
+    /// The action to apply to a matched request
+    pub mode: ::std::option::Option<IpAccessRuleBodyMode>,
+    /// An informative summary of the rule, typically used as a reminder or explanation
+    pub notes: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    IpAccessRulePatch { configuration : "configuration" => object, mode : "mode" =>
+    choice, notes : "notes" => string }
+);
+impl IpAccessRulePatch {
+    /// Sets `configuration`.
+    #[must_use]
+    pub fn configuration(mut self, value: IpAccessRuleBodyConfiguration) -> Self {
+        self.configuration = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(mut self, value: IpAccessRuleBodyMode) -> Self {
+        self.mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `notes`.
+    #[must_use]
+    pub fn notes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notes = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 impl crate::runtime::TypedQuery for ListIpAccessRulesQuery {}

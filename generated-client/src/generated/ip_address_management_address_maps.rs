@@ -457,6 +457,40 @@ crate::runtime::object!(
     CreateAddressMapBody { description : "description" => string, enabled : "enabled" =>
     boolean, ips : "ips" => strings, memberships : "memberships" => objects }
 );
+impl CreateAddressMapBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ips`.
+    #[must_use]
+    pub fn ips(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.ips = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `memberships`.
+    #[must_use]
+    pub fn memberships(
+        mut self,
+        value: ::std::vec::Vec<CreateAddressMapBodyMembership>,
+    ) -> Self {
+        self.memberships = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`IpAddressManagementAddressMapsApi::create_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAddressMapBodyMembership {
@@ -473,6 +507,32 @@ crate::runtime::object!(
     CreateAddressMapBodyMembership { created_at : "created_at" => string, identifier :
     "identifier" => string, kind : "kind" => choice }
 );
+impl CreateAddressMapBodyMembership {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `identifier`.
+    #[must_use]
+    pub fn identifier(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.identifier = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `kind`.
+    #[must_use]
+    pub fn kind(mut self, value: AddressMapMembershipKind) -> Self {
+        self.kind = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`IpAddressManagementAddressMapsApi::update_address_map`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAddressMapBody {
@@ -489,3 +549,33 @@ crate::runtime::object!(
     UpdateAddressMapBody { default_sni : "default_sni" => string, description :
     "description" => string, enabled : "enabled" => boolean }
 );
+impl UpdateAddressMapBody {
+    /// Sets `default_sni`.
+    #[must_use]
+    pub fn default_sni(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default_sni = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+}

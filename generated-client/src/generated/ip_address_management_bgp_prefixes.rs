@@ -232,6 +232,14 @@ pub struct UpdateBgpPrefixBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateBgpPrefixBody { on_demand : "on_demand" => object });
+impl UpdateBgpPrefixBody {
+    /// Sets `on_demand`.
+    #[must_use]
+    pub fn on_demand(mut self, value: UpdateBgpPrefixBodyOnDemand) -> Self {
+        self.on_demand = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`IpAddressManagementBgpPrefixesApi::update_bgp_prefix`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateBgpPrefixBodyOnDemand {
@@ -242,3 +250,11 @@ pub struct UpdateBgpPrefixBodyOnDemand {
 crate::runtime::object!(
     UpdateBgpPrefixBodyOnDemand { advertised : "advertised" => boolean }
 );
+impl UpdateBgpPrefixBodyOnDemand {
+    /// Sets `advertised`.
+    #[must_use]
+    pub fn advertised(mut self, value: bool) -> Self {
+        self.advertised = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -107,23 +107,21 @@ crate::runtime::object!(
     "advertised_modified_at" => string }
 );
 /// Used by [`IpAddressManagementDynamicAdvertisementApi::update_prefix_dynamic_advertisement_status`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePrefixDynamicAdvertisementStatusBody {
     /// Enablement of prefix advertisement to the Internet
-    pub advertised: bool,
+    pub advertised: ::std::option::Option<bool>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePrefixDynamicAdvertisementStatusBody { advertised : "advertised" required =>
-    boolean }
+    UpdatePrefixDynamicAdvertisementStatusBody { advertised : "advertised" => boolean }
 );
 impl UpdatePrefixDynamicAdvertisementStatusBody {
-    /// A value with the required fields set and the others empty.
-    pub fn new(advertised: bool) -> Self {
-        Self {
-            advertised,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `advertised`.
+    #[must_use]
+    pub fn advertised(mut self, value: bool) -> Self {
+        self.advertised = ::std::option::Option::Some(value);
+        self
     }
 }

@@ -319,24 +319,47 @@ impl AddPrefixBody {
         }
     }
 }
+impl AddPrefixBody {
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: i64) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `loa_document_id`.
+    #[must_use]
+    pub fn loa_document_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.loa_document_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`IpAddressManagementPrefixesApi::update_prefix_description`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePrefixDescriptionBody {
     /// Description of the prefix
-    pub description: ::std::string::String,
+    pub description: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UpdatePrefixDescriptionBody { description : "description" required => string }
+    UpdatePrefixDescriptionBody { description : "description" => string }
 );
 impl UpdatePrefixDescriptionBody {
-    /// A value with the required fields set and the others empty.
-    pub fn new(description: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            description: ::std::convert::Into::into(description),
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
     }
 }
 /// The `multipart/form-data` body of [`IpAddressManagementPrefixesApi::upload_loa_document`]. `new` takes the required parts; a method sets or adds each other one. Parts:

@@ -262,3 +262,23 @@ crate::runtime::object!(
     CreateServiceBindingBody { cidr : "cidr" => string, service_id : "service_id" =>
     string }
 );
+impl CreateServiceBindingBody {
+    /// Sets `cidr`.
+    #[must_use]
+    pub fn cidr(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cidr = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `service_id`.
+    #[must_use]
+    pub fn service_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

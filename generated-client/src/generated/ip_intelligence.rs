@@ -162,4 +162,24 @@ pub struct GetIpOverviewQuery {
 crate::runtime::object!(
     GetIpOverviewQuery { ipv4 : "ipv4" => string, ipv6 : "ipv6" => string }
 );
+impl GetIpOverviewQuery {
+    /// Sets `ipv4`.
+    #[must_use]
+    pub fn ipv4(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ipv4 = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ipv6`.
+    #[must_use]
+    pub fn ipv6(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ipv6 = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetIpOverviewQuery {}

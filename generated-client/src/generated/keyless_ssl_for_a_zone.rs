@@ -353,6 +353,32 @@ impl CreateKeylessSslConfigurationBody {
         }
     }
 }
+impl CreateKeylessSslConfigurationBody {
+    /// Sets `bundle_method`.
+    #[must_use]
+    pub fn bundle_method(
+        mut self,
+        value: CreateKeylessSslConfigurationBodyBundleMethod,
+    ) -> Self {
+        self.bundle_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tunnel`.
+    #[must_use]
+    pub fn tunnel(mut self, value: KeylessSslConfigurationTunnel) -> Self {
+        self.tunnel = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -429,3 +455,41 @@ crate::runtime::object!(
     string, name : "name" => string, port : "port" => number, tunnel : "tunnel" => object
     }
 );
+impl EditKeylessSslConfigurationBody {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: f64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tunnel`.
+    #[must_use]
+    pub fn tunnel(mut self, value: KeylessSslConfigurationTunnel) -> Self {
+        self.tunnel = ::std::option::Option::Some(value);
+        self
+    }
+}

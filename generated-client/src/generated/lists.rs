@@ -554,6 +554,17 @@ pub struct DeleteListResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteListResponse { id : "id" => string });
+impl DeleteListResponse {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ListsApi::update_all_list_items`], [`ListsApi::create_list_items`], [`ListsApi::delete_list_items`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItems {
@@ -650,6 +661,38 @@ impl ListItemRedirect {
         }
     }
 }
+impl ListItemRedirect {
+    /// Sets `include_subdomains`.
+    #[must_use]
+    pub fn include_subdomains(mut self, value: bool) -> Self {
+        self.include_subdomains = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `preserve_path_suffix`.
+    #[must_use]
+    pub fn preserve_path_suffix(mut self, value: bool) -> Self {
+        self.preserve_path_suffix = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `preserve_query_string`.
+    #[must_use]
+    pub fn preserve_query_string(mut self, value: bool) -> Self {
+        self.preserve_query_string = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status_code`.
+    #[must_use]
+    pub fn status_code(mut self, value: i64) -> Self {
+        self.status_code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `subpath_matching`.
+    #[must_use]
+    pub fn subpath_matching(mut self, value: bool) -> Self {
+        self.subpath_matching = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ListsApi::create_list`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateListBody {
@@ -680,6 +723,19 @@ impl CreateListBody {
         }
     }
 }
+impl CreateListBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ListsApi::update_list`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateListBody {
@@ -689,6 +745,19 @@ pub struct UpdateListBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateListBody { description : "description" => string });
+impl UpdateListBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ListsApi::update_all_list_items`], [`ListsApi::create_list_items`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListItemsBody {
@@ -707,6 +776,44 @@ crate::runtime::object!(
     ListItemsBody { asn : "asn" => integer, comment : "comment" => string, hostname :
     "hostname" => object, ip : "ip" => string, redirect : "redirect" => object }
 );
+impl ListItemsBody {
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: i64) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `hostname`.
+    #[must_use]
+    pub fn hostname(mut self, value: ListItemHostname) -> Self {
+        self.hostname = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip`.
+    #[must_use]
+    pub fn ip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `redirect`.
+    #[must_use]
+    pub fn redirect(mut self, value: ListItemRedirect) -> Self {
+        self.redirect = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ListsApi::get_list_items`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetListItemsQuery {
@@ -723,6 +830,32 @@ crate::runtime::object!(
     GetListItemsQuery { cursor : "cursor" => string, per_page : "per_page" => integer,
     search : "search" => string }
 );
+impl GetListItemsQuery {
+    /// Sets `cursor`.
+    #[must_use]
+    pub fn cursor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cursor = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `search`.
+    #[must_use]
+    pub fn search(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.search = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ListsApi::delete_list_items`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteListItemsBody {
@@ -731,4 +864,12 @@ pub struct DeleteListItemsBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteListItemsBody { items : "items" => objects });
+impl DeleteListItemsBody {
+    /// Sets `items`.
+    #[must_use]
+    pub fn items(mut self, value: ::std::vec::Vec<DeleteListResponse>) -> Self {
+        self.items = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetListItemsQuery {}

@@ -111,4 +111,65 @@ crate::runtime::object!(
     since : "since" => string, origin_name : "origin_name" => string, pool_healthy :
     "pool_healthy" => boolean }
 );
+impl ListHealthcheckEventsQuery {
+    /// Sets `until`.
+    #[must_use]
+    pub fn until(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.until = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `pool_name`.
+    #[must_use]
+    pub fn pool_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.pool_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `origin_healthy`.
+    #[must_use]
+    pub fn origin_healthy(mut self, value: bool) -> Self {
+        self.origin_healthy = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pool_id`.
+    #[must_use]
+    pub fn pool_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.pool_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `since`.
+    #[must_use]
+    pub fn since(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.since = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `origin_name`.
+    #[must_use]
+    pub fn origin_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.origin_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `pool_healthy`.
+    #[must_use]
+    pub fn pool_healthy(mut self, value: bool) -> Self {
+        self.pool_healthy = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListHealthcheckEventsQuery {}

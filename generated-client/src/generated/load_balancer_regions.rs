@@ -105,4 +105,39 @@ crate::runtime::object!(
     subdivision_code_a2 : "subdivision_code_a2" => string, country_code_a2 :
     "country_code_a2" => string }
 );
+impl ListRegionsQuery {
+    /// Sets `subdivision_code`.
+    #[must_use]
+    pub fn subdivision_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.subdivision_code = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `subdivision_code_a2`.
+    #[must_use]
+    pub fn subdivision_code_a2(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.subdivision_code_a2 = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `country_code_a2`.
+    #[must_use]
+    pub fn country_code_a2(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.country_code_a2 = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListRegionsQuery {}

@@ -252,6 +252,14 @@ crate::runtime::object!(
     LoadBalancerAdaptiveRouting { failover_across_pools : "failover_across_pools" =>
     boolean }
 );
+impl LoadBalancerAdaptiveRouting {
+    /// Sets `failover_across_pools`.
+    #[must_use]
+    pub fn failover_across_pools(mut self, value: bool) -> Self {
+        self.failover_across_pools = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::update_load_balancer`], [`LoadBalancersApi::patch_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoadBalancerLocationStrategy {
@@ -266,6 +274,20 @@ crate::runtime::object!(
     LoadBalancerLocationStrategy { mode : "mode" => choice, prefer_ecs : "prefer_ecs" =>
     choice }
 );
+impl LoadBalancerLocationStrategy {
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(mut self, value: LoadBalancerLocationStrategyMode) -> Self {
+        self.mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `prefer_ecs`.
+    #[must_use]
+    pub fn prefer_ecs(mut self, value: LoadBalancerLocationStrategyPreferEcs) -> Self {
+        self.prefer_ecs = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -391,6 +413,23 @@ crate::runtime::object!(
     LoadBalancerRandomSteering { default_weight : "default_weight" => number,
     pool_weights : "pool_weights" => map }
 );
+impl LoadBalancerRandomSteering {
+    /// Sets `default_weight`.
+    #[must_use]
+    pub fn default_weight(mut self, value: f64) -> Self {
+        self.default_weight = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pool_weights`.
+    #[must_use]
+    pub fn pool_weights(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.pool_weights = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoadBalancerRule {
@@ -434,6 +473,45 @@ crate::runtime::object!(
     "location" => string, message_body : "message_body" => string, status_code :
     "status_code" => integer }
 );
+impl LoadBalancerRuleFixedResponse {
+    /// Sets `content_type`.
+    #[must_use]
+    pub fn content_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.location = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `message_body`.
+    #[must_use]
+    pub fn message_body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message_body = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `status_code`.
+    #[must_use]
+    pub fn status_code(mut self, value: i64) -> Self {
+        self.status_code = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoadBalancerRuleOverrides {
@@ -572,6 +650,53 @@ crate::runtime::object!(
     "require_all_headers" => boolean, samesite : "samesite" => choice, secure : "secure"
     => choice, zero_downtime_failover : "zero_downtime_failover" => choice }
 );
+impl LoadBalancerRuleOverridesSessionAffinityAttributes {
+    /// Sets `drain_duration`.
+    #[must_use]
+    pub fn drain_duration(mut self, value: f64) -> Self {
+        self.drain_duration = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `headers`.
+    #[must_use]
+    pub fn headers(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `require_all_headers`.
+    #[must_use]
+    pub fn require_all_headers(mut self, value: bool) -> Self {
+        self.require_all_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `samesite`.
+    #[must_use]
+    pub fn samesite(
+        mut self,
+        value: LoadBalancerRuleOverridesSessionAffinityAttributesSamesite,
+    ) -> Self {
+        self.samesite = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `secure`.
+    #[must_use]
+    pub fn secure(
+        mut self,
+        value: LoadBalancerRuleOverridesSessionAffinityAttributesSecure,
+    ) -> Self {
+        self.secure = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `zero_downtime_failover`.
+    #[must_use]
+    pub fn zero_downtime_failover(
+        mut self,
+        value: LoadBalancerRuleOverridesSessionAffinityAttributesZeroDowntimeFailover,
+    ) -> Self {
+        self.zero_downtime_failover = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -921,6 +1046,121 @@ impl CreateLoadBalancerBody {
         }
     }
 }
+impl CreateLoadBalancerBody {
+    /// Sets `adaptive_routing`.
+    #[must_use]
+    pub fn adaptive_routing(mut self, value: LoadBalancerAdaptiveRouting) -> Self {
+        self.adaptive_routing = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `country_pools`.
+    #[must_use]
+    pub fn country_pools(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.country_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `fallback_pool`.
+    #[must_use]
+    pub fn fallback_pool(mut self, value: ::serde_json::Value) -> Self {
+        self.fallback_pool = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location_strategy`.
+    #[must_use]
+    pub fn location_strategy(mut self, value: LoadBalancerLocationStrategy) -> Self {
+        self.location_strategy = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pop_pools`.
+    #[must_use]
+    pub fn pop_pools(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.pop_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `proxied`.
+    #[must_use]
+    pub fn proxied(mut self, value: bool) -> Self {
+        self.proxied = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `random_steering`.
+    #[must_use]
+    pub fn random_steering(mut self, value: LoadBalancerRandomSteering) -> Self {
+        self.random_steering = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `region_pools`.
+    #[must_use]
+    pub fn region_pools(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.region_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(mut self, value: ::std::vec::Vec<CreateLoadBalancerBodyRule>) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_affinity`.
+    #[must_use]
+    pub fn session_affinity(
+        mut self,
+        value: LoadBalancerRuleOverridesSessionAffinity,
+    ) -> Self {
+        self.session_affinity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_affinity_attributes`.
+    #[must_use]
+    pub fn session_affinity_attributes(
+        mut self,
+        value: LoadBalancerRuleOverridesSessionAffinityAttributes,
+    ) -> Self {
+        self.session_affinity_attributes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_affinity_ttl`.
+    #[must_use]
+    pub fn session_affinity_ttl(mut self, value: f64) -> Self {
+        self.session_affinity_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `steering_policy`.
+    #[must_use]
+    pub fn steering_policy(
+        mut self,
+        value: LoadBalancerRuleOverridesSteeringPolicy,
+    ) -> Self {
+        self.steering_policy = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: f64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`LoadBalancersApi::create_load_balancer`], [`LoadBalancersApi::update_load_balancer`], [`LoadBalancersApi::patch_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLoadBalancerBodyRule {
@@ -945,6 +1185,56 @@ crate::runtime::object!(
     overrides : "overrides" => object, priority : "priority" => integer, terminates :
     "terminates" => boolean }
 );
+impl CreateLoadBalancerBodyRule {
+    /// Sets `condition`.
+    #[must_use]
+    pub fn condition(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.condition = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `disabled`.
+    #[must_use]
+    pub fn disabled(mut self, value: bool) -> Self {
+        self.disabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fixed_response`.
+    #[must_use]
+    pub fn fixed_response(mut self, value: LoadBalancerRuleFixedResponse) -> Self {
+        self.fixed_response = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `overrides`.
+    #[must_use]
+    pub fn overrides(mut self, value: CreateLoadBalancerBodyRuleOverrides) -> Self {
+        self.overrides = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `terminates`.
+    #[must_use]
+    pub fn terminates(mut self, value: bool) -> Self {
+        self.terminates = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`LoadBalancersApi::create_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLoadBalancerBodyRuleOverrides {
@@ -990,6 +1280,107 @@ crate::runtime::object!(
     "session_affinity_ttl" => number, steering_policy : "steering_policy" => choice, ttl
     : "ttl" => number }
 );
+impl CreateLoadBalancerBodyRuleOverrides {
+    /// Sets `adaptive_routing`.
+    #[must_use]
+    pub fn adaptive_routing(mut self, value: LoadBalancerAdaptiveRouting) -> Self {
+        self.adaptive_routing = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `country_pools`.
+    #[must_use]
+    pub fn country_pools(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.country_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `default_pools`.
+    #[must_use]
+    pub fn default_pools(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.default_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fallback_pool`.
+    #[must_use]
+    pub fn fallback_pool(mut self, value: ::serde_json::Value) -> Self {
+        self.fallback_pool = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location_strategy`.
+    #[must_use]
+    pub fn location_strategy(mut self, value: LoadBalancerLocationStrategy) -> Self {
+        self.location_strategy = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pop_pools`.
+    #[must_use]
+    pub fn pop_pools(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.pop_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `random_steering`.
+    #[must_use]
+    pub fn random_steering(mut self, value: LoadBalancerRandomSteering) -> Self {
+        self.random_steering = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `region_pools`.
+    #[must_use]
+    pub fn region_pools(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.region_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_affinity`.
+    #[must_use]
+    pub fn session_affinity(
+        mut self,
+        value: LoadBalancerRuleOverridesSessionAffinity,
+    ) -> Self {
+        self.session_affinity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_affinity_attributes`.
+    #[must_use]
+    pub fn session_affinity_attributes(
+        mut self,
+        value: LoadBalancerRuleOverridesSessionAffinityAttributes,
+    ) -> Self {
+        self.session_affinity_attributes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_affinity_ttl`.
+    #[must_use]
+    pub fn session_affinity_ttl(mut self, value: f64) -> Self {
+        self.session_affinity_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `steering_policy`.
+    #[must_use]
+    pub fn steering_policy(
+        mut self,
+        value: LoadBalancerRuleOverridesSteeringPolicy,
+    ) -> Self {
+        self.steering_policy = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: f64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`LoadBalancersApi::update_load_balancer`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateLoadBalancerBody {
@@ -1075,6 +1466,127 @@ impl UpdateLoadBalancerBody {
         }
     }
 }
+impl UpdateLoadBalancerBody {
+    /// Sets `adaptive_routing`.
+    #[must_use]
+    pub fn adaptive_routing(mut self, value: LoadBalancerAdaptiveRouting) -> Self {
+        self.adaptive_routing = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `country_pools`.
+    #[must_use]
+    pub fn country_pools(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.country_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fallback_pool`.
+    #[must_use]
+    pub fn fallback_pool(mut self, value: ::serde_json::Value) -> Self {
+        self.fallback_pool = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location_strategy`.
+    #[must_use]
+    pub fn location_strategy(mut self, value: LoadBalancerLocationStrategy) -> Self {
+        self.location_strategy = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pop_pools`.
+    #[must_use]
+    pub fn pop_pools(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.pop_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `proxied`.
+    #[must_use]
+    pub fn proxied(mut self, value: bool) -> Self {
+        self.proxied = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `random_steering`.
+    #[must_use]
+    pub fn random_steering(mut self, value: LoadBalancerRandomSteering) -> Self {
+        self.random_steering = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `region_pools`.
+    #[must_use]
+    pub fn region_pools(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.region_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(mut self, value: ::std::vec::Vec<CreateLoadBalancerBodyRule>) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_affinity`.
+    #[must_use]
+    pub fn session_affinity(
+        mut self,
+        value: LoadBalancerRuleOverridesSessionAffinity,
+    ) -> Self {
+        self.session_affinity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_affinity_attributes`.
+    #[must_use]
+    pub fn session_affinity_attributes(
+        mut self,
+        value: LoadBalancerRuleOverridesSessionAffinityAttributes,
+    ) -> Self {
+        self.session_affinity_attributes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_affinity_ttl`.
+    #[must_use]
+    pub fn session_affinity_ttl(mut self, value: f64) -> Self {
+        self.session_affinity_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `steering_policy`.
+    #[must_use]
+    pub fn steering_policy(
+        mut self,
+        value: LoadBalancerRuleOverridesSteeringPolicy,
+    ) -> Self {
+        self.steering_policy = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: f64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`LoadBalancersApi::patch_load_balancer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchLoadBalancerBody {
@@ -1130,3 +1642,142 @@ crate::runtime::object!(
     session_affinity_ttl : "session_affinity_ttl" => number, steering_policy :
     "steering_policy" => choice, ttl : "ttl" => number }
 );
+impl PatchLoadBalancerBody {
+    /// Sets `adaptive_routing`.
+    #[must_use]
+    pub fn adaptive_routing(mut self, value: LoadBalancerAdaptiveRouting) -> Self {
+        self.adaptive_routing = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `country_pools`.
+    #[must_use]
+    pub fn country_pools(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.country_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `default_pools`.
+    #[must_use]
+    pub fn default_pools(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.default_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fallback_pool`.
+    #[must_use]
+    pub fn fallback_pool(mut self, value: ::serde_json::Value) -> Self {
+        self.fallback_pool = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location_strategy`.
+    #[must_use]
+    pub fn location_strategy(mut self, value: LoadBalancerLocationStrategy) -> Self {
+        self.location_strategy = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `pop_pools`.
+    #[must_use]
+    pub fn pop_pools(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.pop_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `proxied`.
+    #[must_use]
+    pub fn proxied(mut self, value: bool) -> Self {
+        self.proxied = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `random_steering`.
+    #[must_use]
+    pub fn random_steering(mut self, value: LoadBalancerRandomSteering) -> Self {
+        self.random_steering = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `region_pools`.
+    #[must_use]
+    pub fn region_pools(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.region_pools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(mut self, value: ::std::vec::Vec<CreateLoadBalancerBodyRule>) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_affinity`.
+    #[must_use]
+    pub fn session_affinity(
+        mut self,
+        value: LoadBalancerRuleOverridesSessionAffinity,
+    ) -> Self {
+        self.session_affinity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_affinity_attributes`.
+    #[must_use]
+    pub fn session_affinity_attributes(
+        mut self,
+        value: LoadBalancerRuleOverridesSessionAffinityAttributes,
+    ) -> Self {
+        self.session_affinity_attributes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_affinity_ttl`.
+    #[must_use]
+    pub fn session_affinity_ttl(mut self, value: f64) -> Self {
+        self.session_affinity_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `steering_policy`.
+    #[must_use]
+    pub fn steering_policy(
+        mut self,
+        value: LoadBalancerRuleOverridesSteeringPolicy,
+    ) -> Self {
+        self.steering_policy = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: f64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -127,3 +127,14 @@ pub struct UpdateCmbConfigBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateCmbConfigBody { regions : "regions" => string });
+impl UpdateCmbConfigBody {
+    /// Sets `regions`.
+    #[must_use]
+    pub fn regions(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.regions = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

@@ -38,7 +38,7 @@ impl LogoMatchApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<LogoMatch>>,
+        crate::runtime::Json<::std::option::Option<LogoMatches>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -60,7 +60,7 @@ impl LogoMatchApi {
         &self,
         account_id: &str,
     ) -> crate::runtime::Request<
-        crate::runtime::Json<::std::option::Option<LogoMatch>>,
+        crate::runtime::Json<::std::option::Option<LogoMatches>>,
     > {
         crate::runtime::Request::new(
             &self.client,
@@ -215,7 +215,7 @@ impl LogoMatchApi {
 }
 /// Used by [`LogoMatchApi::read_matches_for_logo_queries_by_id`], [`LogoMatchApi::download_matches_for_logo_queries_by_id`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct LogoMatch {
+pub struct LogoMatches {
     pub matches: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
@@ -223,7 +223,7 @@ pub struct LogoMatch {
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(LogoMatch { matches : "matches", total : "total" => integer });
+crate::runtime::object!(LogoMatches { matches : "matches", total : "total" => integer });
 /// Used by [`LogoMatchApi::create_saved_logo_queries_from_image_files`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SavedLogoQueries {

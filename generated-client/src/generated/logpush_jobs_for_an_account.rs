@@ -726,6 +726,90 @@ impl CreateLogpushJobBody {
         }
     }
 }
+impl CreateLogpushJobBody {
+    /// Sets `dataset`.
+    #[must_use]
+    pub fn dataset(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.dataset = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `frequency`.
+    #[must_use]
+    pub fn frequency(mut self, value: LogpushJobFrequency) -> Self {
+        self.frequency = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `kind`.
+    #[must_use]
+    pub fn kind(mut self, value: LogpushJobKind) -> Self {
+        self.kind = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logpull_options`.
+    #[must_use]
+    pub fn logpull_options(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logpull_options = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `max_upload_bytes`.
+    #[must_use]
+    pub fn max_upload_bytes(mut self, value: i64) -> Self {
+        self.max_upload_bytes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_upload_interval_seconds`.
+    #[must_use]
+    pub fn max_upload_interval_seconds(mut self, value: i64) -> Self {
+        self.max_upload_interval_seconds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_upload_records`.
+    #[must_use]
+    pub fn max_upload_records(mut self, value: i64) -> Self {
+        self.max_upload_records = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `output_options`.
+    #[must_use]
+    pub fn output_options(mut self, value: CreateLogpushJobBodyOutputOptions) -> Self {
+        self.output_options = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ownership_challenge`.
+    #[must_use]
+    pub fn ownership_challenge(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ownership_challenge = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`LogpushJobsForAnAccountApi::create_logpush_job`], [`LogpushJobsForAnAccountApi::update_logpush_job`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateLogpushJobBodyOutputOptions {
@@ -765,6 +849,118 @@ crate::runtime::object!(
     => string, record_template : "record_template" => string, sample_rate : "sample_rate"
     => number, timestamp_format : "timestamp_format" => choice }
 );
+impl CreateLogpushJobBodyOutputOptions {
+    /// Sets `cve_2021_4428`.
+    #[must_use]
+    pub fn cve_2021_4428(mut self, value: bool) -> Self {
+        self.cve_2021_4428 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `batch_prefix`.
+    #[must_use]
+    pub fn batch_prefix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.batch_prefix = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `batch_suffix`.
+    #[must_use]
+    pub fn batch_suffix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.batch_suffix = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `field_delimiter`.
+    #[must_use]
+    pub fn field_delimiter(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.field_delimiter = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `field_names`.
+    #[must_use]
+    pub fn field_names(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.field_names = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `output_type`.
+    #[must_use]
+    pub fn output_type(mut self, value: LogpushJobOutputOptionsOutputType) -> Self {
+        self.output_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `record_delimiter`.
+    #[must_use]
+    pub fn record_delimiter(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.record_delimiter = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `record_prefix`.
+    #[must_use]
+    pub fn record_prefix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.record_prefix = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `record_suffix`.
+    #[must_use]
+    pub fn record_suffix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.record_suffix = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `record_template`.
+    #[must_use]
+    pub fn record_template(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.record_template = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `sample_rate`.
+    #[must_use]
+    pub fn sample_rate(mut self, value: f64) -> Self {
+        self.sample_rate = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `timestamp_format`.
+    #[must_use]
+    pub fn timestamp_format(
+        mut self,
+        value: LogpushJobOutputOptionsTimestampFormat,
+    ) -> Self {
+        self.timestamp_format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`LogpushJobsForAnAccountApi::update_logpush_job`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateLogpushJobBody {
@@ -798,6 +994,83 @@ crate::runtime::object!(
     max_upload_records : "max_upload_records" => integer, output_options :
     "output_options" => object, ownership_challenge : "ownership_challenge" => string }
 );
+impl UpdateLogpushJobBody {
+    /// Sets `destination_conf`.
+    #[must_use]
+    pub fn destination_conf(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.destination_conf = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `frequency`.
+    #[must_use]
+    pub fn frequency(mut self, value: LogpushJobFrequency) -> Self {
+        self.frequency = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `kind`.
+    #[must_use]
+    pub fn kind(mut self, value: LogpushJobKind) -> Self {
+        self.kind = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logpull_options`.
+    #[must_use]
+    pub fn logpull_options(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logpull_options = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `max_upload_bytes`.
+    #[must_use]
+    pub fn max_upload_bytes(mut self, value: i64) -> Self {
+        self.max_upload_bytes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_upload_interval_seconds`.
+    #[must_use]
+    pub fn max_upload_interval_seconds(mut self, value: i64) -> Self {
+        self.max_upload_interval_seconds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_upload_records`.
+    #[must_use]
+    pub fn max_upload_records(mut self, value: i64) -> Self {
+        self.max_upload_records = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `output_options`.
+    #[must_use]
+    pub fn output_options(mut self, value: CreateLogpushJobBodyOutputOptions) -> Self {
+        self.output_options = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ownership_challenge`.
+    #[must_use]
+    pub fn ownership_challenge(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ownership_challenge = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`LogpushJobsForAnAccountApi::get_ownership_challenge`], [`LogpushJobsForAnAccountApi::check_destination_exists`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetOwnershipChallengeBody {
@@ -859,3 +1132,16 @@ pub struct ValidateOriginBody {
 crate::runtime::object!(
     ValidateOriginBody { logpull_options : "logpull_options" => string }
 );
+impl ValidateOriginBody {
+    /// Sets `logpull_options`.
+    #[must_use]
+    pub fn logpull_options(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logpull_options = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}

@@ -160,6 +160,14 @@ pub struct LogRetentionFlag {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(LogRetentionFlag { flag : "flag" => boolean });
+impl LogRetentionFlag {
+    /// Sets `flag`.
+    #[must_use]
+    pub fn flag(mut self, value: bool) -> Self {
+        self.flag = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`LogsReceivedApi::list_fields`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Fields {
@@ -182,6 +190,23 @@ crate::runtime::object!(
     GetLogsRayidsQuery { fields : "fields" => string, timestamps : "timestamps" => choice
     }
 );
+impl GetLogsRayidsQuery {
+    /// Sets `fields`.
+    #[must_use]
+    pub fn fields(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.fields = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `timestamps`.
+    #[must_use]
+    pub fn timestamps(mut self, value: GetLogsRayidsQueryTimestamps) -> Self {
+        self.timestamps = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -271,6 +296,41 @@ impl GetLogsReceivedQuery {
             timestamps: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl GetLogsReceivedQuery {
+    /// Sets `start`.
+    #[must_use]
+    pub fn start(mut self, value: ::serde_json::Value) -> Self {
+        self.start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fields`.
+    #[must_use]
+    pub fn fields(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.fields = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sample`.
+    #[must_use]
+    pub fn sample(mut self, value: f64) -> Self {
+        self.sample = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `count`.
+    #[must_use]
+    pub fn count(mut self, value: i64) -> Self {
+        self.count = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `timestamps`.
+    #[must_use]
+    pub fn timestamps(mut self, value: GetLogsRayidsQueryTimestamps) -> Self {
+        self.timestamps = ::std::option::Option::Some(value);
+        self
     }
 }
 impl crate::runtime::TypedQuery for GetLogsRayidsQuery {}

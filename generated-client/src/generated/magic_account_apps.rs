@@ -251,6 +251,14 @@ impl CreateAppBodyHostnames {
         }
     }
 }
+impl CreateAppBodyHostnames {
+    /// Sets `ip_subnets`.
+    #[must_use]
+    pub fn ip_subnets(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.ip_subnets = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateAppBody`].
 ///
 /// Used by [`MagicAccountAppsApi::create_app`].
@@ -286,6 +294,14 @@ impl CreateAppBodySubnets {
             r#type: ::std::convert::Into::into(r#type),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl CreateAppBodySubnets {
+    /// Sets `hostnames`.
+    #[must_use]
+    pub fn hostnames(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.hostnames = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of several shapes.
@@ -356,6 +372,29 @@ impl UpdateAppBodyUpdateAppName {
         }
     }
 }
+impl UpdateAppBodyUpdateAppName {
+    /// Sets `hostnames`.
+    #[must_use]
+    pub fn hostnames(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.hostnames = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_subnets`.
+    #[must_use]
+    pub fn ip_subnets(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.ip_subnets = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAppBody`].
 ///
 /// Used by [`MagicAccountAppsApi::update_app`].
@@ -387,6 +426,29 @@ impl UpdateAppBodyUpdateAppType {
             r#type: ::std::convert::Into::into(r#type),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAppBodyUpdateAppType {
+    /// Sets `hostnames`.
+    #[must_use]
+    pub fn hostnames(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.hostnames = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_subnets`.
+    #[must_use]
+    pub fn ip_subnets(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.ip_subnets = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// One shape of [`UpdateAppBody`].
@@ -422,6 +484,32 @@ impl UpdateAppBodyUpdateAppHostnames {
         }
     }
 }
+impl UpdateAppBodyUpdateAppHostnames {
+    /// Sets `ip_subnets`.
+    #[must_use]
+    pub fn ip_subnets(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.ip_subnets = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAppBody`].
 ///
 /// Used by [`MagicAccountAppsApi::update_app`].
@@ -453,5 +541,31 @@ impl UpdateAppBodyUpdateAppSubnets {
             r#type: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAppBodyUpdateAppSubnets {
+    /// Sets `hostnames`.
+    #[must_use]
+    pub fn hostnames(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.hostnames = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }

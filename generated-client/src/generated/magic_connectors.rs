@@ -100,7 +100,7 @@ impl MagicConnectorsApi {
         &self,
         account_id: &str,
         connector_id: &str,
-        body: &ConnectorOrReProvisionLicenseKeyBody,
+        body: &ConnectorOrReProvisionLicenseKeyPatch,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<Connector>>,
     > {
@@ -1234,3 +1234,96 @@ crate::runtime::object!(
     interrupt_window_hour_of_day : "interrupt_window_hour_of_day" => number, notes :
     "notes" => string, timezone : "timezone" => string }
 );
+impl ConnectorOrReProvisionLicenseKeyBody {
+    /// Sets `activated`.
+    #[must_use]
+    pub fn activated(mut self, value: bool) -> Self {
+        self.activated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `interrupt_window_duration_hours`.
+    #[must_use]
+    pub fn interrupt_window_duration_hours(mut self, value: f64) -> Self {
+        self.interrupt_window_duration_hours = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `interrupt_window_hour_of_day`.
+    #[must_use]
+    pub fn interrupt_window_hour_of_day(mut self, value: f64) -> Self {
+        self.interrupt_window_hour_of_day = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `notes`.
+    #[must_use]
+    pub fn notes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notes = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `timezone`.
+    #[must_use]
+    pub fn timezone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.timezone = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
+/// Used by [`MagicConnectorsApi::edit_connector_to_update_properties_or_re_provision_license_key`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorOrReProvisionLicenseKeyPatch {
+    pub activated: ::std::option::Option<bool>,
+    pub interrupt_window_duration_hours: ::std::option::Option<f64>,
+    pub interrupt_window_hour_of_day: ::std::option::Option<f64>,
+    pub notes: ::std::option::Option<::std::string::String>,
+    pub timezone: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ConnectorOrReProvisionLicenseKeyPatch { activated : "activated" => boolean,
+    interrupt_window_duration_hours : "interrupt_window_duration_hours" => number,
+    interrupt_window_hour_of_day : "interrupt_window_hour_of_day" => number, notes :
+    "notes" => string, timezone : "timezone" => string }
+);
+impl ConnectorOrReProvisionLicenseKeyPatch {
+    /// Sets `activated`.
+    #[must_use]
+    pub fn activated(mut self, value: bool) -> Self {
+        self.activated = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `interrupt_window_duration_hours`.
+    #[must_use]
+    pub fn interrupt_window_duration_hours(mut self, value: f64) -> Self {
+        self.interrupt_window_duration_hours = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `interrupt_window_hour_of_day`.
+    #[must_use]
+    pub fn interrupt_window_hour_of_day(mut self, value: f64) -> Self {
+        self.interrupt_window_hour_of_day = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `notes`.
+    #[must_use]
+    pub fn notes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notes = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `timezone`.
+    #[must_use]
+    pub fn timezone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.timezone = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

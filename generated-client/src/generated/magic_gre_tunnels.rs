@@ -284,6 +284,50 @@ crate::runtime::object!(
     "direction" => choice, enabled : "enabled" => boolean, rate : "rate" => choice,
     target : "target" => string, r#type : "type" => choice }
 );
+impl UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheck {
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(
+        mut self,
+        value: UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckDirection,
+    ) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rate`.
+    #[must_use]
+    pub fn rate(
+        mut self,
+        value: UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckRate,
+    ) -> Self {
+        self.rate = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `target`.
+    #[must_use]
+    pub fn target(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.target = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheckType,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -745,5 +789,39 @@ impl UpdateGreTunnelBody {
             ttl: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateGreTunnelBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `health_check`.
+    #[must_use]
+    pub fn health_check(
+        mut self,
+        value: UpdateMultipleGreTunnelsResponseModifiedGreTunnelHealthCheck,
+    ) -> Self {
+        self.health_check = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mtu`.
+    #[must_use]
+    pub fn mtu(mut self, value: i64) -> Self {
+        self.mtu = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
     }
 }

@@ -191,6 +191,19 @@ crate::runtime::object!(
     UpdateMultipleInterconnectsResponseModifiedInterconnectGre { cloudflare_endpoint :
     "cloudflare_endpoint" => string }
 );
+impl UpdateMultipleInterconnectsResponseModifiedInterconnectGre {
+    /// Sets `cloudflare_endpoint`.
+    #[must_use]
+    pub fn cloudflare_endpoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cloudflare_endpoint = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`MagicInterconnectsApi::update_multiple_interconnects`], [`MagicInterconnectsApi::update_interconnect`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheck {
@@ -214,6 +227,41 @@ crate::runtime::object!(
     "enabled" => boolean, rate : "rate" => choice, target : "target" => string, r#type :
     "type" => choice }
 );
+impl UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheck {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rate`.
+    #[must_use]
+    pub fn rate(
+        mut self,
+        value: UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckRate,
+    ) -> Self {
+        self.rate = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `target`.
+    #[must_use]
+    pub fn target(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.target = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheckType,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -460,3 +508,51 @@ crate::runtime::object!(
     object, health_check : "health_check" => object, interface_address :
     "interface_address" => string, mtu : "mtu" => integer }
 );
+impl UpdateInterconnectBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `gre`.
+    #[must_use]
+    pub fn gre(
+        mut self,
+        value: UpdateMultipleInterconnectsResponseModifiedInterconnectGre,
+    ) -> Self {
+        self.gre = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `health_check`.
+    #[must_use]
+    pub fn health_check(
+        mut self,
+        value: UpdateMultipleInterconnectsResponseModifiedInterconnectHealthCheck,
+    ) -> Self {
+        self.health_check = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `interface_address`.
+    #[must_use]
+    pub fn interface_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.interface_address = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `mtu`.
+    #[must_use]
+    pub fn mtu(mut self, value: i64) -> Self {
+        self.mtu = ::std::option::Option::Some(value);
+        self
+    }
+}

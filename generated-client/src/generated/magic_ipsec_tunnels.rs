@@ -731,6 +731,51 @@ impl IpsecTunnelBody {
         }
     }
 }
+impl IpsecTunnelBody {
+    /// Sets `customer_endpoint`.
+    #[must_use]
+    pub fn customer_endpoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.customer_endpoint = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `health_check`.
+    #[must_use]
+    pub fn health_check(mut self, value: IpsecTunnelBodyHealthCheck) -> Self {
+        self.health_check = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `psk`.
+    #[must_use]
+    pub fn psk(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.psk = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `replay_protection`.
+    #[must_use]
+    pub fn replay_protection(mut self, value: bool) -> Self {
+        self.replay_protection = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`MagicIpsecTunnelsApi::create_ipsec_tunnel`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IpsecTunnelBodyHealthCheck {
@@ -756,6 +801,47 @@ crate::runtime::object!(
     => boolean, rate : "rate" => choice, target : "target" => string, r#type : "type" =>
     choice }
 );
+impl IpsecTunnelBodyHealthCheck {
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: IpsecTunnelBodyHealthCheckDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rate`.
+    #[must_use]
+    pub fn rate(
+        mut self,
+        value: UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckRate,
+    ) -> Self {
+        self.rate = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `target`.
+    #[must_use]
+    pub fn target(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.target = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnelTunnelHealthCheckType,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -260,6 +260,48 @@ crate::runtime::object!(
     "destination_address" => string, source_port : "source_port" => integer,
     destination_port : "destination_port" => integer, protocol : "protocol" => integer }
 );
+impl PcapFilter {
+    /// Sets `source_address`.
+    #[must_use]
+    pub fn source_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_address = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `destination_address`.
+    #[must_use]
+    pub fn destination_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.destination_address = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `source_port`.
+    #[must_use]
+    pub fn source_port(mut self, value: i64) -> Self {
+        self.source_port = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `destination_port`.
+    #[must_use]
+    pub fn destination_port(mut self, value: i64) -> Self {
+        self.destination_port = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(mut self, value: i64) -> Self {
+        self.protocol = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// A packet capture request. Nothing in a response tells simple from full
 /// captures except `type`, so one struct holds the fields of both.
 ///
@@ -653,6 +695,25 @@ impl PcapCreateSimple {
         }
     }
 }
+impl PcapCreateSimple {
+    /// Sets `filter_v1`.
+    #[must_use]
+    pub fn filter_v1(mut self, value: PcapFilter) -> Self {
+        self.filter_v1 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `offset_time`.
+    #[must_use]
+    pub fn offset_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.offset_time = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// A capture written to a bucket registered with the ownership endpoints.
 ///
 /// Used by [`MagicPcapCollectionApi::create_pcap_request`].
@@ -696,6 +757,26 @@ impl PcapCreateFull {
             byte_limit: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl PcapCreateFull {
+    /// Sets `filter_v1`.
+    #[must_use]
+    pub fn filter_v1(mut self, value: PcapFilter) -> Self {
+        self.filter_v1 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `packet_limit`.
+    #[must_use]
+    pub fn packet_limit(mut self, value: i64) -> Self {
+        self.packet_limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `byte_limit`.
+    #[must_use]
+    pub fn byte_limit(mut self, value: i64) -> Self {
+        self.byte_limit = ::std::option::Option::Some(value);
+        self
     }
 }
 /// Used by [`MagicPcapCollectionApi::add_buckets_for_full_packet_captures`].

@@ -117,7 +117,7 @@ impl MagicSiteAclsApi {
         account_id: &str,
         site_id: &str,
         acl_id: &str,
-        body: &SiteAclBody,
+        body: &SiteAclPatch,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteAcl>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -386,6 +386,43 @@ impl CreateSiteAclBody {
         }
     }
 }
+impl CreateSiteAclBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `forward_locally`.
+    #[must_use]
+    pub fn forward_locally(mut self, value: bool) -> Self {
+        self.forward_locally = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lan_1`.
+    #[must_use]
+    pub fn lan_1(mut self, value: CreateSiteAclBodyLan1) -> Self {
+        self.lan_1 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lan_2`.
+    #[must_use]
+    pub fn lan_2(mut self, value: CreateSiteAclBodyLan1) -> Self {
+        self.lan_2 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocols`.
+    #[must_use]
+    pub fn protocols(mut self, value: ::std::vec::Vec<SiteAclProtocol>) -> Self {
+        self.protocols = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`MagicSiteAclsApi::create_site_acl`], [`MagicSiteAclsApi::update_site_acl`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSiteAclBodyLan1 {
@@ -416,6 +453,29 @@ impl CreateSiteAclBodyLan1 {
         }
     }
 }
+impl CreateSiteAclBodyLan1 {
+    /// Sets `lan_name`.
+    #[must_use]
+    pub fn lan_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lan_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ports`.
+    #[must_use]
+    pub fn ports(mut self, value: ::std::vec::Vec<i64>) -> Self {
+        self.ports = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `subnets`.
+    #[must_use]
+    pub fn subnets(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.subnets = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`MagicSiteAclsApi::update_site_acl`], [`MagicSiteAclsApi::patch_site_acl`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteAclBody {
@@ -436,3 +496,115 @@ crate::runtime::object!(
     "forward_locally" => boolean, lan_1 : "lan_1" => object, lan_2 : "lan_2" => object,
     name : "name" => string, protocols : "protocols" => choices }
 );
+impl SiteAclBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `forward_locally`.
+    #[must_use]
+    pub fn forward_locally(mut self, value: bool) -> Self {
+        self.forward_locally = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lan_1`.
+    #[must_use]
+    pub fn lan_1(mut self, value: CreateSiteAclBodyLan1) -> Self {
+        self.lan_1 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lan_2`.
+    #[must_use]
+    pub fn lan_2(mut self, value: CreateSiteAclBodyLan1) -> Self {
+        self.lan_2 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `protocols`.
+    #[must_use]
+    pub fn protocols(mut self, value: ::std::vec::Vec<SiteAclProtocol>) -> Self {
+        self.protocols = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// Used by [`MagicSiteAclsApi::patch_site_acl`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SiteAclPatch {
+    /// Description for the ACL
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The desired forwarding action for this ACL policy
+    pub forward_locally: ::std::option::Option<bool>,
+    pub lan_1: ::std::option::Option<CreateSiteAclBodyLan1>,
+    pub lan_2: ::std::option::Option<CreateSiteAclBodyLan1>,
+    /// The name of the ACL
+    pub name: ::std::option::Option<::std::string::String>,
+    pub protocols: ::std::option::Option<::std::vec::Vec<SiteAclProtocol>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SiteAclPatch { description : "description" => string, forward_locally :
+    "forward_locally" => boolean, lan_1 : "lan_1" => object, lan_2 : "lan_2" => object,
+    name : "name" => string, protocols : "protocols" => choices }
+);
+impl SiteAclPatch {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `forward_locally`.
+    #[must_use]
+    pub fn forward_locally(mut self, value: bool) -> Self {
+        self.forward_locally = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lan_1`.
+    #[must_use]
+    pub fn lan_1(mut self, value: CreateSiteAclBodyLan1) -> Self {
+        self.lan_1 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lan_2`.
+    #[must_use]
+    pub fn lan_2(mut self, value: CreateSiteAclBodyLan1) -> Self {
+        self.lan_2 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `protocols`.
+    #[must_use]
+    pub fn protocols(mut self, value: ::std::vec::Vec<SiteAclProtocol>) -> Self {
+        self.protocols = ::std::option::Option::Some(value);
+        self
+    }
+}

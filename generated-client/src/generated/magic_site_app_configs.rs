@@ -223,6 +223,42 @@ crate::runtime::object!(
     integer, account_app_id : "account_app_id" => string, managed_app_id :
     "managed_app_id" => string }
 );
+impl CreateAppConfigBody {
+    /// Sets `breakout`.
+    #[must_use]
+    pub fn breakout(mut self, value: bool) -> Self {
+        self.breakout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `account_app_id`.
+    #[must_use]
+    pub fn account_app_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_app_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `managed_app_id`.
+    #[must_use]
+    pub fn managed_app_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.managed_app_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`MagicSiteAppConfigsApi::update_app_config`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAppConfigBody {
@@ -242,3 +278,39 @@ crate::runtime::object!(
     "breakout" => boolean, managed_app_id : "managed_app_id" => string, priority :
     "priority" => integer }
 );
+impl UpdateAppConfigBody {
+    /// Sets `account_app_id`.
+    #[must_use]
+    pub fn account_app_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_app_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `breakout`.
+    #[must_use]
+    pub fn breakout(mut self, value: bool) -> Self {
+        self.breakout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `managed_app_id`.
+    #[must_use]
+    pub fn managed_app_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.managed_app_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -117,7 +117,7 @@ impl MagicSiteLansApi {
         account_id: &str,
         site_id: &str,
         lan_id: &str,
-        body: &SiteLanBody,
+        body: &SiteLanPatch,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteLan>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -220,6 +220,19 @@ pub struct SiteLanNat {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SiteLanNat { static_prefix : "static_prefix" => string });
+impl SiteLanNat {
+    /// Sets `static_prefix`.
+    #[must_use]
+    pub fn static_prefix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.static_prefix = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`MagicSiteLansApi::create_site_lan`], [`MagicSiteLansApi::update_site_lan`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteLanRoutedSubnet {
@@ -247,6 +260,14 @@ impl SiteLanRoutedSubnet {
             prefix: ::std::option::Option::Some(::std::convert::Into::into(prefix)),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl SiteLanRoutedSubnet {
+    /// Sets `nat`.
+    #[must_use]
+    pub fn nat(mut self, value: SiteLanNat) -> Self {
+        self.nat = ::std::option::Option::Some(value);
+        self
     }
 }
 /// Used by [`MagicSiteLansApi::create_site_lan`].
@@ -292,6 +313,17 @@ pub struct SiteLanStaticAddressingDhcpRelay {
 crate::runtime::object!(
     SiteLanStaticAddressingDhcpRelay { server_addresses : "server_addresses" => strings }
 );
+impl SiteLanStaticAddressingDhcpRelay {
+    /// Sets `server_addresses`.
+    #[must_use]
+    pub fn server_addresses(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.server_addresses = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`MagicSiteLansApi::create_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteLanStaticAddressingDhcpServer {
@@ -349,6 +381,47 @@ impl CreateSiteLanBody {
         }
     }
 }
+impl CreateSiteLanBody {
+    /// Sets `ha_link`.
+    #[must_use]
+    pub fn ha_link(mut self, value: bool) -> Self {
+        self.ha_link = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `nat`.
+    #[must_use]
+    pub fn nat(mut self, value: SiteLanNat) -> Self {
+        self.nat = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `routed_subnets`.
+    #[must_use]
+    pub fn routed_subnets(
+        mut self,
+        value: ::std::vec::Vec<SiteLanRoutedSubnet>,
+    ) -> Self {
+        self.routed_subnets = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `static_addressing`.
+    #[must_use]
+    pub fn static_addressing(
+        mut self,
+        value: CreateSiteLanBodyStaticAddressing,
+    ) -> Self {
+        self.static_addressing = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`MagicSiteLansApi::create_site_lan`], [`MagicSiteLansApi::update_site_lan`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSiteLanBodyStaticAddressing {
@@ -382,6 +455,45 @@ impl CreateSiteLanBodyStaticAddressing {
         }
     }
 }
+impl CreateSiteLanBodyStaticAddressing {
+    /// Sets `dhcp_relay`.
+    #[must_use]
+    pub fn dhcp_relay(mut self, value: SiteLanStaticAddressingDhcpRelay) -> Self {
+        self.dhcp_relay = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dhcp_server`.
+    #[must_use]
+    pub fn dhcp_server(
+        mut self,
+        value: CreateSiteLanBodyStaticAddressingDhcpServer,
+    ) -> Self {
+        self.dhcp_server = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `secondary_address`.
+    #[must_use]
+    pub fn secondary_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secondary_address = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `virtual_address`.
+    #[must_use]
+    pub fn virtual_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.virtual_address = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`MagicSiteLansApi::create_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSiteLanBodyStaticAddressingDhcpServer {
@@ -402,6 +514,48 @@ crate::runtime::object!(
     string, dhcp_pool_start : "dhcp_pool_start" => string, dns_server : "dns_server" =>
     string, reservations : "reservations" => map }
 );
+impl CreateSiteLanBodyStaticAddressingDhcpServer {
+    /// Sets `dhcp_pool_end`.
+    #[must_use]
+    pub fn dhcp_pool_end(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.dhcp_pool_end = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `dhcp_pool_start`.
+    #[must_use]
+    pub fn dhcp_pool_start(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.dhcp_pool_start = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `dns_server`.
+    #[must_use]
+    pub fn dns_server(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.dns_server = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `reservations`.
+    #[must_use]
+    pub fn reservations(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.reservations = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`MagicSiteLansApi::update_site_lan`], [`MagicSiteLansApi::patch_site_lan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteLanBody {
@@ -420,3 +574,115 @@ crate::runtime::object!(
     => integer, routed_subnets : "routed_subnets" => objects, static_addressing :
     "static_addressing" => object, vlan_tag : "vlan_tag" => integer }
 );
+impl SiteLanBody {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `nat`.
+    #[must_use]
+    pub fn nat(mut self, value: SiteLanNat) -> Self {
+        self.nat = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `physport`.
+    #[must_use]
+    pub fn physport(mut self, value: i64) -> Self {
+        self.physport = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `routed_subnets`.
+    #[must_use]
+    pub fn routed_subnets(
+        mut self,
+        value: ::std::vec::Vec<SiteLanRoutedSubnet>,
+    ) -> Self {
+        self.routed_subnets = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `static_addressing`.
+    #[must_use]
+    pub fn static_addressing(
+        mut self,
+        value: CreateSiteLanBodyStaticAddressing,
+    ) -> Self {
+        self.static_addressing = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `vlan_tag`.
+    #[must_use]
+    pub fn vlan_tag(mut self, value: i64) -> Self {
+        self.vlan_tag = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// Used by [`MagicSiteLansApi::patch_site_lan`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SiteLanPatch {
+    pub name: ::std::option::Option<::std::string::String>,
+    pub nat: ::std::option::Option<SiteLanNat>,
+    pub physport: ::std::option::Option<i64>,
+    pub routed_subnets: ::std::option::Option<::std::vec::Vec<SiteLanRoutedSubnet>>,
+    pub static_addressing: ::std::option::Option<CreateSiteLanBodyStaticAddressing>,
+    /// VLAN port number
+    pub vlan_tag: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SiteLanPatch { name : "name" => string, nat : "nat" => object, physport : "physport"
+    => integer, routed_subnets : "routed_subnets" => objects, static_addressing :
+    "static_addressing" => object, vlan_tag : "vlan_tag" => integer }
+);
+impl SiteLanPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `nat`.
+    #[must_use]
+    pub fn nat(mut self, value: SiteLanNat) -> Self {
+        self.nat = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `physport`.
+    #[must_use]
+    pub fn physport(mut self, value: i64) -> Self {
+        self.physport = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `routed_subnets`.
+    #[must_use]
+    pub fn routed_subnets(
+        mut self,
+        value: ::std::vec::Vec<SiteLanRoutedSubnet>,
+    ) -> Self {
+        self.routed_subnets = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `static_addressing`.
+    #[must_use]
+    pub fn static_addressing(
+        mut self,
+        value: CreateSiteLanBodyStaticAddressing,
+    ) -> Self {
+        self.static_addressing = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `vlan_tag`.
+    #[must_use]
+    pub fn vlan_tag(mut self, value: i64) -> Self {
+        self.vlan_tag = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -117,7 +117,7 @@ impl MagicSiteWansApi {
         account_id: &str,
         site_id: &str,
         wan_id: &str,
-        body: &SiteWanBody,
+        body: &SiteWanPatch,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<SiteWan>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -241,6 +241,19 @@ impl SiteWanStaticAddressing {
         }
     }
 }
+impl SiteWanStaticAddressing {
+    /// Sets `secondary_address`.
+    #[must_use]
+    pub fn secondary_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secondary_address = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`MagicSiteWansApi::create_site_wan`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSiteWanBody {
@@ -271,6 +284,29 @@ impl CreateSiteWanBody {
         }
     }
 }
+impl CreateSiteWanBody {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `static_addressing`.
+    #[must_use]
+    pub fn static_addressing(mut self, value: SiteWanStaticAddressing) -> Self {
+        self.static_addressing = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`MagicSiteWansApi::update_site_wan`], [`MagicSiteWansApi::patch_site_wan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteWanBody {
@@ -288,3 +324,90 @@ crate::runtime::object!(
     "priority" => integer, static_addressing : "static_addressing" => object, vlan_tag :
     "vlan_tag" => integer }
 );
+impl SiteWanBody {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `physport`.
+    #[must_use]
+    pub fn physport(mut self, value: i64) -> Self {
+        self.physport = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `static_addressing`.
+    #[must_use]
+    pub fn static_addressing(mut self, value: SiteWanStaticAddressing) -> Self {
+        self.static_addressing = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `vlan_tag`.
+    #[must_use]
+    pub fn vlan_tag(mut self, value: i64) -> Self {
+        self.vlan_tag = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// Used by [`MagicSiteWansApi::patch_site_wan`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SiteWanPatch {
+    pub name: ::std::option::Option<::std::string::String>,
+    pub physport: ::std::option::Option<i64>,
+    pub priority: ::std::option::Option<i64>,
+    pub static_addressing: ::std::option::Option<SiteWanStaticAddressing>,
+    /// VLAN port number
+    pub vlan_tag: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SiteWanPatch { name : "name" => string, physport : "physport" => integer, priority :
+    "priority" => integer, static_addressing : "static_addressing" => object, vlan_tag :
+    "vlan_tag" => integer }
+);
+impl SiteWanPatch {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `physport`.
+    #[must_use]
+    pub fn physport(mut self, value: i64) -> Self {
+        self.physport = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `static_addressing`.
+    #[must_use]
+    pub fn static_addressing(mut self, value: SiteWanStaticAddressing) -> Self {
+        self.static_addressing = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `vlan_tag`.
+    #[must_use]
+    pub fn vlan_tag(mut self, value: i64) -> Self {
+        self.vlan_tag = ::std::option::Option::Some(value);
+        self
+    }
+}

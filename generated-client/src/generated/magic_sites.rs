@@ -108,7 +108,7 @@ impl MagicSitesApi {
         &self,
         account_id: &str,
         site_id: &str,
-        body: &SiteBody,
+        body: &SitePatch,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Site>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -239,6 +239,53 @@ impl CreateSiteBody {
         }
     }
 }
+impl CreateSiteBody {
+    /// Sets `connector_id`.
+    #[must_use]
+    pub fn connector_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connector_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `ha_mode`.
+    #[must_use]
+    pub fn ha_mode(mut self, value: bool) -> Self {
+        self.ha_mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: CreateSiteBodyLocation) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `secondary_connector_id`.
+    #[must_use]
+    pub fn secondary_connector_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secondary_connector_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`MagicSitesApi::create_site`], [`MagicSitesApi::update_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSiteBodyLocation {
@@ -252,6 +299,26 @@ pub struct CreateSiteBodyLocation {
 crate::runtime::object!(
     CreateSiteBodyLocation { lat : "lat" => string, lon : "lon" => string }
 );
+impl CreateSiteBodyLocation {
+    /// Sets `lat`.
+    #[must_use]
+    pub fn lat(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lat = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `lon`.
+    #[must_use]
+    pub fn lon(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lon = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`MagicSitesApi::list_sites`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSitesQuery {
@@ -263,6 +330,19 @@ pub struct ListSitesQuery {
 crate::runtime::object!(
     ListSitesQuery { connector_identifier : "connector_identifier" => string }
 );
+impl ListSitesQuery {
+    /// Sets `connector_identifier`.
+    #[must_use]
+    pub fn connector_identifier(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connector_identifier = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`MagicSitesApi::update_site`], [`MagicSitesApi::patch_site`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SiteBody {
@@ -282,4 +362,123 @@ crate::runtime::object!(
     string, location : "location" => object, name : "name" => string,
     secondary_connector_id : "secondary_connector_id" => string }
 );
+impl SiteBody {
+    /// Sets `connector_id`.
+    #[must_use]
+    pub fn connector_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connector_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: CreateSiteBodyLocation) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `secondary_connector_id`.
+    #[must_use]
+    pub fn secondary_connector_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secondary_connector_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
+/// Used by [`MagicSitesApi::patch_site`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SitePatch {
+    /// Magic Connector identifier tag
+    pub connector_id: ::std::option::Option<::std::string::String>,
+    pub description: ::std::option::Option<::std::string::String>,
+    pub location: ::std::option::Option<CreateSiteBodyLocation>,
+    /// The name of the site
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Magic Connector identifier tag
+    pub secondary_connector_id: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    SitePatch { connector_id : "connector_id" => string, description : "description" =>
+    string, location : "location" => object, name : "name" => string,
+    secondary_connector_id : "secondary_connector_id" => string }
+);
+impl SitePatch {
+    /// Sets `connector_id`.
+    #[must_use]
+    pub fn connector_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connector_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: CreateSiteBodyLocation) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `secondary_connector_id`.
+    #[must_use]
+    pub fn secondary_connector_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secondary_connector_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListSitesQuery {}

@@ -273,6 +273,23 @@ crate::runtime::object!(
     ManyRoutesModifiedRouteScope { colo_names : "colo_names" => strings, colo_regions :
     "colo_regions" => strings }
 );
+impl ManyRoutesModifiedRouteScope {
+    /// Sets `colo_names`.
+    #[must_use]
+    pub fn colo_names(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.colo_names = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `colo_regions`.
+    #[must_use]
+    pub fn colo_regions(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.colo_regions = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`MagicStaticRoutesApi::create_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MagicStaticRoute {
@@ -402,6 +419,14 @@ pub struct UpdateManyRoutesBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateManyRoutesBody { routes : "routes" => objects });
+impl UpdateManyRoutesBody {
+    /// Sets `routes`.
+    #[must_use]
+    pub fn routes(mut self, value: ::std::vec::Vec<UpdateManyRoutesBodyRoute>) -> Self {
+        self.routes = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`MagicStaticRoutesApi::update_many_routes`], [`MagicStaticRoutesApi::update_route`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateManyRoutesBodyRoute {
@@ -443,6 +468,31 @@ impl UpdateManyRoutesBodyRoute {
         }
     }
 }
+impl UpdateManyRoutesBodyRoute {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `scope`.
+    #[must_use]
+    pub fn scope(mut self, value: ManyRoutesModifiedRouteScope) -> Self {
+        self.scope = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `weight`.
+    #[must_use]
+    pub fn weight(mut self, value: i64) -> Self {
+        self.weight = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`MagicStaticRoutesApi::create_route`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateRouteBody {
@@ -481,3 +531,16 @@ pub struct DeleteManyRoutesBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteManyRoutesBody { routes : "routes" });
+impl DeleteManyRoutesBody {
+    /// Sets `routes`.
+    #[must_use]
+    pub fn routes(
+        mut self,
+        value: ::std::vec::Vec<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.routes = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -109,6 +109,26 @@ crate::runtime::object!(
     UpdateManagedTransformsBody { managed_request_headers : "managed_request_headers" =>
     objects, managed_response_headers : "managed_response_headers" => objects }
 );
+impl UpdateManagedTransformsBody {
+    /// Sets `managed_request_headers`.
+    #[must_use]
+    pub fn managed_request_headers(
+        mut self,
+        value: ::std::vec::Vec<UpdateManagedTransformsBodyManagedRequestHeader>,
+    ) -> Self {
+        self.managed_request_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `managed_response_headers`.
+    #[must_use]
+    pub fn managed_response_headers(
+        mut self,
+        value: ::std::vec::Vec<UpdateManagedTransformsBodyManagedRequestHeader>,
+    ) -> Self {
+        self.managed_response_headers = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ManagedTransformsApi::update_managed_transforms`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateManagedTransformsBodyManagedRequestHeader {
@@ -123,3 +143,20 @@ crate::runtime::object!(
     UpdateManagedTransformsBodyManagedRequestHeader { enabled : "enabled" => boolean, id
     : "id" => string }
 );
+impl UpdateManagedTransformsBodyManagedRequestHeader {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

@@ -59,6 +59,56 @@ crate::runtime::object!(
     => json, security_adds : "security_adds" => json, security_removes :
     "security_removes" => json, url : "url" => string }
 );
+impl CreateMiscategorizationBody {
+    /// Sets `content_adds`.
+    #[must_use]
+    pub fn content_adds(mut self, value: ::serde_json::Value) -> Self {
+        self.content_adds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `content_removes`.
+    #[must_use]
+    pub fn content_removes(mut self, value: ::serde_json::Value) -> Self {
+        self.content_removes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `indicator_type`.
+    #[must_use]
+    pub fn indicator_type(
+        mut self,
+        value: CreateMiscategorizationBodyIndicatorType,
+    ) -> Self {
+        self.indicator_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip`.
+    #[must_use]
+    pub fn ip(mut self, value: ::serde_json::Value) -> Self {
+        self.ip = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `security_adds`.
+    #[must_use]
+    pub fn security_adds(mut self, value: ::serde_json::Value) -> Self {
+        self.security_adds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `security_removes`.
+    #[must_use]
+    pub fn security_removes(mut self, value: ::serde_json::Value) -> Self {
+        self.security_removes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `url`.
+    #[must_use]
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

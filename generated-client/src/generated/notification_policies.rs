@@ -1013,6 +1013,45 @@ impl CreateNotificationPolicyBody {
         }
     }
 }
+impl CreateNotificationPolicyBody {
+    /// Sets `alert_interval`.
+    #[must_use]
+    pub fn alert_interval(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.alert_interval = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `filters`.
+    #[must_use]
+    pub fn filters(mut self, value: CreateNotificationPolicyBodyFilters) -> Self {
+        self.filters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mechanisms`.
+    #[must_use]
+    pub fn mechanisms(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.mechanisms = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`NotificationPoliciesApi::create_notification_policy`], [`NotificationPoliciesApi::update_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateNotificationPolicyBodyFilters {
@@ -1140,6 +1179,293 @@ crate::runtime::object!(
     "tunnel_id" => strings, tunnel_name : "tunnel_name" => strings, r#where : "where" =>
     strings, zones : "zones" => strings }
 );
+impl CreateNotificationPolicyBodyFilters {
+    /// Sets `actions`.
+    #[must_use]
+    pub fn actions(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.actions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `affected_asns`.
+    #[must_use]
+    pub fn affected_asns(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.affected_asns = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `affected_components`.
+    #[must_use]
+    pub fn affected_components(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.affected_components = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `affected_locations`.
+    #[must_use]
+    pub fn affected_locations(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.affected_locations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `airport_code`.
+    #[must_use]
+    pub fn airport_code(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.airport_code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `alert_trigger_preferences`.
+    #[must_use]
+    pub fn alert_trigger_preferences(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.alert_trigger_preferences = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `alert_trigger_preferences_value`.
+    #[must_use]
+    pub fn alert_trigger_preferences_value(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.alert_trigger_preferences_value = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `environment`.
+    #[must_use]
+    pub fn environment(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.environment = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `event`.
+    #[must_use]
+    pub fn event(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.event = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `event_source`.
+    #[must_use]
+    pub fn event_source(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.event_source = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `event_type`.
+    #[must_use]
+    pub fn event_type(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.event_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `group_by`.
+    #[must_use]
+    pub fn group_by(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.group_by = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `health_check_id`.
+    #[must_use]
+    pub fn health_check_id(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.health_check_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `incident_impact`.
+    #[must_use]
+    pub fn incident_impact(
+        mut self,
+        value: ::std::vec::Vec<ListNotificationPoliciesItemFiltersIncidentImpact>,
+    ) -> Self {
+        self.incident_impact = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `input_id`.
+    #[must_use]
+    pub fn input_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.input_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_tag`.
+    #[must_use]
+    pub fn logo_tag(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.logo_tag = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `megabits_per_second`.
+    #[must_use]
+    pub fn megabits_per_second(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.megabits_per_second = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `new_health`.
+    #[must_use]
+    pub fn new_health(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.new_health = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `new_status`.
+    #[must_use]
+    pub fn new_status(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.new_status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `packets_per_second`.
+    #[must_use]
+    pub fn packets_per_second(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.packets_per_second = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pool_id`.
+    #[must_use]
+    pub fn pool_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.pool_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `product`.
+    #[must_use]
+    pub fn product(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.project_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `query_tag`.
+    #[must_use]
+    pub fn query_tag(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.query_tag = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `requests_per_second`.
+    #[must_use]
+    pub fn requests_per_second(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.requests_per_second = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `selectors`.
+    #[must_use]
+    pub fn selectors(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.selectors = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `services`.
+    #[must_use]
+    pub fn services(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.services = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `slo`.
+    #[must_use]
+    pub fn slo(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.slo = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `target_hostname`.
+    #[must_use]
+    pub fn target_hostname(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.target_hostname = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `target_ip`.
+    #[must_use]
+    pub fn target_ip(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.target_ip = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `target_zone_name`.
+    #[must_use]
+    pub fn target_zone_name(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.target_zone_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `traffic_exclusions`.
+    #[must_use]
+    pub fn traffic_exclusions(
+        mut self,
+        value: ::std::vec::Vec<ListNotificationPoliciesItemFiltersTrafficExclusion>,
+    ) -> Self {
+        self.traffic_exclusions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tunnel_id`.
+    #[must_use]
+    pub fn tunnel_id(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tunnel_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tunnel_name`.
+    #[must_use]
+    pub fn tunnel_name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tunnel_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `where`.
+    #[must_use]
+    pub fn r#where(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.r#where = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `zones`.
+    #[must_use]
+    pub fn zones(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.zones = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`NotificationPoliciesApi::update_notification_policy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateNotificationPolicyBody {
@@ -1166,3 +1492,63 @@ crate::runtime::object!(
     "enabled" => boolean, filters : "filters" => object, mechanisms : "mechanisms" =>
     map, name : "name" => string }
 );
+impl UpdateNotificationPolicyBody {
+    /// Sets `alert_interval`.
+    #[must_use]
+    pub fn alert_interval(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.alert_interval = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `alert_type`.
+    #[must_use]
+    pub fn alert_type(mut self, value: ListNotificationPoliciesItemAlertType) -> Self {
+        self.alert_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `filters`.
+    #[must_use]
+    pub fn filters(mut self, value: CreateNotificationPolicyBodyFilters) -> Self {
+        self.filters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mechanisms`.
+    #[must_use]
+    pub fn mechanisms(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.mechanisms = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

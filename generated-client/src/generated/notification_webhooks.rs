@@ -269,3 +269,14 @@ impl WebhookBody {
         }
     }
 }
+impl WebhookBody {
+    /// Sets `secret`.
+    #[must_use]
+    pub fn secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secret = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

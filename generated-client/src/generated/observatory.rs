@@ -887,6 +887,14 @@ pub struct PageTestResponse {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PageTestResponse { region : "region" => choice });
+impl PageTestResponse {
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: QuotaAndAvailabilityRegionValue) -> Self {
+        self.region = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ObservatoryApi::list_page_test_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPageTestHistoryQuery {
@@ -901,6 +909,26 @@ crate::runtime::object!(
     ListPageTestHistoryQuery { page : "page" => integer, per_page : "per_page" =>
     integer, region : "region" => choice }
 );
+impl ListPageTestHistoryQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: QuotaAndAvailabilityRegionValue) -> Self {
+        self.region = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ObservatoryApi::list_core_web_vital_metrics_trend`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListCoreWebVitalMetricsTrendQuery {
@@ -942,6 +970,17 @@ impl ListCoreWebVitalMetricsTrendQuery {
             metrics: ::std::convert::Into::into(metrics),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ListCoreWebVitalMetricsTrendQuery {
+    /// Sets `end`.
+    #[must_use]
+    pub fn end(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 impl crate::runtime::TypedQuery for ListCoreWebVitalMetricsTrendQuery {}

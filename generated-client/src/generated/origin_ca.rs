@@ -218,6 +218,35 @@ crate::runtime::object!(
     CreateCertificateBody { csr : "csr" => string, hostnames : "hostnames", request_type
     : "request_type" => choice, requested_validity : "requested_validity" => number }
 );
+impl CreateCertificateBody {
+    /// Sets `csr`.
+    #[must_use]
+    pub fn csr(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.csr = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `hostnames`.
+    #[must_use]
+    pub fn hostnames(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.hostnames = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `request_type`.
+    #[must_use]
+    pub fn request_type(mut self, value: CertificateRequestType) -> Self {
+        self.request_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `requested_validity`.
+    #[must_use]
+    pub fn requested_validity(mut self, value: f64) -> Self {
+        self.requested_validity = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`OriginCaApi::list_certificates`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCertificatesQuery {
@@ -227,4 +256,15 @@ pub struct ListCertificatesQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListCertificatesQuery { zone_id : "zone_id" => string });
+impl ListCertificatesQuery {
+    /// Sets `zone_id`.
+    #[must_use]
+    pub fn zone_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.zone_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListCertificatesQuery {}

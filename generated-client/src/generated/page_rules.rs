@@ -108,7 +108,7 @@ impl PageRulesApi {
         &self,
         zone_id: &str,
         pagerule_id: &str,
-        body: &PageRuleBody,
+        body: &PageRulePatch,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<PageRule>>> {
         crate::runtime::Request::new(
                 &self.client,
@@ -331,6 +331,14 @@ impl ::std::default::Default for PageRuleTarget {
         Self::new()
     }
 }
+impl PageRuleTarget {
+    /// Sets `constraint`.
+    #[must_use]
+    pub fn constraint(mut self, value: PageRuleTargetConstraint) -> Self {
+        self.constraint = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -500,6 +508,32 @@ crate::runtime::object!(
     PageRuleBody { actions : "actions" => objects, priority : "priority" => integer,
     status : "status" => choice, targets : "targets" => objects }
 );
+impl PageRuleBody {
+    /// Sets `actions`.
+    #[must_use]
+    pub fn actions(mut self, value: ::std::vec::Vec<PageRuleBodyAction>) -> Self {
+        self.actions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: PageRuleStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `targets`.
+    #[must_use]
+    pub fn targets(mut self, value: ::std::vec::Vec<PageRuleTarget>) -> Self {
+        self.targets = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PageRulesApi::create_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PageRuleBodyAction {
@@ -512,6 +546,20 @@ pub struct PageRuleBodyAction {
 crate::runtime::object!(
     PageRuleBodyAction { name : "name" => choice, value : "value" => object }
 );
+impl PageRuleBodyAction {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: PageRuleActionName) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: PageRuleBodyActionValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PageRulesApi::create_page_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PageRuleBodyActionValue {
@@ -525,6 +573,23 @@ pub struct PageRuleBodyActionValue {
 crate::runtime::object!(
     PageRuleBodyActionValue { r#type : "type" => choice, url : "url" => string }
 );
+impl PageRuleBodyActionValue {
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: PageRuleBodyActionValueType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `url`.
+    #[must_use]
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -593,6 +658,32 @@ crate::runtime::object!(
     ListPageRulesQuery { order : "order" => choice, direction : "direction" => choice,
     r#match : "match" => choice, status : "status" => choice }
 );
+impl ListPageRulesQuery {
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: ListPageRulesQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListPageRulesQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `match`.
+    #[must_use]
+    pub fn r#match(mut self, value: ListPageRulesQueryMatch) -> Self {
+        self.r#match = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: PageRuleStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -741,6 +832,48 @@ impl ::std::convert::From<ListPageRulesQueryMatch> for ::std::string::String {
 impl ::std::fmt::Display for ListPageRulesQueryMatch {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+/// Used by [`PageRulesApi::edit_page_rule`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PageRulePatch {
+    pub actions: ::std::option::Option<::std::vec::Vec<PageRuleBodyAction>>,
+    /// The priority of the rule, used to define which Page Rule is processed over another
+    pub priority: ::std::option::Option<i64>,
+    /// The status of the Page Rule
+    pub status: ::std::option::Option<PageRuleStatus>,
+    pub targets: ::std::option::Option<::std::vec::Vec<PageRuleTarget>>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    PageRulePatch { actions : "actions" => objects, priority : "priority" => integer,
+    status : "status" => choice, targets : "targets" => objects }
+);
+impl PageRulePatch {
+    /// Sets `actions`.
+    #[must_use]
+    pub fn actions(mut self, value: ::std::vec::Vec<PageRuleBodyAction>) -> Self {
+        self.actions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: i64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: PageRuleStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `targets`.
+    #[must_use]
+    pub fn targets(mut self, value: ::std::vec::Vec<PageRuleTarget>) -> Self {
+        self.targets = ::std::option::Option::Some(value);
+        self
     }
 }
 impl crate::runtime::TypedQuery for ListPageRulesQuery {}

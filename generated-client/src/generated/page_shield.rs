@@ -946,6 +946,26 @@ crate::runtime::object!(
     use_cloudflare_reporting_endpoint : "use_cloudflare_reporting_endpoint" => boolean,
     use_connection_url_path : "use_connection_url_path" => boolean }
 );
+impl UpdatePageShieldSettingsBody {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `use_cloudflare_reporting_endpoint`.
+    #[must_use]
+    pub fn use_cloudflare_reporting_endpoint(mut self, value: bool) -> Self {
+        self.use_cloudflare_reporting_endpoint = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `use_connection_url_path`.
+    #[must_use]
+    pub fn use_connection_url_path(mut self, value: bool) -> Self {
+        self.use_connection_url_path = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PageShieldApi::list_page_shield_connections`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPageShieldConnectionsQuery {
@@ -984,6 +1004,100 @@ crate::runtime::object!(
     "exclude_cdn_cgi" => boolean, status : "status" => string, page_url : "page_url" =>
     string, export : "export" => choice }
 );
+impl ListPageShieldConnectionsQuery {
+    /// Sets `exclude_urls`.
+    #[must_use]
+    pub fn exclude_urls(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.exclude_urls = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `urls`.
+    #[must_use]
+    pub fn urls(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.urls = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `hosts`.
+    #[must_use]
+    pub fn hosts(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hosts = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order_by`.
+    #[must_use]
+    pub fn order_by(mut self, value: ListPageShieldConnectionsQueryOrderBy) -> Self {
+        self.order_by = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListPageShieldConnectionsQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `prioritize_malicious`.
+    #[must_use]
+    pub fn prioritize_malicious(mut self, value: bool) -> Self {
+        self.prioritize_malicious = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `exclude_cdn_cgi`.
+    #[must_use]
+    pub fn exclude_cdn_cgi(mut self, value: bool) -> Self {
+        self.exclude_cdn_cgi = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page_url`.
+    #[must_use]
+    pub fn page_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `export`.
+    #[must_use]
+    pub fn export(mut self, value: ListPageShieldConnectionsQueryExport) -> Self {
+        self.export = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1178,6 +1292,110 @@ crate::runtime::object!(
     boolean, same_site : "same_site" => choice, r#type : "type" => choice, path : "path"
     => string, domain : "domain" => string }
 );
+impl ListPageShieldCookiesQuery {
+    /// Sets `hosts`.
+    #[must_use]
+    pub fn hosts(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hosts = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order_by`.
+    #[must_use]
+    pub fn order_by(mut self, value: ListPageShieldConnectionsQueryOrderBy) -> Self {
+        self.order_by = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListPageShieldConnectionsQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page_url`.
+    #[must_use]
+    pub fn page_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `export`.
+    #[must_use]
+    pub fn export(mut self, value: ListPageShieldConnectionsQueryExport) -> Self {
+        self.export = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `secure`.
+    #[must_use]
+    pub fn secure(mut self, value: bool) -> Self {
+        self.secure = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_only`.
+    #[must_use]
+    pub fn http_only(mut self, value: bool) -> Self {
+        self.http_only = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `same_site`.
+    #[must_use]
+    pub fn same_site(mut self, value: SameSiteAttribute) -> Self {
+        self.same_site = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: PageShieldType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `domain`.
+    #[must_use]
+    pub fn domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`PageShieldApi::create_page_shield_policy`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreatePageShieldPolicyBody {
@@ -1239,6 +1457,49 @@ crate::runtime::object!(
     => string, enabled : "enabled" => boolean, expression : "expression" => string, value
     : "value" => string }
 );
+impl UpdatePageShieldPolicyBody {
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: PolicyAction) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`PageShieldApi::list_page_shield_scripts`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPageShieldScriptsQuery {
@@ -1280,6 +1541,106 @@ crate::runtime::object!(
     status : "status" => string, page_url : "page_url" => string, export : "export" =>
     choice }
 );
+impl ListPageShieldScriptsQuery {
+    /// Sets `exclude_urls`.
+    #[must_use]
+    pub fn exclude_urls(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.exclude_urls = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `urls`.
+    #[must_use]
+    pub fn urls(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.urls = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `hosts`.
+    #[must_use]
+    pub fn hosts(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hosts = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order_by`.
+    #[must_use]
+    pub fn order_by(mut self, value: ListPageShieldConnectionsQueryOrderBy) -> Self {
+        self.order_by = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListPageShieldConnectionsQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `prioritize_malicious`.
+    #[must_use]
+    pub fn prioritize_malicious(mut self, value: bool) -> Self {
+        self.prioritize_malicious = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `exclude_cdn_cgi`.
+    #[must_use]
+    pub fn exclude_cdn_cgi(mut self, value: bool) -> Self {
+        self.exclude_cdn_cgi = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `exclude_duplicates`.
+    #[must_use]
+    pub fn exclude_duplicates(mut self, value: bool) -> Self {
+        self.exclude_duplicates = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page_url`.
+    #[must_use]
+    pub fn page_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `export`.
+    #[must_use]
+    pub fn export(mut self, value: ListPageShieldConnectionsQueryExport) -> Self {
+        self.export = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListPageShieldConnectionsQuery {}
 impl crate::runtime::TypedQuery for ListPageShieldCookiesQuery {}
 impl crate::runtime::TypedQuery for ListPageShieldScriptsQuery {}

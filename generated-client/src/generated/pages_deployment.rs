@@ -416,6 +416,14 @@ pub struct GetDeploymentsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetDeploymentsQuery { env : "env" => choice });
+impl GetDeploymentsQuery {
+    /// Sets `env`.
+    #[must_use]
+    pub fn env(mut self, value: GetDeploymentsQueryEnv) -> Self {
+        self.env = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

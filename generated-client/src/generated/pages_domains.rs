@@ -226,3 +226,14 @@ pub struct AddDomainBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(AddDomainBody { name : "name" => string });
+impl AddDomainBody {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

@@ -211,6 +211,67 @@ crate::runtime::object!(
     "root_dir" => string, web_analytics_tag : "web_analytics_tag" => string,
     web_analytics_token : "web_analytics_token" => string }
 );
+impl ProjectBuildConfig {
+    /// Sets `build_caching`.
+    #[must_use]
+    pub fn build_caching(mut self, value: bool) -> Self {
+        self.build_caching = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `build_command`.
+    #[must_use]
+    pub fn build_command(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.build_command = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `destination_dir`.
+    #[must_use]
+    pub fn destination_dir(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.destination_dir = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `root_dir`.
+    #[must_use]
+    pub fn root_dir(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.root_dir = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `web_analytics_tag`.
+    #[must_use]
+    pub fn web_analytics_tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.web_analytics_tag = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `web_analytics_token`.
+    #[must_use]
+    pub fn web_analytics_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.web_analytics_token = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectCanonicalDeployment {
@@ -465,6 +526,17 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewAnalyticsEngineDatasets { analytics_engine_binding :
     "ANALYTICS_ENGINE_BINDING" => object }
 );
+impl ProjectDeploymentConfigsPreviewAnalyticsEngineDatasets {
+    /// Sets `analytics_engine_binding`.
+    #[must_use]
+    pub fn analytics_engine_binding(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewAnalyticsEngineDatasetsAnalyticsEngineBinding,
+    ) -> Self {
+        self.analytics_engine_binding = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewAnalyticsEngineDatasetsAnalyticsEngineBinding {
@@ -477,6 +549,17 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewAnalyticsEngineDatasetsAnalyticsEngineBinding {
     dataset : "dataset" => string }
 );
+impl ProjectDeploymentConfigsPreviewAnalyticsEngineDatasetsAnalyticsEngineBinding {
+    /// Sets `dataset`.
+    #[must_use]
+    pub fn dataset(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.dataset = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewBrowsers {
@@ -490,6 +573,17 @@ pub struct ProjectDeploymentConfigsPreviewBrowsers {
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewBrowsers { browser : "BROWSER" => map }
 );
+impl ProjectDeploymentConfigsPreviewBrowsers {
+    /// Sets `browser`.
+    #[must_use]
+    pub fn browser(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.browser = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewD1Databases {
@@ -503,6 +597,17 @@ pub struct ProjectDeploymentConfigsPreviewD1Databases {
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewD1Databases { d1_binding : "D1_BINDING" => object }
 );
+impl ProjectDeploymentConfigsPreviewD1Databases {
+    /// Sets `d1_binding`.
+    #[must_use]
+    pub fn d1_binding(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewD1DatabasesD1Binding,
+    ) -> Self {
+        self.d1_binding = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewD1DatabasesD1Binding {
@@ -514,6 +619,17 @@ pub struct ProjectDeploymentConfigsPreviewD1DatabasesD1Binding {
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewD1DatabasesD1Binding { id : "id" => string }
 );
+impl ProjectDeploymentConfigsPreviewD1DatabasesD1Binding {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewDurableObjectNamespaces {
@@ -528,6 +644,17 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewDurableObjectNamespaces { do_binding : "DO_BINDING" =>
     object }
 );
+impl ProjectDeploymentConfigsPreviewDurableObjectNamespaces {
+    /// Sets `do_binding`.
+    #[must_use]
+    pub fn do_binding(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding,
+    ) -> Self {
+        self.do_binding = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding {
@@ -540,6 +667,19 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding { namespace_id :
     "namespace_id" => string }
 );
+impl ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding {
+    /// Sets `namespace_id`.
+    #[must_use]
+    pub fn namespace_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.namespace_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewEnvVars {
@@ -554,6 +694,17 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewEnvVars { environment_variable :
     "ENVIRONMENT_VARIABLE" => object }
 );
+impl ProjectDeploymentConfigsPreviewEnvVars {
+    /// Sets `environment_variable`.
+    #[must_use]
+    pub fn environment_variable(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariable,
+    ) -> Self {
+        self.environment_variable = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariable {
@@ -570,6 +721,26 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariable { r#type : "type" =>
     choice, value : "value" => string }
 );
+impl ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariable {
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewEnvVarsEnvironmentVariableType,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -643,6 +814,17 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewHyperdriveBindings { hyperdrive : "HYPERDRIVE" =>
     object }
 );
+impl ProjectDeploymentConfigsPreviewHyperdriveBindings {
+    /// Sets `hyperdrive`.
+    #[must_use]
+    pub fn hyperdrive(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewD1DatabasesD1Binding,
+    ) -> Self {
+        self.hyperdrive = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewKvNamespaces {
@@ -656,6 +838,17 @@ pub struct ProjectDeploymentConfigsPreviewKvNamespaces {
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewKvNamespaces { kv_binding : "KV_BINDING" => object }
 );
+impl ProjectDeploymentConfigsPreviewKvNamespaces {
+    /// Sets `kv_binding`.
+    #[must_use]
+    pub fn kv_binding(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewDurableObjectNamespacesDoBinding,
+    ) -> Self {
+        self.kv_binding = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewLimits {
@@ -677,6 +870,17 @@ pub struct ProjectDeploymentConfigsPreviewMtlsCertificates {
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewMtlsCertificates { mtls : "MTLS" => object }
 );
+impl ProjectDeploymentConfigsPreviewMtlsCertificates {
+    /// Sets `mtls`.
+    #[must_use]
+    pub fn mtls(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewMtlsCertificatesMtls,
+    ) -> Self {
+        self.mtls = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewMtlsCertificatesMtls {
@@ -688,6 +892,19 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewMtlsCertificatesMtls { certificate_id :
     "certificate_id" => string }
 );
+impl ProjectDeploymentConfigsPreviewMtlsCertificatesMtls {
+    /// Sets `certificate_id`.
+    #[must_use]
+    pub fn certificate_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.certificate_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewPlacement {
@@ -699,6 +916,17 @@ pub struct ProjectDeploymentConfigsPreviewPlacement {
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewPlacement { mode : "mode" => string }
 );
+impl ProjectDeploymentConfigsPreviewPlacement {
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mode = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewQueueProducers {
@@ -713,6 +941,17 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewQueueProducers { queue_producer_binding :
     "QUEUE_PRODUCER_BINDING" => object }
 );
+impl ProjectDeploymentConfigsPreviewQueueProducers {
+    /// Sets `queue_producer_binding`.
+    #[must_use]
+    pub fn queue_producer_binding(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewQueueProducersQueueProducerBinding,
+    ) -> Self {
+        self.queue_producer_binding = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewQueueProducersQueueProducerBinding {
@@ -725,6 +964,17 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewQueueProducersQueueProducerBinding { name : "name" =>
     string }
 );
+impl ProjectDeploymentConfigsPreviewQueueProducersQueueProducerBinding {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewR2Buckets {
@@ -738,6 +988,17 @@ pub struct ProjectDeploymentConfigsPreviewR2Buckets {
 crate::runtime::object!(
     ProjectDeploymentConfigsPreviewR2Buckets { r2_binding : "R2_BINDING" => object }
 );
+impl ProjectDeploymentConfigsPreviewR2Buckets {
+    /// Sets `r2_binding`.
+    #[must_use]
+    pub fn r2_binding(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewR2BucketsR2Binding,
+    ) -> Self {
+        self.r2_binding = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewR2BucketsR2Binding {
@@ -752,6 +1013,28 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewR2BucketsR2Binding { jurisdiction : "jurisdiction" =>
     string, name : "name" => string }
 );
+impl ProjectDeploymentConfigsPreviewR2BucketsR2Binding {
+    /// Sets `jurisdiction`.
+    #[must_use]
+    pub fn jurisdiction(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.jurisdiction = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewServices {
@@ -766,6 +1049,17 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewServices { service_binding : "SERVICE_BINDING" =>
     object }
 );
+impl ProjectDeploymentConfigsPreviewServices {
+    /// Sets `service_binding`.
+    #[must_use]
+    pub fn service_binding(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewServicesServiceBinding,
+    ) -> Self {
+        self.service_binding = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewServicesServiceBinding {
@@ -782,6 +1076,37 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewServicesServiceBinding { entrypoint : "entrypoint" =>
     string, environment : "environment" => string, service : "service" => string }
 );
+impl ProjectDeploymentConfigsPreviewServicesServiceBinding {
+    /// Sets `entrypoint`.
+    #[must_use]
+    pub fn entrypoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.entrypoint = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `environment`.
+    #[must_use]
+    pub fn environment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.environment = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `service`.
+    #[must_use]
+    pub fn service(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewVectorizeBindings {
@@ -796,6 +1121,17 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewVectorizeBindings { vectorize : "VECTORIZE" => object
     }
 );
+impl ProjectDeploymentConfigsPreviewVectorizeBindings {
+    /// Sets `vectorize`.
+    #[must_use]
+    pub fn vectorize(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewVectorizeBindingsVectorize,
+    ) -> Self {
+        self.vectorize = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProjectDeploymentConfigsPreviewVectorizeBindingsVectorize {
@@ -807,6 +1143,17 @@ crate::runtime::object!(
     ProjectDeploymentConfigsPreviewVectorizeBindingsVectorize { index_name : "index_name"
     => string }
 );
+impl ProjectDeploymentConfigsPreviewVectorizeBindingsVectorize {
+    /// Sets `index_name`.
+    #[must_use]
+    pub fn index_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.index_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`PagesProjectApi::get_projects`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetProjectsItem {
@@ -972,6 +1319,61 @@ crate::runtime::object!(
     latest_deployment : "latest_deployment" => map, name : "name" => string,
     production_branch : "production_branch" => string }
 );
+impl CreateProjectBody {
+    /// Sets `build_config`.
+    #[must_use]
+    pub fn build_config(mut self, value: ProjectBuildConfig) -> Self {
+        self.build_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `canonical_deployment`.
+    #[must_use]
+    pub fn canonical_deployment(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.canonical_deployment = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `deployment_configs`.
+    #[must_use]
+    pub fn deployment_configs(
+        mut self,
+        value: CreateProjectBodyDeploymentConfigs,
+    ) -> Self {
+        self.deployment_configs = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `latest_deployment`.
+    #[must_use]
+    pub fn latest_deployment(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.latest_deployment = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `production_branch`.
+    #[must_use]
+    pub fn production_branch(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.production_branch = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectBodyDeploymentConfigs {
@@ -984,6 +1386,23 @@ crate::runtime::object!(
     CreateProjectBodyDeploymentConfigs { preview : "preview" => object, production :
     "production" => object }
 );
+impl CreateProjectBodyDeploymentConfigs {
+    /// Sets `preview`.
+    #[must_use]
+    pub fn preview(mut self, value: CreateProjectBodyDeploymentConfigsPreview) -> Self {
+        self.preview = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `production`.
+    #[must_use]
+    pub fn production(
+        mut self,
+        value: CreateProjectBodyDeploymentConfigsPreview,
+    ) -> Self {
+        self.production = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectBodyDeploymentConfigsPreview {
@@ -1035,6 +1454,142 @@ crate::runtime::object!(
     object, r2_buckets : "r2_buckets" => object, services : "services" => object,
     vectorize_bindings : "vectorize_bindings" => object }
 );
+impl CreateProjectBodyDeploymentConfigsPreview {
+    /// Sets `ai_bindings`.
+    #[must_use]
+    pub fn ai_bindings(
+        mut self,
+        value: CreateProjectBodyDeploymentConfigsPreviewAiBindings,
+    ) -> Self {
+        self.ai_bindings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `analytics_engine_datasets`.
+    #[must_use]
+    pub fn analytics_engine_datasets(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewAnalyticsEngineDatasets,
+    ) -> Self {
+        self.analytics_engine_datasets = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `browsers`.
+    #[must_use]
+    pub fn browsers(mut self, value: ProjectDeploymentConfigsPreviewBrowsers) -> Self {
+        self.browsers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `compatibility_date`.
+    #[must_use]
+    pub fn compatibility_date(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.compatibility_date = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `compatibility_flags`.
+    #[must_use]
+    pub fn compatibility_flags(
+        mut self,
+        value: ::std::vec::Vec<::serde_json::Value>,
+    ) -> Self {
+        self.compatibility_flags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `d1_databases`.
+    #[must_use]
+    pub fn d1_databases(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewD1Databases,
+    ) -> Self {
+        self.d1_databases = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `durable_object_namespaces`.
+    #[must_use]
+    pub fn durable_object_namespaces(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewDurableObjectNamespaces,
+    ) -> Self {
+        self.durable_object_namespaces = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `env_vars`.
+    #[must_use]
+    pub fn env_vars(mut self, value: ProjectDeploymentConfigsPreviewEnvVars) -> Self {
+        self.env_vars = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `hyperdrive_bindings`.
+    #[must_use]
+    pub fn hyperdrive_bindings(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewHyperdriveBindings,
+    ) -> Self {
+        self.hyperdrive_bindings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `kv_namespaces`.
+    #[must_use]
+    pub fn kv_namespaces(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewKvNamespaces,
+    ) -> Self {
+        self.kv_namespaces = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mtls_certificates`.
+    #[must_use]
+    pub fn mtls_certificates(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewMtlsCertificates,
+    ) -> Self {
+        self.mtls_certificates = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `placement`.
+    #[must_use]
+    pub fn placement(mut self, value: ProjectDeploymentConfigsPreviewPlacement) -> Self {
+        self.placement = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `queue_producers`.
+    #[must_use]
+    pub fn queue_producers(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewQueueProducers,
+    ) -> Self {
+        self.queue_producers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `r2_buckets`.
+    #[must_use]
+    pub fn r2_buckets(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewR2Buckets,
+    ) -> Self {
+        self.r2_buckets = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `services`.
+    #[must_use]
+    pub fn services(mut self, value: ProjectDeploymentConfigsPreviewServices) -> Self {
+        self.services = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `vectorize_bindings`.
+    #[must_use]
+    pub fn vectorize_bindings(
+        mut self,
+        value: ProjectDeploymentConfigsPreviewVectorizeBindings,
+    ) -> Self {
+        self.vectorize_bindings = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectBodyDeploymentConfigsPreviewAiBindings {
@@ -1049,6 +1604,17 @@ crate::runtime::object!(
     CreateProjectBodyDeploymentConfigsPreviewAiBindings { ai_binding : "AI_BINDING" =>
     object }
 );
+impl CreateProjectBodyDeploymentConfigsPreviewAiBindings {
+    /// Sets `ai_binding`.
+    #[must_use]
+    pub fn ai_binding(
+        mut self,
+        value: CreateProjectBodyDeploymentConfigsPreviewAiBindingsAiBinding,
+    ) -> Self {
+        self.ai_binding = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::create_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProjectBodyDeploymentConfigsPreviewAiBindingsAiBinding {
@@ -1060,6 +1626,14 @@ crate::runtime::object!(
     CreateProjectBodyDeploymentConfigsPreviewAiBindingsAiBinding { project_id :
     "project_id" => json }
 );
+impl CreateProjectBodyDeploymentConfigsPreviewAiBindingsAiBinding {
+    /// Sets `project_id`.
+    #[must_use]
+    pub fn project_id(mut self, value: ::serde_json::Value) -> Self {
+        self.project_id = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::update_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProjectBody {
@@ -1070,6 +1644,17 @@ pub struct UpdateProjectBody {
 crate::runtime::object!(
     UpdateProjectBody { deployment_configs : "deployment_configs" => object }
 );
+impl UpdateProjectBody {
+    /// Sets `deployment_configs`.
+    #[must_use]
+    pub fn deployment_configs(
+        mut self,
+        value: UpdateProjectBodyDeploymentConfigs,
+    ) -> Self {
+        self.deployment_configs = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::update_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProjectBodyDeploymentConfigs {
@@ -1080,6 +1665,17 @@ pub struct UpdateProjectBodyDeploymentConfigs {
 crate::runtime::object!(
     UpdateProjectBodyDeploymentConfigs { production : "production" => object }
 );
+impl UpdateProjectBodyDeploymentConfigs {
+    /// Sets `production`.
+    #[must_use]
+    pub fn production(
+        mut self,
+        value: UpdateProjectBodyDeploymentConfigsProduction,
+    ) -> Self {
+        self.production = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::update_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProjectBodyDeploymentConfigsProduction {
@@ -1098,6 +1694,37 @@ crate::runtime::object!(
     "compatibility_date" => string, compatibility_flags : "compatibility_flags" =>
     strings, env_vars : "env_vars" => object }
 );
+impl UpdateProjectBodyDeploymentConfigsProduction {
+    /// Sets `compatibility_date`.
+    #[must_use]
+    pub fn compatibility_date(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.compatibility_date = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `compatibility_flags`.
+    #[must_use]
+    pub fn compatibility_flags(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.compatibility_flags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `env_vars`.
+    #[must_use]
+    pub fn env_vars(
+        mut self,
+        value: UpdateProjectBodyDeploymentConfigsProductionEnvVars,
+    ) -> Self {
+        self.env_vars = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::update_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProjectBodyDeploymentConfigsProductionEnvVars {
@@ -1117,6 +1744,32 @@ crate::runtime::object!(
     => object, delete_this_env_var : "delete_this_env_var" => json, secret_var :
     "secret_var" => object }
 );
+impl UpdateProjectBodyDeploymentConfigsProductionEnvVars {
+    /// Sets `build_version`.
+    #[must_use]
+    pub fn build_version(
+        mut self,
+        value: UpdateProjectBodyDeploymentConfigsProductionEnvVarsBuildVersion,
+    ) -> Self {
+        self.build_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `delete_this_env_var`.
+    #[must_use]
+    pub fn delete_this_env_var(mut self, value: ::serde_json::Value) -> Self {
+        self.delete_this_env_var = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `secret_var`.
+    #[must_use]
+    pub fn secret_var(
+        mut self,
+        value: UpdateProjectBodyDeploymentConfigsProductionEnvVarsSecretVar,
+    ) -> Self {
+        self.secret_var = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PagesProjectApi::update_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProjectBodyDeploymentConfigsProductionEnvVarsBuildVersion {
@@ -1128,6 +1781,17 @@ crate::runtime::object!(
     UpdateProjectBodyDeploymentConfigsProductionEnvVarsBuildVersion { value : "value" =>
     string }
 );
+impl UpdateProjectBodyDeploymentConfigsProductionEnvVarsBuildVersion {
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`PagesProjectApi::update_project`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProjectBodyDeploymentConfigsProductionEnvVarsSecretVar {
@@ -1140,3 +1804,23 @@ crate::runtime::object!(
     UpdateProjectBodyDeploymentConfigsProductionEnvVarsSecretVar { r#type : "type" =>
     string, value : "value" => string }
 );
+impl UpdateProjectBodyDeploymentConfigsProductionEnvVarsSecretVar {
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

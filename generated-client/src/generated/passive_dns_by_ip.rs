@@ -107,4 +107,45 @@ crate::runtime::object!(
     GetPassiveDnsByIpQuery { end : "end" => string, start : "start" => string, ipv4 :
     "ipv4" => string, page : "page" => number, per_page : "per_page" => number }
 );
+impl GetPassiveDnsByIpQuery {
+    /// Sets `end`.
+    #[must_use]
+    pub fn end(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `start`.
+    #[must_use]
+    pub fn start(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ipv4`.
+    #[must_use]
+    pub fn ipv4(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ipv4 = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetPassiveDnsByIpQuery {}

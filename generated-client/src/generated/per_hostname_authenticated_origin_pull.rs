@@ -379,6 +379,17 @@ pub struct EnableOrDisableHostnameForClientAuthenticationBody {
 crate::runtime::object!(
     EnableOrDisableHostnameForClientAuthenticationBody { config : "config" => objects }
 );
+impl EnableOrDisableHostnameForClientAuthenticationBody {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(
+        mut self,
+        value: ::std::vec::Vec<EnableOrDisableHostnameForClientAuthenticationBodyConfig>,
+    ) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`PerHostnameAuthenticatedOriginPullApi::enable_or_disable_hostname_for_client_authentication`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableOrDisableHostnameForClientAuthenticationBodyConfig {
@@ -395,6 +406,32 @@ crate::runtime::object!(
     EnableOrDisableHostnameForClientAuthenticationBodyConfig { cert_id : "cert_id" =>
     string, enabled : "enabled" => boolean, hostname : "hostname" => string }
 );
+impl EnableOrDisableHostnameForClientAuthenticationBodyConfig {
+    /// Sets `cert_id`.
+    #[must_use]
+    pub fn cert_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cert_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `hostname`.
+    #[must_use]
+    pub fn hostname(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hostname = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`PerHostnameAuthenticatedOriginPullApi::upload_hostname_client_certificate`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadHostnameClientCertificateBody {

@@ -708,6 +708,17 @@ pub struct QueueBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(QueueBody { queue_name : "queue_name" => string });
+impl QueueBody {
+    /// Sets `queue_name`.
+    #[must_use]
+    pub fn queue_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.queue_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`QueueApi::create_queue_consumer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateQueueConsumerBody {
@@ -724,6 +735,56 @@ crate::runtime::object!(
     environment : "environment" => string, script_name : "script_name" => string,
     settings : "settings" => object, r#type : "type" => string }
 );
+impl CreateQueueConsumerBody {
+    /// Sets `dead_letter_queue`.
+    #[must_use]
+    pub fn dead_letter_queue(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.dead_letter_queue = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `environment`.
+    #[must_use]
+    pub fn environment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.environment = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `script_name`.
+    #[must_use]
+    pub fn script_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.script_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `settings`.
+    #[must_use]
+    pub fn settings(mut self, value: CreateQueueConsumerBodySettings) -> Self {
+        self.settings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`QueueApi::create_queue_consumer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateQueueConsumerBodySettings {
@@ -737,6 +798,26 @@ crate::runtime::object!(
     CreateQueueConsumerBodySettings { batch_size : "batch_size" => integer, max_retries :
     "max_retries" => integer, max_wait_time_ms : "max_wait_time_ms" => integer }
 );
+impl CreateQueueConsumerBodySettings {
+    /// Sets `batch_size`.
+    #[must_use]
+    pub fn batch_size(mut self, value: i64) -> Self {
+        self.batch_size = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_retries`.
+    #[must_use]
+    pub fn max_retries(mut self, value: i64) -> Self {
+        self.max_retries = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_wait_time_ms`.
+    #[must_use]
+    pub fn max_wait_time_ms(mut self, value: i64) -> Self {
+        self.max_wait_time_ms = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`QueueApi::update_queue_consumer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateQueueConsumerBody {
@@ -752,6 +833,47 @@ crate::runtime::object!(
     environment : "environment" => string, script_name : "script_name" => string,
     settings : "settings" => object }
 );
+impl UpdateQueueConsumerBody {
+    /// Sets `dead_letter_queue`.
+    #[must_use]
+    pub fn dead_letter_queue(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.dead_letter_queue = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `environment`.
+    #[must_use]
+    pub fn environment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.environment = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `script_name`.
+    #[must_use]
+    pub fn script_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.script_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `settings`.
+    #[must_use]
+    pub fn settings(mut self, value: UpdateQueueConsumerBodySettings) -> Self {
+        self.settings = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`QueueApi::update_queue_consumer`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateQueueConsumerBodySettings {
@@ -762,6 +884,14 @@ pub struct UpdateQueueConsumerBodySettings {
 crate::runtime::object!(
     UpdateQueueConsumerBodySettings { batch_size : "batch_size" => integer }
 );
+impl UpdateQueueConsumerBodySettings {
+    /// Sets `batch_size`.
+    #[must_use]
+    pub fn batch_size(mut self, value: i64) -> Self {
+        self.batch_size = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`QueueApi::acknowledge_retry_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgeRetryQueueMessagesBody {
@@ -778,6 +908,26 @@ crate::runtime::object!(
     AcknowledgeRetryQueueMessagesBody { acks : "acks" => objects, retries : "retries" =>
     objects }
 );
+impl AcknowledgeRetryQueueMessagesBody {
+    /// Sets `acks`.
+    #[must_use]
+    pub fn acks(
+        mut self,
+        value: ::std::vec::Vec<AcknowledgeRetryQueueMessagesBodyAck>,
+    ) -> Self {
+        self.acks = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `retries`.
+    #[must_use]
+    pub fn retries(
+        mut self,
+        value: ::std::vec::Vec<AcknowledgeRetryQueueMessagesBodyRetry>,
+    ) -> Self {
+        self.retries = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`QueueApi::acknowledge_retry_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgeRetryQueueMessagesBodyAck {
@@ -789,6 +939,17 @@ pub struct AcknowledgeRetryQueueMessagesBodyAck {
 crate::runtime::object!(
     AcknowledgeRetryQueueMessagesBodyAck { lease_id : "lease_id" => string }
 );
+impl AcknowledgeRetryQueueMessagesBodyAck {
+    /// Sets `lease_id`.
+    #[must_use]
+    pub fn lease_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lease_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`QueueApi::acknowledge_retry_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AcknowledgeRetryQueueMessagesBodyRetry {
@@ -803,6 +964,23 @@ crate::runtime::object!(
     AcknowledgeRetryQueueMessagesBodyRetry { delay_seconds : "delay_seconds" => number,
     lease_id : "lease_id" => string }
 );
+impl AcknowledgeRetryQueueMessagesBodyRetry {
+    /// Sets `delay_seconds`.
+    #[must_use]
+    pub fn delay_seconds(mut self, value: f64) -> Self {
+        self.delay_seconds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lease_id`.
+    #[must_use]
+    pub fn lease_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lease_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`QueueApi::pull_queue_messages`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PullQueueMessagesBody {
@@ -817,3 +995,17 @@ crate::runtime::object!(
     PullQueueMessagesBody { batch_size : "batch_size" => number, visibility_timeout_ms :
     "visibility_timeout_ms" => number }
 );
+impl PullQueueMessagesBody {
+    /// Sets `batch_size`.
+    #[must_use]
+    pub fn batch_size(mut self, value: f64) -> Self {
+        self.batch_size = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `visibility_timeout_ms`.
+    #[must_use]
+    pub fn visibility_timeout_ms(mut self, value: f64) -> Self {
+        self.visibility_timeout_ms = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -1373,6 +1373,17 @@ pub struct CreateEventNotificationRuleBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateEventNotificationRuleBody { rules : "rules" => objects });
+impl CreateEventNotificationRuleBody {
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: ::std::vec::Vec<CreateEventNotificationRuleBodyRule>,
+    ) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`R2BucketApi::create_event_notification_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateEventNotificationRuleBodyRule {
@@ -1400,6 +1411,26 @@ impl CreateEventNotificationRuleBodyRule {
             suffix: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl CreateEventNotificationRuleBodyRule {
+    /// Sets `prefix`.
+    #[must_use]
+    pub fn prefix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.prefix = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `suffix`.
+    #[must_use]
+    pub fn suffix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.suffix = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -1493,6 +1524,20 @@ impl CreateBucketBody {
         }
     }
 }
+impl CreateBucketBody {
+    /// Sets `location_hint`.
+    #[must_use]
+    pub fn location_hint(mut self, value: BucketLocation) -> Self {
+        self.location_hint = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `storage_class`.
+    #[must_use]
+    pub fn storage_class(mut self, value: BucketStorageClass) -> Self {
+        self.storage_class = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`R2BucketApi::list_buckets`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListBucketsQuery {
@@ -1516,6 +1561,57 @@ crate::runtime::object!(
     "start_after" => string, per_page : "per_page" => number, order : "order" => choice,
     direction : "direction" => choice, cursor : "cursor" => string }
 );
+impl ListBucketsQuery {
+    /// Sets `name_contains`.
+    #[must_use]
+    pub fn name_contains(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name_contains = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `start_after`.
+    #[must_use]
+    pub fn start_after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start_after = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: ListBucketsQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListBucketsQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cursor`.
+    #[must_use]
+    pub fn cursor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cursor = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1647,6 +1743,23 @@ crate::runtime::object!(
     EnableSippyBodyEnableSippyAws { destination : "destination" => object, source :
     "source" => object }
 );
+impl EnableSippyBodyEnableSippyAws {
+    /// Sets `destination`.
+    #[must_use]
+    pub fn destination(
+        mut self,
+        value: EnableSippyBodyEnableSippyAwsDestination,
+    ) -> Self {
+        self.destination = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `source`.
+    #[must_use]
+    pub fn source(mut self, value: EnableSippyBodyEnableSippyAwsSource) -> Self {
+        self.source = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`R2BucketApi::enable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableSippyBodyEnableSippyAwsDestination {
@@ -1662,6 +1775,36 @@ crate::runtime::object!(
     EnableSippyBodyEnableSippyAwsDestination { access_key_id : "accessKeyId" => string,
     provider : "provider" => choice, secret_access_key : "secretAccessKey" => string }
 );
+impl EnableSippyBodyEnableSippyAwsDestination {
+    /// Sets `access_key_id`.
+    #[must_use]
+    pub fn access_key_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.access_key_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `provider`.
+    #[must_use]
+    pub fn provider(mut self, value: SippyConfigurationDestinationProvider) -> Self {
+        self.provider = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `secret_access_key`.
+    #[must_use]
+    pub fn secret_access_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secret_access_key = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`R2BucketApi::enable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableSippyBodyEnableSippyAwsSource {
@@ -1682,6 +1825,57 @@ crate::runtime::object!(
     : "bucket" => string, provider : "provider" => choice, region : "region" => string,
     secret_access_key : "secretAccessKey" => string }
 );
+impl EnableSippyBodyEnableSippyAwsSource {
+    /// Sets `access_key_id`.
+    #[must_use]
+    pub fn access_key_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.access_key_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `bucket`.
+    #[must_use]
+    pub fn bucket(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.bucket = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `provider`.
+    #[must_use]
+    pub fn provider(
+        mut self,
+        value: EnableSippyBodyEnableSippyAwsSourceProvider,
+    ) -> Self {
+        self.provider = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `secret_access_key`.
+    #[must_use]
+    pub fn secret_access_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secret_access_key = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1744,6 +1938,23 @@ crate::runtime::object!(
     EnableSippyBodyEnableSippyGcs { destination : "destination" => object, source :
     "source" => object }
 );
+impl EnableSippyBodyEnableSippyGcs {
+    /// Sets `destination`.
+    #[must_use]
+    pub fn destination(
+        mut self,
+        value: EnableSippyBodyEnableSippyAwsDestination,
+    ) -> Self {
+        self.destination = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `source`.
+    #[must_use]
+    pub fn source(mut self, value: EnableSippyBodyEnableSippyGcsSource) -> Self {
+        self.source = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`R2BucketApi::enable_sippy`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnableSippyBodyEnableSippyGcsSource {
@@ -1762,6 +1973,48 @@ crate::runtime::object!(
     "clientEmail" => string, private_key : "privateKey" => string, provider : "provider"
     => choice }
 );
+impl EnableSippyBodyEnableSippyGcsSource {
+    /// Sets `bucket`.
+    #[must_use]
+    pub fn bucket(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.bucket = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_email`.
+    #[must_use]
+    pub fn client_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_email = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `private_key`.
+    #[must_use]
+    pub fn private_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.private_key = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `provider`.
+    #[must_use]
+    pub fn provider(
+        mut self,
+        value: EnableSippyBodyEnableSippyGcsSourceProvider,
+    ) -> Self {
+        self.provider = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1851,6 +2104,20 @@ impl CreateTemporaryAccessCredentialsBody {
             ttl_seconds,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl CreateTemporaryAccessCredentialsBody {
+    /// Sets `objects`.
+    #[must_use]
+    pub fn objects(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.objects = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `prefixes`.
+    #[must_use]
+    pub fn prefixes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.prefixes = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet

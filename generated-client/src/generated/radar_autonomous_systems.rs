@@ -577,6 +577,50 @@ crate::runtime::object!(
     integer, asn : "asn" => string, location : "location" => string, order_by : "orderBy"
     => choice, format : "format" => choice }
 );
+impl ListAutonomousSystemsQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `offset`.
+    #[must_use]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.asn = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.location = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `order_by`.
+    #[must_use]
+    pub fn order_by(mut self, value: ListAutonomousSystemsQueryOrderBy) -> Self {
+        self.order_by = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: ListAutonomousSystemsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -701,6 +745,14 @@ impl GetAsDetailsByIpAddressQuery {
         }
     }
 }
+impl GetAsDetailsByIpAddressQuery {
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: ListAutonomousSystemsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarAutonomousSystemsApi::get_as_details_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsDetailsByAsnQuery {
@@ -710,6 +762,14 @@ pub struct GetAsDetailsByAsnQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetAsDetailsByAsnQuery { format : "format" => choice });
+impl GetAsDetailsByAsnQuery {
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: ListAutonomousSystemsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarAutonomousSystemsApi::get_as_level_relationships_by_asn`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAsLevelRelationshipsByAsnQuery {
@@ -724,6 +784,20 @@ crate::runtime::object!(
     GetAsLevelRelationshipsByAsnQuery { asn2 : "asn2" => integer, format : "format" =>
     choice }
 );
+impl GetAsLevelRelationshipsByAsnQuery {
+    /// Sets `asn2`.
+    #[must_use]
+    pub fn asn2(mut self, value: i64) -> Self {
+        self.asn2 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: ListAutonomousSystemsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetAsDetailsByAsnQuery {}
 impl crate::runtime::TypedQuery for GetAsDetailsByIpAddressQuery {}
 impl crate::runtime::TypedQuery for GetAsLevelRelationshipsByAsnQuery {}

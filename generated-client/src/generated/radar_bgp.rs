@@ -1777,6 +1777,121 @@ crate::runtime::object!(
     string, sort_by : "sortBy" => choice, sort_order : "sortOrder" => choice, format :
     "format" => choice }
 );
+impl GetBgpHijackEventsQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `event_id`.
+    #[must_use]
+    pub fn event_id(mut self, value: i64) -> Self {
+        self.event_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `hijacker_asn`.
+    #[must_use]
+    pub fn hijacker_asn(mut self, value: i64) -> Self {
+        self.hijacker_asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `victim_asn`.
+    #[must_use]
+    pub fn victim_asn(mut self, value: i64) -> Self {
+        self.victim_asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `involved_asn`.
+    #[must_use]
+    pub fn involved_asn(mut self, value: i64) -> Self {
+        self.involved_asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `involved_country`.
+    #[must_use]
+    pub fn involved_country(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.involved_country = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `prefix`.
+    #[must_use]
+    pub fn prefix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.prefix = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `min_confidence`.
+    #[must_use]
+    pub fn min_confidence(mut self, value: i64) -> Self {
+        self.min_confidence = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_confidence`.
+    #[must_use]
+    pub fn max_confidence(mut self, value: i64) -> Self {
+        self.max_confidence = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_range = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_start = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_end = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sort_by`.
+    #[must_use]
+    pub fn sort_by(mut self, value: GetBgpHijackEventsQuerySortBy) -> Self {
+        self.sort_by = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sort_order`.
+    #[must_use]
+    pub fn sort_order(mut self, value: GetBgpHijackEventsQuerySortOrder) -> Self {
+        self.sort_order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetBgpHijackEventsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1964,6 +2079,65 @@ crate::runtime::object!(
     "ipVersion" => choices, include_delay : "includeDelay" => boolean, format : "format"
     => choice }
 );
+impl GetAnnouncedIpAddressSpaceTimeSeriesQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetAnnouncedIpAddressSpaceTimeSeriesQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `include_delay`.
+    #[must_use]
+    pub fn include_delay(mut self, value: bool) -> Self {
+        self.include_delay = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetBgpHijackEventsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2054,6 +2228,94 @@ crate::runtime::object!(
     date_end : "dateEnd" => string, sort_by : "sortBy" => choice, sort_order :
     "sortOrder" => choice, format : "format" => choice }
 );
+impl GetBgpRouteLeakEventsQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `event_id`.
+    #[must_use]
+    pub fn event_id(mut self, value: i64) -> Self {
+        self.event_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `leak_asn`.
+    #[must_use]
+    pub fn leak_asn(mut self, value: i64) -> Self {
+        self.leak_asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `involved_asn`.
+    #[must_use]
+    pub fn involved_asn(mut self, value: i64) -> Self {
+        self.involved_asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `involved_country`.
+    #[must_use]
+    pub fn involved_country(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.involved_country = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_range = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_start = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_end = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sort_by`.
+    #[must_use]
+    pub fn sort_by(mut self, value: GetBgpRouteLeakEventsQuerySortBy) -> Self {
+        self.sort_by = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sort_order`.
+    #[must_use]
+    pub fn sort_order(mut self, value: GetBgpHijackEventsQuerySortOrder) -> Self {
+        self.sort_order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetBgpHijackEventsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2141,6 +2403,44 @@ crate::runtime::object!(
     "limit" => integer, sort_by : "sortBy" => choice, sort_order : "sortOrder" => choice,
     format : "format" => choice }
 );
+impl ListAsesFromGlobalRoutingTablesQuery {
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.location = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sort_by`.
+    #[must_use]
+    pub fn sort_by(mut self, value: ListAsesFromGlobalRoutingTablesQuerySortBy) -> Self {
+        self.sort_by = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sort_order`.
+    #[must_use]
+    pub fn sort_order(
+        mut self,
+        value: ListAsesFromGlobalRoutingTablesQuerySortOrder,
+    ) -> Self {
+        self.sort_order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetBgpHijackEventsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2283,6 +2583,35 @@ crate::runtime::object!(
     GetMultiOriginAsQuery { origin : "origin" => integer, prefix : "prefix" => string,
     invalid_only : "invalid_only" => boolean, format : "format" => choice }
 );
+impl GetMultiOriginAsQuery {
+    /// Sets `origin`.
+    #[must_use]
+    pub fn origin(mut self, value: i64) -> Self {
+        self.origin = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `prefix`.
+    #[must_use]
+    pub fn prefix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.prefix = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `invalid_only`.
+    #[must_use]
+    pub fn invalid_only(mut self, value: bool) -> Self {
+        self.invalid_only = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetBgpHijackEventsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarBgpApi::get_prefix_to_asn_mapping`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPrefixToAsnMappingQuery {
@@ -2304,6 +2633,41 @@ crate::runtime::object!(
     integer, rpki_status : "rpkiStatus" => choice, longest_prefix_match :
     "longestPrefixMatch" => boolean, format : "format" => choice }
 );
+impl GetPrefixToAsnMappingQuery {
+    /// Sets `prefix`.
+    #[must_use]
+    pub fn prefix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.prefix = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `origin`.
+    #[must_use]
+    pub fn origin(mut self, value: i64) -> Self {
+        self.origin = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rpki_status`.
+    #[must_use]
+    pub fn rpki_status(mut self, value: GetPrefixToAsnMappingQueryRpkiStatus) -> Self {
+        self.rpki_status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `longest_prefix_match`.
+    #[must_use]
+    pub fn longest_prefix_match(mut self, value: bool) -> Self {
+        self.longest_prefix_match = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetBgpHijackEventsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2376,6 +2740,29 @@ crate::runtime::object!(
     GetBgpRoutingTableStatsQuery { asn : "asn" => integer, location : "location" =>
     string, format : "format" => choice }
 );
+impl GetBgpRoutingTableStatsQuery {
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: i64) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.location = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetBgpHijackEventsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarBgpApi::get_bgp_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBgpTimeSeriesQuery {
@@ -2408,6 +2795,65 @@ crate::runtime::object!(
     date_end : "dateEnd" => strings, prefix : "prefix" => strings, update_type :
     "updateType" => choices, asn : "asn" => strings, format : "format" => choice }
 );
+impl GetBgpTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(mut self, value: GetBgpTimeSeriesQueryAggInterval) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `prefix`.
+    #[must_use]
+    pub fn prefix(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.prefix = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `update_type`.
+    #[must_use]
+    pub fn update_type(
+        mut self,
+        value: ::std::vec::Vec<GetBgpTimeSeriesQueryUpdateType>,
+    ) -> Self {
+        self.update_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetBgpHijackEventsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2548,6 +2994,65 @@ crate::runtime::object!(
     "dateEnd" => strings, asn : "asn" => strings, prefix : "prefix" => strings,
     update_type : "updateType" => choices, format : "format" => choice }
 );
+impl GetTopAsesByBgpUpdatesQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `prefix`.
+    #[must_use]
+    pub fn prefix(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.prefix = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `update_type`.
+    #[must_use]
+    pub fn update_type(
+        mut self,
+        value: ::std::vec::Vec<GetBgpTimeSeriesQueryUpdateType>,
+    ) -> Self {
+        self.update_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetBgpHijackEventsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarBgpApi::get_top_ases_by_prefix_count`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopAsesByPrefixCountQuery {
@@ -2564,6 +3069,29 @@ crate::runtime::object!(
     GetTopAsesByPrefixCountQuery { country : "country" => string, limit : "limit" =>
     integer, format : "format" => choice }
 );
+impl GetTopAsesByPrefixCountQuery {
+    /// Sets `country`.
+    #[must_use]
+    pub fn country(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.country = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetBgpHijackEventsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarBgpApi::get_top_prefixes_by_bgp_updates`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopPrefixesByBgpUpdatesQuery {
@@ -2594,6 +3122,59 @@ crate::runtime::object!(
     date_end : "dateEnd" => strings, asn : "asn" => strings, update_type : "updateType"
     => choices, format : "format" => choice }
 );
+impl GetTopPrefixesByBgpUpdatesQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `update_type`.
+    #[must_use]
+    pub fn update_type(
+        mut self,
+        value: ::std::vec::Vec<GetBgpTimeSeriesQueryUpdateType>,
+    ) -> Self {
+        self.update_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetBgpHijackEventsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetAnnouncedIpAddressSpaceTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetBgpHijackEventsQuery {}
 impl crate::runtime::TypedQuery for GetBgpRouteLeakEventsQuery {}

@@ -184,6 +184,32 @@ crate::runtime::object!(
     ListDatasetsQuery { limit : "limit" => integer, offset : "offset" => integer,
     dataset_type : "datasetType" => choice, format : "format" => choice }
 );
+impl ListDatasetsQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `offset`.
+    #[must_use]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dataset_type`.
+    #[must_use]
+    pub fn dataset_type(mut self, value: ListDatasetsQueryDatasetType) -> Self {
+        self.dataset_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: ListDatasetsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -313,5 +339,13 @@ pub struct GetDatasetDownloadUrlQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetDatasetDownloadUrlQuery { format : "format" => choice });
+impl GetDatasetDownloadUrlQuery {
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: ListDatasetsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetDatasetDownloadUrlQuery {}
 impl crate::runtime::TypedQuery for ListDatasetsQuery {}

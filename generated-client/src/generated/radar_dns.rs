@@ -1762,6 +1762,62 @@ crate::runtime::object!(
     "asn" => strings, location : "location" => strings, continent : "continent" =>
     strings, tld : "tld" => strings, format : "format" => choice }
 );
+impl DnsQueriesSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tld`.
+    #[must_use]
+    pub fn tld(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tld = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: DnsQueriesSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1845,6 +1901,68 @@ crate::runtime::object!(
     strings, continent : "continent" => strings, tld : "tld" => strings, format :
     "format" => choice }
 );
+impl DnsQueriesTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(mut self, value: DnsQueriesTimeSeriesQueryAggInterval) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tld`.
+    #[must_use]
+    pub fn tld(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tld = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: DnsQueriesSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1954,6 +2072,62 @@ impl TopDnsQueriesQuery {
             format: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl TopDnsQueriesQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: DnsQueriesSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
     }
 }
 impl crate::runtime::TypedQuery for DnsQueriesSummaryQuery {}

@@ -440,6 +440,38 @@ crate::runtime::object!(
     => choice, name : "name" => strings, date : "date" => strings, format : "format" =>
     choice }
 );
+impl GetDomainRankDetailsQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ranking_type`.
+    #[must_use]
+    pub fn ranking_type(mut self, value: GetDomainRankDetailsQueryRankingType) -> Self {
+        self.ranking_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date`.
+    #[must_use]
+    pub fn date(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetDomainRankDetailsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -577,6 +609,62 @@ crate::runtime::object!(
     "dateStart" => strings, date_end : "dateEnd" => strings, format : "format" => choice
     }
 );
+impl GetDomainsRankTimeSeriesQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ranking_type`.
+    #[must_use]
+    pub fn ranking_type(mut self, value: GetDomainRankDetailsQueryRankingType) -> Self {
+        self.ranking_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `domains`.
+    #[must_use]
+    pub fn domains(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.domains = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetDomainRankDetailsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarDomainsRankingApi::get_top_or_trending_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopOrTrendingDomainsQuery {
@@ -600,6 +688,44 @@ crate::runtime::object!(
     location : "location" => strings, date : "date" => strings, ranking_type :
     "rankingType" => choice, format : "format" => choice }
 );
+impl GetTopOrTrendingDomainsQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date`.
+    #[must_use]
+    pub fn date(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ranking_type`.
+    #[must_use]
+    pub fn ranking_type(mut self, value: GetDomainRankDetailsQueryRankingType) -> Self {
+        self.ranking_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetDomainRankDetailsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetDomainRankDetailsQuery {}
 impl crate::runtime::TypedQuery for GetDomainsRankTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetTopOrTrendingDomainsQuery {}

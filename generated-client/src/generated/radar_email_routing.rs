@@ -905,6 +905,83 @@ crate::runtime::object!(
     choices, ip_version : "ipVersion" => choices, encrypted : "encrypted" => choices,
     format : "format" => choice }
 );
+impl GetEmailArcValidationSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `encrypted`.
+    #[must_use]
+    pub fn encrypted(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    ) -> Self {
+        self.encrypted = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1160,6 +1237,83 @@ crate::runtime::object!(
     ip_version : "ipVersion" => choices, encrypted : "encrypted" => choices, format :
     "format" => choice }
 );
+impl GetEmailDkimValidationSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `encrypted`.
+    #[must_use]
+    pub fn encrypted(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    ) -> Self {
+        self.encrypted = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailRoutingApi::get_email_dmarc_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailDmarcValidationSummaryQuery {
@@ -1203,6 +1357,83 @@ crate::runtime::object!(
     ip_version : "ipVersion" => choices, encrypted : "encrypted" => choices, format :
     "format" => choice }
 );
+impl GetEmailDmarcValidationSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `encrypted`.
+    #[must_use]
+    pub fn encrypted(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    ) -> Self {
+        self.encrypted = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailRoutingApi::get_email_encryption_status_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailEncryptionStatusSummaryQuery {
@@ -1246,6 +1477,83 @@ crate::runtime::object!(
     choices, spf : "spf" => choices, ip_version : "ipVersion" => choices, format :
     "format" => choice }
 );
+impl GetEmailEncryptionStatusSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailRoutingApi::get_email_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailIpVersionSummaryQuery {
@@ -1288,6 +1596,83 @@ crate::runtime::object!(
     "arc" => choices, dkim : "dkim" => choices, dmarc : "dmarc" => choices, spf : "spf"
     => choices, encrypted : "encrypted" => choices, format : "format" => choice }
 );
+impl GetEmailIpVersionSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `encrypted`.
+    #[must_use]
+    pub fn encrypted(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    ) -> Self {
+        self.encrypted = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailRoutingApi::get_email_spf_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSpfValidationSummaryQuery {
@@ -1331,6 +1716,83 @@ crate::runtime::object!(
     choices, ip_version : "ipVersion" => choices, encrypted : "encrypted" => choices,
     format : "format" => choice }
 );
+impl GetEmailSpfValidationSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `encrypted`.
+    #[must_use]
+    pub fn encrypted(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    ) -> Self {
+        self.encrypted = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailRoutingApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesQuery {
@@ -1378,6 +1840,92 @@ crate::runtime::object!(
     => choices, spf : "spf" => choices, ip_version : "ipVersion" => choices, encrypted :
     "encrypted" => choices, format : "format" => choice }
 );
+impl GetEmailArcValidationTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetEmailArcValidationTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `encrypted`.
+    #[must_use]
+    pub fn encrypted(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    ) -> Self {
+        self.encrypted = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1485,6 +2033,92 @@ crate::runtime::object!(
     choices, spf : "spf" => choices, ip_version : "ipVersion" => choices, encrypted :
     "encrypted" => choices, format : "format" => choice }
 );
+impl GetEmailDkimValidationTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetEmailArcValidationTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `encrypted`.
+    #[must_use]
+    pub fn encrypted(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    ) -> Self {
+        self.encrypted = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailRoutingApi::get_email_dmarc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailDmarcValidationTimeSeriesQuery {
@@ -1532,6 +2166,92 @@ crate::runtime::object!(
     choices, spf : "spf" => choices, ip_version : "ipVersion" => choices, encrypted :
     "encrypted" => choices, format : "format" => choice }
 );
+impl GetEmailDmarcValidationTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetEmailArcValidationTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `encrypted`.
+    #[must_use]
+    pub fn encrypted(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    ) -> Self {
+        self.encrypted = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailRoutingApi::get_email_encryption_status_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailEncryptionStatusTimeSeriesQuery {
@@ -1579,6 +2299,92 @@ crate::runtime::object!(
     : "dkim" => choices, dmarc : "dmarc" => choices, spf : "spf" => choices, ip_version :
     "ipVersion" => choices, format : "format" => choice }
 );
+impl GetEmailEncryptionStatusTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetEmailArcValidationTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailRoutingApi::get_email_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailIpVersionTimeSeriesQuery {
@@ -1626,6 +2432,92 @@ crate::runtime::object!(
     choices, dmarc : "dmarc" => choices, spf : "spf" => choices, encrypted : "encrypted"
     => choices, format : "format" => choice }
 );
+impl GetEmailIpVersionTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetEmailArcValidationTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `encrypted`.
+    #[must_use]
+    pub fn encrypted(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    ) -> Self {
+        self.encrypted = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailRoutingApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSpfValidationTimeSeriesQuery {
@@ -1673,6 +2565,92 @@ crate::runtime::object!(
     choices, dmarc : "dmarc" => choices, ip_version : "ipVersion" => choices, encrypted :
     "encrypted" => choices, format : "format" => choice }
 );
+impl GetEmailSpfValidationTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetEmailArcValidationTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `encrypted`.
+    #[must_use]
+    pub fn encrypted(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryEncrypted>,
+    ) -> Self {
+        self.encrypted = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetEmailArcValidationSummaryQuery {}
 impl crate::runtime::TypedQuery for GetEmailArcValidationTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetEmailDkimValidationSummaryQuery {}

@@ -1487,6 +1487,74 @@ crate::runtime::object!(
     strings, dkim : "dkim" => choices, dmarc : "dmarc" => choices, spf : "spf" =>
     choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl GetEmailArcValidationSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1693,6 +1761,74 @@ crate::runtime::object!(
     strings, arc : "arc" => choices, dmarc : "dmarc" => choices, spf : "spf" => choices,
     tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl GetEmailDkimValidationSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_dmarc_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailDmarcValidationSummaryQuery {
@@ -1731,6 +1867,74 @@ crate::runtime::object!(
     strings, arc : "arc" => choices, dkim : "dkim" => choices, spf : "spf" => choices,
     tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl GetEmailDmarcValidationSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_summary`], [`RadarEmailSecurityApi::get_email_spam_classification_summary`], [`RadarEmailSecurityApi::get_email_spoof_classification_summary`], [`RadarEmailSecurityApi::get_email_threat_category_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSummaryQuery {
@@ -1773,6 +1977,83 @@ crate::runtime::object!(
     choices, dkim : "dkim" => choices, dmarc : "dmarc" => choices, spf : "spf" =>
     choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl EmailSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_spf_validation_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSpfValidationSummaryQuery {
@@ -1811,6 +2092,74 @@ crate::runtime::object!(
     strings, arc : "arc" => choices, dkim : "dkim" => choices, dmarc : "dmarc" =>
     choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl GetEmailSpfValidationSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailTlsVersionSummaryQuery {
@@ -1849,6 +2198,74 @@ crate::runtime::object!(
     : "arc" => choices, dkim : "dkim" => choices, dmarc : "dmarc" => choices, spf : "spf"
     => choices, format : "format" => choice }
 );
+impl GetEmailTlsVersionSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_arc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailArcValidationTimeSeriesQuery {
@@ -1892,6 +2309,83 @@ crate::runtime::object!(
     => choices, spf : "spf" => choices, tls_version : "tlsVersion" => choices, format :
     "format" => choice }
 );
+impl GetEmailArcValidationTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetEmailArcValidationTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1995,6 +2489,83 @@ crate::runtime::object!(
     choices, spf : "spf" => choices, tls_version : "tlsVersion" => choices, format :
     "format" => choice }
 );
+impl GetEmailDkimValidationTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetEmailArcValidationTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_dmarc_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailDmarcValidationTimeSeriesQuery {
@@ -2038,6 +2609,83 @@ crate::runtime::object!(
     choices, spf : "spf" => choices, tls_version : "tlsVersion" => choices, format :
     "format" => choice }
 );
+impl GetEmailDmarcValidationTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetEmailArcValidationTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_malicious_classification_time_series`], [`RadarEmailSecurityApi::get_email_spam_classification_time_series`], [`RadarEmailSecurityApi::get_email_spoof_classification_time_series`], [`RadarEmailSecurityApi::get_email_threat_category_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailTimeSeriesQuery {
@@ -2085,6 +2733,92 @@ crate::runtime::object!(
     dmarc : "dmarc" => choices, spf : "spf" => choices, tls_version : "tlsVersion" =>
     choices, format : "format" => choice }
 );
+impl EmailTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetEmailArcValidationTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_spf_validation_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailSpfValidationTimeSeriesQuery {
@@ -2128,6 +2862,83 @@ crate::runtime::object!(
     choices, dmarc : "dmarc" => choices, tls_version : "tlsVersion" => choices, format :
     "format" => choice }
 );
+impl GetEmailSpfValidationTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetEmailArcValidationTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_email_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetEmailTlsVersionTimeSeriesQuery {
@@ -2171,6 +2982,83 @@ crate::runtime::object!(
     choices, dmarc : "dmarc" => choices, spf : "spf" => choices, format : "format" =>
     choice }
 );
+impl GetEmailTlsVersionTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetEmailArcValidationTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarEmailSecurityApi::get_top_tlds_by_email_message_volume`], [`RadarEmailSecurityApi::get_top_tlds_by_email_malicious_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spam_classification`], [`RadarEmailSecurityApi::get_top_tlds_by_email_spoof_classification`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopTldsEmailQuery {
@@ -2218,6 +3106,95 @@ crate::runtime::object!(
     choices, spf : "spf" => choices, tls_version : "tlsVersion" => choices, tld_category
     : "tldCategory" => choice, format : "format" => choice }
 );
+impl TopTldsEmailQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `arc`.
+    #[must_use]
+    pub fn arc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.arc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dkim`.
+    #[must_use]
+    pub fn dkim(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dkim = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dmarc`.
+    #[must_use]
+    pub fn dmarc(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.dmarc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `spf`.
+    #[must_use]
+    pub fn spf(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryDkim>,
+    ) -> Self {
+        self.spf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetEmailArcValidationSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tld_category`.
+    #[must_use]
+    pub fn tld_category(mut self, value: TopTldsEmailQueryTldCategory) -> Self {
+        self.tld_category = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetEmailArcValidationSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -2230,6 +2230,110 @@ crate::runtime::object!(
     "ipVersion" => choices, os : "os" => choices, tls_version : "tlsVersion" => choices,
     format : "format" => choice }
 );
+impl GetHttpRequestsByBotClassSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2689,6 +2793,110 @@ crate::runtime::object!(
     "ipVersion" => choices, os : "os" => choices, tls_version : "tlsVersion" => choices,
     format : "format" => choice }
 );
+impl GetHttpRequestsByDeviceTypeSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2796,6 +3004,110 @@ crate::runtime::object!(
     choices, os : "os" => choices, tls_version : "tlsVersion" => choices, format :
     "format" => choice }
 );
+impl GetHttpRequestsByHttpHttpsSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_by_http_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpVersionSummaryQuery {
@@ -2851,6 +3163,110 @@ crate::runtime::object!(
     choices, os : "os" => choices, tls_version : "tlsVersion" => choices, format :
     "format" => choice }
 );
+impl GetHttpRequestsByHttpVersionSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_by_ip_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByIpVersionSummaryQuery {
@@ -2906,6 +3322,110 @@ crate::runtime::object!(
     => choices, os : "os" => choices, tls_version : "tlsVersion" => choices, format :
     "format" => choice }
 );
+impl GetHttpRequestsByIpVersionSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_by_os_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByOsSummaryQuery {
@@ -2961,6 +3481,110 @@ crate::runtime::object!(
     ip_version : "ipVersion" => choices, tls_version : "tlsVersion" => choices, format :
     "format" => choice }
 );
+impl GetHttpRequestsByOsSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_by_post_quantum_support_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByPostQuantumSupportSummaryQuery {
@@ -3020,6 +3644,119 @@ crate::runtime::object!(
     "httpVersion" => choices, ip_version : "ipVersion" => choices, os : "os" => choices,
     tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl GetHttpRequestsByPostQuantumSupportSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_by_tls_version_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByTlsVersionSummaryQuery {
@@ -3075,6 +3812,110 @@ crate::runtime::object!(
     => choices, ip_version : "ipVersion" => choices, os : "os" => choices, format :
     "format" => choice }
 );
+impl GetHttpRequestsByTlsVersionSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsTimeSeriesQuery {
@@ -3110,6 +3951,74 @@ crate::runtime::object!(
     "location" => strings, continent : "continent" => strings, normalization :
     "normalization" => choice, format : "format" => choice }
 );
+impl GetHttpRequestsTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetHttpRequestsTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: GetHttpRequestsTimeSeriesQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3279,6 +4188,119 @@ crate::runtime::object!(
     "httpVersion" => choices, ip_version : "ipVersion" => choices, os : "os" => choices,
     tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl GetHttpRequestsByBotClassTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetHttpRequestsTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_by_user_agent_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByUserAgentTimeSeriesQuery {
@@ -3343,6 +4365,134 @@ crate::runtime::object!(
     "ipVersion" => choices, os : "os" => choices, tls_version : "tlsVersion" => choices,
     limit_per_group : "limitPerGroup" => integer, format : "format" => choice }
 );
+impl GetHttpRequestsByUserAgentTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetHttpRequestsTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limit_per_group`.
+    #[must_use]
+    pub fn limit_per_group(mut self, value: i64) -> Self {
+        self.limit_per_group = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_by_user_agent_family_time_series`], [`RadarHttpApi::get_http_requests_by_post_quantum_support_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpRequestsTimeSeriesQuery {
@@ -3404,6 +4554,128 @@ crate::runtime::object!(
     http_version : "httpVersion" => choices, ip_version : "ipVersion" => choices, os :
     "os" => choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl HttpRequestsTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetHttpRequestsTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_by_device_type_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByDeviceTypeTimeSeriesQuery {
@@ -3461,6 +4733,119 @@ crate::runtime::object!(
     "httpVersion" => choices, ip_version : "ipVersion" => choices, os : "os" => choices,
     tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl GetHttpRequestsByDeviceTypeTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetHttpRequestsTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_by_http_https_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpHttpsTimeSeriesQuery {
@@ -3518,6 +4903,119 @@ crate::runtime::object!(
     "httpVersion" => choices, ip_version : "ipVersion" => choices, os : "os" => choices,
     tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl GetHttpRequestsByHttpHttpsTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetHttpRequestsTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_by_http_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByHttpVersionTimeSeriesQuery {
@@ -3575,6 +5073,119 @@ crate::runtime::object!(
     "httpProtocol" => choices, ip_version : "ipVersion" => choices, os : "os" => choices,
     tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl GetHttpRequestsByHttpVersionTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetHttpRequestsTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByIpVersionTimeSeriesQuery {
@@ -3632,6 +5243,119 @@ crate::runtime::object!(
     "httpProtocol" => choices, http_version : "httpVersion" => choices, os : "os" =>
     choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl GetHttpRequestsByIpVersionTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetHttpRequestsTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_by_os_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByOsTimeSeriesQuery {
@@ -3689,6 +5413,119 @@ crate::runtime::object!(
     choices, http_version : "httpVersion" => choices, ip_version : "ipVersion" =>
     choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl GetHttpRequestsByOsTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetHttpRequestsTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_http_requests_by_tls_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetHttpRequestsByTlsVersionTimeSeriesQuery {
@@ -3746,6 +5583,119 @@ crate::runtime::object!(
     "httpProtocol" => choices, http_version : "httpVersion" => choices, ip_version :
     "ipVersion" => choices, os : "os" => choices, format : "format" => choice }
 );
+impl GetHttpRequestsByTlsVersionTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetHttpRequestsTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests`], [`RadarHttpApi::get_top_user_agents_by_http_requests`], [`RadarHttpApi::get_top_user_agent_families_by_http_requests`], [`RadarHttpApi::get_top_locations_by_http_requests`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopHttpRequestsQuery {
@@ -3812,6 +5762,134 @@ crate::runtime::object!(
     tls_version : "tlsVersion" => choices, browser_family : "browserFamily" => choices,
     format : "format" => choice }
 );
+impl TopHttpRequestsQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `browser_family`.
+    #[must_use]
+    pub fn browser_family(
+        mut self,
+        value: ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
+    ) -> Self {
+        self.browser_family = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3932,6 +6010,125 @@ crate::runtime::object!(
     => choices, browser_family : "browserFamily" => choices, format : "format" => choice
     }
 );
+impl TopHttpRequestsBotClassQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `browser_family`.
+    #[must_use]
+    pub fn browser_family(
+        mut self,
+        value: ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
+    ) -> Self {
+        self.browser_family = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_browser_family`], [`RadarHttpApi::get_top_locations_by_http_requests_for_browser_family`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopHttpRequestsBrowserFamilyQuery {
@@ -3993,6 +6190,125 @@ crate::runtime::object!(
     http_version : "httpVersion" => choices, ip_version : "ipVersion" => choices, os :
     "os" => choices, tls_version : "tlsVersion" => choices, format : "format" => choice }
 );
+impl TopHttpRequestsBrowserFamilyQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_device_type`], [`RadarHttpApi::get_top_locations_by_http_requests_for_device_type`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopHttpRequestsDeviceTypeQuery {
@@ -4055,6 +6371,125 @@ crate::runtime::object!(
     => choices, browser_family : "browserFamily" => choices, format : "format" => choice
     }
 );
+impl TopHttpRequestsDeviceTypeQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `browser_family`.
+    #[must_use]
+    pub fn browser_family(
+        mut self,
+        value: ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
+    ) -> Self {
+        self.browser_family = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_http_protocol`], [`RadarHttpApi::get_top_ases_by_http_requests_for_http_version`], [`RadarHttpApi::get_top_locations_by_http_requests_for_http_protocol`], [`RadarHttpApi::get_top_locations_by_http_requests_for_http_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopHttpRequestsHttpQuery {
@@ -4116,6 +6551,125 @@ crate::runtime::object!(
     "ipVersion" => choices, os : "os" => choices, tls_version : "tlsVersion" => choices,
     browser_family : "browserFamily" => choices, format : "format" => choice }
 );
+impl TopHttpRequestsHttpQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `browser_family`.
+    #[must_use]
+    pub fn browser_family(
+        mut self,
+        value: ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
+    ) -> Self {
+        self.browser_family = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_ip_version`], [`RadarHttpApi::get_top_locations_by_http_requests_for_ip_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopHttpRequestsIpVersionQuery {
@@ -4177,6 +6731,125 @@ crate::runtime::object!(
     "httpVersion" => choices, os : "os" => choices, tls_version : "tlsVersion" =>
     choices, browser_family : "browserFamily" => choices, format : "format" => choice }
 );
+impl TopHttpRequestsIpVersionQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `browser_family`.
+    #[must_use]
+    pub fn browser_family(
+        mut self,
+        value: ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
+    ) -> Self {
+        self.browser_family = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_os`], [`RadarHttpApi::get_top_locations_by_http_requests_for_os`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopHttpRequestsOsQuery {
@@ -4239,6 +6912,125 @@ crate::runtime::object!(
     "tlsVersion" => choices, browser_family : "browserFamily" => choices, format :
     "format" => choice }
 );
+impl TopHttpRequestsOsQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_version`.
+    #[must_use]
+    pub fn tls_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryTlsVersion>,
+    ) -> Self {
+        self.tls_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `browser_family`.
+    #[must_use]
+    pub fn browser_family(
+        mut self,
+        value: ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
+    ) -> Self {
+        self.browser_family = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarHttpApi::get_top_ases_by_http_requests_for_tls_version`], [`RadarHttpApi::get_top_locations_by_http_requests_for_tls_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopHttpRequestsTlsVersionQuery {
@@ -4301,6 +7093,125 @@ crate::runtime::object!(
     "os" => choices, browser_family : "browserFamily" => choices, format : "format" =>
     choice }
 );
+impl TopHttpRequestsTlsVersionQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bot_class`.
+    #[must_use]
+    pub fn bot_class(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByDeviceTypeSummaryQueryBotClass>,
+    ) -> Self {
+        self.bot_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryDeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_protocol`.
+    #[must_use]
+    pub fn http_protocol(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpProtocol>,
+    ) -> Self {
+        self.http_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `os`.
+    #[must_use]
+    pub fn os(
+        mut self,
+        value: ::std::vec::Vec<GetHttpRequestsByBotClassSummaryQueryOs>,
+    ) -> Self {
+        self.os = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `browser_family`.
+    #[must_use]
+    pub fn browser_family(
+        mut self,
+        value: ::std::vec::Vec<TopHttpRequestsQueryBrowserFamily>,
+    ) -> Self {
+        self.browser_family = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetHttpRequestsByBotClassSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetHttpRequestsByBotClassSummaryQuery {}
 impl crate::runtime::TypedQuery for GetHttpRequestsByBotClassTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetHttpRequestsByDeviceTypeSummaryQuery {}

@@ -130,6 +130,14 @@ impl GetIpAddressDetailsQuery {
         }
     }
 }
+impl GetIpAddressDetailsQuery {
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetIpAddressDetailsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -1617,6 +1617,74 @@ crate::runtime::object!(
     "ipVersion" => choices, protocol : "protocol" => choices, direction : "direction" =>
     choice, format : "format" => choice }
 );
+impl Layer3AttacksSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
+    ) -> Self {
+        self.protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: Layer3AttacksSummaryQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: Layer3AttacksSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1858,6 +1926,65 @@ crate::runtime::object!(
     protocol : "protocol" => choices, direction : "direction" => choice, format :
     "format" => choice }
 );
+impl GetLayer3AttacksByIpVersionSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
+    ) -> Self {
+        self.protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: Layer3AttacksSummaryQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: Layer3AttacksSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByProtocolSummaryQuery {
@@ -1891,6 +2018,65 @@ crate::runtime::object!(
     ip_version : "ipVersion" => choices, direction : "direction" => choice, format :
     "format" => choice }
 );
+impl GetLayer3AttacksByProtocolSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: Layer3AttacksSummaryQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: Layer3AttacksSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_bytes_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByBytesTimeSeriesQuery {
@@ -1942,6 +2128,107 @@ crate::runtime::object!(
     choice, metric : "metric" => choice, direction : "direction" => choice, format :
     "format" => choice }
 );
+impl GetLayer3AttacksByBytesTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetLayer3AttacksByBytesTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
+    ) -> Self {
+        self.protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: GetLayer3AttacksByBytesTimeSeriesQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `metric`.
+    #[must_use]
+    pub fn metric(
+        mut self,
+        value: GetLayer3AttacksByBytesTimeSeriesQueryMetric,
+    ) -> Self {
+        self.metric = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: Layer3AttacksSummaryQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: Layer3AttacksSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2150,6 +2437,92 @@ crate::runtime::object!(
     choices, normalization : "normalization" => choice, direction : "direction" =>
     choice, format : "format" => choice }
 );
+impl Layer3AttacksTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetLayer3AttacksByBytesTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
+    ) -> Self {
+        self.protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: Layer3AttacksTimeSeriesQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: Layer3AttacksSummaryQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: Layer3AttacksSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2249,6 +2622,98 @@ crate::runtime::object!(
     direction : "direction" => choice, limit_per_group : "limitPerGroup" => integer,
     format : "format" => choice }
 );
+impl GetLayer3AttacksByTargetIndustriesTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetLayer3AttacksByBytesTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
+    ) -> Self {
+        self.protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: Layer3AttacksTimeSeriesQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: Layer3AttacksSummaryQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limit_per_group`.
+    #[must_use]
+    pub fn limit_per_group(mut self, value: i64) -> Self {
+        self.limit_per_group = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: Layer3AttacksSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByIpVersionTimeSeriesQuery {
@@ -2289,6 +2754,83 @@ crate::runtime::object!(
     normalization : "normalization" => choice, direction : "direction" => choice, format
     : "format" => choice }
 );
+impl GetLayer3AttacksByIpVersionTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetLayer3AttacksByBytesTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
+    ) -> Self {
+        self.protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: Layer3AttacksTimeSeriesQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: Layer3AttacksSummaryQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: Layer3AttacksSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer3AttacksApi::get_layer_3_attacks_by_protocol_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer3AttacksByProtocolTimeSeriesQuery {
@@ -2329,6 +2871,83 @@ crate::runtime::object!(
     normalization : "normalization" => choice, direction : "direction" => choice, format
     : "format" => choice }
 );
+impl GetLayer3AttacksByProtocolTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetLayer3AttacksByBytesTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: Layer3AttacksTimeSeriesQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: Layer3AttacksSummaryQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: Layer3AttacksSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer3AttacksApi::get_top_layer_3_attack_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLayer3AttackPairsQuery {
@@ -2373,6 +2992,95 @@ crate::runtime::object!(
     limit_direction : "limitDirection" => choice, limit_per_location : "limitPerLocation"
     => integer, normalization : "normalization" => choice, format : "format" => choice }
 );
+impl GetTopLayer3AttackPairsQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
+    ) -> Self {
+        self.protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limit_direction`.
+    #[must_use]
+    pub fn limit_direction(mut self, value: Layer3AttacksSummaryQueryDirection) -> Self {
+        self.limit_direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limit_per_location`.
+    #[must_use]
+    pub fn limit_per_location(mut self, value: i64) -> Self {
+        self.limit_per_location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: GetTopLayer3AttackPairsQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: Layer3AttacksSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2462,6 +3170,74 @@ crate::runtime::object!(
     strings, ip_version : "ipVersion" => choices, protocol : "protocol" => choices,
     format : "format" => choice }
 );
+impl TopLayer3AttacksQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocol`.
+    #[must_use]
+    pub fn protocol(
+        mut self,
+        value: ::std::vec::Vec<Layer3AttacksSummaryQueryProtocol>,
+    ) -> Self {
+        self.protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: Layer3AttacksSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetLayer3AttacksByBytesTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetLayer3AttacksByIpVersionSummaryQuery {}
 impl crate::runtime::TypedQuery for GetLayer3AttacksByIpVersionTimeSeriesQuery {}

@@ -1487,6 +1487,86 @@ crate::runtime::object!(
     "httpVersion" => choices, mitigation_product : "mitigationProduct" => choices, format
     : "format" => choice }
 );
+impl GetLayer7AttacksByHttpMethodSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1763,6 +1843,86 @@ crate::runtime::object!(
     "httpMethod" => choices, mitigation_product : "mitigationProduct" => choices, format
     : "format" => choice }
 );
+impl GetLayer7AttacksByHttpVersionSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2033,6 +2193,86 @@ crate::runtime::object!(
     "httpMethod" => choices, mitigation_product : "mitigationProduct" => choices, format
     : "format" => choice }
 );
+impl GetLayer7AttacksByIpVersionSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_managed_rules_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByManagedRulesSummaryQuery {
@@ -2079,6 +2319,95 @@ crate::runtime::object!(
     "httpVersion" => choices, http_method : "httpMethod" => choices, mitigation_product :
     "mitigationProduct" => choices, format : "format" => choice }
 );
+impl GetLayer7AttacksByManagedRulesSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_mitigation_product_summary`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByMitigationProductSummaryQuery {
@@ -2121,6 +2450,86 @@ crate::runtime::object!(
     : "httpVersion" => choices, http_method : "httpMethod" => choices, format : "format"
     => choice }
 );
+impl GetLayer7AttacksByMitigationProductSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksTimeSeriesQuery {
@@ -2178,6 +2587,122 @@ crate::runtime::object!(
     http_version : "httpVersion" => choices, http_method : "httpMethod" => choices,
     mitigation_product : "mitigationProduct" => choices, format : "format" => choice }
 );
+impl GetLayer7AttacksTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetLayer7AttacksTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `attack`.
+    #[must_use]
+    pub fn attack(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.attack = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: GetLayer7AttacksTimeSeriesQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2339,6 +2864,104 @@ crate::runtime::object!(
     "mitigationProduct" => choices, normalization : "normalization" => choice, format :
     "format" => choice }
 );
+impl GetLayer7AttacksByHttpMethodTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetLayer7AttacksTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2442,6 +3065,104 @@ crate::runtime::object!(
     "mitigationProduct" => choices, normalization : "normalization" => choice, format :
     "format" => choice }
 );
+impl GetLayer7AttacksByHttpVersionTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetLayer7AttacksTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_target_industries_time_series`], [`RadarLayer7AttacksApi::get_layer_7_attacks_by_vertical_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Layer7AttacksTimeSeriesQuery {
@@ -2498,6 +3219,119 @@ crate::runtime::object!(
     => choice, limit_per_group : "limitPerGroup" => integer, format : "format" => choice
     }
 );
+impl Layer7AttacksTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetLayer7AttacksTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limit_per_group`.
+    #[must_use]
+    pub fn limit_per_group(mut self, value: i64) -> Self {
+        self.limit_per_group = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_ip_version_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByIpVersionTimeSeriesQuery {
@@ -2547,6 +3381,104 @@ crate::runtime::object!(
     "mitigationProduct" => choices, normalization : "normalization" => choice, format :
     "format" => choice }
 );
+impl GetLayer7AttacksByIpVersionTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetLayer7AttacksTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_managed_rules_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByManagedRulesTimeSeriesQuery {
@@ -2600,6 +3532,113 @@ crate::runtime::object!(
     "httpMethod" => choices, mitigation_product : "mitigationProduct" => choices,
     normalization : "normalization" => choice, format : "format" => choice }
 );
+impl GetLayer7AttacksByManagedRulesTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetLayer7AttacksTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_layer_7_attacks_by_mitigation_product_time_series`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetLayer7AttacksByMitigationProductTimeSeriesQuery {
@@ -2649,6 +3688,104 @@ crate::runtime::object!(
     "httpMethod" => choices, normalization : "normalization" => choice, format : "format"
     => choice }
 );
+impl GetLayer7AttacksByMitigationProductTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetLayer7AttacksTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodTimeSeriesQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_top_origin_ases_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopOriginAsesOfLayer7AttacksQuery {
@@ -2695,6 +3832,95 @@ crate::runtime::object!(
     "httpVersion" => choices, http_method : "httpMethod" => choices, mitigation_product :
     "mitigationProduct" => choices, format : "format" => choice }
 );
+impl GetTopOriginAsesOfLayer7AttacksQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_top_layer_7_attack_pairs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopLayer7AttackPairsQuery {
@@ -2755,6 +3981,131 @@ crate::runtime::object!(
     limit_per_location : "limitPerLocation" => integer, magnitude : "magnitude" =>
     choice, normalization : "normalization" => choice, format : "format" => choice }
 );
+impl GetTopLayer7AttackPairsQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limit_direction`.
+    #[must_use]
+    pub fn limit_direction(
+        mut self,
+        value: GetTopLayer7AttackPairsQueryLimitDirection,
+    ) -> Self {
+        self.limit_direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limit_per_location`.
+    #[must_use]
+    pub fn limit_per_location(mut self, value: i64) -> Self {
+        self.limit_per_location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `magnitude`.
+    #[must_use]
+    pub fn magnitude(mut self, value: GetTopLayer7AttackPairsQueryMagnitude) -> Self {
+        self.magnitude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `normalization`.
+    #[must_use]
+    pub fn normalization(
+        mut self,
+        value: GetTopLayer7AttackPairsQueryNormalization,
+    ) -> Self {
+        self.normalization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2959,6 +4310,101 @@ crate::runtime::object!(
     : "httpVersion" => choices, http_method : "httpMethod" => choices, mitigation_product
     : "mitigationProduct" => choices, format : "format" => choice }
 );
+impl TopTargetedLayer7AttacksQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_top_origin_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopOriginLocationsOfLayer7AttacksQuery {
@@ -3005,6 +4451,95 @@ crate::runtime::object!(
     choices, http_method : "httpMethod" => choices, mitigation_product :
     "mitigationProduct" => choices, format : "format" => choice }
 );
+impl GetTopOriginLocationsOfLayer7AttacksQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarLayer7AttacksApi::get_top_target_locations_of_layer_7_attacks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTopTargetLocationsOfLayer7AttacksQuery {
@@ -3049,6 +4584,89 @@ crate::runtime::object!(
     "httpMethod" => choices, mitigation_product : "mitigationProduct" => choices, format
     : "format" => choice }
 );
+impl GetTopTargetLocationsOfLayer7AttacksQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_version`.
+    #[must_use]
+    pub fn ip_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryIpVersion>,
+    ) -> Self {
+        self.ip_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_version`.
+    #[must_use]
+    pub fn http_version(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryHttpVersion>,
+    ) -> Self {
+        self.http_version = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_method`.
+    #[must_use]
+    pub fn http_method(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpVersionSummaryQueryHttpMethod>,
+    ) -> Self {
+        self.http_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mitigation_product`.
+    #[must_use]
+    pub fn mitigation_product(
+        mut self,
+        value: ::std::vec::Vec<GetLayer7AttacksByHttpMethodSummaryQueryMitigationProduct>,
+    ) -> Self {
+        self.mitigation_product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLayer7AttacksByHttpMethodSummaryQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetLayer7AttacksByHttpMethodSummaryQuery {}
 impl crate::runtime::TypedQuery for GetLayer7AttacksByHttpMethodTimeSeriesQuery {}
 impl crate::runtime::TypedQuery for GetLayer7AttacksByHttpVersionSummaryQuery {}

@@ -184,6 +184,35 @@ crate::runtime::object!(
     ListLocationsQuery { limit : "limit" => integer, offset : "offset" => integer,
     location : "location" => string, format : "format" => choice }
 );
+impl ListLocationsQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `offset`.
+    #[must_use]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.location = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: ListLocationsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -243,5 +272,13 @@ pub struct GetLocationDetailsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetLocationDetailsQuery { format : "format" => choice });
+impl GetLocationDetailsQuery {
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: ListLocationsQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetLocationDetailsQuery {}
 impl crate::runtime::TypedQuery for ListLocationsQuery {}

@@ -884,6 +884,56 @@ impl GetInternetQualityIndexQuery {
         }
     }
 }
+impl GetInternetQualityIndexQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetInternetQualityIndexQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1045,6 +1095,71 @@ impl GetInternetQualityIndexTimeseriesGroupsQuery {
         }
     }
 }
+impl GetInternetQualityIndexTimeseriesGroupsQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetInternetQualityIndexTimeseriesGroupsQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `interpolation`.
+    #[must_use]
+    pub fn interpolation(mut self, value: bool) -> Self {
+        self.interpolation = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetInternetQualityIndexQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1135,6 +1250,59 @@ crate::runtime::object!(
     "continent" => strings, bucket_size : "bucketSize" => integer, metric_group :
     "metricGroup" => choice, format : "format" => choice }
 );
+impl GetSpeedTestsHistogramQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bucket_size`.
+    #[must_use]
+    pub fn bucket_size(mut self, value: i64) -> Self {
+        self.bucket_size = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `metric_group`.
+    #[must_use]
+    pub fn metric_group(
+        mut self,
+        value: GetSpeedTestsHistogramQueryMetricGroup,
+    ) -> Self {
+        self.metric_group = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetInternetQualityIndexQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1214,6 +1382,44 @@ crate::runtime::object!(
     strings, asn : "asn" => strings, location : "location" => strings, continent :
     "continent" => strings, format : "format" => choice }
 );
+impl GetSpeedTestsSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetInternetQualityIndexQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RadarQualityApi::get_top_ases_by_speed_test_results`], [`RadarQualityApi::get_top_locations_by_speed_test_results`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopSpeedTestResultsQuery {
@@ -1244,6 +1450,62 @@ crate::runtime::object!(
     strings, continent : "continent" => strings, order_by : "orderBy" => choice, reverse
     : "reverse" => boolean, format : "format" => choice }
 );
+impl TopSpeedTestResultsQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order_by`.
+    #[must_use]
+    pub fn order_by(mut self, value: TopSpeedTestResultsQueryOrderBy) -> Self {
+        self.order_by = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `reverse`.
+    #[must_use]
+    pub fn reverse(mut self, value: bool) -> Self {
+        self.reverse = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetInternetQualityIndexQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -123,6 +123,47 @@ impl SearchForLocationsAsesReportsAndMoreQuery {
         }
     }
 }
+impl SearchForLocationsAsesReportsAndMoreQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limit_per_group`.
+    #[must_use]
+    pub fn limit_per_group(mut self, value: f64) -> Self {
+        self.limit_per_group = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `include`.
+    #[must_use]
+    pub fn include(
+        mut self,
+        value: ::std::vec::Vec<SearchForLocationsAsesReportsAndMoreQueryInclude>,
+    ) -> Self {
+        self.include = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `exclude`.
+    #[must_use]
+    pub fn exclude(
+        mut self,
+        value: ::std::vec::Vec<SearchForLocationsAsesReportsAndMoreQueryInclude>,
+    ) -> Self {
+        self.exclude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: SearchForLocationsAsesReportsAndMoreQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

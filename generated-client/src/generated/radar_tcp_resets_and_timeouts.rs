@@ -400,6 +400,56 @@ crate::runtime::object!(
     strings, asn : "asn" => strings, location : "location" => strings, continent :
     "continent" => strings, format : "format" => choice }
 );
+impl GetTcpResetsAndTimeoutsSummaryQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetTcpResetsAndTimeoutsSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -485,6 +535,65 @@ crate::runtime::object!(
     "location" => strings, continent : "continent" => strings, format : "format" =>
     choice }
 );
+impl GetTcpResetsAndTimeoutsTimeSeriesQuery {
+    /// Sets `agg_interval`.
+    #[must_use]
+    pub fn agg_interval(
+        mut self,
+        value: GetTcpResetsAndTimeoutsTimeSeriesQueryAggInterval,
+    ) -> Self {
+        self.agg_interval = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.date_end = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.location = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continent`.
+    #[must_use]
+    pub fn continent(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.continent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(mut self, value: GetTcpResetsAndTimeoutsSummaryQueryFormat) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -285,6 +285,80 @@ crate::runtime::object!(
     string, date_end : "dateEnd" => string, status : "status" => choice, asn : "asn" =>
     integer, location : "location" => string, format : "format" => choice }
 );
+impl GetLatestInternetTrafficAnomaliesQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `offset`.
+    #[must_use]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_range = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_start = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_end = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: GetLatestInternetTrafficAnomaliesQueryStatus,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(mut self, value: i64) -> Self {
+        self.asn = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `location`.
+    #[must_use]
+    pub fn location(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.location = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLatestInternetTrafficAnomaliesQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -411,5 +485,58 @@ crate::runtime::object!(
     : "dateRange" => string, date_start : "dateStart" => string, date_end : "dateEnd" =>
     string, status : "status" => choice, format : "format" => choice }
 );
+impl GetTopLocationsByTotalTrafficAnomaliesQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `date_range`.
+    #[must_use]
+    pub fn date_range(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_range = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_start = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_end = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(
+        mut self,
+        value: GetLatestInternetTrafficAnomaliesQueryStatus,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `format`.
+    #[must_use]
+    pub fn format(
+        mut self,
+        value: GetLatestInternetTrafficAnomaliesQueryFormat,
+    ) -> Self {
+        self.format = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetLatestInternetTrafficAnomaliesQuery {}
 impl crate::runtime::TypedQuery for GetTopLocationsByTotalTrafficAnomaliesQuery {}

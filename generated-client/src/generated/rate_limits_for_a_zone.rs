@@ -192,6 +192,26 @@ crate::runtime::object!(
     RateLimitAction { mode : "mode" => choice, response : "response" => object, timeout :
     "timeout" => number }
 );
+impl RateLimitAction {
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(mut self, value: RateLimitActionMode) -> Self {
+        self.mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `response`.
+    #[must_use]
+    pub fn response(mut self, value: RateLimitActionResponse) -> Self {
+        self.response = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `timeout`.
+    #[must_use]
+    pub fn timeout(mut self, value: f64) -> Self {
+        self.timeout = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -268,6 +288,28 @@ crate::runtime::object!(
     RateLimitActionResponse { body : "body" => string, content_type : "content_type" =>
     string }
 );
+impl RateLimitActionResponse {
+    /// Sets `body`.
+    #[must_use]
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `content_type`.
+    #[must_use]
+    pub fn content_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`RateLimitsForAZoneApi::create_rate_limit`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RateLimitBypass {
@@ -339,6 +381,26 @@ crate::runtime::object!(
     RateLimitMatch { headers : "headers" => objects, request : "request" => object,
     response : "response" => object }
 );
+impl RateLimitMatch {
+    /// Sets `headers`.
+    #[must_use]
+    pub fn headers(mut self, value: ::std::vec::Vec<RateLimitMatchHeader>) -> Self {
+        self.headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `request`.
+    #[must_use]
+    pub fn request(mut self, value: RateLimitMatchRequest) -> Self {
+        self.request = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `response`.
+    #[must_use]
+    pub fn response(mut self, value: RateLimitMatchResponse) -> Self {
+        self.response = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RateLimitsForAZoneApi::create_rate_limit`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RateLimitMatchHeader {
@@ -355,6 +417,32 @@ crate::runtime::object!(
     RateLimitMatchHeader { name : "name" => string, op : "op" => choice, value : "value"
     => string }
 );
+impl RateLimitMatchHeader {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `op`.
+    #[must_use]
+    pub fn op(mut self, value: RateLimitMatchHeaderOp) -> Self {
+        self.op = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -421,6 +509,32 @@ crate::runtime::object!(
     RateLimitMatchRequest { methods : "methods" => choices, schemes : "schemes" =>
     strings, url : "url" => string }
 );
+impl RateLimitMatchRequest {
+    /// Sets `methods`.
+    #[must_use]
+    pub fn methods(
+        mut self,
+        value: ::std::vec::Vec<RateLimitMatchRequestMethod>,
+    ) -> Self {
+        self.methods = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `schemes`.
+    #[must_use]
+    pub fn schemes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.schemes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `url`.
+    #[must_use]
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -502,6 +616,14 @@ pub struct RateLimitMatchResponse {
 crate::runtime::object!(
     RateLimitMatchResponse { origin_traffic : "origin_traffic" => boolean }
 );
+impl RateLimitMatchResponse {
+    /// Sets `origin_traffic`.
+    #[must_use]
+    pub fn origin_traffic(mut self, value: bool) -> Self {
+        self.origin_traffic = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RateLimitsForAZoneApi::delete_rate_limit`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteRateLimitResponse {
@@ -539,6 +661,20 @@ impl RateLimitBody {
         }
     }
 }
+impl RateLimitBody {
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: RateLimitAction) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `match`.
+    #[must_use]
+    pub fn r#match(mut self, value: RateLimitMatch) -> Self {
+        self.r#match = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RateLimitsForAZoneApi::list_rate_limits`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRateLimitsQuery {
@@ -552,4 +688,18 @@ pub struct ListRateLimitsQuery {
 crate::runtime::object!(
     ListRateLimitsQuery { page : "page" => number, per_page : "per_page" => number }
 );
+impl ListRateLimitsQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListRateLimitsQuery {}

@@ -548,3 +548,23 @@ crate::runtime::object!(
     UpdateDomainBody { auto_renew : "auto_renew" => boolean, locked : "locked" =>
     boolean, privacy : "privacy" => boolean }
 );
+impl UpdateDomainBody {
+    /// Sets `auto_renew`.
+    #[must_use]
+    pub fn auto_renew(mut self, value: bool) -> Self {
+        self.auto_renew = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `locked`.
+    #[must_use]
+    pub fn locked(mut self, value: bool) -> Self {
+        self.locked = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `privacy`.
+    #[must_use]
+    pub fn privacy(mut self, value: bool) -> Self {
+        self.privacy = ::std::option::Option::Some(value);
+        self
+    }
+}

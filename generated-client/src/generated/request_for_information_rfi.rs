@@ -868,6 +868,84 @@ impl ListRequestsBody {
         }
     }
 }
+impl ListRequestsBody {
+    /// Sets `completed_after`.
+    #[must_use]
+    pub fn completed_after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.completed_after = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `completed_before`.
+    #[must_use]
+    pub fn completed_before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.completed_before = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `created_after`.
+    #[must_use]
+    pub fn created_after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_after = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `created_before`.
+    #[must_use]
+    pub fn created_before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_before = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `request_type`.
+    #[must_use]
+    pub fn request_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `sort_by`.
+    #[must_use]
+    pub fn sort_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sort_by = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sort_order`.
+    #[must_use]
+    pub fn sort_order(mut self, value: ListRequestsBodySortOrder) -> Self {
+        self.sort_order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: ListRequestsItemStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -939,6 +1017,52 @@ crate::runtime::object!(
     request_type : "request_type" => string, summary : "summary" => string, tlp : "tlp"
     => choice }
 );
+impl RequestBody {
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.priority = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `request_type`.
+    #[must_use]
+    pub fn request_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_type = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `summary`.
+    #[must_use]
+    pub fn summary(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.summary = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tlp`.
+    #[must_use]
+    pub fn tlp(mut self, value: ListRequestsItemTlp) -> Self {
+        self.tlp = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RequestForInformationRfiApi::list_request_messages`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListRequestMessagesBody {
@@ -976,6 +1100,41 @@ impl ListRequestMessagesBody {
         }
     }
 }
+impl ListRequestMessagesBody {
+    /// Sets `after`.
+    #[must_use]
+    pub fn after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `before`.
+    #[must_use]
+    pub fn before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.before = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sort_by`.
+    #[must_use]
+    pub fn sort_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sort_by = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sort_order`.
+    #[must_use]
+    pub fn sort_order(mut self, value: ListRequestsBodySortOrder) -> Self {
+        self.sort_order = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`RequestForInformationRfiApi::create_request_message`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateRequestMessageBody {
@@ -985,3 +1144,14 @@ pub struct CreateRequestMessageBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateRequestMessageBody { content : "content" => string });
+impl CreateRequestMessageBody {
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

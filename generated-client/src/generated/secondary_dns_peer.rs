@@ -241,3 +241,35 @@ impl UpdatePeerBody {
         }
     }
 }
+impl UpdatePeerBody {
+    /// Sets `ip`.
+    #[must_use]
+    pub fn ip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ixfr_enable`.
+    #[must_use]
+    pub fn ixfr_enable(mut self, value: bool) -> Self {
+        self.ixfr_enable = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: f64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tsig_id`.
+    #[must_use]
+    pub fn tsig_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tsig_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

@@ -268,3 +268,11 @@ impl PrimaryZoneConfigurationBody {
         }
     }
 }
+impl PrimaryZoneConfigurationBody {
+    /// Sets `peers`.
+    #[must_use]
+    pub fn peers(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.peers = ::std::option::Option::Some(value);
+        self
+    }
+}

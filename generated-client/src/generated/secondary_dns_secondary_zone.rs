@@ -213,3 +213,11 @@ impl SecondaryZoneConfigurationBody {
         }
     }
 }
+impl SecondaryZoneConfigurationBody {
+    /// Sets `peers`.
+    #[must_use]
+    pub fn peers(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.peers = ::std::option::Option::Some(value);
+        self
+    }
+}

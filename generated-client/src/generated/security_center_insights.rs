@@ -570,6 +570,101 @@ crate::runtime::object!(
     choices, subject_neq : "subject~neq" => strings, page : "page" => integer, per_page :
     "per_page" => integer }
 );
+impl GetSecurityCenterIssuesQuery {
+    /// Sets `dismissed`.
+    #[must_use]
+    pub fn dismissed(mut self, value: bool) -> Self {
+        self.dismissed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `issue_class`.
+    #[must_use]
+    pub fn issue_class(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.issue_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `issue_type`.
+    #[must_use]
+    pub fn issue_type(
+        mut self,
+        value: ::std::vec::Vec<SecurityCenterIssuesIssueIssueType>,
+    ) -> Self {
+        self.issue_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `product`.
+    #[must_use]
+    pub fn product(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `severity`.
+    #[must_use]
+    pub fn severity(
+        mut self,
+        value: ::std::vec::Vec<GetSecurityCenterIssuesQuerySeverity>,
+    ) -> Self {
+        self.severity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `subject`.
+    #[must_use]
+    pub fn subject(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.subject = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `issue_class_neq`.
+    #[must_use]
+    pub fn issue_class_neq(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.issue_class_neq = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `issue_type_neq`.
+    #[must_use]
+    pub fn issue_type_neq(
+        mut self,
+        value: ::std::vec::Vec<SecurityCenterIssuesIssueIssueType>,
+    ) -> Self {
+        self.issue_type_neq = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `product_neq`.
+    #[must_use]
+    pub fn product_neq(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.product_neq = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `severity_neq`.
+    #[must_use]
+    pub fn severity_neq(
+        mut self,
+        value: ::std::vec::Vec<GetSecurityCenterIssuesQuerySeverity>,
+    ) -> Self {
+        self.severity_neq = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `subject_neq`.
+    #[must_use]
+    pub fn subject_neq(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.subject_neq = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -664,6 +759,89 @@ crate::runtime::object!(
     choices, product_neq : "product~neq" => strings, severity_neq : "severity~neq" =>
     choices, subject_neq : "subject~neq" => strings }
 );
+impl SecurityCenterIssueCountsQuery {
+    /// Sets `dismissed`.
+    #[must_use]
+    pub fn dismissed(mut self, value: bool) -> Self {
+        self.dismissed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `issue_class`.
+    #[must_use]
+    pub fn issue_class(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.issue_class = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `issue_type`.
+    #[must_use]
+    pub fn issue_type(
+        mut self,
+        value: ::std::vec::Vec<SecurityCenterIssuesIssueIssueType>,
+    ) -> Self {
+        self.issue_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `product`.
+    #[must_use]
+    pub fn product(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.product = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `severity`.
+    #[must_use]
+    pub fn severity(
+        mut self,
+        value: ::std::vec::Vec<GetSecurityCenterIssuesQuerySeverity>,
+    ) -> Self {
+        self.severity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `subject`.
+    #[must_use]
+    pub fn subject(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.subject = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `issue_class_neq`.
+    #[must_use]
+    pub fn issue_class_neq(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.issue_class_neq = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `issue_type_neq`.
+    #[must_use]
+    pub fn issue_type_neq(
+        mut self,
+        value: ::std::vec::Vec<SecurityCenterIssuesIssueIssueType>,
+    ) -> Self {
+        self.issue_type_neq = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `product_neq`.
+    #[must_use]
+    pub fn product_neq(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.product_neq = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `severity_neq`.
+    #[must_use]
+    pub fn severity_neq(
+        mut self,
+        value: ::std::vec::Vec<GetSecurityCenterIssuesQuerySeverity>,
+    ) -> Self {
+        self.severity_neq = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `subject_neq`.
+    #[must_use]
+    pub fn subject_neq(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.subject_neq = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`SecurityCenterInsightsApi::archive_security_center_insight`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArchiveSecurityCenterInsightBody {
@@ -674,5 +852,13 @@ pub struct ArchiveSecurityCenterInsightBody {
 crate::runtime::object!(
     ArchiveSecurityCenterInsightBody { dismiss : "dismiss" => boolean }
 );
+impl ArchiveSecurityCenterInsightBody {
+    /// Sets `dismiss`.
+    #[must_use]
+    pub fn dismiss(mut self, value: bool) -> Self {
+        self.dismiss = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetSecurityCenterIssuesQuery {}
 impl crate::runtime::TypedQuery for SecurityCenterIssueCountsQuery {}

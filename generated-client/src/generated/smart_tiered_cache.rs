@@ -233,22 +233,19 @@ impl DeleteSmartTieredCacheSettingResponse {
     }
 }
 /// Used by [`SmartTieredCacheApi::patch_smart_tiered_cache_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchSmartTieredCacheSettingBody {
     /// Enable or disable the Smart Tiered Cache
-    pub value: SettingValue,
+    pub value: ::std::option::Option<SettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    PatchSmartTieredCacheSettingBody { value : "value" must => choice }
-);
+crate::runtime::object!(PatchSmartTieredCacheSettingBody { value : "value" => choice });
 impl PatchSmartTieredCacheSettingBody {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: SettingValue) -> Self {
-        Self {
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: SettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }

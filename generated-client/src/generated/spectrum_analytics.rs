@@ -200,6 +200,37 @@ crate::runtime::object!(
     GetAggregatedAnalyticsQuery { app_id : "appID" => string, app_id_param :
     "app_id_param" => string, colo_name : "colo_name" => string }
 );
+impl GetAggregatedAnalyticsQuery {
+    /// Sets `app_id`.
+    #[must_use]
+    pub fn app_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `app_id_param`.
+    #[must_use]
+    pub fn app_id_param(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_id_param = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `colo_name`.
+    #[must_use]
+    pub fn colo_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.colo_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`SpectrumAnalyticsApi::get_analytics_by_time`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnalyticsByTimeQuery {
@@ -226,6 +257,65 @@ crate::runtime::object!(
     : "until" => string, metrics : "metrics" => choices, filters : "filters" => string,
     since : "since" => string, time_delta : "time_delta" => choice }
 );
+impl GetAnalyticsByTimeQuery {
+    /// Sets `dimensions`.
+    #[must_use]
+    pub fn dimensions(
+        mut self,
+        value: ::std::vec::Vec<GetAnalyticsByTimeQueryDimension>,
+    ) -> Self {
+        self.dimensions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sort`.
+    #[must_use]
+    pub fn sort(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.sort = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `until`.
+    #[must_use]
+    pub fn until(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.until = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `metrics`.
+    #[must_use]
+    pub fn metrics(
+        mut self,
+        value: ::std::vec::Vec<GetAnalyticsByTimeQueryMetrics>,
+    ) -> Self {
+        self.metrics = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `filters`.
+    #[must_use]
+    pub fn filters(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.filters = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `since`.
+    #[must_use]
+    pub fn since(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.since = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `time_delta`.
+    #[must_use]
+    pub fn time_delta(mut self, value: GetAnalyticsByTimeQueryTimeDelta) -> Self {
+        self.time_delta = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -452,6 +542,59 @@ crate::runtime::object!(
     : "until" => string, metrics : "metrics" => choices, filters : "filters" => string,
     since : "since" => string }
 );
+impl GetAnalyticsSummaryQuery {
+    /// Sets `dimensions`.
+    #[must_use]
+    pub fn dimensions(
+        mut self,
+        value: ::std::vec::Vec<GetAnalyticsByTimeQueryDimension>,
+    ) -> Self {
+        self.dimensions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sort`.
+    #[must_use]
+    pub fn sort(mut self, value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        self.sort = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `until`.
+    #[must_use]
+    pub fn until(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.until = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `metrics`.
+    #[must_use]
+    pub fn metrics(
+        mut self,
+        value: ::std::vec::Vec<GetAnalyticsByTimeQueryMetrics>,
+    ) -> Self {
+        self.metrics = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `filters`.
+    #[must_use]
+    pub fn filters(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.filters = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `since`.
+    #[must_use]
+    pub fn since(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.since = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetAggregatedAnalyticsQuery {}
 impl crate::runtime::TypedQuery for GetAnalyticsByTimeQuery {}
 impl crate::runtime::TypedQuery for GetAnalyticsSummaryQuery {}

@@ -215,6 +215,23 @@ crate::runtime::object!(
     SpectrumApplicationNameOriginDns { name : "name" => string, r#type : "type" => choice
     }
 );
+impl SpectrumApplicationNameOriginDns {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: SpectrumApplicationNameOriginDnsType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -285,6 +302,29 @@ crate::runtime::object!(
     SpectrumApplicationNameOriginEdgeIps { connectivity : "connectivity" => choice,
     r#type : "type" => choice, ips : "ips" => strings }
 );
+impl SpectrumApplicationNameOriginEdgeIps {
+    /// Sets `connectivity`.
+    #[must_use]
+    pub fn connectivity(
+        mut self,
+        value: SpectrumApplicationNameOriginEdgeIpsConnectivity,
+    ) -> Self {
+        self.connectivity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: SpectrumApplicationNameOriginEdgeIpsType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ips`.
+    #[must_use]
+    pub fn ips(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.ips = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -409,6 +449,32 @@ crate::runtime::object!(
     SpectrumApplicationNameOriginOriginDns { name : "name" => string, ttl : "ttl" =>
     integer, r#type : "type" => string }
 );
+impl SpectrumApplicationNameOriginOriginDns {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ttl`.
+    #[must_use]
+    pub fn ttl(mut self, value: i64) -> Self {
+        self.ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -646,6 +712,62 @@ impl SpectrumApplicationNameOriginBody {
         }
     }
 }
+impl SpectrumApplicationNameOriginBody {
+    /// Sets `argo_smart_routing`.
+    #[must_use]
+    pub fn argo_smart_routing(mut self, value: bool) -> Self {
+        self.argo_smart_routing = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dns`.
+    #[must_use]
+    pub fn dns(mut self, value: SpectrumApplicationNameOriginDns) -> Self {
+        self.dns = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `edge_ips`.
+    #[must_use]
+    pub fn edge_ips(mut self, value: SpectrumApplicationNameOriginEdgeIps) -> Self {
+        self.edge_ips = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_firewall`.
+    #[must_use]
+    pub fn ip_firewall(mut self, value: bool) -> Self {
+        self.ip_firewall = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_dns`.
+    #[must_use]
+    pub fn origin_dns(mut self, value: SpectrumApplicationNameOriginOriginDns) -> Self {
+        self.origin_dns = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `proxy_protocol`.
+    #[must_use]
+    pub fn proxy_protocol(
+        mut self,
+        value: SpectrumApplicationNameOriginProxyProtocol,
+    ) -> Self {
+        self.proxy_protocol = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls`.
+    #[must_use]
+    pub fn tls(mut self, value: SpectrumApplicationNameOriginTls) -> Self {
+        self.tls = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `traffic_type`.
+    #[must_use]
+    pub fn traffic_type(
+        mut self,
+        value: SpectrumApplicationNameOriginTrafficType,
+    ) -> Self {
+        self.traffic_type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`SpectrumApplicationsApi::list_spectrum_applications`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListSpectrumApplicationsQuery {
@@ -664,6 +786,32 @@ crate::runtime::object!(
     ListSpectrumApplicationsQuery { page : "page" => number, per_page : "per_page" =>
     number, direction : "direction" => choice, order : "order" => choice }
 );
+impl ListSpectrumApplicationsQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListSpectrumApplicationsQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: ListSpectrumApplicationsQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

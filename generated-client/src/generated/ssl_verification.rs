@@ -573,27 +573,37 @@ pub struct SslVerificationDetailsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SslVerificationDetailsQuery { retry : "retry" => boolean });
+impl SslVerificationDetailsQuery {
+    /// Sets `retry`.
+    #[must_use]
+    pub fn retry(mut self, value: bool) -> Self {
+        self.retry = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`SslVerificationApi::edit_ssl_certificate_pack_validation_method`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditSslCertificatePackValidationMethodBody {
     /// Desired validation method
-    pub validation_method: SslCertificatePackValidationMethodValidationMethod,
+    pub validation_method: ::std::option::Option<
+        SslCertificatePackValidationMethodValidationMethod,
+    >,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     EditSslCertificatePackValidationMethodBody { validation_method : "validation_method"
-    must => choice }
+    => choice }
 );
 impl EditSslCertificatePackValidationMethodBody {
-    /// A value with the required fields set and the others empty.
-    pub fn new(
-        validation_method: SslCertificatePackValidationMethodValidationMethod,
+    /// Sets `validation_method`.
+    #[must_use]
+    pub fn validation_method(
+        mut self,
+        value: SslCertificatePackValidationMethodValidationMethod,
     ) -> Self {
-        Self {
-            validation_method,
-            extra: ::std::default::Default::default(),
-        }
+        self.validation_method = ::std::option::Option::Some(value);
+        self
     }
 }
 impl crate::runtime::TypedQuery for SslVerificationDetailsQuery {}

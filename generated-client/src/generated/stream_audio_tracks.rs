@@ -235,6 +235,17 @@ impl AddAudioTracksToVideoBody {
         }
     }
 }
+impl AddAudioTracksToVideoBody {
+    /// Sets `url`.
+    #[must_use]
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`StreamAudioTracksApi::edit_additional_audio_tracks_on_video`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditAdditionalAudioTracksOnVideoBody {
@@ -249,3 +260,14 @@ crate::runtime::object!(
     EditAdditionalAudioTracksOnVideoBody { default : "default" => boolean, label :
     "label" => string }
 );
+impl EditAdditionalAudioTracksOnVideoBody {
+    /// Sets `label`.
+    #[must_use]
+    pub fn label(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.label = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

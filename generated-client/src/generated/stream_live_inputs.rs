@@ -632,6 +632,40 @@ crate::runtime::object!(
     delete_recording_after_days : "deleteRecordingAfterDays" => number, meta : "meta" =>
     map, recording : "recording" => object }
 );
+impl LiveInputBody {
+    /// Sets `default_creator`.
+    #[must_use]
+    pub fn default_creator(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default_creator = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `delete_recording_after_days`.
+    #[must_use]
+    pub fn delete_recording_after_days(mut self, value: f64) -> Self {
+        self.delete_recording_after_days = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `meta`.
+    #[must_use]
+    pub fn meta(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.meta = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `recording`.
+    #[must_use]
+    pub fn recording(mut self, value: LiveInputBodyRecording) -> Self {
+        self.recording = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`StreamLiveInputsApi::create_live_input`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LiveInputBodyRecording {
@@ -651,6 +685,35 @@ crate::runtime::object!(
     => choice, require_signed_urls : "requireSignedURLs" => boolean, timeout_seconds :
     "timeoutSeconds" => integer }
 );
+impl LiveInputBodyRecording {
+    /// Sets `allowed_origins`.
+    #[must_use]
+    pub fn allowed_origins(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_origins = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(mut self, value: LiveInputRecordingMode) -> Self {
+        self.mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `require_signed_urls`.
+    #[must_use]
+    pub fn require_signed_urls(mut self, value: bool) -> Self {
+        self.require_signed_urls = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `timeout_seconds`.
+    #[must_use]
+    pub fn timeout_seconds(mut self, value: i64) -> Self {
+        self.timeout_seconds = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`StreamLiveInputsApi::list_live_inputs`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListLiveInputsQuery {
@@ -662,6 +725,14 @@ pub struct ListLiveInputsQuery {
 crate::runtime::object!(
     ListLiveInputsQuery { include_counts : "include_counts" => boolean }
 );
+impl ListLiveInputsQuery {
+    /// Sets `include_counts`.
+    #[must_use]
+    pub fn include_counts(mut self, value: bool) -> Self {
+        self.include_counts = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`StreamLiveInputsApi::create_output_connected_to_live_input`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateOutputConnectedToLiveInputBody {
@@ -690,6 +761,14 @@ impl CreateOutputConnectedToLiveInputBody {
             url: ::std::convert::Into::into(url),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl CreateOutputConnectedToLiveInputBody {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
     }
 }
 /// Used by [`StreamLiveInputsApi::update_output`].

@@ -175,6 +175,17 @@ pub struct ClipVideosStartAndEndTimeWatermark {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ClipVideosStartAndEndTimeWatermark { uid : "uid" => string });
+impl ClipVideosStartAndEndTimeWatermark {
+    /// Sets `uid`.
+    #[must_use]
+    pub fn uid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uid = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`StreamVideoClippingApi::clip_videos_start_and_end_time`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClipVideosStartAndEndTimeBody {
@@ -226,5 +237,49 @@ impl ClipVideosStartAndEndTimeBody {
             watermark: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ClipVideosStartAndEndTimeBody {
+    /// Sets `allowed_origins`.
+    #[must_use]
+    pub fn allowed_origins(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_origins = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `creator`.
+    #[must_use]
+    pub fn creator(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.creator = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_duration_seconds`.
+    #[must_use]
+    pub fn max_duration_seconds(mut self, value: i64) -> Self {
+        self.max_duration_seconds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `require_signed_urls`.
+    #[must_use]
+    pub fn require_signed_urls(mut self, value: bool) -> Self {
+        self.require_signed_urls = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `thumbnail_timestamp_pct`.
+    #[must_use]
+    pub fn thumbnail_timestamp_pct(mut self, value: f64) -> Self {
+        self.thumbnail_timestamp_pct = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `watermark`.
+    #[must_use]
+    pub fn watermark(mut self, value: ClipVideosStartAndEndTimeWatermark) -> Self {
+        self.watermark = ::std::option::Option::Some(value);
+        self
     }
 }

@@ -549,6 +549,71 @@ crate::runtime::object!(
     "start" => string, end : "end" => string, include_counts : "include_counts" =>
     boolean }
 );
+impl ListVideosQuery {
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: VideoStatusState) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `creator`.
+    #[must_use]
+    pub fn creator(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.creator = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `asc`.
+    #[must_use]
+    pub fn asc(mut self, value: bool) -> Self {
+        self.asc = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `search`.
+    #[must_use]
+    pub fn search(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.search = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `start`.
+    #[must_use]
+    pub fn start(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.start = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `end`.
+    #[must_use]
+    pub fn end(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `include_counts`.
+    #[must_use]
+    pub fn include_counts(mut self, value: bool) -> Self {
+        self.include_counts = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`StreamVideosApi::upload_videos_from_url`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadVideosFromUrlBody {
@@ -594,6 +659,64 @@ impl UploadVideosFromUrlBody {
         }
     }
 }
+impl UploadVideosFromUrlBody {
+    /// Sets `allowed_origins`.
+    #[must_use]
+    pub fn allowed_origins(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_origins = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `creator`.
+    #[must_use]
+    pub fn creator(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.creator = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `meta`.
+    #[must_use]
+    pub fn meta(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.meta = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `require_signed_urls`.
+    #[must_use]
+    pub fn require_signed_urls(mut self, value: bool) -> Self {
+        self.require_signed_urls = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scheduled_deletion`.
+    #[must_use]
+    pub fn scheduled_deletion(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scheduled_deletion = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `thumbnail_timestamp_pct`.
+    #[must_use]
+    pub fn thumbnail_timestamp_pct(mut self, value: f64) -> Self {
+        self.thumbnail_timestamp_pct = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `watermark`.
+    #[must_use]
+    pub fn watermark(mut self, value: UploadVideosFromUrlBodyWatermark) -> Self {
+        self.watermark = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`StreamVideosApi::upload_videos_from_url`], [`StreamVideosApi::upload_videos_via_direct_upload_urls`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVideosFromUrlBodyWatermark {
@@ -603,6 +726,17 @@ pub struct UploadVideosFromUrlBodyWatermark {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UploadVideosFromUrlBodyWatermark { uid : "uid" => string });
+impl UploadVideosFromUrlBodyWatermark {
+    /// Sets `uid`.
+    #[must_use]
+    pub fn uid(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uid = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`StreamVideosApi::upload_videos_via_direct_upload_urls`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadVideosViaDirectUploadUrlsBody {
@@ -652,6 +786,73 @@ impl UploadVideosViaDirectUploadUrlsBody {
         }
     }
 }
+impl UploadVideosViaDirectUploadUrlsBody {
+    /// Sets `allowed_origins`.
+    #[must_use]
+    pub fn allowed_origins(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_origins = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `creator`.
+    #[must_use]
+    pub fn creator(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.creator = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `expiry`.
+    #[must_use]
+    pub fn expiry(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expiry = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `meta`.
+    #[must_use]
+    pub fn meta(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.meta = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `require_signed_urls`.
+    #[must_use]
+    pub fn require_signed_urls(mut self, value: bool) -> Self {
+        self.require_signed_urls = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scheduled_deletion`.
+    #[must_use]
+    pub fn scheduled_deletion(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scheduled_deletion = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `thumbnail_timestamp_pct`.
+    #[must_use]
+    pub fn thumbnail_timestamp_pct(mut self, value: f64) -> Self {
+        self.thumbnail_timestamp_pct = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `watermark`.
+    #[must_use]
+    pub fn watermark(mut self, value: UploadVideosFromUrlBodyWatermark) -> Self {
+        self.watermark = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`StreamVideosApi::storage_use`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageUseQuery {
@@ -661,6 +862,17 @@ pub struct StorageUseQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(StorageUseQuery { creator : "creator" => string });
+impl StorageUseQuery {
+    /// Sets `creator`.
+    #[must_use]
+    pub fn creator(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.creator = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`StreamVideosApi::edit_video_details`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditVideoDetailsBody {
@@ -691,6 +903,75 @@ crate::runtime::object!(
     scheduled_deletion : "scheduledDeletion" => string, thumbnail_timestamp_pct :
     "thumbnailTimestampPct" => number, upload_expiry : "uploadExpiry" => string }
 );
+impl EditVideoDetailsBody {
+    /// Sets `allowed_origins`.
+    #[must_use]
+    pub fn allowed_origins(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_origins = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `creator`.
+    #[must_use]
+    pub fn creator(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.creator = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_duration_seconds`.
+    #[must_use]
+    pub fn max_duration_seconds(mut self, value: i64) -> Self {
+        self.max_duration_seconds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `meta`.
+    #[must_use]
+    pub fn meta(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.meta = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `require_signed_urls`.
+    #[must_use]
+    pub fn require_signed_urls(mut self, value: bool) -> Self {
+        self.require_signed_urls = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scheduled_deletion`.
+    #[must_use]
+    pub fn scheduled_deletion(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scheduled_deletion = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `thumbnail_timestamp_pct`.
+    #[must_use]
+    pub fn thumbnail_timestamp_pct(mut self, value: f64) -> Self {
+        self.thumbnail_timestamp_pct = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `upload_expiry`.
+    #[must_use]
+    pub fn upload_expiry(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.upload_expiry = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`StreamVideosApi::create_signed_url_tokens_for_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSignedUrlTokensForVideosBody {
@@ -716,6 +997,53 @@ crate::runtime::object!(
     downloadable : "downloadable" => boolean, exp : "exp" => integer, id : "id" =>
     string, nbf : "nbf" => integer, pem : "pem" => string }
 );
+impl CreateSignedUrlTokensForVideosBody {
+    /// Sets `access_rules`.
+    #[must_use]
+    pub fn access_rules(
+        mut self,
+        value: ::std::vec::Vec<CreateSignedUrlTokensForVideosBodyAccessRule>,
+    ) -> Self {
+        self.access_rules = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `downloadable`.
+    #[must_use]
+    pub fn downloadable(mut self, value: bool) -> Self {
+        self.downloadable = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `exp`.
+    #[must_use]
+    pub fn exp(mut self, value: i64) -> Self {
+        self.exp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `nbf`.
+    #[must_use]
+    pub fn nbf(mut self, value: i64) -> Self {
+        self.nbf = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pem`.
+    #[must_use]
+    pub fn pem(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.pem = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`StreamVideosApi::create_signed_url_tokens_for_videos`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateSignedUrlTokensForVideosBodyAccessRule {
@@ -736,6 +1064,38 @@ crate::runtime::object!(
     CreateSignedUrlTokensForVideosBodyAccessRule { action : "action" => choice, country :
     "country" => strings, ip : "ip" => strings, r#type : "type" => choice }
 );
+impl CreateSignedUrlTokensForVideosBodyAccessRule {
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(
+        mut self,
+        value: CreateSignedUrlTokensForVideosBodyAccessRuleAction,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `country`.
+    #[must_use]
+    pub fn country(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.country = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip`.
+    #[must_use]
+    pub fn ip(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.ip = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: CreateSignedUrlTokensForVideosBodyAccessRuleType,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

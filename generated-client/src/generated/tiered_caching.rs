@@ -165,22 +165,19 @@ impl ::std::fmt::Display for SettingValue {
     }
 }
 /// Used by [`TieredCachingApi::patch_tiered_caching_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchTieredCachingSettingBody {
     /// Enables Tiered Caching
-    pub value: SettingValue,
+    pub value: ::std::option::Option<SettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    PatchTieredCachingSettingBody { value : "value" must => choice }
-);
+crate::runtime::object!(PatchTieredCachingSettingBody { value : "value" => choice });
 impl PatchTieredCachingSettingBody {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: SettingValue) -> Self {
-        Self {
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: SettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }

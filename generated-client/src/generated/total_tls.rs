@@ -171,3 +171,11 @@ impl EnableOrDisableTotalTlsBody {
         }
     }
 }
+impl EnableOrDisableTotalTlsBody {
+    /// Sets `certificate_authority`.
+    #[must_use]
+    pub fn certificate_authority(mut self, value: SettingsCertificateAuthority) -> Self {
+        self.certificate_authority = ::std::option::Option::Some(value);
+        self
+    }
+}

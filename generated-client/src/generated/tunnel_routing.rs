@@ -410,6 +410,28 @@ impl CreateTunnelRouteBody {
         }
     }
 }
+impl CreateTunnelRouteBody {
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `virtual_network_id`.
+    #[must_use]
+    pub fn virtual_network_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.virtual_network_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`TunnelRoutingApi::list_tunnel_routes`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTunnelRoutesQuery {
@@ -446,6 +468,104 @@ crate::runtime::object!(
     string, virtual_network_id : "virtual_network_id" => string, per_page : "per_page" =>
     number, page : "page" => number }
 );
+impl ListTunnelRoutesQuery {
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `is_deleted`.
+    #[must_use]
+    pub fn is_deleted(mut self, value: bool) -> Self {
+        self.is_deleted = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `network_subset`.
+    #[must_use]
+    pub fn network_subset(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.network_subset = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `network_superset`.
+    #[must_use]
+    pub fn network_superset(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.network_superset = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `existed_at`.
+    #[must_use]
+    pub fn existed_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.existed_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tunnel_id`.
+    #[must_use]
+    pub fn tunnel_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tunnel_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `route_id`.
+    #[must_use]
+    pub fn route_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.route_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tun_types`.
+    #[must_use]
+    pub fn tun_types(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tun_types = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `virtual_network_id`.
+    #[must_use]
+    pub fn virtual_network_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.virtual_network_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`TunnelRoutingApi::get_tunnel_route_by_ip`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetTunnelRouteByIpQuery {
@@ -457,6 +577,19 @@ pub struct GetTunnelRouteByIpQuery {
 crate::runtime::object!(
     GetTunnelRouteByIpQuery { virtual_network_id : "virtual_network_id" => string }
 );
+impl GetTunnelRouteByIpQuery {
+    /// Sets `virtual_network_id`.
+    #[must_use]
+    pub fn virtual_network_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.virtual_network_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`TunnelRoutingApi::create_tunnel_route_network`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTunnelRouteNetworkBody {
@@ -471,6 +604,28 @@ crate::runtime::object!(
     CreateTunnelRouteNetworkBody { comment : "comment" => string, virtual_network_id :
     "virtual_network_id" => string }
 );
+impl CreateTunnelRouteNetworkBody {
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `virtual_network_id`.
+    #[must_use]
+    pub fn virtual_network_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.virtual_network_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`TunnelRoutingApi::delete_tunnel_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteTunnelRouteQuery {
@@ -487,6 +642,34 @@ crate::runtime::object!(
     DeleteTunnelRouteQuery { virtual_network_id : "virtual_network_id" => string,
     tun_type : "tun_type" => choice, tunnel_id : "tunnel_id" => string }
 );
+impl DeleteTunnelRouteQuery {
+    /// Sets `virtual_network_id`.
+    #[must_use]
+    pub fn virtual_network_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.virtual_network_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `tun_type`.
+    #[must_use]
+    pub fn tun_type(mut self, value: TunnelRouteResponseTunType) -> Self {
+        self.tun_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tunnel_id`.
+    #[must_use]
+    pub fn tunnel_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tunnel_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`TunnelRoutingApi::edit_tunnel_route`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditTunnelRouteBody {
@@ -503,6 +686,37 @@ crate::runtime::object!(
     EditTunnelRouteBody { comment : "comment" => string, network : "network" => string,
     virtual_network_id : "virtual_network_id" => string }
 );
+impl EditTunnelRouteBody {
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `network`.
+    #[must_use]
+    pub fn network(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.network = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `virtual_network_id`.
+    #[must_use]
+    pub fn virtual_network_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.virtual_network_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 impl crate::runtime::TypedQuery for DeleteTunnelRouteQuery {}
 impl crate::runtime::TypedQuery for GetTunnelRouteByIpQuery {}
 impl crate::runtime::TypedQuery for ListTunnelRoutesQuery {}

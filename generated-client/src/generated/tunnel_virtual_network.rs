@@ -208,6 +208,23 @@ impl CreateVirtualNetworkBody {
         }
     }
 }
+impl CreateVirtualNetworkBody {
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `is_default`.
+    #[must_use]
+    pub fn is_default(mut self, value: bool) -> Self {
+        self.is_default = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`TunnelVirtualNetworkApi::list_virtual_networks`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListVirtualNetworksQuery {
@@ -226,6 +243,38 @@ crate::runtime::object!(
     ListVirtualNetworksQuery { id : "id" => string, name : "name" => string, is_default :
     "is_default" => boolean, is_deleted : "is_deleted" => boolean }
 );
+impl ListVirtualNetworksQuery {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `is_default`.
+    #[must_use]
+    pub fn is_default(mut self, value: bool) -> Self {
+        self.is_default = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_deleted`.
+    #[must_use]
+    pub fn is_deleted(mut self, value: bool) -> Self {
+        self.is_deleted = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`TunnelVirtualNetworkApi::update_virtual_network`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateVirtualNetworkBody {
@@ -242,4 +291,30 @@ crate::runtime::object!(
     UpdateVirtualNetworkBody { comment : "comment" => string, is_default_network :
     "is_default_network" => boolean, name : "name" => string }
 );
+impl UpdateVirtualNetworkBody {
+    /// Sets `comment`.
+    #[must_use]
+    pub fn comment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.comment = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `is_default_network`.
+    #[must_use]
+    pub fn is_default_network(mut self, value: bool) -> Self {
+        self.is_default_network = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListVirtualNetworksQuery {}

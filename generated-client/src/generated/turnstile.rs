@@ -530,6 +530,32 @@ impl CreateTurnstileWidgetBody {
         }
     }
 }
+impl CreateTurnstileWidgetBody {
+    /// Sets `bot_fight_mode`.
+    #[must_use]
+    pub fn bot_fight_mode(mut self, value: bool) -> Self {
+        self.bot_fight_mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `clearance_level`.
+    #[must_use]
+    pub fn clearance_level(mut self, value: WidgetClearanceLevel) -> Self {
+        self.clearance_level = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `offlabel`.
+    #[must_use]
+    pub fn offlabel(mut self, value: bool) -> Self {
+        self.offlabel = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `region`.
+    #[must_use]
+    pub fn region(mut self, value: WidgetRegion) -> Self {
+        self.region = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`TurnstileApi::create_turnstile_widget`], [`TurnstileApi::list_turnstile_widgets`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TurnstileWidgetQuery {
@@ -548,6 +574,32 @@ crate::runtime::object!(
     TurnstileWidgetQuery { page : "page" => number, per_page : "per_page" => number,
     order : "order" => choice, direction : "direction" => choice }
 );
+impl TurnstileWidgetQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: WidgetQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: WidgetQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -701,6 +753,26 @@ impl UpdateTurnstileWidgetBody {
         }
     }
 }
+impl UpdateTurnstileWidgetBody {
+    /// Sets `bot_fight_mode`.
+    #[must_use]
+    pub fn bot_fight_mode(mut self, value: bool) -> Self {
+        self.bot_fight_mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `clearance_level`.
+    #[must_use]
+    pub fn clearance_level(mut self, value: WidgetClearanceLevel) -> Self {
+        self.clearance_level = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `offlabel`.
+    #[must_use]
+    pub fn offlabel(mut self, value: bool) -> Self {
+        self.offlabel = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`TurnstileApi::rotate_secret_for_turnstile_widget`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RotateSecretForTurnstileWidgetBody {
@@ -713,4 +785,12 @@ crate::runtime::object!(
     RotateSecretForTurnstileWidgetBody { invalidate_immediately :
     "invalidate_immediately" => boolean }
 );
+impl RotateSecretForTurnstileWidgetBody {
+    /// Sets `invalidate_immediately`.
+    #[must_use]
+    pub fn invalidate_immediately(mut self, value: bool) -> Self {
+        self.invalidate_immediately = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for TurnstileWidgetQuery {}

@@ -38,7 +38,7 @@ impl UniversalSslSettingsForAZoneApi {
     pub fn edit_universal_ssl_settings(
         &self,
         zone_id: &str,
-        body: &UniversalSslSettings,
+        body: &UniversalSslSettingsPatch,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<UniversalSslSettings>>,
     > {
@@ -86,3 +86,20 @@ pub struct UniversalSslSettings {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UniversalSslSettings { enabled : "enabled" => boolean });
+/// Used by [`UniversalSslSettingsForAZoneApi::edit_universal_ssl_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UniversalSslSettingsPatch {
+    /// Disabling Universal SSL removes any currently active Universal SSL certificates for your zone from…
+    pub enabled: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(UniversalSslSettingsPatch { enabled : "enabled" => boolean });
+impl UniversalSslSettingsPatch {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+}

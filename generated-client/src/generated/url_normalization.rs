@@ -107,3 +107,23 @@ crate::runtime::object!(
     UpdateUrlNormalizationSettingsBody { scope : "scope" => string, r#type : "type" =>
     string }
 );
+impl UpdateUrlNormalizationSettingsBody {
+    /// Sets `scope`.
+    #[must_use]
+    pub fn scope(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scope = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

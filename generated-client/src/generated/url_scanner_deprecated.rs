@@ -301,6 +301,32 @@ impl CreateUrlScanBody {
         }
     }
 }
+impl CreateUrlScanBody {
+    /// Sets `custom_headers`.
+    #[must_use]
+    pub fn custom_headers(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.custom_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `screenshots_resolutions`.
+    #[must_use]
+    pub fn screenshots_resolutions(
+        mut self,
+        value: ::std::vec::Vec<CreateUrlScanBodyScreenshotsResolution>,
+    ) -> Self {
+        self.screenshots_resolutions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `visibility`.
+    #[must_use]
+    pub fn visibility(mut self, value: CreateUrlScanBodyVisibility) -> Self {
+        self.visibility = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -459,6 +485,165 @@ crate::runtime::object!(
     "page_ip" => string, account_scans : "account_scans" => boolean, is_malicious :
     "is_malicious" => boolean }
 );
+impl SearchUrlScansQuery {
+    /// Sets `scan_id`.
+    #[must_use]
+    pub fn scan_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scan_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `next_cursor`.
+    #[must_use]
+    pub fn next_cursor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.next_cursor = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `date_start`.
+    #[must_use]
+    pub fn date_start(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_start = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `date_end`.
+    #[must_use]
+    pub fn date_end(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.date_end = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `url`.
+    #[must_use]
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `hostname`.
+    #[must_use]
+    pub fn hostname(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hostname = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ip`.
+    #[must_use]
+    pub fn ip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `asn`.
+    #[must_use]
+    pub fn asn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.asn = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `hash`.
+    #[must_use]
+    pub fn hash(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hash = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page_url`.
+    #[must_use]
+    pub fn page_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page_hostname`.
+    #[must_use]
+    pub fn page_hostname(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page_hostname = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `page_path`.
+    #[must_use]
+    pub fn page_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page_path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page_asn`.
+    #[must_use]
+    pub fn page_asn(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page_asn = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `page_ip`.
+    #[must_use]
+    pub fn page_ip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page_ip = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `account_scans`.
+    #[must_use]
+    pub fn account_scans(mut self, value: bool) -> Self {
+        self.account_scans = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_malicious`.
+    #[must_use]
+    pub fn is_malicious(mut self, value: bool) -> Self {
+        self.is_malicious = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`UrlScannerDeprecatedApi::get_url_scan`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUrlScanQuery {
@@ -468,6 +653,14 @@ pub struct GetUrlScanQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetUrlScanQuery { full : "full" => boolean });
+impl GetUrlScanQuery {
+    /// Sets `full`.
+    #[must_use]
+    pub fn full(mut self, value: bool) -> Self {
+        self.full = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`UrlScannerDeprecatedApi::get_screenshot`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetScreenshotQuery {
@@ -477,6 +670,14 @@ pub struct GetScreenshotQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetScreenshotQuery { resolution : "resolution" => choice });
+impl GetScreenshotQuery {
+    /// Sets `resolution`.
+    #[must_use]
+    pub fn resolution(mut self, value: CreateUrlScanBodyScreenshotsResolution) -> Self {
+        self.resolution = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetScreenshotQuery {}
 impl crate::runtime::TypedQuery for GetUrlScanQuery {}
 impl crate::runtime::TypedQuery for SearchUrlScansQuery {}

@@ -195,3 +195,50 @@ crate::runtime::object!(
     last_name : "last_name" => string, telephone : "telephone" => string, zipcode :
     "zipcode" => string }
 );
+impl EditUserBody {
+    /// Sets `country`.
+    #[must_use]
+    pub fn country(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.country = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `first_name`.
+    #[must_use]
+    pub fn first_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `last_name`.
+    #[must_use]
+    pub fn last_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `telephone`.
+    #[must_use]
+    pub fn telephone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.telephone = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `zipcode`.
+    #[must_use]
+    pub fn zipcode(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.zipcode = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

@@ -291,6 +291,17 @@ impl UserAgentBlockingRuleBody {
         }
     }
 }
+impl UserAgentBlockingRuleBody {
+    /// Sets `configuration`.
+    #[must_use]
+    pub fn configuration(
+        mut self,
+        value: UserAgentBlockingRuleBodyConfiguration,
+    ) -> Self {
+        self.configuration = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`UserAgentBlockingRulesApi::create_user_agent_blocking_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserAgentBlockingRuleBodyConfiguration {
@@ -305,6 +316,26 @@ crate::runtime::object!(
     UserAgentBlockingRuleBodyConfiguration { target : "target" => choice, value : "value"
     => string }
 );
+impl UserAgentBlockingRuleBodyConfiguration {
+    /// Sets `target`.
+    #[must_use]
+    pub fn target(
+        mut self,
+        value: UserAgentBlockingRuleBodyConfigurationTarget,
+    ) -> Self {
+        self.target = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -452,4 +483,49 @@ crate::runtime::object!(
     "description" => string, description_search : "description_search" => string,
     per_page : "per_page" => number, ua_search : "ua_search" => string }
 );
+impl ListUserAgentBlockingRulesQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `description_search`.
+    #[must_use]
+    pub fn description_search(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description_search = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ua_search`.
+    #[must_use]
+    pub fn ua_search(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ua_search = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListUserAgentBlockingRulesQuery {}

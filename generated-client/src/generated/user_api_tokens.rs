@@ -443,6 +443,38 @@ impl CreateTokenBody {
         }
     }
 }
+impl CreateTokenBody {
+    /// Sets `condition`.
+    #[must_use]
+    pub fn condition(mut self, value: CreateTokenBodyCondition) -> Self {
+        self.condition = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expires_on`.
+    #[must_use]
+    pub fn expires_on(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expires_on = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `not_before`.
+    #[must_use]
+    pub fn not_before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.not_before = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<CreateTokenBodyPolicy>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`UserApiTokensApi::create_token`], [`UserApiTokensApi::update_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenBodyCondition {
@@ -454,6 +486,14 @@ pub struct CreateTokenBodyCondition {
 crate::runtime::object!(
     CreateTokenBodyCondition { request_ip : "request.ip" => object }
 );
+impl CreateTokenBodyCondition {
+    /// Sets `request_ip`.
+    #[must_use]
+    pub fn request_ip(mut self, value: CreateTokenBodyConditionRequestIp) -> Self {
+        self.request_ip = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`UserApiTokensApi::create_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTokenBodyConditionRequestIp {
@@ -468,6 +508,20 @@ crate::runtime::object!(
     CreateTokenBodyConditionRequestIp { r#in : "in" => strings, not_in : "not_in" =>
     strings }
 );
+impl CreateTokenBodyConditionRequestIp {
+    /// Sets `in`.
+    #[must_use]
+    pub fn r#in(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.r#in = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `not_in`.
+    #[must_use]
+    pub fn not_in(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.not_in = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`UserApiTokensApi::create_token`], [`UserApiTokensApi::update_token`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateTokenBodyPolicy {
@@ -495,6 +549,26 @@ impl CreateTokenBodyPolicy {
             resources: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl CreateTokenBodyPolicy {
+    /// Sets `permission_groups`.
+    #[must_use]
+    pub fn permission_groups(
+        mut self,
+        value: ::std::vec::Vec<CreateTokenBodyPolicyPermissionGroup>,
+    ) -> Self {
+        self.permission_groups = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `resources`.
+    #[must_use]
+    pub fn resources(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.resources = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -557,6 +631,17 @@ pub struct CreateTokenBodyPolicyPermissionGroup {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateTokenBodyPolicyPermissionGroup { meta : "meta" => map });
+impl CreateTokenBodyPolicyPermissionGroup {
+    /// Sets `meta`.
+    #[must_use]
+    pub fn meta(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.meta = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`UserApiTokensApi::list_tokens`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListTokensQuery {
@@ -573,6 +658,26 @@ crate::runtime::object!(
     ListTokensQuery { page : "page" => number, per_page : "per_page" => number, direction
     : "direction" => choice }
 );
+impl ListTokensQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListTokensQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -659,6 +764,38 @@ impl UpdateTokenBody {
             status,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateTokenBody {
+    /// Sets `condition`.
+    #[must_use]
+    pub fn condition(mut self, value: CreateTokenBodyCondition) -> Self {
+        self.condition = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expires_on`.
+    #[must_use]
+    pub fn expires_on(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expires_on = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `not_before`.
+    #[must_use]
+    pub fn not_before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.not_before = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `policies`.
+    #[must_use]
+    pub fn policies(mut self, value: ::std::vec::Vec<CreateTokenBodyPolicy>) -> Self {
+        self.policies = ::std::option::Option::Some(value);
+        self
     }
 }
 impl crate::runtime::TypedQuery for ListTokensQuery {}

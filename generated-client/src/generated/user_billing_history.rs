@@ -139,6 +139,64 @@ crate::runtime::object!(
     number, order : "order" => choice, occured_at : "occured_at" => string, occurred_at :
     "occurred_at" => string, r#type : "type" => string, action : "action" => string }
 );
+impl BillingHistoryDetailsQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: BillingHistoryDetailsQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `occured_at`.
+    #[must_use]
+    pub fn occured_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.occured_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `occurred_at`.
+    #[must_use]
+    pub fn occurred_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.occurred_at = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -565,6 +565,58 @@ crate::runtime::object!(
     number, per_page : "per_page" => number, order : "order" => choice, direction :
     "direction" => choice, name : "name" => string, status : "status" => choice }
 );
+impl ListMembershipsQuery {
+    /// Sets `account_name`.
+    #[must_use]
+    pub fn account_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: ListMembershipsQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListMembershipsQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: MembershipStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

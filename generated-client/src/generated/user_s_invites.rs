@@ -185,21 +185,20 @@ impl ::std::fmt::Display for InvitationStatus {
     }
 }
 /// Used by [`UserSInvitesApi::respond_to_invitation`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RespondToInvitationBody {
     /// Status of your response to the invitation (rejected or accepted)
-    pub status: RespondToInvitationBodyStatus,
+    pub status: ::std::option::Option<RespondToInvitationBodyStatus>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(RespondToInvitationBody { status : "status" must => choice });
+crate::runtime::object!(RespondToInvitationBody { status : "status" => choice });
 impl RespondToInvitationBody {
-    /// A value with the required fields set and the others empty.
-    pub fn new(status: RespondToInvitationBodyStatus) -> Self {
-        Self {
-            status,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: RespondToInvitationBodyStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet

@@ -134,6 +134,17 @@ pub struct UserSubscriptionApp {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UserSubscriptionApp { install_id : "install_id" => string });
+impl UserSubscriptionApp {
+    /// Sets `install_id`.
+    #[must_use]
+    pub fn install_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.install_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`UserSubscriptionApi::get_user_subscriptions`], [`UserSubscriptionApi::update_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComponentValue {
@@ -152,6 +163,29 @@ crate::runtime::object!(
     ComponentValue { default : "default" => number, name : "name" => string, price :
     "price" => number, value : "value" => number }
 );
+impl ComponentValue {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `price`.
+    #[must_use]
+    pub fn price(mut self, value: f64) -> Self {
+        self.price = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: f64) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -347,6 +381,41 @@ crate::runtime::object!(
     "component_values" => objects, frequency : "frequency" => choice, rate_plan :
     "rate_plan" => object, zone : "zone" => map }
 );
+impl UpdateUserSubscriptionBody {
+    /// Sets `app`.
+    #[must_use]
+    pub fn app(mut self, value: UserSubscriptionApp) -> Self {
+        self.app = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `component_values`.
+    #[must_use]
+    pub fn component_values(mut self, value: ::std::vec::Vec<ComponentValue>) -> Self {
+        self.component_values = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `frequency`.
+    #[must_use]
+    pub fn frequency(mut self, value: UserSubscriptionFrequency) -> Self {
+        self.frequency = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rate_plan`.
+    #[must_use]
+    pub fn rate_plan(mut self, value: UpdateUserSubscriptionBodyRatePlan) -> Self {
+        self.rate_plan = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `zone`.
+    #[must_use]
+    pub fn zone(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.zone = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`UserSubscriptionApi::update_user_subscription`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserSubscriptionBodyRatePlan {
@@ -372,3 +441,58 @@ crate::runtime::object!(
     : "is_contract" => boolean, public_name : "public_name" => string, scope : "scope" =>
     string, sets : "sets" => strings }
 );
+impl UpdateUserSubscriptionBodyRatePlan {
+    /// Sets `currency`.
+    #[must_use]
+    pub fn currency(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.currency = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `externally_managed`.
+    #[must_use]
+    pub fn externally_managed(mut self, value: bool) -> Self {
+        self.externally_managed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: ::serde_json::Value) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_contract`.
+    #[must_use]
+    pub fn is_contract(mut self, value: bool) -> Self {
+        self.is_contract = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `public_name`.
+    #[must_use]
+    pub fn public_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.public_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `scope`.
+    #[must_use]
+    pub fn scope(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.scope = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sets`.
+    #[must_use]
+    pub fn sets(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.sets = ::std::option::Option::Some(value);
+        self
+    }
+}

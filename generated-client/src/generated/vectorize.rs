@@ -649,6 +649,25 @@ impl CreateVectorizeIndexBody {
         }
     }
 }
+impl CreateVectorizeIndexBody {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: CreateVectorizeIndexBodyConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`VectorizeApi::create_vectorize_index`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateVectorizeIndexBodyConfig {
@@ -665,6 +684,26 @@ crate::runtime::object!(
     CreateVectorizeIndexBodyConfig { dimensions : "dimensions" => integer, metric :
     "metric" => choice, preset : "preset" => choice }
 );
+impl CreateVectorizeIndexBodyConfig {
+    /// Sets `dimensions`.
+    #[must_use]
+    pub fn dimensions(mut self, value: i64) -> Self {
+        self.dimensions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `metric`.
+    #[must_use]
+    pub fn metric(mut self, value: IndexConfigMetric) -> Self {
+        self.metric = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `preset`.
+    #[must_use]
+    pub fn preset(mut self, value: CreateVectorizeIndexBodyConfigPreset) -> Self {
+        self.preset = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -738,6 +777,14 @@ pub struct VectorsIdentifierBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(VectorsIdentifierBody { ids : "ids" => strings });
+impl VectorsIdentifierBody {
+    /// Sets `ids`.
+    #[must_use]
+    pub fn ids(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.ids = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`VectorizeApi::insert_vectors`], [`VectorizeApi::upsert_vectors`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VectorsQuery {
@@ -749,6 +796,14 @@ pub struct VectorsQuery {
 crate::runtime::object!(
     VectorsQuery { unparsable_behavior : "unparsable-behavior" => choice }
 );
+impl VectorsQuery {
+    /// Sets `unparsable_behavior`.
+    #[must_use]
+    pub fn unparsable_behavior(mut self, value: VectorsQueryUnparsableBehavior) -> Self {
+        self.unparsable_behavior = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -933,6 +988,35 @@ impl QueryVectorsBody {
             vector,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl QueryVectorsBody {
+    /// Sets `filter`.
+    #[must_use]
+    pub fn filter(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.filter = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `return_metadata`.
+    #[must_use]
+    pub fn return_metadata(mut self, value: bool) -> Self {
+        self.return_metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `return_values`.
+    #[must_use]
+    pub fn return_values(mut self, value: bool) -> Self {
+        self.return_values = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: f64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
     }
 }
 impl crate::runtime::TypedQuery for VectorsQuery {}

@@ -215,6 +215,32 @@ crate::runtime::object!(
     choice, default : "default" => choice, disable : "disable" => choice, simulate :
     "simulate" => choice }
 );
+impl WafOverrideRewriteAction {
+    /// Sets `block`.
+    #[must_use]
+    pub fn block(mut self, value: WafOverrideRewriteActionBlock) -> Self {
+        self.block = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `challenge`.
+    #[must_use]
+    pub fn challenge(mut self, value: WafOverrideRewriteActionBlock) -> Self {
+        self.challenge = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable`.
+    #[must_use]
+    pub fn disable(mut self, value: WafOverrideRewriteActionBlock) -> Self {
+        self.disable = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `simulate`.
+    #[must_use]
+    pub fn simulate(mut self, value: WafOverrideRewriteActionBlock) -> Self {
+        self.simulate = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -317,6 +343,20 @@ pub struct ListWafOverridesQuery {
 crate::runtime::object!(
     ListWafOverridesQuery { page : "page" => number, per_page : "per_page" => number }
 );
+impl ListWafOverridesQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WafOverridesApi::update_waf_override`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateWafOverrideBody {
@@ -342,6 +382,23 @@ impl UpdateWafOverrideBody {
             urls,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateWafOverrideBody {
+    /// Sets `rewrite_action`.
+    #[must_use]
+    pub fn rewrite_action(mut self, value: WafOverrideRewriteAction) -> Self {
+        self.rewrite_action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
     }
 }
 impl crate::runtime::TypedQuery for ListWafOverridesQuery {}

@@ -395,6 +395,47 @@ crate::runtime::object!(
     order : "order" => choice, direction : "direction" => choice, r#match : "match" =>
     choice, name : "name" => string }
 );
+impl ListWafPackagesQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: ListWafPackagesQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListWafPackagesQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `match`.
+    #[must_use]
+    pub fn r#match(mut self, value: ListWafPackagesQueryMatch) -> Self {
+        self.r#match = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -555,4 +596,18 @@ crate::runtime::object!(
     UpdateWafPackageBody { action_mode : "action_mode" => choice, sensitivity :
     "sensitivity" => choice }
 );
+impl UpdateWafPackageBody {
+    /// Sets `action_mode`.
+    #[must_use]
+    pub fn action_mode(mut self, value: WafPackageActionMode) -> Self {
+        self.action_mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sensitivity`.
+    #[must_use]
+    pub fn sensitivity(mut self, value: WafPackageSensitivity) -> Self {
+        self.sensitivity = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListWafPackagesQuery {}

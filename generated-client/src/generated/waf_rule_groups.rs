@@ -258,6 +258,59 @@ crate::runtime::object!(
     r#match : "match" => choice, name : "name" => string, rules_count : "rules_count" =>
     number }
 );
+impl ListWafRuleGroupsQuery {
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(mut self, value: WafRuleGroupAllowedMode) -> Self {
+        self.mode = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: ListWafRuleGroupsQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListWafRuleGroupsQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `match`.
+    #[must_use]
+    pub fn r#match(mut self, value: ListWafRuleGroupsQueryMatch) -> Self {
+        self.r#match = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `rules_count`.
+    #[must_use]
+    pub fn rules_count(mut self, value: f64) -> Self {
+        self.rules_count = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -417,4 +470,12 @@ pub struct UpdateWafRuleGroupBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateWafRuleGroupBody { mode : "mode" => choice });
+impl UpdateWafRuleGroupBody {
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(mut self, value: WafRuleGroupAllowedMode) -> Self {
+        self.mode = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListWafRuleGroupsQuery {}

@@ -170,7 +170,7 @@ impl WaitingRoomApi {
     pub fn patch_zone_level_waiting_room_settings(
         &self,
         zone_id: &str,
-        body: &ZoneLevelWaitingRoomSettingsBody,
+        body: &ZoneLevelWaitingRoomSettingsPatch,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZoneLevelWaitingRoomSettings>>,
     > {
@@ -241,7 +241,7 @@ impl WaitingRoomApi {
         &self,
         zone_id: &str,
         waiting_room_id: &str,
-        body: &WaitingRoomBody,
+        body: &WaitingRoomPatch,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WaitingRoom>>,
     > {
@@ -400,7 +400,7 @@ impl WaitingRoomApi {
         zone_id: &str,
         waiting_room_id: &str,
         event_id: &str,
-        body: &EventBody,
+        body: &EventPatch,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<WaitingRoomEvent>>,
     > {
@@ -747,6 +747,26 @@ pub struct AdditionalRoute {
 crate::runtime::object!(
     AdditionalRoute { host : "host" => string, path : "path" => string }
 );
+impl AdditionalRoute {
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WaitingRoomApi::list_waiting_rooms`], [`WaitingRoomApi::create_waiting_room`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CookieAttributes {
@@ -760,6 +780,20 @@ pub struct CookieAttributes {
 crate::runtime::object!(
     CookieAttributes { samesite : "samesite" => choice, secure : "secure" => choice }
 );
+impl CookieAttributes {
+    /// Sets `samesite`.
+    #[must_use]
+    pub fn samesite(mut self, value: CookieAttributesSamesite) -> Self {
+        self.samesite = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `secure`.
+    #[must_use]
+    pub fn secure(mut self, value: CookieAttributesSecure) -> Self {
+        self.secure = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1404,6 +1438,110 @@ impl WaitingRoomBody {
         }
     }
 }
+impl WaitingRoomBody {
+    /// Sets `additional_routes`.
+    #[must_use]
+    pub fn additional_routes(mut self, value: ::std::vec::Vec<AdditionalRoute>) -> Self {
+        self.additional_routes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cookie_attributes`.
+    #[must_use]
+    pub fn cookie_attributes(mut self, value: CookieAttributes) -> Self {
+        self.cookie_attributes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cookie_suffix`.
+    #[must_use]
+    pub fn cookie_suffix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cookie_suffix = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_page_html`.
+    #[must_use]
+    pub fn custom_page_html(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_page_html = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `default_template_language`.
+    #[must_use]
+    pub fn default_template_language(mut self, value: DefaultTemplateLanguage) -> Self {
+        self.default_template_language = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `disable_session_renewal`.
+    #[must_use]
+    pub fn disable_session_renewal(mut self, value: bool) -> Self {
+        self.disable_session_renewal = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `json_response_enabled`.
+    #[must_use]
+    pub fn json_response_enabled(mut self, value: bool) -> Self {
+        self.json_response_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `queue_all`.
+    #[must_use]
+    pub fn queue_all(mut self, value: bool) -> Self {
+        self.queue_all = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `queueing_method`.
+    #[must_use]
+    pub fn queueing_method(mut self, value: QueueingMethod) -> Self {
+        self.queueing_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `queueing_status_code`.
+    #[must_use]
+    pub fn queueing_status_code(mut self, value: i64) -> Self {
+        self.queueing_status_code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(mut self, value: i64) -> Self {
+        self.session_duration = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `suspended`.
+    #[must_use]
+    pub fn suspended(mut self, value: bool) -> Self {
+        self.suspended = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WaitingRoomApi::list_waiting_rooms_zones`], [`WaitingRoomApi::list_events`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWaitingRoomsZonesQuery {
@@ -1415,6 +1553,20 @@ pub struct ListWaitingRoomsZonesQuery {
 crate::runtime::object!(
     ListWaitingRoomsZonesQuery { page : "page" => json, per_page : "per_page" => json }
 );
+impl ListWaitingRoomsZonesQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: ::serde_json::Value) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: ::serde_json::Value) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WaitingRoomApi::create_custom_waiting_room_page_preview`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateCustomWaitingRoomPagePreviewBody {
@@ -1448,6 +1600,14 @@ crate::runtime::object!(
     ZoneLevelWaitingRoomSettingsBody { search_engine_crawler_bypass :
     "search_engine_crawler_bypass" => boolean }
 );
+impl ZoneLevelWaitingRoomSettingsBody {
+    /// Sets `search_engine_crawler_bypass`.
+    #[must_use]
+    pub fn search_engine_crawler_bypass(mut self, value: bool) -> Self {
+        self.search_engine_crawler_bypass = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WaitingRoomApi::create_event`], [`WaitingRoomApi::update_event`], [`WaitingRoomApi::patch_event`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventBody {
@@ -1516,6 +1676,88 @@ impl EventBody {
         }
     }
 }
+impl EventBody {
+    /// Sets `custom_page_html`.
+    #[must_use]
+    pub fn custom_page_html(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_page_html = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `disable_session_renewal`.
+    #[must_use]
+    pub fn disable_session_renewal(mut self, value: bool) -> Self {
+        self.disable_session_renewal = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `new_users_per_minute`.
+    #[must_use]
+    pub fn new_users_per_minute(mut self, value: i64) -> Self {
+        self.new_users_per_minute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `prequeue_start_time`.
+    #[must_use]
+    pub fn prequeue_start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.prequeue_start_time = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `queueing_method`.
+    #[must_use]
+    pub fn queueing_method(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.queueing_method = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(mut self, value: i64) -> Self {
+        self.session_duration = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `shuffle_at_event_start`.
+    #[must_use]
+    pub fn shuffle_at_event_start(mut self, value: bool) -> Self {
+        self.shuffle_at_event_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `suspended`.
+    #[must_use]
+    pub fn suspended(mut self, value: bool) -> Self {
+        self.suspended = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `total_active_users`.
+    #[must_use]
+    pub fn total_active_users(mut self, value: i64) -> Self {
+        self.total_active_users = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WaitingRoomApi::replace_waiting_room_rules`], [`WaitingRoomApi::create_waiting_room_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct WaitingRoomRuleBody {
@@ -1547,37 +1789,83 @@ impl WaitingRoomRuleBody {
         }
     }
 }
+impl WaitingRoomRuleBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WaitingRoomApi::patch_waiting_room_rule`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchWaitingRoomRuleBody {
     /// The action to take when the expression matches
-    pub action: RuleAction,
+    pub action: ::std::option::Option<RuleAction>,
     /// The description of the rule
     pub description: ::std::option::Option<::std::string::String>,
     /// When set to true, the rule is enabled
     pub enabled: ::std::option::Option<bool>,
     /// Criteria defining when there is a match for the current rule
-    pub expression: ::std::string::String,
+    pub expression: ::std::option::Option<::std::string::String>,
     pub position: ::std::option::Option<PatchWaitingRoomRuleBodyPosition>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PatchWaitingRoomRuleBody { action : "action" must => choice, description :
-    "description" => string, enabled : "enabled" => boolean, expression : "expression"
-    required => string, position : "position" => object }
+    PatchWaitingRoomRuleBody { action : "action" => choice, description : "description"
+    => string, enabled : "enabled" => boolean, expression : "expression" => string,
+    position : "position" => object }
 );
 impl PatchWaitingRoomRuleBody {
-    /// A value with the required fields set and the others empty.
-    pub fn new(expression: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            action: RuleAction::BypassWaitingRoom,
-            description: ::std::option::Option::None,
-            enabled: ::std::option::Option::None,
-            expression: ::std::convert::Into::into(expression),
-            position: ::std::option::Option::None,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: RuleAction) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: PatchWaitingRoomRuleBodyPosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
     }
 }
 /// Used by [`WaitingRoomApi::patch_waiting_room_rule`].
@@ -1596,4 +1884,393 @@ crate::runtime::object!(
     PatchWaitingRoomRuleBodyPosition { index : "index" => integer, before : "before" =>
     string, after : "after" => string }
 );
+impl PatchWaitingRoomRuleBodyPosition {
+    /// Sets `index`.
+    #[must_use]
+    pub fn index(mut self, value: i64) -> Self {
+        self.index = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `before`.
+    #[must_use]
+    pub fn before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.before = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `after`.
+    #[must_use]
+    pub fn after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
+/// Used by [`WaitingRoomApi::patch_zone_level_waiting_room_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZoneLevelWaitingRoomSettingsPatch {
+    /// Whether to allow verified search engine crawlers to bypass all waiting rooms on this zone
+    pub search_engine_crawler_bypass: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZoneLevelWaitingRoomSettingsPatch { search_engine_crawler_bypass :
+    "search_engine_crawler_bypass" => boolean }
+);
+impl ZoneLevelWaitingRoomSettingsPatch {
+    /// Sets `search_engine_crawler_bypass`.
+    #[must_use]
+    pub fn search_engine_crawler_bypass(mut self, value: bool) -> Self {
+        self.search_engine_crawler_bypass = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// Used by [`WaitingRoomApi::patch_waiting_room`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WaitingRoomPatch {
+    pub additional_routes: ::std::option::Option<::std::vec::Vec<AdditionalRoute>>,
+    pub cookie_attributes: ::std::option::Option<CookieAttributes>,
+    /// Appends a '_' + a custom suffix to the end of Cloudflare Waiting Room's cookie…
+    pub cookie_suffix: ::std::option::Option<::std::string::String>,
+    /// Only available for the Waiting Room Advanced subscription
+    pub custom_page_html: ::std::option::Option<::std::string::String>,
+    /// The language of the default page template
+    pub default_template_language: ::std::option::Option<DefaultTemplateLanguage>,
+    /// A note that you can use to add more details about the waiting room
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Only available for the Waiting Room Advanced subscription
+    pub disable_session_renewal: ::std::option::Option<bool>,
+    /// The host name to which the waiting room will be applied (no wildcards)
+    pub host: ::std::option::Option<::std::string::String>,
+    /// Only available for the Waiting Room Advanced subscription
+    pub json_response_enabled: ::std::option::Option<bool>,
+    /// A unique name to identify the waiting room
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Sets the number of new users that will be let into the route every minute
+    pub new_users_per_minute: ::std::option::Option<i64>,
+    /// Sets the path within the host to enable the waiting room on
+    pub path: ::std::option::Option<::std::string::String>,
+    /// If queue_all is `true`, all the traffic that is coming to a route will be sent to the waiting room
+    pub queue_all: ::std::option::Option<bool>,
+    /// Sets the queueing method used by the waiting room
+    pub queueing_method: ::std::option::Option<QueueingMethod>,
+    /// HTTP status code returned to a user while in the queue
+    pub queueing_status_code: ::std::option::Option<i64>,
+    /// Lifetime of a cookie (in minutes) set by Cloudflare for users who get access to the route
+    pub session_duration: ::std::option::Option<i64>,
+    /// Suspends or allows traffic going to the waiting room
+    pub suspended: ::std::option::Option<bool>,
+    /// Sets the total number of active user sessions on the route at a point in time
+    pub total_active_users: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    WaitingRoomPatch { additional_routes : "additional_routes" => objects,
+    cookie_attributes : "cookie_attributes" => object, cookie_suffix : "cookie_suffix" =>
+    string, custom_page_html : "custom_page_html" => string, default_template_language :
+    "default_template_language" => choice, description : "description" => string,
+    disable_session_renewal : "disable_session_renewal" => boolean, host : "host" =>
+    string, json_response_enabled : "json_response_enabled" => boolean, name : "name" =>
+    string, new_users_per_minute : "new_users_per_minute" => integer, path : "path" =>
+    string, queue_all : "queue_all" => boolean, queueing_method : "queueing_method" =>
+    choice, queueing_status_code : "queueing_status_code" => integer, session_duration :
+    "session_duration" => integer, suspended : "suspended" => boolean, total_active_users
+    : "total_active_users" => integer }
+);
+impl WaitingRoomPatch {
+    /// Sets `additional_routes`.
+    #[must_use]
+    pub fn additional_routes(mut self, value: ::std::vec::Vec<AdditionalRoute>) -> Self {
+        self.additional_routes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cookie_attributes`.
+    #[must_use]
+    pub fn cookie_attributes(mut self, value: CookieAttributes) -> Self {
+        self.cookie_attributes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cookie_suffix`.
+    #[must_use]
+    pub fn cookie_suffix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cookie_suffix = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_page_html`.
+    #[must_use]
+    pub fn custom_page_html(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_page_html = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `default_template_language`.
+    #[must_use]
+    pub fn default_template_language(mut self, value: DefaultTemplateLanguage) -> Self {
+        self.default_template_language = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `disable_session_renewal`.
+    #[must_use]
+    pub fn disable_session_renewal(mut self, value: bool) -> Self {
+        self.disable_session_renewal = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `json_response_enabled`.
+    #[must_use]
+    pub fn json_response_enabled(mut self, value: bool) -> Self {
+        self.json_response_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `new_users_per_minute`.
+    #[must_use]
+    pub fn new_users_per_minute(mut self, value: i64) -> Self {
+        self.new_users_per_minute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `queue_all`.
+    #[must_use]
+    pub fn queue_all(mut self, value: bool) -> Self {
+        self.queue_all = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `queueing_method`.
+    #[must_use]
+    pub fn queueing_method(mut self, value: QueueingMethod) -> Self {
+        self.queueing_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `queueing_status_code`.
+    #[must_use]
+    pub fn queueing_status_code(mut self, value: i64) -> Self {
+        self.queueing_status_code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(mut self, value: i64) -> Self {
+        self.session_duration = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `suspended`.
+    #[must_use]
+    pub fn suspended(mut self, value: bool) -> Self {
+        self.suspended = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `total_active_users`.
+    #[must_use]
+    pub fn total_active_users(mut self, value: i64) -> Self {
+        self.total_active_users = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// Used by [`WaitingRoomApi::patch_event`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EventPatch {
+    /// If set, the event will override the waiting room's `custom_page_html` property while it is active
+    pub custom_page_html: ::std::option::Option<::std::string::String>,
+    /// A note that you can use to add more details about the event
+    pub description: ::std::option::Option<::std::string::String>,
+    /// If set, the event will override the waiting room's `disable_session_renewal` property while it is…
+    pub disable_session_renewal: ::std::option::Option<bool>,
+    /// An ISO 8601 timestamp that marks the end of the event
+    pub event_end_time: ::std::option::Option<::std::string::String>,
+    /// An ISO 8601 timestamp that marks the start of the event
+    pub event_start_time: ::std::option::Option<::std::string::String>,
+    /// A unique name to identify the event
+    pub name: ::std::option::Option<::std::string::String>,
+    /// If set, the event will override the waiting room's `new_users_per_minute` property while it is…
+    pub new_users_per_minute: ::std::option::Option<i64>,
+    /// An ISO 8601 timestamp that marks when to begin queueing all users before the event starts
+    pub prequeue_start_time: ::std::option::Option<::std::string::String>,
+    /// If set, the event will override the waiting room's `queueing_method` property while it is active
+    pub queueing_method: ::std::option::Option<::std::string::String>,
+    /// If set, the event will override the waiting room's `session_duration` property while it is active
+    pub session_duration: ::std::option::Option<i64>,
+    /// If enabled, users in the prequeue will be shuffled randomly at the `event_start_time`
+    pub shuffle_at_event_start: ::std::option::Option<bool>,
+    /// Suspends or allows an event
+    pub suspended: ::std::option::Option<bool>,
+    /// If set, the event will override the waiting room's `total_active_users` property while it is active
+    pub total_active_users: ::std::option::Option<i64>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    EventPatch { custom_page_html : "custom_page_html" => string, description :
+    "description" => string, disable_session_renewal : "disable_session_renewal" =>
+    boolean, event_end_time : "event_end_time" => string, event_start_time :
+    "event_start_time" => string, name : "name" => string, new_users_per_minute :
+    "new_users_per_minute" => integer, prequeue_start_time : "prequeue_start_time" =>
+    string, queueing_method : "queueing_method" => string, session_duration :
+    "session_duration" => integer, shuffle_at_event_start : "shuffle_at_event_start" =>
+    boolean, suspended : "suspended" => boolean, total_active_users :
+    "total_active_users" => integer }
+);
+impl EventPatch {
+    /// Sets `custom_page_html`.
+    #[must_use]
+    pub fn custom_page_html(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_page_html = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `disable_session_renewal`.
+    #[must_use]
+    pub fn disable_session_renewal(mut self, value: bool) -> Self {
+        self.disable_session_renewal = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `event_end_time`.
+    #[must_use]
+    pub fn event_end_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.event_end_time = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `event_start_time`.
+    #[must_use]
+    pub fn event_start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.event_start_time = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `new_users_per_minute`.
+    #[must_use]
+    pub fn new_users_per_minute(mut self, value: i64) -> Self {
+        self.new_users_per_minute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `prequeue_start_time`.
+    #[must_use]
+    pub fn prequeue_start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.prequeue_start_time = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `queueing_method`.
+    #[must_use]
+    pub fn queueing_method(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.queueing_method = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(mut self, value: i64) -> Self {
+        self.session_duration = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `shuffle_at_event_start`.
+    #[must_use]
+    pub fn shuffle_at_event_start(mut self, value: bool) -> Self {
+        self.shuffle_at_event_start = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `suspended`.
+    #[must_use]
+    pub fn suspended(mut self, value: bool) -> Self {
+        self.suspended = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `total_active_users`.
+    #[must_use]
+    pub fn total_active_users(mut self, value: i64) -> Self {
+        self.total_active_users = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListWaitingRoomsZonesQuery {}

@@ -671,6 +671,28 @@ impl CreateWeb3HostnameBody {
         }
     }
 }
+impl CreateWeb3HostnameBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `dnslink`.
+    #[must_use]
+    pub fn dnslink(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.dnslink = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`Web3HostnameApi::edit_web3_hostname`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditWeb3HostnameBody {
@@ -685,6 +707,28 @@ crate::runtime::object!(
     EditWeb3HostnameBody { description : "description" => string, dnslink : "dnslink" =>
     string }
 );
+impl EditWeb3HostnameBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `dnslink`.
+    #[must_use]
+    pub fn dnslink(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.dnslink = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`Web3HostnameApi::update_ipfs_universal_path_gateway_content_list`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateIpfsUniversalPathGatewayContentListBody {
@@ -715,6 +759,17 @@ impl ::std::default::Default for UpdateIpfsUniversalPathGatewayContentListBody {
         Self::new()
     }
 }
+impl UpdateIpfsUniversalPathGatewayContentListBody {
+    /// Sets `entries`.
+    #[must_use]
+    pub fn entries(
+        mut self,
+        value: ::std::vec::Vec<UpdateIpfsUniversalPathGatewayContentListBodyEntry>,
+    ) -> Self {
+        self.entries = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`Web3HostnameApi::update_ipfs_universal_path_gateway_content_list`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateIpfsUniversalPathGatewayContentListBodyEntry {
@@ -731,6 +786,37 @@ crate::runtime::object!(
     UpdateIpfsUniversalPathGatewayContentListBodyEntry { content : "content" => string,
     description : "description" => string, r#type : "type" => choice }
 );
+impl UpdateIpfsUniversalPathGatewayContentListBodyEntry {
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: IpfsUniversalPathGatewayContentListEntryType,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`Web3HostnameApi::create_ipfs_universal_path_gateway_content_list_entry`], [`Web3HostnameApi::edit_ipfs_universal_path_gateway_content_list_entry`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct IpfsUniversalPathGatewayContentListEntryBody {
@@ -759,5 +845,18 @@ impl IpfsUniversalPathGatewayContentListEntryBody {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl IpfsUniversalPathGatewayContentListEntryBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
     }
 }

@@ -462,6 +462,32 @@ crate::runtime::object!(
     WebAnalyticsSiteBody { auto_install : "auto_install" => boolean, host : "host" =>
     string, zone_tag : "zone_tag" => string }
 );
+impl WebAnalyticsSiteBody {
+    /// Sets `auto_install`.
+    #[must_use]
+    pub fn auto_install(mut self, value: bool) -> Self {
+        self.auto_install = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `zone_tag`.
+    #[must_use]
+    pub fn zone_tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.zone_tag = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WebAnalyticsApi::list_web_analytics_sites`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListWebAnalyticsSitesQuery {
@@ -478,6 +504,26 @@ crate::runtime::object!(
     ListWebAnalyticsSitesQuery { per_page : "per_page" => number, page : "page" =>
     number, order_by : "order_by" => choice }
 );
+impl ListWebAnalyticsSitesQuery {
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order_by`.
+    #[must_use]
+    pub fn order_by(mut self, value: ListWebAnalyticsSitesQueryOrderBy) -> Self {
+        self.order_by = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -544,6 +590,35 @@ crate::runtime::object!(
     WebAnalyticsRuleBody { host : "host" => string, inclusive : "inclusive" => boolean,
     is_paused : "is_paused" => boolean, paths : "paths" => strings }
 );
+impl WebAnalyticsRuleBody {
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `inclusive`.
+    #[must_use]
+    pub fn inclusive(mut self, value: bool) -> Self {
+        self.inclusive = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_paused`.
+    #[must_use]
+    pub fn is_paused(mut self, value: bool) -> Self {
+        self.is_paused = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `paths`.
+    #[must_use]
+    pub fn paths(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.paths = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WebAnalyticsApi::update_web_analytics_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateWebAnalyticsRulesBody {
@@ -557,6 +632,26 @@ crate::runtime::object!(
     UpdateWebAnalyticsRulesBody { delete_rules : "delete_rules" => strings, rules :
     "rules" => objects }
 );
+impl UpdateWebAnalyticsRulesBody {
+    /// Sets `delete_rules`.
+    #[must_use]
+    pub fn delete_rules(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.delete_rules = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: ::std::vec::Vec<UpdateWebAnalyticsRulesBodyRule>,
+    ) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WebAnalyticsApi::update_web_analytics_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateWebAnalyticsRulesBodyRule {
@@ -574,6 +669,44 @@ crate::runtime::object!(
     inclusive : "inclusive" => boolean, is_paused : "is_paused" => boolean, paths :
     "paths" => strings }
 );
+impl UpdateWebAnalyticsRulesBodyRule {
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `inclusive`.
+    #[must_use]
+    pub fn inclusive(mut self, value: bool) -> Self {
+        self.inclusive = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_paused`.
+    #[must_use]
+    pub fn is_paused(mut self, value: bool) -> Self {
+        self.is_paused = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `paths`.
+    #[must_use]
+    pub fn paths(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.paths = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WebAnalyticsApi::toggle_rum_on_off`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToggleRumOnOffBody {
@@ -583,4 +716,15 @@ pub struct ToggleRumOnOffBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ToggleRumOnOffBody { value : "value" => string });
+impl ToggleRumOnOffBody {
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListWebAnalyticsSitesQuery {}

@@ -323,4 +323,15 @@ pub struct GetWhoisRecordQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(GetWhoisRecordQuery { domain : "domain" => string });
+impl GetWhoisRecordQuery {
+    /// Sets `domain`.
+    #[must_use]
+    pub fn domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.domain = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetWhoisRecordQuery {}

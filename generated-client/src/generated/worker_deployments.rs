@@ -333,6 +333,23 @@ impl ::std::default::Default for CreateDeploymentBody {
         Self::new()
     }
 }
+impl CreateDeploymentBody {
+    /// Sets `annotations`.
+    #[must_use]
+    pub fn annotations(mut self, value: CreateDeploymentBodyAnnotations) -> Self {
+        self.annotations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `versions`.
+    #[must_use]
+    pub fn versions(
+        mut self,
+        value: ::std::vec::Vec<DeploymentsDeploymentVersion>,
+    ) -> Self {
+        self.versions = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkerDeploymentsApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeploymentBodyAnnotations {
@@ -344,6 +361,19 @@ pub struct CreateDeploymentBodyAnnotations {
 crate::runtime::object!(
     CreateDeploymentBodyAnnotations { workers_message : "workers/message" => string }
 );
+impl CreateDeploymentBodyAnnotations {
+    /// Sets `workers_message`.
+    #[must_use]
+    pub fn workers_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.workers_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`WorkerDeploymentsApi::create_deployment`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDeploymentQuery {
@@ -353,4 +383,12 @@ pub struct CreateDeploymentQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateDeploymentQuery { force : "force" => boolean });
+impl CreateDeploymentQuery {
+    /// Sets `force`.
+    #[must_use]
+    pub fn force(mut self, value: bool) -> Self {
+        self.force = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for CreateDeploymentQuery {}

@@ -181,6 +181,14 @@ impl AttachToDomainBody {
         }
     }
 }
+impl AttachToDomainBody {
+    /// Sets `zone_id`.
+    #[must_use]
+    pub fn zone_id(mut self, value: ::serde_json::Value) -> Self {
+        self.zone_id = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkerDomainApi::list_domains`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDomainsQuery {
@@ -201,4 +209,50 @@ crate::runtime::object!(
     zone_id : "zone_id" => json, hostname : "hostname" => string, environment :
     "environment" => string }
 );
+impl ListDomainsQuery {
+    /// Sets `zone_name`.
+    #[must_use]
+    pub fn zone_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.zone_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `service`.
+    #[must_use]
+    pub fn service(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `zone_id`.
+    #[must_use]
+    pub fn zone_id(mut self, value: ::serde_json::Value) -> Self {
+        self.zone_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `hostname`.
+    #[must_use]
+    pub fn hostname(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hostname = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `environment`.
+    #[must_use]
+    pub fn environment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.environment = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListDomainsQuery {}

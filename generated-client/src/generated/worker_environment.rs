@@ -209,6 +209,28 @@ impl ScriptContentTailConsumer {
         }
     }
 }
+impl ScriptContentTailConsumer {
+    /// Sets `environment`.
+    #[must_use]
+    pub fn environment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.environment = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.namespace = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WorkerEnvironmentApi::patch_script_settings`], [`WorkerEnvironmentApi::get_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptSettings {
@@ -269,31 +291,73 @@ crate::runtime::object!(
     PutScriptContentFormMetadata { body_part : "body_part" => string, main_module :
     "main_module" => string }
 );
+impl PutScriptContentFormMetadata {
+    /// Sets `body_part`.
+    #[must_use]
+    pub fn body_part(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body_part = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `main_module`.
+    #[must_use]
+    pub fn main_module(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.main_module = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`WorkerEnvironmentApi::patch_script_settings`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchScriptSettingsBody {
     pub errors: ::std::option::Option<::std::vec::Vec<PatchScriptSettingsBodyError>>,
     pub messages: ::std::option::Option<::std::vec::Vec<PatchScriptSettingsBodyError>>,
     /// Whether the API call was successful
-    pub success: bool,
+    pub success: ::std::option::Option<bool>,
     pub result: ::std::option::Option<PatchScriptSettingsBodyResult>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     PatchScriptSettingsBody { errors : "errors" => objects, messages : "messages" =>
-    objects, success : "success" required => boolean, result : "result" => object }
+    objects, success : "success" => boolean, result : "result" => object }
 );
 impl PatchScriptSettingsBody {
-    /// A value with the required fields set and the others empty.
-    pub fn new(success: bool) -> Self {
-        Self {
-            errors: ::std::option::Option::None,
-            messages: ::std::option::Option::None,
-            success,
-            result: ::std::option::Option::None,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `errors`.
+    #[must_use]
+    pub fn errors(
+        mut self,
+        value: ::std::vec::Vec<PatchScriptSettingsBodyError>,
+    ) -> Self {
+        self.errors = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<PatchScriptSettingsBodyError>,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `success`.
+    #[must_use]
+    pub fn success(mut self, value: bool) -> Self {
+        self.success = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `result`.
+    #[must_use]
+    pub fn result(mut self, value: PatchScriptSettingsBodyResult) -> Self {
+        self.result = ::std::option::Option::Some(value);
+        self
     }
 }
 /// Used by [`WorkerEnvironmentApi::patch_script_settings`].
@@ -336,6 +400,23 @@ crate::runtime::object!(
     PatchScriptSettingsBodyResult { logpush : "logpush" => boolean, tail_consumers :
     "tail_consumers" => objects }
 );
+impl PatchScriptSettingsBodyResult {
+    /// Sets `logpush`.
+    #[must_use]
+    pub fn logpush(mut self, value: bool) -> Self {
+        self.logpush = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tail_consumers`.
+    #[must_use]
+    pub fn tail_consumers(
+        mut self,
+        value: ::std::vec::Vec<ScriptContentTailConsumer>,
+    ) -> Self {
+        self.tail_consumers = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// The `multipart/form-data` body of [`WorkerEnvironmentApi::put_script_content`]. `new` takes the required parts; a method sets or adds each other one. Parts:
 ///
 /// - `part` parts, under any name (which is also each one's file name): a file, `application/javascript+module` (the default), `text/javascript+module`, `application/javascript`, `text/javascript`, `application/wasm`, `text/plain`, `application/octet-stream` or `application/source-map` (may repeat)

@@ -195,3 +195,14 @@ impl RouteBody {
         }
     }
 }
+impl RouteBody {
+    /// Sets `script`.
+    #[must_use]
+    pub fn script(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.script = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

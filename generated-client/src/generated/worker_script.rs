@@ -640,6 +640,113 @@ crate::runtime::object!(
     tail_consumers : "tail_consumers" => objects, usage_model : "usage_model" => choice,
     version_tags : "version_tags" => map }
 );
+impl WorkerMetadata {
+    /// Sets `main_module`.
+    #[must_use]
+    pub fn main_module(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.main_module = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `body_part`.
+    #[must_use]
+    pub fn body_part(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body_part = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `compatibility_date`.
+    #[must_use]
+    pub fn compatibility_date(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.compatibility_date = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `compatibility_flags`.
+    #[must_use]
+    pub fn compatibility_flags(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.compatibility_flags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bindings`.
+    #[must_use]
+    pub fn bindings(
+        mut self,
+        value: ::std::vec::Vec<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.bindings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `keep_bindings`.
+    #[must_use]
+    pub fn keep_bindings(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.keep_bindings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logpush`.
+    #[must_use]
+    pub fn logpush(mut self, value: bool) -> Self {
+        self.logpush = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `migrations`.
+    #[must_use]
+    pub fn migrations(mut self, value: WorkerMigrations) -> Self {
+        self.migrations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `placement`.
+    #[must_use]
+    pub fn placement(mut self, value: WorkerPlacement) -> Self {
+        self.placement = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tail_consumers`.
+    #[must_use]
+    pub fn tail_consumers(mut self, value: ::std::vec::Vec<TailConsumer>) -> Self {
+        self.tail_consumers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `usage_model`.
+    #[must_use]
+    pub fn usage_model(mut self, value: WorkerMetadataUsageModel) -> Self {
+        self.usage_model = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `version_tags`.
+    #[must_use]
+    pub fn version_tags(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.version_tags = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// The Durable Object migrations to apply with this upload.
 ///
 /// One of several shapes.
@@ -683,6 +790,56 @@ crate::runtime::object!(
     => strings, renamed_classes : "renamed_classes" => objects, transferred_classes :
     "transferred_classes" => objects }
 );
+impl WorkerSingleStepMigrations {
+    /// Sets `new_tag`.
+    #[must_use]
+    pub fn new_tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.new_tag = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `old_tag`.
+    #[must_use]
+    pub fn old_tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.old_tag = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `new_classes`.
+    #[must_use]
+    pub fn new_classes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.new_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `deleted_classes`.
+    #[must_use]
+    pub fn deleted_classes(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.deleted_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `renamed_classes`.
+    #[must_use]
+    pub fn renamed_classes(mut self, value: ::std::vec::Vec<RenamedClass>) -> Self {
+        self.renamed_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `transferred_classes`.
+    #[must_use]
+    pub fn transferred_classes(
+        mut self,
+        value: ::std::vec::Vec<TransferredClass>,
+    ) -> Self {
+        self.transferred_classes = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RenamedClass {
@@ -692,6 +849,26 @@ pub struct RenamedClass {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RenamedClass { from : "from" => string, to : "to" => string });
+impl RenamedClass {
+    /// Sets `from`.
+    #[must_use]
+    pub fn from(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `to`.
+    #[must_use]
+    pub fn to(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TransferredClass {
@@ -705,6 +882,37 @@ crate::runtime::object!(
     TransferredClass { from : "from" => string, from_script : "from_script" => string, to
     : "to" => string }
 );
+impl TransferredClass {
+    /// Sets `from`.
+    #[must_use]
+    pub fn from(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `from_script`.
+    #[must_use]
+    pub fn from_script(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from_script = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `to`.
+    #[must_use]
+    pub fn to(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Several sets of migrations, applied in order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkerSteppedMigrations {
@@ -720,6 +928,32 @@ crate::runtime::object!(
     WorkerSteppedMigrations { new_tag : "new_tag" => string, old_tag : "old_tag" =>
     string, steps : "steps" => objects }
 );
+impl WorkerSteppedMigrations {
+    /// Sets `new_tag`.
+    #[must_use]
+    pub fn new_tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.new_tag = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `old_tag`.
+    #[must_use]
+    pub fn old_tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.old_tag = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `steps`.
+    #[must_use]
+    pub fn steps(mut self, value: ::std::vec::Vec<MigrationStep>) -> Self {
+        self.steps = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One step of a stepped migration.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MigrationStep {
@@ -735,6 +969,38 @@ crate::runtime::object!(
     "deleted_classes" => strings, renamed_classes : "renamed_classes" => objects,
     transferred_classes : "transferred_classes" => objects }
 );
+impl MigrationStep {
+    /// Sets `new_classes`.
+    #[must_use]
+    pub fn new_classes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.new_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `deleted_classes`.
+    #[must_use]
+    pub fn deleted_classes(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.deleted_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `renamed_classes`.
+    #[must_use]
+    pub fn renamed_classes(mut self, value: ::std::vec::Vec<RenamedClass>) -> Self {
+        self.renamed_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `transferred_classes`.
+    #[must_use]
+    pub fn transferred_classes(
+        mut self,
+        value: ::std::vec::Vec<TransferredClass>,
+    ) -> Self {
+        self.transferred_classes = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Where the Worker runs.
 ///
 /// Used by [`WorkerScriptApi::patch_settings`].
@@ -746,6 +1012,14 @@ pub struct WorkerPlacement {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(WorkerPlacement { mode : "mode" => choice });
+impl WorkerPlacement {
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(mut self, value: WorkerPlacementMode) -> Self {
+        self.mode = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -817,6 +1091,28 @@ impl TailConsumer {
             namespace: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl TailConsumer {
+    /// Sets `environment`.
+    #[must_use]
+    pub fn environment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.environment = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.namespace = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -1007,6 +1303,28 @@ impl WorkerTailConsumer {
             service: ::std::option::Option::Some(::std::convert::Into::into(service)),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl WorkerTailConsumer {
+    /// Sets `environment`.
+    #[must_use]
+    pub fn environment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.environment = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.namespace = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// Used by [`WorkerScriptApi::search_workers`].
@@ -1334,6 +1652,20 @@ pub struct SettingsBindingOutbound {
 crate::runtime::object!(
     SettingsBindingOutbound { params : "params" => strings, worker : "worker" => object }
 );
+impl SettingsBindingOutbound {
+    /// Sets `params`.
+    #[must_use]
+    pub fn params(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.params = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `worker`.
+    #[must_use]
+    pub fn worker(mut self, value: SettingsBindingOutboundWorker) -> Self {
+        self.worker = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SettingsBindingOutboundWorker {
@@ -1348,6 +1680,28 @@ crate::runtime::object!(
     SettingsBindingOutboundWorker { environment : "environment" => string, service :
     "service" => string }
 );
+impl SettingsBindingOutboundWorker {
+    /// Sets `environment`.
+    #[must_use]
+    pub fn environment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.environment = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `service`.
+    #[must_use]
+    pub fn service(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WorkerScriptApi::patch_settings`], [`WorkerScriptApi::update_usage_model`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SettingsLimits {
@@ -1357,6 +1711,14 @@ pub struct SettingsLimits {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(SettingsLimits { cpu_ms : "cpu_ms" => integer });
+impl SettingsLimits {
+    /// Sets `cpu_ms`.
+    #[must_use]
+    pub fn cpu_ms(mut self, value: i64) -> Self {
+        self.cpu_ms = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SettingsMigrations {
@@ -1380,6 +1742,62 @@ crate::runtime::object!(
     strings, renamed_classes : "renamed_classes" => objects, transferred_classes :
     "transferred_classes" => objects, steps : "steps" => objects }
 );
+impl SettingsMigrations {
+    /// Sets `new_tag`.
+    #[must_use]
+    pub fn new_tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.new_tag = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `old_tag`.
+    #[must_use]
+    pub fn old_tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.old_tag = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `deleted_classes`.
+    #[must_use]
+    pub fn deleted_classes(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.deleted_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `new_classes`.
+    #[must_use]
+    pub fn new_classes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.new_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `renamed_classes`.
+    #[must_use]
+    pub fn renamed_classes(mut self, value: ::std::vec::Vec<RenamedClass>) -> Self {
+        self.renamed_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `transferred_classes`.
+    #[must_use]
+    pub fn transferred_classes(
+        mut self,
+        value: ::std::vec::Vec<TransferredClass>,
+    ) -> Self {
+        self.transferred_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `steps`.
+    #[must_use]
+    pub fn steps(mut self, value: ::std::vec::Vec<SettingsMigrationsStep>) -> Self {
+        self.steps = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SettingsMigrationsStep {
@@ -1397,6 +1815,38 @@ crate::runtime::object!(
     : "new_classes" => strings, renamed_classes : "renamed_classes" => objects,
     transferred_classes : "transferred_classes" => objects }
 );
+impl SettingsMigrationsStep {
+    /// Sets `deleted_classes`.
+    #[must_use]
+    pub fn deleted_classes(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.deleted_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `new_classes`.
+    #[must_use]
+    pub fn new_classes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.new_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `renamed_classes`.
+    #[must_use]
+    pub fn renamed_classes(mut self, value: ::std::vec::Vec<RenamedClass>) -> Self {
+        self.renamed_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `transferred_classes`.
+    #[must_use]
+    pub fn transferred_classes(
+        mut self,
+        value: ::std::vec::Vec<TransferredClass>,
+    ) -> Self {
+        self.transferred_classes = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkerScriptApi::post_worker_subdomain`], [`WorkerScriptApi::get_worker_subdomain`], [`WorkerScriptApi::delete_worker_subdomain`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkerSubdomain {
@@ -1432,6 +1882,19 @@ pub struct UploadWorkerModuleQuery {
 crate::runtime::object!(
     UploadWorkerModuleQuery { rollback_to : "rollback_to" => string }
 );
+impl UploadWorkerModuleQuery {
+    /// Sets `rollback_to`.
+    #[must_use]
+    pub fn rollback_to(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.rollback_to = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`WorkerScriptApi::delete_worker`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteWorkerQuery {
@@ -1441,6 +1904,14 @@ pub struct DeleteWorkerQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteWorkerQuery { force : "force" => boolean });
+impl DeleteWorkerQuery {
+    /// Sets `force`.
+    #[must_use]
+    pub fn force(mut self, value: bool) -> Self {
+        self.force = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkerScriptApi::put_script_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PutScriptContentFormMetadata {
@@ -1455,6 +1926,28 @@ crate::runtime::object!(
     PutScriptContentFormMetadata { body_part : "body_part" => string, main_module :
     "main_module" => string }
 );
+impl PutScriptContentFormMetadata {
+    /// Sets `body_part`.
+    #[must_use]
+    pub fn body_part(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body_part = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `main_module`.
+    #[must_use]
+    pub fn main_module(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.main_module = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`WorkerScriptApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchScriptSettingsBody {
@@ -1468,6 +1961,20 @@ crate::runtime::object!(
     PatchScriptSettingsBody { logpush : "logpush" => boolean, tail_consumers :
     "tail_consumers" => objects }
 );
+impl PatchScriptSettingsBody {
+    /// Sets `logpush`.
+    #[must_use]
+    pub fn logpush(mut self, value: bool) -> Self {
+        self.logpush = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tail_consumers`.
+    #[must_use]
+    pub fn tail_consumers(mut self, value: ::std::vec::Vec<WorkerTailConsumer>) -> Self {
+        self.tail_consumers = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchSettingsFormSettings {
@@ -1500,6 +2007,84 @@ crate::runtime::object!(
     "migrations" => object, placement : "placement" => object, tags : "tags" => strings,
     tail_consumers : "tail_consumers" => objects, usage_model : "usage_model" => string }
 );
+impl PatchSettingsFormSettings {
+    /// Sets `bindings`.
+    #[must_use]
+    pub fn bindings(
+        mut self,
+        value: ::std::vec::Vec<PatchSettingsFormSettingsBinding>,
+    ) -> Self {
+        self.bindings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `compatibility_date`.
+    #[must_use]
+    pub fn compatibility_date(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.compatibility_date = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `compatibility_flags`.
+    #[must_use]
+    pub fn compatibility_flags(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.compatibility_flags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limits`.
+    #[must_use]
+    pub fn limits(mut self, value: SettingsLimits) -> Self {
+        self.limits = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logpush`.
+    #[must_use]
+    pub fn logpush(mut self, value: bool) -> Self {
+        self.logpush = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `migrations`.
+    #[must_use]
+    pub fn migrations(mut self, value: SettingsMigrations) -> Self {
+        self.migrations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `placement`.
+    #[must_use]
+    pub fn placement(mut self, value: WorkerPlacement) -> Self {
+        self.placement = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tail_consumers`.
+    #[must_use]
+    pub fn tail_consumers(mut self, value: ::std::vec::Vec<WorkerTailConsumer>) -> Self {
+        self.tail_consumers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `usage_model`.
+    #[must_use]
+    pub fn usage_model(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.usage_model = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`WorkerScriptApi::patch_settings`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PatchSettingsFormSettingsBinding {
@@ -1555,6 +2140,112 @@ impl PatchSettingsFormSettingsBinding {
             certificate_id: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl PatchSettingsFormSettingsBinding {
+    /// Sets `environment`.
+    #[must_use]
+    pub fn environment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.environment = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `service`.
+    #[must_use]
+    pub fn service(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `class_name`.
+    #[must_use]
+    pub fn class_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.class_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `script_name`.
+    #[must_use]
+    pub fn script_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.script_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `bucket_name`.
+    #[must_use]
+    pub fn bucket_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.bucket_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `queue_name`.
+    #[must_use]
+    pub fn queue_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.queue_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.namespace = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `outbound`.
+    #[must_use]
+    pub fn outbound(mut self, value: SettingsBindingOutbound) -> Self {
+        self.outbound = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `certificate_id`.
+    #[must_use]
+    pub fn certificate_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.certificate_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
     }
 }
 impl crate::runtime::TypedQuery for DeleteWorkerQuery {}

@@ -285,6 +285,71 @@ crate::runtime::object!(
     : "compatibility_flags" => strings, keep_bindings : "keep_bindings" => strings,
     main_module : "main_module" => string, usage_model : "usage_model" => choice }
 );
+impl UploadVersionFormMetadata {
+    /// Sets `annotations`.
+    #[must_use]
+    pub fn annotations(mut self, value: UploadVersionFormMetadataAnnotations) -> Self {
+        self.annotations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bindings`.
+    #[must_use]
+    pub fn bindings(
+        mut self,
+        value: ::std::vec::Vec<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.bindings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `compatibility_date`.
+    #[must_use]
+    pub fn compatibility_date(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.compatibility_date = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `compatibility_flags`.
+    #[must_use]
+    pub fn compatibility_flags(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.compatibility_flags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `keep_bindings`.
+    #[must_use]
+    pub fn keep_bindings(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.keep_bindings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `main_module`.
+    #[must_use]
+    pub fn main_module(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.main_module = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `usage_model`.
+    #[must_use]
+    pub fn usage_model(mut self, value: UploadVersionFormMetadataUsageModel) -> Self {
+        self.usage_model = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkerVersionsApi::upload_version`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadVersionFormMetadataAnnotations {
@@ -299,6 +364,30 @@ crate::runtime::object!(
     UploadVersionFormMetadataAnnotations { workers_message : "workers/message" => string,
     workers_tag : "workers/tag" => string }
 );
+impl UploadVersionFormMetadataAnnotations {
+    /// Sets `workers_message`.
+    #[must_use]
+    pub fn workers_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.workers_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `workers_tag`.
+    #[must_use]
+    pub fn workers_tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.workers_tag = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -363,6 +452,26 @@ crate::runtime::object!(
     ListVersionsQuery { deployable : "deployable" => boolean, page : "page" => integer,
     per_page : "per_page" => integer }
 );
+impl ListVersionsQuery {
+    /// Sets `deployable`.
+    #[must_use]
+    pub fn deployable(mut self, value: bool) -> Self {
+        self.deployable = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListVersionsQuery {}
 /// The `multipart/form-data` body of [`WorkerVersionsApi::upload_version`]. `new` takes the required parts; a method sets or adds each other one. Parts:
 ///

@@ -293,6 +293,59 @@ crate::runtime::object!(
     "task" => string, author : "author" => string, source : "source" => number,
     hide_experimental : "hide_experimental" => boolean, search : "search" => string }
 );
+impl ModelSearchQuery {
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `task`.
+    #[must_use]
+    pub fn task(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.task = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `author`.
+    #[must_use]
+    pub fn author(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.author = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `source`.
+    #[must_use]
+    pub fn source(mut self, value: f64) -> Self {
+        self.source = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `hide_experimental`.
+    #[must_use]
+    pub fn hide_experimental(mut self, value: bool) -> Self {
+        self.hide_experimental = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `search`.
+    #[must_use]
+    pub fn search(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.search = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WorkersAiApi::execute_ai_model`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExecuteAiModelBody {
@@ -343,6 +396,215 @@ crate::runtime::object!(
     "target_lang" => string, input_text : "input_text" => string, max_length :
     "max_length" => integer }
 );
+impl ExecuteAiModelBody {
+    /// Sets `text`.
+    #[must_use]
+    pub fn text(mut self, value: ::serde_json::Value) -> Self {
+        self.text = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `guidance`.
+    #[must_use]
+    pub fn guidance(mut self, value: f64) -> Self {
+        self.guidance = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `height`.
+    #[must_use]
+    pub fn height(mut self, value: i64) -> Self {
+        self.height = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `image`.
+    #[must_use]
+    pub fn image(mut self, value: ::std::vec::Vec<f64>) -> Self {
+        self.image = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `image_b64`.
+    #[must_use]
+    pub fn image_b64(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image_b64 = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `mask`.
+    #[must_use]
+    pub fn mask(mut self, value: ::std::vec::Vec<f64>) -> Self {
+        self.mask = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `negative_prompt`.
+    #[must_use]
+    pub fn negative_prompt(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.negative_prompt = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `num_steps`.
+    #[must_use]
+    pub fn num_steps(mut self, value: i64) -> Self {
+        self.num_steps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `prompt`.
+    #[must_use]
+    pub fn prompt(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.prompt = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `strength`.
+    #[must_use]
+    pub fn strength(mut self, value: f64) -> Self {
+        self.strength = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `width`.
+    #[must_use]
+    pub fn width(mut self, value: i64) -> Self {
+        self.width = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<ExecuteAiModelBodyFunction>,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<ExecuteAiModelBodyMessage>,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(mut self, value: ::std::vec::Vec<ExecuteAiModelBodyTool>) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `source_lang`.
+    #[must_use]
+    pub fn source_lang(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_lang = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `target_lang`.
+    #[must_use]
+    pub fn target_lang(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.target_lang = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `input_text`.
+    #[must_use]
+    pub fn input_text(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.input_text = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_length`.
+    #[must_use]
+    pub fn max_length(mut self, value: i64) -> Self {
+        self.max_length = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkersAiApi::execute_ai_model`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecuteAiModelBodyFunction {
@@ -409,6 +671,49 @@ crate::runtime::object!(
     string, parameters : "parameters" => object, function : "function" => object, r#type
     : "type" => string }
 );
+impl ExecuteAiModelBodyTool {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `parameters`.
+    #[must_use]
+    pub fn parameters(mut self, value: ExecuteAiModelBodyToolParameters) -> Self {
+        self.parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `function`.
+    #[must_use]
+    pub fn function(mut self, value: ExecuteAiModelBodyToolFunction) -> Self {
+        self.function = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WorkersAiApi::execute_ai_model`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecuteAiModelBodyToolParameters {
@@ -433,6 +738,23 @@ impl ExecuteAiModelBodyToolParameters {
             r#type: ::std::convert::Into::into(r#type),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ExecuteAiModelBodyToolParameters {
+    /// Sets `properties`.
+    #[must_use]
+    pub fn properties(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.properties = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `required`.
+    #[must_use]
+    pub fn required(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.required = ::std::option::Option::Some(value);
+        self
     }
 }
 /// Used by [`WorkersAiApi::execute_ai_model`].
@@ -460,6 +782,14 @@ impl ExecuteAiModelBodyToolFunction {
             parameters: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ExecuteAiModelBodyToolFunction {
+    /// Sets `parameters`.
+    #[must_use]
+    pub fn parameters(mut self, value: ExecuteAiModelBodyToolParameters) -> Self {
+        self.parameters = ::std::option::Option::Some(value);
+        self
     }
 }
 impl crate::runtime::TypedQuery for GetModelSchemaQuery {}

@@ -292,6 +292,25 @@ impl CreateFinetuneBody {
         }
     }
 }
+impl CreateFinetuneBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `public`.
+    #[must_use]
+    pub fn public(mut self, value: bool) -> Self {
+        self.public = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkersAiFinetuneApi::list_public_finetunes`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPublicFinetunesQuery {
@@ -308,6 +327,29 @@ crate::runtime::object!(
     ListPublicFinetunesQuery { limit : "limit" => number, offset : "offset" => number,
     order_by : "orderBy" => string }
 );
+impl ListPublicFinetunesQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: f64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `offset`.
+    #[must_use]
+    pub fn offset(mut self, value: f64) -> Self {
+        self.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order_by`.
+    #[must_use]
+    pub fn order_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.order_by = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListPublicFinetunesQuery {}
 /// The `multipart/form-data` body of [`WorkersAiFinetuneApi::upload_finetune_asset`]. `new` takes the required parts; a method sets or adds each other one. Parts:
 ///

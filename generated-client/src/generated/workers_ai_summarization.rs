@@ -103,3 +103,11 @@ impl ExecuteCfFacebookBartLargeCnnModelBody {
         }
     }
 }
+impl ExecuteCfFacebookBartLargeCnnModelBody {
+    /// Sets `max_length`.
+    #[must_use]
+    pub fn max_length(mut self, value: i64) -> Self {
+        self.max_length = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -1477,6 +1477,77 @@ impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`].
@@ -1516,6 +1587,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_defog_sqlcoder_7b_2_model`], [`WorkersAiTextGenerationApi::execute_cf_fblgit_una_cybertron_7b_v2_bf16_model`], [`WorkersAiTextGenerationApi::execute_cf_google_gemma_2b_it_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_google_gemma_7b_it_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_2_7b_chat_fp16_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_microsoft_phi_2_model`], [`WorkersAiTextGenerationApi::execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model`], [`WorkersAiTextGenerationApi::execute_cf_openchat_openchat_3_5_0106_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_0_5b_chat_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_1_8b_chat_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_14b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_7b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_thebloke_discolm_german_7b_v1_awq_model`], [`WorkersAiTextGenerationApi::execute_cf_tiiuae_falcon_7b_instruct_model`], [`WorkersAiTextGenerationApi::execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model`], [`WorkersAiTextGenerationApi::execute_hf_mistral_mistral_7b_instruct_v0_2_model`], [`WorkersAiTextGenerationApi::execute_hf_nexusflow_starling_lm_7b_beta_model`], [`WorkersAiTextGenerationApi::execute_hf_nousresearch_hermes_2_pro_mistral_7b_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_llama_2_13b_chat_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_neural_chat_7b_v3_1_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model`], [`WorkersAiTextGenerationApi::execute_hf_thebloke_zephyr_7b_beta_awq_model`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function {
@@ -1586,6 +1746,55 @@ crate::runtime::object!(
     "description" => string, name : "name" => string, parameters : "parameters" =>
     object, function : "function" => object, r#type : "type" => string }
 );
+impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `parameters`.
+    #[must_use]
+    pub fn parameters(
+        mut self,
+        value: ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `function`.
+    #[must_use]
+    pub fn function(
+        mut self,
+        value: ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunction,
+    ) -> Self {
+        self.function = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters {
@@ -1611,6 +1820,23 @@ impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters {
             r#type: ::std::convert::Into::into(r#type),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters {
+    /// Sets `properties`.
+    #[must_use]
+    pub fn properties(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.properties = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `required`.
+    #[must_use]
+    pub fn required(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.required = ::std::option::Option::Some(value);
+        self
     }
 }
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`].
@@ -1641,6 +1867,17 @@ impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunction {
             parameters: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunction {
+    /// Sets `parameters`.
+    #[must_use]
+    pub fn parameters(
+        mut self,
+        value: ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolParameters,
+    ) -> Self {
+        self.parameters = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of several shapes.
@@ -1715,6 +1952,77 @@ impl ExecuteCfDefogSqlcoder7b2ModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfDefogSqlcoder7b2ModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfDefogSqlcoder7b2ModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_defog_sqlcoder_7b_2_model`].
@@ -1753,6 +2061,95 @@ crate::runtime::object!(
     : "stream" => boolean, temperature : "temperature" => number, tools : "tools" =>
     objects, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
+impl ExecuteCfDefogSqlcoder7b2ModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -1825,6 +2222,77 @@ impl ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_fblgit_una_cybertron_7b_v2_bf16_model`].
@@ -1864,6 +2332,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -1936,6 +2493,77 @@ impl ExecuteCfGoogleGemma2bItLoraModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfGoogleGemma2bItLoraModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfGoogleGemma2bItLoraModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_google_gemma_2b_it_lora_model`].
@@ -1975,6 +2603,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfGoogleGemma2bItLoraModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -2047,6 +2764,77 @@ impl ExecuteCfGoogleGemma7bItLoraModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfGoogleGemma7bItLoraModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfGoogleGemma7bItLoraModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_google_gemma_7b_it_lora_model`].
@@ -2086,6 +2874,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfGoogleGemma7bItLoraModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -2158,6 +3035,77 @@ impl ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model`].
@@ -2197,6 +3145,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -2269,6 +3306,77 @@ impl ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfMetaLlama27bChatFp16ModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_meta_llama_2_7b_chat_fp16_model`].
@@ -2308,6 +3416,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfMetaLlama27bChatFp16ModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -2380,6 +3577,77 @@ impl ExecuteCfMetaLlama38bInstructModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfMetaLlama38bInstructModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfMetaLlama38bInstructModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_model`].
@@ -2419,6 +3687,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfMetaLlama38bInstructModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -2491,6 +3848,77 @@ impl ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfMetaLlama38bInstructAwqModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_meta_llama_3_8b_instruct_awq_model`].
@@ -2530,6 +3958,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfMetaLlama38bInstructAwqModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -2601,6 +4118,77 @@ impl ExecuteCfMicrosoftPhi2ModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfMicrosoftPhi2ModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfMicrosoftPhi2ModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_microsoft_phi_2_model`].
@@ -2639,6 +4227,95 @@ crate::runtime::object!(
     : "stream" => boolean, temperature : "temperature" => number, tools : "tools" =>
     objects, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
+impl ExecuteCfMicrosoftPhi2ModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -2711,6 +4388,77 @@ impl ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfMistralMistral7bInstructV02LoraModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model`].
@@ -2750,6 +4498,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -2822,6 +4659,77 @@ impl ExecuteCfOpenchatOpenchat350106ModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfOpenchatOpenchat350106ModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfOpenchatOpenchat350106ModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_openchat_openchat_3_5_0106_model`].
@@ -2861,6 +4769,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfOpenchatOpenchat350106ModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -2933,6 +4930,77 @@ impl ExecuteCfQwenQwen1505bChatModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfQwenQwen1505bChatModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfQwenQwen1505bChatModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_0_5b_chat_model`].
@@ -2971,6 +5039,95 @@ crate::runtime::object!(
     : "stream" => boolean, temperature : "temperature" => number, tools : "tools" =>
     objects, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
+impl ExecuteCfQwenQwen1505bChatModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -3043,6 +5200,77 @@ impl ExecuteCfQwenQwen1518bChatModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfQwenQwen1518bChatModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfQwenQwen1518bChatModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_1_8b_chat_model`].
@@ -3081,6 +5309,95 @@ crate::runtime::object!(
     : "stream" => boolean, temperature : "temperature" => number, tools : "tools" =>
     objects, top_k : "top_k" => integer, top_p : "top_p" => number }
 );
+impl ExecuteCfQwenQwen1518bChatModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -3153,6 +5470,77 @@ impl ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfQwenQwen1514bChatAwqModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_14b_chat_awq_model`].
@@ -3192,6 +5580,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfQwenQwen1514bChatAwqModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -3264,6 +5741,77 @@ impl ExecuteCfQwenQwen157bChatAwqModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfQwenQwen157bChatAwqModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfQwenQwen157bChatAwqModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_qwen_qwen1_5_7b_chat_awq_model`].
@@ -3303,6 +5851,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfQwenQwen157bChatAwqModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -3375,6 +6012,77 @@ impl ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_thebloke_discolm_german_7b_v1_awq_model`].
@@ -3414,6 +6122,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -3486,6 +6283,77 @@ impl ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfTiiuaeFalcon7bInstructModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_tiiuae_falcon_7b_instruct_model`].
@@ -3525,6 +6393,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -3597,6 +6554,77 @@ impl ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1 {
         }
     }
 }
+impl ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteCfTinyllamaTinyllama11bChatV10ModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model`].
@@ -3636,6 +6664,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -3708,6 +6825,77 @@ impl ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1 {
         }
     }
 }
+impl ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteHfMistralMistral7bInstructV02ModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_hf_mistral_mistral_7b_instruct_v0_2_model`].
@@ -3747,6 +6935,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteHfMistralMistral7bInstructV02ModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -3819,6 +7096,77 @@ impl ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1 {
         }
     }
 }
+impl ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteHfNexusflowStarlingLm7bBetaModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_hf_nexusflow_starling_lm_7b_beta_model`].
@@ -3858,6 +7206,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -3930,6 +7367,77 @@ impl ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1 {
         }
     }
 }
+impl ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteHfNousresearchHermes2ProMistral7bModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_hf_nousresearch_hermes_2_pro_mistral_7b_model`].
@@ -3969,6 +7477,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -4041,6 +7638,77 @@ impl ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1 {
         }
     }
 }
+impl ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model`].
@@ -4080,6 +7748,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -4156,6 +7913,77 @@ impl ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1 {
         }
     }
 }
+impl ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model`].
@@ -4195,6 +8023,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -4267,6 +8184,77 @@ impl ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1 {
         }
     }
 }
+impl ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteHfTheblokeLlama213bChatAwqModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_llama_2_13b_chat_awq_model`].
@@ -4306,6 +8294,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -4378,6 +8455,77 @@ impl ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1 {
         }
     }
 }
+impl ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteHfTheblokeMistral7bInstructV01AwqModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model`].
@@ -4417,6 +8565,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -4489,6 +8726,77 @@ impl ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1 {
         }
     }
 }
+impl ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteHfTheblokeNeuralChat7bV31AwqModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_neural_chat_7b_v3_1_awq_model`].
@@ -4528,6 +8836,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -4600,6 +8997,77 @@ impl ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1 {
         }
     }
 }
+impl ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model`].
@@ -4639,6 +9107,95 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -4711,6 +9268,77 @@ impl ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1 {
         }
     }
 }
+impl ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lora`.
+    #[must_use]
+    pub fn lora(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lora = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `raw`.
+    #[must_use]
+    pub fn raw(mut self, value: bool) -> Self {
+        self.raw = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`ExecuteHfTheblokeZephyr7bBetaAwqModelBody`].
 ///
 /// Used by [`WorkersAiTextGenerationApi::execute_hf_thebloke_zephyr_7b_beta_awq_model`].
@@ -4750,3 +9378,92 @@ crate::runtime::object!(
     => number, tools : "tools" => objects, top_k : "top_k" => integer, top_p : "top_p" =>
     number }
 );
+impl ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant2 {
+    /// Sets `frequency_penalty`.
+    #[must_use]
+    pub fn frequency_penalty(mut self, value: f64) -> Self {
+        self.frequency_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `functions`.
+    #[must_use]
+    pub fn functions(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function,
+        >,
+    ) -> Self {
+        self.functions = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_tokens`.
+    #[must_use]
+    pub fn max_tokens(mut self, value: i64) -> Self {
+        self.max_tokens = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `messages`.
+    #[must_use]
+    pub fn messages(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Message,
+        >,
+    ) -> Self {
+        self.messages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `presence_penalty`.
+    #[must_use]
+    pub fn presence_penalty(mut self, value: f64) -> Self {
+        self.presence_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `repetition_penalty`.
+    #[must_use]
+    pub fn repetition_penalty(mut self, value: f64) -> Self {
+        self.repetition_penalty = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `stream`.
+    #[must_use]
+    pub fn stream(mut self, value: bool) -> Self {
+        self.stream = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `temperature`.
+    #[must_use]
+    pub fn temperature(mut self, value: f64) -> Self {
+        self.temperature = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::std::vec::Vec<
+            ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Tool,
+        >,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_k`.
+    #[must_use]
+    pub fn top_k(mut self, value: i64) -> Self {
+        self.top_k = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `top_p`.
+    #[must_use]
+    pub fn top_p(mut self, value: f64) -> Self {
+        self.top_p = ::std::option::Option::Some(value);
+        self
+    }
+}

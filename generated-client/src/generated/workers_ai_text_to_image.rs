@@ -381,3 +381,73 @@ impl CfModelBody {
         }
     }
 }
+impl CfModelBody {
+    /// Sets `guidance`.
+    #[must_use]
+    pub fn guidance(mut self, value: f64) -> Self {
+        self.guidance = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `height`.
+    #[must_use]
+    pub fn height(mut self, value: i64) -> Self {
+        self.height = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `image`.
+    #[must_use]
+    pub fn image(mut self, value: ::std::vec::Vec<f64>) -> Self {
+        self.image = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `image_b64`.
+    #[must_use]
+    pub fn image_b64(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image_b64 = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `mask`.
+    #[must_use]
+    pub fn mask(mut self, value: ::std::vec::Vec<f64>) -> Self {
+        self.mask = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `negative_prompt`.
+    #[must_use]
+    pub fn negative_prompt(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.negative_prompt = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `num_steps`.
+    #[must_use]
+    pub fn num_steps(mut self, value: i64) -> Self {
+        self.num_steps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seed`.
+    #[must_use]
+    pub fn seed(mut self, value: i64) -> Self {
+        self.seed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `strength`.
+    #[must_use]
+    pub fn strength(mut self, value: f64) -> Self {
+        self.strength = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `width`.
+    #[must_use]
+    pub fn width(mut self, value: i64) -> Self {
+        self.width = ::std::option::Option::Some(value);
+        self
+    }
+}

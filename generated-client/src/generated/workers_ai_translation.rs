@@ -136,3 +136,16 @@ impl ExecuteCfMetaM2m10012bModelBody {
         }
     }
 }
+impl ExecuteCfMetaM2m10012bModelBody {
+    /// Sets `source_lang`.
+    #[must_use]
+    pub fn source_lang(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_lang = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}

@@ -887,6 +887,28 @@ impl ScriptContentTailConsumer {
         }
     }
 }
+impl ScriptContentTailConsumer {
+    /// Sets `environment`.
+    #[must_use]
+    pub fn environment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.environment = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.namespace = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WorkersForPlatformsApi::delete_scripts_in_namespace`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteScriptsInNamespaceResponse {
@@ -1107,6 +1129,20 @@ pub struct ScriptBindingOutbound {
 crate::runtime::object!(
     ScriptBindingOutbound { params : "params" => strings, worker : "worker" => object }
 );
+impl ScriptBindingOutbound {
+    /// Sets `params`.
+    #[must_use]
+    pub fn params(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.params = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `worker`.
+    #[must_use]
+    pub fn worker(mut self, value: ScriptBindingOutboundWorker) -> Self {
+        self.worker = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkersForPlatformsApi::get_script_bindings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptBindingOutboundWorker {
@@ -1121,6 +1157,28 @@ crate::runtime::object!(
     ScriptBindingOutboundWorker { environment : "environment" => string, service :
     "service" => string }
 );
+impl ScriptBindingOutboundWorker {
+    /// Sets `environment`.
+    #[must_use]
+    pub fn environment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.environment = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `service`.
+    #[must_use]
+    pub fn service(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WorkersForPlatformsApi::add_script_secret`], [`WorkersForPlatformsApi::list_script_secrets`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptSecret {
@@ -1223,6 +1281,14 @@ pub struct ScriptSettingsLimits {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ScriptSettingsLimits { cpu_ms : "cpu_ms" => integer });
+impl ScriptSettingsLimits {
+    /// Sets `cpu_ms`.
+    #[must_use]
+    pub fn cpu_ms(mut self, value: i64) -> Self {
+        self.cpu_ms = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`], [`WorkersForPlatformsApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptSettingsMigrations {
@@ -1250,6 +1316,68 @@ crate::runtime::object!(
     => strings, renamed_classes : "renamed_classes" => objects, transferred_classes :
     "transferred_classes" => objects, steps : "steps" => objects }
 );
+impl ScriptSettingsMigrations {
+    /// Sets `new_tag`.
+    #[must_use]
+    pub fn new_tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.new_tag = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `old_tag`.
+    #[must_use]
+    pub fn old_tag(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.old_tag = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `deleted_classes`.
+    #[must_use]
+    pub fn deleted_classes(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.deleted_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `new_classes`.
+    #[must_use]
+    pub fn new_classes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.new_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `renamed_classes`.
+    #[must_use]
+    pub fn renamed_classes(
+        mut self,
+        value: ::std::vec::Vec<ScriptSettingsMigrationsRenamedClass>,
+    ) -> Self {
+        self.renamed_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `transferred_classes`.
+    #[must_use]
+    pub fn transferred_classes(
+        mut self,
+        value: ::std::vec::Vec<ScriptSettingsMigrationsTransferredClass>,
+    ) -> Self {
+        self.transferred_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `steps`.
+    #[must_use]
+    pub fn steps(
+        mut self,
+        value: ::std::vec::Vec<ScriptSettingsMigrationsStep>,
+    ) -> Self {
+        self.steps = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptSettingsMigrationsRenamedClass {
@@ -1261,6 +1389,26 @@ pub struct ScriptSettingsMigrationsRenamedClass {
 crate::runtime::object!(
     ScriptSettingsMigrationsRenamedClass { from : "from" => string, to : "to" => string }
 );
+impl ScriptSettingsMigrationsRenamedClass {
+    /// Sets `from`.
+    #[must_use]
+    pub fn from(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `to`.
+    #[must_use]
+    pub fn to(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptSettingsMigrationsTransferredClass {
@@ -1274,6 +1422,37 @@ crate::runtime::object!(
     ScriptSettingsMigrationsTransferredClass { from : "from" => string, from_script :
     "from_script" => string, to : "to" => string }
 );
+impl ScriptSettingsMigrationsTransferredClass {
+    /// Sets `from`.
+    #[must_use]
+    pub fn from(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `from_script`.
+    #[must_use]
+    pub fn from_script(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.from_script = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `to`.
+    #[must_use]
+    pub fn to(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.to = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptSettingsMigrationsStep {
@@ -1295,6 +1474,41 @@ crate::runtime::object!(
     new_classes : "new_classes" => strings, renamed_classes : "renamed_classes" =>
     objects, transferred_classes : "transferred_classes" => objects }
 );
+impl ScriptSettingsMigrationsStep {
+    /// Sets `deleted_classes`.
+    #[must_use]
+    pub fn deleted_classes(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.deleted_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `new_classes`.
+    #[must_use]
+    pub fn new_classes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.new_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `renamed_classes`.
+    #[must_use]
+    pub fn renamed_classes(
+        mut self,
+        value: ::std::vec::Vec<ScriptSettingsMigrationsRenamedClass>,
+    ) -> Self {
+        self.renamed_classes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `transferred_classes`.
+    #[must_use]
+    pub fn transferred_classes(
+        mut self,
+        value: ::std::vec::Vec<ScriptSettingsMigrationsTransferredClass>,
+    ) -> Self {
+        self.transferred_classes = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScriptSettingsObservability {
@@ -1333,6 +1547,14 @@ pub struct ScriptSettingsPlacement {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ScriptSettingsPlacement { mode : "mode" => choice });
+impl ScriptSettingsPlacement {
+    /// Sets `mode`.
+    #[must_use]
+    pub fn mode(mut self, value: ScriptSettingsPlacementMode) -> Self {
+        self.mode = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1388,6 +1610,17 @@ pub struct CreateDispatchNamespaceBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(CreateDispatchNamespaceBody { name : "name" => string });
+impl CreateDispatchNamespaceBody {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WorkersForPlatformsApi::upload_worker_module`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadWorkerModuleFormMetadata {
@@ -1432,6 +1665,119 @@ crate::runtime::object!(
     tail_consumers : "tail_consumers" => objects, usage_model : "usage_model" => choice,
     version_tags : "version_tags" => map }
 );
+impl UploadWorkerModuleFormMetadata {
+    /// Sets `bindings`.
+    #[must_use]
+    pub fn bindings(
+        mut self,
+        value: ::std::vec::Vec<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.bindings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `body_part`.
+    #[must_use]
+    pub fn body_part(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body_part = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `compatibility_date`.
+    #[must_use]
+    pub fn compatibility_date(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.compatibility_date = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `compatibility_flags`.
+    #[must_use]
+    pub fn compatibility_flags(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.compatibility_flags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `keep_bindings`.
+    #[must_use]
+    pub fn keep_bindings(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.keep_bindings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logpush`.
+    #[must_use]
+    pub fn logpush(mut self, value: bool) -> Self {
+        self.logpush = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `main_module`.
+    #[must_use]
+    pub fn main_module(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.main_module = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `migrations`.
+    #[must_use]
+    pub fn migrations(mut self, value: ScriptSettingsMigrations) -> Self {
+        self.migrations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `placement`.
+    #[must_use]
+    pub fn placement(mut self, value: ScriptSettingsPlacement) -> Self {
+        self.placement = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tail_consumers`.
+    #[must_use]
+    pub fn tail_consumers(
+        mut self,
+        value: ::std::vec::Vec<ScriptContentTailConsumer>,
+    ) -> Self {
+        self.tail_consumers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `usage_model`.
+    #[must_use]
+    pub fn usage_model(
+        mut self,
+        value: UploadWorkerModuleFormMetadataUsageModel,
+    ) -> Self {
+        self.usage_model = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `version_tags`.
+    #[must_use]
+    pub fn version_tags(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.version_tags = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1493,6 +1839,14 @@ pub struct DeleteWorkerQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(DeleteWorkerQuery { force : "force" => boolean });
+impl DeleteWorkerQuery {
+    /// Sets `force`.
+    #[must_use]
+    pub fn force(mut self, value: bool) -> Self {
+        self.force = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkersForPlatformsApi::put_script_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PutScriptContentFormMetadata {
@@ -1507,6 +1861,28 @@ crate::runtime::object!(
     PutScriptContentFormMetadata { body_part : "body_part" => string, main_module :
     "main_module" => string }
 );
+impl PutScriptContentFormMetadata {
+    /// Sets `body_part`.
+    #[must_use]
+    pub fn body_part(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.body_part = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `main_module`.
+    #[must_use]
+    pub fn main_module(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.main_module = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`WorkersForPlatformsApi::add_script_secret`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddScriptSecretBody {
@@ -1523,6 +1899,32 @@ crate::runtime::object!(
     AddScriptSecretBody { name : "name" => string, text : "text" => string, r#type :
     "type" => choice }
 );
+impl AddScriptSecretBody {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `text`.
+    #[must_use]
+    pub fn text(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.text = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: ScriptSecretType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchScriptSettingsFormSettings {
@@ -1558,6 +1960,87 @@ crate::runtime::object!(
     : "tags" => strings, tail_consumers : "tail_consumers" => objects, usage_model :
     "usage_model" => string }
 );
+impl PatchScriptSettingsFormSettings {
+    /// Sets `bindings`.
+    #[must_use]
+    pub fn bindings(
+        mut self,
+        value: ::std::vec::Vec<PatchScriptSettingsFormSettingsBinding>,
+    ) -> Self {
+        self.bindings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `compatibility_date`.
+    #[must_use]
+    pub fn compatibility_date(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.compatibility_date = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `compatibility_flags`.
+    #[must_use]
+    pub fn compatibility_flags(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.compatibility_flags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limits`.
+    #[must_use]
+    pub fn limits(mut self, value: ScriptSettingsLimits) -> Self {
+        self.limits = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logpush`.
+    #[must_use]
+    pub fn logpush(mut self, value: bool) -> Self {
+        self.logpush = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `migrations`.
+    #[must_use]
+    pub fn migrations(mut self, value: ScriptSettingsMigrations) -> Self {
+        self.migrations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `placement`.
+    #[must_use]
+    pub fn placement(mut self, value: ScriptSettingsPlacement) -> Self {
+        self.placement = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tail_consumers`.
+    #[must_use]
+    pub fn tail_consumers(
+        mut self,
+        value: ::std::vec::Vec<ScriptContentTailConsumer>,
+    ) -> Self {
+        self.tail_consumers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `usage_model`.
+    #[must_use]
+    pub fn usage_model(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.usage_model = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`WorkersForPlatformsApi::patch_script_settings`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PatchScriptSettingsFormSettingsBinding {
@@ -1613,6 +2096,112 @@ impl PatchScriptSettingsFormSettingsBinding {
             certificate_id: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl PatchScriptSettingsFormSettingsBinding {
+    /// Sets `environment`.
+    #[must_use]
+    pub fn environment(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.environment = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `service`.
+    #[must_use]
+    pub fn service(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.service = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `class_name`.
+    #[must_use]
+    pub fn class_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.class_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `script_name`.
+    #[must_use]
+    pub fn script_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.script_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `bucket_name`.
+    #[must_use]
+    pub fn bucket_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.bucket_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `queue_name`.
+    #[must_use]
+    pub fn queue_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.queue_name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.namespace = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `outbound`.
+    #[must_use]
+    pub fn outbound(mut self, value: ScriptBindingOutbound) -> Self {
+        self.outbound = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `certificate_id`.
+    #[must_use]
+    pub fn certificate_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.certificate_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
     }
 }
 impl crate::runtime::TypedQuery for DeleteWorkerQuery {}

@@ -504,6 +504,32 @@ crate::runtime::object!(
     ListNamespacesQuery { page : "page" => number, per_page : "per_page" => number, order
     : "order" => choice, direction : "direction" => choice }
 );
+impl ListNamespacesQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: ListNamespacesQueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: ListNamespacesQueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -628,6 +654,53 @@ crate::runtime::object!(
     "expiration" => number, expiration_ttl : "expiration_ttl" => number, key : "key" =>
     string, metadata : "metadata" => map, value : "value" => string }
 );
+impl WriteMultipleKeyValuePairsBody {
+    /// Sets `base64`.
+    #[must_use]
+    pub fn base64(mut self, value: bool) -> Self {
+        self.base64 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expiration`.
+    #[must_use]
+    pub fn expiration(mut self, value: f64) -> Self {
+        self.expiration = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expiration_ttl`.
+    #[must_use]
+    pub fn expiration_ttl(mut self, value: f64) -> Self {
+        self.expiration_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `key`.
+    #[must_use]
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`WorkersKvNamespaceApi::list_namespace_keys`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListNamespaceKeysQuery {
@@ -644,6 +717,32 @@ crate::runtime::object!(
     ListNamespaceKeysQuery { limit : "limit" => number, prefix : "prefix" => string,
     cursor : "cursor" => string }
 );
+impl ListNamespaceKeysQuery {
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: f64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `prefix`.
+    #[must_use]
+    pub fn prefix(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.prefix = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `cursor`.
+    #[must_use]
+    pub fn cursor(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cursor = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListNamespaceKeysQuery {}
 impl crate::runtime::TypedQuery for ListNamespacesQuery {}
 /// A value and the JSON metadata stored with it.

@@ -393,6 +393,35 @@ crate::runtime::object!(
     ConfigurationConsentButtonTextTranslations { accept_all : "accept_all" => map,
     confirm_my_choices : "confirm_my_choices" => map, reject_all : "reject_all" => map }
 );
+impl ConfigurationConsentButtonTextTranslations {
+    /// Sets `accept_all`.
+    #[must_use]
+    pub fn accept_all(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.accept_all = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `confirm_my_choices`.
+    #[must_use]
+    pub fn confirm_my_choices(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.confirm_my_choices = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `reject_all`.
+    #[must_use]
+    pub fn reject_all(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.reject_all = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConfigurationSettings {
@@ -600,6 +629,53 @@ impl UpdateZarazConfigurationBody {
         }
     }
 }
+impl UpdateZarazConfigurationBody {
+    /// Sets `consent`.
+    #[must_use]
+    pub fn consent(mut self, value: UpdateZarazConfigurationBodyConsent) -> Self {
+        self.consent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `history_change`.
+    #[must_use]
+    pub fn history_change(mut self, value: bool) -> Self {
+        self.history_change = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `settings`.
+    #[must_use]
+    pub fn settings(mut self, value: UpdateZarazConfigurationBodySettings) -> Self {
+        self.settings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `triggers`.
+    #[must_use]
+    pub fn triggers(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.triggers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `variables`.
+    #[must_use]
+    pub fn variables(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.variables = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tools`.
+    #[must_use]
+    pub fn tools(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.tools = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateZarazConfigurationBodyConsent {
@@ -678,6 +754,139 @@ impl UpdateZarazConfigurationBodyConsent {
         }
     }
 }
+impl UpdateZarazConfigurationBodyConsent {
+    /// Sets `button_text_translations`.
+    #[must_use]
+    pub fn button_text_translations(
+        mut self,
+        value: ConfigurationConsentButtonTextTranslations,
+    ) -> Self {
+        self.button_text_translations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `company_email`.
+    #[must_use]
+    pub fn company_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.company_email = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `company_name`.
+    #[must_use]
+    pub fn company_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.company_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `company_street_address`.
+    #[must_use]
+    pub fn company_street_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.company_street_address = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `consent_modal_intro_html`.
+    #[must_use]
+    pub fn consent_modal_intro_html(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.consent_modal_intro_html = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `consent_modal_intro_html_with_translations`.
+    #[must_use]
+    pub fn consent_modal_intro_html_with_translations(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.consent_modal_intro_html_with_translations = ::std::option::Option::Some(
+            value,
+        );
+        self
+    }
+    /// Sets `cookie_name`.
+    #[must_use]
+    pub fn cookie_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cookie_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_css`.
+    #[must_use]
+    pub fn custom_css(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_css = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `custom_intro_disclaimer_dismissed`.
+    #[must_use]
+    pub fn custom_intro_disclaimer_dismissed(mut self, value: bool) -> Self {
+        self.custom_intro_disclaimer_dismissed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `default_language`.
+    #[must_use]
+    pub fn default_language(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.default_language = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `hide_modal`.
+    #[must_use]
+    pub fn hide_modal(mut self, value: bool) -> Self {
+        self.hide_modal = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `purposes`.
+    #[must_use]
+    pub fn purposes(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.purposes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `purposes_with_translations`.
+    #[must_use]
+    pub fn purposes_with_translations(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.purposes_with_translations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tcf_compliant`.
+    #[must_use]
+    pub fn tcf_compliant(mut self, value: bool) -> Self {
+        self.tcf_compliant = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateZarazConfigurationBodySettings {
@@ -746,6 +955,115 @@ impl UpdateZarazConfigurationBodySettings {
         }
     }
 }
+impl UpdateZarazConfigurationBodySettings {
+    /// Sets `context_enricher`.
+    #[must_use]
+    pub fn context_enricher(
+        mut self,
+        value: UpdateZarazConfigurationBodySettingsContextEnricher,
+    ) -> Self {
+        self.context_enricher = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cookie_domain`.
+    #[must_use]
+    pub fn cookie_domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cookie_domain = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `ecommerce`.
+    #[must_use]
+    pub fn ecommerce(mut self, value: bool) -> Self {
+        self.ecommerce = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `events_api_path`.
+    #[must_use]
+    pub fn events_api_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.events_api_path = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `hide_external_referer`.
+    #[must_use]
+    pub fn hide_external_referer(mut self, value: bool) -> Self {
+        self.hide_external_referer = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `hide_ip_address`.
+    #[must_use]
+    pub fn hide_ip_address(mut self, value: bool) -> Self {
+        self.hide_ip_address = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `hide_query_params`.
+    #[must_use]
+    pub fn hide_query_params(mut self, value: bool) -> Self {
+        self.hide_query_params = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `hide_user_agent`.
+    #[must_use]
+    pub fn hide_user_agent(mut self, value: bool) -> Self {
+        self.hide_user_agent = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `init_path`.
+    #[must_use]
+    pub fn init_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.init_path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `inject_iframes`.
+    #[must_use]
+    pub fn inject_iframes(mut self, value: bool) -> Self {
+        self.inject_iframes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mc_root_path`.
+    #[must_use]
+    pub fn mc_root_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mc_root_path = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `script_path`.
+    #[must_use]
+    pub fn script_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.script_path = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `track_path`.
+    #[must_use]
+    pub fn track_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.track_path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ZarazApi::update_zaraz_configuration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateZarazConfigurationBodySettingsContextEnricher {
@@ -796,6 +1114,38 @@ crate::runtime::object!(
     "limit" => integer, sort_field : "sortField" => choice, sort_order : "sortOrder" =>
     choice }
 );
+impl ListZarazHistoricalConfigurationRecordsQuery {
+    /// Sets `offset`.
+    #[must_use]
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `limit`.
+    #[must_use]
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sort_field`.
+    #[must_use]
+    pub fn sort_field(
+        mut self,
+        value: ListZarazHistoricalConfigurationRecordsQuerySortField,
+    ) -> Self {
+        self.sort_field = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sort_order`.
+    #[must_use]
+    pub fn sort_order(
+        mut self,
+        value: ListZarazHistoricalConfigurationRecordsQuerySortOrder,
+    ) -> Self {
+        self.sort_order = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -196,7 +196,7 @@ impl ZeroTrustAccountsApi {
     pub fn patch_zero_trust_account_configuration(
         &self,
         account_id: &str,
-        body: &ZeroTrustAccountConfigurationBody,
+        body: &ZeroTrustAccountConfigurationPatch,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustAccountConfiguration>>,
     > {
@@ -431,6 +431,14 @@ pub struct ZeroTrustAccountConfigurationSettingsActivityLog {
 crate::runtime::object!(
     ZeroTrustAccountConfigurationSettingsActivityLog { enabled : "enabled" => boolean }
 );
+impl ZeroTrustAccountConfigurationSettingsActivityLog {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationSettingsAntivirus {
@@ -522,6 +530,19 @@ crate::runtime::object!(
     ZeroTrustAccountConfigurationSettingsBodyScanning { inspection_mode :
     "inspection_mode" => string }
 );
+impl ZeroTrustAccountConfigurationSettingsBodyScanning {
+    /// Sets `inspection_mode`.
+    #[must_use]
+    pub fn inspection_mode(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.inspection_mode = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationSettingsBrowserIsolation {
@@ -537,6 +558,20 @@ crate::runtime::object!(
     "non_identity_enabled" => boolean, url_browser_isolation_enabled :
     "url_browser_isolation_enabled" => boolean }
 );
+impl ZeroTrustAccountConfigurationSettingsBrowserIsolation {
+    /// Sets `non_identity_enabled`.
+    #[must_use]
+    pub fn non_identity_enabled(mut self, value: bool) -> Self {
+        self.non_identity_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `url_browser_isolation_enabled`.
+    #[must_use]
+    pub fn url_browser_isolation_enabled(mut self, value: bool) -> Self {
+        self.url_browser_isolation_enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZeroTrustAccountConfigurationSettingsCertificate {
@@ -615,6 +650,14 @@ pub struct ZeroTrustAccountConfigurationSettingsFips {
 crate::runtime::object!(
     ZeroTrustAccountConfigurationSettingsFips { tls : "tls" => boolean }
 );
+impl ZeroTrustAccountConfigurationSettingsFips {
+    /// Sets `tls`.
+    #[must_use]
+    pub fn tls(mut self, value: bool) -> Self {
+        self.tls = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationSettingsInspection {
@@ -713,6 +756,32 @@ crate::runtime::object!(
     "root_certificate_installation_enabled" => boolean, use_zt_virtual_ip :
     "use_zt_virtual_ip" => boolean }
 );
+impl UpdateDeviceSettingsForZeroTrustAccountBody {
+    /// Sets `gateway_proxy_enabled`.
+    #[must_use]
+    pub fn gateway_proxy_enabled(mut self, value: bool) -> Self {
+        self.gateway_proxy_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `gateway_udp_proxy_enabled`.
+    #[must_use]
+    pub fn gateway_udp_proxy_enabled(mut self, value: bool) -> Self {
+        self.gateway_udp_proxy_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `root_certificate_installation_enabled`.
+    #[must_use]
+    pub fn root_certificate_installation_enabled(mut self, value: bool) -> Self {
+        self.root_certificate_installation_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `use_zt_virtual_ip`.
+    #[must_use]
+    pub fn use_zt_virtual_ip(mut self, value: bool) -> Self {
+        self.use_zt_virtual_ip = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`], [`ZeroTrustAccountsApi::patch_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationBody {
@@ -723,6 +792,14 @@ pub struct ZeroTrustAccountConfigurationBody {
 crate::runtime::object!(
     ZeroTrustAccountConfigurationBody { settings : "settings" => object }
 );
+impl ZeroTrustAccountConfigurationBody {
+    /// Sets `settings`.
+    #[must_use]
+    pub fn settings(mut self, value: ZeroTrustAccountConfigurationBodySettings) -> Self {
+        self.settings = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationBodySettings {
@@ -769,6 +846,104 @@ crate::runtime::object!(
     => object, protocol_detection : "protocol_detection" => object, tls_decrypt :
     "tls_decrypt" => object }
 );
+impl ZeroTrustAccountConfigurationBodySettings {
+    /// Sets `activity_log`.
+    #[must_use]
+    pub fn activity_log(
+        mut self,
+        value: ZeroTrustAccountConfigurationSettingsActivityLog,
+    ) -> Self {
+        self.activity_log = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `antivirus`.
+    #[must_use]
+    pub fn antivirus(
+        mut self,
+        value: ZeroTrustAccountConfigurationBodySettingsAntivirus,
+    ) -> Self {
+        self.antivirus = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `block_page`.
+    #[must_use]
+    pub fn block_page(
+        mut self,
+        value: ZeroTrustAccountConfigurationBodySettingsBlockPage,
+    ) -> Self {
+        self.block_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `body_scanning`.
+    #[must_use]
+    pub fn body_scanning(
+        mut self,
+        value: ZeroTrustAccountConfigurationSettingsBodyScanning,
+    ) -> Self {
+        self.body_scanning = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `browser_isolation`.
+    #[must_use]
+    pub fn browser_isolation(
+        mut self,
+        value: ZeroTrustAccountConfigurationSettingsBrowserIsolation,
+    ) -> Self {
+        self.browser_isolation = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `certificate`.
+    #[must_use]
+    pub fn certificate(
+        mut self,
+        value: ZeroTrustAccountConfigurationSettingsCertificate,
+    ) -> Self {
+        self.certificate = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_certificate`.
+    #[must_use]
+    pub fn custom_certificate(
+        mut self,
+        value: ZeroTrustAccountConfigurationBodySettingsCustomCertificate,
+    ) -> Self {
+        self.custom_certificate = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `extended_email_matching`.
+    #[must_use]
+    pub fn extended_email_matching(
+        mut self,
+        value: ZeroTrustAccountConfigurationSettingsActivityLog,
+    ) -> Self {
+        self.extended_email_matching = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fips`.
+    #[must_use]
+    pub fn fips(mut self, value: ZeroTrustAccountConfigurationSettingsFips) -> Self {
+        self.fips = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `protocol_detection`.
+    #[must_use]
+    pub fn protocol_detection(
+        mut self,
+        value: ZeroTrustAccountConfigurationSettingsActivityLog,
+    ) -> Self {
+        self.protocol_detection = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tls_decrypt`.
+    #[must_use]
+    pub fn tls_decrypt(
+        mut self,
+        value: ZeroTrustAccountConfigurationSettingsActivityLog,
+    ) -> Self {
+        self.tls_decrypt = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationBodySettingsAntivirus {
@@ -790,6 +965,35 @@ crate::runtime::object!(
     boolean, fail_closed : "fail_closed" => boolean, notification_settings :
     "notification_settings" => object }
 );
+impl ZeroTrustAccountConfigurationBodySettingsAntivirus {
+    /// Sets `enabled_download_phase`.
+    #[must_use]
+    pub fn enabled_download_phase(mut self, value: bool) -> Self {
+        self.enabled_download_phase = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled_upload_phase`.
+    #[must_use]
+    pub fn enabled_upload_phase(mut self, value: bool) -> Self {
+        self.enabled_upload_phase = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fail_closed`.
+    #[must_use]
+    pub fn fail_closed(mut self, value: bool) -> Self {
+        self.fail_closed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `notification_settings`.
+    #[must_use]
+    pub fn notification_settings(
+        mut self,
+        value: ZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings,
+    ) -> Self {
+        self.notification_settings = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings {
@@ -806,6 +1010,34 @@ crate::runtime::object!(
     ZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings { enabled :
     "enabled" => boolean, msg : "msg" => string, support_url : "support_url" => string }
 );
+impl ZeroTrustAccountConfigurationBodySettingsAntivirusNotificationSettings {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `msg`.
+    #[must_use]
+    pub fn msg(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.msg = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `support_url`.
+    #[must_use]
+    pub fn support_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.support_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustAccountConfigurationBodySettingsBlockPage {
@@ -838,6 +1070,93 @@ crate::runtime::object!(
     "mailto_subject" => string, name : "name" => string, suppress_footer :
     "suppress_footer" => boolean }
 );
+impl ZeroTrustAccountConfigurationBodySettingsBlockPage {
+    /// Sets `background_color`.
+    #[must_use]
+    pub fn background_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.background_color = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `footer_text`.
+    #[must_use]
+    pub fn footer_text(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.footer_text = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `header_text`.
+    #[must_use]
+    pub fn header_text(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.header_text = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `logo_path`.
+    #[must_use]
+    pub fn logo_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `mailto_address`.
+    #[must_use]
+    pub fn mailto_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mailto_address = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `mailto_subject`.
+    #[must_use]
+    pub fn mailto_subject(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mailto_subject = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `suppress_footer`.
+    #[must_use]
+    pub fn suppress_footer(mut self, value: bool) -> Self {
+        self.suppress_footer = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_configuration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZeroTrustAccountConfigurationBodySettingsCustomCertificate {
@@ -862,6 +1181,17 @@ impl ZeroTrustAccountConfigurationBodySettingsCustomCertificate {
         }
     }
 }
+impl ZeroTrustAccountConfigurationBodySettingsCustomCertificate {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountLoggingSettingsBody {
@@ -877,6 +1207,23 @@ crate::runtime::object!(
     UpdateZeroTrustAccountLoggingSettingsBody { redact_pii : "redact_pii" => boolean,
     settings_by_rule_type : "settings_by_rule_type" => object }
 );
+impl UpdateZeroTrustAccountLoggingSettingsBody {
+    /// Sets `redact_pii`.
+    #[must_use]
+    pub fn redact_pii(mut self, value: bool) -> Self {
+        self.redact_pii = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `settings_by_rule_type`.
+    #[must_use]
+    pub fn settings_by_rule_type(
+        mut self,
+        value: UpdateZeroTrustAccountLoggingSettingsBodySettingsByRuleType,
+    ) -> Self {
+        self.settings_by_rule_type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustAccountsApi::update_zero_trust_account_logging_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZeroTrustAccountLoggingSettingsBodySettingsByRuleType {
@@ -896,3 +1243,50 @@ crate::runtime::object!(
     UpdateZeroTrustAccountLoggingSettingsBodySettingsByRuleType { dns : "dns" => map,
     http : "http" => map, l4 : "l4" => map }
 );
+impl UpdateZeroTrustAccountLoggingSettingsBodySettingsByRuleType {
+    /// Sets `dns`.
+    #[must_use]
+    pub fn dns(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.dns = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http`.
+    #[must_use]
+    pub fn http(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.http = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `l4`.
+    #[must_use]
+    pub fn l4(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.l4 = ::std::option::Option::Some(value);
+        self
+    }
+}
+/// Used by [`ZeroTrustAccountsApi::patch_zero_trust_account_configuration`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZeroTrustAccountConfigurationPatch {
+    pub settings: ::std::option::Option<ZeroTrustAccountConfigurationBodySettings>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZeroTrustAccountConfigurationPatch { settings : "settings" => object }
+);
+impl ZeroTrustAccountConfigurationPatch {
+    /// Sets `settings`.
+    #[must_use]
+    pub fn settings(mut self, value: ZeroTrustAccountConfigurationBodySettings) -> Self {
+        self.settings = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -328,3 +328,11 @@ crate::runtime::object!(
     CreateZeroTrustCertificateBody { validity_period_days : "validity_period_days" =>
     integer }
 );
+impl CreateZeroTrustCertificateBody {
+    /// Sets `validity_period_days`.
+    #[must_use]
+    pub fn validity_period_days(mut self, value: i64) -> Self {
+        self.validity_period_days = ::std::option::Option::Some(value);
+        self
+    }
+}

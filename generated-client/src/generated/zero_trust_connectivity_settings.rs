@@ -38,7 +38,7 @@ impl ZeroTrustConnectivitySettingsApi {
     pub fn update_zero_trust_connectivity_settings(
         &self,
         account_id: &str,
-        body: &ZeroTrustConnectivitySettings,
+        body: &ZeroTrustConnectivitySettingsPatch,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<ZeroTrustConnectivitySettings>>,
     > {
@@ -91,3 +91,31 @@ crate::runtime::object!(
     ZeroTrustConnectivitySettings { icmp_proxy_enabled : "icmp_proxy_enabled" => boolean,
     offramp_warp_enabled : "offramp_warp_enabled" => boolean }
 );
+/// Used by [`ZeroTrustConnectivitySettingsApi::update_zero_trust_connectivity_settings`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ZeroTrustConnectivitySettingsPatch {
+    /// A flag to enable the ICMP proxy for the account network
+    pub icmp_proxy_enabled: ::std::option::Option<bool>,
+    /// A flag to enable WARP to WARP traffic
+    pub offramp_warp_enabled: ::std::option::Option<bool>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    ZeroTrustConnectivitySettingsPatch { icmp_proxy_enabled : "icmp_proxy_enabled" =>
+    boolean, offramp_warp_enabled : "offramp_warp_enabled" => boolean }
+);
+impl ZeroTrustConnectivitySettingsPatch {
+    /// Sets `icmp_proxy_enabled`.
+    #[must_use]
+    pub fn icmp_proxy_enabled(mut self, value: bool) -> Self {
+        self.icmp_proxy_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `offramp_warp_enabled`.
+    #[must_use]
+    pub fn offramp_warp_enabled(mut self, value: bool) -> Self {
+        self.offramp_warp_enabled = ::std::option::Option::Some(value);
+        self
+    }
+}

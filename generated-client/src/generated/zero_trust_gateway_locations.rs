@@ -210,6 +210,32 @@ crate::runtime::object!(
     ZeroTrustGatewayLocationEndpoints { doh : "doh" => object, dot : "dot" => object,
     ipv4 : "ipv4" => object, ipv6 : "ipv6" => object }
 );
+impl ZeroTrustGatewayLocationEndpoints {
+    /// Sets `doh`.
+    #[must_use]
+    pub fn doh(mut self, value: ZeroTrustGatewayLocationEndpointsDoh) -> Self {
+        self.doh = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dot`.
+    #[must_use]
+    pub fn dot(mut self, value: ZeroTrustGatewayLocationEndpointsDot) -> Self {
+        self.dot = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ipv4`.
+    #[must_use]
+    pub fn ipv4(mut self, value: ZeroTrustGatewayLocationEndpointsIpv4) -> Self {
+        self.ipv4 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ipv6`.
+    #[must_use]
+    pub fn ipv6(mut self, value: ZeroTrustGatewayLocationEndpointsDot) -> Self {
+        self.ipv6 = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayLocationEndpointsDoh {
@@ -227,6 +253,29 @@ crate::runtime::object!(
     ZeroTrustGatewayLocationEndpointsDoh { enabled : "enabled" => boolean, networks :
     "networks" => objects, require_token : "require_token" => boolean }
 );
+impl ZeroTrustGatewayLocationEndpointsDoh {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `networks`.
+    #[must_use]
+    pub fn networks(
+        mut self,
+        value: ::std::vec::Vec<ZeroTrustGatewayLocationEndpointsDohNetwork>,
+    ) -> Self {
+        self.networks = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `require_token`.
+    #[must_use]
+    pub fn require_token(mut self, value: bool) -> Self {
+        self.require_token = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZeroTrustGatewayLocationEndpointsDohNetwork {
@@ -262,6 +311,23 @@ crate::runtime::object!(
     ZeroTrustGatewayLocationEndpointsDot { enabled : "enabled" => boolean, networks :
     "networks" => objects }
 );
+impl ZeroTrustGatewayLocationEndpointsDot {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `networks`.
+    #[must_use]
+    pub fn networks(
+        mut self,
+        value: ::std::vec::Vec<ZeroTrustGatewayLocationEndpointsDohNetwork>,
+    ) -> Self {
+        self.networks = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayLocationEndpointsIpv4 {
@@ -273,6 +339,14 @@ pub struct ZeroTrustGatewayLocationEndpointsIpv4 {
 crate::runtime::object!(
     ZeroTrustGatewayLocationEndpointsIpv4 { enabled : "enabled" => boolean }
 );
+impl ZeroTrustGatewayLocationEndpointsIpv4 {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayLocationsApi::create_zero_trust_gateway_location`], [`ZeroTrustGatewayLocationsApi::update_zero_trust_gateway_location`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZeroTrustGatewayLocationBody {
@@ -309,5 +383,45 @@ impl ZeroTrustGatewayLocationBody {
             networks: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ZeroTrustGatewayLocationBody {
+    /// Sets `client_default`.
+    #[must_use]
+    pub fn client_default(mut self, value: bool) -> Self {
+        self.client_default = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dns_destination_ips_id`.
+    #[must_use]
+    pub fn dns_destination_ips_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.dns_destination_ips_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `ecs_support`.
+    #[must_use]
+    pub fn ecs_support(mut self, value: bool) -> Self {
+        self.ecs_support = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `endpoints`.
+    #[must_use]
+    pub fn endpoints(mut self, value: ZeroTrustGatewayLocationEndpoints) -> Self {
+        self.endpoints = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `networks`.
+    #[must_use]
+    pub fn networks(
+        mut self,
+        value: ::std::vec::Vec<ZeroTrustGatewayLocationEndpointsDohNetwork>,
+    ) -> Self {
+        self.networks = ::std::option::Option::Some(value);
+        self
     }
 }

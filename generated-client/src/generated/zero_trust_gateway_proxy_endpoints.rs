@@ -220,3 +220,20 @@ pub struct UpdateProxyEndpointBody {
 crate::runtime::object!(
     UpdateProxyEndpointBody { ips : "ips" => strings, name : "name" => string }
 );
+impl UpdateProxyEndpointBody {
+    /// Sets `ips`.
+    #[must_use]
+    pub fn ips(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.ips = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

@@ -514,6 +514,14 @@ crate::runtime::object!(
     ZeroTrustGatewayRuleRuleSettingsAuditSsh { command_logging : "command_logging" =>
     boolean }
 );
+impl ZeroTrustGatewayRuleRuleSettingsAuditSsh {
+    /// Sets `command_logging`.
+    #[must_use]
+    pub fn command_logging(mut self, value: bool) -> Self {
+        self.command_logging = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsBisoAdminControls {
@@ -570,6 +578,23 @@ crate::runtime::object!(
     ZeroTrustGatewayRuleRuleSettingsCheckSession { duration : "duration" => string,
     enforce : "enforce" => boolean }
 );
+impl ZeroTrustGatewayRuleRuleSettingsCheckSession {
+    /// Sets `duration`.
+    #[must_use]
+    pub fn duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.duration = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `enforce`.
+    #[must_use]
+    pub fn enforce(mut self, value: bool) -> Self {
+        self.enforce = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsDnsResolvers {
@@ -586,6 +611,26 @@ crate::runtime::object!(
     ZeroTrustGatewayRuleRuleSettingsDnsResolvers { ipv4 : "ipv4" => objects, ipv6 :
     "ipv6" => objects }
 );
+impl ZeroTrustGatewayRuleRuleSettingsDnsResolvers {
+    /// Sets `ipv4`.
+    #[must_use]
+    pub fn ipv4(
+        mut self,
+        value: ::std::vec::Vec<ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4>,
+    ) -> Self {
+        self.ipv4 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ipv6`.
+    #[must_use]
+    pub fn ipv6(
+        mut self,
+        value: ::std::vec::Vec<ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4>,
+    ) -> Self {
+        self.ipv6 = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 {
@@ -617,6 +662,29 @@ impl ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 {
         }
     }
 }
+impl ZeroTrustGatewayRuleRuleSettingsDnsResolversIpv4 {
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `route_through_private_network`.
+    #[must_use]
+    pub fn route_through_private_network(mut self, value: bool) -> Self {
+        self.route_through_private_network = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `vnet_id`.
+    #[must_use]
+    pub fn vnet_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.vnet_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsEgress {
@@ -633,6 +701,37 @@ crate::runtime::object!(
     ZeroTrustGatewayRuleRuleSettingsEgress { ipv4 : "ipv4" => string, ipv4_fallback :
     "ipv4_fallback" => string, ipv6 : "ipv6" => string }
 );
+impl ZeroTrustGatewayRuleRuleSettingsEgress {
+    /// Sets `ipv4`.
+    #[must_use]
+    pub fn ipv4(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ipv4 = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ipv4_fallback`.
+    #[must_use]
+    pub fn ipv4_fallback(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ipv4_fallback = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `ipv6`.
+    #[must_use]
+    pub fn ipv6(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ipv6 = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsForensicCopy {
@@ -643,6 +742,14 @@ pub struct ZeroTrustGatewayRuleRuleSettingsForensicCopy {
 crate::runtime::object!(
     ZeroTrustGatewayRuleRuleSettingsForensicCopy { enabled : "enabled" => boolean }
 );
+impl ZeroTrustGatewayRuleRuleSettingsForensicCopy {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsL4override {
@@ -657,6 +764,23 @@ crate::runtime::object!(
     ZeroTrustGatewayRuleRuleSettingsL4override { ip : "ip" => string, port : "port" =>
     integer }
 );
+impl ZeroTrustGatewayRuleRuleSettingsL4override {
+    /// Sets `ip`.
+    #[must_use]
+    pub fn ip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: i64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleRuleSettingsNotificationSettings {
@@ -724,6 +848,17 @@ pub struct ZeroTrustGatewayRuleRuleSettingsUntrustedCert {
 crate::runtime::object!(
     ZeroTrustGatewayRuleRuleSettingsUntrustedCert { action : "action" => choice }
 );
+impl ZeroTrustGatewayRuleRuleSettingsUntrustedCert {
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(
+        mut self,
+        value: ZeroTrustGatewayRuleRuleSettingsUntrustedCertAction,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -807,6 +942,80 @@ crate::runtime::object!(
     "sat" => string, sun : "sun" => string, thu : "thu" => string, time_zone :
     "time_zone" => string, tue : "tue" => string, wed : "wed" => string }
 );
+impl ZeroTrustGatewayRuleSchedule {
+    /// Sets `fri`.
+    #[must_use]
+    pub fn fri(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.fri = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `mon`.
+    #[must_use]
+    pub fn mon(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mon = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sat`.
+    #[must_use]
+    pub fn sat(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sat = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sun`.
+    #[must_use]
+    pub fn sun(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sun = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `thu`.
+    #[must_use]
+    pub fn thu(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.thu = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `time_zone`.
+    #[must_use]
+    pub fn time_zone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.time_zone = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `tue`.
+    #[must_use]
+    pub fn tue(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tue = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `wed`.
+    #[must_use]
+    pub fn wed(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.wed = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules`], [`ZeroTrustGatewayRulesApi::list_zero_trust_gateway_rules_inherited_from_parent_account`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleResponse {
@@ -1023,6 +1232,81 @@ impl ZeroTrustGatewayRuleBody {
         }
     }
 }
+impl ZeroTrustGatewayRuleBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `device_posture`.
+    #[must_use]
+    pub fn device_posture(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_posture = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `filters`.
+    #[must_use]
+    pub fn filters(
+        mut self,
+        value: ::std::vec::Vec<ZeroTrustGatewayRuleFilter>,
+    ) -> Self {
+        self.filters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `identity`.
+    #[must_use]
+    pub fn identity(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.identity = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `precedence`.
+    #[must_use]
+    pub fn precedence(mut self, value: i64) -> Self {
+        self.precedence = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rule_settings`.
+    #[must_use]
+    pub fn rule_settings(mut self, value: ZeroTrustGatewayRuleBodyRuleSettings) -> Self {
+        self.rule_settings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `schedule`.
+    #[must_use]
+    pub fn schedule(mut self, value: ZeroTrustGatewayRuleSchedule) -> Self {
+        self.schedule = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `traffic`.
+    #[must_use]
+    pub fn traffic(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.traffic = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleBodyRuleSettings {
@@ -1089,6 +1373,171 @@ crate::runtime::object!(
     resolve_dns_through_cloudflare : "resolve_dns_through_cloudflare" => boolean,
     untrusted_cert : "untrusted_cert" => object }
 );
+impl ZeroTrustGatewayRuleBodyRuleSettings {
+    /// Sets `add_headers`.
+    #[must_use]
+    pub fn add_headers(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.add_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allow_child_bypass`.
+    #[must_use]
+    pub fn allow_child_bypass(mut self, value: bool) -> Self {
+        self.allow_child_bypass = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `audit_ssh`.
+    #[must_use]
+    pub fn audit_ssh(mut self, value: ZeroTrustGatewayRuleRuleSettingsAuditSsh) -> Self {
+        self.audit_ssh = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `biso_admin_controls`.
+    #[must_use]
+    pub fn biso_admin_controls(
+        mut self,
+        value: ZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls,
+    ) -> Self {
+        self.biso_admin_controls = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `block_page_enabled`.
+    #[must_use]
+    pub fn block_page_enabled(mut self, value: bool) -> Self {
+        self.block_page_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `block_reason`.
+    #[must_use]
+    pub fn block_reason(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.block_reason = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `bypass_parent_rule`.
+    #[must_use]
+    pub fn bypass_parent_rule(mut self, value: bool) -> Self {
+        self.bypass_parent_rule = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `check_session`.
+    #[must_use]
+    pub fn check_session(
+        mut self,
+        value: ZeroTrustGatewayRuleRuleSettingsCheckSession,
+    ) -> Self {
+        self.check_session = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dns_resolvers`.
+    #[must_use]
+    pub fn dns_resolvers(
+        mut self,
+        value: ZeroTrustGatewayRuleRuleSettingsDnsResolvers,
+    ) -> Self {
+        self.dns_resolvers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `egress`.
+    #[must_use]
+    pub fn egress(mut self, value: ZeroTrustGatewayRuleRuleSettingsEgress) -> Self {
+        self.egress = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ignore_cname_category_matches`.
+    #[must_use]
+    pub fn ignore_cname_category_matches(mut self, value: bool) -> Self {
+        self.ignore_cname_category_matches = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `insecure_disable_dnssec_validation`.
+    #[must_use]
+    pub fn insecure_disable_dnssec_validation(mut self, value: bool) -> Self {
+        self.insecure_disable_dnssec_validation = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_categories`.
+    #[must_use]
+    pub fn ip_categories(mut self, value: bool) -> Self {
+        self.ip_categories = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_indicator_feeds`.
+    #[must_use]
+    pub fn ip_indicator_feeds(mut self, value: bool) -> Self {
+        self.ip_indicator_feeds = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `l4override`.
+    #[must_use]
+    pub fn l4override(
+        mut self,
+        value: ZeroTrustGatewayRuleRuleSettingsL4override,
+    ) -> Self {
+        self.l4override = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `notification_settings`.
+    #[must_use]
+    pub fn notification_settings(
+        mut self,
+        value: ZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings,
+    ) -> Self {
+        self.notification_settings = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `override_host`.
+    #[must_use]
+    pub fn override_host(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.override_host = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `override_ips`.
+    #[must_use]
+    pub fn override_ips(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.override_ips = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `payload_log`.
+    #[must_use]
+    pub fn payload_log(
+        mut self,
+        value: ZeroTrustGatewayRuleRuleSettingsForensicCopy,
+    ) -> Self {
+        self.payload_log = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `resolve_dns_through_cloudflare`.
+    #[must_use]
+    pub fn resolve_dns_through_cloudflare(mut self, value: bool) -> Self {
+        self.resolve_dns_through_cloudflare = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `untrusted_cert`.
+    #[must_use]
+    pub fn untrusted_cert(
+        mut self,
+        value: ZeroTrustGatewayRuleRuleSettingsUntrustedCert,
+    ) -> Self {
+        self.untrusted_cert = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls {
@@ -1109,6 +1558,38 @@ crate::runtime::object!(
     ZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls { dcp : "dcp" => boolean, dd :
     "dd" => boolean, dk : "dk" => boolean, dp : "dp" => boolean, du : "du" => boolean }
 );
+impl ZeroTrustGatewayRuleBodyRuleSettingsBisoAdminControls {
+    /// Sets `dcp`.
+    #[must_use]
+    pub fn dcp(mut self, value: bool) -> Self {
+        self.dcp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dd`.
+    #[must_use]
+    pub fn dd(mut self, value: bool) -> Self {
+        self.dd = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dk`.
+    #[must_use]
+    pub fn dk(mut self, value: bool) -> Self {
+        self.dk = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `dp`.
+    #[must_use]
+    pub fn dp(mut self, value: bool) -> Self {
+        self.dp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `du`.
+    #[must_use]
+    pub fn du(mut self, value: bool) -> Self {
+        self.du = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustGatewayRulesApi::create_zero_trust_gateway_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings {
@@ -1125,3 +1606,31 @@ crate::runtime::object!(
     ZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings { enabled : "enabled" =>
     boolean, msg : "msg" => string, support_url : "support_url" => string }
 );
+impl ZeroTrustGatewayRuleBodyRuleSettingsNotificationSettings {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `msg`.
+    #[must_use]
+    pub fn msg(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.msg = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `support_url`.
+    #[must_use]
+    pub fn support_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.support_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}

@@ -250,6 +250,37 @@ crate::runtime::object!(
     CreateZeroTrustListResponseItem { created_at : "created_at" => string, description :
     "description" => string, value : "value" => string }
 );
+impl CreateZeroTrustListResponseItem {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -371,6 +402,28 @@ impl CreateZeroTrustListBody {
         }
     }
 }
+impl CreateZeroTrustListBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `items`.
+    #[must_use]
+    pub fn items(
+        mut self,
+        value: ::std::vec::Vec<CreateZeroTrustListResponseItem>,
+    ) -> Self {
+        self.items = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustListsApi::list_zero_trust_lists`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListZeroTrustListsQuery {
@@ -380,6 +433,14 @@ pub struct ListZeroTrustListsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ListZeroTrustListsQuery { r#type : "type" => choice });
+impl ListZeroTrustListsQuery {
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: CreateZeroTrustListResponseType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustListsApi::update_zero_trust_list`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateZeroTrustListBody {
@@ -404,6 +465,19 @@ impl UpdateZeroTrustListBody {
         }
     }
 }
+impl UpdateZeroTrustListBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ZeroTrustListsApi::patch_zero_trust_list`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchZeroTrustListBody {
@@ -416,4 +490,21 @@ pub struct PatchZeroTrustListBody {
 crate::runtime::object!(
     PatchZeroTrustListBody { append : "append" => objects, remove : "remove" => strings }
 );
+impl PatchZeroTrustListBody {
+    /// Sets `append`.
+    #[must_use]
+    pub fn append(
+        mut self,
+        value: ::std::vec::Vec<CreateZeroTrustListResponseItem>,
+    ) -> Self {
+        self.append = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `remove`.
+    #[must_use]
+    pub fn remove(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.remove = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListZeroTrustListsQuery {}

@@ -229,6 +229,28 @@ crate::runtime::object!(
     YourZeroTrustOrganizationCustomPages { forbidden : "forbidden" => string,
     identity_denied : "identity_denied" => string }
 );
+impl YourZeroTrustOrganizationCustomPages {
+    /// Sets `forbidden`.
+    #[must_use]
+    pub fn forbidden(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.forbidden = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `identity_denied`.
+    #[must_use]
+    pub fn identity_denied(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.identity_denied = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization`], [`ZeroTrustOrganizationApi::create_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct YourZeroTrustOrganizationLoginDesign {
@@ -250,6 +272,59 @@ crate::runtime::object!(
     string, footer_text : "footer_text" => string, header_text : "header_text" => string,
     logo_path : "logo_path" => string, text_color : "text_color" => string }
 );
+impl YourZeroTrustOrganizationLoginDesign {
+    /// Sets `background_color`.
+    #[must_use]
+    pub fn background_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.background_color = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `footer_text`.
+    #[must_use]
+    pub fn footer_text(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.footer_text = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `header_text`.
+    #[must_use]
+    pub fn header_text(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.header_text = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `logo_path`.
+    #[must_use]
+    pub fn logo_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `text_color`.
+    #[must_use]
+    pub fn text_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.text_color = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ZeroTrustOrganizationApi::update_your_zero_trust_organization_doh_settings`], [`ZeroTrustOrganizationApi::get_your_zero_trust_organization_doh_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct YourZeroTrustOrganizationDohSettings {
@@ -298,6 +373,102 @@ crate::runtime::object!(
     "user_seat_expiration_inactive_time" => string, warp_auth_session_duration :
     "warp_auth_session_duration" => string }
 );
+impl UpdateYourZeroTrustOrganizationBody {
+    /// Sets `allow_authenticate_via_warp`.
+    #[must_use]
+    pub fn allow_authenticate_via_warp(mut self, value: bool) -> Self {
+        self.allow_authenticate_via_warp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auth_domain`.
+    #[must_use]
+    pub fn auth_domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.auth_domain = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_pages`.
+    #[must_use]
+    pub fn custom_pages(mut self, value: YourZeroTrustOrganizationCustomPages) -> Self {
+        self.custom_pages = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_ui_read_only`.
+    #[must_use]
+    pub fn is_ui_read_only(mut self, value: bool) -> Self {
+        self.is_ui_read_only = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `login_design`.
+    #[must_use]
+    pub fn login_design(mut self, value: YourZeroTrustOrganizationLoginDesign) -> Self {
+        self.login_design = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `ui_read_only_toggle_reason`.
+    #[must_use]
+    pub fn ui_read_only_toggle_reason(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ui_read_only_toggle_reason = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `user_seat_expiration_inactive_time`.
+    #[must_use]
+    pub fn user_seat_expiration_inactive_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_seat_expiration_inactive_time = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `warp_auth_session_duration`.
+    #[must_use]
+    pub fn warp_auth_session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.warp_auth_session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ZeroTrustOrganizationApi::create_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateYourZeroTrustOrganizationBody {
@@ -352,6 +523,76 @@ impl CreateYourZeroTrustOrganizationBody {
             warp_auth_session_duration: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl CreateYourZeroTrustOrganizationBody {
+    /// Sets `allow_authenticate_via_warp`.
+    #[must_use]
+    pub fn allow_authenticate_via_warp(mut self, value: bool) -> Self {
+        self.allow_authenticate_via_warp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_ui_read_only`.
+    #[must_use]
+    pub fn is_ui_read_only(mut self, value: bool) -> Self {
+        self.is_ui_read_only = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `login_design`.
+    #[must_use]
+    pub fn login_design(mut self, value: YourZeroTrustOrganizationLoginDesign) -> Self {
+        self.login_design = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `ui_read_only_toggle_reason`.
+    #[must_use]
+    pub fn ui_read_only_toggle_reason(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ui_read_only_toggle_reason = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `user_seat_expiration_inactive_time`.
+    #[must_use]
+    pub fn user_seat_expiration_inactive_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_seat_expiration_inactive_time = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `warp_auth_session_duration`.
+    #[must_use]
+    pub fn warp_auth_session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.warp_auth_session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
     }
 }
 /// Used by [`ZeroTrustOrganizationApi::revoke_all_access_tokens_for_user`].

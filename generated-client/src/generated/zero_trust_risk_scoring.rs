@@ -160,6 +160,17 @@ pub struct ZeroTrustRiskScoringConfiguration {
 crate::runtime::object!(
     ZeroTrustRiskScoringConfiguration { behaviors : "behaviors" => map }
 );
+impl ZeroTrustRiskScoringConfiguration {
+    /// Sets `behaviors`.
+    #[must_use]
+    pub fn behaviors(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.behaviors = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZeroTrustRiskScoringApi::get_risk_score_info_for_all_users`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RiskScore {
@@ -334,6 +345,35 @@ crate::runtime::object!(
     GetRiskScoreInfoForAllUsersQuery { page : "page" => integer, per_page : "per_page" =>
     integer, order_by : "order_by" => choice, direction : "direction" => choice }
 );
+impl GetRiskScoreInfoForAllUsersQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order_by`.
+    #[must_use]
+    pub fn order_by(mut self, value: GetRiskScoreInfoForAllUsersQueryOrderBy) -> Self {
+        self.order_by = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(
+        mut self,
+        value: GetRiskScoreInfoForAllUsersQueryDirection,
+    ) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -457,6 +497,38 @@ crate::runtime::object!(
     "per_page" => integer, order_by : "order_by" => choice, direction : "direction" =>
     choice }
 );
+impl GetRiskEventScoreInformationForUserQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order_by`.
+    #[must_use]
+    pub fn order_by(
+        mut self,
+        value: GetRiskEventScoreInformationForUserQueryOrderBy,
+    ) -> Self {
+        self.order_by = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(
+        mut self,
+        value: GetRiskScoreInfoForAllUsersQueryDirection,
+    ) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

@@ -311,6 +311,19 @@ impl CreateRiskScoreIntegrationBody {
         }
     }
 }
+impl CreateRiskScoreIntegrationBody {
+    /// Sets `reference_id`.
+    #[must_use]
+    pub fn reference_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.reference_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ZeroTrustRiskScoringIntegrationsApi::update_risk_score_integration`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateRiskScoreIntegrationBody {
@@ -339,5 +352,18 @@ impl UpdateRiskScoreIntegrationBody {
             tenant_url: ::std::convert::Into::into(tenant_url),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateRiskScoreIntegrationBody {
+    /// Sets `reference_id`.
+    #[must_use]
+    pub fn reference_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.reference_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
     }
 }

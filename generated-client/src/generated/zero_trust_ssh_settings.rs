@@ -141,3 +141,14 @@ impl UpdateZeroTrustSshSettingsBody {
         }
     }
 }
+impl UpdateZeroTrustSshSettingsBody {
+    /// Sets `seed_id`.
+    #[must_use]
+    pub fn seed_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.seed_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

@@ -538,6 +538,14 @@ impl ZoneCreate {
         }
     }
 }
+impl ZoneCreate {
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: ZoneType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Filters, order and paging for zones. `name` and `account.name` take an
 /// operator before the value: `contains:`, `starts_with:`, `ends_with:`,
 /// `not_equal:` and their `_case_sensitive` forms (`equal:` by default).
@@ -569,6 +577,73 @@ crate::runtime::object!(
     integer, per_page : "per_page" => integer, order : "order" => choice, direction :
     "direction" => choice, r#match : "match" => choice }
 );
+impl ZoneQuery {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: ZoneStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `account_id`.
+    #[must_use]
+    pub fn account_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `account_name`.
+    #[must_use]
+    pub fn account_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.account_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `order`.
+    #[must_use]
+    pub fn order(mut self, value: QueryOrder) -> Self {
+        self.order = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `direction`.
+    #[must_use]
+    pub fn direction(mut self, value: QueryDirection) -> Self {
+        self.direction = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `match`.
+    #[must_use]
+    pub fn r#match(mut self, value: QueryMatch) -> Self {
+        self.r#match = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -747,6 +822,35 @@ crate::runtime::object!(
     ZoneEdit { paused : "paused" => boolean, plan : "plan" => object, r#type : "type" =>
     choice, vanity_name_servers : "vanity_name_servers" => strings }
 );
+impl ZoneEdit {
+    /// Sets `paused`.
+    #[must_use]
+    pub fn paused(mut self, value: bool) -> Self {
+        self.paused = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `plan`.
+    #[must_use]
+    pub fn plan(mut self, value: Reference) -> Self {
+        self.plan = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(mut self, value: ZoneType) -> Self {
+        self.r#type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `vanity_name_servers`.
+    #[must_use]
+    pub fn vanity_name_servers(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.vanity_name_servers = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -811,6 +915,14 @@ pub struct PurgeCachedContentBodyPurgeByTags {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PurgeCachedContentBodyPurgeByTags { tags : "tags" => strings });
+impl PurgeCachedContentBodyPurgeByTags {
+    /// Sets `tags`.
+    #[must_use]
+    pub fn tags(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tags = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`PurgeCachedContentBody`].
 ///
 /// Used by [`ZoneApi::purge_cached_content`].
@@ -824,6 +936,14 @@ pub struct PurgeCachedContentBodyPurgeByHostnames {
 crate::runtime::object!(
     PurgeCachedContentBodyPurgeByHostnames { hosts : "hosts" => strings }
 );
+impl PurgeCachedContentBodyPurgeByHostnames {
+    /// Sets `hosts`.
+    #[must_use]
+    pub fn hosts(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.hosts = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`PurgeCachedContentBody`].
 ///
 /// Used by [`ZoneApi::purge_cached_content`].
@@ -837,6 +957,14 @@ pub struct PurgeCachedContentBodyPurgeByPrefixes {
 crate::runtime::object!(
     PurgeCachedContentBodyPurgeByPrefixes { prefixes : "prefixes" => strings }
 );
+impl PurgeCachedContentBodyPurgeByPrefixes {
+    /// Sets `prefixes`.
+    #[must_use]
+    pub fn prefixes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.prefixes = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`PurgeCachedContentBody`].
 ///
 /// Used by [`ZoneApi::purge_cached_content`].
@@ -851,6 +979,14 @@ crate::runtime::object!(
     PurgeCachedContentBodyPurgeEverything { purge_everything : "purge_everything" =>
     boolean }
 );
+impl PurgeCachedContentBodyPurgeEverything {
+    /// Sets `purge_everything`.
+    #[must_use]
+    pub fn purge_everything(mut self, value: bool) -> Self {
+        self.purge_everything = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`PurgeCachedContentBody`].
 ///
 /// Used by [`ZoneApi::purge_cached_content`].
@@ -862,6 +998,14 @@ pub struct PurgeCachedContentBodyPurgeFiles {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(PurgeCachedContentBodyPurgeFiles { files : "files" => strings });
+impl PurgeCachedContentBodyPurgeFiles {
+    /// Sets `files`.
+    #[must_use]
+    pub fn files(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.files = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`PurgeCachedContentBody`].
 ///
 /// Used by [`ZoneApi::purge_cached_content`].
@@ -876,6 +1020,17 @@ pub struct PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders {
 crate::runtime::object!(
     PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders { files : "files" => objects }
 );
+impl PurgeCachedContentBodyPurgeFilesWithUrlAndHeaders {
+    /// Sets `files`.
+    #[must_use]
+    pub fn files(
+        mut self,
+        value: ::std::vec::Vec<PurgeCachedContentBodyPurgeFilesWithUrlAndHeadersFile>,
+    ) -> Self {
+        self.files = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneApi::purge_cached_content`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PurgeCachedContentBodyPurgeFilesWithUrlAndHeadersFile {
@@ -890,4 +1045,24 @@ crate::runtime::object!(
     PurgeCachedContentBodyPurgeFilesWithUrlAndHeadersFile { headers : "headers" => map,
     url : "url" => string }
 );
+impl PurgeCachedContentBodyPurgeFilesWithUrlAndHeadersFile {
+    /// Sets `headers`.
+    #[must_use]
+    pub fn headers(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `url`.
+    #[must_use]
+    pub fn url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ZoneQuery {}

@@ -331,4 +331,24 @@ crate::runtime::object!(
     GetAnalyticsByCoLocationsQuery { until : "until" => json, since : "since" => json,
     continuous : "continuous" => boolean }
 );
+impl GetAnalyticsByCoLocationsQuery {
+    /// Sets `until`.
+    #[must_use]
+    pub fn until(mut self, value: ::serde_json::Value) -> Self {
+        self.until = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `since`.
+    #[must_use]
+    pub fn since(mut self, value: ::serde_json::Value) -> Self {
+        self.since = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `continuous`.
+    #[must_use]
+    pub fn continuous(mut self, value: bool) -> Self {
+        self.continuous = ::std::option::Option::Some(value);
+        self
+    }
+}
 impl crate::runtime::TypedQuery for GetAnalyticsByCoLocationsQuery {}

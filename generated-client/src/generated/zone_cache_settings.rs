@@ -555,6 +555,74 @@ crate::runtime::object!(
     jpg2 : "jpg2" => strings, png : "png" => strings, tif : "tif" => strings, tiff :
     "tiff" => strings, webp : "webp" => strings }
 );
+impl VariantsSettingValue {
+    /// Sets `avif`.
+    #[must_use]
+    pub fn avif(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.avif = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bmp`.
+    #[must_use]
+    pub fn bmp(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.bmp = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `gif`.
+    #[must_use]
+    pub fn gif(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.gif = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `jp2`.
+    #[must_use]
+    pub fn jp2(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.jp2 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `jpeg`.
+    #[must_use]
+    pub fn jpeg(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.jpeg = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `jpg`.
+    #[must_use]
+    pub fn jpg(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.jpg = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `jpg2`.
+    #[must_use]
+    pub fn jpg2(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.jpg2 = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `png`.
+    #[must_use]
+    pub fn png(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.png = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tif`.
+    #[must_use]
+    pub fn tif(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tif = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `tiff`.
+    #[must_use]
+    pub fn tiff(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.tiff = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `webp`.
+    #[must_use]
+    pub fn webp(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.webp = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneCacheSettingsApi::delete_variants_setting`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteVariantsSettingResponse {
@@ -585,21 +653,20 @@ impl ::std::default::Default for DeleteVariantsSettingResponse {
     }
 }
 /// Used by [`ZoneCacheSettingsApi::change_cache_reserve_setting`], [`ZoneCacheSettingsApi::change_regional_tiered_cache_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CacheSettingBody {
     /// Value of the Cache Reserve zone setting
-    pub value: CacheSettingBodyValue,
+    pub value: ::std::option::Option<CacheSettingBodyValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(CacheSettingBody { value : "value" must => choice });
+crate::runtime::object!(CacheSettingBody { value : "value" => choice });
 impl CacheSettingBody {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CacheSettingBodyValue) -> Self {
-        Self {
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CacheSettingBodyValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -660,3 +727,11 @@ pub struct ChangeVariantsSettingBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(ChangeVariantsSettingBody { value : "value" => object });
+impl ChangeVariantsSettingBody {
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: VariantsSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
+    }
+}

@@ -55,6 +55,55 @@ crate::runtime::object!(
     "enabled" => boolean, expression : "expression" => string, id : "id" => string,
     parameters : "parameters" => object, provider : "provider" => choice }
 );
+impl ZoneCloudConnectorRulesPutRule {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `parameters`.
+    #[must_use]
+    pub fn parameters(mut self, value: RuleParameters) -> Self {
+        self.parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `provider`.
+    #[must_use]
+    pub fn provider(mut self, value: RuleProvider) -> Self {
+        self.provider = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneCloudConnectorRulesPutApi::put_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RuleParameters {
@@ -64,6 +113,17 @@ pub struct RuleParameters {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RuleParameters { host : "host" => string });
+impl RuleParameters {
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(

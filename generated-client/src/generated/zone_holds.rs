@@ -147,6 +147,14 @@ pub struct CreateZoneHoldQuery {
 crate::runtime::object!(
     CreateZoneHoldQuery { include_subdomains : "include_subdomains" => boolean }
 );
+impl CreateZoneHoldQuery {
+    /// Sets `include_subdomains`.
+    #[must_use]
+    pub fn include_subdomains(mut self, value: bool) -> Self {
+        self.include_subdomains = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneHoldsApi::remove_zone_hold`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveZoneHoldQuery {
@@ -156,5 +164,16 @@ pub struct RemoveZoneHoldQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(RemoveZoneHoldQuery { hold_after : "hold_after" => string });
+impl RemoveZoneHoldQuery {
+    /// Sets `hold_after`.
+    #[must_use]
+    pub fn hold_after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.hold_after = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for CreateZoneHoldQuery {}
 impl crate::runtime::TypedQuery for RemoveZoneHoldQuery {}

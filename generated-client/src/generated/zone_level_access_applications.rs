@@ -360,6 +360,38 @@ impl AccessApplicationScimConfig {
         }
     }
 }
+impl AccessApplicationScimConfig {
+    /// Sets `authentication`.
+    #[must_use]
+    pub fn authentication(
+        mut self,
+        value: AccessApplicationScimConfigAuthentication,
+    ) -> Self {
+        self.authentication = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `deactivate_on_delete`.
+    #[must_use]
+    pub fn deactivate_on_delete(mut self, value: bool) -> Self {
+        self.deactivate_on_delete = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mappings`.
+    #[must_use]
+    pub fn mappings(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationScimConfigMapping>,
+    ) -> Self {
+        self.mappings = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessApplicationScimConfigAuthentication {
@@ -406,6 +438,81 @@ impl AccessApplicationScimConfigAuthentication {
             token_url: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AccessApplicationScimConfigAuthentication {
+    /// Sets `password`.
+    #[must_use]
+    pub fn password(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.password = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `user`.
+    #[must_use]
+    pub fn user(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `token`.
+    #[must_use]
+    pub fn token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.token = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `authorization_url`.
+    #[must_use]
+    pub fn authorization_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.authorization_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `scopes`.
+    #[must_use]
+    pub fn scopes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.scopes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `token_url`.
+    #[must_use]
+    pub fn token_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.token_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -497,6 +604,43 @@ impl AccessApplicationScimConfigMapping {
         }
     }
 }
+impl AccessApplicationScimConfigMapping {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `filter`.
+    #[must_use]
+    pub fn filter(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.filter = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `operations`.
+    #[must_use]
+    pub fn operations(
+        mut self,
+        value: AccessApplicationScimConfigMappingOperations,
+    ) -> Self {
+        self.operations = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `transform_jsonata`.
+    #[must_use]
+    pub fn transform_jsonata(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.transform_jsonata = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessApplicationScimConfigMappingOperations {
@@ -513,6 +657,26 @@ crate::runtime::object!(
     AccessApplicationScimConfigMappingOperations { create : "create" => boolean, delete :
     "delete" => boolean, update : "update" => boolean }
 );
+impl AccessApplicationScimConfigMappingOperations {
+    /// Sets `create`.
+    #[must_use]
+    pub fn create(mut self, value: bool) -> Self {
+        self.create = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `delete`.
+    #[must_use]
+    pub fn delete(mut self, value: bool) -> Self {
+        self.delete = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `update`.
+    #[must_use]
+    pub fn update(mut self, value: bool) -> Self {
+        self.update = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessApplicationCorsHeaders {
@@ -694,6 +858,224 @@ crate::runtime::object!(
     refresh_token_options : "refresh_token_options" => object, scopes : "scopes" =>
     choices }
 );
+impl AccessApplicationSaasApp {
+    /// Sets `auth_type`.
+    #[must_use]
+    pub fn auth_type(mut self, value: AccessApplicationSaasAppAuthType) -> Self {
+        self.auth_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `consumer_service_url`.
+    #[must_use]
+    pub fn consumer_service_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.consumer_service_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `custom_attributes`.
+    #[must_use]
+    pub fn custom_attributes(
+        mut self,
+        value: AccessApplicationSaasAppCustomAttributes,
+    ) -> Self {
+        self.custom_attributes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `idp_entity_id`.
+    #[must_use]
+    pub fn idp_entity_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.idp_entity_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name_id_format`.
+    #[must_use]
+    pub fn name_id_format(
+        mut self,
+        value: AccessApplicationSaasAppNameIdFormat,
+    ) -> Self {
+        self.name_id_format = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name_id_transform_jsonata`.
+    #[must_use]
+    pub fn name_id_transform_jsonata(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name_id_transform_jsonata = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `public_key`.
+    #[must_use]
+    pub fn public_key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.public_key = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sp_entity_id`.
+    #[must_use]
+    pub fn sp_entity_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sp_entity_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `sso_endpoint`.
+    #[must_use]
+    pub fn sso_endpoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sso_endpoint = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `access_token_lifetime`.
+    #[must_use]
+    pub fn access_token_lifetime(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.access_token_lifetime = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `allow_pkce_without_client_secret`.
+    #[must_use]
+    pub fn allow_pkce_without_client_secret(mut self, value: bool) -> Self {
+        self.allow_pkce_without_client_secret = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_url`.
+    #[must_use]
+    pub fn app_launcher_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_launcher_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_claims`.
+    #[must_use]
+    pub fn custom_claims(mut self, value: AccessApplicationSaasAppCustomClaims) -> Self {
+        self.custom_claims = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `grant_types`.
+    #[must_use]
+    pub fn grant_types(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationSaasAppGrantType>,
+    ) -> Self {
+        self.grant_types = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `group_filter_regex`.
+    #[must_use]
+    pub fn group_filter_regex(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_filter_regex = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `hybrid_and_implicit_options`.
+    #[must_use]
+    pub fn hybrid_and_implicit_options(
+        mut self,
+        value: AccessApplicationSaasAppHybridAndImplicitOptions,
+    ) -> Self {
+        self.hybrid_and_implicit_options = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `redirect_uris`.
+    #[must_use]
+    pub fn redirect_uris(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.redirect_uris = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `refresh_token_options`.
+    #[must_use]
+    pub fn refresh_token_options(
+        mut self,
+        value: AccessApplicationSaasAppRefreshTokenOptions,
+    ) -> Self {
+        self.refresh_token_options = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scopes`.
+    #[must_use]
+    pub fn scopes(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationSaasAppScope>,
+    ) -> Self {
+        self.scopes = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -766,6 +1148,52 @@ crate::runtime::object!(
     name : "name" => string, name_format : "name_format" => choice, required : "required"
     => boolean, source : "source" => object }
 );
+impl AccessApplicationSaasAppCustomAttributes {
+    /// Sets `friendly_name`.
+    #[must_use]
+    pub fn friendly_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.friendly_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name_format`.
+    #[must_use]
+    pub fn name_format(
+        mut self,
+        value: AccessApplicationSaasAppCustomAttributesNameFormat,
+    ) -> Self {
+        self.name_format = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `required`.
+    #[must_use]
+    pub fn required(mut self, value: bool) -> Self {
+        self.required = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `source`.
+    #[must_use]
+    pub fn source(
+        mut self,
+        value: AccessApplicationSaasAppCustomAttributesSource,
+    ) -> Self {
+        self.source = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -849,6 +1277,26 @@ crate::runtime::object!(
     AccessApplicationSaasAppCustomAttributesSource { name : "name" => string, name_by_idp
     : "name_by_idp" => map }
 );
+impl AccessApplicationSaasAppCustomAttributesSource {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name_by_idp`.
+    #[must_use]
+    pub fn name_by_idp(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.name_by_idp = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -918,6 +1366,38 @@ crate::runtime::object!(
     AccessApplicationSaasAppCustomClaims { name : "name" => string, required : "required"
     => boolean, scope : "scope" => choice, source : "source" => object }
 );
+impl AccessApplicationSaasAppCustomClaims {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `required`.
+    #[must_use]
+    pub fn required(mut self, value: bool) -> Self {
+        self.required = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scope`.
+    #[must_use]
+    pub fn scope(mut self, value: AccessApplicationSaasAppCustomClaimsScope) -> Self {
+        self.scope = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `source`.
+    #[must_use]
+    pub fn source(
+        mut self,
+        value: AccessApplicationSaasAppCustomAttributesSource,
+    ) -> Self {
+        self.source = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1057,6 +1537,27 @@ crate::runtime::object!(
     return_id_token_from_authorization_endpoint :
     "return_id_token_from_authorization_endpoint" => boolean }
 );
+impl AccessApplicationSaasAppHybridAndImplicitOptions {
+    /// Sets `return_access_token_from_authorization_endpoint`.
+    #[must_use]
+    pub fn return_access_token_from_authorization_endpoint(
+        mut self,
+        value: bool,
+    ) -> Self {
+        self.return_access_token_from_authorization_endpoint = ::std::option::Option::Some(
+            value,
+        );
+        self
+    }
+    /// Sets `return_id_token_from_authorization_endpoint`.
+    #[must_use]
+    pub fn return_id_token_from_authorization_endpoint(mut self, value: bool) -> Self {
+        self.return_id_token_from_authorization_endpoint = ::std::option::Option::Some(
+            value,
+        );
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessApplicationSaasAppRefreshTokenOptions {
@@ -1068,6 +1569,17 @@ pub struct AccessApplicationSaasAppRefreshTokenOptions {
 crate::runtime::object!(
     AccessApplicationSaasAppRefreshTokenOptions { lifetime : "lifetime" => string }
 );
+impl AccessApplicationSaasAppRefreshTokenOptions {
+    /// Sets `lifetime`.
+    #[must_use]
+    pub fn lifetime(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lifetime = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1395,6 +1907,163 @@ impl AddAccessApplicationBodySelfHostedApplication {
         }
     }
 }
+impl AddAccessApplicationBodySelfHostedApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cors_headers`.
+    #[must_use]
+    pub fn cors_headers(
+        mut self,
+        value: AddAccessApplicationBodySelfHostedApplicationCorsHeaders,
+    ) -> Self {
+        self.cors_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_deny_message`.
+    #[must_use]
+    pub fn custom_deny_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_deny_url`.
+    #[must_use]
+    pub fn custom_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enable_binding_cookie`.
+    #[must_use]
+    pub fn enable_binding_cookie(mut self, value: bool) -> Self {
+        self.enable_binding_cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_only_cookie_attribute`.
+    #[must_use]
+    pub fn http_only_cookie_attribute(mut self, value: bool) -> Self {
+        self.http_only_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `options_preflight_bypass`.
+    #[must_use]
+    pub fn options_preflight_bypass(mut self, value: bool) -> Self {
+        self.options_preflight_bypass = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `same_site_cookie_attribute`.
+    #[must_use]
+    pub fn same_site_cookie_attribute(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.same_site_cookie_attribute = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `service_auth_401_redirect`.
+    #[must_use]
+    pub fn service_auth_401_redirect(mut self, value: bool) -> Self {
+        self.service_auth_401_redirect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_interstitial`.
+    #[must_use]
+    pub fn skip_interstitial(mut self, value: bool) -> Self {
+        self.skip_interstitial = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`], [`ZoneLevelAccessApplicationsApi::update_access_application`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAccessApplicationBodySelfHostedApplicationCorsHeaders {
@@ -1425,6 +2094,65 @@ crate::runtime::object!(
     : "allowed_methods" => choices, allowed_origins : "allowed_origins", max_age :
     "max_age" => number }
 );
+impl AddAccessApplicationBodySelfHostedApplicationCorsHeaders {
+    /// Sets `allow_all_headers`.
+    #[must_use]
+    pub fn allow_all_headers(mut self, value: bool) -> Self {
+        self.allow_all_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allow_all_methods`.
+    #[must_use]
+    pub fn allow_all_methods(mut self, value: bool) -> Self {
+        self.allow_all_methods = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allow_all_origins`.
+    #[must_use]
+    pub fn allow_all_origins(mut self, value: bool) -> Self {
+        self.allow_all_origins = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allow_credentials`.
+    #[must_use]
+    pub fn allow_credentials(mut self, value: bool) -> Self {
+        self.allow_credentials = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_headers`.
+    #[must_use]
+    pub fn allowed_headers(
+        mut self,
+        value: ::std::vec::Vec<::serde_json::Value>,
+    ) -> Self {
+        self.allowed_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_methods`.
+    #[must_use]
+    pub fn allowed_methods(
+        mut self,
+        value: ::std::vec::Vec<AccessApplicationCorsHeadersAllowedMethod>,
+    ) -> Self {
+        self.allowed_methods = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `allowed_origins`.
+    #[must_use]
+    pub fn allowed_origins(
+        mut self,
+        value: ::std::vec::Vec<::serde_json::Value>,
+    ) -> Self {
+        self.allowed_origins = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_age`.
+    #[must_use]
+    pub fn max_age(mut self, value: f64) -> Self {
+        self.max_age = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`AddAccessApplicationBody`].
 ///
 /// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
@@ -1461,6 +2189,95 @@ crate::runtime::object!(
     "auto_redirect_to_identity" => boolean, logo_url : "logo_url" => string, name :
     "name" => string, saas_app : "saas_app" => object, r#type : "type" => string }
 );
+impl AddAccessApplicationBodySaaSApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `saas_app`.
+    #[must_use]
+    pub fn saas_app(mut self, value: AccessApplicationSaasApp) -> Self {
+        self.saas_app = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`AddAccessApplicationBody`].
 ///
 /// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
@@ -1558,6 +2375,163 @@ impl AddAccessApplicationBodyBrowserSshApplication {
             r#type: ::std::convert::Into::into(r#type),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AddAccessApplicationBodyBrowserSshApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cors_headers`.
+    #[must_use]
+    pub fn cors_headers(
+        mut self,
+        value: AddAccessApplicationBodySelfHostedApplicationCorsHeaders,
+    ) -> Self {
+        self.cors_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_deny_message`.
+    #[must_use]
+    pub fn custom_deny_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_deny_url`.
+    #[must_use]
+    pub fn custom_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enable_binding_cookie`.
+    #[must_use]
+    pub fn enable_binding_cookie(mut self, value: bool) -> Self {
+        self.enable_binding_cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_only_cookie_attribute`.
+    #[must_use]
+    pub fn http_only_cookie_attribute(mut self, value: bool) -> Self {
+        self.http_only_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `options_preflight_bypass`.
+    #[must_use]
+    pub fn options_preflight_bypass(mut self, value: bool) -> Self {
+        self.options_preflight_bypass = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `same_site_cookie_attribute`.
+    #[must_use]
+    pub fn same_site_cookie_attribute(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.same_site_cookie_attribute = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `service_auth_401_redirect`.
+    #[must_use]
+    pub fn service_auth_401_redirect(mut self, value: bool) -> Self {
+        self.service_auth_401_redirect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_interstitial`.
+    #[must_use]
+    pub fn skip_interstitial(mut self, value: bool) -> Self {
+        self.skip_interstitial = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One shape of [`AddAccessApplicationBody`].
@@ -1659,6 +2633,163 @@ impl AddAccessApplicationBodyBrowserVncApplication {
         }
     }
 }
+impl AddAccessApplicationBodyBrowserVncApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cors_headers`.
+    #[must_use]
+    pub fn cors_headers(
+        mut self,
+        value: AddAccessApplicationBodySelfHostedApplicationCorsHeaders,
+    ) -> Self {
+        self.cors_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_deny_message`.
+    #[must_use]
+    pub fn custom_deny_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_deny_url`.
+    #[must_use]
+    pub fn custom_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enable_binding_cookie`.
+    #[must_use]
+    pub fn enable_binding_cookie(mut self, value: bool) -> Self {
+        self.enable_binding_cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_only_cookie_attribute`.
+    #[must_use]
+    pub fn http_only_cookie_attribute(mut self, value: bool) -> Self {
+        self.http_only_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `options_preflight_bypass`.
+    #[must_use]
+    pub fn options_preflight_bypass(mut self, value: bool) -> Self {
+        self.options_preflight_bypass = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `same_site_cookie_attribute`.
+    #[must_use]
+    pub fn same_site_cookie_attribute(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.same_site_cookie_attribute = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `service_auth_401_redirect`.
+    #[must_use]
+    pub fn service_auth_401_redirect(mut self, value: bool) -> Self {
+        self.service_auth_401_redirect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_interstitial`.
+    #[must_use]
+    pub fn skip_interstitial(mut self, value: bool) -> Self {
+        self.skip_interstitial = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`AddAccessApplicationBody`].
 ///
 /// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
@@ -1703,6 +2834,67 @@ impl AddAccessApplicationBodyAppLauncherApplication {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AddAccessApplicationBodyAppLauncherApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -1831,6 +3023,67 @@ impl AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
         }
     }
 }
+impl AddAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// One shape of [`AddAccessApplicationBody`].
 ///
 /// Used by [`ZoneLevelAccessApplicationsApi::add_access_application`].
@@ -1875,6 +3128,67 @@ impl AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AddAccessApplicationBodyBrowserIsolationPermissionsApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
     }
 }
 /// One shape of [`AddAccessApplicationBody`].
@@ -1922,6 +3236,71 @@ impl AddAccessApplicationBodyBookmarkApplication {
             r#type: ::std::convert::Into::into(r#type),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AddAccessApplicationBodyBookmarkApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: ::serde_json::Value) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `domain`.
+    #[must_use]
+    pub fn domain(mut self, value: ::serde_json::Value) -> Self {
+        self.domain = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// One of several shapes.
@@ -2105,6 +3484,163 @@ impl UpdateAccessApplicationBodySelfHostedApplication {
         }
     }
 }
+impl UpdateAccessApplicationBodySelfHostedApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cors_headers`.
+    #[must_use]
+    pub fn cors_headers(
+        mut self,
+        value: AddAccessApplicationBodySelfHostedApplicationCorsHeaders,
+    ) -> Self {
+        self.cors_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_deny_message`.
+    #[must_use]
+    pub fn custom_deny_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_deny_url`.
+    #[must_use]
+    pub fn custom_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enable_binding_cookie`.
+    #[must_use]
+    pub fn enable_binding_cookie(mut self, value: bool) -> Self {
+        self.enable_binding_cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_only_cookie_attribute`.
+    #[must_use]
+    pub fn http_only_cookie_attribute(mut self, value: bool) -> Self {
+        self.http_only_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `options_preflight_bypass`.
+    #[must_use]
+    pub fn options_preflight_bypass(mut self, value: bool) -> Self {
+        self.options_preflight_bypass = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `same_site_cookie_attribute`.
+    #[must_use]
+    pub fn same_site_cookie_attribute(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.same_site_cookie_attribute = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `service_auth_401_redirect`.
+    #[must_use]
+    pub fn service_auth_401_redirect(mut self, value: bool) -> Self {
+        self.service_auth_401_redirect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_interstitial`.
+    #[must_use]
+    pub fn skip_interstitial(mut self, value: bool) -> Self {
+        self.skip_interstitial = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessApplicationBody`].
 ///
 /// Used by [`ZoneLevelAccessApplicationsApi::update_access_application`].
@@ -2141,6 +3677,95 @@ crate::runtime::object!(
     "auto_redirect_to_identity" => boolean, logo_url : "logo_url" => string, name :
     "name" => string, saas_app : "saas_app" => object, r#type : "type" => string }
 );
+impl UpdateAccessApplicationBodySaaSApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `saas_app`.
+    #[must_use]
+    pub fn saas_app(mut self, value: AccessApplicationSaasApp) -> Self {
+        self.saas_app = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateAccessApplicationBody`].
 ///
 /// Used by [`ZoneLevelAccessApplicationsApi::update_access_application`].
@@ -2238,6 +3863,163 @@ impl UpdateAccessApplicationBodyBrowserSshApplication {
             r#type: ::std::convert::Into::into(r#type),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAccessApplicationBodyBrowserSshApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cors_headers`.
+    #[must_use]
+    pub fn cors_headers(
+        mut self,
+        value: AddAccessApplicationBodySelfHostedApplicationCorsHeaders,
+    ) -> Self {
+        self.cors_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_deny_message`.
+    #[must_use]
+    pub fn custom_deny_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_deny_url`.
+    #[must_use]
+    pub fn custom_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enable_binding_cookie`.
+    #[must_use]
+    pub fn enable_binding_cookie(mut self, value: bool) -> Self {
+        self.enable_binding_cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_only_cookie_attribute`.
+    #[must_use]
+    pub fn http_only_cookie_attribute(mut self, value: bool) -> Self {
+        self.http_only_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `options_preflight_bypass`.
+    #[must_use]
+    pub fn options_preflight_bypass(mut self, value: bool) -> Self {
+        self.options_preflight_bypass = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `same_site_cookie_attribute`.
+    #[must_use]
+    pub fn same_site_cookie_attribute(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.same_site_cookie_attribute = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `service_auth_401_redirect`.
+    #[must_use]
+    pub fn service_auth_401_redirect(mut self, value: bool) -> Self {
+        self.service_auth_401_redirect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_interstitial`.
+    #[must_use]
+    pub fn skip_interstitial(mut self, value: bool) -> Self {
+        self.skip_interstitial = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One shape of [`UpdateAccessApplicationBody`].
@@ -2339,6 +4121,163 @@ impl UpdateAccessApplicationBodyBrowserVncApplication {
         }
     }
 }
+impl UpdateAccessApplicationBodyBrowserVncApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: bool) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cors_headers`.
+    #[must_use]
+    pub fn cors_headers(
+        mut self,
+        value: AddAccessApplicationBodySelfHostedApplicationCorsHeaders,
+    ) -> Self {
+        self.cors_headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_deny_message`.
+    #[must_use]
+    pub fn custom_deny_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_message = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `custom_deny_url`.
+    #[must_use]
+    pub fn custom_deny_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_deny_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enable_binding_cookie`.
+    #[must_use]
+    pub fn enable_binding_cookie(mut self, value: bool) -> Self {
+        self.enable_binding_cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `http_only_cookie_attribute`.
+    #[must_use]
+    pub fn http_only_cookie_attribute(mut self, value: bool) -> Self {
+        self.http_only_cookie_attribute = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `options_preflight_bypass`.
+    #[must_use]
+    pub fn options_preflight_bypass(mut self, value: bool) -> Self {
+        self.options_preflight_bypass = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `same_site_cookie_attribute`.
+    #[must_use]
+    pub fn same_site_cookie_attribute(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.same_site_cookie_attribute = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `service_auth_401_redirect`.
+    #[must_use]
+    pub fn service_auth_401_redirect(mut self, value: bool) -> Self {
+        self.service_auth_401_redirect = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `skip_interstitial`.
+    #[must_use]
+    pub fn skip_interstitial(mut self, value: bool) -> Self {
+        self.skip_interstitial = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessApplicationBody`].
 ///
 /// Used by [`ZoneLevelAccessApplicationsApi::update_access_application`].
@@ -2383,6 +4322,67 @@ impl UpdateAccessApplicationBodyAppLauncherApplication {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAccessApplicationBodyAppLauncherApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
     }
 }
 /// One shape of [`UpdateAccessApplicationBody`].
@@ -2431,6 +4431,67 @@ impl UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
         }
     }
 }
+impl UpdateAccessApplicationBodyDeviceEnrollmentPermissionsApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// One shape of [`UpdateAccessApplicationBody`].
 ///
 /// Used by [`ZoneLevelAccessApplicationsApi::update_access_application`].
@@ -2475,6 +4536,67 @@ impl UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAccessApplicationBodyBrowserIsolationPermissionsApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `allowed_idps`.
+    #[must_use]
+    pub fn allowed_idps(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.allowed_idps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auto_redirect_to_identity`.
+    #[must_use]
+    pub fn auto_redirect_to_identity(mut self, value: bool) -> Self {
+        self.auto_redirect_to_identity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `session_duration`.
+    #[must_use]
+    pub fn session_duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.session_duration = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
     }
 }
 /// One shape of [`UpdateAccessApplicationBody`].
@@ -2522,5 +4644,70 @@ impl UpdateAccessApplicationBodyBookmarkApplication {
             r#type: ::std::convert::Into::into(r#type),
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAccessApplicationBodyBookmarkApplication {
+    /// Sets `created_at`.
+    #[must_use]
+    pub fn created_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessApplicationScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at`.
+    #[must_use]
+    pub fn updated_at(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.updated_at = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `app_launcher_visible`.
+    #[must_use]
+    pub fn app_launcher_visible(mut self, value: ::serde_json::Value) -> Self {
+        self.app_launcher_visible = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `domain`.
+    #[must_use]
+    pub fn domain(mut self, value: ::serde_json::Value) -> Self {
+        self.domain = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `logo_url`.
+    #[must_use]
+    pub fn logo_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }

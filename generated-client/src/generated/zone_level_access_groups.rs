@@ -216,6 +216,137 @@ crate::runtime::object!(
     "external_evaluation" => object, geo : "geo" => object, auth_method : "auth_method"
     => object, device_posture : "device_posture" => object }
 );
+impl AccessGroupExclude {
+    /// Sets `email`.
+    #[must_use]
+    pub fn email(mut self, value: AccessGroupExcludeEmail) -> Self {
+        self.email = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_list`.
+    #[must_use]
+    pub fn email_list(mut self, value: AccessGroupExcludeEmailList) -> Self {
+        self.email_list = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_domain`.
+    #[must_use]
+    pub fn email_domain(mut self, value: AccessGroupExcludeEmailDomain) -> Self {
+        self.email_domain = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `everyone`.
+    #[must_use]
+    pub fn everyone(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.everyone = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip`.
+    #[must_use]
+    pub fn ip(mut self, value: AccessGroupExcludeIp) -> Self {
+        self.ip = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ip_list`.
+    #[must_use]
+    pub fn ip_list(mut self, value: AccessGroupExcludeEmailList) -> Self {
+        self.ip_list = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `certificate`.
+    #[must_use]
+    pub fn certificate(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.certificate = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `group`.
+    #[must_use]
+    pub fn group(mut self, value: AccessGroupExcludeEmailList) -> Self {
+        self.group = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `azure_ad`.
+    #[must_use]
+    pub fn azure_ad(mut self, value: AccessGroupExcludeAzureAd) -> Self {
+        self.azure_ad = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `github_organization`.
+    #[must_use]
+    pub fn github_organization(
+        mut self,
+        value: AccessGroupExcludeGithubOrganization,
+    ) -> Self {
+        self.github_organization = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `gsuite`.
+    #[must_use]
+    pub fn gsuite(mut self, value: AccessGroupExcludeGsuite) -> Self {
+        self.gsuite = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `okta`.
+    #[must_use]
+    pub fn okta(mut self, value: AccessGroupExcludeGsuite) -> Self {
+        self.okta = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `saml`.
+    #[must_use]
+    pub fn saml(mut self, value: AccessGroupExcludeSaml) -> Self {
+        self.saml = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `service_token`.
+    #[must_use]
+    pub fn service_token(mut self, value: AccessGroupExcludeServiceToken) -> Self {
+        self.service_token = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `any_valid_service_token`.
+    #[must_use]
+    pub fn any_valid_service_token(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.any_valid_service_token = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `external_evaluation`.
+    #[must_use]
+    pub fn external_evaluation(
+        mut self,
+        value: AccessGroupExcludeExternalEvaluation,
+    ) -> Self {
+        self.external_evaluation = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `geo`.
+    #[must_use]
+    pub fn geo(mut self, value: AccessGroupExcludeGeo) -> Self {
+        self.geo = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `auth_method`.
+    #[must_use]
+    pub fn auth_method(mut self, value: AccessGroupExcludeAuthMethod) -> Self {
+        self.auth_method = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `device_posture`.
+    #[must_use]
+    pub fn device_posture(mut self, value: AccessGroupExcludeDevicePosture) -> Self {
+        self.device_posture = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessGroupsApi::create_access_group`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessGroupExcludeEmail {
@@ -557,5 +688,25 @@ impl AccessGroupBody {
             require: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AccessGroupBody {
+    /// Sets `exclude`.
+    #[must_use]
+    pub fn exclude(mut self, value: ::std::vec::Vec<AccessGroupExclude>) -> Self {
+        self.exclude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `include`.
+    #[must_use]
+    pub fn include(mut self, value: ::std::vec::Vec<AccessGroupExclude>) -> Self {
+        self.include = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `require`.
+    #[must_use]
+    pub fn require(mut self, value: ::std::vec::Vec<AccessGroupExclude>) -> Self {
+        self.require = ::std::option::Option::Some(value);
+        self
     }
 }

@@ -334,6 +334,30 @@ crate::runtime::object!(
     AccessIdentityProviderConfigHeaderAttribute { attribute_name : "attribute_name" =>
     string, header_name : "header_name" => string }
 );
+impl AccessIdentityProviderConfigHeaderAttribute {
+    /// Sets `attribute_name`.
+    #[must_use]
+    pub fn attribute_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.attribute_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `header_name`.
+    #[must_use]
+    pub fn header_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.header_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`], [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessIdentityProviderScimConfig {
@@ -356,6 +380,41 @@ crate::runtime::object!(
     "seat_deprovision" => boolean, secret : "secret" => string, user_deprovision :
     "user_deprovision" => boolean }
 );
+impl AccessIdentityProviderScimConfig {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `group_member_deprovision`.
+    #[must_use]
+    pub fn group_member_deprovision(mut self, value: bool) -> Self {
+        self.group_member_deprovision = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `seat_deprovision`.
+    #[must_use]
+    pub fn seat_deprovision(mut self, value: bool) -> Self {
+        self.seat_deprovision = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `secret`.
+    #[must_use]
+    pub fn secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secret = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `user_deprovision`.
+    #[must_use]
+    pub fn user_deprovision(mut self, value: bool) -> Self {
+        self.user_deprovision = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -611,6 +670,29 @@ impl AddAccessIdentityProviderBodyAzureAd {
         }
     }
 }
+impl AddAccessIdentityProviderBodyAzureAd {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyAzureAdConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`], [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAccessIdentityProviderBodyAzureAdConfig {
@@ -635,6 +717,57 @@ crate::runtime::object!(
     "conditional_access_enabled" => boolean, directory_id : "directory_id" => string,
     prompt : "prompt" => choice, support_groups : "support_groups" => boolean }
 );
+impl AddAccessIdentityProviderBodyAzureAdConfig {
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `conditional_access_enabled`.
+    #[must_use]
+    pub fn conditional_access_enabled(mut self, value: bool) -> Self {
+        self.conditional_access_enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `directory_id`.
+    #[must_use]
+    pub fn directory_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.directory_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `prompt`.
+    #[must_use]
+    pub fn prompt(mut self, value: AccessIdentityProviderConfigPrompt) -> Self {
+        self.prompt = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `support_groups`.
+    #[must_use]
+    pub fn support_groups(mut self, value: bool) -> Self {
+        self.support_groups = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`].
@@ -672,6 +805,29 @@ impl AddAccessIdentityProviderBodyCentrify {
         }
     }
 }
+impl AddAccessIdentityProviderBodyCentrify {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyCentrifyConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`], [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAccessIdentityProviderBodyCentrifyConfig {
@@ -691,6 +847,50 @@ crate::runtime::object!(
     client_secret : "client_secret" => string, centrify_account : "centrify_account" =>
     string, centrify_app_id : "centrify_app_id" => string }
 );
+impl AddAccessIdentityProviderBodyCentrifyConfig {
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `centrify_account`.
+    #[must_use]
+    pub fn centrify_account(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.centrify_account = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `centrify_app_id`.
+    #[must_use]
+    pub fn centrify_app_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.centrify_app_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`].
@@ -728,6 +928,29 @@ impl AddAccessIdentityProviderBodyFacebook {
         }
     }
 }
+impl AddAccessIdentityProviderBodyFacebook {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyFacebookConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`], [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAccessIdentityProviderBodyFacebookConfig {
@@ -742,6 +965,28 @@ crate::runtime::object!(
     AddAccessIdentityProviderBodyFacebookConfig { client_id : "client_id" => string,
     client_secret : "client_secret" => string }
 );
+impl AddAccessIdentityProviderBodyFacebookConfig {
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`].
@@ -779,6 +1024,29 @@ impl AddAccessIdentityProviderBodyGitHub {
         }
     }
 }
+impl AddAccessIdentityProviderBodyGitHub {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyFacebookConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`].
@@ -814,6 +1082,29 @@ impl AddAccessIdentityProviderBodyGoogle {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AddAccessIdentityProviderBodyGoogle {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyFacebookConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One shape of [`AddAccessIdentityProviderBody`].
@@ -855,6 +1146,32 @@ impl AddAccessIdentityProviderBodyGoogleWorkspace {
         }
     }
 }
+impl AddAccessIdentityProviderBodyGoogleWorkspace {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(
+        mut self,
+        value: AddAccessIdentityProviderBodyGoogleWorkspaceConfig,
+    ) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`], [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAccessIdentityProviderBodyGoogleWorkspaceConfig {
@@ -872,6 +1189,39 @@ crate::runtime::object!(
     string, client_secret : "client_secret" => string, apps_domain : "apps_domain" =>
     string }
 );
+impl AddAccessIdentityProviderBodyGoogleWorkspaceConfig {
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `apps_domain`.
+    #[must_use]
+    pub fn apps_domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.apps_domain = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`].
@@ -907,6 +1257,29 @@ impl AddAccessIdentityProviderBodyLinkedIn {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AddAccessIdentityProviderBodyLinkedIn {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyFacebookConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One shape of [`AddAccessIdentityProviderBody`].
@@ -946,6 +1319,32 @@ impl AddAccessIdentityProviderBodyGenericOAuth {
         }
     }
 }
+impl AddAccessIdentityProviderBodyGenericOAuth {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(
+        mut self,
+        value: AddAccessIdentityProviderBodyGenericOAuthConfig,
+    ) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`], [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAccessIdentityProviderBodyGenericOAuthConfig {
@@ -972,6 +1371,67 @@ crate::runtime::object!(
     : "certs_url" => string, claims : "claims" => strings, scopes : "scopes" => strings,
     token_url : "token_url" => string }
 );
+impl AddAccessIdentityProviderBodyGenericOAuthConfig {
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `auth_url`.
+    #[must_use]
+    pub fn auth_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.auth_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `certs_url`.
+    #[must_use]
+    pub fn certs_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.certs_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `claims`.
+    #[must_use]
+    pub fn claims(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.claims = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `scopes`.
+    #[must_use]
+    pub fn scopes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.scopes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `token_url`.
+    #[must_use]
+    pub fn token_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.token_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`].
@@ -1009,6 +1469,29 @@ impl AddAccessIdentityProviderBodyOkta {
         }
     }
 }
+impl AddAccessIdentityProviderBodyOkta {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyOktaConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`], [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAccessIdentityProviderBodyOktaConfig {
@@ -1025,6 +1508,39 @@ crate::runtime::object!(
     AddAccessIdentityProviderBodyOktaConfig { client_id : "client_id" => string,
     client_secret : "client_secret" => string, okta_account : "okta_account" => string }
 );
+impl AddAccessIdentityProviderBodyOktaConfig {
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `okta_account`.
+    #[must_use]
+    pub fn okta_account(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.okta_account = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`].
@@ -1062,6 +1578,29 @@ impl AddAccessIdentityProviderBodyOneLogin {
         }
     }
 }
+impl AddAccessIdentityProviderBodyOneLogin {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyOneLoginConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`], [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAccessIdentityProviderBodyOneLoginConfig {
@@ -1079,6 +1618,39 @@ crate::runtime::object!(
     client_secret : "client_secret" => string, onelogin_account : "onelogin_account" =>
     string }
 );
+impl AddAccessIdentityProviderBodyOneLoginConfig {
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `onelogin_account`.
+    #[must_use]
+    pub fn onelogin_account(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.onelogin_account = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`].
@@ -1116,6 +1688,29 @@ impl AddAccessIdentityProviderBodyPingOne {
         }
     }
 }
+impl AddAccessIdentityProviderBodyPingOne {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyPingOneConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`], [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAccessIdentityProviderBodyPingOneConfig {
@@ -1132,6 +1727,39 @@ crate::runtime::object!(
     AddAccessIdentityProviderBodyPingOneConfig { client_id : "client_id" => string,
     client_secret : "client_secret" => string, ping_env_id : "ping_env_id" => string }
 );
+impl AddAccessIdentityProviderBodyPingOneConfig {
+    /// Sets `client_id`.
+    #[must_use]
+    pub fn client_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `client_secret`.
+    #[must_use]
+    pub fn client_secret(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_secret = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `ping_env_id`.
+    #[must_use]
+    pub fn ping_env_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ping_env_id = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`].
@@ -1169,6 +1797,32 @@ impl AddAccessIdentityProviderBodyGenericSaml {
         }
     }
 }
+impl AddAccessIdentityProviderBodyGenericSaml {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(
+        mut self,
+        value: AddAccessIdentityProviderBodyGenericSamlConfig,
+    ) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`], [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAccessIdentityProviderBodyGenericSamlConfig {
@@ -1197,6 +1851,69 @@ crate::runtime::object!(
     issuer_url : "issuer_url" => string, sign_request : "sign_request" => boolean,
     sso_target_url : "sso_target_url" => string }
 );
+impl AddAccessIdentityProviderBodyGenericSamlConfig {
+    /// Sets `attributes`.
+    #[must_use]
+    pub fn attributes(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.attributes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_attribute_name`.
+    #[must_use]
+    pub fn email_attribute_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email_attribute_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `header_attributes`.
+    #[must_use]
+    pub fn header_attributes(
+        mut self,
+        value: ::std::vec::Vec<AccessIdentityProviderConfigHeaderAttribute>,
+    ) -> Self {
+        self.header_attributes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `idp_public_certs`.
+    #[must_use]
+    pub fn idp_public_certs(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.idp_public_certs = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `issuer_url`.
+    #[must_use]
+    pub fn issuer_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.issuer_url = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `sign_request`.
+    #[must_use]
+    pub fn sign_request(mut self, value: bool) -> Self {
+        self.sign_request = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sso_target_url`.
+    #[must_use]
+    pub fn sso_target_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.sso_target_url = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// One shape of [`AddAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::add_access_identity_provider`].
@@ -1232,6 +1949,29 @@ impl AddAccessIdentityProviderBodyYandex {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl AddAccessIdentityProviderBodyYandex {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyFacebookConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of several shapes.
@@ -1382,6 +2122,29 @@ impl UpdateAccessIdentityProviderBodyAzureAd {
         }
     }
 }
+impl UpdateAccessIdentityProviderBodyAzureAd {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyAzureAdConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
@@ -1417,6 +2180,29 @@ impl UpdateAccessIdentityProviderBodyCentrify {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAccessIdentityProviderBodyCentrify {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyCentrifyConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One shape of [`UpdateAccessIdentityProviderBody`].
@@ -1456,6 +2242,29 @@ impl UpdateAccessIdentityProviderBodyFacebook {
         }
     }
 }
+impl UpdateAccessIdentityProviderBodyFacebook {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyFacebookConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
@@ -1493,6 +2302,29 @@ impl UpdateAccessIdentityProviderBodyGitHub {
         }
     }
 }
+impl UpdateAccessIdentityProviderBodyGitHub {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyFacebookConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
@@ -1528,6 +2360,29 @@ impl UpdateAccessIdentityProviderBodyGoogle {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAccessIdentityProviderBodyGoogle {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyFacebookConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One shape of [`UpdateAccessIdentityProviderBody`].
@@ -1569,6 +2424,32 @@ impl UpdateAccessIdentityProviderBodyGoogleWorkspace {
         }
     }
 }
+impl UpdateAccessIdentityProviderBodyGoogleWorkspace {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(
+        mut self,
+        value: AddAccessIdentityProviderBodyGoogleWorkspaceConfig,
+    ) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
@@ -1604,6 +2485,29 @@ impl UpdateAccessIdentityProviderBodyLinkedIn {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAccessIdentityProviderBodyLinkedIn {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyFacebookConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One shape of [`UpdateAccessIdentityProviderBody`].
@@ -1643,6 +2547,32 @@ impl UpdateAccessIdentityProviderBodyGenericOAuth {
         }
     }
 }
+impl UpdateAccessIdentityProviderBodyGenericOAuth {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(
+        mut self,
+        value: AddAccessIdentityProviderBodyGenericOAuthConfig,
+    ) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
@@ -1678,6 +2608,29 @@ impl UpdateAccessIdentityProviderBodyOkta {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAccessIdentityProviderBodyOkta {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyOktaConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One shape of [`UpdateAccessIdentityProviderBody`].
@@ -1717,6 +2670,29 @@ impl UpdateAccessIdentityProviderBodyOneLogin {
         }
     }
 }
+impl UpdateAccessIdentityProviderBodyOneLogin {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyOneLoginConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
@@ -1752,6 +2728,29 @@ impl UpdateAccessIdentityProviderBodyPingOne {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAccessIdentityProviderBodyPingOne {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyPingOneConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One shape of [`UpdateAccessIdentityProviderBody`].
@@ -1791,6 +2790,32 @@ impl UpdateAccessIdentityProviderBodyGenericSaml {
         }
     }
 }
+impl UpdateAccessIdentityProviderBodyGenericSaml {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(
+        mut self,
+        value: AddAccessIdentityProviderBodyGenericSamlConfig,
+    ) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`UpdateAccessIdentityProviderBody`].
 ///
 /// Used by [`ZoneLevelAccessIdentityProvidersApi::update_access_identity_provider`].
@@ -1826,5 +2851,28 @@ impl UpdateAccessIdentityProviderBodyYandex {
             r#type,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateAccessIdentityProviderBodyYandex {
+    /// Sets `config`.
+    #[must_use]
+    pub fn config(mut self, value: AddAccessIdentityProviderBodyFacebookConfig) -> Self {
+        self.config = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `scim_config`.
+    #[must_use]
+    pub fn scim_config(mut self, value: AccessIdentityProviderScimConfig) -> Self {
+        self.scim_config = ::std::option::Option::Some(value);
+        self
     }
 }

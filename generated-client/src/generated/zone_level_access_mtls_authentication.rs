@@ -296,6 +296,17 @@ impl AddMtlsCertificateBody {
         }
     }
 }
+impl AddMtlsCertificateBody {
+    /// Sets `associated_hostnames`.
+    #[must_use]
+    pub fn associated_hostnames(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.associated_hostnames = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessMtlsAuthenticationApi::update_mtls_certificate_hostname_settings`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMtlsCertificateHostnameSettingsBody {
@@ -306,6 +317,14 @@ pub struct UpdateMtlsCertificateHostnameSettingsBody {
 crate::runtime::object!(
     UpdateMtlsCertificateHostnameSettingsBody { settings : "settings" => objects }
 );
+impl UpdateMtlsCertificateHostnameSettingsBody {
+    /// Sets `settings`.
+    #[must_use]
+    pub fn settings(mut self, value: ::std::vec::Vec<MtlsHostnameSettings>) -> Self {
+        self.settings = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessMtlsAuthenticationApi::update_mtls_certificate`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateMtlsCertificateBody {
@@ -328,5 +347,16 @@ impl UpdateMtlsCertificateBody {
             name: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl UpdateMtlsCertificateBody {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }

@@ -226,6 +226,17 @@ impl CreateServiceTokenBody {
         }
     }
 }
+impl CreateServiceTokenBody {
+    /// Sets `duration`.
+    #[must_use]
+    pub fn duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.duration = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ZoneLevelAccessServiceTokensApi::update_service_token`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateServiceTokenBody {
@@ -239,3 +250,23 @@ pub struct UpdateServiceTokenBody {
 crate::runtime::object!(
     UpdateServiceTokenBody { duration : "duration" => string, name : "name" => string }
 );
+impl UpdateServiceTokenBody {
+    /// Sets `duration`.
+    #[must_use]
+    pub fn duration(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.duration = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

@@ -181,6 +181,59 @@ crate::runtime::object!(
     string, footer_text : "footer_text" => string, header_text : "header_text" => string,
     logo_path : "logo_path" => string, text_color : "text_color" => string }
 );
+impl YourZeroTrustOrganizationLoginDesign {
+    /// Sets `background_color`.
+    #[must_use]
+    pub fn background_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.background_color = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `footer_text`.
+    #[must_use]
+    pub fn footer_text(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.footer_text = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `header_text`.
+    #[must_use]
+    pub fn header_text(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.header_text = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `logo_path`.
+    #[must_use]
+    pub fn logo_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.logo_path = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `text_color`.
+    #[must_use]
+    pub fn text_color(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.text_color = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ZoneLevelZeroTrustOrganizationApi::update_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateYourZeroTrustOrganizationBody {
@@ -205,6 +258,62 @@ crate::runtime::object!(
     "ui_read_only_toggle_reason" => string, user_seat_expiration_inactive_time :
     "user_seat_expiration_inactive_time" => string }
 );
+impl UpdateYourZeroTrustOrganizationBody {
+    /// Sets `auth_domain`.
+    #[must_use]
+    pub fn auth_domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.auth_domain = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `is_ui_read_only`.
+    #[must_use]
+    pub fn is_ui_read_only(mut self, value: bool) -> Self {
+        self.is_ui_read_only = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `login_design`.
+    #[must_use]
+    pub fn login_design(mut self, value: YourZeroTrustOrganizationLoginDesign) -> Self {
+        self.login_design = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ui_read_only_toggle_reason`.
+    #[must_use]
+    pub fn ui_read_only_toggle_reason(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ui_read_only_toggle_reason = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `user_seat_expiration_inactive_time`.
+    #[must_use]
+    pub fn user_seat_expiration_inactive_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_seat_expiration_inactive_time = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ZoneLevelZeroTrustOrganizationApi::create_your_zero_trust_organization`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateYourZeroTrustOrganizationBody {
@@ -244,6 +353,42 @@ impl CreateYourZeroTrustOrganizationBody {
             user_seat_expiration_inactive_time: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl CreateYourZeroTrustOrganizationBody {
+    /// Sets `is_ui_read_only`.
+    #[must_use]
+    pub fn is_ui_read_only(mut self, value: bool) -> Self {
+        self.is_ui_read_only = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `login_design`.
+    #[must_use]
+    pub fn login_design(mut self, value: YourZeroTrustOrganizationLoginDesign) -> Self {
+        self.login_design = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ui_read_only_toggle_reason`.
+    #[must_use]
+    pub fn ui_read_only_toggle_reason(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ui_read_only_toggle_reason = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `user_seat_expiration_inactive_time`.
+    #[must_use]
+    pub fn user_seat_expiration_inactive_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_seat_expiration_inactive_time = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
     }
 }
 /// Used by [`ZoneLevelZeroTrustOrganizationApi::revoke_all_access_tokens_for_user`].

@@ -282,4 +282,104 @@ crate::runtime::object!(
     "created_on" => string, description_search : "description_search" => string,
     ip_search : "ip_search" => string }
 );
+impl ListZoneLockdownRulesQuery {
+    /// Sets `page`.
+    #[must_use]
+    pub fn page(mut self, value: f64) -> Self {
+        self.page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `modified_on`.
+    #[must_use]
+    pub fn modified_on(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.modified_on = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `ip`.
+    #[must_use]
+    pub fn ip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `priority`.
+    #[must_use]
+    pub fn priority(mut self, value: f64) -> Self {
+        self.priority = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `uri_search`.
+    #[must_use]
+    pub fn uri_search(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uri_search = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `ip_range_search`.
+    #[must_use]
+    pub fn ip_range_search(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip_range_search = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn per_page(mut self, value: f64) -> Self {
+        self.per_page = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `created_on`.
+    #[must_use]
+    pub fn created_on(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.created_on = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `description_search`.
+    #[must_use]
+    pub fn description_search(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description_search = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `ip_search`.
+    #[must_use]
+    pub fn ip_search(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.ip_search = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 impl crate::runtime::TypedQuery for ListZoneLockdownRulesQuery {}

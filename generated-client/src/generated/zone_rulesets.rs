@@ -1040,6 +1040,14 @@ pub struct ZoneRulesetRuleActionParametersAlgorithm {
 crate::runtime::object!(
     ZoneRulesetRuleActionParametersAlgorithm { name : "name" => choice }
 );
+impl ZoneRulesetRuleActionParametersAlgorithm {
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(mut self, value: ZoneRulesetRuleActionParametersAlgorithmName) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1151,6 +1159,50 @@ crate::runtime::object!(
     "categories" => objects, enabled : "enabled" => boolean, rules : "rules" => objects,
     sensitivity_level : "sensitivity_level" => choice }
 );
+impl ZoneRulesetRuleActionParametersOverrides {
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `categories`.
+    #[must_use]
+    pub fn categories(
+        mut self,
+        value: ::std::vec::Vec<ZoneRulesetRuleActionParametersOverridesCategory>,
+    ) -> Self {
+        self.categories = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: ::std::vec::Vec<ZoneRulesetRuleActionParametersOverridesRule>,
+    ) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sensitivity_level`.
+    #[must_use]
+    pub fn sensitivity_level(
+        mut self,
+        value: ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    ) -> Self {
+        self.sensitivity_level = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneRulesetRuleActionParametersOverridesCategory {
@@ -1182,6 +1234,32 @@ impl ZoneRulesetRuleActionParametersOverridesCategory {
             sensitivity_level: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ZoneRulesetRuleActionParametersOverridesCategory {
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sensitivity_level`.
+    #[must_use]
+    pub fn sensitivity_level(
+        mut self,
+        value: ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    ) -> Self {
+        self.sensitivity_level = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -1288,6 +1366,38 @@ impl ZoneRulesetRuleActionParametersOverridesRule {
         }
     }
 }
+impl ZoneRulesetRuleActionParametersOverridesRule {
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `score_threshold`.
+    #[must_use]
+    pub fn score_threshold(mut self, value: i64) -> Self {
+        self.score_threshold = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sensitivity_level`.
+    #[must_use]
+    pub fn sensitivity_level(
+        mut self,
+        value: ZoneRulesetRuleActionParametersOverridesCategorySensitivityLevel,
+    ) -> Self {
+        self.sensitivity_level = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneRulesetRuleActionParametersFromList {
@@ -1302,6 +1412,26 @@ crate::runtime::object!(
     ZoneRulesetRuleActionParametersFromList { key : "key" => string, name : "name" =>
     string }
 );
+impl ZoneRulesetRuleActionParametersFromList {
+    /// Sets `key`.
+    #[must_use]
+    pub fn key(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.key = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneRulesetRuleActionParametersFromValue {
@@ -1320,6 +1450,29 @@ crate::runtime::object!(
     "preserve_query_string" => boolean, status_code : "status_code" => number, target_url
     : "target_url" => object }
 );
+impl ZoneRulesetRuleActionParametersFromValue {
+    /// Sets `preserve_query_string`.
+    #[must_use]
+    pub fn preserve_query_string(mut self, value: bool) -> Self {
+        self.preserve_query_string = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status_code`.
+    #[must_use]
+    pub fn status_code(mut self, value: f64) -> Self {
+        self.status_code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `target_url`.
+    #[must_use]
+    pub fn target_url(
+        mut self,
+        value: ZoneRulesetRuleActionParametersFromValueTargetUrl,
+    ) -> Self {
+        self.target_url = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneRulesetRuleActionParametersFromValueTargetUrl {
@@ -1334,6 +1487,26 @@ crate::runtime::object!(
     ZoneRulesetRuleActionParametersFromValueTargetUrl { value : "value" => string,
     expression : "expression" => string }
 );
+impl ZoneRulesetRuleActionParametersFromValueTargetUrl {
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneRulesetRuleActionParametersUri {
@@ -1346,6 +1519,26 @@ crate::runtime::object!(
     ZoneRulesetRuleActionParametersUri { path : "path" => object, query : "query" =>
     object }
 );
+impl ZoneRulesetRuleActionParametersUri {
+    /// Sets `path`.
+    #[must_use]
+    pub fn path(
+        mut self,
+        value: ZoneRulesetRuleActionParametersFromValueTargetUrl,
+    ) -> Self {
+        self.path = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `query`.
+    #[must_use]
+    pub fn query(
+        mut self,
+        value: ZoneRulesetRuleActionParametersFromValueTargetUrl,
+    ) -> Self {
+        self.query = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneRulesetRuleActionParametersOrigin {
@@ -1360,6 +1553,23 @@ crate::runtime::object!(
     ZoneRulesetRuleActionParametersOrigin { host : "host" => string, port : "port" =>
     number }
 );
+impl ZoneRulesetRuleActionParametersOrigin {
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `port`.
+    #[must_use]
+    pub fn port(mut self, value: f64) -> Self {
+        self.port = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneRulesetRuleActionParametersSni {
@@ -1456,6 +1666,26 @@ crate::runtime::object!(
     ZoneRulesetRuleActionParametersAutominify { css : "css" => boolean, html : "html" =>
     boolean, js : "js" => boolean }
 );
+impl ZoneRulesetRuleActionParametersAutominify {
+    /// Sets `css`.
+    #[must_use]
+    pub fn css(mut self, value: bool) -> Self {
+        self.css = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `html`.
+    #[must_use]
+    pub fn html(mut self, value: bool) -> Self {
+        self.html = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `js`.
+    #[must_use]
+    pub fn js(mut self, value: bool) -> Self {
+        self.js = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -1783,6 +2013,35 @@ crate::runtime::object!(
     boolean, custom_key : "custom_key" => object, ignore_query_strings_order :
     "ignore_query_strings_order" => boolean }
 );
+impl ZoneRulesetRuleActionParametersCacheKey {
+    /// Sets `cache_by_device_type`.
+    #[must_use]
+    pub fn cache_by_device_type(mut self, value: bool) -> Self {
+        self.cache_by_device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache_deception_armor`.
+    #[must_use]
+    pub fn cache_deception_armor(mut self, value: bool) -> Self {
+        self.cache_deception_armor = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `custom_key`.
+    #[must_use]
+    pub fn custom_key(
+        mut self,
+        value: ZoneRulesetRuleActionParametersCacheKeyCustomKey,
+    ) -> Self {
+        self.custom_key = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ignore_query_strings_order`.
+    #[must_use]
+    pub fn ignore_query_strings_order(mut self, value: bool) -> Self {
+        self.ignore_query_strings_order = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKey {
@@ -1809,6 +2068,53 @@ crate::runtime::object!(
     header : "header" => object, host : "host" => object, query_string : "query_string"
     => object, user : "user" => object }
 );
+impl ZoneRulesetRuleActionParametersCacheKeyCustomKey {
+    /// Sets `cookie`.
+    #[must_use]
+    pub fn cookie(
+        mut self,
+        value: ZoneRulesetRuleActionParametersCacheKeyCustomKeyCookie,
+    ) -> Self {
+        self.cookie = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `header`.
+    #[must_use]
+    pub fn header(
+        mut self,
+        value: ZoneRulesetRuleActionParametersCacheKeyCustomKeyHeader,
+    ) -> Self {
+        self.header = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `host`.
+    #[must_use]
+    pub fn host(
+        mut self,
+        value: ZoneRulesetRuleActionParametersCacheKeyCustomKeyHost,
+    ) -> Self {
+        self.host = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `query_string`.
+    #[must_use]
+    pub fn query_string(
+        mut self,
+        value: ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryString,
+    ) -> Self {
+        self.query_string = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `user`.
+    #[must_use]
+    pub fn user(
+        mut self,
+        value: ZoneRulesetRuleActionParametersCacheKeyCustomKeyUser,
+    ) -> Self {
+        self.user = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyCookie {
@@ -1823,6 +2129,23 @@ crate::runtime::object!(
     ZoneRulesetRuleActionParametersCacheKeyCustomKeyCookie { check_presence :
     "check_presence" => strings, include : "include" => strings }
 );
+impl ZoneRulesetRuleActionParametersCacheKeyCustomKeyCookie {
+    /// Sets `check_presence`.
+    #[must_use]
+    pub fn check_presence(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.check_presence = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `include`.
+    #[must_use]
+    pub fn include(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.include = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyHeader {
@@ -1843,6 +2166,38 @@ crate::runtime::object!(
     "check_presence" => strings, contains : "contains" => map, exclude_origin :
     "exclude_origin" => boolean, include : "include" => strings }
 );
+impl ZoneRulesetRuleActionParametersCacheKeyCustomKeyHeader {
+    /// Sets `check_presence`.
+    #[must_use]
+    pub fn check_presence(
+        mut self,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        self.check_presence = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `contains`.
+    #[must_use]
+    pub fn contains(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.contains = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `exclude_origin`.
+    #[must_use]
+    pub fn exclude_origin(mut self, value: bool) -> Self {
+        self.exclude_origin = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `include`.
+    #[must_use]
+    pub fn include(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.include = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyHost {
@@ -1855,6 +2210,14 @@ crate::runtime::object!(
     ZoneRulesetRuleActionParametersCacheKeyCustomKeyHost { resolved : "resolved" =>
     boolean }
 );
+impl ZoneRulesetRuleActionParametersCacheKeyCustomKeyHost {
+    /// Sets `resolved`.
+    #[must_use]
+    pub fn resolved(mut self, value: bool) -> Self {
+        self.resolved = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryString {
@@ -1871,6 +2234,26 @@ crate::runtime::object!(
     ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryString { exclude : "exclude" =>
     object, include : "include" => object }
 );
+impl ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryString {
+    /// Sets `exclude`.
+    #[must_use]
+    pub fn exclude(
+        mut self,
+        value: ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude,
+    ) -> Self {
+        self.exclude = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `include`.
+    #[must_use]
+    pub fn include(
+        mut self,
+        value: ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude,
+    ) -> Self {
+        self.include = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude {
@@ -1885,6 +2268,20 @@ crate::runtime::object!(
     ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude { all : "all" =>
     boolean, list : "list" => strings }
 );
+impl ZoneRulesetRuleActionParametersCacheKeyCustomKeyQueryStringExclude {
+    /// Sets `all`.
+    #[must_use]
+    pub fn all(mut self, value: bool) -> Self {
+        self.all = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `list`.
+    #[must_use]
+    pub fn list(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.list = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ZoneRulesetRuleActionParametersCacheKeyCustomKeyUser {
@@ -1901,6 +2298,26 @@ crate::runtime::object!(
     ZoneRulesetRuleActionParametersCacheKeyCustomKeyUser { device_type : "device_type" =>
     boolean, geo : "geo" => boolean, lang : "lang" => boolean }
 );
+impl ZoneRulesetRuleActionParametersCacheKeyCustomKeyUser {
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn device_type(mut self, value: bool) -> Self {
+        self.device_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `geo`.
+    #[must_use]
+    pub fn geo(mut self, value: bool) -> Self {
+        self.geo = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `lang`.
+    #[must_use]
+    pub fn lang(mut self, value: bool) -> Self {
+        self.lang = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneRulesetRuleActionParametersCacheReserve {
@@ -2072,6 +2489,25 @@ impl CreateZoneRulesetBody {
         }
     }
 }
+impl CreateZoneRulesetBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(mut self, value: ::std::vec::Vec<CreateZoneRulesetBodyRule>) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::update_zone_entry_point_ruleset`], [`ZoneRulesetsApi::update_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZoneRulesetBodyRule {
@@ -2100,6 +2536,73 @@ crate::runtime::object!(
     "enabled" => boolean, expression : "expression" => string, id : "id" => string,
     logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetBodyRule {
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: ZoneRulesetRuleAction) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetBodyRuleActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZoneRulesetBodyRuleActionParameters {
@@ -2240,6 +2743,379 @@ crate::runtime::object!(
     => object, cookie_fields : "cookie_fields" => objects, request_fields :
     "request_fields" => objects, response_fields : "response_fields" => objects }
 );
+impl CreateZoneRulesetBodyRuleActionParameters {
+    /// Sets `response`.
+    #[must_use]
+    pub fn response(mut self, value: ZoneRulesetRuleActionParametersResponse) -> Self {
+        self.response = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `algorithms`.
+    #[must_use]
+    pub fn algorithms(
+        mut self,
+        value: ::std::vec::Vec<ZoneRulesetRuleActionParametersAlgorithm>,
+    ) -> Self {
+        self.algorithms = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `matched_data`.
+    #[must_use]
+    pub fn matched_data(
+        mut self,
+        value: ZoneRulesetRuleActionParametersMatchedData,
+    ) -> Self {
+        self.matched_data = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `overrides`.
+    #[must_use]
+    pub fn overrides(mut self, value: ZoneRulesetRuleActionParametersOverrides) -> Self {
+        self.overrides = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `from_list`.
+    #[must_use]
+    pub fn from_list(mut self, value: ZoneRulesetRuleActionParametersFromList) -> Self {
+        self.from_list = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `from_value`.
+    #[must_use]
+    pub fn from_value(
+        mut self,
+        value: ZoneRulesetRuleActionParametersFromValue,
+    ) -> Self {
+        self.from_value = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `headers`.
+    #[must_use]
+    pub fn headers(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `uri`.
+    #[must_use]
+    pub fn uri(mut self, value: ZoneRulesetRuleActionParametersUri) -> Self {
+        self.uri = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `host_header`.
+    #[must_use]
+    pub fn host_header(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host_header = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `origin`.
+    #[must_use]
+    pub fn origin(mut self, value: ZoneRulesetRuleActionParametersOrigin) -> Self {
+        self.origin = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sni`.
+    #[must_use]
+    pub fn sni(mut self, value: ZoneRulesetRuleActionParametersSni) -> Self {
+        self.sni = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `increment`.
+    #[must_use]
+    pub fn increment(mut self, value: i64) -> Self {
+        self.increment = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `content_type`.
+    #[must_use]
+    pub fn content_type(
+        mut self,
+        value: ZoneRulesetRuleActionParametersContentType,
+    ) -> Self {
+        self.content_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status_code`.
+    #[must_use]
+    pub fn status_code(mut self, value: f64) -> Self {
+        self.status_code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `automatic_https_rewrites`.
+    #[must_use]
+    pub fn automatic_https_rewrites(mut self, value: bool) -> Self {
+        self.automatic_https_rewrites = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `autominify`.
+    #[must_use]
+    pub fn autominify(
+        mut self,
+        value: ZoneRulesetRuleActionParametersAutominify,
+    ) -> Self {
+        self.autominify = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bic`.
+    #[must_use]
+    pub fn bic(mut self, value: bool) -> Self {
+        self.bic = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_apps`.
+    #[must_use]
+    pub fn disable_apps(mut self, value: bool) -> Self {
+        self.disable_apps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_rum`.
+    #[must_use]
+    pub fn disable_rum(mut self, value: bool) -> Self {
+        self.disable_rum = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_zaraz`.
+    #[must_use]
+    pub fn disable_zaraz(mut self, value: bool) -> Self {
+        self.disable_zaraz = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_obfuscation`.
+    #[must_use]
+    pub fn email_obfuscation(mut self, value: bool) -> Self {
+        self.email_obfuscation = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fonts`.
+    #[must_use]
+    pub fn fonts(mut self, value: bool) -> Self {
+        self.fonts = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `hotlink_protection`.
+    #[must_use]
+    pub fn hotlink_protection(mut self, value: bool) -> Self {
+        self.hotlink_protection = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mirage`.
+    #[must_use]
+    pub fn mirage(mut self, value: bool) -> Self {
+        self.mirage = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `opportunistic_encryption`.
+    #[must_use]
+    pub fn opportunistic_encryption(mut self, value: bool) -> Self {
+        self.opportunistic_encryption = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `polish`.
+    #[must_use]
+    pub fn polish(mut self, value: ZoneRulesetRuleActionParametersPolish) -> Self {
+        self.polish = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rocket_loader`.
+    #[must_use]
+    pub fn rocket_loader(mut self, value: bool) -> Self {
+        self.rocket_loader = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `security_level`.
+    #[must_use]
+    pub fn security_level(
+        mut self,
+        value: ZoneRulesetRuleActionParametersSecurityLevel,
+    ) -> Self {
+        self.security_level = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `server_side_excludes`.
+    #[must_use]
+    pub fn server_side_excludes(mut self, value: bool) -> Self {
+        self.server_side_excludes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ssl`.
+    #[must_use]
+    pub fn ssl(mut self, value: ZoneRulesetRuleActionParametersSsl) -> Self {
+        self.ssl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sxg`.
+    #[must_use]
+    pub fn sxg(mut self, value: bool) -> Self {
+        self.sxg = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `phases`.
+    #[must_use]
+    pub fn phases(mut self, value: ::std::vec::Vec<ZoneRulesetPhase>) -> Self {
+        self.phases = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `products`.
+    #[must_use]
+    pub fn products(
+        mut self,
+        value: ::std::vec::Vec<ZoneRulesetRuleActionParametersProduct>,
+    ) -> Self {
+        self.products = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ruleset`.
+    #[must_use]
+    pub fn ruleset(mut self, value: ZoneRulesetRuleActionParametersRuleset) -> Self {
+        self.ruleset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rulesets`.
+    #[must_use]
+    pub fn rulesets(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.rulesets = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `additional_cacheable_ports`.
+    #[must_use]
+    pub fn additional_cacheable_ports(mut self, value: ::std::vec::Vec<i64>) -> Self {
+        self.additional_cacheable_ports = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `browser_ttl`.
+    #[must_use]
+    pub fn browser_ttl(
+        mut self,
+        value: CreateZoneRulesetBodyRuleActionParametersBrowserTtl,
+    ) -> Self {
+        self.browser_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache`.
+    #[must_use]
+    pub fn cache(mut self, value: bool) -> Self {
+        self.cache = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache_key`.
+    #[must_use]
+    pub fn cache_key(mut self, value: ZoneRulesetRuleActionParametersCacheKey) -> Self {
+        self.cache_key = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache_reserve`.
+    #[must_use]
+    pub fn cache_reserve(
+        mut self,
+        value: CreateZoneRulesetBodyRuleActionParametersCacheReserve,
+    ) -> Self {
+        self.cache_reserve = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `edge_ttl`.
+    #[must_use]
+    pub fn edge_ttl(
+        mut self,
+        value: CreateZoneRulesetBodyRuleActionParametersEdgeTtl,
+    ) -> Self {
+        self.edge_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_cache_control`.
+    #[must_use]
+    pub fn origin_cache_control(mut self, value: bool) -> Self {
+        self.origin_cache_control = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_error_page_passthru`.
+    #[must_use]
+    pub fn origin_error_page_passthru(mut self, value: bool) -> Self {
+        self.origin_error_page_passthru = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `read_timeout`.
+    #[must_use]
+    pub fn read_timeout(mut self, value: i64) -> Self {
+        self.read_timeout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `respect_strong_etags`.
+    #[must_use]
+    pub fn respect_strong_etags(mut self, value: bool) -> Self {
+        self.respect_strong_etags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `serve_stale`.
+    #[must_use]
+    pub fn serve_stale(
+        mut self,
+        value: ZoneRulesetRuleActionParametersServeStale,
+    ) -> Self {
+        self.serve_stale = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cookie_fields`.
+    #[must_use]
+    pub fn cookie_fields(
+        mut self,
+        value: ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    ) -> Self {
+        self.cookie_fields = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `request_fields`.
+    #[must_use]
+    pub fn request_fields(
+        mut self,
+        value: ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    ) -> Self {
+        self.request_fields = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `response_fields`.
+    #[must_use]
+    pub fn response_fields(
+        mut self,
+        value: ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    ) -> Self {
+        self.response_fields = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`], [`ZoneRulesetsApi::create_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateZoneRulesetBodyRuleActionParametersBrowserTtl {
@@ -2378,6 +3254,19 @@ impl CreateZoneRulesetBodyRuleActionParametersEdgeTtl {
         }
     }
 }
+impl CreateZoneRulesetBodyRuleActionParametersEdgeTtl {
+    /// Sets `status_code_ttl`.
+    #[must_use]
+    pub fn status_code_ttl(
+        mut self,
+        value: ::std::vec::Vec<
+            CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl,
+        >,
+    ) -> Self {
+        self.status_code_ttl = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
@@ -2405,6 +3294,23 @@ impl CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
             value,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtl {
+    /// Sets `status_code_range`.
+    #[must_use]
+    pub fn status_code_range(
+        mut self,
+        value: CreateZoneRulesetBodyRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRange,
+    ) -> Self {
+        self.status_code_range = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status_code_value`.
+    #[must_use]
+    pub fn status_code_value(mut self, value: i64) -> Self {
+        self.status_code_value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset`].
@@ -2446,6 +3352,34 @@ crate::runtime::object!(
     UpdateZoneEntryPointRulesetBody { description : "description" => string, name :
     "name" => string, rules : "rules" => objects }
 );
+impl UpdateZoneEntryPointRulesetBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(mut self, value: ::std::vec::Vec<CreateZoneRulesetBodyRule>) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZoneRulesetBody {
@@ -2466,6 +3400,46 @@ crate::runtime::object!(
     string, kind : "kind" => choice, phase : "phase" => choice, rules : "rules" =>
     objects }
 );
+impl UpdateZoneRulesetBody {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `name`.
+    #[must_use]
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `kind`.
+    #[must_use]
+    pub fn kind(mut self, value: ZoneRulesetKind) -> Self {
+        self.kind = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `phase`.
+    #[must_use]
+    pub fn phase(mut self, value: ZoneRulesetPhase) -> Self {
+        self.phase = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(mut self, value: ::std::vec::Vec<CreateZoneRulesetBodyRule>) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of several shapes.
 #[allow(clippy::large_enum_variant)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -2631,6 +3605,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRuleAction) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRuleActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`], [`ZoneRulesetsApi::update_zone_ruleset_rule`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateZoneRulesetRuleBodyRulePosition {
@@ -2647,6 +3694,32 @@ crate::runtime::object!(
     CreateZoneRulesetRuleBodyRulePosition { before : "before" => string, after : "after"
     => string, index : "index" => number }
 );
+impl CreateZoneRulesetRuleBodyRulePosition {
+    /// Sets `before`.
+    #[must_use]
+    pub fn before(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.before = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `after`.
+    #[must_use]
+    pub fn after(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.after = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `index`.
+    #[must_use]
+    pub fn index(mut self, value: f64) -> Self {
+        self.index = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2705,6 +3778,14 @@ pub struct CreateZoneRulesetRuleBodyRuleActionParameters {
 crate::runtime::object!(
     CreateZoneRulesetRuleBodyRuleActionParameters { response : "response" => object }
 );
+impl CreateZoneRulesetRuleBodyRuleActionParameters {
+    /// Sets `response`.
+    #[must_use]
+    pub fn response(mut self, value: ZoneRulesetRuleActionParametersResponse) -> Self {
+        self.response = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
@@ -2736,6 +3817,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule2 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule2Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2815,6 +3969,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule3 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule3Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule3ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2876,6 +4103,17 @@ crate::runtime::object!(
     CreateZoneRulesetRuleBodyRule3ActionParameters { algorithms : "algorithms" => objects
     }
 );
+impl CreateZoneRulesetRuleBodyRule3ActionParameters {
+    /// Sets `algorithms`.
+    #[must_use]
+    pub fn algorithms(
+        mut self,
+        value: ::std::vec::Vec<ZoneRulesetRuleActionParametersAlgorithm>,
+    ) -> Self {
+        self.algorithms = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
@@ -2907,6 +4145,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule4 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule4Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule4ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -2980,6 +4291,23 @@ impl CreateZoneRulesetRuleBodyRule4ActionParameters {
         }
     }
 }
+impl CreateZoneRulesetRuleBodyRule4ActionParameters {
+    /// Sets `matched_data`.
+    #[must_use]
+    pub fn matched_data(
+        mut self,
+        value: ZoneRulesetRuleActionParametersMatchedData,
+    ) -> Self {
+        self.matched_data = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `overrides`.
+    #[must_use]
+    pub fn overrides(mut self, value: ZoneRulesetRuleActionParametersOverrides) -> Self {
+        self.overrides = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
@@ -3011,6 +4339,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule5 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule5Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3090,6 +4491,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule6 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule6Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3169,6 +4643,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule7 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule7Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3248,6 +4795,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule8 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule8Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule8ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3308,6 +4928,23 @@ crate::runtime::object!(
     CreateZoneRulesetRuleBodyRule8ActionParameters { from_list : "from_list" => object,
     from_value : "from_value" => object }
 );
+impl CreateZoneRulesetRuleBodyRule8ActionParameters {
+    /// Sets `from_list`.
+    #[must_use]
+    pub fn from_list(mut self, value: ZoneRulesetRuleActionParametersFromList) -> Self {
+        self.from_list = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `from_value`.
+    #[must_use]
+    pub fn from_value(
+        mut self,
+        value: ZoneRulesetRuleActionParametersFromValue,
+    ) -> Self {
+        self.from_value = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
@@ -3339,6 +4976,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule9 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule9Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule9ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3401,6 +5111,23 @@ crate::runtime::object!(
     CreateZoneRulesetRuleBodyRule9ActionParameters { headers : "headers" => map, uri :
     "uri" => object }
 );
+impl CreateZoneRulesetRuleBodyRule9ActionParameters {
+    /// Sets `headers`.
+    #[must_use]
+    pub fn headers(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.headers = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `uri`.
+    #[must_use]
+    pub fn uri(mut self, value: ZoneRulesetRuleActionParametersUri) -> Self {
+        self.uri = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
@@ -3432,6 +5159,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule10 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule10Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule10ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3494,6 +5294,31 @@ crate::runtime::object!(
     CreateZoneRulesetRuleBodyRule10ActionParameters { host_header : "host_header" =>
     string, origin : "origin" => object, sni : "sni" => object }
 );
+impl CreateZoneRulesetRuleBodyRule10ActionParameters {
+    /// Sets `host_header`.
+    #[must_use]
+    pub fn host_header(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.host_header = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `origin`.
+    #[must_use]
+    pub fn origin(mut self, value: ZoneRulesetRuleActionParametersOrigin) -> Self {
+        self.origin = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sni`.
+    #[must_use]
+    pub fn sni(mut self, value: ZoneRulesetRuleActionParametersSni) -> Self {
+        self.sni = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
@@ -3525,6 +5350,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule11 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule11Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule11ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3585,6 +5483,14 @@ crate::runtime::object!(
     CreateZoneRulesetRuleBodyRule11ActionParameters { increment : "increment" => integer
     }
 );
+impl CreateZoneRulesetRuleBodyRule11ActionParameters {
+    /// Sets `increment`.
+    #[must_use]
+    pub fn increment(mut self, value: i64) -> Self {
+        self.increment = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
@@ -3616,6 +5522,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule12 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule12Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule12ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3680,6 +5659,32 @@ crate::runtime::object!(
     CreateZoneRulesetRuleBodyRule12ActionParameters { content : "content" => string,
     content_type : "content_type" => choice, status_code : "status_code" => number }
 );
+impl CreateZoneRulesetRuleBodyRule12ActionParameters {
+    /// Sets `content`.
+    #[must_use]
+    pub fn content(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.content = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `content_type`.
+    #[must_use]
+    pub fn content_type(
+        mut self,
+        value: ZoneRulesetRuleActionParametersContentType,
+    ) -> Self {
+        self.content_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status_code`.
+    #[must_use]
+    pub fn status_code(mut self, value: f64) -> Self {
+        self.status_code = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
@@ -3711,6 +5716,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule13 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule13Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule13ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3812,6 +5890,116 @@ crate::runtime::object!(
     "security_level" => choice, server_side_excludes : "server_side_excludes" => boolean,
     ssl : "ssl" => choice, sxg : "sxg" => boolean }
 );
+impl CreateZoneRulesetRuleBodyRule13ActionParameters {
+    /// Sets `automatic_https_rewrites`.
+    #[must_use]
+    pub fn automatic_https_rewrites(mut self, value: bool) -> Self {
+        self.automatic_https_rewrites = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `autominify`.
+    #[must_use]
+    pub fn autominify(
+        mut self,
+        value: ZoneRulesetRuleActionParametersAutominify,
+    ) -> Self {
+        self.autominify = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `bic`.
+    #[must_use]
+    pub fn bic(mut self, value: bool) -> Self {
+        self.bic = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_apps`.
+    #[must_use]
+    pub fn disable_apps(mut self, value: bool) -> Self {
+        self.disable_apps = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_rum`.
+    #[must_use]
+    pub fn disable_rum(mut self, value: bool) -> Self {
+        self.disable_rum = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `disable_zaraz`.
+    #[must_use]
+    pub fn disable_zaraz(mut self, value: bool) -> Self {
+        self.disable_zaraz = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `email_obfuscation`.
+    #[must_use]
+    pub fn email_obfuscation(mut self, value: bool) -> Self {
+        self.email_obfuscation = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `fonts`.
+    #[must_use]
+    pub fn fonts(mut self, value: bool) -> Self {
+        self.fonts = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `hotlink_protection`.
+    #[must_use]
+    pub fn hotlink_protection(mut self, value: bool) -> Self {
+        self.hotlink_protection = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `mirage`.
+    #[must_use]
+    pub fn mirage(mut self, value: bool) -> Self {
+        self.mirage = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `opportunistic_encryption`.
+    #[must_use]
+    pub fn opportunistic_encryption(mut self, value: bool) -> Self {
+        self.opportunistic_encryption = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `polish`.
+    #[must_use]
+    pub fn polish(mut self, value: ZoneRulesetRuleActionParametersPolish) -> Self {
+        self.polish = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rocket_loader`.
+    #[must_use]
+    pub fn rocket_loader(mut self, value: bool) -> Self {
+        self.rocket_loader = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `security_level`.
+    #[must_use]
+    pub fn security_level(
+        mut self,
+        value: ZoneRulesetRuleActionParametersSecurityLevel,
+    ) -> Self {
+        self.security_level = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `server_side_excludes`.
+    #[must_use]
+    pub fn server_side_excludes(mut self, value: bool) -> Self {
+        self.server_side_excludes = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ssl`.
+    #[must_use]
+    pub fn ssl(mut self, value: ZoneRulesetRuleActionParametersSsl) -> Self {
+        self.ssl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sxg`.
+    #[must_use]
+    pub fn sxg(mut self, value: bool) -> Self {
+        self.sxg = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
@@ -3843,6 +6031,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule14 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule14Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule14ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -3915,6 +6176,44 @@ crate::runtime::object!(
     products : "products" => choices, rules : "rules" => map, ruleset : "ruleset" =>
     choice, rulesets : "rulesets" => strings }
 );
+impl CreateZoneRulesetRuleBodyRule14ActionParameters {
+    /// Sets `phases`.
+    #[must_use]
+    pub fn phases(mut self, value: ::std::vec::Vec<ZoneRulesetPhase>) -> Self {
+        self.phases = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `products`.
+    #[must_use]
+    pub fn products(
+        mut self,
+        value: ::std::vec::Vec<ZoneRulesetRuleActionParametersProduct>,
+    ) -> Self {
+        self.products = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ruleset`.
+    #[must_use]
+    pub fn ruleset(mut self, value: ZoneRulesetRuleActionParametersRuleset) -> Self {
+        self.ruleset = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `rulesets`.
+    #[must_use]
+    pub fn rulesets(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.rulesets = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
@@ -3946,6 +6245,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule15 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule15Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule15ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -4033,6 +6405,86 @@ crate::runtime::object!(
     respect_strong_etags : "respect_strong_etags" => boolean, serve_stale : "serve_stale"
     => object }
 );
+impl CreateZoneRulesetRuleBodyRule15ActionParameters {
+    /// Sets `additional_cacheable_ports`.
+    #[must_use]
+    pub fn additional_cacheable_ports(mut self, value: ::std::vec::Vec<i64>) -> Self {
+        self.additional_cacheable_ports = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `browser_ttl`.
+    #[must_use]
+    pub fn browser_ttl(
+        mut self,
+        value: CreateZoneRulesetBodyRuleActionParametersBrowserTtl,
+    ) -> Self {
+        self.browser_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache`.
+    #[must_use]
+    pub fn cache(mut self, value: bool) -> Self {
+        self.cache = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache_key`.
+    #[must_use]
+    pub fn cache_key(mut self, value: ZoneRulesetRuleActionParametersCacheKey) -> Self {
+        self.cache_key = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cache_reserve`.
+    #[must_use]
+    pub fn cache_reserve(
+        mut self,
+        value: CreateZoneRulesetBodyRuleActionParametersCacheReserve,
+    ) -> Self {
+        self.cache_reserve = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `edge_ttl`.
+    #[must_use]
+    pub fn edge_ttl(
+        mut self,
+        value: CreateZoneRulesetBodyRuleActionParametersEdgeTtl,
+    ) -> Self {
+        self.edge_ttl = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_cache_control`.
+    #[must_use]
+    pub fn origin_cache_control(mut self, value: bool) -> Self {
+        self.origin_cache_control = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `origin_error_page_passthru`.
+    #[must_use]
+    pub fn origin_error_page_passthru(mut self, value: bool) -> Self {
+        self.origin_error_page_passthru = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `read_timeout`.
+    #[must_use]
+    pub fn read_timeout(mut self, value: i64) -> Self {
+        self.read_timeout = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `respect_strong_etags`.
+    #[must_use]
+    pub fn respect_strong_etags(mut self, value: bool) -> Self {
+        self.respect_strong_etags = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `serve_stale`.
+    #[must_use]
+    pub fn serve_stale(
+        mut self,
+        value: ZoneRulesetRuleActionParametersServeStale,
+    ) -> Self {
+        self.serve_stale = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
@@ -4064,6 +6516,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule16 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule16Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule16ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -4132,6 +6657,35 @@ crate::runtime::object!(
     objects, request_fields : "request_fields" => objects, response_fields :
     "response_fields" => objects }
 );
+impl CreateZoneRulesetRuleBodyRule16ActionParameters {
+    /// Sets `cookie_fields`.
+    #[must_use]
+    pub fn cookie_fields(
+        mut self,
+        value: ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    ) -> Self {
+        self.cookie_fields = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `request_fields`.
+    #[must_use]
+    pub fn request_fields(
+        mut self,
+        value: ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    ) -> Self {
+        self.request_fields = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `response_fields`.
+    #[must_use]
+    pub fn response_fields(
+        mut self,
+        value: ::std::vec::Vec<ZoneRulesetRuleActionParametersCookieField>,
+    ) -> Self {
+        self.response_fields = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`CreateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::create_zone_ruleset_rule`].
@@ -4163,6 +6717,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule17 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule17Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -4242,6 +6869,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl CreateZoneRulesetRuleBodyRule18 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule18Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -4455,6 +7155,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRuleAction) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRuleActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4486,6 +7259,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule2 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule2Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4517,6 +7363,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule3 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule3Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule3ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4548,6 +7467,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule4 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule4Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule4ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4579,6 +7571,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule5 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule5Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4610,6 +7675,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule6 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule6Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4641,6 +7779,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule7 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule7Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4672,6 +7883,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule8 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule8Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule8ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4703,6 +7987,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule9 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule9Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule9ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4734,6 +8091,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule10 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule10Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule10ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4765,6 +8195,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule11 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule11Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule11ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4796,6 +8299,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule12 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule12Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule12ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4827,6 +8403,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule13 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule13Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule13ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4858,6 +8507,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule14 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule14Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule14ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4889,6 +8611,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule15 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule15Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule15ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4920,6 +8715,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule16 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule16Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: CreateZoneRulesetRuleBodyRule16ActionParameters,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4951,6 +8819,79 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule17 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule17Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}
 /// One shape of [`UpdateZoneRulesetRuleBody`].
 ///
 /// Used by [`ZoneRulesetsApi::update_zone_ruleset_rule`].
@@ -4982,3 +8923,76 @@ crate::runtime::object!(
     "description" => string, enabled : "enabled" => boolean, expression : "expression" =>
     string, id : "id" => string, logging : "logging" => object, r#ref : "ref" => string }
 );
+impl UpdateZoneRulesetRuleBodyRule18 {
+    /// Sets `position`.
+    #[must_use]
+    pub fn position(mut self, value: CreateZoneRulesetRuleBodyRulePosition) -> Self {
+        self.position = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action`.
+    #[must_use]
+    pub fn action(mut self, value: CreateZoneRulesetRuleBodyRule18Action) -> Self {
+        self.action = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `action_parameters`.
+    #[must_use]
+    pub fn action_parameters(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.action_parameters = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `logging`.
+    #[must_use]
+    pub fn logging(mut self, value: ZoneRulesetRuleLogging) -> Self {
+        self.logging = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ref`.
+    #[must_use]
+    pub fn r#ref(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+}

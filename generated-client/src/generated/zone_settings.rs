@@ -929,44 +929,60 @@ crate::runtime::object!(
     EditMultipleZoneSettingsBody { id : "id" => choice, value : "value" => json, enabled
     : "enabled" => boolean }
 );
+impl EditMultipleZoneSettingsBody {
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: ZoneId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: ::serde_json::Value) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneSettingsApi::change_cloudflare_fonts_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeCloudflareFontsSettingBody {
     /// Whether the feature is enabled or disabled
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
-crate::runtime::object!(
-    ChangeCloudflareFontsSettingBody { value : "value" must => choice }
-);
+crate::runtime::object!(ChangeCloudflareFontsSettingBody { value : "value" => choice });
 impl ChangeCloudflareFontsSettingBody {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// Used by [`ZoneSettingsApi::change_origin_max_http_version_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeOriginMaxHttpVersionSettingBody {
     /// Value of the Origin Max HTTP Version Setting
-    pub value: OriginMaxHttpVersionSettingValue,
+    pub value: ::std::option::Option<OriginMaxHttpVersionSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ChangeOriginMaxHttpVersionSettingBody { value : "value" must => choice }
+    ChangeOriginMaxHttpVersionSettingBody { value : "value" => choice }
 );
 impl ChangeOriginMaxHttpVersionSettingBody {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: OriginMaxHttpVersionSettingValue) -> Self {
-        Self {
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: OriginMaxHttpVersionSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of several shapes.
@@ -1393,27 +1409,30 @@ impl ::std::convert::From<EditZoneSettingBodyWebSockets> for EditZoneSettingBody
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyN0RttValue {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyN0RttValueId,
+    pub id: ::std::option::Option<EditZoneSettingBodyN0RttValueId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyN0RttValue { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodyN0RttValue { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyN0RttValue {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyN0RttValueId::N0rtt,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyN0RttValueId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -1465,27 +1484,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyN0RttValueId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyAdvancedDDoSProtection {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyAdvancedDDoSProtectionId,
+    pub id: ::std::option::Option<EditZoneSettingBodyAdvancedDDoSProtectionId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyAdvancedDDoSProtection { id : "id" must => choice, value : "value"
-    must => choice }
+    EditZoneSettingBodyAdvancedDDoSProtection { id : "id" => choice, value : "value" =>
+    choice }
 );
 impl EditZoneSettingBodyAdvancedDDoSProtection {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyAdvancedDDoSProtectionId::AdvancedDdos,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyAdvancedDDoSProtectionId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -1539,27 +1562,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyAdvancedDDoSProtectionId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyAlwaysOnlineMode {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyAlwaysOnlineModeId,
+    pub id: ::std::option::Option<EditZoneSettingBodyAlwaysOnlineModeId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyAlwaysOnlineMode { id : "id" must => choice, value : "value" must
-    => choice }
+    EditZoneSettingBodyAlwaysOnlineMode { id : "id" => choice, value : "value" => choice
+    }
 );
 impl EditZoneSettingBodyAlwaysOnlineMode {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyAlwaysOnlineModeId::AlwaysOnline,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyAlwaysOnlineModeId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -1613,27 +1640,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyAlwaysOnlineModeId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyZoneEnableAlwaysUseHttps {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyZoneEnableAlwaysUseHttpsId,
+    pub id: ::std::option::Option<EditZoneSettingBodyZoneEnableAlwaysUseHttpsId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyZoneEnableAlwaysUseHttps { id : "id" must => choice, value :
-    "value" must => choice }
+    EditZoneSettingBodyZoneEnableAlwaysUseHttps { id : "id" => choice, value : "value" =>
+    choice }
 );
 impl EditZoneSettingBodyZoneEnableAlwaysUseHttps {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyZoneEnableAlwaysUseHttpsId::AlwaysUseHttps,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyZoneEnableAlwaysUseHttpsId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -1687,27 +1718,34 @@ impl ::std::fmt::Display for EditZoneSettingBodyZoneEnableAlwaysUseHttpsId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId,
+    pub id: ::std::option::Option<EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites { id : "id" must => choice, value
-    : "value" must => choice }
+    EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites { id : "id" => choice, value :
+    "value" => choice }
 );
 impl EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId::AutomaticHttpsRewrites,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: EditZoneSettingBodyZoneEnableAutomaticHttpsRewritesId,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -1761,27 +1799,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyZoneEnableAutomaticHttpsRewrites
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyBrotliCompression {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyBrotliCompressionId,
+    pub id: ::std::option::Option<EditZoneSettingBodyBrotliCompressionId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyBrotliCompressionValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyBrotliCompressionValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyBrotliCompression { id : "id" must => choice, value : "value" must
-    => choice }
+    EditZoneSettingBodyBrotliCompression { id : "id" => choice, value : "value" => choice
+    }
 );
 impl EditZoneSettingBodyBrotliCompression {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyBrotliCompressionId::Brotli,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyBrotliCompressionId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -1887,27 +1929,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyBrotliCompressionValue {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyBrowserCacheTtl {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyBrowserCacheTtlId,
+    pub id: ::std::option::Option<EditZoneSettingBodyBrowserCacheTtlId>,
     /// Current value of the zone setting
-    pub value: f64,
+    pub value: ::std::option::Option<f64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyBrowserCacheTtl { id : "id" must => choice, value : "value"
-    required => number }
+    EditZoneSettingBodyBrowserCacheTtl { id : "id" => choice, value : "value" => number }
 );
 impl EditZoneSettingBodyBrowserCacheTtl {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: f64) -> Self {
-        Self {
-            id: EditZoneSettingBodyBrowserCacheTtlId::BrowserCacheTtl,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyBrowserCacheTtlId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: f64) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -1961,27 +2006,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyBrowserCacheTtlId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyBrowserCheck {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyBrowserCheckId,
+    pub id: ::std::option::Option<EditZoneSettingBodyBrowserCheckId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyBrowserCheck { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodyBrowserCheck { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyBrowserCheck {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyBrowserCheckId::BrowserCheck,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyBrowserCheckId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2033,27 +2081,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyBrowserCheckId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyCloudflareCacheLevel {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyCloudflareCacheLevelId,
+    pub id: ::std::option::Option<EditZoneSettingBodyCloudflareCacheLevelId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyCloudflareCacheLevelValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyCloudflareCacheLevelValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyCloudflareCacheLevel { id : "id" must => choice, value : "value"
-    must => choice }
+    EditZoneSettingBodyCloudflareCacheLevel { id : "id" => choice, value : "value" =>
+    choice }
 );
 impl EditZoneSettingBodyCloudflareCacheLevel {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyCloudflareCacheLevelValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyCloudflareCacheLevelId::CacheLevel,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyCloudflareCacheLevelId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodyCloudflareCacheLevelValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2163,27 +2215,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyCloudflareCacheLevelValue {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyChallengePageTtl {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyChallengePageTtlId,
+    pub id: ::std::option::Option<EditZoneSettingBodyChallengePageTtlId>,
     /// Current value of the zone setting
-    pub value: f64,
+    pub value: ::std::option::Option<f64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyChallengePageTtl { id : "id" must => choice, value : "value"
-    required => number }
+    EditZoneSettingBodyChallengePageTtl { id : "id" => choice, value : "value" => number
+    }
 );
 impl EditZoneSettingBodyChallengePageTtl {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: f64) -> Self {
-        Self {
-            id: EditZoneSettingBodyChallengePageTtlId::ChallengeTtl,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyChallengePageTtlId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: f64) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2237,27 +2293,36 @@ impl ::std::fmt::Display for EditZoneSettingBodyChallengePageTtlId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyZoneCiphersAllowedForTlsTermination {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId,
+    pub id: ::std::option::Option<
+        EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId,
+    >,
     /// Current value of the zone setting
-    pub value: ::std::vec::Vec<::std::string::String>,
+    pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyZoneCiphersAllowedForTlsTermination { id : "id" must => choice,
-    value : "value" required => strings }
+    EditZoneSettingBodyZoneCiphersAllowedForTlsTermination { id : "id" => choice, value :
+    "value" => strings }
 );
 impl EditZoneSettingBodyZoneCiphersAllowedForTlsTermination {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self {
-            id: EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId::Ciphers,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: EditZoneSettingBodyZoneCiphersAllowedForTlsTerminationId,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2313,27 +2378,34 @@ impl ::std::fmt::Display for EditZoneSettingBodyZoneCiphersAllowedForTlsTerminat
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyCloudflareCnameFlattening {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyCloudflareCnameFlatteningId,
+    pub id: ::std::option::Option<EditZoneSettingBodyCloudflareCnameFlatteningId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyCloudflareCnameFlatteningValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyCloudflareCnameFlatteningValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyCloudflareCnameFlattening { id : "id" must => choice, value :
-    "value" must => choice }
+    EditZoneSettingBodyCloudflareCnameFlattening { id : "id" => choice, value : "value"
+    => choice }
 );
 impl EditZoneSettingBodyCloudflareCnameFlattening {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyCloudflareCnameFlatteningValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyCloudflareCnameFlatteningId::CnameFlattening,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyCloudflareCnameFlatteningId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: EditZoneSettingBodyCloudflareCnameFlatteningValue,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2439,27 +2511,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyCloudflareCnameFlatteningValue {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyDevelopmentMode {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyDevelopmentModeId,
+    pub id: ::std::option::Option<EditZoneSettingBodyDevelopmentModeId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyDevelopmentMode { id : "id" must => choice, value : "value" must
-    => choice }
+    EditZoneSettingBodyDevelopmentMode { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyDevelopmentMode {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyDevelopmentModeId::DevelopmentMode,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyDevelopmentModeId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2513,27 +2588,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyDevelopmentModeId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyEarlyHints {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyEarlyHintsId,
+    pub id: ::std::option::Option<EditZoneSettingBodyEarlyHintsId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyEarlyHints { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodyEarlyHints { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyEarlyHints {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyEarlyHintsId::EarlyHints,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyEarlyHintsId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2585,27 +2663,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyEarlyHintsId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyEdgeCacheTtl {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyEdgeCacheTtlId,
+    pub id: ::std::option::Option<EditZoneSettingBodyEdgeCacheTtlId>,
     /// Current value of the zone setting
-    pub value: f64,
+    pub value: ::std::option::Option<f64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyEdgeCacheTtl { id : "id" must => choice, value : "value" required
-    => number }
+    EditZoneSettingBodyEdgeCacheTtl { id : "id" => choice, value : "value" => number }
 );
 impl EditZoneSettingBodyEdgeCacheTtl {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: f64) -> Self {
-        Self {
-            id: EditZoneSettingBodyEdgeCacheTtlId::EdgeCacheTtl,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyEdgeCacheTtlId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: f64) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2657,27 +2738,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyEdgeCacheTtlId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyEmailObfuscation {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyEmailObfuscationId,
+    pub id: ::std::option::Option<EditZoneSettingBodyEmailObfuscationId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyEmailObfuscation { id : "id" must => choice, value : "value" must
-    => choice }
+    EditZoneSettingBodyEmailObfuscation { id : "id" => choice, value : "value" => choice
+    }
 );
 impl EditZoneSettingBodyEmailObfuscation {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyEmailObfuscationId::EmailObfuscation,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyEmailObfuscationId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2731,27 +2816,34 @@ impl ::std::fmt::Display for EditZoneSettingBodyEmailObfuscationId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyHttp2EdgePrioritization {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyHttp2EdgePrioritizationId,
+    pub id: ::std::option::Option<EditZoneSettingBodyHttp2EdgePrioritizationId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyHttp2EdgePrioritizationValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyHttp2EdgePrioritizationValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyHttp2EdgePrioritization { id : "id" must => choice, value :
-    "value" must => choice }
+    EditZoneSettingBodyHttp2EdgePrioritization { id : "id" => choice, value : "value" =>
+    choice }
 );
 impl EditZoneSettingBodyHttp2EdgePrioritization {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyHttp2EdgePrioritizationValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyHttp2EdgePrioritizationId::H2Prioritization,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyHttp2EdgePrioritizationId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: EditZoneSettingBodyHttp2EdgePrioritizationValue,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2861,27 +2953,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyHttp2EdgePrioritizationValue {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyHotlinkProtection {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyHotlinkProtectionId,
+    pub id: ::std::option::Option<EditZoneSettingBodyHotlinkProtectionId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyHotlinkProtection { id : "id" must => choice, value : "value" must
-    => choice }
+    EditZoneSettingBodyHotlinkProtection { id : "id" => choice, value : "value" => choice
+    }
 );
 impl EditZoneSettingBodyHotlinkProtection {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyHotlinkProtectionId::HotlinkProtection,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyHotlinkProtectionId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -2935,27 +3031,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyHotlinkProtectionId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyHttp2Value {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyHttp2ValueId,
+    pub id: ::std::option::Option<EditZoneSettingBodyHttp2ValueId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyHttp2Value { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodyHttp2Value { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyHttp2Value {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyHttp2ValueId::Http2,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyHttp2ValueId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -3007,27 +3106,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyHttp2ValueId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyHttp3Value {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyHttp3ValueId,
+    pub id: ::std::option::Option<EditZoneSettingBodyHttp3ValueId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyHttp3Value { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodyHttp3Value { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyHttp3Value {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyHttp3ValueId::Http3,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyHttp3ValueId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -3079,27 +3181,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyHttp3ValueId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyImageResizing {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyImageResizingId,
+    pub id: ::std::option::Option<EditZoneSettingBodyImageResizingId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyImageResizingValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyImageResizingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyImageResizing { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodyImageResizing { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyImageResizing {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyImageResizingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyImageResizingId::ImageResizing,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyImageResizingId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodyImageResizingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -3207,27 +3312,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyImageResizingValue {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyIpGeolocation {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyIpGeolocationId,
+    pub id: ::std::option::Option<EditZoneSettingBodyIpGeolocationId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyIpGeolocation { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodyIpGeolocation { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyIpGeolocation {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyIpGeolocationId::IpGeolocation,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyIpGeolocationId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -3279,26 +3387,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyIpGeolocationId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyIPv6 {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyIPv6Id,
+    pub id: ::std::option::Option<EditZoneSettingBodyIPv6Id>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyBrotliCompressionValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyBrotliCompressionValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyIPv6 { id : "id" must => choice, value : "value" must => choice }
+    EditZoneSettingBodyIPv6 { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyIPv6 {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyIPv6Id::Ipv6,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyIPv6Id) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -3350,27 +3462,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyIPv6Id {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyMaxUpload {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyMaxUploadId,
+    pub id: ::std::option::Option<EditZoneSettingBodyMaxUploadId>,
     /// Current value of the zone setting
-    pub value: f64,
+    pub value: ::std::option::Option<f64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyMaxUpload { id : "id" must => choice, value : "value" required =>
-    number }
+    EditZoneSettingBodyMaxUpload { id : "id" => choice, value : "value" => number }
 );
 impl EditZoneSettingBodyMaxUpload {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: f64) -> Self {
-        Self {
-            id: EditZoneSettingBodyMaxUploadId::MaxUpload,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyMaxUploadId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: f64) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -3422,27 +3537,34 @@ impl ::std::fmt::Display for EditZoneSettingBodyMaxUploadId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyZoneMinimumTlsVersionValue {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyZoneMinimumTlsVersionValueId,
+    pub id: ::std::option::Option<EditZoneSettingBodyZoneMinimumTlsVersionValueId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyZoneMinimumTlsVersionValueValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyZoneMinimumTlsVersionValueValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyZoneMinimumTlsVersionValue { id : "id" must => choice, value :
-    "value" must => choice }
+    EditZoneSettingBodyZoneMinimumTlsVersionValue { id : "id" => choice, value : "value"
+    => choice }
 );
 impl EditZoneSettingBodyZoneMinimumTlsVersionValue {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyZoneMinimumTlsVersionValueValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyZoneMinimumTlsVersionValueId::MinTlsVersion,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyZoneMinimumTlsVersionValueId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: EditZoneSettingBodyZoneMinimumTlsVersionValueValue,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -3556,31 +3678,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyZoneMinimumTlsVersionValueValue 
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyAutoMinifyAssets {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyAutoMinifyAssetsId,
+    pub id: ::std::option::Option<EditZoneSettingBodyAutoMinifyAssetsId>,
     pub value: ::std::option::Option<EditZoneSettingBodyAutoMinifyAssetsValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyAutoMinifyAssets { id : "id" must => choice, value : "value" =>
-    object }
+    EditZoneSettingBodyAutoMinifyAssets { id : "id" => choice, value : "value" => object
+    }
 );
 impl EditZoneSettingBodyAutoMinifyAssets {
-    /// A value with the required fields set and the others empty.
-    pub fn new() -> Self {
-        Self {
-            id: EditZoneSettingBodyAutoMinifyAssetsId::Minify,
-            value: ::std::option::Option::None,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyAutoMinifyAssetsId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
     }
-}
-impl ::std::default::Default for EditZoneSettingBodyAutoMinifyAssets {
-    fn default() -> Self {
-        Self::new()
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodyAutoMinifyAssetsValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -3647,30 +3768,54 @@ crate::runtime::object!(
     EditZoneSettingBodyAutoMinifyAssetsValue { css : "css" => choice, html : "html" =>
     choice, js : "js" => choice }
 );
+impl EditZoneSettingBodyAutoMinifyAssetsValue {
+    /// Sets `css`.
+    #[must_use]
+    pub fn css(mut self, value: CloudflareSettingValue) -> Self {
+        self.css = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `html`.
+    #[must_use]
+    pub fn html(mut self, value: CloudflareSettingValue) -> Self {
+        self.html = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `js`.
+    #[must_use]
+    pub fn js(mut self, value: CloudflareSettingValue) -> Self {
+        self.js = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyMirageImageOptimization {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyMirageImageOptimizationId,
+    pub id: ::std::option::Option<EditZoneSettingBodyMirageImageOptimizationId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyMirageImageOptimization { id : "id" must => choice, value :
-    "value" must => choice }
+    EditZoneSettingBodyMirageImageOptimization { id : "id" => choice, value : "value" =>
+    choice }
 );
 impl EditZoneSettingBodyMirageImageOptimization {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyMirageImageOptimizationId::Mirage,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyMirageImageOptimizationId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -3724,31 +3869,29 @@ impl ::std::fmt::Display for EditZoneSettingBodyMirageImageOptimizationId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyMobileRedirect {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyMobileRedirectId,
+    pub id: ::std::option::Option<EditZoneSettingBodyMobileRedirectId>,
     pub value: ::std::option::Option<EditZoneSettingBodyMobileRedirectValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyMobileRedirect { id : "id" must => choice, value : "value" =>
-    object }
+    EditZoneSettingBodyMobileRedirect { id : "id" => choice, value : "value" => object }
 );
 impl EditZoneSettingBodyMobileRedirect {
-    /// A value with the required fields set and the others empty.
-    pub fn new() -> Self {
-        Self {
-            id: EditZoneSettingBodyMobileRedirectId::MobileRedirect,
-            value: ::std::option::Option::None,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyMobileRedirectId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
     }
-}
-impl ::std::default::Default for EditZoneSettingBodyMobileRedirect {
-    fn default() -> Self {
-        Self::new()
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodyMobileRedirectValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -3815,34 +3958,58 @@ crate::runtime::object!(
     EditZoneSettingBodyMobileRedirectValue { mobile_subdomain : "mobile_subdomain" =>
     string, status : "status" => choice, strip_uri : "strip_uri" => boolean }
 );
+impl EditZoneSettingBodyMobileRedirectValue {
+    /// Sets `mobile_subdomain`.
+    #[must_use]
+    pub fn mobile_subdomain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mobile_subdomain = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `status`.
+    #[must_use]
+    pub fn status(mut self, value: CloudflareSettingValue) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `strip_uri`.
+    #[must_use]
+    pub fn strip_uri(mut self, value: bool) -> Self {
+        self.strip_uri = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyNetworkErrorLogging {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyNetworkErrorLoggingId,
+    pub id: ::std::option::Option<EditZoneSettingBodyNetworkErrorLoggingId>,
     pub value: ::std::option::Option<EditZoneSettingBodyNetworkErrorLoggingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyNetworkErrorLogging { id : "id" must => choice, value : "value" =>
+    EditZoneSettingBodyNetworkErrorLogging { id : "id" => choice, value : "value" =>
     object }
 );
 impl EditZoneSettingBodyNetworkErrorLogging {
-    /// A value with the required fields set and the others empty.
-    pub fn new() -> Self {
-        Self {
-            id: EditZoneSettingBodyNetworkErrorLoggingId::Nel,
-            value: ::std::option::Option::None,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyNetworkErrorLoggingId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
     }
-}
-impl ::std::default::Default for EditZoneSettingBodyNetworkErrorLogging {
-    fn default() -> Self {
-        Self::new()
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodyNetworkErrorLoggingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -3903,30 +4070,47 @@ pub struct EditZoneSettingBodyNetworkErrorLoggingValue {
 crate::runtime::object!(
     EditZoneSettingBodyNetworkErrorLoggingValue { enabled : "enabled" => boolean }
 );
+impl EditZoneSettingBodyNetworkErrorLoggingValue {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyEnableOpportunisticEncryptionForAZone {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId,
+    pub id: ::std::option::Option<
+        EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId,
+    >,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyEnableOpportunisticEncryptionForAZone { id : "id" must => choice,
-    value : "value" must => choice }
+    EditZoneSettingBodyEnableOpportunisticEncryptionForAZone { id : "id" => choice, value
+    : "value" => choice }
 );
 impl EditZoneSettingBodyEnableOpportunisticEncryptionForAZone {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId::OpportunisticEncryption,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: EditZoneSettingBodyEnableOpportunisticEncryptionForAZoneId,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -3982,27 +4166,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyEnableOpportunisticEncryptionFor
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyZoneEnableOnionRouting {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyZoneEnableOnionRoutingId,
+    pub id: ::std::option::Option<EditZoneSettingBodyZoneEnableOnionRoutingId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyZoneEnableOnionRouting { id : "id" must => choice, value : "value"
-    must => choice }
+    EditZoneSettingBodyZoneEnableOnionRouting { id : "id" => choice, value : "value" =>
+    choice }
 );
 impl EditZoneSettingBodyZoneEnableOnionRouting {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyZoneEnableOnionRoutingId::OpportunisticOnion,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyZoneEnableOnionRoutingId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -4056,27 +4244,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyZoneEnableOnionRoutingId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyOrangeToOrange {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyOrangeToOrangeId,
+    pub id: ::std::option::Option<EditZoneSettingBodyOrangeToOrangeId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyOrangeToOrange { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodyOrangeToOrange { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyOrangeToOrange {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyOrangeToOrangeId::OrangeToOrange,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyOrangeToOrangeId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -4130,27 +4321,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyOrangeToOrangeId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyErrorPagesOn {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyErrorPagesOnId,
+    pub id: ::std::option::Option<EditZoneSettingBodyErrorPagesOnId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyErrorPagesOn { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodyErrorPagesOn { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyErrorPagesOn {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyErrorPagesOnId::OriginErrorPagePassThru,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyErrorPagesOnId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -4202,27 +4396,34 @@ impl ::std::fmt::Display for EditZoneSettingBodyErrorPagesOnId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyPolishImageOptimization {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyPolishImageOptimizationId,
+    pub id: ::std::option::Option<EditZoneSettingBodyPolishImageOptimizationId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyPolishImageOptimizationValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyPolishImageOptimizationValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyPolishImageOptimization { id : "id" must => choice, value :
-    "value" must => choice }
+    EditZoneSettingBodyPolishImageOptimization { id : "id" => choice, value : "value" =>
+    choice }
 );
 impl EditZoneSettingBodyPolishImageOptimization {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyPolishImageOptimizationValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyPolishImageOptimizationId::Polish,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyPolishImageOptimizationId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: EditZoneSettingBodyPolishImageOptimizationValue,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -4332,27 +4533,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyPolishImageOptimizationValue {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyPrefetchPreload {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyPrefetchPreloadId,
+    pub id: ::std::option::Option<EditZoneSettingBodyPrefetchPreloadId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyPrefetchPreload { id : "id" must => choice, value : "value" must
-    => choice }
+    EditZoneSettingBodyPrefetchPreload { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyPrefetchPreload {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyPrefetchPreloadId::PrefetchPreload,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyPrefetchPreloadId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -4406,27 +4610,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyPrefetchPreloadId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyProxyReadTimeout {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyProxyReadTimeoutId,
+    pub id: ::std::option::Option<EditZoneSettingBodyProxyReadTimeoutId>,
     /// Current value of the zone setting
-    pub value: f64,
+    pub value: ::std::option::Option<f64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyProxyReadTimeout { id : "id" must => choice, value : "value"
-    required => number }
+    EditZoneSettingBodyProxyReadTimeout { id : "id" => choice, value : "value" => number
+    }
 );
 impl EditZoneSettingBodyProxyReadTimeout {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: f64) -> Self {
-        Self {
-            id: EditZoneSettingBodyProxyReadTimeoutId::ProxyReadTimeout,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyProxyReadTimeoutId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: f64) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -4480,27 +4688,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyProxyReadTimeoutId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyPseudoIPv4Value {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyPseudoIPv4ValueId,
+    pub id: ::std::option::Option<EditZoneSettingBodyPseudoIPv4ValueId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyPseudoIPv4ValueValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyPseudoIPv4ValueValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyPseudoIPv4Value { id : "id" must => choice, value : "value" must
-    => choice }
+    EditZoneSettingBodyPseudoIPv4Value { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyPseudoIPv4Value {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyPseudoIPv4ValueValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyPseudoIPv4ValueId::PseudoIpv4,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyPseudoIPv4ValueId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodyPseudoIPv4ValueValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -4610,27 +4821,36 @@ impl ::std::fmt::Display for EditZoneSettingBodyPseudoIPv4ValueValue {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyReplaceInsecureJavaScriptLibraries {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId,
+    pub id: ::std::option::Option<
+        EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId,
+    >,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyReplaceInsecureJavaScriptLibraries { id : "id" must => choice,
-    value : "value" must => choice }
+    EditZoneSettingBodyReplaceInsecureJavaScriptLibraries { id : "id" => choice, value :
+    "value" => choice }
 );
 impl EditZoneSettingBodyReplaceInsecureJavaScriptLibraries {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId::ReplaceInsecureJs,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: EditZoneSettingBodyReplaceInsecureJavaScriptLibrariesId,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -4686,27 +4906,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyReplaceInsecureJavaScriptLibrari
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyResponseBuffering {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyResponseBufferingId,
+    pub id: ::std::option::Option<EditZoneSettingBodyResponseBufferingId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyResponseBuffering { id : "id" must => choice, value : "value" must
-    => choice }
+    EditZoneSettingBodyResponseBuffering { id : "id" => choice, value : "value" => choice
+    }
 );
 impl EditZoneSettingBodyResponseBuffering {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyResponseBufferingId::ResponseBuffering,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyResponseBufferingId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -4760,27 +4984,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyResponseBufferingId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyRocketLoader {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyRocketLoaderId,
+    pub id: ::std::option::Option<EditZoneSettingBodyRocketLoaderId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyRocketLoader { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodyRocketLoader { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyRocketLoader {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyRocketLoaderId::RocketLoader,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyRocketLoaderId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -4832,10 +5059,12 @@ impl ::std::fmt::Display for EditZoneSettingBodyRocketLoaderId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId,
+    pub id: ::std::option::Option<
+        EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId,
+    >,
     pub value: ::std::option::Option<
         EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue,
     >,
@@ -4843,23 +5072,27 @@ pub struct EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress { id : "id" must =>
-    choice, value : "value" => object }
+    EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress { id : "id" => choice,
+    value : "value" => object }
 );
 impl EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress {
-    /// A value with the required fields set and the others empty.
-    pub fn new() -> Self {
-        Self {
-            id: EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId::AutomaticPlatformOptimization,
-            value: ::std::option::Option::None,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(
+        mut self,
+        value: EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressId,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
     }
-}
-impl ::std::default::Default
-for EditZoneSettingBodyAutomaticPlatformOptimizationForWordPress {
-    fn default() -> Self {
-        Self::new()
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -4966,31 +5199,29 @@ impl EditZoneSettingBodyAutomaticPlatformOptimizationForWordPressValue {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodySecurityHeader {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodySecurityHeaderId,
+    pub id: ::std::option::Option<EditZoneSettingBodySecurityHeaderId>,
     pub value: ::std::option::Option<EditZoneSettingBodySecurityHeaderValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodySecurityHeader { id : "id" must => choice, value : "value" =>
-    object }
+    EditZoneSettingBodySecurityHeader { id : "id" => choice, value : "value" => object }
 );
 impl EditZoneSettingBodySecurityHeader {
-    /// A value with the required fields set and the others empty.
-    pub fn new() -> Self {
-        Self {
-            id: EditZoneSettingBodySecurityHeaderId::SecurityHeader,
-            value: ::std::option::Option::None,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodySecurityHeaderId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
     }
-}
-impl ::std::default::Default for EditZoneSettingBodySecurityHeader {
-    fn default() -> Self {
-        Self::new()
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodySecurityHeaderValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -5054,6 +5285,17 @@ crate::runtime::object!(
     EditZoneSettingBodySecurityHeaderValue { strict_transport_security :
     "strict_transport_security" => object }
 );
+impl EditZoneSettingBodySecurityHeaderValue {
+    /// Sets `strict_transport_security`.
+    #[must_use]
+    pub fn strict_transport_security(
+        mut self,
+        value: EditZoneSettingBodySecurityHeaderValueStrictTransportSecurity,
+    ) -> Self {
+        self.strict_transport_security = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodySecurityHeaderValueStrictTransportSecurity {
@@ -5075,30 +5317,65 @@ crate::runtime::object!(
     => boolean, include_subdomains : "include_subdomains" => boolean, max_age : "max_age"
     => number, nosniff : "nosniff" => boolean, preload : "preload" => boolean }
 );
+impl EditZoneSettingBodySecurityHeaderValueStrictTransportSecurity {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `include_subdomains`.
+    #[must_use]
+    pub fn include_subdomains(mut self, value: bool) -> Self {
+        self.include_subdomains = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `max_age`.
+    #[must_use]
+    pub fn max_age(mut self, value: f64) -> Self {
+        self.max_age = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `nosniff`.
+    #[must_use]
+    pub fn nosniff(mut self, value: bool) -> Self {
+        self.nosniff = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `preload`.
+    #[must_use]
+    pub fn preload(mut self, value: bool) -> Self {
+        self.preload = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodySecurityLevel {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodySecurityLevelId,
+    pub id: ::std::option::Option<EditZoneSettingBodySecurityLevelId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodySecurityLevelValue,
+    pub value: ::std::option::Option<EditZoneSettingBodySecurityLevelValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodySecurityLevel { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodySecurityLevel { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodySecurityLevel {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodySecurityLevelValue) -> Self {
-        Self {
-            id: EditZoneSettingBodySecurityLevelId::SecurityLevel,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodySecurityLevelId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodySecurityLevelValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -5218,27 +5495,31 @@ impl ::std::fmt::Display for EditZoneSettingBodySecurityLevelValue {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyServerSideExclude {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyServerSideExcludeId,
+    pub id: ::std::option::Option<EditZoneSettingBodyServerSideExcludeId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyServerSideExclude { id : "id" must => choice, value : "value" must
-    => choice }
+    EditZoneSettingBodyServerSideExclude { id : "id" => choice, value : "value" => choice
+    }
 );
 impl EditZoneSettingBodyServerSideExclude {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyServerSideExcludeId::ServerSideExclude,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyServerSideExcludeId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -5292,27 +5573,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyServerSideExcludeId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyToggleSha1Support {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyToggleSha1SupportId,
+    pub id: ::std::option::Option<EditZoneSettingBodyToggleSha1SupportId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyBrotliCompressionValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyBrotliCompressionValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyToggleSha1Support { id : "id" must => choice, value : "value" must
-    => choice }
+    EditZoneSettingBodyToggleSha1Support { id : "id" => choice, value : "value" => choice
+    }
 );
 impl EditZoneSettingBodyToggleSha1Support {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyToggleSha1SupportId::Sha1Support,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyToggleSha1SupportId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -5366,27 +5651,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyToggleSha1SupportId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyGetStringSort {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyGetStringSortId,
+    pub id: ::std::option::Option<EditZoneSettingBodyGetStringSortId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyGetStringSort { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodyGetStringSort { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyGetStringSort {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyGetStringSortId::SortQueryStringForCache,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyGetStringSortId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -5438,26 +5726,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyGetStringSortId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodySsl {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodySslId,
+    pub id: ::std::option::Option<EditZoneSettingBodySslId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodySslValue,
+    pub value: ::std::option::Option<EditZoneSettingBodySslValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodySsl { id : "id" must => choice, value : "value" must => choice }
+    EditZoneSettingBodySsl { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodySsl {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodySslValue) -> Self {
-        Self {
-            id: EditZoneSettingBodySslId::Ssl,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodySslId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodySslValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -5580,6 +5872,20 @@ crate::runtime::object!(
     EditZoneSettingBodySslTlsRecommender { enabled : "enabled" => boolean, id : "id" =>
     choice }
 );
+impl EditZoneSettingBodySslTlsRecommender {
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodySslTlsRecommenderId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// One of a known set of values; values this client does not know yet
 /// are kept in `Other`.
 #[derive(
@@ -5631,27 +5937,30 @@ impl ::std::fmt::Display for EditZoneSettingBodySslTlsRecommenderId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyTls12Only {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyTls12OnlyId,
+    pub id: ::std::option::Option<EditZoneSettingBodyTls12OnlyId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyBrotliCompressionValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyBrotliCompressionValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyTls12Only { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodyTls12Only { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyTls12Only {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyTls12OnlyId::Tls12Only,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyTls12OnlyId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -5703,27 +6012,34 @@ impl ::std::fmt::Display for EditZoneSettingBodyTls12OnlyId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyEnableTls13ValueForAZone {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyEnableTls13ValueForAZoneId,
+    pub id: ::std::option::Option<EditZoneSettingBodyEnableTls13ValueForAZoneId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyEnableTls13ValueForAZoneValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyEnableTls13ValueForAZoneValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyEnableTls13ValueForAZone { id : "id" must => choice, value :
-    "value" must => choice }
+    EditZoneSettingBodyEnableTls13ValueForAZone { id : "id" => choice, value : "value" =>
+    choice }
 );
 impl EditZoneSettingBodyEnableTls13ValueForAZone {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyEnableTls13ValueForAZoneValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyEnableTls13ValueForAZoneId::Tls13,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyEnableTls13ValueForAZoneId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(
+        mut self,
+        value: EditZoneSettingBodyEnableTls13ValueForAZoneValue,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -5833,27 +6149,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyEnableTls13ValueForAZoneValue {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyTlsClientAuthentication {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyTlsClientAuthenticationId,
+    pub id: ::std::option::Option<EditZoneSettingBodyTlsClientAuthenticationId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyTlsClientAuthentication { id : "id" must => choice, value :
-    "value" must => choice }
+    EditZoneSettingBodyTlsClientAuthentication { id : "id" => choice, value : "value" =>
+    choice }
 );
 impl EditZoneSettingBodyTlsClientAuthentication {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyTlsClientAuthenticationId::TlsClientAuth,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyTlsClientAuthenticationId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -5907,27 +6227,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyTlsClientAuthenticationId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyTrueClientIpHeader {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyTrueClientIpHeaderId,
+    pub id: ::std::option::Option<EditZoneSettingBodyTrueClientIpHeaderId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyTrueClientIpHeader { id : "id" must => choice, value : "value"
-    must => choice }
+    EditZoneSettingBodyTrueClientIpHeader { id : "id" => choice, value : "value" =>
+    choice }
 );
 impl EditZoneSettingBodyTrueClientIpHeader {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyTrueClientIpHeaderId::TrueClientIpHeader,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyTrueClientIpHeaderId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -5981,27 +6305,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyTrueClientIpHeaderId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyWebApplicationFirewall {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyWebApplicationFirewallId,
+    pub id: ::std::option::Option<EditZoneSettingBodyWebApplicationFirewallId>,
     /// Current value of the zone setting
-    pub value: CloudflareSettingValue,
+    pub value: ::std::option::Option<CloudflareSettingValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyWebApplicationFirewall { id : "id" must => choice, value : "value"
-    must => choice }
+    EditZoneSettingBodyWebApplicationFirewall { id : "id" => choice, value : "value" =>
+    choice }
 );
 impl EditZoneSettingBodyWebApplicationFirewall {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: CloudflareSettingValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyWebApplicationFirewallId::Waf,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyWebApplicationFirewallId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: CloudflareSettingValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -6055,27 +6383,31 @@ impl ::std::fmt::Display for EditZoneSettingBodyWebApplicationFirewallId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyPolishWebPConversion {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyPolishWebPConversionId,
+    pub id: ::std::option::Option<EditZoneSettingBodyPolishWebPConversionId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyBrotliCompressionValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyBrotliCompressionValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyPolishWebPConversion { id : "id" must => choice, value : "value"
-    must => choice }
+    EditZoneSettingBodyPolishWebPConversion { id : "id" => choice, value : "value" =>
+    choice }
 );
 impl EditZoneSettingBodyPolishWebPConversion {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyPolishWebPConversionId::Webp,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyPolishWebPConversionId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet
@@ -6129,27 +6461,30 @@ impl ::std::fmt::Display for EditZoneSettingBodyPolishWebPConversionId {
 /// One shape of [`EditZoneSettingBody`].
 ///
 /// Used by [`ZoneSettingsApi::edit_zone_setting`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EditZoneSettingBodyWebSockets {
     /// Identifier of the zone setting
-    pub id: EditZoneSettingBodyWebSocketsId,
+    pub id: ::std::option::Option<EditZoneSettingBodyWebSocketsId>,
     /// Current value of the zone setting
-    pub value: EditZoneSettingBodyBrotliCompressionValue,
+    pub value: ::std::option::Option<EditZoneSettingBodyBrotliCompressionValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    EditZoneSettingBodyWebSockets { id : "id" must => choice, value : "value" must =>
-    choice }
+    EditZoneSettingBodyWebSockets { id : "id" => choice, value : "value" => choice }
 );
 impl EditZoneSettingBodyWebSockets {
-    /// A value with the required fields set and the others empty.
-    pub fn new(value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
-        Self {
-            id: EditZoneSettingBodyWebSocketsId::Websockets,
-            value,
-            extra: ::std::default::Default::default(),
-        }
+    /// Sets `id`.
+    #[must_use]
+    pub fn id(mut self, value: EditZoneSettingBodyWebSocketsId) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `value`.
+    #[must_use]
+    pub fn value(mut self, value: EditZoneSettingBodyBrotliCompressionValue) -> Self {
+        self.value = ::std::option::Option::Some(value);
+        self
     }
 }
 /// One of a known set of values; values this client does not know yet

@@ -242,6 +242,45 @@ crate::runtime::object!(
     boolean, expression : "expression" => string, snippet_name : "snippet_name" => string
     }
 );
+impl ZoneSnippetRule {
+    /// Sets `description`.
+    #[must_use]
+    pub fn description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+    /// Sets `enabled`.
+    #[must_use]
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `expression`.
+    #[must_use]
+    pub fn expression(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.expression = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
+    }
+    /// Sets `snippet_name`.
+    #[must_use]
+    pub fn snippet_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.snippet_name = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// Used by [`ZoneSnippetsApi::update_zone_snippet_rules`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZoneSnippetRulesBody {
@@ -250,6 +289,14 @@ pub struct UpdateZoneSnippetRulesBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(UpdateZoneSnippetRulesBody { rules : "rules" => objects });
+impl UpdateZoneSnippetRulesBody {
+    /// Sets `rules`.
+    #[must_use]
+    pub fn rules(mut self, value: ::std::vec::Vec<ZoneSnippetRule>) -> Self {
+        self.rules = ::std::option::Option::Some(value);
+        self
+    }
+}
 /// Used by [`ZoneSnippetsApi::update_zone_snippet`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateZoneSnippetFormMetadata {
@@ -261,6 +308,19 @@ pub struct UpdateZoneSnippetFormMetadata {
 crate::runtime::object!(
     UpdateZoneSnippetFormMetadata { main_module : "main_module" => string }
 );
+impl UpdateZoneSnippetFormMetadata {
+    /// Sets `main_module`.
+    #[must_use]
+    pub fn main_module(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.main_module = ::std::option::Option::Some(
+            ::std::convert::Into::into(value),
+        );
+        self
+    }
+}
 /// The `multipart/form-data` body of [`ZoneSnippetsApi::update_zone_snippet`]. `new` takes the required parts; a method sets or adds each other one. Parts:
 ///
 /// - `files`: text
