@@ -10,7 +10,7 @@
 //! from an overlay, or a query with required parameters) are passed over
 //! while another will do; an area with nothing else shows no example.
 
-use crate::ir::{Area, Endpoint, Method, Output, TypeRef};
+use crate::ir::{Area, Endpoint, FieldDef, Method, Output, TypeDef, TypeRef};
 
 /// An identifier in Cloudflare's own examples; every `*_id` parameter gets
 /// it, so the example reads like the API's documentation.
@@ -137,5 +137,227 @@ mod tests {
         assert_eq!(example_value("zone_id"), EXAMPLE_ID);
         assert_eq!(example_value("account_identifier"), EXAMPLE_ID);
         assert_eq!(example_value("script_name"), "your-script-name");
+    }
+}
+
+/// The example in every endpoint method's docs: the call with its path
+/// arguments, a typed body built with `new` and one optional field set
+/// through its setter, the typed query when there is one, and the result
+/// read (every page of a list). A `no_run` doctest: the test run compiles
+/// every one (merged into one doctest binary, as edition 2024 does).
+pub(super) fn method_example(area: &Area, endpoint: &Endpoint) -> String {
+    let mut ctx = Ctx {
+        area,
+        fixed: super::fixed_enums(&area.types),
+        imports: std::collections::BTreeSet::new(),
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut args = Vec::new();
+    for param in &endpoint.path.params {
+        let binding = if TAKEN.contains(&param.rust_name.as_str())
+            || matches!(param.rust_name.as_str(), "query" | "form")
+        {
+            format!("{}_param", param.rust_name)
+        } else {
+            param.rust_name.clone()
+        };
+        lines.push(format!(
+            "let {binding} = {:?};",
+            example_value(&param.wire_name)
+        ));
+        args.push(binding);
+    }
+    let mut calls = String::new();
+    if let Some(query) = &endpoint.query {
+        if let TypeRef::Named(name) = &query.ty {
+            let built = ctx.build(name, 0);
+            if query.argument {
+                lines.push(format!("let query = {built};"));
+                args.push("&query".to_owned());
+            } else if built.contains(").") {
+                // Only worth showing with a parameter set.
+                lines.push(format!("let query = {built};"));
+                calls.push_str(".query(&query)");
+            }
+        }
+    }
+    if let Some(TypeRef::Named(name)) = &endpoint.request_body {
+        let built = ctx.build(name, 0);
+        ctx.imports.insert(name.clone());
+        lines.push(format!("let body: {name} = {built};"));
+        args.push("&body".to_owned());
+    }
+    if let Some(form) = &endpoint.multipart {
+        let values: Vec<String> = form
+            .parts
+            .iter()
+            .filter(|p| p.required)
+            .flat_map(|part| {
+                let mut values = Vec::new();
+                if let crate::ir::PartName::Any { .. } = &part.name {
+                    values.push("\"main.js\"".to_owned());
+                }
+                values.push(match &part.kind {
+                    crate::ir::PartKind::Json(ty) => format!("&{}", ctx.value(ty, 0)),
+                    crate::ir::PartKind::Text(TypeRef::String) => "\"example\"".to_owned(),
+                    crate::ir::PartKind::Text(ty) => ctx.value(ty, 0),
+                    crate::ir::PartKind::File { .. } => {
+                        "generated_client::runtime::FilePart::bytes(b\"example\".to_vec())".to_owned()
+                    }
+                });
+                values
+            })
+            .collect();
+        ctx.imports.insert(form.name.clone());
+        lines.push(format!("let body = {}::new({});", form.name, values.join(", ")));
+        args.push("body".to_owned());
+    }
+    let module = &area.module;
+    let method = &endpoint.rust_name;
+    let call = format!("client.{module}().{method}({}){calls}", args.join(", "));
+    match &endpoint.output {
+        Output::Json {
+            ty: TypeRef::Vec(_),
+            ..
+        } => {
+            lines.push(format!("// Every page of the list.\nlet items = {call}.all().await?;"));
+            lines.push("for item in &items {\n    println!(\"{item:?}\");\n}".to_owned());
+        }
+        Output::NoContent => lines.push(format!("{call}.await?;")),
+        Output::Raw => {
+            lines.push(format!("let response = {call}.await?;"));
+            lines.push("let bytes = response.bytes().await?;".to_owned());
+        }
+        Output::Json { ty: TypeRef::Value, .. } => {
+            lines.push(format!("let result: serde_json::Value = {call}.await?;"));
+            lines.push("println!(\"{result}\");".to_owned());
+        }
+        Output::Json { .. } => {
+            lines.push(format!("if let Some(result) = {call}.await? {{"));
+            lines.push("    println!(\"{result:?}\");\n}".to_owned());
+        }
+    }
+    let mut code = String::from(
+        "# async fn example(client: generated_client::Client) -> generated_client::Result<()> {\n",
+    );
+    if !ctx.imports.is_empty() {
+        let names: Vec<&str> = ctx.imports.iter().map(String::as_str).collect();
+        let list = if names.len() == 1 {
+            names[0].to_owned()
+        } else {
+            format!("{{{}}}", names.join(", "))
+        };
+        code.push_str(&format!("use generated_client::{module}::{list};\n\n"));
+    }
+    for line in lines {
+        code.push_str(&line);
+        code.push('\n');
+    }
+    code.push_str("# Ok(())\n# }\n");
+    format!("# Example\n\n```no_run\n{code}```")
+}
+
+/// What building a value needs to know.
+struct Ctx<'a> {
+    area: &'a Area,
+    fixed: std::collections::BTreeMap<&'a str, &'a str>,
+    imports: std::collections::BTreeSet<String>,
+}
+
+impl Ctx<'_> {
+    /// A value of the area's type `name`: `new(..)` with its required
+    /// fields, then one optional field set (at the top level only).
+    fn build(&mut self, name: &str, depth: usize) -> String {
+        let Some(def) = self.area.types.iter().find(|t| t.name() == name) else {
+            return "Default::default()".to_owned();
+        };
+        self.imports.insert(name.to_owned());
+        match def {
+            TypeDef::Enum(def) => match def.variants.first() {
+                Some(v) => format!("{name}::{}", v.rust_name),
+                None => format!("{name}::Other(\"example\".into())"),
+            },
+            TypeDef::Union(def) => {
+                let Some(variant) = def.variants.first() else {
+                    return "serde_json::Value::Null.into()".to_owned();
+                };
+                let inner = self.build(&variant.ty, depth);
+                format!("{inner}.into()")
+            }
+            TypeDef::Struct(def) => {
+                let required: Vec<&FieldDef> = def
+                    .fields
+                    .iter()
+                    .filter(|f| f.presence.in_constructor())
+                    .filter(|f| !matches!(&f.ty, TypeRef::Named(n) if self.fixed.contains_key(n.as_str())))
+                    .collect();
+                let any_required = def.fields.iter().any(|f| f.presence.in_constructor());
+                let mut text = if any_required {
+                    let args: Vec<String> = required
+                        .iter()
+                        .map(|f| self.arg(f, depth + 1))
+                        .collect();
+                    format!("{name}::new({})", args.join(", "))
+                } else {
+                    format!("{name}::default()")
+                };
+                if depth == 0 {
+                    let simple = def.fields.iter().find(|f| {
+                        super::types::has_setter(f)
+                            && matches!(f.ty, TypeRef::String | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool)
+                    });
+                    if let Some(field) = simple {
+                        let value = match field.ty {
+                            TypeRef::String => format!("{:?}", example_text(&field.wire_name)),
+                            _ => self.value(&field.ty, depth + 1),
+                        };
+                        text.push_str(&format!(".{}({value})", field.rust_name));
+                    }
+                }
+                text
+            }
+        }
+    }
+
+    /// A constructor argument for `field`.
+    fn arg(&mut self, field: &FieldDef, depth: usize) -> String {
+        match &field.ty {
+            TypeRef::String => format!("{:?}", example_text(&field.wire_name)),
+            ty => self.value(ty, depth),
+        }
+    }
+
+    /// A value of type `ty`.
+    fn value(&mut self, ty: &TypeRef, depth: usize) -> String {
+        match ty {
+            TypeRef::String => "String::from(\"example\")".to_owned(),
+            TypeRef::I64 => "1".to_owned(),
+            TypeRef::F64 => "1.0".to_owned(),
+            TypeRef::Bool => "true".to_owned(),
+            TypeRef::Value => "serde_json::Value::Null".to_owned(),
+            TypeRef::Map => "serde_json::Map::new()".to_owned(),
+            TypeRef::Vec(_) => "Vec::new()".to_owned(),
+            TypeRef::Option(_) => "None".to_owned(),
+            TypeRef::Named(name) if depth > 6 => {
+                self.imports.insert(name.clone());
+                format!("{name}::default()")
+            }
+            TypeRef::Named(name) => self.build(name, depth),
+        }
+    }
+}
+
+/// Text for a field, by its name: an identifier for an id, a domain for a
+/// name or host, else `example`.
+fn example_text(wire_name: &str) -> String {
+    let lower = wire_name.to_ascii_lowercase();
+    if lower == "id" || lower.ends_with("_id") {
+        EXAMPLE_ID.to_owned()
+    } else if matches!(lower.as_str(), "name" | "hostname" | "domain" | "zone") {
+        "example.com".to_owned()
+    } else if lower == "content" {
+        "192.0.2.1".to_owned()
+    } else {
+        "example".to_owned()
     }
 }

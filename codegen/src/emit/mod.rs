@@ -23,7 +23,7 @@ mod multipart;
 mod probes;
 mod types;
 
-use self::example::usage_example;
+use self::example::{method_example, usage_example};
 use self::multipart::emit_multipart;
 pub(crate) use self::multipart::multipart_constructor_args;
 pub use self::probes::emit_probes;
@@ -189,7 +189,9 @@ fn emit_area(area: &Area) -> TokenStream {
         });
         quote!(#![doc = ""] #(#lines)*)
     });
-    let methods = endpoints.iter().map(emit_endpoint);
+    let methods = endpoints
+        .iter()
+        .map(|endpoint| emit_endpoint(endpoint, &method_example(area, endpoint)));
     let fixed = fixed_enums(types);
     let defs = types;
     let built = built_types(endpoints, types);
@@ -297,7 +299,7 @@ pub(crate) fn built_types<'a>(
     built
 }
 
-fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
+fn emit_endpoint(endpoint: &Endpoint, example: &str) -> TokenStream {
     let Endpoint {
         title: _,
         rust_name,
@@ -331,6 +333,8 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
         };
         doc.push_str(&format!("\n\nQuery parameters: [`{query}`], {how}."));
     }
+    doc.push_str("\n\n");
+    doc.push_str(example);
     let doc = doc_attrs(&doc);
     let Signature {
         args,

@@ -39,6 +39,22 @@ impl AccessApplicationScopedPoliciesApi {
     /// `POST /accounts/{account_id}/access/apps/{app_id}/policies`
     ///
     /// Creates a policy applying exclusive to a single application that defines the users or groups who can reach it. We recommend creating a reusable policy instead and subsequently referencing its ID in the application's 'policies' array.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_application_scoped_policies::{AccessApplicationPolicyBody, AccessApplicationPolicyDecision};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AccessApplicationPolicyBody = AccessApplicationPolicyBody::new(AccessApplicationPolicyDecision::Allow, "example.com").precedence(1);
+    /// if let Some(result) = client.access_application_scoped_policies().create_access_application_policy(account_id, app_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_access_application_policy(
         &self,
         account_id: &str,
@@ -66,6 +82,21 @@ impl AccessApplicationScopedPoliciesApi {
     /// `GET /accounts/{account_id}/access/apps/{app_id}/policies`
     ///
     /// Lists Access policies configured for an application. Returns both exclusively scoped and reusable policies used by the application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_application_scoped_policies().list_access_application_policies(account_id, app_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_access_application_policies(
         &self,
         account_id: &str,
@@ -89,6 +120,23 @@ impl AccessApplicationScopedPoliciesApi {
     /// `PUT /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}`
     ///
     /// Updates an Access policy specific to an application. To update a reusable policy, use the /accounts/{account_id}/policies/{uid} endpoint.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_application_scoped_policies::{AccessApplicationPolicyBody, AccessApplicationPolicyDecision};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AccessApplicationPolicyBody = AccessApplicationPolicyBody::new(AccessApplicationPolicyDecision::Allow, "example.com").precedence(1);
+    /// if let Some(result) = client.access_application_scoped_policies().update_access_application_policy(account_id, app_id, policy_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_access_application_policy(
         &self,
         account_id: &str,
@@ -118,6 +166,20 @@ impl AccessApplicationScopedPoliciesApi {
     /// `GET /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}`
     ///
     /// Fetches a single Access policy configured for an application. Returns both exclusively owned and reusable policies used by the application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_application_scoped_policies().get_access_application_policy(account_id, app_id, policy_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_access_application_policy(
         &self,
         account_id: &str,
@@ -145,6 +207,20 @@ impl AccessApplicationScopedPoliciesApi {
     /// `DELETE /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}`
     ///
     /// Deletes an Access policy specific to an application. To delete a reusable policy, use the /accounts/{account_id}/policies/{uid} endpoint.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_application_scoped_policies().delete_access_application_policy(account_id, app_id, policy_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_access_application_policy(
         &self,
         account_id: &str,
@@ -174,6 +250,22 @@ impl AccessApplicationScopedPoliciesApi {
     /// `PUT /accounts/{account_id}/access/apps/{app_id}/policies/{policy_id}/make_reusable`
     ///
     /// Converts an application-scoped policy to a reusable policy. The policy will no longer be exclusively scoped to the application. Further updates to the policy should go through the /accounts/{account_id}/policies/{uid} endpoint.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_application_scoped_policies().convert_access_application_policy_to_reusable_policy(account_id, app_id, policy_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn convert_access_application_policy_to_reusable_policy(
         &self,
         account_id: &str,

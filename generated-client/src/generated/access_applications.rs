@@ -36,6 +36,21 @@ impl AccessApplicationsApi {
     /// `POST /accounts/{account_id}/access/apps`
     ///
     /// Adds a new application to Access.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_applications::{AddAccessApplicationBody, AddAccessApplicationBodySelfHostedApplication};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AddAccessApplicationBody = AddAccessApplicationBodySelfHostedApplication::new("example.com", "example").allow_authenticate_via_warp(true).into();
+    /// if let Some(result) = client.access_applications().add_access_application(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_access_application(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl AccessApplicationsApi {
     /// `GET /accounts/{account_id}/access/apps`
     ///
     /// Lists all Access applications in an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_applications().list_access_applications(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_access_applications(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl AccessApplicationsApi {
     /// `PUT /accounts/{account_id}/access/apps/{app_id}`
     ///
     /// Updates an Access application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_applications::{UpdateAccessApplicationBody, UpdateAccessApplicationBodySelfHostedApplication};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateAccessApplicationBody = UpdateAccessApplicationBodySelfHostedApplication::new("example.com", "example").allow_authenticate_via_warp(true).into();
+    /// if let Some(result) = client.access_applications().update_access_application(account_id, app_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_access_application(
         &self,
         account_id: &str,
@@ -106,6 +151,19 @@ impl AccessApplicationsApi {
     /// `GET /accounts/{account_id}/access/apps/{app_id}`
     ///
     /// Fetches information about an Access application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_applications().get_access_application(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_access_application(
         &self,
         account_id: &str,
@@ -130,6 +188,19 @@ impl AccessApplicationsApi {
     /// `DELETE /accounts/{account_id}/access/apps/{app_id}`
     ///
     /// Deletes an application from Access.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_applications().delete_access_application(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_access_application(
         &self,
         account_id: &str,
@@ -154,6 +225,19 @@ impl AccessApplicationsApi {
     /// `POST /accounts/{account_id}/access/apps/{app_id}/revoke_tokens`
     ///
     /// Revokes all tokens issued for an application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_applications().revoke_application_tokens(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_application_tokens(
         &self,
         account_id: &str,
@@ -183,6 +267,19 @@ impl AccessApplicationsApi {
     /// `PUT /accounts/{account_id}/access/apps/{app_id}/settings`
     ///
     /// Updates Access application settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_applications().update_access_application_settings(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_access_application_settings(
         &self,
         account_id: &str,
@@ -208,6 +305,19 @@ impl AccessApplicationsApi {
     /// `PATCH /accounts/{account_id}/access/apps/{app_id}/settings`
     ///
     /// Updates Access application settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_applications().edit_access_application_settings(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_access_application_settings(
         &self,
         account_id: &str,
@@ -233,6 +343,19 @@ impl AccessApplicationsApi {
     /// `GET /accounts/{account_id}/access/apps/{app_id}/user_policy_checks`
     ///
     /// Tests if a specific user has permission to access an application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_applications().test_access_policies(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn test_access_policies(
         &self,
         account_id: &str,

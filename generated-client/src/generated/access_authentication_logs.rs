@@ -38,6 +38,23 @@ impl AccessAuthenticationLogsApi {
     /// Gets a list of Access authentication audit logs for an account.
     ///
     /// Query parameters: [`GetAccessAuthenticationLogsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_authentication_logs::GetAccessAuthenticationLogsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetAccessAuthenticationLogsQuery::default().limit(1);
+    /// // Every page of the list.
+    /// let items = client.access_authentication_logs().get_access_authentication_logs(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_access_authentication_logs(
         &self,
         account_id: &str,

@@ -38,6 +38,20 @@ impl AccessBookmarkApplicationsDeprecatedApi {
     /// `GET /accounts/{account_id}/access/bookmarks`
     ///
     /// Lists Bookmark applications.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_bookmark_applications_deprecated().list_bookmark_applications(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_bookmark_applications(
         &self,
         account_id: &str,
@@ -58,6 +72,19 @@ impl AccessBookmarkApplicationsDeprecatedApi {
     /// `PUT /accounts/{account_id}/access/bookmarks/{bookmark_id}`
     ///
     /// Updates a configured Bookmark application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bookmark_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_bookmark_applications_deprecated().update_bookmark_application(account_id, bookmark_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_bookmark_application(
         &self,
         account_id: &str,
@@ -82,6 +109,19 @@ impl AccessBookmarkApplicationsDeprecatedApi {
     /// `POST /accounts/{account_id}/access/bookmarks/{bookmark_id}`
     ///
     /// Create a new Bookmark application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bookmark_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_bookmark_applications_deprecated().create_bookmark_application(account_id, bookmark_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_bookmark_application(
         &self,
         account_id: &str,
@@ -106,6 +146,19 @@ impl AccessBookmarkApplicationsDeprecatedApi {
     /// `GET /accounts/{account_id}/access/bookmarks/{bookmark_id}`
     ///
     /// Fetches a single Bookmark application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bookmark_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_bookmark_applications_deprecated().get_bookmark_application(account_id, bookmark_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bookmark_application(
         &self,
         account_id: &str,
@@ -130,6 +183,19 @@ impl AccessBookmarkApplicationsDeprecatedApi {
     /// `DELETE /accounts/{account_id}/access/bookmarks/{bookmark_id}`
     ///
     /// Deletes a Bookmark application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bookmark_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_bookmark_applications_deprecated().delete_bookmark_application(account_id, bookmark_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_bookmark_application(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl AccessCustomPagesApi {
     /// `POST /accounts/{account_id}/access/custom_pages`
     ///
     /// Create a custom page
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_custom_pages::{CustomPageResponse, CustomPageType};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CustomPageResponse = CustomPageResponse::new("example", "example.com", CustomPageType::IdentityDenied).app_count(1);
+    /// if let Some(result) = client.access_custom_pages().create_custom_page(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_custom_page(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl AccessCustomPagesApi {
     /// `GET /accounts/{account_id}/access/custom_pages`
     ///
     /// List custom pages
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_custom_pages().list_custom_pages(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_custom_pages(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl AccessCustomPagesApi {
     /// `PUT /accounts/{account_id}/access/custom_pages/{custom_page_id}`
     ///
     /// Update a custom page
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_custom_pages::{CustomPageResponse, CustomPageType};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_page_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CustomPageResponse = CustomPageResponse::new("example", "example.com", CustomPageType::IdentityDenied).app_count(1);
+    /// if let Some(result) = client.access_custom_pages().update_custom_page(account_id, custom_page_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_custom_page(
         &self,
         account_id: &str,
@@ -106,6 +151,19 @@ impl AccessCustomPagesApi {
     /// `GET /accounts/{account_id}/access/custom_pages/{custom_page_id}`
     ///
     /// Fetches a custom page and also returns its HTML.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_page_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_custom_pages().get_custom_page(account_id, custom_page_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_custom_page(
         &self,
         account_id: &str,
@@ -130,6 +188,19 @@ impl AccessCustomPagesApi {
     /// `DELETE /accounts/{account_id}/access/custom_pages/{custom_page_id}`
     ///
     /// Delete a custom page
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_page_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_custom_pages().delete_custom_page(account_id, custom_page_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_custom_page(
         &self,
         account_id: &str,

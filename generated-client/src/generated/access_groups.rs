@@ -36,6 +36,21 @@ impl AccessGroupsApi {
     /// `POST /accounts/{account_id}/access/groups`
     ///
     /// Creates a new Access group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_groups::AccessGroupBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AccessGroupBody = AccessGroupBody::new("example.com").is_default(true);
+    /// if let Some(result) = client.access_groups().create_access_group(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_access_group(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl AccessGroupsApi {
     /// `GET /accounts/{account_id}/access/groups`
     ///
     /// Lists all Access groups.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_groups().list_access_groups(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_access_groups(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl AccessGroupsApi {
     /// `PUT /accounts/{account_id}/access/groups/{group_id}`
     ///
     /// Updates a configured Access group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_groups::AccessGroupBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AccessGroupBody = AccessGroupBody::new("example.com").is_default(true);
+    /// if let Some(result) = client.access_groups().update_access_group(account_id, group_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_access_group(
         &self,
         account_id: &str,
@@ -106,6 +151,19 @@ impl AccessGroupsApi {
     /// `GET /accounts/{account_id}/access/groups/{group_id}`
     ///
     /// Fetches a single Access group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_groups().get_access_group(account_id, group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_access_group(
         &self,
         account_id: &str,
@@ -130,6 +188,19 @@ impl AccessGroupsApi {
     /// `DELETE /accounts/{account_id}/access/groups/{group_id}`
     ///
     /// Deletes an Access group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_groups().delete_access_group(account_id, group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_access_group(
         &self,
         account_id: &str,

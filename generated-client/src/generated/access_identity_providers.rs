@@ -36,6 +36,21 @@ impl AccessIdentityProvidersApi {
     /// `POST /accounts/{account_id}/access/identity_providers`
     ///
     /// Adds a new identity provider to Access.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_identity_providers::{AccessIdentityProviderType, AddAccessIdentityProviderBody, AddAccessIdentityProviderBodyAzureAd};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AddAccessIdentityProviderBody = AddAccessIdentityProviderBodyAzureAd::new("example.com", AccessIdentityProviderType::Onetimepin).id("023e105f4ecef8ad9ca31a8372d0c353").into();
+    /// if let Some(result) = client.access_identity_providers().add_access_identity_provider(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_access_identity_provider(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl AccessIdentityProvidersApi {
     /// `GET /accounts/{account_id}/access/identity_providers`
     ///
     /// Lists all configured identity providers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_identity_providers().list_access_identity_providers(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_access_identity_providers(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl AccessIdentityProvidersApi {
     /// `PUT /accounts/{account_id}/access/identity_providers/{identity_provider_id}`
     ///
     /// Updates a configured identity provider.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_identity_providers::{AccessIdentityProviderType, UpdateAccessIdentityProviderBody, UpdateAccessIdentityProviderBodyAzureAd};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identity_provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateAccessIdentityProviderBody = UpdateAccessIdentityProviderBodyAzureAd::new("example.com", AccessIdentityProviderType::Onetimepin).id("023e105f4ecef8ad9ca31a8372d0c353").into();
+    /// if let Some(result) = client.access_identity_providers().update_access_identity_provider(account_id, identity_provider_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_access_identity_provider(
         &self,
         account_id: &str,
@@ -109,6 +154,19 @@ impl AccessIdentityProvidersApi {
     /// `GET /accounts/{account_id}/access/identity_providers/{identity_provider_id}`
     ///
     /// Fetches a configured identity provider.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identity_provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_identity_providers().get_access_identity_provider(account_id, identity_provider_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_access_identity_provider(
         &self,
         account_id: &str,
@@ -136,6 +194,19 @@ impl AccessIdentityProvidersApi {
     /// `DELETE /accounts/{account_id}/access/identity_providers/{identity_provider_id}`
     ///
     /// Deletes an identity provider from Access.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identity_provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_identity_providers().delete_access_identity_provider(account_id, identity_provider_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_access_identity_provider(
         &self,
         account_id: &str,
@@ -163,6 +234,21 @@ impl AccessIdentityProvidersApi {
     /// `GET /accounts/{account_id}/access/identity_providers/{identity_provider_id}/scim/groups`
     ///
     /// Lists SCIM Group resources synced to Cloudflare via the System for Cross-domain Identity Management (SCIM).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identity_provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_identity_providers().list_scim_group_resources(account_id, identity_provider_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_scim_group_resources(
         &self,
         account_id: &str,
@@ -189,6 +275,21 @@ impl AccessIdentityProvidersApi {
     /// `GET /accounts/{account_id}/access/identity_providers/{identity_provider_id}/scim/users`
     ///
     /// Lists SCIM User resources synced to Cloudflare via the System for Cross-domain Identity Management (SCIM).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identity_provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_identity_providers().list_scim_user_resources(account_id, identity_provider_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_scim_user_resources(
         &self,
         account_id: &str,

@@ -35,6 +35,21 @@ impl AccessKeyConfigurationApi {
     /// `PUT /accounts/{account_id}/access/keys`
     ///
     /// Updates the Access key rotation settings for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_key_configuration::UpdateAccessKeyConfigurationBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateAccessKeyConfigurationBody = UpdateAccessKeyConfigurationBody::new(1.0);
+    /// if let Some(result) = client.access_key_configuration().update_access_key_configuration(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_access_key_configuration(
         &self,
         account_id: &str,
@@ -59,6 +74,18 @@ impl AccessKeyConfigurationApi {
     /// `GET /accounts/{account_id}/access/keys`
     ///
     /// Gets the Access key rotation settings for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_key_configuration().get_access_key_configuration(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_access_key_configuration(
         &self,
         account_id: &str,
@@ -81,6 +108,18 @@ impl AccessKeyConfigurationApi {
     /// `POST /accounts/{account_id}/access/keys/rotate`
     ///
     /// Perfoms a key rotation for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_key_configuration().rotate_access_keys(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rotate_access_keys(
         &self,
         account_id: &str,

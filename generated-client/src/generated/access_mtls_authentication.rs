@@ -36,6 +36,21 @@ impl AccessMtlsAuthenticationApi {
     /// `POST /accounts/{account_id}/access/certificates`
     ///
     /// Adds a new mTLS root certificate to Access.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_mtls_authentication::AddMtlsCertificateBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AddMtlsCertificateBody = AddMtlsCertificateBody::new("example", "example.com");
+    /// if let Some(result) = client.access_mtls_authentication().add_mtls_certificate(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_mtls_certificate(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl AccessMtlsAuthenticationApi {
     /// `GET /accounts/{account_id}/access/certificates`
     ///
     /// Lists all mTLS root certificates.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_mtls_authentication().list_mtls_certificates(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_mtls_certificates(
         &self,
         account_id: &str,
@@ -80,6 +109,23 @@ impl AccessMtlsAuthenticationApi {
     /// `PUT /accounts/{account_id}/access/certificates/settings`
     ///
     /// Updates an mTLS certificate's hostname settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_mtls_authentication::UpdateMtlsCertificateHostnameSettingsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateMtlsCertificateHostnameSettingsBody = UpdateMtlsCertificateHostnameSettingsBody::default();
+    /// // Every page of the list.
+    /// let items = client.access_mtls_authentication().update_mtls_certificate_hostname_settings(account_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_mtls_certificate_hostname_settings(
         &self,
         account_id: &str,
@@ -102,6 +148,20 @@ impl AccessMtlsAuthenticationApi {
     /// `GET /accounts/{account_id}/access/certificates/settings`
     ///
     /// List all mTLS hostname settings for this account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_mtls_authentication().list_mtls_hostname_settings(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_mtls_hostname_settings(
         &self,
         account_id: &str,
@@ -122,6 +182,22 @@ impl AccessMtlsAuthenticationApi {
     /// `PUT /accounts/{account_id}/access/certificates/{certificate_id}`
     ///
     /// Updates a configured mTLS certificate.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_mtls_authentication::UpdateMtlsCertificateBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateMtlsCertificateBody = UpdateMtlsCertificateBody::new(Vec::new()).name("example.com");
+    /// if let Some(result) = client.access_mtls_authentication().update_mtls_certificate(account_id, certificate_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_mtls_certificate(
         &self,
         account_id: &str,
@@ -148,6 +224,19 @@ impl AccessMtlsAuthenticationApi {
     /// `GET /accounts/{account_id}/access/certificates/{certificate_id}`
     ///
     /// Fetches a single mTLS certificate.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_mtls_authentication().get_mtls_certificate(account_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_mtls_certificate(
         &self,
         account_id: &str,
@@ -172,6 +261,19 @@ impl AccessMtlsAuthenticationApi {
     /// `DELETE /accounts/{account_id}/access/certificates/{certificate_id}`
     ///
     /// Deletes an mTLS certificate.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_mtls_authentication().delete_mtls_certificate(account_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_mtls_certificate(
         &self,
         account_id: &str,

@@ -37,6 +37,18 @@ impl AccessPolicyTesterApi {
     /// `POST /accounts/{account_id}/access/policy-tests`
     ///
     /// Starts an Access policy test.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_policy_tester().start_access_policy_test(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_access_policy_test(
         &self,
         account_id: &str,
@@ -59,6 +71,19 @@ impl AccessPolicyTesterApi {
     /// `GET /accounts/{account_id}/access/policy-tests/{policy_test_id}`
     ///
     /// Fetches the current status of a given Access policy test.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_test_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_policy_tester().get_status_of_access_policy_test(account_id, policy_test_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_status_of_access_policy_test(
         &self,
         account_id: &str,
@@ -83,6 +108,21 @@ impl AccessPolicyTesterApi {
     /// `GET /accounts/{account_id}/access/policy-tests/{policy_test_id}/users`
     ///
     /// Fetches a single page of user results from an Access policy test.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_test_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_policy_tester().get_access_policy_test_users_page(account_id, policy_test_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_access_policy_test_users_page(
         &self,
         account_id: &str,

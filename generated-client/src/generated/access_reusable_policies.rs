@@ -36,6 +36,21 @@ impl AccessReusablePoliciesApi {
     /// `POST /accounts/{account_id}/access/policies`
     ///
     /// Creates a new Access reusable policy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_reusable_policies::{AccessReusablePolicyBody, AccessReusablePolicyDecision};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AccessReusablePolicyBody = AccessReusablePolicyBody::new(AccessReusablePolicyDecision::Allow, "example.com").approval_required(true);
+    /// if let Some(result) = client.access_reusable_policies().create_access_reusable_policy(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_access_reusable_policy(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl AccessReusablePoliciesApi {
     /// `GET /accounts/{account_id}/access/policies`
     ///
     /// Lists Access reusable policies.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_reusable_policies().list_access_reusable_policies(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_access_reusable_policies(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl AccessReusablePoliciesApi {
     /// `PUT /accounts/{account_id}/access/policies/{policy_id}`
     ///
     /// Updates a Access reusable policy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_reusable_policies::{AccessReusablePolicyBody, AccessReusablePolicyDecision};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AccessReusablePolicyBody = AccessReusablePolicyBody::new(AccessReusablePolicyDecision::Allow, "example.com").approval_required(true);
+    /// if let Some(result) = client.access_reusable_policies().update_access_reusable_policy(account_id, policy_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_access_reusable_policy(
         &self,
         account_id: &str,
@@ -106,6 +151,19 @@ impl AccessReusablePoliciesApi {
     /// `GET /accounts/{account_id}/access/policies/{policy_id}`
     ///
     /// Fetches a single Access reusable policy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_reusable_policies().get_access_reusable_policy(account_id, policy_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_access_reusable_policy(
         &self,
         account_id: &str,
@@ -130,6 +188,19 @@ impl AccessReusablePoliciesApi {
     /// `DELETE /accounts/{account_id}/access/policies/{policy_id}`
     ///
     /// Deletes an Access reusable policy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_reusable_policies().delete_access_reusable_policy(account_id, policy_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_access_reusable_policy(
         &self,
         account_id: &str,

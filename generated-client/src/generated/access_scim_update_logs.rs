@@ -36,6 +36,20 @@ impl AccessScimUpdateLogsApi {
     /// `GET /accounts/{account_id}/access/logs/scim/updates`
     ///
     /// Lists Access SCIM update logs that maintain a record of updates made to User and Group resources synced to Cloudflare via the System for Cross-domain Identity Management (SCIM).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_scim_update_logs().list_access_scim_update_logs(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_access_scim_update_logs(
         &self,
         account_id: &str,

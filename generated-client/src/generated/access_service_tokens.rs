@@ -36,6 +36,21 @@ impl AccessServiceTokensApi {
     /// `POST /accounts/{account_id}/access/service_tokens`
     ///
     /// Generates a new service token. **Note:** This is the only time you can get the Client Secret. If you lose the Client Secret, you will have to rotate the Client Secret or create a new service token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_service_tokens::CreateServiceTokenBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateServiceTokenBody = CreateServiceTokenBody::new("example.com").duration("example");
+    /// if let Some(result) = client.access_service_tokens().create_service_token(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_service_token(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl AccessServiceTokensApi {
     /// `GET /accounts/{account_id}/access/service_tokens`
     ///
     /// Lists all service tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_service_tokens().list_service_tokens(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_service_tokens(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl AccessServiceTokensApi {
     /// `PUT /accounts/{account_id}/access/service_tokens/{service_token_id}`
     ///
     /// Updates a configured service token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_service_tokens::UpdateServiceTokenBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateServiceTokenBody = UpdateServiceTokenBody::default().duration("example");
+    /// if let Some(result) = client.access_service_tokens().update_service_token(account_id, service_token_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_service_token(
         &self,
         account_id: &str,
@@ -106,6 +151,19 @@ impl AccessServiceTokensApi {
     /// `GET /accounts/{account_id}/access/service_tokens/{service_token_id}`
     ///
     /// Fetches a single service token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_service_tokens().get_service_token(account_id, service_token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_service_token(
         &self,
         account_id: &str,
@@ -130,6 +188,19 @@ impl AccessServiceTokensApi {
     /// `DELETE /accounts/{account_id}/access/service_tokens/{service_token_id}`
     ///
     /// Deletes a service token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_service_tokens().delete_service_token(account_id, service_token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_service_token(
         &self,
         account_id: &str,
@@ -154,6 +225,19 @@ impl AccessServiceTokensApi {
     /// `POST /accounts/{account_id}/access/service_tokens/{service_token_id}/refresh`
     ///
     /// Refreshes the expiration of a service token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_service_tokens().refresh_service_token(account_id, service_token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn refresh_service_token(
         &self,
         account_id: &str,
@@ -179,6 +263,19 @@ impl AccessServiceTokensApi {
     /// `POST /accounts/{account_id}/access/service_tokens/{service_token_id}/rotate`
     ///
     /// Generates a new Client Secret for a service token and revokes the old one.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_service_tokens().rotate_service_token(account_id, service_token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rotate_service_token(
         &self,
         account_id: &str,

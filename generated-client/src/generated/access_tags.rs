@@ -36,6 +36,18 @@ impl AccessTagsApi {
     /// `POST /accounts/{account_id}/access/tags`
     ///
     /// Create a tag
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.access_tags().create_tag(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tag(
         &self,
         account_id: &str,
@@ -60,6 +72,20 @@ impl AccessTagsApi {
     /// `GET /accounts/{account_id}/access/tags`
     ///
     /// List tags
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.access_tags().list_tags(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tags(
         &self,
         account_id: &str,
@@ -80,6 +106,22 @@ impl AccessTagsApi {
     /// `PUT /accounts/{account_id}/access/tags/{tag_name}`
     ///
     /// Update a tag
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::access_tags::UpdateTagBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tag_name = "your-tag-name";
+    /// let body: UpdateTagBody = UpdateTagBody::new("example.com").created_at("example");
+    /// if let Some(result) = client.access_tags().update_tag(account_id, tag_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tag(
         &self,
         account_id: &str,
@@ -106,6 +148,19 @@ impl AccessTagsApi {
     /// `GET /accounts/{account_id}/access/tags/{tag_name}`
     ///
     /// Get a tag
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tag_name = "your-tag-name";
+    /// if let Some(result) = client.access_tags().get_tag(account_id, tag_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tag(
         &self,
         account_id: &str,
@@ -130,6 +185,19 @@ impl AccessTagsApi {
     /// `DELETE /accounts/{account_id}/access/tags/{tag_name}`
     ///
     /// Delete a tag
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tag_name = "your-tag-name";
+    /// if let Some(result) = client.access_tags().delete_tag(account_id, tag_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tag(
         &self,
         account_id: &str,

@@ -35,6 +35,18 @@ impl AccountApi {
     /// `GET /accounts/{account_id}/builds/account/limits`
     ///
     /// Retrieve account limits and usage information
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account().get_account_limits(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_limits(
         &self,
         account_id: &str,

@@ -35,6 +35,18 @@ impl AccountBillingProfileApi {
     /// `GET /accounts/{account_id}/billing/profile`
     ///
     /// Gets the current billing profile for the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_billing_profile().billing_profile_details(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn billing_profile_details(
         &self,
         account_id: &str,

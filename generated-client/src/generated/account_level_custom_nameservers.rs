@@ -34,6 +34,21 @@ impl AccountLevelCustomNameserversApi {
     /// Add Account Custom Nameserver
     ///
     /// `POST /accounts/{account_id}/custom_ns`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_level_custom_nameservers::AddAccountCustomNameserverBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AddAccountCustomNameserverBody = AddAccountCustomNameserverBody::new("example").ns_set(1.0);
+    /// if let Some(result) = client.account_level_custom_nameservers().add_account_custom_nameserver(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_account_custom_nameserver(
         &self,
         account_id: &str,
@@ -58,6 +73,20 @@ impl AccountLevelCustomNameserversApi {
     /// `GET /accounts/{account_id}/custom_ns`
     ///
     /// List an account's custom nameservers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_level_custom_nameservers().list_account_custom_nameservers(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_custom_nameservers(
         &self,
         account_id: &str,
@@ -76,6 +105,21 @@ impl AccountLevelCustomNameserversApi {
     /// Delete Account Custom Nameserver
     ///
     /// `DELETE /accounts/{account_id}/custom_ns/{custom_ns_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_ns_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_level_custom_nameservers().delete_account_custom_nameserver(account_id, custom_ns_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_account_custom_nameserver(
         &self,
         account_id: &str,

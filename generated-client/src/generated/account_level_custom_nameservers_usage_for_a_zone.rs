@@ -41,6 +41,23 @@ impl AccountLevelCustomNameserversUsageForAZoneApi {
     /// If you would like new zones in the account to use account custom nameservers by default, use PUT /accounts/:identifier to set the account setting use_account_custom_ns_by_default to true.
     ///
     /// Deprecated in favor of [Update DNS Settings](https://developers.cloudflare.com/api/operations/dns-settings-for-a-zone-update-dns-settings).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_level_custom_nameservers_usage_for_a_zone::SetAccountCustomNameserverRelatedZoneMetadataBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SetAccountCustomNameserverRelatedZoneMetadataBody = SetAccountCustomNameserverRelatedZoneMetadataBody::default().enabled(true);
+    /// // Every page of the list.
+    /// let items = client.account_level_custom_nameservers_usage_for_a_zone().set_account_custom_nameserver_related_zone_metadata(zone_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_account_custom_nameserver_related_zone_metadata(
         &self,
         zone_id: &str,
@@ -65,6 +82,17 @@ impl AccountLevelCustomNameserversUsageForAZoneApi {
     /// Get metadata for account-level custom nameservers on a zone.
     ///
     /// Deprecated in favor of [Show DNS Settings](https://developers.cloudflare.com/api/operations/dns-settings-for-a-zone-list-dns-settings).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.account_level_custom_nameservers_usage_for_a_zone().get_account_custom_nameserver_related_zone_metadata(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_custom_nameserver_related_zone_metadata(
         &self,
         zone_id: &str,

@@ -38,6 +38,18 @@ impl AccountLoadBalancerMonitorGroupsApi {
     /// `POST /accounts/{account_id}/load_balancers/monitor_groups`
     ///
     /// Create a new monitor group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_load_balancer_monitor_groups().create_monitor_group(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_monitor_group(
         &self,
         account_id: &str,
@@ -60,6 +72,20 @@ impl AccountLoadBalancerMonitorGroupsApi {
     /// `GET /accounts/{account_id}/load_balancers/monitor_groups`
     ///
     /// List configured monitor groups.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_load_balancer_monitor_groups().list_monitor_groups(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_monitor_groups(
         &self,
         account_id: &str,
@@ -80,6 +106,19 @@ impl AccountLoadBalancerMonitorGroupsApi {
     /// `PUT /accounts/{account_id}/load_balancers/monitor_groups/{monitor_group_id}`
     ///
     /// Modify a configured monitor group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let monitor_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_load_balancer_monitor_groups().update_monitor_group(account_id, monitor_group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_monitor_group(
         &self,
         account_id: &str,
@@ -104,6 +143,19 @@ impl AccountLoadBalancerMonitorGroupsApi {
     /// `PATCH /accounts/{account_id}/load_balancers/monitor_groups/{monitor_group_id}`
     ///
     /// Apply changes to an existing monitor group, overwriting the supplied properties.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let monitor_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_load_balancer_monitor_groups().patch_monitor_group(account_id, monitor_group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_monitor_group(
         &self,
         account_id: &str,
@@ -128,6 +180,19 @@ impl AccountLoadBalancerMonitorGroupsApi {
     /// `GET /accounts/{account_id}/load_balancers/monitor_groups/{monitor_group_id}`
     ///
     /// Fetch a single configured monitor group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let monitor_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_load_balancer_monitor_groups().monitor_group_details(account_id, monitor_group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn monitor_group_details(
         &self,
         account_id: &str,
@@ -152,6 +217,19 @@ impl AccountLoadBalancerMonitorGroupsApi {
     /// `DELETE /accounts/{account_id}/load_balancers/monitor_groups/{monitor_group_id}`
     ///
     /// Delete a configured monitor group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let monitor_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_load_balancer_monitor_groups().delete_monitor_group(account_id, monitor_group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_monitor_group(
         &self,
         account_id: &str,
@@ -176,6 +254,21 @@ impl AccountLoadBalancerMonitorGroupsApi {
     /// `GET /accounts/{account_id}/load_balancers/monitor_groups/{monitor_group_id}/references`
     ///
     /// Get the list of resources that reference the provided monitor group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let monitor_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_load_balancer_monitor_groups().list_monitor_group_references(account_id, monitor_group_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_monitor_group_references(
         &self,
         account_id: &str,

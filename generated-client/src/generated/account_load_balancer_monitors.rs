@@ -36,6 +36,21 @@ impl AccountLoadBalancerMonitorsApi {
     /// `POST /accounts/{account_id}/load_balancers/monitors`
     ///
     /// Create a configured monitor.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_load_balancer_monitors::MonitorBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: MonitorBody = MonitorBody::new("example").allow_insecure(true);
+    /// if let Some(result) = client.account_load_balancer_monitors().create_monitor(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_monitor(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl AccountLoadBalancerMonitorsApi {
     /// `GET /accounts/{account_id}/load_balancers/monitors`
     ///
     /// List configured monitors for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_load_balancer_monitors().list_monitors(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_monitors(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl AccountLoadBalancerMonitorsApi {
     /// `PUT /accounts/{account_id}/load_balancers/monitors/{monitor_id}`
     ///
     /// Modify a configured monitor.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_load_balancer_monitors::MonitorBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let monitor_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: MonitorBody = MonitorBody::new("example").allow_insecure(true);
+    /// if let Some(result) = client.account_load_balancer_monitors().update_monitor(account_id, monitor_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_monitor(
         &self,
         account_id: &str,
@@ -106,6 +151,22 @@ impl AccountLoadBalancerMonitorsApi {
     /// `PATCH /accounts/{account_id}/load_balancers/monitors/{monitor_id}`
     ///
     /// Apply changes to an existing monitor, overwriting the supplied properties.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_load_balancer_monitors::MonitorPatch;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let monitor_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: MonitorPatch = MonitorPatch::default().allow_insecure(true);
+    /// if let Some(result) = client.account_load_balancer_monitors().patch_monitor(account_id, monitor_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_monitor(
         &self,
         account_id: &str,
@@ -132,6 +193,19 @@ impl AccountLoadBalancerMonitorsApi {
     /// `GET /accounts/{account_id}/load_balancers/monitors/{monitor_id}`
     ///
     /// List a single configured monitor for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let monitor_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_load_balancer_monitors().monitor_details(account_id, monitor_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn monitor_details(
         &self,
         account_id: &str,
@@ -156,6 +230,19 @@ impl AccountLoadBalancerMonitorsApi {
     /// `DELETE /accounts/{account_id}/load_balancers/monitors/{monitor_id}`
     ///
     /// Delete a configured monitor.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let monitor_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_load_balancer_monitors().delete_monitor(account_id, monitor_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_monitor(
         &self,
         account_id: &str,
@@ -180,6 +267,22 @@ impl AccountLoadBalancerMonitorsApi {
     /// `POST /accounts/{account_id}/load_balancers/monitors/{monitor_id}/preview`
     ///
     /// Preview pools using the specified monitor with provided monitor details. The returned preview_id can be used in the preview endpoint to retrieve the results.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_load_balancer_monitors::MonitorBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let monitor_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: MonitorBody = MonitorBody::new("example").allow_insecure(true);
+    /// if let Some(result) = client.account_load_balancer_monitors().preview_monitor(account_id, monitor_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn preview_monitor(
         &self,
         account_id: &str,
@@ -207,6 +310,21 @@ impl AccountLoadBalancerMonitorsApi {
     /// `GET /accounts/{account_id}/load_balancers/monitors/{monitor_id}/references`
     ///
     /// Get the list of resources that reference the provided monitor.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let monitor_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_load_balancer_monitors().list_monitor_references(account_id, monitor_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_monitor_references(
         &self,
         account_id: &str,
@@ -230,6 +348,19 @@ impl AccountLoadBalancerMonitorsApi {
     /// `GET /accounts/{account_id}/load_balancers/preview/{preview_id}`
     ///
     /// Get the result of a previous preview operation using the provided preview_id.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let preview_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_load_balancer_monitors().preview_result(account_id, preview_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn preview_result(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl AccountLoadBalancerPoolsApi {
     /// `POST /accounts/{account_id}/load_balancers/pools`
     ///
     /// Create a new pool.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_load_balancer_pools::CreatePoolBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreatePoolBody = CreatePoolBody::new("example.com").description("example");
+    /// if let Some(result) = client.account_load_balancer_pools().create_pool(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_pool(
         &self,
         account_id: &str,
@@ -60,6 +75,23 @@ impl AccountLoadBalancerPoolsApi {
     /// `PATCH /accounts/{account_id}/load_balancers/pools`
     ///
     /// Apply changes to a number of existing pools, overwriting the supplied properties. Pools are ordered by ascending `name`. Returns the list of affected pools. Supports the standard pagination query parameters, either `limit`/`offset` or `per_page`/`page`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_load_balancer_pools::PatchPoolsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PatchPoolsBody = PatchPoolsBody::default();
+    /// // Every page of the list.
+    /// let items = client.account_load_balancer_pools().patch_pools(account_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_pools(
         &self,
         account_id: &str,
@@ -84,6 +116,22 @@ impl AccountLoadBalancerPoolsApi {
     /// List configured pools.
     ///
     /// Query parameters: [`ListPoolsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_load_balancer_pools::ListPoolsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_load_balancer_pools().list_pools(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pools(
         &self,
         account_id: &str,
@@ -104,6 +152,22 @@ impl AccountLoadBalancerPoolsApi {
     /// `PUT /accounts/{account_id}/load_balancers/pools/{pool_id}`
     ///
     /// Modify a configured pool.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_load_balancer_pools::UpdatePoolBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdatePoolBody = UpdatePoolBody::new("example.com").description("example");
+    /// if let Some(result) = client.account_load_balancer_pools().update_pool(account_id, pool_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_pool(
         &self,
         account_id: &str,
@@ -130,6 +194,22 @@ impl AccountLoadBalancerPoolsApi {
     /// `PATCH /accounts/{account_id}/load_balancers/pools/{pool_id}`
     ///
     /// Apply changes to an existing pool, overwriting the supplied properties.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_load_balancer_pools::PatchPoolBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PatchPoolBody = PatchPoolBody::default().description("example");
+    /// if let Some(result) = client.account_load_balancer_pools().patch_pool(account_id, pool_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_pool(
         &self,
         account_id: &str,
@@ -156,6 +236,19 @@ impl AccountLoadBalancerPoolsApi {
     /// `GET /accounts/{account_id}/load_balancers/pools/{pool_id}`
     ///
     /// Fetch a single configured pool.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_load_balancer_pools().pool_details(account_id, pool_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pool_details(
         &self,
         account_id: &str,
@@ -180,6 +273,19 @@ impl AccountLoadBalancerPoolsApi {
     /// `DELETE /accounts/{account_id}/load_balancers/pools/{pool_id}`
     ///
     /// Delete a configured pool.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_load_balancer_pools().delete_pool(account_id, pool_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_pool(
         &self,
         account_id: &str,
@@ -204,6 +310,19 @@ impl AccountLoadBalancerPoolsApi {
     /// `GET /accounts/{account_id}/load_balancers/pools/{pool_id}/health`
     ///
     /// Fetch the latest pool health status for a single pool.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_load_balancer_pools().pool_health_details(account_id, pool_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pool_health_details(
         &self,
         account_id: &str,
@@ -229,6 +348,22 @@ impl AccountLoadBalancerPoolsApi {
     /// `POST /accounts/{account_id}/load_balancers/pools/{pool_id}/preview`
     ///
     /// Preview pool health using provided monitor details. The returned preview_id can be used in the preview endpoint to retrieve the results.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_load_balancer_pools::PreviewPoolBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PreviewPoolBody = PreviewPoolBody::new("example").allow_insecure(true);
+    /// if let Some(result) = client.account_load_balancer_pools().preview_pool(account_id, pool_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn preview_pool(
         &self,
         account_id: &str,
@@ -256,6 +391,21 @@ impl AccountLoadBalancerPoolsApi {
     /// `GET /accounts/{account_id}/load_balancers/pools/{pool_id}/references`
     ///
     /// Get the list of resources that reference the provided pool.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_load_balancer_pools().list_pool_references(account_id, pool_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pool_references(
         &self,
         account_id: &str,

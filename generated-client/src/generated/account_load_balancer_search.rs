@@ -37,6 +37,21 @@ impl AccountLoadBalancerSearchApi {
     /// Search for Load Balancing resources.
     ///
     /// Query parameters: [`SearchResourcesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_load_balancer_search::SearchResourcesQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = SearchResourcesQuery::default().query("example");
+    /// if let Some(result) = client.account_load_balancer_search().search_resources(account_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_resources(
         &self,
         account_id: &str,

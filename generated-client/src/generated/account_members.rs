@@ -36,6 +36,21 @@ impl AccountMembersApi {
     /// `POST /accounts/{account_id}/members`
     ///
     /// Add a user to the list of members for this account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_members::{AddMemberBody, AddMemberBodyAddMemberWithAccountRoles};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AddMemberBody = AddMemberBodyAddMemberWithAccountRoles::new("example", Vec::new()).into();
+    /// if let Some(result) = client.account_members().add_member(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_member(
         &self,
         account_id: &str,
@@ -60,6 +75,23 @@ impl AccountMembersApi {
     /// List all members of an account.
     ///
     /// Query parameters: [`ListMembersQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_members::ListMembersQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListMembersQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.account_members().list_members(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_members(
         &self,
         account_id: &str,
@@ -80,6 +112,22 @@ impl AccountMembersApi {
     /// `PUT /accounts/{account_id}/members/{member_id}`
     ///
     /// Modify an account member.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_members::{UpdateMemberBody, UpdateMemberBodyUpdateMemberWithAccountRoles};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let member_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateMemberBody = UpdateMemberBodyUpdateMemberWithAccountRoles::default().into();
+    /// if let Some(result) = client.account_members().update_member(account_id, member_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_member(
         &self,
         account_id: &str,
@@ -104,6 +152,19 @@ impl AccountMembersApi {
     /// `GET /accounts/{account_id}/members/{member_id}`
     ///
     /// Get information about a specific member of an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let member_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_members().member_details(account_id, member_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn member_details(
         &self,
         account_id: &str,
@@ -126,6 +187,19 @@ impl AccountMembersApi {
     /// `DELETE /accounts/{account_id}/members/{member_id}`
     ///
     /// Remove a member from an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let member_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_members().remove_member(account_id, member_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_member(
         &self,
         account_id: &str,

@@ -36,6 +36,18 @@ impl AccountOwnedApiTokensApi {
     /// `POST /accounts/{account_id}/tokens`
     ///
     /// Create a new Account Owned API token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_owned_api_tokens().create_token(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_token(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl AccountOwnedApiTokensApi {
     /// `GET /accounts/{account_id}/tokens`
     ///
     /// List all Account Owned API tokens created for this account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_owned_api_tokens().list_tokens(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tokens(
         &self,
         account_id: &str,
@@ -78,6 +104,20 @@ impl AccountOwnedApiTokensApi {
     /// `GET /accounts/{account_id}/tokens/permission_groups`
     ///
     /// Find all available permission groups for Account Owned API Tokens
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_owned_api_tokens().list_permission_groups(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_permission_groups(
         &self,
         account_id: &str,
@@ -98,6 +138,17 @@ impl AccountOwnedApiTokensApi {
     /// `GET /accounts/{account_id}/tokens/verify`
     ///
     /// Test whether a token works.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.account_owned_api_tokens().verify_token(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn verify_token(
         &self,
         account_id: &str,
@@ -118,6 +169,19 @@ impl AccountOwnedApiTokensApi {
     /// `PUT /accounts/{account_id}/tokens/{token_id}`
     ///
     /// Update an existing token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_owned_api_tokens().update_token(account_id, token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_token(
         &self,
         account_id: &str,
@@ -142,6 +206,19 @@ impl AccountOwnedApiTokensApi {
     /// `GET /accounts/{account_id}/tokens/{token_id}`
     ///
     /// Get information about a specific Account Owned API token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_owned_api_tokens().token_details(account_id, token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn token_details(
         &self,
         account_id: &str,
@@ -166,6 +243,19 @@ impl AccountOwnedApiTokensApi {
     /// `DELETE /accounts/{account_id}/tokens/{token_id}`
     ///
     /// Destroy an Account Owned API token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_owned_api_tokens().delete_token(account_id, token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_token(
         &self,
         account_id: &str,
@@ -190,6 +280,19 @@ impl AccountOwnedApiTokensApi {
     /// `PUT /accounts/{account_id}/tokens/{token_id}/value`
     ///
     /// Roll the Account Owned API token secret.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_owned_api_tokens().roll_token(account_id, token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn roll_token(
         &self,
         account_id: &str,

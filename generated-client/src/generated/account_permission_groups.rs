@@ -38,6 +38,23 @@ impl AccountPermissionGroupsApi {
     /// List all the permissions groups for an account.
     ///
     /// Query parameters: [`ListAccountPermissionGroupsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_permission_groups::ListAccountPermissionGroupsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListAccountPermissionGroupsQuery::default().id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// // Every page of the list.
+    /// let items = client.account_permission_groups().list_account_permission_groups(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_permission_groups(
         &self,
         account_id: &str,
@@ -61,6 +78,19 @@ impl AccountPermissionGroupsApi {
     /// `GET /accounts/{account_id}/iam/permission_groups/{permission_group_id}`
     ///
     /// Get information about a specific permission group in an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let permission_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_permission_groups().permission_group_details(account_id, permission_group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn permission_group_details(
         &self,
         account_id: &str,

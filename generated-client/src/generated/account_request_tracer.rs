@@ -19,6 +19,21 @@ impl AccountRequestTracerApi {
     /// Request Trace
     ///
     /// `POST /accounts/{account_id}/request-tracer/trace`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_request_tracer::RequestTraceBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RequestTraceBody = RequestTraceBody::new("example", "example").protocol("example");
+    /// if let Some(result) = client.account_request_tracer().request_trace(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn request_trace(
         &self,
         account_id: &str,

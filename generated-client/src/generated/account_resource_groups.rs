@@ -36,6 +36,21 @@ impl AccountResourceGroupsApi {
     /// `POST /accounts/{account_id}/iam/resource_groups`
     ///
     /// Create a new Resource Group under the specified account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_resource_groups::ResourceGroupBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ResourceGroupBody = ResourceGroupBody::default();
+    /// if let Some(result) = client.account_resource_groups().create_resource_group(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_resource_group(
         &self,
         account_id: &str,
@@ -62,6 +77,23 @@ impl AccountResourceGroupsApi {
     /// List all the resource groups for an account.
     ///
     /// Query parameters: [`ListResourceGroupsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_resource_groups::ListResourceGroupsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListResourceGroupsQuery::default().id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// // Every page of the list.
+    /// let items = client.account_resource_groups().list_resource_groups(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_resource_groups(
         &self,
         account_id: &str,
@@ -85,6 +117,22 @@ impl AccountResourceGroupsApi {
     /// `PUT /accounts/{account_id}/iam/resource_groups/{resource_group_id}`
     ///
     /// Modify an existing resource group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_resource_groups::ResourceGroupBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let resource_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ResourceGroupBody = ResourceGroupBody::default();
+    /// if let Some(result) = client.account_resource_groups().update_resource_group(account_id, resource_group_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_resource_group(
         &self,
         account_id: &str,
@@ -114,6 +162,19 @@ impl AccountResourceGroupsApi {
     /// `GET /accounts/{account_id}/iam/resource_groups/{resource_group_id}`
     ///
     /// Get information about a specific resource group in an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let resource_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_resource_groups().resource_group_details(account_id, resource_group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resource_group_details(
         &self,
         account_id: &str,
@@ -138,6 +199,19 @@ impl AccountResourceGroupsApi {
     /// `DELETE /accounts/{account_id}/iam/resource_groups/{resource_group_id}`
     ///
     /// Remove a resource group from an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let resource_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_resource_groups().remove_resource_group(account_id, resource_group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_resource_group(
         &self,
         account_id: &str,

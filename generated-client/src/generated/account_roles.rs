@@ -36,6 +36,20 @@ impl AccountRolesApi {
     /// `GET /accounts/{account_id}/roles`
     ///
     /// Get all available roles for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_roles().list_roles(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_roles(
         &self,
         account_id: &str,
@@ -56,6 +70,19 @@ impl AccountRolesApi {
     /// `GET /accounts/{account_id}/roles/{role_id}`
     ///
     /// Get information about a specific role for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let role_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_roles().role_details(account_id, role_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn role_details(
         &self,
         account_id: &str,

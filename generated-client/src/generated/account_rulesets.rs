@@ -36,6 +36,21 @@ impl AccountRulesetsApi {
     /// `POST /accounts/{account_id}/rulesets`
     ///
     /// Creates a ruleset at the account level.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_rulesets::{AccountRulesetKind, AccountRulesetPhase, CreateAccountRulesetBody};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateAccountRulesetBody = CreateAccountRulesetBody::new("example.com", AccountRulesetKind::Managed, AccountRulesetPhase::DdosL4).description("example");
+    /// if let Some(result) = client.account_rulesets().create_account_ruleset(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_account_ruleset(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets`
     ///
     /// Fetches all rulesets at the account level.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_rulesets().list_account_rulesets(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_rulesets(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl AccountRulesetsApi {
     /// `PUT /accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint`
     ///
     /// Updates an account entry point ruleset, creating a new version.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_rulesets::UpdateAccountEntryPointRulesetBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_phase = "your-ruleset-phase";
+    /// let body: UpdateAccountEntryPointRulesetBody = UpdateAccountEntryPointRulesetBody::default().description("example");
+    /// if let Some(result) = client.account_rulesets().update_account_entry_point_ruleset(account_id, ruleset_phase, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_account_entry_point_ruleset(
         &self,
         account_id: &str,
@@ -107,6 +152,19 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint`
     ///
     /// Fetches the latest version of the account entry point ruleset for a given phase.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_phase = "your-ruleset-phase";
+    /// if let Some(result) = client.account_rulesets().get_account_entry_point_ruleset(account_id, ruleset_phase).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_entry_point_ruleset(
         &self,
         account_id: &str,
@@ -132,6 +190,21 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions`
     ///
     /// Fetches the versions of an account entry point ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_phase = "your-ruleset-phase";
+    /// // Every page of the list.
+    /// let items = client.account_rulesets().list_account_entry_point_ruleset_versions(account_id, ruleset_phase).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_entry_point_ruleset_versions(
         &self,
         account_id: &str,
@@ -155,6 +228,20 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions/{ruleset_version}`
     ///
     /// Fetches a specific version of an account entry point ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_phase = "your-ruleset-phase";
+    /// let ruleset_version = "your-ruleset-version";
+    /// if let Some(result) = client.account_rulesets().get_account_entry_point_ruleset_version(account_id, ruleset_phase, ruleset_version).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_entry_point_ruleset_version(
         &self,
         account_id: &str,
@@ -182,6 +269,22 @@ impl AccountRulesetsApi {
     /// `PUT /accounts/{account_id}/rulesets/{ruleset_id}`
     ///
     /// Updates an account ruleset, creating a new version.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_rulesets::UpdateAccountRulesetBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateAccountRulesetBody = UpdateAccountRulesetBody::default().description("example");
+    /// if let Some(result) = client.account_rulesets().update_account_ruleset(account_id, ruleset_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_account_ruleset(
         &self,
         account_id: &str,
@@ -208,6 +311,19 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/{ruleset_id}`
     ///
     /// Fetches the latest version of an account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_rulesets().get_account_ruleset(account_id, ruleset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_ruleset(
         &self,
         account_id: &str,
@@ -232,6 +348,17 @@ impl AccountRulesetsApi {
     /// `DELETE /accounts/{account_id}/rulesets/{ruleset_id}`
     ///
     /// Deletes all versions of an existing account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.account_rulesets().delete_account_ruleset(account_id, ruleset_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_account_ruleset(
         &self,
         account_id: &str,
@@ -254,6 +381,22 @@ impl AccountRulesetsApi {
     /// `POST /accounts/{account_id}/rulesets/{ruleset_id}/rules`
     ///
     /// Adds a new rule to an account ruleset. The rule will be added to the end of the existing list of rules in the ruleset by default.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_rulesets::{CreateAccountRulesetRuleBody, CreateAccountRulesetRuleBodyRule};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateAccountRulesetRuleBody = CreateAccountRulesetRuleBodyRule::default().description("example").into();
+    /// if let Some(result) = client.account_rulesets().create_account_ruleset_rule(account_id, ruleset_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_account_ruleset_rule(
         &self,
         account_id: &str,
@@ -281,6 +424,23 @@ impl AccountRulesetsApi {
     /// `PATCH /accounts/{account_id}/rulesets/{ruleset_id}/rules/{rule_id}`
     ///
     /// Updates an existing rule in an account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_rulesets::{UpdateAccountRulesetRuleBody, UpdateAccountRulesetRuleBodyRule};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateAccountRulesetRuleBody = UpdateAccountRulesetRuleBodyRule::default().description("example").into();
+    /// if let Some(result) = client.account_rulesets().update_account_ruleset_rule(account_id, ruleset_id, rule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_account_ruleset_rule(
         &self,
         account_id: &str,
@@ -310,6 +470,20 @@ impl AccountRulesetsApi {
     /// `DELETE /accounts/{account_id}/rulesets/{ruleset_id}/rules/{rule_id}`
     ///
     /// Deletes an existing rule from an account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_rulesets().delete_account_ruleset_rule(account_id, ruleset_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_account_ruleset_rule(
         &self,
         account_id: &str,
@@ -337,6 +511,21 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/{ruleset_id}/versions`
     ///
     /// Fetches the versions of an account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_rulesets().list_account_ruleset_versions(account_id, ruleset_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_ruleset_versions(
         &self,
         account_id: &str,
@@ -360,6 +549,20 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
     ///
     /// Fetches a specific version of an account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_version = "your-ruleset-version";
+    /// if let Some(result) = client.account_rulesets().get_account_ruleset_version(account_id, ruleset_id, ruleset_version).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_ruleset_version(
         &self,
         account_id: &str,
@@ -387,6 +590,18 @@ impl AccountRulesetsApi {
     /// `DELETE /accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
     ///
     /// Deletes an existing version of an account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_version = "your-ruleset-version";
+    /// client.account_rulesets().delete_account_ruleset_version(account_id, ruleset_id, ruleset_version).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_account_ruleset_version(
         &self,
         account_id: &str,
@@ -412,6 +627,21 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}/by_tag/{rule_tag}`
     ///
     /// Fetches the rules of a managed account ruleset version for a given tag.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_version = "your-ruleset-version";
+    /// let rule_tag = "your-rule-tag";
+    /// if let Some(result) = client.account_rulesets().list_account_ruleset_version_rules_by_tag(account_id, ruleset_id, ruleset_version, rule_tag).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_ruleset_version_rules_by_tag(
         &self,
         account_id: &str,

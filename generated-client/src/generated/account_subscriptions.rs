@@ -36,6 +36,21 @@ impl AccountSubscriptionsApi {
     /// `POST /accounts/{account_id}/subscriptions`
     ///
     /// Creates an account subscription.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_subscriptions::SubscriptionBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SubscriptionBody = SubscriptionBody::default();
+    /// if let Some(result) = client.account_subscriptions().create_subscription(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_subscription(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl AccountSubscriptionsApi {
     /// `GET /accounts/{account_id}/subscriptions`
     ///
     /// Lists all of an account's subscriptions.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_subscriptions().list_subscriptions(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_subscriptions(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl AccountSubscriptionsApi {
     /// `PUT /accounts/{account_id}/subscriptions/{subscription_identifier}`
     ///
     /// Updates an account subscription.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::account_subscriptions::SubscriptionBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let subscription_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SubscriptionBody = SubscriptionBody::default();
+    /// if let Some(result) = client.account_subscriptions().update_subscription(account_id, subscription_identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_subscription(
         &self,
         account_id: &str,
@@ -109,6 +154,19 @@ impl AccountSubscriptionsApi {
     /// `DELETE /accounts/{account_id}/subscriptions/{subscription_identifier}`
     ///
     /// Deletes an account's subscription.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let subscription_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_subscriptions().delete_subscription(account_id, subscription_identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_subscription(
         &self,
         account_id: &str,

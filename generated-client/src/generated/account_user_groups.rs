@@ -36,6 +36,18 @@ impl AccountUserGroupsApi {
     /// `POST /accounts/{account_id}/iam/user_groups`
     ///
     /// Create a new user group under the specified account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_user_groups().create_user_group(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_user_group(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl AccountUserGroupsApi {
     /// `GET /accounts/{account_id}/iam/user_groups`
     ///
     /// List all the user groups for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_user_groups().list_user_groups(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_user_groups(
         &self,
         account_id: &str,
@@ -78,6 +104,19 @@ impl AccountUserGroupsApi {
     /// `PUT /accounts/{account_id}/iam/user_groups/{user_group_id}`
     ///
     /// Modify an existing user group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let user_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_user_groups().update_user_group(account_id, user_group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_user_group(
         &self,
         account_id: &str,
@@ -102,6 +141,19 @@ impl AccountUserGroupsApi {
     /// `GET /accounts/{account_id}/iam/user_groups/{user_group_id}`
     ///
     /// Get information about a specific user group in an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let user_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_user_groups().user_group_details(account_id, user_group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn user_group_details(
         &self,
         account_id: &str,
@@ -126,6 +178,19 @@ impl AccountUserGroupsApi {
     /// `DELETE /accounts/{account_id}/iam/user_groups/{user_group_id}`
     ///
     /// Remove a user group from an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let user_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_user_groups().remove_user_group(account_id, user_group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_user_group(
         &self,
         account_id: &str,
@@ -150,6 +215,21 @@ impl AccountUserGroupsApi {
     /// `PUT /accounts/{account_id}/iam/user_groups/{user_group_id}/members`
     ///
     /// Replace the set of members attached to a User Group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let user_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_user_groups().update_user_group_members(account_id, user_group_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_user_group_members(
         &self,
         account_id: &str,
@@ -173,6 +253,19 @@ impl AccountUserGroupsApi {
     /// `POST /accounts/{account_id}/iam/user_groups/{user_group_id}/members`
     ///
     /// Add members to a User Group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let user_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_user_groups().add_user_group_members(account_id, user_group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_user_group_members(
         &self,
         account_id: &str,
@@ -198,6 +291,21 @@ impl AccountUserGroupsApi {
     /// `GET /accounts/{account_id}/iam/user_groups/{user_group_id}/members`
     ///
     /// List all the members attached to a user group.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let user_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.account_user_groups().list_user_group_members(account_id, user_group_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_user_group_members(
         &self,
         account_id: &str,
@@ -221,6 +329,20 @@ impl AccountUserGroupsApi {
     /// `DELETE /accounts/{account_id}/iam/user_groups/{user_group_id}/members/{member_id}`
     ///
     /// Remove a member from User Group
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let user_group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let member_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.account_user_groups().remove_user_group_member(account_id, user_group_id, member_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_user_group_member(
         &self,
         account_id: &str,

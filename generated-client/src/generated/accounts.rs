@@ -35,6 +35,17 @@ impl AccountsApi {
     /// `POST /accounts`
     ///
     /// Create an account (only available for tenant admins at this time)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.accounts().create_account().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_account(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Account>>> {
@@ -52,6 +63,22 @@ impl AccountsApi {
     /// List all accounts you have ownership or verified access to.
     ///
     /// Query parameters: [`ListAccountsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::accounts::ListAccountsQuery;
+    ///
+    /// let query = ListAccountsQuery::default().name("example.com");
+    /// // Every page of the list.
+    /// let items = client.accounts().list_accounts().query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_accounts(
         &self,
     ) -> crate::runtime::Request<crate::runtime::List<Account>, ListAccountsQuery> {
@@ -67,6 +94,17 @@ impl AccountsApi {
     /// `POST /accounts/move`
     ///
     /// Batch move a collection of accounts to a specific organization. ⚠️ Not implemented.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.accounts().batch_move_accounts().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_move_accounts(
         &self,
     ) -> crate::runtime::Request<
@@ -84,6 +122,21 @@ impl AccountsApi {
     /// `PUT /accounts/{account_id}`
     ///
     /// Update an existing account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::accounts::UpdateAccountBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateAccountBody = UpdateAccountBody::new("example.com");
+    /// if let Some(result) = client.accounts().update_account(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_account(
         &self,
         account_id: &str,
@@ -105,6 +158,18 @@ impl AccountsApi {
     /// `GET /accounts/{account_id}`
     ///
     /// Get information about a specific account that you are a member of.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.accounts().account_details(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn account_details(
         &self,
         account_id: &str,
@@ -124,6 +189,18 @@ impl AccountsApi {
     /// `DELETE /accounts/{account_id}`
     ///
     /// Delete a specific account (only available for tenant admins at this time). This is a permanent operation that will delete any zones or other resources under the account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.accounts().delete_account(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_account(
         &self,
         account_id: &str,
@@ -145,6 +222,18 @@ impl AccountsApi {
     /// `POST /accounts/{account_id}/move`
     ///
     /// Move an account within an organization hierarchy or an account outside an organization. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.accounts().move_account(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn move_account(
         &self,
         account_id: &str,
@@ -172,6 +261,20 @@ impl AccountsApi {
     /// The returned list will be in order from "root" to "leaf", where the "leaf"
     /// will be the organization that _immediately_ contains the specified
     /// account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.accounts().list_account_organizations(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_organizations(
         &self,
         account_id: &str,
@@ -190,6 +293,16 @@ impl AccountsApi {
     /// Modify account profile
     ///
     /// `PUT /accounts/{account_id}/profile`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.accounts().modify_account_profile(account_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn modify_account_profile(
         &self,
         account_id: &str,
@@ -208,6 +321,18 @@ impl AccountsApi {
     /// Get account profile
     ///
     /// `GET /accounts/{account_id}/profile`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.accounts().get_account_profile(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_profile(
         &self,
         account_id: &str,

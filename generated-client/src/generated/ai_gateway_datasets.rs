@@ -35,6 +35,19 @@ impl AiGatewayDatasetsApi {
     /// Create a new Dataset
     ///
     /// `POST /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/datasets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_datasets().create_dataset(account_id, gateway_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_dataset(
         &self,
         account_id: &str,
@@ -58,6 +71,21 @@ impl AiGatewayDatasetsApi {
     /// List Datasets
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/datasets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ai_gateway_datasets().list_datasets(account_id, gateway_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_datasets(
         &self,
         account_id: &str,
@@ -79,6 +107,20 @@ impl AiGatewayDatasetsApi {
     /// Update a Dataset
     ///
     /// `PUT /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/datasets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_datasets().update_dataset(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_dataset(
         &self,
         account_id: &str,
@@ -104,6 +146,20 @@ impl AiGatewayDatasetsApi {
     /// Fetch a Dataset
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/datasets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_datasets().get_dataset(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dataset(
         &self,
         account_id: &str,
@@ -129,6 +185,20 @@ impl AiGatewayDatasetsApi {
     /// Delete a Dataset
     ///
     /// `DELETE /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/datasets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_datasets().delete_dataset(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_dataset(
         &self,
         account_id: &str,

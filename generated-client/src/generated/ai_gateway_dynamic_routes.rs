@@ -36,6 +36,19 @@ impl AiGatewayDynamicRoutesApi {
     /// `POST /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes`
     ///
     /// Create a new AI Gateway Dynamic Route.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_dynamic_routes().create_ai_gateway_dynamic_route(account_id, gateway_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_ai_gateway_dynamic_route(
         &self,
         account_id: &str,
@@ -61,6 +74,19 @@ impl AiGatewayDynamicRoutesApi {
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes`
     ///
     /// List all AI Gateway Dynamic Routes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_dynamic_routes().list_ai_gateway_dynamic_routes(account_id, gateway_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ai_gateway_dynamic_routes(
         &self,
         account_id: &str,
@@ -86,6 +112,20 @@ impl AiGatewayDynamicRoutesApi {
     /// `PATCH /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}`
     ///
     /// Update an AI Gateway Dynamic Route.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_dynamic_routes().update_ai_gateway_dynamic_route(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_ai_gateway_dynamic_route(
         &self,
         account_id: &str,
@@ -113,6 +153,20 @@ impl AiGatewayDynamicRoutesApi {
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}`
     ///
     /// Get an AI Gateway Dynamic Route.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_dynamic_routes().get_ai_gateway_dynamic_route(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ai_gateway_dynamic_route(
         &self,
         account_id: &str,
@@ -140,6 +194,20 @@ impl AiGatewayDynamicRoutesApi {
     /// `DELETE /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}`
     ///
     /// Delete an AI Gateway Dynamic Route.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_dynamic_routes().delete_ai_gateway_dynamic_route(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_ai_gateway_dynamic_route(
         &self,
         account_id: &str,
@@ -167,6 +235,20 @@ impl AiGatewayDynamicRoutesApi {
     /// `POST /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/deployments`
     ///
     /// Create a new AI Gateway Dynamic Route Deployment.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_dynamic_routes().create_ai_gateway_dynamic_route_deployment(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_ai_gateway_dynamic_route_deployment(
         &self,
         account_id: &str,
@@ -195,6 +277,20 @@ impl AiGatewayDynamicRoutesApi {
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/deployments`
     ///
     /// List all AI Gateway Dynamic Route Deployments.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_dynamic_routes().list_ai_gateway_dynamic_route_deployments(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ai_gateway_dynamic_route_deployments(
         &self,
         account_id: &str,
@@ -223,6 +319,20 @@ impl AiGatewayDynamicRoutesApi {
     /// `POST /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/versions`
     ///
     /// Create a new AI Gateway Dynamic Route Version.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_dynamic_routes().create_ai_gateway_dynamic_route_version(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_ai_gateway_dynamic_route_version(
         &self,
         account_id: &str,
@@ -251,6 +361,20 @@ impl AiGatewayDynamicRoutesApi {
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/versions`
     ///
     /// List all AI Gateway Dynamic Route Versions.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_dynamic_routes().list_ai_gateway_dynamic_route_versions(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ai_gateway_dynamic_route_versions(
         &self,
         account_id: &str,
@@ -279,6 +403,21 @@ impl AiGatewayDynamicRoutesApi {
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/routes/{id}/versions/{version_id}`
     ///
     /// Get an AI Gateway Dynamic Route Version.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let version_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_dynamic_routes().get_ai_gateway_dynamic_route_version(account_id, gateway_id, id, version_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ai_gateway_dynamic_route_version(
         &self,
         account_id: &str,

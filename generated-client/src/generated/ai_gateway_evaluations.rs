@@ -34,6 +34,20 @@ impl AiGatewayEvaluationsApi {
     /// List Evaluators
     ///
     /// `GET /accounts/{account_id}/ai-gateway/evaluation-types`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ai_gateway_evaluations().list_evaluators(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_evaluators(
         &self,
         account_id: &str,
@@ -52,6 +66,19 @@ impl AiGatewayEvaluationsApi {
     /// Create a new Evaluation
     ///
     /// `POST /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/evaluations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_evaluations().create_evaluation(account_id, gateway_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_evaluation(
         &self,
         account_id: &str,
@@ -75,6 +102,21 @@ impl AiGatewayEvaluationsApi {
     /// List Evaluations
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/evaluations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ai_gateway_evaluations().list_evaluations(account_id, gateway_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_evaluations(
         &self,
         account_id: &str,
@@ -96,6 +138,20 @@ impl AiGatewayEvaluationsApi {
     /// Fetch a Evaluation
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/evaluations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_evaluations().get_evaluation(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_evaluation(
         &self,
         account_id: &str,
@@ -121,6 +177,20 @@ impl AiGatewayEvaluationsApi {
     /// Delete a Evaluation
     ///
     /// `DELETE /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/evaluations/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_evaluations().delete_evaluation(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_evaluation(
         &self,
         account_id: &str,

@@ -34,6 +34,21 @@ impl AiGatewayGatewaysApi {
     /// Create a new Gateway
     ///
     /// `POST /accounts/{account_id}/ai-gateway/gateways`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ai_gateway_gateways::{CreateGatewayBody, GatewayRateLimitingTechnique};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateGatewayBody = CreateGatewayBody::new(true, true, "023e105f4ecef8ad9ca31a8372d0c353", GatewayRateLimitingTechnique::Fixed).cache_ttl(1);
+    /// if let Some(result) = client.ai_gateway_gateways().create_gateway(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_gateway(
         &self,
         account_id: &str,
@@ -56,6 +71,23 @@ impl AiGatewayGatewaysApi {
     /// `GET /accounts/{account_id}/ai-gateway/gateways`
     ///
     /// Query parameters: [`ListGatewaysQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ai_gateway_gateways::ListGatewaysQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListGatewaysQuery::default().page(1);
+    /// // Every page of the list.
+    /// let items = client.ai_gateway_gateways().list_gateways(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_gateways(
         &self,
         account_id: &str,
@@ -74,6 +106,20 @@ impl AiGatewayGatewaysApi {
     /// Get Gateway URL
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/url/{provider}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let provider = "your-provider";
+    /// if let Some(result) = client.ai_gateway_gateways().get_gateway_url(account_id, gateway_id, provider).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_gateway_url(
         &self,
         account_id: &str,
@@ -99,6 +145,22 @@ impl AiGatewayGatewaysApi {
     /// Update a Gateway
     ///
     /// `PUT /accounts/{account_id}/ai-gateway/gateways/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ai_gateway_gateways::{GatewayRateLimitingTechnique, UpdateGatewayBody};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateGatewayBody = UpdateGatewayBody::new(true, true, GatewayRateLimitingTechnique::Fixed).cache_ttl(1);
+    /// if let Some(result) = client.ai_gateway_gateways().update_gateway(account_id, id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_gateway(
         &self,
         account_id: &str,
@@ -121,6 +183,19 @@ impl AiGatewayGatewaysApi {
     /// Fetch a Gateway
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_gateways().get_gateway(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_gateway(
         &self,
         account_id: &str,
@@ -141,6 +216,19 @@ impl AiGatewayGatewaysApi {
     /// Delete a Gateway
     ///
     /// `DELETE /accounts/{account_id}/ai-gateway/gateways/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_gateways().delete_gateway(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_gateway(
         &self,
         account_id: &str,

@@ -37,6 +37,24 @@ impl AiGatewayLogsApi {
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs`
     ///
     /// Query parameters: [`ListGatewayLogsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ai_gateway_logs::ListGatewayLogsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListGatewayLogsQuery::default().search("example");
+    /// // Every page of the list.
+    /// let items = client.ai_gateway_logs().list_gateway_logs(account_id, gateway_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_gateway_logs(
         &self,
         account_id: &str,
@@ -61,6 +79,19 @@ impl AiGatewayLogsApi {
     /// Delete Gateway Logs
     ///
     /// `DELETE /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_logs().delete_gateway_logs(account_id, gateway_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_gateway_logs(
         &self,
         account_id: &str,
@@ -84,6 +115,20 @@ impl AiGatewayLogsApi {
     /// Patch Gateway Log
     ///
     /// `PATCH /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_logs().patch_gateway_log(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_gateway_log(
         &self,
         account_id: &str,
@@ -113,6 +158,20 @@ impl AiGatewayLogsApi {
     /// Get Gateway Log Detail
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_logs().get_gateway_log_detail(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_gateway_log_detail(
         &self,
         account_id: &str,
@@ -138,6 +197,20 @@ impl AiGatewayLogsApi {
     /// Get Gateway Log Request
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs/{id}/request`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_logs().get_gateway_log_request(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_gateway_log_request(
         &self,
         account_id: &str,
@@ -168,6 +241,20 @@ impl AiGatewayLogsApi {
     /// Get Gateway Log Response
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/logs/{id}/response`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_logs().get_gateway_log_response(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_gateway_log_response(
         &self,
         account_id: &str,

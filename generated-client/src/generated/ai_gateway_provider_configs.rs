@@ -35,6 +35,19 @@ impl AiGatewayProviderConfigsApi {
     /// Create a new Provider Configs
     ///
     /// `POST /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/provider_configs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_provider_configs().create_provider_configs(account_id, gateway_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_provider_configs(
         &self,
         account_id: &str,
@@ -58,6 +71,21 @@ impl AiGatewayProviderConfigsApi {
     /// List Provider Configs
     ///
     /// `GET /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/provider_configs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ai_gateway_provider_configs().list_provider_configs(account_id, gateway_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_provider_configs(
         &self,
         account_id: &str,
@@ -79,6 +107,20 @@ impl AiGatewayProviderConfigsApi {
     /// Update a Provider Configs
     ///
     /// `PUT /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/provider_configs/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_provider_configs().update_provider_configs(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_provider_configs(
         &self,
         account_id: &str,
@@ -104,6 +146,20 @@ impl AiGatewayProviderConfigsApi {
     /// Delete a Provider Configs
     ///
     /// `DELETE /accounts/{account_id}/ai-gateway/gateways/{gateway_id}/provider_configs/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gateway_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_gateway_provider_configs().delete_provider_configs(account_id, gateway_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_provider_configs(
         &self,
         account_id: &str,

@@ -34,6 +34,18 @@ impl AiSearchInstancesApi {
     /// Create new instances.
     ///
     /// `POST /accounts/{account_id}/ai-search/instances`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_instances().create_instances(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_instances(
         &self,
         account_id: &str,
@@ -54,6 +66,20 @@ impl AiSearchInstancesApi {
     /// List instances.
     ///
     /// `GET /accounts/{account_id}/ai-search/instances`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ai_search_instances().list_instances(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_instances(
         &self,
         account_id: &str,
@@ -72,6 +98,19 @@ impl AiSearchInstancesApi {
     /// Update instances.
     ///
     /// `PUT /accounts/{account_id}/ai-search/instances/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_instances().update_instances(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_instances(
         &self,
         account_id: &str,
@@ -94,6 +133,19 @@ impl AiSearchInstancesApi {
     /// Read instances.
     ///
     /// `GET /accounts/{account_id}/ai-search/instances/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_instances().read_instances(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_instances(
         &self,
         account_id: &str,
@@ -116,6 +168,19 @@ impl AiSearchInstancesApi {
     /// Delete instances.
     ///
     /// `DELETE /accounts/{account_id}/ai-search/instances/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_instances().delete_instances(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_instances(
         &self,
         account_id: &str,
@@ -138,6 +203,19 @@ impl AiSearchInstancesApi {
     /// Chat Completions
     ///
     /// `POST /accounts/{account_id}/ai-search/instances/{id}/chat/completions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_instances().chat_completions(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn chat_completions(
         &self,
         account_id: &str,
@@ -161,6 +239,19 @@ impl AiSearchInstancesApi {
     /// Search
     ///
     /// `POST /accounts/{account_id}/ai-search/instances/{id}/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_instances().search(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search(
         &self,
         account_id: &str,
@@ -184,6 +275,19 @@ impl AiSearchInstancesApi {
     /// Stats
     ///
     /// `GET /accounts/{account_id}/ai-search/instances/{id}/stats`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_instances().stats(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stats(
         &self,
         account_id: &str,

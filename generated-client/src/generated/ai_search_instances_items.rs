@@ -35,6 +35,19 @@ impl AiSearchInstancesItemsApi {
     /// Create or Update Item.
     ///
     /// `PUT /accounts/{account_id}/ai-search/instances/{id}/items`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_instances_items().create_or_update_item(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_or_update_item(
         &self,
         account_id: &str,
@@ -56,6 +69,21 @@ impl AiSearchInstancesItemsApi {
     /// Items List.
     ///
     /// `GET /accounts/{account_id}/ai-search/instances/{id}/items`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ai_search_instances_items().items_list(account_id, id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn items_list(
         &self,
         account_id: &str,
@@ -77,6 +105,20 @@ impl AiSearchInstancesItemsApi {
     /// Sync Item.
     ///
     /// `PATCH /accounts/{account_id}/ai-search/instances/{id}/items/{item_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let item_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_instances_items().sync_item(account_id, id, item_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sync_item(
         &self,
         account_id: &str,
@@ -100,6 +142,20 @@ impl AiSearchInstancesItemsApi {
     /// Get Item.
     ///
     /// `GET /accounts/{account_id}/ai-search/instances/{id}/items/{item_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let item_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_instances_items().get_item(account_id, id, item_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_item(
         &self,
         account_id: &str,

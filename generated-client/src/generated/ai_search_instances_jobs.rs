@@ -35,6 +35,19 @@ impl AiSearchInstancesJobsApi {
     /// Create new job
     ///
     /// `POST /accounts/{account_id}/ai-search/instances/{id}/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_instances_jobs().create_job(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_job(
         &self,
         account_id: &str,
@@ -58,6 +71,21 @@ impl AiSearchInstancesJobsApi {
     /// List Jobs
     ///
     /// `GET /accounts/{account_id}/ai-search/instances/{id}/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ai_search_instances_jobs().list_jobs(account_id, id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_jobs(
         &self,
         account_id: &str,
@@ -79,6 +107,20 @@ impl AiSearchInstancesJobsApi {
     /// Change Job Status
     ///
     /// `PATCH /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_instances_jobs().change_job_status(account_id, id, job_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_job_status(
         &self,
         account_id: &str,
@@ -104,6 +146,20 @@ impl AiSearchInstancesJobsApi {
     /// Get a Job Details
     ///
     /// `GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_instances_jobs().get_job_details(account_id, id, job_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_job_details(
         &self,
         account_id: &str,
@@ -129,6 +185,22 @@ impl AiSearchInstancesJobsApi {
     /// List Job Logs
     ///
     /// `GET /accounts/{account_id}/ai-search/instances/{id}/jobs/{job_id}/logs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ai_search_instances_jobs().list_job_logs(account_id, id, job_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_job_logs(
         &self,
         account_id: &str,

@@ -34,6 +34,18 @@ impl AiSearchTokensApi {
     /// Create new tokens.
     ///
     /// `POST /accounts/{account_id}/ai-search/tokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_tokens().create_tokens(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tokens(
         &self,
         account_id: &str,
@@ -52,6 +64,20 @@ impl AiSearchTokensApi {
     /// List tokens.
     ///
     /// `GET /accounts/{account_id}/ai-search/tokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ai_search_tokens().list_tokens(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tokens(
         &self,
         account_id: &str,
@@ -70,6 +96,19 @@ impl AiSearchTokensApi {
     /// Update tokens.
     ///
     /// `PUT /accounts/{account_id}/ai-search/tokens/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_tokens().update_tokens(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tokens(
         &self,
         account_id: &str,
@@ -90,6 +129,19 @@ impl AiSearchTokensApi {
     /// Read tokens.
     ///
     /// `GET /accounts/{account_id}/ai-search/tokens/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_tokens().read_tokens(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_tokens(
         &self,
         account_id: &str,
@@ -110,6 +162,19 @@ impl AiSearchTokensApi {
     /// Delete tokens.
     ///
     /// `DELETE /accounts/{account_id}/ai-search/tokens/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ai_search_tokens().delete_tokens(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tokens(
         &self,
         account_id: &str,

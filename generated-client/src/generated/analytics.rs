@@ -36,6 +36,19 @@ impl AnalyticsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/daywise`
     ///
     /// Returns day-wise session and recording analytics data of an App for the specified time range start_date to end_date. If start_date and end_date are not provided, the default time range is set from 30 days ago to the current date.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.analytics().get_day_wise_session_and_recording_analytics_data_for_app(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_day_wise_session_and_recording_analytics_data_for_app(
         &self,
         account_id: &str,

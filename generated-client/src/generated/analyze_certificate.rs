@@ -21,6 +21,21 @@ impl AnalyzeCertificateApi {
     /// `POST /zones/{zone_id}/ssl/analyze`
     ///
     /// Returns the set of hostnames, the signature algorithm, and the expiration date of the certificate.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::analyze_certificate::AnalyzeCertificateBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AnalyzeCertificateBody = AnalyzeCertificateBody::default().certificate("example");
+    /// if let Some(result) = client.analyze_certificate().analyze_certificate(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn analyze_certificate(
         &self,
         zone_id: &str,

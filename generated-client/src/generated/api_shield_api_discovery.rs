@@ -36,6 +36,18 @@ impl ApiShieldApiDiscoveryApi {
     /// `GET /zones/{zone_id}/api_gateway/discovery`
     ///
     /// Retrieve the most up to date view of discovered operations, rendered as OpenAPI schemas
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.api_shield_api_discovery().get_discovered_operations_on_zone_rendered_as_openapi_schemas(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_discovered_operations_on_zone_rendered_as_openapi_schemas(
         &self,
         zone_id: &str,
@@ -58,6 +70,18 @@ impl ApiShieldApiDiscoveryApi {
     /// `PATCH /zones/{zone_id}/api_gateway/discovery/operations`
     ///
     /// Update the `state` on one or more discovered operations
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.api_shield_api_discovery().patch_discovered_operations(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_discovered_operations(
         &self,
         zone_id: &str,
@@ -88,6 +112,23 @@ impl ApiShieldApiDiscoveryApi {
     /// Retrieve the most up to date view of discovered operations
     ///
     /// Query parameters: [`GetDiscoveredOperationsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_api_discovery::GetDiscoveredOperationsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetDiscoveredOperationsQuery::default().page(1);
+    /// // Every page of the list.
+    /// let items = client.api_shield_api_discovery().get_discovered_operations(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_discovered_operations(
         &self,
         zone_id: &str,
@@ -111,6 +152,22 @@ impl ApiShieldApiDiscoveryApi {
     /// `PATCH /zones/{zone_id}/api_gateway/discovery/operations/{operation_id}`
     ///
     /// Update the `state` on a discovered operation
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_api_discovery::PatchDiscoveredOperationBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let operation_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PatchDiscoveredOperationBody = PatchDiscoveredOperationBody::default();
+    /// if let Some(result) = client.api_shield_api_discovery().patch_discovered_operation(zone_id, operation_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_discovered_operation(
         &self,
         zone_id: &str,

@@ -38,6 +38,21 @@ impl ApiShieldClientCertificatesForAZoneApi {
     /// `PUT /zones/{zone_id}/certificate_authorities/hostname_associations`
     ///
     /// Replace Hostname Associations
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_client_certificates_for_a_zone::ReplaceHostnameAssociationsBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ReplaceHostnameAssociationsBody = ReplaceHostnameAssociationsBody::default().mtls_certificate_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.api_shield_client_certificates_for_a_zone().replace_hostname_associations(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_hostname_associations(
         &self,
         zone_id: &str,
@@ -66,6 +81,21 @@ impl ApiShieldClientCertificatesForAZoneApi {
     /// List Hostname Associations
     ///
     /// Query parameters: [`ListHostnameAssociationsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_client_certificates_for_a_zone::ListHostnameAssociationsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListHostnameAssociationsQuery::default().mtls_certificate_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.api_shield_client_certificates_for_a_zone().list_hostname_associations(zone_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_hostname_associations(
         &self,
         zone_id: &str,
@@ -91,6 +121,21 @@ impl ApiShieldClientCertificatesForAZoneApi {
     /// `POST /zones/{zone_id}/client_certificates`
     ///
     /// Create a new API Shield mTLS Client Certificate
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_client_certificates_for_a_zone::CreateClientCertificateBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateClientCertificateBody = CreateClientCertificateBody::new("example", 1);
+    /// if let Some(result) = client.api_shield_client_certificates_for_a_zone().create_client_certificate(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_client_certificate(
         &self,
         zone_id: &str,
@@ -117,6 +162,23 @@ impl ApiShieldClientCertificatesForAZoneApi {
     /// List all of your Zone's API Shield mTLS Client Certificates by Status and/or using Pagination
     ///
     /// Query parameters: [`ListClientCertificatesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_client_certificates_for_a_zone::ListClientCertificatesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListClientCertificatesQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.api_shield_client_certificates_for_a_zone().list_client_certificates(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_client_certificates(
         &self,
         zone_id: &str,
@@ -140,6 +202,19 @@ impl ApiShieldClientCertificatesForAZoneApi {
     /// `PATCH /zones/{zone_id}/client_certificates/{client_certificate_id}`
     ///
     /// If a API Shield mTLS Client Certificate is in a pending_revocation state, you may reactivate it with this endpoint.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let client_certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.api_shield_client_certificates_for_a_zone().reactivate_client_certificate(zone_id, client_certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reactivate_client_certificate(
         &self,
         zone_id: &str,
@@ -167,6 +242,19 @@ impl ApiShieldClientCertificatesForAZoneApi {
     /// `GET /zones/{zone_id}/client_certificates/{client_certificate_id}`
     ///
     /// Get Details for a single mTLS API Shield Client Certificate
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let client_certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.api_shield_client_certificates_for_a_zone().client_certificate_details(zone_id, client_certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn client_certificate_details(
         &self,
         zone_id: &str,
@@ -194,6 +282,19 @@ impl ApiShieldClientCertificatesForAZoneApi {
     /// `DELETE /zones/{zone_id}/client_certificates/{client_certificate_id}`
     ///
     /// Set a API Shield mTLS Client Certificate to pending_revocation status for processing to revoked status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let client_certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.api_shield_client_certificates_for_a_zone().revoke_client_certificate(zone_id, client_certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_client_certificate(
         &self,
         zone_id: &str,

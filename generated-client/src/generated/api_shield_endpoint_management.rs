@@ -36,6 +36,20 @@ impl ApiShieldEndpointManagementApi {
     /// `POST /zones/{zone_id}/api_gateway/operations`
     ///
     /// Add one or more operations to a zone. Endpoints can contain path variables. Host, method, endpoint will be normalized to a canoncial form when creating an operation and must be unique on the zone. Inserting an operation that matches an existing one will return the record of the already existing operation and update its last_updated date.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.api_shield_endpoint_management().add_operations_to_zone(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_operations_to_zone(
         &self,
         zone_id: &str,
@@ -60,6 +74,23 @@ impl ApiShieldEndpointManagementApi {
     /// `GET /zones/{zone_id}/api_gateway/operations`
     ///
     /// Query parameters: [`GetOperationsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_endpoint_management::GetOperationsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetOperationsQuery::default().page(1);
+    /// // Every page of the list.
+    /// let items = client.api_shield_endpoint_management().get_operations(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_operations(
         &self,
         zone_id: &str,
@@ -81,6 +112,17 @@ impl ApiShieldEndpointManagementApi {
     /// Delete multiple operations
     ///
     /// `DELETE /zones/{zone_id}/api_gateway/operations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.api_shield_endpoint_management().delete_multiple_operations(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_multiple_operations(
         &self,
         zone_id: &str,
@@ -103,6 +145,18 @@ impl ApiShieldEndpointManagementApi {
     /// `POST /zones/{zone_id}/api_gateway/operations/item`
     ///
     /// Add one operation to a zone. Endpoints can contain path variables. Host, method, endpoint will be normalized to a canoncial form when creating an operation and must be unique on the zone. Inserting an operation that matches an existing one will return the record of the already existing operation and update its last_updated date.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.api_shield_endpoint_management().add_one_operation_to_zone(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_one_operation_to_zone(
         &self,
         zone_id: &str,
@@ -125,6 +179,21 @@ impl ApiShieldEndpointManagementApi {
     /// `GET /zones/{zone_id}/api_gateway/operations/{operation_id}`
     ///
     /// Query parameters: [`GetOperationQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_endpoint_management::GetOperationQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let operation_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.api_shield_endpoint_management().get_operation(zone_id, operation_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_operation(
         &self,
         zone_id: &str,
@@ -150,6 +219,18 @@ impl ApiShieldEndpointManagementApi {
     /// Delete an operation
     ///
     /// `DELETE /zones/{zone_id}/api_gateway/operations/{operation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let operation_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.api_shield_endpoint_management().delete_operation(zone_id, operation_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_operation(
         &self,
         zone_id: &str,
@@ -172,6 +253,20 @@ impl ApiShieldEndpointManagementApi {
     /// `GET /zones/{zone_id}/api_gateway/schemas`
     ///
     /// Query parameters: [`GetOperationsAndFeaturesAsOpenapiSchemasQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_endpoint_management::GetOperationsAndFeaturesAsOpenapiSchemasQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.api_shield_endpoint_management().get_operations_and_features_as_openapi_schemas(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_operations_and_features_as_openapi_schemas(
         &self,
         zone_id: &str,

@@ -36,6 +36,18 @@ impl ApiShieldSchemaValidation20Api {
     /// `PATCH /zones/{zone_id}/api_gateway/operations/schema_validation`
     ///
     /// Updates multiple operation-level schema validation settings on the zone
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.api_shield_schema_validation_2_0().update_multiple_operation_level_schema_validation_settings(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_multiple_operation_level_schema_validation_settings(
         &self,
         zone_id: &str,
@@ -66,6 +78,22 @@ impl ApiShieldSchemaValidation20Api {
     /// `PUT /zones/{zone_id}/api_gateway/operations/{operation_id}/schema_validation`
     ///
     /// Updates operation-level schema validation settings on the zone
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_schema_validation_2_0::UpdateOperationLevelSchemaValidationSettingsBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let operation_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateOperationLevelSchemaValidationSettingsBody = UpdateOperationLevelSchemaValidationSettingsBody::default();
+    /// if let Some(result) = client.api_shield_schema_validation_2_0().update_operation_level_schema_validation_settings(zone_id, operation_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_operation_level_schema_validation_settings(
         &self,
         zone_id: &str,
@@ -95,6 +123,19 @@ impl ApiShieldSchemaValidation20Api {
     /// `GET /zones/{zone_id}/api_gateway/operations/{operation_id}/schema_validation`
     ///
     /// Retrieves operation-level schema validation settings on the zone
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let operation_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.api_shield_schema_validation_2_0().get_operation_level_schema_validation_settings(zone_id, operation_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_operation_level_schema_validation_settings(
         &self,
         zone_id: &str,
@@ -122,6 +163,21 @@ impl ApiShieldSchemaValidation20Api {
     /// `PUT /zones/{zone_id}/api_gateway/settings/schema_validation`
     ///
     /// Updates zone level schema validation settings on the zone
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_schema_validation_2_0::{OperationFeaturesSchemaInfoMitigationAction, UpdateZoneLevelSchemaValidationSettingsBody};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateZoneLevelSchemaValidationSettingsBody = UpdateZoneLevelSchemaValidationSettingsBody::new(OperationFeaturesSchemaInfoMitigationAction::None);
+    /// if let Some(result) = client.api_shield_schema_validation_2_0().update_zone_level_schema_validation_settings(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zone_level_schema_validation_settings(
         &self,
         zone_id: &str,
@@ -148,6 +204,21 @@ impl ApiShieldSchemaValidation20Api {
     /// `PATCH /zones/{zone_id}/api_gateway/settings/schema_validation`
     ///
     /// Updates zone level schema validation settings on the zone
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_schema_validation_2_0::EditZoneLevelSchemaValidationSettingsBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EditZoneLevelSchemaValidationSettingsBody = EditZoneLevelSchemaValidationSettingsBody::default();
+    /// if let Some(result) = client.api_shield_schema_validation_2_0().edit_zone_level_schema_validation_settings(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_zone_level_schema_validation_settings(
         &self,
         zone_id: &str,
@@ -174,6 +245,18 @@ impl ApiShieldSchemaValidation20Api {
     /// `GET /zones/{zone_id}/api_gateway/settings/schema_validation`
     ///
     /// Retrieves zone level schema validation settings currently set on the zone
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.api_shield_schema_validation_2_0().get_zone_level_schema_validation_settings(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_level_schema_validation_settings(
         &self,
         zone_id: &str,
@@ -194,6 +277,21 @@ impl ApiShieldSchemaValidation20Api {
     /// Upload a schema to a zone
     ///
     /// `POST /zones/{zone_id}/api_gateway/user_schemas`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_schema_validation_2_0::UploadSchemaToZoneForm;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = UploadSchemaToZoneForm::new(generated_client::runtime::FilePart::bytes(b"example".to_vec()), "example");
+    /// if let Some(result) = client.api_shield_schema_validation_2_0().upload_schema_to_zone(zone_id, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_schema_to_zone(
         &self,
         zone_id: &str,
@@ -218,6 +316,23 @@ impl ApiShieldSchemaValidation20Api {
     /// `GET /zones/{zone_id}/api_gateway/user_schemas`
     ///
     /// Query parameters: [`GetSchemasQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_schema_validation_2_0::GetSchemasQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetSchemasQuery::default().page(1);
+    /// // Every page of the list.
+    /// let items = client.api_shield_schema_validation_2_0().get_schemas(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_schemas(
         &self,
         zone_id: &str,
@@ -239,6 +354,20 @@ impl ApiShieldSchemaValidation20Api {
     /// Retrieve schema hosts in a zone
     ///
     /// `GET /zones/{zone_id}/api_gateway/user_schemas/hosts`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.api_shield_schema_validation_2_0().get_schema_hosts(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_schema_hosts(
         &self,
         zone_id: &str,
@@ -257,6 +386,22 @@ impl ApiShieldSchemaValidation20Api {
     /// Enable validation for a schema
     ///
     /// `PATCH /zones/{zone_id}/api_gateway/user_schemas/{schema_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_schema_validation_2_0::EnableValidationForSchemaBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let schema_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EnableValidationForSchemaBody = EnableValidationForSchemaBody::default().validation_enabled(true);
+    /// if let Some(result) = client.api_shield_schema_validation_2_0().enable_validation_for_schema(zone_id, schema_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_validation_for_schema(
         &self,
         zone_id: &str,
@@ -283,6 +428,22 @@ impl ApiShieldSchemaValidation20Api {
     /// `GET /zones/{zone_id}/api_gateway/user_schemas/{schema_id}`
     ///
     /// Query parameters: [`GetSchemaQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_schema_validation_2_0::GetSchemaQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let schema_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetSchemaQuery::default().omit_source(true);
+    /// if let Some(result) = client.api_shield_schema_validation_2_0().get_schema(zone_id, schema_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_schema(
         &self,
         zone_id: &str,
@@ -306,6 +467,18 @@ impl ApiShieldSchemaValidation20Api {
     /// Delete a schema
     ///
     /// `DELETE /zones/{zone_id}/api_gateway/user_schemas/{schema_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let schema_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.api_shield_schema_validation_2_0().delete_schema(zone_id, schema_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_schema(
         &self,
         zone_id: &str,
@@ -330,6 +503,24 @@ impl ApiShieldSchemaValidation20Api {
     /// Retrieves all operations from the schema. Operations that already exist in API Shield Endpoint Management will be returned as full operations.
     ///
     /// Query parameters: [`GetOperationsFromSchemaQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_schema_validation_2_0::GetOperationsFromSchemaQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let schema_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetOperationsFromSchemaQuery::default().endpoint("example");
+    /// // Every page of the list.
+    /// let items = client.api_shield_schema_validation_2_0().get_operations_from_schema(zone_id, schema_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_operations_from_schema(
         &self,
         zone_id: &str,

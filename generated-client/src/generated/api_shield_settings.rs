@@ -33,6 +33,20 @@ impl ApiShieldSettingsApi {
     /// Update configuration properties
     ///
     /// `PUT /zones/{zone_id}/api_gateway/configuration`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_settings::InformationAboutConfigurationProperties;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: InformationAboutConfigurationProperties = InformationAboutConfigurationProperties::default();
+    /// let result: serde_json::Value = client.api_shield_settings().update_configuration_properties(zone_id, &body).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_configuration_properties(
         &self,
         zone_id: &str,
@@ -55,6 +69,20 @@ impl ApiShieldSettingsApi {
     /// `GET /zones/{zone_id}/api_gateway/configuration`
     ///
     /// Query parameters: [`GetConfigurationPropertiesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_settings::GetConfigurationPropertiesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.api_shield_settings().get_configuration_properties(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_configuration_properties(
         &self,
         zone_id: &str,

@@ -35,6 +35,18 @@ impl ApiShieldWafExpressionTemplatesApi {
     /// Generate fallthrough WAF expression template from a set of API hosts
     ///
     /// `POST /zones/{zone_id}/api_gateway/expression-template/fallthrough`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.api_shield_waf_expression_templates().generate_fallthrough_waf_expression_template_from_set_of_api_hosts(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn generate_fallthrough_waf_expression_template_from_set_of_api_hosts(
         &self,
         zone_id: &str,

@@ -36,6 +36,18 @@ impl ApplicationsApi {
     /// `POST /accounts/{accountId}/resource-library/applications`
     ///
     /// Create application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "your-accountid";
+    /// if let Some(result) = client.applications().create_application(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_application(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl ApplicationsApi {
     /// `GET /accounts/{accountId}/resource-library/applications`
     ///
     /// Get applications with different filters.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "your-accountid";
+    /// // Every page of the list.
+    /// let items = client.applications().get_applications(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_applications(
         &self,
         account_id: &str,
@@ -78,6 +104,19 @@ impl ApplicationsApi {
     /// `PATCH /accounts/{accountId}/resource-library/applications/{id}`
     ///
     /// Update application version.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "your-accountid";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.applications().update_application_version(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_application_version(
         &self,
         account_id: &str,
@@ -102,6 +141,19 @@ impl ApplicationsApi {
     /// `GET /accounts/{accountId}/resource-library/applications/{id}`
     ///
     /// Get application by ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "your-accountid";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.applications().get_application_by_id(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_application_by_id(
         &self,
         account_id: &str,

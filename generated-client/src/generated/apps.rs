@@ -35,6 +35,18 @@ impl AppsApi {
     /// `POST /accounts/{account_id}/realtime/kit/apps`
     ///
     /// Create new app for your account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.apps().create_app(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_app(
         &self,
         account_id: &str,
@@ -55,6 +67,18 @@ impl AppsApi {
     /// `GET /accounts/{account_id}/realtime/kit/apps`
     ///
     /// Fetch all apps for your account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.apps().get_apps(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_apps(
         &self,
         account_id: &str,

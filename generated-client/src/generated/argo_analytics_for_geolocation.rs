@@ -33,6 +33,18 @@ impl ArgoAnalyticsForGeolocationApi {
     /// Argo Analytics for a zone at different PoPs
     ///
     /// `GET /zones/{zone_id}/analytics/latency/colos`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.argo_analytics_for_geolocation().argo_analytics_for_zone_at_different_pops(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn argo_analytics_for_zone_at_different_pops(
         &self,
         zone_id: &str,

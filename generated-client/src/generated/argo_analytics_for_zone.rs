@@ -35,6 +35,21 @@ impl ArgoAnalyticsForZoneApi {
     /// `GET /zones/{zone_id}/analytics/latency`
     ///
     /// Query parameters: [`ArgoAnalyticsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::argo_analytics_for_zone::ArgoAnalyticsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ArgoAnalyticsQuery::default().bins("example");
+    /// if let Some(result) = client.argo_analytics_for_zone().argo_analytics(zone_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn argo_analytics(
         &self,
         zone_id: &str,

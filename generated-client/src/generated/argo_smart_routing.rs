@@ -35,6 +35,21 @@ impl ArgoSmartRoutingApi {
     /// `PATCH /zones/{zone_id}/argo/smart_routing`
     ///
     /// Configures the value of the Argo Smart Routing enablement setting.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::argo_smart_routing::PatchArgoSmartRoutingSettingBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PatchArgoSmartRoutingSettingBody = PatchArgoSmartRoutingSettingBody::default();
+    /// if let Some(result) = client.argo_smart_routing().patch_argo_smart_routing_setting(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_argo_smart_routing_setting(
         &self,
         zone_id: &str,
@@ -59,6 +74,18 @@ impl ArgoSmartRoutingApi {
     /// `GET /zones/{zone_id}/argo/smart_routing`
     ///
     /// Retrieves the value of Argo Smart Routing enablement setting.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.argo_smart_routing().get_argo_smart_routing_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_argo_smart_routing_setting(
         &self,
         zone_id: &str,

@@ -36,6 +36,19 @@ impl AsnIntelligenceApi {
     /// `GET /accounts/{account_id}/intel/asn/{asn}`
     ///
     /// Gets an overview of the Autonomous System Number (ASN) and a list of subnets for it.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let asn = "your-asn";
+    /// if let Some(result) = client.asn_intelligence().get_asn_overview(account_id, asn).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_asn_overview(
         &self,
         account_id: &str,
@@ -58,6 +71,19 @@ impl AsnIntelligenceApi {
     /// `GET /accounts/{account_id}/intel/asn/{asn}/subnets`
     ///
     /// Get ASN Subnets.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let asn = "your-asn";
+    /// if let Some(result) = client.asn_intelligence().get_asn_subnets(account_id, asn).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_asn_subnets(
         &self,
         account_id: &str,

@@ -33,6 +33,18 @@ impl AttackerApi {
     /// Lists attackers across multiple datasets
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/attackers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.attacker().list_attackers_across_multiple_datasets(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_attackers_across_multiple_datasets(
         &self,
         account_id: &str,

@@ -38,6 +38,20 @@ impl AuditLogsApi {
     /// Gets a list of audit logs for an account. Can be filtered by who made the change, on which zone, and the timeframe of the change.
     ///
     /// Query parameters: [`AuditLogsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::audit_logs::AuditLogsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = AuditLogsQuery::default().id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// let result: serde_json::Value = client.audit_logs().get_account_audit_logs(account_id).query(&query).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_audit_logs(
         &self,
         account_id: &str,
@@ -61,6 +75,20 @@ impl AuditLogsApi {
     /// `GET /accounts/{account_id}/logs/audit`
     ///
     /// Gets a list of audit logs for an account. &lt;br /&gt;  &lt;br /&gt; This is the beta release of Audit Logs Version 2. Since this is a beta version, there may be gaps or missing entries in the available audit logs. Be aware of the following limitations.  &lt;br /&gt; &lt;ul&gt; &lt;li&gt;Audit logs are available only for the past 30 days. &lt;br /&gt;&lt;/li&gt; &lt;li&gt;Error handling is not yet implemented.  &lt;br /&gt; &lt;/li&gt; &lt;/ul&gt;
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.audit_logs().get_account_audit_logs_logs_audit(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_audit_logs_logs_audit(
         &self,
         account_id: &str,
@@ -83,6 +111,19 @@ impl AuditLogsApi {
     /// Gets a list of audit logs for a user account. Can be filtered by who made the change, on which zone, and the timeframe of the change.
     ///
     /// Query parameters: [`AuditLogsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::audit_logs::AuditLogsQuery;
+    ///
+    /// let query = AuditLogsQuery::default().id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// let result: serde_json::Value = client.audit_logs().get_user_audit_logs().query(&query).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user_audit_logs(
         &self,
     ) -> crate::runtime::Request<

@@ -35,6 +35,18 @@ impl AutomaticSslTlsApi {
     /// `PATCH /zones/{zone_id}/settings/ssl_automatic_mode`
     ///
     /// The automatic system is enabled when this endpoint is hit with value in the request body is set to "auto", and disabled when the request body value is set to "custom".
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.automatic_ssl_tls().patch_automatic_ssl_tls_enrollment_status(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_automatic_ssl_tls_enrollment_status(
         &self,
         zone_id: &str,
@@ -57,6 +69,18 @@ impl AutomaticSslTlsApi {
     /// `GET /zones/{zone_id}/settings/ssl_automatic_mode`
     ///
     /// If the system is enabled, the response will include next_scheduled_scan, representing the next time this zone will be scanned and the zone's ssl/tls encryption mode is potentially upgraded by the system. If the system is disabled, next_scheduled_scan will not be present in the response body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.automatic_ssl_tls().get_automatic_ssl_tls_enrollment_status(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_automatic_ssl_tls_enrollment_status(
         &self,
         zone_id: &str,

@@ -35,6 +35,21 @@ impl AutoragJobsApi {
     /// List Jobs
     ///
     /// `GET /accounts/{account_id}/autorag/rags/{id}/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.autorag_jobs().list_jobs(account_id, id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_jobs(
         &self,
         account_id: &str,
@@ -56,6 +71,20 @@ impl AutoragJobsApi {
     /// Get a Job Details
     ///
     /// `GET /accounts/{account_id}/autorag/rags/{id}/jobs/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.autorag_jobs().get_job_details(account_id, id, job_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_job_details(
         &self,
         account_id: &str,
@@ -81,6 +110,22 @@ impl AutoragJobsApi {
     /// List Job Logs
     ///
     /// `GET /accounts/{account_id}/autorag/rags/{id}/jobs/{job_id}/logs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.autorag_jobs().list_job_logs(account_id, id, job_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_job_logs(
         &self,
         account_id: &str,

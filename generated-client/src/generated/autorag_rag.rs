@@ -35,6 +35,21 @@ impl AutoragRagApi {
     /// Files
     ///
     /// `GET /accounts/{account_id}/autorag/rags/{id}/files`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.autorag_rag().files(account_id, id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn files(
         &self,
         account_id: &str,
@@ -56,6 +71,19 @@ impl AutoragRagApi {
     /// Sync
     ///
     /// `PATCH /accounts/{account_id}/autorag/rags/{id}/sync`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.autorag_rag().sync(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sync(
         &self,
         account_id: &str,

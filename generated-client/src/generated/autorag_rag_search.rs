@@ -34,6 +34,19 @@ impl AutoragRagSearchApi {
     /// AI Search
     ///
     /// `POST /accounts/{account_id}/autorag/rags/{id}/ai-search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.autorag_rag_search().ai_search(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ai_search(
         &self,
         account_id: &str,
@@ -55,6 +68,19 @@ impl AutoragRagSearchApi {
     /// Search
     ///
     /// `POST /accounts/{account_id}/autorag/rags/{id}/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.autorag_rag_search().search(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search(
         &self,
         account_id: &str,

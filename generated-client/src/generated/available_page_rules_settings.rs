@@ -36,6 +36,20 @@ impl AvailablePageRulesSettingsApi {
     /// `GET /zones/{zone_id}/pagerules/settings`
     ///
     /// Returns a list of settings (and their details) that Page Rules can apply to matching requests.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.available_page_rules_settings().list_available_page_rules_settings(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_available_page_rules_settings(
         &self,
         zone_id: &str,

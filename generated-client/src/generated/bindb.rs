@@ -34,6 +34,18 @@ impl BindbApi {
     /// Posts a file to Binary Storage
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/binary`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.bindb().post_file_to_binary_storage(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_file_to_binary_storage(
         &self,
         account_id: &str,
@@ -54,6 +66,18 @@ impl BindbApi {
     /// Retrieves a file from Binary Storage
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/binary/{hash}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hash = "your-hash";
+    /// let result: serde_json::Value = client.bindb().get_file_from_binary_storage(account_id, hash).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_file_from_binary_storage(
         &self,
         account_id: &str,

@@ -91,6 +91,21 @@ impl BotSettingsApi {
     ///   "fight_mode": false
     /// }
     /// ```
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::bot_settings::{UpdateZoneBotManagementConfigBody, UpdateZoneBotManagementConfigBodyBotFightMode};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateZoneBotManagementConfigBody = UpdateZoneBotManagementConfigBodyBotFightMode::default().enable_js(true).into();
+    /// if let Some(result) = client.bot_settings().update_zone_bot_management_config(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zone_bot_management_config(
         &self,
         zone_id: &str,
@@ -115,6 +130,18 @@ impl BotSettingsApi {
     /// `GET /zones/{zone_id}/bot_management`
     ///
     /// Retrieve a zone's Bot Management Config
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.bot_settings().get_zone_bot_management_config(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_bot_management_config(
         &self,
         zone_id: &str,

@@ -35,6 +35,19 @@ impl BotnetThreatFeedApi {
     /// `GET /accounts/{account_id}/botnet_feed/asn/{asn_id}/day_report`
     ///
     /// Gets all the data the botnet tracking database has for a given ASN registered to user account for given date. If no date is given, it will return results for the previous day.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let asn_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.botnet_threat_feed().get_daily_report(account_id, asn_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_daily_report(
         &self,
         account_id: &str,
@@ -58,6 +71,19 @@ impl BotnetThreatFeedApi {
     /// `GET /accounts/{account_id}/botnet_feed/asn/{asn_id}/full_report`
     ///
     /// Gets all the data the botnet threat feed tracking database has for a given ASN registered to user account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let asn_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.botnet_threat_feed().get_full_report(account_id, asn_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_full_report(
         &self,
         account_id: &str,
@@ -81,6 +107,18 @@ impl BotnetThreatFeedApi {
     /// `GET /accounts/{account_id}/botnet_feed/configs/asn`
     ///
     /// Gets a list of all ASNs registered for a user for the DDoS Botnet Feed API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.botnet_threat_feed().get_list_of_asns(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_list_of_asns(
         &self,
         account_id: &str,
@@ -103,6 +141,19 @@ impl BotnetThreatFeedApi {
     /// `DELETE /accounts/{account_id}/botnet_feed/configs/asn/{asn_id}`
     ///
     /// Delete an ASN from botnet threat feed for a given user.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let asn_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.botnet_threat_feed().delete_asn(account_id, asn_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_asn(
         &self,
         account_id: &str,

@@ -34,6 +34,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/alerts`
     ///
     /// Return a success message after updating alerts on submitted domains by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_alerts_on_submitted_domains_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_alerts_on_submitted_domains_by_id(
         &self,
         account_id: &str,
@@ -54,6 +65,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/alerts`
     ///
     /// Return all alerts on submitted domains
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_all_alerts_on_submitted_domains(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_all_alerts_on_submitted_domains(
         &self,
         account_id: &str,
@@ -74,6 +96,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/alerts/clear`
     ///
     /// Return a success message after updating verification statuses of tracked URLs to awaiting by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_verification_statuses_of_tracked_urls_to_awaiting_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_verification_statuses_of_tracked_urls_to_awaiting_by_id(
         &self,
         account_id: &str,
@@ -94,6 +127,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/alerts/refute`
     ///
     /// Return a success message after updating verification statuses of tracked URLs to disproven by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_verification_statuses_of_tracked_urls_to_disproven_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_verification_statuses_of_tracked_urls_to_disproven_by_id(
         &self,
         account_id: &str,
@@ -114,6 +158,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/alerts/verify`
     ///
     /// Return a success message after updating verification statuses of tracked URLs to confirmed by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_verification_statuses_of_tracked_urls_to_confirmed_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_verification_statuses_of_tracked_urls_to_confirmed_by_id(
         &self,
         account_id: &str,
@@ -134,6 +189,17 @@ impl BrandProtectionApi {
     /// `POST /accounts/{account_id}/brand-protection/brands`
     ///
     /// Return new brands
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().create_brands(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_brands(
         &self,
         account_id: &str,
@@ -154,6 +220,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/brands`
     ///
     /// Return all brands
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_all_brands(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_all_brands(
         &self,
         account_id: &str,
@@ -174,6 +251,17 @@ impl BrandProtectionApi {
     /// `DELETE /accounts/{account_id}/brand-protection/brands`
     ///
     /// Return a success message after deleting brands by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().delete_brands_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_brands_by_id(
         &self,
         account_id: &str,
@@ -194,6 +282,17 @@ impl BrandProtectionApi {
     /// `POST /accounts/{account_id}/brand-protection/brands/patterns`
     ///
     /// Return a success message after creating new patterns for brands by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().create_patterns_for_brands_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_patterns_for_brands_by_id(
         &self,
         account_id: &str,
@@ -214,6 +313,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/brands/patterns`
     ///
     /// Return patterns for brands based on ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_patterns_for_brands_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_patterns_for_brands_by_id(
         &self,
         account_id: &str,
@@ -234,6 +344,17 @@ impl BrandProtectionApi {
     /// `DELETE /accounts/{account_id}/brand-protection/brands/patterns`
     ///
     /// Return a success message after deleting patterns for brands by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().delete_patterns_for_brands_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_patterns_for_brands_by_id(
         &self,
         account_id: &str,
@@ -254,6 +375,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/clear`
     ///
     /// Return a success message after updating verification statuses of submitted URLs to awaiting by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_verification_statuses_of_submitted_urls_to_awaiting_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_verification_statuses_of_submitted_urls_to_awaiting_by_id(
         &self,
         account_id: &str,
@@ -274,6 +406,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/domain-info`
     ///
     /// Return submitted domains based on ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_submitted_domains_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_submitted_domains_by_id(
         &self,
         account_id: &str,
@@ -294,6 +437,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/recent-submissions`
     ///
     /// Return recent URL submissions
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_recent_url_submissions(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_recent_url_submissions(
         &self,
         account_id: &str,
@@ -314,6 +468,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/refute`
     ///
     /// Return a success message after updating verification statuses of submitted URLs to disproven by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_verification_statuses_of_submitted_urls_to_disproven_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_verification_statuses_of_submitted_urls_to_disproven_by_id(
         &self,
         account_id: &str,
@@ -334,6 +499,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/submission-info`
     ///
     /// Return URL submissions based on ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_url_submissions_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_url_submissions_by_id(
         &self,
         account_id: &str,
@@ -354,6 +530,21 @@ impl BrandProtectionApi {
     /// `POST /accounts/{account_id}/brand-protection/submit`
     ///
     /// Return new URL submissions
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::brand_protection::UrlSubmissionsExcludedUrl;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UrlSubmissionsExcludedUrl = UrlSubmissionsExcludedUrl::default().url("example");
+    /// if let Some(result) = client.brand_protection().create_url_submissions(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_url_submissions(
         &self,
         account_id: &str,
@@ -378,6 +569,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/tracked-domains`
     ///
     /// Return submitted domains based on pattern
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_submitted_domains_by_pattern(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_submitted_domains_by_pattern(
         &self,
         account_id: &str,
@@ -400,6 +602,20 @@ impl BrandProtectionApi {
     /// Return submitted URLs based on ID
     ///
     /// Query parameters: [`ReadSubmittedUrlsByIdQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::brand_protection::ReadSubmittedUrlsByIdQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ReadSubmittedUrlsByIdQuery::default().url_id(1);
+    /// let result: serde_json::Value = client.brand_protection().read_submitted_urls_by_id(account_id).query(&query).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_submitted_urls_by_id(
         &self,
         account_id: &str,
@@ -423,6 +639,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/verify`
     ///
     /// Return a success message after updating verification statuses of submitted URLs to confirmed by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_verification_statuses_of_submitted_urls_to_confirmed_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_verification_statuses_of_submitted_urls_to_confirmed_by_id(
         &self,
         account_id: &str,
@@ -441,6 +668,16 @@ impl BrandProtectionApi {
     /// Internal route for testing URL submissions
     ///
     /// `POST /internal/submit`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let result: serde_json::Value = client.brand_protection().internal_route_for_testing_url_submissions().await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn internal_route_for_testing_url_submissions(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Bare<::serde_json::Value>> {
@@ -456,6 +693,16 @@ impl BrandProtectionApi {
     /// `GET /live`
     ///
     /// Return a success message after running liveness checks
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let result: serde_json::Value = client.brand_protection().run_liveness_checks().await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run_liveness_checks(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Bare<::serde_json::Value>> {
@@ -471,6 +718,16 @@ impl BrandProtectionApi {
     /// `GET /ready`
     ///
     /// Return a success message after running readiness checks
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let result: serde_json::Value = client.brand_protection().run_readiness_checks().await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run_readiness_checks(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Bare<::serde_json::Value>> {

@@ -36,6 +36,18 @@ impl BuildTokensApi {
     /// `POST /accounts/{account_id}/builds/tokens`
     ///
     /// Create a new build authentication token
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.build_tokens().create_build_token(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_build_token(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl BuildTokensApi {
     /// `GET /accounts/{account_id}/builds/tokens`
     ///
     /// Get all build tokens with pagination
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.build_tokens().list_build_tokens(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_build_tokens(
         &self,
         account_id: &str,
@@ -78,6 +104,18 @@ impl BuildTokensApi {
     /// `DELETE /accounts/{account_id}/builds/tokens/{build_token_uuid}`
     ///
     /// Remove a build authentication token
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let build_token_uuid = "your-build-token-uuid";
+    /// let result: serde_json::Value = client.build_tokens().delete_build_token(account_id, build_token_uuid).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_build_token(
         &self,
         account_id: &str,

@@ -35,6 +35,18 @@ impl BuildsApi {
     /// `GET /accounts/{account_id}/builds/builds`
     ///
     /// Retrieve builds for specific version IDs
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.builds().get_builds_by_version_ids(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_builds_by_version_ids(
         &self,
         account_id: &str,
@@ -57,6 +69,18 @@ impl BuildsApi {
     /// `GET /accounts/{account_id}/builds/builds/latest`
     ///
     /// Retrieve the most recent builds for multiple worker scripts
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.builds().get_latest_builds_by_script_ids(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_latest_builds_by_script_ids(
         &self,
         account_id: &str,
@@ -79,6 +103,19 @@ impl BuildsApi {
     /// `GET /accounts/{account_id}/builds/builds/{build_uuid}`
     ///
     /// Retrieve detailed information about a specific build
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let build_uuid = "your-build-uuid";
+    /// if let Some(result) = client.builds().get_build_by_uuid(account_id, build_uuid).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_build_by_uuid(
         &self,
         account_id: &str,
@@ -101,6 +138,19 @@ impl BuildsApi {
     /// `PUT /accounts/{account_id}/builds/builds/{build_uuid}/cancel`
     ///
     /// Cancel a running or queued build
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let build_uuid = "your-build-uuid";
+    /// if let Some(result) = client.builds().cancel_build(account_id, build_uuid).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cancel_build(
         &self,
         account_id: &str,
@@ -126,6 +176,19 @@ impl BuildsApi {
     /// `GET /accounts/{account_id}/builds/builds/{build_uuid}/logs`
     ///
     /// Retrieve logs for a specific build with cursor-based pagination
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let build_uuid = "your-build-uuid";
+    /// if let Some(result) = client.builds().get_build_logs(account_id, build_uuid).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_build_logs(
         &self,
         account_id: &str,

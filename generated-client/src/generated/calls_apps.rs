@@ -36,6 +36,21 @@ impl CallsAppsApi {
     /// `POST /accounts/{account_id}/calls/apps`
     ///
     /// Creates a new Cloudflare calls app. An app is an unique enviroment where each Session can access all Tracks within the app.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::calls_apps::AppBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AppBody = AppBody::default().name("example.com");
+    /// if let Some(result) = client.calls_apps().create_app(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_app(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl CallsAppsApi {
     /// `GET /accounts/{account_id}/calls/apps`
     ///
     /// Lists all apps in the Cloudflare account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.calls_apps().list_apps(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_apps(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl CallsAppsApi {
     /// `PUT /accounts/{account_id}/calls/apps/{app_id}`
     ///
     /// Edit details for a single app.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::calls_apps::AppBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AppBody = AppBody::default().name("example.com");
+    /// if let Some(result) = client.calls_apps().edit_app_details(account_id, app_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_app_details(
         &self,
         account_id: &str,
@@ -104,6 +149,19 @@ impl CallsAppsApi {
     /// `GET /accounts/{account_id}/calls/apps/{app_id}`
     ///
     /// Fetches details for a single Calls app.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.calls_apps().get_app_details(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_app_details(
         &self,
         account_id: &str,
@@ -126,6 +184,19 @@ impl CallsAppsApi {
     /// `DELETE /accounts/{account_id}/calls/apps/{app_id}`
     ///
     /// Deletes an app from Cloudflare Calls
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.calls_apps().delete_app(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_app(
         &self,
         account_id: &str,

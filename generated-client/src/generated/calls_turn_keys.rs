@@ -36,6 +36,21 @@ impl CallsTurnKeysApi {
     /// `POST /accounts/{account_id}/calls/turn_keys`
     ///
     /// Creates a new Cloudflare Calls TURN key.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::calls_turn_keys::TurnKeyBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: TurnKeyBody = TurnKeyBody::default().name("example.com");
+    /// if let Some(result) = client.calls_turn_keys().create_turn_key(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_turn_key(
         &self,
         account_id: &str,
@@ -58,6 +73,20 @@ impl CallsTurnKeysApi {
     /// `GET /accounts/{account_id}/calls/turn_keys`
     ///
     /// Lists all TURN keys in the Cloudflare account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.calls_turn_keys().list_turn_keys(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_turn_keys(
         &self,
         account_id: &str,
@@ -78,6 +107,21 @@ impl CallsTurnKeysApi {
     /// `PUT /accounts/{account_id}/calls/turn_keys/{key_id}`
     ///
     /// Edit details for a single TURN key.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::calls_turn_keys::TurnKeyBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let key_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: TurnKeyBody = TurnKeyBody::default().name("example.com");
+    /// let result: serde_json::Value = client.calls_turn_keys().edit_turn_key_details(account_id, key_id, &body).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_turn_key_details(
         &self,
         account_id: &str,
@@ -102,6 +146,18 @@ impl CallsTurnKeysApi {
     /// `GET /accounts/{account_id}/calls/turn_keys/{key_id}`
     ///
     /// Fetches details for a single TURN key.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let key_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.calls_turn_keys().get_turn_key_details(account_id, key_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_turn_key_details(
         &self,
         account_id: &str,
@@ -124,6 +180,18 @@ impl CallsTurnKeysApi {
     /// `DELETE /accounts/{account_id}/calls/turn_keys/{key_id}`
     ///
     /// Deletes a TURN key from Cloudflare Calls
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let key_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.calls_turn_keys().delete_turn_key(account_id, key_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_turn_key(
         &self,
         account_id: &str,

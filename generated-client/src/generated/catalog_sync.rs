@@ -36,6 +36,18 @@ impl CatalogSyncApi {
     /// `POST /accounts/{account_id}/magic/cloud/catalog-syncs`
     ///
     /// Create a new Catalog Sync (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.catalog_sync().create_catalog_sync(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_catalog_sync(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl CatalogSyncApi {
     /// `GET /accounts/{account_id}/magic/cloud/catalog-syncs`
     ///
     /// List Catalog Syncs (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.catalog_sync().list_catalog_syncs(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_catalog_syncs(
         &self,
         account_id: &str,
@@ -78,6 +104,20 @@ impl CatalogSyncApi {
     /// `GET /accounts/{account_id}/magic/cloud/catalog-syncs/prebuilt-policies`
     ///
     /// List prebuilt catalog sync policies (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.catalog_sync().list_prebuilt_policies(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_prebuilt_policies(
         &self,
         account_id: &str,
@@ -100,6 +140,19 @@ impl CatalogSyncApi {
     /// `PUT /accounts/{account_id}/magic/cloud/catalog-syncs/{sync_id}`
     ///
     /// Update a Catalog Sync (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sync_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.catalog_sync().update_catalog_sync(account_id, sync_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_catalog_sync(
         &self,
         account_id: &str,
@@ -124,6 +177,19 @@ impl CatalogSyncApi {
     /// `PATCH /accounts/{account_id}/magic/cloud/catalog-syncs/{sync_id}`
     ///
     /// Update a Catalog Sync (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sync_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.catalog_sync().patch_catalog_sync(account_id, sync_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_catalog_sync(
         &self,
         account_id: &str,
@@ -148,6 +214,19 @@ impl CatalogSyncApi {
     /// `GET /accounts/{account_id}/magic/cloud/catalog-syncs/{sync_id}`
     ///
     /// Read a Catalog Sync (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sync_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.catalog_sync().read_catalog_sync(account_id, sync_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_catalog_sync(
         &self,
         account_id: &str,
@@ -172,6 +251,19 @@ impl CatalogSyncApi {
     /// `DELETE /accounts/{account_id}/magic/cloud/catalog-syncs/{sync_id}`
     ///
     /// Delete a Catalog Sync (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sync_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.catalog_sync().delete_catalog_sync(account_id, sync_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_catalog_sync(
         &self,
         account_id: &str,
@@ -196,6 +288,19 @@ impl CatalogSyncApi {
     /// `POST /accounts/{account_id}/magic/cloud/catalog-syncs/{sync_id}/refresh`
     ///
     /// Refresh a Catalog Sync's destination by running the sync policy against latest resource catalog (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sync_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.catalog_sync().run_catalog_sync(account_id, sync_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run_catalog_sync(
         &self,
         account_id: &str,

@@ -36,6 +36,20 @@ impl CategoryApi {
     /// `GET /accounts/{accountId}/resource-library/categories`
     ///
     /// Get all application categories.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "your-accountid";
+    /// // Every page of the list.
+    /// let items = client.category().get_application_categories(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_application_categories(
         &self,
         account_id: &str,
@@ -56,6 +70,19 @@ impl CategoryApi {
     /// `GET /accounts/{accountId}/resource-library/categories/{id}`
     ///
     /// Get application category by ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "your-accountid";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.category().show_application_category_by_id(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_application_category_by_id(
         &self,
         account_id: &str,
@@ -78,6 +105,20 @@ impl CategoryApi {
     /// Lists categories across multiple datasets
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/categories`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.category().list_categories_across_multiple_datasets(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_categories_across_multiple_datasets(
         &self,
         account_id: &str,
@@ -96,6 +137,20 @@ impl CategoryApi {
     /// Lists categories
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/categories/catalog`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.category().list_categories(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_categories(
         &self,
         account_id: &str,
@@ -116,6 +171,18 @@ impl CategoryApi {
     /// Creates a new category
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/categories/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.category().create_category(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_category(
         &self,
         account_id: &str,
@@ -134,6 +201,19 @@ impl CategoryApi {
     /// Updates a category
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/categories/{category_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let category_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.category().update_category(account_id, category_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_category(
         &self,
         account_id: &str,
@@ -154,6 +234,19 @@ impl CategoryApi {
     /// Updates a category
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/categories/{category_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let category_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.category().edit_category(account_id, category_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_category(
         &self,
         account_id: &str,
@@ -174,6 +267,19 @@ impl CategoryApi {
     /// Reads a category
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/categories/{category_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let category_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.category().read_category(account_id, category_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_category(
         &self,
         account_id: &str,
@@ -194,6 +300,19 @@ impl CategoryApi {
     /// Deletes a category
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/categories/{category_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let category_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.category().delete_category(account_id, category_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_category(
         &self,
         account_id: &str,

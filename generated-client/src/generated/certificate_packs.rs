@@ -38,6 +38,22 @@ impl CertificatePacksApi {
     /// For a given zone, list all active certificate packs.
     ///
     /// Query parameters: [`ListCertificatePacksQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::certificate_packs::ListCertificatePacksQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.certificate_packs().list_certificate_packs(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_certificate_packs(
         &self,
         zone_id: &str,
@@ -61,6 +77,21 @@ impl CertificatePacksApi {
     /// `POST /zones/{zone_id}/ssl/certificate_packs/order`
     ///
     /// For a given zone, order an advanced certificate pack.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::certificate_packs::{CertificatePackCertificateAuthority, CertificatePackValidationMethod, OrderAdvancedCertificateManagerCertificatePackBody};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: OrderAdvancedCertificateManagerCertificatePackBody = OrderAdvancedCertificateManagerCertificatePackBody::new(CertificatePackCertificateAuthority::Google, Vec::new(), CertificatePackValidationMethod::Txt, 1).cloudflare_branding(true);
+    /// if let Some(result) = client.certificate_packs().order_advanced_certificate_manager_certificate_pack(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn order_advanced_certificate_manager_certificate_pack(
         &self,
         zone_id: &str,
@@ -85,6 +116,18 @@ impl CertificatePacksApi {
     /// `GET /zones/{zone_id}/ssl/certificate_packs/quota`
     ///
     /// For a given zone, list certificate pack quotas.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.certificate_packs().get_certificate_pack_quotas(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_certificate_pack_quotas(
         &self,
         zone_id: &str,
@@ -107,6 +150,19 @@ impl CertificatePacksApi {
     /// `PATCH /zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}`
     ///
     /// For a given zone, restart validation or add cloudflare branding for an advanced certificate pack.  The former is only a validation operation for a Certificate Pack in a validation_timed_out status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_pack_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.certificate_packs().restart_validation_or_update_certificate_pack(zone_id, certificate_pack_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restart_validation_or_update_certificate_pack(
         &self,
         zone_id: &str,
@@ -134,6 +190,19 @@ impl CertificatePacksApi {
     /// `GET /zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}`
     ///
     /// For a given zone, get a certificate pack.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_pack_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.certificate_packs().get_certificate_pack(zone_id, certificate_pack_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_certificate_pack(
         &self,
         zone_id: &str,
@@ -161,6 +230,19 @@ impl CertificatePacksApi {
     /// `DELETE /zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}`
     ///
     /// For a given zone, delete an advanced certificate pack.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_pack_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.certificate_packs().delete_advanced_certificate_manager_certificate_pack(zone_id, certificate_pack_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_advanced_certificate_manager_certificate_pack(
         &self,
         zone_id: &str,

@@ -36,6 +36,18 @@ impl CloudIntegrationsApi {
     /// `POST /accounts/{account_id}/magic/cloud/providers`
     ///
     /// Create a new Cloud Integration (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloud_integrations().create_cloud_integration(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_cloud_integration(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl CloudIntegrationsApi {
     /// `GET /accounts/{account_id}/magic/cloud/providers`
     ///
     /// List Cloud Integrations (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.cloud_integrations().list_cloud_integrations(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_cloud_integrations(
         &self,
         account_id: &str,
@@ -78,6 +104,17 @@ impl CloudIntegrationsApi {
     /// `POST /accounts/{account_id}/magic/cloud/providers/discover`
     ///
     /// Run discovery for all Cloud Integrations in an account (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.cloud_integrations().run_discovery_for_all_integrations(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run_discovery_for_all_integrations(
         &self,
         account_id: &str,
@@ -98,6 +135,19 @@ impl CloudIntegrationsApi {
     /// `PUT /accounts/{account_id}/magic/cloud/providers/{provider_id}`
     ///
     /// Update a Cloud Integration (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloud_integrations().update_cloud_integration(account_id, provider_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_cloud_integration(
         &self,
         account_id: &str,
@@ -122,6 +172,19 @@ impl CloudIntegrationsApi {
     /// `PATCH /accounts/{account_id}/magic/cloud/providers/{provider_id}`
     ///
     /// Update a Cloud Integration (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloud_integrations().patch_cloud_integration(account_id, provider_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_cloud_integration(
         &self,
         account_id: &str,
@@ -146,6 +209,19 @@ impl CloudIntegrationsApi {
     /// `GET /accounts/{account_id}/magic/cloud/providers/{provider_id}`
     ///
     /// Read a Cloud Integration (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloud_integrations().read_cloud_integration(account_id, provider_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_cloud_integration(
         &self,
         account_id: &str,
@@ -170,6 +246,19 @@ impl CloudIntegrationsApi {
     /// `DELETE /accounts/{account_id}/magic/cloud/providers/{provider_id}`
     ///
     /// Delete a Cloud Integration (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloud_integrations().delete_cloud_integration(account_id, provider_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_cloud_integration(
         &self,
         account_id: &str,
@@ -194,6 +283,18 @@ impl CloudIntegrationsApi {
     /// `POST /accounts/{account_id}/magic/cloud/providers/{provider_id}/discover`
     ///
     /// Run discovery for a Cloud Integration (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.cloud_integrations().run_discovery(account_id, provider_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run_discovery(
         &self,
         account_id: &str,
@@ -217,6 +318,19 @@ impl CloudIntegrationsApi {
     /// `GET /accounts/{account_id}/magic/cloud/providers/{provider_id}/initial_setup`
     ///
     /// Get initial configuration to complete Cloud Integration setup (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloud_integrations().get_cloud_integration_setup_config(account_id, provider_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cloud_integration_setup_config(
         &self,
         account_id: &str,

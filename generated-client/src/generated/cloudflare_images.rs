@@ -36,6 +36,21 @@ impl CloudflareImagesApi {
     ///
     /// Upload an image with up to 10 Megabytes using a single HTTP POST (multipart/form-data) request.
     /// An image can be uploaded by sending an image file or passing an accessible to an API url.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_images::ImageUpload;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = ImageUpload::new();
+    /// if let Some(result) = client.cloudflare_images().upload_image(account_id, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_image(
         &self,
         account_id: &str,
@@ -60,6 +75,21 @@ impl CloudflareImagesApi {
     /// List up to 100 images with one request. Use the optional parameters below to get a specific range of images.
     ///
     /// Query parameters: [`ListImagesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_images::ListImagesQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListImagesQuery::default().page(1.0);
+    /// if let Some(result) = client.cloudflare_images().list_images(account_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_images(
         &self,
         account_id: &str,
@@ -83,6 +113,18 @@ impl CloudflareImagesApi {
     /// `GET /accounts/{account_id}/images/v1/stats`
     ///
     /// Fetch image statistics details for Cloudflare Images. The returned statistics detail storage usage, including the current image count vs this account's allowance.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_images().images_usage_statistics(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn images_usage_statistics(
         &self,
         account_id: &str,
@@ -105,6 +147,22 @@ impl CloudflareImagesApi {
     /// `PATCH /accounts/{account_id}/images/v1/{image_id}`
     ///
     /// Update image access control. On access control change, all copies of the image are purged from cache.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_images::UpdateImageBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let image_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateImageBody = UpdateImageBody::default().require_signed_urls(true);
+    /// if let Some(result) = client.cloudflare_images().update_image(account_id, image_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_image(
         &self,
         account_id: &str,
@@ -129,6 +187,19 @@ impl CloudflareImagesApi {
     /// `GET /accounts/{account_id}/images/v1/{image_id}`
     ///
     /// Fetch details for a single image.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let image_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_images().image_details(account_id, image_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn image_details(
         &self,
         account_id: &str,
@@ -151,6 +222,19 @@ impl CloudflareImagesApi {
     /// `DELETE /accounts/{account_id}/images/v1/{image_id}`
     ///
     /// Delete an image on Cloudflare Images. On success, all copies of the image are deleted and purged from cache.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let image_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_images().delete_image(account_id, image_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_image(
         &self,
         account_id: &str,
@@ -179,6 +263,18 @@ impl CloudflareImagesApi {
     /// `GET /accounts/{account_id}/images/v1/{image_id}/blob`
     ///
     /// Fetch base image. For most images this will be the originally uploaded file. For larger images it can be a near-lossless version of the original.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let image_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.cloudflare_images().base_image(account_id, image_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn base_image(
         &self,
         account_id: &str,
@@ -247,6 +343,21 @@ impl CloudflareImagesApi {
     /// ```
     ///
     /// Query parameters: [`ListImagesV2Query`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_images::ListImagesV2Query;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListImagesV2Query::default().continuation_token("example");
+    /// if let Some(result) = client.cloudflare_images().list_images_v2(account_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_images_v2(
         &self,
         account_id: &str,
@@ -270,6 +381,21 @@ impl CloudflareImagesApi {
     /// `POST /accounts/{account_id}/images/v2/direct_upload`
     ///
     /// Direct uploads allow users to upload images without API keys. A common use case are web apps, client-side applications, or mobile devices where users upload content directly to Cloudflare Images. This method creates a draft record for a future image. It returns an upload URL and an image identifier. To verify if the image itself has been uploaded, send an image details request (accounts/:account_identifier/images/v1/:identifier), and check that the `draft: true` property is not present.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_images::CreateAuthenticatedDirectUploadUrlV2Form;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = CreateAuthenticatedDirectUploadUrlV2Form::new();
+    /// if let Some(result) = client.cloudflare_images().create_authenticated_direct_upload_url_v2(account_id, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_authenticated_direct_upload_url_v2(
         &self,
         account_id: &str,

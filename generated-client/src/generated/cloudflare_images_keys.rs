@@ -35,6 +35,18 @@ impl CloudflareImagesKeysApi {
     /// `GET /accounts/{account_id}/images/v1/keys`
     ///
     /// Lists your signing keys. These can be found on your Cloudflare Images dashboard.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_images_keys().list_signing_keys(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_signing_keys(
         &self,
         account_id: &str,
@@ -57,6 +69,19 @@ impl CloudflareImagesKeysApi {
     /// `PUT /accounts/{account_id}/images/v1/keys/{signing_key_name}`
     ///
     /// Create a new signing key with specified name. Returns all keys available.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let signing_key_name = "your-signing-key-name";
+    /// if let Some(result) = client.cloudflare_images_keys().create_signing_key(account_id, signing_key_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_signing_key(
         &self,
         account_id: &str,
@@ -82,6 +107,19 @@ impl CloudflareImagesKeysApi {
     ///
     /// Delete signing key with specified name. Returns all keys available.
     /// When last key is removed, a new default signing key will be generated.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let signing_key_name = "your-signing-key-name";
+    /// if let Some(result) = client.cloudflare_images_keys().delete_signing_key(account_id, signing_key_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_signing_key(
         &self,
         account_id: &str,

@@ -35,6 +35,21 @@ impl CloudflareImagesVariantsApi {
     /// `POST /accounts/{account_id}/images/v1/variants`
     ///
     /// Specify variants that allow you to resize images for different use cases.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_images_variants::VariantVariant;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: VariantVariant = VariantVariant::new("023e105f4ecef8ad9ca31a8372d0c353").never_require_signed_urls(true);
+    /// if let Some(result) = client.cloudflare_images_variants().create_variant(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_variant(
         &self,
         account_id: &str,
@@ -57,6 +72,18 @@ impl CloudflareImagesVariantsApi {
     /// `GET /accounts/{account_id}/images/v1/variants`
     ///
     /// Lists existing variants.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_images_variants().list_variants(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_variants(
         &self,
         account_id: &str,
@@ -77,6 +104,22 @@ impl CloudflareImagesVariantsApi {
     /// `PATCH /accounts/{account_id}/images/v1/variants/{variant_id}`
     ///
     /// Updating a variant purges the cache for all images associated with the variant.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_images_variants::UpdateVariantBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let variant_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateVariantBody = UpdateVariantBody::default().never_require_signed_urls(true);
+    /// if let Some(result) = client.cloudflare_images_variants().update_variant(account_id, variant_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_variant(
         &self,
         account_id: &str,
@@ -101,6 +144,19 @@ impl CloudflareImagesVariantsApi {
     /// `GET /accounts/{account_id}/images/v1/variants/{variant_id}`
     ///
     /// Fetch details for a single variant.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let variant_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_images_variants().variant_details(account_id, variant_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn variant_details(
         &self,
         account_id: &str,
@@ -123,6 +179,19 @@ impl CloudflareImagesVariantsApi {
     /// `DELETE /accounts/{account_id}/images/v1/variants/{variant_id}`
     ///
     /// Deleting a variant purges the cache for all images associated with the variant.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let variant_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_images_variants().delete_variant(account_id, variant_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_variant(
         &self,
         account_id: &str,

@@ -36,6 +36,20 @@ impl CloudflareIpsApi {
     /// Get IPs used on the Cloudflare/JD Cloud network, see <https://www.cloudflare.com/ips> for Cloudflare IPs or <https://developers.cloudflare.com/china-network/reference/infrastructure/> for JD Cloud IPs.
     ///
     /// Query parameters: [`CloudflareJdCloudIpDetailsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_ips::CloudflareJdCloudIpDetailsQuery;
+    ///
+    /// let query = CloudflareJdCloudIpDetailsQuery::default().networks("example");
+    /// if let Some(result) = client.cloudflare_ips().cloudflare_jd_cloud_ip_details().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cloudflare_jd_cloud_ip_details(
         &self,
     ) -> crate::runtime::Request<

@@ -36,6 +36,21 @@ impl CloudflareTunnelApi {
     /// `POST /accounts/{account_id}/cfd_tunnel`
     ///
     /// Creates a new Cloudflare Tunnel in an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_tunnel::CreateCloudflareTunnelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateCloudflareTunnelBody = CreateCloudflareTunnelBody::new("example.com").tunnel_secret("example");
+    /// if let Some(result) = client.cloudflare_tunnel().create_cloudflare_tunnel(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_cloudflare_tunnel(
         &self,
         account_id: &str,
@@ -62,6 +77,23 @@ impl CloudflareTunnelApi {
     /// Lists and filters Cloudflare Tunnels in an account.
     ///
     /// Query parameters: [`TunnelsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_tunnel::TunnelsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = TunnelsQuery::default().name("example.com");
+    /// // Every page of the list.
+    /// let items = client.cloudflare_tunnel().list_cloudflare_tunnels(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_cloudflare_tunnels(
         &self,
         account_id: &str,
@@ -82,6 +114,22 @@ impl CloudflareTunnelApi {
     /// `PATCH /accounts/{account_id}/cfd_tunnel/{tunnel_id}`
     ///
     /// Updates an existing Cloudflare Tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_tunnel::TunnelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: TunnelBody = TunnelBody::default().name("example.com");
+    /// if let Some(result) = client.cloudflare_tunnel().update_cloudflare_tunnel(account_id, tunnel_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_cloudflare_tunnel(
         &self,
         account_id: &str,
@@ -108,6 +156,19 @@ impl CloudflareTunnelApi {
     /// `GET /accounts/{account_id}/cfd_tunnel/{tunnel_id}`
     ///
     /// Fetches a single Cloudflare Tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_tunnel().get_cloudflare_tunnel(account_id, tunnel_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cloudflare_tunnel(
         &self,
         account_id: &str,
@@ -132,6 +193,19 @@ impl CloudflareTunnelApi {
     /// `DELETE /accounts/{account_id}/cfd_tunnel/{tunnel_id}`
     ///
     /// Deletes a Cloudflare Tunnel from an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_tunnel().delete_cloudflare_tunnel(account_id, tunnel_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_cloudflare_tunnel(
         &self,
         account_id: &str,
@@ -156,6 +230,21 @@ impl CloudflareTunnelApi {
     /// `GET /accounts/{account_id}/cfd_tunnel/{tunnel_id}/connections`
     ///
     /// Fetches connection details for a Cloudflare Tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.cloudflare_tunnel().list_cloudflare_tunnel_connections(account_id, tunnel_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_cloudflare_tunnel_connections(
         &self,
         account_id: &str,
@@ -181,6 +270,22 @@ impl CloudflareTunnelApi {
     /// Removes a connection (aka Cloudflare Tunnel Connector) from a Cloudflare Tunnel independently of its current state. If no connector id (client_id) is provided all connectors will be removed. We recommend running this command after rotating tokens.
     ///
     /// Query parameters: [`CleanUpCloudflareTunnelConnectionsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_tunnel::CleanUpCloudflareTunnelConnectionsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = CleanUpCloudflareTunnelConnectionsQuery::default().client_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.cloudflare_tunnel().clean_up_cloudflare_tunnel_connections(account_id, tunnel_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clean_up_cloudflare_tunnel_connections(
         &self,
         account_id: &str,
@@ -211,6 +316,20 @@ impl CloudflareTunnelApi {
     /// `GET /accounts/{account_id}/cfd_tunnel/{tunnel_id}/connectors/{connector_id}`
     ///
     /// Fetches connector and connection details for a Cloudflare Tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_tunnel().get_cloudflare_tunnel_connector(account_id, tunnel_id, connector_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cloudflare_tunnel_connector(
         &self,
         account_id: &str,
@@ -238,6 +357,22 @@ impl CloudflareTunnelApi {
     /// `POST /accounts/{account_id}/cfd_tunnel/{tunnel_id}/management`
     ///
     /// Gets a management token used to access the management resources (i.e. Streaming Logs) of a tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_tunnel::GetCloudflareTunnelManagementTokenBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: GetCloudflareTunnelManagementTokenBody = GetCloudflareTunnelManagementTokenBody::new(Vec::new());
+    /// if let Some(result) = client.cloudflare_tunnel().get_cloudflare_tunnel_management_token(account_id, tunnel_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cloudflare_tunnel_management_token(
         &self,
         account_id: &str,
@@ -265,6 +400,19 @@ impl CloudflareTunnelApi {
     /// `GET /accounts/{account_id}/cfd_tunnel/{tunnel_id}/token`
     ///
     /// Gets the token used to associate cloudflared with a specific tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_tunnel().get_cloudflare_tunnel_token(account_id, tunnel_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cloudflare_tunnel_token(
         &self,
         account_id: &str,
@@ -292,6 +440,23 @@ impl CloudflareTunnelApi {
     /// Lists and filters all types of Tunnels in an account.
     ///
     /// Query parameters: [`ListTunnelsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_tunnel::ListTunnelsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListTunnelsQuery::default().name("example.com");
+    /// // Every page of the list.
+    /// let items = client.cloudflare_tunnel().list_tunnels(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tunnels(
         &self,
         account_id: &str,
@@ -312,6 +477,21 @@ impl CloudflareTunnelApi {
     /// `POST /accounts/{account_id}/warp_connector`
     ///
     /// Creates a new Warp Connector Tunnel in an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_tunnel::CreateWarpConnectorTunnelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateWarpConnectorTunnelBody = CreateWarpConnectorTunnelBody::new("example.com");
+    /// if let Some(result) = client.cloudflare_tunnel().create_warp_connector_tunnel(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_warp_connector_tunnel(
         &self,
         account_id: &str,
@@ -338,6 +518,23 @@ impl CloudflareTunnelApi {
     /// Lists and filters Warp Connector Tunnels in an account.
     ///
     /// Query parameters: [`TunnelsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_tunnel::TunnelsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = TunnelsQuery::default().name("example.com");
+    /// // Every page of the list.
+    /// let items = client.cloudflare_tunnel().list_warp_connector_tunnels(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_warp_connector_tunnels(
         &self,
         account_id: &str,
@@ -361,6 +558,22 @@ impl CloudflareTunnelApi {
     /// `PATCH /accounts/{account_id}/warp_connector/{tunnel_id}`
     ///
     /// Updates an existing Warp Connector Tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_tunnel::TunnelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: TunnelBody = TunnelBody::default().name("example.com");
+    /// if let Some(result) = client.cloudflare_tunnel().update_warp_connector_tunnel(account_id, tunnel_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_warp_connector_tunnel(
         &self,
         account_id: &str,
@@ -387,6 +600,19 @@ impl CloudflareTunnelApi {
     /// `GET /accounts/{account_id}/warp_connector/{tunnel_id}`
     ///
     /// Fetches a single Warp Connector Tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_tunnel().get_warp_connector_tunnel(account_id, tunnel_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_warp_connector_tunnel(
         &self,
         account_id: &str,
@@ -411,6 +637,19 @@ impl CloudflareTunnelApi {
     /// `DELETE /accounts/{account_id}/warp_connector/{tunnel_id}`
     ///
     /// Deletes a Warp Connector Tunnel from an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_tunnel().delete_warp_connector_tunnel(account_id, tunnel_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_warp_connector_tunnel(
         &self,
         account_id: &str,
@@ -435,6 +674,19 @@ impl CloudflareTunnelApi {
     /// `GET /accounts/{account_id}/warp_connector/{tunnel_id}/token`
     ///
     /// Gets the token used to associate warp device with a specific Warp Connector tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_tunnel().get_warp_connector_tunnel_token(account_id, tunnel_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_warp_connector_tunnel_token(
         &self,
         account_id: &str,

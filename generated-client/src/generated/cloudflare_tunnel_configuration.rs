@@ -36,6 +36,22 @@ impl CloudflareTunnelConfigurationApi {
     /// `PUT /accounts/{account_id}/cfd_tunnel/{tunnel_id}/configurations`
     ///
     /// Adds or updates the configuration for a remotely-managed tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::cloudflare_tunnel_configuration::PutConfigurationBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PutConfigurationBody = PutConfigurationBody::default();
+    /// if let Some(result) = client.cloudflare_tunnel_configuration().put_configuration(account_id, tunnel_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_configuration(
         &self,
         account_id: &str,
@@ -63,6 +79,19 @@ impl CloudflareTunnelConfigurationApi {
     /// `GET /accounts/{account_id}/cfd_tunnel/{tunnel_id}/configurations`
     ///
     /// Gets the configuration for a remotely-managed tunnel
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cloudflare_tunnel_configuration().get_configuration(account_id, tunnel_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_configuration(
         &self,
         account_id: &str,

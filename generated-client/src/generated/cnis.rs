@@ -33,6 +33,18 @@ impl CnisApi {
     /// Create a new CNI object
     ///
     /// `POST /accounts/{account_id}/cni/cnis`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cnis().create_cni_object(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_cni_object(
         &self,
         account_id: &str,
@@ -53,6 +65,18 @@ impl CnisApi {
     /// List existing CNI objects
     ///
     /// `GET /accounts/{account_id}/cni/cnis`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.cnis().list_cni_objects(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_cni_objects(
         &self,
         account_id: &str,
@@ -73,6 +97,19 @@ impl CnisApi {
     /// Modify stored information about a CNI object
     ///
     /// `PUT /accounts/{account_id}/cni/cnis/{cni}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let cni = "your-cni";
+    /// if let Some(result) = client.cnis().modify_stored_information_about_cni_object(account_id, cni).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn modify_stored_information_about_cni_object(
         &self,
         account_id: &str,
@@ -95,6 +132,19 @@ impl CnisApi {
     /// Get information about a CNI object
     ///
     /// `GET /accounts/{account_id}/cni/cnis/{cni}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let cni = "your-cni";
+    /// if let Some(result) = client.cnis().get_cni_object(account_id, cni).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cni_object(
         &self,
         account_id: &str,
@@ -117,6 +167,18 @@ impl CnisApi {
     /// Delete a specified CNI object
     ///
     /// `DELETE /accounts/{account_id}/cni/cnis/{cni}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let cni = "your-cni";
+    /// let result: serde_json::Value = client.cnis().delete_specified_cni_object(account_id, cni).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_specified_cni_object(
         &self,
         account_id: &str,

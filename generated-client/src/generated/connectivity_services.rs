@@ -34,6 +34,17 @@ impl ConnectivityServicesApi {
     /// Create connectivity service
     ///
     /// `POST /accounts/{account_id}/connectivity/directory/services`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.connectivity_services().create_connectivity_service(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_connectivity_service(
         &self,
         account_id: &str,
@@ -52,6 +63,20 @@ impl ConnectivityServicesApi {
     /// List connectivity services
     ///
     /// `GET /accounts/{account_id}/connectivity/directory/services`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.connectivity_services().list_connectivity_services(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_connectivity_services(
         &self,
         account_id: &str,
@@ -70,6 +95,18 @@ impl ConnectivityServicesApi {
     /// Update connectivity service
     ///
     /// `PUT /accounts/{account_id}/connectivity/directory/services/{service_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.connectivity_services().update_connectivity_service(account_id, service_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_connectivity_service(
         &self,
         account_id: &str,
@@ -90,6 +127,18 @@ impl ConnectivityServicesApi {
     /// Get connectivity service
     ///
     /// `GET /accounts/{account_id}/connectivity/directory/services/{service_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.connectivity_services().get_connectivity_service(account_id, service_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_connectivity_service(
         &self,
         account_id: &str,
@@ -110,6 +159,18 @@ impl ConnectivityServicesApi {
     /// Delete connectivity service
     ///
     /// `DELETE /accounts/{account_id}/connectivity/directory/services/{service_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.connectivity_services().delete_connectivity_service(account_id, service_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_connectivity_service(
         &self,
         account_id: &str,

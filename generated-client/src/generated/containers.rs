@@ -35,6 +35,17 @@ impl ContainersApi {
     /// `GET /accounts/{account_id}/containers`
     ///
     /// Lists all the container applications that are associated with your account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.containers().list_containers(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_containers(
         &self,
         account_id: &str,

@@ -36,6 +36,17 @@ impl ContentScanningApi {
     /// `POST /zones/{zone_id}/content-upload-scan/disable`
     ///
     /// Disable Content Scanning.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.content_scanning().disable_content_scanning(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable_content_scanning(
         &self,
         zone_id: &str,
@@ -56,6 +67,17 @@ impl ContentScanningApi {
     /// `POST /zones/{zone_id}/content-upload-scan/enable`
     ///
     /// Enable Content Scanning.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.content_scanning().enable_content_scanning(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_content_scanning(
         &self,
         zone_id: &str,
@@ -76,6 +98,20 @@ impl ContentScanningApi {
     /// `POST /zones/{zone_id}/content-upload-scan/payloads`
     ///
     /// Add custom scan expressions for Content Scanning.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.content_scanning().add_custom_scan_expressions(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_custom_scan_expressions(
         &self,
         zone_id: &str,
@@ -96,6 +132,20 @@ impl ContentScanningApi {
     /// `GET /zones/{zone_id}/content-upload-scan/payloads`
     ///
     /// Get a list of existing custom scan expressions for Content Scanning.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.content_scanning().list_custom_scan_expressions(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_custom_scan_expressions(
         &self,
         zone_id: &str,
@@ -116,6 +166,21 @@ impl ContentScanningApi {
     /// `DELETE /zones/{zone_id}/content-upload-scan/payloads/{expression_id}`
     ///
     /// Delete a Content Scan Custom Expression.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let expression_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.content_scanning().delete_custom_scan_expression(zone_id, expression_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_custom_scan_expression(
         &self,
         zone_id: &str,
@@ -138,6 +203,18 @@ impl ContentScanningApi {
     /// `PUT /zones/{zone_id}/content-upload-scan/settings`
     ///
     /// Update the Content Scanning status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.content_scanning().update_content_scanning_status(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_content_scanning_status(
         &self,
         zone_id: &str,
@@ -160,6 +237,18 @@ impl ContentScanningApi {
     /// `GET /zones/{zone_id}/content-upload-scan/settings`
     ///
     /// Retrieve the current status of Content Scanning.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.content_scanning().get_content_scanning_status(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_content_scanning_status(
         &self,
         zone_id: &str,

@@ -34,6 +34,20 @@ impl CountryApi {
     /// Retrieves countries information for all countries
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/countries`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.country().get_countries_information_for_all_countries(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_countries_information_for_all_countries(
         &self,
         account_id: &str,

@@ -37,6 +37,19 @@ impl CredentialManagementApi {
     ///
     /// Store authentication credentials for a catalog. These credentials are used
     /// to authenticate with R2 storage when performing catalog operations.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.credential_management().store_catalog_credentials(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn store_catalog_credentials(
         &self,
         account_id: &str,

@@ -35,6 +35,21 @@ impl CustomHostnameFallbackOriginForAZoneApi {
     /// Update Fallback Origin for Custom Hostnames
     ///
     /// `PUT /zones/{zone_id}/custom_hostnames/fallback_origin`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_hostname_fallback_origin_for_a_zone::UpdateFallbackOriginForCustomHostnamesBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateFallbackOriginForCustomHostnamesBody = UpdateFallbackOriginForCustomHostnamesBody::new("example");
+    /// if let Some(result) = client.custom_hostname_fallback_origin_for_a_zone().update_fallback_origin_for_custom_hostnames(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_fallback_origin_for_custom_hostnames(
         &self,
         zone_id: &str,
@@ -61,6 +76,18 @@ impl CustomHostnameFallbackOriginForAZoneApi {
     /// Get Fallback Origin for Custom Hostnames
     ///
     /// `GET /zones/{zone_id}/custom_hostnames/fallback_origin`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.custom_hostname_fallback_origin_for_a_zone().get_fallback_origin_for_custom_hostnames(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_fallback_origin_for_custom_hostnames(
         &self,
         zone_id: &str,
@@ -85,6 +112,18 @@ impl CustomHostnameFallbackOriginForAZoneApi {
     /// Delete Fallback Origin for Custom Hostnames
     ///
     /// `DELETE /zones/{zone_id}/custom_hostnames/fallback_origin`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.custom_hostname_fallback_origin_for_a_zone().delete_fallback_origin_for_custom_hostnames(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_fallback_origin_for_custom_hostnames(
         &self,
         zone_id: &str,

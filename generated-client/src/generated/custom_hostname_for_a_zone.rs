@@ -36,6 +36,21 @@ impl CustomHostnameForAZoneApi {
     /// `POST /zones/{zone_id}/custom_hostnames`
     ///
     /// Add a new custom hostname and request that an SSL certificate be issued for it. One of three validation methods—http, txt, email—should be used, with 'http' recommended if the CNAME is already in place (or will be soon). Specifying 'email' will send an email to the WHOIS contacts on file for the base domain plus hostmaster, postmaster, webmaster, admin, administrator. If http is used and the domain is not already pointing to the Managed CNAME host, the PATCH method must be used once it is (to complete validation).  Enable bundling of certificates using the custom_cert_bundle field. The bundling process requires the following condition One certificate in the bundle must use an RSA, and the other must use an ECDSA.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_hostname_for_a_zone::CreateCustomHostnameBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateCustomHostnameBody = CreateCustomHostnameBody::new("example.com");
+    /// if let Some(result) = client.custom_hostname_for_a_zone().create_custom_hostname(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_custom_hostname(
         &self,
         zone_id: &str,
@@ -62,6 +77,23 @@ impl CustomHostnameForAZoneApi {
     /// List, search, sort, and filter all of your custom hostnames.
     ///
     /// Query parameters: [`ListCustomHostnamesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_hostname_for_a_zone::ListCustomHostnamesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListCustomHostnamesQuery::default().hostname("example.com");
+    /// // Every page of the list.
+    /// let items = client.custom_hostname_for_a_zone().list_custom_hostnames(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_custom_hostnames(
         &self,
         zone_id: &str,
@@ -85,6 +117,22 @@ impl CustomHostnameForAZoneApi {
     /// `PATCH /zones/{zone_id}/custom_hostnames/{custom_hostname_id}`
     ///
     /// Modify SSL configuration for a custom hostname. When sent with SSL config that matches existing config, used to indicate that hostname should pass domain control validation (DCV). Can also be used to change validation type, e.g., from 'http' to 'email'. Bundle an existing certificate with another certificate by using the "custom_cert_bundle" field. The bundling process supports combining certificates as long as the following condition is met. One certificate must use the RSA algorithm, and the other must use the ECDSA algorithm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_hostname_for_a_zone::EditCustomHostnameBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_hostname_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EditCustomHostnameBody = EditCustomHostnameBody::default().custom_origin_server("example");
+    /// if let Some(result) = client.custom_hostname_for_a_zone().edit_custom_hostname(zone_id, custom_hostname_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_custom_hostname(
         &self,
         zone_id: &str,
@@ -112,6 +160,19 @@ impl CustomHostnameForAZoneApi {
     /// Custom Hostname Details
     ///
     /// `GET /zones/{zone_id}/custom_hostnames/{custom_hostname_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_hostname_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.custom_hostname_for_a_zone().custom_hostname_details(zone_id, custom_hostname_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn custom_hostname_details(
         &self,
         zone_id: &str,
@@ -134,6 +195,19 @@ impl CustomHostnameForAZoneApi {
     /// Delete Custom Hostname (and any issued SSL certificates)
     ///
     /// `DELETE /zones/{zone_id}/custom_hostnames/{custom_hostname_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_hostname_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.custom_hostname_for_a_zone().delete_custom_hostname(zone_id, custom_hostname_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_custom_hostname(
         &self,
         zone_id: &str,
@@ -158,6 +232,20 @@ impl CustomHostnameForAZoneApi {
     /// `PUT /zones/{zone_id}/custom_hostnames/{custom_hostname_id}/certificate_pack/{certificate_pack_id}/certificates/{certificate_id}`
     ///
     /// Replace a single custom certificate within a certificate pack that contains two bundled certificates. The replacement must adhere to the following constraints. You can only replace an RSA certificate with another RSA certificate or an ECDSA certificate with another ECDSA certificate.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_hostname_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_pack_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.custom_hostname_for_a_zone().replace_custom_certificate_and_custom_key_in_custom_hostname(zone_id, custom_hostname_id, certificate_pack_id, certificate_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_custom_certificate_and_custom_key_in_custom_hostname(
         &self,
         zone_id: &str,
@@ -192,6 +280,21 @@ impl CustomHostnameForAZoneApi {
     /// `DELETE /zones/{zone_id}/custom_hostnames/{custom_hostname_id}/certificate_pack/{certificate_pack_id}/certificates/{certificate_id}`
     ///
     /// Delete a single custom certificate from a certificate pack that contains two bundled certificates. Deletion is subject to the following constraints. You cannot delete a certificate if it is the only remaining certificate in the pack. At least one certificate must remain in the pack.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_hostname_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_pack_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.custom_hostname_for_a_zone().delete_certificate_and_key_for_custom_hostname(zone_id, custom_hostname_id, certificate_pack_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_certificate_and_key_for_custom_hostname(
         &self,
         zone_id: &str,

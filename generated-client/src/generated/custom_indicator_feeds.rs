@@ -34,6 +34,21 @@ impl CustomIndicatorFeedsApi {
     /// Create new indicator feed
     ///
     /// `POST /accounts/{account_id}/intel/indicator-feeds`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_indicator_feeds::CreateIndicatorFeedBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateIndicatorFeedBody = CreateIndicatorFeedBody::default().description("example");
+    /// if let Some(result) = client.custom_indicator_feeds().create_indicator_feed(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_indicator_feed(
         &self,
         account_id: &str,
@@ -56,6 +71,20 @@ impl CustomIndicatorFeedsApi {
     /// Get indicator feeds owned by this account
     ///
     /// `GET /accounts/{account_id}/intel/indicator-feeds`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.custom_indicator_feeds().get_indicator_feeds_owned_by_account(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_indicator_feeds_owned_by_account(
         &self,
         account_id: &str,
@@ -74,6 +103,21 @@ impl CustomIndicatorFeedsApi {
     /// Grant permission to indicator feed
     ///
     /// `PUT /accounts/{account_id}/intel/indicator-feeds/permissions/add`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_indicator_feeds::PermissionIndicatorFeedBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PermissionIndicatorFeedBody = PermissionIndicatorFeedBody::default().account_tag("example");
+    /// if let Some(result) = client.custom_indicator_feeds().grant_permission_to_indicator_feed(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn grant_permission_to_indicator_feed(
         &self,
         account_id: &str,
@@ -98,6 +142,21 @@ impl CustomIndicatorFeedsApi {
     /// Revoke permission to indicator feed
     ///
     /// `PUT /accounts/{account_id}/intel/indicator-feeds/permissions/remove`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_indicator_feeds::PermissionIndicatorFeedBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PermissionIndicatorFeedBody = PermissionIndicatorFeedBody::default().account_tag("example");
+    /// if let Some(result) = client.custom_indicator_feeds().revoke_permission_to_indicator_feed(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_permission_to_indicator_feed(
         &self,
         account_id: &str,
@@ -122,6 +181,20 @@ impl CustomIndicatorFeedsApi {
     /// List indicator feed permissions
     ///
     /// `GET /accounts/{account_id}/intel/indicator-feeds/permissions/view`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.custom_indicator_feeds().list_indicator_feed_permissions(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_indicator_feed_permissions(
         &self,
         account_id: &str,
@@ -140,6 +213,22 @@ impl CustomIndicatorFeedsApi {
     /// Update indicator feed metadata
     ///
     /// `PUT /accounts/{account_id}/intel/indicator-feeds/{feed_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_indicator_feeds::UpdateIndicatorFeedMetadataBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let feed_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateIndicatorFeedMetadataBody = UpdateIndicatorFeedMetadataBody::default().description("example");
+    /// if let Some(result) = client.custom_indicator_feeds().update_indicator_feed_metadata(account_id, feed_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_indicator_feed_metadata(
         &self,
         account_id: &str,
@@ -164,6 +253,19 @@ impl CustomIndicatorFeedsApi {
     /// Get indicator feed metadata
     ///
     /// `GET /accounts/{account_id}/intel/indicator-feeds/{feed_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let feed_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.custom_indicator_feeds().get_indicator_feed_metadata(account_id, feed_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_indicator_feed_metadata(
         &self,
         account_id: &str,
@@ -186,6 +288,18 @@ impl CustomIndicatorFeedsApi {
     /// Get indicator feed data
     ///
     /// `GET /accounts/{account_id}/intel/indicator-feeds/{feed_id}/data`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let feed_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.custom_indicator_feeds().get_indicator_feed_data(account_id, feed_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_indicator_feed_data(
         &self,
         account_id: &str,
@@ -208,6 +322,18 @@ impl CustomIndicatorFeedsApi {
     /// Download indicator feed data
     ///
     /// `GET /accounts/{account_id}/intel/indicator-feeds/{feed_id}/download`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let feed_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.custom_indicator_feeds().download_indicator_feed_data(account_id, feed_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_indicator_feed_data(
         &self,
         account_id: &str,
@@ -229,6 +355,22 @@ impl CustomIndicatorFeedsApi {
     /// Update indicator feed data
     ///
     /// `PUT /accounts/{account_id}/intel/indicator-feeds/{feed_id}/snapshot`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_indicator_feeds::UpdateIndicatorFeedDataForm;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let feed_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = UpdateIndicatorFeedDataForm::new();
+    /// if let Some(result) = client.custom_indicator_feeds().update_indicator_feed_data(account_id, feed_id, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_indicator_feed_data(
         &self,
         account_id: &str,

@@ -36,6 +36,18 @@ impl CustomOriginTrustStoreApi {
     /// `POST /zones/{zone_id}/acm/custom_trust_store`
     ///
     /// Add Custom Origin Trust Store for a Zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.custom_origin_trust_store().upload_custom_origin_trust_store(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_custom_origin_trust_store(
         &self,
         zone_id: &str,
@@ -58,6 +70,20 @@ impl CustomOriginTrustStoreApi {
     /// `GET /zones/{zone_id}/acm/custom_trust_store`
     ///
     /// Get Custom Origin Trust Store for a Zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.custom_origin_trust_store().list_custom_origin_trust_store_details(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_custom_origin_trust_store_details(
         &self,
         zone_id: &str,
@@ -76,6 +102,19 @@ impl CustomOriginTrustStoreApi {
     /// Custom Origin Trust Store Details
     ///
     /// `GET /zones/{zone_id}/acm/custom_trust_store/{custom_origin_trust_store_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_origin_trust_store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.custom_origin_trust_store().custom_origin_trust_store_details(zone_id, custom_origin_trust_store_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn custom_origin_trust_store_details(
         &self,
         zone_id: &str,
@@ -101,6 +140,19 @@ impl CustomOriginTrustStoreApi {
     /// Delete Custom Origin Trust Store
     ///
     /// `DELETE /zones/{zone_id}/acm/custom_trust_store/{custom_origin_trust_store_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_origin_trust_store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.custom_origin_trust_store().delete_custom_origin_trust_store(zone_id, custom_origin_trust_store_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_custom_origin_trust_store(
         &self,
         zone_id: &str,

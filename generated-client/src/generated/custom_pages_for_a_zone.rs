@@ -36,6 +36,20 @@ impl CustomPagesForAZoneApi {
     /// `GET /zones/{zone_identifier}/custom_pages`
     ///
     /// Fetches all the custom pages at the zone level.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.custom_pages_for_a_zone().list_custom_pages(zone_identifier).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_custom_pages(
         &self,
         zone_identifier: &str,
@@ -56,6 +70,22 @@ impl CustomPagesForAZoneApi {
     /// `PUT /zones/{zone_identifier}/custom_pages/{identifier}`
     ///
     /// Updates the configuration of an existing custom page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_pages_for_a_zone::{UpdateCustomPageBody, UpdateCustomPageBodyState};
+    ///
+    /// let zone_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateCustomPageBody = UpdateCustomPageBody::new(UpdateCustomPageBodyState::Default, "example");
+    /// if let Some(result) = client.custom_pages_for_a_zone().update_custom_page(zone_identifier, identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_custom_page(
         &self,
         zone_identifier: &str,
@@ -82,6 +112,19 @@ impl CustomPagesForAZoneApi {
     /// `GET /zones/{zone_identifier}/custom_pages/{identifier}`
     ///
     /// Fetches the details of a custom page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.custom_pages_for_a_zone().get_custom_page(zone_identifier, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_custom_page(
         &self,
         zone_identifier: &str,

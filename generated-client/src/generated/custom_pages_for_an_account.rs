@@ -36,6 +36,20 @@ impl CustomPagesForAnAccountApi {
     /// `GET /accounts/{account_identifier}/custom_pages`
     ///
     /// Fetches all the custom pages at the account level.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.custom_pages_for_an_account().list_custom_pages(account_identifier).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_custom_pages(
         &self,
         account_identifier: &str,
@@ -59,6 +73,22 @@ impl CustomPagesForAnAccountApi {
     /// `PUT /accounts/{account_identifier}/custom_pages/{identifier}`
     ///
     /// Updates the configuration of an existing custom page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_pages_for_an_account::{UpdateCustomPageBody, UpdateCustomPageBodyState};
+    ///
+    /// let account_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateCustomPageBody = UpdateCustomPageBody::new(UpdateCustomPageBodyState::Default, "example");
+    /// if let Some(result) = client.custom_pages_for_an_account().update_custom_page(account_identifier, identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_custom_page(
         &self,
         account_identifier: &str,
@@ -88,6 +118,19 @@ impl CustomPagesForAnAccountApi {
     /// `GET /accounts/{account_identifier}/custom_pages/{identifier}`
     ///
     /// Fetches the details of a custom page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.custom_pages_for_an_account().get_custom_page(account_identifier, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_custom_page(
         &self,
         account_identifier: &str,

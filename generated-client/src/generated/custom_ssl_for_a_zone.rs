@@ -36,6 +36,21 @@ impl CustomSslForAZoneApi {
     /// `POST /zones/{zone_id}/custom_certificates`
     ///
     /// Upload a new SSL certificate for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_ssl_for_a_zone::CreateSslConfigurationBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateSslConfigurationBody = CreateSslConfigurationBody::new("example", "example").policy("example");
+    /// if let Some(result) = client.custom_ssl_for_a_zone().create_ssl_configuration(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_ssl_configuration(
         &self,
         zone_id: &str,
@@ -62,6 +77,23 @@ impl CustomSslForAZoneApi {
     /// List, search, and filter all of your custom SSL certificates. The higher priority will break ties across overlapping 'legacy_custom' certificates, but 'legacy_custom' certificates will always supercede 'sni_custom' certificates.
     ///
     /// Query parameters: [`ListSslConfigurationsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_ssl_for_a_zone::ListSslConfigurationsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListSslConfigurationsQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.custom_ssl_for_a_zone().list_ssl_configurations(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ssl_configurations(
         &self,
         zone_id: &str,
@@ -85,6 +117,23 @@ impl CustomSslForAZoneApi {
     /// `PUT /zones/{zone_id}/custom_certificates/prioritize`
     ///
     /// If a zone has multiple SSL certificates, you can set the order in which they should be used during a request. The higher priority will break ties across overlapping 'legacy_custom' certificates.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_ssl_for_a_zone::RePrioritizeSslCertificatesBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RePrioritizeSslCertificatesBody = RePrioritizeSslCertificatesBody::default();
+    /// // Every page of the list.
+    /// let items = client.custom_ssl_for_a_zone().re_prioritize_ssl_certificates(zone_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn re_prioritize_ssl_certificates(
         &self,
         zone_id: &str,
@@ -107,6 +156,22 @@ impl CustomSslForAZoneApi {
     /// `PATCH /zones/{zone_id}/custom_certificates/{custom_certificate_id}`
     ///
     /// Upload a new private key and/or PEM/CRT for the SSL certificate. Note: PATCHing a configuration for sni_custom certificates will result in a new resource id being returned, and the previous one being deleted.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::custom_ssl_for_a_zone::EditSslConfigurationBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EditSslConfigurationBody = EditSslConfigurationBody::default().certificate("example");
+    /// if let Some(result) = client.custom_ssl_for_a_zone().edit_ssl_configuration(zone_id, custom_certificate_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_ssl_configuration(
         &self,
         zone_id: &str,
@@ -134,6 +199,19 @@ impl CustomSslForAZoneApi {
     /// SSL Configuration Details
     ///
     /// `GET /zones/{zone_id}/custom_certificates/{custom_certificate_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.custom_ssl_for_a_zone().ssl_configuration_details(zone_id, custom_certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ssl_configuration_details(
         &self,
         zone_id: &str,
@@ -161,6 +239,19 @@ impl CustomSslForAZoneApi {
     /// `DELETE /zones/{zone_id}/custom_certificates/{custom_certificate_id}`
     ///
     /// Remove a SSL certificate from a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let custom_certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.custom_ssl_for_a_zone().delete_ssl_configuration(zone_id, custom_certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_ssl_configuration(
         &self,
         zone_id: &str,

@@ -36,6 +36,21 @@ impl D1Api {
     /// `POST /accounts/{account_id}/d1/database`
     ///
     /// Returns the created D1 database.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::d1::CreateD1DatabaseBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateD1DatabaseBody = CreateD1DatabaseBody::new("example.com");
+    /// if let Some(result) = client.d1().create_d1_database(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_d1_database(
         &self,
         account_id: &str,
@@ -62,6 +77,23 @@ impl D1Api {
     /// Returns a list of D1 databases.
     ///
     /// Query parameters: [`ListD1DatabasesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::d1::ListD1DatabasesQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListD1DatabasesQuery::default().name("example.com");
+    /// // Every page of the list.
+    /// let items = client.d1().list_d1_databases(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_d1_databases(
         &self,
         account_id: &str,
@@ -85,6 +117,19 @@ impl D1Api {
     /// `PUT /accounts/{account_id}/d1/database/{database_id}`
     ///
     /// Updates the specified D1 database.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let database_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.d1().update_d1_database(account_id, database_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_d1_database(
         &self,
         account_id: &str,
@@ -109,6 +154,19 @@ impl D1Api {
     /// `PATCH /accounts/{account_id}/d1/database/{database_id}`
     ///
     /// Updates partially the specified D1 database.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let database_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.d1().update_d1_database_partially(account_id, database_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_d1_database_partially(
         &self,
         account_id: &str,
@@ -133,6 +191,19 @@ impl D1Api {
     /// `GET /accounts/{account_id}/d1/database/{database_id}`
     ///
     /// Returns the specified D1 database.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let database_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.d1().get_d1_database(account_id, database_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_d1_database(
         &self,
         account_id: &str,
@@ -157,6 +228,19 @@ impl D1Api {
     /// `DELETE /accounts/{account_id}/d1/database/{database_id}`
     ///
     /// Deletes the specified D1 database.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let database_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.d1().delete_d1_database(account_id, database_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_d1_database(
         &self,
         account_id: &str,
@@ -187,6 +271,21 @@ impl D1Api {
     /// Returns a URL where the SQL contents of your D1 can be downloaded. Note: this process may take
     /// some time for larger DBs, during which your D1 will be unavailable to serve queries. To avoid
     /// blocking your DB unnecessarily, an in-progress export must be continually polled or will automatically cancel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::d1::ExportD1DatabaseAsSqlBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let database_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExportD1DatabaseAsSqlBody = ExportD1DatabaseAsSqlBody::new().current_bookmark("example");
+    /// let result: serde_json::Value = client.d1().export_d1_database_as_sql(account_id, database_id, &body).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn export_d1_database_as_sql(
         &self,
         account_id: &str,
@@ -213,6 +312,21 @@ impl D1Api {
     ///
     /// Generates a temporary URL for uploading an SQL file to, then instructing the D1 to import it
     /// and polling it for status updates. Imports block the D1 for their duration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::d1::{ImportSqlIntoYourD1DatabaseBody, ImportSqlIntoYourD1DatabaseBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let database_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ImportSqlIntoYourD1DatabaseBody = ImportSqlIntoYourD1DatabaseBodyVariant1::new("example").into();
+    /// let result: serde_json::Value = client.d1().import_sql_into_your_d1_database(account_id, database_id, &body).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn import_sql_into_your_d1_database(
         &self,
         account_id: &str,
@@ -238,6 +352,24 @@ impl D1Api {
     /// `POST /accounts/{account_id}/d1/database/{database_id}/query`
     ///
     /// Returns the query result as an object.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::d1::D1DatabaseBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let database_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: D1DatabaseBody = D1DatabaseBody::new("example");
+    /// // Every page of the list.
+    /// let items = client.d1().query_d1_database(account_id, database_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn query_d1_database(
         &self,
         account_id: &str,
@@ -263,6 +395,24 @@ impl D1Api {
     /// `POST /accounts/{account_id}/d1/database/{database_id}/raw`
     ///
     /// Returns the query result rows as arrays rather than objects. This is a performance-optimized version of the /query endpoint.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::d1::D1DatabaseBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let database_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: D1DatabaseBody = D1DatabaseBody::new("example");
+    /// // Every page of the list.
+    /// let items = client.d1().raw_d1_database_query(account_id, database_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn raw_d1_database_query(
         &self,
         account_id: &str,
@@ -289,6 +439,19 @@ impl D1Api {
     ///
     /// Retrieves the current bookmark, or the nearest bookmark at or before a provided timestamp.
     /// Bookmarks can be used with the restore endpoint to revert the database to a previous point in time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let database_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.d1().get_d1_database_bookmark(account_id, database_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_d1_database_bookmark(
         &self,
         account_id: &str,
@@ -314,6 +477,19 @@ impl D1Api {
     /// `POST /accounts/{account_id}/d1/database/{database_id}/time_travel/restore`
     ///
     /// Restores a D1 database to a previous point in time either via a bookmark or a timestamp.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let database_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.d1().restore_d1_database_to_bookmark_or_point_in_time(account_id, database_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restore_d1_database_to_bookmark_or_point_in_time(
         &self,
         account_id: &str,

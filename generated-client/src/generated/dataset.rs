@@ -34,6 +34,20 @@ impl DatasetApi {
     /// Lists all datasets in an account
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dataset().list_datasets(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_datasets(
         &self,
         account_id: &str,
@@ -52,6 +66,18 @@ impl DatasetApi {
     /// Creates a dataset
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/dataset/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dataset().create_dataset(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_dataset(
         &self,
         account_id: &str,
@@ -70,6 +96,19 @@ impl DatasetApi {
     /// Updates an existing dataset
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dataset().update_dataset(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_dataset(
         &self,
         account_id: &str,
@@ -90,6 +129,19 @@ impl DatasetApi {
     /// Updates an existing dataset
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dataset().edit_dataset(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_dataset(
         &self,
         account_id: &str,
@@ -110,6 +162,19 @@ impl DatasetApi {
     /// Reads a dataset
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dataset().read_dataset(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_dataset(
         &self,
         account_id: &str,
@@ -132,6 +197,19 @@ impl DatasetApi {
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}`
     ///
     /// Deletes a dataset given a datasetId.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dataset().delete_dataset(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_dataset(
         &self,
         account_id: &str,

@@ -33,6 +33,18 @@ impl DatasetsApi {
     /// Populate dataset-specific lookup tables from existing Events data with batch processing
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/datasets/populate`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.datasets().populate_dataset_lookup_tables_from_events_data_with_batch_processing(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn populate_dataset_lookup_tables_from_events_data_with_batch_processing(
         &self,
         account_id: &str,

@@ -35,6 +35,18 @@ impl DcvDelegationApi {
     /// `GET /zones/{zone_id}/dcv_delegation/uuid`
     ///
     /// Retrieve the account and zone specific unique identifier used as part of the CNAME target for DCV Delegation.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dcv_delegation().get_dcv_delegation_unique_identifier(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dcv_delegation_unique_identifier(
         &self,
         zone_id: &str,

@@ -35,6 +35,17 @@ impl DestinationsApi {
     /// `POST /destinations`
     ///
     /// Create a new Workers Observability Telemetry Destination.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.destinations().create_destination().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_destination(
         &self,
     ) -> crate::runtime::Request<
@@ -52,6 +63,19 @@ impl DestinationsApi {
     /// `GET /destinations`
     ///
     /// List your Workers Observability Telemetry Destinations.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// // Every page of the list.
+    /// let items = client.destinations().get_destinations().all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_destinations(
         &self,
     ) -> crate::runtime::Request<crate::runtime::List<GetDestinationsItem>> {
@@ -67,6 +91,18 @@ impl DestinationsApi {
     /// `PATCH /destinations/{slug}`
     ///
     /// Update an existing Workers Observability Telemetry Destination.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let slug = "your-slug";
+    /// if let Some(result) = client.destinations().update_destination(slug).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_destination(
         &self,
         slug: &str,
@@ -88,6 +124,18 @@ impl DestinationsApi {
     /// `DELETE /destinations/{slug}`
     ///
     /// Delete a Workers Observability Telemetry Destination.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let slug = "your-slug";
+    /// if let Some(result) = client.destinations().delete_destination(slug).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_destination(
         &self,
         slug: &str,

@@ -36,6 +36,18 @@ impl DeviceDexTestsApi {
     /// `POST /accounts/{account_id}/dex/devices/dex_tests`
     ///
     /// Create a DEX test.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.device_dex_tests().create_device_dex_test(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_device_dex_test(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl DeviceDexTestsApi {
     /// `GET /accounts/{account_id}/dex/devices/dex_tests`
     ///
     /// Fetch all DEX tests
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.device_dex_tests().list_device_dex_tests(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_device_dex_tests(
         &self,
         account_id: &str,
@@ -78,6 +104,19 @@ impl DeviceDexTestsApi {
     /// `PUT /accounts/{account_id}/dex/devices/dex_tests/{dex_test_id}`
     ///
     /// Update a DEX test.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dex_test_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.device_dex_tests().update_device_dex_test(account_id, dex_test_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_device_dex_test(
         &self,
         account_id: &str,
@@ -102,6 +141,19 @@ impl DeviceDexTestsApi {
     /// `GET /accounts/{account_id}/dex/devices/dex_tests/{dex_test_id}`
     ///
     /// Fetch a single DEX test.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dex_test_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.device_dex_tests().get_device_dex_test(account_id, dex_test_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_device_dex_test(
         &self,
         account_id: &str,
@@ -126,6 +178,19 @@ impl DeviceDexTestsApi {
     /// `DELETE /accounts/{account_id}/dex/devices/dex_tests/{dex_test_id}`
     ///
     /// Delete a Device DEX test. Returns the remaining device dex tests for the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dex_test_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.device_dex_tests().delete_device_dex_test(account_id, dex_test_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_device_dex_test(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl DeviceManagedNetworksApi {
     /// `POST /accounts/{account_id}/devices/networks`
     ///
     /// Creates a new device managed network.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::device_managed_networks::CreateDeviceManagedNetworkBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateDeviceManagedNetworkBody = CreateDeviceManagedNetworkBody::new("example.com");
+    /// if let Some(result) = client.device_managed_networks().create_device_managed_network(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_device_managed_network(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl DeviceManagedNetworksApi {
     /// `GET /accounts/{account_id}/devices/networks`
     ///
     /// Fetches a list of managed networks for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.device_managed_networks().list_your_device_managed_networks(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_your_device_managed_networks(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl DeviceManagedNetworksApi {
     /// `PUT /accounts/{account_id}/devices/networks/{network_id}`
     ///
     /// Updates a configured device managed network.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::device_managed_networks::UpdateDeviceManagedNetworkBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let network_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateDeviceManagedNetworkBody = UpdateDeviceManagedNetworkBody::default().name("example.com");
+    /// if let Some(result) = client.device_managed_networks().update_device_managed_network(account_id, network_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_device_managed_network(
         &self,
         account_id: &str,
@@ -106,6 +151,19 @@ impl DeviceManagedNetworksApi {
     /// `GET /accounts/{account_id}/devices/networks/{network_id}`
     ///
     /// Fetches details for a single managed network.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let network_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.device_managed_networks().get_device_managed_network_details(account_id, network_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_device_managed_network_details(
         &self,
         account_id: &str,
@@ -130,6 +188,21 @@ impl DeviceManagedNetworksApi {
     /// `DELETE /accounts/{account_id}/devices/networks/{network_id}`
     ///
     /// Deletes a device managed network and fetches a list of the remaining device managed networks for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let network_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.device_managed_networks().delete_device_managed_network(account_id, network_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_device_managed_network(
         &self,
         account_id: &str,

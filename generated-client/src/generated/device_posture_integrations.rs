@@ -36,6 +36,21 @@ impl DevicePostureIntegrationsApi {
     /// `POST /accounts/{account_id}/devices/posture/integration`
     ///
     /// Create a new device posture integration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::device_posture_integrations::{CreateDevicePostureIntegrationBody, DevicePostureIntegrationType};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateDevicePostureIntegrationBody = CreateDevicePostureIntegrationBody::new("example", "example.com", DevicePostureIntegrationType::WorkspaceOne);
+    /// if let Some(result) = client.device_posture_integrations().create_device_posture_integration(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_device_posture_integration(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl DevicePostureIntegrationsApi {
     /// `GET /accounts/{account_id}/devices/posture/integration`
     ///
     /// Fetches the list of device posture integrations for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.device_posture_integrations().list_your_device_posture_integrations(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_your_device_posture_integrations(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl DevicePostureIntegrationsApi {
     /// `PATCH /accounts/{account_id}/devices/posture/integration/{integration_id}`
     ///
     /// Updates a configured device posture integration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::device_posture_integrations::UpdateDevicePostureIntegrationBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let integration_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateDevicePostureIntegrationBody = UpdateDevicePostureIntegrationBody::default().interval("example");
+    /// if let Some(result) = client.device_posture_integrations().update_device_posture_integration(account_id, integration_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_device_posture_integration(
         &self,
         account_id: &str,
@@ -106,6 +151,19 @@ impl DevicePostureIntegrationsApi {
     /// `GET /accounts/{account_id}/devices/posture/integration/{integration_id}`
     ///
     /// Fetches details for a single device posture integration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let integration_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.device_posture_integrations().get_device_posture_integration_details(account_id, integration_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_device_posture_integration_details(
         &self,
         account_id: &str,
@@ -130,6 +188,19 @@ impl DevicePostureIntegrationsApi {
     /// `DELETE /accounts/{account_id}/devices/posture/integration/{integration_id}`
     ///
     /// Delete a configured device posture integration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let integration_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.device_posture_integrations().delete_device_posture_integration(account_id, integration_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_device_posture_integration(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl DevicePostureRulesApi {
     /// `POST /accounts/{account_id}/devices/posture`
     ///
     /// Creates a new device posture rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::device_posture_rules::{DevicePostureRuleBody, DevicePostureRuleType};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: DevicePostureRuleBody = DevicePostureRuleBody::new("example.com", DevicePostureRuleType::File).description("example");
+    /// if let Some(result) = client.device_posture_rules().create_device_posture_rule(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_device_posture_rule(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl DevicePostureRulesApi {
     /// `GET /accounts/{account_id}/devices/posture`
     ///
     /// Fetches device posture rules for a Zero Trust account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.device_posture_rules().list_device_posture_rules(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_device_posture_rules(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl DevicePostureRulesApi {
     /// `PUT /accounts/{account_id}/devices/posture/{rule_id}`
     ///
     /// Updates a device posture rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::device_posture_rules::{DevicePostureRuleBody, DevicePostureRuleType};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: DevicePostureRuleBody = DevicePostureRuleBody::new("example.com", DevicePostureRuleType::File).description("example");
+    /// if let Some(result) = client.device_posture_rules().update_device_posture_rule(account_id, rule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_device_posture_rule(
         &self,
         account_id: &str,
@@ -106,6 +151,19 @@ impl DevicePostureRulesApi {
     /// `GET /accounts/{account_id}/devices/posture/{rule_id}`
     ///
     /// Fetches a single device posture rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.device_posture_rules().get_device_posture_rule_details(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_device_posture_rule_details(
         &self,
         account_id: &str,
@@ -130,6 +188,19 @@ impl DevicePostureRulesApi {
     /// `DELETE /accounts/{account_id}/devices/posture/{rule_id}`
     ///
     /// Deletes a device posture rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.device_posture_rules().delete_device_posture_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_device_posture_rule(
         &self,
         account_id: &str,

@@ -41,6 +41,20 @@ impl DevicesApi {
     ///
     /// - GET /accounts/{account_id}/devices/physical-devices
     /// - GET /accounts/{account_id}/devices/registrations
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().list_devices(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_devices(
         &self,
         account_id: &str,
@@ -61,6 +75,20 @@ impl DevicesApi {
     /// `GET /accounts/{account_id}/devices/policies`
     ///
     /// Fetches a list of the device settings profiles for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().list_device_settings_profiles(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_device_settings_profiles(
         &self,
         account_id: &str,
@@ -81,6 +109,21 @@ impl DevicesApi {
     /// `POST /accounts/{account_id}/devices/policy`
     ///
     /// Creates a device settings profile to be applied to certain devices matching the criteria.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::devices::CreateDeviceSettingsProfileBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateDeviceSettingsProfileBody = CreateDeviceSettingsProfileBody::new("example", "example.com", 1.0).allow_mode_switch(true);
+    /// if let Some(result) = client.devices().create_device_settings_profile(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_device_settings_profile(
         &self,
         account_id: &str,
@@ -105,6 +148,21 @@ impl DevicesApi {
     /// `PATCH /accounts/{account_id}/devices/policy`
     ///
     /// Updates the default device settings profile for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::devices::UpdateDefaultDeviceSettingsProfileBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateDefaultDeviceSettingsProfileBody = UpdateDefaultDeviceSettingsProfileBody::default().allow_mode_switch(true);
+    /// if let Some(result) = client.devices().update_default_device_settings_profile(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_default_device_settings_profile(
         &self,
         account_id: &str,
@@ -129,6 +187,18 @@ impl DevicesApi {
     /// `GET /accounts/{account_id}/devices/policy`
     ///
     /// Fetches the default device settings profile for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.devices().get_default_device_settings_profile(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_default_device_settings_profile(
         &self,
         account_id: &str,
@@ -151,6 +221,20 @@ impl DevicesApi {
     /// `PUT /accounts/{account_id}/devices/policy/exclude`
     ///
     /// Sets the list of routes excluded from the WARP client's tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().set_split_tunnel_exclude_list(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_split_tunnel_exclude_list(
         &self,
         account_id: &str,
@@ -173,6 +257,20 @@ impl DevicesApi {
     /// `GET /accounts/{account_id}/devices/policy/exclude`
     ///
     /// Fetches the list of routes excluded from the WARP client's tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().get_split_tunnel_exclude_list(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_split_tunnel_exclude_list(
         &self,
         account_id: &str,
@@ -193,6 +291,20 @@ impl DevicesApi {
     /// `PUT /accounts/{account_id}/devices/policy/fallback_domains`
     ///
     /// Sets the list of domains to bypass Gateway DNS resolution. These domains will use the specified local DNS resolver instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().set_your_local_domain_fallback_list(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_your_local_domain_fallback_list(
         &self,
         account_id: &str,
@@ -215,6 +327,20 @@ impl DevicesApi {
     /// `GET /accounts/{account_id}/devices/policy/fallback_domains`
     ///
     /// Fetches a list of domains to bypass Gateway DNS resolution. These domains will use the specified local DNS resolver instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().get_your_local_domain_fallback_list(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_your_local_domain_fallback_list(
         &self,
         account_id: &str,
@@ -235,6 +361,20 @@ impl DevicesApi {
     /// `PUT /accounts/{account_id}/devices/policy/include`
     ///
     /// Sets the list of routes included in the WARP client's tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().set_split_tunnel_include_list(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_split_tunnel_include_list(
         &self,
         account_id: &str,
@@ -257,6 +397,20 @@ impl DevicesApi {
     /// `GET /accounts/{account_id}/devices/policy/include`
     ///
     /// Fetches the list of routes included in the WARP client's tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().get_split_tunnel_include_list(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_split_tunnel_include_list(
         &self,
         account_id: &str,
@@ -277,6 +431,22 @@ impl DevicesApi {
     /// `PATCH /accounts/{account_id}/devices/policy/{policy_id}`
     ///
     /// Updates a configured device settings profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::devices::UpdateDeviceSettingsProfileBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateDeviceSettingsProfileBody = UpdateDeviceSettingsProfileBody::default().allow_mode_switch(true);
+    /// if let Some(result) = client.devices().update_device_settings_profile(account_id, policy_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_device_settings_profile(
         &self,
         account_id: &str,
@@ -303,6 +473,19 @@ impl DevicesApi {
     /// `GET /accounts/{account_id}/devices/policy/{policy_id}`
     ///
     /// Fetches a device settings profile by ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.devices().get_device_settings_profile_by_id(account_id, policy_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_device_settings_profile_by_id(
         &self,
         account_id: &str,
@@ -327,6 +510,21 @@ impl DevicesApi {
     /// `DELETE /accounts/{account_id}/devices/policy/{policy_id}`
     ///
     /// Deletes a device settings profile and fetches a list of the remaining profiles for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().delete_device_settings_profile(account_id, policy_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_device_settings_profile(
         &self,
         account_id: &str,
@@ -349,6 +547,21 @@ impl DevicesApi {
     /// `PUT /accounts/{account_id}/devices/policy/{policy_id}/exclude`
     ///
     /// Sets the list of routes excluded from the WARP client's tunnel for a specific device settings profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().set_split_tunnel_exclude_list_for_device_settings_profile(account_id, policy_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_split_tunnel_exclude_list_for_device_settings_profile(
         &self,
         account_id: &str,
@@ -374,6 +587,21 @@ impl DevicesApi {
     /// `GET /accounts/{account_id}/devices/policy/{policy_id}/exclude`
     ///
     /// Fetches the list of routes excluded from the WARP client's tunnel for a specific device settings profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().get_split_tunnel_exclude_list_for_device_settings_profile(account_id, policy_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_split_tunnel_exclude_list_for_device_settings_profile(
         &self,
         account_id: &str,
@@ -397,6 +625,21 @@ impl DevicesApi {
     /// `PUT /accounts/{account_id}/devices/policy/{policy_id}/fallback_domains`
     ///
     /// Sets the list of domains to bypass Gateway DNS resolution. These domains will use the specified local DNS resolver instead. This will only apply to the specified device settings profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().set_local_domain_fallback_list_for_device_settings_profile(account_id, policy_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_local_domain_fallback_list_for_device_settings_profile(
         &self,
         account_id: &str,
@@ -422,6 +665,21 @@ impl DevicesApi {
     /// `GET /accounts/{account_id}/devices/policy/{policy_id}/fallback_domains`
     ///
     /// Fetches the list of domains to bypass Gateway DNS resolution from a specified device settings profile. These domains will use the specified local DNS resolver instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().get_local_domain_fallback_list_for_device_settings_profile(account_id, policy_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_local_domain_fallback_list_for_device_settings_profile(
         &self,
         account_id: &str,
@@ -445,6 +703,21 @@ impl DevicesApi {
     /// `PUT /accounts/{account_id}/devices/policy/{policy_id}/include`
     ///
     /// Sets the list of routes included in the WARP client's tunnel for a specific device settings profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().set_split_tunnel_include_list_for_device_settings_profile(account_id, policy_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_split_tunnel_include_list_for_device_settings_profile(
         &self,
         account_id: &str,
@@ -470,6 +743,21 @@ impl DevicesApi {
     /// `GET /accounts/{account_id}/devices/policy/{policy_id}/include`
     ///
     /// Fetches the list of routes included in the WARP client's tunnel for a specific device settings profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.devices().get_split_tunnel_include_list_for_device_settings_profile(account_id, policy_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_split_tunnel_include_list_for_device_settings_profile(
         &self,
         account_id: &str,
@@ -495,6 +783,18 @@ impl DevicesApi {
     /// Revokes a list of devices. Not supported when [multi-user mode](https://developers.cloudflare.com/cloudflare-one/connections/connect-devices/warp/deployment/mdm-deployment/windows-multiuser/) is enabled.
     ///
     /// **Deprecated**: please use POST /accounts/{account_id}/devices/registrations/revoke instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.devices().revoke_devices(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_devices(
         &self,
         account_id: &str,
@@ -525,6 +825,18 @@ impl DevicesApi {
     /// Unrevokes a list of devices. Not supported when [multi-user mode](https://developers.cloudflare.com/cloudflare-one/connections/connect-devices/warp/deployment/mdm-deployment/windows-multiuser/) is enabled.
     ///
     /// **Deprecated**: please use POST /accounts/{account_id}/devices/registrations/unrevoke instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.devices().unrevoke_devices(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unrevoke_devices(
         &self,
         account_id: &str,
@@ -558,6 +870,19 @@ impl DevicesApi {
     ///
     /// - GET /accounts/{account_id}/devices/physical-devices/{device_id}
     /// - GET /accounts/{account_id}/devices/registrations/{registration_id}
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let device_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.devices().get_device(account_id, device_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_device(
         &self,
         account_id: &str,
@@ -581,6 +906,19 @@ impl DevicesApi {
     ///
     /// Fetches a one-time use admin override code for a device. This relies on the **Admin Override** setting being enabled in your device configuration. Not supported when [multi-user mode](https://developers.cloudflare.com/cloudflare-one/connections/connect-devices/warp/deployment/mdm-deployment/windows-multiuser/) is enabled for the account.
     /// **Deprecated:** please use GET /accounts/{account_id}/devices/registrations/{registration_id}/override_codes instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let device_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.devices().get_override_codes(account_id, device_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_override_codes(
         &self,
         account_id: &str,
@@ -606,6 +944,18 @@ impl DevicesApi {
     /// `PATCH /zones/{zone_id}/devices/policy/certificates`
     ///
     /// Enable Zero Trust Clients to provision a certificate, containing a x509 subject, and referenced by Access device posture policies when the client visits MTLS protected domains. This facilitates device posture without a WARP session.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.devices().update_device_certificate_provisioning_status(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_device_certificate_provisioning_status(
         &self,
         zone_id: &str,
@@ -628,6 +978,18 @@ impl DevicesApi {
     /// `GET /zones/{zone_id}/devices/policy/certificates`
     ///
     /// Fetches device certificate provisioning.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.devices().get_device_certificate_provisioning_status(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_device_certificate_provisioning_status(
         &self,
         zone_id: &str,

@@ -35,6 +35,18 @@ impl DevicesResilienceApi {
     /// `POST /accounts/{account_id}/devices/resilience/disconnect`
     ///
     /// Sets the Global WARP override state.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.devices_resilience().set_global_warp_override_state(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_global_warp_override_state(
         &self,
         account_id: &str,
@@ -57,6 +69,18 @@ impl DevicesResilienceApi {
     /// `GET /accounts/{account_id}/devices/resilience/disconnect`
     ///
     /// Fetch the Global WARP override state.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.devices_resilience().get_global_warp_override_state(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_global_warp_override_state(
         &self,
         account_id: &str,

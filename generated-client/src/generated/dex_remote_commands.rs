@@ -35,6 +35,18 @@ impl DexRemoteCommandsApi {
     /// `POST /accounts/{account_id}/dex/commands`
     ///
     /// Initiate commands for up to 10 devices per account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dex_remote_commands().create_account_commands(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_account_commands(
         &self,
         account_id: &str,
@@ -57,6 +69,18 @@ impl DexRemoteCommandsApi {
     /// `GET /accounts/{account_id}/dex/commands`
     ///
     /// Retrieves a paginated list of commands issued to devices under the specified account, optionally filtered by time range, device, or other parameters
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dex_remote_commands().list_account_commands(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_commands(
         &self,
         account_id: &str,
@@ -79,6 +103,18 @@ impl DexRemoteCommandsApi {
     /// `GET /accounts/{account_id}/dex/commands/devices`
     ///
     /// List devices with WARP client support for remote captures which have been connected in the last 1 hour.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dex_remote_commands().list_devices_eligible_for_remote_captures(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_devices_eligible_for_remote_captures(
         &self,
         account_id: &str,
@@ -101,6 +137,18 @@ impl DexRemoteCommandsApi {
     /// `GET /accounts/{account_id}/dex/commands/quota`
     ///
     /// Retrieves the current quota usage and limits for device commands within a specific account, including the time when the quota will reset
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dex_remote_commands().get_account_commands_usage_quota_and_reset_time(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_commands_usage_quota_and_reset_time(
         &self,
         account_id: &str,
@@ -125,6 +173,19 @@ impl DexRemoteCommandsApi {
     /// `GET /accounts/{account_id}/dex/commands/{command_id}/downloads/{filename}`
     ///
     /// Downloads artifacts for an executed command. Bulk downloads are not supported
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let command_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let filename = "your-filename";
+    /// let result: serde_json::Value = client.dex_remote_commands().download_command_output_file(account_id, command_id, filename).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_command_output_file(
         &self,
         account_id: &str,

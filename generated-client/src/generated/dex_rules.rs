@@ -35,6 +35,18 @@ impl DexRulesApi {
     /// `POST /accounts/{account_id}/dex/rules`
     ///
     /// Create a DEX Rule
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dex_rules().create_dex_rule(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_dex_rule(
         &self,
         account_id: &str,
@@ -55,6 +67,18 @@ impl DexRulesApi {
     /// `GET /accounts/{account_id}/dex/rules`
     ///
     /// List DEX Rules
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dex_rules().list_dex_rules(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_dex_rules(
         &self,
         account_id: &str,
@@ -75,6 +99,19 @@ impl DexRulesApi {
     /// `PATCH /accounts/{account_id}/dex/rules/{rule_id}`
     ///
     /// Update a DEX Rule
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dex_rules().update_dex_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_dex_rule(
         &self,
         account_id: &str,
@@ -97,6 +134,19 @@ impl DexRulesApi {
     /// `GET /accounts/{account_id}/dex/rules/{rule_id}`
     ///
     /// Get details for a DEX Rule
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dex_rules().get_dex_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dex_rule(
         &self,
         account_id: &str,
@@ -119,6 +169,19 @@ impl DexRulesApi {
     /// `DELETE /accounts/{account_id}/dex/rules/{rule_id}`
     ///
     /// Delete a DEX Rule
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dex_rules().delete_dex_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_dex_rule(
         &self,
         account_id: &str,

@@ -39,6 +39,23 @@ impl DexSyntheticApplicationMonitoringApi {
     /// List Cloudflare colos that account's devices were connected to during a time period, sorted by usage starting from the most used colo. Colos without traffic are also returned and sorted alphabetically.
     ///
     /// Query parameters: [`ListCloudflareColosQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dex_synthetic_application_monitoring::ListCloudflareColosQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListCloudflareColosQuery::new("example", "example");
+    /// // Every page of the list.
+    /// let items = client.dex_synthetic_application_monitoring().list_cloudflare_colos(account_id, &query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_cloudflare_colos(
         &self,
         account_id: &str,
@@ -64,6 +81,19 @@ impl DexSyntheticApplicationMonitoringApi {
     /// `GET /accounts/{account_id}/dex/devices/{device_id}/fleet-status/live`
     ///
     /// Get the live status of a latest device given device_id from the device_state table
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let device_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dex_synthetic_application_monitoring().get_live_status_of_latest_device(account_id, device_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_live_status_of_latest_device(
         &self,
         account_id: &str,
@@ -91,6 +121,23 @@ impl DexSyntheticApplicationMonitoringApi {
     /// List details for devices using WARP
     ///
     /// Query parameters: [`ListFleetStatusDevicesQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dex_synthetic_application_monitoring::{ListFleetStatusDevicesQuery, ListFleetStatusDevicesQuerySource};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListFleetStatusDevicesQuery::new("example", "example", 1.0, 1.0, ListFleetStatusDevicesQuerySource::LastSeen).colo("example");
+    /// // Every page of the list.
+    /// let items = client.dex_synthetic_application_monitoring().list_fleet_status_devices(account_id, &query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_fleet_status_devices(
         &self,
         account_id: &str,
@@ -118,6 +165,21 @@ impl DexSyntheticApplicationMonitoringApi {
     /// List details for live (up to 60 minutes) devices using WARP
     ///
     /// Query parameters: [`ListFleetStatusDetailsByDimensionQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dex_synthetic_application_monitoring::ListFleetStatusDetailsByDimensionQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListFleetStatusDetailsByDimensionQuery::new(1.0);
+    /// if let Some(result) = client.dex_synthetic_application_monitoring().list_fleet_status_details_by_dimension(account_id, &query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_fleet_status_details_by_dimension(
         &self,
         account_id: &str,
@@ -145,6 +207,21 @@ impl DexSyntheticApplicationMonitoringApi {
     /// List details for devices using WARP, up to 7 days
     ///
     /// Query parameters: [`ListFleetStatusAggregateDetailsByDimensionQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dex_synthetic_application_monitoring::ListFleetStatusAggregateDetailsByDimensionQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListFleetStatusAggregateDetailsByDimensionQuery::new("example", "example").colo("example");
+    /// if let Some(result) = client.dex_synthetic_application_monitoring().list_fleet_status_aggregate_details_by_dimension(account_id, &query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_fleet_status_aggregate_details_by_dimension(
         &self,
         account_id: &str,
@@ -172,6 +249,22 @@ impl DexSyntheticApplicationMonitoringApi {
     /// Get test details and aggregate performance metrics for an http test for a given time period between 1 hour and 7 days.
     ///
     /// Query parameters: [`DetailsAndAggregateMetricsTestQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dex_synthetic_application_monitoring::{DetailsAndAggregateMetricsTestQuery, DetailsAndAggregateMetricsTestQueryInterval};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let test_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = DetailsAndAggregateMetricsTestQuery::new("example", "example", DetailsAndAggregateMetricsTestQueryInterval::Minute).colo("example");
+    /// if let Some(result) = client.dex_synthetic_application_monitoring().get_details_and_aggregate_metrics_for_http_test(account_id, test_id, &query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_details_and_aggregate_metrics_for_http_test(
         &self,
         account_id: &str,
@@ -201,6 +294,22 @@ impl DexSyntheticApplicationMonitoringApi {
     /// Get percentiles for an http test for a given time period between 1 hour and 7 days.
     ///
     /// Query parameters: [`PercentilesTestQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dex_synthetic_application_monitoring::PercentilesTestQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let test_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = PercentilesTestQuery::new("example", "example").colo("example");
+    /// if let Some(result) = client.dex_synthetic_application_monitoring().get_percentiles_for_http_test(account_id, test_id, &query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_percentiles_for_http_test(
         &self,
         account_id: &str,
@@ -229,6 +338,18 @@ impl DexSyntheticApplicationMonitoringApi {
     /// `GET /accounts/{account_id}/dex/tests/overview`
     ///
     /// List DEX tests with overview metrics
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dex_synthetic_application_monitoring().list_dex_test_analytics(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_dex_test_analytics(
         &self,
         account_id: &str,
@@ -253,6 +374,21 @@ impl DexSyntheticApplicationMonitoringApi {
     /// Returns unique count of devices that have run synthetic application monitoring tests in the past 7 days.
     ///
     /// Query parameters: [`GetCountOfDevicesTargetedQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dex_synthetic_application_monitoring::GetCountOfDevicesTargetedQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetCountOfDevicesTargetedQuery::default().test_name("example");
+    /// if let Some(result) = client.dex_synthetic_application_monitoring().get_count_of_devices_targeted(account_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_count_of_devices_targeted(
         &self,
         account_id: &str,
@@ -276,6 +412,19 @@ impl DexSyntheticApplicationMonitoringApi {
     /// `GET /accounts/{account_id}/dex/traceroute-test-results/{test_result_id}/network-path`
     ///
     /// Get a breakdown of hops and performance metrics for a specific traceroute test run
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let test_result_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dex_synthetic_application_monitoring().get_traceroute_test_run(account_id, test_result_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_traceroute_test_run(
         &self,
         account_id: &str,
@@ -303,6 +452,22 @@ impl DexSyntheticApplicationMonitoringApi {
     /// Get test details and aggregate performance metrics for an traceroute test for a given time period between 1 hour and 7 days.
     ///
     /// Query parameters: [`DetailsAndAggregateMetricsTestQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dex_synthetic_application_monitoring::{DetailsAndAggregateMetricsTestQuery, DetailsAndAggregateMetricsTestQueryInterval};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let test_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = DetailsAndAggregateMetricsTestQuery::new("example", "example", DetailsAndAggregateMetricsTestQueryInterval::Minute).colo("example");
+    /// if let Some(result) = client.dex_synthetic_application_monitoring().get_details_and_aggregate_metrics_for_traceroute_test(account_id, test_id, &query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_details_and_aggregate_metrics_for_traceroute_test(
         &self,
         account_id: &str,
@@ -334,6 +499,22 @@ impl DexSyntheticApplicationMonitoringApi {
     /// Get a breakdown of metrics by hop for individual traceroute test runs
     ///
     /// Query parameters: [`GetNetworkPathBreakdownForTracerouteTestQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dex_synthetic_application_monitoring::{DetailsAndAggregateMetricsTestQueryInterval, GetNetworkPathBreakdownForTracerouteTestQuery};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let test_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetNetworkPathBreakdownForTracerouteTestQuery::new("example", "example", "example", DetailsAndAggregateMetricsTestQueryInterval::Minute);
+    /// if let Some(result) = client.dex_synthetic_application_monitoring().get_network_path_breakdown_for_traceroute_test(account_id, test_id, &query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_network_path_breakdown_for_traceroute_test(
         &self,
         account_id: &str,
@@ -364,6 +545,22 @@ impl DexSyntheticApplicationMonitoringApi {
     /// Get percentiles for a traceroute test for a given time period between 1 hour and 7 days.
     ///
     /// Query parameters: [`PercentilesTestQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dex_synthetic_application_monitoring::PercentilesTestQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let test_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = PercentilesTestQuery::new("example", "example").colo("example");
+    /// if let Some(result) = client.dex_synthetic_application_monitoring().get_percentiles_for_traceroute_test(account_id, test_id, &query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_percentiles_for_traceroute_test(
         &self,
         account_id: &str,

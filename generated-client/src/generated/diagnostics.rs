@@ -21,6 +21,23 @@ impl DiagnosticsApi {
     /// `POST /accounts/{account_id}/diagnostics/traceroute`
     ///
     /// Run traceroutes from Cloudflare colos.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::diagnostics::TracerouteBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: TracerouteBody = TracerouteBody::new(Vec::new());
+    /// // Every page of the list.
+    /// let items = client.diagnostics().traceroute(account_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn traceroute(
         &self,
         account_id: &str,

@@ -34,6 +34,21 @@ impl DlpDatasetsApi {
     /// Create a new dataset
     ///
     /// `POST /accounts/{account_id}/dlp/datasets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dlp_datasets::CreateDatasetBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateDatasetBody = CreateDatasetBody::new("example.com").description("example");
+    /// if let Some(result) = client.dlp_datasets().create_dataset(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_dataset(
         &self,
         account_id: &str,
@@ -56,6 +71,20 @@ impl DlpDatasetsApi {
     /// Fetch all datasets
     ///
     /// `GET /accounts/{account_id}/dlp/datasets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dlp_datasets().get_datasets(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_datasets(
         &self,
         account_id: &str,
@@ -74,6 +103,22 @@ impl DlpDatasetsApi {
     /// Update details about a dataset
     ///
     /// `PUT /accounts/{account_id}/dlp/datasets/{dataset_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dlp_datasets::UpdateDatasetBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateDatasetBody = UpdateDatasetBody::default().description("example");
+    /// if let Some(result) = client.dlp_datasets().update_dataset(account_id, dataset_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_dataset(
         &self,
         account_id: &str,
@@ -98,6 +143,19 @@ impl DlpDatasetsApi {
     /// Fetch a specific dataset
     ///
     /// `GET /accounts/{account_id}/dlp/datasets/{dataset_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_datasets().get_dataset(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dataset(
         &self,
         account_id: &str,
@@ -122,6 +180,18 @@ impl DlpDatasetsApi {
     /// `DELETE /accounts/{account_id}/dlp/datasets/{dataset_id}`
     ///
     /// This deletes all versions of the dataset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dlp_datasets().delete_dataset(account_id, dataset_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_dataset(
         &self,
         account_id: &str,
@@ -142,6 +212,19 @@ impl DlpDatasetsApi {
     /// Prepare to upload a new version of a dataset
     ///
     /// `POST /accounts/{account_id}/dlp/datasets/{dataset_id}/upload`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_datasets().prepare_to_upload_new_version_of_dataset(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn prepare_to_upload_new_version_of_dataset(
         &self,
         account_id: &str,
@@ -172,6 +255,20 @@ impl DlpDatasetsApi {
     /// can only be created in the Cloudflare dashboard. For other clients, this
     /// operation can only be used for non-secret Custom Word Lists. The body must
     /// be a UTF-8 encoded, newline (NL or CRNL) separated list of words to be matched.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let version = "your-version";
+    /// if let Some(result) = client.dlp_datasets().upload_new_version_of_dataset(account_id, dataset_id, version).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_new_version_of_dataset(
         &self,
         account_id: &str,
@@ -201,6 +298,22 @@ impl DlpDatasetsApi {
     /// This is used for multi-column EDMv2 datasets. The EDMv2 format can only be
     /// created in the Cloudflare dashboard. The columns in the response appear in
     /// the same order as in the request.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let version = "your-version";
+    /// // Every page of the list.
+    /// let items = client.dlp_datasets().set_column_information_for_multi_column_upload(account_id, dataset_id, version).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_column_information_for_multi_column_upload(
         &self,
         account_id: &str,
@@ -227,6 +340,21 @@ impl DlpDatasetsApi {
     ///
     /// This is used for multi-column EDMv2 datasets. The EDMv2 format can only be
     /// created in the Cloudflare dashboard.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let version = "your-version";
+    /// let entry_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_datasets().upload_new_version_of_multi_column_dataset(account_id, dataset_id, version, entry_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_new_version_of_multi_column_dataset(
         &self,
         account_id: &str,

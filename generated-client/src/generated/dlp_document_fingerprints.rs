@@ -34,6 +34,18 @@ impl DlpDocumentFingerprintsApi {
     /// Creates a new document fingerprint.
     ///
     /// `POST /accounts/{account_id}/dlp/document_fingerprints`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_document_fingerprints().create_document_fingerprint(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_document_fingerprint(
         &self,
         account_id: &str,
@@ -54,6 +66,20 @@ impl DlpDocumentFingerprintsApi {
     /// Retrieve data about all document fingerprints.
     ///
     /// `GET /accounts/{account_id}/dlp/document_fingerprints`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dlp_document_fingerprints().get_document_fingerprints(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_document_fingerprints(
         &self,
         account_id: &str,
@@ -72,6 +98,19 @@ impl DlpDocumentFingerprintsApi {
     /// Uploads a new version for a document fingerprint.
     ///
     /// `PUT /accounts/{account_id}/dlp/document_fingerprints/{document_fingerprint_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let document_fingerprint_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_document_fingerprints().upload_new_version_for_document_fingerprint(account_id, document_fingerprint_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_new_version_for_document_fingerprint(
         &self,
         account_id: &str,
@@ -97,6 +136,19 @@ impl DlpDocumentFingerprintsApi {
     /// Update the attributes of a single document fingerprint.
     ///
     /// `POST /accounts/{account_id}/dlp/document_fingerprints/{document_fingerprint_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let document_fingerprint_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_document_fingerprints().update_attributes_of_document_fingerprint(account_id, document_fingerprint_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_attributes_of_document_fingerprint(
         &self,
         account_id: &str,
@@ -122,6 +174,19 @@ impl DlpDocumentFingerprintsApi {
     /// Retrieve data about a specific document fingerprint.
     ///
     /// `GET /accounts/{account_id}/dlp/document_fingerprints/{document_fingerprint_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let document_fingerprint_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_document_fingerprints().get_document_fingerprint(account_id, document_fingerprint_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_document_fingerprint(
         &self,
         account_id: &str,
@@ -147,6 +212,18 @@ impl DlpDocumentFingerprintsApi {
     /// Delete a single document fingerprint.
     ///
     /// `DELETE /accounts/{account_id}/dlp/document_fingerprints/{document_fingerprint_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let document_fingerprint_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dlp_document_fingerprints().delete_document_fingerprint(account_id, document_fingerprint_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_document_fingerprint(
         &self,
         account_id: &str,

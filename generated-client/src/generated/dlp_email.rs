@@ -34,6 +34,18 @@ impl DlpEmailApi {
     /// Create mapping
     ///
     /// `POST /accounts/{account_id}/dlp/email/account_mapping`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_email().create_mapping(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_mapping(
         &self,
         account_id: &str,
@@ -52,6 +64,18 @@ impl DlpEmailApi {
     /// Get mapping
     ///
     /// `GET /accounts/{account_id}/dlp/email/account_mapping`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_email().get_mapping(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_mapping(
         &self,
         account_id: &str,
@@ -70,6 +94,18 @@ impl DlpEmailApi {
     /// Create email scanner rule
     ///
     /// `POST /accounts/{account_id}/dlp/email/rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_email().create_email_scanner_rule(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_email_scanner_rule(
         &self,
         account_id: &str,
@@ -90,6 +126,18 @@ impl DlpEmailApi {
     /// Update email scanner rule priorities
     ///
     /// `PATCH /accounts/{account_id}/dlp/email/rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_email().update_email_scanner_rule_priorities(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_email_scanner_rule_priorities(
         &self,
         account_id: &str,
@@ -112,6 +160,20 @@ impl DlpEmailApi {
     /// `GET /accounts/{account_id}/dlp/email/rules`
     ///
     /// Lists all email scanner rules for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dlp_email().list_email_scanner_rules(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_email_scanner_rules(
         &self,
         account_id: &str,
@@ -130,6 +192,19 @@ impl DlpEmailApi {
     /// Update email scanner rule
     ///
     /// `PUT /accounts/{account_id}/dlp/email/rules/{rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_email().update_email_scanner_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_email_scanner_rule(
         &self,
         account_id: &str,
@@ -152,6 +227,19 @@ impl DlpEmailApi {
     /// Get an email scanner rule
     ///
     /// `GET /accounts/{account_id}/dlp/email/rules/{rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_email().get_email_scanner_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_scanner_rule(
         &self,
         account_id: &str,
@@ -174,6 +262,19 @@ impl DlpEmailApi {
     /// Delete email scanner rule
     ///
     /// `DELETE /accounts/{account_id}/dlp/email/rules/{rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_email().delete_email_scanner_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_email_scanner_rule(
         &self,
         account_id: &str,

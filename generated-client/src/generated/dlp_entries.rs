@@ -36,6 +36,18 @@ impl DlpEntriesApi {
     /// `POST /accounts/{account_id}/dlp/entries`
     ///
     /// Creates a DLP custom entry.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_entries().create_custom_entry(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_custom_entry(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl DlpEntriesApi {
     /// `GET /accounts/{account_id}/dlp/entries`
     ///
     /// Lists all DLP entries in an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dlp_entries().list_entries(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_entries(
         &self,
         account_id: &str,
@@ -78,6 +104,19 @@ impl DlpEntriesApi {
     /// `PUT /accounts/{account_id}/dlp/entries/custom/{entry_id}`
     ///
     /// Updates a DLP custom entry.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let entry_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_entries().update_custom_entry(account_id, entry_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_custom_entry(
         &self,
         account_id: &str,
@@ -102,6 +141,19 @@ impl DlpEntriesApi {
     /// `PUT /accounts/{account_id}/dlp/entries/predefined/{entry_id}`
     ///
     /// Updates a DLP entry.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let entry_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_entries().update_predefined_entry(account_id, entry_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_predefined_entry(
         &self,
         account_id: &str,
@@ -126,6 +178,18 @@ impl DlpEntriesApi {
     /// `PUT /accounts/{account_id}/dlp/entries/{entry_id}`
     ///
     /// Updates a DLP entry.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let entry_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dlp_entries().update_entry(account_id, entry_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_entry(
         &self,
         account_id: &str,
@@ -148,6 +212,19 @@ impl DlpEntriesApi {
     /// `GET /accounts/{account_id}/dlp/entries/{entry_id}`
     ///
     /// Fetches a DLP entry by ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let entry_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_entries().get_dlp_entry(account_id, entry_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dlp_entry(
         &self,
         account_id: &str,
@@ -170,6 +247,19 @@ impl DlpEntriesApi {
     /// `DELETE /accounts/{account_id}/dlp/entries/{entry_id}`
     ///
     /// Deletes a DLP custom entry.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let entry_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_entries().delete_custom_entry(account_id, entry_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_custom_entry(
         &self,
         account_id: &str,

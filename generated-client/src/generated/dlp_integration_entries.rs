@@ -36,6 +36,18 @@ impl DlpIntegrationEntriesApi {
     ///
     /// Integration entries can't be created, this will update an existing integration entry.
     /// This is needed for our generated terraform API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_integration_entries().create_integration_entry(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_integration_entry(
         &self,
         account_id: &str,
@@ -58,6 +70,19 @@ impl DlpIntegrationEntriesApi {
     /// `PUT /accounts/{account_id}/dlp/entries/integration/{entry_id}`
     ///
     /// Updates a DLP entry.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let entry_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_integration_entries().update_integration_entry(account_id, entry_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_integration_entry(
         &self,
         account_id: &str,
@@ -82,6 +107,19 @@ impl DlpIntegrationEntriesApi {
     /// `DELETE /accounts/{account_id}/dlp/entries/integration/{entry_id}`
     ///
     /// This is a no-op as integration entires can't be deleted but is needed for our generated terraform API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let entry_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_integration_entries().delete_integration_entry(account_id, entry_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_integration_entry(
         &self,
         account_id: &str,

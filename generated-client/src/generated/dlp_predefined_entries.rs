@@ -36,6 +36,18 @@ impl DlpPredefinedEntriesApi {
     ///
     /// Predefined entries can't be created, this will update an existing predefined entry.
     /// This is needed for our generated terraform API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_predefined_entries().create_predefined_entry(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_predefined_entry(
         &self,
         account_id: &str,
@@ -58,6 +70,19 @@ impl DlpPredefinedEntriesApi {
     /// `DELETE /accounts/{account_id}/dlp/entries/predefined/{entry_id}`
     ///
     /// This is a no-op as predefined entires can't be deleted but is needed for our generated terraform API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let entry_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_predefined_entries().delete_predefined_entry(account_id, entry_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_predefined_entry(
         &self,
         account_id: &str,

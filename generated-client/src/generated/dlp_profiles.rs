@@ -36,6 +36,20 @@ impl DlpProfilesApi {
     /// `GET /accounts/{account_id}/dlp/profiles`
     ///
     /// Lists all DLP profiles in an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dlp_profiles().list_profiles(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_profiles(
         &self,
         account_id: &str,
@@ -56,6 +70,23 @@ impl DlpProfilesApi {
     /// `POST /accounts/{account_id}/dlp/profiles/custom`
     ///
     /// Creates a DLP custom profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dlp_profiles::CreateCustomProfileBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateCustomProfileBody = CreateCustomProfileBody::default();
+    /// // Every page of the list.
+    /// let items = client.dlp_profiles().create_custom_profile(account_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_custom_profile(
         &self,
         account_id: &str,
@@ -78,6 +109,20 @@ impl DlpProfilesApi {
     /// `GET /accounts/{account_id}/dlp/profiles/custom`
     ///
     /// Lists all DLP custom profiles in an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dlp_profiles().list_custom_profiles(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_custom_profiles(
         &self,
         account_id: &str,
@@ -98,6 +143,21 @@ impl DlpProfilesApi {
     /// `PUT /accounts/{account_id}/dlp/profiles/custom/{profile_id}`
     ///
     /// Updates a DLP custom profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dlp_profiles::UpdateCustomProfileBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let profile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateCustomProfileBody = UpdateCustomProfileBody::default().allowed_match_count(1.0);
+    /// let result: serde_json::Value = client.dlp_profiles().update_custom_profile(account_id, profile_id, &body).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_custom_profile(
         &self,
         account_id: &str,
@@ -122,6 +182,19 @@ impl DlpProfilesApi {
     /// `GET /accounts/{account_id}/dlp/profiles/custom/{profile_id}`
     ///
     /// Fetches a custom DLP profile by id.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let profile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_profiles().get_custom_profile(account_id, profile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_custom_profile(
         &self,
         account_id: &str,
@@ -146,6 +219,19 @@ impl DlpProfilesApi {
     /// `DELETE /accounts/{account_id}/dlp/profiles/custom/{profile_id}`
     ///
     /// Deletes a DLP custom profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let profile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_profiles().delete_custom_profile(account_id, profile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_custom_profile(
         &self,
         account_id: &str,
@@ -174,6 +260,17 @@ impl DlpProfilesApi {
     /// `POST /accounts/{account_id}/dlp/profiles/predefined`
     ///
     /// Creates a DLP predefined profile. Only supports enabling/disabling entries.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dlp_profiles().create_predefined_profile(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_predefined_profile(
         &self,
         account_id: &str,
@@ -194,6 +291,21 @@ impl DlpProfilesApi {
     /// `PUT /accounts/{account_id}/dlp/profiles/predefined/{profile_id}`
     ///
     /// Updates a DLP predefined profile. Only supports enabling/disabling entries.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dlp_profiles::UpdatePredefinedProfileBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let profile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdatePredefinedProfileBody = UpdatePredefinedProfileBody::default().allowed_match_count(1.0);
+    /// let result: serde_json::Value = client.dlp_profiles().update_predefined_profile(account_id, profile_id, &body).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_predefined_profile(
         &self,
         account_id: &str,
@@ -218,6 +330,19 @@ impl DlpProfilesApi {
     /// `GET /accounts/{account_id}/dlp/profiles/predefined/{profile_id}`
     ///
     /// Fetches a predefined DLP profile by id.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let profile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_profiles().get_predefined_profile(account_id, profile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_predefined_profile(
         &self,
         account_id: &str,
@@ -242,6 +367,19 @@ impl DlpProfilesApi {
     /// `DELETE /accounts/{account_id}/dlp/profiles/predefined/{profile_id}`
     ///
     /// This is a no-op as predefined profiles can't be deleted but is needed for our generated terraform API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let profile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_profiles().delete_predefined_profile(account_id, profile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_predefined_profile(
         &self,
         account_id: &str,
@@ -272,6 +410,19 @@ impl DlpProfilesApi {
     /// This is similar to `update_predefined` but only returns entries that are enabled.
     /// This is needed for our terraform API
     /// Updates a DLP predefined profile. Only supports enabling/disabling entries.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let profile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_profiles().update_predefined_profile_config(account_id, profile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_predefined_profile_config(
         &self,
         account_id: &str,
@@ -299,6 +450,19 @@ impl DlpProfilesApi {
     /// This is similar to `update_predefined` but only returns entries that are enabled.
     /// This is needed for our terraform API
     /// Creates a DLP predefined profile. Only supports enabling/disabling entries.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let profile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_profiles().create_predefined_profile_config(account_id, profile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_predefined_profile_config(
         &self,
         account_id: &str,
@@ -326,6 +490,19 @@ impl DlpProfilesApi {
     /// This is similar to `get_predefined` but only returns entries that are enabled.
     /// This is needed for our terraform API
     /// Fetches a predefined DLP profile by id.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let profile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_profiles().get_predefined_profile_config(account_id, profile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_predefined_profile_config(
         &self,
         account_id: &str,
@@ -351,6 +528,19 @@ impl DlpProfilesApi {
     /// `GET /accounts/{account_id}/dlp/profiles/{profile_id}`
     ///
     /// Fetches a DLP profile by ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let profile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_profiles().get_dlp_profile(account_id, profile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dlp_profile(
         &self,
         account_id: &str,

@@ -33,6 +33,18 @@ impl DlpSettingsApi {
     /// Fetch limits associated with DLP for account
     ///
     /// `GET /accounts/{account_id}/dlp/limits`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_settings().get_limits_associated_with_dlp(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_limits_associated_with_dlp(
         &self,
         account_id: &str,
@@ -58,6 +70,21 @@ impl DlpSettingsApi {
     /// the regular expression is too complex or can match an unbounded-length
     /// string. The regex will be rejected if it uses `*` or `+`. Bound the maximum
     /// number of characters that can be matched using a range, e.g. `{1,100}`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dlp_settings::ValidateDlpRegexPatternBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ValidateDlpRegexPatternBody = ValidateDlpRegexPatternBody::new("example");
+    /// if let Some(result) = client.dlp_settings().validate_dlp_regex_pattern(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_dlp_regex_pattern(
         &self,
         account_id: &str,
@@ -80,6 +107,21 @@ impl DlpSettingsApi {
     /// Set payload log settings
     ///
     /// `PUT /accounts/{account_id}/dlp/payload_log`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dlp_settings::SetPayloadLogSettingsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SetPayloadLogSettingsBody = SetPayloadLogSettingsBody::default().public_key("example");
+    /// if let Some(result) = client.dlp_settings().set_payload_log_settings(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_payload_log_settings(
         &self,
         account_id: &str,
@@ -102,6 +144,18 @@ impl DlpSettingsApi {
     /// Get payload log settings
     ///
     /// `GET /accounts/{account_id}/dlp/payload_log`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dlp_settings().get_payload_log_settings(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_payload_log_settings(
         &self,
         account_id: &str,

@@ -36,6 +36,20 @@ impl DlsRegionalServicesApi {
     /// `GET /accounts/{account_id}/addressing/regional_hostnames/regions`
     ///
     /// List all Regional Services regions available for use by this account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dls_regional_services().list_regions(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_regions(
         &self,
         account_id: &str,
@@ -56,6 +70,21 @@ impl DlsRegionalServicesApi {
     /// `POST /zones/{zone_id}/addressing/regional_hostnames`
     ///
     /// Create a new Regional Hostname entry. Cloudflare will only use data centers that are physically located within the chosen region to decrypt and service HTTPS traffic. Learn more about [Regional Services](https://developers.cloudflare.com/data-localization/regional-services/get-started/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dls_regional_services::CreateRegionalHostnameBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateRegionalHostnameBody = CreateRegionalHostnameBody::new("example.com", "example");
+    /// if let Some(result) = client.dls_regional_services().create_regional_hostname(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_regional_hostname(
         &self,
         zone_id: &str,
@@ -80,6 +109,20 @@ impl DlsRegionalServicesApi {
     /// `GET /zones/{zone_id}/addressing/regional_hostnames`
     ///
     /// List all Regional Hostnames within a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dls_regional_services().list_regional_hostnames(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_regional_hostnames(
         &self,
         zone_id: &str,
@@ -100,6 +143,22 @@ impl DlsRegionalServicesApi {
     /// `PATCH /zones/{zone_id}/addressing/regional_hostnames/{hostname}`
     ///
     /// Update the configuration for a specific Regional Hostname. Only the region_key of a hostname is mutable.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dls_regional_services::UpdateRegionalHostnameBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hostname = "your-hostname";
+    /// let body: UpdateRegionalHostnameBody = UpdateRegionalHostnameBody::default().region_key("example");
+    /// if let Some(result) = client.dls_regional_services().update_regional_hostname(zone_id, hostname, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_regional_hostname(
         &self,
         zone_id: &str,
@@ -126,6 +185,19 @@ impl DlsRegionalServicesApi {
     /// `GET /zones/{zone_id}/addressing/regional_hostnames/{hostname}`
     ///
     /// Fetch the configuration for a specific Regional Hostname, within a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hostname = "your-hostname";
+    /// if let Some(result) = client.dls_regional_services().get_regional_hostname(zone_id, hostname).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_regional_hostname(
         &self,
         zone_id: &str,
@@ -150,6 +222,18 @@ impl DlsRegionalServicesApi {
     /// `DELETE /zones/{zone_id}/addressing/regional_hostnames/{hostname}`
     ///
     /// Delete the region configuration for a specific Regional Hostname.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hostname = "your-hostname";
+    /// let result: serde_json::Value = client.dls_regional_services().delete_regional_hostname(zone_id, hostname).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_regional_hostname(
         &self,
         zone_id: &str,

@@ -39,6 +39,21 @@ impl DnsAnalyticsApi {
     /// See [Analytics API properties](https://developers.cloudflare.com/dns/reference/analytics-api-properties/) for detailed information about the available query parameters.
     ///
     /// Query parameters: [`TableQuery2`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_analytics::TableQuery2;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = TableQuery2::default().metrics("example");
+    /// if let Some(result) = client.dns_analytics().table(zone_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn table(
         &self,
         zone_id: &str,
@@ -66,6 +81,21 @@ impl DnsAnalyticsApi {
     /// See [Analytics API properties](https://developers.cloudflare.com/dns/reference/analytics-api-properties/) for detailed information about the available query parameters.
     ///
     /// Query parameters: [`ByTimeQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_analytics::ByTimeQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ByTimeQuery::default().metrics("example");
+    /// if let Some(result) = client.dns_analytics().by_time(zone_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn by_time(
         &self,
         zone_id: &str,

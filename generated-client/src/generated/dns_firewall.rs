@@ -36,6 +36,21 @@ impl DnsFirewallApi {
     /// `POST /accounts/{account_id}/dns_firewall`
     ///
     /// Create a DNS Firewall cluster
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_firewall::CreateDnsFirewallClusterBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateDnsFirewallClusterBody = CreateDnsFirewallClusterBody::new("example.com", Vec::new()).deprecate_any_requests(true);
+    /// if let Some(result) = client.dns_firewall().create_dns_firewall_cluster(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_dns_firewall_cluster(
         &self,
         account_id: &str,
@@ -62,6 +77,23 @@ impl DnsFirewallApi {
     /// List DNS Firewall clusters for an account
     ///
     /// Query parameters: [`ListDnsFirewallClustersQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_firewall::ListDnsFirewallClustersQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListDnsFirewallClustersQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.dns_firewall().list_dns_firewall_clusters(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_dns_firewall_clusters(
         &self,
         account_id: &str,
@@ -85,6 +117,22 @@ impl DnsFirewallApi {
     /// `PATCH /accounts/{account_id}/dns_firewall/{dns_firewall_id}`
     ///
     /// Modify the configuration of a DNS Firewall cluster
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_firewall::UpdateDnsFirewallClusterBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dns_firewall_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateDnsFirewallClusterBody = UpdateDnsFirewallClusterBody::default().deprecate_any_requests(true);
+    /// if let Some(result) = client.dns_firewall().update_dns_firewall_cluster(account_id, dns_firewall_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_dns_firewall_cluster(
         &self,
         account_id: &str,
@@ -111,6 +159,19 @@ impl DnsFirewallApi {
     /// `GET /accounts/{account_id}/dns_firewall/{dns_firewall_id}`
     ///
     /// Show a single DNS Firewall cluster for an account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dns_firewall_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_firewall().dns_firewall_cluster_details(account_id, dns_firewall_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn dns_firewall_cluster_details(
         &self,
         account_id: &str,
@@ -135,6 +196,19 @@ impl DnsFirewallApi {
     /// `DELETE /accounts/{account_id}/dns_firewall/{dns_firewall_id}`
     ///
     /// Delete a DNS Firewall cluster
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dns_firewall_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_firewall().delete_dns_firewall_cluster(account_id, dns_firewall_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_dns_firewall_cluster(
         &self,
         account_id: &str,
@@ -159,6 +233,19 @@ impl DnsFirewallApi {
     /// `PATCH /accounts/{account_id}/dns_firewall/{dns_firewall_id}/reverse_dns`
     ///
     /// Update reverse DNS configuration (PTR records) for a DNS Firewall cluster
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dns_firewall_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_firewall().update_dns_firewall_cluster_reverse_dns(account_id, dns_firewall_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_dns_firewall_cluster_reverse_dns(
         &self,
         account_id: &str,
@@ -184,6 +271,19 @@ impl DnsFirewallApi {
     /// `GET /accounts/{account_id}/dns_firewall/{dns_firewall_id}/reverse_dns`
     ///
     /// Show reverse DNS configuration (PTR records) for a DNS Firewall cluster
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dns_firewall_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_firewall().show_dns_firewall_cluster_reverse_dns(account_id, dns_firewall_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_dns_firewall_cluster_reverse_dns(
         &self,
         account_id: &str,

@@ -40,6 +40,22 @@ impl DnsFirewallAnalyticsApi {
     /// See [Analytics API properties](https://developers.cloudflare.com/dns/reference/analytics-api-properties/) for detailed information about the available query parameters.
     ///
     /// Query parameters: [`TableQuery2`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_firewall_analytics::TableQuery2;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dns_firewall_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = TableQuery2::default().metrics("example");
+    /// if let Some(result) = client.dns_firewall_analytics().table(account_id, dns_firewall_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn table(
         &self,
         account_id: &str,
@@ -70,6 +86,22 @@ impl DnsFirewallAnalyticsApi {
     /// See [Analytics API properties](https://developers.cloudflare.com/dns/reference/analytics-api-properties/) for detailed information about the available query parameters.
     ///
     /// Query parameters: [`ByTimeQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_firewall_analytics::ByTimeQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dns_firewall_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ByTimeQuery::default().metrics("example");
+    /// if let Some(result) = client.dns_firewall_analytics().by_time(account_id, dns_firewall_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn by_time(
         &self,
         account_id: &str,

@@ -36,6 +36,18 @@ impl DnsInternalViewsForAnAccountApi {
     /// `POST /accounts/{account_id}/dns_settings/views`
     ///
     /// Create Internal DNS View for an account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_internal_views_for_an_account().create_internal_dns_view(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_internal_dns_view(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl DnsInternalViewsForAnAccountApi {
     /// `GET /accounts/{account_id}/dns_settings/views`
     ///
     /// List DNS Internal Views for an Account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dns_internal_views_for_an_account().list_internal_dns_views(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_internal_dns_views(
         &self,
         account_id: &str,
@@ -78,6 +104,19 @@ impl DnsInternalViewsForAnAccountApi {
     /// `PATCH /accounts/{account_id}/dns_settings/views/{view_id}`
     ///
     /// Update an existing Internal DNS View
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let view_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_internal_views_for_an_account().update_internal_dns_view(account_id, view_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_internal_dns_view(
         &self,
         account_id: &str,
@@ -102,6 +141,19 @@ impl DnsInternalViewsForAnAccountApi {
     /// `GET /accounts/{account_id}/dns_settings/views/{view_id}`
     ///
     /// Get DNS Internal View
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let view_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_internal_views_for_an_account().dns_internal_view_details(account_id, view_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn dns_internal_view_details(
         &self,
         account_id: &str,
@@ -126,6 +178,19 @@ impl DnsInternalViewsForAnAccountApi {
     /// `DELETE /accounts/{account_id}/dns_settings/views/{view_id}`
     ///
     /// Delete an existing Internal DNS View
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let view_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_internal_views_for_an_account().delete_internal_dns_view(account_id, view_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_internal_dns_view(
         &self,
         account_id: &str,

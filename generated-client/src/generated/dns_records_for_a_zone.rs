@@ -43,6 +43,21 @@ impl DnsRecordsForAZoneApi {
     /// - NS records cannot exist on the same name as any other record type.
     /// - Domain names are always represented in Punycode, even if Unicode
     ///   characters were used when creating the record.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_records_for_a_zone::{ARecordBody, DnsRecordBody};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: DnsRecordBody = ARecordBody::new("example.com", "192.0.2.1").ttl(1).into();
+    /// if let Some(result) = client.dns_records_for_a_zone().create_dns_record(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_dns_record(
         &self,
         zone_id: &str,
@@ -69,6 +84,23 @@ impl DnsRecordsForAZoneApi {
     /// List, search, sort, and filter a zones' DNS records.
     ///
     /// Query parameters: [`DnsRecordQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_records_for_a_zone::DnsRecordQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = DnsRecordQuery::default().name("example.com");
+    /// // Every page of the list.
+    /// let items = client.dns_records_for_a_zone().list_dns_records(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_dns_records(
         &self,
         zone_id: &str,
@@ -99,6 +131,21 @@ impl DnsRecordsForAZoneApi {
     ///     - Patches
     ///     - Puts
     ///     - Posts
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_records_for_a_zone::DnsRecordBatch;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: DnsRecordBatch = DnsRecordBatch::default();
+    /// if let Some(result) = client.dns_records_for_a_zone().batch_dns_records(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_dns_records(
         &self,
         zone_id: &str,
@@ -125,6 +172,17 @@ impl DnsRecordsForAZoneApi {
     /// You can export your [BIND config](https://en.wikipedia.org/wiki/Zone_file "Zone file") through this endpoint.
     ///
     /// See [the documentation](https://developers.cloudflare.com/dns/manage-dns-records/how-to/import-and-export/ "Import and export records") for more information.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.dns_records_for_a_zone().export_dns_records(zone_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn export_dns_records(
         &self,
         zone_id: &str,
@@ -148,6 +206,21 @@ impl DnsRecordsForAZoneApi {
     /// You can upload your [BIND config](https://en.wikipedia.org/wiki/Zone_file "Zone file") through this endpoint. It assumes that cURL is called from a location with bind_config.txt (valid BIND config) present.
     ///
     /// See [the documentation](https://developers.cloudflare.com/dns/manage-dns-records/how-to/import-and-export/ "Import and export records") for more information.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_records_for_a_zone::DnsImport;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = DnsImport::new(generated_client::runtime::FilePart::bytes(b"example".to_vec()));
+    /// if let Some(result) = client.dns_records_for_a_zone().import_dns_records(zone_id, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn import_dns_records(
         &self,
         zone_id: &str,
@@ -172,6 +245,18 @@ impl DnsRecordsForAZoneApi {
     /// `POST /zones/{zone_id}/dns_records/scan`
     ///
     /// Scan for common DNS records on your domain and automatically add them to your zone. Useful if you haven't updated your nameservers yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_records_for_a_zone().scan_dns_records(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn scan_dns_records(
         &self,
         zone_id: &str,
@@ -194,6 +279,18 @@ impl DnsRecordsForAZoneApi {
     /// `POST /zones/{zone_id}/dns_records/scan/review`
     ///
     /// Accept or reject DNS records found by the DNS records scan. Accepted records will be permanently added to the zone, while rejected records will be permanently deleted.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_records_for_a_zone().review_scanned_dns_records(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn review_scanned_dns_records(
         &self,
         zone_id: &str,
@@ -216,6 +313,20 @@ impl DnsRecordsForAZoneApi {
     /// `GET /zones/{zone_id}/dns_records/scan/review`
     ///
     /// Retrieves the list of DNS records discovered up to this point by the asynchronous scan. These records are temporary until explicitly accepted or rejected via `POST /scan/review`. Additional records may be discovered by the scan later.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dns_records_for_a_zone().list_scanned_dns_records(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_scanned_dns_records(
         &self,
         zone_id: &str,
@@ -236,6 +347,17 @@ impl DnsRecordsForAZoneApi {
     /// `POST /zones/{zone_id}/dns_records/scan/trigger`
     ///
     /// Initiates an asynchronous scan for common DNS records on your domain. Note that this **does not** automatically add records to your zone. The scan runs in the background, and results can be reviewed later using the `/scan/review` endpoints. Useful if you haven't updated your nameservers yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dns_records_for_a_zone().trigger_dns_record_scan(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn trigger_dns_record_scan(
         &self,
         zone_id: &str,
@@ -256,6 +378,18 @@ impl DnsRecordsForAZoneApi {
     /// `GET /zones/{zone_id}/dns_records/usage`
     ///
     /// Get the current DNS record usage for a zone, including the number of records and the quota limit.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_records_for_a_zone().get_dns_record_usage(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_record_usage(
         &self,
         zone_id: &str,
@@ -285,6 +419,22 @@ impl DnsRecordsForAZoneApi {
     /// - NS records cannot exist on the same name as any other record type.
     /// - Domain names are always represented in Punycode, even if Unicode
     ///   characters were used when creating the record.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_records_for_a_zone::{ARecordBody, DnsRecordBody};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dns_record_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: DnsRecordBody = ARecordBody::new("example.com", "192.0.2.1").ttl(1).into();
+    /// if let Some(result) = client.dns_records_for_a_zone().overwrite_dns_record(zone_id, dns_record_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn overwrite_dns_record(
         &self,
         zone_id: &str,
@@ -318,6 +468,22 @@ impl DnsRecordsForAZoneApi {
     /// - NS records cannot exist on the same name as any other record type.
     /// - Domain names are always represented in Punycode, even if Unicode
     ///   characters were used when creating the record.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_records_for_a_zone::{ARecordPatch, DnsRecordPatch};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dns_record_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: DnsRecordPatch = ARecordPatch::default().name("example.com").into();
+    /// if let Some(result) = client.dns_records_for_a_zone().update_dns_record(zone_id, dns_record_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_dns_record(
         &self,
         zone_id: &str,
@@ -342,6 +508,19 @@ impl DnsRecordsForAZoneApi {
     /// DNS Record Details
     ///
     /// `GET /zones/{zone_id}/dns_records/{dns_record_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dns_record_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_records_for_a_zone().dns_record_details(zone_id, dns_record_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn dns_record_details(
         &self,
         zone_id: &str,
@@ -364,6 +543,19 @@ impl DnsRecordsForAZoneApi {
     /// Delete DNS Record
     ///
     /// `DELETE /zones/{zone_id}/dns_records/{dns_record_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dns_record_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_records_for_a_zone().delete_dns_record(zone_id, dns_record_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_dns_record(
         &self,
         zone_id: &str,

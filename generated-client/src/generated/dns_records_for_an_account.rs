@@ -35,6 +35,18 @@ impl DnsRecordsForAnAccountApi {
     /// `GET /accounts/{account_id}/dns_records/usage`
     ///
     /// Get the current DNS record usage and quota for an account. May include internal DNS usage and quota.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_records_for_an_account().get_dns_record_usage(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_record_usage(
         &self,
         account_id: &str,

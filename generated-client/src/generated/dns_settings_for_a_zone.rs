@@ -35,6 +35,21 @@ impl DnsSettingsForAZoneApi {
     /// `PATCH /zones/{zone_id}/dns_settings`
     ///
     /// Update DNS settings for a zone
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_settings_for_a_zone::UpdateDnsSettingsBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateDnsSettingsBody = UpdateDnsSettingsBody::default().foundation_dns(true);
+    /// if let Some(result) = client.dns_settings_for_a_zone().update_dns_settings(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_dns_settings(
         &self,
         zone_id: &str,
@@ -59,6 +74,18 @@ impl DnsSettingsForAZoneApi {
     /// `GET /zones/{zone_id}/dns_settings`
     ///
     /// Show DNS settings for a zone
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_settings_for_a_zone().show_dns_settings(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_dns_settings(
         &self,
         zone_id: &str,

@@ -35,6 +35,21 @@ impl DnsSettingsForAnAccountApi {
     /// `PATCH /accounts/{account_id}/dns_settings`
     ///
     /// Update DNS settings for an account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dns_settings_for_an_account::UpdateDnsSettingsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateDnsSettingsBody = UpdateDnsSettingsBody::default();
+    /// if let Some(result) = client.dns_settings_for_an_account().update_dns_settings(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_dns_settings(
         &self,
         account_id: &str,
@@ -59,6 +74,18 @@ impl DnsSettingsForAnAccountApi {
     /// `GET /accounts/{account_id}/dns_settings`
     ///
     /// Show DNS settings for an account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dns_settings_for_an_account().show_dns_settings(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_dns_settings(
         &self,
         account_id: &str,

@@ -35,6 +35,21 @@ impl DnssecApi {
     /// `PATCH /zones/{zone_id}/dnssec`
     ///
     /// Enable or disable DNSSEC.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::dnssec::EditDnssecStatusBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EditDnssecStatusBody = EditDnssecStatusBody::default().dnssec_multi_signer(true);
+    /// if let Some(result) = client.dnssec().edit_dnssec_status(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_dnssec_status(
         &self,
         zone_id: &str,
@@ -57,6 +72,18 @@ impl DnssecApi {
     /// `GET /zones/{zone_id}/dnssec`
     ///
     /// Details about DNSSEC status and configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dnssec().dnssec_details(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn dnssec_details(
         &self,
         zone_id: &str,
@@ -77,6 +104,18 @@ impl DnssecApi {
     /// `DELETE /zones/{zone_id}/dnssec`
     ///
     /// Delete DNSSEC.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dnssec().delete_dnssec_records(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_dnssec_records(
         &self,
         zone_id: &str,

@@ -38,6 +38,22 @@ impl DomainHistoryApi {
     /// Gets historical security threat and content categories currently and previously assigned to a domain.
     ///
     /// Query parameters: [`GetDomainHistoryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::domain_history::GetDomainHistoryQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.domain_history().get_domain_history(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_domain_history(
         &self,
         account_id: &str,

@@ -38,6 +38,21 @@ impl DomainIntelligenceApi {
     /// Gets security details and statistics about a domain.
     ///
     /// Query parameters: [`GetDomainDetailsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::domain_intelligence::GetDomainDetailsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetDomainDetailsQuery::default().domain("example.com");
+    /// if let Some(result) = client.domain_intelligence().get_domain_details(account_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_domain_details(
         &self,
         account_id: &str,
@@ -63,6 +78,22 @@ impl DomainIntelligenceApi {
     /// Same as summary.
     ///
     /// Query parameters: [`GetMultipleDomainDetailsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::domain_intelligence::GetMultipleDomainDetailsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.domain_intelligence().get_multiple_domain_details(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_multiple_domain_details(
         &self,
         account_id: &str,

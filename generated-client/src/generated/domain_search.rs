@@ -35,6 +35,18 @@ impl DomainSearchApi {
     /// `GET /accounts/{account_id}/brand-protection/matches`
     ///
     /// Return matches for string queries based on ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.domain_search().read_matches_for_string_queries_by_id(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_matches_for_string_queries_by_id(
         &self,
         account_id: &str,
@@ -57,6 +69,18 @@ impl DomainSearchApi {
     /// `GET /accounts/{account_id}/brand-protection/matches/download`
     ///
     /// Return matches as CSV for string queries based on ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.domain_search().download_matches_for_string_queries_by_id(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_matches_for_string_queries_by_id(
         &self,
         account_id: &str,
@@ -79,6 +103,16 @@ impl DomainSearchApi {
     /// `POST /accounts/{account_id}/brand-protection/queries`
     ///
     /// Return a success message after creating new saved string queries
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.domain_search().create_saved_string_queries(account_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_saved_string_queries(
         &self,
         account_id: &str,
@@ -99,6 +133,17 @@ impl DomainSearchApi {
     /// `PATCH /accounts/{account_id}/brand-protection/queries`
     ///
     /// Return a success message after updating saved string queries by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.domain_search().update_saved_string_queries_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_saved_string_queries_by_id(
         &self,
         account_id: &str,
@@ -119,6 +164,17 @@ impl DomainSearchApi {
     /// `GET /accounts/{account_id}/brand-protection/queries`
     ///
     /// Return string queries based on ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.domain_search().read_string_queries_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_string_queries_by_id(
         &self,
         account_id: &str,
@@ -139,6 +195,16 @@ impl DomainSearchApi {
     /// `DELETE /accounts/{account_id}/brand-protection/queries`
     ///
     /// Return a success message after deleting saved string queries by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.domain_search().delete_saved_string_queries_by_id(account_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_saved_string_queries_by_id(
         &self,
         account_id: &str,
@@ -159,6 +225,16 @@ impl DomainSearchApi {
     /// `POST /accounts/{account_id}/brand-protection/queries/bulk`
     ///
     /// Return a success message after creating new saved string queries in bulk
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.domain_search().create_saved_string_queries_in_bulk(account_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_saved_string_queries_in_bulk(
         &self,
         account_id: &str,
@@ -179,6 +255,17 @@ impl DomainSearchApi {
     /// `POST /accounts/{account_id}/brand-protection/search`
     ///
     /// Return new string queries
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.domain_search().create_string_queries(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_string_queries(
         &self,
         account_id: &str,
@@ -199,6 +286,17 @@ impl DomainSearchApi {
     /// `GET /accounts/{account_id}/brand-protection/total-queries`
     ///
     /// Return the total number of saved string queries
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.domain_search().read_total_number_of_saved_string_queries(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_total_number_of_saved_string_queries(
         &self,
         account_id: &str,

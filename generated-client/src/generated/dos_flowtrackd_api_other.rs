@@ -36,6 +36,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `POST /accounts/{account_id}/magic/advanced_dns_protection/configs/dns_protection/rules`
     ///
     /// Create a DNS Protection rule for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().create_dns_protection_rule(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_dns_protection_rule(
         &self,
         account_id: &str,
@@ -60,6 +72,20 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_dns_protection/configs/dns_protection/rules`
     ///
     /// List all DNS Protection rules for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dos_flowtrackd_api_other().list_dns_protection_rules(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_dns_protection_rules(
         &self,
         account_id: &str,
@@ -82,6 +108,17 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_dns_protection/configs/dns_protection/rules`
     ///
     /// Delete all DNS Protection rules for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_all_dns_protection_rules(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_all_dns_protection_rules(
         &self,
         account_id: &str,
@@ -104,6 +141,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `PATCH /accounts/{account_id}/magic/advanced_dns_protection/configs/dns_protection/rules/{rule_id}`
     ///
     /// Update a DNS Protection rule specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().update_dns_protection_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_dns_protection_rule(
         &self,
         account_id: &str,
@@ -130,6 +180,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_dns_protection/configs/dns_protection/rules/{rule_id}`
     ///
     /// Get a DNS Protection rule specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().get_dns_protection_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_protection_rule(
         &self,
         account_id: &str,
@@ -156,6 +219,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_dns_protection/configs/dns_protection/rules/{rule_id}`
     ///
     /// Delete a DNS Protection rule specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_dns_protection_rule(account_id, rule_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_dns_protection_rule(
         &self,
         account_id: &str,
@@ -180,6 +255,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `POST /accounts/{account_id}/magic/advanced_tcp_protection/configs/allowlist`
     ///
     /// Create an allowlist prefix for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().create_allowlist_prefix(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_allowlist_prefix(
         &self,
         account_id: &str,
@@ -204,6 +291,20 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/allowlist`
     ///
     /// List all allowlist prefixes for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dos_flowtrackd_api_other().list_allowlist_prefixes(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_allowlist_prefixes(
         &self,
         account_id: &str,
@@ -226,6 +327,17 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_tcp_protection/configs/allowlist`
     ///
     /// Delete all allowlist prefixes for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_all_allowlist_prefixes(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_all_allowlist_prefixes(
         &self,
         account_id: &str,
@@ -248,6 +360,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `PATCH /accounts/{account_id}/magic/advanced_tcp_protection/configs/allowlist/{prefix_id}`
     ///
     /// Update an allowlist prefix specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().update_allowlist_prefix(account_id, prefix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_allowlist_prefix(
         &self,
         account_id: &str,
@@ -274,6 +399,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/allowlist/{prefix_id}`
     ///
     /// Get an allowlist prefix specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().get_allowlist_prefix(account_id, prefix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_allowlist_prefix(
         &self,
         account_id: &str,
@@ -300,6 +438,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_tcp_protection/configs/allowlist/{prefix_id}`
     ///
     /// Delete the allowlist prefix for an account given a UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_allowlist_prefix(account_id, prefix_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_allowlist_prefix(
         &self,
         account_id: &str,
@@ -324,6 +474,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `POST /accounts/{account_id}/magic/advanced_tcp_protection/configs/prefixes`
     ///
     /// Create a prefix for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().create_prefix(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_prefix(
         &self,
         account_id: &str,
@@ -348,6 +510,20 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/prefixes`
     ///
     /// List all prefixes for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dos_flowtrackd_api_other().list_prefixes(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_prefixes(
         &self,
         account_id: &str,
@@ -370,6 +546,17 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_tcp_protection/configs/prefixes`
     ///
     /// Delete all prefixes for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_all_prefixes(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_all_prefixes(
         &self,
         account_id: &str,
@@ -392,6 +579,20 @@ impl DosFlowtrackdApiOtherApi {
     /// `POST /accounts/{account_id}/magic/advanced_tcp_protection/configs/prefixes/bulk`
     ///
     /// Create multiple prefixes for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dos_flowtrackd_api_other().create_multiple_prefixes(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_multiple_prefixes(
         &self,
         account_id: &str,
@@ -414,6 +615,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `PATCH /accounts/{account_id}/magic/advanced_tcp_protection/configs/prefixes/{prefix_id}`
     ///
     /// Update a prefix specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().update_prefix(account_id, prefix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_prefix(
         &self,
         account_id: &str,
@@ -440,6 +654,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/prefixes/{prefix_id}`
     ///
     /// Get a prefix specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().get_prefix(account_id, prefix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_prefix(
         &self,
         account_id: &str,
@@ -466,6 +693,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_tcp_protection/configs/prefixes/{prefix_id}`
     ///
     /// Delete the prefix for an account given a UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_prefix(account_id, prefix_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_prefix(
         &self,
         account_id: &str,
@@ -490,6 +729,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `POST /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/filters`
     ///
     /// Create a SYN Protection filter for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().create_syn_protection_filter(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_syn_protection_filter(
         &self,
         account_id: &str,
@@ -514,6 +765,20 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/filters`
     ///
     /// List all SYN Protection filters for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dos_flowtrackd_api_other().list_syn_protection_filters(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_syn_protection_filters(
         &self,
         account_id: &str,
@@ -536,6 +801,17 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/filters`
     ///
     /// Delete all SYN Protection filters for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_all_syn_protection_filters(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_all_syn_protection_filters(
         &self,
         account_id: &str,
@@ -558,6 +834,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `PATCH /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/filters/{filter_id}`
     ///
     /// Update a SYN Protection filter specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let filter_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().update_syn_protection_filter(account_id, filter_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_syn_protection_filter(
         &self,
         account_id: &str,
@@ -584,6 +873,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/filters/{filter_id}`
     ///
     /// Get a SYN Protection filter specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let filter_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().get_syn_protection_filter(account_id, filter_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_syn_protection_filter(
         &self,
         account_id: &str,
@@ -610,6 +912,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/filters/{filter_id}`
     ///
     /// Delete a SYN Protection filter specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let filter_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_syn_protection_filter(account_id, filter_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_syn_protection_filter(
         &self,
         account_id: &str,
@@ -634,6 +948,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `POST /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/rules`
     ///
     /// Create a SYN Protection rule for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().create_syn_protection_rule(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_syn_protection_rule(
         &self,
         account_id: &str,
@@ -658,6 +984,20 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/rules`
     ///
     /// List all SYN Protection rules for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dos_flowtrackd_api_other().list_syn_protection_rules(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_syn_protection_rules(
         &self,
         account_id: &str,
@@ -680,6 +1020,17 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/rules`
     ///
     /// Delete all SYN Protection rules for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_all_syn_protection_rules(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_all_syn_protection_rules(
         &self,
         account_id: &str,
@@ -702,6 +1053,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `PATCH /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/rules/{rule_id}`
     ///
     /// Update a SYN Protection rule specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().update_syn_protection_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_syn_protection_rule(
         &self,
         account_id: &str,
@@ -728,6 +1092,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/rules/{rule_id}`
     ///
     /// Get a SYN Protection rule specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().get_syn_protection_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_syn_protection_rule(
         &self,
         account_id: &str,
@@ -754,6 +1131,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_tcp_protection/configs/syn_protection/rules/{rule_id}`
     ///
     /// Delete a SYN Protection rule specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_syn_protection_rule(account_id, rule_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_syn_protection_rule(
         &self,
         account_id: &str,
@@ -778,6 +1167,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `POST /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/filters`
     ///
     /// Create a TCP Flow Protection filter for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().create_tcp_flow_protection_filter(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tcp_flow_protection_filter(
         &self,
         account_id: &str,
@@ -802,6 +1203,20 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/filters`
     ///
     /// List all TCP Flow Protection filters for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dos_flowtrackd_api_other().list_tcp_flow_protection_filters(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tcp_flow_protection_filters(
         &self,
         account_id: &str,
@@ -824,6 +1239,17 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/filters`
     ///
     /// Delete all TCP Flow Protection filters for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_all_tcp_flow_protection_filters(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_all_tcp_flow_protection_filters(
         &self,
         account_id: &str,
@@ -846,6 +1272,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `PATCH /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/filters/{filter_id}`
     ///
     /// Update a TCP Flow Protection filter specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let filter_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().update_tcp_flow_protection_filter(account_id, filter_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tcp_flow_protection_filter(
         &self,
         account_id: &str,
@@ -872,6 +1311,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/filters/{filter_id}`
     ///
     /// Get a TCP Flow Protection filter specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let filter_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().get_tcp_flow_protection_filter(account_id, filter_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tcp_flow_protection_filter(
         &self,
         account_id: &str,
@@ -898,6 +1350,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/filters/{filter_id}`
     ///
     /// Delete a TCP Flow Protection filter specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let filter_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_tcp_flow_protection_filter(account_id, filter_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tcp_flow_protection_filter(
         &self,
         account_id: &str,
@@ -922,6 +1386,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `POST /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/rules`
     ///
     /// Create a TCP Flow Protection rule for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().create_tcp_flow_protection_rule(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tcp_flow_protection_rule(
         &self,
         account_id: &str,
@@ -946,6 +1422,20 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/rules`
     ///
     /// List all TCP Flow Protection rules for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.dos_flowtrackd_api_other().list_tcp_flow_protection_rules(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tcp_flow_protection_rules(
         &self,
         account_id: &str,
@@ -968,6 +1458,17 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/rules`
     ///
     /// Delete all TCP Flow Protection rules for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_all_tcp_flow_protection_rules(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_all_tcp_flow_protection_rules(
         &self,
         account_id: &str,
@@ -990,6 +1491,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `PATCH /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/rules/{rule_id}`
     ///
     /// Update a TCP Flow Protection rule specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().update_tcp_flow_protection_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tcp_flow_protection_rule(
         &self,
         account_id: &str,
@@ -1016,6 +1530,19 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/rules/{rule_id}`
     ///
     /// Get a TCP Flow Protection rule specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().get_tcp_flow_protection_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tcp_flow_protection_rule(
         &self,
         account_id: &str,
@@ -1042,6 +1569,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `DELETE /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_flow_protection/rules/{rule_id}`
     ///
     /// Delete a TCP Flow Protection rule specified by the given UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.dos_flowtrackd_api_other().delete_tcp_flow_protection_rule(account_id, rule_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tcp_flow_protection_rule(
         &self,
         account_id: &str,
@@ -1066,6 +1605,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `PATCH /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_protection_status`
     ///
     /// Update the protection status of the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().update_protection_status(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_protection_status(
         &self,
         account_id: &str,
@@ -1090,6 +1641,18 @@ impl DosFlowtrackdApiOtherApi {
     /// `GET /accounts/{account_id}/magic/advanced_tcp_protection/configs/tcp_protection_status`
     ///
     /// Get the protection status of the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.dos_flowtrackd_api_other().get_protection_status(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_protection_status(
         &self,
         account_id: &str,

@@ -36,6 +36,20 @@ impl DurableObjectsNamespaceApi {
     /// `GET /accounts/{account_id}/workers/durable_objects/namespaces`
     ///
     /// Returns the Durable Object namespaces owned by an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.durable_objects_namespace().list_namespaces(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_namespaces(
         &self,
         account_id: &str,
@@ -58,6 +72,24 @@ impl DurableObjectsNamespaceApi {
     /// Returns the Durable Objects in a given namespace.
     ///
     /// Query parameters: [`ListObjectsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::durable_objects_namespace::ListObjectsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListObjectsQuery::default().limit(1.0);
+    /// // Every page of the list.
+    /// let items = client.durable_objects_namespace().list_objects(account_id, id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_objects(
         &self,
         account_id: &str,

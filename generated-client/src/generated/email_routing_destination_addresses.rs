@@ -38,6 +38,21 @@ impl EmailRoutingDestinationAddressesApi {
     /// `POST /accounts/{account_id}/email/routing/addresses`
     ///
     /// Create a destination address to forward your emails to. Destination addresses need to be verified before they can be used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::email_routing_destination_addresses::CreateDestinationAddressBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateDestinationAddressBody = CreateDestinationAddressBody::new("example");
+    /// if let Some(result) = client.email_routing_destination_addresses().create_destination_address(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_destination_address(
         &self,
         account_id: &str,
@@ -64,6 +79,23 @@ impl EmailRoutingDestinationAddressesApi {
     /// Lists existing destination addresses.
     ///
     /// Query parameters: [`ListDestinationAddressesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::email_routing_destination_addresses::ListDestinationAddressesQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListDestinationAddressesQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.email_routing_destination_addresses().list_destination_addresses(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_destination_addresses(
         &self,
         account_id: &str,
@@ -87,6 +119,19 @@ impl EmailRoutingDestinationAddressesApi {
     /// `GET /accounts/{account_id}/email/routing/addresses/{destination_address_identifier}`
     ///
     /// Gets information for a specific destination email already created.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let destination_address_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_routing_destination_addresses().get_destination_address(account_id, destination_address_identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_destination_address(
         &self,
         account_id: &str,
@@ -114,6 +159,19 @@ impl EmailRoutingDestinationAddressesApi {
     /// `DELETE /accounts/{account_id}/email/routing/addresses/{destination_address_identifier}`
     ///
     /// Deletes a specific destination address.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let destination_address_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_routing_destination_addresses().delete_destination_address(account_id, destination_address_identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_destination_address(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl EmailRoutingRoutingRulesApi {
     /// `POST /zones/{zone_id}/email/routing/rules`
     ///
     /// Rules consist of a set of criteria for matching emails (such as an email being sent to a specific custom email address) plus a set of actions to take on the email (like forwarding it to a specific destination address).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::email_routing_routing_rules::RoutingRuleBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RoutingRuleBody = RoutingRuleBody::default().enabled(true);
+    /// if let Some(result) = client.email_routing_routing_rules().create_routing_rule(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_routing_rule(
         &self,
         zone_id: &str,
@@ -62,6 +77,23 @@ impl EmailRoutingRoutingRulesApi {
     /// Lists existing routing rules.
     ///
     /// Query parameters: [`ListRoutingRulesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::email_routing_routing_rules::ListRoutingRulesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListRoutingRulesQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.email_routing_routing_rules().list_routing_rules(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_routing_rules(
         &self,
         zone_id: &str,
@@ -85,6 +117,21 @@ impl EmailRoutingRoutingRulesApi {
     /// `PUT /zones/{zone_id}/email/routing/rules/catch_all`
     ///
     /// Enable or disable catch-all routing rule, or change action to forward to specific destination address.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::email_routing_routing_rules::UpdateCatchAllRuleBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateCatchAllRuleBody = UpdateCatchAllRuleBody::default().enabled(true);
+    /// if let Some(result) = client.email_routing_routing_rules().update_catch_all_rule(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_catch_all_rule(
         &self,
         zone_id: &str,
@@ -109,6 +156,18 @@ impl EmailRoutingRoutingRulesApi {
     /// `GET /zones/{zone_id}/email/routing/rules/catch_all`
     ///
     /// Get information on the default catch-all routing rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_routing_routing_rules().get_catch_all_rule(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_catch_all_rule(
         &self,
         zone_id: &str,
@@ -131,6 +190,22 @@ impl EmailRoutingRoutingRulesApi {
     /// `PUT /zones/{zone_id}/email/routing/rules/{rule_identifier}`
     ///
     /// Update actions and matches, or enable/disable specific routing rules.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::email_routing_routing_rules::RoutingRuleBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RoutingRuleBody = RoutingRuleBody::default().enabled(true);
+    /// if let Some(result) = client.email_routing_routing_rules().update_routing_rule(zone_id, rule_identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_routing_rule(
         &self,
         zone_id: &str,
@@ -157,6 +232,19 @@ impl EmailRoutingRoutingRulesApi {
     /// `GET /zones/{zone_id}/email/routing/rules/{rule_identifier}`
     ///
     /// Get information for a specific routing rule already created.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_routing_routing_rules().get_routing_rule(zone_id, rule_identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_routing_rule(
         &self,
         zone_id: &str,
@@ -181,6 +269,19 @@ impl EmailRoutingRoutingRulesApi {
     /// `DELETE /zones/{zone_id}/email/routing/rules/{rule_identifier}`
     ///
     /// Delete a specific routing rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_routing_routing_rules().delete_routing_rule(zone_id, rule_identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_routing_rule(
         &self,
         zone_id: &str,

@@ -36,6 +36,18 @@ impl EmailRoutingSettingsApi {
     /// `GET /zones/{zone_id}/email/routing`
     ///
     /// Get information about the settings for your Email Routing zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_routing_settings().get_email_routing_settings(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_routing_settings(
         &self,
         zone_id: &str,
@@ -58,6 +70,18 @@ impl EmailRoutingSettingsApi {
     /// `POST /zones/{zone_id}/email/routing/disable`
     ///
     /// Disable your Email Routing zone. Also removes additional MX records previously required for Email Routing to work.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_routing_settings().disable_email_routing(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable_email_routing(
         &self,
         zone_id: &str,
@@ -80,6 +104,18 @@ impl EmailRoutingSettingsApi {
     /// `POST /zones/{zone_id}/email/routing/dns`
     ///
     /// Enable you Email Routing zone. Add and lock the necessary MX and SPF records.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_routing_settings().enable_email_routing(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_email_routing(
         &self,
         zone_id: &str,
@@ -102,6 +138,18 @@ impl EmailRoutingSettingsApi {
     /// `PATCH /zones/{zone_id}/email/routing/dns`
     ///
     /// Unlock MX Records previously locked by Email Routing.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_routing_settings().unlock_email_routing(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unlock_email_routing(
         &self,
         zone_id: &str,
@@ -124,6 +172,20 @@ impl EmailRoutingSettingsApi {
     /// `GET /zones/{zone_id}/email/routing/dns`
     ///
     /// Show the DNS records needed to configure your Email Routing zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.email_routing_settings().email_routing(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn email_routing(
         &self,
         zone_id: &str,
@@ -144,6 +206,17 @@ impl EmailRoutingSettingsApi {
     /// `DELETE /zones/{zone_id}/email/routing/dns`
     ///
     /// Disable your Email Routing zone. Also removes additional MX records previously required for Email Routing to work.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.email_routing_settings().disable_email_routing_dns(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable_email_routing_dns(
         &self,
         zone_id: &str,
@@ -164,6 +237,18 @@ impl EmailRoutingSettingsApi {
     /// `POST /zones/{zone_id}/email/routing/enable`
     ///
     /// Enable you Email Routing zone. Add and lock the necessary MX and SPF records.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_routing_settings().enable_email_routing_enable(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_email_routing_enable(
         &self,
         zone_id: &str,

@@ -38,6 +38,20 @@ impl EmailSecurityApi {
     /// Returns information for each email that matches the search parameter(s).
     /// If the search takes too long, the endpoint returns 202 with a Location header
     /// pointing to a polling endpoint where results can be retrieved once ready.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.email_security().search_email_messages(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_email_messages(
         &self,
         account_id: &str,
@@ -58,6 +72,20 @@ impl EmailSecurityApi {
     /// `POST /accounts/{account_id}/email-security/investigate/move`
     ///
     /// Maximum batch size: 1000 messages per request
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.email_security().move_multiple_messages(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn move_multiple_messages(
         &self,
         account_id: &str,
@@ -76,6 +104,18 @@ impl EmailSecurityApi {
     /// Preview for non-detection messages
     ///
     /// `POST /accounts/{account_id}/email-security/investigate/preview`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security().preview_for_non_detection_messages(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn preview_for_non_detection_messages(
         &self,
         account_id: &str,
@@ -96,6 +136,20 @@ impl EmailSecurityApi {
     /// Release messages from quarantine
     ///
     /// `POST /accounts/{account_id}/email-security/investigate/release`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.email_security().release_messages_from_quarantine(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn release_messages_from_quarantine(
         &self,
         account_id: &str,
@@ -116,6 +170,19 @@ impl EmailSecurityApi {
     /// Get message details
     ///
     /// `GET /accounts/{account_id}/email-security/investigate/{postfix_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let postfix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security().get_message_details(account_id, postfix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_message_details(
         &self,
         account_id: &str,
@@ -138,6 +205,19 @@ impl EmailSecurityApi {
     /// `GET /accounts/{account_id}/email-security/investigate/{postfix_id}/detections`
     ///
     /// Returns detection details such as threat categories and sender information for non-benign messages.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let postfix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security().get_message_detection_details(account_id, postfix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_message_detection_details(
         &self,
         account_id: &str,
@@ -161,6 +241,21 @@ impl EmailSecurityApi {
     /// Move a message
     ///
     /// `POST /accounts/{account_id}/email-security/investigate/{postfix_id}/move`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let postfix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.email_security().move_message(account_id, postfix_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn move_message(
         &self,
         account_id: &str,
@@ -184,6 +279,19 @@ impl EmailSecurityApi {
     /// `GET /accounts/{account_id}/email-security/investigate/{postfix_id}/preview`
     ///
     /// Returns a preview of the message body as a base64 encoded PNG image for non-benign messages.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let postfix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security().get_email_preview(account_id, postfix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_preview(
         &self,
         account_id: &str,
@@ -209,6 +317,19 @@ impl EmailSecurityApi {
     /// `GET /accounts/{account_id}/email-security/investigate/{postfix_id}/raw`
     ///
     /// Returns the raw eml of any non-benign message.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let postfix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security().get_raw_email_content(account_id, postfix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_raw_email_content(
         &self,
         account_id: &str,
@@ -232,6 +353,19 @@ impl EmailSecurityApi {
     /// Change email classfication
     ///
     /// `POST /accounts/{account_id}/email-security/investigate/{postfix_id}/reclassify`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let postfix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security().change_email_classfication(account_id, postfix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_email_classfication(
         &self,
         account_id: &str,
@@ -259,6 +393,19 @@ impl EmailSecurityApi {
     /// Get email trace
     ///
     /// `GET /accounts/{account_id}/email-security/investigate/{postfix_id}/trace`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let postfix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security().get_email_trace(account_id, postfix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_trace(
         &self,
         account_id: &str,
@@ -282,6 +429,20 @@ impl EmailSecurityApi {
     /// Get PhishGuard reports
     ///
     /// `GET /accounts/{account_id}/email-security/phishguard/reports`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.email_security().get_phishguard_reports(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_phishguard_reports(
         &self,
         account_id: &str,
@@ -302,6 +463,20 @@ impl EmailSecurityApi {
     /// `GET /accounts/{account_id}/email-security/submissions`
     ///
     /// This endpoint returns information for submissions to made to reclassify emails.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.email_security().get_reclassify_submissions(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_reclassify_submissions(
         &self,
         account_id: &str,

@@ -34,6 +34,18 @@ impl EmailSecuritySettingsApi {
     /// Create an email allow policy
     ///
     /// `POST /accounts/{account_id}/email-security/settings/allow_policies`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().create_email_allow_policy(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_email_allow_policy(
         &self,
         account_id: &str,
@@ -56,6 +68,20 @@ impl EmailSecuritySettingsApi {
     /// `GET /accounts/{account_id}/email-security/settings/allow_policies`
     ///
     /// Lists, searches, and sorts an account’s email allow policies.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.email_security_settings().list_email_allow_policies(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_email_allow_policies(
         &self,
         account_id: &str,
@@ -76,6 +102,18 @@ impl EmailSecuritySettingsApi {
     /// `POST /accounts/{account_id}/email-security/settings/allow_policies/batch`
     ///
     /// Send a Batch of Allow Policies API calls to be executed together.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().batch_allow_policies(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_allow_policies(
         &self,
         account_id: &str,
@@ -98,6 +136,19 @@ impl EmailSecuritySettingsApi {
     /// Update an email allow policy
     ///
     /// `PATCH /accounts/{account_id}/email-security/settings/allow_policies/{policy_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().update_email_allow_policy(account_id, policy_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_email_allow_policy(
         &self,
         account_id: &str,
@@ -122,6 +173,19 @@ impl EmailSecuritySettingsApi {
     /// Get an email allow policy
     ///
     /// `GET /accounts/{account_id}/email-security/settings/allow_policies/{policy_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().get_email_allow_policy(account_id, policy_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_allow_policy(
         &self,
         account_id: &str,
@@ -146,6 +210,19 @@ impl EmailSecuritySettingsApi {
     /// Delete an email allow policy
     ///
     /// `DELETE /accounts/{account_id}/email-security/settings/allow_policies/{policy_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().delete_email_allow_policy(account_id, policy_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_email_allow_policy(
         &self,
         account_id: &str,
@@ -170,6 +247,18 @@ impl EmailSecuritySettingsApi {
     /// Create a blocked email sender
     ///
     /// `POST /accounts/{account_id}/email-security/settings/block_senders`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().create_blocked_email_sender(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_blocked_email_sender(
         &self,
         account_id: &str,
@@ -190,6 +279,20 @@ impl EmailSecuritySettingsApi {
     /// List blocked email senders
     ///
     /// `GET /accounts/{account_id}/email-security/settings/block_senders`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.email_security_settings().list_blocked_email_senders(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_blocked_email_senders(
         &self,
         account_id: &str,
@@ -210,6 +313,18 @@ impl EmailSecuritySettingsApi {
     /// `POST /accounts/{account_id}/email-security/settings/block_senders/batch`
     ///
     /// Send a Batch of Block Senders API calls to be executed together.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().batch_block_senders(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_block_senders(
         &self,
         account_id: &str,
@@ -232,6 +347,19 @@ impl EmailSecuritySettingsApi {
     /// Update a blocked email sender
     ///
     /// `PATCH /accounts/{account_id}/email-security/settings/block_senders/{pattern_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pattern_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().update_blocked_email_sender(account_id, pattern_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_blocked_email_sender(
         &self,
         account_id: &str,
@@ -254,6 +382,19 @@ impl EmailSecuritySettingsApi {
     /// Get a blocked email sender
     ///
     /// `GET /accounts/{account_id}/email-security/settings/block_senders/{pattern_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pattern_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().get_blocked_email_sender(account_id, pattern_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_blocked_email_sender(
         &self,
         account_id: &str,
@@ -276,6 +417,19 @@ impl EmailSecuritySettingsApi {
     /// Delete a blocked email sender
     ///
     /// `DELETE /accounts/{account_id}/email-security/settings/block_senders/{pattern_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pattern_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().delete_blocked_email_sender(account_id, pattern_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_blocked_email_sender(
         &self,
         account_id: &str,
@@ -300,6 +454,20 @@ impl EmailSecuritySettingsApi {
     /// `GET /accounts/{account_id}/email-security/settings/domains`
     ///
     /// Lists, searches, and sorts an account’s email domains.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.email_security_settings().list_protected_email_domains(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_protected_email_domains(
         &self,
         account_id: &str,
@@ -318,6 +486,20 @@ impl EmailSecuritySettingsApi {
     /// Unprotect multiple email domains
     ///
     /// `DELETE /accounts/{account_id}/email-security/settings/domains`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.email_security_settings().unprotect_multiple_email_domains(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unprotect_multiple_email_domains(
         &self,
         account_id: &str,
@@ -338,6 +520,19 @@ impl EmailSecuritySettingsApi {
     /// Update an email domain
     ///
     /// `PATCH /accounts/{account_id}/email-security/settings/domains/{domain_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let domain_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().update_email_domain(account_id, domain_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_email_domain(
         &self,
         account_id: &str,
@@ -360,6 +555,19 @@ impl EmailSecuritySettingsApi {
     /// Get an email domain
     ///
     /// `GET /accounts/{account_id}/email-security/settings/domains/{domain_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let domain_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().get_email_domain(account_id, domain_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_domain(
         &self,
         account_id: &str,
@@ -382,6 +590,19 @@ impl EmailSecuritySettingsApi {
     /// Unprotect an email domain
     ///
     /// `DELETE /accounts/{account_id}/email-security/settings/domains/{domain_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let domain_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().unprotect_email_domain(account_id, domain_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unprotect_email_domain(
         &self,
         account_id: &str,
@@ -404,6 +625,18 @@ impl EmailSecuritySettingsApi {
     /// Create an entry in impersonation registry
     ///
     /// `POST /accounts/{account_id}/email-security/settings/impersonation_registry`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().create_entry_in_impersonation_registry(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_entry_in_impersonation_registry(
         &self,
         account_id: &str,
@@ -428,6 +661,20 @@ impl EmailSecuritySettingsApi {
     /// `GET /accounts/{account_id}/email-security/settings/impersonation_registry`
     ///
     /// Lists, searches, and sorts entries in the impersonation registry.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.email_security_settings().list_entries_in_impersonation_registry(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_entries_in_impersonation_registry(
         &self,
         account_id: &str,
@@ -448,6 +695,19 @@ impl EmailSecuritySettingsApi {
     /// Update an entry in impersonation registry
     ///
     /// `PATCH /accounts/{account_id}/email-security/settings/impersonation_registry/{display_name_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let display_name_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().update_entry_in_impersonation_registry(account_id, display_name_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_entry_in_impersonation_registry(
         &self,
         account_id: &str,
@@ -472,6 +732,19 @@ impl EmailSecuritySettingsApi {
     /// Get an entry in impersonation registry
     ///
     /// `GET /accounts/{account_id}/email-security/settings/impersonation_registry/{display_name_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let display_name_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().get_entry_in_impersonation_registry(account_id, display_name_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_entry_in_impersonation_registry(
         &self,
         account_id: &str,
@@ -496,6 +769,19 @@ impl EmailSecuritySettingsApi {
     /// Delete an entry from impersonation registry
     ///
     /// `DELETE /accounts/{account_id}/email-security/settings/impersonation_registry/{display_name_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let display_name_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().delete_entry_from_impersonation_registry(account_id, display_name_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_entry_from_impersonation_registry(
         &self,
         account_id: &str,
@@ -522,6 +808,18 @@ impl EmailSecuritySettingsApi {
     /// `POST /accounts/{account_id}/email-security/settings/sending_domain_restrictions/batch`
     ///
     /// Send a Batch of `sending_domain_restrictions` API calls to be executed together.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().batch_sending_domain_restrictions(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_sending_domain_restrictions(
         &self,
         account_id: &str,
@@ -546,6 +844,17 @@ impl EmailSecuritySettingsApi {
     /// Create a trusted email domain
     ///
     /// `POST /accounts/{account_id}/email-security/settings/trusted_domains`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.email_security_settings().create_trusted_email_domain(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_trusted_email_domain(
         &self,
         account_id: &str,
@@ -566,6 +875,20 @@ impl EmailSecuritySettingsApi {
     /// `GET /accounts/{account_id}/email-security/settings/trusted_domains`
     ///
     /// Lists, searches, and sorts an account’s trusted email domains.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.email_security_settings().list_trusted_email_domains(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_trusted_email_domains(
         &self,
         account_id: &str,
@@ -586,6 +909,18 @@ impl EmailSecuritySettingsApi {
     /// `POST /accounts/{account_id}/email-security/settings/trusted_domains/batch`
     ///
     /// Send a Batch of Trusted Domains API calls to be executed together.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().batch_trusted_domains(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_trusted_domains(
         &self,
         account_id: &str,
@@ -608,6 +943,19 @@ impl EmailSecuritySettingsApi {
     /// Update a trusted email domain
     ///
     /// `PATCH /accounts/{account_id}/email-security/settings/trusted_domains/{trusted_domain_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let trusted_domain_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().update_trusted_email_domain(account_id, trusted_domain_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_trusted_email_domain(
         &self,
         account_id: &str,
@@ -632,6 +980,19 @@ impl EmailSecuritySettingsApi {
     /// Get a trusted email domain
     ///
     /// `GET /accounts/{account_id}/email-security/settings/trusted_domains/{trusted_domain_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let trusted_domain_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().get_trusted_email_domain(account_id, trusted_domain_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_trusted_email_domain(
         &self,
         account_id: &str,
@@ -656,6 +1017,19 @@ impl EmailSecuritySettingsApi {
     /// Delete a trusted email domain
     ///
     /// `DELETE /accounts/{account_id}/email-security/settings/trusted_domains/{trusted_domain_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let trusted_domain_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.email_security_settings().delete_trusted_email_domain(account_id, trusted_domain_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_trusted_email_domain(
         &self,
         account_id: &str,

@@ -35,6 +35,18 @@ impl EndpointHealthChecksApi {
     /// `POST /accounts/{account_id}/diagnostics/endpoint-healthchecks`
     ///
     /// Create Endpoint Health Check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.endpoint_health_checks().endpoint_health_check(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn endpoint_health_check(
         &self,
         account_id: &str,
@@ -57,6 +69,18 @@ impl EndpointHealthChecksApi {
     /// `GET /accounts/{account_id}/diagnostics/endpoint-healthchecks`
     ///
     /// List Endpoint Health Checks.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.endpoint_health_checks().list_endpoint_health_checks(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_endpoint_health_checks(
         &self,
         account_id: &str,
@@ -79,6 +103,19 @@ impl EndpointHealthChecksApi {
     /// `PUT /accounts/{account_id}/diagnostics/endpoint-healthchecks/{id}`
     ///
     /// Update a Endpoint Health Check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.endpoint_health_checks().update_endpoint_health_check(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_endpoint_health_check(
         &self,
         account_id: &str,
@@ -103,6 +140,19 @@ impl EndpointHealthChecksApi {
     /// `GET /accounts/{account_id}/diagnostics/endpoint-healthchecks/{id}`
     ///
     /// Get a single Endpoint Health Check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.endpoint_health_checks().get_endpoint_health_check(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_endpoint_health_check(
         &self,
         account_id: &str,
@@ -127,6 +177,18 @@ impl EndpointHealthChecksApi {
     /// `DELETE /accounts/{account_id}/diagnostics/endpoint-healthchecks/{id}`
     ///
     /// Delete Endpoint Health Check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.endpoint_health_checks().delete_endpoint_health_check(account_id, id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_endpoint_health_check(
         &self,
         account_id: &str,

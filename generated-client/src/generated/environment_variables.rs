@@ -36,6 +36,19 @@ impl EnvironmentVariablesApi {
     /// `PATCH /accounts/{account_id}/builds/triggers/{trigger_uuid}/environment_variables`
     ///
     /// Create or update environment variables for a trigger
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let trigger_uuid = "your-trigger-uuid";
+    /// if let Some(result) = client.environment_variables().upsert_environment_variables(account_id, trigger_uuid).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upsert_environment_variables(
         &self,
         account_id: &str,
@@ -65,6 +78,19 @@ impl EnvironmentVariablesApi {
     /// `GET /accounts/{account_id}/builds/triggers/{trigger_uuid}/environment_variables`
     ///
     /// Get all environment variables for a trigger
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let trigger_uuid = "your-trigger-uuid";
+    /// if let Some(result) = client.environment_variables().list_environment_variables(account_id, trigger_uuid).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_environment_variables(
         &self,
         account_id: &str,
@@ -94,6 +120,19 @@ impl EnvironmentVariablesApi {
     /// `DELETE /accounts/{account_id}/builds/triggers/{trigger_uuid}/environment_variables/{environment_variable_key}`
     ///
     /// Remove a specific environment variable from a trigger
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let trigger_uuid = "your-trigger-uuid";
+    /// let environment_variable_key = "your-environment-variable-key";
+    /// let result: serde_json::Value = client.environment_variables().delete_environment_variable(account_id, trigger_uuid, environment_variable_key).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_environment_variable(
         &self,
         account_id: &str,

@@ -36,6 +36,20 @@ impl EventApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events`
     ///
     /// When `datasetId` is unspecified, events will be listed from the `Cloudforce One Threat Events` dataset. To list existing datasets (and their IDs), use the [`List Datasets`](https://developers.cloudflare.com/api/resources/cloudforce_one/subresources/threat_events/subresources/datasets/methods/list/) endpoint). Also, must provide query parameters.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.event().filter_and_list_events(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn filter_and_list_events(
         &self,
         account_id: &str,
@@ -56,6 +70,18 @@ impl EventApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/aggregate`
     ///
     /// Aggregate threat events by one or more columns (e.g., attacker, targetIndustry) with optional date filtering and daily grouping. Supports multi-dimensional aggregation for cross-analysis.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().aggregate_events_by_or_multiple_columns_with_optional_date_filtering(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn aggregate_events_by_or_multiple_columns_with_optional_date_filtering(
         &self,
         account_id: &str,
@@ -82,6 +108,18 @@ impl EventApi {
     /// `POST /accounts/{account_id}/cloudforce-one/events/create`
     ///
     /// To create a dataset, see the [`Create Dataset`](https://developers.cloudflare.com/api/resources/cloudforce_one/subresources/threat_events/subresources/datasets/methods/create/) endpoint. When `datasetId` parameter is unspecified, it will be created in a default dataset named `Cloudforce One Threat Events`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().create_event(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_event(
         &self,
         account_id: &str,
@@ -102,6 +140,18 @@ impl EventApi {
     /// `POST /accounts/{account_id}/cloudforce-one/events/create/bulk`
     ///
     /// The `datasetId` parameter must be defined. To list existing datasets (and their IDs) in your account, use the [`List Datasets`](https://developers.cloudflare.com/api/resources/cloudforce_one/subresources/threat_events/subresources/datasets/methods/list/) endpoint.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().create_bulk_events(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_bulk_events(
         &self,
         account_id: &str,
@@ -124,6 +174,18 @@ impl EventApi {
     /// `POST /accounts/{account_id}/cloudforce-one/events/create/bulk/relationships`
     ///
     /// This method is deprecated. Please use `event_create_bulk` instead
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().create_bulk_dos_event_with_relationships_and_indicators(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_bulk_dos_event_with_relationships_and_indicators(
         &self,
         account_id: &str,
@@ -148,6 +210,20 @@ impl EventApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/events/{event_id}`
     ///
     /// Retrieves a specific event by its UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().read_event(account_id, dataset_id, event_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_event(
         &self,
         account_id: &str,
@@ -171,6 +247,19 @@ impl EventApi {
     /// Moves specified events from one dataset to another dataset
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/move`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().move_specified_events_from_one_dataset_to_another_dataset(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn move_specified_events_from_one_dataset_to_another_dataset(
         &self,
         account_id: &str,
@@ -192,6 +281,19 @@ impl EventApi {
     /// Removes a tag from an event
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/event_tag/{event_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().remove_tag_from_event(account_id, event_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_tag_from_event(
         &self,
         account_id: &str,
@@ -214,6 +316,19 @@ impl EventApi {
     /// Adds a tag to an event
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/event_tag/{event_id}/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().add_tag_to_event(account_id, event_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_tag_to_event(
         &self,
         account_id: &str,
@@ -239,6 +354,20 @@ impl EventApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/queries`
     ///
     /// Retrieve all saved event queries for the account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.event().list_saved_event_queries(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_saved_event_queries(
         &self,
         account_id: &str,
@@ -259,6 +388,20 @@ impl EventApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/queries/alerts`
     ///
     /// Retrieve all event query alerts for the account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.event().list_event_query_alerts(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_event_query_alerts(
         &self,
         account_id: &str,
@@ -279,6 +422,18 @@ impl EventApi {
     /// `POST /accounts/{account_id}/cloudforce-one/events/queries/alerts/create`
     ///
     /// Create a new alert subscription for an event query
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().create_event_query_alert(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_event_query_alert(
         &self,
         account_id: &str,
@@ -303,6 +458,19 @@ impl EventApi {
     /// `POST /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}`
     ///
     /// Update an existing event query alert by its ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let alert_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().update_event_query_alert(account_id, alert_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_event_query_alert(
         &self,
         account_id: &str,
@@ -327,6 +495,19 @@ impl EventApi {
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}`
     ///
     /// Update an existing event query alert by its ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let alert_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().edit_event_query_alert(account_id, alert_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_event_query_alert(
         &self,
         account_id: &str,
@@ -351,6 +532,19 @@ impl EventApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}`
     ///
     /// Retrieve an event query alert by its ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let alert_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().read_event_query_alert(account_id, alert_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_event_query_alert(
         &self,
         account_id: &str,
@@ -375,6 +569,18 @@ impl EventApi {
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/queries/alerts/{alert_id}`
     ///
     /// Delete an event query alert subscription by its ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let alert_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.event().delete_event_query_alert(account_id, alert_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_event_query_alert(
         &self,
         account_id: &str,
@@ -397,6 +603,18 @@ impl EventApi {
     /// `POST /accounts/{account_id}/cloudforce-one/events/queries/create`
     ///
     /// Create a new saved event query for the account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().create_saved_event_query(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_saved_event_query(
         &self,
         account_id: &str,
@@ -419,6 +637,19 @@ impl EventApi {
     /// `POST /accounts/{account_id}/cloudforce-one/events/queries/{query_id}`
     ///
     /// Update an existing saved event query by its ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().update_saved_event_query(account_id, query_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_saved_event_query(
         &self,
         account_id: &str,
@@ -443,6 +674,19 @@ impl EventApi {
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/queries/{query_id}`
     ///
     /// Update an existing saved event query by its ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().edit_saved_event_query(account_id, query_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_saved_event_query(
         &self,
         account_id: &str,
@@ -467,6 +711,19 @@ impl EventApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/queries/{query_id}`
     ///
     /// Retrieve a saved event query by its ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().read_saved_event_query(account_id, query_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_saved_event_query(
         &self,
         account_id: &str,
@@ -491,6 +748,18 @@ impl EventApi {
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/queries/{query_id}`
     ///
     /// Delete a saved event query by its ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.event().delete_saved_event_query(account_id, query_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_saved_event_query(
         &self,
         account_id: &str,
@@ -511,6 +780,20 @@ impl EventApi {
     /// Reads data for a raw event
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/raw/{dataset_id}/{event_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().read_raw_event(account_id, dataset_id, event_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_raw_event(
         &self,
         account_id: &str,
@@ -534,6 +817,19 @@ impl EventApi {
     /// Removes an event reference
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/relate/{event_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().remove_event_reference(account_id, event_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_event_reference(
         &self,
         account_id: &str,
@@ -556,6 +852,19 @@ impl EventApi {
     /// Creates event references for a event
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/relate/{event_id}/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().create_event_references_for_event(account_id, event_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_event_references_for_event(
         &self,
         account_id: &str,
@@ -581,6 +890,18 @@ impl EventApi {
     /// `POST /accounts/{account_id}/cloudforce-one/events/relationships/create`
     ///
     /// Creates a directed relationship between two events. The relationship is from parent to child with a specified type.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().create_relationship_between_two_events(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_relationship_between_two_events(
         &self,
         account_id: &str,
@@ -603,6 +924,19 @@ impl EventApi {
     /// Deletes one or more events
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/{dataset_id}/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().delete_one_or_more_events(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_one_or_more_events(
         &self,
         account_id: &str,
@@ -624,6 +958,19 @@ impl EventApi {
     /// Revert an Events Durable Object to a point in time
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/{dataset_id}/revert-do`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().revert_events_durable_object_to_point_in_time(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revert_events_durable_object_to_point_in_time(
         &self,
         account_id: &str,
@@ -649,6 +996,19 @@ impl EventApi {
     /// Updates an event
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/{event_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().update_event(account_id, event_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_event(
         &self,
         account_id: &str,
@@ -669,6 +1029,19 @@ impl EventApi {
     /// Updates an event
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/{event_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().edit_event(account_id, event_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_event(
         &self,
         account_id: &str,
@@ -691,6 +1064,19 @@ impl EventApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/{event_id}`
     ///
     /// This Method is deprecated. Please use /events/dataset/:dataset_id/events/:event_id instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().get_event(account_id, event_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_event(
         &self,
         account_id: &str,
@@ -711,6 +1097,20 @@ impl EventApi {
     /// Updates a raw event
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let raw_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().update_raw_event(account_id, event_id, raw_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_raw_event(
         &self,
         account_id: &str,
@@ -734,6 +1134,20 @@ impl EventApi {
     /// Updates a raw event
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let raw_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().edit_raw_event(account_id, event_id, raw_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_raw_event(
         &self,
         account_id: &str,
@@ -757,6 +1171,20 @@ impl EventApi {
     /// Reads data for a raw event
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/{event_id}/raw/{raw_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let raw_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().get_raw_event(account_id, event_id, raw_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_raw_event(
         &self,
         account_id: &str,
@@ -782,6 +1210,21 @@ impl EventApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/{event_id}/relationships`
     ///
     /// The `event_id` must be defined (to list existing events (and their IDs), use the [`Filter and List Events`](https://developers.cloudflare.com/api/resources/cloudforce_one/subresources/threat_events/methods/list/) endpoint). Also, must provide query parameters.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.event().filter_and_list_events_related_to_event(account_id, event_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn filter_and_list_events_related_to_event(
         &self,
         account_id: &str,
@@ -805,6 +1248,18 @@ impl EventApi {
     /// `POST /accounts/{account_id}/cloudforce-one/v2/events/graphql`
     ///
     /// Execute GraphQL aggregations over threat events. Supports multi-dimensional group-bys, optional date range filtering, and multi-dataset aggregation.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.event().graphql_endpoint_for_event_aggregation(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn graphql_endpoint_for_event_aggregation(
         &self,
         account_id: &str,

@@ -38,6 +38,17 @@ impl FeedbackApi {
     /// Submit a feedback report for the specified zone. Use `type` to indicate whether the report is a false positive (good traffic flagged as bot) or a false negative (bot traffic missed). Furthermore, you can also use `expression` as a wirefilter to identify the affected traffic sample.
     ///
     /// See more accepted API fields and expression types at <https://developers.cloudflare.com/bots/concepts/feedback-loop/#api-fields> and <https://developers.cloudflare.com/bots/concepts/feedback-loop/#expression-fields>, respectively.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.feedback().submit_feedback_report(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn submit_feedback_report(
         &self,
         zone_id: &str,
@@ -58,6 +69,20 @@ impl FeedbackApi {
     /// `GET /zones/{zone_id}/bot_management/feedback`
     ///
     /// Returns all feedback reports previously submitted for the specified zone. Feedback reports help improve detection by sharing samples of traffic that were misclassified as bots or humans.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.feedback().list_zone_feedback_reports(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zone_feedback_reports(
         &self,
         zone_id: &str,

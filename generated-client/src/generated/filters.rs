@@ -36,6 +36,20 @@ impl FiltersApi {
     /// `PUT /zones/{zone_id}/filters`
     ///
     /// Updates one or more existing filters.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.filters().update_filters(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_filters(
         &self,
         zone_id: &str,
@@ -58,6 +72,23 @@ impl FiltersApi {
     /// `POST /zones/{zone_id}/filters`
     ///
     /// Creates one or more filters.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::filters::CreateFiltersBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateFiltersBody = CreateFiltersBody::new("example");
+    /// // Every page of the list.
+    /// let items = client.filters().create_filters(zone_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_filters(
         &self,
         zone_id: &str,
@@ -82,6 +113,23 @@ impl FiltersApi {
     /// Fetches filters in a zone. You can filter the results using several optional parameters.
     ///
     /// Query parameters: [`ListFiltersQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::filters::ListFiltersQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListFiltersQuery::default().paused(true);
+    /// // Every page of the list.
+    /// let items = client.filters().list_filters(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_filters(
         &self,
         zone_id: &str,
@@ -102,6 +150,20 @@ impl FiltersApi {
     /// `DELETE /zones/{zone_id}/filters`
     ///
     /// Deletes one or more existing filters.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.filters().delete_filters(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_filters(
         &self,
         zone_id: &str,
@@ -124,6 +186,22 @@ impl FiltersApi {
     /// `PUT /zones/{zone_id}/filters/{filter_id}`
     ///
     /// Updates an existing filter.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::filters::UpdateFilterBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let filter_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateFilterBody = UpdateFilterBody::new(serde_json::Value::Null);
+    /// if let Some(result) = client.filters().update_filter(zone_id, filter_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_filter(
         &self,
         zone_id: &str,
@@ -148,6 +226,19 @@ impl FiltersApi {
     /// `GET /zones/{zone_id}/filters/{filter_id}`
     ///
     /// Fetches the details of a filter.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let filter_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.filters().get_filter(zone_id, filter_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_filter(
         &self,
         zone_id: &str,
@@ -170,6 +261,19 @@ impl FiltersApi {
     /// `DELETE /zones/{zone_id}/filters/{filter_id}`
     ///
     /// Deletes an existing filter.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let filter_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.filters().delete_filter(zone_id, filter_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_filter(
         &self,
         zone_id: &str,

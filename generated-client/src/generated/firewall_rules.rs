@@ -36,6 +36,23 @@ impl FirewallRulesApi {
     /// `PUT /zones/{zone_id}/firewall/rules`
     ///
     /// Updates one or more existing firewall rules.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::firewall_rules::FirewallRulesBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: FirewallRulesBody = FirewallRulesBody::new(serde_json::Value::Null);
+    /// // Every page of the list.
+    /// let items = client.firewall_rules().update_firewall_rules(zone_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_firewall_rules(
         &self,
         zone_id: &str,
@@ -58,6 +75,23 @@ impl FirewallRulesApi {
     /// `POST /zones/{zone_id}/firewall/rules`
     ///
     /// Create one or more firewall rules.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::firewall_rules::CreateFirewallRulesBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateFirewallRulesBody = CreateFirewallRulesBody::default();
+    /// // Every page of the list.
+    /// let items = client.firewall_rules().create_firewall_rules(zone_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_firewall_rules(
         &self,
         zone_id: &str,
@@ -80,6 +114,23 @@ impl FirewallRulesApi {
     /// `PATCH /zones/{zone_id}/firewall/rules`
     ///
     /// Updates the priority of existing firewall rules.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::firewall_rules::FirewallRulesPatch;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: FirewallRulesPatch = FirewallRulesPatch::default();
+    /// // Every page of the list.
+    /// let items = client.firewall_rules().update_priority_of_firewall_rules(zone_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_priority_of_firewall_rules(
         &self,
         zone_id: &str,
@@ -104,6 +155,23 @@ impl FirewallRulesApi {
     /// Fetches firewall rules in a zone. You can filter the results using several optional parameters.
     ///
     /// Query parameters: [`ListFirewallRulesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::firewall_rules::ListFirewallRulesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListFirewallRulesQuery::default().description("example");
+    /// // Every page of the list.
+    /// let items = client.firewall_rules().list_firewall_rules(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_firewall_rules(
         &self,
         zone_id: &str,
@@ -127,6 +195,20 @@ impl FirewallRulesApi {
     /// `DELETE /zones/{zone_id}/firewall/rules`
     ///
     /// Deletes existing firewall rules.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.firewall_rules().delete_firewall_rules(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_firewall_rules(
         &self,
         zone_id: &str,
@@ -149,6 +231,22 @@ impl FirewallRulesApi {
     /// `PUT /zones/{zone_id}/firewall/rules/{rule_id}`
     ///
     /// Updates an existing firewall rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::firewall_rules::CreateFirewallRulesBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateFirewallRulesBody = CreateFirewallRulesBody::default();
+    /// if let Some(result) = client.firewall_rules().update_firewall_rule(zone_id, rule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_firewall_rule(
         &self,
         zone_id: &str,
@@ -175,6 +273,21 @@ impl FirewallRulesApi {
     /// `PATCH /zones/{zone_id}/firewall/rules/{rule_id}`
     ///
     /// Updates the priority of an existing firewall rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.firewall_rules().update_priority_of_firewall_rule(zone_id, rule_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_priority_of_firewall_rule(
         &self,
         zone_id: &str,
@@ -201,6 +314,22 @@ impl FirewallRulesApi {
     /// Fetches the details of a firewall rule.
     ///
     /// Query parameters: [`GetFirewallRuleQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::firewall_rules::GetFirewallRuleQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetFirewallRuleQuery::default().id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.firewall_rules().get_firewall_rule(zone_id, rule_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_firewall_rule(
         &self,
         zone_id: &str,
@@ -226,6 +355,22 @@ impl FirewallRulesApi {
     /// `DELETE /zones/{zone_id}/firewall/rules/{rule_id}`
     ///
     /// Deletes an existing firewall rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::firewall_rules::DeleteFirewallRuleBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: DeleteFirewallRuleBody = DeleteFirewallRuleBody::default().delete_filter_if_unused(true);
+    /// if let Some(result) = client.firewall_rules().delete_firewall_rule(zone_id, rule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_firewall_rule(
         &self,
         zone_id: &str,

@@ -40,6 +40,18 @@ impl FraudDetectionApi {
     ///
     /// - If omitted or set to null, expressions are not modified.
     /// - If provided as an empty array `[]`, all expressions will be cleared.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.fraud_detection().update_fraud_detection_settings(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_fraud_detection_settings(
         &self,
         zone_id: &str,
@@ -62,6 +74,18 @@ impl FraudDetectionApi {
     /// `GET /zones/{zone_id}/fraud_detection/settings`
     ///
     /// Retrieve Fraud Detection settings for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.fraud_detection().get_fraud_detection_settings(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_fraud_detection_settings(
         &self,
         zone_id: &str,

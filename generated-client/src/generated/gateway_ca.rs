@@ -36,6 +36,18 @@ impl GatewayCaApi {
     /// `POST /accounts/{account_id}/access/gateway_ca`
     ///
     /// Adds a new SSH Certificate Authority (CA).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.gateway_ca().add_ssh_certificate_authority(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_ssh_certificate_authority(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl GatewayCaApi {
     /// `GET /accounts/{account_id}/access/gateway_ca`
     ///
     /// Lists SSH Certificate Authorities (CA).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.gateway_ca().list_ssh_certificate_authorities(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ssh_certificate_authorities(
         &self,
         account_id: &str,
@@ -78,6 +104,19 @@ impl GatewayCaApi {
     /// `DELETE /accounts/{account_id}/access/gateway_ca/{certificate_id}`
     ///
     /// Deletes an SSH Certificate Authority.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.gateway_ca().delete_ssh_certificate_authority(account_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_ssh_certificate_authority(
         &self,
         account_id: &str,

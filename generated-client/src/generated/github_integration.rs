@@ -38,6 +38,21 @@ impl GithubIntegrationApi {
     /// `GET /accounts/{account_id}/builds/repos/{provider_type}/{provider_account_id}/{repo_id}/config_autofill`
     ///
     /// Analyze repository for automatic configuration detection
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let provider_type = "your-provider-type";
+    /// let provider_account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let repo_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.github_integration().get_repository_configuration_autofill(account_id, provider_type, provider_account_id, repo_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_repository_configuration_autofill(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl HealthChecksApi {
     /// `POST /zones/{zone_id}/healthchecks`
     ///
     /// Create a new health check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::health_checks::HealthCheckBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: HealthCheckBody = HealthCheckBody::new("example", "example.com").consecutive_fails(1);
+    /// if let Some(result) = client.health_checks().create_health_check(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_health_check(
         &self,
         zone_id: &str,
@@ -62,6 +77,22 @@ impl HealthChecksApi {
     /// List configured health checks.
     ///
     /// Query parameters: [`ListHealthChecksQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::health_checks::ListHealthChecksQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.health_checks().list_health_checks(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_health_checks(
         &self,
         zone_id: &str,
@@ -85,6 +116,21 @@ impl HealthChecksApi {
     /// `POST /zones/{zone_id}/healthchecks/preview`
     ///
     /// Create a new preview health check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::health_checks::HealthCheckBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: HealthCheckBody = HealthCheckBody::new("example", "example.com").consecutive_fails(1);
+    /// if let Some(result) = client.health_checks().create_preview_health_check(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_preview_health_check(
         &self,
         zone_id: &str,
@@ -109,6 +155,19 @@ impl HealthChecksApi {
     /// `GET /zones/{zone_id}/healthchecks/preview/{healthcheck_id}`
     ///
     /// Fetch a single configured health check preview.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let healthcheck_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.health_checks().health_check_preview_details(zone_id, healthcheck_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn health_check_preview_details(
         &self,
         zone_id: &str,
@@ -133,6 +192,19 @@ impl HealthChecksApi {
     /// `DELETE /zones/{zone_id}/healthchecks/preview/{healthcheck_id}`
     ///
     /// Delete a health check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let healthcheck_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.health_checks().delete_preview_health_check(zone_id, healthcheck_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_preview_health_check(
         &self,
         zone_id: &str,
@@ -157,6 +229,22 @@ impl HealthChecksApi {
     /// `PUT /zones/{zone_id}/healthchecks/{healthcheck_id}`
     ///
     /// Update a configured health check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::health_checks::HealthCheckBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let healthcheck_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: HealthCheckBody = HealthCheckBody::new("example", "example.com").consecutive_fails(1);
+    /// if let Some(result) = client.health_checks().update_health_check(zone_id, healthcheck_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_health_check(
         &self,
         zone_id: &str,
@@ -183,6 +271,22 @@ impl HealthChecksApi {
     /// `PATCH /zones/{zone_id}/healthchecks/{healthcheck_id}`
     ///
     /// Patch a configured health check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::health_checks::HealthCheckPatch;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let healthcheck_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: HealthCheckPatch = HealthCheckPatch::default().address("example");
+    /// if let Some(result) = client.health_checks().patch_health_check(zone_id, healthcheck_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_health_check(
         &self,
         zone_id: &str,
@@ -209,6 +313,19 @@ impl HealthChecksApi {
     /// `GET /zones/{zone_id}/healthchecks/{healthcheck_id}`
     ///
     /// Fetch a single configured health check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let healthcheck_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.health_checks().health_check_details(zone_id, healthcheck_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn health_check_details(
         &self,
         zone_id: &str,
@@ -233,6 +350,19 @@ impl HealthChecksApi {
     /// `DELETE /zones/{zone_id}/healthchecks/{healthcheck_id}`
     ///
     /// Delete a health check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let healthcheck_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.health_checks().delete_health_check(zone_id, healthcheck_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_health_check(
         &self,
         zone_id: &str,
@@ -257,6 +387,18 @@ impl HealthChecksApi {
     /// `POST /zones/{zone_id}/smart_shield/healthchecks`
     ///
     /// Create a new health check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.health_checks().create_health_check_smart_shield(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_health_check_smart_shield(
         &self,
         zone_id: &str,
@@ -279,6 +421,20 @@ impl HealthChecksApi {
     /// `GET /zones/{zone_id}/smart_shield/healthchecks`
     ///
     /// List configured health checks.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.health_checks().list_health_checks_smart_shield(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_health_checks_smart_shield(
         &self,
         zone_id: &str,
@@ -299,6 +455,19 @@ impl HealthChecksApi {
     /// `PUT /zones/{zone_id}/smart_shield/healthchecks/{healthcheck_id}`
     ///
     /// Update a configured health check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let healthcheck_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.health_checks().update_health_check_smart_shield(zone_id, healthcheck_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_health_check_smart_shield(
         &self,
         zone_id: &str,
@@ -323,6 +492,19 @@ impl HealthChecksApi {
     /// `PATCH /zones/{zone_id}/smart_shield/healthchecks/{healthcheck_id}`
     ///
     /// Patch a configured health check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let healthcheck_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.health_checks().patch_health_check_smart_shield(zone_id, healthcheck_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_health_check_smart_shield(
         &self,
         zone_id: &str,
@@ -347,6 +529,19 @@ impl HealthChecksApi {
     /// `GET /zones/{zone_id}/smart_shield/healthchecks/{healthcheck_id}`
     ///
     /// Fetch a single configured health check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let healthcheck_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.health_checks().health_check_details_smart_shield(zone_id, healthcheck_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn health_check_details_smart_shield(
         &self,
         zone_id: &str,
@@ -371,6 +566,19 @@ impl HealthChecksApi {
     /// `DELETE /zones/{zone_id}/smart_shield/healthchecks/{healthcheck_id}`
     ///
     /// Delete a health check.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let healthcheck_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.health_checks().delete_health_check_smart_shield(zone_id, healthcheck_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_health_check_smart_shield(
         &self,
         zone_id: &str,

@@ -36,6 +36,21 @@ impl HyperdriveApi {
     /// `POST /accounts/{account_id}/hyperdrive/configs`
     ///
     /// Creates and returns a new Hyperdrive configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::hyperdrive::HyperdriveBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: HyperdriveBody = HyperdriveBody::new("example.com");
+    /// if let Some(result) = client.hyperdrive().create_hyperdrive(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_hyperdrive(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl HyperdriveApi {
     /// `GET /accounts/{account_id}/hyperdrive/configs`
     ///
     /// Returns a list of Hyperdrives.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.hyperdrive().list_hyperdrives(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_hyperdrives(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl HyperdriveApi {
     /// `PUT /accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`
     ///
     /// Updates and returns the specified Hyperdrive configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::hyperdrive::HyperdriveBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hyperdrive_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: HyperdriveBody = HyperdriveBody::new("example.com");
+    /// if let Some(result) = client.hyperdrive().update_hyperdrive(account_id, hyperdrive_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_hyperdrive(
         &self,
         account_id: &str,
@@ -106,6 +151,22 @@ impl HyperdriveApi {
     /// `PATCH /accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`
     ///
     /// Patches and returns the specified Hyperdrive configuration. Custom caching settings are not kept if caching is disabled.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::hyperdrive::PatchHyperdriveBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hyperdrive_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PatchHyperdriveBody = PatchHyperdriveBody::default().name("example.com");
+    /// if let Some(result) = client.hyperdrive().patch_hyperdrive(account_id, hyperdrive_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_hyperdrive(
         &self,
         account_id: &str,
@@ -132,6 +193,19 @@ impl HyperdriveApi {
     /// `GET /accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`
     ///
     /// Returns the specified Hyperdrive configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hyperdrive_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.hyperdrive().get_hyperdrive(account_id, hyperdrive_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_hyperdrive(
         &self,
         account_id: &str,
@@ -156,6 +230,19 @@ impl HyperdriveApi {
     /// `DELETE /accounts/{account_id}/hyperdrive/configs/{hyperdrive_id}`
     ///
     /// Deletes the specified Hyperdrive.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hyperdrive_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.hyperdrive().delete_hyperdrive(account_id, hyperdrive_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_hyperdrive(
         &self,
         account_id: &str,

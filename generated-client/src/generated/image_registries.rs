@@ -34,6 +34,18 @@ impl ImageRegistriesApi {
     /// Generate a JWT to interact with the specified image registry.
     ///
     /// `POST /accounts/{account_id}/containers/registries/{domain}/credentials`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let domain = "your-domain";
+    /// let result: serde_json::Value = client.image_registries().generate_jwt_to_interact_with_specified_image_registry(account_id, domain).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn generate_jwt_to_interact_with_specified_image_registry(
         &self,
         account_id: &str,

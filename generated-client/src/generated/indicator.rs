@@ -37,6 +37,19 @@ impl IndicatorApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators`
     ///
     /// Retrieves a paginated list of indicators for the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.indicator().list_indicators(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_indicators(
         &self,
         account_id: &str,
@@ -62,6 +75,19 @@ impl IndicatorApi {
     /// `POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/bulk`
     ///
     /// Creates multiple indicators at once with their respective types and related datasets.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.indicator().create_multiple_indicators_in_bulk(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_multiple_indicators_in_bulk(
         &self,
         account_id: &str,
@@ -85,6 +111,19 @@ impl IndicatorApi {
     /// `POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/create`
     ///
     /// Creates a new indicator with the specified type and related datasets.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.indicator().create_indicator(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_indicator(
         &self,
         account_id: &str,
@@ -110,6 +149,21 @@ impl IndicatorApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/tags`
     ///
     /// Returns all mirrored tags from the indicator dataset (DO mirror table). No pagination.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.indicator().list_mirrored_tags_for_indicator_dataset(account_id, dataset_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_mirrored_tags_for_indicator_dataset(
         &self,
         account_id: &str,
@@ -137,6 +191,20 @@ impl IndicatorApi {
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/{indicator_id}`
     ///
     /// Updates an existing indicator's properties.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let indicator_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.indicator().update_indicator(account_id, dataset_id, indicator_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_indicator(
         &self,
         account_id: &str,
@@ -164,6 +232,20 @@ impl IndicatorApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/{indicator_id}`
     ///
     /// Retrieves a specific indicator by its UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let indicator_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.indicator().read_indicator(account_id, dataset_id, indicator_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_indicator(
         &self,
         account_id: &str,
@@ -191,6 +273,20 @@ impl IndicatorApi {
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicators/{indicator_id}`
     ///
     /// Deletes a specific indicator by its UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let indicator_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.indicator().delete_indicator(account_id, dataset_id, indicator_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_indicator(
         &self,
         account_id: &str,
@@ -218,6 +314,18 @@ impl IndicatorApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/indicators`
     ///
     /// Retrieves a paginated list of indicators across specified datasets. Use datasetIds=all or datasetIds=* to query all datasets for the account. If no datasetIds provided, uses the default dataset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.indicator().list_indicators_across_multiple_datasets(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_indicators_across_multiple_datasets(
         &self,
         account_id: &str,

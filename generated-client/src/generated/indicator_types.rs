@@ -33,6 +33,18 @@ impl IndicatorTypesApi {
     /// Lists indicator types across multiple datasets
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/indicator-types`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.indicator_types().list_indicator_types_across_multiple_datasets(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_indicator_types_across_multiple_datasets(
         &self,
         account_id: &str,
@@ -55,6 +67,18 @@ impl IndicatorTypesApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/indicatorTypes`
     ///
     /// This Method is deprecated. Please use /events/dataset/:dataset_id/indicatorTypes instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.indicator_types().list_indicator_types(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_indicator_types(
         &self,
         account_id: &str,

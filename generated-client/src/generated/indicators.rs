@@ -36,6 +36,19 @@ impl IndicatorsApi {
     /// `POST /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/indicatorTypes/create`
     ///
     /// Creates a new indicator type and initializes its dedicated Durable Object
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.indicators().create_indicator_type(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_indicator_type(
         &self,
         account_id: &str,

@@ -34,6 +34,18 @@ impl InfrastructureAccessTargetsApi {
     /// Create new target
     ///
     /// `POST /accounts/{account_id}/infrastructure/targets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.infrastructure_access_targets().create_target(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_target(
         &self,
         account_id: &str,
@@ -55,6 +67,20 @@ impl InfrastructureAccessTargetsApi {
     ///
     /// Lists and sorts an account’s targets. Filters are optional and are ANDed
     /// together.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.infrastructure_access_targets().list_targets(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_targets(
         &self,
         account_id: &str,
@@ -75,6 +101,20 @@ impl InfrastructureAccessTargetsApi {
     /// `PUT /accounts/{account_id}/infrastructure/targets/batch`
     ///
     /// Adds one or more targets.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.infrastructure_access_targets().create_targets(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_targets(
         &self,
         account_id: &str,
@@ -95,6 +135,17 @@ impl InfrastructureAccessTargetsApi {
     /// `DELETE /accounts/{account_id}/infrastructure/targets/batch`
     ///
     /// Removes one or more targets.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.infrastructure_access_targets().delete_targets(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_targets(
         &self,
         account_id: &str,
@@ -115,6 +166,17 @@ impl InfrastructureAccessTargetsApi {
     /// `POST /accounts/{account_id}/infrastructure/targets/batch_delete`
     ///
     /// Removes one or more targets.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.infrastructure_access_targets().delete_targets_batch(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_targets_batch(
         &self,
         account_id: &str,
@@ -133,6 +195,19 @@ impl InfrastructureAccessTargetsApi {
     /// Update target
     ///
     /// `PUT /accounts/{account_id}/infrastructure/targets/{target_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let target_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.infrastructure_access_targets().update_target(account_id, target_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_target(
         &self,
         account_id: &str,
@@ -153,6 +228,19 @@ impl InfrastructureAccessTargetsApi {
     /// Get target
     ///
     /// `GET /accounts/{account_id}/infrastructure/targets/{target_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let target_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.infrastructure_access_targets().get_target(account_id, target_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_target(
         &self,
         account_id: &str,
@@ -173,6 +261,18 @@ impl InfrastructureAccessTargetsApi {
     /// Delete target
     ///
     /// `DELETE /accounts/{account_id}/infrastructure/targets/{target_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let target_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.infrastructure_access_targets().delete_target(account_id, target_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_target(
         &self,
         account_id: &str,

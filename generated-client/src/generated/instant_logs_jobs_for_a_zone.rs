@@ -36,6 +36,18 @@ impl InstantLogsJobsForAZoneApi {
     /// `POST /zones/{zone_id}/logpush/edge/jobs`
     ///
     /// Creates a new Instant Logs job for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.instant_logs_jobs_for_a_zone().create_instant_logs_job(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_instant_logs_job(
         &self,
         zone_id: &str,
@@ -58,6 +70,20 @@ impl InstantLogsJobsForAZoneApi {
     /// `GET /zones/{zone_id}/logpush/edge/jobs`
     ///
     /// Lists Instant Logs jobs for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.instant_logs_jobs_for_a_zone().list_instant_logs_jobs(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_instant_logs_jobs(
         &self,
         zone_id: &str,

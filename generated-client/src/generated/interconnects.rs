@@ -33,6 +33,18 @@ impl InterconnectsApi {
     /// Create a new interconnect
     ///
     /// `POST /accounts/{account_id}/cni/interconnects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.interconnects().create_interconnect(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_interconnect(
         &self,
         account_id: &str,
@@ -57,6 +69,18 @@ impl InterconnectsApi {
     /// List existing interconnects
     ///
     /// `GET /accounts/{account_id}/cni/interconnects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.interconnects().list_interconnects(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_interconnects(
         &self,
         account_id: &str,
@@ -77,6 +101,19 @@ impl InterconnectsApi {
     /// Get information about an interconnect object
     ///
     /// `GET /accounts/{account_id}/cni/interconnects/{icon}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let icon = "your-icon";
+    /// if let Some(result) = client.interconnects().get_interconnect_object(account_id, icon).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_interconnect_object(
         &self,
         account_id: &str,
@@ -103,6 +140,18 @@ impl InterconnectsApi {
     /// Delete an interconnect object
     ///
     /// `DELETE /accounts/{account_id}/cni/interconnects/{icon}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let icon = "your-icon";
+    /// let result: serde_json::Value = client.interconnects().delete_interconnect_object(account_id, icon).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_interconnect_object(
         &self,
         account_id: &str,
@@ -123,6 +172,18 @@ impl InterconnectsApi {
     /// Generate the Letter of Authorization (LOA) for a given interconnect
     ///
     /// `GET /accounts/{account_id}/cni/interconnects/{icon}/loa`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let icon = "your-icon";
+    /// let result: serde_json::Value = client.interconnects().generate_letter_of_authorization(account_id, icon).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn generate_letter_of_authorization(
         &self,
         account_id: &str,
@@ -144,6 +205,19 @@ impl InterconnectsApi {
     /// Get the current status of an interconnect object
     ///
     /// `GET /accounts/{account_id}/cni/interconnects/{icon}/status`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let icon = "your-icon";
+    /// if let Some(result) = client.interconnects().get_status_of_interconnect_object(account_id, icon).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_status_of_interconnect_object(
         &self,
         account_id: &str,

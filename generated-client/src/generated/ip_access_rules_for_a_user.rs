@@ -37,6 +37,20 @@ impl IpAccessRulesForAUserApi {
     /// Creates a new IP Access rule for all zones owned by the current user.
     ///
     /// Note: To create an IP Access rule that applies to a specific zone, refer to the [IP Access rules for a zone](#ip-access-rules-for-a-zone) endpoints.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_access_rules_for_a_user::{CreateIpAccessRuleBody, IpAccessRuleAllowedMode};
+    ///
+    /// let body: CreateIpAccessRuleBody = CreateIpAccessRuleBody::new(IpAccessRuleAllowedMode::Block).notes("example");
+    /// if let Some(result) = client.ip_access_rules_for_a_user().create_ip_access_rule(&body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_ip_access_rule(
         &self,
         body: &CreateIpAccessRuleBody,
@@ -58,6 +72,22 @@ impl IpAccessRulesForAUserApi {
     /// Fetches IP Access rules of the user. You can filter the results using several optional parameters.
     ///
     /// Query parameters: [`ListIpAccessRulesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_access_rules_for_a_user::ListIpAccessRulesQuery;
+    ///
+    /// let query = ListIpAccessRulesQuery::default().configuration_value("example");
+    /// // Every page of the list.
+    /// let items = client.ip_access_rules_for_a_user().list_ip_access_rules().query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ip_access_rules(
         &self,
     ) -> crate::runtime::Request<
@@ -76,6 +106,21 @@ impl IpAccessRulesForAUserApi {
     /// `PATCH /user/firewall/access_rules/rules/{rule_id}`
     ///
     /// Updates an IP Access rule defined at the user level. You can only update the rule action (`mode` parameter) and notes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_access_rules_for_a_user::UpdateIpAccessRuleBody;
+    ///
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateIpAccessRuleBody = UpdateIpAccessRuleBody::default().notes("example");
+    /// if let Some(result) = client.ip_access_rules_for_a_user().update_ip_access_rule(rule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_ip_access_rule(
         &self,
         rule_id: &str,
@@ -101,6 +146,18 @@ impl IpAccessRulesForAUserApi {
     /// Deletes an IP Access rule at the user level.
     ///
     /// Note: Deleting a user-level rule will affect all zones owned by the user.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ip_access_rules_for_a_user().delete_ip_access_rule(rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_ip_access_rule(
         &self,
         rule_id: &str,

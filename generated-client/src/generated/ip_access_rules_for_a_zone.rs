@@ -38,6 +38,21 @@ impl IpAccessRulesForAZoneApi {
     /// Creates a new IP Access rule for a zone.
     ///
     /// Note: To create an IP Access rule that applies to multiple zones, refer to [IP Access rules for a user](#ip-access-rules-for-a-user) or [IP Access rules for an account](#ip-access-rules-for-an-account) as appropriate.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_access_rules_for_a_zone::{CreateIpAccessRuleBody, IpAccessRuleAllowedMode};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateIpAccessRuleBody = CreateIpAccessRuleBody::new(IpAccessRuleAllowedMode::Block, "example");
+    /// if let Some(result) = client.ip_access_rules_for_a_zone().create_ip_access_rule(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_ip_access_rule(
         &self,
         zone_id: &str,
@@ -64,6 +79,23 @@ impl IpAccessRulesForAZoneApi {
     /// Fetches IP Access rules of a zone. You can filter the results using several optional parameters.
     ///
     /// Query parameters: [`ListIpAccessRulesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_access_rules_for_a_zone::ListIpAccessRulesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListIpAccessRulesQuery::default().configuration_value("example");
+    /// // Every page of the list.
+    /// let items = client.ip_access_rules_for_a_zone().list_ip_access_rules(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ip_access_rules(
         &self,
         zone_id: &str,
@@ -87,6 +119,22 @@ impl IpAccessRulesForAZoneApi {
     /// `PATCH /zones/{zone_id}/firewall/access_rules/rules/{rule_id}`
     ///
     /// Updates an IP Access rule defined at the zone level. You can only update the rule action (`mode` parameter) and notes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_access_rules_for_a_zone::UpdateIpAccessRuleBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateIpAccessRuleBody = UpdateIpAccessRuleBody::default().notes("example");
+    /// if let Some(result) = client.ip_access_rules_for_a_zone().update_ip_access_rule(zone_id, rule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_ip_access_rule(
         &self,
         zone_id: &str,
@@ -115,6 +163,22 @@ impl IpAccessRulesForAZoneApi {
     /// Deletes an IP Access rule defined at the zone level.
     ///
     /// Optionally, you can use the `cascade` property to specify that you wish to delete similar rules in other zones managed by the same zone owner.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_access_rules_for_a_zone::DeleteIpAccessRuleBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: DeleteIpAccessRuleBody = DeleteIpAccessRuleBody::default();
+    /// if let Some(result) = client.ip_access_rules_for_a_zone().delete_ip_access_rule(zone_id, rule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_ip_access_rule(
         &self,
         zone_id: &str,

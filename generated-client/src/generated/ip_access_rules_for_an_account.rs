@@ -38,6 +38,21 @@ impl IpAccessRulesForAnAccountApi {
     /// Creates a new IP Access rule for an account. The rule will apply to all zones in the account.
     ///
     /// Note: To create an IP Access rule that applies to a single zone, refer to the [IP Access rules for a zone](#ip-access-rules-for-a-zone) endpoints.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_access_rules_for_an_account::{IpAccessRuleBody, IpAccessRuleBodyMode};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: IpAccessRuleBody = IpAccessRuleBody::new(IpAccessRuleBodyMode::Block).notes("example");
+    /// if let Some(result) = client.ip_access_rules_for_an_account().create_ip_access_rule(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_ip_access_rule(
         &self,
         account_id: &str,
@@ -64,6 +79,23 @@ impl IpAccessRulesForAnAccountApi {
     /// Fetches IP Access rules of an account. These rules apply to all the zones in the account. You can filter the results using several optional parameters.
     ///
     /// Query parameters: [`ListIpAccessRulesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_access_rules_for_an_account::ListIpAccessRulesQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListIpAccessRulesQuery::default().configuration_value("example");
+    /// // Every page of the list.
+    /// let items = client.ip_access_rules_for_an_account().list_ip_access_rules(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ip_access_rules(
         &self,
         account_id: &str,
@@ -89,6 +121,22 @@ impl IpAccessRulesForAnAccountApi {
     /// Updates an IP Access rule defined at the account level.
     ///
     /// Note: This operation will affect all zones in the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_access_rules_for_an_account::IpAccessRulePatch;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: IpAccessRulePatch = IpAccessRulePatch::default().notes("example");
+    /// if let Some(result) = client.ip_access_rules_for_an_account().update_ip_access_rule(account_id, rule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_ip_access_rule(
         &self,
         account_id: &str,
@@ -115,6 +163,19 @@ impl IpAccessRulesForAnAccountApi {
     /// `GET /accounts/{account_id}/firewall/access_rules/rules/{rule_id}`
     ///
     /// Fetches the details of an IP Access rule defined at the account level.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ip_access_rules_for_an_account().get_ip_access_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ip_access_rule(
         &self,
         account_id: &str,
@@ -141,6 +202,19 @@ impl IpAccessRulesForAnAccountApi {
     /// Deletes an existing IP Access rule defined at the account level.
     ///
     /// Note: This operation will affect all zones in the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ip_access_rules_for_an_account().delete_ip_access_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_ip_access_rule(
         &self,
         account_id: &str,

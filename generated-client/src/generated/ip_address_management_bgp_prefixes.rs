@@ -39,6 +39,19 @@ impl IpAddressManagementBgpPrefixesApi {
     /// `POST /accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes`
     ///
     /// Create a BGP prefix, controlling the BGP advertisement status of a specific subnet. When created, BGP prefixes are initially withdrawn, and can be advertised with the Update BGP Prefix API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ip_address_management_bgp_prefixes().create_bgp_prefix(account_id, prefix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_bgp_prefix(
         &self,
         account_id: &str,
@@ -64,6 +77,21 @@ impl IpAddressManagementBgpPrefixesApi {
     /// `GET /accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes`
     ///
     /// List all BGP Prefixes within the specified IP Prefix. BGP Prefixes are used to control which specific subnets are advertised to the Internet. It is possible to advertise subnets more specific than an IP Prefix by creating more specific BGP Prefixes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ip_address_management_bgp_prefixes().list_bgp_prefixes(account_id, prefix_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_bgp_prefixes(
         &self,
         account_id: &str,
@@ -87,6 +115,23 @@ impl IpAddressManagementBgpPrefixesApi {
     /// `PATCH /accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes/{bgp_prefix_id}`
     ///
     /// Update the properties of a BGP Prefix, such as the on demand advertisement status (advertised or withdrawn).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_address_management_bgp_prefixes::UpdateBgpPrefixBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bgp_prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateBgpPrefixBody = UpdateBgpPrefixBody::default();
+    /// if let Some(result) = client.ip_address_management_bgp_prefixes().update_bgp_prefix(account_id, prefix_id, bgp_prefix_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_bgp_prefix(
         &self,
         account_id: &str,
@@ -116,6 +161,20 @@ impl IpAddressManagementBgpPrefixesApi {
     /// `GET /accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes/{bgp_prefix_id}`
     ///
     /// Retrieve a single BGP Prefix according to its identifier
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bgp_prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ip_address_management_bgp_prefixes().get_bgp_prefix(account_id, prefix_id, bgp_prefix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bgp_prefix(
         &self,
         account_id: &str,
@@ -143,6 +202,19 @@ impl IpAddressManagementBgpPrefixesApi {
     /// `DELETE /accounts/{account_id}/addressing/prefixes/{prefix_id}/bgp/prefixes/{bgp_prefix_id}`
     ///
     /// Delete a BGP Prefix associated with the specified IP Prefix. A BGP Prefix must be withdrawn before it can be deleted.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bgp_prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.ip_address_management_bgp_prefixes().delete_bgp_prefix(account_id, prefix_id, bgp_prefix_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_bgp_prefix(
         &self,
         account_id: &str,

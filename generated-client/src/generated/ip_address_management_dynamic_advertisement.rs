@@ -41,6 +41,22 @@ impl IpAddressManagementDynamicAdvertisementApi {
     ///
     /// **Deprecated:** Prefer the BGP Prefixes endpoints, which additionally allow for advertising and withdrawing
     /// subnets of an IP prefix.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_address_management_dynamic_advertisement::UpdatePrefixDynamicAdvertisementStatusBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdatePrefixDynamicAdvertisementStatusBody = UpdatePrefixDynamicAdvertisementStatusBody::default().advertised(true);
+    /// if let Some(result) = client.ip_address_management_dynamic_advertisement().update_prefix_dynamic_advertisement_status(account_id, prefix_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_prefix_dynamic_advertisement_status(
         &self,
         account_id: &str,
@@ -71,6 +87,19 @@ impl IpAddressManagementDynamicAdvertisementApi {
     ///
     /// **Deprecated:** Prefer the BGP Prefixes endpoints, which additionally allow for advertising and withdrawing
     /// subnets of an IP prefix.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ip_address_management_dynamic_advertisement().get_advertisement_status(account_id, prefix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_advertisement_status(
         &self,
         account_id: &str,

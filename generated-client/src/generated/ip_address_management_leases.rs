@@ -36,6 +36,20 @@ impl IpAddressManagementLeasesApi {
     /// `GET /accounts/{account_id}/addressing/leases`
     ///
     /// List all leases owned by the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ip_address_management_leases().list_leases(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_leases(
         &self,
         account_id: &str,

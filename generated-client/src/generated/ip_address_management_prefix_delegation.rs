@@ -39,6 +39,22 @@ impl IpAddressManagementPrefixDelegationApi {
     /// `POST /accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations`
     ///
     /// Create a new account delegation for a given IP prefix.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_address_management_prefix_delegation::CreatePrefixDelegationBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreatePrefixDelegationBody = CreatePrefixDelegationBody::new("example", "023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.ip_address_management_prefix_delegation().create_prefix_delegation(account_id, prefix_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_prefix_delegation(
         &self,
         account_id: &str,
@@ -66,6 +82,21 @@ impl IpAddressManagementPrefixDelegationApi {
     /// `GET /accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations`
     ///
     /// List all delegations for a given account IP prefix.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ip_address_management_prefix_delegation().list_prefix_delegations(account_id, prefix_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_prefix_delegations(
         &self,
         account_id: &str,
@@ -89,6 +120,20 @@ impl IpAddressManagementPrefixDelegationApi {
     /// `DELETE /accounts/{account_id}/addressing/prefixes/{prefix_id}/delegations/{delegation_id}`
     ///
     /// Delete an account delegation for a given IP prefix.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let delegation_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ip_address_management_prefix_delegation().delete_prefix_delegation(account_id, prefix_id, delegation_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_prefix_delegation(
         &self,
         account_id: &str,

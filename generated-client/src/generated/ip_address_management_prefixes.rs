@@ -36,6 +36,21 @@ impl IpAddressManagementPrefixesApi {
     /// `POST /accounts/{account_id}/addressing/loa_documents`
     ///
     /// Submit LOA document (pdf format) under the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_address_management_prefixes::UploadLoaDocumentForm;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = UploadLoaDocumentForm::new("example");
+    /// if let Some(result) = client.ip_address_management_prefixes().upload_loa_document(account_id, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_loa_document(
         &self,
         account_id: &str,
@@ -60,6 +75,18 @@ impl IpAddressManagementPrefixesApi {
     /// `GET /accounts/{account_id}/addressing/loa_documents/{loa_document_id}/download`
     ///
     /// Download specified LOA document under the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let loa_document_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.ip_address_management_prefixes().download_loa_document(account_id, loa_document_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_loa_document(
         &self,
         account_id: &str,
@@ -84,6 +111,21 @@ impl IpAddressManagementPrefixesApi {
     /// `POST /accounts/{account_id}/addressing/prefixes`
     ///
     /// Add a new prefix under the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_address_management_prefixes::AddPrefixBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AddPrefixBody = AddPrefixBody::new("example").asn(1);
+    /// if let Some(result) = client.ip_address_management_prefixes().add_prefix(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_prefix(
         &self,
         account_id: &str,
@@ -108,6 +150,20 @@ impl IpAddressManagementPrefixesApi {
     /// `GET /accounts/{account_id}/addressing/prefixes`
     ///
     /// List all prefixes owned by the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ip_address_management_prefixes().list_prefixes(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_prefixes(
         &self,
         account_id: &str,
@@ -128,6 +184,22 @@ impl IpAddressManagementPrefixesApi {
     /// `PATCH /accounts/{account_id}/addressing/prefixes/{prefix_id}`
     ///
     /// Modify the description for a prefix owned by the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_address_management_prefixes::UpdatePrefixDescriptionBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdatePrefixDescriptionBody = UpdatePrefixDescriptionBody::default().description("example");
+    /// if let Some(result) = client.ip_address_management_prefixes().update_prefix_description(account_id, prefix_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_prefix_description(
         &self,
         account_id: &str,
@@ -154,6 +226,19 @@ impl IpAddressManagementPrefixesApi {
     /// `GET /accounts/{account_id}/addressing/prefixes/{prefix_id}`
     ///
     /// List a particular prefix owned by the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ip_address_management_prefixes().prefix_details(account_id, prefix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn prefix_details(
         &self,
         account_id: &str,
@@ -178,6 +263,21 @@ impl IpAddressManagementPrefixesApi {
     /// `DELETE /accounts/{account_id}/addressing/prefixes/{prefix_id}`
     ///
     /// Delete an unapproved prefix owned by the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ip_address_management_prefixes().delete_prefix(account_id, prefix_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_prefix(
         &self,
         account_id: &str,
@@ -200,6 +300,19 @@ impl IpAddressManagementPrefixesApi {
     /// `POST /accounts/{account_id}/addressing/prefixes/{prefix_id}/validate`
     ///
     /// Triggers a new prefix validation. The checks are run asynchronously and include IRR, RPKI, and prefix ownership.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ip_address_management_prefixes().validate_prefix(account_id, prefix_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_prefix(
         &self,
         account_id: &str,

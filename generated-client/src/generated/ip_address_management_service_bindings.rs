@@ -39,6 +39,22 @@ impl IpAddressManagementServiceBindingsApi {
     ///
     /// Creates a new Service Binding, routing traffic to IPs within the given CIDR to a service running on Cloudflare's network.
     /// **NOTE:** The first Service Binding created for an IP Prefix must exactly match the IP Prefix's CIDR. Subsequent Service Bindings may be created with a more-specific CIDR. Refer to the  [Service Bindings Documentation](https://developers.cloudflare.com/byoip/service-bindings/) for compatibility details.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_address_management_service_bindings::CreateServiceBindingBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateServiceBindingBody = CreateServiceBindingBody::default().cidr("example");
+    /// if let Some(result) = client.ip_address_management_service_bindings().create_service_binding(account_id, prefix_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_service_binding(
         &self,
         account_id: &str,
@@ -67,6 +83,21 @@ impl IpAddressManagementServiceBindingsApi {
     ///
     /// List the Cloudflare services this prefix is currently bound to. Traffic sent to an address within an IP prefix will be routed to the Cloudflare service of the most-specific Service Binding matching the address.
     /// **Example:** binding `192.0.2.0/24` to Cloudflare Magic Transit and `192.0.2.1/32` to the Cloudflare CDN would route traffic for `192.0.2.1` to the CDN, and traffic for all other IPs in the prefix to Cloudflare Magic Transit.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ip_address_management_service_bindings().list_service_bindings(account_id, prefix_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_service_bindings(
         &self,
         account_id: &str,
@@ -90,6 +121,20 @@ impl IpAddressManagementServiceBindingsApi {
     /// `GET /accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings/{binding_id}`
     ///
     /// Fetch a single Service Binding
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let binding_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ip_address_management_service_bindings().get_service_binding(account_id, prefix_id, binding_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_service_binding(
         &self,
         account_id: &str,
@@ -117,6 +162,19 @@ impl IpAddressManagementServiceBindingsApi {
     /// `DELETE /accounts/{account_id}/addressing/prefixes/{prefix_id}/bindings/{binding_id}`
     ///
     /// Delete a Service Binding
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let prefix_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let binding_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.ip_address_management_service_bindings().delete_service_binding(account_id, prefix_id, binding_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_service_binding(
         &self,
         account_id: &str,
@@ -142,6 +200,20 @@ impl IpAddressManagementServiceBindingsApi {
     /// `GET /accounts/{account_id}/addressing/services`
     ///
     /// Bring-Your-Own IP (BYOIP) prefixes onboarded to Cloudflare must be bound to a service running on the Cloudflare network to enable a Cloudflare product on the IP addresses. This endpoint can be used as a reference of available services on the Cloudflare network, and their service IDs.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ip_address_management_service_bindings().list_services(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_services(
         &self,
         account_id: &str,

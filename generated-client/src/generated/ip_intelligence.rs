@@ -38,6 +38,23 @@ impl IpIntelligenceApi {
     /// Gets the geolocation, ASN, infrastructure type of the ASN, and any security threat categories of an IP address. **Must provide ip query parameters.** For example, `/intel/ip?ipv4=1.1.1.1` or `/intel/ip?ipv6=2001:db8::1`.
     ///
     /// Query parameters: [`GetIpOverviewQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ip_intelligence::GetIpOverviewQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetIpOverviewQuery::default().ipv4("example");
+    /// // Every page of the list.
+    /// let items = client.ip_intelligence().get_ip_overview(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ip_overview(
         &self,
         account_id: &str,

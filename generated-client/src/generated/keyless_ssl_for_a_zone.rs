@@ -34,6 +34,21 @@ impl KeylessSslForAZoneApi {
     /// Create Keyless SSL Configuration
     ///
     /// `POST /zones/{zone_id}/keyless_certificates`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::keyless_ssl_for_a_zone::CreateKeylessSslConfigurationBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateKeylessSslConfigurationBody = CreateKeylessSslConfigurationBody::new("example", "example", 1.0).name("example.com");
+    /// if let Some(result) = client.keyless_ssl_for_a_zone().create_keyless_ssl_configuration(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_keyless_ssl_configuration(
         &self,
         zone_id: &str,
@@ -58,6 +73,20 @@ impl KeylessSslForAZoneApi {
     /// `GET /zones/{zone_id}/keyless_certificates`
     ///
     /// List all Keyless SSL configurations for a given zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.keyless_ssl_for_a_zone().list_keyless_ssl_configurations(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_keyless_ssl_configurations(
         &self,
         zone_id: &str,
@@ -78,6 +107,22 @@ impl KeylessSslForAZoneApi {
     /// `PATCH /zones/{zone_id}/keyless_certificates/{keyless_certificate_id}`
     ///
     /// This will update attributes of a Keyless SSL. Consists of one or more of the following:  host,name,port.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::keyless_ssl_for_a_zone::EditKeylessSslConfigurationBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let keyless_certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EditKeylessSslConfigurationBody = EditKeylessSslConfigurationBody::default().enabled(true);
+    /// if let Some(result) = client.keyless_ssl_for_a_zone().edit_keyless_ssl_configuration(zone_id, keyless_certificate_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_keyless_ssl_configuration(
         &self,
         zone_id: &str,
@@ -107,6 +152,19 @@ impl KeylessSslForAZoneApi {
     /// `GET /zones/{zone_id}/keyless_certificates/{keyless_certificate_id}`
     ///
     /// Get details for one Keyless SSL configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let keyless_certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.keyless_ssl_for_a_zone().get_keyless_ssl_configuration(zone_id, keyless_certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_keyless_ssl_configuration(
         &self,
         zone_id: &str,
@@ -132,6 +190,19 @@ impl KeylessSslForAZoneApi {
     /// Delete Keyless SSL Configuration
     ///
     /// `DELETE /zones/{zone_id}/keyless_certificates/{keyless_certificate_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let keyless_certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.keyless_ssl_for_a_zone().delete_keyless_ssl_configuration(zone_id, keyless_certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_keyless_ssl_configuration(
         &self,
         zone_id: &str,

@@ -35,6 +35,19 @@ impl KeysApi {
     /// `POST /telemetry/keys`
     ///
     /// List all the keys in your telemetry events.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// // Every page of the list.
+    /// let items = client.keys().list_keys().all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_keys(&self) -> crate::runtime::Request<crate::runtime::List<Key>> {
         crate::runtime::Request::new(
             &self.client,

@@ -36,6 +36,18 @@ impl LeakedCredentialChecksApi {
     /// `POST /zones/{zone_id}/leaked-credential-checks`
     ///
     /// Updates the current status of Leaked Credential Checks.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.leaked_credential_checks().set_leaked_credential_checks_status(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_leaked_credential_checks_status(
         &self,
         zone_id: &str,
@@ -58,6 +70,18 @@ impl LeakedCredentialChecksApi {
     /// `GET /zones/{zone_id}/leaked-credential-checks`
     ///
     /// Retrieves the current status of Leaked Credential Checks.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.leaked_credential_checks().get_leaked_credential_checks_status(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_leaked_credential_checks_status(
         &self,
         zone_id: &str,
@@ -80,6 +104,18 @@ impl LeakedCredentialChecksApi {
     /// `POST /zones/{zone_id}/leaked-credential-checks/detections`
     ///
     /// Create user-defined detection pattern for Leaked Credential Checks.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.leaked_credential_checks().create_leaked_credential_checks_custom_detection(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_leaked_credential_checks_custom_detection(
         &self,
         zone_id: &str,
@@ -102,6 +138,20 @@ impl LeakedCredentialChecksApi {
     /// `GET /zones/{zone_id}/leaked-credential-checks/detections`
     ///
     /// List user-defined detection patterns for Leaked Credential Checks.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.leaked_credential_checks().list_leaked_credential_checks_custom_detections(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_leaked_credential_checks_custom_detections(
         &self,
         zone_id: &str,
@@ -122,6 +172,19 @@ impl LeakedCredentialChecksApi {
     /// `PUT /zones/{zone_id}/leaked-credential-checks/detections/{detection_id}`
     ///
     /// Update user-defined detection pattern for Leaked Credential Checks.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let detection_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.leaked_credential_checks().update_leaked_credential_checks_custom_detection(zone_id, detection_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_leaked_credential_checks_custom_detection(
         &self,
         zone_id: &str,
@@ -146,6 +209,19 @@ impl LeakedCredentialChecksApi {
     /// `GET /zones/{zone_id}/leaked-credential-checks/detections/{detection_id}`
     ///
     /// Get user-defined detection pattern for Leaked Credential Checks.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let detection_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.leaked_credential_checks().get_leaked_credential_checks_custom_detection(zone_id, detection_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_leaked_credential_checks_custom_detection(
         &self,
         zone_id: &str,
@@ -170,6 +246,18 @@ impl LeakedCredentialChecksApi {
     /// `DELETE /zones/{zone_id}/leaked-credential-checks/detections/{detection_id}`
     ///
     /// Remove user-defined detection pattern for Leaked Credential Checks.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let detection_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.leaked_credential_checks().delete_leaked_credential_checks_custom_detection(zone_id, detection_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_leaked_credential_checks_custom_detection(
         &self,
         zone_id: &str,

@@ -36,6 +36,21 @@ impl ListsApi {
     /// `POST /accounts/{account_id}/rules/lists`
     ///
     /// Creates a new list of the specified kind.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::lists::{CreateListBody, ListKind};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateListBody = CreateListBody::new(ListKind::Ip, "example.com").description("example");
+    /// if let Some(result) = client.lists().create_list(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_list(
         &self,
         account_id: &str,
@@ -58,6 +73,20 @@ impl ListsApi {
     /// `GET /accounts/{account_id}/rules/lists`
     ///
     /// Fetches all lists in the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.lists().get_lists(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_lists(
         &self,
         account_id: &str,
@@ -80,6 +109,19 @@ impl ListsApi {
     /// Gets the current status of an asynchronous operation on a list.
     ///
     /// The `status` property can have one of the following values: `pending`, `running`, `completed`, or `failed`. If the status is `failed`, the `error` property will contain a message describing the error.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let operation_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.lists().get_bulk_operation_status(account_id, operation_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bulk_operation_status(
         &self,
         account_id: &str,
@@ -104,6 +146,22 @@ impl ListsApi {
     /// `PUT /accounts/{account_id}/rules/lists/{list_id}`
     ///
     /// Updates the description of a list.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::lists::UpdateListBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateListBody = UpdateListBody::default().description("example");
+    /// if let Some(result) = client.lists().update_list(account_id, list_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_list(
         &self,
         account_id: &str,
@@ -128,6 +186,19 @@ impl ListsApi {
     /// `GET /accounts/{account_id}/rules/lists/{list_id}`
     ///
     /// Fetches the details of a list.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.lists().get_list(account_id, list_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_list(
         &self,
         account_id: &str,
@@ -150,6 +221,19 @@ impl ListsApi {
     /// `DELETE /accounts/{account_id}/rules/lists/{list_id}`
     ///
     /// Deletes a specific list and all its items.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.lists().delete_list(account_id, list_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_list(
         &self,
         account_id: &str,
@@ -178,6 +262,19 @@ impl ListsApi {
     /// This operation is asynchronous. To get current the operation status, invoke the `Get bulk operation status` endpoint with the returned `operation_id`.
     ///
     /// There is a limit of 1 pending bulk operation per account. If an outstanding bulk operation is in progress, the request will be rejected.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.lists().update_all_list_items(account_id, list_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_all_list_items(
         &self,
         account_id: &str,
@@ -209,6 +306,19 @@ impl ListsApi {
     /// This operation is asynchronous. To get current the operation status, invoke the `Get bulk operation status` endpoint with the returned `operation_id`.
     ///
     /// There is a limit of 1 pending bulk operation per account. If an outstanding bulk operation is in progress, the request will be rejected.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.lists().create_list_items(account_id, list_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_list_items(
         &self,
         account_id: &str,
@@ -238,6 +348,24 @@ impl ListsApi {
     /// Fetches all the items in the list.
     ///
     /// Query parameters: [`GetListItemsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::lists::GetListItemsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetListItemsQuery::default().cursor("example");
+    /// // Every page of the list.
+    /// let items = client.lists().get_list_items(account_id, list_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_list_items(
         &self,
         account_id: &str,
@@ -265,6 +393,22 @@ impl ListsApi {
     /// This operation is asynchronous. To get current the operation status, invoke the `Get bulk operation status` endpoint with the returned `operation_id`.
     ///
     /// There is a limit of 1 pending bulk operation per account. If an outstanding bulk operation is in progress, the request will be rejected.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::lists::DeleteListItemsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: DeleteListItemsBody = DeleteListItemsBody::default();
+    /// if let Some(result) = client.lists().delete_list_items(account_id, list_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_list_items(
         &self,
         account_id: &str,
@@ -292,6 +436,20 @@ impl ListsApi {
     /// `GET /accounts/{account_id}/rules/lists/{list_id}/items/{item_id}`
     ///
     /// Fetches a list item in the list.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let item_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.lists().get_list_item(account_id, list_id, item_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_list_item(
         &self,
         account_id: &str,

@@ -36,6 +36,19 @@ impl LiveStreamsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/overall`
     ///
     /// Returns livestream analytics for the specified time range.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.live_streams().get_complete_analytics_data_for_your_livestreams(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_complete_analytics_data_for_your_livestreams(
         &self,
         account_id: &str,
@@ -61,6 +74,19 @@ impl LiveStreamsApi {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/livestreams`
     ///
     /// Creates a livestream for the given App ID and returns ingest server, stream key, and playback URL. You can pass custom input to the ingest server and stream key, and freely distribute the content using the playback URL on any player that supports HLS/LHLS.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.live_streams().create_independent_livestream(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_independent_livestream(
         &self,
         account_id: &str,
@@ -86,6 +112,19 @@ impl LiveStreamsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams`
     ///
     /// Returns details of livestreams associated with the given App ID. It includes livestreams created by your App and RealtimeKit meetings that are livestreamed by your App. If you only want details of livestreams created by your App and not RealtimeKit meetings, you can use the `exclude_meetings` query parameter.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.live_streams().get_livestreams(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_livestreams(
         &self,
         account_id: &str,
@@ -111,6 +150,20 @@ impl LiveStreamsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}`
     ///
     /// Returns livestream session details for the given livestream session ID. Retrieve the `livestream_session_id`using the `Fetch livestream session details using a session ID` API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let livestream_session_id = "your-livestream-session-id";
+    /// if let Some(result) = client.live_streams().get_livestream_session_details_using_livestream_session_id(account_id, app_id, livestream_session_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_livestream_session_details_using_livestream_session_id(
         &self,
         account_id: &str,
@@ -145,6 +198,20 @@ impl LiveStreamsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}`
     ///
     /// Returns details of a livestream with sessions for the given livestream ID. Retreive the livestream ID using the `Start livestreaming a meeting` API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let livestream_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.live_streams().get_livestream_details_using_livestream_id(account_id, app_id, livestream_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_livestream_details_using_livestream_id(
         &self,
         account_id: &str,
@@ -172,6 +239,20 @@ impl LiveStreamsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}/active-livestream-session`
     ///
     /// Returns details of all active livestreams for the given livestream ID. Retreive the livestream ID using the `Start livestreaming a meeting` API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let livestream_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.live_streams().get_active_livestream_session_details(account_id, app_id, livestream_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_active_livestream_session_details(
         &self,
         account_id: &str,
@@ -200,6 +281,20 @@ impl LiveStreamsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream`
     ///
     /// Returns details of all active livestreams for the given meeting ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.live_streams().get_active_livestreams_for_meeting(account_id, app_id, meeting_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_active_livestreams_for_meeting(
         &self,
         account_id: &str,
@@ -228,6 +323,20 @@ impl LiveStreamsApi {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream/stop`
     ///
     /// Stops the active livestream of a meeting associated with the given meeting ID. Retreive the meeting ID using the `Create a meeting` API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.live_streams().stop_livestreaming_meeting(account_id, app_id, meeting_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop_livestreaming_meeting(
         &self,
         account_id: &str,
@@ -256,6 +365,20 @@ impl LiveStreamsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestream`
     ///
     /// Returns livestream session details for the given meeting ID. Retreive the meeting ID using the `Create a meeting` API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.live_streams().get_livestream_session_details_for_meeting(account_id, app_id, meeting_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_livestream_session_details_for_meeting(
         &self,
         account_id: &str,
@@ -284,6 +407,20 @@ impl LiveStreamsApi {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestreams`
     ///
     /// Starts livestream of a meeting associated with the given meeting ID. Retreive the meeting ID using the `Create a meeting` API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.live_streams().start_livestreaming_meeting(account_id, app_id, meeting_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_livestreaming_meeting(
         &self,
         account_id: &str,
@@ -312,6 +449,20 @@ impl LiveStreamsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions`
     ///
     /// Returns livestream session details for the given session ID. Retreive the session ID using the `Fetch all sessions of an App` API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let session_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.live_streams().get_livestream_session_details_using_session_id(account_id, app_id, session_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_livestream_session_details_using_session_id(
         &self,
         account_id: &str,

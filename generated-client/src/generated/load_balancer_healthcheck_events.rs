@@ -37,6 +37,22 @@ impl LoadBalancerHealthcheckEventsApi {
     /// List origin health changes.
     ///
     /// Query parameters: [`ListHealthcheckEventsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancer_healthcheck_events::ListHealthcheckEventsQuery;
+    ///
+    /// let query = ListHealthcheckEventsQuery::default().until("example");
+    /// // Every page of the list.
+    /// let items = client.load_balancer_healthcheck_events().list_healthcheck_events().query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_healthcheck_events(
         &self,
     ) -> crate::runtime::Request<

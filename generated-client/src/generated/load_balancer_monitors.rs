@@ -35,6 +35,20 @@ impl LoadBalancerMonitorsApi {
     /// `POST /user/load_balancers/monitors`
     ///
     /// Create a configured monitor.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancer_monitors::MonitorBody;
+    ///
+    /// let body: MonitorBody = MonitorBody::new("example").allow_insecure(true);
+    /// if let Some(result) = client.load_balancer_monitors().create_monitor(&body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_monitor(
         &self,
         body: &MonitorBody,
@@ -54,6 +68,19 @@ impl LoadBalancerMonitorsApi {
     /// `GET /user/load_balancers/monitors`
     ///
     /// List configured monitors for a user.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// // Every page of the list.
+    /// let items = client.load_balancer_monitors().list_monitors().all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_monitors(
         &self,
     ) -> crate::runtime::Request<crate::runtime::List<LoadBalancerMonitor>> {
@@ -69,6 +96,21 @@ impl LoadBalancerMonitorsApi {
     /// `PUT /user/load_balancers/monitors/{monitor_id}`
     ///
     /// Modify a configured monitor.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancer_monitors::MonitorBody;
+    ///
+    /// let monitor_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: MonitorBody = MonitorBody::new("example").allow_insecure(true);
+    /// if let Some(result) = client.load_balancer_monitors().update_monitor(monitor_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_monitor(
         &self,
         monitor_id: &str,
@@ -92,6 +134,21 @@ impl LoadBalancerMonitorsApi {
     /// `PATCH /user/load_balancers/monitors/{monitor_id}`
     ///
     /// Apply changes to an existing monitor, overwriting the supplied properties.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancer_monitors::MonitorPatch;
+    ///
+    /// let monitor_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: MonitorPatch = MonitorPatch::default().allow_insecure(true);
+    /// if let Some(result) = client.load_balancer_monitors().patch_monitor(monitor_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_monitor(
         &self,
         monitor_id: &str,
@@ -115,6 +172,18 @@ impl LoadBalancerMonitorsApi {
     /// `GET /user/load_balancers/monitors/{monitor_id}`
     ///
     /// List a single configured monitor for a user.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let monitor_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.load_balancer_monitors().monitor_details(monitor_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn monitor_details(
         &self,
         monitor_id: &str,
@@ -136,6 +205,18 @@ impl LoadBalancerMonitorsApi {
     /// `DELETE /user/load_balancers/monitors/{monitor_id}`
     ///
     /// Delete a configured monitor.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let monitor_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.load_balancer_monitors().delete_monitor(monitor_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_monitor(
         &self,
         monitor_id: &str,
@@ -157,6 +238,21 @@ impl LoadBalancerMonitorsApi {
     /// `POST /user/load_balancers/monitors/{monitor_id}/preview`
     ///
     /// Preview pools using the specified monitor with provided monitor details. The returned preview_id can be used in the preview endpoint to retrieve the results.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancer_monitors::MonitorBody;
+    ///
+    /// let monitor_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: MonitorBody = MonitorBody::new("example").allow_insecure(true);
+    /// if let Some(result) = client.load_balancer_monitors().preview_monitor(monitor_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn preview_monitor(
         &self,
         monitor_id: &str,
@@ -181,6 +277,20 @@ impl LoadBalancerMonitorsApi {
     /// `GET /user/load_balancers/monitors/{monitor_id}/references`
     ///
     /// Get the list of resources that reference the provided monitor.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let monitor_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.load_balancer_monitors().list_monitor_references(monitor_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_monitor_references(
         &self,
         monitor_id: &str,
@@ -201,6 +311,18 @@ impl LoadBalancerMonitorsApi {
     /// `GET /user/load_balancers/preview/{preview_id}`
     ///
     /// Get the result of a previous preview operation using the provided preview_id.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let preview_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.load_balancer_monitors().preview_result(preview_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn preview_result(
         &self,
         preview_id: &str,

@@ -35,6 +35,20 @@ impl LoadBalancerPoolsApi {
     /// `POST /user/load_balancers/pools`
     ///
     /// Create a new pool.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancer_pools::PoolBody;
+    ///
+    /// let body: PoolBody = PoolBody::new("example.com").description("example");
+    /// if let Some(result) = client.load_balancer_pools().create_pool(&body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_pool(
         &self,
         body: &PoolBody,
@@ -54,6 +68,22 @@ impl LoadBalancerPoolsApi {
     /// `PATCH /user/load_balancers/pools`
     ///
     /// Apply changes to a number of existing pools, overwriting the supplied properties. Pools are ordered by ascending `name`. Returns the list of affected pools. Supports the standard pagination query parameters, either `limit`/`offset` or `per_page`/`page`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancer_pools::PatchPoolsBody;
+    ///
+    /// let body: PatchPoolsBody = PatchPoolsBody::default();
+    /// // Every page of the list.
+    /// let items = client.load_balancer_pools().patch_pools(&body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_pools(
         &self,
         body: &PatchPoolsBody,
@@ -73,6 +103,21 @@ impl LoadBalancerPoolsApi {
     /// List configured pools.
     ///
     /// Query parameters: [`ListPoolsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancer_pools::ListPoolsQuery;
+    ///
+    /// // Every page of the list.
+    /// let items = client.load_balancer_pools().list_pools().all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pools(
         &self,
     ) -> crate::runtime::Request<crate::runtime::List<PoolResponse>, ListPoolsQuery> {
@@ -88,6 +133,21 @@ impl LoadBalancerPoolsApi {
     /// `PUT /user/load_balancers/pools/{pool_id}`
     ///
     /// Modify a configured pool.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancer_pools::PoolBody;
+    ///
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PoolBody = PoolBody::new("example.com").description("example");
+    /// if let Some(result) = client.load_balancer_pools().update_pool(pool_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_pool(
         &self,
         pool_id: &str,
@@ -111,6 +171,21 @@ impl LoadBalancerPoolsApi {
     /// `PATCH /user/load_balancers/pools/{pool_id}`
     ///
     /// Apply changes to an existing pool, overwriting the supplied properties.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancer_pools::PatchPoolBody;
+    ///
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PatchPoolBody = PatchPoolBody::default().description("example");
+    /// if let Some(result) = client.load_balancer_pools().patch_pool(pool_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_pool(
         &self,
         pool_id: &str,
@@ -134,6 +209,18 @@ impl LoadBalancerPoolsApi {
     /// `GET /user/load_balancers/pools/{pool_id}`
     ///
     /// Fetch a single configured pool.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.load_balancer_pools().pool_details(pool_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pool_details(
         &self,
         pool_id: &str,
@@ -155,6 +242,18 @@ impl LoadBalancerPoolsApi {
     /// `DELETE /user/load_balancers/pools/{pool_id}`
     ///
     /// Delete a configured pool.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.load_balancer_pools().delete_pool(pool_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_pool(
         &self,
         pool_id: &str,
@@ -176,6 +275,18 @@ impl LoadBalancerPoolsApi {
     /// `GET /user/load_balancers/pools/{pool_id}/health`
     ///
     /// Fetch the latest pool health status for a single pool.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.load_balancer_pools().pool_health_details(pool_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pool_health_details(
         &self,
         pool_id: &str,
@@ -198,6 +309,21 @@ impl LoadBalancerPoolsApi {
     /// `POST /user/load_balancers/pools/{pool_id}/preview`
     ///
     /// Preview pool health using provided monitor details. The returned preview_id can be used in the preview endpoint to retrieve the results.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancer_pools::PreviewPoolBody;
+    ///
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PreviewPoolBody = PreviewPoolBody::new("example").allow_insecure(true);
+    /// if let Some(result) = client.load_balancer_pools().preview_pool(pool_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn preview_pool(
         &self,
         pool_id: &str,
@@ -222,6 +348,20 @@ impl LoadBalancerPoolsApi {
     /// `GET /user/load_balancers/pools/{pool_id}/references`
     ///
     /// Get the list of resources that reference the provided pool.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let pool_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.load_balancer_pools().list_pool_references(pool_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pool_references(
         &self,
         pool_id: &str,

@@ -37,6 +37,21 @@ impl LoadBalancerRegionsApi {
     /// List all region mappings.
     ///
     /// Query parameters: [`ListRegionsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancer_regions::ListRegionsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListRegionsQuery::default().subdivision_code("example");
+    /// if let Some(result) = client.load_balancer_regions().list_regions(account_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_regions(
         &self,
         account_id: &str,
@@ -64,6 +79,19 @@ impl LoadBalancerRegionsApi {
     /// `GET /accounts/{account_id}/load_balancers/regions/{region_id}`
     ///
     /// Get a single region mapping.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let region_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.load_balancer_regions().get_region(account_id, region_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_region(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl LoadBalancersApi {
     /// `POST /zones/{zone_id}/load_balancers`
     ///
     /// Create a new load balancer.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancers::CreateLoadBalancerBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateLoadBalancerBody = CreateLoadBalancerBody::new(Vec::new(), "example.com").description("example");
+    /// if let Some(result) = client.load_balancers().create_load_balancer(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_load_balancer(
         &self,
         zone_id: &str,
@@ -60,6 +75,20 @@ impl LoadBalancersApi {
     /// `GET /zones/{zone_id}/load_balancers`
     ///
     /// List configured load balancers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.load_balancers().list_load_balancers(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_load_balancers(
         &self,
         zone_id: &str,
@@ -80,6 +109,22 @@ impl LoadBalancersApi {
     /// `PUT /zones/{zone_id}/load_balancers/{load_balancer_id}`
     ///
     /// Update a configured load balancer.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancers::UpdateLoadBalancerBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let load_balancer_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateLoadBalancerBody = UpdateLoadBalancerBody::new(Vec::new(), "example.com").description("example");
+    /// if let Some(result) = client.load_balancers().update_load_balancer(zone_id, load_balancer_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_load_balancer(
         &self,
         zone_id: &str,
@@ -106,6 +151,22 @@ impl LoadBalancersApi {
     /// `PATCH /zones/{zone_id}/load_balancers/{load_balancer_id}`
     ///
     /// Apply changes to an existing load balancer, overwriting the supplied properties.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::load_balancers::PatchLoadBalancerBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let load_balancer_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PatchLoadBalancerBody = PatchLoadBalancerBody::default().description("example");
+    /// if let Some(result) = client.load_balancers().patch_load_balancer(zone_id, load_balancer_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_load_balancer(
         &self,
         zone_id: &str,
@@ -132,6 +193,19 @@ impl LoadBalancersApi {
     /// `GET /zones/{zone_id}/load_balancers/{load_balancer_id}`
     ///
     /// Fetch a single configured load balancer.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let load_balancer_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.load_balancers().load_balancer_details(zone_id, load_balancer_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn load_balancer_details(
         &self,
         zone_id: &str,
@@ -156,6 +230,19 @@ impl LoadBalancersApi {
     /// `DELETE /zones/{zone_id}/load_balancers/{load_balancer_id}`
     ///
     /// Delete a configured load balancer.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let load_balancer_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.load_balancers().delete_load_balancer(zone_id, load_balancer_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_load_balancer(
         &self,
         zone_id: &str,

@@ -37,6 +37,21 @@ impl LogcontrolCmbConfigForAnAccountApi {
     /// `POST /accounts/{account_id}/logs/control/cmb/config`
     ///
     /// Updates CMB config.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::logcontrol_cmb_config_for_an_account::UpdateCmbConfigBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateCmbConfigBody = UpdateCmbConfigBody::default().regions("example");
+    /// if let Some(result) = client.logcontrol_cmb_config_for_an_account().update_cmb_config(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_cmb_config(
         &self,
         account_id: &str,
@@ -61,6 +76,18 @@ impl LogcontrolCmbConfigForAnAccountApi {
     /// `GET /accounts/{account_id}/logs/control/cmb/config`
     ///
     /// Gets CMB config.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.logcontrol_cmb_config_for_an_account().get_cmb_config(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cmb_config(
         &self,
         account_id: &str,
@@ -83,6 +110,18 @@ impl LogcontrolCmbConfigForAnAccountApi {
     /// `DELETE /accounts/{account_id}/logs/control/cmb/config`
     ///
     /// Deletes CMB config.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.logcontrol_cmb_config_for_an_account().delete_cmb_config(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_cmb_config(
         &self,
         account_id: &str,

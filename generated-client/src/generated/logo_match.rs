@@ -34,6 +34,18 @@ impl LogoMatchApi {
     /// `GET /accounts/{account_id}/brand-protection/logo-matches`
     ///
     /// Return matches for logo queries based on ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.logo_match().read_matches_for_logo_queries_by_id(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_matches_for_logo_queries_by_id(
         &self,
         account_id: &str,
@@ -56,6 +68,18 @@ impl LogoMatchApi {
     /// `GET /accounts/{account_id}/brand-protection/logo-matches/download`
     ///
     /// Return matches as CSV for logo queries based on ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.logo_match().download_matches_for_logo_queries_by_id(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_matches_for_logo_queries_by_id(
         &self,
         account_id: &str,
@@ -78,6 +102,18 @@ impl LogoMatchApi {
     /// `POST /accounts/{account_id}/brand-protection/logos`
     ///
     /// Return new saved logo queries created from image files
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.logo_match().create_saved_logo_queries_from_image_files(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_saved_logo_queries_from_image_files(
         &self,
         account_id: &str,
@@ -100,6 +136,17 @@ impl LogoMatchApi {
     /// `GET /accounts/{account_id}/brand-protection/logos`
     ///
     /// Return all saved logo queries
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.logo_match().read_all_saved_logo_queries(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_all_saved_logo_queries(
         &self,
         account_id: &str,
@@ -120,6 +167,18 @@ impl LogoMatchApi {
     /// `GET /accounts/{account_id}/brand-protection/logos/{logo_id}`
     ///
     /// Return saved logo queries based on ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let logo_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.logo_match().read_saved_logo_queries_by_id(account_id, logo_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_saved_logo_queries_by_id(
         &self,
         account_id: &str,
@@ -142,6 +201,17 @@ impl LogoMatchApi {
     /// `DELETE /accounts/{account_id}/brand-protection/logos/{logo_id}`
     ///
     /// Return a success message after deleting saved logo queries by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let logo_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.logo_match().delete_saved_logo_queries_by_id(account_id, logo_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_saved_logo_queries_by_id(
         &self,
         account_id: &str,
@@ -164,6 +234,17 @@ impl LogoMatchApi {
     /// `POST /accounts/{account_id}/brand-protection/scan-logo`
     ///
     /// Return new logo queries created from image files
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.logo_match().create_logo_queries_from_image_files(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_logo_queries_from_image_files(
         &self,
         account_id: &str,
@@ -184,6 +265,17 @@ impl LogoMatchApi {
     /// `POST /accounts/{account_id}/brand-protection/scan-page`
     ///
     /// Return new logo queries created from URLs
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.logo_match().create_logo_queries_from_urls(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_logo_queries_from_urls(
         &self,
         account_id: &str,
@@ -202,6 +294,16 @@ impl LogoMatchApi {
     /// Internal route for testing signed URLs
     ///
     /// `GET /signed-url`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let result: serde_json::Value = client.logo_match().internal_route_for_testing_signed_urls().await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn internal_route_for_testing_signed_urls(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Bare<::serde_json::Value>> {

@@ -36,6 +36,19 @@ impl LogpushJobsForAnAccountApi {
     /// `GET /accounts/{account_id}/logpush/datasets/{dataset_id}/fields`
     ///
     /// Lists all fields available for a dataset. The response result is. an object with key-value pairs, where keys are field names, and values are descriptions.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.logpush_jobs_for_an_account().list_fields(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_fields(
         &self,
         account_id: &str,
@@ -65,6 +78,21 @@ impl LogpushJobsForAnAccountApi {
     /// `GET /accounts/{account_id}/logpush/datasets/{dataset_id}/jobs`
     ///
     /// Lists Logpush jobs for an account for a dataset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.logpush_jobs_for_an_account().list_logpush_jobs_for_dataset(account_id, dataset_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_logpush_jobs_for_dataset(
         &self,
         account_id: &str,
@@ -90,6 +118,21 @@ impl LogpushJobsForAnAccountApi {
     /// `POST /accounts/{account_id}/logpush/jobs`
     ///
     /// Creates a new Logpush job for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::logpush_jobs_for_an_account::CreateLogpushJobBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateLogpushJobBody = CreateLogpushJobBody::new("example").dataset("example");
+    /// if let Some(result) = client.logpush_jobs_for_an_account().create_logpush_job(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_logpush_job(
         &self,
         account_id: &str,
@@ -114,6 +157,20 @@ impl LogpushJobsForAnAccountApi {
     /// `GET /accounts/{account_id}/logpush/jobs`
     ///
     /// Lists Logpush jobs for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.logpush_jobs_for_an_account().list_logpush_jobs(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_logpush_jobs(
         &self,
         account_id: &str,
@@ -136,6 +193,22 @@ impl LogpushJobsForAnAccountApi {
     /// `PUT /accounts/{account_id}/logpush/jobs/{job_id}`
     ///
     /// Updates a Logpush job.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::logpush_jobs_for_an_account::UpdateLogpushJobBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateLogpushJobBody = UpdateLogpushJobBody::default().destination_conf("example");
+    /// if let Some(result) = client.logpush_jobs_for_an_account().update_logpush_job(account_id, job_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_logpush_job(
         &self,
         account_id: &str,
@@ -162,6 +235,19 @@ impl LogpushJobsForAnAccountApi {
     /// `GET /accounts/{account_id}/logpush/jobs/{job_id}`
     ///
     /// Gets the details of a Logpush job.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.logpush_jobs_for_an_account().get_logpush_job_details(account_id, job_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_logpush_job_details(
         &self,
         account_id: &str,
@@ -186,6 +272,19 @@ impl LogpushJobsForAnAccountApi {
     /// `DELETE /accounts/{account_id}/logpush/jobs/{job_id}`
     ///
     /// Deletes a Logpush job.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.logpush_jobs_for_an_account().delete_logpush_job(account_id, job_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_logpush_job(
         &self,
         account_id: &str,
@@ -210,6 +309,21 @@ impl LogpushJobsForAnAccountApi {
     /// `POST /accounts/{account_id}/logpush/ownership`
     ///
     /// Gets a new ownership challenge sent to your destination.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::logpush_jobs_for_an_account::GetOwnershipChallengeBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: GetOwnershipChallengeBody = GetOwnershipChallengeBody::new("example");
+    /// if let Some(result) = client.logpush_jobs_for_an_account().get_ownership_challenge(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ownership_challenge(
         &self,
         account_id: &str,
@@ -234,6 +348,21 @@ impl LogpushJobsForAnAccountApi {
     /// `POST /accounts/{account_id}/logpush/ownership/validate`
     ///
     /// Validates ownership challenge of the destination.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::logpush_jobs_for_an_account::ValidateOwnershipChallengeBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ValidateOwnershipChallengeBody = ValidateOwnershipChallengeBody::new("example", "example");
+    /// if let Some(result) = client.logpush_jobs_for_an_account().validate_ownership_challenge(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_ownership_challenge(
         &self,
         account_id: &str,
@@ -258,6 +387,18 @@ impl LogpushJobsForAnAccountApi {
     /// `POST /accounts/{account_id}/logpush/validate/destination`
     ///
     /// Validates destination.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.logpush_jobs_for_an_account().validate_destination(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_destination(
         &self,
         account_id: &str,
@@ -280,6 +421,21 @@ impl LogpushJobsForAnAccountApi {
     /// `POST /accounts/{account_id}/logpush/validate/destination/exists`
     ///
     /// Checks if there is an existing job with a destination.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::logpush_jobs_for_an_account::GetOwnershipChallengeBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: GetOwnershipChallengeBody = GetOwnershipChallengeBody::new("example");
+    /// if let Some(result) = client.logpush_jobs_for_an_account().check_destination_exists(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_destination_exists(
         &self,
         account_id: &str,
@@ -304,6 +460,21 @@ impl LogpushJobsForAnAccountApi {
     /// `POST /accounts/{account_id}/logpush/validate/origin`
     ///
     /// Validates logpull origin with logpull_options.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::logpush_jobs_for_an_account::ValidateOriginBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ValidateOriginBody = ValidateOriginBody::default().logpull_options("example");
+    /// if let Some(result) = client.logpush_jobs_for_an_account().validate_origin(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_origin(
         &self,
         account_id: &str,

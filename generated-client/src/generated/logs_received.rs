@@ -35,6 +35,21 @@ impl LogsReceivedApi {
     /// `POST /zones/{zone_id}/logs/control/retention/flag`
     ///
     /// Updates log retention flag for Logpull API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::logs_received::LogRetentionFlag;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: LogRetentionFlag = LogRetentionFlag::default().flag(true);
+    /// if let Some(result) = client.logs_received().update_log_retention_flag(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_log_retention_flag(
         &self,
         zone_id: &str,
@@ -59,6 +74,18 @@ impl LogsReceivedApi {
     /// `GET /zones/{zone_id}/logs/control/retention/flag`
     ///
     /// Gets log retention flag for Logpull API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.logs_received().get_log_retention_flag(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_log_retention_flag(
         &self,
         zone_id: &str,
@@ -83,6 +110,21 @@ impl LogsReceivedApi {
     /// The `/rayids` api route allows lookups by specific rayid. The rayids route will return zero, one, or more records (ray ids are not unique).
     ///
     /// Query parameters: [`GetLogsRayidsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::logs_received::GetLogsRayidsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ray_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetLogsRayidsQuery::default().fields("example");
+    /// let result: serde_json::Value = client.logs_received().get_logs_rayids(zone_id, ray_id).query(&query).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_logs_rayids(
         &self,
         zone_id: &str,
@@ -110,6 +152,20 @@ impl LogsReceivedApi {
     /// The `/received` api route allows customers to retrieve their edge HTTP logs. The basic access pattern is "give me all the logs for zone Z for minute M", where the minute M refers to the time records were received at Cloudflare's central data center. `start` is inclusive, and `end` is exclusive. Because of that, to get all data, at minutely cadence, starting at 10AM, the proper values are: `start=2018-05-20T10:00:00Z&end=2018-05-20T10:01:00Z`, then `start=2018-05-20T10:01:00Z&end=2018-05-20T10:02:00Z` and so on; the overlap will be handled properly.
     ///
     /// Query parameters: [`GetLogsReceivedQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::logs_received::GetLogsReceivedQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetLogsReceivedQuery::new(serde_json::Value::Null).fields("example");
+    /// let result: serde_json::Value = client.logs_received().get_logs_received(zone_id, &query).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_logs_received(
         &self,
         zone_id: &str,
@@ -135,6 +191,18 @@ impl LogsReceivedApi {
     /// `GET /zones/{zone_id}/logs/received/fields`
     ///
     /// Lists all fields available. The response is json object with key-value pairs, where keys are field names, and values are descriptions.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.logs_received().list_fields(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_fields(
         &self,
         zone_id: &str,

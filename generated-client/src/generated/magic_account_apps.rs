@@ -36,6 +36,21 @@ impl MagicAccountAppsApi {
     /// `POST /accounts/{account_id}/magic/apps`
     ///
     /// Creates a new App for an account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_account_apps::{CreateAppBody, CreateAppBodyHostnames};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateAppBody = CreateAppBodyHostnames::new(Vec::new(), "example.com", "example").into();
+    /// if let Some(result) = client.magic_account_apps().create_app(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_app(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl MagicAccountAppsApi {
     /// `GET /accounts/{account_id}/magic/apps`
     ///
     /// Lists Apps associated with an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.magic_account_apps().list_apps(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_apps(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl MagicAccountAppsApi {
     /// `PUT /accounts/{account_id}/magic/apps/{account_app_id}`
     ///
     /// Updates an Account App
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_account_apps::{UpdateAppBody, UpdateAppBodyUpdateAppName};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let account_app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateAppBody = UpdateAppBodyUpdateAppName::new("example.com").r#type("example").into();
+    /// if let Some(result) = client.magic_account_apps().update_app(account_id, account_app_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_app(
         &self,
         account_id: &str,
@@ -106,6 +151,19 @@ impl MagicAccountAppsApi {
     /// `PATCH /accounts/{account_id}/magic/apps/{account_app_id}`
     ///
     /// Updates an Account App
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let account_app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_account_apps().edit_app(account_id, account_app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_app(
         &self,
         account_id: &str,
@@ -130,6 +188,19 @@ impl MagicAccountAppsApi {
     /// `DELETE /accounts/{account_id}/magic/apps/{account_app_id}`
     ///
     /// Deletes specific Account App.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let account_app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_account_apps().delete_account_app(account_id, account_app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_account_app(
         &self,
         account_id: &str,

@@ -34,6 +34,18 @@ impl MagicConnectorsApi {
     /// Add a connector to your account
     ///
     /// `POST /accounts/{account_id}/magic/connectors`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_connectors().add_connector_to_your_account(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_connector_to_your_account(
         &self,
         account_id: &str,
@@ -54,6 +66,20 @@ impl MagicConnectorsApi {
     /// List Connectors
     ///
     /// `GET /accounts/{account_id}/magic/connectors`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.magic_connectors().list_connectors(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_connectors(
         &self,
         account_id: &str,
@@ -72,6 +98,22 @@ impl MagicConnectorsApi {
     /// Replace Connector or Re-provision License Key
     ///
     /// `PUT /accounts/{account_id}/magic/connectors/{connector_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_connectors::ConnectorOrReProvisionLicenseKeyBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ConnectorOrReProvisionLicenseKeyBody = ConnectorOrReProvisionLicenseKeyBody::default().activated(true);
+    /// if let Some(result) = client.magic_connectors().replace_connector_or_re_provision_license_key(account_id, connector_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_connector_or_re_provision_license_key(
         &self,
         account_id: &str,
@@ -96,6 +138,22 @@ impl MagicConnectorsApi {
     /// Edit Connector to update specific properties or Re-provision License Key
     ///
     /// `PATCH /accounts/{account_id}/magic/connectors/{connector_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_connectors::ConnectorOrReProvisionLicenseKeyPatch;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ConnectorOrReProvisionLicenseKeyPatch = ConnectorOrReProvisionLicenseKeyPatch::default().activated(true);
+    /// if let Some(result) = client.magic_connectors().edit_connector_to_update_properties_or_re_provision_license_key(account_id, connector_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_connector_to_update_properties_or_re_provision_license_key(
         &self,
         account_id: &str,
@@ -120,6 +178,19 @@ impl MagicConnectorsApi {
     /// Fetch Connector
     ///
     /// `GET /accounts/{account_id}/magic/connectors/{connector_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_connectors().get_connector(account_id, connector_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_connector(
         &self,
         account_id: &str,
@@ -142,6 +213,19 @@ impl MagicConnectorsApi {
     /// Remove a connector from your account
     ///
     /// `DELETE /accounts/{account_id}/magic/connectors/{connector_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_connectors().remove_connector_from_your_account(account_id, connector_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_connector_from_your_account(
         &self,
         account_id: &str,
@@ -164,6 +248,19 @@ impl MagicConnectorsApi {
     /// List Events
     ///
     /// `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_connectors().list_events(account_id, connector_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_events(
         &self,
         account_id: &str,
@@ -185,6 +282,19 @@ impl MagicConnectorsApi {
     /// Get latest Events
     ///
     /// `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/latest`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_connectors().get_latest_events(account_id, connector_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_latest_events(
         &self,
         account_id: &str,
@@ -208,6 +318,21 @@ impl MagicConnectorsApi {
     /// Get Event
     ///
     /// `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/events/{event_t}.{event_n}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_t = "your-event-t";
+    /// let event_n = "your-event-n";
+    /// if let Some(result) = client.magic_connectors().get_event(account_id, connector_id, event_t, event_n).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_event(
         &self,
         account_id: &str,
@@ -236,6 +361,19 @@ impl MagicConnectorsApi {
     /// List Snapshots
     ///
     /// `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_connectors().list_snapshots(account_id, connector_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_snapshots(
         &self,
         account_id: &str,
@@ -259,6 +397,19 @@ impl MagicConnectorsApi {
     /// Get latest Snapshots
     ///
     /// `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/latest`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_connectors().get_latest_snapshots(account_id, connector_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_latest_snapshots(
         &self,
         account_id: &str,
@@ -282,6 +433,20 @@ impl MagicConnectorsApi {
     /// Get Snapshot
     ///
     /// `GET /accounts/{account_id}/magic/connectors/{connector_id}/telemetry/snapshots/{snapshot_t}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let snapshot_t = "your-snapshot-t";
+    /// if let Some(result) = client.magic_connectors().get_snapshot(account_id, connector_id, snapshot_t).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_snapshot(
         &self,
         account_id: &str,

@@ -35,6 +35,21 @@ impl MagicGreTunnelsApi {
     /// `PUT /accounts/{account_id}/magic/gre_tunnels`
     ///
     /// Updates multiple GRE tunnels. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_gre_tunnels::UpdateMultipleGreTunnelsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateMultipleGreTunnelsBody = UpdateMultipleGreTunnelsBody::new(serde_json::Value::Null);
+    /// if let Some(result) = client.magic_gre_tunnels().update_multiple_gre_tunnels(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_multiple_gre_tunnels(
         &self,
         account_id: &str,
@@ -59,6 +74,21 @@ impl MagicGreTunnelsApi {
     /// `POST /accounts/{account_id}/magic/gre_tunnels`
     ///
     /// Creates a new GRE tunnel. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_gre_tunnels::CreateGreTunnelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateGreTunnelBody = CreateGreTunnelBody::new(serde_json::Value::Null, serde_json::Value::Null, serde_json::Value::Null, serde_json::Value::Null);
+    /// if let Some(result) = client.magic_gre_tunnels().create_gre_tunnel(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_gre_tunnel(
         &self,
         account_id: &str,
@@ -83,6 +113,18 @@ impl MagicGreTunnelsApi {
     /// `GET /accounts/{account_id}/magic/gre_tunnels`
     ///
     /// Lists GRE tunnels associated with an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_gre_tunnels().list_gre_tunnels(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_gre_tunnels(
         &self,
         account_id: &str,
@@ -105,6 +147,22 @@ impl MagicGreTunnelsApi {
     /// `PUT /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`
     ///
     /// Updates a specific GRE tunnel. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_gre_tunnels::UpdateGreTunnelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gre_tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateGreTunnelBody = UpdateGreTunnelBody::new("example", "example", "example", "example.com").description("example");
+    /// if let Some(result) = client.magic_gre_tunnels().update_gre_tunnel(account_id, gre_tunnel_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_gre_tunnel(
         &self,
         account_id: &str,
@@ -131,6 +189,19 @@ impl MagicGreTunnelsApi {
     /// `GET /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`
     ///
     /// Lists informtion for a specific GRE tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gre_tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_gre_tunnels().list_gre_tunnel_details(account_id, gre_tunnel_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_gre_tunnel_details(
         &self,
         account_id: &str,
@@ -155,6 +226,19 @@ impl MagicGreTunnelsApi {
     /// `DELETE /accounts/{account_id}/magic/gre_tunnels/{gre_tunnel_id}`
     ///
     /// Disables and removes a specific static GRE tunnel. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let gre_tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_gre_tunnels().delete_gre_tunnel(account_id, gre_tunnel_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_gre_tunnel(
         &self,
         account_id: &str,

@@ -35,6 +35,21 @@ impl MagicInterconnectsApi {
     /// `PUT /accounts/{account_id}/magic/cf_interconnects`
     ///
     /// Updates multiple interconnects associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_interconnects::UpdateMultipleInterconnectsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateMultipleInterconnectsBody = UpdateMultipleInterconnectsBody::new(serde_json::Value::Null);
+    /// if let Some(result) = client.magic_interconnects().update_multiple_interconnects(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_multiple_interconnects(
         &self,
         account_id: &str,
@@ -59,6 +74,18 @@ impl MagicInterconnectsApi {
     /// `GET /accounts/{account_id}/magic/cf_interconnects`
     ///
     /// Lists interconnects associated with an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_interconnects().list_interconnects(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_interconnects(
         &self,
         account_id: &str,
@@ -81,6 +108,22 @@ impl MagicInterconnectsApi {
     /// `PUT /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`
     ///
     /// Updates a specific interconnect associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_interconnects::UpdateInterconnectBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let cf_interconnect_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateInterconnectBody = UpdateInterconnectBody::default().description("example");
+    /// if let Some(result) = client.magic_interconnects().update_interconnect(account_id, cf_interconnect_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_interconnect(
         &self,
         account_id: &str,
@@ -110,6 +153,19 @@ impl MagicInterconnectsApi {
     /// `GET /accounts/{account_id}/magic/cf_interconnects/{cf_interconnect_id}`
     ///
     /// Lists details for a specific interconnect.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let cf_interconnect_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_interconnects().list_interconnect_details(account_id, cf_interconnect_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_interconnect_details(
         &self,
         account_id: &str,

@@ -35,6 +35,21 @@ impl MagicIpsecTunnelsApi {
     /// `PUT /accounts/{account_id}/magic/ipsec_tunnels`
     ///
     /// Update multiple IPsec tunnels associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_ipsec_tunnels::UpdateMultipleIpsecTunnelsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateMultipleIpsecTunnelsBody = UpdateMultipleIpsecTunnelsBody::new(serde_json::Value::Null);
+    /// if let Some(result) = client.magic_ipsec_tunnels().update_multiple_ipsec_tunnels(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_multiple_ipsec_tunnels(
         &self,
         account_id: &str,
@@ -59,6 +74,21 @@ impl MagicIpsecTunnelsApi {
     /// `POST /accounts/{account_id}/magic/ipsec_tunnels`
     ///
     /// Creates a new IPsec tunnel associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_ipsec_tunnels::IpsecTunnelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: IpsecTunnelBody = IpsecTunnelBody::new("example", "example", "example.com").customer_endpoint("example");
+    /// if let Some(result) = client.magic_ipsec_tunnels().create_ipsec_tunnel(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_ipsec_tunnel(
         &self,
         account_id: &str,
@@ -83,6 +113,18 @@ impl MagicIpsecTunnelsApi {
     /// `GET /accounts/{account_id}/magic/ipsec_tunnels`
     ///
     /// Lists IPsec tunnels associated with an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_ipsec_tunnels().list_ipsec_tunnels(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ipsec_tunnels(
         &self,
         account_id: &str,
@@ -105,6 +147,22 @@ impl MagicIpsecTunnelsApi {
     /// `PUT /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`
     ///
     /// Updates a specific IPsec tunnel associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_ipsec_tunnels::IpsecTunnelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ipsec_tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: IpsecTunnelBody = IpsecTunnelBody::new("example", "example", "example.com").customer_endpoint("example");
+    /// if let Some(result) = client.magic_ipsec_tunnels().update_ipsec_tunnel(account_id, ipsec_tunnel_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_ipsec_tunnel(
         &self,
         account_id: &str,
@@ -131,6 +189,19 @@ impl MagicIpsecTunnelsApi {
     /// `GET /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`
     ///
     /// Lists details for a specific IPsec tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ipsec_tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_ipsec_tunnels().list_ipsec_tunnel_details(account_id, ipsec_tunnel_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ipsec_tunnel_details(
         &self,
         account_id: &str,
@@ -155,6 +226,19 @@ impl MagicIpsecTunnelsApi {
     /// `DELETE /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}`
     ///
     /// Disables and removes a specific static IPsec Tunnel associated with an account. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ipsec_tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_ipsec_tunnels().delete_ipsec_tunnel(account_id, ipsec_tunnel_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_ipsec_tunnel(
         &self,
         account_id: &str,
@@ -179,6 +263,19 @@ impl MagicIpsecTunnelsApi {
     /// `POST /accounts/{account_id}/magic/ipsec_tunnels/{ipsec_tunnel_id}/psk_generate`
     ///
     /// Generates a Pre Shared Key for a specific IPsec tunnel used in the IKE session. Use `?validate_only=true` as an optional query parameter to only run validation without persisting changes. After a PSK is generated, the PSK is immediately persisted to Cloudflare's edge and cannot be retrieved later. Note the PSK in a safe place.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ipsec_tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_ipsec_tunnels().generate_pre_shared_key(account_id, ipsec_tunnel_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn generate_pre_shared_key(
         &self,
         account_id: &str,

@@ -37,6 +37,18 @@ impl MagicNetworkMonitoringConfigurationApi {
     /// `PUT /accounts/{account_id}/mnm/config`
     ///
     /// Update an existing network monitoring configuration, requires the entire configuration to be updated at once.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_network_monitoring_configuration().update_entire_account_configuration(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_entire_account_configuration(
         &self,
         account_id: &str,
@@ -59,6 +71,18 @@ impl MagicNetworkMonitoringConfigurationApi {
     /// `POST /accounts/{account_id}/mnm/config`
     ///
     /// Create a new network monitoring configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_network_monitoring_configuration().create_account_configuration(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_account_configuration(
         &self,
         account_id: &str,
@@ -81,6 +105,18 @@ impl MagicNetworkMonitoringConfigurationApi {
     /// `PATCH /accounts/{account_id}/mnm/config`
     ///
     /// Update fields in an existing network monitoring configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_network_monitoring_configuration().update_account_configuration_fields(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_account_configuration_fields(
         &self,
         account_id: &str,
@@ -103,6 +139,18 @@ impl MagicNetworkMonitoringConfigurationApi {
     /// `GET /accounts/{account_id}/mnm/config`
     ///
     /// Lists default sampling, router IPs and warp devices for account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_network_monitoring_configuration().list_account_configuration(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_configuration(
         &self,
         account_id: &str,
@@ -125,6 +173,18 @@ impl MagicNetworkMonitoringConfigurationApi {
     /// `DELETE /accounts/{account_id}/mnm/config`
     ///
     /// Delete an existing network monitoring configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_network_monitoring_configuration().delete_account_configuration(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_account_configuration(
         &self,
         account_id: &str,
@@ -147,6 +207,18 @@ impl MagicNetworkMonitoringConfigurationApi {
     /// `GET /accounts/{account_id}/mnm/config/full`
     ///
     /// Lists default sampling, router IPs, warp devices, and rules for account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_network_monitoring_configuration().list_rules_and_account_configuration(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_rules_and_account_configuration(
         &self,
         account_id: &str,

@@ -36,6 +36,18 @@ impl MagicNetworkMonitoringRulesApi {
     /// `PUT /accounts/{account_id}/mnm/rules`
     ///
     /// Update network monitoring rules for account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_network_monitoring_rules().update_rules(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_rules(
         &self,
         account_id: &str,
@@ -58,6 +70,18 @@ impl MagicNetworkMonitoringRulesApi {
     /// `POST /accounts/{account_id}/mnm/rules`
     ///
     /// Create network monitoring rules for account. Currently only supports creating a single rule per API request.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_network_monitoring_rules().create_rules(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_rules(
         &self,
         account_id: &str,
@@ -80,6 +104,20 @@ impl MagicNetworkMonitoringRulesApi {
     /// `GET /accounts/{account_id}/mnm/rules`
     ///
     /// Lists network monitoring rules for account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.magic_network_monitoring_rules().list_rules(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_rules(
         &self,
         account_id: &str,
@@ -102,6 +140,19 @@ impl MagicNetworkMonitoringRulesApi {
     /// `PATCH /accounts/{account_id}/mnm/rules/{rule_id}`
     ///
     /// Update a network monitoring rule for account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_network_monitoring_rules().update_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_rule(
         &self,
         account_id: &str,
@@ -126,6 +177,19 @@ impl MagicNetworkMonitoringRulesApi {
     /// `GET /accounts/{account_id}/mnm/rules/{rule_id}`
     ///
     /// List a single network monitoring rule for account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_network_monitoring_rules().get_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_rule(
         &self,
         account_id: &str,
@@ -150,6 +214,19 @@ impl MagicNetworkMonitoringRulesApi {
     /// `DELETE /accounts/{account_id}/mnm/rules/{rule_id}`
     ///
     /// Delete a network monitoring rule for account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_network_monitoring_rules().delete_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_rule(
         &self,
         account_id: &str,
@@ -174,6 +251,19 @@ impl MagicNetworkMonitoringRulesApi {
     /// `PATCH /accounts/{account_id}/mnm/rules/{rule_id}/advertisement`
     ///
     /// Update advertisement for rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_network_monitoring_rules().update_advertisement_for_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_advertisement_for_rule(
         &self,
         account_id: &str,

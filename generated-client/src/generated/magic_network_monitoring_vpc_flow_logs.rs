@@ -37,6 +37,18 @@ impl MagicNetworkMonitoringVpcFlowLogsApi {
     /// `POST /accounts/{account_id}/mnm/vpc-flows/token`
     ///
     /// Generate authentication token for VPC flow logs export.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_network_monitoring_vpc_flow_logs().generate_authentication_token_for_vpc_flow_logs_export(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn generate_authentication_token_for_vpc_flow_logs_export(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl MagicPcapCollectionApi {
     /// `POST /accounts/{account_id}/pcaps`
     ///
     /// Create new PCAP request for account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_pcap_collection::{PcapCreateRequest, PcapCreateSimple};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PcapCreateRequest = PcapCreateSimple::new(1.0, 1).offset_time("example").into();
+    /// if let Some(result) = client.magic_pcap_collection().create_pcap_request(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_pcap_request(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl MagicPcapCollectionApi {
     /// `GET /accounts/{account_id}/pcaps`
     ///
     /// Lists all packet capture requests for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.magic_pcap_collection().list_packet_capture_requests(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_packet_capture_requests(
         &self,
         account_id: &str,
@@ -80,6 +109,21 @@ impl MagicPcapCollectionApi {
     /// `POST /accounts/{account_id}/pcaps/ownership`
     ///
     /// Adds an AWS or GCP bucket to use with full packet captures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_pcap_collection::PcapsOwnershipRequest;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PcapsOwnershipRequest = PcapsOwnershipRequest::new("example");
+    /// if let Some(result) = client.magic_pcap_collection().add_buckets_for_full_packet_captures(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_buckets_for_full_packet_captures(
         &self,
         account_id: &str,
@@ -104,6 +148,20 @@ impl MagicPcapCollectionApi {
     /// `GET /accounts/{account_id}/pcaps/ownership`
     ///
     /// List all buckets configured for use with PCAPs API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.magic_pcap_collection().list_pcaps_bucket_ownership(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pcaps_bucket_ownership(
         &self,
         account_id: &str,
@@ -124,6 +182,21 @@ impl MagicPcapCollectionApi {
     /// `POST /accounts/{account_id}/pcaps/ownership/validate`
     ///
     /// Validates buckets added to the packet captures API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_pcap_collection::PcapsOwnershipValidateRequest;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PcapsOwnershipValidateRequest = PcapsOwnershipValidateRequest::new("example", "example");
+    /// if let Some(result) = client.magic_pcap_collection().validate_buckets_for_full_packet_captures(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_buckets_for_full_packet_captures(
         &self,
         account_id: &str,
@@ -148,6 +221,17 @@ impl MagicPcapCollectionApi {
     /// `DELETE /accounts/{account_id}/pcaps/ownership/{ownership_id}`
     ///
     /// Deletes buckets added to the packet captures API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ownership_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.magic_pcap_collection().delete_buckets_for_full_packet_captures(account_id, ownership_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_buckets_for_full_packet_captures(
         &self,
         account_id: &str,
@@ -170,6 +254,19 @@ impl MagicPcapCollectionApi {
     /// `GET /accounts/{account_id}/pcaps/{pcap_id}`
     ///
     /// Get information for a PCAP request by id.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pcap_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_pcap_collection().get_pcap_request(account_id, pcap_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_pcap_request(
         &self,
         account_id: &str,
@@ -194,6 +291,18 @@ impl MagicPcapCollectionApi {
     /// `GET /accounts/{account_id}/pcaps/{pcap_id}/download`
     ///
     /// Download PCAP information into a file. Response is a binary PCAP file.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pcap_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.magic_pcap_collection().download_simple_pcap(account_id, pcap_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_simple_pcap(
         &self,
         account_id: &str,
@@ -218,6 +327,17 @@ impl MagicPcapCollectionApi {
     /// `PUT /accounts/{account_id}/pcaps/{pcap_id}/stop`
     ///
     /// Stop full PCAP.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pcap_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.magic_pcap_collection().stop_full_pcap(account_id, pcap_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop_full_pcap(
         &self,
         account_id: &str,

@@ -37,6 +37,22 @@ impl MagicSiteAclsApi {
     /// `POST /accounts/{account_id}/magic/sites/{site_id}/acls`
     ///
     /// Creates a new Site ACL.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_site_acls::CreateSiteAclBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateSiteAclBody = CreateSiteAclBody::new("example.com").description("example");
+    /// if let Some(result) = client.magic_site_acls().create_site_acl(account_id, site_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_site_acl(
         &self,
         account_id: &str,
@@ -62,6 +78,21 @@ impl MagicSiteAclsApi {
     /// `GET /accounts/{account_id}/magic/sites/{site_id}/acls`
     ///
     /// Lists Site ACLs associated with an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.magic_site_acls().list_site_acls(account_id, site_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_site_acls(
         &self,
         account_id: &str,
@@ -85,6 +116,23 @@ impl MagicSiteAclsApi {
     /// `PUT /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`
     ///
     /// Update a specific Site ACL.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_site_acls::SiteAclBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let acl_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SiteAclBody = SiteAclBody::default().description("example");
+    /// if let Some(result) = client.magic_site_acls().update_site_acl(account_id, site_id, acl_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_site_acl(
         &self,
         account_id: &str,
@@ -112,6 +160,23 @@ impl MagicSiteAclsApi {
     /// `PATCH /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`
     ///
     /// Patch a specific Site ACL.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_site_acls::SiteAclPatch;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let acl_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SiteAclPatch = SiteAclPatch::default().description("example");
+    /// if let Some(result) = client.magic_site_acls().patch_site_acl(account_id, site_id, acl_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_site_acl(
         &self,
         account_id: &str,
@@ -139,6 +204,20 @@ impl MagicSiteAclsApi {
     /// `GET /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`
     ///
     /// Get a specific Site ACL.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let acl_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_site_acls().site_acl_details(account_id, site_id, acl_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn site_acl_details(
         &self,
         account_id: &str,
@@ -164,6 +243,20 @@ impl MagicSiteAclsApi {
     /// `DELETE /accounts/{account_id}/magic/sites/{site_id}/acls/{acl_id}`
     ///
     /// Remove a specific Site ACL.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let acl_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_site_acls().delete_site_acl(account_id, site_id, acl_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_site_acl(
         &self,
         account_id: &str,

@@ -37,6 +37,22 @@ impl MagicSiteAppConfigsApi {
     /// `POST /accounts/{account_id}/magic/sites/{site_id}/app_configs`
     ///
     /// Creates a new App Config for a site
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_site_app_configs::CreateAppConfigBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateAppConfigBody = CreateAppConfigBody::default().breakout(true);
+    /// if let Some(result) = client.magic_site_app_configs().create_app_config(account_id, site_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_app_config(
         &self,
         account_id: &str,
@@ -64,6 +80,21 @@ impl MagicSiteAppConfigsApi {
     /// `GET /accounts/{account_id}/magic/sites/{site_id}/app_configs`
     ///
     /// Lists App Configs associated with a site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.magic_site_app_configs().list_app_configs(account_id, site_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_app_configs(
         &self,
         account_id: &str,
@@ -87,6 +118,23 @@ impl MagicSiteAppConfigsApi {
     /// `PUT /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`
     ///
     /// Updates an App Config for a site
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_site_app_configs::UpdateAppConfigBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_config_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateAppConfigBody = UpdateAppConfigBody::default().account_app_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.magic_site_app_configs().update_app_config(account_id, site_id, app_config_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_app_config(
         &self,
         account_id: &str,
@@ -116,6 +164,19 @@ impl MagicSiteAppConfigsApi {
     /// `PATCH /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`
     ///
     /// Updates an App Config for a site
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_config_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.magic_site_app_configs().edit_app_config(account_id, site_id, app_config_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_app_config(
         &self,
         account_id: &str,
@@ -141,6 +202,20 @@ impl MagicSiteAppConfigsApi {
     /// `DELETE /accounts/{account_id}/magic/sites/{site_id}/app_configs/{app_config_id}`
     ///
     /// Deletes specific App Config associated with a site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_config_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_site_app_configs().delete_app_config(account_id, site_id, app_config_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_app_config(
         &self,
         account_id: &str,

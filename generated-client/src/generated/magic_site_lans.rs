@@ -37,6 +37,24 @@ impl MagicSiteLansApi {
     /// `POST /accounts/{account_id}/magic/sites/{site_id}/lans`
     ///
     /// Creates a new Site LAN. If the site is in high availability mode, static_addressing is required along with secondary and virtual address.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_site_lans::CreateSiteLanBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateSiteLanBody = CreateSiteLanBody::new(1, 1).ha_link(true);
+    /// // Every page of the list.
+    /// let items = client.magic_site_lans().create_site_lan(account_id, site_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_site_lan(
         &self,
         account_id: &str,
@@ -62,6 +80,21 @@ impl MagicSiteLansApi {
     /// `GET /accounts/{account_id}/magic/sites/{site_id}/lans`
     ///
     /// Lists Site LANs associated with an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.magic_site_lans().list_site_lans(account_id, site_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_site_lans(
         &self,
         account_id: &str,
@@ -85,6 +118,23 @@ impl MagicSiteLansApi {
     /// `PUT /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`
     ///
     /// Update a specific Site LAN.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_site_lans::SiteLanBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let lan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SiteLanBody = SiteLanBody::default().name("example.com");
+    /// if let Some(result) = client.magic_site_lans().update_site_lan(account_id, site_id, lan_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_site_lan(
         &self,
         account_id: &str,
@@ -112,6 +162,23 @@ impl MagicSiteLansApi {
     /// `PATCH /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`
     ///
     /// Patch a specific Site LAN.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_site_lans::SiteLanPatch;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let lan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SiteLanPatch = SiteLanPatch::default().name("example.com");
+    /// if let Some(result) = client.magic_site_lans().patch_site_lan(account_id, site_id, lan_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_site_lan(
         &self,
         account_id: &str,
@@ -139,6 +206,20 @@ impl MagicSiteLansApi {
     /// `GET /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`
     ///
     /// Get a specific Site LAN.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let lan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_site_lans().site_lan_details(account_id, site_id, lan_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn site_lan_details(
         &self,
         account_id: &str,
@@ -164,6 +245,20 @@ impl MagicSiteLansApi {
     /// `DELETE /accounts/{account_id}/magic/sites/{site_id}/lans/{lan_id}`
     ///
     /// Remove a specific Site LAN.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let lan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_site_lans().delete_site_lan(account_id, site_id, lan_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_site_lan(
         &self,
         account_id: &str,

@@ -36,6 +36,19 @@ impl MagicSiteNetflowConfigApi {
     /// `PUT /accounts/{account_id}/magic/sites/{site_id}/netflow_config`
     ///
     /// Updates NetFlow configuration for a site (partial update).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_site_netflow_config().update_netflow_configuration(account_id, site_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_netflow_configuration(
         &self,
         account_id: &str,
@@ -61,6 +74,19 @@ impl MagicSiteNetflowConfigApi {
     /// `POST /accounts/{account_id}/magic/sites/{site_id}/netflow_config`
     ///
     /// Creates a NetFlow configuration for a site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_site_netflow_config().create_netflow_configuration(account_id, site_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_netflow_configuration(
         &self,
         account_id: &str,
@@ -86,6 +112,19 @@ impl MagicSiteNetflowConfigApi {
     /// `PATCH /accounts/{account_id}/magic/sites/{site_id}/netflow_config`
     ///
     /// Updates NetFlow configuration for a site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_site_netflow_config().edit_netflow_configuration(account_id, site_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_netflow_configuration(
         &self,
         account_id: &str,
@@ -111,6 +150,19 @@ impl MagicSiteNetflowConfigApi {
     /// `GET /accounts/{account_id}/magic/sites/{site_id}/netflow_config`
     ///
     /// Get NetFlow configuration for a site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_site_netflow_config().netflow_configuration_details(account_id, site_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn netflow_configuration_details(
         &self,
         account_id: &str,
@@ -136,6 +188,19 @@ impl MagicSiteNetflowConfigApi {
     /// `DELETE /accounts/{account_id}/magic/sites/{site_id}/netflow_config`
     ///
     /// Remove NetFlow configuration for a site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_site_netflow_config().delete_netflow_configuration(account_id, site_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_netflow_configuration(
         &self,
         account_id: &str,

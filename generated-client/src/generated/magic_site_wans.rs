@@ -37,6 +37,24 @@ impl MagicSiteWansApi {
     /// `POST /accounts/{account_id}/magic/sites/{site_id}/wans`
     ///
     /// Creates a new Site WAN.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_site_wans::CreateSiteWanBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateSiteWanBody = CreateSiteWanBody::new(1, 1).name("example.com");
+    /// // Every page of the list.
+    /// let items = client.magic_site_wans().create_site_wan(account_id, site_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_site_wan(
         &self,
         account_id: &str,
@@ -62,6 +80,21 @@ impl MagicSiteWansApi {
     /// `GET /accounts/{account_id}/magic/sites/{site_id}/wans`
     ///
     /// Lists Site WANs associated with an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.magic_site_wans().list_site_wans(account_id, site_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_site_wans(
         &self,
         account_id: &str,
@@ -85,6 +118,23 @@ impl MagicSiteWansApi {
     /// `PUT /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`
     ///
     /// Update a specific Site WAN.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_site_wans::SiteWanBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let wan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SiteWanBody = SiteWanBody::default().name("example.com");
+    /// if let Some(result) = client.magic_site_wans().update_site_wan(account_id, site_id, wan_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_site_wan(
         &self,
         account_id: &str,
@@ -112,6 +162,23 @@ impl MagicSiteWansApi {
     /// `PATCH /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`
     ///
     /// Patch a specific Site WAN.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_site_wans::SiteWanPatch;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let wan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SiteWanPatch = SiteWanPatch::default().name("example.com");
+    /// if let Some(result) = client.magic_site_wans().patch_site_wan(account_id, site_id, wan_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_site_wan(
         &self,
         account_id: &str,
@@ -139,6 +206,20 @@ impl MagicSiteWansApi {
     /// `GET /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`
     ///
     /// Get a specific Site WAN.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let wan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_site_wans().site_wan_details(account_id, site_id, wan_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn site_wan_details(
         &self,
         account_id: &str,
@@ -164,6 +245,20 @@ impl MagicSiteWansApi {
     /// `DELETE /accounts/{account_id}/magic/sites/{site_id}/wans/{wan_id}`
     ///
     /// Remove a specific Site WAN.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let wan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_site_wans().delete_site_wan(account_id, site_id, wan_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_site_wan(
         &self,
         account_id: &str,

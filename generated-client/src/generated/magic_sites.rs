@@ -36,6 +36,21 @@ impl MagicSitesApi {
     /// `POST /accounts/{account_id}/magic/sites`
     ///
     /// Creates a new Site
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_sites::CreateSiteBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateSiteBody = CreateSiteBody::new("example.com").connector_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.magic_sites().create_site(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_site(
         &self,
         account_id: &str,
@@ -60,6 +75,23 @@ impl MagicSitesApi {
     /// Lists Sites associated with an account. Use connectorid query param to return sites where connectorid matches either site.ConnectorID or site.SecondaryConnectorID.
     ///
     /// Query parameters: [`ListSitesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_sites::ListSitesQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListSitesQuery::default().connector_identifier("example");
+    /// // Every page of the list.
+    /// let items = client.magic_sites().list_sites(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_sites(
         &self,
         account_id: &str,
@@ -80,6 +112,22 @@ impl MagicSitesApi {
     /// `PUT /accounts/{account_id}/magic/sites/{site_id}`
     ///
     /// Update a specific Site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_sites::SiteBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SiteBody = SiteBody::default().connector_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.magic_sites().update_site(account_id, site_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_site(
         &self,
         account_id: &str,
@@ -104,6 +152,22 @@ impl MagicSitesApi {
     /// `PATCH /accounts/{account_id}/magic/sites/{site_id}`
     ///
     /// Patch a specific Site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_sites::SitePatch;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SitePatch = SitePatch::default().connector_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.magic_sites().patch_site(account_id, site_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_site(
         &self,
         account_id: &str,
@@ -128,6 +192,19 @@ impl MagicSitesApi {
     /// `GET /accounts/{account_id}/magic/sites/{site_id}`
     ///
     /// Get a specific Site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_sites().site_details(account_id, site_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn site_details(
         &self,
         account_id: &str,
@@ -150,6 +227,19 @@ impl MagicSitesApi {
     /// `DELETE /accounts/{account_id}/magic/sites/{site_id}`
     ///
     /// Remove a specific Site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_sites().delete_site(account_id, site_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_site(
         &self,
         account_id: &str,

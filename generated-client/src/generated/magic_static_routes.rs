@@ -35,6 +35,21 @@ impl MagicStaticRoutesApi {
     /// `PUT /accounts/{account_id}/magic/routes`
     ///
     /// Update multiple Magic static routes. Use `?validate_only=true` as an optional query parameter to run validation only without persisting changes. Only fields for a route that need to be changed need be provided.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_static_routes::UpdateManyRoutesBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateManyRoutesBody = UpdateManyRoutesBody::default();
+    /// if let Some(result) = client.magic_static_routes().update_many_routes(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_many_routes(
         &self,
         account_id: &str,
@@ -59,6 +74,21 @@ impl MagicStaticRoutesApi {
     /// `POST /accounts/{account_id}/magic/routes`
     ///
     /// Creates a new Magic static route. Use `?validate_only=true` as an optional query parameter to run validation only without persisting changes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_static_routes::CreateRouteBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateRouteBody = CreateRouteBody::new(serde_json::Value::Null, serde_json::Value::Null, serde_json::Value::Null);
+    /// if let Some(result) = client.magic_static_routes().create_route(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_route(
         &self,
         account_id: &str,
@@ -83,6 +113,18 @@ impl MagicStaticRoutesApi {
     /// `GET /accounts/{account_id}/magic/routes`
     ///
     /// List all Magic static routes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_static_routes().list_routes(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_routes(
         &self,
         account_id: &str,
@@ -103,6 +145,21 @@ impl MagicStaticRoutesApi {
     /// `DELETE /accounts/{account_id}/magic/routes`
     ///
     /// Delete multiple Magic static routes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_static_routes::DeleteManyRoutesBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: DeleteManyRoutesBody = DeleteManyRoutesBody::default();
+    /// if let Some(result) = client.magic_static_routes().delete_many_routes(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_many_routes(
         &self,
         account_id: &str,
@@ -127,6 +184,22 @@ impl MagicStaticRoutesApi {
     /// `PUT /accounts/{account_id}/magic/routes/{route_id}`
     ///
     /// Update a specific Magic static route. Use `?validate_only=true` as an optional query parameter to run validation only without persisting changes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::magic_static_routes::UpdateManyRoutesBodyRoute;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let route_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateManyRoutesBodyRoute = UpdateManyRoutesBodyRoute::new("example", "example", 1).description("example");
+    /// if let Some(result) = client.magic_static_routes().update_route(account_id, route_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_route(
         &self,
         account_id: &str,
@@ -153,6 +226,19 @@ impl MagicStaticRoutesApi {
     /// `GET /accounts/{account_id}/magic/routes/{route_id}`
     ///
     /// Get a specific Magic static route.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let route_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_static_routes().route_details(account_id, route_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn route_details(
         &self,
         account_id: &str,
@@ -177,6 +263,19 @@ impl MagicStaticRoutesApi {
     /// `DELETE /accounts/{account_id}/magic/routes/{route_id}`
     ///
     /// Disable and remove a specific Magic static route.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let route_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_static_routes().delete_route(account_id, route_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_route(
         &self,
         account_id: &str,

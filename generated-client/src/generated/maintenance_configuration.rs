@@ -37,6 +37,19 @@ impl MaintenanceConfigurationApi {
     ///
     /// Update the maintenance configuration for a catalog. This allows you to
     /// enable or disable compaction and adjust target file sizes for optimization.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.maintenance_configuration().update_catalog_maintenance_configuration(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_catalog_maintenance_configuration(
         &self,
         account_id: &str,
@@ -65,6 +78,19 @@ impl MaintenanceConfigurationApi {
     ///
     /// Retrieve the maintenance configuration for a specific catalog,
     /// including compaction settings and credential status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.maintenance_configuration().get_catalog_maintenance_configuration(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_catalog_maintenance_configuration(
         &self,
         account_id: &str,

@@ -35,6 +35,20 @@ impl ManagedTransformsApi {
     /// `PATCH /zones/{zone_id}/managed_headers`
     ///
     /// Updates the status of one or more Managed Transforms.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::managed_transforms::UpdateManagedTransformsBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateManagedTransformsBody = UpdateManagedTransformsBody::default();
+    /// let result: serde_json::Value = client.managed_transforms().update_managed_transforms(zone_id, &body).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_managed_transforms(
         &self,
         zone_id: &str,
@@ -57,6 +71,17 @@ impl ManagedTransformsApi {
     /// `GET /zones/{zone_id}/managed_headers`
     ///
     /// Fetches a list of all Managed Transforms.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.managed_transforms().list_managed_transforms(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_managed_transforms(
         &self,
         zone_id: &str,
@@ -77,6 +102,16 @@ impl ManagedTransformsApi {
     /// `DELETE /zones/{zone_id}/managed_headers`
     ///
     /// Disables all Managed Transforms.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.managed_transforms().delete_managed_transforms(zone_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_managed_transforms(
         &self,
         zone_id: &str,

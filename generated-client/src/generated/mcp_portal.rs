@@ -34,6 +34,18 @@ impl McpPortalApi {
     /// Create a new MCP Portal
     ///
     /// `POST /accounts/{account_id}/access/ai-controls/mcp/portals`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.mcp_portal().create_mcp_portal(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_mcp_portal(
         &self,
         account_id: &str,
@@ -54,6 +66,20 @@ impl McpPortalApi {
     /// List MCP Portals
     ///
     /// `GET /accounts/{account_id}/access/ai-controls/mcp/portals`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.mcp_portal().list_mcp_portals(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_mcp_portals(
         &self,
         account_id: &str,
@@ -72,6 +98,19 @@ impl McpPortalApi {
     /// Update a MCP Portal
     ///
     /// `PUT /accounts/{account_id}/access/ai-controls/mcp/portals/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.mcp_portal().update_mcp_portal(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_mcp_portal(
         &self,
         account_id: &str,
@@ -94,6 +133,19 @@ impl McpPortalApi {
     /// Read details of an MCP Portal
     ///
     /// `GET /accounts/{account_id}/access/ai-controls/mcp/portals/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.mcp_portal().read_mcp_portal(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_mcp_portal(
         &self,
         account_id: &str,
@@ -116,6 +168,19 @@ impl McpPortalApi {
     /// Delete a MCP Portal
     ///
     /// `DELETE /accounts/{account_id}/access/ai-controls/mcp/portals/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.mcp_portal().delete_mcp_portal(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_mcp_portal(
         &self,
         account_id: &str,

@@ -34,6 +34,18 @@ impl McpPortalServersApi {
     /// Create a new MCP Server
     ///
     /// `POST /accounts/{account_id}/access/ai-controls/mcp/servers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.mcp_portal_servers().create_mcp_server(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_mcp_server(
         &self,
         account_id: &str,
@@ -54,6 +66,20 @@ impl McpPortalServersApi {
     /// List MCP Servers
     ///
     /// `GET /accounts/{account_id}/access/ai-controls/mcp/servers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.mcp_portal_servers().list_mcp_servers(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_mcp_servers(
         &self,
         account_id: &str,
@@ -72,6 +98,19 @@ impl McpPortalServersApi {
     /// Update a MCP Server
     ///
     /// `PUT /accounts/{account_id}/access/ai-controls/mcp/servers/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.mcp_portal_servers().update_mcp_server(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_mcp_server(
         &self,
         account_id: &str,
@@ -94,6 +133,19 @@ impl McpPortalServersApi {
     /// Read the details of a MCP Server
     ///
     /// `GET /accounts/{account_id}/access/ai-controls/mcp/servers/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.mcp_portal_servers().read_mcp_server(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_mcp_server(
         &self,
         account_id: &str,
@@ -116,6 +168,19 @@ impl McpPortalServersApi {
     /// Delete a MCP Server
     ///
     /// `DELETE /accounts/{account_id}/access/ai-controls/mcp/servers/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.mcp_portal_servers().delete_mcp_server(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_mcp_server(
         &self,
         account_id: &str,
@@ -138,6 +203,19 @@ impl McpPortalServersApi {
     /// Sync MCP Server Capabilities
     ///
     /// `POST /accounts/{account_id}/access/ai-controls/mcp/servers/{id}/sync`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.mcp_portal_servers().sync_mcp_server_capabilities(account_id, id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn sync_mcp_server_capabilities(
         &self,
         account_id: &str,

@@ -36,6 +36,18 @@ impl MeetingsApi {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings`
     ///
     /// Create a meeting for the given App ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.meetings().create_meeting(account_id, app_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_meeting(
         &self,
         account_id: &str,
@@ -59,6 +71,18 @@ impl MeetingsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings`
     ///
     /// Returns all meetings for the given App ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.meetings().get_meetings_for_app(account_id, app_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_meetings_for_app(
         &self,
         account_id: &str,
@@ -82,6 +106,19 @@ impl MeetingsApi {
     /// `PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`
     ///
     /// Replaces all the details for the given meeting ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.meetings().replace_meeting(account_id, app_id, meeting_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_meeting(
         &self,
         account_id: &str,
@@ -107,6 +144,19 @@ impl MeetingsApi {
     /// `PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`
     ///
     /// Updates a meeting in an App for the given meeting ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.meetings().update_meeting(account_id, app_id, meeting_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_meeting(
         &self,
         account_id: &str,
@@ -132,6 +182,19 @@ impl MeetingsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`
     ///
     /// Returns a meeting details in an App for the given meeting ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.meetings().get_meeting_for_app(account_id, app_id, meeting_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_meeting_for_app(
         &self,
         account_id: &str,
@@ -157,6 +220,19 @@ impl MeetingsApi {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants`
     ///
     /// Adds a participant to the given meeting ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.meetings().add_participant(account_id, app_id, meeting_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_participant(
         &self,
         account_id: &str,
@@ -183,6 +259,19 @@ impl MeetingsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants`
     ///
     /// Returns all participants detail for the given meeting ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.meetings().get_participants_of_meeting(account_id, app_id, meeting_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_participants_of_meeting(
         &self,
         account_id: &str,
@@ -209,6 +298,20 @@ impl MeetingsApi {
     /// `PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
     ///
     /// Updates a participant's details for the given meeting and participant ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let participant_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.meetings().edit_participant_detail(account_id, app_id, meeting_id, participant_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_participant_detail(
         &self,
         account_id: &str,
@@ -237,6 +340,20 @@ impl MeetingsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
     ///
     /// Returns a participant details for the given meeting and participant ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let participant_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.meetings().get_participant_detail(account_id, app_id, meeting_id, participant_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_participant_detail(
         &self,
         account_id: &str,
@@ -265,6 +382,20 @@ impl MeetingsApi {
     /// `DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`
     ///
     /// Deletes a participant for the given meeting and participant ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let participant_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.meetings().delete_participant(account_id, app_id, meeting_id, participant_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_participant(
         &self,
         account_id: &str,
@@ -293,6 +424,20 @@ impl MeetingsApi {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token`
     ///
     /// Regenerates participant's authentication token for the given meeting and participant ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let participant_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.meetings().refresh_participant_authentication_token(account_id, app_id, meeting_id, participant_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn refresh_participant_authentication_token(
         &self,
         account_id: &str,

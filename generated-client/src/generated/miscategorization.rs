@@ -21,6 +21,20 @@ impl MiscategorizationApi {
     /// `POST /accounts/{account_id}/intel/miscategorization`
     ///
     /// Allows you to submit requests to change a domain’s category.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::miscategorization::CreateMiscategorizationBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateMiscategorizationBody = CreateMiscategorizationBody::default().url("example");
+    /// let result: serde_json::Value = client.miscategorization().create_miscategorization(account_id, &body).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_miscategorization(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl MtlsCertificateManagementApi {
     /// `POST /accounts/{account_id}/mtls_certificates`
     ///
     /// Upload a certificate that you want to use with mTLS-enabled Cloudflare services, such as Bring Your Own CA (BYO-CA) for mTLS. To create certificates issued by the Cloudflare managed CA, use the [Create Client Certificate endpoint](/api/resources/client_certificates/methods/create/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::mtls_certificate_management::UploadMtlsCertificateBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UploadMtlsCertificateBody = UploadMtlsCertificateBody::new(true, "example").name("example.com");
+    /// if let Some(result) = client.mtls_certificate_management().upload_mtls_certificate(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_mtls_certificate(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl MtlsCertificateManagementApi {
     /// `GET /accounts/{account_id}/mtls_certificates`
     ///
     /// Lists all mTLS certificates uploaded to your account, such as Bring Your Own CA (BYO-CA) for mTLS. To list certificates issued by the Cloudflare managed CA, use the [List Client Certificates endpoint](/api/resources/client_certificates/methods/list/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.mtls_certificate_management().list_mtls_certificates(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_mtls_certificates(
         &self,
         account_id: &str,
@@ -80,6 +109,19 @@ impl MtlsCertificateManagementApi {
     /// `GET /accounts/{account_id}/mtls_certificates/{mtls_certificate_id}`
     ///
     /// Fetches a single mTLS certificate uploaded to your account. To get a certificate issued by the Cloudflare managed CA, use the [Client Certificate Details endpoint](/api/resources/client_certificates/methods/get/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let mtls_certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.mtls_certificate_management().get_mtls_certificate(account_id, mtls_certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_mtls_certificate(
         &self,
         account_id: &str,
@@ -107,6 +149,19 @@ impl MtlsCertificateManagementApi {
     /// `DELETE /accounts/{account_id}/mtls_certificates/{mtls_certificate_id}`
     ///
     /// Deletes the mTLS certificate unless the certificate is in use by one or more Cloudflare services.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let mtls_certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.mtls_certificate_management().delete_mtls_certificate(account_id, mtls_certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_mtls_certificate(
         &self,
         account_id: &str,
@@ -134,6 +189,21 @@ impl MtlsCertificateManagementApi {
     /// `GET /accounts/{account_id}/mtls_certificates/{mtls_certificate_id}/associations`
     ///
     /// Lists all active associations between the certificate and Cloudflare services.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let mtls_certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.mtls_certificate_management().list_mtls_certificate_associations(account_id, mtls_certificate_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_mtls_certificate_associations(
         &self,
         account_id: &str,

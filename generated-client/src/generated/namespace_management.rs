@@ -38,6 +38,19 @@ impl NamespaceManagementApi {
     /// Returns a list of namespaces in the specified R2 catalog.
     /// Supports hierarchical filtering and pagination for efficient traversal
     /// of large namespace hierarchies.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.namespace_management().list_namespaces_in_catalog(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_namespaces_in_catalog(
         &self,
         account_id: &str,

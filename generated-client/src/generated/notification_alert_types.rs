@@ -35,6 +35,18 @@ impl NotificationAlertTypesApi {
     /// `GET /accounts/{account_id}/alerting/v3/available_alerts`
     ///
     /// Gets a list of all alert types for which an account is eligible.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.notification_alert_types().get_alert_types(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_alert_types(
         &self,
         account_id: &str,

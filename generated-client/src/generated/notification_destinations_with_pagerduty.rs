@@ -38,6 +38,20 @@ impl NotificationDestinationsWithPagerdutyApi {
     /// `GET /accounts/{account_id}/alerting/v3/destinations/pagerduty`
     ///
     /// Get a list of all configured PagerDuty services.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.notification_destinations_with_pagerduty().list_pagerduty_services(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pagerduty_services(
         &self,
         account_id: &str,
@@ -58,6 +72,17 @@ impl NotificationDestinationsWithPagerdutyApi {
     /// `DELETE /accounts/{account_id}/alerting/v3/destinations/pagerduty`
     ///
     /// Deletes all the PagerDuty Services connected to the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.notification_destinations_with_pagerduty().delete_pagerduty_services(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_pagerduty_services(
         &self,
         account_id: &str,
@@ -78,6 +103,18 @@ impl NotificationDestinationsWithPagerdutyApi {
     /// `POST /accounts/{account_id}/alerting/v3/destinations/pagerduty/connect`
     ///
     /// Creates a new token for integrating with PagerDuty.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.notification_destinations_with_pagerduty().create_pagerduty_integration_token(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_pagerduty_integration_token(
         &self,
         account_id: &str,
@@ -102,6 +139,19 @@ impl NotificationDestinationsWithPagerdutyApi {
     /// `GET /accounts/{account_id}/alerting/v3/destinations/pagerduty/connect/{token_id}`
     ///
     /// Links PagerDuty with the account using the integration token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.notification_destinations_with_pagerduty().connect_pagerduty(account_id, token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn connect_pagerduty(
         &self,
         account_id: &str,

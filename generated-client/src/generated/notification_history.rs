@@ -38,6 +38,23 @@ impl NotificationHistoryApi {
     /// Gets a list of history records for notifications sent to an account. The records are displayed for last `x` number of days based on the zone plan (free = 30, pro = 30, biz = 30, ent = 90).
     ///
     /// Query parameters: [`ListHistoryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::notification_history::ListHistoryQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListHistoryQuery::default().per_page(1.0);
+    /// // Every page of the list.
+    /// let items = client.notification_history().list_history(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_history(
         &self,
         account_id: &str,

@@ -37,6 +37,18 @@ impl NotificationMechanismEligibilityApi {
     /// `GET /accounts/{account_id}/alerting/v3/destinations/eligible`
     ///
     /// Get a list of all delivery mechanism types for which an account is eligible.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.notification_mechanism_eligibility().get_delivery_mechanism_eligibility(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_delivery_mechanism_eligibility(
         &self,
         account_id: &str,

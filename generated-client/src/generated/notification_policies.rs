@@ -36,6 +36,21 @@ impl NotificationPoliciesApi {
     /// `POST /accounts/{account_id}/alerting/v3/policies`
     ///
     /// Creates a new Notification policy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::notification_policies::{CreateNotificationPolicyBody, ListNotificationPoliciesItemAlertType};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateNotificationPolicyBody = CreateNotificationPolicyBody::new(ListNotificationPoliciesItemAlertType::AccessCustomCertificateExpirationType, true, "example.com").alert_interval("example");
+    /// if let Some(result) = client.notification_policies().create_notification_policy(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_notification_policy(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl NotificationPoliciesApi {
     /// `GET /accounts/{account_id}/alerting/v3/policies`
     ///
     /// Get a list of all Notification policies.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.notification_policies().list_notification_policies(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_notification_policies(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl NotificationPoliciesApi {
     /// `PUT /accounts/{account_id}/alerting/v3/policies/{policy_id}`
     ///
     /// Update a Notification policy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::notification_policies::UpdateNotificationPolicyBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateNotificationPolicyBody = UpdateNotificationPolicyBody::default().alert_interval("example");
+    /// if let Some(result) = client.notification_policies().update_notification_policy(account_id, policy_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_notification_policy(
         &self,
         account_id: &str,
@@ -106,6 +151,19 @@ impl NotificationPoliciesApi {
     /// `GET /accounts/{account_id}/alerting/v3/policies/{policy_id}`
     ///
     /// Get details for a single policy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.notification_policies().get_notification_policy(account_id, policy_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_notification_policy(
         &self,
         account_id: &str,
@@ -130,6 +188,18 @@ impl NotificationPoliciesApi {
     /// `DELETE /accounts/{account_id}/alerting/v3/policies/{policy_id}`
     ///
     /// Delete a Notification policy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.notification_policies().delete_notification_policy(account_id, policy_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_notification_policy(
         &self,
         account_id: &str,

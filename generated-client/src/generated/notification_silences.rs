@@ -36,6 +36,20 @@ impl NotificationSilencesApi {
     /// `PUT /accounts/{account_id}/alerting/v3/silences`
     ///
     /// Updates existing silences for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.notification_silences().update_silences(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_silences(
         &self,
         account_id: &str,
@@ -56,6 +70,17 @@ impl NotificationSilencesApi {
     /// `POST /accounts/{account_id}/alerting/v3/silences`
     ///
     /// Creates a new silence for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.notification_silences().create_silences(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_silences(
         &self,
         account_id: &str,
@@ -76,6 +101,20 @@ impl NotificationSilencesApi {
     /// `GET /accounts/{account_id}/alerting/v3/silences`
     ///
     /// Gets a list of silences for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.notification_silences().list_silences(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_silences(
         &self,
         account_id: &str,
@@ -96,6 +135,19 @@ impl NotificationSilencesApi {
     /// `GET /accounts/{account_id}/alerting/v3/silences/{silence_id}`
     ///
     /// Gets a specific silence for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let silence_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.notification_silences().get_silence(account_id, silence_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_silence(
         &self,
         account_id: &str,
@@ -118,6 +170,18 @@ impl NotificationSilencesApi {
     /// `DELETE /accounts/{account_id}/alerting/v3/silences/{silence_id}`
     ///
     /// Deletes an existing silence for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let silence_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.notification_silences().delete_silence(account_id, silence_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_silence(
         &self,
         account_id: &str,

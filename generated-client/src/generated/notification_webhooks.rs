@@ -36,6 +36,21 @@ impl NotificationWebhooksApi {
     /// `POST /accounts/{account_id}/alerting/v3/destinations/webhooks`
     ///
     /// Creates a new webhook destination.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::notification_webhooks::WebhookBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: WebhookBody = WebhookBody::new("example.com", "example").secret("example");
+    /// if let Some(result) = client.notification_webhooks().create_webhook(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_webhook(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl NotificationWebhooksApi {
     /// `GET /accounts/{account_id}/alerting/v3/destinations/webhooks`
     ///
     /// Gets a list of all configured webhook destinations.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.notification_webhooks().list_webhooks(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_webhooks(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl NotificationWebhooksApi {
     /// `PUT /accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}`
     ///
     /// Update a webhook destination.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::notification_webhooks::WebhookBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let webhook_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: WebhookBody = WebhookBody::new("example.com", "example").secret("example");
+    /// if let Some(result) = client.notification_webhooks().update_webhook(account_id, webhook_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_webhook(
         &self,
         account_id: &str,
@@ -106,6 +151,19 @@ impl NotificationWebhooksApi {
     /// `GET /accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}`
     ///
     /// Get details for a single webhooks destination.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let webhook_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.notification_webhooks().get_webhook(account_id, webhook_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_webhook(
         &self,
         account_id: &str,
@@ -130,6 +188,18 @@ impl NotificationWebhooksApi {
     /// `DELETE /accounts/{account_id}/alerting/v3/destinations/webhooks/{webhook_id}`
     ///
     /// Delete a configured webhook destination.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let webhook_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.notification_webhooks().delete_webhook(account_id, webhook_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_webhook(
         &self,
         account_id: &str,

@@ -36,6 +36,18 @@ impl ObservatoryApi {
     /// `GET /zones/{zone_id}/speed_api/availabilities`
     ///
     /// Retrieves quota for all plans, as well as the current zone quota.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.observatory().get_quota_and_availability(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_quota_and_availability(
         &self,
         zone_id: &str,
@@ -58,6 +70,20 @@ impl ObservatoryApi {
     /// `GET /zones/{zone_id}/speed_api/pages`
     ///
     /// Lists all webpages which have been tested.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.observatory().list_tested_webpages(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tested_webpages(
         &self,
         zone_id: &str,
@@ -78,6 +104,22 @@ impl ObservatoryApi {
     /// `POST /zones/{zone_id}/speed_api/pages/{url}/tests`
     ///
     /// Starts a test for a specific webpage, in a specific region.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::observatory::PageTestResponse;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let url = "your-url";
+    /// let body: PageTestResponse = PageTestResponse::default();
+    /// if let Some(result) = client.observatory().start_page_test(zone_id, url, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_page_test(
         &self,
         zone_id: &str,
@@ -105,6 +147,24 @@ impl ObservatoryApi {
     /// Test history (list of tests) for a specific webpage.
     ///
     /// Query parameters: [`ListPageTestHistoryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::observatory::ListPageTestHistoryQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let url = "your-url";
+    /// let query = ListPageTestHistoryQuery::default().page(1);
+    /// // Every page of the list.
+    /// let items = client.observatory().list_page_test_history(zone_id, url).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_page_test_history(
         &self,
         zone_id: &str,
@@ -133,6 +193,21 @@ impl ObservatoryApi {
     /// Deletes all tests for a specific webpage from a specific region. Deleted tests are still counted as part of the quota.
     ///
     /// Query parameters: [`PageTestResponse`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::observatory::PageTestResponse;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let url = "your-url";
+    /// if let Some(result) = client.observatory().delete_all_page_tests(zone_id, url).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_all_page_tests(
         &self,
         zone_id: &str,
@@ -159,6 +234,20 @@ impl ObservatoryApi {
     /// `GET /zones/{zone_id}/speed_api/pages/{url}/tests/{test_id}`
     ///
     /// Retrieves the result of a specific test.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let url = "your-url";
+    /// let test_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.observatory().get_page_test_result(zone_id, url, test_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_page_test_result(
         &self,
         zone_id: &str,
@@ -186,6 +275,22 @@ impl ObservatoryApi {
     /// Lists the core web vital metrics trend over time for a specific page.
     ///
     /// Query parameters: [`ListCoreWebVitalMetricsTrendQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::observatory::{ListCoreWebVitalMetricsTrendQuery, PageTestDesktopReportDeviceType, QuotaAndAvailabilityRegionValue};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let url = "your-url";
+    /// let query = ListCoreWebVitalMetricsTrendQuery::new(QuotaAndAvailabilityRegionValue::AsiaEast1, PageTestDesktopReportDeviceType::Desktop, "example", "example", "example").end("example");
+    /// if let Some(result) = client.observatory().list_core_web_vital_metrics_trend(zone_id, url, &query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_core_web_vital_metrics_trend(
         &self,
         zone_id: &str,
@@ -216,6 +321,21 @@ impl ObservatoryApi {
     /// Creates a scheduled test for a page.
     ///
     /// Query parameters: [`PageTestResponse`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::observatory::PageTestResponse;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let url = "your-url";
+    /// if let Some(result) = client.observatory().create_scheduled_page_test(zone_id, url).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_scheduled_page_test(
         &self,
         zone_id: &str,
@@ -243,6 +363,21 @@ impl ObservatoryApi {
     /// Retrieves the test schedule for a page in a specific region.
     ///
     /// Query parameters: [`PageTestResponse`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::observatory::PageTestResponse;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let url = "your-url";
+    /// if let Some(result) = client.observatory().get_page_test_schedule(zone_id, url).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_page_test_schedule(
         &self,
         zone_id: &str,
@@ -270,6 +405,21 @@ impl ObservatoryApi {
     /// Deletes a scheduled test for a page.
     ///
     /// Query parameters: [`PageTestResponse`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::observatory::PageTestResponse;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let url = "your-url";
+    /// if let Some(result) = client.observatory().delete_scheduled_page_test(zone_id, url).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_scheduled_page_test(
         &self,
         zone_id: &str,

@@ -36,6 +36,18 @@ impl OnRampsApi {
     /// `POST /accounts/{account_id}/magic/cloud/onramps`
     ///
     /// Create a new On-ramp (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.on_ramps().create_on_ramp(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_on_ramp(
         &self,
         account_id: &str,
@@ -56,6 +68,20 @@ impl OnRampsApi {
     /// `GET /accounts/{account_id}/magic/cloud/onramps`
     ///
     /// List On-ramps (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.on_ramps().list_on_ramps(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_on_ramps(
         &self,
         account_id: &str,
@@ -76,6 +102,18 @@ impl OnRampsApi {
     /// `PUT /accounts/{account_id}/magic/cloud/onramps/magic_wan_address_space`
     ///
     /// Update the Magic WAN Address Space (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.on_ramps().update_magic_wan_address_space(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_magic_wan_address_space(
         &self,
         account_id: &str,
@@ -100,6 +138,18 @@ impl OnRampsApi {
     /// `PATCH /accounts/{account_id}/magic/cloud/onramps/magic_wan_address_space`
     ///
     /// Update the Magic WAN Address Space (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.on_ramps().patch_magic_wan_address_space(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_magic_wan_address_space(
         &self,
         account_id: &str,
@@ -124,6 +174,18 @@ impl OnRampsApi {
     /// `GET /accounts/{account_id}/magic/cloud/onramps/magic_wan_address_space`
     ///
     /// Read the Magic WAN Address Space (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.on_ramps().read_magic_wan_address_space(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_magic_wan_address_space(
         &self,
         account_id: &str,
@@ -148,6 +210,19 @@ impl OnRampsApi {
     /// `PUT /accounts/{account_id}/magic/cloud/onramps/{onramp_id}`
     ///
     /// Update an On-ramp (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let onramp_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.on_ramps().update_on_ramp(account_id, onramp_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_on_ramp(
         &self,
         account_id: &str,
@@ -170,6 +245,19 @@ impl OnRampsApi {
     /// `PATCH /accounts/{account_id}/magic/cloud/onramps/{onramp_id}`
     ///
     /// Update an On-ramp (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let onramp_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.on_ramps().patch_on_ramp(account_id, onramp_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_on_ramp(
         &self,
         account_id: &str,
@@ -192,6 +280,19 @@ impl OnRampsApi {
     /// `GET /accounts/{account_id}/magic/cloud/onramps/{onramp_id}`
     ///
     /// Read an On-ramp (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let onramp_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.on_ramps().read_on_ramp(account_id, onramp_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_on_ramp(
         &self,
         account_id: &str,
@@ -214,6 +315,19 @@ impl OnRampsApi {
     /// `DELETE /accounts/{account_id}/magic/cloud/onramps/{onramp_id}`
     ///
     /// Delete an On-ramp (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let onramp_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.on_ramps().delete_on_ramp(account_id, onramp_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_on_ramp(
         &self,
         account_id: &str,
@@ -238,6 +352,18 @@ impl OnRampsApi {
     /// `POST /accounts/{account_id}/magic/cloud/onramps/{onramp_id}/apply`
     ///
     /// Apply an On-ramp (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let onramp_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.on_ramps().apply_on_ramp(account_id, onramp_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn apply_on_ramp(
         &self,
         account_id: &str,
@@ -261,6 +387,18 @@ impl OnRampsApi {
     /// `POST /accounts/{account_id}/magic/cloud/onramps/{onramp_id}/export`
     ///
     /// Export an On-ramp to terraform ready file(s) (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let onramp_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.on_ramps().export_as_terraform(account_id, onramp_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn export_as_terraform(
         &self,
         account_id: &str,
@@ -284,6 +422,18 @@ impl OnRampsApi {
     /// `POST /accounts/{account_id}/magic/cloud/onramps/{onramp_id}/plan`
     ///
     /// Plan an On-ramp (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let onramp_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.on_ramps().plan_on_ramp(account_id, onramp_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn plan_on_ramp(
         &self,
         account_id: &str,

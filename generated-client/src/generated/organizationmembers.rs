@@ -36,6 +36,18 @@ impl OrganizationmembersApi {
     /// `POST /organizations/{organization_id}/members`
     ///
     /// Create a membership that grants access to a specific Organization. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.organizationmembers().create_organization_member(organization_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_organization_member(
         &self,
         organization_id: &str,
@@ -58,6 +70,20 @@ impl OrganizationmembersApi {
     /// `GET /organizations/{organization_id}/members`
     ///
     /// List memberships for an Organization. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.organizationmembers().list_organization_members(organization_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_organization_members(
         &self,
         organization_id: &str,
@@ -78,6 +104,19 @@ impl OrganizationmembersApi {
     /// `GET /organizations/{organization_id}/members/{member_id}`
     ///
     /// Retrieve a single membership from an Organization. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let member_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.organizationmembers().get_organization_member(organization_id, member_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organization_member(
         &self,
         organization_id: &str,
@@ -102,6 +141,17 @@ impl OrganizationmembersApi {
     /// `DELETE /organizations/{organization_id}/members/{member_id}`
     ///
     /// Delete a membership to a particular Organization. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let member_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.organizationmembers().delete_organization_member(organization_id, member_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_organization_member(
         &self,
         organization_id: &str,
@@ -124,6 +174,20 @@ impl OrganizationmembersApi {
     /// `POST /organizations/{organization_id}/members:batchCreate`
     ///
     /// Batch create multiple memberships that grant access to a specific Organization.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.organizationmembers().batch_create_organization_members(organization_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_create_organization_members(
         &self,
         organization_id: &str,

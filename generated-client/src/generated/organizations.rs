@@ -35,6 +35,17 @@ impl OrganizationsApi {
     /// `POST /organizations`
     ///
     /// Create a new organization for a user. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.organizations().create_organization().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_organization(
         &self,
     ) -> crate::runtime::Request<
@@ -52,6 +63,19 @@ impl OrganizationsApi {
     /// `GET /organizations`
     ///
     /// Retrieve a list of organizations a particular user has access to. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// // Every page of the list.
+    /// let items = client.organizations().list_organizations_user_has_access_to().all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_organizations_user_has_access_to(
         &self,
     ) -> crate::runtime::Request<crate::runtime::List<Organization>> {
@@ -67,6 +91,18 @@ impl OrganizationsApi {
     /// `PUT /organizations/{organization_id}`
     ///
     /// Modify organization. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.organizations().modify_organization(organization_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn modify_organization(
         &self,
         organization_id: &str,
@@ -88,6 +124,18 @@ impl OrganizationsApi {
     /// `GET /organizations/{organization_id}`
     ///
     /// Retrieve the details of a certain organization. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.organizations().get_organization(organization_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organization(
         &self,
         organization_id: &str,
@@ -110,6 +158,18 @@ impl OrganizationsApi {
     ///
     /// Delete an organization. The organization MUST be empty before deleting.
     /// It must not contain any sub-organizations, accounts, members or users. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.organizations().delete_organization(organization_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_organization(
         &self,
         organization_id: &str,
@@ -131,6 +191,20 @@ impl OrganizationsApi {
     /// `GET /organizations/{organization_id}/accounts`
     ///
     /// Retrieve a list of accounts that belong to a specific organization. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.organizations().get_organization_accounts(organization_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organization_accounts(
         &self,
         organization_id: &str,
@@ -151,6 +225,16 @@ impl OrganizationsApi {
     /// `PUT /organizations/{organization_id}/profile`
     ///
     /// Modify organization profile. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.organizations().modify_organization_profile(organization_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn modify_organization_profile(
         &self,
         organization_id: &str,
@@ -171,6 +255,18 @@ impl OrganizationsApi {
     /// `GET /organizations/{organization_id}/profile`
     ///
     /// Get an organizations profile if it exists. (Currently in Closed Beta - see <https://developers.cloudflare.com/fundamentals/organizations/>)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.organizations().get_organization_profile(organization_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_organization_profile(
         &self,
         organization_id: &str,

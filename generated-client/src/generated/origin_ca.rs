@@ -35,6 +35,20 @@ impl OriginCaApi {
     /// `POST /certificates`
     ///
     /// Create an Origin CA certificate. You can use an Origin CA Key as your User Service Key or an API token when calling this endpoint ([see above](#requests)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::origin_ca::CreateCertificateBody;
+    ///
+    /// let body: CreateCertificateBody = CreateCertificateBody::default().csr("example");
+    /// if let Some(result) = client.origin_ca().create_certificate(&body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_certificate(
         &self,
         body: &CreateCertificateBody,
@@ -56,6 +70,22 @@ impl OriginCaApi {
     /// List all existing Origin CA certificates for a given zone. You can use an Origin CA Key as your User Service Key or an API token when calling this endpoint ([see above](#requests)).
     ///
     /// Query parameters: [`ListCertificatesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::origin_ca::ListCertificatesQuery;
+    ///
+    /// let query = ListCertificatesQuery::default().zone_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// // Every page of the list.
+    /// let items = client.origin_ca().list_certificates().query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_certificates(
         &self,
     ) -> crate::runtime::Request<
@@ -74,6 +104,18 @@ impl OriginCaApi {
     /// `GET /certificates/{certificate_id}`
     ///
     /// Get an existing Origin CA certificate by its serial number. You can use an Origin CA Key as your User Service Key or an API token when calling this endpoint ([see above](#requests)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.origin_ca().get_certificate(certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_certificate(
         &self,
         certificate_id: &str,
@@ -95,6 +137,18 @@ impl OriginCaApi {
     /// `DELETE /certificates/{certificate_id}`
     ///
     /// Revoke an existing Origin CA certificate by its serial number. You can use an Origin CA Key as your User Service Key or an API token when calling this endpoint ([see above](#requests)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.origin_ca().revoke_certificate(certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_certificate(
         &self,
         certificate_id: &str,

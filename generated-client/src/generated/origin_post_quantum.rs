@@ -35,6 +35,21 @@ impl OriginPostQuantumApi {
     /// `PUT /zones/{zone_id}/cache/origin_post_quantum_encryption`
     ///
     /// Instructs Cloudflare to use Post-Quantum (PQ) key agreement algorithms when connecting to your origin. Preferred instructs Cloudflare to opportunistically send a Post-Quantum keyshare in the first message to the origin (for fastest connections when the origin supports and prefers PQ), supported means that PQ algorithms are advertised but only used when requested by the origin, and off means that PQ algorithms are not advertised.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::origin_post_quantum::{ChangeOriginPostQuantumEncryptionSettingBody, ChangeOriginPostQuantumEncryptionSettingBodyValue};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ChangeOriginPostQuantumEncryptionSettingBody = ChangeOriginPostQuantumEncryptionSettingBody::new(ChangeOriginPostQuantumEncryptionSettingBodyValue::Preferred);
+    /// if let Some(result) = client.origin_post_quantum().change_origin_post_quantum_encryption_setting(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_origin_post_quantum_encryption_setting(
         &self,
         zone_id: &str,
@@ -61,6 +76,18 @@ impl OriginPostQuantumApi {
     /// `GET /zones/{zone_id}/cache/origin_post_quantum_encryption`
     ///
     /// Instructs Cloudflare to use Post-Quantum (PQ) key agreement algorithms when connecting to your origin. Preferred instructs Cloudflare to opportunistically send a Post-Quantum keyshare in the first message to the origin (for fastest connections when the origin supports and prefers PQ), supported means that PQ algorithms are advertised but only used when requested by the origin, and off means that PQ algorithms are not advertised.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.origin_post_quantum().get_origin_post_quantum_encryption_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_origin_post_quantum_encryption_setting(
         &self,
         zone_id: &str,

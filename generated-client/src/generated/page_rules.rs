@@ -36,6 +36,21 @@ impl PageRulesApi {
     /// `POST /zones/{zone_id}/pagerules`
     ///
     /// Creates a new Page Rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::page_rules::PageRuleBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PageRuleBody = PageRuleBody::default().priority(1);
+    /// if let Some(result) = client.page_rules().create_page_rule(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_page_rule(
         &self,
         zone_id: &str,
@@ -60,6 +75,22 @@ impl PageRulesApi {
     /// Fetches Page Rules in a zone.
     ///
     /// Query parameters: [`ListPageRulesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::page_rules::ListPageRulesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.page_rules().list_page_rules(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_page_rules(
         &self,
         zone_id: &str,
@@ -80,6 +111,22 @@ impl PageRulesApi {
     /// `PUT /zones/{zone_id}/pagerules/{pagerule_id}`
     ///
     /// Replaces the configuration of an existing Page Rule. The configuration of the updated Page Rule will exactly match the data passed in the API request.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::page_rules::PageRuleBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pagerule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PageRuleBody = PageRuleBody::default().priority(1);
+    /// if let Some(result) = client.page_rules().update_page_rule(zone_id, pagerule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_page_rule(
         &self,
         zone_id: &str,
@@ -104,6 +151,22 @@ impl PageRulesApi {
     /// `PATCH /zones/{zone_id}/pagerules/{pagerule_id}`
     ///
     /// Updates one or more fields of an existing Page Rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::page_rules::PageRulePatch;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pagerule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PageRulePatch = PageRulePatch::default().priority(1);
+    /// if let Some(result) = client.page_rules().edit_page_rule(zone_id, pagerule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_page_rule(
         &self,
         zone_id: &str,
@@ -128,6 +191,19 @@ impl PageRulesApi {
     /// `GET /zones/{zone_id}/pagerules/{pagerule_id}`
     ///
     /// Fetches the details of a Page Rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pagerule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.page_rules().get_page_rule(zone_id, pagerule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_page_rule(
         &self,
         zone_id: &str,
@@ -150,6 +226,19 @@ impl PageRulesApi {
     /// `DELETE /zones/{zone_id}/pagerules/{pagerule_id}`
     ///
     /// Deletes an existing Page Rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pagerule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.page_rules().delete_page_rule(zone_id, pagerule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_page_rule(
         &self,
         zone_id: &str,

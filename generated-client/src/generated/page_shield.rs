@@ -36,6 +36,21 @@ impl PageShieldApi {
     /// `PUT /zones/{zone_id}/page_shield`
     ///
     /// Updates Page Shield settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::page_shield::UpdatePageShieldSettingsBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdatePageShieldSettingsBody = UpdatePageShieldSettingsBody::default().enabled(true);
+    /// if let Some(result) = client.page_shield().update_page_shield_settings(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_page_shield_settings(
         &self,
         zone_id: &str,
@@ -60,6 +75,18 @@ impl PageShieldApi {
     /// `GET /zones/{zone_id}/page_shield`
     ///
     /// Fetches the Page Shield settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.page_shield().get_page_shield_settings(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_page_shield_settings(
         &self,
         zone_id: &str,
@@ -84,6 +111,23 @@ impl PageShieldApi {
     /// Lists all connections detected by Page Shield.
     ///
     /// Query parameters: [`ListPageShieldConnectionsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::page_shield::ListPageShieldConnectionsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListPageShieldConnectionsQuery::default().exclude_urls("example");
+    /// // Every page of the list.
+    /// let items = client.page_shield().list_page_shield_connections(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_page_shield_connections(
         &self,
         zone_id: &str,
@@ -107,6 +151,19 @@ impl PageShieldApi {
     /// `GET /zones/{zone_id}/page_shield/connections/{connection_id}`
     ///
     /// Fetches a connection detected by Page Shield by connection ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let connection_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.page_shield().get_page_shield_connection(zone_id, connection_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_page_shield_connection(
         &self,
         zone_id: &str,
@@ -133,6 +190,23 @@ impl PageShieldApi {
     /// Lists all cookies collected by Page Shield.
     ///
     /// Query parameters: [`ListPageShieldCookiesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::page_shield::ListPageShieldCookiesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListPageShieldCookiesQuery::default().hosts("example");
+    /// // Every page of the list.
+    /// let items = client.page_shield().list_page_shield_cookies(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_page_shield_cookies(
         &self,
         zone_id: &str,
@@ -156,6 +230,19 @@ impl PageShieldApi {
     /// `GET /zones/{zone_id}/page_shield/cookies/{cookie_id}`
     ///
     /// Fetches a cookie collected by Page Shield by cookie ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let cookie_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.page_shield().get_page_shield_cookie(zone_id, cookie_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_page_shield_cookie(
         &self,
         zone_id: &str,
@@ -180,6 +267,21 @@ impl PageShieldApi {
     /// `POST /zones/{zone_id}/page_shield/policies`
     ///
     /// Create a Page Shield policy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::page_shield::{CreatePageShieldPolicyBody, PolicyAction};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreatePageShieldPolicyBody = CreatePageShieldPolicyBody::new(PolicyAction::Allow, "example", true, "example", "example");
+    /// if let Some(result) = client.page_shield().create_page_shield_policy(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_page_shield_policy(
         &self,
         zone_id: &str,
@@ -204,6 +306,20 @@ impl PageShieldApi {
     /// `GET /zones/{zone_id}/page_shield/policies`
     ///
     /// Lists all Page Shield policies.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.page_shield().list_page_shield_policies(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_page_shield_policies(
         &self,
         zone_id: &str,
@@ -224,6 +340,22 @@ impl PageShieldApi {
     /// `PUT /zones/{zone_id}/page_shield/policies/{policy_id}`
     ///
     /// Update a Page Shield policy by ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::page_shield::UpdatePageShieldPolicyBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdatePageShieldPolicyBody = UpdatePageShieldPolicyBody::default().description("example");
+    /// if let Some(result) = client.page_shield().update_page_shield_policy(zone_id, policy_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_page_shield_policy(
         &self,
         zone_id: &str,
@@ -250,6 +382,19 @@ impl PageShieldApi {
     /// `GET /zones/{zone_id}/page_shield/policies/{policy_id}`
     ///
     /// Fetches a Page Shield policy by ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.page_shield().get_page_shield_policy(zone_id, policy_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_page_shield_policy(
         &self,
         zone_id: &str,
@@ -274,6 +419,17 @@ impl PageShieldApi {
     /// `DELETE /zones/{zone_id}/page_shield/policies/{policy_id}`
     ///
     /// Delete a Page Shield policy by ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.page_shield().delete_page_shield_policy(zone_id, policy_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_page_shield_policy(
         &self,
         zone_id: &str,
@@ -298,6 +454,23 @@ impl PageShieldApi {
     /// Lists all scripts detected by Page Shield.
     ///
     /// Query parameters: [`ListPageShieldScriptsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::page_shield::ListPageShieldScriptsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListPageShieldScriptsQuery::default().exclude_urls("example");
+    /// // Every page of the list.
+    /// let items = client.page_shield().list_page_shield_scripts(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_page_shield_scripts(
         &self,
         zone_id: &str,
@@ -321,6 +494,19 @@ impl PageShieldApi {
     /// `GET /zones/{zone_id}/page_shield/scripts/{script_id}`
     ///
     /// Fetches a script detected by Page Shield by script ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.page_shield().get_page_shield_script(zone_id, script_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_page_shield_script(
         &self,
         zone_id: &str,

@@ -36,6 +36,19 @@ impl PagesBuildCacheApi {
     /// `POST /accounts/{account_id}/pages/projects/{project_name}/purge_build_cache`
     ///
     /// Purge all cached build artifacts for a Pages project
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// if let Some(result) = client.pages_build_cache().purge_build_cache(account_id, project_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn purge_build_cache(
         &self,
         account_id: &str,

@@ -37,6 +37,22 @@ impl PagesDeploymentApi {
     /// `POST /accounts/{account_id}/pages/projects/{project_name}/deployments`
     ///
     /// Start a new deployment from production. The repository and account must have already been authorized on the Cloudflare Pages dashboard.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::pages_deployment::CreateDeploymentForm;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// let body = CreateDeploymentForm::new();
+    /// if let Some(result) = client.pages_deployment().create_deployment(account_id, project_name, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_deployment(
         &self,
         account_id: &str,
@@ -66,6 +82,23 @@ impl PagesDeploymentApi {
     /// Fetch a list of project deployments.
     ///
     /// Query parameters: [`GetDeploymentsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::pages_deployment::GetDeploymentsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// // Every page of the list.
+    /// let items = client.pages_deployment().get_deployments(account_id, project_name).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_deployments(
         &self,
         account_id: &str,
@@ -92,6 +125,20 @@ impl PagesDeploymentApi {
     /// `GET /accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}`
     ///
     /// Fetch information about a deployment.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// let deployment_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.pages_deployment().get_deployment_info(account_id, project_name, deployment_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_deployment_info(
         &self,
         account_id: &str,
@@ -119,6 +166,20 @@ impl PagesDeploymentApi {
     /// `DELETE /accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}`
     ///
     /// Delete a deployment.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// let deployment_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.pages_deployment().delete_deployment(account_id, project_name, deployment_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_deployment(
         &self,
         account_id: &str,
@@ -150,6 +211,20 @@ impl PagesDeploymentApi {
     /// `GET /accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}/history/logs`
     ///
     /// Fetch deployment logs for a project.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// let deployment_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.pages_deployment().get_deployment_logs(account_id, project_name, deployment_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_deployment_logs(
         &self,
         account_id: &str,
@@ -178,6 +253,20 @@ impl PagesDeploymentApi {
     /// `POST /accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}/retry`
     ///
     /// Retry a previous deployment.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// let deployment_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.pages_deployment().retry_deployment(account_id, project_name, deployment_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retry_deployment(
         &self,
         account_id: &str,
@@ -206,6 +295,20 @@ impl PagesDeploymentApi {
     /// `POST /accounts/{account_id}/pages/projects/{project_name}/deployments/{deployment_id}/rollback`
     ///
     /// Rollback the production deployment to a previous deployment. You can only rollback to succesful builds on production.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// let deployment_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.pages_deployment().rollback_deployment(account_id, project_name, deployment_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rollback_deployment(
         &self,
         account_id: &str,

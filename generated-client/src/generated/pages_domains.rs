@@ -37,6 +37,22 @@ impl PagesDomainsApi {
     /// `POST /accounts/{account_id}/pages/projects/{project_name}/domains`
     ///
     /// Add a new domain for the Pages project.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::pages_domains::AddDomainBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// let body: AddDomainBody = AddDomainBody::default().name("example.com");
+    /// if let Some(result) = client.pages_domains().add_domain(account_id, project_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_domain(
         &self,
         account_id: &str,
@@ -64,6 +80,21 @@ impl PagesDomainsApi {
     /// `GET /accounts/{account_id}/pages/projects/{project_name}/domains`
     ///
     /// Fetch a list of all domains associated with a Pages project.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// // Every page of the list.
+    /// let items = client.pages_domains().get_domains(account_id, project_name).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_domains(
         &self,
         account_id: &str,
@@ -87,6 +118,20 @@ impl PagesDomainsApi {
     /// `PATCH /accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}`
     ///
     /// Retry the validation status of a single domain.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// let domain_name = "your-domain-name";
+    /// if let Some(result) = client.pages_domains().patch_domain(account_id, project_name, domain_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_domain(
         &self,
         account_id: &str,
@@ -114,6 +159,20 @@ impl PagesDomainsApi {
     /// `GET /accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}`
     ///
     /// Fetch a single domain.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// let domain_name = "your-domain-name";
+    /// if let Some(result) = client.pages_domains().get_domain(account_id, project_name, domain_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_domain(
         &self,
         account_id: &str,
@@ -141,6 +200,20 @@ impl PagesDomainsApi {
     /// `DELETE /accounts/{account_id}/pages/projects/{project_name}/domains/{domain_name}`
     ///
     /// Delete a Pages project's domain.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// let domain_name = "your-domain-name";
+    /// if let Some(result) = client.pages_domains().delete_domain(account_id, project_name, domain_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_domain(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl PagesProjectApi {
     /// `POST /accounts/{account_id}/pages/projects`
     ///
     /// Create a new project.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::pages_project::CreateProjectBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateProjectBody = CreateProjectBody::default().name("example.com");
+    /// if let Some(result) = client.pages_project().create_project(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_project(
         &self,
         account_id: &str,
@@ -58,6 +73,20 @@ impl PagesProjectApi {
     /// `GET /accounts/{account_id}/pages/projects`
     ///
     /// Fetch a list of all user projects.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.pages_project().get_projects(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_projects(
         &self,
         account_id: &str,
@@ -78,6 +107,22 @@ impl PagesProjectApi {
     /// `PATCH /accounts/{account_id}/pages/projects/{project_name}`
     ///
     /// Set new attributes for an existing project. Modify environment variables. To delete an environment variable, set the key to null.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::pages_project::UpdateProjectBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// let body: UpdateProjectBody = UpdateProjectBody::default();
+    /// if let Some(result) = client.pages_project().update_project(account_id, project_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_project(
         &self,
         account_id: &str,
@@ -102,6 +147,19 @@ impl PagesProjectApi {
     /// `GET /accounts/{account_id}/pages/projects/{project_name}`
     ///
     /// Fetch a project by name.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// if let Some(result) = client.pages_project().get_project(account_id, project_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_project(
         &self,
         account_id: &str,
@@ -124,6 +182,19 @@ impl PagesProjectApi {
     /// `DELETE /accounts/{account_id}/pages/projects/{project_name}`
     ///
     /// Delete a project by name.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let project_name = "your-project-name";
+    /// if let Some(result) = client.pages_project().delete_project(account_id, project_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_project(
         &self,
         account_id: &str,

@@ -37,6 +37,21 @@ impl PassiveDnsByIpApi {
     /// Gets a list of all the domains that have resolved to a specific IP address.
     ///
     /// Query parameters: [`GetPassiveDnsByIpQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::passive_dns_by_ip::GetPassiveDnsByIpQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetPassiveDnsByIpQuery::default().end("example");
+    /// if let Some(result) = client.passive_dns_by_ip().get_passive_dns_by_ip(account_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_passive_dns_by_ip(
         &self,
         account_id: &str,

@@ -38,6 +38,23 @@ impl PerHostnameAuthenticatedOriginPullApi {
     /// `PUT /zones/{zone_id}/origin_tls_client_auth/hostnames`
     ///
     /// Associate a hostname to a certificate and enable, disable or invalidate the association. If disabled, client certificate will not be sent to the hostname even if activated at the zone level. 100 maximum associations on a single certificate are allowed. Note: Use a null value for parameter *enabled* to invalidate the association.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::per_hostname_authenticated_origin_pull::EnableOrDisableHostnameForClientAuthenticationBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EnableOrDisableHostnameForClientAuthenticationBody = EnableOrDisableHostnameForClientAuthenticationBody::default();
+    /// // Every page of the list.
+    /// let items = client.per_hostname_authenticated_origin_pull().enable_or_disable_hostname_for_client_authentication(zone_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_or_disable_hostname_for_client_authentication(
         &self,
         zone_id: &str,
@@ -62,6 +79,21 @@ impl PerHostnameAuthenticatedOriginPullApi {
     /// `POST /zones/{zone_id}/origin_tls_client_auth/hostnames/certificates`
     ///
     /// Upload a certificate to be used for client authentication on a hostname. 10 hostname certificates per zone are allowed.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::per_hostname_authenticated_origin_pull::UploadHostnameClientCertificateBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UploadHostnameClientCertificateBody = UploadHostnameClientCertificateBody::new("example", "example");
+    /// if let Some(result) = client.per_hostname_authenticated_origin_pull().upload_hostname_client_certificate(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_hostname_client_certificate(
         &self,
         zone_id: &str,
@@ -86,6 +118,20 @@ impl PerHostnameAuthenticatedOriginPullApi {
     /// List Certificates
     ///
     /// `GET /zones/{zone_id}/origin_tls_client_auth/hostnames/certificates`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.per_hostname_authenticated_origin_pull().list_certificates(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_certificates(
         &self,
         zone_id: &str,
@@ -110,6 +156,19 @@ impl PerHostnameAuthenticatedOriginPullApi {
     /// `GET /zones/{zone_id}/origin_tls_client_auth/hostnames/certificates/{certificate_id}`
     ///
     /// Get the certificate by ID to be used for client authentication on a hostname.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.per_hostname_authenticated_origin_pull().get_hostname_client_certificate(zone_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_hostname_client_certificate(
         &self,
         zone_id: &str,
@@ -134,6 +193,19 @@ impl PerHostnameAuthenticatedOriginPullApi {
     /// Delete Hostname Client Certificate
     ///
     /// `DELETE /zones/{zone_id}/origin_tls_client_auth/hostnames/certificates/{certificate_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.per_hostname_authenticated_origin_pull().delete_hostname_client_certificate(zone_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_hostname_client_certificate(
         &self,
         zone_id: &str,
@@ -158,6 +230,19 @@ impl PerHostnameAuthenticatedOriginPullApi {
     /// Get the Hostname Status for Client Authentication
     ///
     /// `GET /zones/{zone_id}/origin_tls_client_auth/hostnames/{hostname}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hostname = "your-hostname";
+    /// if let Some(result) = client.per_hostname_authenticated_origin_pull().get_hostname_status_for_client_authentication(zone_id, hostname).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_hostname_status_for_client_authentication(
         &self,
         zone_id: &str,

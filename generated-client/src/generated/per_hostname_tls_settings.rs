@@ -37,6 +37,21 @@ impl PerHostnameTlsSettingsApi {
     /// `GET /zones/{zone_id}/hostnames/settings/{setting_id}`
     ///
     /// List the requested TLS setting for the hostnames under this zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let setting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.per_hostname_tls_settings().list_tls_setting_for_hostnames(zone_id, setting_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tls_setting_for_hostnames(
         &self,
         zone_id: &str,
@@ -59,6 +74,23 @@ impl PerHostnameTlsSettingsApi {
     /// `PUT /zones/{zone_id}/hostnames/settings/{setting_id}/{hostname}`
     ///
     /// Update the tls setting value for the hostname.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::per_hostname_tls_settings::EditTlsSettingForHostnameBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let setting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hostname = "your-hostname";
+    /// let body: EditTlsSettingForHostnameBody = EditTlsSettingForHostnameBody::new(serde_json::Value::Null);
+    /// if let Some(result) = client.per_hostname_tls_settings().edit_tls_setting_for_hostname(zone_id, setting_id, hostname, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_tls_setting_for_hostname(
         &self,
         zone_id: &str,
@@ -88,6 +120,19 @@ impl PerHostnameTlsSettingsApi {
     /// `GET /zones/{zone_id}/hostnames/settings/{setting_id}/{hostname}`
     ///
     /// Get the requested TLS setting for the hostname.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let setting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hostname = "your-hostname";
+    /// let result: serde_json::Value = client.per_hostname_tls_settings().get_tls_setting_for_hostname(zone_id, setting_id, hostname).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tls_setting_for_hostname(
         &self,
         zone_id: &str,
@@ -113,6 +158,20 @@ impl PerHostnameTlsSettingsApi {
     /// `DELETE /zones/{zone_id}/hostnames/settings/{setting_id}/{hostname}`
     ///
     /// Delete the tls setting value for the hostname.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let setting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hostname = "your-hostname";
+    /// if let Some(result) = client.per_hostname_tls_settings().delete_tls_setting_for_hostname(zone_id, setting_id, hostname).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tls_setting_for_hostname(
         &self,
         zone_id: &str,

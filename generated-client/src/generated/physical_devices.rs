@@ -36,6 +36,20 @@ impl PhysicalDevicesApi {
     /// `GET /accounts/{account_id}/devices/physical-devices`
     ///
     /// Lists WARP devices.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.physical_devices().list_devices(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_devices(
         &self,
         account_id: &str,
@@ -56,6 +70,19 @@ impl PhysicalDevicesApi {
     /// `GET /accounts/{account_id}/devices/physical-devices/{device_id}`
     ///
     /// Fetches a single WARP device.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let device_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.physical_devices().get_device(account_id, device_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_device(
         &self,
         account_id: &str,
@@ -80,6 +107,19 @@ impl PhysicalDevicesApi {
     /// `DELETE /accounts/{account_id}/devices/physical-devices/{device_id}`
     ///
     /// Deletes a WARP device.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let device_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.physical_devices().delete_device(account_id, device_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_device(
         &self,
         account_id: &str,
@@ -108,6 +148,19 @@ impl PhysicalDevicesApi {
     /// `POST /accounts/{account_id}/devices/physical-devices/{device_id}/revoke`
     ///
     /// Revokes all WARP registrations associated with the specified device.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let device_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.physical_devices().revoke_device_registrations(account_id, device_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_device_registrations(
         &self,
         account_id: &str,
@@ -137,6 +190,18 @@ impl PhysicalDevicesApi {
     /// `DELETE /accounts/{account_id}/devices/registrations`
     ///
     /// Deletes a list of WARP registrations.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.physical_devices().delete_registrations(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_registrations(
         &self,
         account_id: &str,

@@ -35,6 +35,17 @@ impl PpcConfigApi {
     /// `PATCH /accounts/{account_id}/pay-per-crawl/zones_can_be_enabled`
     ///
     /// Allows an account admin to set the can_be_enabled setting on a list of zones.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.ppc_config().set_can_be_enabled_setting(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_can_be_enabled_setting(
         &self,
         account_id: &str,
@@ -55,6 +66,18 @@ impl PpcConfigApi {
     /// `POST /accounts/{account_id}/pay-per-crawl/zones_can_be_enabled/query`
     ///
     /// Provided a list of pay-per-crawl configured zones this method will return whether they can enable PPC or not.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ppc_config().get_can_be_enabled_zone_setting(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_can_be_enabled_zone_setting(
         &self,
         account_id: &str,
@@ -79,6 +102,18 @@ impl PpcConfigApi {
     /// `POST /zones/{zone_id}/pay-per-crawl/configuration`
     ///
     /// Creates the pay-per-crawl config for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ppc_config().create_pay_per_crawl_config(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_pay_per_crawl_config(
         &self,
         zone_id: &str,
@@ -101,6 +136,18 @@ impl PpcConfigApi {
     /// `PATCH /zones/{zone_id}/pay-per-crawl/configuration`
     ///
     /// Changes the pay-per-crawl config for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ppc_config().change_pay_per_crawl_config(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_pay_per_crawl_config(
         &self,
         zone_id: &str,
@@ -123,6 +170,18 @@ impl PpcConfigApi {
     /// `GET /zones/{zone_id}/pay-per-crawl/configuration`
     ///
     /// Gets the pay-per-crawl config for a zone including the bot configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ppc_config().get_pay_per_crawl_config(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_pay_per_crawl_config(
         &self,
         zone_id: &str,

@@ -35,6 +35,18 @@ impl PpcStripeApi {
     /// `POST /accounts/{account_id}/pay-per-crawl/crawler/stripe`
     ///
     /// Creates the stripe config for a crawler.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ppc_stripe().create_stripe_config_for_crawler(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_stripe_config_for_crawler(
         &self,
         account_id: &str,
@@ -57,6 +69,18 @@ impl PpcStripeApi {
     /// `GET /accounts/{account_id}/pay-per-crawl/crawler/stripe`
     ///
     /// Gets the stripe config for a crawler.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ppc_stripe().get_stripe_config_for_crawler(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_stripe_config_for_crawler(
         &self,
         account_id: &str,
@@ -79,6 +103,17 @@ impl PpcStripeApi {
     /// `DELETE /accounts/{account_id}/pay-per-crawl/crawler/stripe`
     ///
     /// Deletes the stripe config for a crawler.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.ppc_stripe().delete_stripe_config_for_crawler(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_stripe_config_for_crawler(
         &self,
         account_id: &str,
@@ -99,6 +134,18 @@ impl PpcStripeApi {
     /// `POST /accounts/{account_id}/pay-per-crawl/publisher/stripe`
     ///
     /// Creates the stripe config for a publisher.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ppc_stripe().create_stripe_config_for_publisher(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_stripe_config_for_publisher(
         &self,
         account_id: &str,
@@ -121,6 +168,18 @@ impl PpcStripeApi {
     /// `GET /accounts/{account_id}/pay-per-crawl/publisher/stripe`
     ///
     /// Gets the stripe config for a publisher.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ppc_stripe().get_stripe_config_for_publisher(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_stripe_config_for_publisher(
         &self,
         account_id: &str,
@@ -143,6 +202,17 @@ impl PpcStripeApi {
     /// `DELETE /accounts/{account_id}/pay-per-crawl/publisher/stripe`
     ///
     /// Deletes the stripe config for a publisher.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.ppc_stripe().delete_stripe_config_for_publisher(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_stripe_config_for_publisher(
         &self,
         account_id: &str,

@@ -36,6 +36,18 @@ impl PresetsApi {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/presets`
     ///
     /// Creates a preset belonging to the current App
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.presets().create_preset(account_id, app_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_preset(
         &self,
         account_id: &str,
@@ -59,6 +71,18 @@ impl PresetsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/presets`
     ///
     /// Fetches all the presets belonging to an App.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.presets().get_presets(account_id, app_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_presets(
         &self,
         account_id: &str,
@@ -82,6 +106,19 @@ impl PresetsApi {
     /// `PATCH /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`
     ///
     /// Update a preset by the provided preset ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let preset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.presets().update_preset(account_id, app_id, preset_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_preset(
         &self,
         account_id: &str,
@@ -107,6 +144,19 @@ impl PresetsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`
     ///
     /// Fetches details of a preset using the provided preset ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let preset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.presets().get_preset(account_id, app_id, preset_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_preset(
         &self,
         account_id: &str,
@@ -132,6 +182,19 @@ impl PresetsApi {
     /// `DELETE /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`
     ///
     /// Deletes a preset using the provided preset ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let preset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.presets().delete_preset(account_id, app_id, preset_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_preset(
         &self,
         account_id: &str,

@@ -35,6 +35,23 @@ impl PriorityIntelligenceRequirementsPirApi {
     /// List Priority Intelligence Requirements
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/requests/priority`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::priority_intelligence_requirements_pir::ListPriorityIntelligenceRequirementsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ListPriorityIntelligenceRequirementsBody = ListPriorityIntelligenceRequirementsBody::new(1, 1);
+    /// // Every page of the list.
+    /// let items = client.priority_intelligence_requirements_pir().list_priority_intelligence_requirements(account_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_priority_intelligence_requirements(
         &self,
         account_id: &str,
@@ -55,6 +72,21 @@ impl PriorityIntelligenceRequirementsPirApi {
     /// Create a New Priority Intelligence Requirement
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/requests/priority/new`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::priority_intelligence_requirements_pir::{PriorityIntelligenceRequirementBody, PriorityIntelligenceRequirementTlp};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PriorityIntelligenceRequirementBody = PriorityIntelligenceRequirementBody::new(Vec::new(), 1, "example", PriorityIntelligenceRequirementTlp::Clear);
+    /// if let Some(result) = client.priority_intelligence_requirements_pir().create_priority_intelligence_requirement(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_priority_intelligence_requirement(
         &self,
         account_id: &str,
@@ -79,6 +111,18 @@ impl PriorityIntelligenceRequirementsPirApi {
     /// Get Priority Intelligence Requirement Quota
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/requests/priority/quota`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.priority_intelligence_requirements_pir().get_priority_intelligence_requirement_quota(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_priority_intelligence_requirement_quota(
         &self,
         account_id: &str,
@@ -99,6 +143,22 @@ impl PriorityIntelligenceRequirementsPirApi {
     /// Update a Priority Intelligence Requirement
     ///
     /// `PUT /accounts/{account_id}/cloudforce-one/requests/priority/{priority_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::priority_intelligence_requirements_pir::{PriorityIntelligenceRequirementBody, PriorityIntelligenceRequirementTlp};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let priority_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PriorityIntelligenceRequirementBody = PriorityIntelligenceRequirementBody::new(Vec::new(), 1, "example", PriorityIntelligenceRequirementTlp::Clear);
+    /// if let Some(result) = client.priority_intelligence_requirements_pir().update_priority_intelligence_requirement(account_id, priority_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_priority_intelligence_requirement(
         &self,
         account_id: &str,
@@ -125,6 +185,19 @@ impl PriorityIntelligenceRequirementsPirApi {
     /// Get a Priority Intelligence Requirement
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/requests/priority/{priority_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let priority_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.priority_intelligence_requirements_pir().get_priority_intelligence_requirement(account_id, priority_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_priority_intelligence_requirement(
         &self,
         account_id: &str,
@@ -149,6 +222,18 @@ impl PriorityIntelligenceRequirementsPirApi {
     /// Delete a Priority Intelligence Requirement
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/requests/priority/{priority_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let priority_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.priority_intelligence_requirements_pir().delete_priority_intelligence_requirement(account_id, priority_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_priority_intelligence_requirement(
         &self,
         account_id: &str,

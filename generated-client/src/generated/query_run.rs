@@ -34,6 +34,17 @@ impl QueryRunApi {
     /// `POST /telemetry/query`
     ///
     /// Run a temporary or saved query.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.query_run().run_query().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run_query(
         &self,
     ) -> crate::runtime::Request<

@@ -36,6 +36,18 @@ impl QueueApi {
     /// `POST /accounts/{account_id}/event_subscriptions/subscriptions`
     ///
     /// Create a new event subscription for a queue
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.queue().create_event_subscription(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_event_subscription(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl QueueApi {
     /// `GET /accounts/{account_id}/event_subscriptions/subscriptions`
     ///
     /// Get a paginated list of event subscriptions with optional sorting and filtering
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.queue().list_event_subscriptions(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_event_subscriptions(
         &self,
         account_id: &str,
@@ -78,6 +104,19 @@ impl QueueApi {
     /// `PATCH /accounts/{account_id}/event_subscriptions/subscriptions/{subscription_id}`
     ///
     /// Update an existing event subscription
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let subscription_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.queue().update_event_subscription(account_id, subscription_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_event_subscription(
         &self,
         account_id: &str,
@@ -102,6 +141,19 @@ impl QueueApi {
     /// `GET /accounts/{account_id}/event_subscriptions/subscriptions/{subscription_id}`
     ///
     /// Get details about an existing event subscription
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let subscription_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.queue().get_event_subscription(account_id, subscription_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_event_subscription(
         &self,
         account_id: &str,
@@ -126,6 +178,19 @@ impl QueueApi {
     /// `DELETE /accounts/{account_id}/event_subscriptions/subscriptions/{subscription_id}`
     ///
     /// Delete an existing event subscription
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let subscription_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.queue().delete_event_subscription(account_id, subscription_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_event_subscription(
         &self,
         account_id: &str,
@@ -150,6 +215,21 @@ impl QueueApi {
     /// `POST /accounts/{account_id}/queues`
     ///
     /// Create a new queue
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::queue::QueueBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: QueueBody = QueueBody::default().queue_name("example");
+    /// if let Some(result) = client.queue().create_queue(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_queue(
         &self,
         account_id: &str,
@@ -172,6 +252,20 @@ impl QueueApi {
     /// `GET /accounts/{account_id}/queues`
     ///
     /// Returns the queues owned by an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.queue().list_queues(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_queues(
         &self,
         account_id: &str,
@@ -192,6 +286,22 @@ impl QueueApi {
     /// `PUT /accounts/{account_id}/queues/{queue_id}`
     ///
     /// Updates a Queue. Note that this endpoint does not support partial updates. If successful, the Queue's configuration is overwritten with the supplied configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::queue::QueueBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: QueueBody = QueueBody::default().queue_name("example");
+    /// if let Some(result) = client.queue().update_queue(account_id, queue_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_queue(
         &self,
         account_id: &str,
@@ -216,6 +326,19 @@ impl QueueApi {
     /// `PATCH /accounts/{account_id}/queues/{queue_id}`
     ///
     /// Updates a Queue.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.queue().edit_queue(account_id, queue_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_queue(
         &self,
         account_id: &str,
@@ -238,6 +361,19 @@ impl QueueApi {
     /// `GET /accounts/{account_id}/queues/{queue_id}`
     ///
     /// Get details about a specific queue.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.queue().get_queue(account_id, queue_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_queue(
         &self,
         account_id: &str,
@@ -260,6 +396,21 @@ impl QueueApi {
     /// `DELETE /accounts/{account_id}/queues/{queue_id}`
     ///
     /// Deletes a queue
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.queue().delete_queue(account_id, queue_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_queue(
         &self,
         account_id: &str,
@@ -282,6 +433,22 @@ impl QueueApi {
     /// `POST /accounts/{account_id}/queues/{queue_id}/consumers`
     ///
     /// Creates a new consumer for a Queue
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::queue::CreateQueueConsumerBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateQueueConsumerBody = CreateQueueConsumerBody::default().dead_letter_queue("example");
+    /// if let Some(result) = client.queue().create_queue_consumer(account_id, queue_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_queue_consumer(
         &self,
         account_id: &str,
@@ -309,6 +476,21 @@ impl QueueApi {
     /// `GET /accounts/{account_id}/queues/{queue_id}/consumers`
     ///
     /// Returns the consumers for a Queue
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.queue().list_queue_consumers(account_id, queue_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_queue_consumers(
         &self,
         account_id: &str,
@@ -332,6 +514,23 @@ impl QueueApi {
     /// `PUT /accounts/{account_id}/queues/{queue_id}/consumers/{consumer_id}`
     ///
     /// Updates the consumer for a queue, or creates one if it does not exist.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::queue::UpdateQueueConsumerBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let consumer_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateQueueConsumerBody = UpdateQueueConsumerBody::default().dead_letter_queue("example");
+    /// if let Some(result) = client.queue().update_queue_consumer(account_id, queue_id, consumer_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_queue_consumer(
         &self,
         account_id: &str,
@@ -361,6 +560,20 @@ impl QueueApi {
     /// `GET /accounts/{account_id}/queues/{queue_id}/consumers/{consumer_id}`
     ///
     /// Fetches the consumer for a queue by consumer id
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let consumer_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.queue().get_queue_consumer(account_id, queue_id, consumer_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_queue_consumer(
         &self,
         account_id: &str,
@@ -392,6 +605,22 @@ impl QueueApi {
     /// `DELETE /accounts/{account_id}/queues/{queue_id}/consumers/{consumer_id}`
     ///
     /// Deletes the consumer for a queue.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let consumer_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.queue().delete_queue_consumer(account_id, queue_id, consumer_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_queue_consumer(
         &self,
         account_id: &str,
@@ -417,6 +646,18 @@ impl QueueApi {
     /// `POST /accounts/{account_id}/queues/{queue_id}/messages`
     ///
     /// Push a message to a Queue
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.queue().push_message(account_id, queue_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn push_message(
         &self,
         account_id: &str,
@@ -440,6 +681,22 @@ impl QueueApi {
     /// `POST /accounts/{account_id}/queues/{queue_id}/messages/ack`
     ///
     /// Acknowledge + Retry messages from a Queue
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::queue::AcknowledgeRetryQueueMessagesBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AcknowledgeRetryQueueMessagesBody = AcknowledgeRetryQueueMessagesBody::default();
+    /// if let Some(result) = client.queue().acknowledge_retry_queue_messages(account_id, queue_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn acknowledge_retry_queue_messages(
         &self,
         account_id: &str,
@@ -469,6 +726,18 @@ impl QueueApi {
     /// `POST /accounts/{account_id}/queues/{queue_id}/messages/batch`
     ///
     /// Push a batch of message to a Queue
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.queue().push_message_batch(account_id, queue_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn push_message_batch(
         &self,
         account_id: &str,
@@ -492,6 +761,21 @@ impl QueueApi {
     /// `POST /accounts/{account_id}/queues/{queue_id}/messages/pull`
     ///
     /// Pull a batch of messages from a Queue
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::queue::PullQueueMessagesBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PullQueueMessagesBody = PullQueueMessagesBody::default().batch_size(1.0);
+    /// let result: serde_json::Value = client.queue().pull_queue_messages(account_id, queue_id, &body).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pull_queue_messages(
         &self,
         account_id: &str,
@@ -517,6 +801,19 @@ impl QueueApi {
     /// `POST /accounts/{account_id}/queues/{queue_id}/purge`
     ///
     /// Deletes all messages from the Queue.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.queue().purge_queue(account_id, queue_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn purge_queue(
         &self,
         account_id: &str,
@@ -540,6 +837,19 @@ impl QueueApi {
     /// `GET /accounts/{account_id}/queues/{queue_id}/purge`
     ///
     /// Get details about a Queue's purge status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.queue().get_queue_purge_status(account_id, queue_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_queue_purge_status(
         &self,
         account_id: &str,

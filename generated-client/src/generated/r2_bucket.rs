@@ -35,6 +35,19 @@ impl R2BucketApi {
     /// `GET /accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration`
     ///
     /// List all event notification rules for a bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().list_event_notification_rules(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_event_notification_rules(
         &self,
         account_id: &str,
@@ -60,6 +73,23 @@ impl R2BucketApi {
     /// `PUT /accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration/queues/{queue_id}`
     ///
     /// Create event notification rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::r2_bucket::CreateEventNotificationRuleBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateEventNotificationRuleBody = CreateEventNotificationRuleBody::default();
+    /// if let Some(result) = client.r2_bucket().create_event_notification_rule(account_id, bucket_name, queue_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_event_notification_rule(
         &self,
         account_id: &str,
@@ -89,6 +119,20 @@ impl R2BucketApi {
     /// `GET /accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration/queues/{queue_id}`
     ///
     /// Get a single event notification rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.r2_bucket().get_event_notification_rule(account_id, bucket_name, queue_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_event_notification_rule(
         &self,
         account_id: &str,
@@ -116,6 +160,20 @@ impl R2BucketApi {
     /// `DELETE /accounts/{account_id}/event_notifications/r2/{bucket_name}/configuration/queues/{queue_id}`
     ///
     /// Delete an event notification rule. **If no body is provided, all rules for specified queue will be deleted**.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// let queue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.r2_bucket().delete_event_notification_rules(account_id, bucket_name, queue_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_event_notification_rules(
         &self,
         account_id: &str,
@@ -147,6 +205,21 @@ impl R2BucketApi {
     /// `POST /accounts/{account_id}/r2/buckets`
     ///
     /// Creates a new R2 bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::r2_bucket::CreateBucketBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateBucketBody = CreateBucketBody::new("example.com");
+    /// if let Some(result) = client.r2_bucket().create_bucket(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_bucket(
         &self,
         account_id: &str,
@@ -171,6 +244,20 @@ impl R2BucketApi {
     /// Lists all R2 buckets on your account.
     ///
     /// Query parameters: [`ListBucketsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::r2_bucket::ListBucketsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListBucketsQuery::default().name_contains("example");
+    /// let result: serde_json::Value = client.r2_bucket().list_buckets(account_id).query(&query).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_buckets(
         &self,
         account_id: &str,
@@ -194,6 +281,19 @@ impl R2BucketApi {
     /// `PATCH /accounts/{account_id}/r2/buckets/{bucket_name}`
     ///
     /// Updates properties of an existing R2 bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().patch_bucket(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_bucket(
         &self,
         account_id: &str,
@@ -216,6 +316,19 @@ impl R2BucketApi {
     /// `GET /accounts/{account_id}/r2/buckets/{bucket_name}`
     ///
     /// Gets properties of an existing R2 bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().get_bucket(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bucket(
         &self,
         account_id: &str,
@@ -238,6 +351,19 @@ impl R2BucketApi {
     /// `DELETE /accounts/{account_id}/r2/buckets/{bucket_name}`
     ///
     /// Deletes an existing R2 bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().delete_bucket(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_bucket(
         &self,
         account_id: &str,
@@ -266,6 +392,19 @@ impl R2BucketApi {
     /// `PUT /accounts/{account_id}/r2/buckets/{bucket_name}/cors`
     ///
     /// Set the CORS policy for a bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().put_bucket_cors_policy(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_bucket_cors_policy(
         &self,
         account_id: &str,
@@ -295,6 +434,19 @@ impl R2BucketApi {
     /// `GET /accounts/{account_id}/r2/buckets/{bucket_name}/cors`
     ///
     /// Get the CORS policy for a bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().get_bucket_cors_policy(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bucket_cors_policy(
         &self,
         account_id: &str,
@@ -320,6 +472,19 @@ impl R2BucketApi {
     /// `DELETE /accounts/{account_id}/r2/buckets/{bucket_name}/cors`
     ///
     /// Delete the CORS policy for a bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().delete_bucket_cors_policy(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_bucket_cors_policy(
         &self,
         account_id: &str,
@@ -349,6 +514,19 @@ impl R2BucketApi {
     /// `POST /accounts/{account_id}/r2/buckets/{bucket_name}/domains/custom`
     ///
     /// Register a new custom domain for an existing R2 bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().attach_custom_domain_to_bucket(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn attach_custom_domain_to_bucket(
         &self,
         account_id: &str,
@@ -374,6 +552,19 @@ impl R2BucketApi {
     /// `GET /accounts/{account_id}/r2/buckets/{bucket_name}/domains/custom`
     ///
     /// Gets a list of all custom domains registered with an existing R2 bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().list_custom_domains_of_bucket(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_custom_domains_of_bucket(
         &self,
         account_id: &str,
@@ -399,6 +590,20 @@ impl R2BucketApi {
     /// `PUT /accounts/{account_id}/r2/buckets/{bucket_name}/domains/custom/{domain}`
     ///
     /// Edit the configuration for a custom domain on an existing R2 bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// let domain = "your-domain";
+    /// if let Some(result) = client.r2_bucket().configure_custom_domain_settings(account_id, bucket_name, domain).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn configure_custom_domain_settings(
         &self,
         account_id: &str,
@@ -426,6 +631,20 @@ impl R2BucketApi {
     /// `GET /accounts/{account_id}/r2/buckets/{bucket_name}/domains/custom/{domain}`
     ///
     /// Get the configuration for a custom domain on an existing R2 bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// let domain = "your-domain";
+    /// if let Some(result) = client.r2_bucket().get_custom_domain_settings(account_id, bucket_name, domain).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_custom_domain_settings(
         &self,
         account_id: &str,
@@ -453,6 +672,20 @@ impl R2BucketApi {
     /// `DELETE /accounts/{account_id}/r2/buckets/{bucket_name}/domains/custom/{domain}`
     ///
     /// Remove custom domain registration from an existing R2 bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// let domain = "your-domain";
+    /// if let Some(result) = client.r2_bucket().remove_custom_domain_from_bucket(account_id, bucket_name, domain).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_custom_domain_from_bucket(
         &self,
         account_id: &str,
@@ -480,6 +713,19 @@ impl R2BucketApi {
     /// `PUT /accounts/{account_id}/r2/buckets/{bucket_name}/domains/managed`
     ///
     /// Updates state of public access over the bucket's R2-managed (r2.dev) domain.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().update_r2_dev_domain_of_bucket(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_r2_dev_domain_of_bucket(
         &self,
         account_id: &str,
@@ -505,6 +751,19 @@ impl R2BucketApi {
     /// `GET /accounts/{account_id}/r2/buckets/{bucket_name}/domains/managed`
     ///
     /// Gets state of public access over the bucket's R2-managed (r2.dev) domain.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().get_r2_dev_domain_of_bucket(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_r2_dev_domain_of_bucket(
         &self,
         account_id: &str,
@@ -530,6 +789,19 @@ impl R2BucketApi {
     /// `PUT /accounts/{account_id}/r2/buckets/{bucket_name}/lifecycle`
     ///
     /// Set the object lifecycle rules for a bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().put_object_lifecycle_rules(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_object_lifecycle_rules(
         &self,
         account_id: &str,
@@ -559,6 +831,19 @@ impl R2BucketApi {
     /// `GET /accounts/{account_id}/r2/buckets/{bucket_name}/lifecycle`
     ///
     /// Get object lifecycle rules for a bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().get_object_lifecycle_rules(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_object_lifecycle_rules(
         &self,
         account_id: &str,
@@ -584,6 +869,19 @@ impl R2BucketApi {
     /// `PUT /accounts/{account_id}/r2/buckets/{bucket_name}/local-uploads`
     ///
     /// Set the local uploads configuration for a bucket. When enabled, object's data is written to the nearest region first, then asynchronously replicated to the bucket's primary region.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().put_local_uploads_configuration(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_local_uploads_configuration(
         &self,
         account_id: &str,
@@ -613,6 +911,19 @@ impl R2BucketApi {
     /// `GET /accounts/{account_id}/r2/buckets/{bucket_name}/local-uploads`
     ///
     /// Get the local uploads configuration for a bucket. When enabled, object's data is written to the nearest region first, then asynchronously replicated to the bucket's primary region.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().get_local_uploads_configuration(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_local_uploads_configuration(
         &self,
         account_id: &str,
@@ -638,6 +949,19 @@ impl R2BucketApi {
     /// `PUT /accounts/{account_id}/r2/buckets/{bucket_name}/lock`
     ///
     /// Set lock rules for a bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().put_bucket_lock_rules(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_bucket_lock_rules(
         &self,
         account_id: &str,
@@ -667,6 +991,19 @@ impl R2BucketApi {
     /// `GET /accounts/{account_id}/r2/buckets/{bucket_name}/lock`
     ///
     /// Get lock rules for a bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().get_bucket_lock_rules(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bucket_lock_rules(
         &self,
         account_id: &str,
@@ -692,6 +1029,22 @@ impl R2BucketApi {
     /// `PUT /accounts/{account_id}/r2/buckets/{bucket_name}/sippy`
     ///
     /// Sets configuration for Sippy for an existing R2 bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::r2_bucket::{EnableSippyBody, EnableSippyBodyEnableSippyAws};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// let body: EnableSippyBody = EnableSippyBodyEnableSippyAws::default().into();
+    /// if let Some(result) = client.r2_bucket().enable_sippy(account_id, bucket_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_sippy(
         &self,
         account_id: &str,
@@ -719,6 +1072,19 @@ impl R2BucketApi {
     /// `GET /accounts/{account_id}/r2/buckets/{bucket_name}/sippy`
     ///
     /// Gets configuration for Sippy for an existing R2 bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().get_sippy_configuration(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_sippy_configuration(
         &self,
         account_id: &str,
@@ -744,6 +1110,19 @@ impl R2BucketApi {
     /// `DELETE /accounts/{account_id}/r2/buckets/{bucket_name}/sippy`
     ///
     /// Disables Sippy on this bucket.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_bucket().disable_sippy(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable_sippy(
         &self,
         account_id: &str,
@@ -769,6 +1148,21 @@ impl R2BucketApi {
     /// `POST /accounts/{account_id}/r2/temp-access-credentials`
     ///
     /// Creates temporary access credentials on a bucket that can be optionally scoped to prefixes or objects.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::r2_bucket::{CreateTemporaryAccessCredentialsBody, CreateTemporaryAccessCredentialsBodyPermission};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateTemporaryAccessCredentialsBody = CreateTemporaryAccessCredentialsBody::new("example", "example", CreateTemporaryAccessCredentialsBodyPermission::AdminReadWrite, 1.0);
+    /// if let Some(result) = client.r2_bucket().create_temporary_access_credentials(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_temporary_access_credentials(
         &self,
         account_id: &str,

@@ -37,6 +37,18 @@ impl R2CatalogManagementApi {
     /// Returns a list of R2 buckets that have been enabled as Apache Iceberg catalogs
     /// for the specified account. Each catalog represents an R2 bucket configured
     /// to store Iceberg metadata and data files.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.r2_catalog_management().list_r2_catalogs(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_r2_catalogs(
         &self,
         account_id: &str,
@@ -60,6 +72,19 @@ impl R2CatalogManagementApi {
     ///
     /// Retrieve detailed information about a specific R2 catalog by bucket name.
     /// Returns catalog status, maintenance configuration, and credential status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_catalog_management().get_r2_catalog_details(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_r2_catalog_details(
         &self,
         account_id: &str,
@@ -86,6 +111,17 @@ impl R2CatalogManagementApi {
     /// Disable an R2 bucket as a catalog. This operation deactivates the catalog
     /// but preserves existing metadata and data files. The catalog can be
     /// re-enabled later.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// client.r2_catalog_management().disable_r2_catalog(account_id, bucket_name).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable_r2_catalog(
         &self,
         account_id: &str,
@@ -111,6 +147,19 @@ impl R2CatalogManagementApi {
     /// Enable an R2 bucket as an Apache Iceberg catalog. This operation creates
     /// the necessary catalog infrastructure and activates the bucket for storing
     /// Iceberg metadata and data files.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// if let Some(result) = client.r2_catalog_management().enable_r2_bucket_as_catalog(account_id, bucket_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_r2_bucket_as_catalog(
         &self,
         account_id: &str,

@@ -34,6 +34,18 @@ impl R2SuperSlurperApi {
     /// Create a job
     ///
     /// `POST /accounts/{account_id}/slurper/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.r2_super_slurper().create_job(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_job(
         &self,
         account_id: &str,
@@ -54,6 +66,20 @@ impl R2SuperSlurperApi {
     /// List jobs
     ///
     /// `GET /accounts/{account_id}/slurper/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.r2_super_slurper().list_jobs(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_jobs(
         &self,
         account_id: &str,
@@ -72,6 +98,18 @@ impl R2SuperSlurperApi {
     /// Abort all jobs
     ///
     /// `PUT /accounts/{account_id}/slurper/jobs/abortAll`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.r2_super_slurper().abort_all_jobs(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn abort_all_jobs(
         &self,
         account_id: &str,
@@ -92,6 +130,19 @@ impl R2SuperSlurperApi {
     /// Get job details
     ///
     /// `GET /accounts/{account_id}/slurper/jobs/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.r2_super_slurper().get_job_details(account_id, job_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_job_details(
         &self,
         account_id: &str,
@@ -114,6 +165,19 @@ impl R2SuperSlurperApi {
     /// Abort a job
     ///
     /// `PUT /accounts/{account_id}/slurper/jobs/{job_id}/abort`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.r2_super_slurper().abort_job(account_id, job_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn abort_job(
         &self,
         account_id: &str,
@@ -137,6 +201,21 @@ impl R2SuperSlurperApi {
     /// Get job logs
     ///
     /// `GET /accounts/{account_id}/slurper/jobs/{job_id}/logs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.r2_super_slurper().get_job_logs(account_id, job_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_job_logs(
         &self,
         account_id: &str,
@@ -158,6 +237,19 @@ impl R2SuperSlurperApi {
     /// Pause a job
     ///
     /// `PUT /accounts/{account_id}/slurper/jobs/{job_id}/pause`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.r2_super_slurper().pause_job(account_id, job_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pause_job(
         &self,
         account_id: &str,
@@ -181,6 +273,19 @@ impl R2SuperSlurperApi {
     /// Get job progress
     ///
     /// `GET /accounts/{account_id}/slurper/jobs/{job_id}/progress`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.r2_super_slurper().get_job_progress(account_id, job_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_job_progress(
         &self,
         account_id: &str,
@@ -204,6 +309,19 @@ impl R2SuperSlurperApi {
     /// Resume a job
     ///
     /// `PUT /accounts/{account_id}/slurper/jobs/{job_id}/resume`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let job_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.r2_super_slurper().resume_job(account_id, job_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resume_job(
         &self,
         account_id: &str,
@@ -229,6 +347,18 @@ impl R2SuperSlurperApi {
     /// `PUT /accounts/{account_id}/slurper/source/connectivity-precheck`
     ///
     /// Check whether tokens are valid against the source bucket
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.r2_super_slurper().check_source_connectivity(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_source_connectivity(
         &self,
         account_id: &str,
@@ -251,6 +381,18 @@ impl R2SuperSlurperApi {
     /// `PUT /accounts/{account_id}/slurper/target/connectivity-precheck`
     ///
     /// Check whether tokens are valid against the target bucket
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.r2_super_slurper().check_target_connectivity(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_target_connectivity(
         &self,
         account_id: &str,

@@ -34,6 +34,17 @@ impl RadarAiBotsApi {
     /// `GET /radar/ai/bots/summary/user_agent`
     ///
     /// Retrieves the distribution of traffic by AI user agent.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_ai_bots().get_ai_user_agents_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ai_user_agents_summary(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Ai>>> {
@@ -49,6 +60,18 @@ impl RadarAiBotsApi {
     /// `GET /radar/ai/bots/summary/{dimension}`
     ///
     /// Retrieves an aggregated summary of AI bots HTTP requests grouped by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_ai_bots().get_ai_bots_http_requests_distribution_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ai_bots_http_requests_distribution_by_dimension(
         &self,
         dimension: &str,
@@ -68,6 +91,17 @@ impl RadarAiBotsApi {
     /// `GET /radar/ai/bots/timeseries`
     ///
     /// Retrieves AI bots HTTP request volume over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_ai_bots().get_ai_bots_http_requests_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ai_bots_http_requests_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -85,6 +119,17 @@ impl RadarAiBotsApi {
     /// `GET /radar/ai/bots/timeseries_groups/user_agent`
     ///
     /// Retrieves the distribution of traffic by AI user agent over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_ai_bots().get_ai_user_agents_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ai_user_agents_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -106,6 +151,18 @@ impl RadarAiBotsApi {
     /// `GET /radar/ai/bots/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of HTTP requests from AI bots, grouped by the specified dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_ai_bots().get_time_series_distribution_of_ai_bots_http_requests_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_time_series_distribution_of_ai_bots_http_requests_by_dimension(
         &self,
         dimension: &str,

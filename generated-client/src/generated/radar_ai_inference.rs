@@ -34,6 +34,17 @@ impl RadarAiInferenceApi {
     /// `GET /radar/ai/inference/summary/model`
     ///
     /// Retrieves the distribution of unique accounts by model.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_ai_inference().get_workers_ai_models_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_workers_ai_models_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -51,6 +62,17 @@ impl RadarAiInferenceApi {
     /// `GET /radar/ai/inference/summary/task`
     ///
     /// Retrieves the distribution of unique accounts by task.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_ai_inference().get_workers_ai_tasks_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_workers_ai_tasks_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -68,6 +90,18 @@ impl RadarAiInferenceApi {
     /// `GET /radar/ai/inference/summary/{dimension}`
     ///
     /// Retrieves an aggregated summary of unique accounts using Workers AI inference grouped by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_ai_inference().get_workers_ai_inference_distribution_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_workers_ai_inference_distribution_by_dimension(
         &self,
         dimension: &str,
@@ -89,6 +123,17 @@ impl RadarAiInferenceApi {
     /// `GET /radar/ai/inference/timeseries_groups/model`
     ///
     /// Retrieves the distribution of unique accounts by model over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_ai_inference().get_workers_ai_models_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_workers_ai_models_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -110,6 +155,17 @@ impl RadarAiInferenceApi {
     /// `GET /radar/ai/inference/timeseries_groups/task`
     ///
     /// Retrieves the distribution of unique accounts by task over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_ai_inference().get_workers_ai_tasks_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_workers_ai_tasks_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -131,6 +187,18 @@ impl RadarAiInferenceApi {
     /// `GET /radar/ai/inference/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of unique accounts using Workers AI inference, grouped by the specified dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_ai_inference().get_time_series_distribution_of_workers_ai_inference_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_time_series_distribution_of_workers_ai_inference_by_dimension(
         &self,
         dimension: &str,

@@ -36,6 +36,20 @@ impl RadarAnnotationsApi {
     /// Retrieves the latest annotations.
     ///
     /// Query parameters: [`LatestQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_annotations::LatestQuery;
+    ///
+    /// let query = LatestQuery::default().limit(1);
+    /// if let Some(result) = client.radar_annotations().get_latest_annotations().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_latest_annotations(
         &self,
     ) -> crate::runtime::Request<
@@ -56,6 +70,20 @@ impl RadarAnnotationsApi {
     /// Retrieves the latest Internet outages and anomalies.
     ///
     /// Query parameters: [`LatestQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_annotations::LatestQuery;
+    ///
+    /// let query = LatestQuery::default().limit(1);
+    /// if let Some(result) = client.radar_annotations().get_latest_internet_outages_and_anomalies().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_latest_internet_outages_and_anomalies(
         &self,
     ) -> crate::runtime::Request<
@@ -76,6 +104,20 @@ impl RadarAnnotationsApi {
     /// Retrieves the number of outages by location.
     ///
     /// Query parameters: [`GetNumberOfOutagesByLocationQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_annotations::GetNumberOfOutagesByLocationQuery;
+    ///
+    /// let query = GetNumberOfOutagesByLocationQuery::default().limit(1);
+    /// if let Some(result) = client.radar_annotations().get_number_of_outages_by_location().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_number_of_outages_by_location(
         &self,
     ) -> crate::runtime::Request<

@@ -36,6 +36,19 @@ impl RadarAs112Api {
     /// Retrieves the distribution of DNS queries to AS112 by DNSSEC (DNS Security Extensions) support.
     ///
     /// Query parameters: [`As112DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::As112DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_as112().get_as112_dns_queries_by_dnssec_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_dns_queries_by_dnssec_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -56,6 +69,19 @@ impl RadarAs112Api {
     /// Retrieves the distribution of DNS queries to AS112 by EDNS (Extension Mechanisms for DNS) support.
     ///
     /// Query parameters: [`As112DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::As112DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_as112().get_as112_dns_queries_by_edns_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_dns_queries_by_edns_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -76,6 +102,19 @@ impl RadarAs112Api {
     /// Retrieves the distribution of DNS queries to AS112 by IP version.
     ///
     /// Query parameters: [`As112DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::As112DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_as112().get_as112_dns_queries_by_ip_version_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_dns_queries_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -98,6 +137,19 @@ impl RadarAs112Api {
     /// Retrieves the distribution of DNS queries to AS112 by protocol.
     ///
     /// Query parameters: [`As112DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::As112DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_as112().get_as112_dns_queries_by_dns_protocol_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_dns_queries_by_dns_protocol_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -120,6 +172,19 @@ impl RadarAs112Api {
     /// Retrieves the distribution of DNS queries to AS112 by type.
     ///
     /// Query parameters: [`As112DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::As112DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_as112().get_as112_dns_queries_by_type_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_dns_queries_by_type_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -140,6 +205,19 @@ impl RadarAs112Api {
     /// Retrieves the distribution of AS112 DNS requests classified by response code.
     ///
     /// Query parameters: [`As112DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::As112DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_as112().get_as112_dns_queries_by_response_code_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_dns_queries_by_response_code_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -158,6 +236,18 @@ impl RadarAs112Api {
     /// `GET /radar/as112/summary/{dimension}`
     ///
     /// Retrieves the distribution of AS112 queries by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_as112().get_as112_summary_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_summary_by_dimension(
         &self,
         dimension: &str,
@@ -181,6 +271,19 @@ impl RadarAs112Api {
     /// Retrieves the AS112 DNS queries over time.
     ///
     /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::As112DnsQueriesQuery;
+    ///
+    /// if let Some(result) = client.radar_as112().get_as112_dns_queries_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_dns_queries_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -201,6 +304,19 @@ impl RadarAs112Api {
     /// Retrieves the distribution of AS112 DNS queries by DNSSEC (DNS Security Extensions) support over time.
     ///
     /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::As112DnsQueriesQuery;
+    ///
+    /// if let Some(result) = client.radar_as112().get_as112_dns_queries_by_dnssec_support_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_dns_queries_by_dnssec_support_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -221,6 +337,19 @@ impl RadarAs112Api {
     /// Retrieves the distribution of AS112 DNS queries by EDNS (Extension Mechanisms for DNS) support over time.
     ///
     /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::As112DnsQueriesQuery;
+    ///
+    /// if let Some(result) = client.radar_as112().get_as112_dns_queries_by_edns_support_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_dns_queries_by_edns_support_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -241,6 +370,19 @@ impl RadarAs112Api {
     /// Retrieves the distribution of AS112 DNS queries by IP version over time.
     ///
     /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::As112DnsQueriesQuery;
+    ///
+    /// if let Some(result) = client.radar_as112().get_as112_dns_queries_by_ip_version_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_dns_queries_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -263,6 +405,19 @@ impl RadarAs112Api {
     /// Retrieves the distribution of AS112 DNS requests classified by protocol over time.
     ///
     /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::As112DnsQueriesQuery;
+    ///
+    /// if let Some(result) = client.radar_as112().get_as112_dns_queries_by_dns_protocol_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_dns_queries_by_dns_protocol_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -285,6 +440,19 @@ impl RadarAs112Api {
     /// Retrieves the distribution of AS112 DNS queries by type over time.
     ///
     /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::As112DnsQueriesQuery;
+    ///
+    /// if let Some(result) = client.radar_as112().get_as112_dns_queries_by_type_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_dns_queries_by_type_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -305,6 +473,19 @@ impl RadarAs112Api {
     /// Retrieves the distribution of AS112 DNS requests classified by response code over time.
     ///
     /// Query parameters: [`As112DnsQueriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::As112DnsQueriesQuery;
+    ///
+    /// if let Some(result) = client.radar_as112().get_as112_dns_queries_by_response_code_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_dns_queries_by_response_code_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -327,6 +508,18 @@ impl RadarAs112Api {
     /// `GET /radar/as112/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of AS112 queries grouped by dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_as112().get_as112_time_series_grouped_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as112_time_series_grouped_by_dimension(
         &self,
         dimension: &str,
@@ -350,6 +543,20 @@ impl RadarAs112Api {
     /// Retrieves the top locations by AS112 DNS queries.
     ///
     /// Query parameters: [`TopLocationsAs112DnsQueriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::TopLocationsAs112DnsQueriesQuery;
+    ///
+    /// let query = TopLocationsAs112DnsQueriesQuery::default().limit(1);
+    /// if let Some(result) = client.radar_as112().get_top_locations_by_as112_dns_queries().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_locations_by_as112_dns_queries(
         &self,
     ) -> crate::runtime::Request<
@@ -370,6 +577,21 @@ impl RadarAs112Api {
     /// Retrieves the top locations of DNS queries to AS112 with DNSSEC (DNS Security Extensions) support.
     ///
     /// Query parameters: [`TopLocationsAs112DnsQueriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::TopLocationsAs112DnsQueriesQuery;
+    ///
+    /// let dnssec = "your-dnssec";
+    /// let query = TopLocationsAs112DnsQueriesQuery::default().limit(1);
+    /// if let Some(result) = client.radar_as112().get_top_locations_by_as112_dns_queries_with_dnssec_support(dnssec).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_locations_by_as112_dns_queries_with_dnssec_support(
         &self,
         dnssec: &str,
@@ -394,6 +616,21 @@ impl RadarAs112Api {
     /// Retrieves the top locations of DNS queries to AS112 with EDNS (Extension Mechanisms for DNS) support.
     ///
     /// Query parameters: [`TopLocationsAs112DnsQueriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::TopLocationsAs112DnsQueriesQuery;
+    ///
+    /// let edns = "your-edns";
+    /// let query = TopLocationsAs112DnsQueriesQuery::default().limit(1);
+    /// if let Some(result) = client.radar_as112().get_top_locations_by_as112_dns_queries_with_edns_support(edns).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_locations_by_as112_dns_queries_with_edns_support(
         &self,
         edns: &str,
@@ -418,6 +655,21 @@ impl RadarAs112Api {
     /// Retrieves the top locations of DNS queries to AS112 for an IP version.
     ///
     /// Query parameters: [`TopLocationsAs112DnsQueriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_as112::TopLocationsAs112DnsQueriesQuery;
+    ///
+    /// let ip_version = "your-ip-version";
+    /// let query = TopLocationsAs112DnsQueriesQuery::default().limit(1);
+    /// if let Some(result) = client.radar_as112().get_top_locations_by_as112_dns_queries_for_ip_version(ip_version).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_locations_by_as112_dns_queries_for_ip_version(
         &self,
         ip_version: &str,

@@ -36,6 +36,20 @@ impl RadarAutonomousSystemsApi {
     /// Retrieves a list of autonomous systems.
     ///
     /// Query parameters: [`ListAutonomousSystemsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_autonomous_systems::ListAutonomousSystemsQuery;
+    ///
+    /// let query = ListAutonomousSystemsQuery::default().limit(1);
+    /// if let Some(result) = client.radar_autonomous_systems().list_autonomous_systems().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_autonomous_systems(
         &self,
     ) -> crate::runtime::Request<
@@ -56,6 +70,20 @@ impl RadarAutonomousSystemsApi {
     /// Retrieves the requested autonomous system information based on IP address. Population estimates come from APNIC (refer to <https://labs.apnic.net/?p=526>).
     ///
     /// Query parameters: [`GetAsDetailsByIpAddressQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_autonomous_systems::GetAsDetailsByIpAddressQuery;
+    ///
+    /// let query = GetAsDetailsByIpAddressQuery::new("example");
+    /// if let Some(result) = client.radar_autonomous_systems().get_as_details_by_ip_address(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as_details_by_ip_address(
         &self,
         query: &GetAsDetailsByIpAddressQuery,
@@ -78,6 +106,20 @@ impl RadarAutonomousSystemsApi {
     /// Retrieves the requested autonomous system information. (A confidence level below `5` indicates a low level of confidence in the traffic data - normally this happens because Cloudflare has a small amount of traffic from/to this AS). Population estimates come from APNIC (refer to <https://labs.apnic.net/?p=526>).
     ///
     /// Query parameters: [`GetAsDetailsByAsnQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_autonomous_systems::GetAsDetailsByAsnQuery;
+    ///
+    /// let asn = "your-asn";
+    /// if let Some(result) = client.radar_autonomous_systems().get_as_details_by_asn(asn).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as_details_by_asn(
         &self,
         asn: &str,
@@ -100,6 +142,18 @@ impl RadarAutonomousSystemsApi {
     /// `GET /radar/entities/asns/{asn}/as_set`
     ///
     /// Retrieves Internet Routing Registry AS-SETs that an AS is a member of.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let asn = "your-asn";
+    /// if let Some(result) = client.radar_autonomous_systems().get_irr_as_sets_that_as_is_member_of(asn).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_irr_as_sets_that_as_is_member_of(
         &self,
         asn: &str,
@@ -122,6 +176,21 @@ impl RadarAutonomousSystemsApi {
     /// Retrieves AS-level relationship for given networks.
     ///
     /// Query parameters: [`GetAsLevelRelationshipsByAsnQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_autonomous_systems::GetAsLevelRelationshipsByAsnQuery;
+    ///
+    /// let asn = "your-asn";
+    /// let query = GetAsLevelRelationshipsByAsnQuery::default().asn2(1);
+    /// if let Some(result) = client.radar_autonomous_systems().get_as_level_relationships_by_asn(asn).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_as_level_relationships_by_asn(
         &self,
         asn: &str,

@@ -36,6 +36,20 @@ impl RadarBgpApi {
     /// Retrieves the BGP hijack events.
     ///
     /// Query parameters: [`GetBgpHijackEventsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_bgp::GetBgpHijackEventsQuery;
+    ///
+    /// let query = GetBgpHijackEventsQuery::default().page(1);
+    /// if let Some(result) = client.radar_bgp().get_bgp_hijack_events().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bgp_hijack_events(
         &self,
     ) -> crate::runtime::Request<
@@ -56,6 +70,20 @@ impl RadarBgpApi {
     /// Retrieves time series data for the announced IP space count, represented as the number of IPv4 /24s and IPv6 /48s, for a given ASN.
     ///
     /// Query parameters: [`GetAnnouncedIpAddressSpaceTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_bgp::GetAnnouncedIpAddressSpaceTimeSeriesQuery;
+    ///
+    /// let query = GetAnnouncedIpAddressSpaceTimeSeriesQuery::default().include_delay(true);
+    /// if let Some(result) = client.radar_bgp().get_announced_ip_address_space_time_series().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_announced_ip_address_space_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -76,6 +104,20 @@ impl RadarBgpApi {
     /// Retrieves the BGP route leak events.
     ///
     /// Query parameters: [`GetBgpRouteLeakEventsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_bgp::GetBgpRouteLeakEventsQuery;
+    ///
+    /// let query = GetBgpRouteLeakEventsQuery::default().page(1);
+    /// if let Some(result) = client.radar_bgp().get_bgp_route_leak_events().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bgp_route_leak_events(
         &self,
     ) -> crate::runtime::Request<
@@ -96,6 +138,20 @@ impl RadarBgpApi {
     /// Retrieves all ASes in the current global routing tables with routing statistics.
     ///
     /// Query parameters: [`ListAsesFromGlobalRoutingTablesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_bgp::ListAsesFromGlobalRoutingTablesQuery;
+    ///
+    /// let query = ListAsesFromGlobalRoutingTablesQuery::default().location("example");
+    /// if let Some(result) = client.radar_bgp().list_ases_from_global_routing_tables().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ases_from_global_routing_tables(
         &self,
     ) -> crate::runtime::Request<
@@ -116,6 +172,20 @@ impl RadarBgpApi {
     /// Retrieves all Multi-Origin AS (MOAS) prefixes in the global routing tables.
     ///
     /// Query parameters: [`GetMultiOriginAsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_bgp::GetMultiOriginAsQuery;
+    ///
+    /// let query = GetMultiOriginAsQuery::default().origin(1);
+    /// if let Some(result) = client.radar_bgp().get_multi_origin_as().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_multi_origin_as(
         &self,
     ) -> crate::runtime::Request<
@@ -136,6 +206,20 @@ impl RadarBgpApi {
     /// Retrieves the prefix-to-ASN mapping from global routing tables.
     ///
     /// Query parameters: [`GetPrefixToAsnMappingQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_bgp::GetPrefixToAsnMappingQuery;
+    ///
+    /// let query = GetPrefixToAsnMappingQuery::default().prefix("example");
+    /// if let Some(result) = client.radar_bgp().get_prefix_to_asn_mapping().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_prefix_to_asn_mapping(
         &self,
     ) -> crate::runtime::Request<
@@ -154,6 +238,17 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/routes/realtime`
     ///
     /// Retrieves real-time BGP routes for a prefix, using public real-time data collectors (RouteViews and RIPE RIS).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_bgp().get_real_time_bgp_routes_for_prefix().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_real_time_bgp_routes_for_prefix(
         &self,
     ) -> crate::runtime::Request<
@@ -173,6 +268,20 @@ impl RadarBgpApi {
     /// Retrieves the BGP routing table stats.
     ///
     /// Query parameters: [`GetBgpRoutingTableStatsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_bgp::GetBgpRoutingTableStatsQuery;
+    ///
+    /// let query = GetBgpRoutingTableStatsQuery::default().asn(1);
+    /// if let Some(result) = client.radar_bgp().get_bgp_routing_table_stats().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bgp_routing_table_stats(
         &self,
     ) -> crate::runtime::Request<
@@ -191,6 +300,17 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/rpki/aspa/changes`
     ///
     /// Retrieves ASPA (Autonomous System Provider Authorization) changes over time. Returns daily aggregated changes including additions, removals, and modifications of ASPA objects.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_bgp().get_aspa_changes_over_time().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_aspa_changes_over_time(
         &self,
     ) -> crate::runtime::Request<
@@ -208,6 +328,17 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/rpki/aspa/snapshot`
     ///
     /// Retrieves current or historical ASPA (Autonomous System Provider Authorization) objects. ASPA objects define which ASNs are authorized upstream providers for a customer ASN.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_bgp().get_aspa_objects_snapshot().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_aspa_objects_snapshot(
         &self,
     ) -> crate::runtime::Request<
@@ -225,6 +356,17 @@ impl RadarBgpApi {
     /// `GET /radar/bgp/rpki/aspa/timeseries`
     ///
     /// Retrieves ASPA (Autonomous System Provider Authorization) object count over time. Supports filtering by RIR or location (country code) to generate multiple named series. If no RIR or location filter is specified, returns total count.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_bgp().get_aspa_count_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_aspa_count_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -244,6 +386,19 @@ impl RadarBgpApi {
     /// Retrieves BGP updates over time. When requesting updates for an autonomous system, only BGP updates of type announcement are returned.
     ///
     /// Query parameters: [`GetBgpTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_bgp::GetBgpTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_bgp().get_bgp_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bgp_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -264,6 +419,20 @@ impl RadarBgpApi {
     /// Retrieves the top autonomous systems by BGP updates (announcements only).
     ///
     /// Query parameters: [`GetTopAsesByBgpUpdatesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_bgp::GetTopAsesByBgpUpdatesQuery;
+    ///
+    /// let query = GetTopAsesByBgpUpdatesQuery::default().limit(1);
+    /// if let Some(result) = client.radar_bgp().get_top_ases_by_bgp_updates().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_ases_by_bgp_updates(
         &self,
     ) -> crate::runtime::Request<
@@ -284,6 +453,20 @@ impl RadarBgpApi {
     /// Retrieves the full list of autonomous systems on the global routing table ordered by announced prefixes count. The data comes from public BGP MRT data archives and updates every 2 hours.
     ///
     /// Query parameters: [`GetTopAsesByPrefixCountQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_bgp::GetTopAsesByPrefixCountQuery;
+    ///
+    /// let query = GetTopAsesByPrefixCountQuery::default().country("example");
+    /// if let Some(result) = client.radar_bgp().get_top_ases_by_prefix_count().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_ases_by_prefix_count(
         &self,
     ) -> crate::runtime::Request<
@@ -304,6 +487,20 @@ impl RadarBgpApi {
     /// Retrieves the top network prefixes by BGP updates.
     ///
     /// Query parameters: [`GetTopPrefixesByBgpUpdatesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_bgp::GetTopPrefixesByBgpUpdatesQuery;
+    ///
+    /// let query = GetTopPrefixesByBgpUpdatesQuery::default().limit(1);
+    /// if let Some(result) = client.radar_bgp().get_top_prefixes_by_bgp_updates().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_prefixes_by_bgp_updates(
         &self,
     ) -> crate::runtime::Request<

@@ -34,6 +34,17 @@ impl RadarBotsApi {
     /// `GET /radar/bots`
     ///
     /// Retrieves a list of bots.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_bots().list_bots().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_bots(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Bots>>> {
@@ -49,6 +60,18 @@ impl RadarBotsApi {
     /// `GET /radar/bots/summary/{dimension}`
     ///
     /// Retrieves an aggregated summary of bots HTTP requests grouped by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_bots().get_bots_http_requests_distribution_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bots_http_requests_distribution_by_dimension(
         &self,
         dimension: &str,
@@ -70,6 +93,17 @@ impl RadarBotsApi {
     /// `GET /radar/bots/timeseries`
     ///
     /// Retrieves bots HTTP request volume over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_bots().get_bots_http_requests_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bots_http_requests_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -87,6 +121,18 @@ impl RadarBotsApi {
     /// `GET /radar/bots/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of HTTP requests from bots, grouped by the specified dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_bots().get_time_series_distribution_of_bots_http_requests_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_time_series_distribution_of_bots_http_requests_by_dimension(
         &self,
         dimension: &str,
@@ -108,6 +154,18 @@ impl RadarBotsApi {
     /// `GET /radar/bots/{bot_slug}`
     ///
     /// Retrieves the requested bot information.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let bot_slug = "your-bot-slug";
+    /// if let Some(result) = client.radar_bots().get_bot_details(bot_slug).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_bot_details(
         &self,
         bot_slug: &str,

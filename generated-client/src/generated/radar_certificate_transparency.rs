@@ -34,6 +34,17 @@ impl RadarCertificateTransparencyApi {
     /// `GET /radar/ct/authorities`
     ///
     /// Retrieves a list of certificate authorities.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_certificate_transparency().list_certificate_authorities().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_certificate_authorities(
         &self,
     ) -> crate::runtime::Request<
@@ -51,6 +62,18 @@ impl RadarCertificateTransparencyApi {
     /// `GET /radar/ct/authorities/{ca_slug}`
     ///
     /// Retrieves the requested CA information.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let ca_slug = "your-ca-slug";
+    /// if let Some(result) = client.radar_certificate_transparency().get_certificate_authority_details(ca_slug).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_certificate_authority_details(
         &self,
         ca_slug: &str,
@@ -72,6 +95,17 @@ impl RadarCertificateTransparencyApi {
     /// `GET /radar/ct/logs`
     ///
     /// Retrieves a list of certificate logs.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_certificate_transparency().list_certificate_logs().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_certificate_logs(
         &self,
     ) -> crate::runtime::Request<
@@ -89,6 +123,18 @@ impl RadarCertificateTransparencyApi {
     /// `GET /radar/ct/logs/{log_slug}`
     ///
     /// Retrieves the requested certificate log information.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let log_slug = "your-log-slug";
+    /// if let Some(result) = client.radar_certificate_transparency().get_certificate_log_details(log_slug).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_certificate_log_details(
         &self,
         log_slug: &str,
@@ -110,6 +156,18 @@ impl RadarCertificateTransparencyApi {
     /// `GET /radar/ct/summary/{dimension}`
     ///
     /// Retrieves an aggregated summary of certificates grouped by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_certificate_transparency().get_certificate_distribution_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_certificate_distribution_by_dimension(
         &self,
         dimension: &str,
@@ -131,6 +189,17 @@ impl RadarCertificateTransparencyApi {
     /// `GET /radar/ct/timeseries`
     ///
     /// Retrieves certificate volume over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_certificate_transparency().get_certificates_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_certificates_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -148,6 +217,18 @@ impl RadarCertificateTransparencyApi {
     /// `GET /radar/ct/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of certificates grouped by the specified dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_certificate_transparency().get_time_series_of_certificate_distribution_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_time_series_of_certificate_distribution_by_dimension(
         &self,
         dimension: &str,

@@ -36,6 +36,20 @@ impl RadarDatasetsApi {
     /// Retrieves a list of datasets.
     ///
     /// Query parameters: [`ListDatasetsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_datasets::ListDatasetsQuery;
+    ///
+    /// let query = ListDatasetsQuery::default().limit(1);
+    /// if let Some(result) = client.radar_datasets().list_datasets().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_datasets(
         &self,
     ) -> crate::runtime::Request<
@@ -56,6 +70,20 @@ impl RadarDatasetsApi {
     /// Retrieves an URL to download a single dataset.
     ///
     /// Query parameters: [`GetDatasetDownloadUrlQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_datasets::{GetDatasetDownloadUrlBody, GetDatasetDownloadUrlQuery};
+    ///
+    /// let body: GetDatasetDownloadUrlBody = GetDatasetDownloadUrlBody::new(1);
+    /// if let Some(result) = client.radar_datasets().get_dataset_download_url(&body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dataset_download_url(
         &self,
         body: &GetDatasetDownloadUrlBody,
@@ -76,6 +104,17 @@ impl RadarDatasetsApi {
     /// `GET /radar/datasets/{alias}`
     ///
     /// Retrieves the CSV content of a given dataset by alias or ID. When getting the content by alias the latest dataset is returned, optionally filtered by the latest available at a given date.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let alias = "your-alias";
+    /// let response = client.radar_datasets().get_dataset_csv_stream(alias).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dataset_csv_stream(
         &self,
         alias: &str,

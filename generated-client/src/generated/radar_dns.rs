@@ -36,6 +36,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by cache status.
     ///
     /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_cache_status_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_cache_status_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -56,6 +69,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS responses by DNSSEC (DNS Security Extensions) support.
     ///
     /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_dnssec_support_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_dnssec_support_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -78,6 +104,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by DNSSEC (DNS Security Extensions) client awareness.
     ///
     /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_dnssec_awareness_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_dnssec_awareness_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -100,6 +139,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNSSEC-validated answers by end-to-end security status.
     ///
     /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_dnssec_end_to_end_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_dnssec_end_to_end_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -120,6 +172,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by IP version.
     ///
     /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_ip_version_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -142,6 +207,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by matching answers.
     ///
     /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_matching_answer_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_matching_answer_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -162,6 +240,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by DNS transport protocol.
     ///
     /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_protocol_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_protocol_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -184,6 +275,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by type.
     ///
     /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_type_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_type_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -202,6 +306,17 @@ impl RadarDnsApi {
     /// `GET /radar/dns/summary/response_code`
     ///
     /// Retrieves the distribution of DNS queries by response code.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_response_code_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_response_code_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -221,6 +336,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by minimum response TTL.
     ///
     /// Query parameters: [`DnsQueriesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_response_ttl_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_response_ttl_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -241,6 +369,18 @@ impl RadarDnsApi {
     /// `GET /radar/dns/summary/{dimension}`
     ///
     /// Retrieves the distribution of DNS queries by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_dns().get_dns_summary_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_summary_by_dimension(
         &self,
         dimension: &str,
@@ -264,6 +404,19 @@ impl RadarDnsApi {
     /// Retrieves normalized query volume to the 1.1.1.1 DNS resolver over time.
     ///
     /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -284,6 +437,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by cache status over time.
     ///
     /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_cache_status_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_cache_status_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -304,6 +470,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS responses by DNSSEC (DNS Security Extensions) support over time.
     ///
     /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_dnssec_support_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_dnssec_support_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -326,6 +505,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by DNSSEC (DNS Security Extensions) client awareness over time.
     ///
     /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_dnssec_awareness_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_dnssec_awareness_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -348,6 +540,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNSSEC-validated answers by end-to-end security status over time.
     ///
     /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_dnssec_end_to_end_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_dnssec_end_to_end_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -368,6 +573,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by IP version over time.
     ///
     /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_ip_version_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -390,6 +608,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by matching answers over time.
     ///
     /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_matching_answer_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_matching_answer_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -414,6 +645,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by DNS transport protocol over time.
     ///
     /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_protocol_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_protocol_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -436,6 +680,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by type over time.
     ///
     /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_type_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_type_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -454,6 +711,17 @@ impl RadarDnsApi {
     /// `GET /radar/dns/timeseries_groups/response_code`
     ///
     /// Retrieves the distribution of DNS queries by response code over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_response_code_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_response_code_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -477,6 +745,19 @@ impl RadarDnsApi {
     /// Retrieves the distribution of DNS queries by minimum answer TTL over time.
     ///
     /// Query parameters: [`DnsQueriesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::DnsQueriesTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_dns().get_dns_queries_by_response_ttl_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_queries_by_response_ttl_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -497,6 +778,18 @@ impl RadarDnsApi {
     /// `GET /radar/dns/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of DNS queries grouped by dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_dns().get_dns_time_series_grouped_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dns_time_series_grouped_by_dimension(
         &self,
         dimension: &str,
@@ -520,6 +813,20 @@ impl RadarDnsApi {
     /// Retrieves the top autonomous systems by DNS queries made to 1.1.1.1 DNS resolver.
     ///
     /// Query parameters: [`TopDnsQueriesQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::TopDnsQueriesQuery;
+    ///
+    /// let query = TopDnsQueriesQuery::new(Vec::new()).limit(1);
+    /// if let Some(result) = client.radar_dns().get_top_ases_by_dns_queries(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_ases_by_dns_queries(
         &self,
         query: &TopDnsQueriesQuery,
@@ -542,6 +849,20 @@ impl RadarDnsApi {
     /// Retrieves the top locations by DNS queries made to 1.1.1.1 DNS resolver.
     ///
     /// Query parameters: [`TopDnsQueriesQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_dns::TopDnsQueriesQuery;
+    ///
+    /// let query = TopDnsQueriesQuery::new(Vec::new()).limit(1);
+    /// if let Some(result) = client.radar_dns().get_top_locations_by_dns_queries(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_locations_by_dns_queries(
         &self,
         query: &TopDnsQueriesQuery,

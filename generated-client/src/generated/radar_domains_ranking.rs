@@ -36,6 +36,21 @@ impl RadarDomainsRankingApi {
     /// Retrieves domain rank details. Cloudflare provides an ordered rank for the top 100 domains, but for the remainder it only provides ranking buckets like top 200 thousand, top one million, etc.. These are available through Radar datasets endpoints.
     ///
     /// Query parameters: [`GetDomainRankDetailsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_domains_ranking::GetDomainRankDetailsQuery;
+    ///
+    /// let domain = "your-domain";
+    /// let query = GetDomainRankDetailsQuery::default().limit(1);
+    /// if let Some(result) = client.radar_domains_ranking().get_domain_rank_details(domain).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_domain_rank_details(
         &self,
         domain: &str,
@@ -60,6 +75,20 @@ impl RadarDomainsRankingApi {
     /// Retrieves domains rank over time.
     ///
     /// Query parameters: [`GetDomainsRankTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_domains_ranking::GetDomainsRankTimeSeriesQuery;
+    ///
+    /// let query = GetDomainsRankTimeSeriesQuery::default().limit(1);
+    /// if let Some(result) = client.radar_domains_ranking().get_domains_rank_time_series().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_domains_rank_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -80,6 +109,20 @@ impl RadarDomainsRankingApi {
     /// Retrieves the top or trending domains based on their rank. Popular domains are domains of broad appeal based on how people use the Internet. Trending domains are domains that are generating a surge in interest. For more information on top domains, see <https://blog.cloudflare.com/radar-domain-rankings/>.
     ///
     /// Query parameters: [`GetTopOrTrendingDomainsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_domains_ranking::GetTopOrTrendingDomainsQuery;
+    ///
+    /// let query = GetTopOrTrendingDomainsQuery::default().limit(1);
+    /// if let Some(result) = client.radar_domains_ranking().get_top_or_trending_domains().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_or_trending_domains(
         &self,
     ) -> crate::runtime::Request<

@@ -36,6 +36,19 @@ impl RadarEmailRoutingApi {
     /// Retrieves the distribution of emails by ARC (Authenticated Received Chain) validation.
     ///
     /// Query parameters: [`GetEmailArcValidationSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_routing::GetEmailArcValidationSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_routing().get_email_arc_validation_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_arc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -56,6 +69,19 @@ impl RadarEmailRoutingApi {
     /// Retrieves the distribution of emails by DKIM (DomainKeys Identified Mail) validation.
     ///
     /// Query parameters: [`GetEmailDkimValidationSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_routing::GetEmailDkimValidationSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_routing().get_email_dkim_validation_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_dkim_validation_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -76,6 +102,19 @@ impl RadarEmailRoutingApi {
     /// Retrieves the distribution of emails by DMARC (Domain-based Message Authentication, Reporting and Conformance) validation.
     ///
     /// Query parameters: [`GetEmailDmarcValidationSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_routing::GetEmailDmarcValidationSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_routing().get_email_dmarc_validation_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_dmarc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -96,6 +135,19 @@ impl RadarEmailRoutingApi {
     /// Retrieves the distribution of emails by encryption status (encrypted vs. not-encrypted).
     ///
     /// Query parameters: [`GetEmailEncryptionStatusSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_routing::GetEmailEncryptionStatusSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_routing().get_email_encryption_status_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_encryption_status_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -116,6 +168,19 @@ impl RadarEmailRoutingApi {
     /// Retrieves the distribution of emails by IP version.
     ///
     /// Query parameters: [`GetEmailIpVersionSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_routing::GetEmailIpVersionSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_routing().get_email_ip_version_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -136,6 +201,19 @@ impl RadarEmailRoutingApi {
     /// Retrieves the distribution of emails by SPF (Sender Policy Framework) validation.
     ///
     /// Query parameters: [`GetEmailSpfValidationSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_routing::GetEmailSpfValidationSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_routing().get_email_spf_validation_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_spf_validation_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -154,6 +232,18 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/summary/{dimension}`
     ///
     /// Retrieves the distribution of email routing metrics by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_email_routing().get_email_routing_summary_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_routing_summary_by_dimension(
         &self,
         dimension: &str,
@@ -177,6 +267,19 @@ impl RadarEmailRoutingApi {
     /// Retrieves the distribution of emails by ARC (Authenticated Received Chain) validation over time.
     ///
     /// Query parameters: [`GetEmailArcValidationTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_routing::GetEmailArcValidationTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_routing().get_email_arc_validation_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_arc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -201,6 +304,19 @@ impl RadarEmailRoutingApi {
     /// Retrieves the distribution of emails by DKIM (DomainKeys Identified Mail) validation over time.
     ///
     /// Query parameters: [`GetEmailDkimValidationTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_routing::GetEmailDkimValidationTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_routing().get_email_dkim_validation_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_dkim_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -225,6 +341,19 @@ impl RadarEmailRoutingApi {
     /// Retrieves the distribution of emails by DMARC (Domain-based Message Authentication, Reporting and Conformance) validation over time.
     ///
     /// Query parameters: [`GetEmailDmarcValidationTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_routing::GetEmailDmarcValidationTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_routing().get_email_dmarc_validation_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_dmarc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -249,6 +378,19 @@ impl RadarEmailRoutingApi {
     /// Retrieves the distribution of emails by encryption status (encrypted vs. not-encrypted) over time.
     ///
     /// Query parameters: [`GetEmailEncryptionStatusTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_routing::GetEmailEncryptionStatusTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_routing().get_email_encryption_status_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_encryption_status_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -273,6 +415,19 @@ impl RadarEmailRoutingApi {
     /// Retrieves the distribution of emails by IP version over time.
     ///
     /// Query parameters: [`GetEmailIpVersionTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_routing::GetEmailIpVersionTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_routing().get_email_ip_version_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -297,6 +452,19 @@ impl RadarEmailRoutingApi {
     /// Retrieves the distribution of emails by SPF (Sender Policy Framework) validation over time.
     ///
     /// Query parameters: [`GetEmailSpfValidationTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_routing::GetEmailSpfValidationTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_routing().get_email_spf_validation_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_spf_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -319,6 +487,18 @@ impl RadarEmailRoutingApi {
     /// `GET /radar/email/routing/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of email routing metrics grouped by dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_email_routing().get_email_routing_time_series_grouped_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_routing_time_series_grouped_by_dimension(
         &self,
         dimension: &str,

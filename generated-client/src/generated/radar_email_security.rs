@@ -36,6 +36,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by ARC (Authenticated Received Chain) validation.
     ///
     /// Query parameters: [`GetEmailArcValidationSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::GetEmailArcValidationSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_arc_validation_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_arc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -56,6 +69,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by DKIM (DomainKeys Identified Mail) validation.
     ///
     /// Query parameters: [`GetEmailDkimValidationSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::GetEmailDkimValidationSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_dkim_validation_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_dkim_validation_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -76,6 +102,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by DMARC (Domain-based Message Authentication, Reporting and Conformance) validation.
     ///
     /// Query parameters: [`GetEmailDmarcValidationSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::GetEmailDmarcValidationSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_dmarc_validation_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_dmarc_validation_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -96,6 +135,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by malicious classification.
     ///
     /// Query parameters: [`EmailSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::EmailSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_malicious_classification_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_malicious_classification_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -116,6 +168,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the proportion of emails by spam classification (spam vs. non-spam).
     ///
     /// Query parameters: [`EmailSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::EmailSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_spam_classification_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_spam_classification_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -136,6 +201,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by SPF (Sender Policy Framework) validation.
     ///
     /// Query parameters: [`GetEmailSpfValidationSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::GetEmailSpfValidationSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_spf_validation_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_spf_validation_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -156,6 +234,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the proportion of emails by spoof classification (spoof vs. non-spoof).
     ///
     /// Query parameters: [`EmailSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::EmailSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_spoof_classification_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_spoof_classification_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -176,6 +267,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by threat categories.
     ///
     /// Query parameters: [`EmailSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::EmailSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_threat_category_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_threat_category_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -200,6 +304,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by TLS version.
     ///
     /// Query parameters: [`GetEmailTlsVersionSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::GetEmailTlsVersionSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_tls_version_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_tls_version_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -218,6 +335,18 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/summary/{dimension}`
     ///
     /// Retrieves the distribution of email security metrics by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_email_security().get_email_security_summary_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_security_summary_by_dimension(
         &self,
         dimension: &str,
@@ -241,6 +370,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by ARC (Authenticated Received Chain) validation over time.
     ///
     /// Query parameters: [`GetEmailArcValidationTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::GetEmailArcValidationTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_arc_validation_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_arc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -265,6 +407,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by DKIM (DomainKeys Identified Mail) validation over time.
     ///
     /// Query parameters: [`GetEmailDkimValidationTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::GetEmailDkimValidationTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_dkim_validation_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_dkim_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -289,6 +444,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by DMARC (Domain-based Message Authentication, Reporting and Conformance) validation over time.
     ///
     /// Query parameters: [`GetEmailDmarcValidationTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::GetEmailDmarcValidationTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_dmarc_validation_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_dmarc_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -313,6 +481,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by malicious classification over time.
     ///
     /// Query parameters: [`EmailTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::EmailTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_malicious_classification_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_malicious_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -339,6 +520,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by spam classification (spam vs. non-spam) over time.
     ///
     /// Query parameters: [`EmailTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::EmailTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_spam_classification_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_spam_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -363,6 +557,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by SPF (Sender Policy Framework) validation over time.
     ///
     /// Query parameters: [`GetEmailSpfValidationTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::GetEmailSpfValidationTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_spf_validation_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_spf_validation_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -387,6 +594,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by spoof classification (spoof vs. non-spoof) over time.
     ///
     /// Query parameters: [`EmailTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::EmailTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_spoof_classification_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_spoof_classification_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -411,6 +631,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by threat category over time.
     ///
     /// Query parameters: [`EmailTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::EmailTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_threat_category_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_threat_category_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -435,6 +668,19 @@ impl RadarEmailSecurityApi {
     /// Retrieves the distribution of emails by TLS version over time.
     ///
     /// Query parameters: [`GetEmailTlsVersionTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::GetEmailTlsVersionTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_email_security().get_email_tls_version_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_tls_version_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -457,6 +703,18 @@ impl RadarEmailSecurityApi {
     /// `GET /radar/email/security/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of email security metrics grouped by dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_email_security().get_email_security_time_series_grouped_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_email_security_time_series_grouped_by_dimension(
         &self,
         dimension: &str,
@@ -482,6 +740,20 @@ impl RadarEmailSecurityApi {
     /// Retrieves the top TLDs by number of email messages.
     ///
     /// Query parameters: [`TopTldsEmailQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::TopTldsEmailQuery;
+    ///
+    /// let query = TopTldsEmailQuery::default().limit(1);
+    /// if let Some(result) = client.radar_email_security().get_top_tlds_by_email_message_volume().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_tlds_by_email_message_volume(
         &self,
     ) -> crate::runtime::Request<
@@ -502,6 +774,21 @@ impl RadarEmailSecurityApi {
     /// Retrieves the top TLDs by emails classified as malicious or not.
     ///
     /// Query parameters: [`TopTldsEmailQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::TopTldsEmailQuery;
+    ///
+    /// let malicious = "your-malicious";
+    /// let query = TopTldsEmailQuery::default().limit(1);
+    /// if let Some(result) = client.radar_email_security().get_top_tlds_by_email_malicious_classification(malicious).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_tlds_by_email_malicious_classification(
         &self,
         malicious: &str,
@@ -528,6 +815,21 @@ impl RadarEmailSecurityApi {
     /// Retrieves the top TLDs by emails classified as spam or not.
     ///
     /// Query parameters: [`TopTldsEmailQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::TopTldsEmailQuery;
+    ///
+    /// let spam = "your-spam";
+    /// let query = TopTldsEmailQuery::default().limit(1);
+    /// if let Some(result) = client.radar_email_security().get_top_tlds_by_email_spam_classification(spam).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_tlds_by_email_spam_classification(
         &self,
         spam: &str,
@@ -552,6 +854,21 @@ impl RadarEmailSecurityApi {
     /// Retrieves the top TLDs by emails classified as spoof or not.
     ///
     /// Query parameters: [`TopTldsEmailQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_email_security::TopTldsEmailQuery;
+    ///
+    /// let spoof = "your-spoof";
+    /// let query = TopTldsEmailQuery::default().limit(1);
+    /// if let Some(result) = client.radar_email_security().get_top_tlds_by_email_spoof_classification(spoof).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_tlds_by_email_spoof_classification(
         &self,
         spoof: &str,

@@ -34,6 +34,17 @@ impl RadarGeolocationsApi {
     /// `GET /radar/geolocations`
     ///
     /// Retrieves a list of geolocations.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_geolocations().list_geolocations().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_geolocations(
         &self,
     ) -> crate::runtime::Request<
@@ -51,6 +62,18 @@ impl RadarGeolocationsApi {
     /// `GET /radar/geolocations/{geo_id}`
     ///
     /// Retrieves the requested Geolocation information.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let geo_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.radar_geolocations().get_geolocation_details(geo_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_geolocation_details(
         &self,
         geo_id: &str,

@@ -34,6 +34,17 @@ impl RadarInternetServicesRankingApi {
     /// `GET /radar/ranking/internet_services/categories`
     ///
     /// Retrieves the list of Internet services categories.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_internet_services_ranking().list_internet_services_categories().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_internet_services_categories(
         &self,
     ) -> crate::runtime::Request<
@@ -55,6 +66,17 @@ impl RadarInternetServicesRankingApi {
     /// `GET /radar/ranking/internet_services/timeseries_groups`
     ///
     /// Retrieves Internet Services rank update changes over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_internet_services_ranking().get_internet_services_rank_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_internet_services_rank_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -76,6 +98,17 @@ impl RadarInternetServicesRankingApi {
     /// `GET /radar/ranking/internet_services/top`
     ///
     /// Retrieves top Internet services based on their rank.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_internet_services_ranking().get_top_internet_services().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_internet_services(
         &self,
     ) -> crate::runtime::Request<

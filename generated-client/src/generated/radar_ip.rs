@@ -23,6 +23,20 @@ impl RadarIpApi {
     /// Retrieves IP address information.
     ///
     /// Query parameters: [`GetIpAddressDetailsQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_ip::GetIpAddressDetailsQuery;
+    ///
+    /// let query = GetIpAddressDetailsQuery::new("example");
+    /// if let Some(result) = client.radar_ip().get_ip_address_details(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ip_address_details(
         &self,
         query: &GetIpAddressDetailsQuery,

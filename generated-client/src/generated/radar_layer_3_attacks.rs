@@ -36,6 +36,19 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the distribution of layer 3 attacks by bitrate.
     ///
     /// Query parameters: [`Layer3AttacksSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::Layer3AttacksSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_bitrate_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_bitrate_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -58,6 +71,19 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the distribution of layer 3 attacks by duration.
     ///
     /// Query parameters: [`Layer3AttacksSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::Layer3AttacksSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_duration_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_duration_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -78,6 +104,17 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/summary/industry`
     ///
     /// Retrieves the distribution of layer 3 attacks by targeted industry.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_targeted_industry_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_targeted_industry_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -97,6 +134,19 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the distribution of layer 3 attacks by IP version.
     ///
     /// Query parameters: [`GetLayer3AttacksByIpVersionSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::GetLayer3AttacksByIpVersionSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_ip_version_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -119,6 +169,19 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the distribution of layer 3 attacks by protocol.
     ///
     /// Query parameters: [`GetLayer3AttacksByProtocolSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::GetLayer3AttacksByProtocolSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_protocol_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_protocol_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -141,6 +204,19 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the distribution of layer 3 attacks by vector.
     ///
     /// Query parameters: [`Layer3AttacksSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::Layer3AttacksSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_vector_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_vector_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -159,6 +235,17 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/summary/vertical`
     ///
     /// Retrieves the distribution of layer 3 attacks by targeted vertical.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_targeted_vertical_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_targeted_vertical_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -176,6 +263,18 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/summary/{dimension}`
     ///
     /// Retrieves the distribution of layer 3 attacks by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_summary_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_summary_by_dimension(
         &self,
         dimension: &str,
@@ -199,6 +298,19 @@ impl RadarLayer3AttacksApi {
     /// Retrieves layer 3 attacks over time.
     ///
     /// Query parameters: [`GetLayer3AttacksByBytesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::GetLayer3AttacksByBytesTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_bytes_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_bytes_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -221,6 +333,19 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the distribution of layer 3 attacks by bitrate over time.
     ///
     /// Query parameters: [`Layer3AttacksTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::Layer3AttacksTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_bitrate_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_bitrate_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -247,6 +372,19 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the distribution of layer 3 attacks by duration over time.
     ///
     /// Query parameters: [`Layer3AttacksTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::Layer3AttacksTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_duration_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_duration_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -273,6 +411,20 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the distribution of layer 3 attacks by targeted industry over time.
     ///
     /// Query parameters: [`GetLayer3AttacksByTargetIndustriesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::GetLayer3AttacksByTargetIndustriesTimeSeriesQuery;
+    ///
+    /// let query = GetLayer3AttacksByTargetIndustriesTimeSeriesQuery::default().limit_per_group(1);
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_target_industries_time_series().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_target_industries_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -297,6 +449,19 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the distribution of layer 3 attacks by IP version over time.
     ///
     /// Query parameters: [`GetLayer3AttacksByIpVersionTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::GetLayer3AttacksByIpVersionTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_ip_version_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -323,6 +488,19 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the distribution of layer 3 attacks by protocol over time.
     ///
     /// Query parameters: [`GetLayer3AttacksByProtocolTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::GetLayer3AttacksByProtocolTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_protocol_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_protocol_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -349,6 +527,20 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the distribution of layer 3 attacks by vector over time.
     ///
     /// Query parameters: [`GetLayer3AttacksByTargetIndustriesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::GetLayer3AttacksByTargetIndustriesTimeSeriesQuery;
+    ///
+    /// let query = GetLayer3AttacksByTargetIndustriesTimeSeriesQuery::default().limit_per_group(1);
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_vector_time_series().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_vector_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -373,6 +565,20 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the distribution of layer 3 attacks by targeted vertical over time.
     ///
     /// Query parameters: [`GetLayer3AttacksByTargetIndustriesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::GetLayer3AttacksByTargetIndustriesTimeSeriesQuery;
+    ///
+    /// let query = GetLayer3AttacksByTargetIndustriesTimeSeriesQuery::default().limit_per_group(1);
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_by_vertical_time_series().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_by_vertical_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -395,6 +601,18 @@ impl RadarLayer3AttacksApi {
     /// `GET /radar/attacks/layer3/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of layer 3 attacks grouped by dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_layer_3_attacks().get_layer_3_attacks_time_series_grouped_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_3_attacks_time_series_grouped_by_dimension(
         &self,
         dimension: &str,
@@ -420,6 +638,20 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the top layer 3 attacks from origin to target location. Values are a percentage out of the total layer 3 attacks (with billing country). You can optionally limit the number of attacks by origin/target location (useful if all the top attacks are from or to the same location).
     ///
     /// Query parameters: [`GetTopLayer3AttackPairsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::GetTopLayer3AttackPairsQuery;
+    ///
+    /// let query = GetTopLayer3AttackPairsQuery::default().limit(1);
+    /// if let Some(result) = client.radar_layer_3_attacks().get_top_layer_3_attack_pairs().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_layer_3_attack_pairs(
         &self,
     ) -> crate::runtime::Request<
@@ -440,6 +672,20 @@ impl RadarLayer3AttacksApi {
     /// This endpoint is deprecated. To continue getting this data, switch to the summary by industry endpoint.
     ///
     /// Query parameters: [`TopLayer3AttacksQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::TopLayer3AttacksQuery;
+    ///
+    /// let query = TopLayer3AttacksQuery::default().limit(1);
+    /// if let Some(result) = client.radar_layer_3_attacks().get_top_industries_targeted_by_layer_3_attacks().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_industries_targeted_by_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
@@ -460,6 +706,20 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the origin locations of layer 3 attacks.
     ///
     /// Query parameters: [`TopLayer3AttacksQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::TopLayer3AttacksQuery;
+    ///
+    /// let query = TopLayer3AttacksQuery::default().limit(1);
+    /// if let Some(result) = client.radar_layer_3_attacks().get_top_origin_locations_of_layer_3_attacks().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_origin_locations_of_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
@@ -484,6 +744,20 @@ impl RadarLayer3AttacksApi {
     /// Retrieves the target locations of layer 3 attacks.
     ///
     /// Query parameters: [`TopLayer3AttacksQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::TopLayer3AttacksQuery;
+    ///
+    /// let query = TopLayer3AttacksQuery::default().limit(1);
+    /// if let Some(result) = client.radar_layer_3_attacks().get_top_target_locations_of_layer_3_attacks().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_target_locations_of_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<
@@ -508,6 +782,20 @@ impl RadarLayer3AttacksApi {
     /// This endpoint is deprecated. To continue getting this data, switch to the summary by vertical endpoint.
     ///
     /// Query parameters: [`TopLayer3AttacksQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_3_attacks::TopLayer3AttacksQuery;
+    ///
+    /// let query = TopLayer3AttacksQuery::default().limit(1);
+    /// if let Some(result) = client.radar_layer_3_attacks().get_top_verticals_targeted_by_layer_3_attacks().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_verticals_targeted_by_layer_3_attacks(
         &self,
     ) -> crate::runtime::Request<

@@ -36,6 +36,19 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the distribution of layer 7 attacks by HTTP method.
     ///
     /// Query parameters: [`GetLayer7AttacksByHttpMethodSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetLayer7AttacksByHttpMethodSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_http_method_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_http_method_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -56,6 +69,19 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the distribution of layer 7 attacks by HTTP version.
     ///
     /// Query parameters: [`GetLayer7AttacksByHttpVersionSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetLayer7AttacksByHttpVersionSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_http_version_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_http_version_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -80,6 +106,17 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/summary/industry`
     ///
     /// Retrieves the distribution of layer 7 attacks by targeted industry.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_targeted_industry_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_targeted_industry_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -99,6 +136,19 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the distribution of layer 7 attacks by IP version.
     ///
     /// Query parameters: [`GetLayer7AttacksByIpVersionSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetLayer7AttacksByIpVersionSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_ip_version_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_ip_version_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -121,6 +171,19 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the distribution of layer 7 attacks by managed rules.
     ///
     /// Query parameters: [`GetLayer7AttacksByManagedRulesSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetLayer7AttacksByManagedRulesSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_managed_rules_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_managed_rules_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -145,6 +208,19 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the distribution of layer 7 attacks by mitigation product.
     ///
     /// Query parameters: [`GetLayer7AttacksByMitigationProductSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetLayer7AttacksByMitigationProductSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_mitigation_product_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_mitigation_product_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -167,6 +243,17 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/summary/vertical`
     ///
     /// Retrieves the distribution of layer 7 attacks by targeted vertical.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_targeted_vertical_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_targeted_vertical_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -184,6 +271,18 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/summary/{dimension}`
     ///
     /// Retrieves the distribution of layer 7 attacks by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_summary_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_summary_by_dimension(
         &self,
         dimension: &str,
@@ -207,6 +306,19 @@ impl RadarLayer7AttacksApi {
     /// Retrieves layer 7 attacks over time.
     ///
     /// Query parameters: [`GetLayer7AttacksTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetLayer7AttacksTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -227,6 +339,19 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the distribution of layer 7 attacks by HTTP method over time.
     ///
     /// Query parameters: [`GetLayer7AttacksByHttpMethodTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetLayer7AttacksByHttpMethodTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_http_method_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_http_method_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -251,6 +376,19 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the distribution of layer 7 attacks by HTTP version over time.
     ///
     /// Query parameters: [`GetLayer7AttacksByHttpVersionTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetLayer7AttacksByHttpVersionTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_http_version_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_http_version_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -277,6 +415,20 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the distribution of layer 7 attacks by targeted industry over time.
     ///
     /// Query parameters: [`Layer7AttacksTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::Layer7AttacksTimeSeriesQuery;
+    ///
+    /// let query = Layer7AttacksTimeSeriesQuery::default().limit_per_group(1);
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_target_industries_time_series().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_target_industries_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -301,6 +453,19 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the distribution of layer 7 attacks by IP version used over time.
     ///
     /// Query parameters: [`GetLayer7AttacksByIpVersionTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetLayer7AttacksByIpVersionTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_ip_version_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_ip_version_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -327,6 +492,19 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the distribution of layer 7 attacks by managed rules over time.
     ///
     /// Query parameters: [`GetLayer7AttacksByManagedRulesTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetLayer7AttacksByManagedRulesTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_managed_rules_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_managed_rules_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -351,6 +529,19 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the distribution of layer 7 attacks by mitigation product over time.
     ///
     /// Query parameters: [`GetLayer7AttacksByMitigationProductTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetLayer7AttacksByMitigationProductTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_mitigation_product_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_mitigation_product_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -375,6 +566,20 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the distribution of layer 7 attacks by targeted vertical over time.
     ///
     /// Query parameters: [`Layer7AttacksTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::Layer7AttacksTimeSeriesQuery;
+    ///
+    /// let query = Layer7AttacksTimeSeriesQuery::default().limit_per_group(1);
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_by_vertical_time_series().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_by_vertical_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -397,6 +602,18 @@ impl RadarLayer7AttacksApi {
     /// `GET /radar/attacks/layer7/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of layer 7 attacks grouped by dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_layer_7_attacks().get_layer_7_attacks_time_series_grouped_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_layer_7_attacks_time_series_grouped_by_dimension(
         &self,
         dimension: &str,
@@ -422,6 +639,20 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the top origin autonomous systems of layer 7 attacks. Values are percentages of the total layer 7 attacks, with the origin autonomous systems determined by the client IP address.
     ///
     /// Query parameters: [`GetTopOriginAsesOfLayer7AttacksQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetTopOriginAsesOfLayer7AttacksQuery;
+    ///
+    /// let query = GetTopOriginAsesOfLayer7AttacksQuery::default().limit(1);
+    /// if let Some(result) = client.radar_layer_7_attacks().get_top_origin_ases_of_layer_7_attacks().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_origin_ases_of_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
@@ -442,6 +673,20 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the top attacks from origin to target location. Values are percentages of the total layer 7 attacks (with billing country). The attack magnitude can be defined by the number of mitigated requests or by the number of zones affected. You can optionally limit the number of attacks by origin/target location (useful if all the top attacks are from or to the same location).
     ///
     /// Query parameters: [`GetTopLayer7AttackPairsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetTopLayer7AttackPairsQuery;
+    ///
+    /// let query = GetTopLayer7AttackPairsQuery::default().limit(1);
+    /// if let Some(result) = client.radar_layer_7_attacks().get_top_layer_7_attack_pairs().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_layer_7_attack_pairs(
         &self,
     ) -> crate::runtime::Request<
@@ -462,6 +707,20 @@ impl RadarLayer7AttacksApi {
     /// This endpoint is deprecated. To continue getting this data, switch to the summary by industry endpoint.
     ///
     /// Query parameters: [`TopTargetedLayer7AttacksQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::TopTargetedLayer7AttacksQuery;
+    ///
+    /// let query = TopTargetedLayer7AttacksQuery::default().limit(1);
+    /// if let Some(result) = client.radar_layer_7_attacks().get_top_industries_targeted_by_layer_7_attacks().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_industries_targeted_by_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
@@ -482,6 +741,20 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the top origin locations of layer 7 attacks. Values are percentages of the total layer 7 attacks, with the origin location determined by the client IP address.
     ///
     /// Query parameters: [`GetTopOriginLocationsOfLayer7AttacksQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetTopOriginLocationsOfLayer7AttacksQuery;
+    ///
+    /// let query = GetTopOriginLocationsOfLayer7AttacksQuery::default().limit(1);
+    /// if let Some(result) = client.radar_layer_7_attacks().get_top_origin_locations_of_layer_7_attacks().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_origin_locations_of_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
@@ -506,6 +779,20 @@ impl RadarLayer7AttacksApi {
     /// Retrieves the top target locations of and by layer 7 attacks. Values are a percentage out of the total layer 7 attacks. The target location is determined by the attacked zone's billing country, when available.
     ///
     /// Query parameters: [`GetTopTargetLocationsOfLayer7AttacksQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::GetTopTargetLocationsOfLayer7AttacksQuery;
+    ///
+    /// let query = GetTopTargetLocationsOfLayer7AttacksQuery::default().limit(1);
+    /// if let Some(result) = client.radar_layer_7_attacks().get_top_target_locations_of_layer_7_attacks().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_target_locations_of_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<
@@ -530,6 +817,20 @@ impl RadarLayer7AttacksApi {
     /// This endpoint is deprecated. To continue getting this data, switch to the summary by vertical endpoint.
     ///
     /// Query parameters: [`TopTargetedLayer7AttacksQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_layer_7_attacks::TopTargetedLayer7AttacksQuery;
+    ///
+    /// let query = TopTargetedLayer7AttacksQuery::default().limit(1);
+    /// if let Some(result) = client.radar_layer_7_attacks().get_top_verticals_targeted_by_layer_7_attacks().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_verticals_targeted_by_layer_7_attacks(
         &self,
     ) -> crate::runtime::Request<

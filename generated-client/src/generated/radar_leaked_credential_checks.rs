@@ -34,6 +34,17 @@ impl RadarLeakedCredentialChecksApi {
     /// `GET /radar/leaked_credential_checks/summary/bot_class`
     ///
     /// Retrieves the distribution of HTTP authentication requests by bot class.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_leaked_credential_checks().get_http_authentication_requests_by_bot_class_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_http_authentication_requests_by_bot_class_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -55,6 +66,17 @@ impl RadarLeakedCredentialChecksApi {
     /// `GET /radar/leaked_credential_checks/summary/compromised`
     ///
     /// Retrieves the distribution of HTTP authentication requests by compromised credential status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_leaked_credential_checks().get_http_authentication_requests_by_compromised_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_http_authentication_requests_by_compromised_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -80,6 +102,18 @@ impl RadarLeakedCredentialChecksApi {
     /// `GET /radar/leaked_credential_checks/summary/{dimension}`
     ///
     /// Retrieves an aggregated summary of HTTP authentication requests grouped by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_leaked_credential_checks().get_http_authentication_requests_distribution_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_http_authentication_requests_distribution_by_dimension(
         &self,
         dimension: &str,
@@ -105,6 +139,17 @@ impl RadarLeakedCredentialChecksApi {
     /// `GET /radar/leaked_credential_checks/timeseries_groups/bot_class`
     ///
     /// Retrieves the distribution of HTTP authentication requests by bot class over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_leaked_credential_checks().get_http_authentication_requests_by_bot_class_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_http_authentication_requests_by_bot_class_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -130,6 +175,17 @@ impl RadarLeakedCredentialChecksApi {
     /// `GET /radar/leaked_credential_checks/timeseries_groups/compromised`
     ///
     /// Retrieves the distribution of HTTP authentication requests by compromised credential status over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_leaked_credential_checks().get_http_authentication_requests_by_compromised_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_http_authentication_requests_by_compromised_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -155,6 +211,18 @@ impl RadarLeakedCredentialChecksApi {
     /// `GET /radar/leaked_credential_checks/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of HTTP authentication requests, grouped by the specified dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_leaked_credential_checks().get_http_authentication_requests_time_series_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_http_authentication_requests_time_series_by_dimension(
         &self,
         dimension: &str,

@@ -36,6 +36,20 @@ impl RadarLocationsApi {
     /// Retrieves a list of locations.
     ///
     /// Query parameters: [`ListLocationsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_locations::ListLocationsQuery;
+    ///
+    /// let query = ListLocationsQuery::default().limit(1);
+    /// if let Some(result) = client.radar_locations().list_locations().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_locations(
         &self,
     ) -> crate::runtime::Request<
@@ -56,6 +70,20 @@ impl RadarLocationsApi {
     /// Retrieves the requested location information. (A confidence level below `5` indicates a low level of confidence in the traffic data - normally this happens because Cloudflare has a small amount of traffic from/to this location).
     ///
     /// Query parameters: [`GetLocationDetailsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_locations::GetLocationDetailsQuery;
+    ///
+    /// let location = "your-location";
+    /// if let Some(result) = client.radar_locations().get_location_details(location).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_location_details(
         &self,
         location: &str,

@@ -36,6 +36,19 @@ impl RadarNetflowsApi {
     /// Retrieves the distribution of network traffic (NetFlows) by HTTP vs other protocols.
     ///
     /// Query parameters: [`GetNetworkTrafficSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_netflows::GetNetworkTrafficSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_netflows().get_network_traffic_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_network_traffic_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -54,6 +67,18 @@ impl RadarNetflowsApi {
     /// `GET /radar/netflows/summary/{dimension}`
     ///
     /// Retrieves the distribution of network traffic (NetFlows) by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_netflows().get_network_traffic_distribution_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_network_traffic_distribution_by_dimension(
         &self,
         dimension: &str,
@@ -77,6 +102,19 @@ impl RadarNetflowsApi {
     /// Retrieves network traffic (NetFlows) over time.
     ///
     /// Query parameters: [`GetNetworkTrafficTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_netflows::GetNetworkTrafficTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_netflows().get_network_traffic_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_network_traffic_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -95,6 +133,18 @@ impl RadarNetflowsApi {
     /// `GET /radar/netflows/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of NetFlows traffic, grouped by the specified dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_netflows().get_time_series_distribution_of_network_traffic_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_time_series_distribution_of_network_traffic_by_dimension(
         &self,
         dimension: &str,
@@ -118,6 +168,20 @@ impl RadarNetflowsApi {
     /// Retrieves the top autonomous systems by network traffic (NetFlows).
     ///
     /// Query parameters: [`TopNetworkTrafficQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_netflows::TopNetworkTrafficQuery;
+    ///
+    /// let query = TopNetworkTrafficQuery::default().limit(1);
+    /// if let Some(result) = client.radar_netflows().get_top_ases_by_network_traffic().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_ases_by_network_traffic(
         &self,
     ) -> crate::runtime::Request<
@@ -138,6 +202,20 @@ impl RadarNetflowsApi {
     /// Retrieves the top locations by network traffic (NetFlows).
     ///
     /// Query parameters: [`TopNetworkTrafficQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_netflows::TopNetworkTrafficQuery;
+    ///
+    /// let query = TopNetworkTrafficQuery::default().limit(1);
+    /// if let Some(result) = client.radar_netflows().get_top_locations_by_network_traffic().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_locations_by_network_traffic(
         &self,
     ) -> crate::runtime::Request<

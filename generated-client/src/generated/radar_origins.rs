@@ -34,6 +34,17 @@ impl RadarOriginsApi {
     /// `GET /radar/origins`
     ///
     /// Retrieves a list of origins with their regions.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_origins().list_origins().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_origins(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Origins>>> {
@@ -49,6 +60,18 @@ impl RadarOriginsApi {
     /// `GET /radar/origins/summary/{dimension}`
     ///
     /// Retrieves an aggregated summary of origin metrics grouped by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_origins().get_origin_metrics_distribution_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_origin_metrics_distribution_by_dimension(
         &self,
         dimension: &str,
@@ -70,6 +93,17 @@ impl RadarOriginsApi {
     /// `GET /radar/origins/timeseries`
     ///
     /// Retrieves the time series of origin metrics for the specified origin.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_origins().get_origin_metrics_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_origin_metrics_time_series(
         &self,
     ) -> crate::runtime::Request<
@@ -87,6 +121,18 @@ impl RadarOriginsApi {
     /// `GET /radar/origins/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of origin metrics grouped by the specified dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_origins().get_origin_metrics_time_series_grouped_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_origin_metrics_time_series_grouped_by_dimension(
         &self,
         dimension: &str,
@@ -108,6 +154,18 @@ impl RadarOriginsApi {
     /// `GET /radar/origins/{slug}`
     ///
     /// Retrieves the requested origin information with its regions.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let slug = "your-slug";
+    /// if let Some(result) = client.radar_origins().get_origin_details(slug).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_origin_details(
         &self,
         slug: &str,

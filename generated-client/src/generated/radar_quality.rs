@@ -36,6 +36,20 @@ impl RadarQualityApi {
     /// Retrieves a summary (percentiles) of bandwidth, latency, or DNS response time from the Radar Internet Quality Index (IQI).
     ///
     /// Query parameters: [`GetInternetQualityIndexQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_quality::{GetInternetQualityIndexQuery, GetInternetQualityIndexQueryMetric};
+    ///
+    /// let query = GetInternetQualityIndexQuery::new(GetInternetQualityIndexQueryMetric::Bandwidth);
+    /// if let Some(result) = client.radar_quality().get_internet_quality_index(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_internet_quality_index(
         &self,
         query: &GetInternetQualityIndexQuery,
@@ -58,6 +72,20 @@ impl RadarQualityApi {
     /// Retrieves a time series (percentiles) of bandwidth, latency, or DNS response time from the Radar Internet Quality Index (IQI).
     ///
     /// Query parameters: [`GetInternetQualityIndexTimeseriesGroupsQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_quality::{GetInternetQualityIndexQueryMetric, GetInternetQualityIndexTimeseriesGroupsQuery};
+    ///
+    /// let query = GetInternetQualityIndexTimeseriesGroupsQuery::new(GetInternetQualityIndexQueryMetric::Bandwidth).interpolation(true);
+    /// if let Some(result) = client.radar_quality().get_internet_quality_index_timeseries_groups(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_internet_quality_index_timeseries_groups(
         &self,
         query: &GetInternetQualityIndexTimeseriesGroupsQuery,
@@ -82,6 +110,20 @@ impl RadarQualityApi {
     /// Retrieves a histogram from the previous 90 days of Cloudflare Speed Test data, split into fixed bandwidth (Mbps), latency (ms), or jitter (ms) buckets.
     ///
     /// Query parameters: [`GetSpeedTestsHistogramQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_quality::GetSpeedTestsHistogramQuery;
+    ///
+    /// let query = GetSpeedTestsHistogramQuery::default().bucket_size(1);
+    /// if let Some(result) = client.radar_quality().get_speed_tests_histogram().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_speed_tests_histogram(
         &self,
     ) -> crate::runtime::Request<
@@ -102,6 +144,19 @@ impl RadarQualityApi {
     /// Retrieves a summary of bandwidth, latency, jitter, and packet loss, from the previous 90 days of Cloudflare Speed Test data.
     ///
     /// Query parameters: [`GetSpeedTestsSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_quality::GetSpeedTestsSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_quality().get_speed_tests_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_speed_tests_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -122,6 +177,20 @@ impl RadarQualityApi {
     /// Retrieves the top autonomous systems by bandwidth, latency, jitter, or packet loss, from the previous 90 days of Cloudflare Speed Test data.
     ///
     /// Query parameters: [`TopSpeedTestResultsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_quality::TopSpeedTestResultsQuery;
+    ///
+    /// let query = TopSpeedTestResultsQuery::default().limit(1);
+    /// if let Some(result) = client.radar_quality().get_top_ases_by_speed_test_results().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_ases_by_speed_test_results(
         &self,
     ) -> crate::runtime::Request<
@@ -142,6 +211,20 @@ impl RadarQualityApi {
     /// Retrieves the top locations by bandwidth, latency, jitter, or packet loss, from the previous 90 days of Cloudflare Speed Test data.
     ///
     /// Query parameters: [`TopSpeedTestResultsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_quality::TopSpeedTestResultsQuery;
+    ///
+    /// let query = TopSpeedTestResultsQuery::default().limit(1);
+    /// if let Some(result) = client.radar_quality().get_top_locations_by_speed_test_results().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_locations_by_speed_test_results(
         &self,
     ) -> crate::runtime::Request<

@@ -34,6 +34,17 @@ impl RadarRobotsTxtApi {
     /// `GET /radar/robots_txt/top/domain_categories`
     ///
     /// Retrieves the top domain categories by the number of robots.txt files parsed.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_robots_txt().get_top_domain_categories_by_robots_txt_files_parsed().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_domain_categories_by_robots_txt_files_parsed(
         &self,
     ) -> crate::runtime::Request<
@@ -51,6 +62,17 @@ impl RadarRobotsTxtApi {
     /// `GET /radar/robots_txt/top/user_agents/directive`
     ///
     /// Retrieves the top user agents on robots.txt files.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_robots_txt().get_top_user_agents_on_robots_txt_files().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_user_agents_on_robots_txt_files(
         &self,
     ) -> crate::runtime::Request<

@@ -23,6 +23,20 @@ impl RadarSearchApi {
     /// Searches for locations, autonomous systems, reports, bots, certificate logs, certificate authorities, industries and verticals
     ///
     /// Query parameters: [`SearchForLocationsAsesReportsAndMoreQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_search::SearchForLocationsAsesReportsAndMoreQuery;
+    ///
+    /// let query = SearchForLocationsAsesReportsAndMoreQuery::new("example").limit(1);
+    /// if let Some(result) = client.radar_search().search_for_locations_ases_reports_and_more(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_for_locations_ases_reports_and_more(
         &self,
         query: &SearchForLocationsAsesReportsAndMoreQuery,

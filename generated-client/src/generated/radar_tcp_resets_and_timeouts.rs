@@ -36,6 +36,19 @@ impl RadarTcpResetsAndTimeoutsApi {
     /// Retrieves the distribution of connection stage by TCP connections terminated within the first 10 packets by a reset or timeout.
     ///
     /// Query parameters: [`GetTcpResetsAndTimeoutsSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_tcp_resets_and_timeouts::GetTcpResetsAndTimeoutsSummaryQuery;
+    ///
+    /// if let Some(result) = client.radar_tcp_resets_and_timeouts().get_tcp_resets_and_timeouts_summary().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tcp_resets_and_timeouts_summary(
         &self,
     ) -> crate::runtime::Request<
@@ -56,6 +69,19 @@ impl RadarTcpResetsAndTimeoutsApi {
     /// Retrieves the distribution of connection stage by TCP connections terminated within the first 10 packets by a reset or timeout over time.
     ///
     /// Query parameters: [`GetTcpResetsAndTimeoutsTimeSeriesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_tcp_resets_and_timeouts::GetTcpResetsAndTimeoutsTimeSeriesQuery;
+    ///
+    /// if let Some(result) = client.radar_tcp_resets_and_timeouts().get_tcp_resets_and_timeouts_time_series().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tcp_resets_and_timeouts_time_series(
         &self,
     ) -> crate::runtime::Request<

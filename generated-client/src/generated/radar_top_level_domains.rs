@@ -34,6 +34,17 @@ impl RadarTopLevelDomainsApi {
     /// `GET /radar/tlds`
     ///
     /// Retrieves a list of TLDs.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.radar_top_level_domains().list_tlds().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tlds(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Tlds>>> {
@@ -49,6 +60,18 @@ impl RadarTopLevelDomainsApi {
     /// `GET /radar/tlds/{tld}`
     ///
     /// Retrieves the requested TLD information.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let tld = "your-tld";
+    /// if let Some(result) = client.radar_top_level_domains().get_tld_details(tld).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tld_details(
         &self,
         tld: &str,

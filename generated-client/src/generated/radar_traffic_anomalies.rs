@@ -36,6 +36,20 @@ impl RadarTrafficAnomaliesApi {
     /// Retrieves the latest Internet traffic anomalies, which are signals that might indicate an outage. These alerts are automatically detected by Radar and manually verified by our team.
     ///
     /// Query parameters: [`GetLatestInternetTrafficAnomaliesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_traffic_anomalies::GetLatestInternetTrafficAnomaliesQuery;
+    ///
+    /// let query = GetLatestInternetTrafficAnomaliesQuery::default().limit(1);
+    /// if let Some(result) = client.radar_traffic_anomalies().get_latest_internet_traffic_anomalies().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_latest_internet_traffic_anomalies(
         &self,
     ) -> crate::runtime::Request<
@@ -56,6 +70,20 @@ impl RadarTrafficAnomaliesApi {
     /// Retrieves the sum of Internet traffic anomalies, grouped by location. These anomalies are signals that might indicate an outage, automatically detected by Radar and manually verified by our team.
     ///
     /// Query parameters: [`GetTopLocationsByTotalTrafficAnomaliesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_traffic_anomalies::GetTopLocationsByTotalTrafficAnomaliesQuery;
+    ///
+    /// let query = GetTopLocationsByTotalTrafficAnomaliesQuery::default().limit(1);
+    /// if let Some(result) = client.radar_traffic_anomalies().get_top_locations_by_total_traffic_anomalies().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_locations_by_total_traffic_anomalies(
         &self,
     ) -> crate::runtime::Request<

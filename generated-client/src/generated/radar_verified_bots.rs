@@ -36,6 +36,20 @@ impl RadarVerifiedBotsApi {
     /// Retrieves the top verified bots by HTTP requests, with owner and category.
     ///
     /// Query parameters: [`TopVerifiedBotHttpRequestsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_verified_bots::TopVerifiedBotHttpRequestsQuery;
+    ///
+    /// let query = TopVerifiedBotHttpRequestsQuery::default().limit(1);
+    /// if let Some(result) = client.radar_verified_bots().get_top_verified_bots_by_http_requests().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_verified_bots_by_http_requests(
         &self,
     ) -> crate::runtime::Request<
@@ -56,6 +70,20 @@ impl RadarVerifiedBotsApi {
     /// Retrieves the top verified bot categories by HTTP requests, along with their corresponding percentage, over the total verified bot HTTP requests.
     ///
     /// Query parameters: [`TopVerifiedBotHttpRequestsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::radar_verified_bots::TopVerifiedBotHttpRequestsQuery;
+    ///
+    /// let query = TopVerifiedBotHttpRequestsQuery::default().limit(1);
+    /// if let Some(result) = client.radar_verified_bots().get_top_verified_bot_categories_by_http_requests().query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_top_verified_bot_categories_by_http_requests(
         &self,
     ) -> crate::runtime::Request<

@@ -35,6 +35,18 @@ impl RadarWebCrawlersApi {
     /// `GET /radar/bots/crawlers/summary/{dimension}`
     ///
     /// Retrieves an aggregated summary of HTTP requests from crawlers, grouped by the specified dimension.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_web_crawlers().get_crawler_http_request_distribution_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_crawler_http_request_distribution_by_dimension(
         &self,
         dimension: &str,
@@ -56,6 +68,18 @@ impl RadarWebCrawlersApi {
     /// `GET /radar/bots/crawlers/timeseries_groups/{dimension}`
     ///
     /// Retrieves the distribution of HTTP requests from crawlers, grouped by the specified dimension over time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let dimension = "your-dimension";
+    /// if let Some(result) = client.radar_web_crawlers().get_time_series_of_crawler_http_request_distribution_by_dimension(dimension).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_time_series_of_crawler_http_request_distribution_by_dimension(
         &self,
         dimension: &str,

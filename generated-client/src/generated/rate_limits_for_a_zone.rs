@@ -36,6 +36,21 @@ impl RateLimitsForAZoneApi {
     /// `POST /zones/{zone_id}/rate_limits`
     ///
     /// Creates a new rate limit for a zone. Refer to the object definition for a list of required attributes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::rate_limits_for_a_zone::RateLimitBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RateLimitBody = RateLimitBody::new(1.0, 1.0);
+    /// if let Some(result) = client.rate_limits_for_a_zone().create_rate_limit(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_rate_limit(
         &self,
         zone_id: &str,
@@ -62,6 +77,23 @@ impl RateLimitsForAZoneApi {
     /// Fetches the rate limits for a zone.
     ///
     /// Query parameters: [`ListRateLimitsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::rate_limits_for_a_zone::ListRateLimitsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListRateLimitsQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.rate_limits_for_a_zone().list_rate_limits(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_rate_limits(
         &self,
         zone_id: &str,
@@ -82,6 +114,22 @@ impl RateLimitsForAZoneApi {
     /// `PUT /zones/{zone_id}/rate_limits/{rate_limit_id}`
     ///
     /// Updates an existing rate limit.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::rate_limits_for_a_zone::RateLimitBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rate_limit_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RateLimitBody = RateLimitBody::new(1.0, 1.0);
+    /// if let Some(result) = client.rate_limits_for_a_zone().update_rate_limit(zone_id, rate_limit_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_rate_limit(
         &self,
         zone_id: &str,
@@ -108,6 +156,19 @@ impl RateLimitsForAZoneApi {
     /// `GET /zones/{zone_id}/rate_limits/{rate_limit_id}`
     ///
     /// Fetches the details of a rate limit.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rate_limit_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.rate_limits_for_a_zone().get_rate_limit(zone_id, rate_limit_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_rate_limit(
         &self,
         zone_id: &str,
@@ -132,6 +193,19 @@ impl RateLimitsForAZoneApi {
     /// `DELETE /zones/{zone_id}/rate_limits/{rate_limit_id}`
     ///
     /// Deletes an existing rate limit.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rate_limit_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.rate_limits_for_a_zone().delete_rate_limit(zone_id, rate_limit_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_rate_limit(
         &self,
         zone_id: &str,

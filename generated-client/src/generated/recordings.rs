@@ -36,6 +36,18 @@ impl RecordingsApi {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/recordings`
     ///
     /// Starts recording a meeting. The meeting can be started by an App admin directly, or a participant with permissions to start a recording, based on the type of authorization used.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.recordings().start_recording_meeting(account_id, app_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_recording_meeting(
         &self,
         account_id: &str,
@@ -59,6 +71,18 @@ impl RecordingsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/recordings`
     ///
     /// Returns all recordings for an App. If the `meeting_id` parameter is passed, returns all recordings for the given meeting ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.recordings().get_recordings_for_app(account_id, app_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_recordings_for_app(
         &self,
         account_id: &str,
@@ -82,6 +106,19 @@ impl RecordingsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/active-recording/{meeting_id}`
     ///
     /// Returns the active recording details for the given meeting ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let meeting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.recordings().get_active_recording(account_id, app_id, meeting_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_active_recording(
         &self,
         account_id: &str,
@@ -107,6 +144,18 @@ impl RecordingsApi {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/recordings/track`
     ///
     /// Starts a track recording in a meeting. Track recordings consist of "layers". Layers are used to map audio/video tracks in a meeting to output destinations. More information about track recordings is available in the [Track Recordings Guide Page](https://docs.realtime.cloudflare.com/guides/capabilities/recording/recording-overview).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.recordings().start_recording_audio_and_video_tracks(account_id, app_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_recording_audio_and_video_tracks(
         &self,
         account_id: &str,
@@ -130,6 +179,19 @@ impl RecordingsApi {
     /// `PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}`
     ///
     /// Pause/Resume/Stop a given recording ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let recording_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.recordings().pause_resume_stop_recording(account_id, app_id, recording_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn pause_resume_stop_recording(
         &self,
         account_id: &str,
@@ -155,6 +217,19 @@ impl RecordingsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}`
     ///
     /// Returns details of a recording for the given recording ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let recording_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.recordings().get_recording(account_id, app_id, recording_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_recording(
         &self,
         account_id: &str,

@@ -36,6 +36,20 @@ impl RegistrarDomainsApi {
     /// `GET /accounts/{account_id}/registrar/domains`
     ///
     /// List domains handled by Registrar.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.registrar_domains().list_domains(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_domains(
         &self,
         account_id: &str,
@@ -56,6 +70,22 @@ impl RegistrarDomainsApi {
     /// `PUT /accounts/{account_id}/registrar/domains/{domain_name}`
     ///
     /// Update individual domain.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::registrar_domains::UpdateDomainBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let domain_name = "your-domain-name";
+    /// let body: UpdateDomainBody = UpdateDomainBody::default().auto_renew(true);
+    /// if let Some(result) = client.registrar_domains().update_domain(account_id, domain_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_domain(
         &self,
         account_id: &str,
@@ -86,6 +116,19 @@ impl RegistrarDomainsApi {
     /// `GET /accounts/{account_id}/registrar/domains/{domain_name}`
     ///
     /// Show individual domain.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let domain_name = "your-domain-name";
+    /// if let Some(result) = client.registrar_domains().get_domain(account_id, domain_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_domain(
         &self,
         account_id: &str,

@@ -36,6 +36,20 @@ impl RegistrationsApi {
     /// `GET /accounts/{account_id}/devices/registrations`
     ///
     /// Lists WARP registrations.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.registrations().list_registrations(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_registrations(
         &self,
         account_id: &str,
@@ -56,6 +70,18 @@ impl RegistrationsApi {
     /// `POST /accounts/{account_id}/devices/registrations/revoke`
     ///
     /// Revokes a list of WARP registrations.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.registrations().revoke_registrations(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_registrations(
         &self,
         account_id: &str,
@@ -82,6 +108,18 @@ impl RegistrationsApi {
     /// `POST /accounts/{account_id}/devices/registrations/unrevoke`
     ///
     /// Unrevokes a list of WARP registrations.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.registrations().unrevoke_registrations(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unrevoke_registrations(
         &self,
         account_id: &str,
@@ -108,6 +146,19 @@ impl RegistrationsApi {
     /// `GET /accounts/{account_id}/devices/registrations/{registration_id}`
     ///
     /// Fetches a single WARP registration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let registration_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.registrations().get_registration(account_id, registration_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_registration(
         &self,
         account_id: &str,
@@ -132,6 +183,19 @@ impl RegistrationsApi {
     /// `DELETE /accounts/{account_id}/devices/registrations/{registration_id}`
     ///
     /// Deletes a WARP registration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let registration_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.registrations().delete_registration(account_id, registration_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_registration(
         &self,
         account_id: &str,

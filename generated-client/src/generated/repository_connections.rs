@@ -35,6 +35,18 @@ impl RepositoryConnectionsApi {
     /// `PUT /accounts/{account_id}/builds/repos/connections`
     ///
     /// Upsert a repository connection for CI/CD integration
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.repository_connections().create_or_update_repository_connection(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_or_update_repository_connection(
         &self,
         account_id: &str,
@@ -57,6 +69,18 @@ impl RepositoryConnectionsApi {
     /// `DELETE /accounts/{account_id}/builds/repos/connections/{repo_connection_uuid}`
     ///
     /// Remove a repository connection
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let repo_connection_uuid = "your-repo-connection-uuid";
+    /// let result: serde_json::Value = client.repository_connections().delete_repository_connection(account_id, repo_connection_uuid).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_repository_connection(
         &self,
         account_id: &str,

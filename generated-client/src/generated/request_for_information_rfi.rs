@@ -34,6 +34,23 @@ impl RequestForInformationRfiApi {
     /// List Requests
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/requests`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::request_for_information_rfi::ListRequestsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ListRequestsBody = ListRequestsBody::new(1, 1).completed_after("example");
+    /// // Every page of the list.
+    /// let items = client.request_for_information_rfi().list_requests(account_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_requests(
         &self,
         account_id: &str,
@@ -54,6 +71,18 @@ impl RequestForInformationRfiApi {
     /// Get Request Priority, Status, and TLP constants
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/requests/constants`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.request_for_information_rfi().get_request_priority_status_and_tlp_constants(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_request_priority_status_and_tlp_constants(
         &self,
         account_id: &str,
@@ -76,6 +105,21 @@ impl RequestForInformationRfiApi {
     /// `POST /accounts/{account_id}/cloudforce-one/requests/new`
     ///
     /// Creating a request adds the request into the Cloudforce One queue for analysis. In addition to the content, a short title, type, priority, and releasability should be provided. If one is not provided, a default will be assigned.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::request_for_information_rfi::RequestBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RequestBody = RequestBody::default().content("192.0.2.1");
+    /// if let Some(result) = client.request_for_information_rfi().create_request(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_request(
         &self,
         account_id: &str,
@@ -96,6 +140,18 @@ impl RequestForInformationRfiApi {
     /// Get Request Quota
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/requests/quota`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.request_for_information_rfi().get_request_quota(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_request_quota(
         &self,
         account_id: &str,
@@ -116,6 +172,20 @@ impl RequestForInformationRfiApi {
     /// Get Request Types
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/requests/types`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.request_for_information_rfi().get_request_types(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_request_types(
         &self,
         account_id: &str,
@@ -136,6 +206,22 @@ impl RequestForInformationRfiApi {
     /// `PUT /accounts/{account_id}/cloudforce-one/requests/{request_id}`
     ///
     /// Updating a request alters the request in the Cloudforce One queue. This API may be used to update any attributes of the request after the initial submission. Only fields that you choose to update need to be add to the request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::request_for_information_rfi::RequestBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let request_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RequestBody = RequestBody::default().content("192.0.2.1");
+    /// if let Some(result) = client.request_for_information_rfi().update_request(account_id, request_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_request(
         &self,
         account_id: &str,
@@ -158,6 +244,19 @@ impl RequestForInformationRfiApi {
     /// Get a Request
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/requests/{request_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let request_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.request_for_information_rfi().get_request(account_id, request_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_request(
         &self,
         account_id: &str,
@@ -178,6 +277,18 @@ impl RequestForInformationRfiApi {
     /// Delete a Request
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/requests/{request_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let request_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.request_for_information_rfi().delete_request(account_id, request_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_request(
         &self,
         account_id: &str,
@@ -198,6 +309,21 @@ impl RequestForInformationRfiApi {
     /// List Request Assets
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/requests/{request_id}/asset`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let request_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.request_for_information_rfi().list_request_assets(account_id, request_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_request_assets(
         &self,
         account_id: &str,
@@ -219,6 +345,19 @@ impl RequestForInformationRfiApi {
     /// Create a New Request Asset
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/requests/{request_id}/asset/new`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let request_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.request_for_information_rfi().create_request_asset(account_id, request_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_request_asset(
         &self,
         account_id: &str,
@@ -242,6 +381,20 @@ impl RequestForInformationRfiApi {
     /// Update a Request Asset
     ///
     /// `PUT /accounts/{account_id}/cloudforce-one/requests/{request_id}/asset/{asset_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let request_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let asset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.request_for_information_rfi().update_request_asset(account_id, request_id, asset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_request_asset(
         &self,
         account_id: &str,
@@ -267,6 +420,22 @@ impl RequestForInformationRfiApi {
     /// Get a Request Asset
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/requests/{request_id}/asset/{asset_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let request_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let asset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.request_for_information_rfi().get_request_asset(account_id, request_id, asset_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_request_asset(
         &self,
         account_id: &str,
@@ -290,6 +459,19 @@ impl RequestForInformationRfiApi {
     /// Delete a Request Asset
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/requests/{request_id}/asset/{asset_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let request_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let asset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.request_for_information_rfi().delete_request_asset(account_id, request_id, asset_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_request_asset(
         &self,
         account_id: &str,
@@ -313,6 +495,24 @@ impl RequestForInformationRfiApi {
     /// List Request Messages
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/requests/{request_id}/message`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::request_for_information_rfi::ListRequestMessagesBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let request_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ListRequestMessagesBody = ListRequestMessagesBody::new(1, 1).after("example");
+    /// // Every page of the list.
+    /// let items = client.request_for_information_rfi().list_request_messages(account_id, request_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_request_messages(
         &self,
         account_id: &str,
@@ -336,6 +536,22 @@ impl RequestForInformationRfiApi {
     /// Create a New Request Message
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/requests/{request_id}/message/new`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::request_for_information_rfi::CreateRequestMessageBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let request_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateRequestMessageBody = CreateRequestMessageBody::default().content("192.0.2.1");
+    /// if let Some(result) = client.request_for_information_rfi().create_request_message(account_id, request_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_request_message(
         &self,
         account_id: &str,
@@ -361,6 +577,23 @@ impl RequestForInformationRfiApi {
     /// Update a Request Message
     ///
     /// `PUT /accounts/{account_id}/cloudforce-one/requests/{request_id}/message/{message_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::request_for_information_rfi::RequestBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let request_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let message_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RequestBody = RequestBody::default().content("192.0.2.1");
+    /// if let Some(result) = client.request_for_information_rfi().update_request_message(account_id, request_id, message_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_request_message(
         &self,
         account_id: &str,
@@ -388,6 +621,19 @@ impl RequestForInformationRfiApi {
     /// Delete a Request Message
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/requests/{request_id}/message/{message_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let request_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let message_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.request_for_information_rfi().delete_request_message(account_id, request_id, message_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_request_message(
         &self,
         account_id: &str,

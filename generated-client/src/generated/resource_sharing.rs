@@ -34,6 +34,17 @@ impl ResourceSharingApi {
     /// Create a new share
     ///
     /// `POST /accounts/{account_id}/shares`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.resource_sharing().create_share(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_share(
         &self,
         account_id: &str,
@@ -54,6 +65,20 @@ impl ResourceSharingApi {
     /// `GET /accounts/{account_id}/shares`
     ///
     /// Lists all account shares.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.resource_sharing().list_account_shares(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_shares(
         &self,
         account_id: &str,
@@ -74,6 +99,18 @@ impl ResourceSharingApi {
     /// `PUT /accounts/{account_id}/shares/{share_id}`
     ///
     /// Updating is not immediate, an updated share object with a new status will be returned.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let share_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.resource_sharing().update_share(account_id, share_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_share(
         &self,
         account_id: &str,
@@ -96,6 +133,18 @@ impl ResourceSharingApi {
     /// `GET /accounts/{account_id}/shares/{share_id}`
     ///
     /// Fetches share by ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let share_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.resource_sharing().get_account_share_by_id(account_id, share_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_share_by_id(
         &self,
         account_id: &str,
@@ -118,6 +167,18 @@ impl ResourceSharingApi {
     /// `DELETE /accounts/{account_id}/shares/{share_id}`
     ///
     /// Deletion is not immediate, an updated share object with a new status will be returned.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let share_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.resource_sharing().delete_share(account_id, share_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_share(
         &self,
         account_id: &str,
@@ -140,6 +201,17 @@ impl ResourceSharingApi {
     /// `PUT /accounts/{account_id}/shares/{share_id}/recipients`
     ///
     /// Changes a share's recipients to match the given list. Returns an error if the share targets an organization.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let share_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.resource_sharing().update_share_recipients(account_id, share_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_share_recipients(
         &self,
         account_id: &str,
@@ -161,6 +233,18 @@ impl ResourceSharingApi {
     /// Create a new share recipient
     ///
     /// `POST /accounts/{account_id}/shares/{share_id}/recipients`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let share_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.resource_sharing().create_share_recipient(account_id, share_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_share_recipient(
         &self,
         account_id: &str,
@@ -184,6 +268,21 @@ impl ResourceSharingApi {
     /// `GET /accounts/{account_id}/shares/{share_id}/recipients`
     ///
     /// List share recipients by share ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let share_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.resource_sharing().list_share_recipients_by_share_id(account_id, share_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_share_recipients_by_share_id(
         &self,
         account_id: &str,
@@ -207,6 +306,19 @@ impl ResourceSharingApi {
     /// `GET /accounts/{account_id}/shares/{share_id}/recipients/{recipient_id}`
     ///
     /// Get share recipient by ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let share_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let recipient_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.resource_sharing().get_share_recipient_by_id(account_id, share_id, recipient_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_share_recipient_by_id(
         &self,
         account_id: &str,
@@ -232,6 +344,19 @@ impl ResourceSharingApi {
     /// `DELETE /accounts/{account_id}/shares/{share_id}/recipients/{recipient_id}`
     ///
     /// Deletion is not immediate, an updated share recipient object with a new status will be returned.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let share_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let recipient_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.resource_sharing().delete_share_recipient(account_id, share_id, recipient_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_share_recipient(
         &self,
         account_id: &str,
@@ -255,6 +380,18 @@ impl ResourceSharingApi {
     /// Create a new share resource
     ///
     /// `POST /accounts/{account_id}/shares/{share_id}/resources`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let share_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.resource_sharing().create_share_resource(account_id, share_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_share_resource(
         &self,
         account_id: &str,
@@ -278,6 +415,21 @@ impl ResourceSharingApi {
     /// `GET /accounts/{account_id}/shares/{share_id}/resources`
     ///
     /// List share resources by share ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let share_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.resource_sharing().list_share_resources_by_share_id(account_id, share_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_share_resources_by_share_id(
         &self,
         account_id: &str,
@@ -301,6 +453,19 @@ impl ResourceSharingApi {
     /// `PUT /accounts/{account_id}/shares/{share_id}/resources/{resource_id}`
     ///
     /// Update is not immediate, an updated share resource object with a new status will be returned.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let share_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let resource_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.resource_sharing().update_share_resource(account_id, share_id, resource_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_share_resource(
         &self,
         account_id: &str,
@@ -326,6 +491,19 @@ impl ResourceSharingApi {
     /// `GET /accounts/{account_id}/shares/{share_id}/resources/{resource_id}`
     ///
     /// Get share resource by ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let share_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let resource_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.resource_sharing().get_share_resource_by_id(account_id, share_id, resource_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_share_resource_by_id(
         &self,
         account_id: &str,
@@ -351,6 +529,19 @@ impl ResourceSharingApi {
     /// `DELETE /accounts/{account_id}/shares/{share_id}/resources/{resource_id}`
     ///
     /// Deletion is not immediate, an updated share resource object with a new status will be returned.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let share_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let resource_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.resource_sharing().delete_share_resource(account_id, share_id, resource_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_share_resource(
         &self,
         account_id: &str,
@@ -376,6 +567,20 @@ impl ResourceSharingApi {
     /// `GET /organizations/{organization_id}/shares`
     ///
     /// Lists all organization shares.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.resource_sharing().list_organization_shares(organization_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_organization_shares(
         &self,
         organization_id: &str,

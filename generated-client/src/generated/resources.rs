@@ -36,6 +36,20 @@ impl ResourcesApi {
     /// `GET /accounts/{account_id}/magic/cloud/resources`
     ///
     /// List resources in the Resource Catalog (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.resources().list_resources(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_resources(
         &self,
         account_id: &str,
@@ -56,6 +70,17 @@ impl ResourcesApi {
     /// `GET /accounts/{account_id}/magic/cloud/resources/export`
     ///
     /// Export resources in the Resource Catalog as a JSON file (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.resources().export_resources(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn export_resources(
         &self,
         account_id: &str,
@@ -76,6 +101,18 @@ impl ResourcesApi {
     /// `POST /accounts/{account_id}/magic/cloud/resources/policy-preview`
     ///
     /// Preview Rego query result against the latest resource catalog (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.resources().preview_rego_query(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn preview_rego_query(
         &self,
         account_id: &str,
@@ -98,6 +135,19 @@ impl ResourcesApi {
     /// `GET /accounts/{account_id}/magic/cloud/resources/{resource_id}`
     ///
     /// Read an resource from the Resource Catalog (Closed Beta).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let resource_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.resources().read_resource(account_id, resource_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_resource(
         &self,
         account_id: &str,

@@ -34,6 +34,18 @@ impl ScansApi {
     /// Create a new Scan Config
     ///
     /// `POST /accounts/{account_id}/cloudforce-one/scans/config`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.scans().create_scan_config(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_scan_config(
         &self,
         account_id: &str,
@@ -54,6 +66,20 @@ impl ScansApi {
     /// List Scan Configs
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/scans/config`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.scans().list_scan_configs(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_scan_configs(
         &self,
         account_id: &str,
@@ -72,6 +98,19 @@ impl ScansApi {
     /// Update an existing Scan Config
     ///
     /// `PATCH /accounts/{account_id}/cloudforce-one/scans/config/{config_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let config_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.scans().update_scan_config(account_id, config_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_scan_config(
         &self,
         account_id: &str,
@@ -94,6 +133,19 @@ impl ScansApi {
     /// Delete a Scan Config
     ///
     /// `DELETE /accounts/{account_id}/cloudforce-one/scans/config/{config_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let config_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.scans().delete_scan_config(account_id, config_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_scan_config(
         &self,
         account_id: &str,
@@ -120,6 +172,19 @@ impl ScansApi {
     /// Get the Latest Scan Result
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/scans/results/{config_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let config_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.scans().get_latest_scan_result(account_id, config_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_latest_scan_result(
         &self,
         account_id: &str,

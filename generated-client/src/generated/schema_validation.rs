@@ -33,6 +33,17 @@ impl SchemaValidationApi {
     /// Upload a schema
     ///
     /// `POST /zones/{zone_id}/schema_validation/schemas`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation().upload_schema(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_schema(
         &self,
         zone_id: &str,
@@ -51,6 +62,17 @@ impl SchemaValidationApi {
     /// List all uploaded schemas
     ///
     /// `GET /zones/{zone_id}/schema_validation/schemas`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation().list_uploaded_schemas(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_uploaded_schemas(
         &self,
         zone_id: &str,
@@ -69,6 +91,17 @@ impl SchemaValidationApi {
     /// List hosts covered by uploaded schemas
     ///
     /// `GET /zones/{zone_id}/schema_validation/schemas/hosts`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation().list_hosts_covered_by_uploaded_schemas(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_hosts_covered_by_uploaded_schemas(
         &self,
         zone_id: &str,
@@ -87,6 +120,18 @@ impl SchemaValidationApi {
     /// Edit details of a schema to enable validation
     ///
     /// `PATCH /zones/{zone_id}/schema_validation/schemas/{schema_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let schema_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation().edit_schema_to_enable_validation(zone_id, schema_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_schema_to_enable_validation(
         &self,
         zone_id: &str,
@@ -107,6 +152,18 @@ impl SchemaValidationApi {
     /// Get details of a schema
     ///
     /// `GET /zones/{zone_id}/schema_validation/schemas/{schema_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let schema_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation().get_schema(zone_id, schema_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_schema(
         &self,
         zone_id: &str,
@@ -127,6 +184,18 @@ impl SchemaValidationApi {
     /// Delete a schema
     ///
     /// `DELETE /zones/{zone_id}/schema_validation/schemas/{schema_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let schema_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation().delete_schema(zone_id, schema_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_schema(
         &self,
         zone_id: &str,
@@ -149,6 +218,18 @@ impl SchemaValidationApi {
     /// `GET /zones/{zone_id}/schema_validation/schemas/{schema_id}/operations`
     ///
     /// Retrieves all operations from the schema. Operations that already exist in API Shield Endpoint Management will be returned as full operations.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let schema_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation().get_operations_from_schema(zone_id, schema_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_operations_from_schema(
         &self,
         zone_id: &str,

@@ -33,6 +33,17 @@ impl SchemaValidationSettingsApi {
     /// Update global schema validation settings
     ///
     /// `PUT /zones/{zone_id}/schema_validation/settings`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation_settings().update_global_schema_validation_settings(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_global_schema_validation_settings(
         &self,
         zone_id: &str,
@@ -51,6 +62,17 @@ impl SchemaValidationSettingsApi {
     /// Edit global schema validation settings
     ///
     /// `PATCH /zones/{zone_id}/schema_validation/settings`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation_settings().edit_global_schema_validation_settings(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_global_schema_validation_settings(
         &self,
         zone_id: &str,
@@ -69,6 +91,17 @@ impl SchemaValidationSettingsApi {
     /// Get global schema validation settings
     ///
     /// `GET /zones/{zone_id}/schema_validation/settings`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation_settings().get_global_schema_validation_settings(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_global_schema_validation_settings(
         &self,
         zone_id: &str,
@@ -87,6 +120,17 @@ impl SchemaValidationSettingsApi {
     /// Bulk edit per-operation schema validation settings
     ///
     /// `PATCH /zones/{zone_id}/schema_validation/settings/operations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation_settings().bulk_edit_per_operation_schema_validation_settings(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn bulk_edit_per_operation_schema_validation_settings(
         &self,
         zone_id: &str,
@@ -105,6 +149,17 @@ impl SchemaValidationSettingsApi {
     /// List per-operation schema validation settings
     ///
     /// `GET /zones/{zone_id}/schema_validation/settings/operations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation_settings().list_per_operation_schema_validation_settings(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_per_operation_schema_validation_settings(
         &self,
         zone_id: &str,
@@ -123,6 +178,18 @@ impl SchemaValidationSettingsApi {
     /// Update per-operation schema validation setting
     ///
     /// `PUT /zones/{zone_id}/schema_validation/settings/operations/{operation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let operation_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation_settings().update_per_operation_schema_validation_setting(zone_id, operation_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_per_operation_schema_validation_setting(
         &self,
         zone_id: &str,
@@ -143,6 +210,18 @@ impl SchemaValidationSettingsApi {
     /// Get per-operation schema validation setting
     ///
     /// `GET /zones/{zone_id}/schema_validation/settings/operations/{operation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let operation_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation_settings().get_per_operation_schema_validation_setting(zone_id, operation_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_per_operation_schema_validation_setting(
         &self,
         zone_id: &str,
@@ -163,6 +242,18 @@ impl SchemaValidationSettingsApi {
     /// Delete per-operation schema validation setting
     ///
     /// `DELETE /zones/{zone_id}/schema_validation/settings/operations/{operation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let operation_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.schema_validation_settings().delete_per_operation_schema_validation_setting(zone_id, operation_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_per_operation_schema_validation_setting(
         &self,
         zone_id: &str,

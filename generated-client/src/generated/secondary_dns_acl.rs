@@ -36,6 +36,21 @@ impl SecondaryDnsAclApi {
     /// `POST /accounts/{account_id}/secondary_dns/acls`
     ///
     /// Create ACL.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::secondary_dns_acl::CreateAclBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateAclBody = CreateAclBody::new(serde_json::Value::Null, serde_json::Value::Null);
+    /// if let Some(result) = client.secondary_dns_acl().create_acl(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_acl(
         &self,
         account_id: &str,
@@ -58,6 +73,20 @@ impl SecondaryDnsAclApi {
     /// `GET /accounts/{account_id}/secondary_dns/acls`
     ///
     /// List ACLs.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.secondary_dns_acl().list_acls(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_acls(
         &self,
         account_id: &str,
@@ -78,6 +107,22 @@ impl SecondaryDnsAclApi {
     /// `PUT /accounts/{account_id}/secondary_dns/acls/{acl_id}`
     ///
     /// Modify ACL.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::secondary_dns_acl::UpdateAclBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let acl_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateAclBody = UpdateAclBody::new("example", "example.com");
+    /// if let Some(result) = client.secondary_dns_acl().update_acl(account_id, acl_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_acl(
         &self,
         account_id: &str,
@@ -102,6 +147,19 @@ impl SecondaryDnsAclApi {
     /// `GET /accounts/{account_id}/secondary_dns/acls/{acl_id}`
     ///
     /// Get ACL.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let acl_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_acl().acl_details(account_id, acl_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn acl_details(
         &self,
         account_id: &str,
@@ -124,6 +182,19 @@ impl SecondaryDnsAclApi {
     /// `DELETE /accounts/{account_id}/secondary_dns/acls/{acl_id}`
     ///
     /// Delete ACL.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let acl_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_acl().delete_acl(account_id, acl_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_acl(
         &self,
         account_id: &str,

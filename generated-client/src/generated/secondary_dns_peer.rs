@@ -36,6 +36,21 @@ impl SecondaryDnsPeerApi {
     /// `POST /accounts/{account_id}/secondary_dns/peers`
     ///
     /// Create Peer.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::secondary_dns_peer::CreatePeerBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreatePeerBody = CreatePeerBody::new(serde_json::Value::Null);
+    /// if let Some(result) = client.secondary_dns_peer().create_peer(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_peer(
         &self,
         account_id: &str,
@@ -58,6 +73,20 @@ impl SecondaryDnsPeerApi {
     /// `GET /accounts/{account_id}/secondary_dns/peers`
     ///
     /// List Peers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.secondary_dns_peer().list_peers(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_peers(
         &self,
         account_id: &str,
@@ -78,6 +107,22 @@ impl SecondaryDnsPeerApi {
     /// `PUT /accounts/{account_id}/secondary_dns/peers/{peer_id}`
     ///
     /// Modify Peer.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::secondary_dns_peer::UpdatePeerBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let peer_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdatePeerBody = UpdatePeerBody::new("example.com").ip("example");
+    /// if let Some(result) = client.secondary_dns_peer().update_peer(account_id, peer_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_peer(
         &self,
         account_id: &str,
@@ -102,6 +147,19 @@ impl SecondaryDnsPeerApi {
     /// `GET /accounts/{account_id}/secondary_dns/peers/{peer_id}`
     ///
     /// Get Peer.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let peer_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_peer().peer_details(account_id, peer_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn peer_details(
         &self,
         account_id: &str,
@@ -124,6 +182,19 @@ impl SecondaryDnsPeerApi {
     /// `DELETE /accounts/{account_id}/secondary_dns/peers/{peer_id}`
     ///
     /// Delete Peer.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let peer_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_peer().delete_peer(account_id, peer_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_peer(
         &self,
         account_id: &str,

@@ -35,6 +35,21 @@ impl SecondaryDnsPrimaryZoneApi {
     /// `PUT /zones/{zone_id}/secondary_dns/outgoing`
     ///
     /// Update primary zone configuration for outgoing zone transfers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::secondary_dns_primary_zone::PrimaryZoneConfigurationBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PrimaryZoneConfigurationBody = PrimaryZoneConfigurationBody::new("example.com");
+    /// if let Some(result) = client.secondary_dns_primary_zone().update_primary_zone_configuration(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_primary_zone_configuration(
         &self,
         zone_id: &str,
@@ -59,6 +74,21 @@ impl SecondaryDnsPrimaryZoneApi {
     /// `POST /zones/{zone_id}/secondary_dns/outgoing`
     ///
     /// Create primary zone configuration for outgoing zone transfers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::secondary_dns_primary_zone::PrimaryZoneConfigurationBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PrimaryZoneConfigurationBody = PrimaryZoneConfigurationBody::new("example.com");
+    /// if let Some(result) = client.secondary_dns_primary_zone().create_primary_zone_configuration(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_primary_zone_configuration(
         &self,
         zone_id: &str,
@@ -83,6 +113,18 @@ impl SecondaryDnsPrimaryZoneApi {
     /// `GET /zones/{zone_id}/secondary_dns/outgoing`
     ///
     /// Get primary zone configuration for outgoing zone transfers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_primary_zone().primary_zone_configuration_details(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn primary_zone_configuration_details(
         &self,
         zone_id: &str,
@@ -105,6 +147,18 @@ impl SecondaryDnsPrimaryZoneApi {
     /// `DELETE /zones/{zone_id}/secondary_dns/outgoing`
     ///
     /// Delete primary zone configuration for outgoing zone transfers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_primary_zone().delete_primary_zone_configuration(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_primary_zone_configuration(
         &self,
         zone_id: &str,
@@ -129,6 +183,18 @@ impl SecondaryDnsPrimaryZoneApi {
     /// `POST /zones/{zone_id}/secondary_dns/outgoing/disable`
     ///
     /// Disable outgoing zone transfers for primary zone and clears IXFR backlog of primary zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_primary_zone().disable_outgoing_zone_transfers(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable_outgoing_zone_transfers(
         &self,
         zone_id: &str,
@@ -151,6 +217,18 @@ impl SecondaryDnsPrimaryZoneApi {
     /// `POST /zones/{zone_id}/secondary_dns/outgoing/enable`
     ///
     /// Enable outgoing zone transfers for primary zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_primary_zone().enable_outgoing_zone_transfers(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_outgoing_zone_transfers(
         &self,
         zone_id: &str,
@@ -173,6 +251,18 @@ impl SecondaryDnsPrimaryZoneApi {
     /// `POST /zones/{zone_id}/secondary_dns/outgoing/force_notify`
     ///
     /// Notifies the secondary nameserver(s) and clears IXFR backlog of primary zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_primary_zone().force_dns_notify(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn force_dns_notify(
         &self,
         zone_id: &str,
@@ -195,6 +285,18 @@ impl SecondaryDnsPrimaryZoneApi {
     /// `GET /zones/{zone_id}/secondary_dns/outgoing/status`
     ///
     /// Get primary zone transfer status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_primary_zone().get_outgoing_zone_transfer_status(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_outgoing_zone_transfer_status(
         &self,
         zone_id: &str,

@@ -35,6 +35,18 @@ impl SecondaryDnsSecondaryZoneApi {
     /// `POST /zones/{zone_id}/secondary_dns/force_axfr`
     ///
     /// Sends AXFR zone transfer request to primary nameserver(s).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_secondary_zone().force_axfr(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn force_axfr(
         &self,
         zone_id: &str,
@@ -57,6 +69,21 @@ impl SecondaryDnsSecondaryZoneApi {
     /// `PUT /zones/{zone_id}/secondary_dns/incoming`
     ///
     /// Update secondary zone configuration for incoming zone transfers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::secondary_dns_secondary_zone::SecondaryZoneConfigurationBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SecondaryZoneConfigurationBody = SecondaryZoneConfigurationBody::new(1.0, "example.com");
+    /// if let Some(result) = client.secondary_dns_secondary_zone().update_secondary_zone_configuration(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_secondary_zone_configuration(
         &self,
         zone_id: &str,
@@ -81,6 +108,21 @@ impl SecondaryDnsSecondaryZoneApi {
     /// `POST /zones/{zone_id}/secondary_dns/incoming`
     ///
     /// Create secondary zone configuration for incoming zone transfers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::secondary_dns_secondary_zone::SecondaryZoneConfigurationBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SecondaryZoneConfigurationBody = SecondaryZoneConfigurationBody::new(1.0, "example.com");
+    /// if let Some(result) = client.secondary_dns_secondary_zone().create_secondary_zone_configuration(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_secondary_zone_configuration(
         &self,
         zone_id: &str,
@@ -105,6 +147,18 @@ impl SecondaryDnsSecondaryZoneApi {
     /// `GET /zones/{zone_id}/secondary_dns/incoming`
     ///
     /// Get secondary zone configuration for incoming zone transfers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_secondary_zone().secondary_zone_configuration_details(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn secondary_zone_configuration_details(
         &self,
         zone_id: &str,
@@ -127,6 +181,18 @@ impl SecondaryDnsSecondaryZoneApi {
     /// `DELETE /zones/{zone_id}/secondary_dns/incoming`
     ///
     /// Delete secondary zone configuration for incoming zone transfers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_secondary_zone().delete_secondary_zone_configuration(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_secondary_zone_configuration(
         &self,
         zone_id: &str,

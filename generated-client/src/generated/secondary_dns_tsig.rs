@@ -36,6 +36,21 @@ impl SecondaryDnsTsigApi {
     /// `POST /accounts/{account_id}/secondary_dns/tsigs`
     ///
     /// Create TSIG.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::secondary_dns_tsig::TsigBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: TsigBody = TsigBody::new("example", "example.com", "example");
+    /// if let Some(result) = client.secondary_dns_tsig().create_tsig(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tsig(
         &self,
         account_id: &str,
@@ -58,6 +73,20 @@ impl SecondaryDnsTsigApi {
     /// `GET /accounts/{account_id}/secondary_dns/tsigs`
     ///
     /// List TSIGs.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.secondary_dns_tsig().list_tsigs(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tsigs(
         &self,
         account_id: &str,
@@ -78,6 +107,22 @@ impl SecondaryDnsTsigApi {
     /// `PUT /accounts/{account_id}/secondary_dns/tsigs/{tsig_id}`
     ///
     /// Modify TSIG.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::secondary_dns_tsig::TsigBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tsig_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: TsigBody = TsigBody::new("example", "example.com", "example");
+    /// if let Some(result) = client.secondary_dns_tsig().update_tsig(account_id, tsig_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tsig(
         &self,
         account_id: &str,
@@ -102,6 +147,19 @@ impl SecondaryDnsTsigApi {
     /// `GET /accounts/{account_id}/secondary_dns/tsigs/{tsig_id}`
     ///
     /// Get TSIG.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tsig_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_tsig().tsig_details(account_id, tsig_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn tsig_details(
         &self,
         account_id: &str,
@@ -124,6 +182,19 @@ impl SecondaryDnsTsigApi {
     /// `DELETE /accounts/{account_id}/secondary_dns/tsigs/{tsig_id}`
     ///
     /// Delete TSIG.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tsig_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.secondary_dns_tsig().delete_tsig(account_id, tsig_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tsig(
         &self,
         account_id: &str,

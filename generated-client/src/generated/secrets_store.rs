@@ -36,6 +36,17 @@ impl SecretsStoreApi {
     /// `GET /accounts/{account_id}/secrets_store/quota`
     ///
     /// Lists the number of secrets used in the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.secrets_store().view_secret_usage(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn view_secret_usage(
         &self,
         account_id: &str,
@@ -56,6 +67,20 @@ impl SecretsStoreApi {
     /// `POST /accounts/{account_id}/secrets_store/stores`
     ///
     /// Creates a store in the account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.secrets_store().create_store(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_store(
         &self,
         account_id: &str,
@@ -76,6 +101,20 @@ impl SecretsStoreApi {
     /// `GET /accounts/{account_id}/secrets_store/stores`
     ///
     /// Lists all the stores in an account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.secrets_store().list_account_stores(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_stores(
         &self,
         account_id: &str,
@@ -96,6 +135,18 @@ impl SecretsStoreApi {
     /// `DELETE /accounts/{account_id}/secrets_store/stores/{store_id}`
     ///
     /// Deletes a single store
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.secrets_store().delete_store(account_id, store_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_store(
         &self,
         account_id: &str,
@@ -118,6 +169,21 @@ impl SecretsStoreApi {
     /// `POST /accounts/{account_id}/secrets_store/stores/{store_id}/secrets`
     ///
     /// Creates a secret in the account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.secrets_store().create_secret(account_id, store_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_secret(
         &self,
         account_id: &str,
@@ -141,6 +207,21 @@ impl SecretsStoreApi {
     /// `GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets`
     ///
     /// Lists all store secrets
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.secrets_store().list_store_secrets(account_id, store_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_store_secrets(
         &self,
         account_id: &str,
@@ -164,6 +245,21 @@ impl SecretsStoreApi {
     /// `DELETE /accounts/{account_id}/secrets_store/stores/{store_id}/secrets`
     ///
     /// Deletes one or more secrets
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.secrets_store().delete_secrets(account_id, store_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_secrets(
         &self,
         account_id: &str,
@@ -187,6 +283,19 @@ impl SecretsStoreApi {
     /// `PATCH /accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}`
     ///
     /// Updates a single secret
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let secret_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.secrets_store().patch_secret(account_id, store_id, secret_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_secret(
         &self,
         account_id: &str,
@@ -212,6 +321,19 @@ impl SecretsStoreApi {
     /// `GET /accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}`
     ///
     /// Returns details of a single secret
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let secret_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.secrets_store().get_secret_by_id(account_id, store_id, secret_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_secret_by_id(
         &self,
         account_id: &str,
@@ -237,6 +359,19 @@ impl SecretsStoreApi {
     /// `DELETE /accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}`
     ///
     /// Deletes a single secret
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let secret_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.secrets_store().delete_secret(account_id, store_id, secret_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_secret(
         &self,
         account_id: &str,
@@ -262,6 +397,19 @@ impl SecretsStoreApi {
     /// `POST /accounts/{account_id}/secrets_store/stores/{store_id}/secrets/{secret_id}/duplicate`
     ///
     /// Duplicates the secret, keeping the value
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let secret_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.secrets_store().duplicate_secret(account_id, store_id, secret_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn duplicate_secret(
         &self,
         account_id: &str,
@@ -290,6 +438,17 @@ impl SecretsStoreApi {
     /// Creates a store in the account on behalf of the calling service.
     /// The store will be marked as managed by the authenticated service.
     /// Requires account_id in the request body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_tag = "your-account-tag";
+    /// let result: serde_json::Value = client.secrets_store().create_store_system(account_tag).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_store_system(
         &self,
         account_tag: &str,
@@ -311,6 +470,20 @@ impl SecretsStoreApi {
     ///
     /// Lists all stores in an account that are managed by the calling service.
     /// Only returns stores where managed_by matches the authenticated service.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_tag = "your-account-tag";
+    /// // Every page of the list.
+    /// let items = client.secrets_store().list_account_stores_system(account_tag).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_stores_system(
         &self,
         account_tag: &str,
@@ -332,6 +505,18 @@ impl SecretsStoreApi {
     ///
     /// Deletes a store managed by the calling service.
     /// Returns 404 if the store doesn't exist or is not managed by the authenticated service.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_tag = "your-account-tag";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.secrets_store().delete_store_system(account_tag, store_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_store_system(
         &self,
         account_tag: &str,
@@ -355,6 +540,21 @@ impl SecretsStoreApi {
     ///
     /// Creates one or more secrets in a store managed by the calling service.
     /// Returns 404 if the store doesn't exist or is not managed by the authenticated service.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_tag = "your-account-tag";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.secrets_store().create_secrets(account_tag, store_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_secrets(
         &self,
         account_tag: &str,
@@ -379,6 +579,21 @@ impl SecretsStoreApi {
     ///
     /// Lists all secrets in a store managed by the calling service.
     /// Returns 404 if the store doesn't exist or is not managed by the authenticated service.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_tag = "your-account-tag";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.secrets_store().list_store_secrets_system(account_tag, store_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_store_secrets_system(
         &self,
         account_tag: &str,
@@ -403,6 +618,21 @@ impl SecretsStoreApi {
     ///
     /// Deletes one or more secrets from a store managed by the calling service.
     /// Returns 404 if the store doesn't exist or is not managed by the authenticated service.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_tag = "your-account-tag";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.secrets_store().delete_secrets_system(account_tag, store_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_secrets_system(
         &self,
         account_tag: &str,
@@ -427,6 +657,19 @@ impl SecretsStoreApi {
     ///
     /// Updates a single secret in a store managed by the calling service.
     /// Returns 404 if the store doesn't exist or is not managed by the authenticated service.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_tag = "your-account-tag";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let secret_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.secrets_store().patch_secret_system(account_tag, store_id, secret_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_secret_system(
         &self,
         account_tag: &str,
@@ -453,6 +696,19 @@ impl SecretsStoreApi {
     ///
     /// Returns details of a single secret from a store managed by the calling service.
     /// Returns 404 if the store doesn't exist or is not managed by the authenticated service.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_tag = "your-account-tag";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let secret_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.secrets_store().get_secret_by_id_system(account_tag, store_id, secret_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_secret_by_id_system(
         &self,
         account_tag: &str,
@@ -479,6 +735,19 @@ impl SecretsStoreApi {
     ///
     /// Deletes a single secret from a store managed by the calling service.
     /// Returns 404 if the store doesn't exist or is not managed by the authenticated service.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_tag = "your-account-tag";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let secret_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.secrets_store().delete_secret_system(account_tag, store_id, secret_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_secret_system(
         &self,
         account_tag: &str,
@@ -505,6 +774,19 @@ impl SecretsStoreApi {
     ///
     /// Duplicates a secret in a store managed by the calling service, keeping the value.
     /// Returns 404 if the store doesn't exist or is not managed by the authenticated service.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_tag = "your-account-tag";
+    /// let store_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let secret_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.secrets_store().duplicate_secret_system(account_tag, store_id, secret_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn duplicate_secret_system(
         &self,
         account_tag: &str,

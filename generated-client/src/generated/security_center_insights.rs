@@ -34,6 +34,20 @@ impl SecurityCenterInsightsApi {
     /// Retrieves Security Center Issues Types
     ///
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issue-types`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.security_center_insights().get_security_center_issues_types(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_security_center_issues_types(
         &self,
         account_id: &str,
@@ -54,6 +68,21 @@ impl SecurityCenterInsightsApi {
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues`
     ///
     /// Query parameters: [`GetSecurityCenterIssuesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::security_center_insights::GetSecurityCenterIssuesQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetSecurityCenterIssuesQuery::default().dismissed(true);
+    /// if let Some(result) = client.security_center_insights().get_security_center_issues(account_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_security_center_issues(
         &self,
         account_id: &str,
@@ -77,6 +106,23 @@ impl SecurityCenterInsightsApi {
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues/class`
     ///
     /// Query parameters: [`SecurityCenterIssueCountsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::security_center_insights::SecurityCenterIssueCountsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = SecurityCenterIssueCountsQuery::default().dismissed(true);
+    /// // Every page of the list.
+    /// let items = client.security_center_insights().get_security_center_issue_counts_by_class(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_security_center_issue_counts_by_class(
         &self,
         account_id: &str,
@@ -102,6 +148,23 @@ impl SecurityCenterInsightsApi {
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues/severity`
     ///
     /// Query parameters: [`SecurityCenterIssueCountsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::security_center_insights::SecurityCenterIssueCountsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = SecurityCenterIssueCountsQuery::default().dismissed(true);
+    /// // Every page of the list.
+    /// let items = client.security_center_insights().get_security_center_issue_counts_by_severity(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_security_center_issue_counts_by_severity(
         &self,
         account_id: &str,
@@ -127,6 +190,23 @@ impl SecurityCenterInsightsApi {
     /// `GET /accounts/{account_id}/intel/attack-surface-report/issues/type`
     ///
     /// Query parameters: [`SecurityCenterIssueCountsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::security_center_insights::SecurityCenterIssueCountsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = SecurityCenterIssueCountsQuery::default().dismissed(true);
+    /// // Every page of the list.
+    /// let items = client.security_center_insights().get_security_center_issue_counts_by_type(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_security_center_issue_counts_by_type(
         &self,
         account_id: &str,
@@ -148,6 +228,21 @@ impl SecurityCenterInsightsApi {
     /// Archives Security Center Insight
     ///
     /// `PUT /accounts/{account_id}/intel/attack-surface-report/{issue_id}/dismiss`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::security_center_insights::ArchiveSecurityCenterInsightBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let issue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ArchiveSecurityCenterInsightBody = ArchiveSecurityCenterInsightBody::default().dismiss(true);
+    /// let result: serde_json::Value = client.security_center_insights().archive_security_center_insight(account_id, issue_id, &body).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn archive_security_center_insight(
         &self,
         account_id: &str,
@@ -171,6 +266,17 @@ impl SecurityCenterInsightsApi {
     /// Retrieves Security Center Insights
     ///
     /// `GET /accounts/{account_id}/security-center/insights`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.security_center_insights().get_security_center_insights(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_security_center_insights(
         &self,
         account_id: &str,
@@ -189,6 +295,17 @@ impl SecurityCenterInsightsApi {
     /// Retrieves Security Center Insight Counts by Class
     ///
     /// `GET /accounts/{account_id}/security-center/insights/class`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.security_center_insights().get_security_center_insight_counts_by_class(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_security_center_insight_counts_by_class(
         &self,
         account_id: &str,
@@ -207,6 +324,17 @@ impl SecurityCenterInsightsApi {
     /// Retrieves Security Center Insight Counts by Severity
     ///
     /// `GET /accounts/{account_id}/security-center/insights/severity`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.security_center_insights().get_security_center_insight_counts_by_severity(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_security_center_insight_counts_by_severity(
         &self,
         account_id: &str,
@@ -225,6 +353,17 @@ impl SecurityCenterInsightsApi {
     /// Retrieves Security Center Insight Counts by Type
     ///
     /// `GET /accounts/{account_id}/security-center/insights/type`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.security_center_insights().get_security_center_insight_counts_by_type(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_security_center_insight_counts_by_type(
         &self,
         account_id: &str,
@@ -243,6 +382,18 @@ impl SecurityCenterInsightsApi {
     /// Archives Security Center Insight
     ///
     /// `PUT /accounts/{account_id}/security-center/insights/{issue_id}/dismiss`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let issue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.security_center_insights().archive_security_center_insight_insights(account_id, issue_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn archive_security_center_insight_insights(
         &self,
         account_id: &str,
@@ -264,6 +415,17 @@ impl SecurityCenterInsightsApi {
     /// Retrieves Zone Security Center Insights
     ///
     /// `GET /zones/{zone_id}/security-center/insights`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.security_center_insights().get_zone_security_center_insights(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_security_center_insights(
         &self,
         zone_id: &str,
@@ -282,6 +444,17 @@ impl SecurityCenterInsightsApi {
     /// Retrieves Zone Security Center Insight Counts by Class
     ///
     /// `GET /zones/{zone_id}/security-center/insights/class`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.security_center_insights().get_zone_security_center_insight_counts_by_class(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_security_center_insight_counts_by_class(
         &self,
         zone_id: &str,
@@ -300,6 +473,17 @@ impl SecurityCenterInsightsApi {
     /// Retrieves Zone Security Center Insight Counts by Severity
     ///
     /// `GET /zones/{zone_id}/security-center/insights/severity`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.security_center_insights().get_zone_security_center_insight_counts_by_severity(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_security_center_insight_counts_by_severity(
         &self,
         zone_id: &str,
@@ -318,6 +502,17 @@ impl SecurityCenterInsightsApi {
     /// Retrieves Zone Security Center Insight Counts by Type
     ///
     /// `GET /zones/{zone_id}/security-center/insights/type`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.security_center_insights().get_zone_security_center_insight_counts_by_type(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_security_center_insight_counts_by_type(
         &self,
         zone_id: &str,
@@ -336,6 +531,18 @@ impl SecurityCenterInsightsApi {
     /// Archives Zone Security Center Insight
     ///
     /// `PUT /zones/{zone_id}/security-center/insights/{issue_id}/dismiss`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let issue_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.security_center_insights().archive_zone_security_center_insight(zone_id, issue_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn archive_zone_security_center_insight(
         &self,
         zone_id: &str,

@@ -33,6 +33,17 @@ impl SecurityTxtApi {
     /// Updates security.txt
     ///
     /// `PUT /zones/{zone_id}/security-center/securitytxt`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.security_txt().update_security_txt(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_security_txt(
         &self,
         zone_id: &str,
@@ -51,6 +62,17 @@ impl SecurityTxtApi {
     /// Retrieves security.txt
     ///
     /// `GET /zones/{zone_id}/security-center/securitytxt`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.security_txt().get_security_txt(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_security_txt(
         &self,
         zone_id: &str,
@@ -69,6 +91,17 @@ impl SecurityTxtApi {
     /// Deletes security.txt
     ///
     /// `DELETE /zones/{zone_id}/security-center/securitytxt`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.security_txt().delete_security_txt(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_security_txt(
         &self,
         zone_id: &str,

@@ -36,6 +36,18 @@ impl SessionsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions`
     ///
     /// Returns details of all sessions of an App.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.sessions().get_sessions_of_app(account_id, app_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_sessions_of_app(
         &self,
         account_id: &str,
@@ -59,6 +71,19 @@ impl SessionsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/peer-report/{peer_id}`
     ///
     /// Returns details of the given peer ID along with call statistics for the given session ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let peer_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.sessions().get_peer(account_id, app_id, peer_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_peer(
         &self,
         account_id: &str,
@@ -84,6 +109,19 @@ impl SessionsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}`
     ///
     /// Returns data of the given session ID including recording details.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let session_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.sessions().get_session(account_id, app_id, session_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_session(
         &self,
         account_id: &str,
@@ -109,6 +147,19 @@ impl SessionsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/chat`
     ///
     /// Returns a URL to download all chat messages of the session ID in CSV format.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let session_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.sessions().get_chat_messages_of_session(account_id, app_id, session_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_chat_messages_of_session(
         &self,
         account_id: &str,
@@ -135,6 +186,19 @@ impl SessionsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants`
     ///
     /// Returns a list of participants for the given session ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let session_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.sessions().get_participants_list_of_session(account_id, app_id, session_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_participants_list_of_session(
         &self,
         account_id: &str,
@@ -161,6 +225,20 @@ impl SessionsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}`
     ///
     /// Returns details of the given participant ID along with call statistics for the given session ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let session_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let participant_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.sessions().get_participant(account_id, app_id, session_id, participant_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_participant(
         &self,
         account_id: &str,
@@ -189,6 +267,20 @@ impl SessionsApi {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary`
     ///
     /// Trigger Summary generation of Transcripts for the session ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let session_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.sessions().generate_summary_of_transcripts_for_session(account_id, app_id, session_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn generate_summary_of_transcripts_for_session(
         &self,
         account_id: &str,
@@ -219,6 +311,19 @@ impl SessionsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary`
     ///
     /// Returns a Summary URL to download the Summary of Transcripts for the session ID as plain text.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let session_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.sessions().get_summary_of_transcripts_for_session(account_id, app_id, session_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_summary_of_transcripts_for_session(
         &self,
         account_id: &str,
@@ -245,6 +350,19 @@ impl SessionsApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/transcript`
     ///
     /// Returns a URL to download the transcript for the session ID in CSV format.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let session_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.sessions().get_complete_transcript_for_session(account_id, app_id, session_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_complete_transcript_for_session(
         &self,
         account_id: &str,

@@ -33,6 +33,18 @@ impl SettingsApi {
     /// Update the current settings for the active account
     ///
     /// `PUT /accounts/{account_id}/cni/settings`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.settings().update_settings_for_active_account(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_settings_for_active_account(
         &self,
         account_id: &str,
@@ -51,6 +63,18 @@ impl SettingsApi {
     /// Get the current settings for the active account
     ///
     /// `GET /accounts/{account_id}/cni/settings`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.settings().get_settings_for_active_account(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_settings_for_active_account(
         &self,
         account_id: &str,

@@ -34,6 +34,20 @@ impl SinkholeConfigApi {
     /// List sinkholes owned by this account
     ///
     /// `GET /accounts/{account_id}/intel/sinkholes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.sinkhole_config().list_sinkholes_owned_by_account(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_sinkholes_owned_by_account(
         &self,
         account_id: &str,

@@ -33,6 +33,18 @@ impl SlotsApi {
     /// Retrieve a list of all slots matching the specified parameters
     ///
     /// `GET /accounts/{account_id}/cni/slots`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.slots().get_list_of_all_slots_matching_specified_parameters(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_list_of_all_slots_matching_specified_parameters(
         &self,
         account_id: &str,
@@ -53,6 +65,19 @@ impl SlotsApi {
     /// Get information about the specified slot
     ///
     /// `GET /accounts/{account_id}/cni/slots/{slot}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let slot = "your-slot";
+    /// if let Some(result) = client.slots().get_specified_slot(account_id, slot).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_specified_slot(
         &self,
         account_id: &str,

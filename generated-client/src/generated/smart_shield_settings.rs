@@ -35,6 +35,18 @@ impl SmartShieldSettingsApi {
     /// `PATCH /zones/{zone_id}/smart_shield`
     ///
     /// Set Smart Shield Settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.smart_shield_settings().patch_smart_shield_settings(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_smart_shield_settings(
         &self,
         zone_id: &str,
@@ -57,6 +69,18 @@ impl SmartShieldSettingsApi {
     /// `GET /zones/{zone_id}/smart_shield`
     ///
     /// Retrieve Smart Shield Settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.smart_shield_settings().get_smart_shield_settings(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_smart_shield_settings(
         &self,
         zone_id: &str,

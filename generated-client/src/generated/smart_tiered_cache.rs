@@ -35,6 +35,21 @@ impl SmartTieredCacheApi {
     /// `PATCH /zones/{zone_id}/cache/tiered_cache_smart_topology_enable`
     ///
     /// Smart Tiered Cache dynamically selects the single closest upper tier for each of your website’s origins with no configuration required, using our in-house performance and routing data. Cloudflare collects latency data for each request to an origin, and uses the latency data to determine how well any upper-tier data center is connected with an origin. As a result, Cloudflare can select the data center with the lowest latency to be the upper-tier for an origin.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::smart_tiered_cache::PatchSmartTieredCacheSettingBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PatchSmartTieredCacheSettingBody = PatchSmartTieredCacheSettingBody::default();
+    /// if let Some(result) = client.smart_tiered_cache().patch_smart_tiered_cache_setting(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_smart_tiered_cache_setting(
         &self,
         zone_id: &str,
@@ -61,6 +76,18 @@ impl SmartTieredCacheApi {
     /// `GET /zones/{zone_id}/cache/tiered_cache_smart_topology_enable`
     ///
     /// Smart Tiered Cache dynamically selects the single closest upper tier for each of your website’s origins with no configuration required, using our in-house performance and routing data. Cloudflare collects latency data for each request to an origin, and uses the latency data to determine how well any upper-tier data center is connected with an origin. As a result, Cloudflare can select the data center with the lowest latency to be the upper-tier for an origin.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.smart_tiered_cache().get_smart_tiered_cache_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_smart_tiered_cache_setting(
         &self,
         zone_id: &str,
@@ -85,6 +112,18 @@ impl SmartTieredCacheApi {
     /// `DELETE /zones/{zone_id}/cache/tiered_cache_smart_topology_enable`
     ///
     /// Smart Tiered Cache dynamically selects the single closest upper tier for each of your website’s origins with no configuration required, using our in-house performance and routing data. Cloudflare collects latency data for each request to an origin, and uses the latency data to determine how well any upper-tier data center is connected with an origin. As a result, Cloudflare can select the data center with the lowest latency to be the upper-tier for an origin.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.smart_tiered_cache().delete_smart_tiered_cache_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_smart_tiered_cache_setting(
         &self,
         zone_id: &str,

@@ -38,6 +38,23 @@ impl SpectrumAnalyticsApi {
     /// Retrieves analytics aggregated from the last minute of usage on Spectrum applications underneath a given zone.
     ///
     /// Query parameters: [`GetAggregatedAnalyticsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::spectrum_analytics::GetAggregatedAnalyticsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetAggregatedAnalyticsQuery::default().app_id("example");
+    /// // Every page of the list.
+    /// let items = client.spectrum_analytics().get_aggregated_analytics(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_aggregated_analytics(
         &self,
         zone_id: &str,
@@ -63,6 +80,21 @@ impl SpectrumAnalyticsApi {
     /// Retrieves a list of aggregate metrics grouped by time interval.
     ///
     /// Query parameters: [`GetAnalyticsByTimeQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::spectrum_analytics::GetAnalyticsByTimeQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetAnalyticsByTimeQuery::default().until("example");
+    /// if let Some(result) = client.spectrum_analytics().get_analytics_by_time(zone_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_analytics_by_time(
         &self,
         zone_id: &str,
@@ -88,6 +120,21 @@ impl SpectrumAnalyticsApi {
     /// Retrieves a list of summarised aggregate metrics over a given time period.
     ///
     /// Query parameters: [`GetAnalyticsSummaryQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::spectrum_analytics::GetAnalyticsSummaryQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetAnalyticsSummaryQuery::default().until("example");
+    /// if let Some(result) = client.spectrum_analytics().get_analytics_summary(zone_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_analytics_summary(
         &self,
         zone_id: &str,

@@ -36,6 +36,21 @@ impl SpectrumApplicationsApi {
     /// `POST /zones/{zone_id}/spectrum/apps`
     ///
     /// Creates a new Spectrum application from a configuration using a name for the origin.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::spectrum_applications::SpectrumApplicationNameOriginBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SpectrumApplicationNameOriginBody = SpectrumApplicationNameOriginBody::new(serde_json::Value::Null, "example").argo_smart_routing(true);
+    /// if let Some(result) = client.spectrum_applications().create_spectrum_application_using_name_for_origin(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_spectrum_application_using_name_for_origin(
         &self,
         zone_id: &str,
@@ -62,6 +77,23 @@ impl SpectrumApplicationsApi {
     /// Retrieves a list of currently existing Spectrum applications inside a zone.
     ///
     /// Query parameters: [`ListSpectrumApplicationsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::spectrum_applications::ListSpectrumApplicationsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListSpectrumApplicationsQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.spectrum_applications().list_spectrum_applications(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_spectrum_applications(
         &self,
         zone_id: &str,
@@ -87,6 +119,22 @@ impl SpectrumApplicationsApi {
     /// `PUT /zones/{zone_id}/spectrum/apps/{app_id}`
     ///
     /// Updates a previously existing application's configuration that uses a name for the origin.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::spectrum_applications::SpectrumApplicationNameOriginBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SpectrumApplicationNameOriginBody = SpectrumApplicationNameOriginBody::new(serde_json::Value::Null, "example").argo_smart_routing(true);
+    /// if let Some(result) = client.spectrum_applications().update_spectrum_application_configuration_using_name_for_origin(zone_id, app_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_spectrum_application_configuration_using_name_for_origin(
         &self,
         zone_id: &str,
@@ -113,6 +161,19 @@ impl SpectrumApplicationsApi {
     /// `GET /zones/{zone_id}/spectrum/apps/{app_id}`
     ///
     /// Gets the application configuration of a specific application inside a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.spectrum_applications().get_spectrum_application_configuration(zone_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_spectrum_application_configuration(
         &self,
         zone_id: &str,
@@ -141,6 +202,19 @@ impl SpectrumApplicationsApi {
     /// `DELETE /zones/{zone_id}/spectrum/apps/{app_id}`
     ///
     /// Deletes a previously existing application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.spectrum_applications().delete_spectrum_application(zone_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_spectrum_application(
         &self,
         zone_id: &str,

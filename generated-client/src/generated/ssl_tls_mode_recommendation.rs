@@ -35,6 +35,18 @@ impl SslTlsModeRecommendationApi {
     /// `GET /zones/{zone_id}/ssl/recommendation`
     ///
     /// Retrieve the SSL/TLS Recommender's recommendation for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ssl_tls_mode_recommendation().ssl_tls_recommendation(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ssl_tls_recommendation(
         &self,
         zone_id: &str,

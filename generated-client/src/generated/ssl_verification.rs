@@ -38,6 +38,23 @@ impl SslVerificationApi {
     /// Get SSL Verification Info for a Zone.
     ///
     /// Query parameters: [`SslVerificationDetailsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ssl_verification::SslVerificationDetailsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = SslVerificationDetailsQuery::default().retry(true);
+    /// // Every page of the list.
+    /// let items = client.ssl_verification().ssl_verification_details(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ssl_verification_details(
         &self,
         zone_id: &str,
@@ -61,6 +78,22 @@ impl SslVerificationApi {
     /// `PATCH /zones/{zone_id}/ssl/verification/{certificate_pack_id}`
     ///
     /// Edit SSL validation method for a certificate pack. A PATCH request will request an immediate validation check on any certificate, and return the updated status. If a validation method is provided, the validation will be immediately attempted using that method.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::ssl_verification::EditSslCertificatePackValidationMethodBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_pack_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EditSslCertificatePackValidationMethodBody = EditSslCertificatePackValidationMethodBody::default();
+    /// if let Some(result) = client.ssl_verification().edit_ssl_certificate_pack_validation_method(zone_id, certificate_pack_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_ssl_certificate_pack_validation_method(
         &self,
         zone_id: &str,

@@ -34,6 +34,18 @@ impl SsoApi {
     /// Initialize new SSO connector
     ///
     /// `POST /accounts/{account_id}/sso_connectors`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.sso().initialize_new_sso_connector(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn initialize_new_sso_connector(
         &self,
         account_id: &str,
@@ -54,6 +66,20 @@ impl SsoApi {
     /// Get all SSO connectors
     ///
     /// `GET /accounts/{account_id}/sso_connectors`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.sso().get_sso_connectors(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_sso_connectors(
         &self,
         account_id: &str,
@@ -72,6 +98,19 @@ impl SsoApi {
     /// Update SSO connector state
     ///
     /// `PATCH /accounts/{account_id}/sso_connectors/{sso_connector_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sso_connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.sso().update_sso_connector_state(account_id, sso_connector_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_sso_connector_state(
         &self,
         account_id: &str,
@@ -94,6 +133,19 @@ impl SsoApi {
     /// Get single SSO connector
     ///
     /// `GET /accounts/{account_id}/sso_connectors/{sso_connector_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sso_connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.sso().get_sso_connector(account_id, sso_connector_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_sso_connector(
         &self,
         account_id: &str,
@@ -116,6 +168,19 @@ impl SsoApi {
     /// Delete SSO connector
     ///
     /// `DELETE /accounts/{account_id}/sso_connectors/{sso_connector_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sso_connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.sso().delete_sso_connector(account_id, sso_connector_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_sso_connector(
         &self,
         account_id: &str,
@@ -138,6 +203,18 @@ impl SsoApi {
     /// Begin SSO connector verification
     ///
     /// `POST /accounts/{account_id}/sso_connectors/{sso_connector_id}/begin_verification`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sso_connector_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.sso().begin_sso_connector_verification(account_id, sso_connector_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn begin_sso_connector_verification(
         &self,
         account_id: &str,

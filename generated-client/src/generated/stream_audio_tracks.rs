@@ -37,6 +37,21 @@ impl StreamAudioTracksApi {
     /// `GET /accounts/{account_id}/stream/{identifier}/audio`
     ///
     /// Lists additional audio tracks on a video. Note this API will not return information for audio attached to the video upload.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.stream_audio_tracks().list_additional_audio_tracks_on_video(account_id, identifier).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_additional_audio_tracks_on_video(
         &self,
         account_id: &str,
@@ -60,6 +75,22 @@ impl StreamAudioTracksApi {
     /// `POST /accounts/{account_id}/stream/{identifier}/audio/copy`
     ///
     /// Adds an additional audio track to a video using the provided audio track URL.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_audio_tracks::AddAudioTracksToVideoBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AddAudioTracksToVideoBody = AddAudioTracksToVideoBody::new("example").url("example");
+    /// if let Some(result) = client.stream_audio_tracks().add_audio_tracks_to_video(account_id, identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_audio_tracks_to_video(
         &self,
         account_id: &str,
@@ -87,6 +118,23 @@ impl StreamAudioTracksApi {
     /// `PATCH /accounts/{account_id}/stream/{identifier}/audio/{audio_identifier}`
     ///
     /// Edits additional audio tracks on a video. Editing the default status of an audio track to `true` will mark all other audio tracks on the video default status to `false`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_audio_tracks::EditAdditionalAudioTracksOnVideoBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let audio_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EditAdditionalAudioTracksOnVideoBody = EditAdditionalAudioTracksOnVideoBody::default().label("example");
+    /// if let Some(result) = client.stream_audio_tracks().edit_additional_audio_tracks_on_video(account_id, identifier, audio_identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_additional_audio_tracks_on_video(
         &self,
         account_id: &str,
@@ -116,6 +164,20 @@ impl StreamAudioTracksApi {
     /// `DELETE /accounts/{account_id}/stream/{identifier}/audio/{audio_identifier}`
     ///
     /// Deletes additional audio tracks on a video. Deleting a default audio track is not allowed. You must assign another audio track as default prior to deletion.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let audio_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_audio_tracks().delete_additional_audio_tracks_on_video(account_id, identifier, audio_identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_additional_audio_tracks_on_video(
         &self,
         account_id: &str,

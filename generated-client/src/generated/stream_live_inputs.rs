@@ -37,6 +37,21 @@ impl StreamLiveInputsApi {
     /// `POST /accounts/{account_id}/stream/live_inputs`
     ///
     /// Creates a live input, and returns credentials that you or your users can use to stream live video to Cloudflare Stream.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_live_inputs::LiveInputBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: LiveInputBody = LiveInputBody::default().default_creator("example");
+    /// if let Some(result) = client.stream_live_inputs().create_live_input(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_live_input(
         &self,
         account_id: &str,
@@ -63,6 +78,21 @@ impl StreamLiveInputsApi {
     /// Lists the live inputs created for an account. To get the credentials needed to stream to a specific live input, request a single live input.
     ///
     /// Query parameters: [`ListLiveInputsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_live_inputs::ListLiveInputsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListLiveInputsQuery::default().include_counts(true);
+    /// if let Some(result) = client.stream_live_inputs().list_live_inputs(account_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_live_inputs(
         &self,
         account_id: &str,
@@ -86,6 +116,22 @@ impl StreamLiveInputsApi {
     /// `PUT /accounts/{account_id}/stream/live_inputs/{live_input_identifier}`
     ///
     /// Updates a specified live input.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_live_inputs::LiveInputBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let live_input_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: LiveInputBody = LiveInputBody::default().default_creator("example");
+    /// if let Some(result) = client.stream_live_inputs().update_live_input(account_id, live_input_identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_live_input(
         &self,
         account_id: &str,
@@ -115,6 +161,19 @@ impl StreamLiveInputsApi {
     /// `GET /accounts/{account_id}/stream/live_inputs/{live_input_identifier}`
     ///
     /// Retrieves details of an existing live input.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let live_input_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_live_inputs().get_live_input(account_id, live_input_identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_live_input(
         &self,
         account_id: &str,
@@ -142,6 +201,18 @@ impl StreamLiveInputsApi {
     /// `DELETE /accounts/{account_id}/stream/live_inputs/{live_input_identifier}`
     ///
     /// Prevents a live input from being streamed to and makes the live input inaccessible to any future API calls.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let live_input_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.stream_live_inputs().delete_live_input(account_id, live_input_identifier).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_live_input(
         &self,
         account_id: &str,
@@ -167,6 +238,19 @@ impl StreamLiveInputsApi {
     /// `POST /accounts/{account_id}/stream/live_inputs/{live_input_identifier}/disable`
     ///
     /// Prevents a live input from being streamed to and makes the live input inaccessible to any future API calls until enabled.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let live_input_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_live_inputs().disable_live_input(account_id, live_input_identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disable_live_input(
         &self,
         account_id: &str,
@@ -195,6 +279,19 @@ impl StreamLiveInputsApi {
     /// `POST /accounts/{account_id}/stream/live_inputs/{live_input_identifier}/enable`
     ///
     /// Allows a live input to be streamed to and makes the live input accessible to any future API calls.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let live_input_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_live_inputs().enable_live_input(account_id, live_input_identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_live_input(
         &self,
         account_id: &str,
@@ -223,6 +320,22 @@ impl StreamLiveInputsApi {
     /// `POST /accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs`
     ///
     /// Creates a new output that can be used to simulcast or restream live video to other RTMP or SRT destinations. Outputs are always linked to a specific live input — one live input can have many outputs.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_live_inputs::CreateOutputConnectedToLiveInputBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let live_input_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateOutputConnectedToLiveInputBody = CreateOutputConnectedToLiveInputBody::new("example", "example").enabled(true);
+    /// if let Some(result) = client.stream_live_inputs().create_output_connected_to_live_input(account_id, live_input_identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_output_connected_to_live_input(
         &self,
         account_id: &str,
@@ -251,6 +364,21 @@ impl StreamLiveInputsApi {
     /// `GET /accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs`
     ///
     /// Retrieves all outputs associated with a specified live input.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let live_input_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.stream_live_inputs().list_outputs_associated_with_specified_live_input(account_id, live_input_identifier).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_outputs_associated_with_specified_live_input(
         &self,
         account_id: &str,
@@ -277,6 +405,23 @@ impl StreamLiveInputsApi {
     /// `PUT /accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs/{output_identifier}`
     ///
     /// Updates the state of an output.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_live_inputs::UpdateOutputBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let live_input_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let output_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateOutputBody = UpdateOutputBody::new(true);
+    /// if let Some(result) = client.stream_live_inputs().update_output(account_id, live_input_identifier, output_identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_output(
         &self,
         account_id: &str,
@@ -310,6 +455,19 @@ impl StreamLiveInputsApi {
     /// `DELETE /accounts/{account_id}/stream/live_inputs/{live_input_identifier}/outputs/{output_identifier}`
     ///
     /// Deletes an output and removes it from the associated live input.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let live_input_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let output_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.stream_live_inputs().delete_output(account_id, live_input_identifier, output_identifier).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_output(
         &self,
         account_id: &str,

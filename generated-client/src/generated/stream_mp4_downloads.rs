@@ -36,6 +36,19 @@ impl StreamMp4DownloadsApi {
     /// `POST /accounts/{account_id}/stream/{identifier}/downloads`
     ///
     /// Creates a download for a video when a video is ready to view. Use `/downloads/{download_type}` instead for type-specific downloads. Available types are `default` and `audio`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_mp4_downloads().create_downloads(account_id, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_downloads(
         &self,
         account_id: &str,
@@ -61,6 +74,19 @@ impl StreamMp4DownloadsApi {
     /// `GET /accounts/{account_id}/stream/{identifier}/downloads`
     ///
     /// Lists the downloads created for a video.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_mp4_downloads().list_downloads(account_id, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_downloads(
         &self,
         account_id: &str,
@@ -84,6 +110,19 @@ impl StreamMp4DownloadsApi {
     /// `DELETE /accounts/{account_id}/stream/{identifier}/downloads`
     ///
     /// Delete the downloads for a video. Use `/downloads/{download_type}` instead for type-specific downloads. Available types are `default` and `audio`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_mp4_downloads().delete_downloads(account_id, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_downloads(
         &self,
         account_id: &str,
@@ -109,6 +148,20 @@ impl StreamMp4DownloadsApi {
     /// `POST /accounts/{account_id}/stream/{identifier}/downloads/{download_type}`
     ///
     /// Creates a download for a video of specified type. For backwards-compatibility, POST requests to /downloads will enable the default download.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let download_type = "your-download-type";
+    /// if let Some(result) = client.stream_mp4_downloads().create_download(account_id, identifier, download_type).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_download(
         &self,
         account_id: &str,
@@ -134,6 +187,20 @@ impl StreamMp4DownloadsApi {
     /// `DELETE /accounts/{account_id}/stream/{identifier}/downloads/{download_type}`
     ///
     /// Delete specific type of download. For backwards-compatibility, DELETE requests to /downloads will delete the default download.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let download_type = "your-download-type";
+    /// if let Some(result) = client.stream_mp4_downloads().delete_download(account_id, identifier, download_type).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_download(
         &self,
         account_id: &str,

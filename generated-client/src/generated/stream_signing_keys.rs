@@ -36,6 +36,18 @@ impl StreamSigningKeysApi {
     /// `POST /accounts/{account_id}/stream/keys`
     ///
     /// Creates an RSA private key in PEM and JWK formats. Key files are only displayed once after creation. Keys are created, used, and deleted independently of videos, and every key can sign any video.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_signing_keys().create_signing_keys(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_signing_keys(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl StreamSigningKeysApi {
     /// `GET /accounts/{account_id}/stream/keys`
     ///
     /// Lists the video ID and creation date and time when a signing key was created.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.stream_signing_keys().list_signing_keys(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_signing_keys(
         &self,
         account_id: &str,
@@ -78,6 +104,19 @@ impl StreamSigningKeysApi {
     /// `DELETE /accounts/{account_id}/stream/keys/{identifier}`
     ///
     /// Deletes signing keys and revokes all signed URLs generated with the key.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_signing_keys().delete_signing_keys(account_id, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_signing_keys(
         &self,
         account_id: &str,

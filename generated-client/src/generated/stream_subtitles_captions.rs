@@ -37,6 +37,21 @@ impl StreamSubtitlesCaptionsApi {
     /// `GET /accounts/{account_id}/stream/{identifier}/captions`
     ///
     /// Lists the available captions or subtitles for a specific video.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.stream_subtitles_captions().list_captions_or_subtitles(account_id, identifier).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_captions_or_subtitles(
         &self,
         account_id: &str,
@@ -60,6 +75,23 @@ impl StreamSubtitlesCaptionsApi {
     /// `PUT /accounts/{account_id}/stream/{identifier}/captions/{language}`
     ///
     /// Uploads the caption or subtitle file to the endpoint for a specific BCP47 language. One caption or subtitle file per language is allowed.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_subtitles_captions::UploadCaptionsOrSubtitlesForm;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let language = "your-language";
+    /// let body = UploadCaptionsOrSubtitlesForm::new("example");
+    /// if let Some(result) = client.stream_subtitles_captions().upload_captions_or_subtitles(account_id, identifier, language, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_captions_or_subtitles(
         &self,
         account_id: &str,
@@ -89,6 +121,20 @@ impl StreamSubtitlesCaptionsApi {
     /// `GET /accounts/{account_id}/stream/{identifier}/captions/{language}`
     ///
     /// Lists the captions or subtitles for provided language.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let language = "your-language";
+    /// if let Some(result) = client.stream_subtitles_captions().list_captions_or_subtitles_for_provided_language(account_id, identifier, language).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_captions_or_subtitles_for_provided_language(
         &self,
         account_id: &str,
@@ -116,6 +162,20 @@ impl StreamSubtitlesCaptionsApi {
     /// `DELETE /accounts/{account_id}/stream/{identifier}/captions/{language}`
     ///
     /// Removes the captions or subtitles from a video.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let language = "your-language";
+    /// if let Some(result) = client.stream_subtitles_captions().delete_captions_or_subtitles(account_id, identifier, language).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_captions_or_subtitles(
         &self,
         account_id: &str,
@@ -143,6 +203,20 @@ impl StreamSubtitlesCaptionsApi {
     /// `POST /accounts/{account_id}/stream/{identifier}/captions/{language}/generate`
     ///
     /// Generate captions or subtitles for provided language via AI.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let language = "your-language";
+    /// if let Some(result) = client.stream_subtitles_captions().generate_captions_or_subtitles_for_provided_language_via_ai(account_id, identifier, language).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn generate_captions_or_subtitles_for_provided_language_via_ai(
         &self,
         account_id: &str,
@@ -171,6 +245,19 @@ impl StreamSubtitlesCaptionsApi {
     /// `GET /accounts/{account_id}/stream/{identifier}/captions/{language}/vtt`
     ///
     /// Return WebVTT captions for a provided language.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let language = "your-language";
+    /// let response = client.stream_subtitles_captions().get_webvtt_captions_for_provided_language(account_id, identifier, language).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_webvtt_captions_for_provided_language(
         &self,
         account_id: &str,

@@ -21,6 +21,21 @@ impl StreamVideoClippingApi {
     /// `POST /accounts/{account_id}/stream/clip`
     ///
     /// Clips a video based on the specified start and end times provided in seconds.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_video_clipping::ClipVideosStartAndEndTimeBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ClipVideosStartAndEndTimeBody = ClipVideosStartAndEndTimeBody::new("example", 1, 1).creator("example");
+    /// if let Some(result) = client.stream_video_clipping().clip_videos_start_and_end_time(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clip_videos_start_and_end_time(
         &self,
         account_id: &str,

@@ -36,6 +36,17 @@ impl StreamVideosApi {
     /// `POST /accounts/{account_id}/stream`
     ///
     /// Initiates a video upload using the TUS protocol. On success, the server responds with a status code 201 (created) and includes a `location` header to indicate where the content should be uploaded. Refer to <https://tus.io> for protocol details.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.stream_videos().initiate_video_uploads_using_tus(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn initiate_video_uploads_using_tus(
         &self,
         account_id: &str,
@@ -58,6 +69,23 @@ impl StreamVideosApi {
     /// Lists up to 1000 videos from a single request. For a specific range, refer to the optional parameters.
     ///
     /// Query parameters: [`ListVideosQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_videos::ListVideosQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListVideosQuery::default().creator("example");
+    /// // Every page of the list.
+    /// let items = client.stream_videos().list_videos(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_videos(
         &self,
         account_id: &str,
@@ -78,6 +106,21 @@ impl StreamVideosApi {
     /// `POST /accounts/{account_id}/stream/copy`
     ///
     /// Uploads a video to Stream from a provided URL.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_videos::UploadVideosFromUrlBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UploadVideosFromUrlBody = UploadVideosFromUrlBody::new("example").creator("example");
+    /// if let Some(result) = client.stream_videos().upload_videos_from_url(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_videos_from_url(
         &self,
         account_id: &str,
@@ -100,6 +143,21 @@ impl StreamVideosApi {
     /// `POST /accounts/{account_id}/stream/direct_upload`
     ///
     /// Creates a direct upload that allows video uploads without an API key.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_videos::UploadVideosViaDirectUploadUrlsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UploadVideosViaDirectUploadUrlsBody = UploadVideosViaDirectUploadUrlsBody::new(1).creator("example");
+    /// if let Some(result) = client.stream_videos().upload_videos_via_direct_upload_urls(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_videos_via_direct_upload_urls(
         &self,
         account_id: &str,
@@ -128,6 +186,21 @@ impl StreamVideosApi {
     /// Returns information about an account's storage use.
     ///
     /// Query parameters: [`StorageUseQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_videos::StorageUseQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = StorageUseQuery::default().creator("example");
+    /// if let Some(result) = client.stream_videos().storage_use(account_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn storage_use(
         &self,
         account_id: &str,
@@ -151,6 +224,22 @@ impl StreamVideosApi {
     /// `POST /accounts/{account_id}/stream/{identifier}`
     ///
     /// Edit details for a single video.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_videos::EditVideoDetailsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EditVideoDetailsBody = EditVideoDetailsBody::default().creator("example");
+    /// if let Some(result) = client.stream_videos().edit_video_details(account_id, identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_video_details(
         &self,
         account_id: &str,
@@ -175,6 +264,19 @@ impl StreamVideosApi {
     /// `GET /accounts/{account_id}/stream/{identifier}`
     ///
     /// Fetches details for a single video.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_videos().get_video_details(account_id, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_video_details(
         &self,
         account_id: &str,
@@ -197,6 +299,18 @@ impl StreamVideosApi {
     /// `DELETE /accounts/{account_id}/stream/{identifier}`
     ///
     /// Deletes a video and its copies from Cloudflare Stream.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.stream_videos().delete_video(account_id, identifier).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_video(
         &self,
         account_id: &str,
@@ -219,6 +333,19 @@ impl StreamVideosApi {
     /// `GET /accounts/{account_id}/stream/{identifier}/embed`
     ///
     /// Fetches an HTML code snippet to embed a video in a web page delivered through Cloudflare. On success, returns an HTML fragment for use on web pages to display a video. On failure, returns a JSON response body.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_videos().get_embed_code_html(account_id, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_embed_code_html(
         &self,
         account_id: &str,
@@ -244,6 +371,22 @@ impl StreamVideosApi {
     /// `POST /accounts/{account_id}/stream/{identifier}/token`
     ///
     /// Creates a signed URL token for a video. If a body is not provided in the request, a token is created with default values.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_videos::CreateSignedUrlTokensForVideosBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateSignedUrlTokensForVideosBody = CreateSignedUrlTokensForVideosBody::default().downloadable(true);
+    /// if let Some(result) = client.stream_videos().create_signed_url_tokens_for_videos(account_id, identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_signed_url_tokens_for_videos(
         &self,
         account_id: &str,

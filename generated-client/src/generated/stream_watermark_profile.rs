@@ -36,6 +36,21 @@ impl StreamWatermarkProfileApi {
     /// `POST /accounts/{account_id}/stream/watermarks`
     ///
     /// Creates watermark profiles using a single `HTTP POST multipart/form-data` request.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_watermark_profile::CreateWatermarkProfilesViaBasicUploadForm;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = CreateWatermarkProfilesViaBasicUploadForm::new("example");
+    /// if let Some(result) = client.stream_watermark_profile().create_watermark_profiles_via_basic_upload(account_id, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_watermark_profiles_via_basic_upload(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl StreamWatermarkProfileApi {
     /// `GET /accounts/{account_id}/stream/watermarks`
     ///
     /// Lists all watermark profiles for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.stream_watermark_profile().list_watermark_profiles(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_watermark_profiles(
         &self,
         account_id: &str,
@@ -80,6 +109,19 @@ impl StreamWatermarkProfileApi {
     /// `GET /accounts/{account_id}/stream/watermarks/{identifier}`
     ///
     /// Retrieves details for a single watermark profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_watermark_profile().watermark_profile_details(account_id, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn watermark_profile_details(
         &self,
         account_id: &str,
@@ -104,6 +146,19 @@ impl StreamWatermarkProfileApi {
     /// `DELETE /accounts/{account_id}/stream/watermarks/{identifier}`
     ///
     /// Deletes a watermark profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_watermark_profile().delete_watermark_profiles(account_id, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_watermark_profiles(
         &self,
         account_id: &str,

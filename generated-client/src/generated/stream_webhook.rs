@@ -35,6 +35,21 @@ impl StreamWebhookApi {
     /// `PUT /accounts/{account_id}/stream/webhook`
     ///
     /// Creates a webhook notification.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::stream_webhook::CreateWebhooksBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateWebhooksBody = CreateWebhooksBody::new("example");
+    /// if let Some(result) = client.stream_webhook().create_webhooks(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_webhooks(
         &self,
         account_id: &str,
@@ -63,6 +78,18 @@ impl StreamWebhookApi {
     /// `GET /accounts/{account_id}/stream/webhook`
     ///
     /// Retrieves a list of webhooks.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_webhook().view_webhooks(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn view_webhooks(
         &self,
         account_id: &str,
@@ -89,6 +116,18 @@ impl StreamWebhookApi {
     /// `DELETE /accounts/{account_id}/stream/webhook`
     ///
     /// Deletes a webhook.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.stream_webhook().delete_webhooks(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_webhooks(
         &self,
         account_id: &str,

@@ -39,6 +39,21 @@ impl TableMaintenanceConfigurationApi {
     ///
     /// Update the maintenance configuration for a specific table. This allows you to
     /// enable or disable compaction and adjust target file sizes for optimization.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// let namespace = "your-namespace";
+    /// let table_name = "your-table-name";
+    /// if let Some(result) = client.table_maintenance_configuration().update_table_maintenance_configuration(account_id, bucket_name, namespace, table_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_table_maintenance_configuration(
         &self,
         account_id: &str,
@@ -73,6 +88,21 @@ impl TableMaintenanceConfigurationApi {
     ///
     /// Retrieve the maintenance configuration for a specific table,
     /// including compaction settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// let namespace = "your-namespace";
+    /// let table_name = "your-table-name";
+    /// if let Some(result) = client.table_maintenance_configuration().get_table_maintenance_configuration(account_id, bucket_name, namespace, table_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_table_maintenance_configuration(
         &self,
         account_id: &str,

@@ -38,6 +38,20 @@ impl TableManagementApi {
     ///
     /// Returns a list of tables in the specified namespace within an R2 catalog.
     /// Supports pagination for efficient traversal of large table collections.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let bucket_name = "your-bucket-name";
+    /// let namespace = "your-namespace";
+    /// if let Some(result) = client.table_management().list_tables_in_namespace(account_id, bucket_name, namespace).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tables_in_namespace(
         &self,
         account_id: &str,

@@ -35,6 +35,20 @@ impl TagApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/tags/{tag_uuid}/indicators`
     ///
     /// Returns indicators associated with the provided tag UUID across all indicator datasets, with pagination.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tag_uuid = "your-tag-uuid";
+    /// if let Some(result) = client.tag().list_indicators_related_to_tag(account_id, dataset_id, tag_uuid).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_indicators_related_to_tag(
         &self,
         account_id: &str,
@@ -63,6 +77,18 @@ impl TagApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/tags`
     ///
     /// Returns all Source-of-Truth tags for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.tag().list_tags(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tags(
         &self,
         account_id: &str,
@@ -83,6 +109,18 @@ impl TagApi {
     /// `POST /accounts/{account_id}/cloudforce-one/events/tags/create`
     ///
     /// Creates a new tag to be used accross threat events.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.tag().create_tag(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tag(
         &self,
         account_id: &str,
@@ -103,6 +141,19 @@ impl TagApi {
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/tags/{tag_uuid}`
     ///
     /// Updates a Source-of-Truth tag by UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tag_uuid = "your-tag-uuid";
+    /// if let Some(result) = client.tag().update_tag(account_id, tag_uuid).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tag(
         &self,
         account_id: &str,
@@ -125,6 +176,19 @@ impl TagApi {
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/tags/{tag_uuid}`
     ///
     /// Deletes a Source-of-Truth tag by UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let tag_uuid = "your-tag-uuid";
+    /// if let Some(result) = client.tag().delete_tag(account_id, tag_uuid).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tag(
         &self,
         account_id: &str,

@@ -35,6 +35,18 @@ impl TagcategoryApi {
     /// `GET /accounts/{account_id}/cloudforce-one/events/tags/categories`
     ///
     /// Returns all Source-of-Truth tag categories for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.tagcategory().list_tag_categories(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tag_categories(
         &self,
         account_id: &str,
@@ -57,6 +69,18 @@ impl TagcategoryApi {
     /// `POST /accounts/{account_id}/cloudforce-one/events/tags/categories/create`
     ///
     /// Creates a new Source-of-Truth tag category for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.tagcategory().create_tag_category(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tag_category(
         &self,
         account_id: &str,
@@ -81,6 +105,19 @@ impl TagcategoryApi {
     /// `PATCH /accounts/{account_id}/cloudforce-one/events/tags/categories/{category_uuid}`
     ///
     /// Updates a Source-of-Truth tag category by UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let category_uuid = "your-category-uuid";
+    /// if let Some(result) = client.tagcategory().update_tag_category(account_id, category_uuid).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tag_category(
         &self,
         account_id: &str,
@@ -105,6 +142,19 @@ impl TagcategoryApi {
     /// `DELETE /accounts/{account_id}/cloudforce-one/events/tags/categories/{category_uuid}`
     ///
     /// Deletes a Source-of-Truth tag category by UUID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let category_uuid = "your-category-uuid";
+    /// if let Some(result) = client.tagcategory().delete_tag_category(account_id, category_uuid).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tag_category(
         &self,
         account_id: &str,

@@ -33,6 +33,19 @@ impl TargetIndustryApi {
     /// Lists all target industries for a specific dataset
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/dataset/{dataset_id}/targetIndustries`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.target_industry().list_target_industries_for_dataset(account_id, dataset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_target_industries_for_dataset(
         &self,
         account_id: &str,
@@ -56,6 +69,18 @@ impl TargetIndustryApi {
     /// Lists target industries across multiple datasets
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/targetIndustries`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.target_industry().list_target_industries_across_multiple_datasets(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_target_industries_across_multiple_datasets(
         &self,
         account_id: &str,
@@ -76,6 +101,18 @@ impl TargetIndustryApi {
     /// Lists all target industries from industry map catalog
     ///
     /// `GET /accounts/{account_id}/cloudforce-one/events/targetIndustries/catalog`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.target_industry().list_target_industries_from_industry_map_catalog(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_target_industries_from_industry_map_catalog(
         &self,
         account_id: &str,

@@ -36,6 +36,18 @@ impl TenantsApi {
     /// `GET /tenants/{tenant_id}`
     ///
     /// Retrieves a Tenant by Tenant ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let tenant_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.tenants().get_tenant(tenant_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tenant(
         &self,
         tenant_id: &str,
@@ -55,6 +67,20 @@ impl TenantsApi {
     /// `GET /tenants/{tenant_id}/account_types`
     ///
     /// List of account types available for the Tenant to provision accounts.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let tenant_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.tenants().get_tenant_account_types(tenant_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tenant_account_types(
         &self,
         tenant_id: &str,
@@ -75,6 +101,20 @@ impl TenantsApi {
     /// `GET /tenants/{tenant_id}/accounts`
     ///
     /// List of accounts for the Tenant.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let tenant_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.tenants().list_tenant_accounts(tenant_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tenant_accounts(
         &self,
         tenant_id: &str,
@@ -95,6 +135,18 @@ impl TenantsApi {
     /// `GET /tenants/{tenant_id}/entitlements`
     ///
     /// List of innate entitlements available for the Tenant.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let tenant_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.tenants().list_tenant_entitlements(tenant_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tenant_entitlements(
         &self,
         tenant_id: &str,
@@ -117,6 +169,20 @@ impl TenantsApi {
     /// `GET /tenants/{tenant_id}/memberships`
     ///
     /// List of active members (Cloudflare users) for the Tenant.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let tenant_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.tenants().list_tenant_memberships(tenant_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tenant_memberships(
         &self,
         tenant_id: &str,

@@ -37,6 +37,17 @@ impl TokenValidationTokenConfigurationApi {
     /// `POST /zones/{zone_id}/token_validation/config`
     ///
     /// Create a new Token Validation configuration
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_configuration().create_token_validation_configuration(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_token_validation_configuration(
         &self,
         zone_id: &str,
@@ -57,6 +68,17 @@ impl TokenValidationTokenConfigurationApi {
     /// `GET /zones/{zone_id}/token_validation/config`
     ///
     /// Lists all token validation configurations for this zone
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_configuration().list_token_validation_configurations(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_token_validation_configurations(
         &self,
         zone_id: &str,
@@ -77,6 +99,18 @@ impl TokenValidationTokenConfigurationApi {
     /// `PATCH /zones/{zone_id}/token_validation/config/{config_id}`
     ///
     /// Edit fields of an existing Token Configuration
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let config_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_configuration().edit_token_configuration(zone_id, config_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_token_configuration(
         &self,
         zone_id: &str,
@@ -99,6 +133,18 @@ impl TokenValidationTokenConfigurationApi {
     /// `GET /zones/{zone_id}/token_validation/config/{config_id}`
     ///
     /// Get a single Token Configuration
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let config_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_configuration().get_token_configuration(zone_id, config_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_token_configuration(
         &self,
         zone_id: &str,
@@ -121,6 +167,18 @@ impl TokenValidationTokenConfigurationApi {
     /// `DELETE /zones/{zone_id}/token_validation/config/{config_id}`
     ///
     /// Delete Token Configuration
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let config_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_configuration().delete_token_configuration(zone_id, config_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_token_configuration(
         &self,
         zone_id: &str,
@@ -143,6 +201,18 @@ impl TokenValidationTokenConfigurationApi {
     /// `PUT /zones/{zone_id}/token_validation/config/{config_id}/credentials`
     ///
     /// Update Token Configuration credentials
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let config_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_configuration().update_token_configuration_credentials(zone_id, config_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_token_configuration_credentials(
         &self,
         zone_id: &str,

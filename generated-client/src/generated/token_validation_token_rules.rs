@@ -35,6 +35,17 @@ impl TokenValidationTokenRulesApi {
     /// `POST /zones/{zone_id}/token_validation/rules`
     ///
     /// Create a token validation rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_rules().create_token_validation_rule(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_token_validation_rule(
         &self,
         zone_id: &str,
@@ -55,6 +66,17 @@ impl TokenValidationTokenRulesApi {
     /// `GET /zones/{zone_id}/token_validation/rules`
     ///
     /// List token validation rules
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_rules().list_token_validation_rules(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_token_validation_rules(
         &self,
         zone_id: &str,
@@ -77,6 +99,17 @@ impl TokenValidationTokenRulesApi {
     /// Create zone token validation rules.
     ///
     /// A request can create multiple Token Validation Rules.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_rules().bulk_create_token_validation_rules(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn bulk_create_token_validation_rules(
         &self,
         zone_id: &str,
@@ -103,6 +136,17 @@ impl TokenValidationTokenRulesApi {
     /// Rules can be re-ordered using the `position` field.
     ///
     /// Returns all updated rules.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_rules().bulk_edit_token_validation_rules(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn bulk_edit_token_validation_rules(
         &self,
         zone_id: &str,
@@ -126,6 +170,17 @@ impl TokenValidationTokenRulesApi {
     ///
     /// The API will return all operations on a zone annotated with an additional `state` field.
     /// Operations with an `included` `state` will be covered by a Token Validation Rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_rules().preview_operations_covered_by_token_validation_rule(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn preview_operations_covered_by_token_validation_rule(
         &self,
         zone_id: &str,
@@ -146,6 +201,18 @@ impl TokenValidationTokenRulesApi {
     /// `PATCH /zones/{zone_id}/token_validation/rules/{rule_id}`
     ///
     /// Edit a zone token validation rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_rules().edit_zone_token_validation_rule(zone_id, rule_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_zone_token_validation_rule(
         &self,
         zone_id: &str,
@@ -168,6 +235,18 @@ impl TokenValidationTokenRulesApi {
     /// `GET /zones/{zone_id}/token_validation/rules/{rule_id}`
     ///
     /// Get a zone token validation rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_rules().get_zone_token_validation_rule(zone_id, rule_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_token_validation_rule(
         &self,
         zone_id: &str,
@@ -190,6 +269,18 @@ impl TokenValidationTokenRulesApi {
     /// `DELETE /zones/{zone_id}/token_validation/rules/{rule_id}`
     ///
     /// Delete a zone token validation rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.token_validation_token_rules().delete_zone_token_validation_rule(zone_id, rule_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_zone_token_validation_rule(
         &self,
         zone_id: &str,

@@ -35,6 +35,21 @@ impl TotalTlsApi {
     /// `POST /zones/{zone_id}/acm/total_tls`
     ///
     /// Set Total TLS Settings or disable the feature for a Zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::total_tls::EnableOrDisableTotalTlsBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EnableOrDisableTotalTlsBody = EnableOrDisableTotalTlsBody::new(true);
+    /// if let Some(result) = client.total_tls().enable_or_disable_total_tls(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn enable_or_disable_total_tls(
         &self,
         zone_id: &str,
@@ -59,6 +74,18 @@ impl TotalTlsApi {
     /// `GET /zones/{zone_id}/acm/total_tls`
     ///
     /// Get Total TLS Settings for a Zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.total_tls().total_tls_settings_details(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn total_tls_settings_details(
         &self,
         zone_id: &str,

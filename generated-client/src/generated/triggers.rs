@@ -35,6 +35,18 @@ impl TriggersApi {
     /// `POST /accounts/{account_id}/builds/triggers`
     ///
     /// Create a new CI/CD trigger
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.triggers().create_trigger(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_trigger(
         &self,
         account_id: &str,
@@ -55,6 +67,19 @@ impl TriggersApi {
     /// `PATCH /accounts/{account_id}/builds/triggers/{trigger_uuid}`
     ///
     /// Update an existing CI/CD trigger
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let trigger_uuid = "your-trigger-uuid";
+    /// if let Some(result) = client.triggers().update_trigger(account_id, trigger_uuid).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_trigger(
         &self,
         account_id: &str,
@@ -77,6 +102,18 @@ impl TriggersApi {
     /// `DELETE /accounts/{account_id}/builds/triggers/{trigger_uuid}`
     ///
     /// Remove a CI/CD trigger
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let trigger_uuid = "your-trigger-uuid";
+    /// let result: serde_json::Value = client.triggers().delete_trigger(account_id, trigger_uuid).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_trigger(
         &self,
         account_id: &str,
@@ -99,6 +136,19 @@ impl TriggersApi {
     /// `POST /accounts/{account_id}/builds/triggers/{trigger_uuid}/builds`
     ///
     /// Trigger a manual build for a specific trigger
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let trigger_uuid = "your-trigger-uuid";
+    /// if let Some(result) = client.triggers().create_manual_build(account_id, trigger_uuid).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_manual_build(
         &self,
         account_id: &str,
@@ -124,6 +174,18 @@ impl TriggersApi {
     /// `POST /accounts/{account_id}/builds/triggers/{trigger_uuid}/purge_build_cache`
     ///
     /// Clear the build cache for a specific trigger
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let trigger_uuid = "your-trigger-uuid";
+    /// let result: serde_json::Value = client.triggers().purge_build_cache(account_id, trigger_uuid).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn purge_build_cache(
         &self,
         account_id: &str,

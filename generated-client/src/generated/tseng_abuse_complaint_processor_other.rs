@@ -37,6 +37,18 @@ impl TsengAbuseComplaintProcessorOtherApi {
     /// `GET /accounts/{account_id}/abuse-reports`
     ///
     /// List the abuse reports for a given account
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.tseng_abuse_complaint_processor_other().list_abuse_reports(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_abuse_reports(
         &self,
         account_id: &str,
@@ -59,6 +71,19 @@ impl TsengAbuseComplaintProcessorOtherApi {
     /// `GET /accounts/{account_id}/abuse-reports/{report_id}/emails`
     ///
     /// List emails sent to the customer for an abuse report. Returns all successful customer emails sent for the specified abuse report. Does not include emails sent to hosts or submitters.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let report_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.tseng_abuse_complaint_processor_other().list_abuse_report_emails(account_id, report_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_abuse_report_emails(
         &self,
         account_id: &str,
@@ -84,6 +109,19 @@ impl TsengAbuseComplaintProcessorOtherApi {
     /// `GET /accounts/{account_id}/abuse-reports/{report_id}/mitigations`
     ///
     /// List mitigations done to remediate the abuse report.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let report_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.tseng_abuse_complaint_processor_other().list_abuse_report_mitigations(account_id, report_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_abuse_report_mitigations(
         &self,
         account_id: &str,
@@ -109,6 +147,21 @@ impl TsengAbuseComplaintProcessorOtherApi {
     /// `POST /accounts/{account_id}/abuse-reports/{report_id}/mitigations/appeal`
     ///
     /// Request a review for mitigations on an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let report_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.tseng_abuse_complaint_processor_other().request_review_on_mitigations(account_id, report_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn request_review_on_mitigations(
         &self,
         account_id: &str,
@@ -134,6 +187,19 @@ impl TsengAbuseComplaintProcessorOtherApi {
     /// `POST /accounts/{account_id}/abuse-reports/{report_param}`
     ///
     /// Submit the Abuse Report of a particular type
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let report_param = "your-report-param";
+    /// if let Some(result) = client.tseng_abuse_complaint_processor_other().submit_abuse_report(account_id, report_param).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn submit_abuse_report(
         &self,
         account_id: &str,
@@ -158,6 +224,19 @@ impl TsengAbuseComplaintProcessorOtherApi {
     /// `GET /accounts/{account_id}/abuse-reports/{report_param}`
     ///
     /// Retrieve the details of an abuse report.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let report_param = "your-report-param";
+    /// if let Some(result) = client.tseng_abuse_complaint_processor_other().abuse_report_details(account_id, report_param).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn abuse_report_details(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl TunnelRoutingApi {
     /// `POST /accounts/{account_id}/teamnet/routes`
     ///
     /// Routes a private network through a Cloudflare Tunnel.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::tunnel_routing::CreateTunnelRouteBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateTunnelRouteBody = CreateTunnelRouteBody::new("example").comment("example");
+    /// if let Some(result) = client.tunnel_routing().create_tunnel_route(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tunnel_route(
         &self,
         account_id: &str,
@@ -62,6 +77,23 @@ impl TunnelRoutingApi {
     /// Lists and filters private network routes in an account.
     ///
     /// Query parameters: [`ListTunnelRoutesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::tunnel_routing::ListTunnelRoutesQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListTunnelRoutesQuery::default().comment("example");
+    /// // Every page of the list.
+    /// let items = client.tunnel_routing().list_tunnel_routes(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tunnel_routes(
         &self,
         account_id: &str,
@@ -87,6 +119,22 @@ impl TunnelRoutingApi {
     /// Fetches routes that contain the given IP address.
     ///
     /// Query parameters: [`GetTunnelRouteByIpQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::tunnel_routing::GetTunnelRouteByIpQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ip = "your-ip";
+    /// let query = GetTunnelRouteByIpQuery::default().virtual_network_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.tunnel_routing().get_tunnel_route_by_ip(account_id, ip).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tunnel_route_by_ip(
         &self,
         account_id: &str,
@@ -112,6 +160,22 @@ impl TunnelRoutingApi {
     /// `POST /accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}`
     ///
     /// Routes a private network through a Cloudflare Tunnel. The CIDR in `ip_network_encoded` must be written in URL-encoded format.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::tunnel_routing::CreateTunnelRouteNetworkBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ip_network_encoded = "your-ip-network-encoded";
+    /// let body: CreateTunnelRouteNetworkBody = CreateTunnelRouteNetworkBody::default().comment("example");
+    /// if let Some(result) = client.tunnel_routing().create_tunnel_route_network(account_id, ip_network_encoded, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_tunnel_route_network(
         &self,
         account_id: &str,
@@ -141,6 +205,19 @@ impl TunnelRoutingApi {
     /// `PATCH /accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}`
     ///
     /// Updates an existing private network route in an account. The CIDR in `ip_network_encoded` must be written in URL-encoded format.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ip_network_encoded = "your-ip-network-encoded";
+    /// if let Some(result) = client.tunnel_routing().update_tunnel_route(account_id, ip_network_encoded).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_tunnel_route(
         &self,
         account_id: &str,
@@ -167,6 +244,22 @@ impl TunnelRoutingApi {
     /// Deletes a private network route from an account. The CIDR in `ip_network_encoded` must be written in URL-encoded format. If no virtual_network_id is provided it will delete the route from the default vnet. If no tun_type is provided it will fetch the type from the tunnel_id or if that is missing it will assume Cloudflare Tunnel as default. If tunnel_id is provided it will delete the route from that tunnel, otherwise it will delete the route based on the vnet and tun_type.
     ///
     /// Query parameters: [`DeleteTunnelRouteQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::tunnel_routing::DeleteTunnelRouteQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ip_network_encoded = "your-ip-network-encoded";
+    /// let query = DeleteTunnelRouteQuery::default().virtual_network_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.tunnel_routing().delete_tunnel_route(account_id, ip_network_encoded).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tunnel_route(
         &self,
         account_id: &str,
@@ -192,6 +285,22 @@ impl TunnelRoutingApi {
     /// `PATCH /accounts/{account_id}/teamnet/routes/{route_id}`
     ///
     /// Updates an existing private network route in an account. The fields that are meant to be updated should be provided in the body of the request.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::tunnel_routing::EditTunnelRouteBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let route_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EditTunnelRouteBody = EditTunnelRouteBody::default().comment("example");
+    /// if let Some(result) = client.tunnel_routing().edit_tunnel_route(account_id, route_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_tunnel_route(
         &self,
         account_id: &str,
@@ -218,6 +327,19 @@ impl TunnelRoutingApi {
     /// `GET /accounts/{account_id}/teamnet/routes/{route_id}`
     ///
     /// Get a private network route in an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let route_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.tunnel_routing().get_tunnel_route(account_id, route_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tunnel_route(
         &self,
         account_id: &str,
@@ -242,6 +364,19 @@ impl TunnelRoutingApi {
     /// `DELETE /accounts/{account_id}/teamnet/routes/{route_id}`
     ///
     /// Deletes a private network route from an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let route_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.tunnel_routing().delete_tunnel_route_by_id(account_id, route_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tunnel_route_by_id(
         &self,
         account_id: &str,

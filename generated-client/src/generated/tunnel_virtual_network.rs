@@ -36,6 +36,21 @@ impl TunnelVirtualNetworkApi {
     /// `POST /accounts/{account_id}/teamnet/virtual_networks`
     ///
     /// Adds a new virtual network to an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::tunnel_virtual_network::CreateVirtualNetworkBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateVirtualNetworkBody = CreateVirtualNetworkBody::new("example.com").comment("example");
+    /// if let Some(result) = client.tunnel_virtual_network().create_virtual_network(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_virtual_network(
         &self,
         account_id: &str,
@@ -62,6 +77,23 @@ impl TunnelVirtualNetworkApi {
     /// Lists and filters virtual networks in an account.
     ///
     /// Query parameters: [`ListVirtualNetworksQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::tunnel_virtual_network::ListVirtualNetworksQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListVirtualNetworksQuery::default().id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// // Every page of the list.
+    /// let items = client.tunnel_virtual_network().list_virtual_networks(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_virtual_networks(
         &self,
         account_id: &str,
@@ -85,6 +117,22 @@ impl TunnelVirtualNetworkApi {
     /// `PATCH /accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}`
     ///
     /// Updates an existing virtual network.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::tunnel_virtual_network::UpdateVirtualNetworkBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let virtual_network_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateVirtualNetworkBody = UpdateVirtualNetworkBody::default().comment("example");
+    /// if let Some(result) = client.tunnel_virtual_network().update_virtual_network(account_id, virtual_network_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_virtual_network(
         &self,
         account_id: &str,
@@ -114,6 +162,19 @@ impl TunnelVirtualNetworkApi {
     /// `GET /accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}`
     ///
     /// Get a virtual network.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let virtual_network_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.tunnel_virtual_network().get_virtual_network(account_id, virtual_network_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_virtual_network(
         &self,
         account_id: &str,
@@ -138,6 +199,19 @@ impl TunnelVirtualNetworkApi {
     /// `DELETE /accounts/{account_id}/teamnet/virtual_networks/{virtual_network_id}`
     ///
     /// Deletes an existing virtual network.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let virtual_network_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.tunnel_virtual_network().delete_virtual_network(account_id, virtual_network_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_virtual_network(
         &self,
         account_id: &str,

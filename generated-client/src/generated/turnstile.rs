@@ -38,6 +38,22 @@ impl TurnstileApi {
     /// Lists challenge widgets.
     ///
     /// Query parameters: [`TurnstileWidgetQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::turnstile::{CreateTurnstileWidgetBody, TurnstileWidgetQuery, WidgetMode};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = TurnstileWidgetQuery::default().page(1.0);
+    /// let body: CreateTurnstileWidgetBody = CreateTurnstileWidgetBody::new(Vec::new(), WidgetMode::NonInteractive, "example.com").bot_fight_mode(true);
+    /// if let Some(result) = client.turnstile().create_turnstile_widget(account_id, &body).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_turnstile_widget(
         &self,
         account_id: &str,
@@ -65,6 +81,23 @@ impl TurnstileApi {
     /// Lists all turnstile widgets of an account.
     ///
     /// Query parameters: [`TurnstileWidgetQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::turnstile::TurnstileWidgetQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = TurnstileWidgetQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.turnstile().list_turnstile_widgets(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_turnstile_widgets(
         &self,
         account_id: &str,
@@ -88,6 +121,22 @@ impl TurnstileApi {
     /// `PUT /accounts/{account_id}/challenges/widgets/{sitekey}`
     ///
     /// Update the configuration of a widget.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::turnstile::{UpdateTurnstileWidgetBody, WidgetMode};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sitekey = "your-sitekey";
+    /// let body: UpdateTurnstileWidgetBody = UpdateTurnstileWidgetBody::new(Vec::new(), WidgetMode::NonInteractive, "example.com").bot_fight_mode(true);
+    /// if let Some(result) = client.turnstile().update_turnstile_widget(account_id, sitekey, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_turnstile_widget(
         &self,
         account_id: &str,
@@ -114,6 +163,19 @@ impl TurnstileApi {
     /// `GET /accounts/{account_id}/challenges/widgets/{sitekey}`
     ///
     /// Show a single challenge widget configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sitekey = "your-sitekey";
+    /// if let Some(result) = client.turnstile().turnstile_widget_details(account_id, sitekey).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn turnstile_widget_details(
         &self,
         account_id: &str,
@@ -138,6 +200,19 @@ impl TurnstileApi {
     /// `DELETE /accounts/{account_id}/challenges/widgets/{sitekey}`
     ///
     /// Destroy a Turnstile Widget.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sitekey = "your-sitekey";
+    /// if let Some(result) = client.turnstile().delete_turnstile_widget(account_id, sitekey).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_turnstile_widget(
         &self,
         account_id: &str,
@@ -165,6 +240,22 @@ impl TurnstileApi {
     /// is set to `false`, the previous secret remains valid for 2 hours.
     ///
     /// Note that secrets cannot be rotated again during the grace period.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::turnstile::RotateSecretForTurnstileWidgetBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sitekey = "your-sitekey";
+    /// let body: RotateSecretForTurnstileWidgetBody = RotateSecretForTurnstileWidgetBody::default().invalidate_immediately(true);
+    /// if let Some(result) = client.turnstile().rotate_secret_for_turnstile_widget(account_id, sitekey, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rotate_secret_for_turnstile_widget(
         &self,
         account_id: &str,

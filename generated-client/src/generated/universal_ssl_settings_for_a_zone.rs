@@ -35,6 +35,21 @@ impl UniversalSslSettingsForAZoneApi {
     /// `PATCH /zones/{zone_id}/ssl/universal/settings`
     ///
     /// Patch Universal SSL Settings for a Zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::universal_ssl_settings_for_a_zone::UniversalSslSettingsPatch;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UniversalSslSettingsPatch = UniversalSslSettingsPatch::default().enabled(true);
+    /// if let Some(result) = client.universal_ssl_settings_for_a_zone().edit_universal_ssl_settings(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_universal_ssl_settings(
         &self,
         zone_id: &str,
@@ -59,6 +74,18 @@ impl UniversalSslSettingsForAZoneApi {
     /// `GET /zones/{zone_id}/ssl/universal/settings`
     ///
     /// Get Universal SSL Settings for a Zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.universal_ssl_settings_for_a_zone().universal_ssl_settings_details(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn universal_ssl_settings_details(
         &self,
         zone_id: &str,

@@ -35,6 +35,20 @@ impl UrlNormalizationApi {
     /// `PUT /zones/{zone_id}/url_normalization`
     ///
     /// Updates the URL Normalization settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::url_normalization::UpdateUrlNormalizationSettingsBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateUrlNormalizationSettingsBody = UpdateUrlNormalizationSettingsBody::default().scope("example");
+    /// let result: serde_json::Value = client.url_normalization().update_url_normalization_settings(zone_id, &body).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_url_normalization_settings(
         &self,
         zone_id: &str,
@@ -57,6 +71,17 @@ impl UrlNormalizationApi {
     /// `GET /zones/{zone_id}/url_normalization`
     ///
     /// Fetches the current URL Normalization settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.url_normalization().get_url_normalization_settings(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_url_normalization_settings(
         &self,
         zone_id: &str,
@@ -77,6 +102,16 @@ impl UrlNormalizationApi {
     /// `DELETE /zones/{zone_id}/url_normalization`
     ///
     /// Deletes the URL Normalization settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.url_normalization().delete_url_normalization_settings(zone_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_url_normalization_settings(
         &self,
         zone_id: &str,

@@ -35,6 +35,20 @@ impl UrlScannerApi {
     /// `POST /accounts/{account_id}/urlscanner/v2/bulk`
     ///
     /// Submit URLs to scan. Check limits at <https://developers.cloudflare.com/security-center/investigate/scan-limits/> and take into account scans submitted in bulk have lower priority and may take longer to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.url_scanner().bulk_create_url_scans(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn bulk_create_url_scans(
         &self,
         account_id: &str,
@@ -55,6 +69,18 @@ impl UrlScannerApi {
     /// `GET /accounts/{account_id}/urlscanner/v2/dom/{scan_id}`
     ///
     /// Returns a plain text response, with the scan's DOM content as rendered by Chrome.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let scan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.url_scanner().get_url_scan_dom(account_id, scan_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_url_scan_dom(
         &self,
         account_id: &str,
@@ -77,6 +103,19 @@ impl UrlScannerApi {
     /// `GET /accounts/{account_id}/urlscanner/v2/har/{scan_id}`
     ///
     /// Get a URL scan's HAR file. See HAR spec at <http://www.softwareishard.com/blog/har-12-spec/>.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let scan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.url_scanner().get_url_scan_har(account_id, scan_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_url_scan_har(
         &self,
         account_id: &str,
@@ -101,6 +140,18 @@ impl UrlScannerApi {
     /// `GET /accounts/{account_id}/urlscanner/v2/responses/{response_id}`
     ///
     /// Returns the raw response of the network request. Find the `response_id` in the `data.requests.response.hash`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.url_scanner().get_raw_response(account_id, response_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_raw_response(
         &self,
         account_id: &str,
@@ -123,6 +174,19 @@ impl UrlScannerApi {
     /// `GET /accounts/{account_id}/urlscanner/v2/result/{scan_id}`
     ///
     /// Get URL scan by uuid
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let scan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.url_scanner().get_url_scan(account_id, scan_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_url_scan(
         &self,
         account_id: &str,
@@ -145,6 +209,18 @@ impl UrlScannerApi {
     /// `POST /accounts/{account_id}/urlscanner/v2/scan`
     ///
     /// Submit a URL to scan. Check limits at <https://developers.cloudflare.com/security-center/investigate/scan-limits/>.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.url_scanner().create_url_scan(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_url_scan(
         &self,
         account_id: &str,
@@ -167,6 +243,18 @@ impl UrlScannerApi {
     /// `GET /accounts/{account_id}/urlscanner/v2/screenshots/{scan_id}.png`
     ///
     /// Get scan's screenshot by resolution (desktop/mobile/tablet).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let scan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.url_scanner().get_screenshot(account_id, scan_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_screenshot(
         &self,
         account_id: &str,
@@ -191,6 +279,18 @@ impl UrlScannerApi {
     /// `GET /accounts/{account_id}/urlscanner/v2/search`
     ///
     /// Use a subset of ElasticSearch Query syntax to filter scans. Some example queries:&lt;br/&gt; &lt;br/&gt;- 'path:"/bundles/jquery.js"': Searches for scans who requested resources with the given path.&lt;br/&gt;- 'page.asn:AS24940 AND hash:xxx': Websites hosted in AS24940 where a resource with the given hash was downloaded.&lt;br/&gt;- 'page.domain:microsoft* AND verdicts.malicious:true AND NOT page.domain:microsoft.com': malicious scans whose hostname starts with "microsoft".&lt;br/&gt;- 'apikey:me AND date:\[2025-01 TO 2025-02\]': my scans from 2025 January to 2025 February.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.url_scanner().search_url_scans(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_url_scans(
         &self,
         account_id: &str,

@@ -35,6 +35,20 @@ impl UserApi {
     /// `PATCH /user`
     ///
     /// Edit part of your user details.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::user::EditUserBody;
+    ///
+    /// let body: EditUserBody = EditUserBody::default().country("example");
+    /// if let Some(result) = client.user().edit_user(&body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_user(
         &self,
         body: &EditUserBody,
@@ -50,6 +64,17 @@ impl UserApi {
     /// User Details
     ///
     /// `GET /user`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.user().user_details().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn user_details(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<User>>> {
@@ -65,6 +90,19 @@ impl UserApi {
     /// `GET /users/tenants`
     ///
     /// Retrieves list of tenants the authenticated user / method has access to.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// // Every page of the list.
+    /// let items = client.user().list_user_tenants().all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_user_tenants(
         &self,
     ) -> crate::runtime::Request<crate::runtime::List<UserTenant>> {

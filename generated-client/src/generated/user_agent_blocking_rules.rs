@@ -36,6 +36,21 @@ impl UserAgentBlockingRulesApi {
     /// `POST /zones/{zone_id}/firewall/ua_rules`
     ///
     /// Creates a new User Agent Blocking rule in a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::user_agent_blocking_rules::{UserAgentBlockingRuleBody, UserAgentBlockingRuleBodyMode};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UserAgentBlockingRuleBody = UserAgentBlockingRuleBody::new(UserAgentBlockingRuleBodyMode::Block);
+    /// if let Some(result) = client.user_agent_blocking_rules().create_user_agent_blocking_rule(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_user_agent_blocking_rule(
         &self,
         zone_id: &str,
@@ -66,6 +81,23 @@ impl UserAgentBlockingRulesApi {
     /// Fetches User Agent Blocking rules in a zone. You can filter the results using several optional parameters.
     ///
     /// Query parameters: [`ListUserAgentBlockingRulesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::user_agent_blocking_rules::ListUserAgentBlockingRulesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListUserAgentBlockingRulesQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.user_agent_blocking_rules().list_user_agent_blocking_rules(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_user_agent_blocking_rules(
         &self,
         zone_id: &str,
@@ -89,6 +121,22 @@ impl UserAgentBlockingRulesApi {
     /// `PUT /zones/{zone_id}/firewall/ua_rules/{ua_rule_id}`
     ///
     /// Updates an existing User Agent Blocking rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::user_agent_blocking_rules::{UserAgentBlockingRuleBody, UserAgentBlockingRuleBodyMode};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ua_rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UserAgentBlockingRuleBody = UserAgentBlockingRuleBody::new(UserAgentBlockingRuleBodyMode::Block);
+    /// if let Some(result) = client.user_agent_blocking_rules().update_user_agent_blocking_rule(zone_id, ua_rule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_user_agent_blocking_rule(
         &self,
         zone_id: &str,
@@ -119,6 +167,19 @@ impl UserAgentBlockingRulesApi {
     /// `GET /zones/{zone_id}/firewall/ua_rules/{ua_rule_id}`
     ///
     /// Fetches the details of a User Agent Blocking rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ua_rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.user_agent_blocking_rules().get_user_agent_blocking_rule(zone_id, ua_rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user_agent_blocking_rule(
         &self,
         zone_id: &str,
@@ -147,6 +208,19 @@ impl UserAgentBlockingRulesApi {
     /// `DELETE /zones/{zone_id}/firewall/ua_rules/{ua_rule_id}`
     ///
     /// Deletes an existing User Agent Blocking rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ua_rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.user_agent_blocking_rules().delete_user_agent_blocking_rule(zone_id, ua_rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_user_agent_blocking_rule(
         &self,
         zone_id: &str,

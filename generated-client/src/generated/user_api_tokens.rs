@@ -35,6 +35,20 @@ impl UserApiTokensApi {
     /// `POST /user/tokens`
     ///
     /// Create a new access token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::user_api_tokens::CreateTokenBody;
+    ///
+    /// let body: CreateTokenBody = CreateTokenBody::new("example.com").expires_on("example");
+    /// if let Some(result) = client.user_api_tokens().create_token(&body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_token(
         &self,
         body: &CreateTokenBody,
@@ -56,6 +70,22 @@ impl UserApiTokensApi {
     /// List all access tokens you created.
     ///
     /// Query parameters: [`ListTokensQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::user_api_tokens::ListTokensQuery;
+    ///
+    /// let query = ListTokensQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.user_api_tokens().list_tokens().query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tokens(
         &self,
     ) -> crate::runtime::Request<crate::runtime::List<ListTokensItem>, ListTokensQuery> {
@@ -71,6 +101,19 @@ impl UserApiTokensApi {
     /// `GET /user/tokens/permission_groups`
     ///
     /// Find all available permission groups for API Tokens
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// // Every page of the list.
+    /// let items = client.user_api_tokens().list_token_permission_groups().all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_token_permission_groups(
         &self,
     ) -> crate::runtime::Request<crate::runtime::List<TokenPermissionGroup>> {
@@ -86,6 +129,17 @@ impl UserApiTokensApi {
     /// `GET /user/tokens/verify`
     ///
     /// Test whether a token works.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.user_api_tokens().verify_token().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn verify_token(
         &self,
     ) -> crate::runtime::Request<
@@ -103,6 +157,21 @@ impl UserApiTokensApi {
     /// `PUT /user/tokens/{token_id}`
     ///
     /// Update an existing token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::user_api_tokens::{UpdateTokenBody, VerifyTokenResponseStatus};
+    ///
+    /// let token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateTokenBody = UpdateTokenBody::new("example.com", VerifyTokenResponseStatus::Active).expires_on("example");
+    /// if let Some(result) = client.user_api_tokens().update_token(token_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_token(
         &self,
         token_id: &str,
@@ -126,6 +195,18 @@ impl UserApiTokensApi {
     /// `GET /user/tokens/{token_id}`
     ///
     /// Get information about a specific token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.user_api_tokens().token_details(token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn token_details(
         &self,
         token_id: &str,
@@ -147,6 +228,18 @@ impl UserApiTokensApi {
     /// `DELETE /user/tokens/{token_id}`
     ///
     /// Destroy a token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.user_api_tokens().delete_token(token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_token(
         &self,
         token_id: &str,
@@ -168,6 +261,18 @@ impl UserApiTokensApi {
     /// `PUT /user/tokens/{token_id}/value`
     ///
     /// Roll the token secret.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.user_api_tokens().roll_token(token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn roll_token(
         &self,
         token_id: &str,

@@ -37,6 +37,22 @@ impl UserBillingHistoryApi {
     /// Accesses your billing history object.
     ///
     /// Query parameters: [`BillingHistoryDetailsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::user_billing_history::BillingHistoryDetailsQuery;
+    ///
+    /// let query = BillingHistoryDetailsQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.user_billing_history().billing_history_details().query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn billing_history_details(
         &self,
     ) -> crate::runtime::Request<

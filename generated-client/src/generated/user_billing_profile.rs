@@ -34,6 +34,17 @@ impl UserBillingProfileApi {
     /// `GET /user/billing/profile`
     ///
     /// Accesses your billing profile object.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.user_billing_profile().billing_profile_details().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn billing_profile_details(
         &self,
     ) -> crate::runtime::Request<

@@ -36,6 +36,19 @@ impl UserSAccountMembershipsApi {
     /// List memberships of accounts the user can access.
     ///
     /// Query parameters: [`ListMembershipsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::user_s_account_memberships::ListMembershipsQuery;
+    ///
+    /// let query = ListMembershipsQuery::default().account_name("example");
+    /// let result: serde_json::Value = client.user_s_account_memberships().list_memberships().query(&query).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_memberships(
         &self,
     ) -> crate::runtime::Request<
@@ -54,6 +67,21 @@ impl UserSAccountMembershipsApi {
     /// `PUT /memberships/{membership_id}`
     ///
     /// Accept or reject this account invitation.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::user_s_account_memberships::{UpdateMembershipBody, UpdateMembershipBodyStatus};
+    ///
+    /// let membership_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateMembershipBody = UpdateMembershipBody::new(UpdateMembershipBodyStatus::Accepted);
+    /// if let Some(result) = client.user_s_account_memberships().update_membership(membership_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_membership(
         &self,
         membership_id: &str,
@@ -77,6 +105,18 @@ impl UserSAccountMembershipsApi {
     /// `GET /memberships/{membership_id}`
     ///
     /// Get a specific membership.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let membership_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.user_s_account_memberships().membership_details(membership_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn membership_details(
         &self,
         membership_id: &str,
@@ -98,6 +138,18 @@ impl UserSAccountMembershipsApi {
     /// `DELETE /memberships/{membership_id}`
     ///
     /// Remove the associated member from an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let membership_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.user_s_account_memberships().delete_membership(membership_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_membership(
         &self,
         membership_id: &str,

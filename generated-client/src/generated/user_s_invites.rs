@@ -35,6 +35,19 @@ impl UserSInvitesApi {
     /// `GET /user/invites`
     ///
     /// Lists all invitations associated with my user.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// // Every page of the list.
+    /// let items = client.user_s_invites().list_invitations().all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_invitations(
         &self,
     ) -> crate::runtime::Request<crate::runtime::List<Invitation>> {
@@ -50,6 +63,21 @@ impl UserSInvitesApi {
     /// `PATCH /user/invites/{invite_id}`
     ///
     /// Responds to an invitation.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::user_s_invites::RespondToInvitationBody;
+    ///
+    /// let invite_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RespondToInvitationBody = RespondToInvitationBody::default();
+    /// if let Some(result) = client.user_s_invites().respond_to_invitation(invite_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn respond_to_invitation(
         &self,
         invite_id: &str,
@@ -73,6 +101,18 @@ impl UserSInvitesApi {
     /// `GET /user/invites/{invite_id}`
     ///
     /// Gets the details of an invitation.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let invite_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.user_s_invites().invitation_details(invite_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn invitation_details(
         &self,
         invite_id: &str,

@@ -37,6 +37,22 @@ impl UserSOrganizationsApi {
     /// Lists organizations the user is associated with.
     ///
     /// Query parameters: [`ListOrganizationsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::user_s_organizations::ListOrganizationsQuery;
+    ///
+    /// let query = ListOrganizationsQuery::default().name("example.com");
+    /// // Every page of the list.
+    /// let items = client.user_s_organizations().list_organizations().query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_organizations(
         &self,
     ) -> crate::runtime::Request<
@@ -55,6 +71,18 @@ impl UserSOrganizationsApi {
     /// `GET /user/organizations/{organization_id}`
     ///
     /// Gets a specific organization the user is associated with.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.user_s_organizations().organization_details(organization_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn organization_details(
         &self,
         organization_id: &str,
@@ -80,6 +108,18 @@ impl UserSOrganizationsApi {
     /// `DELETE /user/organizations/{organization_id}`
     ///
     /// Removes association to an organization.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let organization_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.user_s_organizations().leave_organization(organization_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn leave_organization(
         &self,
         organization_id: &str,

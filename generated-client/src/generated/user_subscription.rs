@@ -35,6 +35,19 @@ impl UserSubscriptionApi {
     /// `GET /user/subscriptions`
     ///
     /// Lists all of a user's subscriptions.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// // Every page of the list.
+    /// let items = client.user_subscription().get_user_subscriptions().all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user_subscriptions(
         &self,
     ) -> crate::runtime::Request<crate::runtime::List<UserSubscription>> {
@@ -50,6 +63,21 @@ impl UserSubscriptionApi {
     /// `PUT /user/subscriptions/{identifier}`
     ///
     /// Updates a user's subscriptions.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::user_subscription::UpdateUserSubscriptionBody;
+    ///
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateUserSubscriptionBody = UpdateUserSubscriptionBody::default();
+    /// if let Some(result) = client.user_subscription().update_user_subscription(identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_user_subscription(
         &self,
         identifier: &str,
@@ -77,6 +105,18 @@ impl UserSubscriptionApi {
     /// `DELETE /user/subscriptions/{identifier}`
     ///
     /// Deletes a user's subscription.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.user_subscription().delete_user_subscription(identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_user_subscription(
         &self,
         identifier: &str,

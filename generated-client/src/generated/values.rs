@@ -35,6 +35,19 @@ impl ValuesApi {
     /// `POST /telemetry/values`
     ///
     /// List unique values found in your events.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// // Every page of the list.
+    /// let items = client.values().list_values().all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_values(&self) -> crate::runtime::Request<crate::runtime::List<Value>> {
         crate::runtime::Request::new(
             &self.client,

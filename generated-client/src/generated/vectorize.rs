@@ -36,6 +36,21 @@ impl VectorizeApi {
     /// `POST /accounts/{account_id}/vectorize/v2/indexes`
     ///
     /// Creates and returns a new Vectorize Index.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::vectorize::CreateVectorizeIndexBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateVectorizeIndexBody = CreateVectorizeIndexBody::new("example.com").description("example");
+    /// if let Some(result) = client.vectorize().create_vectorize_index(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_vectorize_index(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl VectorizeApi {
     /// `GET /accounts/{account_id}/vectorize/v2/indexes`
     ///
     /// Returns a list of Vectorize Indexes
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.vectorize().list_vectorize_indexes(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_vectorize_indexes(
         &self,
         account_id: &str,
@@ -80,6 +109,19 @@ impl VectorizeApi {
     /// `GET /accounts/{account_id}/vectorize/v2/indexes/{index_name}`
     ///
     /// Returns the specified Vectorize Index.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// if let Some(result) = client.vectorize().get_vectorize_index(account_id, index_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_vectorize_index(
         &self,
         account_id: &str,
@@ -104,6 +146,19 @@ impl VectorizeApi {
     /// `DELETE /accounts/{account_id}/vectorize/v2/indexes/{index_name}`
     ///
     /// Deletes the specified Vectorize Index.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// if let Some(result) = client.vectorize().delete_vectorize_index(account_id, index_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_vectorize_index(
         &self,
         account_id: &str,
@@ -132,6 +187,22 @@ impl VectorizeApi {
     /// `POST /accounts/{account_id}/vectorize/v2/indexes/{index_name}/delete_by_ids`
     ///
     /// Delete a set of vectors from an index by their vector identifiers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::vectorize::VectorsIdentifierBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// let body: VectorsIdentifierBody = VectorsIdentifierBody::default();
+    /// if let Some(result) = client.vectorize().delete_vectors_by_identifier(account_id, index_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_vectors_by_identifier(
         &self,
         account_id: &str,
@@ -159,6 +230,24 @@ impl VectorizeApi {
     /// `POST /accounts/{account_id}/vectorize/v2/indexes/{index_name}/get_by_ids`
     ///
     /// Get a set of vectors from an index by their vector identifiers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::vectorize::VectorsIdentifierBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// let body: VectorsIdentifierBody = VectorsIdentifierBody::default();
+    /// // Every page of the list.
+    /// let items = client.vectorize().get_vectors_by_identifier(account_id, index_name, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_vectors_by_identifier(
         &self,
         account_id: &str,
@@ -184,6 +273,19 @@ impl VectorizeApi {
     /// `GET /accounts/{account_id}/vectorize/v2/indexes/{index_name}/info`
     ///
     /// Get information about a vectorize index.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// if let Some(result) = client.vectorize().get_vectorize_index_info(account_id, index_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_vectorize_index_info(
         &self,
         account_id: &str,
@@ -211,6 +313,21 @@ impl VectorizeApi {
     /// Inserts vectors into the specified index and returns a mutation id corresponding to the vectors enqueued for insertion.
     ///
     /// Query parameters: [`VectorsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::vectorize::VectorsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// if let Some(result) = client.vectorize().insert_vectors(account_id, index_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn insert_vectors(
         &self,
         account_id: &str,
@@ -237,6 +354,19 @@ impl VectorizeApi {
     /// `GET /accounts/{account_id}/vectorize/v2/indexes/{index_name}/list`
     ///
     /// Returns a paginated list of vector identifiers from the specified index.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// if let Some(result) = client.vectorize().list_vectors(account_id, index_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_vectors(
         &self,
         account_id: &str,
@@ -262,6 +392,22 @@ impl VectorizeApi {
     /// `POST /accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/create`
     ///
     /// Enable metadata filtering based on metadata property. Limited to 10 properties.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::vectorize::{CreateMetadataIndexBody, CreateMetadataIndexBodyIndexType};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// let body: CreateMetadataIndexBody = CreateMetadataIndexBody::new(CreateMetadataIndexBodyIndexType::String, "example");
+    /// if let Some(result) = client.vectorize().create_metadata_index(account_id, index_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_metadata_index(
         &self,
         account_id: &str,
@@ -289,6 +435,22 @@ impl VectorizeApi {
     /// `POST /accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/delete`
     ///
     /// Allow Vectorize to delete the specified metadata index.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::vectorize::DeleteMetadataIndexBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// let body: DeleteMetadataIndexBody = DeleteMetadataIndexBody::new("example");
+    /// if let Some(result) = client.vectorize().delete_metadata_index(account_id, index_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_metadata_index(
         &self,
         account_id: &str,
@@ -316,6 +478,19 @@ impl VectorizeApi {
     /// `GET /accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/list`
     ///
     /// List Metadata Indexes for the specified Vectorize Index.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// if let Some(result) = client.vectorize().list_metadata_indexes(account_id, index_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_metadata_indexes(
         &self,
         account_id: &str,
@@ -341,6 +516,22 @@ impl VectorizeApi {
     /// `POST /accounts/{account_id}/vectorize/v2/indexes/{index_name}/query`
     ///
     /// Finds vectors closest to a given vector in an index.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::vectorize::QueryVectorsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// let body: QueryVectorsBody = QueryVectorsBody::new(Vec::new()).return_metadata(true);
+    /// if let Some(result) = client.vectorize().query_vectors(account_id, index_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn query_vectors(
         &self,
         account_id: &str,
@@ -370,6 +561,21 @@ impl VectorizeApi {
     /// Upserts vectors into the specified index, creating them if they do not exist and returns a mutation id corresponding to the vectors enqueued for upsertion.
     ///
     /// Query parameters: [`VectorsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::vectorize::VectorsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// if let Some(result) = client.vectorize().upsert_vectors(account_id, index_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upsert_vectors(
         &self,
         account_id: &str,

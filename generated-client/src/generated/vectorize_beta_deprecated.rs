@@ -36,6 +36,21 @@ impl VectorizeBetaDeprecatedApi {
     /// `POST /accounts/{account_id}/vectorize/indexes`
     ///
     /// Creates and returns a new Vectorize Index.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::vectorize_beta_deprecated::CreateVectorizeIndexBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateVectorizeIndexBody = CreateVectorizeIndexBody::new("example.com").description("example");
+    /// if let Some(result) = client.vectorize_beta_deprecated().create_vectorize_index(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_vectorize_index(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl VectorizeBetaDeprecatedApi {
     /// `GET /accounts/{account_id}/vectorize/indexes`
     ///
     /// Returns a list of Vectorize Indexes
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.vectorize_beta_deprecated().list_vectorize_indexes(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_vectorize_indexes(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl VectorizeBetaDeprecatedApi {
     /// `PUT /accounts/{account_id}/vectorize/indexes/{index_name}`
     ///
     /// Updates and returns the specified Vectorize Index.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::vectorize_beta_deprecated::UpdateVectorizeIndexBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// let body: UpdateVectorizeIndexBody = UpdateVectorizeIndexBody::new("example");
+    /// if let Some(result) = client.vectorize_beta_deprecated().update_vectorize_index(account_id, index_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_vectorize_index(
         &self,
         account_id: &str,
@@ -106,6 +151,19 @@ impl VectorizeBetaDeprecatedApi {
     /// `GET /accounts/{account_id}/vectorize/indexes/{index_name}`
     ///
     /// Returns the specified Vectorize Index.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// if let Some(result) = client.vectorize_beta_deprecated().get_vectorize_index(account_id, index_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_vectorize_index(
         &self,
         account_id: &str,
@@ -130,6 +188,19 @@ impl VectorizeBetaDeprecatedApi {
     /// `DELETE /accounts/{account_id}/vectorize/indexes/{index_name}`
     ///
     /// Deletes the specified Vectorize Index.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// if let Some(result) = client.vectorize_beta_deprecated().delete_vectorize_index(account_id, index_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_vectorize_index(
         &self,
         account_id: &str,
@@ -158,6 +229,22 @@ impl VectorizeBetaDeprecatedApi {
     /// `POST /accounts/{account_id}/vectorize/indexes/{index_name}/delete-by-ids`
     ///
     /// Delete a set of vectors from an index by their vector identifiers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::vectorize_beta_deprecated::VectorsIdentifierBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// let body: VectorsIdentifierBody = VectorsIdentifierBody::default();
+    /// if let Some(result) = client.vectorize_beta_deprecated().delete_vectors_by_identifier(account_id, index_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_vectors_by_identifier(
         &self,
         account_id: &str,
@@ -185,6 +272,24 @@ impl VectorizeBetaDeprecatedApi {
     /// `POST /accounts/{account_id}/vectorize/indexes/{index_name}/get-by-ids`
     ///
     /// Get a set of vectors from an index by their vector identifiers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::vectorize_beta_deprecated::VectorsIdentifierBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// let body: VectorsIdentifierBody = VectorsIdentifierBody::default();
+    /// // Every page of the list.
+    /// let items = client.vectorize_beta_deprecated().get_vectors_by_identifier(account_id, index_name, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_vectors_by_identifier(
         &self,
         account_id: &str,
@@ -210,6 +315,19 @@ impl VectorizeBetaDeprecatedApi {
     /// `POST /accounts/{account_id}/vectorize/indexes/{index_name}/insert`
     ///
     /// Inserts vectors into the specified index and returns the count of the vectors successfully inserted.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// if let Some(result) = client.vectorize_beta_deprecated().insert_vectors(account_id, index_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn insert_vectors(
         &self,
         account_id: &str,
@@ -235,6 +353,22 @@ impl VectorizeBetaDeprecatedApi {
     /// `POST /accounts/{account_id}/vectorize/indexes/{index_name}/query`
     ///
     /// Finds vectors closest to a given vector in an index.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::vectorize_beta_deprecated::QueryVectorsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// let body: QueryVectorsBody = QueryVectorsBody::new(Vec::new()).return_metadata(true);
+    /// if let Some(result) = client.vectorize_beta_deprecated().query_vectors(account_id, index_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn query_vectors(
         &self,
         account_id: &str,
@@ -262,6 +396,19 @@ impl VectorizeBetaDeprecatedApi {
     /// `POST /accounts/{account_id}/vectorize/indexes/{index_name}/upsert`
     ///
     /// Upserts vectors into the specified index, creating them if they do not exist and returns the count of values and ids successfully inserted.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let index_name = "your-index-name";
+    /// if let Some(result) = client.vectorize_beta_deprecated().upsert_vectors(account_id, index_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upsert_vectors(
         &self,
         account_id: &str,

@@ -37,6 +37,19 @@ impl VersionsApi {
     /// `POST /accounts/{account_id}/workers/workers/{worker_id}/versions`
     ///
     /// Create a new version.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let worker_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.versions().create_version(account_id, worker_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_version(
         &self,
         account_id: &str,
@@ -60,6 +73,21 @@ impl VersionsApi {
     /// `GET /accounts/{account_id}/workers/workers/{worker_id}/versions`
     ///
     /// List all versions for a Worker.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let worker_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.versions().list_versions(account_id, worker_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_versions(
         &self,
         account_id: &str,
@@ -83,6 +111,20 @@ impl VersionsApi {
     /// `GET /accounts/{account_id}/workers/workers/{worker_id}/versions/{version_id}`
     ///
     /// Get details about a specific version.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let worker_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let version_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.versions().get_version(account_id, worker_id, version_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_version(
         &self,
         account_id: &str,
@@ -108,6 +150,19 @@ impl VersionsApi {
     /// `DELETE /accounts/{account_id}/workers/workers/{worker_id}/versions/{version_id}`
     ///
     /// Delete a version.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let worker_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let version_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.versions().delete_version(account_id, worker_id, version_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_version(
         &self,
         account_id: &str,

@@ -38,6 +38,21 @@ impl WafOverridesApi {
     /// Creates a URI-based WAF override for a zone.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waf_overrides::CreateWafOverrideBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateWafOverrideBody = CreateWafOverrideBody::new(Vec::new());
+    /// if let Some(result) = client.waf_overrides().create_waf_override(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_waf_override(
         &self,
         zone_id: &str,
@@ -66,6 +81,23 @@ impl WafOverridesApi {
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
     ///
     /// Query parameters: [`ListWafOverridesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waf_overrides::ListWafOverridesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListWafOverridesQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.waf_overrides().list_waf_overrides(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_waf_overrides(
         &self,
         zone_id: &str,
@@ -91,6 +123,22 @@ impl WafOverridesApi {
     /// Updates an existing URI-based WAF override.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waf_overrides::UpdateWafOverrideBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let overrides_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateWafOverrideBody = UpdateWafOverrideBody::new(Vec::new());
+    /// if let Some(result) = client.waf_overrides().update_waf_override(zone_id, overrides_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_waf_override(
         &self,
         zone_id: &str,
@@ -119,6 +167,19 @@ impl WafOverridesApi {
     /// Fetches the details of a URI-based WAF override.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let overrides_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.waf_overrides().get_waf_override(zone_id, overrides_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_waf_override(
         &self,
         zone_id: &str,
@@ -145,6 +206,19 @@ impl WafOverridesApi {
     /// Deletes an existing URI-based WAF override.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let overrides_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.waf_overrides().delete_waf_override(zone_id, overrides_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_waf_override(
         &self,
         zone_id: &str,

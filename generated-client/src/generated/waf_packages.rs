@@ -39,6 +39,20 @@ impl WafPackagesApi {
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
     ///
     /// Query parameters: [`ListWafPackagesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waf_packages::ListWafPackagesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListWafPackagesQuery::default().page(1.0);
+    /// let result: serde_json::Value = client.waf_packages().list_waf_packages(zone_id).query(&query).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_waf_packages(
         &self,
         zone_id: &str,
@@ -64,6 +78,22 @@ impl WafPackagesApi {
     /// Updates a WAF package. You can update the sensitivity and the action of an anomaly detection WAF package.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waf_packages::UpdateWafPackageBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let package_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateWafPackageBody = UpdateWafPackageBody::default();
+    /// if let Some(result) = client.waf_packages().update_waf_package(zone_id, package_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_waf_package(
         &self,
         zone_id: &str,
@@ -92,6 +122,18 @@ impl WafPackagesApi {
     /// Fetches the details of a WAF package.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let package_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.waf_packages().get_waf_package(zone_id, package_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_waf_package(
         &self,
         zone_id: &str,

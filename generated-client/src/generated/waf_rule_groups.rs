@@ -41,6 +41,24 @@ impl WafRuleGroupsApi {
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
     ///
     /// Query parameters: [`ListWafRuleGroupsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waf_rule_groups::ListWafRuleGroupsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let package_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListWafRuleGroupsQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.waf_rule_groups().list_waf_rule_groups(zone_id, package_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_waf_rule_groups(
         &self,
         zone_id: &str,
@@ -69,6 +87,23 @@ impl WafRuleGroupsApi {
     /// Updates a WAF rule group. You can update the state (`mode` parameter) of a rule group.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waf_rule_groups::UpdateWafRuleGroupBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let package_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateWafRuleGroupBody = UpdateWafRuleGroupBody::default();
+    /// if let Some(result) = client.waf_rule_groups().update_waf_rule_group(zone_id, package_id, group_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_waf_rule_group(
         &self,
         zone_id: &str,
@@ -104,6 +139,20 @@ impl WafRuleGroupsApi {
     /// Fetches the details of a WAF rule group.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let package_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let group_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.waf_rule_groups().get_waf_rule_group(zone_id, package_id, group_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_waf_rule_group(
         &self,
         zone_id: &str,

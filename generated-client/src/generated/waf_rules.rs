@@ -41,6 +41,24 @@ impl WafRulesApi {
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
     ///
     /// Query parameters: [`ListWafRulesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waf_rules::ListWafRulesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let package_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListWafRulesQuery::default().group_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// // Every page of the list.
+    /// let items = client.waf_rules().list_waf_rules(zone_id, package_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_waf_rules(
         &self,
         zone_id: &str,
@@ -66,6 +84,23 @@ impl WafRulesApi {
     /// Updates a WAF rule. You can only update the mode/action of the rule.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waf_rules::UpdateWafRuleBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let package_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateWafRuleBody = UpdateWafRuleBody::default();
+    /// if let Some(result) = client.waf_rules().update_waf_rule(zone_id, package_id, rule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_waf_rule(
         &self,
         zone_id: &str,
@@ -95,6 +130,20 @@ impl WafRulesApi {
     /// Fetches the details of a WAF rule in a WAF package.
     ///
     /// **Note:** Applies only to the [previous version of WAF managed rules](https://developers.cloudflare.com/support/firewall/managed-rules-web-application-firewall-waf/understanding-waf-managed-rules-web-application-firewall/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let package_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.waf_rules().get_waf_rule(zone_id, package_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_waf_rule(
         &self,
         zone_id: &str,

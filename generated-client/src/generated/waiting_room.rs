@@ -36,6 +36,20 @@ impl WaitingRoomApi {
     /// `GET /accounts/{account_id}/waiting_rooms`
     ///
     /// Lists waiting rooms for account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.waiting_room().list_waiting_rooms(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_waiting_rooms(
         &self,
         account_id: &str,
@@ -56,6 +70,21 @@ impl WaitingRoomApi {
     /// `POST /zones/{zone_id}/waiting_rooms`
     ///
     /// Creates a new waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::WaitingRoomBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: WaitingRoomBody = WaitingRoomBody::new("example", "example.com", 1, 1).cookie_suffix("example");
+    /// if let Some(result) = client.waiting_room().create_waiting_room(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_waiting_room(
         &self,
         zone_id: &str,
@@ -82,6 +111,22 @@ impl WaitingRoomApi {
     /// Lists waiting rooms for zone.
     ///
     /// Query parameters: [`ListWaitingRoomsZonesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::ListWaitingRoomsZonesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.waiting_room().list_waiting_rooms_zones(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_waiting_rooms_zones(
         &self,
         zone_id: &str,
@@ -123,6 +168,21 @@ impl WaitingRoomApi {
     /// 6. `waitTime`: Non-zero, positive integer indicating the estimated wait time in minutes. The default value is 10 minutes.
     ///
     /// For example, you can make a request to `http://waitingrooms.dev/preview/<uuid>?waitTime=50` to configure the estimated wait time as 50 minutes.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::CreateCustomWaitingRoomPagePreviewBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateCustomWaitingRoomPagePreviewBody = CreateCustomWaitingRoomPagePreviewBody::new("example");
+    /// if let Some(result) = client.waiting_room().create_custom_waiting_room_page_preview(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_custom_waiting_room_page_preview(
         &self,
         zone_id: &str,
@@ -145,6 +205,21 @@ impl WaitingRoomApi {
     /// Update zone-level Waiting Room settings
     ///
     /// `PUT /zones/{zone_id}/waiting_rooms/settings`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::ZoneLevelWaitingRoomSettingsBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZoneLevelWaitingRoomSettingsBody = ZoneLevelWaitingRoomSettingsBody::default().search_engine_crawler_bypass(true);
+    /// if let Some(result) = client.waiting_room().update_zone_level_waiting_room_settings(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zone_level_waiting_room_settings(
         &self,
         zone_id: &str,
@@ -167,6 +242,21 @@ impl WaitingRoomApi {
     /// Patch zone-level Waiting Room settings
     ///
     /// `PATCH /zones/{zone_id}/waiting_rooms/settings`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::ZoneLevelWaitingRoomSettingsPatch;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZoneLevelWaitingRoomSettingsPatch = ZoneLevelWaitingRoomSettingsPatch::default().search_engine_crawler_bypass(true);
+    /// if let Some(result) = client.waiting_room().patch_zone_level_waiting_room_settings(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_zone_level_waiting_room_settings(
         &self,
         zone_id: &str,
@@ -189,6 +279,18 @@ impl WaitingRoomApi {
     /// Get zone-level Waiting Room settings
     ///
     /// `GET /zones/{zone_id}/waiting_rooms/settings`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.waiting_room().get_zone_level_waiting_room_settings(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_level_waiting_room_settings(
         &self,
         zone_id: &str,
@@ -211,6 +313,22 @@ impl WaitingRoomApi {
     /// `PUT /zones/{zone_id}/waiting_rooms/{waiting_room_id}`
     ///
     /// Updates a configured waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::WaitingRoomBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: WaitingRoomBody = WaitingRoomBody::new("example", "example.com", 1, 1).cookie_suffix("example");
+    /// if let Some(result) = client.waiting_room().update_waiting_room(zone_id, waiting_room_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_waiting_room(
         &self,
         zone_id: &str,
@@ -237,6 +355,22 @@ impl WaitingRoomApi {
     /// `PATCH /zones/{zone_id}/waiting_rooms/{waiting_room_id}`
     ///
     /// Patches a configured waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::WaitingRoomPatch;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: WaitingRoomPatch = WaitingRoomPatch::default().cookie_suffix("example");
+    /// if let Some(result) = client.waiting_room().patch_waiting_room(zone_id, waiting_room_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_waiting_room(
         &self,
         zone_id: &str,
@@ -263,6 +397,19 @@ impl WaitingRoomApi {
     /// `GET /zones/{zone_id}/waiting_rooms/{waiting_room_id}`
     ///
     /// Fetches a single configured waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.waiting_room().waiting_room_details(zone_id, waiting_room_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn waiting_room_details(
         &self,
         zone_id: &str,
@@ -287,6 +434,19 @@ impl WaitingRoomApi {
     /// `DELETE /zones/{zone_id}/waiting_rooms/{waiting_room_id}`
     ///
     /// Deletes a waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.waiting_room().delete_waiting_room(zone_id, waiting_room_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_waiting_room(
         &self,
         zone_id: &str,
@@ -311,6 +471,22 @@ impl WaitingRoomApi {
     /// `POST /zones/{zone_id}/waiting_rooms/{waiting_room_id}/events`
     ///
     /// Only available for the Waiting Room Advanced subscription. Creates an event for a waiting room. An event takes place during a specified period of time, temporarily changing the behavior of a waiting room. While the event is active, some of the properties in the event's configuration may either override or inherit from the waiting room's configuration. Note that events cannot overlap with each other, so only one event can be active at a time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::EventBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EventBody = EventBody::new("example", "example", "example.com").custom_page_html("example");
+    /// if let Some(result) = client.waiting_room().create_event(zone_id, waiting_room_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_event(
         &self,
         zone_id: &str,
@@ -340,6 +516,23 @@ impl WaitingRoomApi {
     /// Lists events for a waiting room.
     ///
     /// Query parameters: [`ListWaitingRoomsZonesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::ListWaitingRoomsZonesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.waiting_room().list_events(zone_id, waiting_room_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_events(
         &self,
         zone_id: &str,
@@ -366,6 +559,23 @@ impl WaitingRoomApi {
     /// `PUT /zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`
     ///
     /// Updates a configured event for a waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::EventBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EventBody = EventBody::new("example", "example", "example.com").custom_page_html("example");
+    /// if let Some(result) = client.waiting_room().update_event(zone_id, waiting_room_id, event_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_event(
         &self,
         zone_id: &str,
@@ -395,6 +605,23 @@ impl WaitingRoomApi {
     /// `PATCH /zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`
     ///
     /// Patches a configured event for a waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::EventPatch;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EventPatch = EventPatch::default().custom_page_html("example");
+    /// if let Some(result) = client.waiting_room().patch_event(zone_id, waiting_room_id, event_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_event(
         &self,
         zone_id: &str,
@@ -424,6 +651,20 @@ impl WaitingRoomApi {
     /// `GET /zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`
     ///
     /// Fetches a single configured event for a waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.waiting_room().event_details(zone_id, waiting_room_id, event_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn event_details(
         &self,
         zone_id: &str,
@@ -451,6 +692,20 @@ impl WaitingRoomApi {
     /// `DELETE /zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}`
     ///
     /// Deletes an event for a waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.waiting_room().delete_event(zone_id, waiting_room_id, event_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_event(
         &self,
         zone_id: &str,
@@ -478,6 +733,20 @@ impl WaitingRoomApi {
     /// `GET /zones/{zone_id}/waiting_rooms/{waiting_room_id}/events/{event_id}/details`
     ///
     /// Previews an event's configuration as if it was active. Inherited fields from the waiting room will be displayed with their current values.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.waiting_room().preview_active_event_details(zone_id, waiting_room_id, event_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn preview_active_event_details(
         &self,
         zone_id: &str,
@@ -506,6 +775,21 @@ impl WaitingRoomApi {
     /// `PUT /zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules`
     ///
     /// Only available for the Waiting Room Advanced subscription. Replaces all rules for a waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.waiting_room().replace_waiting_room_rules(zone_id, waiting_room_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_waiting_room_rules(
         &self,
         zone_id: &str,
@@ -531,6 +815,24 @@ impl WaitingRoomApi {
     /// `POST /zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules`
     ///
     /// Only available for the Waiting Room Advanced subscription. Creates a rule for a waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::WaitingRoomRuleBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: WaitingRoomRuleBody = WaitingRoomRuleBody::new("example").description("example");
+    /// // Every page of the list.
+    /// let items = client.waiting_room().create_waiting_room_rule(zone_id, waiting_room_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_waiting_room_rule(
         &self,
         zone_id: &str,
@@ -556,6 +858,21 @@ impl WaitingRoomApi {
     /// `GET /zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules`
     ///
     /// Lists rules for a waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.waiting_room().list_waiting_room_rules(zone_id, waiting_room_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_waiting_room_rules(
         &self,
         zone_id: &str,
@@ -579,6 +896,25 @@ impl WaitingRoomApi {
     /// `PATCH /zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules/{rule_id}`
     ///
     /// Patches a rule for a waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::PatchWaitingRoomRuleBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PatchWaitingRoomRuleBody = PatchWaitingRoomRuleBody::default().description("example");
+    /// // Every page of the list.
+    /// let items = client.waiting_room().patch_waiting_room_rule(zone_id, waiting_room_id, rule_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_waiting_room_rule(
         &self,
         zone_id: &str,
@@ -606,6 +942,22 @@ impl WaitingRoomApi {
     /// `DELETE /zones/{zone_id}/waiting_rooms/{waiting_room_id}/rules/{rule_id}`
     ///
     /// Deletes a rule for a waiting room.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.waiting_room().delete_waiting_room_rule(zone_id, waiting_room_id, rule_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_waiting_room_rule(
         &self,
         zone_id: &str,
@@ -641,6 +993,19 @@ impl WaitingRoomApi {
     /// 3. `estimated_queued_users`: Integer of the estimated number of users currently waiting in the queue.
     /// 4. `estimated_total_active_users`: Integer of the estimated number of users currently active on the origin.
     /// 5. `max_estimated_time_minutes`: Integer of the maximum estimated time currently presented to the users.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.waiting_room().get_waiting_room_status(zone_id, waiting_room_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_waiting_room_status(
         &self,
         zone_id: &str,

@@ -36,6 +36,20 @@ impl WarpChangeEventsApi {
     /// `GET /accounts/{account_id}/dex/warp-change-events`
     ///
     /// List WARP configuration and enablement toggle change events by device.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.warp_change_events().list_warp_change_events(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_warp_change_events(
         &self,
         account_id: &str,

@@ -36,6 +36,18 @@ impl WarpTeamsDeviceApiOtherApi {
     /// `POST /accounts/{account_id}/devices/ip-profiles`
     ///
     /// Creates a WARP Device IP profile. Currently, only IPv4 Device subnets can be associated.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.warp_teams_device_api_other().create_ip_profile(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_ip_profile(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl WarpTeamsDeviceApiOtherApi {
     /// `GET /accounts/{account_id}/devices/ip-profiles`
     ///
     /// Lists WARP Device IP profiles.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.warp_teams_device_api_other().list_ip_profiles(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ip_profiles(
         &self,
         account_id: &str,
@@ -78,6 +104,19 @@ impl WarpTeamsDeviceApiOtherApi {
     /// `PATCH /accounts/{account_id}/devices/ip-profiles/{profile_id}`
     ///
     /// Updates a WARP Device IP profile. Currently, only IPv4 Device subnets can be associated.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let profile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.warp_teams_device_api_other().update_ip_profile(account_id, profile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_ip_profile(
         &self,
         account_id: &str,
@@ -102,6 +141,19 @@ impl WarpTeamsDeviceApiOtherApi {
     /// `GET /accounts/{account_id}/devices/ip-profiles/{profile_id}`
     ///
     /// Fetches a single WARP Device IP profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let profile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.warp_teams_device_api_other().get_ip_profile(account_id, profile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ip_profile(
         &self,
         account_id: &str,
@@ -126,6 +178,19 @@ impl WarpTeamsDeviceApiOtherApi {
     /// `DELETE /accounts/{account_id}/devices/ip-profiles/{profile_id}`
     ///
     /// Delete a WARP Device IP profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let profile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.warp_teams_device_api_other().delete_ip_profile(account_id, profile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_ip_profile(
         &self,
         account_id: &str,
@@ -150,6 +215,18 @@ impl WarpTeamsDeviceApiOtherApi {
     /// `GET /accounts/{account_id}/devices/registrations/{registration_id}/override_codes`
     ///
     /// Fetches one-time use admin override codes for a registration. This relies on the **Admin Override** setting being enabled in your device configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let registration_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.warp_teams_device_api_other().get_override_codes(account_id, registration_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_override_codes(
         &self,
         account_id: &str,

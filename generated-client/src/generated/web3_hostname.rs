@@ -34,6 +34,21 @@ impl Web3HostnameApi {
     /// Create Web3 Hostname
     ///
     /// `POST /zones/{zone_id}/web3/hostnames`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::web3_hostname::{CreateWeb3HostnameBody, Web3HostnameTarget};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateWeb3HostnameBody = CreateWeb3HostnameBody::new(Web3HostnameTarget::Ethereum).description("example");
+    /// if let Some(result) = client.web3_hostname().create_web3_hostname(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_web3_hostname(
         &self,
         zone_id: &str,
@@ -56,6 +71,20 @@ impl Web3HostnameApi {
     /// List Web3 Hostnames
     ///
     /// `GET /zones/{zone_id}/web3/hostnames`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.web3_hostname().list_web3_hostnames(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_web3_hostnames(
         &self,
         zone_id: &str,
@@ -74,6 +103,22 @@ impl Web3HostnameApi {
     /// Edit Web3 Hostname
     ///
     /// `PATCH /zones/{zone_id}/web3/hostnames/{identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::web3_hostname::EditWeb3HostnameBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EditWeb3HostnameBody = EditWeb3HostnameBody::default().description("example");
+    /// if let Some(result) = client.web3_hostname().edit_web3_hostname(zone_id, identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_web3_hostname(
         &self,
         zone_id: &str,
@@ -98,6 +143,19 @@ impl Web3HostnameApi {
     /// Web3 Hostname Details
     ///
     /// `GET /zones/{zone_id}/web3/hostnames/{identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.web3_hostname().web3_hostname_details(zone_id, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn web3_hostname_details(
         &self,
         zone_id: &str,
@@ -120,6 +178,19 @@ impl Web3HostnameApi {
     /// Delete Web3 Hostname
     ///
     /// `DELETE /zones/{zone_id}/web3/hostnames/{identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.web3_hostname().delete_web3_hostname(zone_id, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_web3_hostname(
         &self,
         zone_id: &str,
@@ -142,6 +213,22 @@ impl Web3HostnameApi {
     /// Update IPFS Universal Path Gateway Content List
     ///
     /// `PUT /zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::web3_hostname::UpdateIpfsUniversalPathGatewayContentListBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateIpfsUniversalPathGatewayContentListBody = UpdateIpfsUniversalPathGatewayContentListBody::new();
+    /// if let Some(result) = client.web3_hostname().update_ipfs_universal_path_gateway_content_list(zone_id, identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_ipfs_universal_path_gateway_content_list(
         &self,
         zone_id: &str,
@@ -167,6 +254,19 @@ impl Web3HostnameApi {
     /// IPFS Universal Path Gateway Content List Details
     ///
     /// `GET /zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.web3_hostname().ipfs_universal_path_gateway_content_list_details(zone_id, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ipfs_universal_path_gateway_content_list_details(
         &self,
         zone_id: &str,
@@ -190,6 +290,22 @@ impl Web3HostnameApi {
     /// Create IPFS Universal Path Gateway Content List Entry
     ///
     /// `POST /zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::web3_hostname::{IpfsUniversalPathGatewayContentListEntryBody, IpfsUniversalPathGatewayContentListEntryType};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: IpfsUniversalPathGatewayContentListEntryBody = IpfsUniversalPathGatewayContentListEntryBody::new("192.0.2.1", IpfsUniversalPathGatewayContentListEntryType::Cid).description("example");
+    /// if let Some(result) = client.web3_hostname().create_ipfs_universal_path_gateway_content_list_entry(zone_id, identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_ipfs_universal_path_gateway_content_list_entry(
         &self,
         zone_id: &str,
@@ -219,6 +335,19 @@ impl Web3HostnameApi {
     /// List IPFS Universal Path Gateway Content List Entries
     ///
     /// `GET /zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.web3_hostname().list_ipfs_universal_path_gateway_content_list_entries(zone_id, identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_ipfs_universal_path_gateway_content_list_entries(
         &self,
         zone_id: &str,
@@ -246,6 +375,23 @@ impl Web3HostnameApi {
     /// Edit IPFS Universal Path Gateway Content List Entry
     ///
     /// `PUT /zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries/{content_list_entry_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::web3_hostname::{IpfsUniversalPathGatewayContentListEntryBody, IpfsUniversalPathGatewayContentListEntryType};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let content_list_entry_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: IpfsUniversalPathGatewayContentListEntryBody = IpfsUniversalPathGatewayContentListEntryBody::new("192.0.2.1", IpfsUniversalPathGatewayContentListEntryType::Cid).description("example");
+    /// if let Some(result) = client.web3_hostname().edit_ipfs_universal_path_gateway_content_list_entry(zone_id, identifier, content_list_entry_identifier, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_ipfs_universal_path_gateway_content_list_entry(
         &self,
         zone_id: &str,
@@ -280,6 +426,20 @@ impl Web3HostnameApi {
     /// IPFS Universal Path Gateway Content List Entry Details
     ///
     /// `GET /zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries/{content_list_entry_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let content_list_entry_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.web3_hostname().ipfs_universal_path_gateway_content_list_entry_details(zone_id, identifier, content_list_entry_identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ipfs_universal_path_gateway_content_list_entry_details(
         &self,
         zone_id: &str,
@@ -312,6 +472,20 @@ impl Web3HostnameApi {
     /// Delete IPFS Universal Path Gateway Content List Entry
     ///
     /// `DELETE /zones/{zone_id}/web3/hostnames/{identifier}/ipfs_universal_path/content_list/entries/{content_list_entry_identifier}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let content_list_entry_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.web3_hostname().delete_ipfs_universal_path_gateway_content_list_entry(zone_id, identifier, content_list_entry_identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_ipfs_universal_path_gateway_content_list_entry(
         &self,
         zone_id: &str,

@@ -36,6 +36,21 @@ impl WebAnalyticsApi {
     /// `POST /accounts/{account_id}/rum/site_info`
     ///
     /// Creates a new Web Analytics site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::web_analytics::WebAnalyticsSiteBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: WebAnalyticsSiteBody = WebAnalyticsSiteBody::default().auto_install(true);
+    /// if let Some(result) = client.web_analytics().create_web_analytics_site(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_web_analytics_site(
         &self,
         account_id: &str,
@@ -62,6 +77,23 @@ impl WebAnalyticsApi {
     /// Lists all Web Analytics sites of an account.
     ///
     /// Query parameters: [`ListWebAnalyticsSitesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::web_analytics::ListWebAnalyticsSitesQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListWebAnalyticsSitesQuery::default().per_page(1.0);
+    /// // Every page of the list.
+    /// let items = client.web_analytics().list_web_analytics_sites(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_web_analytics_sites(
         &self,
         account_id: &str,
@@ -85,6 +117,22 @@ impl WebAnalyticsApi {
     /// `PUT /accounts/{account_id}/rum/site_info/{site_id}`
     ///
     /// Updates an existing Web Analytics site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::web_analytics::WebAnalyticsSiteBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: WebAnalyticsSiteBody = WebAnalyticsSiteBody::default().auto_install(true);
+    /// if let Some(result) = client.web_analytics().update_web_analytics_site(account_id, site_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_web_analytics_site(
         &self,
         account_id: &str,
@@ -111,6 +159,19 @@ impl WebAnalyticsApi {
     /// `GET /accounts/{account_id}/rum/site_info/{site_id}`
     ///
     /// Retrieves a Web Analytics site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.web_analytics().get_web_analytics_site(account_id, site_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_web_analytics_site(
         &self,
         account_id: &str,
@@ -135,6 +196,19 @@ impl WebAnalyticsApi {
     /// `DELETE /accounts/{account_id}/rum/site_info/{site_id}`
     ///
     /// Deletes an existing Web Analytics site.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let site_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.web_analytics().delete_web_analytics_site(account_id, site_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_web_analytics_site(
         &self,
         account_id: &str,
@@ -159,6 +233,22 @@ impl WebAnalyticsApi {
     /// `POST /accounts/{account_id}/rum/v2/{ruleset_id}/rule`
     ///
     /// Creates a new rule in a Web Analytics ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::web_analytics::WebAnalyticsRuleBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: WebAnalyticsRuleBody = WebAnalyticsRuleBody::default().host("example");
+    /// if let Some(result) = client.web_analytics().create_web_analytics_rule(account_id, ruleset_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_web_analytics_rule(
         &self,
         account_id: &str,
@@ -186,6 +276,23 @@ impl WebAnalyticsApi {
     /// `PUT /accounts/{account_id}/rum/v2/{ruleset_id}/rule/{rule_id}`
     ///
     /// Updates a rule in a Web Analytics ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::web_analytics::WebAnalyticsRuleBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: WebAnalyticsRuleBody = WebAnalyticsRuleBody::default().host("example");
+    /// if let Some(result) = client.web_analytics().update_web_analytics_rule(account_id, ruleset_id, rule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_web_analytics_rule(
         &self,
         account_id: &str,
@@ -215,6 +322,20 @@ impl WebAnalyticsApi {
     /// `DELETE /accounts/{account_id}/rum/v2/{ruleset_id}/rule/{rule_id}`
     ///
     /// Deletes an existing rule from a Web Analytics ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.web_analytics().delete_web_analytics_rule(account_id, ruleset_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_web_analytics_rule(
         &self,
         account_id: &str,
@@ -242,6 +363,22 @@ impl WebAnalyticsApi {
     /// `POST /accounts/{account_id}/rum/v2/{ruleset_id}/rules`
     ///
     /// Modifies one or more rules in a Web Analytics ruleset with a single request.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::web_analytics::UpdateWebAnalyticsRulesBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateWebAnalyticsRulesBody = UpdateWebAnalyticsRulesBody::default();
+    /// if let Some(result) = client.web_analytics().update_web_analytics_rules(account_id, ruleset_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_web_analytics_rules(
         &self,
         account_id: &str,
@@ -269,6 +406,19 @@ impl WebAnalyticsApi {
     /// `GET /accounts/{account_id}/rum/v2/{ruleset_id}/rules`
     ///
     /// Lists all the rules in a Web Analytics ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.web_analytics().list_rules_in_web_analytics_ruleset(account_id, ruleset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_rules_in_web_analytics_ruleset(
         &self,
         account_id: &str,
@@ -294,6 +444,21 @@ impl WebAnalyticsApi {
     /// `PATCH /zones/{zone_id}/settings/rum`
     ///
     /// Toggles RUM on/off for an existing zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::web_analytics::ToggleRumOnOffBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ToggleRumOnOffBody = ToggleRumOnOffBody::default().value("example");
+    /// if let Some(result) = client.web_analytics().toggle_rum_on_off(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn toggle_rum_on_off(
         &self,
         zone_id: &str,
@@ -318,6 +483,18 @@ impl WebAnalyticsApi {
     /// `GET /zones/{zone_id}/settings/rum`
     ///
     /// Retrieves RUM status for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.web_analytics().get_rum_status(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_rum_status(
         &self,
         zone_id: &str,

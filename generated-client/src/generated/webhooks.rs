@@ -36,6 +36,19 @@ impl WebhooksApi {
     /// `POST /accounts/{account_id}/realtime/kit/{app_id}/webhooks`
     ///
     /// Adds a new webhook to an App.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.webhooks().add_webhook(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_webhook(
         &self,
         account_id: &str,
@@ -59,6 +72,19 @@ impl WebhooksApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks`
     ///
     /// Returns details of all webhooks for an App.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.webhooks().get_webhooks_details(account_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_webhooks_details(
         &self,
         account_id: &str,
@@ -82,6 +108,20 @@ impl WebhooksApi {
     /// `PUT /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`
     ///
     /// Replace all details for the given webhook ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let webhook_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.webhooks().replace_webhook(account_id, app_id, webhook_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_webhook(
         &self,
         account_id: &str,
@@ -107,6 +147,20 @@ impl WebhooksApi {
     /// `PATCH /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`
     ///
     /// Edits the webhook details for the given webhook ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let webhook_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.webhooks().edit_webhook(account_id, app_id, webhook_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_webhook(
         &self,
         account_id: &str,
@@ -132,6 +186,20 @@ impl WebhooksApi {
     /// `GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`
     ///
     /// Returns webhook details for the given webhook ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let webhook_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.webhooks().get_webhook(account_id, app_id, webhook_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_webhook(
         &self,
         account_id: &str,
@@ -157,6 +225,20 @@ impl WebhooksApi {
     /// `DELETE /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`
     ///
     /// Removes a webhook for the given webhook ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let webhook_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.webhooks().delete_webhook(account_id, app_id, webhook_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_webhook(
         &self,
         account_id: &str,

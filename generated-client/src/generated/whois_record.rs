@@ -35,6 +35,21 @@ impl WhoisRecordApi {
     /// `GET /accounts/{account_id}/intel/whois`
     ///
     /// Query parameters: [`GetWhoisRecordQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::whois_record::GetWhoisRecordQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetWhoisRecordQuery::default().domain("example.com");
+    /// if let Some(result) = client.whois_record().get_whois_record(account_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_whois_record(
         &self,
         account_id: &str,

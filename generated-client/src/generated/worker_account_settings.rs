@@ -35,6 +35,18 @@ impl WorkerAccountSettingsApi {
     /// `PUT /accounts/{account_id}/workers/account-settings`
     ///
     /// Creates Worker account settings for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.worker_account_settings().create_worker_account_settings(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_worker_account_settings(
         &self,
         account_id: &str,
@@ -57,6 +69,18 @@ impl WorkerAccountSettingsApi {
     /// `GET /accounts/{account_id}/workers/account-settings`
     ///
     /// Fetches Worker account settings for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.worker_account_settings().get_worker_account_settings(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_worker_account_settings(
         &self,
         account_id: &str,

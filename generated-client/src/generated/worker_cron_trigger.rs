@@ -36,6 +36,19 @@ impl WorkerCronTriggerApi {
     /// `PUT /accounts/{account_id}/workers/scripts/{script_name}/schedules`
     ///
     /// Updates Cron Triggers for a Worker.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_cron_trigger().update_cron_triggers(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_cron_triggers(
         &self,
         account_id: &str,
@@ -61,6 +74,19 @@ impl WorkerCronTriggerApi {
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/schedules`
     ///
     /// Fetches Cron Triggers for a Worker.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_cron_trigger().get_cron_triggers(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cron_triggers(
         &self,
         account_id: &str,

@@ -38,6 +38,23 @@ impl WorkerDeploymentsApi {
     /// Deployments configure how [Worker Versions](https://developers.cloudflare.com/api/operations/worker-versions-list-versions) are deployed to traffic. A deployment can consist of one or two versions of a Worker.
     ///
     /// Query parameters: [`CreateDeploymentQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_deployments::{CreateDeploymentBody, CreateDeploymentQuery};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let query = CreateDeploymentQuery::default().force(true);
+    /// let body: CreateDeploymentBody = CreateDeploymentBody::new();
+    /// if let Some(result) = client.worker_deployments().create_deployment(account_id, script_name, &body).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_deployment(
         &self,
         account_id: &str,
@@ -66,6 +83,19 @@ impl WorkerDeploymentsApi {
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/deployments`
     ///
     /// List of Worker Deployments. The first deployment in the list is the latest deployment actively serving traffic.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_deployments().list_deployments(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_deployments(
         &self,
         account_id: &str,
@@ -91,6 +121,20 @@ impl WorkerDeploymentsApi {
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/deployments/{deployment_id}`
     ///
     /// Get information about a Worker Deployment.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let deployment_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.worker_deployments().get_deployment(account_id, script_name, deployment_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_deployment(
         &self,
         account_id: &str,
@@ -118,6 +162,19 @@ impl WorkerDeploymentsApi {
     /// `DELETE /accounts/{account_id}/workers/scripts/{script_name}/deployments/{deployment_id}`
     ///
     /// Delete a Worker Deployment. The latest deployment, which is actively serving traffic, cannot be deleted. All other deployments can be deleted.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let deployment_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.worker_deployments().delete_deployment(account_id, script_name, deployment_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_deployment(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl WorkerDomainApi {
     /// `PUT /accounts/{account_id}/workers/domains`
     ///
     /// Attaches a Worker to a zone and hostname.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_domain::AttachToDomainBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AttachToDomainBody = AttachToDomainBody::new("example", "example.com", "example");
+    /// if let Some(result) = client.worker_domain().attach_to_domain(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn attach_to_domain(
         &self,
         account_id: &str,
@@ -62,6 +77,23 @@ impl WorkerDomainApi {
     /// Lists all Worker Domains for an account.
     ///
     /// Query parameters: [`ListDomainsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_domain::ListDomainsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListDomainsQuery::default().zone_name("example");
+    /// // Every page of the list.
+    /// let items = client.worker_domain().list_domains(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_domains(
         &self,
         account_id: &str,
@@ -82,6 +114,19 @@ impl WorkerDomainApi {
     /// `GET /accounts/{account_id}/workers/domains/{domain_id}`
     ///
     /// Gets a Worker domain.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let domain_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.worker_domain().get_domain(account_id, domain_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_domain(
         &self,
         account_id: &str,
@@ -106,6 +151,18 @@ impl WorkerDomainApi {
     /// `DELETE /accounts/{account_id}/workers/domains/{domain_id}`
     ///
     /// Detaches a Worker from a zone and hostname.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let domain_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.worker_domain().detach_from_domain(account_id, domain_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn detach_from_domain(
         &self,
         account_id: &str,

@@ -37,6 +37,23 @@ impl WorkerEnvironmentApi {
     /// `PUT /accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content`
     ///
     /// Put script content from a worker with an environment.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_environment::PutScriptContentForm;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_name = "your-service-name";
+    /// let environment_name = "your-environment-name";
+    /// let body = PutScriptContentForm::new();
+    /// if let Some(result) = client.worker_environment().put_script_content(account_id, service_name, environment_name, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_script_content(
         &self,
         account_id: &str,
@@ -70,6 +87,19 @@ impl WorkerEnvironmentApi {
     /// `GET /accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/content`
     ///
     /// Get script content from a worker with an environment.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_name = "your-service-name";
+    /// let environment_name = "your-environment-name";
+    /// let result: serde_json::Value = client.worker_environment().get_script_content(account_id, service_name, environment_name).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_script_content(
         &self,
         account_id: &str,
@@ -96,6 +126,23 @@ impl WorkerEnvironmentApi {
     /// `PATCH /accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/settings`
     ///
     /// Patch script metadata, such as bindings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_environment::PatchScriptSettingsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_name = "your-service-name";
+    /// let environment_name = "your-environment-name";
+    /// let body: PatchScriptSettingsBody = PatchScriptSettingsBody::default().success(true);
+    /// if let Some(result) = client.worker_environment().patch_script_settings(account_id, service_name, environment_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_script_settings(
         &self,
         account_id: &str,
@@ -129,6 +176,20 @@ impl WorkerEnvironmentApi {
     /// `GET /accounts/{account_id}/workers/services/{service_name}/environments/{environment_name}/settings`
     ///
     /// Get script settings from a worker with an environment.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_name = "your-service-name";
+    /// let environment_name = "your-environment-name";
+    /// if let Some(result) = client.worker_environment().get_script_settings(account_id, service_name, environment_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_script_settings(
         &self,
         account_id: &str,

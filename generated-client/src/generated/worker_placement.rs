@@ -35,6 +35,18 @@ impl WorkerPlacementApi {
     /// `GET /accounts/{account_id}/workers/placement/regions`
     ///
     /// Returns a list of available placement regions organized by cloud provider. These regions can be used to configure Smart Placement for Workers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.worker_placement().list_placement_regions(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_placement_regions(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl WorkerRoutesApi {
     /// `POST /zones/{zone_id}/workers/routes`
     ///
     /// Creates a route that maps a URL pattern to a Worker.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_routes::RouteBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RouteBody = RouteBody::new("example").script("example");
+    /// if let Some(result) = client.worker_routes().create_route(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_route(
         &self,
         zone_id: &str,
@@ -60,6 +75,20 @@ impl WorkerRoutesApi {
     /// `GET /zones/{zone_id}/workers/routes`
     ///
     /// Returns routes for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.worker_routes().list_routes(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_routes(
         &self,
         zone_id: &str,
@@ -80,6 +109,22 @@ impl WorkerRoutesApi {
     /// `PUT /zones/{zone_id}/workers/routes/{route_id}`
     ///
     /// Updates the URL pattern or Worker associated with a route.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_routes::RouteBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let route_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RouteBody = RouteBody::new("example").script("example");
+    /// if let Some(result) = client.worker_routes().update_route(zone_id, route_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_route(
         &self,
         zone_id: &str,
@@ -106,6 +151,19 @@ impl WorkerRoutesApi {
     /// `GET /zones/{zone_id}/workers/routes/{route_id}`
     ///
     /// Returns information about a route, including URL pattern and Worker.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let route_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.worker_routes().get_route(zone_id, route_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_route(
         &self,
         zone_id: &str,
@@ -130,6 +188,19 @@ impl WorkerRoutesApi {
     /// `DELETE /zones/{zone_id}/workers/routes/{route_id}`
     ///
     /// Deletes a route.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let route_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.worker_routes().delete_route(zone_id, route_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_route(
         &self,
         zone_id: &str,

@@ -36,6 +36,17 @@ impl WorkerScriptApi {
     /// `POST /accounts/{account_id}/workers/assets/upload`
     ///
     /// Upload assets ahead of creating a Worker version.  To learn more about the direct uploads of assets, see <https://developers.cloudflare.com/workers/static-assets/direct-upload/>.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.worker_script().upload_assets(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_assets(
         &self,
         account_id: &str,
@@ -56,6 +67,20 @@ impl WorkerScriptApi {
     /// `GET /accounts/{account_id}/workers/scripts`
     ///
     /// Fetch a list of uploaded workers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.worker_script().list_workers(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_workers(
         &self,
         account_id: &str,
@@ -76,6 +101,20 @@ impl WorkerScriptApi {
     /// `GET /accounts/{account_id}/workers/scripts-search`
     ///
     /// Search for Workers in an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.worker_script().search_workers(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_workers(
         &self,
         account_id: &str,
@@ -98,6 +137,23 @@ impl WorkerScriptApi {
     /// Upload a worker module. You can find more about the multipart metadata on our docs: <https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/>.
     ///
     /// Query parameters: [`UploadWorkerModuleQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_script::{UploadWorkerModuleQuery, WorkerMetadata, WorkerUpload};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let query = UploadWorkerModuleQuery::default().rollback_to("example");
+    /// let body = WorkerUpload::new(&WorkerMetadata::default().main_module("example"), "main.js", generated_client::runtime::FilePart::bytes(b"example".to_vec()));
+    /// if let Some(result) = client.worker_script().upload_worker_module(account_id, script_name, body).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_worker_module(
         &self,
         account_id: &str,
@@ -125,6 +181,18 @@ impl WorkerScriptApi {
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}`
     ///
     /// Fetch raw script content for your worker. Note this is the original script content, not JSON encoded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let result: serde_json::Value = client.worker_script().download_worker(account_id, script_name).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_worker(
         &self,
         account_id: &str,
@@ -149,6 +217,22 @@ impl WorkerScriptApi {
     /// Delete your worker. This call has no response body on a successful delete.
     ///
     /// Query parameters: [`DeleteWorkerQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_script::DeleteWorkerQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let query = DeleteWorkerQuery::default().force(true);
+    /// if let Some(result) = client.worker_script().delete_worker(account_id, script_name).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_worker(
         &self,
         account_id: &str,
@@ -178,6 +262,19 @@ impl WorkerScriptApi {
     /// `POST /accounts/{account_id}/workers/scripts/{script_name}/assets-upload-session`
     ///
     /// Start uploading a collection of assets for use in a Worker version. To learn more about the direct uploads of assets, see <https://developers.cloudflare.com/workers/static-assets/direct-upload/>.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_script().create_assets_upload_session(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_assets_upload_session(
         &self,
         account_id: &str,
@@ -203,6 +300,22 @@ impl WorkerScriptApi {
     /// `PUT /accounts/{account_id}/workers/scripts/{script_name}/content`
     ///
     /// Put script content without touching config or metadata.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_script::PutScriptContentForm;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let body = PutScriptContentForm::new();
+    /// if let Some(result) = client.worker_script().put_script_content(account_id, script_name, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_script_content(
         &self,
         account_id: &str,
@@ -230,6 +343,18 @@ impl WorkerScriptApi {
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/content/v2`
     ///
     /// Fetch script content only.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let result: serde_json::Value = client.worker_script().get_script_content(account_id, script_name).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_script_content(
         &self,
         account_id: &str,
@@ -253,6 +378,22 @@ impl WorkerScriptApi {
     /// `PATCH /accounts/{account_id}/workers/scripts/{script_name}/script-settings`
     ///
     /// Patch script-level settings when using [Worker Versions](https://developers.cloudflare.com/api/operations/worker-versions-list-versions). Including but not limited to Logpush and Tail Consumers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_script::PatchScriptSettingsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let body: PatchScriptSettingsBody = PatchScriptSettingsBody::default().logpush(true);
+    /// if let Some(result) = client.worker_script().patch_script_settings(account_id, script_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_script_settings(
         &self,
         account_id: &str,
@@ -280,6 +421,19 @@ impl WorkerScriptApi {
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/script-settings`
     ///
     /// Get script-level settings when using [Worker Versions](https://developers.cloudflare.com/api/operations/worker-versions-list-versions). Includes Logpush and Tail Consumers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_script().get_script_settings(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_script_settings(
         &self,
         account_id: &str,
@@ -305,6 +459,19 @@ impl WorkerScriptApi {
     /// `PUT /accounts/{account_id}/workers/scripts/{script_name}/secrets`
     ///
     /// Add a secret to a script.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_script().add_script_secret(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_script_secret(
         &self,
         account_id: &str,
@@ -334,6 +501,21 @@ impl WorkerScriptApi {
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/secrets`
     ///
     /// List secrets bound to a script.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// // Every page of the list.
+    /// let items = client.worker_script().list_script_secrets(account_id, script_name).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_script_secrets(
         &self,
         account_id: &str,
@@ -361,6 +543,20 @@ impl WorkerScriptApi {
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/secrets/{secret_name}`
     ///
     /// Get a given secret binding (value omitted) on a script.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let secret_name = "your-secret-name";
+    /// if let Some(result) = client.worker_script().get_secret_binding(account_id, script_name, secret_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_secret_binding(
         &self,
         account_id: &str,
@@ -392,6 +588,20 @@ impl WorkerScriptApi {
     /// `DELETE /accounts/{account_id}/workers/scripts/{script_name}/secrets/{secret_name}`
     ///
     /// Remove a secret from a script.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let secret_name = "your-secret-name";
+    /// if let Some(result) = client.worker_script().delete_script_secret(account_id, script_name, secret_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_script_secret(
         &self,
         account_id: &str,
@@ -423,6 +633,22 @@ impl WorkerScriptApi {
     /// `PATCH /accounts/{account_id}/workers/scripts/{script_name}/settings`
     ///
     /// Patch metadata or config, such as bindings or usage model.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_script::PatchSettingsForm;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let body = PatchSettingsForm::new();
+    /// if let Some(result) = client.worker_script().patch_settings(account_id, script_name, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_settings(
         &self,
         account_id: &str,
@@ -450,6 +676,19 @@ impl WorkerScriptApi {
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/settings`
     ///
     /// Get metadata and config, such as bindings or usage model.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_script().get_settings(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_settings(
         &self,
         account_id: &str,
@@ -475,6 +714,19 @@ impl WorkerScriptApi {
     /// `POST /accounts/{account_id}/workers/scripts/{script_name}/subdomain`
     ///
     /// Enable or disable the Worker on the workers.dev subdomain.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_script().post_worker_subdomain(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_worker_subdomain(
         &self,
         account_id: &str,
@@ -500,6 +752,19 @@ impl WorkerScriptApi {
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/subdomain`
     ///
     /// Get if the Worker is available on the workers.dev subdomain.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_script().get_worker_subdomain(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_worker_subdomain(
         &self,
         account_id: &str,
@@ -525,6 +790,19 @@ impl WorkerScriptApi {
     /// `DELETE /accounts/{account_id}/workers/scripts/{script_name}/subdomain`
     ///
     /// Disable all workers.dev subdomains for a Worker.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_script().delete_worker_subdomain(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_worker_subdomain(
         &self,
         account_id: &str,
@@ -550,6 +828,19 @@ impl WorkerScriptApi {
     /// `PUT /accounts/{account_id}/workers/scripts/{script_name}/usage-model`
     ///
     /// Updates the Usage Model for a given Worker. Requires a Workers Paid subscription.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_script().update_usage_model(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_usage_model(
         &self,
         account_id: &str,
@@ -575,6 +866,19 @@ impl WorkerScriptApi {
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/usage-model`
     ///
     /// Fetches the Usage Model for a given Worker.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_script().get_usage_model(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_usage_model(
         &self,
         account_id: &str,

@@ -35,6 +35,18 @@ impl WorkerSubdomainApi {
     /// `PUT /accounts/{account_id}/workers/subdomain`
     ///
     /// Creates a Workers subdomain for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.worker_subdomain().create_subdomain(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_subdomain(
         &self,
         account_id: &str,
@@ -57,6 +69,18 @@ impl WorkerSubdomainApi {
     /// `GET /accounts/{account_id}/workers/subdomain`
     ///
     /// Returns a Workers subdomain for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.worker_subdomain().get_subdomain(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_subdomain(
         &self,
         account_id: &str,
@@ -79,6 +103,16 @@ impl WorkerSubdomainApi {
     /// `DELETE /accounts/{account_id}/workers/subdomain`
     ///
     /// Deletes a Workers subdomain for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.worker_subdomain().delete_subdomain(account_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_subdomain(
         &self,
         account_id: &str,

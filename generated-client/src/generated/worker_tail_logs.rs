@@ -36,6 +36,19 @@ impl WorkerTailLogsApi {
     /// `POST /accounts/{account_id}/workers/scripts/{script_name}/tails`
     ///
     /// Starts a tail that receives logs and exception from a Worker.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_tail_logs().start_tail(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_tail(
         &self,
         account_id: &str,
@@ -59,6 +72,19 @@ impl WorkerTailLogsApi {
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/tails`
     ///
     /// Get list of tails currently deployed on a Worker.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.worker_tail_logs().list_tails(account_id, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_tails(
         &self,
         account_id: &str,
@@ -82,6 +108,19 @@ impl WorkerTailLogsApi {
     /// `DELETE /accounts/{account_id}/workers/scripts/{script_name}/tails/{id}`
     ///
     /// Deletes a tail from a Worker.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.worker_tail_logs().delete_tail(account_id, script_name, id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_tail(
         &self,
         account_id: &str,

@@ -36,6 +36,22 @@ impl WorkerVersionsApi {
     /// `POST /accounts/{account_id}/workers/scripts/{script_name}/versions`
     ///
     /// Upload a Worker Version without deploying to Cloudflare's network. You can find more about the multipart metadata on our docs: <https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/>.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_versions::UploadVersionForm;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let body = UploadVersionForm::new();
+    /// if let Some(result) = client.worker_versions().upload_version(account_id, script_name, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_version(
         &self,
         account_id: &str,
@@ -65,6 +81,22 @@ impl WorkerVersionsApi {
     /// List of Worker Versions. The first version in the list is the latest version.
     ///
     /// Query parameters: [`ListVersionsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::worker_versions::ListVersionsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let query = ListVersionsQuery::default().deployable(true);
+    /// if let Some(result) = client.worker_versions().list_versions(account_id, script_name).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_versions(
         &self,
         account_id: &str,
@@ -89,6 +121,20 @@ impl WorkerVersionsApi {
     /// Get Version Detail
     ///
     /// `GET /accounts/{account_id}/workers/scripts/{script_name}/versions/{version_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let script_name = "your-script-name";
+    /// let version_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.worker_versions().get_version_detail(account_id, script_name, version_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_version_detail(
         &self,
         account_id: &str,

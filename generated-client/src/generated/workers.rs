@@ -36,6 +36,21 @@ impl WorkersApi {
     /// `GET /accounts/{account_id}/builds/workers/{external_script_id}/builds`
     ///
     /// Get all builds for a specific worker script with pagination
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let external_script_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.workers().list_builds_by_script(account_id, external_script_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_builds_by_script(
         &self,
         account_id: &str,
@@ -62,6 +77,21 @@ impl WorkersApi {
     /// `GET /accounts/{account_id}/builds/workers/{external_script_id}/triggers`
     ///
     /// Get all triggers for a specific worker script
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let external_script_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.workers().list_triggers_by_script(account_id, external_script_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_triggers_by_script(
         &self,
         account_id: &str,
@@ -88,6 +118,18 @@ impl WorkersApi {
     /// `POST /accounts/{account_id}/workers/workers`
     ///
     /// Create a new Worker.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers().create_worker(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_worker(
         &self,
         account_id: &str,
@@ -108,6 +150,20 @@ impl WorkersApi {
     /// `GET /accounts/{account_id}/workers/workers`
     ///
     /// List all Workers for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.workers().list_workers(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_workers(
         &self,
         account_id: &str,
@@ -128,6 +184,19 @@ impl WorkersApi {
     /// `PUT /accounts/{account_id}/workers/workers/{worker_id}`
     ///
     /// Perform a complete replacement of a Worker, where omitted properties are set to their default values. This is the exact same as the Create Worker endpoint, but operates on an existing Worker. To perform a partial update instead, use the Edit Worker endpoint.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let worker_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers().update_worker(account_id, worker_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_worker(
         &self,
         account_id: &str,
@@ -150,6 +219,19 @@ impl WorkersApi {
     /// `PATCH /accounts/{account_id}/workers/workers/{worker_id}`
     ///
     /// Perform a partial update on a Worker, where omitted properties are left unchanged from their current values.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let worker_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers().edit_worker(account_id, worker_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_worker(
         &self,
         account_id: &str,
@@ -172,6 +254,19 @@ impl WorkersApi {
     /// `GET /accounts/{account_id}/workers/workers/{worker_id}`
     ///
     /// Get details about a specific Worker.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let worker_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers().get_worker(account_id, worker_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_worker(
         &self,
         account_id: &str,
@@ -194,6 +289,18 @@ impl WorkersApi {
     /// `DELETE /accounts/{account_id}/workers/workers/{worker_id}`
     ///
     /// Delete a Worker and all its associated resources (versions, deployments, etc.).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let worker_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.workers().delete_worker(account_id, worker_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_worker(
         &self,
         account_id: &str,

@@ -34,6 +34,20 @@ impl WorkersAiApi {
     /// Author Search
     ///
     /// `GET /accounts/{account_id}/ai/authors/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.workers_ai().author_search(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn author_search(
         &self,
         account_id: &str,
@@ -58,6 +72,21 @@ impl WorkersAiApi {
     /// `GET /accounts/{account_id}/ai/models/schema`
     ///
     /// Query parameters: [`GetModelSchemaQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai::GetModelSchemaQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetModelSchemaQuery::new("example");
+    /// if let Some(result) = client.workers_ai().get_model_schema(account_id, &query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_model_schema(
         &self,
         account_id: &str,
@@ -83,6 +112,23 @@ impl WorkersAiApi {
     /// `GET /accounts/{account_id}/ai/models/search`
     ///
     /// Query parameters: [`ModelSearchQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai::ModelSearchQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ModelSearchQuery::default().per_page(1);
+    /// // Every page of the list.
+    /// let items = client.workers_ai().model_search(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn model_search(
         &self,
         account_id: &str,
@@ -113,6 +159,22 @@ impl WorkersAiApi {
     /// model. The endpoint supports various AI model types, ensuring flexibility and adaptability for diverse use cases.
     ///
     /// Model specific inputs available in [Cloudflare Docs](https://developers.cloudflare.com/workers-ai/models/).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai::ExecuteAiModelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let model_name = "your-model-name";
+    /// let body: ExecuteAiModelBody = ExecuteAiModelBody::default().guidance(1.0);
+    /// if let Some(result) = client.workers_ai().execute_ai_model(account_id, model_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_ai_model(
         &self,
         account_id: &str,
@@ -141,6 +203,20 @@ impl WorkersAiApi {
     /// Task Search
     ///
     /// `GET /accounts/{account_id}/ai/tasks/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.workers_ai().task_search(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn task_search(
         &self,
         account_id: &str,
@@ -163,6 +239,20 @@ impl WorkersAiApi {
     /// Convert Files into Markdown
     ///
     /// `POST /accounts/{account_id}/ai/tomarkdown`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.workers_ai().convert_files_into_markdown(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn convert_files_into_markdown(
         &self,
         account_id: &str,
@@ -181,6 +271,20 @@ impl WorkersAiApi {
     /// Get all converted formats supported
     ///
     /// `GET /accounts/{account_id}/ai/tomarkdown/supported`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.workers_ai().get_converted_formats_supported(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_converted_formats_supported(
         &self,
         account_id: &str,

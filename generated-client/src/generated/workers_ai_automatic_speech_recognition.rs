@@ -36,6 +36,18 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     /// Execute @cf/deepgram/flux model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/deepgram/flux`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_automatic_speech_recognition().execute_cf_deepgram_flux_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_deepgram_flux_model(
         &self,
         account_id: &str,
@@ -60,6 +72,17 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     /// Open Websocket connection with @cf/deepgram/flux model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/flux`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_automatic_speech_recognition().open_websocket_connection_with_cf_deepgram_flux_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_flux_model(
         &self,
         account_id: &str,
@@ -78,6 +101,18 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     /// Execute @cf/deepgram/nova-3 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/deepgram/nova-3`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_automatic_speech_recognition().execute_cf_deepgram_nova_3_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_deepgram_nova_3_model(
         &self,
         account_id: &str,
@@ -102,6 +137,17 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     /// Open Websocket connection with @cf/deepgram/nova-3 model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/nova-3`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_automatic_speech_recognition().open_websocket_connection_with_cf_deepgram_nova_3_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_nova_3_model(
         &self,
         account_id: &str,
@@ -120,6 +166,17 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     /// Open Websocket connection with @cf/deepgram/nova-3-internal model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/nova-3-internal`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_automatic_speech_recognition().open_websocket_connection_with_cf_deepgram_nova_3_internal_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_nova_3_internal_model(
         &self,
         account_id: &str,
@@ -138,6 +195,18 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     /// Execute @cf/openai/whisper model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/openai/whisper`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_automatic_speech_recognition().execute_cf_openai_whisper_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_openai_whisper_model(
         &self,
         account_id: &str,
@@ -162,6 +231,18 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     /// Execute @cf/openai/whisper-large-v3-turbo model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/openai/whisper-large-v3-turbo`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_automatic_speech_recognition().execute_cf_openai_whisper_large_v3_turbo_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_openai_whisper_large_v3_turbo_model(
         &self,
         account_id: &str,
@@ -188,6 +269,18 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     /// Execute @cf/openai/whisper-tiny-en model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/openai/whisper-tiny-en`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_automatic_speech_recognition().execute_cf_openai_whisper_tiny_en_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_openai_whisper_tiny_en_model(
         &self,
         account_id: &str,

@@ -34,6 +34,17 @@ impl WorkersAiDumbPipeApi {
     /// Open Websocket connection with @cf/pipecat-ai/smart-turn-v2 model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/pipecat-ai/smart-turn-v2`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_dumb_pipe().open_websocket_connection_with_cf_pipecat_ai_smart_turn_v2_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_pipecat_ai_smart_turn_v2_model(
         &self,
         account_id: &str,
@@ -52,6 +63,17 @@ impl WorkersAiDumbPipeApi {
     /// Open Websocket connection with @cf/pipecat-ai/smart-turn-v3 model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/pipecat-ai/smart-turn-v3`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_dumb_pipe().open_websocket_connection_with_cf_pipecat_ai_smart_turn_v3_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_pipecat_ai_smart_turn_v3_model(
         &self,
         account_id: &str,
@@ -70,6 +92,17 @@ impl WorkersAiDumbPipeApi {
     /// Open Websocket connection with @cf/test/hello-world-cog model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/test/hello-world-cog`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_dumb_pipe().open_websocket_connection_with_cf_test_hello_world_cog_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_test_hello_world_cog_model(
         &self,
         account_id: &str,

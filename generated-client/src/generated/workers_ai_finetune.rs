@@ -34,6 +34,21 @@ impl WorkersAiFinetuneApi {
     /// Create a new Finetune
     ///
     /// `POST /accounts/{account_id}/ai/finetunes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_finetune::CreateFinetuneBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateFinetuneBody = CreateFinetuneBody::new("example", "example.com").description("example");
+    /// if let Some(result) = client.workers_ai_finetune().create_finetune(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_finetune(
         &self,
         account_id: &str,
@@ -54,6 +69,18 @@ impl WorkersAiFinetuneApi {
     /// List Finetunes
     ///
     /// `GET /accounts/{account_id}/ai/finetunes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_finetune().list_finetunes(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_finetunes(
         &self,
         account_id: &str,
@@ -76,6 +103,23 @@ impl WorkersAiFinetuneApi {
     /// `GET /accounts/{account_id}/ai/finetunes/public`
     ///
     /// Query parameters: [`ListPublicFinetunesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_finetune::ListPublicFinetunesQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListPublicFinetunesQuery::default().limit(1.0);
+    /// // Every page of the list.
+    /// let items = client.workers_ai_finetune().list_public_finetunes(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_public_finetunes(
         &self,
         account_id: &str,
@@ -97,6 +141,22 @@ impl WorkersAiFinetuneApi {
     /// Upload a Finetune Asset
     ///
     /// `POST /accounts/{account_id}/ai/finetunes/{finetune_id}/finetune-assets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_finetune::UploadFinetuneAssetForm;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let finetune_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = UploadFinetuneAssetForm::new();
+    /// if let Some(result) = client.workers_ai_finetune().upload_finetune_asset(account_id, finetune_id, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_finetune_asset(
         &self,
         account_id: &str,

@@ -33,6 +33,18 @@ impl WorkersAiImageClassificationApi {
     /// Execute @cf/microsoft/resnet-50 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/microsoft/resnet-50`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_image_classification().execute_cf_microsoft_resnet_50_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_microsoft_resnet_50_model(
         &self,
         account_id: &str,

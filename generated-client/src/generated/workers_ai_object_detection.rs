@@ -33,6 +33,18 @@ impl WorkersAiObjectDetectionApi {
     /// Execute @cf/facebook/omni-detr-resnet-50 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/facebook/omni-detr-resnet-50`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_object_detection().execute_cf_facebook_omni_detr_resnet_50_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_facebook_omni_detr_resnet_50_model(
         &self,
         account_id: &str,

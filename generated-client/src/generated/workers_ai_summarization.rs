@@ -33,6 +33,21 @@ impl WorkersAiSummarizationApi {
     /// Execute @cf/facebook/bart-large-cnn model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/facebook/bart-large-cnn`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_summarization::ExecuteCfFacebookBartLargeCnnModelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfFacebookBartLargeCnnModelBody = ExecuteCfFacebookBartLargeCnnModelBody::new("example").max_length(1);
+    /// if let Some(result) = client.workers_ai_summarization().execute_cf_facebook_bart_large_cnn_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_facebook_bart_large_cnn_model(
         &self,
         account_id: &str,
@@ -59,6 +74,18 @@ impl WorkersAiSummarizationApi {
     /// Execute @cf/facebook/omni-bart-large-cnn model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/facebook/omni-bart-large-cnn`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_summarization().execute_cf_facebook_omni_bart_large_cnn_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_facebook_omni_bart_large_cnn_model(
         &self,
         account_id: &str,

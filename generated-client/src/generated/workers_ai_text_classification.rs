@@ -33,6 +33,18 @@ impl WorkersAiTextClassificationApi {
     /// Execute @cf/baai/bge-reranker-base model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/baai/bge-reranker-base`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_classification().execute_cf_baai_bge_reranker_base_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_baai_bge_reranker_base_model(
         &self,
         account_id: &str,
@@ -57,6 +69,21 @@ impl WorkersAiTextClassificationApi {
     /// Execute @cf/huggingface/distilbert-sst-2-int8 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/huggingface/distilbert-sst-2-int8`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_classification::ExecuteCfHuggingfaceDistilbertSst2Int8ModelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfHuggingfaceDistilbertSst2Int8ModelBody = ExecuteCfHuggingfaceDistilbertSst2Int8ModelBody::new("example");
+    /// if let Some(result) = client.workers_ai_text_classification().execute_cf_huggingface_distilbert_sst_2_int8_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_huggingface_distilbert_sst_2_int8_model(
         &self,
         account_id: &str,
@@ -85,6 +112,18 @@ impl WorkersAiTextClassificationApi {
     /// Execute @cf/huggingface/omni-distilbert-sst-2-int8 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/huggingface/omni-distilbert-sst-2-int8`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_classification().execute_cf_huggingface_omni_distilbert_sst_2_int8_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_huggingface_omni_distilbert_sst_2_int8_model(
         &self,
         account_id: &str,

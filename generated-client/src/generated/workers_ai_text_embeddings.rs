@@ -33,6 +33,21 @@ impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/baai/bge-base-en-v1.5 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/baai/bge-base-en-v1.5`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_embeddings::CfBaaiBgeEnV15ModelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CfBaaiBgeEnV15ModelBody = CfBaaiBgeEnV15ModelBody::new(serde_json::Value::Null);
+    /// if let Some(result) = client.workers_ai_text_embeddings().execute_cf_baai_bge_base_en_v1_5_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_baai_bge_base_en_v1_5_model(
         &self,
         account_id: &str,
@@ -59,6 +74,21 @@ impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/baai/bge-large-en-v1.5 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/baai/bge-large-en-v1.5`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_embeddings::CfBaaiBgeEnV15ModelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CfBaaiBgeEnV15ModelBody = CfBaaiBgeEnV15ModelBody::new(serde_json::Value::Null);
+    /// if let Some(result) = client.workers_ai_text_embeddings().execute_cf_baai_bge_large_en_v1_5_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_baai_bge_large_en_v1_5_model(
         &self,
         account_id: &str,
@@ -85,6 +115,18 @@ impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/baai/bge-m3 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/baai/bge-m3`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_embeddings().execute_cf_baai_bge_m3_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_baai_bge_m3_model(
         &self,
         account_id: &str,
@@ -109,6 +151,21 @@ impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/baai/bge-small-en-v1.5 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/baai/bge-small-en-v1.5`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_embeddings::CfBaaiBgeEnV15ModelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CfBaaiBgeEnV15ModelBody = CfBaaiBgeEnV15ModelBody::new(serde_json::Value::Null);
+    /// if let Some(result) = client.workers_ai_text_embeddings().execute_cf_baai_bge_small_en_v1_5_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_baai_bge_small_en_v1_5_model(
         &self,
         account_id: &str,
@@ -135,6 +192,18 @@ impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/baai/omni-bge-base-en-v1.5 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/baai/omni-bge-base-en-v1.5`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_embeddings().execute_cf_baai_omni_bge_base_en_v1_5_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_baai_omni_bge_base_en_v1_5_model(
         &self,
         account_id: &str,
@@ -159,6 +228,18 @@ impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/baai/omni-bge-large-en-v1.5 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/baai/omni-bge-large-en-v1.5`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_embeddings().execute_cf_baai_omni_bge_large_en_v1_5_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_baai_omni_bge_large_en_v1_5_model(
         &self,
         account_id: &str,
@@ -183,6 +264,18 @@ impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/baai/omni-bge-m3 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/baai/omni-bge-m3`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_embeddings().execute_cf_baai_omni_bge_m3_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_baai_omni_bge_m3_model(
         &self,
         account_id: &str,
@@ -207,6 +300,18 @@ impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/baai/omni-bge-small-en-v1.5 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/baai/omni-bge-small-en-v1.5`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_embeddings().execute_cf_baai_omni_bge_small_en_v1_5_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_baai_omni_bge_small_en_v1_5_model(
         &self,
         account_id: &str,
@@ -231,6 +336,18 @@ impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/baai/ray-bge-large-en-v1.5 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/baai/ray-bge-large-en-v1.5`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_embeddings().execute_cf_baai_ray_bge_large_en_v1_5_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_baai_ray_bge_large_en_v1_5_model(
         &self,
         account_id: &str,
@@ -255,6 +372,18 @@ impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/google/embeddinggemma-300m model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/google/embeddinggemma-300m`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_embeddings().execute_cf_google_embeddinggemma_300m_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_google_embeddinggemma_300m_model(
         &self,
         account_id: &str,
@@ -279,6 +408,18 @@ impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/google/omni-embeddinggemma-300m model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/google/omni-embeddinggemma-300m`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_embeddings().execute_cf_google_omni_embeddinggemma_300m_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_google_omni_embeddinggemma_300m_model(
         &self,
         account_id: &str,
@@ -305,6 +446,18 @@ impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/pfnet/plamo-embedding-1b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/pfnet/plamo-embedding-1b`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_embeddings().execute_cf_pfnet_plamo_embedding_1b_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_pfnet_plamo_embedding_1b_model(
         &self,
         account_id: &str,
@@ -329,6 +482,18 @@ impl WorkersAiTextEmbeddingsApi {
     /// Execute @cf/qwen/qwen3-embedding-0.6b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwen3-embedding-0.6b`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_embeddings().execute_cf_qwen_qwen3_embedding_0_6b_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_qwen_qwen3_embedding_0_6b_model(
         &self,
         account_id: &str,

@@ -33,6 +33,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/aisingapore/gemma-sea-lion-v4-27b-it model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/aisingapore/gemma-sea-lion-v4-27b-it`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_aisingapore_gemma_sea_lion_v4_27b_it_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_aisingapore_gemma_sea_lion_v4_27b_it_model(
         &self,
         account_id: &str,
@@ -59,6 +71,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/deepseek-ai/deepseek-math-7b-instruct model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/deepseek-ai/deepseek-math-7b-instruct`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody, ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody = ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_deepseek_ai_deepseek_math_7b_instruct_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_deepseek_ai_deepseek_math_7b_instruct_model(
         &self,
         account_id: &str,
@@ -87,6 +114,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/deepseek-ai/deepseek-r1-distill-qwen-32b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_deepseek_ai_deepseek_r1_distill_qwen_32b_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_deepseek_ai_deepseek_r1_distill_qwen_32b_model(
         &self,
         account_id: &str,
@@ -113,6 +152,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/defog/sqlcoder-7b-2 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/defog/sqlcoder-7b-2`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfDefogSqlcoder7b2ModelBody, ExecuteCfDefogSqlcoder7b2ModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfDefogSqlcoder7b2ModelBody = ExecuteCfDefogSqlcoder7b2ModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_defog_sqlcoder_7b_2_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_defog_sqlcoder_7b_2_model(
         &self,
         account_id: &str,
@@ -139,6 +193,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/fblgit/una-cybertron-7b-v2-bf16 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/fblgit/una-cybertron-7b-v2-bf16`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody, ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody = ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_fblgit_una_cybertron_7b_v2_bf16_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_fblgit_una_cybertron_7b_v2_bf16_model(
         &self,
         account_id: &str,
@@ -167,6 +236,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/google/gemma-2b-it-lora model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/google/gemma-2b-it-lora`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfGoogleGemma2bItLoraModelBody, ExecuteCfGoogleGemma2bItLoraModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfGoogleGemma2bItLoraModelBody = ExecuteCfGoogleGemma2bItLoraModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_google_gemma_2b_it_lora_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_google_gemma_2b_it_lora_model(
         &self,
         account_id: &str,
@@ -193,6 +277,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/google/gemma-3-12b-it model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/google/gemma-3-12b-it`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_google_gemma_3_12b_it_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_google_gemma_3_12b_it_model(
         &self,
         account_id: &str,
@@ -217,6 +313,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/google/gemma-7b-it-lora model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/google/gemma-7b-it-lora`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfGoogleGemma7bItLoraModelBody, ExecuteCfGoogleGemma7bItLoraModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfGoogleGemma7bItLoraModelBody = ExecuteCfGoogleGemma7bItLoraModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_google_gemma_7b_it_lora_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_google_gemma_7b_it_lora_model(
         &self,
         account_id: &str,
@@ -243,6 +354,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/ibm-granite/granite-4.0-h-micro model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/ibm-granite/granite-4.0-h-micro`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_ibm_granite_granite_4_0_h_micro_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_ibm_granite_granite_4_0_h_micro_model(
         &self,
         account_id: &str,
@@ -269,6 +392,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta-llama/llama-2-7b-chat-hf-lora model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta-llama/llama-2-7b-chat-hf-lora`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody, ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody = ExecuteCfMetaLlamaLlama27bChatHfLoraModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model(
         &self,
         account_id: &str,
@@ -297,6 +435,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-2-7b-chat-fp16 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-2-7b-chat-fp16`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfMetaLlama27bChatFp16ModelBody, ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfMetaLlama27bChatFp16ModelBody = ExecuteCfMetaLlama27bChatFp16ModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_2_7b_chat_fp16_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_2_7b_chat_fp16_model(
         &self,
         account_id: &str,
@@ -325,6 +478,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-2-7b-chat-int8 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-2-7b-chat-int8`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_2_7b_chat_int8_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_2_7b_chat_int8_model(
         &self,
         account_id: &str,
@@ -349,6 +514,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-3-8b-instruct model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-3-8b-instruct`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfMetaLlama38bInstructModelBody, ExecuteCfMetaLlama38bInstructModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfMetaLlama38bInstructModelBody = ExecuteCfMetaLlama38bInstructModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_3_8b_instruct_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_3_8b_instruct_model(
         &self,
         account_id: &str,
@@ -375,6 +555,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-3-8b-instruct-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-3-8b-instruct-awq`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfMetaLlama38bInstructAwqModelBody, ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfMetaLlama38bInstructAwqModelBody = ExecuteCfMetaLlama38bInstructAwqModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_3_8b_instruct_awq_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_3_8b_instruct_awq_model(
         &self,
         account_id: &str,
@@ -403,6 +598,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-3.1-70b-instruct-fp8-fast model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-3.1-70b-instruct-fp8-fast`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_3_1_70b_instruct_fp8_fast_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_3_1_70b_instruct_fp8_fast_model(
         &self,
         account_id: &str,
@@ -429,6 +636,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-3.1-8b-instruct-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-3.1-8b-instruct-awq`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_3_1_8b_instruct_awq_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_3_1_8b_instruct_awq_model(
         &self,
         account_id: &str,
@@ -455,6 +674,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-3.1-8b-instruct-fp8 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-3.1-8b-instruct-fp8`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_3_1_8b_instruct_fp8_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_3_1_8b_instruct_fp8_model(
         &self,
         account_id: &str,
@@ -481,6 +712,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-3.1-8b-instruct-fp8-fast model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-3.1-8b-instruct-fp8-fast`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_3_1_8b_instruct_fp8_fast_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_3_1_8b_instruct_fp8_fast_model(
         &self,
         account_id: &str,
@@ -507,6 +750,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-3.2-11b-vision-instruct model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-3.2-11b-vision-instruct`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_3_2_11b_vision_instruct_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_3_2_11b_vision_instruct_model(
         &self,
         account_id: &str,
@@ -533,6 +788,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-3.2-1b-instruct model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-3.2-1b-instruct`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_3_2_1b_instruct_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_3_2_1b_instruct_model(
         &self,
         account_id: &str,
@@ -557,6 +824,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-3.2-3b-instruct model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-3.2-3b-instruct`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_3_2_3b_instruct_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_3_2_3b_instruct_model(
         &self,
         account_id: &str,
@@ -581,6 +860,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-3.3-70b-instruct-fp8-fast model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-3.3-70b-instruct-fp8-fast`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_3_3_70b_instruct_fp8_fast_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_3_3_70b_instruct_fp8_fast_model(
         &self,
         account_id: &str,
@@ -607,6 +898,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-4-scout-17b-16e-instruct model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-4-scout-17b-16e-instruct`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_4_scout_17b_16e_instruct_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_4_scout_17b_16e_instruct_model(
         &self,
         account_id: &str,
@@ -633,6 +936,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/meta/llama-guard-3-8b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-guard-3-8b`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_meta_llama_guard_3_8b_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_llama_guard_3_8b_model(
         &self,
         account_id: &str,
@@ -657,6 +972,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/microsoft/phi-2 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/microsoft/phi-2`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfMicrosoftPhi2ModelBody, ExecuteCfMicrosoftPhi2ModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfMicrosoftPhi2ModelBody = ExecuteCfMicrosoftPhi2ModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_microsoft_phi_2_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_microsoft_phi_2_model(
         &self,
         account_id: &str,
@@ -683,6 +1013,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/mistral/mistral-7b-instruct-v0.1 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/mistral/mistral-7b-instruct-v0.1`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_mistral_mistral_7b_instruct_v0_1_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_mistral_mistral_7b_instruct_v0_1_model(
         &self,
         account_id: &str,
@@ -709,6 +1051,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/mistral/mistral-7b-instruct-v0.2-lora model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/mistral/mistral-7b-instruct-v0.2-lora`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfMistralMistral7bInstructV02LoraModelBody, ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfMistralMistral7bInstructV02LoraModelBody = ExecuteCfMistralMistral7bInstructV02LoraModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model(
         &self,
         account_id: &str,
@@ -737,6 +1094,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/mistralai/mistral-small-3.1-24b-instruct model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/mistralai/mistral-small-3.1-24b-instruct`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_mistralai_mistral_small_3_1_24b_instruct_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_mistralai_mistral_small_3_1_24b_instruct_model(
         &self,
         account_id: &str,
@@ -763,6 +1132,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/openai/gpt-oss-120b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/openai/gpt-oss-120b`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_openai_gpt_oss_120b_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_openai_gpt_oss_120b_model(
         &self,
         account_id: &str,
@@ -787,6 +1168,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/openai/gpt-oss-20b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/openai/gpt-oss-20b`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_openai_gpt_oss_20b_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_openai_gpt_oss_20b_model(
         &self,
         account_id: &str,
@@ -811,6 +1204,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/openchat/openchat-3.5-0106 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/openchat/openchat-3.5-0106`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfOpenchatOpenchat350106ModelBody, ExecuteCfOpenchatOpenchat350106ModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfOpenchatOpenchat350106ModelBody = ExecuteCfOpenchatOpenchat350106ModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_openchat_openchat_3_5_0106_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_openchat_openchat_3_5_0106_model(
         &self,
         account_id: &str,
@@ -839,6 +1247,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/qwen/qwen1.5-0.5b-chat model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-0.5b-chat`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfQwenQwen1505bChatModelBody, ExecuteCfQwenQwen1505bChatModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfQwenQwen1505bChatModelBody = ExecuteCfQwenQwen1505bChatModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_qwen_qwen1_5_0_5b_chat_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_qwen_qwen1_5_0_5b_chat_model(
         &self,
         account_id: &str,
@@ -865,6 +1288,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/qwen/qwen1.5-1.8b-chat model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-1.8b-chat`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfQwenQwen1518bChatModelBody, ExecuteCfQwenQwen1518bChatModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfQwenQwen1518bChatModelBody = ExecuteCfQwenQwen1518bChatModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_qwen_qwen1_5_1_8b_chat_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_qwen_qwen1_5_1_8b_chat_model(
         &self,
         account_id: &str,
@@ -891,6 +1329,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/qwen/qwen1.5-14b-chat-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-14b-chat-awq`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfQwenQwen1514bChatAwqModelBody, ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfQwenQwen1514bChatAwqModelBody = ExecuteCfQwenQwen1514bChatAwqModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_qwen_qwen1_5_14b_chat_awq_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_qwen_qwen1_5_14b_chat_awq_model(
         &self,
         account_id: &str,
@@ -919,6 +1372,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/qwen/qwen1.5-7b-chat-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-7b-chat-awq`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfQwenQwen157bChatAwqModelBody, ExecuteCfQwenQwen157bChatAwqModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfQwenQwen157bChatAwqModelBody = ExecuteCfQwenQwen157bChatAwqModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_qwen_qwen1_5_7b_chat_awq_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_qwen_qwen1_5_7b_chat_awq_model(
         &self,
         account_id: &str,
@@ -945,6 +1413,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/qwen/qwen2.5-coder-32b-instruct model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwen2.5-coder-32b-instruct`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_qwen_qwen2_5_coder_32b_instruct_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_qwen_qwen2_5_coder_32b_instruct_model(
         &self,
         account_id: &str,
@@ -971,6 +1451,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/qwen/qwen3-30b-a3b-fp8 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwen3-30b-a3b-fp8`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_qwen_qwen3_30b_a3b_fp8_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_qwen_qwen3_30b_a3b_fp8_model(
         &self,
         account_id: &str,
@@ -995,6 +1487,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/qwen/qwq-32b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwq-32b`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_qwen_qwq_32b_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_qwen_qwq_32b_model(
         &self,
         account_id: &str,
@@ -1019,6 +1523,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/thebloke/discolm-german-7b-v1-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/thebloke/discolm-german-7b-v1-awq`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody, ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody = ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_thebloke_discolm_german_7b_v1_awq_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_thebloke_discolm_german_7b_v1_awq_model(
         &self,
         account_id: &str,
@@ -1047,6 +1566,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/tiiuae/falcon-7b-instruct model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/tiiuae/falcon-7b-instruct`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfTiiuaeFalcon7bInstructModelBody, ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfTiiuaeFalcon7bInstructModelBody = ExecuteCfTiiuaeFalcon7bInstructModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_tiiuae_falcon_7b_instruct_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_tiiuae_falcon_7b_instruct_model(
         &self,
         account_id: &str,
@@ -1075,6 +1609,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @cf/tinyllama/tinyllama-1.1b-chat-v1.0 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteCfTinyllamaTinyllama11bChatV10ModelBody, ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfTinyllamaTinyllama11bChatV10ModelBody = ExecuteCfTinyllamaTinyllama11bChatV10ModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model(
         &self,
         account_id: &str,
@@ -1103,6 +1652,18 @@ impl WorkersAiTextGenerationApi {
     /// Execute @hf/google/gemma-7b-it model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/google/gemma-7b-it`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_generation().execute_hf_google_gemma_7b_it_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_hf_google_gemma_7b_it_model(
         &self,
         account_id: &str,
@@ -1127,6 +1688,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @hf/mistral/mistral-7b-instruct-v0.2 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/mistral/mistral-7b-instruct-v0.2`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteHfMistralMistral7bInstructV02ModelBody, ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteHfMistralMistral7bInstructV02ModelBody = ExecuteHfMistralMistral7bInstructV02ModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_hf_mistral_mistral_7b_instruct_v0_2_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_hf_mistral_mistral_7b_instruct_v0_2_model(
         &self,
         account_id: &str,
@@ -1155,6 +1731,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @hf/nexusflow/starling-lm-7b-beta model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/nexusflow/starling-lm-7b-beta`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteHfNexusflowStarlingLm7bBetaModelBody, ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteHfNexusflowStarlingLm7bBetaModelBody = ExecuteHfNexusflowStarlingLm7bBetaModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_hf_nexusflow_starling_lm_7b_beta_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_hf_nexusflow_starling_lm_7b_beta_model(
         &self,
         account_id: &str,
@@ -1183,6 +1774,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @hf/nousresearch/hermes-2-pro-mistral-7b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/nousresearch/hermes-2-pro-mistral-7b`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteHfNousresearchHermes2ProMistral7bModelBody, ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteHfNousresearchHermes2ProMistral7bModelBody = ExecuteHfNousresearchHermes2ProMistral7bModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_hf_nousresearch_hermes_2_pro_mistral_7b_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_hf_nousresearch_hermes_2_pro_mistral_7b_model(
         &self,
         account_id: &str,
@@ -1211,6 +1817,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @hf/thebloke/deepseek-coder-6.7b-base-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/deepseek-coder-6.7b-base-awq`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody, ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody = ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model(
         &self,
         account_id: &str,
@@ -1239,6 +1860,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @hf/thebloke/deepseek-coder-6.7b-instruct-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/deepseek-coder-6.7b-instruct-awq`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody, ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody = ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model(
         &self,
         account_id: &str,
@@ -1267,6 +1903,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @hf/thebloke/llama-2-13b-chat-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/llama-2-13b-chat-awq`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteHfTheblokeLlama213bChatAwqModelBody, ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteHfTheblokeLlama213bChatAwqModelBody = ExecuteHfTheblokeLlama213bChatAwqModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_hf_thebloke_llama_2_13b_chat_awq_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_hf_thebloke_llama_2_13b_chat_awq_model(
         &self,
         account_id: &str,
@@ -1295,6 +1946,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @hf/thebloke/mistral-7b-instruct-v0.1-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/mistral-7b-instruct-v0.1-awq`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteHfTheblokeMistral7bInstructV01AwqModelBody, ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteHfTheblokeMistral7bInstructV01AwqModelBody = ExecuteHfTheblokeMistral7bInstructV01AwqModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model(
         &self,
         account_id: &str,
@@ -1323,6 +1989,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @hf/thebloke/neural-chat-7b-v3-1-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/neural-chat-7b-v3-1-awq`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteHfTheblokeNeuralChat7bV31AwqModelBody, ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteHfTheblokeNeuralChat7bV31AwqModelBody = ExecuteHfTheblokeNeuralChat7bV31AwqModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_hf_thebloke_neural_chat_7b_v3_1_awq_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_hf_thebloke_neural_chat_7b_v3_1_awq_model(
         &self,
         account_id: &str,
@@ -1351,6 +2032,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @hf/thebloke/openhermes-2.5-mistral-7b-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/openhermes-2.5-mistral-7b-awq`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody, ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody = ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model(
         &self,
         account_id: &str,
@@ -1379,6 +2075,21 @@ impl WorkersAiTextGenerationApi {
     /// Execute @hf/thebloke/zephyr-7b-beta-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/zephyr-7b-beta-awq`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_generation::{ExecuteHfTheblokeZephyr7bBetaAwqModelBody, ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteHfTheblokeZephyr7bBetaAwqModelBody = ExecuteHfTheblokeZephyr7bBetaAwqModelBodyVariant1::new("example").frequency_penalty(1.0).into();
+    /// if let Some(result) = client.workers_ai_text_generation().execute_hf_thebloke_zephyr_7b_beta_awq_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_hf_thebloke_zephyr_7b_beta_awq_model(
         &self,
         account_id: &str,

@@ -34,6 +34,18 @@ impl WorkersAiTextToImageApi {
     /// Execute @cf/black-forest-labs/flux-1-schnell model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/black-forest-labs/flux-1-schnell`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_image().execute_cf_black_forest_labs_flux_1_schnell_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_black_forest_labs_flux_1_schnell_model(
         &self,
         account_id: &str,
@@ -60,6 +72,18 @@ impl WorkersAiTextToImageApi {
     /// Execute @cf/black-forest-labs/flux-2-dev model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/black-forest-labs/flux-2-dev`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_image().execute_cf_black_forest_labs_flux_2_dev_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_black_forest_labs_flux_2_dev_model(
         &self,
         account_id: &str,
@@ -84,6 +108,18 @@ impl WorkersAiTextToImageApi {
     /// Execute @cf/black-forest-labs/flux-2-klein-4b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/black-forest-labs/flux-2-klein-4b`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_image().execute_cf_black_forest_labs_flux_2_klein_4b_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_black_forest_labs_flux_2_klein_4b_model(
         &self,
         account_id: &str,
@@ -110,6 +146,18 @@ impl WorkersAiTextToImageApi {
     /// Execute @cf/black-forest-labs/flux-2-klein-9b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/black-forest-labs/flux-2-klein-9b`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_image().execute_cf_black_forest_labs_flux_2_klein_9b_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_black_forest_labs_flux_2_klein_9b_model(
         &self,
         account_id: &str,
@@ -136,6 +184,21 @@ impl WorkersAiTextToImageApi {
     /// Execute @cf/bytedance/stable-diffusion-xl-lightning model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/bytedance/stable-diffusion-xl-lightning`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_to_image::CfModelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CfModelBody = CfModelBody::new("example").guidance(1.0);
+    /// if let Some(result) = client.workers_ai_text_to_image().execute_cf_bytedance_stable_diffusion_xl_lightning_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_bytedance_stable_diffusion_xl_lightning_model(
         &self,
         account_id: &str,
@@ -164,6 +227,18 @@ impl WorkersAiTextToImageApi {
     /// Execute @cf/leonardo/lucid-origin model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/leonardo/lucid-origin`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_image().execute_cf_leonardo_lucid_origin_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_leonardo_lucid_origin_model(
         &self,
         account_id: &str,
@@ -188,6 +263,18 @@ impl WorkersAiTextToImageApi {
     /// Execute @cf/leonardo/phoenix-1.0 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/leonardo/phoenix-1.0`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_image().execute_cf_leonardo_phoenix_1_0_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_leonardo_phoenix_1_0_model(
         &self,
         account_id: &str,
@@ -212,6 +299,21 @@ impl WorkersAiTextToImageApi {
     /// Execute @cf/lykon/dreamshaper-8-lcm model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/lykon/dreamshaper-8-lcm`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_to_image::CfModelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CfModelBody = CfModelBody::new("example").guidance(1.0);
+    /// if let Some(result) = client.workers_ai_text_to_image().execute_cf_lykon_dreamshaper_8_lcm_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_lykon_dreamshaper_8_lcm_model(
         &self,
         account_id: &str,
@@ -238,6 +340,21 @@ impl WorkersAiTextToImageApi {
     /// Execute @cf/runwayml/stable-diffusion-v1-5-img2img model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/runwayml/stable-diffusion-v1-5-img2img`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_to_image::CfModelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CfModelBody = CfModelBody::new("example").guidance(1.0);
+    /// if let Some(result) = client.workers_ai_text_to_image().execute_cf_runwayml_stable_diffusion_v1_5_img2img_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_runwayml_stable_diffusion_v1_5_img2img_model(
         &self,
         account_id: &str,
@@ -266,6 +383,21 @@ impl WorkersAiTextToImageApi {
     /// Execute @cf/runwayml/stable-diffusion-v1-5-inpainting model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/runwayml/stable-diffusion-v1-5-inpainting`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_to_image::CfModelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CfModelBody = CfModelBody::new("example").guidance(1.0);
+    /// if let Some(result) = client.workers_ai_text_to_image().execute_cf_runwayml_stable_diffusion_v1_5_inpainting_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_runwayml_stable_diffusion_v1_5_inpainting_model(
         &self,
         account_id: &str,
@@ -294,6 +426,21 @@ impl WorkersAiTextToImageApi {
     /// Execute @cf/stabilityai/stable-diffusion-xl-base-1.0 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/stabilityai/stable-diffusion-xl-base-1.0`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_text_to_image::CfModelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CfModelBody = CfModelBody::new("example").guidance(1.0);
+    /// if let Some(result) = client.workers_ai_text_to_image().execute_cf_stabilityai_stable_diffusion_xl_base_1_0_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_stabilityai_stable_diffusion_xl_base_1_0_model(
         &self,
         account_id: &str,
@@ -322,6 +469,17 @@ impl WorkersAiTextToImageApi {
     /// Open Websocket connection with @cf/sven/test-pipe-http model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/sven/test-pipe-http`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_text_to_image().open_websocket_connection_with_cf_sven_test_pipe_http_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_sven_test_pipe_http_model(
         &self,
         account_id: &str,

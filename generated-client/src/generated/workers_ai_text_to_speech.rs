@@ -34,6 +34,17 @@ impl WorkersAiTextToSpeechApi {
     /// Open Websocket connection with @cf/deepgram/aura model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/aura`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_text_to_speech().open_websocket_connection_with_cf_deepgram_aura_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_aura_model(
         &self,
         account_id: &str,
@@ -52,6 +63,18 @@ impl WorkersAiTextToSpeechApi {
     /// Execute @cf/deepgram/aura-1 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/deepgram/aura-1`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_speech().execute_cf_deepgram_aura_1_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_deepgram_aura_1_model(
         &self,
         account_id: &str,
@@ -76,6 +99,17 @@ impl WorkersAiTextToSpeechApi {
     /// Open Websocket connection with @cf/deepgram/aura-1 model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/aura-1`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_text_to_speech().open_websocket_connection_with_cf_deepgram_aura_1_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_aura_1_model(
         &self,
         account_id: &str,
@@ -94,6 +128,17 @@ impl WorkersAiTextToSpeechApi {
     /// Open Websocket connection with @cf/deepgram/aura-1-internal model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/aura-1-internal`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_text_to_speech().open_websocket_connection_with_cf_deepgram_aura_1_internal_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_aura_1_internal_model(
         &self,
         account_id: &str,
@@ -112,6 +157,17 @@ impl WorkersAiTextToSpeechApi {
     /// Open Websocket connection with @cf/deepgram/aura-2 model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/aura-2`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_text_to_speech().open_websocket_connection_with_cf_deepgram_aura_2_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_aura_2_model(
         &self,
         account_id: &str,
@@ -130,6 +186,18 @@ impl WorkersAiTextToSpeechApi {
     /// Execute @cf/deepgram/aura-2-en model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/deepgram/aura-2-en`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_speech().execute_cf_deepgram_aura_2_en_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_deepgram_aura_2_en_model(
         &self,
         account_id: &str,
@@ -154,6 +222,17 @@ impl WorkersAiTextToSpeechApi {
     /// Open Websocket connection with @cf/deepgram/aura-2-en model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/aura-2-en`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_text_to_speech().open_websocket_connection_with_cf_deepgram_aura_2_en_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_aura_2_en_model(
         &self,
         account_id: &str,
@@ -172,6 +251,18 @@ impl WorkersAiTextToSpeechApi {
     /// Execute @cf/deepgram/aura-2-es model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/deepgram/aura-2-es`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_speech().execute_cf_deepgram_aura_2_es_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_deepgram_aura_2_es_model(
         &self,
         account_id: &str,
@@ -196,6 +287,17 @@ impl WorkersAiTextToSpeechApi {
     /// Open Websocket connection with @cf/deepgram/aura-2-es model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/aura-2-es`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_text_to_speech().open_websocket_connection_with_cf_deepgram_aura_2_es_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_aura_2_es_model(
         &self,
         account_id: &str,
@@ -214,6 +316,18 @@ impl WorkersAiTextToSpeechApi {
     /// Execute @cf/myshell-ai/melotts model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/myshell-ai/melotts`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_speech().execute_cf_myshell_ai_melotts_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_myshell_ai_melotts_model(
         &self,
         account_id: &str,

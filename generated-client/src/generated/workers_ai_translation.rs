@@ -33,6 +33,18 @@ impl WorkersAiTranslationApi {
     /// Execute @cf/ai4bharat/indictrans2-en-indic-1B model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/ai4bharat/indictrans2-en-indic-1B`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_translation().execute_cf_ai4bharat_indictrans2_en_indic_1b_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_ai4bharat_indictrans2_en_indic_1b_model(
         &self,
         account_id: &str,
@@ -59,6 +71,18 @@ impl WorkersAiTranslationApi {
     /// Execute @cf/ai4bharat/omni-indictrans2-en-indic-1b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/ai4bharat/omni-indictrans2-en-indic-1b`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_translation().execute_cf_ai4bharat_omni_indictrans2_en_indic_1b_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_ai4bharat_omni_indictrans2_en_indic_1b_model(
         &self,
         account_id: &str,
@@ -85,6 +109,21 @@ impl WorkersAiTranslationApi {
     /// Execute @cf/meta/m2m100-1.2b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/m2m100-1.2b`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_ai_translation::ExecuteCfMetaM2m10012bModelBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ExecuteCfMetaM2m10012bModelBody = ExecuteCfMetaM2m10012bModelBody::new("example", "example").source_lang("example");
+    /// if let Some(result) = client.workers_ai_translation().execute_cf_meta_m2m100_1_2b_model(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_meta_m2m100_1_2b_model(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl WorkersForPlatformsApi {
     /// `POST /accounts/{account_id}/workers/dispatch/namespaces`
     ///
     /// Create a new Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_for_platforms::CreateDispatchNamespaceBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateDispatchNamespaceBody = CreateDispatchNamespaceBody::default().name("example.com");
+    /// if let Some(result) = client.workers_for_platforms().create_dispatch_namespace(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_dispatch_namespace(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl WorkersForPlatformsApi {
     /// `GET /accounts/{account_id}/workers/dispatch/namespaces`
     ///
     /// Fetch a list of Workers for Platforms namespaces.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.workers_for_platforms().list_dispatch_namespaces(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_dispatch_namespaces(
         &self,
         account_id: &str,
@@ -80,6 +109,19 @@ impl WorkersForPlatformsApi {
     /// `PUT /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}`
     ///
     /// Update a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// if let Some(result) = client.workers_for_platforms().update_dispatch_namespace(account_id, dispatch_namespace).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_dispatch_namespace(
         &self,
         account_id: &str,
@@ -104,6 +146,19 @@ impl WorkersForPlatformsApi {
     /// `PATCH /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}`
     ///
     /// Patch a Workers for Platforms namespace. Omitted fields are left unchanged.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// if let Some(result) = client.workers_for_platforms().patch_dispatch_namespace(account_id, dispatch_namespace).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_dispatch_namespace(
         &self,
         account_id: &str,
@@ -128,6 +183,19 @@ impl WorkersForPlatformsApi {
     /// `GET /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}`
     ///
     /// Get a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// if let Some(result) = client.workers_for_platforms().get_dispatch_namespace(account_id, dispatch_namespace).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dispatch_namespace(
         &self,
         account_id: &str,
@@ -152,6 +220,19 @@ impl WorkersForPlatformsApi {
     /// `DELETE /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}`
     ///
     /// Delete a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// if let Some(result) = client.workers_for_platforms().delete_dispatch_namespace(account_id, dispatch_namespace).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_dispatch_namespace(
         &self,
         account_id: &str,
@@ -180,6 +261,21 @@ impl WorkersForPlatformsApi {
     /// `GET /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts`
     ///
     /// Fetch a list of scripts uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// // Every page of the list.
+    /// let items = client.workers_for_platforms().list_scripts_in_namespace(account_id, dispatch_namespace).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_scripts_in_namespace(
         &self,
         account_id: &str,
@@ -206,6 +302,19 @@ impl WorkersForPlatformsApi {
     /// `DELETE /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts`
     ///
     /// Delete multiple scripts from a Workers for Platforms namespace based on optional tag filters.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// if let Some(result) = client.workers_for_platforms().delete_scripts_in_namespace(account_id, dispatch_namespace).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_scripts_in_namespace(
         &self,
         account_id: &str,
@@ -234,6 +343,23 @@ impl WorkersForPlatformsApi {
     /// `PUT /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}`
     ///
     /// Upload a worker module to a Workers for Platforms namespace. You can find more about the multipart metadata on our docs: <https://developers.cloudflare.com/workers/configuration/multipart-upload-metadata/>.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_for_platforms::UploadWorkerModuleForm;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// let body = UploadWorkerModuleForm::new();
+    /// if let Some(result) = client.workers_for_platforms().upload_worker_module(account_id, dispatch_namespace, script_name, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_worker_module(
         &self,
         account_id: &str,
@@ -266,6 +392,20 @@ impl WorkersForPlatformsApi {
     /// `GET /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}`
     ///
     /// Fetch information about a script uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.workers_for_platforms().worker_details(account_id, dispatch_namespace, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn worker_details(
         &self,
         account_id: &str,
@@ -298,6 +438,23 @@ impl WorkersForPlatformsApi {
     /// Delete a worker from a Workers for Platforms namespace. This call has no response body on a successful delete.
     ///
     /// Query parameters: [`DeleteWorkerQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_for_platforms::DeleteWorkerQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// let query = DeleteWorkerQuery::default().force(true);
+    /// if let Some(result) = client.workers_for_platforms().delete_worker(account_id, dispatch_namespace, script_name).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_worker(
         &self,
         account_id: &str,
@@ -333,6 +490,20 @@ impl WorkersForPlatformsApi {
     /// `POST /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/assets-upload-session`
     ///
     /// Start uploading a collection of assets for use in a Worker version. To learn more about the direct uploads of assets, see <https://developers.cloudflare.com/workers/static-assets/direct-upload/>.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.workers_for_platforms().create_assets_upload_session(account_id, dispatch_namespace, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_assets_upload_session(
         &self,
         account_id: &str,
@@ -364,6 +535,22 @@ impl WorkersForPlatformsApi {
     /// `GET /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/bindings`
     ///
     /// Fetch script bindings from a script uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// // Every page of the list.
+    /// let items = client.workers_for_platforms().get_script_bindings(account_id, dispatch_namespace, script_name).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_script_bindings(
         &self,
         account_id: &str,
@@ -393,6 +580,23 @@ impl WorkersForPlatformsApi {
     /// `PUT /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/content`
     ///
     /// Put script content for a script uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_for_platforms::PutScriptContentForm;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// let body = PutScriptContentForm::new();
+    /// if let Some(result) = client.workers_for_platforms().put_script_content(account_id, dispatch_namespace, script_name, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_script_content(
         &self,
         account_id: &str,
@@ -426,6 +630,19 @@ impl WorkersForPlatformsApi {
     /// `GET /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/content`
     ///
     /// Fetch script content from a script uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// let result: serde_json::Value = client.workers_for_platforms().get_script_content(account_id, dispatch_namespace, script_name).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_script_content(
         &self,
         account_id: &str,
@@ -455,6 +672,23 @@ impl WorkersForPlatformsApi {
     /// `PUT /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets`
     ///
     /// Add a secret to a script uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_for_platforms::AddScriptSecretBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// let body: AddScriptSecretBody = AddScriptSecretBody::default().name("example.com");
+    /// if let Some(result) = client.workers_for_platforms().add_script_secret(account_id, dispatch_namespace, script_name, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_script_secret(
         &self,
         account_id: &str,
@@ -488,6 +722,22 @@ impl WorkersForPlatformsApi {
     /// `GET /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets`
     ///
     /// List secrets bound to a script uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// // Every page of the list.
+    /// let items = client.workers_for_platforms().list_script_secrets(account_id, dispatch_namespace, script_name).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_script_secrets(
         &self,
         account_id: &str,
@@ -517,6 +767,21 @@ impl WorkersForPlatformsApi {
     /// `GET /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets/{secret_name}`
     ///
     /// Get a given secret binding (value omitted) on a script uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// let secret_name = "your-secret-name";
+    /// if let Some(result) = client.workers_for_platforms().get_secret_binding(account_id, dispatch_namespace, script_name, secret_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_secret_binding(
         &self,
         account_id: &str,
@@ -554,6 +819,21 @@ impl WorkersForPlatformsApi {
     /// `DELETE /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/secrets/{secret_name}`
     ///
     /// Remove a secret from a script uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// let secret_name = "your-secret-name";
+    /// if let Some(result) = client.workers_for_platforms().delete_script_secret(account_id, dispatch_namespace, script_name, secret_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_script_secret(
         &self,
         account_id: &str,
@@ -591,6 +871,23 @@ impl WorkersForPlatformsApi {
     /// `PATCH /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/settings`
     ///
     /// Patch script metadata, such as bindings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_for_platforms::PatchScriptSettingsForm;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// let body = PatchScriptSettingsForm::new();
+    /// if let Some(result) = client.workers_for_platforms().patch_script_settings(account_id, dispatch_namespace, script_name, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_script_settings(
         &self,
         account_id: &str,
@@ -624,6 +921,20 @@ impl WorkersForPlatformsApi {
     /// `GET /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/settings`
     ///
     /// Get script settings from a script uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// if let Some(result) = client.workers_for_platforms().get_script_settings(account_id, dispatch_namespace, script_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_script_settings(
         &self,
         account_id: &str,
@@ -655,6 +966,22 @@ impl WorkersForPlatformsApi {
     /// `PUT /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags`
     ///
     /// Put script tags for a script uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// // Every page of the list.
+    /// let items = client.workers_for_platforms().put_script_tags(account_id, dispatch_namespace, script_name).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_script_tags(
         &self,
         account_id: &str,
@@ -686,6 +1013,22 @@ impl WorkersForPlatformsApi {
     /// `GET /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags`
     ///
     /// Fetch tags from a script uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// // Every page of the list.
+    /// let items = client.workers_for_platforms().get_script_tags(account_id, dispatch_namespace, script_name).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_script_tags(
         &self,
         account_id: &str,
@@ -715,6 +1058,21 @@ impl WorkersForPlatformsApi {
     /// `PUT /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags/{tag}`
     ///
     /// Put a single tag on a script uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// let tag = "your-tag";
+    /// if let Some(result) = client.workers_for_platforms().put_script_tag(account_id, dispatch_namespace, script_name, tag).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_script_tag(
         &self,
         account_id: &str,
@@ -752,6 +1110,21 @@ impl WorkersForPlatformsApi {
     /// `DELETE /accounts/{account_id}/workers/dispatch/namespaces/{dispatch_namespace}/scripts/{script_name}/tags/{tag}`
     ///
     /// Delete script tag for a script uploaded to a Workers for Platforms namespace.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let dispatch_namespace = "your-dispatch-namespace";
+    /// let script_name = "your-script-name";
+    /// let tag = "your-tag";
+    /// if let Some(result) = client.workers_for_platforms().delete_script_tag(account_id, dispatch_namespace, script_name, tag).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_script_tag(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl WorkersKvNamespaceApi {
     /// `POST /accounts/{account_id}/storage/kv/namespaces`
     ///
     /// Creates a namespace under the given title. A `400` is returned if the account already owns a namespace with this title. A namespace must be explicitly deleted to be replaced.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_kv_namespace::NamespaceBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: NamespaceBody = NamespaceBody::new("example");
+    /// if let Some(result) = client.workers_kv_namespace().create_namespace(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_namespace(
         &self,
         account_id: &str,
@@ -62,6 +77,23 @@ impl WorkersKvNamespaceApi {
     /// Returns the namespaces owned by an account.
     ///
     /// Query parameters: [`ListNamespacesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_kv_namespace::ListNamespacesQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListNamespacesQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.workers_kv_namespace().list_namespaces(account_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_namespaces(
         &self,
         account_id: &str,
@@ -85,6 +117,22 @@ impl WorkersKvNamespaceApi {
     /// `PUT /accounts/{account_id}/storage/kv/namespaces/{namespace_id}`
     ///
     /// Modifies a namespace's title.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_kv_namespace::NamespaceBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: NamespaceBody = NamespaceBody::new("example");
+    /// if let Some(result) = client.workers_kv_namespace().rename_namespace(account_id, namespace_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rename_namespace(
         &self,
         account_id: &str,
@@ -111,6 +159,19 @@ impl WorkersKvNamespaceApi {
     /// `GET /accounts/{account_id}/storage/kv/namespaces/{namespace_id}`
     ///
     /// Get the namespace corresponding to the given ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_kv_namespace().get_namespace(account_id, namespace_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_namespace(
         &self,
         account_id: &str,
@@ -135,6 +196,19 @@ impl WorkersKvNamespaceApi {
     /// `DELETE /accounts/{account_id}/storage/kv/namespaces/{namespace_id}`
     ///
     /// Deletes the namespace corresponding to the given ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_kv_namespace().remove_namespace(account_id, namespace_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_namespace(
         &self,
         account_id: &str,
@@ -163,6 +237,19 @@ impl WorkersKvNamespaceApi {
     /// `PUT /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk`
     ///
     /// Write multiple keys and values at once. Body should be an array of up to 10,000 key-value pairs to be stored, along with optional expiration information. Existing values and expirations will be overwritten. If neither `expiration` nor `expiration_ttl` is specified, the key-value pair will never expire. If both are set, `expiration_ttl` is used and `expiration` is ignored. The entire request size must be 100 megabytes or less.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_kv_namespace().write_multiple_key_value_pairs(account_id, namespace_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn write_multiple_key_value_pairs(
         &self,
         account_id: &str,
@@ -190,6 +277,19 @@ impl WorkersKvNamespaceApi {
     /// `DELETE /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk`
     ///
     /// Remove multiple KV pairs from the namespace. Body should be an array of up to 10,000 keys to be removed.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_kv_namespace().delete_multiple_key_value_pairs(account_id, namespace_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_multiple_key_value_pairs(
         &self,
         account_id: &str,
@@ -217,6 +317,19 @@ impl WorkersKvNamespaceApi {
     /// `POST /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk/delete`
     ///
     /// Remove multiple KV pairs from the namespace. Body should be an array of up to 10,000 keys to be removed.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_kv_namespace().bulk_delete_key_value_pairs(account_id, namespace_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn bulk_delete_key_value_pairs(
         &self,
         account_id: &str,
@@ -244,6 +357,18 @@ impl WorkersKvNamespaceApi {
     /// `POST /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/bulk/get`
     ///
     /// Retrieve up to 100 KV pairs from the namespace. Keys must contain text-based values. JSON values can optionally be parsed instead of being returned as a string value. Metadata can be included if `withMetadata` is true.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.workers_kv_namespace().get_multiple_key_value_pairs(account_id, namespace_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_multiple_key_value_pairs(
         &self,
         account_id: &str,
@@ -269,6 +394,24 @@ impl WorkersKvNamespaceApi {
     /// Lists a namespace's keys.
     ///
     /// Query parameters: [`ListNamespaceKeysQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_kv_namespace::ListNamespaceKeysQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListNamespaceKeysQuery::default().limit(1.0);
+    /// // Every page of the list.
+    /// let items = client.workers_kv_namespace().list_namespace_keys(account_id, namespace_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_namespace_keys(
         &self,
         account_id: &str,
@@ -295,6 +438,20 @@ impl WorkersKvNamespaceApi {
     /// `GET /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/metadata/{key_name}`
     ///
     /// Returns the metadata associated with the given key in the given namespace. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let key_name = "your-key-name";
+    /// if let Some(result) = client.workers_kv_namespace().read_metadata_for_key(account_id, namespace_id, key_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_metadata_for_key(
         &self,
         account_id: &str,
@@ -326,6 +483,23 @@ impl WorkersKvNamespaceApi {
     /// `PUT /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}`
     ///
     /// Write a value identified by a key. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name. Body should be the value to be stored. If JSON metadata to be associated with the key/value pair is needed, use `multipart/form-data` content type for your PUT request (see dropdown below in `REQUEST BODY SCHEMA`). Existing values, expirations, and metadata will be overwritten. If neither `expiration` nor `expiration_ttl` is specified, the key-value pair will never expire. If both are set, `expiration_ttl` is used and `expiration` is ignored.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_kv_namespace::KvWrite;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let key_name = "your-key-name";
+    /// let body = KvWrite::new(generated_client::runtime::FilePart::bytes(b"example".to_vec()), &serde_json::Value::Null);
+    /// if let Some(result) = client.workers_kv_namespace().write_key_value_pair_with_optional_metadata(account_id, namespace_id, key_name, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn write_key_value_pair_with_optional_metadata(
         &self,
         account_id: &str,
@@ -359,6 +533,19 @@ impl WorkersKvNamespaceApi {
     /// `GET /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}`
     ///
     /// Returns the value associated with the given key in the given namespace. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name. If the KV-pair is set to expire at some point, the expiration time as measured in seconds since the UNIX epoch will be returned in the `expiration` response header.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let key_name = "your-key-name";
+    /// let response = client.workers_kv_namespace().read_key_value_pair(account_id, namespace_id, key_name).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_key_value_pair(
         &self,
         account_id: &str,
@@ -385,6 +572,20 @@ impl WorkersKvNamespaceApi {
     /// `DELETE /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}`
     ///
     /// Remove a KV pair from the namespace. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let key_name = "your-key-name";
+    /// if let Some(result) = client.workers_kv_namespace().delete_key_value_pair(account_id, namespace_id, key_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_key_value_pair(
         &self,
         account_id: &str,

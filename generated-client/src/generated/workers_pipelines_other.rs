@@ -36,6 +36,18 @@ impl WorkersPipelinesOtherApi {
     /// `POST /accounts/{account_id}/pipelines`
     ///
     /// \[DEPRECATED\] Create a new pipeline. Use the new /pipelines/v1/pipelines endpoint instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_pipelines_other().deprecated_create_pipeline(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn deprecated_create_pipeline(
         &self,
         account_id: &str,
@@ -58,6 +70,18 @@ impl WorkersPipelinesOtherApi {
     /// `GET /accounts/{account_id}/pipelines`
     ///
     /// \[DEPRECATED\] List, filter, and paginate pipelines in an account. Use the new /pipelines/v1/pipelines endpoint instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_pipelines_other().deprecated_list_pipelines(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn deprecated_list_pipelines(
         &self,
         account_id: &str,
@@ -80,6 +104,18 @@ impl WorkersPipelinesOtherApi {
     /// `POST /accounts/{account_id}/pipelines/v1/pipelines`
     ///
     /// Create a new Pipeline.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_pipelines_other().create_pipeline(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_pipeline(
         &self,
         account_id: &str,
@@ -100,6 +136,20 @@ impl WorkersPipelinesOtherApi {
     /// `GET /accounts/{account_id}/pipelines/v1/pipelines`
     ///
     /// List/Filter Pipelines in Account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.workers_pipelines_other().list_pipelines(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pipelines(
         &self,
         account_id: &str,
@@ -120,6 +170,19 @@ impl WorkersPipelinesOtherApi {
     /// `GET /accounts/{account_id}/pipelines/v1/pipelines/{pipeline_id}`
     ///
     /// Get Pipelines Details.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pipeline_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_pipelines_other().get_pipeline_details(account_id, pipeline_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_pipeline_details(
         &self,
         account_id: &str,
@@ -144,6 +207,18 @@ impl WorkersPipelinesOtherApi {
     /// `DELETE /accounts/{account_id}/pipelines/v1/pipelines/{pipeline_id}`
     ///
     /// Delete Pipeline in Account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pipeline_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.workers_pipelines_other().delete_pipelines(account_id, pipeline_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_pipelines(
         &self,
         account_id: &str,
@@ -166,6 +241,18 @@ impl WorkersPipelinesOtherApi {
     /// `POST /accounts/{account_id}/pipelines/v1/sinks`
     ///
     /// Create a new Sink.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_pipelines_other().create_sink(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_sink(
         &self,
         account_id: &str,
@@ -186,6 +273,20 @@ impl WorkersPipelinesOtherApi {
     /// `GET /accounts/{account_id}/pipelines/v1/sinks`
     ///
     /// List/Filter Sinks in Account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.workers_pipelines_other().list_sinks(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_sinks(
         &self,
         account_id: &str,
@@ -206,6 +307,19 @@ impl WorkersPipelinesOtherApi {
     /// `GET /accounts/{account_id}/pipelines/v1/sinks/{sink_id}`
     ///
     /// Get Sink Details.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sink_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_pipelines_other().get_sink_details(account_id, sink_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_sink_details(
         &self,
         account_id: &str,
@@ -228,6 +342,18 @@ impl WorkersPipelinesOtherApi {
     /// `DELETE /accounts/{account_id}/pipelines/v1/sinks/{sink_id}`
     ///
     /// Delete Pipeline in Account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let sink_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.workers_pipelines_other().delete_sink(account_id, sink_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_sink(
         &self,
         account_id: &str,
@@ -250,6 +376,18 @@ impl WorkersPipelinesOtherApi {
     /// `POST /accounts/{account_id}/pipelines/v1/streams`
     ///
     /// Create a new Stream.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_pipelines_other().create_stream(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_stream(
         &self,
         account_id: &str,
@@ -270,6 +408,20 @@ impl WorkersPipelinesOtherApi {
     /// `GET /accounts/{account_id}/pipelines/v1/streams`
     ///
     /// List/Filter Streams in Account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.workers_pipelines_other().list_streams(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_streams(
         &self,
         account_id: &str,
@@ -290,6 +442,19 @@ impl WorkersPipelinesOtherApi {
     /// `PATCH /accounts/{account_id}/pipelines/v1/streams/{stream_id}`
     ///
     /// Update a Stream.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let stream_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_pipelines_other().update_stream(account_id, stream_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_stream(
         &self,
         account_id: &str,
@@ -314,6 +479,19 @@ impl WorkersPipelinesOtherApi {
     /// `GET /accounts/{account_id}/pipelines/v1/streams/{stream_id}`
     ///
     /// Get Stream Details.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let stream_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_pipelines_other().get_stream_details(account_id, stream_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_stream_details(
         &self,
         account_id: &str,
@@ -336,6 +514,18 @@ impl WorkersPipelinesOtherApi {
     /// `DELETE /accounts/{account_id}/pipelines/v1/streams/{stream_id}`
     ///
     /// Delete Stream in Account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let stream_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.workers_pipelines_other().delete_stream(account_id, stream_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_stream(
         &self,
         account_id: &str,
@@ -358,6 +548,18 @@ impl WorkersPipelinesOtherApi {
     /// `POST /accounts/{account_id}/pipelines/v1/validate_sql`
     ///
     /// Validate Arroyo SQL.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_pipelines_other().validate_sql(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_sql(
         &self,
         account_id: &str,
@@ -380,6 +582,19 @@ impl WorkersPipelinesOtherApi {
     /// `PUT /accounts/{account_id}/pipelines/{pipeline_name}`
     ///
     /// \[DEPRECATED\] Update an existing pipeline. Use the new /pipelines/v1/pipelines endpoint instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pipeline_name = "your-pipeline-name";
+    /// if let Some(result) = client.workers_pipelines_other().deprecated_update_pipeline(account_id, pipeline_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn deprecated_update_pipeline(
         &self,
         account_id: &str,
@@ -404,6 +619,19 @@ impl WorkersPipelinesOtherApi {
     /// `GET /accounts/{account_id}/pipelines/{pipeline_name}`
     ///
     /// \[DEPRECATED\] Get configuration of a pipeline. Use the new /pipelines/v1/pipelines endpoint instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pipeline_name = "your-pipeline-name";
+    /// if let Some(result) = client.workers_pipelines_other().deprecated_get_pipeline(account_id, pipeline_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn deprecated_get_pipeline(
         &self,
         account_id: &str,
@@ -428,6 +656,18 @@ impl WorkersPipelinesOtherApi {
     /// `DELETE /accounts/{account_id}/pipelines/{pipeline_name}`
     ///
     /// \[DEPRECATED\] Delete a pipeline. Use the new /pipelines/v1/pipelines endpoint instead.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pipeline_name = "your-pipeline-name";
+    /// let result: serde_json::Value = client.workers_pipelines_other().deprecated_delete_pipeline(account_id, pipeline_name).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn deprecated_delete_pipeline(
         &self,
         account_id: &str,

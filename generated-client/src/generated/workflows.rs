@@ -34,6 +34,20 @@ impl WorkflowsApi {
     /// List all Workflows
     ///
     /// `GET /accounts/{account_id}/workflows`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.workflows().list_workflows(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_workflows(
         &self,
         account_id: &str,
@@ -52,6 +66,19 @@ impl WorkflowsApi {
     /// Create/modify Workflow
     ///
     /// `PUT /accounts/{account_id}/workflows/{workflow_name}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// if let Some(result) = client.workflows().create_modify_workflow(account_id, workflow_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_modify_workflow(
         &self,
         account_id: &str,
@@ -74,6 +101,19 @@ impl WorkflowsApi {
     /// Get Workflow details
     ///
     /// `GET /accounts/{account_id}/workflows/{workflow_name}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// if let Some(result) = client.workflows().get_workflow_details(account_id, workflow_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_workflow_details(
         &self,
         account_id: &str,
@@ -96,6 +136,19 @@ impl WorkflowsApi {
     /// `DELETE /accounts/{account_id}/workflows/{workflow_name}`
     ///
     /// Deletes a Workflow. This only deletes the Workflow and does not delete or modify any Worker associated to this Workflow or bounded to it.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// if let Some(result) = client.workflows().delete_workflow(account_id, workflow_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_workflow(
         &self,
         account_id: &str,
@@ -118,6 +171,19 @@ impl WorkflowsApi {
     /// Create a new workflow instance
     ///
     /// `POST /accounts/{account_id}/workflows/{workflow_name}/instances`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// if let Some(result) = client.workflows().create_workflow_instance(account_id, workflow_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_workflow_instance(
         &self,
         account_id: &str,
@@ -141,6 +207,21 @@ impl WorkflowsApi {
     /// List of workflow instances
     ///
     /// `GET /accounts/{account_id}/workflows/{workflow_name}/instances`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// // Every page of the list.
+    /// let items = client.workflows().list_of_workflow_instances(account_id, workflow_name).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_of_workflow_instances(
         &self,
         account_id: &str,
@@ -162,6 +243,21 @@ impl WorkflowsApi {
     /// Batch create new Workflow instances
     ///
     /// `POST /accounts/{account_id}/workflows/{workflow_name}/instances/batch`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// // Every page of the list.
+    /// let items = client.workflows().batch_create_new_workflow_instances(account_id, workflow_name).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_create_new_workflow_instances(
         &self,
         account_id: &str,
@@ -183,6 +279,19 @@ impl WorkflowsApi {
     /// Batch terminate instances of a workflow
     ///
     /// `POST /accounts/{account_id}/workflows/{workflow_name}/instances/batch/terminate`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// if let Some(result) = client.workflows().batch_terminate_instances_of_workflow(account_id, workflow_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch_terminate_instances_of_workflow(
         &self,
         account_id: &str,
@@ -208,6 +317,19 @@ impl WorkflowsApi {
     /// Get status of the job responsible for terminate all instances of a workflow
     ///
     /// `GET /accounts/{account_id}/workflows/{workflow_name}/instances/terminate`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// if let Some(result) = client.workflows().get_status_of_job_responsible_for_terminate_all_instances_of_workflow(account_id, workflow_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_status_of_job_responsible_for_terminate_all_instances_of_workflow(
         &self,
         account_id: &str,
@@ -231,6 +353,20 @@ impl WorkflowsApi {
     /// Get logs and status from instance
     ///
     /// `GET /accounts/{account_id}/workflows/{workflow_name}/instances/{instance_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// let instance_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workflows().get_logs_and_status_from_instance(account_id, workflow_name, instance_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_logs_and_status_from_instance(
         &self,
         account_id: &str,
@@ -256,6 +392,21 @@ impl WorkflowsApi {
     /// Send event to instance
     ///
     /// `POST /accounts/{account_id}/workflows/{workflow_name}/instances/{instance_id}/events/{event_type}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// let instance_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let event_type = "your-event-type";
+    /// if let Some(result) = client.workflows().send_event_to_instance(account_id, workflow_name, instance_id, event_type).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_event_to_instance(
         &self,
         account_id: &str,
@@ -288,6 +439,20 @@ impl WorkflowsApi {
     /// Change status of instance
     ///
     /// `PATCH /accounts/{account_id}/workflows/{workflow_name}/instances/{instance_id}/status`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// let instance_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workflows().change_status_of_instance(account_id, workflow_name, instance_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_status_of_instance(
         &self,
         account_id: &str,
@@ -314,6 +479,21 @@ impl WorkflowsApi {
     /// List deployed Workflow versions
     ///
     /// `GET /accounts/{account_id}/workflows/{workflow_name}/versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// // Every page of the list.
+    /// let items = client.workflows().list_deployed_workflow_versions(account_id, workflow_name).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_deployed_workflow_versions(
         &self,
         account_id: &str,
@@ -335,6 +515,20 @@ impl WorkflowsApi {
     /// Get Workflow version details
     ///
     /// `GET /accounts/{account_id}/workflows/{workflow_name}/versions/{version_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// let version_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workflows().get_workflow_version_details(account_id, workflow_name, version_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_workflow_version_details(
         &self,
         account_id: &str,
@@ -360,6 +554,20 @@ impl WorkflowsApi {
     /// Get Workflow version dag
     ///
     /// `GET /accounts/{account_id}/workflows/{workflow_name}/versions/{version_id}/dag`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// let version_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workflows().get_workflow_version_dag(account_id, workflow_name, version_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_workflow_version_dag(
         &self,
         account_id: &str,
@@ -386,6 +594,20 @@ impl WorkflowsApi {
     /// Get Workflow version graph
     ///
     /// `GET /accounts/{account_id}/workflows/{workflow_name}/versions/{version_id}/graph`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let workflow_name = "your-workflow-name";
+    /// let version_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workflows().get_workflow_version_graph(account_id, workflow_name, version_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_workflow_version_graph(
         &self,
         account_id: &str,

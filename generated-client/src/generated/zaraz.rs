@@ -36,6 +36,21 @@ impl ZarazApi {
     /// `PUT /zones/{zone_id}/settings/zaraz/config`
     ///
     /// Updates Zaraz configuration for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zaraz::UpdateZarazConfigurationBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateZarazConfigurationBody = UpdateZarazConfigurationBody::new(true, "example", 1).history_change(true);
+    /// if let Some(result) = client.zaraz().update_zaraz_configuration(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zaraz_configuration(
         &self,
         zone_id: &str,
@@ -60,6 +75,18 @@ impl ZarazApi {
     /// `GET /zones/{zone_id}/settings/zaraz/config`
     ///
     /// Gets latest Zaraz configuration for a zone. It can be preview or published configuration, whichever was the last updated. Secret variables values will not be included.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zaraz().get_zaraz_configuration(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zaraz_configuration(
         &self,
         zone_id: &str,
@@ -82,6 +109,18 @@ impl ZarazApi {
     /// `GET /zones/{zone_id}/settings/zaraz/default`
     ///
     /// Gets default Zaraz configuration for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zaraz().get_default_zaraz_configuration(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_default_zaraz_configuration(
         &self,
         zone_id: &str,
@@ -104,6 +143,18 @@ impl ZarazApi {
     /// `GET /zones/{zone_id}/settings/zaraz/export`
     ///
     /// Exports full current published Zaraz configuration for a zone, secret variables included.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zaraz().export_zaraz_configuration(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn export_zaraz_configuration(
         &self,
         zone_id: &str,
@@ -126,6 +177,18 @@ impl ZarazApi {
     /// `PUT /zones/{zone_id}/settings/zaraz/history`
     ///
     /// Restores a historical published Zaraz configuration by ID for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zaraz().restore_zaraz_historical_configuration_by_id(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restore_zaraz_historical_configuration_by_id(
         &self,
         zone_id: &str,
@@ -152,6 +215,23 @@ impl ZarazApi {
     /// Lists a history of published Zaraz configuration records for a zone.
     ///
     /// Query parameters: [`ListZarazHistoricalConfigurationRecordsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zaraz::ListZarazHistoricalConfigurationRecordsQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListZarazHistoricalConfigurationRecordsQuery::default().offset(1);
+    /// // Every page of the list.
+    /// let items = client.zaraz().list_zaraz_historical_configuration_records(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zaraz_historical_configuration_records(
         &self,
         zone_id: &str,
@@ -177,6 +257,21 @@ impl ZarazApi {
     /// Gets a history of published Zaraz configurations by ID(s) for a zone.
     ///
     /// Query parameters: [`GetZarazHistoricalConfigurationsByIdQuery`], its required ones in `new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zaraz::GetZarazHistoricalConfigurationsByIdQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetZarazHistoricalConfigurationsByIdQuery::new("example");
+    /// if let Some(result) = client.zaraz().get_zaraz_historical_configurations_by_id(zone_id, &query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zaraz_historical_configurations_by_id(
         &self,
         zone_id: &str,
@@ -206,6 +301,18 @@ impl ZarazApi {
     /// `POST /zones/{zone_id}/settings/zaraz/publish`
     ///
     /// Publish current Zaraz preview configuration for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zaraz().publish_zaraz_preview_configuration(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn publish_zaraz_preview_configuration(
         &self,
         zone_id: &str,
@@ -230,6 +337,21 @@ impl ZarazApi {
     /// `PUT /zones/{zone_id}/settings/zaraz/workflow`
     ///
     /// Updates Zaraz workflow for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zaraz::ZarazWorkflow;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZarazWorkflow = ZarazWorkflow::Realtime;
+    /// if let Some(result) = client.zaraz().update_zaraz_workflow(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zaraz_workflow(
         &self,
         zone_id: &str,
@@ -254,6 +376,18 @@ impl ZarazApi {
     /// `GET /zones/{zone_id}/settings/zaraz/workflow`
     ///
     /// Gets Zaraz workflow for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zaraz().get_zaraz_workflow(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zaraz_workflow(
         &self,
         zone_id: &str,

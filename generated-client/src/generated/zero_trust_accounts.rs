@@ -35,6 +35,21 @@ impl ZeroTrustAccountsApi {
     /// `PUT /accounts/{account_id}/devices/settings`
     ///
     /// Updates the current device settings for a Zero Trust account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_accounts::UpdateDeviceSettingsForZeroTrustAccountBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateDeviceSettingsForZeroTrustAccountBody = UpdateDeviceSettingsForZeroTrustAccountBody::default().gateway_proxy_enabled(true);
+    /// if let Some(result) = client.zero_trust_accounts().update_device_settings_for_zero_trust_account(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_device_settings_for_zero_trust_account(
         &self,
         account_id: &str,
@@ -59,6 +74,18 @@ impl ZeroTrustAccountsApi {
     /// `PATCH /accounts/{account_id}/devices/settings`
     ///
     /// Patches the current device settings for a Zero Trust account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_accounts().patch_device_settings_for_zero_trust_account(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_device_settings_for_zero_trust_account(
         &self,
         account_id: &str,
@@ -81,6 +108,18 @@ impl ZeroTrustAccountsApi {
     /// `GET /accounts/{account_id}/devices/settings`
     ///
     /// Describes the current device settings for a Zero Trust account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_accounts().get_device_settings_for_zero_trust_account(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_device_settings_for_zero_trust_account(
         &self,
         account_id: &str,
@@ -103,6 +142,18 @@ impl ZeroTrustAccountsApi {
     /// `DELETE /accounts/{account_id}/devices/settings`
     ///
     /// Resets the current device settings for a Zero Trust account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_accounts().reset_device_settings_for_zero_trust_account_with_defaults(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reset_device_settings_for_zero_trust_account_with_defaults(
         &self,
         account_id: &str,
@@ -125,6 +176,18 @@ impl ZeroTrustAccountsApi {
     /// `POST /accounts/{account_id}/gateway`
     ///
     /// Create a Zero Trust account for an existing Cloudflare account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_accounts().create_zero_trust_account(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_zero_trust_account(
         &self,
         account_id: &str,
@@ -147,6 +210,18 @@ impl ZeroTrustAccountsApi {
     /// `GET /accounts/{account_id}/gateway`
     ///
     /// Retrieve information about the current Zero Trust account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_accounts().get_zero_trust_account_information(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zero_trust_account_information(
         &self,
         account_id: &str,
@@ -169,6 +244,21 @@ impl ZeroTrustAccountsApi {
     /// `PUT /accounts/{account_id}/gateway/configuration`
     ///
     /// Update the current Zero Trust account configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_accounts::ZeroTrustAccountConfigurationBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZeroTrustAccountConfigurationBody = ZeroTrustAccountConfigurationBody::default();
+    /// if let Some(result) = client.zero_trust_accounts().update_zero_trust_account_configuration(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zero_trust_account_configuration(
         &self,
         account_id: &str,
@@ -193,6 +283,21 @@ impl ZeroTrustAccountsApi {
     /// `PATCH /accounts/{account_id}/gateway/configuration`
     ///
     /// Update (PATCH) a single subcollection of settings such as `antivirus`, `tls_decrypt`, `activity_log`, `block_page`, `browser_isolation`, `fips`, `body_scanning`, or `certificate` without updating the entire configuration object. This endpoint returns an error if any settings collection lacks proper configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_accounts::ZeroTrustAccountConfigurationPatch;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZeroTrustAccountConfigurationPatch = ZeroTrustAccountConfigurationPatch::default();
+    /// if let Some(result) = client.zero_trust_accounts().patch_zero_trust_account_configuration(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_zero_trust_account_configuration(
         &self,
         account_id: &str,
@@ -217,6 +322,18 @@ impl ZeroTrustAccountsApi {
     /// `GET /accounts/{account_id}/gateway/configuration`
     ///
     /// Retrieve the current Zero Trust account configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_accounts().get_zero_trust_account_configuration(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zero_trust_account_configuration(
         &self,
         account_id: &str,
@@ -239,6 +356,18 @@ impl ZeroTrustAccountsApi {
     /// `GET /accounts/{account_id}/gateway/configuration/custom_certificate`
     ///
     /// Retrieve the current Zero Trust certificate configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_accounts().get_zero_trust_certificate_configuration(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zero_trust_certificate_configuration(
         &self,
         account_id: &str,
@@ -263,6 +392,21 @@ impl ZeroTrustAccountsApi {
     /// `PUT /accounts/{account_id}/gateway/logging`
     ///
     /// Update logging settings for the current Zero Trust account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_accounts::UpdateZeroTrustAccountLoggingSettingsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateZeroTrustAccountLoggingSettingsBody = UpdateZeroTrustAccountLoggingSettingsBody::default().redact_pii(true);
+    /// if let Some(result) = client.zero_trust_accounts().update_zero_trust_account_logging_settings(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zero_trust_account_logging_settings(
         &self,
         account_id: &str,
@@ -287,6 +431,18 @@ impl ZeroTrustAccountsApi {
     /// `GET /accounts/{account_id}/gateway/logging`
     ///
     /// Retrieve the current logging settings for the Zero Trust account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_accounts().get_logging_settings_for_zero_trust_account(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_logging_settings_for_zero_trust_account(
         &self,
         account_id: &str,

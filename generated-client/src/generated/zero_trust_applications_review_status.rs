@@ -37,6 +37,18 @@ impl ZeroTrustApplicationsReviewStatusApi {
     /// `PUT /accounts/{account_id}/gateway/apps/review_status`
     ///
     /// Update the statuses of your applications.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_applications_review_status().update_applications_review_statuses(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_applications_review_statuses(
         &self,
         account_id: &str,
@@ -59,6 +71,18 @@ impl ZeroTrustApplicationsReviewStatusApi {
     /// `GET /accounts/{account_id}/gateway/apps/review_status`
     ///
     /// Retrieve the statuses of your applications.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_applications_review_status().list_applications_review_statuses(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_applications_review_statuses(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl ZeroTrustCertificatesApi {
     /// `POST /accounts/{account_id}/gateway/certificates`
     ///
     /// Create a new Zero Trust certificate.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_certificates::CreateZeroTrustCertificateBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateZeroTrustCertificateBody = CreateZeroTrustCertificateBody::default().validity_period_days(1);
+    /// if let Some(result) = client.zero_trust_certificates().create_zero_trust_certificate(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_zero_trust_certificate(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl ZeroTrustCertificatesApi {
     /// `GET /accounts/{account_id}/gateway/certificates`
     ///
     /// List all Zero Trust certificates for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_certificates().list_zero_trust_certificates(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zero_trust_certificates(
         &self,
         account_id: &str,
@@ -80,6 +109,19 @@ impl ZeroTrustCertificatesApi {
     /// `GET /accounts/{account_id}/gateway/certificates/{certificate_id}`
     ///
     /// Get a single Zero Trust certificate.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_certificates().get_zero_trust_certificate_details(account_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zero_trust_certificate_details(
         &self,
         account_id: &str,
@@ -104,6 +146,19 @@ impl ZeroTrustCertificatesApi {
     /// `DELETE /accounts/{account_id}/gateway/certificates/{certificate_id}`
     ///
     /// Delete a gateway-managed Zero Trust certificate. You must deactivate the certificate from the edge (inactive) before deleting it.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_certificates().delete_zero_trust_certificate(account_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_zero_trust_certificate(
         &self,
         account_id: &str,
@@ -128,6 +183,19 @@ impl ZeroTrustCertificatesApi {
     /// `POST /accounts/{account_id}/gateway/certificates/{certificate_id}/activate`
     ///
     /// Bind a single Zero Trust certificate to the edge.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_certificates().activate_zero_trust_certificate(account_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn activate_zero_trust_certificate(
         &self,
         account_id: &str,
@@ -153,6 +221,19 @@ impl ZeroTrustCertificatesApi {
     /// `POST /accounts/{account_id}/gateway/certificates/{certificate_id}/deactivate`
     ///
     /// Unbind a single Zero Trust certificate from the edge.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_certificates().deactivate_zero_trust_certificate(account_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn deactivate_zero_trust_certificate(
         &self,
         account_id: &str,

@@ -35,6 +35,21 @@ impl ZeroTrustConnectivitySettingsApi {
     /// `PATCH /accounts/{account_id}/zerotrust/connectivity_settings`
     ///
     /// Updates the Zero Trust Connectivity Settings for the given account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_connectivity_settings::ZeroTrustConnectivitySettingsPatch;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZeroTrustConnectivitySettingsPatch = ZeroTrustConnectivitySettingsPatch::default().icmp_proxy_enabled(true);
+    /// if let Some(result) = client.zero_trust_connectivity_settings().update_zero_trust_connectivity_settings(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zero_trust_connectivity_settings(
         &self,
         account_id: &str,
@@ -59,6 +74,18 @@ impl ZeroTrustConnectivitySettingsApi {
     /// `GET /accounts/{account_id}/zerotrust/connectivity_settings`
     ///
     /// Gets the Zero Trust Connectivity Settings for the given account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_connectivity_settings().get_zero_trust_connectivity_settings(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zero_trust_connectivity_settings(
         &self,
         account_id: &str,

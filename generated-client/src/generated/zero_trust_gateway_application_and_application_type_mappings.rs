@@ -38,6 +38,20 @@ impl ZeroTrustGatewayApplicationAndApplicationTypeMappingsApi {
     /// `GET /accounts/{account_id}/gateway/app_types`
     ///
     /// List all application and application type mappings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_gateway_application_and_application_type_mappings().list_application_and_application_type_mappings(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_application_and_application_type_mappings(
         &self,
         account_id: &str,

@@ -36,6 +36,20 @@ impl ZeroTrustGatewayCategoriesApi {
     /// `GET /accounts/{account_id}/gateway/categories`
     ///
     /// List all categories.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_gateway_categories().list_categories(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_categories(
         &self,
         account_id: &str,

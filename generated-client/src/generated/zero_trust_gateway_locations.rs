@@ -36,6 +36,21 @@ impl ZeroTrustGatewayLocationsApi {
     /// `POST /accounts/{account_id}/gateway/locations`
     ///
     /// Create a new Zero Trust Gateway location.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_gateway_locations::ZeroTrustGatewayLocationBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZeroTrustGatewayLocationBody = ZeroTrustGatewayLocationBody::new("example.com").client_default(true);
+    /// if let Some(result) = client.zero_trust_gateway_locations().create_zero_trust_gateway_location(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_zero_trust_gateway_location(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl ZeroTrustGatewayLocationsApi {
     /// `GET /accounts/{account_id}/gateway/locations`
     ///
     /// List Zero Trust Gateway locations for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_gateway_locations().list_zero_trust_gateway_locations(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zero_trust_gateway_locations(
         &self,
         account_id: &str,
@@ -80,6 +109,22 @@ impl ZeroTrustGatewayLocationsApi {
     /// `PUT /accounts/{account_id}/gateway/locations/{location_id}`
     ///
     /// Update a configured Zero Trust Gateway location.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_gateway_locations::ZeroTrustGatewayLocationBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let location_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZeroTrustGatewayLocationBody = ZeroTrustGatewayLocationBody::new("example.com").client_default(true);
+    /// if let Some(result) = client.zero_trust_gateway_locations().update_zero_trust_gateway_location(account_id, location_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zero_trust_gateway_location(
         &self,
         account_id: &str,
@@ -106,6 +151,19 @@ impl ZeroTrustGatewayLocationsApi {
     /// `GET /accounts/{account_id}/gateway/locations/{location_id}`
     ///
     /// Get a single Zero Trust Gateway location.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let location_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_gateway_locations().get_zero_trust_gateway_location_details(account_id, location_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zero_trust_gateway_location_details(
         &self,
         account_id: &str,
@@ -130,6 +188,19 @@ impl ZeroTrustGatewayLocationsApi {
     /// `DELETE /accounts/{account_id}/gateway/locations/{location_id}`
     ///
     /// Delete a configured Zero Trust Gateway location.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let location_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_gateway_locations().delete_zero_trust_gateway_location(account_id, location_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_zero_trust_gateway_location(
         &self,
         account_id: &str,

@@ -36,6 +36,18 @@ impl ZeroTrustGatewayPacFilesApi {
     /// `POST /accounts/{account_id}/gateway/pacfiles`
     ///
     /// Create a new Zero Trust Gateway PAC file.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_gateway_pac_files().create_pac_file(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_pac_file(
         &self,
         account_id: &str,
@@ -56,6 +68,20 @@ impl ZeroTrustGatewayPacFilesApi {
     /// `GET /accounts/{account_id}/gateway/pacfiles`
     ///
     /// List all Zero Trust Gateway PAC files for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_gateway_pac_files().list_pac_files(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pac_files(
         &self,
         account_id: &str,
@@ -76,6 +102,19 @@ impl ZeroTrustGatewayPacFilesApi {
     /// `PUT /accounts/{account_id}/gateway/pacfiles/{pacfile_id}`
     ///
     /// Update a configured Zero Trust Gateway PAC file.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pacfile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_gateway_pac_files().update_zero_trust_gateway_pac_file(account_id, pacfile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zero_trust_gateway_pac_file(
         &self,
         account_id: &str,
@@ -98,6 +137,19 @@ impl ZeroTrustGatewayPacFilesApi {
     /// `GET /accounts/{account_id}/gateway/pacfiles/{pacfile_id}`
     ///
     /// Get a single Zero Trust Gateway PAC file.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pacfile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_gateway_pac_files().get_pac_file(account_id, pacfile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_pac_file(
         &self,
         account_id: &str,
@@ -120,6 +172,19 @@ impl ZeroTrustGatewayPacFilesApi {
     /// `DELETE /accounts/{account_id}/gateway/pacfiles/{pacfile_id}`
     ///
     /// Delete a configured Zero Trust Gateway PAC file.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pacfile_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_gateway_pac_files().delete_pac_file(account_id, pacfile_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_pac_file(
         &self,
         account_id: &str,

@@ -39,6 +39,21 @@ impl ZeroTrustGatewayProxyEndpointsApi {
     /// `POST /accounts/{account_id}/gateway/proxy_endpoints`
     ///
     /// Create a new Zero Trust Gateway proxy endpoint.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_gateway_proxy_endpoints::CreateProxyEndpointBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateProxyEndpointBody = CreateProxyEndpointBody::new(Vec::new(), "example.com");
+    /// if let Some(result) = client.zero_trust_gateway_proxy_endpoints().create_proxy_endpoint(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_proxy_endpoint(
         &self,
         account_id: &str,
@@ -63,6 +78,17 @@ impl ZeroTrustGatewayProxyEndpointsApi {
     /// `GET /accounts/{account_id}/gateway/proxy_endpoints`
     ///
     /// List all Zero Trust Gateway proxy endpoints for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.zero_trust_gateway_proxy_endpoints().list_proxy_endpoints(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_proxy_endpoints(
         &self,
         account_id: &str,
@@ -83,6 +109,22 @@ impl ZeroTrustGatewayProxyEndpointsApi {
     /// `PATCH /accounts/{account_id}/gateway/proxy_endpoints/{proxy_endpoint_id}`
     ///
     /// Update a configured Zero Trust Gateway proxy endpoint.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_gateway_proxy_endpoints::UpdateProxyEndpointBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let proxy_endpoint_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateProxyEndpointBody = UpdateProxyEndpointBody::default().name("example.com");
+    /// if let Some(result) = client.zero_trust_gateway_proxy_endpoints().update_proxy_endpoint(account_id, proxy_endpoint_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_proxy_endpoint(
         &self,
         account_id: &str,
@@ -112,6 +154,21 @@ impl ZeroTrustGatewayProxyEndpointsApi {
     /// `GET /accounts/{account_id}/gateway/proxy_endpoints/{proxy_endpoint_id}`
     ///
     /// Get a single Zero Trust Gateway proxy endpoint.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let proxy_endpoint_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_gateway_proxy_endpoints().get_proxy_endpoint(account_id, proxy_endpoint_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_proxy_endpoint(
         &self,
         account_id: &str,
@@ -134,6 +191,19 @@ impl ZeroTrustGatewayProxyEndpointsApi {
     /// `DELETE /accounts/{account_id}/gateway/proxy_endpoints/{proxy_endpoint_id}`
     ///
     /// Delete a configured Zero Trust Gateway proxy endpoint.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let proxy_endpoint_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_gateway_proxy_endpoints().delete_proxy_endpoint(account_id, proxy_endpoint_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_proxy_endpoint(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl ZeroTrustGatewayRulesApi {
     /// `POST /accounts/{account_id}/gateway/rules`
     ///
     /// Create a new Zero Trust Gateway rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_gateway_rules::{ZeroTrustGatewayRuleAction, ZeroTrustGatewayRuleBody};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZeroTrustGatewayRuleBody = ZeroTrustGatewayRuleBody::new(ZeroTrustGatewayRuleAction::On, "example.com").description("example");
+    /// if let Some(result) = client.zero_trust_gateway_rules().create_zero_trust_gateway_rule(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_zero_trust_gateway_rule(
         &self,
         account_id: &str,
@@ -60,6 +75,20 @@ impl ZeroTrustGatewayRulesApi {
     /// `GET /accounts/{account_id}/gateway/rules`
     ///
     /// List Zero Trust Gateway rules for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_gateway_rules().list_zero_trust_gateway_rules(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zero_trust_gateway_rules(
         &self,
         account_id: &str,
@@ -80,6 +109,20 @@ impl ZeroTrustGatewayRulesApi {
     /// `GET /accounts/{account_id}/gateway/rules/tenant`
     ///
     /// List Zero Trust Gateway rules for the parent account of an account in the MSP configuration.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_gateway_rules().list_zero_trust_gateway_rules_inherited_from_parent_account(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zero_trust_gateway_rules_inherited_from_parent_account(
         &self,
         account_id: &str,
@@ -100,6 +143,22 @@ impl ZeroTrustGatewayRulesApi {
     /// `PUT /accounts/{account_id}/gateway/rules/{rule_id}`
     ///
     /// Update a configured Zero Trust Gateway rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_gateway_rules::{ZeroTrustGatewayRuleAction, ZeroTrustGatewayRuleBody};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZeroTrustGatewayRuleBody = ZeroTrustGatewayRuleBody::new(ZeroTrustGatewayRuleAction::On, "example.com").description("example");
+    /// if let Some(result) = client.zero_trust_gateway_rules().update_zero_trust_gateway_rule(account_id, rule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zero_trust_gateway_rule(
         &self,
         account_id: &str,
@@ -126,6 +185,19 @@ impl ZeroTrustGatewayRulesApi {
     /// `GET /accounts/{account_id}/gateway/rules/{rule_id}`
     ///
     /// Get a single Zero Trust Gateway rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_gateway_rules().get_zero_trust_gateway_rule_details(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zero_trust_gateway_rule_details(
         &self,
         account_id: &str,
@@ -150,6 +222,19 @@ impl ZeroTrustGatewayRulesApi {
     /// `DELETE /accounts/{account_id}/gateway/rules/{rule_id}`
     ///
     /// Delete a Zero Trust Gateway rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_gateway_rules().delete_zero_trust_gateway_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_zero_trust_gateway_rule(
         &self,
         account_id: &str,
@@ -178,6 +263,19 @@ impl ZeroTrustGatewayRulesApi {
     /// `POST /accounts/{account_id}/gateway/rules/{rule_id}/reset_expiration`
     ///
     /// Resets the expiration of a Zero Trust Gateway Rule if its duration elapsed and it has a default duration. The Zero Trust Gateway Rule must have values  for both `expiration.expires_at` and `expiration.duration`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_gateway_rules().reset_expiration_of_zero_trust_gateway_rule(account_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reset_expiration_of_zero_trust_gateway_rule(
         &self,
         account_id: &str,

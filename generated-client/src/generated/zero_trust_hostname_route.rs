@@ -36,6 +36,18 @@ impl ZeroTrustHostnameRouteApi {
     /// `POST /accounts/{account_id}/zerotrust/routes/hostname`
     ///
     /// Create a hostname route.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_hostname_route().create_hostname_route(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_hostname_route(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl ZeroTrustHostnameRouteApi {
     /// `GET /accounts/{account_id}/zerotrust/routes/hostname`
     ///
     /// Lists and filters hostname routes in an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_hostname_route().list_hostname_routes(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_hostname_routes(
         &self,
         account_id: &str,
@@ -78,6 +104,19 @@ impl ZeroTrustHostnameRouteApi {
     /// `PATCH /accounts/{account_id}/zerotrust/routes/hostname/{hostname_route_id}`
     ///
     /// Updates a hostname route.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hostname_route_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_hostname_route().update_hostname_route(account_id, hostname_route_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_hostname_route(
         &self,
         account_id: &str,
@@ -102,6 +141,19 @@ impl ZeroTrustHostnameRouteApi {
     /// `GET /accounts/{account_id}/zerotrust/routes/hostname/{hostname_route_id}`
     ///
     /// Get a hostname route.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hostname_route_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_hostname_route().get_hostname_route(account_id, hostname_route_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_hostname_route(
         &self,
         account_id: &str,
@@ -126,6 +178,19 @@ impl ZeroTrustHostnameRouteApi {
     /// `DELETE /accounts/{account_id}/zerotrust/routes/hostname/{hostname_route_id}`
     ///
     /// Delete a hostname route.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let hostname_route_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_hostname_route().delete_hostname_route(account_id, hostname_route_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_hostname_route(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl ZeroTrustListsApi {
     /// `POST /accounts/{account_id}/gateway/lists`
     ///
     /// Creates a new Zero Trust list.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_lists::{CreateZeroTrustListBody, CreateZeroTrustListResponseType};
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateZeroTrustListBody = CreateZeroTrustListBody::new("example.com", CreateZeroTrustListResponseType::Serial).description("example");
+    /// if let Some(result) = client.zero_trust_lists().create_zero_trust_list(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_zero_trust_list(
         &self,
         account_id: &str,
@@ -62,6 +77,22 @@ impl ZeroTrustListsApi {
     /// Fetch all Zero Trust lists for an account.
     ///
     /// Query parameters: [`ListZeroTrustListsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_lists::ListZeroTrustListsQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_lists().list_zero_trust_lists(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zero_trust_lists(
         &self,
         account_id: &str,
@@ -85,6 +116,22 @@ impl ZeroTrustListsApi {
     /// `PUT /accounts/{account_id}/gateway/lists/{list_id}`
     ///
     /// Updates a configured Zero Trust list. Skips updating list items if not included in the payload. A non empty list items will overwrite the existing list.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_lists::UpdateZeroTrustListBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateZeroTrustListBody = UpdateZeroTrustListBody::new("example.com").description("example");
+    /// if let Some(result) = client.zero_trust_lists().update_zero_trust_list(account_id, list_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zero_trust_list(
         &self,
         account_id: &str,
@@ -111,6 +158,22 @@ impl ZeroTrustListsApi {
     /// `PATCH /accounts/{account_id}/gateway/lists/{list_id}`
     ///
     /// Appends or removes an item from a configured Zero Trust list.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_lists::PatchZeroTrustListBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PatchZeroTrustListBody = PatchZeroTrustListBody::default();
+    /// if let Some(result) = client.zero_trust_lists().patch_zero_trust_list(account_id, list_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_zero_trust_list(
         &self,
         account_id: &str,
@@ -137,6 +200,19 @@ impl ZeroTrustListsApi {
     /// `GET /accounts/{account_id}/gateway/lists/{list_id}`
     ///
     /// Fetch a single Zero Trust list.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_lists().get_zero_trust_list_details(account_id, list_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zero_trust_list_details(
         &self,
         account_id: &str,
@@ -161,6 +237,19 @@ impl ZeroTrustListsApi {
     /// `DELETE /accounts/{account_id}/gateway/lists/{list_id}`
     ///
     /// Deletes a Zero Trust list.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_lists().delete_zero_trust_list(account_id, list_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_zero_trust_list(
         &self,
         account_id: &str,
@@ -189,6 +278,21 @@ impl ZeroTrustListsApi {
     /// `GET /accounts/{account_id}/gateway/lists/{list_id}/items`
     ///
     /// Fetch all items in a single Zero Trust list.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_lists().get_zero_trust_list_items(account_id, list_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zero_trust_list_items(
         &self,
         account_id: &str,

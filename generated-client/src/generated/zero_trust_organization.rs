@@ -35,6 +35,21 @@ impl ZeroTrustOrganizationApi {
     /// `PUT /accounts/{account_id}/access/organizations`
     ///
     /// Updates the configuration for your Zero Trust organization.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_organization::UpdateYourZeroTrustOrganizationBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateYourZeroTrustOrganizationBody = UpdateYourZeroTrustOrganizationBody::default().allow_authenticate_via_warp(true);
+    /// if let Some(result) = client.zero_trust_organization().update_your_zero_trust_organization(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_your_zero_trust_organization(
         &self,
         account_id: &str,
@@ -59,6 +74,21 @@ impl ZeroTrustOrganizationApi {
     /// `POST /accounts/{account_id}/access/organizations`
     ///
     /// Sets up a Zero Trust organization for your account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_organization::CreateYourZeroTrustOrganizationBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateYourZeroTrustOrganizationBody = CreateYourZeroTrustOrganizationBody::new("example", "example.com").allow_authenticate_via_warp(true);
+    /// if let Some(result) = client.zero_trust_organization().create_your_zero_trust_organization(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_your_zero_trust_organization(
         &self,
         account_id: &str,
@@ -83,6 +113,18 @@ impl ZeroTrustOrganizationApi {
     /// `GET /accounts/{account_id}/access/organizations`
     ///
     /// Returns the configuration for your Zero Trust organization.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_organization().get_your_zero_trust_organization(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_your_zero_trust_organization(
         &self,
         account_id: &str,
@@ -105,6 +147,18 @@ impl ZeroTrustOrganizationApi {
     /// `PUT /accounts/{account_id}/access/organizations/doh`
     ///
     /// Updates the DoH settings for your Zero Trust organization.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_organization().update_your_zero_trust_organization_doh_settings(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_your_zero_trust_organization_doh_settings(
         &self,
         account_id: &str,
@@ -127,6 +181,18 @@ impl ZeroTrustOrganizationApi {
     /// `GET /accounts/{account_id}/access/organizations/doh`
     ///
     /// Returns the DoH settings for your Zero Trust organization.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_organization().get_your_zero_trust_organization_doh_settings(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_your_zero_trust_organization_doh_settings(
         &self,
         account_id: &str,
@@ -149,6 +215,21 @@ impl ZeroTrustOrganizationApi {
     /// `POST /accounts/{account_id}/access/organizations/revoke_user`
     ///
     /// Revokes a user's access across all applications.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_organization::RevokeAllAccessTokensForUserBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RevokeAllAccessTokensForUserBody = RevokeAllAccessTokensForUserBody::new("example");
+    /// if let Some(result) = client.zero_trust_organization().revoke_all_access_tokens_for_user(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_all_access_tokens_for_user(
         &self,
         account_id: &str,

@@ -33,6 +33,21 @@ impl ZeroTrustRiskScoringApi {
     /// Update configuration for risk behaviors
     ///
     /// `PUT /accounts/{account_id}/zt_risk_scoring/behaviors`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_risk_scoring::ZeroTrustRiskScoringConfiguration;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZeroTrustRiskScoringConfiguration = ZeroTrustRiskScoringConfiguration::default();
+    /// if let Some(result) = client.zero_trust_risk_scoring().update_configuration_for_risk_behaviors(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_configuration_for_risk_behaviors(
         &self,
         account_id: &str,
@@ -55,6 +70,18 @@ impl ZeroTrustRiskScoringApi {
     /// Get all behaviors and associated configuration
     ///
     /// `GET /accounts/{account_id}/zt_risk_scoring/behaviors`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_risk_scoring().get_behaviors_and_associated_configuration(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_behaviors_and_associated_configuration(
         &self,
         account_id: &str,
@@ -77,6 +104,21 @@ impl ZeroTrustRiskScoringApi {
     /// `GET /accounts/{account_id}/zt_risk_scoring/summary`
     ///
     /// Query parameters: [`GetRiskScoreInfoForAllUsersQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_risk_scoring::GetRiskScoreInfoForAllUsersQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetRiskScoreInfoForAllUsersQuery::default().page(1);
+    /// if let Some(result) = client.zero_trust_risk_scoring().get_risk_score_info_for_all_users(account_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_risk_score_info_for_all_users(
         &self,
         account_id: &str,
@@ -100,6 +142,22 @@ impl ZeroTrustRiskScoringApi {
     /// `GET /accounts/{account_id}/zt_risk_scoring/{user_id}`
     ///
     /// Query parameters: [`GetRiskEventScoreInformationForUserQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_risk_scoring::GetRiskEventScoreInformationForUserQuery;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let user_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetRiskEventScoreInformationForUserQuery::default().page(1);
+    /// if let Some(result) = client.zero_trust_risk_scoring().get_risk_event_score_information_for_user(account_id, user_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_risk_event_score_information_for_user(
         &self,
         account_id: &str,
@@ -123,6 +181,19 @@ impl ZeroTrustRiskScoringApi {
     /// Clear the risk score for a particular user
     ///
     /// `POST /accounts/{account_id}/zt_risk_scoring/{user_id}/reset`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let user_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_risk_scoring().clear_risk_score_for_particular_user(account_id, user_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clear_risk_score_for_particular_user(
         &self,
         account_id: &str,

@@ -36,6 +36,21 @@ impl ZeroTrustRiskScoringIntegrationsApi {
     /// Create new risk score integration.
     ///
     /// `POST /accounts/{account_id}/zt_risk_scoring/integrations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_risk_scoring_integrations::CreateRiskScoreIntegrationBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateRiskScoreIntegrationBody = CreateRiskScoreIntegrationBody::new("example").reference_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.zero_trust_risk_scoring_integrations().create_risk_score_integration(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_risk_score_integration(
         &self,
         account_id: &str,
@@ -58,6 +73,20 @@ impl ZeroTrustRiskScoringIntegrationsApi {
     /// List all risk score integrations for the account.
     ///
     /// `GET /accounts/{account_id}/zt_risk_scoring/integrations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_risk_scoring_integrations().list_risk_score_integrations(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_risk_score_integrations(
         &self,
         account_id: &str,
@@ -76,6 +105,19 @@ impl ZeroTrustRiskScoringIntegrationsApi {
     /// Get risk score integration by reference id.
     ///
     /// `GET /accounts/{account_id}/zt_risk_scoring/integrations/reference_id/{reference_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let reference_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_risk_scoring_integrations().get_risk_score_integration_by_reference_id(account_id, reference_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_risk_score_integration_by_reference_id(
         &self,
         account_id: &str,
@@ -102,6 +144,22 @@ impl ZeroTrustRiskScoringIntegrationsApi {
     /// `PUT /accounts/{account_id}/zt_risk_scoring/integrations/{integration_id}`
     ///
     /// Overwrite the reference_id, tenant_url, and active values with the ones provided.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_risk_scoring_integrations::UpdateRiskScoreIntegrationBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let integration_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateRiskScoreIntegrationBody = UpdateRiskScoreIntegrationBody::new(true, "example").reference_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.zero_trust_risk_scoring_integrations().update_risk_score_integration(account_id, integration_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_risk_score_integration(
         &self,
         account_id: &str,
@@ -126,6 +184,19 @@ impl ZeroTrustRiskScoringIntegrationsApi {
     /// Get risk score integration by id.
     ///
     /// `GET /accounts/{account_id}/zt_risk_scoring/integrations/{integration_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let integration_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_risk_scoring_integrations().get_risk_score_integration_by_id(account_id, integration_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_risk_score_integration_by_id(
         &self,
         account_id: &str,
@@ -148,6 +219,19 @@ impl ZeroTrustRiskScoringIntegrationsApi {
     /// Delete a risk score integration.
     ///
     /// `DELETE /accounts/{account_id}/zt_risk_scoring/integrations/{integration_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let integration_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_risk_scoring_integrations().delete_risk_score_integration(account_id, integration_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_risk_score_integration(
         &self,
         account_id: &str,

@@ -21,6 +21,20 @@ impl ZeroTrustSeatsApi {
     /// `PATCH /accounts/{account_id}/access/seats`
     ///
     /// Removes a user from a Zero Trust seat when both `access_seat` and `gateway_seat` are set to false.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_seats().update_user_seat(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_user_seat(
         &self,
         account_id: &str,

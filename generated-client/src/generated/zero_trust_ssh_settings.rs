@@ -35,6 +35,21 @@ impl ZeroTrustSshSettingsApi {
     /// `PUT /accounts/{account_id}/gateway/audit_ssh_settings`
     ///
     /// Update Zero Trust Audit SSH and SSH with Access for Infrastructure settings for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_ssh_settings::UpdateZeroTrustSshSettingsBody;
+    ///
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateZeroTrustSshSettingsBody = UpdateZeroTrustSshSettingsBody::new("example").seed_id("023e105f4ecef8ad9ca31a8372d0c353");
+    /// if let Some(result) = client.zero_trust_ssh_settings().update_zero_trust_ssh_settings(account_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zero_trust_ssh_settings(
         &self,
         account_id: &str,
@@ -59,6 +74,18 @@ impl ZeroTrustSshSettingsApi {
     /// `GET /accounts/{account_id}/gateway/audit_ssh_settings`
     ///
     /// Retrieve all Zero Trust Audit SSH and SSH with Access for Infrastructure settings for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_ssh_settings().get_zero_trust_ssh_settings(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zero_trust_ssh_settings(
         &self,
         account_id: &str,
@@ -81,6 +108,18 @@ impl ZeroTrustSshSettingsApi {
     /// `POST /accounts/{account_id}/gateway/audit_ssh_settings/rotate_seed`
     ///
     /// Rotate the SSH account seed that generates the host key identity when connecting through the Cloudflare SSH Proxy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_ssh_settings().rotate_zero_trust_ssh_account_seed(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rotate_zero_trust_ssh_account_seed(
         &self,
         account_id: &str,

@@ -36,6 +36,20 @@ impl ZeroTrustSubnetsApi {
     /// `GET /accounts/{account_id}/zerotrust/subnets`
     ///
     /// Lists and filters subnets in an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_subnets().list_subnets(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_subnets(
         &self,
         account_id: &str,
@@ -56,6 +70,19 @@ impl ZeroTrustSubnetsApi {
     /// `PATCH /accounts/{account_id}/zerotrust/subnets/cloudflare_source/{address_family}`
     ///
     /// Updates the Cloudflare Source subnet of the given address family
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let address_family = "your-address-family";
+    /// if let Some(result) = client.zero_trust_subnets().update_cloudflare_source_subnet(account_id, address_family).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_cloudflare_source_subnet(
         &self,
         account_id: &str,
@@ -89,6 +116,18 @@ impl ZeroTrustSubnetsApi {
     ///   - `192.168.0.0/16` (RFC 1918)
     ///   - `100.64.0.0/10` (RFC 6598 - CGNAT)
     /// - The subnet must have a prefix length of `/24` or larger (e.g., `/16`, `/20`, `/24` are valid; `/25`, `/28` are not)
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_subnets().create_warp_ip_subnet(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_warp_ip_subnet(
         &self,
         account_id: &str,
@@ -116,6 +155,19 @@ impl ZeroTrustSubnetsApi {
     ///
     /// - The `network` field cannot be modified for WARP subnets. Only `name`, `comment`, and `is_default_network` can be updated.
     /// - IPv6 subnets cannot be updated
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let subnet_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_subnets().update_warp_ip_subnet(account_id, subnet_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_warp_ip_subnet(
         &self,
         account_id: &str,
@@ -140,6 +192,19 @@ impl ZeroTrustSubnetsApi {
     /// `GET /accounts/{account_id}/zerotrust/subnets/warp/{subnet_id}`
     ///
     /// Get a WARP IP assignment subnet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let subnet_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_subnets().get_warp_ip_subnet(account_id, subnet_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_warp_ip_subnet(
         &self,
         account_id: &str,
@@ -164,6 +229,19 @@ impl ZeroTrustSubnetsApi {
     /// `DELETE /accounts/{account_id}/zerotrust/subnets/warp/{subnet_id}`
     ///
     /// Delete a WARP IP assignment subnet. This operation is idempotent - deleting an already-deleted or non-existent subnet will return success with a null result.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let subnet_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_subnets().delete_warp_ip_subnet(account_id, subnet_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_warp_ip_subnet(
         &self,
         account_id: &str,

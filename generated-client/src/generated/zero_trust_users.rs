@@ -36,6 +36,18 @@ impl ZeroTrustUsersApi {
     /// `POST /accounts/{account_id}/access/users`
     ///
     /// Creates a new user.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_users().create_user(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_user(
         &self,
         account_id: &str,
@@ -58,6 +70,20 @@ impl ZeroTrustUsersApi {
     /// `GET /accounts/{account_id}/access/users`
     ///
     /// Gets a list of users for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_users().get_users(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_users(
         &self,
         account_id: &str,
@@ -78,6 +104,21 @@ impl ZeroTrustUsersApi {
     /// `GET /accounts/{account_id}/access/users/{user_id}/active_sessions`
     ///
     /// Get active sessions for a single user.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let user_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_users().get_active_sessions(account_id, user_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_active_sessions(
         &self,
         account_id: &str,
@@ -101,6 +142,20 @@ impl ZeroTrustUsersApi {
     /// `GET /accounts/{account_id}/access/users/{user_id}/active_sessions/{nonce}`
     ///
     /// Get an active session for a single user.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let user_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let nonce = "your-nonce";
+    /// if let Some(result) = client.zero_trust_users().get_active_session(account_id, user_id, nonce).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_active_session(
         &self,
         account_id: &str,
@@ -128,6 +183,21 @@ impl ZeroTrustUsersApi {
     /// `GET /accounts/{account_id}/access/users/{user_id}/failed_logins`
     ///
     /// Get all failed login attempts for a single user.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let user_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zero_trust_users().get_failed_logins(account_id, user_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_failed_logins(
         &self,
         account_id: &str,
@@ -151,6 +221,19 @@ impl ZeroTrustUsersApi {
     /// `GET /accounts/{account_id}/access/users/{user_id}/last_seen_identity`
     ///
     /// Get last seen identity for a single user.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let user_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zero_trust_users().get_last_seen_identity(account_id, user_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_last_seen_identity(
         &self,
         account_id: &str,

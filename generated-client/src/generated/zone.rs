@@ -33,6 +33,20 @@ impl ZoneApi {
     /// Create Zone
     ///
     /// `POST /zones`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone::{Reference, ZoneCreate};
+    ///
+    /// let body: ZoneCreate = ZoneCreate::new("example.com", Reference::new("023e105f4ecef8ad9ca31a8372d0c353"));
+    /// if let Some(result) = client.zone().create_zone(&body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_zone(
         &self,
         body: &ZoneCreate,
@@ -53,6 +67,22 @@ impl ZoneApi {
     /// is currently not allowed.
     ///
     /// Query parameters: [`ZoneQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone::ZoneQuery;
+    ///
+    /// let query = ZoneQuery::default().name("example.com");
+    /// // Every page of the list.
+    /// let items = client.zone().list_zones().query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zones(
         &self,
     ) -> crate::runtime::Request<crate::runtime::List<Zone>, ZoneQuery> {
@@ -68,6 +98,21 @@ impl ZoneApi {
     /// `PATCH /zones/{zone_id}`
     ///
     /// Edits a zone. Only one zone property can be changed at a time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone::ZoneEdit;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZoneEdit = ZoneEdit::default().paused(true);
+    /// if let Some(result) = client.zone().edit_zone(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_zone(
         &self,
         zone_id: &str,
@@ -87,6 +132,18 @@ impl ZoneApi {
     /// Zone Details
     ///
     /// `GET /zones/{zone_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone().zone_details(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn zone_details(
         &self,
         zone_id: &str,
@@ -106,6 +163,18 @@ impl ZoneApi {
     /// `DELETE /zones/{zone_id}`
     ///
     /// Deletes an existing zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone().delete_zone(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_zone(
         &self,
         zone_id: &str,
@@ -127,6 +196,18 @@ impl ZoneApi {
     /// Triggeres a new activation check for a PENDING Zone. This can be
     /// triggered every 5 min for paygo/ent customers, every hour for FREE
     /// Zones.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone().rerun_activation_check(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rerun_activation_check(
         &self,
         zone_id: &str,
@@ -199,6 +280,21 @@ impl ZoneApi {
     /// ### Availability and limits
     ///
     /// please refer to [purge cache availability and limits documentation page](https://developers.cloudflare.com/cache/how-to/purge-cache/#availability-and-limits).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone::{PurgeCachedContentBody, PurgeCachedContentBodyPurgeByTags};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: PurgeCachedContentBody = PurgeCachedContentBodyPurgeByTags::default().into();
+    /// if let Some(result) = client.zone().purge_cached_content(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn purge_cached_content(
         &self,
         zone_id: &str,

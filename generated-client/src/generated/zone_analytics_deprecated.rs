@@ -38,6 +38,23 @@ impl ZoneAnalyticsDeprecatedApi {
     /// This view provides a breakdown of analytics data by datacenter. Note: This is available to Enterprise customers only.
     ///
     /// Query parameters: [`GetAnalyticsByCoLocationsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_analytics_deprecated::GetAnalyticsByCoLocationsQuery;
+    ///
+    /// let zone_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetAnalyticsByCoLocationsQuery::default().continuous(true);
+    /// // Every page of the list.
+    /// let items = client.zone_analytics_deprecated().get_analytics_by_co_locations(zone_identifier).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_analytics_by_co_locations(
         &self,
         zone_identifier: &str,
@@ -63,6 +80,21 @@ impl ZoneAnalyticsDeprecatedApi {
     /// The dashboard view provides both totals and timeseries data for the given zone and time period across the entire Cloudflare network.
     ///
     /// Query parameters: [`GetAnalyticsByCoLocationsQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_analytics_deprecated::GetAnalyticsByCoLocationsQuery;
+    ///
+    /// let zone_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = GetAnalyticsByCoLocationsQuery::default().continuous(true);
+    /// if let Some(result) = client.zone_analytics_deprecated().get_dashboard(zone_identifier).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_dashboard(
         &self,
         zone_identifier: &str,

@@ -35,6 +35,21 @@ impl ZoneCacheSettingsApi {
     /// `PATCH /zones/{zone_id}/cache/cache_reserve`
     ///
     /// Increase cache lifetimes by automatically storing all cacheable files into Cloudflare's persistent object storage buckets. Requires Cache Reserve subscription. Note: using Tiered Cache with Cache Reserve is highly recommended to reduce Reserve operations costs. See the [developer docs](https://developers.cloudflare.com/cache/about/cache-reserve) for more information.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_cache_settings::CacheSettingBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CacheSettingBody = CacheSettingBody::default();
+    /// if let Some(result) = client.zone_cache_settings().change_cache_reserve_setting(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_cache_reserve_setting(
         &self,
         zone_id: &str,
@@ -59,6 +74,18 @@ impl ZoneCacheSettingsApi {
     /// `GET /zones/{zone_id}/cache/cache_reserve`
     ///
     /// Increase cache lifetimes by automatically storing all cacheable files into Cloudflare's persistent object storage buckets. Requires Cache Reserve subscription. Note: using Tiered Cache with Cache Reserve is highly recommended to reduce Reserve operations costs. See the [developer docs](https://developers.cloudflare.com/cache/about/cache-reserve) for more information.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_cache_settings().get_cache_reserve_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cache_reserve_setting(
         &self,
         zone_id: &str,
@@ -81,6 +108,18 @@ impl ZoneCacheSettingsApi {
     /// `POST /zones/{zone_id}/cache/cache_reserve_clear`
     ///
     /// You can use Cache Reserve Clear to clear your Cache Reserve, but you must first disable Cache Reserve. In most cases, this will be accomplished within 24 hours. You cannot re-enable Cache Reserve while this process is ongoing. Keep in mind that you cannot undo or cancel this operation.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_cache_settings().start_cache_reserve_clear(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_cache_reserve_clear(
         &self,
         zone_id: &str,
@@ -103,6 +142,18 @@ impl ZoneCacheSettingsApi {
     /// `GET /zones/{zone_id}/cache/cache_reserve_clear`
     ///
     /// You can use Cache Reserve Clear to clear your Cache Reserve, but you must first disable Cache Reserve. In most cases, this will be accomplished within 24 hours. You cannot re-enable Cache Reserve while this process is ongoing. Keep in mind that you cannot undo or cancel this operation.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_cache_settings().get_cache_reserve_clear(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cache_reserve_clear(
         &self,
         zone_id: &str,
@@ -125,6 +176,21 @@ impl ZoneCacheSettingsApi {
     /// `PATCH /zones/{zone_id}/cache/regional_tiered_cache`
     ///
     /// Instructs Cloudflare to check a regional hub data center on the way to your upper tier. This can help improve performance for smart and custom tiered cache topologies.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_cache_settings::CacheSettingBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CacheSettingBody = CacheSettingBody::default();
+    /// if let Some(result) = client.zone_cache_settings().change_regional_tiered_cache_setting(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_regional_tiered_cache_setting(
         &self,
         zone_id: &str,
@@ -149,6 +215,18 @@ impl ZoneCacheSettingsApi {
     /// `GET /zones/{zone_id}/cache/regional_tiered_cache`
     ///
     /// Instructs Cloudflare to check a regional hub data center on the way to your upper tier. This can help improve performance for smart and custom tiered cache topologies.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_cache_settings().get_regional_tiered_cache_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_regional_tiered_cache_setting(
         &self,
         zone_id: &str,
@@ -171,6 +249,21 @@ impl ZoneCacheSettingsApi {
     /// `PATCH /zones/{zone_id}/cache/variants`
     ///
     /// Variant support enables caching variants of images with certain file extensions in addition to the original. This only applies when the origin server sends the 'Vary: Accept' response header. If the origin server sends 'Vary: Accept' but does not serve the variant requested, the response will not be cached. This will be indicated with BYPASS cache status in the response headers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_cache_settings::ChangeVariantsSettingBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ChangeVariantsSettingBody = ChangeVariantsSettingBody::default();
+    /// if let Some(result) = client.zone_cache_settings().change_variants_setting(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_variants_setting(
         &self,
         zone_id: &str,
@@ -195,6 +288,18 @@ impl ZoneCacheSettingsApi {
     /// `GET /zones/{zone_id}/cache/variants`
     ///
     /// Variant support enables caching variants of images with certain file extensions in addition to the original. This only applies when the origin server sends the 'Vary: Accept' response header. If the origin server sends 'Vary: Accept' but does not serve the variant requested, the response will not be cached. This will be indicated with BYPASS cache status in the response headers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_cache_settings().get_variants_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_variants_setting(
         &self,
         zone_id: &str,
@@ -217,6 +322,18 @@ impl ZoneCacheSettingsApi {
     /// `DELETE /zones/{zone_id}/cache/variants`
     ///
     /// Variant support enables caching variants of images with certain file extensions in addition to the original. This only applies when the origin server sends the 'Vary: Accept' response header. If the origin server sends 'Vary: Accept' but does not serve the variant requested, the response will not be cached. This will be indicated with BYPASS cache status in the response headers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_cache_settings().delete_variants_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_variants_setting(
         &self,
         zone_id: &str,

@@ -19,6 +19,20 @@ impl ZoneCloudConnectorRulesPutApi {
     /// Put Rules
     ///
     /// `PUT /zones/{zone_id}/cloud_connector/rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_cloud_connector_rules_put().put_rules(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_rules(
         &self,
         zone_id: &str,

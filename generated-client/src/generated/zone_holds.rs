@@ -37,6 +37,21 @@ impl ZoneHoldsApi {
     /// Enforce a zone hold on the zone, blocking the creation and activation of zones with this zone's hostname.
     ///
     /// Query parameters: [`CreateZoneHoldQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_holds::CreateZoneHoldQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = CreateZoneHoldQuery::default().include_subdomains(true);
+    /// if let Some(result) = client.zone_holds().create_zone_hold(zone_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_zone_hold(
         &self,
         zone_id: &str,
@@ -61,6 +76,18 @@ impl ZoneHoldsApi {
     ///
     /// Update the `hold_after` and/or `include_subdomains` values on an existing zone hold.
     /// The hold is enabled if the `hold_after` date-time value is in the past.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_holds().update_zone_hold(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zone_hold(
         &self,
         zone_id: &str,
@@ -81,6 +108,18 @@ impl ZoneHoldsApi {
     /// `GET /zones/{zone_id}/hold`
     ///
     /// Retrieve whether the zone is subject to a zone hold, and metadata about the hold.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_holds().get_zone_hold(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_hold(
         &self,
         zone_id: &str,
@@ -104,6 +143,21 @@ impl ZoneHoldsApi {
     /// creation and activation of zones with this zone's hostname.
     ///
     /// Query parameters: [`RemoveZoneHoldQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_holds::RemoveZoneHoldQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = RemoveZoneHoldQuery::default().hold_after("example");
+    /// if let Some(result) = client.zone_holds().remove_zone_hold(zone_id).query(&query).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_zone_hold(
         &self,
         zone_id: &str,

@@ -36,6 +36,21 @@ impl ZoneLevelAccessApplicationsApi {
     /// `POST /zones/{zone_id}/access/apps`
     ///
     /// Adds a new application to Access.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_access_applications::{AddAccessApplicationBody, AddAccessApplicationBodySelfHostedApplication};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AddAccessApplicationBody = AddAccessApplicationBodySelfHostedApplication::new("example.com", "example").created_at("example").into();
+    /// if let Some(result) = client.zone_level_access_applications().add_access_application(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_access_application(
         &self,
         zone_id: &str,
@@ -60,6 +75,20 @@ impl ZoneLevelAccessApplicationsApi {
     /// `GET /zones/{zone_id}/access/apps`
     ///
     /// List all Access Applications in a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_level_access_applications().list_access_applications(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_access_applications(
         &self,
         zone_id: &str,
@@ -80,6 +109,22 @@ impl ZoneLevelAccessApplicationsApi {
     /// `PUT /zones/{zone_id}/access/apps/{app_id}`
     ///
     /// Updates an Access application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_access_applications::{UpdateAccessApplicationBody, UpdateAccessApplicationBodySelfHostedApplication};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateAccessApplicationBody = UpdateAccessApplicationBodySelfHostedApplication::new("example.com", "example").created_at("example").into();
+    /// if let Some(result) = client.zone_level_access_applications().update_access_application(zone_id, app_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_access_application(
         &self,
         zone_id: &str,
@@ -106,6 +151,19 @@ impl ZoneLevelAccessApplicationsApi {
     /// `GET /zones/{zone_id}/access/apps/{app_id}`
     ///
     /// Fetches information about an Access application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_applications().get_access_application(zone_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_access_application(
         &self,
         zone_id: &str,
@@ -130,6 +188,19 @@ impl ZoneLevelAccessApplicationsApi {
     /// `DELETE /zones/{zone_id}/access/apps/{app_id}`
     ///
     /// Deletes an application from Access.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_applications().delete_access_application(zone_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_access_application(
         &self,
         zone_id: &str,
@@ -154,6 +225,19 @@ impl ZoneLevelAccessApplicationsApi {
     /// `POST /zones/{zone_id}/access/apps/{app_id}/revoke_tokens`
     ///
     /// Revokes all tokens issued for an application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_applications().revoke_application_tokens(zone_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_application_tokens(
         &self,
         zone_id: &str,
@@ -183,6 +267,19 @@ impl ZoneLevelAccessApplicationsApi {
     /// `PUT /zones/{zone_id}/access/apps/{app_id}/settings`
     ///
     /// Updates application settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_applications().update_application_settings(zone_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_application_settings(
         &self,
         zone_id: &str,
@@ -208,6 +305,19 @@ impl ZoneLevelAccessApplicationsApi {
     /// `PATCH /zones/{zone_id}/access/apps/{app_id}/settings`
     ///
     /// Updates application settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_applications().edit_application_settings(zone_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_application_settings(
         &self,
         zone_id: &str,
@@ -233,6 +343,19 @@ impl ZoneLevelAccessApplicationsApi {
     /// `GET /zones/{zone_id}/access/apps/{app_id}/user_policy_checks`
     ///
     /// Tests if a specific user has permission to access an application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_applications().test_access_policies(zone_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn test_access_policies(
         &self,
         zone_id: &str,

@@ -38,6 +38,21 @@ impl ZoneLevelAccessIdentityProvidersApi {
     /// `POST /zones/{zone_id}/access/identity_providers`
     ///
     /// Adds a new identity provider to Access.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_access_identity_providers::{AccessIdentityProviderType, AddAccessIdentityProviderBody, AddAccessIdentityProviderBodyAzureAd};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AddAccessIdentityProviderBody = AddAccessIdentityProviderBodyAzureAd::new("example.com", AccessIdentityProviderType::Onetimepin).id("023e105f4ecef8ad9ca31a8372d0c353").into();
+    /// if let Some(result) = client.zone_level_access_identity_providers().add_access_identity_provider(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_access_identity_provider(
         &self,
         zone_id: &str,
@@ -62,6 +77,20 @@ impl ZoneLevelAccessIdentityProvidersApi {
     /// `GET /zones/{zone_id}/access/identity_providers`
     ///
     /// Lists all configured identity providers.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_level_access_identity_providers().list_access_identity_providers(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_access_identity_providers(
         &self,
         zone_id: &str,
@@ -82,6 +111,22 @@ impl ZoneLevelAccessIdentityProvidersApi {
     /// `PUT /zones/{zone_id}/access/identity_providers/{identity_provider_id}`
     ///
     /// Updates a configured identity provider.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_access_identity_providers::{AccessIdentityProviderType, UpdateAccessIdentityProviderBody, UpdateAccessIdentityProviderBodyAzureAd};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identity_provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateAccessIdentityProviderBody = UpdateAccessIdentityProviderBodyAzureAd::new("example.com", AccessIdentityProviderType::Onetimepin).id("023e105f4ecef8ad9ca31a8372d0c353").into();
+    /// if let Some(result) = client.zone_level_access_identity_providers().update_access_identity_provider(zone_id, identity_provider_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_access_identity_provider(
         &self,
         zone_id: &str,
@@ -111,6 +156,19 @@ impl ZoneLevelAccessIdentityProvidersApi {
     /// `GET /zones/{zone_id}/access/identity_providers/{identity_provider_id}`
     ///
     /// Fetches a configured identity provider.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identity_provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_identity_providers().get_access_identity_provider(zone_id, identity_provider_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_access_identity_provider(
         &self,
         zone_id: &str,
@@ -138,6 +196,19 @@ impl ZoneLevelAccessIdentityProvidersApi {
     /// `DELETE /zones/{zone_id}/access/identity_providers/{identity_provider_id}`
     ///
     /// Deletes an identity provider from Access.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let identity_provider_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_identity_providers().delete_access_identity_provider(zone_id, identity_provider_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_access_identity_provider(
         &self,
         zone_id: &str,

@@ -38,6 +38,21 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
     /// `POST /zones/{zone_id}/access/certificates`
     ///
     /// Adds a new mTLS root certificate to Access.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_access_mtls_authentication::AddMtlsCertificateBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AddMtlsCertificateBody = AddMtlsCertificateBody::new("example", "example.com");
+    /// if let Some(result) = client.zone_level_access_mtls_authentication().add_mtls_certificate(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_mtls_certificate(
         &self,
         zone_id: &str,
@@ -62,6 +77,20 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
     /// `GET /zones/{zone_id}/access/certificates`
     ///
     /// Lists all mTLS certificates.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_level_access_mtls_authentication().list_mtls_certificates(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_mtls_certificates(
         &self,
         zone_id: &str,
@@ -82,6 +111,23 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
     /// `PUT /zones/{zone_id}/access/certificates/settings`
     ///
     /// Updates an mTLS certificate's hostname settings.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_access_mtls_authentication::UpdateMtlsCertificateHostnameSettingsBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateMtlsCertificateHostnameSettingsBody = UpdateMtlsCertificateHostnameSettingsBody::default();
+    /// // Every page of the list.
+    /// let items = client.zone_level_access_mtls_authentication().update_mtls_certificate_hostname_settings(zone_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_mtls_certificate_hostname_settings(
         &self,
         zone_id: &str,
@@ -104,6 +150,20 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
     /// `GET /zones/{zone_id}/access/certificates/settings`
     ///
     /// List all mTLS hostname settings for this zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_level_access_mtls_authentication().list_mtls_hostname_settings(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_mtls_hostname_settings(
         &self,
         zone_id: &str,
@@ -124,6 +184,22 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
     /// `PUT /zones/{zone_id}/access/certificates/{certificate_id}`
     ///
     /// Updates a configured mTLS certificate.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_access_mtls_authentication::UpdateMtlsCertificateBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateMtlsCertificateBody = UpdateMtlsCertificateBody::new(Vec::new()).name("example.com");
+    /// if let Some(result) = client.zone_level_access_mtls_authentication().update_mtls_certificate(zone_id, certificate_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_mtls_certificate(
         &self,
         zone_id: &str,
@@ -150,6 +226,19 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
     /// `GET /zones/{zone_id}/access/certificates/{certificate_id}`
     ///
     /// Fetches a single mTLS certificate.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_mtls_authentication().get_mtls_certificate(zone_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_mtls_certificate(
         &self,
         zone_id: &str,
@@ -174,6 +263,19 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
     /// `DELETE /zones/{zone_id}/access/certificates/{certificate_id}`
     ///
     /// Deletes an mTLS certificate.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_mtls_authentication().delete_mtls_certificate(zone_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_mtls_certificate(
         &self,
         zone_id: &str,

@@ -37,6 +37,22 @@ impl ZoneLevelAccessPoliciesApi {
     /// `POST /zones/{zone_id}/access/apps/{app_id}/policies`
     ///
     /// Create a new Access policy for an application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_access_policies::{AccessPolicyBody, AccessPolicyDecision};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AccessPolicyBody = AccessPolicyBody::new(AccessPolicyDecision::Allow, "example.com").approval_required(true);
+    /// if let Some(result) = client.zone_level_access_policies().create_access_policy(zone_id, app_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_access_policy(
         &self,
         zone_id: &str,
@@ -64,6 +80,21 @@ impl ZoneLevelAccessPoliciesApi {
     /// `GET /zones/{zone_id}/access/apps/{app_id}/policies`
     ///
     /// Lists Access policies configured for an application.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_level_access_policies().list_access_policies(zone_id, app_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_access_policies(
         &self,
         zone_id: &str,
@@ -87,6 +118,23 @@ impl ZoneLevelAccessPoliciesApi {
     /// `PUT /zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}`
     ///
     /// Update a configured Access policy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_access_policies::{AccessPolicyBody, AccessPolicyDecision};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: AccessPolicyBody = AccessPolicyBody::new(AccessPolicyDecision::Allow, "example.com").approval_required(true);
+    /// if let Some(result) = client.zone_level_access_policies().update_access_policy(zone_id, app_id, policy_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_access_policy(
         &self,
         zone_id: &str,
@@ -116,6 +164,20 @@ impl ZoneLevelAccessPoliciesApi {
     /// `GET /zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}`
     ///
     /// Fetches a single Access policy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_policies().get_access_policy(zone_id, app_id, policy_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_access_policy(
         &self,
         zone_id: &str,
@@ -143,6 +205,20 @@ impl ZoneLevelAccessPoliciesApi {
     /// `DELETE /zones/{zone_id}/access/apps/{app_id}/policies/{policy_id}`
     ///
     /// Delete an Access policy.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_policies().delete_access_policy(zone_id, app_id, policy_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_access_policy(
         &self,
         zone_id: &str,

@@ -36,6 +36,21 @@ impl ZoneLevelAccessServiceTokensApi {
     /// `POST /zones/{zone_id}/access/service_tokens`
     ///
     /// Generates a new service token. **Note:** This is the only time you can get the Client Secret. If you lose the Client Secret, you will have to create a new service token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_access_service_tokens::CreateServiceTokenBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateServiceTokenBody = CreateServiceTokenBody::new("example.com").duration("example");
+    /// if let Some(result) = client.zone_level_access_service_tokens().create_service_token(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_service_token(
         &self,
         zone_id: &str,
@@ -60,6 +75,20 @@ impl ZoneLevelAccessServiceTokensApi {
     /// `GET /zones/{zone_id}/access/service_tokens`
     ///
     /// Lists all service tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_level_access_service_tokens().list_service_tokens(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_service_tokens(
         &self,
         zone_id: &str,
@@ -80,6 +109,22 @@ impl ZoneLevelAccessServiceTokensApi {
     /// `PUT /zones/{zone_id}/access/service_tokens/{service_token_id}`
     ///
     /// Updates a configured service token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_access_service_tokens::UpdateServiceTokenBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateServiceTokenBody = UpdateServiceTokenBody::default().duration("example");
+    /// if let Some(result) = client.zone_level_access_service_tokens().update_service_token(zone_id, service_token_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_service_token(
         &self,
         zone_id: &str,
@@ -106,6 +151,19 @@ impl ZoneLevelAccessServiceTokensApi {
     /// `GET /zones/{zone_id}/access/service_tokens/{service_token_id}`
     ///
     /// Fetches a single service token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_service_tokens().get_service_token(zone_id, service_token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_service_token(
         &self,
         zone_id: &str,
@@ -130,6 +188,19 @@ impl ZoneLevelAccessServiceTokensApi {
     /// `DELETE /zones/{zone_id}/access/service_tokens/{service_token_id}`
     ///
     /// Deletes a service token.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let service_token_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_service_tokens().delete_service_token(zone_id, service_token_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_service_token(
         &self,
         zone_id: &str,

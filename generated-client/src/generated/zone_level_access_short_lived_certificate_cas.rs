@@ -38,6 +38,20 @@ impl ZoneLevelAccessShortLivedCertificateCasApi {
     /// `GET /zones/{zone_id}/access/apps/ca`
     ///
     /// Lists short-lived certificate CAs and their public keys.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_level_access_short_lived_certificate_cas().list_short_lived_certificate_cas(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_short_lived_certificate_cas(
         &self,
         zone_id: &str,
@@ -58,6 +72,19 @@ impl ZoneLevelAccessShortLivedCertificateCasApi {
     /// `POST /zones/{zone_id}/access/apps/{app_id}/ca`
     ///
     /// Generates a new short-lived certificate CA and public key.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_short_lived_certificate_cas().create_short_lived_certificate_ca(zone_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_short_lived_certificate_ca(
         &self,
         zone_id: &str,
@@ -83,6 +110,19 @@ impl ZoneLevelAccessShortLivedCertificateCasApi {
     /// `GET /zones/{zone_id}/access/apps/{app_id}/ca`
     ///
     /// Fetches a short-lived certificate CA and its public key.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_short_lived_certificate_cas().get_short_lived_certificate_ca(zone_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_short_lived_certificate_ca(
         &self,
         zone_id: &str,
@@ -108,6 +148,19 @@ impl ZoneLevelAccessShortLivedCertificateCasApi {
     /// `DELETE /zones/{zone_id}/access/apps/{app_id}/ca`
     ///
     /// Deletes a short-lived certificate CA.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_access_short_lived_certificate_cas().delete_short_lived_certificate_ca(zone_id, app_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_short_lived_certificate_ca(
         &self,
         zone_id: &str,

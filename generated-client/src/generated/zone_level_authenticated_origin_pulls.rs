@@ -38,6 +38,21 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
     /// `POST /zones/{zone_id}/origin_tls_client_auth`
     ///
     /// Upload your own certificate you want Cloudflare to use for edge-to-origin communication to override the shared certificate. Please note that it is important to keep only one certificate active. Also, make sure to enable zone-level authenticated origin pulls by making a PUT call to settings endpoint to see the uploaded certificate in use.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_authenticated_origin_pulls::UploadCertificateBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UploadCertificateBody = UploadCertificateBody::new("example", "example");
+    /// if let Some(result) = client.zone_level_authenticated_origin_pulls().upload_certificate(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn upload_certificate(
         &self,
         zone_id: &str,
@@ -64,6 +79,20 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
     /// List Certificates
     ///
     /// `GET /zones/{zone_id}/origin_tls_client_auth`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_level_authenticated_origin_pulls().list_certificates(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_certificates(
         &self,
         zone_id: &str,
@@ -86,6 +115,21 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
     /// `PUT /zones/{zone_id}/origin_tls_client_auth/settings`
     ///
     /// Enable or disable zone-level authenticated origin pulls. 'enabled' should be set true either before/after the certificate is uploaded to see the certificate in use.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_authenticated_origin_pulls::SetEnablementBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: SetEnablementBody = SetEnablementBody::new(true);
+    /// if let Some(result) = client.zone_level_authenticated_origin_pulls().set_enablement(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_enablement(
         &self,
         zone_id: &str,
@@ -110,6 +154,18 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
     /// `GET /zones/{zone_id}/origin_tls_client_auth/settings`
     ///
     /// Get whether zone-level authenticated origin pulls is enabled or not. It is false by default.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_authenticated_origin_pulls().get_enablement_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_enablement_setting(
         &self,
         zone_id: &str,
@@ -130,6 +186,19 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
     /// Get Certificate Details
     ///
     /// `GET /zones/{zone_id}/origin_tls_client_auth/{certificate_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_authenticated_origin_pulls().get_certificate_details(zone_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_certificate_details(
         &self,
         zone_id: &str,
@@ -156,6 +225,19 @@ impl ZoneLevelAuthenticatedOriginPullsApi {
     /// Delete Certificate
     ///
     /// `DELETE /zones/{zone_id}/origin_tls_client_auth/{certificate_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let certificate_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_authenticated_origin_pulls().delete_certificate(zone_id, certificate_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_certificate(
         &self,
         zone_id: &str,

@@ -37,6 +37,21 @@ impl ZoneLevelZeroTrustOrganizationApi {
     /// `PUT /zones/{zone_id}/access/organizations`
     ///
     /// Updates the configuration for your Zero Trust organization.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_zero_trust_organization::UpdateYourZeroTrustOrganizationBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateYourZeroTrustOrganizationBody = UpdateYourZeroTrustOrganizationBody::default().auth_domain("example");
+    /// if let Some(result) = client.zone_level_zero_trust_organization().update_your_zero_trust_organization(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_your_zero_trust_organization(
         &self,
         zone_id: &str,
@@ -61,6 +76,21 @@ impl ZoneLevelZeroTrustOrganizationApi {
     /// `POST /zones/{zone_id}/access/organizations`
     ///
     /// Sets up a Zero Trust organization for your account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_zero_trust_organization::CreateYourZeroTrustOrganizationBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateYourZeroTrustOrganizationBody = CreateYourZeroTrustOrganizationBody::new("example", "example.com").is_ui_read_only(true);
+    /// if let Some(result) = client.zone_level_zero_trust_organization().create_your_zero_trust_organization(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_your_zero_trust_organization(
         &self,
         zone_id: &str,
@@ -85,6 +115,18 @@ impl ZoneLevelZeroTrustOrganizationApi {
     /// `GET /zones/{zone_id}/access/organizations`
     ///
     /// Returns the configuration for your Zero Trust organization.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_level_zero_trust_organization().get_your_zero_trust_organization(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_your_zero_trust_organization(
         &self,
         zone_id: &str,
@@ -107,6 +149,21 @@ impl ZoneLevelZeroTrustOrganizationApi {
     /// `POST /zones/{zone_id}/access/organizations/revoke_user`
     ///
     /// Revokes a user's access across all applications.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_level_zero_trust_organization::RevokeAllAccessTokensForUserBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: RevokeAllAccessTokensForUserBody = RevokeAllAccessTokensForUserBody::new("example");
+    /// if let Some(result) = client.zone_level_zero_trust_organization().revoke_all_access_tokens_for_user(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke_all_access_tokens_for_user(
         &self,
         zone_id: &str,

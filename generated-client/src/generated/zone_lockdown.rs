@@ -36,6 +36,21 @@ impl ZoneLockdownApi {
     /// `POST /zones/{zone_id}/firewall/lockdowns`
     ///
     /// Creates a new Zone Lockdown rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_lockdown::ZoneLockdownRuleBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZoneLockdownRuleBody = ZoneLockdownRuleBody::new(serde_json::Value::Null, Vec::new());
+    /// if let Some(result) = client.zone_lockdown().create_zone_lockdown_rule(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_zone_lockdown_rule(
         &self,
         zone_id: &str,
@@ -62,6 +77,23 @@ impl ZoneLockdownApi {
     /// Fetches Zone Lockdown rules. You can filter the results using several optional parameters.
     ///
     /// Query parameters: [`ListZoneLockdownRulesQuery`], passed with `.query(&…)`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_lockdown::ListZoneLockdownRulesQuery;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let query = ListZoneLockdownRulesQuery::default().page(1.0);
+    /// // Every page of the list.
+    /// let items = client.zone_lockdown().list_zone_lockdown_rules(zone_id).query(&query).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zone_lockdown_rules(
         &self,
         zone_id: &str,
@@ -85,6 +117,22 @@ impl ZoneLockdownApi {
     /// `PUT /zones/{zone_id}/firewall/lockdowns/{lock_downs_id}`
     ///
     /// Updates an existing Zone Lockdown rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_lockdown::ZoneLockdownRuleBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let lock_downs_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZoneLockdownRuleBody = ZoneLockdownRuleBody::new(serde_json::Value::Null, Vec::new());
+    /// if let Some(result) = client.zone_lockdown().update_zone_lockdown_rule(zone_id, lock_downs_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zone_lockdown_rule(
         &self,
         zone_id: &str,
@@ -111,6 +159,19 @@ impl ZoneLockdownApi {
     /// `GET /zones/{zone_id}/firewall/lockdowns/{lock_downs_id}`
     ///
     /// Fetches the details of a Zone Lockdown rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let lock_downs_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_lockdown().get_zone_lockdown_rule(zone_id, lock_downs_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_lockdown_rule(
         &self,
         zone_id: &str,
@@ -135,6 +196,19 @@ impl ZoneLockdownApi {
     /// `DELETE /zones/{zone_id}/firewall/lockdowns/{lock_downs_id}`
     ///
     /// Deletes an existing Zone Lockdown rule.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let lock_downs_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_lockdown().delete_zone_lockdown_rule(zone_id, lock_downs_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_zone_lockdown_rule(
         &self,
         zone_id: &str,

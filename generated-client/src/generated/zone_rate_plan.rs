@@ -36,6 +36,20 @@ impl ZoneRatePlanApi {
     /// `GET /zones/{zone_id}/available_plans`
     ///
     /// Lists available plans the zone can subscribe to.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_rate_plan().list_available_plans(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_available_plans(
         &self,
         zone_id: &str,
@@ -56,6 +70,19 @@ impl ZoneRatePlanApi {
     /// `GET /zones/{zone_id}/available_plans/{plan_identifier}`
     ///
     /// Details of the available plan that the zone can subscribe to.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let plan_identifier = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_rate_plan().available_plan_details(zone_id, plan_identifier).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn available_plan_details(
         &self,
         zone_id: &str,
@@ -80,6 +107,20 @@ impl ZoneRatePlanApi {
     /// `GET /zones/{zone_id}/available_rate_plans`
     ///
     /// Lists all rate plans the zone can subscribe to.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_rate_plan().list_available_rate_plans(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_available_rate_plans(
         &self,
         zone_id: &str,

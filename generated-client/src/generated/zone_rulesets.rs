@@ -36,6 +36,21 @@ impl ZoneRulesetsApi {
     /// `POST /zones/{zone_id}/rulesets`
     ///
     /// Creates a ruleset at the zone level.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_rulesets::{CreateZoneRulesetBody, ZoneRulesetKind, ZoneRulesetPhase};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateZoneRulesetBody = CreateZoneRulesetBody::new("example.com", ZoneRulesetKind::Managed, ZoneRulesetPhase::DdosL4).description("example");
+    /// if let Some(result) = client.zone_rulesets().create_zone_ruleset(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_zone_ruleset(
         &self,
         zone_id: &str,
@@ -60,6 +75,20 @@ impl ZoneRulesetsApi {
     /// `GET /zones/{zone_id}/rulesets`
     ///
     /// Fetches all rulesets at the zone level.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_rulesets().list_zone_rulesets(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zone_rulesets(
         &self,
         zone_id: &str,
@@ -80,6 +109,22 @@ impl ZoneRulesetsApi {
     /// `PUT /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint`
     ///
     /// Updates a zone entry point ruleset, creating a new version.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_rulesets::UpdateZoneEntryPointRulesetBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_phase = "your-ruleset-phase";
+    /// let body: UpdateZoneEntryPointRulesetBody = UpdateZoneEntryPointRulesetBody::default().description("example");
+    /// if let Some(result) = client.zone_rulesets().update_zone_entry_point_ruleset(zone_id, ruleset_phase, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zone_entry_point_ruleset(
         &self,
         zone_id: &str,
@@ -107,6 +152,19 @@ impl ZoneRulesetsApi {
     /// `GET /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint`
     ///
     /// Fetches the latest version of the zone entry point ruleset for a given phase.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_phase = "your-ruleset-phase";
+    /// if let Some(result) = client.zone_rulesets().get_zone_entry_point_ruleset(zone_id, ruleset_phase).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_entry_point_ruleset(
         &self,
         zone_id: &str,
@@ -132,6 +190,21 @@ impl ZoneRulesetsApi {
     /// `GET /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions`
     ///
     /// Fetches the versions of a zone entry point ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_phase = "your-ruleset-phase";
+    /// // Every page of the list.
+    /// let items = client.zone_rulesets().list_zone_entry_point_ruleset_versions(zone_id, ruleset_phase).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zone_entry_point_ruleset_versions(
         &self,
         zone_id: &str,
@@ -155,6 +228,20 @@ impl ZoneRulesetsApi {
     /// `GET /zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions/{ruleset_version}`
     ///
     /// Fetches a specific version of a zone entry point ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_phase = "your-ruleset-phase";
+    /// let ruleset_version = "your-ruleset-version";
+    /// if let Some(result) = client.zone_rulesets().get_zone_entry_point_ruleset_version(zone_id, ruleset_phase, ruleset_version).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_entry_point_ruleset_version(
         &self,
         zone_id: &str,
@@ -182,6 +269,22 @@ impl ZoneRulesetsApi {
     /// `PUT /zones/{zone_id}/rulesets/{ruleset_id}`
     ///
     /// Updates a zone ruleset, creating a new version.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_rulesets::UpdateZoneRulesetBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateZoneRulesetBody = UpdateZoneRulesetBody::default().description("example");
+    /// if let Some(result) = client.zone_rulesets().update_zone_ruleset(zone_id, ruleset_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zone_ruleset(
         &self,
         zone_id: &str,
@@ -208,6 +311,19 @@ impl ZoneRulesetsApi {
     /// `GET /zones/{zone_id}/rulesets/{ruleset_id}`
     ///
     /// Fetches the latest version of a zone ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_rulesets().get_zone_ruleset(zone_id, ruleset_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_ruleset(
         &self,
         zone_id: &str,
@@ -232,6 +348,17 @@ impl ZoneRulesetsApi {
     /// `DELETE /zones/{zone_id}/rulesets/{ruleset_id}`
     ///
     /// Deletes all versions of an existing zone ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.zone_rulesets().delete_zone_ruleset(zone_id, ruleset_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_zone_ruleset(
         &self,
         zone_id: &str,
@@ -254,6 +381,22 @@ impl ZoneRulesetsApi {
     /// `POST /zones/{zone_id}/rulesets/{ruleset_id}/rules`
     ///
     /// Adds a new rule to a zone ruleset. The rule will be added to the end of the existing list of rules in the ruleset by default.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_rulesets::{CreateZoneRulesetRuleBody, CreateZoneRulesetRuleBodyRule};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: CreateZoneRulesetRuleBody = CreateZoneRulesetRuleBodyRule::default().description("example").into();
+    /// if let Some(result) = client.zone_rulesets().create_zone_ruleset_rule(zone_id, ruleset_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_zone_ruleset_rule(
         &self,
         zone_id: &str,
@@ -281,6 +424,23 @@ impl ZoneRulesetsApi {
     /// `PATCH /zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}`
     ///
     /// Updates an existing rule in a zone ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_rulesets::{UpdateZoneRulesetRuleBody, UpdateZoneRulesetRuleBodyRule};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateZoneRulesetRuleBody = UpdateZoneRulesetRuleBodyRule::default().description("example").into();
+    /// if let Some(result) = client.zone_rulesets().update_zone_ruleset_rule(zone_id, ruleset_id, rule_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zone_ruleset_rule(
         &self,
         zone_id: &str,
@@ -310,6 +470,20 @@ impl ZoneRulesetsApi {
     /// `DELETE /zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}`
     ///
     /// Deletes an existing rule from a zone ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_rulesets().delete_zone_ruleset_rule(zone_id, ruleset_id, rule_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_zone_ruleset_rule(
         &self,
         zone_id: &str,
@@ -337,6 +511,21 @@ impl ZoneRulesetsApi {
     /// `GET /zones/{zone_id}/rulesets/{ruleset_id}/versions`
     ///
     /// Fetches the versions of a zone ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_rulesets().list_zone_ruleset_versions(zone_id, ruleset_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zone_ruleset_versions(
         &self,
         zone_id: &str,
@@ -360,6 +549,20 @@ impl ZoneRulesetsApi {
     /// `GET /zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
     ///
     /// Fetches a specific version of a zone ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_version = "your-ruleset-version";
+    /// if let Some(result) = client.zone_rulesets().get_zone_ruleset_version(zone_id, ruleset_id, ruleset_version).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_ruleset_version(
         &self,
         zone_id: &str,
@@ -387,6 +590,18 @@ impl ZoneRulesetsApi {
     /// `DELETE /zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
     ///
     /// Deletes an existing version of a zone ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_version = "your-ruleset-version";
+    /// client.zone_rulesets().delete_zone_ruleset_version(zone_id, ruleset_id, ruleset_version).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_zone_ruleset_version(
         &self,
         zone_id: &str,
@@ -412,6 +627,20 @@ impl ZoneRulesetsApi {
     /// `GET /zones/{zone_id}/rulesets/{ruleset_id}/versions/{ruleset_version}/by_tag/{rule_tag}`
     ///
     /// Fetches the rules of a managed zone ruleset version for a given tag.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_version = "your-ruleset-version";
+    /// let rule_tag = "your-rule-tag";
+    /// let result: serde_json::Value = client.zone_rulesets().list_zone_ruleset_version_rules_by_tag(zone_id, ruleset_id, ruleset_version, rule_tag).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zone_ruleset_version_rules_by_tag(
         &self,
         zone_id: &str,

@@ -36,6 +36,20 @@ impl ZoneSettingsApi {
     /// `PATCH /zones/{zone_id}/settings`
     ///
     /// Edit settings for a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_settings().edit_multiple_zone_settings(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_multiple_zone_settings(
         &self,
         zone_id: &str,
@@ -58,6 +72,20 @@ impl ZoneSettingsApi {
     /// `GET /zones/{zone_id}/settings`
     ///
     /// Available settings for your user in relation to a zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_settings().get_zone_settings(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_settings(
         &self,
         zone_id: &str,
@@ -78,6 +106,18 @@ impl ZoneSettingsApi {
     /// `PATCH /zones/{zone_id}/settings/aegis`
     ///
     /// Aegis provides dedicated egress IPs (from Cloudflare to your origin) for your layer 7 WAF and CDN services. The egress IPs are reserved exclusively for your account so that you can increase your origin security by only allowing traffic from a small list of IP addresses.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_settings().change_aegis_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_aegis_setting(
         &self,
         zone_id: &str,
@@ -100,6 +140,18 @@ impl ZoneSettingsApi {
     /// `GET /zones/{zone_id}/settings/aegis`
     ///
     /// Aegis provides dedicated egress IPs (from Cloudflare to your origin) for your layer 7 WAF and CDN services. The egress IPs are reserved exclusively for your account so that you can increase your origin security by only allowing traffic from a small list of IP addresses.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_settings().get_aegis_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_aegis_setting(
         &self,
         zone_id: &str,
@@ -123,6 +175,21 @@ impl ZoneSettingsApi {
     ///
     /// Enhance your website's font delivery with Cloudflare Fonts. Deliver Google Hosted fonts from your own domain,
     /// boost performance, and enhance user privacy. Refer to the Cloudflare Fonts documentation for more information.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_settings::ChangeCloudflareFontsSettingBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ChangeCloudflareFontsSettingBody = ChangeCloudflareFontsSettingBody::default();
+    /// if let Some(result) = client.zone_settings().change_cloudflare_fonts_setting(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_cloudflare_fonts_setting(
         &self,
         zone_id: &str,
@@ -148,6 +215,18 @@ impl ZoneSettingsApi {
     ///
     /// Enhance your website's font delivery with Cloudflare Fonts. Deliver Google Hosted fonts from your own domain,
     /// boost performance, and enhance user privacy. Refer to the Cloudflare Fonts documentation for more information.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_settings().get_cloudflare_fonts_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cloudflare_fonts_setting(
         &self,
         zone_id: &str,
@@ -170,6 +249,18 @@ impl ZoneSettingsApi {
     /// `PATCH /zones/{zone_id}/settings/origin_h2_max_streams`
     ///
     /// Origin H2 Max Streams configures the max number of concurrent requests that Cloudflare will send within the same connection when communicating with the origin server, if the origin supports it. Note that if your origin does not support H2 multiplexing, 5xx errors may be observed, particularly 520s. Also note that the default value is `100` for all plan types except Enterprise where it is `1`. `1` means that H2 multiplexing is disabled.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_settings().change_origin_h2_max_streams_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_origin_h2_max_streams_setting(
         &self,
         zone_id: &str,
@@ -192,6 +283,18 @@ impl ZoneSettingsApi {
     /// `GET /zones/{zone_id}/settings/origin_h2_max_streams`
     ///
     /// Origin H2 Max Streams configures the max number of concurrent requests that Cloudflare will send within the same connection when communicating with the origin server, if the origin supports it. Note that if your origin does not support H2 multiplexing, 5xx errors may be observed, particularly 520s. Also note that the default value is `100` for all plan types except Enterprise where it is `1`. `1` means that H2 multiplexing is disabled.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_settings().get_origin_h2_max_streams_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_origin_h2_max_streams_setting(
         &self,
         zone_id: &str,
@@ -214,6 +317,21 @@ impl ZoneSettingsApi {
     /// `PATCH /zones/{zone_id}/settings/origin_max_http_version`
     ///
     /// Origin Max HTTP Setting Version sets the highest HTTP version Cloudflare will attempt to use with your origin. This setting allows Cloudflare to make HTTP/2 requests to your origin. (Refer to [Enable HTTP/2 to Origin](https://developers.cloudflare.com/cache/how-to/enable-http2-to-origin/), for more information.). The default value is "2" for all plan types except Enterprise where it is "1".
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_settings::ChangeOriginMaxHttpVersionSettingBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ChangeOriginMaxHttpVersionSettingBody = ChangeOriginMaxHttpVersionSettingBody::default();
+    /// if let Some(result) = client.zone_settings().change_origin_max_http_version_setting(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_origin_max_http_version_setting(
         &self,
         zone_id: &str,
@@ -238,6 +356,18 @@ impl ZoneSettingsApi {
     /// `GET /zones/{zone_id}/settings/origin_max_http_version`
     ///
     /// Origin Max HTTP Setting Version sets the highest HTTP version Cloudflare will attempt to use with your origin. This setting allows Cloudflare to make HTTP/2 requests to your origin. (Refer to [Enable HTTP/2 to Origin](https://developers.cloudflare.com/cache/how-to/enable-http2-to-origin/), for more information.). The default value is "2" for all plan types except Enterprise where it is "1".
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_settings().get_origin_max_http_version_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_origin_max_http_version_setting(
         &self,
         zone_id: &str,
@@ -261,6 +391,18 @@ impl ZoneSettingsApi {
     ///
     /// Speed Brain lets compatible browsers speculate on content which can be prefetched or preloaded, making website
     /// navigation faster. Refer to the Cloudflare Speed Brain documentation for more information.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_settings().change_cloudflare_speed_brain_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_cloudflare_speed_brain_setting(
         &self,
         zone_id: &str,
@@ -284,6 +426,18 @@ impl ZoneSettingsApi {
     ///
     /// Speed Brain lets compatible browsers speculate on content which can be prefetched or preloaded, making website
     /// navigation faster. Refer to the Cloudflare Speed Brain documentation for more information.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_settings().get_cloudflare_speed_brain_setting(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cloudflare_speed_brain_setting(
         &self,
         zone_id: &str,
@@ -306,6 +460,22 @@ impl ZoneSettingsApi {
     /// `PATCH /zones/{zone_id}/settings/{setting_id}`
     ///
     /// Updates a single zone setting by the identifier
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_settings::{EditZoneSettingBody, EditZoneSettingBodyN0RttValue};
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let setting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: EditZoneSettingBody = EditZoneSettingBodyN0RttValue::default().into();
+    /// if let Some(result) = client.zone_settings().edit_zone_setting(zone_id, setting_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_zone_setting(
         &self,
         zone_id: &str,
@@ -332,6 +502,19 @@ impl ZoneSettingsApi {
     /// `GET /zones/{zone_id}/settings/{setting_id}`
     ///
     /// Fetch a single zone setting by name
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let setting_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_settings().get_zone_setting(zone_id, setting_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_setting(
         &self,
         zone_id: &str,

@@ -36,6 +36,20 @@ impl ZoneSnippetsApi {
     /// `GET /zones/{zone_id}/snippets`
     ///
     /// Fetches all snippets belonging to the zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_snippets().list_zone_snippets(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zone_snippets(
         &self,
         zone_id: &str,
@@ -56,6 +70,23 @@ impl ZoneSnippetsApi {
     /// `PUT /zones/{zone_id}/snippets/snippet_rules`
     ///
     /// Updates all snippet rules belonging to the zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_snippets::UpdateZoneSnippetRulesBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: UpdateZoneSnippetRulesBody = UpdateZoneSnippetRulesBody::default();
+    /// // Every page of the list.
+    /// let items = client.zone_snippets().update_zone_snippet_rules(zone_id, &body).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zone_snippet_rules(
         &self,
         zone_id: &str,
@@ -78,6 +109,20 @@ impl ZoneSnippetsApi {
     /// `GET /zones/{zone_id}/snippets/snippet_rules`
     ///
     /// Fetches all snippet rules belonging to the zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.zone_snippets().list_zone_snippet_rules(zone_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zone_snippet_rules(
         &self,
         zone_id: &str,
@@ -98,6 +143,17 @@ impl ZoneSnippetsApi {
     /// `DELETE /zones/{zone_id}/snippets/snippet_rules`
     ///
     /// Deletes all snippet rules belonging to the zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.zone_snippets().delete_zone_snippet_rules(zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_zone_snippet_rules(
         &self,
         zone_id: &str,
@@ -118,6 +174,22 @@ impl ZoneSnippetsApi {
     /// `PUT /zones/{zone_id}/snippets/{snippet_name}`
     ///
     /// Creates or updates a snippet belonging to the zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_snippets::UpdateZoneSnippetForm;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let snippet_name = "your-snippet-name";
+    /// let body = UpdateZoneSnippetForm::new();
+    /// if let Some(result) = client.zone_snippets().update_zone_snippet(zone_id, snippet_name, body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zone_snippet(
         &self,
         zone_id: &str,
@@ -144,6 +216,19 @@ impl ZoneSnippetsApi {
     /// `GET /zones/{zone_id}/snippets/{snippet_name}`
     ///
     /// Fetches a snippet belonging to the zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let snippet_name = "your-snippet-name";
+    /// if let Some(result) = client.zone_snippets().get_zone_snippet(zone_id, snippet_name).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_snippet(
         &self,
         zone_id: &str,
@@ -168,6 +253,18 @@ impl ZoneSnippetsApi {
     /// `DELETE /zones/{zone_id}/snippets/{snippet_name}`
     ///
     /// Deletes a snippet belonging to the zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let snippet_name = "your-snippet-name";
+    /// let result: serde_json::Value = client.zone_snippets().delete_zone_snippet(zone_id, snippet_name).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_zone_snippet(
         &self,
         zone_id: &str,
@@ -190,6 +287,18 @@ impl ZoneSnippetsApi {
     /// `GET /zones/{zone_id}/snippets/{snippet_name}/content`
     ///
     /// Fetches the content of a snippet belonging to the zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let snippet_name = "your-snippet-name";
+    /// let response = client.zone_snippets().get_zone_snippet_content(zone_id, snippet_name).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_zone_snippet_content(
         &self,
         zone_id: &str,

@@ -35,6 +35,21 @@ impl ZoneSubscriptionApi {
     /// `PUT /zones/{zone_id}/subscription`
     ///
     /// Updates zone subscriptions, either plan or add-ons.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_subscription::ZoneSubscriptionBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZoneSubscriptionBody = ZoneSubscriptionBody::default();
+    /// if let Some(result) = client.zone_subscription().update_zone_subscription(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_zone_subscription(
         &self,
         zone_id: &str,
@@ -59,6 +74,21 @@ impl ZoneSubscriptionApi {
     /// `POST /zones/{zone_id}/subscription`
     ///
     /// Create a zone subscription, either plan or add-ons.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_subscription::ZoneSubscriptionBody;
+    ///
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body: ZoneSubscriptionBody = ZoneSubscriptionBody::default();
+    /// if let Some(result) = client.zone_subscription().create_zone_subscription(zone_id, &body).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_zone_subscription(
         &self,
         zone_id: &str,
@@ -83,6 +113,18 @@ impl ZoneSubscriptionApi {
     /// `GET /zones/{zone_id}/subscription`
     ///
     /// Lists zone subscription details.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone_subscription().zone_subscription_details(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn zone_subscription_details(
         &self,
         zone_id: &str,
