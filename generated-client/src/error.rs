@@ -401,12 +401,19 @@ impl ApiError {
     }
 
     /// Adds a response header; a `cf-ray` header also sets
-    /// [`cf_ray`](Self::cf_ray).
-    pub fn with_header(
-        mut self,
-        name: reqwest::header::HeaderName,
-        value: reqwest::header::HeaderValue,
-    ) -> ApiError {
+    /// [`cf_ray`](Self::cf_ray). Takes what
+    /// [`Request::header`](crate::runtime::Request::header) takes (`&str`,
+    /// `String`, `HeaderName`, `HeaderValue`); panics on a name or value
+    /// that is not a valid header.
+    pub fn with_header<N, V>(mut self, name: N, value: V) -> ApiError
+    where
+        reqwest::header::HeaderName: TryFrom<N>,
+        reqwest::header::HeaderValue: TryFrom<V>,
+    {
+        let name = reqwest::header::HeaderName::try_from(name)
+            .unwrap_or_else(|_| panic!("ApiError::with_header: invalid header name"));
+        let value = reqwest::header::HeaderValue::try_from(value)
+            .unwrap_or_else(|_| panic!("ApiError::with_header: invalid header value"));
         if name == "cf-ray" {
             self.cf_ray = value.to_str().ok().map(str::to_owned);
         }

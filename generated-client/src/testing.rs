@@ -48,8 +48,14 @@
 //!   (`.query(..)`, `.body(..)`) must be in the request too.
 //! - The first mock that matches (in the order they were added) and is not
 //!   used up ([`MockBuilder::times`]) answers. A request that no mock
-//!   matches gets a `404` whose message names it, and is kept
-//!   ([`MockServer::unmatched_requests`]).
+//!   matches is a failure of the test, never an answer that looks real: it
+//!   gets a `599`, a status no API sends ([`UNMATCHED`]), whose message
+//!   says `no mock matched` and names it and the mocks, so the client's
+//!   error is unmistakable (`Error::is_not_found` is `false`); and the
+//!   server panics when dropped (or at [`MockServer::verify`]), listing
+//!   every unmatched request, unless the test looked at them with
+//!   [`MockServer::unmatched_requests`]. A test of a delete without its
+//!   mock therefore fails.
 //! - [`MockBuilder::expect`] says how many requests a mock must answer;
 //!   the server checks when it is dropped (or at [`MockServer::verify`])
 //!   and panics otherwise.
@@ -104,6 +110,8 @@ pub struct MockServer {
 struct State {
     mocks: Mutex<Vec<MockEntry>>,
     received: Mutex<Vec<ReceivedRequest>>,
+    /// How many unmatched requests the test has looked at.
+    unmatched_seen: Mutex<usize>,
     /// The tasks serving connections, stopped with the server.
     connections: Mutex<Vec<AbortHandle>>,
 }
@@ -159,6 +167,7 @@ impl MockServer {
         let state = Arc::new(State {
             mocks: Mutex::new(Vec::new()),
             received: Mutex::new(Vec::new()),
+            unmatched_seen: Mutex::new(0),
             connections: Mutex::new(Vec::new()),
         });
         let serving = state.clone();
@@ -274,18 +283,47 @@ impl MockServer {
         lock(&self.state.received).clone()
     }
 
-    /// The requests no mock matched (each was answered with a `404`).
+    /// The requests no mock matched (each was answered with [`UNMATCHED`]).
+    /// Those returned are the test's to judge: [`verify`](Self::verify) no
+    /// longer fails for them.
     pub fn unmatched_requests(&self) -> Vec<ReceivedRequest> {
-        lock(&self.state.received)
+        let unmatched: Vec<ReceivedRequest> = lock(&self.state.received)
             .iter()
             .filter(|r| r.mock.is_none())
             .cloned()
-            .collect()
+            .collect();
+        *lock(&self.state.unmatched_seen) = unmatched.len();
+        unmatched
     }
 
-    /// Panics, naming them, when mocks did not answer as many requests as
+    /// Panics, naming them, when a request matched no mock (unless the
+    /// test looked at it with [`unmatched_requests`](Self::unmatched_requests)),
+    /// or when mocks did not answer as many requests as
     /// [`MockBuilder::expect`] said. Dropping the server checks too.
     pub fn verify(&self) {
+        let seen = *lock(&self.state.unmatched_seen);
+        let unmatched: Vec<String> = lock(&self.state.received)
+            .iter()
+            .filter(|r| r.mock.is_none())
+            .skip(seen)
+            .map(ReceivedRequest::line)
+            .collect();
+        if !unmatched.is_empty() {
+            let mocks: Vec<String> = lock(&self.state.mocks)
+                .iter()
+                .map(|m| m.matcher.to_string())
+                .collect();
+            panic!(
+                "MockServer: {} request(s) matched no mock:\n  {}\nmocks: {}",
+                unmatched.len(),
+                unmatched.join("\n  "),
+                if mocks.is_empty() {
+                    "none".to_owned()
+                } else {
+                    mocks.join(", ")
+                }
+            );
+        }
         let unmet: Vec<String> = lock(&self.state.mocks)
             .iter()
             .filter_map(|mock| {
@@ -554,12 +592,19 @@ impl MockResponse {
         MockResponse::json(StatusCode::OK, &envelope)
     }
 
-    /// Adds a header. Panics on a name or value that is not a valid header.
-    pub fn header(mut self, name: &str, value: &str) -> MockResponse {
+    /// Adds a header: a name and a value of any type
+    /// [`Request::header`](crate::runtime::Request::header) and
+    /// [`ApiError::with_header`] take too (`&str`, `String`, `HeaderName`,
+    /// `HeaderValue`). Panics on a name or value that is not a valid header.
+    pub fn header<N, V>(mut self, name: N, value: V) -> MockResponse
+    where
+        HeaderName: TryFrom<N>,
+        HeaderValue: TryFrom<V>,
+    {
         let name = HeaderName::try_from(name)
-            .unwrap_or_else(|_| panic!("MockResponse: invalid header name {name:?}"));
+            .unwrap_or_else(|_| panic!("MockResponse: invalid header name"));
         let value = HeaderValue::try_from(value)
-            .unwrap_or_else(|_| panic!("MockResponse: invalid header value {value:?}"));
+            .unwrap_or_else(|_| panic!("MockResponse: invalid header value"));
         self.headers.append(name, value);
         self
     }
@@ -633,6 +678,15 @@ pub struct ReceivedRequest {
 }
 
 impl ReceivedRequest {
+    /// `METHOD /path?query`, as a panic lists it.
+    fn line(&self) -> String {
+        if self.query.is_empty() {
+            format!("{} {}", self.method, self.path)
+        } else {
+            format!("{} {}?{}", self.method, self.path, self.query)
+        }
+    }
+
     /// A header's value, when it is present and text.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
@@ -811,23 +865,25 @@ fn page_response(pages: &[Value], request: &ReceivedRequest) -> MockResponse {
     MockResponse::json(StatusCode::OK, &envelope)
 }
 
-/// The `404` for a request no mock matches, naming it and the mocks.
+/// The status of the answer to a request no mock matched: `599`, which no
+/// API sends, so that it never passes for a real answer (a `404` would let
+/// a test of a delete pass without its mock).
+pub const UNMATCHED: StatusCode = match StatusCode::from_u16(599) {
+    Ok(status) => status,
+    Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+};
+
+/// The [`UNMATCHED`] answer to a request no mock matches, naming it and
+/// the mocks.
 fn unmatched_response(request: &ReceivedRequest, mocks: &[MockEntry]) -> MockResponse {
-    let mut message = format!(
-        "MockServer: no mock matches {} {}",
-        request.method, request.path
-    );
-    if !request.query.is_empty() {
-        message.push('?');
-        message.push_str(&request.query);
-    }
+    let mut message = format!("MockServer: no mock matched {}", request.line());
     if mocks.is_empty() {
         message.push_str("; there are no mocks");
     } else {
         let list: Vec<String> = mocks.iter().map(|m| m.matcher.to_string()).collect();
         message.push_str(&format!("; mocks: {}", list.join(", ")));
     }
-    let error = ApiError::new(StatusCode::NOT_FOUND).with_error(0, message);
+    let error = ApiError::new(UNMATCHED).with_error(0, message);
     MockResponse::from_api_error(&error)
 }
 

@@ -87,10 +87,7 @@ async fn api_failures_arrive_as_the_client_reports_them() {
             ApiError::new(StatusCode::NOT_FOUND)
                 .with_error(1001, "Invalid zone identifier")
                 .with_message(9, "see the docs")
-                .with_header(
-                    "cf-ray".try_into().unwrap(),
-                    "8a1b2c3d4e5f-AMS".try_into().unwrap(),
-                ),
+                .with_header("cf-ray", "8a1b2c3d4e5f-AMS"),
         );
     server
         .on(|cf| cf.zone().zone_details("html"))
@@ -120,21 +117,72 @@ async fn api_failures_arrive_as_the_client_reports_them() {
 }
 
 #[tokio::test]
-async fn an_unmatched_request_is_a_404_that_names_it() {
+async fn an_unmatched_request_is_a_loud_failure_not_a_404() {
     let server = MockServer::start().await;
     server.on(|cf| cf.zone().zone_details(ZONE)).respond(None);
-    let client = server.client();
+    let client = server.client_builder().max_retries(0).build().unwrap();
     let err = client.zone().zone_details("other").await.unwrap_err();
-    assert!(err.is_not_found());
+    // Nothing a real API sends: a caller's `is_not_found` branch is not taken.
+    assert!(!err.is_not_found());
+    assert_eq!(err.status(), Some(generated_client::testing::UNMATCHED));
     let text = err.to_string();
     assert!(
-        text.contains("no mock matches GET /zones/other")
+        text.contains("no mock matched GET /zones/other")
             && text.contains(&format!("mocks: GET /zones/{ZONE}")),
         "{text}"
     );
     let unmatched = server.unmatched_requests();
     assert_eq!(unmatched.len(), 1);
     assert_eq!(unmatched[0].path, "/zones/other");
+    // Looked at: dropping the server does not fail for it.
+}
+
+#[tokio::test]
+async fn a_test_of_a_delete_without_its_mock_fails() {
+    let server = MockServer::start().await;
+    let client = server.client_builder().max_retries(0).build().unwrap();
+    // Code under test that treats "not found" as "already deleted".
+    let deleted = match client
+        .dns_records_for_a_zone()
+        .delete_dns_record(ZONE, "r1")
+        .await
+    {
+        Ok(_) => true,
+        Err(err) => err.is_not_found(),
+    };
+    assert!(!deleted, "an unmatched request must not look like a 404");
+    let verify = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.verify()));
+    let message = *verify.unwrap_err().downcast::<String>().unwrap();
+    assert!(
+        message.contains("1 request(s) matched no mock")
+            && message.contains(&format!("DELETE /zones/{ZONE}/dns_records/r1"))
+            && message.contains("mocks: none"),
+        "{message}"
+    );
+    server.unmatched_requests();
+}
+
+#[tokio::test]
+async fn headers_take_one_type_everywhere() {
+    let server = MockServer::start().await;
+    server
+        .on(|cf| cf.zone().zone_details("a").header("x-test", "1"))
+        .respond_with(MockResponse::envelope(&serde_json::json!(null)).header("x-answer", "2"));
+    server
+        .on(|cf| cf.zone().zone_details("b"))
+        .respond_error(ApiError::new(StatusCode::FORBIDDEN).with_header("x-answer", "3"));
+    let client = server.client_builder().max_retries(0).build().unwrap();
+    let (_, meta) = client
+        .zone()
+        .zone_details("a")
+        .header("x-test", "1")
+        .send_with_meta()
+        .await
+        .unwrap();
+    assert_eq!(meta.headers["x-answer"], "2");
+    let err = client.zone().zone_details("b").await.unwrap_err();
+    assert_eq!(err.api().unwrap().headers["x-answer"], "3");
+    assert_eq!(server.received_requests()[0].header("x-test"), Some("1"));
 }
 
 #[tokio::test]

@@ -181,11 +181,27 @@ pub(super) fn method_example(area: &Area, endpoint: &Endpoint) -> String {
             }
         }
     }
-    if let Some(TypeRef::Named(name)) = &endpoint.request_body {
-        let built = ctx.build(name, 0);
-        ctx.imports.insert(name.clone());
-        lines.push(format!("let body: {name} = {built};"));
-        args.push("&body".to_owned());
+    match &endpoint.request_body {
+        Some(TypeRef::Named(name)) => {
+            let built = ctx.build(name, 0);
+            ctx.imports.insert(name.clone());
+            lines.push(format!("let body: {name} = {built};"));
+            args.push("&body".to_owned());
+        }
+        Some(TypeRef::Vec(item)) => {
+            let element = match &**item {
+                TypeRef::Named(name) => ctx.build(name, 0),
+                other => ctx.value(other, 0),
+            };
+            lines.push(format!("let body = vec![{element}];"));
+            args.push("&body".to_owned());
+        }
+        Some(other) => {
+            let value = ctx.value(other, 0);
+            lines.push(format!("let body = {value};"));
+            args.push("&body".to_owned());
+        }
+        None => {}
     }
     if let Some(form) = &endpoint.multipart {
         let values: Vec<String> = form
@@ -285,12 +301,7 @@ impl Ctx<'_> {
                 format!("{inner}.into()")
             }
             TypeDef::Struct(def) => {
-                let required: Vec<&FieldDef> = def
-                    .fields
-                    .iter()
-                    .filter(|f| f.presence.in_constructor())
-                    .filter(|f| !matches!(&f.ty, TypeRef::Named(n) if self.fixed.contains_key(n.as_str())))
-                    .collect();
+                let required = super::types::constructor_fields(&def.fields, &self.fixed);
                 let any_required = def.fields.iter().any(|f| f.presence.in_constructor());
                 let mut text = if any_required {
                     let args: Vec<String> = required

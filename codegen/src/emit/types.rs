@@ -50,17 +50,33 @@ pub(crate) fn constructor_args(
     fields: &[FieldDef],
     fixed: &BTreeMap<&str, &str>,
 ) -> Option<Vec<(Ident, TokenStream)>> {
-    let mut required = fields
-        .iter()
-        .filter(|f| f.presence.in_constructor())
-        .peekable();
-    required.peek()?;
+    fields.iter().find(|f| f.presence.in_constructor())?;
     Some(
-        required
-            .filter(|f| fixed_value(&f.ty, fixed).is_none())
+        constructor_fields(fields, fixed)
+            .into_iter()
             .map(|f| (ident(&f.rust_name), constructor_arg_type(&f.ty)))
             .collect(),
     )
+}
+
+/// The fields `new(..)` takes, in the order it takes them: identity first
+/// (`id`, then `name`), then the others as the type declares them, so that
+/// `Zone::new(id, name, …)` reads as a reader expects. Shared with the
+/// examples.
+pub(crate) fn constructor_fields<'f>(
+    fields: &'f [FieldDef],
+    fixed: &BTreeMap<&str, &str>,
+) -> Vec<&'f FieldDef> {
+    let mut taken: Vec<&FieldDef> = fields
+        .iter()
+        .filter(|f| f.presence.in_constructor() && fixed_value(&f.ty, fixed).is_none())
+        .collect();
+    taken.sort_by_key(|f| match f.wire_name.as_str() {
+        "id" => 0,
+        "name" => 1,
+        _ => 2,
+    });
+    taken
 }
 
 /// The type `new(..)` takes a required field as: a text field takes

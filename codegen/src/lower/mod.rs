@@ -347,8 +347,28 @@ impl<'a> AreaLowering<'a> {
         for (source, overlay) in overlays {
             self.apply_overlay(source, overlay, &mut responses, &mut patch);
         }
+        // Cloudflare's docs tell callers of a raw HTTP API to encode path
+        // parameters themselves; this client encodes every one, so
+        // following that advice would encode twice and name another key.
+        let lower = raw.description.to_ascii_lowercase();
+        let encoding = (!path.params.is_empty()
+            && ["url-encod", "url encod", "percent-encod", "urlencod"]
+                .iter()
+                .any(|words| lower.contains(words)))
+        .then(|| {
+            let names: Vec<String> = path
+                .params
+                .iter()
+                .map(|p| format!("`{}`", p.rust_name))
+                .collect();
+            format!(
+                "\n\n**Pass path parameters as they are** ({}): this client percent-encodes each one itself (`a:b/c` is sent as `a%3Ab%2Fc`), so a value encoded beforehand would be encoded twice and name something else.",
+                names.join(", ")
+            )
+        })
+        .unwrap_or_default();
         let doc = rustdoc::sanitize(&format!(
-            "{}\n\n`{} {}`\n\n{}",
+            "{}\n\n`{} {}`\n\n{}{encoding}",
             raw.title.value,
             method.as_str(),
             path.template,

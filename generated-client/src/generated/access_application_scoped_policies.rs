@@ -48,7 +48,7 @@ impl AccessApplicationScopedPoliciesApi {
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: AccessApplicationPolicyBody = AccessApplicationPolicyBody::new(AccessApplicationPolicyDecision::Allow, "example.com").precedence(1);
+    /// let body: AccessApplicationPolicyBody = AccessApplicationPolicyBody::new("example.com", AccessApplicationPolicyDecision::Allow).precedence(1);
     /// if let Some(result) = client.access_application_scoped_policies().create_access_application_policy(account_id, app_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -130,7 +130,7 @@ impl AccessApplicationScopedPoliciesApi {
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: AccessApplicationPolicyBody = AccessApplicationPolicyBody::new(AccessApplicationPolicyDecision::Allow, "example.com").precedence(1);
+    /// let body: AccessApplicationPolicyBody = AccessApplicationPolicyBody::new("example.com", AccessApplicationPolicyDecision::Allow).precedence(1);
     /// if let Some(result) = client.access_application_scoped_policies().update_access_application_policy(account_id, app_id, policy_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -679,8 +679,8 @@ crate::runtime::object!(
 impl AccessApplicationPolicyExcludeAzureAd {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        connection_id: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
+        connection_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             connection_id: ::std::option::Option::Some(
@@ -708,8 +708,8 @@ crate::runtime::object!(
 impl AccessApplicationPolicyExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        connection_id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        connection_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             connection_id: ::std::option::Option::Some(
@@ -1043,8 +1043,8 @@ crate::runtime::object!(
 impl AccessApplicationPolicyBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        decision: AccessApplicationPolicyDecision,
         name: impl ::std::convert::Into<::std::string::String>,
+        decision: AccessApplicationPolicyDecision,
     ) -> Self {
         Self {
             precedence: ::std::option::Option::None,

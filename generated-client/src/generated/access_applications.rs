@@ -1281,8 +1281,8 @@ crate::runtime::object!(
 impl AccessApplicationPolicyExcludeAzureAd {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        connection_id: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
+        connection_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             connection_id: ::std::option::Option::Some(
@@ -1310,8 +1310,8 @@ crate::runtime::object!(
 impl AccessApplicationPolicyExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        connection_id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        connection_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             connection_id: ::std::option::Option::Some(

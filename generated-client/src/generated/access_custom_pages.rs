@@ -44,7 +44,7 @@ impl AccessCustomPagesApi {
     /// use generated_client::access_custom_pages::{CustomPageResponse, CustomPageType};
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: CustomPageResponse = CustomPageResponse::new("example", "example.com", CustomPageType::IdentityDenied).app_count(1);
+    /// let body: CustomPageResponse = CustomPageResponse::new("example.com", "example", CustomPageType::IdentityDenied).app_count(1);
     /// if let Some(result) = client.access_custom_pages().create_custom_page(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -118,7 +118,7 @@ impl AccessCustomPagesApi {
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let custom_page_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: CustomPageResponse = CustomPageResponse::new("example", "example.com", CustomPageType::IdentityDenied).app_count(1);
+    /// let body: CustomPageResponse = CustomPageResponse::new("example.com", "example", CustomPageType::IdentityDenied).app_count(1);
     /// if let Some(result) = client.access_custom_pages().update_custom_page(account_id, custom_page_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -340,8 +340,8 @@ crate::runtime::object!(
 impl CustomPageResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        custom_html: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        custom_html: impl ::std::convert::Into<::std::string::String>,
         r#type: CustomPageType,
     ) -> Self {
         Self {

@@ -44,7 +44,7 @@ impl AccessMtlsAuthenticationApi {
     /// use generated_client::access_mtls_authentication::AddMtlsCertificateBody;
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: AddMtlsCertificateBody = AddMtlsCertificateBody::new("example", "example.com");
+    /// let body: AddMtlsCertificateBody = AddMtlsCertificateBody::new("example.com", "example");
     /// if let Some(result) = client.access_mtls_authentication().add_mtls_certificate(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -386,8 +386,8 @@ crate::runtime::object!(
 impl AddMtlsCertificateBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        certificate: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        certificate: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             associated_hostnames: ::std::option::Option::None,

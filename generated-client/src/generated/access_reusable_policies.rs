@@ -44,7 +44,7 @@ impl AccessReusablePoliciesApi {
     /// use generated_client::access_reusable_policies::{AccessReusablePolicyBody, AccessReusablePolicyDecision};
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: AccessReusablePolicyBody = AccessReusablePolicyBody::new(AccessReusablePolicyDecision::Allow, "example.com").approval_required(true);
+    /// let body: AccessReusablePolicyBody = AccessReusablePolicyBody::new("example.com", AccessReusablePolicyDecision::Allow).approval_required(true);
     /// if let Some(result) = client.access_reusable_policies().create_access_reusable_policy(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -118,7 +118,7 @@ impl AccessReusablePoliciesApi {
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: AccessReusablePolicyBody = AccessReusablePolicyBody::new(AccessReusablePolicyDecision::Allow, "example.com").approval_required(true);
+    /// let body: AccessReusablePolicyBody = AccessReusablePolicyBody::new("example.com", AccessReusablePolicyDecision::Allow).approval_required(true);
     /// if let Some(result) = client.access_reusable_policies().update_access_reusable_policy(account_id, policy_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -606,8 +606,8 @@ crate::runtime::object!(
 impl AccessReusablePolicyExcludeAzureAd {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        connection_id: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
+        connection_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             connection_id: ::std::option::Option::Some(
@@ -635,8 +635,8 @@ crate::runtime::object!(
 impl AccessReusablePolicyExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        connection_id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        connection_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             connection_id: ::std::option::Option::Some(
@@ -968,8 +968,8 @@ crate::runtime::object!(
 impl AccessReusablePolicyBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        decision: AccessReusablePolicyDecision,
         name: impl ::std::convert::Into<::std::string::String>,
+        decision: AccessReusablePolicyDecision,
     ) -> Self {
         Self {
             approval_groups: ::std::option::Option::None,

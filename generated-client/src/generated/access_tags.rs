@@ -42,7 +42,8 @@ impl AccessTagsApi {
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.access_tags().create_tag(account_id).await? {
+    /// let body = String::from("example");
+    /// if let Some(result) = client.access_tags().create_tag(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())

@@ -431,9 +431,9 @@ crate::runtime::object!(
 impl MemberRole {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        description: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        description: impl ::std::convert::Into<::std::string::String>,
         permissions: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {

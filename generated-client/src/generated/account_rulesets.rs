@@ -699,8 +699,8 @@ impl AccountRuleset {
     /// A value with the required fields set and the others empty.
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
-        last_updated: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        last_updated: impl ::std::convert::Into<::std::string::String>,
         version: impl ::std::convert::Into<::std::string::String>,
         kind: AccountRulesetKind,
         phase: AccountRulesetPhase,
@@ -2677,8 +2677,8 @@ impl AccountRulesetResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
-        last_updated: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        last_updated: impl ::std::convert::Into<::std::string::String>,
         version: impl ::std::convert::Into<::std::string::String>,
         kind: AccountRulesetKind,
         phase: AccountRulesetPhase,

@@ -42,7 +42,7 @@ impl AiGatewayGatewaysApi {
     /// use generated_client::ai_gateway_gateways::{CreateGatewayBody, GatewayRateLimitingTechnique};
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: CreateGatewayBody = CreateGatewayBody::new(true, true, "023e105f4ecef8ad9ca31a8372d0c353", GatewayRateLimitingTechnique::Fixed).cache_ttl(1);
+    /// let body: CreateGatewayBody = CreateGatewayBody::new("023e105f4ecef8ad9ca31a8372d0c353", true, true, GatewayRateLimitingTechnique::Fixed).cache_ttl(1);
     /// if let Some(result) = client.ai_gateway_gateways().create_gateway(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -296,10 +296,10 @@ crate::runtime::object!(
 impl Gateway {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         cache_invalidate_on_update: bool,
         collect_logs: bool,
         created_at: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         modified_at: impl ::std::convert::Into<::std::string::String>,
         rate_limiting_technique: GatewayRateLimitingTechnique,
     ) -> Self {
@@ -449,9 +449,9 @@ crate::runtime::object!(
 impl CreateGatewayBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         cache_invalidate_on_update: bool,
         collect_logs: bool,
-        id: impl ::std::convert::Into<::std::string::String>,
         rate_limiting_technique: GatewayRateLimitingTechnique,
     ) -> Self {
         Self {

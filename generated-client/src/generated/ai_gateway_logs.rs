@@ -327,10 +327,10 @@ impl GatewayLogs {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         cached: bool,
         created_at: impl ::std::convert::Into<::std::string::String>,
         duration: i64,
-        id: impl ::std::convert::Into<::std::string::String>,
         model: impl ::std::convert::Into<::std::string::String>,
         path: impl ::std::convert::Into<::std::string::String>,
         provider: impl ::std::convert::Into<::std::string::String>,

@@ -76,7 +76,8 @@ impl ApiShieldApiDiscoveryApi {
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.api_shield_api_discovery().patch_discovered_operations(zone_id).await? {
+    /// let body = serde_json::Map::new();
+    /// if let Some(result) = client.api_shield_api_discovery().patch_discovered_operations(zone_id, &body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -248,9 +249,9 @@ crate::runtime::object!(
 impl GetDiscoveredOperationsItem {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         endpoint: impl ::std::convert::Into<::std::string::String>,
         host: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         last_updated: impl ::std::convert::Into<::std::string::String>,
         method: GetDiscoveredOperationsItemMethod,
         origin: ::std::vec::Vec<GetDiscoveredOperationsItemOrigin>,

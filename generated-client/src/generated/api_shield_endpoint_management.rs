@@ -41,9 +41,12 @@ impl ApiShieldEndpointManagementApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_endpoint_management::{AddOperationsToZoneBody, OperationMethod};
+    ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = vec![AddOperationsToZoneBody::new("example", "example", OperationMethod::Get)];
     /// // Every page of the list.
-    /// let items = client.api_shield_endpoint_management().add_operations_to_zone(zone_id).all().await?;
+    /// let items = client.api_shield_endpoint_management().add_operations_to_zone(zone_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }
@@ -117,8 +120,11 @@ impl ApiShieldEndpointManagementApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::api_shield_endpoint_management::DeleteMultipleOperationsBody;
+    ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let result: serde_json::Value = client.api_shield_endpoint_management().delete_multiple_operations(zone_id).await?;
+    /// let body = vec![DeleteMultipleOperationsBody::new("023e105f4ecef8ad9ca31a8372d0c353")];
+    /// let result: serde_json::Value = client.api_shield_endpoint_management().delete_multiple_operations(zone_id, &body).await?;
     /// println!("{result}");
     /// # Ok(())
     /// # }

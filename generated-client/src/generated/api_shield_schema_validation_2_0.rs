@@ -42,7 +42,8 @@ impl ApiShieldSchemaValidation20Api {
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.api_shield_schema_validation_2_0().update_multiple_operation_level_schema_validation_settings(zone_id).await? {
+    /// let body = serde_json::Map::new();
+    /// if let Some(result) = client.api_shield_schema_validation_2_0().update_multiple_operation_level_schema_validation_settings(zone_id, &body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -611,8 +612,8 @@ crate::runtime::object!(
 impl InformationAboutSchema {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        created_at: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        created_at: impl ::std::convert::Into<::std::string::String>,
         schema_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {

@@ -369,8 +369,8 @@ crate::runtime::object!(
 impl CustomHostname {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        hostname: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
+        hostname: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             hostname: ::std::option::Option::Some(::std::convert::Into::into(hostname)),

@@ -44,7 +44,7 @@ impl DevicePostureIntegrationsApi {
     /// use generated_client::device_posture_integrations::{CreateDevicePostureIntegrationBody, DevicePostureIntegrationType};
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: CreateDevicePostureIntegrationBody = CreateDevicePostureIntegrationBody::new("example", "example.com", DevicePostureIntegrationType::WorkspaceOne);
+    /// let body: CreateDevicePostureIntegrationBody = CreateDevicePostureIntegrationBody::new("example.com", "example", DevicePostureIntegrationType::WorkspaceOne);
     /// if let Some(result) = client.device_posture_integrations().create_device_posture_integration(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -368,8 +368,8 @@ crate::runtime::object!(
 impl CreateDevicePostureIntegrationBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        interval: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        interval: impl ::std::convert::Into<::std::string::String>,
         r#type: DevicePostureIntegrationType,
     ) -> Self {
         Self {

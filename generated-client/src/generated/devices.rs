@@ -117,7 +117,7 @@ impl DevicesApi {
     /// use generated_client::devices::CreateDeviceSettingsProfileBody;
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: CreateDeviceSettingsProfileBody = CreateDeviceSettingsProfileBody::new("example", "example.com", 1.0).allow_mode_switch(true);
+    /// let body: CreateDeviceSettingsProfileBody = CreateDeviceSettingsProfileBody::new("example.com", "example", 1.0).allow_mode_switch(true);
     /// if let Some(result) = client.devices().create_device_settings_profile(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -226,9 +226,12 @@ impl DevicesApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::devices::SplitTunnelList;
+    ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = vec![SplitTunnelList::new("example", "example").host("example")];
     /// // Every page of the list.
-    /// let items = client.devices().set_split_tunnel_exclude_list(account_id).all().await?;
+    /// let items = client.devices().set_split_tunnel_exclude_list(account_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }
@@ -296,9 +299,12 @@ impl DevicesApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::devices::LocalDomainFallbackListBody;
+    ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = vec![LocalDomainFallbackListBody::new("example").description("example")];
     /// // Every page of the list.
-    /// let items = client.devices().set_your_local_domain_fallback_list(account_id).all().await?;
+    /// let items = client.devices().set_your_local_domain_fallback_list(account_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }
@@ -366,9 +372,12 @@ impl DevicesApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::devices::SplitTunnelList;
+    ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = vec![SplitTunnelList::new("example", "example").host("example")];
     /// // Every page of the list.
-    /// let items = client.devices().set_split_tunnel_include_list(account_id).all().await?;
+    /// let items = client.devices().set_split_tunnel_include_list(account_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }
@@ -552,10 +561,13 @@ impl DevicesApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::devices::SplitTunnelList;
+    ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = vec![SplitTunnelList::new("example", "example").host("example")];
     /// // Every page of the list.
-    /// let items = client.devices().set_split_tunnel_exclude_list_for_device_settings_profile(account_id, policy_id).all().await?;
+    /// let items = client.devices().set_split_tunnel_exclude_list_for_device_settings_profile(account_id, policy_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }
@@ -630,10 +642,13 @@ impl DevicesApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::devices::LocalDomainFallbackListBody;
+    ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = vec![LocalDomainFallbackListBody::new("example").description("example")];
     /// // Every page of the list.
-    /// let items = client.devices().set_local_domain_fallback_list_for_device_settings_profile(account_id, policy_id).all().await?;
+    /// let items = client.devices().set_local_domain_fallback_list_for_device_settings_profile(account_id, policy_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }
@@ -708,10 +723,13 @@ impl DevicesApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::devices::SplitTunnelList;
+    ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = vec![SplitTunnelList::new("example", "example").host("example")];
     /// // Every page of the list.
-    /// let items = client.devices().set_split_tunnel_include_list_for_device_settings_profile(account_id, policy_id).all().await?;
+    /// let items = client.devices().set_split_tunnel_include_list_for_device_settings_profile(account_id, policy_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }
@@ -789,7 +807,8 @@ impl DevicesApi {
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.devices().revoke_devices(account_id).await? {
+    /// let body = vec![String::from("example")];
+    /// if let Some(result) = client.devices().revoke_devices(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -831,7 +850,8 @@ impl DevicesApi {
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.devices().unrevoke_devices(account_id).await? {
+    /// let body = vec![String::from("example")];
+    /// if let Some(result) = client.devices().unrevoke_devices(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -1571,8 +1591,8 @@ crate::runtime::object!(
 impl CreateDeviceSettingsProfileBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        r#match: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        r#match: impl ::std::convert::Into<::std::string::String>,
         precedence: f64,
     ) -> Self {
         Self {

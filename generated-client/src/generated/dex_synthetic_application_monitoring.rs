@@ -1354,9 +1354,9 @@ crate::runtime::object!(
 impl DetailsAndAggregateMetricsTargetPolicy {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        default: bool,
         id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        default: bool,
     ) -> Self {
         Self {
             default: ::std::option::Option::Some(default),
@@ -1766,9 +1766,9 @@ crate::runtime::object!(
 impl GetDetailsAndAggregateMetricsForTracerouteTestResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         host: impl ::std::convert::Into<::std::string::String>,
         interval: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             host: ::std::option::Option::Some(::std::convert::Into::into(host)),

@@ -441,9 +441,9 @@ crate::runtime::object!(
 impl DlpDataset {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        created_at: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        created_at: impl ::std::convert::Into<::std::string::String>,
         num_cells: i64,
         secret: bool,
         status: DatasetStatus,

@@ -1149,8 +1149,8 @@ crate::runtime::object!(
 impl CreateCustomProfileBodyProfileEntry {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        enabled: bool,
         name: impl ::std::convert::Into<::std::string::String>,
+        enabled: bool,
     ) -> Self {
         Self {
             enabled,

@@ -348,14 +348,14 @@ impl DnsFirewallCluster {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
         deprecate_any_requests: bool,
         dns_firewall_ips: ::std::vec::Vec<::std::string::String>,
         ecs_fallback: bool,
-        id: impl ::std::convert::Into<::std::string::String>,
         maximum_cache_ttl: f64,
         minimum_cache_ttl: f64,
         modified_on: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         upstream_ips: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {

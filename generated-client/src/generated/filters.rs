@@ -42,8 +42,9 @@ impl FiltersApi {
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = serde_json::Map::new();
     /// // Every page of the list.
-    /// let items = client.filters().update_filters(zone_id).all().await?;
+    /// let items = client.filters().update_filters(zone_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }
@@ -156,8 +157,9 @@ impl FiltersApi {
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = serde_json::Map::new();
     /// // Every page of the list.
-    /// let items = client.filters().delete_filters(zone_id).all().await?;
+    /// let items = client.filters().delete_filters(zone_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }

@@ -201,8 +201,9 @@ impl FirewallRulesApi {
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = serde_json::Map::new();
     /// // Every page of the list.
-    /// let items = client.firewall_rules().delete_firewall_rules(zone_id).all().await?;
+    /// let items = client.firewall_rules().delete_firewall_rules(zone_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }
@@ -280,8 +281,9 @@ impl FirewallRulesApi {
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = serde_json::Map::new();
     /// // Every page of the list.
-    /// let items = client.firewall_rules().update_priority_of_firewall_rule(zone_id, rule_id).all().await?;
+    /// let items = client.firewall_rules().update_priority_of_firewall_rule(zone_id, rule_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }

@@ -44,7 +44,7 @@ impl HealthChecksApi {
     /// use generated_client::health_checks::HealthCheckBody;
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: HealthCheckBody = HealthCheckBody::new("example", "example.com").consecutive_fails(1);
+    /// let body: HealthCheckBody = HealthCheckBody::new("example.com", "example").consecutive_fails(1);
     /// if let Some(result) = client.health_checks().create_health_check(zone_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -124,7 +124,7 @@ impl HealthChecksApi {
     /// use generated_client::health_checks::HealthCheckBody;
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: HealthCheckBody = HealthCheckBody::new("example", "example.com").consecutive_fails(1);
+    /// let body: HealthCheckBody = HealthCheckBody::new("example.com", "example").consecutive_fails(1);
     /// if let Some(result) = client.health_checks().create_preview_health_check(zone_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -238,7 +238,7 @@ impl HealthChecksApi {
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let healthcheck_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: HealthCheckBody = HealthCheckBody::new("example", "example.com").consecutive_fails(1);
+    /// let body: HealthCheckBody = HealthCheckBody::new("example.com", "example").consecutive_fails(1);
     /// if let Some(result) = client.health_checks().update_health_check(zone_id, healthcheck_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -1073,8 +1073,8 @@ crate::runtime::object!(
 impl HealthCheckBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        address: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        address: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             address: ::std::convert::Into::into(address),

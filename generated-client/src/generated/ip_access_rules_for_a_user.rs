@@ -203,8 +203,8 @@ crate::runtime::object!(
 impl IpAccessRule {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        allowed_modes: ::std::vec::Vec<IpAccessRuleAllowedMode>,
         id: impl ::std::convert::Into<::std::string::String>,
+        allowed_modes: ::std::vec::Vec<IpAccessRuleAllowedMode>,
         mode: IpAccessRuleAllowedMode,
     ) -> Self {
         Self {

@@ -264,12 +264,12 @@ impl KeylessSslConfiguration {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
         created_on: impl ::std::convert::Into<::std::string::String>,
         enabled: bool,
         host: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         modified_on: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         permissions: ::std::vec::Vec<::std::string::String>,
         port: f64,
         status: KeylessSslConfigurationStatus,

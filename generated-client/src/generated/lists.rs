@@ -44,7 +44,7 @@ impl ListsApi {
     /// use generated_client::lists::{CreateListBody, ListKind};
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: CreateListBody = CreateListBody::new(ListKind::Ip, "example.com").description("example");
+    /// let body: CreateListBody = CreateListBody::new("example.com", ListKind::Ip).description("example");
     /// if let Some(result) = client.lists().create_list(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -267,9 +267,12 @@ impl ListsApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::lists::ListItemsBody;
+    ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.lists().update_all_list_items(account_id, list_id).await? {
+    /// let body = vec![ListItemsBody::default().asn(1)];
+    /// if let Some(result) = client.lists().update_all_list_items(account_id, list_id, &body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -311,9 +314,12 @@ impl ListsApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::lists::ListItemsBody;
+    ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let list_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.lists().create_list_items(account_id, list_id).await? {
+    /// let body = vec![ListItemsBody::default().asn(1)];
+    /// if let Some(result) = client.lists().create_list_items(account_id, list_id, &body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -588,11 +594,11 @@ crate::runtime::object!(
 impl GetListsItem {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        created_on: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        created_on: impl ::std::convert::Into<::std::string::String>,
         kind: ListKind,
         modified_on: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         num_items: f64,
     ) -> Self {
         Self {
@@ -870,8 +876,8 @@ crate::runtime::object!(
 impl CreateListBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        kind: ListKind,
         name: impl ::std::convert::Into<::std::string::String>,
+        kind: ListKind,
     ) -> Self {
         Self {
             description: ::std::option::Option::None,

@@ -44,7 +44,7 @@ impl LoadBalancersApi {
     /// use generated_client::load_balancers::CreateLoadBalancerBody;
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: CreateLoadBalancerBody = CreateLoadBalancerBody::new(Vec::new(), "example.com").description("example");
+    /// let body: CreateLoadBalancerBody = CreateLoadBalancerBody::new("example.com", Vec::new()).description("example");
     /// if let Some(result) = client.load_balancers().create_load_balancer(zone_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -118,7 +118,7 @@ impl LoadBalancersApi {
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let load_balancer_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: UpdateLoadBalancerBody = UpdateLoadBalancerBody::new(Vec::new(), "example.com").description("example");
+    /// let body: UpdateLoadBalancerBody = UpdateLoadBalancerBody::new("example.com", Vec::new()).description("example");
     /// if let Some(result) = client.load_balancers().update_load_balancer(zone_id, load_balancer_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -1108,8 +1108,8 @@ crate::runtime::object!(
 impl CreateLoadBalancerBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        default_pools: ::std::vec::Vec<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        default_pools: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
             adaptive_routing: ::std::option::Option::None,
@@ -1527,8 +1527,8 @@ crate::runtime::object!(
 impl UpdateLoadBalancerBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        default_pools: ::std::vec::Vec<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        default_pools: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
             adaptive_routing: ::std::option::Option::None,

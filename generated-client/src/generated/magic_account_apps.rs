@@ -44,7 +44,7 @@ impl MagicAccountAppsApi {
     /// use generated_client::magic_account_apps::{CreateAppBody, CreateAppBodyHostnames};
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: CreateAppBody = CreateAppBodyHostnames::new(Vec::new(), "example.com", "example").into();
+    /// let body: CreateAppBody = CreateAppBodyHostnames::new("example.com", Vec::new(), "example").into();
     /// if let Some(result) = client.magic_account_apps().create_app(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -309,8 +309,8 @@ crate::runtime::object!(
 impl CreateAppBodyHostnames {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        hostnames: ::std::vec::Vec<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        hostnames: ::std::vec::Vec<::std::string::String>,
         r#type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
@@ -354,8 +354,8 @@ crate::runtime::object!(
 impl CreateAppBodySubnets {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        ip_subnets: ::std::vec::Vec<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        ip_subnets: ::std::vec::Vec<::std::string::String>,
         r#type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {

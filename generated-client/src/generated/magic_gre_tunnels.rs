@@ -156,7 +156,7 @@ impl MagicGreTunnelsApi {
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let gre_tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: UpdateGreTunnelBody = UpdateGreTunnelBody::new("example", "example", "example", "example.com").description("example");
+    /// let body: UpdateGreTunnelBody = UpdateGreTunnelBody::new("example.com", "example", "example", "example").description("example");
     /// if let Some(result) = client.magic_gre_tunnels().update_gre_tunnel(account_id, gre_tunnel_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -314,10 +314,10 @@ crate::runtime::object!(
 impl UpdateMultipleGreTunnelsResponseModifiedGreTunnel {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         cloudflare_gre_endpoint: impl ::std::convert::Into<::std::string::String>,
         customer_gre_endpoint: impl ::std::convert::Into<::std::string::String>,
         interface_address: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             cloudflare_gre_endpoint: ::std::option::Option::Some(
@@ -857,10 +857,10 @@ crate::runtime::object!(
 impl UpdateGreTunnelBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         cloudflare_gre_endpoint: impl ::std::convert::Into<::std::string::String>,
         customer_gre_endpoint: impl ::std::convert::Into<::std::string::String>,
         interface_address: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             cloudflare_gre_endpoint: ::std::convert::Into::into(cloudflare_gre_endpoint),

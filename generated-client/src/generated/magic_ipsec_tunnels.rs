@@ -82,7 +82,7 @@ impl MagicIpsecTunnelsApi {
     /// use generated_client::magic_ipsec_tunnels::IpsecTunnelBody;
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: IpsecTunnelBody = IpsecTunnelBody::new("example", "example", "example.com").customer_endpoint("example");
+    /// let body: IpsecTunnelBody = IpsecTunnelBody::new("example.com", "example", "example").customer_endpoint("example");
     /// if let Some(result) = client.magic_ipsec_tunnels().create_ipsec_tunnel(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -156,7 +156,7 @@ impl MagicIpsecTunnelsApi {
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let ipsec_tunnel_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: IpsecTunnelBody = IpsecTunnelBody::new("example", "example", "example.com").customer_endpoint("example");
+    /// let body: IpsecTunnelBody = IpsecTunnelBody::new("example.com", "example", "example").customer_endpoint("example");
     /// if let Some(result) = client.magic_ipsec_tunnels().update_ipsec_tunnel(account_id, ipsec_tunnel_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -356,9 +356,9 @@ crate::runtime::object!(
 impl UpdateMultipleIpsecTunnelsResponseModifiedIpsecTunnel {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         cloudflare_endpoint: impl ::std::convert::Into<::std::string::String>,
         interface_address: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             allow_null_cipher: ::std::option::Option::None,
@@ -811,9 +811,9 @@ crate::runtime::object!(
 impl IpsecTunnelBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         cloudflare_endpoint: impl ::std::convert::Into<::std::string::String>,
         interface_address: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             cloudflare_endpoint: ::std::convert::Into::into(cloudflare_endpoint),

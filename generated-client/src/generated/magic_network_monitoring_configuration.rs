@@ -259,8 +259,8 @@ crate::runtime::object!(
 impl AccountConfiguration {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        default_sampling: f64,
         name: impl ::std::convert::Into<::std::string::String>,
+        default_sampling: f64,
         router_ips: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {

@@ -319,8 +319,8 @@ crate::runtime::object!(
 impl MagicNetworkMonitoringRule {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        duration: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        duration: impl ::std::convert::Into<::std::string::String>,
         prefixes: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {

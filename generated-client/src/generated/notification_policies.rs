@@ -44,7 +44,7 @@ impl NotificationPoliciesApi {
     /// use generated_client::notification_policies::{CreateNotificationPolicyBody, ListNotificationPoliciesItemAlertType};
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: CreateNotificationPolicyBody = CreateNotificationPolicyBody::new(ListNotificationPoliciesItemAlertType::AccessCustomCertificateExpirationType, true, "example.com").alert_interval("example");
+    /// let body: CreateNotificationPolicyBody = CreateNotificationPolicyBody::new("example.com", ListNotificationPoliciesItemAlertType::AccessCustomCertificateExpirationType, true).alert_interval("example");
     /// if let Some(result) = client.notification_policies().create_notification_policy(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -1067,9 +1067,9 @@ crate::runtime::object!(
 impl CreateNotificationPolicyBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         alert_type: ListNotificationPoliciesItemAlertType,
         enabled: bool,
-        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             alert_interval: ::std::option::Option::None,

@@ -610,10 +610,10 @@ crate::runtime::object!(
 impl PageShieldConnection {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         added_at: impl ::std::convert::Into<::std::string::String>,
         first_seen_at: impl ::std::convert::Into<::std::string::String>,
         host: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         last_seen_at: impl ::std::convert::Into<::std::string::String>,
         url: impl ::std::convert::Into<::std::string::String>,
         url_contains_cdn_cgi_path: bool,
@@ -679,11 +679,11 @@ crate::runtime::object!(
 impl PageShield {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
         first_seen_at: impl ::std::convert::Into<::std::string::String>,
         host: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         last_seen_at: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         r#type: PageShieldType,
     ) -> Self {
         Self {
@@ -839,12 +839,12 @@ crate::runtime::object!(
 impl PageShieldPolicy {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         action: PolicyAction,
         description: impl ::std::convert::Into<::std::string::String>,
         enabled: bool,
         expression: impl ::std::convert::Into<::std::string::String>,
         value: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             action: ::std::option::Option::Some(action),
@@ -964,10 +964,10 @@ crate::runtime::object!(
 impl ListPageShieldScriptsItem {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         added_at: impl ::std::convert::Into<::std::string::String>,
         first_seen_at: impl ::std::convert::Into<::std::string::String>,
         host: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         last_seen_at: impl ::std::convert::Into<::std::string::String>,
         url: impl ::std::convert::Into<::std::string::String>,
         url_contains_cdn_cgi_path: bool,
@@ -1056,10 +1056,10 @@ crate::runtime::object!(
 impl PageShieldScript {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         added_at: impl ::std::convert::Into<::std::string::String>,
         first_seen_at: impl ::std::convert::Into<::std::string::String>,
         host: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         last_seen_at: impl ::std::convert::Into<::std::string::String>,
         url: impl ::std::convert::Into<::std::string::String>,
         url_contains_cdn_cgi_path: bool,

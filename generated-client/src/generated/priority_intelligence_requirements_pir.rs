@@ -281,8 +281,8 @@ crate::runtime::object!(
 impl PriorityIntelligenceRequirement {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        created: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
+        created: impl ::std::convert::Into<::std::string::String>,
         labels: ::std::vec::Vec<::std::string::String>,
         priority: i64,
         requirement: impl ::std::convert::Into<::std::string::String>,
@@ -428,9 +428,9 @@ impl PriorityIntelligenceRequirementResponse {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         content: impl ::std::convert::Into<::std::string::String>,
         created: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         priority: impl ::std::convert::Into<::std::string::String>,
         request: impl ::std::convert::Into<::std::string::String>,
         summary: impl ::std::convert::Into<::std::string::String>,

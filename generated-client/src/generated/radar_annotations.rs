@@ -185,10 +185,10 @@ crate::runtime::object!(
 impl LatestAnnotation {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         asns: ::std::vec::Vec<i64>,
         data_source: impl ::std::convert::Into<::std::string::String>,
         event_type: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         locations: ::std::vec::Vec<::std::string::String>,
         start_date: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
@@ -234,8 +234,8 @@ crate::runtime::object!(
 impl LatestAnnotationAsnsDetail {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        asn: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        asn: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             asn: ::std::option::Option::Some(::std::convert::Into::into(asn)),
@@ -260,8 +260,8 @@ crate::runtime::object!(
 impl LatestAnnotationAsnsDetailLocations {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        code: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             code: ::std::option::Option::Some(::std::convert::Into::into(code)),

@@ -246,10 +246,10 @@ crate::runtime::object!(
 impl AutonomousSystemsAsn {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         asn: i64,
         country: impl ::std::convert::Into<::std::string::String>,
         country_name: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             aka: ::std::option::Option::None,
@@ -310,10 +310,10 @@ crate::runtime::object!(
 impl GetAsDetailsByIpAddressResponseAsn {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         asn: i64,
         country: impl ::std::convert::Into<::std::string::String>,
         country_name: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         org_name: impl ::std::convert::Into<::std::string::String>,
         source: impl ::std::convert::Into<::std::string::String>,
         website: impl ::std::convert::Into<::std::string::String>,
@@ -405,8 +405,8 @@ crate::runtime::object!(
 impl GetAsDetailsByIpAddressResponseAsnRelated {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        asn: i64,
         name: impl ::std::convert::Into<::std::string::String>,
+        asn: i64,
     ) -> Self {
         Self {
             aka: ::std::option::Option::None,
@@ -465,11 +465,11 @@ impl GetAsDetailsByAsnResponseAsn {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         asn: i64,
         confidence_level: i64,
         country: impl ::std::convert::Into<::std::string::String>,
         country_name: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         org_name: impl ::std::convert::Into<::std::string::String>,
         source: impl ::std::convert::Into<::std::string::String>,
         website: impl ::std::convert::Into<::std::string::String>,

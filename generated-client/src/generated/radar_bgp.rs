@@ -608,13 +608,13 @@ impl BgpHijackEventsEvent {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
+        id: i64,
         confidence_score: i64,
         duration: i64,
         event_type: i64,
         hijack_msgs_count: i64,
         hijacker_asn: i64,
         hijacker_country: impl ::std::convert::Into<::std::string::String>,
-        id: i64,
         is_stale: bool,
         max_hijack_ts: impl ::std::convert::Into<::std::string::String>,
         max_msg_ts: impl ::std::convert::Into<::std::string::String>,
@@ -1015,10 +1015,10 @@ impl BgpRouteLeakEventsEvent {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
+        id: i64,
         countries: ::std::vec::Vec<::std::string::String>,
         detected_ts: impl ::std::convert::Into<::std::string::String>,
         finished: bool,
-        id: i64,
         leak_asn: i64,
         leak_count: i64,
         leak_seg: ::std::vec::Vec<i64>,
@@ -1094,12 +1094,12 @@ impl AsesAsn {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         asn: i64,
         cone_size: i64,
         country: impl ::std::convert::Into<::std::string::String>,
         ipv4_count: i64,
         ipv6_count: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         pfxs_count: i64,
         rpki_invalid: i64,
         rpki_unknown: i64,
@@ -1877,9 +1877,9 @@ crate::runtime::object!(
 impl GetTopAsesByPrefixCountResponseAsn {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         asn: i64,
         country: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         pfxs_count: i64,
     ) -> Self {
         Self {

@@ -161,8 +161,8 @@ crate::runtime::object!(
 impl DatasetsDataset {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        description: impl ::std::convert::Into<::std::string::String>,
         id: i64,
+        description: impl ::std::convert::Into<::std::string::String>,
         tags: ::std::vec::Vec<::std::string::String>,
         title: impl ::std::convert::Into<::std::string::String>,
         r#type: impl ::std::convert::Into<::std::string::String>,

@@ -127,10 +127,10 @@ crate::runtime::object!(
 impl LocationsLocation {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         alpha2: impl ::std::convert::Into<::std::string::String>,
         latitude: ::serde_json::Value,
         longitude: ::serde_json::Value,
-        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             alpha2: ::std::option::Option::Some(::std::convert::Into::into(alpha2)),
@@ -172,11 +172,11 @@ crate::runtime::object!(
 impl LocationLocation {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         alpha2: impl ::std::convert::Into<::std::string::String>,
         confidence_level: i64,
         latitude: ::serde_json::Value,
         longitude: ::serde_json::Value,
-        name: impl ::std::convert::Into<::std::string::String>,
         region: impl ::std::convert::Into<::std::string::String>,
         subregion: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {

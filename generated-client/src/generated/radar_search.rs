@@ -83,8 +83,8 @@ crate::runtime::object!(
 impl SearchForLocationsAsesReportsAndMoreResponseSearch {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        code: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
         r#type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {

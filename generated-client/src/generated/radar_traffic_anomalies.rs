@@ -189,8 +189,8 @@ crate::runtime::object!(
 impl LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetails {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        asn: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        asn: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             asn: ::std::option::Option::Some(::std::convert::Into::into(asn)),
@@ -215,8 +215,8 @@ crate::runtime::object!(
 impl LatestInternetTrafficAnomaliesTrafficAnomalyAsnDetailsLocations {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        code: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             code: ::std::option::Option::Some(::std::convert::Into::into(code)),

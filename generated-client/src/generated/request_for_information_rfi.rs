@@ -694,8 +694,8 @@ crate::runtime::object!(
 impl ListRequestsItem {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        created: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
+        created: impl ::std::convert::Into<::std::string::String>,
         priority: ListRequestsItemPriority,
         request: impl ::std::convert::Into<::std::string::String>,
         summary: impl ::std::convert::Into<::std::string::String>,
@@ -958,9 +958,9 @@ impl Request {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         content: impl ::std::convert::Into<::std::string::String>,
         created: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         priority: impl ::std::convert::Into<::std::string::String>,
         request: impl ::std::convert::Into<::std::string::String>,
         summary: impl ::std::convert::Into<::std::string::String>,
@@ -1045,9 +1045,9 @@ crate::runtime::object!(
 impl RequestMessage {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: i64,
         author: impl ::std::convert::Into<::std::string::String>,
         content: impl ::std::convert::Into<::std::string::String>,
-        id: i64,
         is_follow_on_request: bool,
         updated: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {

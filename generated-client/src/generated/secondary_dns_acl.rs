@@ -116,7 +116,7 @@ impl SecondaryDnsAclApi {
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let acl_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: UpdateAclBody = UpdateAclBody::new("example", "example.com");
+    /// let body: UpdateAclBody = UpdateAclBody::new("example.com", "example");
     /// if let Some(result) = client.secondary_dns_acl().update_acl(account_id, acl_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -234,8 +234,8 @@ impl Acl {
     /// A value with the required fields set and the others empty.
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
-        ip_range: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        ip_range: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             id: ::std::convert::Into::into(id),
@@ -292,8 +292,8 @@ crate::runtime::object!(
 impl UpdateAclBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        ip_range: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        ip_range: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             ip_range: ::std::convert::Into::into(ip_range),

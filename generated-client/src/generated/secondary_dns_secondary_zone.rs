@@ -77,7 +77,7 @@ impl SecondaryDnsSecondaryZoneApi {
     /// use generated_client::secondary_dns_secondary_zone::SecondaryZoneConfigurationBody;
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: SecondaryZoneConfigurationBody = SecondaryZoneConfigurationBody::new(1.0, "example.com");
+    /// let body: SecondaryZoneConfigurationBody = SecondaryZoneConfigurationBody::new("example.com", 1.0);
     /// if let Some(result) = client.secondary_dns_secondary_zone().update_secondary_zone_configuration(zone_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -116,7 +116,7 @@ impl SecondaryDnsSecondaryZoneApi {
     /// use generated_client::secondary_dns_secondary_zone::SecondaryZoneConfigurationBody;
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: SecondaryZoneConfigurationBody = SecondaryZoneConfigurationBody::new(1.0, "example.com");
+    /// let body: SecondaryZoneConfigurationBody = SecondaryZoneConfigurationBody::new("example.com", 1.0);
     /// if let Some(result) = client.secondary_dns_secondary_zone().create_secondary_zone_configuration(zone_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -268,8 +268,8 @@ crate::runtime::object!(
 impl SecondaryZoneConfigurationBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        auto_refresh_seconds: f64,
         name: impl ::std::convert::Into<::std::string::String>,
+        auto_refresh_seconds: f64,
     ) -> Self {
         Self {
             auto_refresh_seconds,

@@ -44,7 +44,7 @@ impl SecondaryDnsTsigApi {
     /// use generated_client::secondary_dns_tsig::TsigBody;
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: TsigBody = TsigBody::new("example", "example.com", "example");
+    /// let body: TsigBody = TsigBody::new("example.com", "example", "example");
     /// if let Some(result) = client.secondary_dns_tsig().create_tsig(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -116,7 +116,7 @@ impl SecondaryDnsTsigApi {
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let tsig_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: TsigBody = TsigBody::new("example", "example.com", "example");
+    /// let body: TsigBody = TsigBody::new("example.com", "example", "example");
     /// if let Some(result) = client.secondary_dns_tsig().update_tsig(account_id, tsig_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -235,9 +235,9 @@ crate::runtime::object!(
 impl Tsig {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        algo: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        algo: impl ::std::convert::Into<::std::string::String>,
         secret: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
@@ -276,8 +276,8 @@ crate::runtime::object!(
 impl TsigBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        algo: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        algo: impl ::std::convert::Into<::std::string::String>,
         secret: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {

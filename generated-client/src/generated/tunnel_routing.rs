@@ -161,6 +161,8 @@ impl TunnelRoutingApi {
     ///
     /// Routes a private network through a Cloudflare Tunnel. The CIDR in `ip_network_encoded` must be written in URL-encoded format.
     ///
+    /// **Pass path parameters as they are** (`account_id`, `ip_network_encoded`): this client percent-encodes each one itself (`a:b/c` is sent as `a%3Ab%2Fc`), so a value encoded beforehand would be encoded twice and name something else.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -206,6 +208,8 @@ impl TunnelRoutingApi {
     ///
     /// Updates an existing private network route in an account. The CIDR in `ip_network_encoded` must be written in URL-encoded format.
     ///
+    /// **Pass path parameters as they are** (`account_id`, `ip_network_encoded`): this client percent-encodes each one itself (`a:b/c` is sent as `a%3Ab%2Fc`), so a value encoded beforehand would be encoded twice and name something else.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -242,6 +246,8 @@ impl TunnelRoutingApi {
     /// `DELETE /accounts/{account_id}/teamnet/routes/network/{ip_network_encoded}`
     ///
     /// Deletes a private network route from an account. The CIDR in `ip_network_encoded` must be written in URL-encoded format. If no virtual_network_id is provided it will delete the route from the default vnet. If no tun_type is provided it will fetch the type from the tunnel_id or if that is missing it will assume Cloudflare Tunnel as default. If tunnel_id is provided it will delete the route from that tunnel, otherwise it will delete the route based on the vnet and tun_type.
+    ///
+    /// **Pass path parameters as they are** (`account_id`, `ip_network_encoded`): this client percent-encodes each one itself (`a:b/c` is sent as `a%3Ab%2Fc`), so a value encoded beforehand would be encoded twice and name something else.
     ///
     /// Query parameters: [`DeleteTunnelRouteQuery`], passed with `.query(&…)`.
     ///

@@ -47,7 +47,7 @@ impl TurnstileApi {
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let query = TurnstileWidgetQuery::default().page(1.0);
-    /// let body: CreateTurnstileWidgetBody = CreateTurnstileWidgetBody::new(Vec::new(), WidgetMode::NonInteractive, "example.com").bot_fight_mode(true);
+    /// let body: CreateTurnstileWidgetBody = CreateTurnstileWidgetBody::new("example.com", Vec::new(), WidgetMode::NonInteractive).bot_fight_mode(true);
     /// if let Some(result) = client.turnstile().create_turnstile_widget(account_id, &body).query(&query).await? {
     ///     println!("{result:?}");
     /// }
@@ -130,7 +130,7 @@ impl TurnstileApi {
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let sitekey = "your-sitekey";
-    /// let body: UpdateTurnstileWidgetBody = UpdateTurnstileWidgetBody::new(Vec::new(), WidgetMode::NonInteractive, "example.com").bot_fight_mode(true);
+    /// let body: UpdateTurnstileWidgetBody = UpdateTurnstileWidgetBody::new("example.com", Vec::new(), WidgetMode::NonInteractive).bot_fight_mode(true);
     /// if let Some(result) = client.turnstile().update_turnstile_widget(account_id, sitekey, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -319,13 +319,13 @@ impl TurnstileWidget {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         bot_fight_mode: bool,
         clearance_level: WidgetClearanceLevel,
         created_on: impl ::std::convert::Into<::std::string::String>,
         domains: ::std::vec::Vec<::std::string::String>,
         mode: WidgetMode,
         modified_on: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         offlabel: bool,
         secret: impl ::std::convert::Into<::std::string::String>,
         sitekey: impl ::std::convert::Into<::std::string::String>,
@@ -547,13 +547,13 @@ impl ListTurnstileWidgetsItem {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         bot_fight_mode: bool,
         clearance_level: WidgetClearanceLevel,
         created_on: impl ::std::convert::Into<::std::string::String>,
         domains: ::std::vec::Vec<::std::string::String>,
         mode: WidgetMode,
         modified_on: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         offlabel: bool,
         sitekey: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
@@ -605,9 +605,9 @@ crate::runtime::object!(
 impl CreateTurnstileWidgetBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         domains: ::std::vec::Vec<::std::string::String>,
         mode: WidgetMode,
-        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             bot_fight_mode: ::std::option::Option::None,
@@ -829,9 +829,9 @@ crate::runtime::object!(
 impl UpdateTurnstileWidgetBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         domains: ::std::vec::Vec<::std::string::String>,
         mode: WidgetMode,
-        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             bot_fight_mode: ::std::option::Option::None,

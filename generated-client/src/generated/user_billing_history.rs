@@ -97,11 +97,11 @@ crate::runtime::object!(
 impl BillingHistory {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         action: impl ::std::convert::Into<::std::string::String>,
         amount: f64,
         currency: impl ::std::convert::Into<::std::string::String>,
         description: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         occurred_at: impl ::std::convert::Into<::std::string::String>,
         r#type: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {

@@ -183,11 +183,11 @@ crate::runtime::object!(
 impl WafPackage {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
         action_mode: WafPackageActionMode,
         description: impl ::std::convert::Into<::std::string::String>,
         detection_mode: WafPackageDetectionMode,
-        id: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         sensitivity: WafPackageSensitivity,
         zone_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {

@@ -212,8 +212,8 @@ impl WafRuleGroup {
     /// A value with the required fields set and the others empty.
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
-        mode: WafRuleGroupAllowedMode,
         name: impl ::std::convert::Into<::std::string::String>,
+        mode: WafRuleGroupAllowedMode,
         rules_count: f64,
     ) -> Self {
         Self {

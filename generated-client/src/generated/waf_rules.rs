@@ -201,8 +201,8 @@ crate::runtime::object!(
 impl WafRule {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        description: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
+        description: impl ::std::convert::Into<::std::string::String>,
         package_id: impl ::std::convert::Into<::std::string::String>,
         priority: impl ::std::convert::Into<::std::string::String>,
         allowed_modes: ::std::vec::Vec<WafRuleAllowedMode>,

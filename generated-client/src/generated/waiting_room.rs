@@ -78,7 +78,7 @@ impl WaitingRoomApi {
     /// use generated_client::waiting_room::WaitingRoomBody;
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: WaitingRoomBody = WaitingRoomBody::new("example", "example.com", 1, 1).cookie_suffix("example");
+    /// let body: WaitingRoomBody = WaitingRoomBody::new("example.com", "example", 1, 1).cookie_suffix("example");
     /// if let Some(result) = client.waiting_room().create_waiting_room(zone_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -322,7 +322,7 @@ impl WaitingRoomApi {
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: WaitingRoomBody = WaitingRoomBody::new("example", "example.com", 1, 1).cookie_suffix("example");
+    /// let body: WaitingRoomBody = WaitingRoomBody::new("example.com", "example", 1, 1).cookie_suffix("example");
     /// if let Some(result) = client.waiting_room().update_waiting_room(zone_id, waiting_room_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -480,7 +480,7 @@ impl WaitingRoomApi {
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: EventBody = EventBody::new("example", "example", "example.com").custom_page_html("example");
+    /// let body: EventBody = EventBody::new("example.com", "example", "example").custom_page_html("example");
     /// if let Some(result) = client.waiting_room().create_event(zone_id, waiting_room_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -569,7 +569,7 @@ impl WaitingRoomApi {
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let event_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: EventBody = EventBody::new("example", "example", "example.com").custom_page_html("example");
+    /// let body: EventBody = EventBody::new("example.com", "example", "example").custom_page_html("example");
     /// if let Some(result) = client.waiting_room().update_event(zone_id, waiting_room_id, event_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -780,10 +780,13 @@ impl WaitingRoomApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::waiting_room::WaitingRoomRuleBody;
+    ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let waiting_room_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = vec![WaitingRoomRuleBody::new("example").description("example")];
     /// // Every page of the list.
-    /// let items = client.waiting_room().replace_waiting_room_rules(zone_id, waiting_room_id).all().await?;
+    /// let items = client.waiting_room().replace_waiting_room_rules(zone_id, waiting_room_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }
@@ -1775,8 +1778,8 @@ crate::runtime::object!(
 impl WaitingRoomBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        host: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        host: impl ::std::convert::Into<::std::string::String>,
         new_users_per_minute: i64,
         total_active_users: i64,
     ) -> Self {
@@ -2019,9 +2022,9 @@ crate::runtime::object!(
 impl EventBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         event_end_time: impl ::std::convert::Into<::std::string::String>,
         event_start_time: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             custom_page_html: ::std::option::Option::None,

@@ -724,8 +724,8 @@ crate::runtime::object!(
 impl ExecuteAiModelBodyFunction {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        code: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             code: ::std::convert::Into::into(code),
@@ -877,8 +877,8 @@ crate::runtime::object!(
 impl ExecuteAiModelBodyToolFunction {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        description: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        description: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             description: ::std::convert::Into::into(description),

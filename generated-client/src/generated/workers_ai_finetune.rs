@@ -42,7 +42,7 @@ impl WorkersAiFinetuneApi {
     /// use generated_client::workers_ai_finetune::CreateFinetuneBody;
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: CreateFinetuneBody = CreateFinetuneBody::new("example", "example.com").description("example");
+    /// let body: CreateFinetuneBody = CreateFinetuneBody::new("example.com", "example").description("example");
     /// if let Some(result) = client.workers_ai_finetune().create_finetune(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -204,11 +204,11 @@ crate::runtime::object!(
 impl Finetune {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        created_at: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        created_at: impl ::std::convert::Into<::std::string::String>,
         model: impl ::std::convert::Into<::std::string::String>,
         modified_at: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         public: bool,
     ) -> Self {
         Self {
@@ -249,11 +249,11 @@ crate::runtime::object!(
 impl Finetunes {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        created_at: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        created_at: impl ::std::convert::Into<::std::string::String>,
         model: impl ::std::convert::Into<::std::string::String>,
         modified_at: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             created_at: ::std::option::Option::Some(
@@ -294,11 +294,11 @@ crate::runtime::object!(
 impl UploadFinetuneAssetResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         bucket_name: impl ::std::convert::Into<::std::string::String>,
         created_at: impl ::std::convert::Into<::std::string::String>,
         file_name: impl ::std::convert::Into<::std::string::String>,
         finetune_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         modified_at: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
@@ -340,8 +340,8 @@ crate::runtime::object!(
 impl CreateFinetuneBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        model: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        model: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             description: ::std::option::Option::None,

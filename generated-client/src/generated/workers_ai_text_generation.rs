@@ -2402,8 +2402,8 @@ crate::runtime::object!(
 impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2Function {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        code: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        code: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             code: ::std::convert::Into::into(code),
@@ -2569,8 +2569,8 @@ crate::runtime::object!(
 impl ExecuteCfDeepseekAiDeepseekMath7bInstructModelBodyVariant2ToolFunction {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        description: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        description: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             description: ::std::convert::Into::into(description),

@@ -974,8 +974,9 @@ impl WorkersForPlatformsApi {
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let dispatch_namespace = "your-dispatch-namespace";
     /// let script_name = "your-script-name";
+    /// let body = vec![String::from("example")];
     /// // Every page of the list.
-    /// let items = client.workers_for_platforms().put_script_tags(account_id, dispatch_namespace, script_name).all().await?;
+    /// let items = client.workers_for_platforms().put_script_tags(account_id, dispatch_namespace, script_name, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }

@@ -242,9 +242,12 @@ impl WorkersKvNamespaceApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::workers_kv_namespace::WriteMultipleKeyValuePairsBody;
+    ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.workers_kv_namespace().write_multiple_key_value_pairs(account_id, namespace_id).await? {
+    /// let body = vec![WriteMultipleKeyValuePairsBody::default().base64(true)];
+    /// if let Some(result) = client.workers_kv_namespace().write_multiple_key_value_pairs(account_id, namespace_id, &body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -284,7 +287,8 @@ impl WorkersKvNamespaceApi {
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.workers_kv_namespace().delete_multiple_key_value_pairs(account_id, namespace_id).await? {
+    /// let body = vec![String::from("example")];
+    /// if let Some(result) = client.workers_kv_namespace().delete_multiple_key_value_pairs(account_id, namespace_id, &body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -324,7 +328,8 @@ impl WorkersKvNamespaceApi {
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let namespace_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.workers_kv_namespace().bulk_delete_key_value_pairs(account_id, namespace_id).await? {
+    /// let body = vec![String::from("example")];
+    /// if let Some(result) = client.workers_kv_namespace().bulk_delete_key_value_pairs(account_id, namespace_id, &body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -439,6 +444,8 @@ impl WorkersKvNamespaceApi {
     ///
     /// Returns the metadata associated with the given key in the given namespace. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name.
     ///
+    /// **Pass path parameters as they are** (`account_id`, `namespace_id`, `key_name`): this client percent-encodes each one itself (`a:b/c` is sent as `a%3Ab%2Fc`), so a value encoded beforehand would be encoded twice and name something else.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -483,6 +490,8 @@ impl WorkersKvNamespaceApi {
     /// `PUT /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}`
     ///
     /// Write a value identified by a key. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name. Body should be the value to be stored. If JSON metadata to be associated with the key/value pair is needed, use `multipart/form-data` content type for your PUT request (see dropdown below in `REQUEST BODY SCHEMA`). Existing values, expirations, and metadata will be overwritten. If neither `expiration` nor `expiration_ttl` is specified, the key-value pair will never expire. If both are set, `expiration_ttl` is used and `expiration` is ignored.
+    ///
+    /// **Pass path parameters as they are** (`account_id`, `namespace_id`, `key_name`): this client percent-encodes each one itself (`a:b/c` is sent as `a%3Ab%2Fc`), so a value encoded beforehand would be encoded twice and name something else.
     ///
     /// # Example
     ///
@@ -534,6 +543,8 @@ impl WorkersKvNamespaceApi {
     ///
     /// Returns the value associated with the given key in the given namespace. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name. If the KV-pair is set to expire at some point, the expiration time as measured in seconds since the UNIX epoch will be returned in the `expiration` response header.
     ///
+    /// **Pass path parameters as they are** (`account_id`, `namespace_id`, `key_name`): this client percent-encodes each one itself (`a:b/c` is sent as `a%3Ab%2Fc`), so a value encoded beforehand would be encoded twice and name something else.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -572,6 +583,8 @@ impl WorkersKvNamespaceApi {
     /// `DELETE /accounts/{account_id}/storage/kv/namespaces/{namespace_id}/values/{key_name}`
     ///
     /// Remove a KV pair from the namespace. Use URL-encoding to use special characters (for example, `:`, `!`, `%`) in the key name.
+    ///
+    /// **Pass path parameters as they are** (`account_id`, `namespace_id`, `key_name`): this client percent-encodes each one itself (`a:b/c` is sent as `a%3Ab%2Fc`), so a value encoded beforehand would be encoded twice and name something else.
     ///
     /// # Example
     ///

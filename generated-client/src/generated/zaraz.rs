@@ -183,7 +183,8 @@ impl ZarazApi {
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.zaraz().restore_zaraz_historical_configuration_by_id(zone_id).await? {
+    /// let body = 1;
+    /// if let Some(result) = client.zaraz().restore_zaraz_historical_configuration_by_id(zone_id, &body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -307,7 +308,8 @@ impl ZarazApi {
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.zaraz().publish_zaraz_preview_configuration(zone_id).await? {
+    /// let body = String::from("example");
+    /// if let Some(result) = client.zaraz().publish_zaraz_preview_configuration(zone_id, &body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -638,9 +640,9 @@ crate::runtime::object!(
 impl HistoricalConfigurationRecord {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: i64,
         created_at: impl ::std::convert::Into<::std::string::String>,
         description: impl ::std::convert::Into<::std::string::String>,
-        id: i64,
         updated_at: impl ::std::convert::Into<::std::string::String>,
         user_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {

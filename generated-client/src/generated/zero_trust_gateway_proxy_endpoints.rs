@@ -47,7 +47,7 @@ impl ZeroTrustGatewayProxyEndpointsApi {
     /// use generated_client::zero_trust_gateway_proxy_endpoints::CreateProxyEndpointBody;
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: CreateProxyEndpointBody = CreateProxyEndpointBody::new(Vec::new(), "example.com");
+    /// let body: CreateProxyEndpointBody = CreateProxyEndpointBody::new("example.com", Vec::new());
     /// if let Some(result) = client.zero_trust_gateway_proxy_endpoints().create_proxy_endpoint(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -267,8 +267,8 @@ crate::runtime::object!(
 impl CreateProxyEndpointBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        ips: ::std::vec::Vec<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        ips: ::std::vec::Vec<::std::string::String>,
     ) -> Self {
         Self {
             ips,

@@ -44,7 +44,7 @@ impl ZeroTrustGatewayRulesApi {
     /// use generated_client::zero_trust_gateway_rules::{ZeroTrustGatewayRuleAction, ZeroTrustGatewayRuleBody};
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: ZeroTrustGatewayRuleBody = ZeroTrustGatewayRuleBody::new(ZeroTrustGatewayRuleAction::On, "example.com").description("example");
+    /// let body: ZeroTrustGatewayRuleBody = ZeroTrustGatewayRuleBody::new("example.com", ZeroTrustGatewayRuleAction::On).description("example");
     /// if let Some(result) = client.zero_trust_gateway_rules().create_zero_trust_gateway_rule(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -152,7 +152,7 @@ impl ZeroTrustGatewayRulesApi {
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: ZeroTrustGatewayRuleBody = ZeroTrustGatewayRuleBody::new(ZeroTrustGatewayRuleAction::On, "example.com").description("example");
+    /// let body: ZeroTrustGatewayRuleBody = ZeroTrustGatewayRuleBody::new("example.com", ZeroTrustGatewayRuleAction::On).description("example");
     /// if let Some(result) = client.zero_trust_gateway_rules().update_zero_trust_gateway_rule(account_id, rule_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -1311,8 +1311,8 @@ crate::runtime::object!(
 impl ZeroTrustGatewayRuleBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        action: ZeroTrustGatewayRuleAction,
         name: impl ::std::convert::Into<::std::string::String>,
+        action: ZeroTrustGatewayRuleAction,
     ) -> Self {
         Self {
             action,

@@ -82,7 +82,7 @@ impl ZeroTrustOrganizationApi {
     /// use generated_client::zero_trust_organization::CreateYourZeroTrustOrganizationBody;
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: CreateYourZeroTrustOrganizationBody = CreateYourZeroTrustOrganizationBody::new("example", "example.com").allow_authenticate_via_warp(true);
+    /// let body: CreateYourZeroTrustOrganizationBody = CreateYourZeroTrustOrganizationBody::new("example.com", "example").allow_authenticate_via_warp(true);
     /// if let Some(result) = client.zero_trust_organization().create_your_zero_trust_organization(account_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -588,8 +588,8 @@ crate::runtime::object!(
 impl CreateYourZeroTrustOrganizationBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        auth_domain: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        auth_domain: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             allow_authenticate_via_warp: ::std::option::Option::None,

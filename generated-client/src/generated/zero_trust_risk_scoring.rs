@@ -272,11 +272,11 @@ crate::runtime::object!(
 impl RiskScoreUser {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
         email: impl ::std::convert::Into<::std::string::String>,
         event_count: i64,
         last_event: impl ::std::convert::Into<::std::string::String>,
         max_risk_level: RiskScoreUserMaxRiskLevel,
-        name: impl ::std::convert::Into<::std::string::String>,
         user_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {

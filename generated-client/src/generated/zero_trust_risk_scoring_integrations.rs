@@ -287,10 +287,10 @@ crate::runtime::object!(
 impl RiskScoreIntegration {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         account_tag: impl ::std::convert::Into<::std::string::String>,
         active: bool,
         created_at: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         reference_id: impl ::std::convert::Into<::std::string::String>,
         tenant_url: impl ::std::convert::Into<::std::string::String>,
         well_known_url: impl ::std::convert::Into<::std::string::String>,

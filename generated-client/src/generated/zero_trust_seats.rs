@@ -26,9 +26,12 @@ impl ZeroTrustSeatsApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zero_trust_seats::UpdateUserSeatBody;
+    ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = vec![UpdateUserSeatBody::new(true, true, "example")];
     /// // Every page of the list.
-    /// let items = client.zero_trust_seats().update_user_seat(account_id).all().await?;
+    /// let items = client.zero_trust_seats().update_user_seat(account_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }

@@ -444,13 +444,13 @@ impl Zone {
     /// A value with the required fields set and the others empty.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
         account: ZoneAccount,
         created_on: impl ::std::convert::Into<::std::string::String>,
         development_mode: f64,
-        id: impl ::std::convert::Into<::std::string::String>,
         meta: ZoneMeta,
         modified_on: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
         name_servers: ::std::vec::Vec<::std::string::String>,
         owner: ZoneOwner,
     ) -> Self {

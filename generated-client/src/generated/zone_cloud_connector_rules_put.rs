@@ -24,9 +24,12 @@ impl ZoneCloudConnectorRulesPutApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_cloud_connector_rules_put::ZoneCloudConnectorRulesPutRule;
+    ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = vec![ZoneCloudConnectorRulesPutRule::default().description("example")];
     /// // Every page of the list.
-    /// let items = client.zone_cloud_connector_rules_put().put_rules(zone_id).all().await?;
+    /// let items = client.zone_cloud_connector_rules_put().put_rules(zone_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }

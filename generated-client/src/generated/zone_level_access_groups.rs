@@ -507,8 +507,8 @@ crate::runtime::object!(
 impl AccessGroupExcludeAzureAd {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        connection_id: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
+        connection_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             connection_id: ::std::option::Option::Some(
@@ -536,8 +536,8 @@ crate::runtime::object!(
 impl AccessGroupExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        connection_id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        connection_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             connection_id: ::std::option::Option::Some(

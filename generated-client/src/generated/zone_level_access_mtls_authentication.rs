@@ -46,7 +46,7 @@ impl ZoneLevelAccessMtlsAuthenticationApi {
     /// use generated_client::zone_level_access_mtls_authentication::AddMtlsCertificateBody;
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: AddMtlsCertificateBody = AddMtlsCertificateBody::new("example", "example.com");
+    /// let body: AddMtlsCertificateBody = AddMtlsCertificateBody::new("example.com", "example");
     /// if let Some(result) = client.zone_level_access_mtls_authentication().add_mtls_certificate(zone_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -387,8 +387,8 @@ crate::runtime::object!(
 impl AddMtlsCertificateBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        certificate: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        certificate: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             associated_hostnames: ::std::option::Option::None,

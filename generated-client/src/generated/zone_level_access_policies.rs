@@ -46,7 +46,7 @@ impl ZoneLevelAccessPoliciesApi {
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: AccessPolicyBody = AccessPolicyBody::new(AccessPolicyDecision::Allow, "example.com").approval_required(true);
+    /// let body: AccessPolicyBody = AccessPolicyBody::new("example.com", AccessPolicyDecision::Allow).approval_required(true);
     /// if let Some(result) = client.zone_level_access_policies().create_access_policy(zone_id, app_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -128,7 +128,7 @@ impl ZoneLevelAccessPoliciesApi {
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let app_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let policy_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: AccessPolicyBody = AccessPolicyBody::new(AccessPolicyDecision::Allow, "example.com").approval_required(true);
+    /// let body: AccessPolicyBody = AccessPolicyBody::new("example.com", AccessPolicyDecision::Allow).approval_required(true);
     /// if let Some(result) = client.zone_level_access_policies().update_access_policy(zone_id, app_id, policy_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -638,8 +638,8 @@ crate::runtime::object!(
 impl AccessPolicyExcludeAzureAd {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        connection_id: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
+        connection_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             connection_id: ::std::option::Option::Some(
@@ -667,8 +667,8 @@ crate::runtime::object!(
 impl AccessPolicyExcludeGithubOrganization {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        connection_id: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        connection_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             connection_id: ::std::option::Option::Some(
@@ -903,8 +903,8 @@ crate::runtime::object!(
 impl AccessPolicyBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        decision: AccessPolicyDecision,
         name: impl ::std::convert::Into<::std::string::String>,
+        decision: AccessPolicyDecision,
     ) -> Self {
         Self {
             approval_groups: ::std::option::Option::None,

@@ -84,7 +84,7 @@ impl ZoneLevelZeroTrustOrganizationApi {
     /// use generated_client::zone_level_zero_trust_organization::CreateYourZeroTrustOrganizationBody;
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: CreateYourZeroTrustOrganizationBody = CreateYourZeroTrustOrganizationBody::new("example", "example.com").is_ui_read_only(true);
+    /// let body: CreateYourZeroTrustOrganizationBody = CreateYourZeroTrustOrganizationBody::new("example.com", "example").is_ui_read_only(true);
     /// if let Some(result) = client.zone_level_zero_trust_organization().create_your_zero_trust_organization(zone_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -398,8 +398,8 @@ crate::runtime::object!(
 impl CreateYourZeroTrustOrganizationBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
-        auth_domain: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        auth_domain: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             auth_domain: ::std::convert::Into::into(auth_domain),

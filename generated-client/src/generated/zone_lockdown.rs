@@ -258,10 +258,10 @@ crate::runtime::object!(
 impl ZoneLockdownRule {
     /// A value with the required fields set and the others empty.
     pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
         configurations: ::serde_json::Value,
         created_on: impl ::std::convert::Into<::std::string::String>,
         description: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::std::string::String>,
         modified_on: impl ::std::convert::Into<::std::string::String>,
         paused: bool,
         urls: ::std::vec::Vec<::std::string::String>,

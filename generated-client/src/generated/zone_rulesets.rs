@@ -696,8 +696,8 @@ impl ZoneRuleset {
     /// A value with the required fields set and the others empty.
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
-        last_updated: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        last_updated: impl ::std::convert::Into<::std::string::String>,
         version: impl ::std::convert::Into<::std::string::String>,
         kind: ZoneRulesetKind,
         phase: ZoneRulesetPhase,
@@ -2661,8 +2661,8 @@ impl ZoneRulesetResponse {
     /// A value with the required fields set and the others empty.
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
-        last_updated: impl ::std::convert::Into<::std::string::String>,
         name: impl ::std::convert::Into<::std::string::String>,
+        last_updated: impl ::std::convert::Into<::std::string::String>,
         version: impl ::std::convert::Into<::std::string::String>,
         kind: ZoneRulesetKind,
         phase: ZoneRulesetPhase,

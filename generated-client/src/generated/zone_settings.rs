@@ -41,9 +41,12 @@ impl ZoneSettingsApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// use generated_client::zone_settings::EditMultipleZoneSettingsBody;
+    ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let body = vec![EditMultipleZoneSettingsBody::default().enabled(true)];
     /// // Every page of the list.
-    /// let items = client.zone_settings().edit_multiple_zone_settings(zone_id).all().await?;
+    /// let items = client.zone_settings().edit_multiple_zone_settings(zone_id, &body).all().await?;
     /// for item in &items {
     ///     println!("{item:?}");
     /// }
