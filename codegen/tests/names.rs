@@ -121,7 +121,11 @@ fn the_names_bar_holds() {
                 one_word.entry(name).or_default().push(&area.module);
             }
         }
-        let methods: Vec<String> = area.endpoints.iter().map(|e| pascal(&e.rust_name)).collect();
+        let methods: Vec<String> = area
+            .endpoints
+            .iter()
+            .map(|e| pascal(&e.rust_name))
+            .collect();
         for name in shared_types(area).keys() {
             if methods.iter().any(|m| name.starts_with(m.as_str())) {
                 after_method.push(format!("{}::{name}", area.module));

@@ -501,7 +501,15 @@ impl Walk<'_> {
         };
         let fits = match ty {
             TypeRef::String => kind == "string",
-            TypeRef::Bool => kind == "boolean",
+            // A parameter whose presence alone says something ("If this
+            // parameter is present, …") is a flag, whatever its value.
+            TypeRef::Bool => {
+                kind == "boolean"
+                    || matches!(
+                        self.description.facet(schema, "description"),
+                        Some(Value::String(text)) if text.contains("parameter is present")
+                    )
+            }
             TypeRef::I64 | TypeRef::F64 => kind == "number" || kind == "integer",
             TypeRef::Vec(_) => kind == "array",
             TypeRef::Option(item) => return self.kind_agrees(item, schema, at),

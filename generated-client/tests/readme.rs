@@ -20,7 +20,10 @@ async fn capture(client: &Client, account: &str) -> Result<(), Error> {
     let id = created.and_then(|c| c.id).unwrap_or_default();
     // ... poll get_pcap_request until its status is `Complete`, then:
     let file = std::env::temp_dir().join("capture.pcap");
-    pcap.download_simple_pcap(account, &id).await?.write_to(&file).await?;
+    pcap.download_simple_pcap(account, &id)
+        .await?
+        .write_to(&file)
+        .await?;
     Ok(())
 }
 // README: end
@@ -61,16 +64,25 @@ async fn the_readme_program_runs_against_a_mock_server() {
         serde_json::from_value(serde_json::json!({ "id": id, "status": status })).unwrap()
     };
     server
-        .on(|cf| cf.magic_pcap_collection().list_packet_capture_requests(ACCOUNT))
+        .on(|cf| {
+            cf.magic_pcap_collection()
+                .list_packet_capture_requests(ACCOUNT)
+        })
         .expect(2)
         .respond_pages([[request("old-1", "success")], [request("old-2", "success")]]);
     let body: PcapCreateRequest = PcapCreateSimple::new(60.0, 1000).into();
     server
-        .on(|cf| cf.magic_pcap_collection().create_pcap_request(ACCOUNT, &body))
+        .on(|cf| {
+            cf.magic_pcap_collection()
+                .create_pcap_request(ACCOUNT, &body)
+        })
         .expect(1)
         .respond(request("new-1", "pending"));
     server
-        .on(|cf| cf.magic_pcap_collection().download_simple_pcap(ACCOUNT, "new-1"))
+        .on(|cf| {
+            cf.magic_pcap_collection()
+                .download_simple_pcap(ACCOUNT, "new-1")
+        })
         .expect(1)
         .respond_with(
             MockResponse::new(StatusCode::OK)

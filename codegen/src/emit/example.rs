@@ -218,14 +218,19 @@ pub(super) fn method_example(area: &Area, endpoint: &Endpoint) -> String {
                     crate::ir::PartKind::Text(TypeRef::String) => "\"example\"".to_owned(),
                     crate::ir::PartKind::Text(ty) => ctx.value(ty, 0),
                     crate::ir::PartKind::File { .. } => {
-                        "generated_client::runtime::FilePart::bytes(b\"example\".to_vec())".to_owned()
+                        "generated_client::runtime::FilePart::bytes(b\"example\".to_vec())"
+                            .to_owned()
                     }
                 });
                 values
             })
             .collect();
         ctx.imports.insert(form.name.clone());
-        lines.push(format!("let body = {}::new({});", form.name, values.join(", ")));
+        lines.push(format!(
+            "let body = {}::new({});",
+            form.name,
+            values.join(", ")
+        ));
         args.push("body".to_owned());
     }
     let module = &area.module;
@@ -236,7 +241,9 @@ pub(super) fn method_example(area: &Area, endpoint: &Endpoint) -> String {
             ty: TypeRef::Vec(_),
             ..
         } => {
-            lines.push(format!("// Every page of the list.\nlet items = {call}.all().await?;"));
+            lines.push(format!(
+                "// Every page of the list.\nlet items = {call}.all().await?;"
+            ));
             lines.push("for item in &items {\n    println!(\"{item:?}\");\n}".to_owned());
         }
         Output::NoContent => lines.push(format!("{call}.await?;")),
@@ -244,7 +251,9 @@ pub(super) fn method_example(area: &Area, endpoint: &Endpoint) -> String {
             lines.push(format!("let response = {call}.await?;"));
             lines.push("let bytes = response.bytes().await?;".to_owned());
         }
-        Output::Json { ty: TypeRef::Value, .. } => {
+        Output::Json {
+            ty: TypeRef::Value, ..
+        } => {
             lines.push(format!("let result: serde_json::Value = {call}.await?;"));
             lines.push("println!(\"{result}\");".to_owned());
         }
@@ -304,10 +313,8 @@ impl Ctx<'_> {
                 let required = super::types::constructor_fields(&def.fields, &self.fixed);
                 let any_required = def.fields.iter().any(|f| f.presence.in_constructor());
                 let mut text = if any_required {
-                    let args: Vec<String> = required
-                        .iter()
-                        .map(|f| self.arg(f, depth + 1))
-                        .collect();
+                    let args: Vec<String> =
+                        required.iter().map(|f| self.arg(f, depth + 1)).collect();
                     format!("{name}::new({})", args.join(", "))
                 } else {
                     format!("{name}::default()")
@@ -315,7 +322,10 @@ impl Ctx<'_> {
                 if depth == 0 {
                     let simple = def.fields.iter().find(|f| {
                         super::types::has_setter(f)
-                            && matches!(f.ty, TypeRef::String | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool)
+                            && matches!(
+                                f.ty,
+                                TypeRef::String | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool
+                            )
                     });
                     if let Some(field) = simple {
                         let value = match field.ty {

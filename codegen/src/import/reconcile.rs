@@ -53,8 +53,9 @@ fn place(doc: &Skel, desc: Skel, conflicts: &mut usize) -> (Skel, Option<String>
         (_, Any) => Any,
         (String, desc @ (String | DateTime | Enum(_))) => desc,
         (Integer, desc @ (Integer | Number)) => desc,
-        // A number the description calls an integer: the wider one decodes both.
-        (Number, Integer | Number) => Number,
+        // A number the description calls an integer is whole: the client
+        // types it so (a fraction that comes anyway is kept, not refused).
+        (Number, desc @ (Integer | Number)) => desc,
         (Boolean, Boolean) => Boolean,
         (Map, desc @ (Map | Object(_))) => desc,
         (Object(_), Map) => Map,
@@ -107,7 +108,7 @@ fn reconcile_fields(doc: &[Prop], desc: Vec<Prop>, conflicts: &mut usize) -> Vec
 
 /// Codegen's merge of an overlay `shape` into the document's `doc`: `null`
 /// on either side takes the other; the overlay may refine (string → enum,
-/// `{}` → object, integer → number) or say any JSON; objects merge key by
+/// `{}` → object, integer → number, number → integer) or say any JSON; objects merge key by
 /// key (the overlay's first), arrays by element. Anything else is a
 /// contradiction, described.
 pub(crate) fn merge(doc: &Skel, shape: &Skel) -> Result<Skel, String> {
@@ -118,8 +119,7 @@ pub(crate) fn merge(doc: &Skel, shape: &Skel) -> Result<Skel, String> {
         (_, Any) => Any,
         (String, String | DateTime | Enum(_))
         | (Map, Map | Object(_))
-        | (Integer | Number, Number)
-        | (Integer, Integer)
+        | (Integer | Number, Number | Integer)
         | (Boolean, Boolean) => shape.clone(),
         (Object(_), Map) => doc.clone(),
         (Array(a, _), Array(b, nullable)) => Array(Box::new(merge(a, b)?), *nullable),
@@ -200,7 +200,7 @@ mod tests {
         let cases = [
             (String, Integer, Any, 1),
             (Integer, Number, Number, 0),
-            (Number, Integer, Number, 0),
+            (Number, Integer, Integer, 0),
             (String, Enum(vec!["a".into()]), Enum(vec!["a".into()]), 0),
             (String, DateTime, DateTime, 0),
             (Unknown, obj(&[("a", String)]), obj(&[("a", String)]), 0),
@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn merge_refuses_what_codegen_refuses() {
-        assert!(merge(&Number, &Integer).is_err());
+        assert_eq!(merge(&Number, &Integer), Ok(Integer));
         assert!(merge(&String, &Integer).is_err());
         assert!(merge(&arr(String), &Map).is_err());
         assert!(merge(&obj(&[("a", String)]), &obj(&[("a", Boolean)])).is_err());

@@ -770,9 +770,10 @@ pub(crate) fn merge_shapes<'s>(
         )?))),
         (Shape::String, Shape::Enum(_))
         | (Shape::EmptyObject, Shape::Object(_) | Shape::EmptyObject)
-        | (Shape::Integer | Shape::Number, Shape::Number)
+        // A number the overlay says is whole (the description's `integer`)
+        // is an integer: a fraction that comes anyway is kept, not refused.
+        | (Shape::Integer | Shape::Number, Shape::Number | Shape::Integer)
         | (Shape::String, Shape::String)
-        | (Shape::Integer, Shape::Integer)
         | (Shape::Boolean, Shape::Boolean) => Ok(shape.clone()),
         (Shape::Object(_), Shape::EmptyObject) => Ok(doc.clone()),
         (Shape::Array(a), Shape::Array(b)) => merge_shapes(a, b, resolve)

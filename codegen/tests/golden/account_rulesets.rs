@@ -36,6 +36,17 @@ impl AccountRulesetsApi {
     /// `POST /accounts/{account_id}/rulesets`
     ///
     /// Creates a ruleset at the account level.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.account_rulesets().create_account_ruleset(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_account_ruleset(
         &self,
         account_id: &str,
@@ -56,6 +67,17 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets`
     ///
     /// Fetches all rulesets at the account level.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.account_rulesets().list_account_rulesets(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_rulesets(
         &self,
         account_id: &str,
@@ -76,6 +98,18 @@ impl AccountRulesetsApi {
     /// `PUT /accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint`
     ///
     /// Updates an account entry point ruleset, creating a new version.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_phase = "your-ruleset-phase";
+    /// let result: serde_json::Value = client.account_rulesets().update_account_entry_point_ruleset(account_id, ruleset_phase).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_account_entry_point_ruleset(
         &self,
         account_id: &str,
@@ -99,6 +133,18 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint`
     ///
     /// Fetches the latest version of the account entry point ruleset for a given phase.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_phase = "your-ruleset-phase";
+    /// let result: serde_json::Value = client.account_rulesets().get_account_entry_point_ruleset(account_id, ruleset_phase).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_entry_point_ruleset(
         &self,
         account_id: &str,
@@ -122,6 +168,18 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions`
     ///
     /// Fetches the versions of an account entry point ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_phase = "your-ruleset-phase";
+    /// let result: serde_json::Value = client.account_rulesets().list_account_entry_point_ruleset_versions(account_id, ruleset_phase).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_entry_point_ruleset_versions(
         &self,
         account_id: &str,
@@ -145,6 +203,19 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/phases/{ruleset_phase}/entrypoint/versions/{ruleset_version}`
     ///
     /// Fetches a specific version of an account entry point ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_phase = "your-ruleset-phase";
+    /// let ruleset_version = "your-ruleset-version";
+    /// let result: serde_json::Value = client.account_rulesets().get_account_entry_point_ruleset_version(account_id, ruleset_phase, ruleset_version).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_entry_point_ruleset_version(
         &self,
         account_id: &str,
@@ -170,6 +241,18 @@ impl AccountRulesetsApi {
     /// `PUT /accounts/{account_id}/rulesets/{ruleset_id}`
     ///
     /// Updates an account ruleset, creating a new version.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.account_rulesets().update_account_ruleset(account_id, ruleset_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_account_ruleset(
         &self,
         account_id: &str,
@@ -192,6 +275,18 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/{ruleset_id}`
     ///
     /// Fetches the latest version of an account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.account_rulesets().get_account_ruleset(account_id, ruleset_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_ruleset(
         &self,
         account_id: &str,
@@ -214,6 +309,17 @@ impl AccountRulesetsApi {
     /// `DELETE /accounts/{account_id}/rulesets/{ruleset_id}`
     ///
     /// Deletes all versions of an existing account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.account_rulesets().delete_account_ruleset(account_id, ruleset_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_account_ruleset(
         &self,
         account_id: &str,
@@ -236,6 +342,18 @@ impl AccountRulesetsApi {
     /// `POST /accounts/{account_id}/rulesets/{ruleset_id}/rules`
     ///
     /// Adds a new rule to an account ruleset. The rule will be added to the end of the existing list of rules in the ruleset by default.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.account_rulesets().create_account_ruleset_rule(account_id, ruleset_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_account_ruleset_rule(
         &self,
         account_id: &str,
@@ -259,6 +377,19 @@ impl AccountRulesetsApi {
     /// `PATCH /accounts/{account_id}/rulesets/{ruleset_id}/rules/{rule_id}`
     ///
     /// Updates an existing rule in an account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.account_rulesets().update_account_ruleset_rule(account_id, ruleset_id, rule_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_account_ruleset_rule(
         &self,
         account_id: &str,
@@ -284,6 +415,19 @@ impl AccountRulesetsApi {
     /// `DELETE /accounts/{account_id}/rulesets/{ruleset_id}/rules/{rule_id}`
     ///
     /// Deletes an existing rule from an account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let rule_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.account_rulesets().delete_account_ruleset_rule(account_id, ruleset_id, rule_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_account_ruleset_rule(
         &self,
         account_id: &str,
@@ -309,6 +453,18 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/{ruleset_id}/versions`
     ///
     /// Fetches the versions of an account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.account_rulesets().list_account_ruleset_versions(account_id, ruleset_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_ruleset_versions(
         &self,
         account_id: &str,
@@ -332,6 +488,19 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
     ///
     /// Fetches a specific version of an account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_version = "your-ruleset-version";
+    /// let result: serde_json::Value = client.account_rulesets().get_account_ruleset_version(account_id, ruleset_id, ruleset_version).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_account_ruleset_version(
         &self,
         account_id: &str,
@@ -357,6 +526,18 @@ impl AccountRulesetsApi {
     /// `DELETE /accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}`
     ///
     /// Deletes an existing version of an account ruleset.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_version = "your-ruleset-version";
+    /// client.account_rulesets().delete_account_ruleset_version(account_id, ruleset_id, ruleset_version).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_account_ruleset_version(
         &self,
         account_id: &str,
@@ -382,6 +563,20 @@ impl AccountRulesetsApi {
     /// `GET /accounts/{account_id}/rulesets/{ruleset_id}/versions/{ruleset_version}/by_tag/{rule_tag}`
     ///
     /// Fetches the rules of a managed account ruleset version for a given tag.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ruleset_version = "your-ruleset-version";
+    /// let rule_tag = "your-rule-tag";
+    /// let result: serde_json::Value = client.account_rulesets().list_account_ruleset_version_rules_by_tag(account_id, ruleset_id, ruleset_version, rule_tag).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_account_ruleset_version_rules_by_tag(
         &self,
         account_id: &str,

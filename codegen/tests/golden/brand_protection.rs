@@ -37,6 +37,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/alerts`
     ///
     /// Return a success message after updating alerts on submitted domains by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_alerts_on_submitted_domains_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_alerts_on_submitted_domains_by_id(
         &self,
         account_id: &str,
@@ -57,6 +68,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/alerts`
     ///
     /// Return all alerts on submitted domains
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_all_alerts_on_submitted_domains(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_all_alerts_on_submitted_domains(
         &self,
         account_id: &str,
@@ -77,6 +99,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/alerts/clear`
     ///
     /// Return a success message after updating verification statuses of tracked URLs to awaiting by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_verification_statuses_of_tracked_urls_to_awaiting_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_verification_statuses_of_tracked_urls_to_awaiting_by_id(
         &self,
         account_id: &str,
@@ -97,6 +130,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/alerts/refute`
     ///
     /// Return a success message after updating verification statuses of tracked URLs to disproven by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_verification_statuses_of_tracked_urls_to_disproven_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_verification_statuses_of_tracked_urls_to_disproven_by_id(
         &self,
         account_id: &str,
@@ -117,6 +161,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/alerts/verify`
     ///
     /// Return a success message after updating verification statuses of tracked URLs to confirmed by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_verification_statuses_of_tracked_urls_to_confirmed_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_verification_statuses_of_tracked_urls_to_confirmed_by_id(
         &self,
         account_id: &str,
@@ -137,6 +192,17 @@ impl BrandProtectionApi {
     /// `POST /accounts/{account_id}/brand-protection/brands`
     ///
     /// Return new brands
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().create_brands(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_brands(
         &self,
         account_id: &str,
@@ -157,6 +223,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/brands`
     ///
     /// Return all brands
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_all_brands(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_all_brands(
         &self,
         account_id: &str,
@@ -177,6 +254,17 @@ impl BrandProtectionApi {
     /// `DELETE /accounts/{account_id}/brand-protection/brands`
     ///
     /// Return a success message after deleting brands by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().delete_brands_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_brands_by_id(
         &self,
         account_id: &str,
@@ -197,6 +285,17 @@ impl BrandProtectionApi {
     /// `POST /accounts/{account_id}/brand-protection/brands/patterns`
     ///
     /// Return a success message after creating new patterns for brands by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().create_patterns_for_brands_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_patterns_for_brands_by_id(
         &self,
         account_id: &str,
@@ -217,6 +316,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/brands/patterns`
     ///
     /// Return patterns for brands based on ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_patterns_for_brands_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_patterns_for_brands_by_id(
         &self,
         account_id: &str,
@@ -237,6 +347,17 @@ impl BrandProtectionApi {
     /// `DELETE /accounts/{account_id}/brand-protection/brands/patterns`
     ///
     /// Return a success message after deleting patterns for brands by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().delete_patterns_for_brands_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_patterns_for_brands_by_id(
         &self,
         account_id: &str,
@@ -257,6 +378,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/clear`
     ///
     /// Return a success message after updating verification statuses of submitted URLs to awaiting by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_verification_statuses_of_submitted_urls_to_awaiting_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_verification_statuses_of_submitted_urls_to_awaiting_by_id(
         &self,
         account_id: &str,
@@ -277,6 +409,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/domain-info`
     ///
     /// Return submitted domains based on ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_submitted_domains_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_submitted_domains_by_id(
         &self,
         account_id: &str,
@@ -297,6 +440,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/recent-submissions`
     ///
     /// Return recent URL submissions
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_recent_url_submissions(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_recent_url_submissions(
         &self,
         account_id: &str,
@@ -317,6 +471,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/refute`
     ///
     /// Return a success message after updating verification statuses of submitted URLs to disproven by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_verification_statuses_of_submitted_urls_to_disproven_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_verification_statuses_of_submitted_urls_to_disproven_by_id(
         &self,
         account_id: &str,
@@ -337,6 +502,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/submission-info`
     ///
     /// Return URL submissions based on ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_url_submissions_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_url_submissions_by_id(
         &self,
         account_id: &str,
@@ -357,6 +533,18 @@ impl BrandProtectionApi {
     /// `POST /accounts/{account_id}/brand-protection/submit`
     ///
     /// Return new URL submissions
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.brand_protection().create_url_submissions(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_url_submissions(
         &self,
         account_id: &str,
@@ -379,6 +567,17 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/tracked-domains`
     ///
     /// Return submitted domains based on pattern
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().read_submitted_domains_by_pattern(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_submitted_domains_by_pattern(
         &self,
         account_id: &str,
@@ -399,6 +598,20 @@ impl BrandProtectionApi {
     /// `GET /accounts/{account_id}/brand-protection/url-info`
     ///
     /// Return submitted URLs based on ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.brand_protection().read_submitted_urls_by_id(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn read_submitted_urls_by_id(
         &self,
         account_id: &str,
@@ -423,6 +636,17 @@ impl BrandProtectionApi {
     /// `PATCH /accounts/{account_id}/brand-protection/verify`
     ///
     /// Return a success message after updating verification statuses of submitted URLs to confirmed by ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.brand_protection().update_verification_statuses_of_submitted_urls_to_confirmed_by_id(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_verification_statuses_of_submitted_urls_to_confirmed_by_id(
         &self,
         account_id: &str,
@@ -441,6 +665,16 @@ impl BrandProtectionApi {
     /// Internal route for testing URL submissions
     ///
     /// `POST /internal/submit`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let result: serde_json::Value = client.brand_protection().internal_route_for_testing_url_submissions().await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn internal_route_for_testing_url_submissions(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -456,6 +690,16 @@ impl BrandProtectionApi {
     /// `GET /live`
     ///
     /// Return a success message after running liveness checks
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let result: serde_json::Value = client.brand_protection().run_liveness_checks().await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run_liveness_checks(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {
@@ -471,6 +715,16 @@ impl BrandProtectionApi {
     /// `GET /ready`
     ///
     /// Return a success message after running readiness checks
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let result: serde_json::Value = client.brand_protection().run_readiness_checks().await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn run_readiness_checks(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Json<::serde_json::Value>> {

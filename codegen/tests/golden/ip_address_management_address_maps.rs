@@ -39,6 +39,18 @@ impl IpAddressManagementAddressMapsApi {
     /// `POST /accounts/{account_id}/addressing/address_maps`
     ///
     /// Create a new address map under the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ip_address_management_address_maps().create_address_map(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_address_map(
         &self,
         account_id: &str,
@@ -61,6 +73,20 @@ impl IpAddressManagementAddressMapsApi {
     /// `GET /accounts/{account_id}/addressing/address_maps`
     ///
     /// List all address maps owned by the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.ip_address_management_address_maps().list_address_maps(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_address_maps(
         &self,
         account_id: &str,
@@ -81,6 +107,19 @@ impl IpAddressManagementAddressMapsApi {
     /// `PATCH /accounts/{account_id}/addressing/address_maps/{address_map_id}`
     ///
     /// Modify properties of an address map owned by the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let address_map_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ip_address_management_address_maps().update_address_map(account_id, address_map_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_address_map(
         &self,
         account_id: &str,
@@ -105,6 +144,19 @@ impl IpAddressManagementAddressMapsApi {
     /// `GET /accounts/{account_id}/addressing/address_maps/{address_map_id}`
     ///
     /// Show a particular address map owned by the account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let address_map_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.ip_address_management_address_maps().address_map_details(account_id, address_map_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn address_map_details(
         &self,
         account_id: &str,
@@ -129,6 +181,18 @@ impl IpAddressManagementAddressMapsApi {
     /// `DELETE /accounts/{account_id}/addressing/address_maps/{address_map_id}`
     ///
     /// Delete a particular address map owned by the account. An Address Map must be disabled before it can be deleted.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let address_map_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.ip_address_management_address_maps().delete_address_map(account_id, address_map_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_address_map(
         &self,
         account_id: &str,
@@ -151,6 +215,18 @@ impl IpAddressManagementAddressMapsApi {
     /// `PUT /accounts/{account_id}/addressing/address_maps/{address_map_id}/accounts/{account_id}`
     ///
     /// Add an account as a member of a particular address map.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let address_map_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.ip_address_management_address_maps().add_account_membership_to_address_map(account_id, address_map_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_account_membership_to_address_map(
         &self,
         account_id: &str,
@@ -175,6 +251,18 @@ impl IpAddressManagementAddressMapsApi {
     /// `DELETE /accounts/{account_id}/addressing/address_maps/{address_map_id}/accounts/{account_id}`
     ///
     /// Remove an account as a member of a particular address map.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let address_map_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.ip_address_management_address_maps().remove_account_membership_from_address_map(account_id, address_map_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_account_membership_from_address_map(
         &self,
         account_id: &str,
@@ -199,6 +287,19 @@ impl IpAddressManagementAddressMapsApi {
     /// `PUT /accounts/{account_id}/addressing/address_maps/{address_map_id}/ips/{ip_address}`
     ///
     /// Add an IP from a prefix owned by the account to a particular address map.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let address_map_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ip_address = "your-ip-address";
+    /// let result: serde_json::Value = client.ip_address_management_address_maps().add_ip_to_address_map(account_id, address_map_id, ip_address).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_ip_to_address_map(
         &self,
         account_id: &str,
@@ -224,6 +325,19 @@ impl IpAddressManagementAddressMapsApi {
     /// `DELETE /accounts/{account_id}/addressing/address_maps/{address_map_id}/ips/{ip_address}`
     ///
     /// Remove an IP from a particular address map.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let address_map_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ip_address = "your-ip-address";
+    /// let result: serde_json::Value = client.ip_address_management_address_maps().remove_ip_from_address_map(account_id, address_map_id, ip_address).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_ip_from_address_map(
         &self,
         account_id: &str,
@@ -249,6 +363,19 @@ impl IpAddressManagementAddressMapsApi {
     /// `PUT /accounts/{account_id}/addressing/address_maps/{address_map_id}/zones/{zone_id}`
     ///
     /// Add a zone as a member of a particular address map.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let address_map_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.ip_address_management_address_maps().add_zone_membership_to_address_map(account_id, address_map_id, zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_zone_membership_to_address_map(
         &self,
         account_id: &str,
@@ -274,6 +401,19 @@ impl IpAddressManagementAddressMapsApi {
     /// `DELETE /accounts/{account_id}/addressing/address_maps/{address_map_id}/zones/{zone_id}`
     ///
     /// Remove a zone as a member of a particular address map.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let address_map_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.ip_address_management_address_maps().remove_zone_membership_from_address_map(account_id, address_map_id, zone_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_zone_membership_from_address_map(
         &self,
         account_id: &str,

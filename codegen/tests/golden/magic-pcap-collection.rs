@@ -37,6 +37,17 @@ impl MagicPcapCollectionApi {
     /// `POST /accounts/{account_id}/pcaps`
     ///
     /// Create new PCAP request for account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.magic_pcap_collection().create_pcap_request(account_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_pcap_request(
         &self,
         account_id: &str,
@@ -57,6 +68,20 @@ impl MagicPcapCollectionApi {
     /// `GET /accounts/{account_id}/pcaps`
     ///
     /// Lists all packet capture requests for an account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.magic_pcap_collection().list_packet_capture_requests(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_packet_capture_requests(
         &self,
         account_id: &str,
@@ -77,6 +102,18 @@ impl MagicPcapCollectionApi {
     /// `POST /accounts/{account_id}/pcaps/ownership`
     ///
     /// Adds an AWS or GCP bucket to use with full packet captures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_pcap_collection().add_buckets_for_full_packet_captures(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_buckets_for_full_packet_captures(
         &self,
         account_id: &str,
@@ -97,6 +134,20 @@ impl MagicPcapCollectionApi {
     /// `GET /accounts/{account_id}/pcaps/ownership`
     ///
     /// List all buckets configured for use with PCAPs API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// // Every page of the list.
+    /// let items = client.magic_pcap_collection().list_pcaps_bucket_ownership(account_id).all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pcaps_bucket_ownership(
         &self,
         account_id: &str,
@@ -117,6 +168,18 @@ impl MagicPcapCollectionApi {
     /// `POST /accounts/{account_id}/pcaps/ownership/validate`
     ///
     /// Validates buckets added to the packet captures API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.magic_pcap_collection().validate_buckets_for_full_packet_captures(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn validate_buckets_for_full_packet_captures(
         &self,
         account_id: &str,
@@ -137,6 +200,17 @@ impl MagicPcapCollectionApi {
     /// `DELETE /accounts/{account_id}/pcaps/ownership/{ownership_id}`
     ///
     /// Deletes buckets added to the packet captures API.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let ownership_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.magic_pcap_collection().delete_buckets_for_full_packet_captures(account_id, ownership_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_buckets_for_full_packet_captures(
         &self,
         account_id: &str,
@@ -159,6 +233,18 @@ impl MagicPcapCollectionApi {
     /// `GET /accounts/{account_id}/pcaps/{pcap_id}`
     ///
     /// Get information for a PCAP request by id.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pcap_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.magic_pcap_collection().get_pcap_request(account_id, pcap_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_pcap_request(
         &self,
         account_id: &str,
@@ -181,6 +267,18 @@ impl MagicPcapCollectionApi {
     /// `GET /accounts/{account_id}/pcaps/{pcap_id}/download`
     ///
     /// Download PCAP information into a file. Response is a binary PCAP file.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pcap_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.magic_pcap_collection().download_simple_pcap(account_id, pcap_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn download_simple_pcap(
         &self,
         account_id: &str,
@@ -204,6 +302,17 @@ impl MagicPcapCollectionApi {
     /// `PUT /accounts/{account_id}/pcaps/{pcap_id}/stop`
     ///
     /// Stop full PCAP.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let pcap_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// client.magic_pcap_collection().stop_full_pcap(account_id, pcap_id).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop_full_pcap(
         &self,
         account_id: &str,

@@ -36,6 +36,18 @@ impl UrlScannerDeprecatedApi {
     /// `GET /accounts/{account_id}/urlscanner/response/{response_id}`
     ///
     /// Returns the plain response of the network request.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.url_scanner_deprecated().get_raw_response(account_id, response_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_raw_response(
         &self,
         account_id: &str,
@@ -58,6 +70,18 @@ impl UrlScannerDeprecatedApi {
     /// `POST /accounts/{account_id}/urlscanner/scan`
     ///
     /// Submit a URL to scan. You can also set some options, like the visibility level and custom headers. Check limits at <https://developers.cloudflare.com/security-center/investigate/scan-limits/>.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.url_scanner_deprecated().create_url_scan(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_url_scan(
         &self,
         account_id: &str,
@@ -78,6 +102,18 @@ impl UrlScannerDeprecatedApi {
     /// `GET /accounts/{account_id}/urlscanner/scan`
     ///
     /// Search scans by date and webpages' requests, including full URL (after redirects), hostname, and path. &lt;br/&gt; A successful scan will appear in search results a few minutes after finishing but may take much longer if the system in under load. By default, only successfully completed scans will appear in search results, unless searching by `scanId`. Please take into account that older scans may be removed from the search index at an unspecified time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.url_scanner_deprecated().search_url_scans(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn search_url_scans(
         &self,
         account_id: &str,
@@ -100,6 +136,18 @@ impl UrlScannerDeprecatedApi {
     /// `GET /accounts/{account_id}/urlscanner/scan/{scan_id}`
     ///
     /// Get URL scan by uuid
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let scan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.url_scanner_deprecated().get_url_scan(account_id, scan_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_url_scan(
         &self,
         account_id: &str,
@@ -122,6 +170,18 @@ impl UrlScannerDeprecatedApi {
     /// `GET /accounts/{account_id}/urlscanner/scan/{scan_id}/har`
     ///
     /// Get a URL scan's HAR file. See HAR spec at <http://www.softwareishard.com/blog/har-12-spec/>.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let scan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let result: serde_json::Value = client.url_scanner_deprecated().get_url_scan_har(account_id, scan_id).await?;
+    /// println!("{result}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_url_scan_har(
         &self,
         account_id: &str,
@@ -145,6 +205,19 @@ impl UrlScannerDeprecatedApi {
     /// `GET /accounts/{account_id}/urlscanner/scan/{scan_id}/screenshot`
     ///
     /// Get scan's screenshot by resolution (desktop/mobile/tablet).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let scan_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.url_scanner_deprecated().get_screenshot(account_id, scan_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_screenshot(
         &self,
         account_id: &str,

@@ -35,6 +35,17 @@ impl WorkersAiTextToSpeechApi {
     /// Open Websocket connection with @cf/deepgram/aura model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/aura`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_text_to_speech().open_websocket_connection_with_cf_deepgram_aura_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_aura_model(
         &self,
         account_id: &str,
@@ -53,6 +64,18 @@ impl WorkersAiTextToSpeechApi {
     /// Execute @cf/deepgram/aura-1 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/deepgram/aura-1`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_speech().execute_cf_deepgram_aura_1_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_deepgram_aura_1_model(
         &self,
         account_id: &str,
@@ -77,6 +100,17 @@ impl WorkersAiTextToSpeechApi {
     /// Open Websocket connection with @cf/deepgram/aura-1 model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/aura-1`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_text_to_speech().open_websocket_connection_with_cf_deepgram_aura_1_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_aura_1_model(
         &self,
         account_id: &str,
@@ -95,6 +129,17 @@ impl WorkersAiTextToSpeechApi {
     /// Open Websocket connection with @cf/deepgram/aura-1-internal model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/aura-1-internal`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_text_to_speech().open_websocket_connection_with_cf_deepgram_aura_1_internal_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_aura_1_internal_model(
         &self,
         account_id: &str,
@@ -113,6 +158,17 @@ impl WorkersAiTextToSpeechApi {
     /// Open Websocket connection with @cf/deepgram/aura-2 model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/aura-2`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_text_to_speech().open_websocket_connection_with_cf_deepgram_aura_2_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_aura_2_model(
         &self,
         account_id: &str,
@@ -131,6 +187,18 @@ impl WorkersAiTextToSpeechApi {
     /// Execute @cf/deepgram/aura-2-en model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/deepgram/aura-2-en`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_speech().execute_cf_deepgram_aura_2_en_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_deepgram_aura_2_en_model(
         &self,
         account_id: &str,
@@ -155,6 +223,17 @@ impl WorkersAiTextToSpeechApi {
     /// Open Websocket connection with @cf/deepgram/aura-2-en model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/aura-2-en`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_text_to_speech().open_websocket_connection_with_cf_deepgram_aura_2_en_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_aura_2_en_model(
         &self,
         account_id: &str,
@@ -173,6 +252,18 @@ impl WorkersAiTextToSpeechApi {
     /// Execute @cf/deepgram/aura-2-es model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/deepgram/aura-2-es`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_speech().execute_cf_deepgram_aura_2_es_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_deepgram_aura_2_es_model(
         &self,
         account_id: &str,
@@ -197,6 +288,17 @@ impl WorkersAiTextToSpeechApi {
     /// Open Websocket connection with @cf/deepgram/aura-2-es model.
     ///
     /// `GET /accounts/{account_id}/ai/run/@cf/deepgram/aura-2-es`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// let response = client.workers_ai_text_to_speech().open_websocket_connection_with_cf_deepgram_aura_2_es_model(account_id).await?;
+    /// let bytes = response.bytes().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn open_websocket_connection_with_cf_deepgram_aura_2_es_model(
         &self,
         account_id: &str,
@@ -215,6 +317,18 @@ impl WorkersAiTextToSpeechApi {
     /// Execute @cf/myshell-ai/melotts model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/myshell-ai/melotts`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.workers_ai_text_to_speech().execute_cf_myshell_ai_melotts_model(account_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn execute_cf_myshell_ai_melotts_model(
         &self,
         account_id: &str,

@@ -34,6 +34,17 @@ impl ZoneApi {
     /// Create Zone
     ///
     /// `POST /zones`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// if let Some(result) = client.zone().create_zone().await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_zone(
         &self,
     ) -> crate::runtime::Request<crate::runtime::Json<::std::option::Option<Zone>>> {
@@ -50,6 +61,19 @@ impl ZoneApi {
     ///
     /// Lists, searches, sorts, and filters your zones. Listing zones across more than 500 accounts
     /// is currently not allowed.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// // Every page of the list.
+    /// let items = client.zone().list_zones().all().await?;
+    /// for item in &items {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_zones(&self) -> crate::runtime::Request<crate::runtime::List<Zone>> {
         crate::runtime::Request::new(
             &self.client,
@@ -63,6 +87,18 @@ impl ZoneApi {
     /// `PATCH /zones/{zone_id}`
     ///
     /// Edits a zone. Only one zone property can be changed at a time.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone().edit_zone(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_zone(
         &self,
         zone_id: &str,
@@ -80,6 +116,18 @@ impl ZoneApi {
     /// Zone Details
     ///
     /// `GET /zones/{zone_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone().zone_details(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn zone_details(
         &self,
         zone_id: &str,
@@ -99,6 +147,18 @@ impl ZoneApi {
     /// `DELETE /zones/{zone_id}`
     ///
     /// Deletes an existing zone.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone().delete_zone(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_zone(
         &self,
         zone_id: &str,
@@ -122,6 +182,18 @@ impl ZoneApi {
     /// Triggeres a new activation check for a PENDING Zone. This can be
     /// triggered every 5 min for paygo/ent customers, every hour for FREE
     /// Zones.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone().rerun_activation_check(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rerun_activation_check(
         &self,
         zone_id: &str,
@@ -196,6 +268,18 @@ impl ZoneApi {
     /// ### Availability and limits
     ///
     /// please refer to [purge cache availability and limits documentation page](https://developers.cloudflare.com/cache/how-to/purge-cache/#availability-and-limits).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
+    /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
+    /// if let Some(result) = client.zone().purge_cached_content(zone_id).await? {
+    ///     println!("{result:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn purge_cached_content(
         &self,
         zone_id: &str,

@@ -897,7 +897,7 @@ impl DsData {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpsData {
     /// 0 to 65535
-    pub priority: ::std::option::Option<f64>,
+    pub priority: ::std::option::Option<i64>,
     pub target: ::std::option::Option<::std::string::String>,
     /// the service parameters
     pub value: ::std::option::Option<::std::string::String>,
@@ -905,13 +905,13 @@ pub struct HttpsData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpsData { priority : "priority" => number, target : "target" => string, value :
+    HttpsData { priority : "priority" => integer, target : "target" => string, value :
     "value" => string }
 );
 impl HttpsData {
     /// Sets `priority`.
     #[must_use]
-    pub fn priority(mut self, value: f64) -> Self {
+    pub fn priority(mut self, value: i64) -> Self {
         self.priority = ::std::option::Option::Some(value);
         self
     }
@@ -1271,7 +1271,7 @@ pub struct SrvData {
     /// 0 to 65535
     pub port: ::std::option::Option<f64>,
     /// 0 to 65535; lower is preferred
-    pub priority: ::std::option::Option<f64>,
+    pub priority: ::std::option::Option<i64>,
     /// a hostname
     pub target: ::std::option::Option<::std::string::String>,
     /// 0 to 65535
@@ -1286,9 +1286,9 @@ pub struct SrvData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SrvData { port : "port" => number, priority : "priority" => number, target : "target"
-    => string, weight : "weight" => number, service : "service" => string, proto :
-    "proto" => string, name : "name" => string }
+    SrvData { port : "port" => number, priority : "priority" => integer, target :
+    "target" => string, weight : "weight" => number, service : "service" => string, proto
+    : "proto" => string, name : "name" => string }
 );
 impl SrvData {
     /// Sets `port`.
@@ -1299,7 +1299,7 @@ impl SrvData {
     }
     /// Sets `priority`.
     #[must_use]
-    pub fn priority(mut self, value: f64) -> Self {
+    pub fn priority(mut self, value: i64) -> Self {
         self.priority = ::std::option::Option::Some(value);
         self
     }
@@ -1390,7 +1390,7 @@ impl SshfpData {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SvcbData {
     /// 0 to 65535
-    pub priority: ::std::option::Option<f64>,
+    pub priority: ::std::option::Option<i64>,
     pub target: ::std::option::Option<::std::string::String>,
     /// the service parameters
     pub value: ::std::option::Option<::std::string::String>,
@@ -1398,13 +1398,13 @@ pub struct SvcbData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SvcbData { priority : "priority" => number, target : "target" => string, value :
+    SvcbData { priority : "priority" => integer, target : "target" => string, value :
     "value" => string }
 );
 impl SvcbData {
     /// Sets `priority`.
     #[must_use]
-    pub fn priority(mut self, value: f64) -> Self {
+    pub fn priority(mut self, value: i64) -> Self {
         self.priority = ::std::option::Option::Some(value);
         self
     }
@@ -2625,7 +2625,7 @@ pub struct MxRecord {
     /// the mail server's hostname
     pub content: ::std::option::Option<::std::string::String>,
     /// 0 to 65535; lower is preferred
-    pub priority: ::std::option::Option<f64>,
+    pub priority: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -2635,7 +2635,7 @@ crate::runtime::object!(
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
-    content : "content" => string, priority : "priority" => number }
+    content : "content" => string, priority : "priority" => integer }
 );
 impl MxRecord {
     /// A value with the required fields set and the others empty.
@@ -2646,7 +2646,7 @@ impl MxRecord {
         created_on: impl ::std::convert::Into<::std::string::String>,
         modified_on: impl ::std::convert::Into<::std::string::String>,
         content: impl ::std::convert::Into<::std::string::String>,
-        priority: f64,
+        priority: i64,
     ) -> Self {
         Self {
             id: ::std::convert::Into::into(id),
@@ -3328,7 +3328,7 @@ pub struct UriRecord {
     pub content: ::std::option::Option<::std::string::String>,
     pub data: ::std::option::Option<UriData>,
     /// 0 to 65535; lower is preferred
-    pub priority: ::std::option::Option<f64>,
+    pub priority: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -3339,7 +3339,7 @@ crate::runtime::object!(
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
     content : "content" => string, data : "data" => object, priority : "priority" =>
-    number }
+    integer }
 );
 impl UriRecord {
     /// A value with the required fields set and the others empty.
@@ -3352,7 +3352,7 @@ impl UriRecord {
         modified_on: impl ::std::convert::Into<::std::string::String>,
         content: impl ::std::convert::Into<::std::string::String>,
         data: UriData,
-        priority: f64,
+        priority: i64,
     ) -> Self {
         Self {
             id: ::std::convert::Into::into(id),
@@ -4342,21 +4342,21 @@ pub struct MxRecordBody {
     /// the mail server's hostname
     pub content: ::std::string::String,
     /// 0 to 65535; lower is preferred
-    pub priority: f64,
+    pub priority: i64,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     MxRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
-    "content" required => string, priority : "priority" required => number }
+    "content" required => string, priority : "priority" required => integer }
 );
 impl MxRecordBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         content: impl ::std::convert::Into<::std::string::String>,
-        priority: f64,
+        priority: i64,
     ) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
@@ -5059,21 +5059,21 @@ pub struct UriRecordBody {
     pub id: ::std::option::Option<::std::string::String>,
     pub data: UriData,
     /// 0 to 65535; lower is preferred
-    pub priority: f64,
+    pub priority: i64,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UriRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
-    must => object, priority : "priority" required => number }
+    must => object, priority : "priority" required => integer }
 );
 impl UriRecordBody {
     /// A value with the required fields set and the others empty.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         data: UriData,
-        priority: f64,
+        priority: i64,
     ) -> Self {
         Self {
             name: ::std::convert::Into::into(name),
@@ -5215,10 +5215,10 @@ pub struct DnsRecordQuery {
     pub r#match: ::std::option::Option<DnsRecordQueryMatch>,
     /// the exact comment
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `comment.present`: present: records with a comment
-    pub comment_present: ::std::option::Option<::std::string::String>,
-    /// `comment.absent`: present: records without a comment
-    pub comment_absent: ::std::option::Option<::std::string::String>,
+    /// `comment.present`: records with a comment (sent as a flag)
+    pub comment_present: ::std::option::Option<bool>,
+    /// `comment.absent`: records without a comment (sent as a flag)
+    pub comment_absent: ::std::option::Option<bool>,
     /// `comment.exact`: the exact comment
     pub comment_exact: ::std::option::Option<::std::string::String>,
     /// `comment.contains`: part of the comment
@@ -5257,8 +5257,8 @@ pub struct DnsRecordQuery {
 crate::runtime::object!(
     DnsRecordQuery { name : "name" => string, r#type : "type" => choice, content :
     "content" => string, proxied : "proxied" => boolean, r#match : "match" => choice,
-    comment : "comment" => string, comment_present : "comment.present" => string,
-    comment_absent : "comment.absent" => string, comment_exact : "comment.exact" =>
+    comment : "comment" => string, comment_present : "comment.present" => boolean,
+    comment_absent : "comment.absent" => boolean, comment_exact : "comment.exact" =>
     string, comment_contains : "comment.contains" => string, comment_startswith :
     "comment.startswith" => string, comment_endswith : "comment.endswith" => string, tag
     : "tag" => string, tag_present : "tag.present" => string, tag_absent : "tag.absent"
@@ -5316,24 +5316,14 @@ impl DnsRecordQuery {
     }
     /// Sets `comment_present`.
     #[must_use]
-    pub fn comment_present(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.comment_present = ::std::option::Option::Some(
-            ::std::convert::Into::into(value),
-        );
+    pub fn comment_present(mut self, value: bool) -> Self {
+        self.comment_present = ::std::option::Option::Some(value);
         self
     }
     /// Sets `comment_absent`.
     #[must_use]
-    pub fn comment_absent(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.comment_absent = ::std::option::Option::Some(
-            ::std::convert::Into::into(value),
-        );
+    pub fn comment_absent(mut self, value: bool) -> Self {
+        self.comment_absent = ::std::option::Option::Some(value);
         self
     }
     /// Sets `comment_exact`.
@@ -6648,14 +6638,14 @@ pub struct MxRecordPatch {
     /// the mail server's hostname
     pub content: ::std::option::Option<::std::string::String>,
     /// 0 to 65535; lower is preferred
-    pub priority: ::std::option::Option<f64>,
+    pub priority: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     MxRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
     => string, tags : "tags" => strings, id : "id" => string, content : "content" =>
-    string, priority : "priority" => number }
+    string, priority : "priority" => integer }
 );
 impl MxRecordPatch {
     /// Sets `name`.
@@ -6708,7 +6698,7 @@ impl MxRecordPatch {
     }
     /// Sets `priority`.
     #[must_use]
-    pub fn priority(mut self, value: f64) -> Self {
+    pub fn priority(mut self, value: i64) -> Self {
         self.priority = ::std::option::Option::Some(value);
         self
     }
@@ -7360,14 +7350,14 @@ pub struct UriRecordPatch {
     pub id: ::std::option::Option<::std::string::String>,
     pub data: ::std::option::Option<UriData>,
     /// 0 to 65535; lower is preferred
-    pub priority: ::std::option::Option<f64>,
+    pub priority: ::std::option::Option<i64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UriRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
     => string, tags : "tags" => strings, id : "id" => string, data : "data" => object,
-    priority : "priority" => number }
+    priority : "priority" => integer }
 );
 impl UriRecordPatch {
     /// Sets `name`.
@@ -7417,7 +7407,7 @@ impl UriRecordPatch {
     }
     /// Sets `priority`.
     #[must_use]
-    pub fn priority(mut self, value: f64) -> Self {
+    pub fn priority(mut self, value: i64) -> Self {
         self.priority = ::std::option::Option::Some(value);
         self
     }
