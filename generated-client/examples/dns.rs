@@ -21,7 +21,9 @@
 use std::process::ExitCode;
 
 use futures_util::TryStreamExt;
-use generated_client::dns_records_for_a_zone::{DnsRecord, DnsRecordBody, TxtRecordBody};
+use generated_client::dns_records_for_a_zone::{
+    DnsRecord, DnsRecordBody, TxtRecordBody, TxtRecordPatch,
+};
 use generated_client::{Client, Error};
 
 const HELP: &str = "\
@@ -213,11 +215,11 @@ pub async fn run(client: &Client, options: &Options) -> Result<Outcome, Failure>
     };
     println!("created TXT {} ({})", created.name, created.id);
 
-    let update = TxtRecordBody {
-        comment: Some("changed by the dns example".into()),
-        ttl: Some(300),
-        ..TxtRecordBody::new(name, "updated by generated-client")
-    };
+    // A PATCH sends only what changes.
+    let update = TxtRecordPatch::default()
+        .content("updated by generated-client")
+        .comment("changed by the dns example")
+        .ttl(300);
     let updated = dns
         .update_dns_record(zone, &created.id, &update.into())
         .await

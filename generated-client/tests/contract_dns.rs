@@ -36,17 +36,17 @@ use std::time::{Duration, Instant};
 use generated_client::Client;
 use generated_client::dns_records_for_a_zone::{
     ARecordBody, AaaaRecordBody, CaaData, CaaRecordBody, CertData, CertRecordBody, CnameRecordBody,
-    DnsRecord, DnsRecordBody, DnsRecordQuery, DnsRecordQueryDirection, DnsRecordQueryMatch,
-    DnsRecordQueryOrder, DnsRecordType, DnskeyData, DnskeyRecordBody, DsData, DsRecordBody,
-    HttpsData, HttpsRecordBody, LocData, LocDataLatDirection, LocDataLongDirection, LocRecordBody,
-    MxRecordBody, NaptrData, NaptrRecordBody, NsRecordBody, PtrRecordBody, SmimeaData,
-    SmimeaRecordBody, SrvData, SrvRecordBody, SshfpData, SshfpRecordBody, SvcbData, SvcbRecordBody,
-    TlsaData, TlsaRecordBody, TxtRecordBody, UriData, UriRecordBody,
+    DnsRecord, DnsRecordBody, DnsRecordPatch, DnsRecordQuery, DnsRecordQueryDirection,
+    DnsRecordQueryMatch, DnsRecordQueryOrder, DnsRecordType, DnskeyData, DnskeyRecordBody, DsData,
+    DsRecordBody, HttpsData, HttpsRecordBody, LocData, LocDataLatDirection, LocDataLongDirection,
+    LocRecordBody, MxRecordBody, NaptrData, NaptrRecordBody, NsRecordBody, PtrRecordBody,
+    SmimeaData, SmimeaRecordBody, SrvData, SrvRecordBody, SshfpData, SshfpRecordBody, SvcbData,
+    SvcbRecordBody, TlsaData, TlsaRecordBody, TxtRecordBody, UriData, UriRecordBody,
 };
 use generated_client::runtime::StatusCode;
 use generated_client::zone::{
-    QueryDirection, QueryMatch, QueryOrder, Reference, Status, Type, Zone, ZoneCreate, ZoneEdit,
-    ZoneQuery,
+    QueryDirection, QueryMatch, QueryOrder, Reference, Zone, ZoneCreate, ZoneEdit, ZoneQuery,
+    ZoneStatus as Status, ZoneType as Type,
 };
 use serde_json::{Map, Value, json};
 
@@ -127,7 +127,7 @@ fn minimal_bodies() -> Vec<DnsRecordBody> {
         HttpsRecordBody::new(
             name(),
             HttpsData {
-                priority: Some(1.0),
+                priority: Some(1),
                 target: Some(".".into()),
                 value: Some("alpn=\"h3,h2\"".into()),
                 ..Default::default()
@@ -146,7 +146,7 @@ fn minimal_bodies() -> Vec<DnsRecordBody> {
             },
         )
         .into(),
-        MxRecordBody::new(name(), "mx.example.com", 10.0).into(),
+        MxRecordBody::new(name(), "mx.example.com", 10).into(),
         NaptrRecordBody::new(
             name(),
             NaptrData {
@@ -176,7 +176,7 @@ fn minimal_bodies() -> Vec<DnsRecordBody> {
         SrvRecordBody::new(
             "_sip._tcp.example.com",
             SrvData {
-                priority: Some(10.0),
+                priority: Some(10),
                 weight: Some(5.0),
                 port: Some(5060.0),
                 target: Some("sip.example.com".into()),
@@ -197,7 +197,7 @@ fn minimal_bodies() -> Vec<DnsRecordBody> {
         SvcbRecordBody::new(
             name(),
             SvcbData {
-                priority: Some(1.0),
+                priority: Some(1),
                 target: Some(".".into()),
                 value: Some("alpn=\"h2\"".into()),
                 ..Default::default()
@@ -223,7 +223,7 @@ fn minimal_bodies() -> Vec<DnsRecordBody> {
                 weight: Some(20.0),
                 ..Default::default()
             },
-            10.0,
+            10,
         )
         .into(),
     ]
@@ -531,7 +531,10 @@ async fn request_bodies(peers: &Peers, contract: &Contract) {
                         .await
                 }
                 _ => {
-                    dns.update_dns_record(ZONE, RECORD, body)
+                    // The same record as a PATCH body, every field optional.
+                    let patch: DnsRecordPatch =
+                        serde_json::from_value(serde_json::to_value(body).unwrap()).unwrap();
+                    dns.update_dns_record(ZONE, RECORD, &patch)
                         .body(&completed)
                         .header("prefer", STATIC)
                         .await
@@ -561,8 +564,8 @@ async fn static_responses(peers: &Peers) {
         proxied: Some(false),
         r#match: Some(DnsRecordQueryMatch::Any),
         comment: Some("Hello, world".into()),
-        comment_present: Some(String::new()),
-        comment_absent: Some(String::new()),
+        comment_present: Some(true),
+        comment_absent: Some(true),
         comment_exact: Some("Hello, world".into()),
         comment_contains: Some("ello".into()),
         comment_startswith: Some("Hello".into()),

@@ -17,13 +17,15 @@ use std::time::Duration;
 
 use generated_client::dns_records_for_a_zone::{
     ARecordBody, AaaaRecordBody, CaaData, CaaRecordBody, CnameRecordBody, DeleteDnsRecordResponse,
-    DnsRecord, DnsRecordBatch, DnsRecordBody, DnsRecordQuery, DnsRecordQueryOrder, DnsRecordRef,
-    DnsRecordType, MxRecordBody, NsRecordBody, SrvData, SrvRecordBody, TxtRecordBody, UriData,
-    UriRecordBody,
+    DnsRecord, DnsRecordBatch, DnsRecordBody, DnsRecordPatch, DnsRecordQuery, DnsRecordQueryOrder,
+    DnsRecordRef, DnsRecordType, MxRecordBody, NsRecordBody, SrvData, SrvRecordBody, TxtRecordBody,
+    TxtRecordPatch, UriData, UriRecordBody,
 };
 use generated_client::runtime::{Object, StatusCode};
 use generated_client::testing::MockServer;
-use generated_client::zone::{Reference, Status, Type, Zone, ZoneCreate, ZoneEdit, ZoneQuery};
+use generated_client::zone::{
+    Reference, Zone, ZoneCreate, ZoneEdit, ZoneQuery, ZoneStatus as Status, ZoneType as Type,
+};
 use generated_client::{ApiError, Client};
 use serde_json::{Value, json};
 use support::{Reply, Server};
@@ -134,7 +136,7 @@ async fn known_kinds_decode_into_their_variants_and_unknown_ones_are_kept_whole(
     };
     assert_eq!(
         (mx.priority, mx.content.as_deref()),
-        (Some(10.0), Some("mx.example.com"))
+        (Some(10), Some("mx.example.com"))
     );
     let DnsRecord::Caa(caa) = caa else {
         panic!("{caa:?}")
@@ -229,7 +231,7 @@ async fn a_body_for_any_record_type_is_one_line() {
             json!({"type": "CNAME", "name": "www.example.com", "content": "origin.example.com"}),
         ),
         (
-            MxRecordBody::new(name(), "mx.example.com", 10.0).into(),
+            MxRecordBody::new(name(), "mx.example.com", 10).into(),
             json!({"type": "MX", "name": "www.example.com", "content": "mx.example.com", "priority": 10}),
         ),
         (
@@ -258,7 +260,7 @@ async fn a_body_for_any_record_type_is_one_line() {
                 "_sip._tcp.example.com",
                 SrvData {
                     port: Some(5060.0),
-                    priority: Some(10.0),
+                    priority: Some(10),
                     weight: Some(5.0),
                     target: Some("sip.example.com".into()),
                     ..Default::default()
@@ -275,7 +277,7 @@ async fn a_body_for_any_record_type_is_one_line() {
                     weight: Some(1.5),
                     ..Default::default()
                 },
-                10.0,
+                10,
             )
             .into(),
             json!({"type": "URI", "name": "www.example.com", "data": {"target": "https://example.com/", "weight": 1.5}, "priority": 10}),
@@ -328,7 +330,7 @@ async fn a_batch_holds_records_of_any_type() {
     let dns = client(&server).dns_records_for_a_zone();
     let put = MxRecordBody {
         id: Some("r-mx".into()),
-        ..MxRecordBody::new("example.com", "mx2.example.com", 20.0)
+        ..MxRecordBody::new("example.com", "mx2.example.com", 20)
     };
     let batch = DnsRecordBatch {
         deletes: Some(vec![DnsRecordRef::new("r-a")]),
@@ -374,7 +376,7 @@ async fn typed_queries_and_zones() {
     let dns = client(&server).dns_records_for_a_zone();
     let query = DnsRecordQuery {
         r#type: Some(DnsRecordType::Txt),
-        comment_present: Some(String::new()),
+        comment_present: Some(true),
         tag_exact: Some("owner:dns".into()),
         order: Some(DnsRecordQueryOrder::Ttl),
         per_page: Some(100),
@@ -408,7 +410,7 @@ async fn typed_queries_and_zones() {
         ),
         ("example.com", Some(Status::Active), Some(Type::Full))
     );
-    assert_eq!(first.development_mode, Some(-3600.0));
+    assert_eq!(first.development_mode, Some(-3600));
     assert_eq!(
         first.plan.as_ref().unwrap().extra()["name"],
         json!("Free Website")
@@ -482,12 +484,11 @@ fn mock_example_calls(server: &MockServer) {
         .on(|cf| cf.dns_records_for_a_zone().create_dns_record(ZONE, &create))
         .expect(1)
         .respond(txt("created by generated-client"));
-    let update: DnsRecordBody = TxtRecordBody {
-        comment: Some("changed by the dns example".into()),
-        ttl: Some(300),
-        ..TxtRecordBody::new(DEMO_NAME, "updated by generated-client")
-    }
-    .into();
+    let update: DnsRecordPatch = TxtRecordPatch::default()
+        .content("updated by generated-client")
+        .comment("changed by the dns example")
+        .ttl(300)
+        .into();
     server
         .on(|cf| {
             cf.dns_records_for_a_zone()

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use generated_client::dns_records_for_a_zone::DnsRecord;
 use generated_client::runtime::{Found, Mismatch, Object};
 use generated_client::testing::{MockResponse, MockServer};
-use generated_client::zone::{Status, Zone};
+use generated_client::zone::{Zone, ZoneStatus as Status};
 use generated_client::{Error, ResponseMeta};
 use serde_json::{Value, json};
 
@@ -212,7 +212,7 @@ async fn each_kind_of_mismatch_inside_a_struct() {
         (
             "an enum value that is not a string",
             |z| z["status"] = json!(1),
-            &[".status: expected a string (Status), found a number"],
+            &[".status: expected a string (ZoneStatus), found a number"],
         ),
         (
             "a missing identity",
