@@ -49,7 +49,7 @@
 //! - The first mock that matches (in the order they were added) and is not
 //!   used up ([`MockBuilder::times`]) answers. A request that no mock
 //!   matches is a failure of the test, never an answer that looks real: it
-//!   gets a `599`, a status no API sends ([`UNMATCHED`]), whose message
+//!   gets a `459`, a status no API sends ([`UNMATCHED`]), whose message
 //!   says `no mock matched` and names it and the mocks, so the client's
 //!   error is unmistakable (`Error::is_not_found` is `false`); and the
 //!   server panics when dropped (or at [`MockServer::verify`]), listing
@@ -865,12 +865,13 @@ fn page_response(pages: &[Value], request: &ReceivedRequest) -> MockResponse {
     MockResponse::json(StatusCode::OK, &envelope)
 }
 
-/// The status of the answer to a request no mock matched: `599`, which no
-/// API sends, so that it never passes for a real answer (a `404` would let
-/// a test of a delete pass without its mock).
-pub const UNMATCHED: StatusCode = match StatusCode::from_u16(599) {
+/// The status of the answer to a request no mock matched: `459`, which
+/// IANA does not assign and no API sends, so that it never passes for a
+/// real answer (a `404` would let a test of a delete pass without its
+/// mock); a `4xx`, so the client does not retry it.
+pub const UNMATCHED: StatusCode = match StatusCode::from_u16(459) {
     Ok(status) => status,
-    Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    Err(_) => StatusCode::IM_A_TEAPOT,
 };
 
 /// The [`UNMATCHED`] answer to a request no mock matches, naming it and

@@ -587,7 +587,7 @@ async fn static_responses(peers: &Peers) {
     };
     let query_text = serde_urlencoded::to_string(&query).unwrap();
     assert!(
-        query_text.contains("comment.present=&") && query_text.contains("per_page=50"),
+        query_text.contains("comment.present=true&") && query_text.contains("per_page=50"),
         "{query_text}"
     );
     let listed = accepted(

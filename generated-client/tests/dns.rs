@@ -385,7 +385,7 @@ async fn typed_queries_and_zones() {
     dns.list_dns_records(ZONE).query(&query).await.unwrap();
     assert_eq!(
         server.requests()[0].query(),
-        "type=TXT&comment.present=&tag.exact=owner%3Adns&per_page=100&order=ttl"
+        "type=TXT&comment.present=true&tag.exact=owner%3Adns&per_page=100&order=ttl"
     );
 
     let server = Server::start([

@@ -234,7 +234,7 @@ async fn each_kind_of_mismatch_inside_a_struct() {
         (
             "a string for a struct",
             |z| z["account"] = json!("acc1"),
-            &[".account: expected an object (Account), found a string"],
+            &[".account: expected an object (ZoneAccount), found a string"],
         ),
         (
             "a nested struct's identity of another type",

@@ -8,7 +8,7 @@ use generated_client::dns_records_for_a_zone::{
     DnsRecord, DnsRecordQuery, DnsRecordType, TxtRecord, TxtRecordBody,
 };
 use generated_client::runtime::{Bare, Method, NoContent, Object, PathPart, Request, StatusCode};
-use generated_client::testing::{MOCK_API_TOKEN, MockResponse, MockServer};
+use generated_client::testing::{MOCK_API_TOKEN, MockResponse, MockServer, UNMATCHED};
 use generated_client::{ApiError, Error, PagingStop};
 use serde_json::{Value, json};
 
@@ -124,7 +124,7 @@ async fn an_unmatched_request_is_a_loud_failure_not_a_404() {
     let err = client.zone().zone_details("other").await.unwrap_err();
     // Nothing a real API sends: a caller's `is_not_found` branch is not taken.
     assert!(!err.is_not_found());
-    assert_eq!(err.status(), Some(generated_client::testing::UNMATCHED));
+    assert_eq!(err.status(), Some(UNMATCHED));
     let text = err.to_string();
     assert!(
         text.contains("no mock matched GET /zones/other")
@@ -199,6 +199,7 @@ async fn any_path_params_match_the_template() {
         dns.list_dns_records("z1").await.is_err(),
         "another template"
     );
+    assert_eq!(server.unmatched_requests().len(), 1);
     assert_eq!(mock.hits(), 2);
     let paths: Vec<String> = mock
         .received_requests()
@@ -247,7 +248,8 @@ async fn queries_and_bodies_narrow_a_mock() {
     assert!(dns.create_dns_record(ZONE, &body).await.unwrap().is_some());
     let other = TxtRecordBody::new("_verify.example.com", "other").into();
     let err = dns.create_dns_record(ZONE, &other).await.unwrap_err();
-    assert!(err.is_not_found(), "{err}");
+    assert_eq!(err.status(), Some(UNMATCHED), "{err}");
+    assert_eq!(server.unmatched_requests().len(), 1);
 }
 
 /// `times` lets a failure come first: the client's retry meets the success.
