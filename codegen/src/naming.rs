@@ -548,7 +548,7 @@ pub fn strip_module(name: &str, module: &str) -> String {
             rest.to_owned()
         }
         Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => {
-            area_specific(rest, &module_snake)
+            area_specific(rest, module_snake)
         }
         _ => name.to_owned(),
     }

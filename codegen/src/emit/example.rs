@@ -128,18 +128,6 @@ fn example_value(wire_name: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn example_values() {
-        assert_eq!(example_value("zone_id"), EXAMPLE_ID);
-        assert_eq!(example_value("account_identifier"), EXAMPLE_ID);
-        assert_eq!(example_value("script_name"), "your-script-name");
-    }
-}
-
 /// The example in every endpoint method's docs: the call with its path
 /// arguments, a typed body built with `new` and one optional field set
 /// through its setter, the typed query when there is one, and the result
@@ -380,5 +368,17 @@ fn example_text(wire_name: &str) -> String {
         "192.0.2.1".to_owned()
     } else {
         "example".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_values() {
+        assert_eq!(example_value("zone_id"), EXAMPLE_ID);
+        assert_eq!(example_value("account_identifier"), EXAMPLE_ID);
+        assert_eq!(example_value("script_name"), "your-script-name");
     }
 }

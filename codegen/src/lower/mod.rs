@@ -351,11 +351,11 @@ impl<'a> AreaLowering<'a> {
         // parameters themselves; this client encodes every one, so
         // following that advice would encode twice and name another key.
         let lower = raw.description.to_ascii_lowercase();
-        let encoding = (!path.params.is_empty()
+        let asks_to_encode = !path.params.is_empty()
             && ["url-encod", "url encod", "percent-encod", "urlencod"]
                 .iter()
-                .any(|words| lower.contains(words)))
-        .then(|| {
+                .any(|words| lower.contains(words));
+        let encoding = if asks_to_encode {
             let names: Vec<String> = path
                 .params
                 .iter()
@@ -365,8 +365,9 @@ impl<'a> AreaLowering<'a> {
                 "\n\n**Pass path parameters as they are** ({}): this client percent-encodes each one itself (`a:b/c` is sent as `a%3Ab%2Fc`), so a value encoded beforehand would be encoded twice and name something else.",
                 names.join(", ")
             )
-        })
-        .unwrap_or_default();
+        } else {
+            String::new()
+        };
         let doc = rustdoc::sanitize(&format!(
             "{}\n\n`{} {}`\n\n{}{encoding}",
             raw.title.value,
