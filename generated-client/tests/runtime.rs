@@ -173,7 +173,9 @@ async fn error_envelope_is_typed() {
     let err = get_pcap::<Json<Pcap>>(&client(&server), "acc", "p1")
         .await
         .unwrap_err();
-    assert!(err.is_not_found() && !err.is_auth() && !err.is_rate_limited());
+    // A 404, and an authentication error by its code (10000), whatever the
+    // status.
+    assert!(err.is_not_found() && err.is_auth() && !err.is_rate_limited());
     assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
     assert_eq!(err.codes(), [10000]);
     let api = api_error(&err);

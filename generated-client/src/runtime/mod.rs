@@ -38,6 +38,7 @@ pub(crate) use self::model::{object, open_enum};
 // Only areas with a tagged or untagged union call them.
 #[allow(unused_imports)]
 pub(crate) use self::model::{tagged, tagged_other_values, untagged};
+pub use self::hooks::{AttemptOutcome, AttemptRequest, Fault, Hook, TraceLog};
 pub use self::multipart::{FilePart, Multipart};
 pub use self::output::{Bare, Json, NoContent, Output, Raw};
 pub use self::pages::{Items, List, Page, Pages};
@@ -45,11 +46,13 @@ pub use self::parts::{BoxFuture, Fetched, ResponseMeta};
 pub use self::path::PathPart;
 pub use self::raw::{BodyStream, RawResponse};
 pub use self::request::Request;
+pub use self::retry::RetryPolicy;
 
 #[cfg(feature = "blocking")]
 pub use crate::blocking::{BlockingItems, BlockingPages};
 
 mod decode;
+mod hooks;
 #[cfg(feature = "testing")]
 mod mock;
 #[cfg(feature = "testing")]
@@ -63,4 +66,5 @@ mod path;
 mod raw;
 mod redirect;
 mod request;
+mod retry;
 mod send;

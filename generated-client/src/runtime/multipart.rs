@@ -446,6 +446,14 @@ pub(crate) struct AttemptBody {
 }
 
 impl Encoded {
+    /// The body, when it is one buffer in memory (for hooks to see).
+    pub(crate) fn bytes(&self) -> Option<&Bytes> {
+        match &*self.segments {
+            [Segment::Bytes(bytes)] => Some(bytes),
+            _ => None,
+        }
+    }
+
     /// Whether the whole body is held in memory, so it can be sent again.
     pub(crate) fn in_memory(&self) -> bool {
         self.segments.iter().all(|s| matches!(s, Segment::Bytes(_)))

@@ -8,6 +8,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -17,6 +18,8 @@ use reqwest::{Method, StatusCode};
 use super::model::{Mismatch, ResultInfo};
 use super::multipart::Multipart;
 use super::path::{self, PathPart};
+use super::hooks::Hook;
+use super::retry::RetryPolicy;
 use crate::client::is_secret_header;
 use crate::error::{Error, Result};
 
@@ -32,9 +35,13 @@ pub(crate) struct Parts {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Body>,
     pub(crate) timeout: Option<Duration>,
+    /// This request's own retry policy, instead of the client's.
+    pub(crate) retry: Option<Arc<RetryPolicy>>,
     pub(crate) max_retries: Option<u32>,
-    /// The page cap of this request, for [`List`] outputs.
+    /// The page cap of this request, for [`List`](super::List) outputs.
     pub(crate) max_pages: Option<u32>,
+    /// This request's own hooks, after the client's.
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
     /// The first builder error; reported when the request is awaited.
     pub(crate) error: Option<Error>,
 }
@@ -53,8 +60,10 @@ impl Parts {
             headers: HeaderMap::new(),
             body: None,
             timeout: None,
+            retry: None,
             max_retries: None,
             max_pages: None,
+            hooks: Vec::new(),
             error,
         }
     }
@@ -71,8 +80,10 @@ impl Parts {
             headers: self.headers.clone(),
             body: self.body.clone(),
             timeout: self.timeout,
+            retry: self.retry.clone(),
             max_retries: self.max_retries,
             max_pages: self.max_pages,
+            hooks: self.hooks.clone(),
             error: None,
         }
     }
