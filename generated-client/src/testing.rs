@@ -81,7 +81,7 @@ use tokio::task::AbortHandle;
 
 use crate::runtime::{
     Bare, Described, HeaderMap, HeaderName, HeaderValue, Json, List, Method, NoContent, Output,
-    Request, StatusCode, Wire,
+    Request, RetryPolicy, StatusCode, Wire,
 };
 use crate::{ApiError, Client, ClientBuilder};
 
@@ -200,14 +200,21 @@ impl MockServer {
     }
 
     /// A client builder for this server: its [`url`](Self::url), plain
-    /// `http` allowed, the token [`MOCK_API_TOKEN`], and a 1 ms retry
-    /// backoff (instead of 500 ms) so that tests of failures stay fast.
+    /// `http` allowed, the token [`MOCK_API_TOKEN`], and a retry policy
+    /// that does not wait, so that tests of failures stay fast: a 1 ms
+    /// backoff (instead of 500 ms), and a mocked `Retry-After` not slept on.
+    /// The retries themselves are as in production (2, on the same
+    /// statuses and codes). For the real waits, set
+    /// `.retry_policy(RetryPolicy::default())` on the builder.
     pub fn client_builder(&self) -> ClientBuilder {
+        let no_waiting = RetryPolicy::default()
+            .backoff(Duration::from_millis(1), Duration::from_millis(1))
+            .retry_after_limit(Duration::ZERO);
         Client::builder()
             .base_url(self.url())
             .allow_http(true)
             .api_token(MOCK_API_TOKEN)
-            .retry_backoff(Duration::from_millis(1))
+            .retry_policy(no_waiting)
     }
 
     /// A client of this server, as [`client_builder`](Self::client_builder)

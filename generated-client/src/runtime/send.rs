@@ -527,7 +527,10 @@ enum BodyError {
 /// Reads a success body of at most `limit` bytes before the deadline. A
 /// body announced larger is refused before any of it is read, one that
 /// grows past the limit as soon as it does; a body that arrives in one
-/// chunk is handed on without a copy.
+/// chunk is handed on without a copy. An announced length sizes the
+/// buffer once; without one the chunks are kept as they came and joined
+/// once at the end, so a body refused on the way never held more than the
+/// limit (a growing buffer would hold up to twice as much while it moves).
 async fn read_body(
     response: &mut reqwest::Response,
     deadline: Instant,
@@ -537,8 +540,11 @@ async fn read_body(
     if content_length.is_some_and(|announced| announced > limit) {
         return Err(BodyError::TooLarge { content_length });
     }
+    // With a length: one buffer of that size (the first chunk alone when
+    // it is the whole body). Without: the chunks as they came.
     let mut first: Option<Bytes> = None;
-    let mut joined: Option<BytesMut> = None;
+    let mut sized: Option<BytesMut> = None;
+    let mut chunks: Vec<Bytes> = Vec::new();
     let mut received: u64 = 0;
     loop {
         let chunk = match timeout_at(deadline, response.chunk()).await {
@@ -551,24 +557,29 @@ async fn read_body(
         if received > limit {
             return Err(BodyError::TooLarge { content_length });
         }
-        match (&mut joined, first.take()) {
-            (Some(buffer), _) => buffer.extend_from_slice(&chunk),
-            (None, None) => first = Some(chunk),
-            (None, Some(previous)) => {
-                // The announced length (within the limit) sizes the buffer
-                // once, so a large body is never copied while it grows.
-                let capacity = content_length.unwrap_or(0).max(received) as usize;
-                let mut buffer = BytesMut::with_capacity(capacity);
+        match (content_length, &mut sized, first.take()) {
+            (None, _, _) => chunks.push(chunk),
+            (Some(_), Some(buffer), _) => buffer.extend_from_slice(&chunk),
+            (Some(_), None, None) => first = Some(chunk),
+            (Some(announced), None, Some(previous)) => {
+                let mut buffer = BytesMut::with_capacity(announced.max(received) as usize);
                 buffer.extend_from_slice(&previous);
                 buffer.extend_from_slice(&chunk);
-                joined = Some(buffer);
+                sized = Some(buffer);
             }
         }
     }
-    Ok(match (joined, first) {
+    Ok(match (sized, first) {
         (Some(buffer), _) => buffer.freeze(),
         (None, Some(only)) => only,
-        (None, None) => Bytes::new(),
+        (None, None) if chunks.len() == 1 => chunks.pop().unwrap_or_default(),
+        (None, None) => {
+            let mut joined = BytesMut::with_capacity(received as usize);
+            for chunk in &chunks {
+                joined.extend_from_slice(chunk);
+            }
+            joined.freeze()
+        }
     })
 }
 

@@ -256,6 +256,9 @@ struct State {
     keep_bodies: bool,
     /// Where a forwarding server sends every request.
     upstream: Option<Upstream>,
+    /// Bytes of pattern bodies written so far (whether a client read a
+    /// large body, or closed the connection first).
+    pattern_sent: std::sync::atomic::AtomicU64,
 }
 
 /// A forwarding server's upstream: a base URL and headers added to every
@@ -293,6 +296,7 @@ impl Server {
             requests: Mutex::new(Vec::new()),
             keep_bodies: true,
             upstream: None,
+            pattern_sent: Default::default(),
         })
         .await
     }
@@ -307,6 +311,7 @@ impl Server {
             fallback: Reply::status(500),
             requests: Mutex::new(Vec::new()),
             keep_bodies: true,
+            pattern_sent: Default::default(),
             upstream: Some(Upstream {
                 http: reqwest::Client::new(),
                 base: base.trim_end_matches('/').to_owned(),
@@ -329,6 +334,7 @@ impl Server {
             requests: Mutex::new(Vec::new()),
             keep_bodies: false,
             upstream: None,
+            pattern_sent: Default::default(),
         })
         .await
     }
@@ -342,6 +348,7 @@ impl Server {
             requests: Mutex::new(Vec::new()),
             keep_bodies: true,
             upstream: None,
+            pattern_sent: Default::default(),
         })
         .await
     }
@@ -376,6 +383,15 @@ impl Server {
 
     pub fn hits(&self) -> usize {
         self.state.requests.lock().unwrap().len()
+    }
+
+    /// Bytes of [`Reply::pattern`] bodies written so far: the server blocks
+    /// once the connection's buffers are full, so a client that refuses a
+    /// large body unread stops it after a few MiB at most.
+    pub fn pattern_bytes_sent(&self) -> u64 {
+        self.state
+            .pattern_sent
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
@@ -413,7 +429,7 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
         if !reply.delay.is_zero() {
             tokio::time::sleep(reply.delay).await;
         }
-        if write_reply(&mut stream, reply).await.is_err() {
+        if write_reply(&mut stream, reply, &state.pattern_sent).await.is_err() {
             return;
         }
     }
@@ -558,7 +574,11 @@ async fn read_request(
     })
 }
 
-async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()> {
+async fn write_reply(
+    stream: &mut TcpStream,
+    reply: Reply,
+    pattern_sent: &std::sync::atomic::AtomicU64,
+) -> std::io::Result<()> {
     if let Fault::Reset = reply.fault {
         // SO_LINGER 0 makes the close send RST instead of FIN.
         stream.set_zero_linger()?;
@@ -583,7 +603,7 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
     head.push_str("\r\n");
     if let Some(len) = reply.pattern_len {
         stream.write_all(head.as_bytes()).await?;
-        write_pattern(stream, len).await?;
+        write_pattern(stream, len, pattern_sent).await?;
         return stream.flush().await;
     }
     if let Fault::None = reply.fault {
@@ -615,7 +635,11 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
 /// Sends `len` bytes of [`pattern_byte`] in 256 KiB writes, from one buffer
 /// that holds a chunk plus one period of the pattern, so memory stays small
 /// whatever `len` is.
-async fn write_pattern(stream: &mut TcpStream, len: u64) -> std::io::Result<()> {
+async fn write_pattern(
+    stream: &mut TcpStream,
+    len: u64,
+    counted: &std::sync::atomic::AtomicU64,
+) -> std::io::Result<()> {
     const CHUNK: usize = 256 << 10;
     const PERIOD: usize = 251;
     let buffer: Vec<u8> = (0..(CHUNK + PERIOD) as u64).map(pattern_byte).collect();
@@ -625,6 +649,7 @@ async fn write_pattern(stream: &mut TcpStream, len: u64) -> std::io::Result<()> 
         let start = (sent % PERIOD as u64) as usize;
         stream.write_all(&buffer[start..start + n]).await?;
         sent += n as u64;
+        counted.fetch_add(n as u64, std::sync::atomic::Ordering::SeqCst);
     }
     Ok(())
 }
