@@ -201,7 +201,9 @@ impl Error {
         matches!(
             self.status(),
             Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
-        ) || codes::AUTHENTICATION.iter().any(|&code| self.has_code(code))
+        ) || codes::AUTHENTICATION
+            .iter()
+            .any(|&code| self.has_code(code))
     }
 
     /// Whether an API error carries the Cloudflare `code`, in its errors or
@@ -317,7 +319,10 @@ impl fmt::Display for RedirectStop {
                 f.write_str("it goes from https to http, which would send the request in the clear")
             }
             RedirectStop::TooMany { hops } => {
-                write!(f, "it is one more than the {hops} redirects a request follows")
+                write!(
+                    f,
+                    "it is one more than the {hops} redirects a request follows"
+                )
             }
             RedirectStop::NoLocation => f.write_str("it has no usable Location header"),
             RedirectStop::StreamedBody => f.write_str(

@@ -59,7 +59,10 @@ async fn refused_bodies_are_never_held() {
     let err = get_zone::<Json<Value>>(&client).await.unwrap_err();
     assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
     let peak = peak_above(base);
-    assert!(peak < 4 * MIB, "held {peak} bytes for a refused 64 MiB body");
+    assert!(
+        peak < 4 * MIB,
+        "held {peak} bytes for a refused 64 MiB body"
+    );
     drop(server);
 
     // No length: read up to the limit (8 MiB here), then refused.

@@ -68,7 +68,11 @@ async fn codes_classify_whatever_the_status() {
     }
     assert!(errors[0].is_auth() && errors[1].is_auth() && errors[2].is_auth());
     assert!(!errors[3].is_auth());
-    assert!(errors.iter().all(|e| e.status() == Some(StatusCode::BAD_REQUEST)));
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.status() == Some(StatusCode::BAD_REQUEST))
+    );
     // A cause in the chain is found too.
     assert!(errors[2].has_code(codes::INVALID_AUTHORIZATION_FORMAT));
     assert_eq!(errors[2].codes(), [codes::INVALID_REQUEST_HEADERS]);
@@ -141,7 +145,11 @@ async fn a_policy_set_on_the_client_and_overridden_per_request() {
         .retry_policy(only_1234.clone())
         .await
         .unwrap_err();
-    assert_eq!(err.status(), Some(StatusCode::CONFLICT), "409 is not retried now");
+    assert_eq!(
+        err.status(),
+        Some(StatusCode::CONFLICT),
+        "409 is not retried now"
+    );
     get_zone::<NoContent>(&client(&server))
         .retry_policy(only_1234)
         .await
@@ -166,7 +174,10 @@ async fn retry_after_is_honoured_up_to_the_limit() {
         .retry_policy(wait(Duration::from_secs(5)))
         .await
         .unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(1), "the hint was waited for");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "the hint was waited for"
+    );
 
     let server = Server::start([throttled(), Reply::envelope(json!({}))]).await;
     let started = Instant::now();
@@ -209,7 +220,9 @@ impl Hook for Recorder {
             attempt.path_template(),
             attempt.attempt(),
             attempt.status().map(|s| s.as_u16()),
-            attempt.body().map_or("-".into(), |b| String::from_utf8_lossy(b).into_owned())
+            attempt
+                .body()
+                .map_or("-".into(), |b| String::from_utf8_lossy(b).into_owned())
         );
         self.seen.lock().unwrap().push(line);
     }
@@ -240,15 +253,11 @@ async fn hooks_see_and_change_each_attempt() {
         .hook(Shared(recorder.clone()))
         .build()
         .unwrap();
-    let zone: Value = Request::<Json<Value>>::new(
-        &client,
-        Method::POST,
-        "/zones",
-        &[PathPart::Lit("/zones")],
-    )
-    .body(&json!({"name": "example.com"}))
-    .await
-    .unwrap();
+    let zone: Value =
+        Request::<Json<Value>>::new(&client, Method::POST, "/zones", &[PathPart::Lit("/zones")])
+            .body(&json!({"name": "example.com"}))
+            .await
+            .unwrap();
     assert_eq!(zone, json!({"id": "z1"}));
     let seen = recorder.seen.lock().unwrap().clone();
     assert_eq!(
@@ -355,9 +364,15 @@ fn the_trace_log_shows_bodies_without_secrets() {
     });
     let lines = lines.lock().unwrap().join("\n");
     assert!(lines.contains("attempt answered"), "{lines}");
-    assert!(lines.contains("path=\"/user/tokens\"") || lines.contains("path=/user/tokens"), "{lines}");
+    assert!(
+        lines.contains("path=\"/user/tokens\"") || lines.contains("path=/user/tokens"),
+        "{lines}"
+    );
     assert!(lines.contains("status=200"), "{lines}");
-    assert!(lines.contains("\\\"name\\\":\\\"ci\\\"") || lines.contains("\"name\":\"ci\""), "{lines}");
+    assert!(
+        lines.contains("\\\"name\\\":\\\"ci\\\"") || lines.contains("\"name\":\"ci\""),
+        "{lines}"
+    );
     for secret in ["tok-SECRET", "hunter2", "TOKEN-VALUE", "\"s\""] {
         assert!(!lines.contains(secret), "{secret} in {lines}");
     }

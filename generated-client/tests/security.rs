@@ -201,13 +201,14 @@ async fn a_redirect_within_the_origin_keeps_the_credentials() {
 async fn credentials_once_dropped_stay_dropped() {
     for (what, setup, credential) in credential_setups() {
         let home = Server::respond(|request| match request.path() {
-            "/zones/z1" => Reply::status(302).header("location", request.header("x-bounce-to").unwrap_or("/")),
+            "/zones/z1" => {
+                Reply::status(302).header("location", request.header("x-bounce-to").unwrap_or("/"))
+            }
             _ => Reply::envelope(json!({"back": true})),
         })
         .await;
         let back_home = format!("{}/back", home.url());
-        let elsewhere =
-            Server::repeat(Reply::status(302).header("location", &back_home)).await;
+        let elsewhere = Server::repeat(Reply::status(302).header("location", &back_home)).await;
         let client = setup(builder(&home.url())).build().unwrap();
         let landed: Value = get_zone::<Json<Value>>(&client)
             .header("x-request-secret", "s3cr3t")
@@ -278,7 +279,11 @@ async fn a_streamed_body_is_not_sent_again_by_a_redirect() {
         (*status, reason),
         (StatusCode::TEMPORARY_REDIRECT, &RedirectStop::StreamedBody)
     );
-    assert!(err.to_string().contains("a streamed body is sent at most once"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("a streamed body is sent at most once"),
+        "{err}"
+    );
     assert_eq!(home.hits(), 1, "not retried either");
     assert_eq!(elsewhere.hits(), 0);
 }
@@ -296,14 +301,24 @@ async fn redirects_stop_after_ten_and_say_so() {
         (StatusCode::FOUND, &RedirectStop::TooMany { hops: 10 })
     );
     assert!(err.to_string().contains("10 redirects"), "{err}");
-    assert_eq!(server.hits(), 11, "the request and ten redirects, not retried");
+    assert_eq!(
+        server.hits(),
+        11,
+        "the request and ten redirects, not retried"
+    );
 
     // A redirect without a Location is no answer either.
     let server = Server::repeat(Reply::status(302)).await;
     let client = builder(&server.url()).api_token(TOKEN).build().unwrap();
     let err = get_zone::<NoContent>(&client).await.unwrap_err();
     assert!(
-        matches!(&err, Error::Redirect { reason: RedirectStop::NoLocation, .. }),
+        matches!(
+            &err,
+            Error::Redirect {
+                reason: RedirectStop::NoLocation,
+                ..
+            }
+        ),
         "{err:?}"
     );
 }
@@ -374,7 +389,13 @@ async fn a_large_body_without_a_length_is_read_only_up_to_the_limit() {
         .unwrap();
     let err = get_zone::<NoContent>(&client).await.unwrap_err();
     assert!(
-        matches!(err, Error::ResponseTooLarge { content_length: None, .. }),
+        matches!(
+            err,
+            Error::ResponseTooLarge {
+                content_length: None,
+                ..
+            }
+        ),
         "{err:?}"
     );
     let sent = server.pattern_bytes_sent();
@@ -638,7 +659,10 @@ async fn a_redirect_from_https_to_http_is_refused_and_says_why() {
     let Error::Redirect { status, reason, .. } = &err else {
         panic!("{err:?}")
     };
-    assert_eq!((*status, reason), (StatusCode::FOUND, &RedirectStop::Downgrade));
+    assert_eq!(
+        (*status, reason),
+        (StatusCode::FOUND, &RedirectStop::Downgrade)
+    );
     assert!(err.to_string().contains("from https to http"), "{err}");
     assert_eq!(plain.hits(), 0);
     assert_eq!(server.heads.lock().unwrap().len(), 1);

@@ -149,10 +149,7 @@ impl AttemptRequest<'_> {
 
     /// Sets a header; an invalid name or value is ignored.
     pub fn set_header(&mut self, name: &str, value: &str) {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::try_from(name),
-            HeaderValue::try_from(value),
-        ) {
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
             self.headers.insert(name, value);
         }
     }
@@ -439,12 +436,17 @@ mod tests {
             assert!(!shown.contains(secret), "{shown}");
         }
         assert!(shown.contains("\"value\":\"s3cr3t\""), "{shown}");
-        assert!(shown.contains("\"ok\":1") && shown.contains("allow"), "{shown}");
+        assert!(
+            shown.contains("\"ok\":1") && shown.contains("allow"),
+            "{shown}"
+        );
         // On a token endpoint, `value` is the token.
         assert!(!redacted_body(body, true).contains("s3cr3t"));
         assert_eq!(redacted_body(b"\xff\x00", false), "[2 bytes]");
         let long = "a".repeat(LOGGED_BODY + 10);
-        assert!(redacted_body(long.as_bytes(), false).ends_with(&format!("({} bytes)", long.len())));
+        assert!(
+            redacted_body(long.as_bytes(), false).ends_with(&format!("({} bytes)", long.len()))
+        );
     }
 
     #[test]

@@ -36,9 +36,9 @@ pub use self::model::{
 #[allow(unused_imports)]
 pub(crate) use self::model::{object, open_enum};
 // Only areas with a tagged or untagged union call them.
+pub use self::hooks::{AttemptOutcome, AttemptRequest, Fault, Hook, TraceLog};
 #[allow(unused_imports)]
 pub(crate) use self::model::{tagged, tagged_other_values, untagged};
-pub use self::hooks::{AttemptOutcome, AttemptRequest, Fault, Hook, TraceLog};
 pub use self::multipart::{FilePart, Multipart};
 pub use self::output::{Bare, Json, NoContent, Output, Raw};
 pub use self::pages::{Items, List, Page, Pages};
@@ -51,6 +51,7 @@ pub use self::retry::RetryPolicy;
 #[cfg(feature = "blocking")]
 pub use crate::blocking::{BlockingItems, BlockingPages};
 
+mod call;
 mod decode;
 mod hooks;
 #[cfg(feature = "testing")]

@@ -15,10 +15,10 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 
+use super::hooks::Hook;
 use super::model::{Mismatch, ResultInfo};
 use super::multipart::Multipart;
 use super::path::{self, PathPart};
-use super::hooks::Hook;
 use super::retry::RetryPolicy;
 use crate::client::is_secret_header;
 use crate::error::{Error, Result};
@@ -50,6 +50,13 @@ impl Parts {
     pub(crate) fn new(method: Method, template: &'static str, parts: &[PathPart<'_>]) -> Parts {
         let (path, error) = match path::build(parts) {
             Ok(path) => (path, None),
+            // Named with the call, as every builder error is.
+            Err(Error::InvalidArgument(problem)) => (
+                String::new(),
+                Some(Error::InvalidArgument(format!(
+                    "{method} {template}: {problem}"
+                ))),
+            ),
             Err(err) => (String::new(), Some(err)),
         };
         Parts {

@@ -118,12 +118,7 @@ mod tests {
         headers
     }
 
-    fn hop(
-        status: u16,
-        from: &str,
-        to: &str,
-        method: Method,
-    ) -> Result<Option<Hop>, RedirectStop> {
+    fn hop(status: u16, from: &str, to: &str, method: Method) -> Result<Option<Hop>, RedirectStop> {
         next_hop(
             StatusCode::from_u16(status).unwrap(),
             &location(to),
@@ -156,7 +151,12 @@ mod tests {
     #[test]
     fn origins() {
         let from = "https://api.example.com:443/a";
-        let other = |to: &str| hop(302, from, to, Method::GET).unwrap().unwrap().cross_origin;
+        let other = |to: &str| {
+            hop(302, from, to, Method::GET)
+                .unwrap()
+                .unwrap()
+                .cross_origin
+        };
         assert!(!other("https://api.example.com/b?x=1"));
         assert!(other("https://files.example.com/b"));
         assert!(other("https://api.example.com:8443/b"));
@@ -180,7 +180,12 @@ mod tests {
             Err(RedirectStop::Downgrade)
         );
         assert_eq!(
-            hop(302, "http://127.0.0.1:1/a", "ftp://example.com/", Method::GET),
+            hop(
+                302,
+                "http://127.0.0.1:1/a",
+                "ftp://example.com/",
+                Method::GET
+            ),
             Err(RedirectStop::NoLocation)
         );
         let none = next_hop(

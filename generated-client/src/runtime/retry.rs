@@ -281,10 +281,7 @@ mod tests {
         // A longer limit honours a longer hint; none ignores every hint.
         let patient = policy.clone().retry_after_limit(Duration::from_secs(300));
         let long = headers(&[("retry-after", "120")]);
-        assert_eq!(
-            patient.delay(Some(&long), 0, now),
-            Duration::from_secs(120)
-        );
+        assert_eq!(patient.delay(Some(&long), 0, now), Duration::from_secs(120));
         let deaf = policy.retry_after_limit(Duration::ZERO);
         assert!(deaf.delay(Some(&hint), 0, now) <= Duration::from_millis(500));
     }

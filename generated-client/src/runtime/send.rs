@@ -332,7 +332,10 @@ async fn attempt_once(
             break;
         }
     }
-    let result = exchange(inner, outgoing, headers, answer, timeout, streaming, ctx, streamed).await;
+    let result = exchange(
+        inner, outgoing, headers, answer, timeout, streaming, ctx, streamed,
+    )
+    .await;
     if !outgoing.hooks.is_empty() {
         let result = match &result {
             Ok(fetched) => Ok(Answered {
@@ -602,4 +605,3 @@ async fn read_error_body(response: &mut reqwest::Response, deadline: Instant) ->
     }
     body.freeze()
 }
-

@@ -429,7 +429,10 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
         if !reply.delay.is_zero() {
             tokio::time::sleep(reply.delay).await;
         }
-        if write_reply(&mut stream, reply, &state.pattern_sent).await.is_err() {
+        if write_reply(&mut stream, reply, &state.pattern_sent)
+            .await
+            .is_err()
+        {
             return;
         }
     }
