@@ -164,6 +164,23 @@ pub enum Error {
         /// Bytes actually received.
         received: u64,
     },
+
+    /// An event stream ended before its end: the connection broke in the
+    /// middle, or the body ended without the `[DONE]` event the endpoint
+    /// ends its streams with. The events before it were delivered.
+    #[error("{method} {path}: the event stream ended early, after {events} event(s): {}", if *.done_missing { "the body ended without `[DONE]`" } else { "the connection broke" })]
+    #[non_exhaustive]
+    StreamEnded {
+        /// HTTP method of the request.
+        method: Method,
+        /// Path template of the endpoint.
+        path: &'static str,
+        /// The events delivered before the end.
+        events: u64,
+        /// The body ended cleanly, but without `[DONE]`; otherwise the
+        /// connection broke.
+        done_missing: bool,
+    },
 }
 
 impl Error {
@@ -290,6 +307,21 @@ impl Error {
     /// An [`Error::IncompleteBody`].
     pub fn incomplete_body(expected: Option<u64>, received: u64) -> Error {
         Error::IncompleteBody { expected, received }
+    }
+
+    /// An [`Error::StreamEnded`] after `events` events.
+    pub fn stream_ended(
+        method: Method,
+        path: &'static str,
+        events: u64,
+        done_missing: bool,
+    ) -> Error {
+        Error::StreamEnded {
+            method,
+            path,
+            events,
+            done_missing,
+        }
     }
 }
 

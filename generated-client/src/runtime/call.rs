@@ -116,7 +116,7 @@ fn fill<'a>(
 
 impl<K, Q> Request<K, Q> {
     /// The same request, its answer read as another output kind.
-    fn returning<K2: Output>(self) -> Request<K2, Q> {
+    pub(super) fn returning<K2: Output>(self) -> Request<K2, Q> {
         Request {
             client: self.client,
             parts: self.parts,

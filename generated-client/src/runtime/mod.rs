@@ -47,6 +47,9 @@ pub use self::path::PathPart;
 pub use self::raw::{BodyStream, RawResponse};
 pub use self::request::Request;
 pub use self::retry::RetryPolicy;
+pub use self::sse::{
+    Event, EventStream, Events, JsonEventStream, JsonEvents, TextChunk, TextStream, Usage,
+};
 
 #[cfg(feature = "blocking")]
 pub use crate::blocking::{BlockingItems, BlockingPages};
@@ -69,3 +72,4 @@ mod redirect;
 mod request;
 mod retry;
 mod send;
+mod sse;

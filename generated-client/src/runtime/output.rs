@@ -254,7 +254,7 @@ impl Output for Raw {
 }
 
 /// The response with its body unread.
-fn into_raw(fetched: Fetched) -> Result<(RawResponse, ResponseMeta)> {
+pub(super) fn into_raw(fetched: Fetched) -> Result<(RawResponse, ResponseMeta)> {
     match fetched.body {
         FetchedBody::Streaming(response) => {
             let raw = RawResponse::new(

@@ -132,6 +132,33 @@ impl Parts {
         }
     }
 
+    /// Sets `key` to `true` in the JSON object body (`{"key": true}` when
+    /// there is no body yet), keeping the rest of it.
+    pub(crate) fn set_json_flag(&mut self, key: &str) {
+        let mut object = match &self.body {
+            None => serde_json::Map::new(),
+            Some(Body::Bytes(bytes, content_type)) if content_type == "application/json" => {
+                match serde_json::from_slice(bytes) {
+                    Ok(serde_json::Value::Object(object)) => object,
+                    _ => {
+                        return self.fail(Error::InvalidArgument(format!(
+                            "{} {}: `{key}` needs a JSON object body",
+                            self.method, self.template
+                        )));
+                    }
+                }
+            }
+            Some(_) => {
+                return self.fail(Error::InvalidArgument(format!(
+                    "{} {}: `{key}` needs a JSON body",
+                    self.method, self.template
+                )));
+            }
+        };
+        object.insert(key.to_owned(), serde_json::Value::Bool(true));
+        self.set_json_body(serde_json::to_vec(&object));
+    }
+
     pub(crate) fn push_query(&mut self, encoded: Result<String, String>) {
         match encoded {
             Ok(pairs) if pairs.is_empty() => {}

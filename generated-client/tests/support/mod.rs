@@ -51,6 +51,33 @@ enum Fault {
     StallAfter(usize, Duration),
     /// Read the request, then reset the connection (RST) without answering.
     Reset,
+    /// A body sent piece by piece as it is written: `chunked`, or ended by
+    /// closing the connection.
+    Pieces {
+        pieces: Vec<Piece>,
+        chunked: bool,
+    },
+}
+
+/// One step of a body sent as it is written ([`Reply::chunked`]).
+#[derive(Debug, Clone)]
+pub enum Piece {
+    /// These bytes, as one write (one HTTP chunk when chunked).
+    Send(Vec<u8>),
+    /// A pause before the next piece.
+    Pause(Duration),
+    /// Close the connection here, without ending the body properly.
+    Cut,
+}
+
+impl Piece {
+    pub fn text(text: &str) -> Piece {
+        Piece::Send(text.as_bytes().to_vec())
+    }
+
+    pub fn pause_ms(ms: u64) -> Piece {
+        Piece::Pause(Duration::from_millis(ms))
+    }
 }
 
 impl Reply {
@@ -118,6 +145,27 @@ impl Reply {
     /// then closes the connection.
     pub fn truncate_after(mut self, sent: usize) -> Reply {
         self.fault = Fault::TruncateAfter(sent);
+        self
+    }
+
+    /// A body written piece by piece with `Transfer-Encoding: chunked`,
+    /// each piece as it comes (pauses between them), ended properly unless
+    /// a [`Piece::Cut`] closes the connection first.
+    pub fn chunked(mut self, pieces: Vec<Piece>) -> Reply {
+        self.fault = Fault::Pieces {
+            pieces,
+            chunked: true,
+        };
+        self
+    }
+
+    /// A body written piece by piece with no length and no chunks: its end
+    /// is the connection's (a clean close is the only end there is).
+    pub fn until_close(mut self, pieces: Vec<Piece>) -> Reply {
+        self.fault = Fault::Pieces {
+            pieces,
+            chunked: false,
+        };
         self
     }
 
@@ -595,6 +643,16 @@ async fn write_reply(
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
+    if let Fault::Pieces { pieces, chunked } = &reply.fault {
+        head.push_str(if *chunked {
+            "transfer-encoding: chunked\r\n\r\n"
+        } else {
+            "connection: close\r\n\r\n"
+        });
+        stream.write_all(head.as_bytes()).await?;
+        stream.flush().await?;
+        return write_pieces(stream, pieces, *chunked).await;
+    }
     // A reply that sets its own framing (`Content-Length`, or a body
     // already chunked with `Transfer-Encoding: chunked`) keeps it.
     if !reply.headers.iter().any(|(k, _)| {
@@ -618,7 +676,7 @@ async fn write_reply(
     }
     stream.write_all(head.as_bytes()).await?;
     match reply.fault {
-        Fault::None | Fault::Reset => stream.write_all(&reply.body).await?,
+        Fault::None | Fault::Reset | Fault::Pieces { .. } => stream.write_all(&reply.body).await?,
         Fault::TruncateAfter(sent) => {
             stream.write_all(&reply.body[..sent]).await?;
             stream.flush().await?;
@@ -633,6 +691,39 @@ async fn write_reply(
         }
     }
     stream.flush().await
+}
+
+/// Writes a body piece by piece; the connection is closed after it unless
+/// it was properly chunked.
+async fn write_pieces(
+    stream: &mut TcpStream,
+    pieces: &[Piece],
+    chunked: bool,
+) -> std::io::Result<()> {
+    for piece in pieces {
+        match piece {
+            Piece::Send(bytes) if chunked => {
+                let mut chunk = format!("{:x}\r\n", bytes.len()).into_bytes();
+                chunk.extend_from_slice(bytes);
+                chunk.extend_from_slice(b"\r\n");
+                stream.write_all(&chunk).await?;
+            }
+            Piece::Send(bytes) => stream.write_all(bytes).await?,
+            Piece::Pause(pause) => tokio::time::sleep(*pause).await,
+            Piece::Cut => {
+                stream.flush().await?;
+                stream.shutdown().await?;
+                return Err(std::io::Error::other("cut"));
+            }
+        }
+        stream.flush().await?;
+    }
+    if chunked {
+        stream.write_all(b"0\r\n\r\n").await?;
+        return stream.flush().await;
+    }
+    stream.shutdown().await?;
+    Err(std::io::Error::other("closed: the end of the body"))
 }
 
 /// Sends `len` bytes of [`pattern_byte`] in 256 KiB writes, from one buffer
