@@ -86,8 +86,11 @@ fn secrets_in(request: &Recorded) -> Vec<String> {
 
 type Setup = fn(generated_client::ClientBuilder) -> generated_client::ClientBuilder;
 
+/// The headers a way of sending a credential sends.
+type Sent = Vec<(&'static str, String)>;
+
 /// Each way of sending a credential, with the headers it sends.
-fn credential_setups() -> [(&'static str, Setup, Vec<(&'static str, String)>); 5] {
+fn credential_setups() -> [(&'static str, Setup, Sent); 5] {
     let bearer = format!("Bearer {TOKEN}");
     [
         (
