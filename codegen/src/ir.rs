@@ -57,6 +57,10 @@ pub struct Endpoint {
     pub query: Option<Query>,
     /// The `Accept` header to send (from an overlay).
     pub accept: Option<String>,
+    /// The JSON body has a boolean `stream` field (in every variant): a
+    /// second method, `<rust_name>_stream`, sets it and reads the answer
+    /// as Server-Sent Events (Workers AI text generation).
+    pub streams: bool,
 }
 
 /// An endpoint's query parameters, typed.

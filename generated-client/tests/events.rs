@@ -403,3 +403,43 @@ async fn a_body_that_is_not_an_object_cannot_ask_for_a_stream() {
     );
     assert_eq!(server.hits(), 0);
 }
+
+#[tokio::test]
+async fn the_generated_stream_method_sets_the_flag_and_reads_chunks() {
+    use generated_client::testing::{MockResponse, MockServer};
+    use generated_client::workers_ai_text_generation::{
+        ExecuteCfMetaLlama38bInstructModelBody as Body,
+        ExecuteCfMetaLlama38bInstructModelBodyVariant1 as Prompt,
+    };
+
+    let body = Body::Variant1(Prompt::new("Tell me a joke"));
+    let server = MockServer::start().await;
+    let mock = server
+        .on(|cf| {
+            cf.workers_ai_text_generation()
+                .execute_cf_meta_llama_3_8b_instruct_model_stream(ACCOUNT, &body)
+        })
+        .expect(1)
+        .respond_with(
+            MockResponse::new(generated_client::runtime::StatusCode::OK)
+                .header("content-type", "text/event-stream")
+                .body("data: {\"response\":\"Knock\"}\n\ndata: {\"response\":\" knock\"}\n\ndata: [DONE]\n\n"),
+        );
+    let client = server.client();
+
+    let stream = client
+        .workers_ai_text_generation()
+        .execute_cf_meta_llama_3_8b_instruct_model_stream(ACCOUNT, &body)
+        .await
+        .unwrap();
+    let (chunks, end) = drain(stream).await;
+    assert!(end.is_none(), "{end:?}");
+    let text: String = chunks.iter().map(TextChunk::text).collect();
+    assert_eq!(text, "Knock knock");
+    assert_eq!(mock.hits(), 1);
+    let sent = &server.received_requests()[0];
+    assert_eq!(
+        sent.json::<Value>().unwrap(),
+        json!({"prompt": "Tell me a joke", "stream": true})
+    );
+}

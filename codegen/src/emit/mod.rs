@@ -257,6 +257,7 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
         multipart,
         query,
         accept,
+        streams,
     } = endpoint;
     let PathTemplate {
         template,
@@ -284,14 +285,17 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
         form,
         query: query_arg,
         returns,
+        streamed,
     } = signature(
         params,
         request_body.as_ref(),
         multipart.as_ref(),
         query.as_ref(),
         output,
+        *streams,
     );
-    let args = args.iter().map(|(arg, ty)| quote!(#arg: #ty));
+    let arg_names: Vec<&Ident> = args.iter().map(|(arg, _)| arg).collect();
+    let args: Vec<TokenStream> = args.iter().map(|(arg, ty)| quote!(#arg: #ty)).collect();
     let mut calls = Vec::new();
     if let Some(arg) = query_arg {
         calls.push(quote!(.query(#arg)));
@@ -315,6 +319,21 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
         }
     });
     let http_method = ident(method.as_str());
+    let stream_method = streamed.map(|returns| {
+        let stream_name = ident(&format!("{rust_name}_stream"));
+        let doc = doc_attrs(&format!(
+            "[`{rust_name}`](Self::{rust_name}), streamed: the same call with \
+             `\"stream\": true` in the body, its answer read as it arrives, \
+             [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see \
+             [`Request::stream_text`](crate::runtime::Request::stream_text))."
+        ));
+        quote! {
+            #doc
+            pub fn #stream_name(&self, #(#args),*) -> #returns {
+                self.#name(#(#arg_names),*).stream_text()
+            }
+        }
+    });
     quote! {
         #doc
         pub fn #name(&self, #(#args),*) -> #returns {
@@ -326,6 +345,7 @@ fn emit_endpoint(endpoint: &Endpoint) -> TokenStream {
             )
             #(#calls)*
         }
+        #stream_method
     }
 }
 
@@ -344,6 +364,8 @@ pub(crate) struct Signature {
     pub query: Option<Ident>,
     /// `crate::runtime::Request<…>`.
     pub returns: TokenStream,
+    /// What the `…_stream` form returns, for an endpoint that streams.
+    pub streamed: Option<TokenStream>,
 }
 
 /// The [`Signature`] of an endpoint with these path parameters, request
@@ -354,6 +376,7 @@ pub(crate) fn signature(
     multipart: Option<&MultipartBody>,
     query: Option<&Query>,
     output: &Output,
+    streams: bool,
 ) -> Signature {
     let mut args: Vec<(Ident, TokenStream)> = params
         .iter()
@@ -391,17 +414,19 @@ pub(crate) fn signature(
         args.push((arg.clone(), quote!(#ty)));
         arg
     });
-    let output = emit_output(output);
-    let returns = match query_type {
+    let request = |output: TokenStream| match &query_type {
         Some(query) => quote!(crate::runtime::Request<#output, #query>),
         None => quote!(crate::runtime::Request<#output>),
     };
+    let returns = request(emit_output(output));
+    let streamed = streams.then(|| request(quote!(crate::runtime::TextStream)));
     Signature {
         args,
         body,
         form,
         query: query_arg,
         returns,
+        streamed,
     }
 }
 

@@ -9,6 +9,7 @@ mod infer;
 mod merge;
 mod presence;
 pub(crate) mod skeleton;
+mod stream;
 mod types;
 mod unify;
 
@@ -223,6 +224,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
         }
     }
     presence::decide(&endpoints, &mut types.defs);
+    stream::mark(&mut endpoints, &types.defs);
     Some(Area {
         source: source.path().to_owned(),
         title: title.value.clone(),
@@ -363,6 +365,7 @@ impl<'a> AreaLowering<'a> {
             multipart: None,
             query: None,
             accept: patch.accept.clone(),
+            streams: false,
         };
         Some((endpoint, patch))
     }

@@ -227,7 +227,7 @@ fn area_surface(area: &Area) -> AreaSurface {
     } = area;
     let methods = endpoints
         .iter()
-        .map(|endpoint| {
+        .flat_map(|endpoint| {
             let crate::ir::Endpoint {
                 title: _,
                 rust_name,
@@ -242,6 +242,7 @@ fn area_surface(area: &Area) -> AreaSurface {
                 query,
                 // A header the method sends: not something callers write.
                 accept: _,
+                streams,
             } = endpoint;
             let PathTemplate {
                 template,
@@ -257,20 +258,27 @@ fn area_surface(area: &Area) -> AreaSurface {
                 form: _,
                 query: _,
                 returns,
+                streamed,
             } = emit::signature(
                 params,
                 request_body.as_ref(),
                 multipart.as_ref(),
                 query.as_ref(),
                 output,
+                *streams,
             );
-            let method = MethodSurface {
+            let args = args_text(args);
+            let surface = |returns| MethodSurface {
                 http: *method,
                 path: template.clone(),
-                args: args_text(args),
+                args: args.clone(),
                 returns: rust_text(returns),
             };
-            (rust_name.clone(), method)
+            let streamed = streamed
+                .map(|returns| (format!("{rust_name}_stream"), surface(returns)));
+            [(rust_name.clone(), surface(returns))]
+                .into_iter()
+                .chain(streamed)
         })
         .collect();
     let fixed = emit::fixed_enums(types);

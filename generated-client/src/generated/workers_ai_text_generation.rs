@@ -84,6 +84,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`](Self::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_deepseek_ai_deepseek_math_7b_instruct_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_deepseek_ai_deepseek_math_7b_instruct_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @cf/deepseek-ai/deepseek-r1-distill-qwen-32b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b`
@@ -136,6 +145,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_defog_sqlcoder_7b_2_model`](Self::execute_cf_defog_sqlcoder_7b_2_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_defog_sqlcoder_7b_2_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfDefogSqlcoder7b2ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_defog_sqlcoder_7b_2_model(account_id, body).stream_text()
+    }
     /// Execute @cf/fblgit/una-cybertron-7b-v2-bf16 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/fblgit/una-cybertron-7b-v2-bf16`
@@ -164,6 +181,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_fblgit_una_cybertron_7b_v2_bf16_model`](Self::execute_cf_fblgit_una_cybertron_7b_v2_bf16_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_fblgit_una_cybertron_7b_v2_bf16_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_fblgit_una_cybertron_7b_v2_bf16_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @cf/google/gemma-2b-it-lora model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/google/gemma-2b-it-lora`
@@ -189,6 +215,14 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_google_gemma_2b_it_lora_model`](Self::execute_cf_google_gemma_2b_it_lora_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_google_gemma_2b_it_lora_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfGoogleGemma2bItLoraModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_google_gemma_2b_it_lora_model(account_id, body).stream_text()
     }
     /// Execute @cf/google/gemma-3-12b-it model.
     ///
@@ -239,6 +273,14 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_google_gemma_7b_it_lora_model`](Self::execute_cf_google_gemma_7b_it_lora_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_google_gemma_7b_it_lora_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfGoogleGemma7bItLoraModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_google_gemma_7b_it_lora_model(account_id, body).stream_text()
     }
     /// Execute @cf/ibm-granite/granite-4.0-h-micro model.
     ///
@@ -294,6 +336,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model`](Self::execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @cf/meta/llama-2-7b-chat-fp16 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-2-7b-chat-fp16`
@@ -321,6 +372,14 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_meta_llama_2_7b_chat_fp16_model`](Self::execute_cf_meta_llama_2_7b_chat_fp16_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_meta_llama_2_7b_chat_fp16_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfMetaLlama27bChatFp16ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_meta_llama_2_7b_chat_fp16_model(account_id, body).stream_text()
     }
     /// Execute @cf/meta/llama-2-7b-chat-int8 model.
     ///
@@ -372,6 +431,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_meta_llama_3_8b_instruct_model`](Self::execute_cf_meta_llama_3_8b_instruct_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_meta_llama_3_8b_instruct_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfMetaLlama38bInstructModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_meta_llama_3_8b_instruct_model(account_id, body).stream_text()
+    }
     /// Execute @cf/meta/llama-3-8b-instruct-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-3-8b-instruct-awq`
@@ -399,6 +466,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_meta_llama_3_8b_instruct_awq_model`](Self::execute_cf_meta_llama_3_8b_instruct_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_meta_llama_3_8b_instruct_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfMetaLlama38bInstructAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_meta_llama_3_8b_instruct_awq_model(account_id, body)
+            .stream_text()
     }
     /// Execute @cf/meta/llama-3.1-70b-instruct-fp8-fast model.
     ///
@@ -680,6 +756,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_microsoft_phi_2_model`](Self::execute_cf_microsoft_phi_2_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_microsoft_phi_2_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfMicrosoftPhi2ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_microsoft_phi_2_model(account_id, body).stream_text()
+    }
     /// Execute @cf/mistral/mistral-7b-instruct-v0.1 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/mistral/mistral-7b-instruct-v0.1`
@@ -733,6 +817,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model`](Self::execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfMistralMistral7bInstructV02LoraModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model(account_id, body)
+            .stream_text()
     }
     /// Execute @cf/mistralai/mistral-small-3.1-24b-instruct model.
     ///
@@ -836,6 +929,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_openchat_openchat_3_5_0106_model`](Self::execute_cf_openchat_openchat_3_5_0106_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_openchat_openchat_3_5_0106_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfOpenchatOpenchat350106ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_openchat_openchat_3_5_0106_model(account_id, body).stream_text()
+    }
     /// Execute @cf/qwen/qwen1.5-0.5b-chat model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-0.5b-chat`
@@ -862,6 +963,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_qwen_qwen1_5_0_5b_chat_model`](Self::execute_cf_qwen_qwen1_5_0_5b_chat_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_qwen_qwen1_5_0_5b_chat_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfQwenQwen1505bChatModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_qwen_qwen1_5_0_5b_chat_model(account_id, body).stream_text()
+    }
     /// Execute @cf/qwen/qwen1.5-1.8b-chat model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-1.8b-chat`
@@ -887,6 +996,14 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_qwen_qwen1_5_1_8b_chat_model`](Self::execute_cf_qwen_qwen1_5_1_8b_chat_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_qwen_qwen1_5_1_8b_chat_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfQwenQwen1518bChatModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_qwen_qwen1_5_1_8b_chat_model(account_id, body).stream_text()
     }
     /// Execute @cf/qwen/qwen1.5-14b-chat-awq model.
     ///
@@ -916,6 +1033,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_qwen_qwen1_5_14b_chat_awq_model`](Self::execute_cf_qwen_qwen1_5_14b_chat_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_qwen_qwen1_5_14b_chat_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfQwenQwen1514bChatAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_qwen_qwen1_5_14b_chat_awq_model(account_id, body).stream_text()
+    }
     /// Execute @cf/qwen/qwen1.5-7b-chat-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-7b-chat-awq`
@@ -941,6 +1066,14 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_qwen_qwen1_5_7b_chat_awq_model`](Self::execute_cf_qwen_qwen1_5_7b_chat_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_qwen_qwen1_5_7b_chat_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfQwenQwen157bChatAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_qwen_qwen1_5_7b_chat_awq_model(account_id, body).stream_text()
     }
     /// Execute @cf/qwen/qwen2.5-coder-32b-instruct model.
     ///
@@ -1044,6 +1177,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_thebloke_discolm_german_7b_v1_awq_model`](Self::execute_cf_thebloke_discolm_german_7b_v1_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_thebloke_discolm_german_7b_v1_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_thebloke_discolm_german_7b_v1_awq_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @cf/tiiuae/falcon-7b-instruct model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/tiiuae/falcon-7b-instruct`
@@ -1072,6 +1214,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_tiiuae_falcon_7b_instruct_model`](Self::execute_cf_tiiuae_falcon_7b_instruct_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_tiiuae_falcon_7b_instruct_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfTiiuaeFalcon7bInstructModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_tiiuae_falcon_7b_instruct_model(account_id, body).stream_text()
+    }
     /// Execute @cf/tinyllama/tinyllama-1.1b-chat-v1.0 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0`
@@ -1099,6 +1249,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model`](Self::execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfTinyllamaTinyllama11bChatV10ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model(account_id, body)
+            .stream_text()
     }
     /// Execute @hf/google/gemma-7b-it model.
     ///
@@ -1152,6 +1311,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_hf_mistral_mistral_7b_instruct_v0_2_model`](Self::execute_hf_mistral_mistral_7b_instruct_v0_2_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_mistral_mistral_7b_instruct_v0_2_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfMistralMistral7bInstructV02ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_mistral_mistral_7b_instruct_v0_2_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @hf/nexusflow/starling-lm-7b-beta model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/nexusflow/starling-lm-7b-beta`
@@ -1179,6 +1347,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_hf_nexusflow_starling_lm_7b_beta_model`](Self::execute_hf_nexusflow_starling_lm_7b_beta_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_nexusflow_starling_lm_7b_beta_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfNexusflowStarlingLm7bBetaModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_nexusflow_starling_lm_7b_beta_model(account_id, body)
+            .stream_text()
     }
     /// Execute @hf/nousresearch/hermes-2-pro-mistral-7b model.
     ///
@@ -1208,6 +1385,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_hf_nousresearch_hermes_2_pro_mistral_7b_model`](Self::execute_hf_nousresearch_hermes_2_pro_mistral_7b_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_nousresearch_hermes_2_pro_mistral_7b_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfNousresearchHermes2ProMistral7bModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_nousresearch_hermes_2_pro_mistral_7b_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @hf/thebloke/deepseek-coder-6.7b-base-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/deepseek-coder-6.7b-base-awq`
@@ -1235,6 +1421,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model`](Self::execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model(account_id, body)
+            .stream_text()
     }
     /// Execute @hf/thebloke/deepseek-coder-6.7b-instruct-awq model.
     ///
@@ -1264,6 +1459,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model`](Self::execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @hf/thebloke/llama-2-13b-chat-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/llama-2-13b-chat-awq`
@@ -1291,6 +1495,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_hf_thebloke_llama_2_13b_chat_awq_model`](Self::execute_hf_thebloke_llama_2_13b_chat_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_llama_2_13b_chat_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeLlama213bChatAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_llama_2_13b_chat_awq_model(account_id, body)
+            .stream_text()
     }
     /// Execute @hf/thebloke/mistral-7b-instruct-v0.1-awq model.
     ///
@@ -1320,6 +1533,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model`](Self::execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeMistral7bInstructV01AwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @hf/thebloke/neural-chat-7b-v3-1-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/neural-chat-7b-v3-1-awq`
@@ -1347,6 +1569,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_hf_thebloke_neural_chat_7b_v3_1_awq_model`](Self::execute_hf_thebloke_neural_chat_7b_v3_1_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_neural_chat_7b_v3_1_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeNeuralChat7bV31AwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_neural_chat_7b_v3_1_awq_model(account_id, body)
+            .stream_text()
     }
     /// Execute @hf/thebloke/openhermes-2.5-mistral-7b-awq model.
     ///
@@ -1376,6 +1607,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model`](Self::execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @hf/thebloke/zephyr-7b-beta-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/zephyr-7b-beta-awq`
@@ -1403,6 +1643,14 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_hf_thebloke_zephyr_7b_beta_awq_model`](Self::execute_hf_thebloke_zephyr_7b_beta_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_zephyr_7b_beta_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeZephyr7bBetaAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_zephyr_7b_beta_awq_model(account_id, body).stream_text()
     }
 }
 /// One of several shapes.
