@@ -1,7 +1,8 @@
 //! Memory is bounded by the caller, not the server: over real HTTP on
 //! 127.0.0.1, the most this process holds while the client refuses a body
-//! larger than its limit, measured by a counting allocator (this test
-//! binary's own, so nothing else runs beside the one test).
+//! larger than its limit, and while it sends NDJSON lines as they are
+//! made; measured by a counting allocator (this test binary's own, so
+//! nothing else runs beside the one test).
 
 mod support;
 
@@ -93,4 +94,30 @@ async fn refused_bodies_are_never_held() {
     assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
     let peak = peak_above(base);
     assert!(peak < 4 * MIB, "held {peak} bytes refusing a raw body");
+    drop(server);
+
+    // NDJSON lines are written as they are sent: 48 MiB of vectors, made
+    // one at a time, never held together.
+    let server = Server::sink(Reply::envelope(serde_json::json!({"mutationId": "m"}))).await;
+    let client = limited(&server, 8 << 20);
+    let lines = 400_000;
+    let base = reset();
+    client
+        .request(
+            Method::POST,
+            "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/insert",
+            &[("account_id", "a"), ("index_name", "i")],
+        )
+        .ndjson((0..lines).map(|i| {
+            serde_json::json!({"id": format!("vector-{i:08}"), "values": vec![0.125; 12], "metadata": {"n": i}})
+        }))
+        .await
+        .unwrap();
+    let peak = peak_above(base);
+    let sent = server.requests()[0].body_len;
+    assert!(sent > 48 * MIB as u64, "sent {sent} bytes");
+    assert!(
+        peak < 4 * MIB,
+        "held {peak} bytes sending {sent} bytes of NDJSON"
+    );
 }

@@ -36,6 +36,7 @@ pub use self::model::{
 #[allow(unused_imports)]
 pub(crate) use self::model::{object, open_enum};
 // Only areas with a tagged or untagged union call them.
+pub use self::binary::Binary;
 pub use self::hooks::{AttemptOutcome, AttemptRequest, Fault, Hook, TraceLog};
 #[allow(unused_imports)]
 pub(crate) use self::model::{tagged, tagged_other_values, untagged};
@@ -54,6 +55,7 @@ pub use self::sse::{
 #[cfg(feature = "blocking")]
 pub use crate::blocking::{BlockingItems, BlockingPages};
 
+mod binary;
 mod call;
 mod decode;
 mod hooks;

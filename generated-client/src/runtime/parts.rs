@@ -197,6 +197,11 @@ pub(crate) enum Body {
     /// Bytes with their content type (JSON, or given with `body_bytes`).
     Bytes(Bytes, HeaderValue),
     Multipart(Multipart),
+    /// A file's content, read as it is sent ([`Binary::file`](super::Binary::file)).
+    File(std::path::PathBuf, HeaderValue),
+    /// A stream sent once, with its length when known (NDJSON lines,
+    /// [`Binary::stream`](super::Binary::stream)).
+    Once(super::binary::OnceBody, HeaderValue, Option<u64>),
 }
 
 /// Status and headers of a successful response, and its `result_info`.

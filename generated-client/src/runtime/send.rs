@@ -33,6 +33,7 @@ use reqwest::{Method, StatusCode};
 use tokio::time::{Instant, timeout_at};
 use tracing::{Instrument, Span, field};
 
+use super::binary::OnceBody;
 use super::decode::status_error;
 use super::hooks::{Answer, Answered, AttemptOutcome, AttemptRequest, Fault, Hook};
 use super::multipart::{AttemptBody, Encoded};
@@ -133,6 +134,22 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
             headers.insert(header::CONTENT_LENGTH, encoded.len.into());
             Some(Payload::Encoded(encoded))
         }
+        Some(Body::File(path, content_type)) => {
+            let encoded = Encoded::file(&path, content_type).await.map_err(|e| {
+                tracing::debug!(error = %e, "request not sent");
+                Error::Io(e)
+            })?;
+            headers.insert(header::CONTENT_TYPE, encoded.content_type.clone());
+            headers.insert(header::CONTENT_LENGTH, encoded.len.into());
+            Some(Payload::Encoded(encoded))
+        }
+        Some(Body::Once(stream, content_type, len)) => {
+            headers.insert(header::CONTENT_TYPE, content_type);
+            if let Some(len) = len {
+                headers.insert(header::CONTENT_LENGTH, len.into());
+            }
+            Some(Payload::Once(stream))
+        }
     };
 
     let span = Span::current();
@@ -199,6 +216,8 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
 enum Payload {
     Bytes(Bytes),
     Encoded(Encoded),
+    /// Sent by the first attempt only.
+    Once(OnceBody),
 }
 
 /// The request every attempt starts from.
@@ -220,6 +239,7 @@ impl Payload {
         match self {
             Payload::Bytes(bytes) => Some(bytes),
             Payload::Encoded(encoded) => encoded.bytes(),
+            Payload::Once(_) => None,
         }
     }
 
@@ -228,6 +248,7 @@ impl Payload {
         match self {
             Payload::Bytes(_) => true,
             Payload::Encoded(encoded) => encoded.in_memory(),
+            Payload::Once(_) => false,
         }
     }
 
@@ -239,6 +260,11 @@ impl Payload {
                 started: None,
             },
             Payload::Encoded(encoded) => encoded.attempt(),
+            // Taken by this attempt: whatever happens, there is no other.
+            Payload::Once(stream) => AttemptBody {
+                body: reqwest::Body::wrap_stream(stream.take()),
+                started: Some(Arc::new(AtomicBool::new(true))),
+            },
         }
     }
 }

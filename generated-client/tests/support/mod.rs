@@ -575,6 +575,21 @@ async fn read_request(
         .filter_map(|line| line.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
+    if chunked {
+        let (body, body_len) = read_chunked(stream, buf, keep_body).await?;
+        return Some(Recorded {
+            method,
+            target,
+            headers,
+            body,
+            body_len,
+            at: Instant::now(),
+            upstream: None,
+        });
+    }
     let length: usize = headers
         .iter()
         .find(|(k, _)| k == "content-length")
@@ -623,6 +638,52 @@ async fn read_request(
         at: Instant::now(),
         upstream: None,
     })
+}
+
+/// Reads a `Transfer-Encoding: chunked` body: the body (empty unless
+/// `keep_body`) and its length.
+async fn read_chunked(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    keep_body: bool,
+) -> Option<(Vec<u8>, u64)> {
+    let mut body = Vec::new();
+    let mut total = 0u64;
+    loop {
+        let line_end = loop {
+            if let Some(pos) = buf.windows(2).position(|w| w == b"\r\n") {
+                break pos;
+            }
+            fill(stream, buf).await?;
+        };
+        let size_text = String::from_utf8_lossy(&buf[..line_end]).into_owned();
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        buf.drain(..line_end + 2);
+        // The data and the CRLF after it (after the last, empty, chunk: the
+        // CRLF that ends the trailers, none here).
+        while buf.len() < size + 2 {
+            fill(stream, buf).await?;
+        }
+        if keep_body {
+            body.extend_from_slice(&buf[..size]);
+        }
+        buf.drain(..size + 2);
+        total += size as u64;
+        if size == 0 {
+            return Some((body, total));
+        }
+    }
+}
+
+/// Reads more of the connection into `buf`; `None` when it ended.
+async fn fill(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<()> {
+    let mut chunk = vec![0u8; 64 << 10];
+    let n = stream.read(&mut chunk).await.ok()?;
+    if n == 0 {
+        return None;
+    }
+    buf.extend_from_slice(&chunk[..n]);
+    Some(())
 }
 
 async fn write_reply(
