@@ -31,6 +31,7 @@ use serde::de::{
 use serde_json::{Map, Number, Value};
 
 use super::super::account::{self, Extra, Found, Mismatch, Scope, Segment};
+use super::exact::Exact;
 
 /// An object key, borrowed from the input when it can be.
 #[doc(hidden)]
@@ -176,9 +177,12 @@ impl<'de> FieldReader<'_, 'de> {
     fn leaf(&mut self, wire: &'static str, leaf: Leaf<'_>) -> Result<(), ReadError> {
         let plain = !leaf.nullable();
         let (whole, element) = leaf.expecting();
+        let float = matches!(leaf, Leaf::F64(_) | Leaf::OptionalF64(_));
         let fit = self.map.next_leaf(leaf)?;
         let expecting = match &fit {
             Fit::No(_, Some(_)) => element,
+            // An integer past what an `f64` holds exactly (see `exact_f64`).
+            Fit::No(Value::Number(_), None) if float => "a number an f64 holds exactly",
             _ => whole,
         };
         self.fitted(fit, wire, expecting, plain);
@@ -495,22 +499,22 @@ impl<'de> Visitor<'de> for LeafVisitor<'_> {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Fit, E> {
-        match self.0 {
-            Leaf::I64(slot) => *slot = Some(v),
-            Leaf::OptionalI64(slot) => *slot = Some(Some(v)),
-            Leaf::F64(slot) => *slot = Some(v as f64),
-            Leaf::OptionalF64(slot) => *slot = Some(Some(v as f64)),
+        match (self.0, exact_f64(i128::from(v))) {
+            (Leaf::I64(slot), _) => *slot = Some(v),
+            (Leaf::OptionalI64(slot), _) => *slot = Some(Some(v)),
+            (Leaf::F64(slot), Some(f)) => *slot = Some(f),
+            (Leaf::OptionalF64(slot), Some(f)) => *slot = Some(Some(f)),
             _ => return unfit(Value::from(v)),
         }
         Ok(Fit::Yes)
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Fit, E> {
-        match (self.0, i64::try_from(v)) {
-            (Leaf::I64(slot), Ok(v)) => *slot = Some(v),
-            (Leaf::OptionalI64(slot), Ok(v)) => *slot = Some(Some(v)),
-            (Leaf::F64(slot), _) => *slot = Some(v as f64),
-            (Leaf::OptionalF64(slot), _) => *slot = Some(Some(v as f64)),
+        match (self.0, i64::try_from(v), exact_f64(i128::from(v))) {
+            (Leaf::I64(slot), Ok(v), _) => *slot = Some(v),
+            (Leaf::OptionalI64(slot), Ok(v), _) => *slot = Some(Some(v)),
+            (Leaf::F64(slot), _, Some(f)) => *slot = Some(f),
+            (Leaf::OptionalF64(slot), _, Some(f)) => *slot = Some(Some(f)),
             _ => return unfit(Value::from(v)),
         }
         Ok(Fit::Yes)
@@ -598,6 +602,14 @@ impl<'de> Visitor<'de> for LeafVisitor<'_> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
         unfit(Value::deserialize(MapAccessDeserializer::new(map))?)
     }
+}
+
+/// `v` as an `f64`, when an `f64` holds it exactly. Past 2^53 not every
+/// integer has an `f64` (`9007199254740993` would become `…992`): one that
+/// has none does not fit a number field, and is kept as sent.
+pub(crate) fn exact_f64(v: i128) -> Option<f64> {
+    let f = v as f64;
+    (f as i128 == v).then_some(f)
 }
 
 /// An array's element that should be a string: the string, or the value
@@ -805,7 +817,8 @@ fn read_whole<T: ReadObject>(value: Value) -> Result<T, ReadError> {
 /// A field read through a `serde_json::Value`: any type the generator does
 /// not mark (a union, an array of unions, of numbers or of arrays). Decoded
 /// from the value once it is read, so that one that does not fit leaves
-/// the input readable and is kept as it came.
+/// the input readable and is kept as it came; through [`Exact`], so that a
+/// number is never rounded into an `f64` (see `exact`).
 #[doc(hidden)]
 pub trait Slot {
     /// Decodes `value` into the slot; gives it back when it does not fit
@@ -817,7 +830,7 @@ pub trait Slot {
 
 impl<T: DeserializeOwned> Slot for Option<T> {
     fn fill(&mut self, value: Value) -> Result<(), (Value, Option<usize>)> {
-        match T::deserialize(&value) {
+        match T::deserialize(Exact(&value)) {
             Ok(typed) => {
                 *self = Some(typed);
                 Ok(())
@@ -850,7 +863,7 @@ fn elements<T: DeserializeOwned>(elements: Vec<Value>) -> Result<Vec<T>, (Vec<Va
     let mut items = Vec::with_capacity(elements.len());
     for (index, element) in elements.iter().enumerate() {
         let before = account::pending();
-        match T::deserialize(element) {
+        match T::deserialize(Exact(element)) {
             Ok(item) => items.push(item),
             Err(_) => return Err((elements, index)),
         }
