@@ -92,8 +92,14 @@ mod tests {
     #[test]
     fn a_boolean_stream_in_every_form_of_the_body() {
         let types = [
-            body("Prompt", &[("prompt", TypeRef::String), ("stream", TypeRef::Bool)]),
-            body("Chat", &[("messages", TypeRef::Value), ("stream", TypeRef::Bool)]),
+            body(
+                "Prompt",
+                &[("prompt", TypeRef::String), ("stream", TypeRef::Bool)],
+            ),
+            body(
+                "Chat",
+                &[("messages", TypeRef::Value), ("stream", TypeRef::Bool)],
+            ),
             body("Plain", &[("prompt", TypeRef::String)]),
             body("Named", &[("stream", TypeRef::String)]),
             union("Both", &["Prompt", "Chat"]),

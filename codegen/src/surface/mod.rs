@@ -274,8 +274,8 @@ fn area_surface(area: &Area) -> AreaSurface {
                 args: args.clone(),
                 returns: rust_text(returns),
             };
-            let streamed = streamed
-                .map(|returns| (format!("{rust_name}_stream"), surface(returns)));
+            let streamed =
+                streamed.map(|returns| (format!("{rust_name}_stream"), surface(returns)));
             [(rust_name.clone(), surface(returns))]
                 .into_iter()
                 .chain(streamed)

@@ -30,6 +30,7 @@ use serde_json::{Number, Value};
 use super::super::account::{self, Extra, Found, Mismatch, Scope, Segment};
 
 use self::leaf::LeafSeed;
+pub(crate) use self::leaf::exact_f64;
 pub use self::leaf::{ChoiceSlot, Leaf, Text, TextsSlot};
 pub(crate) use self::nested::type_name;
 pub use self::nested::{
@@ -221,9 +222,12 @@ impl<'de> FieldReader<'_, 'de> {
     fn leaf(&mut self, wire: &'static str, leaf: Leaf<'_>) -> Result<(), ReadError> {
         let plain = !leaf.nullable();
         let (whole, element) = leaf.expecting();
+        let float = matches!(leaf, Leaf::F64(_) | Leaf::OptionalF64(_));
         let fit = self.map.next_leaf(leaf)?;
         let expecting = match &fit {
             Fit::No(_, Some(_)) => element,
+            // An integer past what an `f64` holds exactly (see `exact_f64`).
+            Fit::No(Value::Number(_), None) if float => "a number an f64 holds exactly",
             _ => whole,
         };
         self.fitted(fit, wire, expecting, plain);
