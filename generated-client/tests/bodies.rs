@@ -187,3 +187,49 @@ async fn an_ndjson_line_that_does_not_serialize_stops_the_request_naming_it() {
     assert!(err.to_string().contains("NDJSON line 2"), "{err}");
     assert!(server.hits() <= 1, "not retried");
 }
+
+#[tokio::test]
+async fn the_generated_methods_take_vectors_and_image_bytes() {
+    use generated_client::vectorize::Vector;
+
+    let server = Server::start([
+        Reply::envelope(json!({"mutationId": "m2"})),
+        Reply::envelope(json!([{"label": "cat", "score": 0.9}])),
+    ])
+    .await;
+    let client = client(&server);
+
+    let mut vector = Vector::new("a", vec![0.25, 1.0]);
+    vector.namespace = Some("docs".into());
+    let batch = vec![vector, Vector::new("b", vec![0.5, 2.0])];
+    let mutation = client
+        .vectorize()
+        .insert_vectors("acc", "index 1", batch)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mutation.mutation_id.as_deref(), Some("m2"));
+    let sent = &server.requests()[0];
+    assert_eq!(
+        sent.path(),
+        "/accounts/acc/vectorize/v2/indexes/index%201/insert"
+    );
+    assert_eq!(sent.header("content-type"), Some("application/x-ndjson"));
+    assert_eq!(
+        sent.body_text(),
+        "{\"id\":\"a\",\"values\":[0.25,1],\"namespace\":\"docs\"}\n{\"id\":\"b\",\"values\":[0.5,2]}\n"
+    );
+
+    let image = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    client
+        .workers_ai_image_classification()
+        .execute_cf_microsoft_resnet_50_model("acc", image.clone())
+        .await
+        .unwrap();
+    let sent = &server.requests()[1];
+    assert_eq!(
+        sent.header("content-type"),
+        Some("application/octet-stream")
+    );
+    assert_eq!(sent.body, image);
+}

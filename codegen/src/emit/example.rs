@@ -97,6 +97,7 @@ fn most_common_call(endpoints: &[Endpoint]) -> Option<&Endpoint> {
         .filter(|(_, e)| {
             e.request_body.is_none()
                 && e.multipart.is_none()
+                && e.raw_body.is_none()
                 && e.query.as_ref().is_none_or(|q| !q.argument)
         })
         .min_by_key(|(index, e)| {

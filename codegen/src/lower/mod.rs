@@ -200,7 +200,8 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
             types::rename(ty, &renames);
         }
         let query = endpoint.query.as_mut().map(|q| &mut q.ty);
-        for ty in [endpoint.request_body.as_mut(), query]
+        let lines = endpoint.raw_body.as_mut().and_then(|b| b.lines.as_mut());
+        for ty in [endpoint.request_body.as_mut(), query, lines]
             .into_iter()
             .flatten()
         {
@@ -363,6 +364,7 @@ impl<'a> AreaLowering<'a> {
             output: Output::NoContent,
             request_body: None,
             multipart: None,
+            raw_body: None,
             query: None,
             accept: patch.accept.clone(),
             streams: false,

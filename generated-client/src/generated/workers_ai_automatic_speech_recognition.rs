@@ -141,6 +141,7 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     pub fn execute_cf_openai_whisper_model(
         &self,
         account_id: &str,
+        body: impl ::std::convert::Into<crate::runtime::Binary>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -149,15 +150,16 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/openai/whisper",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/openai/whisper"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/openai/whisper",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/openai/whisper"),
+                ],
+            )
+            .binary(body, "application/octet-stream")
     }
     /// Execute @cf/openai/whisper-large-v3-turbo model.
     ///
@@ -191,6 +193,7 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     pub fn execute_cf_openai_whisper_tiny_en_model(
         &self,
         account_id: &str,
+        body: impl ::std::convert::Into<crate::runtime::Binary>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -199,14 +202,15 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/openai/whisper-tiny-en",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/openai/whisper-tiny-en"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/openai/whisper-tiny-en",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/openai/whisper-tiny-en"),
+                ],
+            )
+            .binary(body, "application/octet-stream")
     }
 }

@@ -200,18 +200,33 @@ impl<K, Q> Request<K, Q> {
     /// each serialized as the body is sent, so a million vectors are never
     /// one buffer. Sent once: a failure after it is not retried (collect
     /// the lines into a `Vec` and send them in batches to retry a batch).
-    pub fn ndjson<I>(mut self, lines: I) -> Self
+    pub fn ndjson<I>(self, lines: I) -> Self
     where
         I: IntoIterator,
         I::IntoIter: Send + 'static,
         I::Item: Serialize,
     {
+        self.json_lines(lines, "application/x-ndjson")
+    }
+
+    /// [`ndjson`](Request::ndjson) under another media type for JSON
+    /// lines (`application/jsonl`…). An invalid content type fails the
+    /// request when awaited.
+    pub fn json_lines<I>(mut self, lines: I, content_type: &str) -> Self
+    where
+        I: IntoIterator,
+        I::IntoIter: Send + 'static,
+        I::Item: Serialize,
+    {
+        let Ok(content_type) = HeaderValue::from_str(content_type) else {
+            self.parts.fail(Error::InvalidArgument(format!(
+                "{} {}: invalid content type {content_type:?}",
+                self.parts.method, self.parts.template
+            )));
+            return self;
+        };
         let stream = OnceBody::new(ndjson_stream(lines.into_iter()));
-        self.parts.body = Some(Body::Once(
-            stream,
-            HeaderValue::from_static("application/x-ndjson"),
-            None,
-        ));
+        self.parts.body = Some(Body::Once(stream, content_type, None));
         self
     }
 }
