@@ -31,6 +31,7 @@ use serde::de::{
 use serde_json::{Map, Number, Value};
 
 use super::super::account::{self, Extra, Found, Mismatch, Scope, Segment};
+use super::super::indexed::Indexed;
 
 /// An object key, borrowed from the input when it can be.
 #[doc(hidden)]
@@ -817,7 +818,7 @@ pub trait Slot {
 
 impl<T: DeserializeOwned> Slot for Option<T> {
     fn fill(&mut self, value: Value) -> Result<(), (Value, Option<usize>)> {
-        match T::deserialize(&value) {
+        match T::deserialize(Indexed(&value)) {
             Ok(typed) => {
                 *self = Some(typed);
                 Ok(())
@@ -850,7 +851,7 @@ fn elements<T: DeserializeOwned>(elements: Vec<Value>) -> Result<Vec<T>, (Vec<Va
     let mut items = Vec::with_capacity(elements.len());
     for (index, element) in elements.iter().enumerate() {
         let before = account::pending();
-        match T::deserialize(element) {
+        match T::deserialize(Indexed(element)) {
             Ok(item) => items.push(item),
             Err(_) => return Err((elements, index)),
         }
