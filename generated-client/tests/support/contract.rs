@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use generated_client::Error;
-use generated_client::runtime::{HeaderMap, Segment, StatusCode};
+use generated_client::runtime::{HeaderMap, Object, Segment, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -682,36 +682,65 @@ fn same_number(a: &serde_json::Number, b: &serde_json::Number) -> bool {
     }
 }
 
-/// Where `typed` (a generated value serialized back) differs from `raw` (what
-/// the server sent): keys it dropped and values it changed. A `null` counts
-/// as absent; numbers compare by value (`300` and `300.0` are equal).
-pub fn lost(raw: &Value, typed: &Value, at: &str, out: &mut Vec<String>) {
-    match (raw, typed) {
-        (Value::Object(raw), Value::Object(typed)) => {
-            for (key, raw_value) in raw {
-                let path = format!("{at}.{key}");
-                match typed.get(key) {
-                    None if raw_value.is_null() => {}
-                    None => out.push(format!("{path}: dropped (the server sent {raw_value})")),
-                    Some(typed_value) => lost(raw_value, typed_value, &path, out),
-                }
-            }
-        }
-        (Value::Array(raw), Value::Array(typed)) if raw.len() == typed.len() => {
-            for (i, (r, t)) in raw.iter().zip(typed).enumerate() {
-                lost(r, t, &format!("{at}[{i}]"), out);
-            }
-        }
-        (Value::Number(r), Value::Number(t)) if r.as_f64() == t.as_f64() => {}
-        (r, t) if r == t => {}
-        (r, t) => out.push(format!(
-            "{at}: the server sent {r}, the typed value holds {t}"
-        )),
+/// What a decoded value says did not fit its type: each mismatch inside
+/// it as `path: expected …, found …`, with its path from the value. The
+/// runtime keeps them in each generated struct (`Object::mismatches`); a
+/// test implements this for the unions and structs it decodes.
+pub trait Fits {
+    fn unfit(&self) -> Vec<String>;
+}
+
+impl<T: Fits> Fits for Vec<T> {
+    fn unfit(&self) -> Vec<String> {
+        self.iter()
+            .enumerate()
+            .flat_map(|(i, item)| item.unfit().into_iter().map(move |m| under(i, &m)))
+            .collect()
     }
 }
 
-/// Decodes `raw` as `T` and checks the round trip loses nothing.
-pub fn decode_losslessly<T: DeserializeOwned + Serialize>(what: &str, raw: &Value) -> T {
+impl<T: Fits> Fits for Option<T> {
+    fn unfit(&self) -> Vec<String> {
+        self.as_ref().map(Fits::unfit).unwrap_or_default()
+    }
+}
+
+/// The mismatches a generated struct keeps, as [`Fits`] lists them.
+pub fn unfit_struct(value: &impl Object) -> Vec<String> {
+    value.mismatches().iter().map(ToString::to_string).collect()
+}
+
+/// A mismatch listed from an array's element `index`, listed from the
+/// array (`.ttl: …` → `.[2].ttl: …`).
+fn under(index: usize, listed: &str) -> String {
+    match listed.strip_prefix('.') {
+        Some(rest) if rest.starts_with(':') || rest.starts_with('[') => {
+            format!(".[{index}]{rest}")
+        }
+        Some(rest) => format!(".[{index}].{rest}"),
+        None => format!(".[{index}]{listed}"),
+    }
+}
+
+/// Decodes `raw` as `T` and checks that everything fits (no mismatch) and
+/// that the value, written back, is exactly `raw`.
+pub fn decode_losslessly<T: DeserializeOwned + Serialize + Fits>(what: &str, raw: &Value) -> T {
+    let (typed, unfit) = decode_exactly::<T>(what, raw);
+    assert!(
+        unfit.is_empty(),
+        "{what}: does not fit {}:\n  {}\nraw: {raw:#}",
+        std::any::type_name::<T>(),
+        unfit.join("\n  ")
+    );
+    typed
+}
+
+/// Decodes `raw` as `T` (any JSON decodes), checks that the value written
+/// back is exactly `raw`, and returns it with what did not fit.
+pub fn decode_exactly<T: DeserializeOwned + Serialize + Fits>(
+    what: &str,
+    raw: &Value,
+) -> (T, Vec<String>) {
     let typed: T = serde_json::from_value(raw.clone()).unwrap_or_else(|e| {
         panic!(
             "{what}: does not decode as {}: {e}\n{raw:#}",
@@ -720,43 +749,15 @@ pub fn decode_losslessly<T: DeserializeOwned + Serialize>(what: &str, raw: &Valu
     });
     let back = serde_json::to_value(&typed).expect("a generated value serializes");
     let mut diffs = Vec::new();
-    lost(raw, &back, "result", &mut diffs);
+    differences(raw, &back, "result", &mut diffs);
     assert!(
         diffs.is_empty(),
-        "{what}: the generated type {} loses data:\n  {}\nraw: {raw:#}",
+        "{what}: the generated type {} does not write back what it read:\n  {}\nraw: {raw:#}",
         std::any::type_name::<T>(),
         diffs.join("\n  ")
     );
-    typed
-}
-
-/// Truncates the fractions Prism's faker puts in `whole` properties: the
-/// contract types them `number`, but their every value in the contract's
-/// examples and in the real API is whole (ports, limits, a TTL in seconds),
-/// and the client holds them as integers. A randomized sample then checks
-/// everything else. Returns how many values it changed.
-pub fn make_whole(value: &mut Value, whole: &[&str]) -> usize {
-    match value {
-        Value::Object(map) => map
-            .iter_mut()
-            .map(|(key, v)| match v {
-                Value::Number(n) if whole.contains(&key.as_str()) && n.as_i64().is_none() => {
-                    *v = json!(n.as_f64().unwrap_or_default().trunc() as i64);
-                    1
-                }
-                other => make_whole(other, whole),
-            })
-            .sum(),
-        Value::Array(items) => items.iter_mut().map(|v| make_whole(v, whole)).sum(),
-        _ => 0,
-    }
-}
-
-/// Whether a reply is a decode failure on a fractional number where the
-/// client holds an integer (what [`make_whole`] fixes in raw samples).
-pub fn is_fraction_refused<T>(reply: &generated_client::Result<T>) -> bool {
-    matches!(reply, Err(Error::Decode { source, .. })
-        if source.to_string().starts_with("invalid type: floating point"))
+    let unfit = typed.unfit();
+    (typed, unfit)
 }
 
 // ---------------------------------------------------------------------------
