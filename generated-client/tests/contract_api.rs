@@ -83,13 +83,16 @@ const SEED: &str = "20261204";
 /// (break). A run below its floor has lost coverage (Prism refusing more,
 /// probes gone, results made untyped) even with no failure.
 ///
-/// Each floor is the mode's count on 2026-12-07, exactly: every call is
-/// deterministic (the description's examples; Prism's faker, seeded, gives
-/// the same answer to the same request; the breaker is seeded), three runs
-/// gave the same figures, so any drop is a change to the client, the
-/// description or Prism, to be looked at and the floor moved on purpose in
-/// the same commit. A rise needs nothing, but raising the floor keeps it
-/// honest.
+/// Static and break floors are the modes' counts on 2026-12-07, exactly:
+/// those calls are deterministic (the description's examples, the seeded
+/// breaker), and every run gave the same figures, so any drop is a change
+/// to the client, the description or Prism, to be looked at and the floor
+/// moved on purpose in the same commit. Dynamic mode's seeded faker is
+/// deterministic but for Prism's own validator, which now and then rejects
+/// a made-up `multipleOf: 0.01` weight on one load balancer pool endpoint
+/// or another (a floating-point remainder): runs gave 398 and 399 fits, so
+/// its floor is 395, 1% below the best run. A rise needs nothing, but
+/// raising the floor keeps it honest.
 ///
 /// History: the first floor, 500 endpoints "checked" in each mode, became
 /// 400 when the 128 dynamic answers whose envelope says `"success": false`
@@ -101,7 +104,7 @@ const SEED: &str = "20261204";
 /// counted.
 const FLOORS: [(Mode, usize); 3] = [
     (Mode::Static, 578),
-    (Mode::Dynamic, 399),
+    (Mode::Dynamic, 395),
     (Mode::Break, 561),
 ];
 
