@@ -3,7 +3,8 @@
 //! serving Cloudflare's whole OpenAPI description
 //! (`../shared/contract/cloudflare-openapi.json`), in three modes: with the
 //! description's examples (static), with randomized responses (`Prefer:
-//! dynamic=true`, seeded, so every run sees the same ones), and with
+//! dynamic=true`, seeded, so every run sees the same ones but for the odd
+//! one Prism's own validator rejects; see [`FLOORS`]), and with
 //! conforming responses broken on purpose on their way to the client
 //! (break, see `contract_api/breaking.rs`).
 //!
