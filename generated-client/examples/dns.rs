@@ -215,7 +215,7 @@ pub async fn run(client: &Client, options: &Options) -> Result<Outcome, Failure>
 
     let update = TxtRecordBody {
         comment: Some("changed by the dns example".into()),
-        ttl: Some(300),
+        ttl: Some(300.0),
         ..TxtRecordBody::new(name, "updated by generated-client")
     };
     let updated = dns

@@ -983,7 +983,7 @@ impl DnsRecord {
     }
     /// `ttl` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
-    pub fn ttl(&self) -> ::std::option::Option<i64> {
+    pub fn ttl(&self) -> ::std::option::Option<f64> {
         match self {
             Self::A(value) => value.ttl,
             Self::Aaaa(value) => value.ttl,
@@ -1006,7 +1006,7 @@ impl DnsRecord {
             Self::Txt(value) => value.ttl,
             Self::Uri(value) => value.ttl,
             Self::Other(object) => {
-                object.get("ttl").and_then(::serde_json::Value::as_i64)
+                object.get("ttl").and_then(::serde_json::Value::as_f64)
             }
         }
     }
@@ -1321,8 +1321,8 @@ pub struct ARecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -1347,7 +1347,7 @@ pub struct ARecord {
 }
 crate::runtime::object!(
     ARecord { id : "id" required => string, name : "name" required => string, ttl : "ttl"
-    => integer, comment : "comment" => string, tags : "tags" => strings, meta : "meta" =>
+    => number, comment : "comment" => string, tags : "tags" => strings, meta : "meta" =>
     object, proxiable : "proxiable" => boolean, created_on : "created_on" => string,
     modified_on : "modified_on" => string, comment_modified_on : "comment_modified_on" =>
     string, tags_modified_on : "tags_modified_on" => string, content : "content" =>
@@ -1392,8 +1392,8 @@ pub struct AaaaRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -1418,7 +1418,7 @@ pub struct AaaaRecord {
 }
 crate::runtime::object!(
     AaaaRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -1463,8 +1463,8 @@ pub struct CaaRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -1488,7 +1488,7 @@ pub struct CaaRecord {
 }
 crate::runtime::object!(
     CaaRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -1534,8 +1534,8 @@ pub struct CertRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -1559,7 +1559,7 @@ pub struct CertRecord {
 }
 crate::runtime::object!(
     CertRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -1605,8 +1605,8 @@ pub struct CnameRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -1631,7 +1631,7 @@ pub struct CnameRecord {
 }
 crate::runtime::object!(
     CnameRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -1676,8 +1676,8 @@ pub struct DnskeyRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -1701,7 +1701,7 @@ pub struct DnskeyRecord {
 }
 crate::runtime::object!(
     DnskeyRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -1747,8 +1747,8 @@ pub struct DsRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -1772,7 +1772,7 @@ pub struct DsRecord {
 }
 crate::runtime::object!(
     DsRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -1818,8 +1818,8 @@ pub struct HttpsRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -1843,7 +1843,7 @@ pub struct HttpsRecord {
 }
 crate::runtime::object!(
     HttpsRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -1889,8 +1889,8 @@ pub struct LocRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -1914,7 +1914,7 @@ pub struct LocRecord {
 }
 crate::runtime::object!(
     LocRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -1960,8 +1960,8 @@ pub struct MxRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -1986,7 +1986,7 @@ pub struct MxRecord {
 }
 crate::runtime::object!(
     MxRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2032,8 +2032,8 @@ pub struct NaptrRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2057,7 +2057,7 @@ pub struct NaptrRecord {
 }
 crate::runtime::object!(
     NaptrRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2103,8 +2103,8 @@ pub struct NsRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2127,7 +2127,7 @@ pub struct NsRecord {
 }
 crate::runtime::object!(
     NsRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2171,8 +2171,8 @@ pub struct PtrRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2195,7 +2195,7 @@ pub struct PtrRecord {
 }
 crate::runtime::object!(
     PtrRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2239,8 +2239,8 @@ pub struct SmimeaRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2264,7 +2264,7 @@ pub struct SmimeaRecord {
 }
 crate::runtime::object!(
     SmimeaRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2310,8 +2310,8 @@ pub struct SrvRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2335,7 +2335,7 @@ pub struct SrvRecord {
 }
 crate::runtime::object!(
     SrvRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2381,8 +2381,8 @@ pub struct SshfpRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2406,7 +2406,7 @@ pub struct SshfpRecord {
 }
 crate::runtime::object!(
     SshfpRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2452,8 +2452,8 @@ pub struct SvcbRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2477,7 +2477,7 @@ pub struct SvcbRecord {
 }
 crate::runtime::object!(
     SvcbRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2523,8 +2523,8 @@ pub struct TlsaRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2548,7 +2548,7 @@ pub struct TlsaRecord {
 }
 crate::runtime::object!(
     TlsaRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2594,8 +2594,8 @@ pub struct TxtRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2618,7 +2618,7 @@ pub struct TxtRecord {
 }
 crate::runtime::object!(
     TxtRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2662,8 +2662,8 @@ pub struct UriRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2689,7 +2689,7 @@ pub struct UriRecord {
 }
 crate::runtime::object!(
     UriRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2828,7 +2828,7 @@ impl DnsRecordBody {
     }
     /// `ttl` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
-    pub fn ttl(&self) -> ::std::option::Option<i64> {
+    pub fn ttl(&self) -> ::std::option::Option<f64> {
         match self {
             Self::A(value) => value.ttl,
             Self::Aaaa(value) => value.ttl,
@@ -2851,7 +2851,7 @@ impl DnsRecordBody {
             Self::Txt(value) => value.ttl,
             Self::Uri(value) => value.ttl,
             Self::Other(object) => {
-                object.get("ttl").and_then(::serde_json::Value::as_i64)
+                object.get("ttl").and_then(::serde_json::Value::as_f64)
             }
         }
     }
@@ -3017,8 +3017,8 @@ impl ::std::convert::From<UriRecordBody> for DnsRecordBody {
 pub struct ARecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3033,7 +3033,7 @@ pub struct ARecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ARecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    ARecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string, proxied : "proxied" => boolean }
 );
@@ -3060,8 +3060,8 @@ impl ARecordBody {
 pub struct AaaaRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3076,7 +3076,7 @@ pub struct AaaaRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AaaaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    AaaaRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string, proxied : "proxied" => boolean }
 );
@@ -3103,8 +3103,8 @@ impl AaaaRecordBody {
 pub struct CaaRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3116,7 +3116,7 @@ pub struct CaaRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CaaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    CaaRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -3142,8 +3142,8 @@ impl CaaRecordBody {
 pub struct CertRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3155,7 +3155,7 @@ pub struct CertRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    CertRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -3181,8 +3181,8 @@ impl CertRecordBody {
 pub struct CnameRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3197,7 +3197,7 @@ pub struct CnameRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CnameRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    CnameRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string, proxied : "proxied" => boolean }
 );
@@ -3224,8 +3224,8 @@ impl CnameRecordBody {
 pub struct DnskeyRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3237,8 +3237,8 @@ pub struct DnskeyRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnskeyRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment
-    : "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    DnskeyRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
 impl DnskeyRecordBody {
@@ -3263,8 +3263,8 @@ impl DnskeyRecordBody {
 pub struct DsRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3276,7 +3276,7 @@ pub struct DsRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DsRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    DsRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -3302,8 +3302,8 @@ impl DsRecordBody {
 pub struct HttpsRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3315,7 +3315,7 @@ pub struct HttpsRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpsRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    HttpsRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -3341,8 +3341,8 @@ impl HttpsRecordBody {
 pub struct LocRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3354,7 +3354,7 @@ pub struct LocRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LocRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    LocRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -3380,8 +3380,8 @@ impl LocRecordBody {
 pub struct MxRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3396,7 +3396,7 @@ pub struct MxRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MxRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    MxRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string, priority : "priority" required => number }
 );
@@ -3424,8 +3424,8 @@ impl MxRecordBody {
 pub struct NaptrRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3437,7 +3437,7 @@ pub struct NaptrRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NaptrRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    NaptrRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -3463,8 +3463,8 @@ impl NaptrRecordBody {
 pub struct NsRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3477,7 +3477,7 @@ pub struct NsRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NsRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    NsRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string }
 );
@@ -3503,8 +3503,8 @@ impl NsRecordBody {
 pub struct PtrRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3517,7 +3517,7 @@ pub struct PtrRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PtrRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    PtrRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string }
 );
@@ -3543,8 +3543,8 @@ impl PtrRecordBody {
 pub struct SmimeaRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3556,8 +3556,8 @@ pub struct SmimeaRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SmimeaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment
-    : "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    SmimeaRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
 impl SmimeaRecordBody {
@@ -3582,8 +3582,8 @@ impl SmimeaRecordBody {
 pub struct SrvRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3595,7 +3595,7 @@ pub struct SrvRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SrvRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    SrvRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -3621,8 +3621,8 @@ impl SrvRecordBody {
 pub struct SshfpRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3634,7 +3634,7 @@ pub struct SshfpRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SshfpRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    SshfpRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -3660,8 +3660,8 @@ impl SshfpRecordBody {
 pub struct SvcbRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3673,7 +3673,7 @@ pub struct SvcbRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SvcbRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    SvcbRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -3699,8 +3699,8 @@ impl SvcbRecordBody {
 pub struct TlsaRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3712,7 +3712,7 @@ pub struct TlsaRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TlsaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    TlsaRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -3738,8 +3738,8 @@ impl TlsaRecordBody {
 pub struct TxtRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3752,7 +3752,7 @@ pub struct TxtRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TxtRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    TxtRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string }
 );
@@ -3778,8 +3778,8 @@ impl TxtRecordBody {
 pub struct UriRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3793,7 +3793,7 @@ pub struct UriRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UriRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    UriRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object, priority : "priority" required => number }
 );

@@ -237,6 +237,9 @@ pub struct Answer {
     /// Header names are lower-case.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The body passed on instead of `body`, when a rewriting forwarder
+    /// ([`Server::forward_rewriting`]) changed it.
+    pub passed_on: Option<Vec<u8>>,
 }
 
 impl Recorded {
@@ -310,12 +313,16 @@ struct State {
 }
 
 /// A forwarding server's upstream: a base URL and headers added to every
-/// request sent there.
+/// request sent there, and what rewrites its answers, if anything does.
 struct Upstream {
     http: reqwest::Client,
     base: String,
     headers: Vec<(String, String)>,
+    rewrite: Option<Rewrite>,
 }
+
+/// Given upstream's answer, the body to pass on instead (`None`: as it came).
+type Rewrite = Box<dyn Fn(&Answer) -> Option<Vec<u8>> + Send + Sync>;
 
 /// The running server; stops when dropped.
 pub struct Server {
@@ -353,6 +360,22 @@ impl Server {
     /// with what comes back, recording both ([`Recorded::upstream`]): a
     /// window on exactly what a client received from a real server.
     pub async fn forward(base: &str, headers: &[(&str, &str)]) -> Server {
+        Server::forwarding(base, headers, None).await
+    }
+
+    /// [`Server::forward`], passing on the body `rewrite` makes of each
+    /// answer instead of the one upstream sent, when it makes one (status
+    /// and headers stay, `Content-Length` is the new body's). Both bodies
+    /// are recorded ([`Answer::passed_on`]).
+    pub async fn forward_rewriting(
+        base: &str,
+        headers: &[(&str, &str)],
+        rewrite: impl Fn(&Answer) -> Option<Vec<u8>> + Send + Sync + 'static,
+    ) -> Server {
+        Server::forwarding(base, headers, Some(Box::new(rewrite))).await
+    }
+
+    async fn forwarding(base: &str, headers: &[(&str, &str)], rewrite: Option<Rewrite>) -> Server {
         Server::spawn(State {
             script: Mutex::new(VecDeque::new()),
             responder: None,
@@ -367,6 +390,7 @@ impl Server {
                     .iter()
                     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                     .collect(),
+                rewrite,
             }),
         })
         .await
@@ -528,21 +552,25 @@ async fn forward(upstream: &Upstream, request: &Recorded) -> (Reply, Answer) {
             format!("forwarding failed: {err}").into_bytes(),
         ),
     };
-    let mut reply = Reply::status(status).body(body.clone());
-    for (name, value) in &headers {
+    let mut answer = Answer {
+        status,
+        headers,
+        body,
+        passed_on: None,
+    };
+    answer.passed_on = upstream
+        .rewrite
+        .as_ref()
+        .and_then(|rewrite| rewrite(&answer));
+    let passed_on = answer.passed_on.as_ref().unwrap_or(&answer.body);
+    let mut reply = Reply::status(status).body(passed_on.clone());
+    for (name, value) in &answer.headers {
         // The body is passed on whole, with its own length.
         if !["content-length", "transfer-encoding", "connection"].contains(&name.as_str()) {
             reply = reply.header(name, value);
         }
     }
-    (
-        reply,
-        Answer {
-            status,
-            headers,
-            body,
-        },
-    )
+    (reply, answer)
 }
 
 /// Reads one request; `None` when the connection ends first. `buf` carries

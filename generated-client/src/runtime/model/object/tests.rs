@@ -410,3 +410,37 @@ fn an_integer_a_number_field_cannot_hold_exactly_is_kept_as_sent() {
     assert_eq!(trend.score, Some(9007199254740992.0));
     assert_eq!(trend.cls, Some(vec![Some(-9223372036854775808.0), None]));
 }
+
+/// Arrays of arrays of structs: through a `serde_json::Value` (`grid`'s
+/// way), element by element (`=> elements`), and as a list result.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Table {
+    rows: Option<Vec<Vec<Meta>>>,
+    columns: Option<Vec<Vec<Meta>>>,
+    extra: Extra,
+}
+super::object!(Table { rows: "rows", columns: "columns" => elements });
+
+#[test]
+fn arrays_of_arrays_keep_every_index_in_a_path() {
+    let sent = json!({"rows": [[{}], [{}, {"source": 1}]],
+                      "columns": [[{"source": true}], []]});
+    let table: Table = serde_json::from_value(sent.clone()).unwrap();
+    let mut paths: Vec<String> = table.mismatches().iter().map(Mismatch::path).collect();
+    paths.sort();
+    assert_eq!(paths, [".columns[0][0].source", ".rows[1][1].source"]);
+    assert_eq!(
+        table.rows.as_ref().unwrap()[1][1].mismatches()[0].path(),
+        ".source"
+    );
+    assert_eq!(serde_json::to_value(&table).unwrap(), sent);
+
+    let text = json!([[{"source": "a"}], [{}, {"source": 2}]]).to_string();
+    let scope = Scope::open();
+    let Listed(list) = serde_json::from_str::<Listed<Vec<Meta>>>(&text).unwrap();
+    let found = scope.close();
+    assert_eq!(list.len(), 2);
+    let paths: Vec<String> = found.iter().map(Mismatch::path).collect();
+    assert_eq!(paths, [".[1][1].source"]);
+    assert_eq!(found[0].pointer(), "/1/1/source");
+}

@@ -15,6 +15,7 @@ use serde::de::{
 use serde_json::{Number, Value};
 
 use super::super::super::account::{self, Segment};
+use super::super::super::indexed::Indexed;
 use super::super::exact::Exact;
 use super::leaf::{ChoiceSlot, Text, TextsSlot};
 use super::{FieldReader, Fit, NoEntries, ReadError, ReadObject, read_entries, unfit};
@@ -149,7 +150,7 @@ pub trait Slot {
 
 impl<T: DeserializeOwned> Slot for Option<T> {
     fn fill(&mut self, value: Value) -> Result<(), (Value, Option<usize>)> {
-        match T::deserialize(Exact(&value)) {
+        match T::deserialize(Indexed(Exact(&value))) {
             Ok(typed) => {
                 *self = Some(typed);
                 Ok(())
@@ -182,7 +183,7 @@ fn elements<T: DeserializeOwned>(elements: Vec<Value>) -> Result<Vec<T>, (Vec<Va
     let mut items = Vec::with_capacity(elements.len());
     for (index, element) in elements.iter().enumerate() {
         let before = account::pending();
-        match T::deserialize(Exact(element)) {
+        match T::deserialize(Indexed(Exact(element))) {
             Ok(item) => items.push(item),
             Err(_) => return Err((elements, index)),
         }
