@@ -203,7 +203,7 @@ fn candidates_in(
                 Err(_) => Vec::new(),
             };
             for (key, child) in object {
-                path.push(Segment::Key(key.clone()));
+                path.push(Segment::Key(key.clone().into()));
                 if required.contains(key) {
                     out.push((path.clone(), ChangeKind::DroppedRequired));
                 }
@@ -279,18 +279,21 @@ fn apply(
 ) -> Option<Value> {
     let (last, parent) = path.split_last().expect("a change below the top");
     let parent = parent.iter().fold(body, |value, step| match step {
-        Segment::Key(key) => &mut value[key.as_str()],
+        Segment::Key(key) => &mut value[key.as_ref()],
         Segment::Index(i) => &mut value[*i],
     });
     if kind == ChangeKind::DroppedRequired {
         let Segment::Key(key) = last else {
             unreachable!("only keys are dropped")
         };
-        parent.as_object_mut().expect("an object").remove(key);
+        parent
+            .as_object_mut()
+            .expect("an object")
+            .remove(key.as_ref());
         return None;
     }
     let slot = match last {
-        Segment::Key(key) => &mut parent[key.as_str()],
+        Segment::Key(key) => &mut parent[key.as_ref()],
         Segment::Index(i) => &mut parent[*i],
     };
     *slot = match (kind, slot.take()) {
@@ -458,8 +461,8 @@ impl Surface {
             },
             Ty::Named(name) => match (self.def(name), step, value) {
                 (Def::Struct(fields), Segment::Key(key), Value::Object(object)) => {
-                    match fields.get(key) {
-                        Some((_, field)) => self.descend(field, &object[key], rest),
+                    match fields.get(key.as_ref()) {
+                        Some((_, field)) => self.descend(field, &object[key.as_ref()], rest),
                         None => Place::Absorbed("a key its type does not declare"),
                     }
                 }
@@ -585,7 +588,7 @@ fn unwrap(ty: &Ty) -> &Ty {
 
 fn value_at<'a>(value: &'a Value, path: &[Segment]) -> &'a Value {
     path.iter().fold(value, |value, step| match step {
-        Segment::Key(key) => &value[key.as_str()],
+        Segment::Key(key) => &value[key.as_ref()],
         Segment::Index(i) => &value[*i],
     })
 }

@@ -501,11 +501,15 @@ impl Contract {
                     Segment::Key(key) => {
                         let sub = schema
                             .get("properties")
-                            .and_then(|p| p.get(key))
+                            .and_then(|p| p.get(key.as_ref()))
                             .or_else(|| {
                                 schema.get("additionalProperties").filter(|a| a.is_object())
                             });
-                        (sub, value.and_then(|v| v.get(key)), format!("{at}.{key}"))
+                        (
+                            sub,
+                            value.and_then(|v| v.get(key.as_ref())),
+                            format!("{at}.{key}"),
+                        )
                     }
                     Segment::Index(i) => (
                         schema.get("items"),

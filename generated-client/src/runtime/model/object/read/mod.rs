@@ -243,7 +243,7 @@ impl<'de> FieldReader<'_, 'de> {
         let expecting = slot.expecting();
         let before = account::pending();
         let fit = self.map.next_object(slot)?;
-        account::prefix(before, || Segment::Key(wire.to_owned()));
+        account::prefix(before, || Segment::Key(Cow::Borrowed(wire)));
         self.fitted(fit, wire, expecting, plain);
         Ok(())
     }
@@ -256,7 +256,7 @@ impl<'de> FieldReader<'_, 'de> {
     ) -> Result<(), ReadError> {
         let before = account::pending();
         let fit = self.map.next_objects(slot)?;
-        account::prefix(before, || Segment::Key(wire.to_owned()));
+        account::prefix(before, || Segment::Key(Cow::Borrowed(wire)));
         self.fitted(fit, wire, "an array of objects", plain);
         Ok(())
     }
@@ -270,7 +270,7 @@ impl<'de> FieldReader<'_, 'de> {
         let value = self.map.next_json()?;
         let before = account::pending();
         let filled = slot.fill(value);
-        account::prefix(before, || Segment::Key(wire.to_owned()));
+        account::prefix(before, || Segment::Key(Cow::Borrowed(wire)));
         if let Err((value, at)) = filled {
             let expecting = slot.expecting(at.is_some());
             self.fitted(Fit::No(value, at), wire, expecting, plain);
@@ -287,7 +287,7 @@ impl<'de> FieldReader<'_, 'de> {
         plain: bool,
     ) {
         let Fit::No(value, at) = fit else { return };
-        let mut path = vec![Segment::Key(wire.to_owned())];
+        let mut path = vec![Segment::Key(Cow::Borrowed(wire))];
         let found = match at {
             Some(index) => {
                 path.push(Segment::Index(index));
@@ -313,7 +313,7 @@ impl<'de> FieldReader<'_, 'de> {
         }
         account.placeholders.push(wire);
         if self.whole.is_none() {
-            let path = vec![Segment::Key(wire.to_owned())];
+            let path = vec![Segment::Key(Cow::Borrowed(wire))];
             account::record(Mismatch::new(path, "a value", Found::Missing));
         }
     }
