@@ -368,7 +368,7 @@ impl fmt::Display for RedirectStop {
 /// API sends them in `errors[].code` (or a cause's, in `error_chain`), with
 /// the message it sends along. [`Error::is_auth`] and
 /// [`Error::is_rate_limited`] know them, and the default retry policy
-/// retries [`THROTTLING`] like a 429.
+/// retries [`codes::THROTTLING`] like a 429.
 ///
 /// Cloudflare publishes no list of its global codes: these are the ones its
 /// answers carry, whatever the endpoint, with the status they come with.
