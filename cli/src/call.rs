@@ -51,14 +51,14 @@ pub fn run(
     let client = client(matches)?;
     let show = if stream {
         Show::Stream
-    } else if matches.get_flag("raw") {
+    } else if flag(matches, "raw") {
         Show::Raw
     } else {
         match method.output {
             OutputKind::Raw => Show::Raw,
             OutputKind::None => Show::NoContent,
             OutputKind::List if flag(matches, "all") => Show::All {
-                max_pages: matches.get_one::<u32>("max-pages").copied(),
+                max_pages: matches.try_get_one::<u32>("max-pages").ok().flatten().copied(),
             },
             OutputKind::List => Show::Page,
             OutputKind::Json => Show::Json,
@@ -161,6 +161,7 @@ fn request(
         }
     }
     for pair in matches.get_many::<String>("query").into_iter().flatten() {
+        // (Every method has `--query`.)
         let (key, value) = pair.split_once('=').ok_or_else(|| {
             Failure::usage(format!("error: --query takes KEY=VALUE, not `{pair}`"))
         })?;
@@ -188,7 +189,11 @@ fn body(
         types: &table.types,
     };
     let check = !flag(matches, "no-check");
-    let source = matches.get_one::<String>("body").map(String::as_str);
+    let source = matches
+        .try_get_one::<String>("body")
+        .ok()
+        .flatten()
+        .map(String::as_str);
     match method.body.as_ref().and_then(BodyEntry::kind) {
         Some(Body::Json(type_text)) => {
             let ty = Ty::parse(type_text);

@@ -65,7 +65,9 @@ impl<'a> Checker<'a> {
                 // A type the table does not carry takes anything.
                 None => {}
                 Some(Def::Enum(values)) => check_enum(value, values, path, found),
-                Some(Def::Struct(fields)) => self.check_struct(value, name, fields, path, found),
+                Some(Def::Struct(fields)) => {
+                    self.check_struct(value, name, fields, None, path, found)
+                }
                 Some(Def::Union {
                     tag: Some(tag),
                     variants,
@@ -94,11 +96,14 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A struct's fields; `tag`, a tagged union's tag, which its variant
+    /// need not declare.
     fn check_struct(
         &self,
         value: &Value,
         name: &str,
         fields: &[Field],
+        tag: Option<&str>,
         path: &str,
         found: &mut Findings,
     ) {
@@ -123,7 +128,7 @@ impl<'a> Checker<'a> {
             }
         }
         for key in object.keys() {
-            if !fields.iter().any(|f| &f.name == key) {
+            if Some(key.as_str()) != tag && !fields.iter().any(|f| &f.name == key) {
                 found.notes.push(format!(
                     "{}: not a field of {name} in the docs; sent as given",
                     field_path(path, key)
@@ -161,7 +166,9 @@ impl<'a> Checker<'a> {
                 .errors
                 .push(format!("{place}: missing (required, one of {})", kinds())),
             Some(Value::String(kind)) => match variants.iter().find(|(label, _)| label == kind) {
-                Some((_, ty)) => self.check_struct(value, ty, self.fields(ty), path, found),
+                Some((_, ty)) => {
+                    self.check_struct(value, ty, self.fields(ty), Some(tag), path, found)
+                }
                 None => found.errors.push(format!(
                     "{place}: expected one of {}, found {}",
                     kinds(),
@@ -176,9 +183,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Fits when any variant fits; its notes are those of the variant that
-    /// declares most of the keys. When none fits, the errors are those of
-    /// the closest (fewest errors), under a line that says so.
+    /// Fits when a variant fits that declares some of the value's keys (or
+    /// any variant, when none declares one: an object of unknown keys);
+    /// its notes are those of the fitting variant with fewest. A variant
+    /// whose fields are all optional takes any object, so one that fits
+    /// only by knowing none of its keys does not count. When none fits,
+    /// the errors are those of the closest (most keys known, then fewest
+    /// errors), under a line that says so.
     fn check_untagged(
         &self,
         value: &Value,
@@ -187,23 +198,38 @@ impl<'a> Checker<'a> {
         path: &str,
         found: &mut Findings,
     ) {
-        let tries: Vec<(&str, Findings)> = variants
+        let tries: Vec<(&str, usize, Findings)> = variants
             .iter()
             .map(|(label, ty)| {
                 let mut tried = Findings::default();
                 self.check(value, &Ty::Named(ty), path, &mut tried);
-                (label.as_str(), tried)
+                let known = match value {
+                    Value::Object(object) => {
+                        let fields = self.fields(ty);
+                        object
+                            .keys()
+                            .filter(|key| fields.iter().any(|f| &f.name == *key))
+                            .count()
+                    }
+                    _ => 0,
+                };
+                (label.as_str(), known, tried)
             })
             .collect();
+        let most = tries.iter().map(|(_, known, _)| *known).max().unwrap_or(0);
         let fitting = tries
             .iter()
-            .filter(|(_, tried)| tried.errors.is_empty())
-            .min_by_key(|(_, tried)| tried.notes.len());
-        if let Some((_, tried)) = fitting {
+            .filter(|(_, known, tried)| tried.errors.is_empty() && (*known > 0 || most == 0))
+            .min_by_key(|(_, _, tried)| tried.notes.len());
+        if let Some((_, _, tried)) = fitting {
             found.notes.extend(tried.notes.iter().cloned());
             return;
         }
-        let Some((label, closest)) = tries.into_iter().min_by_key(|(_, t)| t.errors.len()) else {
+        let Some((label, _, closest)) = tries
+            .into_iter()
+            .filter(|(_, known, _)| *known == most)
+            .min_by_key(|(_, _, tried)| tried.errors.len())
+        else {
             return;
         };
         let labels: Vec<&str> = variants.iter().map(|(label, _)| label.as_str()).collect();
