@@ -58,7 +58,11 @@ pub fn run(
             OutputKind::Raw => Show::Raw,
             OutputKind::None => Show::NoContent,
             OutputKind::List if flag(matches, "all") => Show::All {
-                max_pages: matches.try_get_one::<u32>("max-pages").ok().flatten().copied(),
+                max_pages: matches
+                    .try_get_one::<u32>("max-pages")
+                    .ok()
+                    .flatten()
+                    .copied(),
             },
             OutputKind::List => Show::Page,
             OutputKind::Json => Show::Json,

@@ -70,7 +70,7 @@ pub fn root() -> Command {
         .subcommand_value_name("AREA")
         .subcommand_help_heading("Areas")
         .subcommand(completions())
-        .subcommands(AREAS.iter().map(|area| area_stub(area)))
+        .subcommands(AREAS.iter().map(area_stub))
 }
 
 /// `-h` and `--help` alike print the compact help: one line per area,

@@ -156,7 +156,13 @@ async fn a_get_with_path_arguments_and_typed_query_flags() {
     // A flag of the wrong kind is clap's usage error; nothing is sent.
     let run = cloudflare(
         &server,
-        &["dns-records-for-a-zone", "list-dns-records", ZONE, "--per_page", "ten"],
+        &[
+            "dns-records-for-a-zone",
+            "list-dns-records",
+            ZONE,
+            "--per_page",
+            "ten",
+        ],
     )
     .await;
     assert_eq!(run.code, 2, "{run:?}");
@@ -218,7 +224,13 @@ async fn all_pages_through_a_list_one_json_line_per_item() {
     // Without --all: the first page, and a note that there is more.
     let run = cloudflare(
         &server,
-        &["dns-records-for-a-zone", "list-dns-records", ZONE, "--type", "A"],
+        &[
+            "dns-records-for-a-zone",
+            "list-dns-records",
+            ZONE,
+            "--type",
+            "A",
+        ],
     )
     .await;
     assert_eq!(run.code, 0, "{run:?}");
@@ -275,7 +287,10 @@ async fn a_body_that_fails_its_type_check_is_not_sent() {
             json!({"type": "AA", "name": "x", "content": "y"}),
             [r#"body.type: expected one of A | AAAA | CAA"#].as_slice(),
         ),
-        (json!(["A"]), ["body: expected an object (DnsRecordBody)"].as_slice()),
+        (
+            json!(["A"]),
+            ["body: expected an object (DnsRecordBody)"].as_slice(),
+        ),
     ];
     for (body, expected) in cases {
         let run = cloudflare_with(
@@ -301,7 +316,13 @@ async fn a_body_that_fails_its_type_check_is_not_sent() {
     let run = cloudflare_with(
         Some(server.url()),
         Some(TOKEN),
-        &["dns-records-for-a-zone", "create-dns-record", ZONE, "--body", "-"],
+        &[
+            "dns-records-for-a-zone",
+            "create-dns-record",
+            ZONE,
+            "--body",
+            "-",
+        ],
         "{not json",
     )
     .await;
@@ -321,7 +342,13 @@ async fn a_body_that_fails_its_type_check_is_not_sent() {
     let run = cloudflare_with(
         Some(server.url()),
         Some(TOKEN),
-        &["dns-records-for-a-zone", "create-dns-record", ZONE, "--body", "-"],
+        &[
+            "dns-records-for-a-zone",
+            "create-dns-record",
+            ZONE,
+            "--body",
+            "-",
+        ],
         &body.to_string(),
     )
     .await;
@@ -339,16 +366,14 @@ async fn a_body_that_fails_its_type_check_is_not_sent() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_api_error_exits_1_with_its_codes_on_stderr() {
     let server = MockServer::start().await;
-    server
-        .on(|cf| cf.zone().zone_details(ZONE))
-        .respond_error(
-            ApiError::new(StatusCode::FORBIDDEN)
-                .with_error(10000, "Authentication error")
-                .with_header(
-                    HeaderName::from_static("cf-ray"),
-                    HeaderValue::from_static("8f00aa11bb22cc33-LHR"),
-                ),
-        );
+    server.on(|cf| cf.zone().zone_details(ZONE)).respond_error(
+        ApiError::new(StatusCode::FORBIDDEN)
+            .with_error(10000, "Authentication error")
+            .with_header(
+                HeaderName::from_static("cf-ray"),
+                HeaderValue::from_static("8f00aa11bb22cc33-LHR"),
+            ),
+    );
     let run = cloudflare(&server, &["zone", "zone-details", ZONE]).await;
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stdout.is_empty(), "{}", run.stdout);
@@ -408,13 +433,11 @@ async fn a_rejected_enum_value_exits_2_listing_the_values() {
 async fn raw_prints_the_body_as_it_came() {
     let server = MockServer::start().await;
     let body = "{\"success\":true,\"errors\":[],\"messages\":[],\"result\":{\"id\":\"zone-1\",  \"name\":\"example.com\"}}";
-    server
-        .on(|cf| cf.zone().zone_details(ZONE))
-        .respond_with(
-            MockResponse::new(StatusCode::OK)
-                .header("content-type", "application/json")
-                .body(body),
-        );
+    server.on(|cf| cf.zone().zone_details(ZONE)).respond_with(
+        MockResponse::new(StatusCode::OK)
+            .header("content-type", "application/json")
+            .body(body),
+    );
     let run = cloudflare(&server, &["zone", "zone-details", ZONE, "--raw"]).await;
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.stdout, body);
@@ -533,10 +556,17 @@ async fn a_streamed_endpoint_prints_the_text_as_it_arrives() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_credentials_are_a_usage_error_and_nothing_is_sent() {
     let server = MockServer::start().await;
-    let run = cloudflare_with(Some(server.url()), None, &["zone", "zone-details", ZONE], "").await;
+    let run = cloudflare_with(
+        Some(server.url()),
+        None,
+        &["zone", "zone-details", ZONE],
+        "",
+    )
+    .await;
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
-        run.stderr.contains("no credentials: set CLOUDFLARE_API_TOKEN"),
+        run.stderr
+            .contains("no credentials: set CLOUDFLARE_API_TOKEN"),
         "{}",
         run.stderr
     );
@@ -558,7 +588,8 @@ async fn a_network_error_exits_3() {
     .await;
     assert_eq!(run.code, 3, "{run:?}");
     assert!(
-        run.stderr.contains("GET /zones/{zone_id}: connection error"),
+        run.stderr
+            .contains("GET /zones/{zone_id}: connection error"),
         "{}",
         run.stderr
     );
@@ -574,15 +605,37 @@ async fn help_shows_the_description_method_path_and_an_example() {
         "<ZONE_ID>",
         "Example:\n  cloudflare zone zone-details 023e105f4ecef8ad9ca31a8372d0c353",
     ] {
-        assert!(run.stdout.contains(expected), "{expected:?} in {}", run.stdout);
+        assert!(
+            run.stdout.contains(expected),
+            "{expected:?} in {}",
+            run.stdout
+        );
     }
-    let run = cloudflare_with(None, None, &["dns-records-for-a-zone", "create-dns-record", "-h"], "").await;
-    assert!(run.stdout.contains("POST /zones/{zone_id}/dns_records"), "{}", run.stdout);
-    assert!(run.stdout.contains("one of these kinds, by `type`"), "{}", run.stdout);
+    let run = cloudflare_with(
+        None,
+        None,
+        &["dns-records-for-a-zone", "create-dns-record", "-h"],
+        "",
+    )
+    .await;
+    assert!(
+        run.stdout.contains("POST /zones/{zone_id}/dns_records"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("one of these kinds, by `type`"),
+        "{}",
+        run.stdout
+    );
 
     let run = cloudflare_with(None, None, &["--help"], "").await;
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(run.stdout.contains("dns-records-for-a-zone"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("dns-records-for-a-zone"),
+        "{}",
+        run.stdout
+    );
     let run = cloudflare_with(None, None, &["zone", "--help"], "").await;
     assert!(run.stdout.contains("zone-details"), "{}", run.stdout);
 
@@ -627,7 +680,11 @@ async fn a_txt_record_lists_with_its_type_kept() {
             "2024-01-01T00:00:00Z",
             "token",
         ))]);
-    let run = cloudflare(&server, &["dns-records-for-a-zone", "list-dns-records", ZONE]).await;
+    let run = cloudflare(
+        &server,
+        &["dns-records-for-a-zone", "list-dns-records", ZONE],
+    )
+    .await;
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(run.json()[0]["type"], "TXT");
     assert_eq!(run.json()[0]["content"], "token");

@@ -54,7 +54,9 @@ fn emit_areas(areas: &[&Area]) -> Result<String, syn::Error> {
     let entries = areas.iter().map(|area| {
         let name = &area.feature;
         let title = &area.title;
-        let methods = area.endpoints.len() + area.endpoints.iter().filter(|e| e.streams).count();
+        let methods = proc_macro2::Literal::usize_unsuffixed(
+            area.endpoints.len() + area.endpoints.iter().filter(|e| e.streams).count(),
+        );
         let file = format!("{name}.json");
         quote! {
             crate::table::AreaEntry {
