@@ -254,7 +254,20 @@ impl ClientBuilder {
         Self::from_vars(|name| std::env::var(name).ok())
     }
 
-    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+    /// [`from_env`](Self::from_env) with the variables read through `var`
+    /// (a name in, its value if set): for a program whose own options
+    /// stand in for some of them, as the `cloudflare` command's flags do,
+    /// with the same rules for each.
+    ///
+    /// ```
+    /// let token = Some("from-a-flag".to_owned());
+    /// let builder = generated_client::ClientBuilder::from_vars(|name| match name {
+    ///     "CLOUDFLARE_API_TOKEN" => token.clone(),
+    ///     other => std::env::var(other).ok(),
+    /// });
+    /// assert!(builder.has_credentials());
+    /// ```
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
         let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
         let mut builder = ClientBuilder::new();
         if let Some(token) = var("CLOUDFLARE_API_TOKEN") {
@@ -284,6 +297,14 @@ impl ClientBuilder {
 
     fn defer(&mut self, message: String) {
         self.deferred.get_or_insert(message);
+    }
+
+    /// Whether credentials were given: an API token, an email and API key,
+    /// or an Origin CA key; also `true` when something was given that
+    /// [`build`](Self::build) will refuse, saying why (half of a pair, a
+    /// character a header cannot hold), as [`Client::from_env`] decides.
+    pub fn has_credentials(&self) -> bool {
+        self.credentials.is_some() || self.deferred.is_some()
     }
 
     /// Authenticate with an API token (`Authorization: Bearer <token>`).

@@ -1,7 +1,8 @@
 //! IR → Rust source: one function per item kind, built with `quote!` and
 //! formatted by prettyplease. This file holds the files, areas and
 //! endpoints; `types.rs` the structs, enums and unions; `multipart.rs` the
-//! typed multipart bodies.
+//! typed multipart bodies. `cli.rs` writes the `cloudflare` command's table
+//! (JSON, not Rust), `probes.rs` the contract test's calls.
 //!
 //! Emitters see only the IR (never Markdown), destructure IR structs
 //! completely so a new IR field fails to compile until it is handled, and use
@@ -16,11 +17,13 @@ use quote::quote;
 
 use crate::ir::{Api, Area, Endpoint, Output, PathPart, PathTemplate, Query, RawBody, TypeRef};
 
+mod cli;
 mod example;
 mod multipart;
 mod probes;
 mod types;
 
+pub use self::cli::{CLI_AREAS, emit_cli};
 use self::example::usage_example;
 use self::multipart::emit_multipart;
 pub(crate) use self::multipart::multipart_constructor_args;
