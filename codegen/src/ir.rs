@@ -53,10 +53,28 @@ pub struct Endpoint {
     /// A `multipart/form-data` body (from an overlay): a required argument
     /// of its own type. An endpoint has this or `request_body`, not both.
     pub multipart: Option<MultipartBody>,
+    /// A body that is not JSON (from an overlay's `> Content-Type`): a
+    /// required argument. An endpoint has at most one kind of body.
+    pub raw_body: Option<RawBody>,
     /// A typed query (from an overlay).
     pub query: Option<Query>,
     /// The `Accept` header to send (from an overlay).
     pub accept: Option<String>,
+    /// The JSON body has a boolean `stream` field (in every variant): a
+    /// second method, `<rust_name>_stream`, sets it and reads the answer
+    /// as Server-Sent Events (Workers AI text generation).
+    pub streams: bool,
+}
+
+/// A request body sent as its own media type rather than JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawBody {
+    /// The `Content-Type` it is sent with, e.g. `application/octet-stream`.
+    pub content_type: String,
+    /// For newline-delimited JSON, the type of one line: the argument is
+    /// the lines, written as they are sent. Otherwise the argument is the
+    /// bytes (in memory, a file or a stream).
+    pub lines: Option<TypeRef>,
 }
 
 /// An endpoint's query parameters, typed.

@@ -45,6 +45,9 @@ pub struct Generated {
     /// The whole-API contract test's calls ([`emit::emit_probes`]): every
     /// `GET` whose result the client decodes.
     pub probes: String,
+    /// The `cloudflare` command's generated folder ([`emit::emit_cli`]):
+    /// one JSON table per area and `areas.rs`, keyed by file name.
+    pub cli: BTreeMap<String, String>,
     /// Warnings that did not stop generation.
     pub warnings: Vec<Diagnostic>,
     /// Counts, for summaries.
@@ -73,6 +76,8 @@ pub struct Timings {
     pub listing: Duration,
     /// The whole-API contract test's calls.
     pub probes: Duration,
+    /// The `cloudflare` command's tables.
+    pub cli: Duration,
 }
 
 impl Timings {
@@ -80,13 +85,14 @@ impl Timings {
     pub fn summary(&self) -> String {
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         format!(
-            "parse {:.1} ms, lower {:.1} ms, emit {:.1} ms, format {:.1} ms (emit and format summed over threads), API listing {:.1} ms, contract test calls {:.1} ms",
+            "parse {:.1} ms, lower {:.1} ms, emit {:.1} ms, format {:.1} ms (emit and format summed over threads), API listing {:.1} ms, contract test calls {:.1} ms, command tables {:.1} ms",
             ms(self.parse),
             ms(self.lower),
             ms(self.emit),
             ms(self.format),
             ms(self.listing),
-            ms(self.probes)
+            ms(self.probes),
+            ms(self.cli)
         )
     }
 }
@@ -217,11 +223,15 @@ pub fn generate(sources: &[SourceFile], options: &EmitOptions) -> Result<Generat
     });
     timings.probes = probes_time;
     timings.listing = listing_time;
+    let started = Instant::now();
+    let cli = emit::emit_cli(&api).map_err(|err| internal_error(&err))?;
+    timings.cli = started.elapsed();
     Ok(Generated {
         files,
         features,
         api_listing,
         probes,
+        cli,
         warnings,
         stats: Stats {
             timings,

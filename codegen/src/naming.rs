@@ -677,6 +677,23 @@ pub fn feature_name(module: &str) -> String {
         .replace('_', "-")
 }
 
+/// The command-line name of a method or area, from its snake_case Rust
+/// name: `list_dns_records` → `list-dns-records`, `r#match` → `match`
+/// (what the `cloudflare` command is called with). The same rule as
+/// [`feature_name`], so an area's command is its cargo feature.
+pub fn command_name(snake: &str) -> String {
+    feature_name(snake)
+}
+
+/// The placeholder a path parameter is shown as on the command line:
+/// `zone_id` → `ZONE_ID`, `accountId` → `ACCOUNT_ID`.
+pub fn value_name(wire: &str) -> String {
+    param_name(wire)
+        .trim_start_matches("r#")
+        .trim_matches('_')
+        .to_ascii_uppercase()
+}
+
 /// Struct field name for a JSON key.
 pub fn field_name(wire: &str) -> String {
     identifier(wire_snake(wire), "field")
@@ -1002,6 +1019,27 @@ mod tests {
         ];
         for (name, expected) in table {
             assert_eq!(type_name(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn command_line_names() {
+        let table = [
+            ("list_dns_records", "list-dns-records"),
+            ("r#match", "match"),
+            ("_2fa", "2fa"),
+        ];
+        for (name, expected) in table {
+            assert_eq!(command_name(name), expected, "{name}");
+        }
+        let table = [
+            ("zone_id", "ZONE_ID"),
+            ("accountId", "ACCOUNT_ID"),
+            ("type", "TYPE"),
+            ("TLSv1.2", "TLS_V1_2"),
+        ];
+        for (wire, expected) in table {
+            assert_eq!(value_name(wire), expected, "{wire}");
         }
     }
 

@@ -9,6 +9,7 @@
 //! **METHOD** `/path`
 //! > Name `method_name`                 pins the method's name, whatever the title says
 //! ### Request body `Name`              a fence, or `#### Variant `Name`` + fence pairs (one of)
+//! > Content-Type `media/type`          a body that is not JSON: bytes, or with a fence NDJSON lines
 //! ### Multipart body `Name`            a multipart/form-data body: one `#### Part` per part
 //! #### Part `name`: kind, flags        `json` (+ a fence), `text[: type]` or `file[: a/b | c/d]`;
 //!                                      `required`, `repeated`, `any name`
@@ -55,6 +56,9 @@ pub struct OverlayBody {
     pub variants: Vec<OverlayVariant>,
     /// `#### Every variant`: fields every variant has besides its own.
     pub shared: Option<OverlayVariant>,
+    /// `> Content-Type `…``: a request body sent as this media type, not
+    /// JSON.
+    pub content_type: Option<Spanned<String>>,
 }
 
 impl OverlayBody {
@@ -359,6 +363,28 @@ pub fn parse_overlay(source: &SourceFile) -> (Overlay, Vec<Diagnostic>) {
                     _ => diags.push(source.error(
                         line_span,
                         "unknown quote; an overlay endpoint takes `> Name `method_name``",
+                    )),
+                }
+            }
+            Block::Quote { text: quote, code } if matches!(at, At::Body) => {
+                let body = overlay
+                    .endpoints
+                    .last_mut()
+                    .and_then(|e| e.request_body.as_mut());
+                match (body, code) {
+                    (Some(body), Some(media)) if quote.trim().starts_with("Content-Type") => {
+                        let start = range.start
+                            + text[range.clone()]
+                                .find(&format!("`{media}`"))
+                                .map_or(0, |i| i + 1);
+                        body.content_type = Some(Spanned {
+                            span: start..start + media.len(),
+                            value: media,
+                        });
+                    }
+                    _ => diags.push(source.error(
+                        line_span,
+                        "unknown quote; a request body takes `> Content-Type `media/type``",
                     )),
                 }
             }

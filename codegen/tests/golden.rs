@@ -124,6 +124,46 @@ fn fixture_code() {
     }
 }
 
+/// The `cloudflare` command's table of a few areas with overlays, chosen
+/// for what they exercise: a tagged union body, a typed query with enums,
+/// a list, a download and a multipart upload (DNS records), a one-of body
+/// (PCAP), NDJSON lines and a bytes body (Vectorize).
+#[test]
+fn cli_tables() {
+    let spec = manifest_dir().join("../spec");
+    let mut sources = Vec::new();
+    for name in [
+        "dns-records-for-a-zone",
+        "magic-pcap-collection",
+        "vectorize",
+    ] {
+        for suffix in [".md", ".overlay.md", ".openapi.overlay.md"] {
+            let path = spec.join(format!("{name}{suffix}"));
+            if path.is_file() {
+                sources.push(source(path, &format!("spec/{name}{suffix}")));
+            }
+        }
+    }
+    let generated = codegen::generate(&sources, &EmitOptions::default()).unwrap();
+    let names: Vec<&str> = generated.cli.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "areas.rs",
+            "dns-records-for-a-zone.json",
+            "magic-pcap-collection.json",
+            "vectorize.json"
+        ]
+    );
+    for (file, text) in &generated.cli {
+        if file.ends_with(".json") {
+            let _: serde_json::Value =
+                serde_json::from_str(text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        }
+        check(&manifest_dir().join("tests/golden/cli").join(file), text);
+    }
+}
+
 #[test]
 fn generation_is_deterministic() {
     let corpus = manifest_dir().join("../../shared/corpus/docs");
@@ -135,6 +175,7 @@ fn generation_is_deterministic() {
     for _ in 0..3 {
         let again = codegen::generate(&sources, &EmitOptions::default()).unwrap();
         assert_eq!(first.files, again.files);
+        assert_eq!(first.cli, again.cli);
         assert_eq!(first.warnings, again.warnings);
     }
 }

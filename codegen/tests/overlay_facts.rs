@@ -13,8 +13,10 @@
 //!
 //! - a required field is one the description requires there, and never one
 //!   it allows to be `null`;
-//! - a field's type agrees (a string is a string, a number may be an
-//!   integer), and an enum's values are values the description lists;
+//! - a field's type agrees (a string is a string; an integer may be held
+//!   as a float; a number the API sends is never held as an integer, one
+//!   the client sends may be), and an enum's values are values the
+//!   description lists;
 //! - a request body sends no read-only property, unless the operation's own
 //!   example does;
 //! - a tagged union has a variant for every kind the description lists.
@@ -272,7 +274,7 @@ impl Walk<'_> {
         at: &str,
     ) {
         if let Some(schema) = schema {
-            self.kind_agrees(ty, schema, at);
+            self.kind_agrees(ty, schema, direction, at);
         }
         match ty {
             TypeRef::Vec(item) => {
@@ -495,7 +497,7 @@ impl Walk<'_> {
     }
 
     /// A field's Rust type against the schema's `type`, when it gives one.
-    fn kind_agrees(&mut self, ty: &TypeRef, schema: &Value, at: &str) {
+    fn kind_agrees(&mut self, ty: &TypeRef, schema: &Value, direction: Direction, at: &str) {
         let Some(Value::String(kind)) = &self.description.facet(schema, "type") else {
             return;
         };
@@ -510,9 +512,16 @@ impl Walk<'_> {
                         Some(Value::String(text)) if text.contains("parameter is present")
                     )
             }
-            TypeRef::I64 | TypeRef::F64 => kind == "number" || kind == "integer",
+            // A number the API sends may be held as a float, never as an
+            // integer: that would refuse the fractions the description
+            // allows. One the client sends may be an integer (it sends
+            // fewer values than the description allows, all valid).
+            TypeRef::I64 => {
+                kind == "integer" || (kind == "number" && direction == Direction::Request)
+            }
+            TypeRef::F64 => kind == "number" || kind == "integer",
             TypeRef::Vec(_) => kind == "array",
-            TypeRef::Option(item) => return self.kind_agrees(item, schema, at),
+            TypeRef::Option(item) => return self.kind_agrees(item, schema, direction, at),
             TypeRef::Value | TypeRef::Map => true,
             TypeRef::Named(name) => match self.def(name) {
                 TypeDef::Enum(_) => kind == "string",
@@ -706,7 +715,12 @@ fn the_walk_catches_what_it_should() {
             .find(|f| f.wire_name == wire)
             .expect("the field")
     }
-    let cases: [(&str, Break, &str); 9] = [
+    let cases: [(&str, Break, &str); 10] = [
+        (
+            "dns-records-for-a-zone",
+            |a| field(a, "TxtRecord", "ttl").ty = TypeRef::I64,
+            "GET /zones/{zone_id}/dns_records/{dns_record_id} result (TXT) TxtRecord.ttl: typed I64, but the description says `number`",
+        ),
         (
             "zone",
             |a| {

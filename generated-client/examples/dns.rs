@@ -219,7 +219,7 @@ pub async fn run(client: &Client, options: &Options) -> Result<Outcome, Failure>
     let update = TxtRecordPatch::default()
         .content("updated by generated-client")
         .comment("changed by the dns example")
-        .ttl(300);
+        .ttl(300.0);
     let updated = dns
         .update_dns_record(zone, &created.id, &update.into())
         .await

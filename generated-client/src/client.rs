@@ -15,13 +15,12 @@ use std::time::Duration;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::{Error, Result};
+use crate::runtime::{Hook, RetryPolicy};
 
 /// Default base URL of the Cloudflare v4 API.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const DEFAULT_MAX_RETRIES: u32 = 2;
-const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_millis(500);
 /// Large enough for any JSON answer the API gives (a list page is a few
 /// MiB at most), small enough that a runaway body cannot exhaust memory.
 const DEFAULT_MAX_RESPONSE_SIZE: u64 = 64 << 20;
@@ -47,8 +46,9 @@ pub(crate) struct ClientInner {
     /// Credentials and user default headers, applied to every request.
     pub(crate) headers: HeaderMap,
     pub(crate) timeout: Duration,
-    pub(crate) max_retries: u32,
-    pub(crate) retry_backoff: Duration,
+    pub(crate) retry: Arc<RetryPolicy>,
+    /// Called around every attempt, in order.
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
     pub(crate) max_pages: u32,
     /// Largest buffered (non-streamed) success body, in bytes.
     pub(crate) max_response_size: u64,
@@ -96,8 +96,8 @@ impl fmt::Debug for Client {
             .field("credentials", &inner.credentials)
             .field("default_headers", &HeaderNames(&inner.headers))
             .field("timeout", &inner.timeout)
-            .field("max_retries", &inner.max_retries)
-            .field("retry_backoff", &inner.retry_backoff)
+            .field("retry", &inner.retry)
+            .field("hooks", &inner.hooks.len())
             .field("max_pages", &inner.max_pages)
             .field("max_response_size", &inner.max_response_size)
             .finish_non_exhaustive()
@@ -172,8 +172,8 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     timeout: Duration,
     connect_timeout: Duration,
-    max_retries: u32,
-    retry_backoff: Duration,
+    retry: RetryPolicy,
+    hooks: Vec<Arc<dyn Hook>>,
     max_pages: u32,
     max_response_size: u64,
     /// Extra roots of trust for TLS, besides the built-in ones.
@@ -204,8 +204,8 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
-            .field("max_retries", &self.max_retries)
-            .field("retry_backoff", &self.retry_backoff)
+            .field("retry", &self.retry)
+            .field("hooks", &self.hooks.len())
             .field("max_pages", &self.max_pages)
             .field("max_response_size", &self.max_response_size)
             .field("root_certificates", &self.root_certificates.len())
@@ -226,8 +226,8 @@ impl ClientBuilder {
             user_agent: None,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            max_retries: DEFAULT_MAX_RETRIES,
-            retry_backoff: DEFAULT_RETRY_BACKOFF,
+            retry: RetryPolicy::default(),
+            hooks: Vec::new(),
             max_pages: DEFAULT_MAX_PAGES,
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             root_certificates: Vec::new(),
@@ -254,7 +254,20 @@ impl ClientBuilder {
         Self::from_vars(|name| std::env::var(name).ok())
     }
 
-    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+    /// [`from_env`](Self::from_env) with the variables read through `var`
+    /// (a name in, its value if set): for a program whose own options
+    /// stand in for some of them, as the `cloudflare` command's flags do,
+    /// with the same rules for each.
+    ///
+    /// ```
+    /// let token = Some("from-a-flag".to_owned());
+    /// let builder = generated_client::ClientBuilder::from_vars(|name| match name {
+    ///     "CLOUDFLARE_API_TOKEN" => token.clone(),
+    ///     other => std::env::var(other).ok(),
+    /// });
+    /// assert!(builder.has_credentials());
+    /// ```
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
         let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
         let mut builder = ClientBuilder::new();
         if let Some(token) = var("CLOUDFLARE_API_TOKEN") {
@@ -284,6 +297,14 @@ impl ClientBuilder {
 
     fn defer(&mut self, message: String) {
         self.deferred.get_or_insert(message);
+    }
+
+    /// Whether credentials were given: an API token, an email and API key,
+    /// or an Origin CA key; also `true` when something was given that
+    /// [`build`](Self::build) will refuse, saying why (half of a pair, a
+    /// character a header cannot hold), as [`Client::from_env`] decides.
+    pub fn has_credentials(&self) -> bool {
+        self.credentials.is_some() || self.deferred.is_some()
     }
 
     /// Authenticate with an API token (`Authorization: Bearer <token>`).
@@ -356,19 +377,39 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed attempts are retried: how many times, how long to wait,
+    /// which statuses and Cloudflare codes (see [`RetryPolicy`]; its default
+    /// is the official SDKs' policy). Can be overridden per request.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Adds a [`Hook`]: code that sees, and may change, every attempt of
+    /// every request this client sends (metrics, logging, signing, fault
+    /// injection); [`TraceLog`](crate::runtime::TraceLog) is a ready one.
+    /// Hooks run in the order they are added.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
     /// How many times a failed attempt is retried (connection errors,
-    /// timeouts, 408, 409, 429 and 5xx). Default 2. Can be overridden per
-    /// request.
+    /// timeouts, 408, 409, 429, 5xx and throttling codes). Default 2. Can
+    /// be overridden per request. The same as setting it on the
+    /// [`retry_policy`](Self::retry_policy).
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = retries;
+        self.retry = self.retry.max_retries(retries);
         self
     }
 
     /// First delay of the exponential backoff between retries (doubling each
     /// time, capped at 8 s, with jitter). Default 500 ms. A `Retry-After` or
-    /// `retry-after-ms` header of at most 60 s takes precedence.
+    /// `retry-after-ms` header of at most 60 s takes precedence. The same as
+    /// setting it on the [`retry_policy`](Self::retry_policy), with an 8 s
+    /// cap.
     pub fn retry_backoff(mut self, base: Duration) -> Self {
-        self.retry_backoff = base;
+        self.retry = self.retry.backoff(base, Duration::from_secs(8));
         self
     }
 
@@ -572,8 +613,8 @@ impl ClientBuilder {
                 base_url,
                 headers,
                 timeout: self.timeout,
-                max_retries: self.max_retries,
-                retry_backoff: self.retry_backoff,
+                retry: Arc::new(self.retry),
+                hooks: self.hooks,
                 max_pages: self.max_pages,
                 max_response_size: self.max_response_size,
                 credentials: self.credentials,

@@ -13,6 +13,9 @@ use reqwest::{Method, StatusCode};
 /// Shorthand for `Result<T, generated_client::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The cause of an [`Error::Connection`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// Everything that can go wrong when calling the API.
 ///
 /// The enum is `#[non_exhaustive]`: match the variants you care about and keep
@@ -51,9 +54,10 @@ pub enum Error {
         path: &'static str,
         /// How many attempts were made.
         attempts: u32,
-        /// The transport error of the last attempt.
+        /// The transport error of the last attempt (reqwest's, without its
+        /// URL; or a hook's injected fault).
         #[source]
-        source: reqwest::Error,
+        source: BoxError,
     },
 
     /// The response was a success but its body is not JSON (an HTML page,
@@ -132,6 +136,23 @@ pub enum Error {
         reason: PagingStop,
     },
 
+    /// A redirect the client does not follow, with why: a hop from `https`
+    /// to `http`, more than 10 hops, a `3xx` without a usable `Location`, or
+    /// a `307`/`308` that would send a streamed body a second time. Never
+    /// retried.
+    #[error("{method} {path}: redirect not followed: {reason}")]
+    #[non_exhaustive]
+    Redirect {
+        /// HTTP method of the request.
+        method: Method,
+        /// Path template of the endpoint.
+        path: &'static str,
+        /// The status of the redirect that was not followed.
+        status: StatusCode,
+        /// Why it was not followed.
+        reason: RedirectStop,
+    },
+
     /// A streamed body ended before it was complete.
     ///
     /// `expected` is the `Content-Length`, when the server sent one.
@@ -142,6 +163,23 @@ pub enum Error {
         expected: Option<u64>,
         /// Bytes actually received.
         received: u64,
+    },
+
+    /// An event stream ended before its end: the connection broke in the
+    /// middle, or the body ended without the `[DONE]` event the endpoint
+    /// ends its streams with. The events before it were delivered.
+    #[error("{method} {path}: the event stream ended early, after {events} event(s): {}", if *.done_missing { "the body ended without `[DONE]`" } else { "the connection broke" })]
+    #[non_exhaustive]
+    StreamEnded {
+        /// HTTP method of the request.
+        method: Method,
+        /// Path template of the endpoint.
+        path: &'static str,
+        /// The events delivered before the end.
+        events: u64,
+        /// The body ended cleanly, but without `[DONE]`; otherwise the
+        /// connection broke.
+        done_missing: bool,
     },
 }
 
@@ -164,17 +202,31 @@ impl Error {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
-    /// `true` for a 429 response (still failing after the retries).
+    /// `true` when the API throttled the request (still, after the
+    /// retries): a 429, or one of Cloudflare's throttling codes
+    /// ([`codes::THROTTLING`]) whatever the status.
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+            || codes::THROTTLING.iter().any(|&code| self.has_code(code))
     }
 
-    /// `true` for a 401 or 403 response.
+    /// `true` when the credentials were refused or do not reach the
+    /// resource: a 401 or 403, or one of Cloudflare's authentication codes
+    /// ([`codes::AUTHENTICATION`]) whatever the status (the API sends
+    /// `10000` with 400, 401 and 403 alike).
     pub fn is_auth(&self) -> bool {
         matches!(
             self.status(),
             Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
-        )
+        ) || codes::AUTHENTICATION
+            .iter()
+            .any(|&code| self.has_code(code))
+    }
+
+    /// Whether an API error carries the Cloudflare `code`, in its errors or
+    /// in their `error_chain`.
+    pub fn has_code(&self, code: i64) -> bool {
+        self.api().is_some_and(|api| api.has_code(code))
     }
 
     /// `true` for [`Error::Timeout`].
@@ -256,6 +308,122 @@ impl Error {
     pub fn incomplete_body(expected: Option<u64>, received: u64) -> Error {
         Error::IncompleteBody { expected, received }
     }
+
+    /// An [`Error::StreamEnded`] after `events` events.
+    pub fn stream_ended(
+        method: Method,
+        path: &'static str,
+        events: u64,
+        done_missing: bool,
+    ) -> Error {
+        Error::StreamEnded {
+            method,
+            path,
+            events,
+            done_missing,
+        }
+    }
+}
+
+/// Why a redirect was not followed ([`Error::Redirect`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RedirectStop {
+    /// From `https` to `http`: the request, and its credentials, would go
+    /// out in the clear.
+    Downgrade,
+    /// More hops than one request follows.
+    TooMany {
+        /// How many were followed.
+        hops: usize,
+    },
+    /// No `Location`, or one that is not a URL.
+    NoLocation,
+    /// A `307` or `308` would send the body again, and the body is streamed
+    /// (from a file, an iterator): it is sent at most once.
+    StreamedBody,
+}
+
+impl fmt::Display for RedirectStop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RedirectStop::Downgrade => {
+                f.write_str("it goes from https to http, which would send the request in the clear")
+            }
+            RedirectStop::TooMany { hops } => {
+                write!(
+                    f,
+                    "it is one more than the {hops} redirects a request follows"
+                )
+            }
+            RedirectStop::NoLocation => f.write_str("it has no usable Location header"),
+            RedirectStop::StreamedBody => f.write_str(
+                "it would send the body again, and a streamed body is sent at most once",
+            ),
+        }
+    }
+}
+
+/// Cloudflare's error codes that mean the same on every endpoint, as the
+/// API sends them in `errors[].code` (or a cause's, in `error_chain`), with
+/// the message it sends along. [`Error::is_auth`] and
+/// [`Error::is_rate_limited`] know them, and the default retry policy
+/// retries [`codes::THROTTLING`] like a 429.
+///
+/// Cloudflare publishes no list of its global codes: these are the ones its
+/// answers carry, whatever the endpoint, with the status they come with.
+///
+/// ```
+/// # fn f(err: generated_client::Error) {
+/// use generated_client::codes;
+///
+/// if err.has_code(codes::INVALID_ACCESS_TOKEN) {
+///     eprintln!("the token is wrong, expired, or not allowed from here");
+/// }
+/// # }
+/// ```
+pub mod codes {
+    /// `Please wait and consider throttling your request speed`: too many
+    /// requests. With a 429, and with a 500 from Workers AI.
+    pub const THROTTLED: i64 = 971;
+    /// `Rate limited. Please wait and consider throttling your request
+    /// speed`, from the Workers and Pages endpoints.
+    pub const RATE_LIMITED: i64 = 10429;
+    /// `Invalid request headers`; its `error_chain` says which (see
+    /// [`INVALID_KEY_FORMAT`], [`INVALID_AUTHORIZATION_FORMAT`]). With a 400.
+    pub const INVALID_REQUEST_HEADERS: i64 = 6003;
+    /// `Invalid format for X-Auth-Key header` (in an `error_chain`).
+    pub const INVALID_KEY_FORMAT: i64 = 6103;
+    /// `Invalid format for Authorization header` (in an `error_chain`).
+    pub const INVALID_AUTHORIZATION_FORMAT: i64 = 6111;
+    /// `Could not route to …, perhaps your object identifier is invalid?`:
+    /// an identifier in the path that names nothing. With a 400 or 404.
+    pub const INVALID_OBJECT_IDENTIFIER: i64 = 7003;
+    /// `Unknown X-Auth-Key or X-Auth-Email`: a global API key that does not
+    /// match the email. With a 400 or 403.
+    pub const UNKNOWN_KEY_OR_EMAIL: i64 = 9103;
+    /// `Missing X-Auth-Key, X-Auth-Email or Authorization headers`.
+    pub const MISSING_CREDENTIALS: i64 = 9106;
+    /// `Invalid access token`, `Unauthorized to access requested resource`
+    /// or `Cannot use the access token from location: …`: a token that is
+    /// wrong, lacks the permission, or is bound to other addresses. With a
+    /// 400, 401 or 403.
+    pub const INVALID_ACCESS_TOKEN: i64 = 9109;
+    /// `Authentication error`: the credentials were refused, or a token
+    /// lacks the permission for the resource. With a 400, 401 or 403.
+    pub const AUTHENTICATION_ERROR: i64 = 10000;
+
+    /// The codes that mean the request was throttled.
+    pub const THROTTLING: &[i64] = &[THROTTLED, RATE_LIMITED];
+    /// The codes that mean the credentials were refused or do not reach the
+    /// resource.
+    pub const AUTHENTICATION: &[i64] = &[
+        INVALID_REQUEST_HEADERS,
+        UNKNOWN_KEY_OR_EMAIL,
+        MISSING_CREDENTIALS,
+        INVALID_ACCESS_TOKEN,
+        AUTHENTICATION_ERROR,
+    ];
 }
 
 /// Why paging stopped early ([`Error::Paging`]).
@@ -304,7 +472,8 @@ impl From<ApiError> for Error {
 /// The innermost cause of an error, which for transport errors is the useful
 /// part ("Connection refused", "connection reset") rather than reqwest's
 /// generic "error sending request".
-fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+fn root_cause(err: &BoxError) -> String {
+    let err: &(dyn std::error::Error + 'static) = &**err;
     let mut cur = err;
     while let Some(next) = cur.source() {
         cur = next;
@@ -344,6 +513,16 @@ impl ApiError {
     /// The error codes (`errors[].code`), in order.
     pub fn codes(&self) -> Vec<i64> {
         self.errors.iter().filter_map(|m| m.code).collect()
+    }
+
+    /// Whether the `code` is among the errors, or in their `error_chain`.
+    pub fn has_code(&self, code: i64) -> bool {
+        fn within(messages: &[ApiMessage], code: i64) -> bool {
+            messages
+                .iter()
+                .any(|m| m.code == Some(code) || within(&m.error_chain, code))
+        }
+        within(&self.errors, code)
     }
 }
 
@@ -439,7 +618,14 @@ impl ApiMessage {
             message: message.into(),
             documentation_url: None,
             source: None,
+            error_chain: Vec::new(),
         }
+    }
+
+    /// The same, caused by `cause` (its `error_chain`).
+    pub fn caused_by(mut self, cause: ApiMessage) -> ApiMessage {
+        self.error_chain.push(cause);
+        self
     }
 }
 
@@ -497,6 +683,10 @@ pub struct ApiMessage {
     pub documentation_url: Option<String>,
     /// Which part of the request the message is about.
     pub source: Option<ApiMessageSource>,
+    /// The errors that led to this one (Cloudflare's `error_chain`), e.g.
+    /// `6003 Invalid request headers` from `6111 Invalid format for
+    /// Authorization header`.
+    pub error_chain: Vec<ApiMessage>,
 }
 
 /// Where in the request an [`ApiMessage`] points.
@@ -511,6 +701,12 @@ impl ApiMessage {
     /// Reads one message leniently: a bare string becomes the message, a
     /// numeric string is accepted as a code, wrong types are skipped.
     pub(crate) fn from_json(value: &serde_json::Value) -> ApiMessage {
+        ApiMessage::read(value, 0)
+    }
+
+    /// [`from_json`](Self::from_json), `depth` chains deep: a chain deeper
+    /// than a few links is left out.
+    fn read(value: &serde_json::Value, depth: usize) -> ApiMessage {
         use serde_json::Value;
         let obj = match value {
             Value::Object(obj) => obj,
@@ -542,11 +738,19 @@ impl ApiMessage {
                     .and_then(Value::as_str)
                     .map(str::to_owned),
             });
+        let error_chain = match obj.get("error_chain") {
+            Some(Value::Array(items)) if depth < 8 => items
+                .iter()
+                .map(|item| ApiMessage::read(item, depth + 1))
+                .collect(),
+            _ => Vec::new(),
+        };
         ApiMessage {
             code,
             message: string("message").unwrap_or_default(),
             documentation_url: string("documentation_url"),
             source,
+            error_chain,
         }
     }
 

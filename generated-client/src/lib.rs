@@ -116,7 +116,9 @@ pub mod runtime;
 pub mod testing;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use error::{ApiError, ApiMessage, ApiMessageSource, Error, PagingStop, Result};
+pub use error::{
+    ApiError, ApiMessage, ApiMessageSource, Error, PagingStop, RedirectStop, Result, codes,
+};
 /// The reqwest this client is built on, for
 /// [`ClientBuilder::configure_http`] (proxies, client certificates…) without a
 /// dependency of your own that must match its version.

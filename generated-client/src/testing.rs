@@ -85,9 +85,10 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::task::AbortHandle;
 
+use crate::runtime::parts::FetchedBody;
 use crate::runtime::{
-    Bare, Described, HeaderMap, HeaderName, HeaderValue, Json, List, Method, NoContent, Output,
-    Request, StatusCode, Wire,
+    Bare, Described, Fetched, HeaderMap, HeaderName, HeaderValue, Json, List, Method, NoContent,
+    Output, Request, ResponseMeta, RetryPolicy, StatusCode, Wire,
 };
 use crate::{ApiError, Client, ClientBuilder};
 
@@ -209,14 +210,21 @@ impl MockServer {
     }
 
     /// A client builder for this server: its [`url`](Self::url), plain
-    /// `http` allowed, the token [`MOCK_API_TOKEN`], and a 1 ms retry
-    /// backoff (instead of 500 ms) so that tests of failures stay fast.
+    /// `http` allowed, the token [`MOCK_API_TOKEN`], and a retry policy
+    /// that does not wait, so that tests of failures stay fast: a 1 ms
+    /// backoff (instead of 500 ms), and a mocked `Retry-After` not slept on.
+    /// The retries themselves are as in production (2, on the same
+    /// statuses and codes). For the real waits, set
+    /// `.retry_policy(RetryPolicy::default())` on the builder.
     pub fn client_builder(&self) -> ClientBuilder {
+        let no_waiting = RetryPolicy::default()
+            .backoff(Duration::from_millis(1), Duration::from_millis(1))
+            .retry_after_limit(Duration::ZERO);
         Client::builder()
             .base_url(self.url())
             .allow_http(true)
             .api_token(MOCK_API_TOKEN)
-            .retry_backoff(Duration::from_millis(1))
+            .retry_policy(no_waiting)
     }
 
     /// A client of this server, as [`client_builder`](Self::client_builder)
@@ -702,6 +710,51 @@ impl ReceivedRequest {
     pub fn json<T: DeserializeOwned>(&self) -> serde_json::Result<T> {
         serde_json::from_slice(&self.body)
     }
+}
+
+/// Decodes `result`, the JSON text of an answer's `result`, as the client
+/// decodes it for an endpoint whose output kind is `K` (`Json<Option<Zone>>`,
+/// `List<DnsRecord>`): what awaiting such a request gives, and its
+/// [`ResponseMeta`], whose [`mismatches`](ResponseMeta::mismatches) and
+/// [`as_sent`](ResponseMeta::as_sent) say what did not fit. The answer is a
+/// `200` envelope around `result`, read by the code that reads a real one,
+/// without a server: for tests of recorded answers, and for the decoding
+/// fuzzer (`generated-client/fuzz`).
+///
+/// ```
+/// use generated_client::runtime::{Json, List};
+/// use generated_client::testing::decode_result;
+/// use generated_client::zone::Zone;
+///
+/// let (zone, meta) = decode_result::<Json<Option<Zone>>>(r#"{"id": "z1", "name": 7}"#).unwrap();
+/// assert_eq!(zone.unwrap().id, "z1");
+/// assert_eq!(meta.mismatches()[0].to_string(), ".name: expected a string, found a number");
+///
+/// let (zones, meta) = decode_result::<List<Zone>>(r#"{"id": "z1"}"#).unwrap();
+/// assert!(zones.is_empty());
+/// assert_eq!(meta.as_sent(), Some(&serde_json::json!({"id": "z1"})));
+/// ```
+///
+/// Text that is not one JSON value is an [`Error::Decode`](crate::Error::Decode),
+/// as the same body would be.
+pub fn decode_result<K: Output>(result: &str) -> crate::Result<(K::Output, ResponseMeta)> {
+    let body = match serde_json::value::RawValue::from_string(result.to_owned()) {
+        Ok(raw) => format!(
+            r#"{{"success":true,"errors":[],"messages":[],"result":{}}}"#,
+            raw.get()
+        ),
+        // Not JSON: sent as the whole body, which the client refuses.
+        Err(_) => result.to_owned(),
+    };
+    let fetched = Fetched {
+        meta: ResponseMeta::new(StatusCode::OK, HeaderMap::new()),
+        method: Method::GET,
+        template: "(decode_result)",
+        body: FetchedBody::Buffered(Bytes::from(body)),
+        idle_timeout: Duration::ZERO,
+        max_size: u64::MAX,
+    };
+    K::finish(fetched)
 }
 
 /// Serializes a value the way the client writes JSON. A value that does

@@ -169,7 +169,7 @@ async fn known_kinds_decode_into_their_variants_and_unknown_ones_are_kept_whole(
         ]
     );
     assert_eq!(records[3].content(), Some("mQINBF..."));
-    assert_eq!(records[1].ttl(), Some(1));
+    assert_eq!(records[1].ttl(), Some(1.0));
     assert_eq!(records[4].id(), None);
 
     // Written back, the list is what the API sent (a typed record leaves
@@ -285,7 +285,7 @@ async fn a_body_for_any_record_type_is_one_line() {
         // The optional fields every type shares, set on the struct.
         (
             TxtRecordBody {
-                ttl: Some(3600),
+                ttl: Some(3600.0),
                 comment: Some("verification".into()),
                 tags: Some(vec!["owner:dns".into()]),
                 ..TxtRecordBody::new(name(), "x")
@@ -487,7 +487,7 @@ fn mock_example_calls(server: &MockServer) {
     let update: DnsRecordPatch = TxtRecordPatch::default()
         .content("updated by generated-client")
         .comment("changed by the dns example")
-        .ttl(300)
+        .ttl(300.0)
         .into();
     server
         .on(|cf| {

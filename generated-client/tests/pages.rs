@@ -393,11 +393,13 @@ async fn a_failure_on_page_3_comes_after_pages_1_and_2() {
 async fn each_page_has_the_requests_timeout() {
     let server = Server::start([
         page(records(0..1), json!({"cursor": "c1"})),
-        page(records(1..2), json!({"cursor": ""})).delay(Duration::from_secs(2)),
+        page(records(1..2), json!({"cursor": ""})).delay(Duration::from_secs(4)),
     ])
     .await;
+    // The first page has 700 ms, plenty on a loaded machine; the second
+    // takes 4 s.
     let mut pages = list_records(&client(&server), "z1")
-        .timeout(Duration::from_millis(100))
+        .timeout(Duration::from_millis(700))
         .max_retries(0)
         .pages();
     assert!(pages.next().await.unwrap().is_ok());

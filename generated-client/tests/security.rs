@@ -21,7 +21,7 @@ use std::time::Duration;
 use generated_client::runtime::{
     Certificate, FilePart, Json, Method, NoContent, Output, PathPart, Request, StatusCode,
 };
-use generated_client::{Client, Error};
+use generated_client::{Client, Error, RedirectStop};
 use serde_json::{Value, json};
 use support::{Recorded, Reply, Server};
 
@@ -84,25 +84,69 @@ fn secrets_in(request: &Recorded) -> Vec<String> {
 // ---------------------------------------------------------------------------
 // Redirects
 
+type Setup = fn(generated_client::ClientBuilder) -> generated_client::ClientBuilder;
+
+/// The headers a way of sending a credential sends.
+type Sent = Vec<(&'static str, String)>;
+
+/// Each way of sending a credential, with the headers it sends.
+fn credential_setups() -> [(&'static str, Setup, Sent); 5] {
+    let bearer = format!("Bearer {TOKEN}");
+    [
+        (
+            "api token",
+            |b| b.api_token(TOKEN),
+            vec![("authorization", bearer.clone())],
+        ),
+        (
+            "global API key",
+            |b| b.api_key("me@example.com", KEY),
+            vec![
+                ("x-auth-email", "me@example.com".to_owned()),
+                ("x-auth-key", KEY.to_owned()),
+            ],
+        ),
+        (
+            "Origin CA key",
+            |b| b.origin_ca_key(CA_KEY),
+            vec![("x-auth-user-service-key", CA_KEY.to_owned())],
+        ),
+        (
+            "default headers",
+            |b| {
+                b.default_header("x-auth-email", "me@example.com")
+                    .default_header("x-auth-key", KEY)
+                    .default_header("x-internal-secret", "s3cr3t")
+            },
+            vec![
+                ("x-auth-email", "me@example.com".to_owned()),
+                ("x-auth-key", KEY.to_owned()),
+                ("x-internal-secret", "s3cr3t".to_owned()),
+            ],
+        ),
+        (
+            "a default Authorization",
+            |b| b.default_header("authorization", format!("Bearer {TOKEN}")),
+            vec![("authorization", bearer)],
+        ),
+    ]
+}
+
+/// Whether `request` carries each of `headers` with its value, and the
+/// per-request secret header.
+#[track_caller]
+fn carries(request: &Recorded, headers: &[(&str, String)], what: &str) {
+    for (name, value) in headers {
+        assert_eq!(request.header(name), Some(value.as_str()), "{what}: {name}");
+    }
+    assert_eq!(request.header("x-request-secret"), Some("s3cr3t"), "{what}");
+}
+
 /// Each way of sending a credential, on a client whose requests the first
 /// server redirects to the second under another name.
 #[tokio::test]
 async fn no_credential_crosses_to_another_origin_on_a_redirect() {
-    type Setup = fn(generated_client::ClientBuilder) -> generated_client::ClientBuilder;
-    let setups: [(&str, Setup); 5] = [
-        ("api token", |b| b.api_token(TOKEN)),
-        ("global API key", |b| b.api_key("me@example.com", KEY)),
-        ("Origin CA key", |b| b.origin_ca_key(CA_KEY)),
-        ("default headers", |b| {
-            b.default_header("x-auth-email", "me@example.com")
-                .default_header("x-auth-key", KEY)
-                .default_header("x-internal-secret", "s3cr3t")
-        }),
-        ("a default Authorization", |b| {
-            b.default_header("authorization", format!("Bearer {TOKEN}"))
-        }),
-    ];
-    for (what, setup) in setups {
+    for (what, setup, credential) in credential_setups() {
         let elsewhere = Server::repeat(Reply::envelope(json!({"id": "z1"}))).await;
         let home = Server::repeat(
             Reply::status(302).header("location", &via_localhost(&elsewhere, "/landing?sig=1")),
@@ -115,11 +159,8 @@ async fn no_credential_crosses_to_another_origin_on_a_redirect() {
             .unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(zone, json!({"id": "z1"}), "{what}");
 
-        let sent = &home.requests()[0];
-        assert!(
-            !secrets_in(sent).is_empty(),
-            "{what}: the credential went home"
-        );
+        // The credential itself went home (not only the request's header).
+        carries(&home.requests()[0], &credential, what);
         let landed = elsewhere.requests();
         assert_eq!(landed.len(), 1, "{what}: the redirect was followed");
         assert_eq!(landed[0].target, "/landing?sig=1");
@@ -138,20 +179,53 @@ async fn no_credential_crosses_to_another_origin_on_a_redirect() {
 
 #[tokio::test]
 async fn a_redirect_within_the_origin_keeps_the_credentials() {
-    let server = Server::respond(|request| match request.path() {
-        "/zones/z1" => Reply::status(301).header("location", "/zones/z1/moved"),
-        _ => Reply::envelope(json!({"id": "z1"})),
-    })
-    .await;
-    let client = builder(&server.url())
-        .api_key("me@example.com", KEY)
-        .build()
-        .unwrap();
-    get_zone::<Json<Value>>(&client).await.unwrap();
-    let requests = server.requests();
-    assert_eq!(requests.len(), 2);
-    assert_eq!(requests[1].target, "/zones/z1/moved");
-    assert_eq!(requests[1].header("x-auth-key"), Some(KEY));
+    for (what, setup, credential) in credential_setups() {
+        let server = Server::respond(|request| match request.path() {
+            "/zones/z1" => Reply::status(301).header("location", "/zones/z1/moved"),
+            _ => Reply::envelope(json!({"id": "z1"})),
+        })
+        .await;
+        let client = setup(builder(&server.url())).build().unwrap();
+        get_zone::<Json<Value>>(&client)
+            .header("x-request-secret", "s3cr3t")
+            .await
+            .unwrap();
+        let requests = server.requests();
+        assert_eq!(requests.len(), 2, "{what}");
+        assert_eq!(requests[1].target, "/zones/z1/moved");
+        carries(&requests[0], &credential, what);
+        carries(&requests[1], &credential, what);
+    }
+}
+
+/// Credentials dropped at a hop to another origin stay dropped, even when a
+/// later hop comes back to the origin they were meant for.
+#[tokio::test]
+async fn credentials_once_dropped_stay_dropped() {
+    for (what, setup, credential) in credential_setups() {
+        let home = Server::respond(|request| match request.path() {
+            "/zones/z1" => {
+                Reply::status(302).header("location", request.header("x-bounce-to").unwrap_or("/"))
+            }
+            _ => Reply::envelope(json!({"back": true})),
+        })
+        .await;
+        let back_home = format!("{}/back", home.url());
+        let elsewhere = Server::repeat(Reply::status(302).header("location", &back_home)).await;
+        let client = setup(builder(&home.url())).build().unwrap();
+        let landed: Value = get_zone::<Json<Value>>(&client)
+            .header("x-request-secret", "s3cr3t")
+            .header("x-bounce-to", &via_localhost(&elsewhere, "/away"))
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(landed, json!({"back": true}));
+        let at_home = home.requests();
+        assert_eq!(at_home.len(), 2, "{what}");
+        carries(&at_home[0], &credential, what);
+        assert_eq!(at_home[1].target, "/back");
+        assert_eq!(secrets_in(&at_home[1]), Vec::<String>::new(), "{what}");
+        assert_eq!(secrets_in(&elsewhere.requests()[0]), Vec::<String>::new());
+    }
 }
 
 /// A 307 repeats the method and the body, without the credentials; a 303
@@ -201,18 +275,55 @@ async fn a_streamed_body_is_not_sent_again_by_a_redirect() {
         .multipart(form)
         .await
         .unwrap_err();
-    assert_eq!(err.status(), Some(StatusCode::TEMPORARY_REDIRECT), "{err}");
-    assert_eq!(home.hits(), 1);
+    let Error::Redirect { status, reason, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (*status, reason),
+        (StatusCode::TEMPORARY_REDIRECT, &RedirectStop::StreamedBody)
+    );
+    assert!(
+        err.to_string()
+            .contains("a streamed body is sent at most once"),
+        "{err}"
+    );
+    assert_eq!(home.hits(), 1, "not retried either");
     assert_eq!(elsewhere.hits(), 0);
 }
 
 #[tokio::test]
-async fn redirects_stop_after_ten() {
+async fn redirects_stop_after_ten_and_say_so() {
     let server = Server::repeat(Reply::status(302).header("location", "/zones/z1")).await;
     let client = builder(&server.url()).api_token(TOKEN).build().unwrap();
     let err = get_zone::<NoContent>(&client).await.unwrap_err();
-    assert_eq!(err.status(), Some(StatusCode::FOUND), "{err}");
-    assert_eq!(server.hits(), 11, "the request and ten redirects");
+    let Error::Redirect { status, reason, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (*status, reason),
+        (StatusCode::FOUND, &RedirectStop::TooMany { hops: 10 })
+    );
+    assert!(err.to_string().contains("10 redirects"), "{err}");
+    assert_eq!(
+        server.hits(),
+        11,
+        "the request and ten redirects, not retried"
+    );
+
+    // A redirect without a Location is no answer either.
+    let server = Server::repeat(Reply::status(302)).await;
+    let client = builder(&server.url()).api_token(TOKEN).build().unwrap();
+    let err = get_zone::<NoContent>(&client).await.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::Redirect {
+                reason: RedirectStop::NoLocation,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -242,6 +353,56 @@ async fn a_success_body_past_the_default_limit_is_refused_unread() {
         "{err}"
     );
     assert_eq!(server.hits(), 1, "not retried");
+    // Unread: the client closed the connection on the announced length, so
+    // the server could write no more than the connection's buffers hold
+    // (a few MiB), not the 64 MiB a client that read it would take.
+    let sent = server.pattern_bytes_sent();
+    assert!(sent < 16 << 20, "{sent} bytes went out");
+
+    // The control: a raw response read as a stream takes all of it.
+    let server = Server::repeat(Reply::status(200).pattern(limit + 1)).await;
+    let client = builder(&server.url()).api_token(TOKEN).build().unwrap();
+    let mut stream = get_zone::<generated_client::runtime::Raw>(&client)
+        .await
+        .unwrap()
+        .stream();
+    let mut read = 0u64;
+    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+        read += chunk.unwrap().len() as u64;
+    }
+    assert_eq!(read, limit + 1);
+    assert_eq!(server.pattern_bytes_sent(), limit + 1);
+}
+
+/// A large body without a length is read only up to the limit: the server
+/// is stopped as soon as the body grows past it.
+#[tokio::test]
+async fn a_large_body_without_a_length_is_read_only_up_to_the_limit() {
+    let server = Server::repeat(
+        Reply::status(200)
+            .header("transfer-encoding", "identity")
+            .header("connection", "close")
+            .pattern(256 << 20),
+    )
+    .await;
+    let client = builder(&server.url())
+        .api_token(TOKEN)
+        .max_response_size(1 << 20)
+        .build()
+        .unwrap();
+    let err = get_zone::<NoContent>(&client).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::ResponseTooLarge {
+                content_length: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let sent = server.pattern_bytes_sent();
+    assert!(sent < 32 << 20, "{sent} of 256 MiB went out");
 }
 
 /// A body without `Content-Length` is refused once it grows past the limit.
@@ -374,6 +535,15 @@ struct TlsServer {
 
 impl TlsServer {
     async fn start() -> TlsServer {
+        TlsServer::answering(None).await
+    }
+
+    /// Answers every request with a redirect to `to`.
+    async fn redirecting(to: String) -> TlsServer {
+        TlsServer::answering(Some(to)).await
+    }
+
+    async fn answering(redirect: Option<String>) -> TlsServer {
         use rustls::pki_types::pem::PemObject;
         use rustls::pki_types::{CertificateDer, PrivateKeyDer};
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -400,6 +570,7 @@ impl TlsServer {
             while let Ok((stream, _)) = listener.accept().await {
                 let acceptor = acceptor.clone();
                 let seen = seen.clone();
+                let redirect = redirect.clone();
                 tokio::spawn(async move {
                     // A client that refuses the certificate ends here.
                     let Ok(mut tls) = acceptor.accept(stream).await else {
@@ -417,10 +588,15 @@ impl TlsServer {
                         .unwrap()
                         .push(String::from_utf8_lossy(&head).into_owned());
                     let body = r#"{"success":true,"errors":[],"messages":[],"result":{"id":"z1"}}"#;
-                    let reply = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                        body.len()
-                    );
+                    let reply = match &redirect {
+                        Some(to) => format!(
+                            "HTTP/1.1 302 Found\r\nlocation: {to}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                        ),
+                        None => format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                            body.len()
+                        ),
+                    };
                     let _ = tls.write_all(reply.as_bytes()).await;
                     let _ = tls.shutdown().await;
                 });
@@ -469,6 +645,30 @@ async fn tls_trusts_an_added_root_certificate() {
         heads[0].starts_with("GET /zones/z1 HTTP/1.1\r\n"),
         "{heads:?}"
     );
+}
+
+/// `https` is never followed to `http`: the request would go out in the
+/// clear, credentials and all.
+#[tokio::test]
+async fn a_redirect_from_https_to_http_is_refused_and_says_why() {
+    let plain = Server::repeat(Reply::envelope(json!({}))).await;
+    let server = TlsServer::redirecting(format!("{}/zones/z1", plain.url())).await;
+    let pem = std::fs::read(tls_file("ca.pem")).unwrap();
+    let client = https_builder(&server.url())
+        .add_root_certificate(Certificate::from_pem(&pem).unwrap())
+        .build()
+        .unwrap();
+    let err = get_zone::<NoContent>(&client).await.unwrap_err();
+    let Error::Redirect { status, reason, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (*status, reason),
+        (StatusCode::FOUND, &RedirectStop::Downgrade)
+    );
+    assert!(err.to_string().contains("from https to http"), "{err}");
+    assert_eq!(plain.hits(), 0);
+    assert_eq!(server.heads.lock().unwrap().len(), 1);
 }
 
 /// `configure_http` reaches reqwest's builder (here its root

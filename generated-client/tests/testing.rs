@@ -317,9 +317,10 @@ async fn any_response_at_all() {
     server
         .on(|cf| cf.zone().zone_details("odd"))
         .respond_with(MockResponse::envelope(&json!({"id": 7})));
+    // 1 s covers the download on a loaded machine; the slow mock takes 5.
     let client = server
         .client_builder()
-        .timeout(Duration::from_millis(200))
+        .timeout(Duration::from_secs(1))
         .max_retries(0)
         .build()
         .unwrap();
@@ -403,4 +404,46 @@ fn errors_can_be_built_for_tests() {
         incomplete.to_string(),
         "response body incomplete: received 4 of 10 bytes"
     );
+}
+
+/// A mocked `Retry-After` is retried at once by the mock server's client;
+/// the real waits come back when the test asks for them.
+#[tokio::test]
+async fn a_mocked_retry_after_is_not_slept_on_unless_asked() {
+    /// A 429 asking for `wait`, then a success.
+    async fn throttled_once(wait: &str) -> MockServer {
+        let server = MockServer::start().await;
+        server
+            .on(|cf| cf.zone().zone_details(ZONE))
+            .times(1)
+            .respond_with(
+                MockResponse::json(StatusCode::TOO_MANY_REQUESTS, &json!({"success": false}))
+                    .header("retry-after", wait),
+            );
+        server
+            .on(|cf| cf.zone().zone_details(ZONE))
+            .times(1)
+            .respond(None);
+        server
+    }
+
+    let server = throttled_once("3").await;
+    let started = std::time::Instant::now();
+    server.client().zone().zone_details(ZONE).await.unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // Asked for: the production policy waits as told (1 s here).
+    let server = throttled_once("1").await;
+    let real = server
+        .client_builder()
+        .retry_policy(generated_client::runtime::RetryPolicy::default())
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    real.zone().zone_details(ZONE).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1));
 }

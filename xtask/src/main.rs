@@ -2,7 +2,9 @@
 //!
 //! - `generate [--spec DIR] [--out CRATE_DIR] [--deny-warnings] [--timings]`:
 //!   writes `CRATE_DIR/src/generated/` from the Markdown docs in `DIR`
-//!   (defaults: `spec/` and `generated-client/`). All or nothing.
+//!   (defaults: `spec/` and `generated-client/`), and the `cloudflare`
+//!   command's `cli/src/generated/` when `cli/` is beside `CRATE_DIR`. All
+//!   or nothing.
 //! - `check [--spec DIR] [--out CRATE_DIR] [--deny-warnings]`: exits 1 with a
 //!   diff when the checked-in client is not what `generate` would write,
 //!   headed by the API change report from the checked-in `API.md`.
@@ -34,16 +36,17 @@ use std::time::Instant;
 
 use codegen::{EmitOptions, Generated, SourceFile};
 
-use crate::sync::{Mode, Single, sync};
+use crate::sync::{Folder, Mode, Single, sync_all};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
-  generate   write CRATE_DIR/src/generated/ from the docs in DIR
+  generate   write CRATE_DIR/src/generated/ from the docs in DIR (and the
+             cloudflare command's cli/src/generated/ beside it)
   check      fail (exit 1) when CRATE_DIR/src/generated/ (or the generated
-             part of Cargo.toml, or API.md) is stale: the API change
-             report, then a diff
+             part of Cargo.toml, or API.md, or the command's table) is
+             stale: the API change report, then a diff
   diff       print the API change report from the old docs to DIR; exit 3
              when something breaks
   corpus     generate DIR (default ../shared/corpus/docs; --spec may be
@@ -350,6 +353,34 @@ fn singles(out: &Path, generated: &Generated) -> Result<Vec<Single>, String> {
     Ok(singles)
 }
 
+/// The `cloudflare` command's generated folder, when the client crate has
+/// the command beside it (`cli/` next to `generated-client/`; a scratch
+/// crate has none, and gets no command).
+fn cli_dir(out: &Path) -> Option<PathBuf> {
+    let cli = out.parent()?.join("cli");
+    cli.join("Cargo.toml")
+        .is_file()
+        .then(|| cli.join("src").join("generated"))
+}
+
+/// Every generated folder: the client's `src/generated/`, and the
+/// command's when it has one.
+fn folders<'a>(out: &Path, generated: &'a Generated) -> Vec<Folder<'a>> {
+    let mut folders = vec![Folder {
+        label: String::new(),
+        path: out.join("src").join("generated"),
+        files: &generated.files,
+    }];
+    if let Some(path) = cli_dir(out) {
+        folders.push(Folder {
+            label: "cli/src/generated/".to_owned(),
+            path,
+            files: &generated.cli,
+        });
+    }
+    folders
+}
+
 fn run(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let sources = read_sources(&args.spec)?;
@@ -373,13 +404,15 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let target = args.out.join("src").join("generated");
     let singles = singles(&args.out, &generated)?;
-    let report = sync(&target, &generated.files, &singles, args.mode)
+    let folders = folders(&args.out, &generated);
+    let report = sync_all(&folders, &singles, args.mode)
         .map_err(|err| format!("error: {}: {err}", target.display()))?;
+    let written: usize = folders.iter().map(|f| f.files.len()).sum();
     let stats = generated.stats;
     match args.mode {
         Mode::Write => eprintln!(
             "generated {} file(s) from {} document(s): {} endpoints, {} responses, {} types; {} file(s) changed",
-            generated.files.len(),
+            written,
             stats.files,
             stats.endpoints,
             stats.responses,
@@ -388,8 +421,12 @@ fn run(args: &Args) -> Result<(), String> {
         ),
         Mode::Check if report.is_clean() => eprintln!(
             "{} is up to date ({} file(s))",
-            display_path(&target),
-            generated.files.len()
+            folders
+                .iter()
+                .map(|f| display_path(&f.path))
+                .collect::<Vec<_>>()
+                .join(" and "),
+            written
         ),
         Mode::Check => {
             let mut command = String::from("cargo xtask generate");
@@ -426,15 +463,18 @@ fn run(args: &Args) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    /// A plain `cargo test` fails when the checked-in client is stale.
+    /// A plain `cargo test` fails when the checked-in client (or the
+    /// command's table) is stale.
     #[test]
     fn checked_in_client_is_fresh() {
         let root = workspace_root();
         let sources = read_sources(&root.join("spec")).unwrap();
         let generated = codegen::generate(&sources, &emit_options()).unwrap();
-        let target = root.join("generated-client/src/generated");
-        let singles = singles(&root.join("generated-client"), &generated).unwrap();
-        let report = sync(&target, &generated.files, &singles, Mode::Check).unwrap();
+        let out = root.join("generated-client");
+        let singles = singles(&out, &generated).unwrap();
+        let folders = folders(&out, &generated);
+        assert_eq!(folders.len(), 2, "the command's folder is checked too");
+        let report = sync_all(&folders, &singles, Mode::Check).unwrap();
         assert!(
             report.is_clean(),
             "{}\nrun `cargo xtask generate` and commit the result",

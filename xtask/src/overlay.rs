@@ -179,6 +179,10 @@ pub(crate) fn run(args: &OverlayArgs) -> Result<(), String> {
             format!("{} of {}", c.multipart_bodies, c.multipart_operations),
         ),
         (
+            "other bodies (bytes, NDJSON)",
+            format!("{} of {}", c.other_bodies, c.other_body_operations),
+        ),
+        (
             "queries",
             format!(
                 "{} of {} query-parameter operations",

@@ -1,5 +1,7 @@
 //! The one place that decides whether generated files on disk match what the
-//! generator produces, and (in write mode) makes them match, all or nothing.
+//! generator produces, and (in write mode) makes them match, all or nothing:
+//! generated folders (the client's `src/generated/`, the command's
+//! `cli/src/generated/`) and single files written with them.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -75,6 +77,17 @@ pub struct Single {
     pub text: String,
 }
 
+/// A generated folder: every file in it is the generator's.
+#[derive(Debug, Clone)]
+pub struct Folder<'a> {
+    /// Put before each file's name in reports (`cli/src/generated/`); empty
+    /// for the client's own folder, whose files are named as they are.
+    pub label: String,
+    pub path: PathBuf,
+    /// Relative path → text.
+    pub files: &'a BTreeMap<String, String>,
+}
+
 /// Compares `dir` with `files` (relative path → text), and each of `singles`
 /// with its file. In [`Mode::Write`], when anything differs, everything is
 /// staged first (the folder in a fresh sibling, each single in a temporary
@@ -86,7 +99,30 @@ pub fn sync(
     singles: &[Single],
     mode: Mode,
 ) -> io::Result<Report> {
-    let mut report = compare_dir(dir, files)?;
+    let folder = Folder {
+        label: String::new(),
+        path: dir.to_path_buf(),
+        files,
+    };
+    sync_all(&[folder], singles, mode)
+}
+
+/// [`sync`] for several folders at once: all of them and the singles are
+/// written together, or none.
+pub fn sync_all(folders: &[Folder<'_>], singles: &[Single], mode: Mode) -> io::Result<Report> {
+    let mut report = Report::default();
+    for folder in folders {
+        let found = compare_dir(&folder.path, folder.files)?;
+        let named = |name: String| format!("{}{name}", folder.label);
+        report.stale.extend(
+            found
+                .stale
+                .into_iter()
+                .map(|(name, actual, expected)| (named(name), actual, expected)),
+        );
+        report.missing.extend(found.missing.into_iter().map(named));
+        report.extra.extend(found.extra.into_iter().map(named));
+    }
     for single in singles {
         match std::fs::read(&single.path) {
             Ok(actual) if actual == single.text.as_bytes() => {}
@@ -102,7 +138,7 @@ pub fn sync(
         }
     }
     if mode == Mode::Write && !report.is_clean() {
-        write_all(dir, files, singles)?;
+        write_all(folders, singles)?;
     }
     Ok(report)
 }
@@ -135,9 +171,10 @@ fn compare_dir(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<Repor
     Ok(report)
 }
 
-/// Stages the singles, swaps the folder in, then renames each single into
-/// place; if a single cannot be put in place, the old folder comes back.
-fn write_all(dir: &Path, files: &BTreeMap<String, String>, singles: &[Single]) -> io::Result<()> {
+/// Stages the singles, swaps each folder in, then renames each single into
+/// place; if a folder or a single cannot be put in place, the old folders
+/// come back.
+fn write_all(folders: &[Folder<'_>], singles: &[Single]) -> io::Result<()> {
     let pid = std::process::id();
     let staged: Vec<(PathBuf, &Path)> = singles
         .iter()
@@ -164,18 +201,27 @@ fn write_all(dir: &Path, files: &BTreeMap<String, String>, singles: &[Single]) -
             return Err(err);
         }
     }
-    let swapped = match replace_dir(dir, files) {
-        Ok(swapped) => swapped,
-        Err(err) => {
-            cleanup(&staged);
-            return Err(err);
+    let undo = |swapped: Vec<Swapped>| {
+        for folder in swapped.into_iter().rev() {
+            folder.undo();
         }
     };
+    let mut swapped = Vec::with_capacity(folders.len());
+    for folder in folders {
+        match replace_dir(&folder.path, folder.files) {
+            Ok(done) => swapped.push(done),
+            Err(err) => {
+                undo(swapped);
+                cleanup(&staged);
+                return Err(err);
+            }
+        }
+    }
     for (i, (temp, path)) in staged.iter().enumerate() {
         if let Err(err) = std::fs::rename(temp, path) {
-            // The singles already renamed keep their new text; the folder
+            // The singles already renamed keep their new text; the folders
             // and the rest go back, and the error says what happened.
-            swapped.undo();
+            undo(swapped);
             cleanup(&staged[i..]);
             return Err(io::Error::new(
                 err.kind(),
@@ -183,7 +229,9 @@ fn write_all(dir: &Path, files: &BTreeMap<String, String>, singles: &[Single]) -
             ));
         }
     }
-    swapped.finish();
+    for folder in swapped {
+        folder.finish();
+    }
     Ok(())
 }
 
@@ -381,6 +429,60 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["Cargo.toml", "generated"]);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+    #[test]
+    fn two_folders_are_written_together_or_not_at_all() {
+        let root = scratch("folders");
+        let client = root.join("client");
+        let cli = root.join("cli");
+        for dir in [&client, &cli] {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join("a"), "old\n").unwrap();
+        }
+        let new = files(&[("a", "new\n")]);
+        let folder = |path: &PathBuf, label: &str, files| Folder {
+            label: label.to_owned(),
+            path: path.clone(),
+            files,
+        };
+        let report = sync_all(
+            &[folder(&client, "", &new), folder(&cli, "cli/", &new)],
+            &[],
+            Mode::Check,
+        )
+        .unwrap();
+        let stale: Vec<&str> = report.stale.iter().map(|(n, _, _)| n.as_str()).collect();
+        assert_eq!(stale, ["a", "cli/a"]);
+
+        // The second folder cannot be written: the first comes back too.
+        let broken = files(&[("a", "new\n"), ("a/b", "x\n")]);
+        assert!(
+            sync_all(
+                &[folder(&client, "", &new), folder(&cli, "cli/", &broken)],
+                &[],
+                Mode::Write,
+            )
+            .is_err()
+        );
+        let read = |p: PathBuf| std::fs::read_to_string(p).unwrap();
+        assert_eq!(read(client.join("a")), "old\n");
+        assert_eq!(read(cli.join("a")), "old\n");
+
+        sync_all(
+            &[folder(&client, "", &new), folder(&cli, "cli/", &new)],
+            &[],
+            Mode::Write,
+        )
+        .unwrap();
+        assert_eq!(read(client.join("a")), "new\n");
+        assert_eq!(read(cli.join("a")), "new\n");
+        let mut names: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["cli", "client"]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

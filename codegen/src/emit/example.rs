@@ -97,6 +97,7 @@ fn most_common_call(endpoints: &[Endpoint]) -> Option<&Endpoint> {
         .filter(|(_, e)| {
             e.request_body.is_none()
                 && e.multipart.is_none()
+                && e.raw_body.is_none()
                 && e.query.as_ref().is_none_or(|q| !q.argument)
         })
         .min_by_key(|(index, e)| {
@@ -119,7 +120,7 @@ fn most_common_call(endpoints: &[Endpoint]) -> Option<&Endpoint> {
 
 /// A value for a path parameter: Cloudflare's example identifier for an
 /// identifier, else a placeholder that names the parameter.
-fn example_value(wire_name: &str) -> String {
+pub(super) fn example_value(wire_name: &str) -> String {
     let lower = wire_name.to_ascii_lowercase();
     if lower == "id" || lower.ends_with("_id") || lower.ends_with("identifier") {
         EXAMPLE_ID.to_owned()

@@ -1,7 +1,8 @@
 //! IR → Rust source: one function per item kind, built with `quote!` and
 //! formatted by prettyplease. This file holds the files, areas and
 //! endpoints; `types.rs` the structs, enums and unions; `multipart.rs` the
-//! typed multipart bodies.
+//! typed multipart bodies. `cli.rs` writes the `cloudflare` command's table
+//! (JSON, not Rust), `probes.rs` the contract test's calls.
 //!
 //! Emitters see only the IR (never Markdown), destructure IR structs
 //! completely so a new IR field fails to compile until it is handled, and use
@@ -14,15 +15,15 @@ use std::time::{Duration, Instant};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{
-    Api, Area, Endpoint, MultipartBody, Output, Param, PathPart, PathTemplate, Query, TypeRef,
-};
+use crate::ir::{Api, Area, Endpoint, Output, PathPart, PathTemplate, Query, RawBody, TypeRef};
 
+mod cli;
 mod example;
 mod multipart;
 mod probes;
 mod types;
 
+pub use self::cli::{CLI_AREAS, emit_cli};
 use self::example::{method_example, usage_example};
 use self::multipart::emit_multipart;
 pub(crate) use self::multipart::multipart_constructor_args;
@@ -308,9 +309,12 @@ fn emit_endpoint(endpoint: &Endpoint, example: &str) -> TokenStream {
         description: _,
         doc,
         responses: _,
-        output,
-        request_body,
-        multipart,
+        // All in the signature.
+        output: _,
+        request_body: _,
+        multipart: _,
+        raw_body: _,
+        streams: _,
         query,
         accept,
     } = endpoint;
@@ -338,28 +342,13 @@ fn emit_endpoint(endpoint: &Endpoint, example: &str) -> TokenStream {
     let doc = doc_attrs(&doc);
     let Signature {
         args,
-        body,
-        form,
-        query: query_arg,
+        calls: body_calls,
         returns,
-    } = signature(
-        params,
-        request_body.as_ref(),
-        multipart.as_ref(),
-        query.as_ref(),
-        output,
-    );
-    let args = args.iter().map(|(arg, ty)| quote!(#arg: #ty));
-    let mut calls = Vec::new();
-    if let Some(arg) = query_arg {
-        calls.push(quote!(.query(#arg)));
-    }
-    if let Some(arg) = body {
-        calls.push(quote!(.body(#arg)));
-    }
-    if let Some(arg) = form {
-        calls.push(quote!(.multipart(#arg.form)));
-    }
+        streamed,
+    } = signature(endpoint);
+    let arg_names: Vec<&Ident> = args.iter().map(|(arg, _)| arg).collect();
+    let args: Vec<TokenStream> = args.iter().map(|(arg, ty)| quote!(#arg: #ty)).collect();
+    let mut calls = body_calls;
     if let Some(accept) = accept {
         calls.push(quote!(.header("accept", #accept)));
     }
@@ -373,6 +362,21 @@ fn emit_endpoint(endpoint: &Endpoint, example: &str) -> TokenStream {
         }
     });
     let http_method = ident(method.as_str());
+    let stream_method = streamed.map(|returns| {
+        let stream_name = ident(&format!("{rust_name}_stream"));
+        let doc = doc_attrs(&format!(
+            "[`{rust_name}`](Self::{rust_name}), streamed: the same call with \
+             `\"stream\": true` in the body, its answer read as it arrives, \
+             [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see \
+             [`Request::stream_text`](crate::runtime::Request::stream_text))."
+        ));
+        quote! {
+            #doc
+            pub fn #stream_name(&self, #(#args),*) -> #returns {
+                self.#name(#(#arg_names),*).stream_text()
+            }
+        }
+    });
     quote! {
         #doc
         pub fn #name(&self, #(#args),*) -> #returns {
@@ -384,6 +388,7 @@ fn emit_endpoint(endpoint: &Endpoint, example: &str) -> TokenStream {
             )
             #(#calls)*
         }
+        #stream_method
     }
 }
 
@@ -392,74 +397,97 @@ fn emit_endpoint(endpoint: &Endpoint, example: &str) -> TokenStream {
 /// listing (`surface`), so the two cannot disagree.
 pub(crate) struct Signature {
     /// Path parameters (`&str`), then the query (`&Type`) when a parameter
-    /// is required, then the request body (`&Type`).
+    /// is required, then the body: `&Type` for JSON, the multipart body's
+    /// type, `impl Into<Binary>` for bytes, `impl IntoIterator` of the line
+    /// type for NDJSON.
     pub args: Vec<(Ident, TokenStream)>,
-    /// The request body's argument, when there is one.
-    pub body: Option<Ident>,
-    /// The multipart body's argument (taken by value), when there is one.
-    pub form: Option<Ident>,
-    /// The query's argument, when it is one.
-    pub query: Option<Ident>,
+    /// What the method calls on the request to pass the query and the
+    /// body arguments (`.query(query)`, `.body(body)`…).
+    pub calls: Vec<TokenStream>,
     /// `crate::runtime::Request<…>`.
     pub returns: TokenStream,
+    /// What the `…_stream` form returns, for an endpoint that streams.
+    pub streamed: Option<TokenStream>,
 }
 
-/// The [`Signature`] of an endpoint with these path parameters, request
-/// body, query and output.
-pub(crate) fn signature(
-    params: &[Param],
-    request_body: Option<&TypeRef>,
-    multipart: Option<&MultipartBody>,
-    query: Option<&Query>,
-    output: &Output,
-) -> Signature {
+/// The [`Signature`] of an endpoint's method.
+pub(crate) fn signature(endpoint: &Endpoint) -> Signature {
+    let params = &endpoint.path.params;
     let mut args: Vec<(Ident, TokenStream)> = params
         .iter()
         .map(|p| (ident(&p.rust_name), quote!(&str)))
         .collect();
-    // A path parameter may be called `body` or `query` too.
-    let taken = |name: &str| params.iter().any(|p| p.rust_name == name);
-    let body_arg = || {
-        ident(if taken("body") {
-            "request_body"
+    let mut calls = Vec::new();
+    // A path parameter may be called `body`, `lines` or `query` too.
+    let free = |name: &str, instead: &str| {
+        ident(if params.iter().any(|p| p.rust_name == name) {
+            instead
         } else {
-            "body"
+            name
         })
     };
+    let query = endpoint.query.as_ref();
     let query_type = query.map(|q| emit_type_ref(&q.ty));
-    let query_arg = query.filter(|q| q.argument).map(|q| {
-        let arg = ident(if taken("query") {
-            "query_params"
-        } else {
-            "query"
-        });
+    if let Some(q) = query.filter(|q| q.argument) {
+        let arg = free("query", "query_params");
         let ty = emit_type_ref(&q.ty);
-        args.push((arg.clone(), quote!(&#ty)));
-        arg
-    });
-    let body = request_body.map(|body| {
-        let arg = body_arg();
+        calls.push(quote!(.query(#arg)));
+        args.push((arg, quote!(&#ty)));
+    }
+    if let Some(body) = &endpoint.request_body {
+        let arg = free("body", "request_body");
         let ty = emit_type_ref(body);
-        args.push((arg.clone(), quote!(&#ty)));
-        arg
-    });
-    let form = multipart.map(|form| {
-        let arg = body_arg();
+        calls.push(quote!(.body(#arg)));
+        args.push((arg, quote!(&#ty)));
+    }
+    if let Some(form) = &endpoint.multipart {
+        let arg = free("body", "request_body");
         let ty = ident(&form.name);
-        args.push((arg.clone(), quote!(#ty)));
-        arg
-    });
-    let output = emit_output(output);
-    let returns = match query_type {
+        calls.push(quote!(.multipart(#arg.form)));
+        args.push((arg, quote!(#ty)));
+    }
+    if let Some(RawBody {
+        content_type,
+        lines,
+    }) = &endpoint.raw_body
+    {
+        match lines {
+            Some(line) => {
+                let arg = free("lines", "body_lines");
+                let ty = emit_type_ref(line);
+                calls.push(if content_type == "application/x-ndjson" {
+                    quote!(.ndjson(#arg))
+                } else {
+                    quote!(.json_lines(#arg, #content_type))
+                });
+                args.push((
+                    arg,
+                    quote!(impl ::std::iter::IntoIterator<Item = #ty, IntoIter: ::std::marker::Send + 'static>),
+                ));
+            }
+            None => {
+                let arg = free("body", "request_body");
+                calls.push(quote!(.binary(#arg, #content_type)));
+                args.push((
+                    arg,
+                    quote!(impl ::std::convert::Into<crate::runtime::Binary>),
+                ));
+            }
+        }
+    }
+    let request = |output: TokenStream| match &query_type {
         Some(query) => quote!(crate::runtime::Request<#output, #query>),
         None => quote!(crate::runtime::Request<#output>),
     };
+    let returns = request(emit_output(&endpoint.output));
+    let streamed = endpoint
+        .streams
+        .then(|| request(quote!(crate::runtime::TextStream)));
     Signature {
         args,
-        body,
-        form,
-        query: query_arg,
+        calls,
         returns,
+        streamed,
     }
 }
 

@@ -7,7 +7,8 @@
 //! that is depends on the spec, so the list is generated with the client
 //! and checked with it. The test supplies `Probe`, `Args` (path values and
 //! the required query, made from the description) and `done` (the typed
-//! value, serialized back, for the lossless comparison).
+//! value serialized back, the response's mismatches and the result's type,
+//! for the judge).
 
 use std::fmt::Write as _;
 

@@ -83,6 +83,10 @@ pub struct Counts {
     /// Matched endpoints whose operation takes a multipart body, and those drafted.
     pub multipart_operations: usize,
     pub multipart_bodies: usize,
+    /// Matched endpoints whose operation takes a body of another media
+    /// type (bytes, NDJSON), and those drafted.
+    pub other_body_operations: usize,
+    pub other_bodies: usize,
     /// Matched endpoints whose operation has query parameters, and those drafted.
     pub query_operations: usize,
     pub queries: usize,
@@ -110,6 +114,8 @@ impl std::ops::AddAssign for Counts {
             untyped_bodies,
             multipart_operations,
             multipart_bodies,
+            other_body_operations,
+            other_bodies,
             query_operations,
             queries,
             responses,
@@ -126,6 +132,8 @@ impl std::ops::AddAssign for Counts {
         self.untyped_bodies += untyped_bodies;
         self.multipart_operations += multipart_operations;
         self.multipart_bodies += multipart_bodies;
+        self.other_body_operations += other_body_operations;
+        self.other_bodies += other_bodies;
         self.query_operations += query_operations;
         self.queries += queries;
         self.responses += responses;
@@ -214,7 +222,8 @@ fn draft_area(desc: &Description, input: &AreaInput<'_>) -> (Draft, Vec<(String,
                 counts.untyped_bodies += usize::from(body.is_none());
             }
             BodyKind::Multipart => counts.multipart_operations += 1,
-            BodyKind::None | BodyKind::Other => {}
+            BodyKind::Other => counts.other_body_operations += 1,
+            BodyKind::None => {}
         }
         if body.is_some() && gives.body {
             counts.left_to_hand += 1;
@@ -226,6 +235,7 @@ fn draft_area(desc: &Description, input: &AreaInput<'_>) -> (Draft, Vec<(String,
                     counts.one_of_bodies += 1;
                 }
                 sections::Body::Multipart(_) => counts.multipart_bodies += 1,
+                sections::Body::Raw(_) => counts.other_bodies += 1,
             }
             draft.body = Some(body);
         }

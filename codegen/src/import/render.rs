@@ -77,6 +77,9 @@ fn endpoint_text(out: &mut String, endpoint: &EndpointDraft) {
                 part_text(out, part);
             }
         }
+        Some(Body::Raw(media)) => {
+            let _ = writeln!(out, "### Request body\n> Content-Type `{media}`");
+        }
         None => {}
     }
     if let Some(query) = &endpoint.query {

@@ -16,6 +16,9 @@ pub(crate) enum Body {
     Variants(Vec<(String, Skel)>),
     /// `### Multipart body` and its parts.
     Multipart(Vec<Part>),
+    /// `### Request body` and `> Content-Type `…``: bytes of this media
+    /// type (a hand overlay gives NDJSON its line type).
+    Raw(String),
 }
 
 /// `#### Part `name`: kind, flags`, its words and, for JSON, its fence.
@@ -73,12 +76,22 @@ pub(crate) fn request_body(desc: &Description, op: &Operation) -> (BodyKind, Opt
         let body = media.get("schema").and_then(|s| multipart(desc, s, media));
         return (BodyKind::Multipart, body);
     }
-    let kind = if content.is_empty() {
-        BodyKind::None
-    } else {
-        BodyKind::Other
-    };
-    (kind, None)
+    // Bytes of their own media type: the first the description lists,
+    // when it is one a header can carry.
+    match content.first() {
+        None => (BodyKind::None, None),
+        Some((media, _)) => {
+            let media = media.split(';').next().unwrap_or_default().trim();
+            let valid = media.split_once('/').is_some_and(|(kind, sub)| {
+                [kind, sub].iter().all(|t| {
+                    !t.is_empty()
+                        && t.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+                })
+            });
+            (BodyKind::Other, valid.then(|| Body::Raw(media.to_owned())))
+        }
+    }
 }
 
 /// A JSON body: one fence, or one per variant when the schema is a `oneOf`

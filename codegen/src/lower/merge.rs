@@ -16,8 +16,8 @@ use super::skeleton;
 use super::types::{NamedShape, Types, Use, Variant};
 use crate::diagnostic::SourceFile;
 use crate::ir::{
-    Endpoint, Field, Method, MultipartBody, PartDef, PartKind, PartName, Query, Response, Shape,
-    Status, TypeDef, TypeRef,
+    Endpoint, Field, Method, MultipartBody, PartDef, PartKind, PartName, Query, RawBody, Response,
+    Shape, Status, TypeDef, TypeRef,
 };
 use crate::naming::{self, Namespace};
 use crate::overlay::{OverlayBody, OverlayEndpoint, OverlayMultipart, OverlayPart, OverlayVariant};
@@ -495,9 +495,17 @@ impl<'a> AreaLowering<'a> {
         let user = endpoint.rust_name.clone();
         let pascal = naming::type_name(&user);
         if let Some((source, body)) = patch.request_body {
-            endpoint.request_body = self.body_type(source, body, &format!("{pascal}Body"), &user);
-            if let Some(ty) = &endpoint.request_body {
-                self.types.note_request(ty, &user, Use::Body);
+            match &body.content_type {
+                Some(media) if !is_json(&media.value) => {
+                    endpoint.raw_body = self.raw_body(source, body, media, &pascal, &user);
+                }
+                _ => {
+                    endpoint.request_body =
+                        self.body_type(source, body, &format!("{pascal}Body"), &user);
+                    if let Some(ty) = &endpoint.request_body {
+                        self.types.note_request(ty, &user, Use::Body);
+                    }
+                }
             }
         }
         if let Some((source, form)) = patch.multipart {
@@ -548,6 +556,60 @@ impl<'a> AreaLowering<'a> {
             NamedShape::Plain(shape) => Some(self.types.type_of(&shape, &name, exact, user)),
             NamedShape::OneOf(variants) => Some(self.types.union(&name, &variants, user)),
         }
+    }
+
+    /// A `### Request body` sent as `media`: NDJSON lines of the fence's
+    /// type, or bytes when there is no fence (any other media type has no
+    /// JSON shape to give).
+    fn raw_body(
+        &mut self,
+        source: &SourceFile,
+        body: &OverlayBody,
+        media: &Spanned<String>,
+        pascal: &str,
+        user: &str,
+    ) -> Option<RawBody> {
+        let essence = media.value.split(';').next().unwrap_or_default().trim();
+        let valid = essence.split_once('/').is_some_and(|(kind, sub)| {
+            let token = |t: &str| {
+                !t.is_empty()
+                    && t.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+            };
+            token(kind) && token(sub)
+        });
+        if !valid || media.value.contains(['\r', '\n']) {
+            self.error_in(
+                source,
+                media.span.clone(),
+                format!("`{}` is not a media type (`type/subtype`)", media.value),
+            );
+            return None;
+        }
+        let shaped = body.fence.is_some() || !body.variants.is_empty();
+        let lines = is_json_lines(essence);
+        if shaped && !lines {
+            self.error_in(
+                source,
+                media.span.clone(),
+                format!(
+                    "a `{}` body has no JSON shape; leave the fence out (it is sent as bytes), or use a JSON lines type such as `application/x-ndjson`",
+                    media.value
+                ),
+            );
+            return None;
+        }
+        let lines = if shaped {
+            let ty = self.body_type(source, body, &format!("{pascal}Line"), user)?;
+            self.types.note_request(&ty, user, Use::Body);
+            Some(ty)
+        } else {
+            None
+        };
+        Some(RawBody {
+            content_type: media.value.clone(),
+            lines,
+        })
     }
 
     /// A `### Multipart body` section: its type name and its parts, each
@@ -990,4 +1052,19 @@ fn self_containment(named: &BTreeMap<String, NamedShape>, start: &str) -> Option
         path: vec![start.to_owned()],
     };
     walk.named(shape, false, false).then_some(walk.path)
+}
+
+/// Whether a body of this media type is JSON.
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
+}
+
+/// Whether a body of this media type is JSON values, one per line.
+fn is_json_lines(essence: &str) -> bool {
+    let essence = essence.to_ascii_lowercase();
+    essence.ends_with("/x-ndjson")
+        || essence.ends_with("/ndjson")
+        || essence.ends_with("/jsonl")
+        || essence.ends_with("/x-jsonlines")
 }

@@ -9,6 +9,7 @@ mod infer;
 mod merge;
 mod presence;
 pub(crate) mod skeleton;
+mod stream;
 mod types;
 mod unify;
 
@@ -202,7 +203,8 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
             types::rename(ty, &renames);
         }
         let query = endpoint.query.as_mut().map(|q| &mut q.ty);
-        for ty in [endpoint.request_body.as_mut(), query]
+        let lines = endpoint.raw_body.as_mut().and_then(|b| b.lines.as_mut());
+        for ty in [endpoint.request_body.as_mut(), query, lines]
             .into_iter()
             .flatten()
         {
@@ -227,6 +229,7 @@ pub fn lower_area(input: &Input<'_>, diags: &mut Vec<Diagnostic>) -> Option<Area
     }
     presence::decide(&endpoints, &mut types.defs);
     presence::patch_bodies(&mut endpoints, &mut types.defs);
+    stream::mark(&mut endpoints, &types.defs);
     Some(Area {
         source: source.path().to_owned(),
         title: title.value.clone(),
@@ -386,8 +389,10 @@ impl<'a> AreaLowering<'a> {
             output: Output::NoContent,
             request_body: None,
             multipart: None,
+            raw_body: None,
             query: None,
             accept: patch.accept.clone(),
+            streams: false,
         };
         Some((endpoint, patch))
     }

@@ -31,8 +31,8 @@ use proc_macro2::{Delimiter, Ident, Spacing, TokenStream, TokenTree};
 
 use crate::emit;
 use crate::ir::{
-    Api, Area, EnumDef, EnumVariant, FieldDef, Method, PathTemplate, StructDef, TypeDef, TypeRef,
-    UnionDef, UnionVariant,
+    Api, Area, EnumDef, EnumVariant, FieldDef, Method, StructDef, TypeDef, TypeRef, UnionDef,
+    UnionVariant,
 };
 
 pub use diff::diff;
@@ -227,7 +227,7 @@ fn area_surface(area: &Area) -> AreaSurface {
     } = area;
     let methods = endpoints
         .iter()
-        .map(|endpoint| {
+        .flat_map(|endpoint| {
             let crate::ir::Endpoint {
                 title: _,
                 rust_name,
@@ -236,41 +236,37 @@ fn area_surface(area: &Area) -> AreaSurface {
                 description: _,
                 doc: _,
                 responses: _,
-                output,
-                request_body,
-                multipart,
-                query,
+                // In the signature.
+                output: _,
+                request_body: _,
+                multipart: _,
+                raw_body: _,
+                query: _,
+                streams: _,
                 // A header the method sends: not something callers write.
                 accept: _,
             } = endpoint;
-            let PathTemplate {
-                template,
-                parts: _,
-                params,
-            } = path;
             // A query type is in the signature (an argument when a
             // parameter is required, and the request's type); the type
             // itself is listed with the others.
             let emit::Signature {
                 args,
-                body: _,
-                form: _,
-                query: _,
+                calls: _,
                 returns,
-            } = emit::signature(
-                params,
-                request_body.as_ref(),
-                multipart.as_ref(),
-                query.as_ref(),
-                output,
-            );
-            let method = MethodSurface {
+                streamed,
+            } = emit::signature(endpoint);
+            let args = args_text(args);
+            let surface = |returns| MethodSurface {
                 http: *method,
-                path: template.clone(),
-                args: args_text(args),
+                path: path.template.clone(),
+                args: args.clone(),
                 returns: rust_text(returns),
             };
-            (rust_name.clone(), method)
+            let streamed =
+                streamed.map(|returns| (format!("{rust_name}_stream"), surface(returns)));
+            [(rust_name.clone(), surface(returns))]
+                .into_iter()
+                .chain(streamed)
         })
         .collect();
     let fixed = emit::fixed_enums(types);
@@ -411,8 +407,8 @@ fn rust_text(tokens: TokenStream) -> String {
     for atom in &atoms {
         if let Some(previous) = previous {
             let space = (is_word(previous) && is_word(atom))
-                || matches!(previous, "," | ":" | "->")
-                || atom == "->";
+                || matches!(previous, "," | ":" | "->" | "=" | "+")
+                || matches!(atom.as_str(), "->" | "=" | "+");
             if space {
                 out.push(' ');
             }
@@ -434,10 +430,16 @@ fn flatten(tokens: TokenStream, atoms: &mut Vec<String>) {
     let mut joint: Option<char> = None;
     for tree in tokens {
         match tree {
+            // A lifetime: `'` and its name.
+            TokenTree::Ident(name) if joint == Some('\'') => {
+                joint = None;
+                atoms.push(format!("'{name}"));
+            }
             TokenTree::Punct(punct) => {
                 let c = punct.as_char();
                 match joint.take() {
                     Some(first) => atoms.push(format!("{first}{c}")),
+                    None if c == '\'' => joint = Some(c),
                     None if punct.spacing() == Spacing::Joint && matches!(c, ':' | '-') => {
                         joint = Some(c);
                     }
@@ -533,6 +535,10 @@ mod tests {
             ),
             (quote!(&::std::vec::Vec<r#type>), "&Vec<r#type>"),
             (quote!(&str), "&str"),
+            (
+                quote!(lines: impl ::std::iter::IntoIterator<Item = Vector, IntoIter: ::std::marker::Send + 'static>),
+                "lines: impl IntoIterator<Item = Vector, IntoIter: Send + 'static>",
+            ),
             (
                 quote!(fn f(&self, a: &str) -> crate::runtime::Request<crate::runtime::Raw>),
                 "fn f(&self, a: &str) -> Request<Raw>",

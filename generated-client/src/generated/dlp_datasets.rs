@@ -274,22 +274,24 @@ impl DlpDatasetsApi {
         account_id: &str,
         dataset_id: &str,
         version: &str,
+        body: impl ::std::convert::Into<crate::runtime::Binary>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DlpDataset>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/dlp/datasets/{dataset_id}/upload/{version}",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/dlp/datasets/"),
-                crate::runtime::PathPart::Param("dataset_id", dataset_id),
-                crate::runtime::PathPart::Lit("/upload/"),
-                crate::runtime::PathPart::Param("version", version),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/dlp/datasets/{dataset_id}/upload/{version}",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/dlp/datasets/"),
+                    crate::runtime::PathPart::Param("dataset_id", dataset_id),
+                    crate::runtime::PathPart::Lit("/upload/"),
+                    crate::runtime::PathPart::Param("version", version),
+                ],
+            )
+            .binary(body, "application/octet-stream")
     }
     /// Sets the column information for a multi-column upload
     ///

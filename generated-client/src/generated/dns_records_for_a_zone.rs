@@ -51,7 +51,7 @@ impl DnsRecordsForAZoneApi {
     /// use generated_client::dns_records_for_a_zone::{ARecordBody, DnsRecordBody};
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: DnsRecordBody = ARecordBody::new("example.com", "192.0.2.1").ttl(1).into();
+    /// let body: DnsRecordBody = ARecordBody::new("example.com", "192.0.2.1").ttl(1.0).into();
     /// if let Some(result) = client.dns_records_for_a_zone().create_dns_record(zone_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -428,7 +428,7 @@ impl DnsRecordsForAZoneApi {
     ///
     /// let zone_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let dns_record_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// let body: DnsRecordBody = ARecordBody::new("example.com", "192.0.2.1").ttl(1).into();
+    /// let body: DnsRecordBody = ARecordBody::new("example.com", "192.0.2.1").ttl(1.0).into();
     /// if let Some(result) = client.dns_records_for_a_zone().overwrite_dns_record(zone_id, dns_record_id, &body).await? {
     ///     println!("{result:?}");
     /// }
@@ -897,7 +897,7 @@ impl DsData {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpsData {
     /// 0 to 65535
-    pub priority: ::std::option::Option<i64>,
+    pub priority: ::std::option::Option<f64>,
     pub target: ::std::option::Option<::std::string::String>,
     /// the service parameters
     pub value: ::std::option::Option<::std::string::String>,
@@ -905,13 +905,13 @@ pub struct HttpsData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpsData { priority : "priority" => integer, target : "target" => string, value :
+    HttpsData { priority : "priority" => number, target : "target" => string, value :
     "value" => string }
 );
 impl HttpsData {
     /// Sets `priority`.
     #[must_use]
-    pub fn priority(mut self, value: i64) -> Self {
+    pub fn priority(mut self, value: f64) -> Self {
         self.priority = ::std::option::Option::Some(value);
         self
     }
@@ -1271,7 +1271,7 @@ pub struct SrvData {
     /// 0 to 65535
     pub port: ::std::option::Option<f64>,
     /// 0 to 65535; lower is preferred
-    pub priority: ::std::option::Option<i64>,
+    pub priority: ::std::option::Option<f64>,
     /// a hostname
     pub target: ::std::option::Option<::std::string::String>,
     /// 0 to 65535
@@ -1286,9 +1286,9 @@ pub struct SrvData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SrvData { port : "port" => number, priority : "priority" => integer, target :
-    "target" => string, weight : "weight" => number, service : "service" => string, proto
-    : "proto" => string, name : "name" => string }
+    SrvData { port : "port" => number, priority : "priority" => number, target : "target"
+    => string, weight : "weight" => number, service : "service" => string, proto :
+    "proto" => string, name : "name" => string }
 );
 impl SrvData {
     /// Sets `port`.
@@ -1299,7 +1299,7 @@ impl SrvData {
     }
     /// Sets `priority`.
     #[must_use]
-    pub fn priority(mut self, value: i64) -> Self {
+    pub fn priority(mut self, value: f64) -> Self {
         self.priority = ::std::option::Option::Some(value);
         self
     }
@@ -1390,7 +1390,7 @@ impl SshfpData {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SvcbData {
     /// 0 to 65535
-    pub priority: ::std::option::Option<i64>,
+    pub priority: ::std::option::Option<f64>,
     pub target: ::std::option::Option<::std::string::String>,
     /// the service parameters
     pub value: ::std::option::Option<::std::string::String>,
@@ -1398,13 +1398,13 @@ pub struct SvcbData {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SvcbData { priority : "priority" => integer, target : "target" => string, value :
+    SvcbData { priority : "priority" => number, target : "target" => string, value :
     "value" => string }
 );
 impl SvcbData {
     /// Sets `priority`.
     #[must_use]
-    pub fn priority(mut self, value: i64) -> Self {
+    pub fn priority(mut self, value: f64) -> Self {
         self.priority = ::std::option::Option::Some(value);
         self
     }
@@ -1628,7 +1628,7 @@ impl DnsRecord {
     }
     /// `ttl` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
-    pub fn ttl(&self) -> ::std::option::Option<i64> {
+    pub fn ttl(&self) -> ::std::option::Option<f64> {
         match self {
             Self::A(value) => value.ttl,
             Self::Aaaa(value) => value.ttl,
@@ -1651,7 +1651,7 @@ impl DnsRecord {
             Self::Txt(value) => value.ttl,
             Self::Uri(value) => value.ttl,
             Self::Other(object) => {
-                object.get("ttl").and_then(::serde_json::Value::as_i64)
+                object.get("ttl").and_then(::serde_json::Value::as_f64)
             }
         }
     }
@@ -1966,8 +1966,8 @@ pub struct ARecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -1992,7 +1992,7 @@ pub struct ARecord {
 }
 crate::runtime::object!(
     ARecord { id : "id" required => string, name : "name" required => string, ttl : "ttl"
-    => integer, comment : "comment" => string, tags : "tags" => strings, meta : "meta" =>
+    => number, comment : "comment" => string, tags : "tags" => strings, meta : "meta" =>
     object, proxiable : "proxiable" => boolean, created_on : "created_on" => string,
     modified_on : "modified_on" => string, comment_modified_on : "comment_modified_on" =>
     string, tags_modified_on : "tags_modified_on" => string, content : "content" =>
@@ -2037,8 +2037,8 @@ pub struct AaaaRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2063,7 +2063,7 @@ pub struct AaaaRecord {
 }
 crate::runtime::object!(
     AaaaRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2108,8 +2108,8 @@ pub struct CaaRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2133,7 +2133,7 @@ pub struct CaaRecord {
 }
 crate::runtime::object!(
     CaaRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2179,8 +2179,8 @@ pub struct CertRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2204,7 +2204,7 @@ pub struct CertRecord {
 }
 crate::runtime::object!(
     CertRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2250,8 +2250,8 @@ pub struct CnameRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2276,7 +2276,7 @@ pub struct CnameRecord {
 }
 crate::runtime::object!(
     CnameRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2321,8 +2321,8 @@ pub struct DnskeyRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2346,7 +2346,7 @@ pub struct DnskeyRecord {
 }
 crate::runtime::object!(
     DnskeyRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2392,8 +2392,8 @@ pub struct DsRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2417,7 +2417,7 @@ pub struct DsRecord {
 }
 crate::runtime::object!(
     DsRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2463,8 +2463,8 @@ pub struct HttpsRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2488,7 +2488,7 @@ pub struct HttpsRecord {
 }
 crate::runtime::object!(
     HttpsRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2534,8 +2534,8 @@ pub struct LocRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2559,7 +2559,7 @@ pub struct LocRecord {
 }
 crate::runtime::object!(
     LocRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2605,8 +2605,8 @@ pub struct MxRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2625,17 +2625,17 @@ pub struct MxRecord {
     /// the mail server's hostname
     pub content: ::std::option::Option<::std::string::String>,
     /// 0 to 65535; lower is preferred
-    pub priority: ::std::option::Option<i64>,
+    pub priority: ::std::option::Option<f64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     MxRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
-    content : "content" => string, priority : "priority" => integer }
+    content : "content" => string, priority : "priority" => number }
 );
 impl MxRecord {
     /// A value with the required fields set and the others empty.
@@ -2646,7 +2646,7 @@ impl MxRecord {
         created_on: impl ::std::convert::Into<::std::string::String>,
         modified_on: impl ::std::convert::Into<::std::string::String>,
         content: impl ::std::convert::Into<::std::string::String>,
-        priority: i64,
+        priority: f64,
     ) -> Self {
         Self {
             id: ::std::convert::Into::into(id),
@@ -2677,8 +2677,8 @@ pub struct NaptrRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2702,7 +2702,7 @@ pub struct NaptrRecord {
 }
 crate::runtime::object!(
     NaptrRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2748,8 +2748,8 @@ pub struct NsRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2772,7 +2772,7 @@ pub struct NsRecord {
 }
 crate::runtime::object!(
     NsRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2816,8 +2816,8 @@ pub struct PtrRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2840,7 +2840,7 @@ pub struct PtrRecord {
 }
 crate::runtime::object!(
     PtrRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2884,8 +2884,8 @@ pub struct SmimeaRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2909,7 +2909,7 @@ pub struct SmimeaRecord {
 }
 crate::runtime::object!(
     SmimeaRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -2955,8 +2955,8 @@ pub struct SrvRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -2980,7 +2980,7 @@ pub struct SrvRecord {
 }
 crate::runtime::object!(
     SrvRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -3026,8 +3026,8 @@ pub struct SshfpRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3051,7 +3051,7 @@ pub struct SshfpRecord {
 }
 crate::runtime::object!(
     SshfpRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -3097,8 +3097,8 @@ pub struct SvcbRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3122,7 +3122,7 @@ pub struct SvcbRecord {
 }
 crate::runtime::object!(
     SvcbRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -3168,8 +3168,8 @@ pub struct TlsaRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3193,7 +3193,7 @@ pub struct TlsaRecord {
 }
 crate::runtime::object!(
     TlsaRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -3239,8 +3239,8 @@ pub struct TxtRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3263,7 +3263,7 @@ pub struct TxtRecord {
 }
 crate::runtime::object!(
     TxtRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
@@ -3307,8 +3307,8 @@ pub struct UriRecord {
     pub id: ::std::string::String,
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3328,18 +3328,18 @@ pub struct UriRecord {
     pub content: ::std::option::Option<::std::string::String>,
     pub data: ::std::option::Option<UriData>,
     /// 0 to 65535; lower is preferred
-    pub priority: ::std::option::Option<i64>,
+    pub priority: ::std::option::Option<f64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
     UriRecord { id : "id" required => string, name : "name" required => string, ttl :
-    "ttl" => integer, comment : "comment" => string, tags : "tags" => strings, meta :
+    "ttl" => number, comment : "comment" => string, tags : "tags" => strings, meta :
     "meta" => object, proxiable : "proxiable" => boolean, created_on : "created_on" =>
     string, modified_on : "modified_on" => string, comment_modified_on :
     "comment_modified_on" => string, tags_modified_on : "tags_modified_on" => string,
     content : "content" => string, data : "data" => object, priority : "priority" =>
-    integer }
+    number }
 );
 impl UriRecord {
     /// A value with the required fields set and the others empty.
@@ -3352,7 +3352,7 @@ impl UriRecord {
         modified_on: impl ::std::convert::Into<::std::string::String>,
         content: impl ::std::convert::Into<::std::string::String>,
         data: UriData,
-        priority: i64,
+        priority: f64,
     ) -> Self {
         Self {
             id: ::std::convert::Into::into(id),
@@ -3473,7 +3473,7 @@ impl DnsRecordBody {
     }
     /// `ttl` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
-    pub fn ttl(&self) -> ::std::option::Option<i64> {
+    pub fn ttl(&self) -> ::std::option::Option<f64> {
         match self {
             Self::A(value) => value.ttl,
             Self::Aaaa(value) => value.ttl,
@@ -3496,7 +3496,7 @@ impl DnsRecordBody {
             Self::Txt(value) => value.ttl,
             Self::Uri(value) => value.ttl,
             Self::Other(object) => {
-                object.get("ttl").and_then(::serde_json::Value::as_i64)
+                object.get("ttl").and_then(::serde_json::Value::as_f64)
             }
         }
     }
@@ -3662,8 +3662,8 @@ impl ::std::convert::From<UriRecordBody> for DnsRecordBody {
 pub struct ARecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3678,7 +3678,7 @@ pub struct ARecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ARecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    ARecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string, proxied : "proxied" => boolean }
 );
@@ -3703,7 +3703,7 @@ impl ARecordBody {
 impl ARecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -3743,8 +3743,8 @@ impl ARecordBody {
 pub struct AaaaRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3759,7 +3759,7 @@ pub struct AaaaRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AaaaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    AaaaRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string, proxied : "proxied" => boolean }
 );
@@ -3784,7 +3784,7 @@ impl AaaaRecordBody {
 impl AaaaRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -3824,8 +3824,8 @@ impl AaaaRecordBody {
 pub struct CaaRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3837,7 +3837,7 @@ pub struct CaaRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CaaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    CaaRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -3861,7 +3861,7 @@ impl CaaRecordBody {
 impl CaaRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -3895,8 +3895,8 @@ impl CaaRecordBody {
 pub struct CertRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3908,7 +3908,7 @@ pub struct CertRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    CertRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -3932,7 +3932,7 @@ impl CertRecordBody {
 impl CertRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -3966,8 +3966,8 @@ impl CertRecordBody {
 pub struct CnameRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -3982,7 +3982,7 @@ pub struct CnameRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CnameRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    CnameRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string, proxied : "proxied" => boolean }
 );
@@ -4007,7 +4007,7 @@ impl CnameRecordBody {
 impl CnameRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4047,8 +4047,8 @@ impl CnameRecordBody {
 pub struct DnskeyRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4060,8 +4060,8 @@ pub struct DnskeyRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnskeyRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment
-    : "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    DnskeyRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
 impl DnskeyRecordBody {
@@ -4084,7 +4084,7 @@ impl DnskeyRecordBody {
 impl DnskeyRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4118,8 +4118,8 @@ impl DnskeyRecordBody {
 pub struct DsRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4131,7 +4131,7 @@ pub struct DsRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DsRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    DsRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -4155,7 +4155,7 @@ impl DsRecordBody {
 impl DsRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4189,8 +4189,8 @@ impl DsRecordBody {
 pub struct HttpsRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4202,7 +4202,7 @@ pub struct HttpsRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpsRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    HttpsRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -4226,7 +4226,7 @@ impl HttpsRecordBody {
 impl HttpsRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4260,8 +4260,8 @@ impl HttpsRecordBody {
 pub struct LocRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4273,7 +4273,7 @@ pub struct LocRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LocRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    LocRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -4297,7 +4297,7 @@ impl LocRecordBody {
 impl LocRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4331,8 +4331,8 @@ impl LocRecordBody {
 pub struct MxRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4347,7 +4347,7 @@ pub struct MxRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MxRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    MxRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string, priority : "priority" required => integer }
 );
@@ -4373,7 +4373,7 @@ impl MxRecordBody {
 impl MxRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4407,8 +4407,8 @@ impl MxRecordBody {
 pub struct NaptrRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4420,7 +4420,7 @@ pub struct NaptrRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NaptrRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    NaptrRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -4444,7 +4444,7 @@ impl NaptrRecordBody {
 impl NaptrRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4478,8 +4478,8 @@ impl NaptrRecordBody {
 pub struct NsRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4492,7 +4492,7 @@ pub struct NsRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NsRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    NsRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string }
 );
@@ -4516,7 +4516,7 @@ impl NsRecordBody {
 impl NsRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4550,8 +4550,8 @@ impl NsRecordBody {
 pub struct PtrRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4564,7 +4564,7 @@ pub struct PtrRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PtrRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    PtrRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string }
 );
@@ -4588,7 +4588,7 @@ impl PtrRecordBody {
 impl PtrRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4622,8 +4622,8 @@ impl PtrRecordBody {
 pub struct SmimeaRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4635,8 +4635,8 @@ pub struct SmimeaRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SmimeaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment
-    : "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
+    SmimeaRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
+    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
 impl SmimeaRecordBody {
@@ -4659,7 +4659,7 @@ impl SmimeaRecordBody {
 impl SmimeaRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4693,8 +4693,8 @@ impl SmimeaRecordBody {
 pub struct SrvRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4706,7 +4706,7 @@ pub struct SrvRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SrvRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    SrvRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -4730,7 +4730,7 @@ impl SrvRecordBody {
 impl SrvRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4764,8 +4764,8 @@ impl SrvRecordBody {
 pub struct SshfpRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4777,7 +4777,7 @@ pub struct SshfpRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SshfpRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    SshfpRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -4801,7 +4801,7 @@ impl SshfpRecordBody {
 impl SshfpRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4835,8 +4835,8 @@ impl SshfpRecordBody {
 pub struct SvcbRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4848,7 +4848,7 @@ pub struct SvcbRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SvcbRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    SvcbRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -4872,7 +4872,7 @@ impl SvcbRecordBody {
 impl SvcbRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4906,8 +4906,8 @@ impl SvcbRecordBody {
 pub struct TlsaRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4919,7 +4919,7 @@ pub struct TlsaRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TlsaRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    TlsaRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object }
 );
@@ -4943,7 +4943,7 @@ impl TlsaRecordBody {
 impl TlsaRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -4977,8 +4977,8 @@ impl TlsaRecordBody {
 pub struct TxtRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -4991,7 +4991,7 @@ pub struct TxtRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TxtRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    TxtRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" required => string }
 );
@@ -5015,7 +5015,7 @@ impl TxtRecordBody {
 impl TxtRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -5049,8 +5049,8 @@ impl TxtRecordBody {
 pub struct UriRecordBody {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::string::String,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -5064,7 +5064,7 @@ pub struct UriRecordBody {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UriRecordBody { name : "name" required => string, ttl : "ttl" => integer, comment :
+    UriRecordBody { name : "name" required => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data"
     must => object, priority : "priority" required => integer }
 );
@@ -5090,7 +5090,7 @@ impl UriRecordBody {
 impl UriRecordBody {
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -5784,7 +5784,7 @@ impl DnsRecordPatch {
     }
     /// `ttl` of any kind: `None` when it is absent, or an `Other` value holds
     /// something else there.
-    pub fn ttl(&self) -> ::std::option::Option<i64> {
+    pub fn ttl(&self) -> ::std::option::Option<f64> {
         match self {
             Self::A(value) => value.ttl,
             Self::Aaaa(value) => value.ttl,
@@ -5807,7 +5807,7 @@ impl DnsRecordPatch {
             Self::Txt(value) => value.ttl,
             Self::Uri(value) => value.ttl,
             Self::Other(object) => {
-                object.get("ttl").and_then(::serde_json::Value::as_i64)
+                object.get("ttl").and_then(::serde_json::Value::as_f64)
             }
         }
     }
@@ -5973,8 +5973,8 @@ impl ::std::convert::From<UriRecordPatch> for DnsRecordPatch {
 pub struct ARecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -5989,9 +5989,9 @@ pub struct ARecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ARecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
-    => string, tags : "tags" => strings, id : "id" => string, content : "content" =>
-    string, proxied : "proxied" => boolean }
+    ARecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment" =>
+    string, tags : "tags" => strings, id : "id" => string, content : "content" => string,
+    proxied : "proxied" => boolean }
 );
 impl ARecordPatch {
     /// Sets `name`.
@@ -6005,7 +6005,7 @@ impl ARecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6054,8 +6054,8 @@ impl ARecordPatch {
 pub struct AaaaRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -6070,9 +6070,9 @@ pub struct AaaaRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    AaaaRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
-    "comment" => string, tags : "tags" => strings, id : "id" => string, content :
-    "content" => string, proxied : "proxied" => boolean }
+    AaaaRecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, content : "content" =>
+    string, proxied : "proxied" => boolean }
 );
 impl AaaaRecordPatch {
     /// Sets `name`.
@@ -6086,7 +6086,7 @@ impl AaaaRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6135,8 +6135,8 @@ impl AaaaRecordPatch {
 pub struct CaaRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -6148,7 +6148,7 @@ pub struct CaaRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CaaRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    CaaRecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment"
     => string, tags : "tags" => strings, id : "id" => string, data : "data" => object }
 );
 impl CaaRecordPatch {
@@ -6163,7 +6163,7 @@ impl CaaRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6203,8 +6203,8 @@ impl CaaRecordPatch {
 pub struct CertRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -6216,9 +6216,8 @@ pub struct CertRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CertRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
-    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
-    object }
+    CertRecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, data : "data" => object }
 );
 impl CertRecordPatch {
     /// Sets `name`.
@@ -6232,7 +6231,7 @@ impl CertRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6272,8 +6271,8 @@ impl CertRecordPatch {
 pub struct CnameRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -6288,7 +6287,7 @@ pub struct CnameRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    CnameRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    CnameRecordPatch { name : "name" => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, content :
     "content" => string, proxied : "proxied" => boolean }
 );
@@ -6304,7 +6303,7 @@ impl CnameRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6353,8 +6352,8 @@ impl CnameRecordPatch {
 pub struct DnskeyRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -6366,7 +6365,7 @@ pub struct DnskeyRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DnskeyRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    DnskeyRecordPatch { name : "name" => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
     object }
 );
@@ -6382,7 +6381,7 @@ impl DnskeyRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6422,8 +6421,8 @@ impl DnskeyRecordPatch {
 pub struct DsRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -6435,7 +6434,7 @@ pub struct DsRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    DsRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    DsRecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment"
     => string, tags : "tags" => strings, id : "id" => string, data : "data" => object }
 );
 impl DsRecordPatch {
@@ -6450,7 +6449,7 @@ impl DsRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6490,8 +6489,8 @@ impl DsRecordPatch {
 pub struct HttpsRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -6503,7 +6502,7 @@ pub struct HttpsRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    HttpsRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    HttpsRecordPatch { name : "name" => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
     object }
 );
@@ -6519,7 +6518,7 @@ impl HttpsRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6559,8 +6558,8 @@ impl HttpsRecordPatch {
 pub struct LocRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -6572,7 +6571,7 @@ pub struct LocRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    LocRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    LocRecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment"
     => string, tags : "tags" => strings, id : "id" => string, data : "data" => object }
 );
 impl LocRecordPatch {
@@ -6587,7 +6586,7 @@ impl LocRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6627,8 +6626,8 @@ impl LocRecordPatch {
 pub struct MxRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -6643,7 +6642,7 @@ pub struct MxRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    MxRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    MxRecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment"
     => string, tags : "tags" => strings, id : "id" => string, content : "content" =>
     string, priority : "priority" => integer }
 );
@@ -6659,7 +6658,7 @@ impl MxRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6708,8 +6707,8 @@ impl MxRecordPatch {
 pub struct NaptrRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -6721,7 +6720,7 @@ pub struct NaptrRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NaptrRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    NaptrRecordPatch { name : "name" => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
     object }
 );
@@ -6737,7 +6736,7 @@ impl NaptrRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6777,8 +6776,8 @@ impl NaptrRecordPatch {
 pub struct NsRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -6791,7 +6790,7 @@ pub struct NsRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    NsRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    NsRecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment"
     => string, tags : "tags" => strings, id : "id" => string, content : "content" =>
     string }
 );
@@ -6807,7 +6806,7 @@ impl NsRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6850,8 +6849,8 @@ impl NsRecordPatch {
 pub struct PtrRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -6864,7 +6863,7 @@ pub struct PtrRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    PtrRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    PtrRecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment"
     => string, tags : "tags" => strings, id : "id" => string, content : "content" =>
     string }
 );
@@ -6880,7 +6879,7 @@ impl PtrRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6923,8 +6922,8 @@ impl PtrRecordPatch {
 pub struct SmimeaRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -6936,7 +6935,7 @@ pub struct SmimeaRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SmimeaRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    SmimeaRecordPatch { name : "name" => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
     object }
 );
@@ -6952,7 +6951,7 @@ impl SmimeaRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -6992,8 +6991,8 @@ impl SmimeaRecordPatch {
 pub struct SrvRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -7005,7 +7004,7 @@ pub struct SrvRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SrvRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    SrvRecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment"
     => string, tags : "tags" => strings, id : "id" => string, data : "data" => object }
 );
 impl SrvRecordPatch {
@@ -7020,7 +7019,7 @@ impl SrvRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -7060,8 +7059,8 @@ impl SrvRecordPatch {
 pub struct SshfpRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -7073,7 +7072,7 @@ pub struct SshfpRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SshfpRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
+    SshfpRecordPatch { name : "name" => string, ttl : "ttl" => number, comment :
     "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
     object }
 );
@@ -7089,7 +7088,7 @@ impl SshfpRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -7129,8 +7128,8 @@ impl SshfpRecordPatch {
 pub struct SvcbRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -7142,9 +7141,8 @@ pub struct SvcbRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    SvcbRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
-    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
-    object }
+    SvcbRecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, data : "data" => object }
 );
 impl SvcbRecordPatch {
     /// Sets `name`.
@@ -7158,7 +7156,7 @@ impl SvcbRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -7198,8 +7196,8 @@ impl SvcbRecordPatch {
 pub struct TlsaRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -7211,9 +7209,8 @@ pub struct TlsaRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TlsaRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment :
-    "comment" => string, tags : "tags" => strings, id : "id" => string, data : "data" =>
-    object }
+    TlsaRecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment"
+    => string, tags : "tags" => strings, id : "id" => string, data : "data" => object }
 );
 impl TlsaRecordPatch {
     /// Sets `name`.
@@ -7227,7 +7224,7 @@ impl TlsaRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -7267,8 +7264,8 @@ impl TlsaRecordPatch {
 pub struct TxtRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -7281,7 +7278,7 @@ pub struct TxtRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    TxtRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    TxtRecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment"
     => string, tags : "tags" => strings, id : "id" => string, content : "content" =>
     string }
 );
@@ -7297,7 +7294,7 @@ impl TxtRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }
@@ -7340,8 +7337,8 @@ impl TxtRecordPatch {
 pub struct UriRecordPatch {
     /// the record's name in Punycode (`@` for the zone apex)
     pub name: ::std::option::Option<::std::string::String>,
-    /// whole seconds, 30 or 60 to 86400; 1 (the default) means automatic
-    pub ttl: ::std::option::Option<i64>,
+    /// seconds, 30 or 60 to 86400; 1 (the default) means automatic
+    pub ttl: ::std::option::Option<f64>,
     /// a note; it has no effect on DNS
     pub comment: ::std::option::Option<::std::string::String>,
     /// tags of the form name:value; they have no effect on DNS
@@ -7355,7 +7352,7 @@ pub struct UriRecordPatch {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    UriRecordPatch { name : "name" => string, ttl : "ttl" => integer, comment : "comment"
+    UriRecordPatch { name : "name" => string, ttl : "ttl" => number, comment : "comment"
     => string, tags : "tags" => strings, id : "id" => string, data : "data" => object,
     priority : "priority" => integer }
 );
@@ -7371,7 +7368,7 @@ impl UriRecordPatch {
     }
     /// Sets `ttl`.
     #[must_use]
-    pub fn ttl(mut self, value: i64) -> Self {
+    pub fn ttl(mut self, value: f64) -> Self {
         self.ttl = ::std::option::Option::Some(value);
         self
     }

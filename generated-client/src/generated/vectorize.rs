@@ -253,7 +253,7 @@ impl VectorizeApi {
         account_id: &str,
         index_name: &str,
         body: &VectorsIdentifierBody,
-    ) -> crate::runtime::Request<crate::runtime::List<VectorizeVector>> {
+    ) -> crate::runtime::Request<crate::runtime::List<GetVectorsByIdentifierItem>> {
         crate::runtime::Request::new(
                 &self.client,
                 crate::runtime::Method::POST,
@@ -332,22 +332,27 @@ impl VectorizeApi {
         &self,
         account_id: &str,
         index_name: &str,
+        lines: impl ::std::iter::IntoIterator<
+            Item = Vector,
+            IntoIter: ::std::marker::Send + 'static,
+        >,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
         VectorsQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/insert",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
-                crate::runtime::PathPart::Param("index_name", index_name),
-                crate::runtime::PathPart::Lit("/insert"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/insert",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
+                    crate::runtime::PathPart::Param("index_name", index_name),
+                    crate::runtime::PathPart::Lit("/insert"),
+                ],
+            )
+            .ndjson(lines)
     }
     /// List Vectors
     ///
@@ -580,22 +585,63 @@ impl VectorizeApi {
         &self,
         account_id: &str,
         index_name: &str,
+        lines: impl ::std::iter::IntoIterator<
+            Item = Vector,
+            IntoIter: ::std::marker::Send + 'static,
+        >,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<DeleteVectorsByIdentifierResponse>>,
         VectorsQuery,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/upsert",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
-                crate::runtime::PathPart::Param("index_name", index_name),
-                crate::runtime::PathPart::Lit("/upsert"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/v2/indexes/{index_name}/upsert",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/v2/indexes/"),
+                    crate::runtime::PathPart::Param("index_name", index_name),
+                    crate::runtime::PathPart::Lit("/upsert"),
+                ],
+            )
+            .ndjson(lines)
+    }
+}
+/// One vector: what the index stores under its `id`.
+///
+/// Used by [`VectorizeApi::insert_vectors`], [`VectorizeApi::upsert_vectors`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct VectorizeVector {
+    /// Identifier of the vector, unique in the index (at most 64 bytes)
+    pub id: ::std::string::String,
+    /// One value per dimension of the index
+    pub values: ::std::vec::Vec<f64>,
+    pub metadata: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
+    /// Namespace of the vector (at most 64 bytes); queries can be limited to one
+    pub namespace: ::std::option::Option<::std::string::String>,
+    /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
+    pub extra: crate::runtime::Extra,
+}
+crate::runtime::object!(
+    VectorizeVector { id : "id" required => string, values : "values" required, metadata
+    : "metadata" => map, namespace : "namespace" => string }
+);
+impl VectorizeVector {
+    /// A value with the required fields set and the others empty.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        values: ::std::vec::Vec<f64>,
+    ) -> Self {
+        Self {
+            id: ::std::convert::Into::into(id),
+            values,
+            metadata: ::std::option::Option::None,
+            namespace: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
     }
 }
 /// Used by [`VectorizeApi::create_vectorize_index`], [`VectorizeApi::list_vectorize_indexes`], [`VectorizeApi::get_vectorize_index`].
@@ -707,7 +753,7 @@ crate::runtime::object!(
 );
 /// Used by [`VectorizeApi::get_vectors_by_identifier`].
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct VectorizeVector {
+pub struct GetVectorsByIdentifierItem {
     /// Identifier for a Vector
     pub id: ::std::option::Option<::std::string::String>,
     pub metadata: ::std::option::Option<
@@ -719,8 +765,8 @@ pub struct VectorizeVector {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    VectorizeVector { id : "id" => string, metadata : "metadata" => map, namespace :
-    "namespace" => string, values : "values" }
+    GetVectorsByIdentifierItem { id : "id" => string, metadata : "metadata" => map,
+    namespace : "namespace" => string, values : "values" }
 );
 /// Used by [`VectorizeApi::get_vectorize_index_info`].
 #[derive(Debug, Clone, PartialEq, Default)]

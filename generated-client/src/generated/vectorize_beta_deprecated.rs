@@ -332,21 +332,23 @@ impl VectorizeBetaDeprecatedApi {
         &self,
         account_id: &str,
         index_name: &str,
+        body: impl ::std::convert::Into<crate::runtime::Binary>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<VectorizeBetaVectors>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/indexes/{index_name}/insert",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/indexes/"),
-                crate::runtime::PathPart::Param("index_name", index_name),
-                crate::runtime::PathPart::Lit("/insert"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/indexes/{index_name}/insert",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/indexes/"),
+                    crate::runtime::PathPart::Param("index_name", index_name),
+                    crate::runtime::PathPart::Lit("/insert"),
+                ],
+            )
+            .binary(body, "application/x-ndjson")
     }
     /// Query Vectors (Deprecated)
     ///
@@ -413,21 +415,23 @@ impl VectorizeBetaDeprecatedApi {
         &self,
         account_id: &str,
         index_name: &str,
+        body: impl ::std::convert::Into<crate::runtime::Binary>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<::std::option::Option<VectorizeBetaVectors>>,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/vectorize/indexes/{index_name}/upsert",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/vectorize/indexes/"),
-                crate::runtime::PathPart::Param("index_name", index_name),
-                crate::runtime::PathPart::Lit("/upsert"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/vectorize/indexes/{index_name}/upsert",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/vectorize/indexes/"),
+                    crate::runtime::PathPart::Param("index_name", index_name),
+                    crate::runtime::PathPart::Lit("/upsert"),
+                ],
+            )
+            .binary(body, "application/x-ndjson")
     }
 }
 /// Used by [`VectorizeBetaDeprecatedApi::create_vectorize_index`], [`VectorizeBetaDeprecatedApi::list_vectorize_indexes`], [`VectorizeBetaDeprecatedApi::update_vectorize_index`], [`VectorizeBetaDeprecatedApi::get_vectorize_index`].

@@ -200,6 +200,15 @@ impl WorkersAiApi {
             )
             .body(body)
     }
+    /// [`execute_ai_model`](Self::execute_ai_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_ai_model_stream(
+        &self,
+        account_id: &str,
+        model_name: &str,
+        body: &ExecuteAiModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_ai_model(account_id, model_name, body).stream_text()
+    }
     /// Task Search
     ///
     /// `GET /accounts/{account_id}/ai/tasks/search`

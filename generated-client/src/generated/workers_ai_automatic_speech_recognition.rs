@@ -210,6 +210,7 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     pub fn execute_cf_openai_whisper_model(
         &self,
         account_id: &str,
+        body: impl ::std::convert::Into<crate::runtime::Binary>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -218,15 +219,16 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/openai/whisper",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/openai/whisper"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/openai/whisper",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/openai/whisper"),
+                ],
+            )
+            .binary(body, "application/octet-stream")
     }
     /// Execute @cf/openai/whisper-large-v3-turbo model.
     ///
@@ -284,6 +286,7 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     pub fn execute_cf_openai_whisper_tiny_en_model(
         &self,
         account_id: &str,
+        body: impl ::std::convert::Into<crate::runtime::Binary>,
     ) -> crate::runtime::Request<
         crate::runtime::Json<
             ::std::option::Option<
@@ -292,14 +295,15 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
         >,
     > {
         crate::runtime::Request::new(
-            &self.client,
-            crate::runtime::Method::POST,
-            "/accounts/{account_id}/ai/run/@cf/openai/whisper-tiny-en",
-            &[
-                crate::runtime::PathPart::Lit("/accounts/"),
-                crate::runtime::PathPart::Param("account_id", account_id),
-                crate::runtime::PathPart::Lit("/ai/run/@cf/openai/whisper-tiny-en"),
-            ],
-        )
+                &self.client,
+                crate::runtime::Method::POST,
+                "/accounts/{account_id}/ai/run/@cf/openai/whisper-tiny-en",
+                &[
+                    crate::runtime::PathPart::Lit("/accounts/"),
+                    crate::runtime::PathPart::Param("account_id", account_id),
+                    crate::runtime::PathPart::Lit("/ai/run/@cf/openai/whisper-tiny-en"),
+                ],
+            )
+            .binary(body, "application/octet-stream")
     }
 }

@@ -111,6 +111,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_deepseek_ai_deepseek_math_7b_instruct_model`](Self::execute_cf_deepseek_ai_deepseek_math_7b_instruct_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_deepseek_ai_deepseek_math_7b_instruct_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfDeepseekAiDeepseekMath7bInstructModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_deepseek_ai_deepseek_math_7b_instruct_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @cf/deepseek-ai/deepseek-r1-distill-qwen-32b model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/deepseek-ai/deepseek-r1-distill-qwen-32b`
@@ -190,6 +199,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_defog_sqlcoder_7b_2_model`](Self::execute_cf_defog_sqlcoder_7b_2_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_defog_sqlcoder_7b_2_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfDefogSqlcoder7b2ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_defog_sqlcoder_7b_2_model(account_id, body).stream_text()
+    }
     /// Execute @cf/fblgit/una-cybertron-7b-v2-bf16 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/fblgit/una-cybertron-7b-v2-bf16`
@@ -233,6 +250,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_fblgit_una_cybertron_7b_v2_bf16_model`](Self::execute_cf_fblgit_una_cybertron_7b_v2_bf16_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_fblgit_una_cybertron_7b_v2_bf16_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfFblgitUnaCybertron7bV2Bf16ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_fblgit_una_cybertron_7b_v2_bf16_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @cf/google/gemma-2b-it-lora model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/google/gemma-2b-it-lora`
@@ -273,6 +299,14 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_google_gemma_2b_it_lora_model`](Self::execute_cf_google_gemma_2b_it_lora_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_google_gemma_2b_it_lora_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfGoogleGemma2bItLoraModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_google_gemma_2b_it_lora_model(account_id, body).stream_text()
     }
     /// Execute @cf/google/gemma-3-12b-it model.
     ///
@@ -350,6 +384,14 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_google_gemma_7b_it_lora_model`](Self::execute_cf_google_gemma_7b_it_lora_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_google_gemma_7b_it_lora_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfGoogleGemma7bItLoraModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_google_gemma_7b_it_lora_model(account_id, body).stream_text()
     }
     /// Execute @cf/ibm-granite/granite-4.0-h-micro model.
     ///
@@ -432,6 +474,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model`](Self::execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfMetaLlamaLlama27bChatHfLoraModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_meta_llama_llama_2_7b_chat_hf_lora_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @cf/meta/llama-2-7b-chat-fp16 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-2-7b-chat-fp16`
@@ -474,6 +525,14 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_meta_llama_2_7b_chat_fp16_model`](Self::execute_cf_meta_llama_2_7b_chat_fp16_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_meta_llama_2_7b_chat_fp16_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfMetaLlama27bChatFp16ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_meta_llama_2_7b_chat_fp16_model(account_id, body).stream_text()
     }
     /// Execute @cf/meta/llama-2-7b-chat-int8 model.
     ///
@@ -552,6 +611,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_meta_llama_3_8b_instruct_model`](Self::execute_cf_meta_llama_3_8b_instruct_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_meta_llama_3_8b_instruct_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfMetaLlama38bInstructModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_meta_llama_3_8b_instruct_model(account_id, body).stream_text()
+    }
     /// Execute @cf/meta/llama-3-8b-instruct-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/meta/llama-3-8b-instruct-awq`
@@ -594,6 +661,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_meta_llama_3_8b_instruct_awq_model`](Self::execute_cf_meta_llama_3_8b_instruct_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_meta_llama_3_8b_instruct_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfMetaLlama38bInstructAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_meta_llama_3_8b_instruct_awq_model(account_id, body)
+            .stream_text()
     }
     /// Execute @cf/meta/llama-3.1-70b-instruct-fp8-fast model.
     ///
@@ -1010,6 +1086,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_microsoft_phi_2_model`](Self::execute_cf_microsoft_phi_2_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_microsoft_phi_2_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfMicrosoftPhi2ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_microsoft_phi_2_model(account_id, body).stream_text()
+    }
     /// Execute @cf/mistral/mistral-7b-instruct-v0.1 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/mistral/mistral-7b-instruct-v0.1`
@@ -1090,6 +1174,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model`](Self::execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfMistralMistral7bInstructV02LoraModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_mistral_mistral_7b_instruct_v0_2_lora_model(account_id, body)
+            .stream_text()
     }
     /// Execute @cf/mistralai/mistral-small-3.1-24b-instruct model.
     ///
@@ -1244,6 +1337,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_openchat_openchat_3_5_0106_model`](Self::execute_cf_openchat_openchat_3_5_0106_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_openchat_openchat_3_5_0106_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfOpenchatOpenchat350106ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_openchat_openchat_3_5_0106_model(account_id, body).stream_text()
+    }
     /// Execute @cf/qwen/qwen1.5-0.5b-chat model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-0.5b-chat`
@@ -1285,6 +1386,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_qwen_qwen1_5_0_5b_chat_model`](Self::execute_cf_qwen_qwen1_5_0_5b_chat_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_qwen_qwen1_5_0_5b_chat_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfQwenQwen1505bChatModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_qwen_qwen1_5_0_5b_chat_model(account_id, body).stream_text()
+    }
     /// Execute @cf/qwen/qwen1.5-1.8b-chat model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-1.8b-chat`
@@ -1325,6 +1434,14 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_qwen_qwen1_5_1_8b_chat_model`](Self::execute_cf_qwen_qwen1_5_1_8b_chat_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_qwen_qwen1_5_1_8b_chat_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfQwenQwen1518bChatModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_qwen_qwen1_5_1_8b_chat_model(account_id, body).stream_text()
     }
     /// Execute @cf/qwen/qwen1.5-14b-chat-awq model.
     ///
@@ -1369,6 +1486,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_qwen_qwen1_5_14b_chat_awq_model`](Self::execute_cf_qwen_qwen1_5_14b_chat_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_qwen_qwen1_5_14b_chat_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfQwenQwen1514bChatAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_qwen_qwen1_5_14b_chat_awq_model(account_id, body).stream_text()
+    }
     /// Execute @cf/qwen/qwen1.5-7b-chat-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/qwen/qwen1.5-7b-chat-awq`
@@ -1409,6 +1534,14 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_qwen_qwen1_5_7b_chat_awq_model`](Self::execute_cf_qwen_qwen1_5_7b_chat_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_qwen_qwen1_5_7b_chat_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfQwenQwen157bChatAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_qwen_qwen1_5_7b_chat_awq_model(account_id, body).stream_text()
     }
     /// Execute @cf/qwen/qwen2.5-coder-32b-instruct model.
     ///
@@ -1563,6 +1696,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_thebloke_discolm_german_7b_v1_awq_model`](Self::execute_cf_thebloke_discolm_german_7b_v1_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_thebloke_discolm_german_7b_v1_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfTheblokeDiscolmGerman7bV1AwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_thebloke_discolm_german_7b_v1_awq_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @cf/tiiuae/falcon-7b-instruct model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/tiiuae/falcon-7b-instruct`
@@ -1606,6 +1748,14 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_cf_tiiuae_falcon_7b_instruct_model`](Self::execute_cf_tiiuae_falcon_7b_instruct_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_tiiuae_falcon_7b_instruct_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfTiiuaeFalcon7bInstructModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_tiiuae_falcon_7b_instruct_model(account_id, body).stream_text()
+    }
     /// Execute @cf/tinyllama/tinyllama-1.1b-chat-v1.0 model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@cf/tinyllama/tinyllama-1.1b-chat-v1.0`
@@ -1648,6 +1798,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model`](Self::execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteCfTinyllamaTinyllama11bChatV10ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_cf_tinyllama_tinyllama_1_1b_chat_v1_0_model(account_id, body)
+            .stream_text()
     }
     /// Execute @hf/google/gemma-7b-it model.
     ///
@@ -1728,6 +1887,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_hf_mistral_mistral_7b_instruct_v0_2_model`](Self::execute_hf_mistral_mistral_7b_instruct_v0_2_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_mistral_mistral_7b_instruct_v0_2_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfMistralMistral7bInstructV02ModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_mistral_mistral_7b_instruct_v0_2_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @hf/nexusflow/starling-lm-7b-beta model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/nexusflow/starling-lm-7b-beta`
@@ -1770,6 +1938,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_hf_nexusflow_starling_lm_7b_beta_model`](Self::execute_hf_nexusflow_starling_lm_7b_beta_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_nexusflow_starling_lm_7b_beta_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfNexusflowStarlingLm7bBetaModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_nexusflow_starling_lm_7b_beta_model(account_id, body)
+            .stream_text()
     }
     /// Execute @hf/nousresearch/hermes-2-pro-mistral-7b model.
     ///
@@ -1814,6 +1991,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_hf_nousresearch_hermes_2_pro_mistral_7b_model`](Self::execute_hf_nousresearch_hermes_2_pro_mistral_7b_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_nousresearch_hermes_2_pro_mistral_7b_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfNousresearchHermes2ProMistral7bModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_nousresearch_hermes_2_pro_mistral_7b_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @hf/thebloke/deepseek-coder-6.7b-base-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/deepseek-coder-6.7b-base-awq`
@@ -1856,6 +2042,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model`](Self::execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeDeepseekCoder67bBaseAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_deepseek_coder_6_7b_base_awq_model(account_id, body)
+            .stream_text()
     }
     /// Execute @hf/thebloke/deepseek-coder-6.7b-instruct-awq model.
     ///
@@ -1900,6 +2095,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model`](Self::execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeDeepseekCoder67bInstructAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_deepseek_coder_6_7b_instruct_awq_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @hf/thebloke/llama-2-13b-chat-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/llama-2-13b-chat-awq`
@@ -1942,6 +2146,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_hf_thebloke_llama_2_13b_chat_awq_model`](Self::execute_hf_thebloke_llama_2_13b_chat_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_llama_2_13b_chat_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeLlama213bChatAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_llama_2_13b_chat_awq_model(account_id, body)
+            .stream_text()
     }
     /// Execute @hf/thebloke/mistral-7b-instruct-v0.1-awq model.
     ///
@@ -1986,6 +2199,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model`](Self::execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeMistral7bInstructV01AwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_mistral_7b_instruct_v0_1_awq_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @hf/thebloke/neural-chat-7b-v3-1-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/neural-chat-7b-v3-1-awq`
@@ -2028,6 +2250,15 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_hf_thebloke_neural_chat_7b_v3_1_awq_model`](Self::execute_hf_thebloke_neural_chat_7b_v3_1_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_neural_chat_7b_v3_1_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeNeuralChat7bV31AwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_neural_chat_7b_v3_1_awq_model(account_id, body)
+            .stream_text()
     }
     /// Execute @hf/thebloke/openhermes-2.5-mistral-7b-awq model.
     ///
@@ -2072,6 +2303,15 @@ impl WorkersAiTextGenerationApi {
             )
             .body(body)
     }
+    /// [`execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model`](Self::execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeOpenhermes25Mistral7bAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_openhermes_2_5_mistral_7b_awq_model(account_id, body)
+            .stream_text()
+    }
     /// Execute @hf/thebloke/zephyr-7b-beta-awq model.
     ///
     /// `POST /accounts/{account_id}/ai/run/@hf/thebloke/zephyr-7b-beta-awq`
@@ -2114,6 +2354,14 @@ impl WorkersAiTextGenerationApi {
                 ],
             )
             .body(body)
+    }
+    /// [`execute_hf_thebloke_zephyr_7b_beta_awq_model`](Self::execute_hf_thebloke_zephyr_7b_beta_awq_model), streamed: the same call with `"stream": true` in the body, its answer read as it arrives, [`TextChunk`](crate::runtime::TextChunk)s until `[DONE]` (see [`Request::stream_text`](crate::runtime::Request::stream_text)).
+    pub fn execute_hf_thebloke_zephyr_7b_beta_awq_model_stream(
+        &self,
+        account_id: &str,
+        body: &ExecuteHfTheblokeZephyr7bBetaAwqModelBody,
+    ) -> crate::runtime::Request<crate::runtime::TextStream> {
+        self.execute_hf_thebloke_zephyr_7b_beta_awq_model(account_id, body).stream_text()
     }
 }
 /// One of several shapes.

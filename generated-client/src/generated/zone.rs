@@ -392,7 +392,7 @@ pub struct Zone {
     /// RFC 3339 date-time
     pub created_on: ::std::option::Option<::std::string::String>,
     /// seconds until development mode ends (positive) or since it ended (negative); 0 if it was never on
-    pub development_mode: ::std::option::Option<i64>,
+    pub development_mode: ::std::option::Option<f64>,
     pub id: ::std::string::String,
     pub meta: ::std::option::Option<ZoneMeta>,
     /// RFC 3339 date-time
@@ -430,8 +430,8 @@ pub struct Zone {
 crate::runtime::object!(
     Zone { account : "account" => object, activated_on : "activated_on" => string,
     cname_suffix : "cname_suffix" => string, created_on : "created_on" => string,
-    development_mode : "development_mode" => integer, id : "id" required => string, meta
-    : "meta" => object, modified_on : "modified_on" => string, name : "name" required =>
+    development_mode : "development_mode" => number, id : "id" required => string, meta :
+    "meta" => object, modified_on : "modified_on" => string, name : "name" required =>
     string, name_servers : "name_servers" => strings, original_dnshost :
     "original_dnshost" => string, original_name_servers : "original_name_servers" =>
     strings, original_registrar : "original_registrar" => string, owner : "owner" =>
@@ -448,7 +448,7 @@ impl Zone {
         name: impl ::std::convert::Into<::std::string::String>,
         account: ZoneAccount,
         created_on: impl ::std::convert::Into<::std::string::String>,
-        development_mode: i64,
+        development_mode: f64,
         meta: ZoneMeta,
         modified_on: impl ::std::convert::Into<::std::string::String>,
         name_servers: ::std::vec::Vec<::std::string::String>,

@@ -152,6 +152,31 @@ impl Fetched {
     }
 }
 
+/// The JSON text one streamed event's `data` is decoded from: the
+/// envelope's `result` when the data is an envelope, the whole data
+/// otherwise. An envelope that says `"success": false` is its error.
+pub(crate) fn event_json<'a>(
+    data: &'a str,
+    method: &Method,
+    path: &'static str,
+    meta: &ResponseMeta,
+) -> Result<&'a str> {
+    let Some(probe) = Probe::of(data) else {
+        return Ok(data);
+    };
+    if probe.is_envelope() && probe.said_failure() {
+        let mut api = probe.api_error(method.clone(), path, meta);
+        if api.errors.is_empty() && api.messages.is_empty() {
+            api.body_snippet = Some(body_snippet(data.as_bytes()));
+        }
+        return Err(api.into());
+    }
+    match probe.result {
+        Some(result) if probe.is_envelope() => Ok(result.get()),
+        _ => Ok(data),
+    }
+}
+
 /// The error for a non-success status: the envelope's messages when the body
 /// is one, otherwise a snippet of the body.
 pub(crate) fn status_error(

@@ -36,6 +36,8 @@ pub use self::model::{
 #[allow(unused_imports)]
 pub(crate) use self::model::{object, open_enum};
 // Only areas with a tagged or untagged union call them.
+pub use self::binary::Binary;
+pub use self::hooks::{AttemptOutcome, AttemptRequest, Fault, Hook, TraceLog};
 #[allow(unused_imports)]
 pub(crate) use self::model::{tagged, tagged_other_values, untagged};
 pub use self::multipart::{FilePart, Multipart};
@@ -45,11 +47,18 @@ pub use self::parts::{BoxFuture, Fetched, ResponseMeta};
 pub use self::path::PathPart;
 pub use self::raw::{BodyStream, RawResponse};
 pub use self::request::Request;
+pub use self::retry::RetryPolicy;
+pub use self::sse::{
+    Event, EventStream, Events, JsonEventStream, JsonEvents, TextChunk, TextStream, Usage,
+};
 
 #[cfg(feature = "blocking")]
 pub use crate::blocking::{BlockingItems, BlockingPages};
 
+mod binary;
+mod call;
 mod decode;
+mod hooks;
 #[cfg(feature = "testing")]
 mod mock;
 #[cfg(feature = "testing")]
@@ -63,4 +72,6 @@ mod path;
 mod raw;
 mod redirect;
 mod request;
+mod retry;
 mod send;
+mod sse;

@@ -318,12 +318,12 @@ impl Multipart {
                     segments.push(Segment::Bytes(bytes.clone()));
                 }
                 Source::Path(path) => {
-                    let len = file_len(path, &part.name).await?;
+                    let len = file_len(path, Some(&part.name)).await?;
                     segments.push(Segment::Bytes(buffer.split().freeze()));
                     segments.push(Segment::File {
                         path: path.clone(),
                         len,
-                        part: part.name.clone(),
+                        part: Some(part.name.clone()),
                     });
                 }
             }
@@ -353,7 +353,7 @@ fn quoted(name: &str) -> String {
         .replace('\n', "%0A")
 }
 
-async fn file_len(path: &Path, part: &str) -> io::Result<u64> {
+async fn file_len(path: &Path, part: Option<&str>) -> io::Result<u64> {
     let meta = tokio::fs::metadata(path)
         .await
         .map_err(|e| part_error(e, part, path))?;
@@ -367,13 +367,14 @@ async fn file_len(path: &Path, part: &str) -> io::Result<u64> {
     Ok(meta.len())
 }
 
-/// An I/O error that says which part and which file it is about, keeping its
-/// kind (a missing file stays `NotFound`).
-fn part_error(e: io::Error, part: &str, path: &Path) -> io::Error {
-    io::Error::new(
-        e.kind(),
-        format!("multipart part `{part}`, file {}: {e}", path.display()),
-    )
+/// An I/O error that says which part (or the whole body, `None`) and which
+/// file it is about, keeping its kind (a missing file stays `NotFound`).
+fn part_error(e: io::Error, part: Option<&str>, path: &Path) -> io::Error {
+    let what = match part {
+        Some(part) => format!("multipart part `{part}`"),
+        None => "request body".to_owned(),
+    };
+    io::Error::new(e.kind(), format!("{what}, file {}: {e}", path.display()))
 }
 
 impl fmt::Debug for Multipart {
@@ -423,7 +424,8 @@ enum Segment {
     File {
         path: PathBuf,
         len: u64,
-        part: String,
+        /// The part it is, or `None` for a body that is the file alone.
+        part: Option<String>,
     },
 }
 
@@ -446,6 +448,29 @@ pub(crate) struct AttemptBody {
 }
 
 impl Encoded {
+    /// A body that is one file, read as it is sent: measured now, opened
+    /// again by each attempt (until one began sending it).
+    pub(crate) async fn file(path: &Path, content_type: HeaderValue) -> io::Result<Encoded> {
+        let len = file_len(path, None).await?;
+        Ok(Encoded {
+            content_type,
+            len,
+            segments: Arc::new([Segment::File {
+                path: path.to_owned(),
+                len,
+                part: None,
+            }]),
+        })
+    }
+
+    /// The body, when it is one buffer in memory (for hooks to see).
+    pub(crate) fn bytes(&self) -> Option<&Bytes> {
+        match &*self.segments {
+            [Segment::Bytes(bytes)] => Some(bytes),
+            _ => None,
+        }
+    }
+
     /// Whether the whole body is held in memory, so it can be sent again.
     pub(crate) fn in_memory(&self) -> bool {
         self.segments.iter().all(|s| matches!(s, Segment::Bytes(_)))
@@ -503,7 +528,7 @@ enum Position {
         file: tokio::fs::File,
         left: u64,
         path: PathBuf,
-        part: String,
+        part: Option<String>,
     },
 }
 
@@ -527,7 +552,7 @@ impl SegmentStream {
                             Segment::File { path, len, part } => {
                                 let file = tokio::fs::File::open(path)
                                     .await
-                                    .map_err(|e| part_error(e, part, path))?;
+                                    .map_err(|e| part_error(e, part.as_deref(), path))?;
                                 position = Position::File {
                                     left: *len,
                                     path: path.clone(),
@@ -553,7 +578,7 @@ impl SegmentStream {
                                 .take((want - chunk.len()) as u64)
                                 .read_buf(&mut chunk)
                                 .await
-                                .map_err(|e| part_error(e, &part, &path))?;
+                                .map_err(|e| part_error(e, part.as_deref(), &path))?;
                             if read == 0 {
                                 // The request announced the length measured
                                 // before sending; a shorter body would be cut.
@@ -561,7 +586,7 @@ impl SegmentStream {
                                     io::ErrorKind::UnexpectedEof,
                                     "the file shrank while it was being sent",
                                 );
-                                return Err(part_error(e, &part, &path));
+                                return Err(part_error(e, part.as_deref(), &path));
                             }
                         }
                         let left = left - chunk.len() as u64;

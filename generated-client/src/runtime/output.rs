@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::decode;
 use super::model::account::{self, Scope};
+use super::model::indexed::{Indexed, IndexedSeed};
 use super::model::{Found, Mismatch, Segment, type_name};
 use super::parts::{Fetched, FetchedBody, ResponseMeta, Unfit};
 use super::raw::RawResponse;
@@ -163,7 +164,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Listed<T> {
                 let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
                 loop {
                     let before = account::pending();
-                    let Some(item) = seq.next_element()? else {
+                    let Some(item) = seq.next_element_seed(IndexedSeed(PhantomData))? else {
                         break;
                     };
                     let index = items.len();
@@ -211,7 +212,7 @@ pub(crate) fn decode_list_result<T: DeserializeOwned>(
         Some(elements) => {
             for (index, element) in elements.iter().enumerate() {
                 let before = account::pending();
-                match T::deserialize(element) {
+                match T::deserialize(Indexed(element)) {
                     Ok(item) => {
                         account::prefix(before, || Segment::Index(index));
                         items.push(item);
@@ -254,7 +255,7 @@ impl Output for Raw {
 }
 
 /// The response with its body unread.
-fn into_raw(fetched: Fetched) -> Result<(RawResponse, ResponseMeta)> {
+pub(super) fn into_raw(fetched: Fetched) -> Result<(RawResponse, ResponseMeta)> {
     match fetched.body {
         FetchedBody::Streaming(response) => {
             let raw = RawResponse::new(

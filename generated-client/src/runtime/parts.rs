@@ -8,15 +8,18 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 
+use super::hooks::Hook;
 use super::model::{Mismatch, ResultInfo};
 use super::multipart::Multipart;
 use super::path::{self, PathPart};
+use super::retry::RetryPolicy;
 use crate::client::is_secret_header;
 use crate::error::{Error, Result};
 
@@ -32,9 +35,13 @@ pub(crate) struct Parts {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Body>,
     pub(crate) timeout: Option<Duration>,
+    /// This request's own retry policy, instead of the client's.
+    pub(crate) retry: Option<Arc<RetryPolicy>>,
     pub(crate) max_retries: Option<u32>,
-    /// The page cap of this request, for [`List`] outputs.
+    /// The page cap of this request, for [`List`](super::List) outputs.
     pub(crate) max_pages: Option<u32>,
+    /// This request's own hooks, after the client's.
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
     /// The first builder error; reported when the request is awaited.
     pub(crate) error: Option<Error>,
 }
@@ -43,6 +50,13 @@ impl Parts {
     pub(crate) fn new(method: Method, template: &'static str, parts: &[PathPart<'_>]) -> Parts {
         let (path, error) = match path::build(parts) {
             Ok(path) => (path, None),
+            // Named with the call, as every builder error is.
+            Err(Error::InvalidArgument(problem)) => (
+                String::new(),
+                Some(Error::InvalidArgument(format!(
+                    "{method} {template}: {problem}"
+                ))),
+            ),
             Err(err) => (String::new(), Some(err)),
         };
         Parts {
@@ -53,8 +67,10 @@ impl Parts {
             headers: HeaderMap::new(),
             body: None,
             timeout: None,
+            retry: None,
             max_retries: None,
             max_pages: None,
+            hooks: Vec::new(),
             error,
         }
     }
@@ -71,8 +87,10 @@ impl Parts {
             headers: self.headers.clone(),
             body: self.body.clone(),
             timeout: self.timeout,
+            retry: self.retry.clone(),
             max_retries: self.max_retries,
             max_pages: self.max_pages,
+            hooks: self.hooks.clone(),
             error: None,
         }
     }
@@ -114,6 +132,33 @@ impl Parts {
         }
     }
 
+    /// Sets `key` to `true` in the JSON object body (`{"key": true}` when
+    /// there is no body yet), keeping the rest of it.
+    pub(crate) fn set_json_flag(&mut self, key: &str) {
+        let mut object = match &self.body {
+            None => serde_json::Map::new(),
+            Some(Body::Bytes(bytes, content_type)) if content_type == "application/json" => {
+                match serde_json::from_slice(bytes) {
+                    Ok(serde_json::Value::Object(object)) => object,
+                    _ => {
+                        return self.fail(Error::InvalidArgument(format!(
+                            "{} {}: `{key}` needs a JSON object body",
+                            self.method, self.template
+                        )));
+                    }
+                }
+            }
+            Some(_) => {
+                return self.fail(Error::InvalidArgument(format!(
+                    "{} {}: `{key}` needs a JSON body",
+                    self.method, self.template
+                )));
+            }
+        };
+        object.insert(key.to_owned(), serde_json::Value::Bool(true));
+        self.set_json_body(serde_json::to_vec(&object));
+    }
+
     pub(crate) fn push_query(&mut self, encoded: Result<String, String>) {
         match encoded {
             Ok(pairs) if pairs.is_empty() => {}
@@ -152,6 +197,11 @@ pub(crate) enum Body {
     /// Bytes with their content type (JSON, or given with `body_bytes`).
     Bytes(Bytes, HeaderValue),
     Multipart(Multipart),
+    /// A file's content, read as it is sent ([`Binary::file`](super::Binary::file)).
+    File(std::path::PathBuf, HeaderValue),
+    /// A stream sent once, with its length when known (NDJSON lines,
+    /// [`Binary::stream`](super::Binary::stream)).
+    Once(super::binary::OnceBody, HeaderValue, Option<u64>),
 }
 
 /// Status and headers of a successful response, and its `result_info`.

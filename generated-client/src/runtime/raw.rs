@@ -77,6 +77,11 @@ impl RawResponse {
         &self.meta
     }
 
+    /// The most this client reads into memory at once.
+    pub(super) fn max_size(&self) -> u64 {
+        self.max_size
+    }
+
     /// The body length announced by `Content-Length`, if any.
     pub fn content_length(&self) -> Option<u64> {
         if self.method == Method::HEAD

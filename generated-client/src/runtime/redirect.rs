@@ -21,16 +21,18 @@
 //!   and reqwest do; `HEAD` stays `HEAD`), `307` and `308` repeat the
 //!   method and the body: a body held in memory is sent again, a body
 //!   streamed from a file never is (the redirect is then the answer);
-//! - at most [`MAX_REDIRECTS`] hops; past that, the last redirect is the
-//!   answer.
+//! - at most [`MAX_REDIRECTS`] hops.
 //!
-//! A redirect that is not followed is the response: an [`Error::Api`]
-//! with its `3xx` status.
+//! A redirect that is not followed (a downgrade, one hop too many, no
+//! usable `Location`, a streamed body that would be sent again) is an
+//! [`Error::Redirect`] that says why.
 //!
-//! [`Error::Api`]: crate::Error::Api
+//! [`Error::Redirect`]: crate::Error::Redirect
 
 use reqwest::header::{self, HeaderMap};
 use reqwest::{Method, StatusCode, Url};
+
+use crate::error::RedirectStop;
 
 /// Most redirects one attempt follows.
 pub(crate) const MAX_REDIRECTS: usize = 10;
@@ -47,14 +49,15 @@ pub(crate) struct Hop {
 }
 
 /// What a response with `status` and `headers` to a `method` request for
-/// `from` redirects to; `None` when it is no redirect this client follows
-/// (not a redirect status, no usable `Location`, or a downgrade to `http`).
+/// `from` redirects to: `None` when it is no redirect (not a redirect
+/// status), an error when it is one this client does not follow (no usable
+/// `Location`, or a downgrade to `http`).
 pub(crate) fn next_hop(
     status: StatusCode,
     headers: &HeaderMap,
     from: &Url,
     method: &Method,
-) -> Option<Hop> {
+) -> Result<Option<Hop>, RedirectStop> {
     let (method, keeps_body) = match status {
         StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND | StatusCode::SEE_OTHER => {
             let method = if *method == Method::HEAD {
@@ -65,22 +68,28 @@ pub(crate) fn next_hop(
             (method, false)
         }
         StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT => (method.clone(), true),
-        _ => return None,
+        _ => return Ok(None),
     };
-    let location = headers.get(header::LOCATION)?.to_str().ok()?;
+    let location = headers
+        .get(header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .ok_or(RedirectStop::NoLocation)?;
     // A relative `Location` is resolved against the URL it answered.
-    let url = from.join(location.trim()).ok()?;
+    let url = from
+        .join(location.trim())
+        .map_err(|_| RedirectStop::NoLocation)?;
     match (from.scheme(), url.scheme()) {
         ("https", "https") | ("http", "http" | "https") => {}
-        _ => return None,
+        ("https", _) => return Err(RedirectStop::Downgrade),
+        _ => return Err(RedirectStop::NoLocation),
     }
     let cross_origin = url.origin() != from.origin();
-    Some(Hop {
+    Ok(Some(Hop {
         url,
         method,
         keeps_body,
         cross_origin,
-    })
+    }))
 }
 
 /// The headers a hop to another origin keeps: only those that describe the
@@ -109,7 +118,7 @@ mod tests {
         headers
     }
 
-    fn hop(status: u16, from: &str, to: &str, method: Method) -> Option<Hop> {
+    fn hop(status: u16, from: &str, to: &str, method: Method) -> Result<Option<Hop>, RedirectStop> {
         next_hop(
             StatusCode::from_u16(status).unwrap(),
             &location(to),
@@ -129,25 +138,31 @@ mod tests {
             (307, Method::POST, Method::POST, true),
             (308, Method::PATCH, Method::PATCH, true),
         ] {
-            let hop = hop(status, from, "/b", method).unwrap();
+            let hop = hop(status, from, "/b", method).unwrap().unwrap();
             assert_eq!((hop.method, hop.keeps_body), (expected, keeps), "{status}");
             assert_eq!(hop.url.as_str(), "https://api.example.com/b");
             assert!(!hop.cross_origin);
         }
         for status in [200, 300, 304, 305, 404] {
-            assert_eq!(hop(status, from, "/b", Method::GET), None, "{status}");
+            assert_eq!(hop(status, from, "/b", Method::GET), Ok(None), "{status}");
         }
     }
 
     #[test]
     fn origins() {
         let from = "https://api.example.com:443/a";
-        let other = |to: &str| hop(302, from, to, Method::GET).unwrap().cross_origin;
+        let other = |to: &str| {
+            hop(302, from, to, Method::GET)
+                .unwrap()
+                .unwrap()
+                .cross_origin
+        };
         assert!(!other("https://api.example.com/b?x=1"));
         assert!(other("https://files.example.com/b"));
         assert!(other("https://api.example.com:8443/b"));
-        assert!(
-            hop(302, from, "http://api.example.com/b", Method::GET).is_none(),
+        assert_eq!(
+            hop(302, from, "http://api.example.com/b", Method::GET),
+            Err(RedirectStop::Downgrade),
             "never downgraded to http"
         );
         assert!(
@@ -157,16 +172,29 @@ mod tests {
                 "https://example.com/",
                 Method::GET
             )
+            .unwrap()
             .is_some()
         );
-        assert!(hop(302, from, "ftp://example.com/", Method::GET).is_none());
+        assert_eq!(
+            hop(302, from, "ftp://example.com/", Method::GET),
+            Err(RedirectStop::Downgrade)
+        );
+        assert_eq!(
+            hop(
+                302,
+                "http://127.0.0.1:1/a",
+                "ftp://example.com/",
+                Method::GET
+            ),
+            Err(RedirectStop::NoLocation)
+        );
         let none = next_hop(
             StatusCode::FOUND,
             &HeaderMap::new(),
             &Url::parse(from).unwrap(),
             &Method::GET,
         );
-        assert!(none.is_none(), "no Location");
+        assert_eq!(none, Err(RedirectStop::NoLocation), "no Location");
     }
 
     #[test]

@@ -142,9 +142,24 @@ impl<K: Output, Q> Request<K, Q> {
         self
     }
 
-    /// Retries allowed for this request (overrides the client's).
+    /// Retries allowed for this request (overrides the client's, and this
+    /// request's [`retry_policy`](Self::retry_policy)).
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.parts.max_retries = Some(retries);
+        self
+    }
+
+    /// Adds a [`Hook`](super::Hook) for this request's attempts, after the
+    /// client's.
+    pub fn hook(mut self, hook: impl super::Hook) -> Self {
+        self.parts.hooks.push(std::sync::Arc::new(hook));
+        self
+    }
+
+    /// How this request's failed attempts are retried, instead of the
+    /// client's policy (see [`RetryPolicy`](super::RetryPolicy)).
+    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
+        self.parts.retry = Some(std::sync::Arc::new(policy));
         self
     }
 

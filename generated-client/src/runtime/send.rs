@@ -1,13 +1,17 @@
 //! The one non-generic send path: URL, headers, attempts, retries, timeouts,
 //! tracing, status check and error-body parsing.
 //!
-//! Retry policy follows Cloudflare's official SDKs: up to `max_retries` more
-//! attempts on connection errors, timeouts, 408, 409, 429 and 5xx (or when the
-//! server sends `x-should-retry: true`), waiting `retry-after-ms` /
-//! `Retry-After` when it is at most 60 s, else an exponential backoff with
-//! jitter. Once a success status has arrived, a failure while reading the
-//! body is retried only for idempotent methods, so a create is never sent
-//! twice after the server accepted it.
+//! Which failures are retried, and after how long, is the request's
+//! [`RetryPolicy`] (by default the client's; see `retry.rs`). Once a success
+//! status has arrived, a failure while reading the body is retried only for
+//! idempotent methods, so a create is never sent twice after the server
+//! accepted it.
+//!
+//! Each attempt is shown to the client's and the request's [`Hook`]s before
+//! it is sent (which may change its headers, or answer it themselves) and
+//! after it ends. Errors name the path template, never the URL: a
+//! transport error's URL (which holds path parameters and query values, and
+//! after a redirect perhaps a signature) is removed.
 //!
 //! A body is encoded once, before the first attempt. One held in memory (JSON,
 //! bytes, a multipart body without file parts read from a path) is sent again
@@ -29,17 +33,15 @@ use reqwest::{Method, StatusCode};
 use tokio::time::{Instant, timeout_at};
 use tracing::{Instrument, Span, field};
 
+use super::binary::OnceBody;
 use super::decode::status_error;
+use super::hooks::{Answer, Answered, AttemptOutcome, AttemptRequest, Fault, Hook};
 use super::multipart::{AttemptBody, Encoded};
 use super::parts::{Body, Fetched, FetchedBody, Parts, ResponseMeta};
 use super::redirect::{self, MAX_REDIRECTS};
+use super::retry::RetryPolicy;
 use crate::client::{Client, ClientInner};
-use crate::error::{Error, Result};
-
-/// Longest `Retry-After` honoured; a longer one falls back to the backoff.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
-/// Longest backoff delay (unless the configured base is longer).
-const MAX_BACKOFF: Duration = Duration::from_secs(8);
+use crate::error::{Error, RedirectStop, Result};
 /// Most of an error body that is read (they are small; an HTML page may not be).
 const MAX_ERROR_BODY: usize = 1 << 20;
 
@@ -67,6 +69,8 @@ struct Failure {
     retryable: bool,
     /// Response headers, for `Retry-After`.
     headers: Option<HeaderMap>,
+    /// The error body, for hooks.
+    body: Option<Bytes>,
 }
 
 async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
@@ -78,8 +82,10 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
         headers: request_headers,
         body,
         timeout,
+        retry,
         max_retries,
         max_pages: _,
+        hooks: request_hooks,
         error,
     } = parts;
     if let Some(error) = error {
@@ -88,7 +94,13 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
     }
     let inner = &*client.inner;
     let timeout = timeout.unwrap_or(inner.timeout);
-    let max_retries = max_retries.unwrap_or(inner.max_retries);
+    let policy = retry.unwrap_or_else(|| inner.retry.clone());
+    let max_retries = max_retries.unwrap_or(policy.retries());
+    let hooks: Vec<Arc<dyn Hook>> = if request_hooks.is_empty() {
+        inner.hooks.clone()
+    } else {
+        inner.hooks.iter().chain(&request_hooks).cloned().collect()
+    };
 
     let mut url = String::with_capacity(inner.base_url.len() + path.len() + query.len() + 1);
     url.push_str(&inner.base_url);
@@ -122,6 +134,22 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
             headers.insert(header::CONTENT_LENGTH, encoded.len.into());
             Some(Payload::Encoded(encoded))
         }
+        Some(Body::File(path, content_type)) => {
+            let encoded = Encoded::file(&path, content_type).await.map_err(|e| {
+                tracing::debug!(error = %e, "request not sent");
+                Error::Io(e)
+            })?;
+            headers.insert(header::CONTENT_TYPE, encoded.content_type.clone());
+            headers.insert(header::CONTENT_LENGTH, encoded.len.into());
+            Some(Payload::Encoded(encoded))
+        }
+        Some(Body::Once(stream, content_type, len)) => {
+            headers.insert(header::CONTENT_TYPE, content_type);
+            if let Some(len) = len {
+                headers.insert(header::CONTENT_LENGTH, len.into());
+            }
+            Some(Payload::Once(stream))
+        }
     };
 
     let span = Span::current();
@@ -132,6 +160,8 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
         url: &url,
         headers: &headers,
         payload: payload.as_ref(),
+        policy: &policy,
+        hooks: &hooks,
     };
     loop {
         attempt += 1;
@@ -171,12 +201,7 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
             tracing::debug!(error = %failure.error, "failed");
             return Err(failure.error);
         }
-        let delay = retry_delay(
-            failure.headers.as_ref(),
-            attempt - 1,
-            inner.retry_backoff,
-            SystemTime::now(),
-        );
+        let delay = policy.delay(failure.headers.as_ref(), attempt - 1, SystemTime::now());
         tracing::info!(
             attempt,
             delay_ms = delay.as_millis() as u64,
@@ -191,6 +216,8 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
 enum Payload {
     Bytes(Bytes),
     Encoded(Encoded),
+    /// Sent by the first attempt only.
+    Once(OnceBody),
 }
 
 /// The request every attempt starts from.
@@ -201,14 +228,27 @@ struct Outgoing<'a> {
     /// the body's `Content-Type` and `Content-Length`.
     headers: &'a HeaderMap,
     payload: Option<&'a Payload>,
+    policy: &'a RetryPolicy,
+    /// The client's and the request's hooks, in that order.
+    hooks: &'a [Arc<dyn Hook>],
 }
 
 impl Payload {
+    /// The body, when it is held in memory (for hooks).
+    fn in_memory(&self) -> Option<&Bytes> {
+        match self {
+            Payload::Bytes(bytes) => Some(bytes),
+            Payload::Encoded(encoded) => encoded.bytes(),
+            Payload::Once(_) => None,
+        }
+    }
+
     /// Whether the body can be sent again (it is all in memory).
     fn replayable(&self) -> bool {
         match self {
             Payload::Bytes(_) => true,
             Payload::Encoded(encoded) => encoded.in_memory(),
+            Payload::Once(_) => false,
         }
     }
 
@@ -220,6 +260,11 @@ impl Payload {
                 started: None,
             },
             Payload::Encoded(encoded) => encoded.attempt(),
+            // Taken by this attempt: whatever happens, there is no other.
+            Payload::Once(stream) => AttemptBody {
+                body: reqwest::Body::wrap_stream(stream.take()),
+                started: Some(Arc::new(AtomicBool::new(true))),
+            },
         }
     }
 }
@@ -240,7 +285,11 @@ impl Ctx<'_> {
         }
     }
 
+    /// A transport error, without its URL: the URL holds path parameters
+    /// and query values (after a redirect, perhaps a signature), which no
+    /// error may show.
     fn transport(&self, e: reqwest::Error) -> Error {
+        let e = e.without_url();
         if e.is_timeout() {
             self.timeout()
         } else if e.is_builder() {
@@ -250,14 +299,37 @@ impl Ctx<'_> {
                 method: self.method.clone(),
                 path: self.template,
                 attempts: self.attempt,
-                source: e,
+                source: Box::new(e),
             }
+        }
+    }
+
+    fn redirect(&self, status: StatusCode, reason: RedirectStop) -> Error {
+        Error::Redirect {
+            method: self.method.clone(),
+            path: self.template,
+            status,
+            reason,
+        }
+    }
+
+    /// What a hook's fault makes of the attempt.
+    fn fault(&self, fault: Fault) -> Error {
+        match fault {
+            Fault::Timeout => self.timeout(),
+            Fault::Connection => Error::Connection {
+                method: self.method.clone(),
+                path: self.template,
+                attempts: self.attempt,
+                source: "connection refused (a fault a hook injected)".into(),
+            },
         }
     }
 }
 
-/// One attempt: the request, then the redirects that answer it, within one
-/// deadline. `streamed` is set when the attempt streams its body.
+/// One attempt: the hooks, the request, then the redirects that answer it,
+/// within one deadline; and the hooks again. `streamed` is set when the
+/// attempt streams its body.
 async fn attempt_once(
     inner: &ClientInner,
     outgoing: &Outgoing<'_>,
@@ -266,67 +338,155 @@ async fn attempt_once(
     ctx: &Ctx<'_>,
     streamed: &mut Option<Arc<AtomicBool>>,
 ) -> Result<Fetched, Failure> {
+    let started = Instant::now();
+    let mut headers = outgoing.headers.clone();
+    let mut answer = None;
+    let request_body = outgoing.payload.and_then(Payload::in_memory);
+    for hook in outgoing.hooks {
+        let mut request = AttemptRequest {
+            method: outgoing.method,
+            template: ctx.template,
+            url: outgoing.url,
+            attempt: ctx.attempt,
+            headers: &mut headers,
+            body: request_body,
+            answer: None,
+        };
+        hook.before(&mut request);
+        if let Some(given) = request.answer {
+            answer = Some(given);
+            break;
+        }
+    }
+    let result = exchange(
+        inner, outgoing, headers, answer, timeout, streaming, ctx, streamed,
+    )
+    .await;
+    if !outgoing.hooks.is_empty() {
+        let result = match &result {
+            Ok(fetched) => Ok(Answered {
+                status: fetched.meta.status,
+                headers: &fetched.meta.headers,
+                body: match &fetched.body {
+                    FetchedBody::Buffered(body) => Some(&body[..]),
+                    FetchedBody::Streaming(_) => None,
+                },
+            }),
+            Err(failure) => match (&failure.headers, failure.error.api()) {
+                (Some(headers), Some(api)) => Ok(Answered {
+                    status: api.status,
+                    headers,
+                    body: failure.body.as_deref(),
+                }),
+                _ => Err(&failure.error),
+            },
+        };
+        let outcome = AttemptOutcome {
+            method: ctx.method,
+            template: ctx.template,
+            attempt: ctx.attempt,
+            elapsed: started.elapsed(),
+            request_body,
+            result,
+        };
+        for hook in outgoing.hooks {
+            hook.after(&outcome);
+        }
+    }
+    result
+}
+
+/// The request of one attempt and its redirects (or the answer a hook gave
+/// instead), and the answer read as the output kind wants it.
+#[allow(clippy::too_many_arguments)]
+async fn exchange(
+    inner: &ClientInner,
+    outgoing: &Outgoing<'_>,
+    headers: HeaderMap,
+    answer: Option<Answer>,
+    timeout: Duration,
+    streaming: bool,
+    ctx: &Ctx<'_>,
+    streamed: &mut Option<Arc<AtomicBool>>,
+) -> Result<Fetched, Failure> {
     let deadline = super::parts::deadline_after(timeout);
+    let policy = outgoing.policy;
     let fail = |error: Error, retryable: bool| Failure {
         error,
         retryable,
         headers: None,
+        body: None,
     };
     let mut method = outgoing.method.clone();
     let mut url = outgoing.url.clone();
-    let mut headers = outgoing.headers.clone();
+    let mut headers = headers;
     let mut payload = outgoing.payload;
     let mut hops = 0;
-    let mut response = loop {
-        let mut request = reqwest::Request::new(method.clone(), url.clone());
-        *request.headers_mut() = headers.clone();
-        if let Some(AttemptBody { body, started }) = payload.map(Payload::attempt) {
-            *request.body_mut() = Some(body);
-            if started.is_some() {
-                *streamed = started;
+    let mut response = match answer {
+        Some(Answer::Fail(fault)) => {
+            return Err(fail(ctx.fault(fault), policy.retries_transport()));
+        }
+        Some(Answer::Response(status, headers, body)) => {
+            let mut response = http::Response::new(body);
+            *response.status_mut() = status;
+            *response.headers_mut() = headers;
+            reqwest::Response::from(response)
+        }
+        None => loop {
+            let mut request = reqwest::Request::new(method.clone(), url.clone());
+            *request.headers_mut() = headers.clone();
+            if let Some(AttemptBody { body, started }) = payload.map(Payload::attempt) {
+                *request.body_mut() = Some(body);
+                if started.is_some() {
+                    *streamed = started;
+                }
             }
-        }
-        let response = match timeout_at(deadline, inner.http.execute(request)).await {
-            Err(_elapsed) => return Err(fail(ctx.timeout(), true)),
-            Ok(Err(e)) => {
-                let retryable = !(e.is_builder() || e.is_redirect());
-                return Err(fail(ctx.transport(e), retryable));
+            let response = match timeout_at(deadline, inner.http.execute(request)).await {
+                Err(_elapsed) => return Err(fail(ctx.timeout(), policy.retries_transport())),
+                Ok(Err(e)) => {
+                    let retryable =
+                        !(e.is_builder() || e.is_redirect()) && policy.retries_transport();
+                    return Err(fail(ctx.transport(e), retryable));
+                }
+                Ok(Ok(response)) => response,
+            };
+            let status = response.status();
+            let hop = match redirect::next_hop(status, response.headers(), &url, &method) {
+                Ok(None) => break response,
+                Ok(Some(hop)) => hop,
+                Err(reason) => return Err(fail(ctx.redirect(status, reason), false)),
+            };
+            if hops == MAX_REDIRECTS {
+                let reason = RedirectStop::TooMany { hops };
+                return Err(fail(ctx.redirect(status, reason), false));
             }
-            Ok(Ok(response)) => response,
-        };
-        if hops == MAX_REDIRECTS {
-            break response;
-        }
-        let Some(hop) = redirect::next_hop(response.status(), response.headers(), &url, &method)
-        else {
-            break response;
-        };
-        let keeps_body = hop.keeps_body && payload.is_some();
-        if keeps_body && !payload.is_some_and(Payload::replayable) {
-            // A body streamed from a file is never sent twice.
-            tracing::debug!("not following a redirect that would send the streamed body again");
-            break response;
-        }
-        hops += 1;
-        tracing::debug!(
-            attempt = ctx.attempt,
-            status = response.status().as_u16(),
-            host = hop.url.host_str().unwrap_or_default(),
-            cross_origin = hop.cross_origin,
-            "following a redirect"
-        );
-        if hop.cross_origin {
-            // Nothing the client or the caller set goes to another origin.
-            headers = redirect::cross_origin_headers(&headers, keeps_body);
-        } else if !keeps_body {
-            headers.remove(header::CONTENT_TYPE);
-            headers.remove(header::CONTENT_LENGTH);
-        }
-        if !keeps_body {
-            payload = None;
-        }
-        method = hop.method;
-        url = hop.url;
+            let keeps_body = hop.keeps_body && payload.is_some();
+            if keeps_body && !payload.is_some_and(Payload::replayable) {
+                // A body streamed from a file is never sent twice.
+                let reason = RedirectStop::StreamedBody;
+                return Err(fail(ctx.redirect(status, reason), false));
+            }
+            hops += 1;
+            tracing::debug!(
+                attempt = ctx.attempt,
+                status = status.as_u16(),
+                host = hop.url.host_str().unwrap_or_default(),
+                cross_origin = hop.cross_origin,
+                "following a redirect"
+            );
+            if hop.cross_origin {
+                // Nothing the client or the caller set goes to another origin.
+                headers = redirect::cross_origin_headers(&headers, keeps_body);
+            } else if !keeps_body {
+                headers.remove(header::CONTENT_TYPE);
+                headers.remove(header::CONTENT_LENGTH);
+            }
+            if !keeps_body {
+                payload = None;
+            }
+            method = hop.method;
+            url = hop.url;
+        },
     };
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
@@ -350,10 +510,12 @@ async fn attempt_once(
                     return Err(fail(error, false));
                 }
                 Err(BodyError::Transport(e)) => {
-                    return Err(fail(ctx.transport(e), is_idempotent(ctx.method)));
+                    let retryable = is_idempotent(ctx.method) && policy.retries_transport();
+                    return Err(fail(ctx.transport(e), retryable));
                 }
                 Err(BodyError::Timeout) => {
-                    return Err(fail(ctx.timeout(), is_idempotent(ctx.method)));
+                    let retryable = is_idempotent(ctx.method) && policy.retries_transport();
+                    return Err(fail(ctx.timeout(), retryable));
                 }
             }
         };
@@ -367,16 +529,17 @@ async fn attempt_once(
         });
     }
 
-    let retryable = should_retry(status, &headers);
     // Read the body even when the attempt will be retried: it is small, it
     // keeps the connection reusable, and the last attempt's error needs it.
     let body = read_error_body(&mut response, deadline).await;
     let meta = ResponseMeta::new(status, headers);
     let api = status_error(ctx.method.clone(), ctx.template, &meta, &body);
+    let retryable = policy.retries_answer(status, &meta.headers, &api);
     Err(Failure {
         error: api.into(),
         retryable,
         headers: Some(meta.headers),
+        body: Some(body),
     })
 }
 
@@ -393,7 +556,10 @@ enum BodyError {
 /// Reads a success body of at most `limit` bytes before the deadline. A
 /// body announced larger is refused before any of it is read, one that
 /// grows past the limit as soon as it does; a body that arrives in one
-/// chunk is handed on without a copy.
+/// chunk is handed on without a copy. An announced length sizes the
+/// buffer once; without one the chunks are kept as they came and joined
+/// once at the end, so a body refused on the way never held more than the
+/// limit (a growing buffer would hold up to twice as much while it moves).
 async fn read_body(
     response: &mut reqwest::Response,
     deadline: Instant,
@@ -403,8 +569,11 @@ async fn read_body(
     if content_length.is_some_and(|announced| announced > limit) {
         return Err(BodyError::TooLarge { content_length });
     }
+    // With a length: one buffer of that size (the first chunk alone when
+    // it is the whole body). Without: the chunks as they came.
     let mut first: Option<Bytes> = None;
-    let mut joined: Option<BytesMut> = None;
+    let mut sized: Option<BytesMut> = None;
+    let mut chunks: Vec<Bytes> = Vec::new();
     let mut received: u64 = 0;
     loop {
         let chunk = match timeout_at(deadline, response.chunk()).await {
@@ -417,24 +586,29 @@ async fn read_body(
         if received > limit {
             return Err(BodyError::TooLarge { content_length });
         }
-        match (&mut joined, first.take()) {
-            (Some(buffer), _) => buffer.extend_from_slice(&chunk),
-            (None, None) => first = Some(chunk),
-            (None, Some(previous)) => {
-                // The announced length (within the limit) sizes the buffer
-                // once, so a large body is never copied while it grows.
-                let capacity = content_length.unwrap_or(0).max(received) as usize;
-                let mut buffer = BytesMut::with_capacity(capacity);
+        match (content_length, &mut sized, first.take()) {
+            (None, _, _) => chunks.push(chunk),
+            (Some(_), Some(buffer), _) => buffer.extend_from_slice(&chunk),
+            (Some(_), None, None) => first = Some(chunk),
+            (Some(announced), None, Some(previous)) => {
+                let mut buffer = BytesMut::with_capacity(announced.max(received) as usize);
                 buffer.extend_from_slice(&previous);
                 buffer.extend_from_slice(&chunk);
-                joined = Some(buffer);
+                sized = Some(buffer);
             }
         }
     }
-    Ok(match (joined, first) {
+    Ok(match (sized, first) {
         (Some(buffer), _) => buffer.freeze(),
         (None, Some(only)) => only,
-        (None, None) => Bytes::new(),
+        (None, None) if chunks.len() == 1 => chunks.pop().unwrap_or_default(),
+        (None, None) => {
+            let mut joined = BytesMut::with_capacity(received as usize);
+            for chunk in &chunks {
+                joined.extend_from_slice(chunk);
+            }
+            joined.freeze()
+        }
     })
 }
 
@@ -456,153 +630,4 @@ async fn read_error_body(response: &mut reqwest::Response, deadline: Instant) ->
         }
     }
     body.freeze()
-}
-
-fn should_retry(status: StatusCode, headers: &HeaderMap) -> bool {
-    match headers.get("x-should-retry").map(|v| v.as_bytes()) {
-        Some(b"true") => return true,
-        Some(b"false") => return false,
-        _ => {}
-    }
-    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
-}
-
-/// The wait before the next attempt: the server's hint when it is sensible,
-/// else `base * 2^retries_done` (capped) minus up to 25 % jitter.
-fn retry_delay(
-    headers: Option<&HeaderMap>,
-    retries_done: u32,
-    base: Duration,
-    now: SystemTime,
-) -> Duration {
-    if let Some(hint) = headers.and_then(|h| retry_after(h, now)) {
-        if !hint.is_zero() && hint <= MAX_RETRY_AFTER {
-            return hint;
-        }
-    }
-    let backoff = base
-        .saturating_mul(1 << retries_done.min(16))
-        .min(MAX_BACKOFF.max(base));
-    backoff.mul_f64(1.0 - fastrand::f64() * 0.25)
-}
-
-/// `retry-after-ms` (milliseconds), else `Retry-After` (seconds or an
-/// HTTP-date).
-fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let text = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
-    let from_secs = |secs: f64| {
-        (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(1e9)))
-    };
-    if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
-        return from_secs(ms / 1000.0);
-    }
-    let value = text("retry-after")?;
-    if let Ok(secs) = value.parse::<f64>() {
-        return from_secs(secs);
-    }
-    let date = httpdate::parse_http_date(value).ok()?;
-    date.duration_since(now).ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use reqwest::header::HeaderValue;
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        pairs
-            .iter()
-            .map(|(k, v)| {
-                (
-                    header::HeaderName::from_static(k),
-                    HeaderValue::from_str(v).unwrap(),
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn retry_after_forms() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        let in_5s = httpdate::fmt_http_date(now + Duration::from_secs(5));
-        for (pairs, expected) in [
-            (vec![("retry-after", "3")], Some(Duration::from_secs(3))),
-            (
-                vec![("retry-after", "1.5")],
-                Some(Duration::from_millis(1500)),
-            ),
-            (
-                vec![("retry-after-ms", "250"), ("retry-after", "9")],
-                Some(Duration::from_millis(250)),
-            ),
-            (
-                vec![("retry-after", in_5s.as_str())],
-                Some(Duration::from_secs(5)),
-            ),
-            (vec![("retry-after", "Thu, 01 Jan 1970 00:00:00 GMT")], None),
-            (vec![("retry-after", "soon")], None),
-            (vec![("retry-after", "-1")], None),
-            (vec![], None),
-        ] {
-            assert_eq!(retry_after(&headers(&pairs), now), expected, "{pairs:?}");
-        }
-    }
-
-    #[test]
-    fn delay_prefers_sane_hints() {
-        let now = SystemTime::now();
-        let base = Duration::from_millis(500);
-        let hint = headers(&[("retry-after", "2")]);
-        assert_eq!(
-            retry_delay(Some(&hint), 0, base, now),
-            Duration::from_secs(2)
-        );
-        for too_long in ["61", "0"] {
-            let h = headers(&[("retry-after", too_long)]);
-            assert!(retry_delay(Some(&h), 0, base, now) <= base);
-        }
-    }
-
-    #[test]
-    fn backoff_doubles_with_jitter_and_cap() {
-        let base = Duration::from_millis(500);
-        for (retries, full) in [
-            (0, 500),
-            (1, 1000),
-            (2, 2000),
-            (3, 4000),
-            (4, 8000),
-            (10, 8000),
-        ] {
-            let full = Duration::from_millis(full);
-            let d = retry_delay(None, retries, base, SystemTime::now());
-            assert!(d <= full && d >= full.mul_f64(0.75), "{retries}: {d:?}");
-        }
-    }
-
-    #[test]
-    fn retryable_statuses() {
-        let none = HeaderMap::new();
-        for code in [408, 409, 429, 500, 502, 503, 504] {
-            assert!(
-                should_retry(StatusCode::from_u16(code).unwrap(), &none),
-                "{code}"
-            );
-        }
-        for code in [400, 401, 403, 404, 422] {
-            assert!(
-                !should_retry(StatusCode::from_u16(code).unwrap(), &none),
-                "{code}"
-            );
-        }
-        let no = headers(&[("x-should-retry", "false")]);
-        assert!(!should_retry(StatusCode::SERVICE_UNAVAILABLE, &no));
-        let yes = headers(&[("x-should-retry", "true")]);
-        assert!(should_retry(StatusCode::BAD_REQUEST, &yes));
-    }
 }

@@ -12,12 +12,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use generated_client::Error;
-use generated_client::runtime::{HeaderMap, StatusCode};
+use generated_client::runtime::{HeaderMap, Object, Segment, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::prism::{json_file, spec_path};
+
+/// Writes to the process's standard error itself, so that a test's
+/// figures show in CI: `eprintln!` goes through the test harness's
+/// capture, which shows nothing of a test that passes.
+pub fn say(text: &str) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.flush();
+}
 
 // ---------------------------------------------------------------------------
 // The contract, read with just enough OpenAPI to walk its schemas
@@ -160,18 +170,7 @@ impl Contract {
         unspecified: &mut Vec<String>,
     ) -> Result<(), String> {
         let schema = self.resolve(schema);
-        let says = [
-            "type",
-            "example",
-            "enum",
-            "properties",
-            "items",
-            "allOf",
-            "anyOf",
-            "oneOf",
-            "additionalProperties",
-        ];
-        if !says.iter().any(|key| schema.get(*key).is_some()) {
+        if says_nothing(schema) {
             unspecified.push(at.to_owned());
             return Ok(());
         }
@@ -414,6 +413,218 @@ impl Contract {
     }
 }
 
+/// Where the description stops saying what a value is: see
+/// [`Contract::place`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unspecified {
+    /// The place, from the body (`body.result[0].meta`).
+    pub at: String,
+    /// Why nothing is said there.
+    pub kind: UnspecifiedKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum UnspecifiedKind {
+    /// A schema with nothing in it (`{}`, or only prose).
+    SaysNothing,
+    /// A key that no schema applying to its object declares.
+    Undeclared,
+    /// An element of an array whose schemas give no `items`.
+    NoItems,
+}
+
+impl std::fmt::Display for Unspecified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let why = match self.kind {
+            UnspecifiedKind::SaysNothing => "a schema that says nothing",
+            UnspecifiedKind::Undeclared => "a key the description does not declare",
+            UnspecifiedKind::NoItems => "an element of an array without `items`",
+        };
+        write!(f, "{} ({why})", self.at)
+    }
+}
+
+impl UnspecifiedKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            UnspecifiedKind::SaysNothing => "inside a schema that says nothing",
+            UnspecifiedKind::Undeclared => "inside a key the description does not declare",
+            UnspecifiedKind::NoItems => "inside an array without `items`",
+        }
+    }
+}
+
+impl Contract {
+    /// What the description says of the place at `path` in `value`, a value
+    /// of `schema`: the schemas that apply there and say something of it
+    /// (resolved), or where on the way down it stops saying anything.
+    ///
+    /// Every schema that applies to a value applies: its own `properties`,
+    /// `additionalProperties` and `items`, each `allOf` branch, and each
+    /// `anyOf`/`oneOf` branch that `value` conforms to. A place is
+    /// specified when any of them specifies it, so a generic branch that
+    /// says nothing (a collection's `items: {}`) excuses nothing another
+    /// branch types. `value` is what was sent; `None` below a key that is
+    /// missing (all branches apply there).
+    pub fn place<'a>(
+        &'a self,
+        schema: &'a Value,
+        value: Option<&Value>,
+        path: &[Segment],
+        at: &str,
+    ) -> Result<Vec<&'a Value>, Unspecified> {
+        let schema = self.resolve(schema);
+        if says_nothing(schema) {
+            return Err(Unspecified {
+                at: at.to_owned(),
+                kind: UnspecifiedKind::SaysNothing,
+            });
+        }
+        let mut found = Vec::new();
+        let mut why = None;
+        let mut consider = |result: Result<Vec<&'a Value>, Unspecified>| match result {
+            Ok(schemas) => found.extend(schemas),
+            // The deepest reason is the most telling.
+            Err(e) => {
+                if why
+                    .as_ref()
+                    .is_none_or(|w: &Unspecified| e.at.len() > w.at.len())
+                {
+                    why = Some(e);
+                }
+            }
+        };
+        match path.split_first() {
+            None => consider(Ok(vec![schema])),
+            Some((step, rest)) => {
+                let (sub, child, next) = match step {
+                    Segment::Key(key) => {
+                        let sub = schema
+                            .get("properties")
+                            .and_then(|p| p.get(key.as_ref()))
+                            .or_else(|| {
+                                schema.get("additionalProperties").filter(|a| a.is_object())
+                            });
+                        (
+                            sub,
+                            value.and_then(|v| v.get(key.as_ref())),
+                            format!("{at}.{key}"),
+                        )
+                    }
+                    Segment::Index(i) => (
+                        schema.get("items"),
+                        value.and_then(|v| v.get(*i)),
+                        format!("{at}[{i}]"),
+                    ),
+                };
+                if let Some(sub) = sub {
+                    consider(self.place(sub, child, rest, &next));
+                }
+            }
+        }
+        for branch in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            consider(self.place(branch, value, path, at));
+        }
+        for key in ["anyOf", "oneOf"] {
+            for branch in schema
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if value.is_none_or(|v| self.conforms(v, branch, at).is_ok()) {
+                    consider(self.place(branch, value, path, at));
+                }
+            }
+        }
+        if !found.is_empty() {
+            return Ok(found);
+        }
+        Err(why.unwrap_or_else(|| match path.first() {
+            Some(Segment::Key(key)) => Unspecified {
+                at: format!("{at}.{key}"),
+                kind: UnspecifiedKind::Undeclared,
+            },
+            Some(Segment::Index(i)) => Unspecified {
+                at: format!("{at}[{i}]"),
+                kind: UnspecifiedKind::NoItems,
+            },
+            None => unreachable!("the place itself was considered"),
+        }))
+    }
+
+    /// What the schemas that apply to a place say it is, in a few words
+    /// (`number`, `string (date-time), nullable`, `object`).
+    pub fn summary(&self, schemas: &[&Value]) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for schema in schemas {
+            let mut part = match schema.get("type").and_then(Value::as_str) {
+                Some(kind) => kind.to_owned(),
+                None if schema.get("enum").is_some() => "enum".to_owned(),
+                None if schema.get("properties").is_some() => "object".to_owned(),
+                None => match schema.get("example") {
+                    Some(example) => format!("like {}", cut_json(example)),
+                    None => continue,
+                },
+            };
+            if let Some(format) = schema.get("format").and_then(Value::as_str) {
+                part.push_str(&format!(" ({format})"));
+            }
+            if let Some(options) = schema.get("enum").and_then(Value::as_array) {
+                part.push_str(&format!(" {}", cut_json(&Value::from(options.clone()))));
+            }
+            if schema["nullable"] == json!(true) {
+                part.push_str(", nullable");
+            }
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
+        if parts.is_empty() {
+            "combined schemas".to_owned()
+        } else {
+            parts.join(" and ")
+        }
+    }
+}
+
+/// Whether a schema says nothing at all of its value: no type, example,
+/// enum, properties, items or branches. Any value conforms to it, and a
+/// randomized one is noise.
+pub fn says_nothing(schema: &Value) -> bool {
+    ![
+        "type",
+        "example",
+        "enum",
+        "properties",
+        "items",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "additionalProperties",
+    ]
+    .iter()
+    .any(|key| schema.get(*key).is_some())
+}
+
+/// At most 80 characters of a value's JSON, for a report.
+pub fn cut_json(value: &Value) -> String {
+    let text = value.to_string();
+    if text.len() <= 80 {
+        return text;
+    }
+    let mut end = 80;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
 /// Whether a schema combines others (`allOf`, `anyOf`, `oneOf`).
 fn has_branches(schema: &Value) -> bool {
     ["allOf", "anyOf", "oneOf"]
@@ -424,36 +635,116 @@ fn has_branches(schema: &Value) -> bool {
 // ---------------------------------------------------------------------------
 // Comparing a raw value with the typed one
 
-/// Where `typed` (a generated value serialized back) differs from `raw` (what
-/// the server sent): keys it dropped and values it changed. A `null` counts
-/// as absent; numbers compare by value (`300` and `300.0` are equal).
-pub fn lost(raw: &Value, typed: &Value, at: &str, out: &mut Vec<String>) {
-    match (raw, typed) {
-        (Value::Object(raw), Value::Object(typed)) => {
-            for (key, raw_value) in raw {
+/// Where `back` (a generated value serialized again) differs from `sent`
+/// (what the server sent): keys dropped or added, values changed, `null`
+/// included. Only key order may differ, and how a number is written: they
+/// compare as numbers (`300` and `300.0` are equal).
+pub fn differences(sent: &Value, back: &Value, at: &str, out: &mut Vec<String>) {
+    match (sent, back) {
+        (Value::Object(sent), Value::Object(back)) => {
+            for (key, sent_value) in sent {
                 let path = format!("{at}.{key}");
-                match typed.get(key) {
-                    None if raw_value.is_null() => {}
-                    None => out.push(format!("{path}: dropped (the server sent {raw_value})")),
-                    Some(typed_value) => lost(raw_value, typed_value, &path, out),
+                match back.get(key) {
+                    None => out.push(format!(
+                        "{path}: dropped (the server sent {})",
+                        cut_json(sent_value)
+                    )),
+                    Some(back_value) => differences(sent_value, back_value, &path, out),
+                }
+            }
+            for (key, back_value) in back {
+                if !sent.contains_key(key) {
+                    out.push(format!(
+                        "{at}.{key}: added ({}), the server sent no such key",
+                        cut_json(back_value)
+                    ));
                 }
             }
         }
-        (Value::Array(raw), Value::Array(typed)) if raw.len() == typed.len() => {
-            for (i, (r, t)) in raw.iter().zip(typed).enumerate() {
-                lost(r, t, &format!("{at}[{i}]"), out);
+        (Value::Array(sent), Value::Array(back)) if sent.len() == back.len() => {
+            for (i, (s, b)) in sent.iter().zip(back).enumerate() {
+                differences(s, b, &format!("{at}[{i}]"), out);
             }
         }
-        (Value::Number(r), Value::Number(t)) if r.as_f64() == t.as_f64() => {}
-        (r, t) if r == t => {}
-        (r, t) => out.push(format!(
-            "{at}: the server sent {r}, the typed value holds {t}"
+        (Value::Number(s), Value::Number(b)) if same_number(s, b) => {}
+        (s, b) if s == b => {}
+        (s, b) => out.push(format!(
+            "{at}: the server sent {}, the typed value holds {}",
+            cut_json(s),
+            cut_json(b)
         )),
     }
 }
 
-/// Decodes `raw` as `T` and checks the round trip loses nothing.
-pub fn decode_losslessly<T: DeserializeOwned + Serialize>(what: &str, raw: &Value) -> T {
+/// Two JSON numbers are the same number: equal integers, or equal as
+/// floats when either has a fraction or an exponent.
+fn same_number(a: &serde_json::Number, b: &serde_json::Number) -> bool {
+    match (a.as_i64(), b.as_i64(), a.as_u64(), b.as_u64()) {
+        (Some(x), Some(y), _, _) => x == y,
+        (_, _, Some(x), Some(y)) => x == y,
+        _ => a.as_f64() == b.as_f64(),
+    }
+}
+
+/// What a decoded value says did not fit its type: each mismatch inside
+/// it as `path: expected …, found …`, with its path from the value. The
+/// runtime keeps them in each generated struct (`Object::mismatches`); a
+/// test implements this for the unions and structs it decodes.
+pub trait Fits {
+    fn unfit(&self) -> Vec<String>;
+}
+
+impl<T: Fits> Fits for Vec<T> {
+    fn unfit(&self) -> Vec<String> {
+        self.iter()
+            .enumerate()
+            .flat_map(|(i, item)| item.unfit().into_iter().map(move |m| under(i, &m)))
+            .collect()
+    }
+}
+
+impl<T: Fits> Fits for Option<T> {
+    fn unfit(&self) -> Vec<String> {
+        self.as_ref().map(Fits::unfit).unwrap_or_default()
+    }
+}
+
+/// The mismatches a generated struct keeps, as [`Fits`] lists them.
+pub fn unfit_struct(value: &impl Object) -> Vec<String> {
+    value.mismatches().iter().map(ToString::to_string).collect()
+}
+
+/// A mismatch listed from an array's element `index`, listed from the
+/// array (`.ttl: …` → `.[2].ttl: …`).
+fn under(index: usize, listed: &str) -> String {
+    match listed.strip_prefix('.') {
+        Some(rest) if rest.starts_with(':') || rest.starts_with('[') => {
+            format!(".[{index}]{rest}")
+        }
+        Some(rest) => format!(".[{index}].{rest}"),
+        None => format!(".[{index}]{listed}"),
+    }
+}
+
+/// Decodes `raw` as `T` and checks that everything fits (no mismatch) and
+/// that the value, written back, is exactly `raw`.
+pub fn decode_losslessly<T: DeserializeOwned + Serialize + Fits>(what: &str, raw: &Value) -> T {
+    let (typed, unfit) = decode_exactly::<T>(what, raw);
+    assert!(
+        unfit.is_empty(),
+        "{what}: does not fit {}:\n  {}\nraw: {raw:#}",
+        std::any::type_name::<T>(),
+        unfit.join("\n  ")
+    );
+    typed
+}
+
+/// Decodes `raw` as `T` (any JSON decodes), checks that the value written
+/// back is exactly `raw`, and returns it with what did not fit.
+pub fn decode_exactly<T: DeserializeOwned + Serialize + Fits>(
+    what: &str,
+    raw: &Value,
+) -> (T, Vec<String>) {
     let typed: T = serde_json::from_value(raw.clone()).unwrap_or_else(|e| {
         panic!(
             "{what}: does not decode as {}: {e}\n{raw:#}",
@@ -462,43 +753,15 @@ pub fn decode_losslessly<T: DeserializeOwned + Serialize>(what: &str, raw: &Valu
     });
     let back = serde_json::to_value(&typed).expect("a generated value serializes");
     let mut diffs = Vec::new();
-    lost(raw, &back, "result", &mut diffs);
+    differences(raw, &back, "result", &mut diffs);
     assert!(
         diffs.is_empty(),
-        "{what}: the generated type {} loses data:\n  {}\nraw: {raw:#}",
+        "{what}: the generated type {} does not write back what it read:\n  {}\nraw: {raw:#}",
         std::any::type_name::<T>(),
         diffs.join("\n  ")
     );
-    typed
-}
-
-/// Truncates the fractions Prism's faker puts in `whole` properties: the
-/// contract types them `number`, but their every value in the contract's
-/// examples and in the real API is whole (ports, limits, a TTL in seconds),
-/// and the client holds them as integers. A randomized sample then checks
-/// everything else. Returns how many values it changed.
-pub fn make_whole(value: &mut Value, whole: &[&str]) -> usize {
-    match value {
-        Value::Object(map) => map
-            .iter_mut()
-            .map(|(key, v)| match v {
-                Value::Number(n) if whole.contains(&key.as_str()) && n.as_i64().is_none() => {
-                    *v = json!(n.as_f64().unwrap_or_default().trunc() as i64);
-                    1
-                }
-                other => make_whole(other, whole),
-            })
-            .sum(),
-        Value::Array(items) => items.iter_mut().map(|v| make_whole(v, whole)).sum(),
-        _ => 0,
-    }
-}
-
-/// Whether a reply is a decode failure on a fractional number where the
-/// client holds an integer (what [`make_whole`] fixes in raw samples).
-pub fn is_fraction_refused<T>(reply: &generated_client::Result<T>) -> bool {
-    matches!(reply, Err(Error::Decode { source, .. })
-        if source.to_string().starts_with("invalid type: floating point"))
+    let unfit = typed.unfit();
+    (typed, unfit)
 }
 
 // ---------------------------------------------------------------------------

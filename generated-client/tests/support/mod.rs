@@ -51,6 +51,33 @@ enum Fault {
     StallAfter(usize, Duration),
     /// Read the request, then reset the connection (RST) without answering.
     Reset,
+    /// A body sent piece by piece as it is written: `chunked`, or ended by
+    /// closing the connection.
+    Pieces {
+        pieces: Vec<Piece>,
+        chunked: bool,
+    },
+}
+
+/// One step of a body sent as it is written ([`Reply::chunked`]).
+#[derive(Debug, Clone)]
+pub enum Piece {
+    /// These bytes, as one write (one HTTP chunk when chunked).
+    Send(Vec<u8>),
+    /// A pause before the next piece.
+    Pause(Duration),
+    /// Close the connection here, without ending the body properly.
+    Cut,
+}
+
+impl Piece {
+    pub fn text(text: &str) -> Piece {
+        Piece::Send(text.as_bytes().to_vec())
+    }
+
+    pub fn pause_ms(ms: u64) -> Piece {
+        Piece::Pause(Duration::from_millis(ms))
+    }
 }
 
 impl Reply {
@@ -118,6 +145,27 @@ impl Reply {
     /// then closes the connection.
     pub fn truncate_after(mut self, sent: usize) -> Reply {
         self.fault = Fault::TruncateAfter(sent);
+        self
+    }
+
+    /// A body written piece by piece with `Transfer-Encoding: chunked`,
+    /// each piece as it comes (pauses between them), ended properly unless
+    /// a [`Piece::Cut`] closes the connection first.
+    pub fn chunked(mut self, pieces: Vec<Piece>) -> Reply {
+        self.fault = Fault::Pieces {
+            pieces,
+            chunked: true,
+        };
+        self
+    }
+
+    /// A body written piece by piece with no length and no chunks: its end
+    /// is the connection's (a clean close is the only end there is).
+    pub fn until_close(mut self, pieces: Vec<Piece>) -> Reply {
+        self.fault = Fault::Pieces {
+            pieces,
+            chunked: false,
+        };
         self
     }
 
@@ -189,6 +237,9 @@ pub struct Answer {
     /// Header names are lower-case.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The body passed on instead of `body`, when a rewriting forwarder
+    /// ([`Server::forward_rewriting`]) changed it.
+    pub passed_on: Option<Vec<u8>>,
 }
 
 impl Recorded {
@@ -256,15 +307,22 @@ struct State {
     keep_bodies: bool,
     /// Where a forwarding server sends every request.
     upstream: Option<Upstream>,
+    /// Bytes of pattern bodies written so far (whether a client read a
+    /// large body, or closed the connection first).
+    pattern_sent: std::sync::atomic::AtomicU64,
 }
 
 /// A forwarding server's upstream: a base URL and headers added to every
-/// request sent there.
+/// request sent there, and what rewrites its answers, if anything does.
 struct Upstream {
     http: reqwest::Client,
     base: String,
     headers: Vec<(String, String)>,
+    rewrite: Option<Rewrite>,
 }
+
+/// Given upstream's answer, the body to pass on instead (`None`: as it came).
+type Rewrite = Box<dyn Fn(&Answer) -> Option<Vec<u8>> + Send + Sync>;
 
 /// The running server; stops when dropped.
 pub struct Server {
@@ -293,6 +351,7 @@ impl Server {
             requests: Mutex::new(Vec::new()),
             keep_bodies: true,
             upstream: None,
+            pattern_sent: Default::default(),
         })
         .await
     }
@@ -301,12 +360,29 @@ impl Server {
     /// with what comes back, recording both ([`Recorded::upstream`]): a
     /// window on exactly what a client received from a real server.
     pub async fn forward(base: &str, headers: &[(&str, &str)]) -> Server {
+        Server::forwarding(base, headers, None).await
+    }
+
+    /// [`Server::forward`], passing on the body `rewrite` makes of each
+    /// answer instead of the one upstream sent, when it makes one (status
+    /// and headers stay, `Content-Length` is the new body's). Both bodies
+    /// are recorded ([`Answer::passed_on`]).
+    pub async fn forward_rewriting(
+        base: &str,
+        headers: &[(&str, &str)],
+        rewrite: impl Fn(&Answer) -> Option<Vec<u8>> + Send + Sync + 'static,
+    ) -> Server {
+        Server::forwarding(base, headers, Some(Box::new(rewrite))).await
+    }
+
+    async fn forwarding(base: &str, headers: &[(&str, &str)], rewrite: Option<Rewrite>) -> Server {
         Server::spawn(State {
             script: Mutex::new(VecDeque::new()),
             responder: None,
             fallback: Reply::status(500),
             requests: Mutex::new(Vec::new()),
             keep_bodies: true,
+            pattern_sent: Default::default(),
             upstream: Some(Upstream {
                 http: reqwest::Client::new(),
                 base: base.trim_end_matches('/').to_owned(),
@@ -314,6 +390,7 @@ impl Server {
                     .iter()
                     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                     .collect(),
+                rewrite,
             }),
         })
         .await
@@ -329,6 +406,7 @@ impl Server {
             requests: Mutex::new(Vec::new()),
             keep_bodies: false,
             upstream: None,
+            pattern_sent: Default::default(),
         })
         .await
     }
@@ -342,6 +420,7 @@ impl Server {
             requests: Mutex::new(Vec::new()),
             keep_bodies: true,
             upstream: None,
+            pattern_sent: Default::default(),
         })
         .await
     }
@@ -376,6 +455,15 @@ impl Server {
 
     pub fn hits(&self) -> usize {
         self.state.requests.lock().unwrap().len()
+    }
+
+    /// Bytes of [`Reply::pattern`] bodies written so far: the server blocks
+    /// once the connection's buffers are full, so a client that refuses a
+    /// large body unread stops it after a few MiB at most.
+    pub fn pattern_bytes_sent(&self) -> u64 {
+        self.state
+            .pattern_sent
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
@@ -413,7 +501,10 @@ async fn serve(mut stream: TcpStream, state: Arc<State>) {
         if !reply.delay.is_zero() {
             tokio::time::sleep(reply.delay).await;
         }
-        if write_reply(&mut stream, reply).await.is_err() {
+        if write_reply(&mut stream, reply, &state.pattern_sent)
+            .await
+            .is_err()
+        {
             return;
         }
     }
@@ -461,21 +552,25 @@ async fn forward(upstream: &Upstream, request: &Recorded) -> (Reply, Answer) {
             format!("forwarding failed: {err}").into_bytes(),
         ),
     };
-    let mut reply = Reply::status(status).body(body.clone());
-    for (name, value) in &headers {
+    let mut answer = Answer {
+        status,
+        headers,
+        body,
+        passed_on: None,
+    };
+    answer.passed_on = upstream
+        .rewrite
+        .as_ref()
+        .and_then(|rewrite| rewrite(&answer));
+    let passed_on = answer.passed_on.as_ref().unwrap_or(&answer.body);
+    let mut reply = Reply::status(status).body(passed_on.clone());
+    for (name, value) in &answer.headers {
         // The body is passed on whole, with its own length.
         if !["content-length", "transfer-encoding", "connection"].contains(&name.as_str()) {
             reply = reply.header(name, value);
         }
     }
-    (
-        reply,
-        Answer {
-            status,
-            headers,
-            body,
-        },
-    )
+    (reply, answer)
 }
 
 /// Reads one request; `None` when the connection ends first. `buf` carries
@@ -508,6 +603,21 @@ async fn read_request(
         .filter_map(|line| line.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
         .collect();
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
+    if chunked {
+        let (body, body_len) = read_chunked(stream, buf, keep_body).await?;
+        return Some(Recorded {
+            method,
+            target,
+            headers,
+            body,
+            body_len,
+            at: Instant::now(),
+            upstream: None,
+        });
+    }
     let length: usize = headers
         .iter()
         .find(|(k, _)| k == "content-length")
@@ -558,7 +668,57 @@ async fn read_request(
     })
 }
 
-async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()> {
+/// Reads a `Transfer-Encoding: chunked` body: the body (empty unless
+/// `keep_body`) and its length.
+async fn read_chunked(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    keep_body: bool,
+) -> Option<(Vec<u8>, u64)> {
+    let mut body = Vec::new();
+    let mut total = 0u64;
+    loop {
+        let line_end = loop {
+            if let Some(pos) = buf.windows(2).position(|w| w == b"\r\n") {
+                break pos;
+            }
+            fill(stream, buf).await?;
+        };
+        let size_text = String::from_utf8_lossy(&buf[..line_end]).into_owned();
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        buf.drain(..line_end + 2);
+        // The data and the CRLF after it (after the last, empty, chunk: the
+        // CRLF that ends the trailers, none here).
+        while buf.len() < size + 2 {
+            fill(stream, buf).await?;
+        }
+        if keep_body {
+            body.extend_from_slice(&buf[..size]);
+        }
+        buf.drain(..size + 2);
+        total += size as u64;
+        if size == 0 {
+            return Some((body, total));
+        }
+    }
+}
+
+/// Reads more of the connection into `buf`; `None` when it ended.
+async fn fill(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<()> {
+    let mut chunk = vec![0u8; 64 << 10];
+    let n = stream.read(&mut chunk).await.ok()?;
+    if n == 0 {
+        return None;
+    }
+    buf.extend_from_slice(&chunk[..n]);
+    Some(())
+}
+
+async fn write_reply(
+    stream: &mut TcpStream,
+    reply: Reply,
+    pattern_sent: &std::sync::atomic::AtomicU64,
+) -> std::io::Result<()> {
     if let Fault::Reset = reply.fault {
         // SO_LINGER 0 makes the close send RST instead of FIN.
         stream.set_zero_linger()?;
@@ -572,6 +732,16 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
+    if let Fault::Pieces { pieces, chunked } = &reply.fault {
+        head.push_str(if *chunked {
+            "transfer-encoding: chunked\r\n\r\n"
+        } else {
+            "connection: close\r\n\r\n"
+        });
+        stream.write_all(head.as_bytes()).await?;
+        stream.flush().await?;
+        return write_pieces(stream, pieces, *chunked).await;
+    }
     // A reply that sets its own framing (`Content-Length`, or a body
     // already chunked with `Transfer-Encoding: chunked`) keeps it.
     if !reply.headers.iter().any(|(k, _)| {
@@ -583,7 +753,7 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
     head.push_str("\r\n");
     if let Some(len) = reply.pattern_len {
         stream.write_all(head.as_bytes()).await?;
-        write_pattern(stream, len).await?;
+        write_pattern(stream, len, pattern_sent).await?;
         return stream.flush().await;
     }
     if let Fault::None = reply.fault {
@@ -595,7 +765,7 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
     }
     stream.write_all(head.as_bytes()).await?;
     match reply.fault {
-        Fault::None | Fault::Reset => stream.write_all(&reply.body).await?,
+        Fault::None | Fault::Reset | Fault::Pieces { .. } => stream.write_all(&reply.body).await?,
         Fault::TruncateAfter(sent) => {
             stream.write_all(&reply.body[..sent]).await?;
             stream.flush().await?;
@@ -612,10 +782,47 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
     stream.flush().await
 }
 
+/// Writes a body piece by piece; the connection is closed after it unless
+/// it was properly chunked.
+async fn write_pieces(
+    stream: &mut TcpStream,
+    pieces: &[Piece],
+    chunked: bool,
+) -> std::io::Result<()> {
+    for piece in pieces {
+        match piece {
+            Piece::Send(bytes) if chunked => {
+                let mut chunk = format!("{:x}\r\n", bytes.len()).into_bytes();
+                chunk.extend_from_slice(bytes);
+                chunk.extend_from_slice(b"\r\n");
+                stream.write_all(&chunk).await?;
+            }
+            Piece::Send(bytes) => stream.write_all(bytes).await?,
+            Piece::Pause(pause) => tokio::time::sleep(*pause).await,
+            Piece::Cut => {
+                stream.flush().await?;
+                stream.shutdown().await?;
+                return Err(std::io::Error::other("cut"));
+            }
+        }
+        stream.flush().await?;
+    }
+    if chunked {
+        stream.write_all(b"0\r\n\r\n").await?;
+        return stream.flush().await;
+    }
+    stream.shutdown().await?;
+    Err(std::io::Error::other("closed: the end of the body"))
+}
+
 /// Sends `len` bytes of [`pattern_byte`] in 256 KiB writes, from one buffer
 /// that holds a chunk plus one period of the pattern, so memory stays small
 /// whatever `len` is.
-async fn write_pattern(stream: &mut TcpStream, len: u64) -> std::io::Result<()> {
+async fn write_pattern(
+    stream: &mut TcpStream,
+    len: u64,
+    counted: &std::sync::atomic::AtomicU64,
+) -> std::io::Result<()> {
     const CHUNK: usize = 256 << 10;
     const PERIOD: usize = 251;
     let buffer: Vec<u8> = (0..(CHUNK + PERIOD) as u64).map(pattern_byte).collect();
@@ -625,6 +832,7 @@ async fn write_pattern(stream: &mut TcpStream, len: u64) -> std::io::Result<()> 
         let start = (sent % PERIOD as u64) as usize;
         stream.write_all(&buffer[start..start + n]).await?;
         sent += n as u64;
+        counted.fetch_add(n as u64, std::sync::atomic::Ordering::SeqCst);
     }
     Ok(())
 }

@@ -164,7 +164,7 @@ pub struct Mismatch {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Segment {
     /// An object's key.
-    Key(String),
+    Key(Cow<'static, str>),
     /// An array's element.
     Index(usize),
 }
@@ -249,7 +249,7 @@ impl Mismatch {
                     out.push_str(key);
                 }
                 Segment::Key(key) => {
-                    out.push_str(&format!(".[{}]", Value::String(key.clone())));
+                    out.push_str(&format!(".[{}]", Value::String(key.to_string())));
                 }
             }
         }

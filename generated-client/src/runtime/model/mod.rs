@@ -35,6 +35,7 @@ pub use self::untagged::{Variant, best_fit};
 pub use self::wire::Wire;
 
 pub(crate) mod account;
+pub(crate) mod indexed;
 mod object;
 pub(crate) mod query;
 mod result_info;

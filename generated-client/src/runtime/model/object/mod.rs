@@ -36,6 +36,7 @@ pub use self::read::{
 pub use self::write::{Entries, Fields, OptionalField, serialize_fields, serialize_object};
 use super::account::Mismatch;
 
+mod exact;
 mod read;
 #[cfg(test)]
 mod tests;

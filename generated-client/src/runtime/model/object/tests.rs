@@ -371,3 +371,76 @@ fn extra_field_reads_a_kept_key() {
     );
     assert!(record.extra_field::<String>("absent").is_none());
 }
+
+/// Numbers as an Observatory trend has them: a `number` field, and an
+/// array of nullable numbers read through serde.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Trend {
+    score: Option<f64>,
+    cls: Option<Vec<Option<f64>>>,
+    extra: Extra,
+}
+super::object!(Trend { score: "score" => number, cls: "cls" });
+
+#[test]
+fn an_integer_a_number_field_cannot_hold_exactly_is_kept_as_sent() {
+    // Past 2^53 an `f64` skips integers: rounding one would write back
+    // another number. Found by the decoding fuzzer.
+    let sent = json!({"score": 9007199254740993_i64, "cls": [0.5, 9007199254740993_u64]});
+    let trend: Trend = serde_json::from_str(&sent.to_string()).unwrap();
+    assert_eq!(
+        trend,
+        serde_json::from_value::<Trend>(sent.clone()).unwrap()
+    );
+    assert_eq!((trend.score, trend.cls.as_ref()), (None, None));
+    let listed: Vec<String> = trend.mismatches().iter().map(Mismatch::to_string).collect();
+    assert_eq!(
+        listed,
+        [
+            ".cls: expected Vec<Option<f64>>, found an array",
+            ".score: expected a number an f64 holds exactly, found a number",
+        ]
+    );
+    assert_eq!(serde_json::to_value(&trend).unwrap(), sent);
+
+    // Those it holds exactly are typed, however large.
+    let sent = json!({"score": 9007199254740992_i64, "cls": [-9223372036854775808_i64, null]});
+    let trend: Trend = serde_json::from_value(sent).unwrap();
+    assert!(trend.fits(), "{:?}", trend.mismatches());
+    assert_eq!(trend.score, Some(9007199254740992.0));
+    assert_eq!(trend.cls, Some(vec![Some(-9223372036854775808.0), None]));
+}
+
+/// Arrays of arrays of structs: through a `serde_json::Value` (`grid`'s
+/// way), element by element (`=> elements`), and as a list result.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Table {
+    rows: Option<Vec<Vec<Meta>>>,
+    columns: Option<Vec<Vec<Meta>>>,
+    extra: Extra,
+}
+super::object!(Table { rows: "rows", columns: "columns" => elements });
+
+#[test]
+fn arrays_of_arrays_keep_every_index_in_a_path() {
+    let sent = json!({"rows": [[{}], [{}, {"source": 1}]],
+                      "columns": [[{"source": true}], []]});
+    let table: Table = serde_json::from_value(sent.clone()).unwrap();
+    let mut paths: Vec<String> = table.mismatches().iter().map(Mismatch::path).collect();
+    paths.sort();
+    assert_eq!(paths, [".columns[0][0].source", ".rows[1][1].source"]);
+    assert_eq!(
+        table.rows.as_ref().unwrap()[1][1].mismatches()[0].path(),
+        ".source"
+    );
+    assert_eq!(serde_json::to_value(&table).unwrap(), sent);
+
+    let text = json!([[{"source": "a"}], [{}, {"source": 2}]]).to_string();
+    let scope = Scope::open();
+    let Listed(list) = serde_json::from_str::<Listed<Vec<Meta>>>(&text).unwrap();
+    let found = scope.close();
+    assert_eq!(list.len(), 2);
+    let paths: Vec<String> = found.iter().map(Mismatch::path).collect();
+    assert_eq!(paths, [".[1][1].source"]);
+    assert_eq!(found[0].pointer(), "/1/1/source");
+}

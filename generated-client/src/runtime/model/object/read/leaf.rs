@@ -204,22 +204,22 @@ impl<'de> Visitor<'de> for LeafVisitor<'_> {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Fit, E> {
-        match self.0 {
-            Leaf::I64(slot) => *slot = Some(v),
-            Leaf::OptionalI64(slot) => *slot = Some(Some(v)),
-            Leaf::F64(slot) => *slot = Some(v as f64),
-            Leaf::OptionalF64(slot) => *slot = Some(Some(v as f64)),
+        match (self.0, exact_f64(i128::from(v))) {
+            (Leaf::I64(slot), _) => *slot = Some(v),
+            (Leaf::OptionalI64(slot), _) => *slot = Some(Some(v)),
+            (Leaf::F64(slot), Some(f)) => *slot = Some(f),
+            (Leaf::OptionalF64(slot), Some(f)) => *slot = Some(Some(f)),
             _ => return unfit(Value::from(v)),
         }
         Ok(Fit::Yes)
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Fit, E> {
-        match (self.0, i64::try_from(v)) {
-            (Leaf::I64(slot), Ok(v)) => *slot = Some(v),
-            (Leaf::OptionalI64(slot), Ok(v)) => *slot = Some(Some(v)),
-            (Leaf::F64(slot), _) => *slot = Some(v as f64),
-            (Leaf::OptionalF64(slot), _) => *slot = Some(Some(v as f64)),
+        match (self.0, i64::try_from(v), exact_f64(i128::from(v))) {
+            (Leaf::I64(slot), Ok(v), _) => *slot = Some(v),
+            (Leaf::OptionalI64(slot), Ok(v), _) => *slot = Some(Some(v)),
+            (Leaf::F64(slot), _, Some(f)) => *slot = Some(f),
+            (Leaf::OptionalF64(slot), _, Some(f)) => *slot = Some(Some(f)),
             _ => return unfit(Value::from(v)),
         }
         Ok(Fit::Yes)
@@ -307,6 +307,14 @@ impl<'de> Visitor<'de> for LeafVisitor<'_> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Fit, A::Error> {
         unfit(Value::deserialize(MapAccessDeserializer::new(map))?)
     }
+}
+
+/// `v` as an `f64`, when an `f64` holds it exactly. Past 2^53 not every
+/// integer has an `f64` (`9007199254740993` would become `…992`): one that
+/// has none does not fit a number field, and is kept as sent.
+pub(crate) fn exact_f64(v: i128) -> Option<f64> {
+    let f = v as f64;
+    (f as i128 == v).then_some(f)
 }
 
 /// An array's element that should be a string: the string, or the value

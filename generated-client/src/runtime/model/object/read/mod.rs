@@ -30,6 +30,7 @@ use serde_json::{Number, Value};
 use super::super::account::{self, Extra, Found, Mismatch, Scope, Segment};
 
 use self::leaf::LeafSeed;
+pub(crate) use self::leaf::exact_f64;
 pub use self::leaf::{ChoiceSlot, Leaf, Text, TextsSlot};
 pub(crate) use self::nested::type_name;
 pub use self::nested::{
@@ -221,9 +222,12 @@ impl<'de> FieldReader<'_, 'de> {
     fn leaf(&mut self, wire: &'static str, leaf: Leaf<'_>) -> Result<(), ReadError> {
         let plain = !leaf.nullable();
         let (whole, element) = leaf.expecting();
+        let float = matches!(leaf, Leaf::F64(_) | Leaf::OptionalF64(_));
         let fit = self.map.next_leaf(leaf)?;
         let expecting = match &fit {
             Fit::No(_, Some(_)) => element,
+            // An integer past what an `f64` holds exactly (see `exact_f64`).
+            Fit::No(Value::Number(_), None) if float => "a number an f64 holds exactly",
             _ => whole,
         };
         self.fitted(fit, wire, expecting, plain);
@@ -239,7 +243,7 @@ impl<'de> FieldReader<'_, 'de> {
         let expecting = slot.expecting();
         let before = account::pending();
         let fit = self.map.next_object(slot)?;
-        account::prefix(before, || Segment::Key(wire.to_owned()));
+        account::prefix(before, || Segment::Key(Cow::Borrowed(wire)));
         self.fitted(fit, wire, expecting, plain);
         Ok(())
     }
@@ -252,7 +256,7 @@ impl<'de> FieldReader<'_, 'de> {
     ) -> Result<(), ReadError> {
         let before = account::pending();
         let fit = self.map.next_objects(slot)?;
-        account::prefix(before, || Segment::Key(wire.to_owned()));
+        account::prefix(before, || Segment::Key(Cow::Borrowed(wire)));
         self.fitted(fit, wire, "an array of objects", plain);
         Ok(())
     }
@@ -266,7 +270,7 @@ impl<'de> FieldReader<'_, 'de> {
         let value = self.map.next_json()?;
         let before = account::pending();
         let filled = slot.fill(value);
-        account::prefix(before, || Segment::Key(wire.to_owned()));
+        account::prefix(before, || Segment::Key(Cow::Borrowed(wire)));
         if let Err((value, at)) = filled {
             let expecting = slot.expecting(at.is_some());
             self.fitted(Fit::No(value, at), wire, expecting, plain);
@@ -283,7 +287,7 @@ impl<'de> FieldReader<'_, 'de> {
         plain: bool,
     ) {
         let Fit::No(value, at) = fit else { return };
-        let mut path = vec![Segment::Key(wire.to_owned())];
+        let mut path = vec![Segment::Key(Cow::Borrowed(wire))];
         let found = match at {
             Some(index) => {
                 path.push(Segment::Index(index));
@@ -309,7 +313,7 @@ impl<'de> FieldReader<'_, 'de> {
         }
         account.placeholders.push(wire);
         if self.whole.is_none() {
-            let path = vec![Segment::Key(wire.to_owned())];
+            let path = vec![Segment::Key(Cow::Borrowed(wire))];
             account::record(Mismatch::new(path, "a value", Found::Missing));
         }
     }

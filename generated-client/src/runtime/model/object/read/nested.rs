@@ -15,6 +15,8 @@ use serde::de::{
 use serde_json::{Number, Value};
 
 use super::super::super::account::{self, Segment};
+use super::super::super::indexed::Indexed;
+use super::super::exact::Exact;
 use super::leaf::{ChoiceSlot, Text, TextsSlot};
 use super::{FieldReader, Fit, NoEntries, ReadError, ReadObject, read_entries, unfit};
 
@@ -135,7 +137,8 @@ pub(super) fn read_whole<T: ReadObject>(value: Value) -> Result<T, ReadError> {
 /// A field read through a `serde_json::Value`: any type the generator does
 /// not mark (a union, an array of unions, of numbers or of arrays). Decoded
 /// from the value once it is read, so that one that does not fit leaves
-/// the input readable and is kept as it came.
+/// the input readable and is kept as it came; through [`Exact`], so that a
+/// number is never rounded into an `f64` (see `exact`).
 #[doc(hidden)]
 pub trait Slot {
     /// Decodes `value` into the slot; gives it back when it does not fit
@@ -147,7 +150,7 @@ pub trait Slot {
 
 impl<T: DeserializeOwned> Slot for Option<T> {
     fn fill(&mut self, value: Value) -> Result<(), (Value, Option<usize>)> {
-        match T::deserialize(&value) {
+        match T::deserialize(Indexed(Exact(&value))) {
             Ok(typed) => {
                 *self = Some(typed);
                 Ok(())
@@ -180,7 +183,7 @@ fn elements<T: DeserializeOwned>(elements: Vec<Value>) -> Result<Vec<T>, (Vec<Va
     let mut items = Vec::with_capacity(elements.len());
     for (index, element) in elements.iter().enumerate() {
         let before = account::pending();
-        match T::deserialize(element) {
+        match T::deserialize(Indexed(Exact(element))) {
             Ok(item) => items.push(item),
             Err(_) => return Err((elements, index)),
         }
