@@ -49,7 +49,10 @@ fn main() {
 async fn bench(runs: usize) {
     let binary = env!("CARGO_BIN_EXE_cloudflare");
     let size = std::fs::metadata(binary).map(|m| m.len()).unwrap_or(0);
-    println!("binary: {binary} ({:.1} MiB)", size as f64 / (1 << 20) as f64);
+    println!(
+        "binary: {binary} ({:.1} MiB)",
+        size as f64 / (1 << 20) as f64
+    );
 
     let server = MockServer::start().await;
     let zone = json!({"id": ZONE, "name": "example.com", "status": "active", "paused": false});
@@ -108,9 +111,18 @@ async fn bench(runs: usize) {
             "`cloudflare zone zone-details --help` (one area's table parsed)",
             &method_help,
         ),
-        ("`cloudflare zone zone-details ID`: one GET, a process", &call),
-        ("the same GET in-process: `client.zone().zone_details(ID)`", &typed),
-        ("the same GET in-process: `client.request(..)` as JSON", &untyped),
+        (
+            "`cloudflare zone zone-details ID`: one GET, a process",
+            &call,
+        ),
+        (
+            "the same GET in-process: `client.zone().zone_details(ID)`",
+            &typed,
+        ),
+        (
+            "the same GET in-process: `client.request(..)` as JSON",
+            &untyped,
+        ),
     ] {
         println!(
             "| {what} | {} | {} | {} |",

@@ -190,7 +190,7 @@ async fn an_ndjson_line_that_does_not_serialize_stops_the_request_naming_it() {
 
 #[tokio::test]
 async fn the_generated_methods_take_vectors_and_image_bytes() {
-    use generated_client::vectorize::Vector;
+    use generated_client::vectorize::VectorizeVector as Vector;
 
     let server = Server::start([
         Reply::envelope(json!({"mutationId": "m2"})),

@@ -41,9 +41,9 @@ use generated_client::Client;
 use generated_client::dns_records_for_a_zone::{
     ARecordBody, AaaaRecordBody, CaaData, CaaRecordBody, CertData, CertRecordBody, CnameRecordBody,
     DeleteDnsRecordResponse, DnsRecord, DnsRecordBody, DnsRecordPatch, DnsRecordQuery,
-    DnsRecordQueryDirection, DnsRecordQueryMatch, DnsRecordQueryOrder, DnsRecordType, DnskeyData,
-    DnskeyRecordBody, DsData, DsRecordBody, HttpsData, HttpsRecordBody, ImportDnsRecordsResponse,
-    LocData, LocDataLatDirection, LocDataLongDirection, LocRecordBody, MxRecordBody, NaptrData,
+    DnsRecordQueryDirection, DnsRecordQueryMatch, DnsRecordQueryOrder, DnsRecordType, DnsRecords,
+    DnskeyData, DnskeyRecordBody, DsData, DsRecordBody, HttpsData, HttpsRecordBody, LocData,
+    LocDataLatDirection, LocDataLongDirection, LocRecordBody, MxRecordBody, NaptrData,
     NaptrRecordBody, NsRecordBody, PtrRecordBody, SmimeaData, SmimeaRecordBody, SrvData,
     SrvRecordBody, SshfpData, SshfpRecordBody, SvcbData, SvcbRecordBody, TlsaData, TlsaRecordBody,
     TxtRecordBody, UriData, UriRecordBody,
@@ -112,7 +112,7 @@ impl Fits for DeleteDnsRecordResponse {
     }
 }
 
-impl Fits for ImportDnsRecordsResponse {
+impl Fits for DnsRecords {
     fn unfit(&self) -> Vec<String> {
         unfit_struct(self)
     }
@@ -171,7 +171,7 @@ fn minimal_bodies() -> Vec<DnsRecordBody> {
         HttpsRecordBody::new(
             name(),
             HttpsData {
-                priority: Some(1),
+                priority: Some(1.0),
                 target: Some(".".into()),
                 value: Some("alpn=\"h3,h2\"".into()),
                 ..Default::default()
@@ -220,7 +220,7 @@ fn minimal_bodies() -> Vec<DnsRecordBody> {
         SrvRecordBody::new(
             "_sip._tcp.example.com",
             SrvData {
-                priority: Some(10),
+                priority: Some(10.0),
                 weight: Some(5.0),
                 port: Some(5060.0),
                 target: Some("sip.example.com".into()),
@@ -241,7 +241,7 @@ fn minimal_bodies() -> Vec<DnsRecordBody> {
         SvcbRecordBody::new(
             name(),
             SvcbData {
-                priority: Some(1),
+                priority: Some(1.0),
                 target: Some(".".into()),
                 value: Some("alpn=\"h2\"".into()),
                 ..Default::default()

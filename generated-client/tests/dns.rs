@@ -136,7 +136,7 @@ async fn known_kinds_decode_into_their_variants_and_unknown_ones_are_kept_whole(
     };
     assert_eq!(
         (mx.priority, mx.content.as_deref()),
-        (Some(10), Some("mx.example.com"))
+        (Some(10.0), Some("mx.example.com"))
     );
     let DnsRecord::Caa(caa) = caa else {
         panic!("{caa:?}")
@@ -260,7 +260,7 @@ async fn a_body_for_any_record_type_is_one_line() {
                 "_sip._tcp.example.com",
                 SrvData {
                     port: Some(5060.0),
-                    priority: Some(10),
+                    priority: Some(10.0),
                     weight: Some(5.0),
                     target: Some("sip.example.com".into()),
                     ..Default::default()
@@ -410,7 +410,7 @@ async fn typed_queries_and_zones() {
         ),
         ("example.com", Some(Status::Active), Some(Type::Full))
     );
-    assert_eq!(first.development_mode, Some(-3600));
+    assert_eq!(first.development_mode, Some(-3600.0));
     assert_eq!(
         first.plan.as_ref().unwrap().extra()["name"],
         json!("Free Website")

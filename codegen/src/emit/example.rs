@@ -222,6 +222,30 @@ pub(super) fn method_example(area: &Area, endpoint: &Endpoint) -> String {
         ));
         args.push("body".to_owned());
     }
+    if let Some(raw) = &endpoint.raw_body {
+        match &raw.lines {
+            // A JSON lines body: any iterator of its items.
+            Some(TypeRef::Named(name)) => {
+                let built = ctx.build(name, 0);
+                ctx.imports.insert(name.clone());
+                lines.push(format!("let lines = vec![{built}];"));
+                args.push("lines".to_owned());
+            }
+            Some(other) => {
+                let value = ctx.value(other, 0);
+                lines.push(format!("let lines = vec![{value}];"));
+                args.push("lines".to_owned());
+            }
+            // Bytes: a file is read while the request is sent.
+            None => {
+                lines.push(format!(
+                    "let body = generated_client::runtime::Binary::file(\"upload\"); // sent as {}",
+                    raw.content_type
+                ));
+                args.push("body".to_owned());
+            }
+        }
+    }
     let module = &area.module;
     let method = &endpoint.rust_name;
     let call = format!("client.{module}().{method}({}){calls}", args.join(", "));

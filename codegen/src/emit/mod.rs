@@ -262,6 +262,7 @@ pub(crate) fn built_types<'a>(
     for endpoint in endpoints {
         roots.extend(endpoint.request_body.as_ref());
         roots.extend(endpoint.query.as_ref().map(|q| &q.ty));
+        roots.extend(endpoint.raw_body.as_ref().and_then(|b| b.lines.as_ref()));
         if let Some(form) = &endpoint.multipart {
             for part in &form.parts {
                 if let crate::ir::PartKind::Json(ty) = &part.kind {

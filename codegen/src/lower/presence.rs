@@ -95,6 +95,7 @@ pub(super) fn patch_bodies(endpoints: &mut [Endpoint], types: &mut Vec<TypeDef>)
             let direct = [
                 e.request_body.as_ref(),
                 e.query.as_ref().map(|q| &q.ty),
+                e.raw_body.as_ref().and_then(|b| b.lines.as_ref()),
                 match &e.output {
                     Output::Json { ty, .. } => Some(ty),
                     _ => None,

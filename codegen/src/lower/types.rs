@@ -715,6 +715,9 @@ fn rename_in_area(area: &mut Area, renames: &BTreeMap<String, String>) {
         if let Some(query) = &mut endpoint.query {
             rename(&mut query.ty, renames);
         }
+        if let Some(lines) = endpoint.raw_body.as_mut().and_then(|b| b.lines.as_mut()) {
+            rename(lines, renames);
+        }
         if let Some(form) = &mut endpoint.multipart {
             for part in &mut form.parts {
                 if let PartKind::Json(ty) = &mut part.kind {

@@ -263,7 +263,8 @@ impl DlpDatasetsApi {
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let dataset_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let version = "your-version";
-    /// if let Some(result) = client.dlp_datasets().upload_new_version_of_dataset(account_id, dataset_id, version).await? {
+    /// let body = generated_client::runtime::Binary::file("upload"); // sent as application/octet-stream
+    /// if let Some(result) = client.dlp_datasets().upload_new_version_of_dataset(account_id, dataset_id, version, body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())

@@ -318,11 +318,12 @@ impl VectorizeApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
-    /// use generated_client::vectorize::VectorsQuery;
+    /// use generated_client::vectorize::{VectorizeVector, VectorsQuery};
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let index_name = "your-index-name";
-    /// if let Some(result) = client.vectorize().insert_vectors(account_id, index_name).await? {
+    /// let lines = vec![VectorizeVector::new("023e105f4ecef8ad9ca31a8372d0c353", Vec::new()).namespace("example")];
+    /// if let Some(result) = client.vectorize().insert_vectors(account_id, index_name, lines).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -333,7 +334,7 @@ impl VectorizeApi {
         account_id: &str,
         index_name: &str,
         lines: impl ::std::iter::IntoIterator<
-            Item = Vector,
+            Item = VectorizeVector,
             IntoIter: ::std::marker::Send + 'static,
         >,
     ) -> crate::runtime::Request<
@@ -571,11 +572,12 @@ impl VectorizeApi {
     ///
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
-    /// use generated_client::vectorize::VectorsQuery;
+    /// use generated_client::vectorize::{VectorizeVector, VectorsQuery};
     ///
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let index_name = "your-index-name";
-    /// if let Some(result) = client.vectorize().upsert_vectors(account_id, index_name).await? {
+    /// let lines = vec![VectorizeVector::new("023e105f4ecef8ad9ca31a8372d0c353", Vec::new()).namespace("example")];
+    /// if let Some(result) = client.vectorize().upsert_vectors(account_id, index_name, lines).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -586,7 +588,7 @@ impl VectorizeApi {
         account_id: &str,
         index_name: &str,
         lines: impl ::std::iter::IntoIterator<
-            Item = Vector,
+            Item = VectorizeVector,
             IntoIter: ::std::marker::Send + 'static,
         >,
     ) -> crate::runtime::Request<
@@ -642,6 +644,26 @@ impl VectorizeVector {
             namespace: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
+    }
+}
+impl VectorizeVector {
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn metadata(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.metadata = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `namespace`.
+    #[must_use]
+    pub fn namespace(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.namespace = ::std::option::Option::Some(::std::convert::Into::into(value));
+        self
     }
 }
 /// Used by [`VectorizeApi::create_vectorize_index`], [`VectorizeApi::list_vectorize_indexes`], [`VectorizeApi::get_vectorize_index`].

@@ -322,7 +322,8 @@ impl VectorizeBetaDeprecatedApi {
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let index_name = "your-index-name";
-    /// if let Some(result) = client.vectorize_beta_deprecated().insert_vectors(account_id, index_name).await? {
+    /// let body = generated_client::runtime::Binary::file("upload"); // sent as application/x-ndjson
+    /// if let Some(result) = client.vectorize_beta_deprecated().insert_vectors(account_id, index_name, body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -405,7 +406,8 @@ impl VectorizeBetaDeprecatedApi {
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
     /// let index_name = "your-index-name";
-    /// if let Some(result) = client.vectorize_beta_deprecated().upsert_vectors(account_id, index_name).await? {
+    /// let body = generated_client::runtime::Binary::file("upload"); // sent as application/x-ndjson
+    /// if let Some(result) = client.vectorize_beta_deprecated().upsert_vectors(account_id, index_name, body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())

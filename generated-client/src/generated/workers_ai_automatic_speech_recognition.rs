@@ -201,7 +201,8 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.workers_ai_automatic_speech_recognition().execute_cf_openai_whisper_model(account_id).await? {
+    /// let body = generated_client::runtime::Binary::file("upload"); // sent as application/octet-stream
+    /// if let Some(result) = client.workers_ai_automatic_speech_recognition().execute_cf_openai_whisper_model(account_id, body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())
@@ -277,7 +278,8 @@ impl WorkersAiAutomaticSpeechRecognitionApi {
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.workers_ai_automatic_speech_recognition().execute_cf_openai_whisper_tiny_en_model(account_id).await? {
+    /// let body = generated_client::runtime::Binary::file("upload"); // sent as application/octet-stream
+    /// if let Some(result) = client.workers_ai_automatic_speech_recognition().execute_cf_openai_whisper_tiny_en_model(account_id, body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())

@@ -25,7 +25,8 @@ impl WorkersAiImageClassificationApi {
     /// ```no_run
     /// # async fn example(client: generated_client::Client) -> generated_client::Result<()> {
     /// let account_id = "023e105f4ecef8ad9ca31a8372d0c353";
-    /// if let Some(result) = client.workers_ai_image_classification().execute_cf_microsoft_resnet_50_model(account_id).await? {
+    /// let body = generated_client::runtime::Binary::file("upload"); // sent as application/octet-stream
+    /// if let Some(result) = client.workers_ai_image_classification().execute_cf_microsoft_resnet_50_model(account_id, body).await? {
     ///     println!("{result:?}");
     /// }
     /// # Ok(())

@@ -26,7 +26,7 @@
 
 use std::fmt::Debug;
 
-use generated_client::account_load_balancer_pools::Pool;
+use generated_client::account_load_balancer_pools::AccountLoadBalancerPool as Pool;
 use generated_client::account_rulesets::AccountRuleset;
 use generated_client::dns_records_for_a_zone::DnsRecord;
 use generated_client::magic_pcap_collection::PcapRequest;
