@@ -131,6 +131,54 @@ fn generate_then_check_then_drift() {
 }
 
 #[test]
+fn the_commands_table_is_written_and_checked_with_the_client() {
+    let (root, spec, out) = scratch("command", &[("things.md", GOOD)]);
+    // A `cli/` crate beside the client's folder gets the command's table.
+    let cli = root.join("cli");
+    std::fs::create_dir_all(&cli).unwrap();
+    std::fs::write(cli.join("Cargo.toml"), "[package]\nname = \"cli\"\n").unwrap();
+    let (spec_s, out_s) = (spec.to_str().unwrap(), out.to_str().unwrap());
+    let output = xtask(&["generate", "--spec", spec_s, "--out", out_s]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let table = cli.join("src/generated");
+    let files = tree(&table);
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["areas.rs", "things.json"]);
+    assert!(
+        files[1].1.contains(r#""name":"get-thing""#),
+        "{}",
+        files[1].1
+    );
+    assert_eq!(
+        xtask(&["check", "--spec", spec_s, "--out", out_s])
+            .status
+            .code(),
+        Some(0)
+    );
+
+    // The client is fresh, the command's table is not: check fails, names
+    // the file, and writes nothing.
+    std::fs::write(table.join("things.json"), "{}\n").unwrap();
+    let output = xtask(&["check", "--spec", spec_s, "--out", out_s]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("things.json"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(table.join("things.json")).unwrap(),
+        "{}\n"
+    );
+
+    assert_eq!(
+        xtask(&["generate", "--spec", spec_s, "--out", out_s])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(tree(&table), files);
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
 fn bad_input_writes_nothing() {
     let (root, spec, out) = scratch("bad", &[("things.md", GOOD)]);
     let (spec_s, out_s) = (spec.to_str().unwrap(), out.to_str().unwrap());
