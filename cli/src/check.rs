@@ -554,5 +554,37 @@ mod tests {
             checker.parse_value("2.5", priority.as_ref()),
             Ok(json!(2.5))
         );
+
+        // An unsigned value (a page number) is never negative.
+        let page = Some(Ty::Unsigned);
+        assert_eq!(checker.parse_value("2", page.as_ref()), Ok(json!(2)));
+        assert_eq!(
+            checker.parse_value("-1", page.as_ref()),
+            Err("expected a non-negative integer, found `-1`".to_owned())
+        );
+    }
+
+    #[test]
+    fn an_unsigned_value_is_a_non_negative_integer() {
+        let types = types();
+        let checker = Checker { types: &types };
+        for (value, fits) in [
+            (json!(0), true),
+            (json!(u64::MAX), true),
+            (json!(3.0), true),
+            (json!(-1), false),
+            (json!(1.5), false),
+            (json!("2"), false),
+        ] {
+            let mut found = Findings::default();
+            checker.check(&value, &Ty::Unsigned, "query.page", &mut found);
+            assert_eq!(found.errors.is_empty(), fits, "{value}: {found:?}");
+        }
+        let mut found = Findings::default();
+        checker.check(&json!(-1), &Ty::Unsigned, "query.page", &mut found);
+        assert_eq!(
+            found.errors,
+            ["query.page: expected a non-negative integer, found a number"]
+        );
     }
 }
