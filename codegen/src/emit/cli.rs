@@ -381,10 +381,9 @@ fn part_entry(part: &PartDef) -> Json {
 }
 
 /// A type as the command reads it: `string`, `integer`, `unsigned` (never
-/// negative), `number`,
-/// `boolean`, `any`, `object` (a map of any values), `[T]` (an array),
-/// `T?` (an element that may be `null`), or the name of a type of the
-/// area (names are PascalCase, so never one of the words).
+/// negative), `number`, `boolean`, `any`, `object` (a map of any values),
+/// `[T]` (an array), `T?` (an element that may be `null`), or the name of
+/// a type of the area (names are PascalCase, so never one of the words).
 fn type_ref(ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => "string".to_owned(),

@@ -278,9 +278,10 @@ fn emit_setters(name: &Ident, fields: &[FieldDef]) -> Option<TokenStream> {
 
 /// How `object!` reads a field of type `ty`, when not through a
 /// `serde_json::Value`: a leaf type (`string`, `boolean`, `number`,
-/// `integer`, `unsigned`, `json`, `map`, an array of strings, an open enum or an array
-/// of one) straight from the deserializer, a struct of the area (`object`)
-/// or an array of them (`objects`) by the struct's own code.
+/// `integer`, `unsigned`, `json`, `map`, an array of strings, an open enum
+/// or an array of one) straight from the deserializer, a struct of the
+/// area (`object`) or an array of them (`objects`) by the struct's own
+/// code.
 fn read_kind(ty: &TypeRef, types: &[TypeDef]) -> Option<&'static str> {
     let kind_of = |name: &str| {
         types.iter().find_map(|def| match def {

@@ -1057,7 +1057,6 @@ fn self_containment(named: &BTreeMap<String, NamedShape>, start: &str) -> Option
     walk.named(shape, false, false).then_some(walk.path)
 }
 
-/// Whether a body of this media type is JSON.
 /// A query's page numbers are never negative, and the client's own
 /// `ResultInfo` counts pages in `u64`: an integer `page` or `per_page` of a
 /// query is a `u64`, so that `info.page + 1` goes back into the query as
@@ -1072,6 +1071,7 @@ fn unsigned_page_numbers(query: &mut StructDef) {
     }
 }
 
+/// Whether a body of this media type is JSON.
 fn is_json(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or_default().trim();
     essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
