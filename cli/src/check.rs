@@ -42,6 +42,13 @@ impl<'a> Checker<'a> {
             Ty::Any => {}
             Ty::String => self.kind(value.is_string(), value, "a string", path, found),
             Ty::Integer => self.kind(is_integer(value), value, "an integer", path, found),
+            Ty::Unsigned => self.kind(
+                is_unsigned(value),
+                value,
+                "a non-negative integer",
+                path,
+                found,
+            ),
             Ty::Number => self.kind(value.is_number(), value, "a number", path, found),
             Ty::Boolean => self.kind(value.is_boolean(), value, "true or false", path, found),
             Ty::Object => self.kind(value.is_object(), value, "an object", path, found),
@@ -284,6 +291,11 @@ impl<'a> Checker<'a> {
                 .parse::<i64>()
                 .map(Value::from)
                 .map_err(|_| format!("expected an integer, found `{text}`")),
+            Ty::Unsigned => text
+                .trim()
+                .parse::<u64>()
+                .map(Value::from)
+                .map_err(|_| format!("expected a non-negative integer, found `{text}`")),
             Ty::Number => parse_number(text),
             Ty::Boolean => match text.trim() {
                 "true" => Ok(Value::Bool(true)),
@@ -347,6 +359,10 @@ fn is_integer(value: &Value) -> bool {
     value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0)
 }
 
+fn is_unsigned(value: &Value) -> bool {
+    value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0 && f >= 0.0)
+}
+
 /// `body.name`, or `body["odd key"]` for a key that is not a plain word.
 pub fn field_path(path: &str, key: &str) -> String {
     let plain = !key.is_empty()
@@ -381,6 +397,7 @@ fn describe_ty(ty: &Ty<'_>) -> String {
     match ty {
         Ty::String => "string".to_owned(),
         Ty::Integer => "integer".to_owned(),
+        Ty::Unsigned => "non-negative integer".to_owned(),
         Ty::Number => "number".to_owned(),
         Ty::Boolean => "boolean".to_owned(),
         Ty::Any => "any JSON".to_owned(),
@@ -536,6 +553,38 @@ mod tests {
         assert_eq!(
             checker.parse_value("2.5", priority.as_ref()),
             Ok(json!(2.5))
+        );
+
+        // An unsigned value (a page number) is never negative.
+        let page = Some(Ty::Unsigned);
+        assert_eq!(checker.parse_value("2", page.as_ref()), Ok(json!(2)));
+        assert_eq!(
+            checker.parse_value("-1", page.as_ref()),
+            Err("expected a non-negative integer, found `-1`".to_owned())
+        );
+    }
+
+    #[test]
+    fn an_unsigned_value_is_a_non_negative_integer() {
+        let types = types();
+        let checker = Checker { types: &types };
+        for (value, fits) in [
+            (json!(0), true),
+            (json!(u64::MAX), true),
+            (json!(3.0), true),
+            (json!(-1), false),
+            (json!(1.5), false),
+            (json!("2"), false),
+        ] {
+            let mut found = Findings::default();
+            checker.check(&value, &Ty::Unsigned, "query.page", &mut found);
+            assert_eq!(found.errors.is_empty(), fits, "{value}: {found:?}");
+        }
+        let mut found = Findings::default();
+        checker.check(&json!(-1), &Ty::Unsigned, "query.page", &mut found);
+        assert_eq!(
+            found.errors,
+            ["query.page: expected a non-negative integer, found a number"]
         );
     }
 }

@@ -276,6 +276,7 @@ fn query_arg(field: &crate::table::QueryField, taken: &mut BTreeSet<String>) -> 
     } else {
         match field.kind {
             Kind::Integer => arg.value_name("INTEGER").value_parser(value_parser!(i64)),
+            Kind::Unsigned => arg.value_name("INTEGER").value_parser(value_parser!(u64)),
             Kind::Number => arg.value_name("NUMBER").value_parser(value_parser!(f64)),
             Kind::Boolean => arg
                 .value_name("BOOL")

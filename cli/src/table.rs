@@ -130,6 +130,8 @@ pub struct QueryField {
 pub enum Kind {
     String,
     Integer,
+    /// An integer that is never negative (a page number).
+    Unsigned,
     Number,
     Boolean,
     /// Passed through as written.
@@ -289,12 +291,14 @@ pub struct Field {
     pub doc: String,
 }
 
-/// A type as the table writes it: `string`, `integer`, `number`,
-/// `boolean`, `any`, `object`, `[T]`, `T?` or a type's name.
+/// A type as the table writes it: `string`, `integer`, `unsigned`,
+/// `number`, `boolean`, `any`, `object`, `[T]`, `T?` or a type's name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ty<'a> {
     String,
     Integer,
+    /// An integer that is never negative.
+    Unsigned,
     Number,
     Boolean,
     Any,
@@ -317,6 +321,7 @@ impl<'a> Ty<'a> {
         match text {
             "string" => Ty::String,
             "integer" => Ty::Integer,
+            "unsigned" => Ty::Unsigned,
             "number" => Ty::Number,
             "boolean" => Ty::Boolean,
             "any" => Ty::Any,
@@ -338,6 +343,7 @@ mod tests {
         );
         assert_eq!(Ty::parse("DnsRecord"), Ty::Named("DnsRecord"));
         assert_eq!(Ty::parse("object"), Ty::Object);
+        assert_eq!(Ty::parse("[unsigned]"), Ty::Array(Box::new(Ty::Unsigned)));
     }
 
     #[test]

@@ -167,6 +167,19 @@ async fn a_get_with_path_arguments_and_typed_query_flags() {
     .await;
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("--per_page"), "{}", run.stderr);
+    // Page numbers are never negative.
+    let run = cloudflare(
+        &server,
+        &[
+            "dns-records-for-a-zone",
+            "list-dns-records",
+            ZONE,
+            "--page=-1",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("--page"), "{}", run.stderr);
     assert_eq!(server.received_requests().len(), 1);
 }
 

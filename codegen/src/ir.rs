@@ -130,7 +130,7 @@ pub enum PartName {
 pub enum PartKind {
     /// A value of this type, sent as JSON.
     Json(TypeRef),
-    /// A value written as text: a `String`, `Bool`, `I64` or `F64`.
+    /// A value written as text: a `String`, `Bool`, `I64`, `U64` or `F64`.
     Text(TypeRef),
     /// A file's content, from memory or from a path. The content types it
     /// may have; the first is sent when the caller gives none.
@@ -290,6 +290,9 @@ pub enum Output {
 pub enum TypeRef {
     String,
     I64,
+    /// `u64`: a count that is never negative (a query's page numbers, see
+    /// `lower/merge.rs`); on the wire an integer like `I64`.
+    U64,
     F64,
     Bool,
     /// `serde_json::Value`.

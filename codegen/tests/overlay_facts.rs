@@ -516,7 +516,9 @@ impl Walk<'_> {
             // integer: that would refuse the fractions the description
             // allows. One the client sends may be an integer (it sends
             // fewer values than the description allows, all valid).
-            TypeRef::I64 => {
+            // A query's page numbers are unsigned: the same integers,
+            // without the negative ones the API never takes.
+            TypeRef::I64 | TypeRef::U64 => {
                 kind == "integer" || (kind == "number" && direction == Direction::Request)
             }
             TypeRef::F64 => kind == "number" || kind == "integer",

@@ -362,6 +362,64 @@ async fn a_batch_holds_records_of_any_type() {
     );
 }
 
+/// A query's page numbers are `u64`, like `result_info`'s: the next page
+/// is `info.page + 1`, and paging from a typed query keeps its `per_page`.
+#[tokio::test]
+async fn typed_page_numbers_go_back_into_the_query_as_they_are() {
+    let listed = |id: &str, page: u64| {
+        Reply::json(
+            200,
+            json!({"success": true, "errors": [], "messages": [],
+                   "result": [record(id, "A", "a.example.com", json!({"content": "192.0.2.1"}))],
+                   "result_info": {"page": page, "per_page": 1, "count": 1,
+                                   "total_count": 4, "total_pages": 4}}),
+        )
+    };
+    let server = Server::start([listed("r2", 2), listed("r3", 3), listed("r4", 4)]).await;
+    let dns = client(&server).dns_records_for_a_zone();
+    let query = DnsRecordQuery {
+        page: Some(2),
+        per_page: Some(1),
+        ..Default::default()
+    };
+    let (first, meta) = dns
+        .list_dns_records(ZONE)
+        .query(&query)
+        .send_with_meta()
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 1);
+    let page: u64 = meta.result_info().unwrap().page.unwrap();
+    let rest = DnsRecordQuery {
+        page: Some(page + 1),
+        ..query.clone()
+    };
+    let ids: Vec<String> = dns
+        .list_dns_records(ZONE)
+        .query(&rest)
+        .all()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(ids, ["r3", "r4"]);
+    let queries: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.query().to_owned())
+        .collect();
+    // The pager puts its `page` after the user's other pairs.
+    assert_eq!(
+        queries,
+        [
+            "page=2&per_page=1",
+            "page=3&per_page=1",
+            "per_page=1&page=4"
+        ]
+    );
+}
+
 #[tokio::test]
 async fn typed_queries_and_zones() {
     let zone = json!({

@@ -286,6 +286,7 @@ fn query_entries(query: &Query, types: &[TypeDef]) -> Vec<Json> {
             let kind = match element {
                 TypeRef::String => "string",
                 TypeRef::I64 => "integer",
+                TypeRef::U64 => "unsigned",
                 TypeRef::F64 => "number",
                 TypeRef::Bool => "boolean",
                 TypeRef::Named(name) => match types.iter().find(|t| t.name() == name) {
@@ -379,14 +380,15 @@ fn part_entry(part: &PartDef) -> Json {
     ])
 }
 
-/// A type as the command reads it: `string`, `integer`, `number`,
-/// `boolean`, `any`, `object` (a map of any values), `[T]` (an array),
-/// `T?` (an element that may be `null`), or the name of a type of the
-/// area (names are PascalCase, so never one of the words).
+/// A type as the command reads it: `string`, `integer`, `unsigned` (never
+/// negative), `number`, `boolean`, `any`, `object` (a map of any values),
+/// `[T]` (an array), `T?` (an element that may be `null`), or the name of
+/// a type of the area (names are PascalCase, so never one of the words).
 fn type_ref(ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => "string".to_owned(),
         TypeRef::I64 => "integer".to_owned(),
+        TypeRef::U64 => "unsigned".to_owned(),
         TypeRef::F64 => "number".to_owned(),
         TypeRef::Bool => "boolean".to_owned(),
         TypeRef::Value => "any".to_owned(),
@@ -581,6 +583,7 @@ mod tests {
             (TypeRef::String, "string"),
             (TypeRef::Map, "object"),
             (TypeRef::Vec(Box::new(TypeRef::I64)), "[integer]"),
+            (TypeRef::U64, "unsigned"),
             (
                 TypeRef::Vec(Box::new(TypeRef::Option(Box::new(TypeRef::F64)))),
                 "[number?]",

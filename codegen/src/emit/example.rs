@@ -337,7 +337,11 @@ impl Ctx<'_> {
                         super::types::has_setter(f)
                             && matches!(
                                 f.ty,
-                                TypeRef::String | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool
+                                TypeRef::String
+                                    | TypeRef::I64
+                                    | TypeRef::U64
+                                    | TypeRef::F64
+                                    | TypeRef::Bool
                             )
                     });
                     if let Some(field) = simple {
@@ -365,7 +369,7 @@ impl Ctx<'_> {
     fn value(&mut self, ty: &TypeRef, depth: usize) -> String {
         match ty {
             TypeRef::String => "String::from(\"example\")".to_owned(),
-            TypeRef::I64 => "1".to_owned(),
+            TypeRef::I64 | TypeRef::U64 => "1".to_owned(),
             TypeRef::F64 => "1.0".to_owned(),
             TypeRef::Bool => "true".to_owned(),
             TypeRef::Value => "serde_json::Value::Null".to_owned(),

@@ -530,6 +530,7 @@ pub(super) fn emit_type_ref(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote!(::std::string::String),
         TypeRef::I64 => quote!(i64),
+        TypeRef::U64 => quote!(u64),
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
         TypeRef::Value => quote!(::serde_json::Value),

@@ -137,7 +137,9 @@ fn kind_summary(kind: &PartKind) -> String {
     match kind {
         PartKind::Json(_) => "JSON".to_owned(),
         PartKind::Text(TypeRef::Bool) => "`true` or `false`, as text".to_owned(),
-        PartKind::Text(TypeRef::I64 | TypeRef::F64) => "a number, as text".to_owned(),
+        PartKind::Text(TypeRef::I64 | TypeRef::U64 | TypeRef::F64) => {
+            "a number, as text".to_owned()
+        }
         PartKind::Text(_) => "text".to_owned(),
         PartKind::File { content_types } => match content_types.split_first() {
             None => "a file".to_owned(),

@@ -278,9 +278,10 @@ fn emit_setters(name: &Ident, fields: &[FieldDef]) -> Option<TokenStream> {
 
 /// How `object!` reads a field of type `ty`, when not through a
 /// `serde_json::Value`: a leaf type (`string`, `boolean`, `number`,
-/// `integer`, `json`, `map`, an array of strings, an open enum or an array
-/// of one) straight from the deserializer, a struct of the area (`object`)
-/// or an array of them (`objects`) by the struct's own code.
+/// `integer`, `unsigned`, `json`, `map`, an array of strings, an open enum
+/// or an array of one) straight from the deserializer, a struct of the
+/// area (`object`) or an array of them (`objects`) by the struct's own
+/// code.
 fn read_kind(ty: &TypeRef, types: &[TypeDef]) -> Option<&'static str> {
     let kind_of = |name: &str| {
         types.iter().find_map(|def| match def {
@@ -294,6 +295,7 @@ fn read_kind(ty: &TypeRef, types: &[TypeDef]) -> Option<&'static str> {
         TypeRef::Bool => Some("boolean"),
         TypeRef::F64 => Some("number"),
         TypeRef::I64 => Some("integer"),
+        TypeRef::U64 => Some("unsigned"),
         TypeRef::Value => Some("json"),
         TypeRef::Map => Some("map"),
         TypeRef::Named(name) => kind_of(name),
@@ -316,6 +318,7 @@ fn has_empty_value(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::String
         | TypeRef::I64
+        | TypeRef::U64
         | TypeRef::F64
         | TypeRef::Bool
         | TypeRef::Value
@@ -568,6 +571,7 @@ fn shared_accessors(def: &UnionDef, types: &[TypeDef]) -> Option<TokenStream> {
                 TypeRef::String => (quote!(&str), quote!(as_str)),
                 TypeRef::F64 => (quote!(f64), quote!(as_f64)),
                 TypeRef::I64 => (quote!(i64), quote!(as_i64)),
+                TypeRef::U64 => (quote!(u64), quote!(as_u64)),
                 TypeRef::Bool => (quote!(bool), quote!(as_bool)),
                 _ => return None,
             };

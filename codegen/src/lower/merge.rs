@@ -17,7 +17,7 @@ use super::types::{NamedShape, Types, Use, Variant};
 use crate::diagnostic::SourceFile;
 use crate::ir::{
     Endpoint, Field, Method, MultipartBody, PartDef, PartKind, PartName, Query, RawBody, Response,
-    Shape, Status, TypeDef, TypeRef,
+    Shape, Status, StructDef, TypeDef, TypeRef,
 };
 use crate::naming::{self, Namespace};
 use crate::overlay::{OverlayBody, OverlayEndpoint, OverlayMultipart, OverlayPart, OverlayVariant};
@@ -516,6 +516,9 @@ impl<'a> AreaLowering<'a> {
                 return;
             };
             self.types.note_request(&ty, &user, Use::Query);
+            if let Some(def) = self.types.query_only_struct(&ty) {
+                unsigned_page_numbers(def);
+            }
             let fields = match &ty {
                 TypeRef::Named(name) => self.types.defs.iter().find_map(|def| match def {
                     TypeDef::Struct(def) if def.name == *name => Some(&def.fields),
@@ -1052,6 +1055,20 @@ fn self_containment(named: &BTreeMap<String, NamedShape>, start: &str) -> Option
         path: vec![start.to_owned()],
     };
     walk.named(shape, false, false).then_some(walk.path)
+}
+
+/// A query's page numbers are never negative, and the client's own
+/// `ResultInfo` counts pages in `u64`: an integer `page` or `per_page` of a
+/// query is a `u64`, so that `info.page + 1` goes back into the query as
+/// it is. Only integers (a `number` stays `f64`), and only in a type that
+/// is nothing but a query (a result that happens to share its shape keeps
+/// what the API sends).
+fn unsigned_page_numbers(query: &mut StructDef) {
+    for field in &mut query.fields {
+        if matches!(field.wire_name.as_str(), "page" | "per_page") && field.ty == TypeRef::I64 {
+            field.ty = TypeRef::U64;
+        }
+    }
 }
 
 /// Whether a body of this media type is JSON.

@@ -68,6 +68,7 @@ fn reach(ty: &TypeRef, types: &[TypeDef], seen: &mut BTreeSet<String>) {
         TypeRef::Vec(item) | TypeRef::Option(item) => reach(item, types, seen),
         TypeRef::String
         | TypeRef::I64
+        | TypeRef::U64
         | TypeRef::F64
         | TypeRef::Bool
         | TypeRef::Value

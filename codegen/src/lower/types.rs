@@ -168,6 +168,21 @@ impl Types {
         }
     }
 
+    /// The struct `ty` names, when every use of it so far is as a query.
+    pub fn query_only_struct(&mut self, ty: &TypeRef) -> Option<&mut StructDef> {
+        let TypeRef::Named(name) = ty else {
+            return None;
+        };
+        let index = self.defs.iter().position(|d| d.name() == name)?;
+        if !self.uses[index].iter().all(|(_, how)| *how == Use::Query) {
+            return None;
+        }
+        match &mut self.defs[index] {
+            TypeDef::Struct(def) => Some(def),
+            _ => None,
+        }
+    }
+
     /// The name of a type that several methods use directly and whose
     /// titles agree on no noun: what their names share
     /// ([`naming::shared_entity`]), with `Body` or `Query` when that is

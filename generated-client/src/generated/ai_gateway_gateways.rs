@@ -489,8 +489,8 @@ impl CreateGatewayBody {
 /// Used by [`AiGatewayGatewaysApi::list_gateways`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGatewaysQuery {
-    pub page: ::std::option::Option<i64>,
-    pub per_page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
+    pub per_page: ::std::option::Option<u64>,
     /// Order By Column Name
     pub order_by: ::std::option::Option<::std::string::String>,
     /// gateway id
@@ -499,19 +499,19 @@ pub struct ListGatewaysQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListGatewaysQuery { page : "page" => integer, per_page : "per_page" => integer,
+    ListGatewaysQuery { page : "page" => unsigned, per_page : "per_page" => unsigned,
     order_by : "order_by" => string, id : "id" => string }
 );
 impl ListGatewaysQuery {
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }

@@ -424,8 +424,8 @@ crate::runtime::object!(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGatewayLogsQuery {
     pub search: ::std::option::Option<::std::string::String>,
-    pub page: ::std::option::Option<i64>,
-    pub per_page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
+    pub per_page: ::std::option::Option<u64>,
     pub order_by: ::std::option::Option<ListGatewayLogsQueryOrderBy>,
     pub direction: ::std::option::Option<ListGatewayLogsQueryDirection>,
     /// RFC 3339 date-time
@@ -438,8 +438,8 @@ pub struct ListGatewayLogsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListGatewayLogsQuery { search : "search" => string, page : "page" => integer,
-    per_page : "per_page" => integer, order_by : "order_by" => choice, direction :
+    ListGatewayLogsQuery { search : "search" => string, page : "page" => unsigned,
+    per_page : "per_page" => unsigned, order_by : "order_by" => choice, direction :
     "direction" => choice, start_date : "start_date" => string, end_date : "end_date" =>
     string, success : "success" => boolean, cached : "cached" => boolean }
 );
@@ -455,13 +455,13 @@ impl ListGatewayLogsQuery {
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }

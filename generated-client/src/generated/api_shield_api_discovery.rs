@@ -513,9 +513,9 @@ crate::runtime::object!(DiscoveredOperation { state : "state" => choice });
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDiscoveredOperationsQuery {
     /// Page number of paginated results
-    pub page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
     /// Maximum number of results per page
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<u64>,
     /// Filter results to only include the specified hosts
     pub host: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filter results to only include the specified HTTP methods
@@ -536,21 +536,21 @@ pub struct GetDiscoveredOperationsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetDiscoveredOperationsQuery { page : "page" => integer, per_page : "per_page" =>
-    integer, host : "host" => strings, method : "method" => strings, endpoint :
+    GetDiscoveredOperationsQuery { page : "page" => unsigned, per_page : "per_page" =>
+    unsigned, host : "host" => strings, method : "method" => strings, endpoint :
     "endpoint" => string, direction : "direction" => choice, order : "order" => choice,
     diff : "diff" => boolean, origin : "origin" => choice, state : "state" => choice }
 );
 impl GetDiscoveredOperationsQuery {
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }

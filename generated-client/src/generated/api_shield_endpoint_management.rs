@@ -736,9 +736,9 @@ impl AddOperationsToZoneBody {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetOperationsQuery {
     /// Page number of paginated results
-    pub page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
     /// Maximum number of results per page
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<u64>,
     /// Field to order by
     pub order: ::std::option::Option<GetOperationsQueryOrder>,
     /// Direction to order results
@@ -755,7 +755,7 @@ pub struct GetOperationsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetOperationsQuery { page : "page" => integer, per_page : "per_page" => integer,
+    GetOperationsQuery { page : "page" => unsigned, per_page : "per_page" => unsigned,
     order : "order" => choice, direction : "direction" => choice, host : "host" =>
     strings, method : "method" => strings, endpoint : "endpoint" => string, feature :
     "feature" => choices }
@@ -763,13 +763,13 @@ crate::runtime::object!(
 impl GetOperationsQuery {
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }

@@ -1332,9 +1332,9 @@ impl EditZoneLevelSchemaValidationSettingsBody {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSchemasQuery {
     /// Page number of paginated results
-    pub page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
     /// Maximum number of results per page
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<u64>,
     /// Omit the source-files of schemas and only retrieve their meta-data
     pub omit_source: ::std::option::Option<bool>,
     /// Flag whether schema is enabled for validation
@@ -1343,20 +1343,20 @@ pub struct GetSchemasQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetSchemasQuery { page : "page" => integer, per_page : "per_page" => integer,
+    GetSchemasQuery { page : "page" => unsigned, per_page : "per_page" => unsigned,
     omit_source : "omit_source" => boolean, validation_enabled : "validation_enabled" =>
     boolean }
 );
 impl GetSchemasQuery {
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }
@@ -1424,9 +1424,9 @@ pub struct GetOperationsFromSchemaQuery {
     /// Filter results to only include endpoints containing this pattern
     pub endpoint: ::std::option::Option<::std::string::String>,
     /// Page number of paginated results
-    pub page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
     /// Maximum number of results per page
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<u64>,
     /// Filter results by whether operations exist in API Shield Endpoint Management or not
     pub operation_status: ::std::option::Option<
         GetOperationsFromSchemaQueryOperationStatus,
@@ -1437,7 +1437,7 @@ pub struct GetOperationsFromSchemaQuery {
 crate::runtime::object!(
     GetOperationsFromSchemaQuery { feature : "feature" => choices, host : "host" =>
     strings, method : "method" => strings, endpoint : "endpoint" => string, page : "page"
-    => integer, per_page : "per_page" => integer, operation_status : "operation_status"
+    => unsigned, per_page : "per_page" => unsigned, operation_status : "operation_status"
     => choice }
 );
 impl GetOperationsFromSchemaQuery {
@@ -1473,13 +1473,13 @@ impl GetOperationsFromSchemaQuery {
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }

@@ -5246,9 +5246,9 @@ pub struct DnsRecordQuery {
     /// how tag filters combine
     pub tag_match: ::std::option::Option<DnsRecordQueryMatch>,
     /// from 1
-    pub page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
     /// 1 to 5000000; 100 by default
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<u64>,
     pub order: ::std::option::Option<DnsRecordQueryOrder>,
     pub direction: ::std::option::Option<DnsRecordQueryDirection>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
@@ -5265,8 +5265,8 @@ crate::runtime::object!(
     => string, tag_exact : "tag.exact" => string, tag_contains : "tag.contains" =>
     string, tag_startswith : "tag.startswith" => string, tag_endswith : "tag.endswith" =>
     string, search : "search" => string, tag_match : "tag_match" => choice, page : "page"
-    => integer, per_page : "per_page" => integer, order : "order" => choice, direction :
-    "direction" => choice }
+    => unsigned, per_page : "per_page" => unsigned, order : "order" => choice, direction
+    : "direction" => choice }
 );
 impl DnsRecordQuery {
     /// Sets `name`.
@@ -5458,13 +5458,13 @@ impl DnsRecordQuery {
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }

@@ -984,14 +984,14 @@ pub struct GetListItemsQuery {
     /// The pagination cursor
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Amount of results to include in each paginated response
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<u64>,
     /// A search query to filter returned items
     pub search: ::std::option::Option<::std::string::String>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetListItemsQuery { cursor : "cursor" => string, per_page : "per_page" => integer,
+    GetListItemsQuery { cursor : "cursor" => string, per_page : "per_page" => unsigned,
     search : "search" => string }
 );
 impl GetListItemsQuery {
@@ -1006,7 +1006,7 @@ impl GetListItemsQuery {
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }

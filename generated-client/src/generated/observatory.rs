@@ -1048,27 +1048,27 @@ impl PageTestResponse {
 /// Used by [`ObservatoryApi::list_page_test_history`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPageTestHistoryQuery {
-    pub page: ::std::option::Option<i64>,
-    pub per_page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
+    pub per_page: ::std::option::Option<u64>,
     /// A test region
     pub region: ::std::option::Option<QuotaAndAvailabilityRegionValue>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListPageTestHistoryQuery { page : "page" => integer, per_page : "per_page" =>
-    integer, region : "region" => choice }
+    ListPageTestHistoryQuery { page : "page" => unsigned, per_page : "per_page" =>
+    unsigned, region : "region" => choice }
 );
 impl ListPageTestHistoryQuery {
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }

@@ -1930,9 +1930,9 @@ impl TopPrefixesTop0 {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBgpHijackEventsQuery {
     /// Current page number, starting from 1
-    pub page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
     /// Number of entries per page
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<u64>,
     /// `eventId`: The unique identifier of a event
     pub event_id: ::std::option::Option<i64>,
     /// `hijackerAsn`: The potential hijacker AS of a BGP hijack event
@@ -1965,25 +1965,25 @@ pub struct GetBgpHijackEventsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBgpHijackEventsQuery { page : "page" => integer, per_page : "per_page" => integer,
-    event_id : "eventId" => integer, hijacker_asn : "hijackerAsn" => integer, victim_asn
-    : "victimAsn" => integer, involved_asn : "involvedAsn" => integer, involved_country :
-    "involvedCountry" => string, prefix : "prefix" => string, min_confidence :
-    "minConfidence" => integer, max_confidence : "maxConfidence" => integer, date_range :
-    "dateRange" => string, date_start : "dateStart" => string, date_end : "dateEnd" =>
-    string, sort_by : "sortBy" => choice, sort_order : "sortOrder" => choice, format :
-    "format" => choice }
+    GetBgpHijackEventsQuery { page : "page" => unsigned, per_page : "per_page" =>
+    unsigned, event_id : "eventId" => integer, hijacker_asn : "hijackerAsn" => integer,
+    victim_asn : "victimAsn" => integer, involved_asn : "involvedAsn" => integer,
+    involved_country : "involvedCountry" => string, prefix : "prefix" => string,
+    min_confidence : "minConfidence" => integer, max_confidence : "maxConfidence" =>
+    integer, date_range : "dateRange" => string, date_start : "dateStart" => string,
+    date_end : "dateEnd" => string, sort_by : "sortBy" => choice, sort_order :
+    "sortOrder" => choice, format : "format" => choice }
 );
 impl GetBgpHijackEventsQuery {
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }
@@ -2391,9 +2391,9 @@ impl ::std::fmt::Display for GetAnnouncedIpAddressSpaceTimeSeriesQueryIpVersion 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBgpRouteLeakEventsQuery {
     /// Current page number, starting from 1
-    pub page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
     /// Number of entries per page
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<u64>,
     /// `eventId`: The unique identifier of a event
     pub event_id: ::std::option::Option<i64>,
     /// `leakAsn`: The leaking AS of a route leak event
@@ -2418,8 +2418,8 @@ pub struct GetBgpRouteLeakEventsQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetBgpRouteLeakEventsQuery { page : "page" => integer, per_page : "per_page" =>
-    integer, event_id : "eventId" => integer, leak_asn : "leakAsn" => integer,
+    GetBgpRouteLeakEventsQuery { page : "page" => unsigned, per_page : "per_page" =>
+    unsigned, event_id : "eventId" => integer, leak_asn : "leakAsn" => integer,
     involved_asn : "involvedAsn" => integer, involved_country : "involvedCountry" =>
     string, date_range : "dateRange" => string, date_start : "dateStart" => string,
     date_end : "dateEnd" => string, sort_by : "sortBy" => choice, sort_order :
@@ -2428,13 +2428,13 @@ crate::runtime::object!(
 impl GetBgpRouteLeakEventsQuery {
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }

@@ -762,9 +762,9 @@ pub struct GetSecurityCenterIssuesQuery {
     /// `subject~neq`
     pub subject_neq: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Current page within paginated list of results
-    pub page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
     /// Number of results per page of results
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<u64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
@@ -774,8 +774,8 @@ crate::runtime::object!(
     => strings, severity : "severity" => choices, subject : "subject" => strings,
     issue_class_neq : "issue_class~neq" => strings, issue_type_neq : "issue_type~neq" =>
     choices, product_neq : "product~neq" => strings, severity_neq : "severity~neq" =>
-    choices, subject_neq : "subject~neq" => strings, page : "page" => integer, per_page :
-    "per_page" => integer }
+    choices, subject_neq : "subject~neq" => strings, page : "page" => unsigned, per_page
+    : "per_page" => unsigned }
 );
 impl GetSecurityCenterIssuesQuery {
     /// Sets `dismissed`.
@@ -861,13 +861,13 @@ impl GetSecurityCenterIssuesQuery {
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }

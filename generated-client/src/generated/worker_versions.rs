@@ -488,15 +488,15 @@ pub struct ListVersionsQuery {
     /// Only return versions that can be used in a deployment
     pub deployable: ::std::option::Option<bool>,
     /// Current page
-    pub page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
     /// Items per-page
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<u64>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ListVersionsQuery { deployable : "deployable" => boolean, page : "page" => integer,
-    per_page : "per_page" => integer }
+    ListVersionsQuery { deployable : "deployable" => boolean, page : "page" => unsigned,
+    per_page : "per_page" => unsigned }
 );
 impl ListVersionsQuery {
     /// Sets `deployable`.
@@ -507,13 +507,13 @@ impl ListVersionsQuery {
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }

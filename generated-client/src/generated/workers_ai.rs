@@ -386,8 +386,8 @@ impl GetModelSchemaQuery {
 /// Used by [`WorkersAiApi::model_search`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModelSearchQuery {
-    pub per_page: ::std::option::Option<i64>,
-    pub page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<u64>,
+    pub page: ::std::option::Option<u64>,
     /// Filter by Task Name
     pub task: ::std::option::Option<::std::string::String>,
     /// Filter by Author
@@ -402,20 +402,20 @@ pub struct ModelSearchQuery {
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    ModelSearchQuery { per_page : "per_page" => integer, page : "page" => integer, task :
-    "task" => string, author : "author" => string, source : "source" => number,
+    ModelSearchQuery { per_page : "per_page" => unsigned, page : "page" => unsigned, task
+    : "task" => string, author : "author" => string, source : "source" => number,
     hide_experimental : "hide_experimental" => boolean, search : "search" => string }
 );
 impl ModelSearchQuery {
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }

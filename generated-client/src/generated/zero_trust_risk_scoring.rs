@@ -405,27 +405,27 @@ impl RiskEventScoreEvent {
 /// Used by [`ZeroTrustRiskScoringApi::get_risk_score_info_for_all_users`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRiskScoreInfoForAllUsersQuery {
-    pub page: ::std::option::Option<i64>,
-    pub per_page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
+    pub per_page: ::std::option::Option<u64>,
     pub order_by: ::std::option::Option<GetRiskScoreInfoForAllUsersQueryOrderBy>,
     pub direction: ::std::option::Option<GetRiskScoreInfoForAllUsersQueryDirection>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRiskScoreInfoForAllUsersQuery { page : "page" => integer, per_page : "per_page" =>
-    integer, order_by : "order_by" => choice, direction : "direction" => choice }
+    GetRiskScoreInfoForAllUsersQuery { page : "page" => unsigned, per_page : "per_page"
+    => unsigned, order_by : "order_by" => choice, direction : "direction" => choice }
 );
 impl GetRiskScoreInfoForAllUsersQuery {
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }
@@ -556,28 +556,28 @@ impl ::std::fmt::Display for GetRiskScoreInfoForAllUsersQueryDirection {
 /// Used by [`ZeroTrustRiskScoringApi::get_risk_event_score_information_for_user`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRiskEventScoreInformationForUserQuery {
-    pub page: ::std::option::Option<i64>,
-    pub per_page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
+    pub per_page: ::std::option::Option<u64>,
     pub order_by: ::std::option::Option<GetRiskEventScoreInformationForUserQueryOrderBy>,
     pub direction: ::std::option::Option<GetRiskScoreInfoForAllUsersQueryDirection>,
     /// What the API sent that no field holds, as sent (see [`Extra`](crate::runtime::Extra)).
     pub extra: crate::runtime::Extra,
 }
 crate::runtime::object!(
-    GetRiskEventScoreInformationForUserQuery { page : "page" => integer, per_page :
-    "per_page" => integer, order_by : "order_by" => choice, direction : "direction" =>
+    GetRiskEventScoreInformationForUserQuery { page : "page" => unsigned, per_page :
+    "per_page" => unsigned, order_by : "order_by" => choice, direction : "direction" =>
     choice }
 );
 impl GetRiskEventScoreInformationForUserQuery {
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }

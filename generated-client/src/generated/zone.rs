@@ -657,9 +657,9 @@ pub struct ZoneQuery {
     /// `account.name`
     pub account_name: ::std::option::Option<::std::string::String>,
     /// from 1
-    pub page: ::std::option::Option<i64>,
+    pub page: ::std::option::Option<u64>,
     /// 5 to 50; 20 by default
-    pub per_page: ::std::option::Option<i64>,
+    pub per_page: ::std::option::Option<u64>,
     pub order: ::std::option::Option<QueryOrder>,
     pub direction: ::std::option::Option<QueryDirection>,
     /// whether every filter must hold (all, the default) or one (any)
@@ -670,7 +670,7 @@ pub struct ZoneQuery {
 crate::runtime::object!(
     ZoneQuery { name : "name" => string, status : "status" => choice, account_id :
     "account.id" => string, account_name : "account.name" => string, page : "page" =>
-    integer, per_page : "per_page" => integer, order : "order" => choice, direction :
+    unsigned, per_page : "per_page" => unsigned, order : "order" => choice, direction :
     "direction" => choice, r#match : "match" => choice }
 );
 impl ZoneQuery {
@@ -711,13 +711,13 @@ impl ZoneQuery {
     }
     /// Sets `page`.
     #[must_use]
-    pub fn page(mut self, value: i64) -> Self {
+    pub fn page(mut self, value: u64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
     /// Sets `per_page`.
     #[must_use]
-    pub fn per_page(mut self, value: i64) -> Self {
+    pub fn per_page(mut self, value: u64) -> Self {
         self.per_page = ::std::option::Option::Some(value);
         self
     }

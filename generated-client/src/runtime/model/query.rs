@@ -749,7 +749,9 @@ mod tests {
     #[derive(Serialize)]
     struct Filters {
         name: Option<String>,
-        per_page: Option<i64>,
+        // Page numbers are `u64` in generated queries.
+        page: Option<u64>,
+        per_page: Option<u64>,
         #[serde(rename = "account.id")]
         account_id: Option<String>,
         location: Vec<String>,
@@ -761,6 +763,7 @@ mod tests {
     fn scalars_arrays_and_absent_values() {
         let filters = Filters {
             name: Some("a b&c".into()),
+            page: Some(2),
             per_page: Some(50),
             account_id: None,
             location: vec!["US".into(), "PT".into()],
@@ -769,7 +772,7 @@ mod tests {
         };
         assert_eq!(
             encode(&filters).unwrap(),
-            "name=a%20b%26c&per_page=50&location=US&location=PT&proxied=true&ratio=2"
+            "name=a%20b%26c&page=2&per_page=50&location=US&location=PT&proxied=true&ratio=2"
         );
         assert_eq!(
             encode(&[("per_page", "5"), ("page", "2")]).unwrap(),

@@ -153,6 +153,7 @@ pub mod field {
             boolean(bool), Bool, OptionalBool;
             number(f64), F64, OptionalF64;
             integer(i64), I64, OptionalI64;
+            unsigned(u64), U64, OptionalU64;
             json(serde_json::Value), Json, OptionalJson;
             map(serde_json::Map<String, serde_json::Value>), Map, OptionalMap;
         }
@@ -351,7 +352,7 @@ pub mod field {
 /// struct whose fields are listed with their wire names. A marker says a
 /// field is plain (`required`, or `must` for a type without an empty
 /// value); `=> kind` how it is read (`string`, `boolean`, `number`,
-/// `integer`, `json`, `map`, `strings`, `choice`, `choices`, `object`,
+/// `integer`, `unsigned`, `json`, `map`, `strings`, `choice`, `choices`, `object`,
 /// `objects`, `elements`; none: through a `serde_json::Value`). The struct has an
 /// `extra` field of type [`Extra`](super::Extra).
 ///

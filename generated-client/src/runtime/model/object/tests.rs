@@ -444,3 +444,140 @@ fn arrays_of_arrays_keep_every_index_in_a_path() {
     assert_eq!(paths, [".[1][1].source"]);
     assert_eq!(found[0].pointer(), "/1/1/source");
 }
+
+/// The `unsigned` kind (a query's page numbers), optional and plain.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Paging {
+    page: Option<u64>,
+    per_page: u64,
+    extra: Extra,
+}
+super::object!(Paging { page: "page" => unsigned, per_page: "per_page" required => unsigned });
+
+/// `sent` decoded from text and from a tree (the same value), checked to
+/// write back exactly, with what it lists.
+#[track_caller]
+fn paging(sent: &Value) -> (Paging, Vec<String>) {
+    let from_text: Paging = serde_json::from_str(&sent.to_string()).unwrap();
+    let from_tree: Paging = serde_json::from_value(sent.clone()).unwrap();
+    assert_eq!(from_text, from_tree);
+    assert_eq!(from_text.mismatches(), from_tree.mismatches());
+    assert_eq!(&serde_json::to_value(&from_text).unwrap(), sent);
+    let mut listed: Vec<String> = from_text
+        .mismatches()
+        .iter()
+        .map(Mismatch::to_string)
+        .collect();
+    listed.sort();
+    (from_text, listed)
+}
+
+#[test]
+fn an_unsigned_field_takes_every_non_negative_integer() {
+    let (value, listed) = paging(&json!({"page": 2, "per_page": 0}));
+    assert_eq!((value.page, value.per_page), (Some(2), 0));
+    assert!(listed.is_empty(), "{listed:?}");
+    assert!(value.fits());
+
+    // Past `i64::MAX`, still a `u64`.
+    let (value, listed) = paging(&json!({"page": u64::MAX, "per_page": 1_u64 << 63}));
+    assert_eq!((value.page, value.per_page), (Some(u64::MAX), 1 << 63));
+    assert!(listed.is_empty(), "{listed:?}");
+
+    // A whole number written with a fraction is an integer, like `integer`'s.
+    let value: Paging = serde_json::from_str(r#"{"page": 3.0, "per_page": 50.0}"#).unwrap();
+    assert_eq!((value.page, value.per_page), (Some(3), 50));
+    assert!(value.fits());
+}
+
+#[test]
+fn a_negative_number_does_not_fit_an_unsigned_field() {
+    let sent = json!({"page": -1, "per_page": -20});
+    let (value, listed) = paging(&sent);
+    assert_eq!((value.page, value.per_page), (None, 0));
+    assert_eq!(
+        listed,
+        [
+            ".page: expected a non-negative integer, found a number",
+            ".per_page: expected a non-negative integer, found a number",
+        ]
+    );
+    assert_eq!(value.extra()["page"], json!(-1));
+    assert!(!value.fits());
+    // A negative whole number written with a fraction does not fit either.
+    let value: Paging = serde_json::from_str(r#"{"page": -2.0, "per_page": 1}"#).unwrap();
+    assert_eq!(value.page, None);
+    assert_eq!(value.extra()["page"], json!(-2.0));
+}
+
+#[test]
+fn a_fraction_does_not_fit_an_unsigned_field() {
+    let sent = json!({"page": 1.5, "per_page": 0.25});
+    let (value, listed) = paging(&sent);
+    assert_eq!((value.page, value.per_page), (None, 0));
+    assert_eq!(
+        listed,
+        [
+            ".page: expected a non-negative integer, found a number",
+            ".per_page: expected a non-negative integer, found a number",
+        ]
+    );
+}
+
+#[test]
+fn a_value_of_another_type_does_not_fit_an_unsigned_field() {
+    let sent = json!({"page": "2", "per_page": true});
+    let (value, listed) = paging(&sent);
+    assert_eq!((value.page, value.per_page), (None, 0));
+    assert_eq!(
+        listed,
+        [
+            ".page: expected a non-negative integer, found a string",
+            ".per_page: expected a non-negative integer, found a boolean",
+        ]
+    );
+    assert_eq!(value.extra()["page"], json!("2"));
+
+    // An array or an object, kept whole.
+    let (_, listed) = paging(&json!({"page": [1], "per_page": {"n": 1}}));
+    assert_eq!(
+        listed,
+        [
+            ".page: expected a non-negative integer, found an array",
+            ".per_page: expected a non-negative integer, found an object",
+        ]
+    );
+}
+
+#[test]
+fn null_is_none_for_an_optional_unsigned_field_only() {
+    let (value, listed) = paging(&json!({"page": null, "per_page": 5}));
+    assert_eq!((value.page, value.per_page), (None, 5));
+    assert!(listed.is_empty(), "{listed:?}");
+
+    // A plain one's `null` does not fit, and one that did not come is `0`,
+    // never written.
+    let (value, listed) = paging(&json!({"per_page": null}));
+    assert_eq!(value.per_page, 0);
+    assert_eq!(
+        listed,
+        [".per_page: expected a non-negative integer, found null"]
+    );
+    let (value, listed) = paging(&json!({}));
+    assert_eq!((value.page, value.per_page), (None, 0));
+    assert_eq!(
+        listed,
+        [".per_page: expected a value, found nothing (the key is missing)"]
+    );
+
+    // Once set, written as integers.
+    let set = Paging {
+        page: Some(7),
+        per_page: 100,
+        ..Paging::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&set).unwrap(),
+        json!({"page": 7, "per_page": 100})
+    );
+}

@@ -26,6 +26,9 @@ pub enum Leaf<'a> {
     OptionalF64(&'a mut Option<Option<f64>>),
     I64(&'a mut Option<i64>),
     OptionalI64(&'a mut Option<Option<i64>>),
+    /// An integer that is never negative (a query's page numbers).
+    U64(&'a mut Option<u64>),
+    OptionalU64(&'a mut Option<Option<u64>>),
     Json(&'a mut Option<Value>),
     OptionalJson(&'a mut Option<Option<Value>>),
     Map(&'a mut Option<Map<String, Value>>),
@@ -55,6 +58,7 @@ impl Leaf<'_> {
             | Leaf::OptionalBool(_)
             | Leaf::OptionalF64(_)
             | Leaf::OptionalI64(_)
+            | Leaf::OptionalU64(_)
             | Leaf::OptionalJson(_)
             | Leaf::OptionalMap(_) => true,
             Leaf::Choice(slot) => slot.nullable(),
@@ -70,6 +74,7 @@ impl Leaf<'_> {
             Leaf::Bool(_) | Leaf::OptionalBool(_) => "a boolean",
             Leaf::F64(_) | Leaf::OptionalF64(_) => "a number",
             Leaf::I64(_) | Leaf::OptionalI64(_) => "an integer",
+            Leaf::U64(_) | Leaf::OptionalU64(_) => "a non-negative integer",
             Leaf::Json(_) | Leaf::OptionalJson(_) => "any value",
             Leaf::Map(_) | Leaf::OptionalMap(_) => "an object",
             Leaf::Choice(slot) => slot.expecting(),
@@ -204,9 +209,13 @@ impl<'de> Visitor<'de> for LeafVisitor<'_> {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Fit, E> {
+        // serde_json calls this only for a negative integer, which no
+        // unsigned field holds; another deserializer may call it for any.
         match (self.0, exact_f64(i128::from(v))) {
             (Leaf::I64(slot), _) => *slot = Some(v),
             (Leaf::OptionalI64(slot), _) => *slot = Some(Some(v)),
+            (Leaf::U64(slot), _) if v >= 0 => *slot = Some(v.unsigned_abs()),
+            (Leaf::OptionalU64(slot), _) if v >= 0 => *slot = Some(Some(v.unsigned_abs())),
             (Leaf::F64(slot), Some(f)) => *slot = Some(f),
             (Leaf::OptionalF64(slot), Some(f)) => *slot = Some(Some(f)),
             _ => return unfit(Value::from(v)),
@@ -218,6 +227,8 @@ impl<'de> Visitor<'de> for LeafVisitor<'_> {
         match (self.0, i64::try_from(v), exact_f64(i128::from(v))) {
             (Leaf::I64(slot), Ok(v), _) => *slot = Some(v),
             (Leaf::OptionalI64(slot), Ok(v), _) => *slot = Some(Some(v)),
+            (Leaf::U64(slot), _, _) => *slot = Some(v),
+            (Leaf::OptionalU64(slot), _, _) => *slot = Some(Some(v)),
             (Leaf::F64(slot), _, Some(f)) => *slot = Some(f),
             (Leaf::OptionalF64(slot), _, Some(f)) => *slot = Some(Some(f)),
             _ => return unfit(Value::from(v)),
@@ -229,11 +240,15 @@ impl<'de> Visitor<'de> for LeafVisitor<'_> {
         // A whole number written with a fraction (`3.0`) is an integer.
         let whole =
             (v.fract() == 0.0 && v >= i64::MIN as f64 && v < i64::MAX as f64).then_some(v as i64);
-        match (self.0, whole) {
-            (Leaf::F64(slot), _) => *slot = Some(v),
-            (Leaf::OptionalF64(slot), _) => *slot = Some(Some(v)),
-            (Leaf::I64(slot), Some(v)) => *slot = Some(v),
-            (Leaf::OptionalI64(slot), Some(v)) => *slot = Some(Some(v)),
+        // And an unsigned one when it is not negative (`-0.0` is `0`).
+        let unsigned = (v.fract() == 0.0 && v >= 0.0 && v < u64::MAX as f64).then_some(v as u64);
+        match (self.0, whole, unsigned) {
+            (Leaf::F64(slot), _, _) => *slot = Some(v),
+            (Leaf::OptionalF64(slot), _, _) => *slot = Some(Some(v)),
+            (Leaf::I64(slot), Some(v), _) => *slot = Some(v),
+            (Leaf::OptionalI64(slot), Some(v), _) => *slot = Some(Some(v)),
+            (Leaf::U64(slot), _, Some(v)) => *slot = Some(v),
+            (Leaf::OptionalU64(slot), _, Some(v)) => *slot = Some(Some(v)),
             _ => return unfit(Number::from_f64(v).map_or(Value::Null, Value::Number)),
         }
         Ok(Fit::Yes)
@@ -265,6 +280,7 @@ impl<'de> Visitor<'de> for LeafVisitor<'_> {
             Leaf::OptionalBool(slot) => *slot = Some(None),
             Leaf::OptionalF64(slot) => *slot = Some(None),
             Leaf::OptionalI64(slot) => *slot = Some(None),
+            Leaf::OptionalU64(slot) => *slot = Some(None),
             Leaf::Choice(slot) if slot.nullable() => slot.set_null(),
             Leaf::Texts(slot) if slot.nullable() => slot.set_null(),
             _ => return unfit(Value::Null),
