@@ -123,26 +123,11 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
             headers.insert(header::CONTENT_TYPE, content_type);
             Some(Payload::Bytes(bytes))
         }
-        Some(Body::Multipart(form)) => {
-            let encoded = form.encode().await.map_err(|e| {
-                tracing::debug!(error = %e, "request not sent");
-                Error::Io(e)
-            })?;
-            headers.insert(header::CONTENT_TYPE, encoded.content_type.clone());
-            // A streamed body has no length of its own; without this header
-            // it would go out chunked, which some servers refuse.
-            headers.insert(header::CONTENT_LENGTH, encoded.len.into());
-            Some(Payload::Encoded(encoded))
-        }
-        Some(Body::File(path, content_type)) => {
-            let encoded = Encoded::file(&path, content_type).await.map_err(|e| {
-                tracing::debug!(error = %e, "request not sent");
-                Error::Io(e)
-            })?;
-            headers.insert(header::CONTENT_TYPE, encoded.content_type.clone());
-            headers.insert(header::CONTENT_LENGTH, encoded.len.into());
-            Some(Payload::Encoded(encoded))
-        }
+        Some(Body::Multipart(form)) => Some(encoded(form.encode().await, &mut headers)?),
+        Some(Body::File(path, content_type)) => Some(encoded(
+            Encoded::file(&path, content_type).await,
+            &mut headers,
+        )?),
         Some(Body::Once(stream, content_type, len)) => {
             headers.insert(header::CONTENT_TYPE, content_type);
             if let Some(len) = len {
@@ -210,6 +195,20 @@ async fn run(client: Client, parts: Parts, streaming: bool) -> Result<Fetched> {
         );
         tokio::time::sleep(delay).await;
     }
+}
+
+/// A body encoded to be streamed (a multipart form, a file): its content
+/// type and length set, or why it could not be read (nothing was sent).
+fn encoded(encoded: std::io::Result<Encoded>, headers: &mut HeaderMap) -> Result<Payload> {
+    let encoded = encoded.map_err(|e| {
+        tracing::debug!(error = %e, "request not sent");
+        Error::Io(e)
+    })?;
+    headers.insert(header::CONTENT_TYPE, encoded.content_type.clone());
+    // A streamed body has no length of its own; without this header it
+    // would go out chunked, which some servers refuse.
+    headers.insert(header::CONTENT_LENGTH, encoded.len.into());
+    Ok(Payload::Encoded(encoded))
 }
 
 /// The body every attempt sends, encoded once.
